@@ -1,0 +1,1 @@
+"""purecffi: the C Foreign Function Interface for Python, in pure Python."""

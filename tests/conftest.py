@@ -13,3 +13,45 @@ from _backend import FFI  # noqa: E402
 def ffi():
     """A fresh FFI instance."""
     return FFI()
+
+
+# ---------------------------------------------------------------------------
+# The C test library (tests/clib/testlib.c) for in-line ABI mode tests.
+# ---------------------------------------------------------------------------
+
+_CLIB_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "clib")
+
+
+@pytest.fixture(scope="session")
+def testlib_path(tmp_path_factory):
+    """Path of tests/clib/testlib.c compiled with gcc into a shared library (per session)."""
+    import shutil
+    import subprocess
+
+    gcc = shutil.which("gcc")
+    if gcc is None:
+        pytest.skip("gcc is needed to build the C test library")
+    src = os.path.join(_CLIB_DIR, "testlib.c")
+    out = tmp_path_factory.mktemp("testlib") / "libpurecffi_testlib.so"
+    proc = subprocess.run(
+        [gcc, "-shared", "-fPIC", "-O1", "-o", str(out), src],
+        capture_output=True, text=True,
+    )
+    if proc.returncode != 0:
+        pytest.fail("compiling testlib.c failed:\n" + proc.stderr)
+    return str(out)
+
+
+@pytest.fixture(scope="session")
+def testlib_cdef():
+    """The cdef() source declaring everything in testlib.c (from tests/clib/testlib_cdef.py)."""
+    import runpy
+
+    return runpy.run_path(os.path.join(_CLIB_DIR, "testlib_cdef.py"))["CDEF"]
+
+
+@pytest.fixture
+def testlib(ffi, testlib_cdef, testlib_path):
+    """The test library dlopen()ed through the `ffi` fixture, after cdef(testlib_cdef)."""
+    ffi.cdef(testlib_cdef)
+    return ffi.dlopen(testlib_path)

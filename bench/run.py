@@ -1,0 +1,473 @@
+#!/usr/bin/env python3
+"""Micro-benchmarks: purecffi against cffi and ctypes, printed as one comparison table.
+
+Every measurement (one benchmark row on one implementation) runs in its own child process, so
+a missing feature, an exception, a hang or even a segfault in one implementation only turns
+that cell into "error: ..." and the run goes on.  See bench/README.md for what each row measures.
+
+    python bench/run.py                 # full run (7 repeats)
+    python bench/run.py --quick         # smoke test (3 short repeats)
+    python bench/run.py --markdown      # Markdown table, for bench/README.md
+    python bench/run.py --only abs --only 'qsort*'
+    python bench/run.py --list          # the row names
+"""
+import argparse
+import ctypes.util
+import dataclasses
+import fnmatch
+import json
+import os
+import platform
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import timeit
+from typing import Callable, Optional, Union
+
+# -- Implementations ----------------------------------------------------------------------
+
+IMPLS = ("purecffi", "cffi", "ctypes")   # table columns, in order
+FFI_IMPLS = ("purecffi", "cffi")          # share the "ffi" entries of a row
+BASELINE = "cffi"                         # the ratio is purecffi / BASELINE
+
+PRELUDES = {
+    "purecffi": "from purecffi import FFI\nffi = FFI()\n",
+    "cffi": "from cffi import FFI\nffi = FFI()\n",
+    "ctypes": "import ctypes\nfrom ctypes import *\n",
+}
+
+CALL_TARGET = 1.5    # calls into C: purecffi may be at most 1.5x slower than cffi
+OTHER_TARGET = 3.0   # everything else: at most 3x
+
+# -- The benchmark table ------------------------------------------------------------------
+#
+# A row's `setup`, `stmt` and `check` are either one value shared by every implementation, or
+# a dict keyed by implementation name, where the key "ffi" stands for both purecffi and cffi.
+# A missing key means "no equivalent": that cell prints "n/a".  Values are source strings
+# (run with exec / timeit) or, for setup, a callable(namespace) for anything more involved.
+# The setup namespace starts with the implementation's prelude (`ffi = FFI()` or the ctypes
+# names) plus LIBC (None, i.e. dlopen(None)), LIBC_PATH and LIBM (library names).
+
+Code = Union[str, Callable[[dict], None], None]
+PerImpl = Union[Code, dict]
+
+
+@dataclasses.dataclass
+class Bench:
+    """One row: how to prepare each implementation, what to time, and the ratio target."""
+
+    name: str                      # short id for --only
+    title: str                     # label in the table
+    stmt: PerImpl                  # the timed statement
+    setup: PerImpl = None          # run once before timing
+    check: PerImpl = None          # expression that must be true after one run of stmt
+    target: float = OTHER_TARGET   # max allowed purecffi/cffi ratio
+    per: Optional[tuple] = None    # (title, expr): extra row = time / value of expr after setup;
+                                   # "{per}" in the title shows that value
+    timeout: float = 120.0         # seconds allowed for one cell (setup + timing)
+
+    def for_impl(self, field, impl):
+        """The value of `field` ("setup", "stmt", "check") for one implementation."""
+        value = getattr(self, field)
+        if not isinstance(value, dict):
+            return value
+        if impl in value:
+            return value[impl]
+        if impl in FFI_IMPLS:
+            return value.get("ffi")
+        return None
+
+    def available(self, impl):
+        """Whether this row has a statement for `impl` (else the cell is "n/a")."""
+        return self.for_impl("stmt", impl) is not None
+
+
+POINT_CDEF = 'ffi.cdef("struct point { int x; double y; };")\n'
+POINT_CTYPES = ("class Point(Structure):\n"
+                "    _fields_ = [('x', c_int), ('y', c_double)]\n")
+
+QSORT_SETUP_FFI = '''
+ffi.cdef("void qsort(void *base, size_t nmemb, size_t size,"
+         "           int (*compar)(const int *, const int *));")
+lib = ffi.dlopen(LIBC)
+
+@ffi.callback("int(const int *, const int *)")
+def cmp(p, q):
+    x = p[0]; y = q[0]
+    return (x > y) - (x < y)
+
+counter = [0]
+@ffi.callback("int(const int *, const int *)")
+def counting_cmp(p, q):
+    counter[0] += 1
+    x = p[0]; y = q[0]
+    return (x > y) - (x < y)
+
+data = QSORT_DATA
+src = ffi.new("int[100]", data)
+a = ffi.new("int[100]")
+ffi.memmove(a, src, 400)
+lib.qsort(a, 100, 4, counting_cmp)
+ncalls = counter[0]
+'''
+
+QSORT_SETUP_CTYPES = '''
+lib = CDLL(LIBC_PATH)
+CMP = CFUNCTYPE(c_int, POINTER(c_int), POINTER(c_int))
+lib.qsort.argtypes = [c_void_p, c_size_t, c_size_t, CMP]
+lib.qsort.restype = None
+
+def _cmp(p, q):
+    x = p[0]; y = q[0]
+    return (x > y) - (x < y)
+cmp = CMP(_cmp)
+
+counter = [0]
+def _counting_cmp(p, q):
+    counter[0] += 1
+    x = p[0]; y = q[0]
+    return (x > y) - (x < y)
+counting_cmp = CMP(_counting_cmp)
+
+data = QSORT_DATA
+src = (c_int * 100)(*data)
+a = (c_int * 100)()
+ctypes.memmove(a, src, 400)
+lib.qsort(a, 100, 4, counting_cmp)
+ncalls = counter[0]
+'''
+
+BENCHES = [
+    Bench("abs", "call int abs(int)",
+          setup={"ffi": 'ffi.cdef("int abs(int);")\nlib = ffi.dlopen(LIBC)\n',
+                 "ctypes": "lib = CDLL(LIBC_PATH)\n"
+                           "lib.abs.argtypes = [c_int]\nlib.abs.restype = c_int\n"},
+          stmt="lib.abs(-42)", check="lib.abs(-42) == 42", target=CALL_TARGET),
+    Bench("sqrt", "call double sqrt(double) (libm)",
+          setup={"ffi": 'ffi.cdef("double sqrt(double);")\nm = ffi.dlopen(LIBM)\n',
+                 "ctypes": "m = CDLL(LIBM)\n"
+                           "m.sqrt.argtypes = [c_double]\nm.sqrt.restype = c_double\n"},
+          stmt="m.sqrt(2.0)", check="m.sqrt(2.25) == 1.5", target=CALL_TARGET),
+    Bench("strlen", "call size_t strlen(const char *), bytes arg",
+          setup={"ffi": 'ffi.cdef("size_t strlen(const char *);")\n'
+                        'lib = ffi.dlopen(LIBC)\ns = b"hello world"\n',
+                 "ctypes": "lib = CDLL(LIBC_PATH)\nlib.strlen.argtypes = [c_char_p]\n"
+                           'lib.strlen.restype = c_size_t\ns = b"hello world"\n'},
+          stmt="lib.strlen(s)", check="lib.strlen(s) == 11", target=CALL_TARGET),
+    Bench("field_get", "struct field read p.x",
+          setup={"ffi": POINT_CDEF + 'p = ffi.new("struct point *")\np.x = 7\n',
+                 "ctypes": POINT_CTYPES + "p = Point()\np.x = 7\n"},
+          stmt="p.x", check="p.x == 7"),
+    Bench("field_set", "struct field write p.x = 5",
+          setup={"ffi": POINT_CDEF + 'p = ffi.new("struct point *")\n',
+                 "ctypes": POINT_CTYPES + "p = Point()\n"},
+          stmt="p.x = 5", check="p.x == 5 and p.y == 0.0"),
+    Bench("item_get", "array item read a[5] (int[100])",
+          setup={"ffi": 'a = ffi.new("int[100]")\na[5] = 9\n',
+                 "ctypes": "a = (c_int * 100)()\na[5] = 9\n"},
+          stmt="a[5]", check="a[5] == 9"),
+    Bench("item_set", "array item write a[5] = 3 (int[100])",
+          setup={"ffi": 'a = ffi.new("int[100]")\n',
+                 "ctypes": "a = (c_int * 100)()\n"},
+          stmt="a[5] = 3", check="a[5] == 3 and a[4] == 0 and a[6] == 0"),
+    Bench("new_struct", 'ffi.new("struct point *")',
+          setup={"ffi": POINT_CDEF, "ctypes": POINT_CTYPES},
+          stmt={"ffi": 'ffi.new("struct point *")', "ctypes": "Point()"},
+          check={"ffi": 'ffi.new("struct point *").y == 0.0', "ctypes": "Point().y == 0.0"}),
+    Bench("new_array", 'ffi.new("int[100]")',
+          setup={"ctypes": "IntArray100 = c_int * 100\n"},
+          stmt={"ffi": 'ffi.new("int[100]")', "ctypes": "IntArray100()"},
+          check={"ffi": 'len(ffi.new("int[100]")) == 100 and ffi.new("int[100]")[99] == 0',
+                 "ctypes": "len(IntArray100()) == 100 and IntArray100()[99] == 0"}),
+    Bench("cast", 'ffi.cast("int", 42)',
+          stmt={"ffi": 'ffi.cast("int", 42)', "ctypes": "c_int(42)"},
+          check={"ffi": 'int(ffi.cast("int", 42)) == 42', "ctypes": "c_int(42).value == 42"}),
+    Bench("string", 'ffi.string(x), char[] "hello world"',
+          setup={"ffi": 'x = ffi.new("char[]", b"hello world")\n',
+                 "ctypes": 'x = create_string_buffer(b"hello world")\n'},
+          stmt={"ffi": "ffi.string(x)", "ctypes": "x.value"},
+          check={"ffi": 'ffi.string(x) == b"hello world"',
+                 "ctypes": 'x.value == b"hello world"'}),
+    Bench("qsort", "qsort 100 ints, Python callback (per qsort)",
+          setup={"ffi": QSORT_SETUP_FFI, "ctypes": QSORT_SETUP_CTYPES},
+          stmt={"ffi": "ffi.memmove(a, src, 400); lib.qsort(a, 100, 4, cmp)",
+                "ctypes": "ctypes.memmove(a, src, 400); lib.qsort(a, 100, 4, cmp)"},
+          check="list(a) == sorted(data)",
+          per=("qsort callback, per invocation ({per} per qsort)", "ncalls")),
+]
+
+# A fixed pseudo-random permutation, identical for every implementation (same comparisons).
+QSORT_DATA = [(i * 7919 + 13) % 1009 for i in range(100)]
+
+# -- Measuring one cell (runs in a child process) ---------------------------------------
+
+def find_libraries():
+    """Library names for the setups: LIBC (for ffi.dlopen), LIBC_PATH, LIBM."""
+    libc_path = os.environ.get("BENCH_LIBC_PATH") or ctypes.util.find_library("c") or "libc.so.6"
+    libm = os.environ.get("BENCH_LIBM") or ctypes.util.find_library("m") or "libm.so.6"
+    return {"LIBC": None, "LIBC_PATH": libc_path, "LIBM": libm}
+
+
+def run_code(code, namespace):
+    """Run a setup value: a source string or a callable(namespace)."""
+    if code is None:
+        return
+    if callable(code):
+        code(namespace)
+    else:
+        exec(compile(code, "<bench setup>", "exec"), namespace)
+
+
+def autorange(timer, min_time):
+    """The smallest loop count among 1, 2, 5, 10, 20, ... whose run takes >= min_time."""
+    number = 1
+    while True:
+        for factor in (1, 2, 5):
+            loops = number * factor
+            if timer.timeit(loops) >= min_time:
+                return loops
+        number *= 10
+
+
+def measure(bench, impl, repeat, min_time):
+    """Time one row on one implementation; a dict with "sec" (per op) or "error"."""
+    namespace = {"QSORT_DATA": list(QSORT_DATA), **find_libraries()}
+    stage = "import"
+    try:
+        run_code(PRELUDES[impl], namespace)
+        stage = "setup"
+        run_code(bench.for_impl("setup", impl), namespace)
+        stmt = bench.for_impl("stmt", impl)
+        stage = "run"
+        exec(compile(stmt, "<bench stmt>", "exec"), namespace)
+        check = bench.for_impl("check", impl)
+        if check is not None and not eval(check, namespace):
+            return {"error": "wrong result (check failed: %s)" % check}
+        timer = timeit.Timer(stmt, globals=namespace)
+        number = autorange(timer, min_time)
+        times = timer.repeat(repeat, number)
+        result = {"sec": statistics.median(times) / number, "loops": number}
+        if bench.per is not None:
+            stage = "per"
+            result["per"] = eval(bench.per[1], namespace)
+        return result
+    except BaseException as exc:  # a failing implementation must not stop the table
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        prefix = "" if stage == "run" else stage + ": "
+        return {"error": "%s%s%s" % (prefix, type(exc).__name__, ": " + message if message else "")}
+
+
+def worker_main(impl, name, repeat, min_time):
+    """Child-process entry: measure one cell and print it as one JSON line."""
+    bench = {b.name: b for b in BENCHES}[name]
+    result = measure(bench, impl, repeat, min_time)
+    sys.stdout.write("\nBENCH-RESULT " + json.dumps(result) + "\n")
+    sys.stdout.flush()
+
+
+# -- Running the cells (parent process) ---------------------------------------------------
+
+def run_cell(bench, impl, args):
+    """Measure one cell in a fresh child process; crashes and hangs become errors."""
+    if not bench.available(impl):
+        return {"na": True}
+    command = [sys.executable, os.path.abspath(__file__), "--worker", impl, bench.name,
+               "--repeat", str(args.repeat), "--min-time", str(args.min_time)]
+    try:
+        proc = subprocess.run(command, capture_output=True, text=True, timeout=bench.timeout,
+                              stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        return {"error": "timed out after %gs" % bench.timeout}
+    for line in reversed(proc.stdout.splitlines()):
+        if line.startswith("BENCH-RESULT "):
+            return json.loads(line[len("BENCH-RESULT "):])
+    if proc.returncode < 0:
+        try:
+            sig = signal.Signals(-proc.returncode).name
+        except ValueError:
+            sig = "signal %d" % -proc.returncode
+        return {"error": "crashed (%s)" % sig}
+    tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+    return {"error": "exit %d: %s" % (proc.returncode, tail)}
+
+
+def selected_benches(patterns):
+    """The rows matching any --only pattern (names or globs, comma-separated allowed)."""
+    if not patterns:
+        return list(BENCHES)
+    wanted = [p.strip() for arg in patterns for p in arg.split(",") if p.strip()]
+    chosen = [b for b in BENCHES if any(fnmatch.fnmatchcase(b.name, p) for p in wanted)]
+    unknown = [p for p in wanted if not any(fnmatch.fnmatchcase(b.name, p) for b in BENCHES)]
+    if unknown:
+        sys.exit("unknown benchmark(s): %s (see --list)" % ", ".join(unknown))
+    return chosen
+
+
+def progress(text):
+    """Show what is being measured, on stderr and only for a terminal."""
+    if sys.stderr.isatty():
+        sys.stderr.write("\r\033[K" + text)
+        sys.stderr.flush()
+
+
+def collect(benches, impls, args):
+    """Measure every cell, row by row (implementations interleaved); {(row, impl): result}."""
+    results = {}
+    for bench in benches:
+        for impl in impls:
+            progress("measuring %s on %s ..." % (bench.name, impl))
+            results[bench.name, impl] = run_cell(bench, impl, args)
+    progress("")
+    return results
+
+
+# -- The table ----------------------------------------------------------------------------
+
+def format_ns(result, divide_by_per=False):
+    """A cell: nanoseconds per operation, "n/a", or "error: ..."."""
+    if result.get("na"):
+        return "n/a"
+    if "error" in result:
+        return "error: " + shorten(result["error"])
+    ns = result["sec"] * 1e9
+    if divide_by_per:
+        ns /= result["per"]
+    return "%.1f" % ns if ns < 100 else "{:,.0f}".format(ns)
+
+
+def shorten(text, width=70):
+    """One short line of an error message, without file paths in parentheses."""
+    text = re.sub(r" \(/[^)]*\)", "", text)
+    return text if len(text) <= width else text[:width - 3] + "..."
+
+
+def per_op_seconds(result, divide_by_per):
+    """Seconds per operation of a successful cell, else None."""
+    if not result or "sec" not in result:
+        return None
+    return result["sec"] / result["per"] if divide_by_per else result["sec"]
+
+
+def table_rows(benches, impls, results):
+    """The table as lists of strings (header first)."""
+    header = ["operation"] + ["%s ns" % impl for impl in impls] + [
+        "purecffi/%s" % BASELINE, "target", "status"]
+    rows = [header]
+    for bench in benches:
+        variants = [(bench.title, False)]
+        if bench.per is not None:
+            values = sorted({str(results[bench.name, impl]["per"]) for impl in impls
+                             if "per" in results[bench.name, impl]})
+            variants.append((bench.per[0].replace("{per}", "/".join(values) or "?"), True))
+        for title, divide in variants:
+            cells = [format_ns(results[bench.name, impl], divide) for impl in impls]
+            ours = per_op_seconds(results.get((bench.name, "purecffi")), divide)
+            base = per_op_seconds(results.get((bench.name, BASELINE)), divide)
+            if ours is None or base is None:
+                ratio, status = "-", "-"
+            else:
+                ratio = "%.2fx" % (ours / base)
+                status = "OK" if ours / base <= bench.target else "over"
+            rows.append([title] + cells + [ratio, "%.1fx" % bench.target, status])
+    return rows
+
+
+def render_text(rows):
+    """A plain aligned table."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    numeric = [i > 0 for i in range(len(widths))]
+    lines = []
+    for n, row in enumerate(rows):
+        cells = [cell.rjust(w) if numeric[i] and not cell.startswith("error") else cell.ljust(w)
+                 for i, (cell, w) in enumerate(zip(row, widths))]
+        lines.append(" | ".join(cells).rstrip())
+        if n == 0:
+            lines.append("-+-".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def render_markdown(rows):
+    """A GitHub-flavoured Markdown table."""
+    def line(cells):
+        return "| " + " | ".join(c.replace("|", "\\|").strip() or "&nbsp;" for c in cells) + " |"
+    align = ["---"] + ["---:"] * (len(rows[0]) - 1)
+    return "\n".join([line(rows[0]), "| " + " | ".join(align) + " |"]
+                     + [line(r) for r in rows[1:]])
+
+
+def package_version(name):
+    """Installed version of a distribution, without importing it."""
+    try:
+        from importlib import metadata
+        return metadata.version(name)
+    except Exception:
+        return "not installed"
+
+
+def environment_line(args):
+    """One line saying where and how the numbers were taken."""
+    return ("Python %s (%s) on %s %s; cffi %s, purecffi %s; median of %d repeats, "
+            "each >= %gs; %s" % (
+                platform.python_version(), platform.python_implementation(),
+                platform.system(), platform.machine(), package_version("cffi"),
+                package_version("purecffi"), args.repeat, args.min_time,
+                time.strftime("%Y-%m-%d")))
+
+
+# -- Command line -------------------------------------------------------------------------
+
+def parse_args(argv):
+    """The command-line options."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="few short repeats: a smoke test, not numbers to publish")
+    parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    parser.add_argument("--only", action="append", metavar="NAME",
+                        help="run only this row (name or glob; repeatable, comma-separated)")
+    parser.add_argument("--impls", default=",".join(IMPLS),
+                        help="comma-separated implementations (default: %(default)s)")
+    parser.add_argument("--list", action="store_true", help="list the row names and exit")
+    parser.add_argument("--repeat", type=int, help="repeats per cell (default 7, quick 3)")
+    parser.add_argument("--min-time", type=float,
+                        help="seconds per repeat (default 0.2, quick 0.02)")
+    parser.add_argument("--worker", nargs=2, metavar=("IMPL", "NAME"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.repeat is None:
+        args.repeat = 3 if args.quick else 7
+    if args.min_time is None:
+        args.min_time = 0.02 if args.quick else 0.2
+    impls = [i.strip() for i in args.impls.split(",") if i.strip()]
+    bad = [i for i in impls if i not in IMPLS]
+    if bad:
+        parser.error("unknown implementation(s): %s" % ", ".join(bad))
+    args.impls = [i for i in IMPLS if i in impls]
+    return args
+
+
+def main(argv=None):
+    """Measure the selected rows and print the table."""
+    args = parse_args(argv)
+    if args.worker:
+        worker_main(args.worker[0], args.worker[1], args.repeat, args.min_time)
+        return 0
+    if args.list:
+        for bench in BENCHES:
+            print("%-12s %s" % (bench.name, bench.title))
+        return 0
+    libraries = find_libraries()  # found once, handed to the children
+    os.environ.update({"BENCH_LIBC_PATH": libraries["LIBC_PATH"],
+                       "BENCH_LIBM": libraries["LIBM"]})
+    benches = selected_benches(args.only)
+    results = collect(benches, args.impls, args)
+    rows = table_rows(benches, args.impls, results)
+    print(render_markdown(rows) if args.markdown else render_text(rows))
+    print()
+    print(("_%s_" if args.markdown else "%s") % environment_line(args))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,973 @@
+"""cdata objects: Python objects over C memory; indexing, fields, arithmetic, repr, ownership.
+
+Every cdata that designates memory has `_ctype`, `_addr` (an int) and `_keep` (what keeps the
+memory alive: an `Owned` for the objects `ffi.new()` returned, the raw buffer for views derived
+from them, None for memory owned by C).  Primitive values (results of `ffi.cast`, `long double`)
+are `ValueCData` holding a Python value.  Each pointer, array and struct type gets its own small
+subclass, made once by `attach_classes()`, whose class attributes are that type's prepared
+accessors; struct fields are properties on it, so `p.x` is one property call.
+"""
+import struct as _struct
+
+from . import platform as plat
+from .convert import (LONGDOUBLE_BYTES, array_length_for, decode_unicode, longdouble_bytes,
+                      longdouble_float, pointer_value, prepare, read_bitfield, to_bool, to_char,
+                      to_complex, to_float, to_int, to_wchar, write_array, write_bitfield,
+                      write_struct, encode_unicode)
+from .ctype import (ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES,
+                    opaque_error)
+from .errors import FFIError
+from .memory import MEM, Owned, allocate, memmove, read_address
+
+_unpack_addr = read_address
+
+
+# -- Base classes ----
+class CData:
+    """Base of every cdata object (`ffi.CData`)."""
+
+    __slots__ = ()
+
+
+def null_error(ctype):
+    """The error for dereferencing NULL."""
+    return RuntimeError("cannot dereference null pointer of type '%s'" % (ctype.cname,))
+
+
+class AddrCData(CData):
+    """A cdata that designates memory at `_addr`."""
+
+    __slots__ = ("_ctype", "_addr", "_keep", "__weakref__")
+
+    def __init__(self, ctype, address, keep=None):
+        self._ctype, self._addr, self._keep = ctype, address, keep
+
+    # -- Ownership ----
+    def _derived_keep(self):
+        """What a view derived from this cdata must hold to keep the memory alive."""
+        keep = self._keep
+        if keep.__class__ is Owned:
+            return keep.buffer if keep.buffer is not None else keep
+        return keep
+
+    def _owning_repr(self):
+        keep = self._keep
+        if keep.__class__ is Owned:
+            return "owning %d bytes" % (keep.byte_size,)
+        return None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        release(self)
+
+    # -- Comparisons by address ----
+    def __eq__(self, other):
+        if isinstance(other, AddrCData):
+            return self._addr == other._addr
+        return NotImplemented
+
+    def __ne__(self, other):
+        if isinstance(other, AddrCData):
+            return self._addr != other._addr
+        return NotImplemented
+
+    def __lt__(self, other):
+        return self._addr < _other_address(other)
+
+    def __le__(self, other):
+        return self._addr <= _other_address(other)
+
+    def __gt__(self, other):
+        return self._addr > _other_address(other)
+
+    def __ge__(self, other):
+        return self._addr >= _other_address(other)
+
+    def __hash__(self):
+        return hash(self._addr)
+
+    def __bool__(self):
+        return self._addr != 0
+
+    def __repr__(self):
+        own = self._owning_repr()
+        if own:
+            return "<cdata '%s' %s>" % (self._ctype.cname, own)
+        if self._addr == 0:
+            return "<cdata '%s' NULL>" % (self._ctype.cname,)
+        return "<cdata '%s' 0x%x>" % (self._ctype.cname, self._addr)
+
+    def __dir__(self):
+        return []
+
+
+def _other_address(other):
+    if isinstance(other, AddrCData):
+        return other._addr
+    raise TypeError("cannot compare cdata with %s" % (type(other).__name__,))
+
+
+# -- Pointers ----
+class PointerCData(AddrCData):
+    """`T *`: indexing (unchecked, negative allowed), arithmetic, slicing."""
+
+    __slots__ = ()
+    _item_size = 0
+    _item_read = None
+    _item_write = None
+
+    def __getitem__(self, index):
+        if index.__class__ is int:
+            address = self._addr
+            if address:
+                return self._item_read(address + index * self._item_size, self._item_keep())
+            raise null_error(self._ctype)
+        if isinstance(index, slice):
+            return _slice(self, index, None)
+        return self[_as_index(index)]
+
+    def __setitem__(self, index, value):
+        if index.__class__ is int:
+            address = self._addr
+            if address:
+                self._item_write(address + index * self._item_size, value)
+                return
+            raise null_error(self._ctype)
+        if isinstance(index, slice):
+            _slice_assign(self, index, value, None)
+            return
+        self[_as_index(index)] = value
+
+    def _item_keep(self):
+        return self._keep if self._keep.__class__ is Owned else self._keep
+
+    def __add__(self, offset):
+        if offset.__class__ is not int:
+            offset = _as_index(offset)
+        return self.__class__(self._ctype, self._addr + offset * self._checked_item_size(),
+                              self._derived_keep())
+
+    __radd__ = __add__
+
+    def __sub__(self, other):
+        if isinstance(other, AddrCData):
+            if other._ctype is not self._ctype and not (
+                    other._ctype.kind == ARRAY and other._ctype.item is self._ctype.item):
+                raise TypeError("cannot subtract cdata '%s' and cdata '%s'"
+                                % (self._ctype.cname, other._ctype.cname))
+            return (self._addr - other._addr) // self._checked_item_size()
+        return self + (-_as_index(other))
+
+    def _checked_item_size(self):
+        size = self._item_size
+        if size <= 0:
+            item = self._ctype.item
+            if item.kind == VOID:
+                return 1            # gcc's extension, like cffi
+            raise TypeError("ctype '%s' points to items of unknown size" % (self._ctype.cname,))
+        return size
+
+    def __iter__(self):
+        raise TypeError("cdata '%s' does not support iteration" % (self._ctype.cname,))
+
+    def __int__(self):
+        raise TypeError("int() not supported on cdata '%s'" % (self._ctype.cname,))
+
+    def __len__(self):
+        raise TypeError("cdata of type '%s' has no len()" % (self._ctype.cname,))
+
+
+class OwnedItemPointerCData(PointerCData):
+    """`struct T *` from ffi.new(): `p[0]` co-owns the memory (spec 6.1)."""
+
+    __slots__ = ()
+
+
+def _as_index(value):
+    if isinstance(value, ValueCData):
+        return value._as_int()
+    try:
+        return value.__index__()
+    except AttributeError:
+        raise TypeError("cdata index must be an integer, not %s" % (type(value).__name__,)) \
+            from None
+
+
+# -- Arrays ----
+class ArrayCData(PointerCData):
+    """`T[n]`: bounds-checked indexing, len(), iteration; decays to a pointer in arithmetic."""
+
+    __slots__ = ("_length",)
+
+    def __init__(self, ctype, address, keep=None, length=None):
+        self._ctype, self._addr, self._keep = ctype, address, keep
+        self._length = ctype.length if length is None and isinstance(ctype.length, int) \
+            else length
+
+    def __getitem__(self, index):
+        if index.__class__ is int:
+            length = self._length
+            if 0 <= index < length if length is not None else True:
+                return self._item_read(self._addr + index * self._item_size, self._keep)
+            raise IndexError("index too large for cdata '%s' (expected %d < %d)"
+                             % (self._ctype.cname, index, length) if index >= 0
+                             else "negative index")
+        if isinstance(index, slice):
+            return _slice(self, index, self._length)
+        return self[_as_index(index)]
+
+    def __setitem__(self, index, value):
+        if index.__class__ is int:
+            length = self._length
+            if 0 <= index < length if length is not None else True:
+                self._item_write(self._addr + index * self._item_size, value)
+                return
+            raise IndexError("index too large for cdata '%s' (expected %d < %d)"
+                             % (self._ctype.cname, index, length) if index >= 0
+                             else "negative index")
+        if isinstance(index, slice):
+            _slice_assign(self, index, value, self._length)
+            return
+        self[_as_index(index)] = value
+
+    def __len__(self):
+        if self._length is None:
+            raise TypeError("cdata '%s' has an unknown length" % (self._ctype.cname,))
+        return self._length
+
+    def __iter__(self):
+        read, size, address, keep = self._item_read, self._item_size, self._addr, self._keep
+        for i in range(len(self)):
+            yield read(address + i * size, keep)
+
+    def __add__(self, offset):
+        ptr = TYPES.pointer(self._ctype.item)
+        return prepare(ptr).cdata_class(ptr, self._addr, self._derived_keep()) + offset
+
+    __radd__ = __add__
+
+    def __sub__(self, other):
+        ptr = TYPES.pointer(self._ctype.item)
+        return prepare(ptr).cdata_class(ptr, self._addr, self._derived_keep()) - other
+
+    def _owning_repr(self):
+        own = AddrCData._owning_repr(self)
+        if own is None and self._ctype.length is None and self._length is not None:
+            return "sliced length %d" % (self._length,)
+        return own
+
+    def _item_keep(self):
+        return self._keep
+
+
+def _slice(cdata, index, length):
+    """A view `cdata[start:stop]` as an open array (spec 7.2 footnote 4)."""
+    start, stop = _slice_bounds(cdata, index, length)
+    arr = TYPES.array(cdata._ctype.item, None)
+    view = prepare(arr).cdata_class(arr, cdata._addr + start * cdata._checked_item_size(),
+                                    cdata._derived_keep(), stop - start)
+    return view
+
+
+def _slice_bounds(cdata, index, length):
+    if index.step is not None:
+        raise ValueError("slice with step not supported")
+    if index.start is None or index.stop is None and length is None:
+        raise IndexError("slice start and stop must be given for cdata '%s'"
+                         % (cdata._ctype.cname,))
+    start = index.start
+    stop = length if index.stop is None else index.stop
+    if start > stop:
+        raise IndexError("slice start > stop")
+    if length is not None and (start < 0 or stop > length):
+        raise IndexError("index out of range for cdata '%s' (slice %d:%d, length %d)"
+                         % (cdata._ctype.cname, start, stop, length))
+    return start, stop
+
+
+def _slice_assign(cdata, index, value, length):
+    start, stop = _slice_bounds(cdata, index, length)
+    count = stop - start
+    size = cdata._checked_item_size()
+    base = cdata._addr + start * size
+    item = cdata._ctype.item
+    if isinstance(value, AddrCData) and value._ctype.kind in (ARRAY, POINTER) \
+            and value._ctype.item is item:
+        if value._ctype.kind == ARRAY and len(value) != count:
+            raise ValueError("need a cdata of %d items, got %d" % (count, len(value)))
+        memmove(base, value._addr, count * size)
+        return
+    if isinstance(value, (bytes, str)):
+        items = list(value) if isinstance(value, str) else [value[i:i + 1] for i in range(len(value))]
+        if getattr(item, "category", None) == plat.INT and isinstance(value, bytes):
+            items = list(value)
+    else:
+        items = list(value)
+    if len(items) != count:
+        raise ValueError("need %d values to assign to slice, got %d" % (count, len(items)))
+    write = cdata._item_write
+    for i, v in enumerate(items):
+        write(base + i * size, v)
+
+
+# -- Structs and unions ----
+class StructCData(AddrCData):
+    """A struct or union in memory (`struct s &`, or `struct s` owning from `p[0]`)."""
+
+    __slots__ = ("_byte_size",)
+
+    def __init__(self, ctype, address, keep=None, byte_size=None):
+        self._ctype, self._addr, self._keep = ctype, address, keep
+        self._byte_size = byte_size
+
+    def _owning_repr(self):
+        own = AddrCData._owning_repr(self)
+        return own
+
+    def __repr__(self):
+        own = self._owning_repr()
+        if own:
+            return "<cdata '%s' %s>" % (self._ctype.cname, own)
+        return "<cdata '%s &' 0x%x>" % (self._ctype.cname, self._addr)
+
+    def __bool__(self):
+        return True
+
+    def __iter__(self):
+        raise TypeError("cdata '%s' does not support iteration" % (self._ctype.cname,))
+
+    def __len__(self):
+        raise TypeError("cdata of type '%s' has no len()" % (self._ctype.cname,))
+
+
+def _missing_field(ctype, name):
+    if name.startswith("__"):
+        raise AttributeError(name)
+    if ctype.kind == POINTER:
+        ctype = ctype.item
+    if ctype.is_opaque():
+        raise AttributeError("cdata '%s' has no field '%s' (%s)"
+                             % (ctype.cname, name, opaque_error(ctype)))
+    raise AttributeError("cdata '%s' has no field '%s'" % (ctype.cname, name))
+
+
+class StructPointerCData(PointerCData):
+    """`struct s *`: also gives access to the fields (`p.x`), as properties of its class."""
+
+    __slots__ = ()
+
+
+class _OpaqueFields:
+    """Mixin for cdata of opaque structs: any field access explains why it cannot work.
+
+    (Only opaque types get `__getattr__`: on other classes it would slow every lookup.)
+    """
+
+    __slots__ = ()
+
+    def __getattr__(self, name):
+        return _missing_field(self._ctype, name)
+
+
+def _field_property(ctype, field, through_pointer):
+    """The property reading and writing one field of a struct (through a pointer or not)."""
+    offset = field.offset
+    if field.bitsize >= 0:
+        def get(self):
+            address = self._addr
+            if not address:
+                raise null_error(self._ctype)
+            return read_bitfield(field, address)
+
+        def put(self, value):
+            address = self._addr
+            if not address:
+                raise null_error(self._ctype)
+            write_bitfield(field, address, value)
+        return property(get, put)
+    ftype = field.type
+    frt = prepare(ftype)
+    if ftype.kind == ARRAY and ftype.length is None:
+        return _flexible_array_property(ctype, field, frt)
+    write = frt.write
+    if frt.unpack is not None and ftype.kind in (PRIMITIVE, ENUM) \
+            and getattr(ftype, "category", plat.INT) in (plat.INT, plat.FLOAT):
+        unpack = frt.unpack
+
+        def get(self):
+            address = self._addr
+            if address:
+                return unpack(MEM, address + offset)[0]
+            raise null_error(self._ctype)
+    else:
+        read = frt.read
+
+        def get(self):
+            address = self._addr
+            if address:
+                return read(address + offset, self._derived_keep())
+            raise null_error(self._ctype)
+
+    if _is_plain_number(ftype):
+        pack = frt.pack
+
+        def put(self, value):
+            address = self._addr
+            if address:
+                try:
+                    pack(MEM, address + offset, value)
+                except (_struct.error, OverflowError, TypeError):
+                    write(address + offset, value)      # raises the right error
+                return
+            raise null_error(self._ctype)
+    else:
+        def put(self, value):
+            address = self._addr
+            if address:
+                write(address + offset, value)
+                return
+            raise null_error(self._ctype)
+    return property(get, put)
+
+
+def _flexible_array_property(ctype, field, frt):
+    """A variable-sized last field: its length is known when ffi.new() allocated it."""
+    offset = field.offset
+    item_size = field.type.item.byte_size
+
+    def get(self):
+        keep = self._keep
+        length = None
+        if keep.__class__ is Owned and keep.address == self._addr:
+            length = (keep.byte_size - offset) // item_size if item_size > 0 else 0
+        return frt.cdata_class(field.type, self._addr + offset, self._derived_keep(), length)
+
+    def put(self, value):
+        arr = get(self)
+        if arr._length is None:
+            raise TypeError("cannot assign to the variable-sized field '%s' of unknown length"
+                            % (field.name,))
+        write_array(field.type, arr._addr, value, arr._length)
+    return property(get, put)
+
+
+# -- Function pointers ----
+class FunctionPtrCData(PointerCData):
+    """`R(*)(args)`: callable (through call.py)."""
+
+    __slots__ = ()
+
+    def __call__(self, *args):
+        if not self._addr:
+            raise RuntimeError("cannot call null function pointer '%s'" % (self._ctype.cname,))
+        from .call import call_function_pointer
+        return call_function_pointer(self, args)
+
+    def __getitem__(self, index):
+        raise TypeError("cdata of type '%s' cannot be indexed" % (self._ctype.cname,))
+
+    def __add__(self, other):
+        raise TypeError("cannot add to cdata '%s'" % (self._ctype.cname,))
+
+    def __sub__(self, other):
+        raise TypeError("cannot subtract from cdata '%s'" % (self._ctype.cname,))
+
+
+# -- Primitive values ----
+class ValueCData(CData):
+    """A primitive C value held by Python (`ffi.cast("int", 42)`, a long double...)."""
+
+    __slots__ = ("_ctype", "_value", "__weakref__")
+
+    def __init__(self, ctype, value):
+        self._ctype, self._value = ctype, value
+
+    def _category(self):
+        if self._ctype.kind == ENUM:
+            return plat.INT
+        return getattr(self._ctype, "category", None)
+
+    def _as_int(self):
+        cat = self._category()
+        value = self._value
+        if cat == plat.CHAR:
+            return value[0]
+        if cat == plat.WCHAR:
+            return ord(value) if isinstance(value, str) and len(value) == 1 else value
+        if cat == plat.LONGDOUBLE:
+            return int(longdouble_float(value))
+        if cat == plat.FLOAT:
+            return int(value)
+        if cat == plat.COMPLEX:
+            raise TypeError("int() not supported on cdata '%s'" % (self._ctype.cname,))
+        return int(value)
+
+    def __int__(self):
+        return self._as_int()
+
+    def __index__(self):
+        if self._category() in (plat.INT, plat.BOOL):
+            return int(self._value)
+        raise TypeError("cdata '%s' cannot be used as an index" % (self._ctype.cname,))
+
+    def __float__(self):
+        cat = self._category()
+        if cat == plat.LONGDOUBLE:
+            return longdouble_float(self._value)
+        if cat == plat.COMPLEX:
+            raise TypeError("float() not supported on cdata '%s'" % (self._ctype.cname,))
+        if cat in (plat.CHAR, plat.WCHAR):
+            return float(self._as_int())
+        return float(self._value)
+
+    def __complex__(self):
+        if self._category() == plat.COMPLEX:
+            return self._value
+        return complex(self.__float__())
+
+    def __bool__(self):
+        cat = self._category()
+        if cat == plat.LONGDOUBLE:
+            return longdouble_float(self._value) != 0
+        if cat in (plat.CHAR, plat.WCHAR):
+            return self._as_int() != 0
+        return bool(self._value)
+
+    def _number(self):
+        cat = self._category()
+        if cat in (plat.FLOAT, plat.LONGDOUBLE):
+            return self.__float__()
+        if cat == plat.COMPLEX:
+            return self._value
+        return self._as_int()
+
+    def __eq__(self, other):
+        if isinstance(other, ValueCData):
+            return self._number() == other._number()
+        return NotImplemented
+
+    def __ne__(self, other):
+        if isinstance(other, ValueCData):
+            return self._number() != other._number()
+        return NotImplemented
+
+    def __lt__(self, other):
+        return self._number() < _other_number(other)
+
+    def __le__(self, other):
+        return self._number() <= _other_number(other)
+
+    def __gt__(self, other):
+        return self._number() > _other_number(other)
+
+    def __ge__(self, other):
+        return self._number() >= _other_number(other)
+
+    def __hash__(self):
+        return hash(self._number())
+
+    def __repr__(self):
+        return "<cdata '%s' %s>" % (self._ctype.cname, self._repr_value())
+
+    def _repr_value(self):
+        cat = self._category()
+        if cat == plat.LONGDOUBLE:
+            return "%E" % (longdouble_float(self._value),)
+        if self._ctype.kind == ENUM:
+            name = self._ctype.elements.get(self._value)
+            return "%d: %s" % (self._value, name) if name is not None else "%d" % self._value
+        return repr(self._value)
+
+    def __dir__(self):
+        return []
+
+
+def _other_number(other):
+    if isinstance(other, ValueCData):
+        return other._number()
+    raise TypeError("cannot compare cdata with %s" % (type(other).__name__,))
+
+
+# -- Per-type classes ----
+def attach_classes(ctype, rt):
+    """Give `rt` the cdata class(es) of `ctype` (called once when the type is prepared)."""
+    maker = _CLASS_MAKERS.get(ctype.kind)
+    if maker is not None:
+        maker(ctype, rt)
+
+
+def _pointer_class(ctype, rt):
+    item = ctype.item
+    base = PointerCData
+    attrs = {"__slots__": ()}
+    bases = (PointerCData,)
+    if item.kind in (STRUCT, UNION):
+        if item.is_opaque():
+            bases = (_OpaqueFields, StructPointerCData)
+        else:
+            bases = (StructPointerCData,)
+            attrs.update(_field_properties(item, True))
+    _item_accessors(item, attrs)
+    rt.cdata_class = type(ctype.cname, bases, attrs)
+
+
+def _array_class(ctype, rt):
+    attrs = {"__slots__": (), "_array": True}
+    _item_accessors(ctype.item, attrs)
+    rt.cdata_class = type(ctype.cname, (ArrayCData,), attrs)
+
+
+def _struct_class(ctype, rt):
+    attrs = {"__slots__": ()}
+    bases = (_OpaqueFields, StructCData) if ctype.is_opaque() else (StructCData,)
+    if not ctype.is_opaque():
+        attrs.update(_field_properties(ctype, False))
+    rt.cdata_class = type(ctype.cname, bases, attrs)
+
+
+def _function_class(ctype, rt):
+    rt.cdata_class = FunctionPtrCData
+
+
+def _item_accessors(item, attrs):
+    """Class attributes for reading/writing items of a pointer or array."""
+    if item.kind == VOID or (item.is_opaque() and item.kind not in (STRUCT, UNION)):
+        attrs["_item_size"] = 0
+        attrs["_item_read"] = staticmethod(_void_access(item))
+        attrs["_item_write"] = staticmethod(_void_access(item))
+        return
+    irt = prepare(item)
+    attrs["_item_size"] = max(item.byte_size, 0)
+    attrs["_item_read"] = staticmethod(irt.read)
+    attrs["_item_write"] = staticmethod(irt.write)
+    if _is_plain_number(item):
+        # numbers: one struct call per access, the checked writer only when pack refuses
+        attrs["__getitem__"], attrs["__setitem__"] = _number_item_methods(
+            irt.unpack, irt.pack, item.byte_size, irt.write, attrs.get("_array", False))
+
+
+def _is_plain_number(ctype):
+    """Integers, enums and float/double: the types a struct format reads and writes alone."""
+    if ctype.kind == ENUM:
+        return True
+    return ctype.kind == PRIMITIVE and getattr(ctype, "category", None) in (plat.INT, plat.FLOAT)
+
+
+def _number_item_methods(unpack, pack, size, write, is_array):
+    """`__getitem__`/`__setitem__` for items that one struct call reads or writes.
+
+    Closures (not class attributes) hold the accessors: a closure cell is the fastest lookup.
+    The checked `write` runs only when `pack` refuses the value, to raise the right error.
+    """
+    if is_array:
+        def getitem(self, index):
+            try:
+                if 0 <= index < self._length:
+                    return unpack(MEM, self._addr + index * size)[0]
+            except TypeError:
+                pass
+            return ArrayCData.__getitem__(self, index)
+
+        def setitem(self, index, value):
+            try:
+                if 0 <= index < self._length:
+                    address = self._addr + index * size
+                    try:
+                        pack(MEM, address, value)
+                    except (_struct.error, OverflowError, TypeError):
+                        write(address, value)
+                    return
+            except TypeError:
+                pass
+            ArrayCData.__setitem__(self, index, value)
+        return getitem, setitem
+
+    def getitem(self, index):
+        address = self._addr
+        if address and index.__class__ is int:
+            return unpack(MEM, address + index * size)[0]
+        return PointerCData.__getitem__(self, index)
+
+    def setitem(self, index, value):
+        address = self._addr
+        if address and index.__class__ is int:
+            address += index * size
+            try:
+                pack(MEM, address, value)
+            except (_struct.error, OverflowError, TypeError):
+                write(address, value)
+            return
+        PointerCData.__setitem__(self, index, value)
+    return getitem, setitem
+
+
+def _void_access(item):
+    def access(*args):
+        if item.kind == VOID:
+            raise TypeError("cannot dereference a 'void *': cast it to a typed pointer first")
+        raise opaque_error(item)
+    return access
+
+
+def _field_properties(ctype, through_pointer):
+    return {name: _field_property(ctype, field, through_pointer)
+            for name, field in ctype.fields}
+
+
+_CLASS_MAKERS = {
+    POINTER: _pointer_class, ARRAY: _array_class, STRUCT: _struct_class, UNION: _struct_class,
+    FUNCTION: _function_class,
+}
+
+
+# -- Making cdata ----
+def pointer_to(ctype, address, keep=None):
+    """A non-owning cdata of pointer type `ctype` at `address`."""
+    return prepare(ctype).cdata_class(ctype, address, keep)
+
+
+def new(ctype, init=None, allocator=None):
+    """`ffi.new(ctype, init)`: fresh zeroed memory, owned by the returned cdata."""
+    if ctype.kind == POINTER:
+        item = ctype.item
+        if item.kind == VOID:
+            raise TypeError("cannot instantiate ctype '%s' of unknown size" % (ctype.cname,))
+        flex = None
+        if item.kind in (STRUCT, UNION):
+            if item.is_opaque():
+                raise opaque_error(item)
+            byte_size, flex = _struct_alloc_size(item, init)
+        else:
+            byte_size = item.byte_size
+            if byte_size < 0:
+                raise opaque_error(item)
+        owned = _allocate(byte_size, allocator)
+        rt = prepare(ctype)
+        result = rt.cdata_class(ctype, owned.address, owned)
+        if init is not None:
+            if item.kind in (STRUCT, UNION):
+                write_struct(item, owned.address, init, flex)
+            else:
+                prepare(item).write(owned.address, init)
+        return result
+    if ctype.kind == ARRAY:
+        length = ctype.length
+        if length is None:
+            length = array_length_for(ctype, init)
+            if isinstance(init, int):
+                init = None
+        elif length is Ellipsis:
+            raise opaque_error(ctype)
+        if ctype.item.byte_size < 0:
+            raise opaque_error(ctype.item)
+        owned = _allocate(length * ctype.item.byte_size, allocator)
+        result = prepare(ctype).cdata_class(ctype, owned.address, owned, length)
+        if init is not None:
+            write_array(ctype, owned.address, init, length)
+        return result
+    raise TypeError("expected a pointer or array ctype, got '%s'" % (ctype.cname,))
+
+
+def _allocate(byte_size, allocator):
+    if allocator is not None:
+        return allocator(byte_size)
+    buf, address = allocate(byte_size)
+    return Owned(buf, byte_size, address)
+
+
+def _struct_alloc_size(item, init):
+    """(byte size, flexible array length) for ffi.new of a struct, var-sized or not."""
+    if not item.has_flexible_array or init is None:
+        return item.byte_size, (0 if item.has_flexible_array else None)
+    name, field = item.fields[-1]
+    if isinstance(init, dict):
+        value = init.get(name)
+    elif isinstance(init, (list, tuple)):
+        fields = [n for n, f in item.fields if not f.flags & 1]
+        value = init[len(fields) - 1] if len(init) >= len(fields) else None
+    else:
+        value = None
+    length = 0 if value is None else array_length_for(field.type, value)
+    size = max(item.byte_size, field.offset + length * field.type.item.byte_size)
+    return field.offset + length * field.type.item.byte_size if value is not None else size, \
+        length
+
+
+def release(cdata):
+    """`ffi.release()`: free the memory of an owning cdata now (or run its gc destructor)."""
+    keep = getattr(cdata, "_keep", None)
+    if keep is None or not isinstance(cdata, AddrCData):
+        raise ValueError("ffi.release(): cdata '%s' does not own memory"
+                         % (getattr(cdata, "_ctype", None) and cdata._ctype.cname,))
+    if isinstance(keep, (Owned, GcRef)):
+        keep.release()
+        return
+    raise ValueError("ffi.release(): cdata '%s' does not own memory" % (cdata._ctype.cname,))
+
+
+# -- ffi.gc ----
+class GcRef:
+    """Calls `destructor(original)` when the cdata returned by ffi.gc() dies or is released."""
+
+    __slots__ = ("original", "destructor", "buffer")
+
+    def __init__(self, original, destructor):
+        self.original, self.destructor = original, destructor
+        self.buffer = getattr(original, "_keep", None)
+
+    def release(self):
+        destructor, self.destructor = self.destructor, None
+        if destructor is not None:
+            destructor(self.original)
+
+    def __del__(self):
+        destructor, self.destructor = self.destructor, None
+        if destructor is not None:
+            try:
+                destructor(self.original)
+            except Exception:
+                import sys
+                import traceback
+                sys.stderr.write("Exception ignored in ffi.gc() destructor %r:\n" % (destructor,))
+                traceback.print_exc()
+
+
+def gc(cdata, destructor, size=0):
+    """`ffi.gc()`: a new cdata for the same memory whose death calls `destructor(cdata)`."""
+    if not isinstance(cdata, AddrCData):
+        raise TypeError("ffi.gc() expects a pointer cdata, not %s" % (type(cdata).__name__,))
+    if destructor is None:
+        keep = cdata._keep
+        if isinstance(keep, GcRef):
+            keep.destructor = None
+        return None
+    ref = GcRef(cdata, destructor)
+    if isinstance(cdata, ArrayCData):
+        return cdata.__class__(cdata._ctype, cdata._addr, ref, cdata._length)
+    if isinstance(cdata, StructCData):
+        return cdata.__class__(cdata._ctype, cdata._addr, ref)
+    return cdata.__class__(cdata._ctype, cdata._addr, ref)
+
+
+# -- ffi.cast ----
+def cast(ctype, value):
+    """`ffi.cast(ctype, value)`: reinterpret without range checks."""
+    kind = ctype.kind
+    if kind in (POINTER, FUNCTION):
+        return _cast_to_pointer(ctype, value)
+    if kind == ENUM or (kind == PRIMITIVE and hasattr(ctype, "category")):
+        return _cast_to_primitive(ctype, value)
+    if kind == ARRAY:
+        raise TypeError("cannot cast to array type '%s'" % (ctype.cname,))
+    raise TypeError("cannot cast to ctype '%s'" % (ctype.cname,))
+
+
+def _source_int(value):
+    """An integer from a cast source: int, cdata, float (truncated), bytes/str of length 1."""
+    if isinstance(value, AddrCData):
+        return value._addr
+    if isinstance(value, ValueCData):
+        if value._category() in (plat.FLOAT, plat.LONGDOUBLE):
+            return int(value.__float__())
+        return value._as_int()
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise OverflowError("cannot cast %r to an integer" % (value,))
+        return int(value)
+    if isinstance(value, (bytes, bytearray)) and len(value) == 1:
+        return value[0]
+    if isinstance(value, str) and len(value) == 1:
+        return ord(value)
+    lib_address = getattr(value, "_function_address", None)
+    if lib_address is not None:
+        return lib_address()
+    try:
+        return value.__index__()
+    except AttributeError:
+        pass
+    if hasattr(value, "__int__") and not isinstance(value, (str, bytes)):
+        return int(value)
+    raise TypeError("cannot cast %s to an integer" % (type(value).__name__,))
+
+
+def _wrap(value, byte_size, signed):
+    bits = 8 * byte_size
+    value &= (1 << bits) - 1
+    if signed and value >> (bits - 1):
+        value -= 1 << bits
+    return value
+
+
+def _cast_to_primitive(ctype, value):
+    base = ctype.base if ctype.kind == ENUM else ctype
+    cat = base.category
+    if cat == plat.INT:
+        return ValueCData(ctype, _wrap(_source_int(value), base.byte_size, base.signed))
+    if cat == plat.BOOL:
+        if isinstance(value, ValueCData) and value._category() in (plat.FLOAT, plat.LONGDOUBLE):
+            return ValueCData(ctype, float(value) != 0)
+        if isinstance(value, float):
+            return ValueCData(ctype, value != 0)
+        return ValueCData(ctype, _source_int(value) != 0)
+    if cat == plat.CHAR:
+        return ValueCData(ctype, bytes([_source_int(value) & 0xFF]))
+    if cat == plat.WCHAR:
+        code = _wrap(_source_int(value), base.byte_size, base.signed)
+        return ValueCData(ctype, chr(code) if 0 <= code <= 0x10FFFF else code)
+    if cat == plat.FLOAT:
+        number = _source_float(ctype, value)
+        if base.byte_size == 4:
+            number = _struct.unpack("f", _struct.pack("f", number))[0] \
+                if abs(number) < 3.5e38 or number != number else number
+        return ValueCData(ctype, number)
+    if cat == plat.LONGDOUBLE:
+        if isinstance(value, ValueCData) and value._category() == plat.LONGDOUBLE:
+            return ValueCData(ctype, value._value)
+        return ValueCData(ctype, longdouble_bytes(_source_float(ctype, value)))
+    if cat == plat.COMPLEX:
+        return ValueCData(ctype, to_complex(ctype, value))
+    raise TypeError("cannot cast to '%s'" % (ctype.cname,))
+
+
+def _source_float(ctype, value):
+    if isinstance(value, ValueCData):
+        return value.__float__() if value._category() != plat.CHAR else float(value._as_int())
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, (bytes, str)) and len(value) == 1:
+        return float(ord(value))
+    if isinstance(value, AddrCData):
+        return float(value._addr)
+    return to_float(ctype, value)
+
+
+def _cast_to_pointer(ctype, value):
+    if value is None:
+        return pointer_to(ctype, 0)
+    if isinstance(value, AddrCData):
+        return pointer_to(ctype, value._addr, value._derived_keep())
+    file_address = _file_address(value)
+    if file_address is not None:
+        return pointer_to(ctype, file_address, value)
+    return pointer_to(ctype, _source_int(value) & ((1 << (8 * plat.POINTER_SIZE)) - 1))
+
+
+def _file_address(value):
+    if hasattr(value, "fileno") and hasattr(value, "flush") and not isinstance(value, CData):
+        from .call import file_pointer
+        return file_pointer(value)
+    return None
+
+
+# -- Values read back ----
+def value_of(ctype, cdata):
+    """Unused hook kept for symmetry with convert: a Python value of a primitive cdata."""
+    return cdata._value
+
+
+__all__ = ["CData", "AddrCData", "PointerCData", "ArrayCData", "StructCData", "ValueCData",
+           "FunctionPtrCData", "new", "cast", "gc", "release", "pointer_to", "null_error",
+           "encode_unicode", "decode_unicode", "to_bool", "to_char", "to_int", "to_wchar",
+           "pointer_value", "LONGDOUBLE_BYTES", "_unpack_addr", "FFIError"]

@@ -1,0 +1,661 @@
+"""Python <-> C conversions for every kind of type: the spec's Conversions table (7.2) lives here.
+
+For each C type `prepare(ctype)` builds, once, a `TypeRuntime` holding `read(address, keep)`
+(C memory -> Python value) and `write(address, value)` (Python value -> C memory), chosen from
+the tables `_READER_BUILDERS` and `_WRITER_BUILDERS` keyed by the kind of type.  Everything
+else (cdata, calls, callbacks) goes through these two functions.
+"""
+import ctypes
+import math
+import struct
+
+from . import platform as plat
+from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, opaque_error
+from .errors import FFIError
+from .memory import MEM, memmove, read_address, write_address
+
+_INF = float("inf")
+
+
+class TypeRuntime:
+    """What the runtime prepared for one C type (built once, kept on the type as `_rt`)."""
+
+    __slots__ = ("ctype", "byte_size", "read", "write", "cdata_class", "owning_class", "fmt",
+                 "unpack", "pack", "extra")
+
+    def __init__(self, ctype):
+        self.ctype = ctype
+        self.byte_size = ctype.byte_size
+        self.read = self.write = None
+        self.cdata_class = self.owning_class = None
+        self.fmt = self.unpack = self.pack = None
+        self.extra = None
+
+
+def prepare(ctype):
+    """The TypeRuntime of `ctype`, built on first use."""
+    rt = ctype._rt
+    if rt is None:
+        rt = _build(ctype)
+    return rt
+
+
+def _build(ctype):
+    rt = TypeRuntime(ctype)
+    ctype._rt = rt          # set first: recursive types (struct node *next) find it
+    key = _kind_key(ctype)
+    fmt = _FORMATS.get(key[0]) if key[0] != "int" else None
+    if key[0] in ("int", "enum"):
+        base = ctype.base if ctype.kind == ENUM else ctype
+        fmt = plat.int_format(base.byte_size, base.signed)
+    elif key[0] in ("pointer", "function"):
+        fmt = "P"
+    elif key[0] == "wchar":
+        fmt = plat.int_format(ctype.byte_size, ctype.signed)
+    elif key[0] == "complex":
+        fmt = "ff" if ctype.byte_size == 8 else "dd"
+    if fmt:
+        st = struct.Struct(fmt)
+        rt.fmt, rt.unpack, rt.pack = fmt, st.unpack_from, st.pack_into
+    rt.read = _READER_BUILDERS[key[0]](ctype, rt)
+    rt.write = _WRITER_BUILDERS[key[0]](ctype, rt)
+    from . import cdata as _cdata
+    _cdata.attach_classes(ctype, rt)
+    return rt
+
+
+_FORMATS = {"char": "c", "bool": "B", "float": None}
+
+
+def _kind_key(ctype):
+    """The row of the conversion tables for this type."""
+    if ctype.kind == PRIMITIVE:
+        if not hasattr(ctype, "category"):
+            return ("opaque",)
+        if ctype.category == plat.FLOAT:
+            return ("float",)
+        return (ctype.category,)
+    return (ctype.kind,)
+
+
+# -- Error messages (one table) ----
+def _type_name(value):
+    from .cdata import CData
+    if isinstance(value, CData):
+        return "cdata '%s'" % (value._ctype.cname,)
+    return type(value).__name__
+
+
+def bad_init(ctype, expected, value):
+    """TypeError for a value of the wrong kind written into `ctype`."""
+    return TypeError("initializer for ctype '%s' must be a %s, not %s"
+                     % (ctype.cname, expected, _type_name(value)))
+
+
+def out_of_range(ctype, value):
+    """OverflowError for an integer that does not fit."""
+    return OverflowError("integer %s does not fit '%s'" % (value, ctype.cname))
+
+
+# -- Integers ----
+def to_int(ctype, value):
+    """Check and convert a Python value written into an integer (or enum) C type."""
+    from .cdata import CData, ValueCData
+    if isinstance(value, int):
+        result = int(value)
+    elif isinstance(value, float):
+        raise bad_init(ctype, "int", value)
+    elif isinstance(value, ValueCData) and value._ctype.kind in (PRIMITIVE, ENUM):
+        result = value._as_int()
+    elif isinstance(value, CData):
+        raise bad_init(ctype, "int", value)
+    elif hasattr(value, "__index__"):
+        result = value.__index__()
+    elif hasattr(value, "__int__") and not isinstance(value, (str, bytes)):
+        result = int(value)
+    else:
+        raise bad_init(ctype, "int", value)
+    base = ctype.base if ctype.kind == ENUM else ctype
+    lo, hi = plat.int_bounds(base.byte_size, base.signed)
+    if not lo <= result <= hi:
+        raise out_of_range(ctype, result)
+    return result
+
+
+def _read_int(ctype, rt):
+    unpack = rt.unpack
+
+    def read(address, keep=None):
+        return unpack(MEM, address)[0]
+    return read
+
+
+def _write_int(ctype, rt):
+    pack = rt.pack
+
+    def write(address, value):
+        if value.__class__ is int:
+            try:
+                pack(MEM, address, value)
+                return
+            except struct.error:
+                pass
+        pack(MEM, address, to_int(ctype, value))
+    return write
+
+
+# -- _Bool ----
+def to_bool(ctype, value):
+    """Only 0, 1, False and True (or such cdata) go into a _Bool."""
+    from .cdata import ValueCData
+    if isinstance(value, ValueCData):
+        value = value._as_int()
+    if isinstance(value, float):
+        raise bad_init(ctype, "bool", value)
+    if value is True or value is False or (isinstance(value, int) and value in (0, 1)):
+        return int(value)
+    if isinstance(value, int):
+        raise OverflowError("value %s does not fit '_Bool': only 0 and 1 are allowed" % (value,))
+    raise bad_init(ctype, "bool", value)
+
+
+def _read_bool(ctype, rt):
+    unpack = rt.unpack
+
+    def read(address, keep=None):
+        value = unpack(MEM, address)[0]
+        if value > 1:
+            raise ValueError("got a _Bool of value %d, expected 0 or 1" % (value,))
+        return value == 1
+    return read
+
+
+def _write_bool(ctype, rt):
+    pack = rt.pack
+
+    def write(address, value):
+        pack(MEM, address, to_bool(ctype, value))
+    return write
+
+
+# -- char ----
+def to_char(ctype, value):
+    """A bytes of length 1 (or a char cdata) as the byte."""
+    from .cdata import ValueCData
+    if isinstance(value, (bytes, bytearray)) and len(value) == 1:
+        return bytes(value)
+    if isinstance(value, ValueCData) and getattr(value._ctype, "category", None) == plat.CHAR:
+        return value._value
+    raise bad_init(ctype, "bytes of length 1", value)
+
+
+def _read_char(ctype, rt):
+    def read(address, keep=None):
+        return MEM[address:address + 1].tobytes()
+    return read
+
+
+def _write_char(ctype, rt):
+    def write(address, value):
+        if value.__class__ is bytes and len(value) == 1:
+            MEM[address] = value[0]
+        else:
+            MEM[address] = to_char(ctype, value)[0]
+    return write
+
+
+# -- wchar_t, char16_t, char32_t ----
+def to_wchar(ctype, value):
+    """A str of length 1 (or a surrogate pair for 4-byte types) as a code unit."""
+    from .cdata import ValueCData
+    if isinstance(value, ValueCData) and getattr(value._ctype, "category", None) == plat.WCHAR:
+        value = value._value
+    if isinstance(value, str):
+        if len(value) == 2 and ctype.byte_size == 4 and _is_surrogate_pair(value):
+            return _join_surrogates(value)
+        if len(value) == 1:
+            code = ord(value)
+            if code > 0xFFFF and ctype.byte_size == 2:
+                raise ValueError("character %r does not fit in '%s' (above U+FFFF); use a "
+                                 "'%s[]' array for surrogate pairs" % (value, ctype.cname, ctype.cname))
+            return code
+    raise bad_init(ctype, "unicode string of length 1", value)
+
+
+def _is_surrogate_pair(text):
+    return 0xD800 <= ord(text[0]) <= 0xDBFF and 0xDC00 <= ord(text[1]) <= 0xDFFF
+
+
+def _join_surrogates(text):
+    return 0x10000 + ((ord(text[0]) - 0xD800) << 10) + (ord(text[1]) - 0xDC00)
+
+
+def code_to_str(ctype, code):
+    """The str for one code unit read from memory."""
+    if code < 0 or code > 0x10FFFF:
+        raise ValueError("%s out of range for '%s': not a unicode character" % (code, ctype.cname))
+    return chr(code)
+
+
+def _read_wchar(ctype, rt):
+    unpack = rt.unpack
+
+    def read(address, keep=None):
+        return code_to_str(ctype, unpack(MEM, address)[0])
+    return read
+
+
+def _write_wchar(ctype, rt):
+    pack = rt.pack
+
+    def write(address, value):
+        pack(MEM, address, to_wchar(ctype, value))
+    return write
+
+
+def encode_unicode(ctype, text):
+    """Code units for a str stored in a `ctype` array (UTF-16 with surrogates for 2 bytes)."""
+    if ctype.byte_size == 2:
+        data = text.encode("utf-16-le", "surrogatepass")
+        return list(struct.unpack("<%dH" % (len(data) // 2), data))
+    return [ord(c) for c in text]
+
+
+def decode_unicode(ctype, codes):
+    """A str from code units read from a `ctype` array."""
+    if ctype.byte_size == 2:
+        data = struct.pack("<%dH" % len(codes), *codes)
+        return data.decode("utf-16-le", "surrogatepass")
+    return "".join(code_to_str(ctype, c) for c in codes)
+
+
+# -- float, double ----
+def to_float(ctype, value):
+    """Anything float() accepts, except strings."""
+    from .cdata import ValueCData
+    if isinstance(value, ValueCData):
+        return value.__float__()
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__float__") \
+            and not hasattr(value, "__index__"):
+        raise bad_init(ctype, "float", value)
+    return float(value)
+
+
+def _read_float(ctype, rt):
+    fmt = "f" if ctype.byte_size == 4 else "d"
+    unpack = struct.Struct(fmt).unpack_from
+    rt.fmt, rt.unpack, rt.pack = fmt, unpack, struct.Struct(fmt).pack_into
+
+    def read(address, keep=None):
+        return unpack(MEM, address)[0]
+    return read
+
+
+def _write_float(ctype, rt):
+    pack = struct.Struct("f" if ctype.byte_size == 4 else "d").pack_into
+
+    def write(address, value):
+        try:
+            pack(MEM, address, value)
+        except OverflowError:
+            pack(MEM, address, math.copysign(_INF, value))
+        except (struct.error, TypeError):
+            pack(MEM, address, to_float(ctype, value))
+    return write
+
+
+# -- long double: kept as cdata on reading (footnote 3) ----
+_LD = ctypes.c_longdouble
+LONGDOUBLE_BYTES = ctypes.sizeof(_LD)
+
+
+def longdouble_bytes(value):
+    """The raw bytes of `value` as a C long double."""
+    from .cdata import ValueCData
+    if isinstance(value, ValueCData) and getattr(value._ctype, "category", None) == plat.LONGDOUBLE:
+        return value._value
+    return bytes(_LD(to_float(_LD_TYPE(), value)))
+
+
+def longdouble_float(raw):
+    """A long double's raw bytes as a Python float."""
+    return _LD.from_buffer_copy(raw).value
+
+
+def _LD_TYPE():
+    from .ctype import TYPES
+    return TYPES.primitive("long double")
+
+
+def _read_longdouble(ctype, rt):
+    from .cdata import ValueCData
+
+    def read(address, keep=None):
+        return ValueCData(ctype, MEM[address:address + LONGDOUBLE_BYTES].tobytes())
+    return read
+
+
+def _write_longdouble(ctype, rt):
+    def write(address, value):
+        MEM[address:address + LONGDOUBLE_BYTES] = longdouble_bytes(value)
+    return write
+
+
+# -- complex ----
+def to_complex(ctype, value):
+    """Anything complex() accepts, except strings."""
+    from .cdata import ValueCData
+    if isinstance(value, ValueCData):
+        return complex(value)
+    if isinstance(value, (str, bytes)):
+        raise bad_init(ctype, "complex", value)
+    try:
+        return complex(value)
+    except TypeError:
+        raise bad_init(ctype, "complex", value) from None
+
+
+def _read_complex(ctype, rt):
+    unpack = rt.unpack
+
+    def read(address, keep=None):
+        re, im = unpack(MEM, address)
+        return complex(re, im)
+    return read
+
+
+def _write_complex(ctype, rt):
+    pack = rt.pack
+
+    def write(address, value):
+        c = to_complex(ctype, value)
+        pack(MEM, address, c.real, c.imag)
+    return write
+
+
+# -- Pointers ----
+def pointer_compatible(target, source):
+    """Can a cdata of type `source` be stored in a pointer of type `target`? (7.2 footnote 1)."""
+    if source is target:
+        return True
+    if source.kind == ARRAY:
+        source_item = source.item
+    elif source.kind in (POINTER,):
+        source_item = source.item
+    elif source.kind == FUNCTION:
+        return target.kind == FUNCTION and target is source or \
+            target.kind == POINTER and target.item.kind == VOID
+    else:
+        return False
+    if target.kind == FUNCTION:
+        return source_item.kind == VOID
+    if target.item.kind == VOID or source_item.kind == VOID:
+        return True
+    return source_item is target.item
+
+
+def pointer_value(ctype, value):
+    """The address to store for `value` written into the pointer type `ctype`."""
+    from .cdata import CData
+    address = getattr(value, "_addr", None)
+    if address is not None and isinstance(value, CData):
+        if pointer_compatible(ctype, value._ctype):
+            return address
+        raise bad_init(ctype, "cdata pointer", value)
+    if value is None:
+        return 0
+    func_address = function_address(value)
+    if func_address is not None and (ctype.kind == FUNCTION or ctype.item.kind == VOID):
+        return func_address
+    expected = "cdata pointer" if ctype.kind != FUNCTION else "cdata function pointer"
+    raise bad_init(ctype, expected, value)
+
+
+def function_address(value):
+    """The address of a lib function object (ctypes-backed), else None."""
+    getter = getattr(value, "_function_address", None)
+    return getter() if getter is not None else None
+
+
+def _read_pointer(ctype, rt):
+    def read(address, keep=None):
+        return rt.cdata_class(ctype, read_address(MEM, address)[0])
+    return read
+
+
+def _write_pointer(ctype, rt):
+    def write(address, value):
+        write_address(MEM, address, pointer_value(ctype, value))
+    return write
+
+
+# -- Arrays ----
+def array_length_for(ctype, init):
+    """The length of an open array `T[]` from its initializer (an int, a sequence, a string)."""
+    item = ctype.item
+    if isinstance(init, int):
+        if init < 0:
+            raise ValueError("negative array length")
+        return init
+    if isinstance(init, (bytes, bytearray)) and getattr(item, "category", None) in (
+            plat.CHAR, plat.INT, plat.BOOL) and item.byte_size == 1:
+        return len(init) + 1
+    if isinstance(init, str) and getattr(item, "category", None) == plat.WCHAR:
+        return len(encode_unicode(item, init)) + 1
+    if isinstance(init, (list, tuple)):
+        return len(init)
+    from .cdata import CData
+    if isinstance(init, CData) and init._ctype.kind == ARRAY:
+        return len(init)
+    raise TypeError("expected new array length or list/tuple/str, not %s" % (type(init).__name__,))
+
+
+def write_array(ctype, address, value, length):
+    """Fill `length` items of an array of `ctype.item` at `address` from `value`."""
+    from .cdata import CData
+    item = ctype.item
+    irt = prepare(item)
+    size = irt.byte_size
+    cat = getattr(item, "category", None)
+    if isinstance(value, (bytes, bytearray)) and item.byte_size == 1 and cat in (
+            plat.CHAR, plat.INT, plat.BOOL):
+        if len(value) > length:
+            raise IndexError("initializer bytes is too long for '%s' (got %d characters)"
+                             % (ctype.cname, len(value)))
+        if cat == plat.BOOL and any(b > 1 for b in value):
+            raise ValueError("an array of '_Bool' accepts only bytes \\x00 and \\x01")
+        MEM[address:address + len(value)] = value
+        if len(value) < length:
+            MEM[address + len(value)] = 0
+        return
+    if isinstance(value, str) and cat == plat.WCHAR:
+        codes = encode_unicode(item, value)
+        if len(codes) > length:
+            raise IndexError("initializer unicode is too long for '%s' (got %d characters)"
+                             % (ctype.cname, len(codes)))
+        for i, code in enumerate(codes):
+            irt.pack(MEM, address + i * size, code)
+        if len(codes) < length:
+            irt.pack(MEM, address + len(codes) * size, 0)
+        return
+    if isinstance(value, CData) and value._ctype.kind == ARRAY and value._ctype.item is item:
+        n = len(value)
+        if n > length:
+            raise IndexError("array of length %d is too long for '%s'" % (n, ctype.cname))
+        memmove(address, value._addr, n * size)
+        return
+    if not isinstance(value, (list, tuple)):
+        raise bad_init(ctype, "list or tuple", value)
+    if len(value) > length:
+        raise IndexError("too many initializers for '%s' (got %d)" % (ctype.cname, len(value)))
+    write = irt.write
+    for i, v in enumerate(value):
+        write(address + i * size, v)
+
+
+def _read_array(ctype, rt):
+    def read(address, keep=None):
+        return rt.cdata_class(ctype, address, keep)
+    return read
+
+
+def _write_array(ctype, rt):
+    def write(address, value):
+        if ctype.length is None or ctype.length is Ellipsis:
+            raise TypeError("cannot assign to an array of unknown length '%s'" % (ctype.cname,))
+        write_array(ctype, address, value, ctype.length)
+    return write
+
+
+# -- Structs and unions ----
+def write_struct(ctype, address, value, flex_length=None):
+    """Fill a struct/union at `address` from a list, tuple, dict or same-type cdata."""
+    from .cdata import CData
+    if isinstance(value, CData) and value._ctype is ctype:
+        memmove(address, value._addr, ctype.byte_size)
+        return
+    if ctype.fields is None or ctype.partial:
+        raise opaque_error(ctype)
+    if isinstance(value, (list, tuple)):
+        fields = [(n, f) for n, f in ctype.fields if not f.flags & 1]
+        if len(value) > len(fields):
+            raise IndexError("too many initializers for '%s' (%d > %d)"
+                             % (ctype.cname, len(value), len(fields)))
+        pairs = zip(fields, value)
+    elif isinstance(value, dict):
+        pairs = []
+        for name, v in value.items():
+            try:
+                pairs.append(((name, ctype.field(name)), v))
+            except KeyError:
+                raise KeyError("'%s' has no field '%s'" % (ctype.cname, name)) from None
+    else:
+        raise bad_init(ctype, "list or tuple or dict or struct-cdata", value)
+    for (name, field), v in pairs:
+        write_field(field, address, v, flex_length)
+
+
+def write_field(field, base_address, value, flex_length=None):
+    """Write one field (bitfield or not) of the struct at `base_address`."""
+    ftype = field.type
+    if field.bitsize >= 0:
+        write_bitfield(field, base_address, value)
+        return
+    address = base_address + field.offset
+    if ftype.kind == ARRAY and ftype.length is None:
+        if flex_length is None:
+            raise TypeError("cannot initialize the variable-sized array '%s' of a struct that "
+                            "was not allocated with its length" % (field.name,))
+        if isinstance(value, int):
+            return          # `'data': 5` only gives the length
+        write_array(ftype, address, value, flex_length)
+        return
+    prepare(ftype).write(address, value)
+
+
+# -- Bitfields ----
+def _bitfield_window(field):
+    """(first byte address offset, number of bytes, shift) covering the bitfield."""
+    start = field.bit_position
+    first = start // 8
+    last = (start + field.bitsize - 1) // 8
+    return first, last - first + 1, start - first * 8
+
+
+def read_bitfield(field, base_address):
+    """Read a bitfield as a Python int (sign-extended for signed types) or bool."""
+    first, nbytes, shift = _bitfield_window(field)
+    raw = int.from_bytes(MEM[base_address + first:base_address + first + nbytes], "little")
+    value = (raw >> shift) & ((1 << field.bitsize) - 1)
+    ftype = field.type
+    base = ftype.base if ftype.kind == ENUM else ftype
+    if base.signed and getattr(base, "category", plat.INT) == plat.INT \
+            and value >> (field.bitsize - 1):
+        value -= 1 << field.bitsize
+    if getattr(base, "category", None) == plat.BOOL:
+        return bool(value)
+    if getattr(base, "category", None) == plat.CHAR:
+        return bytes([value])
+    return value
+
+
+def write_bitfield(field, base_address, value):
+    """Write a bitfield, checking that the value fits in its width."""
+    ftype = field.type
+    base = ftype.base if ftype.kind == ENUM else ftype
+    category = getattr(base, "category", plat.INT)
+    if category == plat.BOOL:
+        value = to_bool(ftype, value)
+    elif category == plat.CHAR:
+        value = to_char(ftype, value)[0]
+    else:
+        value = to_int(ftype, value)
+    bits = field.bitsize
+    if base.signed and category == plat.INT:
+        lo, hi = -(1 << (bits - 1)), (1 << (bits - 1)) - 1
+    else:
+        lo, hi = 0, (1 << bits) - 1
+    if not lo <= value <= hi:
+        raise OverflowError("value %d does not fit in the %d-bit field '%s' of type '%s'"
+                            % (value, bits, field.name, ftype.cname))
+    first, nbytes, shift = _bitfield_window(field)
+    where = base_address + first
+    raw = int.from_bytes(MEM[where:where + nbytes], "little")
+    mask = ((1 << bits) - 1) << shift
+    raw = (raw & ~mask) | ((value << shift) & mask)
+    MEM[where:where + nbytes] = raw.to_bytes(nbytes, "little")
+
+
+def _read_struct(ctype, rt):
+    def read(address, keep=None):
+        return rt.cdata_class(ctype, address, keep)
+    return read
+
+
+def _write_struct(ctype, rt):
+    def write(address, value):
+        write_struct(ctype, address, value)
+    return write
+
+
+# -- Types that hold no value here ----
+def _read_opaque(ctype, rt):
+    def read(address, keep=None):
+        if ctype.kind in (STRUCT, UNION):
+            return rt.cdata_class(ctype, address, keep)
+        raise opaque_error(ctype) if ctype.kind != VOID else \
+            FFIError("cannot read a 'void' value")
+    return read
+
+
+def _write_opaque(ctype, rt):
+    def write(address, value):
+        if ctype.kind == VOID:
+            raise TypeError("cannot write a value of type 'void'")
+        raise opaque_error(ctype)
+    return write
+
+
+def _struct_reader(ctype, rt):
+    return _read_struct(ctype, rt) if not ctype.is_opaque() else _read_opaque(ctype, rt)
+
+
+def _struct_writer(ctype, rt):
+    return _write_struct(ctype, rt) if not ctype.is_opaque() else _write_opaque(ctype, rt)
+
+
+# -- The tables ----
+_READER_BUILDERS = {
+    "int": _read_int, "enum": _read_int, "bool": _read_bool, "char": _read_char,
+    "wchar": _read_wchar, "float": _read_float, "longdouble": _read_longdouble,
+    "complex": _read_complex, "pointer": _read_pointer, "function": _read_pointer,
+    "array": _read_array, "struct": _struct_reader, "union": _struct_reader,
+    "void": _read_opaque, "opaque": _read_opaque,
+}
+_WRITER_BUILDERS = {
+    "int": _write_int, "enum": _write_int, "bool": _write_bool, "char": _write_char,
+    "wchar": _write_wchar, "float": _write_float, "longdouble": _write_longdouble,
+    "complex": _write_complex, "pointer": _write_pointer, "function": _write_pointer,
+    "array": _write_array, "struct": _struct_writer, "union": _struct_writer,
+    "void": _write_opaque, "opaque": _write_opaque,
+}

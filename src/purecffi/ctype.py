@@ -1,0 +1,420 @@
+"""C types as immutable, interned data: kinds, C spelling (cname) and introspection.
+
+Structural types (primitives, pointers, arrays, function pointers) are interned in one table, so
+`ffi.typeof("int*") is ffi.typeof("int *")`.  Struct, union and enum types are nominal: each
+declaration makes its own object.  Types never call into the runtime; `runtime.prepare()` attaches
+the per-type accessors (in `_rt`) the first time a type is used for data.
+
+The spelling rule: every type is `prefix + suffix`, and a declarator (a name, or `*`) goes between
+the two.  A pointer to an array or function wraps its star in parentheses.
+"""
+import threading
+
+from . import platform as plat
+from .errors import CDefError, FFIError
+
+# -- Kinds ----
+PRIMITIVE, POINTER, ARRAY, VOID, STRUCT, UNION, ENUM, FUNCTION = (
+    "primitive", "pointer", "array", "void", "struct", "union", "enum", "function")
+
+
+class CType:
+    """Base of all C types; `kind`, `cname` and the layout (`byte_size`, `byte_align`)."""
+
+    __slots__ = ("kind", "_prefix", "_suffix", "_rt", "__weakref__")
+
+    # -- Spelling ----
+    @property
+    def cname(self):
+        """The C spelling of the type, as cffi writes it."""
+        return self._prefix + self._suffix
+
+    def spell(self, extra=""):
+        """Spell a declaration of `extra` (a name, '*', '[5]'...) with this type."""
+        if not extra:
+            return self.cname
+        if extra[0] == "*" and self.kind == ARRAY:
+            extra = "(" + extra + ")"
+        sep = "" if extra[0] in "[(" else " "
+        return self._prefix + sep + extra + self._suffix
+
+    def __repr__(self):
+        return "<ctype '%s'>" % (self.cname,)
+
+    # -- Layout (overridden where it is known) ----
+    @property
+    def byte_size(self):
+        """sizeof(type), or -1 where it is not known (opaque, open array)."""
+        return -1
+
+    @property
+    def byte_align(self):
+        """alignof(type)."""
+        raise FFIError("ctype '%s' has no alignment (incomplete type)" % (self.cname,))
+
+    def is_opaque(self):
+        """True when the type's layout is unknown (void, opaque struct, API-mode placeholder)."""
+        return False
+
+    # -- Helpers for the runtime ----
+    @property
+    def is_pointer_like(self):
+        """Pointers and function pointers, which hold an address."""
+        return self.kind in (POINTER, FUNCTION)
+
+
+class VoidType(CType):
+    """`void`."""
+
+    __slots__ = ()
+
+    def __init__(self):
+        self.kind = VOID
+        self._prefix, self._suffix = "void", ""
+        self._rt = None
+
+    def is_opaque(self):
+        return True
+
+
+class PrimitiveType(CType):
+    """An integer, character, boolean, floating or complex type."""
+
+    __slots__ = ("name", "category", "_size", "_align", "signed")
+
+    def __init__(self, name):
+        self.kind = PRIMITIVE
+        self.name = name
+        self.category, self._size, self._align, self.signed = plat.PRIMITIVES[name]
+        self._prefix, self._suffix = name, ""
+        self._rt = None
+
+    @property
+    def byte_size(self):
+        return self._size
+
+    @property
+    def byte_align(self):
+        return self._align
+
+
+class UnknownNumberType(CType):
+    """`typedef int... t;` or `typedef float... t;`: a number type only the C compiler knows."""
+
+    __slots__ = ("name", "is_float")
+
+    def __init__(self, name, is_float):
+        self.kind = PRIMITIVE
+        self.name, self.is_float = name, is_float
+        self._prefix, self._suffix = name, ""
+        self._rt = None
+
+    def is_opaque(self):
+        return True
+
+    @property
+    def byte_align(self):
+        raise opaque_error(self)
+
+
+class PointerType(CType):
+    """`T *` (for T not a function type: see FunctionPtrType)."""
+
+    __slots__ = ("item",)
+
+    def __init__(self, item):
+        self.kind = POINTER
+        self.item = item
+        if item.kind == ARRAY:
+            self._prefix, self._suffix = item._prefix + "(*", ")" + item._suffix
+        else:
+            self._prefix, self._suffix = item._prefix + " *", item._suffix
+        self._rt = None
+
+    @property
+    def byte_size(self):
+        return plat.POINTER_SIZE
+
+    @property
+    def byte_align(self):
+        return plat.POINTER_ALIGN
+
+
+class ArrayType(CType):
+    """`T[length]`, `T[]` when `length` is None, `T[...]` (API mode) when it is Ellipsis."""
+
+    __slots__ = ("item", "length")
+
+    def __init__(self, item, length):
+        self.kind = ARRAY
+        self.item = item
+        self.length = length
+        self._prefix = item._prefix
+        shown = "" if length is None else "..." if length is Ellipsis else length
+        self._suffix = "[%s]%s" % (shown, item._suffix)
+        self._rt = None
+
+    @property
+    def byte_size(self):
+        if self.length is None or self.length is Ellipsis:
+            return -1
+        return self.length * self.item.byte_size
+
+    @property
+    def byte_align(self):
+        return self.item.byte_align
+
+    def is_opaque(self):
+        return self.length is Ellipsis or self.item.is_opaque()
+
+
+class RawFunctionType(CType):
+    """A C function type `R(args)`: only as a step to a function pointer or a declaration."""
+
+    __slots__ = ("args", "result", "ellipsis", "abi")
+
+    def __init__(self, args, result, ellipsis, abi=None):
+        self.kind = FUNCTION
+        self.args, self.result, self.ellipsis = tuple(args), result, ellipsis
+        self.abi = plat.DEFAULT_ABI if abi is None else abi
+        self._prefix = result._prefix + "("
+        self._suffix = ")(%s)%s" % (_spell_args(self.args, ellipsis), result._suffix)
+        self._rt = None
+
+    @property
+    def cname(self):
+        return self.result._prefix + "(%s)" % (_spell_args(self.args, self.ellipsis),) \
+            + self.result._suffix
+
+
+class FunctionPtrType(CType):
+    """`R(*)(args)`: what cffi calls kind 'function' (the type of `lib.func` and callbacks)."""
+
+    __slots__ = ("args", "result", "ellipsis", "abi", "raw")
+
+    def __init__(self, raw):
+        self.kind = FUNCTION
+        self.raw = raw
+        self.args, self.result, self.ellipsis, self.abi = raw.args, raw.result, raw.ellipsis, raw.abi
+        self._prefix = raw.result._prefix + "(*"
+        self._suffix = ")(%s)%s" % (_spell_args(raw.args, raw.ellipsis), raw.result._suffix)
+        self._rt = None
+
+    @property
+    def byte_size(self):
+        return plat.POINTER_SIZE
+
+    @property
+    def byte_align(self):
+        return plat.POINTER_ALIGN
+
+    @property
+    def item(self):
+        """The raw function type (not part of cffi's attributes, used by the builders)."""
+        return self.raw
+
+
+def _spell_args(args, ellipsis):
+    parts = [a.cname for a in args]
+    if ellipsis:
+        parts.append("...")
+    return ", ".join(parts)
+
+
+# -- Fields of structs and unions ----
+class CField:
+    """One field: `type`, byte `offset`, `bitshift` and `bitsize` (-1 unless a bitfield), `flags`."""
+
+    __slots__ = ("name", "type", "offset", "bitshift", "bitsize", "flags", "bit_position")
+
+    def __init__(self, name, ctype, offset, bitshift=-1, bitsize=-1, flags=0, bit_position=None):
+        self.name, self.type, self.offset = name, ctype, offset
+        self.bitshift, self.bitsize, self.flags = bitshift, bitsize, flags
+        self.bit_position = offset * 8 if bit_position is None else bit_position
+
+    def __repr__(self):
+        return "<CField %s %s at %d>" % (self.name, self.type.cname, self.offset)
+
+
+class StructOrUnionType(CType):
+    """A struct or union, declared (opaque) first and completed by `complete()`.
+
+    `fields` is None while the type is opaque.  `partial` marks an API-mode `...;` struct whose
+    layout only the C compiler knows.
+    """
+
+    __slots__ = ("name", "fields", "_size", "_align", "partial", "packed", "pack",
+                 "_by_name", "anonymous", "has_bitfields", "has_flexible_array", "_decl_fields")
+
+    def __init__(self, kind, name, cname=None):
+        self.kind = kind
+        self.name = name
+        self._prefix = cname or ("%s %s" % (kind, name))
+        self._suffix = ""
+        self.fields = None
+        self._by_name = None
+        self._size = self._align = -1
+        self.partial = False
+        self.packed, self.pack = False, None
+        self.anonymous = cname is not None and cname.startswith("$")
+        self.has_bitfields = self.has_flexible_array = False
+        self._decl_fields = None
+        self._rt = None
+
+    def is_opaque(self):
+        return self.fields is None or self.partial
+
+    def complete(self, decl_fields, packed=False, pack=None, partial=False, layout=None):
+        """Give the type its fields: a list of (name, ctype, bitsize or -1).
+
+        The layout (offsets, size, alignment) is computed by layout.py unless `layout` gives it
+        (API mode: what the compiler reported).
+        """
+        from . import layout as _layout
+        self.packed, self.pack, self.partial = packed, pack, partial
+        self._decl_fields = list(decl_fields)
+        if partial and layout is None:
+            self.fields = []
+            self._by_name = {}
+            return
+        fields, size, align = layout or _layout.lay_out(self, self._decl_fields, packed, pack)
+        self._set_layout(fields, size, align)
+
+    def _set_layout(self, fields, size, align):
+        """Install computed fields (flattening anonymous members for name lookup)."""
+        self.fields = fields
+        self._size, self._align = size, align
+        self.has_bitfields = any(f.bitsize >= 0 for _, f in fields)
+        self.has_flexible_array = bool(fields) and fields[-1][1].type.kind == ARRAY \
+            and fields[-1][1].type.length is None
+        self._by_name = dict(fields)
+
+    def field(self, name):
+        """The CField called `name` (anonymous members are flattened), or KeyError."""
+        if self._by_name is None:
+            raise FFIError("'%s' is opaque or not completed" % (self.cname,))
+        return self._by_name[name]
+
+    @property
+    def byte_size(self):
+        if self.fields is None or (self.partial and self._size < 0):
+            return -1
+        return self._size
+
+    @property
+    def byte_align(self):
+        if self.fields is None or (self.partial and self._align < 0):
+            raise opaque_error(self)
+        return self._align
+
+
+class EnumType(CType):
+    """`enum name`: integer values with names; size and sign chosen as the C compiler does."""
+
+    __slots__ = ("name", "elements", "relements", "base", "partial")
+
+    def __init__(self, name, enumerators, base=None, partial=False, cname=None):
+        self.kind = ENUM
+        self.name = name
+        self._prefix, self._suffix = cname or "enum %s" % (name,), ""
+        self.relements = dict(enumerators)
+        self.elements = {}
+        for key, value in enumerators:
+            self.elements.setdefault(value, key)
+        self.base = base or PrimitiveType(enum_base_name([v for _, v in enumerators]))
+        self.partial = partial
+        self._rt = None
+
+    @property
+    def byte_size(self):
+        return self.base.byte_size
+
+    @property
+    def byte_align(self):
+        return self.base.byte_align
+
+    @property
+    def signed(self):
+        return self.base.signed
+
+
+def enum_base_name(values):
+    """The integer type gcc gives an enum with these values (unsigned when none is negative)."""
+    lo, hi = min(values, default=0), max(values, default=0)
+    if lo >= 0:
+        return "unsigned int" if hi < 1 << 32 else "unsigned long"
+    if lo >= -(1 << 31) and hi < 1 << 31:
+        return "int"
+    return "long"
+
+
+def opaque_error(ctype):
+    """The error for using a type whose layout is not known here."""
+    if getattr(ctype, "partial", False) or isinstance(ctype, UnknownNumberType) \
+            or getattr(ctype, "length", None) is Ellipsis:
+        return FFIError(
+            "'%s' has an incomplete layout ('...' in the cdef): only the C compiler knows it; "
+            "use ffi.set_source() and compile (API mode) to use this type" % (ctype.cname,))
+    return FFIError(
+        "'%s' is opaque or not completed yet: declare its fields in cdef() to use it here"
+        % (ctype.cname,))
+
+
+# -- The intern table ----
+class TypeTable:
+    """Interns structural types so that equal types are the same object.
+
+    Keys hold their component types (which hash by identity), so an entry keeps them alive.
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._table = {}
+        self.void = VoidType()
+        self.primitives = {name: PrimitiveType(name) for name in plat.PRIMITIVES}
+
+    def _intern(self, key, factory):
+        t = self._table.get(key)
+        if t is None:
+            with self._lock:
+                t = self._table.get(key)
+                if t is None:
+                    t = self._table[key] = factory()
+        return t
+
+    def primitive(self, name):
+        """The primitive type called `name` (already normalised)."""
+        return self.primitives[plat.ALIASES.get(name, name)]
+
+    def pointer(self, item):
+        """`item *` (a function pointer when item is a raw function type)."""
+        if isinstance(item, RawFunctionType):
+            return self.function_pointer(item)
+        return self._intern(("ptr", item), lambda: PointerType(item))
+
+    def array(self, item, length):
+        """`item[length]` (length None for `item[]`)."""
+        if isinstance(length, int) and length < 0:
+            raise CDefError("negative array length %d" % (length,))
+        return self._intern(("arr", item, length), lambda: ArrayType(item, length))
+
+    def raw_function(self, args, result, ellipsis, abi=None):
+        """The C function type `result(args)`; array/function arguments decay to pointers."""
+        args = tuple(self.decay(a) for a in args)
+        key = ("fn", args, result, bool(ellipsis), abi)
+        return self._intern(key, lambda: RawFunctionType(args, result, ellipsis, abi))
+
+    def function_pointer(self, raw):
+        """`R(*)(args)` for the raw function type `raw`."""
+        return self._intern(("fnptr", raw), lambda: FunctionPtrType(raw))
+
+    def decay(self, ctype):
+        """The type of a function argument declared as `ctype` (arrays and functions decay)."""
+        if ctype.kind == ARRAY:
+            return self.pointer(ctype.item)
+        if isinstance(ctype, RawFunctionType):
+            return self.function_pointer(ctype)
+        return ctype
+
+
+TYPES = TypeTable()

@@ -1,0 +1,41 @@
+"""Every exception purecffi raises of its own.
+
+    Exception
+    ├── FFIError             misuse of the ffi object or of a type (opaque, unknown layout...)
+    ├── CDefError            a declaration in cdef() that cannot be accepted
+    ├── VerificationError    the C compiler refused or could not be run (API mode, verify())
+    ├── VerificationMissing  an API-mode placeholder used where no compiler filled it
+    └── PkgConfigError       pkg-config failed in set_source_pkgconfig()
+
+Conversion errors use the built-in TypeError, OverflowError, ValueError and IndexError, as cffi does.
+"""
+
+
+class FFIError(Exception):
+    """Misuse of the ffi object or of a C type."""
+
+
+class CDefError(Exception):
+    """A declaration in cdef() that cannot be accepted; says where and why."""
+
+    def __str__(self):
+        try:
+            decl = self.args[1]
+            coord = getattr(decl, "coord", None)
+            if coord is not None:
+                return "%s:%s: %s" % (coord.file, coord.line, self.args[0])
+        except (AttributeError, IndexError, TypeError):
+            pass
+        return "%s" % (self.args[0],) if self.args else ""
+
+
+class VerificationError(Exception):
+    """The C compiler failed (its message is included) or is missing."""
+
+
+class VerificationMissing(Exception):
+    """An incomplete structure or placeholder that only the C compiler can complete."""
+
+
+class PkgConfigError(Exception):
+    """pkg-config could not give the flags asked for."""

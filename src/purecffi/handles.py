@@ -1,0 +1,52 @@
+"""`ffi.new_handle()` / `ffi.from_handle()`: a `void *` standing for a Python object."""
+import weakref
+
+from .cdata import AddrCData, PointerCData
+from .convert import prepare
+from .ctype import TYPES
+from .memory import allocate
+
+_VOID_P = TYPES.pointer(TYPES.void)
+_live = weakref.WeakValueDictionary()      # address -> _HandleBox, while the handle lives
+
+
+class _HandleBox:
+    """Keeps the object and a unique address alive as long as the handle cdata lives."""
+
+    __slots__ = ("obj", "buffer", "address", "__weakref__")
+
+    def __init__(self, obj):
+        self.obj = obj
+        self.buffer, self.address = allocate(1)
+
+
+class HandleCData(PointerCData):
+    """The `void *` returned by new_handle()."""
+
+    __slots__ = ()
+    _item_size = 0
+
+    def __repr__(self):
+        return "<cdata 'void *' handle to %r>" % (self._keep.obj,)
+
+
+def new_handle(obj):
+    """A new `void *` handle for `obj` (a different one at each call)."""
+    box = _HandleBox(obj)
+    _live[box.address] = box
+    prepare(_VOID_P)
+    return HandleCData(_VOID_P, box.address, box)
+
+
+def from_handle(handle):
+    """The object of a live handle (any pointer cdata with the handle's address)."""
+    if not isinstance(handle, AddrCData) or handle._ctype.kind not in ("pointer", "array"):
+        raise TypeError("from_handle() expects a 'void *' or 'char *' cdata, not %s"
+                        % (getattr(getattr(handle, "_ctype", None), "cname", type(handle).__name__),))
+    if not handle._addr:
+        raise RuntimeError("cannot use from_handle() on NULL pointer")
+    box = _live.get(handle._addr)
+    if box is None:
+        raise RuntimeError("from_handle(): %r is not a live handle made by new_handle()"
+                           % (handle,))
+    return box.obj

@@ -1,0 +1,130 @@
+"""Raw memory: one memoryview over the address space, allocation, copying and C strings.
+
+`MEM` is a byte memoryview whose index is the address: `struct.unpack_from(fmt, MEM, address)`
+reads any C value anywhere, in one C-level call.  Nothing is touched until it is read, exactly
+like a C pointer: reading an unmapped address crashes as it would in C, so callers check for NULL.
+"""
+import ctypes
+import struct
+
+from . import platform as plat
+
+# -- The address space ----
+MEM = memoryview((ctypes.c_char * plat.ADDRESS_SPACE_BYTES).from_address(0)).cast("B")
+_ptr_struct = struct.Struct("P")
+read_address = _ptr_struct.unpack_from
+write_address = _ptr_struct.pack_into
+POINTER_FORMAT = "P"
+
+addressof = ctypes.addressof
+memmove = ctypes.memmove
+memset = ctypes.memset
+string_at = ctypes.string_at
+
+
+# -- Allocation ----
+class Owned:
+    """The memory of one `ffi.new()`: the buffer, its byte size and how to free it."""
+
+    __slots__ = ("buffer", "byte_size", "free", "address")
+
+    def __init__(self, buffer, byte_size, address, free=None):
+        self.buffer, self.byte_size, self.address, self.free = buffer, byte_size, address, free
+
+    def release(self):
+        """Give the memory back now (custom allocators); later access is the user's bug."""
+        free, self.free, self.buffer = self.free, None, None
+        if free is not None:
+            free()
+
+    def __del__(self):
+        if self.free is not None:
+            self.free()
+
+
+_buffer_types = {}
+
+
+def allocate(byte_size):
+    """Zeroed memory of `byte_size` bytes (at least 1): returns (buffer, address).
+
+    The buffer is a ctypes array; memory above 16 bytes comes from the C allocator (aligned for
+    any type), smaller blocks live inside the object, which CPython aligns to 16 bytes too.
+    """
+    cls = _buffer_types.get(byte_size)
+    if cls is None:
+        cls = _buffer_types[byte_size] = ctypes.c_char * max(byte_size, 1)
+    buf = cls()
+    return buf, addressof(buf)
+
+
+# -- C strings ----
+def c_strlen(address, maxlen=-1):
+    """Length of the NUL-terminated byte string at `address` (at most maxlen if >= 0)."""
+    if maxlen >= 0:
+        chunk = MEM[address:address + maxlen]
+        end = chunk.tobytes().find(b"\0")
+        return maxlen if end < 0 else end
+    return ctypes.c_size_t(_strlen(address)).value
+
+
+_libc = ctypes.CDLL(None)
+_strlen = _libc.strlen
+_strlen.argtypes = [ctypes.c_void_p]
+_strlen.restype = ctypes.c_size_t
+
+
+def read_bytes(address, byte_size):
+    """Copy `byte_size` bytes at `address` into a bytes object."""
+    return string_at(address, byte_size) if byte_size else b""
+
+
+def write_bytes(address, data):
+    """Copy a bytes-like object to `address`."""
+    MEM[address:address + len(data)] = data
+
+
+# -- Python buffers ----
+class _PyBuffer(ctypes.Structure):
+    """CPython's Py_buffer (the stable layout since 3.3)."""
+
+    _fields_ = [("buf", ctypes.c_void_p), ("obj", ctypes.py_object), ("len", ctypes.c_ssize_t),
+                ("itemsize", ctypes.c_ssize_t), ("readonly", ctypes.c_int),
+                ("ndim", ctypes.c_int), ("format", ctypes.c_char_p),
+                ("shape", ctypes.c_void_p), ("strides", ctypes.c_void_p),
+                ("suboffsets", ctypes.c_void_p), ("internal", ctypes.c_void_p)]
+
+
+_PyBUF_SIMPLE, _PyBUF_WRITABLE = 0, 1
+_get_buffer = ctypes.pythonapi.PyObject_GetBuffer
+_get_buffer.argtypes = [ctypes.py_object, ctypes.POINTER(_PyBuffer), ctypes.c_int]
+_get_buffer.restype = ctypes.c_int
+_release_buffer = ctypes.pythonapi.PyBuffer_Release
+_release_buffer.argtypes = [ctypes.POINTER(_PyBuffer)]
+_release_buffer.restype = None
+
+
+class BufferExport:
+    """A held export of a Python object's buffer: its address and length, released on demand."""
+
+    __slots__ = ("view", "address", "byte_size", "obj", "readonly")
+
+    def __init__(self, obj, writable=False):
+        view = _PyBuffer()
+        flags = _PyBUF_WRITABLE if writable else _PyBUF_SIMPLE
+        if not isinstance(obj, memoryview) or obj.c_contiguous:
+            _get_buffer(obj, ctypes.byref(view), flags)     # raises TypeError/BufferError
+        else:
+            raise ValueError("from_buffer() needs a contiguous buffer")
+        self.view, self.obj = view, obj
+        self.address, self.byte_size = view.buf or 0, view.len
+        self.readonly = bool(view.readonly)
+
+    def release(self):
+        """Release the export (e.g. so a bytearray can be resized again)."""
+        view, self.view = self.view, None
+        if view is not None:
+            _release_buffer(ctypes.byref(view))
+
+    def __del__(self):
+        self.release()

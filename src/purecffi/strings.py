@@ -1,0 +1,87 @@
+"""`ffi.string()` and `ffi.unpack()`: C strings and arrays back to Python objects."""
+from . import platform as plat
+from .cdata import AddrCData, ArrayCData, ValueCData
+from .convert import decode_unicode, prepare
+from .ctype import ARRAY, ENUM, POINTER, VOID
+from .memory import MEM, c_strlen, read_bytes
+
+
+def _item_category(ctype):
+    return getattr(ctype.item, "category", None)
+
+
+def to_string(cdata, maxlen=-1):
+    """bytes from char*/char[], str from wchar_t*/char16_t*/char32_t*, names of enum values."""
+    if isinstance(cdata, ValueCData):
+        return _value_string(cdata)
+    if not isinstance(cdata, AddrCData) or cdata._ctype.kind not in (POINTER, ARRAY):
+        raise TypeError("string(): unexpected cdata '%s'" % (
+            getattr(getattr(cdata, "_ctype", None), "cname", type(cdata).__name__),))
+    limit = maxlen
+    if isinstance(cdata, ArrayCData) and cdata._length is not None:
+        limit = cdata._length if maxlen < 0 else min(maxlen, cdata._length)
+    category = _item_category(cdata._ctype)
+    if not cdata._addr:
+        raise RuntimeError("cannot use string() on <cdata '%s' NULL>" % (cdata._ctype.cname,))
+    item = cdata._ctype.item
+    if category == plat.CHAR or (category in (plat.INT, plat.BOOL) and item.byte_size == 1
+                                 and item.kind != ENUM):
+        if category != plat.CHAR:
+            raise TypeError("string(): cdata '%s' is not a char array or pointer"
+                            % (cdata._ctype.cname,))
+        length = c_strlen(cdata._addr, limit)
+        return read_bytes(cdata._addr, length)
+    if category == plat.WCHAR:
+        rt = prepare(item)
+        size = item.byte_size
+        codes = []
+        address = cdata._addr
+        while limit < 0 or len(codes) < limit:
+            code = rt.unpack(MEM, address)[0]
+            if code == 0:
+                break
+            codes.append(code)
+            address += size
+        return decode_unicode(item, codes)
+    raise TypeError("string(): cdata '%s' is not a char or wchar_t array or pointer"
+                    % (cdata._ctype.cname,))
+
+
+def _value_string(cdata):
+    ctype = cdata._ctype
+    if ctype.kind == ENUM:
+        name = ctype.elements.get(cdata._value)
+        return name if name is not None else str(cdata._value)
+    category = getattr(ctype, "category", None)
+    if category == plat.CHAR:
+        return cdata._value
+    if category == plat.WCHAR:
+        value = cdata._value
+        return value if isinstance(value, str) else chr(value)
+    raise TypeError("string(): unexpected cdata '%s'" % (ctype.cname,))
+
+
+def unpack(cdata, length):
+    """`length` items of a pointer or array: bytes for char, str for wchar, else a list."""
+    if not isinstance(cdata, AddrCData) or cdata._ctype.kind not in (POINTER, ARRAY):
+        raise TypeError("unpack(): expected a pointer or array cdata, not %s"
+                        % (getattr(getattr(cdata, "_ctype", None), "cname", type(cdata).__name__),))
+    if length < 0:
+        raise ValueError("unpack(): negative length")
+    item = cdata._ctype.item
+    if item.kind == VOID or item.byte_size < 0:
+        raise TypeError("unpack(): cdata '%s' points to items of unknown size"
+                        % (cdata._ctype.cname,))
+    if not cdata._addr and length:
+        raise RuntimeError("cannot use unpack() on <cdata '%s' NULL>" % (cdata._ctype.cname,))
+    category = getattr(item, "category", None)
+    if category == plat.CHAR:
+        return read_bytes(cdata._addr, length)
+    rt = prepare(item)
+    size = item.byte_size
+    if category == plat.WCHAR:
+        codes = [rt.unpack(MEM, cdata._addr + i * size)[0] for i in range(length)]
+        return decode_unicode(item, codes)
+    read = rt.read
+    keep = cdata._derived_keep()
+    return [read(cdata._addr + i * size, keep) for i in range(length)]

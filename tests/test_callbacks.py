@@ -1,0 +1,508 @@
+"""Old-style callbacks made with ffi.callback() and called from C (6.8, 6.7.4 error handling)."""
+import gc
+import random
+import sys
+import threading
+import weakref
+
+import pytest
+
+QSORT_CDEF = """
+    void qsort(void *base, size_t nmemb, size_t size,
+               int (*compar)(const void *, const void *));
+"""
+
+
+@pytest.fixture(autouse=True)
+def unraisable_to_stderr(monkeypatch):
+    """Exceptions in callbacks are "printed to stderr" (6.7.4).
+
+    An implementation may do that through sys.unraisablehook; pytest replaces that
+    hook to turn such reports into warnings, so restore Python's default one.
+    """
+    monkeypatch.setattr(sys, "unraisablehook", sys.__unraisablehook__)
+
+
+def _cmp(a, b):
+    return (a > b) - (a < b)
+
+
+# --------------------------------------------------------------------------
+# creating callbacks
+# --------------------------------------------------------------------------
+
+def test_callback_direct_form(ffi, testlib):
+    cb = ffi.callback("int(int)", lambda x: x * 2)
+    assert testlib.tl_apply_n(cb, 5, 1) == 32
+    assert testlib.tl_apply_n(cb, 0, 7) == 7
+
+
+def test_callback_decorator_form(ffi, testlib):
+    @ffi.callback("int(int, int)")
+    def sub(x, y):
+        return x - y
+
+    assert isinstance(sub, ffi.CData)
+    assert testlib.tl_call_binop(sub, 10, 3) == 7
+
+
+def test_callback_decorator_with_keywords(ffi):
+    @ffi.callback("int(int)", error=-5, onerror=lambda *a: None)
+    def failing(x):
+        raise ValueError(x)
+
+    assert failing(1) == -5
+
+
+@pytest.mark.parametrize("ctype", ["int(int, int)", "int(*)(int, int)", "tl_binop"])
+def test_function_and_function_pointer_types_are_equivalent(ffi, testlib, ctype):
+    cb = ffi.callback(ctype, lambda a, b: a * b)
+    assert ffi.typeof(cb) == ffi.typeof("int(*)(int, int)")
+    assert testlib.tl_call_binop(cb, 6, 7) == 42
+
+
+def test_callback_from_ctype_object(ffi, testlib):
+    cb = ffi.callback(ffi.typeof("int(*)(int)"), lambda x: x + 1)
+    assert testlib.tl_apply_n(cb, 3, 0) == 3
+
+
+def test_callback_repr(ffi):
+    @ffi.callback("int(int, int)")
+    def myfunc(x, y):
+        return x + y
+
+    r = repr(myfunc)
+    assert r.startswith("<cdata 'int(*)")
+    assert "calling" in r
+    assert "myfunc" in r
+
+
+def test_callback_is_a_true_nonnull_pointer(ffi):
+    cb = ffi.callback("int(int)", lambda x: x)
+    assert bool(cb)
+    assert cb != ffi.NULL
+    assert int(ffi.cast("intptr_t", cb)) != 0
+
+
+def test_callback_callable_from_python(ffi):
+    cb = ffi.callback("int(int)", lambda x: x + 1)
+    assert cb(41) == 42
+    with pytest.raises(OverflowError):
+        cb(2 ** 40)
+
+
+def test_variadic_callback_refused(ffi):
+    """Callbacks of a variadic function type are not supported (6.8)."""
+    with pytest.raises(NotImplementedError):
+        ffi.callback("int(int, ...)", lambda *a: 0)
+
+
+def test_callback_needs_function_type(ffi):
+    with pytest.raises(TypeError):
+        ffi.callback("int", lambda x: 0)
+    with pytest.raises(TypeError):
+        ffi.callback("int *", lambda x: 0)
+
+
+def test_callback_needs_callable(ffi):
+    with pytest.raises(TypeError):
+        ffi.callback("int(int)", 42)
+
+
+def test_callback_bad_error_value(ffi):
+    with pytest.raises(TypeError):
+        ffi.callback("int(int)", lambda x: 0, error="x")
+    with pytest.raises(OverflowError):
+        ffi.callback("int(int)", lambda x: 0, error=2 ** 40)
+
+
+def test_callback_bad_onerror(ffi):
+    with pytest.raises(TypeError):
+        ffi.callback("int(int)", lambda x: 0, onerror=42)
+
+
+@pytest.mark.parametrize("ctype", ["int(union tl_intfloat)", "union tl_intfloat(int)",
+                                   "int(struct tl_bits)"])
+def test_callback_with_union_or_bitfield_by_value_refused(ffi, testlib, ctype):
+    with pytest.raises(NotImplementedError):
+        ffi.callback(ctype, lambda x: 0)
+
+
+# --------------------------------------------------------------------------
+# passing callbacks to C
+# --------------------------------------------------------------------------
+
+def test_callback_called_many_times(ffi, testlib):
+    calls = []
+
+    @ffi.callback("int(int)")
+    def step(x):
+        calls.append(x)
+        return x + 3
+
+    assert testlib.tl_apply_n(step, 1000, 0) == 3000
+    assert len(calls) == 1000
+    assert calls[:3] == [0, 3, 6]
+
+
+def test_callback_reentering_c(ffi, testlib):
+    inner = ffi.callback("int(int)", lambda x: x + 1)
+    outer = ffi.callback("int(int)", lambda x: testlib.tl_apply_n(inner, 10, x))
+    assert testlib.tl_apply_n(outer, 3, 0) == 30
+
+
+def test_python_function_is_not_a_function_pointer(testlib):
+    with pytest.raises(TypeError):
+        testlib.tl_apply_n(lambda x: x, 1, 1)
+
+
+def test_callback_of_wrong_type_refused(ffi, testlib):
+    cb = ffi.callback("int(int)", lambda x: x)
+    with pytest.raises(TypeError):
+        testlib.tl_call_binop(cb, 1, 2)
+    casted = ffi.cast("tl_binop", cb)
+    assert ffi.typeof(casted) == ffi.typeof("int(*)(int, int)")
+
+
+def test_callback_cast_to_typedef(ffi, testlib):
+    cb = ffi.callback("int(int)", lambda x: x * 2)
+    assert testlib.tl_apply_n(ffi.cast("tl_intfn", cb), 3, 1) == 8
+
+
+def test_qsort_ints_with_libc(ffi):
+    ffi.cdef(QSORT_CDEF)
+    C = ffi.dlopen(None)
+    values = random.Random(42).sample(range(-1000, 1000), 200)
+    arr = ffi.new("int[]", values)
+
+    @ffi.callback("int(const void *, const void *)")
+    def compare(pa, pb):
+        assert ffi.typeof(pa) == ffi.typeof("void *")
+        return _cmp(ffi.cast("int *", pa)[0], ffi.cast("int *", pb)[0])
+
+    C.qsort(arr, len(arr), ffi.sizeof("int"), compare)
+    assert list(arr) == sorted(values)
+
+
+def test_qsort_descending_via_testlib(ffi, testlib):
+    values = [5, -1, 12, 0, 7, 7, 3]
+    arr = ffi.new("int[]", values)
+    compare = ffi.callback("int(const void *, const void *)",
+                           lambda a, b: _cmp(ffi.cast("int *", b)[0], ffi.cast("int *", a)[0]))
+    testlib.tl_sort_ints(arr, len(arr), compare)
+    assert list(arr) == sorted(values, reverse=True)
+
+
+def test_qsort_array_of_structs(ffi, testlib):
+    ffi.cdef(QSORT_CDEF)
+    C = ffi.dlopen(None)
+    rnd = random.Random(7)
+    pairs = [(rnd.randint(0, 5), rnd.randint(-50, 50)) for _ in range(60)]
+    arr = ffi.new("struct tl_point[]", pairs)
+
+    @ffi.callback("int(const void *, const void *)")
+    def by_x_then_y(pa, pb):
+        a = ffi.cast("struct tl_point *", pa)
+        b = ffi.cast("struct tl_point *", pb)
+        return _cmp((a.x, a.y), (b.x, b.y))
+
+    C.qsort(arr, len(pairs), ffi.sizeof("struct tl_point"), by_x_then_y)
+    assert [(p.x, p.y) for p in arr] == sorted(pairs)
+
+
+def test_callback_stored_by_c_stays_valid(ffi, testlib):
+    """The callback may be called later by C as long as its cdata is alive (6.8)."""
+    cb = ffi.callback("int(int)", lambda x: x + 100)
+    testlib.tl_register(cb)
+    try:
+        for _ in range(3):
+            gc.collect()
+            assert testlib.tl_invoke_registered(1) == 101
+        assert testlib.tl_invoke_registered(-100) == 0
+    finally:
+        testlib.tl_register(ffi.NULL)
+
+
+def test_callback_in_global_function_pointer(ffi, testlib):
+    """Assigning a callback to a global function-pointer variable (example of 6.8)."""
+    cb = ffi.callback("int(int)", lambda x: -x)
+    testlib.tl_global_fn = cb
+    try:
+        assert testlib.tl_global_fn == cb
+        assert testlib.tl_call_global_fn(9) == -9
+    finally:
+        testlib.tl_global_fn = ffi.NULL
+
+
+def test_callback_keeps_python_function_alive(ffi):
+    def fn(x):
+        return x
+
+    cb = ffi.callback("int(int)", fn)
+    ref = weakref.ref(fn)
+    del fn
+    gc.collect()
+    assert ref() is not None
+    assert cb(5) == 5
+    del cb
+    gc.collect()
+    assert ref() is None
+
+
+def test_callback_called_from_another_thread(ffi, testlib):
+    seen = []
+    cb = ffi.callback("int(int)", lambda x: seen.append(threading.get_ident()) or x + 1)
+    results = []
+    t = threading.Thread(target=lambda: results.append(testlib.tl_apply_n(cb, 5, 0)))
+    t.start()
+    t.join()
+    assert results == [5]
+    assert len(seen) == 5
+    assert seen[0] != threading.get_ident()
+
+
+# --------------------------------------------------------------------------
+# argument and result types of callbacks
+# --------------------------------------------------------------------------
+
+def test_callback_doubles(ffi, testlib):
+    cb = ffi.callback("double(double, double)", lambda a, b: a / b)
+    assert testlib.tl_call_dd(cb, 1.0, 4.0) == 0.25
+
+
+def test_callback_float(ffi, testlib):
+    seen = []
+    cb = ffi.callback("float(float)", lambda a: seen.append(a) or a * 0.5)
+    assert testlib.tl_call_ff(cb, 3.0) == 1.5
+    assert seen == [3.0] and type(seen[0]) is float
+
+
+def test_callback_long_long_and_unsigned_char(ffi, testlib):
+    cb = ffi.callback("long long(long long, unsigned char)", lambda a, b: a * b)
+    assert testlib.tl_call_ll(cb, 2 ** 40, 200) == 200 * 2 ** 40
+
+
+def test_callback_many_arguments(ffi, testlib):
+    cb = ffi.callback("int(int, int, int, int, int, int, int, int)",
+                      lambda *a: sum(x * (i + 1) for i, x in enumerate(a)))
+    assert testlib.tl_call_many(cb, 1) == sum((i + 1) * (1 + i) for i in range(8))
+
+
+def test_callback_receives_pointer(ffi, testlib):
+    seen = []
+
+    def total(p, n):
+        seen.append(ffi.typeof(p))
+        return sum(p[i] for i in range(n))
+
+    cb = ffi.callback("int(int *, int)", total)
+    assert testlib.tl_call_ptr(cb, [1, 2, 3, 4], 4) == 10
+    assert seen == [ffi.typeof("int *")]
+
+
+def test_callback_writes_through_pointer(ffi, testlib):
+    @ffi.callback("void(int *)")
+    def triple(p):
+        p[0] = p[0] * 3
+
+    assert testlib.tl_call_void(triple, 5) == 15
+
+
+def test_callback_receives_char_pointer(ffi, testlib):
+    cb = ffi.callback("int(const char *)", lambda s: len(ffi.string(s)) * 10)
+    assert testlib.tl_call_str(cb, b"hello") == 50
+
+
+def test_callback_char_and_bool(ffi, testlib):
+    upper = ffi.callback("char(char)", lambda c: c.upper())
+    assert testlib.tl_call_char(upper, b"q") == ord("Q")
+    gt3 = ffi.callback("_Bool(int)", lambda x: x > 3)
+    assert testlib.tl_call_bool(gt3, 4) == 1
+    assert testlib.tl_call_bool(gt3, 1) == 0
+
+
+def test_callback_void_pointer_userdata_with_handle(ffi, testlib):
+    class Counter:
+        def __init__(self):
+            self.total = 0
+
+    @ffi.callback("int(int, void *)")
+    def add(x, handle):
+        obj = ffi.from_handle(handle)
+        obj.total += x
+        return obj.total
+
+    counter = Counter()
+    h = ffi.new_handle(counter)
+    assert testlib.tl_call_userdata(add, h, 5) == 5
+    assert testlib.tl_call_userdata(add, h, 7) == 12
+    assert counter.total == 12
+
+
+def test_callback_receives_small_struct(ffi, testlib):
+    seen = []
+
+    @ffi.callback("int(struct tl_point)")
+    def f(p):
+        seen.append(ffi.typeof(p))
+        return p.x * 100 + p.y
+
+    assert testlib.tl_call_point(f, 3, 4) == 304
+    assert seen == [ffi.typeof("struct tl_point")]
+
+
+def test_callback_receives_large_struct(ffi, testlib):
+    cb = ffi.callback("double(struct tl_big)", lambda b: b.a + b.d + b.e)
+    assert testlib.tl_call_big(cb, 4) == 4 + 16 + 1.0
+
+
+@pytest.mark.parametrize("make", [lambda v: (v, v + 1), lambda v: {"x": v, "y": v + 1},
+                                  lambda v: [v, v + 1]])
+def test_callback_returns_small_struct(ffi, testlib, make):
+    """Callbacks may return structs by value (6.4)."""
+    cb = ffi.callback("struct tl_point(int)", make)
+    assert testlib.tl_call_ret_point(cb, 7) == 7008
+
+
+def test_callback_returns_struct_cdata(ffi, testlib):
+    def make(v):
+        p = ffi.new("struct tl_point *", [v * 2, 5])
+        return p[0]
+
+    cb = ffi.callback("struct tl_point(int)", make)
+    assert testlib.tl_call_ret_point(cb, 4) == 8005
+
+
+def test_callback_returns_large_struct(ffi, testlib):
+    cb = ffi.callback("struct tl_big(long)", lambda v: [v, v, v, v, 0.5])
+    assert testlib.tl_call_ret_big(cb, 3) == 12.5
+
+
+# --------------------------------------------------------------------------
+# exceptions in callbacks: error=, onerror=, stderr
+# --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("ctype, expected", [("int(int)", 0), ("double(int)", 0.0),
+                                             ("long long(int)", 0)])
+def test_exception_returns_zero_by_default(ffi, ctype, expected):
+    cb = ffi.callback(ctype, lambda x: 1 // 0)
+    r = cb(1)
+    assert r == expected and type(r) is type(expected)
+
+
+def test_exception_returns_null_pointer_by_default(ffi):
+    cb = ffi.callback("int *(int)", lambda x: 1 // 0)
+    assert cb(1) == ffi.NULL
+
+
+def test_exception_returns_error_value(ffi, testlib):
+    cb = ffi.callback("int(int)", lambda x: 1 // 0, error=-7)
+    assert testlib.tl_apply_n(cb, 1, 5) == -7
+    dcb = ffi.callback("double(double, double)", lambda a, b: a / 0, error=1.5)
+    assert testlib.tl_call_dd(dcb, 1.0, 2.0) == 1.5
+
+
+def test_exception_does_not_propagate_to_caller(ffi, testlib):
+    cb = ffi.callback("int(int)", lambda x: {}[x], error=-1)
+    assert testlib.tl_apply_n(cb, 3, 5) == -1      # -1 fed back each time, no raise
+
+
+def test_exception_printed_to_stderr(ffi, testlib, capfd):
+    def my_failing_callback(x):
+        raise ZeroDivisionError("boom-%d" % x)
+
+    cb = ffi.callback("int(int)", my_failing_callback, error=-2)
+    assert testlib.tl_apply_n(cb, 1, 33) == -2
+    err = capfd.readouterr().err
+    assert "ZeroDivisionError" in err
+    assert "boom-33" in err
+    assert "my_failing_callback" in err
+    assert "Traceback" in err
+
+
+@pytest.mark.parametrize("bad_result, exc_name", [("a string", "TypeError"), (2 ** 40, "OverflowError"),
+                                                  (None, "TypeError"), (1.5, "TypeError")])
+def test_wrong_result_type_handled_like_exception(ffi, testlib, capfd, bad_result, exc_name):
+    cb = ffi.callback("int(int)", lambda x: bad_result, error=-8)
+    assert testlib.tl_apply_n(cb, 1, 5) == -8
+    assert exc_name in capfd.readouterr().err
+
+
+def test_onerror_receives_exception_info(ffi, testlib, capfd):
+    calls = []
+
+    def handler(exc, val, tb):
+        calls.append((exc, val, tb))
+
+    cb = ffi.callback("int(int)", lambda x: 1 // 0, error=-1, onerror=handler)
+    assert testlib.tl_apply_n(cb, 1, 5) == -1          # onerror returned None
+    assert len(calls) == 1
+    exc, val, tb = calls[0]
+    assert exc is ZeroDivisionError
+    assert isinstance(val, ZeroDivisionError)
+    assert tb is not None
+    assert capfd.readouterr().err == ""                 # handled: nothing printed
+
+
+def test_onerror_result_is_used(ffi, testlib):
+    cb = ffi.callback("int(int)", lambda x: 1 // 0, error=-1, onerror=lambda *a: 99)
+    assert testlib.tl_apply_n(cb, 1, 5) == 99
+
+
+def test_onerror_for_bad_result_gets_no_traceback(ffi, testlib):
+    calls = []
+    cb = ffi.callback("int(int)", lambda x: "bad", error=-1,
+                      onerror=lambda exc, val, tb: calls.append((exc, tb)))
+    assert testlib.tl_apply_n(cb, 1, 5) == -1
+    assert calls == [(TypeError, None)]
+
+
+def test_onerror_can_read_callback_arguments(ffi, testlib):
+    """The traceback's frame is the callback's own frame (6.7.4 hack)."""
+    seen = []
+
+    def handler(exc, val, tb):
+        seen.append(tb.tb_frame.f_locals["x"])
+        return tb.tb_frame.f_locals["x"] + 1000
+
+    def failing(x):
+        raise ValueError(x)
+
+    cb = ffi.callback("int(int)", failing, onerror=handler)
+    assert testlib.tl_apply_n(cb, 1, 21) == 1021
+    assert seen == [21]
+
+
+def test_onerror_raising_prints_both_and_uses_error(ffi, testlib, capfd):
+    def handler(exc, val, tb):
+        raise KeyError("from-handler")
+
+    cb = ffi.callback("int(int)", lambda x: 1 // 0, error=-3, onerror=handler)
+    assert testlib.tl_apply_n(cb, 1, 5) == -3
+    err = capfd.readouterr().err
+    assert "ZeroDivisionError" in err
+    assert "KeyError" in err and "from-handler" in err
+
+
+def test_onerror_returning_bad_value_uses_error(ffi, testlib):
+    cb = ffi.callback("int(int)", lambda x: 1 // 0, error=-4,
+                      onerror=lambda *a: "not an int")
+    assert testlib.tl_apply_n(cb, 1, 5) == -4
+
+
+def test_onerror_not_called_on_success(ffi, testlib):
+    calls = []
+    cb = ffi.callback("int(int)", lambda x: x + 1, onerror=lambda *a: calls.append(a))
+    assert testlib.tl_apply_n(cb, 4, 0) == 4
+    assert calls == []
+
+
+def test_struct_error_value(ffi, testlib):
+    cb = ffi.callback("struct tl_point(int)", lambda x: 1 // 0, error=(1, 2))
+    r = cb(0)
+    assert (r.x, r.y) == (1, 2)
+
+
+def test_struct_default_error_is_zeroed(ffi, testlib):
+    cb = ffi.callback("struct tl_point(int)", lambda x: 1 // 0)
+    assert testlib.tl_call_ret_point(cb, 3) == 0

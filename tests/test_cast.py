@@ -1,0 +1,365 @@
+"""ffi.cast() (spec 7.1.4) and int()/float()/bool() of cdata objects."""
+import re
+
+import pytest
+
+from _backend import FFI, IS_CFFI  # noqa: F401
+
+CDEF = """
+    typedef struct { int x, y; } foo_t;
+    enum e { A, B = 7, C = -1 };
+    typedef enum { T0, T1 } te_t;
+"""
+
+
+@pytest.fixture
+def cffi_(ffi):
+    """An FFI with the declarations used in this module."""
+    ffi.cdef(CDEF)
+    return ffi
+
+
+class IntLike:
+    def __int__(self):
+        return 8
+
+
+# --- integer to integer: truncation, no range check -----------------------------------------
+
+@pytest.mark.parametrize("ctype, value, expected", [
+    ("int", 42, 42),
+    ("int", 2 ** 32 + 5, 5),
+    ("int", 2 ** 31, -2 ** 31),
+    ("int", 2 ** 100, 0),
+    ("unsigned int", -1, 2 ** 32 - 1),
+    ("unsigned char", -1, 255),
+    ("unsigned char", 257, 1),
+    ("signed char", 200, -56),
+    ("short", 70000, 4464),
+    ("unsigned short", -2, 65534),
+    ("int8_t", 200, -56),
+    ("uint8_t", 300, 44),
+    ("long long", 2 ** 64 + 3, 3),
+    ("unsigned long long", -1, 2 ** 64 - 1),
+    ("int64_t", 2 ** 63, -2 ** 63),
+    ("int", True, 1),
+    ("int", IntLike(), 8),
+])
+def test_cast_int_truncates(ffi, ctype, value, expected):
+    """Like a C cast: wraps around modulo 2**bits instead of raising OverflowError."""
+    result = ffi.cast(ctype, value)
+    assert int(result) == expected
+    assert ffi.typeof(result) is ffi.typeof(ctype)
+
+
+def test_cast_does_not_range_check_but_new_does(ffi):
+    assert int(ffi.cast("unsigned char", 256)) == 0
+    with pytest.raises(OverflowError):
+        ffi.new("unsigned char *", 256)
+
+
+@pytest.mark.parametrize("ctype", ["size_t", "uintptr_t", "unsigned long"])
+def test_cast_minus_one_to_unsigned_is_max(ffi, ctype):
+    assert int(ffi.cast(ctype, -1)) == 2 ** (8 * ffi.sizeof(ctype)) - 1
+
+
+@pytest.mark.parametrize("value, expected", [(3.9, 3), (-3.9, -3), (0.5, 0), (-0.0, 0), (1e3, 1000)])
+def test_cast_float_to_int_truncates_toward_zero(ffi, value, expected):
+    assert int(ffi.cast("int", value)) == expected
+
+
+def test_cast_int_from_cdata(ffi):
+    assert int(ffi.cast("int", ffi.cast("char", b"A"))) == 65
+    assert int(ffi.cast("int", ffi.cast("double", 2.5))) == 2
+    assert int(ffi.cast("short", ffi.cast("long long", 0x12345))) == 0x2345
+
+
+@pytest.mark.parametrize("value", [b"a", "a"])
+def test_cast_int_from_one_char_string(ffi, value):
+    """A string of length 1 casts like the corresponding character."""
+    assert int(ffi.cast("int", value)) == 97
+
+
+@pytest.mark.parametrize("value", [None, b"ab", "ab", [1], {}])
+def test_cast_int_refuses(ffi, value):
+    with pytest.raises(TypeError):
+        ffi.cast("int", value)
+
+
+# --- pointers <-> integers --------------------------------------------------------------------
+
+def test_cast_int_to_pointer_null(cffi_):
+    p = cffi_.cast("foo_t *", 0)
+    assert repr(p) == "<cdata 'foo_t *' NULL>"
+    assert p == cffi_.NULL
+    assert not p
+
+
+def test_cast_int_to_pointer_repr(ffi):
+    assert repr(ffi.cast("int *", 0x1000)) == "<cdata 'int *' 0x1000>"
+
+
+@pytest.mark.parametrize("ptype", ["int *", "void *", "char *", "double **", "int(*)(int)"])
+def test_cast_pointer_to_intptr_roundtrip(ffi, ptype):
+    p = ffi.cast(ptype, 0x12340)
+    assert int(ffi.cast("intptr_t", p)) == 0x12340
+    assert int(ffi.cast("uintptr_t", p)) == 0x12340
+    assert ffi.cast(ptype, int(ffi.cast("uintptr_t", p))) == p
+
+
+def test_cast_owned_pointer_to_int(ffi):
+    """spec 6.1: `int(ffi.cast("intptr_t", pointer_cdata))`; items are sizeof apart."""
+    a = ffi.new("int[4]")
+    base = int(ffi.cast("intptr_t", a))
+    assert base != 0
+    assert int(ffi.cast("intptr_t", a + 3)) == base + 3 * ffi.sizeof("int")
+    assert int(ffi.cast("uintptr_t", a)) == base % 2 ** (8 * ffi.sizeof("void *"))
+
+
+def test_cast_pointer_signed_vs_unsigned(ffi):
+    p = ffi.cast("char *", -8)
+    bits = 8 * ffi.sizeof("void *")
+    assert int(ffi.cast("intptr_t", p)) == -8
+    assert int(ffi.cast("uintptr_t", p)) == 2 ** bits - 8
+
+
+def test_cast_null_to_int(ffi):
+    assert int(ffi.cast("intptr_t", ffi.NULL)) == 0
+
+
+def test_cast_int_cdata_to_pointer(ffi):
+    assert ffi.cast("int *", ffi.cast("long", 0x1234)) == ffi.cast("int *", 0x1234)
+
+
+def test_cast_pointer_to_pointer_keeps_address(cffi_):
+    a = cffi_.new("int[2]")
+    for target in ["char *", "void *", "foo_t *", "int **", "double *"]:
+        p = cffi_.cast(target, a)
+        assert cffi_.typeof(p) is cffi_.typeof(target)
+        assert int(cffi_.cast("intptr_t", p)) == int(cffi_.cast("intptr_t", a))
+
+
+def test_cast_pointer_to_array_type(ffi):
+    """A cast to `T[N]` is allowed (it works like a pointer), a cast to `T[]` is not."""
+    p = ffi.new("int[3]", [1, 2, 3])
+    q = ffi.cast("int[3]", ffi.cast("intptr_t", p))
+    assert q[2] == 3
+    with pytest.raises(TypeError):
+        ffi.cast("int[]", 0)
+
+
+def test_cast_pointer_to_double_refused(ffi):
+    with pytest.raises(TypeError):
+        ffi.cast("double", ffi.cast("int *", 0x10))
+
+
+def test_cast_to_struct_refused(cffi_):
+    with pytest.raises(TypeError):
+        cffi_.cast("foo_t", 0)
+
+
+def test_cast_pointer_refuses_none(ffi):
+    with pytest.raises(TypeError):
+        ffi.cast("int *", None)
+
+
+def test_null_is_void_pointer_zero(ffi):
+    """7.1.1 / 6.1: `ffi.NULL` is `ffi.cast("void *", 0)`."""
+    assert repr(ffi.NULL) == "<cdata 'void *' NULL>"
+    assert ffi.typeof(ffi.NULL) is ffi.typeof("void *")
+    assert ffi.NULL == ffi.cast("void *", 0)
+    assert ffi.NULL == ffi.cast("int *", 0)
+
+
+def test_cast_result_is_not_owning(ffi):
+    p = ffi.new("int[4]")
+    q = ffi.cast("int *", p)
+    assert re.fullmatch(r"<cdata 'int \*' 0x[0-9a-f]+>", repr(q))
+    assert q == p
+
+
+# --- enums ------------------------------------------------------------------------------------
+
+def test_cast_to_enum(cffi_):
+    x = cffi_.cast("enum e", 7)
+    assert int(x) == 7
+    assert x == 7
+    assert cffi_.typeof(x) is cffi_.typeof("enum e")
+    assert cffi_.string(x) == "B"
+
+
+def test_cast_to_enum_out_of_range_value(cffi_):
+    x = cffi_.cast("enum e", 42)
+    assert int(x) == 42
+    assert cffi_.string(x) == "42"
+    assert repr(x).startswith("<cdata 'enum e' 42")
+
+
+def test_cast_to_enum_negative(cffi_):
+    assert int(cffi_.cast("enum e", -1)) == -1
+    assert cffi_.string(cffi_.cast("enum e", -1)) == "C"
+
+
+def test_cast_to_typedef_enum(cffi_):
+    x = cffi_.cast("te_t", 1)
+    assert repr(x).startswith("<cdata 'te_t' 1")
+    assert cffi_.string(x) == "T1"
+
+
+# --- _Bool ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value, expected", [
+    (0, False), (1, True), (5, True), (256, True), (-1, True), (0.0, False), (0.5, True),
+])
+def test_cast_to_bool(ffi, value, expected):
+    """A C cast to _Bool: any nonzero value becomes true (no truncation to the low byte)."""
+    b = ffi.cast("_Bool", value)
+    assert bool(b) is expected
+    assert int(b) == int(expected)
+    assert repr(b) == "<cdata '_Bool' %s>" % expected
+
+
+def test_cast_pointer_to_bool(ffi):
+    assert bool(ffi.cast("_Bool", ffi.cast("int *", 0))) is False
+    assert bool(ffi.cast("_Bool", ffi.cast("int *", 8))) is True
+
+
+# --- characters -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value", [b"A", "A", 65, 65 + 256])
+def test_cast_to_char_gives_bytes(ffi, value):
+    c = ffi.cast("char", value)
+    assert repr(c) == "<cdata 'char' b'A'>"
+    assert ffi.string(c) == b"A"
+    assert int(c) == 65
+
+
+def test_cast_char_refuses_long_string(ffi):
+    with pytest.raises(TypeError):
+        ffi.cast("char", b"AB")
+
+
+@pytest.mark.parametrize("ctype", ["wchar_t", "char16_t", "char32_t"])
+@pytest.mark.parametrize("value", ["x", b"x", 0x78])
+def test_cast_to_unichar(ffi, ctype, value):
+    c = ffi.cast(ctype, value)
+    assert repr(c) == "<cdata '%s' 'x'>" % ctype
+    assert ffi.string(c) == "x"
+    assert int(c) == 0x78
+
+
+def test_cast_unichar_ord(ffi):
+    """spec 6.1: `int(ffi.cast('wchar_t', x))` gives the code point."""
+    assert int(ffi.cast("wchar_t", "\u263a")) == 0x263a
+    assert int(ffi.cast("char32_t", "\U0001F600")) == 0x1F600
+
+
+@pytest.mark.parametrize("ctype", ["wchar_t", "char16_t", "char32_t"])
+def test_cast_unichar_refuses_two_chars(ffi, ctype):
+    with pytest.raises(TypeError):
+        ffi.cast(ctype, "ab")
+
+
+def test_cast_char16_truncates_int(ffi):
+    assert int(ffi.cast("char16_t", 0x10041)) == 0x41
+
+
+# --- floating point ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value, expected", [(1.5, 1.5), (1, 1.0), (-7, -7.0), (b"a", 97.0)])
+def test_cast_to_double(ffi, value, expected):
+    d = ffi.cast("double", value)
+    assert float(d) == expected
+    assert repr(d) == "<cdata 'double' %r>" % expected
+
+
+def test_cast_double_from_int_cdata(ffi):
+    assert float(ffi.cast("double", ffi.cast("int", 7))) == 7.0
+
+
+def test_cast_to_float_rounds(ffi):
+    f = ffi.cast("float", 1.1)
+    assert float(f) != 1.1
+    assert abs(float(f) - 1.1) < 1e-6
+    assert float(ffi.cast("double", f)) == float(f)
+
+
+def test_cast_double_refuses_str(ffi):
+    with pytest.raises(TypeError):
+        ffi.cast("double", "1.5")
+
+
+def test_cast_long_double(ffi):
+    x = ffi.cast("long double", 1.5)
+    assert repr(x).startswith("<cdata 'long double' ")
+    assert float(x) == 1.5
+    assert int(ffi.cast("long double", 2.7)) == 2
+
+
+# --- int(), float(), bool() of cdata ----------------------------------------------------------
+
+@pytest.mark.parametrize("ctype, value, expected", [
+    ("int", -5, -5),
+    ("unsigned long long", 2 ** 64 - 1, 2 ** 64 - 1),
+    ("char", b"A", 65),
+    ("wchar_t", "A", 65),
+    ("double", 2.9, 2),
+    ("double", -2.9, -2),
+    ("float", 7.5, 7),
+    ("_Bool", 1, 1),
+    ("long double", 3.5, 3),
+])
+def test_int_of_primitive_cdata(ffi, ctype, value, expected):
+    result = int(ffi.cast(ctype, value))
+    assert result == expected
+    assert type(result) is int
+
+
+@pytest.mark.parametrize("ctype, value", [("double", 2.5), ("float", 0.25), ("long double", -1.5)])
+def test_float_of_float_cdata(ffi, ctype, value):
+    result = float(ffi.cast(ctype, value))
+    assert result == value
+    assert type(result) is float
+
+
+def test_int_of_pointer_refused(ffi):
+    """To get the address, cast to intptr_t first."""
+    with pytest.raises(TypeError):
+        int(ffi.cast("int *", 0x10))
+    with pytest.raises(TypeError):
+        int(ffi.new("int[2]"))
+
+
+def test_float_of_pointer_refused(ffi):
+    with pytest.raises(TypeError):
+        float(ffi.cast("int *", 0))
+
+
+@pytest.mark.parametrize("ctype, zero, nonzero", [
+    ("int", 0, 3),
+    ("unsigned char", 0, 255),
+    ("char", b"\0", b"a"),
+    ("wchar_t", "\0", "a"),
+    ("double", 0.0, 0.5),
+    ("double", -0.0, -1e-300),
+    ("float", 0.0, 2.0),
+    ("long double", 0.0, 1.0),
+    ("_Bool", 0, 1),
+])
+def test_bool_of_primitive_cdata(ffi, ctype, zero, nonzero):
+    """Footnote 6 / v1.7: False if the value is zero (including -0.0)."""
+    assert bool(ffi.cast(ctype, zero)) is False
+    assert bool(ffi.cast(ctype, nonzero)) is True
+
+
+def test_bool_of_enum_cdata(cffi_):
+    assert bool(cffi_.cast("enum e", 0)) is False
+    assert bool(cffi_.cast("enum e", 7)) is True
+
+
+def test_bool_of_pointers(cffi_):
+    assert bool(cffi_.NULL) is False
+    assert bool(cffi_.cast("foo_t *", 0)) is False
+    assert bool(cffi_.cast("int *", 1)) is True
+    assert bool(cffi_.new("int *")) is True
+    assert bool(cffi_.cast("int(*)(int)", 0)) is False

@@ -66,11 +66,10 @@ class FFI:
             return self._typeof(cdecl)
         raise TypeError("expected a string or a cdata, got %s" % (type(cdecl).__name__,))
 
-    def getctype(self, cdecl, replace_with=""):
-        """The C spelling of a type, with `replace_with` (a name, '*', '[5]'...) declared."""
+    def getctype(self, cdecl, extra=""):
+        """The C spelling of a type, with `extra` (a name, '*', '[5]'...) declared."""
         ctype = self._typeof(cdecl)
-        replace_with = replace_with.strip()
-        return ctype.spell(replace_with)
+        return ctype.spell(extra.strip())
 
     def list_types(self):
         """(typedef names, struct names, union names) declared by cdef()."""
@@ -165,13 +164,15 @@ class FFI:
     def alignof(self, cdecl):
         """The alignment in bytes of a type."""
         ctype = self._typeof(cdecl)
-        if ctype.kind == VOID or (ctype.kind == FUNCTION and not hasattr(ctype, "raw")):
+        if ctype.kind == VOID or ctype.byte_size < 0 and ctype.kind != ARRAY:
             raise _unknown_size(ctype)
         return ctype.byte_align
 
     def offsetof(self, cdecl, *fields_or_indexes):
         """Byte offset of a field (several names for nested fields, ints for array items)."""
         ctype = self._typeof(cdecl)
+        if not fields_or_indexes:
+            raise TypeError("offsetof() needs at least one field name or index")
         offset, _ = _offset_of(ctype, fields_or_indexes)
         return offset
 
@@ -198,21 +199,7 @@ class FFI:
 
     def release(self, cdata):
         """Free now the memory owned by `cdata` (new(), gc(), from_buffer(), new_allocator())."""
-        if not isinstance(cdata, _cd.CData):
-            raise TypeError("release() expects a cdata, not %s" % (type(cdata).__name__,))
-        keep = getattr(cdata, "_keep", None)
-        if isinstance(keep, BufferExport):
-            keep.release()
-            return
-        if isinstance(keep, Owned) and keep.address == cdata._addr \
-                and not isinstance(cdata, _cd.StructCData):
-            keep.release()
-            return
-        if isinstance(keep, _cd.GcRef):
-            keep.release()
-            return
-        raise ValueError("cannot release cdata '%s': it does not own its memory"
-                         % (cdata._ctype.cname,))
+        _cd.release(cdata)
 
     # -- Handles ----
     def new_handle(self, python_object):
@@ -339,8 +326,8 @@ def _cdata_size(cdata):
 
 def _unknown_size(ctype):
     if ctype.is_opaque() and ctype.kind != VOID:
-        return opaque_error(ctype)
-    return FFIError("ctype '%s' has unknown size" % (ctype.cname,))
+        return opaque_error(ctype, ValueError)
+    return ValueError("ctype '%s' is of unknown size" % (ctype.cname,))
 
 
 def _offset_of(ctype, path, allow_pointer=False):
@@ -348,9 +335,8 @@ def _offset_of(ctype, path, allow_pointer=False):
     offset = 0
     for step, name in enumerate(path):
         if isinstance(name, str):
-            if ctype.kind == POINTER and step == 0 and allow_pointer is False \
-                    and ctype.item.kind in (STRUCT, UNION):
-                ctype = ctype.item
+            if ctype.kind == POINTER and step == 0 and ctype.item.kind in (STRUCT, UNION):
+                ctype = ctype.item          # p->field
             if ctype.kind not in (STRUCT, UNION):
                 raise TypeError("ctype '%s' is not a struct or union: no field '%s'"
                                 % (ctype.cname, name))
@@ -377,8 +363,6 @@ def _offset_of(ctype, path, allow_pointer=False):
                 raise IndexError("index %d out of range for '%s'" % (index, ctype.cname))
             offset += index * ctype.item.byte_size
             ctype = ctype.item
-    if not path and ctype.kind == POINTER and allow_pointer is False:
-        raise TypeError("offsetof() needs a field name")
     return offset, ctype
 
 

@@ -100,6 +100,11 @@ class AddrCData(CData):
         return "<cdata '%s' 0x%x>" % (self._ctype.cname, self._addr)
 
     def __dir__(self):
+        ctype = self._ctype
+        if ctype.kind == POINTER:
+            ctype = ctype.item
+        if ctype.kind in (STRUCT, UNION) and ctype.fields is not None:
+            return [name for name, _ in ctype.fields]
         return []
 
 
@@ -179,10 +184,22 @@ class PointerCData(AddrCData):
         raise TypeError("cdata of type '%s' has no len()" % (self._ctype.cname,))
 
 
-class OwnedItemPointerCData(PointerCData):
-    """`struct T *` from ffi.new(): `p[0]` co-owns the memory (spec 6.1)."""
+class OwningPointerCData:
+    """Mixin for the pointer returned by `ffi.new("T *")`: it designates exactly one item."""
 
     __slots__ = ()
+
+    def __getitem__(self, index):
+        if index.__class__ is int and index != 0:
+            raise IndexError("cdata '%s' from ffi.new() has only one item (index %d)"
+                             % (self._ctype.cname, index))
+        return super().__getitem__(index)
+
+    def __setitem__(self, index, value):
+        if index.__class__ is int and index != 0:
+            raise IndexError("cdata '%s' from ffi.new() has only one item (index %d)"
+                             % (self._ctype.cname, index))
+        super().__setitem__(index, value)
 
 
 def _as_index(value):
@@ -210,7 +227,8 @@ class ArrayCData(PointerCData):
         if index.__class__ is int:
             length = self._length
             if 0 <= index < length if length is not None else True:
-                return self._item_read(self._addr + index * self._item_size, self._keep)
+                return self._item_read(self._addr + index * self._item_size,
+                                       self._derived_keep())
             raise IndexError("index too large for cdata '%s' (expected %d < %d)"
                              % (self._ctype.cname, index, length) if index >= 0
                              else "negative index")
@@ -238,7 +256,8 @@ class ArrayCData(PointerCData):
         return self._length
 
     def __iter__(self):
-        read, size, address, keep = self._item_read, self._item_size, self._addr, self._keep
+        read, size, address = self._item_read, self._item_size, self._addr
+        keep = self._derived_keep()
         for i in range(len(self)):
             yield read(address + i * size, keep)
 
@@ -259,7 +278,7 @@ class ArrayCData(PointerCData):
         return own
 
     def _item_keep(self):
-        return self._keep
+        return self._derived_keep()
 
 
 def _slice(cdata, index, length):
@@ -273,12 +292,12 @@ def _slice(cdata, index, length):
 
 def _slice_bounds(cdata, index, length):
     if index.step is not None:
-        raise ValueError("slice with step not supported")
-    if index.start is None or index.stop is None and length is None:
-        raise IndexError("slice start and stop must be given for cdata '%s'"
+        raise IndexError("cdata '%s' slice with a step is not supported"
                          % (cdata._ctype.cname,))
-    start = index.start
-    stop = length if index.stop is None else index.stop
+    if index.start is None or index.stop is None:
+        raise IndexError("cdata '%s' slice needs both a start and a stop"
+                         % (cdata._ctype.cname,))
+    start, stop = _as_index(index.start), _as_index(index.stop)
     if start > stop:
         raise IndexError("slice start > stop")
     if length is not None and (start < 0 or stop > length):
@@ -299,10 +318,11 @@ def _slice_assign(cdata, index, value, length):
             raise ValueError("need a cdata of %d items, got %d" % (count, len(value)))
         memmove(base, value._addr, count * size)
         return
-    if isinstance(value, (bytes, str)):
-        items = list(value) if isinstance(value, str) else [value[i:i + 1] for i in range(len(value))]
-        if getattr(item, "category", None) == plat.INT and isinstance(value, bytes):
+    if isinstance(value, (bytes, bytearray, str)):
+        if isinstance(value, str) or getattr(item, "category", None) != plat.CHAR:
             items = list(value)
+        else:
+            items = [value[i:i + 1] for i in range(len(value))]
     else:
         items = list(value)
     if len(items) != count:
@@ -546,12 +566,15 @@ class ValueCData(CData):
     def __eq__(self, other):
         if isinstance(other, ValueCData):
             return self._number() == other._number()
+        if isinstance(other, (int, float, complex)):
+            return self._number() == other
+        if isinstance(other, (bytes, str)):
+            return self._value == other
         return NotImplemented
 
     def __ne__(self, other):
-        if isinstance(other, ValueCData):
-            return self._number() != other._number()
-        return NotImplemented
+        result = self.__eq__(other)
+        return result if result is NotImplemented else not result
 
     def __lt__(self, other):
         return self._number() < _other_number(other)
@@ -566,6 +589,8 @@ class ValueCData(CData):
         return self._number() >= _other_number(other)
 
     def __hash__(self):
+        if isinstance(self._value, (bytes, str)):
+            return hash(self._value)
         return hash(self._number())
 
     def __repr__(self):
@@ -587,6 +612,8 @@ class ValueCData(CData):
 def _other_number(other):
     if isinstance(other, ValueCData):
         return other._number()
+    if isinstance(other, (int, float)):
+        return other
     raise TypeError("cannot compare cdata with %s" % (type(other).__name__,))
 
 
@@ -610,7 +637,8 @@ def _pointer_class(ctype, rt):
             bases = (StructPointerCData,)
             attrs.update(_field_properties(item, True))
     _item_accessors(item, attrs)
-    rt.cdata_class = type(ctype.cname, bases, attrs)
+    rt.cdata_class = cls = type(ctype.cname, bases, attrs)
+    rt.owning_class = type(ctype.cname, (OwningPointerCData, cls), {"__slots__": ()})
 
 
 def _array_class(ctype, rt):
@@ -745,7 +773,7 @@ def new(ctype, init=None, allocator=None):
                 raise opaque_error(item)
         owned = _allocate(byte_size, allocator)
         rt = prepare(ctype)
-        result = rt.cdata_class(ctype, owned.address, owned)
+        result = rt.owning_class(ctype, owned.address, owned)
         if init is not None:
             if item.kind in (STRUCT, UNION):
                 write_struct(item, owned.address, init, flex)
@@ -796,15 +824,18 @@ def _struct_alloc_size(item, init):
 
 
 def release(cdata):
-    """`ffi.release()`: free the memory of an owning cdata now (or run its gc destructor)."""
+    """`ffi.release()` and `with`: free now what `cdata` owns (new(), gc(), from_buffer()...)."""
+    if not isinstance(cdata, CData):
+        raise TypeError("release() expects a cdata, not %s" % (type(cdata).__name__,))
     keep = getattr(cdata, "_keep", None)
-    if keep is None or not isinstance(cdata, AddrCData):
-        raise ValueError("ffi.release(): cdata '%s' does not own memory"
-                         % (getattr(cdata, "_ctype", None) and cdata._ctype.cname,))
-    if isinstance(keep, (Owned, GcRef)):
+    if isinstance(keep, Owned) and keep.address == cdata._addr \
+            and not isinstance(cdata, StructCData):
         keep.release()
-        return
-    raise ValueError("ffi.release(): cdata '%s' does not own memory" % (cdata._ctype.cname,))
+    elif isinstance(keep, GcRef) or (keep is not None and keep.__class__.__name__ == "BufferExport"):
+        keep.release()
+    else:
+        raise ValueError("cannot release cdata '%s': it does not own its memory"
+                         % (cdata._ctype.cname,))
 
 
 # -- ffi.gc ----
@@ -859,8 +890,9 @@ def cast(ctype, value):
         return _cast_to_pointer(ctype, value)
     if kind == ENUM or (kind == PRIMITIVE and hasattr(ctype, "category")):
         return _cast_to_primitive(ctype, value)
-    if kind == ARRAY:
-        raise TypeError("cannot cast to array type '%s'" % (ctype.cname,))
+    if kind == ARRAY and isinstance(ctype.length, int):
+        address = _cast_to_pointer(TYPES.pointer(ctype.item), value)
+        return prepare(ctype).cdata_class(ctype, address._addr, address._keep)
     raise TypeError("cannot cast to ctype '%s'" % (ctype.cname,))
 
 
@@ -939,13 +971,13 @@ def _source_float(ctype, value):
     if isinstance(value, (bytes, str)) and len(value) == 1:
         return float(ord(value))
     if isinstance(value, AddrCData):
-        return float(value._addr)
+        raise TypeError("cannot cast cdata '%s' to '%s'" % (value._ctype.cname, ctype.cname))
     return to_float(ctype, value)
 
 
 def _cast_to_pointer(ctype, value):
     if value is None:
-        return pointer_to(ctype, 0)
+        raise TypeError("cannot cast None to '%s': use ffi.NULL" % (ctype.cname,))
     if isinstance(value, AddrCData):
         return pointer_to(ctype, value._addr, value._derived_keep())
     file_address = _file_address(value)

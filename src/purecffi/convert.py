@@ -216,7 +216,7 @@ def to_wchar(ctype, value):
         if len(value) == 1:
             code = ord(value)
             if code > 0xFFFF and ctype.byte_size == 2:
-                raise ValueError("character %r does not fit in '%s' (above U+FFFF); use a "
+                raise TypeError("character %r does not fit in '%s' (above U+FFFF); use a "
                                  "'%s[]' array for surrogate pairs" % (value, ctype.cname, ctype.cname))
             return code
     raise bad_init(ctype, "unicode string of length 1", value)
@@ -402,8 +402,6 @@ def pointer_value(ctype, value):
         if pointer_compatible(ctype, value._ctype):
             return address
         raise bad_init(ctype, "cdata pointer", value)
-    if value is None:
-        return 0
     func_address = function_address(value)
     if func_address is not None and (ctype.kind == FUNCTION or ctype.item.kind == VOID):
         return func_address
@@ -478,7 +476,8 @@ def write_array(ctype, address, value, length):
         if len(codes) < length:
             irt.pack(MEM, address + len(codes) * size, 0)
         return
-    if isinstance(value, CData) and value._ctype.kind == ARRAY and value._ctype.item is item:
+    if isinstance(value, CData) and value._ctype.kind == ARRAY and value._ctype.item is item \
+            and (value._ctype is ctype or value._ctype.length is None):
         n = len(value)
         if n > length:
             raise IndexError("array of length %d is too long for '%s'" % (n, ctype.cname))
@@ -519,7 +518,7 @@ def write_struct(ctype, address, value, flex_length=None):
     if isinstance(value, (list, tuple)):
         fields = [(n, f) for n, f in ctype.fields if not f.flags & 1]
         if len(value) > len(fields):
-            raise IndexError("too many initializers for '%s' (%d > %d)"
+            raise ValueError("too many initializers for '%s' (%d > %d)"
                              % (ctype.cname, len(value), len(fields)))
         pairs = zip(fields, value)
     elif isinstance(value, dict):

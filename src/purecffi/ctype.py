@@ -348,16 +348,25 @@ def enum_base_name(values):
     return "long"
 
 
-def opaque_error(ctype):
-    """The error for using a type whose layout is not known here."""
-    if getattr(ctype, "partial", False) or isinstance(ctype, UnknownNumberType) \
-            or getattr(ctype, "length", None) is Ellipsis:
-        return FFIError(
+def opaque_error(ctype, exc_type=TypeError):
+    """The error for using a type whose layout is not known here.
+
+    API-mode placeholders raise what cffi raises for them (VerificationMissing for `...;`
+    structs and `[...]` arrays, NotImplementedError for `typedef int... t`); a type that is merely
+    opaque (declared, never completed) raises `exc_type`.
+    """
+    from .errors import VerificationMissing
+    if isinstance(ctype, UnknownNumberType):
+        return NotImplementedError(
+            "'%s' is declared with '...' in the cdef: its size can only be used after "
+            "compilation (API mode, ffi.set_source())" % (ctype.cname,))
+    if getattr(ctype, "partial", False) or getattr(ctype, "length", None) is Ellipsis:
+        return VerificationMissing(
             "'%s' has an incomplete layout ('...' in the cdef): only the C compiler knows it; "
             "use ffi.set_source() and compile (API mode) to use this type" % (ctype.cname,))
-    return FFIError(
-        "'%s' is opaque or not completed yet: declare its fields in cdef() to use it here"
-        % (ctype.cname,))
+    return exc_type(
+        "ctype '%s' is of unknown size: it is opaque or not completed yet (declare its "
+        "fields in cdef() to use it here)" % (ctype.cname,))
 
 
 # -- The intern table ----

@@ -110,6 +110,7 @@ class BufferExport:
     __slots__ = ("view", "address", "byte_size", "obj", "readonly")
 
     def __init__(self, obj, writable=False):
+        self.view = None
         view = _PyBuffer()
         flags = _PyBUF_WRITABLE if writable else _PyBUF_SIMPLE
         if not isinstance(obj, memoryview) or obj.c_contiguous:

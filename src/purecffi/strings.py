@@ -14,9 +14,10 @@ def to_string(cdata, maxlen=-1):
     """bytes from char*/char[], str from wchar_t*/char16_t*/char32_t*, names of enum values."""
     if isinstance(cdata, ValueCData):
         return _value_string(cdata)
-    if not isinstance(cdata, AddrCData) or cdata._ctype.kind not in (POINTER, ARRAY):
-        raise TypeError("string(): unexpected cdata '%s'" % (
-            getattr(getattr(cdata, "_ctype", None), "cname", type(cdata).__name__),))
+    if not isinstance(cdata, AddrCData) or cdata._ctype.kind not in (POINTER, ARRAY) \
+            or not _is_char_like(cdata._ctype.item):
+        raise TypeError("string(): expected a cdata char or wchar_t pointer or array, an "
+                        "enum or a character, not %s" % (_describe(cdata),))
     limit = maxlen
     if isinstance(cdata, ArrayCData) and cdata._length is not None:
         limit = cdata._length if maxlen < 0 else min(maxlen, cdata._length)
@@ -24,11 +25,7 @@ def to_string(cdata, maxlen=-1):
     if not cdata._addr:
         raise RuntimeError("cannot use string() on <cdata '%s' NULL>" % (cdata._ctype.cname,))
     item = cdata._ctype.item
-    if category == plat.CHAR or (category in (plat.INT, plat.BOOL) and item.byte_size == 1
-                                 and item.kind != ENUM):
-        if category != plat.CHAR:
-            raise TypeError("string(): cdata '%s' is not a char array or pointer"
-                            % (cdata._ctype.cname,))
+    if category != plat.WCHAR:
         length = c_strlen(cdata._addr, limit)
         return read_bytes(cdata._addr, length)
     if category == plat.WCHAR:
@@ -47,6 +44,18 @@ def to_string(cdata, maxlen=-1):
                     % (cdata._ctype.cname,))
 
 
+def _is_char_like(ctype):
+    """char, signed/unsigned char, and the wide character types."""
+    category = getattr(ctype, "category", None)
+    return category in (plat.CHAR, plat.WCHAR) or (
+        category == plat.INT and ctype.byte_size == 1 and ctype.kind != ENUM)
+
+
+def _describe(obj):
+    ctype = getattr(obj, "_ctype", None)
+    return "cdata '%s'" % (ctype.cname,) if ctype is not None else type(obj).__name__
+
+
 def _value_string(cdata):
     ctype = cdata._ctype
     if ctype.kind == ENUM:
@@ -58,7 +67,10 @@ def _value_string(cdata):
     if category == plat.WCHAR:
         value = cdata._value
         return value if isinstance(value, str) else chr(value)
-    raise TypeError("string(): unexpected cdata '%s'" % (ctype.cname,))
+    if _is_char_like(ctype):
+        return bytes([cdata._value & 0xFF])
+    raise TypeError("string(): expected a cdata char or wchar_t pointer or array, an enum or "
+                    "a character, not %s" % (_describe(cdata),))
 
 
 def unpack(cdata, length):
@@ -70,7 +82,7 @@ def unpack(cdata, length):
         raise ValueError("unpack(): negative length")
     item = cdata._ctype.item
     if item.kind == VOID or item.byte_size < 0:
-        raise TypeError("unpack(): cdata '%s' points to items of unknown size"
+        raise ValueError("unpack(): cdata '%s' points to items of unknown size"
                         % (cdata._ctype.cname,))
     if not cdata._addr and length:
         raise RuntimeError("cannot use unpack() on <cdata '%s' NULL>" % (cdata._ctype.cname,))

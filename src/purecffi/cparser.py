@@ -1,0 +1,1025 @@
+"""The cdef parser: C declaration text -> Declarations made of ctype.py types (via pycparser).
+
+The pipeline for one cdef():
+    cdef_grammar.prepare()   the extensions (`...`, #define, extern "Python", line directives)
+                             become plain C with marker names; line numbers are kept
+    pycparser                parses that C, with a one-line prelude declaring the typedef names
+                             the text uses (user typedefs, the default types, the markers)
+    _Walker                  turns each declaration into types and entries of a working copy
+                             of the Declarations; struct bodies are laid out at the end, in
+                             dependency order
+    commit                   the copy replaces the Declarations' content; on any error the copy
+                             is dropped and the structs it completed are restored (transactional)
+"""
+import re
+import threading
+import warnings
+
+from pycparser import c_ast, c_parser
+
+from . import cdef_grammar as grammar
+from . import platform as plat
+from .cdef_grammar import CDefNotImplemented
+from .ctype import (ARRAY, STRUCT, UNION, VOID, TYPES, EnumType, RawFunctionType,
+                    StructOrUnionType, UnknownNumberType, enum_base_name)
+from .errors import CDefError, FFIError
+
+__all__ = ["Declarations", "parse_cdef", "parse_type", "DEFAULT_TYPES", "FILE_TYPE",
+           "CDefFFIError", "CDefNotImplemented"]
+
+
+class CDefFFIError(CDefError, FFIError):
+    """A cdef error that cffi reports as FFIError (catchable as either)."""
+
+
+# -- Default types (spec 8.1): defaults only, a user typedef may redefine them ----
+FILE_TYPE = StructOrUnionType("struct", "$FILE", cname="FILE")
+
+DEFAULT_TYPES = {name: FILE_TYPE if name == "FILE" else TYPES.primitive(name)
+                 for name in plat.DEFAULT_TYPEDEF_NAMES}
+
+# -- Messages (cffi's wording where cffi has one) ----
+MSG_MULTIPLE = "multiple declarations of %s %s (for interactive usage, try cdef(xx, override=True))"
+MSG_MULTIPLE_CONSTANT = "multiple declarations of constant: %s"
+MSG_EXPRESSION = "unsupported expression: expected a simple numeric constant"
+MSG_GLOBAL_WARNING = ("Global variable '%s' in cdef(): for consistency with C it should have a "
+                      "storage class specifier (usually 'extern')")
+MSG_UNSUPPORTED_TYPE = ("Unsupported type: '%s'.  Please look at the 'ffi.cdef() limitations' "
+                        "section of the documentation.")
+MSG_UNEXPECTED = "unexpected <%s>: this construct is valid C but not valid in cdef()"
+MSG_DOTS_ARRAY = "unsupported '[...]' here, cannot derive the actual array length in this context"
+MSG_UNTYPED_ARG = ("%s arg %d: unknown type '%s' (if you meant to use the old C syntax of giving "
+                   "untyped arguments, it is not supported)")
+MSG_OPAQUE_ENUM = ("'%s' has no values explicitly defined; guessing that it is equivalent to "
+                   "'unsigned int'")
+MSG_ENUM_LATER = ("enum %s: the '{}' declaration should appear on the first time the enum is "
+                  "mentioned, not later")
+
+# -- Primitive spellings: (sign, shorts, longs, base, complex) -> platform name ----
+_SPELLINGS = {
+    (None, 0, 0, "void", 0): "void", (None, 0, 0, "_Bool", 0): "_Bool",
+    (None, 0, 0, "char", 0): "char", ("signed", 0, 0, "char", 0): "signed char",
+    ("unsigned", 0, 0, "char", 0): "unsigned char",
+    (None, 0, 0, "float", 0): "float", (None, 0, 0, "double", 0): "double",
+    (None, 0, 1, "double", 0): "long double",
+    (None, 0, 0, "float", 1): "float _Complex", (None, 0, 0, "double", 1): "double _Complex",
+}
+for _sign in (None, "signed", "unsigned"):
+    _prefix = "unsigned " if _sign == "unsigned" else ""
+    for _shorts, _longs, _word in ((1, 0, "short"), (0, 0, "int"), (0, 1, "long"),
+                                   (0, 2, "long long")):
+        _SPELLINGS[(_sign, _shorts, _longs, "int", 0)] = _prefix + _word
+_BASE_WORDS = frozenset(["void", "_Bool", "char", "int", "float", "double"])
+_PRIMITIVE_CACHE = {}
+
+
+def primitive_type(words):
+    """The type spelled by C keywords in any order ('long unsigned int'), or None if invalid."""
+    key = tuple(words)
+    ctype = _PRIMITIVE_CACHE.get(key)
+    if ctype is None:
+        name = _SPELLINGS.get(_spelling_key(words))
+        if name is None:
+            return None
+        ctype = _PRIMITIVE_CACHE[key] = TYPES.void if name == "void" else TYPES.primitive(name)
+    return ctype
+
+
+def _spelling_key(words):
+    """(sign, shorts, longs, base, complex) for keyword `words`, or None."""
+    counts = {}
+    for word in words:
+        counts[word] = counts.get(word, 0) + 1
+    signs = counts.get("signed", 0) + counts.get("unsigned", 0)
+    bases = [w for w in words if w in _BASE_WORDS]
+    known = signs + len(bases) + counts.get("short", 0) + counts.get("long", 0) \
+        + counts.get("_Complex", 0)
+    if signs > 1 or len(bases) > 1 or known != len(words):
+        return None
+    sign = "unsigned" if "unsigned" in counts else "signed" if "signed" in counts else None
+    if bases:
+        base = bases[0]
+    elif words:
+        base = "int"
+    else:
+        return None
+    return (sign, counts.get("short", 0), counts.get("long", 0), base, counts.get("_Complex", 0))
+
+
+# -- Declarations ----
+class Declarations:
+    """Everything an FFI instance knows from its cdef() calls (mutable, owned by one FFI).
+
+    types          name -> CType; typedef names ("foo_t") and tags ("struct foo", "union foo",
+                   "enum foo")
+    typedef_names  user typedef names in declaration order
+    functions      name -> FunctionPtrType
+    variables      name -> (ctype, is_const): is_const when the items of an array are const
+                   (a global that is itself const is a constant, as in cffi)
+    constants      name -> (ctype or None, value); value is Ellipsis when only the compiler knows
+    extern_python  name -> (RawFunctionType, plus_c)
+    order          [(category, name)] in declaration order
+    const_typedefs typedef names whose type is const-qualified (`typedef const int cint;`)
+    pending        struct -> (decl_fields, partial, packed, pack, where): bodies waiting until
+                   the types of by-value members are completed (by a later cdef)
+    type_cache     text -> CType for parse_type(); replaced by each cdef()
+
+    Read the containers through the attributes: a cdef() replaces them.
+    """
+
+    def __init__(self):
+        self.types = {}
+        self.typedef_names = []
+        self.functions = {}
+        self.variables = {}
+        self.constants = {}
+        self.extern_python = {}
+        self.order = []
+        self.const_typedefs = set()
+        self.pending = {}
+        self.anonymous_count = 0
+        self.type_cache = {}
+
+    def copy(self):
+        """A copy whose containers can change without touching this one (types are shared)."""
+        new = Declarations.__new__(Declarations)
+        for key, value in self.__dict__.items():
+            new.__dict__[key] = value.copy() if hasattr(value, "copy") else value
+        return new
+
+    def include(self, other):
+        """ffi.include(): take the typedefs, tags and constants of `other` (spec 8.6), all or
+        nothing.  Functions and variables stay with `other`; the entries taken are not added
+        to `order`, which lists this FFI's own declarations."""
+        work = self.copy()
+        for category, name in other.order:
+            if category in ("typedef", "struct", "union", "enum"):
+                key = name if category == "typedef" else "%s %s" % (category, name)
+                _take(work.types, key, other.types[key], "%s %s" % (category, name))
+                if category == "typedef" and name not in self.types:
+                    work.typedef_names.append(name)
+                    if name in other.const_typedefs:
+                        work.const_typedefs.add(name)
+            elif category == "constant":
+                _take(work.constants, name, other.constants[name], "constant: " + name)
+        for struct, entry in other.pending.items():
+            work.pending.setdefault(struct, entry)
+        work.type_cache = {}
+        self.__dict__.update(work.__dict__)
+
+    def lookup_name(self, name):
+        """The type a single identifier names here (user typedef, then default), or None."""
+        return self.types.get(name) or DEFAULT_TYPES.get(name)
+
+
+def _take(table, key, value, label):
+    """Add an included entry; the same entry twice is fine, a different one is an error."""
+    old = table.get(key)
+    if old is None:
+        table[key] = value
+    elif old is not value and not _same_constant(old, value):
+        if label.startswith("constant: "):
+            raise CDefFFIError(MSG_MULTIPLE_CONSTANT % (key,))
+        raise CDefFFIError(MSG_MULTIPLE % tuple(label.split(" ", 1)))
+
+
+def _same_constant(old, new):
+    """Two constants entries that agree: equal, or the same known integer value."""
+    return isinstance(old, tuple) and (old == new or (old[1] is not Ellipsis
+                                                      and old[1] == new[1]))
+
+
+# -- Entry points ----
+def parse_cdef(decls, source, override=False, packed=False, pack=None, warn_stacklevel=3):
+    """Parse `source` and add its declarations to `decls`, all or nothing.
+
+    Returns the list of warning messages, which are also issued as UserWarnings.
+    """
+    packed, pack = _packing(packed, pack)
+    prep = grammar.prepare(source)
+    nodes = _pycparse(prep, decls, "")
+    work = decls.copy()
+    walker = _Walker(work, prep, override, packed, pack)
+    walker.run(nodes)
+    work.type_cache = {}
+    decls.__dict__.update(work.__dict__)
+    for message in walker.warnings:
+        warnings.warn(message, UserWarning, stacklevel=warn_stacklevel)
+    return walker.warnings
+
+
+def parse_type(decls, text):
+    """The CType for a C type expression, with the names known to `decls` (cached per text).
+
+    A bare function type ("int(int)") gives the RawFunctionType: the caller decides.
+    Naming an unknown struct/union/enum tag declares it (opaque), as cffi does.
+    """
+    ctype = decls.type_cache.get(text)
+    if ctype is None:
+        ctype = decls.type_cache[text] = _parse_type(decls, text)
+    return ctype
+
+
+def _packing(packed, pack):
+    """Check and normalise the packed/pack options of cdef() (pack=1 means packed)."""
+    if pack:
+        if packed:
+            raise ValueError("cannot give both 'pack' and 'packed'")
+        if not isinstance(pack, int) or pack < 0 or pack & (pack - 1):
+            raise ValueError("'pack' must be a power of two, not %r" % (pack,))
+        if pack == 1:
+            return True, None
+        return False, pack
+    return bool(packed), None
+
+
+_TYPE_FUNCTION = "__cffi_type__"
+
+
+def _parse_type(decls, text):
+    """parse_type() without the cache: the type is the one parameter of a dummy function."""
+    prep = grammar.prepare(text)
+    if prep.defines or prep.extern_python:
+        raise CDefError("cannot parse type %r: only a C type is expected here" % (text,))
+    nodes = _pycparse(prep, decls, " void %s(" % (_TYPE_FUNCTION,), "\n);")
+    if len(nodes) != 1 or nodes[0].name != _TYPE_FUNCTION or nodes[0].type.args is None \
+            or len(nodes[0].type.args.params) != 1:
+        raise CDefError("cannot parse type %r: expected exactly one C type" % (text,))
+    param = nodes[0].type.args.params[0]
+    if isinstance(param, c_ast.ID):
+        raise CDefError("unknown identifier '%s'" % (param.name,))
+    if isinstance(param, c_ast.EllipsisParam):
+        raise CDefError("cannot parse type %r" % (text,))
+    work = decls.copy()
+    walker = _Walker(work, prep, False, False, None)
+    walker.dots_arrays_allowed = False
+    ctype = walker.run_type(param.type)
+    cache = decls.type_cache
+    decls.__dict__.update(work.__dict__)
+    decls.type_cache = cache
+    return ctype
+
+
+# -- pycparser front end ----
+_LOCAL = threading.local()
+_PYCPARSER_FILE = "@"
+
+
+def _parser():
+    """A pycparser CParser for this thread (they keep state while parsing)."""
+    parser = getattr(_LOCAL, "parser", None)
+    if parser is None:
+        parser = _LOCAL.parser = c_parser.CParser()
+    return parser
+
+
+def _pycparse(prep, decls, head, tail=""):
+    """Parse the prepared text after a one-line typedef prelude; the nodes after the prelude."""
+    known = decls.types
+    names = sorted(n for n in prep.identifiers
+                   if n in known or n in DEFAULT_TYPES or n in grammar.MARKER_TYPEDEFS)
+    prelude = ("typedef int %s;" % ", ".join(names)) if names else ""
+    try:
+        ast = _parser().parse(prelude + head + "\n" + prep.text + tail, _PYCPARSER_FILE)
+    except c_parser.ParseError as exc:
+        raise _parse_error(prep, decls, str(exc)) from None
+    return ast.ext[len(names):]
+
+
+def _parse_error(prep, decls, message):
+    """Turn pycparser's 'file:line:col: msg' into cffi's format, with a hint when we have one."""
+    location, _, text = message.partition(": ")
+    parts = location.split(":")
+    numbers = [int(p) for p in parts[1:] if p.isdigit()]
+    if not numbers:
+        return CDefError("parse error\n%s: %s" % (grammar.DEFAULT_FILE, text))
+    line = max(numbers[0] - 1, 1)
+    col = numbers[1] if len(numbers) > 1 else 0
+    define = prep.define_on(line)
+    if define is not None:
+        return prep.define_error(define)
+    error = prep.parse_error(line, col, text)
+    hint = prep.hint(line) or _unknown_type_hint(prep, decls, line, col)
+    if hint:
+        error = CDefError("%s\nhint: %s" % (error.args[0], hint))
+    return error
+
+
+_C_KEYWORDS = frozenset("""auto break case char const continue default do double else enum extern
+    float for goto if inline int long register restrict return short signed sizeof static struct
+    switch typedef union unsigned void volatile while _Bool _Complex _Noreturn _Thread_local
+    _Atomic _Alignas _Alignof _Static_assert""".split())
+
+
+def _unknown_type_hint(prep, decls, line, col):
+    """'unknown type name X' when the error is at, or just after, an identifier that stands
+    where a type is expected and names no type."""
+    if not 1 <= line <= len(prep.source_lines) or not col:
+        return ""
+    words = _WORDS_RE.findall(prep.source_lines[line - 1])
+    starts = _word_starts(prep.source_lines[line - 1])
+    if col - 1 not in starts:
+        return ""
+    index = starts.index(col - 1)
+    for candidate in (index, index - 1):
+        if candidate < 0:
+            continue
+        name = words[candidate]
+        before = words[candidate - 1] if candidate else ";"
+        if _IDENT_RE.match(name) and name not in _C_KEYWORDS and before in _TYPE_POSITIONS \
+                and decls.lookup_name(name) is None:
+            return _unknown_name_text(decls, name)
+    return ""
+
+
+_WORDS_RE = re.compile(r"[A-Za-z_]\w*|\S")
+_IDENT_RE = re.compile(r"[A-Za-z_]")
+_TYPE_POSITIONS = frozenset(["(", ",", ";", "{", "}", "typedef", "const", "volatile", "static",
+                             "extern", "register", "inline"])
+
+
+def _word_starts(text):
+    return [m.start() for m in _WORDS_RE.finditer(text)]
+
+
+def _unknown_name_text(decls, name):
+    for tag in ("struct", "union", "enum"):
+        if "%s %s" % (tag, name) in decls.types:
+            return "unknown type name '%s' (did you mean '%s %s'?)" % (name, tag, name)
+    return "unknown type name '%s'" % (name,)
+
+
+# -- Constant expressions ----
+class _ExpressionError(Exception):
+    """An expression that is not an integer constant expression (message says why)."""
+
+
+def _c_div(a, b):
+    if b == 0:
+        raise _ExpressionError("division by zero")
+    q = abs(a) // abs(b)
+    return q if (a < 0) == (b < 0) else -q
+
+
+def _c_mod(a, b):
+    return a - b * _c_div(a, b)
+
+
+def _shift_count(b):
+    if b < 0:
+        raise _ExpressionError("negative shift count")
+    return b
+
+
+_BINARY = {
+    "+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
+    "/": _c_div, "%": _c_mod,
+    "<<": lambda a, b: a << _shift_count(b), ">>": lambda a, b: a >> _shift_count(b),
+    "&": lambda a, b: a & b, "|": lambda a, b: a | b, "^": lambda a, b: a ^ b,
+    "<": lambda a, b: int(a < b), ">": lambda a, b: int(a > b),
+    "<=": lambda a, b: int(a <= b), ">=": lambda a, b: int(a >= b),
+    "==": lambda a, b: int(a == b), "!=": lambda a, b: int(a != b),
+    "&&": lambda a, b: int(bool(a) and bool(b)), "||": lambda a, b: int(bool(a) or bool(b)),
+}
+_UNARY = {"-": lambda a: -a, "+": lambda a: a, "~": lambda a: ~a, "!": lambda a: int(not a)}
+if not grammar.EXTENDED_CONSTANTS:          # exactly what cffi 2.0 evaluates
+    _BINARY = {op: _BINARY[op] for op in ("+", "-", "*", "/", "%", "<<", ">>", "&", "|", "^")}
+    _UNARY = {op: _UNARY[op] for op in ("+", "-")}
+_ESCAPES = {"n": 10, "t": 9, "r": 13, "a": 7, "b": 8, "f": 12, "v": 11, "\\": 92, "'": 39,
+            '"': 34, "?": 63}
+
+
+def int_literal(text):
+    """The value of a C integer literal (decimal, 0x hex, 0b binary, 0 octal; any U/L suffix)."""
+    digits = text.rstrip("uUlL").replace("'", "").lower()
+    try:
+        if digits.startswith("0x"):
+            return int(digits[2:], 16)
+        if digits.startswith("0b"):
+            return int(digits[2:], 2)
+        if len(digits) > 1 and digits.startswith("0"):
+            return int(digits[1:], 8)
+        return int(digits, 10)
+    except ValueError:
+        raise _ExpressionError("invalid constant '%s'" % (text,)) from None
+
+
+def char_literal(text):
+    """The value of a C character literal like 'a', '\\n', '\\x41' or '\\101'."""
+    body = text[text.index("'") + 1:-1]
+    if len(body) == 1:
+        return ord(body)
+    if body[:1] == "\\" and len(body) >= 2:
+        rest = body[1:]
+        if rest in _ESCAPES:
+            return _ESCAPES[rest]
+        try:
+            if rest[0] == "x":
+                return int(rest[1:], 16)
+            if rest.isdigit():
+                return int(rest, 8)
+        except ValueError:
+            pass
+    raise _ExpressionError("invalid character constant %s" % (text,))
+
+
+def _evaluate(node, names):
+    """Integer value of a constant expression node; Ellipsis for the `...` marker.
+
+    `names` maps identifiers (earlier enumerators and constants) to values.
+    """
+    cls = type(node)
+    if cls is c_ast.Constant:
+        kind = node.type
+        if "char" in kind:
+            return char_literal(node.value)
+        if "float" in kind or "double" in kind or "string" in kind:
+            raise _ExpressionError("invalid constant '%s'" % (node.value,))
+        return int_literal(node.value)
+    if cls is c_ast.ID:
+        if node.name == grammar.MARK_DOTS:
+            return Ellipsis
+        value = names(node.name)
+        if not isinstance(value, int):
+            raise _ExpressionError("unknown constant '%s'" % (node.name,))
+        return value
+    if cls is c_ast.UnaryOp and node.op in _UNARY:
+        return _UNARY[node.op](_integer(node.expr, names))
+    if cls is c_ast.BinaryOp and node.op in _BINARY:
+        return _BINARY[node.op](_integer(node.left, names), _integer(node.right, names))
+    if cls is c_ast.TernaryOp and grammar.EXTENDED_CONSTANTS:
+        chosen = node.iftrue if _integer(node.cond, names) else node.iffalse
+        return _integer(chosen, names)
+    raise _ExpressionError("")
+
+
+def _integer(node, names):
+    """_evaluate() for a sub-expression, where `...` is not allowed."""
+    value = _evaluate(node, names)
+    if value is Ellipsis:
+        raise _ExpressionError("'...' inside an expression")
+    return value
+
+
+# -- Transactions over struct types ----
+def _snapshot(obj):
+    """The values of all the slots of a type object."""
+    state = {}
+    for cls in type(obj).__mro__:
+        for slot in cls.__dict__.get("__slots__", ()):
+            if slot != "__weakref__" and hasattr(obj, slot):
+                state[slot] = getattr(obj, slot)
+    return state
+
+
+def _restore(obj, state):
+    for slot, value in state.items():
+        setattr(obj, slot, value)
+
+
+# -- Readiness of struct members for layout ----
+READY, COMPILER, WAITING = 0, 1, 2
+
+
+def _readiness(ctype):
+    """READY if the layout is known, COMPILER if only the C compiler can know it, WAITING if it
+    depends on a struct not completed yet."""
+    while ctype.kind == ARRAY:
+        if ctype.length is Ellipsis:
+            return max(COMPILER, _readiness(ctype.item))
+        ctype = ctype.item
+    if ctype.kind in (STRUCT, UNION):
+        if ctype.partial:
+            return COMPILER
+        return WAITING if ctype.fields is None else READY
+    if isinstance(ctype, UnknownNumberType):
+        return COMPILER
+    return READY
+
+
+def _by_value_structs(ctype):
+    """The struct/union a member of this type holds by value (through arrays), or None."""
+    while ctype.kind == ARRAY:
+        ctype = ctype.item
+    return ctype if ctype.kind in (STRUCT, UNION) else None
+
+
+def _contains_itself(start, pending):
+    """True if a pending struct holds itself by value, directly or through other members."""
+    stack, seen = [start], set()
+    while stack:
+        entry = pending.get(stack.pop())
+        for _, ftype, _ in entry[0] if entry is not None else ():
+            inner = _by_value_structs(ftype)
+            if inner is start:
+                return True
+            if inner is not None and inner not in seen:
+                seen.add(inner)
+                stack.append(inner)
+    return False
+
+
+def _declared_name(node):
+    """The name a declarator declares (None for an abstract one)."""
+    while type(node) is not c_ast.TypeDecl:
+        node = node.type
+    return node.declname
+
+
+# -- The declaration walker ----
+class _Walker:
+    """Walks pycparser's declarations and records them into a working Declarations."""
+
+    def __init__(self, work, prep, override, packed, pack):
+        self.work, self.prep = work, prep
+        self.override, self.packed, self.pack = override, packed, pack
+        self.warnings = list(prep.warnings)
+        self.tags = {}                # id(pycparser tag node) -> ctype (nodes are shared)
+        self.typedef_tag_names = {}   # id(anonymous tag node) -> the typedef naming it
+        self.renames = {}             # "struct s" -> first typedef name, for tags created here
+        self.own_defines = set()      # names #defined by this cdef
+        self.touched = {}             # struct -> snapshot, to undo completions
+        self.typedef_ctx = None       # (name, direct declarator node) inside a typedef
+        self.param_depth = 0
+        self.dots_arrays_allowed = True
+
+    # -- Driving ----
+    def run(self, nodes):
+        """Walk the top-level declarations, then lay out the struct bodies (all or nothing)."""
+        self.find_typedef_names(nodes)
+        try:
+            for node in nodes:
+                handler = self.HANDLERS.get(type(node))
+                if handler is None:
+                    self.fail(node, MSG_UNEXPECTED % (type(node).__name__,))
+                handler(self, node)
+            self.complete_pending()
+        except BaseException:
+            self.undo()
+            raise
+
+    def run_type(self, node):
+        """Resolve one type node (parse_type), all or nothing."""
+        try:
+            ctype = self.resolve(node)
+            self.complete_pending()
+        except BaseException:
+            self.undo()
+            raise
+        return ctype
+
+    def undo(self):
+        for struct, state in self.touched.items():
+            _restore(struct, state)
+
+    def find_typedef_names(self, nodes):
+        """Tags named by a direct typedef take the typedef's name as their C spelling (cffi)."""
+        for node in nodes:
+            if type(node) is c_ast.Typedef and type(node.type) is c_ast.TypeDecl:
+                tag = node.type.type
+                if type(tag) in _TAG_KINDS:
+                    if tag.name is None:
+                        self.typedef_tag_names.setdefault(id(tag), node.name)
+                    else:
+                        key = "%s %s" % (_TAG_KINDS[type(tag)], tag.name)
+                        self.renames.setdefault(key, node.name)
+
+    # -- Errors ----
+    def line(self, node):
+        """The physical line of a node (the prelude is pycparser's line 1)."""
+        coord = getattr(node, "coord", None)
+        return max(coord.line - 1, 1) if coord is not None else 1
+
+    def fail(self, node, message, cls=CDefError):
+        raise self.prep.error(self.line(node), message, cls)
+
+    # -- Top-level declarations ----
+    def declaration(self, node):
+        """`int f(int);`, `extern int x;`, `struct s {...};`, and #define markers."""
+        if node.name is None:
+            if type(node.type) is c_ast.Enum and self.define_index(node.type) is not None:
+                return self.define(node)
+            if type(node.type) not in _TAG_KINDS:
+                self.fail(node, "declaration without a name")
+            self.tag_type(node.type)
+            return
+        if node.align:
+            self.fail(node, "_Alignas is not supported in cdef()")
+        coord = node.coord
+        plus_c = self.prep.in_extern_python(self.line(node), coord.column or 0)
+        ctype = self.resolve(node.type)
+        if isinstance(ctype, RawFunctionType):
+            if plus_c is not None:
+                self.declare(self.work.extern_python, "extern_python", node.name,
+                             (ctype, plus_c), node)
+            else:
+                self.declare(self.work.functions, "function", node.name,
+                             TYPES.function_pointer(ctype), node)
+            return
+        if plus_c is not None:
+            self.fail(node, "cannot declare constants or variables with 'extern \"Python\"'")
+        if ctype.kind == VOID:
+            self.fail(node, "variable '%s' cannot have type 'void'" % (node.name,))
+        if self.is_const(node.type):
+            self.add_constant(node.name, (ctype, self.initial_value(ctype, node.init)), node)
+            return
+        if not node.storage:
+            self.warnings.append(MSG_GLOBAL_WARNING % (node.name,))
+        self.declare(self.work.variables, "variable", node.name,
+                     (ctype, self.has_const_items(node.type)), node)
+
+    def typedef(self, node):
+        """`typedef T name;` (including the `...` forms)."""
+        self.typedef_ctx = (node.name, node.type)
+        try:
+            ctype = self.resolve(node.type)
+        finally:
+            self.typedef_ctx = None
+        tag = node.type.type if type(node.type) is c_ast.TypeDecl else None
+        label = "anonymous" if type(tag) in _TAG_KINDS and tag.name is None else "typedef"
+        if self.declare(self.work.types, label, node.name, ctype, node, "typedef"):
+            self.work.typedef_names.append(node.name)
+        if self.is_const(node.type):
+            self.work.const_typedefs.add(node.name)
+        else:
+            self.work.const_typedefs.discard(node.name)
+
+    def unexpected(self, node):
+        self.fail(node, MSG_UNEXPECTED % (type(node).__name__,))
+
+    def declare(self, table, label, name, value, node, category=None):
+        """Add name -> value to a table; True if the name is new.  Identical redeclarations
+        are accepted, different ones need override=True."""
+        old = table.get(name)
+        if old is None:
+            table[name] = value
+            self.work.order.append((category or label, name))
+            return True
+        if old is value or (isinstance(old, tuple) and old == value):
+            return False
+        if not self.override:
+            self.fail(node, MSG_MULTIPLE % (label, name), CDefFFIError)
+        table[name] = value
+        return False
+
+    # -- Constants ----
+    def add_constant(self, name, entry, node, from_define=False):
+        """constants[name] = (ctype or None, value), checking redeclarations."""
+        constants = self.work.constants
+        old = constants.get(name)
+        if old is None:
+            constants[name] = entry
+            self.work.order.append(("constant", name))
+        elif _same_constant(old, entry):
+            pass
+        elif self.override or (from_define and name in self.own_defines):
+            constants[name] = entry
+        elif old[1] is Ellipsis or entry[1] is Ellipsis:
+            label = "macro" if from_define or old[0] is None else "constant"
+            self.fail(node, MSG_MULTIPLE % (label, name), CDefFFIError)
+        else:
+            self.fail(node, MSG_MULTIPLE_CONSTANT % (name,), CDefFFIError)
+        if from_define:
+            self.own_defines.add(name)
+
+    def initial_value(self, ctype, init):
+        """The value of `static const int X = 5;` (integer types only), else Ellipsis."""
+        if init is None or not (ctype.kind == "enum" or getattr(ctype, "category", None) in (
+                plat.INT, plat.CHAR, plat.BOOL)):
+            return Ellipsis
+        try:
+            return _integer(init, self.constant_value)
+        except _ExpressionError:
+            return Ellipsis
+
+    def define_index(self, enum):
+        """The #define number if this enum is a #define marker, else None."""
+        values = enum.values.enumerators if enum.values is not None else ()
+        if len(values) == 1 and values[0].name.startswith("__cffi_define_"):
+            return int(values[0].name[len("__cffi_define_"):-2])
+        return None
+
+    def define(self, node):
+        """A #define: (None, value) or (None, Ellipsis) for `#define X ...`."""
+        define = self.prep.defines[self.define_index(node.type)]
+        if define.value is None:
+            value = Ellipsis
+        else:
+            try:
+                value = _integer(node.type.values.enumerators[0].value, self.constant_value)
+            except _ExpressionError:
+                value = None
+            if not isinstance(value, int):
+                raise self.prep.define_error(define)
+        self.add_constant(define.name, (None, value), node, from_define=True)
+
+    def constant_value(self, name):
+        """The integer value of an earlier constant (for expressions), or None."""
+        entry = self.work.constants.get(name)
+        return entry[1] if entry is not None else None
+
+    def evaluate(self, node, names=None, allow_dots=False):
+        """An integer constant expression of an enum, array length or bit width."""
+        lookup = self.constant_value if names is None else \
+            (lambda n: names[n] if n in names else self.constant_value(n))
+        try:
+            value = _evaluate(node, lookup)
+        except _ExpressionError as exc:
+            detail = " (%s)" % (exc,) if str(exc) else ""
+            self.fail(node, MSG_EXPRESSION + detail, CDefFFIError)
+        if value is Ellipsis and not allow_dots:
+            self.fail(node, "unsupported usage of '...' here", CDefFFIError)
+        return value
+
+    # -- Types ----
+    def resolve(self, node):
+        """The CType of a declarator node (TypeDecl, PtrDecl, ArrayDecl, FuncDecl, ...)."""
+        handler = self.RESOLVERS.get(type(node))
+        if handler is None:
+            self.fail(node, "unsupported construct <%s> in cdef()" % (type(node).__name__,))
+        return handler(self, node)
+
+    def pointer(self, node):
+        return TYPES.pointer(self.resolve(node.type))
+
+    def typename(self, node):
+        return self.resolve(node.type)
+
+    def base_type(self, node):
+        """TypeDecl: a named type, a primitive spelled with keywords, or a tag."""
+        inner = node.type
+        if type(inner) is c_ast.IdentifierType:
+            return self.named_type(inner.names, node)
+        if type(inner) in _TAG_KINDS:
+            return self.tag_type(inner)
+        self.fail(node, "unsupported construct <%s> in cdef()" % (type(inner).__name__,))
+
+    def named_type(self, names, node):
+        """IdentifierType: a typedef name, a default type, a marker, or primitive keywords."""
+        if len(names) == 1:
+            name = names[0]
+            ctype = self.work.types.get(name)
+            if ctype is not None:
+                return ctype
+            if name in grammar.MARKER_TYPEDEFS:
+                return self.marker_type(name, node)
+            ctype = DEFAULT_TYPES.get(name)
+            if ctype is not None:
+                return ctype
+        ctype = primitive_type(names)
+        if ctype is None:
+            self.fail(node, MSG_UNSUPPORTED_TYPE % (" ".join(names),), CDefFFIError)
+        return ctype
+
+    def marker_type(self, marker, node):
+        """The type of `typedef ... t;`, `typedef ... *t;`, `typedef int... t;`."""
+        if self.typedef_ctx is None:
+            self.fail(node, 'unsupported usage of "..."', CDefFFIError)
+        name, direct = self.typedef_ctx
+        if marker == grammar.MARK_OPAQUE:
+            if direct is node:
+                ctype = StructOrUnionType("struct", "$" + name, cname=name)
+            else:
+                ctype = StructOrUnionType("struct", "$$" + name)
+            ctype.partial = True
+            return ctype
+        if direct is not node:
+            self.fail(node, 'unsupported usage of "..." in typedef', CDefFFIError)
+        return UnknownNumberType(name, marker == grammar.MARK_FLOAT)
+
+    def array(self, node):
+        """ArrayDecl: `T[n]`, `T[]`, `T[...]`."""
+        item = self.resolve(node.type)
+        length = None
+        if node.dim is not None:
+            length = self.evaluate(node.dim, allow_dots=True)
+            if length is Ellipsis and (self.param_depth or not self.dots_arrays_allowed):
+                self.fail(node, MSG_DOTS_ARRAY, CDefFFIError)
+        if isinstance(item, RawFunctionType) or item.kind == VOID:
+            self.fail(node, "array of '%s' is not a valid type" % (item.cname,))
+        if item.kind == ARRAY and item.length is None:
+            self.fail(node, "array item of unknown size: '%s'" % (item.cname,))
+        try:
+            return TYPES.array(item, length)
+        except CDefError as exc:
+            self.fail(node, str(exc))
+
+    def function(self, node):
+        """FuncDecl: the raw function type (arguments decay; `(void)` and `()` mean none)."""
+        result = self.resolve(node.type)
+        if isinstance(result, RawFunctionType) or result.kind == ARRAY:
+            self.fail(node, "a function cannot return '%s'" % (result.cname,))
+        params = node.args.params if node.args is not None else []
+        args, ellipsis = [], False
+        self.param_depth += 1
+        try:
+            for index, param in enumerate(params):
+                if type(param) is c_ast.EllipsisParam:
+                    ellipsis = True
+                    continue
+                if type(param) is c_ast.ID:
+                    self.fail(param, MSG_UNTYPED_ARG % (_declared_name(node), index + 1,
+                                                        param.name))
+                ctype = self.resolve(param.type)
+                if ctype.kind == VOID:
+                    if len(params) == 1:
+                        break
+                    self.fail(param, "'void' must be the only parameter")
+                args.append(ctype)
+        finally:
+            self.param_depth -= 1
+        if ellipsis and not args:
+            self.fail(node, "a function with only '(...)' as argument is not correct C")
+        return TYPES.raw_function(args, result, ellipsis)
+
+    # -- Const-ness ----
+    def is_const(self, node):
+        """True when the declared object itself is const (`const int x`, `char *const p`)."""
+        cls = type(node)
+        if cls is c_ast.PtrDecl:
+            return "const" in node.quals
+        if cls is c_ast.TypeDecl:
+            if "const" in node.quals:
+                return True
+            inner = node.type
+            return type(inner) is c_ast.IdentifierType and len(inner.names) == 1 \
+                and inner.names[0] in self.work.const_typedefs
+        return False
+
+    def has_const_items(self, node):
+        """For arrays, whether the items are const (`const int a[5]`)."""
+        while type(node) is c_ast.ArrayDecl:
+            node = node.type
+            if self.is_const(node):
+                return True
+        return False
+
+    # -- Structs, unions, enums ----
+    def tag_type(self, node):
+        """Struct/Union/Enum node: the type it names, declares or defines."""
+        ctype = self.tags.get(id(node))
+        if ctype is None:
+            if type(node) is c_ast.Enum:
+                ctype = self.enum_type(node)
+            else:
+                ctype = self.struct_type(node, _TAG_KINDS[type(node)])
+            self.tags[id(node)] = ctype
+        return ctype
+
+    def anonymous_name(self, node):
+        """(name, cname) for an anonymous tag: its typedef's name, or '$N' as cffi numbers them."""
+        typedef_name = self.typedef_tag_names.get(id(node))
+        if typedef_name is not None:
+            return "$" + typedef_name, typedef_name
+        self.work.anonymous_count += 1
+        return "$%d" % (self.work.anonymous_count,), None
+
+    def new_tag(self, kind, name):
+        """Find or create (opaque) the named struct/union; it is registered in `types`."""
+        key = "%s %s" % (kind, name)
+        ctype = self.work.types.get(key)
+        if ctype is None:
+            ctype = StructOrUnionType(kind, name, cname=self.renames.get(key))
+            self.work.types[key] = ctype
+            self.work.order.append((kind, name))
+        return ctype
+
+    def struct_type(self, node, kind):
+        """A struct or union: a reference, a forward declaration or a definition."""
+        if node.name is None:
+            name, cname = self.anonymous_name(node)
+            ctype = StructOrUnionType(kind, name, cname=cname)
+        else:
+            ctype = self.new_tag(kind, node.name)
+            if node.decls is not None and (ctype.fields is not None
+                                           or ctype in self.work.pending):
+                self.fail(node, "duplicate declaration of %s %s" % (kind, node.name))
+        if node.decls is not None:
+            self.queue_body(ctype, node)
+        return ctype
+
+    def queue_body(self, ctype, node):
+        """Resolve the members now; the layout is computed at the end (complete_pending)."""
+        fields, partial, seen = [], False, set()
+        for index, member in enumerate(node.decls):
+            if type(member) is not c_ast.Decl:
+                self.unexpected(member)
+            if member.name == grammar.MARK_DOTS:
+                partial = True
+                continue
+            field = self.member(ctype, member, index, seen)
+            if field is not None:
+                fields.append(field)
+        where = self.prep.where(self.line(node))
+        self.work.pending[ctype] = (fields, partial, self.packed, self.pack, where)
+
+    def member(self, owner, member, index, seen):
+        """(name, ctype, bitsize) of one member, or None for a tag declared inside."""
+        if member.name is None and type(member.type) in _TAG_KINDS and member.bitsize is None:
+            ftype = self.tag_type(member.type)
+            if member.type.name is not None or type(member.type) is c_ast.Enum:
+                return None                           # `struct t {...};` inside: declares t
+            return ("$%d" % (index,), ftype, -1)       # anonymous member, flattened by layout
+        ftype = self.resolve(member.type)
+        name = member.name or ""
+        if isinstance(ftype, RawFunctionType):
+            self.fail(member, "field '%s.%s' is a function type: use a function pointer"
+                      % (owner.cname, name))
+        if ftype.kind == VOID:
+            self.fail(member, "field '%s.%s' has ctype 'void' of unknown size"
+                      % (owner.cname, name))
+        bitsize = -1
+        if member.bitsize is not None:
+            bitsize = self.evaluate(member.bitsize)
+            if bitsize < 0:
+                self.fail(member, "negative width in bit-field '%s'" % (name,))
+        elif not name:
+            self.fail(member, "a member of '%s' has no name" % (owner.cname,))
+        if name and name in seen:
+            self.fail(member, "duplicate field name '%s' in '%s'" % (name, owner.cname))
+        seen.add(name)
+        return (name, ftype, bitsize)
+
+    def complete_pending(self):
+        """Lay out every struct body whose by-value members are known, until none is left."""
+        pending = self.work.pending
+        progress = True
+        while progress:
+            progress = False
+            for ctype, (fields, partial, packed, pack, where) in list(pending.items()):
+                readiness = max([_readiness(f[1]) for f in fields], default=READY)
+                if readiness == WAITING:
+                    continue
+                if ctype not in self.touched:
+                    self.touched[ctype] = _snapshot(ctype)
+                try:
+                    ctype.complete(fields, packed=packed, pack=pack,
+                                   partial=partial or readiness == COMPILER)
+                except (CDefError, FFIError) as exc:
+                    raise CDefError("%s: %s" % (where, exc)) from None
+                del pending[ctype]
+                progress = True
+        for ctype, entry in pending.items():
+            if _contains_itself(ctype, pending):
+                raise CDefError("%s: %s contains itself (a member of its own type, not a pointer)"
+                                % (entry[4], ctype.cname))
+
+    def enum_type(self, node):
+        """An enum: reference, forward declaration or definition; enumerators are constants."""
+        if node.name is None:
+            name, cname = self.anonymous_name(node)
+            key = None
+        else:
+            name, key = node.name, "enum " + node.name
+            cname = self.renames.get(key)
+            existing = self.work.types.get(key)
+            if node.values is None and existing is not None:
+                return existing
+            if existing is not None and not self.override:
+                self.fail(node, MSG_ENUM_LATER % (name,), CDefNotImplemented)
+        if key is not None and key not in self.work.types:
+            self.work.order.append(("enum", name))
+        if node.values is None:
+            ctype = EnumType(name, [], base=TYPES.primitive("unsigned int"), cname=cname)
+        else:
+            ctype = self.enum_body(node, name, cname)
+        if key is not None:
+            self.work.types[key] = ctype
+        return ctype
+
+    def enum_body(self, node, name, cname):
+        """Evaluate the enumerators, make the type and declare them as constants."""
+        values, local, partial, following = [], {}, False, 0
+        enumerators = node.values.enumerators
+        for index, enumerator in enumerate(enumerators):
+            if enumerator.name == grammar.MARK_DOTS:
+                if index != len(enumerators) - 1:
+                    self.fail(enumerator, "'...' must be the last item of an enum")
+                partial = True
+                continue
+            value = following
+            if enumerator.value is not None:
+                value = self.evaluate(enumerator.value, local, allow_dots=True)
+            if value is Ellipsis:
+                partial = True
+            local[enumerator.name] = value
+            values.append((enumerator.name, value))
+            following = value + 1 if value is not Ellipsis else Ellipsis
+        if partial:
+            values = [(n, Ellipsis) for n, _ in values]
+            ctype = EnumType(name, values, base=TYPES.primitive("int"), partial=True,
+                             cname=cname)
+        else:
+            base = TYPES.primitive(enum_base_name([v for _, v in values]))
+            ctype = EnumType(name, values, base=base, cname=cname)
+        for key, value in values:
+            self.add_constant(key, (ctype, value), enumerators[0])
+        return ctype
+
+    HANDLERS = {c_ast.Decl: declaration, c_ast.Typedef: typedef}
+    RESOLVERS = {c_ast.TypeDecl: base_type, c_ast.PtrDecl: pointer, c_ast.ArrayDecl: array,
+                 c_ast.FuncDecl: function, c_ast.Typename: typename,
+                 c_ast.Struct: tag_type, c_ast.Union: tag_type, c_ast.Enum: tag_type}
+
+
+_TAG_KINDS = {c_ast.Struct: "struct", c_ast.Union: "union", c_ast.Enum: "enum"}

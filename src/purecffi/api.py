@@ -9,8 +9,9 @@ from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, TYPES, UNI
     CType, RawFunctionType, opaque_error
 from .convert import decode_unicode, prepare
 from .errors import CDefError, FFIError
-from .memory import MEM, BufferExport, Owned, c_strlen, memmove, memset, read_bytes
-from .buffer import buffer, make_buffer
+from .memory import BufferExport, Owned, memmove, memset, owned_size
+from .buffer import buffer
+from .strings import to_string, unpack
 
 
 class FFI:
@@ -33,6 +34,7 @@ class FFI:
         self._lock = threading.RLock()
         self._init_once = {}
         self._included = []
+        self._types = {}            # cdecl string or CType -> CType, for the hot paths
         self.NULL = _cd.pointer_to(TYPES.pointer(TYPES.void), 0)
 
     # -- Declarations ----
@@ -42,9 +44,20 @@ class FFI:
             raise TypeError("cdef() argument must be a string, not %s" % (type(csource).__name__,))
         with self._lock:
             parse_cdef(self._decls, csource, override=override, packed=packed, pack=pack)
+            self._types.clear()
 
     def _typeof(self, cdecl, consider_function_as_funcptr=False):
         """The CType for a C type string or CType (cdata are not accepted here)."""
+        try:
+            return self._types[cdecl]
+        except (KeyError, TypeError):
+            pass
+        ctype = self._parse_typeof(cdecl, consider_function_as_funcptr)
+        if not consider_function_as_funcptr or ctype.kind != FUNCTION:
+            self._types[cdecl] = ctype
+        return ctype
+
+    def _parse_typeof(self, cdecl, consider_function_as_funcptr):
         if isinstance(cdecl, str):
             ctype = parse_type(self._decls, cdecl)
             if isinstance(ctype, RawFunctionType):
@@ -85,7 +98,11 @@ class FFI:
     # -- Making C data ----
     def new(self, cdecl, init=None):
         """Allocate zeroed C memory for a pointer's item or an array, owned by the result."""
-        return _cd.new(self._typeof(cdecl), init)
+        try:
+            new = self._types[cdecl]._rt.new
+        except (KeyError, TypeError, AttributeError):
+            return _cd.new(self._typeof(cdecl), init)
+        return new(init, None) if new is not None else _cd.new(self._typeof(cdecl), init)
 
     def new_allocator(self, alloc=None, free=None, should_clear_after_alloc=True):
         """A function like new() that gets memory from `alloc` and gives it back with `free`."""
@@ -102,18 +119,19 @@ class FFI:
 
     def cast(self, cdecl, source):
         """Reinterpret `source` as a value of the given type (no range checks)."""
+        try:
+            cast = self._types[cdecl]._rt.cast
+        except (KeyError, TypeError, AttributeError):
+            cast = None
+        if cast is not None:
+            return cast(source)
         return _cd.cast(self._typeof(cdecl, consider_function_as_funcptr=True), source)
 
     # -- Reading C data ----
-    def string(self, cdata, maxlen=-1):
-        """bytes or str from a char/wchar pointer or array (up to NUL), or an enum's name."""
-        from .strings import to_string
-        return to_string(cdata, maxlen)
-
-    def unpack(self, cdata, length):
-        """`length` items from a pointer or array: bytes, str or a list."""
-        from .strings import unpack
-        return unpack(cdata, length)
+    # ffi.string(cdata, maxlen=-1) and ffi.unpack(cdata, length): no FFI state involved, so
+    # the façade hands out the functions themselves (one call frame less on a hot path)
+    string = staticmethod(to_string)
+    unpack = staticmethod(unpack)
 
     def from_buffer(self, cdecl, python_buffer=None, require_writable=False):
         """A cdata array over the memory of a Python buffer object (bytearray, array...)."""
@@ -190,7 +208,7 @@ class FFI:
                             % (ctype.cname,))
         offset, target = _offset_of(ctype, fields_or_indexes, allow_pointer=True)
         ptr = TYPES.pointer(target)
-        return _cd.pointer_to(ptr, cdata._addr + offset, cdata._derived_keep())
+        return _cd.pointer_to(ptr, cdata._addr + offset, cdata._keep)
 
     # -- Memory management ----
     def gc(self, cdata, destructor, size=0):
@@ -305,7 +323,7 @@ def _custom_allocator(alloc, free, clear):
         if clear:
             memset(address, 0, byte_size)
         release = (lambda: free(ptr)) if free is not None else None
-        return Owned(None, byte_size, address, release)
+        return Owned(byte_size, address, release)
     return allocator
 
 
@@ -314,10 +332,8 @@ def _cdata_size(cdata):
         if cdata._length is None:
             raise TypeError("cdata '%s' has an unknown length" % (cdata._ctype.cname,))
         return cdata._length * cdata._ctype.item.byte_size
-    if isinstance(cdata, _cd.StructCData):
-        keep = cdata._keep
-        if keep.__class__ is Owned and keep.address == cdata._addr:
-            return keep.byte_size
+    if isinstance(cdata, _cd.StructCData) and cdata._owning:
+        return owned_size(cdata._keep)
     size = cdata._ctype.byte_size
     if size < 0:
         raise _unknown_size(cdata._ctype)

@@ -1,8 +1,9 @@
 """cdata objects: Python objects over C memory; indexing, fields, arithmetic, repr, ownership.
 
 Every cdata that designates memory has `_ctype`, `_addr` (an int) and `_keep` (what keeps the
-memory alive: an `Owned` for the objects `ffi.new()` returned, the raw buffer for views derived
-from them, None for memory owned by C).  Primitive values (results of `ffi.cast`, `long double`)
+memory alive: the ctypes buffer of `ffi.new()`, shared by every view derived from it; None for
+memory owned by C).  Owning is a property of the class: `ffi.new()` returns an instance of the
+type's `owning_class` (`_owning = True`), whose repr says `owning N bytes`.  Primitive values (results of `ffi.cast`, `long double`)
 are `ValueCData` holding a Python value.  Each pointer, array and struct type gets its own small
 subclass, made once by `attach_classes()`, whose class attributes are that type's prepared
 accessors; struct fields are properties on it, so `p.x` is one property call.
@@ -17,7 +18,8 @@ from .convert import (LONGDOUBLE_BYTES, array_length_for, decode_unicode, longdo
 from .ctype import (ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES,
                     opaque_error)
 from .errors import FFIError
-from .memory import MEM, Owned, allocate, memmove, read_address
+from .memory import (MEM, Owned, addressof, allocate, buffer_type, memmove, owned_size,
+                     read_address, typed_view)
 
 _unpack_addr = read_address
 
@@ -27,6 +29,8 @@ class CData:
     """Base of every cdata object (`ffi.CData`)."""
 
     __slots__ = ()
+    _char_items = False     # pointers and arrays of char-sized characters (for ffi.string)
+    _array = False          # arrays (with a `_length`)
 
 
 def null_error(ctype):
@@ -42,18 +46,12 @@ class AddrCData(CData):
     def __init__(self, ctype, address, keep=None):
         self._ctype, self._addr, self._keep = ctype, address, keep
 
-    # -- Ownership ----
-    def _derived_keep(self):
-        """What a view derived from this cdata must hold to keep the memory alive."""
-        keep = self._keep
-        if keep.__class__ is Owned:
-            return keep.buffer if keep.buffer is not None else keep
-        return keep
+    _owning = False         # True on the classes of what ffi.new() returns
 
+    # -- Ownership ----
     def _owning_repr(self):
-        keep = self._keep
-        if keep.__class__ is Owned:
-            return "owning %d bytes" % (keep.byte_size,)
+        if self._owning and self._keep is not None:
+            return "owning %d bytes" % (owned_size(self._keep),)
         return None
 
     def __enter__(self):
@@ -127,7 +125,7 @@ class PointerCData(AddrCData):
         if index.__class__ is int:
             address = self._addr
             if address:
-                return self._item_read(address + index * self._item_size, self._item_keep())
+                return self._item_read(address + index * self._item_size, self._keep)
             raise null_error(self._ctype)
         if isinstance(index, slice):
             return _slice(self, index, None)
@@ -145,14 +143,11 @@ class PointerCData(AddrCData):
             return
         self[_as_index(index)] = value
 
-    def _item_keep(self):
-        return self._keep if self._keep.__class__ is Owned else self._keep
-
     def __add__(self, offset):
         if offset.__class__ is not int:
             offset = _as_index(offset)
         return self.__class__(self._ctype, self._addr + offset * self._checked_item_size(),
-                              self._derived_keep())
+                              self._keep)
 
     __radd__ = __add__
 
@@ -185,14 +180,21 @@ class PointerCData(AddrCData):
 
 
 class OwningPointerCData:
-    """Mixin for the pointer returned by `ffi.new("T *")`: it designates exactly one item."""
+    """Mixin for the pointer returned by `ffi.new("T *")`: it designates exactly one item.
+
+    `p[0]` of a struct co-owns the memory (spec 6.1): it is of the struct's owning class.
+    """
 
     __slots__ = ()
+    _owning = True
+    _owning_item = None         # the item's owning class, for structs and unions
 
     def __getitem__(self, index):
         if index.__class__ is int and index != 0:
             raise IndexError("cdata '%s' from ffi.new() has only one item (index %d)"
                              % (self._ctype.cname, index))
+        if self._owning_item is not None and index == 0:
+            return self._owning_item(self._ctype.item, self._addr, self._keep)
         return super().__getitem__(index)
 
     def __setitem__(self, index, value):
@@ -228,7 +230,7 @@ class ArrayCData(PointerCData):
             length = self._length
             if 0 <= index < length if length is not None else True:
                 return self._item_read(self._addr + index * self._item_size,
-                                       self._derived_keep())
+                                       self._keep)
             raise IndexError("index too large for cdata '%s' (expected %d < %d)"
                              % (self._ctype.cname, index, length) if index >= 0
                              else "negative index")
@@ -257,19 +259,19 @@ class ArrayCData(PointerCData):
 
     def __iter__(self):
         read, size, address = self._item_read, self._item_size, self._addr
-        keep = self._derived_keep()
+        keep = self._keep
         for i in range(len(self)):
             yield read(address + i * size, keep)
 
     def __add__(self, offset):
         ptr = TYPES.pointer(self._ctype.item)
-        return prepare(ptr).cdata_class(ptr, self._addr, self._derived_keep()) + offset
+        return prepare(ptr).cdata_class(ptr, self._addr, self._keep) + offset
 
     __radd__ = __add__
 
     def __sub__(self, other):
         ptr = TYPES.pointer(self._ctype.item)
-        return prepare(ptr).cdata_class(ptr, self._addr, self._derived_keep()) - other
+        return prepare(ptr).cdata_class(ptr, self._addr, self._keep) - other
 
     def _owning_repr(self):
         own = AddrCData._owning_repr(self)
@@ -277,16 +279,13 @@ class ArrayCData(PointerCData):
             return "sliced length %d" % (self._length,)
         return own
 
-    def _item_keep(self):
-        return self._derived_keep()
-
 
 def _slice(cdata, index, length):
     """A view `cdata[start:stop]` as an open array (spec 7.2 footnote 4)."""
     start, stop = _slice_bounds(cdata, index, length)
     arr = TYPES.array(cdata._ctype.item, None)
     view = prepare(arr).cdata_class(arr, cdata._addr + start * cdata._checked_item_size(),
-                                    cdata._derived_keep(), stop - start)
+                                    cdata._keep, stop - start)
     return view
 
 
@@ -391,9 +390,17 @@ class _OpaqueFields:
         return _missing_field(self._ctype, name)
 
 
-def _field_property(ctype, field, through_pointer):
-    """The property reading and writing one field of a struct (through a pointer or not)."""
+def _field_property(ctype, field, fast):
+    """The property reading and writing one field of a struct (through a pointer or not).
+
+    With `fast`, the class is only used for non-NULL addresses aligned for the struct, so
+    naturally aligned number fields read through a typed view with no NULL check.
+    """
     offset = field.offset
+    if fast and field.bitsize < 0 and _is_plain_number(field.type) \
+            and field.offset % field.type.byte_size == 0 \
+            and ctype.byte_align >= field.type.byte_size:
+        return _aligned_number_property(field)
     if field.bitsize >= 0:
         def get(self):
             address = self._addr
@@ -427,7 +434,7 @@ def _field_property(ctype, field, through_pointer):
         def get(self):
             address = self._addr
             if address:
-                return read(address + offset, self._derived_keep())
+                return read(address + offset, self._keep)
             raise null_error(self._ctype)
 
     if _is_plain_number(ftype):
@@ -452,6 +459,24 @@ def _field_property(ctype, field, through_pointer):
     return property(get, put)
 
 
+def _aligned_number_property(field):
+    """A number field read and written through a typed view (see `_field_property`)."""
+    frt = prepare(field.type)
+    view = typed_view(frt.fmt)
+    offset, shift = field.offset, field.type.byte_size.bit_length() - 1
+    write = frt.write
+
+    def get(self):
+        return view[(self._addr + offset) >> shift]
+
+    def put(self, value):
+        try:
+            view[(self._addr + offset) >> shift] = value
+        except (TypeError, ValueError, OverflowError):
+            write(self._addr + offset, value)          # raises the right error
+    return property(get, put)
+
+
 def _flexible_array_property(ctype, field, frt):
     """A variable-sized last field: its length is known when ffi.new() allocated it."""
     offset = field.offset
@@ -460,9 +485,9 @@ def _flexible_array_property(ctype, field, frt):
     def get(self):
         keep = self._keep
         length = None
-        if keep.__class__ is Owned and keep.address == self._addr:
-            length = (keep.byte_size - offset) // item_size if item_size > 0 else 0
-        return frt.cdata_class(field.type, self._addr + offset, self._derived_keep(), length)
+        if self._owning and keep is not None:
+            length = (owned_size(keep) - offset) // item_size if item_size > 0 else 0
+        return frt.cdata_class(field.type, self._addr + offset, self._keep, length)
 
     def put(self, value):
         arr = get(self)
@@ -630,21 +655,35 @@ def _pointer_class(ctype, rt):
     base = PointerCData
     attrs = {"__slots__": ()}
     bases = (PointerCData,)
+    with_fields = item.kind in (STRUCT, UNION) and not item.is_opaque()
     if item.kind in (STRUCT, UNION):
         if item.is_opaque():
             bases = (_OpaqueFields, StructPointerCData)
         else:
             bases = (StructPointerCData,)
-            attrs.update(_field_properties(item, True))
+            attrs.update(_field_properties(item, False))
     _item_accessors(item, attrs)
     rt.cdata_class = cls = type(ctype.cname, bases, attrs)
-    rt.owning_class = type(ctype.cname, (OwningPointerCData, cls), {"__slots__": ()})
+    owning = {"__slots__": ()}
+    if with_fields:
+        rt.fast_class = cls = _fast_subclass(cls, item, rt)
+        owning["_owning_item"] = prepare(item).owning_class
+    rt.owning_class = type(ctype.cname, (OwningPointerCData, cls), owning)
 
 
 def _array_class(ctype, rt):
     attrs = {"__slots__": (), "_array": True}
     _item_accessors(ctype.item, attrs)
-    rt.cdata_class = type(ctype.cname, (ArrayCData,), attrs)
+    rt.cdata_class = cls = type(ctype.cname, (ArrayCData,), attrs)
+    item = ctype.item
+    if _is_plain_number(item):
+        irt = prepare(item)
+        fast = {"__slots__": ()}
+        fast["__getitem__"], fast["__setitem__"] = _aligned_item_methods(
+            typed_view(irt.fmt), item.byte_size, irt.write)
+        rt.fast_class = cls = type(ctype.cname, (cls,), fast)
+        rt.align_mask = item.byte_size - 1
+    rt.owning_class = type(ctype.cname, (cls,), {"__slots__": (), "_owning": True})
 
 
 def _struct_class(ctype, rt):
@@ -652,7 +691,18 @@ def _struct_class(ctype, rt):
     bases = (_OpaqueFields, StructCData) if ctype.is_opaque() else (StructCData,)
     if not ctype.is_opaque():
         attrs.update(_field_properties(ctype, False))
-    rt.cdata_class = type(ctype.cname, bases, attrs)
+    rt.cdata_class = cls = type(ctype.cname, bases, attrs)
+    if not ctype.is_opaque():
+        rt.fast_class = cls = _fast_subclass(cls, ctype, rt)
+    rt.owning_class = type(ctype.cname, (cls,), {"__slots__": (), "_owning": True})
+
+
+def _fast_subclass(cls, struct_type, rt):
+    """The class for non-NULL memory aligned for `struct_type`: typed-view field properties."""
+    rt.align_mask = struct_type.byte_align - 1
+    attrs = {"__slots__": ()}
+    attrs.update(_field_properties(struct_type, True))
+    return type(cls.__name__, (cls,), attrs)
 
 
 def _function_class(ctype, rt):
@@ -667,6 +717,9 @@ def _item_accessors(item, attrs):
         attrs["_item_write"] = staticmethod(_void_access(item))
         return
     irt = prepare(item)
+    attrs["_char_items"] = getattr(item, "category", None) == plat.CHAR or (
+        getattr(item, "category", None) == plat.INT and item.byte_size == 1
+        and item.kind != ENUM)
     attrs["_item_size"] = max(item.byte_size, 0)
     attrs["_item_read"] = staticmethod(irt.read)
     attrs["_item_write"] = staticmethod(irt.write)
@@ -731,6 +784,32 @@ def _number_item_methods(unpack, pack, size, write, is_array):
     return getitem, setitem
 
 
+def _aligned_item_methods(view, size, write):
+    """Item access for arrays at non-NULL addresses aligned to their item size."""
+    shift = size.bit_length() - 1
+
+    def getitem(self, index):
+        try:
+            if 0 <= index < self._length:
+                return view[(self._addr >> shift) + index]
+        except TypeError:
+            pass
+        return ArrayCData.__getitem__(self, index)
+
+    def setitem(self, index, value):
+        try:
+            if 0 <= index < self._length:
+                try:
+                    view[(self._addr >> shift) + index] = value
+                except (ValueError, OverflowError, TypeError):
+                    write(self._addr + index * size, value)     # raises the right error
+                return
+        except TypeError:
+            pass
+        ArrayCData.__setitem__(self, index, value)
+    return getitem, setitem
+
+
 def _void_access(item):
     def access(*args):
         if item.kind == VOID:
@@ -739,9 +818,8 @@ def _void_access(item):
     return access
 
 
-def _field_properties(ctype, through_pointer):
-    return {name: _field_property(ctype, field, through_pointer)
-            for name, field in ctype.fields}
+def _field_properties(ctype, fast):
+    return {name: _field_property(ctype, field, fast) for name, field in ctype.fields}
 
 
 _CLASS_MAKERS = {
@@ -753,62 +831,125 @@ _CLASS_MAKERS = {
 # -- Making cdata ----
 def pointer_to(ctype, address, keep=None):
     """A non-owning cdata of pointer type `ctype` at `address`."""
-    return prepare(ctype).cdata_class(ctype, address, keep)
+    rt = ctype._rt or prepare(ctype)
+    fast = rt.fast_class
+    if fast is not None and address and not address & rt.align_mask:
+        return fast(ctype, address, keep)
+    return rt.cdata_class(ctype, address, keep)
 
 
 def new(ctype, init=None, allocator=None):
     """`ffi.new(ctype, init)`: fresh zeroed memory, owned by the returned cdata."""
+    rt = ctype._rt or prepare(ctype)
+    maker = rt.new
+    if maker is None:
+        maker = rt.new = _make_new(ctype, rt)
+    return maker(init, allocator)
+
+
+def _make_new(ctype, rt):
+    """The `new(init, allocator)` function of a pointer or array type (built once)."""
     if ctype.kind == POINTER:
         item = ctype.item
+        if item.kind in (STRUCT, UNION) and not item.is_opaque() and item.has_flexible_array:
+            return _new_var_struct(ctype, rt, item)
+        if item.kind == VOID or item.is_opaque() or item.byte_size < 0:
+            return _refuse_new(ctype, item)
+        irt = prepare(item)
+        write = irt.write
+        return _new_fixed(ctype, rt, item.byte_size, write)
+    if ctype.kind == ARRAY:
+        if ctype.length is Ellipsis or ctype.item.byte_size < 0 or ctype.item.is_opaque() \
+                and ctype.item.kind not in (STRUCT, UNION):
+            return _refuse_new(ctype, ctype if ctype.length is Ellipsis else ctype.item)
+        if ctype.item.is_opaque():
+            return _refuse_new(ctype, ctype.item)
+        if ctype.length is None:
+            return _new_open_array(ctype, rt)
+        length = ctype.length
+        size = length * ctype.item.byte_size
+
+        def write_array_init(address, init):
+            write_array(ctype, address, init, length)
+        return _new_fixed(ctype, rt, size, write_array_init, length)
+    return _refuse_new(ctype, None)
+
+
+def _new_fixed(ctype, rt, byte_size, write, length=None):
+    """ffi.new() of a type of fixed size: one ctypes allocation, one cdata."""
+    buf_cls = buffer_type(byte_size)
+    owning = rt.owning_class
+    extra = () if length is None else (length,)
+
+    def new_fixed(init, allocator):
+        if allocator is None:
+            buf = buf_cls()
+            address = addressof(buf)
+        else:
+            buf = allocator(byte_size)
+            address = buf.address
+        result = owning(ctype, address, buf, *extra)
+        if init is not None:
+            write(address, init)
+        return result
+    return new_fixed
+
+
+def _new_open_array(ctype, rt):
+    """ffi.new("T[]", n or initializer)."""
+    owning = rt.owning_class
+    item_size = ctype.item.byte_size
+
+    def new_open_array(init, allocator):
+        length = array_length_for(ctype, init)
+        if isinstance(init, int):
+            init = None
+        byte_size = length * item_size
+        if allocator is None:
+            buf, address = allocate(byte_size)
+        else:
+            buf = allocator(byte_size)
+            address = buf.address
+        result = owning(ctype, address, buf, length)
+        if init is not None:
+            write_array(ctype, address, init, length)
+        return result
+    return new_open_array
+
+
+def _new_var_struct(ctype, rt, item):
+    """ffi.new("struct s *", init) for a struct ending in a flexible array member."""
+    owning = rt.owning_class
+
+    def new_var_struct(init, allocator):
+        byte_size, flex = _struct_alloc_size(item, init)
+        if allocator is None:
+            buf, address = allocate(byte_size)
+        else:
+            buf = allocator(byte_size)
+            address = buf.address
+        result = owning(ctype, address, buf)
+        if init is not None:
+            write_struct(item, address, init, flex)
+        return result
+    return new_var_struct
+
+
+def _refuse_new(ctype, item):
+    """ffi.new() of a type it cannot allocate: raise the error that explains why."""
+    def refuse(init, allocator):
+        if item is None:
+            raise TypeError("expected a pointer or array ctype, got '%s'" % (ctype.cname,))
         if item.kind == VOID:
             raise TypeError("cannot instantiate ctype '%s' of unknown size" % (ctype.cname,))
-        flex = None
-        if item.kind in (STRUCT, UNION):
-            if item.is_opaque():
-                raise opaque_error(item)
-            byte_size, flex = _struct_alloc_size(item, init)
-        else:
-            byte_size = item.byte_size
-            if byte_size < 0:
-                raise opaque_error(item)
-        owned = _allocate(byte_size, allocator)
-        rt = prepare(ctype)
-        result = rt.owning_class(ctype, owned.address, owned)
-        if init is not None:
-            if item.kind in (STRUCT, UNION):
-                write_struct(item, owned.address, init, flex)
-            else:
-                prepare(item).write(owned.address, init)
-        return result
-    if ctype.kind == ARRAY:
-        length = ctype.length
-        if length is None:
-            length = array_length_for(ctype, init)
-            if isinstance(init, int):
-                init = None
-        elif length is Ellipsis:
-            raise opaque_error(ctype)
-        if ctype.item.byte_size < 0:
-            raise opaque_error(ctype.item)
-        owned = _allocate(length * ctype.item.byte_size, allocator)
-        result = prepare(ctype).cdata_class(ctype, owned.address, owned, length)
-        if init is not None:
-            write_array(ctype, owned.address, init, length)
-        return result
-    raise TypeError("expected a pointer or array ctype, got '%s'" % (ctype.cname,))
-
-
-def _allocate(byte_size, allocator):
-    if allocator is not None:
-        return allocator(byte_size)
-    buf, address = allocate(byte_size)
-    return Owned(buf, byte_size, address)
+        raise opaque_error(item)
+    return refuse
 
 
 def _struct_alloc_size(item, init):
-    """(byte size, flexible array length) for ffi.new of a struct, var-sized or not."""
-    if not item.has_flexible_array or init is None:
-        return item.byte_size, (0 if item.has_flexible_array else None)
+    """(byte size, flexible array length) for ffi.new of a struct ending in `T x[]`."""
+    if init is None:
+        return item.byte_size, 0
     name, field = item.fields[-1]
     if isinstance(init, dict):
         value = init.get(name)
@@ -817,20 +958,24 @@ def _struct_alloc_size(item, init):
         value = init[len(fields) - 1] if len(init) >= len(fields) else None
     else:
         value = None
-    length = 0 if value is None else array_length_for(field.type, value)
-    size = max(item.byte_size, field.offset + length * field.type.item.byte_size)
-    return field.offset + length * field.type.item.byte_size if value is not None else size, \
-        length
+    if value is None:
+        return item.byte_size, 0
+    length = array_length_for(field.type, value)
+    return field.offset + length * field.type.item.byte_size, length
 
 
 def release(cdata):
-    """`ffi.release()` and `with`: free now what `cdata` owns (new(), gc(), from_buffer()...)."""
+    """`ffi.release()` and `with`: free now what `cdata` owns (new(), gc(), from_buffer()...).
+
+    Memory of the default allocator is freed when its last holder dies (it cannot be freed
+    earlier without risking the views that share it); custom allocators' `free` runs now.
+    """
     if not isinstance(cdata, CData):
         raise TypeError("release() expects a cdata, not %s" % (type(cdata).__name__,))
     keep = getattr(cdata, "_keep", None)
-    if isinstance(keep, Owned) and keep.address == cdata._addr \
-            and not isinstance(cdata, StructCData):
-        keep.release()
+    if cdata.__class__._owning and not isinstance(cdata, StructCData):
+        if keep.__class__ is Owned:
+            keep.release()
     elif isinstance(keep, GcRef) or (keep is not None and keep.__class__.__name__ == "BufferExport"):
         keep.release()
     else:
@@ -875,16 +1020,38 @@ def gc(cdata, destructor, size=0):
             keep.destructor = None
         return None
     ref = GcRef(cdata, destructor)
+    cls = prepare(cdata._ctype).cdata_class
     if isinstance(cdata, ArrayCData):
-        return cdata.__class__(cdata._ctype, cdata._addr, ref, cdata._length)
-    if isinstance(cdata, StructCData):
-        return cdata.__class__(cdata._ctype, cdata._addr, ref)
-    return cdata.__class__(cdata._ctype, cdata._addr, ref)
+        return cls(cdata._ctype, cdata._addr, ref, cdata._length)
+    return cls(cdata._ctype, cdata._addr, ref)
 
 
 # -- ffi.cast ----
 def cast(ctype, value):
     """`ffi.cast(ctype, value)`: reinterpret without range checks."""
+    rt = ctype._rt or prepare(ctype)
+    if rt.cast is None:
+        rt.cast = _make_cast(ctype)
+    return rt.cast(value)
+
+
+def _make_cast(ctype):
+    """The cast function of a type: integers get a fast path for Python ints."""
+    base = ctype.base if ctype.kind == ENUM else ctype
+    if ctype.kind in (PRIMITIVE, ENUM) and getattr(base, "category", None) == plat.INT:
+        size, signed = base.byte_size, base.signed
+        mask = (1 << (8 * size)) - 1
+        half = 1 << (8 * size - 1) if signed else 0
+
+        def cast_int(value):
+            if value.__class__ is int:
+                return ValueCData(ctype, ((value + half) & mask) - half)
+            return ValueCData(ctype, _wrap(_source_int(value), size, signed))
+        return cast_int
+    return lambda value: _cast_slow(ctype, value)
+
+
+def _cast_slow(ctype, value):
     kind = ctype.kind
     if kind in (POINTER, FUNCTION):
         return _cast_to_pointer(ctype, value)
@@ -979,7 +1146,7 @@ def _cast_to_pointer(ctype, value):
     if value is None:
         raise TypeError("cannot cast None to '%s': use ffi.NULL" % (ctype.cname,))
     if isinstance(value, AddrCData):
-        return pointer_to(ctype, value._addr, value._derived_keep())
+        return pointer_to(ctype, value._addr, value._keep)
     file_address = _file_address(value)
     if file_address is not None:
         return pointer_to(ctype, file_address, value)

@@ -21,7 +21,7 @@ class TypeRuntime:
     """What the runtime prepared for one C type (built once, kept on the type as `_rt`)."""
 
     __slots__ = ("ctype", "byte_size", "read", "write", "cdata_class", "owning_class", "fmt",
-                 "unpack", "pack", "extra")
+                 "unpack", "pack", "new", "cast", "fast_class", "align_mask", "extra")
 
     def __init__(self, ctype):
         self.ctype = ctype
@@ -29,7 +29,9 @@ class TypeRuntime:
         self.read = self.write = None
         self.cdata_class = self.owning_class = None
         self.fmt = self.unpack = self.pack = None
-        self.extra = None
+        self.new = self.cast = self.extra = None
+        self.fast_class = None      # the class for non-NULL, aligned memory (typed views)
+        self.align_mask = 0
 
 
 def prepare(ctype):
@@ -417,7 +419,11 @@ def function_address(value):
 
 def _read_pointer(ctype, rt):
     def read(address, keep=None):
-        return rt.cdata_class(ctype, read_address(MEM, address)[0])
+        pointer = read_address(MEM, address)[0]
+        fast = rt.fast_class
+        if fast is not None and pointer and not pointer & rt.align_mask:
+            return fast(ctype, pointer)
+        return rt.cdata_class(ctype, pointer)
     return read
 
 
@@ -494,6 +500,9 @@ def write_array(ctype, address, value, length):
 
 def _read_array(ctype, rt):
     def read(address, keep=None):
+        fast = rt.fast_class
+        if fast is not None and address and not address & rt.align_mask:
+            return fast(ctype, address, keep)
         return rt.cdata_class(ctype, address, keep)
     return read
 
@@ -573,9 +582,7 @@ def read_bitfield(field, base_address):
         value -= 1 << field.bitsize
     if getattr(base, "category", None) == plat.BOOL:
         return bool(value)
-    if getattr(base, "category", None) == plat.CHAR:
-        return bytes([value])
-    return value
+    return value            # char bitfields read as unsigned integers, as in cffi
 
 
 def write_bitfield(field, base_address, value):
@@ -586,7 +593,9 @@ def write_bitfield(field, base_address, value):
     if category == plat.BOOL:
         value = to_bool(ftype, value)
     elif category == plat.CHAR:
-        value = to_char(ftype, value)[0]
+        if isinstance(value, float) or not hasattr(value, "__index__"):
+            raise bad_init(ftype, "int", value)
+        value = value.__index__()       # char bitfields hold unsigned integers, as in cffi
     else:
         value = to_int(ftype, value)
     bits = field.bitsize
@@ -607,6 +616,9 @@ def write_bitfield(field, base_address, value):
 
 def _read_struct(ctype, rt):
     def read(address, keep=None):
+        fast = rt.fast_class
+        if fast is not None and address and not address & rt.align_mask:
+            return fast(ctype, address, keep)
         return rt.cdata_class(ctype, address, keep)
     return read
 

@@ -22,7 +22,7 @@ from . import platform as plat
 from .cdef_grammar import CDefNotImplemented
 from .ctype import (ARRAY, STRUCT, UNION, VOID, TYPES, EnumType, RawFunctionType,
                     StructOrUnionType, UnknownNumberType, enum_base_name)
-from .errors import CDefError, FFIError
+from .errors import CDefError, FFIError, VerificationMissing
 
 __all__ = ["Declarations", "parse_cdef", "parse_type", "DEFAULT_TYPES", "FILE_TYPE",
            "CDefFFIError", "CDefNotImplemented"]
@@ -122,6 +122,10 @@ class Declarations:
     const_typedefs typedef names whose type is const-qualified (`typedef const int cint;`)
     pending        struct -> (decl_fields, partial, packed, pack, where): bodies waiting until
                    the types of by-value members are completed (by a later cdef)
+    broken         struct -> exception: bodies cffi rejects only when the type is used (the
+                   struct stays opaque; parse_type() raises the exception when it is named)
+    has_placeholders  True once a partial struct/enum, a `typedef int... t;` or a broken struct
+                   exists: parse_type() then checks the types it returns (see _abi_error)
     type_cache     text -> CType for parse_type(); replaced by each cdef()
 
     Read the containers through the attributes: a cdef() replaces them.
@@ -137,6 +141,9 @@ class Declarations:
         self.order = []
         self.const_typedefs = set()
         self.pending = {}
+        self.broken = {}
+        self.warned_enums = set()
+        self.has_placeholders = False
         self.anonymous_count = 0
         self.type_cache = {}
 
@@ -164,6 +171,8 @@ class Declarations:
                 _take(work.constants, name, other.constants[name], "constant: " + name)
         for struct, entry in other.pending.items():
             work.pending.setdefault(struct, entry)
+        for struct, error in other.broken.items():
+            work.broken.setdefault(struct, error)
         work.type_cache = {}
         self.__dict__.update(work.__dict__)
 
@@ -216,8 +225,24 @@ def parse_type(decls, text):
     """
     ctype = decls.type_cache.get(text)
     if ctype is None:
-        ctype = decls.type_cache[text] = _parse_type(decls, text)
+        ctype = _parse_type(decls, text)
+        if decls.has_placeholders:
+            error = _abi_error(decls, ctype)
+            if error is not None:
+                raise type(error)(*error.args)
+        _warn_guessed_enum(decls, ctype)
+        decls.type_cache[text] = ctype
     return ctype
+
+
+def _warn_guessed_enum(decls, ctype):
+    """cffi's warning when an enum declared without values (`enum e;`) is first used."""
+    while ctype.kind in ("pointer", ARRAY):
+        ctype = ctype.item
+    if ctype.kind == "enum" and not ctype.relements and not ctype.partial \
+            and ctype not in decls.warned_enums:
+        decls.warned_enums.add(ctype)
+        warnings.warn(MSG_OPAQUE_ENUM % (ctype.cname,), UserWarning, stacklevel=4)
 
 
 def _packing(packed, pack):
@@ -366,8 +391,8 @@ def _c_mod(a, b):
 
 
 def _shift_count(b):
-    if b < 0:
-        raise _ExpressionError("negative shift count")
+    if not 0 <= b <= 1024:
+        raise _ExpressionError("shift count %d out of range" % (b,))
     return b
 
 
@@ -450,7 +475,8 @@ def _evaluate(node, names):
     if cls is c_ast.TernaryOp and grammar.EXTENDED_CONSTANTS:
         chosen = node.iftrue if _integer(node.cond, names) else node.iffalse
         return _integer(chosen, names)
-    raise _ExpressionError("")
+    operator = getattr(node, "op", None)
+    raise _ExpressionError("'%s' is not supported" % (operator,) if operator else "")
 
 
 def _integer(node, names):
@@ -519,6 +545,105 @@ def _contains_itself(start, pending):
     return False
 
 
+class _Deferred(Exception):
+    """A struct problem cffi reports on first use: carries the exception to raise then."""
+
+    def __init__(self, error):
+        Exception.__init__(self, error)
+        self.error = error
+
+
+_BITFIELD_CATEGORIES = frozenset([plat.INT, plat.CHAR, plat.BOOL])
+
+
+def _check_bitfield(owner, name, ftype, bitsize):
+    """cffi's checks of a bit field (raised as _Deferred, with cffi's messages)."""
+    integer = ftype.kind == "enum" or getattr(ftype, "category", None) in _BITFIELD_CATEGORIES \
+        or (isinstance(ftype, UnknownNumberType) and not ftype.is_float)
+    if not integer:
+        raise _Deferred(TypeError("field '%s.%s' declared as '%s' cannot be a bit field"
+                                  % (owner.cname, name, ftype.cname)))
+    if bitsize < 0:
+        raise _Deferred(TypeError("field '%s.%s' has a negative bit width" % (owner.cname, name)))
+    if bitsize == 0 and name:
+        raise _Deferred(TypeError("field '%s.%s' is declared with :0" % (owner.cname, name)))
+    if ftype.byte_size > 0 and bitsize > 8 * ftype.byte_size:
+        raise _Deferred(TypeError("bit field '%s.%s' is declared '%s:%d', which exceeds the "
+                                  "width of the type" % (owner.cname, name, ftype.cname,
+                                                         bitsize)))
+
+
+def _check_flexible_array(owner, fields):
+    """Only the last member of a struct may be an array of unknown length (`T x[]`)."""
+    for name, ftype, _ in fields[:-1]:
+        if ftype.kind == ARRAY and ftype.length is None:
+            raise _Deferred(TypeError("field '%s.%s' has ctype '%s' of unknown size"
+                                      % (owner.cname, name, ftype.cname)))
+
+
+def _abi_error(decls, ctype):
+    """The error cffi gives for using this type in ABI mode, or None.
+
+    cffi builds a type with everything it mentions (pointed-to structs, their members,
+    function arguments); that fails for what only the C compiler can complete: a partial
+    struct or enum (VerificationMissing), a `typedef int... t;` type (NotImplementedError), or
+    a struct whose body cffi rejects (decls.broken).
+    """
+    stack, seen = [ctype], set()
+    while stack:
+        ctype = stack.pop()
+        if ctype in seen:
+            continue
+        seen.add(ctype)
+        kind = ctype.kind
+        if kind in ("pointer", ARRAY):
+            stack.append(ctype.item)
+        elif kind == "function":
+            stack.append(ctype.result)
+            stack.extend(ctype.args)
+        elif isinstance(ctype, UnknownNumberType):
+            return _unknown_number_error(ctype)
+        elif kind == "enum" and ctype.partial:
+            return VerificationMissing(ctype.cname)
+        elif kind in (STRUCT, UNION):
+            error = decls.broken.get(ctype)
+            if error is not None:
+                return error
+            fields = _member_types(decls, ctype)
+            unknown = _unknown_number_member(fields)
+            if unknown is not None:
+                return _unknown_number_error(unknown)
+            if ctype.partial:
+                return VerificationMissing(ctype.cname)
+            stack.extend(ftype for _, ftype, _ in fields)
+    return None
+
+
+def _member_types(decls, ctype):
+    """(name, ctype, bitsize) of a struct's members as far as they are known."""
+    if ctype in decls.pending:
+        return decls.pending[ctype][0]
+    if ctype.partial:
+        return ctype._decl_fields or []
+    return [(name, field.type, field.bitsize) for name, field in ctype.fields or ()]
+
+
+def _unknown_number_error(ctype):
+    return NotImplementedError("%s type '%s' can only be used after compilation"
+                               % ("float" if ctype.is_float else "integer", ctype.name))
+
+
+def _unknown_number_member(fields):
+    """The `typedef int... t;` type of a member (through arrays), or None: only the compiler
+    can lay out such a struct, and cffi refuses to use it in ABI mode."""
+    for _, ftype, _ in fields:
+        while ftype.kind == ARRAY:
+            ftype = ftype.item
+        if isinstance(ftype, UnknownNumberType):
+            return ftype
+    return None
+
+
 def _declared_name(node):
     """The name a declarator declares (None for an abstract one)."""
     while type(node) is not c_ast.TypeDecl:
@@ -541,6 +666,7 @@ class _Walker:
         self.touched = {}             # struct -> snapshot, to undo completions
         self.typedef_ctx = None       # (name, direct declarator node) inside a typedef
         self.param_depth = 0
+        self.struct_depth = 0
         self.dots_arrays_allowed = True
 
     # -- Driving ----
@@ -776,15 +902,13 @@ class _Walker:
         if self.typedef_ctx is None:
             self.fail(node, 'unsupported usage of "..."', CDefFFIError)
         name, direct = self.typedef_ctx
-        if marker == grammar.MARK_OPAQUE:
+        if marker == grammar.MARK_OPAQUE:              # opaque, as cffi: not a partial struct
             if direct is node:
-                ctype = StructOrUnionType("struct", "$" + name, cname=name)
-            else:
-                ctype = StructOrUnionType("struct", "$$" + name)
-            ctype.partial = True
-            return ctype
+                return StructOrUnionType("struct", "$" + name, cname=name)
+            return StructOrUnionType("struct", "$$" + name)
         if direct is not node:
             self.fail(node, 'unsupported usage of "..." in typedef', CDefFFIError)
+        self.work.has_placeholders = True
         return UnknownNumberType(name, marker == grammar.MARK_FLOAT)
 
     def array(self, node):
@@ -799,10 +923,11 @@ class _Walker:
             self.fail(node, "array of '%s' is not a valid type" % (item.cname,))
         if item.kind == ARRAY and item.length is None:
             self.fail(node, "array item of unknown size: '%s'" % (item.cname,))
-        try:
-            return TYPES.array(item, length)
-        except CDefError as exc:
-            self.fail(node, str(exc))
+        if isinstance(length, int) and length < 0:
+            if self.struct_depth:
+                raise _Deferred(ValueError("negative array length"))
+            self.fail(node, "negative array length %d" % (length,))
+        return TYPES.array(item, length)
 
     def function(self, node):
         """FuncDecl: the raw function type (arguments decay; `(void)` and `()` mean none)."""
@@ -891,25 +1016,39 @@ class _Walker:
             ctype = StructOrUnionType(kind, name, cname=cname)
         else:
             ctype = self.new_tag(kind, node.name)
-            if node.decls is not None and (ctype.fields is not None
-                                           or ctype in self.work.pending):
+            if node.decls is not None and (ctype.fields is not None or ctype in self.work.pending
+                                           or ctype in self.work.broken):
                 self.fail(node, "duplicate declaration of %s %s" % (kind, node.name))
         if node.decls is not None:
             self.queue_body(ctype, node)
         return ctype
 
     def queue_body(self, ctype, node):
-        """Resolve the members now; the layout is computed at the end (complete_pending)."""
+        """Resolve the members now; the layout is computed at the end (complete_pending).
+
+        Problems cffi only reports when the type is first used (a void member, a duplicate
+        name, a bad bit field...) make the struct `broken`: the cdef succeeds, the struct stays
+        opaque and parse_type() raises the recorded error when the struct is named.
+        """
         fields, partial, seen = [], False, set()
-        for index, member in enumerate(node.decls):
-            if type(member) is not c_ast.Decl:
-                self.unexpected(member)
-            if member.name == grammar.MARK_DOTS:
-                partial = True
-                continue
-            field = self.member(ctype, member, index, seen)
-            if field is not None:
-                fields.append(field)
+        self.struct_depth += 1
+        try:
+            for index, member in enumerate(node.decls):
+                if type(member) is not c_ast.Decl:
+                    self.unexpected(member)
+                if member.name == grammar.MARK_DOTS:
+                    partial = True
+                    continue
+                field = self.member(ctype, member, index, seen)
+                if field is not None:
+                    fields.append(field)
+            _check_flexible_array(ctype, fields)
+        except _Deferred as deferred:
+            self.work.broken[ctype] = deferred.error
+            self.work.has_placeholders = True
+            return
+        finally:
+            self.struct_depth -= 1
         where = self.prep.where(self.line(node))
         self.work.pending[ctype] = (fields, partial, self.packed, self.pack, where)
 
@@ -926,17 +1065,16 @@ class _Walker:
             self.fail(member, "field '%s.%s' is a function type: use a function pointer"
                       % (owner.cname, name))
         if ftype.kind == VOID:
-            self.fail(member, "field '%s.%s' has ctype 'void' of unknown size"
-                      % (owner.cname, name))
+            raise _Deferred(TypeError("field '%s.%s' has ctype 'void' of unknown size"
+                                      % (owner.cname, name)))
         bitsize = -1
         if member.bitsize is not None:
             bitsize = self.evaluate(member.bitsize)
-            if bitsize < 0:
-                self.fail(member, "negative width in bit-field '%s'" % (name,))
+            _check_bitfield(owner, name, ftype, bitsize)
         elif not name:
             self.fail(member, "a member of '%s' has no name" % (owner.cname,))
         if name and name in seen:
-            self.fail(member, "duplicate field name '%s' in '%s'" % (name, owner.cname))
+            raise _Deferred(KeyError("duplicate field name '%s'" % (name,)))
         seen.add(name)
         return (name, ftype, bitsize)
 
@@ -952,17 +1090,21 @@ class _Walker:
                     continue
                 if ctype not in self.touched:
                     self.touched[ctype] = _snapshot(ctype)
+                if partial or readiness == COMPILER:
+                    partial = self.work.has_placeholders = True
                 try:
-                    ctype.complete(fields, packed=packed, pack=pack,
-                                   partial=partial or readiness == COMPILER)
+                    ctype.complete(fields, packed=packed, pack=pack, partial=partial)
                 except (CDefError, FFIError) as exc:
-                    raise CDefError("%s: %s" % (where, exc)) from None
+                    _restore(ctype, self.touched[ctype])
+                    self.work.broken[ctype] = TypeError("%s: %s" % (where, exc))
+                    self.work.has_placeholders = True
                 del pending[ctype]
                 progress = True
-        for ctype, entry in pending.items():
-            if _contains_itself(ctype, pending):
-                raise CDefError("%s: %s contains itself (a member of its own type, not a pointer)"
-                                % (entry[4], ctype.cname))
+        for ctype in [t for t in pending if _contains_itself(t, pending)]:
+            del pending[ctype]
+            self.work.has_placeholders = True
+            self.work.broken[ctype] = NotImplementedError(
+                "recursive structure declaration for '%s'" % (ctype.name,))
 
     def enum_type(self, node):
         """An enum: reference, forward declaration or definition; enumerators are constants."""
@@ -1007,6 +1149,7 @@ class _Walker:
             following = value + 1 if value is not Ellipsis else Ellipsis
         if partial:
             values = [(n, Ellipsis) for n, _ in values]
+            self.work.has_placeholders = True
             ctype = EnumType(name, values, base=TYPES.primitive("int"), partial=True,
                              cname=cname)
         else:

@@ -23,6 +23,17 @@ class CType:
 
     __slots__ = ("kind", "_prefix", "_suffix", "_rt", "__weakref__")
 
+    def __setattr__(self, name, value):
+        """The introspection attributes are read-only once set (types are immutable data)."""
+        if name in _READ_ONLY:
+            try:
+                object.__getattribute__(self, name)
+            except AttributeError:
+                pass
+            else:
+                raise AttributeError("ctype attribute '%s' is read-only" % (name,))
+        object.__setattr__(self, name, value)
+
     # -- Spelling ----
     @property
     def cname(self):
@@ -61,6 +72,10 @@ class CType:
     def is_pointer_like(self):
         """Pointers and function pointers, which hold an address."""
         return self.kind in (POINTER, FUNCTION)
+
+
+_READ_ONLY = frozenset(("kind", "item", "length", "fields", "args", "result", "ellipsis", "abi",
+                        "elements", "relements"))
 
 
 class VoidType(CType):
@@ -208,11 +223,6 @@ class FunctionPtrType(CType):
     def byte_align(self):
         return plat.POINTER_ALIGN
 
-    @property
-    def item(self):
-        """The raw function type (not part of cffi's attributes, used by the builders)."""
-        return self.raw
-
 
 def _spell_args(args, ellipsis):
     parts = [a.cname for a in args]
@@ -272,17 +282,25 @@ class StructOrUnionType(CType):
         """
         from . import layout as _layout
         self.packed, self.pack, self.partial = packed, pack, partial
+        self._forget_runtime()
         self._decl_fields = list(decl_fields)
         if partial and layout is None:
-            self.fields = []
+            object.__setattr__(self, "fields", [])
             self._by_name = {}
             return
         fields, size, align = layout or _layout.lay_out(self, self._decl_fields, packed, pack)
         self._set_layout(fields, size, align)
 
+    def _forget_runtime(self):
+        """A completed type needs new accessors, and so does the pointer to it."""
+        self._rt = None
+        pointer = TYPES._table.get(("ptr", self))
+        if pointer is not None:
+            pointer._rt = None
+
     def _set_layout(self, fields, size, align):
         """Install computed fields (flattening anonymous members for name lookup)."""
-        self.fields = fields
+        object.__setattr__(self, "fields", fields)
         self._size, self._align = size, align
         self.has_bitfields = any(f.bitsize >= 0 for _, f in fields)
         self.has_flexible_array = bool(fields) and fields[-1][1].type.kind == ARRAY \

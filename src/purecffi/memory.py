@@ -24,37 +24,52 @@ string_at = ctypes.string_at
 
 # -- Allocation ----
 class Owned:
-    """The memory of one `ffi.new()`: the buffer, its byte size and how to free it."""
+    """Memory from a custom allocator (`ffi.new_allocator`): its size and how to free it.
 
-    __slots__ = ("buffer", "byte_size", "free", "address")
+    The default allocator needs no such record: its memory is a ctypes char array, freed when
+    the last cdata holding it dies.
+    """
 
-    def __init__(self, buffer, byte_size, address, free=None):
-        self.buffer, self.byte_size, self.address, self.free = buffer, byte_size, address, free
+    __slots__ = ("byte_size", "address", "free")
+
+    def __init__(self, byte_size, address, free=None):
+        self.byte_size, self.address, self.free = byte_size, address, free
 
     def release(self):
-        """Give the memory back now (custom allocators); later access is the user's bug."""
-        free, self.free, self.buffer = self.free, None, None
+        """Give the memory back now; later access is the user's bug, as in C."""
+        free, self.free = self.free, None
         if free is not None:
             free()
 
     def __del__(self):
-        if self.free is not None:
-            self.free()
+        self.release()
+
+
+def owned_size(keep):
+    """The byte size of the memory an owning cdata holds (`_keep`)."""
+    if keep.__class__ is Owned:
+        return keep.byte_size
+    return ctypes.sizeof(keep)
 
 
 _buffer_types = {}
 
 
+def buffer_type(byte_size):
+    """The ctypes array type used to allocate `byte_size` bytes (cached per size)."""
+    cls = _buffer_types.get(byte_size)
+    if cls is None:
+        cls = _buffer_types[byte_size] = ctypes.c_char * byte_size
+    return cls
+
+
 def allocate(byte_size):
-    """Zeroed memory of `byte_size` bytes (at least 1): returns (buffer, address).
+    """Zeroed memory of `byte_size` bytes: returns (buffer, address).
 
     The buffer is a ctypes array; memory above 16 bytes comes from the C allocator (aligned for
     any type), smaller blocks live inside the object, which CPython aligns to 16 bytes too.
     """
-    cls = _buffer_types.get(byte_size)
-    if cls is None:
-        cls = _buffer_types[byte_size] = ctypes.c_char * max(byte_size, 1)
-    buf = cls()
+    buf = buffer_type(byte_size)()
     return buf, addressof(buf)
 
 
@@ -129,3 +144,19 @@ class BufferExport:
 
     def __del__(self):
         self.release()
+
+
+# -- Typed views ----
+_typed_views = {}
+
+
+def typed_view(fmt):
+    """MEM cast to a one-letter numeric format: `typed_view('i')[address >> 2]` reads an int.
+
+    Only for addresses aligned to the item size (the callers guarantee it); about twice as fast
+    as struct's unpack_from.
+    """
+    view = _typed_views.get(fmt)
+    if view is None:
+        view = _typed_views[fmt] = MEM.cast(fmt)
+    return view

@@ -3,7 +3,7 @@ from . import platform as plat
 from .cdata import AddrCData, ArrayCData, ValueCData
 from .convert import decode_unicode, prepare
 from .ctype import ARRAY, ENUM, POINTER, VOID
-from .memory import MEM, c_strlen, read_bytes
+from .memory import MEM, read_bytes, string_at
 
 
 def _item_category(ctype):
@@ -12,6 +12,24 @@ def _item_category(ctype):
 
 def to_string(cdata, maxlen=-1):
     """bytes from char*/char[], str from wchar_t*/char16_t*/char32_t*, names of enum values."""
+    if getattr(cdata.__class__, "_char_items", False):    # char pointers and arrays
+        address = cdata._addr
+        length = cdata._length if cdata.__class__._array else None
+        if address:
+            if length is None:
+                if maxlen < 0:
+                    return string_at(address)
+                length = maxlen
+            elif 0 <= maxlen < length:
+                length = maxlen
+            data = MEM[address:address + length].tobytes()
+            end = data.find(b"\0")
+            return data if end < 0 else data[:end]
+    return _to_string_general(cdata, maxlen)
+
+
+def _to_string_general(cdata, maxlen):
+    """ffi.string() of everything but non-NULL char pointers and arrays."""
     if isinstance(cdata, ValueCData):
         return _value_string(cdata)
     if not isinstance(cdata, AddrCData) or cdata._ctype.kind not in (POINTER, ARRAY) \
@@ -26,8 +44,11 @@ def to_string(cdata, maxlen=-1):
         raise RuntimeError("cannot use string() on <cdata '%s' NULL>" % (cdata._ctype.cname,))
     item = cdata._ctype.item
     if category != plat.WCHAR:
-        length = c_strlen(cdata._addr, limit)
-        return read_bytes(cdata._addr, length)
+        if limit >= 0:
+            data = MEM[cdata._addr:cdata._addr + limit].tobytes()
+            end = data.find(b"\0")
+            return data if end < 0 else data[:end]
+        return string_at(cdata._addr)
     if category == plat.WCHAR:
         rt = prepare(item)
         size = item.byte_size
@@ -95,5 +116,5 @@ def unpack(cdata, length):
         codes = [rt.unpack(MEM, cdata._addr + i * size)[0] for i in range(length)]
         return decode_unicode(item, codes)
     read = rt.read
-    keep = cdata._derived_keep()
+    keep = cdata._keep
     return [read(cdata._addr + i * size, keep) for i in range(length)]

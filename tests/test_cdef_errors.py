@@ -303,16 +303,31 @@ def test_int_complex_is_unsupported():
 # ---------------------------------------------------------------- #define values
 
 
-@pytest.mark.parametrize("value", [
-    '"hello"', "1.5", "'a'", "bar", "(42)", "(-5)", "1 + 2", "(1 << 4)", "3 * 4", "~0",
-    "OTHER + 1",
-])
+@pytest.mark.parametrize("value", ['"hello"', "1.5", "bar"] + (
+    ["'a'", "(42)", "(-5)", "1 + 2", "(1 << 4)", "3 * 4", "~0", "OTHER + 1"] if IS_CFFI else []))
 def test_define_with_unsupported_value(value):
-    """#define only takes an integer literal or `...`; the message shows the syntax and the line."""
+    """#define takes an integer or `...`; the message shows the syntax and the line.
+
+    cffi 2.0 accepts only integer literals; purecffi accepts integer expressions as the
+    issue asks (`#define NAME <integer expression>`), see test_define_integer_expression.
+    """
     msg = cdef_error("#define OTHER 1\n#define FOO %s" % value)
     for word in DEFINE_SYNTAX_WORDS:
         assert word in msg
     assert "#define FOO " in msg
+
+
+@pytest.mark.skipif(IS_CFFI, reason="cffi 2.0 accepts only integer literals in #define")
+@pytest.mark.parametrize("value, expected", [
+    ("'a'", 97), ("(42)", 42), ("(-5)", -5), ("1 + 2", 3), ("(1 << 4)", 16), ("3 * 4", 12),
+    ("~0", -1), ("OTHER + 1", 2), ("(OTHER | 6) & ~1", 6), ("0x10 - 1", 15),
+])
+def test_define_integer_expression(value, expected):
+    """`#define NAME <integer expression>`: evaluated with earlier constants."""
+    ffi = FFI()
+    ffi.cdef("#define OTHER 1\n#define FOO %s" % value)
+    lib = ffi.dlopen(None)
+    assert lib.FOO == expected
 
 
 def test_function_like_macro_is_rejected():
@@ -336,11 +351,8 @@ def test_float_enum_value():
 @pytest.mark.parametrize("src", [
     "struct s { int a[n]; };",
     "enum e { A = B };",
-    "enum e { A = ~0 };",
-    "enum e { A = !0 };",
-    "enum e { A = 3 > 2 };",
     "enum e { A = sizeof(int) };",
-])
+] + (["enum e { A = ~0 };", "enum e { A = !0 };", "enum e { A = 3 > 2 };"] if IS_CFFI else []))
 def test_unsupported_constant_expression(src):
     msg = cdef_error(src, exc=FFIError)
     assert "unsupported expression" in msg
@@ -377,11 +389,28 @@ def test_invalid_struct_detected_on_use(ffi, src, exc, words):
         assert word in str(info.value)
 
 
+@pytest.mark.skipif(IS_CFFI, reason="cffi 2.0 evaluates these unary/comparison operators as "
+                                      "unsupported; purecffi evaluates any integer expression")
+@pytest.mark.parametrize("src, expected", [
+    ("enum e { A = ~0 };", -1), ("enum e { A = !0 };", 1), ("enum e { A = 3 > 2 };", 1),
+])
+def test_enum_integer_expressions(src, expected):
+    ffi = FFI()
+    ffi.cdef(src)
+    assert ffi.dlopen(None).A == expected
+
+
 def test_struct_containing_function_taking_itself_by_value(ffi):
-    """struct X { void (*)(struct X); } must not recurse forever."""
+    """struct X { void (*)(struct X); } must not recurse forever.
+
+    It is a pointer-sized struct in C; cffi 2.0 refuses it as recursive, purecffi lays it out.
+    """
     ffi.cdef("struct X { void (*fnptr)(struct X); };")
-    with pytest.raises(NotImplementedError, match="recursive"):
-        ffi.sizeof("struct X")
+    if IS_CFFI:
+        with pytest.raises(NotImplementedError, match="recursive"):
+            ffi.sizeof("struct X")
+    else:
+        assert ffi.sizeof("struct X") == ffi.sizeof("void *")
 
 
 # ---------------------------------------------------------------- pack / packed / cdef() arguments

@@ -20,23 +20,26 @@ Two details of ctypes shape this module:
   (`by_value_ctypes()`); what libffi cannot pass (unions, bitfields, packed or anonymous
   members, complex numbers) raises NotImplementedError when called, as cffi does.
 """
+import builtins
 import ctypes
 import os
 import platform as _pyplatform
 import sys
 import threading
+import types
 import weakref
 
 import _ctypes
 
 from . import platform as plat
-from .cdata import AddrCData, CData, StructCData, ValueCData
+from .cdata import AddrCData, CData, StructCData, ValueCData, pointer_to
 from .convert import (LONGDOUBLE_BYTES, bad_init, code_to_str, longdouble_bytes,
                       pointer_value, prepare, to_bool, to_char, to_int, to_wchar,
                       write_array, write_struct)
+from .errors import FFIError
 from .ctype import (ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, TYPES, UNION, VOID,
                     opaque_error)
-from .memory import Owned, allocate
+from .memory import allocate
 
 __all__ = ["make_lib_function", "call_function_pointer", "file_pointer", "by_value_ctypes",
            "unsupported_by_value", "LibFunction", "FUNCTION_FLAGS"]
@@ -238,6 +241,67 @@ def _same_layout(ctype, structure):
     return True
 
 
+# -- Fast paths: templates specialised per type ----
+# Each template reads its constants (bounds, classes, slow path...) as globals; `_specialise()`
+# gives every type its own copy whose globals are those values.  This is the fastest way to
+# give a Python function per-type constants: no default arguments to fill in on each call.
+def _specialise(template, **constants):
+    """A copy of `template` whose global names are bound to `constants`."""
+    namespace = dict(constants, __builtins__=builtins)
+    return types.FunctionType(template.__code__, namespace, template.__name__)
+
+
+def _small_int_template(value):
+    if value.__class__ is int and LO <= value <= HI:    # noqa: F821 (bound by _specialise)
+        return value
+    return SLOW(value)                                   # noqa: F821
+
+
+def _big_int_template(value):
+    if value.__class__ is int and LO <= value <= HI:    # noqa: F821
+        return BOX(value)                                # noqa: F821
+    return BOX(SLOW(value))                              # noqa: F821
+
+
+def _char_template(value):
+    if value.__class__ is bytes and len(value) == 1:
+        return TABLE[value[0]]                           # noqa: F821
+    return TABLE[SLOW(value)[0]]                         # noqa: F821
+
+
+def _bool_template(value):
+    if value is True or value is False:
+        return value
+    return SLOW(value)                                   # noqa: F821
+
+
+def _pointer_template(value):
+    if value.__class__ in ACCEPTED:                      # noqa: F821
+        return VOIDP(value._addr)                        # noqa: F821
+    return SLOW(value)                                   # noqa: F821
+
+
+def _bytes_pointer_template(value):
+    kind = value.__class__
+    if kind is bytes:
+        return value                    # ctypes passes a pointer to the bytes' own buffer
+    if kind in ACCEPTED:                                 # noqa: F821
+        return VOIDP(value._addr)                        # noqa: F821
+    return SLOW(value)                                   # noqa: F821
+
+
+def _function_pointer_template(value):
+    if getattr(value, "_ctype", None) is CTYPE:          # noqa: F821
+        return VOIDP(value._addr)                        # noqa: F821
+    return SLOW(value)                                   # noqa: F821
+
+
+def _struct_template(value):
+    if value.__class__ in ACCEPTED:                      # noqa: F821
+        return AT(value._addr)          # the cdata (in the argument tuple) keeps it alive
+    return SLOW(value)                                   # noqa: F821
+
+
 # -- Argument converters ----
 class ArgConverter:
     """Base of the `argtypes` entries: ctypes calls `from_param(value)` for each argument."""
@@ -261,18 +325,9 @@ def _int_converter(ctype):
     slow = _bridged(lambda value: to_int(ctype, value))
     if base.byte_size < 8:
         # a Python int is passed by ctypes as a C int: right for every type up to 32 bits
-        def from_param(value, lo=lo, hi=hi, slow=slow, _int=int):
-            if value.__class__ is _int and lo <= value <= hi:
-                return value
-            return slow(value)
-    else:
-        box = _INT_CTYPES[(8, base.signed)].from_param
-
-        def from_param(value, lo=lo, hi=hi, slow=slow, box=box, _int=int):
-            if value.__class__ is _int and lo <= value <= hi:
-                return box(value)
-            return box(slow(value))
-    return _converter(ctype, from_param)
+        return _converter(ctype, _specialise(_small_int_template, LO=lo, HI=hi, SLOW=slow))
+    box = _INT_CTYPES[(8, base.signed)].from_param
+    return _converter(ctype, _specialise(_big_int_template, LO=lo, HI=hi, SLOW=slow, BOX=box))
 
 
 # char is signed on x86; the caller extends small arguments to 32 bits with the C type's sign
@@ -282,22 +337,12 @@ _CHAR_VALUES = tuple(b - 256 if _CHAR_IS_SIGNED and b > 127 else b for b in rang
 
 def _char_converter(ctype):
     slow = _bridged(lambda value: to_char(ctype, value))
-
-    def from_param(value, table=_CHAR_VALUES, slow=slow, _bytes=bytes):
-        if value.__class__ is _bytes and len(value) == 1:
-            return table[value[0]]
-        return table[slow(value)[0]]
-    return _converter(ctype, from_param)
+    return _converter(ctype, _specialise(_char_template, TABLE=_CHAR_VALUES, SLOW=slow))
 
 
 def _bool_converter(ctype):
     slow = _bridged(lambda value: to_bool(ctype, value))
-
-    def from_param(value, slow=slow):
-        if value is True or value is False:
-            return value
-        return slow(value)
-    return _converter(ctype, from_param)
+    return _converter(ctype, _specialise(_bool_template, SLOW=slow))
 
 
 def _wchar_converter(ctype):
@@ -379,8 +424,17 @@ def _temporary_array(ctype, items):
     return _byref(buffer)
 
 
-def _pointer_slow_path(ctype):
-    """The full conversion of a pointer argument (7.2 note [1]: `T *` is `T[]` here)."""
+def runtime_classes(ctype):
+    """The cdata classes whose instances all have the type `ctype` (plain, fast, owning)."""
+    rt = prepare(ctype)
+    return {cls for cls in (rt.cdata_class, rt.fast_class, rt.owning_class) if cls is not None}
+
+
+def _pointer_slow_path(ctype, accepted):
+    """The full conversion of a pointer argument (7.2 note [1]: `T *` is `T[]` here).
+
+    The classes of the cdata types found compatible are added to `accepted` (the fast path).
+    """
     item = ctype.item if ctype.kind == POINTER else None
     takes_bytes = item is not None and _accepts_bytes(item)
     takes_text = item is not None and getattr(item, "category", None) == plat.WCHAR
@@ -388,7 +442,10 @@ def _pointer_slow_path(ctype):
 
     def convert(value):
         if isinstance(value, CData) or hasattr(value, "_function_address"):
-            return _c_void_p_param(pointer_value(ctype, value))
+            address = pointer_value(ctype, value)
+            if isinstance(value, AddrCData) and value.__class__ in runtime_classes(value._ctype):
+                accepted.add(value.__class__)
+            return _c_void_p_param(address)
         if item is not None and isinstance(value, (list, tuple)):
             return _temporary_array(ctype, value)
         if takes_bytes and isinstance(value, bytes):
@@ -404,32 +461,16 @@ def _pointer_slow_path(ctype):
 
 
 def _pointer_converter(ctype):
-    cls = prepare(ctype).cdata_class
-    slow = _pointer_slow_path(ctype)
-    if _accepts_bytes(ctype.item):
-        def from_param(value, cls=cls, vp=_c_void_p_param, slow=slow, _bytes=bytes):
-            kind = value.__class__
-            if kind is cls:
-                return vp(value._addr)
-            if kind is _bytes:
-                return value
-            return slow(value)
-    else:
-        def from_param(value, cls=cls, vp=_c_void_p_param, slow=slow):
-            if value.__class__ is cls:
-                return vp(value._addr)
-            return slow(value)
-    return _converter(ctype, from_param)
+    accepted = runtime_classes(ctype)
+    template = _bytes_pointer_template if _accepts_bytes(ctype.item) else _pointer_template
+    return _converter(ctype, _specialise(template, ACCEPTED=accepted, VOIDP=_c_void_p_param,
+                                         SLOW=_pointer_slow_path(ctype, accepted)))
 
 
 def _function_pointer_converter(ctype):
-    slow = _pointer_slow_path(ctype)
-
-    def from_param(value, ctype=ctype, vp=_c_void_p_param, slow=slow):
-        if getattr(value, "_ctype", None) is ctype:
-            return vp(value._addr)
-        return slow(value)
-    return _converter(ctype, from_param)
+    return _converter(ctype, _specialise(_function_pointer_template, CTYPE=ctype,
+                                         VOIDP=_c_void_p_param,
+                                         SLOW=_pointer_slow_path(ctype, set())))
 
 
 # -- Struct arguments ----
@@ -438,19 +479,14 @@ def _struct_converter(ctype):
     if problem is not None:
         return _unsupported_converter(ctype)
     structure = by_value_ctypes(ctype)
-    cls = prepare(ctype).cdata_class
 
     def convert(value):
         result = structure()
         write_struct(ctype, _addressof(result), value)
         return result
-    slow = _bridged(convert)
-
-    def from_param(value, cls=cls, at=structure.from_address, slow=slow):
-        if value.__class__ is cls:
-            return at(value._addr)       # the cdata (in the argument tuple) keeps it alive
-        return slow(value)
-    return _converter(ctype, from_param)
+    return _converter(ctype, _specialise(_struct_template,
+                                         ACCEPTED=frozenset(runtime_classes(ctype)),
+                                         AT=structure.from_address, SLOW=_bridged(convert)))
 
 
 _CONVERTER_MAKERS = {
@@ -491,22 +527,21 @@ def _longdouble_result(ctype):
     return _LongDoubleResult, errcheck
 
 
-def _pointer_result(ctype):
-    cls = prepare(ctype).cdata_class
+def _pointer_errcheck_template(result, func, args):
+    return POINTER_TO(CTYPE, result or 0)                # noqa: F821
 
-    def errcheck(result, func, args, cls=cls, ctype=ctype):
-        return cls(ctype, result or 0)
-    return ctypes.c_void_p, errcheck
+
+def _pointer_result(ctype):
+    return ctypes.c_void_p, _specialise(_pointer_errcheck_template, POINTER_TO=pointer_to,
+                                        CTYPE=ctype)
 
 
 def _struct_result(ctype):
     structure = by_value_ctypes(ctype)
-    cls = prepare(ctype).cdata_class
-    byte_size = ctype.byte_size
+    owning = prepare(ctype).owning_class
 
     def errcheck(result, func, args):
-        address = _addressof(result)
-        return cls(ctype, address, Owned(result, byte_size, address))
+        return owning(ctype, _addressof(result), result)     # owns the ctypes result buffer
     return structure, errcheck
 
 
@@ -590,7 +625,7 @@ class _CallPlan:
         try:
             argtypes = tuple(arg_converter(t) for t in fntype.args)
             restype, self.errcheck = result_handling(fntype.result)
-        except NotImplementedError as exc:
+        except (NotImplementedError, FFIError) as exc:
             argtypes, restype = (), None
             attrs.update(_unsupported=exc, __call__=_refused_call)
         attrs.update(_flags_=VARIADIC_FLAGS if fntype.ellipsis else FUNCTION_FLAGS,
@@ -766,11 +801,7 @@ def file_pointer(fileobj):
         with _FILES_LOCK:
             if _FILES is None:
                 _FILES = _CFiles()
-    try:
-        return _FILES.pointer(fileobj)
-    except (AttributeError, ValueError, OSError) as exc:
-        raise TypeError("cannot use %s as a 'FILE *': %s" % (type(fileobj).__name__, exc)) \
-            from None
+    return _FILES.pointer(fileobj)
 
 
 if sys.platform == "win32":     # pragma: no cover - the FILE * support assumes POSIX fdopen()

@@ -29,6 +29,7 @@ class CData:
     """Base of every cdata object (`ffi.CData`)."""
 
     __slots__ = ()
+    _owning = False         # True on the classes of what ffi.new() returns
     _char_items = False     # pointers and arrays of char-sized characters (for ffi.string)
     _array = False          # arrays (with a `_length`)
 
@@ -1016,8 +1017,10 @@ def gc(cdata, destructor, size=0):
         raise TypeError("ffi.gc() expects a pointer cdata, not %s" % (type(cdata).__name__,))
     if destructor is None:
         keep = cdata._keep
-        if isinstance(keep, GcRef):
-            keep.destructor = None
+        if not isinstance(keep, GcRef):
+            raise TypeError("ffi.gc(cdata, None): cdata '%s' was not returned by ffi.gc()"
+                            % (cdata._ctype.cname,))
+        keep.destructor = None
         return None
     ref = GcRef(cdata, destructor)
     cls = prepare(cdata._ctype).cdata_class

@@ -146,7 +146,7 @@ class Prepared:
         self.source_lines = source.split("\n")
         self.lines = LineMap()
         self.defines = []           # Define objects; marker MARK_DEFINE % index stands for each
-        self.extern_python = []     # (start (line, col), end (line, col), plus_c)
+        self.extern_python = []     # (start (line, col), end (line, col), plus_c) in self.text
         self.identifiers = set()    # every identifier of the text (to choose the typedef prelude)
         self.warnings = []          # messages of UserWarnings to issue
         self.text = ""
@@ -202,16 +202,39 @@ def prepare(source):
     """Lex `source`, handle directives and rewrite the extensions: a Prepared."""
     prep = Prepared(source)
     slots, tokens = _lex(source, prep)
-    _Rewriter(prep, slots, tokens).run()
+    rewriter = _Rewriter(prep, slots, tokens)
+    rewriter.run()
     prep.text = "".join(slots)
+    if rewriter.regions:
+        where = _slot_positions(slots, [slot for region in rewriter.regions
+                                        for slot in region[:2]])
+        prep.extern_python = [(where[first], where[last], plus_c)
+                              for first, last, plus_c in rewriter.regions]
     return prep
+
+
+def _slot_positions(slots, wanted):
+    """(line, col) in the rewritten text where each wanted slot starts (rewrites change
+    columns, and pycparser reports positions in the rewritten text)."""
+    wanted, positions = set(wanted), {}
+    line, col = 1, 1
+    for index, text in enumerate(slots):
+        if index in wanted:
+            positions[index] = (line, col)
+        newlines = text.count("\n")
+        if newlines:
+            line += newlines
+            col = len(text) - text.rindex("\n")
+        else:
+            col += len(text)
+    return positions
 
 
 def _lex(source, prep):
     """First pass: output slots (one per lexeme) and significant tokens; directives handled."""
     slots, tokens = [], []
     line, line_start, at_line_start = 1, 0, True
-    directive = None                      # [first line, tokens...] while inside a directive
+    directive = None                      # [line, column of '#', tokens...] inside a directive
     for match in _TOKEN_RE.finditer(source):
         kind, text = match.lastgroup, match.group()
         col = match.start() - line_start + 1
@@ -370,6 +393,7 @@ class _Rewriter:
         self.prep, self.slots, self.tokens = prep, slots, tokens
         self.contexts = []          # one entry per open bracket: 'struct', 'enum', 'extern', ...
         self.extern_block = None    # (start token, plus_c) while inside extern "Python" { }
+        self.regions = []           # (first slot, last slot, plus_c) of extern "Python" parts
 
     def run(self):
         """Walk the tokens once, applying the table for each one that needs it."""
@@ -381,13 +405,15 @@ class _Rewriter:
                 identifiers.add(tok.text)
                 if tok.text in DROPPED_WORDS:
                     self.blank(tok)
-                elif tok.text == "extern" and i + 1 < len(tokens) and tokens[i + 1].kind == "string":
+                elif tok.text == "extern" and i + 1 < len(tokens) \
+                        and tokens[i + 1].kind == "string":
                     self.extern_language(i)
             elif kind == "punct":
                 self.bracket(i, tok)
             elif kind == "ellipsis":
                 self.ellipsis(i, tok)
-            elif kind == "string" and self.slots[tok.slot] == tok.text:
+            elif kind == "string" and self.slots[tok.slot] == tok.text \
+                    and STRING_LITERAL_WARNING not in self.prep.warnings:
                 self.prep.warnings.append(STRING_LITERAL_WARNING)
 
     def blank(self, tok, text=""):
@@ -411,8 +437,7 @@ class _Rewriter:
             closed = self.contexts.pop()
             if closed == "extern":
                 start, plus_c = self.extern_block
-                self.prep.extern_python.append(((start.line, start.col), (tok.line, tok.col),
-                                                plus_c))
+                self.regions.append((start.slot, tok.slot, plus_c))
                 self.extern_block = None
                 self.blank(tok)
 
@@ -452,7 +477,7 @@ class _Rewriter:
             tokens[i + 2].kind = "blanked"          # so bracket() does not push it again
             return
         end = self.statement_end(i + 2)
-        self.prep.extern_python.append(((extern.line, extern.col), (end.line, end.col), plus_c))
+        self.regions.append((extern.slot, end.slot, plus_c))
 
     def statement_end(self, i):
         """The ';' (or last token) ending the declaration that starts at token i."""

@@ -134,14 +134,14 @@ def _read_int(ctype, rt):
 
 def _write_int(ctype, rt):
     pack = rt.pack
+    base = ctype.base if ctype.kind == ENUM else ctype
+    lo, hi = plat.int_bounds(base.byte_size, base.signed)
 
     def write(address, value):
-        if value.__class__ is int:
-            try:
-                pack(MEM, address, value)
-                return
-            except struct.error:
-                pass
+        # check the range first: struct.pack_into zeroes the bytes before refusing a value
+        if value.__class__ is int and lo <= value <= hi:
+            pack(MEM, address, value)
+            return
         pack(MEM, address, to_int(ctype, value))
     return write
 

@@ -39,7 +39,8 @@ DEFAULT_TYPES = {name: FILE_TYPE if name == "FILE" else TYPES.primitive(name)
                  for name in plat.DEFAULT_TYPEDEF_NAMES}
 
 # -- Messages (cffi's wording where cffi has one) ----
-MSG_MULTIPLE = "multiple declarations of %s %s (for interactive usage, try cdef(xx, override=True))"
+MSG_MULTIPLE = ("multiple declarations of %s %s (for interactive usage, try cdef(xx, "
+                "override=True))")
 MSG_MULTIPLE_CONSTANT = "multiple declarations of constant: %s"
 MSG_EXPRESSION = "unsupported expression: expected a simple numeric constant"
 MSG_GLOBAL_WARNING = ("Global variable '%s' in cdef(): for consistency with C it should have a "
@@ -126,7 +127,10 @@ class Declarations:
                    struct stays opaque; parse_type() raises the exception when it is named)
     has_placeholders  True once a partial struct/enum, a `typedef int... t;` or a broken struct
                    exists: parse_type() then checks the types it returns (see _abi_error)
-    type_cache     text -> CType for parse_type(); replaced by each cdef()
+    warned_enums   enums declared without values that parse_type() already warned about
+    anonymous_count  the last N of the '$N' names of anonymous structs, unions and enums
+    type_cache     text -> CType for parse_type(); replaced by each cdef().  Whoever completes
+                   a struct from outside (API mode) should clear it.
 
     Read the containers through the attributes: a cdef() replaces them.
     """
@@ -173,6 +177,7 @@ class Declarations:
             work.pending.setdefault(struct, entry)
         for struct, error in other.broken.items():
             work.broken.setdefault(struct, error)
+        work.has_placeholders = self.has_placeholders or other.has_placeholders
         work.type_cache = {}
         self.__dict__.update(work.__dict__)
 
@@ -206,6 +211,8 @@ def parse_cdef(decls, source, override=False, packed=False, pack=None, warn_stac
     """
     packed, pack = _packing(packed, pack)
     prep = grammar.prepare(source)
+    for message in prep.warnings:           # about the text itself: issued even if parsing fails
+        warnings.warn(message, UserWarning, stacklevel=warn_stacklevel)
     nodes = _pycparse(prep, decls, "")
     work = decls.copy()
     walker = _Walker(work, prep, override, packed, pack)
@@ -214,7 +221,7 @@ def parse_cdef(decls, source, override=False, packed=False, pack=None, warn_stac
     decls.__dict__.update(work.__dict__)
     for message in walker.warnings:
         warnings.warn(message, UserWarning, stacklevel=warn_stacklevel)
-    return walker.warnings
+    return prep.warnings + walker.warnings
 
 
 def parse_type(decls, text):
@@ -314,10 +321,9 @@ def _pycparse(prep, decls, head, tail=""):
 def _parse_error(prep, decls, message):
     """Turn pycparser's 'file:line:col: msg' into cffi's format, with a hint when we have one."""
     location, _, text = message.partition(": ")
-    parts = location.split(":")
-    numbers = [int(p) for p in parts[1:] if p.isdigit()]
+    numbers = [int(p) for p in location.split(":")[1:] if p.isdigit()]
     if not numbers:
-        return CDefError("parse error\n%s: %s" % (grammar.DEFAULT_FILE, text))
+        return _lineless_parse_error(prep, decls, text)
     line = max(numbers[0] - 1, 1)
     col = numbers[1] if len(numbers) > 1 else 0
     define = prep.define_on(line)
@@ -328,6 +334,23 @@ def _parse_error(prep, decls, message):
     if hint:
         error = CDefError("%s\nhint: %s" % (error.args[0], hint))
     return error
+
+
+def _lineless_parse_error(prep, decls, text):
+    """pycparser gave no line: blame a #define whose value does not parse, or else look for an
+    unknown type name or an unsupported extension in the whole text."""
+    for define in prep.defines:
+        if define.value is not None:
+            try:
+                _parser().parse("enum { x = (%s) };" % (define.value,), _PYCPARSER_FILE)
+            except c_parser.ParseError:
+                return prep.define_error(define)
+    message = "parse error\n%s: %s" % (grammar.DEFAULT_FILE, text)
+    for line in range(1, len(prep.source_lines) + 1):
+        hint = prep.hint(line) or _unknown_type_anywhere(prep, decls, line)
+        if hint:
+            return CDefError("%s\nhint: %s: %s" % (message, prep.where(line), hint))
+    return CDefError(message)
 
 
 _C_KEYWORDS = frozenset("""auto break case char const continue default do double else enum extern
@@ -347,14 +370,36 @@ def _unknown_type_hint(prep, decls, line, col):
         return ""
     index = starts.index(col - 1)
     for candidate in (index, index - 1):
-        if candidate < 0:
-            continue
-        name = words[candidate]
-        before = words[candidate - 1] if candidate else ";"
-        if _IDENT_RE.match(name) and name not in _C_KEYWORDS and before in _TYPE_POSITIONS \
-                and decls.lookup_name(name) is None:
-            return _unknown_name_text(decls, name)
+        if candidate >= 0 and _names_no_type(decls, words, candidate):
+            return _unknown_name_text(prep, decls, words[candidate])
     return ""
+
+
+def _unknown_type_anywhere(prep, decls, line):
+    """'unknown type name X' for the first identifier of the line that stands where a type is
+    expected, is followed by a declarator, and is declared nowhere in the text."""
+    words = _WORDS_RE.findall(prep.source_lines[line - 1]) if line <= len(prep.source_lines) \
+        else []
+    for index in range(len(words) - 1):
+        after = words[index + 1]
+        if (after == "*" or _IDENT_RE.match(after)) and _names_no_type(decls, words, index) \
+                and not _declared_in(prep, words[index]):
+            return _unknown_name_text(prep, decls, words[index])
+    return ""
+
+
+def _names_no_type(decls, words, index):
+    """Whether words[index] is an identifier in a type position that names no known type."""
+    name = words[index]
+    before = words[index - 1] if index else ";"
+    return bool(_IDENT_RE.match(name)) and name not in _C_KEYWORDS \
+        and before in _TYPE_POSITIONS and decls.lookup_name(name) is None
+
+
+def _declared_in(prep, name):
+    """Whether the source declares `name` (it appears before ; , ) [ or =)."""
+    return re.search(r"\b%s\s*[;,)\[=]" % (re.escape(name),), "\n".join(prep.source_lines)) \
+        is not None
 
 
 _WORDS_RE = re.compile(r"[A-Za-z_]\w*|\S")
@@ -367,9 +412,12 @@ def _word_starts(text):
     return [m.start() for m in _WORDS_RE.finditer(text)]
 
 
-def _unknown_name_text(decls, name):
+def _unknown_name_text(prep, decls, name):
+    """The hint for an unknown type name, suggesting the tag when there is one of that name."""
+    text = "\n".join(prep.source_lines)
     for tag in ("struct", "union", "enum"):
-        if "%s %s" % (tag, name) in decls.types:
+        if "%s %s" % (tag, name) in decls.types or re.search(
+                r"\b%s\s+%s\b" % (tag, re.escape(name)), text):
             return "unknown type name '%s' (did you mean '%s %s'?)" % (name, tag, name)
     return "unknown type name '%s'" % (name,)
 
@@ -407,9 +455,7 @@ _BINARY = {
     "&&": lambda a, b: int(bool(a) and bool(b)), "||": lambda a, b: int(bool(a) or bool(b)),
 }
 _UNARY = {"-": lambda a: -a, "+": lambda a: a, "~": lambda a: ~a, "!": lambda a: int(not a)}
-if not grammar.EXTENDED_CONSTANTS:          # exactly what cffi 2.0 evaluates
-    _BINARY = {op: _BINARY[op] for op in ("+", "-", "*", "/", "%", "<<", ">>", "&", "|", "^")}
-    _UNARY = {op: _UNARY[op] for op in ("+", "-")}
+_CFFI_OPERATORS = frozenset(["+", "-", "*", "/", "%", "<<", ">>", "&", "|", "^"])  # cffi 2.0's
 _ESCAPES = {"n": 10, "t": 9, "r": 13, "a": 7, "b": 8, "f": 12, "v": 11, "\\": 92, "'": 39,
             '"': 34, "?": 63}
 
@@ -468,11 +514,12 @@ def _evaluate(node, names):
         if not isinstance(value, int):
             raise _ExpressionError("unknown constant '%s'" % (node.name,))
         return value
-    if cls is c_ast.UnaryOp and node.op in _UNARY:
+    extended = grammar.EXTENDED_CONSTANTS
+    if cls is c_ast.UnaryOp and node.op in _UNARY and (extended or node.op in "+-"):
         return _UNARY[node.op](_integer(node.expr, names))
-    if cls is c_ast.BinaryOp and node.op in _BINARY:
+    if cls is c_ast.BinaryOp and node.op in _BINARY and (extended or node.op in _CFFI_OPERATORS):
         return _BINARY[node.op](_integer(node.left, names), _integer(node.right, names))
-    if cls is c_ast.TernaryOp and grammar.EXTENDED_CONSTANTS:
+    if cls is c_ast.TernaryOp and extended:
         chosen = node.iftrue if _integer(node.cond, names) else node.iffalse
         return _integer(chosen, names)
     operator = getattr(node, "op", None)
@@ -545,6 +592,7 @@ def _contains_itself(start, pending):
     return False
 
 
+# -- Struct problems cffi reports when the struct is first used ----
 class _Deferred(Exception):
     """A struct problem cffi reports on first use: carries the exception to raise then."""
 
@@ -581,6 +629,7 @@ def _check_flexible_array(owner, fields):
                                       % (owner.cname, name, ftype.cname)))
 
 
+# -- Types cffi refuses to use in ABI mode ----
 def _abi_error(decls, ctype):
     """The error cffi gives for using this type in ABI mode, or None.
 
@@ -644,6 +693,7 @@ def _unknown_number_member(fields):
     return None
 
 
+# -- The declaration walker ----
 def _declared_name(node):
     """The name a declarator declares (None for an abstract one)."""
     while type(node) is not c_ast.TypeDecl:
@@ -651,14 +701,13 @@ def _declared_name(node):
     return node.declname
 
 
-# -- The declaration walker ----
 class _Walker:
     """Walks pycparser's declarations and records them into a working Declarations."""
 
     def __init__(self, work, prep, override, packed, pack):
         self.work, self.prep = work, prep
         self.override, self.packed, self.pack = override, packed, pack
-        self.warnings = list(prep.warnings)
+        self.warnings = []
         self.tags = {}                # id(pycparser tag node) -> ctype (nodes are shared)
         self.typedef_tag_names = {}   # id(anonymous tag node) -> the typedef naming it
         self.renames = {}             # "struct s" -> first typedef name, for tags created here
@@ -706,7 +755,7 @@ class _Walker:
                 if type(tag) in _TAG_KINDS:
                     if tag.name is None:
                         self.typedef_tag_names.setdefault(id(tag), node.name)
-                    else:
+                    elif type(tag) is not c_ast.Enum:     # enums: see enum_type()
                         key = "%s %s" % (_TAG_KINDS[type(tag)], tag.name)
                         self.renames.setdefault(key, node.name)
 
@@ -1113,8 +1162,9 @@ class _Walker:
             key = None
         else:
             name, key = node.name, "enum " + node.name
-            cname = self.renames.get(key)
             existing = self.work.types.get(key)
+            ctx = self.typedef_ctx          # an enum created by `typedef enum e ... t;` is 't'
+            cname = ctx[0] if ctx is not None and ctx[1].type is node else None
             if node.values is None and existing is not None:
                 return existing
             if existing is not None and not self.override:

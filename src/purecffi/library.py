@@ -161,11 +161,11 @@ def dlclose(lib):
 class _Variable:
     """A global variable: reading converts the C value, writing converts a Python value."""
 
-    __slots__ = ("library", "address", "read", "write", "name")
+    __slots__ = ("library", "name", "address", "ctype", "read", "write")
 
     def __init__(self, library, name, address, ctype):
         rt = prepare(ctype)
-        self.library, self.name, self.address = library, name, address
+        self.library, self.name, self.address, self.ctype = library, name, address, ctype
         self.read, self.write = rt.read, rt.write
 
     def get(self, lib):
@@ -230,8 +230,8 @@ class Lib:
                             "mode can give its size" % (name, ctype.cname))
         address = library.address(name, "variable")
         if ctype.kind == ARRAY and ctype.length is None:
-            ctype = TYPES.pointer(ctype.item)       # `T x[];` is read as the address of x
-            variable = _ArrayAddress(library, name, address, ctype)
+            # `T x[];` is read as a `T *` to x
+            variable = _ArrayAddress(library, name, address, TYPES.pointer(ctype.item))
         else:
             variable = _Variable(library, name, address, ctype)
         self.__variables[name] = variable
@@ -320,12 +320,7 @@ class _ArrayAddress(_Variable):
     def get(self, lib):
         if self.library.closed:
             raise ValueError(_MSG_CLOSED % (self.library.name,))
-        return self.read.__self__ if False else _pointer_to(self)
+        return prepare(self.ctype).cdata_class(self.ctype, self.address, self.library)
 
     def set(self, value):
-        raise TypeError("cannot assign to the array of unknown length '%s'" % (self.name,))
-
-
-def _pointer_to(variable):
-    pointer_type = variable.read_type
-    return prepare(pointer_type).cdata_class(pointer_type, variable.address, variable.library)
+        raise TypeError("cannot assign to the global array '%s' of unknown length" % (self.name,))

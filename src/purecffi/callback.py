@@ -1,0 +1,471 @@
+"""Callbacks: C function pointers that call a Python callable (ffi.callback, spec 6.8).
+
+A callback is a ctypes CFUNCTYPE thunk when ctypes can express its signature; ctypes cannot
+return a struct from a callback (nor keep all the bits of a long double result), so such
+callbacks are libffi closures made directly (through ctypes, on the libffi that ctypes loaded)
+whose handler reads the arguments from C memory and writes the result there.  Either way the
+conversions are the ones of convert.py, and an exception (in the callable, or converting its
+result) is reported as 6.7.4 says: `onerror`, else printed to stderr, then `error` (0 or NULL
+by default) is returned to C.
+"""
+import ctypes
+import sys
+import threading
+import traceback
+
+from . import platform as plat
+from .call import by_value_ctypes, primitive_ctypes, unsupported_by_value
+from .cdata import FunctionPtrCData, ValueCData, pointer_to
+from .convert import (LONGDOUBLE_BYTES, code_to_str, pointer_value, prepare, to_bool, to_char,
+                      to_float, to_int, to_wchar)
+from .ctype import ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID
+from .memory import MEM, allocate, read_address
+
+__all__ = ["make_callback", "CallbackCData"]
+
+_POINTER_SIZE = plat.POINTER_SIZE
+
+
+class CallbackCData(FunctionPtrCData):
+    """The function pointer ffi.callback() returns; `_keep` holds the thunk and the callable."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return "<cdata '%s' calling %r>" % (self._ctype.cname, self._keep.python_callable)
+
+
+# -- Creating callbacks ----
+def make_callback(fntype, python_callable, error=None, onerror=None):
+    """A C function pointer of type `fntype` calling `python_callable`."""
+    if fntype.kind != FUNCTION:
+        raise TypeError("expected a function ctype, got '%s'" % (fntype.cname,))
+    if not callable(python_callable):
+        raise TypeError("the 'python_callable' argument is not callable")
+    if onerror is not None and not callable(onerror):
+        raise TypeError("expected a callable object for 'onerror', not %s"
+                        % (type(onerror).__name__,))
+    plan = callback_plan(fntype)
+    handler = _Handler(python_callable, plan.error_value(error), onerror, plan)
+    keep = plan.make(handler)
+    return CallbackCData(fntype, keep.address, keep)
+
+
+def _unsupported(fntype):
+    return NotImplementedError("%s: callback with unsupported argument or return type or with "
+                               "'...'" % (fntype.cname,))
+
+
+def _check_supported(fntype):
+    if fntype.ellipsis:
+        raise _unsupported(fntype)
+    for ctype, role in [(t, "argument") for t in fntype.args] + [(fntype.result, "return value")]:
+        if ctype.kind == VOID and role == "return value":
+            continue
+        if ctype.kind in (PRIMITIVE, ENUM, STRUCT, UNION):
+            problem = unsupported_by_value(ctype, role)
+            if isinstance(problem, NotImplementedError):
+                raise _unsupported(fntype)
+            if problem is not None:
+                raise problem
+        elif ctype.kind not in (POINTER, FUNCTION):
+            raise _unsupported(fntype)
+
+
+_PLANS = {}
+_PLANS_LOCK = threading.Lock()
+
+
+def callback_plan(fntype):
+    """The prepared plan for callbacks of a function type (made once)."""
+    plan = _PLANS.get(fntype)
+    if plan is None:
+        _check_supported(fntype)
+        result = fntype.result
+        needs_libffi = result.kind in (STRUCT, UNION) or (
+            result.kind == PRIMITIVE and result.category == plat.LONGDOUBLE)
+        plan = (_LibffiPlan if needs_libffi else _CtypesPlan)(fntype)
+        with _PLANS_LOCK:
+            plan = _PLANS.setdefault(fntype, plan)
+    return plan
+
+
+# -- Converting results (Python -> C) ----
+def _int_result(ctype):
+    base = ctype.base if ctype.kind == ENUM else ctype
+    lo, hi = plat.int_bounds(base.byte_size, base.signed)
+
+    def check(value, lo=lo, hi=hi, _int=int):
+        if value.__class__ is _int and lo <= value <= hi:
+            return value
+        return to_int(ctype, value)
+    return check
+
+
+def _void_result(ctype):
+    def check(value):
+        if value is not None:
+            raise TypeError("callback with the return type 'void' must return None")
+        return None
+    return check
+
+
+_RESULT_CHECKS = {
+    plat.INT: _int_result,
+    plat.CHAR: lambda ctype: lambda value: to_char(ctype, value),
+    plat.BOOL: lambda ctype: lambda value: bool(to_bool(ctype, value)),
+    plat.WCHAR: lambda ctype: lambda value: to_wchar(ctype, value),
+    plat.FLOAT: lambda ctype: lambda value: to_float(ctype, value),
+}
+
+
+def _result_check(ctype):
+    """value -> what the ctypes thunk returns, raising TypeError/OverflowError like cffi."""
+    if ctype.kind == VOID:
+        return _void_result(ctype)
+    if ctype.kind in (POINTER, FUNCTION):
+        return lambda value: pointer_value(ctype, value)
+    if ctype.kind == ENUM:
+        return _int_result(ctype)
+    return _RESULT_CHECKS[ctype.category](ctype)
+
+
+# -- Converting arguments (C -> Python) for ctypes thunks ----
+class _LongDoubleArg(ctypes.c_longdouble):
+    """Makes ctypes hand the raw long double to the thunk (a subclass is not converted)."""
+
+
+def _arg_handling(ctype):
+    """(ctypes argtype, converter or None when ctypes' value is already cffi's)."""
+    kind = ctype.kind
+    if kind in (POINTER, FUNCTION):
+        return ctypes.c_void_p, lambda value: pointer_to(ctype, value or 0)
+    if kind == STRUCT:
+        cls = prepare(ctype).cdata_class
+        structure = by_value_ctypes(ctype)
+        return structure, lambda value: cls(ctype, ctypes.addressof(value), value)
+    category = plat.INT if kind == ENUM else ctype.category
+    if category == plat.WCHAR:
+        return primitive_ctypes(ctype), lambda value: code_to_str(ctype, value)
+    if category == plat.LONGDOUBLE:
+        return _LongDoubleArg, lambda value: ValueCData(ctype, bytes(value)[:LONGDOUBLE_BYTES])
+    return primitive_ctypes(ctype), None
+
+
+def _result_ctypes(ctype):
+    if ctype.kind == VOID:
+        return None
+    if ctype.kind in (POINTER, FUNCTION):
+        return ctypes.c_void_p
+    return primitive_ctypes(ctype)
+
+
+class _CtypesPlan:
+    """Callbacks as ctypes CFUNCTYPE thunks."""
+
+    def __init__(self, fntype):
+        self.fntype = fntype
+        handling = [_arg_handling(t) for t in fntype.args]
+        self.prototype = ctypes.CFUNCTYPE(_result_ctypes(fntype.result),
+                                          *[argtype for argtype, _ in handling], use_errno=True)
+        converters = [conv for _, conv in handling]
+        self.converters = converters if any(c is not None for c in converters) else None
+        self.check = _result_check(fntype.result)
+
+    def error_value(self, error):
+        """The value returned to C after an exception (checked now, like cffi)."""
+        if self.fntype.result.kind == VOID:
+            return None
+        if error is None:
+            return _zero_result(self.fntype.result)
+        return self.check(error)
+
+    def make(self, handler):
+        thunk = self.prototype(handler.thunk_function(self.converters))
+        return _Keep(handler.python_callable, thunk, ctypes.cast(thunk, ctypes.c_void_p).value)
+
+
+def _zero_result(ctype):
+    if ctype.kind in (POINTER, FUNCTION):
+        return 0
+    category = plat.INT if ctype.kind == ENUM else ctype.category
+    return {plat.CHAR: b"\0", plat.BOOL: False, plat.FLOAT: 0.0}.get(category, 0)
+
+
+# -- libffi closures (struct and long double results) ----
+class _Libffi:
+    """The few libffi entry points needed to make closures, from the libffi ctypes uses."""
+
+    TYPE_STRUCT = 13
+    CLOSURE_BYTES = 256     # more than sizeof(ffi_closure) on every libffi
+    CIF_BYTES = 128         # more than sizeof(ffi_cif) on every libffi
+
+    class FFIType(ctypes.Structure):
+        _fields_ = [("size", ctypes.c_size_t), ("alignment", ctypes.c_ushort),
+                    ("type", ctypes.c_ushort), ("elements", ctypes.c_void_p)]
+
+    def __init__(self):
+        self.lib = ctypes.CDLL(self._path())
+        self.prep_cif = self._function("ffi_prep_cif", ctypes.c_int, [
+            ctypes.c_void_p, ctypes.c_int, ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p])
+        self.closure_alloc = self._function("ffi_closure_alloc", ctypes.c_void_p, [
+            ctypes.c_size_t, ctypes.POINTER(ctypes.c_void_p)])
+        self.prep_closure_loc = self._function("ffi_prep_closure_loc", ctypes.c_int, [
+            ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p,
+            ctypes.c_void_p])
+        self.closure_free = self._function("ffi_closure_free", None, [ctypes.c_void_p])
+        self.types = {}         # ctype -> FFIType (kept alive here)
+        self.lock = threading.Lock()
+
+    @staticmethod
+    def _path():
+        """The libffi already loaded in this process (by _ctypes), else the system one."""
+        try:
+            with open("/proc/self/maps") as maps:
+                for line in maps:
+                    if "/libffi" in line:
+                        return line.split(None, 5)[5].strip()
+        except OSError:
+            pass
+        import ctypes.util
+        found = ctypes.util.find_library("ffi")
+        if found is None:
+            raise NotImplementedError("libffi not found: callbacks returning structs need it")
+        return found
+
+    def _function(self, name, restype, argtypes):
+        function = getattr(self.lib, name)
+        function.restype, function.argtypes = restype, argtypes
+        return function
+
+    def ffi_type(self, ctype):
+        """The address of the ffi_type describing `ctype`."""
+        with self.lock:
+            return ctypes.addressof(self._ffi_type(ctype))
+
+    def _ffi_type(self, ctype):
+        found = self.types.get(ctype)
+        if found is None:
+            if ctype.kind == STRUCT:
+                found = self._struct_type(ctype)
+            else:
+                found = self.FFIType.in_dll(self.lib, self._primitive_name(ctype))
+            self.types[ctype] = found
+        return found
+
+    @staticmethod
+    def _primitive_name(ctype):
+        if ctype.kind == VOID:
+            return "ffi_type_void"
+        if ctype.kind in (POINTER, FUNCTION):
+            return "ffi_type_pointer"
+        if ctype.kind == ENUM:
+            ctype = ctype.base
+        category = ctype.category
+        if category == plat.FLOAT:
+            return "ffi_type_float" if ctype.byte_size == 4 else "ffi_type_double"
+        if category == plat.LONGDOUBLE:
+            return "ffi_type_longdouble"
+        signed = ctype.signed if category in (plat.INT, plat.WCHAR) else False
+        return "ffi_type_%sint%d" % ("s" if signed else "u", 8 * ctype.byte_size)
+
+    def _struct_type(self, ctype):
+        elements = []
+        for _, ftype, _ in ctype._decl_fields:
+            count = 1
+            while ftype.kind == "array":
+                count *= ftype.length or 0
+                ftype = ftype.item
+            elements += [ctypes.addressof(self._ffi_type(ftype))] * count
+        array = (ctypes.c_void_p * (len(elements) + 1))(*elements)
+        result = self.FFIType(0, 0, self.TYPE_STRUCT, ctypes.addressof(array))
+        result._elements = array
+        return result
+
+    def prepare_cif(self, fntype):
+        """A prepared ffi_cif for the function type (kept alive by the caller)."""
+        cif = (ctypes.c_char * self.CIF_BYTES)()
+        argtypes = (ctypes.c_void_p * max(len(fntype.args), 1))(
+            *[self.ffi_type(t) for t in fntype.args])
+        status = self.prep_cif(ctypes.addressof(cif), fntype.abi, len(fntype.args),
+                               self.ffi_type(fntype.result), ctypes.addressof(argtypes))
+        if status != 0:
+            raise NotImplementedError("libffi refused the signature '%s' (ffi_prep_cif status %d)"
+                                      % (fntype.cname, status))
+        return cif, argtypes
+
+    def closure(self, cif, handler_pointer):
+        """(closure, executable address) calling `handler_pointer` with the cif's arguments."""
+        code = ctypes.c_void_p()
+        closure = self.closure_alloc(self.CLOSURE_BYTES, ctypes.byref(code))
+        if not closure:
+            raise MemoryError("ffi_closure_alloc() failed")
+        status = self.prep_closure_loc(closure, ctypes.addressof(cif), handler_pointer, None,
+                                       code)
+        if status != 0:
+            self.closure_free(closure)
+            raise NotImplementedError("ffi_prep_closure_loc() failed (status %d)" % (status,))
+        return closure, code.value
+
+
+_LIBFFI = None
+_LIBFFI_LOCK = threading.Lock()
+
+
+def _libffi():
+    global _LIBFFI
+    if _LIBFFI is None:
+        with _LIBFFI_LOCK:
+            if _LIBFFI is None:
+                _LIBFFI = _Libffi()
+    return _LIBFFI
+
+
+_CLOSURE_HANDLER = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p,
+                                    ctypes.c_void_p, use_errno=True)
+
+
+class _LibffiPlan:
+    """Callbacks as libffi closures: arguments read from and result written to C memory."""
+
+    def __init__(self, fntype):
+        self.fntype = fntype
+        self.readers = [prepare(t).read for t in fntype.args]
+        rt = prepare(fntype.result)
+        self.write, self.result_size = rt.write, fntype.result.byte_size
+        self.cif = _libffi().prepare_cif(fntype)
+
+    def check(self, value):
+        """The raw bytes of `value` converted to the result type (TypeError... if it can't)."""
+        buffer, address = allocate(self.result_size)
+        self.write(address, value)
+        return MEM[address:address + self.result_size].tobytes()
+
+    def error_value(self, error):
+        """The raw bytes written as result after an exception (checked now, like cffi)."""
+        return bytes(self.result_size) if error is None else self.check(error)
+
+    def make(self, handler):
+        function = _CLOSURE_HANDLER(handler.closure_function(self))
+        libffi = _libffi()
+        closure, address = libffi.closure(self.cif[0], ctypes.cast(function, ctypes.c_void_p))
+        return _Keep(handler.python_callable, function, address, closure)
+
+
+class _Keep:
+    """What a callback cdata keeps alive: the callable, the thunk and the libffi closure."""
+
+    __slots__ = ("python_callable", "thunk", "address", "closure", "__weakref__")
+
+    def __init__(self, python_callable, thunk, address, closure=None):
+        self.python_callable, self.thunk = python_callable, thunk
+        self.address, self.closure = address, closure
+
+    def __del__(self):
+        closure, self.closure = self.closure, None
+        if closure is not None and _LIBFFI is not None:
+            _LIBFFI.closure_free(closure)
+
+
+# -- Calling the Python callable and handling its exceptions ----
+class _Handler:
+    """Calls the Python callable with converted arguments; reports its exceptions (6.7.4)."""
+
+    __slots__ = ("python_callable", "error", "onerror", "check")
+
+    def __init__(self, python_callable, error, onerror, plan):
+        self.python_callable, self.error, self.onerror = python_callable, error, onerror
+        self.check = plan.check
+
+    def thunk_function(self, converters):
+        """The Python function a ctypes thunk calls (arguments already C -> Python by ctypes)."""
+        fn, check, failed, exc_info = self.python_callable, self.check, self.failed, sys.exc_info
+
+        if converters is None:
+            def thunk(*args):
+                try:
+                    result = fn(*args)
+                except BaseException:
+                    return failed(exc_info(), False)
+                try:
+                    return check(result)
+                except BaseException:
+                    return failed(exc_info(), True)
+        else:
+            def thunk(*args):
+                try:
+                    result = fn(*[value if conv is None else conv(value)
+                                  for conv, value in zip(converters, args)])
+                except BaseException:
+                    return failed(exc_info(), False)
+                try:
+                    return check(result)
+                except BaseException:
+                    return failed(exc_info(), True)
+        return thunk
+
+    def closure_function(self, plan):
+        """The Python function a libffi closure calls: (cif, result, argument pointers, data)."""
+        fn, failed, exc_info = self.python_callable, self.failed, sys.exc_info
+        readers, write = plan.readers, plan.write
+        step = _POINTER_SIZE
+
+        def handler(cif, result_address, args_address, user_data):
+            try:
+                value = fn(*[read(read_address(MEM, args_address + i * step)[0])
+                             for i, read in enumerate(readers)])
+            except BaseException:
+                error = failed(exc_info(), False)
+            else:
+                try:
+                    write(result_address, value)
+                    return
+                except BaseException:
+                    error = failed(exc_info(), True)
+            MEM[result_address:result_address + len(error)] = error
+        return handler
+
+    def failed(self, exc_info, converting_result):
+        """Report an exception as cffi does; the value to give C instead of a result."""
+        exc_type, exc_value, tb = exc_info
+        tb = None if converting_result else _user_traceback(tb)
+        onerror = self.onerror
+        if onerror is None:
+            _print_exception(self.python_callable, converting_result, exc_type, exc_value, tb)
+            return self.error
+        try:
+            replacement = onerror(exc_type, exc_value, tb)
+            if replacement is None:
+                return self.error
+            return self.check(replacement)
+        except BaseException:
+            _print_exception(self.python_callable, converting_result, exc_type, exc_value, tb)
+            _print_onerror_failure(*sys.exc_info())
+            return self.error
+
+
+def _user_traceback(tb):
+    """The traceback without the thunk's own frame: it starts in the callable's frame."""
+    if tb is not None and tb.tb_frame.f_code.co_filename == __file__ and tb.tb_next is not None:
+        return tb.tb_next
+    return tb
+
+
+def _print_exception(python_callable, converting_result, exc_type, exc_value, tb):
+    stderr = sys.stderr
+    if stderr is None:
+        return
+    where = ", trying to convert the result back to C" if converting_result else ""
+    stderr.write("Exception ignored from cffi callback %r%s:\n" % (python_callable, where))
+    traceback.print_exception(exc_type, exc_value, tb, file=stderr)
+    stderr.flush()
+
+
+def _print_onerror_failure(exc_type, exc_value, tb):
+    stderr = sys.stderr
+    if stderr is None:
+        return
+    stderr.write("Exception ignored during handling of the above exception by 'onerror':\n")
+    traceback.print_exception(exc_type, exc_value, _user_traceback(tb), file=stderr)
+    stderr.flush()
+

@@ -4,7 +4,6 @@ import threading
 
 from . import cdata as _cd
 from . import platform as plat
-from .cparser import Declarations, parse_cdef, parse_type
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, TYPES, UNION, VOID, \
     CType, RawFunctionType, opaque_error
 from .convert import decode_unicode, prepare
@@ -30,6 +29,7 @@ class FFI:
     RTLD_DEEPBIND = getattr(os, "RTLD_DEEPBIND", 8)
 
     def __init__(self, backend=None):
+        from .cparser import Declarations
         self._decls = Declarations()
         self._lock = threading.RLock()
         self._init_once = {}
@@ -42,9 +42,12 @@ class FFI:
         """Parse C declarations; transactional (a failing cdef changes nothing)."""
         if not isinstance(csource, str):
             raise TypeError("cdef() argument must be a string, not %s" % (type(csource).__name__,))
+        from .cparser import parse_cdef
         with self._lock:
             parse_cdef(self._decls, csource, override=override, packed=packed, pack=pack)
             self._types.clear()
+        from .library import declarations_changed
+        declarations_changed(self)      # libs already opened see the new names
 
     def _typeof(self, cdecl, consider_function_as_funcptr=False):
         """The CType for a C type string or CType (cdata are not accepted here)."""
@@ -58,6 +61,7 @@ class FFI:
         return ctype
 
     def _parse_typeof(self, cdecl, consider_function_as_funcptr):
+        from .cparser import parse_type
         if isinstance(cdecl, str):
             ctype = parse_type(self._decls, cdecl)
             if isinstance(ctype, RawFunctionType):
@@ -276,6 +280,48 @@ class FFI:
             return lambda func: make_callback(ctype, func, error, onerror)
         return make_callback(ctype, python_callable, error, onerror)
 
+    # -- Builders (out-of-line and API modes: see purecffi.build) ----
+    def set_source(self, module_name, source, source_extension=".c", **kwds):
+        """Declare the module to build: `source=None` for out-of-line ABI mode, C code for API mode."""
+        from .build import SourceSpec
+        if not isinstance(module_name, str):
+            raise TypeError("set_source(): module_name must be a string")
+        if hasattr(self, "_source_spec"):
+            raise ValueError("set_source() cannot be called several times per ffi object")
+        self._source_spec = SourceSpec(module_name, source, source_extension, kwds)
+
+    def _require_source(self, what):
+        spec = getattr(self, "_source_spec", None)
+        if spec is None:
+            raise ValueError("%s(): set_source() must be called before" % (what,))
+        return spec
+
+    def emit_python_code(self, filename):
+        """Write the out-of-line ABI-mode Python module (set_source(name, None))."""
+        from .build.abi_module import emit_python_code
+        spec = self._require_source("emit_python_code")
+        if spec.source is not None:
+            raise TypeError("emit_python_code() is for set_source(name, None) (ABI mode); "
+                            "use emit_c_code() in API mode")
+        return emit_python_code(self, spec, filename)
+
+    def emit_c_code(self, filename):
+        """Write the API-mode C source of the extension module."""
+        from .build.api_module import emit_c_code
+        spec = self._require_source("emit_c_code")
+        if spec.source is None:
+            raise TypeError("emit_c_code() is for API mode; use emit_python_code() in ABI mode")
+        return emit_c_code(self, spec, filename)
+
+    def compile(self, tmpdir=".", verbose=False, target=None, debug=None):
+        """Produce the module of set_source(): a .py file (ABI mode) or a compiled extension."""
+        spec = self._require_source("compile")
+        if spec.source is None:
+            from .build.abi_module import compile_abi_module
+            return compile_abi_module(self, spec, tmpdir, verbose=verbose, target=target)
+        from .build.api_module import compile_api_module
+        return compile_api_module(self, spec, tmpdir, verbose=verbose, target=target, debug=debug)
+
     def include(self, other):
         """Use the types and constants declared by another FFI."""
         if not isinstance(other, FFI):
@@ -285,6 +331,8 @@ class FFI:
         with self._lock:
             self._decls.include(other._decls)
             self._included.append(other)
+        from .library import declarations_changed
+        declarations_changed(self)
 
 
 # the `buffer` type is an attribute of FFI; ffi.buffer(cdata) makes one

@@ -1,23 +1,24 @@
 """Libraries in ABI mode: ffi.dlopen(), ffi.dlclose() and the `lib` objects they return.
 
-A `Lib` resolves a name the first time it is read, looking at the FFI's declarations at that
-moment (so a later cdef() is seen): functions become ctypes-backed function objects
-(call.make_lib_function) cached in the instance dict, so `lib.f` is a plain attribute lookup;
-global variables become properties of the Lib's own class reading the C memory each time;
-integer constants are cached values.  Writes go through `__setattr__`, which only lets
-variables change.
+Each `Lib` has its own class holding one accessor per name declared in the FFI (refreshed by
+`declarations_changed()`, which FFI.cdef() calls, so a later cdef() is seen).  A name is
+resolved the first time it is read: functions become ctypes-backed function objects
+(call.make_lib_function) and integer constants their value, both then cached in the instance
+dict, so `lib.f` is a plain attribute lookup; global variables read and write the C memory each
+time through a data descriptor.  `__setattr__` only lets variables change.
 """
 import ctypes
 import ctypes.util
 import os
 import threading
+import weakref
 
 from . import call
 from .convert import prepare
 from .ctype import ARRAY, ENUM, TYPES
 from .errors import CDefError, VerificationMissing
 
-__all__ = ["dlopen", "dlclose", "Lib"]
+__all__ = ["dlopen", "dlclose", "declarations_changed", "Lib"]
 
 _MSG_CLOSED = "library '%s' has already been closed"
 _MSG_NOT_FOUND = "%s '%s' not found in library '%s': %s"
@@ -146,7 +147,9 @@ def dlopen(ffi, name, flags=0):
     if handle is None:
         raise OSError("cannot load library '%s': %s" % (shown, error))
     cls = type("Lib", (Lib,), {"__module__": Lib.__module__})
-    return cls(ffi, _Library(shown, handle))
+    lib = cls(ffi, _Library(shown, handle))
+    _REGISTRY.add(ffi, lib)
+    return lib
 
 
 def dlclose(lib):
@@ -157,7 +160,35 @@ def dlclose(lib):
     lib._close()
 
 
-# -- The lib object ----
+def declarations_changed(ffi):
+    """Called by FFI.cdef() and FFI.include(): the libs of `ffi` learn the new names."""
+    for lib in _REGISTRY.libs_of(ffi):
+        lib._refresh()
+
+
+class _Registry:
+    """The live Lib objects of each FFI (weakly held), to refresh after a cdef()."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.by_ffi = weakref.WeakKeyDictionary()
+
+    def add(self, ffi, lib):
+        with self.lock:
+            libs = self.by_ffi.get(ffi)
+            if libs is None:
+                libs = self.by_ffi[ffi] = weakref.WeakSet()
+            libs.add(lib)
+
+    def libs_of(self, ffi):
+        with self.lock:
+            return list(self.by_ffi.get(ffi, ()))
+
+
+_REGISTRY = _Registry()
+
+
+# -- Accessors installed on a Lib's class ----
 class _Variable:
     """A global variable: reading converts the C value, writing converts a Python value."""
 
@@ -168,7 +199,7 @@ class _Variable:
         self.library, self.name, self.address, self.ctype = library, name, address, ctype
         self.read, self.write = rt.read, rt.write
 
-    def get(self, lib):
+    def get(self):
         if self.library.closed:
             raise ValueError(_MSG_CLOSED % (self.library.name,))
         return self.read(self.address, self.library)
@@ -179,102 +210,149 @@ class _Variable:
         self.write(self.address, value)
 
 
+class _ArrayAddress(_Variable):
+    """`extern T x[];`: reading gives a `T *` to the array (its length is not known)."""
+
+    __slots__ = ()
+
+    def get(self):
+        if self.library.closed:
+            raise ValueError(_MSG_CLOSED % (self.library.name,))
+        return prepare(self.ctype).cdata_class(self.ctype, self.address, self.library)
+
+    def set(self, value):
+        raise TypeError("cannot assign to the global array '%s' of unknown length" % (self.name,))
+
+
+class _Resolved:
+    """Functions and constants: resolved on first read, then cached in the instance dict
+    (a non-data descriptor, so the cached value is found first from then on)."""
+
+    __slots__ = ("name", "declaration")
+
+    def __init__(self, name, declaration):
+        self.name, self.declaration = name, declaration
+
+    def __get__(self, lib, cls=None):
+        if lib is None:
+            return self
+        value = lib._resolve(self.name, self.declaration)
+        lib.__dict__[self.name] = value
+        return value
+
+
+class _GlobalVariable:
+    """A data descriptor reading and writing a global variable through its _Variable."""
+
+    __slots__ = ("name", "ctype", "variable")
+
+    def __init__(self, name, ctype):
+        self.name, self.ctype, self.variable = name, ctype, None
+
+    def _resolved(self, lib):
+        variable = self.variable
+        if variable is None:
+            variable = self.variable = lib._variable(self.name, self.ctype)
+        return variable
+
+    def __get__(self, lib, cls=None):
+        if lib is None:
+            return self
+        return self._resolved(lib).get()
+
+    def __set__(self, lib, value):
+        self._resolved(lib).set(value)
+
+    def __delete__(self, lib):
+        raise AttributeError("cannot delete attribute '%s' of a library object" % (self.name,))
+
+
+# -- The lib object ----
 class Lib:
     """What ffi.dlopen() returns: the functions, global variables and constants of cdef().
 
-    Each Lib has its own subclass (made by dlopen()), on which the global variables it has
-    read become properties.
+    Each Lib has its own subclass (made by dlopen()) holding one accessor per declared name,
+    refreshed when cdef() declares more; so Lib needs no `__getattr__`, which would slow down
+    every `lib.f` lookup.  Resolved functions and constants are cached in the instance dict.
     """
 
     def __init__(self, ffi, library):
         state = self.__dict__
         state["_Lib__ffi"] = ffi
         state["_Lib__library"] = library
-        state["_Lib__variables"] = {}
+        state["_Lib__declared"] = {}        # name -> (kind, declaration) of its accessor
+        self._refresh()
 
-    # -- Reading ----
-    def __getattr__(self, name):
-        if name.startswith("__") and name.endswith("__"):
-            raise AttributeError(name)
+    # -- Accessors ----
+    def _refresh(self):
+        """Install an accessor on our class for each name the FFI declares now."""
+        decls = self.__ffi._decls
+        current = {}
+        for kind, table in (("constant", decls.constants), ("variable", decls.variables),
+                            ("function", decls.functions)):
+            for name, declaration in table.items():
+                if not hasattr(Lib, name):
+                    current[name] = (kind, declaration)
+        cls, state, declared = type(self), self.__dict__, self.__declared
+        for name in [n for n in declared if n not in current]:
+            del declared[name]
+            delattr(cls, name)
+            state.pop(name, None)
+        for name, entry in current.items():
+            old = declared.get(name)
+            if old is not None and old[0] == entry[0] and old[1] is entry[1]:
+                continue
+            state.pop(name, None)       # a cached value of an older declaration
+            kind, declaration = entry
+            accessor = _GlobalVariable(name, declaration[0]) if kind == "variable" \
+                else _Resolved(name, entry)
+            setattr(cls, name, accessor)
+            declared[name] = entry
+
+    def _resolve(self, name, entry):
+        """The value of a function or constant (made on first access)."""
         library = self.__library
         if library.closed:
             raise ValueError(_MSG_CLOSED % (library.name,))
-        decls = self.__ffi._decls
-        fntype = decls.functions.get(name)
-        if fntype is not None:
-            return self.__function(name, fntype)
-        variable = decls.variables.get(name)
-        if variable is not None:
-            return self.__variable(name, variable[0]).get(self)
-        constant = decls.constants.get(name)
-        if constant is not None:
-            return self.__constant(name, constant)
-        raise AttributeError(_MSG_UNDECLARED % (library.name, name))
+        kind, declaration = entry
+        if kind == "function":
+            function = call.make_lib_function(
+                declaration, library.address(name, "function/symbol"), name)
+            function._library = library         # keeps the code mapped while it lives
+            return function
+        return _constant_value(name, declaration)
 
-    def __function(self, name, fntype):
+    def _variable(self, name, ctype):
+        """The _Variable of a global variable (its address looked up now)."""
         library = self.__library
-        function = call.make_lib_function(fntype, library.address(name, "function/symbol"),
-                                          name)
-        function._library = library
-        self.__dict__[name] = function
-        return function
-
-    def __variable(self, name, ctype):
-        """The _Variable for `name`, made once and installed as a property of our class."""
-        variable = self.__variables.get(name)
-        if variable is not None:
-            return variable
-        library = self.__library
+        if library.closed:
+            raise ValueError(_MSG_CLOSED % (library.name,))
         if ctype.kind == ARRAY and ctype.length is Ellipsis:
             raise CDefError("global variable '%s' has type '%s' of unknown length: only API "
                             "mode can give its size" % (name, ctype.cname))
         address = library.address(name, "variable")
         if ctype.kind == ARRAY and ctype.length is None:
-            # `T x[];` is read as a `T *` to x
-            variable = _ArrayAddress(library, name, address, TYPES.pointer(ctype.item))
-        else:
-            variable = _Variable(library, name, address, ctype)
-        self.__variables[name] = variable
-        setattr(type(self), name, property(variable.get))
-        return variable
-
-    def __constant(self, name, constant):
-        ctype, value = constant
-        if value is Ellipsis:
-            if ctype is None:
-                raise AttributeError(_MSG_DEFINE_DOTS % (name, name))
-            if ctype.kind == ENUM and ctype.partial:
-                raise VerificationMissing("%s: the values of this enum are only known after "
-                                          "compilation (API mode)" % (ctype.cname,))
-            raise NotImplementedError(_MSG_NON_INTEGER % (name,))
-        if not isinstance(value, int):
-            raise NotImplementedError(_MSG_NON_INTEGER % (name,))
-        self.__dict__[name] = value
-        return value
+            return _ArrayAddress(library, name, address, TYPES.pointer(ctype.item))
+        return _Variable(library, name, address, ctype)
 
     # -- Writing ----
     def __setattr__(self, name, value):
         library = self.__library
         if library.closed:
             raise ValueError(_MSG_CLOSED % (library.name,))
-        decls = self.__ffi._decls
-        variable = decls.variables.get(name)
-        if variable is not None:
-            self.__variable(name, variable[0]).set(value)
-            return
-        if name in decls.functions:
-            raise AttributeError(_MSG_READ_ONLY % (name, "function"))
-        if name in decls.constants:
-            raise AttributeError(_MSG_READ_ONLY % (name, "constant"))
-        raise AttributeError(_MSG_NEW_ATTRIBUTE % (name,))
+        entry = self.__declared.get(name)
+        if entry is None:
+            raise AttributeError(_MSG_NEW_ATTRIBUTE % (name,))
+        if entry[0] != "variable":
+            raise AttributeError(_MSG_READ_ONLY % (name, entry[0]))
+        object.__setattr__(self, name, value)       # the _GlobalVariable writes it
 
     def __delattr__(self, name):
         raise AttributeError("cannot delete attribute '%s' of a library object" % (name,))
 
     # -- Introspection ----
     def __dir__(self):
-        decls = self.__ffi._decls
-        return sorted(set(decls.functions) | set(decls.variables) | set(decls.constants))
+        return sorted(self.__declared)
 
     def __repr__(self):
         return "<purecffi library '%s'%s>" % (
@@ -286,41 +364,40 @@ class Lib:
         library = self.__library
         if library.closed:
             raise ValueError(_MSG_CLOSED % (library.name,))
-        decls = self.__ffi._decls
-        fntype = decls.functions.get(name)
-        if fntype is not None:
+        entry = self.__declared.get(name)
+        if entry is None:
+            raise AttributeError(_MSG_UNDECLARED % (library.name, name))
+        kind, declaration = entry
+        if kind == "function":
             address = library.address(name, "function/symbol")
-            return prepare(fntype).cdata_class(fntype, address, library)
-        variable = decls.variables.get(name)
-        if variable is not None:
-            ctype = variable[0]
-            accessor = self.__variable(name, ctype)
-            if ctype.kind == ARRAY:
-                return accessor.get(self)          # an array is its own address, as in cffi
-            pointer = TYPES.pointer(ctype)
-            return prepare(pointer).cdata_class(pointer, accessor.address, library)
-        if name in decls.constants:
+            return prepare(declaration).cdata_class(declaration, address, library)
+        if kind == "constant":
             raise AttributeError("'%s' is a constant: it has no address" % (name,))
-        raise AttributeError(_MSG_UNDECLARED % (library.name, name))
+        ctype = declaration[0]
+        variable = type(self).__dict__[name]._resolved(self)
+        if ctype.kind == ARRAY:
+            return variable.get()                   # an array is its own address, as in cffi
+        pointer = TYPES.pointer(ctype)
+        return prepare(pointer).cdata_class(pointer, variable.address, library)
 
     def _close(self):
-        """dlclose(): close the handle and forget every cached symbol."""
-        library = self.__library
-        library.close()
+        """dlclose(): close the handle and forget every cached value."""
+        self.__library.close()
         state = self.__dict__
         for key in [k for k in state if not k.startswith("_Lib__")]:
             del state[key]
 
 
-class _ArrayAddress(_Variable):
-    """`extern T x[];`: reading gives a `T *` to the array (its length is not known)."""
-
-    __slots__ = ()
-
-    def get(self, lib):
-        if self.library.closed:
-            raise ValueError(_MSG_CLOSED % (self.library.name,))
-        return prepare(self.ctype).cdata_class(self.ctype, self.address, self.library)
-
-    def set(self, value):
-        raise TypeError("cannot assign to the global array '%s' of unknown length" % (self.name,))
+def _constant_value(name, declaration):
+    """The value of a constant of cdef(), or the error saying why dlopen() cannot give it."""
+    ctype, value = declaration
+    if value is Ellipsis:
+        if ctype is None:
+            raise AttributeError(_MSG_DEFINE_DOTS % (name, name))
+        if ctype.kind == ENUM and ctype.partial:
+            raise VerificationMissing("%s: the values of this enum are only known after "
+                                      "compilation (API mode)" % (ctype.cname,))
+        raise NotImplementedError(_MSG_NON_INTEGER % (name,))
+    if not isinstance(value, int):
+        raise NotImplementedError(_MSG_NON_INTEGER % (name,))
+    return value

@@ -21,8 +21,6 @@ from .errors import FFIError
 from .memory import (MEM, Owned, addressof, allocate, buffer_type, memmove, owned_size,
                      read_address, typed_view)
 
-_unpack_addr = read_address
-
 
 # -- Base classes ----
 class CData:
@@ -1161,15 +1159,3 @@ def _file_address(value):
         from .call import file_pointer
         return file_pointer(value)
     return None
-
-
-# -- Values read back ----
-def value_of(ctype, cdata):
-    """Unused hook kept for symmetry with convert: a Python value of a primitive cdata."""
-    return cdata._value
-
-
-__all__ = ["CData", "AddrCData", "PointerCData", "ArrayCData", "StructCData", "ValueCData",
-           "FunctionPtrCData", "new", "cast", "gc", "release", "pointer_to", "null_error",
-           "encode_unicode", "decode_unicode", "to_bool", "to_char", "to_int", "to_wchar",
-           "pointer_value", "LONGDOUBLE_BYTES", "_unpack_addr", "FFIError"]

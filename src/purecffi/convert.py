@@ -172,12 +172,18 @@ def _read_bool(ctype, rt):
     return read
 
 
-def _write_bool(ctype, rt):
-    pack = rt.pack
+def _packing_writer(to_code):
+    """A writer builder: check/convert with `to_code(ctype, value)`, then pack."""
+    def build(ctype, rt):
+        pack = rt.pack
 
-    def write(address, value):
-        pack(MEM, address, to_bool(ctype, value))
-    return write
+        def write(address, value):
+            pack(MEM, address, to_code(ctype, value))
+        return write
+    return build
+
+
+_write_bool = _packing_writer(to_bool)
 
 
 # -- char ----
@@ -247,12 +253,7 @@ def _read_wchar(ctype, rt):
     return read
 
 
-def _write_wchar(ctype, rt):
-    pack = rt.pack
-
-    def write(address, value):
-        pack(MEM, address, to_wchar(ctype, value))
-    return write
+_write_wchar = _packing_writer(to_wchar)
 
 
 def encode_unicode(ctype, text):

@@ -548,3 +548,24 @@ def test_repr(cffi_, make, pattern):
 def test_repr_enum(cffi_):
     assert repr(cffi_.cast("enum e", 7)).startswith("<cdata 'enum e' 7")
     assert repr(cffi_.cast("enum e", 8)) == "<cdata 'enum e' 8>"
+
+
+@pytest.mark.parametrize("target", ["array", "pointer", "field", "field-through-cast"])
+@pytest.mark.parametrize("bad", [2**40, 1.5, "x"])
+def test_refused_write_leaves_memory_unchanged(target, bad):
+    """A value refused by a conversion must not have clobbered the destination first."""
+    ffi = FFI()
+    ffi.cdef("struct wr { int x; double y; };")
+    a = ffi.new("int[3]", [7, 8, 9])
+    s = ffi.new("struct wr *", [5, 1.5])
+    with pytest.raises((OverflowError, TypeError)):
+        if target == "array":
+            a[1] = bad
+        elif target == "pointer":
+            ffi.cast("int *", a)[1] = bad
+        elif target == "field":
+            s.x = bad
+        else:
+            ffi.cast("struct wr *", s).x = bad
+    assert list(a) == [7, 8, 9]
+    assert (s.x, s.y) == (5, 1.5)

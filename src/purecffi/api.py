@@ -29,7 +29,7 @@ class FFI:
     RTLD_DEEPBIND = getattr(os, "RTLD_DEEPBIND", 8)
 
     def __init__(self, backend=None):
-        from .cparser import Declarations
+        from .decls import Declarations
         self._decls = Declarations()
         self._lock = threading.RLock()
         self._init_once = {}
@@ -61,7 +61,7 @@ class FFI:
         return ctype
 
     def _parse_typeof(self, cdecl, consider_function_as_funcptr):
-        from .cparser import parse_type
+        from .typename import parse_type
         if isinstance(cdecl, str):
             ctype = parse_type(self._decls, cdecl)
             if isinstance(ctype, RawFunctionType):
@@ -321,6 +321,30 @@ class FFI:
             return compile_abi_module(self, spec, tmpdir, verbose=verbose, target=target)
         from .build.api_module import compile_api_module
         return compile_api_module(self, spec, tmpdir, verbose=verbose, target=target, debug=debug)
+
+    # -- API mode (purecffi.apimode) ----
+    def def_extern(self, name=None, error=None, onerror=None):
+        """Decorator attaching a Python function to an extern "Python" function (spec 6.7)."""
+        from .apimode import def_extern
+        return def_extern(self, name, error, onerror)
+
+    def verify(self, source="", tmpdir=None, **kwargs):
+        """Compile `source` with the cdef() now and return the lib (deprecated, spec 8.9)."""
+        from .verifier import verify
+        return verify(self, source, tmpdir, **kwargs)
+
+    def distutils_extension(self, tmpdir="build", verbose=True):
+        """Write the C file into `tmpdir` and return the setuptools Extension to build it."""
+        from .build.api_module import distutils_extension
+        return distutils_extension(self, self._require_source("distutils_extension"), tmpdir,
+                                   verbose)
+
+    def set_source_pkgconfig(self, module_name, pkgconfig_libs, source, source_extension=".c",
+                             **kwds):
+        """set_source() with the flags `pkg-config` gives for `pkgconfig_libs` added."""
+        from .build.compiler import pkgconfig_flags
+        merged = pkgconfig_flags(pkgconfig_libs, kwds)
+        self.set_source(module_name, source, source_extension, **merged)
 
     def include(self, other):
         """Use the types and constants declared by another FFI."""

@@ -36,9 +36,9 @@ from .cdata import AddrCData, CData, StructCData, ValueCData, pointer_to
 from .convert import (LONGDOUBLE_BYTES, bad_init, code_to_str, longdouble_bytes,
                       pointer_value, prepare, to_bool, to_char, to_int, to_wchar,
                       write_array, write_struct)
-from .errors import FFIError
 from .ctype import (ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, TYPES, UNION, VOID,
                     opaque_error)
+from .errors import FFIError
 from .memory import allocate
 
 __all__ = ["make_lib_function", "call_function_pointer", "file_pointer", "by_value_ctypes",
@@ -75,7 +75,10 @@ class _ArgumentErrorBridge:
                 if found is not None:
                     return found
             return Exception.__new__(cls, *args)
-        ctypes.ArgumentError.__new__ = __new__
+        try:
+            ctypes.ArgumentError.__new__ = __new__
+        except TypeError:       # an immutable type: conversion errors stay ArgumentErrors
+            pass
 
     def raise_(self, exc):
         """Stash `exc` for the ArgumentError ctypes is about to make, then raise it."""

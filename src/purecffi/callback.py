@@ -8,10 +8,12 @@ conversions are the ones of convert.py, and an exception (in the callable, or co
 result) is reported as 6.7.4 says: `onerror`, else printed to stderr, then `error` (0 or NULL
 by default) is returned to C.
 """
+import builtins
 import ctypes
 import sys
 import threading
 import traceback
+import types
 
 from . import platform as plat
 from .call import by_value_ctypes, primitive_ctypes, unsupported_by_value
@@ -135,21 +137,28 @@ class _LongDoubleArg(ctypes.c_longdouble):
     """Makes ctypes hand the raw long double to the thunk (a subclass is not converted)."""
 
 
-def _arg_handling(ctype):
-    """(ctypes argtype, converter or None when ctypes' value is already cffi's)."""
-    kind = ctype.kind
+def _arg_handling(ctype, index):
+    """(ctypes argtype, expression turning ctypes' value `aN` into cffi's, its globals)."""
+    kind, arg = ctype.kind, "a%d" % (index,)
     if kind in (POINTER, FUNCTION):
-        return ctypes.c_void_p, lambda value: pointer_to(ctype, value or 0)
+        rt = prepare(ctype)
+        if rt.fast_class is None:           # what cdata.pointer_to() would do, one call less
+            return ctypes.c_void_p, "CLS%d(CT%d, %s or 0)" % (index, index, arg), {
+                "CLS%d" % index: rt.cdata_class, "CT%d" % index: ctype}
+        return ctypes.c_void_p, "POINTER_TO(CT%d, %s or 0)" % (index, arg), {
+            "POINTER_TO": pointer_to, "CT%d" % index: ctype}
     if kind == STRUCT:
         cls = prepare(ctype).cdata_class
-        structure = by_value_ctypes(ctype)
-        return structure, lambda value: cls(ctype, ctypes.addressof(value), value)
+        return by_value_ctypes(ctype), "CONV%d(%s)" % (index, arg), {
+            "CONV%d" % index: lambda value: cls(ctype, ctypes.addressof(value), value)}
     category = plat.INT if kind == ENUM else ctype.category
     if category == plat.WCHAR:
-        return primitive_ctypes(ctype), lambda value: code_to_str(ctype, value)
+        return primitive_ctypes(ctype), "CONV%d(%s)" % (index, arg), {
+            "CONV%d" % index: lambda value: code_to_str(ctype, value)}
     if category == plat.LONGDOUBLE:
-        return _LongDoubleArg, lambda value: ValueCData(ctype, bytes(value)[:LONGDOUBLE_BYTES])
-    return primitive_ctypes(ctype), None
+        return _LongDoubleArg, "CONV%d(%s)" % (index, arg), {
+            "CONV%d" % index: lambda value: ValueCData(ctype, bytes(value)[:LONGDOUBLE_BYTES])}
+    return primitive_ctypes(ctype), arg, {}
 
 
 def _result_ctypes(ctype):
@@ -160,17 +169,59 @@ def _result_ctypes(ctype):
     return primitive_ctypes(ctype)
 
 
+_THUNK_TEMPLATE = """\
+def thunk({params}):
+    try:
+        result = FN({args})
+    except BaseException:
+        return FAILED(EXC_INFO(), False)
+    {fast_result}
+    try:
+        return CHECK(result)
+    except BaseException:
+        return FAILED(EXC_INFO(), True)
+"""
+_FAST_INT_RESULT = "if result.__class__ is int and LO <= result <= HI:\n        return result"
+_FAST_VOID_RESULT = "if result is None:\n        return None"
+
+
 class _CtypesPlan:
-    """Callbacks as ctypes CFUNCTYPE thunks."""
+    """Callbacks as ctypes CFUNCTYPE thunks.
+
+    The thunk is compiled once per function type from `_THUNK_TEMPLATE`, with one argument
+    expression per parameter; each callback gets a function over that code whose globals are
+    its callable, converters and error handler (constant lookups, no per-call dispatch).
+    """
 
     def __init__(self, fntype):
         self.fntype = fntype
-        handling = [_arg_handling(t) for t in fntype.args]
+        handling = [_arg_handling(t, i) for i, t in enumerate(fntype.args)]
         self.prototype = ctypes.CFUNCTYPE(_result_ctypes(fntype.result),
-                                          *[argtype for argtype, _ in handling], use_errno=True)
-        converters = [conv for _, conv in handling]
-        self.converters = converters if any(c is not None for c in converters) else None
+                                          *[argtype for argtype, _, _ in handling],
+                                          use_errno=True)
         self.check = _result_check(fntype.result)
+        self.constants = {"EXC_INFO": sys.exc_info, "CHECK": self.check,
+                          "__builtins__": builtins, "__purecffi_thunk__": True}
+        for _, _, names in handling:
+            self.constants.update(names)
+        self.code = self._compile([expression for _, expression, _ in handling])
+
+    def _compile(self, expressions):
+        result = self.fntype.result
+        fast = ""
+        if result.kind == VOID:
+            fast = _FAST_VOID_RESULT
+        elif result.kind == ENUM or getattr(result, "category", None) == plat.INT:
+            base = result.base if result.kind == ENUM else result
+            self.constants["LO"], self.constants["HI"] = plat.int_bounds(base.byte_size,
+                                                                         base.signed)
+            fast = _FAST_INT_RESULT
+        source = _THUNK_TEMPLATE.format(
+            params=", ".join("a%d" % i for i in range(len(expressions))),
+            args=", ".join(expressions), fast_result=fast)
+        namespace = {}
+        exec(compile(source, "<callback %s>" % (self.fntype.cname,), "exec"), namespace)
+        return namespace["thunk"].__code__
 
     def error_value(self, error):
         """The value returned to C after an exception (checked now, like cffi)."""
@@ -181,7 +232,8 @@ class _CtypesPlan:
         return self.check(error)
 
     def make(self, handler):
-        thunk = self.prototype(handler.thunk_function(self.converters))
+        namespace = dict(self.constants, FN=handler.python_callable, FAILED=handler.failed)
+        thunk = self.prototype(types.FunctionType(self.code, namespace, "thunk"))
         return _Keep(handler.python_callable, thunk, ctypes.cast(thunk, ctypes.c_void_p).value)
 
 
@@ -377,33 +429,6 @@ class _Handler:
         self.python_callable, self.error, self.onerror = python_callable, error, onerror
         self.check = plan.check
 
-    def thunk_function(self, converters):
-        """The Python function a ctypes thunk calls (arguments already C -> Python by ctypes)."""
-        fn, check, failed, exc_info = self.python_callable, self.check, self.failed, sys.exc_info
-
-        if converters is None:
-            def thunk(*args):
-                try:
-                    result = fn(*args)
-                except BaseException:
-                    return failed(exc_info(), False)
-                try:
-                    return check(result)
-                except BaseException:
-                    return failed(exc_info(), True)
-        else:
-            def thunk(*args):
-                try:
-                    result = fn(*[value if conv is None else conv(value)
-                                  for conv, value in zip(converters, args)])
-                except BaseException:
-                    return failed(exc_info(), False)
-                try:
-                    return check(result)
-                except BaseException:
-                    return failed(exc_info(), True)
-        return thunk
-
     def closure_function(self, plan):
         """The Python function a libffi closure calls: (cif, result, argument pointers, data)."""
         fn, failed, exc_info = self.python_callable, self.failed, sys.exc_info
@@ -435,18 +460,27 @@ class _Handler:
             return self.error
         try:
             replacement = onerror(exc_type, exc_value, tb)
+        except BaseException:
+            failure_type, failure, failure_tb = sys.exc_info()
+            failure_tb = _user_traceback(failure_tb)
+        else:
             if replacement is None:
                 return self.error
-            return self.check(replacement)
-        except BaseException:
-            _print_exception(self.python_callable, converting_result, exc_type, exc_value, tb)
-            _print_onerror_failure(*sys.exc_info())
-            return self.error
+            try:
+                return self.check(replacement)
+            except BaseException:
+                failure_type, failure, failure_tb = sys.exc_info()
+                failure_tb = None                   # our conversion code: not interesting
+        _print_exception(self.python_callable, converting_result, exc_type, exc_value, tb)
+        _print_onerror_failure(failure_type, failure, failure_tb)
+        return self.error
 
 
 def _user_traceback(tb):
-    """The traceback without the thunk's own frame: it starts in the callable's frame."""
-    if tb is not None and tb.tb_frame.f_code.co_filename == __file__ and tb.tb_next is not None:
+    """The traceback without our thunk's frame: it starts in the callable's frame."""
+    if tb is not None and tb.tb_next is not None and (
+            tb.tb_frame.f_globals.get("__purecffi_thunk__")
+            or tb.tb_frame.f_code.co_filename == __file__):
         return tb.tb_next
     return tb
 
@@ -466,6 +500,6 @@ def _print_onerror_failure(exc_type, exc_value, tb):
     if stderr is None:
         return
     stderr.write("Exception ignored during handling of the above exception by 'onerror':\n")
-    traceback.print_exception(exc_type, exc_value, _user_traceback(tb), file=stderr)
+    traceback.print_exception(exc_type, exc_value, tb, file=stderr, chain=False)
     stderr.flush()
 

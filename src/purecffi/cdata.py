@@ -436,25 +436,12 @@ def _field_property(ctype, field, fast):
                 return read(address + offset, self._keep)
             raise null_error(self._ctype)
 
-    if _is_plain_number(ftype):
-        pack = frt.pack
-
-        def put(self, value):
-            address = self._addr
-            if address:
-                try:
-                    pack(MEM, address + offset, value)
-                except (_struct.error, OverflowError, TypeError):
-                    write(address + offset, value)      # raises the right error
-                return
-            raise null_error(self._ctype)
-    else:
-        def put(self, value):
-            address = self._addr
-            if address:
-                write(address + offset, value)
-                return
-            raise null_error(self._ctype)
+    def put(self, value):
+        address = self._addr
+        if address:
+            write(address + offset, value)      # the checked writer: nothing written on error
+            return
+        raise null_error(self._ctype)
     return property(get, put)
 
 
@@ -725,7 +712,7 @@ def _item_accessors(item, attrs):
     if _is_plain_number(item):
         # numbers: one struct call per access, the checked writer only when pack refuses
         attrs["__getitem__"], attrs["__setitem__"] = _number_item_methods(
-            irt.unpack, irt.pack, item.byte_size, irt.write, attrs.get("_array", False))
+            irt.unpack, item.byte_size, irt.write, attrs.get("_array", False))
 
 
 def _is_plain_number(ctype):
@@ -735,11 +722,11 @@ def _is_plain_number(ctype):
     return ctype.kind == PRIMITIVE and getattr(ctype, "category", None) in (plat.INT, plat.FLOAT)
 
 
-def _number_item_methods(unpack, pack, size, write, is_array):
-    """`__getitem__`/`__setitem__` for items that one struct call reads or writes.
+def _number_item_methods(unpack, size, write, is_array):
+    """`__getitem__`/`__setitem__` for number items (any alignment: struct's unpack_from).
 
     Closures (not class attributes) hold the accessors: a closure cell is the fastest lookup.
-    The checked `write` runs only when `pack` refuses the value, to raise the right error.
+    Writes go through the checked writer, which never leaves half-written memory on error.
     """
     if is_array:
         def getitem(self, index):
@@ -751,16 +738,10 @@ def _number_item_methods(unpack, pack, size, write, is_array):
             return ArrayCData.__getitem__(self, index)
 
         def setitem(self, index, value):
-            try:
-                if 0 <= index < self._length:
-                    address = self._addr + index * size
-                    try:
-                        pack(MEM, address, value)
-                    except (_struct.error, OverflowError, TypeError):
-                        write(address, value)
-                    return
-            except TypeError:
-                pass
+            length = self._length
+            if index.__class__ is int and length is not None and 0 <= index < length:
+                write(self._addr + index * size, value)
+                return
             ArrayCData.__setitem__(self, index, value)
         return getitem, setitem
 
@@ -773,11 +754,7 @@ def _number_item_methods(unpack, pack, size, write, is_array):
     def setitem(self, index, value):
         address = self._addr
         if address and index.__class__ is int:
-            address += index * size
-            try:
-                pack(MEM, address, value)
-            except (_struct.error, OverflowError, TypeError):
-                write(address, value)
+            write(address + index * size, value)    # checks before packing
             return
         PointerCData.__setitem__(self, index, value)
     return getitem, setitem

@@ -298,12 +298,13 @@ def _write_float(ctype, rt):
     pack = struct.Struct("f" if ctype.byte_size == 4 else "d").pack_into
 
     def write(address, value):
+        # convert first: struct.pack_into zeroes the bytes before refusing a value
+        if value.__class__ is not float:
+            value = to_float(ctype, value)
         try:
             pack(MEM, address, value)
-        except OverflowError:
+        except OverflowError:               # too large for a C float: C gives +-inf
             pack(MEM, address, math.copysign(_INF, value))
-        except (struct.error, TypeError):
-            pack(MEM, address, to_float(ctype, value))
     return write
 
 

@@ -1,11 +1,12 @@
 """Libraries in ABI mode: ffi.dlopen(), ffi.dlclose() and the `lib` objects they return.
 
 Each `Lib` has its own class holding one accessor per name declared in the FFI (refreshed by
-`declarations_changed()`, which FFI.cdef() calls, so a later cdef() is seen).  A name is
-resolved the first time it is read: functions become ctypes-backed function objects
-(call.make_lib_function) and integer constants their value, both then cached in the instance
-dict, so `lib.f` is a plain attribute lookup; global variables read and write the C memory each
-time through a data descriptor.  `__setattr__` only lets variables change.
+`declarations_changed()`, which FFI.cdef() calls, so a later cdef() is seen); Lib defines no
+`__getattr__`, which would slow every lookup down.  A name is resolved the first time it is
+read: a function becomes a ctypes-backed function object (call.make_lib_function) and an
+integer constant its value, which then replace their accessor as plain attributes of the class,
+so `lib.f` is one type-cache hit.  Global variables read and write the C memory each time
+through a data descriptor.  `__setattr__` only lets variables change.
 """
 import ctypes
 import ctypes.util
@@ -126,8 +127,9 @@ class _Library:
 
 
 # -- dlopen and dlclose ----
-def dlopen(ffi, name, flags=0):
-    """Open a library: None for the C library, a path, or a name found like ctypes does."""
+def dlopen(ffi, name, flags=0, guess=True):
+    """Open a library: None for the C library, a path, or a name found like ctypes does
+    (`guess=False`, for out-of-line modules: the name is given to dlopen() as it is)."""
     if name is not None and not isinstance(name, str):
         raise TypeError("dlopen(name): name must be a file name (str) or None, not %s"
                         % (type(name).__name__,))
@@ -136,7 +138,7 @@ def dlopen(ffi, name, flags=0):
         flags |= os.RTLD_NOW
     handle, error = _loader().open(name, flags)
     shown = "<None>" if name is None else name
-    if handle is None and "/" not in name:
+    if handle is None and guess and "/" not in name:
         found = ctypes.util.find_library(name)
         if found is None:
             raise OSError("cannot load library '%s': %s.  Additionally, "
@@ -225,19 +227,19 @@ class _ArrayAddress(_Variable):
 
 
 class _Resolved:
-    """Functions and constants: resolved on first read, then cached in the instance dict
-    (a non-data descriptor, so the cached value is found first from then on)."""
+    """Functions and constants: resolved on first read, then stored in place of this
+    accessor as a plain attribute of the Lib's class (the fastest lookup there is)."""
 
-    __slots__ = ("name", "declaration")
+    __slots__ = ("name", "entry")
 
-    def __init__(self, name, declaration):
-        self.name, self.declaration = name, declaration
+    def __init__(self, name, entry):
+        self.name, self.entry = name, entry
 
     def __get__(self, lib, cls=None):
         if lib is None:
             return self
-        value = lib._resolve(self.name, self.declaration)
-        lib.__dict__[self.name] = value
+        value = lib._resolve(self.name, self.entry)
+        setattr(type(lib), self.name, value)
         return value
 
 
@@ -273,14 +275,16 @@ class Lib:
 
     Each Lib has its own subclass (made by dlopen()) holding one accessor per declared name,
     refreshed when cdef() declares more; so Lib needs no `__getattr__`, which would slow down
-    every `lib.f` lookup.  Resolved functions and constants are cached in the instance dict.
+    every `lib.f` lookup.  A resolved function or constant replaces its accessor as a plain
+    class attribute, and the instance has no `__dict__`: `lib.f` is a type-cache hit.
     """
 
+    __slots__ = ("_Lib__ffi", "_Lib__library", "_Lib__declared", "__weakref__")
+
     def __init__(self, ffi, library):
-        state = self.__dict__
-        state["_Lib__ffi"] = ffi
-        state["_Lib__library"] = library
-        state["_Lib__declared"] = {}        # name -> (kind, declaration) of its accessor
+        object.__setattr__(self, "_Lib__ffi", ffi)
+        object.__setattr__(self, "_Lib__library", library)
+        object.__setattr__(self, "_Lib__declared", {})   # name -> (kind, declaration)
         self._refresh()
 
     # -- Accessors ----
@@ -293,21 +297,23 @@ class Lib:
             for name, declaration in table.items():
                 if not hasattr(Lib, name):
                     current[name] = (kind, declaration)
-        cls, state, declared = type(self), self.__dict__, self.__declared
+        cls, declared = type(self), self.__declared
         for name in [n for n in declared if n not in current]:
             del declared[name]
             delattr(cls, name)
-            state.pop(name, None)
         for name, entry in current.items():
             old = declared.get(name)
             if old is not None and old[0] == entry[0] and old[1] is entry[1]:
                 continue
-            state.pop(name, None)       # a cached value of an older declaration
-            kind, declaration = entry
-            accessor = _GlobalVariable(name, declaration[0]) if kind == "variable" \
-                else _Resolved(name, entry)
-            setattr(cls, name, accessor)
+            self.__install(name, entry)
             declared[name] = entry
+
+    def __install(self, name, entry):
+        """Put the (unresolved) accessor of `name` on our class."""
+        kind, declaration = entry
+        accessor = _GlobalVariable(name, declaration[0]) if kind == "variable" \
+            else _Resolved(name, entry)
+        setattr(type(self), name, accessor)
 
     def _resolve(self, name, entry):
         """The value of a function or constant (made on first access)."""
@@ -381,11 +387,11 @@ class Lib:
         return prepare(pointer).cdata_class(pointer, variable.address, library)
 
     def _close(self):
-        """dlclose(): close the handle and forget every cached value."""
+        """dlclose(): close the handle; the accessors put back then raise ValueError."""
         self.__library.close()
-        state = self.__dict__
-        for key in [k for k in state if not k.startswith("_Lib__")]:
-            del state[key]
+        for name, entry in self.__declared.items():
+            if entry[0] != "variable":
+                self.__install(name, entry)
 
 
 def _constant_value(name, declaration):

@@ -1,0 +1,498 @@
+"""Runtime of API-mode modules: builds `ffi` and `lib` from the declarations and the facts the
+compiled C module reports (addresses, layouts, constant values, sizes).
+
+`load(module, declarations, facts)` is called by the module's PyInit.  `facts` is a dict:
+    functions      name -> (how, address): 'fast'/'direct' (address of a wrapper with the
+                   cdef's signature), 'pointer' (wrapper taking by-value args and result as
+                   pointers), 'variadic' (the function itself)
+    fast           name -> index of the METH_FASTCALL wrapper (module._pc_fast)
+    variables      name -> (address, byte size)
+    constants      name -> int, float, address (pointers) or bytes (other types)
+    layouts        C spelling of a struct/union -> (size, align, ((field, offset, size), ...))
+    numbers        name of a `typedef int.../float... t` -> (size, signed, is_float)
+    extern_python  name -> (index, address)
+"""
+import ctypes
+import sys
+
+from . import call
+from . import platform as plat
+from .convert import prepare
+from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, TYPES, UNION, CField, \
+    EnumType, RawFunctionType, UnknownNumberType
+from .errors import FFIError
+from .memory import memmove
+
+__all__ = ["load", "dump", "def_extern", "ApiLib"]
+
+
+# -- Declarations in the C module ----
+def dump(ffi):
+    """The declarations of `ffi` as text embedded in the C module: a first line listing the
+    included modules (JSON), then the serialized declarations (see purecffi.serialize)."""
+    from .serialize import dump_declarations
+    names = []
+    for other in ffi._included:
+        spec = getattr(other, "_source_spec", None)
+        if spec is None:
+            raise ValueError("ffi.include(other): in API mode the included ffi must itself be "
+                             "built as a module (other.set_source() was not called)")
+        names.append(spec.module_name)
+    text = dump_declarations(ffi._decls, [other._decls for other in ffi._included])
+    import json
+    return json.dumps(names) + "\n" + text
+
+
+def _load_declarations(text):
+    """(Declarations, included FFIs) from the text dump() wrote; imports included modules."""
+    import importlib
+    import json
+    from .serialize import load_declarations
+    first, data = text.split("\n", 1)
+    names = json.loads(first)
+    included = [importlib.import_module(name).ffi for name in names]
+    decls = load_declarations(data, [other._decls for other in included])
+    return decls, included
+
+
+# -- Filling the gaps with the compiler's facts ----
+class _Resolver:
+    """Rebuilds types that mention placeholders (`int...` types, partial enums, `[...]`)."""
+
+    def __init__(self, decls, facts):
+        self.decls, self.facts = decls, facts
+        self.replaced = {}          # placeholder -> real type
+        self.seen_structs = set()
+
+    def number(self, ctype):
+        size, signed, is_float = self.facts["numbers"][ctype.name]
+        if is_float:
+            return TYPES.primitive("float" if size == 4 else "double")
+        return TYPES.primitive("%sint%d_t" % ("" if signed else "u", size * 8))
+
+    def enum(self, ctype):
+        constants = self.facts["constants"]
+        values = [(name, constants[name]) for name in ctype.relements]
+        from .ctype import enum_base_name
+        base = TYPES.primitive(enum_base_name([v for _, v in values]))
+        return EnumType(ctype.name, values, base=base, cname=ctype.cname)
+
+    def type(self, ctype):
+        """The type with every placeholder replaced (the same object if it has none)."""
+        real = self.replaced.get(ctype)
+        if real is not None:
+            return real
+        kind = ctype.kind
+        if isinstance(ctype, UnknownNumberType):
+            real = self.number(ctype)
+        elif kind == ENUM and ctype.partial:
+            real = self.enum(ctype)
+        elif kind == POINTER:
+            item = self.type(ctype.item)
+            real = ctype if item is ctype.item else TYPES.pointer(item)
+        elif kind == ARRAY:
+            item = self.type(ctype.item)
+            real = ctype if item is ctype.item else TYPES.array(item, ctype.length)
+        elif kind == FUNCTION:
+            raw = ctype if isinstance(ctype, RawFunctionType) else ctype.raw
+            args = tuple(self.type(a) for a in raw.args)
+            result = self.type(raw.result)
+            # serialize.py reloads the default ABI as its number, the parser interns it as
+            # None: normalise, so that the types are the ones ffi.typeof() parses
+            abi = None if raw.abi == plat.DEFAULT_ABI else raw.abi
+            if args == raw.args and result is raw.result and \
+                    TYPES.raw_function(args, result, raw.ellipsis, abi) is raw:
+                real = ctype
+            else:
+                new_raw = TYPES.raw_function(args, result, raw.ellipsis, abi)
+                real = new_raw if isinstance(ctype, RawFunctionType) else \
+                    TYPES.function_pointer(new_raw)
+        elif kind in (STRUCT, UNION):
+            self.struct(ctype)
+            real = ctype
+        else:
+            real = ctype
+        self.replaced[ctype] = real
+        return real
+
+    def struct(self, ctype):
+        """Complete a partial struct with the compiler's layout (in place: structs are nominal)."""
+        if ctype in self.seen_structs:
+            return
+        self.seen_structs.add(ctype)
+        layout = self.facts["layouts"].get(ctype.cname)
+        if not ctype.partial or layout is None:
+            return
+        size, align, fields = layout
+        decl = {name: (ftype, bits) for name, ftype, bits in ctype._decl_fields or ()}
+        new_fields, decl_fields = [], []
+        for name, offset, sizes in fields:
+            ftype = sized_array(self.type(decl[name][0]), sizes)
+            new_fields.append((name, CField(name, ftype, offset)))
+            decl_fields.append((name, ftype, -1))
+        ctype.complete(decl_fields, partial=False, layout=(new_fields, size, align))
+
+
+def sized_array(ctype, sizes):
+    """`ctype` with each `[...]` length computed from the sizes the compiler reported for
+    each array level (sizeof(x), sizeof(x[0]), ...)."""
+    if ctype.kind != ARRAY:
+        return ctype
+    item = sized_array(ctype.item, sizes[1:])
+    length = ctype.length
+    if length is Ellipsis:
+        length = sizes[0] // sizes[1] if len(sizes) > 1 and sizes[1] > 0 else 0
+    if item is ctype.item and length == ctype.length:
+        return ctype
+    return TYPES.array(item, length)
+
+
+def _fill_gaps(decls, facts):
+    """Replace every placeholder of `decls` by what the compiler reported."""
+    resolver = _Resolver(decls, facts)
+    for ctype in list(decls.types.values()):
+        if ctype.kind in (STRUCT, UNION):
+            resolver.struct(ctype)
+    decls.types = {key: resolver.type(t) for key, t in decls.types.items()}
+    decls.functions = {name: resolver.type(t) for name, t in decls.functions.items()}
+    decls.variables = {name: (resolver.type(t), c) for name, (t, c) in decls.variables.items()}
+    constants = {}
+    for name, (ctype, value) in decls.constants.items():
+        if ctype is not None:
+            ctype = resolver.type(ctype)
+        if value is Ellipsis and name in facts["constants"]:
+            value = facts["constants"][name]
+        constants[name] = (ctype, value)
+    decls.constants = constants
+    decls.extern_python = {name: (resolver.type(t), plus_c)
+                           for name, (t, plus_c) in decls.extern_python.items()}
+    decls.has_placeholders = False
+    decls.type_cache = {}
+
+
+# -- The lib object ----
+class ApiLib:
+    """`lib` of an API-mode module: functions, constants and global variables of cdef().
+
+    Each lib has its own subclass holding the global-variable descriptors and, as class
+    attributes, `_pc_name` (module name), `_pc_kinds` (name -> 'function', 'variable' or
+    'constant') and `_pc_addresses` (name -> (kind, ctype, address)); functions and constants
+    live in the instance dict, so `lib.f` is a plain attribute lookup.
+    """
+
+    _pc_name, _pc_kinds, _pc_addresses = "?", {}, {}
+
+    def __setattr__(self, name, value):
+        kind = self._pc_kinds.get(name)
+        if kind != "variable":
+            if kind is None:
+                raise AttributeError(_MSG_NO_NAME % (self._pc_name, name))
+            raise AttributeError("cannot write to function or constant '%s'" % (name,))
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name):
+        raise AttributeError("cannot delete attribute '%s' of a lib object" % (name,))
+
+    def __getattr__(self, name):
+        if name == "__all__":
+            return sorted(n for n, k in self._pc_kinds.items() if k != "variable")
+        if name == "__name__":
+            return self._pc_name + ".lib"
+        raise AttributeError(_MSG_NO_NAME % (self._pc_name, name))
+
+    def __dir__(self):
+        return sorted(self._pc_kinds)
+
+    def __repr__(self):
+        return "<Lib object for '%s'>" % (self._pc_name,)
+
+    def _addressof(self, name):
+        """ffi.addressof(lib, name): a pointer to a global variable, or the function pointer."""
+        entry = self._pc_addresses.get(name)
+        if entry is None:
+            if name in self._pc_kinds:
+                raise AttributeError("cannot take the address of the constant '%s'" % (name,))
+            raise AttributeError(_MSG_NO_NAME % (self._pc_name, name))
+        kind, ctype, address = entry
+        if kind == "variable":
+            ctype = TYPES.pointer(ctype)
+        return prepare(ctype).cdata_class(ctype, address, self)
+
+
+_MSG_NO_NAME = "cffi library '%s' has no function, constant or global variable named '%s'"
+
+
+class _Global:
+    """A global variable of the lib: read and written in C memory at each access."""
+
+    __slots__ = ("name", "address", "ctype", "read", "write")
+
+    def __init__(self, name, address, ctype):
+        rt = prepare(ctype)
+        self.name, self.address, self.ctype = name, address, ctype
+        self.read, self.write = rt.read, rt.write
+
+    def __get__(self, lib, cls=None):
+        if lib is None:
+            return self
+        return self.read(self.address, None)
+
+    def __set__(self, lib, value):
+        self.write(self.address, value)
+
+
+class _GlobalArrayOfUnknownLength(_Global):
+    """`extern T x[];`: reading gives a `T *`."""
+
+    __slots__ = ()
+
+    def __get__(self, lib, cls=None):
+        if lib is None:
+            return self
+        return prepare(self.ctype).cdata_class(self.ctype, self.address, None)
+
+    def __set__(self, lib, value):
+        raise TypeError("cannot assign to the global array '%s' of unknown length" % (self.name,))
+
+
+# -- Functions ----
+def _pointer_wrapped_function(name, fntype, address):
+    """A Python function calling the C wrapper `void w(R *result, args with by-value ones as
+    pointers)`: what libffi cannot pass by value goes through memory."""
+    from . import cdata as _cd
+    wrapped = [_is_by_value(t) for t in fntype.args]
+    wargs = [TYPES.pointer(t) if w else t for t, w in zip(fntype.args, wrapped)]
+    result = fntype.result
+    has_result = result.kind != "void"
+    if has_result:
+        wargs.insert(0, TYPES.pointer(result))
+    wtype = TYPES.function_pointer(TYPES.raw_function(wargs, TYPES.void, False))
+    wrapper = call.make_lib_function(wtype, address, name)
+    result_ptr = TYPES.pointer(result) if has_result else None
+    arg_ptrs = [TYPES.pointer(t) if w else None for t, w in zip(fntype.args, wrapped)]
+    nargs = len(fntype.args)
+
+    def function(*args):
+        if len(args) != nargs:
+            raise TypeError("%s() takes exactly %d arguments (%d given)" % (name, nargs,
+                                                                             len(args)))
+        converted = [_by_value_pointer(p, a) if p is not None else a
+                     for p, a in zip(arg_ptrs, args)]
+        if not has_result:
+            wrapper(*converted)
+            return None
+        out = _cd.new(result_ptr, None)
+        wrapper(out, *converted)
+        if result.kind in (STRUCT, UNION):
+            return _owning_value(out)
+        return out[0]
+    function.__name__ = name
+    function.__doc__ = fntype.result.spell("%s(%s)" % (
+        name, ", ".join(t.cname for t in fntype.args) or "void")) + ";"
+    function._ctype = fntype
+    return function
+
+
+def _owning_value(out):
+    """The struct result: a cdata struct owning its memory, as cffi returns."""
+    return out[0]
+
+
+def _is_by_value(ctype):
+    from .build.api_module import _needs_pointer_wrapper
+    return _needs_pointer_wrapper(ctype)
+
+
+def _by_value_pointer(pointer_type, value):
+    """A `T *` to a copy of `value` (a cdata T, or anything ffi.new() accepts)."""
+    from . import cdata as _cd
+    item = pointer_type.item
+    if isinstance(value, _cd.CData) and value._ctype is item and hasattr(value, "_addr"):
+        return _cd.pointer_to(pointer_type, value._addr, value)
+    return _cd.new(pointer_type, value)
+
+
+def _make_function(module, name, fntype, how, address, fast_index):
+    if how == "pointer":
+        return _pointer_wrapped_function(name, fntype, address)
+    function = call.make_lib_function(fntype, address, name)
+    if how == "fast" and fast_index is not None:
+        return module._pc_fast(fast_index, function)
+    return function
+
+
+# -- extern "Python" ----
+class _ExternPython:
+    """The registry entry of one extern "Python" function."""
+
+    def __init__(self, module, name, rawtype, index, address):
+        self.module, self.name, self.rawtype = module, name, rawtype
+        self.qualified = "%s.%s" % (module.__name__, name)
+        self.index, self.address = index, address
+        self.fnptr = TYPES.function_pointer(rawtype)
+
+
+def _extern_handler(rawtype, python_callable, error, onerror):
+    """The callable the C function calls with (address of the argument pointers, result)."""
+    from .callback import _print_exception
+    from .memory import MEM, read_address
+    readers = [prepare(t).read for t in rawtype.args]
+    result = rawtype.result
+    writer = prepare(result).write if result.kind != "void" else None
+    step = ctypes.sizeof(ctypes.c_void_p)
+    fnptr = TYPES.function_pointer(rawtype)
+    error_bytes = _error_bytes(result, error)
+
+    def check_result(value):
+        if writer is None:
+            if value is not None:
+                raise TypeError("callback with the return type 'void' must return None")
+            return None
+        return value
+
+    def failed(exc_info, converting_result):
+        exc_type, exc_value, tb = exc_info
+        from .callback import _print_onerror_failure
+        if tb is not None and tb.tb_frame.f_code.co_filename == __file__:
+            tb = tb.tb_next             # start in the user's function, as 6.7.4 says
+        tb = None if converting_result else tb
+        if onerror is None:
+            _print_exception(python_callable, converting_result, exc_type, exc_value, tb)
+            return None
+        try:
+            replacement = onerror(exc_type, exc_value, tb)
+            return replacement
+        except BaseException:
+            _print_exception(python_callable, converting_result, exc_type, exc_value, tb)
+            _print_onerror_failure(*sys.exc_info())
+            return None
+
+    def handler(args_address, result_address):
+        try:
+            value = python_callable(*[read(read_address(MEM, args_address + i * step)[0], None)
+                                      for i, read in enumerate(readers)])
+        except BaseException:
+            replacement = failed(sys.exc_info(), False)
+        else:
+            try:
+                check_result(value)
+                if writer is not None:
+                    writer(result_address, value)
+                return None
+            except BaseException:
+                replacement = failed(sys.exc_info(), True)
+        if writer is not None:
+            if replacement is not None:
+                try:
+                    writer(result_address, replacement)
+                    return None
+                except BaseException:
+                    pass
+            MEM[result_address:result_address + len(error_bytes)] = error_bytes
+        return None
+    handler.fnptr = fnptr
+    return handler
+
+
+def _error_bytes(result, error):
+    """The bytes of the `error` value written as the result when the callable fails."""
+    if result.kind == "void":
+        return b""
+    size = result.byte_size
+    buf = ctypes.create_string_buffer(size)
+    if error is not None:
+        prepare(result).write(ctypes.addressof(buf), error)
+    return buf.raw
+
+
+def def_extern(ffi, name=None, error=None, onerror=None):
+    """@ffi.def_extern(): attach a Python function to an extern "Python" function."""
+    externs = getattr(ffi, "_api_externs", None)
+    if externs is None:
+        raise ValueError("ffi.def_extern() is only available on the ffi of a compiled API-mode "
+                         "module (with extern \"Python\" functions in its cdef)")
+    if onerror is not None and not callable(onerror):
+        raise TypeError("onerror must be callable")
+
+    def decorator(python_callable):
+        if not callable(python_callable):
+            raise TypeError("def_extern() decorates a function")
+        key = name if name is not None else python_callable.__name__
+        entry = externs.get(key)
+        if entry is None:
+            raise FFIError("ffi.def_extern('%s'): no 'extern \"Python\"' function with this "
+                             "name" % (key,))
+        entry.module._pc_set_extern(entry.index, _extern_handler(
+            entry.rawtype, python_callable, error, onerror))
+        return python_callable
+    return decorator
+
+
+# -- Module set-up ----
+def load(module, declarations, facts):
+    """Build `ffi` and `lib` for the freshly created C module (called by its PyInit)."""
+    from .api import FFI
+    decls, included = _load_declarations(declarations)
+    _fill_gaps(decls, facts)
+    ffi = FFI()
+    ffi._decls = decls
+    ffi._included = included
+    module._pc_errno_setter(ctypes.set_errno)
+    name = module.__name__
+    kinds, addresses, class_attrs, values = {}, {}, {}, {}
+    for fname, fntype in decls.functions.items():
+        how, address = facts["functions"][fname]
+        kinds[fname] = "function"
+        addresses[fname] = ("function", fntype, address)
+        values[fname] = _make_function(module, fname, fntype, how, address,
+                                       facts["fast"].get(fname))
+    ffi._api_externs = externs = {}
+    for ename, (rawtype, _) in decls.extern_python.items():
+        index, address = facts["extern_python"][ename]
+        fnptr = TYPES.function_pointer(rawtype)
+        kinds[ename] = "function"
+        addresses[ename] = ("function", fnptr, address)
+        externs[ename] = _ExternPython(module, ename, rawtype, index, address)
+        values[ename] = prepare(fnptr).cdata_class(fnptr, address, None)
+    for vname, (ctype, _) in decls.variables.items():
+        address, sizes = facts["variables"][vname]
+        kinds[vname] = "variable"
+        ctype = sized_array(ctype, sizes)
+        addresses[vname] = ("variable", ctype, address)
+        if ctype.kind == ARRAY and ctype.length is None:
+            glob = _GlobalArrayOfUnknownLength(vname, address, TYPES.pointer(ctype.item))
+        else:
+            glob = _Global(vname, address, ctype)
+        class_attrs[vname] = values[vname] = glob
+    for cname, (ctype, value) in decls.constants.items():
+        if cname not in kinds:
+            kinds[cname] = "constant"
+            values[cname] = _constant(ctype, cname, value, facts["constants"])
+    class_attrs.update(_pc_name=name, _pc_kinds=kinds, _pc_addresses=addresses,
+                       __module__=__name__)
+    lib = type("Lib", (ApiLib,), class_attrs)()
+    object.__getattribute__(lib, "__dict__").update(values)
+    module.ffi = ffi
+    module.lib = lib
+    sys.modules[name + ".lib"] = lib
+
+
+def _constant(ctype, name, value, reported):
+    """The Python value of a constant of cdef()."""
+    from . import cdata as _cd
+    if name in reported:
+        value = reported[name]
+    if ctype is None or isinstance(value, (int, float)) and ctype.kind in (PRIMITIVE, ENUM):
+        if ctype is not None and ctype.kind == PRIMITIVE and \
+                getattr(ctype, "category", None) == "float":
+            return float(value)
+        return value
+    if ctype.kind in (POINTER, FUNCTION):
+        return _cd.cast(ctype, value)
+    if isinstance(value, bytes):
+        pointer = TYPES.pointer(ctype)
+        out = _cd.new(pointer, None)
+        memmove(out._addr, ctypes.cast(ctypes.c_char_p(value), ctypes.c_void_p).value,
+                len(value))
+        return out[0]
+    return value

@@ -1,0 +1,258 @@
+"""Declarations of one FFI (what cdef() produced), without the parser: loading this module
+never imports pycparser, so the runtime of a generated out-of-line module can use it.
+
+Also here: the default type names (spec 8.1), primitive types spelled with C keywords, and the
+checks parse_type() makes before handing out a type (ABI-mode errors, the guessed-enum warning).
+"""
+import warnings
+
+from . import platform as plat
+from .ctype import ARRAY, STRUCT, TYPES, UNION, StructOrUnionType, UnknownNumberType
+from .errors import CDefError, FFIError, VerificationMissing
+
+__all__ = ["Declarations", "DEFAULT_TYPES", "FILE_TYPE", "CDefFFIError", "primitive_type"]
+
+
+class CDefFFIError(CDefError, FFIError):
+    """A cdef error that cffi reports as FFIError (catchable as either)."""
+
+
+# -- Default types (spec 8.1): defaults only, a user typedef may redefine them ----
+FILE_TYPE = StructOrUnionType("struct", "$FILE", cname="FILE")
+
+DEFAULT_TYPES = {name: FILE_TYPE if name == "FILE" else TYPES.primitive(name)
+                 for name in plat.DEFAULT_TYPEDEF_NAMES}
+
+# -- Messages (cffi's wording where cffi has one) ----
+MSG_MULTIPLE = ("multiple declarations of %s %s (for interactive usage, try cdef(xx, "
+                "override=True))")
+MSG_MULTIPLE_CONSTANT = "multiple declarations of constant: %s"
+
+MSG_OPAQUE_ENUM = ("'%s' has no values explicitly defined; guessing that it is equivalent to "
+                   "'unsigned int'")
+
+
+# -- Primitive spellings: (sign, shorts, longs, base, complex) -> platform name ----
+_SPELLINGS = {
+    (None, 0, 0, "void", 0): "void", (None, 0, 0, "_Bool", 0): "_Bool",
+    (None, 0, 0, "char", 0): "char", ("signed", 0, 0, "char", 0): "signed char",
+    ("unsigned", 0, 0, "char", 0): "unsigned char",
+    (None, 0, 0, "float", 0): "float", (None, 0, 0, "double", 0): "double",
+    (None, 0, 1, "double", 0): "long double",
+    (None, 0, 0, "float", 1): "float _Complex", (None, 0, 0, "double", 1): "double _Complex",
+}
+for _sign in (None, "signed", "unsigned"):
+    _prefix = "unsigned " if _sign == "unsigned" else ""
+    for _shorts, _longs, _word in ((1, 0, "short"), (0, 0, "int"), (0, 1, "long"),
+                                   (0, 2, "long long")):
+        _SPELLINGS[(_sign, _shorts, _longs, "int", 0)] = _prefix + _word
+_BASE_WORDS = frozenset(["void", "_Bool", "char", "int", "float", "double"])
+_PRIMITIVE_CACHE = {}
+
+
+def primitive_type(words):
+    """The type spelled by C keywords in any order ('long unsigned int'), or None if invalid."""
+    key = tuple(words)
+    ctype = _PRIMITIVE_CACHE.get(key)
+    if ctype is None:
+        name = _SPELLINGS.get(_spelling_key(words))
+        if name is None:
+            return None
+        ctype = _PRIMITIVE_CACHE[key] = TYPES.void if name == "void" else TYPES.primitive(name)
+    return ctype
+
+
+def _spelling_key(words):
+    """(sign, shorts, longs, base, complex) for keyword `words`, or None."""
+    counts = {}
+    for word in words:
+        counts[word] = counts.get(word, 0) + 1
+    signs = counts.get("signed", 0) + counts.get("unsigned", 0)
+    bases = [w for w in words if w in _BASE_WORDS]
+    known = signs + len(bases) + counts.get("short", 0) + counts.get("long", 0) \
+        + counts.get("_Complex", 0)
+    if signs > 1 or len(bases) > 1 or known != len(words):
+        return None
+    sign = "unsigned" if "unsigned" in counts else "signed" if "signed" in counts else None
+    if bases:
+        base = bases[0]
+    elif words:
+        base = "int"
+    else:
+        return None
+    return (sign, counts.get("short", 0), counts.get("long", 0), base, counts.get("_Complex", 0))
+
+
+# -- Declarations ----
+class Declarations:
+    """Everything an FFI instance knows from its cdef() calls (mutable, owned by one FFI).
+
+    types          name -> CType; typedef names ("foo_t") and tags ("struct foo", "union foo",
+                   "enum foo")
+    typedef_names  user typedef names in declaration order
+    functions      name -> FunctionPtrType
+    variables      name -> (ctype, is_const): is_const when the items of an array are const
+                   (a global that is itself const is a constant, as in cffi)
+    constants      name -> (ctype or None, value); value is Ellipsis when only the compiler knows
+    extern_python  name -> (RawFunctionType, plus_c)
+    order          [(category, name)] in declaration order
+    const_typedefs typedef names whose type is const-qualified (`typedef const int cint;`)
+    pending        struct -> (decl_fields, partial, packed, pack, where): bodies waiting until
+                   the types of by-value members are completed (by a later cdef)
+    broken         struct -> exception: bodies cffi rejects only when the type is used (the
+                   struct stays opaque; parse_type() raises the exception when it is named)
+    has_placeholders  True once a partial struct/enum, a `typedef int... t;` or a broken struct
+                   exists: parse_type() then checks the types it returns (see _abi_error)
+    warned_enums   enums declared without values that parse_type() already warned about
+    anonymous_count  the last N of the '$N' names of anonymous structs, unions and enums
+    type_cache     text -> CType for parse_type(); replaced by each cdef().  Whoever completes
+                   a struct from outside (API mode) should clear it.
+    declare_tags   whether naming an unknown tag in a type declares it (True for cdef(); False
+                   for declarations loaded from a generated module, as cffi's compiled ffi)
+
+    Read the containers through the attributes: a cdef() replaces them.
+    """
+
+    def __init__(self):
+        self.types = {}
+        self.typedef_names = []
+        self.functions = {}
+        self.variables = {}
+        self.constants = {}
+        self.extern_python = {}
+        self.order = []
+        self.const_typedefs = set()
+        self.pending = {}
+        self.broken = {}
+        self.warned_enums = set()
+        self.has_placeholders = False
+        self.anonymous_count = 0
+        self.type_cache = {}
+        self.declare_tags = True
+
+    def copy(self):
+        """A copy whose containers can change without touching this one (types are shared)."""
+        new = Declarations.__new__(Declarations)
+        for key, value in self.__dict__.items():
+            new.__dict__[key] = value.copy() if hasattr(value, "copy") else value
+        return new
+
+    def include(self, other):
+        """ffi.include(): take the typedefs, tags and constants of `other` (spec 8.6), all or
+        nothing.  Functions and variables stay with `other`; the entries taken are not added
+        to `order`, which lists this FFI's own declarations."""
+        work = self.copy()
+        for category, name in other.order:
+            if category in ("typedef", "struct", "union", "enum"):
+                key = name if category == "typedef" else "%s %s" % (category, name)
+                _take(work.types, key, other.types[key], "%s %s" % (category, name))
+                if category == "typedef" and name not in self.types:
+                    work.typedef_names.append(name)
+                    if name in other.const_typedefs:
+                        work.const_typedefs.add(name)
+            elif category == "constant":
+                _take(work.constants, name, other.constants[name], "constant: " + name)
+        for struct, entry in other.pending.items():
+            work.pending.setdefault(struct, entry)
+        for struct, error in other.broken.items():
+            work.broken.setdefault(struct, error)
+        work.has_placeholders = self.has_placeholders or other.has_placeholders
+        work.type_cache = {}
+        self.__dict__.update(work.__dict__)
+
+    def lookup_name(self, name):
+        """The type a single identifier names here (user typedef, then default), or None."""
+        return self.types.get(name) or DEFAULT_TYPES.get(name)
+
+
+def _take(table, key, value, label):
+    """Add an included entry; the same entry twice is fine, a different one is an error."""
+    old = table.get(key)
+    if old is None:
+        table[key] = value
+    elif old is not value and not _same_constant(old, value):
+        if label.startswith("constant: "):
+            raise CDefFFIError(MSG_MULTIPLE_CONSTANT % (key,))
+        raise CDefFFIError(MSG_MULTIPLE % tuple(label.split(" ", 1)))
+
+
+def _same_constant(old, new):
+    """Two constants entries that agree: equal, or the same known integer value."""
+    return isinstance(old, tuple) and (old == new or (old[1] is not Ellipsis
+                                                      and old[1] == new[1]))
+
+
+def warn_guessed_enum(decls, ctype):
+    """cffi's warning when an enum declared without values (`enum e;`) is first used."""
+    while ctype.kind in ("pointer", ARRAY):
+        ctype = ctype.item
+    if ctype.kind == "enum" and not ctype.relements and not ctype.partial \
+            and ctype not in decls.warned_enums:
+        decls.warned_enums.add(ctype)
+        warnings.warn(MSG_OPAQUE_ENUM % (ctype.cname,), UserWarning, stacklevel=4)
+
+
+
+
+# -- Types cffi refuses to use in ABI mode ----
+def abi_error(decls, ctype):
+    """The error cffi gives for using this type in ABI mode, or None.
+
+    cffi builds a type with everything it mentions (pointed-to structs, their members,
+    function arguments); that fails for what only the C compiler can complete: a partial
+    struct or enum (VerificationMissing), a `typedef int... t;` type (NotImplementedError), or
+    a struct whose body cffi rejects (decls.broken).
+    """
+    stack, seen = [ctype], set()
+    while stack:
+        ctype = stack.pop()
+        if ctype in seen:
+            continue
+        seen.add(ctype)
+        kind = ctype.kind
+        if kind in ("pointer", ARRAY):
+            stack.append(ctype.item)
+        elif kind == "function":
+            stack.append(ctype.result)
+            stack.extend(ctype.args)
+        elif isinstance(ctype, UnknownNumberType):
+            return _unknown_number_error(ctype)
+        elif kind == "enum" and ctype.partial:
+            return VerificationMissing(ctype.cname)
+        elif kind in (STRUCT, UNION):
+            error = decls.broken.get(ctype)
+            if error is not None:
+                return error
+            fields = _member_types(decls, ctype)
+            unknown = _unknown_number_member(fields)
+            if unknown is not None:
+                return _unknown_number_error(unknown)
+            if ctype.partial:
+                return VerificationMissing(ctype.cname)
+            stack.extend(ftype for _, ftype, _ in fields)
+    return None
+
+
+def _member_types(decls, ctype):
+    """(name, ctype, bitsize) of a struct's members as far as they are known."""
+    if ctype in decls.pending:
+        return decls.pending[ctype][0]
+    if ctype.partial:
+        return ctype._decl_fields or []
+    return [(name, field.type, field.bitsize) for name, field in ctype.fields or ()]
+
+
+def _unknown_number_error(ctype):
+    return NotImplementedError("%s type '%s' can only be used after compilation"
+                               % ("float" if ctype.is_float else "integer", ctype.name))
+
+
+def _unknown_number_member(fields):
+    """The `typedef int... t;` type of a member (through arrays), or None: only the compiler
+    can lay out such a struct, and cffi refuses to use it in ABI mode."""
+    for _, ftype, _ in fields:
+        while ftype.kind == ARRAY:
+            ftype = ftype.item
+        if isinstance(ftype, UnknownNumberType):
+            return ftype
+    return None

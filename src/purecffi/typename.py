@@ -1,0 +1,358 @@
+"""C type names ("struct foo *", "int(*)(int, ...)", "char *[5]") -> CTypes, without pycparser.
+
+The runtime names types all the time (ffi.new, ffi.cast, ffi.typeof...).  This hand-written
+parser reads the type-name grammar of C (C11 6.7.7) for what cffi accepts there:
+
+    type_name    := specifiers abstract_declarator
+    specifiers   := qualifiers and either primitive keywords in any order ("long unsigned"),
+                    a typedef name, or `struct|union|enum NAME` (NAME may be cffi's "$1")
+    abstract_declarator := ('*' qualifiers*)* direct?
+    direct       := '(' abstract_declarator ')' suffix*  |  suffix*
+    suffix       := '[' constant_expression? ']'  |  '(' parameters ')'
+
+Qualifiers (`const`, `volatile`, `restrict`) are dropped, as in cffi's types.  Anything this
+parser does not accept (a syntax error, an unknown name, `...`, an inline struct body, an
+invalid type like an array of functions) is handed to the full cdef parser (cparser.py, with
+pycparser), which gives the exact cffi error: so errors cost a pycparser import, but a valid
+type name never does.
+"""
+import re
+
+from .ctype import ARRAY, TYPES, VOID, EnumType, RawFunctionType, StructOrUnionType
+from .errors import FFIError
+from .decls import DEFAULT_TYPES, abi_error, primitive_type, warn_guessed_enum
+
+__all__ = ["parse_type", "parse_type_name", "Unsupported"]
+
+
+class Unsupported(Exception):
+    """The text is not a type name this parser handles (the full parser will decide)."""
+
+
+# -- Entry point ----
+def parse_type(decls, text):
+    """The CType for a C type expression, with the names known to `decls` (cached per text).
+
+    A bare function type ("int(int)") gives the RawFunctionType: the caller decides.
+    Naming an unknown struct/union/enum tag declares it (opaque), as cffi does.
+    """
+    ctype = decls.type_cache.get(text)
+    if ctype is None:
+        try:
+            ctype = parse_type_name(decls, text)
+        except Unsupported:
+            from .cparser import _parse_type        # the full parser: exact cffi errors
+            ctype = _parse_type(decls, text)
+        if decls.has_placeholders:
+            error = abi_error(decls, ctype)
+            if error is not None:
+                raise type(error)(*error.args)
+        warn_guessed_enum(decls, ctype)
+        decls.type_cache[text] = ctype
+    return ctype
+
+
+def parse_type_name(decls, text):
+    """parse_type() without the cache and the checks; raises Unsupported when unsure."""
+    parser = _Parser(decls, _tokenize(text))
+    ctype = parser.type_name()
+    if parser.pos != len(parser.tokens):
+        raise Unsupported(text)
+    for key, tag in parser.new_tags:            # commit the tags declared by naming them
+        if key not in decls.types:
+            decls.types[key] = tag
+            decls.order.append(tuple(key.split(" ", 1)))
+    return ctype
+
+
+# -- Tokens ----
+_TOKEN_RE = re.compile(r"""\s*(?:
+      (?P<name>[A-Za-z_$][\w$]*)
+    | (?P<number>0[xX][0-9a-fA-F]+|0[bB][01]+|\d+)[uUlL]*
+    | (?P<punct><<|>>|\.\.\.|[*()\[\],+\-/%&|^~])
+    )""", re.VERBOSE)
+_TOKEN_CACHE = {}
+
+
+def _tokenize(text):
+    """The tokens of `text`: names, ints (as int) and punctuation strings."""
+    tokens = _TOKEN_CACHE.get(text)
+    if tokens is not None:
+        return tokens
+    tokens, pos, end = [], 0, len(text.rstrip())
+    match = _TOKEN_RE.match
+    while pos < end:
+        m = match(text, pos)
+        if m is None:
+            raise Unsupported(text)
+        pos = m.end()
+        number = m.group("number")
+        tokens.append(_int_literal(number) if number is not None else m.group("name")
+                      or m.group("punct"))
+    if len(_TOKEN_CACHE) < 2000:
+        _TOKEN_CACHE[text] = tokens
+    return tokens
+
+
+def _int_literal(digits):
+    digits = digits.lower()
+    if digits.startswith("0x"):
+        return int(digits[2:], 16)
+    if digits.startswith("0b"):
+        return int(digits[2:], 2)
+    if len(digits) > 1 and digits[0] == "0":
+        try:
+            return int(digits[1:], 8)
+        except ValueError:
+            raise Unsupported(digits) from None
+    return int(digits)
+
+
+# -- Words ----
+QUALIFIERS = frozenset(["const", "volatile", "restrict"])
+PRIMITIVE_WORDS = frozenset(["void", "_Bool", "char", "short", "int", "long", "signed",
+                             "unsigned", "float", "double", "_Complex"])
+TAG_WORDS = frozenset(["struct", "union", "enum"])
+_RESERVED = QUALIFIERS | PRIMITIVE_WORDS | TAG_WORDS
+
+# Constant expressions in array lengths: cffi's operators, by precedence (C's order).
+_BINARY_LEVELS = (
+    {"|": lambda a, b: a | b},
+    {"^": lambda a, b: a ^ b},
+    {"&": lambda a, b: a & b},
+    {"<<": lambda a, b: a << _shift(b), ">>": lambda a, b: a >> _shift(b)},
+    {"+": lambda a, b: a + b, "-": lambda a, b: a - b},
+    {"*": lambda a, b: a * b, "/": lambda a, b: _c_div(a, b),
+     "%": lambda a, b: a - b * _c_div(a, b)},
+)
+_UNARY = {"-": lambda a: -a, "+": lambda a: a, "~": lambda a: ~a}
+
+
+def _c_div(a, b):
+    if b == 0:
+        raise Unsupported("division by zero")
+    q = abs(a) // abs(b)
+    return q if (a < 0) == (b < 0) else -q
+
+
+def _shift(b):
+    if not 0 <= b <= 1024:
+        raise Unsupported("shift count")
+    return b
+
+
+# -- The parser ----
+class _Parser:
+    """Recursive descent over the tokens of one type name."""
+
+    def __init__(self, decls, tokens):
+        self.decls, self.tokens, self.pos = decls, tokens, 0
+        self.new_tags = []              # [(key, type)] of tags declared by naming them
+
+    def peek(self, offset=0):
+        index = self.pos + offset
+        return self.tokens[index] if index < len(self.tokens) else None
+
+    def take(self, token):
+        if self.peek() != token:
+            raise Unsupported(token)
+        self.pos += 1
+
+    # -- Specifiers ----
+    def type_name(self):
+        """specifiers + abstract declarator."""
+        return self.declarator(self.specifiers())
+
+    def specifiers(self):
+        """The base type: keywords, a typedef name or a tag, with qualifiers anywhere."""
+        words, base = [], None
+        while True:
+            token = self.peek()
+            if token in QUALIFIERS:
+                self.pos += 1
+            elif token in PRIMITIVE_WORDS and base is None:
+                words.append(token)
+                self.pos += 1
+            elif token in TAG_WORDS and base is None and not words:
+                self.pos += 1
+                base = self.tag(token)
+            elif isinstance(token, str) and base is None and not words \
+                    and token not in _RESERVED and (token[0].isalpha() or token[0] in "_$"):
+                self.pos += 1
+                base = self.named(token)
+            else:
+                break
+        if words:
+            base = primitive_type(words)
+        if base is None:
+            raise Unsupported("no type")
+        return base
+
+    def named(self, name):
+        """A typedef name (user's first, then the defaults)."""
+        ctype = self.decls.types.get(name) or DEFAULT_TYPES.get(name)
+        if ctype is None or name.startswith("__cffi_"):
+            raise Unsupported(name)
+        return ctype
+
+    def tag(self, kind):
+        """`struct NAME`, `union NAME`, `enum NAME`: declared (opaque) if not known yet."""
+        name = self.peek()
+        if not isinstance(name, str) or name in _RESERVED or name == "...":
+            raise Unsupported(kind)
+        if not (name[0].isalpha() or name[0] in "_$"):
+            raise Unsupported(name)
+        self.pos += 1
+        if self.peek() == "{":
+            raise Unsupported("body")
+        key = "%s %s" % (kind, name)
+        ctype = self.decls.types.get(key)
+        if ctype is None:
+            for known_key, tag in self.new_tags:
+                if known_key == key:
+                    return tag
+            if not self.decls.declare_tags:
+                raise FFIError("undefined %s name\n%s\n%s^" % (
+                    "enum" if kind == "enum" else "struct/union", " ".join(
+                        str(token) for token in self.tokens), " " * (len(kind) + 1)))
+            if name[0] == "$":
+                raise Unsupported(name)         # cffi's anonymous names exist or are errors
+            if kind == "enum":
+                ctype = EnumType(name, [], base=TYPES.primitive("unsigned int"))
+            else:
+                ctype = StructOrUnionType(kind, name)
+            self.new_tags.append((key, ctype))
+        return ctype
+
+    # -- Declarators ----
+    def declarator(self, base, allow_name=False):
+        """Pointers, then a parenthesised inner declarator and/or suffixes, applied to base
+        (`allow_name`: a parameter's name may stand where the declarator's name goes)."""
+        while True:
+            token = self.peek()
+            if token == "*":
+                base = TYPES.pointer(base)
+                self.pos += 1
+            elif token in QUALIFIERS:
+                self.pos += 1
+            else:
+                break
+        if self.peek() == "(" and self.peek(1) in ("*", "("):
+            inner_start = self.pos + 1
+            self.pos = self.matching_paren(self.pos) + 1
+            outer = self.suffixes(base)
+            after = self.pos
+            self.pos = inner_start
+            ctype = self.declarator(outer, allow_name)
+            self.take(")")
+            self.pos = after
+            return ctype
+        token = self.peek()
+        if allow_name and isinstance(token, str) and token not in _RESERVED \
+                and (token[0].isalpha() or token[0] == "_"):
+            self.pos += 1
+        return self.suffixes(base)
+
+    def matching_paren(self, index):
+        """The index of the ')' closing the '(' at `index`."""
+        depth, tokens = 0, self.tokens
+        for i in range(index, len(tokens)):
+            token = tokens[i]
+            if token == "(":
+                depth += 1
+            elif token == ")":
+                depth -= 1
+                if depth == 0:
+                    return i
+        raise Unsupported("unbalanced parentheses")
+
+    def suffixes(self, base):
+        """Array and function suffixes, applied right to left (`int[2][3]`: 2 arrays of 3)."""
+        steps = []
+        while True:
+            token = self.peek()
+            if token == "[":
+                self.pos += 1
+                length = None if self.peek() == "]" else self.expression()
+                self.take("]")
+                steps.append(("array", length))
+            elif token == "(":
+                self.pos += 1
+                steps.append(("function", self.parameters()))
+            else:
+                break
+        for kind, value in reversed(steps):
+            base = self.make_array(base, value) if kind == "array" \
+                else self.make_function(base, value)
+        return base
+
+    def make_array(self, item, length):
+        if isinstance(item, RawFunctionType) or item.kind == VOID:
+            raise Unsupported("array of function or void")
+        if item.kind == ARRAY and item.length is None:
+            raise Unsupported("array of open arrays")
+        if length is not None and length < 0:
+            raise Unsupported("negative length")
+        return TYPES.array(item, length)
+
+    def make_function(self, result, params):
+        args, ellipsis = params
+        if isinstance(result, RawFunctionType) or result.kind == ARRAY:
+            raise Unsupported("function returning function or array")
+        return TYPES.raw_function(args, result, ellipsis)
+
+    def parameters(self):
+        """(argument types, ellipsis) up to and including the closing ')'."""
+        args, ellipsis = [], False
+        if self.peek() == ")":
+            self.pos += 1
+            return args, ellipsis
+        while True:
+            if self.peek() == "...":
+                self.pos += 1
+                ellipsis = True
+                break
+            ctype = self.declarator(self.specifiers(), allow_name=True)
+            args.append(ctype)
+            if self.peek() != ",":
+                break
+            self.pos += 1
+        self.take(")")
+        voids = [a for a in args if a.kind == VOID]
+        if voids:
+            if len(args) != 1 or ellipsis:
+                raise Unsupported("void parameter")
+            args = []
+        if ellipsis and not args:
+            raise Unsupported("only '...'")
+        return args, ellipsis
+
+    # -- Constant expressions (array lengths) ----
+    def expression(self, level=0):
+        if level == len(_BINARY_LEVELS):
+            return self.unary()
+        operators = _BINARY_LEVELS[level]
+        value = self.expression(level + 1)
+        while self.peek() in operators:
+            operator = operators[self.tokens[self.pos]]
+            self.pos += 1
+            value = operator(value, self.expression(level + 1))
+        return value
+
+    def unary(self):
+        token = self.peek()
+        self.pos += 1
+        if isinstance(token, int):
+            return token
+        if token in _UNARY:
+            return _UNARY[token](self.unary())
+        if token == "(":
+            value = self.expression()
+            self.take(")")
+            return value
+        if isinstance(token, str) and token not in _RESERVED and token[0].isalpha() \
+                or token and token[0] == "_":
+            entry = self.decls.constants.get(token)
+            if entry is not None and isinstance(entry[1], int) and entry[1] is not True:
+                return entry[1]
+        raise Unsupported(token)

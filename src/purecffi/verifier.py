@@ -1,0 +1,124 @@
+"""ffi.verify(): in-line API mode (deprecated in CFFI, spec 8.9) -- build, cache and load.
+
+The module is the API-mode module of build/api_module.py, named `_cffi_<tag>_<hash>` where the
+hash covers the cdef() declarations, the source and the build keywords (not `relative_to`), so
+an unchanged verify() finds the module already built in the cache directory and only loads it.
+The cache directory: the `tmpdir` argument, else set_tmpdir(), else $CFFI_TMPDIR, else the
+`__pycache__` next to the file calling verify().
+"""
+import binascii
+import importlib.machinery
+import importlib.util
+import os
+import shutil
+import sys
+import sysconfig
+
+from .build import SourceSpec
+
+__all__ = ["verify", "set_tmpdir", "cleanup_tmpdir"]
+
+_TMPDIR = None
+
+
+def set_tmpdir(dirname):
+    """Set the directory used by verify() when it is not given `tmpdir`."""
+    global _TMPDIR
+    _TMPDIR = dirname
+
+
+def _caller_dir_pycache():
+    if _TMPDIR:
+        return _TMPDIR
+    env = os.environ.get("CFFI_TMPDIR")
+    if env:
+        return env
+    frame = sys._getframe(3)
+    filename = frame.f_code.co_filename
+    return os.path.abspath(os.path.join(os.path.dirname(filename), "__pycache__"))
+
+
+def cleanup_tmpdir(tmpdir=None, keep_so=False):
+    """Remove the files verify() made in `tmpdir` (the default cache directory if None)."""
+    tmpdir = tmpdir or _TMPDIR or os.environ.get("CFFI_TMPDIR") or os.path.join(
+        os.path.dirname(os.path.abspath(sys._getframe(1).f_code.co_filename)), "__pycache__")
+    try:
+        names = os.listdir(tmpdir)
+    except OSError:
+        return
+    suffix = _so_suffix()
+    for name in names:
+        if not name.startswith("_cffi_"):
+            continue
+        path = os.path.join(tmpdir, name)
+        if name.endswith((".c", ".cpp", ".o")) or (not keep_so and name.endswith(suffix)):
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+        elif os.path.isdir(path) and name == "_cffi_build":
+            shutil.rmtree(path, ignore_errors=True)
+    shutil.rmtree(os.path.join(tmpdir, "build"), ignore_errors=True)
+
+
+def _so_suffix():
+    return sysconfig.get_config_var("EXT_SUFFIX") or importlib.machinery.EXTENSION_SUFFIXES[0]
+
+
+def _module_name(ffi, source, kwargs, tag, source_extension):
+    """`_cffi_<tag>_<crc of the source and keywords><crc of the declarations>`."""
+    from .apimode import dump
+    key1 = "\x00".join([sys.version, source, source_extension, repr(sorted(
+        (k, v) for k, v in kwargs.items()))])
+    key2 = dump(ffi)
+    crc1 = binascii.crc32(key1.encode("utf-8")) & 0xffffffff
+    crc2 = binascii.crc32(key2.encode("utf-8")) & 0xffffffff
+    return "_cffi_%s_%08x%08x" % (tag, crc1, crc2)
+
+
+def verify(ffi, source="", tmpdir=None, ext_package=None, modulename=None, tag="", flags=None,
+           relative_to=None, source_extension=".c", **kwargs):
+    """Build (or find built) and load the module; give `ffi` its real layouts; the lib."""
+    from .build.compiler import build_extension
+    from .build.api_module import emit_c_code
+    tmpdir = tmpdir or _caller_dir_pycache()
+    name = modulename or _module_name(ffi, source, kwargs, tag, source_extension)
+    spec = SourceSpec(name, source, source_extension, kwargs)
+    os.makedirs(tmpdir, exist_ok=True)
+    so_path = os.path.join(tmpdir, name + _so_suffix())
+    if not os.path.exists(so_path):
+        c_file = os.path.join(tmpdir, name + source_extension)
+        emit_c_code(ffi, spec, c_file)
+        built = build_extension(spec, c_file, tmpdir, relative_to=relative_to)
+        if os.path.abspath(built) != os.path.abspath(so_path):
+            os.replace(built, so_path)
+    qualified = name if not ext_package else ext_package + "." + name
+    module = _load(qualified, so_path, flags if flags is not None else ffi.RTLD_NOW)
+    _adopt(ffi, module.ffi)
+    return module.lib
+
+
+def _load(name, path, flags):
+    """Import the extension module at `path` (once per process)."""
+    module = sys.modules.get(name)
+    if module is not None and getattr(module, "__file__", None) == path:
+        return module
+    old_flags = sys.getdlopenflags()
+    sys.setdlopenflags(flags)
+    try:
+        loader = importlib.machinery.ExtensionFileLoader(name, path)
+        spec = importlib.util.spec_from_file_location(name, path, loader=loader)
+        module = importlib.util.module_from_spec(spec)
+        loader.exec_module(module)
+    finally:
+        sys.setdlopenflags(old_flags)
+    sys.modules[name] = module
+    return module
+
+
+def _adopt(ffi, compiled):
+    """The user's ffi takes the declarations completed by the compiler (layouts, values)."""
+    with ffi._lock:
+        ffi._decls = compiled._decls
+        ffi._types.clear()
+        ffi._api_externs = compiled._api_externs

@@ -1,0 +1,696 @@
+"""API mode: set_source() + compile() build a C extension module; its ffi and lib (spec 5.2.3-5.5,
+8.3-8.6).  Modules are compiled once per module-scoped fixture and imported from tmp dirs."""
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+
+import pytest
+
+from _backend import FFI, IS_CFFI, VerificationError
+
+pytestmark = pytest.mark.skipif(shutil.which("gcc") is None, reason="needs gcc")
+
+
+def build(tmpdir, name, cdef, source, **kwds):
+    """Compile module `name` into `tmpdir` and import it (removed from sys.modules later)."""
+    ffi = FFI()
+    ffi.cdef(cdef)
+    ffi.set_source(name, source, **kwds)
+    path = ffi.compile(tmpdir=str(tmpdir))
+    assert os.path.exists(path)
+    return import_from(tmpdir, name)
+
+
+def import_from(tmpdir, name):
+    sys.path.insert(0, str(tmpdir))
+    try:
+        __import__(name)
+        return sys.modules[name]
+    finally:
+        sys.path.remove(str(tmpdir))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _clean_modules():
+    before = set(sys.modules)
+    yield
+    for name in set(sys.modules) - before:
+        if name.startswith(("_api_", "_pi", "_example", "pkg_api")):
+            del sys.modules[name]
+
+
+# -- Spec examples ----
+def test_spec_5_2_3_passwd(tmp_path):
+    mod = build(tmp_path, "_api_example", """
+        struct passwd {
+            char *pw_name;
+            ...; // literally dot-dot-dot
+        };
+        struct passwd *getpwuid(int uid); // defined in <pwd.h>
+        struct passwd *get_pw_for_root(void); // defined in set_source()
+    """, r"""
+        #include <sys/types.h>
+        #include <pwd.h>
+        static struct passwd *get_pw_for_root(void) {
+            return getpwuid(0);
+        }
+    """, libraries=[])
+    ffi, lib = mod.ffi, mod.lib
+    p = lib.getpwuid(0)
+    assert ffi.string(p.pw_name) == b'root'
+    p = lib.get_pw_for_root()
+    assert ffi.string(p.pw_name) == b'root'
+    assert ffi.sizeof("struct passwd") > ffi.sizeof("char *")
+
+
+def test_spec_5_2_4_pi_from_c_sources(tmp_path):
+    (tmp_path / "pi.c").write_text(r"""
+        #include <stdlib.h>
+        #include <math.h>
+        float pi_approx(int n) {
+            double i, x, y, sum = 0;
+            for (i = 0; i < n; i++) {
+                x = rand(); y = rand();
+                if (sqrt(x*x + y*y) < sqrt((double)RAND_MAX*RAND_MAX)) sum++;
+            }
+            return 4*(float)sum/(float)n;
+        }
+    """)
+    (tmp_path / "pi.h").write_text("float pi_approx(int n);\n")
+    old = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        build(tmp_path, "_pi", "float pi_approx(int n);", '#include "pi.h"',
+              sources=['pi.c'], libraries=['m'])
+    finally:
+        os.chdir(old)
+    from _pi.lib import pi_approx
+    approx = pi_approx(10)
+    assert str(approx).startswith("3.") or str(approx).startswith("2.") or approx > 2
+    approx = pi_approx(10000)
+    assert str(approx).startswith("3.1")
+
+
+def test_spec_5_2_5_performance_example(tmp_path):
+    mod = build(tmp_path, "_api_perf", "int foo(int *, int *, int);", r"""
+        static int foo(int *buffer_in, int *buffer_out, int x)
+        {
+            int i;
+            for (i = 0; i < x; i++) buffer_out[i] = 2 * buffer_in[i];
+            return x;
+        }
+    """)
+    ffi, lib = mod.ffi, mod.lib
+    buffer_in = ffi.new("int[]", 1000)
+    for i in range(1000):
+        buffer_in[i] = i
+    buffer_out = ffi.new("int[]", 1000)
+    assert lib.foo(buffer_in, buffer_out, 1000) == 1000
+    assert buffer_out[999] == 1998
+
+
+def test_spec_8_6_include_between_api_modules(tmp_path):
+    other = FFI()
+    other.cdef("typedef struct { int a; ...; } shared_t;\n#define SHARED_K ...")
+    other.set_source("_api_inc_base", "typedef struct { long pad; int a; } shared_t;\n"
+                                      "#define SHARED_K 12")
+    other.compile(tmpdir=str(tmp_path))
+    ffi = FFI()
+    ffi.include(other)
+    ffi.cdef("int get_a(shared_t *);")
+    ffi.set_source("_api_inc_top", "typedef struct { long pad; int a; } shared_t;\n"
+                                   "static int get_a(shared_t *s) { return s->a; }")
+    ffi.compile(tmpdir=str(tmp_path))
+    mod = import_from(tmp_path, "_api_inc_top")
+    p = mod.ffi.new("shared_t *", {"a": 5})
+    assert mod.lib.get_a(p) == 5
+    assert mod.ffi.offsetof("shared_t", "a") == 8
+    assert import_from(tmp_path, "_api_inc_base").lib.SHARED_K == 12
+
+
+# -- A rich module, built once ----
+RICH_CDEF = r"""
+    /* gaps the compiler fills */
+    struct gap { int b; char a; ...; };
+    typedef struct { double z; ...; } anon_t;
+    typedef int... small_t;
+    typedef unsigned long... big_t;
+    typedef float... real_t;
+    #define ANSWER ...
+    #define NEGATIVE ...
+    #define HUGE_U ...
+    static const int SCONST;
+    static const double PI_C;
+    static const char *const GREETING;
+    enum fuzzy { F_ONE, F_TWO, ... };
+    enum exact { E_A, E_B = 10, E_C };
+    extern int table[...];
+    extern int grid[...][...];
+    struct holder { int n; int items[...]; ...; };
+
+    /* exact structs and unions, by value */
+    struct pt { int x, y; };
+    union num { int i; float f; };
+    struct pt make_pt(int x, int y);
+    int sum_pt(struct pt p);
+    union num int_num(int i);
+    int num_int(union num n);
+    long double ld_twice(long double x);
+    double _Complex cplx(double re, double im);
+    double cplx_abs2(double _Complex c);
+
+    /* numbers: the fast path */
+    int add(int, int);
+    short neg16(short);
+    unsigned char uc(unsigned char);
+    long long mul64(long long, long long);
+    unsigned long long umax(void);
+    double half(double);
+    float fhalf(float);
+    void nothing(void);
+    int set_errno(int);
+    int8_t i8(int8_t);
+    size_t sz(size_t);
+    small_t small_ident(small_t);
+    long misdeclared(long);     /* really takes and returns short */
+
+    /* other calls */
+    int str_len(const char *);
+    int apply(int (*f)(int), int);
+    int twice(int);
+    int sum_ints(int n, ...);
+    void fill(int *, int);
+
+    /* globals */
+    extern int counter;
+    extern struct pt origin;
+    extern char name[16];
+    extern const int readonly_items[3];
+    int *const counter_ptr;
+"""
+
+RICH_SOURCE = r"""
+    #include <errno.h>
+    #include <stdarg.h>
+    #include <string.h>
+    #include <complex.h>
+    struct gap { char a; long pad; int b; };
+    typedef struct { char c; double z; } anon_t;
+    typedef short small_t;
+    typedef unsigned long big_t;
+    typedef double real_t;
+    #define ANSWER 42
+    #define NEGATIVE (-5)
+    #define HUGE_U 0xFFFFFFFFFFFFFFFFULL
+    static const int SCONST = 1234;
+    static const double PI_C = 3.25;
+    static const char *const GREETING = "hello";
+    enum fuzzy { F_TWO = 7, F_ZERO = 0, F_ONE = 3 };
+    enum exact { E_A, E_B = 10, E_C };
+    int table[11];
+    int grid[3][5];
+    struct holder { int n; long x; int items[6]; };
+
+    struct pt { int x, y; };
+    union num { int i; float f; };
+    static struct pt make_pt(int x, int y) { struct pt p; p.x = x; p.y = y; return p; }
+    static int sum_pt(struct pt p) { return p.x + p.y; }
+    static union num int_num(int i) { union num n; n.i = i; return n; }
+    static int num_int(union num n) { return n.i; }
+    static long double ld_twice(long double x) { return 2 * x; }
+    static double _Complex cplx(double re, double im) { return re + im * I; }
+    static double cplx_abs2(double _Complex c) { return creal(c)*creal(c) + cimag(c)*cimag(c); }
+
+    static int add(int a, int b) { return a + b; }
+    static short neg16(short a) { return (short)-a; }
+    static unsigned char uc(unsigned char a) { return (unsigned char)(a + 1); }
+    static long long mul64(long long a, long long b) { return a * b; }
+    static unsigned long long umax(void) { return 0xFFFFFFFFFFFFFFFFULL; }
+    static double half(double x) { return x / 2; }
+    static float fhalf(float x) { return x / 2; }
+    static void nothing(void) { }
+    static int set_errno(int e) { errno = e; return -1; }
+    static int8_t i8(int8_t x) { return x; }
+    static size_t sz(size_t x) { return x + 1; }
+    static small_t small_ident(small_t x) { return x; }
+    static short misdeclared(short x) { return (short)(x * 2); }
+
+    static int str_len(const char *s) { return (int)strlen(s); }
+    static int apply(int (*f)(int), int x) { return f(x); }
+    static int twice(int x) { return 2 * x; }
+    static int sum_ints(int n, ...) {
+        va_list ap; int i, s = 0;
+        va_start(ap, n);
+        for (i = 0; i < n; i++) s += va_arg(ap, int);
+        va_end(ap);
+        return s;
+    }
+    static void fill(int *p, int n) { int i; for (i = 0; i < n; i++) p[i] = i * i; }
+
+    int counter = 7;
+    struct pt origin = {1, 2};
+    char name[16] = "purecffi";
+    const int readonly_items[3] = {4, 5, 6};
+    int *const counter_ptr = &counter;
+"""
+
+
+@pytest.fixture(scope="module")
+def rich(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("rich")
+    return build(tmp, "_api_rich", RICH_CDEF, RICH_SOURCE)
+
+
+@pytest.fixture(scope="module")
+def rich_c_file(tmp_path_factory):
+    ffi = FFI()
+    ffi.cdef(RICH_CDEF)
+    ffi.set_source("_api_rich_emit", RICH_SOURCE)
+    path = tmp_path_factory.mktemp("emit") / "_api_rich_emit.c"
+    ffi.emit_c_code(str(path))
+    return path
+
+
+def _python_include():
+    return sysconfig.get_paths()["include"]
+
+
+@pytest.mark.skipif(IS_CFFI, reason="purecffi's own warning-free promise")
+def test_generated_c_is_warning_free(rich_c_file):
+    proc = subprocess.run(["gcc", "-Wall", "-Wextra", "-Werror", "-fPIC", "-c",
+                           str(rich_c_file), "-I" + _python_include(), "-o",
+                           str(rich_c_file) + ".o"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_generated_c_starts_with_python_h_and_source(rich_c_file):
+    text = rich_c_file.read_text()
+    assert "#include <Python.h>" in text
+    assert RICH_SOURCE.strip().splitlines()[0].strip() in text
+    assert text.index("#include <Python.h>") < text.index("struct gap { char a;")
+
+
+def test_emit_c_code_keeps_mtime_when_unchanged(tmp_path):
+    ffi = FFI()
+    ffi.cdef("int f(int);")
+    ffi.set_source("_api_mtime", "static int f(int x) { return x; }")
+    path = str(tmp_path / "m.c")
+    ffi.emit_c_code(path)
+    os.utime(path, (1000000, 1000000))
+    ffi.emit_c_code(path)
+    assert os.stat(path).st_mtime == 1000000
+
+
+# gap filling
+def test_partial_struct_gets_compiler_layout(rich):
+    ffi = rich.ffi
+    assert ffi.offsetof("struct gap", "a") == 0
+    assert ffi.offsetof("struct gap", "b") == 16
+    assert ffi.sizeof("struct gap") == 24
+    p = ffi.new("struct gap *", {"a": b"x", "b": 9})
+    assert p.a == b"x" and p.b == 9
+    assert ffi.offsetof("anon_t", "z") == 8
+    assert ffi.sizeof("anon_t") == 16
+
+
+def test_dots_array_in_struct(rich):
+    ffi = rich.ffi
+    assert ffi.typeof("struct holder").fields[1][1].type == ffi.typeof("int[6]") or \
+        len(ffi.new("struct holder *").items) == 6
+    assert ffi.offsetof("struct holder", "items") == 16
+
+
+def test_unknown_number_types(rich):
+    ffi, lib = rich.ffi, rich.lib
+    assert ffi.sizeof("small_t") == 2
+    assert ffi.sizeof("big_t") == ffi.sizeof("unsigned long")
+    assert ffi.cast("big_t", -1) == 2 ** (8 * ffi.sizeof("long")) - 1
+    assert ffi.cast("small_t", -1) == -1
+    assert ffi.sizeof("real_t") == 8
+    assert lib.small_ident(-300) == -300
+
+
+def test_constants(rich):
+    lib = rich.lib
+    assert lib.ANSWER == 42
+    assert lib.NEGATIVE == -5
+    assert lib.HUGE_U == 2 ** 64 - 1
+    assert lib.SCONST == 1234
+    assert lib.PI_C == 3.25
+    assert rich.ffi.string(lib.GREETING) == b"hello"
+
+
+def test_enums(rich):
+    ffi, lib = rich.ffi, rich.lib
+    assert (lib.F_ONE, lib.F_TWO) == (3, 7)
+    assert (lib.E_A, lib.E_B, lib.E_C) == (0, 10, 11)
+    assert ffi.string(ffi.cast("enum fuzzy", 7)) == "F_TWO"
+
+
+def test_dots_arrays_globals(rich):
+    ffi, lib = rich.ffi, rich.lib
+    assert len(lib.table) == 11
+    assert ffi.sizeof(lib.grid) == 15 * ffi.sizeof("int")
+    assert len(lib.grid) == 3 and len(lib.grid[0]) == 5
+    lib.table[10] = 99
+    assert lib.table[10] == 99
+
+
+# calls
+def test_struct_and_union_by_value(rich):
+    ffi, lib = rich.ffi, rich.lib
+    p = lib.make_pt(3, 4)
+    assert ffi.typeof(p) is ffi.typeof("struct pt")
+    assert (p.x, p.y) == (3, 4)
+    assert lib.sum_pt(p) == 7
+    assert lib.sum_pt({"x": 10, "y": 5}) == 15
+    n = lib.int_num(77)
+    assert n.i == 77
+    assert lib.num_int(n) == 77
+
+
+def test_long_double_and_complex(rich):
+    ffi, lib = rich.ffi, rich.lib
+    assert float(lib.ld_twice(1.25)) == 2.5
+    assert lib.cplx(1.0, 2.0) == 1 + 2j
+    assert lib.cplx_abs2(3 + 4j) == 25.0
+
+
+def test_fast_functions(rich):
+    lib = rich.lib
+    assert lib.add(2, 3) == 5
+    assert lib.add(-2**31, 0) == -2**31
+    assert lib.neg16(5) == -5
+    assert lib.uc(255) == 0
+    assert lib.mul64(2**31, 2**31) == 2**62
+    assert lib.umax() == 2**64 - 1
+    assert lib.half(3.0) == 1.5
+    assert lib.half(3) == 1.5
+    assert lib.fhalf(1.0) == 0.5
+    assert lib.nothing() is None
+    assert lib.i8(-128) == -128
+    assert lib.sz(2**64 - 2) == 2**64 - 1
+    assert lib.misdeclared(21) == 42         # the compiler converts long <-> short
+
+
+def test_fast_function_errors(rich):
+    lib = rich.lib
+    with pytest.raises(OverflowError):
+        lib.add(2**31, 1)
+    with pytest.raises(OverflowError):
+        lib.neg16(40000)
+    with pytest.raises(OverflowError):
+        lib.uc(-1)
+    with pytest.raises(OverflowError):
+        lib.umax(1) if False else lib.sz(-1)
+    with pytest.raises(TypeError):
+        lib.add(1.5, 2)
+    with pytest.raises(TypeError):
+        lib.add("1", 2)
+    with pytest.raises(TypeError):
+        lib.add(1)
+    with pytest.raises(TypeError):
+        lib.half("x")
+
+
+def test_fast_function_accepts_cdata_numbers(rich):
+    ffi, lib = rich.ffi, rich.lib
+    assert lib.add(ffi.cast("int", 6), True) == 7
+    assert lib.add(1, ffi.cast("long", 2)) == 3
+    assert lib.half(ffi.cast("double", 5.0)) == 2.5
+
+
+def test_errno(rich):
+    ffi, lib = rich.ffi, rich.lib
+    assert lib.set_errno(33) == -1
+    assert ffi.errno == 33
+    ffi.errno = 0
+
+
+def test_doc_gives_signature(rich):
+    assert rich.lib.add.__doc__.startswith("int add(int, int);")
+    assert rich.ffi.typeof(rich.ffi.addressof(rich.lib, "add")).cname == "int(*)(int, int)"
+
+
+def test_pointer_and_callback_args(rich):
+    ffi, lib = rich.ffi, rich.lib
+    assert lib.str_len(b"hello") == 5
+    assert lib.apply(ffi.addressof(lib, "twice"), 21) == 42
+    cb = ffi.callback("int(int)", lambda x: x + 1)
+    assert lib.apply(cb, 1) == 2
+    arr = ffi.new("int[5]")
+    lib.fill(arr, 5)
+    assert list(arr) == [0, 1, 4, 9, 16]
+
+
+def test_variadic(rich):
+    ffi, lib = rich.ffi, rich.lib
+    assert lib.sum_ints(3, ffi.cast("int", 1), ffi.cast("int", 2), ffi.cast("int", 3)) == 6
+
+
+# globals
+def test_global_variables(rich):
+    ffi, lib = rich.ffi, rich.lib
+    assert lib.counter == 7
+    lib.counter = 8
+    assert lib.counter == 8
+    assert lib.counter_ptr[0] == 8
+    assert (lib.origin.x, lib.origin.y) == (1, 2)
+    lib.origin = {"x": 5, "y": 6}
+    assert lib.make_pt(0, 0).x == 0 and lib.origin.y == 6
+    assert ffi.string(lib.name) == b"purecffi"
+    lib.name = b"abc"
+    assert ffi.string(lib.name) == b"abc"
+    assert list(lib.readonly_items) == [4, 5, 6]
+    p = ffi.addressof(lib, "counter")
+    assert ffi.typeof(p) is ffi.typeof("int *")
+    p[0] = 100
+    assert lib.counter == 100
+    assert ffi.typeof(ffi.addressof(lib, "origin")) is ffi.typeof("struct pt *")
+
+
+# the lib object
+def test_lib_introspection(rich):
+    lib = rich.lib
+    names = dir(lib)
+    assert "add" in names and "counter" in names and "ANSWER" in names
+    assert lib.__name__ == "_api_rich.lib"
+    assert "add" in lib.__all__ and "counter" not in lib.__all__
+    d = lib.__dict__
+    assert d["ANSWER"] == 42 and "add" in d and "counter" in d
+    assert sys.modules["_api_rich.lib"] is lib
+    from _api_rich.lib import add, ANSWER
+    assert add(1, 1) == 2 and ANSWER == 42
+
+
+def test_lib_is_read_only_except_globals(rich):
+    lib = rich.lib
+    with pytest.raises(AttributeError):
+        lib.add = 5
+    with pytest.raises(AttributeError):
+        lib.ANSWER = 5
+    with pytest.raises(AttributeError):
+        lib.not_declared = 5
+    with pytest.raises(AttributeError):
+        lib.not_declared
+    with pytest.raises(AttributeError):
+        rich.ffi.addressof(lib, "ANSWER")
+
+
+def test_typeof_of_lib_function(rich):
+    ffi = rich.ffi
+    assert ffi.typeof(ffi.addressof(rich.lib, "sum_pt")) is ffi.typeof("int(*)(struct pt)")
+
+
+def test_no_parser_at_import(rich):
+    directory = os.path.dirname(rich.__file__)
+    code = ("import sys; sys.path.insert(0, %r); import _api_rich; "
+            "assert _api_rich.lib.add(1, 2) == 3; "
+            "print('pycparser' in sys.modules)" % (directory,))
+    env = dict(os.environ)
+    src = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src")
+    env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr
+    if not IS_CFFI:
+        assert proc.stdout.strip() == "False"
+
+
+# -- C++ ----
+def test_cplusplus_module(tmp_path):
+    mod = build(tmp_path, "_api_cpp", """
+        struct cpt { int x; ...; };
+        int somefunc(int);
+        struct cpt mk(int);
+        extern "Python" int py_cb(int);
+        int call_py(int);
+        #define CPP_K ...
+    """, r'''
+        #include <vector>
+        static int real_cpp_func(int a) { std::vector<int> v(a, 2); return (int)v.size() * 2; }
+        struct cpt { double pad; int x; };
+        extern "C" {
+            int somefunc(int somearg) { return real_cpp_func(somearg); }
+        }
+        static cpt mk(int x) { cpt c; c.pad = 0; c.x = x; return c; }
+        static int py_cb(int);
+        static int call_py(int x) { return py_cb(x) + 1; }
+        #define CPP_K 5
+    ''', source_extension='.cpp')
+    ffi, lib = mod.ffi, mod.lib
+    assert lib.somefunc(4) == 8
+    assert lib.mk(3).x == 3
+    assert ffi.offsetof("struct cpt", "x") == 8
+    assert lib.CPP_K == 5
+
+    @ffi.def_extern()
+    def py_cb(x):
+        return x * 10
+    assert lib.call_py(4) == 41
+
+
+@pytest.mark.skipif(IS_CFFI, reason="purecffi's own warning-free promise")
+def test_cplusplus_warning_free(rich_c_file, tmp_path):
+    if shutil.which("g++") is None:
+        pytest.skip("needs g++")
+    cdef_cpp = RICH_CDEF.replace("double _Complex cplx(double re, double im);", "").replace(
+        "double cplx_abs2(double _Complex c);", "")
+    source = RICH_SOURCE.replace("#include <complex.h>", "").split(
+        "static double _Complex cplx")[0] + "\n".join(RICH_SOURCE.split("\n")[
+            [i for i, l in enumerate(RICH_SOURCE.split("\n")) if "cplx_abs2" in l][0] + 1:])
+    ffi = FFI()
+    ffi.cdef(cdef_cpp)
+    ffi.set_source("_api_rich_cpp", source, source_extension=".cpp")
+    path = tmp_path / "_api_rich_cpp.cpp"
+    ffi.emit_c_code(str(path))
+    proc = subprocess.run(["g++", "-Wall", "-Wextra", "-Werror", "-fPIC", "-c", str(path),
+                           "-I" + _python_include(), "-o", str(path) + ".o"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+
+
+# -- Errors ----
+def _compile_error(tmp_path, cdef, source, name="_api_err", **kwds):
+    ffi = FFI()
+    ffi.cdef(cdef)
+    ffi.set_source(name, source, **kwds)
+    with pytest.raises(VerificationError) as info:
+        ffi.compile(tmpdir=str(tmp_path))
+    return str(info.value)
+
+
+def _compile_or_import_error(tmp_path, cdef, source, name, use):
+    """purecffi refuses at compile time; cffi only when the module uses the declaration."""
+    ffi = FFI()
+    ffi.cdef(cdef)
+    ffi.set_source(name, source)
+    try:
+        ffi.compile(tmpdir=str(tmp_path))
+    except VerificationError:
+        return
+    assert IS_CFFI, "purecffi must refuse this at compile time"
+    with pytest.raises(Exception):
+        use(import_from(tmp_path, name))
+
+
+def test_compile_error_is_verification_error(tmp_path):
+    message = _compile_error(tmp_path, "int f(int);", "this is not C;")
+    assert "failed" in message
+
+
+@pytest.mark.skipif(IS_CFFI, reason="purecffi carries the compiler's message")
+def test_compile_error_carries_compiler_message(tmp_path):
+    message = _compile_error(tmp_path, "int f(int);", "this is not C;", name="_api_err1")
+    assert "error" in message and "this" in message
+
+
+def test_exact_struct_mismatch_is_an_error(tmp_path):
+    _compile_or_import_error(tmp_path, "struct s { int a; int b; };",
+                             "struct s { int b; int a; };", name="_api_err2",
+                             use=lambda mod: mod.ffi.new("struct s *"))
+
+
+def test_wrong_field_type_is_an_error(tmp_path):
+    _compile_error(tmp_path, "struct s { int *a; ...; };", "struct s { long *a; };",
+                   name="_api_err3", extra_compile_args=["-Werror"])
+
+
+def test_wrong_pointer_argument_is_an_error(tmp_path):
+    _compile_error(tmp_path, "int f(int *);", "static int f(long *p) { return (int)*p; }",
+                   name="_api_err4", extra_compile_args=["-Werror"])
+
+
+@pytest.mark.skipif(IS_CFFI, reason="cffi 2.0 does not check exact enums (spec 8.4 says it does)")
+def test_wrong_enum_value_is_an_error(tmp_path):
+    _compile_or_import_error(tmp_path, "enum e { A, B };", "enum e { A = 1, B };",
+                             name="_api_err5", use=lambda mod: mod.lib.A)
+
+
+def test_missing_function_fails_at_import(tmp_path):
+    ffi = FFI()
+    ffi.cdef("int nowhere(int);")
+    ffi.set_source("_api_err6", "")
+    try:
+        ffi.compile(tmpdir=str(tmp_path))
+    except VerificationError:
+        return
+    with pytest.raises(ImportError):
+        import_from(tmp_path, "_api_err6")
+
+
+def test_quiet_unless_verbose(tmp_path, capfd):
+    ffi = FFI()
+    ffi.cdef("int q(int);")
+    ffi.set_source("_api_quiet", "static int q(int x) { return x; }")
+    ffi.compile(tmpdir=str(tmp_path))
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""
+
+
+# -- Packages, compile() options ----
+def test_module_in_package(tmp_path):
+    ffi = FFI()
+    ffi.cdef("int pk(void);")
+    ffi.set_source("pkg_api._foo", "static int pk(void) { return 11; }")
+    path = ffi.compile(tmpdir=str(tmp_path))
+    assert os.path.dirname(path) == str(tmp_path / "pkg_api")
+    (tmp_path / "pkg_api" / "__init__.py").write_text("")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        from pkg_api._foo.lib import pk
+        from pkg_api._foo import ffi as ffi2
+    finally:
+        sys.path.remove(str(tmp_path))
+    assert pk() == 11
+    assert ffi2.sizeof("int") == 4
+
+
+@pytest.mark.skipif(IS_CFFI, reason="target naming detail")
+def test_compile_target(tmp_path):
+    ffi = FFI()
+    ffi.cdef("int t(void);")
+    ffi.set_source("_api_target", "static int t(void) { return 1; }")
+    path = ffi.compile(tmpdir=str(tmp_path), target="_api_target.*")
+    assert os.path.basename(path) == "_api_target.so"
+
+
+def test_define_macros_and_include_dirs(tmp_path):
+    inc = tmp_path / "inc"
+    inc.mkdir()
+    (inc / "defs.h").write_text("#define FROM_HEADER 17\n")
+    mod = build(tmp_path, "_api_macros", "#define FROM_HEADER ...\n#define FROM_MACRO ...", 
+                '#include "defs.h"', include_dirs=[str(inc)],
+                define_macros=[("FROM_MACRO", "99")])
+    assert (mod.lib.FROM_HEADER, mod.lib.FROM_MACRO) == (17, 99)
+
+
+def test_distutils_extension(tmp_path):
+    ffi = FFI()
+    ffi.cdef("int d(void);")
+    ffi.set_source("_api_dist", "static int d(void) { return 1; }", libraries=["m"])
+    ext = ffi.distutils_extension(tmpdir=str(tmp_path), verbose=False)
+    assert ext.name == "_api_dist"
+    assert ext.sources[0].endswith("_api_dist.c") and os.path.exists(ext.sources[0])
+    assert ext.libraries == ["m"]

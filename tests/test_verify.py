@@ -1,0 +1,141 @@
+"""ffi.verify(): in-line API mode and its cache of compiled modules (spec 8.9)."""
+import os
+import shutil
+import sys
+
+import pytest
+
+from _backend import FFI, IS_CFFI
+
+pytestmark = pytest.mark.skipif(shutil.which("gcc") is None, reason="needs gcc")
+
+if IS_CFFI:
+    import cffi.verifier as verifier
+else:
+    import purecffi.verifier as verifier
+
+
+def _built(tmpdir):
+    return sorted(n for n in os.listdir(str(tmpdir)) if n.endswith(".so"))
+
+
+def test_spec_example_sizeof_hack(tmp_path):
+    ffi = FFI()
+    ffi.cdef("const int mysize;")
+    lib = ffi.verify("const int mysize = sizeof(long double);", tmpdir=str(tmp_path))
+    assert lib.mysize == 16 or lib.mysize == ffi.sizeof("long double")
+
+
+def test_functions_and_partial_structs(tmp_path):
+    ffi = FFI()
+    ffi.cdef("struct vs { int y; ...; }; int vf(struct vs *);\n#define VK ...")
+    lib = ffi.verify("struct vs { long x; int y; };\n"
+                     "static int vf(struct vs *p) { return p->y * 2; }\n#define VK 3",
+                     tmpdir=str(tmp_path))
+    assert ffi.offsetof("struct vs", "y") == 8          # the user's ffi learnt the layout
+    p = ffi.new("struct vs *", {"y": 21})
+    assert lib.vf(p) == 42
+    assert lib.VK == 3
+
+
+def test_cache_reuses_built_module(tmp_path):
+    def make():
+        ffi = FFI()
+        ffi.cdef("int cached(int);")
+        return ffi, ffi.verify("static int cached(int x) { return x + 1; }",
+                               tmpdir=str(tmp_path))
+    _, lib = make()
+    assert lib.cached(1) == 2
+    so = _built(tmp_path)
+    assert len(so) == 1
+    mtime = os.stat(str(tmp_path / so[0])).st_mtime
+    _, lib2 = make()
+    assert lib2.cached(2) == 3
+    assert _built(tmp_path) == so
+    assert os.stat(str(tmp_path / so[0])).st_mtime == mtime
+
+
+def test_changed_source_makes_new_module(tmp_path):
+    for value in (1, 2):
+        ffi = FFI()
+        ffi.cdef("int changed(void);")
+        lib = ffi.verify("static int changed(void) { return %d; }" % value,
+                         tmpdir=str(tmp_path))
+        assert lib.changed() == value
+    assert len(_built(tmp_path)) == 2
+
+
+def test_module_name_tag_and_modulename(tmp_path):
+    ffi = FFI()
+    ffi.cdef("int tagged(void);")
+    ffi.verify("static int tagged(void) { return 1; }", tmpdir=str(tmp_path), tag="mytag")
+    assert any(n.startswith("_cffi_mytag_") for n in _built(tmp_path))
+    ffi = FFI()
+    ffi.cdef("int named(void);")
+    lib = ffi.verify("static int named(void) { return 5; }", tmpdir=str(tmp_path),
+                     modulename="_verify_named_mod")
+    assert lib.named() == 5
+    assert any(n.startswith("_verify_named_mod.") for n in _built(tmp_path))
+
+
+def test_relative_to_sources(tmp_path):
+    (tmp_path / "helper.c").write_text("int helper(int x) { return x * 3; }\n")
+    ffi = FFI()
+    ffi.cdef("int helper(int);")
+    lib = ffi.verify("int helper(int);", tmpdir=str(tmp_path / "cache"),
+                     sources=["helper.c"], relative_to=str(tmp_path / "build.py"))
+    assert lib.helper(5) == 15
+
+
+def test_set_tmpdir_and_cleanup(tmp_path):
+    cache = tmp_path / "cache"
+    verifier.set_tmpdir(str(cache))
+    try:
+        ffi = FFI()
+        ffi.cdef("int viaset(void);")
+        lib = ffi.verify("static int viaset(void) { return 9; }")
+        assert lib.viaset() == 9
+        assert len(_built(cache)) == 1
+        verifier.cleanup_tmpdir(str(cache))
+        assert _built(cache) == []
+        assert not [n for n in os.listdir(str(cache)) if n.endswith(".c")]
+    finally:
+        verifier.set_tmpdir(None)
+
+
+def test_cffi_tmpdir_environment(tmp_path, monkeypatch):
+    cache = tmp_path / "envcache"
+    monkeypatch.setenv("CFFI_TMPDIR", str(cache))
+    ffi = FFI()
+    ffi.cdef("int viaenv(void);")
+    lib = ffi.verify("static int viaenv(void) { return 4; }")
+    assert lib.viaenv() == 4
+    assert len(_built(cache)) == 1
+
+
+def test_default_tmpdir_is_callers_pycache(tmp_path, monkeypatch):
+    monkeypatch.delenv("CFFI_TMPDIR", raising=False)
+    script = tmp_path / "uses_verify.py"
+    script.write_text(
+        "def run(FFI):\n"
+        "    ffi = FFI()\n"
+        "    ffi.cdef('int nearby(void);')\n"
+        "    return ffi.verify('static int nearby(void) { return 8; }')\n")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        import uses_verify
+        assert uses_verify.run(FFI).nearby() == 8
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("uses_verify", None)
+    assert len(_built(tmp_path / "__pycache__")) == 1
+
+
+def test_verify_cplusplus(tmp_path):
+    if shutil.which("g++") is None:
+        pytest.skip("needs g++")
+    ffi = FFI()
+    ffi.cdef("int cppv(int);")
+    lib = ffi.verify('extern "C" int cppv(int x) { return x + 100; }',
+                     tmpdir=str(tmp_path), source_extension=".cpp")
+    assert lib.cppv(1) == 101

@@ -3,7 +3,7 @@ from . import platform as plat
 from .cdata import AddrCData, ArrayCData, ValueCData
 from .convert import decode_unicode, prepare
 from .ctype import ARRAY, ENUM, POINTER, VOID
-from .memory import MEM, read_bytes, string_at
+from .memory import MEM, Owned, read_bytes, string_at
 
 
 def _item_category(ctype):
@@ -12,19 +12,23 @@ def _item_category(ctype):
 
 def to_string(cdata, maxlen=-1):
     """bytes from char*/char[], str from wchar_t*/char16_t*/char32_t*, names of enum values."""
-    if getattr(cdata.__class__, "_char_items", False):    # char pointers and arrays
-        address = cdata._addr
-        length = cdata._length if cdata.__class__._array else None
-        if address:
-            if length is None:
-                if maxlen < 0:
-                    return string_at(address)
+    try:
+        char_items = cdata._char_items          # char pointers and arrays: the common case
+    except AttributeError:
+        char_items = False
+    if char_items and cdata._addr:
+        if cdata._array:
+            if cdata._owning and maxlen < 0 and cdata._keep.__class__ is not Owned:
+                # the ctypes char array of ffi.new(): .value stops at the first NUL, in C
+                return cdata._keep.value
+            length = cdata._length
+            if length is None or 0 <= maxlen < length:
                 length = maxlen
-            elif 0 <= maxlen < length:
-                length = maxlen
-            data = MEM[address:address + length].tobytes()
-            end = data.find(b"\0")
-            return data if end < 0 else data[:end]
+        else:
+            length = maxlen
+        if length < 0:
+            return string_at(cdata._addr)
+        return MEM[cdata._addr:cdata._addr + length].tobytes().partition(b"\0")[0]
     return _to_string_general(cdata, maxlen)
 
 

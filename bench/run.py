@@ -140,6 +140,50 @@ lib.qsort(a, 100, 4, counting_cmp)
 ncalls = counter[0]
 '''
 
+def ool_cdef(n_structs=100, n_functions=500):
+    """Declarations for the out-of-line rows: structs pointing at (and holding) each other,
+    typedefs, and functions taking and returning them."""
+    prims = ["int", "double", "char *", "unsigned long", "short", "float", "long long"]
+    lines = []
+    for i in range(n_structs):
+        fields = ["    %s f%d;" % (prims[(i + k) % len(prims)], k) for k in range(4)]
+        if i:
+            fields.append("    struct s%d *prev;" % (i - 1))
+            fields.append("    struct s%d by_value;" % (i // 2) if i % 3 == 0 else "    int pad;")
+        lines.append("struct s%d {\n%s\n};\ntypedef struct s%d s%d_t;"
+                     % (i, "\n".join(fields), i, i))
+    for j in range(n_functions):
+        args = ", ".join("s%d_t *" % ((j + k) % n_structs) if k % 2 else prims[(j + k) % 7]
+                         for k in range(j % 4 + 1))
+        lines.append("%s func%d(%s);" % (prims[j % len(prims)], j, args))
+    return "\n".join(lines)
+
+
+def ool_module_setup(with_pyc):
+    """Setup of the out-of-line import rows: build the module with the implementation's
+    set_source(name, None) + compile() into a fresh directory and import it once (which
+    writes its .pyc when `with_pyc`, as for an installed package)."""
+    def setup(namespace):
+        import atexit
+        import importlib
+        import shutil
+        import tempfile
+        ffi = namespace["ffi"]
+        ffi.cdef(ool_cdef())
+        ffi.set_source("_bench_ool", None)
+        tmpdir = tempfile.mkdtemp(prefix="bench-ool-")
+        atexit.register(shutil.rmtree, tmpdir, True)
+        ffi.compile(tmpdir=tmpdir)
+        sys.path.insert(0, tmpdir)
+        sys.dont_write_bytecode = not with_pyc
+        importlib.import_module("_bench_ool")
+        namespace.update(importlib=importlib, sys=sys)
+    return setup
+
+
+OOL_IMPORT = 'del sys.modules["_bench_ool"]; importlib.import_module("_bench_ool")'
+OOL_CHECK = 'importlib.import_module("_bench_ool").ffi.sizeof("s5_t") > 0'
+
 BENCHES = [
     Bench("abs", "call int abs(int)",
           setup={"ffi": 'ffi.cdef("int abs(int);")\nlib = ffi.dlopen(LIBC)\n',
@@ -197,6 +241,12 @@ BENCHES = [
                 "ctypes": "ctypes.memmove(a, src, 400); lib.qsort(a, 100, 4, cmp)"},
           check="list(a) == sorted(data)",
           per=("qsort callback, per invocation ({per} per qsort)", "ncalls")),
+    Bench("ool_import", "import of an out-of-line module with 500 functions and 100 structs",
+          setup={"ffi": ool_module_setup(with_pyc=True)},
+          stmt={"ffi": OOL_IMPORT}, check={"ffi": OOL_CHECK}, target=1.0),
+    Bench("ool_import_src", "same import, no .pyc (module compiled from source each time)",
+          setup={"ffi": ool_module_setup(with_pyc=False)},
+          stmt={"ffi": OOL_IMPORT}, check={"ffi": OOL_CHECK}, target=1.0),
 ]
 
 # A fixed pseudo-random permutation, identical for every implementation (same comparisons).

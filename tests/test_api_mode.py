@@ -113,9 +113,12 @@ def test_spec_5_2_5_performance_example(tmp_path):
 
 def test_spec_8_6_include_between_api_modules(tmp_path):
     other = FFI()
-    other.cdef("typedef struct { int a; ...; } shared_t;\n#define SHARED_K ...")
+    other.cdef("typedef struct { int a; ...; } shared_t;\n#define SHARED_K ...\n"
+               "int base_func(int); extern int base_var;")
     other.set_source("_api_inc_base", "typedef struct { long pad; int a; } shared_t;\n"
-                                      "#define SHARED_K 12")
+                                      "#define SHARED_K 12\n"
+                                      "static int base_func(int x) { return -x; }\n"
+                                      "int base_var = 3;")
     other.compile(tmpdir=str(tmp_path))
     ffi = FFI()
     ffi.include(other)
@@ -128,6 +131,11 @@ def test_spec_8_6_include_between_api_modules(tmp_path):
     assert mod.lib.get_a(p) == 5
     assert mod.ffi.offsetof("shared_t", "a") == 8
     assert import_from(tmp_path, "_api_inc_base").lib.SHARED_K == 12
+    # "In API mode, you can also see the functions and global variables directly"
+    assert mod.lib.SHARED_K == 12
+    assert mod.lib.base_func(4) == -4
+    mod.lib.base_var = 8
+    assert import_from(tmp_path, "_api_inc_base").lib.base_var == 8
 
 
 # -- A rich module, built once ----
@@ -189,6 +197,22 @@ RICH_CDEF = r"""
     extern char name[16];
     extern const int readonly_items[3];
     int *const counter_ptr;
+
+    /* more kinds */
+    static const struct pt ORIGIN_C;
+    extern int (*fnptr_global)(int);
+    enum exact pick(enum exact);
+    char next_char(char);
+    _Bool negate(_Bool);
+    wchar_t wide(wchar_t);
+    extern struct pt pts[2];
+    typedef enum { TD_X = 4 } td_enum;
+    int td(td_enum);
+
+    /* extern "Python" */
+    extern "Python" int rich_cb(int, struct pt);
+    extern "Python+C" void rich_void_cb(double);
+    int call_rich_cb(int);
 """
 
 RICH_SOURCE = r"""
@@ -254,6 +278,22 @@ RICH_SOURCE = r"""
     char name[16] = "purecffi";
     const int readonly_items[3] = {4, 5, 6};
     int *const counter_ptr = &counter;
+
+    #include <stdbool.h>
+    #include <wchar.h>
+    static const struct pt ORIGIN_C = {7, 8};
+    int (*fnptr_global)(int) = twice;
+    static enum exact pick(enum exact e) { return e == E_A ? E_C : E_A; }
+    static char next_char(char c) { return (char)(c + 1); }
+    static bool negate(bool b) { return !b; }
+    static wchar_t wide(wchar_t w) { return w + 1; }
+    struct pt pts[2] = {{1, 2}, {3, 4}};
+    typedef enum { TD_X = 4 } td_enum;
+    static int td(td_enum e) { return (int)e * 2; }
+
+    static int rich_cb(int, struct pt);
+    void rich_void_cb(double);
+    static int call_rich_cb(int x) { rich_void_cb(x); return rich_cb(x, origin); }
 """
 
 
@@ -694,3 +734,139 @@ def test_distutils_extension(tmp_path):
     assert ext.name == "_api_dist"
     assert ext.sources[0].endswith("_api_dist.c") and os.path.exists(ext.sources[0])
     assert ext.libraries == ["m"]
+
+
+def test_more_kinds(rich):
+    ffi, lib = rich.ffi, rich.lib
+    c = lib.ORIGIN_C
+    assert ffi.typeof(c) is ffi.typeof("struct pt") and (c.x, c.y) == (7, 8)
+    assert lib.fnptr_global(5) == 10
+    assert lib.pick(lib.E_A) == lib.E_C
+    assert lib.next_char(b"a") == b"b"
+    assert lib.negate(True) is False
+    assert lib.wide("a") == "b"
+    assert [(p.x, p.y) for p in lib.pts] == [(1, 2), (3, 4)]
+    lib.pts[1].x = 30
+    assert lib.pts[1].x == 30
+    assert lib.TD_X == 4 and lib.td(lib.TD_X) == 8
+
+
+def test_extern_python_in_rich_module(rich):
+    ffi, lib = rich.ffi, rich.lib
+    seen = []
+
+    @ffi.def_extern()
+    def rich_cb(x, p):
+        return x + p.x
+
+    @ffi.def_extern()
+    def rich_void_cb(d):
+        seen.append(d)
+    lib.origin = {"x": 100, "y": 0}
+    assert lib.call_rich_cb(5) == 105
+    assert seen == [5.0]
+
+
+def test_fast_function_usable_as_function_pointer(rich):
+    ffi, lib = rich.ffi, rich.lib
+    assert ffi.typeof(lib.twice) is ffi.typeof("int(*)(int)")
+    assert ffi.typeof(lib.add) is ffi.typeof("int(*)(int, int)")
+    assert lib.apply(lib.twice, 21) == 42
+    p = ffi.new("int(**)(int)")
+    p[0] = lib.twice
+    assert p[0](4) == 8
+    assert ffi.cast("void *", lib.twice) != ffi.NULL
+    assert lib.twice.__name__ == "twice"
+
+
+def test_fast_function_keywords_are_refused(rich):
+    with pytest.raises(TypeError):
+        rich.lib.add(1, b=2)
+
+
+@pytest.mark.skipif(IS_CFFI, reason="purecffi's message")
+def test_missing_compiler_says_so(tmp_path, monkeypatch):
+    import purecffi.build.compiler as compiler
+    monkeypatch.setattr(compiler.shutil, "which", lambda name: None)
+    ffi = FFI()
+    ffi.cdef("int nc(void);")
+    ffi.set_source("_api_nocc", "static int nc(void) { return 1; }")
+    with pytest.raises(VerificationError, match="compiler"):
+        ffi.compile(tmpdir=str(tmp_path))
+
+
+def test_set_source_pkgconfig_unknown_package(tmp_path):
+    if shutil.which("pkg-config") is None:
+        pytest.skip("needs pkg-config")
+    from _backend import backend
+    ffi = FFI()
+    with pytest.raises(backend.PkgConfigError):
+        ffi.set_source_pkgconfig("_api_pkgc", ["surely-no-such-package-xyz"], "")
+
+
+def test_verbose_prints_the_build(tmp_path, capfd):
+    ffi = FFI()
+    ffi.cdef("int vb(void);")
+    ffi.set_source("_api_verbose", "static int vb(void) { return 1; }")
+    ffi.compile(tmpdir=str(tmp_path), verbose=True)
+    out, err = capfd.readouterr()
+    assert "_api_verbose" in out + err
+
+
+def test_spec_6_4_function_calls(tmp_path):
+    mod = build(tmp_path, "_api_calls64", """
+        int foo(short a, int b);
+        size_t strlen(const char *);
+        int do_something_with_array(int *array);
+        struct foo_s { int a, b; };
+        struct foo_s function_returning_a_struct(void);
+    """, r"""
+        #include <string.h>
+        static int foo(short a, int b) { return a * b; }
+        static int do_something_with_array(int *array) { return array[0] + array[4]; }
+        struct foo_s { int a, b; };
+        static struct foo_s function_returning_a_struct(void) {
+            struct foo_s s; s.a = 1; s.b = 2; return s;
+        }
+    """)
+    ffi, lib = mod.ffi, mod.lib
+    n = lib.foo(2, 3)      # returns a normal integer
+    assert n == 6 and type(n) is int
+    with pytest.raises(OverflowError):
+        lib.foo(40000, 3)    # raises OverflowError
+    assert lib.strlen(b"hello") == 5
+    assert lib.do_something_with_array([1, 2, 3, 4, 5]) == 6
+    myfoo = lib.function_returning_a_struct()
+    assert repr(myfoo).endswith("'struct foo_s' owning 8 bytes>")
+    assert (myfoo.a, myfoo.b) == (1, 2)
+
+
+def test_by_value_functions_usable_as_function_pointers(rich):
+    ffi, lib = rich.ffi, rich.lib
+    assert ffi.typeof(lib.sum_pt) is ffi.typeof("int(*)(struct pt)")
+    fp = ffi.addressof(lib, "sum_pt")
+    assert ffi.cast("void *", lib.sum_pt) == ffi.cast("void *", fp)
+    assert fp({"x": 1, "y": 2}) == 3        # through libffi: a plain struct is fine
+
+
+def test_spec_8_7_thread_local_and_macro_variables(tmp_path):
+    import threading
+    mod = build(tmp_path, "_api_tls", """
+        extern int tls_var;
+        extern int myvar;
+    """, r"""
+        static __thread int tls_var;
+        static int hidden = 5;
+        static int *fetchme(void) { return &hidden; }
+        #define myvar (*fetchme())
+    """)
+    lib = mod.lib
+    assert lib.myvar == 5
+    lib.myvar = 6
+    assert lib.myvar == 6
+    lib.tls_var = 1
+    seen = []
+    t = threading.Thread(target=lambda: seen.append(lib.tls_var))
+    t.start()
+    t.join()
+    assert seen == [0] and lib.tls_var == 1

@@ -1,12 +1,11 @@
 """extern "Python" and "Python+C" in API mode (spec 6.7): C functions calling the Python
 function attached with @ffi.def_extern()."""
-import os
 import shutil
 import sys
 
 import pytest
 
-from _backend import FFI, IS_CFFI
+from _backend import FFI
 
 pytestmark = pytest.mark.skipif(shutil.which("gcc") is None, reason="needs gcc")
 
@@ -295,3 +294,28 @@ def test_unknown_name(mod):
         @mod.ffi.def_extern()
         def not_declared(x):
             return x
+
+
+def test_spec_6_7_3_forward_declaration_with_attribute(tmp_path):
+    ffi = FFI()
+    ffi.cdef("""
+        extern "Python+C" int f(int); /* not static */
+        int call_f(int);
+    """)
+    ffi.set_source("_api_extern_attr", r"""
+        int f(int) __attribute__((visibility("hidden")));
+        static int call_f(int x) { return f(x); }
+    """)
+    ffi.compile(tmpdir=str(tmp_path))
+    sys.path.insert(0, str(tmp_path))
+    try:
+        import _api_extern_attr as m
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("_api_extern_attr", None)
+        sys.modules.pop("_api_extern_attr.lib", None)
+
+    @m.ffi.def_extern()
+    def f(x):
+        return x + 5
+    assert m.lib.call_f(1) == 6

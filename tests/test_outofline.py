@@ -491,3 +491,45 @@ def test_generated_module_is_readable_python(tmp_path):
     assert "from purecffi.outofline import make_ffi" in text
     assert '["struct", "pt", null]' in text
     compile(text, "_readable.py", "exec")
+
+
+@purecffi_only
+def test_builder_including_a_generated_ffi(tmp_path, modules):
+    """A build script may include the ffi of an already generated module (8.6)."""
+    build(tmp_path, "_gen_a", """
+        typedef struct { int x; } pt;
+        struct q { pt p; };
+        #define KA 3
+    """)
+    gen_a = modules("_gen_a").ffi
+    build(tmp_path, "_gen_b", "pt *f(struct q *);", include=[gen_a])
+    gen_b = modules("_gen_b").ffi
+    assert gen_b.typeof("pt") is gen_a.typeof("pt")
+    assert gen_b.sizeof("struct q") == 4
+    assert gen_b.dlopen(None).KA == 3
+
+
+def test_addressof_lib_and_gc(tmp_path, modules, testlib_path):
+    """What's New: ffi.addressof(lib, "name") and ffi.gc() on out-of-line ffis."""
+    build(tmp_path, "_addr", """
+        extern int tl_counter;
+        int tl_get_counter(void);
+        void *malloc(size_t);
+        void free(void *);
+    """)
+    ffi = modules("_addr").ffi
+    lib = ffi.dlopen(testlib_path)
+    p = ffi.addressof(lib, "tl_counter")
+    assert ffi.typeof(p) is ffi.typeof("int *")
+    p[0] = 1234
+    assert lib.tl_get_counter() == 1234
+    f = ffi.addressof(lib, "tl_get_counter")
+    assert f() == 1234
+    libc = ffi.dlopen(None)
+    freed = []
+    q = ffi.gc(ffi.cast("int *", libc.malloc(8)), lambda x: (freed.append(1), libc.free(x)))
+    q[0] = 5
+    del q
+    import gc
+    gc.collect()
+    assert freed == [1]

@@ -20,8 +20,11 @@ from . import platform as plat
 from .convert import prepare
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, TYPES, UNION, CField, \
     EnumType, RawFunctionType, UnknownNumberType
+from .callback import _print_exception, _print_onerror_failure
 from .errors import FFIError
-from .memory import memmove
+from .memory import MEM, memmove, read_address
+
+_POINTER_SIZE = plat.POINTER_SIZE
 
 __all__ = ["load", "dump", "def_extern", "ApiLib"]
 
@@ -215,7 +218,7 @@ class ApiLib:
             raise AttributeError(_MSG_NO_NAME % (self._pc_name, name))
         kind, ctype, address = entry
         if kind == "variable":
-            ctype = TYPES.pointer(ctype)
+            ctype, address = TYPES.pointer(ctype), address()
         return prepare(ctype).cdata_class(ctype, address, self)
 
 
@@ -223,22 +226,27 @@ _MSG_NO_NAME = "cffi library '%s' has no function, constant or global variable n
 
 
 class _Global:
-    """A global variable of the lib: read and written in C memory at each access."""
+    """A global variable of the lib: its address is asked from the C module at each access
+    (thread-local variables, macros), then the C memory is read or written."""
 
-    __slots__ = ("name", "address", "ctype", "read", "write")
+    __slots__ = ("name", "locate", "index", "ctype", "read", "write")
 
-    def __init__(self, name, address, ctype):
+    def __init__(self, name, locate, index, ctype):
         rt = prepare(ctype)
-        self.name, self.address, self.ctype = name, address, ctype
+        self.name, self.locate, self.index, self.ctype = name, locate, index, ctype
         self.read, self.write = rt.read, rt.write
+
+    def address(self):
+        """The variable's address now."""
+        return self.locate(self.index)
 
     def __get__(self, lib, cls=None):
         if lib is None:
             return self
-        return self.read(self.address, None)
+        return self.read(self.locate(self.index), None)
 
     def __set__(self, lib, value):
-        self.write(self.address, value)
+        self.write(self.locate(self.index), value)
 
 
 class _GlobalArrayOfUnknownLength(_Global):
@@ -249,58 +257,53 @@ class _GlobalArrayOfUnknownLength(_Global):
     def __get__(self, lib, cls=None):
         if lib is None:
             return self
-        return prepare(self.ctype).cdata_class(self.ctype, self.address, None)
+        return prepare(self.ctype).cdata_class(self.ctype, self.locate(self.index), None)
 
     def __set__(self, lib, value):
         raise TypeError("cannot assign to the global array '%s' of unknown length" % (self.name,))
 
 
 # -- Functions ----
-def _pointer_wrapped_function(name, fntype, address):
+def by_pointer(ctype):
+    """Types libffi cannot pass by value, which API mode passes through a pointer wrapper:
+    structs, unions, complex numbers and long double."""
+    if ctype.kind in (STRUCT, UNION):
+        return True
+    return ctype.kind == PRIMITIVE and getattr(ctype, "category", None) in (
+        plat.COMPLEX, plat.LONGDOUBLE)
+
+
+def _pointer_wrapped_function(name, fntype, address, fnptr_address):
     """A Python function calling the C wrapper `void w(R *result, args with by-value ones as
     pointers)`: what libffi cannot pass by value goes through memory."""
     from . import cdata as _cd
-    wrapped = [_is_by_value(t) for t in fntype.args]
-    wargs = [TYPES.pointer(t) if w else t for t, w in zip(fntype.args, wrapped)]
+    arg_ptrs = [TYPES.pointer(t) if by_pointer(t) else None for t in fntype.args]
+    wargs = [p if p is not None else t for p, t in zip(arg_ptrs, fntype.args)]
     result = fntype.result
-    has_result = result.kind != "void"
-    if has_result:
-        wargs.insert(0, TYPES.pointer(result))
+    result_ptr = TYPES.pointer(result) if result.kind != "void" else None
+    if result_ptr is not None:
+        wargs.insert(0, result_ptr)
     wtype = TYPES.function_pointer(TYPES.raw_function(wargs, TYPES.void, False))
     wrapper = call.make_lib_function(wtype, address, name)
-    result_ptr = TYPES.pointer(result) if has_result else None
-    arg_ptrs = [TYPES.pointer(t) if w else None for t, w in zip(fntype.args, wrapped)]
     nargs = len(fntype.args)
 
     def function(*args):
         if len(args) != nargs:
-            raise TypeError("%s() takes exactly %d arguments (%d given)" % (name, nargs,
-                                                                             len(args)))
+            raise TypeError("%s expected %d arguments, got %d" % (name, nargs, len(args)))
         converted = [_by_value_pointer(p, a) if p is not None else a
                      for p, a in zip(arg_ptrs, args)]
-        if not has_result:
+        if result_ptr is None:
             wrapper(*converted)
             return None
         out = _cd.new(result_ptr, None)
         wrapper(out, *converted)
-        if result.kind in (STRUCT, UNION):
-            return _owning_value(out)
-        return out[0]
+        return out[0]           # a struct co-owns the memory: repr says 'owning', as cffi
     function.__name__ = name
     function.__doc__ = fntype.result.spell("%s(%s)" % (
         name, ", ".join(t.cname for t in fntype.args) or "void")) + ";"
     function._ctype = fntype
+    function._function_address = lambda: fnptr_address      # usable as a function pointer
     return function
-
-
-def _owning_value(out):
-    """The struct result: a cdata struct owning its memory, as cffi returns."""
-    return out[0]
-
-
-def _is_by_value(ctype):
-    from .build.api_module import _needs_pointer_wrapper
-    return _needs_pointer_wrapper(ctype)
 
 
 def _by_value_pointer(pointer_type, value):
@@ -312,9 +315,9 @@ def _by_value_pointer(pointer_type, value):
     return _cd.new(pointer_type, value)
 
 
-def _make_function(module, name, fntype, how, address, fast_index):
+def _make_function(module, name, fntype, how, address, fnptr_address, fast_index):
     if how == "pointer":
-        return _pointer_wrapped_function(name, fntype, address)
+        return _pointer_wrapped_function(name, fntype, address, fnptr_address)
     function = call.make_lib_function(fntype, address, name)
     if how == "fast" and fast_index is not None:
         return module._pc_fast(fast_index, function)
@@ -323,83 +326,82 @@ def _make_function(module, name, fntype, how, address, fast_index):
 
 # -- extern "Python" ----
 class _ExternPython:
-    """The registry entry of one extern "Python" function."""
+    """One extern "Python" function of the module: its C-side index and type."""
 
     def __init__(self, module, name, rawtype, index, address):
         self.module, self.name, self.rawtype = module, name, rawtype
-        self.qualified = "%s.%s" % (module.__name__, name)
         self.index, self.address = index, address
         self.fnptr = TYPES.function_pointer(rawtype)
 
+    def attach(self, python_callable, error, onerror):
+        """ffi.def_extern(): from now on the C function calls `python_callable`."""
+        handler = _ExternHandler(self.rawtype, python_callable, error, onerror)
+        self.module._pc_set_extern(self.index, handler)
 
-def _extern_handler(rawtype, python_callable, error, onerror):
-    """The callable the C function calls with (address of the argument pointers, result)."""
-    from .callback import _print_exception
-    from .memory import MEM, read_address
-    readers = [prepare(t).read for t in rawtype.args]
-    result = rawtype.result
-    writer = prepare(result).write if result.kind != "void" else None
-    step = ctypes.sizeof(ctypes.c_void_p)
-    fnptr = TYPES.function_pointer(rawtype)
-    error_bytes = _error_bytes(result, error)
 
-    def check_result(value):
-        if writer is None:
-            if value is not None:
-                raise TypeError("callback with the return type 'void' must return None")
-            return None
-        return value
+class _ExternHandler:
+    """What the C function calls, with the address of its argument pointers and of its
+    result: reads the arguments, calls the Python function, writes the result; exceptions are
+    reported as 6.7.4 says (onerror, else printed; then `error`, 0 by default)."""
 
-    def failed(exc_info, converting_result):
+    __slots__ = ("python_callable", "onerror", "readers", "writer", "error_bytes")
+
+    def __init__(self, rawtype, python_callable, error, onerror):
+        self.python_callable, self.onerror = python_callable, onerror
+        self.readers = [prepare(t).read for t in rawtype.args]
+        result = rawtype.result
+        self.writer = prepare(result).write if result.kind != "void" else self._void_result
+        self.error_bytes = _error_bytes(result, error)
+
+    @staticmethod
+    def _void_result(address, value):
+        if value is not None:
+            raise TypeError("callback with the return type 'void' must return None")
+
+    def __call__(self, args_address, result_address):
+        try:
+            value = self.python_callable(*[
+                read(read_address(MEM, args_address + i * _POINTER_SIZE)[0], None)
+                for i, read in enumerate(self.readers)])
+        except BaseException:
+            replacement = self.failed(sys.exc_info(), False)
+        else:
+            try:
+                self.writer(result_address, value)
+                return
+            except BaseException:
+                replacement = self.failed(sys.exc_info(), True)
+        if replacement is not None:
+            try:
+                self.writer(result_address, replacement)
+                return
+            except BaseException:
+                pass
+        MEM[result_address:result_address + len(self.error_bytes)] = self.error_bytes
+
+    def failed(self, exc_info, converting_result):
+        """Report the exception; the replacement result onerror gives (or None)."""
         exc_type, exc_value, tb = exc_info
-        from .callback import _print_onerror_failure
         if tb is not None and tb.tb_frame.f_code.co_filename == __file__:
             tb = tb.tb_next             # start in the user's function, as 6.7.4 says
         tb = None if converting_result else tb
-        if onerror is None:
-            _print_exception(python_callable, converting_result, exc_type, exc_value, tb)
+        fn = self.python_callable
+        if self.onerror is None:
+            _print_exception(fn, converting_result, exc_type, exc_value, tb)
             return None
         try:
-            replacement = onerror(exc_type, exc_value, tb)
-            return replacement
+            return self.onerror(exc_type, exc_value, tb)
         except BaseException:
-            _print_exception(python_callable, converting_result, exc_type, exc_value, tb)
+            _print_exception(fn, converting_result, exc_type, exc_value, tb)
             _print_onerror_failure(*sys.exc_info())
             return None
-
-    def handler(args_address, result_address):
-        try:
-            value = python_callable(*[read(read_address(MEM, args_address + i * step)[0], None)
-                                      for i, read in enumerate(readers)])
-        except BaseException:
-            replacement = failed(sys.exc_info(), False)
-        else:
-            try:
-                check_result(value)
-                if writer is not None:
-                    writer(result_address, value)
-                return None
-            except BaseException:
-                replacement = failed(sys.exc_info(), True)
-        if writer is not None:
-            if replacement is not None:
-                try:
-                    writer(result_address, replacement)
-                    return None
-                except BaseException:
-                    pass
-            MEM[result_address:result_address + len(error_bytes)] = error_bytes
-        return None
-    handler.fnptr = fnptr
-    return handler
 
 
 def _error_bytes(result, error):
     """The bytes of the `error` value written as the result when the callable fails."""
     if result.kind == "void":
         return b""
-    size = result.byte_size
-    buf = ctypes.create_string_buffer(size)
+    buf = ctypes.create_string_buffer(result.byte_size)
     if error is not None:
         prepare(result).write(ctypes.addressof(buf), error)
     return buf.raw
@@ -421,9 +423,8 @@ def def_extern(ffi, name=None, error=None, onerror=None):
         entry = externs.get(key)
         if entry is None:
             raise FFIError("ffi.def_extern('%s'): no 'extern \"Python\"' function with this "
-                             "name" % (key,))
-        entry.module._pc_set_extern(entry.index, _extern_handler(
-            entry.rawtype, python_callable, error, onerror))
+                           "name" % (key,))
+        entry.attach(python_callable, error, onerror)
         return python_callable
     return decorator
 
@@ -441,10 +442,10 @@ def load(module, declarations, facts):
     name = module.__name__
     kinds, addresses, class_attrs, values = {}, {}, {}, {}
     for fname, fntype in decls.functions.items():
-        how, address = facts["functions"][fname]
+        how, address, fnptr_address = facts["functions"][fname]
         kinds[fname] = "function"
-        addresses[fname] = ("function", fntype, address)
-        values[fname] = _make_function(module, fname, fntype, how, address,
+        addresses[fname] = ("function", fntype, fnptr_address)
+        values[fname] = _make_function(module, fname, fntype, how, address, fnptr_address,
                                        facts["fast"].get(fname))
     ffi._api_externs = externs = {}
     for ename, (rawtype, _) in decls.extern_python.items():
@@ -455,15 +456,18 @@ def load(module, declarations, facts):
         externs[ename] = _ExternPython(module, ename, rawtype, index, address)
         values[ename] = prepare(fnptr).cdata_class(fnptr, address, None)
     for vname, (ctype, _) in decls.variables.items():
-        address, sizes = facts["variables"][vname]
+        index, sizes = facts["variables"][vname]
         kinds[vname] = "variable"
         ctype = sized_array(ctype, sizes)
-        addresses[vname] = ("variable", ctype, address)
         if ctype.kind == ARRAY and ctype.length is None:
-            glob = _GlobalArrayOfUnknownLength(vname, address, TYPES.pointer(ctype.item))
+            glob = _GlobalArrayOfUnknownLength(vname, module._pc_address, index,
+                                               TYPES.pointer(ctype.item))
         else:
-            glob = _Global(vname, address, ctype)
+            glob = _Global(vname, module._pc_address, index, ctype)
+        addresses[vname] = ("variable", ctype, glob.address)
         class_attrs[vname] = values[vname] = glob
+    for other in included:
+        _take_included(getattr(other, "_api_lib", None), kinds, addresses, class_attrs, values)
     for cname, (ctype, value) in decls.constants.items():
         if cname not in kinds:
             kinds[cname] = "constant"
@@ -472,9 +476,27 @@ def load(module, declarations, facts):
                        __module__=__name__)
     lib = type("Lib", (ApiLib,), class_attrs)()
     object.__getattribute__(lib, "__dict__").update(values)
+    ffi._api_lib = lib
     module.ffi = ffi
     module.lib = lib
     sys.modules[name + ".lib"] = lib
+
+
+def _take_included(other_lib, kinds, addresses, class_attrs, values):
+    """Spec 8.6: the lib of an including API module also shows the included module's
+    functions, globals and constants."""
+    if other_lib is None:
+        return
+    other_values = object.__getattribute__(other_lib, "__dict__")
+    for name, kind in other_lib._pc_kinds.items():
+        if name in kinds:
+            continue
+        kinds[name] = kind
+        if name in other_lib._pc_addresses:
+            addresses[name] = other_lib._pc_addresses[name]
+        if kind == "variable":
+            class_attrs[name] = type(other_lib).__dict__[name]
+        values[name] = other_values[name]
 
 
 def _constant(ctype, name, value, reported):

@@ -23,7 +23,6 @@ Two details of ctypes shape this module:
 import builtins
 import ctypes
 import os
-import platform as _pyplatform
 import sys
 import threading
 import types
@@ -32,6 +31,7 @@ import weakref
 import _ctypes
 
 from . import platform as plat
+from .specialise import specialise
 from .cdata import AddrCData, CData, StructCData, ValueCData, pointer_to
 from .convert import (LONGDOUBLE_BYTES, bad_init, code_to_str, longdouble_bytes,
                       pointer_value, prepare, to_bool, to_char, to_int, to_wchar,
@@ -250,8 +250,7 @@ def _same_layout(ctype, structure):
 # give a Python function per-type constants: no default arguments to fill in on each call.
 def _specialise(template, **constants):
     """A copy of `template` whose global names are bound to `constants`."""
-    namespace = dict(constants, __builtins__=builtins)
-    return types.FunctionType(template.__code__, namespace, template.__name__)
+    return specialise(template, **constants)
 
 
 def _small_int_template(value):
@@ -334,7 +333,8 @@ def _int_converter(ctype):
 
 
 # char is signed on x86; the caller extends small arguments to 32 bits with the C type's sign
-_CHAR_IS_SIGNED = _pyplatform.machine().lower() in ("x86_64", "amd64", "i386", "i686", "x86")
+_CHAR_IS_SIGNED = (os.uname().machine if hasattr(os, "uname") else "").lower() in (
+    "x86_64", "amd64", "i386", "i686", "x86")       # os.uname(): the platform module is slow
 _CHAR_VALUES = tuple(b - 256 if _CHAR_IS_SIGNED and b > 127 else b for b in range(256))
 
 

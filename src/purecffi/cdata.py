@@ -18,6 +18,7 @@ from .convert import (LONGDOUBLE_BYTES, array_length_for, decode_unicode, longdo
 from .ctype import (ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES,
                     opaque_error)
 from .errors import FFIError
+from .specialise import specialise
 from .memory import (MEM, Owned, addressof, allocate, buffer_type, memmove, owned_size,
                      read_address, typed_view)
 
@@ -654,6 +655,7 @@ def _pointer_class(ctype, rt):
     if with_fields:
         rt.fast_class = cls = _fast_subclass(cls, item, rt)
         owning["_owning_item"] = prepare(item).owning_class
+        owning.update(_owned_view_attrs(item))
     rt.owning_class = type(ctype.cname, (OwningPointerCData, cls), owning)
 
 
@@ -664,9 +666,8 @@ def _array_class(ctype, rt):
     item = ctype.item
     if _is_plain_number(item):
         irt = prepare(item)
-        fast = {"__slots__": ()}
-        fast["__getitem__"], fast["__setitem__"] = _aligned_item_methods(
-            typed_view(irt.fmt), item.byte_size, irt.write)
+        fast = {"__slots__": ("_items",)}
+        fast["__getitem__"], fast["__setitem__"] = _aligned_item_methods(irt.fmt, item.byte_size)
         rt.fast_class = cls = type(ctype.cname, (cls,), fast)
         rt.align_mask = item.byte_size - 1
     rt.owning_class = type(ctype.cname, (cls,), {"__slots__": (), "_owning": True})
@@ -678,9 +679,72 @@ def _struct_class(ctype, rt):
     if not ctype.is_opaque():
         attrs.update(_field_properties(ctype, False))
     rt.cdata_class = cls = type(ctype.cname, bases, attrs)
+    owning = {"__slots__": (), "_owning": True}
     if not ctype.is_opaque():
         rt.fast_class = cls = _fast_subclass(cls, ctype, rt)
-    rt.owning_class = type(ctype.cname, (cls,), {"__slots__": (), "_owning": True})
+        owning.update(_owned_view_attrs(ctype))
+    rt.owning_class = type(ctype.cname, (cls,), owning)
+
+
+def _owned_view_attrs(struct_type):
+    """Slots and properties for the struct memory that ffi.new() returned.
+
+    Such an object is usually used many times, so on first access it gets one memoryview per
+    number format over its own memory (`_v_i`, `_v_d`...), and a field read is a property call
+    and one index.  Transient views (array items, fields) keep the computed-address getters.
+    """
+    fields = [(name, f) for name, f in struct_type.fields if _typed_view_field(struct_type, f)]
+    formats = sorted({prepare(f.type).fmt for _, f in fields})
+    if not formats:
+        return {}
+    slots = tuple("_v_" + fmt for fmt in formats)
+    sizes = {fmt: _struct.calcsize(fmt) for fmt in formats}
+
+    def make_views(self):
+        size = owned_size(self._keep) if self._keep is not None else struct_type.byte_size
+        for fmt, slot in zip(formats, slots):
+            usable = size - size % sizes[fmt]
+            setattr(self, slot, MEM[self._addr:self._addr + usable].cast(fmt))
+
+    attrs = {"__slots__": slots}
+    for name, field in fields:
+        attrs[name] = _owned_view_property(field, "_v_" + prepare(field.type).fmt, make_views)
+    return attrs
+
+
+def _typed_view_field(struct_type, field):
+    """Number fields aligned in any aligned instance of the struct."""
+    return field.bitsize < 0 and _is_plain_number(field.type) \
+        and field.offset % field.type.byte_size == 0 \
+        and struct_type.byte_align >= field.type.byte_size
+
+
+def _owned_view_property(field, slot, make_views):
+    """A field read and written through the owner's per-format memoryview (slot `slot`)."""
+    constants = dict(INDEX=field.offset // field.type.byte_size, MAKE_VIEWS=make_views,
+                     WRITE=prepare(field.type).write, OFFSET=field.offset,
+                     VIEW_ERRORS=(TypeError, ValueError, OverflowError))
+    names = {"_v_": slot}
+    return property(specialise(_owned_view_get, names, **constants),
+                    specialise(_owned_view_put, names, **constants))
+
+
+def _owned_view_get(self):
+    try:
+        return self._v_[INDEX]                      # noqa: F821 (bound by specialise)
+    except AttributeError:
+        MAKE_VIEWS(self)                            # noqa: F821
+        return self._v_[INDEX]                      # noqa: F821
+
+
+def _owned_view_put(self, value):
+    try:
+        self._v_[INDEX] = value                     # noqa: F821
+    except AttributeError:
+        MAKE_VIEWS(self)                            # noqa: F821
+        WRITE(self._addr + OFFSET, value)           # noqa: F821 (first write: checked path)
+    except VIEW_ERRORS:                             # noqa: F821
+        WRITE(self._addr + OFFSET, value)           # noqa: F821 (raises the right error)
 
 
 def _fast_subclass(cls, struct_type, rt):
@@ -760,29 +824,44 @@ def _number_item_methods(unpack, size, write, is_array):
     return getitem, setitem
 
 
-def _aligned_item_methods(view, size, write):
-    """Item access for arrays at non-NULL addresses aligned to their item size."""
-    shift = size.bit_length() - 1
+def _aligned_item_methods(fmt, size):
+    """Item access for arrays at non-NULL addresses aligned to their item size.
+
+    Each array gets, on first access, `_items`: a memoryview of exactly its items in the item's
+    format, so `a[i]` is one bounds-checked C-level index (negative indexes are refused before,
+    as C arrays have none).  Anything unusual (slices, bad values, out of range) falls back to
+    the general, checked ArrayCData methods, which raise the right errors.
+    """
+    def items_view(self):
+        length = self._length
+        if length is None:
+            return None
+        items = self._items = MEM[self._addr:self._addr + length * size].cast(fmt)
+        return items
 
     def getitem(self, index):
         try:
-            if 0 <= index < self._length:
-                return view[(self._addr >> shift) + index]
-        except TypeError:
+            if index >= 0:
+                return self._items[index]
+        except AttributeError:
+            if items_view(self) is not None:
+                return getitem(self, index)
+        except (TypeError, IndexError):
             pass
         return ArrayCData.__getitem__(self, index)
 
     def setitem(self, index, value):
         try:
-            if 0 <= index < self._length:
-                try:
-                    view[(self._addr >> shift) + index] = value
-                except (ValueError, OverflowError, TypeError):
-                    write(self._addr + index * size, value)     # raises the right error
+            if index >= 0:
+                self._items[index] = value
                 return
-        except TypeError:
+        except AttributeError:
+            if items_view(self) is not None:
+                setitem(self, index, value)
+                return
+        except (TypeError, ValueError, OverflowError, IndexError):
             pass
-        ArrayCData.__setitem__(self, index, value)
+        ArrayCData.__setitem__(self, index, value)      # checked: writes or raises
     return getitem, setitem
 
 

@@ -9,7 +9,6 @@ so `lib.f` is one type-cache hit.  Global variables read and write the C memory 
 through a data descriptor.  `__setattr__` only lets variables change.
 """
 import ctypes
-import ctypes.util
 import os
 import threading
 import weakref
@@ -139,6 +138,7 @@ def dlopen(ffi, name, flags=0, guess=True):
     handle, error = _loader().open(name, flags)
     shown = "<None>" if name is None else name
     if handle is None and guess and "/" not in name:
+        import ctypes.util      # only when guessing: it imports subprocess (~3 ms)
         found = ctypes.util.find_library(name)
         if found is None:
             raise OSError("cannot load library '%s': %s.  Additionally, "

@@ -1,0 +1,16 @@
+"""Builders: the out-of-line Python module (ABI mode), the API-mode C module, compilation.
+
+`FFI.set_source()` records a `SourceSpec`; `compile()`, `emit_python_code()` and `emit_c_code()`
+dispatch on it: `source is None` means out-of-line ABI mode (`abi_module.py`), a C source means
+API mode (`api_module.py` + `compiler.py`).
+"""
+
+
+class SourceSpec:
+    """What set_source() recorded: module name, C source (None for ABI mode), Extension kwargs."""
+
+    def __init__(self, module_name, source, source_extension=".c", kwds=None):
+        self.module_name = module_name
+        self.source = source
+        self.source_extension = source_extension
+        self.kwds = dict(kwds or {})

@@ -1,0 +1,846 @@
+"""The API-mode C module: emit_c_code() writes it, compile_api_module() builds it.
+
+The C file holds the user's set_source() code verbatim, then only what the compiler knows and
+Python cannot: addresses of functions and globals, layouts of structs, values of constants,
+sizes of `typedef int...` types and lengths of `[...]` arrays, plus type checks that turn a
+cdef() which disagrees with the real C into a compile error.  Functions whose arguments and
+result are plain numbers get a METH_FASTCALL wrapper converting in C; the others are called by
+the runtime through ctypes (by-value structs, unions, complex and long double through a small
+C wrapper taking pointers).  Module init hands these facts to `purecffi.apimode.load()`, which
+builds `ffi` and `lib` from the declarations (see docs/design.md, "API mode").
+
+Layout of this file: a collect pass (`collect()` -> `_Plan`), then one `emit_<kind>()` per part
+of the C file.
+"""
+import os
+
+from .. import platform as plat
+from ..ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, \
+    UnknownNumberType
+from ..apimode import by_pointer
+from ..errors import VerificationError
+
+__all__ = ["emit_c_code", "compile_api_module", "distutils_extension", "collect",
+           "generate_c_source"]
+
+PREFIX = "_pc_"
+
+# -- Fast-call conversions: C type category -> (C temporary type, converter, builder) ----
+# Every plain-number type maps to one of these; range checks are generated per type.
+FAST_KINDS = {
+    # (category, signed) -> (temporary C type, Python->C function, C->Python function)
+    ("int", True): ("long long", "PyLong_AsLongLong", "PyLong_FromLongLong"),
+    ("int", False): ("unsigned long long", "PyLong_AsUnsignedLongLong",
+                     "PyLong_FromUnsignedLongLong"),
+    ("float", True): ("double", "PyFloat_AsDouble", "PyFloat_FromDouble"),
+}
+
+
+def _fast_kind(ctype):
+    """The FAST_KINDS key of a plain-number type, or None."""
+    if ctype.kind != PRIMITIVE or not hasattr(ctype, "category"):
+        return None
+    if ctype.category == plat.INT:
+        return ("int", ctype.signed)
+    if ctype.category == plat.FLOAT:
+        return ("float", True)
+    return None
+
+
+# -- Collect pass ----
+class _Function:
+    """One cdef() function and how it is called: 'fast', 'direct', 'pointer' or 'variadic'."""
+
+    def __init__(self, name, fntype, index):
+        self.name, self.fntype, self.index = name, fntype, index
+        if fntype.ellipsis:
+            self.how = "variadic"
+        elif any(by_pointer(t) for t in fntype.args + (fntype.result,)):
+            self.how = "pointer"
+        elif all(_fast_kind(t) for t in fntype.args) and (
+                fntype.result.kind == VOID or _fast_kind(fntype.result)):
+            self.how = "fast"
+        else:
+            self.how = "direct"
+
+
+class _Plan:
+    """What the C file needs, collected once from the Declarations (without what comes from
+    included FFIs: their own modules report it)."""
+
+    def __init__(self, decls, included=()):
+        self.decls = decls
+        foreign_types = {id(t) for other in included for t in other.types.values()}
+        foreign_constants = {name for other in included for name in other.constants}
+        self.functions = [_Function(n, t, i) for i, (n, t) in enumerate(
+            sorted(decls.functions.items()))]
+        self.variables = sorted(decls.variables.items())
+        self.constants = sorted((n, c) for n, c in decls.constants.items()
+                                if n not in foreign_constants)
+        self.extern_python = sorted(decls.extern_python.items())
+        self.structs = [t for _, t in sorted(decls.types.items())
+                        if t.kind in (STRUCT, UNION) and _spellable(t) and
+                        id(t) not in foreign_types and
+                        (t.fields is not None or getattr(t, "partial", False))]
+        self.structs = list({id(t): t for t in self.structs}.values())
+        self.numbers = [(n, t) for n, t in sorted(decls.types.items())
+                        if isinstance(t, UnknownNumberType) and id(t) not in foreign_types]
+
+
+def collect(ffi, module_name="?"):
+    """The plan of the C file for the declarations of `ffi`."""
+    plan = _Plan(ffi._decls, [other._decls for other in ffi._included])
+    plan.module_name = module_name
+    return plan
+
+
+def _spellable(ctype):
+    """Whether the type has a C spelling (not an anonymous struct without typedef name)."""
+    return not ctype.cname.startswith("$") and ctype.cname != "FILE"
+
+
+def spell(ctype, name=""):
+    """C spelling of a declaration; `[...]` arrays are spelled `[]`."""
+    text = ctype.spell(name)
+    return text.replace("[...]", "[]")
+
+
+def _c_string(text):
+    """A C string literal."""
+    out = []
+    for ch in text:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append("\\n")
+        elif 32 <= ord(ch) < 127:
+            out.append(ch)
+        else:
+            out.extend("\\%03o" % b for b in ch.encode("utf-8"))
+    return '"' + "".join(out) + '"'
+
+
+# -- The parts of the C file ----
+def emit_header(spec):
+    return [
+        "/* %s: the API-mode extension module %r." % (os.path.basename(_c_filename(spec)),
+                                                     spec.module_name),
+        " * Generated by purecffi.build.api_module from ffi.cdef() and ffi.set_source();",
+        " * do not edit.  The set_source() code comes first, verbatim; what follows gives",
+        " * purecffi.apimode the facts only the C compiler knows. */",
+        "#include <Python.h>",
+        "#include <structmember.h>",
+        "#include <stddef.h>",
+        "#include <stdint.h>",
+        "#include <string.h>",
+        "#include <errno.h>",
+        "#include <wchar.h>",
+        "#ifndef __cplusplus",
+        "#include <uchar.h>",
+        "#endif",
+        "",
+    ]
+
+
+def emit_user_source(spec):
+    return ["/* ---- set_source() code ---- */", spec.source, "",
+            "/* ---- purecffi: generated code ---- */"]
+
+
+def emit_helpers():
+    return [
+        "#ifdef __cplusplus",
+        "#  define _Bool bool               /* cdef() spells it the C way */",
+        "#  define PC_ALIGNOF(t) alignof(t)",
+        "#  define PC_CHECK(cond, msg) static_assert(cond, msg)",
+        "#else",
+        "#  define PC_ALIGNOF(t) _Alignof(t)",
+        "#  define PC_CHECK(cond, msg) _Static_assert(cond, msg)",
+        "#endif",
+        "",
+        "/* put(dict, key, value): store and release `value`; -1 on error */",
+        "static int _pc_put(PyObject *dict, const char *key, PyObject *value)",
+        "{",
+        "    int result;",
+        "    if (value == NULL)",
+        "        return -1;",
+        "    result = PyDict_SetItemString(dict, key, value);",
+        "    Py_DECREF(value);",
+        "    return result;",
+        "}",
+        "",
+        "/* an integer constant of any type, its sign decided by the compiler */",
+        "#define PC_INT(x) ((x) > 0 || (x) == 0 ? \\",
+        "    PyLong_FromUnsignedLongLong((unsigned long long)(x)) : \\",
+        "    PyLong_FromLongLong((long long)(x)))",
+        "#define PC_ADDRESS(p) PyLong_FromVoidPtr((void *)(p))",
+        "",
+        "static PyObject *_pc_set_errno;        /* ctypes.set_errno, for ffi.errno */",
+        "",
+        "static void _pc_save_errno(int saved)",
+        "{",
+        "    PyObject *r;",
+        "    if (_pc_set_errno == NULL)",
+        "        return;",
+        "    r = PyObject_CallFunction(_pc_set_errno, \"i\", saved);",
+        "    Py_XDECREF(r);",
+        "}",
+        "",
+    ]
+
+
+# -- Functions ----
+def _arg_names(fntype):
+    return ["a%d" % i for i in range(len(fntype.args))]
+
+
+def emit_direct_wrapper(fn):
+    """`_pc_d_f`: calls f with the cdef's types (the compiler converts and checks)."""
+    fntype = fn.fntype
+    names = _arg_names(fntype)
+    params = ", ".join(spell(t, n) for t, n in zip(fntype.args, names)) or "void"
+    call = "%s(%s)" % (fn.name, ", ".join(names))
+    body = "    %s;" % (call,) if fntype.result.kind == VOID else "    return %s;" % (call,)
+    return ["static %s" % (spell(fntype.result, "%sd_%s(%s)" % (PREFIX, fn.name, params)),),
+            "{", body, "}", ""]
+
+
+def emit_pointer_wrapper(fn):
+    """`_pc_p_f(result *, args...)`: by-value structs, complex, long double through pointers."""
+    fntype = fn.fntype
+    params, args = [], []
+    if fntype.result.kind != VOID:
+        params.append(spell(fntype.result, "*result"))
+    for ctype, name in zip(fntype.args, _arg_names(fntype)):
+        if by_pointer(ctype):
+            params.append(spell(ctype, "*" + name))
+            args.append("*" + name)
+        else:
+            params.append(spell(ctype, name))
+            args.append(name)
+    call = "%s(%s)" % (fn.name, ", ".join(args))
+    body = "    %s;" % (call,) if fntype.result.kind == VOID else "    *result = %s;" % (call,)
+    return ["static void %sp_%s(%s)" % (PREFIX, fn.name, ", ".join(params) or "void"),
+            "{", body, "}", ""]
+
+
+def _signature(fn):
+    """The C signature shown as the __doc__ of a fast function."""
+    fntype = fn.fntype
+    args = ", ".join(t.cname for t in fntype.args) or "void"
+    return fntype.result.spell("%s(%s)" % (fn.name, args)) + ";"
+
+
+def _range_check(ctype, var):
+    """A C condition true when `var` (the temporary) does not fit `ctype`."""
+    lo, hi = plat.int_bounds(ctype.byte_size, ctype.signed)
+    if ctype.signed:
+        if ctype.byte_size >= 8:
+            return None
+        return "%s < %dLL || %s > %dLL" % (var, lo, var, hi)
+    if ctype.byte_size >= 8:
+        return None
+    return "%s > %dULL" % (var, hi)
+
+
+def emit_fast_function(fn):
+    """A METH_FASTCALL wrapper: exact ints/floats convert in C, anything else (or out of range)
+    goes to the slow path (`self`: the ctypes-called function), which raises like ABI mode."""
+    fntype = fn.fntype
+    n = len(fntype.args)
+    lines = ["static PyObject *%sf_%s(PyObject *self, PyObject *const *args, size_t nargsf, "
+             "PyObject *kwnames)" % (PREFIX, fn.name), "{",
+             "    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);"]
+    for i, ctype in enumerate(fntype.args):
+        lines.append("    %s x%d;" % (FAST_KINDS[_fast_kind(ctype)][0], i))
+    if fntype.result.kind != VOID:
+        lines.append("    %s;" % (spell(fntype.result, "result"),))
+    lines += ["    int saved_errno;",
+              "    if (nargs != %d || kwnames != NULL)" % (n,),
+              "        goto slow;"]
+    for i, ctype in enumerate(fntype.args):
+        kind = _fast_kind(ctype)
+        temp, to_c, _ = FAST_KINDS[kind]
+        if kind[0] == "int":
+            lines += ["    if (!PyLong_CheckExact(args[%d]))" % (i,), "        goto slow;",
+                      "    x%d = %s(args[%d]);" % (i, to_c, i),
+                      "    if (x%d == (%s)-1 && PyErr_Occurred()) {" % (i, temp),
+                      "        PyErr_Clear();", "        goto slow;", "    }"]
+            check = _range_check(ctype, "x%d" % i)
+            if check:
+                lines += ["    if (%s)" % (check,), "        goto slow;"]
+        else:
+            lines += ["    if (PyFloat_CheckExact(args[%d]))" % (i,),
+                      "        x%d = PyFloat_AS_DOUBLE(args[%d]);" % (i, i),
+                      "    else if (PyLong_CheckExact(args[%d])) {" % (i,),
+                      "        x%d = PyLong_AsDouble(args[%d]);" % (i, i),
+                      "        if (x%d == -1.0 && PyErr_Occurred()) {" % (i,),
+                      "            PyErr_Clear();", "            goto slow;", "        }",
+                      "    }",
+                      "    else",
+                      "        goto slow;"]
+    call = "%s(%s)" % (fn.name, ", ".join("(%s)x%d" % (t.cname, i)
+                                          for i, t in enumerate(fntype.args)))
+    lines += ["    Py_BEGIN_ALLOW_THREADS",
+              "    errno = 0;",
+              "    %s%s;" % ("" if fntype.result.kind == VOID else "result = ", call),
+              "    saved_errno = errno;",
+              "    Py_END_ALLOW_THREADS",
+              "    if (saved_errno != 0)",
+              "        _pc_save_errno(saved_errno);"]
+    if fntype.result.kind == VOID:
+        lines.append("    Py_RETURN_NONE;")
+    else:
+        _, _, to_py = FAST_KINDS[_fast_kind(fntype.result)]
+        temp = FAST_KINDS[_fast_kind(fntype.result)][0]
+        lines.append("    return %s((%s)result);" % (to_py, temp))
+    lines += ["  slow:",
+              "    return PyObject_Vectorcall(((_pc_fast_object *)self)->slow, args, nargsf, "
+              "kwnames);",
+              "}", ""]
+    return lines
+
+
+def emit_fast_table(plan):
+    fast = [fn for fn in plan.functions if fn.how == "fast"]
+    lines = ["static const _pc_fast_entry %sfast_table[] = {" % (PREFIX,)]
+    for fn in fast:
+        lines.append("    {%sf_%s, %s, %s}," % (PREFIX, fn.name, _c_string(fn.name),
+                                              _c_string(_signature(fn))))
+    lines += ["    {NULL, NULL, NULL}", "};", ""]
+    return lines
+
+
+def emit_fast_type():
+    """The type of fast functions: a vectorcall object whose other attributes (`_ctype`,
+    `_function_address`...) are those of its slow twin, so it is usable as a function pointer."""
+    return [
+        "typedef struct {",
+        "    PyObject_HEAD",
+        "    vectorcallfunc vectorcall;",
+        "    PyObject *slow;              /* the same function called through ctypes */",
+        "    const char *name, *doc;",
+        "} _pc_fast_object;",
+        "",
+        "typedef struct { vectorcallfunc call; const char *name, *doc; } _pc_fast_entry;",
+        "",
+        "static PyObject *_pc_fast_getattro(PyObject *self, PyObject *name)",
+        "{",
+        "    _pc_fast_object *f = (_pc_fast_object *)self;",
+        "    PyObject *r;",
+        "    if (PyUnicode_Check(name) && PyUnicode_CompareWithASCIIString(name, \"__doc__\") == 0)",
+        "        return PyUnicode_FromString(f->doc);",
+        "    if (PyUnicode_Check(name) && PyUnicode_CompareWithASCIIString(name, \"__name__\") == 0)",
+        "        return PyUnicode_FromString(f->name);",
+        "    r = PyObject_GenericGetAttr(self, name);",
+        "    if (r == NULL && PyErr_ExceptionMatches(PyExc_AttributeError)) {",
+        "        PyErr_Clear();",
+        "        r = PyObject_GetAttr(f->slow, name);",
+        "    }",
+        "    return r;",
+        "}",
+        "",
+        "static PyObject *_pc_fast_repr(PyObject *self)",
+        "{",
+        "    return PyUnicode_FromFormat(\"<built-in function %s>\", "
+        "((_pc_fast_object *)self)->name);",
+        "}",
+        "",
+        "static void _pc_fast_dealloc(PyObject *self)",
+        "{",
+        "    PyTypeObject *tp = Py_TYPE(self);",
+        "    Py_XDECREF(((_pc_fast_object *)self)->slow);",
+        "    PyObject_Free(self);",
+        "    Py_DECREF(tp);",
+        "}",
+        "",
+        "static PyMemberDef _pc_fast_members[] = {",
+        "    {\"__vectorcalloffset__\", T_PYSSIZET, offsetof(_pc_fast_object, vectorcall), "
+        "READONLY, NULL},",
+        "    {NULL, 0, 0, 0, NULL}",
+        "};",
+        "",
+        "static PyType_Slot _pc_fast_slots[] = {",
+        "    {Py_tp_getattro, (void *)_pc_fast_getattro},",
+        "    {Py_tp_repr, (void *)_pc_fast_repr},",
+        "    {Py_tp_dealloc, (void *)_pc_fast_dealloc},",
+        "    {Py_tp_call, (void *)PyVectorcall_Call},",
+        "    {Py_tp_members, (void *)_pc_fast_members},",
+        "    {0, NULL}",
+        "};",
+        "",
+        "static PyType_Spec _pc_fast_spec = {",
+        "    \"purecffi.fast_function\", sizeof(_pc_fast_object), 0,",
+        "    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL, _pc_fast_slots",
+        "};",
+        "",
+        "static PyObject *_pc_fast_type;",
+        "",
+    ]
+
+
+# -- extern "Python" ----
+def emit_extern_python(plan):
+    """Each extern "Python" function calls its handler (set by ffi.def_extern) with the
+    addresses of its arguments and of its result."""
+    if not plan.extern_python:
+        return ["static PyObject *%sextern_handlers[1];" % (PREFIX,), ""]
+    lines = ["static PyObject *%sextern_handlers[%d];" % (PREFIX, len(plan.extern_python)),
+             "",
+             "static void _pc_call_python(int index, const char *name, void **args, void *result)",
+             "{",
+             "    PyGILState_STATE state = PyGILState_Ensure();",
+             "    PyObject *handler = %sextern_handlers[index];" % (PREFIX,),
+             "    if (handler == NULL) {",
+             "        PySys_WriteStderr(\"extern \\\"Python\\\": function %s() called, but "
+             "no code was attached to it yet with @ffi.def_extern().  Returning 0.\\n\", name);",
+             "    }",
+             "    else {",
+             "        PyObject *r;",
+             "        Py_INCREF(handler);          /* def_extern() may replace it meanwhile */",
+             "        r = PyObject_CallFunction(handler, \"NN\", "
+             "PyLong_FromVoidPtr((void *)args), PyLong_FromVoidPtr(result));",
+             "        if (r == NULL)",
+             "            PyErr_WriteUnraisable(handler);",
+             "        Py_XDECREF(r);",
+             "        Py_DECREF(handler);",
+             "    }",
+             "    PyGILState_Release(state);",
+             "}",
+             ""]
+    for index, (name, (rawtype, plus_c)) in enumerate(plan.extern_python):
+        names = _arg_names(rawtype)
+        params = ", ".join(spell(t, n) for t, n in zip(rawtype.args, names)) or "void"
+        head = spell(rawtype.result, "%s(%s)" % (name, params))
+        lines += ["%s%s" % ("" if plus_c else "static ", head), "{"]
+        addresses = ", ".join("(void *)&" + n for n in names) or "NULL"
+        lines.append("    void *args[%d] = {%s};" % (max(1, len(names)), addresses))
+        if rawtype.result.kind != VOID:
+            lines += ["    %s;" % (spell(rawtype.result, "result"),),
+                      "    memset(&result, 0, sizeof(result));"]
+        lines.append("    _pc_call_python(%d, %s, args, %s);" % (
+            index, _c_string(plan.module_name + "." + name), "NULL" if rawtype.result.kind == VOID else "&result"))
+        if rawtype.result.kind != VOID:
+            lines.append("    return result;")
+        lines += ["}", ""]
+    return lines
+
+
+def _array_sizes(expr, ctype):
+    """C expressions of sizeof(expr), sizeof(expr[0]), ... down to the first non-array item
+    (0 for an outermost `[]`, whose size C does not know)."""
+    sizes, level = [], 0
+    while True:
+        if level == 0 and ctype.kind == ARRAY and ctype.length is None:
+            sizes.append("0")
+        else:
+            sizes.append("sizeof(%s%s)" % (expr, "[0]" * level))
+        if ctype.kind != ARRAY:
+            return sizes
+        ctype, level = ctype.item, level + 1
+
+
+def _sizes_tuple(sizes):
+    """A Py_BuildValue format and arguments for a tuple of sizes."""
+    return "(" + "n" * len(sizes) + ")", ", ".join("(Py_ssize_t)" + e for e in sizes)
+
+
+# -- Structs: layout facts and checks ----
+def _named_fields(ctype):
+    """(name, ctype, bitsize) of the declared fields that can be named from C."""
+    return [(name, ftype, bits) for name, ftype, bits in (ctype._decl_fields or ())
+            if name and not name.startswith("$")]
+
+
+def emit_struct_checks(ctype, index):
+    """Compile-time checks: field types (typed pointers), and for exact structs the layout."""
+    cname = ctype.cname
+    lines = ["static void %scheck_%d(%s)" % (PREFIX, index, spell(ctype, "*p")), "{"]
+    for name, ftype, bits in _named_fields(ctype):
+        if bits >= 0 or (ftype.kind == ARRAY and ftype.length in (None, Ellipsis)):
+            continue
+        lines.append("    { %s = &p->%s; (void)f; }" % (spell(ftype, "*f"), name))
+    lines += ["    (void)p;", "}"]
+    if not ctype.partial and ctype.fields is not None:
+        what = "%s: the cdef() layout differs from the C compiler's" % (cname,)
+        lines.append("PC_CHECK(sizeof(%s) == %d, %s);" % (cname, ctype.byte_size,
+                                                          _c_string(what + " (size)")))
+        lines.append("PC_CHECK(PC_ALIGNOF(%s) == %d, %s);" % (
+            cname, ctype.byte_align, _c_string(what + " (alignment)")))
+        for name, ftype, bits in _named_fields(ctype):
+            if bits >= 0:
+                continue
+            offset = ctype.field(name).offset
+            lines.append("PC_CHECK(offsetof(%s, %s) == %d, %s);" % (
+                cname, name, offset, _c_string("%s: field '%s' is not at offset %d as in cdef()"
+                                               % (cname, name, offset))))
+    lines.append("")
+    return lines
+
+
+def emit_struct_fact(ctype, index):
+    """layouts[key] = (size, align, ((field, offset, size), ...)) in the facts builder."""
+    cname = ctype.cname
+    fields = []
+    for name, ftype, bits in _named_fields(ctype):
+        if bits >= 0:
+            if ctype.partial:
+                raise VerificationError("%s: bitfield '%s' in a struct declared with '...' is "
+                                        "not supported" % (cname, name))
+            continue
+        fmt, sizes = _sizes_tuple(_array_sizes("((%s *)0)->%s" % (cname, name), ftype))
+        fields.append("Py_BuildValue(\"(sn%s)\", %s, (Py_ssize_t)offsetof(%s, %s), %s)"
+                      % (fmt, _c_string(name), cname, name, sizes))
+    lines = ["    (void)%scheck_%d;" % (PREFIX, index),
+             "    fields = PyTuple_New(%d);" % (len(fields),),
+             "    if (fields == NULL) goto error;"]
+    for i, item in enumerate(fields):
+        lines += ["    item = %s;" % (item,), "    if (item == NULL) goto error;",
+                  "    PyTuple_SET_ITEM(fields, %d, item);" % (i,)]
+    key = ctype.cname
+    lines += ["    if (_pc_put(layouts, %s, Py_BuildValue(\"(nnN)\", (Py_ssize_t)sizeof(%s), "
+              "(Py_ssize_t)PC_ALIGNOF(%s), fields)) < 0) { fields = NULL; goto error; }"
+              % (_c_string(key), cname, cname), "    fields = NULL;"]
+    return lines
+
+
+# -- Variables, constants, numbers ----
+def emit_variable_addresses(plan):
+    """`_pc_variable_address(i)`: the address of global variable i, computed at each access
+    (so thread-local variables and macros like `#define v (*get_v())` work, spec 8.7); the
+    typed pointer checks the cdef() type against the real one."""
+    lines = ["static void *_pc_variable_address(long index)", "{", "    switch (index) {"]
+    for index, (name, (ctype, is_const)) in enumerate(plan.variables):
+        const = "const " if is_const else ""
+        if ctype.kind == ARRAY and ctype.length in (None, Ellipsis):
+            item = ctype.item
+            if _has_dots(item):
+                typed = "(void *)&(%s)" % (name,)
+            else:
+                typed = None
+                lines.append("    case %d: { %s%s = %s; return (void *)p; }"
+                             % (index, const, spell(item, "*p"), name))
+        else:
+            typed = None
+            lines.append("    case %d: { %s%s = &(%s); return (void *)p; }"
+                         % (index, const, spell(ctype, "*p"), name))
+        if typed is not None:
+            lines.append("    case %d: return %s;" % (index, typed))
+    lines += ["    default: return NULL;", "    }", "}", ""]
+    return lines
+
+
+def _has_dots(ctype):
+    while ctype.kind == ARRAY:
+        if ctype.length is Ellipsis:
+            return True
+        ctype = ctype.item
+    return False
+
+
+def emit_variable_fact(index, name, ctype):
+    """variables[name] = (index for _pc_address(), sizes of each array level)."""
+    fmt, sizes = _sizes_tuple(_array_sizes(name, ctype))
+    return ["    if (_pc_put(variables, %s, Py_BuildValue(\"(i%s)\", %d, %s)) < 0) goto error;"
+            % (_c_string(name), fmt, index, sizes)]
+
+
+def emit_constant_fact(name, ctype, value):
+    """The value of `#define X ...`, `static const T X;`, enum values, as C computes it."""
+    key = _c_string(name)
+    if ctype is None or ctype.kind == ENUM or (
+            ctype.kind == PRIMITIVE and getattr(ctype, "category", None) in (plat.INT, None)
+            and not getattr(ctype, "is_float", False)):
+        return ["    if (_pc_put(constants, %s, PC_INT(%s)) < 0) goto error;" % (key, name)]
+    if ctype.kind == PRIMITIVE and (getattr(ctype, "category", None) == plat.FLOAT
+                                    or getattr(ctype, "is_float", False)):
+        return ["    if (_pc_put(constants, %s, PyFloat_FromDouble((double)(%s))) < 0) "
+                "goto error;" % (key, name)]
+    if ctype.kind in (POINTER, FUNCTION):
+        return ["    if (_pc_put(constants, %s, PC_ADDRESS(%s)) < 0) goto error;" % (key, name)]
+    if ctype.kind == PRIMITIVE and ctype.category in (plat.CHAR, plat.BOOL, plat.WCHAR):
+        return ["    if (_pc_put(constants, %s, PC_INT(%s)) < 0) goto error;" % (key, name)]
+    # anything else: the bytes of the value
+    return ["    { static %s = %s;" % (spell(ctype, "copy"), name),
+            "      if (_pc_put(constants, %s, PyBytes_FromStringAndSize((const char *)&copy, "
+            "sizeof(copy))) < 0) goto error; }" % (key,)]
+
+
+def emit_enum_checks(plan):
+    """Exact enum values and non-`...` constants are checked against C at compile time."""
+    lines = []
+    for name, (ctype, value) in plan.constants:
+        if ctype is not None and ctype.kind == ENUM and not ctype.partial \
+                and isinstance(value, int):
+            lines.append("PC_CHECK((%s) == (%d), %s);" % (name, value, _c_string(
+                "%s: enum value is not %d as in cdef()" % (name, value))))
+    return lines + [""]
+
+
+def emit_number_fact(name, ctype):
+    """(size, signed, is_float) of a `typedef int... t;` / `typedef float... t;`."""
+    if ctype.is_float:
+        check = "PC_CHECK((%s)0.5 != 0, %s);" % (name, _c_string(
+            "%s: declared 'float...' but is an integer type" % name))
+    else:
+        check = "PC_CHECK((%s)0.5 == 0, %s);" % (name, _c_string(
+            "%s: declared 'int...' but is not an integer type" % name))
+    return check, ["    if (_pc_put(numbers, %s, Py_BuildValue(\"(nii)\", (Py_ssize_t)sizeof(%s), "
+                   "(int)((%s)-1 < (%s)1), %d)) < 0) goto error;"
+                   % (_c_string(name), name, name, name, int(ctype.is_float))]
+
+
+# -- The facts builder and module init ----
+def emit_function_fact(fn):
+    """functions[name] = (how, address to call, address for ffi.addressof / function pointers)"""
+    if fn.how == "variadic":
+        called = pointer = "PC_ADDRESS(&%s)" % (fn.name,)
+    else:
+        pointer = "PC_ADDRESS(&%sd_%s)" % (PREFIX, fn.name)
+        called = "PC_ADDRESS(&%sp_%s)" % (PREFIX, fn.name) if fn.how == "pointer" else pointer
+    return ["    if (_pc_put(functions, %s, Py_BuildValue(\"(sNN)\", %s, %s, %s)) < 0) goto error;"
+            % (_c_string(fn.name), _c_string(fn.how), called, pointer)]
+
+
+def emit_facts(plan):
+    lines = ["static PyObject *_pc_facts(void)", "{",
+             "    PyObject *facts = NULL, *fields = NULL, *item = NULL;",
+             "    PyObject *functions, *variables, *constants, *layouts, *numbers, *externs, "
+             "*fast;",
+             "    (void)item;",
+             "    facts = Py_BuildValue(\"{s{}s{}s{}s{}s{}s{}s{}}\", \"functions\", \"variables\", "
+             "\"constants\", \"layouts\", \"numbers\", \"extern_python\", \"fast\");",
+             "    if (facts == NULL) return NULL;"]
+    for name in ("functions", "variables", "constants", "layouts", "numbers"):
+        lines.append("    %s = PyDict_GetItemString(facts, \"%s\");" % (name, name))
+    lines.append("    externs = PyDict_GetItemString(facts, \"extern_python\");")
+    lines.append("    fast = PyDict_GetItemString(facts, \"fast\");")
+    for fn in plan.functions:
+        lines += emit_function_fact(fn)
+    for index, fn in enumerate(f for f in plan.functions if f.how == "fast"):
+        lines.append("    if (_pc_put(fast, %s, PyLong_FromLong(%d)) < 0) goto error;"
+                     % (_c_string(fn.name), index))
+    for index, (name, (ctype, _)) in enumerate(plan.variables):
+        lines += emit_variable_fact(index, name, ctype)
+    for name, (ctype, value) in plan.constants:
+        if value is Ellipsis or ctype is None or ctype.kind == ENUM or not isinstance(
+                value, (int, float)):
+            lines += emit_constant_fact(name, ctype, value)
+    for index, ctype in enumerate(plan.structs):
+        lines += emit_struct_fact(ctype, index)
+    for name, ctype in plan.numbers:
+        lines += emit_number_fact(name, ctype)[1]
+    for index, (name, _) in enumerate(plan.extern_python):
+        lines.append("    if (_pc_put(externs, %s, Py_BuildValue(\"(iN)\", %d, PC_ADDRESS(&%s)))"
+                     " < 0) goto error;" % (_c_string(name), index, name))
+    lines += ["    (void)_pc_save_errno;",
+              "    (void)functions; (void)variables; (void)constants; (void)layouts;",
+              "    (void)numbers; (void)externs; (void)fast;",
+              "    return facts;",
+              "  error:",
+              "    Py_XDECREF(fields);",
+              "    Py_DECREF(facts);",
+              "    return NULL;", "}", ""]
+    return lines
+
+
+def emit_module_functions(plan):
+    """The module-level functions the runtime uses to finish the set-up."""
+    n_fast = sum(1 for f in plan.functions if f.how == "fast")
+    n_extern = len(plan.extern_python)
+    return [
+        "/* _pc_fast(index, slow): the fast builtin for function `index`, falling back to "
+        "`slow` */",
+        "static PyObject *_pc_fast(PyObject *module, PyObject *args)",
+        "{",
+        "    int index;",
+        "    PyObject *slow;",
+        "    _pc_fast_object *f;",
+        "    (void)module;",
+        "    if (!PyArg_ParseTuple(args, \"iO\", &index, &slow))",
+        "        return NULL;",
+        "    if (index < 0 || index >= %d) {" % (n_fast,),
+        "        PyErr_SetString(PyExc_IndexError, \"no such fast function\");",
+        "        return NULL;",
+        "    }",
+        "    if (_pc_fast_type == NULL) {",
+        "        _pc_fast_type = PyType_FromSpec(&_pc_fast_spec);",
+        "        if (_pc_fast_type == NULL)",
+        "            return NULL;",
+        "    }",
+        "    f = PyObject_New(_pc_fast_object, (PyTypeObject *)_pc_fast_type);",
+        "    if (f == NULL)",
+        "        return NULL;",
+        "    f->vectorcall = %sfast_table[index].call;" % (PREFIX,),
+        "    f->name = %sfast_table[index].name;" % (PREFIX,),
+        "    f->doc = %sfast_table[index].doc;" % (PREFIX,),
+        "    Py_INCREF(slow);",
+        "    f->slow = slow;",
+        "    return (PyObject *)f;",
+        "}",
+        "",
+        "/* _pc_set_extern(index, handler): attach the handler of an extern \"Python\" "
+        "function */",
+        "static PyObject *_pc_set_extern(PyObject *module, PyObject *args)",
+        "{",
+        "    int index;",
+        "    PyObject *handler, *old;",
+        "    (void)module;",
+        "    if (!PyArg_ParseTuple(args, \"iO\", &index, &handler))",
+        "        return NULL;",
+        "    if (index < 0 || index >= %d) {" % (n_extern,),
+        "        PyErr_SetString(PyExc_IndexError, \"no such extern function\");",
+        "        return NULL;",
+        "    }",
+        "    old = %sextern_handlers[index];" % (PREFIX,),
+        "    Py_INCREF(handler);",
+        "    %sextern_handlers[index] = handler;" % (PREFIX,),
+        "    Py_XDECREF(old);",
+        "    Py_RETURN_NONE;",
+        "}",
+        "",
+        "/* _pc_address(index): the current address of global variable `index` */",
+        "static PyObject *_pc_address(PyObject *module, PyObject *index)",
+        "{",
+        "    long i = PyLong_AsLong(index);",
+        "    (void)module;",
+        "    if (i == -1 && PyErr_Occurred())",
+        "        return NULL;",
+        "    return PyLong_FromVoidPtr(_pc_variable_address(i));",
+        "}",
+        "",
+        "static PyObject *_pc_errno_setter(PyObject *module, PyObject *setter)",
+        "{",
+        "    (void)module;",
+        "    Py_INCREF(setter);",
+        "    Py_XSETREF(_pc_set_errno, setter);",
+        "    Py_RETURN_NONE;",
+        "}",
+        "",
+        "static PyMethodDef %smodule_defs[] = {" % (PREFIX,),
+        "    {\"_pc_fast\", _pc_fast, METH_VARARGS, NULL},",
+        "    {\"_pc_set_extern\", _pc_set_extern, METH_VARARGS, NULL},",
+        "    {\"_pc_errno_setter\", _pc_errno_setter, METH_O, NULL},",
+        "    {\"_pc_address\", _pc_address, METH_O, NULL},",
+        "    {NULL, NULL, 0, NULL}",
+        "};",
+        "",
+    ]
+
+
+def emit_init(spec, payload):
+    short = spec.module_name.rsplit(".", 1)[-1]
+    return [
+        "static struct PyModuleDef %smodule = {" % (PREFIX,),
+        "    PyModuleDef_HEAD_INIT, %s, NULL, -1, %smodule_defs," % (
+            _c_string(spec.module_name), PREFIX),
+        "    NULL, NULL, NULL, NULL",
+        "};",
+        "",
+        "/* the declarations of cdef(), for purecffi.apimode.load() */",
+        "static const char %sdeclarations[] = %s;" % (PREFIX, _c_string_lines(payload)),
+        "",
+        "PyMODINIT_FUNC PyInit_%s(void)" % (short,),
+        "{",
+        "    PyObject *module, *facts, *apimode, *r;",
+        "    module = PyModule_Create(&%smodule);" % (PREFIX,),
+        "    if (module == NULL) return NULL;",
+        "    facts = _pc_facts();",
+        "    if (facts == NULL) goto error;",
+        "    apimode = PyImport_ImportModule(\"purecffi.apimode\");",
+        "    if (apimode == NULL) { Py_DECREF(facts); goto error; }",
+        "    r = PyObject_CallMethod(apimode, \"load\", \"OsN\", module, %sdeclarations, facts);"
+        % (PREFIX,),
+        "    Py_DECREF(apimode);",
+        "    if (r == NULL) goto error;",
+        "    Py_DECREF(r);",
+        "    return module;",
+        "  error:",
+        "    Py_DECREF(module);",
+        "    return NULL;",
+        "}",
+        "",
+    ]
+
+
+def _c_string_lines(text):
+    """A long string as adjacent C literals, one per line of the text."""
+    parts = text.splitlines(True) or [""]
+    return "\n    ".join(_c_string(p) for p in parts)
+
+
+# -- The whole file ----
+def _c_filename(spec):
+    return spec.module_name.rsplit(".", 1)[-1] + spec.source_extension
+
+
+def declarations_payload(ffi):
+    """The declarations as text the runtime can load (see apimode.load)."""
+    from .. import apimode
+    return apimode.dump(ffi)
+
+
+def generate_c_source(ffi, spec):
+    """The text of the C file."""
+    plan = collect(ffi, spec.module_name)
+    lines = emit_header(spec) + emit_user_source(spec) + emit_helpers() + emit_fast_type()
+    for fn in plan.functions:
+        if fn.how in ("fast", "direct"):
+            lines += emit_direct_wrapper(fn)
+        elif fn.how == "pointer":
+            lines += emit_direct_wrapper(fn) + emit_pointer_wrapper(fn)
+        if fn.how == "fast":
+            lines += emit_fast_function(fn)
+    lines += emit_fast_table(plan)
+    lines += emit_extern_python(plan)
+    for index, ctype in enumerate(plan.structs):
+        lines += emit_struct_checks(ctype, index)
+    lines += emit_variable_addresses(plan)
+    lines += emit_enum_checks(plan)
+    lines += [emit_number_fact(n, t)[0] for n, t in plan.numbers] + [""]
+    lines += emit_facts(plan)
+    lines += emit_module_functions(plan)
+    lines += emit_init(spec, declarations_payload(ffi))
+    return "\n".join(lines) + "\n"
+
+
+def _write_if_changed(filename, text):
+    """Write the file unless it already has this content (keeps the mtime, spec 8.5)."""
+    try:
+        with open(filename, encoding="utf-8") as f:
+            if f.read() == text:
+                return False
+    except OSError:
+        pass
+    with open(filename, "w", encoding="utf-8") as f:
+        f.write(text)
+    return True
+
+
+def emit_c_code(ffi, spec, filename):
+    """ffi.emit_c_code(filename): write the C source of the module."""
+    _write_if_changed(filename, generate_c_source(ffi, spec))
+
+
+def compile_api_module(ffi, spec, tmpdir=".", verbose=False, target=None, debug=None):
+    """ffi.compile() in API mode: write the C file under tmpdir and build it; the .so path."""
+    from .compiler import build_extension
+    parts = spec.module_name.split(".")
+    directory = os.path.join(tmpdir, *parts[:-1])
+    os.makedirs(directory, exist_ok=True)
+    c_file = os.path.join(directory, parts[-1] + spec.source_extension)
+    emit_c_code(ffi, spec, c_file)
+    return build_extension(spec, c_file, tmpdir, verbose=verbose, target=target, debug=debug)
+
+
+def distutils_extension(ffi, spec, tmpdir="build", verbose=True):
+    """ffi.distutils_extension(): write the C file under `tmpdir`; the setuptools Extension."""
+    from .compiler import make_extension
+    parts = spec.module_name.split(".")
+    directory = os.path.join(tmpdir, *parts[:-1])
+    os.makedirs(directory, exist_ok=True)
+    c_file = os.path.join(directory, parts[-1] + spec.source_extension)
+    emit_c_code(ffi, spec, c_file)
+    if verbose:
+        print("generated %s" % (c_file,))
+    return make_extension(spec, c_file)

@@ -1,0 +1,185 @@
+"""Compiler invocation: build an extension module from a C file with setuptools.
+
+The set_source() keywords become the `Extension`'s; the build runs quietly (the compiler's
+output goes to a temporary file) unless `verbose`, and a failure raises VerificationError with
+what the compiler said.
+"""
+import os
+import shutil
+import sys
+import sysconfig
+import tempfile
+
+from ..errors import VerificationError
+
+__all__ = ["build_extension", "make_extension", "EXTENSION_KEYWORDS"]
+
+# set_source() keywords passed on to setuptools.Extension (spec 8.3)
+EXTENSION_KEYWORDS = frozenset([
+    "sources", "include_dirs", "define_macros", "undef_macros", "libraries", "library_dirs",
+    "runtime_library_dirs", "extra_objects", "extra_compile_args", "extra_link_args",
+    "depends", "export_symbols", "swig_opts", "language", "py_limited_api"])
+
+
+def make_extension(spec, c_file, relative_to=None):
+    """The setuptools.Extension for the module of `spec`, its first source being `c_file`."""
+    from setuptools import Extension
+    kwds = {}
+    for key, value in spec.kwds.items():
+        if key not in EXTENSION_KEYWORDS:
+            raise TypeError("set_source(): unexpected keyword argument '%s'" % (key,))
+        kwds[key] = list(value) if isinstance(value, (list, tuple)) and key != "py_limited_api" \
+            else value
+    sources = [c_file] + list(kwds.pop("sources", ()))
+    if relative_to is not None:
+        base = os.path.dirname(relative_to)
+        sources = [sources[0]] + [os.path.join(base, s) for s in sources[1:]]
+    if spec.source_extension in (".cpp", ".cxx", ".cc", ".C") and "language" not in kwds:
+        kwds["language"] = "c++"
+    return Extension(spec.module_name, sources, **kwds)
+
+
+def _check_compiler():
+    cc = sysconfig.get_config_var("CC") or "cc"
+    if shutil.which(cc.split()[0]) is None:
+        raise VerificationError("no C compiler found: '%s' is not installed (API mode needs "
+                                "one to build the module)" % (cc.split()[0],))
+
+
+class _Captured:
+    """Redirect the process's stdout/stderr (file descriptors: the compiler writes there)."""
+
+    def __init__(self, enabled):
+        self.enabled, self.text = enabled, ""
+
+    def __enter__(self):
+        if not self.enabled:
+            return self
+        sys.stdout.flush()
+        sys.stderr.flush()
+        self.file = tempfile.TemporaryFile(mode="w+b")
+        self.saved = (os.dup(1), os.dup(2))
+        os.dup2(self.file.fileno(), 1)
+        os.dup2(self.file.fileno(), 2)
+        self.streams = sys.stdout, sys.stderr
+        return self
+
+    def __exit__(self, *exc):
+        if not self.enabled:
+            return False
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except Exception:
+            pass
+        os.dup2(self.saved[0], 1)
+        os.dup2(self.saved[1], 2)
+        os.close(self.saved[0])
+        os.close(self.saved[1])
+        self.file.seek(0)
+        self.text = self.file.read().decode("utf-8", "replace")
+        self.file.close()
+        return False
+
+
+def build_extension(spec, c_file, tmpdir, verbose=False, target=None, debug=None,
+                    relative_to=None):
+    """Compile and link; the path of the built module (placed in `tmpdir`)."""
+    _check_compiler()
+    from setuptools import Distribution
+    ext = make_extension(spec, c_file, relative_to)
+    if debug is None:
+        debug = bool(sys.flags.debug)
+    dist = Distribution({"ext_modules": [ext], "script_name": "setup.py"})
+    cmd = dist.get_command_obj("build_ext")
+    cmd.build_lib = os.path.abspath(tmpdir)
+    cmd.build_temp = os.path.abspath(tmpdir)
+    cmd.inplace = False
+    cmd.debug = debug
+    cmd.force = True
+    cmd.ensure_finalized()
+    old_cwd = os.getcwd()
+    dlog = _distutils_log()
+    old_threshold = dlog.set_threshold(dlog.INFO if verbose else dlog.ERROR)
+    captured = _Captured(not verbose)
+    try:
+        with captured:
+            try:
+                cmd.run()
+            except (Exception, SystemExit) as exc:
+                failure = exc
+            else:
+                failure = None
+    finally:
+        dlog.set_threshold(old_threshold)
+        os.chdir(old_cwd)
+    if failure is not None:
+        raise VerificationError("%s: %s\n%s" % (type(failure).__name__, failure,
+                                                captured.text.strip()))
+    outputs = cmd.get_outputs()
+    path = outputs[0]
+    if target is not None:
+        path = _rename_target(path, target)
+    return path
+
+
+def _distutils_log():
+    """The `log` module of the distutils setuptools uses (its own copy when it has one)."""
+    try:
+        from setuptools._distutils import log
+    except ImportError:
+        from distutils import log
+    return log
+
+
+def _rename_target(path, target):
+    """compile(target=...): name the built file (a '.*' suffix means the platform's)."""
+    if target.endswith(".*"):
+        target = target[:-2] + (".so" if os.name != "nt" else ".dll")
+    new_path = os.path.join(os.path.dirname(path), target)
+    os.replace(path, new_path)
+    return new_path
+
+
+# -- pkg-config ----
+def pkgconfig_flags(libs, kwds):
+    """The set_source() keywords `kwds` extended with what `pkg-config` says for `libs`."""
+    import subprocess
+    from ..errors import PkgConfigError
+    if not isinstance(libs, (list, tuple)):
+        raise TypeError("pkgconfig_libs must be a list of package names")
+    merged = {key: list(value) for key, value in kwds.items()
+              if isinstance(value, (list, tuple))}
+    merged.update({key: value for key, value in kwds.items() if key not in merged})
+    for lib in libs:
+        for option, handle in (("--cflags", _cflags), ("--libs", _libs)):
+            try:
+                proc = subprocess.run(["pkg-config", option, lib], capture_output=True,
+                                      text=True)
+            except OSError as exc:
+                raise PkgConfigError("cannot run pkg-config: %s" % (exc,)) from None
+            if proc.returncode != 0:
+                raise PkgConfigError(proc.stderr.strip() or "pkg-config %s %s failed"
+                                     % (option, lib))
+            for flag in proc.stdout.split():
+                handle(flag, merged)
+    return merged
+
+
+def _cflags(flag, merged):
+    if flag.startswith("-I"):
+        merged.setdefault("include_dirs", []).append(flag[2:])
+    elif flag.startswith("-D"):
+        name, _, value = flag[2:].partition("=")
+        merged.setdefault("define_macros", []).append((name, value or None))
+    else:
+        merged.setdefault("extra_compile_args", []).append(flag)
+
+
+def _libs(flag, merged):
+    if flag.startswith("-L"):
+        merged.setdefault("library_dirs", []).append(flag[2:])
+    elif flag.startswith("-l"):
+        merged.setdefault("libraries", []).append(flag[2:])
+    else:
+        merged.setdefault("extra_link_args", []).append(flag)

@@ -125,6 +125,7 @@ def test_compile_keeps_an_unchanged_file(tmp_path, capsys):
     assert builder.compile(tmpdir=str(tmp_path), verbose=True) == path
     assert os.path.getmtime(path) == 1000000000
     assert "already up-to-date" in capsys.readouterr().out
+    assert builder.compile(tmpdir=str(tmp_path), target="other.py") == path   # ABI: ignored
 
 
 def test_compile_default_tmpdir_is_the_current_directory(tmp_path, monkeypatch):

@@ -160,3 +160,31 @@ def test_includes_are_references(decls):
     assert new.types["struct mine"].byte_size == 24
     with pytest.raises(ImportError):
         load_declarations(text, includes=[])
+
+
+def test_given_layouts_with_anonymous_members():
+    from purecffi.cparser import parse_cdef
+    from purecffi.decls import Declarations
+    from purecffi.serialize import dump_declarations, load_declarations
+    decls = Declarations()
+    parse_cdef(decls, "struct a { int x; union { int y; float z; }; ...; }; "
+                      "struct b { char c; struct { short p, q; }; int bits : 3; };")
+    text = dump_declarations(decls)
+    new = load_declarations(text, layouts={
+        "struct a": (24, 8, [("x", 0), ("y", 16), ("z", 16)]),
+        "struct b": (12, 4, [("c", 0), ("$1", 4)])})
+    a = new.types["struct a"]
+    assert [(n, f.offset) for n, f in a.fields] == [("x", 0), ("y", 16), ("z", 16)]
+    assert a.byte_size == 24
+    b = new.types["struct b"]
+    assert [(n, f.offset) for n, f in b.fields][:3] == [("c", 0), ("p", 4), ("q", 6)]
+    assert b.field("bits").bitsize == 3 and b.byte_size == 12
+
+
+def test_default_abi_has_one_interned_function_type():
+    """A function type built with abi=None and one with the default ABI's number are one type
+    (serialize.py writes the number, the parser passes None)."""
+    from purecffi import platform as plat
+    from purecffi.ctype import TYPES
+    i = TYPES.primitive("int")
+    assert TYPES.raw_function([i], i, False) is TYPES.raw_function([i], i, False, plat.DEFAULT_ABI)

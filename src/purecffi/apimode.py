@@ -100,14 +100,10 @@ class _Resolver:
             raw = ctype if isinstance(ctype, RawFunctionType) else ctype.raw
             args = tuple(self.type(a) for a in raw.args)
             result = self.type(raw.result)
-            # serialize.py reloads the default ABI as its number, the parser interns it as
-            # None: normalise, so that the types are the ones ffi.typeof() parses
-            abi = None if raw.abi == plat.DEFAULT_ABI else raw.abi
-            if args == raw.args and result is raw.result and \
-                    TYPES.raw_function(args, result, raw.ellipsis, abi) is raw:
+            if args == raw.args and result is raw.result:
                 real = ctype
             else:
-                new_raw = TYPES.raw_function(args, result, raw.ellipsis, abi)
+                new_raw = TYPES.raw_function(args, result, raw.ellipsis, raw.abi)
                 real = new_raw if isinstance(ctype, RawFunctionType) else \
                     TYPES.function_pointer(new_raw)
         elif kind in (STRUCT, UNION):

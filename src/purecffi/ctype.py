@@ -420,6 +420,7 @@ class TypeTable:
     def raw_function(self, args, result, ellipsis, abi=None):
         """The C function type `result(args)`; array/function arguments decay to pointers."""
         args = tuple(self.decay(a) for a in args)
+        abi = plat.DEFAULT_ABI if abi is None else abi      # one key for the default ABI
         key = ("fn", args, result, bool(ellipsis), abi)
         return self._intern(key, lambda: RawFunctionType(args, result, ellipsis, abi))
 

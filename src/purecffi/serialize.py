@@ -361,26 +361,39 @@ def _exception(name, args):
 def _given_layout(ctype, decl_fields, given, packed, pack, partial):
     """(fields, size, align) from a layout reported by the compiler (API mode).
 
-    Fields without a reported offset (bit fields, anonymous members) keep the offsets of
-    layout.py when the struct is not partial; a partial struct gets only the reported ones.
+    A field takes its reported offset; bit fields, and fields with none reported, keep
+    layout.py's when the struct is not partial (a partial struct gets only the reported ones).
+    An anonymous member ("$N") is flattened: its fields are placed at its reported offset, or
+    at their own reported offsets.
     """
     from .ctype import CField
     from .layout import FLAG_IGNORE_IN_CTOR, lay_out
     byte_size, byte_align, offsets = given
     offsets = dict(offsets)
-    computed = {}
-    if not partial:
-        computed = dict(lay_out(ctype, decl_fields, packed, pack)[0])
+    computed = {} if partial else dict(lay_out(ctype, decl_fields, packed, pack)[0])
+
+    def place(name, ftype, offset, model=None):
+        if model is not None and model.bitsize >= 0:
+            return computed.get(name)
+        field = CField(name, ftype, offset, flags=model.flags if model is not None else 0)
+        if ctype.kind == UNION and fields:
+            field.flags |= FLAG_IGNORE_IN_CTOR
+        return field
+
     fields = []
     for name, ftype, bitsize in decl_fields:
+        if name.startswith("$") and ftype.kind in (STRUCT, UNION) and ftype.fields is not None:
+            base = offsets.get(name)
+            for sub_name, sub in ftype.fields:
+                offset = base + sub.offset if base is not None else offsets.get(sub_name)
+                field = place(sub_name, sub.type, offset, sub) if offset is not None \
+                    else computed.get(sub_name)
+                if field is not None:
+                    fields.append((sub_name, field))
+            continue
+        field = computed.get(name)
         if name in offsets and bitsize < 0:
-            field = CField(name, ftype, offsets[name])
-            if ctype.kind == UNION and fields:
-                field.flags |= FLAG_IGNORE_IN_CTOR
+            field = place(name, ftype, offsets[name])
+        if field is not None:
             fields.append((name, field))
-        elif name in computed:
-            fields.append((name, computed[name]))
-        elif name.startswith("$"):
-            fields.extend((n, f) for n, f in computed.items() if n not in offsets
-                          and all(n != m for m, _ in fields))
     return fields, byte_size, byte_align

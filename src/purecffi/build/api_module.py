@@ -232,15 +232,10 @@ def _signature(fn):
 
 
 def _range_check(ctype, var):
-    """A C condition true when `var` (the temporary) does not fit `ctype`."""
-    lo, hi = plat.int_bounds(ctype.byte_size, ctype.signed)
-    if ctype.signed:
-        if ctype.byte_size >= 8:
-            return None
-        return "%s < %dLL || %s > %dLL" % (var, lo, var, hi)
-    if ctype.byte_size >= 8:
-        return None
-    return "%s > %dULL" % (var, hi)
+    """A C condition true when `var` (the wide temporary) does not fit `ctype`: a round trip
+    through the type, so the file stays the same on every platform."""
+    temp = FAST_KINDS[_fast_kind(ctype)][0]
+    return "(%s)(%s)%s != %s" % (temp, ctype.cname, var, var)
 
 
 def emit_fast_function(fn):
@@ -462,19 +457,58 @@ def emit_struct_checks(ctype, index):
         lines.append("    { %s = &p->%s; (void)f; }" % (spell(ftype, "*f"), name))
     lines += ["    (void)p;", "}"]
     if not ctype.partial and ctype.fields is not None:
-        what = "%s: the cdef() layout differs from the C compiler's" % (cname,)
-        lines.append("PC_CHECK(sizeof(%s) == %d, %s);" % (cname, ctype.byte_size,
-                                                          _c_string(what + " (size)")))
-        lines.append("PC_CHECK(PC_ALIGNOF(%s) == %d, %s);" % (
-            cname, ctype.byte_align, _c_string(what + " (alignment)")))
-        for name, ftype, bits in _named_fields(ctype):
-            if bits >= 0:
-                continue
-            offset = ctype.field(name).offset
-            lines.append("PC_CHECK(offsetof(%s, %s) == %d, %s);" % (
-                cname, name, offset, _c_string("%s: field '%s' is not at offset %d as in cdef()"
-                                               % (cname, name, offset))))
+        if _mirrorable(ctype):
+            lines += _mirror_checks(ctype, index)
+        else:
+            lines += _numeric_layout_checks(ctype)
     lines.append("")
+    return lines
+
+
+def _mirrorable(ctype):
+    """Whether an exact struct can be re-declared in C from its cdef() fields."""
+    if ctype.packed or ctype.pack:
+        return False
+    fields = ctype._decl_fields or ()
+    return bool(fields) and all(name and not name.startswith("$") and "$" not in ftype.cname
+                                and "[...]" not in ftype.cname for name, ftype, _ in fields)
+
+
+def _mirror_checks(ctype, index):
+    """The cdef() struct declared again as `_pc_mirror_<i>`: the compiler lays out both, so
+    equal sizes and offsets mean the cdef() is exact (the same checks on any platform)."""
+    mirror = "%s _pc_mirror_%d" % (ctype.kind, index)
+    lines = [mirror + " {"]
+    for name, ftype, bits in ctype._decl_fields:
+        lines.append("    %s%s;" % (spell(ftype, name), " : %d" % bits if bits >= 0 else ""))
+    lines.append("};")
+    what = _c_string("%s: the cdef() declaration differs from the C compiler's" % ctype.cname)
+    lines += ["PC_CHECK(sizeof(%s) == sizeof(%s), %s);" % (ctype.cname, mirror, what),
+              "PC_CHECK(PC_ALIGNOF(%s) == PC_ALIGNOF(%s), %s);" % (ctype.cname, mirror, what)]
+    for name, ftype, bits in ctype._decl_fields:
+        if bits < 0:
+            lines.append("PC_CHECK(offsetof(%s, %s) == offsetof(%s, %s), %s);" % (
+                ctype.cname, name, mirror, name, _c_string(
+                    "%s: field '%s' is not where cdef() puts it" % (ctype.cname, name))))
+    return lines
+
+
+def _numeric_layout_checks(ctype):
+    """The layout computed by layout.py, checked number by number (packed structs, structs
+    with anonymous members)."""
+    cname = ctype.cname
+    what = "%s: the cdef() layout differs from the C compiler's" % (cname,)
+    lines = ["PC_CHECK(sizeof(%s) == %d, %s);" % (cname, ctype.byte_size,
+                                                  _c_string(what + " (size)")),
+             "PC_CHECK(PC_ALIGNOF(%s) == %d, %s);" % (cname, ctype.byte_align,
+                                                      _c_string(what + " (alignment)"))]
+    for name, ftype, bits in _named_fields(ctype):
+        if bits >= 0:
+            continue
+        offset = ctype.field(name).offset
+        lines.append("PC_CHECK(offsetof(%s, %s) == %d, %s);" % (
+            cname, name, offset, _c_string("%s: field '%s' is not at offset %d as in cdef()"
+                                           % (cname, name, offset))))
     return lines
 
 

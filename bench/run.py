@@ -40,6 +40,7 @@ PRELUDES = {
 }
 
 CALL_TARGET = 1.5    # calls into C: purecffi may be at most 1.5x slower than cffi
+CALL_API_TARGET = 0.7   # API-mode calls (compiled module): at most 0.7x cffi's time
 OTHER_TARGET = 3.0   # everything else: at most 3x
 
 # -- The benchmark table ------------------------------------------------------------------
@@ -181,6 +182,68 @@ def ool_module_setup(with_pyc):
     return setup
 
 
+# -- API-mode rows: the same C functions compiled by each implementation's set_source() --
+API_CDEF = """
+struct point { int x; double y; };
+int add(int, int);
+double addd(double, double);
+int getx(struct point *);
+void nothing(void);
+extern "Python" int cb(int);
+int call_cb_100(void);
+"""
+
+API_SOURCE = """
+struct point { int x; double y; };
+static int add(int a, int b) { return a + b; }
+static double addd(double a, double b) { return a + b; }
+static int getx(struct point *p) { return p->x; }
+static void nothing(void) { }
+static int cb(int);
+static int call_cb_100(void)
+{
+    int i, total = 0;
+    for (i = 0; i < 100; i++)
+        total += cb(i);
+    return total;
+}
+"""
+
+
+def api_module_setup(namespace):
+    """Setup of the API-mode rows: build `_bench_api` with the implementation's own
+    set_source() + compile() into a fresh directory, import it, and put its `ffi` and `lib`,
+    a `struct point *` `p` (p.x == 7) and the extern "Python" handler of `cb` in place."""
+    import atexit
+    import importlib
+    import shutil
+    import tempfile
+    ffi = namespace["ffi"]
+    ffi.cdef(API_CDEF)
+    ffi.set_source("_bench_api", API_SOURCE)
+    tmpdir = tempfile.mkdtemp(prefix="bench-api-")
+    atexit.register(shutil.rmtree, tmpdir, True)
+    ffi.compile(tmpdir=tmpdir)
+    sys.path.insert(0, tmpdir)
+    module = importlib.import_module("_bench_api")
+    ffi, lib = module.ffi, module.lib
+
+    @ffi.def_extern()
+    def cb(x):
+        return x
+
+    p = ffi.new("struct point *")
+    p.x = 7
+    namespace.update(ffi=ffi, lib=lib, p=p, cb=cb)
+
+
+def api_bench(name, title, stmt, check, **kwds):
+    """One API-mode row (purecffi and cffi only; ctypes has no API mode)."""
+    kwds.setdefault("target", CALL_API_TARGET)
+    return Bench(name, title, setup={"ffi": api_module_setup}, stmt={"ffi": stmt},
+                 check={"ffi": check}, timeout=300.0, **kwds)
+
+
 OOL_IMPORT = 'del sys.modules["_bench_ool"]; importlib.import_module("_bench_ool")'
 OOL_CHECK = 'importlib.import_module("_bench_ool").ffi.sizeof("s5_t") > 0'
 
@@ -247,6 +310,18 @@ BENCHES = [
     Bench("ool_import_src", "same import, no .pyc (module compiled from source each time)",
           setup={"ffi": ool_module_setup(with_pyc=False)},
           stmt={"ffi": OOL_IMPORT}, check={"ffi": OOL_CHECK}, target=1.0),
+    api_bench("api_add", "API mode: call int add(int, int)",
+              "lib.add(40, 2)", "lib.add(40, 2) == 42"),
+    api_bench("api_addd", "API mode: call double addd(double, double)",
+              "lib.addd(1.5, 2.0)", "lib.addd(1.5, 2.0) == 3.5"),
+    api_bench("api_getx", "API mode: call int getx(struct point *), ffi.new'd arg",
+              "lib.getx(p)", "lib.getx(p) == 7"),
+    api_bench("api_nothing", "API mode: call void nothing(void)",
+              "lib.nothing()", "lib.nothing() is None"),
+    api_bench("api_callback", 'API mode: C calls extern "Python" int cb(int) 100 times '
+              "(per call_cb_100)",
+              "lib.call_cb_100()", "lib.call_cb_100() == 4950", target=1.0,
+              per=('extern "Python" callback, per invocation ({per} per call)', "100")),
 ]
 
 # A fixed pseudo-random permutation, identical for every implementation (same comparisons).

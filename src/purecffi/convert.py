@@ -500,13 +500,17 @@ def write_array(ctype, address, value, length):
         write(address + i * size, v)
 
 
-def _read_array(ctype, rt):
+def _view_reader(ctype, rt):
+    """Reader for arrays and structs: a cdata view of the memory (the fast class when aligned)."""
     def read(address, keep=None):
         fast = rt.fast_class
         if fast is not None and address and not address & rt.align_mask:
             return fast(ctype, address, keep)
         return rt.cdata_class(ctype, address, keep)
     return read
+
+
+_read_array = _read_struct = _view_reader
 
 
 def _write_array(ctype, rt):
@@ -614,15 +618,6 @@ def write_bitfield(field, base_address, value):
     mask = ((1 << bits) - 1) << shift
     raw = (raw & ~mask) | ((value << shift) & mask)
     MEM[where:where + nbytes] = raw.to_bytes(nbytes, "little")
-
-
-def _read_struct(ctype, rt):
-    def read(address, keep=None):
-        fast = rt.fast_class
-        if fast is not None and address and not address & rt.align_mask:
-            return fast(ctype, address, keep)
-        return rt.cdata_class(ctype, address, keep)
-    return read
 
 
 def _write_struct(ctype, rt):

@@ -247,6 +247,43 @@ def api_bench(name, title, stmt, check, **kwds):
 OOL_IMPORT = 'del sys.modules["_bench_ool"]; importlib.import_module("_bench_ool")'
 OOL_CHECK = 'importlib.import_module("_bench_ool").ffi.sizeof("s5_t") > 0'
 
+EMBED_SOURCE = """
+int embed_add(int, int);
+CFFI_DLLEXPORT int embed_loop(int n)
+{
+    int i, total = 0;
+    for (i = 0; i < n; i++)
+        total += embed_add(i, 1);
+    return total;
+}
+"""
+
+
+def embed_setup(namespace):
+    """Setup of the embedding row: build a shared library with the implementation's
+    embedding_api() (exported `int embed_add(int, int)`, written in Python) and a C function
+    `embed_loop(n)` calling it n times; load it with ctypes.CDLL as `plugin`."""
+    import atexit
+    import ctypes
+    import shutil
+    import tempfile
+    ffi = namespace["ffi"]
+    ffi.embedding_api("int embed_add(int, int);")
+    ffi.set_source("_bench_embed", EMBED_SOURCE)
+    ffi.embedding_init_code("""
+        from _bench_embed import ffi
+        @ffi.def_extern()
+        def embed_add(a, b):
+            return a + b
+    """)
+    tmpdir = tempfile.mkdtemp(prefix="bench-embed-")
+    atexit.register(shutil.rmtree, tmpdir, True)
+    plugin = ctypes.CDLL(ffi.compile(tmpdir=tmpdir, target="lib_bench_embed.*"))
+    plugin.embed_loop.argtypes = [ctypes.c_int]
+    plugin.embed_loop.restype = ctypes.c_int
+    namespace.update(plugin=plugin)
+
+
 BENCHES = [
     Bench("abs", "call int abs(int)",
           setup={"ffi": 'ffi.cdef("int abs(int);")\nlib = ffi.dlopen(LIBC)\n',
@@ -322,6 +359,11 @@ BENCHES = [
               "(per call_cb_100)",
               "lib.call_cb_100()", "lib.call_cb_100() == 4950", target=1.0,
               per=('extern "Python" callback, per invocation ({per} per call)', "100")),
+    Bench("embed_call", "embedding: C calls an exported Python int embed_add(int, int) "
+          "100 times (per embed_loop, library loaded with ctypes)",
+          setup={"ffi": embed_setup}, stmt={"ffi": "plugin.embed_loop(100)"},
+          check={"ffi": "plugin.embed_loop(100) == 5050"}, target=1.0, timeout=300.0,
+          per=("embedding: one C -> Python call ({per} per embed_loop)", "100")),
 ]
 
 # A fixed pseudo-random permutation, identical for every implementation (same comparisons).

@@ -870,3 +870,63 @@ def test_spec_8_7_thread_local_and_macro_variables(tmp_path):
     t.start()
     t.join()
     assert seen == [0] and lib.tls_var == 1
+
+
+def test_pointer_arguments_fast_and_slow(rich):
+    # a cdata of exactly the declared pointer type is read in C by the fast wrapper; anything
+    # else goes through the generic path, with the same results and errors
+    ffi, lib = rich.ffi, rich.lib
+    p = ffi.new("int[5]")
+    q = ffi.cast("int *", p)
+    lib.fill(q, 5)
+    assert list(p) == [0, 1, 4, 9, 16]
+    lib.fill(q + 1, 2)
+    assert list(p) == [0, 0, 1, 9, 16]
+    one = ffi.new("int *", 5)
+    lib.fill(one, 1)
+    assert one[0] == 0
+    s = ffi.new("char[]", b"hello")
+    assert lib.str_len(ffi.cast("char *", s)) == 5
+    assert lib.str_len(s) == 5
+    with pytest.raises(TypeError):
+        lib.fill(ffi.new("long[2]"), 2)
+    with pytest.raises(TypeError):
+        lib.fill(5, 1)
+    with pytest.raises(TypeError):
+        lib.fill(q)
+
+
+def test_lib_lookup_of_globals_and_missing_names(rich):
+    lib = rich.lib
+    old = lib.counter
+    try:
+        lib.counter = 41
+        assert lib.counter == 41 and lib.counter_ptr[0] == 41
+    finally:
+        lib.counter = old
+    with pytest.raises(AttributeError):
+        lib.no_such_name
+    assert getattr(lib, "no_such_name", 5) == 5
+    d = lib.__dict__            # a snapshot, as cffi's: writing into it changes nothing
+    d["add"] = 5
+    assert lib.add(1, 2) == 3 and lib.__dict__["add"] != 5
+
+
+@pytest.mark.skipif(IS_CFFI, reason="purecffi's own warning-free promise")
+@pytest.mark.parametrize("cdef, source", [
+    ("int add(int, int);", "static int add(int a, int b) { return a + b; }"),
+    ("extern int x;", "int x;"),
+    ('extern "Python" int cb(int);\nint call(void);',
+     "static int cb(int);\nstatic int call(void) { return cb(1); }"),
+])
+def test_small_modules_are_warning_free(tmp_path, cdef, source):
+    # helpers only some modules use (pointer arguments, extern "Python") must not warn
+    ffi = FFI()
+    ffi.cdef(cdef)
+    ffi.set_source("_api_small", source)
+    path = tmp_path / "_api_small.c"
+    ffi.emit_c_code(str(path))
+    proc = subprocess.run(["gcc", "-Wall", "-Wextra", "-Werror", "-fPIC", "-c", str(path),
+                           "-I" + _python_include(), "-o", str(path) + ".o"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr

@@ -319,3 +319,18 @@ def test_spec_6_7_3_forward_declaration_with_attribute(tmp_path):
     def f(x):
         return x + 5
     assert m.lib.call_f(1) == 6
+
+
+def test_results_the_c_fast_path_does_not_convert(mod, reported):
+    # number-only extern "Python" functions convert in C; other results take the generic
+    # conversion, and its errors are reported as usual
+    @mod.ffi.def_extern()
+    def f(x):
+        return [True, mod.ffi.cast("int", 5), 3][x]
+    assert mod.lib.my_algo(3) == 9
+
+    @mod.ffi.def_extern(error=-1)
+    def f(x):               # noqa: F811
+        return 2**40
+    assert mod.lib.my_algo(2) == -2
+    assert "OverflowError" in reported()

@@ -6,7 +6,7 @@ from . import cdata as _cd
 from . import platform as plat
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, TYPES, UNION, VOID, \
     CType, RawFunctionType, opaque_error
-from .convert import decode_unicode, prepare
+from .convert import decode_unicode, fast_twin, prepare
 from .errors import CDefError, FFIError
 from .memory import BufferExport, Owned, memmove, memset, owned_size
 from .buffer import buffer
@@ -79,6 +79,9 @@ class FFI:
         """The ctype of a C type string, or of a cdata."""
         if isinstance(cdecl, _cd.CData) or hasattr(cdecl, "_function_address"):
             return cdecl._ctype
+        twin = fast_twin(cdecl)
+        if twin is not None:
+            return twin._ctype
         if isinstance(cdecl, str):
             return self._typeof(cdecl)
         raise TypeError("expected a string or a cdata, got %s" % (type(cdecl).__name__,))
@@ -311,6 +314,9 @@ class FFI:
         spec = self._require_source("emit_c_code")
         if spec.source is None:
             raise TypeError("emit_c_code() is for API mode; use emit_python_code() in ABI mode")
+        if getattr(self, "_embedding", None) is not None:
+            from .build import embedding
+            return embedding.emit_c_code(self, filename)
         return emit_c_code(self, spec, filename)
 
     def compile(self, tmpdir=".", verbose=False, target=None, debug=None):
@@ -319,8 +325,23 @@ class FFI:
         if spec.source is None:
             from .build.abi_module import compile_abi_module
             return compile_abi_module(self, spec, tmpdir, verbose=verbose, target=target)
+        if getattr(self, "_embedding", None) is not None:
+            from .build.embedding import compile_embedding
+            return compile_embedding(self, tmpdir, verbose=verbose, target=target, debug=debug)
         from .build.api_module import compile_api_module
         return compile_api_module(self, spec, tmpdir, verbose=verbose, target=target, debug=debug)
+
+    # -- Embedding (purecffi.build.embedding) ----
+    def embedding_api(self, csource):
+        """Declare the functions (and types, globals) the shared library exports (spec 9.1)."""
+        from .build.embedding import embedding_api
+        with self._lock:
+            embedding_api(self, csource)
+
+    def embedding_init_code(self, pysource):
+        """The Python code run when the library starts (spec 9.1)."""
+        from .build.embedding import embedding_init_code
+        embedding_init_code(self, pysource)
 
     # -- API mode (purecffi.apimode) ----
     def def_extern(self, name=None, error=None, onerror=None):

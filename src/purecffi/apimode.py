@@ -316,7 +316,8 @@ def _make_function(module, name, fntype, how, address, fnptr_address, fast_index
         return _pointer_wrapped_function(name, fntype, address, fnptr_address)
     function = call.make_lib_function(fntype, address, name)
     if how == "fast" and fast_index is not None:
-        return module._pc_fast(fast_index, function)
+        ptypes = tuple(t if t.kind == POINTER else None for t in fntype.args)
+        return module._pc_fast(fast_index, function, ptypes)
     return function
 
 
@@ -332,7 +333,7 @@ class _ExternPython:
     def attach(self, python_callable, error, onerror):
         """ffi.def_extern(): from now on the C function calls `python_callable`."""
         handler = _ExternHandler(self.rawtype, python_callable, error, onerror)
-        self.module._pc_set_extern(self.index, handler)
+        self.module._pc_set_extern(self.index, handler, python_callable)
 
 
 class _ExternHandler:
@@ -367,6 +368,24 @@ class _ExternHandler:
                 return
             except BaseException:
                 replacement = self.failed(sys.exc_info(), True)
+        self.write_replacement(result_address, replacement)
+
+    def _from_c(self, result_address, value, exc):
+        """The C fast path (number-only signatures) called the Python function itself and
+        met something it does not convert: the result `value` (if `exc` is None) or the
+        exception the function raised."""
+        if exc is None:
+            try:
+                self.writer(result_address, value)
+                return
+            except BaseException:
+                replacement = self.failed(sys.exc_info(), True)
+        else:
+            replacement = self.failed((type(exc), exc, exc.__traceback__), False)
+        self.write_replacement(result_address, replacement)
+
+    def write_replacement(self, result_address, replacement):
+        """After an exception: the result onerror gave, else the `error` value."""
         if replacement is not None:
             try:
                 self.writer(result_address, replacement)
@@ -429,12 +448,15 @@ def def_extern(ffi, name=None, error=None, onerror=None):
 def load(module, declarations, facts):
     """Build `ffi` and `lib` for the freshly created C module (called by its PyInit)."""
     from .api import FFI
+    from . import cdata as _cd
     decls, included = _load_declarations(declarations)
     _fill_gaps(decls, facts)
     ffi = FFI()
     ffi._decls = decls
     ffi._included = included
     module._pc_errno_setter(ctypes.set_errno)
+    module._pc_cdata_layout(_cd.AddrCData, _cd.AddrCData.__dict__["_ctype"],
+                            _cd.AddrCData.__dict__["_addr"])
     name = module.__name__
     kinds, addresses, class_attrs, values = {}, {}, {}, {}
     for fname, fntype in decls.functions.items():
@@ -461,7 +483,7 @@ def load(module, declarations, facts):
         else:
             glob = _Global(vname, module._pc_address, index, ctype)
         addresses[vname] = ("variable", ctype, glob.address)
-        class_attrs[vname] = values[vname] = glob
+        class_attrs[vname] = values[vname] = glob   # in the dict too: the C getattro uses it
     for other in included:
         _take_included(getattr(other, "_api_lib", None), kinds, addresses, class_attrs, values)
     for cname, (ctype, value) in decls.constants.items():
@@ -470,8 +492,12 @@ def load(module, declarations, facts):
             values[cname] = _constant(ctype, cname, value, facts["constants"])
     class_attrs.update(_pc_name=name, _pc_kinds=kinds, _pc_addresses=addresses,
                        __module__=__name__)
-    lib = type("Lib", (ApiLib,), class_attrs)()
-    object.__getattribute__(lib, "__dict__").update(values)
+    lib = module._pc_lib_class(type("Lib", (ApiLib,), class_attrs))()
+    # interned keys: `lib.f` in code looks up an interned name, and the dict compares
+    # identical keys without a memcmp
+    object.__getattribute__(lib, "__dict__").update(
+        (sys.intern(key), value) for key, value in values.items())
+    module._pc_lib_bind(lib)
     ffi._api_lib = lib
     module.ffi = ffi
     module.lib = lib
@@ -491,7 +517,7 @@ def _take_included(other_lib, kinds, addresses, class_attrs, values):
         if name in other_lib._pc_addresses:
             addresses[name] = other_lib._pc_addresses[name]
         if kind == "variable":
-            class_attrs[name] = type(other_lib).__dict__[name]
+            class_attrs[name] = other_values[name]      # the _Global descriptor
         values[name] = other_values[name]
 
 

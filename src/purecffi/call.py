@@ -33,7 +33,7 @@ import _ctypes
 from . import platform as plat
 from .specialise import specialise
 from .cdata import AddrCData, CData, StructCData, ValueCData, pointer_to
-from .convert import (LONGDOUBLE_BYTES, bad_init, code_to_str, longdouble_bytes,
+from .convert import (LONGDOUBLE_BYTES, bad_init, code_to_str, fast_twin, longdouble_bytes,
                       pointer_value, prepare, to_bool, to_char, to_int, to_wchar,
                       write_array, write_struct)
 from .ctype import (ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, TYPES, UNION, VOID,
@@ -444,7 +444,8 @@ def _pointer_slow_path(ctype, accepted):
     takes_file = item is not None and _is_file_type(item)
 
     def convert(value):
-        if isinstance(value, CData) or hasattr(value, "_function_address"):
+        if isinstance(value, CData) or hasattr(value, "_function_address") or \
+                fast_twin(value) is not None:
             address = pointer_value(ctype, value)
             if isinstance(value, AddrCData) and value.__class__ in runtime_classes(value._ctype):
                 accepted.add(value.__class__)
@@ -724,6 +725,8 @@ def variadic_argument(position, value):
         return ctypes.c_void_p(value._addr)
     if isinstance(value, LibFunction):
         return ctypes.c_void_p(value._addr)
+    if fast_twin(value) is not None:
+        return ctypes.c_void_p(fast_twin(value)._addr)
     raise TypeError("argument %d passed in the variadic part needs to be a cdata object (got %s)"
                     % (position, type(value).__name__))
 

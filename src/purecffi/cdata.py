@@ -11,7 +11,8 @@ accessors; struct fields are properties on it, so `p.x` is one property call.
 import struct as _struct
 
 from . import platform as plat
-from .convert import (LONGDOUBLE_BYTES, array_length_for, decode_unicode, longdouble_bytes,
+from .convert import (LONGDOUBLE_BYTES, array_length_for, decode_unicode, function_address,
+                      longdouble_bytes,
                       longdouble_float, pointer_value, prepare, read_bitfield, to_bool, to_char,
                       to_complex, to_float, to_int, to_wchar, write_array, write_bitfield,
                       write_struct, encode_unicode)
@@ -1139,6 +1140,9 @@ def _source_int(value):
     lib_address = getattr(value, "_function_address", None)
     if lib_address is not None:
         return lib_address()
+    address = function_address(value)          # an API-mode fast function
+    if address is not None:
+        return address
     try:
         return value.__index__()
     except AttributeError:

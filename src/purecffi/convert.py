@@ -416,7 +416,22 @@ def pointer_value(ctype, value):
 def function_address(value):
     """The address of a lib function object (ctypes-backed), else None."""
     getter = getattr(value, "_function_address", None)
+    if getter is None:
+        twin = fast_twin(value)
+        getter = twin._function_address if twin is not None else None
     return getter() if getter is not None else None
+
+
+_BUILTIN_FUNCTION = type(len)
+
+
+def fast_twin(value):
+    """The ctypes-called twin of an API-mode fast function, else None.  Fast functions are
+    built-in functions (see build/api_module.py) whose `__self__` holds the twin, which has
+    what a function pointer needs (`_ctype`, `_function_address`)."""
+    if type(value) is _BUILTIN_FUNCTION:
+        return getattr(value.__self__, "_pc_slow", None)
+    return None
 
 
 def _read_pointer(ctype, rt):

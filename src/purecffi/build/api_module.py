@@ -47,6 +47,18 @@ def _fast_kind(ctype):
     return None
 
 
+def _fast_arg(ctype):
+    """How the fast path takes an argument: 'int' or 'float' (a Python number converted in
+    C), 'pointer' (a purecffi cdata of exactly this pointer type, its address read in C), or
+    None (no fast path for this function)."""
+    kind = _fast_kind(ctype)
+    if kind is not None:
+        return kind[0]
+    if ctype.kind == POINTER and ctype.item.kind != FUNCTION:
+        return "pointer"
+    return None
+
+
 # -- Collect pass ----
 class _Function:
     """One cdef() function and how it is called: 'fast', 'direct', 'pointer' or 'variadic'."""
@@ -57,7 +69,7 @@ class _Function:
             self.how = "variadic"
         elif any(by_pointer(t) for t in fntype.args + (fntype.result,)):
             self.how = "pointer"
-        elif all(_fast_kind(t) for t in fntype.args) and (
+        elif all(_fast_arg(t) for t in fntype.args) and (
                 fntype.result.kind == VOID or _fast_kind(fntype.result)):
             self.how = "fast"
         else:
@@ -243,17 +255,23 @@ def emit_fast_function(fn):
     goes to the slow path (`self`: the ctypes-called function), which raises like ABI mode."""
     fntype = fn.fntype
     n = len(fntype.args)
-    lines = ["static PyObject *%sf_%s(PyObject *self, PyObject *const *args, size_t nargsf, "
-             "PyObject *kwnames)" % (PREFIX, fn.name), "{",
-             "    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);"]
+    lines = ["static PyObject *%sf_%s(PyObject *self, PyObject *const *args, Py_ssize_t nargs)"
+             % (PREFIX, fn.name), "{"]
     for i, ctype in enumerate(fntype.args):
-        lines.append("    %s x%d;" % (FAST_KINDS[_fast_kind(ctype)][0], i))
+        if _fast_arg(ctype) == "pointer":
+            lines.append("    void *x%d;" % (i,))
+        else:
+            lines.append("    %s x%d;" % (FAST_KINDS[_fast_kind(ctype)][0], i))
     if fntype.result.kind != VOID:
         lines.append("    %s;" % (spell(fntype.result, "result"),))
     lines += ["    int saved_errno;",
-              "    if (nargs != %d || kwnames != NULL)" % (n,),
+              "    if (nargs != %d)" % (n,),
               "        goto slow;"]
     for i, ctype in enumerate(fntype.args):
+        if _fast_arg(ctype) == "pointer":
+            lines += ["    if (!PC_IS_CDATA(args[%d], self, %d) || _pc_address_of(args[%d], &x%d) < 0)"
+                      % (i, i, i, i), "        goto slow;"]
+            continue
         kind = _fast_kind(ctype)
         temp, to_c, _ = FAST_KINDS[kind]
         if kind[0] == "int":
@@ -274,7 +292,7 @@ def emit_fast_function(fn):
                       "    }",
                       "    else",
                       "        goto slow;"]
-    call = "%s(%s)" % (fn.name, ", ".join("(%s)x%d" % (t.cname, i)
+    call = "%s(%s)" % (fn.name, ", ".join("(%s)x%d" % (spell(t), i)
                                           for i, t in enumerate(fntype.args)))
     lines += ["    Py_BEGIN_ALLOW_THREADS",
               "    errno = 0;",
@@ -290,83 +308,116 @@ def emit_fast_function(fn):
         temp = FAST_KINDS[_fast_kind(fntype.result)][0]
         lines.append("    return %s((%s)result);" % (to_py, temp))
     lines += ["  slow:",
-              "    return PyObject_Vectorcall(((_pc_fast_object *)self)->slow, args, nargsf, "
-              "kwnames);",
+              "    return PyObject_Vectorcall(((_pc_fast_object *)self)->slow, args, (size_t)nargs, "
+              "NULL);",
               "}", ""]
     return lines
 
 
 def emit_fast_table(plan):
     fast = [fn for fn in plan.functions if fn.how == "fast"]
-    lines = ["static const _pc_fast_entry %sfast_table[] = {" % (PREFIX,)]
+    lines = ["static PyMethodDef %sfast_table[] = {" % (PREFIX,)]
     for fn in fast:
-        lines.append("    {%sf_%s, %s, %s}," % (PREFIX, fn.name, _c_string(fn.name),
-                                              _c_string(_signature(fn))))
-    lines += ["    {NULL, NULL, NULL}", "};", ""]
+        lines.append("    {%s, (PyCFunction)(void (*)(void))%sf_%s, METH_FASTCALL, %s},"
+                     % (_c_string(fn.name), PREFIX, fn.name, _c_string(_signature(fn))))
+    lines += ["    {NULL, NULL, 0, NULL}", "};", ""]
     return lines
 
 
 def emit_fast_type():
-    """The type of fast functions: a vectorcall object whose other attributes (`_ctype`,
-    `_function_address`...) are those of its slow twin, so it is usable as a function pointer."""
+    """Fast functions are built-in functions (METH_FASTCALL, so CPython's call specialisation
+    applies) whose `self` is a `_pc_fast_object` holding the slow twin and the types of the
+    pointer arguments; the runtime finds the twin through `__self__._pc_slow` wherever a
+    function pointer is expected (convert.fast_twin)."""
     return [
         "typedef struct {",
         "    PyObject_HEAD",
-        "    vectorcallfunc vectorcall;",
         "    PyObject *slow;              /* the same function called through ctypes */",
-        "    const char *name, *doc;",
+        "    PyObject *ptypes;            /* tuple: the ctype of each pointer argument */",
         "} _pc_fast_object;",
         "",
-        "typedef struct { vectorcallfunc call; const char *name, *doc; } _pc_fast_entry;",
+        "/* Pointer arguments: a purecffi cdata (an instance of _pc_cdata_type, the runtime's",
+        " * AddrCData) whose `_ctype` slot is exactly the parameter's type; the address is read",
+        " * from its `_addr` slot.  The slot offsets come from the class's member descriptors",
+        " * (_pc_cdata_layout), so no Python-level code runs. */",
+        "static PyTypeObject *_pc_cdata_type;",
+        "static Py_ssize_t _pc_ctype_offset, _pc_addr_offset;",
+        "#define PC_SLOT(o, offset) (*(PyObject **)((char *)(o) + (offset)))",
         "",
-        "static PyObject *_pc_fast_getattro(PyObject *self, PyObject *name)",
+        "/* whether `o` is a cdata: a few classes already seen are compared first (held, so",
+        " * they stay valid), the subclass check walks the MRO */",
+        "#define PC_SEEN 8",
+        "static PyTypeObject *_pc_cdata_seen[PC_SEEN];",
+        "static unsigned _pc_cdata_next;",
+        "",
+        "static int _pc_is_cdata(PyObject *o)",
         "{",
-        "    _pc_fast_object *f = (_pc_fast_object *)self;",
-        "    PyObject *r;",
-        "    if (PyUnicode_Check(name) && PyUnicode_CompareWithASCIIString(name, \"__doc__\") == 0)",
-        "        return PyUnicode_FromString(f->doc);",
-        "    if (PyUnicode_Check(name) && PyUnicode_CompareWithASCIIString(name, \"__name__\") == 0)",
-        "        return PyUnicode_FromString(f->name);",
-        "    r = PyObject_GenericGetAttr(self, name);",
-        "    if (r == NULL && PyErr_ExceptionMatches(PyExc_AttributeError)) {",
-        "        PyErr_Clear();",
-        "        r = PyObject_GetAttr(f->slow, name);",
+        "    PyTypeObject *tp = Py_TYPE(o);",
+        "    unsigned i;",
+        "    for (i = 0; i < PC_SEEN; i++)",
+        "        if (_pc_cdata_seen[i] == tp)",
+        "            return 1;",
+        "    if (_pc_cdata_type == NULL || !PyType_IsSubtype(tp, _pc_cdata_type))",
+        "        return 0;",
+        "    i = _pc_cdata_next++ % PC_SEEN;",
+        "    Py_INCREF(tp);",
+        "    Py_XDECREF(_pc_cdata_seen[i]);",
+        "    _pc_cdata_seen[i] = tp;",
+        "    return 1;",
+        "}",
+        "",
+        "/* the address in the `_addr` slot of cdata `o`; the last int converted is kept",
+        " * (held: ints are immutable, so the same object means the same address) */",
+        "static PyObject *_pc_last_address;",
+        "static void *_pc_last_pointer;",
+        "",
+        "static int _pc_address_of(PyObject *o, void **out)",
+        "{",
+        "    PyObject *address = PC_SLOT(o, _pc_addr_offset);",
+        "    size_t value;",
+        "    if (address == _pc_last_address) {",
+        "        *out = _pc_last_pointer;",
+        "        return 0;",
         "    }",
-        "    return r;",
+        "    value = PyLong_AsSize_t(address);   /* not AsUnsignedLongLong: slow in 3.11 */",
+        "    if (value == (size_t)-1 && PyErr_Occurred()) {",
+        "        PyErr_Clear();",
+        "        return -1;",
+        "    }",
+        "    Py_INCREF(address);",
+        "    Py_XSETREF(_pc_last_address, address);",
+        "    *out = _pc_last_pointer = (void *)(uintptr_t)value;",
+        "    return 0;",
         "}",
         "",
-        "static PyObject *_pc_fast_repr(PyObject *self)",
-        "{",
-        "    return PyUnicode_FromFormat(\"<built-in function %s>\", "
-        "((_pc_fast_object *)self)->name);",
-        "}",
+        "#define PC_IS_CDATA(o, self, i) (_pc_is_cdata(o) && \\",
+        "    PC_SLOT(o, _pc_ctype_offset) == \\",
+        "        PyTuple_GET_ITEM(((_pc_fast_object *)(self))->ptypes, i) && \\",
+        "    PC_SLOT(o, _pc_addr_offset) != NULL)",
         "",
         "static void _pc_fast_dealloc(PyObject *self)",
         "{",
         "    PyTypeObject *tp = Py_TYPE(self);",
         "    Py_XDECREF(((_pc_fast_object *)self)->slow);",
+        "    Py_XDECREF(((_pc_fast_object *)self)->ptypes);",
         "    PyObject_Free(self);",
         "    Py_DECREF(tp);",
         "}",
         "",
         "static PyMemberDef _pc_fast_members[] = {",
-        "    {\"__vectorcalloffset__\", T_PYSSIZET, offsetof(_pc_fast_object, vectorcall), "
-        "READONLY, NULL},",
+        "    {\"_pc_slow\", T_OBJECT, offsetof(_pc_fast_object, slow), READONLY, NULL},",
         "    {NULL, 0, 0, 0, NULL}",
         "};",
         "",
         "static PyType_Slot _pc_fast_slots[] = {",
-        "    {Py_tp_getattro, (void *)_pc_fast_getattro},",
-        "    {Py_tp_repr, (void *)_pc_fast_repr},",
         "    {Py_tp_dealloc, (void *)_pc_fast_dealloc},",
-        "    {Py_tp_call, (void *)PyVectorcall_Call},",
         "    {Py_tp_members, (void *)_pc_fast_members},",
         "    {0, NULL}",
         "};",
         "",
         "static PyType_Spec _pc_fast_spec = {",
-        "    \"purecffi.fast_function\", sizeof(_pc_fast_object), 0,",
-        "    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL, _pc_fast_slots",
+        "    \"purecffi.fast_function\", sizeof(_pc_fast_object), 0, Py_TPFLAGS_DEFAULT,",
+        "    _pc_fast_slots",
         "};",
         "",
         "static PyObject *_pc_fast_type;",
@@ -375,49 +426,160 @@ def emit_fast_type():
 
 
 # -- extern "Python" ----
+def _fast_extern(rawtype):
+    """Whether an extern "Python" function converts in C: number arguments and a number (or
+    void) result."""
+    return all(_fast_kind(t) for t in rawtype.args) and (
+        rawtype.result.kind == VOID or _fast_kind(rawtype.result) is not None)
+
+
 def emit_extern_python(plan):
     """Each extern "Python" function calls its handler (set by ffi.def_extern) with the
-    addresses of its arguments and of its result."""
-    if not plan.extern_python:
-        return ["static PyObject *%sextern_handlers[1];" % (PREFIX,), ""]
-    lines = ["static PyObject *%sextern_handlers[%d];" % (PREFIX, len(plan.extern_python)),
-             "",
-             "static void _pc_call_python(int index, const char *name, void **args, void *result)",
-             "{",
-             "    PyGILState_STATE state = PyGILState_Ensure();",
-             "    PyObject *handler = %sextern_handlers[index];" % (PREFIX,),
-             "    if (handler == NULL) {",
-             "        PySys_WriteStderr(\"extern \\\"Python\\\": function %s() called, but "
-             "no code was attached to it yet with @ffi.def_extern().  Returning 0.\\n\", name);",
-             "    }",
-             "    else {",
-             "        PyObject *r;",
-             "        Py_INCREF(handler);          /* def_extern() may replace it meanwhile */",
-             "        r = PyObject_CallFunction(handler, \"NN\", "
-             "PyLong_FromVoidPtr((void *)args), PyLong_FromVoidPtr(result));",
-             "        if (r == NULL)",
-             "            PyErr_WriteUnraisable(handler);",
-             "        Py_XDECREF(r);",
-             "        Py_DECREF(handler);",
-             "    }",
-             "    PyGILState_Release(state);",
-             "}",
+    addresses of its arguments and of its result.  When all of them are numbers, it converts
+    them in C and calls the user's function itself (a vectorcall); anything unusual (an
+    exception, a result that is not an exact int/float or out of range) is handed to the
+    handler's `_from_c` method, which reports it exactly as the generic path does."""
+    n = max(1, len(plan.extern_python))
+    lines = ["static PyObject *%sextern_handlers[%d];   /* _ExternHandler objects */" % (PREFIX, n),
+             "static PyObject *%sextern_callables[%d];  /* the user's functions */" % (PREFIX, n),
              ""]
+    if not plan.extern_python:
+        return lines
+    lines += [
+        "#ifndef PC_START_PYTHON  /* embedding (build/embedding.py): start Python on first call */",
+        "#  define PC_START_PYTHON(name) 0",
+        "#endif",
+        "",
+        "static void _pc_call_python(int index, const char *name, void **args, void *result)",
+        "{",
+        "    PyGILState_STATE state = PyGILState_Ensure();",
+        "    PyObject *handler = %sextern_handlers[index];" % (PREFIX,),
+        "    if (handler == NULL) {",
+        "        PySys_WriteStderr(\"extern \\\"Python\\\": function %s() called, but "
+        "no code was attached to it yet with @ffi.def_extern().  Returning 0.\\n\", name);",
+        "    }",
+        "    else {",
+        "        PyObject *r;",
+        "        Py_INCREF(handler);          /* def_extern() may replace it meanwhile */",
+        "        r = PyObject_CallFunction(handler, \"NN\", "
+        "PyLong_FromVoidPtr((void *)args), PyLong_FromVoidPtr(result));",
+        "        if (r == NULL)",
+        "            PyErr_WriteUnraisable(handler);",
+        "        Py_XDECREF(r);",
+        "        Py_DECREF(handler);",
+        "    }",
+        "    PyGILState_Release(state);",
+        "}",
+        "",
+        "/* the fast path met something unusual: `value` (a new reference) is the function's",
+        " * result, or NULL with an exception set; the handler writes `*result` as usual */",
+        "static void _pc_extern_finish(int index, PyObject *value, void *result)",
+        "{",
+        "    PyObject *exc = Py_None, *r, *handler = %sextern_handlers[index];" % (PREFIX,),
+        "    if (value == NULL) {",
+        "#if PY_VERSION_HEX >= 0x030C0000",
+        "        exc = PyErr_GetRaisedException();",
+        "#else",
+        "        PyObject *type, *tb;",
+        "        PyErr_Fetch(&type, &exc, &tb);",
+        "        PyErr_NormalizeException(&type, &exc, &tb);",
+        "        if (tb != NULL)",
+        "            PyException_SetTraceback(exc, tb);",
+        "        Py_XDECREF(type);",
+        "        Py_XDECREF(tb);",
+        "#endif",
+        "        value = Py_None;",
+        "        Py_INCREF(value);",
+        "    }",
+        "    else",
+        "        Py_INCREF(exc);",
+        "    if (handler == NULL) {",
+        "        Py_DECREF(value);",
+        "        Py_XDECREF(exc);",
+        "        return;",
+        "    }",
+        "    Py_INCREF(handler);",
+        "    r = PyObject_CallMethod(handler, \"_from_c\", \"NNN\", "
+        "PyLong_FromVoidPtr(result), value, exc);",
+        "    if (r == NULL)",
+        "        PyErr_WriteUnraisable(handler);",
+        "    Py_XDECREF(r);",
+        "    Py_DECREF(handler);",
+        "}",
+        ""]
     for index, (name, (rawtype, plus_c)) in enumerate(plan.extern_python):
         names = _arg_names(rawtype)
         params = ", ".join(spell(t, n) for t, n in zip(rawtype.args, names)) or "void"
         head = spell(rawtype.result, "%s(%s)" % (name, params))
+        void = rawtype.result.kind == VOID
+        result_ref = "NULL" if void else "&result"
         lines += ["%s%s" % ("" if plus_c else "static ", head), "{"]
         addresses = ", ".join("(void *)&" + n for n in names) or "NULL"
         lines.append("    void *args[%d] = {%s};" % (max(1, len(names)), addresses))
-        if rawtype.result.kind != VOID:
+        if not void:
             lines += ["    %s;" % (spell(rawtype.result, "result"),),
                       "    memset(&result, 0, sizeof(result));"]
-        lines.append("    _pc_call_python(%d, %s, args, %s);" % (
-            index, _c_string(plan.module_name + "." + name), "NULL" if rawtype.result.kind == VOID else "&result"))
-        if rawtype.result.kind != VOID:
+        qualname = _c_string(plan.module_name + "." + name)
+        lines += ["    if (PC_START_PYTHON(%s) != 0)" % (qualname,),
+                  "        return%s;" % ("" if void else " result")]
+        if _fast_extern(rawtype):
+            lines += _fast_extern_body(index, rawtype, names, qualname, result_ref)
+        else:
+            lines.append("    _pc_call_python(%d, %s, args, %s);" % (index, qualname, result_ref))
+        if not void:
             lines.append("    return result;")
         lines += ["}", ""]
+    return lines
+
+
+def _fast_extern_body(index, rawtype, names, qualname, result_ref):
+    """The number-only extern "Python" path: convert in C, vectorcall the user's function."""
+    n = len(names)
+    lines = ["  {",
+             "    PyGILState_STATE state = PyGILState_Ensure();",
+             "    PyObject *fn = %sextern_callables[%d];" % (PREFIX, index),
+             "    PyObject *argv[%d] = {NULL%s};" % (n + 1, ", NULL" * n),
+             "    PyObject *r = NULL;",
+             "    if (fn == NULL) {              /* no def_extern() yet: the generic message */",
+             "        _pc_call_python(%d, %s, args, %s);" % (index, qualname, result_ref),
+             "        PyGILState_Release(state);",
+             "        return%s;" % ("" if rawtype.result.kind == VOID else " result"),
+             "    }",
+             "    Py_INCREF(fn);                 /* def_extern() may replace it meanwhile */"]
+    for i, ctype in enumerate(rawtype.args):
+        temp, _, to_py = FAST_KINDS[_fast_kind(ctype)]
+        lines += ["    argv[%d] = %s((%s)%s);" % (i + 1, to_py, temp, names[i]),
+                  "    if (argv[%d] == NULL)" % (i + 1,), "        goto call_done;"]
+    lines += ["    r = PyObject_Vectorcall(fn, argv + 1, %d | PY_VECTORCALL_ARGUMENTS_OFFSET, "
+              "NULL);" % (n,)]
+    if n:
+        lines.append("  call_done:")
+    lines += ["    Py_XDECREF(argv[%d]);" % (i + 1,) for i in range(n)]
+    result = rawtype.result
+    if result.kind == VOID:
+        lines += ["    if (r == Py_None) {", "        Py_DECREF(r);", "        r = NULL;",
+                  "        goto done;", "    }"]
+    else:
+        kind = _fast_kind(result)
+        temp, to_c, _ = FAST_KINDS[kind]
+        cast = spell(result)
+        if kind[0] == "int":
+            lines += ["    if (r != NULL && PyLong_CheckExact(r)) {",
+                      "        %s v = %s(r);" % (temp, to_c),
+                      "        if (!(v == (%s)-1 && PyErr_Occurred()) && !(%s)) {"
+                      % (temp, _range_check(result, "v")),
+                      "            result = (%s)v;" % (cast,),
+                      "            Py_DECREF(r);", "            r = NULL;", "            goto done;",
+                      "        }", "        PyErr_Clear();", "    }"]
+        else:
+            lines += ["    if (r != NULL && PyFloat_CheckExact(r)) {",
+                      "        result = (%s)PyFloat_AS_DOUBLE(r);" % (cast,),
+                      "        Py_DECREF(r);", "        r = NULL;", "        goto done;", "    }"]
+    lines += ["    _pc_extern_finish(%d, r, %s);" % (index, result_ref),
+              "  done:",
+              "    Py_DECREF(fn);",
+              "    PyGILState_Release(state);",
+              "  }"]
     return lines
 
 
@@ -667,7 +829,7 @@ def emit_facts(plan):
     for index, (name, _) in enumerate(plan.extern_python):
         lines.append("    if (_pc_put(externs, %s, Py_BuildValue(\"(iN)\", %d, PC_ADDRESS(&%s)))"
                      " < 0) goto error;" % (_c_string(name), index, name))
-    lines += ["    (void)_pc_save_errno;",
+    lines += ["    (void)_pc_save_errno; (void)_pc_is_cdata; (void)_pc_address_of;",
               "    (void)functions; (void)variables; (void)constants; (void)layouts;",
               "    (void)numbers; (void)externs; (void)fast;",
               "    return facts;",
@@ -683,15 +845,14 @@ def emit_module_functions(plan):
     n_fast = sum(1 for f in plan.functions if f.how == "fast")
     n_extern = len(plan.extern_python)
     return [
-        "/* _pc_fast(index, slow): the fast builtin for function `index`, falling back to "
-        "`slow` */",
+        "/* _pc_fast(index, slow, ptypes): the fast builtin for function `index`, falling back "
+        "to `slow` */",
         "static PyObject *_pc_fast(PyObject *module, PyObject *args)",
         "{",
         "    int index;",
-        "    PyObject *slow;",
+        "    PyObject *slow, *ptypes, *name, *function;",
         "    _pc_fast_object *f;",
-        "    (void)module;",
-        "    if (!PyArg_ParseTuple(args, \"iO\", &index, &slow))",
+        "    if (!PyArg_ParseTuple(args, \"iOO!\", &index, &slow, &PyTuple_Type, &ptypes))",
         "        return NULL;",
         "    if (index < 0 || index >= %d) {" % (n_fast,),
         "        PyErr_SetString(PyExc_IndexError, \"no such fast function\");",
@@ -705,12 +866,140 @@ def emit_module_functions(plan):
         "    f = PyObject_New(_pc_fast_object, (PyTypeObject *)_pc_fast_type);",
         "    if (f == NULL)",
         "        return NULL;",
-        "    f->vectorcall = %sfast_table[index].call;" % (PREFIX,),
-        "    f->name = %sfast_table[index].name;" % (PREFIX,),
-        "    f->doc = %sfast_table[index].doc;" % (PREFIX,),
         "    Py_INCREF(slow);",
         "    f->slow = slow;",
-        "    return (PyObject *)f;",
+        "    Py_INCREF(ptypes);",
+        "    f->ptypes = ptypes;",
+        "    name = PyModule_GetNameObject(module);",
+        "    if (name == NULL) {",
+        "        Py_DECREF(f);",
+        "        return NULL;",
+        "    }",
+        "    function = PyCFunction_NewEx(&%sfast_table[index], (PyObject *)f, name);"
+        % (PREFIX,),
+        "    Py_DECREF(name);",
+        "    Py_DECREF(f);",
+        "    return function;",
+        "}",
+        "",
+        "/* _pc_cdata_layout(cls, ctype_slot, addr_slot): the cdata class whose instances",
+        " * pointer arguments may be, and the member descriptors of its two slots */",
+        "static PyObject *_pc_cdata_layout(PyObject *module, PyObject *args)",
+        "{",
+        "    PyObject *cls, *ctype_slot, *addr_slot;",
+        "    (void)module;",
+        "    if (!PyArg_ParseTuple(args, \"O!O!O!\", &PyType_Type, &cls, &PyMemberDescr_Type,",
+        "                          &ctype_slot, &PyMemberDescr_Type, &addr_slot))",
+        "        return NULL;",
+        "    if (((PyMemberDescrObject *)ctype_slot)->d_member->type != T_OBJECT_EX ||",
+        "            ((PyMemberDescrObject *)addr_slot)->d_member->type != T_OBJECT_EX) {",
+        "        PyErr_SetString(PyExc_TypeError, \"expected object slots\");",
+        "        return NULL;",
+        "    }",
+        "    _pc_ctype_offset = ((PyMemberDescrObject *)ctype_slot)->d_member->offset;",
+        "    _pc_addr_offset = ((PyMemberDescrObject *)addr_slot)->d_member->offset;",
+        "    Py_INCREF(cls);",
+        "    Py_XSETREF(_pc_cdata_type, (PyTypeObject *)cls);",
+        "    Py_RETURN_NONE;",
+        "}",
+        "",
+        "/* _pc_lib_class(cls): a subclass of the lib class whose attribute lookup reads the",
+        " * instance dict (functions, constants) first, then asks `cls` (globals, errors) */",
+        "static PyObject *_pc_lib_getattr;      /* cls.__getattr__: names not found */",
+        "static PyObject *_pc_lib_self, *_pc_lib_dict;   /* the lib instance and its dict */",
+        "",
+        "/* names already looked up on the lib (interned, as in code objects), by address:",
+        " * the dict does not change after _pc_lib_bind (lib.__dict__ gives a copy, as cffi's",
+        " * does; globals are written through their descriptors), so a hit is its value */",
+        "#define PC_NAMES 64",
+        "static struct { PyObject *name, *value; } _pc_lib_names[PC_NAMES];",
+        "",
+        "static PyObject *_pc_lib_getattro(PyObject *self, PyObject *name)",
+        "{",
+        "    PyObject *dict, *value;",
+        "    if (self == _pc_lib_self) {",
+        "        unsigned slot = (unsigned)(((uintptr_t)name >> 4) % PC_NAMES);",
+        "        if (_pc_lib_names[slot].name == name)",
+        "            value = _pc_lib_names[slot].value;",
+        "        else {",
+        "            value = PyDict_GetItemWithError(_pc_lib_dict, name);",
+        "            if (value != NULL && PyUnicode_CheckExact(name) && "
+        "PyUnicode_CHECK_INTERNED(name)) {",
+        "                PyObject *old_name = _pc_lib_names[slot].name;",
+        "                PyObject *old_value = _pc_lib_names[slot].value;",
+        "                Py_INCREF(name);",
+        "                Py_INCREF(value);",
+        "                _pc_lib_names[slot].name = name;",
+        "                _pc_lib_names[slot].value = value;",
+        "                Py_XDECREF(old_name);",
+        "                Py_XDECREF(old_value);",
+        "            }",
+        "            else if (value == NULL && !PyErr_Occurred() && PyUnicode_Check(name) &&",
+        "                     PyUnicode_CompareWithASCIIString(name, \"__dict__\") == 0)",
+        "                return PyDict_Copy(_pc_lib_dict);",
+        "        }",
+        "    }",
+        "    else {",
+        "        dict = PyObject_GenericGetDict(self, NULL);",
+        "        if (dict == NULL)",
+        "            return NULL;",
+        "        value = PyDict_GetItemWithError(dict, name);",
+        "        Py_DECREF(dict);",
+        "    }",
+        "    if (value != NULL) {",
+        "        descrsetfunc set = Py_TYPE(value)->tp_descr_set;",
+        "        if (set != NULL && Py_TYPE(value)->tp_descr_get != NULL)   /* a global */",
+        "            return Py_TYPE(value)->tp_descr_get(value, self, (PyObject *)Py_TYPE(self));",
+        "        Py_INCREF(value);",
+        "        return value;",
+        "    }",
+        "    if (PyErr_Occurred())",
+        "        return NULL;",
+        "    value = PyObject_GenericGetAttr(self, name);      /* globals: descriptors */",
+        "    if (value == NULL && _pc_lib_getattr != NULL &&",
+        "            PyErr_ExceptionMatches(PyExc_AttributeError)) {",
+        "        PyErr_Clear();",
+        "        value = PyObject_CallFunctionObjArgs(_pc_lib_getattr, self, name, NULL);",
+        "    }",
+        "    return value;",
+        "}",
+        "",
+        "static PyType_Slot _pc_lib_slots[] = {",
+        "    {Py_tp_getattro, (void *)_pc_lib_getattro},",
+        "    {0, NULL}",
+        "};",
+        "",
+        "static PyType_Spec _pc_lib_spec = {",
+        "    \"purecffi.apimode.Lib\", 0, 0, Py_TPFLAGS_DEFAULT, _pc_lib_slots",
+        "};",
+        "",
+        "/* _pc_lib_bind(lib): remember the lib instance and its dict (both live as long",
+        " * as the module: the lib is in sys.modules and its __dict__ cannot be replaced) */",
+        "static PyObject *_pc_lib_bind(PyObject *module, PyObject *lib)",
+        "{",
+        "    PyObject *dict = PyObject_GenericGetDict(lib, NULL);",
+        "    (void)module;",
+        "    if (dict == NULL)",
+        "        return NULL;",
+        "    Py_INCREF(lib);",
+        "    Py_XSETREF(_pc_lib_self, lib);",
+        "    Py_XSETREF(_pc_lib_dict, dict);",
+        "    Py_RETURN_NONE;",
+        "}",
+        "",
+        "static PyObject *_pc_lib_class(PyObject *module, PyObject *cls)",
+        "{",
+        "    PyObject *getattr_method;",
+        "    (void)module;",
+        "    if (!PyType_Check(cls)) {",
+        "        PyErr_SetString(PyExc_TypeError, \"expected a class\");",
+        "        return NULL;",
+        "    }",
+        "    getattr_method = PyObject_GetAttrString(cls, \"__getattr__\");",
+        "    if (getattr_method == NULL)",
+        "        return NULL;",
+        "    Py_XSETREF(_pc_lib_getattr, getattr_method);",
+        "    return PyType_FromSpecWithBases(&_pc_lib_spec, cls);",
         "}",
         "",
         "/* _pc_set_extern(index, handler): attach the handler of an extern \"Python\" "
@@ -718,9 +1007,9 @@ def emit_module_functions(plan):
         "static PyObject *_pc_set_extern(PyObject *module, PyObject *args)",
         "{",
         "    int index;",
-        "    PyObject *handler, *old;",
+        "    PyObject *handler, *callable, *old;",
         "    (void)module;",
-        "    if (!PyArg_ParseTuple(args, \"iO\", &index, &handler))",
+        "    if (!PyArg_ParseTuple(args, \"iOO\", &index, &handler, &callable))",
         "        return NULL;",
         "    if (index < 0 || index >= %d) {" % (n_extern,),
         "        PyErr_SetString(PyExc_IndexError, \"no such extern function\");",
@@ -729,6 +1018,10 @@ def emit_module_functions(plan):
         "    old = %sextern_handlers[index];" % (PREFIX,),
         "    Py_INCREF(handler);",
         "    %sextern_handlers[index] = handler;" % (PREFIX,),
+        "    Py_XDECREF(old);",
+        "    old = %sextern_callables[index];" % (PREFIX,),
+        "    Py_INCREF(callable);",
+        "    %sextern_callables[index] = callable;" % (PREFIX,),
         "    Py_XDECREF(old);",
         "    Py_RETURN_NONE;",
         "}",
@@ -756,6 +1049,9 @@ def emit_module_functions(plan):
         "    {\"_pc_set_extern\", _pc_set_extern, METH_VARARGS, NULL},",
         "    {\"_pc_errno_setter\", _pc_errno_setter, METH_O, NULL},",
         "    {\"_pc_address\", _pc_address, METH_O, NULL},",
+        "    {\"_pc_cdata_layout\", _pc_cdata_layout, METH_VARARGS, NULL},",
+        "    {\"_pc_lib_class\", _pc_lib_class, METH_O, NULL},",
+        "    {\"_pc_lib_bind\", _pc_lib_bind, METH_O, NULL},",
         "    {NULL, NULL, 0, NULL}",
         "};",
         "",
@@ -814,10 +1110,12 @@ def declarations_payload(ffi):
     return apimode.dump(ffi)
 
 
-def generate_c_source(ffi, spec):
-    """The text of the C file."""
+def generate_c_source(ffi, spec, prelude=(), epilogue=()):
+    """The text of the C file (`prelude`/`epilogue`: lines the embedding builder adds before
+    the set_source() code and at the end)."""
     plan = collect(ffi, spec.module_name)
-    lines = emit_header(spec) + emit_user_source(spec) + emit_helpers() + emit_fast_type()
+    lines = emit_header(spec) + list(prelude) + emit_user_source(spec) + emit_helpers() + \
+        emit_fast_type()
     for fn in plan.functions:
         if fn.how in ("fast", "direct"):
             lines += emit_direct_wrapper(fn)
@@ -835,6 +1133,7 @@ def generate_c_source(ffi, spec):
     lines += emit_facts(plan)
     lines += emit_module_functions(plan)
     lines += emit_init(spec, declarations_payload(ffi))
+    lines += list(epilogue)
     return "\n".join(lines) + "\n"
 
 

@@ -481,14 +481,34 @@ def progress(text):
 
 
 def collect(benches, impls, args):
-    """Measure every cell, row by row (implementations interleaved); {(row, impl): result}."""
+    """Measure every cell, row by row; {(row, impl): result}.
+
+    Each row is measured in `--rounds` rounds, the implementations alternating within a row
+    (and their order reversed every other round), and each cell keeps its median round: this
+    machine's speed drifts in phases, and a phase change between two columns of a row would
+    otherwise skew its ratio.
+    """
     results = {}
     for bench in benches:
+        rounds = {impl: [] for impl in impls}
+        for index in range(args.rounds):
+            order = impls if index % 2 == 0 else list(reversed(impls))
+            for impl in order:
+                progress("measuring %s on %s (round %d) ..." % (bench.name, impl, index + 1))
+                rounds[impl].append(run_cell(bench, impl, args))
         for impl in impls:
-            progress("measuring %s on %s ..." % (bench.name, impl))
-            results[bench.name, impl] = run_cell(bench, impl, args)
+            results[bench.name, impl] = median_round(rounds[impl])
     progress("")
     return results
+
+
+def median_round(cells):
+    """The median of a cell's rounds (an error or n/a in any round is the cell's result)."""
+    for cell in cells:
+        if "sec" not in cell:
+            return cell
+    cells = sorted(cells, key=lambda cell: cell["sec"])
+    return cells[len(cells) // 2]
 
 
 # -- The table ----------------------------------------------------------------------------
@@ -576,11 +596,11 @@ def package_version(name):
 
 def environment_line(args):
     """One line saying where and how the numbers were taken."""
-    return ("Python %s (%s) on %s %s; cffi %s, purecffi %s; median of %d repeats, "
-            "each >= %gs; %s" % (
+    return ("Python %s (%s) on %s %s; cffi %s, purecffi %s; median of %d rounds (columns "
+            "alternating) of the median of %d repeats, each >= %gs; %s" % (
                 platform.python_version(), platform.python_implementation(),
                 platform.system(), platform.machine(), package_version("cffi"),
-                package_version("purecffi"), args.repeat, args.min_time,
+                package_version("purecffi"), args.rounds, args.repeat, args.min_time,
                 time.strftime("%Y-%m-%d")))
 
 
@@ -598,12 +618,16 @@ def parse_args(argv):
                         help="comma-separated implementations (default: %(default)s)")
     parser.add_argument("--list", action="store_true", help="list the row names and exit")
     parser.add_argument("--repeat", type=int, help="repeats per cell (default 7, quick 3)")
+    parser.add_argument("--rounds", type=int,
+                        help="rounds per row, implementations alternating (default 3, quick 1)")
     parser.add_argument("--min-time", type=float,
                         help="seconds per repeat (default 0.2, quick 0.02)")
     parser.add_argument("--worker", nargs=2, metavar=("IMPL", "NAME"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.repeat is None:
         args.repeat = 3 if args.quick else 7
+    if args.rounds is None:
+        args.rounds = 1 if args.quick else 3
     if args.min_time is None:
         args.min_time = 0.02 if args.quick else 0.2
     impls = [i.strip() for i in args.impls.split(",") if i.strip()]

@@ -1,6 +1,7 @@
 """API mode: set_source() + compile() build a C extension module; its ffi and lib (spec 5.2.3-5.5,
 8.3-8.6).  Modules are compiled once per module-scoped fixture and imported from tmp dirs."""
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -928,5 +929,214 @@ def test_small_modules_are_warning_free(tmp_path, cdef, source):
     ffi.emit_c_code(str(path))
     proc = subprocess.run(["gcc", "-Wall", "-Wextra", "-Werror", "-fPIC", "-c", str(path),
                            "-I" + _python_include(), "-o", str(path) + ".o"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+
+
+# -- set_source(py_limited_api=True): the stable ABI (spec 8.5) ----
+LIMITED_CDEF = """
+    struct lpt { int x, y; };
+    int ladd(int, int);
+    double lscale(double, float);
+    unsigned long long lbig(unsigned long long);
+    void lnothing(void);
+    int lset_errno(int);
+    void lfill(int *p, int n);
+    int lsum_pt(struct lpt p);
+    struct lpt lmake(int x, int y);
+    extern int lcounter;
+    extern struct lpt lorigin;
+    #define LANSWER ...
+    static const double LHALF;
+    enum lcolor { L_RED, L_BLUE = 5 };
+    extern "Python" int lcb(int, double);
+    extern "Python" void lvoid_cb(int);
+    extern "Python" int lptr_cb(struct lpt *);
+    int lcall_cb(int);
+    int lcall_ptr_cb(int);
+"""
+
+LIMITED_SOURCE = r"""
+    #include <errno.h>
+    struct lpt { int x, y; };
+    static int ladd(int a, int b) { return a + b; }
+    static double lscale(double a, float b) { return a * b; }
+    static unsigned long long lbig(unsigned long long x) { return x - 1; }
+    static void lnothing(void) { }
+    static int lset_errno(int e) { errno = e; return -1; }
+    static void lfill(int *p, int n) { int i; for (i = 0; i < n; i++) p[i] = i * 10; }
+    static int lsum_pt(struct lpt p) { return p.x + p.y; }
+    static struct lpt lmake(int x, int y) { struct lpt p; p.x = x; p.y = y; return p; }
+    int lcounter = 3;
+    struct lpt lorigin = {5, 6};
+    #define LANSWER 42
+    static const double LHALF = 0.5;
+    enum lcolor { L_RED, L_BLUE = 5 };
+    static int lcb(int, double);
+    static void lvoid_cb(int);
+    static int lptr_cb(struct lpt *);
+    static int lcall_cb(int x) { lvoid_cb(x); return lcb(x, 1.5); }
+    static int lcall_ptr_cb(int x) { struct lpt p; p.x = x; p.y = 1; return lptr_cb(&p); }
+"""
+
+WARNING_FLAGS = ["-Wall", "-Wextra", "-Werror"]
+
+
+@pytest.fixture(scope="module")
+def limited(tmp_path_factory):
+    """(module, path of the built file, text of the C file) of a py_limited_api=True build,
+    compiled by setuptools with -Wall -Wextra -Werror."""
+    tmp = tmp_path_factory.mktemp("limited")
+    ffi = FFI()
+    ffi.cdef(LIMITED_CDEF)
+    ffi.set_source("_api_limited", LIMITED_SOURCE, py_limited_api=True,
+                   extra_compile_args=WARNING_FLAGS)
+    path = ffi.compile(tmpdir=str(tmp))
+    text = (tmp / "_api_limited.c").read_text()
+    return import_from(tmp, "_api_limited"), path, text
+
+
+def _is_debug_python():
+    return hasattr(sys, "gettotalrefcount") or bool(sysconfig.get_config_var("Py_DEBUG"))
+
+
+@pytest.mark.skipif(_is_debug_python(), reason="a debug CPython has no limited API")
+def test_limited_api_build_is_abi3(limited):
+    mod, path, text = limited
+    assert path.endswith(".abi3.so") or os.name == "nt"
+    assert os.path.basename(mod.__file__) == os.path.basename(path)
+    assert re.search(r"^#\s*define Py_LIMITED_API\b", text, re.M)
+    if not IS_CFFI:
+        assert text.startswith("#define Py_LIMITED_API 0x030A0000")
+
+
+@pytest.mark.skipif(IS_CFFI, reason="purecffi's own warning-free promise")
+def test_limited_api_c_is_warning_free(limited, tmp_path):
+    # also compiled by hand, with nothing but the include directory
+    path = tmp_path / "_api_limited.c"
+    path.write_text(limited[2])
+    for compiler in ("gcc", "g++"):
+        if shutil.which(compiler) is None:
+            continue
+        args = [compiler] + (["-x", "c++"] if compiler == "g++" else []) + WARNING_FLAGS + [
+            "-fPIC", "-c", str(path), "-I" + _python_include(), "-o", str(path) + ".o"]
+        proc = subprocess.run(args, capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+
+
+def test_limited_api_calls(limited):
+    ffi, lib = limited[0].ffi, limited[0].lib
+    assert lib.ladd(2, 3) == 5
+    assert lib.lscale(3, 0.5) == 1.5 and lib.lscale(1.5, 2) == 3.0
+    assert lib.lbig(2**64 - 1) == 2**64 - 2
+    assert lib.lnothing() is None
+    assert lib.lset_errno(7) == -1 and ffi.errno == 7
+    with pytest.raises(OverflowError):
+        lib.ladd(2**40, 1)           # the slow twin raises as in ABI mode
+    with pytest.raises(TypeError):
+        lib.ladd("1", 2)
+    with pytest.raises(TypeError):
+        lib.ladd(1)
+    # pointer arguments: exact cdata read in C, anything else through the slow twin
+    p = ffi.new("int[4]")
+    lib.lfill(ffi.cast("int *", p), 4)
+    assert list(p) == [0, 10, 20, 30]
+    lib.lfill(p, 2)
+    q = ffi.new("int *")
+    lib.lfill(q, 1)
+    assert q[0] == 0
+    with pytest.raises(TypeError):
+        lib.lfill(ffi.new("long[2]"), 2)
+    # structs by value
+    pt = lib.lmake(3, 4)
+    assert (pt.x, pt.y) == (3, 4)
+    assert lib.lsum_pt(pt) == 7 and lib.lsum_pt({"x": 1, "y": 2}) == 3
+
+
+def test_limited_api_globals_constants_and_lib(limited):
+    ffi, lib = limited[0].ffi, limited[0].lib
+    assert lib.lcounter == 3
+    lib.lcounter = 9
+    assert lib.lcounter == 9
+    lib.lcounter = 3
+    assert (lib.lorigin.x, lib.lorigin.y) == (5, 6)
+    assert lib.LANSWER == 42 and lib.LHALF == 0.5
+    assert (lib.L_RED, lib.L_BLUE) == (0, 5)
+    assert ffi.sizeof("struct lpt") == 2 * ffi.sizeof("int")
+    with pytest.raises(AttributeError):
+        lib.no_such_name
+    with pytest.raises(AttributeError):
+        lib.ladd = 5
+    name = "".join(["la", "dd"])        # not interned
+    assert getattr(lib, name)(1, 1) == 2
+    assert ffi.typeof(lib.ladd) is ffi.typeof("int(*)(int, int)")
+
+
+def test_limited_api_extern_python(limited):
+    ffi, lib = limited[0].ffi, limited[0].lib
+    seen = []
+
+    @ffi.def_extern()
+    def lcb(x, d):
+        return x * 10 + int(d * 2)
+
+    @ffi.def_extern()
+    def lvoid_cb(x):
+        seen.append(x)
+
+    @ffi.def_extern()
+    def lptr_cb(p):
+        return p.x + p.y
+
+    assert lib.lcall_cb(4) == 43 and seen == [4]
+    assert lib.lcall_ptr_cb(5) == 6
+
+    errors = []
+
+    def onerror(exc, value, tb):
+        errors.append(value)
+
+    @ffi.def_extern(error=-1, onerror=onerror)
+    def lcb(x, d):                   # noqa: F811  (an exception: the C path hands it over)
+        raise ValueError(x)
+
+    assert lib.lcall_cb(1) == -1
+    assert [type(e) for e in errors] == [ValueError] and errors[0].args == (1,)
+
+    @ffi.def_extern(error=-2, onerror=onerror)
+    def lcb(x, d):                   # noqa: F811  (a result C does not convert itself)
+        return 2**40
+
+    assert lib.lcall_cb(1) == -2
+    assert type(errors[1]) is OverflowError
+
+
+@pytest.mark.skipif(IS_CFFI, reason="cffi defines Py_LIMITED_API by default")
+@pytest.mark.parametrize("kwds", [{}, {"py_limited_api": False}])
+def test_no_limited_api_unless_asked(tmp_path, kwds):
+    ffi = FFI()
+    ffi.cdef("int add(int, int);")
+    ffi.set_source("_api_full", "static int add(int a, int b) { return a + b; }", **kwds)
+    path = tmp_path / "_api_full.c"
+    ffi.emit_c_code(str(path))
+    assert "Py_LIMITED_API" not in path.read_text()
+
+
+@pytest.mark.skipif(IS_CFFI, reason="purecffi's own warning-free promise")
+@pytest.mark.parametrize("cdef, source", [
+    ("int add(int, int);", "static int add(int a, int b) { return a + b; }"),
+    ("extern int x;", "int x;"),
+    ('extern "Python" int cb(int);\nint call(void);',
+     "static int cb(int);\nstatic int call(void) { return cb(1); }"),
+])
+def test_small_limited_modules_are_warning_free(tmp_path, cdef, source):
+    # the limited API's own helpers must not warn in modules that do not use them
+    ffi = FFI()
+    ffi.cdef(cdef)
+    ffi.set_source("_api_small_limited", source, py_limited_api=True)
+    path = tmp_path / "_api_small_limited.c"
+    ffi.emit_c_code(str(path))
+    proc = subprocess.run(["gcc"] + WARNING_FLAGS + ["-fPIC", "-c", str(path),
+                          "-I" + _python_include(), "-o", str(path) + ".o"],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr

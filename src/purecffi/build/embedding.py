@@ -402,8 +402,10 @@ def generate_embedding_source(ffi, paths=None):
     embed = _spec_of(ffi)
     init_code = embed.init_code if embed.init_code is not None else ""
     paths = build_paths() if paths is None else list(paths)
+    # the full API even with py_limited_api=True: the library links with libpython anyway
     return generate_c_source(ffi, spec, prelude=PRELUDE,
-                             epilogue=epilogue(ffi, spec, init_code, paths, _libpython()))
+                             epilogue=epilogue(ffi, spec, init_code, paths, _libpython()),
+                             limited=False)
 
 
 def emit_c_code(ffi, filename):
@@ -416,7 +418,7 @@ def _link_spec(spec):
     """A SourceSpec whose keywords also link with libpython (rpath to it) and pthread."""
     from . import SourceSpec
     kwds = {key: list(value) if isinstance(value, (list, tuple)) else value
-            for key, value in spec.kwds.items()}
+            for key, value in spec.kwds.items() if key != "py_limited_api"}
     libpython = _libpython()
     if libpython is not None:
         _, libdir, lib = libpython

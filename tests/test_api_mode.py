@@ -1140,3 +1140,46 @@ def test_small_limited_modules_are_warning_free(tmp_path, cdef, source):
                           "-I" + _python_include(), "-o", str(path) + ".o"],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
+
+
+# -- const-qualified parameters: the wrappers keep the cdef's qualifiers ----
+_CONST_CDEF = """
+    int count_a(int n, const char **names);
+    const char *first(const char *const *names);
+    extern "Python" int on_names(const char *const *names, int n);
+    int call_on_names(void);
+"""
+_CONST_SOURCE = """
+    static int count_a(int n, const char **names) {
+        int k = 0;
+        for (int i = 0; i < n; i++)
+            k += names[i][0] == 'a';
+        return k;
+    }
+    static const char *first(const char *const *names) { return names[0]; }
+    static int on_names(const char *const *names, int n);
+    static int call_on_names(void) {
+        static const char *const words[] = {"apple", "banana", "avocado"};
+        return on_names(words, 3);
+    }
+"""
+
+
+@pytest.mark.parametrize("extension", [".c", ".cpp"])
+def test_const_pointer_to_pointer_parameters(tmp_path, extension):
+    """`const char **` and `const char *const *` parameters compile warning-free (C and C++)
+    and work: the type model drops `const`, the generated C must not."""
+    name = "_api_const" + extension.replace(".", "_")
+    mod = build(tmp_path, name, _CONST_CDEF, _CONST_SOURCE, source_extension=extension,
+                extra_compile_args=["-Wall", "-Wextra", "-Werror"])
+    ffi, lib = mod.ffi, mod.lib
+    keep = [ffi.new("char[]", w) for w in (b"apple", b"kiwi", b"apricot")]
+    names = ffi.new("char *[]", keep)
+    assert lib.count_a(3, names) == 2
+    assert ffi.string(lib.first(names)) == b"apple"
+
+    @ffi.def_extern()
+    def on_names(words, n):
+        return sum(ffi.string(words[i]).startswith(b"a") for i in range(n))
+
+    assert lib.call_on_names() == 2

@@ -535,6 +535,9 @@ class _Walker:
         plus_c = self.prep.in_extern_python(self.line(node), coord.column or 0)
         ctype = self.resolve(node.type)
         if isinstance(ctype, RawFunctionType):
+            spellings = c_spellings(node.type, ctype)
+            if spellings is not None:
+                self.work.c_spellings[node.name] = spellings
             if plus_c is not None:
                 self.declare(self.work.extern_python, "extern_python", node.name,
                              (ctype, plus_c), node)
@@ -967,3 +970,31 @@ class _Walker:
 
 
 _TAG_KINDS = {c_ast.Struct: "struct", c_ast.Union: "union", c_ast.Enum: "enum"}
+
+
+# -- C spellings with qualifiers (for the API-mode C emitter) ----
+def c_spellings(funcdecl, rawtype):
+    """(result, [parameters]) of a FuncDecl as C text with '@' for the declarator, or None
+    when the declaration is not a plain function declarator (e.g. `fn_t f;`)."""
+    if type(funcdecl) is not c_ast.FuncDecl:
+        return None
+    params = [p for p in (funcdecl.args.params if funcdecl.args else ())
+              if type(p) is not c_ast.EllipsisParam]
+    if not rawtype.args and len(params) == 1:
+        params = []                                     # (void)
+    if len(params) != len(rawtype.args):
+        return None
+    return _spell_with_marker(funcdecl.type), [_spell_with_marker(p.type) for p in params]
+
+
+def _spell_with_marker(type_node):
+    """C text of a declaration of type `type_node` whose declarator name is '@'."""
+    import copy
+    from pycparser import c_generator
+    node = copy.deepcopy(type_node)
+    inner = node
+    while not isinstance(inner, c_ast.TypeDecl):
+        inner = inner.type
+    inner.declname = "@"
+    decl = c_ast.Decl("@", [], [], [], [], node, None, None)
+    return c_generator.CGenerator().visit(decl)

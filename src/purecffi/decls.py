@@ -109,6 +109,10 @@ class Declarations:
                    a struct from outside (API mode) should clear it.
     declare_tags   whether naming an unknown tag in a type declares it (True for cdef(); False
                    for declarations loaded from a generated module, as cffi's compiled ffi)
+    c_spellings    function name -> (result, [parameters]): their C spellings as the cdef wrote
+                   them, qualifiers kept (the type model drops `const`), with '@' where the
+                   declarator goes; only for the API-mode C emitter, which must call the real
+                   function with the real parameter types (`const char **`...)
 
     Read the containers through the attributes: a cdef() replaces them.
     """
@@ -129,6 +133,7 @@ class Declarations:
         self.anonymous_count = 0
         self.type_cache = {}
         self.declare_tags = True
+        self.c_spellings = {}
 
     def copy(self):
         """A copy whose containers can change without touching this one (types are shared)."""

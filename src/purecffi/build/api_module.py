@@ -80,8 +80,9 @@ def _fast_arg(ctype):
 class _Function:
     """One cdef() function and how it is called: 'fast', 'direct', 'pointer' or 'variadic'."""
 
-    def __init__(self, name, fntype, index):
+    def __init__(self, name, fntype, index, spellings=None):
         self.name, self.fntype, self.index = name, fntype, index
+        self.spellings = spellings      # (result, [params]) as the cdef wrote them, or None
         if fntype.ellipsis:
             self.how = "variadic"
         elif any(by_pointer(t) for t in fntype.args + (fntype.result,)):
@@ -101,7 +102,8 @@ class _Plan:
         self.decls = decls
         foreign_types = {id(t) for other in included for t in other.types.values()}
         foreign_constants = {name for other in included for name in other.constants}
-        self.functions = [_Function(n, t, i) for i, (n, t) in enumerate(
+        spellings = self.c_spellings = getattr(decls, "c_spellings", {})
+        self.functions = [_Function(n, t, i, spellings.get(n)) for i, (n, t) in enumerate(
             sorted(decls.functions.items()))]
         self.variables = sorted(decls.variables.items())
         self.constants = sorted((n, c) for n, c in decls.constants.items()
@@ -121,6 +123,21 @@ def collect(ffi, module_name="?"):
     plan = _Plan(ffi._decls, [other._decls for other in ffi._included])
     plan.module_name = module_name
     return plan
+
+
+def param_spell(spellings, index, ctype, name):
+    """Parameter `index` declared as `name`: as the cdef wrote it (with its qualifiers) when
+    known, else from the type model (which has no `const`)."""
+    if spellings is not None:
+        return spellings[1][index].replace("@", name)
+    return spell(ctype, name)
+
+
+def result_spell(spellings, ctype, declarator):
+    """The result type around `declarator`, with its qualifiers when known."""
+    if spellings is not None:
+        return spellings[0].replace("@", declarator)
+    return spell(ctype, declarator)
 
 
 def _spellable(ctype):
@@ -257,12 +274,14 @@ def _arg_names(fntype):
 
 def emit_direct_wrapper(fn):
     """`_pc_d_f`: calls f with the cdef's types (the compiler converts and checks)."""
-    fntype = fn.fntype
+    fntype, sp = fn.fntype, fn.spellings
     names = _arg_names(fntype)
-    params = ", ".join(spell(t, n) for t, n in zip(fntype.args, names)) or "void"
+    params = ", ".join(param_spell(sp, i, t, n)
+                       for i, (t, n) in enumerate(zip(fntype.args, names))) or "void"
     call = "%s(%s)" % (fn.name, ", ".join(names))
     body = "    %s;" % (call,) if fntype.result.kind == VOID else "    return %s;" % (call,)
-    return ["static %s" % (spell(fntype.result, "%sd_%s(%s)" % (PREFIX, fn.name, params)),),
+    return ["static %s" % (result_spell(sp, fntype.result,
+                                        "%sd_%s(%s)" % (PREFIX, fn.name, params)),),
             "{", body, "}", ""]
 
 
@@ -277,7 +296,7 @@ def emit_pointer_wrapper(fn):
             params.append(spell(ctype, "*" + name))
             args.append("*" + name)
         else:
-            params.append(spell(ctype, name))
+            params.append(param_spell(fn.spellings, len(args), ctype, name))
             args.append(name)
     call = "%s(%s)" % (fn.name, ", ".join(args))
     body = "    %s;" % (call,) if fntype.result.kind == VOID else "    *result = %s;" % (call,)
@@ -313,7 +332,7 @@ def emit_fast_function(fn, limited=False):
         else:
             lines.append("    %s x%d;" % (FAST_KINDS[_fast_kind(ctype)][0], i))
     if fntype.result.kind != VOID:
-        lines.append("    %s;" % (spell(fntype.result, "result"),))
+        lines.append("    %s;" % (result_spell(fn.spellings, fntype.result, "result"),))
     lines += ["    int saved_errno;",
               "    if (nargs != %d)" % (n,),
               "        goto slow;"]
@@ -343,7 +362,7 @@ def emit_fast_function(fn, limited=False):
                       "    }",
                       "    else",
                       "        goto slow;"]
-    call = "%s(%s)" % (fn.name, ", ".join("(%s)x%d" % (spell(t), i)
+    call = "%s(%s)" % (fn.name, ", ".join("(%s)x%d" % (param_spell(fn.spellings, i, t, ""), i)
                                           for i, t in enumerate(fntype.args)))
     lines += ["    Py_BEGIN_ALLOW_THREADS",
               "    errno = 0;",
@@ -648,17 +667,24 @@ def emit_extern_python(plan, limited=False):
         "    Py_DECREF(handler);",
         "}",
         ""]
+    if not any(_fast_extern(rawtype) for _, (rawtype, _) in plan.extern_python):
+        # no function takes the fast path: leave its helper out (it would be unused)
+        start = lines.index("/* the fast path met something unusual: `value` (a new "
+                            "reference) is the function's")
+        lines = lines[:start]
     for index, (name, (rawtype, plus_c)) in enumerate(plan.extern_python):
         names = _arg_names(rawtype)
-        params = ", ".join(spell(t, n) for t, n in zip(rawtype.args, names)) or "void"
-        head = spell(rawtype.result, "%s(%s)" % (name, params))
+        sp = plan.c_spellings.get(name)
+        params = ", ".join(param_spell(sp, i, t, n)
+                           for i, (t, n) in enumerate(zip(rawtype.args, names))) or "void"
+        head = result_spell(sp, rawtype.result, "%s(%s)" % (name, params))
         void = rawtype.result.kind == VOID
         result_ref = "NULL" if void else "&result"
         lines += ["%s%s" % ("" if plus_c else "static ", head), "{"]
         addresses = ", ".join("(void *)&" + n for n in names) or "NULL"
         lines.append("    void *args[%d] = {%s};" % (max(1, len(names)), addresses))
         if not void:
-            lines += ["    %s;" % (spell(rawtype.result, "result"),),
+            lines += ["    %s;" % (result_spell(sp, rawtype.result, "result"),),
                       "    memset(&result, 0, sizeof(result));"]
         qualname = _c_string(plan.module_name + "." + name)
         lines += ["    if (PC_START_PYTHON(%s) != 0)" % (qualname,),

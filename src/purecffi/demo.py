@@ -62,6 +62,67 @@ def demo_types(ffi):
     print("  ffi.getctype('struct point[4]', '*') =", ffi.getctype("struct point[4]", "*"))
 
 
+def demo_out_of_line(workdir):
+    """Out-of-line ABI mode: a generated module that imports without the C parser."""
+    import subprocess
+    import sys
+    _step("Out-of-line ABI mode: a generated module")
+    builder = FFI()
+    builder.cdef("double sqrt(double); struct vec { double x, y; };")
+    builder.set_source("_demo_ool", None)
+    path = builder.compile(tmpdir=workdir)
+    print("  wrote", os.path.basename(path))
+    code = ("import sys; from _demo_ool import ffi; m = ffi.dlopen('libm.so.6'); "
+            "v = ffi.new('struct vec *', [3.0, 4.0]); "
+            "print('  |v| =', m.sqrt(v.x * v.x + v.y * v.y), "
+            "'- pycparser imported:', 'pycparser' in sys.modules)")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [workdir] + [p for p in sys.path if p] + [os.environ.get("PYTHONPATH", "")]))
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    print(out.stdout.rstrip() or out.stderr.strip().splitlines()[-1])
+
+
+def demo_api_mode(workdir):
+    """API mode: a compiled extension module, with an extern "Python" callback."""
+    import importlib
+    import shutil
+    import sys
+    _step("API mode: a C extension module built from set_source()")
+    if shutil.which("gcc") is None and shutil.which("cc") is None:
+        print("  (skipped: no C compiler on this machine)")
+        return
+    builder = FFI()
+    builder.cdef("""
+        struct point { int x; ...; };
+        int norm1(struct point *p);
+        extern "Python" int twice(int);
+        int apply_twice(int n);
+    """)
+    builder.set_source("_demo_api", """
+        struct point { long hidden; int x; int y; };   /* the compiler fills the "..." */
+        static int norm1(struct point *p) { return (p->x < 0 ? -p->x : p->x)
+                                                 + (p->y < 0 ? -p->y : p->y); }
+        static int twice(int);
+        static int apply_twice(int n) { return twice(twice(n)); }
+    """)
+    builder.compile(tmpdir=workdir)
+    sys.path.insert(0, workdir)
+    try:
+        module = importlib.import_module("_demo_api")
+    finally:
+        sys.path.remove(workdir)
+    ffi, lib = module.ffi, module.lib
+
+    @ffi.def_extern()
+    def twice(n):
+        return 2 * n
+
+    p = ffi.new("struct point *", {"x": -7})
+    print("  offsetof(struct point, x) from the compiler:", ffi.offsetof("struct point", "x"))
+    print("  norm1 ->", lib.norm1(p), "   (", lib.norm1.__doc__.strip(), ")")
+    print("  apply_twice(5), C calling Python twice ->", lib.apply_twice(5))
+
+
 def run():
     """Run the whole tour."""
     ffi = FFI()
@@ -80,5 +141,8 @@ def run():
     demo_qsort(ffi, libc)
     demo_structs_to_file(ffi)
     demo_types(ffi)
+    workdir = tempfile.mkdtemp(prefix="purecffi-demo-")
+    demo_out_of_line(workdir)
+    demo_api_mode(workdir)
     print("\nDone.")
     return 0

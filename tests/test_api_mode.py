@@ -914,17 +914,19 @@ def test_lib_lookup_of_globals_and_missing_names(rich):
 
 
 @pytest.mark.skipif(IS_CFFI, reason="purecffi's own warning-free promise")
+@pytest.mark.parametrize("limited", [False, True], ids=["full-api", "limited-api"])
 @pytest.mark.parametrize("cdef, source", [
     ("int add(int, int);", "static int add(int a, int b) { return a + b; }"),
     ("extern int x;", "int x;"),
     ('extern "Python" int cb(int);\nint call(void);',
      "static int cb(int);\nstatic int call(void) { return cb(1); }"),
 ])
-def test_small_modules_are_warning_free(tmp_path, cdef, source):
-    # helpers only some modules use (pointer arguments, extern "Python") must not warn
+def test_small_modules_are_warning_free(tmp_path, cdef, source, limited):
+    # helpers only some modules use (pointer arguments, extern "Python", the limited API's
+    # own helpers) must not warn in modules that do not use them
     ffi = FFI()
     ffi.cdef(cdef)
-    ffi.set_source("_api_small", source)
+    ffi.set_source("_api_small", source, **({"py_limited_api": True} if limited else {}))
     path = tmp_path / "_api_small.c"
     ffi.emit_c_code(str(path))
     proc = subprocess.run(["gcc", "-Wall", "-Wextra", "-Werror", "-fPIC", "-c", str(path),
@@ -1120,26 +1122,6 @@ def test_no_limited_api_unless_asked(tmp_path, kwds):
     path = tmp_path / "_api_full.c"
     ffi.emit_c_code(str(path))
     assert "Py_LIMITED_API" not in path.read_text()
-
-
-@pytest.mark.skipif(IS_CFFI, reason="purecffi's own warning-free promise")
-@pytest.mark.parametrize("cdef, source", [
-    ("int add(int, int);", "static int add(int a, int b) { return a + b; }"),
-    ("extern int x;", "int x;"),
-    ('extern "Python" int cb(int);\nint call(void);',
-     "static int cb(int);\nstatic int call(void) { return cb(1); }"),
-])
-def test_small_limited_modules_are_warning_free(tmp_path, cdef, source):
-    # the limited API's own helpers must not warn in modules that do not use them
-    ffi = FFI()
-    ffi.cdef(cdef)
-    ffi.set_source("_api_small_limited", source, py_limited_api=True)
-    path = tmp_path / "_api_small_limited.c"
-    ffi.emit_c_code(str(path))
-    proc = subprocess.run(["gcc"] + WARNING_FLAGS + ["-fPIC", "-c", str(path),
-                          "-I" + _python_include(), "-o", str(path) + ".o"],
-                          capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
 
 
 # -- const-qualified parameters: the wrappers keep the cdef's qualifiers ----

@@ -932,3 +932,10 @@ def test_memmove_negative_size(ffi):
     p = ffi.new("char[]", b"abc")
     with pytest.raises(ValueError, match="negative"):
         ffi.memmove(p, b"x", -1)
+
+
+@pytest.mark.parametrize("cdecl, expected", [(None, 8), ("int[]", 2), ("int[1]", 1)])
+def test_from_buffer_repr_counts_items(ffi, cdecl, expected):
+    ba = bytearray(b"abcdefgh")
+    p = ffi.from_buffer(ba) if cdecl is None else ffi.from_buffer(cdecl, ba)
+    assert repr(p).endswith("buffer len %d from 'bytearray' object>" % (expected,))

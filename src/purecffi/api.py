@@ -162,7 +162,9 @@ class FFI:
         elif length * item_size > export.byte_size:
             raise ValueError("buffer is too small (%d bytes) for '%s' (%d bytes)"
                              % (export.byte_size, ctype.cname, length * item_size))
-        return _FromBuffer(ctype, export.address, export, length)
+        # the array type's own class (its accessors were prepared once, with the type);
+        # the repr shows the buffer because `_keep` is the export (see AddrCData._owning_repr)
+        return prepare(ctype).cdata_class(ctype, export.address, export, length)
 
     def buffer(self, cdata, size=-1):  # noqa: F811 - replaced by the `buffer` type below
         raise NotImplementedError
@@ -382,27 +384,6 @@ class FFI:
 
 # the `buffer` type is an attribute of FFI; ffi.buffer(cdata) makes one
 FFI.buffer = buffer
-
-
-class _FromBuffer(_cd.ArrayCData):
-    """The array returned by ffi.from_buffer()."""
-
-    __slots__ = ()
-
-    def __repr__(self):
-        return "<cdata '%s' buffer len %d from '%s' object>" % (
-            self._ctype.cname, len(self) * max(self._ctype.item.byte_size, 1),
-            type(self._keep.obj).__name__)
-
-    def _item_read(self, address, keep):
-        return prepare(self._ctype.item).read(address, keep)
-
-    def _item_write(self, address, value):
-        prepare(self._ctype.item).write(address, value)
-
-    @property
-    def _item_size(self):
-        return self._ctype.item.byte_size
 
 
 def _custom_allocator(alloc, free, clear):

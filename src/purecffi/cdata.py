@@ -20,8 +20,8 @@ from .ctype import (ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VO
                     opaque_error)
 from .errors import FFIError
 from .specialise import specialise
-from .memory import (MEM, Owned, addressof, allocate, buffer_type, memmove, owned_size,
-                     read_address, typed_view)
+from .memory import (MEM, BufferExport, Owned, addressof, allocate, buffer_type, memmove,
+                     owned_size, typed_view)
 
 
 # -- Base classes ----
@@ -51,8 +51,13 @@ class AddrCData(CData):
 
     # -- Ownership ----
     def _owning_repr(self):
-        if self._owning and self._keep is not None:
-            return "owning %d bytes" % (owned_size(self._keep),)
+        keep = self._keep
+        if self._owning and keep is not None:
+            return "owning %d bytes" % (owned_size(keep),)
+        if keep.__class__ is BufferExport:          # ffi.from_buffer()
+            length = getattr(self, "_length", None)         # items, as cffi counts them
+            return "buffer len %d from '%s' object" % (
+                keep.byte_size if length is None else length, type(keep.obj).__name__)
         return None
 
     def __enter__(self):

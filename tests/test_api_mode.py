@@ -1165,3 +1165,16 @@ def test_const_pointer_to_pointer_parameters(tmp_path, extension):
         return sum(ffi.string(words[i]).startswith(b"a") for i in range(n))
 
     assert lib.call_on_names() == 2
+
+
+@pytest.mark.skipif(IS_CFFI, reason="purecffi's own message")
+def test_missing_compiler_says_so(tmp_path, monkeypatch):
+    """compile() with no usable C compiler raises VerificationError naming it."""
+    monkeypatch.setenv("CC", "no-such-cc-purecffi")
+    ffi = FFI()
+    ffi.cdef("int add(int, int);")
+    ffi.set_source("_api_nocc", "static int add(int a, int b) { return a + b; }")
+    with pytest.raises(VerificationError, match="no C compiler found: 'no-such-cc-purecffi'"):
+        ffi.compile(tmpdir=str(tmp_path))
+    ffi.emit_c_code(str(tmp_path / "_api_nocc.c"))      # emitting needs no compiler
+    assert (tmp_path / "_api_nocc.c").exists()

@@ -40,7 +40,8 @@ def make_extension(spec, c_file, relative_to=None):
 
 
 def _check_compiler():
-    cc = sysconfig.get_config_var("CC") or "cc"
+    """VerificationError naming the compiler when the one setuptools would run is missing."""
+    cc = os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc"
     if shutil.which(cc.split()[0]) is None:
         raise VerificationError("no C compiler found: '%s' is not installed (API mode needs "
                                 "one to build the module)" % (cc.split()[0],))

@@ -61,6 +61,28 @@ def test_integer_add_computes_in_c(ffi, testlib, suffix, ctype):
         assert f(-50, 8) == -42
 
 
+@pytest.mark.parametrize("suffix, ctype", INT_TYPES, ids=[t for _, t in INT_TYPES])
+def test_negative_arguments_reach_c_with_their_sign(ffi, testlib, suffix, ctype):
+    """C computes with the negative value itself (ints, int cdata and bools alike)."""
+    lo, hi = _int_range(ffi, ctype)
+    add = getattr(testlib, "tl_add_" + suffix)
+    if lo == 0:
+        with pytest.raises(OverflowError):
+            add(-1, 0)
+        return
+    assert add(lo, 0) == lo and add(lo + 1, -1) == lo
+    assert add(-1, -1) == -2 and add(-1, True) == 0
+    assert add(ffi.cast(ctype, -3), -4) == -7
+    assert add(ffi.cast(ctype, lo), ffi.cast(ctype, hi)) == -1
+
+
+def test_char_arguments_above_127(testlib):
+    """char is signed on x86-64: b"\\xff" reaches C as -1 and comes back as b"\\xff"."""
+    assert testlib.tl_char_code(b"\xff") == 255 and testlib.tl_char_code(b"\x80") == 128
+    assert testlib.tl_id_char(b"\x80") == b"\x80"
+    assert testlib.tl_next_char(b"\xfe") == b"\xff"
+
+
 @pytest.mark.parametrize("bad, exc", [(1.5, TypeError), ("3", TypeError), (None, TypeError),
                                       (b"3", TypeError), ([3], TypeError)])
 def test_integer_argument_type_errors(testlib, bad, exc):

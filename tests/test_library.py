@@ -456,6 +456,31 @@ def test_dlclose_then_write_raises_valueerror(ffi, testlib_path):
         lib.tl_counter = 3
 
 
+def test_cdef_override_replaces_an_already_used_function(ffi, testlib_path):
+    """A function already resolved (and cached on the lib) follows a later override=True."""
+    ffi.cdef("int tl_id_int(int);")
+    lib = ffi.dlopen(testlib_path)
+    assert lib.tl_id_int(-5) == -5
+    ffi.cdef("unsigned int tl_id_int(unsigned int);", override=True)
+    assert ffi.typeof(lib.tl_id_int) is ffi.typeof("unsigned int(*)(unsigned int)")
+    assert lib.tl_id_int(2 ** 32 - 5) == 2 ** 32 - 5
+    with pytest.raises(OverflowError):
+        lib.tl_id_int(-5)
+
+
+def test_vars_of_lib_does_not_change_lookups(ffi, testlib_path):
+    """Looking at the lib's __dict__ (which materialises it) keeps every name working."""
+    ffi.cdef("int tl_add_int(int, int);\nextern int tl_counter;\n#define TL_MAGIC 0x1234")
+    lib = ffi.dlopen(testlib_path)
+    assert lib.tl_add_int(1, 2) == 3 and lib.TL_MAGIC == 0x1234
+    assert "tl_add_int" in vars(lib)
+    lib.tl_counter = 7
+    assert lib.tl_counter == 7 and lib.tl_add_int(3, 4) == 7
+    ffi.dlclose(lib)
+    with pytest.raises(ValueError):
+        lib.tl_add_int
+
+
 def test_dlclose_does_not_break_other_lib_objects(ffi, testlib_path):
     ffi.cdef("int tl_add_int(int, int);")
     lib1 = ffi.dlopen(testlib_path)

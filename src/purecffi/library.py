@@ -4,9 +4,11 @@ Each `Lib` has its own class holding one accessor per name declared in the FFI (
 `declarations_changed()`, which FFI.cdef() calls, so a later cdef() is seen); Lib defines no
 `__getattr__`, which would slow every lookup down.  A name is resolved the first time it is
 read: a function becomes a ctypes-backed function object (call.make_lib_function) and an
-integer constant its value, which then replace their accessor as plain attributes of the class,
-so `lib.f` is one type-cache hit.  Global variables read and write the C memory each time
-through a data descriptor.  `__setattr__` only lets variables change.
+integer constant its value, which then replace their accessor: the accessor is deleted from the
+class and the value stored in the instance `__dict__`, so that `lib.f` is CPython's specialised
+instance-attribute load (a class attribute, or an instance attribute shadowing a class
+descriptor, is not specialised and costs twice as much).  Global variables read and write the C
+memory each time through a data descriptor.  `__setattr__` only lets variables change.
 """
 import ctypes
 import os
@@ -227,8 +229,8 @@ class _ArrayAddress(_Variable):
 
 
 class _Resolved:
-    """Functions and constants: resolved on first read, then stored in place of this
-    accessor as a plain attribute of the Lib's class (the fastest lookup there is)."""
+    """Functions and constants: resolved on first read, then stored in the Lib's instance
+    `__dict__` and this accessor removed from the class (the fastest lookup there is)."""
 
     __slots__ = ("name", "entry")
 
@@ -239,7 +241,10 @@ class _Resolved:
         if lib is None:
             return self
         value = lib._resolve(self.name, self.entry)
-        setattr(type(lib), self.name, value)
+        cls = type(lib)
+        if cls.__dict__.get(self.name) is self:
+            delattr(cls, self.name)
+        object.__setattr__(lib, self.name, value)   # not lib.__dict__[...]: see _forget()
         return value
 
 
@@ -275,8 +280,8 @@ class Lib:
 
     Each Lib has its own subclass (made by dlopen()) holding one accessor per declared name,
     refreshed when cdef() declares more; so Lib needs no `__getattr__`, which would slow down
-    every `lib.f` lookup.  A resolved function or constant replaces its accessor as a plain
-    class attribute, and the instance has no `__dict__`: `lib.f` is a type-cache hit.
+    every `lib.f` lookup.  A resolved function or constant moves from its class accessor to the
+    instance `__dict__` (the subclass adds one), where CPython loads it fastest.
     """
 
     __slots__ = ("_Lib__ffi", "_Lib__library", "_Lib__declared", "__weakref__")
@@ -300,7 +305,9 @@ class Lib:
         cls, declared = type(self), self.__declared
         for name in [n for n in declared if n not in current]:
             del declared[name]
-            delattr(cls, name)
+            _forget(self, name)
+            if name in cls.__dict__:
+                delattr(cls, name)
         for name, entry in current.items():
             old = declared.get(name)
             if old is not None and old[0] == entry[0] and old[1] is entry[1]:
@@ -313,6 +320,7 @@ class Lib:
         kind, declaration = entry
         accessor = _GlobalVariable(name, declaration[0]) if kind == "variable" \
             else _Resolved(name, entry)
+        _forget(self, name)                         # a value resolved from an older entry
         setattr(type(self), name, accessor)
 
     def _resolve(self, name, entry):
@@ -392,6 +400,19 @@ class Lib:
         for name, entry in self.__declared.items():
             if entry[0] != "variable":
                 self.__install(name, entry)
+
+
+def _forget(lib, name):
+    """Drop the resolved value of `name` from `lib`'s instance attributes, if any.
+
+    Instance attributes are only ever set and deleted through object.__setattr__/__delattr__:
+    touching `lib.__dict__` would turn CPython's inline attribute values into a real dict,
+    and every `lib.f` lookup would then cost twice as much.
+    """
+    try:
+        object.__delattr__(lib, name)
+    except AttributeError:                  # nothing resolved, or a variable's descriptor
+        pass
 
 
 def _constant_value(name, declaration):

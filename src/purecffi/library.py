@@ -12,6 +12,7 @@ memory each time through a data descriptor.  `__setattr__` only lets variables c
 """
 import ctypes
 import os
+import sys
 import threading
 import weakref
 
@@ -235,7 +236,7 @@ class _Resolved:
     __slots__ = ("name", "entry")
 
     def __init__(self, name, entry):
-        self.name, self.entry = name, entry
+        self.name, self.entry = sys.intern(name), entry     # see _forget()
 
     def __get__(self, lib, cls=None):
         if lib is None:
@@ -407,10 +408,13 @@ def _forget(lib, name):
 
     Instance attributes are only ever set and deleted through object.__setattr__/__delattr__:
     touching `lib.__dict__` would turn CPython's inline attribute values into a real dict,
-    and every `lib.f` lookup would then cost twice as much.
+    and every `lib.f` lookup would then cost twice as much.  Those two do not intern the name
+    as `lib.x = ...` does, and even a deletion enters the name in the keys the class's
+    instances share: a name that is not the interned string of the bytecode would then be
+    compared with memcmp on every lookup, so names are interned first.
     """
     try:
-        object.__delattr__(lib, name)
+        object.__delattr__(lib, sys.intern(name))
     except AttributeError:                  # nothing resolved, or a variable's descriptor
         pass
 

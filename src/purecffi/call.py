@@ -22,6 +22,8 @@ Two details of ctypes shape this module:
 """
 import builtins
 import ctypes
+import functools
+import operator
 import os
 import sys
 import threading
@@ -32,7 +34,7 @@ import _ctypes
 
 from . import platform as plat
 from .specialise import specialise
-from .cdata import AddrCData, CData, StructCData, ValueCData, pointer_to
+from .cdata import AddrCData, CData, StructCData, ValueCData
 from .convert import (LONGDOUBLE_BYTES, bad_init, code_to_str, fast_twin, longdouble_bytes,
                       pointer_value, prepare, to_bool, to_char, to_int, to_wchar,
                       write_array, write_struct)
@@ -45,7 +47,28 @@ __all__ = ["make_lib_function", "call_function_pointer", "file_pointer", "by_val
            "unsupported_by_value", "LibFunction", "FUNCTION_FLAGS"]
 
 _CFuncPtr = _ctypes.CFuncPtr
-_c_void_p_param = ctypes.c_void_p.from_param
+
+
+class _NeverInstance(type(ctypes.c_double)):
+    """Metaclass of the ctypes simple types that box purecffi's arguments for ctypes.
+
+    A ctypes simple type's `from_param(value)` first asks `isinstance(value, cls)`: for a
+    ctypes class that binds and calls `type.__instancecheck__`, which then looks up
+    `value.__class__` in vain, about 600 machine instructions per argument (a sixth of a whole
+    `sqrt(2.0)` call).  The values boxed here are never instances of these classes, so the
+    check answers False at once, through a callable that is no descriptor (nothing to bind).
+    Everything else about the class (the conversion, its errors) is ctypes' own.
+    """
+
+    __instancecheck__ = functools.partial(operator.is_, object())
+
+
+def _argument_box(simple):
+    """A subclass of the ctypes type `simple` whose from_param() skips the isinstance()."""
+    return _NeverInstance("arg_" + simple.__name__, (simple,), {"__module__": __name__})
+
+
+_c_void_p_param = _argument_box(ctypes.c_void_p).from_param
 _byref = ctypes.byref
 _addressof = ctypes.addressof
 FUNCTION_FLAGS = _ctypes.FUNCFLAG_USE_ERRNO                 # exact argument count
@@ -338,7 +361,7 @@ def _int_converter(ctype):
     if base.byte_size < 8:
         # a Python int is passed by ctypes as a C int: right for every type up to 32 bits
         return _converter(ctype, _specialise(_small_int_template, LO=lo, HI=hi, SLOW=slow))
-    box = _INT_CTYPES[(8, base.signed)].from_param
+    box = _INT_BOXES[base.signed].from_param
     return _converter(ctype, _specialise(_big_int_template, LO=lo, HI=hi, SLOW=slow, BOX=box))
 
 
@@ -363,9 +386,13 @@ def _wchar_converter(ctype):
     return _converter(ctype, _bridged(lambda value: to_wchar(ctype, value)))
 
 
+_INT_BOXES = {True: _argument_box(ctypes.c_int64), False: _argument_box(ctypes.c_uint64)}
+_FLOAT_BOXES = {4: _argument_box(ctypes.c_float), 8: _argument_box(ctypes.c_double)}
+
+
 def _float_converter(ctype):
     # ctypes' own conversion is cffi's rule: anything float() takes, except str and bytes
-    return ctypes.c_float if ctype.byte_size == 4 else ctypes.c_double
+    return _FLOAT_BOXES[ctype.byte_size]
 
 
 _LD_FROM_BYTES = ctypes.c_longdouble.from_buffer_copy
@@ -543,11 +570,19 @@ def _longdouble_result(ctype):
 
 
 def _pointer_errcheck_template(result, func, args):
-    return POINTER_TO(CTYPE, result or 0)                # noqa: F821
+    # cdata.pointer_to(CTYPE, result) inlined: the type's classes are read at each call,
+    # as a struct completed by a later cdef() changes them
+    rt = CTYPE._rt or PREPARE(CTYPE)                     # noqa: F821
+    if result:
+        fast = rt.fast_class
+        if fast is not None and not result & rt.align_mask:
+            return fast(CTYPE, result)                   # noqa: F821
+        return rt.cdata_class(CTYPE, result)             # noqa: F821
+    return rt.cdata_class(CTYPE, 0)                      # noqa: F821
 
 
 def _pointer_result(ctype):
-    return ctypes.c_void_p, _specialise(_pointer_errcheck_template, POINTER_TO=pointer_to,
+    return ctypes.c_void_p, _specialise(_pointer_errcheck_template, PREPARE=prepare,
                                         CTYPE=ctype)
 
 

@@ -56,11 +56,12 @@ class _NeverInstance(type(ctypes.c_double)):
     ctypes class that binds and calls `type.__instancecheck__`, which then looks up
     `value.__class__` in vain, about 600 machine instructions per argument (a sixth of a whole
     `sqrt(2.0)` call).  The values boxed here are never instances of these classes, so the
-    check answers False at once, through a callable that is no descriptor (nothing to bind).
+    check answers False at once, through a C callable that is not bound to anything (a
+    staticmethod: Python 3.14 makes partial objects bind like functions).
     Everything else about the class (the conversion, its errors) is ctypes' own.
     """
 
-    __instancecheck__ = functools.partial(operator.is_, object())
+    __instancecheck__ = staticmethod(functools.partial(operator.is_, object()))
 
 
 def _argument_box(simple):

@@ -321,9 +321,9 @@ def test_unpack_null_pointer(ffi):
 # ---------------------------------------------------------------------------
 
 @pytest.mark.xfail(not IS_CFFI and sys.version_info < (3, 12), strict=True,
-                   reason="Python < 3.12: a pure-Python class can only export the buffer protocol "
-                          "by deriving from ctypes, whose memoryview format is '<B' and whose "
-                          "instances are of per-size subclasses (docs/design.md, 'ffi.buffer')")
+                   reason="issue 2, a documented limit of Python < 3.12: a pure-Python class can "
+                          "only export the buffer protocol by deriving from ctypes, so each size "
+                          "of buffer is a subclass of ffi.buffer (docs/design.md, 'ffi.buffer')")
 def test_buffer_is_a_type(ffi):
     assert isinstance(ffi.buffer, type)
     buf = ffi.buffer(ffi.new("char[]", b"hi"))
@@ -547,14 +547,12 @@ def test_buffer_keeps_cdata_alive(ffi):
     assert ref() is None
 
 
-@pytest.mark.xfail(not IS_CFFI and sys.version_info < (3, 12), strict=True,
-                   reason="Python < 3.12: a pure-Python class can only export the buffer protocol "
-                          "by deriving from ctypes, whose memoryview format is '<B' and whose "
-                          "instances are of per-size subclasses (docs/design.md, 'ffi.buffer')")
 def test_buffer_memoryview(ffi):
     p = ffi.new("char[]", b"abcdef")
     m = memoryview(ffi.buffer(p))
     assert m.nbytes == 7
+    assert (m.format, m.itemsize, m.ndim) == ("B", 1, 1)
+    assert m[1] == ord("b")
     assert not m.readonly
     assert m.tobytes() == b"abcdef\0"
     m[0:2] = b"zz"

@@ -1,45 +1,45 @@
 """`ffi.buffer`: a type whose instances expose C memory as raw bytes (buffer protocol included).
 
-An instance is a ctypes `unsigned char` array laid over the memory, so `bytes(buf)`, memoryview
-(format 'B'), `file.readinto(buf)` and `file.write(buf)` work at C speed; indexing and slicing
+An instance is a ctypes array of one-byte items laid over the memory, so `bytes(buf)`,
+memoryview, `file.readinto(buf)` and `file.write(buf)` work at C speed; indexing and slicing
 give bytes, as cffi's buffers do.  It holds the cdata it was made from (keeping the memory alive).
+The items are a one-byte *union*: ctypes describes an array of `c_ubyte` with the format '<B',
+which memoryview cannot assign to, and an array of unions with the plain 'B' cffi gives.
 
-Python < 3.12 has no way for a Python class to export the buffer protocol except by deriving
-from a C type that does, so each buffer size gets a subclass of `buffer`:
-`isinstance(b, ffi.buffer)` holds, but `type(b)` is that subclass.
+From Python 3.12 on, `buffer` is a plain class exporting that array through `__buffer__`, and
+`type(b) is ffi.buffer`.  Before 3.12 a Python class can only export the buffer protocol by
+deriving from a C type that does, so `buffer` derives from ctypes.Array and each size gets a
+subclass: `isinstance(b, ffi.buffer)` holds, but `type(b)` is that subclass.
 """
 import ctypes
+import sys
 
 from .errors import FFIError
 
 
-class _BufferType(type(ctypes.Array)):
-    """Metaclass: `buffer(cdata, size)` makes an instance of a per-size subclass."""
+class _Byte(ctypes.Union):
+    """One byte whose ctypes buffer format is 'B' (see the module's docstring)."""
 
-    def __call__(cls, cdata, size=-1):
-        if cls is not buffer:
-            return super().__call__(cdata, size)
-        return make_buffer(cdata, size)
+    _fields_ = [("value", ctypes.c_ubyte)]
 
 
-class buffer(ctypes.Array, metaclass=_BufferType):
-    """ffi.buffer(cdata, [size]): the raw bytes of a cdata's memory."""
+class _BufferMethods:
+    """What both forms of `buffer` share; `memoryview(self)` is the memory as bytes."""
 
-    _type_ = ctypes.c_ubyte
-    _length_ = 0
+    __slots__ = ()
 
     def __getitem__(self, index):
         if isinstance(index, slice):
             if index.step not in (None, 1):
                 raise TypeError("ffi.buffer slices must have no step")
-            return bytes(memoryview(self).cast("B")[index])
-        return bytes((ctypes.Array.__getitem__(self, index),))
+            return bytes(memoryview(self)[index])
+        return bytes((memoryview(self)[index],))
 
     def __setitem__(self, index, value):
         if isinstance(index, slice):
             if index.step not in (None, 1):
                 raise TypeError("ffi.buffer slices must have no step")
-            view = memoryview(self).cast("B")[index]
+            view = memoryview(self)[index]
             if isinstance(value, str) or not hasattr(value, "__len__"):
                 raise TypeError("a bytes-like object is required, not %s"
                                 % (type(value).__name__,))
@@ -50,7 +50,7 @@ class buffer(ctypes.Array, metaclass=_BufferType):
             return
         if not isinstance(value, (bytes, bytearray)) or len(value) != 1:
             raise TypeError("ffi.buffer items are bytes of length 1, not %r" % (value,))
-        ctypes.Array.__setitem__(self, index, value[0])
+        memoryview(self)[index] = value[0]
 
     def __repr__(self):
         return "<cffi.buffer object of length %d>" % (len(self),)
@@ -65,6 +65,45 @@ class buffer(ctypes.Array, metaclass=_BufferType):
         return result if result is NotImplemented else not result
 
     __hash__ = None
+
+
+if sys.version_info >= (3, 12):
+    class buffer(_BufferMethods):
+        """ffi.buffer(cdata, [size]): the raw bytes of a cdata's memory."""
+
+        __slots__ = ("_array", "_cdata", "__weakref__")
+
+        def __new__(cls, cdata, size=-1):
+            return make_buffer(cdata, size)
+
+        def __buffer__(self, flags):
+            return memoryview(self._array)
+
+        def __len__(self):
+            return len(self._array)
+
+    def _make(size, address):
+        result = object.__new__(buffer)
+        result._array = _array_type(size).from_address(address)
+        return result
+
+else:
+    class _BufferType(type(ctypes.Array)):
+        """Metaclass: `buffer(cdata, size)` makes an instance of a per-size subclass."""
+
+        def __call__(cls, cdata, size=-1):
+            if cls is not buffer:
+                return super().__call__(cdata, size)
+            return make_buffer(cdata, size)
+
+    class buffer(_BufferMethods, ctypes.Array, metaclass=_BufferType):
+        """ffi.buffer(cdata, [size]): the raw bytes of a cdata's memory."""
+
+        _type_ = _Byte
+        _length_ = 0
+
+    def _make(size, address):
+        return _array_type(size).from_address(address)
 
 
 _sized = {}
@@ -97,12 +136,21 @@ def make_buffer(cdata, size=-1):
             size = item_size
     if not cdata._addr and size:
         raise RuntimeError("ffi.buffer() of a NULL pointer")
-    cls = _sized.get(size)
-    if cls is None:
-        cls = _sized[size] = _BufferType("buffer", (buffer,), {"_length_": size})
-    result = cls.from_address(cdata._addr)
+    result = _make(size, cdata._addr)
     result._cdata = cdata
     return result
+
+
+def _array_type(size):
+    """The ctypes array class of `size` bytes (on Python < 3.12, a subclass of `buffer`)."""
+    cls = _sized.get(size)
+    if cls is None:
+        if sys.version_info >= (3, 12):
+            cls = _Byte * size
+        else:
+            cls = _BufferType("buffer", (buffer,), {"_length_": size})
+        cls = _sized.setdefault(size, cls)
+    return cls
 
 
 __all__ = ["buffer", "make_buffer", "FFIError"]

@@ -365,6 +365,14 @@ def test_purecffi_in_a_virtual_environment(built, tmp_path):
     shutil.copytree(os.path.join(HERE, "..", "src", "purecffi"),
                     os.path.join(site, "purecffi"),
                     ignore=shutil.ignore_patterns("__pycache__"))
+    # what purecffi needs to build, which the base interpreter need not have
+    for name in ("pycparser", "setuptools", "_distutils_hack", "pkg_resources"):
+        try:
+            package = __import__(name)
+        except ImportError:
+            continue
+        shutil.copytree(os.path.dirname(package.__file__), os.path.join(site, name),
+                        ignore=shutil.ignore_patterns("__pycache__"))
     extra = tmp_path / "extra"
     extra.mkdir()
     (extra / "pc_pth_helper.py").write_text("VALUE = 1000\n")

@@ -102,6 +102,7 @@ def build_extension(spec, c_file, tmpdir, verbose=False, target=None, debug=None
     old_cwd = os.getcwd()
     dlog = _distutils_log()
     old_threshold = dlog.set_threshold(dlog.INFO if verbose else dlog.ERROR)
+    handler = _verbose_handler(dlog) if verbose else None
     captured = _Captured(not verbose)
     try:
         with captured:
@@ -113,15 +114,36 @@ def build_extension(spec, c_file, tmpdir, verbose=False, target=None, debug=None
                 failure = None
     finally:
         dlog.set_threshold(old_threshold)
+        if handler is not None:
+            dlog._global_log.removeHandler(handler)
         os.chdir(old_cwd)
     if failure is not None:
-        raise VerificationError("%s: %s\n%s" % (type(failure).__name__, failure,
-                                                captured.text.strip()))
+        # our own wording: setuptools' own changed between versions ("command 'gcc' failed
+        # with exit code 1", "Command [...] returned non-zero exit status 1.")
+        raise VerificationError("%s: building module '%s' failed: %s\n%s" % (
+            type(failure).__name__, spec.module_name, failure, captured.text.strip()))
     outputs = cmd.get_outputs()
     path = outputs[0]
     if target is not None:
         path = _rename_target(path, target)
     return path
+
+
+def _verbose_handler(dlog):
+    """A handler printing the build's log on stdout, when setuptools' distutils logs through the
+    `logging` root logger (setuptools >= 65.6 or so) and nothing else would print it.
+    (Older ones print by themselves once their threshold is INFO.)"""
+    import logging
+    logger = getattr(dlog, "_global_log", None)
+    if not isinstance(logger, logging.Logger):
+        return None
+    consoles = (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__)
+    if any(getattr(h, "stream", None) in consoles for h in logger.handlers):
+        return None         # the program's own logging configuration prints it already
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger.addHandler(handler)
+    return handler
 
 
 def _distutils_log():

@@ -4,7 +4,7 @@ VENV := .venv
 VPY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean
+.PHONY: demo test test-pythons bench clean
 
 $(VPY):
 	$(PY) -m venv $(VENV)
@@ -20,9 +20,22 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(VPY) -m pytest -q -n 2 tests
 
+# The suite on every CPython 3.10+ that runs as python3.N on the PATH, one .venv-3.N each
+# (or on those given: make test-pythons PYTHONS="/path/to/python3.12 ...").
+PYTHONS ?= $(foreach n,10 11 12 13 14,$(shell python3.$(n) -c "import sys; print(sys.executable)" 2>/dev/null))
+test-pythons:
+	@test -n "$(PYTHONS)" || { echo "no python3.N (N >= 10) on PATH"; exit 1; }
+	@for py in $(PYTHONS); do \
+	  v=$$($$py -c 'import sys; print("%d.%d" % sys.version_info[:2])') || exit 1; \
+	  echo "== CPython $$v ($$py)"; \
+	  test -x .venv-$$v/bin/python || $$py -m venv .venv-$$v || exit 1; \
+	  .venv-$$v/bin/python -m pip install --quiet -e '.[test]' || exit 1; \
+	  .venv-$$v/bin/python -m pytest -q -n 2 tests || exit 1; \
+	done
+
 bench: $(STAMP)
 	$(VPY) -m pip install --quiet cffi
 	$(VPY) bench/run.py
 
 clean:
-	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache
+	rm -rf $(VENV) .venv-3.* build dist src/*.egg-info .pytest_cache

@@ -1,4 +1,5 @@
 """ffi.cast() (spec 7.1.4) and int()/float()/bool() of cdata objects."""
+import math
 import re
 
 import pytest
@@ -158,6 +159,15 @@ def test_cast_to_struct_refused(cffi_):
         cffi_.cast("foo_t", 0)
 
 
+@pytest.mark.parametrize("value", [b"a", "a", bytearray(b"a"), "\u20ac"])
+def test_cast_to_pointer_refuses_strings(ffi, value):
+    """A one-character string casts to an integer type, not to a pointer."""
+    with pytest.raises(TypeError):
+        ffi.cast("char *", value)
+    with pytest.raises(TypeError):
+        ffi.cast("void *", value)
+
+
 def test_cast_pointer_refuses_none(ffi):
     with pytest.raises(TypeError):
         ffi.cast("int *", None)
@@ -282,6 +292,29 @@ def test_cast_to_float_rounds(ffi):
     assert float(f) != 1.1
     assert abs(float(f) - 1.1) < 1e-6
     assert float(ffi.cast("double", f)) == float(f)
+
+
+@pytest.mark.parametrize("value, expected", [
+    (1e300, math.inf), (-1e300, -math.inf), (10.0 ** 39, math.inf),
+    (3.4028235e38, 3.4028234663852886e38), (3.40282356e38, 3.4028234663852886e38),
+    (3.4028235677973366e38, math.inf)])     # the last is halfway: rounds to even, 2**128
+def test_cast_to_float_beyond_its_range(ffi, value, expected):
+    """As in C: a double too large for float becomes an infinity; one just above FLT_MAX that
+    still rounds to it (below the halfway point to 2**128) becomes FLT_MAX."""
+    assert float(ffi.cast("float", value)) == expected
+
+
+def test_cast_to_float_keeps_nan(ffi):
+    assert math.isnan(float(ffi.cast("float", math.nan)))
+
+
+@pytest.mark.parametrize("value, exc", [(math.nan, ValueError), (math.inf, OverflowError),
+                                        (-math.inf, OverflowError)])
+@pytest.mark.parametrize("ctype", ["int", "unsigned char", "int64_t", "int *"])
+def test_cast_non_finite_float_to_integer(ffi, ctype, value, exc):
+    """The errors int() gives: ValueError for NaN, OverflowError for the infinities."""
+    with pytest.raises(exc):
+        ffi.cast(ctype, value)
 
 
 def test_cast_double_refuses_str(ffi):

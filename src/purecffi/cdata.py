@@ -8,6 +8,7 @@ are `ValueCData` holding a Python value.  Each pointer, array and struct type ge
 subclass, made once by `attach_classes()`, whose class attributes are that type's prepared
 accessors; struct fields are properties on it, so `p.x` is one property call.
 """
+import math
 import struct as _struct
 
 from . import platform as plat
@@ -1135,9 +1136,7 @@ def _source_int(value):
             return int(value.__float__())
         return value._as_int()
     if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            raise OverflowError("cannot cast %r to an integer" % (value,))
-        return int(value)
+        return int(value)       # ValueError for NaN, OverflowError for infinities (as cffi)
     if isinstance(value, (bytes, bytearray)) and len(value) == 1:
         return value[0]
     if isinstance(value, str) and len(value) == 1:
@@ -1184,8 +1183,7 @@ def _cast_to_primitive(ctype, value):
     if cat == plat.FLOAT:
         number = _source_float(ctype, value)
         if base.byte_size == 4:
-            number = _struct.unpack("f", _struct.pack("f", number))[0] \
-                if abs(number) < 3.5e38 or number != number else number
+            number = _to_float32(number)
         return ValueCData(ctype, number)
     if cat == plat.LONGDOUBLE:
         if isinstance(value, ValueCData) and value._category() == plat.LONGDOUBLE:
@@ -1194,6 +1192,14 @@ def _cast_to_primitive(ctype, value):
     if cat == plat.COMPLEX:
         return ValueCData(ctype, to_complex(ctype, value))
     raise TypeError("cannot cast to '%s'" % (ctype.cname,))
+
+
+def _to_float32(number):
+    """The double `number` converted to float as C does: rounded, and +-inf beyond the range."""
+    try:
+        return _struct.unpack("f", _struct.pack("f", number))[0]
+    except OverflowError:               # rounds to an infinity in C
+        return math.copysign(math.inf, number)
 
 
 def _source_float(ctype, value):
@@ -1216,6 +1222,9 @@ def _cast_to_pointer(ctype, value):
     file_address = _file_address(value)
     if file_address is not None:
         return pointer_to(ctype, file_address, value)
+    if isinstance(value, (bytes, bytearray, str)):
+        raise TypeError("cannot cast %s to '%s': an integer or a cdata is required"
+                        % (type(value).__name__, ctype.cname))
     return pointer_to(ctype, _source_int(value) & ((1 << (8 * plat.POINTER_SIZE)) - 1))
 
 

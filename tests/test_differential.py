@@ -137,3 +137,46 @@ def test_call_arguments_agree_with_cffi(name):
         if name == "toupper" and isinstance(value, int) and not -1 <= value <= 255:
             continue        # outside unsigned char and EOF, toupper() is undefined behaviour
         assert _call(purecffi, name, value) == _call(cffi, name, value), (name, value)
+
+
+PRIMITIVE_SOURCES = ["int", "char", "wchar_t", "_Bool", "enum e", "unsigned long long", "float",
+                     "double", "long double"]
+
+
+def _conversions(module, source):
+    """float()/int()/bool() of a primitive cdata, and writing or passing it as a double."""
+    ffi = module.FFI()
+    ffi.cdef("enum e { A, B = 5 }; double fabs(double);")
+    lib = ffi.dlopen(None)
+    value = ffi.cast(source, 65)
+    results = []
+    for operation in (float, int, bool, lambda v: ffi.new("double *", v)[0],
+                      lambda v: ffi.new("float *", v)[0], lambda v: float(ffi.cast("double", v)),
+                      lambda v: lib.fabs(v), lambda v: ffi.new("int *", v)[0]):
+        try:
+            results.append(repr(operation(value)))
+        except Exception as exc:
+            results.append("raises " + type(exc).__name__)
+    return results
+
+
+@pytest.mark.parametrize("source", PRIMITIVE_SOURCES)
+def test_primitive_cdata_conversions_agree_with_cffi(source):
+    """Spec 7.2: float() is only for the floating types; cast() converts any number."""
+    assert _conversions(purecffi, source) == _conversions(cffi, source)
+
+
+def _call_with_cdata(module, name, source):
+    ffi = module.FFI()
+    ffi.cdef(CALL_CDEF + "enum e { A, B = 5 };")
+    lib = ffi.dlopen(None)
+    try:
+        return repr(getattr(lib, name)(ffi.cast(source, 65)))
+    except Exception as exc:
+        return "raises " + type(exc).__name__
+
+
+@pytest.mark.parametrize("name", ["abs", "llabs", "fabs", "toupper"])
+@pytest.mark.parametrize("source", PRIMITIVE_SOURCES)
+def test_primitive_cdata_arguments_agree_with_cffi(name, source):
+    assert _call_with_cdata(purecffi, name, source) == _call_with_cdata(cffi, name, source)

@@ -552,14 +552,14 @@ class ValueCData(CData):
         raise TypeError("cdata '%s' cannot be used as an index" % (self._ctype.cname,))
 
     def __float__(self):
+        # spec 7.2: float() is an operation of the floating-point types only (so an integer
+        # cdata is not written into a double either, as in cffi; ffi.cast() converts it)
         cat = self._category()
+        if cat == plat.FLOAT:
+            return float(self._value)
         if cat == plat.LONGDOUBLE:
             return longdouble_float(self._value)
-        if cat == plat.COMPLEX:
-            raise TypeError("float() not supported on cdata '%s'" % (self._ctype.cname,))
-        if cat in (plat.CHAR, plat.WCHAR):
-            return float(self._as_int())
-        return float(self._value)
+        raise TypeError("float() not supported on cdata '%s'" % (self._ctype.cname,))
 
     def __complex__(self):
         if self._category() == plat.COMPLEX:
@@ -1204,7 +1204,11 @@ def _to_float32(number):
 
 def _source_float(ctype, value):
     if isinstance(value, ValueCData):
-        return value.__float__() if value._category() != plat.CHAR else float(value._as_int())
+        if value._category() in (plat.FLOAT, plat.LONGDOUBLE):
+            return value.__float__()
+        if value._category() == plat.COMPLEX:
+            raise TypeError("cannot cast cdata '%s' to '%s'" % (value._ctype.cname, ctype.cname))
+        return float(value._as_int())
     if isinstance(value, (int, float)):
         return float(value)
     if isinstance(value, (bytes, str)) and len(value) == 1:

@@ -107,8 +107,9 @@ def to_int(ctype, value):
         result = int(value)
     elif isinstance(value, float):
         raise bad_init(ctype, "int", value)
-    elif isinstance(value, ValueCData) and value._ctype.kind in (PRIMITIVE, ENUM):
-        result = value._as_int()
+    elif isinstance(value, ValueCData) and value._ctype.kind in (PRIMITIVE, ENUM) \
+            and value._category() not in (plat.FLOAT, plat.LONGDOUBLE, plat.COMPLEX):
+        result = value._as_int()        # "not a float!" (7.2) holds for float cdata too
     elif isinstance(value, CData):
         raise bad_init(ctype, "int", value)
     elif hasattr(value, "__index__"):

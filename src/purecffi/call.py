@@ -69,7 +69,7 @@ def _argument_box(simple):
     return _NeverInstance("arg_" + simple.__name__, (simple,), {"__module__": __name__})
 
 
-_c_void_p_param = _argument_box(ctypes.c_void_p).from_param
+_c_void_p_param = ctypes.c_void_p.from_param     # converts an int without an isinstance()
 _byref = ctypes.byref
 _addressof = ctypes.addressof
 FUNCTION_FLAGS = _ctypes.FUNCFLAG_USE_ERRNO                 # exact argument count

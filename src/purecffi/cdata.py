@@ -8,12 +8,11 @@ are `ValueCData` holding a Python value.  Each pointer, array and struct type ge
 subclass, made once by `attach_classes()`, whose class attributes are that type's prepared
 accessors; struct fields are properties on it, so `p.x` is one property call.
 """
-import math
 import struct as _struct
 
 from . import platform as plat
 from .convert import (LONGDOUBLE_BYTES, array_length_for, decode_unicode, function_address,
-                      longdouble_bytes,
+                      float32, longdouble_bytes,
                       longdouble_float, pointer_value, prepare, read_bitfield, to_bool, to_char,
                       to_complex, to_float, to_int, to_wchar, write_array, write_bitfield,
                       write_struct, encode_unicode)
@@ -1183,7 +1182,7 @@ def _cast_to_primitive(ctype, value):
     if cat == plat.FLOAT:
         number = _source_float(ctype, value)
         if base.byte_size == 4:
-            number = _to_float32(number)
+            number = float32(number)
         return ValueCData(ctype, number)
     if cat == plat.LONGDOUBLE:
         if isinstance(value, ValueCData) and value._category() == plat.LONGDOUBLE:
@@ -1194,19 +1193,12 @@ def _cast_to_primitive(ctype, value):
     raise TypeError("cannot cast to '%s'" % (ctype.cname,))
 
 
-def _to_float32(number):
-    """The double `number` converted to float as C does: rounded, and +-inf beyond the range."""
-    try:
-        return _struct.unpack("f", _struct.pack("f", number))[0]
-    except OverflowError:               # rounds to an infinity in C
-        return math.copysign(math.inf, number)
-
-
 def _source_float(ctype, value):
     if isinstance(value, ValueCData):
-        if value._category() in (plat.FLOAT, plat.LONGDOUBLE):
+        category = value._category()
+        if category in (plat.FLOAT, plat.LONGDOUBLE):
             return value.__float__()
-        if value._category() == plat.COMPLEX:
+        if category == plat.COMPLEX:
             raise TypeError("cannot cast cdata '%s' to '%s'" % (value._ctype.cname, ctype.cname))
         return float(value._as_int())
     if isinstance(value, (int, float)):

@@ -304,9 +304,21 @@ def _write_float(ctype, rt):
             value = to_float(ctype, value)
         try:
             pack(MEM, address, value)
-        except OverflowError:               # too large for a C float: C gives +-inf
-            pack(MEM, address, math.copysign(_INF, value))
+        except OverflowError:               # too large for a C float
+            pack(MEM, address, float32(value))
     return write
+
+
+def float32(number):
+    """The double `number` converted to C float: rounded, and +-inf beyond float's range
+    (where struct refuses it)."""
+    try:
+        return _FLOAT32.unpack(_FLOAT32.pack(number))[0]
+    except OverflowError:
+        return math.copysign(_INF, number)
+
+
+_FLOAT32 = struct.Struct("f")
 
 
 # -- long double: kept as cdata on reading (footnote 3) ----

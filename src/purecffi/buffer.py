@@ -82,6 +82,9 @@ if sys.version_info >= (3, 12):
         def __len__(self):
             return len(self._array)
 
+    def _new_array_type(size):
+        return _Byte * size
+
     def _make(size, address):
         result = object.__new__(buffer)
         result._array = _array_type(size).from_address(address)
@@ -101,6 +104,9 @@ else:
 
         _type_ = _Byte
         _length_ = 0
+
+    def _new_array_type(size):
+        return _BufferType("buffer", (buffer,), {"_length_": size})
 
     def _make(size, address):
         return _array_type(size).from_address(address)
@@ -145,11 +151,7 @@ def _array_type(size):
     """The ctypes array class of `size` bytes (on Python < 3.12, a subclass of `buffer`)."""
     cls = _sized.get(size)
     if cls is None:
-        if sys.version_info >= (3, 12):
-            cls = _Byte * size
-        else:
-            cls = _BufferType("buffer", (buffer,), {"_length_": size})
-        cls = _sized.setdefault(size, cls)
+        cls = _sized.setdefault(size, _new_array_type(size))
     return cls
 
 

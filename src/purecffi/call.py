@@ -34,6 +34,7 @@ import _ctypes
 
 from . import platform as plat
 from .specialise import specialise
+from .lazy import once
 from .cdata import AddrCData, CData, StructCData, ValueCData
 from .convert import (LONGDOUBLE_BYTES, bad_init, code_to_str, fast_twin, longdouble_bytes,
                       pointer_value, prepare, to_bool, to_char, to_int, to_wchar,
@@ -847,18 +848,12 @@ def _c_mode(mode):
     return "r"
 
 
-_FILES = None
-_FILES_LOCK = threading.Lock()
+_files = once(_CFiles)
 
 
 def file_pointer(fileobj):
     """The address of a C `FILE *` writing to/reading from a Python file object."""
-    global _FILES
-    if _FILES is None:
-        with _FILES_LOCK:
-            if _FILES is None:
-                _FILES = _CFiles()
-    return _FILES.pointer(fileobj)
+    return _files().pointer(fileobj)
 
 
 if sys.platform == "win32":     # pragma: no cover - the FILE * support assumes POSIX fdopen()

@@ -18,6 +18,7 @@ import types
 from . import platform as plat
 from .call import by_value_ctypes, primitive_ctypes, unsupported_by_value
 from .cdata import FunctionPtrCData, ValueCData, pointer_to
+from .lazy import once
 from .convert import (LONGDOUBLE_BYTES, code_to_str, pointer_value, prepare, to_bool, to_char,
                       to_float, to_int, to_wchar)
 from .ctype import ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID
@@ -360,17 +361,7 @@ class _Libffi:
         return closure, code.value
 
 
-_LIBFFI = None
-_LIBFFI_LOCK = threading.Lock()
-
-
-def _libffi():
-    global _LIBFFI
-    if _LIBFFI is None:
-        with _LIBFFI_LOCK:
-            if _LIBFFI is None:
-                _LIBFFI = _Libffi()
-    return _LIBFFI
+_libffi = once(_Libffi)
 
 
 _CLOSURE_HANDLER = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p,
@@ -415,8 +406,8 @@ class _Keep:
 
     def __del__(self):
         closure, self.closure = self.closure, None
-        if closure is not None and _LIBFFI is not None:
-            _LIBFFI.closure_free(closure)
+        if closure is not None and _libffi is not None:     # None at interpreter shutdown
+            _libffi().closure_free(closure)     # made already: it made this closure
 
 
 # -- Calling the Python callable and handling its exceptions ----

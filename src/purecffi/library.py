@@ -19,6 +19,7 @@ import weakref
 from . import call
 from .convert import prepare
 from .ctype import ARRAY, ENUM, TYPES
+from .lazy import once
 from .errors import CDefError, VerificationMissing
 
 __all__ = ["dlopen", "dlclose", "declarations_changed", "Lib"]
@@ -81,17 +82,7 @@ def _text(message):
     return message.decode("utf-8", "replace") if message is not None else None
 
 
-_LOADER = None
-_LOADER_LOCK = threading.Lock()
-
-
-def _loader():
-    global _LOADER
-    if _LOADER is None:
-        with _LOADER_LOCK:
-            if _LOADER is None:
-                _LOADER = _Loader()
-    return _LOADER
+_loader = once(_Loader)
 
 
 # -- One opened library ----
@@ -123,9 +114,9 @@ class _Library:
             _loader().close(self.handle)
 
     def __del__(self):
-        if not self.closed and _LOADER is not None:
+        if not self.closed and _loader is not None:     # None at interpreter shutdown
             self.closed = True
-            _LOADER.close(self.handle)
+            _loader().close(self.handle)    # made already: it opened this handle
 
 
 # -- dlopen and dlclose ----

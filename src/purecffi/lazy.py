@@ -1,0 +1,20 @@
+"""`once(factory)`: a module-level object made on first use, thread-safely."""
+import threading
+
+
+def once(factory):
+    """A function returning `factory()`, called the first time only (even from several threads).
+
+    For objects that cost something to make (a loaded C library, libffi's entry points) and
+    that an import of purecffi should not pay for until they are used.
+    """
+    made = []
+    lock = threading.Lock()
+
+    def get():
+        if not made:
+            with lock:
+                if not made:
+                    made.append(factory())
+        return made[0]
+    return get

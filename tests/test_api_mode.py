@@ -786,7 +786,7 @@ def test_fast_function_keywords_are_refused(rich):
 
 
 @pytest.mark.skipif(IS_CFFI, reason="purecffi's message")
-def test_missing_compiler_says_so(tmp_path, monkeypatch):
+def test_missing_compiler_on_path_says_so(tmp_path, monkeypatch):
     import purecffi.build.compiler as compiler
     monkeypatch.setattr(compiler.shutil, "which", lambda name: None)
     ffi = FFI()

@@ -3,10 +3,9 @@ import os
 import threading
 
 from . import cdata as _cd
-from . import platform as plat
-from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, TYPES, UNION, VOID, \
+from .ctype import ARRAY, FUNCTION, POINTER, STRUCT, TYPES, UNION, VOID, \
     CType, RawFunctionType, opaque_error
-from .convert import decode_unicode, fast_twin, prepare
+from .convert import fast_twin, prepare
 from .errors import CDefError, FFIError
 from .memory import BufferExport, Owned, memmove, memset, owned_size
 from .buffer import buffer

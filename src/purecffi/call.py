@@ -20,14 +20,12 @@ Two details of ctypes shape this module:
   (`by_value_ctypes()`); what libffi cannot pass (unions, bitfields, packed or anonymous
   members, complex numbers) raises NotImplementedError when called, as cffi does.
 """
-import builtins
 import ctypes
 import functools
 import operator
 import os
 import sys
 import threading
-import types
 import weakref
 
 import _ctypes

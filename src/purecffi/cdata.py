@@ -11,14 +11,11 @@ accessors; struct fields are properties on it, so `p.x` is one property call.
 import struct as _struct
 
 from . import platform as plat
-from .convert import (LONGDOUBLE_BYTES, array_length_for, decode_unicode, function_address,
-                      float32, longdouble_bytes,
-                      longdouble_float, pointer_value, prepare, read_bitfield, to_bool, to_char,
-                      to_complex, to_float, to_int, to_wchar, write_array, write_bitfield,
-                      write_struct, encode_unicode)
+from .convert import (array_length_for, function_address, float32, longdouble_bytes,
+                      longdouble_float, prepare, read_bitfield, to_complex, to_float,
+                      write_array, write_bitfield, write_struct)
 from .ctype import (ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES,
                     opaque_error)
-from .errors import FFIError
 from .specialise import specialise
 from .memory import (MEM, BufferExport, Owned, addressof, allocate, buffer_type, memmove,
                      owned_size, typed_view)
@@ -645,7 +642,6 @@ def attach_classes(ctype, rt):
 
 def _pointer_class(ctype, rt):
     item = ctype.item
-    base = PointerCData
     attrs = {"__slots__": ()}
     bases = (PointerCData,)
     with_fields = item.kind in (STRUCT, UNION) and not item.is_opaque()

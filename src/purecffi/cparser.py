@@ -25,7 +25,7 @@ from .ctype import (ARRAY, STRUCT, UNION, VOID, TYPES, EnumType, RawFunctionType
 from .decls import (DEFAULT_TYPES, FILE_TYPE, MSG_MULTIPLE, MSG_MULTIPLE_CONSTANT,  # noqa: F401
                     CDefFFIError, Declarations, _same_constant, _take, primitive_type)
 from .decls import abi_error as _abi_error, warn_guessed_enum as _warn_guessed_enum  # noqa: F401
-from .errors import CDefError, FFIError, VerificationMissing
+from .errors import CDefError, FFIError
 from .typename import parse_type  # noqa: F401  (re-exported: the runtime's type parser)
 
 __all__ = ["Declarations", "parse_cdef", "parse_type", "DEFAULT_TYPES", "FILE_TYPE",

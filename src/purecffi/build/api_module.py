@@ -802,7 +802,6 @@ def _named_fields(ctype):
 
 def emit_struct_checks(ctype, index):
     """Compile-time checks: field types (typed pointers), and for exact structs the layout."""
-    cname = ctype.cname
     lines = ["static void %scheck_%d(%s)" % (PREFIX, index, spell(ctype, "*p")), "{"]
     for name, ftype, bits in _named_fields(ctype):
         if bits >= 0 or (ftype.kind == ARRAY and ftype.length in (None, Ellipsis)):

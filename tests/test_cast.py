@@ -355,6 +355,29 @@ def test_float_of_float_cdata(ffi, ctype, value):
     assert type(result) is float
 
 
+@pytest.mark.parametrize("ctype, value", [("int", 3), ("char", b"A"), ("wchar_t", "A"),
+                                          ("_Bool", 1), ("unsigned long long", 7)])
+def test_float_of_integer_cdata_refused(ffi, ctype, value):
+    """Spec 7.2: float() is an operation of float, double and long double only; so such a
+    cdata is not a float initializer either, while ffi.cast() still converts it."""
+    cdata = ffi.cast(ctype, value)
+    with pytest.raises(TypeError):
+        float(cdata)
+    with pytest.raises(TypeError):
+        ffi.new("double *", cdata)
+    assert float(ffi.cast("double", cdata)) == float(int(cdata))
+
+
+@pytest.mark.parametrize("ctype", ["float", "double", "long double"])
+def test_float_cdata_is_not_an_integer_initializer(ffi, ctype):
+    """Spec 7.2: integers take anything int() works on 'but not a float!', cdata included."""
+    cdata = ffi.cast(ctype, 65.0)
+    assert int(cdata) == 65
+    with pytest.raises(TypeError):
+        ffi.new("int *", cdata)
+    assert int(ffi.cast("int", cdata)) == 65
+
+
 def test_int_of_pointer_refused(ffi):
     """To get the address, cast to intptr_t first."""
     with pytest.raises(TypeError):

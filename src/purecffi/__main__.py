@@ -1,14 +1,17 @@
-"""`python -m purecffi demo`: a short tour of what purecffi does."""
+"""`python -m purecffi demo` (a short tour) and `python -m purecffi doctor` (which cffi runs)."""
 import sys
 
 
 def main(argv=None):
-    """Dispatch the command line (only `demo` for now)."""
+    """Dispatch the command line: `demo` or `doctor`."""
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["demo"]:
         from .demo import run
         return run()
-    print("usage: python -m purecffi demo")
+    if argv[:1] == ["doctor"]:
+        from .doctor import run
+        return run()
+    print("usage: python -m purecffi demo|doctor")
     return 2
 
 

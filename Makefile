@@ -4,7 +4,7 @@ VENV := .venv
 VPY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-pythons bench clean
+.PHONY: demo test test-pythons bench clean wheelhouse compat
 
 $(VPY):
 	$(PY) -m venv $(VENV)
@@ -33,9 +33,23 @@ test-pythons:
 	  .venv-$$v/bin/python -m pytest -q -n 2 tests || exit 1; \
 	done
 
+# purecffi's wheel and the drop-in's (a distribution named cffi) in wheelhouse/, with the
+# constraints file that makes pip pick the drop-in: see the README, "Run an existing cffi package".
+WHEELHOUSE ?= wheelhouse
+wheelhouse: $(VPY)
+	rm -rf $(WHEELHOUSE)
+	$(VPY) -m pip wheel --quiet --no-deps -w $(WHEELHOUSE) . ./dropin
+	cd $(WHEELHOUSE) && ls cffi-*.whl | sed 's/^cffi-\([^-]*\)-.*/cffi==\1/' > constraints.txt
+	@echo "$(WHEELHOUSE)/: $$(ls $(WHEELHOUSE) | tr '\n' ' ')"
+
+# Real packages built from their sdists with the real cffi and with the drop-in, their own
+# tests run in both (slow: minutes; installs apt packages). More: make compat EXTRA="pkg ..."
+compat: wheelhouse
+	$(VPY) compat/run.py --wheelhouse $(WHEELHOUSE) $(EXTRA)
+
 bench: $(STAMP)
 	$(VPY) -m pip install --quiet cffi
 	$(VPY) bench/run.py
 
 clean:
-	rm -rf $(VENV) .venv-3.* build dist src/*.egg-info .pytest_cache
+	rm -rf $(VENV) .venv-3.* build dist src/*.egg-info .pytest_cache $(WHEELHOUSE) dropin/build dropin/*.egg-info compat/work

@@ -280,7 +280,9 @@ def venv(tmp_path_factory):
         if proc.returncode != 0:
             pytest.skip("pip is unavailable in a fresh venv (no ensurepip): "
                         + proc.stderr[-500:])
-    _ensure(python, "import setuptools", "setuptools", root)
+    # purecffi's pyproject.toml gives its license in the SPDX form, read by setuptools >= 77
+    _ensure(python, "import setuptools, sys; sys.exit(int(setuptools.__version__.split('.')[0]) "
+            "< 77)", "setuptools>=77", root)
     # setuptools < 70.1 builds wheels with the `wheel` package's bdist_wheel
     _ensure(python, "import importlib.util as u, sys; sys.exit(not (u.find_spec('wheel') or "
             "u.find_spec('setuptools.command.bdist_wheel')))", "wheel", root)

@@ -22,8 +22,12 @@ test: $(STAMP)
 
 # The suite on every CPython 3.10+ that runs as python3.N on the PATH, one .venv-3.N each
 # (or on those given: make test-pythons PYTHONS="/path/to/python3.12 ...").
-PYTHONS ?= $(foreach n,10 11 12 13 14,$(shell python3.$(n) -c "import sys; print(sys.executable)" 2>/dev/null))
+PYTHON_MINORS := 10 11 12 13 14
+PYTHONS ?= $(foreach n,$(PYTHON_MINORS),$(shell python3.$(n) -c "import sys; print(sys.executable)" 2>/dev/null))
 test-pythons:
+	@$(if $(filter command line environment,$(origin PYTHONS)),,for n in $(PYTHON_MINORS); do \
+	  python3.$$n -c "" 2>/dev/null || echo "== skipped CPython 3.$$n: no working python3.$$n on PATH"; \
+	done)
 	@test -n "$(PYTHONS)" || { echo "no python3.N (N >= 10) on PATH"; exit 1; }
 	@for py in $(PYTHONS); do \
 	  v=$$($$py -c 'import sys; print("%d.%d" % sys.version_info[:2])') || exit 1; \

@@ -2,8 +2,9 @@
 
 The C file holds the user's set_source() code verbatim, then only what the compiler knows and
 Python cannot: addresses of functions and globals, layouts of structs, values of constants,
-sizes of `typedef int...` types and lengths of `[...]` arrays, plus type checks that turn a
-cdef() which disagrees with the real C into a compile error.  Functions whose arguments and
+sizes of `typedef int...` types and lengths of `[...]` arrays (api_facts.py writes that part;
+a cdef() that disagrees with the real C is reported by the runtime when the mismatched name is
+used, never by failing the build).  Functions whose arguments and
 result are plain numbers get a METH_FASTCALL wrapper converting in C; the others are called by
 the runtime through ctypes (by-value structs, unions, complex and long double through a small
 C wrapper taking pointers).  Module init hands these facts to `purecffi.apimode.load()`, which
@@ -22,12 +23,12 @@ from .. import platform as plat
 from ..ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, \
     UnknownNumberType
 from ..apimode import by_pointer
-from ..errors import VerificationError
+from .api_facts import collect_enums, emit_facts, emit_variable_addresses
+from .c_text import PREFIX, c_string as _c_string, spell, spellable as _spellable
 
 __all__ = ["emit_c_code", "compile_api_module", "distutils_extension", "collect",
            "generate_c_source"]
 
-PREFIX = "_pc_"
 
 # set_source(py_limited_api=True): the C file defines this first and uses only the limited
 # API of that version (METH_FASTCALL is in the stable ABI since 3.10)
@@ -116,6 +117,7 @@ class _Plan:
         self.structs = list({id(t): t for t in self.structs}.values())
         self.numbers = [(n, t) for n, t in sorted(decls.types.items())
                         if isinstance(t, UnknownNumberType) and id(t) not in foreign_types]
+        self.enums = collect_enums(decls, foreign_types)
 
 
 def collect(ffi, module_name="?"):
@@ -138,32 +140,6 @@ def result_spell(spellings, ctype, declarator):
     if spellings is not None:
         return spellings[0].replace("@", declarator)
     return spell(ctype, declarator)
-
-
-def _spellable(ctype):
-    """Whether the type has a C spelling (not an anonymous struct without typedef name)."""
-    return not ctype.cname.startswith("$") and ctype.cname != "FILE"
-
-
-def spell(ctype, name=""):
-    """C spelling of a declaration; `[...]` arrays are spelled `[]`."""
-    text = ctype.spell(name)
-    return text.replace("[...]", "[]")
-
-
-def _c_string(text):
-    """A C string literal."""
-    out = []
-    for ch in text:
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("\\n")
-        elif 32 <= ord(ch) < 127:
-            out.append(ch)
-        else:
-            out.extend("\\%03o" % b for b in ch.encode("utf-8"))
-    return '"' + "".join(out) + '"'
 
 
 # -- The parts of the C file ----
@@ -200,10 +176,8 @@ def emit_helpers(limited=False):
         "#ifdef __cplusplus",
         "#  define _Bool bool               /* cdef() spells it the C way */",
         "#  define PC_ALIGNOF(t) alignof(t)",
-        "#  define PC_CHECK(cond, msg) static_assert(cond, msg)",
         "#else",
         "#  define PC_ALIGNOF(t) _Alignof(t)",
-        "#  define PC_CHECK(cond, msg) _Static_assert(cond, msg)",
         "#endif",
         "",
         "/* put(dict, key, value): store and release `value`; -1 on error */",
@@ -774,265 +748,6 @@ def _fast_extern_body(index, rawtype, names, qualname, result_ref, limited=False
     return lines
 
 
-def _array_sizes(expr, ctype):
-    """C expressions of sizeof(expr), sizeof(expr[0]), ... down to the first non-array item
-    (0 for an outermost `[]`, whose size C does not know)."""
-    sizes, level = [], 0
-    while True:
-        if level == 0 and ctype.kind == ARRAY and ctype.length is None:
-            sizes.append("0")
-        else:
-            sizes.append("sizeof(%s%s)" % (expr, "[0]" * level))
-        if ctype.kind != ARRAY:
-            return sizes
-        ctype, level = ctype.item, level + 1
-
-
-def _sizes_tuple(sizes):
-    """A Py_BuildValue format and arguments for a tuple of sizes."""
-    return "(" + "n" * len(sizes) + ")", ", ".join("(Py_ssize_t)" + e for e in sizes)
-
-
-# -- Structs: layout facts and checks ----
-def _named_fields(ctype):
-    """(name, ctype, bitsize) of the declared fields that can be named from C."""
-    return [(name, ftype, bits) for name, ftype, bits in (ctype._decl_fields or ())
-            if name and not name.startswith("$")]
-
-
-def emit_struct_checks(ctype, index):
-    """Compile-time checks: field types (typed pointers), and for exact structs the layout."""
-    lines = ["static void %scheck_%d(%s)" % (PREFIX, index, spell(ctype, "*p")), "{"]
-    for name, ftype, bits in _named_fields(ctype):
-        if bits >= 0 or (ftype.kind == ARRAY and ftype.length in (None, Ellipsis)):
-            continue
-        lines.append("    { %s = &p->%s; (void)f; }" % (spell(ftype, "*f"), name))
-    lines += ["    (void)p;", "}"]
-    if not ctype.partial and ctype.fields is not None:
-        if _mirrorable(ctype):
-            lines += _mirror_checks(ctype, index)
-        else:
-            lines += _numeric_layout_checks(ctype)
-    lines.append("")
-    return lines
-
-
-def _mirrorable(ctype):
-    """Whether an exact struct can be re-declared in C from its cdef() fields."""
-    if ctype.packed or ctype.pack:
-        return False
-    fields = ctype._decl_fields or ()
-    return bool(fields) and all(name and not name.startswith("$") and "$" not in ftype.cname
-                                and "[...]" not in ftype.cname for name, ftype, _ in fields)
-
-
-def _mirror_checks(ctype, index):
-    """The cdef() struct declared again as `_pc_mirror_<i>`: the compiler lays out both, so
-    equal sizes and offsets mean the cdef() is exact (the same checks on any platform)."""
-    mirror = "%s _pc_mirror_%d" % (ctype.kind, index)
-    lines = [mirror + " {"]
-    for name, ftype, bits in ctype._decl_fields:
-        lines.append("    %s%s;" % (spell(ftype, name), " : %d" % bits if bits >= 0 else ""))
-    lines.append("};")
-    what = _c_string("%s: the cdef() declaration differs from the C compiler's" % ctype.cname)
-    lines += ["PC_CHECK(sizeof(%s) == sizeof(%s), %s);" % (ctype.cname, mirror, what),
-              "PC_CHECK(PC_ALIGNOF(%s) == PC_ALIGNOF(%s), %s);" % (ctype.cname, mirror, what)]
-    for name, ftype, bits in ctype._decl_fields:
-        if bits < 0:
-            lines.append("PC_CHECK(offsetof(%s, %s) == offsetof(%s, %s), %s);" % (
-                ctype.cname, name, mirror, name, _c_string(
-                    "%s: field '%s' is not where cdef() puts it" % (ctype.cname, name))))
-    return lines
-
-
-def _numeric_layout_checks(ctype):
-    """The layout computed by layout.py, checked number by number (packed structs, structs
-    with anonymous members)."""
-    cname = ctype.cname
-    what = "%s: the cdef() layout differs from the C compiler's" % (cname,)
-    lines = ["PC_CHECK(sizeof(%s) == %d, %s);" % (cname, ctype.byte_size,
-                                                  _c_string(what + " (size)")),
-             "PC_CHECK(PC_ALIGNOF(%s) == %d, %s);" % (cname, ctype.byte_align,
-                                                      _c_string(what + " (alignment)"))]
-    for name, ftype, bits in _named_fields(ctype):
-        if bits >= 0:
-            continue
-        offset = ctype.field(name).offset
-        lines.append("PC_CHECK(offsetof(%s, %s) == %d, %s);" % (
-            cname, name, offset, _c_string("%s: field '%s' is not at offset %d as in cdef()"
-                                           % (cname, name, offset))))
-    return lines
-
-
-def emit_struct_fact(ctype, index, limited=False):
-    """layouts[key] = (size, align, ((field, offset, size), ...)) in the facts builder."""
-    cname = ctype.cname
-    fields = []
-    for name, ftype, bits in _named_fields(ctype):
-        if bits >= 0:
-            if ctype.partial:
-                raise VerificationError("%s: bitfield '%s' in a struct declared with '...' is "
-                                        "not supported" % (cname, name))
-            continue
-        fmt, sizes = _sizes_tuple(_array_sizes("((%s *)0)->%s" % (cname, name), ftype))
-        fields.append("Py_BuildValue(\"(sn%s)\", %s, (Py_ssize_t)offsetof(%s, %s), %s)"
-                      % (fmt, _c_string(name), cname, name, sizes))
-    lines = ["    (void)%scheck_%d;" % (PREFIX, index),
-             "    fields = PyTuple_New(%d);" % (len(fields),),
-             "    if (fields == NULL) goto error;"]
-    for i, item in enumerate(fields):
-        lines += ["    item = %s;" % (item,), "    if (item == NULL) goto error;",
-                  ("    if (PyTuple_SetItem(fields, %d, item) < 0) { item = NULL; goto error; }"
-                   if limited else "    PyTuple_SET_ITEM(fields, %d, item);") % (i,)]
-    key = ctype.cname
-    lines += ["    if (_pc_put(layouts, %s, Py_BuildValue(\"(nnN)\", (Py_ssize_t)sizeof(%s), "
-              "(Py_ssize_t)PC_ALIGNOF(%s), fields)) < 0) { fields = NULL; goto error; }"
-              % (_c_string(key), cname, cname), "    fields = NULL;"]
-    return lines
-
-
-# -- Variables, constants, numbers ----
-def emit_variable_addresses(plan):
-    """`_pc_variable_address(i)`: the address of global variable i, computed at each access
-    (so thread-local variables and macros like `#define v (*get_v())` work, spec 8.7); the
-    typed pointer checks the cdef() type against the real one."""
-    lines = ["static void *_pc_variable_address(long index)", "{", "    switch (index) {"]
-    for index, (name, (ctype, is_const)) in enumerate(plan.variables):
-        const = "const " if is_const else ""
-        if ctype.kind == ARRAY and ctype.length in (None, Ellipsis):
-            item = ctype.item
-            if _has_dots(item):
-                typed = "(void *)&(%s)" % (name,)
-            else:
-                typed = None
-                lines.append("    case %d: { %s%s = %s; return (void *)p; }"
-                             % (index, const, spell(item, "*p"), name))
-        else:
-            typed = None
-            lines.append("    case %d: { %s%s = &(%s); return (void *)p; }"
-                         % (index, const, spell(ctype, "*p"), name))
-        if typed is not None:
-            lines.append("    case %d: return %s;" % (index, typed))
-    lines += ["    default: return NULL;", "    }", "}", ""]
-    return lines
-
-
-def _has_dots(ctype):
-    while ctype.kind == ARRAY:
-        if ctype.length is Ellipsis:
-            return True
-        ctype = ctype.item
-    return False
-
-
-def emit_variable_fact(index, name, ctype):
-    """variables[name] = (index for _pc_address(), sizes of each array level)."""
-    fmt, sizes = _sizes_tuple(_array_sizes(name, ctype))
-    return ["    if (_pc_put(variables, %s, Py_BuildValue(\"(i%s)\", %d, %s)) < 0) goto error;"
-            % (_c_string(name), fmt, index, sizes)]
-
-
-def emit_constant_fact(name, ctype, value):
-    """The value of `#define X ...`, `static const T X;`, enum values, as C computes it."""
-    key = _c_string(name)
-    if ctype is None or ctype.kind == ENUM or (
-            ctype.kind == PRIMITIVE and getattr(ctype, "category", None) in (plat.INT, None)
-            and not getattr(ctype, "is_float", False)):
-        return ["    if (_pc_put(constants, %s, PC_INT(%s)) < 0) goto error;" % (key, name)]
-    if ctype.kind == PRIMITIVE and (getattr(ctype, "category", None) == plat.FLOAT
-                                    or getattr(ctype, "is_float", False)):
-        return ["    if (_pc_put(constants, %s, PyFloat_FromDouble((double)(%s))) < 0) "
-                "goto error;" % (key, name)]
-    if ctype.kind in (POINTER, FUNCTION):
-        return ["    if (_pc_put(constants, %s, PC_ADDRESS(%s)) < 0) goto error;" % (key, name)]
-    if ctype.kind == PRIMITIVE and ctype.category in (plat.CHAR, plat.BOOL, plat.WCHAR):
-        return ["    if (_pc_put(constants, %s, PC_INT(%s)) < 0) goto error;" % (key, name)]
-    # anything else: the bytes of the value
-    return ["    { static %s = %s;" % (spell(ctype, "copy"), name),
-            "      if (_pc_put(constants, %s, PyBytes_FromStringAndSize((const char *)&copy, "
-            "sizeof(copy))) < 0) goto error; }" % (key,)]
-
-
-def emit_enum_checks(plan):
-    """Exact enum values and non-`...` constants are checked against C at compile time."""
-    lines = []
-    for name, (ctype, value) in plan.constants:
-        if ctype is not None and ctype.kind == ENUM and not ctype.partial \
-                and isinstance(value, int):
-            lines.append("PC_CHECK((%s) == (%d), %s);" % (name, value, _c_string(
-                "%s: enum value is not %d as in cdef()" % (name, value))))
-    return lines + [""]
-
-
-def emit_number_fact(name, ctype):
-    """(size, signed, is_float) of a `typedef int... t;` / `typedef float... t;`."""
-    if ctype.is_float:
-        check = "PC_CHECK((%s)0.5 != 0, %s);" % (name, _c_string(
-            "%s: declared 'float...' but is an integer type" % name))
-    else:
-        check = "PC_CHECK((%s)0.5 == 0, %s);" % (name, _c_string(
-            "%s: declared 'int...' but is not an integer type" % name))
-    return check, ["    if (_pc_put(numbers, %s, Py_BuildValue(\"(nii)\", (Py_ssize_t)sizeof(%s), "
-                   "(int)((%s)-1 < (%s)1), %d)) < 0) goto error;"
-                   % (_c_string(name), name, name, name, int(ctype.is_float))]
-
-
-# -- The facts builder and module init ----
-def emit_function_fact(fn):
-    """functions[name] = (how, address to call, address for ffi.addressof / function pointers)"""
-    if fn.how == "variadic":
-        called = pointer = "PC_ADDRESS(&%s)" % (fn.name,)
-    else:
-        pointer = "PC_ADDRESS(&%sd_%s)" % (PREFIX, fn.name)
-        called = "PC_ADDRESS(&%sp_%s)" % (PREFIX, fn.name) if fn.how == "pointer" else pointer
-    return ["    if (_pc_put(functions, %s, Py_BuildValue(\"(sNN)\", %s, %s, %s)) < 0) goto error;"
-            % (_c_string(fn.name), _c_string(fn.how), called, pointer)]
-
-
-def emit_facts(plan, limited=False):
-    lines = ["static PyObject *_pc_facts(void)", "{",
-             "    PyObject *facts = NULL, *fields = NULL, *item = NULL;",
-             "    PyObject *functions, *variables, *constants, *layouts, *numbers, *externs, "
-             "*fast;",
-             "    (void)item;",
-             "    facts = Py_BuildValue(\"{s{}s{}s{}s{}s{}s{}s{}}\", \"functions\", \"variables\", "
-             "\"constants\", \"layouts\", \"numbers\", \"extern_python\", \"fast\");",
-             "    if (facts == NULL) return NULL;"]
-    for name in ("functions", "variables", "constants", "layouts", "numbers"):
-        lines.append("    %s = PyDict_GetItemString(facts, \"%s\");" % (name, name))
-    lines.append("    externs = PyDict_GetItemString(facts, \"extern_python\");")
-    lines.append("    fast = PyDict_GetItemString(facts, \"fast\");")
-    for fn in plan.functions:
-        lines += emit_function_fact(fn)
-    for index, fn in enumerate(f for f in plan.functions if f.how == "fast"):
-        lines.append("    if (_pc_put(fast, %s, PyLong_FromLong(%d)) < 0) goto error;"
-                     % (_c_string(fn.name), index))
-    for index, (name, (ctype, _)) in enumerate(plan.variables):
-        lines += emit_variable_fact(index, name, ctype)
-    for name, (ctype, value) in plan.constants:
-        if value is Ellipsis or ctype is None or ctype.kind == ENUM or not isinstance(
-                value, (int, float)):
-            lines += emit_constant_fact(name, ctype, value)
-    for index, ctype in enumerate(plan.structs):
-        lines += emit_struct_fact(ctype, index, limited)
-    for name, ctype in plan.numbers:
-        lines += emit_number_fact(name, ctype)[1]
-    for index, (name, _) in enumerate(plan.extern_python):
-        lines.append("    if (_pc_put(externs, %s, Py_BuildValue(\"(iN)\", %d, PC_ADDRESS(&%s)))"
-                     " < 0) goto error;" % (_c_string(name), index, name))
-    lines.append("    (void)_pc_save_errno; (void)_pc_is_cdata; (void)_pc_address_of;")
-    if limited:
-        lines.append("    (void)_pc_is_cdata_of; (void)_pc_call_tuple;")
-    lines += ["    (void)functions; (void)variables; (void)constants; (void)layouts;",
-              "    (void)numbers; (void)externs; (void)fast;",
-              "    return facts;",
-              "  error:",
-              "    Py_XDECREF(fields);",
-              "    Py_DECREF(facts);",
-              "    return NULL;", "}", ""]
-    return lines
-
-
 def emit_module_functions(plan, limited=False):
     """The module-level functions the runtime uses to finish the set-up (`limited`: with the
     limited API only: no member descriptor internals, no type slots read directly)."""
@@ -1358,11 +1073,7 @@ def generate_c_source(ffi, spec, prelude=(), epilogue=(), limited=None):
             lines += emit_fast_function(fn, limited)
     lines += emit_fast_table(plan)
     lines += emit_extern_python(plan, limited)
-    for index, ctype in enumerate(plan.structs):
-        lines += emit_struct_checks(ctype, index)
     lines += emit_variable_addresses(plan)
-    lines += emit_enum_checks(plan)
-    lines += [emit_number_fact(n, t)[0] for n, t in plan.numbers] + [""]
     lines += emit_facts(plan, limited)
     lines += emit_module_functions(plan, limited)
     lines += emit_init(spec, declarations_payload(ffi))

@@ -221,10 +221,7 @@ def test_int_dots_takes_the_compilers_type(mod):
 # -- ffi.verify() ----
 VERIFY_CASES = [
     ("#define FOO 123", "#define FOO 124", "FOO has the real value 124, not 123"),
-    ("static const int SC = 5;", "static const int SC = 6;", "SC has the real value 6, not 5"),
     ("int NAME = 11;", "#define NAME 12", "NAME has the real value 12, not 11"),
-    ("enum foo_e { AA, BB, CC };", "enum foo_e { AA, BB=5, CC };",
-     "enum foo_e: BB has the real value 5, not 1"),
     ("enum foo_u { UA=4294967295 };", "enum foo_u { UA=-1 };",
      "enum foo_u: UA has the real value -1, not 4294967295"),
     ("struct s3 { int a; int b; };", "struct s3 { int a; int b; int c; };",

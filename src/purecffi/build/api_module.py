@@ -264,7 +264,7 @@ def emit_pointer_wrapper(fn):
     fntype = fn.fntype
     params, args = [], []
     if fntype.result.kind != VOID:
-        params.append(spell(fntype.result, "*result"))
+        params.append(result_spell(fn.spellings, fntype.result, "*result"))
     for ctype, name in zip(fntype.args, _arg_names(fntype)):
         if by_pointer(ctype):
             params.append(spell(ctype, "*" + name))

@@ -395,3 +395,50 @@ def test_extern_python_with_const_arguments(mod):
     def py_cb(x, s):
         return x + len(ffi.string(s))
     assert lib.call_cb(3, b"four") == 7
+
+
+# -- Accepted where cffi 2.0 refuses (docs/design.md, "API mode") ----
+@pytest.mark.skipif(IS_CFFI, reason="cffi 2.0 refuses these: a 'duplicate declaration of "
+                                    "const' compile error, 'type-building recursion too deep' "
+                                    "and NotImplementedError (libffi) at the call")
+def test_accepted_beyond_cffi(tmp_path):
+    ffi = FFI()
+    ffi.cdef("""
+        enum { A1, B1 }; enum { A1, B1 };
+        struct rec { int (*cb)(struct rec); int x; };
+        int take_rec(struct rec);
+        struct z_s { int a; int z[0]; };
+        struct z_s ret_z(int);
+    """)
+    ffi.set_source("_api_beyond", """
+        enum { A1, B1 };
+        struct rec { int (*cb)(struct rec); int x; };
+        static int take_rec(struct rec s) { return s.x; }
+        struct z_s { int a; int z[0]; };
+        static struct z_s ret_z(int x) { struct z_s r; r.a = x; return r; }
+    """)
+    ffi.compile(tmpdir=str(tmp_path))
+    sys.path.insert(0, str(tmp_path))
+    try:
+        import _api_beyond as m
+    finally:
+        sys.path.remove(str(tmp_path))
+    assert (m.lib.A1, m.lib.B1) == (0, 1)
+    assert m.lib.take_rec([m.ffi.NULL, 4]) == 4
+    assert m.ffi.addressof(m.lib, "take_rec")([m.ffi.NULL, 5]) == 5
+    assert m.ffi.addressof(m.lib, "ret_z")(6).a == 6
+
+
+def test_include_of_an_ffi_without_set_source(tmp_path):
+    from _backend import VerificationError
+    base = FFI()
+    base.cdef("typedef struct { int x, y; } point_t;")
+    ffi = FFI()
+    ffi.include(base)
+    ffi.cdef("int norm1(point_t *);")
+    ffi.set_source("_api_inc_plain", "typedef struct { int x, y; } point_t;\n"
+                                     "static int norm1(point_t *p) { return p->x + p->y; }")
+    with pytest.raises(VerificationError) as info:
+        ffi.compile(tmpdir=str(tmp_path))
+    assert str(info.value) == ("ffi object %r includes %r, but the latter has not been "
+                               "prepared with set_source()" % (ffi, base))

@@ -20,7 +20,7 @@ import sys
 import sysconfig
 
 from .. import platform as plat
-from ..ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, \
+from ..ctype import FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, \
     UnknownNumberType
 from ..apimode import by_pointer
 from .api_facts import collect_enums, emit_facts, emit_variable_addresses

@@ -370,7 +370,8 @@ def opaque_error(ctype, exc_type=TypeError):
     """The error for using a type whose layout is not known here.
 
     API-mode placeholders raise what cffi raises for them (VerificationMissing for `...;`
-    structs and `[...]` arrays, NotImplementedError for `typedef int... t`); a type that is merely
+    structs and `[...]` arrays, NotImplementedError for `typedef int... t`), a type the C
+    compiler contradicted raises FFIError with its `layout_error`; a type that is merely
     opaque (declared, never completed) raises `exc_type`.
     """
     from .errors import VerificationMissing

@@ -400,7 +400,8 @@ def test_extern_python_with_const_arguments(mod):
 # -- Accepted where cffi 2.0 refuses (docs/design.md, "API mode") ----
 @pytest.mark.skipif(IS_CFFI, reason="cffi 2.0 refuses these: a 'duplicate declaration of "
                                     "const' compile error, 'type-building recursion too deep' "
-                                    "and NotImplementedError (libffi) at the call")
+                                    "and NotImplementedError (libffi) at the call, '...' in "
+                                    "anonymous structs when building")
 def test_accepted_beyond_cffi(tmp_path):
     ffi = FFI()
     ffi.cdef("""
@@ -409,6 +410,8 @@ def test_accepted_beyond_cffi(tmp_path):
         int take_rec(struct rec);
         struct z_s { int a; int z[0]; };
         struct z_s ret_z(int);
+        struct n7 { struct { int a; ...; } x; };
+        typedef struct { int a; ...; } *p8;
     """)
     ffi.set_source("_api_beyond", """
         enum { A1, B1 };
@@ -416,6 +419,8 @@ def test_accepted_beyond_cffi(tmp_path):
         static int take_rec(struct rec s) { return s.x; }
         struct z_s { int a; int z[0]; };
         static struct z_s ret_z(int x) { struct z_s r; r.a = x; return r; }
+        struct n7 { struct { int q; int a; } x; };
+        typedef struct { long q; int a; } *p8;
     """)
     ffi.compile(tmpdir=str(tmp_path))
     sys.path.insert(0, str(tmp_path))
@@ -427,6 +432,9 @@ def test_accepted_beyond_cffi(tmp_path):
     assert m.lib.take_rec([m.ffi.NULL, 4]) == 4
     assert m.ffi.addressof(m.lib, "take_rec")([m.ffi.NULL, 5]) == 5
     assert m.ffi.addressof(m.lib, "ret_z")(6).a == 6
+    # '...' in anonymous structs (cffi: "is partial but has no C name")
+    assert m.ffi.offsetof(m.ffi.typeof(m.ffi.new("struct n7 *").x), "a") == 4
+    assert m.ffi.offsetof(m.ffi.typeof("p8").item, "a") == m.ffi.sizeof("long")
 
 
 def test_include_of_an_ffi_without_set_source(tmp_path):

@@ -39,6 +39,8 @@ CDEF = """
     typedef int... t_int;
     struct unused_s { int x; };
     int f_uses_ok(struct ok_s *);
+    typedef struct { int a; int b; } *anon_ptr_t;
+    struct nested_s { struct { int a; int b; } x; int after; };
 """
 
 SOURCE = """
@@ -67,6 +69,8 @@ SOURCE = """
     typedef unsigned short t_int;
     struct unused_s { long long x; char more[100]; };
     static int f_uses_ok(struct ok_s *s) { return s->a; }
+    typedef struct { int b; int a; } *anon_ptr_t;
+    struct nested_s { struct { int b; int a; } x; int after; };
 """
 
 
@@ -156,6 +160,23 @@ def test_typedef_of_anonymous_struct_is_checked(mod):
     assert _error(mod, lambda: mod.ffi.new("swapped_t *")) == (
         "swapped_t: wrong offset for field 'a' (cdef says 0, but C compiler says 4)"
         + _flexible("swapped_t"))
+
+
+def test_pointer_typedef_to_anonymous_struct_is_checked(mod):
+    ffi = mod.ffi
+    with pytest.raises(ffi.error, match=r"^struct \$\d+: wrong offset for field 'a' \(cdef "
+                                        r"says 0, but C compiler says 4\)\. fix it"):
+        ffi.new("anon_ptr_t")
+
+
+def test_anonymous_field_type_with_another_layout(mod):
+    ffi = mod.ffi
+    p = ffi.new("struct nested_s *", {"after": 9})
+    assert p.after == 9
+    if not IS_CFFI:     # cffi does not check it and keeps the cdef's (wrong) offsets
+        assert ffi.offsetof(ffi.typeof(p.x), "a") == 4
+        p.x.a = 5
+        assert ffi.cast("int *", ffi.addressof(p.x))[1] == 5
 
 
 def test_signedness_and_exact_structs_are_fine(mod):

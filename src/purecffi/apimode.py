@@ -73,6 +73,7 @@ class _Resolver:
         self.replaced = {}          # placeholder -> real type
         self.seen_structs = set()
         self.mismatches = Mismatches()
+        self.field_anonymous = set()    # anonymous structs reached only as a field's type
 
     def number(self, ctype):
         size, signed, is_float = self.facts["numbers"][ctype.name]
@@ -157,10 +158,34 @@ class _Resolver:
             return
         if not ctype.partial:
             if ctype.fields is not None:
+                self.inner_structs(ctype)       # checked first: their errors win, as cffi's
                 diffs = struct_differences(ctype, layout)
-                if diffs:
+                if diffs and self.takes_compiler_layout(ctype, layout):
+                    self.complete(ctype, layout)
+                elif diffs:
                     self.mismatches.struct(ctype, diffs)
             return
+        self.complete(ctype, layout)
+
+    def inner_structs(self, ctype):
+        """Check or complete the structs `ctype` holds by value."""
+        for _, field in ctype.fields:
+            inner = field.type
+            while inner.kind == ARRAY:
+                inner = inner.item
+            if inner.kind in (STRUCT, UNION):
+                self.struct(inner)
+
+    def takes_compiler_layout(self, ctype, layout):
+        """Whether an exact struct the compiler lays out differently just takes the
+        compiler's layout: an anonymous struct only reached as the type of a field (cffi
+        does not check those, so an error would break what works with cffi; silently
+        keeping the cdef()'s offsets would be wrong), with plain fields only."""
+        return ctype in self.field_anonymous and [f[0] for f in layout[2]] == [
+            name for name, _, bits in ctype._decl_fields if bits < 0 and "$" not in name]
+
+    def complete(self, ctype, layout):
+        """Give the struct the compiler's layout, keeping the cdef()'s field types."""
         size, align, fields = layout
         decl = {name: (ftype, bits) for name, ftype, bits in ctype._decl_fields or ()}
         new_fields, decl_fields = [], []
@@ -189,7 +214,7 @@ def _fill_gaps(decls, facts):
     """Replace every placeholder of `decls` by what the compiler reported; the Mismatches
     found on the way."""
     resolver = _Resolver(decls, facts)
-    structs = [t for t in decls.types.values() if t.kind in (STRUCT, UNION)]
+    structs = _reachable_structs(decls, resolver.field_anonymous)
     for ctype in structs:
         resolver.struct(ctype)
     _spread_layout_errors(structs, resolver.mismatches)
@@ -211,6 +236,32 @@ def _fill_gaps(decls, facts):
     decls.has_placeholders = False
     decls.type_cache = {}
     return resolver.mismatches
+
+
+def _reachable_structs(decls, field_anonymous):
+    """The structs and unions named in `decls`, pointed to by a typedef, or reached from
+    those through fields (anonymous ones too: the C file reports their layouts as well).
+    Adds to `field_anonymous` the anonymous ones reached only through fields."""
+    found, todo, direct = {}, [], set()
+    for ctype in decls.types.values():
+        if ctype.kind == POINTER:
+            ctype = ctype.item
+        if ctype.kind in (STRUCT, UNION):
+            todo.append(ctype)
+            direct.add(ctype)
+    while todo:
+        ctype = todo.pop()
+        if id(ctype) in found:
+            continue
+        found[id(ctype)] = ctype
+        for _, ftype, _ in ctype._decl_fields or ():
+            while ftype.kind == ARRAY:
+                ftype = ftype.item
+            if ftype.kind in (STRUCT, UNION):
+                todo.append(ftype)
+                if "$" in ftype.cname and ftype not in direct:
+                    field_anonymous.add(ftype)
+    return list(found.values())
 
 
 def _checked_constant(ctype, value):

@@ -7,7 +7,7 @@ never be used).  The runtime compares the facts with the cdef() and reports a mi
 the type, constant or variable is used (apicheck.py, docs/design.md "API mode").
 """
 from .. import platform as plat
-from ..ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE
+from ..ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION
 from ..errors import VerificationError
 from .c_text import PREFIX, c_string, spell, spellable
 
@@ -58,14 +58,14 @@ def reported_fields(ctype):
             if not name.startswith("$") and field.bitsize < 0]
 
 
-def emit_struct_fact(ctype, limited=False):
-    """layouts[cname] = (size, align, ((field, offset, sizes of each array level), ...))."""
-    cname = ctype.cname
+def emit_struct_fact(ctype, ctext, limited=False):
+    """layouts[cname] = (size, align, ((field, offset, sizes of each array level), ...));
+    `ctext` spells the type in C (its name, or PC_TYPEOF(...) for an anonymous one)."""
     fields = []
     for name, ftype in reported_fields(ctype):
-        fmt, sizes = _sizes_tuple(_array_sizes("((%s *)0)->%s" % (cname, name), ftype))
+        fmt, sizes = _sizes_tuple(_array_sizes("((%s *)0)->%s" % (ctext, name), ftype))
         fields.append("Py_BuildValue(\"(sn%s)\", %s, (Py_ssize_t)offsetof(%s, %s), %s)"
-                      % (fmt, c_string(name), cname, name, sizes))
+                      % (fmt, c_string(name), ctext, name, sizes))
     lines = ["    fields = PyTuple_New(%d);" % (len(fields),),
              "    if (fields == NULL) goto error;"]
     for i, item in enumerate(fields):
@@ -74,8 +74,41 @@ def emit_struct_fact(ctype, limited=False):
                    if limited else "    PyTuple_SET_ITEM(fields, %d, item);") % (i,)]
     lines += ["    if (_pc_put(layouts, %s, Py_BuildValue(\"(nnN)\", (Py_ssize_t)sizeof(%s), "
               "(Py_ssize_t)PC_ALIGNOF(%s), fields)) < 0) { fields = NULL; goto error; }"
-              % (c_string(cname), cname, cname), "    fields = NULL;"]
+              % (c_string(ctype.cname), ctext, ctext), "    fields = NULL;"]
+    if "PC_TYPEOF" in ctext:
+        lines = ["#ifdef PC_TYPEOF"] + lines + ["#endif"]
     return lines
+
+
+def collect_structs(decls, foreign_types):
+    """(ctype, C spelling) of every struct/union whose layout the C file reports: those with
+    a name or typedef, and the anonymous ones reached from them through fields or from a
+    pointer typedef, spelled `PC_TYPEOF(((struct s *)0)->field)` or `PC_TYPEOF(*(p_t)0)`
+    (GNU C and C++ only: elsewhere they keep layout.py's layout, and `...` in them stays
+    unknown)."""
+    found, order = {}, []
+
+    def add(ctype, ctext):
+        if id(ctype) in found or id(ctype) in foreign_types or ctype.fields is None:
+            return
+        found[id(ctype)] = ctext
+        order.append(ctype)
+        for name, ftype, _ in ctype._decl_fields or ():
+            if not name or name.startswith("$"):
+                continue        # members of anonymous members: reached through the outer
+            level, item = "", ftype
+            while item.kind == ARRAY:
+                level, item = level + "[0]", item.item
+            if item.kind in (STRUCT, UNION) and not spellable(item):
+                add(item, "PC_TYPEOF(((%s *)0)->%s%s)" % (ctext, name, level))
+
+    for key, ctype in sorted(decls.types.items()):
+        if ctype.kind in (STRUCT, UNION) and spellable(ctype):
+            add(ctype, ctype.cname)
+        elif ctype.kind == POINTER and ctype.item.kind in (STRUCT, UNION) and \
+                not spellable(ctype.item):
+            add(ctype.item, "PC_TYPEOF(*(%s)0)" % (key,))
+    return [(ctype, found[id(ctype)]) for ctype in order]
 
 
 # -- Variables ----
@@ -182,8 +215,8 @@ def emit_facts(plan, limited=False):
     for name, (ctype, value) in plan.constants:
         if _reported_constant(ctype, value):
             lines += emit_constant_fact(name, ctype)
-    for ctype in plan.structs:
-        lines += emit_struct_fact(ctype, limited)
+    for ctype, ctext in plan.structs:
+        lines += emit_struct_fact(ctype, ctext, limited)
     for ctype in plan.enums:
         lines += emit_enum_fact(ctype)
     for name, _ in plan.numbers:

@@ -23,7 +23,7 @@ from .. import platform as plat
 from ..ctype import FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, \
     UnknownNumberType
 from ..apimode import by_pointer
-from .api_facts import collect_enums, emit_facts, emit_variable_addresses
+from .api_facts import collect_enums, collect_structs, emit_facts, emit_variable_addresses
 from .c_text import PREFIX, c_string as _c_string, spell, spellable as _spellable
 
 __all__ = ["emit_c_code", "compile_api_module", "distutils_extension", "collect",
@@ -110,11 +110,7 @@ class _Plan:
         self.constants = sorted((n, c) for n, c in decls.constants.items()
                                 if n not in foreign_constants)
         self.extern_python = sorted(decls.extern_python.items())
-        self.structs = [t for _, t in sorted(decls.types.items())
-                        if t.kind in (STRUCT, UNION) and _spellable(t) and
-                        id(t) not in foreign_types and
-                        (t.fields is not None or getattr(t, "partial", False))]
-        self.structs = list({id(t): t for t in self.structs}.values())
+        self.structs = collect_structs(decls, foreign_types)     # [(ctype, C type), ...]
         self.numbers = [(n, t) for n, t in sorted(decls.types.items())
                         if isinstance(t, UnknownNumberType) and id(t) not in foreign_types]
         self.enums = collect_enums(decls, foreign_types)
@@ -173,6 +169,9 @@ def emit_user_source(spec):
 
 def emit_helpers(limited=False):
     return [
+        "#if defined(__GNUC__)         /* anonymous structs are spelled by an expression */",
+        "#  define PC_TYPEOF(x) __typeof__(x)",
+        "#endif",
         "#ifdef __cplusplus",
         "#  define _Bool bool               /* cdef() spells it the C way */",
         "#  define PC_ALIGNOF(t) alignof(t)",

@@ -151,8 +151,9 @@ def emit_constant_fact(name, ctype):
                 "goto error;" % (key, name)]
     if ctype.kind in (POINTER, FUNCTION):
         return ["    if (_pc_put(constants, %s, PC_ADDRESS(%s)) < 0) goto error;" % (key, name)]
-    # anything else: the bytes of the value
-    return ["    { static %s = %s;" % (spell(ctype, "copy"), name),
+    # anything else: the bytes of the value (a plain local: a static one would need a
+    # constant initializer, which a const object is not in ISO C)
+    return ["    { %s = %s;" % (spell(ctype, "copy"), name),
             "      if (_pc_put(constants, %s, PyBytes_FromStringAndSize((const char *)&copy, "
             "sizeof(copy))) < 0) goto error; }" % (key,)]
 

@@ -6,14 +6,14 @@ compiled C module reports (addresses, layouts, constant values, sizes).
                    cdef's signature), 'pointer' (wrapper taking by-value args and result as
                    pointers), 'variadic' (the function itself)
     fast           name -> index of the METH_FASTCALL wrapper (module._pc_fast)
-    variables      name -> (address, byte size)
+    variables      name -> (index for module._pc_address(), sizes of each array level)
     constants      name -> int, float, address (pointers) or bytes (other types)
     layouts        C spelling of a struct/union -> (size, align, ((field, offset, sizes), ...))
                    (sizes: sizeof the field, of its item if an array, ...)
     numbers        name of a `typedef int.../float... t` -> (size, signed, is_float)
     enums          C spelling of a named enum -> its size
-Where the facts contradict the cdef(), apicheck.py decides what happens (see load()).
     extern_python  name -> (index, address)
+Where the facts contradict the cdef(), apicheck.py decides what happens (see _fill_gaps()).
 """
 import ctypes
 import sys

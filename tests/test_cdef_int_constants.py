@@ -4,7 +4,7 @@ import warnings
 
 import pytest
 
-from _backend import FFI, FFIError
+from _backend import FFI, FFIError, IS_CFFI
 
 
 def _lib(source):
@@ -69,3 +69,11 @@ def test_in_out_of_line_abi_module(tmp_path):
     spec.loader.exec_module(module)
     lib = module.ffi.dlopen(None)
     assert (lib.NAME2, lib.NAME3) == (11, -3)
+
+
+@pytest.mark.skipif(IS_CFFI, reason="cffi 2.0 recurses without end (RecursionError)")
+def test_cannot_be_assigned():
+    ffi, lib = _lib("int N = 11;")
+    with pytest.raises(AttributeError, match="constant"):
+        lib.N = 3
+    assert lib.N == 11

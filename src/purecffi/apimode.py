@@ -6,11 +6,14 @@ compiled C module reports (addresses, layouts, constant values, sizes).
                    cdef's signature), 'pointer' (wrapper taking by-value args and result as
                    pointers), 'variadic' (the function itself)
     fast           name -> index of the METH_FASTCALL wrapper (module._pc_fast)
-    variables      name -> (address, byte size)
+    variables      name -> (index for module._pc_address(), sizes of each array level)
     constants      name -> int, float, address (pointers) or bytes (other types)
-    layouts        C spelling of a struct/union -> (size, align, ((field, offset, size), ...))
+    layouts        C spelling of a struct/union -> (size, align, ((field, offset, sizes), ...))
+                   (sizes: sizeof the field, of its item if an array, ...)
     numbers        name of a `typedef int.../float... t` -> (size, signed, is_float)
+    enums          C spelling of a named enum -> its size
     extern_python  name -> (index, address)
+Where the facts contradict the cdef(), apicheck.py decides what happens (see _fill_gaps()).
 """
 import ctypes
 import sys
@@ -20,6 +23,8 @@ from . import platform as plat
 from .convert import prepare
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, TYPES, UNION, CField, \
     EnumType, RawFunctionType, UnknownNumberType
+from .apicheck import Mismatched, Mismatches, number_error, sized_enum_base, \
+    struct_differences
 from .callback import _print_exception, _print_onerror_failure
 from .errors import FFIError
 from .memory import MEM, memmove, read_address
@@ -38,8 +43,9 @@ def dump(ffi):
     for other in ffi._included:
         spec = getattr(other, "_source_spec", None)
         if spec is None:
-            raise ValueError("ffi.include(other): in API mode the included ffi must itself be "
-                             "built as a module (other.set_source() was not called)")
+            from .errors import VerificationError
+            raise VerificationError("ffi object %r includes %r, but the latter has not been "
+                                    "prepared with set_source()" % (ffi, other))
         names.append(spec.module_name)
     text = dump_declarations(ffi._decls, [other._decls for other in ffi._included])
     import json
@@ -66,19 +72,47 @@ class _Resolver:
         self.decls, self.facts = decls, facts
         self.replaced = {}          # placeholder -> real type
         self.seen_structs = set()
+        self.mismatches = Mismatches()
+        self.field_anonymous = set()    # anonymous structs reached only as a field's type
 
     def number(self, ctype):
         size, signed, is_float = self.facts["numbers"][ctype.name]
+        error = number_error(ctype, size, is_float)
+        if error is not None:
+            ctype.layout_error = error      # unusable, as cffi's: raised when used
+            return ctype
         if is_float:
             return TYPES.primitive("float" if size == 4 else "double")
         return TYPES.primitive("%sint%d_t" % ("" if signed else "u", size * 8))
 
     def enum(self, ctype):
-        constants = self.facts["constants"]
-        values = [(name, constants[name]) for name in ctype.relements]
+        """The enum with the compiler's values and size."""
         from .ctype import enum_base_name
-        base = TYPES.primitive(enum_base_name([v for _, v in values]))
-        return EnumType(ctype.name, values, base=base, cname=ctype.cname)
+        values = [(name, self.enum_value(ctype, name, value))
+                  for name, value in ctype.relements.items()]
+        numbers = [v for _, v in values]
+        base = sized_enum_base(enum_base_name(numbers), self.enum_size(ctype), numbers)
+        return EnumType(ctype.name, values, base=TYPES.primitive(base), cname=ctype.cname)
+
+    def enum_value(self, ctype, name, value):
+        """The compiler's value of an enumerator (noted when cdef() said another)."""
+        c_value = self.facts["constants"].get(name, value)
+        if value is not Ellipsis and c_value != value:
+            self.mismatches.enumerator(ctype.cname, name, value, c_value)
+        return c_value
+
+    def enum_size(self, ctype):
+        return self.facts.get("enums", {}).get(ctype.cname)
+
+    def enum_differs(self, ctype):
+        """Whether the compiler gives an enum of cdef() other values or another size."""
+        if ctype.partial:
+            return True
+        constants = self.facts["constants"]
+        if any(constants.get(n, v) != v for n, v in ctype.relements.items()):
+            return True
+        size = self.enum_size(ctype)
+        return size is not None and size != ctype.byte_size
 
     def type(self, ctype):
         """The type with every placeholder replaced (the same object if it has none)."""
@@ -88,7 +122,7 @@ class _Resolver:
         kind = ctype.kind
         if isinstance(ctype, UnknownNumberType):
             real = self.number(ctype)
-        elif kind == ENUM and ctype.partial:
+        elif kind == ENUM and self.enum_differs(ctype):
             real = self.enum(ctype)
         elif kind == POINTER:
             item = self.type(ctype.item)
@@ -120,8 +154,38 @@ class _Resolver:
             return
         self.seen_structs.add(ctype)
         layout = self.facts["layouts"].get(ctype.cname)
-        if not ctype.partial or layout is None:
+        if layout is None:
             return
+        if not ctype.partial:
+            if ctype.fields is not None:
+                self.inner_structs(ctype)       # checked first: their errors win, as cffi's
+                diffs = struct_differences(ctype, layout)
+                if diffs and self.takes_compiler_layout(ctype, layout):
+                    self.complete(ctype, layout)
+                elif diffs:
+                    self.mismatches.struct(ctype, diffs)
+            return
+        self.complete(ctype, layout)
+
+    def inner_structs(self, ctype):
+        """Check or complete the structs `ctype` holds by value."""
+        for _, field in ctype.fields:
+            inner = field.type
+            while inner.kind == ARRAY:
+                inner = inner.item
+            if inner.kind in (STRUCT, UNION):
+                self.struct(inner)
+
+    def takes_compiler_layout(self, ctype, layout):
+        """Whether an exact struct the compiler lays out differently just takes the
+        compiler's layout: an anonymous struct only reached as the type of a field (cffi
+        does not check those, so an error would break what works with cffi; silently
+        keeping the cdef()'s offsets would be wrong), with plain fields only."""
+        return ctype in self.field_anonymous and [f[0] for f in layout[2]] == [
+            name for name, _, bits in ctype._decl_fields if bits < 0 and "$" not in name]
+
+    def complete(self, ctype, layout):
+        """Give the struct the compiler's layout, keeping the cdef()'s field types."""
         size, align, fields = layout
         decl = {name: (ftype, bits) for name, ftype, bits in ctype._decl_fields or ()}
         new_fields, decl_fields = [], []
@@ -147,11 +211,13 @@ def sized_array(ctype, sizes):
 
 
 def _fill_gaps(decls, facts):
-    """Replace every placeholder of `decls` by what the compiler reported."""
+    """Replace every placeholder of `decls` by what the compiler reported; the Mismatches
+    found on the way."""
     resolver = _Resolver(decls, facts)
-    for ctype in list(decls.types.values()):
-        if ctype.kind in (STRUCT, UNION):
-            resolver.struct(ctype)
+    structs = _reachable_structs(decls, resolver.field_anonymous)
+    for ctype in structs:
+        resolver.struct(ctype)
+    _spread_layout_errors(structs, resolver.mismatches)
     decls.types = {key: resolver.type(t) for key, t in decls.types.items()}
     decls.functions = {name: resolver.type(t) for name, t in decls.functions.items()}
     decls.variables = {name: (resolver.type(t), c) for name, (t, c) in decls.variables.items()}
@@ -161,12 +227,66 @@ def _fill_gaps(decls, facts):
             ctype = resolver.type(ctype)
         if value is Ellipsis and name in facts["constants"]:
             value = facts["constants"][name]
+        elif _checked_constant(ctype, value) and facts["constants"].get(name, value) != value:
+            resolver.mismatches.constant(name, value, facts["constants"][name])
         constants[name] = (ctype, value)
     decls.constants = constants
     decls.extern_python = {name: (resolver.type(t), plus_c)
                            for name, (t, plus_c) in decls.extern_python.items()}
     decls.has_placeholders = False
     decls.type_cache = {}
+    return resolver.mismatches
+
+
+def _reachable_structs(decls, field_anonymous):
+    """The structs and unions named in `decls`, pointed to by a typedef, or reached from
+    those through fields (anonymous ones too: the C file reports their layouts as well).
+    Adds to `field_anonymous` the anonymous ones reached only through fields."""
+    found, todo, direct = {}, [], set()
+    for ctype in decls.types.values():
+        if ctype.kind == POINTER:
+            ctype = ctype.item
+        if ctype.kind in (STRUCT, UNION):
+            todo.append(ctype)
+            direct.add(ctype)
+    while todo:
+        ctype = todo.pop()
+        if id(ctype) in found:
+            continue
+        found[id(ctype)] = ctype
+        for _, ftype, _ in ctype._decl_fields or ():
+            while ftype.kind == ARRAY:
+                ftype = ftype.item
+            if ftype.kind in (STRUCT, UNION):
+                todo.append(ftype)
+                if "$" in ftype.cname and ftype not in direct:
+                    field_anonymous.add(ftype)
+    return list(found.values())
+
+
+def _checked_constant(ctype, value):
+    """Whether cdef() gives an integer value the compiler's must equal (#define, integer
+    `static const` and `int X = 5;`); enumerators and characters take the compiler's."""
+    return isinstance(value, int) and (ctype is None or ctype.kind == PRIMITIVE and getattr(
+        ctype, "category", None) in (plat.INT, plat.BOOL))
+
+
+def _spread_layout_errors(structs, mismatches):
+    """A struct holding an unusable struct (directly or in an array) is unusable too."""
+    changed = True
+    while changed:
+        changed = False
+        for ctype in structs:
+            if ctype.layout_error is not None or not ctype.fields:
+                continue
+            for _, field in ctype.fields:
+                inner = field.type
+                while inner.kind == ARRAY:
+                    inner = inner.item
+                if getattr(inner, "layout_error", None) is not None:
+                    mismatches.contained(ctype, inner)
+                    changed = True
+                    break
 
 
 # -- The lib object ----
@@ -450,7 +570,7 @@ def load(module, declarations, facts):
     from .api import FFI
     from . import cdata as _cd
     decls, included = _load_declarations(declarations)
-    _fill_gaps(decls, facts)
+    mismatches = _fill_gaps(decls, facts)
     ffi = FFI()
     ffi._decls = decls
     ffi._included = included
@@ -484,12 +604,19 @@ def load(module, declarations, facts):
             glob = _Global(vname, module._pc_address, index, ctype)
         addresses[vname] = ("variable", ctype, glob.address)
         class_attrs[vname] = values[vname] = glob   # in the dict too: the C getattro uses it
+        if sizes[0] and 0 <= ctype.byte_size != sizes[0]:
+            mismatches.variable(vname, ctype.byte_size, sizes[0])
     for other in included:
         _take_included(getattr(other, "_api_lib", None), kinds, addresses, class_attrs, values)
     for cname, (ctype, value) in decls.constants.items():
         if cname not in kinds:
             kinds[cname] = "constant"
             values[cname] = _constant(ctype, cname, value, facts["constants"])
+    for mname, message in mismatches.names.items():    # raise when used, as cffi
+        values[mname] = Mismatched(message)
+        if kinds.get(mname) == "variable":
+            class_attrs[mname] = values[mname]
+    ffi._api_mismatches = mismatches
     class_attrs.update(_pc_name=name, _pc_kinds=kinds, _pc_addresses=addresses,
                        __module__=__name__)
     lib = module._pc_lib_class(type("Lib", (ApiLib,), class_attrs))()

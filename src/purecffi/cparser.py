@@ -341,6 +341,28 @@ def _evaluate(node, names):
     raise _ExpressionError("'%s' is not supported" % (operator,) if operator else "")
 
 
+def _literal_initializer(ctype, init):
+    """The value of `int N = 11;` (an integer type, initialised by an integer literal, maybe
+    negated): cffi makes such a declaration an integer constant.  None otherwise."""
+    if init is None or ctype.kind != "primitive" or getattr(ctype, "category", None) not in (
+            plat.INT, plat.BOOL):
+        return None
+    sign = 1
+    if type(init) is c_ast.UnaryOp and init.op == "-":
+        sign, init = -1, init.expr
+    if type(init) is not c_ast.Constant or init.type not in _INTEGER_LITERAL_KINDS:
+        return None
+    try:
+        return sign * int_literal(init.value)
+    except _ExpressionError:
+        return None
+
+
+_INTEGER_LITERAL_KINDS = frozenset(
+    ["int", "unsigned int", "long int", "unsigned long int", "long long int",
+     "unsigned long long int"])
+
+
 def _integer(node, names):
     """_evaluate() for a sub-expression, where `...` is not allowed."""
     value = _evaluate(node, names)
@@ -551,6 +573,10 @@ class _Walker:
             self.fail(node, "variable '%s' cannot have type 'void'" % (node.name,))
         if self.is_const(node.type):
             self.add_constant(node.name, (ctype, self.initial_value(ctype, node.init)), node)
+            return
+        value = _literal_initializer(ctype, node.init)
+        if value is not None:           # `int N = 11;`: an integer constant, as in cffi
+            self.add_constant(node.name, (ctype, value), node)
             return
         if not node.storage:
             self.warnings.append(MSG_GLOBAL_WARNING % (node.name,))
@@ -984,7 +1010,18 @@ def c_spellings(funcdecl, rawtype):
         params = []                                     # (void)
     if len(params) != len(rawtype.args):
         return None
-    return _spell_with_marker(funcdecl.type), [_spell_with_marker(p.type) for p in params]
+    return _spell_with_marker(funcdecl.type), [_spell_with_marker(_decayed(p.type))
+                                               for p in params]
+
+
+def _decayed(type_node):
+    """A parameter's type node as C adjusts it: an array becomes a pointer (keeping the
+    qualifiers written inside the brackets), a function a pointer to it."""
+    if type(type_node) is c_ast.ArrayDecl:
+        return c_ast.PtrDecl(list(type_node.dim_quals or []), type_node.type)
+    if type(type_node) is c_ast.FuncDecl:
+        return c_ast.PtrDecl([], type_node)
+    return type_node
 
 
 def _spell_with_marker(type_node):

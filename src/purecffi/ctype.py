@@ -125,11 +125,12 @@ class PrimitiveType(CType):
 class UnknownNumberType(CType):
     """`typedef int... t;` or `typedef float... t;`: a number type only the C compiler knows."""
 
-    __slots__ = ("name", "is_float")
+    __slots__ = ("name", "is_float", "layout_error")
 
     def __init__(self, name, is_float):
         self.kind = PRIMITIVE
         self.name, self.is_float = name, is_float
+        self.layout_error = None        # API mode: what the compiler says is wrong with it
         self._prefix, self._suffix = name, ""
         self._rt = None
 
@@ -250,21 +251,24 @@ class StructOrUnionType(CType):
     """A struct or union, declared (opaque) first and completed by `complete()`.
 
     `fields` is None while the type is opaque.  `partial` marks an API-mode `...;` struct whose
-    layout only the C compiler knows.
+    layout only the C compiler knows.  `layout_error` (API mode) is the message of a cdef()
+    layout the compiler disagrees with: the type is then unusable, as an opaque one.
     """
 
     __slots__ = ("name", "fields", "_size", "_align", "partial", "packed", "pack",
-                 "_by_name", "anonymous", "has_bitfields", "has_flexible_array", "_decl_fields")
+                 "_by_name", "anonymous", "has_bitfields", "has_flexible_array", "_decl_fields",
+                 "layout_error")
 
     def __init__(self, kind, name, cname=None):
         _init_slots(self, kind=kind, name=name, _prefix=cname or ("%s %s" % (kind, name)),
                     _suffix="", fields=None, _by_name=None, _size=-1, _align=-1,
                     partial=False, packed=False, pack=None,
                     anonymous=cname is not None and cname.startswith("$"),
-                    has_bitfields=False, has_flexible_array=False, _decl_fields=None, _rt=None)
+                    has_bitfields=False, has_flexible_array=False, _decl_fields=None, _rt=None,
+                    layout_error=None)
 
     def is_opaque(self):
-        return self.fields is None or self.partial
+        return self.fields is None or self.partial or self.layout_error is not None
 
     def complete(self, decl_fields, packed=False, pack=None, partial=False, layout=None):
         """Give the type its fields: a list of (name, ctype, bitsize or -1).
@@ -303,17 +307,21 @@ class StructOrUnionType(CType):
         """The CField called `name` (anonymous members are flattened), or KeyError."""
         if self._by_name is None:
             raise FFIError("'%s' is opaque or not completed" % (self.cname,))
+        if self.layout_error is not None:
+            raise opaque_error(self)
         return self._by_name[name]
 
     @property
     def byte_size(self):
-        if self.fields is None or (self.partial and self._size < 0):
+        if self.fields is None or (self.partial and self._size < 0) or \
+                self.layout_error is not None:
             return -1
         return self._size
 
     @property
     def byte_align(self):
-        if self.fields is None or (self.partial and self._align < 0):
+        if self.fields is None or (self.partial and self._align < 0) or \
+                self.layout_error is not None:
             raise opaque_error(self)
         return self._align
 
@@ -362,10 +370,13 @@ def opaque_error(ctype, exc_type=TypeError):
     """The error for using a type whose layout is not known here.
 
     API-mode placeholders raise what cffi raises for them (VerificationMissing for `...;`
-    structs and `[...]` arrays, NotImplementedError for `typedef int... t`); a type that is merely
+    structs and `[...]` arrays, NotImplementedError for `typedef int... t`), a type the C
+    compiler contradicted raises FFIError with its `layout_error`; a type that is merely
     opaque (declared, never completed) raises `exc_type`.
     """
     from .errors import VerificationMissing
+    if getattr(ctype, "layout_error", None) is not None:
+        return FFIError(ctype.layout_error)
     if isinstance(ctype, UnknownNumberType):
         return NotImplementedError(
             "'%s' is declared with '...' in the cdef: its size can only be used after "

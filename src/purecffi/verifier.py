@@ -15,6 +15,7 @@ import sys
 import sysconfig
 
 from .build import SourceSpec
+from .errors import VerificationError
 
 __all__ = ["verify", "set_tmpdir", "cleanup_tmpdir"]
 
@@ -81,21 +82,47 @@ def verify(ffi, source="", tmpdir=None, ext_package=None, modulename=None, tag="
     """Build (or find built) and load the module; give `ffi` its real layouts; the lib."""
     from .build.compiler import build_extension
     from .build.api_module import emit_c_code
+    _refuse_set_source_only(ffi)
+    built = _BuiltView(ffi)
     tmpdir = tmpdir or _caller_dir_pycache()
-    name = modulename or _module_name(ffi, source, kwargs, tag, source_extension)
+    name = modulename or _module_name(built, source, kwargs, tag, source_extension)
     spec = SourceSpec(name, source, source_extension, kwargs)
     os.makedirs(tmpdir, exist_ok=True)
     so_path = os.path.join(tmpdir, name + _so_suffix())
     if not os.path.exists(so_path):
         c_file = os.path.join(tmpdir, name + source_extension)
-        emit_c_code(ffi, spec, c_file)
+        emit_c_code(built, spec, c_file)
         built = build_extension(spec, c_file, tmpdir, relative_to=relative_to)
         if os.path.abspath(built) != os.path.abspath(so_path):
             os.replace(built, so_path)
     qualified = name if not ext_package else ext_package + "." + name
     module = _load(qualified, so_path, flags if flags is not None else ffi.RTLD_NOW)
+    mismatch = module.ffi._api_mismatches.verify_message()
+    if mismatch is not None:
+        raise VerificationError(mismatch)       # verify() checks everything at once
     _adopt(ffi, module.ffi)
     return module.lib
+
+
+class _BuiltView:
+    """What the module of verify() is generated from: `ffi`, where an included ffi that
+    was not built (a plain cdef()) counts as part of its own declarations, which already hold
+    its types and constants."""
+
+    def __init__(self, ffi):
+        self._decls = ffi._decls
+        self._included = [other for other in ffi._included
+                          if getattr(other, "_source_spec", None) is not None]
+
+
+def _refuse_set_source_only(ffi):
+    """`typedef int... t;` needs set_source(), as in cffi's verify()."""
+    from .ctype import UnknownNumberType
+    for name, ctype in ffi._decls.types.items():
+        if isinstance(ctype, UnknownNumberType):
+            raise VerificationError(
+                "feature not supported with ffi.verify(), but only with ffi.set_source(): "
+                "'typedef %s... %s'" % ("float" if ctype.is_float else "int", name))
 
 
 def _load(name, path, flags):

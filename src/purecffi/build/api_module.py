@@ -2,8 +2,9 @@
 
 The C file holds the user's set_source() code verbatim, then only what the compiler knows and
 Python cannot: addresses of functions and globals, layouts of structs, values of constants,
-sizes of `typedef int...` types and lengths of `[...]` arrays, plus type checks that turn a
-cdef() which disagrees with the real C into a compile error.  Functions whose arguments and
+sizes of `typedef int...` types and lengths of `[...]` arrays (api_facts.py writes that part;
+a cdef() that disagrees with the real C is reported by the runtime when the mismatched name is
+used, never by failing the build).  Functions whose arguments and
 result are plain numbers get a METH_FASTCALL wrapper converting in C; the others are called by
 the runtime through ctypes (by-value structs, unions, complex and long double through a small
 C wrapper taking pointers).  Module init hands these facts to `purecffi.apimode.load()`, which
@@ -19,15 +20,16 @@ import sys
 import sysconfig
 
 from .. import platform as plat
-from ..ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, \
+from ..ctype import FUNCTION, POINTER, PRIMITIVE, VOID, \
     UnknownNumberType
 from ..apimode import by_pointer
-from ..errors import VerificationError
+from .api_facts import collect_enums, collect_structs, emit_facts, emit_variable_addresses
+from .api_fast_type import emit_fast_type
+from .c_text import PREFIX, c_string as _c_string, spell
 
 __all__ = ["emit_c_code", "compile_api_module", "distutils_extension", "collect",
            "generate_c_source"]
 
-PREFIX = "_pc_"
 
 # set_source(py_limited_api=True): the C file defines this first and uses only the limited
 # API of that version (METH_FASTCALL is in the stable ABI since 3.10)
@@ -109,13 +111,10 @@ class _Plan:
         self.constants = sorted((n, c) for n, c in decls.constants.items()
                                 if n not in foreign_constants)
         self.extern_python = sorted(decls.extern_python.items())
-        self.structs = [t for _, t in sorted(decls.types.items())
-                        if t.kind in (STRUCT, UNION) and _spellable(t) and
-                        id(t) not in foreign_types and
-                        (t.fields is not None or getattr(t, "partial", False))]
-        self.structs = list({id(t): t for t in self.structs}.values())
+        self.structs = collect_structs(decls, foreign_types)     # [(ctype, C type), ...]
         self.numbers = [(n, t) for n, t in sorted(decls.types.items())
                         if isinstance(t, UnknownNumberType) and id(t) not in foreign_types]
+        self.enums = collect_enums(decls, foreign_types)
 
 
 def collect(ffi, module_name="?"):
@@ -138,32 +137,6 @@ def result_spell(spellings, ctype, declarator):
     if spellings is not None:
         return spellings[0].replace("@", declarator)
     return spell(ctype, declarator)
-
-
-def _spellable(ctype):
-    """Whether the type has a C spelling (not an anonymous struct without typedef name)."""
-    return not ctype.cname.startswith("$") and ctype.cname != "FILE"
-
-
-def spell(ctype, name=""):
-    """C spelling of a declaration; `[...]` arrays are spelled `[]`."""
-    text = ctype.spell(name)
-    return text.replace("[...]", "[]")
-
-
-def _c_string(text):
-    """A C string literal."""
-    out = []
-    for ch in text:
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("\\n")
-        elif 32 <= ord(ch) < 127:
-            out.append(ch)
-        else:
-            out.extend("\\%03o" % b for b in ch.encode("utf-8"))
-    return '"' + "".join(out) + '"'
 
 
 # -- The parts of the C file ----
@@ -197,13 +170,14 @@ def emit_user_source(spec):
 
 def emit_helpers(limited=False):
     return [
+        "#if defined(__GNUC__)         /* anonymous structs are spelled by an expression */",
+        "#  define PC_TYPEOF(x) __typeof__(x)",
+        "#endif",
         "#ifdef __cplusplus",
         "#  define _Bool bool               /* cdef() spells it the C way */",
         "#  define PC_ALIGNOF(t) alignof(t)",
-        "#  define PC_CHECK(cond, msg) static_assert(cond, msg)",
         "#else",
         "#  define PC_ALIGNOF(t) _Alignof(t)",
-        "#  define PC_CHECK(cond, msg) _Static_assert(cond, msg)",
         "#endif",
         "",
         "/* put(dict, key, value): store and release `value`; -1 on error */",
@@ -290,7 +264,7 @@ def emit_pointer_wrapper(fn):
     fntype = fn.fntype
     params, args = [], []
     if fntype.result.kind != VOID:
-        params.append(spell(fntype.result, "*result"))
+        params.append(result_spell(fn.spellings, fntype.result, "*result"))
     for ctype, name in zip(fntype.args, _arg_names(fntype)):
         if by_pointer(ctype):
             params.append(spell(ctype, "*" + name))
@@ -397,189 +371,6 @@ def emit_fast_table(plan):
                      % (_c_string(fn.name), PREFIX, fn.name, _c_string(_signature(fn))))
     lines += ["    {NULL, NULL, 0, NULL}", "};", ""]
     return lines
-
-
-def emit_fast_type(limited=False):
-    """Fast functions are built-in functions (METH_FASTCALL, so CPython's call specialisation
-    applies) whose `self` is a `_pc_fast_object` holding the slow twin and the types of the
-    pointer arguments; the runtime finds the twin through `__self__._pc_slow` wherever a
-    function pointer is expected (convert.fast_twin).  `limited`: the cdata slots are read
-    through their descriptors (the limited API has no member descriptor internals)."""
-    return [
-        "typedef struct {",
-        "    PyObject_HEAD",
-        "    PyObject *slow;              /* the same function called through ctypes */",
-        "    PyObject *ptypes;            /* tuple: the ctype of each pointer argument */",
-        "} _pc_fast_object;",
-        "",
-    ] + (_LIMITED_CDATA_SLOTS if limited else [
-        "/* Pointer arguments: a purecffi cdata (an instance of _pc_cdata_type, the runtime's",
-        " * AddrCData) whose `_ctype` slot is exactly the parameter's type; the address is read",
-        " * from its `_addr` slot.  The slot offsets come from the class's member descriptors",
-        " * (_pc_cdata_layout), so no Python-level code runs. */",
-        "static PyTypeObject *_pc_cdata_type;",
-        "static Py_ssize_t _pc_ctype_offset, _pc_addr_offset;",
-        "#define PC_SLOT(o, offset) (*(PyObject **)((char *)(o) + (offset)))",
-        "",
-    ]) + [
-        "/* whether `o` is a cdata: a few classes already seen are compared first (held, so",
-        " * they stay valid), the subclass check walks the MRO */",
-        "#define PC_SEEN 8",
-        "static PyTypeObject *_pc_cdata_seen[PC_SEEN];",
-        "static unsigned _pc_cdata_next;",
-        "",
-        "static int _pc_is_cdata(PyObject *o)",
-        "{",
-        "    PyTypeObject *tp = Py_TYPE(o);",
-        "    unsigned i;",
-        "    for (i = 0; i < PC_SEEN; i++)",
-        "        if (_pc_cdata_seen[i] == tp)",
-        "            return 1;",
-        "    if (_pc_cdata_type == NULL || !PyType_IsSubtype(tp, _pc_cdata_type))",
-        "        return 0;",
-        "    i = _pc_cdata_next++ % PC_SEEN;",
-        "    Py_INCREF(tp);",
-        "    Py_XDECREF(_pc_cdata_seen[i]);",
-        "    _pc_cdata_seen[i] = tp;",
-        "    return 1;",
-        "}",
-        "",
-    ] + (_LIMITED_CDATA_ADDRESS if limited else [
-        "/* the address in the `_addr` slot of cdata `o`; the last int converted is kept",
-        " * (held: ints are immutable, so the same object means the same address) */",
-        "static PyObject *_pc_last_address;",
-        "static void *_pc_last_pointer;",
-        "",
-        "static int _pc_address_of(PyObject *o, void **out)",
-        "{",
-        "    PyObject *address = PC_SLOT(o, _pc_addr_offset);",
-        "    size_t value;",
-        "    if (address == _pc_last_address) {",
-        "        *out = _pc_last_pointer;",
-        "        return 0;",
-        "    }",
-        "    value = PyLong_AsSize_t(address);   /* not AsUnsignedLongLong: slow in 3.11 */",
-        "    if (value == (size_t)-1 && PyErr_Occurred()) {",
-        "        PyErr_Clear();",
-        "        return -1;",
-        "    }",
-        "    Py_INCREF(address);",
-        "    Py_XSETREF(_pc_last_address, address);",
-        "    *out = _pc_last_pointer = (void *)(uintptr_t)value;",
-        "    return 0;",
-        "}",
-        "",
-        "#define PC_IS_CDATA(o, self, i) (_pc_is_cdata(o) && \\",
-        "    PC_SLOT(o, _pc_ctype_offset) == \\",
-        "        PyTuple_GET_ITEM(((_pc_fast_object *)(self))->ptypes, i) && \\",
-        "    PC_SLOT(o, _pc_addr_offset) != NULL)",
-        "",
-    ]) + [
-        "static void _pc_fast_dealloc(PyObject *self)",
-        "{",
-        "    PyTypeObject *tp = Py_TYPE(self);",
-        "    Py_XDECREF(((_pc_fast_object *)self)->slow);",
-        "    Py_XDECREF(((_pc_fast_object *)self)->ptypes);",
-        "    PyObject_Free(self);",
-        "    Py_DECREF(tp);",
-        "}",
-        "",
-        "static PyMemberDef _pc_fast_members[] = {",
-        "    {\"_pc_slow\", T_OBJECT, offsetof(_pc_fast_object, slow), READONLY, NULL},",
-        "    {NULL, 0, 0, 0, NULL}",
-        "};",
-        "",
-        "static PyType_Slot _pc_fast_slots[] = {",
-        "    {Py_tp_dealloc, (void *)_pc_fast_dealloc},",
-        "    {Py_tp_members, (void *)_pc_fast_members},",
-        "    {0, NULL}",
-        "};",
-        "",
-        "static PyType_Spec _pc_fast_spec = {",
-        "    \"purecffi.fast_function\", sizeof(_pc_fast_object), 0, Py_TPFLAGS_DEFAULT,",
-        "    _pc_fast_slots",
-        "};",
-        "",
-        "static PyObject *_pc_fast_type;",
-        "",
-    ]
-
-
-
-# py_limited_api=True: `_ctype`/`_addr` of a cdata are read by the member descriptors' own
-# tp_descr_get (PyType_GetSlot works on static types since 3.10), instead of at offsets read
-# from the descriptors' internals; new references, hence the Py_DECREFs.
-_LIMITED_CDATA_SLOTS = [
-    "/* Pointer arguments: a purecffi cdata (an instance of _pc_cdata_type, the runtime's",
-    " * AddrCData) whose `_ctype` slot is exactly the parameter's type; the address is read",
-    " * from its `_addr` slot.  Limited API: the slots are read by calling the get function",
-    " * of the class's member descriptors (_pc_cdata_layout), no Python-level code runs. */",
-    "static PyTypeObject *_pc_cdata_type;",
-    "static PyObject *_pc_ctype_descr, *_pc_addr_descr;",
-    "static descrgetfunc _pc_ctype_get, _pc_addr_get;",
-    "",
-    "/* slot `descr` of cdata `o` (a new reference), or NULL without an exception */",
-    "static PyObject *_pc_slot(PyObject *descr, descrgetfunc get, PyObject *o)",
-    "{",
-    "    PyObject *value = get(descr, o, (PyObject *)Py_TYPE(o));",
-    "    if (value == NULL)",
-    "        PyErr_Clear();",
-    "    return value;",
-    "}",
-    "",
-]
-
-_LIMITED_CDATA_ADDRESS = [
-    "/* the address in the `_addr` slot of cdata `o`; the last int converted is kept",
-    " * (held: ints are immutable, so the same object means the same address) */",
-    "static PyObject *_pc_last_address;",
-    "static void *_pc_last_pointer;",
-    "",
-    "static int _pc_address_of(PyObject *o, void **out)",
-    "{",
-    "    PyObject *address = _pc_slot(_pc_addr_descr, _pc_addr_get, o);",
-    "    size_t value;",
-    "    if (address == NULL)",
-    "        return -1;",
-    "    if (address == _pc_last_address) {",
-    "        Py_DECREF(address);",
-    "        *out = _pc_last_pointer;",
-    "        return 0;",
-    "    }",
-    "    value = PyLong_AsSize_t(address);",
-    "    if (value == (size_t)-1 && PyErr_Occurred()) {",
-    "        PyErr_Clear();",
-    "        Py_DECREF(address);",
-    "        return -1;",
-    "    }",
-    "    Py_XSETREF(_pc_last_address, address);",
-    "    *out = _pc_last_pointer = (void *)(uintptr_t)value;",
-    "    return 0;",
-    "}",
-    "",
-    "/* whether `o` is a cdata whose `_ctype` is the type of pointer argument `i` */",
-    "static int _pc_is_cdata_of(PyObject *o, PyObject *self, Py_ssize_t i)",
-    "{",
-    "    PyObject *ctype, *expected;",
-    "    int same;",
-    "    if (!_pc_is_cdata(o))",
-    "        return 0;",
-    "    expected = PyTuple_GetItem(((_pc_fast_object *)self)->ptypes, i);",
-    "    if (expected == NULL) {",
-    "        PyErr_Clear();",
-    "        return 0;",
-    "    }",
-    "    ctype = _pc_slot(_pc_ctype_descr, _pc_ctype_get, o);",
-    "    if (ctype == NULL)",
-    "        return 0;",
-    "    same = ctype == expected;",
-    "    Py_DECREF(ctype);",
-    "    return same;",
-    "}",
-    "",
-    "#define PC_IS_CDATA(o, self, i) _pc_is_cdata_of(o, self, i)",
-    "",
-]
 
 
 # -- extern "Python" ----
@@ -771,265 +562,6 @@ def _fast_extern_body(index, rawtype, names, qualname, result_ref, limited=False
               "    Py_DECREF(fn);",
               "    PyGILState_Release(state);",
               "  }"]
-    return lines
-
-
-def _array_sizes(expr, ctype):
-    """C expressions of sizeof(expr), sizeof(expr[0]), ... down to the first non-array item
-    (0 for an outermost `[]`, whose size C does not know)."""
-    sizes, level = [], 0
-    while True:
-        if level == 0 and ctype.kind == ARRAY and ctype.length is None:
-            sizes.append("0")
-        else:
-            sizes.append("sizeof(%s%s)" % (expr, "[0]" * level))
-        if ctype.kind != ARRAY:
-            return sizes
-        ctype, level = ctype.item, level + 1
-
-
-def _sizes_tuple(sizes):
-    """A Py_BuildValue format and arguments for a tuple of sizes."""
-    return "(" + "n" * len(sizes) + ")", ", ".join("(Py_ssize_t)" + e for e in sizes)
-
-
-# -- Structs: layout facts and checks ----
-def _named_fields(ctype):
-    """(name, ctype, bitsize) of the declared fields that can be named from C."""
-    return [(name, ftype, bits) for name, ftype, bits in (ctype._decl_fields or ())
-            if name and not name.startswith("$")]
-
-
-def emit_struct_checks(ctype, index):
-    """Compile-time checks: field types (typed pointers), and for exact structs the layout."""
-    lines = ["static void %scheck_%d(%s)" % (PREFIX, index, spell(ctype, "*p")), "{"]
-    for name, ftype, bits in _named_fields(ctype):
-        if bits >= 0 or (ftype.kind == ARRAY and ftype.length in (None, Ellipsis)):
-            continue
-        lines.append("    { %s = &p->%s; (void)f; }" % (spell(ftype, "*f"), name))
-    lines += ["    (void)p;", "}"]
-    if not ctype.partial and ctype.fields is not None:
-        if _mirrorable(ctype):
-            lines += _mirror_checks(ctype, index)
-        else:
-            lines += _numeric_layout_checks(ctype)
-    lines.append("")
-    return lines
-
-
-def _mirrorable(ctype):
-    """Whether an exact struct can be re-declared in C from its cdef() fields."""
-    if ctype.packed or ctype.pack:
-        return False
-    fields = ctype._decl_fields or ()
-    return bool(fields) and all(name and not name.startswith("$") and "$" not in ftype.cname
-                                and "[...]" not in ftype.cname for name, ftype, _ in fields)
-
-
-def _mirror_checks(ctype, index):
-    """The cdef() struct declared again as `_pc_mirror_<i>`: the compiler lays out both, so
-    equal sizes and offsets mean the cdef() is exact (the same checks on any platform)."""
-    mirror = "%s _pc_mirror_%d" % (ctype.kind, index)
-    lines = [mirror + " {"]
-    for name, ftype, bits in ctype._decl_fields:
-        lines.append("    %s%s;" % (spell(ftype, name), " : %d" % bits if bits >= 0 else ""))
-    lines.append("};")
-    what = _c_string("%s: the cdef() declaration differs from the C compiler's" % ctype.cname)
-    lines += ["PC_CHECK(sizeof(%s) == sizeof(%s), %s);" % (ctype.cname, mirror, what),
-              "PC_CHECK(PC_ALIGNOF(%s) == PC_ALIGNOF(%s), %s);" % (ctype.cname, mirror, what)]
-    for name, ftype, bits in ctype._decl_fields:
-        if bits < 0:
-            lines.append("PC_CHECK(offsetof(%s, %s) == offsetof(%s, %s), %s);" % (
-                ctype.cname, name, mirror, name, _c_string(
-                    "%s: field '%s' is not where cdef() puts it" % (ctype.cname, name))))
-    return lines
-
-
-def _numeric_layout_checks(ctype):
-    """The layout computed by layout.py, checked number by number (packed structs, structs
-    with anonymous members)."""
-    cname = ctype.cname
-    what = "%s: the cdef() layout differs from the C compiler's" % (cname,)
-    lines = ["PC_CHECK(sizeof(%s) == %d, %s);" % (cname, ctype.byte_size,
-                                                  _c_string(what + " (size)")),
-             "PC_CHECK(PC_ALIGNOF(%s) == %d, %s);" % (cname, ctype.byte_align,
-                                                      _c_string(what + " (alignment)"))]
-    for name, ftype, bits in _named_fields(ctype):
-        if bits >= 0:
-            continue
-        offset = ctype.field(name).offset
-        lines.append("PC_CHECK(offsetof(%s, %s) == %d, %s);" % (
-            cname, name, offset, _c_string("%s: field '%s' is not at offset %d as in cdef()"
-                                           % (cname, name, offset))))
-    return lines
-
-
-def emit_struct_fact(ctype, index, limited=False):
-    """layouts[key] = (size, align, ((field, offset, size), ...)) in the facts builder."""
-    cname = ctype.cname
-    fields = []
-    for name, ftype, bits in _named_fields(ctype):
-        if bits >= 0:
-            if ctype.partial:
-                raise VerificationError("%s: bitfield '%s' in a struct declared with '...' is "
-                                        "not supported" % (cname, name))
-            continue
-        fmt, sizes = _sizes_tuple(_array_sizes("((%s *)0)->%s" % (cname, name), ftype))
-        fields.append("Py_BuildValue(\"(sn%s)\", %s, (Py_ssize_t)offsetof(%s, %s), %s)"
-                      % (fmt, _c_string(name), cname, name, sizes))
-    lines = ["    (void)%scheck_%d;" % (PREFIX, index),
-             "    fields = PyTuple_New(%d);" % (len(fields),),
-             "    if (fields == NULL) goto error;"]
-    for i, item in enumerate(fields):
-        lines += ["    item = %s;" % (item,), "    if (item == NULL) goto error;",
-                  ("    if (PyTuple_SetItem(fields, %d, item) < 0) { item = NULL; goto error; }"
-                   if limited else "    PyTuple_SET_ITEM(fields, %d, item);") % (i,)]
-    key = ctype.cname
-    lines += ["    if (_pc_put(layouts, %s, Py_BuildValue(\"(nnN)\", (Py_ssize_t)sizeof(%s), "
-              "(Py_ssize_t)PC_ALIGNOF(%s), fields)) < 0) { fields = NULL; goto error; }"
-              % (_c_string(key), cname, cname), "    fields = NULL;"]
-    return lines
-
-
-# -- Variables, constants, numbers ----
-def emit_variable_addresses(plan):
-    """`_pc_variable_address(i)`: the address of global variable i, computed at each access
-    (so thread-local variables and macros like `#define v (*get_v())` work, spec 8.7); the
-    typed pointer checks the cdef() type against the real one."""
-    lines = ["static void *_pc_variable_address(long index)", "{", "    switch (index) {"]
-    for index, (name, (ctype, is_const)) in enumerate(plan.variables):
-        const = "const " if is_const else ""
-        if ctype.kind == ARRAY and ctype.length in (None, Ellipsis):
-            item = ctype.item
-            if _has_dots(item):
-                typed = "(void *)&(%s)" % (name,)
-            else:
-                typed = None
-                lines.append("    case %d: { %s%s = %s; return (void *)p; }"
-                             % (index, const, spell(item, "*p"), name))
-        else:
-            typed = None
-            lines.append("    case %d: { %s%s = &(%s); return (void *)p; }"
-                         % (index, const, spell(ctype, "*p"), name))
-        if typed is not None:
-            lines.append("    case %d: return %s;" % (index, typed))
-    lines += ["    default: return NULL;", "    }", "}", ""]
-    return lines
-
-
-def _has_dots(ctype):
-    while ctype.kind == ARRAY:
-        if ctype.length is Ellipsis:
-            return True
-        ctype = ctype.item
-    return False
-
-
-def emit_variable_fact(index, name, ctype):
-    """variables[name] = (index for _pc_address(), sizes of each array level)."""
-    fmt, sizes = _sizes_tuple(_array_sizes(name, ctype))
-    return ["    if (_pc_put(variables, %s, Py_BuildValue(\"(i%s)\", %d, %s)) < 0) goto error;"
-            % (_c_string(name), fmt, index, sizes)]
-
-
-def emit_constant_fact(name, ctype, value):
-    """The value of `#define X ...`, `static const T X;`, enum values, as C computes it."""
-    key = _c_string(name)
-    if ctype is None or ctype.kind == ENUM or (
-            ctype.kind == PRIMITIVE and getattr(ctype, "category", None) in (plat.INT, None)
-            and not getattr(ctype, "is_float", False)):
-        return ["    if (_pc_put(constants, %s, PC_INT(%s)) < 0) goto error;" % (key, name)]
-    if ctype.kind == PRIMITIVE and (getattr(ctype, "category", None) == plat.FLOAT
-                                    or getattr(ctype, "is_float", False)):
-        return ["    if (_pc_put(constants, %s, PyFloat_FromDouble((double)(%s))) < 0) "
-                "goto error;" % (key, name)]
-    if ctype.kind in (POINTER, FUNCTION):
-        return ["    if (_pc_put(constants, %s, PC_ADDRESS(%s)) < 0) goto error;" % (key, name)]
-    if ctype.kind == PRIMITIVE and ctype.category in (plat.CHAR, plat.BOOL, plat.WCHAR):
-        return ["    if (_pc_put(constants, %s, PC_INT(%s)) < 0) goto error;" % (key, name)]
-    # anything else: the bytes of the value
-    return ["    { static %s = %s;" % (spell(ctype, "copy"), name),
-            "      if (_pc_put(constants, %s, PyBytes_FromStringAndSize((const char *)&copy, "
-            "sizeof(copy))) < 0) goto error; }" % (key,)]
-
-
-def emit_enum_checks(plan):
-    """Exact enum values and non-`...` constants are checked against C at compile time."""
-    lines = []
-    for name, (ctype, value) in plan.constants:
-        if ctype is not None and ctype.kind == ENUM and not ctype.partial \
-                and isinstance(value, int):
-            lines.append("PC_CHECK((%s) == (%d), %s);" % (name, value, _c_string(
-                "%s: enum value is not %d as in cdef()" % (name, value))))
-    return lines + [""]
-
-
-def emit_number_fact(name, ctype):
-    """(size, signed, is_float) of a `typedef int... t;` / `typedef float... t;`."""
-    if ctype.is_float:
-        check = "PC_CHECK((%s)0.5 != 0, %s);" % (name, _c_string(
-            "%s: declared 'float...' but is an integer type" % name))
-    else:
-        check = "PC_CHECK((%s)0.5 == 0, %s);" % (name, _c_string(
-            "%s: declared 'int...' but is not an integer type" % name))
-    return check, ["    if (_pc_put(numbers, %s, Py_BuildValue(\"(nii)\", (Py_ssize_t)sizeof(%s), "
-                   "(int)((%s)-1 < (%s)1), %d)) < 0) goto error;"
-                   % (_c_string(name), name, name, name, int(ctype.is_float))]
-
-
-# -- The facts builder and module init ----
-def emit_function_fact(fn):
-    """functions[name] = (how, address to call, address for ffi.addressof / function pointers)"""
-    if fn.how == "variadic":
-        called = pointer = "PC_ADDRESS(&%s)" % (fn.name,)
-    else:
-        pointer = "PC_ADDRESS(&%sd_%s)" % (PREFIX, fn.name)
-        called = "PC_ADDRESS(&%sp_%s)" % (PREFIX, fn.name) if fn.how == "pointer" else pointer
-    return ["    if (_pc_put(functions, %s, Py_BuildValue(\"(sNN)\", %s, %s, %s)) < 0) goto error;"
-            % (_c_string(fn.name), _c_string(fn.how), called, pointer)]
-
-
-def emit_facts(plan, limited=False):
-    lines = ["static PyObject *_pc_facts(void)", "{",
-             "    PyObject *facts = NULL, *fields = NULL, *item = NULL;",
-             "    PyObject *functions, *variables, *constants, *layouts, *numbers, *externs, "
-             "*fast;",
-             "    (void)item;",
-             "    facts = Py_BuildValue(\"{s{}s{}s{}s{}s{}s{}s{}}\", \"functions\", \"variables\", "
-             "\"constants\", \"layouts\", \"numbers\", \"extern_python\", \"fast\");",
-             "    if (facts == NULL) return NULL;"]
-    for name in ("functions", "variables", "constants", "layouts", "numbers"):
-        lines.append("    %s = PyDict_GetItemString(facts, \"%s\");" % (name, name))
-    lines.append("    externs = PyDict_GetItemString(facts, \"extern_python\");")
-    lines.append("    fast = PyDict_GetItemString(facts, \"fast\");")
-    for fn in plan.functions:
-        lines += emit_function_fact(fn)
-    for index, fn in enumerate(f for f in plan.functions if f.how == "fast"):
-        lines.append("    if (_pc_put(fast, %s, PyLong_FromLong(%d)) < 0) goto error;"
-                     % (_c_string(fn.name), index))
-    for index, (name, (ctype, _)) in enumerate(plan.variables):
-        lines += emit_variable_fact(index, name, ctype)
-    for name, (ctype, value) in plan.constants:
-        if value is Ellipsis or ctype is None or ctype.kind == ENUM or not isinstance(
-                value, (int, float)):
-            lines += emit_constant_fact(name, ctype, value)
-    for index, ctype in enumerate(plan.structs):
-        lines += emit_struct_fact(ctype, index, limited)
-    for name, ctype in plan.numbers:
-        lines += emit_number_fact(name, ctype)[1]
-    for index, (name, _) in enumerate(plan.extern_python):
-        lines.append("    if (_pc_put(externs, %s, Py_BuildValue(\"(iN)\", %d, PC_ADDRESS(&%s)))"
-                     " < 0) goto error;" % (_c_string(name), index, name))
-    lines.append("    (void)_pc_save_errno; (void)_pc_is_cdata; (void)_pc_address_of;")
-    if limited:
-        lines.append("    (void)_pc_is_cdata_of; (void)_pc_call_tuple;")
-    lines += ["    (void)functions; (void)variables; (void)constants; (void)layouts;",
-              "    (void)numbers; (void)externs; (void)fast;",
-              "    return facts;",
-              "  error:",
-              "    Py_XDECREF(fields);",
-              "    Py_DECREF(facts);",
-              "    return NULL;", "}", ""]
     return lines
 
 
@@ -1358,11 +890,7 @@ def generate_c_source(ffi, spec, prelude=(), epilogue=(), limited=None):
             lines += emit_fast_function(fn, limited)
     lines += emit_fast_table(plan)
     lines += emit_extern_python(plan, limited)
-    for index, ctype in enumerate(plan.structs):
-        lines += emit_struct_checks(ctype, index)
     lines += emit_variable_addresses(plan)
-    lines += emit_enum_checks(plan)
-    lines += [emit_number_fact(n, t)[0] for n, t in plan.numbers] + [""]
     lines += emit_facts(plan, limited)
     lines += emit_module_functions(plan, limited)
     lines += emit_init(spec, declarations_payload(ffi))

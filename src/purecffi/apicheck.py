@@ -1,0 +1,181 @@
+"""API mode: where the cdef() and the C compiler disagree, and cffi's words for it.
+
+The C module never fails to build because of such a disagreement: it reports what the compiler
+knows (build/api_facts.py) and the runtime compares.  A struct whose cdef() layout is wrong
+becomes unusable (its `layout_error` is raised by whatever needs its layout), a constant whose
+value is wrong raises when it is read from `lib`; enumerators simply take the compiler's
+values.  ffi.verify() raises the first disagreement at once, with the older wording of cffi's
+verify() (`verify_message()`).
+"""
+from .errors import FFIError
+
+__all__ = ["Mismatches", "struct_differences", "number_error", "sized_enum_base"]
+
+
+# -- What differs ----
+class Difference:
+    """One number on which cdef() and the compiler disagree: `what` is 'field size',
+    'field offset', 'total size' or 'total alignment' (structs), 'value' (constants, enum
+    values) or 'size' (global variables)."""
+
+    __slots__ = ("what", "field", "cdef_value", "c_value", "position")
+
+    def __init__(self, what, field, cdef_value, c_value):
+        self.what, self.field, self.position = what, field, 0
+        self.cdef_value, self.c_value = cdef_value, c_value
+
+
+def struct_differences(ctype, layout):
+    """The Differences between an exact struct of cdef() and the compiler's `layout`
+    (size, align, ((field, offset, sizes), ...)), in the order cffi reports them: every
+    field's size, then every field's offset, then the total size and alignment."""
+    size, align, fields = layout
+    sizes, offsets = [], []
+    for name, offset, level_sizes in fields:
+        field = ctype.field(name)
+        declared = field.type.byte_size
+        if declared >= 0 and level_sizes and level_sizes[0] != declared and not (
+                field.type.kind == "array" and field.type.length is None):
+            sizes.append(Difference("field size", name, declared, level_sizes[0]))
+        if offset != field.offset:
+            offsets.append(Difference("field offset", name, field.offset, offset))
+    out = sizes + offsets
+    if size != ctype._size:
+        out.append(Difference("total size", None, ctype._size, size))
+    if align != ctype._align:
+        out.append(Difference("total alignment", None, ctype._align, align))
+    return out
+
+
+def _struct_message(cname, diff):
+    """cffi's message for a struct the compiler lays out differently (raised on use)."""
+    if diff.field is None:
+        head = "wrong %s" % (diff.what,)
+    else:
+        head = "wrong %s for field '%s'" % (diff.what.split()[1], diff.field)
+    return ("%s: %s (cdef says %d, but C compiler says %d). fix it or use \"...;\" as the "
+            "last field in the cdef for %s to make it flexible"
+            % (cname, head, diff.cdef_value, diff.c_value, cname))
+
+
+def _verify_struct_message(cname, diffs):
+    """ffi.verify()'s message: total size and alignment first, then field by field."""
+    def rank(diff):
+        order = ("total size", "total alignment")
+        if diff.what in order:
+            return (order.index(diff.what), 0, 0)
+        return (2, diff.position, diff.what != "field offset")
+    diff = min(diffs, key=rank)
+    if diff.field is None:
+        head = "wrong %s" % (diff.what,)
+    else:
+        head = "wrong %s for field '%s'" % (diff.what.split()[1], diff.field)
+    return "%s: %s (we have %d, but C compiler says %d)" % (cname, head, diff.cdef_value,
+                                                            diff.c_value)
+
+
+def _constant_message(name, c_value):
+    """cffi's message for a constant whose cdef() value is wrong (raised when read)."""
+    shown = "%d" % (c_value,) if c_value < 0 else "%d (0x%x)" % (c_value, c_value)
+    return "the C compiler says '%s' is equal to %s, but the cdef disagrees" % (name, shown)
+
+
+# -- The record of one module ----
+class Mismatches:
+    """Every disagreement found while loading a module: `names` maps lib names that must
+    raise when used to their message; `records` keeps (kind, name, differences) in the order
+    found, for ffi.verify()."""
+
+    def __init__(self):
+        self.names = {}
+        self.records = []
+
+    def struct(self, ctype, diffs):
+        """An exact struct laid out differently by the compiler: unusable from now on."""
+        for position, diff in enumerate(diffs):
+            diff.position = position
+        self.records.append(("struct", ctype.cname, diffs))
+        ctype._forget_runtime()
+        ctype.layout_error = _struct_message(ctype.cname, diffs[0])
+
+    def contained(self, ctype, inner):
+        """A struct with a field of the unusable struct `inner`: unusable too."""
+        ctype._forget_runtime()
+        ctype.layout_error = inner.layout_error
+
+    def constant(self, name, value, c_value):
+        """`#define X 5`, `static const int X = 5;` or `int X = 5;` with another value in C."""
+        self.records.append(("constant", name, [Difference("value", None, value, c_value)]))
+        self.names[name] = _constant_message(name, c_value)
+
+    def enumerator(self, enum_name, name, value, c_value):
+        """An enum value that differs: the compiler's is used (only verify() complains)."""
+        self.records.append(("enum", (enum_name, name),
+                             [Difference("value", None, value, c_value)]))
+
+    def variable(self, name, size, c_size):
+        """A global variable whose cdef() type has another size than the real one."""
+        self.records.append(("variable", name, [Difference("size", None, size, c_size)]))
+        self.names[name] = ("global variable '%s': wrong size (cdef says %d, but C compiler "
+                            "says %d)" % (name, size, c_size))
+
+    def verify_message(self):
+        """The first disagreement as ffi.verify() words it, or None."""
+        for kind, name, diffs in self.records:
+            if kind == "struct":
+                return _verify_struct_message(name, diffs)
+            value, c_value = diffs[0].cdef_value, diffs[0].c_value
+            if kind == "constant":
+                return "%s has the real value %d, not %d" % (name, c_value, value)
+            if kind == "enum":
+                return "%s: %s has the real value %d, not %d" % (name + (c_value, value))
+            return self.names[name]
+        return None
+
+
+class Mismatched:
+    """What `lib.X` holds for a constant or global the compiler contradicts: reading it
+    raises ffi.error with the message (a data descriptor, as globals are)."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message):
+        self.message = message
+
+    def __get__(self, lib, cls=None):
+        if lib is None:
+            return self
+        raise FFIError(self.message)
+
+    def __set__(self, lib, value):
+        raise FFIError(self.message)
+
+
+# -- Numbers and enums ----
+_INT_NAMES = {1: "int8_t", 2: "int16_t", 4: "int32_t", 8: "int64_t"}
+
+
+def number_error(ctype, size, is_float):
+    """Why the `typedef int.../float... t` cannot be what the compiler reported, or None."""
+    if ctype.is_float:
+        if size == 16 or (is_float and size > 8):
+            return ("primitive floating-point type is 'long double', not supported for now "
+                    "with the syntax 'typedef double... xxx;'")
+        if not is_float or size not in (4, 8):
+            return "primitive floating-point type with an unexpected size (or not a float " \
+                   "type at all)"
+        return None
+    if is_float or size not in _INT_NAMES:
+        return ("'%s' is declared 'int...' but the C compiler says it is not an integer type "
+                "of 1, 2, 4 or 8 bytes" % (ctype.name,))
+    return None
+
+
+def sized_enum_base(name, size, values):
+    """The name of the integer type under an enum of `size` bytes (as the compiler chose),
+    signed when a value is negative; `name` (from the values alone) when that size fits."""
+    from .ctype import TYPES
+    if size is None or TYPES.primitive(name).byte_size == size or size not in _INT_NAMES:
+        return name
+    signed = any(v < 0 for v in values)
+    return _INT_NAMES[size] if signed else "u" + _INT_NAMES[size]

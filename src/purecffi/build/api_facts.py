@@ -1,0 +1,248 @@
+"""The facts part of the API-mode C module: `_pc_facts()` builds a dict of what only the C
+compiler knows (addresses, layouts, sizes, values), for `purecffi.apimode.load()`.
+
+Nothing here checks the cdef() against the C code at compile time: a declaration that
+disagrees with the compiler must not stop the module from building (the mismatched type may
+never be used).  The runtime compares the facts with the cdef() and reports a mismatch when
+the type, constant or variable is used (apicheck.py, docs/design.md "API mode").
+"""
+from .. import platform as plat
+from ..ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION
+from ..errors import VerificationError
+from .c_text import PREFIX, c_string, spell, spellable
+
+__all__ = ["emit_facts", "emit_variable_addresses"]
+
+
+# -- Sizes of array levels ----
+def _array_sizes(expr, ctype):
+    """C expressions of sizeof(expr), sizeof(expr[0]), ... as deep as `[...]` lengths need
+    (0 for an outermost `[]`, whose size C does not know).  Only sizeof(expr) otherwise: the
+    real C type may not be an array at all (the runtime then reports the wrong size)."""
+    depth, level, item = 0, 0, ctype
+    while item.kind == ARRAY:
+        level += 1
+        if item.length is Ellipsis:
+            depth = level
+        item = item.item
+    sizes = []
+    for level in range(depth + 1):
+        if level == 0 and ctype.kind == ARRAY and ctype.length is None:
+            sizes.append("0")
+        else:
+            sizes.append("sizeof(%s%s)" % (expr, "[0]" * level))
+    return sizes
+
+
+def _sizes_tuple(sizes):
+    """A Py_BuildValue format and arguments for a tuple of sizes."""
+    return "(" + "n" * len(sizes) + ")", ", ".join("(Py_ssize_t)" + e for e in sizes)
+
+
+# -- Structs ----
+def reported_fields(ctype):
+    """(name, ctype) of the fields whose layout the compiler reports: for a struct with
+    `...`, its declared fields (no bitfields); for an exact one, every named field, members
+    of anonymous structs/unions included (C names them directly), bitfields left out."""
+    if ctype.partial:
+        fields = []
+        for name, ftype, bits in ctype._decl_fields or ():
+            if not name or name.startswith("$"):
+                continue
+            if bits >= 0:
+                raise VerificationError("%s: bitfield '%s' in a struct declared with '...' is "
+                                        "not supported" % (ctype.cname, name))
+            fields.append((name, ftype))
+        return fields
+    return [(name, field.type) for name, field in ctype.fields
+            if not name.startswith("$") and field.bitsize < 0]
+
+
+def emit_struct_fact(ctype, ctext, limited=False):
+    """layouts[cname] = (size, align, ((field, offset, sizes of each array level), ...));
+    `ctext` spells the type in C (its name, or PC_TYPEOF(...) for an anonymous one)."""
+    fields = []
+    for name, ftype in reported_fields(ctype):
+        fmt, sizes = _sizes_tuple(_array_sizes("((%s *)0)->%s" % (ctext, name), ftype))
+        fields.append("Py_BuildValue(\"(sn%s)\", %s, (Py_ssize_t)offsetof(%s, %s), %s)"
+                      % (fmt, c_string(name), ctext, name, sizes))
+    lines = ["    fields = PyTuple_New(%d);" % (len(fields),),
+             "    if (fields == NULL) goto error;"]
+    for i, item in enumerate(fields):
+        lines += ["    item = %s;" % (item,), "    if (item == NULL) goto error;",
+                  ("    if (PyTuple_SetItem(fields, %d, item) < 0) { item = NULL; goto error; }"
+                   if limited else "    PyTuple_SET_ITEM(fields, %d, item);") % (i,)]
+    lines += ["    if (_pc_put(layouts, %s, Py_BuildValue(\"(nnN)\", (Py_ssize_t)sizeof(%s), "
+              "(Py_ssize_t)PC_ALIGNOF(%s), fields)) < 0) { fields = NULL; goto error; }"
+              % (c_string(ctype.cname), ctext, ctext), "    fields = NULL;"]
+    if "PC_TYPEOF" in ctext:
+        lines = ["#ifdef PC_TYPEOF"] + lines + ["#endif"]
+    return lines
+
+
+def collect_structs(decls, foreign_types):
+    """(ctype, C spelling) of every struct/union whose layout the C file reports: those with
+    a name or typedef, and the anonymous ones reached from them through fields or from a
+    pointer typedef, spelled `PC_TYPEOF(((struct s *)0)->field)` or `PC_TYPEOF(*(p_t)0)`
+    (GNU C and C++ only: elsewhere they keep layout.py's layout, and `...` in them stays
+    unknown)."""
+    found, order = {}, []
+
+    def add(ctype, ctext):
+        if id(ctype) in found or id(ctype) in foreign_types or ctype.fields is None:
+            return
+        found[id(ctype)] = ctext
+        order.append(ctype)
+        for name, ftype, _ in ctype._decl_fields or ():
+            if not name or name.startswith("$"):
+                continue        # members of anonymous members: reached through the outer
+            level, item = "", ftype
+            while item.kind == ARRAY:
+                level, item = level + "[0]", item.item
+            if item.kind in (STRUCT, UNION) and not spellable(item):
+                add(item, "PC_TYPEOF(((%s *)0)->%s%s)" % (ctext, name, level))
+
+    for key, ctype in sorted(decls.types.items()):
+        if ctype.kind in (STRUCT, UNION) and spellable(ctype):
+            add(ctype, ctype.cname)
+        elif ctype.kind == POINTER and ctype.item.kind in (STRUCT, UNION) and \
+                not spellable(ctype.item):
+            add(ctype.item, "PC_TYPEOF(*(%s)0)" % (key,))
+    return [(ctype, found[id(ctype)]) for ctype in order]
+
+
+# -- Variables ----
+def emit_variable_addresses(plan):
+    """`_pc_variable_address(i)`: the address of global variable i, computed at each access
+    (so thread-local variables and macros like `#define v (*get_v())` work, spec 8.7).  No
+    typed pointer: the runtime compares the reported sizes with the cdef() instead."""
+    lines = ["static void *_pc_variable_address(long index)", "{", "    switch (index) {"]
+    for index, (name, _) in enumerate(plan.variables):
+        lines.append("    case %d: return (void *)&(%s);" % (index, name))
+    lines += ["    default: return NULL;", "    }", "}", ""]
+    return lines
+
+
+def emit_variable_fact(index, name, ctype):
+    """variables[name] = (index for _pc_address(), sizes of each array level)."""
+    fmt, sizes = _sizes_tuple(_array_sizes(name, ctype))
+    return ["    if (_pc_put(variables, %s, Py_BuildValue(\"(i%s)\", %d, %s)) < 0) goto error;"
+            % (c_string(name), fmt, index, sizes)]
+
+
+# -- Constants, enums, numbers ----
+def _is_integer_constant(ctype):
+    """Whether a constant of this type is reported as a Python int."""
+    if ctype is None or ctype.kind == ENUM:
+        return True
+    return ctype.kind == PRIMITIVE and getattr(ctype, "category", None) in (
+        plat.INT, plat.CHAR, plat.BOOL, plat.WCHAR, None) and not getattr(ctype, "is_float",
+                                                                        False)
+
+
+def emit_constant_fact(name, ctype):
+    """The value of `#define X ...`, `static const T X;`, enum values, as C computes it."""
+    key = c_string(name)
+    if _is_integer_constant(ctype):
+        return ["    if (_pc_put(constants, %s, PC_INT(%s)) < 0) goto error;" % (key, name)]
+    if ctype.kind == PRIMITIVE and (getattr(ctype, "category", None) == plat.FLOAT
+                                    or getattr(ctype, "is_float", False)):
+        return ["    if (_pc_put(constants, %s, PyFloat_FromDouble((double)(%s))) < 0) "
+                "goto error;" % (key, name)]
+    if ctype.kind in (POINTER, FUNCTION):
+        return ["    if (_pc_put(constants, %s, PC_ADDRESS(%s)) < 0) goto error;" % (key, name)]
+    # anything else: the bytes of the value (a plain local: a static one would need a
+    # constant initializer, which a const object is not in ISO C)
+    return ["    { %s = %s;" % (spell(ctype, "copy"), name),
+            "      if (_pc_put(constants, %s, PyBytes_FromStringAndSize((const char *)&copy, "
+            "sizeof(copy))) < 0) goto error; }" % (key,)]
+
+
+def _reported_constant(ctype, value):
+    """Whether the C file reports the constant's value: always, except non-integer values
+    that cdef() already gives (the runtime then uses cdef()'s)."""
+    return value is Ellipsis or _is_integer_constant(ctype) or not isinstance(
+        value, (int, float))
+
+
+def emit_enum_fact(ctype):
+    """enums[cname] = sizeof(enum): the compiler may choose a larger type than int."""
+    return ["    if (_pc_put(enums, %s, PyLong_FromSsize_t((Py_ssize_t)sizeof(%s))) < 0) "
+            "goto error;" % (c_string(ctype.cname), ctype.cname)]
+
+
+def emit_number_fact(name):
+    """(size, signed, is_float) of a `typedef int... t;` / `typedef float... t;`."""
+    return ["    if (_pc_put(numbers, %s, Py_BuildValue(\"(nii)\", (Py_ssize_t)sizeof(%s), "
+            "(int)((%s)-1 < (%s)1), (int)((%s)0.5 != 0))) < 0) goto error;"
+            % (c_string(name), name, name, name, name)]
+
+
+# -- Functions ----
+def emit_function_fact(fn):
+    """functions[name] = (how, address to call, address for ffi.addressof / function pointers)"""
+    if fn.how == "variadic":
+        called = pointer = "PC_ADDRESS(&%s)" % (fn.name,)
+    else:
+        pointer = "PC_ADDRESS(&%sd_%s)" % (PREFIX, fn.name)
+        called = "PC_ADDRESS(&%sp_%s)" % (PREFIX, fn.name) if fn.how == "pointer" else pointer
+    return ["    if (_pc_put(functions, %s, Py_BuildValue(\"(sNN)\", %s, %s, %s)) < 0) goto error;"
+            % (c_string(fn.name), c_string(fn.how), called, pointer)]
+
+
+# -- The facts builder ----
+_TABLES = ("functions", "variables", "constants", "layouts", "numbers", "enums",
+           "extern_python", "fast")
+
+
+def emit_facts(plan, limited=False):
+    """`_pc_facts()`: a new dict of dicts, one per kind of fact (see apimode's docstring)."""
+    lines = ["static PyObject *_pc_facts(void)", "{",
+             "    PyObject *facts = NULL, *fields = NULL, *item = NULL;",
+             "    PyObject *%s;" % (", *".join(_TABLES),),
+             "    (void)item;",
+             "    facts = Py_BuildValue(\"{%s}\", %s);" % (
+                 "s{}" * len(_TABLES), ", ".join(c_string(t) for t in _TABLES)),
+             "    if (facts == NULL) return NULL;"]
+    for name in _TABLES:
+        lines.append("    %s = PyDict_GetItemString(facts, \"%s\");" % (name, name))
+    for fn in plan.functions:
+        lines += emit_function_fact(fn)
+    for index, fn in enumerate(f for f in plan.functions if f.how == "fast"):
+        lines.append("    if (_pc_put(fast, %s, PyLong_FromLong(%d)) < 0) goto error;"
+                     % (c_string(fn.name), index))
+    for index, (name, (ctype, _)) in enumerate(plan.variables):
+        lines += emit_variable_fact(index, name, ctype)
+    for name, (ctype, value) in plan.constants:
+        if _reported_constant(ctype, value):
+            lines += emit_constant_fact(name, ctype)
+    for ctype, ctext in plan.structs:
+        lines += emit_struct_fact(ctype, ctext, limited)
+    for ctype in plan.enums:
+        lines += emit_enum_fact(ctype)
+    for name, _ in plan.numbers:
+        lines += emit_number_fact(name)
+    for index, (name, _) in enumerate(plan.extern_python):
+        lines.append("    if (_pc_put(extern_python, %s, Py_BuildValue(\"(iN)\", %d, "
+                     "PC_ADDRESS(&%s))) < 0) goto error;" % (c_string(name), index, name))
+    lines.append("    (void)_pc_save_errno; (void)_pc_is_cdata; (void)_pc_address_of;")
+    if limited:
+        lines.append("    (void)_pc_is_cdata_of; (void)_pc_call_tuple;")
+    lines += ["    %s;" % ("; ".join("(void)" + t for t in _TABLES),),
+              "    return facts;",
+              "  error:",
+              "    Py_XDECREF(fields);",
+              "    Py_DECREF(facts);",
+              "    return NULL;", "}", ""]
+    return lines
+
+
+def collect_enums(decls, foreign_types):
+    """The named enums whose size the C file reports."""
+    seen, enums = set(), []
+    for _, ctype in sorted(decls.types.items()):
+        if ctype.kind == ENUM and spellable(ctype) and id(ctype) not in foreign_types and \
+                id(ctype) not in seen and (ctype.relements or ctype.partial):
+            seen.add(id(ctype))
+            enums.append(ctype)
+    return enums

@@ -2,6 +2,9 @@
 
     Exception
     ├── FFIError             misuse of the ffi object or of a type (opaque, unknown layout...)
+    │   ├── LibraryClosedError   a lib used after ffi.dlclose() (also a ValueError)
+    │   └── SymbolNotFoundError  a declared name the library does not export (also an
+    │                            AttributeError)
     ├── CDefError            a declaration in cdef() that cannot be accepted
     ├── VerificationError    the C compiler refused or could not be run (API mode, verify())
     ├── VerificationMissing  an API-mode placeholder used where no compiler filled it
@@ -13,6 +16,16 @@ Conversion errors use the built-in TypeError, OverflowError, ValueError and Inde
 
 class FFIError(Exception):
     """Misuse of the ffi object or of a C type."""
+
+
+class LibraryClosedError(FFIError, ValueError):
+    """A library object used after ffi.dlclose(): ffi.error for cffi's out-of-line ABI mode,
+    ValueError for its in-line mode."""
+
+
+class SymbolNotFoundError(FFIError, AttributeError):
+    """A declared function, variable or constant that the library does not export: ffi.error
+    for cffi's out-of-line ABI mode, AttributeError for its in-line mode."""
 
 
 class CDefError(Exception):

@@ -12,15 +12,33 @@ FFI of api.py except that:
 
 Neither this module nor what it loads imports pycparser: type names are read by typename.py.
 """
+import re
+
 from .api import FFI
+from .serialize import FORMAT
 
 __all__ = ["make_ffi", "OutOfLineFFI"]
 
 
-def make_ffi(data, includes=(), module_name=None):
+def make_ffi(data, includes=(), module_name=None, version=None):
     """The ffi object of a generated module: `data` is its declarations literal, `includes` the
-    ffi objects of the generated modules its builder included (in order)."""
+    ffi objects of the generated modules its builder included (in order), `version` the
+    format it was written in (read from `data` when not given, by older modules)."""
+    if version is None:
+        version = _peek_version(data)
+    if version != FORMAT:
+        raise ImportError("purecffi out-of-line Python module '%s' has unknown version %r "
+                          "(this purecffi reads version %d): run its build script again"
+                          % (module_name, version, FORMAT))
     return OutOfLineFFI(data, includes, module_name)
+
+
+def _peek_version(data):
+    """The "version" of a declarations text, without decoding the rest."""
+    if not isinstance(data, str):
+        return data.get("version")
+    found = re.match(r'\s*\{\s*"version":\s*(\d+)', data)
+    return int(found.group(1)) if found else None
 
 
 class _LazyDeclarations:
@@ -74,13 +92,19 @@ class OutOfLineFFI(FFI):
     def dlopen(self, name, flags=0):
         """Open a library by its file name or path as given (no guessing), or None for libc."""
         from .library import dlopen
+        from .outofline_lib import OutOfLineLib
         if name is not None and not isinstance(name, (str, bytes)):
             raise TypeError("dlopen(name): name must be a file name (str), a path or None, "
                             "not %s" % (type(name).__name__,))
         if isinstance(name, bytes):
             import os
             name = os.fsdecode(name)
-        return dlopen(self, name, flags, guess=False)
+        return dlopen(self, name, flags, guess=False, lib_class=OutOfLineLib)
+
+    def integer_const(self, name):
+        """The value of an integer constant: enum value, #define, or `static const` with one."""
+        from .outofline_lib import integer_const
+        return integer_const(self, name)
 
     cdef = _Absent()
     set_source = _Absent()

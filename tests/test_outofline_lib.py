@@ -295,3 +295,26 @@ def test_generated_module_checks_its_version(tmp_path, modules):
     with pytest.raises(ImportError, match=r"out-of-line Python module '_ool_version' has "
                                           r"unknown version (0x)?1234"):
         modules("_ool_version")
+
+
+# -- Spelling of types ----
+@pytest.mark.parametrize("name, spelling", [
+    ("node_t", "struct node_s"), ("struct node_s", "struct node_s"),
+    ("node_t *", "struct node_s *"), ("anon_t", "anon_t"), ("anon_t *", "anon_t *"),
+    ("opaque_t", "struct opaque"), ("named_e", "enum en"), ("anon_e", "anon_e"),
+    ("node_t(*)(anon_t, named_e)", "struct node_s(*)(anon_t, enum en)"),
+])
+def test_tagged_types_are_spelled_by_their_tag(tmp_path, modules, name, spelling):
+    """A generated module spells `typedef struct tag name;` as "struct tag" (cffi's compiled
+    ffi does; in-line, the typedef name is used); anonymous types keep the typedef name."""
+    build(tmp_path, "_ool_spelling", """
+        typedef struct node_s node_t;
+        struct node_s { node_t *next; };
+        typedef struct { int a; } anon_t;
+        typedef struct opaque opaque_t;
+        typedef enum en { Y } named_e;
+        typedef enum { Z } anon_e;
+    """)
+    ffi = modules("_ool_spelling").ffi
+    assert repr(ffi.typeof(name)) == "<ctype '%s'>" % (spelling,)
+    assert ffi.typeof(name).cname == spelling

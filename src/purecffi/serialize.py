@@ -1,12 +1,15 @@
 """Declarations as data: dumped by the builders, loaded by generated modules without parsing.
 
-    dump_declarations(decls, includes=(), complete_partial=False) -> str
+    dump_declarations(decls, includes=(), complete_partial=False, tag_names=False) -> str
         JSON text describing `decls`: every type it reaches, as one record per type
         referencing other types by index (one record per line, so the text stays readable).
         Types that belong to one of `includes` (the Declarations of included FFIs) are written
         as references by name ("ext", key), found again in the included module's declarations.
         `complete_partial`: write partial structs (`...;`) as complete ones, laid out from
         their declared fields -- what cffi's out-of-line ABI mode does with them.
+        `tag_names`: spell a struct/union/enum that has a tag by it ("struct node_s", not
+        "node_t" from `typedef struct node_s node_t;`), as cffi's generated modules do;
+        anonymous ones keep their typedef name.
         JSON rather than a Python literal: a generated module holds it as one string constant,
         which Python compiles and unmarshals in no time, and json.loads() decodes it in C on
         first use (a 1000-record Python literal takes ~20 ms to compile when no .pyc exists).
@@ -54,17 +57,18 @@ FORMAT = 1
 
 
 # -- Dumping ----
-def dump_declarations(decls, includes=(), complete_partial=False):
+def dump_declarations(decls, includes=(), complete_partial=False, tag_names=False):
     """JSON text describing `decls` (see the module docstring)."""
-    return _to_json(_Dumper(decls, includes, complete_partial).data())
+    return _to_json(_Dumper(decls, includes, complete_partial, tag_names).data())
 
 
 class _Dumper:
     """Numbers the types reachable from one Declarations and writes their records."""
 
-    def __init__(self, decls, includes, complete_partial=False):
+    def __init__(self, decls, includes, complete_partial=False, tag_names=False):
         self.decls = decls
         self.complete_partial = complete_partial
+        self.tag_names = tag_names
         self.index = {}             # ctype -> index
         self.records = []
         self.bodies = []
@@ -154,16 +158,22 @@ class _Dumper:
 
     def write_struct(self, ctype):
         """The record first (members may point back to it), then the body."""
-        index = self.add(ctype, (ctype.kind, ctype.name, _cname(ctype)))
+        index = self.add(ctype, (ctype.kind, ctype.name, self.cname(ctype)))
         if ctype.fields is not None:
             partial = ctype.partial and not self.complete_partial
             self.bodies.append((index, self.fields(ctype._decl_fields or ()), ctype.packed,
                                 ctype.pack, partial))
         return index
 
+    def cname(self, ctype):
+        """The spelling to record: None for `kind name` (see `tag_names`)."""
+        if self.tag_names and not ctype.name.startswith("$"):
+            return None
+        return _cname(ctype)
+
     def write_enum(self, ctype):
         enumerators = tuple(ctype.relements.items())
-        return self.add(ctype, ("enum", ctype.name, _cname(ctype), enumerators,
+        return self.add(ctype, ("enum", ctype.name, self.cname(ctype), enumerators,
                                 self.ref(ctype.base), ctype.partial))
 
 

@@ -72,7 +72,7 @@ def module_source(ffi, spec):
         lines.append("from %s import ffi as _ffi%d\n" % (name, index))
     literal = _string_literal(
         dump_declarations(ffi._decls, [other._decls for other in ffi._included],
-                          complete_partial=True))
+                          complete_partial=True, tag_names=True))
     included = "".join("_ffi%d, " % (i,) for i in range(len(includes)))
     lines.append("\nffi = make_ffi(%s, includes=(%s), module_name=%r, version=%d)\n"
                  % (literal, included.rstrip(" "), spec.module_name, FORMAT))

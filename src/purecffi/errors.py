@@ -3,8 +3,10 @@
     Exception
     ├── FFIError             misuse of the ffi object or of a type (opaque, unknown layout...)
     │   ├── LibraryClosedError   a lib used after ffi.dlclose() (also a ValueError)
-    │   └── SymbolNotFoundError  a declared name the library does not export (also an
-    │                            AttributeError)
+    │   ├── SymbolNotFoundError  a declared name the library does not export (also an
+    │   │                        AttributeError)
+    │   └── TypeNameError        a type string the ffi of a generated module cannot read
+    │                            (also a CDefError)
     ├── CDefError            a declaration in cdef() that cannot be accepted
     ├── VerificationError    the C compiler refused or could not be run (API mode, verify())
     ├── VerificationMissing  an API-mode placeholder used where no compiler filled it
@@ -40,6 +42,11 @@ class CDefError(Exception):
         except (AttributeError, IndexError, TypeError):
             pass
         return "%s" % (self.args[0],) if self.args else ""
+
+
+class TypeNameError(FFIError, CDefError):
+    """A type string that the ffi of a generated module cannot read: ffi.error, as cffi's
+    compiled ffi objects raise, and the CDefError of an in-line ffi."""
 
 
 class VerificationError(Exception):

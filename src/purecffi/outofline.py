@@ -89,6 +89,22 @@ class OutOfLineFFI(FFI):
         name = self._module_name
         return "<purecffi.FFI of module '%s'>" % (name,) if name else object.__repr__(self)
 
+    def __dir__(self):
+        """Without the builder methods, which this ffi does not have."""
+        return [name for name in FFI.__dir__(self)
+                if not isinstance(type(self).__dict__.get(name), _Absent)]
+
+    def _parse_typeof(self, cdecl, consider_function_as_funcptr):
+        """As FFI's, with ffi.error for a type string it cannot read (as cffi's compiled ffi)."""
+        from .errors import CDefError, FFIError, TypeNameError
+        try:
+            return FFI._parse_typeof(self, cdecl, consider_function_as_funcptr)
+        except CDefError as exc:
+            if isinstance(exc, FFIError):
+                raise
+            error = TypeNameError(*exc.args)
+        raise error
+
     def dlopen(self, name, flags=0):
         """Open a library by its file name or path as given (no guessing), or None for libc."""
         from .library import dlopen

@@ -70,6 +70,8 @@ class OutOfLineLib(Lib):
     def __getattr__(self, name):
         """Called for a name without accessor (not declared here), or when an accessor
         raised AttributeError (a SymbolNotFoundError): then raise that again."""
+        if name == "__name__":
+            return "%s.lib" % (self._Lib__library.name,)       # as cffi names it
         if name.startswith("__"):
             raise AttributeError(name)
         if name in self._Lib__declared:
@@ -79,6 +81,16 @@ class OutOfLineLib(Lib):
             raise FFIError(MSG_ELSEWHERE % (name,))
         raise AttributeError(_MSG_UNDECLARED % (self._Lib__library.name, name))
 
+    def __setattr__(self, name, value):
+        """Only global variables can be written; cffi's messages for the rest."""
+        entry = self._Lib__declared.get(name)
+        if not self._Lib__library.closed:
+            if entry is None:
+                self.__getattr__(name)                  # raises the undeclared-name error
+            elif entry[0] != "variable":
+                raise AttributeError("cannot write to function or constant '%s'" % (name,))
+        Lib.__setattr__(self, name, value)
+
     def __dir__(self):
         """Own names, and the enum values of included modules (as cffi lists them)."""
         own, constants = _own_names(self._Lib__ffi), self._Lib__ffi._decls.constants
@@ -87,8 +99,10 @@ class OutOfLineLib(Lib):
 
     def _addressof(self, name):
         """As in-line, except that the address of an array is a pointer to it."""
-        result = Lib._addressof(self, name)
         entry = self._Lib__declared.get(name)
+        if entry is None and not self._Lib__library.closed:
+            return self.__getattr__(name)               # the error of an undeclared name
+        result = Lib._addressof(self, name)
         if entry is None or entry[0] != "variable" or entry[1][0].kind != ARRAY:
             return result
         variable = type(self).__dict__[name]._resolved(self)

@@ -217,3 +217,9 @@ def test_closed_lib(both):
     compare(closed, lambda ffi, lib: setattr(lib, "counter", 1))
     compare(closed, lambda ffi, lib: ffi.addressof(lib, "counter"))
     compare(closed, lambda ffi, lib: dir(lib))
+
+
+def test_lib_repr_and_def_extern(both):
+    compare(both, lambda ffi, lib: lib)
+    compare(both, lambda ffi, lib: ffi.def_extern(name="add_one")(lambda x: x))
+    compare(both, lambda ffi, lib: ffi.init_once(lambda: 5, "tag"))

@@ -84,6 +84,7 @@ class OutOfLineFFI(FFI):
         self._data = data
         self._included = list(includes)
         self._module_name = module_name
+        self._api_externs = {}      # def_extern(): "no 'extern "Python"' function" (ffi.error)
 
     def __repr__(self):
         name = self._module_name

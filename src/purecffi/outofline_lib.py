@@ -81,6 +81,9 @@ class OutOfLineLib(Lib):
             raise FFIError(MSG_ELSEWHERE % (name,))
         raise AttributeError(_MSG_UNDECLARED % (self._Lib__library.name, name))
 
+    def __repr__(self):
+        return "<Lib object for '%s'>" % (self._Lib__library.name,)
+
     def __setattr__(self, name, value):
         """Only global variables can be written; cffi's messages for the rest."""
         entry = self._Lib__declared.get(name)

@@ -318,3 +318,61 @@ def test_tagged_types_are_spelled_by_their_tag(tmp_path, modules, name, spelling
     ffi = modules("_ool_spelling").ffi
     assert repr(ffi.typeof(name)) == "<ctype '%s'>" % (spelling,)
     assert ffi.typeof(name).cname == spelling
+
+
+# -- Lazy decoding ----
+MANY = "\n".join("struct s%d { int a; struct s%d *next; double d[%d]; };\n"
+                 "typedef struct s%d s%d_t;\n"
+                 "int f%d(struct s%d *, int);" % ((i,) * 3 + (i, i, i, i)) for i in range(40))
+
+
+def test_types_built_by_concurrent_threads_are_the_same(tmp_path, modules):
+    """Threads naming the types and functions of a fresh generated ffi at the same time all
+    get the same, complete types."""
+    import threading
+    build(tmp_path, "_ool_many", MANY)
+    ffi = modules("_ool_many").ffi
+    lib = ffi.dlopen(None)
+    barrier = threading.Barrier(8)
+    seen, errors = [], []
+
+    def work(k):
+        try:
+            barrier.wait()
+            mine = []
+            for i in list(range(k, 40)) + list(range(k)):
+                ctype = ffi.typeof("s%d_t" % (i,))
+                mine.append((i, ctype, ffi.sizeof(ctype), ffi.typeof("struct s%d *" % (i,)),
+                             ffi.typeof("int(*)(struct s%d *, int)" % (i,)),
+                             "f%d" % (i,) in dir(lib)))
+            seen.append(mine)
+        except Exception as exc:                    # noqa: BLE001 (reported below)
+            errors.append(exc)
+    threads = [threading.Thread(target=work, args=(k * 5,)) for k in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    reference = {entry[0]: entry for entry in seen[0]}
+    for mine in seen:
+        for i, ctype, size, pointer, function, listed in mine:
+            assert ctype is reference[i][1] and pointer is reference[i][3]
+            assert function is reference[i][4] and listed
+            assert size == 16 + 8 * i and pointer.item is ctype
+            assert [name for name, _ in ctype.fields] == ["a", "next", "d"]
+
+
+@pytest.mark.skipif(IS_CFFI, reason="purecffi internals: how much is decoded")
+def test_declarations_are_decoded_when_first_named(tmp_path, modules):
+    build(tmp_path, "_ool_lazy", MANY)
+    ffi = modules("_ool_lazy").ffi
+    lib = ffi.dlopen(None)
+    assert len(dir(lib)) == 40
+    functions = ffi._decls.functions
+    assert functions._values == {}                  # dlopen() and dir() decode nothing
+    with pytest.raises(ffi.error):
+        lib.f3                                      # not in libc
+    assert list(functions._values) == ["f3"]
+    assert ffi.sizeof("s7_t") == 16 + 8 * 7
+    assert len(ffi._decls.types._values) == 1       # "s7_t" (and what it reaches: not named)

@@ -4,8 +4,10 @@ A generated module (build/abi_module.py writes it) holds its declarations as a l
 serialize.dump_declarations(); `make_ffi()` wraps it in an `OutOfLineFFI`, which is the in-line
 FFI of api.py except that:
 
-  * its declarations are loaded from the literal (serialize.load_declarations), lazily: on the
-    first operation that needs a type, so importing the module does almost nothing;
+  * its declarations are loaded from the literal (serialize.load_declarations), lazily: the
+    JSON is decoded on the first operation that needs a type, so importing the module does
+    almost nothing, and each declaration (with the types it reaches) is built the first time
+    it is named (serialize.LazyTable); its lib installs an accessor on a name's first use;
   * it has no cdef(), set_source(), compile(), include()...: the declarations are fixed;
   * ffi.dlopen(name) passes `name` to the system's dlopen() as it is (spec 8.2: no guessing
     of "m" into "libm.so.6"), so give a file name ("libm.so.6") or a path, or None.
@@ -52,7 +54,8 @@ class _LazyDeclarations:
             decls = ffi.__dict__.get("_decls")
             if decls is None:
                 from .serialize import load_declarations
-                decls = load_declarations(ffi._data, [inc._decls for inc in ffi._included])
+                decls = load_declarations(ffi._data, [inc._decls for inc in ffi._included],
+                                          lazy=True)
                 ffi.__dict__["_decls"] = decls
         return decls
 

@@ -10,10 +10,13 @@ As cffi's out-of-line libs:
     fetched from that module's lib (ffi.error); integer constants of included modules are here;
   * ffi.addressof(lib, "array") is a pointer to the array, `T(*)[N]`.
 """
+import threading
+
 from .convert import prepare
 from .ctype import ARRAY, ENUM, TYPES
 from .errors import FFIError
 from .library import Lib, Messages
+from .serialize import LazyTable
 
 __all__ = ["OutOfLineLib", "integer_const"]
 
@@ -54,7 +57,7 @@ def _declared_by_includes(ffi, name):
 class OutOfLineLib(Lib):
     """What the ffi of a generated module's dlopen() returns (see the module docstring)."""
 
-    __slots__ = ()
+    __slots__ = ("_installed",)      # (lock, names whose accessor was installed)
     _messages = _Messages
 
     def _constant(self, name, declaration):
@@ -67,14 +70,39 @@ class OutOfLineLib(Lib):
         address = library.address(name, _Messages.variable)
         return prepare(declaration[0]).read(address, library)
 
+    def _refresh(self):
+        """Only the names: the declarations are fixed, and decoding them (serialize.LazyTable)
+        and installing their accessors wait until a name is first used (_accessor)."""
+        decls = self._Lib__ffi._decls
+        tables = (("constant", decls.constants), ("variable", decls.variables),
+                  ("function", decls.functions))
+        entries = [(name, (kind, table, name)) for kind, table in tables for name in table
+                   if not hasattr(OutOfLineLib, name)]
+        lock = threading.RLock()
+        object.__setattr__(self, "_installed", (lock, set()))
+        object.__setattr__(self, "_Lib__declared",
+                           LazyTable(entries, lambda raw: (raw[0], raw[1][raw[2]]), lock))
+
+    def _accessor(self, name):
+        """Install the accessor of a declared name on first use (once)."""
+        lock, installed = self._installed
+        if name in installed:
+            return
+        with lock:
+            if name not in installed:
+                self._Lib__install(name, self._Lib__declared[name])
+                installed.add(name)
+
     def __getattr__(self, name):
-        """Called for a name without accessor (not declared here), or when an accessor
-        raised AttributeError (a SymbolNotFoundError): then raise that again."""
+        """Called for a name without accessor: one declared but not used yet (install its
+        accessor), one not declared here, or when an accessor raised AttributeError (a
+        SymbolNotFoundError): then raise that again."""
         if name == "__name__":
             return "%s.lib" % (self._Lib__library.name,)       # as cffi names it
         if name.startswith("__"):
             raise AttributeError(name)
         if name in self._Lib__declared:
+            self._accessor(name)
             return object.__getattribute__(self, name)
         ffi = self._Lib__ffi
         if _declared_by_includes(ffi, name):
@@ -92,6 +120,8 @@ class OutOfLineLib(Lib):
                 self.__getattr__(name)                  # raises the undeclared-name error
             elif entry[0] != "variable":
                 raise AttributeError("cannot write to function or constant '%s'" % (name,))
+        if entry is not None:
+            self._accessor(name)
         Lib.__setattr__(self, name, value)
 
     def __dir__(self):
@@ -105,6 +135,8 @@ class OutOfLineLib(Lib):
         entry = self._Lib__declared.get(name)
         if entry is None and not self._Lib__library.closed:
             return self.__getattr__(name)               # the error of an undeclared name
+        if entry is not None:
+            self._accessor(name)
         result = Lib._addressof(self, name)
         if entry is None or entry[0] != "variable" or entry[1][0].kind != ARRAY:
             return result

@@ -110,6 +110,7 @@ class OutOfLineLib(Lib):
         raise AttributeError(_MSG_UNDECLARED % (self._Lib__library.name, name))
 
     def __repr__(self):
+        """cffi's repr of an out-of-line lib."""
         return "<Lib object for '%s'>" % (self._Lib__library.name,)
 
     def __setattr__(self, name, value):
@@ -146,6 +147,7 @@ class OutOfLineLib(Lib):
 
 
 def _is_enum_value(declaration):
+    """A constant that is the value of an enum."""
     ctype = declaration[0]
     return ctype is not None and ctype.kind == ENUM
 

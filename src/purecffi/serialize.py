@@ -14,7 +14,7 @@
         which Python compiles and unmarshals in no time, and json.loads() decodes it in C on
         first use (a 1000-record Python literal takes ~20 ms to compile when no .pyc exists).
 
-    load_declarations(text_or_data, includes=(), layouts=None) -> Declarations
+    load_declarations(text_or_data, includes=(), layouts=None, lazy=False) -> Declarations
         Rebuild equivalent declarations without any parsing.  `text_or_data` is the text
         dump_declarations() returned, or json.loads() of it.  `includes` are the Declarations
         of the included modules (as at dump time).  Struct and union layouts are computed by
@@ -24,7 +24,8 @@
         API mode learns from the compiler.  Fields without a given offset (bit fields) keep
         layout.py's.  Loaded declarations do not declare a struct/union/enum when a type name
         mentions an unknown tag (as cffi's compiled ffi objects): ffi.typeof("struct nope")
-        raises ffi.error.
+        raises ffi.error.  `lazy`: the tables of names are LazyTables, each entry built (with
+        the types it reaches) when first named.
 
 The data (format version FORMAT; `...` values are written as the string "..."):
 
@@ -345,12 +346,14 @@ class LazyTable:
         return value
 
     def get(self, name, default=None):
+        """The entry of `name` (decoded now if needed), or `default`."""
         try:
             return self[name]
         except KeyError:
             return default
 
     def __setitem__(self, name, value):
+        """Add or replace an entry (already decoded)."""
         with self._lock:
             if name not in self._raw:
                 self._raw[name] = None
@@ -361,6 +364,7 @@ class LazyTable:
         return name in self._raw
 
     def __iter__(self):
+        """The names, in declaration order, without decoding anything."""
         return iter(list(self._names))
 
     keys = __iter__
@@ -369,9 +373,11 @@ class LazyTable:
         return len(self._names)
 
     def items(self):
+        """(name, entry) pairs: decodes every entry."""
         return [(name, self[name]) for name in list(self._names)]
 
     def values(self):
+        """Every entry, decoded."""
         return [self[name] for name in list(self._names)]
 
     def copy(self):

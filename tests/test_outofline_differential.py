@@ -223,3 +223,9 @@ def test_lib_repr_and_def_extern(both):
     compare(both, lambda ffi, lib: lib)
     compare(both, lambda ffi, lib: ffi.def_extern(name="add_one")(lambda x: x))
     compare(both, lambda ffi, lib: ffi.init_once(lambda: 5, "tag"))
+
+
+def test_dlopen_arguments(both):
+    compare(both, lambda ffi, lib: ffi.dlopen())                # None: the C library
+    compare(both, lambda ffi, lib: ffi.dlopen(None, "x"), message=False)
+    compare(both, lambda ffi, lib: ffi.dlopen("m"))             # no guessing of "libm.so.6"

@@ -109,8 +109,10 @@ class OutOfLineFFI(FFI):
             error = TypeNameError(*exc.args)
         raise error
 
-    def dlopen(self, name, flags=0):
-        """Open a library by its file name or path as given (no guessing), or None for libc."""
+    def dlopen(self, name=None, flags=0):
+        """Open a library by its file name or path as given (no guessing), or None (the
+        default, as in cffi's generated modules) for libc."""
+        import operator
         from .library import dlopen
         from .outofline_lib import OutOfLineLib
         if name is not None and not isinstance(name, (str, bytes)):
@@ -119,6 +121,7 @@ class OutOfLineFFI(FFI):
         if isinstance(name, bytes):
             import os
             name = os.fsdecode(name)
+        flags = operator.index(flags)       # TypeError for a non-integer, as cffi
         return dlopen(self, name, flags, guess=False, lib_class=OutOfLineLib)
 
     def integer_const(self, name):

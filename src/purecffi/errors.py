@@ -2,6 +2,11 @@
 
     Exception
     ├── FFIError             misuse of the ffi object or of a type (opaque, unknown layout...)
+    │   ├── LibraryClosedError   a lib used after ffi.dlclose() (also a ValueError)
+    │   ├── SymbolNotFoundError  a declared name the library does not export (also an
+    │   │                        AttributeError)
+    │   └── TypeNameError        a type string the ffi of a generated module cannot read
+    │                            (also a CDefError)
     ├── CDefError            a declaration in cdef() that cannot be accepted
     ├── VerificationError    the C compiler refused or could not be run (API mode, verify())
     ├── VerificationMissing  an API-mode placeholder used where no compiler filled it
@@ -13,6 +18,16 @@ Conversion errors use the built-in TypeError, OverflowError, ValueError and Inde
 
 class FFIError(Exception):
     """Misuse of the ffi object or of a C type."""
+
+
+class LibraryClosedError(FFIError, ValueError):
+    """A library object used after ffi.dlclose(): ffi.error for cffi's out-of-line ABI mode,
+    ValueError for its in-line mode."""
+
+
+class SymbolNotFoundError(FFIError, AttributeError):
+    """A declared function, variable or constant that the library does not export: ffi.error
+    for cffi's out-of-line ABI mode, AttributeError for its in-line mode."""
 
 
 class CDefError(Exception):
@@ -27,6 +42,11 @@ class CDefError(Exception):
         except (AttributeError, IndexError, TypeError):
             pass
         return "%s" % (self.args[0],) if self.args else ""
+
+
+class TypeNameError(FFIError, CDefError):
+    """A type string that the ffi of a generated module cannot read: ffi.error, as cffi's
+    compiled ffi objects raise, and the CDefError of an in-line ffi."""
 
 
 class VerificationError(Exception):

@@ -20,12 +20,10 @@ from . import call
 from .convert import prepare
 from .ctype import ARRAY, ENUM, TYPES
 from .lazy import once
-from .errors import CDefError, VerificationMissing
+from .errors import CDefError, LibraryClosedError, SymbolNotFoundError, VerificationMissing
 
-__all__ = ["dlopen", "dlclose", "declarations_changed", "Lib"]
+__all__ = ["dlopen", "dlclose", "declarations_changed", "Lib", "Messages"]
 
-_MSG_CLOSED = "library '%s' has already been closed"
-_MSG_NOT_FOUND = "%s '%s' not found in library '%s': %s"
 _MSG_UNDECLARED = "library '%s' has no function, variable or constant named '%s' (declare it " \
                   "with ffi.cdef())"
 _MSG_NON_INTEGER = "non-integer constant '%s' cannot be accessed from a dlopen() library"
@@ -34,6 +32,15 @@ _MSG_DEFINE_DOTS = "'%s' is declared as '#define %s ...': only API mode (ffi.set
 _MSG_READ_ONLY = "cannot assign to '%s': it is a %s of the library, not a global variable"
 _MSG_NEW_ATTRIBUTE = "cannot add attribute '%s' to a library object: it has no global " \
                      "variable of that name declared in cdef()"
+
+
+class Messages:
+    """The wording of a kind of lib's errors (cffi's in-line and out-of-line libs differ)."""
+
+    closed = "library '%s' has already been closed"
+    not_found = "%s '%s' not found in library '%s': %s"
+    function = "function/symbol"
+    variable = "variable"
 
 
 # -- The dynamic loader ----
@@ -93,18 +100,24 @@ class _Library:
     point to stay mapped as long as they live (unless dlclose() is called explicitly).
     """
 
-    __slots__ = ("name", "handle", "closed", "__weakref__")
+    __slots__ = ("name", "handle", "closed", "messages", "__weakref__")
 
-    def __init__(self, name, handle):
+    def __init__(self, name, handle, messages=Messages):
         self.name, self.handle, self.closed = name, handle, False
+        self.messages = messages
+
+    def closed_error(self):
+        """The exception for a use after dlclose()."""
+        return LibraryClosedError(self.messages.closed % (self.name,))
 
     def address(self, symbol, what):
-        """The address of `symbol`, or AttributeError naming it and the library."""
+        """The address of `symbol`, or SymbolNotFoundError naming it and the library."""
         if self.closed:
-            raise ValueError(_MSG_CLOSED % (self.name,))
+            raise self.closed_error()
         address, error = _loader().symbol(self.handle, symbol)
         if error is not None:
-            raise AttributeError(_MSG_NOT_FOUND % (what, symbol, self.name, error))
+            raise SymbolNotFoundError(self.messages.not_found
+                                      % (what, symbol, self.name, error))
         return address
 
     def close(self):
@@ -120,9 +133,10 @@ class _Library:
 
 
 # -- dlopen and dlclose ----
-def dlopen(ffi, name, flags=0, guess=True):
+def dlopen(ffi, name, flags=0, guess=True, lib_class=None):
     """Open a library: None for the C library, a path, or a name found like ctypes does
-    (`guess=False`, for out-of-line modules: the name is given to dlopen() as it is)."""
+    (`guess=False`, for out-of-line modules: the name is given to dlopen() as it is).
+    `lib_class`: the Lib subclass to make (out-of-line modules have their own)."""
     if name is not None and not isinstance(name, str):
         raise TypeError("dlopen(name): name must be a file name (str) or None, not %s"
                         % (type(name).__name__,))
@@ -142,8 +156,9 @@ def dlopen(ffi, name, flags=0, guess=True):
         handle, error = _loader().open(found, flags)
     if handle is None:
         raise OSError("cannot load library '%s': %s" % (shown, error))
-    cls = type("Lib", (Lib,), {"__module__": Lib.__module__})
-    lib = cls(ffi, _Library(shown, handle))
+    base = lib_class or Lib
+    cls = type("Lib", (base,), {"__module__": base.__module__})
+    lib = cls(ffi, _Library(shown, handle, base._messages))
     _REGISTRY.add(ffi, lib)
     return lib
 
@@ -197,12 +212,12 @@ class _Variable:
 
     def get(self):
         if self.library.closed:
-            raise ValueError(_MSG_CLOSED % (self.library.name,))
+            raise self.library.closed_error()
         return self.read(self.address, self.library)
 
     def set(self, value):
         if self.library.closed:
-            raise ValueError(_MSG_CLOSED % (self.library.name,))
+            raise self.library.closed_error()
         self.write(self.address, value)
 
 
@@ -213,7 +228,7 @@ class _ArrayAddress(_Variable):
 
     def get(self):
         if self.library.closed:
-            raise ValueError(_MSG_CLOSED % (self.library.name,))
+            raise self.library.closed_error()
         return prepare(self.ctype).cdata_class(self.ctype, self.address, self.library)
 
     def set(self, value):
@@ -277,6 +292,7 @@ class Lib:
     """
 
     __slots__ = ("_Lib__ffi", "_Lib__library", "_Lib__declared", "__weakref__")
+    _messages = Messages
 
     def __init__(self, ffi, library):
         object.__setattr__(self, "_Lib__ffi", ffi)
@@ -318,25 +334,28 @@ class Lib:
     def _resolve(self, name, entry):
         """The value of a function or constant (made on first access)."""
         library = self.__library
-        if library.closed:
-            raise ValueError(_MSG_CLOSED % (library.name,))
         kind, declaration = entry
         if kind == "function":
             function = call.make_lib_function(
-                declaration, library.address(name, "function/symbol"), name)
+                declaration, library.address(name, library.messages.function), name)
             function._library = library         # keeps the code mapped while it lives
             return function
+        return self._constant(name, declaration)
+
+    def _constant(self, name, declaration):
+        """The value of a constant: those cdef() gives a value (still there after dlclose(),
+        as in cffi); the others raise (an out-of-line lib reads them from the library)."""
         return _constant_value(name, declaration)
 
     def _variable(self, name, ctype):
         """The _Variable of a global variable (its address looked up now)."""
         library = self.__library
         if library.closed:
-            raise ValueError(_MSG_CLOSED % (library.name,))
+            raise library.closed_error()
         if ctype.kind == ARRAY and ctype.length is Ellipsis:
             raise CDefError("global variable '%s' has type '%s' of unknown length: only API "
                             "mode can give its size" % (name, ctype.cname))
-        address = library.address(name, "variable")
+        address = library.address(name, library.messages.variable)
         if ctype.kind == ARRAY and ctype.length is None:
             return _ArrayAddress(library, name, address, TYPES.pointer(ctype.item))
         return _Variable(library, name, address, ctype)
@@ -345,7 +364,7 @@ class Lib:
     def __setattr__(self, name, value):
         library = self.__library
         if library.closed:
-            raise ValueError(_MSG_CLOSED % (library.name,))
+            raise library.closed_error()
         entry = self.__declared.get(name)
         if entry is None:
             raise AttributeError(_MSG_NEW_ATTRIBUTE % (name,))
@@ -369,16 +388,16 @@ class Lib:
         """ffi.addressof(lib, name): a pointer to a global variable, or the function pointer."""
         library = self.__library
         if library.closed:
-            raise ValueError(_MSG_CLOSED % (library.name,))
+            raise library.closed_error()
         entry = self.__declared.get(name)
         if entry is None:
             raise AttributeError(_MSG_UNDECLARED % (library.name, name))
         kind, declaration = entry
         if kind == "function":
-            address = library.address(name, "function/symbol")
+            address = library.address(name, library.messages.function)
             return prepare(declaration).cdata_class(declaration, address, library)
         if kind == "constant":
-            raise AttributeError("'%s' is a constant: it has no address" % (name,))
+            raise AttributeError("cannot take the address of the constant '%s'" % (name,))
         ctype = declaration[0]
         variable = type(self).__dict__[name]._resolved(self)
         if ctype.kind == ARRAY:

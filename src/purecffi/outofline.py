@@ -4,23 +4,43 @@ A generated module (build/abi_module.py writes it) holds its declarations as a l
 serialize.dump_declarations(); `make_ffi()` wraps it in an `OutOfLineFFI`, which is the in-line
 FFI of api.py except that:
 
-  * its declarations are loaded from the literal (serialize.load_declarations), lazily: on the
-    first operation that needs a type, so importing the module does almost nothing;
+  * its declarations are loaded from the literal (serialize.load_declarations), lazily: the
+    JSON is decoded on the first operation that needs a type, so importing the module does
+    almost nothing, and each declaration (with the types it reaches) is built the first time
+    it is named (serialize.LazyTable); its lib installs an accessor on a name's first use;
   * it has no cdef(), set_source(), compile(), include()...: the declarations are fixed;
   * ffi.dlopen(name) passes `name` to the system's dlopen() as it is (spec 8.2: no guessing
     of "m" into "libm.so.6"), so give a file name ("libm.so.6") or a path, or None.
 
 Neither this module nor what it loads imports pycparser: type names are read by typename.py.
 """
+import re
+
 from .api import FFI
+from .serialize import FORMAT
 
 __all__ = ["make_ffi", "OutOfLineFFI"]
 
 
-def make_ffi(data, includes=(), module_name=None):
+def make_ffi(data, includes=(), module_name=None, version=None):
     """The ffi object of a generated module: `data` is its declarations literal, `includes` the
-    ffi objects of the generated modules its builder included (in order)."""
+    ffi objects of the generated modules its builder included (in order), `version` the
+    format it was written in (read from `data` when not given, by older modules)."""
+    if version is None:
+        version = _peek_version(data)
+    if version != FORMAT:
+        raise ImportError("purecffi out-of-line Python module '%s' has unknown version %r "
+                          "(this purecffi reads version %d): run its build script again"
+                          % (module_name, version, FORMAT))
     return OutOfLineFFI(data, includes, module_name)
+
+
+def _peek_version(data):
+    """The "version" of a declarations text, without decoding the rest."""
+    if not isinstance(data, str):
+        return data.get("version")
+    found = re.match(r'\s*\{\s*"version":\s*(\d+)', data)
+    return int(found.group(1)) if found else None
 
 
 class _LazyDeclarations:
@@ -34,7 +54,8 @@ class _LazyDeclarations:
             decls = ffi.__dict__.get("_decls")
             if decls is None:
                 from .serialize import load_declarations
-                decls = load_declarations(ffi._data, [inc._decls for inc in ffi._included])
+                decls = load_declarations(ffi._data, [inc._decls for inc in ffi._included],
+                                          lazy=True)
                 ffi.__dict__["_decls"] = decls
         return decls
 
@@ -66,21 +87,47 @@ class OutOfLineFFI(FFI):
         self._data = data
         self._included = list(includes)
         self._module_name = module_name
+        self._api_externs = {}      # def_extern(): "no 'extern "Python"' function" (ffi.error)
 
     def __repr__(self):
         name = self._module_name
         return "<purecffi.FFI of module '%s'>" % (name,) if name else object.__repr__(self)
 
-    def dlopen(self, name, flags=0):
-        """Open a library by its file name or path as given (no guessing), or None for libc."""
+    def __dir__(self):
+        """Without the builder methods, which this ffi does not have."""
+        return [name for name in FFI.__dir__(self)
+                if not isinstance(type(self).__dict__.get(name), _Absent)]
+
+    def _parse_typeof(self, cdecl, consider_function_as_funcptr):
+        """As FFI's, with ffi.error for a type string it cannot read (as cffi's compiled ffi)."""
+        from .errors import CDefError, FFIError, TypeNameError
+        try:
+            return FFI._parse_typeof(self, cdecl, consider_function_as_funcptr)
+        except CDefError as exc:
+            if isinstance(exc, FFIError):
+                raise
+            error = TypeNameError(*exc.args)
+        raise error
+
+    def dlopen(self, name=None, flags=0):
+        """Open a library by its file name or path as given (no guessing), or None (the
+        default, as in cffi's generated modules) for libc."""
+        import operator
         from .library import dlopen
+        from .outofline_lib import OutOfLineLib
         if name is not None and not isinstance(name, (str, bytes)):
             raise TypeError("dlopen(name): name must be a file name (str), a path or None, "
                             "not %s" % (type(name).__name__,))
         if isinstance(name, bytes):
             import os
             name = os.fsdecode(name)
-        return dlopen(self, name, flags, guess=False)
+        flags = operator.index(flags)       # TypeError for a non-integer, as cffi
+        return dlopen(self, name, flags, guess=False, lib_class=OutOfLineLib)
+
+    def integer_const(self, name):
+        """The value of an integer constant: enum value, #define, or `static const` with one."""
+        from .outofline_lib import integer_const
+        return integer_const(self, name)
 
     cdef = _Absent()
     set_source = _Absent()

@@ -1,17 +1,20 @@
 """Declarations as data: dumped by the builders, loaded by generated modules without parsing.
 
-    dump_declarations(decls, includes=(), complete_partial=False) -> str
+    dump_declarations(decls, includes=(), complete_partial=False, tag_names=False) -> str
         JSON text describing `decls`: every type it reaches, as one record per type
         referencing other types by index (one record per line, so the text stays readable).
         Types that belong to one of `includes` (the Declarations of included FFIs) are written
         as references by name ("ext", key), found again in the included module's declarations.
         `complete_partial`: write partial structs (`...;`) as complete ones, laid out from
         their declared fields -- what cffi's out-of-line ABI mode does with them.
+        `tag_names`: spell a struct/union/enum that has a tag by it ("struct node_s", not
+        "node_t" from `typedef struct node_s node_t;`), as cffi's generated modules do;
+        anonymous ones keep their typedef name.
         JSON rather than a Python literal: a generated module holds it as one string constant,
         which Python compiles and unmarshals in no time, and json.loads() decodes it in C on
         first use (a 1000-record Python literal takes ~20 ms to compile when no .pyc exists).
 
-    load_declarations(text_or_data, includes=(), layouts=None) -> Declarations
+    load_declarations(text_or_data, includes=(), layouts=None, lazy=False) -> Declarations
         Rebuild equivalent declarations without any parsing.  `text_or_data` is the text
         dump_declarations() returned, or json.loads() of it.  `includes` are the Declarations
         of the included modules (as at dump time).  Struct and union layouts are computed by
@@ -21,7 +24,8 @@
         API mode learns from the compiler.  Fields without a given offset (bit fields) keep
         layout.py's.  Loaded declarations do not declare a struct/union/enum when a type name
         mentions an unknown tag (as cffi's compiled ffi objects): ffi.typeof("struct nope")
-        raises ffi.error.
+        raises ffi.error.  `lazy`: the tables of names are LazyTables, each entry built (with
+        the types it reaches) when first named.
 
 The data (format version FORMAT; `...` values are written as the string "..."):
 
@@ -44,7 +48,9 @@ Type records: ["void"] ["prim", name] ["unknown", name, is_float] ["ptr", item]
 ["fnptr", raw] ["struct"|"union", name, cname or null]
 ["enum", name, cname or null, [[key, value], ...], base, partial] ["FILE"] ["ext", key].
 """
-from .ctype import (ARRAY, STRUCT, UNION, ArrayType, EnumType, FunctionPtrType, PointerType,
+import threading
+
+from .ctype import (STRUCT, UNION, ArrayType, EnumType, FunctionPtrType, PointerType,
                     PrimitiveType, RawFunctionType, StructOrUnionType, UnknownNumberType,
                     VoidType)
 
@@ -54,17 +60,18 @@ FORMAT = 1
 
 
 # -- Dumping ----
-def dump_declarations(decls, includes=(), complete_partial=False):
+def dump_declarations(decls, includes=(), complete_partial=False, tag_names=False):
     """JSON text describing `decls` (see the module docstring)."""
-    return _to_json(_Dumper(decls, includes, complete_partial).data())
+    return _to_json(_Dumper(decls, includes, complete_partial, tag_names).data())
 
 
 class _Dumper:
     """Numbers the types reachable from one Declarations and writes their records."""
 
-    def __init__(self, decls, includes, complete_partial=False):
+    def __init__(self, decls, includes, complete_partial=False, tag_names=False):
         self.decls = decls
         self.complete_partial = complete_partial
+        self.tag_names = tag_names
         self.index = {}             # ctype -> index
         self.records = []
         self.bodies = []
@@ -154,16 +161,22 @@ class _Dumper:
 
     def write_struct(self, ctype):
         """The record first (members may point back to it), then the body."""
-        index = self.add(ctype, (ctype.kind, ctype.name, _cname(ctype)))
+        index = self.add(ctype, (ctype.kind, ctype.name, self.cname(ctype)))
         if ctype.fields is not None:
             partial = ctype.partial and not self.complete_partial
             self.bodies.append((index, self.fields(ctype._decl_fields or ()), ctype.packed,
                                 ctype.pack, partial))
         return index
 
+    def cname(self, ctype):
+        """The spelling to record: None for `kind name` (see `tag_names`)."""
+        if self.tag_names and not ctype.name.startswith("$"):
+            return None
+        return _cname(ctype)
+
     def write_enum(self, ctype):
         enumerators = tuple(ctype.relements.items())
-        return self.add(ctype, ("enum", ctype.name, _cname(ctype), enumerators,
+        return self.add(ctype, ("enum", ctype.name, self.cname(ctype), enumerators,
                                 self.ref(ctype.base), ctype.partial))
 
 
@@ -215,8 +228,11 @@ def _dots(value):
 
 
 # -- Loading ----
-def load_declarations(text_or_data, includes=(), layouts=None):
-    """Declarations rebuilt from dump_declarations() output (see the module docstring)."""
+def load_declarations(text_or_data, includes=(), layouts=None, lazy=False):
+    """Declarations rebuilt from dump_declarations() output (see the module docstring).
+    `lazy`: the tables of names (types, functions, variables, constants) decode each entry
+    on first access (LazyTable), so that a program using a few of a module's declarations
+    does not build all its types."""
     data = text_or_data
     if isinstance(data, str):
         import json
@@ -224,38 +240,43 @@ def load_declarations(text_or_data, includes=(), layouts=None):
     if data.get("version") != FORMAT:
         raise ValueError("declarations of format %r, expected %d: rebuild the module with this "
                          "version of purecffi" % (data.get("version"), FORMAT))
-    return _Loader(data, includes, layouts or {}).run()
+    return _Loader(data, includes, layouts or {}).run(lazy)
 
 
 class _Loader:
-    """Builds the types of one dump, then the Declarations containers."""
+    """Builds the types of one dump (each on first need), and the Declarations containers."""
 
     def __init__(self, data, includes, layouts):
         self.data, self.includes, self.layouts = data, includes, layouts
         self.types = [None] * len(data["types"])
+        self.bodies = {entry[0]: entry for entry in data["bodies"]}
 
-    def run(self):
+    def run(self, lazy=False):
         from .decls import Declarations
         data, t = self.data, self.type
-        records = data["types"]
-        for index in range(len(records)):
-            t(index)
-        self.positions = {id(ctype): index for index, ctype in enumerate(self.types)}
-        self.complete_bodies(data["bodies"])
         decls = Declarations()
-        decls.types = {key: t(i) for key, i in data["names"]}
-        decls.typedef_names = list(data["typedef_names"])
-        decls.const_typedefs = set(data["const_typedefs"])
-        decls.functions = {name: t(i) for name, i in data["functions"]}
-        decls.variables = {name: (t(i), const) for name, i, const in data["variables"]}
-        decls.constants = {name: (None if i is None else t(i), _dots(value))
-                           for name, i, value in data["constants"]}
-        decls.extern_python = {name: (t(i), plus_c) for name, i, plus_c in data["extern_python"]}
-        decls.order = [tuple(entry) for entry in data["order"]]
-        decls.type_cache = {}
-        decls.pending = {t(s): (self.fields(fields), partial, packed, pack, where)
-                         for s, fields, partial, packed, pack, where in data["pending"]}
-        decls.broken = {t(s): _exception(name, args) for s, name, args in data["broken"]}
+        variable = lambda entry: (t(entry[0]), entry[1])                        # noqa: E731
+        constant = lambda entry: (None if entry[0] is None else t(entry[0]),   # noqa: E731
+                                  _dots(entry[1]))
+        tables = (("types", data["names"], t),
+                  ("functions", data["functions"], t),
+                  ("variables", [(n, (i, c)) for n, i, c in data["variables"]], variable),
+                  ("constants", [(n, (i, v)) for n, i, v in data["constants"]], constant))
+        lock = threading.RLock()
+        with lock:
+            for attribute, entries, decode in tables:
+                table = LazyTable(entries, decode, lock) if lazy else \
+                    {name: decode(raw) for name, raw in entries}
+                setattr(decls, attribute, table)
+            decls.typedef_names = list(data["typedef_names"])
+            decls.const_typedefs = set(data["const_typedefs"])
+            decls.extern_python = {name: (t(i), plus_c)
+                                   for name, i, plus_c in data["extern_python"]}
+            decls.order = [tuple(entry) for entry in data["order"]]
+            decls.type_cache = {}
+            decls.pending = {t(s): (self.fields(fields), partial, packed, pack, where)
+                             for s, fields, partial, packed, pack, where in data["pending"]}
+            decls.broken = {t(s): _exception(name, args) for s, name, args in data["broken"]}
         decls.has_placeholders = data["has_placeholders"]
         decls.anonymous_count = data["anonymous_count"]
         decls.declare_tags = False
@@ -266,10 +287,15 @@ class _Loader:
         return [(name, t(i), bitsize) for name, i, bitsize in fields]
 
     def type(self, index):
+        """The type of record `index`, built on first need; a struct or union is completed
+        then (its record is stored first: members may point back to it)."""
         ctype = self.types[index]
         if ctype is None:
             record = self.data["types"][index]
             ctype = self.types[index] = _READERS[record[0]](self, record)
+            body = self.bodies.get(index)
+            if body is not None:
+                self.complete(ctype, body)
         return ctype
 
     def read_ext(self, record):
@@ -281,32 +307,88 @@ class _Loader:
         raise ImportError("type '%s' should come from an included module, which does not "
                           "declare it (rebuild the modules)" % (key,))
 
-    def complete_bodies(self, bodies):
-        """Complete the structs, members held by value first."""
-        by_index = {entry[0]: entry for entry in bodies}
-        done = set()
+    def complete(self, ctype, body):
+        """Complete a struct from its body; the member types are built (and the structs held
+        by value completed) by self.fields() first."""
+        _, fields, packed, pack, partial = body
+        decl_fields = self.fields(fields)
+        given = self.layouts.get(ctype.cname)
+        layout = None if given is None else _given_layout(ctype, decl_fields, given,
+                                                          packed, pack, partial)
+        ctype.complete(decl_fields, packed=packed, pack=pack, partial=partial, layout=layout)
 
-        def complete(index):
-            if index in done:
-                return
-            done.add(index)
-            _, fields, packed, pack, partial = by_index[index]
-            decl_fields = self.fields(fields)
-            for _, ftype, _ in decl_fields:
-                while ftype.kind == ARRAY:
-                    ftype = ftype.item
-                if ftype.kind in (STRUCT, UNION):
-                    inner = self.positions.get(id(ftype))
-                    if inner in by_index:
-                        complete(inner)
-            ctype = self.type(index)
-            given = self.layouts.get(ctype.cname)
-            layout = None if given is None else _given_layout(ctype, decl_fields, given,
-                                                              packed, pack, partial)
-            ctype.complete(decl_fields, packed=packed, pack=pack, partial=partial, layout=layout)
 
-        for entry in bodies:
-            complete(entry[0])
+class LazyTable:
+    """A name -> declaration table whose entries are decoded on first access (the mapping
+    operations the runtime uses: [], get, in, iteration over the names in order, len, items,
+    values, copy, and [] = for new entries).  Decoding holds the loader's lock; a decoded
+    entry is stored only once complete, and then read without the lock."""
+
+    __slots__ = ("_values", "_raw", "_names", "_decode", "_lock")
+
+    def __init__(self, entries, decode, lock):
+        self._raw = dict(entries)
+        self._names = list(self._raw)
+        self._values = {}
+        self._decode, self._lock = decode, lock
+
+    def __getitem__(self, name):
+        try:
+            return self._values[name]
+        except KeyError:
+            pass
+        if name not in self._raw:
+            raise KeyError(name)
+        with self._lock:
+            value = self._values.get(name, _NOTHING)
+            if value is _NOTHING:
+                value = self._values[name] = self._decode(self._raw[name])
+        return value
+
+    def get(self, name, default=None):
+        """The entry of `name` (decoded now if needed), or `default`."""
+        try:
+            return self[name]
+        except KeyError:
+            return default
+
+    def __setitem__(self, name, value):
+        """Add or replace an entry (already decoded)."""
+        with self._lock:
+            if name not in self._raw:
+                self._raw[name] = None
+                self._names.append(name)
+            self._values[name] = value
+
+    def __contains__(self, name):
+        return name in self._raw
+
+    def __iter__(self):
+        """The names, in declaration order, without decoding anything."""
+        return iter(list(self._names))
+
+    keys = __iter__
+
+    def __len__(self):
+        return len(self._names)
+
+    def items(self):
+        """(name, entry) pairs: decodes every entry."""
+        return [(name, self[name]) for name in list(self._names)]
+
+    def values(self):
+        """Every entry, decoded."""
+        return [self[name] for name in list(self._names)]
+
+    def copy(self):
+        """A plain dict of every entry (all decoded)."""
+        return dict(self.items())
+
+    def __repr__(self):
+        return "<LazyTable of %d names, %d decoded>" % (len(self._names), len(self._values))
+
+
+_NOTHING = object()
 
 
 def _read_struct(loader, record):

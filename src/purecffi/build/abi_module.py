@@ -2,11 +2,12 @@
 
 The module is plain Python: a header, the imports of the modules of included FFIs, and
 
-    ffi = make_ffi(r'''{...declarations...}''', includes=(...), module_name='pkg._foo')
+    ffi = make_ffi(r'''{...declarations...}''', includes=(...), module_name='pkg._foo', version=N)
 
 where the string is serialize.dump_declarations() of the builder's declarations (JSON, one
 type per line).  Importing the module needs purecffi's runtime (outofline.py), never the cdef
-parser or pycparser; the declarations are decoded on the ffi's first use.
+parser or pycparser; the declarations are decoded on the ffi's first use.  `version` is
+serialize.FORMAT: make_ffi() refuses a module of another format with ImportError, at import.
 """
 import io
 import os
@@ -63,7 +64,7 @@ def _check_abi(decls):
 # -- Emit ----
 def module_source(ffi, spec):
     """The text of the generated module."""
-    from ..serialize import dump_declarations
+    from ..serialize import FORMAT, dump_declarations
     includes = _included_modules(ffi)
     _check_abi(ffi._decls)
     lines = [HEADER % {"name": spec.module_name}, "from purecffi.outofline import make_ffi\n"]
@@ -71,10 +72,10 @@ def module_source(ffi, spec):
         lines.append("from %s import ffi as _ffi%d\n" % (name, index))
     literal = _string_literal(
         dump_declarations(ffi._decls, [other._decls for other in ffi._included],
-                          complete_partial=True))
+                          complete_partial=True, tag_names=True))
     included = "".join("_ffi%d, " % (i,) for i in range(len(includes)))
-    lines.append("\nffi = make_ffi(%s, includes=(%s), module_name=%r)\n"
-                 % (literal, included.rstrip(" "), spec.module_name))
+    lines.append("\nffi = make_ffi(%s, includes=(%s), module_name=%r, version=%d)\n"
+                 % (literal, included.rstrip(" "), spec.module_name, FORMAT))
     return "".join(lines)
 
 

@@ -172,7 +172,7 @@ def epilogue(ffi, spec, init_code, paths, libpython):
         "static pthread_t _pc_embed_owner;    /* the thread running the start-up */",
         "",
     ] + emit_interpreter_start() + emit_module(short) + emit_report() + emit_run() + \
-        emit_start()
+        emit_thread_state() + emit_start()
 
 
 def emit_interpreter_start():
@@ -331,6 +331,56 @@ def emit_run():
     ]
 
 
+def emit_thread_state():
+    """One Python thread state per C thread, kept across calls (C); docs/design.md."""
+    return [
+        "/* A C thread without a Python thread state gets one on its first call, and keeps it",
+        " * (one more PyGILState_Ensure() than Release(), GIL released): each call's",
+        " * PyGILState_Ensure()/Release() then reuses it, so threading.local() values and",
+        " * threading.current_thread() last from call to call.  It is deleted when the C thread",
+        " * exits, by a pthread key destructor holding it (Python's own key for it may already",
+        " * be cleared then), unless Python was finalized before.  The library is then never",
+        " * unloaded (RTLD_NODELETE): the destructor is its code. */",
+        "static pthread_key_t _pc_tstate_key;",
+        "static pthread_once_t _pc_tstate_once = PTHREAD_ONCE_INIT;",
+        "static __thread int _pc_tstate_checked;",
+        "",
+        "static void _pc_drop_thread_state(void *kept)",
+        "{",
+        "    PyThreadState *tstate = (PyThreadState *)kept;",
+        "    if (!Py_IsInitialized())",
+        "        return;",
+        "    PyEval_RestoreThread(tstate);",
+        "    PyThreadState_Clear(tstate);      /* threading.local() values go with it */",
+        "    PyThreadState_DeleteCurrent();    /* and releases the GIL */",
+        "}",
+        "",
+        "static void _pc_make_tstate_key(void)",
+        "{",
+        "    Dl_info info;",
+        "    if (dladdr((void *)&_pc_tstate_key, &info) && info.dli_fname != NULL)",
+        "        dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);",
+        "    if (pthread_key_create(&_pc_tstate_key, _pc_drop_thread_state) != 0)",
+        "        _pc_tstate_key = (pthread_key_t)-1;",
+        "}",
+        "",
+        "static void _pc_keep_thread_state(void)",
+        "{",
+        "    if (_pc_tstate_checked)",
+        "        return;",
+        "    _pc_tstate_checked = 1;",
+        "    if (PyGILState_GetThisThreadState() != NULL)",
+        "        return;               /* a Python thread, or the one that started Python */",
+        "    pthread_once(&_pc_tstate_once, _pc_make_tstate_key);",
+        "    if (_pc_tstate_key == (pthread_key_t)-1)",
+        "        return;               /* no destructor: per-call thread states, as before */",
+        "    PyGILState_Ensure();",
+        "    pthread_setspecific(_pc_tstate_key, PyEval_SaveThread());",
+        "}",
+        "",
+    ]
+
+
 def emit_start():
     """The once-only start of the library, and cffi_start_python() (C)."""
     return [
@@ -340,8 +390,10 @@ def emit_start():
         "static int _pc_embedding_start(const char *name)",
         "{",
         "    int state = __atomic_load_n(&_pc_embed_state, __ATOMIC_ACQUIRE);",
-        "    if (state == 2)",
+        "    if (state == 2) {",
+        "        _pc_keep_thread_state();",
         "        return 0;",
+        "    }",
         "    if (state == 1 && pthread_equal(_pc_embed_owner, pthread_self()))",
         "        return 0;",
         "    if (state != -1) {",
@@ -376,6 +428,8 @@ def emit_start():
         "Returning 0.\\n\", name);",
         "        return -1;",
         "    }",
+        "    if (state == 2)",
+        "        _pc_keep_thread_state();",
         "    return 0;",
         "}",
         "",

@@ -1,0 +1,167 @@
+"""The lib objects of out-of-line ABI modules: what differs from an in-line ffi.dlopen() lib.
+
+As cffi's out-of-line libs:
+  * a `static const T name;` (or `const T name;`) of cdef() is read from the library's exported
+    symbol `name`, whatever T is (an in-line lib raises NotImplementedError for those);
+  * its errors are ffi.error: "symbol 'x' not found in library ...", "library ... has been
+    closed" (SymbolNotFoundError and LibraryClosedError, which are also the AttributeError and
+    ValueError an in-line lib raises);
+  * a function, variable or non-integer constant declared by an included module must be
+    fetched from that module's lib (ffi.error); integer constants of included modules are here;
+  * ffi.addressof(lib, "array") is a pointer to the array, `T(*)[N]`.
+"""
+import threading
+
+from .convert import prepare
+from .ctype import ARRAY, ENUM, TYPES
+from .errors import FFIError
+from .library import Lib, Messages
+from .serialize import LazyTable
+
+__all__ = ["OutOfLineLib", "integer_const"]
+
+MSG_ELSEWHERE = "function, global variable or non-integer constant '%s' must be fetched from " \
+                "its original 'lib' object"
+_MSG_UNDECLARED = "library '%s' has no function, constant or global variable named '%s'"
+
+
+class _Messages(Messages):
+    """cffi's out-of-line wording."""
+
+    closed = "library '%s' has been closed"
+    function = variable = "symbol"
+
+
+def _is_symbol_constant(declaration):
+    """A constant whose value only the library has (`static const T name;`)."""
+    ctype, value = declaration
+    return value is Ellipsis and ctype is not None and not (ctype.kind == ENUM and ctype.partial)
+
+
+def _own_names(ffi):
+    """The names the module's own cdef() declared (not those taken from included modules)."""
+    return {name for _, name in ffi._decls.order}
+
+
+def _declared_by_includes(ffi, name):
+    """Is `name` a function, variable or constant of a module `ffi` included (recursively)?"""
+    for other in ffi._included:
+        decls = other._decls
+        if name in decls.functions or name in decls.variables or name in decls.constants:
+            return True
+        if _declared_by_includes(other, name):
+            return True
+    return False
+
+
+class OutOfLineLib(Lib):
+    """What the ffi of a generated module's dlopen() returns (see the module docstring)."""
+
+    __slots__ = ("_installed",)      # (lock, names whose accessor was installed)
+    _messages = _Messages
+
+    def _constant(self, name, declaration):
+        """Integer constants as in-line; `static const` ones read from the library."""
+        if not _is_symbol_constant(declaration):
+            return Lib._constant(self, name, declaration)
+        if name not in _own_names(self._Lib__ffi):
+            raise FFIError(MSG_ELSEWHERE % (name,))
+        library = self._Lib__library
+        address = library.address(name, _Messages.variable)
+        return prepare(declaration[0]).read(address, library)
+
+    def _refresh(self):
+        """Only the names: the declarations are fixed, and decoding them (serialize.LazyTable)
+        and installing their accessors wait until a name is first used (_accessor)."""
+        decls = self._Lib__ffi._decls
+        tables = (("constant", decls.constants), ("variable", decls.variables),
+                  ("function", decls.functions))
+        entries = [(name, (kind, table, name)) for kind, table in tables for name in table
+                   if not hasattr(OutOfLineLib, name)]
+        lock = threading.RLock()
+        object.__setattr__(self, "_installed", (lock, set()))
+        object.__setattr__(self, "_Lib__declared",
+                           LazyTable(entries, lambda raw: (raw[0], raw[1][raw[2]]), lock))
+
+    def _accessor(self, name):
+        """Install the accessor of a declared name on first use (once)."""
+        lock, installed = self._installed
+        if name in installed:
+            return
+        with lock:
+            if name not in installed:
+                self._Lib__install(name, self._Lib__declared[name])
+                installed.add(name)
+
+    def __getattr__(self, name):
+        """Called for a name without accessor: one declared but not used yet (install its
+        accessor), one not declared here, or when an accessor raised AttributeError (a
+        SymbolNotFoundError): then raise that again."""
+        if name == "__name__":
+            return "%s.lib" % (self._Lib__library.name,)       # as cffi names it
+        if name.startswith("__"):
+            raise AttributeError(name)
+        if name in self._Lib__declared:
+            self._accessor(name)
+            return object.__getattribute__(self, name)
+        ffi = self._Lib__ffi
+        if _declared_by_includes(ffi, name):
+            raise FFIError(MSG_ELSEWHERE % (name,))
+        raise AttributeError(_MSG_UNDECLARED % (self._Lib__library.name, name))
+
+    def __repr__(self):
+        """cffi's repr of an out-of-line lib."""
+        return "<Lib object for '%s'>" % (self._Lib__library.name,)
+
+    def __setattr__(self, name, value):
+        """Only global variables can be written; cffi's messages for the rest."""
+        entry = self._Lib__declared.get(name)
+        if not self._Lib__library.closed:
+            if entry is None:
+                self.__getattr__(name)                  # raises the undeclared-name error
+            elif entry[0] != "variable":
+                raise AttributeError("cannot write to function or constant '%s'" % (name,))
+        if entry is not None:
+            self._accessor(name)
+        Lib.__setattr__(self, name, value)
+
+    def __dir__(self):
+        """Own names, and the enum values of included modules (as cffi lists them)."""
+        own, constants = _own_names(self._Lib__ffi), self._Lib__ffi._decls.constants
+        return sorted(name for name in Lib.__dir__(self)
+                      if name in own or name not in constants or _is_enum_value(constants[name]))
+
+    def _addressof(self, name):
+        """As in-line, except that the address of an array is a pointer to it."""
+        entry = self._Lib__declared.get(name)
+        if entry is None and not self._Lib__library.closed:
+            return self.__getattr__(name)               # the error of an undeclared name
+        if entry is not None:
+            self._accessor(name)
+        result = Lib._addressof(self, name)
+        if entry is None or entry[0] != "variable" or entry[1][0].kind != ARRAY:
+            return result
+        variable = type(self).__dict__[name]._resolved(self)
+        pointer = TYPES.pointer(entry[1][0])
+        return prepare(pointer).cdata_class(pointer, variable.address, self._Lib__library)
+
+
+def _is_enum_value(declaration):
+    """A constant that is the value of an enum."""
+    ctype = declaration[0]
+    return ctype is not None and ctype.kind == ENUM
+
+
+def integer_const(ffi, name):
+    """ffi.integer_const(name): the value of an integer constant (enum value, #define, or
+    `static const` with a value) of the module or of a module it included."""
+    if not isinstance(name, str):
+        raise TypeError("integer_const() argument must be str, not %s" % (type(name).__name__,))
+    entry = ffi._decls.constants.get(name)
+    if entry is not None and not _is_symbol_constant(entry) and isinstance(entry[1], int):
+        return entry[1]
+    decls = ffi._decls
+    if entry is not None or name in decls.functions or name in decls.variables \
+            or _declared_by_includes(ffi, name):
+        raise FFIError(MSG_ELSEWHERE % (name,))
+    raise AttributeError("integer constant '%s' not found" % (name,))

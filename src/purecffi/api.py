@@ -54,7 +54,8 @@ class FFI:
             return self._types[cdecl]
         except (KeyError, TypeError):
             pass
-        ctype = self._parse_typeof(cdecl, consider_function_as_funcptr)
+        with self._lock:        # parsing may declare tags: one thread at a time, as cdef()
+            ctype = self._parse_typeof(cdecl, consider_function_as_funcptr)
         if not consider_function_as_funcptr or ctype.kind != FUNCTION:
             self._types[cdecl] = ctype
         return ctype

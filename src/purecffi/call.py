@@ -252,8 +252,8 @@ def by_value_ctypes(ctype):
                      {"_fields_": fields})
     if not _same_layout(ctype, structure):
         structure = None
-    _STRUCT_CTYPES[ctype] = structure
-    return structure
+    # the first one published wins: every caller must use the same Structure class
+    return _STRUCT_CTYPES.setdefault(ctype, structure)
 
 
 def _same_layout(ctype, structure):

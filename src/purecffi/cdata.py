@@ -45,6 +45,7 @@ class AddrCData(CData):
         self._ctype, self._addr, self._keep = ctype, address, keep
 
     _owning = False         # True on the classes of what ffi.new() returns
+    _cast_keeps = True      # does ffi.cast() of it keep its memory alive? (not for handles)
 
     # -- Ownership ----
     def _owning_repr(self):
@@ -190,14 +191,16 @@ class OwningPointerCData:
 
     __slots__ = ()
     _owning = True
-    _owning_item = None         # the item's owning class, for structs and unions
+    _owning_item = None         # the item's TypeRuntime, for structs and unions
 
     def __getitem__(self, index):
         if index.__class__ is int and index != 0:
             raise IndexError("cdata '%s' from ffi.new() has only one item (index %d)"
                              % (self._ctype.cname, index))
         if self._owning_item is not None and index == 0:
-            return self._owning_item(self._ctype.item, self._addr, self._keep)
+            # the item's owning class (looked up now: a recursive struct may have been
+            # still in preparation when this class was made)
+            return self._owning_item.owning_class(self._ctype.item, self._addr, self._keep)
         return super().__getitem__(index)
 
     def __setitem__(self, index, value):
@@ -656,7 +659,7 @@ def _pointer_class(ctype, rt):
     owning = {"__slots__": ()}
     if with_fields:
         rt.fast_class = cls = _fast_subclass(cls, item, rt)
-        owning["_owning_item"] = prepare(item).owning_class
+        owning["_owning_item"] = prepare(item)
         owning.update(_owned_view_attrs(item))
     rt.owning_class = type(ctype.cname, (OwningPointerCData, cls), owning)
 
@@ -1051,20 +1054,16 @@ class GcRef:
         self.buffer = getattr(original, "_keep", None)
 
     def release(self):
-        destructor, self.destructor = self.destructor, None
-        if destructor is not None:
-            destructor(self.original)
-
-    def __del__(self):
+        """Call the destructor now (once); its exception is reported, as when it dies."""
         destructor, self.destructor = self.destructor, None
         if destructor is not None:
             try:
                 destructor(self.original)
-            except Exception:
-                import sys
-                import traceback
-                sys.stderr.write("Exception ignored in ffi.gc() destructor %r:\n" % (destructor,))
-                traceback.print_exc()
+            except Exception as exc:
+                from .unraisable import report
+                report(exc, "Exception ignored from callback for ffi.gc %r" % (self.original,))
+
+    __del__ = release
 
 
 def gc(cdata, destructor, size=0):
@@ -1210,7 +1209,8 @@ def _cast_to_pointer(ctype, value):
     if value is None:
         raise TypeError("cannot cast None to '%s': use ffi.NULL" % (ctype.cname,))
     if isinstance(value, AddrCData):
-        return pointer_to(ctype, value._addr, value._keep)
+        keep = value._keep if value._cast_keeps else None
+        return pointer_to(ctype, value._addr, keep)
     file_address = _file_address(value)
     if file_address is not None:
         return pointer_to(ctype, file_address, value)

@@ -8,6 +8,7 @@ else (cdata, calls, callbacks) goes through these two functions.
 import ctypes
 import math
 import struct
+import threading
 
 from . import platform as plat
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, opaque_error
@@ -38,13 +39,49 @@ def prepare(ctype):
     """The TypeRuntime of `ctype`, built on first use."""
     rt = ctype._rt
     if rt is None:
-        rt = _build(ctype)
+        rt = _prepare_once(ctype)
     return rt
 
 
-def _build(ctype):
-    rt = TypeRuntime(ctype)
-    ctype._rt = rt          # set first: recursive types (struct node *next) find it
+# -- Building runtimes: one thread at a time, published when complete ----
+# One reentrant lock for every build: a build prepares the types it refers to, and types refer
+# to each other in cycles (struct node *next), so one lock per type could deadlock two threads
+# that start from different ends of a cycle.  While a build runs, the runtimes it made are in
+# `_building` (seen only by the thread holding the lock), so recursive references find them;
+# they are published on their types (`ctype._rt`) together when the outermost build completes.
+# Other threads see either no runtime (and wait for the lock) or a complete one.
+_BUILD_LOCK = threading.RLock()
+_building = {}              # id(ctype) -> (ctype, TypeRuntime) of the build in progress
+
+
+def _prepare_once(ctype):
+    """Build the runtime of `ctype` (and of the types it needs), then publish them."""
+    with _BUILD_LOCK:
+        rt = ctype._rt
+        if rt is not None:
+            return rt
+        entry = _building.get(id(ctype))
+        if entry is not None:
+            return entry[1]             # a recursive type: this thread is building it
+        outermost = not _building
+        rt = TypeRuntime(ctype)
+        _building[id(ctype)] = (ctype, rt)
+        try:
+            _build(ctype, rt)
+        except BaseException:
+            _building.pop(id(ctype), None)
+            if outermost:
+                _building.clear()
+            raise
+        if outermost:
+            for built, built_rt in _building.values():
+                built._rt = built_rt
+            _building.clear()
+        return rt
+
+
+def _build(ctype, rt):
+    """Fill `rt` with the readers, writers and cdata classes of `ctype`."""
     key = _kind_key(ctype)
     fmt = _FORMATS.get(key[0]) if key[0] != "int" else None
     if key[0] in ("int", "enum"):
@@ -63,7 +100,6 @@ def _build(ctype):
     rt.write = _WRITER_BUILDERS[key[0]](ctype, rt)
     from . import cdata as _cdata
     _cdata.attach_classes(ctype, rt)
-    return rt
 
 
 _FORMATS = {"char": "c", "bool": "B", "float": None}

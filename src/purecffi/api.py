@@ -108,7 +108,7 @@ class FFI:
         try:
             new = self._types[cdecl]._rt.new
         except (KeyError, TypeError, AttributeError):
-            return _cd.new(self._typeof(cdecl), init)
+            new = None          # (not handled in here: its errors would chain this one)
         return new(init, None) if new is not None else _cd.new(self._typeof(cdecl), init)
 
     def new_allocator(self, alloc=None, free=None, should_clear_after_alloc=True):

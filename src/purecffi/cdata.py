@@ -9,6 +9,7 @@ subclass, made once by `attach_classes()`, whose class attributes are that type'
 accessors; struct fields are properties on it, so `p.x` is one property call.
 """
 import struct as _struct
+from operator import index as _index
 
 from . import platform as plat
 from .convert import (array_length_for, function_address, float32, longdouble_bytes,
@@ -46,6 +47,9 @@ class AddrCData(CData):
 
     _owning = False         # True on the classes of what ffi.new() returns
     _cast_keeps = True      # does ffi.cast() of it keep its memory alive? (not for handles)
+
+    def __float__(self):
+        raise TypeError("float() not supported on cdata '%s'" % (self._ctype.cname,))
 
     # -- Ownership ----
     def _owning_repr(self):
@@ -213,11 +217,7 @@ class OwningPointerCData:
 def _as_index(value):
     if isinstance(value, ValueCData):
         return value._as_int()
-    try:
-        return value.__index__()
-    except AttributeError:
-        raise TypeError("cdata index must be an integer, not %s" % (type(value).__name__,)) \
-            from None
+    return _index(value)        # "'str' object cannot be interpreted as an integer", as cffi
 
 
 # -- Arrays ----
@@ -360,6 +360,9 @@ class StructCData(AddrCData):
     def __bool__(self):
         return True
 
+    def __int__(self):
+        raise TypeError("int() not supported on cdata '%s'" % (self._ctype.cname,))
+
     def __iter__(self):
         raise TypeError("cdata '%s' does not support iteration" % (self._ctype.cname,))
 
@@ -465,9 +468,11 @@ def _aligned_number_property(field):
     def put(self, value):
         try:
             view[(self._addr + offset) >> shift] = value
+            return
         except (TypeError, ValueError, OverflowError):
-            write(self._addr + offset, value)          # raises the right error
-    return property(get, put)
+            pass
+        write(self._addr + offset, value)      # raises the right error (outside the except:
+    return property(get, put)                   # no internal exception chained to it)
 
 
 def _flexible_array_property(ctype, field, frt):
@@ -745,11 +750,12 @@ def _owned_view_get(self):
 def _owned_view_put(self, value):
     try:
         self._v_[INDEX] = value                     # noqa: F821
+        return
     except AttributeError:
-        MAKE_VIEWS(self)                            # noqa: F821
-        WRITE(self._addr + OFFSET, value)           # noqa: F821 (first write: checked path)
-    except VIEW_ERRORS:                             # noqa: F821
-        WRITE(self._addr + OFFSET, value)           # noqa: F821 (raises the right error)
+        MAKE_VIEWS(self)                            # noqa: F821 (first write: checked path)
+    except VIEW_ERRORS:                             # noqa: F821 (the checked path raises)
+        pass
+    WRITE(self._addr + OFFSET, value)               # noqa: F821 (outside the except: no chain)
 
 
 def _fast_subclass(cls, struct_type, rt):
@@ -844,28 +850,34 @@ def _aligned_item_methods(fmt, size):
         items = self._items = MEM[self._addr:self._addr + length * size].cast(fmt)
         return items
 
+    # (the retries and fallbacks run after the `try`: an error they raise must not have the
+    # internal exception chained to it)
     def getitem(self, index):
+        retry = False
         try:
             if index >= 0:
                 return self._items[index]
         except AttributeError:
-            if items_view(self) is not None:
-                return getitem(self, index)
+            retry = items_view(self) is not None
         except (TypeError, IndexError):
             pass
+        if retry:
+            return getitem(self, index)
         return ArrayCData.__getitem__(self, index)
 
     def setitem(self, index, value):
+        retry = False
         try:
             if index >= 0:
                 self._items[index] = value
                 return
         except AttributeError:
-            if items_view(self) is not None:
-                setitem(self, index, value)
-                return
+            retry = items_view(self) is not None
         except (TypeError, ValueError, OverflowError, IndexError):
             pass
+        if retry:
+            setitem(self, index, value)
+            return
         ArrayCData.__setitem__(self, index, value)      # checked: writes or raises
     return getitem, setitem
 
@@ -1104,7 +1116,7 @@ def _make_cast(ctype):
         def cast_int(value):
             if value.__class__ is int:
                 return ValueCData(ctype, ((value + half) & mask) - half)
-            return ValueCData(ctype, _wrap(_source_int(value), size, signed))
+            return ValueCData(ctype, _wrap(_source_int(value, ctype), size, signed))
         return cast_int
     return lambda value: _cast_slow(ctype, value)
 
@@ -1121,9 +1133,11 @@ def _cast_slow(ctype, value):
     raise TypeError("cannot cast to ctype '%s'" % (ctype.cname,))
 
 
-def _source_int(value):
+def _source_int(value, ctype=None):
     """An integer from a cast source: int, cdata, float (truncated), bytes/str of length 1."""
     if isinstance(value, AddrCData):
+        if isinstance(value, StructCData):      # a struct value has no integer meaning
+            raise TypeError("int() not supported on cdata '%s'" % (value._ctype.cname,))
         return value._addr
     if isinstance(value, ValueCData):
         if value._category() in (plat.FLOAT, plat.LONGDOUBLE):
@@ -1141,13 +1155,17 @@ def _source_int(value):
     address = function_address(value)          # an API-mode fast function
     if address is not None:
         return address
-    try:
+    if hasattr(value, "__index__"):
         return value.__index__()
-    except AttributeError:
-        pass
-    if hasattr(value, "__int__") and not isinstance(value, (str, bytes)):
+    if isinstance(value, str) and ctype is not None:
+        raise TypeError("cannot cast unicode string of length %d to ctype '%s'"
+                        % (len(value), ctype.cname))
+    if isinstance(value, (bytes, bytearray)):
+        raise TypeError("initializer for ctype 'char' must be a bytes of length 1, not %s"
+                        % (type(value).__name__,))
+    if hasattr(value, "__int__") and not isinstance(value, (str, complex)):
         return int(value)
-    raise TypeError("cannot cast %s to an integer" % (type(value).__name__,))
+    raise TypeError("an integer is required")
 
 
 def _wrap(value, byte_size, signed):
@@ -1162,17 +1180,17 @@ def _cast_to_primitive(ctype, value):
     base = ctype.base if ctype.kind == ENUM else ctype
     cat = base.category
     if cat == plat.INT:
-        return ValueCData(ctype, _wrap(_source_int(value), base.byte_size, base.signed))
+        return ValueCData(ctype, _wrap(_source_int(value, ctype), base.byte_size, base.signed))
     if cat == plat.BOOL:
         if isinstance(value, ValueCData) and value._category() in (plat.FLOAT, plat.LONGDOUBLE):
             return ValueCData(ctype, float(value) != 0)
         if isinstance(value, float):
             return ValueCData(ctype, value != 0)
-        return ValueCData(ctype, _source_int(value) != 0)
+        return ValueCData(ctype, _source_int(value, ctype) != 0)
     if cat == plat.CHAR:
-        return ValueCData(ctype, bytes([_source_int(value) & 0xFF]))
+        return ValueCData(ctype, bytes([_source_int(value, ctype) & 0xFF]))
     if cat == plat.WCHAR:
-        code = _wrap(_source_int(value), base.byte_size, base.signed)
+        code = _wrap(_source_int(value, ctype), base.byte_size, base.signed)
         return ValueCData(ctype, chr(code) if 0 <= code <= 0x10FFFF else code)
     if cat == plat.FLOAT:
         number = _source_float(ctype, value)
@@ -1184,7 +1202,13 @@ def _cast_to_primitive(ctype, value):
             return ValueCData(ctype, value._value)
         return ValueCData(ctype, longdouble_bytes(_source_float(ctype, value)))
     if cat == plat.COMPLEX:
-        return ValueCData(ctype, to_complex(ctype, value))
+        if isinstance(value, AddrCData):
+            raise TypeError("cannot cast ctype '%s' to ctype '%s'"
+                            % (value._ctype.cname, ctype.cname))
+        number = to_complex(ctype, value)
+        if base.byte_size == 8:         # float _Complex: each part rounded as a float cast
+            number = complex(float32(number.real), float32(number.imag))
+        return ValueCData(ctype, number)
     raise TypeError("cannot cast to '%s'" % (ctype.cname,))
 
 
@@ -1194,14 +1218,16 @@ def _source_float(ctype, value):
         if category in (plat.FLOAT, plat.LONGDOUBLE):
             return value.__float__()
         if category == plat.COMPLEX:
-            raise TypeError("cannot cast cdata '%s' to '%s'" % (value._ctype.cname, ctype.cname))
+            raise TypeError("must be real number, not complex")
         return float(value._as_int())
     if isinstance(value, (int, float)):
         return float(value)
-    if isinstance(value, (bytes, str)) and len(value) == 1:
-        return float(ord(value))
+    if isinstance(value, (bytes, str)):
+        if len(value) == 1:
+            return float(ord(value))
+        raise TypeError("cannot cast %s object to ctype '%s'" % (type(value).__name__, ctype.cname))
     if isinstance(value, AddrCData):
-        raise TypeError("cannot cast cdata '%s' to '%s'" % (value._ctype.cname, ctype.cname))
+        raise TypeError("cannot cast ctype '%s' to ctype '%s'" % (value._ctype.cname, ctype.cname))
     return to_float(ctype, value)
 
 
@@ -1209,14 +1235,15 @@ def _cast_to_pointer(ctype, value):
     if value is None:
         raise TypeError("cannot cast None to '%s': use ffi.NULL" % (ctype.cname,))
     if isinstance(value, AddrCData):
+        if isinstance(value, StructCData):
+            raise TypeError("int() not supported on cdata '%s'" % (value._ctype.cname,))
         keep = value._keep if value._cast_keeps else None
         return pointer_to(ctype, value._addr, keep)
     file_address = _file_address(value)
     if file_address is not None:
         return pointer_to(ctype, file_address, value)
     if isinstance(value, (bytes, bytearray, str)):
-        raise TypeError("cannot cast %s to '%s': an integer or a cdata is required"
-                        % (type(value).__name__, ctype.cname))
+        raise TypeError("an integer is required")
     return pointer_to(ctype, _source_int(value) & ((1 << (8 * plat.POINTER_SIZE)) - 1))
 
 

@@ -511,6 +511,8 @@ def _pointer_slow_path(ctype, accepted):
             return _text_argument(item, value)
         if takes_file and _is_python_file(value):
             return _c_void_p_param(file_pointer(value))
+        if takes_bytes and isinstance(value, str):
+            raise bad_init(ctype, "bytes or list or tuple", value)
         raise bad_init(ctype, "cdata pointer", value)
     return _bridged(convert)
 

@@ -186,6 +186,9 @@ class PointerCData(AddrCData):
     def __len__(self):
         raise TypeError("cdata of type '%s' has no len()" % (self._ctype.cname,))
 
+    def __call__(self, *args, **kwargs):
+        raise TypeError("cdata '%s' is not callable" % (self._ctype.cname,))
+
 
 class OwningPointerCData:
     """Mixin for the pointer returned by `ffi.new("T *")`: it designates exactly one item.
@@ -368,6 +371,19 @@ class StructCData(AddrCData):
 
     def __len__(self):
         raise TypeError("cdata of type '%s' has no len()" % (self._ctype.cname,))
+
+    def __add__(self, other):
+        raise TypeError("cannot add a cdata '%s' and a number" % (self._ctype.cname,))
+
+    __radd__ = __sub__ = __add__
+
+    def __getitem__(self, index):
+        raise TypeError("cdata of type '%s' cannot be indexed" % (self._ctype.cname,))
+
+    __setitem__ = __getitem__
+
+    def __call__(self, *args, **kwargs):
+        raise TypeError("cdata '%s' is not callable" % (self._ctype.cname,))
 
 
 def _missing_field(ctype, name):
@@ -630,6 +646,30 @@ class ValueCData(CData):
 
     def __dir__(self):
         return []
+
+    # -- What a C value does not do (cffi's messages) ----
+    def __add__(self, other):
+        raise TypeError("cannot add a cdata '%s' and a number" % (self._ctype.cname,))
+
+    __radd__ = __sub__ = __add__
+
+    def __getitem__(self, index):
+        raise TypeError("cdata of type '%s' cannot be indexed" % (self._ctype.cname,))
+
+    __setitem__ = __getitem__
+
+    def __len__(self):
+        raise TypeError("cdata of type '%s' has no len()" % (self._ctype.cname,))
+
+    def __iter__(self):
+        raise TypeError("cdata '%s' does not support iteration" % (self._ctype.cname,))
+
+    def __call__(self, *args, **kwargs):
+        raise TypeError("cdata '%s' is not callable" % (self._ctype.cname,))
+
+
+# the name Python's own messages show ("unsupported operand type(s) for *: 'cdata' and 'int'")
+ValueCData.__name__ = ValueCData.__qualname__ = "cdata"
 
 
 def _other_number(other):

@@ -736,7 +736,7 @@ def write_bitfield(field, base_address, value):
         value = to_bool(ftype, value)
     elif category == plat.CHAR:
         if isinstance(value, float) or not hasattr(value, "__index__"):
-            raise bad_init(ftype, "int", value)
+            raise not_an_integer(value)
         value = value.__index__()       # char bitfields hold unsigned integers, as in cffi
     else:
         value = to_int(ftype, value)

@@ -36,8 +36,8 @@ from .specialise import specialise
 from .lazy import once
 from .cdata import AddrCData, CData, StructCData, ValueCData
 from .convert import (LONGDOUBLE_BYTES, bad_init, code_to_str, fast_twin, longdouble_bytes,
-                      pointer_value, prepare, to_bool, to_char, to_float, to_int,
-                      to_wchar, write_array, write_struct)
+                      pointer_value, prepare, to_bool, to_char, to_int, to_wchar,
+                      write_array, write_struct)
 from .ctype import (ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, TYPES, UNION, VOID,
                     opaque_error)
 from .errors import FFIError

@@ -716,10 +716,13 @@ class _Walker:
         """An integer constant expression of an enum, array length or bit width."""
         lookup = self.constant_value if names is None else \
             (lambda n: names[n] if n in names else self.constant_value(n))
+        problem = None
         try:
             value = _evaluate(node, lookup)
         except _ExpressionError as exc:
-            detail = " (%s)" % (exc,) if str(exc) else ""
+            problem = str(exc)
+        if problem is not None:         # (outside the except: no internal error chained)
+            detail = " (%s)" % (problem,) if problem else ""
             self.fail(node, MSG_EXPRESSION + detail, CDefFFIError)
         if value is Ellipsis and not allow_dots:
             self.fail(node, "unsupported usage of '...' here", CDefFFIError)

@@ -1245,7 +1245,8 @@ def _cast_to_primitive(ctype, value):
         if isinstance(value, AddrCData):
             raise TypeError("cannot cast ctype '%s' to ctype '%s'"
                             % (value._ctype.cname, ctype.cname))
-        number = to_complex(ctype, value)
+        number = to_complex(ctype, value) if not isinstance(value, ValueCData) \
+            or value._category() == plat.COMPLEX else complex(_source_float(ctype, value))
         if base.byte_size == 8:         # float _Complex: each part rounded as a float cast
             number = complex(float32(number.real), float32(number.imag))
         return ValueCData(ctype, number)

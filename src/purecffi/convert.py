@@ -422,10 +422,9 @@ def _write_longdouble(ctype, rt):
 def to_complex(ctype, value):
     """Anything complex() accepts, except strings."""
     from .cdata import CData, ValueCData
-    if isinstance(value, ValueCData) and value._category() in (
-            plat.FLOAT, plat.LONGDOUBLE, plat.COMPLEX):
+    if isinstance(value, ValueCData) and value._category() == plat.COMPLEX:
         return complex(value)
-    if isinstance(value, CData):
+    if isinstance(value, CData):        # even a 'double' cdata, as in cffi (ffi.cast converts)
         raise TypeError("complex() not supported on cdata '%s'" % (value._ctype.cname,))
     if isinstance(value, (str, bytes)) or not (hasattr(value, "__complex__") or hasattr(
             value, "__float__") or hasattr(value, "__index__")):

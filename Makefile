@@ -4,7 +4,7 @@ VENV := .venv
 VPY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-pythons bench clean wheelhouse compat
+.PHONY: demo test test-pythons bench stress clean wheelhouse compat
 
 $(VPY):
 	$(PY) -m venv $(VENV)
@@ -54,6 +54,11 @@ compat: wheelhouse
 bench: $(STAMP)
 	$(VPY) -m pip install --quiet cffi
 	$(VPY) bench/run.py
+
+# Longer thread, memory and cdef-fuzz loops (not part of `make test`); cffi's figures beside
+# purecffi's when cffi is installed.  STRESS_ARGS="--seconds 30 --only memory" and so on.
+stress: $(STAMP)
+	$(VPY) stress/run.py $(STRESS_ARGS)
 
 clean:
 	rm -rf $(VENV) .venv-3.* build dist src/*.egg-info .pytest_cache $(WHEELHOUSE) dropin/build dropin/*.egg-info compat/work

@@ -54,7 +54,8 @@ class FFI:
             return self._types[cdecl]
         except (KeyError, TypeError):
             pass
-        ctype = self._parse_typeof(cdecl, consider_function_as_funcptr)
+        with self._lock:        # parsing may declare tags: one thread at a time, as cdef()
+            ctype = self._parse_typeof(cdecl, consider_function_as_funcptr)
         if not consider_function_as_funcptr or ctype.kind != FUNCTION:
             self._types[cdecl] = ctype
         return ctype
@@ -107,7 +108,7 @@ class FFI:
         try:
             new = self._types[cdecl]._rt.new
         except (KeyError, TypeError, AttributeError):
-            return _cd.new(self._typeof(cdecl), init)
+            new = None          # (not handled in here: its errors would chain this one)
         return new(init, None) if new is not None else _cd.new(self._typeof(cdecl), init)
 
     def new_allocator(self, alloc=None, free=None, should_clear_after_alloc=True):

@@ -516,6 +516,13 @@ class _ExternHandler:
 
     def failed(self, exc_info, converting_result):
         """Report the exception; the replacement result onerror gives (or None)."""
+        try:
+            return self._report(exc_info, converting_result)
+        except BaseException:
+            return None         # reporting failed too (RecursionError...): C gets `error`
+
+    def _report(self, exc_info, converting_result):
+        """Print the exception or give it to onerror; the replacement result (or None)."""
         exc_type, exc_value, tb = exc_info
         if tb is not None and tb.tb_frame.f_code.co_filename == __file__:
             tb = tb.tb_next             # start in the user's function, as 6.7.4 says

@@ -20,6 +20,7 @@ Two details of ctypes shape this module:
   (`by_value_ctypes()`); what libffi cannot pass (unions, bitfields, packed or anonymous
   members, complex numbers) raises NotImplementedError when called, as cffi does.
 """
+import builtins
 import ctypes
 import functools
 import operator
@@ -120,9 +121,11 @@ class _ArgumentErrorBridge:
             if arg.endswith(": %s: %s" % (type(exc).__name__, exc)):
                 return exc
         head, sep, message = arg.partition(": ")
-        name = message.partition(": ")[0]
+        name, _, text = message.partition(": ")
         cls = self.native_classes.get(name)
         if sep and head.startswith("argument ") and cls is not None:
+            if text != "wrong type":        # ctypes' own conversions: their message, as cffi
+                return getattr(builtins, name)(text)
             return cls(arg)
         return None
 
@@ -252,8 +255,8 @@ def by_value_ctypes(ctype):
                      {"_fields_": fields})
     if not _same_layout(ctype, structure):
         structure = None
-    _STRUCT_CTYPES[ctype] = structure
-    return structure
+    # the first one published wins: every caller must use the same Structure class
+    return _STRUCT_CTYPES.setdefault(ctype, structure)
 
 
 def _same_layout(ctype, structure):
@@ -387,12 +390,24 @@ def _wchar_converter(ctype):
 
 
 _INT_BOXES = {True: _argument_box(ctypes.c_int64), False: _argument_box(ctypes.c_uint64)}
-_FLOAT_BOXES = {4: _argument_box(ctypes.c_float), 8: _argument_box(ctypes.c_double)}
+
+
+class _DoubleArgument(ArgConverter):
+    """A double argument: ctypes makes a c_double of it (its from_param() only says "wrong
+    type"; the constructor takes what cffi takes and refuses the rest with cffi's messages:
+    "must be real number, not NoneType", a cdata's own "float() not supported...")."""
+
+    from_param = ctypes.c_double
+
+
+class _FloatArgument(ArgConverter):
+    """A float argument (see _DoubleArgument)."""
+
+    from_param = ctypes.c_float
 
 
 def _float_converter(ctype):
-    # ctypes' own conversion is cffi's rule: anything float() takes, except str and bytes
-    return _FLOAT_BOXES[ctype.byte_size]
+    return _DoubleArgument if ctype.byte_size == 8 else _FloatArgument
 
 
 _LD_FROM_BYTES = ctypes.c_longdouble.from_buffer_copy
@@ -496,7 +511,7 @@ def _pointer_slow_path(ctype, accepted):
             return _text_argument(item, value)
         if takes_file and _is_python_file(value):
             return _c_void_p_param(file_pointer(value))
-        if item is not None and item.kind == PRIMITIVE and item.byte_size == 1:
+        if takes_bytes and isinstance(value, str):
             raise bad_init(ctype, "bytes or list or tuple", value)
         raise bad_init(ctype, "cdata pointer", value)
     return _bridged(convert)

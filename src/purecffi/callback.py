@@ -175,12 +175,18 @@ def thunk({params}):
     try:
         result = FN({args})
     except BaseException:
-        return FAILED(EXC_INFO(), False)
+        try:
+            return FAILED(EXC_INFO(), False)
+        except BaseException:
+            return ERROR        # reporting failed too: C still gets the error value
     {fast_result}
     try:
         return CHECK(result)
     except BaseException:
-        return FAILED(EXC_INFO(), True)
+        try:
+            return FAILED(EXC_INFO(), True)
+        except BaseException:
+            return ERROR
 """
 _FAST_INT_RESULT = "if result.__class__ is int and LO <= result <= HI:\n        return result"
 _FAST_VOID_RESULT = "if result is None:\n        return None"
@@ -233,7 +239,8 @@ class _CtypesPlan:
         return self.check(error)
 
     def make(self, handler):
-        namespace = dict(self.constants, FN=handler.python_callable, FAILED=handler.failed)
+        namespace = dict(self.constants, FN=handler.python_callable, FAILED=handler.failed,
+                         ERROR=handler.error)
         thunk = self.prototype(types.FunctionType(self.code, namespace, "thunk"))
         return _Keep(handler.python_callable, thunk, ctypes.cast(thunk, ctypes.c_void_p).value)
 
@@ -424,20 +431,27 @@ class _Handler:
         """The Python function a libffi closure calls: (cif, result, argument pointers, data)."""
         fn, failed, exc_info = self.python_callable, self.failed, sys.exc_info
         readers, write = plan.readers, plan.write
-        step = _POINTER_SIZE
+        step, default_error = _POINTER_SIZE, self.error
 
         def handler(cif, result_address, args_address, user_data):
+            error = default_error            # if reporting an exception fails too
             try:
                 value = fn(*[read(read_address(MEM, args_address + i * step)[0])
                              for i, read in enumerate(readers)])
             except BaseException:
-                error = failed(exc_info(), False)
+                try:
+                    error = failed(exc_info(), False)
+                except BaseException:
+                    pass
             else:
                 try:
                     write(result_address, value)
                     return
                 except BaseException:
-                    error = failed(exc_info(), True)
+                    try:
+                        error = failed(exc_info(), True)
+                    except BaseException:
+                        pass
             MEM[result_address:result_address + len(error)] = error
         return handler
 

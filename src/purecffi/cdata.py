@@ -9,6 +9,7 @@ subclass, made once by `attach_classes()`, whose class attributes are that type'
 accessors; struct fields are properties on it, so `p.x` is one property call.
 """
 import struct as _struct
+from operator import index as _index
 
 from . import platform as plat
 from .convert import (array_length_for, function_address, float32, longdouble_bytes,
@@ -45,6 +46,10 @@ class AddrCData(CData):
         self._ctype, self._addr, self._keep = ctype, address, keep
 
     _owning = False         # True on the classes of what ffi.new() returns
+    _cast_keeps = True      # does ffi.cast() of it keep its memory alive? (not for handles)
+
+    def __float__(self):
+        raise TypeError("float() not supported on cdata '%s'" % (self._ctype.cname,))
 
     # -- Ownership ----
     def _owning_repr(self):
@@ -181,6 +186,9 @@ class PointerCData(AddrCData):
     def __len__(self):
         raise TypeError("cdata of type '%s' has no len()" % (self._ctype.cname,))
 
+    def __call__(self, *args, **kwargs):
+        raise TypeError("cdata '%s' is not callable" % (self._ctype.cname,))
+
 
 class OwningPointerCData:
     """Mixin for the pointer returned by `ffi.new("T *")`: it designates exactly one item.
@@ -190,14 +198,16 @@ class OwningPointerCData:
 
     __slots__ = ()
     _owning = True
-    _owning_item = None         # the item's owning class, for structs and unions
+    _owning_item = None         # the item's TypeRuntime, for structs and unions
 
     def __getitem__(self, index):
         if index.__class__ is int and index != 0:
             raise IndexError("cdata '%s' from ffi.new() has only one item (index %d)"
                              % (self._ctype.cname, index))
         if self._owning_item is not None and index == 0:
-            return self._owning_item(self._ctype.item, self._addr, self._keep)
+            # the item's owning class (looked up now: a recursive struct may have been
+            # still in preparation when this class was made)
+            return self._owning_item.owning_class(self._ctype.item, self._addr, self._keep)
         return super().__getitem__(index)
 
     def __setitem__(self, index, value):
@@ -210,11 +220,7 @@ class OwningPointerCData:
 def _as_index(value):
     if isinstance(value, ValueCData):
         return value._as_int()
-    try:
-        return value.__index__()
-    except AttributeError:
-        raise TypeError("cdata index must be an integer, not %s" % (type(value).__name__,)) \
-            from None
+    return _index(value)        # "'str' object cannot be interpreted as an integer", as cffi
 
 
 # -- Arrays ----
@@ -357,11 +363,27 @@ class StructCData(AddrCData):
     def __bool__(self):
         return True
 
+    def __int__(self):
+        raise TypeError("int() not supported on cdata '%s'" % (self._ctype.cname,))
+
     def __iter__(self):
         raise TypeError("cdata '%s' does not support iteration" % (self._ctype.cname,))
 
     def __len__(self):
         raise TypeError("cdata of type '%s' has no len()" % (self._ctype.cname,))
+
+    def __add__(self, other):
+        raise TypeError("cannot add a cdata '%s' and a number" % (self._ctype.cname,))
+
+    __radd__ = __sub__ = __add__
+
+    def __getitem__(self, index):
+        raise TypeError("cdata of type '%s' cannot be indexed" % (self._ctype.cname,))
+
+    __setitem__ = __getitem__
+
+    def __call__(self, *args, **kwargs):
+        raise TypeError("cdata '%s' is not callable" % (self._ctype.cname,))
 
 
 def _missing_field(ctype, name):
@@ -462,9 +484,11 @@ def _aligned_number_property(field):
     def put(self, value):
         try:
             view[(self._addr + offset) >> shift] = value
+            return
         except (TypeError, ValueError, OverflowError):
-            write(self._addr + offset, value)          # raises the right error
-    return property(get, put)
+            pass
+        write(self._addr + offset, value)      # raises the right error (outside the except:
+    return property(get, put)                   # no internal exception chained to it)
 
 
 def _flexible_array_property(ctype, field, frt):
@@ -623,6 +647,30 @@ class ValueCData(CData):
     def __dir__(self):
         return []
 
+    # -- What a C value does not do (cffi's messages) ----
+    def __add__(self, other):
+        raise TypeError("cannot add a cdata '%s' and a number" % (self._ctype.cname,))
+
+    __radd__ = __sub__ = __add__
+
+    def __getitem__(self, index):
+        raise TypeError("cdata of type '%s' cannot be indexed" % (self._ctype.cname,))
+
+    __setitem__ = __getitem__
+
+    def __len__(self):
+        raise TypeError("cdata of type '%s' has no len()" % (self._ctype.cname,))
+
+    def __iter__(self):
+        raise TypeError("cdata '%s' does not support iteration" % (self._ctype.cname,))
+
+    def __call__(self, *args, **kwargs):
+        raise TypeError("cdata '%s' is not callable" % (self._ctype.cname,))
+
+
+# the name Python's own messages show ("unsupported operand type(s) for *: 'cdata' and 'int'")
+ValueCData.__name__ = ValueCData.__qualname__ = "cdata"
+
 
 def _other_number(other):
     if isinstance(other, ValueCData):
@@ -656,7 +704,7 @@ def _pointer_class(ctype, rt):
     owning = {"__slots__": ()}
     if with_fields:
         rt.fast_class = cls = _fast_subclass(cls, item, rt)
-        owning["_owning_item"] = prepare(item).owning_class
+        owning["_owning_item"] = prepare(item)
         owning.update(_owned_view_attrs(item))
     rt.owning_class = type(ctype.cname, (OwningPointerCData, cls), owning)
 
@@ -742,11 +790,12 @@ def _owned_view_get(self):
 def _owned_view_put(self, value):
     try:
         self._v_[INDEX] = value                     # noqa: F821
+        return
     except AttributeError:
-        MAKE_VIEWS(self)                            # noqa: F821
-        WRITE(self._addr + OFFSET, value)           # noqa: F821 (first write: checked path)
-    except VIEW_ERRORS:                             # noqa: F821
-        WRITE(self._addr + OFFSET, value)           # noqa: F821 (raises the right error)
+        MAKE_VIEWS(self)                            # noqa: F821 (first write: checked path)
+    except VIEW_ERRORS:                             # noqa: F821 (the checked path raises)
+        pass
+    WRITE(self._addr + OFFSET, value)               # noqa: F821 (outside the except: no chain)
 
 
 def _fast_subclass(cls, struct_type, rt):
@@ -841,28 +890,34 @@ def _aligned_item_methods(fmt, size):
         items = self._items = MEM[self._addr:self._addr + length * size].cast(fmt)
         return items
 
+    # (the retries and fallbacks run after the `try`: an error they raise must not have the
+    # internal exception chained to it)
     def getitem(self, index):
+        retry = False
         try:
             if index >= 0:
                 return self._items[index]
         except AttributeError:
-            if items_view(self) is not None:
-                return getitem(self, index)
+            retry = items_view(self) is not None
         except (TypeError, IndexError):
             pass
+        if retry:
+            return getitem(self, index)
         return ArrayCData.__getitem__(self, index)
 
     def setitem(self, index, value):
+        retry = False
         try:
             if index >= 0:
                 self._items[index] = value
                 return
         except AttributeError:
-            if items_view(self) is not None:
-                setitem(self, index, value)
-                return
+            retry = items_view(self) is not None
         except (TypeError, ValueError, OverflowError, IndexError):
             pass
+        if retry:
+            setitem(self, index, value)
+            return
         ArrayCData.__setitem__(self, index, value)      # checked: writes or raises
     return getitem, setitem
 
@@ -1051,20 +1106,16 @@ class GcRef:
         self.buffer = getattr(original, "_keep", None)
 
     def release(self):
-        destructor, self.destructor = self.destructor, None
-        if destructor is not None:
-            destructor(self.original)
-
-    def __del__(self):
+        """Call the destructor now (once); its exception is reported, as when it dies."""
         destructor, self.destructor = self.destructor, None
         if destructor is not None:
             try:
                 destructor(self.original)
-            except Exception:
-                import sys
-                import traceback
-                sys.stderr.write("Exception ignored in ffi.gc() destructor %r:\n" % (destructor,))
-                traceback.print_exc()
+            except Exception as exc:
+                from .unraisable import report
+                report(exc, "Exception ignored from callback for ffi.gc %r" % (self.original,))
+
+    __del__ = release
 
 
 def gc(cdata, destructor, size=0):
@@ -1105,7 +1156,7 @@ def _make_cast(ctype):
         def cast_int(value):
             if value.__class__ is int:
                 return ValueCData(ctype, ((value + half) & mask) - half)
-            return ValueCData(ctype, _wrap(_source_int(value), size, signed))
+            return ValueCData(ctype, _wrap(_source_int(value, ctype), size, signed))
         return cast_int
     return lambda value: _cast_slow(ctype, value)
 
@@ -1122,9 +1173,11 @@ def _cast_slow(ctype, value):
     raise TypeError("cannot cast to ctype '%s'" % (ctype.cname,))
 
 
-def _source_int(value):
+def _source_int(value, ctype=None):
     """An integer from a cast source: int, cdata, float (truncated), bytes/str of length 1."""
     if isinstance(value, AddrCData):
+        if isinstance(value, StructCData):      # a struct value has no integer meaning
+            raise TypeError("int() not supported on cdata '%s'" % (value._ctype.cname,))
         return value._addr
     if isinstance(value, ValueCData):
         if value._category() in (plat.FLOAT, plat.LONGDOUBLE):
@@ -1142,13 +1195,17 @@ def _source_int(value):
     address = function_address(value)          # an API-mode fast function
     if address is not None:
         return address
-    try:
+    if hasattr(value, "__index__"):
         return value.__index__()
-    except AttributeError:
-        pass
-    if hasattr(value, "__int__") and not isinstance(value, (str, bytes)):
+    if isinstance(value, str) and ctype is not None:
+        raise TypeError("cannot cast unicode string of length %d to ctype '%s'"
+                        % (len(value), ctype.cname))
+    if isinstance(value, (bytes, bytearray)):
+        raise TypeError("initializer for ctype 'char' must be a bytes of length 1, not %s"
+                        % (type(value).__name__,))
+    if hasattr(value, "__int__") and not isinstance(value, (str, complex)):
         return int(value)
-    raise TypeError("cannot cast %s to an integer" % (type(value).__name__,))
+    raise TypeError("an integer is required")
 
 
 def _wrap(value, byte_size, signed):
@@ -1163,17 +1220,17 @@ def _cast_to_primitive(ctype, value):
     base = ctype.base if ctype.kind == ENUM else ctype
     cat = base.category
     if cat == plat.INT:
-        return ValueCData(ctype, _wrap(_source_int(value), base.byte_size, base.signed))
+        return ValueCData(ctype, _wrap(_source_int(value, ctype), base.byte_size, base.signed))
     if cat == plat.BOOL:
         if isinstance(value, ValueCData) and value._category() in (plat.FLOAT, plat.LONGDOUBLE):
             return ValueCData(ctype, float(value) != 0)
         if isinstance(value, float):
             return ValueCData(ctype, value != 0)
-        return ValueCData(ctype, _source_int(value) != 0)
+        return ValueCData(ctype, _source_int(value, ctype) != 0)
     if cat == plat.CHAR:
-        return ValueCData(ctype, bytes([_source_int(value) & 0xFF]))
+        return ValueCData(ctype, bytes([_source_int(value, ctype) & 0xFF]))
     if cat == plat.WCHAR:
-        code = _wrap(_source_int(value), base.byte_size, base.signed)
+        code = _wrap(_source_int(value, ctype), base.byte_size, base.signed)
         return ValueCData(ctype, chr(code) if 0 <= code <= 0x10FFFF else code)
     if cat == plat.FLOAT:
         number = _source_float(ctype, value)
@@ -1185,7 +1242,14 @@ def _cast_to_primitive(ctype, value):
             return ValueCData(ctype, value._value)
         return ValueCData(ctype, longdouble_bytes(_source_float(ctype, value)))
     if cat == plat.COMPLEX:
-        return ValueCData(ctype, to_complex(ctype, value))
+        if isinstance(value, AddrCData):
+            raise TypeError("cannot cast ctype '%s' to ctype '%s'"
+                            % (value._ctype.cname, ctype.cname))
+        number = to_complex(ctype, value) if not isinstance(value, ValueCData) \
+            or value._category() == plat.COMPLEX else complex(_source_float(ctype, value))
+        if base.byte_size == 8:         # float _Complex: each part rounded as a float cast
+            number = complex(float32(number.real), float32(number.imag))
+        return ValueCData(ctype, number)
     raise TypeError("cannot cast to '%s'" % (ctype.cname,))
 
 
@@ -1195,14 +1259,16 @@ def _source_float(ctype, value):
         if category in (plat.FLOAT, plat.LONGDOUBLE):
             return value.__float__()
         if category == plat.COMPLEX:
-            raise TypeError("cannot cast cdata '%s' to '%s'" % (value._ctype.cname, ctype.cname))
+            raise TypeError("must be real number, not complex")
         return float(value._as_int())
     if isinstance(value, (int, float)):
         return float(value)
-    if isinstance(value, (bytes, str)) and len(value) == 1:
-        return float(ord(value))
+    if isinstance(value, (bytes, str)):
+        if len(value) == 1:
+            return float(ord(value))
+        raise TypeError("cannot cast %s object to ctype '%s'" % (type(value).__name__, ctype.cname))
     if isinstance(value, AddrCData):
-        raise TypeError("cannot cast cdata '%s' to '%s'" % (value._ctype.cname, ctype.cname))
+        raise TypeError("cannot cast ctype '%s' to ctype '%s'" % (value._ctype.cname, ctype.cname))
     return to_float(ctype, value)
 
 
@@ -1210,13 +1276,15 @@ def _cast_to_pointer(ctype, value):
     if value is None:
         raise TypeError("cannot cast None to '%s': use ffi.NULL" % (ctype.cname,))
     if isinstance(value, AddrCData):
-        return pointer_to(ctype, value._addr, value._keep)
+        if isinstance(value, StructCData):
+            raise TypeError("int() not supported on cdata '%s'" % (value._ctype.cname,))
+        keep = value._keep if value._cast_keeps else None
+        return pointer_to(ctype, value._addr, keep)
     file_address = _file_address(value)
     if file_address is not None:
         return pointer_to(ctype, file_address, value)
     if isinstance(value, (bytes, bytearray, str)):
-        raise TypeError("cannot cast %s to '%s': an integer or a cdata is required"
-                        % (type(value).__name__, ctype.cname))
+        raise TypeError("an integer is required")
     return pointer_to(ctype, _source_int(value) & ((1 << (8 * plat.POINTER_SIZE)) - 1))
 
 

@@ -308,6 +308,10 @@ def _line_directive(prep, first_line, words, raw):
     file = prep.lines.origin(first_line)[0]
     if len(args) > 1 and args[1].kind == "string":
         file = args[1].text[1:-1]
+    for extra in args[2:] if len(args) > 1 and args[1].kind == "string" else args[1:]:
+        if extra.kind != "number":      # only gcc's flags ('# 1 "f.h" 1 3') may follow
+            raise prep.parse_error(first_line, extra.col, "invalid line directive: "
+                                   "nothing may follow the line number and file name")
     last_line = first_line + sum(t.text.count("\n") for t in raw)
     prep.lines.set_next(last_line + 1, file, int(args[0].text))
     return ""
@@ -468,6 +472,10 @@ class _Rewriter:
         if self.extern_block is not None:
             raise self.prep.parse_error(extern.line, extern.col,
                                         'extern "Python" inside an extern "Python" block')
+        if self.context() != "top":
+            raise self.prep.parse_error(extern.line, extern.col,
+                                        'extern "Python" must be at the top level of the '
+                                        'declarations (not in a parameter list or a struct)')
         self.blank(extern)
         self.blank(language)
         if i + 2 < len(tokens) and tokens[i + 2].text == "{":

@@ -8,6 +8,7 @@ else (cdata, calls, callbacks) goes through these two functions.
 import ctypes
 import math
 import struct
+import threading
 
 from . import platform as plat
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, opaque_error
@@ -38,13 +39,49 @@ def prepare(ctype):
     """The TypeRuntime of `ctype`, built on first use."""
     rt = ctype._rt
     if rt is None:
-        rt = _build(ctype)
+        rt = _prepare_once(ctype)
     return rt
 
 
-def _build(ctype):
-    rt = TypeRuntime(ctype)
-    ctype._rt = rt          # set first: recursive types (struct node *next) find it
+# -- Building runtimes: one thread at a time, published when complete ----
+# One reentrant lock for every build: a build prepares the types it refers to, and types refer
+# to each other in cycles (struct node *next), so one lock per type could deadlock two threads
+# that start from different ends of a cycle.  While a build runs, the runtimes it made are in
+# `_building` (seen only by the thread holding the lock), so recursive references find them;
+# they are published on their types (`ctype._rt`) together when the outermost build completes.
+# Other threads see either no runtime (and wait for the lock) or a complete one.
+_BUILD_LOCK = threading.RLock()
+_building = {}              # id(ctype) -> (ctype, TypeRuntime) of the build in progress
+
+
+def _prepare_once(ctype):
+    """Build the runtime of `ctype` (and of the types it needs), then publish them."""
+    with _BUILD_LOCK:
+        rt = ctype._rt
+        if rt is not None:
+            return rt
+        entry = _building.get(id(ctype))
+        if entry is not None:
+            return entry[1]             # a recursive type: this thread is building it
+        outermost = not _building
+        rt = TypeRuntime(ctype)
+        _building[id(ctype)] = (ctype, rt)
+        try:
+            _build(ctype, rt)
+        except BaseException:
+            _building.pop(id(ctype), None)
+            if outermost:
+                _building.clear()
+            raise
+        if outermost:
+            for built, built_rt in _building.values():
+                built._rt = built_rt
+            _building.clear()
+        return rt
+
+
+def _build(ctype, rt):
+    """Fill `rt` with the readers, writers and cdata classes of `ctype`."""
     key = _kind_key(ctype)
     fmt = _FORMATS.get(key[0]) if key[0] != "int" else None
     if key[0] in ("int", "enum"):
@@ -63,7 +100,6 @@ def _build(ctype):
     rt.write = _WRITER_BUILDERS[key[0]](ctype, rt)
     from . import cdata as _cdata
     _cdata.attach_classes(ctype, rt)
-    return rt
 
 
 _FORMATS = {"char": "c", "bool": "B", "float": None}
@@ -95,8 +131,31 @@ def bad_init(ctype, expected, value):
 
 
 def out_of_range(ctype, value):
-    """OverflowError for an integer that does not fit."""
+    """OverflowError for an integer that does not fit (cffi's three messages)."""
+    base = ctype.base if ctype.kind == ENUM else ctype
+    if value < 0 and not getattr(base, "signed", True):
+        return OverflowError("can't convert negative number to unsigned")
+    if not -(1 << 63) <= value < (1 << 64 if value >= 0 and not base.signed else 1 << 63):
+        return OverflowError("int too big to convert")
     return OverflowError("integer %s does not fit '%s'" % (value, ctype.cname))
+
+
+def not_an_integer(value):
+    """TypeError for a value written into an integer type that is not an integer."""
+    from .cdata import ValueCData, CData
+    if isinstance(value, CData) and not isinstance(value, ValueCData):
+        return TypeError("int() not supported on cdata '%s'" % (value._ctype.cname,))
+    if isinstance(value, ValueCData) and value._category() == plat.COMPLEX:
+        return TypeError("int() not supported on cdata '%s'" % (value._ctype.cname,))
+    return TypeError("an integer is required")
+
+
+def not_a_real_number(value):
+    """TypeError for a value written into a floating-point type that is not a number."""
+    from .cdata import CData
+    if isinstance(value, CData):
+        return TypeError("float() not supported on cdata '%s'" % (value._ctype.cname,))
+    return TypeError("must be real number, not %s" % (type(value).__name__,))
 
 
 # -- Integers ----
@@ -106,18 +165,18 @@ def to_int(ctype, value):
     if isinstance(value, int):
         result = int(value)
     elif isinstance(value, float):
-        raise bad_init(ctype, "int", value)
+        raise not_an_integer(value)
     elif isinstance(value, ValueCData) and value._ctype.kind in (PRIMITIVE, ENUM) \
             and value._category() not in (plat.FLOAT, plat.LONGDOUBLE, plat.COMPLEX):
         result = value._as_int()        # "not a float!" (7.2) holds for float cdata too
     elif isinstance(value, CData):
-        raise bad_init(ctype, "int", value)
+        raise not_an_integer(value)
     elif hasattr(value, "__index__"):
         result = value.__index__()
     elif hasattr(value, "__int__") and not isinstance(value, (str, bytes)):
         result = int(value)
     else:
-        raise bad_init(ctype, "int", value)
+        raise not_an_integer(value)
     base = ctype.base if ctype.kind == ENUM else ctype
     lo, hi = plat.int_bounds(base.byte_size, base.signed)
     if not lo <= result <= hi:
@@ -151,15 +210,14 @@ def _write_int(ctype, rt):
 def to_bool(ctype, value):
     """Only 0, 1, False and True (or such cdata) go into a _Bool."""
     from .cdata import ValueCData
-    if isinstance(value, ValueCData):
+    if isinstance(value, ValueCData) and value._category() not in (
+            plat.FLOAT, plat.LONGDOUBLE, plat.COMPLEX):
         value = value._as_int()
-    if isinstance(value, float):
-        raise bad_init(ctype, "bool", value)
     if value is True or value is False or (isinstance(value, int) and value in (0, 1)):
         return int(value)
     if isinstance(value, int):
-        raise OverflowError("value %s does not fit '_Bool': only 0 and 1 are allowed" % (value,))
-    raise bad_init(ctype, "bool", value)
+        raise out_of_range(ctype, int(value))
+    raise not_an_integer(value)
 
 
 def _read_bool(ctype, rt):
@@ -225,9 +283,11 @@ def to_wchar(ctype, value):
         if len(value) == 1:
             code = ord(value)
             if code > 0xFFFF and ctype.byte_size == 2:
-                raise TypeError("character %r does not fit in '%s' (above U+FFFF); use a "
-                                 "'%s[]' array for surrogate pairs" % (value, ctype.cname, ctype.cname))
+                raise TypeError("initializer for ctype '%s' must be a unicode string of length "
+                                "1, not larger-than-0xFFFF character" % (ctype.cname,))
             return code
+        raise TypeError("initializer for ctype '%s' must be a unicode string of length 1, not "
+                        "unicode string of length %d" % (ctype.cname, len(value)))
     raise bad_init(ctype, "unicode string of length 1", value)
 
 
@@ -276,12 +336,12 @@ def decode_unicode(ctype, codes):
 # -- float, double ----
 def to_float(ctype, value):
     """Anything float() accepts, except strings."""
-    from .cdata import ValueCData
-    if isinstance(value, ValueCData):
+    from .cdata import CData, ValueCData
+    if isinstance(value, ValueCData) and value._category() in (plat.FLOAT, plat.LONGDOUBLE):
         return value.__float__()
-    if isinstance(value, (str, bytes)) or not hasattr(value, "__float__") \
+    if isinstance(value, (str, bytes, complex, CData)) or not hasattr(value, "__float__") \
             and not hasattr(value, "__index__"):
-        raise bad_init(ctype, "float", value)
+        raise not_a_real_number(value)
     return float(value)
 
 
@@ -361,15 +421,15 @@ def _write_longdouble(ctype, rt):
 # -- complex ----
 def to_complex(ctype, value):
     """Anything complex() accepts, except strings."""
-    from .cdata import ValueCData
-    if isinstance(value, ValueCData):
+    from .cdata import CData, ValueCData
+    if isinstance(value, ValueCData) and value._category() == plat.COMPLEX:
         return complex(value)
-    if isinstance(value, (str, bytes)):
-        raise bad_init(ctype, "complex", value)
-    try:
-        return complex(value)
-    except TypeError:
-        raise bad_init(ctype, "complex", value) from None
+    if isinstance(value, CData):        # even a 'double' cdata, as in cffi (ffi.cast converts)
+        raise TypeError("complex() not supported on cdata '%s'" % (value._ctype.cname,))
+    if isinstance(value, (str, bytes)) or not (hasattr(value, "__complex__") or hasattr(
+            value, "__float__") or hasattr(value, "__index__")):
+        raise TypeError("must be real number, not %s" % (type(value).__name__,))
+    return complex(value)
 
 
 def _read_complex(ctype, rt):
@@ -408,7 +468,23 @@ def pointer_compatible(target, source):
         return source_item.kind == VOID
     if target.item.kind == VOID or source_item.kind == VOID:
         return True
-    return source_item is target.item
+    return source_item is target.item or _char_compatible(target.item, source_item)
+
+
+def _char_compatible(target_item, source_item):
+    """`char *` and the pointers to other byte types (signed/unsigned char, _Bool, int8_t,
+    uint8_t) take each other's cdata, as in cffi (two such non-char types do not)."""
+    return (_is_char(target_item) and _is_byte(source_item)) or \
+        (_is_char(source_item) and _is_byte(target_item))
+
+
+def _is_char(ctype):
+    return ctype.kind == PRIMITIVE and getattr(ctype, "category", None) == plat.CHAR
+
+
+def _is_byte(ctype):
+    return ctype.kind == PRIMITIVE and ctype.byte_size == 1 and \
+        getattr(ctype, "category", None) in (plat.CHAR, plat.INT, plat.BOOL)
 
 
 def pointer_value(ctype, value):
@@ -418,12 +494,30 @@ def pointer_value(ctype, value):
     if address is not None and isinstance(value, CData):
         if pointer_compatible(ctype, value._ctype):
             return address
-        raise bad_init(ctype, "cdata pointer", value)
+        raise incompatible_pointer(ctype, value)
     func_address = function_address(value)
     if func_address is not None and (ctype.kind == FUNCTION or ctype.item.kind == VOID):
         return func_address
     expected = "cdata pointer" if ctype.kind != FUNCTION else "cdata function pointer"
     raise bad_init(ctype, expected, value)
+
+
+def incompatible_pointer(ctype, value):
+    """TypeError for a cdata of a pointer type `ctype` does not take (cffi's messages)."""
+    source = value._ctype
+    if source.kind not in (POINTER, ARRAY, FUNCTION):
+        return bad_init(ctype, "pointer or array", value)
+    target_item = ctype.item if ctype.kind == POINTER else None
+    source_item = source.item if source.kind != FUNCTION else None
+    hint = "(check that the types are as you expect; use an explicit ffi.cast() if they are " \
+        "correct)"
+    if target_item is not None and _is_char(target_item):
+        return TypeError("implicit cast to '%s' from a different pointer type.%s"
+                         % (ctype.cname, hint))
+    if source_item is not None and _is_char(source_item):
+        return TypeError("implicit cast from '%s' to a different pointer type: %s"
+                         % (source_item.spell("*"), hint))
+    return bad_init(ctype, "pointer to same type", value)
 
 
 def function_address(value):
@@ -481,7 +575,20 @@ def array_length_for(ctype, init):
     from .cdata import CData
     if isinstance(init, CData) and init._ctype.kind == ARRAY:
         return len(init)
+    if isinstance(init, (str, bytes, bytearray)):
+        raise bad_init(ctype, _array_initializers(item), init)
     raise TypeError("expected new array length or list/tuple/str, not %s" % (type(init).__name__,))
+
+
+def _array_initializers(item):
+    """What an array of `item` is initialised from, in cffi's words."""
+    category = getattr(item, "category", None)
+    if item.byte_size == 1 and category in (plat.CHAR, plat.INT, plat.BOOL) \
+            and item.kind == PRIMITIVE:
+        return "bytes or list or tuple"
+    if category == plat.WCHAR:
+        return "unicode or list or tuple"
+    return "list or tuple"
 
 
 def write_array(ctype, address, value, length):
@@ -520,7 +627,7 @@ def write_array(ctype, address, value, length):
         memmove(address, value._addr, n * size)
         return
     if not isinstance(value, (list, tuple)):
-        raise bad_init(ctype, "list or tuple", value)
+        raise bad_init(ctype, _array_initializers(item), value)
     if len(value) > length:
         raise IndexError("too many initializers for '%s' (got %d)" % (ctype.cname, len(value)))
     write = irt.write
@@ -561,8 +668,8 @@ def write_struct(ctype, address, value, flex_length=None):
     if isinstance(value, (list, tuple)):
         fields = [(n, f) for n, f in ctype.fields if not f.flags & 1]
         if len(value) > len(fields):
-            raise ValueError("too many initializers for '%s' (%d > %d)"
-                             % (ctype.cname, len(value), len(fields)))
+            raise ValueError("too many initializers for '%s' (got %d)"
+                             % (ctype.cname, len(value)))
         pairs = zip(fields, value)
     elif isinstance(value, dict):
         pairs = []
@@ -628,7 +735,7 @@ def write_bitfield(field, base_address, value):
         value = to_bool(ftype, value)
     elif category == plat.CHAR:
         if isinstance(value, float) or not hasattr(value, "__index__"):
-            raise bad_init(ftype, "int", value)
+            raise not_an_integer(value)
         value = value.__index__()       # char bitfields hold unsigned integers, as in cffi
     else:
         value = to_int(ftype, value)

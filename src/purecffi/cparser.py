@@ -52,6 +52,20 @@ def parse_cdef(decls, source, override=False, packed=False, pack=None, warn_stac
 
     Returns the list of warning messages, which are also issued as UserWarnings.
     """
+    try:
+        return _parse_cdef(decls, source, override, packed, pack, warn_stacklevel + 1)
+    except RecursionError:
+        raise _too_deep() from None
+
+
+def _too_deep():
+    """The error for declarations nested too deeply for the parsers (which recurse)."""
+    return CDefError("the declarations are nested too deeply to be parsed (parentheses, "
+                     "pointers, arrays or structs inside each other, a few hundred levels)")
+
+
+def _parse_cdef(decls, source, override, packed, pack, warn_stacklevel):
+    """parse_cdef() (a RecursionError escapes from here)."""
     packed, pack = _packing(packed, pack)
     prep = grammar.prepare(source)
     for message in prep.warnings:           # about the text itself: issued even if parsing fails
@@ -85,6 +99,14 @@ _TYPE_FUNCTION = "__cffi_type__"
 
 def _parse_type(decls, text):
     """parse_type() without the cache: the type is the one parameter of a dummy function."""
+    try:
+        return _parse_one_type(decls, text)
+    except RecursionError:
+        raise _too_deep() from None
+
+
+def _parse_one_type(decls, text):
+    """_parse_type() (a RecursionError escapes from here)."""
     prep = grammar.prepare(text)
     if prep.defines or prep.extern_python:
         raise CDefError("cannot parse type %r: only a C type is expected here" % (text,))
@@ -312,33 +334,79 @@ def char_literal(text):
 def _evaluate(node, names):
     """Integer value of a constant expression node; Ellipsis for the `...` marker.
 
-    `names` maps identifiers (earlier enumerators and constants) to values.
+    `names` maps identifiers (earlier enumerators and constants) to values.  Iterative (an
+    explicit stack), so that `A | B | ...` over hundreds of terms is no deep recursion.
     """
+    values, stack = [], [(node, None)]
+    while stack:
+        current, step = stack.pop()
+        if step is None:
+            _expand(current, names, values, stack)
+        else:
+            step(values, stack)
+    return values.pop()
+
+
+def _expand(node, names, values, stack):
+    """One node: a leaf's value onto `values`, or its operands and then its step onto `stack`."""
     cls = type(node)
-    if cls is c_ast.Constant:
+    if cls is c_ast.Constant or cls is c_ast.ID:
+        values.append(_leaf(node, names))
+        return
+    extended = grammar.EXTENDED_CONSTANTS
+    if cls is c_ast.UnaryOp and node.op in _UNARY and (extended or node.op in "+-"):
+        function = _UNARY[node.op]
+        stack.append((None, lambda values, stack: values.append(function(_operand(values)))))
+        stack.append((node.expr, None))
+        return
+    if cls is c_ast.BinaryOp and node.op in _BINARY and (extended or node.op in _CFFI_OPERATORS):
+        function = _BINARY[node.op]
+
+        def combine(values, stack):
+            right = _operand(values)
+            values.append(function(_operand(values), right))
+        stack.append((None, combine))
+        stack.append((node.right, None))
+        stack.append((node.left, None))
+        return
+    if cls is c_ast.TernaryOp and extended:
+        def choose(values, stack):          # only the chosen branch is evaluated
+            stack.append((None, _check_operand))
+            stack.append((node.iftrue if _operand(values) else node.iffalse, None))
+        stack.append((None, choose))
+        stack.append((node.cond, None))
+        return
+    operator = getattr(node, "op", None)
+    raise _ExpressionError("'%s' is not supported" % (operator,) if operator else "")
+
+
+def _leaf(node, names):
+    """The value of a constant or a name (Ellipsis for the `...` marker)."""
+    if type(node) is c_ast.Constant:
         kind = node.type
         if "char" in kind:
             return char_literal(node.value)
         if "float" in kind or "double" in kind or "string" in kind:
             raise _ExpressionError("invalid constant '%s'" % (node.value,))
         return int_literal(node.value)
-    if cls is c_ast.ID:
-        if node.name == grammar.MARK_DOTS:
-            return Ellipsis
-        value = names(node.name)
-        if not isinstance(value, int):
-            raise _ExpressionError("unknown constant '%s'" % (node.name,))
-        return value
-    extended = grammar.EXTENDED_CONSTANTS
-    if cls is c_ast.UnaryOp and node.op in _UNARY and (extended or node.op in "+-"):
-        return _UNARY[node.op](_integer(node.expr, names))
-    if cls is c_ast.BinaryOp and node.op in _BINARY and (extended or node.op in _CFFI_OPERATORS):
-        return _BINARY[node.op](_integer(node.left, names), _integer(node.right, names))
-    if cls is c_ast.TernaryOp and extended:
-        chosen = node.iftrue if _integer(node.cond, names) else node.iffalse
-        return _integer(chosen, names)
-    operator = getattr(node, "op", None)
-    raise _ExpressionError("'%s' is not supported" % (operator,) if operator else "")
+    if node.name == grammar.MARK_DOTS:
+        return Ellipsis
+    value = names(node.name)
+    if not isinstance(value, int):
+        raise _ExpressionError("unknown constant '%s'" % (node.name,))
+    return value
+
+
+def _operand(values):
+    """The value of a sub-expression, where `...` is not allowed."""
+    value = values.pop()
+    if value is Ellipsis:
+        raise _ExpressionError("'...' inside an expression")
+    return value
+
+
+def _check_operand(values, stack):
+    values.append(_operand(values))
 
 
 def _literal_initializer(ctype, init):
@@ -365,10 +433,7 @@ _INTEGER_LITERAL_KINDS = frozenset(
 
 def _integer(node, names):
     """_evaluate() for a sub-expression, where `...` is not allowed."""
-    value = _evaluate(node, names)
-    if value is Ellipsis:
-        raise _ExpressionError("'...' inside an expression")
-    return value
+    return _operand([_evaluate(node, names)])
 
 
 # -- Transactions over struct types ----
@@ -677,10 +742,13 @@ class _Walker:
         """An integer constant expression of an enum, array length or bit width."""
         lookup = self.constant_value if names is None else \
             (lambda n: names[n] if n in names else self.constant_value(n))
+        problem = None
         try:
             value = _evaluate(node, lookup)
         except _ExpressionError as exc:
-            detail = " (%s)" % (exc,) if str(exc) else ""
+            problem = str(exc)
+        if problem is not None:         # (outside the except: no internal error chained)
+            detail = " (%s)" % (problem,) if problem else ""
             self.fail(node, MSG_EXPRESSION + detail, CDefFFIError)
         if value is Ellipsis and not allow_dots:
             self.fail(node, "unsupported usage of '...' here", CDefFFIError)

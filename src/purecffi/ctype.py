@@ -390,6 +390,9 @@ def opaque_error(ctype, exc_type=TypeError):
         "fields in cdef() to use it here)" % (ctype.cname,))
 
 
+_MAX_BYTES = (1 << (8 * plat.POINTER_SIZE - 1)) - 1     # the largest Py_ssize_t
+
+
 # -- The intern table ----
 class TypeTable:
     """Interns structural types so that equal types are the same object.
@@ -426,6 +429,10 @@ class TypeTable:
         """`item[length]` (length None for `item[]`)."""
         if isinstance(length, int) and length < 0:
             raise CDefError("negative array length %d" % (length,))
+        if isinstance(length, int) and (length > _MAX_BYTES or item.byte_size > 0
+                                        and length * item.byte_size > _MAX_BYTES):
+            raise CDefError("array '%s[%d]' is too large: its size does not fit in a size_t "
+                            "(nor a Py_ssize_t)" % (item.cname, length))
         return self._intern(("arr", item, length), lambda: ArrayType(item, length))
 
     def raw_function(self, args, result, ellipsis, abi=None):

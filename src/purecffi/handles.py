@@ -25,6 +25,7 @@ class HandleCData(PointerCData):
 
     __slots__ = ()
     _item_size = 0
+    _cast_keeps = False     # a copy made by ffi.cast() does not keep the object alive (as cffi)
 
     def __repr__(self):
         return "<cdata 'void *' handle to %r>" % (self._keep.obj,)

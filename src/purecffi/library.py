@@ -248,10 +248,15 @@ class _Resolved:
         if lib is None:
             return self
         value = lib._resolve(self.name, self.entry)
+        # the value first, then the accessor goes: another thread looking `name` up meanwhile
+        # finds one or the other (and two threads resolving at once both succeed)
+        object.__setattr__(lib, self.name, value)   # not lib.__dict__[...]: see _forget()
         cls = type(lib)
         if cls.__dict__.get(self.name) is self:
-            delattr(cls, self.name)
-        object.__setattr__(lib, self.name, value)   # not lib.__dict__[...]: see _forget()
+            try:
+                delattr(cls, self.name)
+            except AttributeError:
+                pass                                # another thread removed it first
         return value
 
 

@@ -41,6 +41,8 @@ def parse_type(decls, text):
         try:
             ctype = parse_type_name(decls, text)
         except Unsupported:
+            ctype = None
+        if ctype is None:       # (outside the except: its errors must not chain Unsupported)
             from .cparser import _parse_type        # the full parser: exact cffi errors
             ctype = _parse_type(decls, text)
         if decls.has_placeholders:

@@ -1,0 +1,80 @@
+"""Handles and ffi.gc destructors: a cast copy of a handle does not keep its object alive, and a
+destructor's exception is reported like any destructor error (sys.unraisablehook), not raised,
+whether it runs at collection, at ffi.release() or at the end of a `with` block."""
+import gc
+import sys
+import weakref
+
+import pytest
+
+from _backend import FFI
+
+
+class Thing:
+    """An object that can be weakly referenced."""
+
+
+def test_cast_copy_of_a_handle_does_not_keep_the_object_alive():
+    ffi = FFI()
+    thing = Thing()
+    alive = weakref.ref(thing)
+    handle = ffi.new_handle(thing)
+    copy = ffi.cast("void *", handle)
+    assert ffi.from_handle(copy) is thing
+    del thing, handle
+    gc.collect()
+    assert alive() is None
+    assert copy != ffi.NULL             # the copy itself is still a usable pointer value
+
+
+def test_handle_keeps_the_object_alive_while_it_lives():
+    ffi = FFI()
+    thing = Thing()
+    alive = weakref.ref(thing)
+    handle = ffi.new_handle(thing)
+    del thing
+    gc.collect()
+    assert alive() is not None and ffi.from_handle(handle) is alive()
+
+
+@pytest.fixture
+def unraisable(monkeypatch):
+    """What reaches sys.unraisablehook during the test."""
+    seen = []
+    monkeypatch.setattr(sys, "unraisablehook", seen.append)
+    return seen
+
+
+def _failing_destructor(cdata):
+    raise ValueError("destructor failed")
+
+
+def _check_reported(seen):
+    assert len(seen) == 1
+    assert isinstance(seen[0].exc_value, ValueError)
+    assert str(seen[0].exc_value) == "destructor failed"
+    assert seen[0].err_msg.startswith("Exception ignored from callback for ffi.gc")
+
+
+def test_destructor_error_at_release_is_reported_not_raised(unraisable):
+    ffi = FFI()
+    p = ffi.gc(ffi.new("int *"), _failing_destructor)
+    ffi.release(p)                      # does not raise
+    _check_reported(unraisable)
+    ffi.release(p)                      # the destructor ran once
+    assert len(unraisable) == 1
+
+
+def test_destructor_error_at_the_end_of_with_is_reported_not_raised(unraisable):
+    ffi = FFI()
+    with ffi.gc(ffi.new("int *"), _failing_destructor) as p:
+        p[0] = 1
+    _check_reported(unraisable)
+
+
+def test_destructor_error_at_collection_is_reported(unraisable):
+    ffi = FFI()
+    p = ffi.gc(ffi.new("int *"), _failing_destructor)
+    del p
+    gc.collect()
+    _check_reported(unraisable)

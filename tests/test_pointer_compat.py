@@ -1,0 +1,90 @@
+"""Which pointer cdata a pointer type accepts (fields, ffi.new initializers, call arguments,
+callback results): as cffi has it, checked with a grid over item types."""
+import ctypes.util
+
+import pytest
+
+from _backend import FFI
+
+ITEMS = ["char", "signed char", "unsigned char", "_Bool", "int8_t", "uint8_t", "int",
+         "unsigned int", "long", "float", "struct pt", "struct q", "char *", "void *", "fn_t"]
+CDEF = "struct pt { int x; }; struct q { int x; }; typedef int (*fn_t)(int);"
+BYTES = {"char", "signed char", "unsigned char", "_Bool", "int8_t", "uint8_t"}
+
+
+def expected(target, source):
+    """cffi's rule: the same item type, void * either way, or char with another byte type."""
+    if target == source or "void" in (target, source):
+        return True
+    return "char" in (target, source) and target in BYTES and source in BYTES
+
+
+def sources(ffi):
+    """(item, cdata) pairs: a pointer and an array of each item type, and a void *."""
+    result = [("void", ffi.cast("void *", 1))]
+    for item in ITEMS:
+        result.append((item, ffi.cast(ffi.typeof(item + " *"), 1)))
+        result.append((item, ffi.new(item + "[2]")))
+    return result
+
+
+@pytest.mark.parametrize("target", ITEMS + ["void"])
+def test_pointer_field_accepts_what_cffi_accepts(target):
+    ffi = FFI()
+    ffi.cdef(CDEF)
+    for item, cdata in sources(ffi):
+        holder = ffi.new(target + " * *")
+        if expected(target, item):
+            holder[0] = cdata
+            assert int(ffi.cast("intptr_t", holder[0])) == int(ffi.cast("intptr_t", cdata))
+        else:
+            with pytest.raises(TypeError):
+                holder[0] = cdata
+
+
+def test_char_signedness_messages():
+    ffi = FFI()
+    with pytest.raises(TypeError) as info:
+        ffi.new("unsigned char * *", ffi.new("signed char[4]"))
+    assert str(info.value) == ("initializer for ctype 'unsigned char *' must be a pointer to "
+                               "same type, not cdata 'signed char[4]'")
+    with pytest.raises(TypeError, match="implicit cast to 'char \\*' from a different pointer"):
+        ffi.new("char * *", ffi.new("int[3]"))
+    with pytest.raises(TypeError, match="implicit cast from 'char \\*' to a different pointer"):
+        ffi.new("int * *", ffi.new("char[3]"))
+
+
+@pytest.fixture(scope="module")
+def zlib_ffi():
+    path = ctypes.util.find_library("z")
+    if path is None:
+        pytest.skip("zlib not found")
+    ffi = FFI()
+    ffi.cdef("unsigned long crc32(unsigned long crc, const unsigned char *buf, unsigned len);"
+             "size_t strlen(const char *);")
+    return ffi, ffi.dlopen(path), ffi.dlopen(ctypes.util.find_library("c"))
+
+
+def test_crc32_of_from_buffer(zlib_ffi):
+    ffi, zlib, libc = zlib_ffi
+    data = b"hello world"
+    import zlib as pyzlib
+    assert zlib.crc32(0, ffi.from_buffer(data), len(data)) == pyzlib.crc32(data)
+    assert zlib.crc32(0, ffi.new("char[]", data), len(data)) == pyzlib.crc32(data)
+    with pytest.raises(TypeError):
+        zlib.crc32(0, ffi.new("signed char[]", 3), 3)
+
+
+def test_strlen_takes_signed_and_unsigned_char_arrays(zlib_ffi):
+    ffi, zlib, libc = zlib_ffi
+    assert libc.strlen(ffi.new("unsigned char[]", b"abc")) == 3
+    assert libc.strlen(ffi.new("signed char[]", [65, 66, 0])) == 2
+    with pytest.raises(TypeError):
+        libc.strlen(ffi.new("int[2]"))
+
+
+def test_callback_result_pointer_compatibility():
+    ffi = FFI()
+    buffer = ffi.new("unsigned char[4]")
+    callback = ffi.callback("char *(void)", lambda: buffer)
+    assert ffi.cast("intptr_t", callback()) == ffi.cast("intptr_t", buffer)

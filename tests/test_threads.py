@@ -1,0 +1,191 @@
+"""First use from several threads at once: every lazily built table (type runtimes and cdata
+classes, typeof parsing, call and callback plans, library symbols, out-of-line declarations)
+must be complete when another thread sees it.
+
+Each test starts 8 threads on a barrier with a tiny switch interval, over several fresh FFIs
+(so that every round is a first use), and checks that every thread got the right answer.
+"""
+import ctypes.util
+import sys
+import threading
+
+import pytest
+
+from _backend import FFI
+
+THREADS = 8
+ROUNDS = 6
+
+CONN = """
+    struct conn { int fd; struct conn *next; char name[16]; double t; struct peer *peer; };
+    struct peer { struct conn *owner; int port; };
+"""
+
+
+@pytest.fixture(autouse=True)
+def tiny_switch_interval():
+    """Switch threads as often as possible, to make races likely."""
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    yield
+    sys.setswitchinterval(old)
+
+
+def run_together(work, count=THREADS):
+    """Run work(i) in `count` threads started on a barrier; the results, or the first error."""
+    barrier = threading.Barrier(count)
+    results, errors = [None] * count, []
+
+    def run(i):
+        try:
+            barrier.wait()
+            results[i] = work(i)
+        except BaseException as exc:        # reported below, in the test's thread
+            errors.append(exc)
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
+    return results
+
+
+def test_first_new_of_a_recursive_struct():
+    for _ in range(ROUNDS):
+        ffi = FFI()
+        ffi.cdef(CONN)
+
+        def work(i):
+            p = ffi.new("struct conn *")
+            p.fd, p.next, p.t = i, p, i / 2
+            p.name = b"conn%d" % i
+            peer = ffi.new("struct peer *", {"owner": p, "port": i})
+            p.peer = peer
+            return (p.next.next.fd, ffi.string(p.name), p.peer.owner.fd, p.peer.port, p.t)
+        assert run_together(work) == [(i, b"conn%d" % i, i, i, i / 2) for i in range(THREADS)]
+
+
+def test_first_use_of_a_struct_from_both_ends_of_a_cycle():
+    # half the threads start from 'struct peer', half from 'struct conn *'
+    for _ in range(ROUNDS):
+        ffi = FFI()
+        ffi.cdef(CONN)
+
+        def work(i):
+            if i % 2:
+                arr = ffi.new("struct peer[2]")
+                arr[1].port = i
+                return arr[1].port, repr(ffi.new("struct conn *")[0])
+            p = ffi.new("struct conn *")
+            p.fd = i
+            return p.fd, repr(p[0])
+        results = run_together(work)
+        assert [r[0] for r in results] == list(range(THREADS))
+        assert all(r[1].startswith("<cdata 'struct conn' owning") for r in results)
+
+
+def test_first_cast_typeof_and_sizeof_of_fresh_types():
+    for round_ in range(ROUNDS):
+        ffi = FFI()
+        ffi.cdef("typedef struct { short a; long b[3]; } rec_t;")
+        length = 1000 + round_          # a type no earlier round prepared
+
+        def work(i):
+            arr = ffi.new("int[%d]" % length, list(range(length)))
+            p = ffi.cast("rec_t *", ffi.new("rec_t *", {"a": i, "b": [i, i, i]}))
+            tag = ffi.typeof("struct tag%d *" % (i % 2))      # declares a tag on first use
+            return arr[length - 1], p.a, p.b[2], ffi.sizeof("rec_t"), tag
+        results = run_together(work)
+        assert [r[:3] for r in results] == [(length - 1, i, i) for i in range(THREADS)]
+        assert {r[3] for r in results} == {ffi.sizeof("rec_t")}
+        assert {r[4] for r in results} == {ffi.typeof("struct tag0 *"), ffi.typeof("struct tag1 *")}
+
+
+def test_first_call_of_a_callback_from_several_threads():
+    for _ in range(ROUNDS):
+        ffi = FFI()
+        ffi.cdef("struct job { int id; struct job *next; };")
+
+        def add(job, n):
+            return job.id + n + (job.next.id if job.next != ffi.NULL else 0)
+        callback = ffi.callback("int(struct job *, int)", add, error=-1)
+
+        def work(i):
+            job = ffi.new("struct job *", {"id": i})
+            return callback(job, 100)
+        assert run_together(work) == [i + 100 for i in range(THREADS)]
+
+
+@pytest.fixture(scope="module")
+def libc():
+    """The C library (for qsort and strlen)."""
+    name = ctypes.util.find_library("c")
+    if name is None:
+        pytest.skip("no C library found")
+    return name
+
+
+def test_first_call_of_a_callback_from_c_in_several_threads(libc):
+    for _ in range(ROUNDS):
+        ffi = FFI()
+        ffi.cdef("struct item { int key; int pad; };"
+                 "void qsort(void *base, size_t n, size_t size,"
+                 "           int (*compar)(const void *, const void *));")
+        lib = ffi.dlopen(libc)
+
+        @ffi.callback("int(const void *, const void *)")
+        def compare(a, b):
+            x = ffi.cast("struct item *", a).key
+            y = ffi.cast("struct item *", b).key
+            return (x > y) - (x < y)
+
+        def work(i):
+            items = ffi.new("struct item[]", [{"key": (k * 7 + i) % 13} for k in range(13)])
+            lib.qsort(items, 13, ffi.sizeof("struct item"), compare)
+            return [item.key for item in items]
+        assert run_together(work) == [list(range(13))] * THREADS
+
+
+def test_first_lookup_of_library_functions(libc):
+    for _ in range(ROUNDS):
+        ffi = FFI()
+        ffi.cdef("size_t strlen(const char *); int abs(int); long labs(long);")
+        lib = ffi.dlopen(libc)
+
+        def work(i):
+            return lib.strlen(b"x" * i), lib.abs(-i), lib.labs(-2 * i)
+        assert run_together(work) == [(i, i, 2 * i) for i in range(THREADS)]
+
+
+def test_first_use_of_an_out_of_line_module(tmp_path):
+    builder = FFI()
+    builder.set_source("_threads_ool", None)
+    builder.cdef(CONN + "size_t strlen(const char *);")
+    builder.compile(tmpdir=str(tmp_path))
+    source = (tmp_path / "_threads_ool.py").read_text()
+    for _ in range(ROUNDS):
+        namespace = {"__name__": "_threads_ool"}
+        exec(compile(source, "_threads_ool.py", "exec"), namespace)     # a fresh module
+        ffi = namespace["ffi"]
+
+        def work(i):
+            p = ffi.new("struct conn *", {"fd": i})
+            p.next = p
+            return p.next.fd, ffi.sizeof("struct peer"), ffi.typeof(p).cname
+        results = run_together(work)
+        assert [r[0] for r in results] == list(range(THREADS))
+        assert len({r[1:] for r in results}) == 1
+
+
+def test_init_once_runs_once():
+    for _ in range(ROUNDS):
+        ffi = FFI()
+        calls = []
+
+        def init():
+            calls.append(1)
+            return len(calls)
+        assert run_together(lambda i: ffi.init_once(init, "tag")) == [1] * THREADS
+        assert calls == [1]

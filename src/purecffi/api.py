@@ -315,6 +315,7 @@ class FFI:
         spec = self._require_source("emit_c_code")
         if spec.source is None:
             raise TypeError("emit_c_code() is for API mode; use emit_python_code() in ABI mode")
+        print("generating %s" % (filename,))
         if getattr(self, "_embedding", None) is not None:
             from .build import embedding
             return embedding.emit_c_code(self, filename)

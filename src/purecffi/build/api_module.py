@@ -223,18 +223,76 @@ def emit_helpers(limited=False):
         "    PyLong_FromLongLong((long long)(x)))",
         "#define PC_ADDRESS(p) PyLong_FromVoidPtr((void *)(p))",
         "",
-        "static PyObject *_pc_set_errno;        /* ctypes.set_errno, for ffi.errno */",
-        "",
-        "static void _pc_save_errno(int saved)",
-        "{",
-        "    PyObject *r;",
-        "    if (_pc_set_errno == NULL)",
-        "        return;",
-        "    r = PyObject_CallFunction(_pc_set_errno, \"i\", saved);",
-        "    Py_XDECREF(r);",
-        "}",
-        "",
-    ] + (_LIMITED_HELPERS if limited else [])
+    ] + _ERRNO_HELPERS + (_LIMITED_HELPERS if limited else [])
+
+
+# ffi.errno is ctypes' thread-local copy of errno (what ctypes.get_errno/set_errno read and
+# write, swapped with the real errno around ctypes calls): fast calls set errno from it
+# before the call and store back what C left.  ctypes keeps the copy in the thread-state
+# dict, as a capsule of two ints under "ctypes.error_object"; that is CPython's detail, so
+# it is used only when _pc_errno_setter found it to hold what set_errno wrote; otherwise
+# the two ctypes functions are called.
+_ERRNO_HELPERS = [
+    "static PyObject *_pc_set_errno, *_pc_get_errno;   /* ctypes' functions */",
+    "static PyObject *_pc_errno_key;        /* \"ctypes.error_object\" when usable */",
+    "",
+    "static void _pc_save_errno(int saved)",
+    "{",
+    "    PyObject *r;",
+    "    if (_pc_set_errno == NULL)",
+    "        return;",
+    "    r = PyObject_CallFunction(_pc_set_errno, \"i\", saved);",
+    "    if (r == NULL)",
+    "        PyErr_Clear();",
+    "    Py_XDECREF(r);",
+    "}",
+    "",
+    "/* ctypes' errno copy for this thread, or NULL */",
+    "static int *_pc_errno_space(void)",
+    "{",
+    "    PyObject *dict, *capsule;",
+    "    if (_pc_errno_key == NULL || (dict = PyThreadState_GetDict()) == NULL)",
+    "        return NULL;",
+    "    capsule = PyDict_GetItemWithError(dict, _pc_errno_key);",
+    "    if (capsule == NULL || !PyCapsule_IsValid(capsule, \"_ctypes pymem\")) {",
+    "        PyErr_Clear();",
+    "        return NULL;",
+    "    }",
+    "    return (int *)PyCapsule_GetPointer(capsule, \"_ctypes pymem\");",
+    "}",
+    "",
+    "/* the errno a C call starts with (ffi.errno); `*space` is where to store the new one */",
+    "static int _pc_load_errno(int **space)",
+    "{",
+    "    PyObject *r;",
+    "    long value;",
+    "    *space = _pc_errno_space();",
+    "    if (*space != NULL)",
+    "        return (*space)[0];",
+    "    if (_pc_get_errno == NULL)",
+    "        return 0;",
+    "    r = PyObject_CallObject(_pc_get_errno, NULL);",
+    "    if (r == NULL) {",
+    "        PyErr_Clear();",
+    "        return 0;",
+    "    }",
+    "    value = PyLong_AsLong(r);",
+    "    Py_DECREF(r);",
+    "    if (value == -1 && PyErr_Occurred())",
+    "        PyErr_Clear();",
+    "    return (int)value;",
+    "}",
+    "",
+    "/* after a C call: `now` becomes ffi.errno */",
+    "static void _pc_store_errno(int *space, int before, int now)",
+    "{",
+    "    if (space != NULL)",
+    "        space[0] = now;",
+    "    else if (now != before)",
+    "        _pc_save_errno(now);",
+    "}",
+    "",
+]
 
 
 # What the limited API lacks (py_limited_api=True): Py_XSETREF, and vectorcall (3.12), for
@@ -333,9 +391,9 @@ def emit_fast_function(fn, limited=False):
             lines.append("    %s x%d;" % (FAST_KINDS[_fast_kind(ctype)][0], i))
     if fntype.result.kind != VOID:
         lines.append("    %s;" % (result_spell(fn.spellings, fntype.result, "result"),))
-    lines += ["    int saved_errno;",
+    lines += ["    int saved_errno, errno_before, *errno_space;",
               "    if (nargs != %d)" % (n,),
-              "        goto slow;"]
+              "        return _pc_bad_count(self, nargs);"]
     for i, ctype in enumerate(fntype.args):
         if _fast_arg(ctype) == "pointer":
             lines += ["    if (!PC_IS_CDATA(args[%d], self, %d) || _pc_address_of(args[%d], &x%d) < 0)"
@@ -364,19 +422,21 @@ def emit_fast_function(fn, limited=False):
                       "        goto slow;"]
     call = "%s(%s)" % (fn.name, ", ".join("(%s)x%d" % (param_spell(fn.spellings, i, t, ""), i)
                                           for i, t in enumerate(fntype.args)))
-    lines += ["    Py_BEGIN_ALLOW_THREADS",
-              "    errno = 0;",
+    lines += ["    errno_before = _pc_load_errno(&errno_space);",
+              "    Py_BEGIN_ALLOW_THREADS",
+              "    errno = errno_before;",
               "    %s%s;" % ("" if fntype.result.kind == VOID else "result = ", call),
               "    saved_errno = errno;",
               "    Py_END_ALLOW_THREADS",
-              "    if (saved_errno != 0)",
-              "        _pc_save_errno(saved_errno);"]
+              "    _pc_store_errno(errno_space, errno_before, saved_errno);"]
     if fntype.result.kind == VOID:
         lines.append("    Py_RETURN_NONE;")
     else:
         _, _, to_py = FAST_KINDS[_fast_kind(fntype.result)]
         temp = FAST_KINDS[_fast_kind(fntype.result)][0]
         lines.append("    return %s((%s)result);" % (to_py, temp))
+    if n == 0:                  # no argument to convert: no slow path
+        return lines + ["    (void)args;", "}", ""]
     if limited:
         lines += ["  slow:",
                   "    return _pc_call_tuple(((_pc_fast_object *)self)->slow, args, nargs);",
@@ -389,12 +449,32 @@ def emit_fast_function(fn, limited=False):
     return lines
 
 
-def emit_fast_table(plan):
-    fast = [fn for fn in plan.functions if fn.how == "fast"]
-    lines = ["static PyMethodDef %sfast_table[] = {" % (PREFIX,)]
-    for fn in fast:
-        lines.append("    {%s, (PyCFunction)(void (*)(void))%sf_%s, METH_FASTCALL, %s},"
-                     % (_c_string(fn.name), PREFIX, fn.name, _c_string(_signature(fn))))
+def builtin_functions(plan):
+    """The functions `lib` shows as built-in functions (as cffi's lib does): all but the
+    variadic ones (function-pointer cdata, as in cffi).  Their order is the fast table's."""
+    return [fn for fn in plan.functions if fn.how != "variadic"]
+
+
+def emit_fast_table(plan, limited=False):
+    """The built-in functions: the fast wrappers, and `_pc_forward` (which calls the slow
+    twin at once) for the 'direct' and 'pointer' routes."""
+    forward = "_pc_call_tuple" if limited else "PyObject_Vectorcall"
+    lines = ["/* a built-in function that just calls its twin (direct and pointer routes) */",
+             "static PyObject *_pc_forward(PyObject *self, PyObject *const *args, "
+             "Py_ssize_t nargs)",
+             "{",
+             "    if (nargs != ((_pc_fast_object *)self)->nargs)",
+             "        return _pc_bad_count(self, nargs);",
+             "    return %s(((_pc_fast_object *)self)->slow, args, %s);"
+             % (forward, "nargs" if limited else "(size_t)nargs, NULL"),
+             "}",
+             "",
+             "static PyMethodDef %sfast_table[] = {" % (PREFIX,)]
+    for fn in builtin_functions(plan):
+        c_function = "%sf_%s" % (PREFIX, fn.name) if fn.how == "fast" else "_pc_forward"
+        doc = "%s\n\nCFFI C function from %s.lib" % (_signature(fn), plan.module_name)
+        lines.append("    {%s, (PyCFunction)(void (*)(void))%s, METH_FASTCALL, %s},"
+                     % (_c_string(fn.name), c_function, _c_string(doc)))
     lines += ["    {NULL, NULL, 0, NULL}", "};", ""]
     return lines
 
@@ -410,7 +490,25 @@ def emit_fast_type(limited=False):
         "    PyObject_HEAD",
         "    PyObject *slow;              /* the same function called through ctypes */",
         "    PyObject *ptypes;            /* tuple: the ctype of each pointer argument */",
+        "    Py_ssize_t nargs;            /* how many arguments the C function takes */",
+        "    const char *name;",
         "} _pc_fast_object;",
+        "",
+        "/* a call with the wrong number of arguments: cffi's TypeError */",
+        "static PyObject *_pc_bad_count(PyObject *self, Py_ssize_t given)",
+        "{",
+        "    _pc_fast_object *f = (_pc_fast_object *)self;",
+        "    if (f->nargs == 0)",
+        "        PyErr_Format(PyExc_TypeError, \"%s() takes no arguments (%zd given)\",",
+        "                     f->name, given);",
+        "    else if (f->nargs == 1)",
+        "        PyErr_Format(PyExc_TypeError, \"%s() takes exactly one argument (%zd given)\",",
+        "                     f->name, given);",
+        "    else",
+        "        PyErr_Format(PyExc_TypeError, \"%s expected %zd arguments, got %zd\",",
+        "                     f->name, f->nargs, given);",
+        "    return NULL;",
+        "}",
         "",
     ] + (_LIMITED_CDATA_SLOTS if limited else [
         "/* Pointer arguments: a purecffi cdata (an instance of _pc_cdata_type, the runtime's",
@@ -1004,7 +1102,7 @@ def emit_facts(plan, limited=False):
     lines.append("    fast = PyDict_GetItemString(facts, \"fast\");")
     for fn in plan.functions:
         lines += emit_function_fact(fn)
-    for index, fn in enumerate(f for f in plan.functions if f.how == "fast"):
+    for index, fn in enumerate(builtin_functions(plan)):
         lines.append("    if (_pc_put(fast, %s, PyLong_FromLong(%d)) < 0) goto error;"
                      % (_c_string(fn.name), index))
     for index, (name, (ctype, _)) in enumerate(plan.variables):
@@ -1036,7 +1134,7 @@ def emit_facts(plan, limited=False):
 def emit_module_functions(plan, limited=False):
     """The module-level functions the runtime uses to finish the set-up (`limited`: with the
     limited API only: no member descriptor internals, no type slots read directly)."""
-    n_fast = sum(1 for f in plan.functions if f.how == "fast")
+    n_fast = len(builtin_functions(plan))
     n_extern = len(plan.extern_python)
     return [
         "/* _pc_fast(index, slow, ptypes): the fast builtin for function `index`, falling back "
@@ -1064,6 +1162,8 @@ def emit_module_functions(plan, limited=False):
         "    f->slow = slow;",
         "    Py_INCREF(ptypes);",
         "    f->ptypes = ptypes;",
+        "    f->nargs = PyTuple_Size(ptypes);",
+        "    f->name = %sfast_table[index].ml_name;" % (PREFIX,),
         "    name = PyModule_GetNameObject(module);",
         "    if (name == NULL) {",
         "        Py_DECREF(f);",
@@ -1244,18 +1344,41 @@ def emit_module_functions(plan, limited=False):
         "    return PyLong_FromVoidPtr(_pc_variable_address(i));",
         "}",
         "",
-        "static PyObject *_pc_errno_setter(PyObject *module, PyObject *setter)",
+        "/* _pc_errno_setter(ctypes.set_errno, ctypes.get_errno): ffi.errno's storage; its",
+        " * capsule is read directly if set_errno(12345) is then seen there */",
+        "static PyObject *_pc_errno_setter(PyObject *module, PyObject *args)",
         "{",
-        "    (void)module;",
+        "    PyObject *setter, *getter, *r, *restored;",
+        "    int *space;",
+        "    (void)module; (void)_pc_load_errno; (void)_pc_store_errno; (void)_pc_forward;",
+        "    getter = NULL;",
+        "    if (!PyArg_ParseTuple(args, \"O|O\", &setter, &getter))",
+        "        return NULL;",
         "    Py_INCREF(setter);",
         "    Py_XSETREF(_pc_set_errno, setter);",
+        "    Py_XINCREF(getter);",
+        "    Py_XSETREF(_pc_get_errno, getter);",
+        "    if (_pc_errno_key == NULL &&",
+        "            (_pc_errno_key = PyUnicode_InternFromString(\"ctypes.error_object\")) == NULL)",
+        "        return NULL;",
+        "    r = PyObject_CallFunction(setter, \"i\", 12345);   /* the old value */",
+        "    if (r == NULL)",
+        "        return NULL;",
+        "    space = _pc_errno_space();",
+        "    if (space == NULL || space[0] != 12345)",
+        "        Py_CLEAR(_pc_errno_key);",
+        "    restored = PyObject_CallFunctionObjArgs(setter, r, NULL);",
+        "    Py_DECREF(r);",
+        "    if (restored == NULL)",
+        "        return NULL;",
+        "    Py_DECREF(restored);",
         "    Py_RETURN_NONE;",
         "}",
         "",
         "static PyMethodDef %smodule_defs[] = {" % (PREFIX,),
         "    {\"_pc_fast\", _pc_fast, METH_VARARGS, NULL},",
         "    {\"_pc_set_extern\", _pc_set_extern, METH_VARARGS, NULL},",
-        "    {\"_pc_errno_setter\", _pc_errno_setter, METH_O, NULL},",
+        "    {\"_pc_errno_setter\", _pc_errno_setter, METH_VARARGS, NULL},",
         "    {\"_pc_address\", _pc_address, METH_O, NULL},",
         "    {\"_pc_cdata_layout\", _pc_cdata_layout, METH_VARARGS, NULL},",
         "    {\"_pc_lib_class\", _pc_lib_class, METH_O, NULL},",
@@ -1356,7 +1479,7 @@ def generate_c_source(ffi, spec, prelude=(), epilogue=(), limited=None):
             lines += emit_direct_wrapper(fn) + emit_pointer_wrapper(fn)
         if fn.how == "fast":
             lines += emit_fast_function(fn, limited)
-    lines += emit_fast_table(plan)
+    lines += emit_fast_table(plan, limited)
     lines += emit_extern_python(plan, limited)
     for index, ctype in enumerate(plan.structs):
         lines += emit_struct_checks(ctype, index)
@@ -1384,8 +1507,17 @@ def _write_if_changed(filename, text):
 
 
 def emit_c_code(ffi, spec, filename):
-    """ffi.emit_c_code(filename): write the C source of the module."""
-    _write_if_changed(filename, generate_c_source(ffi, spec))
+    """ffi.emit_c_code(filename): write the C source of the module (`filename` may also be
+    a file object, as in cffi 1.17)."""
+    write_c_source(filename, generate_c_source(ffi, spec))
+
+
+def write_c_source(filename, text):
+    """Write `text` to a file object, or to the file named `filename` if it changed."""
+    if hasattr(filename, "write"):
+        filename.write(text)
+    else:
+        _write_if_changed(filename, text)
 
 
 def compile_api_module(ffi, spec, tmpdir=".", verbose=False, target=None, debug=None):

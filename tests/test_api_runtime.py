@@ -47,6 +47,8 @@ CDEF = """
     struct pt call_cb_pt(int);
     double call_cb_d(double);
     int call_named(int, int);
+    extern "Python" int cb_thread(int);
+    int call_in_c_thread(int);
 
     extern int g;
     extern struct pt gs;
@@ -108,6 +110,16 @@ SOURCE = r"""
         }
     }
 
+    #include <pthread.h>
+    static int cb_thread(int);
+    static void *thread_body(void *arg) { int *v = (int *)arg; *v = cb_thread(*v); return 0; }
+    static int call_in_c_thread(int x) {
+        pthread_t t; int v = x;
+        if (pthread_create(&t, 0, thread_body, &v) != 0) return -1;
+        pthread_join(t, 0);
+        return v;
+    }
+
     int g = 3;
     struct pt gs = { 1, 2 };
     int garr[3] = { 7, 8, 9 };
@@ -123,7 +135,8 @@ def mod(tmp_path_factory):
     tmpdir = tmp_path_factory.mktemp("api_rt")
     ffi = FFI()
     ffi.cdef(CDEF)
-    ffi.set_source(MODULE, SOURCE)
+    ffi.set_source(MODULE, SOURCE, extra_compile_args=["-pthread"],
+                   extra_link_args=["-pthread"])
     ffi.compile(tmpdir=str(tmpdir))
     sys.path.insert(0, str(tmpdir))
     try:
@@ -166,8 +179,9 @@ def test_lib_has_the_module_attributes_of_cffi(lib):
 
 def test_dir_and_all(lib):
     functions = ["apply_i", "apply_pt", "apply_std", "call_cb", "call_cb_d", "call_cb_pt",
-                 "call_holder", "call_named", "cb", "cb_block1", "cb_block2", "cb_c_python",
-                 "cb_d", "cb_pt", "cb_python_c", "errno_echo", "errno_echo_direct",
+                 "call_holder", "call_in_c_thread", "call_named", "cb", "cb_block1",
+                 "cb_block2", "cb_c_python", "cb_d", "cb_pt", "cb_python_c", "cb_thread",
+                 "errno_echo", "errno_echo_direct",
                  "errno_echo_pointer", "h_cdecl", "h_std", "mk_std", "mkpt", "nothing",
                  "sumpt", "twice", "vsum"]
     variables = ["fp_std", "g", "garr", "gopen", "gs"]
@@ -351,6 +365,20 @@ def test_errno_in_another_thread(api_ffi, lib):
     thread.join()
     assert seen == [31, 4]
     assert lib.errno_echo(2) == 2        # this thread's own errno
+
+
+def test_errno_in_threads_started_by_c(api_ffi, lib):
+    """Each C thread calling into Python gets a new thread state, then loses it: ffi.errno
+    stays right across those (purecffi remembers per thread where ctypes keeps it)."""
+    @api_ffi.def_extern()
+    def cb_thread(x):
+        api_ffi.errno = x
+        before = lib.errno_echo(x + 1)
+        return before * 1000 + api_ffi.errno
+    for x in range(1, 200):
+        assert lib.call_in_c_thread(x) == x * 1000 + x + 1
+    api_ffi.errno = 5
+    assert lib.errno_echo(6) == 5 and api_ffi.errno == 6
 
 
 # -- extern "Python" ----

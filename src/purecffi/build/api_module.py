@@ -22,6 +22,7 @@ from .. import platform as plat
 from ..ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, \
     UnknownNumberType
 from ..apimode import by_pointer
+from .api_errno import ERRNO_HELPERS, ERRNO_SETTER
 from ..errors import VerificationError
 
 __all__ = ["emit_c_code", "compile_api_module", "distutils_extension", "collect",
@@ -223,76 +224,7 @@ def emit_helpers(limited=False):
         "    PyLong_FromLongLong((long long)(x)))",
         "#define PC_ADDRESS(p) PyLong_FromVoidPtr((void *)(p))",
         "",
-    ] + _ERRNO_HELPERS + (_LIMITED_HELPERS if limited else [])
-
-
-# ffi.errno is ctypes' thread-local copy of errno (what ctypes.get_errno/set_errno read and
-# write, swapped with the real errno around ctypes calls): fast calls set errno from it
-# before the call and store back what C left.  ctypes keeps the copy in the thread-state
-# dict, as a capsule of two ints under "ctypes.error_object"; that is CPython's detail, so
-# it is used only when _pc_errno_setter found it to hold what set_errno wrote; otherwise
-# the two ctypes functions are called.
-_ERRNO_HELPERS = [
-    "static PyObject *_pc_set_errno, *_pc_get_errno;   /* ctypes' functions */",
-    "static PyObject *_pc_errno_key;        /* \"ctypes.error_object\" when usable */",
-    "",
-    "static void _pc_save_errno(int saved)",
-    "{",
-    "    PyObject *r;",
-    "    if (_pc_set_errno == NULL)",
-    "        return;",
-    "    r = PyObject_CallFunction(_pc_set_errno, \"i\", saved);",
-    "    if (r == NULL)",
-    "        PyErr_Clear();",
-    "    Py_XDECREF(r);",
-    "}",
-    "",
-    "/* ctypes' errno copy for this thread, or NULL */",
-    "static int *_pc_errno_space(void)",
-    "{",
-    "    PyObject *dict, *capsule;",
-    "    if (_pc_errno_key == NULL || (dict = PyThreadState_GetDict()) == NULL)",
-    "        return NULL;",
-    "    capsule = PyDict_GetItemWithError(dict, _pc_errno_key);",
-    "    if (capsule == NULL || !PyCapsule_IsValid(capsule, \"_ctypes pymem\")) {",
-    "        PyErr_Clear();",
-    "        return NULL;",
-    "    }",
-    "    return (int *)PyCapsule_GetPointer(capsule, \"_ctypes pymem\");",
-    "}",
-    "",
-    "/* the errno a C call starts with (ffi.errno); `*space` is where to store the new one */",
-    "static int _pc_load_errno(int **space)",
-    "{",
-    "    PyObject *r;",
-    "    long value;",
-    "    *space = _pc_errno_space();",
-    "    if (*space != NULL)",
-    "        return (*space)[0];",
-    "    if (_pc_get_errno == NULL)",
-    "        return 0;",
-    "    r = PyObject_CallObject(_pc_get_errno, NULL);",
-    "    if (r == NULL) {",
-    "        PyErr_Clear();",
-    "        return 0;",
-    "    }",
-    "    value = PyLong_AsLong(r);",
-    "    Py_DECREF(r);",
-    "    if (value == -1 && PyErr_Occurred())",
-    "        PyErr_Clear();",
-    "    return (int)value;",
-    "}",
-    "",
-    "/* after a C call: `now` becomes ffi.errno */",
-    "static void _pc_store_errno(int *space, int before, int now)",
-    "{",
-    "    if (space != NULL)",
-    "        space[0] = now;",
-    "    else if (now != before)",
-    "        _pc_save_errno(now);",
-    "}",
-    "",
-]
+    ] + ERRNO_HELPERS + (_LIMITED_HELPERS if limited else [])
 
 
 # What the limited API lacks (py_limited_api=True): Py_XSETREF, and vectorcall (3.12), for
@@ -1344,37 +1276,7 @@ def emit_module_functions(plan, limited=False):
         "    return PyLong_FromVoidPtr(_pc_variable_address(i));",
         "}",
         "",
-        "/* _pc_errno_setter(ctypes.set_errno, ctypes.get_errno): ffi.errno's storage; its",
-        " * capsule is read directly if set_errno(12345) is then seen there */",
-        "static PyObject *_pc_errno_setter(PyObject *module, PyObject *args)",
-        "{",
-        "    PyObject *setter, *getter, *r, *restored;",
-        "    int *space;",
-        "    (void)module; (void)_pc_load_errno; (void)_pc_store_errno; (void)_pc_forward;",
-        "    getter = NULL;",
-        "    if (!PyArg_ParseTuple(args, \"O|O\", &setter, &getter))",
-        "        return NULL;",
-        "    Py_INCREF(setter);",
-        "    Py_XSETREF(_pc_set_errno, setter);",
-        "    Py_XINCREF(getter);",
-        "    Py_XSETREF(_pc_get_errno, getter);",
-        "    if (_pc_errno_key == NULL &&",
-        "            (_pc_errno_key = PyUnicode_InternFromString(\"ctypes.error_object\")) == NULL)",
-        "        return NULL;",
-        "    r = PyObject_CallFunction(setter, \"i\", 12345);   /* the old value */",
-        "    if (r == NULL)",
-        "        return NULL;",
-        "    space = _pc_errno_space();",
-        "    if (space == NULL || space[0] != 12345)",
-        "        Py_CLEAR(_pc_errno_key);",
-        "    restored = PyObject_CallFunctionObjArgs(setter, r, NULL);",
-        "    Py_DECREF(r);",
-        "    if (restored == NULL)",
-        "        return NULL;",
-        "    Py_DECREF(restored);",
-        "    Py_RETURN_NONE;",
-        "}",
-        "",
+    ] + ERRNO_SETTER + [
         "static PyMethodDef %smodule_defs[] = {" % (PREFIX,),
         "    {\"_pc_fast\", _pc_fast, METH_VARARGS, NULL},",
         "    {\"_pc_set_extern\", _pc_set_extern, METH_VARARGS, NULL},",

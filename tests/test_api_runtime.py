@@ -289,8 +289,12 @@ def test_argument_count_errors(lib):
         lib.apply_i(1, 2, 3)
     with pytest.raises(TypeError, match="mkpt expected 2 arguments, got 1"):
         lib.mkpt(1)
-    with pytest.raises(TypeError, match="no keyword arguments"):
-        lib.sumpt(x=1)
+    for name in ("sumpt", "twice"):
+        with pytest.raises(TypeError) as info:
+            getattr(lib, name)(x=1)
+        assert str(info.value) == "%s.Lib.%s() takes no keyword arguments" % (MODULE, name)
+        assert getattr(lib, name).__qualname__ == "Lib." + name
+        assert getattr(lib, name).__module__ == MODULE
 
 
 # -- calling conventions ----

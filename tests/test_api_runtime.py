@@ -338,6 +338,19 @@ def test_calling_convention_in_types(text, expected):
     assert ffi.typeof(text) is ffi.typeof(expected)
 
 
+@pytest.mark.parametrize("decl", ["typedef int fn_t(int);", "typedef int __stdcall fn_t(int);"])
+def test_function_typedef_is_not_a_pointer(decl):
+    from _backend import CDefError
+    ffi = FFI()
+    ffi.cdef(decl)
+    for text in ("fn_t", " fn_t ", "int ( int )"):
+        with pytest.raises(CDefError) as info:
+            ffi.typeof(text)
+        assert str(info.value) == ("the type '%s' is a function type, not a "
+                                   "pointer-to-function type" % (text,))
+    assert ffi.typeof("fn_t *") is ffi.typeof("int(*)(int)")
+
+
 # -- ffi.errno ----
 @pytest.mark.parametrize("route", ["fast", "direct", "pointer"])
 def test_errno_around_calls(api_ffi, lib, route):

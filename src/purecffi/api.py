@@ -67,7 +67,7 @@ class FFI:
                 if consider_function_as_funcptr:
                     return TYPES.function_pointer(ctype)
                 raise CDefError("the type '%s' is a function type, not a pointer-to-function type"
-                                % (ctype.cname,))
+                                % (cdecl,))             # as written, as cffi says it
             return ctype
         if isinstance(cdecl, CType):
             return cdecl

@@ -68,7 +68,7 @@ class FFI:
                 if consider_function_as_funcptr:
                     return TYPES.function_pointer(ctype)
                 raise CDefError("the type '%s' is a function type, not a pointer-to-function type"
-                                % (ctype.cname,))
+                                % (cdecl,))             # as written, as cffi says it
             return ctype
         if isinstance(cdecl, CType):
             return cdecl
@@ -316,6 +316,7 @@ class FFI:
         spec = self._require_source("emit_c_code")
         if spec.source is None:
             raise TypeError("emit_c_code() is for API mode; use emit_python_code() in ABI mode")
+        print("generating %s" % (filename,))
         if getattr(self, "_embedding", None) is not None:
             from .build import embedding
             return embedding.emit_c_code(self, filename)

@@ -17,6 +17,7 @@ Where the facts contradict the cdef(), apicheck.py decides what happens (see _fi
 """
 import ctypes
 import sys
+import types
 
 from . import call
 from . import platform as plat
@@ -310,14 +311,21 @@ class ApiLib:
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name):
-        raise AttributeError("cannot delete attribute '%s' of a lib object" % (name,))
+        raise AttributeError("C attribute cannot be deleted")
 
     def __getattr__(self, name):
         if name == "__all__":
             return sorted(n for n, k in self._pc_kinds.items() if k != "variable")
         if name == "__name__":
             return self._pc_name + ".lib"
+        if name in ("__loader__", "__spec__"):
+            return None         # as cffi's lib: importable as `<module>.lib`, but no spec
         raise AttributeError(_MSG_NO_NAME % (self._pc_name, name))
+
+    @property
+    def __class__(self):
+        """`module`, as cffi's lib says: `isinstance(lib, types.ModuleType)` holds."""
+        return types.ModuleType
 
     def __dir__(self):
         return sorted(self._pc_kinds)
@@ -327,6 +335,8 @@ class ApiLib:
 
     def _addressof(self, name):
         """ffi.addressof(lib, name): a pointer to a global variable, or the function pointer."""
+        if not isinstance(name, str):
+            raise TypeError("argument 2 must be str, not %s" % (type(name).__name__,))
         entry = self._pc_addresses.get(name)
         if entry is None:
             if name in self._pc_kinds:
@@ -334,11 +344,18 @@ class ApiLib:
             raise AttributeError(_MSG_NO_NAME % (self._pc_name, name))
         kind, ctype, address = entry
         if kind == "variable":
-            ctype, address = TYPES.pointer(ctype), address()
+            ctype, address = TYPES.pointer(ctype), _non_null(address(), name)
         return prepare(ctype).cdata_class(ctype, address, self)
 
 
 _MSG_NO_NAME = "cffi library '%s' has no function, constant or global variable named '%s'"
+
+
+def _non_null(address, name):
+    """`address`, unless the C code placed the global at NULL (a macro over a NULL pointer)."""
+    if not address:
+        raise FFIError("global variable '%s' is at address NULL" % (name,))
+    return address
 
 
 class _Global:
@@ -353,16 +370,19 @@ class _Global:
         self.read, self.write = rt.read, rt.write
 
     def address(self):
-        """The variable's address now."""
+        """The variable's address now (NULL possible: ffi.addressof() checks it)."""
         return self.locate(self.index)
 
     def __get__(self, lib, cls=None):
         if lib is None:
             return self
-        return self.read(self.locate(self.index), None)
+        address = self.locate(self.index)
+        if not address:
+            _non_null(address, self.name)
+        return self.read(address, None)
 
     def __set__(self, lib, value):
-        self.write(self.locate(self.index), value)
+        self.write(_non_null(self.locate(self.index), self.name), value)
 
 
 class _GlobalArrayOfUnknownLength(_Global):
@@ -373,10 +393,20 @@ class _GlobalArrayOfUnknownLength(_Global):
     def __get__(self, lib, cls=None):
         if lib is None:
             return self
-        return prepare(self.ctype).cdata_class(self.ctype, self.locate(self.index), None)
+        address = _non_null(self.locate(self.index), self.name)
+        return prepare(self.ctype).cdata_class(self.ctype, address, None)
 
     def __set__(self, lib, value):
-        raise TypeError("cannot assign to the global array '%s' of unknown length" % (self.name,))
+        """Writes the items given (cffi trusts the length, as C would)."""
+        address = _non_null(self.locate(self.index), self.name)
+        if not isinstance(value, (list, tuple)):
+            raise TypeError("cannot assign to the global array '%s' of unknown length "
+                            "anything but a list or tuple, not %s"
+                            % (self.name, type(value).__name__))
+        item = self.ctype.item
+        write, size = prepare(item).write, item.byte_size
+        for i, element in enumerate(value):
+            write(address + i * size, element)
 
 
 # -- Functions ----
@@ -418,7 +448,8 @@ def _pointer_wrapped_function(name, fntype, address, fnptr_address):
     function.__doc__ = fntype.result.spell("%s(%s)" % (
         name, ", ".join(t.cname for t in fntype.args) or "void")) + ";"
     function._ctype = fntype
-    function._function_address = lambda: fnptr_address      # usable as a function pointer
+    function._addr = fnptr_address                          # usable as a function pointer
+    function._function_address = lambda: fnptr_address
     return function
 
 
@@ -432,13 +463,16 @@ def _by_value_pointer(pointer_type, value):
 
 
 def _make_function(module, name, fntype, how, address, fnptr_address, fast_index):
+    """`lib.name`: a built-in function (as cffi's) whose twin, the function called through
+    ctypes, is what a function pointer needs; variadic functions are that twin itself."""
     if how == "pointer":
-        return _pointer_wrapped_function(name, fntype, address, fnptr_address)
-    function = call.make_lib_function(fntype, address, name)
-    if how == "fast" and fast_index is not None:
-        ptypes = tuple(t if t.kind == POINTER else None for t in fntype.args)
-        return module._pc_fast(fast_index, function, ptypes)
-    return function
+        function = _pointer_wrapped_function(name, fntype, address, fnptr_address)
+    else:
+        function = call.make_lib_function(fntype, address, name)
+    if fast_index is None:
+        return function
+    ptypes = tuple(t if t.kind == POINTER and how == "fast" else None for t in fntype.args)
+    return module._pc_fast(fast_index, function, ptypes)
 
 
 # -- extern "Python" ----
@@ -542,6 +576,8 @@ class _ExternHandler:
 def _error_bytes(result, error):
     """The bytes of the `error` value written as the result when the callable fails."""
     if result.kind == "void":
+        if error is not None:       # cffi's words
+            raise TypeError("callback with the return type 'void' must return None")
         return b""
     buf = ctypes.create_string_buffer(result.byte_size)
     if error is not None:
@@ -555,12 +591,17 @@ def def_extern(ffi, name=None, error=None, onerror=None):
     if externs is None:
         raise ValueError("ffi.def_extern() is only available on the ffi of a compiled API-mode "
                          "module (with extern \"Python\" functions in its cdef)")
+    if name is not None and not isinstance(name, str):
+        raise TypeError("ffi.def_extern(): name must be a str or None, not %s"
+                        % (type(name).__name__,))
     if onerror is not None and not callable(onerror):
-        raise TypeError("onerror must be callable")
+        raise TypeError("expected a callable object for 'onerror', not %s"
+                        % (type(onerror).__name__,))
 
     def decorator(python_callable):
         if not callable(python_callable):
-            raise TypeError("def_extern() decorates a function")
+            raise TypeError("expected a callable object, not %s"
+                            % (type(python_callable).__name__,))
         key = name if name is not None else python_callable.__name__
         entry = externs.get(key)
         if entry is None:
@@ -581,7 +622,7 @@ def load(module, declarations, facts):
     ffi = FFI()
     ffi._decls = decls
     ffi._included = included
-    module._pc_errno_setter(ctypes.set_errno)
+    module._pc_errno_setter(ctypes.set_errno, ctypes.get_errno)
     module._pc_cdata_layout(_cd.AddrCData, _cd.AddrCData.__dict__["_ctype"],
                             _cd.AddrCData.__dict__["_addr"])
     name = module.__name__

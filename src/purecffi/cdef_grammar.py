@@ -463,12 +463,12 @@ class _Rewriter:
         """`extern "Python"`, `extern "Python+C"`, alone or with a { } block."""
         tokens = self.tokens
         extern, language = tokens[i], tokens[i + 1]
-        plus_c = {'"Python"': False, '"Python+C"': True}.get(language.text)
+        plus_c = _extern_plus_c(language.text)
         if plus_c is None:
             raise self.prep.parse_error(
                 language.line, language.col,
                 "extern %s is not supported in cdef(): only extern \"Python\" and "
-                "extern \"Python+C\"" % (language.text,))
+                "extern \"Python+C\" (or \"C+Python\")" % (language.text,))
         if self.extern_block is not None:
             raise self.prep.parse_error(extern.line, extern.col,
                                         'extern "Python" inside an extern "Python" block')
@@ -566,3 +566,13 @@ ELLIPSIS_RULES = {
     ("top", "number-word", None): _Rewriter.as_number,       # typedef int... t;
     ("paren", "(", ")"): _Rewriter.only_dots,                # int f(...): not C
 }
+
+
+_PLUS_C = re.compile(r'"(?:Python\s*\+\s*C|C\s*\+\s*Python)"')
+
+
+def _extern_plus_c(language):
+    """False for "Python", True for "Python+C" / "C+Python" (any spacing around '+'), else None."""
+    if language == '"Python"':
+        return False
+    return True if _PLUS_C.fullmatch(language) else None

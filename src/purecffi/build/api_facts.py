@@ -11,7 +11,7 @@ from ..ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION
 from ..errors import VerificationError
 from .c_text import PREFIX, c_string, spell, spellable
 
-__all__ = ["emit_facts", "emit_variable_addresses"]
+__all__ = ["builtin_functions", "emit_facts", "emit_variable_addresses"]
 
 
 # -- Sizes of array levels ----
@@ -195,6 +195,12 @@ _TABLES = ("functions", "variables", "constants", "layouts", "numbers", "enums",
            "extern_python", "fast")
 
 
+def builtin_functions(plan):
+    """The functions `lib` shows as built-in functions (as cffi's lib does): all but the
+    variadic ones (function-pointer cdata, as in cffi).  Their order is the fast table's."""
+    return [fn for fn in plan.functions if fn.how != "variadic"]
+
+
 def emit_facts(plan, limited=False):
     """`_pc_facts()`: a new dict of dicts, one per kind of fact (see apimode's docstring)."""
     lines = ["static PyObject *_pc_facts(void)", "{",
@@ -208,7 +214,7 @@ def emit_facts(plan, limited=False):
         lines.append("    %s = PyDict_GetItemString(facts, \"%s\");" % (name, name))
     for fn in plan.functions:
         lines += emit_function_fact(fn)
-    for index, fn in enumerate(f for f in plan.functions if f.how == "fast"):
+    for index, fn in enumerate(builtin_functions(plan)):
         lines.append("    if (_pc_put(fast, %s, PyLong_FromLong(%d)) < 0) goto error;"
                      % (c_string(fn.name), index))
     for index, (name, (ctype, _)) in enumerate(plan.variables):

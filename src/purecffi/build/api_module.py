@@ -23,7 +23,9 @@ from .. import platform as plat
 from ..ctype import FUNCTION, POINTER, PRIMITIVE, VOID, \
     UnknownNumberType
 from ..apimode import by_pointer
-from .api_facts import collect_enums, collect_structs, emit_facts, emit_variable_addresses
+from .api_errno import ERRNO_HELPERS, ERRNO_SETTER
+from .api_facts import builtin_functions, collect_enums, collect_structs, emit_facts, \
+    emit_variable_addresses
 from .api_fast_type import emit_fast_type
 from .c_text import PREFIX, c_string as _c_string, spell
 
@@ -197,18 +199,7 @@ def emit_helpers(limited=False):
         "    PyLong_FromLongLong((long long)(x)))",
         "#define PC_ADDRESS(p) PyLong_FromVoidPtr((void *)(p))",
         "",
-        "static PyObject *_pc_set_errno;        /* ctypes.set_errno, for ffi.errno */",
-        "",
-        "static void _pc_save_errno(int saved)",
-        "{",
-        "    PyObject *r;",
-        "    if (_pc_set_errno == NULL)",
-        "        return;",
-        "    r = PyObject_CallFunction(_pc_set_errno, \"i\", saved);",
-        "    Py_XDECREF(r);",
-        "}",
-        "",
-    ] + (_LIMITED_HELPERS if limited else [])
+    ] + ERRNO_HELPERS + (_LIMITED_HELPERS if limited else [])
 
 
 # What the limited API lacks (py_limited_api=True): Py_XSETREF, and vectorcall (3.12), for
@@ -307,9 +298,9 @@ def emit_fast_function(fn, limited=False):
             lines.append("    %s x%d;" % (FAST_KINDS[_fast_kind(ctype)][0], i))
     if fntype.result.kind != VOID:
         lines.append("    %s;" % (result_spell(fn.spellings, fntype.result, "result"),))
-    lines += ["    int saved_errno;",
+    lines += ["    int saved_errno, errno_before, *errno_space;",
               "    if (nargs != %d)" % (n,),
-              "        goto slow;"]
+              "        return _pc_bad_count(self, nargs);"]
     for i, ctype in enumerate(fntype.args):
         if _fast_arg(ctype) == "pointer":
             lines += ["    if (!PC_IS_CDATA(args[%d], self, %d) || _pc_address_of(args[%d], &x%d) < 0)"
@@ -338,19 +329,21 @@ def emit_fast_function(fn, limited=False):
                       "        goto slow;"]
     call = "%s(%s)" % (fn.name, ", ".join("(%s)x%d" % (param_spell(fn.spellings, i, t, ""), i)
                                           for i, t in enumerate(fntype.args)))
-    lines += ["    Py_BEGIN_ALLOW_THREADS",
-              "    errno = 0;",
+    lines += ["    errno_before = _pc_load_errno(&errno_space);",
+              "    Py_BEGIN_ALLOW_THREADS",
+              "    errno = errno_before;",
               "    %s%s;" % ("" if fntype.result.kind == VOID else "result = ", call),
               "    saved_errno = errno;",
               "    Py_END_ALLOW_THREADS",
-              "    if (saved_errno != 0)",
-              "        _pc_save_errno(saved_errno);"]
+              "    _pc_store_errno(errno_space, errno_before, saved_errno);"]
     if fntype.result.kind == VOID:
         lines.append("    Py_RETURN_NONE;")
     else:
         _, _, to_py = FAST_KINDS[_fast_kind(fntype.result)]
         temp = FAST_KINDS[_fast_kind(fntype.result)][0]
         lines.append("    return %s((%s)result);" % (to_py, temp))
+    if n == 0:                  # no argument to convert: no slow path
+        return lines + ["    (void)args;", "}", ""]
     if limited:
         lines += ["  slow:",
                   "    return _pc_call_tuple(((_pc_fast_object *)self)->slow, args, nargs);",
@@ -363,12 +356,26 @@ def emit_fast_function(fn, limited=False):
     return lines
 
 
-def emit_fast_table(plan):
-    fast = [fn for fn in plan.functions if fn.how == "fast"]
-    lines = ["static PyMethodDef %sfast_table[] = {" % (PREFIX,)]
-    for fn in fast:
-        lines.append("    {%s, (PyCFunction)(void (*)(void))%sf_%s, METH_FASTCALL, %s},"
-                     % (_c_string(fn.name), PREFIX, fn.name, _c_string(_signature(fn))))
+def emit_fast_table(plan, limited=False):
+    """The built-in functions: the fast wrappers, and `_pc_forward` (which calls the slow
+    twin at once) for the 'direct' and 'pointer' routes."""
+    forward = "_pc_call_tuple" if limited else "PyObject_Vectorcall"
+    lines = ["/* a built-in function that just calls its twin (direct and pointer routes) */",
+             "static PyObject *_pc_forward(PyObject *self, PyObject *const *args, "
+             "Py_ssize_t nargs)",
+             "{",
+             "    if (nargs != ((_pc_fast_object *)self)->nargs)",
+             "        return _pc_bad_count(self, nargs);",
+             "    return %s(((_pc_fast_object *)self)->slow, args, %s);"
+             % (forward, "nargs" if limited else "(size_t)nargs, NULL"),
+             "}",
+             "",
+             "static PyMethodDef %sfast_table[] = {" % (PREFIX,)]
+    for fn in builtin_functions(plan):
+        c_function = "%sf_%s" % (PREFIX, fn.name) if fn.how == "fast" else "_pc_forward"
+        doc = "%s\n\nCFFI C function from %s.lib" % (_signature(fn), plan.module_name)
+        lines.append("    {%s, (PyCFunction)(void (*)(void))%s, METH_FASTCALL, %s},"
+                     % (_c_string(fn.name), c_function, _c_string(doc)))
     lines += ["    {NULL, NULL, 0, NULL}", "};", ""]
     return lines
 
@@ -568,7 +575,7 @@ def _fast_extern_body(index, rawtype, names, qualname, result_ref, limited=False
 def emit_module_functions(plan, limited=False):
     """The module-level functions the runtime uses to finish the set-up (`limited`: with the
     limited API only: no member descriptor internals, no type slots read directly)."""
-    n_fast = sum(1 for f in plan.functions if f.how == "fast")
+    n_fast = len(builtin_functions(plan))
     n_extern = len(plan.extern_python)
     return [
         "/* _pc_fast(index, slow, ptypes): the fast builtin for function `index`, falling back "
@@ -596,6 +603,8 @@ def emit_module_functions(plan, limited=False):
         "    f->slow = slow;",
         "    Py_INCREF(ptypes);",
         "    f->ptypes = ptypes;",
+        "    f->nargs = PyTuple_Size(ptypes);",
+        "    f->name = %sfast_table[index].ml_name;" % (PREFIX,),
         "    name = PyModule_GetNameObject(module);",
         "    if (name == NULL) {",
         "        Py_DECREF(f);",
@@ -776,18 +785,11 @@ def emit_module_functions(plan, limited=False):
         "    return PyLong_FromVoidPtr(_pc_variable_address(i));",
         "}",
         "",
-        "static PyObject *_pc_errno_setter(PyObject *module, PyObject *setter)",
-        "{",
-        "    (void)module;",
-        "    Py_INCREF(setter);",
-        "    Py_XSETREF(_pc_set_errno, setter);",
-        "    Py_RETURN_NONE;",
-        "}",
-        "",
+    ] + ERRNO_SETTER + [
         "static PyMethodDef %smodule_defs[] = {" % (PREFIX,),
         "    {\"_pc_fast\", _pc_fast, METH_VARARGS, NULL},",
         "    {\"_pc_set_extern\", _pc_set_extern, METH_VARARGS, NULL},",
-        "    {\"_pc_errno_setter\", _pc_errno_setter, METH_O, NULL},",
+        "    {\"_pc_errno_setter\", _pc_errno_setter, METH_VARARGS, NULL},",
         "    {\"_pc_address\", _pc_address, METH_O, NULL},",
         "    {\"_pc_cdata_layout\", _pc_cdata_layout, METH_VARARGS, NULL},",
         "    {\"_pc_lib_class\", _pc_lib_class, METH_O, NULL},",
@@ -888,7 +890,7 @@ def generate_c_source(ffi, spec, prelude=(), epilogue=(), limited=None):
             lines += emit_direct_wrapper(fn) + emit_pointer_wrapper(fn)
         if fn.how == "fast":
             lines += emit_fast_function(fn, limited)
-    lines += emit_fast_table(plan)
+    lines += emit_fast_table(plan, limited)
     lines += emit_extern_python(plan, limited)
     lines += emit_variable_addresses(plan)
     lines += emit_facts(plan, limited)
@@ -912,8 +914,17 @@ def _write_if_changed(filename, text):
 
 
 def emit_c_code(ffi, spec, filename):
-    """ffi.emit_c_code(filename): write the C source of the module."""
-    _write_if_changed(filename, generate_c_source(ffi, spec))
+    """ffi.emit_c_code(filename): write the C source of the module (`filename` may also be
+    a file object, as in cffi 1.17)."""
+    write_c_source(filename, generate_c_source(ffi, spec))
+
+
+def write_c_source(filename, text):
+    """Write `text` to a file object, or to the file named `filename` if it changed."""
+    if hasattr(filename, "write"):
+        filename.write(text)
+    else:
+        _write_if_changed(filename, text)
 
 
 def compile_api_module(ffi, spec, tmpdir=".", verbose=False, target=None, debug=None):

@@ -94,7 +94,9 @@ def build_extension(spec, c_file, tmpdir, verbose=False, target=None, debug=None
     dist = Distribution({"ext_modules": [ext], "script_name": "setup.py"})
     cmd = dist.get_command_obj("build_ext")
     cmd.build_lib = os.path.abspath(tmpdir)
-    cmd.build_temp = os.path.abspath(tmpdir)
+    # object files go to a directory of their own, removed after the build: under tmpdir,
+    # setuptools would recreate the C file's absolute path there (tmpdir/tmp/.../pkg/_m.o)
+    build_temp = cmd.build_temp = tempfile.mkdtemp(prefix="purecffi-build-")
     cmd.inplace = False
     cmd.debug = debug
     cmd.force = True
@@ -113,6 +115,7 @@ def build_extension(spec, c_file, tmpdir, verbose=False, target=None, debug=None
             else:
                 failure = None
     finally:
+        shutil.rmtree(build_temp, ignore_errors=True)
         dlog.set_threshold(old_threshold)
         if handler is not None:
             dlog._global_log.removeHandler(handler)

@@ -15,7 +15,7 @@ import sys
 import sysconfig
 import textwrap
 
-from .api_module import _c_string, _c_string_lines, generate_c_source, _write_if_changed
+from .api_module import _c_string, _c_string_lines, generate_c_source, write_c_source
 
 __all__ = ["EmbeddingSpec", "embedding_api", "embedding_init_code", "emit_c_code",
            "compile_embedding", "build_paths"]
@@ -465,7 +465,7 @@ def generate_embedding_source(ffi, paths=None):
 def emit_c_code(ffi, filename):
     """ffi.emit_c_code() in embedding mode: the C file, for other build systems or static
     linking (compile it with the flags of `python3-config --cflags --ldflags --embed`)."""
-    _write_if_changed(filename, generate_embedding_source(ffi))
+    write_c_source(filename, generate_embedding_source(ffi))
 
 
 def _link_spec(spec):

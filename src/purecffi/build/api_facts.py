@@ -117,8 +117,10 @@ def emit_variable_addresses(plan):
     (so thread-local variables and macros like `#define v (*get_v())` work, spec 8.7).  No
     typed pointer: the runtime compares the reported sizes with the cdef() instead."""
     lines = ["static void *_pc_variable_address(long index)", "{", "    switch (index) {"]
-    for index, (name, _) in enumerate(plan.variables):
-        lines.append("    case %d: return (void *)&(%s);" % (index, name))
+    for index, (name, (ctype, _)) in enumerate(plan.variables):
+        # an array is its own address (a macro may stand for a pointer: `#define a (p)`)
+        address = "(%s)" if ctype.kind == ARRAY else "&(%s)"
+        lines.append("    case %d: return (void *)%s;" % (index, address % (name,)))
     lines += ["    default: return NULL;", "    }", "}", ""]
     return lines
 

@@ -27,14 +27,19 @@ class FFI:
     RTLD_NOLOAD = getattr(os, "RTLD_NOLOAD", 4)
     RTLD_DEEPBIND = getattr(os, "RTLD_DEEPBIND", 8)
 
-    def __init__(self, backend=None):
+    def __new__(cls, *args, **kwargs):
+        """A new FFI with its state made here, so subclasses need not call __init__."""
         from .decls import Declarations
+        self = object.__new__(cls)
         self._decls = Declarations()
         self._lock = threading.RLock()
         self._init_once = {}
         self._included = []
         self._types = {}            # cdecl string or CType -> CType, for the hot paths
-        self.NULL = _cd.pointer_to(TYPES.pointer(TYPES.void), 0)
+        return self
+
+    def __init__(self, backend=None):
+        """FFI(): an empty set of declarations (`backend` is accepted and ignored)."""
 
     # -- Declarations ----
     def cdef(self, csource, override=False, packed=False, pack=None):
@@ -85,10 +90,11 @@ class FFI:
             return self._typeof(cdecl)
         raise TypeError("expected a string or a cdata, got %s" % (type(cdecl).__name__,))
 
-    def getctype(self, cdecl, extra=""):
-        """The C spelling of a type, with `extra` (a name, '*', '[5]'...) declared."""
+    def getctype(self, cdecl, replace_with="", extra=None):
+        """The C spelling of a type, with `replace_with` (a name, '*', '[5]'...) declared
+        (`extra` is the 1.13 manual's name for it)."""
         ctype = self._typeof(cdecl)
-        return ctype.spell(extra.strip())
+        return ctype.spell((replace_with if extra is None else extra).strip())
 
     def list_types(self):
         """(typedef names, struct names, union names) declared by cdef()."""
@@ -383,6 +389,7 @@ class FFI:
 
 # the `buffer` type is an attribute of FFI; ffi.buffer(cdata) makes one
 FFI.buffer = buffer
+FFI.NULL = _cd.pointer_to(TYPES.pointer(TYPES.void), 0)
 
 
 def _custom_allocator(alloc, free, clear):

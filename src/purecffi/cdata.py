@@ -15,7 +15,7 @@ from .convert import (array_length_for, function_address, float32, longdouble_by
                       longdouble_float, prepare, read_bitfield, to_complex, to_float,
                       write_array, write_bitfield, write_struct)
 from .ctype import (ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES,
-                    opaque_error)
+                    CType, opaque_error)
 from .specialise import specialise
 from .memory import (MEM, BufferExport, Owned, addressof, allocate, buffer_type, memmove,
                      owned_size, typed_view)
@@ -31,6 +31,12 @@ class CData:
     _array = False          # arrays (with a `_length`)
 
 
+def not_instantiable(cls):
+    """The error for calling a cdata class from Python (only purecffi makes cdata)."""
+    return TypeError("cannot create '%s.%s' instances: cdata objects are made by the ffi "
+                     "(ffi.new(), ffi.cast()...)" % (CData.__module__, cls.__name__))
+
+
 def null_error(ctype):
     """The error for dereferencing NULL."""
     return RuntimeError("cannot dereference null pointer of type '%s'" % (ctype.cname,))
@@ -42,6 +48,8 @@ class AddrCData(CData):
     __slots__ = ("_ctype", "_addr", "_keep", "__weakref__")
 
     def __init__(self, ctype, address, keep=None):
+        if not isinstance(ctype, CType):
+            raise not_instantiable(type(self))
         self._ctype, self._addr, self._keep = ctype, address, keep
 
     _owning = False         # True on the classes of what ffi.new() returns
@@ -224,6 +232,8 @@ class ArrayCData(PointerCData):
     __slots__ = ("_length",)
 
     def __init__(self, ctype, address, keep=None, length=None):
+        if not isinstance(ctype, CType):
+            raise not_instantiable(type(self))
         self._ctype, self._addr, self._keep = ctype, address, keep
         self._length = ctype.length if length is None and isinstance(ctype.length, int) \
             else length
@@ -341,6 +351,8 @@ class StructCData(AddrCData):
     __slots__ = ("_byte_size",)
 
     def __init__(self, ctype, address, keep=None, byte_size=None):
+        if not isinstance(ctype, CType):
+            raise not_instantiable(type(self))
         self._ctype, self._addr, self._keep = ctype, address, keep
         self._byte_size = byte_size
 
@@ -517,6 +529,8 @@ class ValueCData(CData):
     __slots__ = ("_ctype", "_value", "__weakref__")
 
     def __init__(self, ctype, value):
+        if not isinstance(ctype, CType):
+            raise not_instantiable(type(self))
         self._ctype, self._value = ctype, value
 
     def _category(self):

@@ -69,10 +69,14 @@ def parse_cdef(decls, source, override=False, packed=False, pack=None, warn_stac
 
 def _packing(packed, pack):
     """Check and normalise the packed/pack options of cdef() (pack=1 means packed)."""
+    if packed not in (None, False, True):
+        raise ValueError("'packed' should be False or True; use 'pack' to give another value")
     if pack:
         if packed:
             raise ValueError("cannot give both 'pack' and 'packed'")
-        if not isinstance(pack, int) or pack < 0 or pack & (pack - 1):
+        if not isinstance(pack, int):
+            raise TypeError("'pack' must be an integer, not %s" % (type(pack).__name__,))
+        if pack < 0 or pack & (pack - 1):
             raise ValueError("'pack' must be a power of two, not %r" % (pack,))
         if pack == 1:
             return True, None

@@ -11,6 +11,7 @@ descriptor, is not specialised and costs twice as much).  Global variables read 
 memory each time through a data descriptor.  `__setattr__` only lets variables change.
 """
 import ctypes
+import operator
 import os
 import sys
 import threading
@@ -123,10 +124,13 @@ class _Library:
 def dlopen(ffi, name, flags=0, guess=True):
     """Open a library: None for the C library, a path, or a name found like ctypes does
     (`guess=False`, for out-of-line modules: the name is given to dlopen() as it is)."""
+    from .cdata import CData
+    if isinstance(name, CData):
+        return _lib_for(ffi, _Library(*_opened_handle(name)))
     if name is not None and not isinstance(name, str):
-        raise TypeError("dlopen(name): name must be a file name (str) or None, not %s"
-                        % (type(name).__name__,))
-    flags = int(flags)
+        raise TypeError("dlopen(name): name must be a file name, None, or an already-opened "
+                        "'void *' handle, not %s" % (type(name).__name__,))
+    flags = operator.index(flags)
     if not flags & (os.RTLD_NOW | os.RTLD_LAZY):
         flags |= os.RTLD_NOW
     handle, error = _loader().open(name, flags)
@@ -142,8 +146,24 @@ def dlopen(ffi, name, flags=0, guess=True):
         handle, error = _loader().open(found, flags)
     if handle is None:
         raise OSError("cannot load library '%s': %s" % (shown, error))
+    return _lib_for(ffi, _Library(shown, handle))
+
+
+def _opened_handle(cdata):
+    """(name, handle) of a `void *` cdata returned by C's dlopen() (named by its address)."""
+    ctype = cdata._ctype
+    if ctype.kind != "pointer" or ctype.item.kind != "void":
+        raise TypeError("dlopen() takes a file name or 'void *' handle, not '%s'"
+                        % (ctype.cname,))
+    if not cdata._addr:
+        raise RuntimeError("cannot call dlopen(NULL)")
+    return "0x%x" % (cdata._addr,), cdata._addr
+
+
+def _lib_for(ffi, library):
+    """The Lib object of `ffi` over an opened library (its own class, registered)."""
     cls = type("Lib", (Lib,), {"__module__": Lib.__module__})
-    lib = cls(ffi, _Library(shown, handle))
+    lib = cls(ffi, library)
     _REGISTRY.add(ffi, lib)
     return lib
 

@@ -74,7 +74,8 @@ class OutOfLineFFI(FFI):
     def dlopen(self, name, flags=0):
         """Open a library by its file name or path as given (no guessing), or None for libc."""
         from .library import dlopen
-        if name is not None and not isinstance(name, (str, bytes)):
+        from .cdata import CData
+        if name is not None and not isinstance(name, (str, bytes, CData)):
             raise TypeError("dlopen(name): name must be a file name (str), a path or None, "
                             "not %s" % (type(name).__name__,))
         if isinstance(name, bytes):

@@ -202,3 +202,40 @@ def test_buffer_item_errors(ffi, action, error, message):
     with pytest.raises(error, match=re.escape(message)):
         action(buf)
     assert buf[-1] == b"\0" and buf[-3] == b"a"
+
+
+# -- ffi.new_allocator() ----
+def test_allocator_without_clearing_leaves_memory_as_alloc_gave_it(ffi):
+    sizes, blocks = [], []
+
+    def alloc(byte_size):
+        sizes.append(byte_size)
+        block = ffi.new("char[]", byte_size)
+        ffi.memmove(block, b"\xAA" * byte_size, byte_size)
+        blocks.append(block)
+        return block
+    new = ffi.new_allocator(alloc, None, should_clear_after_alloc=False)
+    p = new("int[3]")
+    q = new("short *")
+    assert sizes == [12, 2]                 # once per allocation, the exact byte size
+    assert list(p) == [-0x55555556] * 3 and q[0] == -0x5556
+    cleared = ffi.new_allocator(alloc)("int[3]")
+    assert sizes == [12, 2, 12] and list(cleared) == [0, 0, 0]
+
+
+@pytest.mark.parametrize("result, error, message", [
+    (42, TypeError, "alloc() must return a cdata object (got int)"),
+    (None, TypeError, "alloc() must return a cdata object (got NoneType)"),
+    ("cast int", TypeError, "alloc() must return a cdata pointer, not 'int'"),
+    ("NULL", MemoryError, "alloc() returned NULL"),
+])
+def test_allocator_checks_what_alloc_returns(ffi, result, error, message):
+    value = {"cast int": ffi.cast("int", 5), "NULL": ffi.NULL}.get(result, result)
+    new = ffi.new_allocator(lambda byte_size: value)
+    with pytest.raises(error, match=re.escape(message)):
+        new("int *")
+
+
+def test_allocator_free_needs_alloc(ffi):
+    with pytest.raises(TypeError, match="cannot pass 'free' without 'alloc'"):
+        ffi.new_allocator(None, lambda p: None)

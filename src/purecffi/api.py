@@ -119,7 +119,7 @@ class FFI:
     def new_allocator(self, alloc=None, free=None, should_clear_after_alloc=True):
         """A function like new() that gets memory from `alloc` and gives it back with `free`."""
         if alloc is None and free is not None:
-            raise TypeError("new_allocator(): 'free' given without 'alloc'")
+            raise TypeError("cannot pass 'free' without 'alloc'")
         if alloc is None:
             allocator = None
         else:
@@ -395,9 +395,11 @@ FFI.NULL = _cd.pointer_to(TYPES.pointer(TYPES.void), 0)
 def _custom_allocator(alloc, free, clear):
     def allocator(byte_size):
         ptr = alloc(byte_size)
-        address = getattr(ptr, "_addr", None)
-        if address is None:
-            raise TypeError("alloc() must return a cdata pointer, not %s" % (type(ptr).__name__,))
+        if not isinstance(ptr, _cd.CData):
+            raise TypeError("alloc() must return a cdata object (got %s)" % (type(ptr).__name__,))
+        if ptr._ctype.kind not in (POINTER, ARRAY):
+            raise TypeError("alloc() must return a cdata pointer, not '%s'" % (ptr._ctype.cname,))
+        address = ptr._addr
         if not address:
             raise MemoryError("alloc() returned NULL")
         if clear:

@@ -6,7 +6,7 @@ from . import cdata as _cd
 from .ctype import ARRAY, FUNCTION, POINTER, STRUCT, TYPES, UNION, VOID, \
     CType, RawFunctionType, opaque_error
 from .convert import fast_twin, prepare
-from .errors import CDefError, FFIError
+from .errors import MSG_FUNCTION_TYPE, CDefError, FFIError
 from .memory import BufferExport, Owned, memmove, memset, owned_size
 from .buffer import buffer
 from .strings import to_string, unpack
@@ -71,8 +71,7 @@ class FFI:
             if isinstance(ctype, RawFunctionType):
                 if consider_function_as_funcptr:
                     return TYPES.function_pointer(ctype)
-                raise CDefError("the type '%s' is a function type, not a pointer-to-function type"
-                                % (ctype.cname,))
+                raise CDefError(MSG_FUNCTION_TYPE % (ctype.cname,))
             return ctype
         if isinstance(cdecl, CType):
             return cdecl
@@ -137,7 +136,7 @@ class FFI:
             cast = None
         if cast is not None:
             return cast(source)
-        return _cd.cast(self._typeof(cdecl, consider_function_as_funcptr=True), source)
+        return _cd.cast(self._typeof(cdecl), source)
 
     # -- Reading C data ----
     # ffi.string(cdata, maxlen=-1) and ffi.unpack(cdata, length): no FFI state involved, so
@@ -197,7 +196,7 @@ class FFI:
         """The alignment in bytes of a type."""
         ctype = self._typeof(cdecl)
         if ctype.kind == VOID or ctype.byte_size < 0 and ctype.kind != ARRAY:
-            raise _unknown_size(ctype)
+            raise ValueError("ctype '%s' is of unknown alignment" % (ctype.cname,))
         return ctype.byte_align
 
     def offsetof(self, cdecl, *fields_or_indexes):

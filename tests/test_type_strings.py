@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from _backend import CDefError, FFIError, IS_CFFI
+from _backend import FFI, CDefError, FFIError, IS_CFFI
 
 OPS = {
     "typeof": lambda ffi, text: ffi.typeof(text),
@@ -83,3 +83,86 @@ def test_valid_type_strings(ffi, text, expected):
 def test_same_errors_in_cdef_are_cdef_errors(ffi, source):
     with pytest.raises(CDefError, match=":1: "):
         ffi.cdef(source)
+
+
+# -- The ffi of a generated (out-of-line) module: cffi's own parser, and ffi.error ----
+@pytest.fixture(scope="module")
+def compiled_ffi(tmp_path_factory):
+    """The ffi of an out-of-line module built from a small cdef()."""
+    import importlib
+    import sys
+    tmp = tmp_path_factory.mktemp("typestrings")
+    builder = FFI()
+    builder.cdef("struct foo_s { int a; short data[]; }; typedef int myint_t;")
+    builder.set_source("_typestrings_mod", None)
+    builder.compile(tmpdir=str(tmp))
+    sys.path.insert(0, str(tmp))
+    try:
+        module = importlib.import_module("_typestrings_mod")
+    finally:
+        sys.path.remove(str(tmp))
+        sys.modules.pop("_typestrings_mod", None)
+    return module.ffi
+
+
+@pytest.mark.parametrize("text, message, column", [
+    ("", "identifier expected", 0),
+    (" ", "identifier expected", 1),
+    ("*", "identifier expected", 0),
+    ("const", "identifier expected", 5),
+    ("int **(", "identifier expected", 7),
+    ("int(*)(int,)", "identifier expected", 11),
+    ("struct never_heard_of_s", "undefined struct/union name", 7),
+    ("union never_u", "undefined struct/union name", 6),
+    ("enum never_e", "undefined enum name", 5),
+    ("int(*)(struct never_s)", "undefined struct/union name", 14),
+    ("foo", "undefined type name", 0),
+    ("unknown_t *", "undefined type name", 0),
+    ("int *x y", "unexpected symbol", 7),
+    ("int)", "unexpected symbol", 3),
+    ("int;", "unexpected symbol", 3),
+    ("int...", "unexpected symbol", 3),
+    ("struct foo_s {", "unexpected symbol", 13),
+    ("int[-5]", "expected a positive integer constant", 4),
+    ("int  [  -5]", "expected a positive integer constant", 8),
+    ("int[", "expected a positive integer constant", 4),
+    ("int[n]", "expected a positive integer constant", 4),
+    ("int[...]", "expected a positive integer constant", 4),
+    ("int[5", "expected ']'", 5),
+    ("int [3] [4", "expected ']'", 10),
+    ("int(*)(int", "expected ')'", 10),
+    ("int[0x]", "invalid number", 4),
+    ("unsigned float", "invalid combination of types", 9),
+    ("long long long", "'long long long' is too long", 10),
+    ("struct", "struct or union name expected", 6),
+])
+def test_compiled_ffi_syntax_errors_point_at_the_place(compiled_ffi, text, message, column):
+    for op in sorted(OPS):
+        with pytest.raises(compiled_ffi.error) as info:
+            OPS[op](compiled_ffi, text)
+        assert str(info.value) == "%s\n%s\n%s^" % (message, text, " " * column)
+        assert info.value.__cause__ is None
+
+
+@pytest.mark.parametrize("text, error, message", [
+    ("int(int)", "ffi.error", "the type 'int(int)' is a function type, not a pointer-to-function"),
+    ("int([5])(int)", "ffi.error", "the type 'int(int)' is a function type"),
+    ("int[10][]", ValueError, "array item of unknown size: 'int[]'"),
+    ("void[3]", ValueError, "array item of unknown size: 'void'"),
+    ("int(*)(int)[5]", TypeError, "invalid result type: 'int[5]'"),
+    ("int(*)(void, int)", TypeError, "ctype 'void' has incomplete type"),
+])
+def test_compiled_ffi_invalid_types(compiled_ffi, text, error, message):
+    error = compiled_ffi.error if error == "ffi.error" else error
+    for op in ("typeof", "sizeof", "new", "alignof"):
+        with pytest.raises(error, match=re.escape(message)):
+            OPS[op](compiled_ffi, text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("int x", "int"), ("struct foo_s data", "struct foo_s"), ("myint_t[2]", "int[2]"),
+    ("int(*)(...)", "int(*)(...)"), ("int(__stdcall *)(int)", "int(*)(int)"),
+    ("int(__cdecl *)(int)", "int(*)(int)"), ("int[]", "int[]"),
+])
+def test_compiled_ffi_valid_types(compiled_ffi, text, expected):
+    assert compiled_ffi.getctype(text) == expected

@@ -71,7 +71,8 @@ class FFI:
             if isinstance(ctype, RawFunctionType):
                 if consider_function_as_funcptr:
                     return TYPES.function_pointer(ctype)
-                raise CDefError(MSG_FUNCTION_TYPE % (ctype.cname,))
+                error = CDefError if self._decls.declare_tags else FFIError
+                raise error(MSG_FUNCTION_TYPE % (ctype.cname,))
             return ctype
         if isinstance(cdecl, CType):
             return cdecl

@@ -13,10 +13,11 @@ import struct as _struct
 from . import platform as plat
 from .convert import (array_length_for, function_address, float32, longdouble_bytes,
                       longdouble_float, prepare, read_bitfield, to_complex, to_float,
-                      write_array, write_bitfield, write_struct)
+                      write_array, write_bitfield)
 from .ctype import (ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES,
                     CType, opaque_error)
 from .specialise import specialise
+from .varsize import byte_extent, is_var_sized, write_items, write_var
 from .memory import (MEM, BufferExport, Owned, addressof, allocate, buffer_type, memmove,
                      owned_size, typed_view)
 
@@ -431,7 +432,7 @@ def _field_property(ctype, field, fast):
         return property(get, put)
     ftype = field.type
     frt = prepare(ftype)
-    if ftype.kind == ARRAY and ftype.length is None:
+    if ftype.kind == ARRAY and (ftype.length is None or ftype.length == 0):
         return _flexible_array_property(ctype, field, frt)
     write = frt.write
     if frt.unpack is not None and ftype.kind in (PRIMITIVE, ENUM) \
@@ -480,23 +481,28 @@ def _aligned_number_property(field):
 
 
 def _flexible_array_property(ctype, field, frt):
-    """A variable-sized last field: its length is known when ffi.new() allocated it."""
+    """A `T x[]` (or `T x[0]`) field: an array as long as ffi.new() allocated it, read from
+    what ffi.new() returned; otherwise a `T *` to the items (their number is not known)."""
     offset = field.offset
     item_size = field.type.item.byte_size
+    pointer = TYPES.pointer(field.type.item)
+    open_array = field.type.length is None
 
     def get(self):
         keep = self._keep
-        length = None
-        if self._owning and keep is not None:
+        if open_array and self._owning and keep is not None:
             length = (owned_size(keep) - offset) // item_size if item_size > 0 else 0
-        return frt.cdata_class(field.type, self._addr + offset, self._keep, length)
+            return frt.cdata_class(field.type, self._addr + offset, keep, length)
+        return prepare(pointer).cdata_class(pointer, self._addr + offset, keep)
 
     def put(self, value):
-        arr = get(self)
-        if arr._length is None:
-            raise TypeError("cannot assign to the variable-sized field '%s' of unknown length"
-                            % (field.name,))
-        write_array(field.type, arr._addr, value, arr._length)
+        if not open_array:
+            frt.write(self._addr + offset, value)       # `T x[0]`: no items
+        elif self._owning and self._keep is not None:
+            arr = get(self)
+            write_array(field.type, arr._addr, value, arr._length)
+        else:
+            write_items(field.type, self._addr + offset, value)
     return property(get, put)
 
 
@@ -922,7 +928,7 @@ def _make_new(ctype, rt):
     """The `new(init, allocator)` function of a pointer or array type (built once)."""
     if ctype.kind == POINTER:
         item = ctype.item
-        if item.kind in (STRUCT, UNION) and not item.is_opaque() and item.has_flexible_array:
+        if item.kind in (STRUCT, UNION) and not item.is_opaque() and is_var_sized(item):
             return _new_var_struct(ctype, rt, item)
         if item.kind == VOID or item.is_opaque() or item.byte_size < 0:
             return _refuse_new(ctype, item)
@@ -989,11 +995,11 @@ def _new_open_array(ctype, rt):
 
 
 def _new_var_struct(ctype, rt, item):
-    """ffi.new("struct s *", init) for a struct ending in a flexible array member."""
+    """ffi.new("struct s *", init) for a struct with a variable-sized array (varsize.py)."""
     owning = rt.owning_class
 
     def new_var_struct(init, allocator):
-        byte_size, flex = _struct_alloc_size(item, init)
+        byte_size = byte_extent(item, init)
         if allocator is None:
             buf, address = allocate(byte_size)
         else:
@@ -1001,7 +1007,7 @@ def _new_var_struct(ctype, rt, item):
             address = buf.address
         result = owning(ctype, address, buf)
         if init is not None:
-            write_struct(item, address, init, flex)
+            write_var(item, address, init)
         return result
     return new_var_struct
 
@@ -1015,24 +1021,6 @@ def _refuse_new(ctype, item):
             raise TypeError("cannot instantiate ctype '%s' of unknown size" % (ctype.cname,))
         raise opaque_error(item)
     return refuse
-
-
-def _struct_alloc_size(item, init):
-    """(byte size, flexible array length) for ffi.new of a struct ending in `T x[]`."""
-    if init is None:
-        return item.byte_size, 0
-    name, field = item.fields[-1]
-    if isinstance(init, dict):
-        value = init.get(name)
-    elif isinstance(init, (list, tuple)):
-        fields = [n for n, f in item.fields if not f.flags & 1]
-        value = init[len(fields) - 1] if len(init) >= len(fields) else None
-    else:
-        value = None
-    if value is None:
-        return item.byte_size, 0
-    length = array_length_for(field.type, value)
-    return field.offset + length * field.type.item.byte_size, length
 
 
 def release(cdata):

@@ -237,7 +237,10 @@ class _ArrayAddress(_Variable):
         return prepare(self.ctype).cdata_class(self.ctype, self.address, self.library)
 
     def set(self, value):
-        raise TypeError("cannot assign to the global array '%s' of unknown length" % (self.name,))
+        if self.library.closed:
+            raise ValueError(_MSG_CLOSED % (self.library.name,))
+        from .varsize import write_items
+        write_items(TYPES.array(self.ctype.item, None), self.address, value)  # all its items
 
 
 class _Resolved:

@@ -96,6 +96,18 @@ class FFI:
         ctype = self._typeof(cdecl)
         return ctype.spell((replace_with if extra is None else extra).strip())
 
+    def set_unicode(self, enabled_flag):
+        """Declare Windows' TCHAR, LPTSTR... over wchar_t (true) or char (false); once only."""
+        if getattr(self, "_unicode", None) is not None:
+            raise ValueError("set_unicode() can only be called once")
+        char = "wchar_t" if enabled_flag else "char"
+        self.cdef("typedef %s TBYTE, TCHAR; typedef const %s *LPCTSTR, *PCTSTR; "
+                  "typedef %s *LPTSTR, *PTSTR, *PTBYTE, *PTCHAR;" % (char, char, char))
+        self._unicode = bool(enabled_flag)
+        spec = getattr(self, "_source_spec", None)
+        if spec is not None and self._unicode:
+            _add_unicode_macros(spec.kwds)
+
     def list_types(self):
         """(typedef names, struct names, union names) declared by cdef()."""
         typedefs = sorted(self._decls.typedef_names)
@@ -299,6 +311,8 @@ class FFI:
         if hasattr(self, "_source_spec"):
             raise ValueError("set_source() cannot be called several times per ffi object")
         self._source_spec = SourceSpec(module_name, source, source_extension, kwds)
+        if getattr(self, "_unicode", None):
+            _add_unicode_macros(self._source_spec.kwds)
 
     def _require_source(self, what):
         spec = getattr(self, "_source_spec", None)
@@ -392,6 +406,12 @@ FFI.buffer = buffer
 FFI.NULL = _cd.pointer_to(TYPES.pointer(TYPES.void), 0)
 
 
+def _add_unicode_macros(kwds):
+    """set_unicode(True) in API mode: the C code is compiled with UNICODE and _UNICODE."""
+    macros = list(kwds.get("define_macros", ()))
+    kwds["define_macros"] = macros + [("UNICODE", "1"), ("_UNICODE", "1")]
+
+
 def _custom_allocator(alloc, free, clear):
     def allocator(byte_size):
         ptr = alloc(byte_size)
@@ -456,10 +476,7 @@ def _offset_of(ctype, path, allow_pointer=False):
             if ctype.kind == POINTER and step > 0:
                 raise TypeError("cannot index through the pointer field of type '%s'"
                                 % (ctype.cname,))
-            if ctype.kind == ARRAY and isinstance(ctype.length, int) and \
-                    not 0 <= index <= ctype.length:
-                raise IndexError("index %d out of range for '%s'" % (index, ctype.cname))
-            offset += index * ctype.item.byte_size
+            offset += index * ctype.item.byte_size      # unchecked, like C's &a[index]
             ctype = ctype.item
     return offset, ctype
 

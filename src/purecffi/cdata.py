@@ -61,9 +61,9 @@ class AddrCData(CData):
         if self._owning and keep is not None:
             return "owning %d bytes" % (owned_size(keep),)
         if keep.__class__ is BufferExport:          # ffi.from_buffer()
-            length = getattr(self, "_length", None)         # items, as cffi counts them
-            return "buffer len %d from '%s' object" % (
-                keep.byte_size if length is None else length, type(keep.obj).__name__)
+            if not self._array:                     # a pointer: no length, as in cffi
+                return "buffer from '%s' object" % (type(keep.obj).__name__,)
+            return "buffer len %d from '%s' object" % (self._length, type(keep.obj).__name__)
         return None
 
     def __enter__(self):

@@ -62,8 +62,9 @@ class AddrCData(CData):
             return "owning %d bytes" % (owned_size(keep),)
         if keep.__class__ is BufferExport:          # ffi.from_buffer()
             if not self._array:                     # a pointer: no length, as in cffi
-                return "buffer from '%s' object" % (type(keep.obj).__name__,)
-            return "buffer len %d from '%s' object" % (self._length, type(keep.obj).__name__)
+                return "buffer from '%s' object" % (_c_type_name(type(keep.obj)),)
+            return "buffer len %d from '%s' object" % (self._length,
+                                                       _c_type_name(type(keep.obj)))
         return None
 
     def __enter__(self):
@@ -116,6 +117,13 @@ class AddrCData(CData):
         if ctype.kind in (STRUCT, UNION) and ctype.fields is not None:
             return [name for name, _ in ctype.fields]
         return []
+
+
+def _c_type_name(cls):
+    """A type's name as CPython's tp_name spells it ('bytearray', 'array.array', 'MyClass')."""
+    if cls.__module__ == "builtins" or not cls.__flags__ & (1 << 8):    # immutable: C types
+        return cls.__name__
+    return "%s.%s" % (cls.__module__, cls.__qualname__)
 
 
 def _other_address(other):

@@ -321,9 +321,10 @@ def test_unpack_null_pointer(ffi):
 # ---------------------------------------------------------------------------
 
 @pytest.mark.xfail(not IS_CFFI and sys.version_info < (3, 12), strict=True,
-                   reason="issue 2, a documented limit of Python < 3.12: a pure-Python class can "
-                          "only export the buffer protocol by deriving from ctypes, so each size "
-                          "of buffer is a subclass of ffi.buffer (docs/design.md, 'ffi.buffer')")
+                   reason="issues 2 and 11, a documented limit of Python < 3.12: a pure-Python "
+                          "class can only export the buffer protocol by deriving from ctypes, so "
+                          "each size of buffer is a subclass of ffi.buffer (docs/design.md, "
+                          "'ffi.buffer')")
 def test_buffer_is_a_type(ffi):
     assert isinstance(ffi.buffer, type)
     buf = ffi.buffer(ffi.new("char[]", b"hi"))

@@ -53,14 +53,33 @@ def test_same_types_as_the_full_parser(decls, text):
 
 
 @pytest.mark.parametrize("text", [
-    "", "int int", "struct", "int[", "int;", "int, int", "int x", "int f(int)",
-    "unknown_t", "unsigned float", "struct {int a;}", "int[...]", "int[-1]", "int[2][]",
-    "int(...)", "void[3]", "int(int)[3]", "int(void, int)", "#define X 1", "int[sizeof(int)]",
-    "int[1.5]", "__cffi_opaque__", "struct s s", "unsigned myint", "int[N/0]",
+    "", "int int", "struct", "int[", "int;", "int, int", "int *x y",
+    "unknown_t", "unsigned float", "struct {int a;}", "int[...]",
+    "int(...)", "#define X 1", "int[sizeof(int)]",
+    "int[1.5]", "__cffi_opaque__", "int[N/0]",
 ])
 def test_everything_else_goes_to_the_full_parser(decls, text):
     from purecffi.typename import Unsupported, parse_type_name
     with pytest.raises(Unsupported):
+        parse_type_name(decls, text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("int x", "int"), ("int f(int)", "int(int)"), ("struct s s", "s_t"),
+    ("unsigned myint", "unsigned int"), ("int x[3]", "int[3]"), ("int (*f)(int)", "int(*)(int)"),
+])
+def test_a_declared_name_is_allowed(decls, text, expected):
+    from purecffi.typename import parse_type_name
+    assert parse_type_name(decls, text).cname == expected
+
+
+@pytest.mark.parametrize("text, error", [
+    ("int[-1]", ValueError), ("int[2][]", ValueError), ("void[3]", ValueError),
+    ("int(int)[3]", TypeError), ("int(void, int)", TypeError),
+])
+def test_invalid_types_raise_cffi_errors_directly(decls, text, error):
+    from purecffi.typename import parse_type_name
+    with pytest.raises(error):
         parse_type_name(decls, text)
 
 
@@ -75,7 +94,7 @@ def test_naming_a_tag_declares_it(decls):
 def test_no_declaration_when_parsing_fails(decls):
     from purecffi.typename import Unsupported, parse_type_name
     with pytest.raises(Unsupported):
-        parse_type_name(decls, "struct other * junk")
+        parse_type_name(decls, "struct other * junk junk")
     assert "struct other" not in decls.types
 
 

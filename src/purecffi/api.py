@@ -6,7 +6,7 @@ from . import cdata as _cd
 from .ctype import ARRAY, FUNCTION, POINTER, STRUCT, TYPES, UNION, VOID, \
     CType, RawFunctionType, opaque_error
 from .convert import fast_twin, prepare
-from .errors import CDefError, FFIError
+from .errors import MSG_FUNCTION_TYPE, CDefError, FFIError
 from .memory import BufferExport, Owned, memmove, memset, owned_size
 from .buffer import buffer
 from .strings import to_string, unpack
@@ -27,14 +27,19 @@ class FFI:
     RTLD_NOLOAD = getattr(os, "RTLD_NOLOAD", 4)
     RTLD_DEEPBIND = getattr(os, "RTLD_DEEPBIND", 8)
 
-    def __init__(self, backend=None):
+    def __new__(cls, *args, **kwargs):
+        """A new FFI with its state made here, so subclasses need not call __init__."""
         from .decls import Declarations
+        self = object.__new__(cls)
         self._decls = Declarations()
         self._lock = threading.RLock()
         self._init_once = {}
         self._included = []
         self._types = {}            # cdecl string or CType -> CType, for the hot paths
-        self.NULL = _cd.pointer_to(TYPES.pointer(TYPES.void), 0)
+        return self
+
+    def __init__(self, backend=None):
+        """FFI(): an empty set of declarations (`backend` is accepted and ignored)."""
 
     # -- Declarations ----
     def cdef(self, csource, override=False, packed=False, pack=None):
@@ -67,8 +72,8 @@ class FFI:
             if isinstance(ctype, RawFunctionType):
                 if consider_function_as_funcptr:
                     return TYPES.function_pointer(ctype)
-                raise CDefError("the type '%s' is a function type, not a pointer-to-function type"
-                                % (cdecl,))             # as written, as cffi says it
+                error = CDefError if self._decls.declare_tags else FFIError
+                raise error(MSG_FUNCTION_TYPE % (ctype.cname,))
             return ctype
         if isinstance(cdecl, CType):
             return cdecl
@@ -86,10 +91,23 @@ class FFI:
             return self._typeof(cdecl)
         raise TypeError("expected a string or a cdata, got %s" % (type(cdecl).__name__,))
 
-    def getctype(self, cdecl, extra=""):
-        """The C spelling of a type, with `extra` (a name, '*', '[5]'...) declared."""
+    def getctype(self, cdecl, replace_with="", extra=None):
+        """The C spelling of a type, with `replace_with` (a name, '*', '[5]'...) declared
+        (`extra` is the 1.13 manual's name for it)."""
         ctype = self._typeof(cdecl)
-        return ctype.spell(extra.strip())
+        return ctype.spell((replace_with if extra is None else extra).strip())
+
+    def set_unicode(self, enabled_flag):
+        """Declare Windows' TCHAR, LPTSTR... over wchar_t (true) or char (false); once only."""
+        if getattr(self, "_unicode", None) is not None:
+            raise ValueError("set_unicode() can only be called once")
+        char = "wchar_t" if enabled_flag else "char"
+        self.cdef("typedef %s TBYTE, TCHAR; typedef const %s *LPCTSTR, *PCTSTR; "
+                  "typedef %s *LPTSTR, *PTSTR, *PTBYTE, *PTCHAR;" % (char, char, char))
+        self._unicode = bool(enabled_flag)
+        spec = getattr(self, "_source_spec", None)
+        if spec is not None and self._unicode:
+            _add_unicode_macros(spec.kwds)
 
     def list_types(self):
         """(typedef names, struct names, union names) declared by cdef()."""
@@ -114,7 +132,7 @@ class FFI:
     def new_allocator(self, alloc=None, free=None, should_clear_after_alloc=True):
         """A function like new() that gets memory from `alloc` and gives it back with `free`."""
         if alloc is None and free is not None:
-            raise TypeError("new_allocator(): 'free' given without 'alloc'")
+            raise TypeError("cannot pass 'free' without 'alloc'")
         if alloc is None:
             allocator = None
         else:
@@ -132,7 +150,7 @@ class FFI:
             cast = None
         if cast is not None:
             return cast(source)
-        return _cd.cast(self._typeof(cdecl, consider_function_as_funcptr=True), source)
+        return _cd.cast(self._typeof(cdecl), source)
 
     # -- Reading C data ----
     # ffi.string(cdata, maxlen=-1) and ffi.unpack(cdata, length): no FFI state involved, so
@@ -192,7 +210,7 @@ class FFI:
         """The alignment in bytes of a type."""
         ctype = self._typeof(cdecl)
         if ctype.kind == VOID or ctype.byte_size < 0 and ctype.kind != ARRAY:
-            raise _unknown_size(ctype)
+            raise ValueError("ctype '%s' is of unknown alignment" % (ctype.cname,))
         return ctype.byte_align
 
     def offsetof(self, cdecl, *fields_or_indexes):
@@ -294,6 +312,8 @@ class FFI:
         if hasattr(self, "_source_spec"):
             raise ValueError("set_source() cannot be called several times per ffi object")
         self._source_spec = SourceSpec(module_name, source, source_extension, kwds)
+        if getattr(self, "_unicode", None):
+            _add_unicode_macros(self._source_spec.kwds)
 
     def _require_source(self, what):
         spec = getattr(self, "_source_spec", None)
@@ -385,14 +405,23 @@ class FFI:
 
 # the `buffer` type is an attribute of FFI; ffi.buffer(cdata) makes one
 FFI.buffer = buffer
+FFI.NULL = _cd.pointer_to(TYPES.pointer(TYPES.void), 0)
+
+
+def _add_unicode_macros(kwds):
+    """set_unicode(True) in API mode: the C code is compiled with UNICODE and _UNICODE."""
+    macros = list(kwds.get("define_macros", ()))
+    kwds["define_macros"] = macros + [("UNICODE", "1"), ("_UNICODE", "1")]
 
 
 def _custom_allocator(alloc, free, clear):
     def allocator(byte_size):
         ptr = alloc(byte_size)
-        address = getattr(ptr, "_addr", None)
-        if address is None:
-            raise TypeError("alloc() must return a cdata pointer, not %s" % (type(ptr).__name__,))
+        if not isinstance(ptr, _cd.CData):
+            raise TypeError("alloc() must return a cdata object (got %s)" % (type(ptr).__name__,))
+        if ptr._ctype.kind not in (POINTER, ARRAY):
+            raise TypeError("alloc() must return a cdata pointer, not '%s'" % (ptr._ctype.cname,))
+        address = ptr._addr
         if not address:
             raise MemoryError("alloc() returned NULL")
         if clear:
@@ -449,10 +478,7 @@ def _offset_of(ctype, path, allow_pointer=False):
             if ctype.kind == POINTER and step > 0:
                 raise TypeError("cannot index through the pointer field of type '%s'"
                                 % (ctype.cname,))
-            if ctype.kind == ARRAY and isinstance(ctype.length, int) and \
-                    not 0 <= index <= ctype.length:
-                raise IndexError("index %d out of range for '%s'" % (index, ctype.cname))
-            offset += index * ctype.item.byte_size
+            offset += index * ctype.item.byte_size      # unchecked, like C's &a[index]
             ctype = ctype.item
     return offset, ctype
 

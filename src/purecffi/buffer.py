@@ -12,7 +12,9 @@ deriving from a C type that does, so `buffer` derives from ctypes.Array and each
 subclass: `isinstance(b, ffi.buffer)` holds, but `type(b)` is that subclass.
 """
 import ctypes
+import operator
 import sys
+import weakref
 
 from .errors import FFIError
 
@@ -31,40 +33,73 @@ class _BufferMethods:
     def __getitem__(self, index):
         if isinstance(index, slice):
             if index.step not in (None, 1):
-                raise TypeError("ffi.buffer slices must have no step")
+                raise TypeError("buffer doesn't support slicing with step != 1")
             return bytes(memoryview(self)[index])
-        return bytes((memoryview(self)[index],))
+        return bytes((memoryview(self)[_item_index(self, index)],))
 
     def __setitem__(self, index, value):
         if isinstance(index, slice):
             if index.step not in (None, 1):
-                raise TypeError("ffi.buffer slices must have no step")
+                raise TypeError("buffer doesn't support slicing with step != 1")
             view = memoryview(self)[index]
             if isinstance(value, str) or not hasattr(value, "__len__"):
                 raise TypeError("a bytes-like object is required, not %s"
                                 % (type(value).__name__,))
             if len(value) != len(view):
-                raise ValueError("slice assignment of %d bytes to a slice of %d bytes"
-                                 % (len(value), len(view)))
+                raise ValueError("right operand length must match slice length")
             view[:] = value
             return
         if not isinstance(value, (bytes, bytearray)) or len(value) != 1:
-            raise TypeError("ffi.buffer items are bytes of length 1, not %r" % (value,))
-        memoryview(self)[index] = value[0]
+            raise TypeError("must assign a bytes of length 1, not %s" % (type(value).__name__,))
+        memoryview(self)[_item_index(self, index)] = value[0]
 
     def __repr__(self):
         return "<cffi.buffer object of length %d>" % (len(self),)
 
+    # -- Comparisons: by content, with buffers and bytes-like objects ----
     def __eq__(self, other):
-        if isinstance(other, (buffer, bytes, bytearray, memoryview)):
-            return bytes(self) == bytes(other)
-        return NotImplemented
+        other = _comparable(other)
+        return NotImplemented if other is None else bytes(self) == other
 
     def __ne__(self, other):
-        result = self.__eq__(other)
-        return result if result is NotImplemented else not result
+        other = _comparable(other)
+        return NotImplemented if other is None else bytes(self) != other
+
+    def __lt__(self, other):
+        other = _comparable(other)
+        return NotImplemented if other is None else bytes(self) < other
+
+    def __le__(self, other):
+        other = _comparable(other)
+        return NotImplemented if other is None else bytes(self) <= other
+
+    def __gt__(self, other):
+        other = _comparable(other)
+        return NotImplemented if other is None else bytes(self) > other
+
+    def __ge__(self, other):
+        other = _comparable(other)
+        return NotImplemented if other is None else bytes(self) >= other
 
     __hash__ = None
+
+
+def _comparable(other):
+    """The bytes a buffer compares with, or None for what it does not compare with."""
+    if isinstance(other, (buffer, bytes, bytearray, memoryview)):
+        return bytes(other)
+    return None
+
+
+def _item_index(buf, index):
+    """`index` (negative counts from the end) checked against the buffer's length."""
+    index = operator.index(index)
+    length = len(buf)
+    if index < 0:
+        index += length
+    if not 0 <= index < length:
+        raise IndexError("buffer index out of range")
+    return index
 
 
 if sys.version_info >= (3, 12):
@@ -82,12 +117,9 @@ if sys.version_info >= (3, 12):
         def __len__(self):
             return len(self._array)
 
-    def _new_array_type(size):
-        return _Byte * size
-
     def _make(size, address):
         result = object.__new__(buffer)
-        result._array = _array_type(size).from_address(address)
+        result._array = (_Byte * size).from_address(address)     # ctypes' cache is weak
         return result
 
 else:
@@ -105,14 +137,14 @@ else:
         _type_ = _Byte
         _length_ = 0
 
-    def _new_array_type(size):
-        return _BufferType("buffer", (buffer,), {"_length_": size})
+    # the subclass of each size, while a buffer of that size is alive (memory stays bounded)
+    _sized = weakref.WeakValueDictionary()
 
     def _make(size, address):
-        return _array_type(size).from_address(address)
-
-
-_sized = {}
+        cls = _sized.get(size)
+        if cls is None:
+            cls = _sized.setdefault(size, _BufferType("buffer", (buffer,), {"_length_": size}))
+        return cls.from_address(address)
 
 
 def make_buffer(cdata, size=-1):
@@ -137,22 +169,14 @@ def make_buffer(cdata, size=-1):
         else:
             item_size = cdata._ctype.item.byte_size if cdata._ctype.kind == "pointer" else -1
             if item_size < 0:
-                raise TypeError("ffi.buffer() of cdata '%s': give the size explicitly"
-                                % (cdata._ctype.cname,))
+                raise TypeError("don't know the size pointed to by '%s': give ffi.buffer() "
+                                "the size" % (cdata._ctype.cname,))
             size = item_size
     if not cdata._addr and size:
         raise RuntimeError("ffi.buffer() of a NULL pointer")
     result = _make(size, cdata._addr)
     result._cdata = cdata
     return result
-
-
-def _array_type(size):
-    """The ctypes array class of `size` bytes (on Python < 3.12, a subclass of `buffer`)."""
-    cls = _sized.get(size)
-    if cls is None:
-        cls = _sized.setdefault(size, _new_array_type(size))
-    return cls
 
 
 __all__ = ["buffer", "make_buffer", "FFIError"]

@@ -14,10 +14,11 @@ from operator import index as _index
 from . import platform as plat
 from .convert import (array_length_for, function_address, float32, longdouble_bytes,
                       longdouble_float, prepare, read_bitfield, to_complex, to_float,
-                      write_array, write_bitfield, write_struct)
+                      write_array, write_bitfield)
 from .ctype import (ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES,
-                    opaque_error)
+                    CType, opaque_error)
 from .specialise import specialise
+from .varsize import byte_extent, is_var_sized, write_items, write_var
 from .memory import (MEM, BufferExport, Owned, addressof, allocate, buffer_type, memmove,
                      owned_size, typed_view)
 
@@ -32,6 +33,12 @@ class CData:
     _array = False          # arrays (with a `_length`)
 
 
+def not_instantiable(cls):
+    """The error for calling a cdata class from Python (only purecffi makes cdata)."""
+    return TypeError("cannot create '%s.%s' instances: cdata objects are made by the ffi "
+                     "(ffi.new(), ffi.cast()...)" % (CData.__module__, cls.__name__))
+
+
 def null_error(ctype):
     """The error for dereferencing NULL."""
     return RuntimeError("cannot dereference null pointer of type '%s'" % (ctype.cname,))
@@ -43,6 +50,8 @@ class AddrCData(CData):
     __slots__ = ("_ctype", "_addr", "_keep", "__weakref__")
 
     def __init__(self, ctype, address, keep=None):
+        if not isinstance(ctype, CType):
+            raise not_instantiable(type(self))
         self._ctype, self._addr, self._keep = ctype, address, keep
 
     _owning = False         # True on the classes of what ffi.new() returns
@@ -57,9 +66,10 @@ class AddrCData(CData):
         if self._owning and keep is not None:
             return "owning %d bytes" % (owned_size(keep),)
         if keep.__class__ is BufferExport:          # ffi.from_buffer()
-            length = getattr(self, "_length", None)         # items, as cffi counts them
-            return "buffer len %d from '%s' object" % (
-                keep.byte_size if length is None else length, type(keep.obj).__name__)
+            if not self._array:                     # a pointer: no length, as in cffi
+                return "buffer from '%s' object" % (_c_type_name(type(keep.obj)),)
+            return "buffer len %d from '%s' object" % (self._length,
+                                                       _c_type_name(type(keep.obj)))
         return None
 
     def __enter__(self):
@@ -112,6 +122,13 @@ class AddrCData(CData):
         if ctype.kind in (STRUCT, UNION) and ctype.fields is not None:
             return [name for name, _ in ctype.fields]
         return []
+
+
+def _c_type_name(cls):
+    """A type's name as CPython's tp_name spells it ('bytearray', 'array.array', 'MyClass')."""
+    if cls.__module__ == "builtins" or not cls.__flags__ & (1 << 8):    # immutable: C types
+        return cls.__name__
+    return "%s.%s" % (cls.__module__, cls.__qualname__)
 
 
 def _other_address(other):
@@ -230,6 +247,8 @@ class ArrayCData(PointerCData):
     __slots__ = ("_length",)
 
     def __init__(self, ctype, address, keep=None, length=None):
+        if not isinstance(ctype, CType):
+            raise not_instantiable(type(self))
         self._ctype, self._addr, self._keep = ctype, address, keep
         self._length = ctype.length if length is None and isinstance(ctype.length, int) \
             else length
@@ -347,6 +366,8 @@ class StructCData(AddrCData):
     __slots__ = ("_byte_size",)
 
     def __init__(self, ctype, address, keep=None, byte_size=None):
+        if not isinstance(ctype, CType):
+            raise not_instantiable(type(self))
         self._ctype, self._addr, self._keep = ctype, address, keep
         self._byte_size = byte_size
 
@@ -441,7 +462,7 @@ def _field_property(ctype, field, fast):
         return property(get, put)
     ftype = field.type
     frt = prepare(ftype)
-    if ftype.kind == ARRAY and ftype.length is None:
+    if ftype.kind == ARRAY and (ftype.length is None or ftype.length == 0):
         return _flexible_array_property(ctype, field, frt)
     write = frt.write
     if frt.unpack is not None and ftype.kind in (PRIMITIVE, ENUM) \
@@ -492,23 +513,28 @@ def _aligned_number_property(field):
 
 
 def _flexible_array_property(ctype, field, frt):
-    """A variable-sized last field: its length is known when ffi.new() allocated it."""
+    """A `T x[]` (or `T x[0]`) field: an array as long as ffi.new() allocated it, read from
+    what ffi.new() returned; otherwise a `T *` to the items (their number is not known)."""
     offset = field.offset
     item_size = field.type.item.byte_size
+    pointer = TYPES.pointer(field.type.item)
+    open_array = field.type.length is None
 
     def get(self):
         keep = self._keep
-        length = None
-        if self._owning and keep is not None:
+        if open_array and self._owning and keep is not None:
             length = (owned_size(keep) - offset) // item_size if item_size > 0 else 0
-        return frt.cdata_class(field.type, self._addr + offset, self._keep, length)
+            return frt.cdata_class(field.type, self._addr + offset, keep, length)
+        return prepare(pointer).cdata_class(pointer, self._addr + offset, keep)
 
     def put(self, value):
-        arr = get(self)
-        if arr._length is None:
-            raise TypeError("cannot assign to the variable-sized field '%s' of unknown length"
-                            % (field.name,))
-        write_array(field.type, arr._addr, value, arr._length)
+        if not open_array:
+            frt.write(self._addr + offset, value)       # `T x[0]`: no items
+        elif self._owning and self._keep is not None:
+            arr = get(self)
+            write_array(field.type, arr._addr, value, arr._length)
+        else:
+            write_items(field.type, self._addr + offset, value)
     return property(get, put)
 
 
@@ -541,6 +567,8 @@ class ValueCData(CData):
     __slots__ = ("_ctype", "_value", "__weakref__")
 
     def __init__(self, ctype, value):
+        if not isinstance(ctype, CType):
+            raise not_instantiable(type(self))
         self._ctype, self._value = ctype, value
 
     def _category(self):
@@ -963,7 +991,7 @@ def _make_new(ctype, rt):
     """The `new(init, allocator)` function of a pointer or array type (built once)."""
     if ctype.kind == POINTER:
         item = ctype.item
-        if item.kind in (STRUCT, UNION) and not item.is_opaque() and item.has_flexible_array:
+        if item.kind in (STRUCT, UNION) and not item.is_opaque() and is_var_sized(item):
             return _new_var_struct(ctype, rt, item)
         if item.kind == VOID or item.is_opaque() or item.byte_size < 0:
             return _refuse_new(ctype, item)
@@ -1030,11 +1058,11 @@ def _new_open_array(ctype, rt):
 
 
 def _new_var_struct(ctype, rt, item):
-    """ffi.new("struct s *", init) for a struct ending in a flexible array member."""
+    """ffi.new("struct s *", init) for a struct with a variable-sized array (varsize.py)."""
     owning = rt.owning_class
 
     def new_var_struct(init, allocator):
-        byte_size, flex = _struct_alloc_size(item, init)
+        byte_size = byte_extent(item, init)
         if allocator is None:
             buf, address = allocate(byte_size)
         else:
@@ -1042,7 +1070,7 @@ def _new_var_struct(ctype, rt, item):
             address = buf.address
         result = owning(ctype, address, buf)
         if init is not None:
-            write_struct(item, address, init, flex)
+            write_var(item, address, init)
         return result
     return new_var_struct
 
@@ -1056,24 +1084,6 @@ def _refuse_new(ctype, item):
             raise TypeError("cannot instantiate ctype '%s' of unknown size" % (ctype.cname,))
         raise opaque_error(item)
     return refuse
-
-
-def _struct_alloc_size(item, init):
-    """(byte size, flexible array length) for ffi.new of a struct ending in `T x[]`."""
-    if init is None:
-        return item.byte_size, 0
-    name, field = item.fields[-1]
-    if isinstance(init, dict):
-        value = init.get(name)
-    elif isinstance(init, (list, tuple)):
-        fields = [n for n, f in item.fields if not f.flags & 1]
-        value = init[len(fields) - 1] if len(init) >= len(fields) else None
-    else:
-        value = None
-    if value is None:
-        return item.byte_size, 0
-    length = array_length_for(field.type, value)
-    return field.offset + length * field.type.item.byte_size, length
 
 
 def release(cdata):

@@ -657,8 +657,9 @@ def _write_array(ctype, rt):
 
 
 # -- Structs and unions ----
-def write_struct(ctype, address, value, flex_length=None):
-    """Fill a struct/union at `address` from a list, tuple, dict or same-type cdata."""
+def write_struct(ctype, address, value, write_one=None):
+    """Fill a struct/union at `address` from a list, tuple, dict or same-type cdata (each
+    field written by `write_one(field, address, value)`, default write_field)."""
     from .cdata import CData
     if isinstance(value, CData) and value._ctype is ctype:
         memmove(address, value._addr, ctype.byte_size)
@@ -680,11 +681,12 @@ def write_struct(ctype, address, value, flex_length=None):
                 raise KeyError("'%s' has no field '%s'" % (ctype.cname, name)) from None
     else:
         raise bad_init(ctype, "list or tuple or dict or struct-cdata", value)
+    write_one = write_one or write_field
     for (name, field), v in pairs:
-        write_field(field, address, v, flex_length)
+        write_one(field, address, v)
 
 
-def write_field(field, base_address, value, flex_length=None):
+def write_field(field, base_address, value):
     """Write one field (bitfield or not) of the struct at `base_address`."""
     ftype = field.type
     if field.bitsize >= 0:
@@ -692,13 +694,8 @@ def write_field(field, base_address, value, flex_length=None):
         return
     address = base_address + field.offset
     if ftype.kind == ARRAY and ftype.length is None:
-        if flex_length is None:
-            raise TypeError("cannot initialize the variable-sized array '%s' of a struct that "
-                            "was not allocated with its length" % (field.name,))
-        if isinstance(value, int):
-            return          # `'data': 5` only gives the length
-        write_array(ftype, address, value, flex_length)
-        return
+        raise TypeError("cannot initialize the variable-sized array '%s' of a struct that "
+                        "was not allocated with its length" % (field.name,))
     prepare(ftype).write(address, value)
 
 

@@ -25,7 +25,7 @@ from .ctype import (ARRAY, STRUCT, UNION, VOID, TYPES, EnumType, RawFunctionType
 from .decls import (DEFAULT_TYPES, FILE_TYPE, MSG_MULTIPLE, MSG_MULTIPLE_CONSTANT,  # noqa: F401
                     CDefFFIError, Declarations, _same_constant, _take, primitive_type)
 from .decls import abi_error as _abi_error, warn_guessed_enum as _warn_guessed_enum  # noqa: F401
-from .errors import CDefError, FFIError
+from .errors import MSG_FUNCTION_TYPE, CDefError, FFIError
 from .typename import parse_type  # noqa: F401  (re-exported: the runtime's type parser)
 
 __all__ = ["Declarations", "parse_cdef", "parse_type", "DEFAULT_TYPES", "FILE_TYPE",
@@ -83,10 +83,14 @@ def _parse_cdef(decls, source, override, packed, pack, warn_stacklevel):
 
 def _packing(packed, pack):
     """Check and normalise the packed/pack options of cdef() (pack=1 means packed)."""
+    if packed not in (None, False, True):
+        raise ValueError("'packed' should be False or True; use 'pack' to give another value")
     if pack:
         if packed:
             raise ValueError("cannot give both 'pack' and 'packed'")
-        if not isinstance(pack, int) or pack < 0 or pack & (pack - 1):
+        if not isinstance(pack, int):
+            raise TypeError("'pack' must be an integer, not %s" % (type(pack).__name__,))
+        if pack < 0 or pack & (pack - 1):
             raise ValueError("'pack' must be a power of two, not %r" % (pack,))
         if pack == 1:
             return True, None
@@ -122,6 +126,7 @@ def _parse_one_type(decls, text):
     work = decls.copy()
     walker = _Walker(work, prep, False, False, None)
     walker.dots_arrays_allowed = False
+    walker.type_string = True
     ctype = walker.run_type(param.type)
     cache = decls.type_cache
     decls.__dict__.update(work.__dict__)
@@ -555,6 +560,7 @@ class _Walker:
         self.param_depth = 0
         self.struct_depth = 0
         self.dots_arrays_allowed = True
+        self.type_string = False      # parsing a type string (ffi.typeof()...), not a cdef
 
     # -- Driving ----
     def run(self, nodes):
@@ -816,21 +822,43 @@ class _Walker:
             length = self.evaluate(node.dim, allow_dots=True)
             if length is Ellipsis and (self.param_depth or not self.dots_arrays_allowed):
                 self.fail(node, MSG_DOTS_ARRAY, CDefFFIError)
-        if isinstance(item, RawFunctionType) or item.kind == VOID:
-            self.fail(node, "array of '%s' is not a valid type" % (item.cname,))
+        if isinstance(item, RawFunctionType):
+            self.invalid(node, "array of '%s' is not a valid type" % (item.cname,),
+                         CDefError(MSG_FUNCTION_TYPE % (item.cname,)))
+        if item.kind == VOID:
+            self.invalid(node, "array of 'void' is not a valid type",
+                         ValueError("array item of unknown size: 'void'"))
         if item.kind == ARRAY and item.length is None:
-            self.fail(node, "array item of unknown size: '%s'" % (item.cname,))
+            message = "array item of unknown size: '%s'" % (item.cname,)
+            self.invalid(node, message, ValueError(message))
         if isinstance(length, int) and length < 0:
             if self.struct_depth:
                 raise _Deferred(ValueError("negative array length"))
-            self.fail(node, "negative array length %d" % (length,))
+            self.invalid(node, "negative array length %d" % (length,),
+                         ValueError("negative array length"))
         return TYPES.array(item, length)
+
+    def decayed_array(self, node):
+        """A parameter declared as an array: a pointer to its item (which may be incomplete)."""
+        if node.dim is not None and self.evaluate(node.dim, allow_dots=True) is Ellipsis:
+            self.fail(node, MSG_DOTS_ARRAY, CDefFFIError)
+        return TYPES.pointer(self.resolve(node.type))
+
+    def invalid(self, node, message, type_string_error):
+        """An invalid type: in a type string (ffi.typeof()...), cffi's exception for it."""
+        if self.type_string:
+            raise type_string_error
+        self.fail(node, message)
 
     def function(self, node):
         """FuncDecl: the raw function type (arguments decay; `(void)` and `()` mean none)."""
         result = self.resolve(node.type)
-        if isinstance(result, RawFunctionType) or result.kind == ARRAY:
-            self.fail(node, "a function cannot return '%s'" % (result.cname,))
+        if isinstance(result, RawFunctionType):
+            self.invalid(node, "a function cannot return '%s'" % (result.cname,),
+                         CDefError(MSG_FUNCTION_TYPE % (result.cname,)))
+        if result.kind == ARRAY:
+            self.invalid(node, "a function cannot return '%s'" % (result.cname,),
+                         TypeError("invalid result type: '%s'" % (result.cname,)))
         params = node.args.params if node.args is not None else []
         args, ellipsis = [], False
         self.param_depth += 1
@@ -842,11 +870,15 @@ class _Walker:
                 if type(param) is c_ast.ID:
                     self.fail(param, MSG_UNTYPED_ARG % (_declared_name(node), index + 1,
                                                         param.name))
-                ctype = self.resolve(param.type)
+                if type(param.type) is c_ast.ArrayDecl:     # decays: `void[3]` is `void *`
+                    ctype = self.decayed_array(param.type)
+                else:
+                    ctype = self.resolve(param.type)
                 if ctype.kind == VOID:
                     if len(params) == 1:
                         break
-                    self.fail(param, "'void' must be the only parameter")
+                    self.invalid(param, "'void' must be the only parameter",
+                                 TypeError("ctype 'void' has incomplete type"))
                 args.append(ctype)
         finally:
             self.param_depth -= 1

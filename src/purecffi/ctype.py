@@ -52,6 +52,10 @@ class CType:
     def __repr__(self):
         return "<ctype '%s'>" % (self.cname,)
 
+    def __dir__(self):
+        """The introspection attributes of this kind of type (spec 7.2), as cffi lists them."""
+        return sorted(name for name in _READ_ONLY | {"cname"} if hasattr(self, name))
+
     # -- Layout (overridden where it is known) ----
     @property
     def byte_size(self):
@@ -234,11 +238,14 @@ def _spell_args(args, ellipsis):
 
 # -- Fields of structs and unions ----
 class CField:
-    """One field: `type`, byte `offset`, `bitshift` and `bitsize` (-1 unless a bitfield), `flags`."""
+    """One field: `type`, byte `offset`, `bitshift` and `bitsize` (-1 unless a bitfield; as in
+    cffi, `bitshift` is -2 for an array of unknown or zero length, `T x[]` or `T x[0]`), `flags`."""
 
     __slots__ = ("name", "type", "offset", "bitshift", "bitsize", "flags", "bit_position")
 
     def __init__(self, name, ctype, offset, bitshift=-1, bitsize=-1, flags=0, bit_position=None):
+        if bitshift == -1 and ctype.kind == ARRAY and not ctype.length:
+            bitshift = -2
         self.name, self.type, self.offset = name, ctype, offset
         self.bitshift, self.bitsize, self.flags = bitshift, bitsize, flags
         self.bit_position = offset * 8 if bit_position is None else bit_position

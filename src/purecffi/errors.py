@@ -15,6 +15,8 @@
 Conversion errors use the built-in TypeError, OverflowError, ValueError and IndexError, as cffi does.
 """
 
+MSG_FUNCTION_TYPE = "the type '%s' is a function type, not a pointer-to-function type"
+
 
 class FFIError(Exception):
     """Misuse of the ffi object or of a C type."""

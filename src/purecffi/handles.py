@@ -41,9 +41,13 @@ def new_handle(obj):
 
 def from_handle(handle):
     """The object of a live handle (any pointer cdata with the handle's address)."""
-    if not isinstance(handle, AddrCData) or handle._ctype.kind not in ("pointer", "array"):
-        raise TypeError("from_handle() expects a 'void *' or 'char *' cdata, not %s"
-                        % (getattr(getattr(handle, "_ctype", None), "cname", type(handle).__name__),))
+    ctype = getattr(handle, "_ctype", None)
+    if ctype is None:
+        raise TypeError("expected a 'cdata' object")
+    if not isinstance(handle, AddrCData) or ctype.kind != "pointer" or \
+            ctype.item.kind != "void" and ctype.item.cname != "char":
+        raise TypeError("expected a 'cdata' object with a 'void *' out of new_handle(), got '%s'"
+                        % (ctype.cname,))
     if not handle._addr:
         raise RuntimeError("cannot use from_handle() on NULL pointer")
     box = _live.get(handle._addr)

@@ -11,6 +11,7 @@ descriptor, is not specialised and costs twice as much).  Global variables read 
 memory each time through a data descriptor.  `__setattr__` only lets variables change.
 """
 import ctypes
+import operator
 import os
 import sys
 import threading
@@ -135,12 +136,16 @@ class _Library:
 # -- dlopen and dlclose ----
 def dlopen(ffi, name, flags=0, guess=True, lib_class=None):
     """Open a library: None for the C library, a path, or a name found like ctypes does
-    (`guess=False`, for out-of-line modules: the name is given to dlopen() as it is).
+    (`guess=False`, for out-of-line modules: the name is given to dlopen() as it is), or a
+    `void *` handle that C's dlopen() returned.
     `lib_class`: the Lib subclass to make (out-of-line modules have their own)."""
+    from .cdata import CData
+    if isinstance(name, CData):
+        return _lib_for(ffi, *_opened_handle(name), lib_class)
     if name is not None and not isinstance(name, str):
-        raise TypeError("dlopen(name): name must be a file name (str) or None, not %s"
-                        % (type(name).__name__,))
-    flags = int(flags)
+        raise TypeError("dlopen(name): name must be a file name, None, or an already-opened "
+                        "'void *' handle, not %s" % (type(name).__name__,))
+    flags = operator.index(flags)
     if not flags & (os.RTLD_NOW | os.RTLD_LAZY):
         flags |= os.RTLD_NOW
     handle, error = _loader().open(name, flags)
@@ -156,9 +161,25 @@ def dlopen(ffi, name, flags=0, guess=True, lib_class=None):
         handle, error = _loader().open(found, flags)
     if handle is None:
         raise OSError("cannot load library '%s': %s" % (shown, error))
+    return _lib_for(ffi, shown, handle, lib_class)
+
+
+def _opened_handle(cdata):
+    """(name, handle) of a `void *` cdata returned by C's dlopen() (named by its address)."""
+    ctype = cdata._ctype
+    if ctype.kind != "pointer" or ctype.item.kind != "void":
+        raise TypeError("dlopen() takes a file name or 'void *' handle, not '%s'"
+                        % (ctype.cname,))
+    if not cdata._addr:
+        raise RuntimeError("cannot call dlopen(NULL)")
+    return "0x%x" % (cdata._addr,), cdata._addr
+
+
+def _lib_for(ffi, name, handle, lib_class=None):
+    """The Lib object of `ffi` over an opened library (its own class, registered)."""
     base = lib_class or Lib
     cls = type("Lib", (base,), {"__module__": base.__module__})
-    lib = cls(ffi, _Library(shown, handle, base._messages))
+    lib = cls(ffi, _Library(name, handle, base._messages))
     _REGISTRY.add(ffi, lib)
     return lib
 
@@ -232,7 +253,10 @@ class _ArrayAddress(_Variable):
         return prepare(self.ctype).cdata_class(self.ctype, self.address, self.library)
 
     def set(self, value):
-        raise TypeError("cannot assign to the global array '%s' of unknown length" % (self.name,))
+        if self.library.closed:
+            raise ValueError(_MSG_CLOSED % (self.library.name,))
+        from .varsize import write_items
+        write_items(TYPES.array(self.ctype.item, None), self.address, value)  # all its items
 
 
 class _Resolved:

@@ -115,7 +115,8 @@ class OutOfLineFFI(FFI):
         import operator
         from .library import dlopen
         from .outofline_lib import OutOfLineLib
-        if name is not None and not isinstance(name, (str, bytes)):
+        from .cdata import CData
+        if name is not None and not isinstance(name, (str, bytes, CData)):
             raise TypeError("dlopen(name): name must be a file name (str), a path or None, "
                             "not %s" % (type(name).__name__,))
         if isinstance(name, bytes):

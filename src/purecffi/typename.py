@@ -10,16 +10,19 @@ parser reads the type-name grammar of C (C11 6.7.7) for what cffi accepts there:
     direct       := '(' abstract_declarator ')' suffix*  |  suffix*
     suffix       := '[' constant_expression? ']'  |  '(' parameters ')'
 
-Qualifiers (`const`, `volatile`, `restrict`) are dropped, as in cffi's types.  Anything this
-parser does not accept (a syntax error, an unknown name, `...`, an inline struct body, an
-invalid type like an array of functions) is handed to the full cdef parser (cparser.py, with
-pycparser), which gives the exact cffi error: so errors cost a pycparser import, but a valid
-type name never does.
+Qualifiers (`const`, `volatile`, `restrict`) and `__stdcall`/`__cdecl` are dropped, as in
+cffi's types; a declarator may carry a name ("int x[3]"), as cffi allows.  Invalid types (an
+array of functions, a negative length...) raise cffi's exceptions directly.  For the ffi of an
+in-line FFI, anything else this parser does not accept (a syntax error, an unknown name, `...`,
+an inline struct body) is handed to the full cdef parser (cparser.py, with pycparser), which
+gives cffi's in-line error: errors cost a pycparser import, a valid type name never does.  The
+ffi of a generated module has no pycparser: a syntax error is an FFIError saying what was
+expected, followed by the text and a caret under the place, as cffi's parser reports it.
 """
 import re
 
 from .ctype import ARRAY, TYPES, VOID, EnumType, RawFunctionType, StructOrUnionType
-from .errors import FFIError
+from .errors import MSG_FUNCTION_TYPE, CDefError, FFIError
 from .decls import DEFAULT_TYPES, abi_error, primitive_type, warn_guessed_enum
 
 __all__ = ["parse_type", "parse_type_name", "Unsupported"]
@@ -27,6 +30,23 @@ __all__ = ["parse_type", "parse_type_name", "Unsupported"]
 
 class Unsupported(Exception):
     """The text is not a type name this parser handles (the full parser will decide)."""
+
+
+class _Syntax(Unsupported):
+    """A syntax error at token `index` (or at character `column`), with cffi's message: the
+    error of a generated module's ffi, which has no full parser to fall back to."""
+
+    def __init__(self, message, index=None, column=None):
+        Unsupported.__init__(self, message)
+        self.message, self.index, self.column = message, index, column
+
+    def located(self, text):
+        """The FFIError cffi gives: the message, the text, and a caret under the place."""
+        column = self.column
+        if column is None:
+            starts = _token_starts(text)
+            column = starts[self.index] if self.index < len(starts) else len(text)
+        return FFIError("%s\n%s\n%s^" % (self.message, text, " " * column))
 
 
 # -- Entry point ----
@@ -40,6 +60,10 @@ def parse_type(decls, text):
     if ctype is None:
         try:
             ctype = parse_type_name(decls, text)
+        except _Syntax as error:
+            if not decls.declare_tags:              # the ffi of a generated module
+                raise error.located(text) from None
+            ctype = None
         except Unsupported:
             ctype = None
         if ctype is None:       # (outside the except: its errors must not chain Unsupported)
@@ -59,7 +83,7 @@ def parse_type_name(decls, text):
     parser = _Parser(decls, _tokenize(text))
     ctype = parser.type_name()
     if parser.pos != len(parser.tokens):
-        raise Unsupported(text)
+        raise _Syntax("unexpected symbol", parser.pos)
     for key, tag in parser.new_tags:            # commit the tags declared by naming them
         if key not in decls.types:
             decls.types[key] = tag
@@ -86,14 +110,29 @@ def _tokenize(text):
     while pos < end:
         m = match(text, pos)
         if m is None:
-            raise Unsupported(text)
+            column = len(text) - len(text[pos:].lstrip())
+            raise _Syntax("unexpected symbol", column=column)
         pos = m.end()
         number = m.group("number")
+        if number is not None and (text[pos:pos + 1].isalnum() or text[pos:pos + 1] == "_"):
+            raise _Syntax("invalid number", column=m.start("number"))
         tokens.append(_int_literal(number) if number is not None else m.group("name")
                       or m.group("punct"))
     if len(_TOKEN_CACHE) < 2000:
         _TOKEN_CACHE[text] = tokens
     return tokens
+
+
+def _token_starts(text):
+    """The column where each token of `text` starts (for error messages)."""
+    starts, pos, end = [], 0, len(text.rstrip())
+    while pos < end:
+        m = _TOKEN_RE.match(text, pos)
+        if m is None:
+            break
+        starts.append(m.start(m.lastgroup))
+        pos = m.end()
+    return starts
 
 
 def _int_literal(digits):
@@ -112,6 +151,7 @@ def _int_literal(digits):
 
 # -- Words ----
 QUALIFIERS = frozenset(["const", "volatile", "restrict"])
+CALLING_CONVENTIONS = frozenset(["__stdcall", "__cdecl"])     # accepted and ignored (Linux)
 PRIMITIVE_WORDS = frozenset(["void", "_Bool", "char", "short", "int", "long", "signed",
                              "unsigned", "float", "double", "_Complex"])
 TAG_WORDS = frozenset(["struct", "union", "enum"])
@@ -157,23 +197,24 @@ class _Parser:
 
     def take(self, token):
         if self.peek() != token:
-            raise Unsupported(token)
+            raise _Syntax("expected '%s'" % (token,), self.pos)
         self.pos += 1
 
     # -- Specifiers ----
     def type_name(self):
-        """specifiers + abstract declarator."""
-        return self.declarator(self.specifiers())
+        """specifiers + abstract declarator (a name may be given, as cffi allows)."""
+        return self.declarator(self.specifiers(), allow_name=True)
 
     def specifiers(self):
         """The base type: keywords, a typedef name or a tag, with qualifiers anywhere."""
-        words, base = [], None
+        words, base, last_word = [], None, self.pos
         while True:
             token = self.peek()
             if token in QUALIFIERS:
                 self.pos += 1
             elif token in PRIMITIVE_WORDS and base is None:
                 words.append(token)
+                last_word = self.pos
                 self.pos += 1
             elif token in TAG_WORDS and base is None and not words:
                 self.pos += 1
@@ -186,27 +227,34 @@ class _Parser:
                 break
         if words:
             base = primitive_type(words)
+            if base is None:
+                raise _Syntax("'long long long' is too long" if words.count("long") > 2
+                              else "invalid combination of types", last_word)
         if base is None:
-            raise Unsupported("no type")
+            token = self.peek()
+            if isinstance(token, str) and token not in _RESERVED and token[:1].isalpha():
+                raise _Syntax("undefined type name", self.pos)
+            raise _Syntax("identifier expected", self.pos)
         return base
 
     def named(self, name):
         """A typedef name (user's first, then the defaults)."""
         ctype = self.decls.types.get(name) or DEFAULT_TYPES.get(name)
         if ctype is None or name.startswith("__cffi_"):
-            raise Unsupported(name)
+            raise _Syntax("undefined type name", self.pos - 1)
         return ctype
 
     def tag(self, kind):
         """`struct NAME`, `union NAME`, `enum NAME`: declared (opaque) if not known yet."""
         name = self.peek()
         if not isinstance(name, str) or name in _RESERVED or name == "...":
-            raise Unsupported(kind)
+            raise _Syntax("%s name expected" % ("enum" if kind == "enum" else "struct or union"),
+                          self.pos)
         if not (name[0].isalpha() or name[0] in "_$"):
             raise Unsupported(name)
         self.pos += 1
         if self.peek() == "{":
-            raise Unsupported("body")
+            raise _Syntax("unexpected symbol", self.pos)
         key = "%s %s" % (kind, name)
         ctype = self.decls.types.get(key)
         if ctype is None:
@@ -214,9 +262,8 @@ class _Parser:
                 if known_key == key:
                     return tag
             if not self.decls.declare_tags:
-                raise FFIError("undefined %s name\n%s\n%s^" % (
-                    "enum" if kind == "enum" else "struct/union", " ".join(
-                        str(token) for token in self.tokens), " " * (len(kind) + 1)))
+                raise _Syntax("undefined %s name" % (
+                    "enum" if kind == "enum" else "struct/union"), self.pos - 1)
             if name[0] == "$":
                 raise Unsupported(name)         # cffi's anonymous names exist or are errors
             if kind == "enum":
@@ -227,19 +274,21 @@ class _Parser:
         return ctype
 
     # -- Declarators ----
-    def declarator(self, base, allow_name=False):
+    def declarator(self, base, allow_name=False, decay=False):
         """Pointers, then a parenthesised inner declarator and/or suffixes, applied to base
-        (`allow_name`: a parameter's name may stand where the declarator's name goes)."""
+        (`allow_name`: a name may stand where the declarator's name goes; `decay`: a
+        parameter, whose outermost array is a pointer)."""
         while True:
             token = self.peek()
             if token == "*":
                 base = TYPES.pointer(base)
                 self.pos += 1
-            elif token in QUALIFIERS:
+            elif token in QUALIFIERS or token in CALLING_CONVENTIONS:
                 self.pos += 1
             else:
                 break
-        if self.peek() == "(" and self.peek(1) in ("*", "("):
+        if self.peek() == "(" and (self.peek(1) in ("*", "(", "[")
+                                   or self.peek(1) in CALLING_CONVENTIONS):
             inner_start = self.pos + 1
             self.pos = self.matching_paren(self.pos) + 1
             outer = self.suffixes(base)
@@ -253,7 +302,7 @@ class _Parser:
         if allow_name and isinstance(token, str) and token not in _RESERVED \
                 and (token[0].isalpha() or token[0] == "_"):
             self.pos += 1
-        return self.suffixes(base)
+        return self.suffixes(base, decay)
 
     def matching_paren(self, index):
         """The index of the ')' closing the '(' at `index`."""
@@ -268,40 +317,57 @@ class _Parser:
                     return i
         raise Unsupported("unbalanced parentheses")
 
-    def suffixes(self, base):
-        """Array and function suffixes, applied right to left (`int[2][3]`: 2 arrays of 3)."""
+    def suffixes(self, base, decay=False):
+        """Array and function suffixes, applied right to left (`int[2][3]`: 2 arrays of 3);
+        with `decay`, the outermost array is a pointer (a parameter: `void[3]` is `void *`)."""
         steps = []
         while True:
             token = self.peek()
             if token == "[":
                 self.pos += 1
+                start = self.pos
                 length = None if self.peek() == "]" else self.expression()
                 self.take("]")
-                steps.append(("array", length))
+                steps.append(("array", (length, start)))
             elif token == "(":
                 self.pos += 1
                 steps.append(("function", self.parameters()))
             else:
                 break
-        for kind, value in reversed(steps):
-            base = self.make_array(base, value) if kind == "array" \
-                else self.make_function(base, value)
+        for index in range(len(steps) - 1, -1, -1):
+            kind, value = steps[index]
+            if kind == "array" and decay and index == 0:
+                base = TYPES.pointer(base)
+            elif kind == "array":
+                base = self.make_array(base, value)
+            else:
+                base = self.make_function(base, value)
         return base
 
-    def make_array(self, item, length):
-        if isinstance(item, RawFunctionType) or item.kind == VOID:
-            raise Unsupported("array of function or void")
-        if item.kind == ARRAY and item.length is None:
-            raise Unsupported("array of open arrays")
+    def make_array(self, item, length_and_start):
+        """`item[length]`, or cffi's error for an invalid array (as cparser.py gives it)."""
+        length, start = length_and_start
+        if isinstance(item, RawFunctionType):
+            raise self.error(CDefError, MSG_FUNCTION_TYPE % (item.cname,))
+        if item.kind == VOID or item.kind == ARRAY and item.length is None:
+            raise ValueError("array item of unknown size: '%s'" % (item.cname,))
         if length is not None and length < 0:
-            raise Unsupported("negative length")
+            if not self.decls.declare_tags:         # cffi's parser of generated modules
+                raise _Syntax("expected a positive integer constant", start)
+            raise ValueError("negative array length")
         return TYPES.array(item, length)
 
     def make_function(self, result, params):
         args, ellipsis = params
-        if isinstance(result, RawFunctionType) or result.kind == ARRAY:
-            raise Unsupported("function returning function or array")
+        if isinstance(result, RawFunctionType):
+            raise self.error(CDefError, MSG_FUNCTION_TYPE % (result.cname,))
+        if result.kind == ARRAY:
+            raise TypeError("invalid result type: '%s'" % (result.cname,))
         return TYPES.raw_function(args, result, ellipsis)
+
+    def error(self, cls, message):
+        """`cls(message)`; FFIError for the ffi of a generated module (cffi's ffi.error)."""
+        return cls(message) if self.decls.declare_tags else FFIError(message)
 
     def parameters(self):
         """(argument types, ellipsis) up to and including the closing ')'."""
@@ -314,7 +380,7 @@ class _Parser:
                 self.pos += 1
                 ellipsis = True
                 break
-            ctype = self.declarator(self.specifiers(), allow_name=True)
+            ctype = self.declarator(self.specifiers(), allow_name=True, decay=True)
             args.append(ctype)
             if self.peek() != ",":
                 break
@@ -323,10 +389,10 @@ class _Parser:
         voids = [a for a in args if a.kind == VOID]
         if voids:
             if len(args) != 1 or ellipsis:
-                raise Unsupported("void parameter")
+                raise TypeError("ctype 'void' has incomplete type")
             args = []
-        if ellipsis and not args:
-            raise Unsupported("only '...'")
+        if ellipsis and not args and self.decls.declare_tags:
+            raise Unsupported("only '...'")         # refused by cdef(), not by cffi's ffi.error
         return args, ellipsis
 
     # -- Constant expressions (array lengths) ----
@@ -357,4 +423,4 @@ class _Parser:
             entry = self.decls.constants.get(token)
             if entry is not None and isinstance(entry[1], int) and entry[1] is not True:
                 return entry[1]
-        raise Unsupported(token)
+        raise _Syntax("expected a positive integer constant", self.pos - 1)

@@ -1,0 +1,111 @@
+"""Variable-sized structs: a struct whose last field is `T data[]`, possibly nested in others.
+
+`ffi.new("struct s *", init)` of such a struct (or of a struct containing one, at any depth)
+allocates what the initializer needs: `byte_extent()` walks the initializer as the writer will,
+and `write_var()` then writes it, giving each variable-sized array the length of its
+initializer.  Through a pointer that was not allocated with a length (a cast, a nested struct),
+`data` is a `T *` (cdata.py); writing a list to it, or to a global `T x[]`, writes as many items
+as the list has (`write_items()`), as C would.
+"""
+from .convert import array_length_for, bad_init, prepare, write_array, write_field, write_struct
+from .ctype import ARRAY, STRUCT, UNION
+
+__all__ = ["is_var_sized", "byte_extent", "write_var", "write_items"]
+
+
+def _is_open_array(ctype):
+    return ctype.kind == ARRAY and ctype.length is None
+
+
+# -- Which types ----
+def is_var_sized(ctype, _seen=()):
+    """True for a struct/union with a `T x[]` field, or with a field (or array items) of such a
+    struct/union, at any depth."""
+    if ctype.kind == ARRAY:
+        return is_var_sized(ctype.item, _seen)
+    if ctype.kind not in (STRUCT, UNION) or ctype.fields is None or ctype in _seen:
+        return False
+    return any(_is_open_array(field.type) or is_var_sized(field.type, _seen + (ctype,))
+               for _, field in ctype.fields if field.bitsize < 0)
+
+
+# -- Size ----
+def byte_extent(ctype, value):
+    """Bytes needed from the start of a `ctype` to hold `value`, each variable-sized array as
+    long as its initializer: for a struct, up to the end of its last byte used, which may be
+    less than its sizeof (spec: `ffi.sizeof(p[0])` may be smaller than the type's)."""
+    if ctype.kind in (STRUCT, UNION) and isinstance(value, (list, tuple, dict)):
+        given = {id(field): item for field, item in _initialized_fields(ctype, value)}
+        size = 0
+        for _, field in ctype.fields:
+            size = max(size, _field_end(field, given.get(id(field), _ABSENT)))
+        return size
+    if ctype.kind == ARRAY and isinstance(value, (list, tuple)) and is_var_sized(ctype.item):
+        item_size = ctype.item.byte_size
+        size = max(ctype.byte_size, len(value) * item_size)
+        for index, item in enumerate(value):
+            size = max(size, index * item_size + byte_extent(ctype.item, item))
+        return size
+    return max(ctype.byte_size, 0)
+
+
+_ABSENT = object()
+
+
+def _field_end(field, value):
+    """Where a field initialized with `value` (or not) ends, from the start of its struct."""
+    ftype = field.type
+    if field.bitsize >= 0:
+        return (field.bit_position + field.bitsize + 7) // 8
+    if _is_open_array(ftype):
+        if value is _ABSENT:
+            return field.offset
+        return field.offset + array_length_for(ftype, value) * ftype.item.byte_size
+    if value is not _ABSENT and is_var_sized(ftype):
+        return field.offset + max(byte_extent(ftype, value), ftype.byte_size)
+    return field.offset + max(ftype.byte_size, 0)
+
+
+def _initialized_fields(ctype, value):
+    """(field, value) pairs of a list or dict initializer (mistakes are left to the writer)."""
+    if isinstance(value, dict):
+        by_name = dict(ctype.fields)
+        return [(by_name[name], item) for name, item in value.items() if name in by_name]
+    fields = [field for _, field in ctype.fields if not field.flags & 1]
+    return list(zip(fields, value))
+
+
+# -- Writing ----
+def write_var(ctype, address, value):
+    """Write `value` into memory sized by byte_extent(): variable-sized arrays take the length
+    of their initializer (an int only gives the length)."""
+    if ctype.kind in (STRUCT, UNION) and isinstance(value, (list, tuple, dict)):
+        write_struct(ctype, address, value, _write_var_field)
+    elif ctype.kind == ARRAY and isinstance(value, (list, tuple)) and is_var_sized(ctype.item):
+        if ctype.length is not None and len(value) > ctype.length:
+            raise IndexError("too many initializers for '%s' (got %d)"
+                             % (ctype.cname, len(value)))
+        item_size = ctype.item.byte_size
+        for index, item in enumerate(value):
+            write_var(ctype.item, address + index * item_size, item)
+    else:
+        prepare(ctype).write(address, value)
+
+
+def _write_var_field(field, base_address, value):
+    ftype = field.type
+    if field.bitsize < 0 and _is_open_array(ftype):
+        if not isinstance(value, int):
+            write_array(ftype, base_address + field.offset, value,
+                        array_length_for(ftype, value))
+    elif field.bitsize < 0 and is_var_sized(ftype):
+        write_var(ftype, base_address + field.offset, value)
+    else:
+        write_field(field, base_address, value)
+
+
+def write_items(array_type, address, value):
+    """Assign a list (tuple, array cdata...) to an array of unknown length: all its items."""
+    if isinstance(value, int):
+        raise bad_init(array_type, "list or tuple", value)
+    write_array(array_type, address, value, array_length_for(array_type, value))

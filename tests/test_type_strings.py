@@ -1,0 +1,168 @@
+"""Type strings given to typeof(), cast(), new(), sizeof(), alignof(): cffi's errors for bad ones."""
+import re
+
+import pytest
+
+from _backend import FFI, CDefError, FFIError, IS_CFFI
+
+OPS = {
+    "typeof": lambda ffi, text: ffi.typeof(text),
+    "cast": lambda ffi, text: ffi.cast(text, 0),
+    "new": lambda ffi, text: ffi.new(text),
+    "sizeof": lambda ffi, text: ffi.sizeof(text),
+    "alignof": lambda ffi, text: ffi.alignof(text),
+}
+
+# (type string, exception type, message) for every operation that takes a type string
+INVALID = [
+    ("int[10][]", ValueError, "array item of unknown size: 'int[]'"),
+    ("int[0][]", ValueError, "array item of unknown size: 'int[]'"),
+    ("int[-5]", ValueError, "negative array length"),
+    ("void[3]", ValueError, "array item of unknown size: 'void'"),
+    ("int(*)(int)[5]", TypeError, "invalid result type: 'int[5]'"),
+    ("int(*)(void, int)", TypeError, "ctype 'void' has incomplete type"),
+    ("int(*)(int, void)", TypeError, "ctype 'void' has incomplete type"),
+    ("int([5])(int)", CDefError, "a function type, not a pointer-to-function type"),
+    ("int(*)(int)(int)", CDefError, "a function type, not a pointer-to-function type"),
+    ("int(...)", CDefError, "a function with only '(...)' as argument is not correct C"),
+    ("unsigned float", FFIError, "Unsupported type: 'unsigned float'"),
+    ("long long long", FFIError, "Unsupported type: 'long long long'"),
+    ("int[...]", FFIError, "unsupported '[...]' here, cannot derive the actual array length"),
+    ("int *x y", CDefError, 'cannot parse "int *x y"'),
+    ("struct", CDefError, "Invalid struct/union declaration"),
+]
+
+
+@pytest.mark.parametrize("op", sorted(OPS))
+@pytest.mark.parametrize("text, error, message", INVALID)
+def test_invalid_type_strings(ffi, op, text, error, message):
+    with pytest.raises(error, match=re.escape(message)) as info:
+        OPS[op](ffi, text)
+    assert info.value.__cause__ is None
+
+
+def test_function_type_is_not_castable(ffi):
+    with pytest.raises(CDefError, match=re.escape(
+            "the type 'int(int)' is a function type, not a pointer-to-function type")):
+        ffi.cast("int(int)", 42)
+    assert repr(ffi.cast("int(*)(int)", 0)) == "<cdata 'int(*)(int)' NULL>"
+    assert ffi.callback("int(int)", lambda x: x)(3) == 3       # callback() accepts it
+
+
+def test_open_array_size_and_alignment(ffi):
+    with pytest.raises(ValueError, match=re.escape("ctype 'int[]' is of unknown size")):
+        ffi.sizeof("int[]")
+    assert ffi.alignof("int[]") == 4
+    assert ffi.alignof("double[]") == ffi.alignof("double")
+
+
+@pytest.mark.parametrize("text, message", [
+    ("void", "ctype 'void' is of unknown alignment"),
+    ("struct never_declared_s", "ctype 'struct never_declared_s' is of unknown alignment"),
+])
+def test_alignof_unknown(ffi, text, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        ffi.alignof(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("void(*)(int[][])", "void(*)(int(*)[])"),     # a parameter's array decays first
+    ("void(*)(void[3])", "void(*)(void *)"),
+    ("void(*)(int[])", "void(*)(int *)"),
+    ("int(*[3])(int)", "int(*[3])(int)"),
+    ("int(*)(void)", "int(*)()"),
+])
+def test_valid_type_strings(ffi, text, expected):
+    assert ffi.getctype(text) == expected
+
+
+@pytest.mark.skipif(IS_CFFI, reason="purecffi reports these in cdef() itself, as CDefError "
+                                    "with the line; cffi on first use of the typedef")
+@pytest.mark.parametrize("source", ["typedef int t[10][];", "typedef int t[-5];",
+                                    "typedef void t[3];", "typedef int (*t)(int)[5];"])
+def test_same_errors_in_cdef_are_cdef_errors(ffi, source):
+    with pytest.raises(CDefError, match=":1: "):
+        ffi.cdef(source)
+
+
+# -- The ffi of a generated (out-of-line) module: cffi's own parser, and ffi.error ----
+@pytest.fixture(scope="module")
+def compiled_ffi(tmp_path_factory):
+    """The ffi of an out-of-line module built from a small cdef()."""
+    import importlib
+    import sys
+    tmp = tmp_path_factory.mktemp("typestrings")
+    builder = FFI()
+    builder.cdef("struct foo_s { int a; short data[]; }; typedef int myint_t;")
+    builder.set_source("_typestrings_mod", None)
+    builder.compile(tmpdir=str(tmp))
+    sys.path.insert(0, str(tmp))
+    try:
+        module = importlib.import_module("_typestrings_mod")
+    finally:
+        sys.path.remove(str(tmp))
+        sys.modules.pop("_typestrings_mod", None)
+    return module.ffi
+
+
+@pytest.mark.parametrize("text, message, column", [
+    ("", "identifier expected", 0),
+    (" ", "identifier expected", 1),
+    ("*", "identifier expected", 0),
+    ("const", "identifier expected", 5),
+    ("int **(", "identifier expected", 7),
+    ("int(*)(int,)", "identifier expected", 11),
+    ("struct never_heard_of_s", "undefined struct/union name", 7),
+    ("union never_u", "undefined struct/union name", 6),
+    ("enum never_e", "undefined enum name", 5),
+    ("int(*)(struct never_s)", "undefined struct/union name", 14),
+    ("foo", "undefined type name", 0),
+    ("unknown_t *", "undefined type name", 0),
+    ("int *x y", "unexpected symbol", 7),
+    ("int)", "unexpected symbol", 3),
+    ("int;", "unexpected symbol", 3),
+    ("int...", "unexpected symbol", 3),
+    ("struct foo_s {", "unexpected symbol", 13),
+    ("int[-5]", "expected a positive integer constant", 4),
+    ("int  [  -5]", "expected a positive integer constant", 8),
+    ("int[", "expected a positive integer constant", 4),
+    ("int[n]", "expected a positive integer constant", 4),
+    ("int[...]", "expected a positive integer constant", 4),
+    ("int[5", "expected ']'", 5),
+    ("int [3] [4", "expected ']'", 10),
+    ("int(*)(int", "expected ')'", 10),
+    ("int[0x]", "invalid number", 4),
+    ("unsigned float", "invalid combination of types", 9),
+    ("long long long", "'long long long' is too long", 10),
+    ("struct", "struct or union name expected", 6),
+])
+def test_compiled_ffi_syntax_errors_point_at_the_place(compiled_ffi, text, message, column):
+    for op in sorted(OPS):
+        with pytest.raises(compiled_ffi.error) as info:
+            OPS[op](compiled_ffi, text)
+        assert str(info.value) == "%s\n%s\n%s^" % (message, text, " " * column)
+        assert info.value.__cause__ is None
+
+
+@pytest.mark.parametrize("text, error, message", [
+    ("int(int)", "ffi.error", "the type 'int(int)' is a function type, not a pointer-to-function"),
+    ("int([5])(int)", "ffi.error", "the type 'int(int)' is a function type"),
+    ("int[10][]", ValueError, "array item of unknown size: 'int[]'"),
+    ("void[3]", ValueError, "array item of unknown size: 'void'"),
+    ("int(*)(int)[5]", TypeError, "invalid result type: 'int[5]'"),
+    ("int(*)(void, int)", TypeError, "ctype 'void' has incomplete type"),
+])
+def test_compiled_ffi_invalid_types(compiled_ffi, text, error, message):
+    error = compiled_ffi.error if error == "ffi.error" else error
+    for op in ("typeof", "sizeof", "new", "alignof"):
+        with pytest.raises(error, match=re.escape(message)):
+            OPS[op](compiled_ffi, text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("int x", "int"), ("struct foo_s data", "struct foo_s"), ("myint_t[2]", "int[2]"),
+    ("int(*)(...)", "int(*)(...)"), ("int(__stdcall *)(int)", "int(*)(int)"),
+    ("int(__cdecl *)(int)", "int(*)(int)"), ("int[]", "int[]"),
+])
+def test_compiled_ffi_valid_types(compiled_ffi, text, expected):
+    assert compiled_ffi.getctype(text) == expected

@@ -73,7 +73,8 @@ class FFI:
                 if consider_function_as_funcptr:
                     return TYPES.function_pointer(ctype)
                 error = CDefError if self._decls.declare_tags else FFIError
-                raise error(MSG_FUNCTION_TYPE % (ctype.cname,))
+                raise error(MSG_FUNCTION_TYPE % (   # as written, as cffi says it
+                    cdecl if isinstance(cdecl, str) else ctype.cname,))
             return ctype
         if isinstance(cdecl, CType):
             return cdecl
@@ -210,6 +211,8 @@ class FFI:
         """The alignment in bytes of a type."""
         ctype = self._typeof(cdecl)
         if ctype.kind == VOID or ctype.byte_size < 0 and ctype.kind != ARRAY:
+            if getattr(ctype, "layout_error", None) is not None:
+                raise opaque_error(ctype)           # the C compiler contradicted the cdef
             raise ValueError("ctype '%s' is of unknown alignment" % (ctype.cname,))
         return ctype.byte_align
 

@@ -141,3 +141,4 @@ class OutOfLineFFI(FFI):
     embedding_api = _Absent()
     embedding_init_code = _Absent()
     distutils_extension = _Absent()
+    set_unicode = _Absent()

@@ -3,12 +3,15 @@ import sys
 
 
 def main(argv=None):
-    """Dispatch the command line (only `demo` for now)."""
+    """Dispatch the command line: `demo`, or a command of commands.py."""
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["demo"]:
         from .demo import run
         return run()
-    print("usage: python -m purecffi demo")
+    from .commands import COMMANDS, main as run_command
+    if argv[:1] and argv[0] in COMMANDS:
+        return run_command(argv)
+    print("usage: python -m purecffi demo | cdef | gen-src  (COMMAND --help for more)")
     return 2
 
 

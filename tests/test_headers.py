@@ -272,3 +272,35 @@ def test_command_line(tmp_path):
 @pytest.mark.skipif(IS_CFFI, reason="the output is compared with purecffi's own parse")
 def test_output_is_deterministic(sample):
     assert cdef_from_headers(sample, ["sum"]) == cdef_from_headers(sample, ["sum"])
+
+
+def test_openssl_sha256_if_installed():
+    needs("openssl/evp.h", "crypto")
+    import hashlib
+    ffi = FFI()
+    ffi.cdef(cdef_from_headers("openssl/evp.h", [
+        "EVP_MD_CTX_new", "EVP_MD_CTX_free", "EVP_sha256", "EVP_DigestInit_ex",
+        "EVP_DigestUpdate", "EVP_DigestFinal_ex", "EVP_MAX_MD_SIZE"]))
+    crypto = ffi.dlopen(ctypes.util.find_library("crypto"))
+    context = crypto.EVP_MD_CTX_new()
+    digest = ffi.new("unsigned char[]", crypto.EVP_MAX_MD_SIZE)
+    length = ffi.new("unsigned int *")
+    assert crypto.EVP_DigestInit_ex(context, crypto.EVP_sha256(), ffi.NULL) == 1
+    assert crypto.EVP_DigestUpdate(context, b"purecffi", 8) == 1
+    assert crypto.EVP_DigestFinal_ex(context, digest, length) == 1
+    crypto.EVP_MD_CTX_free(context)
+    assert ffi.buffer(digest, length[0])[:] == hashlib.sha256(b"purecffi").digest()
+
+
+def test_signal_and_pthread_structs_match_the_compiler():
+    needs("signal.h")
+    ffi = FFI()
+    ffi.cdef(cdef_from_headers(["signal.h", "pthread.h"], ["struct sigaction", "sigemptyset",
+                                                           "pthread_mutex_t", "SIGUSR1"]))
+    action = ffi.new("struct sigaction *")
+    libc = ffi.dlopen(None)
+    assert libc.sigemptyset(ffi.addressof(action, "sa_mask")) == 0
+    import signal
+    assert libc.SIGUSR1 == signal.SIGUSR1
+    mutex = ffi.new("pthread_mutex_t *")          # its layout was checked by the compiler
+    assert ffi.sizeof(mutex[0]) == ffi.sizeof("pthread_mutex_t") > 0

@@ -274,6 +274,7 @@ def test_output_is_deterministic(sample):
     assert cdef_from_headers(sample, ["sum"]) == cdef_from_headers(sample, ["sum"])
 
 
+@pytest.mark.slow           # parsing OpenSSL's headers takes pycparser a few seconds
 def test_openssl_sha256_if_installed():
     needs("openssl/evp.h", "crypto")
     import hashlib

@@ -4,7 +4,6 @@ import os
 import shutil
 import subprocess
 import sys
-import textwrap
 
 import pytest
 
@@ -98,6 +97,14 @@ EXPECTED = {
 }
 
 
+ABI_USE = """\
+from _typed_abi import ffi
+libm = ffi.dlopen("libm.so.6")
+root: float = libm.sqrt(2.0)
+libm.abs(1.5)
+"""
+
+
 def build(tmp_path, name, source, **kwds):
     """Compile module `name` (API mode when `source` is C) into tmp_path."""
     ffi = FFI()
@@ -107,21 +114,30 @@ def build(tmp_path, name, source, **kwds):
     return ffi, ffi.compile(tmpdir=str(tmp_path), **kwds)
 
 
-def mypy(tmp_path, *files):
-    """Run mypy --strict on `files` in tmp_path; (exit status, output)."""
+@pytest.fixture(scope="module")
+def checked(tmp_path_factory):
+    """An API-mode and an ABI-mode module with their stubs, the scripts using them, and the
+    output of one mypy --strict run over the scripts: (directory, exit status, output)."""
     pytest.importorskip("mypy", reason="mypy is a test dependency (pip install -e .[test])")
+    if shutil.which("gcc") is None:
+        pytest.skip("API mode needs gcc")
+    directory = tmp_path_factory.mktemp("typed")
+    build(directory, "_typed", SOURCE)
+    build(directory, "_typed_abi", None)
+    scripts = {"good.py": GOOD, "abi_use.py": ABI_USE}
+    scripts.update((name, "from _typed import lib\n" + line + "\n") for name, line in BAD.items())
+    for name, text in scripts.items():
+        (directory / name).write_text(text)
     env = dict(os.environ, MYPYPATH=SRC)
     proc = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--follow-imports=silent",
-                           "--no-error-summary", "--cache-dir", str(tmp_path / ".mypy_cache"),
-                           *files], cwd=str(tmp_path), capture_output=True, text=True, env=env,
-                          timeout=300)
-    return proc.returncode, proc.stdout + proc.stderr
+                           "--no-error-summary", "--cache-dir", str(directory / ".mypy_cache"),
+                           *sorted(scripts)], cwd=str(directory), capture_output=True,
+                          text=True, env=env, timeout=300)
+    return directory, proc.returncode, proc.stdout + proc.stderr
 
 
-@pytest.mark.skipif(shutil.which("gcc") is None, reason="API mode needs gcc")
-def test_mypy_strict_accepts_correct_use_and_names_each_mistake(tmp_path):
-    build(tmp_path, "_typed", SOURCE)
-    stub = (tmp_path / "_typed.pyi").read_text()
+def test_the_stub_types_lib(checked):
+    stub = (checked[0] / "_typed.pyi").read_text()
     assert "def add(self, a0: int, a1: int, /) -> int: ..." in stub
     assert "def count_chars(self, a0: bytes | CData, a1: bytes, /) -> int: ..." in stub
     assert "def make_point(self, a0: int, a1: int, /) -> CData: ..." in stub
@@ -130,36 +146,29 @@ def test_mypy_strict_accepts_correct_use_and_names_each_mistake(tmp_path):
     assert "def on_event(self, a0: int, a1: CData, /) -> int: ..." in stub
     assert "    ANSWER: int\n" in stub and "    counter: int\n" in stub
     assert "    RATIO: float\n" in stub and "    GREEN: int\n" in stub
-    (tmp_path / "good.py").write_text(GOOD)
-    for name, line in BAD.items():
-        (tmp_path / name).write_text("from _typed import lib\n" + line + "\n")
-    status, output = mypy(tmp_path, "good.py", *BAD)
+    assert "lib: _Lib" in stub
+
+
+def test_mypy_strict_accepts_correct_use_and_names_each_mistake(checked):
+    directory, status, output = checked
     assert status == 1
     for name, message in EXPECTED.items():
         assert "%s:2: error: %s" % (name, message) in output, output
     assert "good.py" not in output, output
-    assert output.count("error:") == len(BAD), output
-    run = subprocess.run([sys.executable, "good.py"], cwd=str(tmp_path), capture_output=True,
+    assert output.count("error:") == len(BAD) + 1, output       # + abi_use.py's one
+    run = subprocess.run([sys.executable, "good.py"], cwd=str(directory), capture_output=True,
                          text=True, env=dict(os.environ, PYTHONPATH=SRC))
     assert run.returncode == 0, run.stderr       # the checked program is right at run time too
     assert run.stdout.strip() == "(16, 4.5, 44, True, b'hi', 2, 8, 8, 0, 0)"
 
 
-def test_abi_mode_stub_types_dlopen(tmp_path):
-    build(tmp_path, "_typed_abi", None)
-    stub = (tmp_path / "_typed_abi.pyi").read_text()
+def test_abi_mode_stub_types_dlopen(checked):
+    directory, _, output = checked
+    stub = (directory / "_typed_abi.pyi").read_text()
     assert "def dlopen(self, name: str | None, flags: int = ...) -> _Lib: ..." in stub
-    (tmp_path / "use.py").write_text(textwrap.dedent('''\
-        from _typed_abi import ffi
-        libm = ffi.dlopen("libm.so.6")
-        root: float = libm.sqrt(2.0)
-        libm.abs(1.5)
-    '''))
-    status, output = mypy(tmp_path, "use.py")
-    assert status == 1
-    assert 'use.py:4: error: Argument 1 to "abs" of "_Lib" has incompatible type "float"; ' \
-           'expected "int"' in output, output
-    assert "use.py:3" not in output, output
+    assert 'abi_use.py:4: error: Argument 1 to "abs" of "_Lib" has incompatible type ' \
+           '"float"; expected "int"' in output, output
+    assert "abi_use.py:3" not in output, output
 
 
 def test_where_stubs_go(tmp_path):

@@ -97,6 +97,40 @@ EXPECTED = {
 }
 
 
+# purecffi's own API under mypy --strict: an unannotated method would be an "untyped call"
+API_USE = """\
+from purecffi import FFI, CDefError, FFIError
+
+ffi = FFI()
+ffi.cdef("struct pt { int x, y; }; int abs(int);")
+lib = ffi.dlopen(None)
+p = ffi.new("struct pt *", {"x": 1})
+arr = ffi.new("int[]", [1, 2, 3])
+total: int = sum(arr) + len(arr) + p.x + lib.abs(-2)
+raw: bytes = ffi.buffer(arr)[:]
+text = ffi.string(ffi.new("char[]", b"hi"))
+values = ffi.unpack(arr, 3)
+back = ffi.from_handle(ffi.new_handle(total))
+ffi.errno = 0
+err: int = ffi.errno
+kind: str = ffi.typeof(p).kind
+n: int = int(ffi.cast("int", 3))
+ffi.memmove(arr, b"\\0\\0\\0\\0", 4)
+once: int = ffi.init_once(lambda: 42, "tag")
+y = ffi.addressof(p[0], "y")
+ffi.release(ffi.gc(ffi.new("int *"), lambda c: None))
+typedefs, structs, unions = ffi.list_types()
+with ffi.new("int *") as tmp:
+    tmp[0] = 1
+is_null: bool = p == ffi.NULL
+view = ffi.from_buffer(bytearray(8))
+size: int = ffi.sizeof(p) + ffi.alignof("int") + ffi.offsetof("struct pt", "y")
+callback = ffi.callback("int(int)", lambda x: x)
+try:
+    ffi.cdef("bad")
+except (CDefError, FFIError) as e:
+    message: str = str(e)
+"""
 ABI_USE = """\
 from _typed_abi import ffi
 libm = ffi.dlopen("libm.so.6")
@@ -124,7 +158,7 @@ def checked(tmp_path_factory):
     directory = tmp_path_factory.mktemp("typed")
     build(directory, "_typed", SOURCE)
     build(directory, "_typed_abi", None)
-    scripts = {"good.py": GOOD, "abi_use.py": ABI_USE}
+    scripts = {"good.py": GOOD, "abi_use.py": ABI_USE, "api_use.py": API_USE}
     scripts.update((name, "from _typed import lib\n" + line + "\n") for name, line in BAD.items())
     for name, text in scripts.items():
         (directory / name).write_text(text)
@@ -154,7 +188,7 @@ def test_mypy_strict_accepts_correct_use_and_names_each_mistake(checked):
     assert status == 1
     for name, message in EXPECTED.items():
         assert "%s:2: error: %s" % (name, message) in output, output
-    assert "good.py" not in output, output
+    assert "good.py" not in output and "api_use.py" not in output, output
     assert output.count("error:") == len(BAD) + 1, output       # + abi_use.py's one
     run = subprocess.run([sys.executable, "good.py"], cwd=str(directory), capture_output=True,
                          text=True, env=dict(os.environ, PYTHONPATH=SRC))
@@ -189,6 +223,12 @@ def test_where_stubs_go(tmp_path):
     assert "lib: _Lib" in (tmp_path / "_api.pyi").read_text()
     api.emit_c_code(str(tmp_path / "again.c"), stubs=str(tmp_path / "named.pyi"))
     assert (tmp_path / "named.pyi").exists()
+
+
+def test_purecffi_api_runs_as_type_checked(checked):
+    run = subprocess.run([sys.executable, "api_use.py"], cwd=str(checked[0]), capture_output=True,
+                         text=True, env=dict(os.environ, PYTHONPATH=SRC))
+    assert run.returncode == 0, run.stderr
 
 
 def test_purecffi_ships_py_typed():

@@ -153,7 +153,11 @@ typedef struct {
 } bits_t __attribute__((aligned(4)));
 enum color { RED, GREEN = 5, BLUE, ALL = RED | GREEN | BLUE };
 typedef int (*callback_t)(const char *__restrict, ...);
-struct holder { enum color c; callback_t cb; bits_t bits[2]; struct node first; };
+struct holder { enum color c; callback_t cb; bits_t bits[2]; struct node first;
+                char pad[sizeof(struct node) + sizeof(bits_t) - 4]; };
+typedef unsigned short port_t;
+long sum_n(int n, const int values[n]);
+#define ALL_PORTS ((port_t) -1)
 extern enum color current;
 extern __inline int twice(int x) { return 2 * x; }
 __extension__ extern long long sum(struct holder *, node_t *);
@@ -178,7 +182,8 @@ def sample(tmp_path):
 
 
 def test_dependencies_are_complete_and_in_order(sample):
-    cdef = cdef_from_headers(sample, ["sum", "current", "MASK", "NEGATIVE", "make_opaque"])
+    cdef = cdef_from_headers(sample, ["sum", "current", "MASK", "NEGATIVE", "make_opaque",
+                                      "sum_n", "ALL_PORTS"])
     ffi = FFI()
     ffi.cdef(cdef)
     assert ffi.sizeof("struct node") == 2 * ffi.sizeof("void *")
@@ -191,7 +196,10 @@ def test_dependencies_are_complete_and_in_order(sample):
         holder.bits[1].flags = 32
     lib = ffi.dlopen(None)
     assert (lib.BLUE, lib.ALL) == (6, 7)
-    assert (lib.MASK, lib.NEGATIVE) == (2 ** 31, -14)
+    assert (lib.MASK, lib.NEGATIVE, lib.ALL_PORTS) == (2 ** 31, -14, 65535)
+    # sizes only the compiler knows; a parameter's array size that names another parameter
+    assert len(holder.pad) == ffi.sizeof("struct node") + ffi.sizeof("bits_t") - 4
+    assert "long sum_n(int n, const int values[]);" in cdef
     assert "struct opaque;" in cdef and "struct opaque {" not in cdef.replace("\n", " ")
     assert "twice" not in cdef and "GREETING" not in cdef
 

@@ -31,6 +31,9 @@ _STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
 _LINE_MARKER = re.compile(r'^# (\d+) "((?:[^"\\]|\\.)*)"', re.M)
 _DEFINE = re.compile(r"^#define ([A-Za-z_]\w*)(\([^)]*\))?(?: (.*))?$", re.M)
 _MACRO_FILE = "<purecffi macros>"
+_SIZES_FILE = "<purecffi sizes>"
+# the size of a global array in assembly: ELF's `.size name, N`, or `.comm name,N[,align]`
+_SIZE_DIRECTIVE = re.compile(r"(?:\.size\s+|\.comm\s+_?)__purecffi_v(\d+)\s*,\s*(\d+)")
 
 
 def cdef_from_headers(headers, names, include_dirs=(), macros=None, cc=None):
@@ -51,7 +54,7 @@ def cdef_from_headers(headers, names, include_dirs=(), macros=None, cc=None):
     collector = select.Collector(index, select.Evaluator(index))
     for name in names:
         _add_name(select, collector, index, name, defined, expansions)
-    cdef = collector.finish()
+    cdef = collector.finish(cpp.compute_sizes)
     cpp.check_layout(cdef, collector.checked)
     return cdef
 
@@ -156,6 +159,26 @@ class Preprocessor:
                                         if not line.startswith("#")).strip()
         text, labels = strip_asm(text)
         return text, labels, expansions
+
+    def compute_sizes(self, expressions):
+        """The values of non-negative C constant expressions (array sizes, bit widths), as
+        the compiler computes them: each sizes a `char` array, whose size is read from the
+        assembly output."""
+        source = self.includes + '#line 1 "%s"\n' % _SIZES_FILE + "".join(
+            "char __purecffi_v%d[(%s) + 1];\n" % (i, expr) for i, expr in enumerate(expressions))
+        proc = self.run(["-S", "-o", "-"], source)
+        if proc.returncode != 0:
+            lines = sorted({int(n) for n in re.findall(r"%s:(\d+):" % re.escape(_SIZES_FILE),
+                                                       proc.stderr)})
+            culprits = [expressions[n - 1] for n in lines if 0 < n <= len(expressions)]
+            raise CDefError("cdef_from_headers: the compiler cannot compute the size '%s':\n%s"
+                            % ("', '".join(culprits) or "?", proc.stderr.strip()))
+        sizes = {int(i): int(n) for i, n in _SIZE_DIRECTIVE.findall(proc.stdout)}
+        missing = [expr for i, expr in enumerate(expressions) if i not in sizes]
+        if missing:
+            raise CDefError("cdef_from_headers: cannot read the size '%s' from the compiler's "
+                            "assembly output" % (missing[0],))
+        return [sizes[i] - 1 for i in range(len(expressions))]
 
     def check_layout(self, cdef, spellings):
         """Have the compiler confirm size, alignment and field offsets of the output's types."""

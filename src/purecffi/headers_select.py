@@ -1,5 +1,6 @@
 """From parsed C headers to cdef text: find the named declarations and every type they need."""
 import copy
+import re
 
 from pycparser import c_ast, c_generator, c_parser
 
@@ -210,12 +211,14 @@ def _text(node):
 
 def parse_macro_value(expansion, evaluator):
     """The integer value of a macro's expansion (Inexpressible if it is not one)."""
+    typedefs = sorted(set(evaluator.index.typedefs) | DEFAULT_TYPEDEF_NAMES)
+    prelude = "typedef int %s;\n" % ", ".join(typedefs)    # so that casts to them parse
     try:
-        ast = c_parser.CParser().parse("enum { __purecffi_v = (%s) };" % expansion)
+        ast = c_parser.CParser().parse(prelude + "enum { __purecffi_v = (%s) };" % expansion)
     except Exception:                          # pycparser's ParseError, or worse
         raise Inexpressible("it expands to '%s', not an integer constant"
                             % expansion.strip()) from None
-    enum = ast.ext[0].type
+    enum = ast.ext[-1].type
     try:
         return evaluator.value(enum.values.enumerators[0].value)
     except Inexpressible:
@@ -235,6 +238,7 @@ class Collector:
         self.pending = []               # tag keys needed only through pointers
         self.typedefs_by_value = set()  # typedefs whose tags were made complete
         self.checked = []               # type spellings whose layout the compiler should confirm
+        self.sizes = []                 # (placeholder, C expression) for the compiler to size
 
     # -- requested names ----
     def add_function(self, name):
@@ -278,15 +282,22 @@ class Collector:
         """A comment in the output for a name that gives no declaration."""
         self._add(("note", name), "/* %s: %s */" % (name, note))
 
-    def finish(self):
-        """Complete the tags needed through pointers; returns the cdef text."""
+    def finish(self, compute_sizes):
+        """Complete the tags needed through pointers; returns the cdef text.
+        `compute_sizes([C expression])` gives the values of the sizes Python could not."""
         while self.pending:
             kind, name = self.pending.pop(0)
             self.need_tag(kind, name, False, defer=False)
         tags = [key for key in self.order if key[0] in ("struct", "union")]
         tags += [key for key in self.opaque if key not in self.items]
         forward = ["%s %s;" % key for key in sorted(set(tags))]
-        return "\n".join(forward + [self.items[key] for key in self.order]) + "\n"
+        text = "\n".join(forward + [self.items[key] for key in self.order]) + "\n"
+        used = [(name, expr) for name, expr in self.sizes if name in text]
+        if used:
+            values = compute_sizes([expr for _, expr in used])
+            for (name, _), value in zip(used, values):
+                text = re.sub(r"\b%s\b" % name, str(value), text)
+        return text
 
     # -- dependencies ----
     def need_typedef(self, name, by_value):
@@ -361,7 +372,7 @@ class Collector:
             new.type = self._rewrite(node.type, False)
         elif isinstance(node, c_ast.ArrayDecl):
             new.dim_quals = []
-            new.dim = None if node.dim is None else _constant(self.evaluator.value(node.dim))
+            new.dim = None if node.dim is None else self._size(node.dim)
             new.type = self._rewrite(node.type, by_value)
         elif isinstance(node, c_ast.FuncDecl):
             new.args = node.args and c_ast.ParamList([self._param(p) for p in node.args.params])
@@ -374,10 +385,15 @@ class Collector:
         return new
 
     def _param(self, param):
-        """A function parameter in cdef form."""
+        """A function parameter in cdef form (an array parameter is a pointer: its size,
+        which may name another parameter, is dropped)."""
         if isinstance(param, (c_ast.Decl, c_ast.Typename)):
             new = copy.copy(param)
-            new.type = self._rewrite(param.type, True)
+            param_type = param.type
+            if isinstance(param_type, c_ast.ArrayDecl):
+                param_type = copy.copy(param_type)
+                param_type.dim = None
+            new.type = self._rewrite(param_type, True)
             if isinstance(new, c_ast.Decl):
                 new.storage, new.funcspec, new.align = [], [], []
             return new
@@ -415,8 +431,18 @@ class Collector:
         new.storage, new.funcspec, new.align = [], [], []
         new.type = self._rewrite(decl.type, True)
         if decl.bitsize is not None:
-            new.bitsize = _constant(self.evaluator.value(decl.bitsize))
+            new.bitsize = self._size(decl.bitsize)
         return new
+
+    def _size(self, expr):
+        """An array size or bit width: its value, or for what only the compiler knows
+        (`sizeof (struct x)`...) a placeholder that finish() replaces."""
+        try:
+            return _constant(self.evaluator.value(expr))
+        except Inexpressible:
+            placeholder = "__purecffi_size_%d" % len(self.sizes)
+            self.sizes.append((placeholder, _text(expr)))
+            return _constant(placeholder)
 
     def _enum_body(self, node):
         """An enum definition with every value written out."""
@@ -449,7 +475,7 @@ class Collector:
     def _snapshot(self):
         """The state to go back to if an optional definition fails."""
         return (dict(self.items), len(self.order), dict(self.opaque), list(self.pending),
-                set(self.typedefs_by_value), len(self.checked))
+                set(self.typedefs_by_value), len(self.checked))      # (self.sizes only grows)
 
     def _restore(self, saved):
         """Go back to a snapshot."""

@@ -159,7 +159,7 @@ typedef unsigned short port_t;
 long sum_n(int n, const int values[n]);
 #define ALL_PORTS ((port_t) -1)
 extern enum color current;
-extern __inline int twice(int x) { return 2 * x; }
+extern __inline int twice(int x) { __asm__ __volatile__ ("" ::: "memory"); return 2 * x; }
 __extension__ extern long long sum(struct holder *, node_t *);
 extern int renamed(int) __asm__("" "other_name");
 struct opaque;

@@ -43,7 +43,8 @@ class HeaderIndex(c_ast.NodeVisitor):
 
     def _add_top(self, node):
         """Record one top-level declaration under its name."""
-        if isinstance(node, c_ast.FuncDef):
+        definition = isinstance(node, c_ast.FuncDef)
+        if definition:
             node = node.decl
         if isinstance(node, c_ast.Typedef):
             self.typedefs[node.name] = node
@@ -51,15 +52,17 @@ class HeaderIndex(c_ast.NodeVisitor):
             table = self.funcs if isinstance(node.type, c_ast.FuncDecl) else self.globals
             if node.name not in table or isinstance(node.type, c_ast.FuncDecl):
                 table[node.name] = node
-            if node.coord is not None:
-                self._lines.setdefault(node.coord.file, []).append((node.coord.line, node.name))
+            if node.coord is not None:         # a definition's body may hold asm statements
+                lines = self._lines.setdefault(node.coord.file, [])
+                lines.append((node.coord.line, len(lines), None if definition else node.name))
 
     def _attach_asm_labels(self, asm_labels):
         """Give each asm label to the declaration whose name comes last before it."""
         for (file, line), label in asm_labels.items():
-            before = [(ln, name) for ln, name in self._lines.get(file, ()) if ln <= line]
-            if before:
-                self.asm_labels[max(before)[1]] = label
+            before = [entry for entry in self._lines.get(file, ()) if entry[0] <= line]
+            name = max(before)[2] if before else None
+            if name is not None:
+                self.asm_labels[name] = label
 
     def _visit_tag(self, node, kind):
         """Record a struct/union defined anywhere (nested definitions are file-scope tags)."""

@@ -99,10 +99,11 @@ EXPECTED = {
 
 # purecffi's own API under mypy --strict: an unannotated method would be an "untyped call"
 API_USE = """\
-from purecffi import FFI, CDefError, FFIError
+from purecffi import FFI, CDefError, FFIError, cdef_from_headers
 
 ffi = FFI()
 ffi.cdef("struct pt { int x, y; }; int abs(int);")
+ffi.cdef(cdef_from_headers("stdio.h", ["puts"]))
 lib = ffi.dlopen(None)
 p = ffi.new("struct pt *", {"x": 1})
 arr = ffi.new("int[]", [1, 2, 3])

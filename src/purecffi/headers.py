@@ -7,6 +7,8 @@ parsed result, and the compiler then confirms the layout of every struct, union,
 typedef of the output (a `_Static_assert` each), which catches layout attributes such as
 `packed` or `aligned` that the neutralised text no longer shows.
 """
+from __future__ import annotations
+
 import bisect
 import os
 import re
@@ -14,6 +16,10 @@ import shlex
 import subprocess
 
 from .errors import CDefError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Mapping, Sequence
 
 __all__ = ["cdef_from_headers"]
 
@@ -36,7 +42,10 @@ _SIZES_FILE = "<purecffi sizes>"
 _SIZE_DIRECTIVE = re.compile(r"(?:\.size\s+|\.comm\s+_?)__purecffi_v(\d+)\s*,\s*(\d+)")
 
 
-def cdef_from_headers(headers, names, include_dirs=(), macros=None, cc=None):
+def cdef_from_headers(headers: str | Sequence[str], names: str | Sequence[str],
+                      include_dirs: Sequence[str] = (),
+                      macros: Mapping[str, str | None] | Sequence[str] | None = None,
+                      cc: str | None = None) -> str:
     """cdef text declaring `names` (functions, types, globals, integer macros, "struct x"...)
     from the C `headers`, with every type they need."""
     headers = [headers] if isinstance(headers, str) else list(headers)

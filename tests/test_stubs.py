@@ -29,6 +29,7 @@ CDEF = """
     extern "Python" int on_event(int, void *);
     int fire(int n);
     _Bool is_even(int);
+    int sum_ints(const int *values, int n);
 """
 SOURCE = r"""
     struct point { int x, y; };
@@ -51,6 +52,11 @@ SOURCE = r"""
     static int on_event(int, void *);
     static int fire(int n) { return on_event(n, 0); }
     static _Bool is_even(int n) { return n % 2 == 0; }
+    static int sum_ints(const int *values, int n) {
+        int total = 0;
+        while (n--) total += values[n];
+        return total;
+    }
 """
 
 GOOD = '''\
@@ -69,6 +75,7 @@ def twice(x: int) -> int:
 
 def main() -> str:
     total: int = lib.add(2, 3) + lib.fire(4) + lib.count_chars(b"banana", b"a")
+    total += lib.sum_ints([1, 2, 3], 3) - lib.sum_ints(ffi.new("int[]", [6]), 1)
     ratio: float = lib.scale(1.5, 2) * lib.RATIO
     point = lib.make_point(1, 2)
     p = ffi.new("struct point *", {"x": lib.ANSWER, "y": lib.GREEN})
@@ -179,6 +186,8 @@ def test_the_stub_types_lib(checked):
     assert "def reset(self) -> None: ..." in stub
     assert "def log_all(self, a0: bytes | CData, /, *args: CData) -> int: ..." in stub
     assert "def on_event(self, a0: int, a1: CData, /) -> int: ..." in stub
+    assert "def sum_ints(self, a0: CData | list[Any] | tuple[Any, ...], a1: int, /) -> int: ..." \
+        in stub
     assert "    ANSWER: int\n" in stub and "    counter: int\n" in stub
     assert "    RATIO: float\n" in stub and "    GREEN: int\n" in stub
     assert "lib: _Lib" in stub

@@ -6,8 +6,9 @@ there (a path ending in ".pyi" is the file, any other a directory that gets NAME
 
 C types become Python types as the conversions of the spec (table 7.2) make them: integers and
 enums `int`, floating types `float`, `_Bool` `bool`, `char` `bytes`, wide characters `str`,
-`char *` parameters `bytes | CData`, every other pointer, array, struct, union and function
-pointer `CData`, `void` results `None`.
+`char *` parameters `bytes | CData`, other pointer parameters also a list or tuple (which
+initialises a temporary array, as in cffi) except `void *`, every other pointer, array, struct,
+union and function pointer `CData`, `void` results `None`.
 """
 import keyword
 import os
@@ -46,6 +47,8 @@ def python_type(ctype, is_result=False):
         category = getattr(ctype.item, "category", None)
         if ctype.item.kind == PRIMITIVE and category in _STRING_ITEMS:
             return "%s | CData" % _STRING_ITEMS[category]
+        if ctype.item.kind != VOID:            # a list or tuple initialises a temporary array
+            return "CData | list[Any] | tuple[Any, ...]"
     return "CData"
 
 

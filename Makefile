@@ -4,7 +4,7 @@ VENV := .venv
 VPY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-pythons bench stress clean wheelhouse compat
+.PHONY: demo test test-pythons bench stress clean wheelhouse compat headers
 
 $(VPY):
 	$(PY) -m venv $(VENV)
@@ -17,8 +17,16 @@ $(STAMP): $(VPY) pyproject.toml
 demo: $(STAMP)
 	$(VPY) -m purecffi demo
 
-test: $(STAMP)
+test: $(STAMP) headers
 	$(VPY) -m pytest -q -n 2 tests
+
+# The C headers that the cdef_from_headers() tests read: installed (Debian, as root) only if missing.
+HEADER_PACKAGES := zlib1g-dev libsqlite3-dev
+headers:
+	@dpkg -s $(HEADER_PACKAGES) >/dev/null 2>&1 || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	    apt-get update -qq && apt-get install -y -qq $(HEADER_PACKAGES); } || \
+	  echo "note: $(HEADER_PACKAGES) are not installed: the tests that read their headers skip"
 
 # The suite on every CPython 3.10+ that runs as python3.N on the PATH, one .venv-3.N each
 # (or on those given: make test-pythons PYTHONS="/path/to/python3.12 ...").

@@ -1,9 +1,9 @@
-"""`python -m purecffi demo` (a short tour) and `python -m purecffi doctor` (which cffi runs)."""
+"""`python -m purecffi demo` (a short tour), `doctor` (which cffi runs), and the commands of commands.py."""
 import sys
 
 
 def main(argv=None):
-    """Dispatch the command line: `demo` or `doctor`."""
+    """Dispatch the command line: `demo`, `doctor`, or a command of commands.py."""
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["demo"]:
         from .demo import run
@@ -11,7 +11,10 @@ def main(argv=None):
     if argv[:1] == ["doctor"]:
         from .doctor import run
         return run()
-    print("usage: python -m purecffi demo|doctor")
+    from .commands import COMMANDS, main as run_command
+    if argv[:1] and argv[0] in COMMANDS:
+        return run_command(argv)
+    print("usage: python -m purecffi demo | doctor | cdef | gen-src  (COMMAND --help for more)")
     return 2
 
 

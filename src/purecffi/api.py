@@ -1,4 +1,6 @@
 """The FFI façade: argument checking and delegation to the modules that do the work."""
+from __future__ import annotations
+
 import os
 import threading
 
@@ -10,6 +12,19 @@ from .errors import MSG_FUNCTION_TYPE, CDefError, FFIError
 from .memory import BufferExport, Owned, memmove, memset, owned_size
 from .buffer import buffer
 from .strings import to_string, unpack
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:                       # the annotations are for type checkers only
+    from typing import Any, Callable, TypeVar, overload
+    from .cdata import CData as _CData      # FFI.CData and FFI.CType are class attributes
+    from .ctype import CType as _CType
+    _T = TypeVar("_T")
+    _F = TypeVar("_F", bound=Callable[..., Any])
+    StubsWhere = bool | str | os.PathLike[str]
+else:
+    def overload(func):
+        """Typing only: at run time the last definition of a method is the one kept."""
+        return func
 
 
 class FFI:
@@ -38,11 +53,12 @@ class FFI:
         self._types = {}            # cdecl string or CType -> CType, for the hot paths
         return self
 
-    def __init__(self, backend=None):
+    def __init__(self, backend: Any = None) -> None:
         """FFI(): an empty set of declarations (`backend` is accepted and ignored)."""
 
     # -- Declarations ----
-    def cdef(self, csource, override=False, packed=False, pack=None):
+    def cdef(self, csource: str, override: bool = False, packed: bool = False,
+             pack: int | None = None) -> None:
         """Parse C declarations; transactional (a failing cdef changes nothing)."""
         if not isinstance(csource, str):
             raise TypeError("cdef() argument must be a string, not %s" % (type(csource).__name__,))
@@ -81,7 +97,7 @@ class FFI:
         raise TypeError("expected a C type as a string or a ctype object, got %s"
                         % (type(cdecl).__name__,))
 
-    def typeof(self, cdecl):
+    def typeof(self, cdecl: object) -> _CType:
         """The ctype of a C type string, or of a cdata."""
         if isinstance(cdecl, _cd.CData) or hasattr(cdecl, "_function_address"):
             return cdecl._ctype
@@ -92,7 +108,7 @@ class FFI:
             return self._typeof(cdecl)
         raise TypeError("expected a string or a cdata, got %s" % (type(cdecl).__name__,))
 
-    def getctype(self, cdecl, replace_with="", extra=None):
+    def getctype(self, cdecl: str | _CType, replace_with: str = "", extra: str | None = None) -> str:
         """The C spelling of a type, with `replace_with` (a name, '*', '[5]'...) declared
         (`extra` is the 1.13 manual's name for it)."""
         ctype = self._typeof(cdecl)
@@ -110,7 +126,7 @@ class FFI:
         if spec is not None and self._unicode:
             _add_unicode_macros(spec.kwds)
 
-    def list_types(self):
+    def list_types(self) -> tuple[list[str], list[str], list[str]]:
         """(typedef names, struct names, union names) declared by cdef()."""
         typedefs = sorted(self._decls.typedef_names)
         structs, unions = [], []
@@ -122,7 +138,7 @@ class FFI:
         return typedefs, sorted(structs), sorted(unions)
 
     # -- Making C data ----
-    def new(self, cdecl, init=None):
+    def new(self, cdecl: str | _CType, init: Any = None) -> _CData:
         """Allocate zeroed C memory for a pointer's item or an array, owned by the result."""
         try:
             new = self._types[cdecl]._rt.new
@@ -130,7 +146,9 @@ class FFI:
             new = None          # (not handled in here: its errors would chain this one)
         return new(init, None) if new is not None else _cd.new(self._typeof(cdecl), init)
 
-    def new_allocator(self, alloc=None, free=None, should_clear_after_alloc=True):
+    def new_allocator(self, alloc: Callable[[int], Any] | None = None,
+                      free: Callable[[Any], Any] | None = None,
+                      should_clear_after_alloc: bool = True) -> Callable[..., _CData]:
         """A function like new() that gets memory from `alloc` and gives it back with `free`."""
         if alloc is None and free is not None:
             raise TypeError("cannot pass 'free' without 'alloc'")
@@ -143,7 +161,7 @@ class FFI:
             return _cd.new(self._typeof(cdecl), init, allocator)
         return allocate
 
-    def cast(self, cdecl, source):
+    def cast(self, cdecl: str | _CType, source: Any) -> _CData:
         """Reinterpret `source` as a value of the given type (no range checks)."""
         try:
             cast = self._types[cdecl]._rt.cast
@@ -159,7 +177,8 @@ class FFI:
     string = staticmethod(to_string)
     unpack = staticmethod(unpack)
 
-    def from_buffer(self, cdecl, python_buffer=None, require_writable=False):
+    def from_buffer(self, cdecl: Any, python_buffer: Any = None,
+                    require_writable: bool = False) -> _CData:
         """A cdata array over the memory of a Python buffer object (bytearray, array...)."""
         if python_buffer is None:
             cdecl, python_buffer = "char[]", cdecl
@@ -188,7 +207,7 @@ class FFI:
     def buffer(self, cdata, size=-1):  # noqa: F811 - replaced by the `buffer` type below
         raise NotImplementedError
 
-    def memmove(self, dest, src, n):
+    def memmove(self, dest: Any, src: Any, n: int) -> None:
         """Copy `n` bytes from `src` to `dest` (cdata or Python buffers); overlap is fine."""
         dest_address, keep1 = _address_of_buffer(dest, writable=True)
         src_address, keep2 = _address_of_buffer(src, writable=False)
@@ -197,7 +216,7 @@ class FFI:
         memmove(dest_address, src_address, n)
 
     # -- Sizes and addresses ----
-    def sizeof(self, cdecl):
+    def sizeof(self, cdecl: str | _CType | _CData) -> int:
         """The size in bytes of a type or of a cdata (arrays and var-sized structs: their own)."""
         if isinstance(cdecl, _cd.CData):
             return _cdata_size(cdecl)
@@ -207,7 +226,7 @@ class FFI:
             raise _unknown_size(ctype)
         return size
 
-    def alignof(self, cdecl):
+    def alignof(self, cdecl: str | _CType | _CData) -> int:
         """The alignment in bytes of a type."""
         ctype = self._typeof(cdecl)
         if ctype.kind == VOID or ctype.byte_size < 0 and ctype.kind != ARRAY:
@@ -216,7 +235,7 @@ class FFI:
             raise ValueError("ctype '%s' is of unknown alignment" % (ctype.cname,))
         return ctype.byte_align
 
-    def offsetof(self, cdecl, *fields_or_indexes):
+    def offsetof(self, cdecl: str | _CType, *fields_or_indexes: str | int) -> int:
         """Byte offset of a field (several names for nested fields, ints for array items)."""
         ctype = self._typeof(cdecl)
         if not fields_or_indexes:
@@ -224,7 +243,7 @@ class FFI:
         offset, _ = _offset_of(ctype, fields_or_indexes)
         return offset
 
-    def addressof(self, cdata, *fields_or_indexes):
+    def addressof(self, cdata: Any, *fields_or_indexes: str | int) -> _CData:
         """A pointer to a struct/array cdata, or to one of its fields or items; or to a lib symbol."""
         if not isinstance(cdata, _cd.CData) and hasattr(cdata, "_addressof"):
             return cdata._addressof(*fields_or_indexes)        # a lib object
@@ -241,27 +260,28 @@ class FFI:
         return _cd.pointer_to(ptr, cdata._addr + offset, cdata._keep)
 
     # -- Memory management ----
-    def gc(self, cdata, destructor, size=0):
+    def gc(self, cdata: _CData, destructor: Callable[[_CData], object] | None,
+           size: int = 0) -> _CData:
         """A new cdata for the same memory; `destructor(cdata)` runs when it is collected."""
         return _cd.gc(cdata, destructor, size)
 
-    def release(self, cdata):
+    def release(self, cdata: _CData) -> None:
         """Free now the memory owned by `cdata` (new(), gc(), from_buffer(), new_allocator())."""
         _cd.release(cdata)
 
     # -- Handles ----
-    def new_handle(self, python_object):
+    def new_handle(self, python_object: object) -> _CData:
         """A `void *` that ffi.from_handle() turns back into `python_object` (kept alive)."""
         from .handles import new_handle
         return new_handle(python_object)
 
-    def from_handle(self, handle):
+    def from_handle(self, handle: _CData) -> Any:
         """The Python object of a handle made by new_handle()."""
         from .handles import from_handle
         return from_handle(handle)
 
     # -- Once-only initialisation ----
-    def init_once(self, func, tag):
+    def init_once(self, func: Callable[[], _T], tag: object) -> _T:
         """Call func() once per tag (thread-safe) and return its result every time."""
         with self._lock:
             entry = self._init_once.get(tag)
@@ -277,28 +297,38 @@ class FFI:
 
     # -- errno ----
     @property
-    def errno(self):
+    def errno(self) -> int:
         """errno as saved after the last C call in this thread."""
         import ctypes
         return ctypes.get_errno()
 
     @errno.setter
-    def errno(self, value):
+    def errno(self, value: int) -> None:
         import ctypes
         ctypes.set_errno(value)
 
     # -- Libraries, calls, callbacks ----
-    def dlopen(self, name, flags=0):
+    def dlopen(self, name: str | None, flags: int = 0) -> Any:
         """Load a shared library and give access to the functions and variables of cdef()."""
         from .library import dlopen
         return dlopen(self, name, flags)
 
-    def dlclose(self, lib):
+    def dlclose(self, lib: Any) -> None:
         """Close a library opened by dlopen(); later access to it raises."""
         from .library import dlclose
         dlclose(lib)
 
-    def callback(self, cdecl, python_callable=None, error=None, onerror=None):
+    @overload
+    def callback(self, cdecl: str | _CType, python_callable: None = None, error: Any = None,
+                 onerror: Callable[..., Any] | None = None
+                 ) -> Callable[[Callable[..., Any]], _CData]: ...
+
+    @overload
+    def callback(self, cdecl: str | _CType, python_callable: Callable[..., Any],
+                 error: Any = None, onerror: Callable[..., Any] | None = None) -> _CData: ...
+
+    def callback(self, cdecl: str | _CType, python_callable: Callable[..., Any] | None = None,
+                 error: Any = None, onerror: Callable[..., Any] | None = None) -> Any:
         """A C function pointer calling `python_callable` (or a decorator making one)."""
         from .callback import make_callback
         ctype = self._typeof(cdecl, consider_function_as_funcptr=True)
@@ -307,7 +337,8 @@ class FFI:
         return make_callback(ctype, python_callable, error, onerror)
 
     # -- Builders (out-of-line and API modes: see purecffi.build) ----
-    def set_source(self, module_name, source, source_extension=".c", **kwds):
+    def set_source(self, module_name: str, source: str | None, source_extension: str = ".c",
+                   **kwds: Any) -> None:
         """Declare the module to build: `source=None` for out-of-line ABI mode, C code for API mode."""
         from .build import SourceSpec
         if not isinstance(module_name, str):
@@ -324,18 +355,22 @@ class FFI:
             raise ValueError("%s(): set_source() must be called before" % (what,))
         return spec
 
-    def emit_python_code(self, filename):
-        """Write the out-of-line ABI-mode Python module (set_source(name, None))."""
+    def emit_python_code(self, filename: Any, stubs: StubsWhere = True) -> None:
+        """Write the out-of-line ABI-mode Python module (set_source(name, None)), and its .pyi
+        stub (see build/stubs.py for `stubs`)."""
         from .build.abi_module import emit_python_code
+        from .build.stubs import write_emitted_stub
         spec = self._require_source("emit_python_code")
         if spec.source is not None:
             raise TypeError("emit_python_code() is for set_source(name, None) (ABI mode); "
                             "use emit_c_code() in API mode")
-        return emit_python_code(self, spec, filename)
+        emit_python_code(self, spec, filename)
+        write_emitted_stub(self, spec, filename, stubs)
 
-    def emit_c_code(self, filename):
-        """Write the API-mode C source of the extension module."""
+    def emit_c_code(self, filename: str | os.PathLike[str], stubs: StubsWhere = True) -> None:
+        """Write the API-mode C source of the extension module, and its .pyi stub."""
         from .build.api_module import emit_c_code
+        from .build.stubs import write_emitted_stub
         spec = self._require_source("emit_c_code")
         if spec.source is None:
             raise TypeError("emit_c_code() is for API mode; use emit_python_code() in ABI mode")
@@ -343,57 +378,66 @@ class FFI:
         if getattr(self, "_embedding", None) is not None:
             from .build import embedding
             return embedding.emit_c_code(self, filename)
-        return emit_c_code(self, spec, filename)
+        emit_c_code(self, spec, filename)
+        write_emitted_stub(self, spec, filename, stubs)
 
-    def compile(self, tmpdir=".", verbose=False, target=None, debug=None):
-        """Produce the module of set_source(): a .py file (ABI mode) or a compiled extension."""
+    def compile(self, tmpdir: str = ".", verbose: bool = False, target: str | None = None,
+                debug: bool | None = None, stubs: StubsWhere = True) -> str:
+        """Produce the module of set_source(): a .py file (ABI mode) or a compiled extension,
+        with its .pyi stub beside it (`stubs`: see build/stubs.py)."""
+        from .build.stubs import write_stub
         spec = self._require_source("compile")
         if spec.source is None:
             from .build.abi_module import compile_abi_module
-            return compile_abi_module(self, spec, tmpdir, verbose=verbose, target=target)
-        if getattr(self, "_embedding", None) is not None:
+            path = compile_abi_module(self, spec, tmpdir, verbose=verbose, target=target)
+        elif getattr(self, "_embedding", None) is not None:
             from .build.embedding import compile_embedding
             return compile_embedding(self, tmpdir, verbose=verbose, target=target, debug=debug)
-        from .build.api_module import compile_api_module
-        return compile_api_module(self, spec, tmpdir, verbose=verbose, target=target, debug=debug)
+        else:
+            from .build.api_module import compile_api_module
+            path = compile_api_module(self, spec, tmpdir, verbose=verbose, target=target,
+                                      debug=debug)
+        write_stub(self, spec, os.path.dirname(path), stubs)
+        return path
 
     # -- Embedding (purecffi.build.embedding) ----
-    def embedding_api(self, csource):
+    def embedding_api(self, csource: str) -> None:
         """Declare the functions (and types, globals) the shared library exports (spec 9.1)."""
         from .build.embedding import embedding_api
         with self._lock:
             embedding_api(self, csource)
 
-    def embedding_init_code(self, pysource):
+    def embedding_init_code(self, pysource: str) -> None:
         """The Python code run when the library starts (spec 9.1)."""
         from .build.embedding import embedding_init_code
         embedding_init_code(self, pysource)
 
     # -- API mode (purecffi.apimode) ----
-    def def_extern(self, name=None, error=None, onerror=None):
+    def def_extern(self, name: str | None = None, error: Any = None,
+                   onerror: Callable[..., Any] | None = None) -> Callable[[_F], _F]:
         """Decorator attaching a Python function to an extern "Python" function (spec 6.7)."""
         from .apimode import def_extern
         return def_extern(self, name, error, onerror)
 
-    def verify(self, source="", tmpdir=None, **kwargs):
+    def verify(self, source: str = "", tmpdir: str | None = None, **kwargs: Any) -> Any:
         """Compile `source` with the cdef() now and return the lib (deprecated, spec 8.9)."""
         from .verifier import verify
         return verify(self, source, tmpdir, **kwargs)
 
-    def distutils_extension(self, tmpdir="build", verbose=True):
+    def distutils_extension(self, tmpdir: str = "build", verbose: bool = True) -> Any:
         """Write the C file into `tmpdir` and return the setuptools Extension to build it."""
         from .build.api_module import distutils_extension
         return distutils_extension(self, self._require_source("distutils_extension"), tmpdir,
                                    verbose)
 
-    def set_source_pkgconfig(self, module_name, pkgconfig_libs, source, source_extension=".c",
-                             **kwds):
+    def set_source_pkgconfig(self, module_name: str, pkgconfig_libs: list[str], source: str,
+                             source_extension: str = ".c", **kwds: Any) -> None:
         """set_source() with the flags `pkg-config` gives for `pkgconfig_libs` added."""
         from .build.compiler import pkgconfig_flags
         merged = pkgconfig_flags(pkgconfig_libs, kwds)
         self.set_source(module_name, source, source_extension, **merged)
 
-    def include(self, other):
+    def include(self, other: FFI) -> None:
         """Use the types and constants declared by another FFI."""
         if not isinstance(other, FFI):
             raise TypeError("include() expects an FFI instance")

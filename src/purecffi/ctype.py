@@ -13,6 +13,8 @@ import threading
 from . import platform as plat
 from .errors import CDefError, FFIError
 
+TYPE_CHECKING = False
+
 # -- Kinds ----
 PRIMITIVE, POINTER, ARRAY, VOID, STRUCT, UNION, ENUM, FUNCTION = (
     "primitive", "pointer", "array", "void", "struct", "union", "enum", "function")
@@ -22,6 +24,18 @@ class CType:
     """Base of all C types; `kind`, `cname` and the layout (`byte_size`, `byte_align`)."""
 
     __slots__ = ("kind", "_prefix", "_suffix", "_rt", "__weakref__")
+
+    if TYPE_CHECKING:       # the introspection attributes (spec 8.2); each kind has some
+        kind: str
+        item: CType
+        length: int | None
+        fields: list[tuple[str, CField]] | None
+        args: tuple[CType, ...]
+        result: CType
+        ellipsis: bool
+        abi: int
+        elements: dict[int, str]
+        relements: dict[str, int]
 
     def __setattr__(self, name, value):
         """The introspection attributes are read-only once set (types are immutable data)."""

@@ -23,6 +23,8 @@ installed side by side without fighting over the same setup() keyword.
 import os
 import sys
 
+from .build.stubs import write_stub
+
 __all__ = ["purecffi_modules", "load_builder"]
 
 DEFAULT_GLOBAL = "ffibuilder"
@@ -128,6 +130,8 @@ def _add_extension(dist, ffi, entry):
     if dist.ext_modules is None:
         dist.ext_modules = []
     dist.ext_modules.append(extension)
+    _api_modules(dist).append(ffi)              # build_py writes their .pyi stubs
+    _hook_command(dist, "build_py", _BuildPyMixin)
 
 
 # -- ABI mode: writing the .py modules ----
@@ -144,6 +148,14 @@ def _abi_modules(dist):
     modules = getattr(dist, "_purecffi_abi_modules", None)
     if modules is None:
         modules = dist._purecffi_abi_modules = []
+    return modules
+
+
+def _api_modules(dist):
+    """The API-mode builders registered on `dist` (for their .pyi stubs)."""
+    modules = getattr(dist, "_purecffi_api_modules", None)
+    if modules is None:
+        modules = dist._purecffi_api_modules = []
     return modules
 
 
@@ -195,11 +207,15 @@ class _BuildPyMixin:
 
     def run(self):
         super().run()
-        if getattr(self, "editable_mode", False):
+        editable = getattr(self, "editable_mode", False)
+        if editable:
             write_inplace(self)
         else:
             for ffi in _abi_modules(self.distribution):
                 _write_module(ffi, build_lib_path(ffi, self.build_lib))
+        for ffi in _api_modules(self.distribution):
+            path = inplace_path(ffi, self) if editable else build_lib_path(ffi, self.build_lib)
+            write_stub(ffi, ffi._source_spec, os.path.dirname(path))
 
     def get_outputs(self, *args, **kwargs):
         outputs = list(super().get_outputs(*args, **kwargs))

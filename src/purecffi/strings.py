@@ -1,16 +1,22 @@
 """`ffi.string()` and `ffi.unpack()`: C strings and arrays back to Python objects."""
+from __future__ import annotations
+
 from . import platform as plat
 from .cdata import AddrCData, ArrayCData, ValueCData
 from .convert import decode_unicode, prepare
 from .ctype import ARRAY, ENUM, POINTER, VOID
 from .memory import MEM, Owned, read_bytes, string_at
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
 
 def _item_category(ctype):
     return getattr(ctype.item, "category", None)
 
 
-def to_string(cdata, maxlen=-1):
+def to_string(cdata: Any, maxlen: int = -1) -> Any:
     """bytes from char*/char[], str from wchar_t*/char16_t*/char32_t*, names of enum values."""
     try:
         char_items = cdata._char_items          # char pointers and arrays: the common case
@@ -98,7 +104,7 @@ def _value_string(cdata):
                     "a character, not %s" % (_describe(cdata),))
 
 
-def unpack(cdata, length):
+def unpack(cdata: Any, length: int) -> Any:
     """`length` items of a pointer or array: bytes for char, str for wchar, else a list."""
     if not isinstance(cdata, AddrCData) or cdata._ctype.kind not in (POINTER, ARRAY):
         raise TypeError("unpack(): expected a pointer or array cdata, not %s"

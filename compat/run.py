@@ -44,7 +44,6 @@ PACKAGES = {
     "soundfile": dict(spec="soundfile", apt=["libsndfile1"], tests=("dir", "tests"),
                       test_deps=["pytest", "numpy"]),
     "cmarkgfm": dict(spec="cmarkgfm", tests=("dir", "tests"), test_deps=["pytest"]),
-    "pycares": dict(spec="pycares", tests=("dir", "tests"), test_deps=["pytest"]),
     "zstandard": dict(spec="zstandard", env={"PYTHON_ZSTANDARD_IMPORT_POLICY": "cffi"},
                       tests=("dir", "tests"), test_deps=["pytest", "hypothesis"]),
 }

@@ -81,7 +81,9 @@ def mod(tmp_path_factory):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         ffi.cdef(CDEF)
-    ffi.set_source("_api_mismatch", SOURCE)
+    ffi.cdef("struct pk { char a; int b; }; struct np { char a; int b; };", packed=True)
+    ffi.set_source("_api_mismatch", SOURCE + "struct pk { char a; int b; } "
+                   "__attribute__((packed));\nstruct np { char a; int b; };\n")
     ffi.compile(tmpdir=str(tmp))        # builds, although much of the cdef is wrong
     sys.path.insert(0, str(tmp))
     try:
@@ -177,6 +179,14 @@ def test_anonymous_field_type_with_another_layout(mod):
         assert ffi.offsetof(ffi.typeof(p.x), "a") == 4
         p.x.a = 5
         assert ffi.cast("int *", ffi.addressof(p.x))[1] == 5
+
+
+def test_packed_cdef_is_checked_against_the_real_layout(mod):
+    ffi = mod.ffi
+    assert (ffi.sizeof("struct pk"), ffi.offsetof("struct pk", "b")) == (5, 1)
+    assert _error(mod, lambda: ffi.sizeof("struct np")) == (
+        "struct np: wrong offset for field 'b' (cdef says 1, but C compiler says 4)"
+        + _flexible("struct np"))
 
 
 def test_signedness_and_exact_structs_are_fine(mod):

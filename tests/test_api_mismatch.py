@@ -37,6 +37,7 @@ CDEF = """
     typedef struct { int a; int b; } swapped_t;
     typedef float... t_float_is_int;
     typedef int... t_int;
+    typedef int... t_bool;
     struct unused_s { int x; };
     int f_uses_ok(struct ok_s *);
     typedef struct { int a; int b; } *anon_ptr_t;
@@ -67,6 +68,7 @@ SOURCE = """
     typedef struct { int b; int a; } swapped_t;
     typedef int t_float_is_int;
     typedef unsigned short t_int;
+    typedef _Bool t_bool;
     struct unused_s { long long x; char more[100]; };
     static int f_uses_ok(struct ok_s *s) { return s->a; }
     typedef struct { int b; int a; } *anon_ptr_t;
@@ -247,6 +249,7 @@ def test_int_dots_takes_the_compilers_type(mod):
     ffi = mod.ffi
     assert ffi.sizeof("t_int") == 2
     assert ffi.cast("t_int", -1) == 65535
+    assert ffi.typeof("t_bool") is ffi.typeof("uint8_t")    # 1 byte, unsigned: an integer
 
 
 # -- ffi.verify() ----

@@ -173,9 +173,10 @@ def emit_enum_fact(ctype):
 
 def emit_number_fact(name):
     """(size, signed, is_float) of a `typedef int... t;` / `typedef float... t;`."""
+    # 0.5 survives only in a floating type (it becomes 0, or 1 for _Bool, in the others)
     return ["    if (_pc_put(numbers, %s, Py_BuildValue(\"(nii)\", (Py_ssize_t)sizeof(%s), "
-            "(int)((%s)-1 < (%s)1), (int)((%s)0.5 != 0))) < 0) goto error;"
-            % (c_string(name), name, name, name, name)]
+            "(int)((%s)-1 < (%s)1), (int)((%s)0.5 != 0 && (%s)0.5 != 1))) < 0) goto error;"
+            % (c_string(name), name, name, name, name, name)]
 
 
 # -- Functions ----

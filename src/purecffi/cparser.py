@@ -1018,7 +1018,8 @@ def _decayed(type_node):
     """A parameter's type node as C adjusts it: an array becomes a pointer (keeping the
     qualifiers written inside the brackets), a function a pointer to it."""
     if type(type_node) is c_ast.ArrayDecl:
-        return c_ast.PtrDecl(list(type_node.dim_quals or []), type_node.type)
+        quals = [q for q in type_node.dim_quals or () if q != "static"]   # `a[static 4]`
+        return c_ast.PtrDecl(quals, type_node.type)
     if type(type_node) is c_ast.FuncDecl:
         return c_ast.PtrDecl([], type_node)
     return type_node

@@ -450,3 +450,14 @@ def test_include_of_an_ffi_without_set_source(tmp_path):
         ffi.compile(tmpdir=str(tmp_path))
     assert str(info.value) == ("ffi object %r includes %r, but the latter has not been "
                                "prepared with set_source()" % (ffi, base))
+
+
+@pytest.mark.skipif(IS_CFFI, reason="purecffi's parameter spellings (internal)")
+def test_parameter_spellings_decay_as_in_c():
+    ffi = FFI()
+    ffi.cdef("int g(const int a[static const 4], char b[restrict], int h(void), "
+             "unsigned char pk[32]);")
+    result, params = ffi._decls.c_spellings["g"]
+    assert result == "int @"
+    assert params == ["const int * const @", "char * restrict @", "int (*@)(void)",
+                      "unsigned char *@"]

@@ -476,3 +476,35 @@ def test_parameter_spellings_decay_as_in_c():
     assert result == "int @"
     assert params == ["const int * const @", "char * restrict @", "int (*@)(void)",
                       "unsigned char *@"]
+
+
+@pytest.mark.skipif(IS_CFFI, reason="cffi 2.0 gives the including module another type for "
+                                    "the included anonymous struct (\"appears indeed to be "
+                                    "'struct $1 *', but the types are different\")")
+def test_anonymous_structs_of_included_modules_stay_theirs(tmp_path):
+    """Both modules have an anonymous struct behind a pointer typedef (the same internal
+    name in each): each module reports and checks only its own, and the included one is the
+    same type in both."""
+    base = FFI()
+    base.cdef("typedef struct { int a; } *pa_t; int get_a(pa_t);")
+    base.set_source("_api_anon_base", "typedef struct { int a; } *pa_t;\n"
+                                      "static int get_a(pa_t p) { return p->a; }")
+    base.compile(tmpdir=str(tmp_path))
+    ffi = FFI()
+    ffi.include(base)
+    ffi.cdef("typedef struct { long pad; int b; } *pb_t; int get_b(pb_t);")
+    ffi.set_source("_api_anon_user", "typedef struct { int a; } *pa_t;\n"
+                                     "typedef struct { long pad; int b; } *pb_t;\n"
+                                     "static int get_b(pb_t p) { return p->b; }")
+    ffi.compile(tmpdir=str(tmp_path))
+    sys.path.insert(0, str(tmp_path))
+    try:
+        import _api_anon_user as m
+    finally:
+        sys.path.remove(str(tmp_path))
+    a = m.ffi.new("pa_t", [5])
+    b = m.ffi.new("pb_t", {"b": 6})
+    assert m.lib.get_a(a) == 5 and m.lib.get_b(b) == 6
+    assert m.ffi.offsetof(m.ffi.typeof("pb_t").item, "b") == m.ffi.sizeof("long")
+    import _api_anon_base as b
+    assert b.ffi.typeof("pa_t") is m.ffi.typeof("pa_t")

@@ -80,16 +80,19 @@ def emit_struct_fact(ctype, ctext, limited=False):
     return lines
 
 
-def collect_structs(decls, foreign_types):
+def collect_structs(decls, included):
     """(ctype, C spelling) of every struct/union whose layout the C file reports: those with
     a name or typedef, and the anonymous ones reached from them through fields or from a
     pointer typedef, spelled `PC_TYPEOF(((struct s *)0)->field)` or `PC_TYPEOF(*(p_t)0)`
     (GNU C and C++ only: elsewhere they keep layout.py's layout, and `...` in them stays
-    unknown)."""
+    unknown).  Those of the `included` Declarations are left to their own modules."""
+    from ..apimode import reachable_structs
+    foreign = {id(t) for t in reachable_structs(
+        [t for other in included for t in other.types.values()])}
     found, order = {}, []
 
     def add(ctype, ctext):
-        if id(ctype) in found or id(ctype) in foreign_types or ctype.fields is None:
+        if id(ctype) in found or id(ctype) in foreign or ctype.fields is None:
             return
         found[id(ctype)] = ctext
         order.append(ctype)

@@ -42,6 +42,9 @@ CDEF = """
     int f_uses_ok(struct ok_s *);
     typedef struct { int a; int b; } *anon_ptr_t;
     struct nested_s { struct { int a; int b; } x; int after; };
+    extern int gv;
+    extern long gw;
+    extern int ok_global;
 """
 
 SOURCE = """
@@ -73,6 +76,9 @@ SOURCE = """
     static int f_uses_ok(struct ok_s *s) { return s->a; }
     typedef struct { int b; int a; } *anon_ptr_t;
     struct nested_s { struct { int b; int a; } x; int after; };
+    long gv = 5;
+    int gw = 6;
+    int ok_global = 7;
 """
 
 
@@ -311,20 +317,12 @@ def test_verify_with_include_of_a_cdef_only_ffi(tmp_path):
 
 @pytest.mark.skipif(IS_CFFI, reason="purecffi also checks the size of global variables "
                                     "(cffi only warns while compiling)")
-def test_global_of_the_wrong_size_raises_when_used(tmp_path):
-    ffi = FFI()
-    ffi.cdef("extern int gv; extern long gw; extern int ok;")
-    ffi.set_source("_api_mismatch_globals", "long gv = 5; int gw = 6; int ok = 7;")
-    ffi.compile(tmpdir=str(tmp_path))
-    sys.path.insert(0, str(tmp_path))
-    try:
-        import _api_mismatch_globals as m
-    finally:
-        sys.path.remove(str(tmp_path))
-    assert m.lib.ok == 7
-    with pytest.raises(m.ffi.error) as info:
-        m.lib.gv
+def test_global_of_the_wrong_size_raises_when_used(mod):
+    lib = mod.lib
+    assert lib.ok_global == 7
+    with pytest.raises(mod.ffi.error) as info:
+        lib.gv
     assert str(info.value) == ("global variable 'gv': wrong size (cdef says 4, but C compiler "
                                "says 8)")
-    with pytest.raises(m.ffi.error):
-        m.lib.gw = 3
+    with pytest.raises(mod.ffi.error):
+        lib.gw = 3

@@ -326,3 +326,10 @@ def test_global_of_the_wrong_size_raises_when_used(mod):
                                "says 8)")
     with pytest.raises(mod.ffi.error):
         lib.gw = 3
+
+
+def test_bitfields_with_dots_are_refused_by_cdef():
+    ffi = FFI()
+    with pytest.raises(NotImplementedError) as info:
+        ffi.cdef("struct bf { int x; int a:3; ...; };")
+    assert str(info.value).endswith("<struct bf>: using both bitfields and '...;'")

@@ -878,6 +878,9 @@ class _Walker:
             return
         finally:
             self.struct_depth -= 1
+        if partial and any(bits >= 0 for _, _, bits in fields):
+            self.fail(node, "<%s>: using both bitfields and '...;'" % (ctype.cname,),
+                      CDefNotImplemented)
         where = self.prep.where(self.line(node))
         self.work.pending[ctype] = (fields, partial, self.packed, self.pack, where)
 

@@ -8,7 +8,6 @@ the type, constant or variable is used (apicheck.py, docs/design.md "API mode").
 """
 from .. import platform as plat
 from ..ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION
-from ..errors import VerificationError
 from .c_text import PREFIX, c_string, spell, spellable
 
 __all__ = ["emit_facts", "emit_variable_addresses"]
@@ -42,18 +41,12 @@ def _sizes_tuple(sizes):
 # -- Structs ----
 def reported_fields(ctype):
     """(name, ctype) of the fields whose layout the compiler reports: for a struct with
-    `...`, its declared fields (no bitfields); for an exact one, every named field, members
-    of anonymous structs/unions included (C names them directly), bitfields left out."""
+    `...`, its declared fields (cdef() refuses bitfields there, as cffi); for an exact one,
+    every named field, members of anonymous structs/unions included (C names them
+    directly), bitfields left out."""
     if ctype.partial:
-        fields = []
-        for name, ftype, bits in ctype._decl_fields or ():
-            if not name or name.startswith("$"):
-                continue
-            if bits >= 0:
-                raise VerificationError("%s: bitfield '%s' in a struct declared with '...' is "
-                                        "not supported" % (ctype.cname, name))
-            fields.append((name, ftype))
-        return fields
+        return [(name, ftype) for name, ftype, _ in ctype._decl_fields or ()
+                if name and not name.startswith("$")]
     return [(name, field.type) for name, field in ctype.fields
             if not name.startswith("$") and field.bitsize < 0]
 

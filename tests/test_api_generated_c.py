@@ -81,6 +81,8 @@ SHARED = r"""
     typedef int (*callback_t)(const void *, int);
     typedef const char *cstr_t;
     typedef volatile int vint_t;
+    struct ops { int (*table[3])(int); void (*(*getter)(void))(int); };
+    typedef void (*handler_t)(int);
 """
 
 CDEF_ONLY = r"""
@@ -114,6 +116,11 @@ CDEF_ONLY = r"""
     extern anon_ptr_t g_anon;
     extern nested_t g_nested;
     extern cstr_t g_cstr_t;
+    extern int (*g_handlers[2])(int);
+    extern const int g_const_arr[2];
+    handler_t set_handler(int, handler_t);
+    void (*raw_set_handler(int, void (*)(int)))(int);
+    int vcall(int (*)(int, ...), int);
     int first(unsigned char pk[32]);
     int sum2d(int m[][3], int n);
     int const_arrays(const int a[4], const char *const names[], int fn(int));
@@ -176,6 +183,11 @@ SOURCE_ONLY = r"""
     anon_ptr_t g_anon = (anon_ptr_t)&anon_storage;
     nested_t g_nested = {{8}, 9};
     cstr_t g_cstr_t = "t";
+    int (*g_handlers[2])(int) = {twice, twice};
+    const int g_const_arr[2] = {1, 2};
+    static handler_t set_handler(int n, handler_t h) { (void)n; return h; }
+    static void (*raw_set_handler(int n, void (*h)(int)))(int) { (void)n; return h; }
+    static int vcall(int (*f)(int, ...), int x) { return f(x, x); }
     static int first(unsigned char pk[32]) { return pk[0]; }
     static int sum2d(int m[][3], int n) {
         int i, j, s = 0;
@@ -386,6 +398,9 @@ def test_calls(mod):
     assert lib.use_tint(65535) == 65535 and lib.use_tfloat(0.25) == 0.25
     assert lib.id_int16_t(-5) == -5 and lib.id_double(1.5) == 1.5
     assert lib.id__Bool(True) is True and lib.id_char(b"x") == b"x"
+    assert lib.g_handlers[1](4) == 8 and list(lib.g_const_arr) == [1, 2]
+    assert ffi.typeof(lib.raw_set_handler) is ffi.typeof("void(*(*)(int, void(*)(int)))(int)")
+    assert lib.set_handler(1, ffi.NULL) == ffi.NULL
 
 
 def test_extern_python_with_const_arguments(mod):
@@ -450,3 +465,46 @@ def test_include_of_an_ffi_without_set_source(tmp_path):
         ffi.compile(tmpdir=str(tmp_path))
     assert str(info.value) == ("ffi object %r includes %r, but the latter has not been "
                                "prepared with set_source()" % (ffi, base))
+
+
+@pytest.mark.skipif(IS_CFFI, reason="purecffi's parameter spellings (internal)")
+def test_parameter_spellings_decay_as_in_c():
+    ffi = FFI()
+    ffi.cdef("int g(const int a[static const 4], char b[restrict], int h(void), "
+             "unsigned char pk[32]);")
+    result, params = ffi._decls.c_spellings["g"]
+    assert result == "int @"
+    assert params == ["const int * const @", "char * restrict @", "int (*@)(void)",
+                      "unsigned char *@"]
+
+
+@pytest.mark.skipif(IS_CFFI, reason="cffi 2.0 gives the including module another type for "
+                                    "the included anonymous struct (\"appears indeed to be "
+                                    "'struct $1 *', but the types are different\")")
+def test_anonymous_structs_of_included_modules_stay_theirs(tmp_path):
+    """Both modules have an anonymous struct behind a pointer typedef (the same internal
+    name in each): each module reports and checks only its own, and the included one is the
+    same type in both."""
+    base = FFI()
+    base.cdef("typedef struct { int a; } *pa_t; int get_a(pa_t);")
+    base.set_source("_api_anon_base", "typedef struct { int a; } *pa_t;\n"
+                                      "static int get_a(pa_t p) { return p->a; }")
+    base.compile(tmpdir=str(tmp_path))
+    ffi = FFI()
+    ffi.include(base)
+    ffi.cdef("typedef struct { long pad; int b; } *pb_t; int get_b(pb_t);")
+    ffi.set_source("_api_anon_user", "typedef struct { int a; } *pa_t;\n"
+                                     "typedef struct { long pad; int b; } *pb_t;\n"
+                                     "static int get_b(pb_t p) { return p->b; }")
+    ffi.compile(tmpdir=str(tmp_path))
+    sys.path.insert(0, str(tmp_path))
+    try:
+        import _api_anon_user as m
+    finally:
+        sys.path.remove(str(tmp_path))
+    a = m.ffi.new("pa_t", [5])
+    b = m.ffi.new("pb_t", {"b": 6})
+    assert m.lib.get_a(a) == 5 and m.lib.get_b(b) == 6
+    assert m.ffi.offsetof(m.ffi.typeof("pb_t").item, "b") == m.ffi.sizeof("long")
+    import _api_anon_base as b
+    assert b.ffi.typeof("pa_t") is m.ffi.typeof("pa_t")

@@ -37,10 +37,14 @@ CDEF = """
     typedef struct { int a; int b; } swapped_t;
     typedef float... t_float_is_int;
     typedef int... t_int;
+    typedef int... t_bool;
     struct unused_s { int x; };
     int f_uses_ok(struct ok_s *);
     typedef struct { int a; int b; } *anon_ptr_t;
     struct nested_s { struct { int a; int b; } x; int after; };
+    extern int gv;
+    extern long gw;
+    extern int ok_global;
 """
 
 SOURCE = """
@@ -67,10 +71,14 @@ SOURCE = """
     typedef struct { int b; int a; } swapped_t;
     typedef int t_float_is_int;
     typedef unsigned short t_int;
+    typedef _Bool t_bool;
     struct unused_s { long long x; char more[100]; };
     static int f_uses_ok(struct ok_s *s) { return s->a; }
     typedef struct { int b; int a; } *anon_ptr_t;
     struct nested_s { struct { int b; int a; } x; int after; };
+    long gv = 5;
+    int gw = 6;
+    int ok_global = 7;
 """
 
 
@@ -81,7 +89,9 @@ def mod(tmp_path_factory):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         ffi.cdef(CDEF)
-    ffi.set_source("_api_mismatch", SOURCE)
+    ffi.cdef("struct pk { char a; int b; }; struct np { char a; int b; };", packed=True)
+    ffi.set_source("_api_mismatch", SOURCE + "struct pk { char a; int b; } "
+                   "__attribute__((packed));\nstruct np { char a; int b; };\n")
     ffi.compile(tmpdir=str(tmp))        # builds, although much of the cdef is wrong
     sys.path.insert(0, str(tmp))
     try:
@@ -179,6 +189,14 @@ def test_anonymous_field_type_with_another_layout(mod):
         assert ffi.cast("int *", ffi.addressof(p.x))[1] == 5
 
 
+def test_packed_cdef_is_checked_against_the_real_layout(mod):
+    ffi = mod.ffi
+    assert (ffi.sizeof("struct pk"), ffi.offsetof("struct pk", "b")) == (5, 1)
+    assert _error(mod, lambda: ffi.sizeof("struct np")) == (
+        "struct np: wrong offset for field 'b' (cdef says 1, but C compiler says 4)"
+        + _flexible("struct np"))
+
+
 def test_signedness_and_exact_structs_are_fine(mod):
     ffi, lib = mod.ffi, mod.lib
     assert ffi.sizeof("struct sign_s") == 4
@@ -237,6 +255,7 @@ def test_int_dots_takes_the_compilers_type(mod):
     ffi = mod.ffi
     assert ffi.sizeof("t_int") == 2
     assert ffi.cast("t_int", -1) == 65535
+    assert ffi.typeof("t_bool") is ffi.typeof("uint8_t")    # 1 byte, unsigned: an integer
 
 
 # -- ffi.verify() ----
@@ -298,20 +317,19 @@ def test_verify_with_include_of_a_cdef_only_ffi(tmp_path):
 
 @pytest.mark.skipif(IS_CFFI, reason="purecffi also checks the size of global variables "
                                     "(cffi only warns while compiling)")
-def test_global_of_the_wrong_size_raises_when_used(tmp_path):
-    ffi = FFI()
-    ffi.cdef("extern int gv; extern long gw; extern int ok;")
-    ffi.set_source("_api_mismatch_globals", "long gv = 5; int gw = 6; int ok = 7;")
-    ffi.compile(tmpdir=str(tmp_path))
-    sys.path.insert(0, str(tmp_path))
-    try:
-        import _api_mismatch_globals as m
-    finally:
-        sys.path.remove(str(tmp_path))
-    assert m.lib.ok == 7
-    with pytest.raises(m.ffi.error) as info:
-        m.lib.gv
+def test_global_of_the_wrong_size_raises_when_used(mod):
+    lib = mod.lib
+    assert lib.ok_global == 7
+    with pytest.raises(mod.ffi.error) as info:
+        lib.gv
     assert str(info.value) == ("global variable 'gv': wrong size (cdef says 4, but C compiler "
                                "says 8)")
-    with pytest.raises(m.ffi.error):
-        m.lib.gw = 3
+    with pytest.raises(mod.ffi.error):
+        lib.gw = 3
+
+
+def test_bitfields_with_dots_are_refused_by_cdef():
+    ffi = FFI()
+    with pytest.raises(NotImplementedError) as info:
+        ffi.cdef("struct bf { int x; int a:3; ...; };")
+    assert str(info.value).endswith("<struct bf>: using both bitfields and '...;'")

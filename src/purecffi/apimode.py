@@ -211,11 +211,14 @@ def sized_array(ctype, sizes):
     return TYPES.array(item, length)
 
 
-def _fill_gaps(decls, facts):
+def _fill_gaps(decls, facts, included=()):
     """Replace every placeholder of `decls` by what the compiler reported; the Mismatches
-    found on the way."""
+    found on the way.  The structs of `included` Declarations are theirs to check."""
     resolver = _Resolver(decls, facts)
-    structs = _reachable_structs(decls, resolver.field_anonymous)
+    foreign = reachable_structs([t for other in included for t in other.types.values()])
+    resolver.seen_structs.update(foreign)
+    structs = [t for t in reachable_structs(decls.types.values(), resolver.field_anonymous)
+               if t not in foreign]
     for ctype in structs:
         resolver.struct(ctype)
     _spread_layout_errors(structs, resolver.mismatches)
@@ -239,12 +242,13 @@ def _fill_gaps(decls, facts):
     return resolver.mismatches
 
 
-def _reachable_structs(decls, field_anonymous):
-    """The structs and unions named in `decls`, pointed to by a typedef, or reached from
-    those through fields (anonymous ones too: the C file reports their layouts as well).
-    Adds to `field_anonymous` the anonymous ones reached only through fields."""
+def reachable_structs(types, field_anonymous=None):
+    """The structs and unions among `types` (the values of a Declarations' `types`), pointed
+    to by one of them, or reached from those through fields (anonymous ones too: the C file
+    reports their layouts as well).  Adds to `field_anonymous` the anonymous ones reached
+    only through fields."""
     found, todo, direct = {}, [], set()
-    for ctype in decls.types.values():
+    for ctype in types:
         if ctype.kind == POINTER:
             ctype = ctype.item
         if ctype.kind in (STRUCT, UNION):
@@ -260,7 +264,7 @@ def _reachable_structs(decls, field_anonymous):
                 ftype = ftype.item
             if ftype.kind in (STRUCT, UNION):
                 todo.append(ftype)
-                if "$" in ftype.cname and ftype not in direct:
+                if "$" in ftype.cname and ftype not in direct and field_anonymous is not None:
                     field_anonymous.add(ftype)
     return list(found.values())
 
@@ -618,7 +622,7 @@ def load(module, declarations, facts):
     from .api import FFI
     from . import cdata as _cd
     decls, included = _load_declarations(declarations)
-    mismatches = _fill_gaps(decls, facts)
+    mismatches = _fill_gaps(decls, facts, [other._decls for other in included])
     ffi = FFI()
     ffi._decls = decls
     ffi._included = included

@@ -978,6 +978,9 @@ class _Walker:
             return
         finally:
             self.struct_depth -= 1
+        if partial and any(bits >= 0 for _, _, bits in fields):
+            self.fail(node, "<%s>: using both bitfields and '...;'" % (ctype.cname,),
+                      CDefNotImplemented)
         where = self.prep.where(self.line(node))
         self.work.pending[ctype] = (fields, partial, self.packed, self.pack, where)
 
@@ -1118,7 +1121,8 @@ def _decayed(type_node):
     """A parameter's type node as C adjusts it: an array becomes a pointer (keeping the
     qualifiers written inside the brackets), a function a pointer to it."""
     if type(type_node) is c_ast.ArrayDecl:
-        return c_ast.PtrDecl(list(type_node.dim_quals or []), type_node.type)
+        quals = [q for q in type_node.dim_quals or () if q != "static"]   # `a[static 4]`
+        return c_ast.PtrDecl(quals, type_node.type)
     if type(type_node) is c_ast.FuncDecl:
         return c_ast.PtrDecl([], type_node)
     return type_node

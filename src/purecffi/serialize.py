@@ -46,7 +46,8 @@ The data (format version FORMAT; `...` values are written as the string "..."):
 Type records: ["void"] ["prim", name] ["unknown", name, is_float] ["ptr", item]
 ["arr", item, length or null or "..."] ["fn", [args...], result, ellipsis, abi or null]
 ["fnptr", raw] ["struct"|"union", name, cname or null]
-["enum", name, cname or null, [[key, value], ...], base, partial] ["FILE"] ["ext", key].
+["enum", name, cname or null, [[key, value], ...], base, partial] ["FILE"] ["ext", key]
+(key "*name": the struct that the included typedef `name` points to).
 """
 import threading
 
@@ -80,6 +81,10 @@ class _Dumper:
             for key, ctype in included.types.items():
                 if isinstance(ctype, (StructOrUnionType, EnumType, UnknownNumberType)):
                     self.external.setdefault(ctype, key)
+                elif isinstance(ctype, PointerType) and isinstance(
+                        ctype.item, StructOrUnionType):
+                    # `typedef struct {...} *p_t;`: the anonymous struct is found as "*p_t"
+                    self.external.setdefault(ctype.item, "*" + key)
 
     def data(self):
         d = self.decls
@@ -301,9 +306,9 @@ class _Loader:
     def read_ext(self, record):
         key = record[1]
         for included in self.includes:
-            ctype = included.types.get(key)
+            ctype = included.types.get(key.lstrip("*"))
             if ctype is not None:
-                return ctype
+                return ctype.item if key.startswith("*") else ctype
         raise ImportError("type '%s' should come from an included module, which does not "
                           "declare it (rebuild the modules)" % (key,))
 

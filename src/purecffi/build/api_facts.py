@@ -8,7 +8,6 @@ the type, constant or variable is used (apicheck.py, docs/design.md "API mode").
 """
 from .. import platform as plat
 from ..ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION
-from ..errors import VerificationError
 from .c_text import PREFIX, c_string, spell, spellable
 
 __all__ = ["builtin_functions", "emit_facts", "emit_variable_addresses"]
@@ -42,18 +41,12 @@ def _sizes_tuple(sizes):
 # -- Structs ----
 def reported_fields(ctype):
     """(name, ctype) of the fields whose layout the compiler reports: for a struct with
-    `...`, its declared fields (no bitfields); for an exact one, every named field, members
-    of anonymous structs/unions included (C names them directly), bitfields left out."""
+    `...`, its declared fields (cdef() refuses bitfields there, as cffi); for an exact one,
+    every named field, members of anonymous structs/unions included (C names them
+    directly), bitfields left out."""
     if ctype.partial:
-        fields = []
-        for name, ftype, bits in ctype._decl_fields or ():
-            if not name or name.startswith("$"):
-                continue
-            if bits >= 0:
-                raise VerificationError("%s: bitfield '%s' in a struct declared with '...' is "
-                                        "not supported" % (ctype.cname, name))
-            fields.append((name, ftype))
-        return fields
+        return [(name, ftype) for name, ftype, _ in ctype._decl_fields or ()
+                if name and not name.startswith("$")]
     return [(name, field.type) for name, field in ctype.fields
             if not name.startswith("$") and field.bitsize < 0]
 
@@ -80,16 +73,19 @@ def emit_struct_fact(ctype, ctext, limited=False):
     return lines
 
 
-def collect_structs(decls, foreign_types):
+def collect_structs(decls, included):
     """(ctype, C spelling) of every struct/union whose layout the C file reports: those with
     a name or typedef, and the anonymous ones reached from them through fields or from a
     pointer typedef, spelled `PC_TYPEOF(((struct s *)0)->field)` or `PC_TYPEOF(*(p_t)0)`
     (GNU C and C++ only: elsewhere they keep layout.py's layout, and `...` in them stays
-    unknown)."""
+    unknown).  Those of the `included` Declarations are left to their own modules."""
+    from ..apimode import reachable_structs
+    foreign = {id(t) for t in reachable_structs(
+        [t for other in included for t in other.types.values()])}
     found, order = {}, []
 
     def add(ctype, ctext):
-        if id(ctype) in found or id(ctype) in foreign_types or ctype.fields is None:
+        if id(ctype) in found or id(ctype) in foreign or ctype.fields is None:
             return
         found[id(ctype)] = ctext
         order.append(ctype)
@@ -175,9 +171,10 @@ def emit_enum_fact(ctype):
 
 def emit_number_fact(name):
     """(size, signed, is_float) of a `typedef int... t;` / `typedef float... t;`."""
+    # 0.5 survives only in a floating type (it becomes 0, or 1 for _Bool, in the others)
     return ["    if (_pc_put(numbers, %s, Py_BuildValue(\"(nii)\", (Py_ssize_t)sizeof(%s), "
-            "(int)((%s)-1 < (%s)1), (int)((%s)0.5 != 0))) < 0) goto error;"
-            % (c_string(name), name, name, name, name)]
+            "(int)((%s)-1 < (%s)1), (int)((%s)0.5 != 0 && (%s)0.5 != 1))) < 0) goto error;"
+            % (c_string(name), name, name, name, name, name)]
 
 
 # -- Functions ----

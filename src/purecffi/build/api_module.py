@@ -113,7 +113,7 @@ class _Plan:
         self.constants = sorted((n, c) for n, c in decls.constants.items()
                                 if n not in foreign_constants)
         self.extern_python = sorted(decls.extern_python.items())
-        self.structs = collect_structs(decls, foreign_types)     # [(ctype, C type), ...]
+        self.structs = collect_structs(decls, included)     # [(ctype, C type), ...]
         self.numbers = [(n, t) for n, t in sorted(decls.types.items())
                         if isinstance(t, UnknownNumberType) and id(t) not in foreign_types]
         self.enums = collect_enums(decls, foreign_types)

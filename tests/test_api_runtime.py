@@ -167,6 +167,10 @@ def test_from_lib_import_names(mod):
     assert (namespace["g"], namespace["K"]) == (3, 5)
     with pytest.raises(ImportError, match="cannot import name 'nope'"):
         exec("from %s.lib import nope" % (MODULE,), {})
+    namespace = {}
+    exec("from %s.lib import *" % (MODULE,), namespace)
+    assert namespace["twice"](2) == 4 and namespace["K"] == 5
+    assert "g" not in namespace                 # __all__ leaves the global variables out
 
 
 def test_lib_has_the_module_attributes_of_cffi(lib):
@@ -396,6 +400,36 @@ def test_errno_in_threads_started_by_c(api_ffi, lib):
         assert lib.call_in_c_thread(x) == x * 1000 + x + 1
     api_ffi.errno = 5
     assert lib.errno_echo(6) == 5 and api_ffi.errno == 6
+
+
+def test_limited_api_module_errno_and_function_pointers(tmp_path):
+    """The same with set_source(py_limited_api=True), whose C code differs."""
+    ffi = FFI()
+    ffi.cdef("int errno_echo(int); int apply_i(int(*)(int), int); int twice(int);")
+    ffi.set_source("_api_rt_limited", r"""
+        #include <errno.h>
+        static int errno_echo(int x) { int e = errno; errno = x; return e; }
+        static int apply_i(int(*f)(int), int x) { return f(x); }
+        static int twice(int x) { return 2 * x; }
+    """, py_limited_api=True)
+    ffi.compile(tmpdir=str(tmp_path))
+    sys.path.insert(0, str(tmp_path))
+    try:
+        module = __import__("_api_rt_limited")
+    finally:
+        sys.path.remove(str(tmp_path))
+    try:
+        lib = module.lib
+        module.ffi.errno = 9
+        assert lib.errno_echo(4) == 9 and module.ffi.errno == 4
+        assert lib.apply_i(lib.twice, 21) == 42
+        assert type(lib.apply_i) is type(len)
+        with pytest.raises(TypeError, match="apply_i expected 2 arguments, got 1"):
+            lib.apply_i(lib.twice)
+    finally:
+        for name in list(sys.modules):
+            if name.startswith("_api_rt_limited"):
+                del sys.modules[name]
 
 
 # -- extern "Python" ----

@@ -49,6 +49,10 @@ CDEF = """
     int call_named(int, int);
     extern "Python" int cb_thread(int);
     int call_in_c_thread(int);
+    extern "Python" int cb_errno(int);
+    extern "Python" int cb_errno_p(int *);
+    int errno_around(int, int);
+    int errno_around_fp(int(*)(int), int);
 
     extern int g;
     extern struct pt gs;
@@ -120,6 +124,23 @@ SOURCE = r"""
         return v;
     }
 
+    /* sets errno to 33, calls back (0: cb_errno, 1: cb_errno_p, else f) and gives
+       1000 * the result + the errno left on return */
+    static int cb_errno(int);
+    static int cb_errno_p(int *);
+    static int errno_around(int which, int x) {
+        int r;
+        errno = 33;
+        r = which == 0 ? cb_errno(x) : cb_errno_p(&x);
+        return r * 1000 + errno;
+    }
+    static int errno_around_fp(int(*f)(int), int x) {
+        int r;
+        errno = 34;
+        r = f(x);
+        return r * 1000 + errno;
+    }
+
     int g = 3;
     struct pt gs = { 1, 2 };
     int garr[3] = { 7, 8, 9 };
@@ -184,8 +205,9 @@ def test_lib_has_the_module_attributes_of_cffi(lib):
 def test_dir_and_all(lib):
     functions = ["apply_i", "apply_pt", "apply_std", "call_cb", "call_cb_d", "call_cb_pt",
                  "call_holder", "call_in_c_thread", "call_named", "cb", "cb_block1",
-                 "cb_block2", "cb_c_python", "cb_d", "cb_pt", "cb_python_c", "cb_thread",
-                 "errno_echo", "errno_echo_direct",
+                 "cb_block2", "cb_c_python", "cb_d", "cb_errno", "cb_errno_p", "cb_pt",
+                 "cb_python_c", "cb_thread", "errno_around", "errno_around_fp", "errno_echo",
+                 "errno_echo_direct",
                  "errno_echo_pointer", "h_cdecl", "h_std", "mk_std", "mkpt", "nothing",
                  "sumpt", "twice", "vsum"]
     variables = ["fp_std", "g", "garr", "gopen", "gs"]
@@ -430,6 +452,40 @@ def test_limited_api_module_errno_and_function_pointers(tmp_path):
         for name in list(sys.modules):
             if name.startswith("_api_rt_limited"):
                 del sys.modules[name]
+
+
+@pytest.mark.parametrize("which", [0, 1], ids=["numbers", "pointer"])
+def test_errno_in_extern_python(api_ffi, lib, which):
+    """Inside an extern "Python" function ffi.errno is C's errno, and what the Python code
+    leaves in ffi.errno is C's errno when it returns (also across a C call it makes)."""
+    seen = []
+
+    def body(x):
+        seen.append(api_ffi.errno)
+        assert lib.errno_echo(55) == 33
+        assert api_ffi.errno == 55
+        api_ffi.errno = 44
+        return x if isinstance(x, int) else x[0]
+    api_ffi.def_extern("cb_errno")(body)
+    api_ffi.def_extern("cb_errno_p")(body)
+    api_ffi.errno = 7
+    assert lib.errno_around(which, 2) == 2044
+    assert seen == [33]
+    assert api_ffi.errno == 44
+
+
+def test_errno_in_callbacks(api_ffi, lib):
+    """The same for ffi.callback() (libffi/ctypes closures) called from API-mode C code."""
+    seen = []
+
+    def body(x):
+        seen.append(api_ffi.errno)
+        api_ffi.errno = 45
+        return x
+    callback = api_ffi.callback("int(int)", body)
+    api_ffi.errno = 8
+    assert lib.errno_around_fp(callback, 3) == 3045
+    assert seen == [34] and api_ffi.errno == 45
 
 
 # -- extern "Python" ----

@@ -304,6 +304,34 @@ def test_lib_functions_stored_in_memory(api_ffi, lib):
     assert api_ffi.callback("int(*)(int)", lib.twice)(7) == 14
 
 
+def test_lib_functions_are_typed_function_pointers(api_ffi, lib):
+    """A lib function converts only to its own function-pointer type (or void *)."""
+    for name, target in (("twice", "int(*)(long)"), ("sumpt", "int(*)(int)"),
+                         ("twice", "int(*)(struct pt)")):
+        source = api_ffi.typeof(getattr(lib, name)).cname
+        with pytest.raises(TypeError) as info:
+            api_ffi.new(target.replace("(*)", "(**)", 1), getattr(lib, name))
+        assert str(info.value) == ("initializer for ctype '%s' must be a pointer to same "
+                                   "type, not cdata '%s'" % (target, source))
+    with pytest.raises(TypeError, match="must be a pointer to same type"):
+        lib.apply_i(lib.sumpt, 1)
+    holder = api_ffi.new("struct holder *")
+    with pytest.raises(TypeError, match="must be a pointer to same type"):
+        holder.fn = lib.mkpt
+    assert api_ffi.new("void **", lib.sumpt)[0] == api_ffi.cast(
+        "void *", api_ffi.addressof(lib, "sumpt"))
+    assert lib.apply_i(api_ffi.cast("int(*)(int)", lib.h_std), 2) == 6    # a cast is explicit
+    for bad in (0, 5.0):        # (None is NULL, as the initializer of ffi.new())
+        with pytest.raises(TypeError) as info:
+            api_ffi.new("int(**)(int)", bad)
+        assert str(info.value) == ("initializer for ctype 'int(*)(int)' must be a cdata "
+                                   "pointer, not %s" % (type(bad).__name__,))
+    with pytest.raises(TypeError) as info:
+        api_ffi.new("int **", api_ffi.new("long *"))
+    assert str(info.value) == ("initializer for ctype 'int *' must be a pointer to same type, "
+                               "not cdata 'long *'")
+
+
 def test_argument_count_errors(lib):
     with pytest.raises(TypeError, match=r"twice\(\) takes exactly one argument \(2 given\)"):
         lib.twice(1, 2)

@@ -557,6 +557,27 @@ def test_other_extern_languages_are_refused(language):
         ffi.cdef("extern %s int f(int);" % (language,))
 
 
+@pytest.mark.parametrize("which", [0, 1], ids=["numbers", "pointer"])
+def test_onerror_giving_a_bad_result_is_reported(api_ffi, lib, capfd, monkeypatch, which):
+    """onerror's result that does not convert counts as a failure of onerror: both are
+    reported and C gets the `error` value."""
+    monkeypatch.setattr(sys, "unraisablehook", sys.__unraisablehook__)     # cffi uses it
+    def boom(x):
+        return 1 // 0
+    for name in ("cb_errno", "cb_errno_p"):
+        api_ffi.def_extern(name, error=9, onerror=lambda *exc: "not a number")(boom)
+    assert lib.errno_around(which, 2) // 1000 == 9
+    err = capfd.readouterr().err
+    assert "Exception ignored from cffi callback %r:\n" % (boom,) in err
+    assert "ZeroDivisionError" in err
+    assert "Exception ignored during handling of the above exception by 'onerror':\n" in err
+    assert err.rstrip().splitlines()[-1].startswith("TypeError: ")
+    for name in ("cb_errno", "cb_errno_p"):
+        api_ffi.def_extern(name, error=9, onerror=lambda *exc: 77)(boom)
+    assert lib.errno_around(which, 2) // 1000 == 77
+    assert capfd.readouterr().err == ""
+
+
 def test_def_extern_argument_errors(api_ffi):
     def cb(x):
         return x

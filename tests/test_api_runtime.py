@@ -49,6 +49,10 @@ CDEF = """
     int call_named(int, int);
     extern "Python" int cb_thread(int);
     int call_in_c_thread(int);
+    extern "Python" int cb_errno(int);
+    extern "Python" int cb_errno_p(int *);
+    int errno_around(int, int);
+    int errno_around_fp(int(*)(int), int);
 
     extern int g;
     extern struct pt gs;
@@ -120,6 +124,23 @@ SOURCE = r"""
         return v;
     }
 
+    /* sets errno to 33, calls back (0: cb_errno, 1: cb_errno_p, else f) and gives
+       1000 * the result + the errno left on return */
+    static int cb_errno(int);
+    static int cb_errno_p(int *);
+    static int errno_around(int which, int x) {
+        int r;
+        errno = 33;
+        r = which == 0 ? cb_errno(x) : cb_errno_p(&x);
+        return r * 1000 + errno;
+    }
+    static int errno_around_fp(int(*f)(int), int x) {
+        int r;
+        errno = 34;
+        r = f(x);
+        return r * 1000 + errno;
+    }
+
     int g = 3;
     struct pt gs = { 1, 2 };
     int garr[3] = { 7, 8, 9 };
@@ -167,6 +188,10 @@ def test_from_lib_import_names(mod):
     assert (namespace["g"], namespace["K"]) == (3, 5)
     with pytest.raises(ImportError, match="cannot import name 'nope'"):
         exec("from %s.lib import nope" % (MODULE,), {})
+    namespace = {}
+    exec("from %s.lib import *" % (MODULE,), namespace)
+    assert namespace["twice"](2) == 4 and namespace["K"] == 5
+    assert "g" not in namespace                 # __all__ leaves the global variables out
 
 
 def test_lib_has_the_module_attributes_of_cffi(lib):
@@ -180,8 +205,9 @@ def test_lib_has_the_module_attributes_of_cffi(lib):
 def test_dir_and_all(lib):
     functions = ["apply_i", "apply_pt", "apply_std", "call_cb", "call_cb_d", "call_cb_pt",
                  "call_holder", "call_in_c_thread", "call_named", "cb", "cb_block1",
-                 "cb_block2", "cb_c_python", "cb_d", "cb_pt", "cb_python_c", "cb_thread",
-                 "errno_echo", "errno_echo_direct",
+                 "cb_block2", "cb_c_python", "cb_d", "cb_errno", "cb_errno_p", "cb_pt",
+                 "cb_python_c", "cb_thread", "errno_around", "errno_around_fp", "errno_echo",
+                 "errno_echo_direct",
                  "errno_echo_pointer", "h_cdecl", "h_std", "mk_std", "mkpt", "nothing",
                  "sumpt", "twice", "vsum"]
     variables = ["fp_std", "g", "garr", "gopen", "gs"]
@@ -276,6 +302,34 @@ def test_lib_functions_stored_in_memory(api_ffi, lib):
     box = api_ffi.new("int(**)(int)", lib.h_cdecl)
     assert box[0](3) == 15
     assert api_ffi.callback("int(*)(int)", lib.twice)(7) == 14
+
+
+def test_lib_functions_are_typed_function_pointers(api_ffi, lib):
+    """A lib function converts only to its own function-pointer type (or void *)."""
+    for name, target in (("twice", "int(*)(long)"), ("sumpt", "int(*)(int)"),
+                         ("twice", "int(*)(struct pt)")):
+        source = api_ffi.typeof(getattr(lib, name)).cname
+        with pytest.raises(TypeError) as info:
+            api_ffi.new(target.replace("(*)", "(**)", 1), getattr(lib, name))
+        assert str(info.value) == ("initializer for ctype '%s' must be a pointer to same "
+                                   "type, not cdata '%s'" % (target, source))
+    with pytest.raises(TypeError, match="must be a pointer to same type"):
+        lib.apply_i(lib.sumpt, 1)
+    holder = api_ffi.new("struct holder *")
+    with pytest.raises(TypeError, match="must be a pointer to same type"):
+        holder.fn = lib.mkpt
+    assert api_ffi.new("void **", lib.sumpt)[0] == api_ffi.cast(
+        "void *", api_ffi.addressof(lib, "sumpt"))
+    assert lib.apply_i(api_ffi.cast("int(*)(int)", lib.h_std), 2) == 6    # a cast is explicit
+    for bad in (0, 5.0):        # (None is NULL, as the initializer of ffi.new())
+        with pytest.raises(TypeError) as info:
+            api_ffi.new("int(**)(int)", bad)
+        assert str(info.value) == ("initializer for ctype 'int(*)(int)' must be a cdata "
+                                   "pointer, not %s" % (type(bad).__name__,))
+    with pytest.raises(TypeError) as info:
+        api_ffi.new("int **", api_ffi.new("long *"))
+    assert str(info.value) == ("initializer for ctype 'int *' must be a pointer to same type, "
+                               "not cdata 'long *'")
 
 
 def test_argument_count_errors(lib):
@@ -398,6 +452,70 @@ def test_errno_in_threads_started_by_c(api_ffi, lib):
     assert lib.errno_echo(6) == 5 and api_ffi.errno == 6
 
 
+def test_limited_api_module_errno_and_function_pointers(tmp_path):
+    """The same with set_source(py_limited_api=True), whose C code differs."""
+    ffi = FFI()
+    ffi.cdef("int errno_echo(int); int apply_i(int(*)(int), int); int twice(int);")
+    ffi.set_source("_api_rt_limited", r"""
+        #include <errno.h>
+        static int errno_echo(int x) { int e = errno; errno = x; return e; }
+        static int apply_i(int(*f)(int), int x) { return f(x); }
+        static int twice(int x) { return 2 * x; }
+    """, py_limited_api=True)
+    ffi.compile(tmpdir=str(tmp_path))
+    sys.path.insert(0, str(tmp_path))
+    try:
+        module = __import__("_api_rt_limited")
+    finally:
+        sys.path.remove(str(tmp_path))
+    try:
+        lib = module.lib
+        module.ffi.errno = 9
+        assert lib.errno_echo(4) == 9 and module.ffi.errno == 4
+        assert lib.apply_i(lib.twice, 21) == 42
+        assert type(lib.apply_i) is type(len)
+        with pytest.raises(TypeError, match="apply_i expected 2 arguments, got 1"):
+            lib.apply_i(lib.twice)
+    finally:
+        for name in list(sys.modules):
+            if name.startswith("_api_rt_limited"):
+                del sys.modules[name]
+
+
+@pytest.mark.parametrize("which", [0, 1], ids=["numbers", "pointer"])
+def test_errno_in_extern_python(api_ffi, lib, which):
+    """Inside an extern "Python" function ffi.errno is C's errno, and what the Python code
+    leaves in ffi.errno is C's errno when it returns (also across a C call it makes)."""
+    seen = []
+
+    def body(x):
+        seen.append(api_ffi.errno)
+        assert lib.errno_echo(55) == 33
+        assert api_ffi.errno == 55
+        api_ffi.errno = 44
+        return x if isinstance(x, int) else x[0]
+    api_ffi.def_extern("cb_errno")(body)
+    api_ffi.def_extern("cb_errno_p")(body)
+    api_ffi.errno = 7
+    assert lib.errno_around(which, 2) == 2044
+    assert seen == [33]
+    assert api_ffi.errno == 44
+
+
+def test_errno_in_callbacks(api_ffi, lib):
+    """The same for ffi.callback() (libffi/ctypes closures) called from API-mode C code."""
+    seen = []
+
+    def body(x):
+        seen.append(api_ffi.errno)
+        api_ffi.errno = 45
+        return x
+    callback = api_ffi.callback("int(int)", body)
+    api_ffi.errno = 8
+    assert lib.errno_around_fp(callback, 3) == 3045
+    assert seen == [34] and api_ffi.errno == 45
+
+
 # -- extern "Python" ----
 def test_extern_python_not_attached(lib, capfd):
     """cffi 2.x's message (the manual does not give one); the result is zeroed."""
@@ -437,6 +555,27 @@ def test_other_extern_languages_are_refused(language):
     ffi = FFI()
     with pytest.raises(CDefError):
         ffi.cdef("extern %s int f(int);" % (language,))
+
+
+@pytest.mark.parametrize("which", [0, 1], ids=["numbers", "pointer"])
+def test_onerror_giving_a_bad_result_is_reported(api_ffi, lib, capfd, monkeypatch, which):
+    """onerror's result that does not convert counts as a failure of onerror: both are
+    reported and C gets the `error` value."""
+    monkeypatch.setattr(sys, "unraisablehook", sys.__unraisablehook__)     # cffi uses it
+    def boom(x):
+        return 1 // 0
+    for name in ("cb_errno", "cb_errno_p"):
+        api_ffi.def_extern(name, error=9, onerror=lambda *exc: "not a number")(boom)
+    assert lib.errno_around(which, 2) // 1000 == 9
+    err = capfd.readouterr().err
+    assert "Exception ignored from cffi callback %r:\n" % (boom,) in err
+    assert "ZeroDivisionError" in err
+    assert "Exception ignored during handling of the above exception by 'onerror':\n" in err
+    assert err.rstrip().splitlines()[-1].startswith("TypeError: ")
+    for name in ("cb_errno", "cb_errno_p"):
+        api_ffi.def_extern(name, error=9, onerror=lambda *exc: 77)(boom)
+    assert lib.errno_around(which, 2) // 1000 == 77
+    assert capfd.readouterr().err == ""
 
 
 def test_def_extern_argument_errors(api_ffi):

@@ -526,7 +526,7 @@ class _ExternHandler:
                 return
             except BaseException:
                 replacement = self.failed(sys.exc_info(), True)
-        self.write_replacement(result_address, replacement)
+        MEM[result_address:result_address + len(replacement)] = replacement
 
     def _from_c(self, result_address, value, exc):
         """The C fast path (number-only signatures) called the Python function itself and
@@ -540,27 +540,19 @@ class _ExternHandler:
                 replacement = self.failed(sys.exc_info(), True)
         else:
             replacement = self.failed((type(exc), exc, exc.__traceback__), False)
-        self.write_replacement(result_address, replacement)
-
-    def write_replacement(self, result_address, replacement):
-        """After an exception: the result onerror gave, else the `error` value."""
-        if replacement is not None:
-            try:
-                self.writer(result_address, replacement)
-                return
-            except BaseException:
-                pass
-        MEM[result_address:result_address + len(self.error_bytes)] = self.error_bytes
+        MEM[result_address:result_address + len(replacement)] = replacement
 
     def failed(self, exc_info, converting_result):
-        """Report the exception; the replacement result onerror gives (or None)."""
+        """Report the exception; the bytes C gets as the result: onerror's result, else the
+        `error` value (also when reporting fails too: RecursionError...)."""
         try:
             return self._report(exc_info, converting_result)
         except BaseException:
-            return None         # reporting failed too (RecursionError...): C gets `error`
+            return self.error_bytes
 
     def _report(self, exc_info, converting_result):
-        """Print the exception or give it to onerror; the replacement result (or None)."""
+        """Print the exception or give it to onerror; the bytes C gets as the result.
+        onerror raising, or giving what does not convert, is reported too."""
         exc_type, exc_value, tb = exc_info
         if tb is not None and tb.tb_frame.f_code.co_filename == __file__:
             tb = tb.tb_next             # start in the user's function, as 6.7.4 says
@@ -568,13 +560,27 @@ class _ExternHandler:
         fn = self.python_callable
         if self.onerror is None:
             _print_exception(fn, converting_result, exc_type, exc_value, tb)
-            return None
+            return self.error_bytes
         try:
-            return self.onerror(exc_type, exc_value, tb)
+            replacement = self.onerror(exc_type, exc_value, tb)
         except BaseException:
-            _print_exception(fn, converting_result, exc_type, exc_value, tb)
-            _print_onerror_failure(*sys.exc_info())
-            return None
+            failure = sys.exc_info()
+        else:
+            if replacement is None:
+                return self.error_bytes
+            try:
+                return self.result_bytes(replacement)
+            except BaseException:
+                failure = sys.exc_info()[:2] + (None,)      # our conversion code: not shown
+        _print_exception(fn, converting_result, exc_type, exc_value, tb)
+        _print_onerror_failure(*failure)
+        return self.error_bytes
+
+    def result_bytes(self, value):
+        """The bytes of `value` converted to the result type (raises if it does not fit)."""
+        buf = ctypes.create_string_buffer(len(self.error_bytes))
+        self.writer(ctypes.addressof(buf), value)
+        return buf.raw
 
 
 def _error_bytes(result, error):

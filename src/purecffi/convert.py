@@ -496,10 +496,19 @@ def pointer_value(ctype, value):
             return address
         raise incompatible_pointer(ctype, value)
     func_address = function_address(value)
-    if func_address is not None and (ctype.kind == FUNCTION or ctype.item.kind == VOID):
-        return func_address
-    expected = "cdata pointer" if ctype.kind != FUNCTION else "cdata function pointer"
-    raise bad_init(ctype, expected, value)
+    if func_address is not None:
+        source = _function_ctype(value)
+        if source is None or pointer_compatible(ctype, source):
+            return func_address
+        raise TypeError("initializer for ctype '%s' must be a pointer to same type, not "
+                        "cdata '%s'" % (ctype.cname, source.cname))
+    raise bad_init(ctype, "cdata pointer", value)
+
+
+def _function_ctype(value):
+    """The function-pointer type of an API-mode lib function (or of its twin)."""
+    twin = fast_twin(value)
+    return getattr(twin if twin is not None else value, "_ctype", None)
 
 
 def incompatible_pointer(ctype, value):

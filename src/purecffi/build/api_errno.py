@@ -2,7 +2,9 @@
 
 `ffi.errno` is ctypes' thread-local copy of errno (what `ctypes.get_errno()`/`set_errno()`
 read and write, and what ctypes swaps with the real errno around its calls), so every route
-shares it.  A fast call sets errno from it before calling and stores back what C left.
+shares it.  A fast call sets errno from it before calling and stores back what C left; an
+extern "Python" function does the converse: C's errno is ffi.errno while the Python code
+runs, and ffi.errno is C's errno when it returns (as cffi).
 
 ctypes keeps the copy in the thread-state dict, as a capsule of two ints under
 "ctypes.error_object".  That is CPython's detail: it is used only once `_pc_errno_setter`
@@ -139,6 +141,23 @@ static void _pc_store_errno(int *space, int before, int now)
     else if (now != before)
         _pc_save_errno(now);
 }
+
+/* extern "Python", with the GIL: C's errno `c_errno` becomes ffi.errno for the Python code */
+static void _pc_errno_enter(int c_errno)
+{
+    int *space = _pc_errno_space();
+    if (space != NULL)
+        space[0] = c_errno;
+    else
+        _pc_save_errno(c_errno);
+}
+
+/* extern "Python", with the GIL, when the Python code is done: the errno C gets back */
+static int _pc_errno_leave(void)
+{
+    int *space;
+    return _pc_load_errno(&space);
+}
 """.strip("\n").split("\n") + [""]
 
 ERRNO_SETTER = r"""
@@ -148,7 +167,8 @@ static PyObject *_pc_errno_setter(PyObject *module, PyObject *args)
 {
     PyObject *setter, *getter = NULL, *r, *restored, *dict, *capsule;
     int *space;
-    (void)module; (void)_pc_load_errno; (void)_pc_store_errno; (void)_pc_forward;
+    (void)module; (void)_pc_store_errno; (void)_pc_forward;
+    (void)_pc_errno_enter; (void)_pc_errno_leave;
     if (!PyArg_ParseTuple(args, "O|O", &setter, &getter))
         return NULL;
     Py_INCREF(setter);

@@ -408,8 +408,10 @@ def emit_extern_python(plan, limited=False):
         "",
         "static void _pc_call_python(int index, const char *name, void **args, void *result)",
         "{",
+        "    int c_errno = errno;",
         "    PyGILState_STATE state = PyGILState_Ensure();",
         "    PyObject *handler = %sextern_handlers[index];" % (PREFIX,),
+        "    _pc_errno_enter(c_errno);",
         "    if (handler == NULL) {",
         "        PySys_WriteStderr(\"extern \\\"Python\\\": function %s() called, but "
         "no code was attached to it yet with @ffi.def_extern().  Returning 0.\\n\", name);",
@@ -424,7 +426,9 @@ def emit_extern_python(plan, limited=False):
         "        Py_XDECREF(r);",
         "        Py_DECREF(handler);",
         "    }",
+        "    c_errno = _pc_errno_leave();",
         "    PyGILState_Release(state);",
+        "    errno = c_errno;",
         "}",
         "",
         "/* the fast path met something unusual: `value` (a new reference) is the function's",
@@ -521,16 +525,19 @@ def _fast_extern_body(index, rawtype, names, qualname, result_ref, limited=False
     """The number-only extern "Python" path: convert in C, vectorcall the user's function."""
     n = len(names)
     lines = ["  {",
+             "    int c_errno = errno;",
              "    PyGILState_STATE state = PyGILState_Ensure();",
              "    PyObject *fn = %sextern_callables[%d];" % (PREFIX, index),
              "    PyObject *argv[%d] = {NULL%s};" % (n + 1, ", NULL" * n),
              "    PyObject *r = NULL;",
              "    if (fn == NULL) {              /* no def_extern() yet: the generic message */",
+             "        errno = c_errno;",
              "        _pc_call_python(%d, %s, args, %s);" % (index, qualname, result_ref),
              "        PyGILState_Release(state);",
              "        return%s;" % ("" if rawtype.result.kind == VOID else " result"),
              "    }",
-             "    Py_INCREF(fn);                 /* def_extern() may replace it meanwhile */"]
+             "    Py_INCREF(fn);                 /* def_extern() may replace it meanwhile */",
+             "    _pc_errno_enter(c_errno);"]
     for i, ctype in enumerate(rawtype.args):
         temp, _, to_py = FAST_KINDS[_fast_kind(ctype)]
         lines += ["    argv[%d] = %s((%s)%s);" % (i + 1, to_py, temp, names[i]),
@@ -567,7 +574,9 @@ def _fast_extern_body(index, rawtype, names, qualname, result_ref, limited=False
     lines += ["    _pc_extern_finish(%d, r, %s);" % (index, result_ref),
               "  done:",
               "    Py_DECREF(fn);",
+              "    c_errno = _pc_errno_leave();",
               "    PyGILState_Release(state);",
+              "    errno = c_errno;",
               "  }"]
     return lines
 

@@ -315,6 +315,8 @@ ROWS = [
     ('ffi.from_buffer(b"abc", require_writable=True)', 'BufferError', 'Object is not writable.'),
     ('ffi.from_buffer("int[2]", b"abc")', 'ValueError', "buffer is too small (3 bytes) for 'int[2]' (8 bytes)"),
     ('ffi.sizeof("void")', 'ValueError', "ctype 'void' is of unknown size"),
+    ('ffi.alignof("void")', 'ValueError', "ctype 'void' is of unknown alignment"),
+    ('ffi.new("void *")', 'TypeError', "cannot instantiate ctype 'void' of unknown size"),
     ('ffi.sizeof("int[]")', 'ValueError', "ctype 'int[]' is of unknown size"),
     ('ffi.sizeof("int(int)")', 'CDefError', "the type 'int(int)' is a function type, not a pointer-to-function type"),
     ('ffi.getctype("int", 5)', 'AttributeError', "'int' object has no attribute 'strip'"),

@@ -192,7 +192,7 @@ class FFI:
         """The alignment in bytes of a type."""
         ctype = self._typeof(cdecl)
         if ctype.kind == VOID or ctype.byte_size < 0 and ctype.kind != ARRAY:
-            raise _unknown_size(ctype)
+            raise _unknown_size(ctype, "alignment")
         return ctype.byte_align
 
     def offsetof(self, cdecl, *fields_or_indexes):
@@ -414,10 +414,10 @@ def _cdata_size(cdata):
     return size
 
 
-def _unknown_size(ctype):
+def _unknown_size(ctype, what="size"):
     if ctype.is_opaque() and ctype.kind != VOID:
         return opaque_error(ctype, ValueError)
-    return ValueError("ctype '%s' is of unknown size" % (ctype.cname,))
+    return ValueError("ctype '%s' is of unknown %s" % (ctype.cname, what))
 
 
 def _offset_of(ctype, path, allow_pointer=False):

@@ -1057,7 +1057,7 @@ def _refuse_new(ctype, item):
         if item is None:
             raise TypeError("expected a pointer or array ctype, got '%s'" % (ctype.cname,))
         if item.kind == VOID:
-            raise TypeError("cannot instantiate ctype '%s' of unknown size" % (ctype.cname,))
+            raise TypeError("cannot instantiate ctype '%s' of unknown size" % (item.cname,))
         raise opaque_error(item)
     return refuse
 

@@ -2,6 +2,9 @@
 
     python stress/run.py [--against purecffi|cffi|both] [--seconds N] [--only SECTION...]
 
+Sections: threads-first-use, threads-steady (8 threads), memory-* (RSS growth over distinct
+sizes: new, buffer, allocator, list-argument, array-types) and fuzz (random cdefs).
+
 Each section runs in a fresh interpreter per implementation (so that memory figures start
 from the same state) and prints its figures; with `both` (the default when cffi is installed)
 purecffi's and cffi's figures are printed side by side.
@@ -23,7 +26,11 @@ import stress_fuzz  # noqa: E402
 SECTIONS = {
     "threads-first-use": stress_threads.first_use,
     "threads-steady": stress_threads.steady_state,
-    "memory": stress_memory.growth,
+    "memory-new": stress_memory.new_char_array,
+    "memory-buffer": stress_memory.buffer_of_size,
+    "memory-allocator": stress_memory.allocator,
+    "memory-list-argument": stress_memory.list_argument,
+    "memory-array-types": stress_memory.array_types,
     "fuzz": stress_fuzz.random_cdefs,
 }
 

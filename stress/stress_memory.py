@@ -1,4 +1,8 @@
-"""Memory stress: growth of the process over many distinct sizes (nothing is kept alive)."""
+"""Memory stress: growth of the process over many distinct sizes (nothing is kept alive).
+
+Each workload runs in its own interpreter (see run.py), so no cache another one filled hides
+its growth; the sizes are 1..N as a program meeting N distinct sizes would use them.
+"""
 import ctypes.util
 import gc
 import os
@@ -14,43 +18,54 @@ def _rss_bytes():
         return 0
 
 
-def _grow(step, count, first=1):
-    """RSS growth in MB after step(n) for count sizes n from `first` on (results dropped)."""
+def _grow(step, count):
+    """Figures for step(n), n = 1..count (the results are dropped): RSS growth and time."""
     gc.collect()
-    before = _rss_bytes()
-    for n in range(first, first + count):
+    before, started = _rss_bytes(), time.time()
+    for n in range(1, count + 1):
         step(n)
     gc.collect()
-    return (_rss_bytes() - before) / 1e6
+    growth = _rss_bytes() - before
+    return {"distinct sizes": count, "RSS growth MB": round(growth / 1e6, 1),
+            "bytes per size": round(growth / count), "seconds": round(time.time() - started, 1)}
 
 
-def growth(backend, seconds):
-    """RSS growth for the workloads whose memory must be bounded by what is alive."""
+def _count(seconds):
+    return max(1000, int(5000 * seconds))      # 50,000 distinct sizes for 10 s
+
+
+def new_char_array(backend, seconds):
+    """ffi.new("char[]", n)."""
+    ffi = backend.FFI()
+    return _grow(lambda n: ffi.new("char[]", n), _count(seconds))
+
+
+def buffer_of_size(backend, seconds):
+    """ffi.buffer(p, n) over one big array."""
+    ffi = backend.FFI()
+    count = _count(seconds)
+    array = ffi.new("char[]", count + 1)
+    return _grow(lambda n: ffi.buffer(array, n), count)
+
+
+def allocator(backend, seconds):
+    """ffi.new_allocator()("char[]", n)."""
+    ffi = backend.FFI()
+    allocate = ffi.new_allocator(should_clear_after_alloc=False)
+    return _grow(lambda n: allocate("char[]", n), _count(seconds))
+
+
+def list_argument(backend, seconds):
+    """A list of n zeroes passed to an `int *` parameter (quadratic: fewer sizes)."""
     ffi = backend.FFI()
     ffi.cdef("size_t strlen(const int *);")     # reads the zeroed list as an empty string
     lib = ffi.dlopen(ctypes.util.find_library("c"))
-    count = max(1000, int(5000 * seconds))      # 50,000 distinct sizes for 10 s
-    buffer = ffi.new("char[]", 4 * count + 1)
-    allocate = ffi.new_allocator(should_clear_after_alloc=False)
-    workloads = {
-        "new char[n]": lambda n: ffi.new("char[]", n),
-        "buffer(p, n)": lambda n: ffi.buffer(buffer, n),
-        "new_allocator()(char[], n)": lambda n: allocate("char[]", n),
-    }
-    started = time.time()
-    figures = {"distinct sizes": count}
-    first = 1               # each workload gets sizes no earlier one used (no shared caches)
-    for name, step in workloads.items():
-        figures["%s: MB" % (name,)] = round(_grow(step, count, first), 1)
-        first += count
-    lists = min(count, 3000)                    # n items each: quadratic, so fewer sizes
-    figures["list -> int * param, sizes"] = lists
-    figures["list -> int * param: MB"] = round(
-        _grow(lambda n: lib.strlen([0] * n), lists, first), 1)
-    first += lists
-    types = max(200, count // 10)
-    growth_mb = _grow(lambda n: ffi.new("int[%d]" % (n,)), types, first)
-    figures["distinct int[N] types"] = types
-    figures["int[N]: KB per type"] = round(growth_mb * 1000 / types, 2)
-    figures["seconds"] = round(time.time() - started, 1)
+    return _grow(lambda n: lib.strlen([0] * n), min(_count(seconds), 3000))
+
+
+def array_types(backend, seconds):
+    """A distinct "int[N]" type per size: what each costs."""
+    ffi = backend.FFI()
+    figures = _grow(lambda n: ffi.new("int[%d]" % (n,)), _count(seconds) // 10)
+    figures["KB per type"] = round(figures["bytes per size"] / 1000, 2)
     return figures

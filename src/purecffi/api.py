@@ -491,10 +491,10 @@ def _cdata_size(cdata):
     return size
 
 
-def _unknown_size(ctype):
+def _unknown_size(ctype, what="size"):
     if ctype.is_opaque() and ctype.kind != VOID:
         return opaque_error(ctype, ValueError)
-    return ValueError("ctype '%s' is of unknown size" % (ctype.cname,))
+    return ValueError("ctype '%s' is of unknown %s" % (ctype.cname, what))
 
 
 def _offset_of(ctype, path, allow_pointer=False):

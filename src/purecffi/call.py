@@ -21,6 +21,7 @@ Two details of ctypes shape this module:
   members, complex numbers) raises NotImplementedError when called, as cffi does.
 """
 import builtins
+import collections
 import ctypes
 import functools
 import operator
@@ -36,7 +37,7 @@ from .specialise import specialise
 from .lazy import once
 from .cdata import AddrCData, CData, StructCData, ValueCData
 from .convert import (LONGDOUBLE_BYTES, bad_init, code_to_str, fast_twin, longdouble_bytes,
-                      pointer_value, prepare, to_bool, to_char, to_int, to_wchar,
+                      pointer_value, prepare, to_bool, to_char, to_float, to_int, to_wchar,
                       write_array, write_struct)
 from .ctype import (ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, TYPES, UNION, VOID,
                     opaque_error)
@@ -67,6 +68,33 @@ class _NeverInstance(type(ctypes.c_double)):
 def _argument_box(simple):
     """A subclass of the ctypes type `simple` whose from_param() skips the isinstance()."""
     return _NeverInstance("arg_" + simple.__name__, (simple,), {"__module__": __name__})
+
+
+# The float and double boxes' from_param() refuses a bad value with only "wrong type".  Their
+# isinstance() check records the value instead (a C-level deque.append, which answers None:
+# not an instance), so the ArgumentError bridge can raise cffi's error for the value that
+# failed: the last one recorded in the failing call (the conversion stops at the first
+# failure).  Threads calling at the same moment can only make such a message name another
+# value's type; what is raised and when never depends on it.
+_LAST_REAL = collections.deque(maxlen=1)
+
+
+class _RecordingNeverInstance(_NeverInstance):
+    """_NeverInstance that remembers the last value checked (see _LAST_REAL)."""
+
+    __instancecheck__ = staticmethod(_LAST_REAL.append)
+
+
+def _real_error(arg):
+    """cffi's error for the float/double argument that ctypes refused ("wrong type")."""
+    if not _LAST_REAL:
+        return None
+    value = _LAST_REAL.pop()
+    try:
+        to_float(None, value)
+    except TypeError as exc:
+        return exc
+    return None
 
 
 _c_void_p_param = ctypes.c_void_p.from_param     # converts an int without an isinstance()
@@ -126,7 +154,7 @@ class _ArgumentErrorBridge:
         if sep and head.startswith("argument ") and cls is not None:
             if text != "wrong type":        # ctypes' own conversions: their message, as cffi
                 return getattr(builtins, name)(text)
-            return cls(arg)
+            return _real_error(arg) or cls(arg)
         return None
 
 
@@ -392,22 +420,14 @@ def _wchar_converter(ctype):
 _INT_BOXES = {True: _argument_box(ctypes.c_int64), False: _argument_box(ctypes.c_uint64)}
 
 
-class _DoubleArgument(ArgConverter):
-    """A double argument: ctypes makes a c_double of it (its from_param() only says "wrong
-    type"; the constructor takes what cffi takes and refuses the rest with cffi's messages:
-    "must be real number, not NoneType", a cdata's own "float() not supported...")."""
-
-    from_param = ctypes.c_double
-
-
-class _FloatArgument(ArgConverter):
-    """A float argument (see _DoubleArgument)."""
-
-    from_param = ctypes.c_float
+_FLOAT_BOXES = {4: _RecordingNeverInstance("arg_c_float", (ctypes.c_float,), {}),
+                8: _RecordingNeverInstance("arg_c_double", (ctypes.c_double,), {})}
 
 
 def _float_converter(ctype):
-    return _DoubleArgument if ctype.byte_size == 8 else _FloatArgument
+    # ctypes' own conversion is cffi's rule (anything float() takes, except str and bytes);
+    # its refusals become cffi's errors through _real_error()
+    return _FLOAT_BOXES[ctype.byte_size]
 
 
 _LD_FROM_BYTES = ctypes.c_longdouble.from_buffer_copy

@@ -233,6 +233,8 @@ class _CtypesPlan:
     def error_value(self, error):
         """The value returned to C after an exception (checked now, like cffi)."""
         if self.fntype.result.kind == VOID:
+            if error is not None:
+                raise TypeError("callback with the return type 'void' must return None")
             return None
         if error is None:
             return _zero_result(self.fntype.result)

@@ -85,6 +85,9 @@ class AddrCData(CData):
     def __float__(self):
         raise TypeError("float() not supported on cdata '%s'" % (self._ctype.cname,))
 
+    def __complex__(self):
+        raise TypeError("complex() not supported on cdata '%s'" % (self._ctype.cname,))
+
     # -- Ownership ----
     def _owning_repr(self):
         keep = self._keep
@@ -637,7 +640,8 @@ class ValueCData(CData):
     def __complex__(self):
         if self._category() == plat.COMPLEX:
             return self._value
-        return complex(self.__float__())
+        # not even for 'double', as in cffi (ffi.cast("double _Complex", x) converts)
+        raise TypeError("complex() not supported on cdata '%s'" % (self._ctype.cname,))
 
     def __bool__(self):
         cat = self._category()
@@ -1106,7 +1110,7 @@ def _refuse_new(ctype, item):
         if item is None:
             raise TypeError("expected a pointer or array ctype, got '%s'" % (ctype.cname,))
         if item.kind == VOID:
-            raise TypeError("cannot instantiate ctype '%s' of unknown size" % (ctype.cname,))
+            raise TypeError("cannot instantiate ctype '%s' of unknown size" % (item.cname,))
         raise opaque_error(item)
     return refuse
 
@@ -1156,7 +1160,9 @@ class GcRef:
 def gc(cdata, destructor, size=0):
     """`ffi.gc()`: a new cdata for the same memory whose death calls `destructor(cdata)`."""
     if not isinstance(cdata, AddrCData):
-        raise TypeError("ffi.gc() expects a pointer cdata, not %s" % (type(cdata).__name__,))
+        raise TypeError("ffi.gc() expects a pointer cdata, not %s" % (
+            "cdata '%s'" % (cdata._ctype.cname,) if isinstance(cdata, CData)
+            else type(cdata).__name__,))
     if destructor is None:
         keep = cdata._keep
         if not isinstance(keep, GcRef):

@@ -414,6 +414,13 @@ def opaque_error(ctype, exc_type=TypeError):
 _MAX_BYTES = (1 << (8 * plat.POINTER_SIZE - 1)) - 1     # the largest Py_ssize_t
 
 
+# What Python's own messages call a type object ("'CType' object has no attribute 'fields'"),
+# as cffi's messages do: the subclasses are how purecffi is organised, not something to show.
+for _cls in (VoidType, PrimitiveType, UnknownNumberType, PointerType, ArrayType,
+             RawFunctionType, FunctionPtrType, StructOrUnionType, EnumType):
+    _cls.__name__ = "CType"
+
+
 # -- The intern table ----
 class TypeTable:
     """Interns structural types so that equal types are the same object.

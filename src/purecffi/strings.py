@@ -1,6 +1,8 @@
 """`ffi.string()` and `ffi.unpack()`: C strings and arrays back to Python objects."""
 from __future__ import annotations
 
+from operator import index
+
 from . import platform as plat
 from .cdata import AddrCData, ArrayCData, ValueCData
 from .convert import decode_unicode, prepare
@@ -18,6 +20,8 @@ def _item_category(ctype):
 
 def to_string(cdata: Any, maxlen: int = -1) -> Any:
     """bytes from char*/char[], str from wchar_t*/char16_t*/char32_t*, names of enum values."""
+    if maxlen.__class__ is not int:
+        maxlen = index(maxlen)      # "'float' object cannot be interpreted as an integer"
     try:
         char_items = cdata._char_items          # char pointers and arrays: the common case
     except AttributeError:
@@ -109,6 +113,8 @@ def unpack(cdata: Any, length: int) -> Any:
     if not isinstance(cdata, AddrCData) or cdata._ctype.kind not in (POINTER, ARRAY):
         raise TypeError("unpack(): expected a pointer or array cdata, not %s"
                         % (getattr(getattr(cdata, "_ctype", None), "cname", type(cdata).__name__),))
+    if length.__class__ is not int:
+        length = index(length)
     if length < 0:
         raise ValueError("unpack(): negative length")
     item = cdata._ctype.item

@@ -31,6 +31,11 @@ class CData:
     _char_items = False     # pointers and arrays of char-sized characters (for ffi.string)
     _array = False          # arrays (with a `_length`)
 
+    def __init__(self, *args, **kwargs):
+        """Only subclasses are made (LibFunction's ctypes base has no __init__ of its own)."""
+        if type(self) is CData:
+            raise not_instantiable(CData)
+
 
 def not_instantiable(cls):
     """The error for calling a cdata class from Python (only purecffi makes cdata)."""

@@ -94,3 +94,9 @@ class OutOfLineFFI(FFI):
     embedding_api = _Absent()
     embedding_init_code = _Absent()
     distutils_extension = _Absent()
+    set_unicode = _Absent()
+
+    def __dir__(self):
+        """The names the ffi of a generated module has (not the builder methods it lacks)."""
+        return [name for name in object.__dir__(self)
+                if not isinstance(OutOfLineFFI.__dict__.get(name), _Absent)]

@@ -499,6 +499,7 @@ def _flexible_array_property(ctype, field, frt):
     offset = field.offset
     item_size = field.type.item.byte_size
     pointer = TYPES.pointer(field.type.item)
+    pointer_class = prepare(pointer).cdata_class
     open_array = field.type.length is None
 
     def get(self):
@@ -506,7 +507,7 @@ def _flexible_array_property(ctype, field, frt):
         if open_array and self._owning and keep is not None:
             length = (owned_size(keep) - offset) // item_size if item_size > 0 else 0
             return frt.cdata_class(field.type, self._addr + offset, keep, length)
-        return prepare(pointer).cdata_class(pointer, self._addr + offset, keep)
+        return pointer_class(pointer, self._addr + offset, keep)
 
     def put(self, value):
         if not open_array:

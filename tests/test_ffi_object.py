@@ -239,3 +239,10 @@ def test_allocator_checks_what_alloc_returns(ffi, result, error, message):
 def test_allocator_free_needs_alloc(ffi):
     with pytest.raises(TypeError, match="cannot pass 'free' without 'alloc'"):
         ffi.new_allocator(None, lambda p: None)
+
+
+def test_base_classes_cannot_be_instantiated(ffi):
+    with pytest.raises(TypeError, match="cannot create"):
+        ffi.CData()
+    with pytest.raises(TypeError, match="cannot create"):
+        ffi.CType()

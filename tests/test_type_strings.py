@@ -166,3 +166,20 @@ def test_compiled_ffi_invalid_types(compiled_ffi, text, error, message):
 ])
 def test_compiled_ffi_valid_types(compiled_ffi, text, expected):
     assert compiled_ffi.getctype(text) == expected
+
+
+@pytest.mark.parametrize("text", ["void", "int[]"])
+def test_compiled_ffi_unknown_size_is_ffi_error(compiled_ffi, text):
+    with pytest.raises(compiled_ffi.error, match=re.escape(
+            "don't know the size of ctype '%s'" % (text,))):
+        compiled_ffi.sizeof(text)
+
+
+def test_compiled_ffi_alignof_takes_a_cdata(compiled_ffi):
+    assert compiled_ffi.alignof(compiled_ffi.new("short *")) == compiled_ffi.alignof("short *")
+
+
+def test_compiled_ffi_dir_has_no_builder_methods(compiled_ffi):
+    names = set(dir(compiled_ffi))
+    assert {"new", "cast", "typeof", "dlopen", "error", "NULL"} <= names
+    assert not names & {"cdef", "set_source", "compile", "verify", "set_unicode", "include"}

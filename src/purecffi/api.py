@@ -223,11 +223,15 @@ class FFI:
         ctype = self._typeof(cdecl)
         size = ctype.byte_size
         if size < 0:
+            if not self._decls.declare_tags:        # the ffi of a generated module
+                raise FFIError("don't know the size of ctype '%s'" % (ctype.cname,))
             raise _unknown_size(ctype)
         return size
 
     def alignof(self, cdecl: str | _CType | _CData) -> int:
-        """The alignment in bytes of a type."""
+        """The alignment in bytes of a type (or, on the ffi of a generated module, a cdata's)."""
+        if isinstance(cdecl, _cd.CData) and not self._decls.declare_tags:
+            cdecl = cdecl._ctype
         ctype = self._typeof(cdecl)
         if ctype.kind == VOID or ctype.byte_size < 0 and ctype.kind != ARRAY:
             if getattr(ctype, "layout_error", None) is not None:

@@ -57,6 +57,11 @@ class CData:
         def __enter__(self) -> CData: ...
         def __exit__(self, *exc_info: object) -> None: ...
 
+    def __init__(self, *args, **kwargs):
+        """Only subclasses are made (LibFunction's ctypes base has no __init__ of its own)."""
+        if type(self) is CData:
+            raise not_instantiable(CData)
+
 
 def not_instantiable(cls):
     """The error for calling a cdata class from Python (only purecffi makes cdata)."""
@@ -546,6 +551,7 @@ def _flexible_array_property(ctype, field, frt):
     offset = field.offset
     item_size = field.type.item.byte_size
     pointer = TYPES.pointer(field.type.item)
+    pointer_class = prepare(pointer).cdata_class
     open_array = field.type.length is None
 
     def get(self):
@@ -553,7 +559,7 @@ def _flexible_array_property(ctype, field, frt):
         if open_array and self._owning and keep is not None:
             length = (owned_size(keep) - offset) // item_size if item_size > 0 else 0
             return frt.cdata_class(field.type, self._addr + offset, keep, length)
-        return prepare(pointer).cdata_class(pointer, self._addr + offset, keep)
+        return pointer_class(pointer, self._addr + offset, keep)
 
     def put(self, value):
         if not open_array:

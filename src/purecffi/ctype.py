@@ -37,6 +37,11 @@ class CType:
         elements: dict[int, str]
         relements: dict[str, int]
 
+    def __init__(self, *args, **kwargs):
+        """Only the kinds of types (subclasses) are made, by the ffi."""
+        raise TypeError("cannot create '%s.CType' instances: ctypes are made by the ffi "
+                        "(ffi.typeof())" % (__name__.rpartition(".")[0],))
+
     def __setattr__(self, name, value):
         """The introspection attributes are read-only once set (types are immutable data)."""
         if name in _READ_ONLY:

@@ -223,7 +223,8 @@ class FFI:
         ctype = self._typeof(cdecl)
         size = ctype.byte_size
         if size < 0:
-            if not self._decls.declare_tags:        # the ffi of a generated module
+            if not self._decls.declare_tags and getattr(ctype, "layout_error", None) is None:
+                # the ffi of a generated module (a contradicted layout says so below)
                 raise FFIError("don't know the size of ctype '%s'" % (ctype.cname,))
             raise _unknown_size(ctype)
         return size

@@ -455,8 +455,8 @@ def load(module, declarations, facts):
     ffi._decls = decls
     ffi._included = included
     module._pc_errno_setter(ctypes.set_errno)
-    module._pc_cdata_layout(_cd.AddrCData, _cd.AddrCData.__dict__["_ctype"],
-                            _cd.AddrCData.__dict__["_addr"])
+    layout = _cd.pointer_to(TYPES.pointer(TYPES.void), 0).__class__     # any address class
+    module._pc_cdata_layout(_cd.CData, layout.__dict__["_ctype"], layout.__dict__["_addr"])
     name = module.__name__
     kinds, addresses, class_attrs, values = {}, {}, {}, {}
     for fname, fntype in decls.functions.items():

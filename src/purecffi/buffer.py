@@ -12,7 +12,10 @@ deriving from a C type that does, so `buffer` derives from ctypes.Array and each
 subclass: `isinstance(b, ffi.buffer)` holds, but `type(b)` is that subclass.
 """
 import ctypes
+import itertools
 import sys
+import threading
+import weakref
 
 from .errors import FFIError
 
@@ -83,7 +86,9 @@ if sys.version_info >= (3, 12):
             return len(self._array)
 
     def _new_array_type(size):
-        return _Byte * size
+        # made directly: `_Byte * size` would stay in ctypes' own cache forever
+        return type(ctypes.Array)("bytes_%d" % (size,), (ctypes.Array,),
+                                  {"_type_": _Byte, "_length_": size})
 
     def _make(size, address):
         result = object.__new__(buffer)
@@ -112,7 +117,13 @@ else:
         return _array_type(size).from_address(address)
 
 
-_sized = {}
+# The array class of each size lives as long as a buffer of that size does (weak values), and
+# the few last used stay (a ring): a loop making buffers of one size does not remake the class,
+# and memory stays bounded by what is alive, whatever sizes were ever used.
+_sized = weakref.WeakValueDictionary()
+_recent = [None] * 16
+_recent_next = itertools.count()
+_sized_lock = threading.Lock()
 
 
 def make_buffer(cdata, size=-1):
@@ -151,7 +162,11 @@ def _array_type(size):
     """The ctypes array class of `size` bytes (on Python < 3.12, a subclass of `buffer`)."""
     cls = _sized.get(size)
     if cls is None:
-        cls = _sized.setdefault(size, _new_array_type(size))
+        with _sized_lock:
+            cls = _sized.get(size)
+            if cls is None:
+                cls = _sized[size] = _new_array_type(size)
+        _recent[next(_recent_next) % len(_recent)] = cls
     return cls
 
 

@@ -29,6 +29,7 @@ class CData:
     _owning = False         # True on the classes of what ffi.new() returns
     _char_items = False     # pointers and arrays of char-sized characters (for ffi.string)
     _array = False          # arrays (with a `_length`)
+    _address = False        # cdata with an `_addr` (the AddrCData family)
 
 
 def null_error(ctype):
@@ -36,10 +37,26 @@ def null_error(ctype):
     return RuntimeError("cannot dereference null pointer of type '%s'" % (ctype.cname,))
 
 
-class AddrCData(CData):
+class Family(type):
+    """Metaclass of the families of cdata (AddrCData, PointerCData, ArrayCData...).
+
+    A family is a template, never a base: every cdata class derives from CData alone (as in
+    cffi, `type(x).__bases__ == (ffi.CData,)`) and gets a copy of its family's namespace
+    (`concrete()`).  `isinstance(x, ArrayCData)` asks the class's `_families`.
+    """
+
+    def __instancecheck__(cls, obj):
+        return cls in getattr(obj.__class__, "_families", ())
+
+    def __subclasscheck__(cls, other):
+        return cls in getattr(other, "_families", ()) or type.__subclasscheck__(cls, other)
+
+
+class AddrCData(CData, metaclass=Family):
     """A cdata that designates memory at `_addr`."""
 
-    __slots__ = ("_ctype", "_addr", "_keep", "__weakref__")
+    __slots__ = ()
+    _address = True         # a cdata with `_addr` (cheaper to ask than isinstance())
 
     def __init__(self, ctype, address, keep=None):
         self._ctype, self._addr, self._keep = ctype, address, keep
@@ -190,21 +207,27 @@ class OwningPointerCData:
 
     __slots__ = ()
     _owning = True
-    _owning_item = None         # the item's owning class, for structs and unions
 
-    def __getitem__(self, index):
+
+def _owning_item_methods(getitem, setitem, owning_item):
+    """`__getitem__`/`__setitem__` of an owning pointer over the plain pointer's `getitem` and
+    `setitem`; `owning_item` (structs and unions) is the class of `p[0]`, which co-owns."""
+    def owning_getitem(self, index):
+        if index.__class__ is int:
+            if index == 0:
+                if owning_item is not None:
+                    return owning_item(self._ctype.item, self._addr, self._keep)
+            else:
+                raise IndexError("cdata '%s' from ffi.new() has only one item (index %d)"
+                                 % (self._ctype.cname, index))
+        return getitem(self, index)
+
+    def owning_setitem(self, index, value):
         if index.__class__ is int and index != 0:
             raise IndexError("cdata '%s' from ffi.new() has only one item (index %d)"
                              % (self._ctype.cname, index))
-        if self._owning_item is not None and index == 0:
-            return self._owning_item(self._ctype.item, self._addr, self._keep)
-        return super().__getitem__(index)
-
-    def __setitem__(self, index, value):
-        if index.__class__ is int and index != 0:
-            raise IndexError("cdata '%s' from ffi.new() has only one item (index %d)"
-                             % (self._ctype.cname, index))
-        super().__setitem__(index, value)
+        setitem(self, index, value)
+    return owning_getitem, owning_setitem
 
 
 def _as_index(value):
@@ -221,7 +244,8 @@ def _as_index(value):
 class ArrayCData(PointerCData):
     """`T[n]`: bounds-checked indexing, len(), iteration; decays to a pointer in arithmetic."""
 
-    __slots__ = ("_length",)
+    __slots__ = ()
+    _slots = ("_length",)       # what a concrete array class adds to the address slots
 
     def __init__(self, ctype, address, keep=None, length=None):
         self._ctype, self._addr, self._keep = ctype, address, keep
@@ -338,11 +362,10 @@ def _slice_assign(cdata, index, value, length):
 class StructCData(AddrCData):
     """A struct or union in memory (`struct s &`, or `struct s` owning from `p[0]`)."""
 
-    __slots__ = ("_byte_size",)
+    __slots__ = ()
 
-    def __init__(self, ctype, address, keep=None, byte_size=None):
+    def __init__(self, ctype, address, keep=None):
         self._ctype, self._addr, self._keep = ctype, address, keep
-        self._byte_size = byte_size
 
     def _owning_repr(self):
         own = AddrCData._owning_repr(self)
@@ -381,7 +404,7 @@ class StructPointerCData(PointerCData):
     __slots__ = ()
 
 
-class _OpaqueFields:
+class _OpaqueFields(metaclass=Family):
     """Mixin for cdata of opaque structs: any field access explains why it cannot work.
 
     (Only opaque types get `__getattr__`: on other classes it would slow every lookup.)
@@ -391,6 +414,18 @@ class _OpaqueFields:
 
     def __getattr__(self, name):
         return _missing_field(self._ctype, name)
+
+
+class _OpaqueStructCData(_OpaqueFields, StructCData):
+    """An opaque struct or union in memory."""
+
+    __slots__ = ()
+
+
+class _OpaqueStructPointerCData(_OpaqueFields, StructPointerCData):
+    """A pointer to an opaque struct or union."""
+
+    __slots__ = ()
 
 
 def _field_property(ctype, field, fast):
@@ -640,52 +675,120 @@ def attach_classes(ctype, rt):
         maker(ctype, rt)
 
 
+_ADDRESS_SLOTS = ("_addr", "_ctype", "_keep")   # sorted: CPython lays slots out sorted
+_NOT_COPIED = frozenset(("__dict__", "__weakref__", "__slots__", "__module__", "__qualname__",
+                         "__doc__", "_slots"))
+_MEMBER = type(ValueCData._value)
+
+
+def concrete(name, template, attrs=(), parent=None, slots=()):
+    """A cdata class deriving from CData alone, with the namespace of the family `template`
+    (its bases' first), or of the concrete class `parent` plus `template`'s own, then `attrs`.
+
+    Every such class lays out `_addr`, `_ctype`, `_keep` at the same offsets (slots are laid
+    out sorted by name; the extra slots all sort after `_keep`), which the API-mode C code
+    relies on.
+    """
+    if parent is not None:
+        namespace = family_namespace(template, parent)
+        slots = tuple(parent.__dict__["__slots__"][len(_ADDRESS_SLOTS):-1]) + tuple(slots)
+    else:
+        namespace = family_namespace(template)
+        slots = getattr(template, "_slots", ()) + tuple(slots)
+    namespace.update(attrs)
+    namespace.update(__slots__=_ADDRESS_SLOTS + tuple(slots) + ("__weakref__",),
+                     __module__=__name__)
+    return type(name, (CData,), namespace)
+
+
+def family_namespace(template, parent=None):
+    """The class namespace of a cdata class of the family `template` (with the families it
+    belongs to in `_families`): `parent`'s, or the families' in `template`'s MRO, then
+    `template`'s own."""
+    if parent is not None:
+        sources, families = [parent, template], set(parent._families) | {template}
+    else:
+        sources = [k for k in reversed(template.__mro__) if isinstance(k, Family)]
+        families = set(sources)
+    namespace = {}
+    for source in sources:
+        for key, value in vars(source).items():
+            if key not in _NOT_COPIED and value.__class__ is not _MEMBER:
+                namespace[key] = value
+    namespace["_families"] = frozenset(families)
+    return namespace
+
+
 def _pointer_class(ctype, rt):
     item = ctype.item
-    attrs = {"__slots__": ()}
-    bases = (PointerCData,)
+    attrs = {}
+    template = PointerCData
     with_fields = item.kind in (STRUCT, UNION) and not item.is_opaque()
     if item.kind in (STRUCT, UNION):
         if item.is_opaque():
-            bases = (_OpaqueFields, StructPointerCData)
+            template = _OpaqueStructPointerCData
         else:
-            bases = (StructPointerCData,)
+            template = StructPointerCData
             attrs.update(_field_properties(item, False))
     _item_accessors(item, attrs)
-    rt.cdata_class = cls = type(ctype.cname, bases, attrs)
-    owning = {"__slots__": ()}
+    rt.cdata_class = cls = concrete(ctype.cname, template, attrs)
+    owning = {}
+    owning_item = None
     if with_fields:
         rt.fast_class = cls = _fast_subclass(cls, item, rt)
-        owning["_owning_item"] = prepare(item).owning_class
+        owning_item = prepare(item).owning_item_class
         owning.update(_owned_view_attrs(item))
-    rt.owning_class = type(ctype.cname, (OwningPointerCData, cls), owning)
+    owning["__getitem__"], owning["__setitem__"] = _owning_item_methods(
+        cls.__getitem__, cls.__setitem__, owning_item)
+    slots = owning.pop("__slots__", ())
+    rt.owning_class = concrete(ctype.cname, OwningPointerCData, owning, parent=cls, slots=slots)
 
 
 def _array_class(ctype, rt):
-    attrs = {"__slots__": (), "_array": True}
-    _item_accessors(ctype.item, attrs)
-    rt.cdata_class = cls = type(ctype.cname, (ArrayCData,), attrs)
+    """The classes of an array type: shared by all the arrays of one item type (the length
+    is in each instance), so a new length costs no new class."""
     item = ctype.item
+    irt = prepare(item) if item.kind != VOID else None
+    shared = getattr(irt, "array_classes", None)
+    if shared is None:
+        shared = _make_array_classes(item, irt)
+        if irt is not None:
+            irt.array_classes = shared
+    rt.cdata_class, rt.fast_class, rt.owning_class, rt.align_mask = shared
+
+
+def _make_array_classes(item, irt):
+    name = item.spell("[]")
+    attrs = {"_array": True}
+    _item_accessors(item, attrs)
+    cls = fast_cls = concrete(name, ArrayCData, attrs)
+    align_mask = 0
     if _is_plain_number(item):
-        irt = prepare(item)
-        fast = {"__slots__": ("_items",)}
+        fast = {}
         fast["__getitem__"], fast["__setitem__"] = _aligned_item_methods(irt.fmt, item.byte_size)
-        rt.fast_class = cls = type(ctype.cname, (cls,), fast)
-        rt.align_mask = item.byte_size - 1
-    rt.owning_class = type(ctype.cname, (cls,), {"__slots__": (), "_owning": True})
+        fast_cls = concrete(name, ArrayCData, fast, parent=cls, slots=("_view_items",))
+        align_mask = item.byte_size - 1
+    owning = concrete(name, ArrayCData, {"_owning": True}, parent=fast_cls)
+    return cls, (fast_cls if fast_cls is not cls else None), owning, align_mask
 
 
 def _struct_class(ctype, rt):
-    attrs = {"__slots__": ()}
-    bases = (_OpaqueFields, StructCData) if ctype.is_opaque() else (StructCData,)
+    attrs = {}
+    template = _OpaqueStructCData if ctype.is_opaque() else StructCData
     if not ctype.is_opaque():
         attrs.update(_field_properties(ctype, False))
-    rt.cdata_class = cls = type(ctype.cname, bases, attrs)
-    owning = {"__slots__": (), "_owning": True}
+    rt.cdata_class = cls = concrete(ctype.cname, template, attrs)
     if not ctype.is_opaque():
         rt.fast_class = cls = _fast_subclass(cls, ctype, rt)
+        # p[0] of `ffi.new("struct s *")`: co-owning, with the computed-address accessors
+        # (a per-instance view would cost more than it saves for one access)
+        rt.owning_item_class = concrete(ctype.cname, StructCData, {"_owning": True},
+                                          parent=cls)
+    owning = {"_owning": True}
+    if not ctype.is_opaque():
         owning.update(_owned_view_attrs(ctype))
-    rt.owning_class = type(ctype.cname, (cls,), owning)
+    slots = owning.pop("__slots__", ())
+    rt.owning_class = concrete(ctype.cname, StructCData, owning, parent=cls, slots=slots)
 
 
 def _owned_view_attrs(struct_type):
@@ -752,13 +855,12 @@ def _owned_view_put(self, value):
 def _fast_subclass(cls, struct_type, rt):
     """The class for non-NULL memory aligned for `struct_type`: typed-view field properties."""
     rt.align_mask = struct_type.byte_align - 1
-    attrs = {"__slots__": ()}
-    attrs.update(_field_properties(struct_type, True))
-    return type(cls.__name__, (cls,), attrs)
+    template = StructCData if struct_type is rt.ctype else StructPointerCData
+    return concrete(cls.__name__, template, _field_properties(struct_type, True), parent=cls)
 
 
 def _function_class(ctype, rt):
-    rt.cdata_class = FunctionPtrCData
+    rt.cdata_class = concrete(ctype.cname, FunctionPtrCData)
 
 
 def _item_accessors(item, attrs):
@@ -838,13 +940,13 @@ def _aligned_item_methods(fmt, size):
         length = self._length
         if length is None:
             return None
-        items = self._items = MEM[self._addr:self._addr + length * size].cast(fmt)
+        items = self._view_items = MEM[self._addr:self._addr + length * size].cast(fmt)
         return items
 
     def getitem(self, index):
         try:
             if index >= 0:
-                return self._items[index]
+                return self._view_items[index]
         except AttributeError:
             if items_view(self) is not None:
                 return getitem(self, index)
@@ -855,7 +957,7 @@ def _aligned_item_methods(fmt, size):
     def setitem(self, index, value):
         try:
             if index >= 0:
-                self._items[index] = value
+                self._view_items[index] = value
                 return
         except AttributeError:
             if items_view(self) is not None:
@@ -933,10 +1035,16 @@ def _make_new(ctype, rt):
 
 
 def _new_fixed(ctype, rt, byte_size, write, length=None):
-    """ffi.new() of a type of fixed size: one ctypes allocation, one cdata."""
+    """ffi.new() of a type of fixed size: one ctypes allocation, one cdata.
+
+    `T *` allocates with a ctypes array class of its item's size (shared by the types of that
+    size; there are as many as declared types); `T[N]` with `allocate()`, which makes no class
+    per size, since any number of lengths may be used.
+    """
+    if length is not None:
+        return _new_fixed_array(ctype, rt, byte_size, write, length)
     buf_cls = buffer_type(byte_size)
     owning = rt.owning_class
-    extra = () if length is None else (length,)
 
     def new_fixed(init, allocator):
         if allocator is None:
@@ -945,11 +1053,27 @@ def _new_fixed(ctype, rt, byte_size, write, length=None):
         else:
             buf = allocator(byte_size)
             address = buf.address
-        result = owning(ctype, address, buf, *extra)
+        result = owning(ctype, address, buf)
         if init is not None:
             write(address, init)
         return result
     return new_fixed
+
+
+def _new_fixed_array(ctype, rt, byte_size, write, length):
+    owning = rt.owning_class
+
+    def new_fixed_array(init, allocator):
+        if allocator is None:
+            buf, address = allocate(byte_size)
+        else:
+            buf = allocator(byte_size)
+            address = buf.address
+        result = owning(ctype, address, buf, length)
+        if init is not None:
+            write(address, init)
+        return result
+    return new_fixed_array
 
 
 def _new_open_array(ctype, rt):

@@ -15,13 +15,16 @@ from .errors import FFIError
 from .memory import MEM, memmove, read_address, write_address
 
 _INF = float("inf")
+_UNKNOWN = object()
 
 
 class TypeRuntime:
     """What the runtime prepared for one C type (built once, kept on the type as `_rt`)."""
 
     __slots__ = ("ctype", "byte_size", "read", "write", "cdata_class", "owning_class", "fmt",
-                 "unpack", "pack", "new", "cast", "fast_class", "align_mask", "extra")
+                 "unpack", "pack", "new", "cast", "fast_class", "align_mask", "extra",
+                 "array_classes", "owning_item_class", "arg_converter", "call_plan",
+                 "callback_plan", "by_value", "pointer_calls")
 
     def __init__(self, ctype):
         self.ctype = ctype
@@ -30,6 +33,11 @@ class TypeRuntime:
         self.cdata_class = self.owning_class = None
         self.fmt = self.unpack = self.pack = None
         self.new = self.cast = self.extra = None
+        self.array_classes = None       # the classes of arrays of this type (cdata.py)
+        self.owning_item_class = None   # structs: the class of `p[0]` of an owning `p`
+        # made on first use by call.py and callback.py (kept here, so they die with the type)
+        self.arg_converter = self.call_plan = self.callback_plan = self.pointer_calls = None
+        self.by_value = _UNKNOWN        # call.by_value_ctypes(): None is a result
         self.fast_class = None      # the class for non-NULL, aligned memory (typed views)
         self.align_mask = 0
 

@@ -1,7 +1,7 @@
 """`ffi.new_handle()` / `ffi.from_handle()`: a `void *` standing for a Python object."""
 import weakref
 
-from .cdata import AddrCData, PointerCData
+from .cdata import AddrCData, PointerCData, concrete
 from .convert import prepare
 from .ctype import TYPES
 from .memory import allocate
@@ -30,12 +30,15 @@ class HandleCData(PointerCData):
         return "<cdata 'void *' handle to %r>" % (self._keep.obj,)
 
 
+_HANDLE_CLASS = concrete("HandleCData", HandleCData)
+
+
 def new_handle(obj):
     """A new `void *` handle for `obj` (a different one at each call)."""
     box = _HandleBox(obj)
     _live[box.address] = box
     prepare(_VOID_P)
-    return HandleCData(_VOID_P, box.address, box)
+    return _HANDLE_CLASS(_VOID_P, box.address, box)
 
 
 def from_handle(handle):

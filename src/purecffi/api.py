@@ -9,7 +9,12 @@ from .convert import fast_twin, prepare
 from .errors import CDefError, FFIError
 from .memory import BufferExport, Owned, memmove, memset, owned_size
 from .buffer import buffer
+from .callback import make_callback
+from .handles import from_handle, new_handle
 from .strings import to_string, unpack
+
+
+_FUNCPTR = object()     # key prefix in FFI._types: strings read as function pointer types
 
 
 class FFI:
@@ -54,9 +59,16 @@ class FFI:
             return self._types[cdecl]
         except (KeyError, TypeError):
             pass
+        if consider_function_as_funcptr:        # "int(int)" is a function pointer here only
+            try:
+                return self._types[_FUNCPTR, cdecl]
+            except (KeyError, TypeError):
+                pass
         ctype = self._parse_typeof(cdecl, consider_function_as_funcptr)
         if not consider_function_as_funcptr or ctype.kind != FUNCTION:
             self._types[cdecl] = ctype
+        elif isinstance(cdecl, str):
+            self._types[_FUNCPTR, cdecl] = ctype
         return ctype
 
     def _parse_typeof(self, cdecl, consider_function_as_funcptr):
@@ -206,7 +218,7 @@ class FFI:
         """A pointer to a struct/array cdata, or to one of its fields or items; or to a lib symbol."""
         if not isinstance(cdata, _cd.CData) and hasattr(cdata, "_addressof"):
             return cdata._addressof(*fields_or_indexes)        # a lib object
-        if not isinstance(cdata, _cd.AddrCData):
+        if not (isinstance(cdata, _cd.CData) and cdata._address):
             raise TypeError("addressof() needs a cdata struct, union or array, not %s"
                             % (type(cdata).__name__,))
         ctype = cdata._ctype
@@ -230,12 +242,10 @@ class FFI:
     # -- Handles ----
     def new_handle(self, python_object):
         """A `void *` that ffi.from_handle() turns back into `python_object` (kept alive)."""
-        from .handles import new_handle
         return new_handle(python_object)
 
     def from_handle(self, handle):
         """The Python object of a handle made by new_handle()."""
-        from .handles import from_handle
         return from_handle(handle)
 
     # -- Once-only initialisation ----
@@ -278,7 +288,6 @@ class FFI:
 
     def callback(self, cdecl, python_callable=None, error=None, onerror=None):
         """A C function pointer calling `python_callable` (or a decorator making one)."""
-        from .callback import make_callback
         ctype = self._typeof(cdecl, consider_function_as_funcptr=True)
         if python_callable is None:
             return lambda func: make_callback(ctype, func, error, onerror)
@@ -401,11 +410,11 @@ def _custom_allocator(alloc, free, clear):
 
 
 def _cdata_size(cdata):
-    if isinstance(cdata, _cd.ArrayCData):
+    if isinstance(cdata, _cd.CData) and cdata._array:
         if cdata._length is None:
             raise TypeError("cdata '%s' has an unknown length" % (cdata._ctype.cname,))
         return cdata._length * cdata._ctype.item.byte_size
-    if isinstance(cdata, _cd.StructCData) and cdata._owning:
+    if isinstance(cdata, _cd.CData) and cdata._struct and cdata._owning:
         return owned_size(cdata._keep)
     size = cdata._ctype.byte_size
     if size < 0:
@@ -456,7 +465,7 @@ def _offset_of(ctype, path, allow_pointer=False):
 
 
 def _address_of_buffer(obj, writable):
-    if isinstance(obj, _cd.AddrCData):
+    if isinstance(obj, _cd.CData) and obj._address:
         return obj._addr, None
     if isinstance(obj, _cd.CData):
         raise TypeError("memmove() needs a pointer or array cdata, not cdata '%s'"

@@ -17,6 +17,7 @@ import sys
 import threading
 import weakref
 
+from .cdatabase import CData
 from .errors import FFIError
 
 
@@ -128,8 +129,7 @@ _sized_lock = threading.Lock()
 
 def make_buffer(cdata, size=-1):
     """A buffer over `size` bytes of the memory of `cdata` (default: all of it)."""
-    from .cdata import AddrCData, ArrayCData, StructCData, CData
-    if not isinstance(cdata, AddrCData) or isinstance(cdata, StructCData) or \
+    if not isinstance(cdata, CData) or not cdata._address or cdata._struct or \
             cdata._ctype.kind not in ("pointer", "array"):
         raise TypeError("ffi.buffer() needs a cdata pointer or array, not %s"
                         % (type(cdata).__name__ if not isinstance(cdata, CData)
@@ -139,7 +139,9 @@ def make_buffer(cdata, size=-1):
     if size is not None and size >= 1 << 62:
         raise OverflowError("ffi.buffer() size %d is too large" % (size,))
     if size < 0:
-        if isinstance(cdata, ArrayCData):
+        if cdata._array and cdata._length is not None:
+            size = cdata._length * cdata._item_size     # (no import of api on this path)
+        elif cdata._array:
             from .api import _cdata_size
             size = _cdata_size(cdata)
         elif cdata._ctype.item.kind in ("struct", "union") and cdata._keep is not None:

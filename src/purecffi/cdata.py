@@ -16,20 +16,13 @@ from .convert import (array_length_for, function_address, float32, longdouble_by
                       write_array, write_bitfield, write_struct)
 from .ctype import (ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES,
                     opaque_error)
+from .cdatabase import CData
 from .specialise import specialise
 from .memory import (MEM, BufferExport, Owned, addressof, allocate, buffer_type, memmove,
                      owned_size, typed_view)
 
 
 # -- Base classes ----
-class CData:
-    """Base of every cdata object (`ffi.CData`)."""
-
-    __slots__ = ()
-    _owning = False         # True on the classes of what ffi.new() returns
-    _char_items = False     # pointers and arrays of char-sized characters (for ffi.string)
-    _array = False          # arrays (with a `_length`)
-    _address = False        # cdata with an `_addr` (the AddrCData family)
 
 
 def null_error(ctype):
@@ -82,12 +75,12 @@ class AddrCData(CData, metaclass=Family):
 
     # -- Comparisons by address ----
     def __eq__(self, other):
-        if isinstance(other, AddrCData):
+        if (isinstance(other, CData) and other._address):
             return self._addr == other._addr
         return NotImplemented
 
     def __ne__(self, other):
-        if isinstance(other, AddrCData):
+        if (isinstance(other, CData) and other._address):
             return self._addr != other._addr
         return NotImplemented
 
@@ -127,7 +120,7 @@ class AddrCData(CData, metaclass=Family):
 
 
 def _other_address(other):
-    if isinstance(other, AddrCData):
+    if (isinstance(other, CData) and other._address):
         return other._addr
     raise TypeError("cannot compare cdata with %s" % (type(other).__name__,))
 
@@ -172,7 +165,7 @@ class PointerCData(AddrCData):
     __radd__ = __add__
 
     def __sub__(self, other):
-        if isinstance(other, AddrCData):
+        if (isinstance(other, CData) and other._address):
             if other._ctype is not self._ctype and not (
                     other._ctype.kind == ARRAY and other._ctype.item is self._ctype.item):
                 raise TypeError("cannot subtract cdata '%s' and cdata '%s'"
@@ -211,12 +204,18 @@ class OwningPointerCData:
 
 def _owning_item_methods(getitem, setitem, owning_item):
     """`__getitem__`/`__setitem__` of an owning pointer over the plain pointer's `getitem` and
-    `setitem`; `owning_item` (structs and unions) is the class of `p[0]`, which co-owns."""
+    `setitem`; `owning_item` (structs and unions) is the class of `p[0]`, which co-owns: it is
+    made once and kept (slot `_v_item`), so `p[0].x` costs what `p.x` does."""
     def owning_getitem(self, index):
         if index.__class__ is int:
             if index == 0:
                 if owning_item is not None:
-                    return owning_item(self._ctype.item, self._addr, self._keep)
+                    try:
+                        return self._v_item
+                    except AttributeError:
+                        item = self._v_item = owning_item(self._ctype.item, self._addr,
+                                                          self._keep)
+                        return item
             else:
                 raise IndexError("cdata '%s' from ffi.new() has only one item (index %d)"
                                  % (self._ctype.cname, index))
@@ -338,7 +337,7 @@ def _slice_assign(cdata, index, value, length):
     size = cdata._checked_item_size()
     base = cdata._addr + start * size
     item = cdata._ctype.item
-    if isinstance(value, AddrCData) and value._ctype.kind in (ARRAY, POINTER) \
+    if (isinstance(value, CData) and value._address) and value._ctype.kind in (ARRAY, POINTER) \
             and value._ctype.item is item:
         if value._ctype.kind == ARRAY and len(value) != count:
             raise ValueError("need a cdata of %d items, got %d" % (count, len(value)))
@@ -363,6 +362,7 @@ class StructCData(AddrCData):
     """A struct or union in memory (`struct s &`, or `struct s` owning from `p[0]`)."""
 
     __slots__ = ()
+    _struct = True
 
     def __init__(self, ctype, address, keep=None):
         self._ctype, self._addr, self._keep = ctype, address, keep
@@ -703,10 +703,11 @@ def concrete(name, template, attrs=(), parent=None, slots=()):
 
 def family_namespace(template, parent=None):
     """The class namespace of a cdata class of the family `template` (with the families it
-    belongs to in `_families`): `parent`'s, or the families' in `template`'s MRO, then
-    `template`'s own."""
-    if parent is not None:
-        sources, families = [parent, template], set(parent._families) | {template}
+    belongs to in `_families`): the families' in `template`'s MRO, or `parent`'s with
+    `template`'s own on top (a mixin such as OwningPointerCData)."""
+    if parent is not None:      # the template's own namespace, unless the parent has it
+        sources = [parent] if template in parent._families else [parent, template]
+        families = set(parent._families) | {template}
     else:
         sources = [k for k in reversed(template.__mro__) if isinstance(k, Family)]
         families = set(sources)
@@ -734,13 +735,14 @@ def _pointer_class(ctype, rt):
     rt.cdata_class = cls = concrete(ctype.cname, template, attrs)
     owning = {}
     owning_item = None
+    slots = ()
     if with_fields:
         rt.fast_class = cls = _fast_subclass(cls, item, rt)
-        owning_item = prepare(item).owning_item_class
+        owning_item = prepare(item).owning_class
         owning.update(_owned_view_attrs(item))
+        slots = owning.pop("__slots__", ()) + ("_v_item",)
     owning["__getitem__"], owning["__setitem__"] = _owning_item_methods(
         cls.__getitem__, cls.__setitem__, owning_item)
-    slots = owning.pop("__slots__", ())
     rt.owning_class = concrete(ctype.cname, OwningPointerCData, owning, parent=cls, slots=slots)
 
 
@@ -780,10 +782,6 @@ def _struct_class(ctype, rt):
     rt.cdata_class = cls = concrete(ctype.cname, template, attrs)
     if not ctype.is_opaque():
         rt.fast_class = cls = _fast_subclass(cls, ctype, rt)
-        # p[0] of `ffi.new("struct s *")`: co-owning, with the computed-address accessors
-        # (a per-instance view would cost more than it saves for one access)
-        rt.owning_item_class = concrete(ctype.cname, StructCData, {"_owning": True},
-                                          parent=cls)
     owning = {"_owning": True}
     if not ctype.is_opaque():
         owning.update(_owned_view_attrs(ctype))
@@ -1154,7 +1152,7 @@ def release(cdata):
     if not isinstance(cdata, CData):
         raise TypeError("release() expects a cdata, not %s" % (type(cdata).__name__,))
     keep = getattr(cdata, "_keep", None)
-    if cdata.__class__._owning and not isinstance(cdata, StructCData):
+    if cdata.__class__._owning and not cdata._struct:
         if keep.__class__ is Owned:
             keep.release()
     elif isinstance(keep, GcRef) or (keep is not None and keep.__class__.__name__ == "BufferExport"):
@@ -1193,7 +1191,7 @@ class GcRef:
 
 def gc(cdata, destructor, size=0):
     """`ffi.gc()`: a new cdata for the same memory whose death calls `destructor(cdata)`."""
-    if not isinstance(cdata, AddrCData):
+    if not (isinstance(cdata, CData) and cdata._address):
         raise TypeError("ffi.gc() expects a pointer cdata, not %s" % (type(cdata).__name__,))
     if destructor is None:
         keep = cdata._keep
@@ -1204,7 +1202,7 @@ def gc(cdata, destructor, size=0):
         return None
     ref = GcRef(cdata, destructor)
     cls = prepare(cdata._ctype).cdata_class
-    if isinstance(cdata, ArrayCData):
+    if cdata._array:
         return cls(cdata._ctype, cdata._addr, ref, cdata._length)
     return cls(cdata._ctype, cdata._addr, ref)
 
@@ -1248,7 +1246,7 @@ def _cast_slow(ctype, value):
 
 def _source_int(value):
     """An integer from a cast source: int, cdata, float (truncated), bytes/str of length 1."""
-    if isinstance(value, AddrCData):
+    if (isinstance(value, CData) and value._address):
         return value._addr
     if isinstance(value, ValueCData):
         if value._category() in (plat.FLOAT, plat.LONGDOUBLE):
@@ -1325,7 +1323,7 @@ def _source_float(ctype, value):
         return float(value)
     if isinstance(value, (bytes, str)) and len(value) == 1:
         return float(ord(value))
-    if isinstance(value, AddrCData):
+    if (isinstance(value, CData) and value._address):
         raise TypeError("cannot cast cdata '%s' to '%s'" % (value._ctype.cname, ctype.cname))
     return to_float(ctype, value)
 
@@ -1333,7 +1331,7 @@ def _source_float(ctype, value):
 def _cast_to_pointer(ctype, value):
     if value is None:
         raise TypeError("cannot cast None to '%s': use ffi.NULL" % (ctype.cname,))
-    if isinstance(value, AddrCData):
+    if (isinstance(value, CData) and value._address):
         return pointer_to(ctype, value._addr, value._keep)
     file_address = _file_address(value)
     if file_address is not None:

@@ -11,6 +11,7 @@ import struct
 
 from . import platform as plat
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, opaque_error
+from .cdatabase import CData
 from .errors import FFIError
 from .memory import MEM, memmove, read_address, write_address
 
@@ -23,7 +24,7 @@ class TypeRuntime:
 
     __slots__ = ("ctype", "byte_size", "read", "write", "cdata_class", "owning_class", "fmt",
                  "unpack", "pack", "new", "cast", "fast_class", "align_mask", "extra",
-                 "array_classes", "owning_item_class", "arg_converter", "call_plan",
+                 "array_classes", "arg_converter", "call_plan",
                  "callback_plan", "by_value", "pointer_calls")
 
     def __init__(self, ctype):
@@ -34,7 +35,6 @@ class TypeRuntime:
         self.fmt = self.unpack = self.pack = None
         self.new = self.cast = self.extra = None
         self.array_classes = None       # the classes of arrays of this type (cdata.py)
-        self.owning_item_class = None   # structs: the class of `p[0]` of an owning `p`
         # made on first use by call.py and callback.py (kept here, so they die with the type)
         self.arg_converter = self.call_plan = self.callback_plan = self.pointer_calls = None
         self.by_value = _UNKNOWN        # call.by_value_ctypes(): None is a result
@@ -90,7 +90,6 @@ def _kind_key(ctype):
 
 # -- Error messages (one table) ----
 def _type_name(value):
-    from .cdata import CData
     if isinstance(value, CData):
         return "cdata '%s'" % (value._ctype.cname,)
     return type(value).__name__
@@ -421,7 +420,6 @@ def pointer_compatible(target, source):
 
 def pointer_value(ctype, value):
     """The address to store for `value` written into the pointer type `ctype`."""
-    from .cdata import CData
     address = getattr(value, "_addr", None)
     if address is not None and isinstance(value, CData):
         if pointer_compatible(ctype, value._ctype):
@@ -486,7 +484,6 @@ def array_length_for(ctype, init):
         return len(encode_unicode(item, init)) + 1
     if isinstance(init, (list, tuple)):
         return len(init)
-    from .cdata import CData
     if isinstance(init, CData) and init._ctype.kind == ARRAY:
         return len(init)
     raise TypeError("expected new array length or list/tuple/str, not %s" % (type(init).__name__,))
@@ -494,7 +491,6 @@ def array_length_for(ctype, init):
 
 def write_array(ctype, address, value, length):
     """Fill `length` items of an array of `ctype.item` at `address` from `value`."""
-    from .cdata import CData
     item = ctype.item
     irt = prepare(item)
     size = irt.byte_size
@@ -560,7 +556,6 @@ def _write_array(ctype, rt):
 # -- Structs and unions ----
 def write_struct(ctype, address, value, flex_length=None):
     """Fill a struct/union at `address` from a list, tuple, dict or same-type cdata."""
-    from .cdata import CData
     if isinstance(value, CData) and value._ctype is ctype:
         memmove(address, value._addr, ctype.byte_size)
         return

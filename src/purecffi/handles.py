@@ -1,7 +1,7 @@
 """`ffi.new_handle()` / `ffi.from_handle()`: a `void *` standing for a Python object."""
 import weakref
 
-from .cdata import AddrCData, PointerCData, concrete
+from .cdata import CData, PointerCData, concrete
 from .convert import prepare
 from .ctype import TYPES
 from .memory import allocate
@@ -43,7 +43,7 @@ def new_handle(obj):
 
 def from_handle(handle):
     """The object of a live handle (any pointer cdata with the handle's address)."""
-    if not isinstance(handle, AddrCData) or handle._ctype.kind not in ("pointer", "array"):
+    if not (isinstance(handle, CData) and handle._address) or handle._ctype.kind not in ("pointer", "array"):
         raise TypeError("from_handle() expects a 'void *' or 'char *' cdata, not %s"
                         % (getattr(getattr(handle, "_ctype", None), "cname", type(handle).__name__),))
     if not handle._addr:

@@ -209,7 +209,7 @@ def _rows_scaling(Bench):
 API_CDEF = '''
 size_t sum(const unsigned char *, size_t);
 int fill(char *out, size_t n, size_t *written);
-int step(const unsigned char *in, size_t len, unsigned char *out, size_t *outlen);
+int step(const uint8_t *in, size_t len, uint8_t *out, size_t *outlen);
 int f1(int);
 int f4(int, int, int, int);
 int f8(int, int, int, int, int, int, int, int);
@@ -218,11 +218,12 @@ double mix(int, double, long long);
 
 API_SOURCE = '''
 #include <string.h>
+#include <stdint.h>
 static size_t sum(const unsigned char *p, size_t n)
 { size_t i, t = 0; for (i = 0; i < n; i++) t += p[i]; return t; }
 static int fill(char *out, size_t n, size_t *written)
 { if (n) out[0] = 'x'; *written = n ? 1 : 0; return 0; }
-static int step(const unsigned char *in, size_t len, unsigned char *out, size_t *outlen)
+static int step(const uint8_t *in, size_t len, uint8_t *out, size_t *outlen)
 { size_t k = len < *outlen ? len : *outlen; memcpy(out, in, k); *outlen = k; return 0; }
 static int f1(int a) { return a; }
 static int f4(int a, int b, int c, int d) { return a + b + c + d; }
@@ -269,8 +270,8 @@ def _rows_api(api_bench):
         row("api_sum_array", "sum() with an unsigned char[] cdata", "lib.sum(arr, 1024)",
             "lib.sum(arr, 1024) == %d" % total, API_POINTER),
         row("api_sum_from_buffer", "sum(ffi.from_buffer(bytearray), n)",
-            "lib.sum(ffi.from_buffer(\"uint8_t[]\", ba), 1024)",
-            "lib.sum(ffi.from_buffer(\"uint8_t[]\", ba), 1024) == %d" % total, API_POINTER),
+            "lib.sum(ffi.from_buffer(\"unsigned char[]\", ba), 1024)",
+            "lib.sum(ffi.from_buffer(\"unsigned char[]\", ba), 1024) == %d" % total, API_POINTER),
         row("api_fill", "int fill(char *out, size_t n, size_t *written)", "lib.fill(buf, 64, n)",
             "lib.fill(buf, 64, n) == 0 and n[0] == 1", API_POINTER),
         row("api_stream", "streaming step: from_buffer in, uint8_t[] out, size_t * in/out, "

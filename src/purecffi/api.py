@@ -155,7 +155,10 @@ class FFI:
         """A cdata array over the memory of a Python buffer object (bytearray, array...)."""
         if python_buffer is None:
             cdecl, python_buffer = "char[]", cdecl
-        ctype = self._typeof(cdecl)
+        try:
+            ctype = self._types[cdecl]
+        except (KeyError, TypeError):
+            ctype = self._typeof(cdecl)
         if ctype.kind != ARRAY and not (ctype.kind == POINTER):
             raise TypeError("from_buffer() needs an array or pointer type, not '%s'"
                             % (ctype.cname,))
@@ -163,10 +166,11 @@ class FFI:
             raise TypeError("from_buffer() cannot take %s: it needs an object with the buffer "
                             "protocol (bytes, bytearray, memoryview, array...)"
                             % (type(python_buffer).__name__,))
-        export = BufferExport(python_buffer, writable=require_writable)
+        export = BufferExport(python_buffer, require_writable)
         if ctype.kind == POINTER:
             return _cd.pointer_to(ctype, export.address, export)
-        item_size = ctype.item.byte_size
+        cls = (ctype._rt or prepare(ctype)).cdata_class
+        item_size = cls._item_size if cls._item_size else ctype.item.byte_size
         length = ctype.length
         if length is None:
             length = export.byte_size // item_size if item_size > 0 else 0
@@ -175,7 +179,7 @@ class FFI:
                              % (export.byte_size, ctype.cname, length * item_size))
         # the array type's own class (its accessors were prepared once, with the type);
         # the repr shows the buffer because `_keep` is the export (see AddrCData._owning_repr)
-        return prepare(ctype).cdata_class(ctype, export.address, export, length)
+        return cls(ctype, export.address, export, length)
 
     def buffer(self, cdata, size=-1):  # noqa: F811 - replaced by the `buffer` type below
         raise NotImplementedError

@@ -19,7 +19,7 @@ from . import call
 from . import platform as plat
 from .convert import prepare
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, TYPES, UNION, CField, \
-    EnumType, RawFunctionType, UnknownNumberType
+    ArrayType, EnumType, PointerType, RawFunctionType, UnknownNumberType
 from .callback import _print_exception, _print_onerror_failure
 from .errors import FFIError
 from .memory import MEM, memmove, read_address
@@ -317,7 +317,10 @@ def _make_function(module, name, fntype, how, address, fnptr_address, fast_index
     function = call.make_lib_function(fntype, address, name)
     if how == "fast" and fast_index is not None:
         ptypes = tuple(t if t.kind == POINTER else None for t in fntype.args)
-        return module._pc_fast(fast_index, function, ptypes)
+        # arguments where a bytes object is taken as is (call.py's rule), as a bit mask
+        bytes_mask = sum(1 << i for i, t in enumerate(fntype.args)
+                         if t.kind == POINTER and call.accepts_bytes(t.item) and i < 64)
+        return module._pc_fast(fast_index, function, ptypes, bytes_mask)
     return function
 
 
@@ -457,6 +460,7 @@ def load(module, declarations, facts):
     module._pc_errno_setter(ctypes.set_errno)
     layout = _cd.pointer_to(TYPES.pointer(TYPES.void), 0).__class__     # any address class
     module._pc_cdata_layout(_cd.CData, layout.__dict__["_ctype"], layout.__dict__["_addr"])
+    module._pc_pointer_layout(ArrayType, ArrayType.__dict__["item"], PointerType.__dict__["item"])
     name = module.__name__
     kinds, addresses, class_attrs, values = {}, {}, {}, {}
     for fname, fntype in decls.functions.items():

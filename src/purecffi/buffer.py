@@ -18,6 +18,7 @@ import threading
 import weakref
 
 from .cdatabase import CData
+from .memory import MEM
 from .errors import FFIError
 
 
@@ -33,6 +34,12 @@ class _BufferMethods:
     __slots__ = ()
 
     def __getitem__(self, index):
+        if index.__class__ is slice:
+            if index.step not in (None, 1):
+                raise TypeError("ffi.buffer slices must have no step")
+            start, stop, _ = index.indices(len(self))       # one copy, straight from memory
+            address = _buffer_address(self)
+            return MEM[address + start:address + max(start, stop)].tobytes()
         if isinstance(index, slice):
             if index.step not in (None, 1):
                 raise TypeError("ffi.buffer slices must have no step")
@@ -96,6 +103,9 @@ if sys.version_info >= (3, 12):
         result._array = _array_type(size).from_address(address)
         return result
 
+    def _buffer_address(buf):
+        return ctypes.addressof(buf._array)
+
 else:
     class _BufferType(type(ctypes.Array)):
         """Metaclass: `buffer(cdata, size)` makes an instance of a per-size subclass."""
@@ -115,16 +125,20 @@ else:
         return _BufferType("buffer", (buffer,), {"_length_": size})
 
     def _make(size, address):
-        return _array_type(size).from_address(address)
+        ref = _sized.get(size)              # (_array_type()'s first step, inlined)
+        cls = ref() if ref is not None else None
+        return (cls or _array_type(size)).from_address(address)
+
+    _buffer_address = ctypes.addressof
 
 
 # The array class of each size lives as long as a buffer of that size does (weak values), and
 # the few last used stay (a ring): a loop making buffers of one size does not remake the class,
 # and memory stays bounded by what is alive, whatever sizes were ever used.
-_sized = weakref.WeakValueDictionary()
+_sized = {}                 # size -> weak reference to the class (removed when it dies)
 _recent = [None] * 16
 _recent_next = itertools.count()
-_sized_lock = threading.Lock()
+_sized_lock = threading.RLock()     # reentrant: a collection may run its callback inside
 
 
 def make_buffer(cdata, size=-1):
@@ -162,14 +176,26 @@ def make_buffer(cdata, size=-1):
 
 def _array_type(size):
     """The ctypes array class of `size` bytes (on Python < 3.12, a subclass of `buffer`)."""
-    cls = _sized.get(size)
+    ref = _sized.get(size)
+    cls = ref() if ref is not None else None
     if cls is None:
         with _sized_lock:
-            cls = _sized.get(size)
+            ref = _sized.get(size)
+            cls = ref() if ref is not None else None
             if cls is None:
-                cls = _sized[size] = _new_array_type(size)
+                cls = _new_array_type(size)
+                _sized[size] = weakref.ref(cls, _forget_size(size))
         _recent[next(_recent_next) % len(_recent)] = cls
     return cls
+
+
+def _forget_size(size):
+    """The weakref callback removing the entry of a dead class (unless replaced since)."""
+    def forget(ref):
+        with _sized_lock:
+            if _sized.get(size) is ref:
+                del _sized[size]
+    return forget
 
 
 __all__ = ["buffer", "make_buffer", "FFIError"]

@@ -438,6 +438,9 @@ def _accepts_bytes(item):
         and getattr(item, "category", None) in (plat.CHAR, plat.INT, plat.BOOL)
 
 
+accepts_bytes = _accepts_bytes      # public: API mode's C fast path applies the same rule
+
+
 def _is_file_type(item):
     return item.kind == STRUCT and item.cname == "FILE"
 

@@ -229,6 +229,22 @@ def _owning_item_methods(getitem, setitem, owning_item):
     return owning_getitem, owning_setitem
 
 
+def _owning_number_methods(getitem, setitem, unpack, write):
+    """The same for `ffi.new("T *")` of a number type: `p[0]` is one unpack (a size_t *
+    out-parameter is read and set around every call of a streaming loop)."""
+    def owning_getitem(self, index):
+        if index.__class__ is int and index == 0:
+            return unpack(MEM, self._addr)[0]
+        return getitem(self, index)
+
+    def owning_setitem(self, index, value):
+        if index.__class__ is int and index == 0:
+            write(self._addr, value)        # the checked writer: nothing written on error
+            return
+        setitem(self, index, value)
+    return owning_getitem, owning_setitem
+
+
 def _as_index(value):
     if isinstance(value, ValueCData):
         return value._as_int()
@@ -743,6 +759,10 @@ def _pointer_class(ctype, rt):
         slots = owning.pop("__slots__", ()) + ("_v_item",)
     owning["__getitem__"], owning["__setitem__"] = _owning_item_methods(
         cls.__getitem__, cls.__setitem__, owning_item)
+    if _is_plain_number(item):
+        irt = prepare(item)
+        owning["__getitem__"], owning["__setitem__"] = _owning_number_methods(
+            owning["__getitem__"], owning["__setitem__"], irt.unpack, irt.write)
     rt.owning_class = concrete(ctype.cname, OwningPointerCData, owning, parent=cls, slots=slots)
 
 

@@ -338,8 +338,12 @@ def emit_fast_function(fn, limited=False):
               "        goto slow;"]
     for i, ctype in enumerate(fntype.args):
         if _fast_arg(ctype) == "pointer":
-            lines += ["    if (!PC_IS_CDATA(args[%d], self, %d) || _pc_address_of(args[%d], &x%d) < 0)"
-                      % (i, i, i, i), "        goto slow;"]
+            if limited:
+                lines += ["    if (!PC_IS_CDATA(args[%d], self, %d) || "
+                          "_pc_address_of(args[%d], &x%d) < 0)" % (i, i, i, i), "        goto slow;"]
+            else:
+                lines += ["    if (_pc_pointer_arg(args[%d], self, %d, &x%d) < 0)" % (i, i, i),
+                          "        goto slow;"]
             continue
         kind = _fast_kind(ctype)
         temp, to_c, _ = FAST_KINDS[kind]
@@ -410,6 +414,7 @@ def emit_fast_type(limited=False):
         "    PyObject_HEAD",
         "    PyObject *slow;              /* the same function called through ctypes */",
         "    PyObject *ptypes;            /* tuple: the ctype of each pointer argument */",
+        "    unsigned long bytes_mask;    /* bit i: argument i takes a bytes object as is */",
         "} _pc_fast_object;",
         "",
     ] + (_LIMITED_CDATA_SLOTS if limited else [
@@ -483,6 +488,37 @@ def emit_fast_type(limited=False):
         "    Py_XSETREF(_pc_last_address, address);",
         "    *out = _pc_last_pointer = (void *)(uintptr_t)value;",
         "    return 0;",
+        "}",
+        "",
+        "/* Pointer argument `i` taken in C: a cdata of exactly the parameter's type, a cdata",
+        " * array of its item type (ffi.new(\"T[]\"), ffi.from_buffer()), or a bytes object where",
+        " * the generic conversion takes one as is (`bytes_mask`); the types' `item` slots are",
+        " * read at the offsets of _pc_pointer_layout.  0 and the address in *out, or -1: the",
+        " * slow path, which accepts or refuses everything else exactly as ABI mode does. */",
+        "static PyTypeObject *_pc_array_class;",
+        "static Py_ssize_t _pc_array_item_offset, _pc_pointer_item_offset;",
+        "",
+        "static int _pc_pointer_arg(PyObject *o, PyObject *self, Py_ssize_t i, void **out)",
+        "{",
+        "    _pc_fast_object *f = (_pc_fast_object *)self;",
+        "    PyObject *expected = PyTuple_GET_ITEM(f->ptypes, i), *ctype;",
+        "    if (PyBytes_CheckExact(o)) {",
+        "        if (i >= (Py_ssize_t)(8 * sizeof(unsigned long)) || !((f->bytes_mask >> i) & 1))",
+        "            return -1;",
+        "        *out = PyBytes_AS_STRING(o);",
+        "        return 0;",
+        "    }",
+        "    if (!_pc_is_cdata(o))",
+        "        return -1;",
+        "    ctype = PC_SLOT(o, _pc_ctype_offset);",
+        "    if (ctype != expected && (ctype == NULL || _pc_array_class == NULL ||",
+        "            Py_TYPE(ctype) != _pc_array_class ||",
+        "            PC_SLOT(ctype, _pc_array_item_offset) !=",
+        "                PC_SLOT(expected, _pc_pointer_item_offset)))",
+        "        return -1;",
+        "    if (PC_SLOT(o, _pc_addr_offset) == NULL)",
+        "        return -1;",
+        "    return _pc_address_of(o, out);",
         "}",
         "",
         "#define PC_IS_CDATA(o, self, i) (_pc_is_cdata(o) && \\",
@@ -1044,6 +1080,8 @@ def emit_facts(plan, limited=False):
     lines.append("    (void)_pc_save_errno; (void)_pc_is_cdata; (void)_pc_address_of;")
     if limited:
         lines.append("    (void)_pc_is_cdata_of; (void)_pc_call_tuple;")
+    else:
+        lines.append("    (void)_pc_pointer_arg;")
     lines += ["    (void)functions; (void)variables; (void)constants; (void)layouts;",
               "    (void)numbers; (void)externs; (void)fast;",
               "    return facts;",
@@ -1060,14 +1098,16 @@ def emit_module_functions(plan, limited=False):
     n_fast = sum(1 for f in plan.functions if f.how == "fast")
     n_extern = len(plan.extern_python)
     return [
-        "/* _pc_fast(index, slow, ptypes): the fast builtin for function `index`, falling back "
-        "to `slow` */",
+        "/* _pc_fast(index, slow, ptypes, bytes_mask): the fast builtin for function `index`, "
+        "falling back to `slow` */",
         "static PyObject *_pc_fast(PyObject *module, PyObject *args)",
         "{",
         "    int index;",
+        "    unsigned long bytes_mask = 0;",
         "    PyObject *slow, *ptypes, *name, *function;",
         "    _pc_fast_object *f;",
-        "    if (!PyArg_ParseTuple(args, \"iOO!\", &index, &slow, &PyTuple_Type, &ptypes))",
+        "    if (!PyArg_ParseTuple(args, \"iOO!|k\", &index, &slow, &PyTuple_Type, &ptypes,",
+        "                          &bytes_mask))",
         "        return NULL;",
         "    if (index < 0 || index >= %d) {" % (n_fast,),
         "        PyErr_SetString(PyExc_IndexError, \"no such fast function\");",
@@ -1085,6 +1125,7 @@ def emit_module_functions(plan, limited=False):
         "    f->slow = slow;",
         "    Py_INCREF(ptypes);",
         "    f->ptypes = ptypes;",
+        "    f->bytes_mask = bytes_mask;",
         "    name = PyModule_GetNameObject(module);",
         "    if (name == NULL) {",
         "        Py_DECREF(f);",
@@ -1117,6 +1158,32 @@ def emit_module_functions(plan, limited=False):
     ]) + [
         "    Py_INCREF(cls);",
         "    Py_XSETREF(_pc_cdata_type, (PyTypeObject *)cls);",
+        "    Py_RETURN_NONE;",
+        "}",
+        "",
+        "/* _pc_pointer_layout(array_cls, array_item_slot, pointer_item_slot): the class of",
+        " * array ctypes and the member descriptors of the `item` slot of array and pointer",
+        " * ctypes (pointer arguments take arrays of their item type in C) */",
+        "static PyObject *_pc_pointer_layout(PyObject *module, PyObject *args)",
+        "{",
+        "    PyObject *cls, *array_item, *pointer_item;",
+        "    (void)module;",
+        "    if (!PyArg_ParseTuple(args, \"OOO\", &cls, &array_item, &pointer_item))",
+        "        return NULL;",
+    ] + (["    (void)cls; (void)array_item; (void)pointer_item;  /* limited: not used */"]
+         if limited else [
+        "    if (!PyType_Check(cls) || Py_TYPE(array_item) != &PyMemberDescr_Type ||",
+        "            Py_TYPE(pointer_item) != &PyMemberDescr_Type ||",
+        "            ((PyMemberDescrObject *)array_item)->d_member->type != T_OBJECT_EX ||",
+        "            ((PyMemberDescrObject *)pointer_item)->d_member->type != T_OBJECT_EX) {",
+        "        PyErr_SetString(PyExc_TypeError, \"expected a class and object slots\");",
+        "        return NULL;",
+        "    }",
+        "    _pc_array_item_offset = ((PyMemberDescrObject *)array_item)->d_member->offset;",
+        "    _pc_pointer_item_offset = ((PyMemberDescrObject *)pointer_item)->d_member->offset;",
+        "    Py_INCREF(cls);",
+        "    Py_XSETREF(_pc_array_class, (PyTypeObject *)cls);",
+    ]) + [
         "    Py_RETURN_NONE;",
         "}",
         "",
@@ -1279,6 +1346,7 @@ def emit_module_functions(plan, limited=False):
         "    {\"_pc_errno_setter\", _pc_errno_setter, METH_O, NULL},",
         "    {\"_pc_address\", _pc_address, METH_O, NULL},",
         "    {\"_pc_cdata_layout\", _pc_cdata_layout, METH_VARARGS, NULL},",
+        "    {\"_pc_pointer_layout\", _pc_pointer_layout, METH_VARARGS, NULL},",
         "    {\"_pc_lib_class\", _pc_lib_class, METH_O, NULL},",
         "    {\"_pc_lib_bind\", _pc_lib_bind, METH_O, NULL},",
         "    {NULL, NULL, 0, NULL}",

@@ -11,6 +11,8 @@ from .convert import fast_twin, prepare
 from .errors import MSG_FUNCTION_TYPE, CDefError, FFIError
 from .memory import BufferExport, Owned, memmove, memset, owned_size
 from .buffer import buffer
+from .callback import make_callback
+from .handles import from_handle, new_handle
 from .strings import to_string, unpack
 
 TYPE_CHECKING = False
@@ -25,6 +27,9 @@ else:
     def overload(func):
         """Typing only: at run time the last definition of a method is the one kept."""
         return func
+
+
+_FUNCPTR = object()     # key prefix in FFI._types: strings read as function pointer types
 
 
 class FFI:
@@ -75,10 +80,17 @@ class FFI:
             return self._types[cdecl]
         except (KeyError, TypeError):
             pass
+        if consider_function_as_funcptr:        # "int(int)" is a function pointer here only
+            try:
+                return self._types[_FUNCPTR, cdecl]
+            except (KeyError, TypeError):
+                pass
         with self._lock:        # parsing may declare tags: one thread at a time, as cdef()
             ctype = self._parse_typeof(cdecl, consider_function_as_funcptr)
         if not consider_function_as_funcptr or ctype.kind != FUNCTION:
             self._types[cdecl] = ctype
+        elif isinstance(cdecl, str):
+            self._types[_FUNCPTR, cdecl] = ctype
         return ctype
 
     def _parse_typeof(self, cdecl, consider_function_as_funcptr):
@@ -182,7 +194,10 @@ class FFI:
         """A cdata array over the memory of a Python buffer object (bytearray, array...)."""
         if python_buffer is None:
             cdecl, python_buffer = "char[]", cdecl
-        ctype = self._typeof(cdecl)
+        try:
+            ctype = self._types[cdecl]
+        except (KeyError, TypeError):
+            ctype = self._typeof(cdecl)
         if ctype.kind != ARRAY and not (ctype.kind == POINTER):
             raise TypeError("from_buffer() needs an array or pointer type, not '%s'"
                             % (ctype.cname,))
@@ -190,10 +205,11 @@ class FFI:
             raise TypeError("from_buffer() cannot take %s: it needs an object with the buffer "
                             "protocol (bytes, bytearray, memoryview, array...)"
                             % (type(python_buffer).__name__,))
-        export = BufferExport(python_buffer, writable=require_writable)
+        export = BufferExport(python_buffer, require_writable)
         if ctype.kind == POINTER:
             return _cd.pointer_to(ctype, export.address, export)
-        item_size = ctype.item.byte_size
+        cls = (ctype._rt or prepare(ctype)).cdata_class
+        item_size = cls._item_size if cls._item_size else ctype.item.byte_size
         length = ctype.length
         if length is None:
             length = export.byte_size // item_size if item_size > 0 else 0
@@ -202,7 +218,7 @@ class FFI:
                              % (export.byte_size, ctype.cname, length * item_size))
         # the array type's own class (its accessors were prepared once, with the type);
         # the repr shows the buffer because `_keep` is the export (see AddrCData._owning_repr)
-        return prepare(ctype).cdata_class(ctype, export.address, export, length)
+        return cls(ctype, export.address, export, length)
 
     def buffer(self, cdata, size=-1):  # noqa: F811 - replaced by the `buffer` type below
         raise NotImplementedError
@@ -252,7 +268,7 @@ class FFI:
         """A pointer to a struct/array cdata, or to one of its fields or items; or to a lib symbol."""
         if not isinstance(cdata, _cd.CData) and hasattr(cdata, "_addressof"):
             return cdata._addressof(*fields_or_indexes)        # a lib object
-        if not isinstance(cdata, _cd.AddrCData):
+        if not (isinstance(cdata, _cd.CData) and cdata._address):
             raise TypeError("addressof() needs a cdata struct, union or array, not %s"
                             % (type(cdata).__name__,))
         ctype = cdata._ctype
@@ -277,12 +293,10 @@ class FFI:
     # -- Handles ----
     def new_handle(self, python_object: object) -> _CData:
         """A `void *` that ffi.from_handle() turns back into `python_object` (kept alive)."""
-        from .handles import new_handle
         return new_handle(python_object)
 
     def from_handle(self, handle: _CData) -> Any:
         """The Python object of a handle made by new_handle()."""
-        from .handles import from_handle
         return from_handle(handle)
 
     # -- Once-only initialisation ----
@@ -335,7 +349,6 @@ class FFI:
     def callback(self, cdecl: str | _CType, python_callable: Callable[..., Any] | None = None,
                  error: Any = None, onerror: Callable[..., Any] | None = None) -> Any:
         """A C function pointer calling `python_callable` (or a decorator making one)."""
-        from .callback import make_callback
         ctype = self._typeof(cdecl, consider_function_as_funcptr=True)
         if python_callable is None:
             return lambda func: make_callback(ctype, func, error, onerror)
@@ -484,11 +497,11 @@ def _custom_allocator(alloc, free, clear):
 
 
 def _cdata_size(cdata):
-    if isinstance(cdata, _cd.ArrayCData):
+    if isinstance(cdata, _cd.CData) and cdata._array:
         if cdata._length is None:
             raise TypeError("cdata '%s' has an unknown length" % (cdata._ctype.cname,))
         return cdata._length * cdata._ctype.item.byte_size
-    if isinstance(cdata, _cd.StructCData) and cdata._owning:
+    if isinstance(cdata, _cd.CData) and cdata._struct and cdata._owning:
         return owned_size(cdata._keep)
     size = cdata._ctype.byte_size
     if size < 0:
@@ -536,7 +549,7 @@ def _offset_of(ctype, path, allow_pointer=False):
 
 
 def _address_of_buffer(obj, writable):
-    if isinstance(obj, _cd.AddrCData):
+    if isinstance(obj, _cd.CData) and obj._address:
         return obj._addr, None
     if isinstance(obj, _cd.CData):
         raise TypeError("memmove() needs a pointer or array cdata, not cdata '%s'"

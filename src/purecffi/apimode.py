@@ -23,7 +23,7 @@ from . import call
 from . import platform as plat
 from .convert import prepare
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, TYPES, UNION, CField, \
-    EnumType, RawFunctionType, UnknownNumberType
+    ArrayType, EnumType, PointerType, RawFunctionType, UnknownNumberType
 from .apicheck import Mismatched, Mismatches, number_error, sized_enum_base, \
     struct_differences
 from .callback import _print_exception, _print_onerror_failure
@@ -475,8 +475,12 @@ def _make_function(module, name, fntype, how, address, fnptr_address, fast_index
         function = call.make_lib_function(fntype, address, name)
     if fast_index is None:
         return function
-    ptypes = tuple(t if t.kind == POINTER and how == "fast" else None for t in fntype.args)
-    return module._pc_fast(fast_index, function, ptypes)
+    fast = how == "fast"
+    ptypes = tuple(t if t.kind == POINTER and fast else None for t in fntype.args)
+    # arguments where a bytes object is taken as is (call.py's rule), as a bit mask
+    bytes_mask = sum(1 << i for i, t in enumerate(fntype.args)
+                     if fast and t.kind == POINTER and call.accepts_bytes(t.item) and i < 64)
+    return module._pc_fast(fast_index, function, ptypes, bytes_mask)
 
 
 # -- extern "Python" ----
@@ -633,8 +637,9 @@ def load(module, declarations, facts):
     ffi._decls = decls
     ffi._included = included
     module._pc_errno_setter(ctypes.set_errno, ctypes.get_errno)
-    module._pc_cdata_layout(_cd.AddrCData, _cd.AddrCData.__dict__["_ctype"],
-                            _cd.AddrCData.__dict__["_addr"])
+    layout = _cd.pointer_to(TYPES.pointer(TYPES.void), 0).__class__     # any address class
+    module._pc_cdata_layout(_cd.CData, layout.__dict__["_ctype"], layout.__dict__["_addr"])
+    module._pc_pointer_layout(ArrayType, ArrayType.__dict__["item"], PointerType.__dict__["item"])
     name = module.__name__
     kinds, addresses, class_attrs, values = {}, {}, {}, {}
     for fname, fntype in decls.functions.items():

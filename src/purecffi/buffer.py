@@ -12,10 +12,14 @@ deriving from a C type that does, so `buffer` derives from ctypes.Array and each
 subclass: `isinstance(b, ffi.buffer)` holds, but `type(b)` is that subclass.
 """
 import ctypes
+import itertools
 import operator
 import sys
+import threading
 import weakref
 
+from .cdatabase import CData
+from .memory import MEM
 from .errors import FFIError
 
 
@@ -31,6 +35,12 @@ class _BufferMethods:
     __slots__ = ()
 
     def __getitem__(self, index):
+        if index.__class__ is slice:
+            if index.step not in (None, 1):
+                raise TypeError("ffi.buffer slices must have no step")
+            start, stop, _ = index.indices(len(self))       # one copy, straight from memory
+            address = _buffer_address(self)
+            return MEM[address + start:address + max(start, stop)].tobytes()
         if isinstance(index, slice):
             if index.step not in (None, 1):
                 raise TypeError("buffer doesn't support slicing with step != 1")
@@ -117,10 +127,18 @@ if sys.version_info >= (3, 12):
         def __len__(self):
             return len(self._array)
 
+    def _new_array_type(size):
+        # made directly: `_Byte * size` would stay in ctypes' own cache forever
+        return type(ctypes.Array)("bytes_%d" % (size,), (ctypes.Array,),
+                                  {"_type_": _Byte, "_length_": size})
+
     def _make(size, address):
         result = object.__new__(buffer)
-        result._array = (_Byte * size).from_address(address)     # ctypes' cache is weak
+        result._array = _array_type(size).from_address(address)
         return result
+
+    def _buffer_address(buf):
+        return ctypes.addressof(buf._array)
 
 else:
     class _BufferType(type(ctypes.Array)):
@@ -137,20 +155,29 @@ else:
         _type_ = _Byte
         _length_ = 0
 
-    # the subclass of each size, while a buffer of that size is alive (memory stays bounded)
-    _sized = weakref.WeakValueDictionary()
+    def _new_array_type(size):
+        return _BufferType("buffer", (buffer,), {"_length_": size})
 
     def _make(size, address):
-        cls = _sized.get(size)
-        if cls is None:
-            cls = _sized.setdefault(size, _BufferType("buffer", (buffer,), {"_length_": size}))
-        return cls.from_address(address)
+        ref = _sized.get(size)              # (_array_type()'s first step, inlined)
+        cls = ref() if ref is not None else None
+        return (cls or _array_type(size)).from_address(address)
+
+    _buffer_address = ctypes.addressof
+
+
+# The array class of each size lives as long as a buffer of that size does (weak values), and
+# the few last used stay (a ring): a loop making buffers of one size does not remake the class,
+# and memory stays bounded by what is alive, whatever sizes were ever used.
+_sized = {}                 # size -> weak reference to the class (removed when it dies)
+_recent = [None] * 16
+_recent_next = itertools.count()
+_sized_lock = threading.RLock()     # reentrant: a collection may run its callback inside
 
 
 def make_buffer(cdata, size=-1):
     """A buffer over `size` bytes of the memory of `cdata` (default: all of it)."""
-    from .cdata import AddrCData, ArrayCData, StructCData, CData
-    if not isinstance(cdata, AddrCData) or isinstance(cdata, StructCData) or \
+    if not isinstance(cdata, CData) or not cdata._address or cdata._struct or \
             cdata._ctype.kind not in ("pointer", "array"):
         raise TypeError("ffi.buffer() needs a cdata pointer or array, not %s"
                         % (type(cdata).__name__ if not isinstance(cdata, CData)
@@ -160,7 +187,9 @@ def make_buffer(cdata, size=-1):
     if size is not None and size >= 1 << 62:
         raise OverflowError("ffi.buffer() size %d is too large" % (size,))
     if size < 0:
-        if isinstance(cdata, ArrayCData):
+        if cdata._array and cdata._length is not None:
+            size = cdata._length * cdata._item_size     # (no import of api on this path)
+        elif cdata._array:
             from .api import _cdata_size
             size = _cdata_size(cdata)
         elif cdata._ctype.item.kind in ("struct", "union") and cdata._keep is not None:
@@ -177,6 +206,30 @@ def make_buffer(cdata, size=-1):
     result = _make(size, cdata._addr)
     result._cdata = cdata
     return result
+
+
+def _array_type(size):
+    """The ctypes array class of `size` bytes (on Python < 3.12, a subclass of `buffer`)."""
+    ref = _sized.get(size)
+    cls = ref() if ref is not None else None
+    if cls is None:
+        with _sized_lock:
+            ref = _sized.get(size)
+            cls = ref() if ref is not None else None
+            if cls is None:
+                cls = _new_array_type(size)
+                _sized[size] = weakref.ref(cls, _forget_size(size))
+        _recent[next(_recent_next) % len(_recent)] = cls
+    return cls
+
+
+def _forget_size(size):
+    """The weakref callback removing the entry of a dead class (unless replaced since)."""
+    def forget(ref):
+        with _sized_lock:
+            if _sized.get(size) is ref:
+                del _sized[size]
+    return forget
 
 
 __all__ = ["buffer", "make_buffer", "FFIError"]

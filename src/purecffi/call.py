@@ -35,8 +35,8 @@ import _ctypes
 from . import platform as plat
 from .specialise import specialise
 from .lazy import once
-from .cdata import AddrCData, CData, StructCData, ValueCData
-from .convert import (LONGDOUBLE_BYTES, bad_init, code_to_str, fast_twin, longdouble_bytes,
+from .cdata import AddrCData, CData, Family, StructCData, ValueCData, family_namespace
+from .convert import (_UNKNOWN, LONGDOUBLE_BYTES, bad_init, code_to_str, fast_twin, longdouble_bytes,
                       pointer_value, prepare, to_bool, to_char, to_float, to_int, to_wchar,
                       write_array, write_struct)
 from .ctype import (ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, TYPES, UNION, VOID,
@@ -48,6 +48,7 @@ __all__ = ["make_lib_function", "call_function_pointer", "file_pointer", "by_val
            "unsupported_by_value", "LibFunction", "FUNCTION_FLAGS"]
 
 _CFuncPtr = _ctypes.CFuncPtr
+_BY_VALUE_LOCK = threading.Lock()      # publishes each struct's by-value Structure class
 
 
 class _NeverInstance(type(ctypes.c_double)):
@@ -197,7 +198,6 @@ _MSG_COMPLEX = ("ctype '%s' (size %d) not supported as %s (the support for compl
                 "libffi is mostly missing at this point, so CFFI only supports complex types as "
                 "arguments or return value in API-mode functions)")
 
-_STRUCT_CTYPES = {}         # struct ctype -> ctypes.Structure subclass with the same layout
 
 
 def primitive_ctypes(ctype):
@@ -269,8 +269,9 @@ def by_value_ctypes(ctype):
     if ctype.kind == ARRAY:
         item = by_value_ctypes(ctype.item)
         return None if item is None else item * (ctype.length or 0)
-    if ctype in _STRUCT_CTYPES:
-        return _STRUCT_CTYPES[ctype]
+    rt = prepare(ctype)
+    if rt.by_value is not _UNKNOWN:
+        return rt.by_value
     fields = []
     for index, (name, ftype, _) in enumerate(ctype._decl_fields):
         if ftype.kind == ARRAY and ftype.length is None:
@@ -283,8 +284,10 @@ def by_value_ctypes(ctype):
                      {"_fields_": fields})
     if not _same_layout(ctype, structure):
         structure = None
-    # the first one published wins: every caller must use the same Structure class
-    return _STRUCT_CTYPES.setdefault(ctype, structure)
+    with _BY_VALUE_LOCK:        # the first one published wins: every caller must use the
+        if rt.by_value is _UNKNOWN:     # same Structure class
+            rt.by_value = structure
+    return rt.by_value
 
 
 def _same_layout(ctype, structure):
@@ -473,6 +476,9 @@ def _accepts_bytes(item):
         and getattr(item, "category", None) in (plat.CHAR, plat.INT, plat.BOOL)
 
 
+accepts_bytes = _accepts_bytes      # public: API mode's C fast path applies the same rule
+
+
 def _is_file_type(item):
     return item.kind == STRUCT and item.cname == "FILE"
 
@@ -571,14 +577,14 @@ _CONVERTER_MAKERS = {
     FUNCTION: _function_pointer_converter, STRUCT: _struct_converter,
     UNION: _unsupported_converter,
 }
-_CONVERTERS = {}
 
 
 def arg_converter(ctype):
     """The `argtypes` entry for arguments of `ctype` (made once per type)."""
-    converter = _CONVERTERS.get(ctype)
+    rt = prepare(ctype)
+    converter = rt.arg_converter
     if converter is None:
-        converter = _CONVERTERS[ctype] = _CONVERTER_MAKERS[ctype.kind](ctype)
+        converter = rt.arg_converter = _CONVERTER_MAKERS[ctype.kind](ctype)
     return converter
 
 
@@ -654,8 +660,9 @@ def result_handling(ctype):
 
 
 # -- lib functions ----
-class LibFunction(CData):
-    """Mixin of the ctypes function classes: what makes them cffi function-pointer cdata."""
+class LibFunction(CData, metaclass=Family):
+    """The family of the ctypes function classes: what makes them cffi function-pointer cdata
+    (each class derives from CData and ctypes' CFuncPtr, with this namespace)."""
 
     __slots__ = ()
     _ctype = None
@@ -721,18 +728,20 @@ class _CallPlan:
         # directly, ~12 ns faster per call than through c_int's getter
         if fntype.ellipsis and "__call__" not in attrs:
             attrs.update(__call__=_variadic_call, _fixed_count=len(fntype.args))
-        self.cls = type("function<%s>" % (fntype.cname,), (LibFunction, _CFuncPtr), attrs)
+        namespace = family_namespace(LibFunction)
+        namespace.update(attrs)
+        self.cls = type("function<%s>" % (fntype.cname,), (CData, _CFuncPtr), namespace)
 
 
-_PLANS = {}
 
 
 def call_plan(fntype):
     """The prepared plan of a function type (made once)."""
-    plan = _PLANS.get(fntype)
+    rt = prepare(fntype)
+    plan = rt.call_plan
     if plan is None:
         _check_usable(fntype)
-        plan = _PLANS[fntype] = _CallPlan(fntype)
+        plan = rt.call_plan = _CallPlan(fntype)
     return plan
 
 
@@ -758,18 +767,21 @@ def make_lib_function(fntype, address, name=None):
 
 
 # -- Calling function-pointer cdata ----
-_POINTER_FUNCTIONS = {}     # (function type, address) -> ctypes function
-_POINTER_FUNCTIONS_MAX = 4096
+_POINTER_FUNCTIONS_MAX = 4096     # per function type: address -> ctypes function
 
 
 def call_function_pointer(cdata, args):
     """Call a function-pointer cdata (from ffi.cast, C memory, ffi.addressof or a callback)."""
-    key = (cdata._ctype, cdata._addr)
-    function = _POINTER_FUNCTIONS.get(key)
+    rt = prepare(cdata._ctype)
+    functions = rt.pointer_calls
+    if functions is None:
+        functions = rt.pointer_calls = {}
+    address = cdata._addr
+    function = functions.get(address)
     if function is None:
-        if len(_POINTER_FUNCTIONS) >= _POINTER_FUNCTIONS_MAX:
-            _POINTER_FUNCTIONS.clear()
-        function = _POINTER_FUNCTIONS[key] = make_lib_function(cdata._ctype, cdata._addr)
+        if len(functions) >= _POINTER_FUNCTIONS_MAX:
+            functions.clear()
+        function = functions[address] = make_lib_function(cdata._ctype, address)
     return function(*args)
 
 

@@ -17,7 +17,7 @@ import types
 
 from . import platform as plat
 from .call import by_value_ctypes, primitive_ctypes, unsupported_by_value
-from .cdata import FunctionPtrCData, ValueCData, pointer_to
+from .cdata import FunctionPtrCData, ValueCData, concrete, pointer_to
 from .lazy import once
 from .convert import (LONGDOUBLE_BYTES, code_to_str, pointer_value, prepare, to_bool, to_char,
                       to_float, to_int, to_wchar)
@@ -38,6 +38,9 @@ class CallbackCData(FunctionPtrCData):
         return "<cdata '%s' calling %r>" % (self._ctype.cname, self._keep.python_callable)
 
 
+_CALLBACK_CLASS = concrete("CallbackCData", CallbackCData)
+
+
 # -- Creating callbacks ----
 def make_callback(fntype, python_callable, error=None, onerror=None):
     """A C function pointer of type `fntype` calling `python_callable`."""
@@ -51,7 +54,7 @@ def make_callback(fntype, python_callable, error=None, onerror=None):
     plan = callback_plan(fntype)
     handler = _Handler(python_callable, plan.error_value(error), onerror, plan)
     keep = plan.make(handler)
-    return CallbackCData(fntype, keep.address, keep)
+    return _CALLBACK_CLASS(fntype, keep.address, keep)
 
 
 def _unsupported(fntype):
@@ -75,13 +78,13 @@ def _check_supported(fntype):
             raise _unsupported(fntype)
 
 
-_PLANS = {}
 _PLANS_LOCK = threading.Lock()
 
 
 def callback_plan(fntype):
-    """The prepared plan for callbacks of a function type (made once)."""
-    plan = _PLANS.get(fntype)
+    """The prepared plan for callbacks of a function type (made once, kept with the type)."""
+    rt = prepare(fntype)
+    plan = rt.callback_plan
     if plan is None:
         _check_supported(fntype)
         result = fntype.result
@@ -89,7 +92,9 @@ def callback_plan(fntype):
             result.kind == PRIMITIVE and result.category == plat.LONGDOUBLE)
         plan = (_LibffiPlan if needs_libffi else _CtypesPlan)(fntype)
         with _PLANS_LOCK:
-            plan = _PLANS.setdefault(fntype, plan)
+            if rt.callback_plan is None:
+                rt.callback_plan = plan
+            plan = rt.callback_plan
     return plan
 
 

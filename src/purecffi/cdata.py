@@ -17,67 +17,39 @@ from .convert import (array_length_for, function_address, float32, longdouble_by
                       write_array, write_bitfield)
 from .ctype import (ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES,
                     CType, opaque_error)
+from .cdatabase import CData, not_instantiable
 from .specialise import specialise
 from .varsize import byte_extent, is_var_sized, write_items, write_var
 from .memory import (MEM, BufferExport, Owned, addressof, allocate, buffer_type, memmove,
                      owned_size, typed_view)
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any, Iterator
-
 
 # -- Base classes ----
-class CData:
-    """Base of every cdata object (`ffi.CData`)."""
-
-    __slots__ = ()
-    _owning = False         # True on the classes of what ffi.new() returns
-    _char_items = False     # pointers and arrays of char-sized characters (for ffi.string)
-    _array = False          # arrays (with a `_length`)
-
-    if TYPE_CHECKING:       # what type checkers may do with any cdata (each kind does some)
-        def __getattr__(self, name: str) -> Any: ...
-        def __setattr__(self, name: str, value: Any) -> None: ...
-        def __getitem__(self, index: Any) -> Any: ...
-        def __setitem__(self, index: Any, value: Any) -> None: ...
-        def __len__(self) -> int: ...
-        def __iter__(self) -> Iterator[Any]: ...
-        def __call__(self, *args: Any) -> Any: ...
-        def __add__(self, other: int) -> CData: ...
-        def __sub__(self, other: Any) -> Any: ...
-        def __int__(self) -> int: ...
-        def __index__(self) -> int: ...
-        def __float__(self) -> float: ...
-        def __bool__(self) -> bool: ...
-        def __lt__(self, other: CData) -> bool: ...
-        def __le__(self, other: CData) -> bool: ...
-        def __gt__(self, other: CData) -> bool: ...
-        def __ge__(self, other: CData) -> bool: ...
-        def __enter__(self) -> CData: ...
-        def __exit__(self, *exc_info: object) -> None: ...
-
-    def __init__(self, *args, **kwargs):
-        """Only subclasses are made (LibFunction's ctypes base has no __init__ of its own)."""
-        if type(self) is CData:
-            raise not_instantiable(CData)
-
-
-def not_instantiable(cls):
-    """The error for calling a cdata class from Python (only purecffi makes cdata)."""
-    return TypeError("cannot create '%s.%s' instances: cdata objects are made by the ffi "
-                     "(ffi.new(), ffi.cast()...)" % (CData.__module__, cls.__name__))
-
-
 def null_error(ctype):
     """The error for dereferencing NULL."""
     return RuntimeError("cannot dereference null pointer of type '%s'" % (ctype.cname,))
 
 
-class AddrCData(CData):
+class Family(type):
+    """Metaclass of the families of cdata (AddrCData, PointerCData, ArrayCData...).
+
+    A family is a template, never a base: every cdata class derives from CData alone (as in
+    cffi, `type(x).__bases__ == (ffi.CData,)`) and gets a copy of its family's namespace
+    (`concrete()`).  `isinstance(x, ArrayCData)` asks the class's `_families`.
+    """
+
+    def __instancecheck__(cls, obj):
+        return cls in getattr(obj.__class__, "_families", ())
+
+    def __subclasscheck__(cls, other):
+        return cls in getattr(other, "_families", ()) or type.__subclasscheck__(cls, other)
+
+
+class AddrCData(CData, metaclass=Family):
     """A cdata that designates memory at `_addr`."""
 
-    __slots__ = ("_ctype", "_addr", "_keep", "__weakref__")
+    __slots__ = ()
+    _address = True         # a cdata with `_addr` (cheaper to ask than isinstance())
 
     def __init__(self, ctype, address, keep=None):
         if not isinstance(ctype, CType):
@@ -113,12 +85,12 @@ class AddrCData(CData):
 
     # -- Comparisons by address ----
     def __eq__(self, other):
-        if isinstance(other, AddrCData):
+        if (isinstance(other, CData) and other._address):
             return self._addr == other._addr
         return NotImplemented
 
     def __ne__(self, other):
-        if isinstance(other, AddrCData):
+        if (isinstance(other, CData) and other._address):
             return self._addr != other._addr
         return NotImplemented
 
@@ -165,7 +137,7 @@ def _c_type_name(cls):
 
 
 def _other_address(other):
-    if isinstance(other, AddrCData):
+    if (isinstance(other, CData) and other._address):
         return other._addr
     raise TypeError("cannot compare cdata with %s" % (type(other).__name__,))
 
@@ -210,7 +182,7 @@ class PointerCData(AddrCData):
     __radd__ = __add__
 
     def __sub__(self, other):
-        if isinstance(other, AddrCData):
+        if (isinstance(other, CData) and other._address):
             if other._ctype is not self._ctype and not (
                     other._ctype.kind == ARRAY and other._ctype.item is self._ctype.item):
                 raise TypeError("cannot subtract cdata '%s' and cdata '%s'"
@@ -248,23 +220,51 @@ class OwningPointerCData:
 
     __slots__ = ()
     _owning = True
-    _owning_item = None         # the item's TypeRuntime, for structs and unions
 
-    def __getitem__(self, index):
+
+def _owning_item_methods(getitem, setitem, owning_item):
+    """`__getitem__`/`__setitem__` of an owning pointer over the plain pointer's `getitem` and
+    `setitem`; `owning_item` (structs and unions) is the TypeRuntime of `p[0]`, which co-owns:
+    it is made once and kept (slot `_v_item`), so `p[0].x` costs what `p.x` does.  Its
+    `owning_class` is looked up at that first `p[0]`: a recursive struct may still have been
+    in preparation when this class was made."""
+    def owning_getitem(self, index):
+        if index.__class__ is int:
+            if index == 0:
+                if owning_item is not None:
+                    try:
+                        return self._v_item
+                    except AttributeError:
+                        item = self._v_item = owning_item.owning_class(
+                            self._ctype.item, self._addr, self._keep)
+                        return item
+            else:
+                raise IndexError("cdata '%s' from ffi.new() has only one item (index %d)"
+                                 % (self._ctype.cname, index))
+        return getitem(self, index)
+
+    def owning_setitem(self, index, value):
         if index.__class__ is int and index != 0:
             raise IndexError("cdata '%s' from ffi.new() has only one item (index %d)"
                              % (self._ctype.cname, index))
-        if self._owning_item is not None and index == 0:
-            # the item's owning class (looked up now: a recursive struct may have been
-            # still in preparation when this class was made)
-            return self._owning_item.owning_class(self._ctype.item, self._addr, self._keep)
-        return super().__getitem__(index)
+        setitem(self, index, value)
+    return owning_getitem, owning_setitem
 
-    def __setitem__(self, index, value):
-        if index.__class__ is int and index != 0:
-            raise IndexError("cdata '%s' from ffi.new() has only one item (index %d)"
-                             % (self._ctype.cname, index))
-        super().__setitem__(index, value)
+
+def _owning_number_methods(getitem, setitem, unpack, write):
+    """The same for `ffi.new("T *")` of a number type: `p[0]` is one unpack (a size_t *
+    out-parameter is read and set around every call of a streaming loop)."""
+    def owning_getitem(self, index):
+        if index.__class__ is int and index == 0:
+            return unpack(MEM, self._addr)[0]
+        return getitem(self, index)
+
+    def owning_setitem(self, index, value):
+        if index.__class__ is int and index == 0:
+            write(self._addr, value)        # the checked writer: nothing written on error
+            return
+        setitem(self, index, value)
+    return owning_getitem, owning_setitem
 
 
 def _as_index(value):
@@ -277,7 +277,8 @@ def _as_index(value):
 class ArrayCData(PointerCData):
     """`T[n]`: bounds-checked indexing, len(), iteration; decays to a pointer in arithmetic."""
 
-    __slots__ = ("_length",)
+    __slots__ = ()
+    _slots = ("_length",)       # what a concrete array class adds to the address slots
 
     def __init__(self, ctype, address, keep=None, length=None):
         if not isinstance(ctype, CType):
@@ -372,7 +373,7 @@ def _slice_assign(cdata, index, value, length):
     size = cdata._checked_item_size()
     base = cdata._addr + start * size
     item = cdata._ctype.item
-    if isinstance(value, AddrCData) and value._ctype.kind in (ARRAY, POINTER) \
+    if (isinstance(value, CData) and value._address) and value._ctype.kind in (ARRAY, POINTER) \
             and value._ctype.item is item:
         if value._ctype.kind == ARRAY and len(value) != count:
             raise ValueError("need a cdata of %d items, got %d" % (count, len(value)))
@@ -396,13 +397,13 @@ def _slice_assign(cdata, index, value, length):
 class StructCData(AddrCData):
     """A struct or union in memory (`struct s &`, or `struct s` owning from `p[0]`)."""
 
-    __slots__ = ("_byte_size",)
+    __slots__ = ()
+    _struct = True
 
-    def __init__(self, ctype, address, keep=None, byte_size=None):
+    def __init__(self, ctype, address, keep=None):
         if not isinstance(ctype, CType):
             raise not_instantiable(type(self))
         self._ctype, self._addr, self._keep = ctype, address, keep
-        self._byte_size = byte_size
 
     def _owning_repr(self):
         own = AddrCData._owning_repr(self)
@@ -457,7 +458,7 @@ class StructPointerCData(PointerCData):
     __slots__ = ()
 
 
-class _OpaqueFields:
+class _OpaqueFields(metaclass=Family):
     """Mixin for cdata of opaque structs: any field access explains why it cannot work.
 
     (Only opaque types get `__getattr__`: on other classes it would slow every lookup.)
@@ -467,6 +468,18 @@ class _OpaqueFields:
 
     def __getattr__(self, name):
         return _missing_field(self._ctype, name)
+
+
+class _OpaqueStructCData(_OpaqueFields, StructCData):
+    """An opaque struct or union in memory."""
+
+    __slots__ = ()
+
+
+class _OpaqueStructPointerCData(_OpaqueFields, StructPointerCData):
+    """A pointer to an opaque struct or union."""
+
+    __slots__ = ()
 
 
 def _field_property(ctype, field, fast):
@@ -751,52 +764,122 @@ def attach_classes(ctype, rt):
         maker(ctype, rt)
 
 
+_ADDRESS_SLOTS = ("_addr", "_ctype", "_keep")   # sorted: CPython lays slots out sorted
+_NOT_COPIED = frozenset(("__dict__", "__weakref__", "__slots__", "__module__", "__qualname__",
+                         "__doc__", "_slots"))
+_MEMBER = type(ValueCData._value)
+
+
+def concrete(name, template, attrs=(), parent=None, slots=()):
+    """A cdata class deriving from CData alone, with the namespace of the family `template`
+    (its bases' first), or of the concrete class `parent` plus `template`'s own, then `attrs`.
+
+    Every such class lays out `_addr`, `_ctype`, `_keep` at the same offsets (slots are laid
+    out sorted by name; the extra slots all sort after `_keep`), which the API-mode C code
+    relies on.
+    """
+    if parent is not None:
+        namespace = family_namespace(template, parent)
+        slots = tuple(parent.__dict__["__slots__"][len(_ADDRESS_SLOTS):-1]) + tuple(slots)
+    else:
+        namespace = family_namespace(template)
+        slots = getattr(template, "_slots", ()) + tuple(slots)
+    namespace.update(attrs)
+    namespace.update(__slots__=_ADDRESS_SLOTS + tuple(slots) + ("__weakref__",),
+                     __module__=__name__)
+    return type(name, (CData,), namespace)
+
+
+def family_namespace(template, parent=None):
+    """The class namespace of a cdata class of the family `template` (with the families it
+    belongs to in `_families`): the families' in `template`'s MRO, or `parent`'s with
+    `template`'s own on top (a mixin such as OwningPointerCData)."""
+    if parent is not None:      # the template's own namespace, unless the parent has it
+        sources = [parent] if template in parent._families else [parent, template]
+        families = set(parent._families) | {template}
+    else:
+        sources = [k for k in reversed(template.__mro__) if isinstance(k, Family)]
+        families = set(sources)
+    namespace = {}
+    for source in sources:
+        for key, value in vars(source).items():
+            if key not in _NOT_COPIED and value.__class__ is not _MEMBER:
+                namespace[key] = value
+    namespace["_families"] = frozenset(families)
+    return namespace
+
+
 def _pointer_class(ctype, rt):
     item = ctype.item
-    attrs = {"__slots__": ()}
-    bases = (PointerCData,)
+    attrs = {}
+    template = PointerCData
     with_fields = item.kind in (STRUCT, UNION) and not item.is_opaque()
     if item.kind in (STRUCT, UNION):
         if item.is_opaque():
-            bases = (_OpaqueFields, StructPointerCData)
+            template = _OpaqueStructPointerCData
         else:
-            bases = (StructPointerCData,)
+            template = StructPointerCData
             attrs.update(_field_properties(item, False))
     _item_accessors(item, attrs)
-    rt.cdata_class = cls = type(ctype.cname, bases, attrs)
-    owning = {"__slots__": ()}
+    rt.cdata_class = cls = concrete(ctype.cname, template, attrs)
+    owning = {}
+    owning_item = None
+    slots = ()
     if with_fields:
         rt.fast_class = cls = _fast_subclass(cls, item, rt)
-        owning["_owning_item"] = prepare(item)
+        owning_item = prepare(item)
         owning.update(_owned_view_attrs(item))
-    rt.owning_class = type(ctype.cname, (OwningPointerCData, cls), owning)
+        slots = owning.pop("__slots__", ()) + ("_v_item",)
+    owning["__getitem__"], owning["__setitem__"] = _owning_item_methods(
+        cls.__getitem__, cls.__setitem__, owning_item)
+    if _is_plain_number(item):
+        irt = prepare(item)
+        owning["__getitem__"], owning["__setitem__"] = _owning_number_methods(
+            owning["__getitem__"], owning["__setitem__"], irt.unpack, irt.write)
+    rt.owning_class = concrete(ctype.cname, OwningPointerCData, owning, parent=cls, slots=slots)
 
 
 def _array_class(ctype, rt):
-    attrs = {"__slots__": (), "_array": True}
-    _item_accessors(ctype.item, attrs)
-    rt.cdata_class = cls = type(ctype.cname, (ArrayCData,), attrs)
+    """The classes of an array type: shared by all the arrays of one item type (the length
+    is in each instance), so a new length costs no new class."""
     item = ctype.item
+    irt = prepare(item) if item.kind != VOID else None
+    shared = getattr(irt, "array_classes", None)
+    if shared is None:
+        shared = _make_array_classes(item, irt)
+        if irt is not None:
+            irt.array_classes = shared
+    rt.cdata_class, rt.fast_class, rt.owning_class, rt.align_mask = shared
+
+
+def _make_array_classes(item, irt):
+    name = item.spell("[]")
+    attrs = {"_array": True}
+    _item_accessors(item, attrs)
+    cls = fast_cls = concrete(name, ArrayCData, attrs)
+    align_mask = 0
     if _is_plain_number(item):
-        irt = prepare(item)
-        fast = {"__slots__": ("_items",)}
+        fast = {}
         fast["__getitem__"], fast["__setitem__"] = _aligned_item_methods(irt.fmt, item.byte_size)
-        rt.fast_class = cls = type(ctype.cname, (cls,), fast)
-        rt.align_mask = item.byte_size - 1
-    rt.owning_class = type(ctype.cname, (cls,), {"__slots__": (), "_owning": True})
+        fast_cls = concrete(name, ArrayCData, fast, parent=cls, slots=("_view_items",))
+        align_mask = item.byte_size - 1
+    owning = concrete(name, ArrayCData, {"_owning": True}, parent=fast_cls)
+    return cls, (fast_cls if fast_cls is not cls else None), owning, align_mask
 
 
 def _struct_class(ctype, rt):
-    attrs = {"__slots__": ()}
-    bases = (_OpaqueFields, StructCData) if ctype.is_opaque() else (StructCData,)
+    attrs = {}
+    template = _OpaqueStructCData if ctype.is_opaque() else StructCData
     if not ctype.is_opaque():
         attrs.update(_field_properties(ctype, False))
-    rt.cdata_class = cls = type(ctype.cname, bases, attrs)
-    owning = {"__slots__": (), "_owning": True}
+    rt.cdata_class = cls = concrete(ctype.cname, template, attrs)
     if not ctype.is_opaque():
         rt.fast_class = cls = _fast_subclass(cls, ctype, rt)
+    owning = {"_owning": True}
+    if not ctype.is_opaque():
         owning.update(_owned_view_attrs(ctype))
-    rt.owning_class = type(ctype.cname, (cls,), owning)
+    slots = owning.pop("__slots__", ())
+    rt.owning_class = concrete(ctype.cname, StructCData, owning, parent=cls, slots=slots)
 
 
 def _owned_view_attrs(struct_type):
@@ -864,13 +947,12 @@ def _owned_view_put(self, value):
 def _fast_subclass(cls, struct_type, rt):
     """The class for non-NULL memory aligned for `struct_type`: typed-view field properties."""
     rt.align_mask = struct_type.byte_align - 1
-    attrs = {"__slots__": ()}
-    attrs.update(_field_properties(struct_type, True))
-    return type(cls.__name__, (cls,), attrs)
+    template = StructCData if struct_type is rt.ctype else StructPointerCData
+    return concrete(cls.__name__, template, _field_properties(struct_type, True), parent=cls)
 
 
 def _function_class(ctype, rt):
-    rt.cdata_class = FunctionPtrCData
+    rt.cdata_class = concrete(ctype.cname, FunctionPtrCData)
 
 
 def _item_accessors(item, attrs):
@@ -950,7 +1032,7 @@ def _aligned_item_methods(fmt, size):
         length = self._length
         if length is None:
             return None
-        items = self._items = MEM[self._addr:self._addr + length * size].cast(fmt)
+        items = self._view_items = MEM[self._addr:self._addr + length * size].cast(fmt)
         return items
 
     # (the retries and fallbacks run after the `try`: an error they raise must not have the
@@ -959,7 +1041,7 @@ def _aligned_item_methods(fmt, size):
         retry = False
         try:
             if index >= 0:
-                return self._items[index]
+                return self._view_items[index]
         except AttributeError:
             retry = items_view(self) is not None
         except (TypeError, IndexError):
@@ -972,7 +1054,7 @@ def _aligned_item_methods(fmt, size):
         retry = False
         try:
             if index >= 0:
-                self._items[index] = value
+                self._view_items[index] = value
                 return
         except AttributeError:
             retry = items_view(self) is not None
@@ -1051,10 +1133,16 @@ def _make_new(ctype, rt):
 
 
 def _new_fixed(ctype, rt, byte_size, write, length=None):
-    """ffi.new() of a type of fixed size: one ctypes allocation, one cdata."""
+    """ffi.new() of a type of fixed size: one ctypes allocation, one cdata.
+
+    `T *` allocates with a ctypes array class of its item's size (shared by the types of that
+    size; there are as many as declared types); `T[N]` with `allocate()`, which makes no class
+    per size, since any number of lengths may be used.
+    """
+    if length is not None:
+        return _new_fixed_array(ctype, rt, byte_size, write, length)
     buf_cls = buffer_type(byte_size)
     owning = rt.owning_class
-    extra = () if length is None else (length,)
 
     def new_fixed(init, allocator):
         if allocator is None:
@@ -1063,11 +1151,27 @@ def _new_fixed(ctype, rt, byte_size, write, length=None):
         else:
             buf = allocator(byte_size)
             address = buf.address
-        result = owning(ctype, address, buf, *extra)
+        result = owning(ctype, address, buf)
         if init is not None:
             write(address, init)
         return result
     return new_fixed
+
+
+def _new_fixed_array(ctype, rt, byte_size, write, length):
+    owning = rt.owning_class
+
+    def new_fixed_array(init, allocator):
+        if allocator is None:
+            buf, address = allocate(byte_size)
+        else:
+            buf = allocator(byte_size)
+            address = buf.address
+        result = owning(ctype, address, buf, length)
+        if init is not None:
+            write(address, init)
+        return result
+    return new_fixed_array
 
 
 def _new_open_array(ctype, rt):
@@ -1130,7 +1234,7 @@ def release(cdata):
     if not isinstance(cdata, CData):
         raise TypeError("release() expects a cdata, not %s" % (type(cdata).__name__,))
     keep = getattr(cdata, "_keep", None)
-    if cdata.__class__._owning and not isinstance(cdata, StructCData):
+    if cdata.__class__._owning and not cdata._struct:
         if keep.__class__ is Owned:
             keep.release()
     elif isinstance(keep, GcRef) or (keep is not None and keep.__class__.__name__ == "BufferExport"):
@@ -1165,7 +1269,7 @@ class GcRef:
 
 def gc(cdata, destructor, size=0):
     """`ffi.gc()`: a new cdata for the same memory whose death calls `destructor(cdata)`."""
-    if not isinstance(cdata, AddrCData):
+    if not (isinstance(cdata, CData) and cdata._address):
         raise TypeError("ffi.gc() expects a pointer cdata, not %s" % (
             "cdata '%s'" % (cdata._ctype.cname,) if isinstance(cdata, CData)
             else type(cdata).__name__,))
@@ -1178,7 +1282,7 @@ def gc(cdata, destructor, size=0):
         return None
     ref = GcRef(cdata, destructor)
     cls = prepare(cdata._ctype).cdata_class
-    if isinstance(cdata, ArrayCData):
+    if cdata._array:
         return cls(cdata._ctype, cdata._addr, ref, cdata._length)
     return cls(cdata._ctype, cdata._addr, ref)
 
@@ -1222,8 +1326,8 @@ def _cast_slow(ctype, value):
 
 def _source_int(value, ctype=None):
     """An integer from a cast source: int, cdata, float (truncated), bytes/str of length 1."""
-    if isinstance(value, AddrCData):
-        if isinstance(value, StructCData):      # a struct value has no integer meaning
+    if isinstance(value, CData) and value._address:
+        if value._struct:                       # a struct value has no integer meaning
             raise TypeError("int() not supported on cdata '%s'" % (value._ctype.cname,))
         return value._addr
     if isinstance(value, ValueCData):
@@ -1314,7 +1418,7 @@ def _source_float(ctype, value):
         if len(value) == 1:
             return float(ord(value))
         raise TypeError("cannot cast %s object to ctype '%s'" % (type(value).__name__, ctype.cname))
-    if isinstance(value, AddrCData):
+    if isinstance(value, CData) and value._address:
         raise TypeError("cannot cast ctype '%s' to ctype '%s'" % (value._ctype.cname, ctype.cname))
     return to_float(ctype, value)
 
@@ -1322,8 +1426,8 @@ def _source_float(ctype, value):
 def _cast_to_pointer(ctype, value):
     if value is None:
         raise TypeError("cannot cast None to '%s': use ffi.NULL" % (ctype.cname,))
-    if isinstance(value, AddrCData):
-        if isinstance(value, StructCData):
+    if isinstance(value, CData) and value._address:
+        if value._struct:
             raise TypeError("int() not supported on cdata '%s'" % (value._ctype.cname,))
         keep = value._keep if value._cast_keeps else None
         return pointer_to(ctype, value._addr, keep)

@@ -12,17 +12,21 @@ import threading
 
 from . import platform as plat
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, opaque_error
+from .cdatabase import CData
 from .errors import FFIError
 from .memory import MEM, memmove, read_address, write_address
 
 _INF = float("inf")
+_UNKNOWN = object()
 
 
 class TypeRuntime:
     """What the runtime prepared for one C type (built once, kept on the type as `_rt`)."""
 
     __slots__ = ("ctype", "byte_size", "read", "write", "cdata_class", "owning_class", "fmt",
-                 "unpack", "pack", "new", "cast", "fast_class", "align_mask", "extra")
+                 "unpack", "pack", "new", "cast", "fast_class", "align_mask", "extra",
+                 "array_classes", "arg_converter", "call_plan",
+                 "callback_plan", "by_value", "pointer_calls")
 
     def __init__(self, ctype):
         self.ctype = ctype
@@ -31,6 +35,10 @@ class TypeRuntime:
         self.cdata_class = self.owning_class = None
         self.fmt = self.unpack = self.pack = None
         self.new = self.cast = self.extra = None
+        self.array_classes = None       # the classes of arrays of this type (cdata.py)
+        # made on first use by call.py and callback.py (kept here, so they die with the type)
+        self.arg_converter = self.call_plan = self.callback_plan = self.pointer_calls = None
+        self.by_value = _UNKNOWN        # call.by_value_ctypes(): None is a result
         self.fast_class = None      # the class for non-NULL, aligned memory (typed views)
         self.align_mask = 0
 
@@ -118,7 +126,6 @@ def _kind_key(ctype):
 
 # -- Error messages (one table) ----
 def _type_name(value):
-    from .cdata import CData
     if isinstance(value, CData):
         return "cdata '%s'" % (value._ctype.cname,)
     return type(value).__name__
@@ -489,7 +496,6 @@ def _is_byte(ctype):
 
 def pointer_value(ctype, value):
     """The address to store for `value` written into the pointer type `ctype`."""
-    from .cdata import CData
     address = getattr(value, "_addr", None)
     if address is not None and isinstance(value, CData):
         if pointer_compatible(ctype, value._ctype):
@@ -581,7 +587,6 @@ def array_length_for(ctype, init):
         return len(encode_unicode(item, init)) + 1
     if isinstance(init, (list, tuple)):
         return len(init)
-    from .cdata import CData
     if isinstance(init, CData) and init._ctype.kind == ARRAY:
         return len(init)
     if isinstance(init, (str, bytes, bytearray)):
@@ -602,7 +607,6 @@ def _array_initializers(item):
 
 def write_array(ctype, address, value, length):
     """Fill `length` items of an array of `ctype.item` at `address` from `value`."""
-    from .cdata import CData
     item = ctype.item
     irt = prepare(item)
     size = irt.byte_size

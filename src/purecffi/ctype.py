@@ -9,6 +9,7 @@ The spelling rule: every type is `prefix + suffix`, and a declarator (a name, or
 the two.  A pointer to an array or function wraps its star in parentheses.
 """
 import threading
+import weakref
 
 from . import platform as plat
 from .errors import CDefError, FFIError
@@ -316,7 +317,7 @@ class StructOrUnionType(CType):
     def _forget_runtime(self):
         """A completed type needs new accessors, and so does the pointer to it."""
         self._rt = None
-        pointer = TYPES._table.get(("ptr", self))
+        pointer = TYPES.get(("ptr", self))
         if pointer is not None:
             pointer._rt = None
 
@@ -428,25 +429,44 @@ for _cls in (VoidType, PrimitiveType, UnknownNumberType, PointerType, ArrayType,
 
 # -- The intern table ----
 class TypeTable:
-    """Interns structural types so that equal types are the same object.
+    """Interns structural types so that equal types are the same object, while one lives.
 
-    Keys hold their component types (which hash by identity), so an entry keeps them alive.
+    The table holds weak references: a type nobody uses any more dies (as cffi's do), and its
+    entry goes with it.  Keys hold their component types (which hash by identity), which the
+    type itself holds anyway.
     """
 
     def __init__(self):
-        self._lock = threading.Lock()
-        self._table = {}
+        self._lock = threading.RLock()     # reentrant: a type may die (and be forgotten)
+        self._table = {}                    # during a collection inside _intern; key -> weakref
         self.void = VoidType()
         self.primitives = {name: PrimitiveType(name) for name in plat.PRIMITIVES}
 
+    def get(self, key):
+        """The live type interned under `key`, or None."""
+        ref = self._table.get(key)
+        return ref() if ref is not None else None
+
     def _intern(self, key, factory):
-        t = self._table.get(key)
+        ref = self._table.get(key)
+        t = ref() if ref is not None else None
         if t is None:
             with self._lock:
-                t = self._table.get(key)
+                t = self.get(key)
                 if t is None:
-                    t = self._table[key] = factory()
+                    t = factory()
+                    self._table[key] = weakref.ref(t, self._forget(key))
         return t
+
+    def _forget(self, key):
+        """The weakref callback removing `key` once its type died (unless replaced since)."""
+        table, lock = self._table, self._lock
+
+        def forget(ref):
+            with lock:
+                if table.get(key) is ref:
+                    del table[key]
+        return forget
 
     def primitive(self, name):
         """The primitive type called `name` (already normalised)."""

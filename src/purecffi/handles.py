@@ -1,7 +1,7 @@
 """`ffi.new_handle()` / `ffi.from_handle()`: a `void *` standing for a Python object."""
 import weakref
 
-from .cdata import AddrCData, PointerCData
+from .cdata import CData, PointerCData, concrete
 from .convert import prepare
 from .ctype import TYPES
 from .memory import allocate
@@ -31,12 +31,15 @@ class HandleCData(PointerCData):
         return "<cdata 'void *' handle to %r>" % (self._keep.obj,)
 
 
+_HANDLE_CLASS = concrete("HandleCData", HandleCData)
+
+
 def new_handle(obj):
     """A new `void *` handle for `obj` (a different one at each call)."""
     box = _HandleBox(obj)
     _live[box.address] = box
     prepare(_VOID_P)
-    return HandleCData(_VOID_P, box.address, box)
+    return _HANDLE_CLASS(_VOID_P, box.address, box)
 
 
 def from_handle(handle):
@@ -44,7 +47,7 @@ def from_handle(handle):
     ctype = getattr(handle, "_ctype", None)
     if ctype is None:
         raise TypeError("expected a 'cdata' object")
-    if not isinstance(handle, AddrCData) or ctype.kind != "pointer" or \
+    if not (isinstance(handle, CData) and handle._address) or ctype.kind != "pointer" or \
             ctype.item.kind != "void" and ctype.item.cname != "char":
         raise TypeError("expected a 'cdata' object with a 'void *' out of new_handle(), got '%s'"
                         % (ctype.cname,))

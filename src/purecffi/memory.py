@@ -6,6 +6,8 @@ like a C pointer: reading an unmapped address crashes as it would in C, so calle
 """
 import ctypes
 import struct
+import threading
+import weakref
 
 from . import platform as plat
 
@@ -49,27 +51,57 @@ def owned_size(keep):
     """The byte size of the memory an owning cdata holds (`_keep`)."""
     if keep.__class__ is Owned:
         return keep.byte_size
+    if keep.__class__ is _Empty:
+        return 0
     return ctypes.sizeof(keep)
 
 
-_buffer_types = {}
+# Memory must be bounded by what is alive: ctypes keeps every array type made by `c_char * n`
+# forever (its own cache), so no allocation goes through per-size ctypes types made that way.
+_buffer_types = weakref.WeakValueDictionary()
+_buffer_types_lock = threading.Lock()
+_ArrayType = type(ctypes.Array)
+
+
+_Bytes = ctypes.c_char * 1         # grown by ctypes.resize(): `.value` and `.raw` follow
+
+
+class _Empty(_Bytes):
+    """The buffer of a zero-byte allocation (a distinct address, owned_size() 0)."""
 
 
 def buffer_type(byte_size):
-    """The ctypes array type used to allocate `byte_size` bytes (cached per size)."""
+    """A ctypes char array type of `byte_size` bytes, for the fixed-size types of that size.
+
+    Made directly (not by `c_char * n`, which ctypes caches forever) and shared through a weak
+    cache: it dies with the last type runtime holding it.
+    """
     cls = _buffer_types.get(byte_size)
     if cls is None:
-        cls = _buffer_types[byte_size] = ctypes.c_char * byte_size
+        with _buffer_types_lock:
+            cls = _buffer_types.get(byte_size)
+            if cls is None:
+                cls = _ArrayType("char_%d" % (byte_size,), (ctypes.Array,),
+                                 {"_type_": ctypes.c_char, "_length_": byte_size})
+                _buffer_types[byte_size] = cls
     return cls
+
+
+_resize = ctypes.resize
 
 
 def allocate(byte_size):
     """Zeroed memory of `byte_size` bytes: returns (buffer, address).
 
-    The buffer is a ctypes array; memory above 16 bytes comes from the C allocator (aligned for
-    any type), smaller blocks live inside the object, which CPython aligns to 16 bytes too.
+    The buffer is a ctypes char array of any size (one `c_char * 1` grown by `ctypes.resize`,
+    so no type per size; ctypes.sizeof(), `.value` and `.raw` follow the new size): blocks
+    above its own 16 bytes come from CPython's allocator, aligned to 16 bytes as malloc()'s.
     """
-    buf = buffer_type(byte_size)()
+    if byte_size <= 1:
+        buf = _Bytes() if byte_size == 1 else _Empty()
+    else:
+        buf = _Bytes()
+        _resize(buf, byte_size)
     return buf, addressof(buf)
 
 
@@ -120,11 +152,49 @@ _release_buffer.restype = None
 
 
 class BufferExport:
-    """A held export of a Python object's buffer: its address and length, released on demand."""
+    """A held export of a Python object's buffer: its address and length, released on demand.
 
-    __slots__ = ("view", "address", "byte_size", "obj", "readonly")
+    Fast paths first (measured: the general PyObject_GetBuffer through ctypes.pythonapi costs
+    ~1.5 us): a `bytes` object needs no export (immutable; its data sits at a fixed offset in
+    the object); a writable, contiguous, non-empty buffer is held by a memoryview, whose
+    address ctypes' `from_buffer` reads (and which releases itself when it dies).  Everything
+    else (and every error) takes the general path, so the exceptions are PyObject_GetBuffer's.
+    No `__del__` here: only the general path's `_HeldBuffer` needs one.
+    """
+
+    __slots__ = ("view", "address", "byte_size", "obj")
 
     def __init__(self, obj, writable=False):
+        self.view, self.obj = None, obj
+        if obj.__class__ is bytes and not writable:
+            self.address, self.byte_size = id(obj) + _BYTES_DATA_OFFSET, len(obj)
+            return
+        try:
+            view = memoryview(obj)
+        except TypeError:
+            view = None
+        if view is not None:
+            if not view.readonly and view.nbytes and view.c_contiguous:
+                self.address = _addressof(_char_from_buffer(view))
+                self.view, self.byte_size = view, view.nbytes
+                return
+            view.release()
+        self.view = held = _HeldBuffer(obj, writable)
+        self.address, self.byte_size = held.address, held.byte_size
+
+    def release(self):
+        """Release the export (e.g. so a bytearray can be resized again)."""
+        view, self.view = self.view, None
+        if view is not None:
+            view.release()
+
+
+class _HeldBuffer:
+    """An export taken by PyObject_GetBuffer (through ctypes), released by release() or death."""
+
+    __slots__ = ("view", "address", "byte_size")
+
+    def __init__(self, obj, writable):
         self.view = None
         view = _PyBuffer()
         flags = _PyBUF_WRITABLE if writable else _PyBUF_SIMPLE
@@ -132,18 +202,24 @@ class BufferExport:
             _get_buffer(obj, ctypes.byref(view), flags)     # raises TypeError/BufferError
         else:
             raise ValueError("from_buffer() needs a contiguous buffer")
-        self.view, self.obj = view, obj
+        self.view = view
         self.address, self.byte_size = view.buf or 0, view.len
-        self.readonly = bool(view.readonly)
 
     def release(self):
-        """Release the export (e.g. so a bytearray can be resized again)."""
+        """Release the export now."""
         view, self.view = self.view, None
         if view is not None:
             _release_buffer(ctypes.byref(view))
 
     def __del__(self):
         self.release()
+
+
+_addressof = ctypes.addressof
+_char_from_buffer = ctypes.c_char.from_buffer
+_BYTES_PROBE = b"probe"
+_BYTES_DATA_OFFSET = ctypes.cast(ctypes.c_char_p(_BYTES_PROBE), ctypes.c_void_p).value \
+    - id(_BYTES_PROBE)
 
 
 # -- Typed views ----

@@ -4,7 +4,7 @@ from __future__ import annotations
 from operator import index
 
 from . import platform as plat
-from .cdata import AddrCData, ArrayCData, ValueCData
+from .cdata import CData, ValueCData, _is_plain_number
 from .convert import decode_unicode, prepare
 from .ctype import ARRAY, ENUM, POINTER, VOID
 from .memory import MEM, Owned, read_bytes, string_at
@@ -46,12 +46,12 @@ def _to_string_general(cdata, maxlen):
     """ffi.string() of everything but non-NULL char pointers and arrays."""
     if isinstance(cdata, ValueCData):
         return _value_string(cdata)
-    if not isinstance(cdata, AddrCData) or cdata._ctype.kind not in (POINTER, ARRAY) \
+    if not (isinstance(cdata, CData) and cdata._address) or cdata._ctype.kind not in (POINTER, ARRAY) \
             or not _is_char_like(cdata._ctype.item):
         raise TypeError("string(): expected a cdata char or wchar_t pointer or array, an "
                         "enum or a character, not %s" % (_describe(cdata),))
     limit = maxlen
-    if isinstance(cdata, ArrayCData) and cdata._length is not None:
+    if cdata._array and cdata._length is not None:
         limit = cdata._length if maxlen < 0 else min(maxlen, cdata._length)
     category = _item_category(cdata._ctype)
     if not cdata._addr:
@@ -110,7 +110,7 @@ def _value_string(cdata):
 
 def unpack(cdata: Any, length: int) -> Any:
     """`length` items of a pointer or array: bytes for char, str for wchar, else a list."""
-    if not isinstance(cdata, AddrCData) or cdata._ctype.kind not in (POINTER, ARRAY):
+    if not (isinstance(cdata, CData) and cdata._address) or cdata._ctype.kind not in (POINTER, ARRAY):
         raise TypeError("unpack(): expected a pointer or array cdata, not %s"
                         % (getattr(getattr(cdata, "_ctype", None), "cname", type(cdata).__name__),))
     if length.__class__ is not int:
@@ -131,6 +131,10 @@ def unpack(cdata: Any, length: int) -> Any:
     if category == plat.WCHAR:
         codes = [rt.unpack(MEM, cdata._addr + i * size)[0] for i in range(length)]
         return decode_unicode(item, codes)
+    address = cdata._addr
+    if rt.fmt is not None and _is_plain_number(item) and not address % size:
+        # numbers at an aligned address: one typed view, converted in C
+        return MEM[address:address + length * size].cast(rt.fmt).tolist()
     read = rt.read
     keep = cdata._keep
-    return [read(cdata._addr + i * size, keep) for i in range(length)]
+    return [read(address + i * size, keep) for i in range(length)]

@@ -233,6 +233,8 @@ def emit_facts(plan, limited=False):
     lines.append("    (void)_pc_save_errno; (void)_pc_is_cdata; (void)_pc_address_of;")
     if limited:
         lines.append("    (void)_pc_is_cdata_of; (void)_pc_call_tuple;")
+    else:
+        lines.append("    (void)_pc_pointer_arg;")
     lines += ["    %s;" % ("; ".join("(void)" + t for t in _TABLES),),
               "    return facts;",
               "  error:",

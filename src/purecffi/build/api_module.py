@@ -303,8 +303,12 @@ def emit_fast_function(fn, limited=False):
               "        return _pc_bad_count(self, nargs);"]
     for i, ctype in enumerate(fntype.args):
         if _fast_arg(ctype) == "pointer":
-            lines += ["    if (!PC_IS_CDATA(args[%d], self, %d) || _pc_address_of(args[%d], &x%d) < 0)"
-                      % (i, i, i, i), "        goto slow;"]
+            if limited:
+                lines += ["    if (!PC_IS_CDATA(args[%d], self, %d) || "
+                          "_pc_address_of(args[%d], &x%d) < 0)" % (i, i, i, i), "        goto slow;"]
+            else:
+                lines += ["    if (_pc_pointer_arg(args[%d], self, %d, &x%d) < 0)" % (i, i, i),
+                          "        goto slow;"]
             continue
         kind = _fast_kind(ctype)
         temp, to_c, _ = FAST_KINDS[kind]
@@ -587,14 +591,16 @@ def emit_module_functions(plan, limited=False):
     n_fast = len(builtin_functions(plan))
     n_extern = len(plan.extern_python)
     return [
-        "/* _pc_fast(index, slow, ptypes): the fast builtin for function `index`, falling back "
-        "to `slow` */",
+        "/* _pc_fast(index, slow, ptypes, bytes_mask): the fast builtin for function `index`, "
+        "falling back to `slow` */",
         "static PyObject *_pc_fast(PyObject *module, PyObject *args)",
         "{",
         "    int index;",
+        "    unsigned long bytes_mask = 0;",
         "    PyObject *slow, *ptypes, *name, *function;",
         "    _pc_fast_object *f;",
-        "    if (!PyArg_ParseTuple(args, \"iOO!\", &index, &slow, &PyTuple_Type, &ptypes))",
+        "    if (!PyArg_ParseTuple(args, \"iOO!|k\", &index, &slow, &PyTuple_Type, &ptypes,",
+        "                          &bytes_mask))",
         "        return NULL;",
         "    if (index < 0 || index >= %d) {" % (n_fast,),
         "        PyErr_SetString(PyExc_IndexError, \"no such fast function\");",
@@ -614,6 +620,7 @@ def emit_module_functions(plan, limited=False):
         "    f->ptypes = ptypes;",
         "    f->nargs = PyTuple_Size(ptypes);",
         "    f->name = %sfast_table[index].ml_name;" % (PREFIX,),
+        "    f->bytes_mask = bytes_mask;",
         "    name = PyModule_GetNameObject(module);",
         "    if (name == NULL) {",
         "        Py_DECREF(f);",
@@ -646,6 +653,32 @@ def emit_module_functions(plan, limited=False):
     ]) + [
         "    Py_INCREF(cls);",
         "    Py_XSETREF(_pc_cdata_type, (PyTypeObject *)cls);",
+        "    Py_RETURN_NONE;",
+        "}",
+        "",
+        "/* _pc_pointer_layout(array_cls, array_item_slot, pointer_item_slot): the class of",
+        " * array ctypes and the member descriptors of the `item` slot of array and pointer",
+        " * ctypes (pointer arguments take arrays of their item type in C) */",
+        "static PyObject *_pc_pointer_layout(PyObject *module, PyObject *args)",
+        "{",
+        "    PyObject *cls, *array_item, *pointer_item;",
+        "    (void)module;",
+        "    if (!PyArg_ParseTuple(args, \"OOO\", &cls, &array_item, &pointer_item))",
+        "        return NULL;",
+    ] + (["    (void)cls; (void)array_item; (void)pointer_item;  /* limited: not used */"]
+         if limited else [
+        "    if (!PyType_Check(cls) || Py_TYPE(array_item) != &PyMemberDescr_Type ||",
+        "            Py_TYPE(pointer_item) != &PyMemberDescr_Type ||",
+        "            ((PyMemberDescrObject *)array_item)->d_member->type != T_OBJECT_EX ||",
+        "            ((PyMemberDescrObject *)pointer_item)->d_member->type != T_OBJECT_EX) {",
+        "        PyErr_SetString(PyExc_TypeError, \"expected a class and object slots\");",
+        "        return NULL;",
+        "    }",
+        "    _pc_array_item_offset = ((PyMemberDescrObject *)array_item)->d_member->offset;",
+        "    _pc_pointer_item_offset = ((PyMemberDescrObject *)pointer_item)->d_member->offset;",
+        "    Py_INCREF(cls);",
+        "    Py_XSETREF(_pc_array_class, (PyTypeObject *)cls);",
+    ]) + [
         "    Py_RETURN_NONE;",
         "}",
         "",
@@ -801,6 +834,7 @@ def emit_module_functions(plan, limited=False):
         "    {\"_pc_errno_setter\", _pc_errno_setter, METH_VARARGS, NULL},",
         "    {\"_pc_address\", _pc_address, METH_O, NULL},",
         "    {\"_pc_cdata_layout\", _pc_cdata_layout, METH_VARARGS, NULL},",
+        "    {\"_pc_pointer_layout\", _pc_pointer_layout, METH_VARARGS, NULL},",
         "    {\"_pc_lib_class\", _pc_lib_class, METH_O, NULL},",
         "    {\"_pc_lib_bind\", _pc_lib_bind, METH_O, NULL},",
         "    {NULL, NULL, 0, NULL}",

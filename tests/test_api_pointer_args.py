@@ -1,0 +1,110 @@
+"""API mode: pointer arguments given as bytes, cdata arrays, from_buffer() and out-parameters
+(taken in C by the fast wrappers) behave exactly as the generic conversion."""
+import shutil
+import sys
+
+import pytest
+
+from _backend import FFI
+
+pytestmark = pytest.mark.skipif(shutil.which("gcc") is None, reason="needs gcc")
+
+_CDEF = """
+    size_t sum(const unsigned char *, size_t);
+    int fill(char *out, size_t n, size_t *written);
+    int first(const char *);
+    int total(int *, int);
+    void *same(void *);
+"""
+
+_SOURCE = """
+    #include <string.h>
+    static size_t sum(const unsigned char *p, size_t n)
+    { size_t i, t = 0; for (i = 0; i < n; i++) t += p[i]; return t; }
+    static int fill(char *out, size_t n, size_t *written)
+    { size_t i; for (i = 0; i < n; i++) out[i] = 'a' + (char)i; *written = n; return 7; }
+    static int first(const char *s) { return s ? s[0] : -1; }
+    static int total(int *p, int n) { int i, t = 0; for (i = 0; i < n; i++) t += p[i]; return t; }
+    static void *same(void *p) { return p; }
+"""
+
+
+@pytest.fixture(scope="module")
+def mod(tmp_path_factory):
+    tmpdir = tmp_path_factory.mktemp("ptrargs")
+    ffi = FFI()
+    ffi.cdef(_CDEF)
+    ffi.set_source("_api_ptrargs", _SOURCE)
+    ffi.compile(tmpdir=str(tmpdir))
+    sys.path.insert(0, str(tmpdir))
+    try:
+        __import__("_api_ptrargs")
+        yield sys.modules.pop("_api_ptrargs")
+    finally:
+        sys.path.remove(str(tmpdir))
+
+
+def test_bytes_for_char_pointers(mod):
+    ffi, lib = mod.ffi, mod.lib
+    assert lib.sum(b"\x01\x02\x03", 3) == 6
+    assert lib.first(b"A") == 65
+    assert lib.sum(b"", 0) == 0
+
+
+def test_arrays_of_the_item_type(mod):
+    ffi, lib = mod.ffi, mod.lib
+    data = ffi.new("unsigned char[]", [5, 6, 7])
+    assert lib.sum(data, 3) == 18
+    numbers = ffi.new("int[4]", [1, 2, 3, 4])
+    assert lib.total(numbers, 4) == 10
+    assert lib.total(numbers[1:3], 2) == 5           # a slice is an open array
+
+
+def test_out_buffer_and_size_pointer(mod):
+    ffi, lib = mod.ffi, mod.lib
+    out = ffi.new("char[]", 8)
+    written = ffi.new("size_t *")
+    assert lib.fill(out, 5, written) == 7
+    assert written[0] == 5
+    assert ffi.string(out) == b"abcde"
+
+
+def test_from_buffer_arguments(mod):
+    ffi, lib = mod.ffi, mod.lib
+    data = bytearray(b"\x01\x02\x03\x04")
+    assert lib.sum(ffi.from_buffer("unsigned char[]", data), 4) == 10
+    out = bytearray(3)
+    written = ffi.new("size_t *")
+    lib.fill(ffi.from_buffer(out), 3, written)
+    assert out == b"abc" and written[0] == 3
+
+
+def test_streaming_step(mod):
+    ffi, lib = mod.ffi, mod.lib
+    out = ffi.new("uint8_t[]", 16)
+    n = ffi.new("size_t *", 16)
+    assert lib.sum(ffi.from_buffer("unsigned char[]", b"\x09\x01"), 2) == 10
+    lib.fill(ffi.cast("char *", out), 4, n)
+    assert ffi.buffer(out, n[0])[:] == b"abcd"
+
+
+def test_refused_arguments_keep_their_errors(mod):
+    ffi, lib = mod.ffi, mod.lib
+    with pytest.raises(TypeError):
+        lib.total(b"\x01\x00\x00\x00", 1)                  # bytes: only for char-like items
+    with pytest.raises(TypeError):
+        lib.total(ffi.new("short[2]"), 2)                  # an array of another item type
+    with pytest.raises(TypeError):
+        lib.sum(bytearray(b"ab"), 2)                       # a bytearray is not a pointer
+    with pytest.raises(TypeError):
+        lib.fill(ffi.new("char[]", 4), 1, ffi.new("int *"))   # int * for size_t *
+    with pytest.raises(TypeError):
+        lib.sum(ffi.new("int *"), 1)
+
+
+def test_null_and_void_pointers(mod):
+    ffi, lib = mod.ffi, mod.lib
+    assert lib.first(ffi.NULL) == -1
+    arr = ffi.new("int[2]")
+    assert lib.same(arr) == ffi.cast("void *", arr)
+    assert lib.same(b"xy") != ffi.NULL

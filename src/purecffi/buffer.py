@@ -37,14 +37,10 @@ class _BufferMethods:
     def __getitem__(self, index):
         if index.__class__ is slice:
             if index.step not in (None, 1):
-                raise TypeError("ffi.buffer slices must have no step")
+                raise TypeError("buffer doesn't support slicing with step != 1")
             start, stop, _ = index.indices(len(self))       # one copy, straight from memory
             address = _buffer_address(self)
             return MEM[address + start:address + max(start, stop)].tobytes()
-        if isinstance(index, slice):
-            if index.step not in (None, 1):
-                raise TypeError("buffer doesn't support slicing with step != 1")
-            return bytes(memoryview(self)[index])
         return bytes((memoryview(self)[_item_index(self, index)],))
 
     def __setitem__(self, index, value):

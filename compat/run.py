@@ -9,7 +9,7 @@ differs.  Logs go to compat/work/logs/.
 
     python compat/run.py --wheelhouse wheelhouse [PACKAGE ...]
 
-With no PACKAGE, the four of PACKAGES below; a name not in PACKAGES is built the same way and
+With no PACKAGE (or with --default), the four of DEFAULT below; a name not in PACKAGES is built the same way and
 tested with the `tests` (or `test`) folder of its sdist, else `pytest --pyargs NAME`.
 """
 import argparse
@@ -299,10 +299,14 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--wheelhouse", required=True,
                         help="purecffi's and the drop-in's wheels and constraints.txt")
+    parser.add_argument("--default", action="store_true",
+                        help="the default packages too, before those named")
     parser.add_argument("packages", nargs="*", help="default: " + " ".join(DEFAULT))
     options = parser.parse_args()
     wheelhouse = os.path.abspath(options.wheelhouse)
     names = options.packages or DEFAULT
+    if options.default:
+        names = DEFAULT + [name for name in options.packages if name not in DEFAULT]
     shutil.rmtree(os.path.join(WORK, "logs"), ignore_errors=True)
     apt_install([apt for name in names for apt in package_info(name).get("apt", [])])
     rows = []

@@ -57,7 +57,7 @@ wheelhouse: $(VPY)
 # Real packages built from their sdists with the real cffi and with the drop-in, their own
 # tests run in both (slow: minutes; installs apt packages). More: make compat EXTRA="pkg ..."
 compat: wheelhouse
-	$(VPY) compat/run.py --wheelhouse $(WHEELHOUSE) $(EXTRA)
+	$(VPY) compat/run.py --wheelhouse $(WHEELHOUSE) --default $(EXTRA)
 
 bench: $(STAMP)
 	$(VPY) -m pip install --quiet cffi

@@ -682,15 +682,6 @@ def test_compile_in_a_package_leaves_files_only_in_the_package(tmp_path):
     assert os.path.relpath(path, str(tmp_path)) in files
     for name in files:
         assert name.startswith("pkg_api_rt" + os.sep) and name.count(os.sep) == 1, name
-
-
-@pytest.mark.skipif(IS_CFFI, reason="cffi leaves the .o file next to the C file")
-def test_compile_leaves_no_object_files(tmp_path):
-    ffi = FFI()
-    ffi.cdef("int f(int);")
-    ffi.set_source("pkg_api_rt2._mod", "static int f(int x) { return x + 1; }")
-    ffi.compile(tmpdir=str(tmp_path))
-    files = _files_under(tmp_path)
-    assert not [name for name in files if name.endswith(".o")], files
-    # the C file, the module and its type stub: nothing left from the build
-    assert sorted(os.path.splitext(name)[1] for name in files) == [".c", ".pyi", ".so"]
+    if not IS_CFFI:     # cffi also leaves pkg_api_rt/_mod.o; purecffi no object file at all
+        # (the C file, the module and its type stub)
+        assert sorted(os.path.splitext(name)[1] for name in files) == [".c", ".pyi", ".so"]

@@ -32,9 +32,13 @@ static PyObject *_pc_set_errno, *_pc_get_errno;   /* ctypes' functions */
 static PyObject *_pc_errno_key;        /* "ctypes.error_object", when usable */
 static PyObject *_pc_sentinel_key;     /* this module's sentinel in the thread-state dict */
 
-/* ctypes' copy for the thread state `_pc_errno_tstate`, remembered by this thread */
-static PC_THREAD_LOCAL PyThreadState *_pc_errno_tstate;
-static PC_THREAD_LOCAL int *_pc_errno_cached;
+/* ctypes' copy for the thread state `tstate`, remembered by this thread (one variable:
+ * one thread-local lookup) */
+typedef struct {
+    PyThreadState *tstate;
+    int *space;
+} _pc_errno_cache;
+static PC_THREAD_LOCAL _pc_errno_cache _pc_errno_tls;
 
 static void _pc_save_errno(int saved)
 {
@@ -67,10 +71,10 @@ static int *_pc_errno_lookup(PyObject *dict, PyObject **capsule)
 static void _pc_errno_forget(PyObject *sentinel)
 {
     PyObject *held = (PyObject *)PyCapsule_GetContext(sentinel);
-    if (PyCapsule_GetPointer(sentinel, "purecffi errno") != (void *)&_pc_errno_cached)
+    if (PyCapsule_GetPointer(sentinel, "purecffi errno") != (void *)&_pc_errno_tls)
         return;             /* not on its own thread: keep ctypes' capsule (see above) */
-    _pc_errno_cached = NULL;
-    _pc_errno_tstate = NULL;
+    _pc_errno_tls.space = NULL;
+    _pc_errno_tls.tstate = NULL;
     Py_XDECREF(held);
 }
 
@@ -84,7 +88,7 @@ static int *_pc_errno_find(PyThreadState *tstate)
     space = _pc_errno_lookup(dict, &capsule);
     if (space == NULL)
         return NULL;
-    sentinel = PyCapsule_New((void *)&_pc_errno_cached, "purecffi errno", _pc_errno_forget);
+    sentinel = PyCapsule_New((void *)&_pc_errno_tls, "purecffi errno", _pc_errno_forget);
     if (sentinel == NULL) {
         PyErr_Clear();
         return space;
@@ -97,8 +101,8 @@ static int *_pc_errno_find(PyThreadState *tstate)
         return space;
     }
     Py_DECREF(sentinel);            /* a sentinel replaced above forgot the old pointer */
-    _pc_errno_tstate = tstate;
-    _pc_errno_cached = space;
+    _pc_errno_tls.tstate = tstate;
+    _pc_errno_tls.space = space;
     return space;
 }
 
@@ -106,8 +110,9 @@ static int *_pc_errno_find(PyThreadState *tstate)
 static int *_pc_errno_space(void)
 {
     PyThreadState *tstate = PyThreadState_Get();
-    if (_pc_errno_cached != NULL && _pc_errno_tstate == tstate)
-        return _pc_errno_cached;
+    _pc_errno_cache *cache = &_pc_errno_tls;
+    if (cache->tstate == tstate && cache->space != NULL)
+        return cache->space;
     return _pc_errno_find(tstate);
 }
 

@@ -521,7 +521,9 @@ class FunctionPtrCData(PointerCData):
 
     __slots__ = ()
 
-    def __call__(self, *args):
+    def __call__(self, *args, **kwargs):
+        if kwargs:
+            raise TypeError("a cdata function cannot be called with keyword arguments")
         if not self._addr:
             raise RuntimeError("cannot call null function pointer '%s'" % (self._ctype.cname,))
         from .call import call_function_pointer

@@ -8,11 +8,11 @@ else (cdata, calls, callbacks) goes through these two functions.
 import ctypes
 import math
 import struct
-import threading
 
 from . import platform as plat
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, opaque_error
 from .errors import FFIError
+from .lazy import BUILD_LOCK
 from .memory import MEM, memmove, read_address, write_address
 
 _INF = float("inf")
@@ -50,7 +50,7 @@ def prepare(ctype):
 # `_building` (seen only by the thread holding the lock), so recursive references find them;
 # they are published on their types (`ctype._rt`) together when the outermost build completes.
 # Other threads see either no runtime (and wait for the lock) or a complete one.
-_BUILD_LOCK = threading.RLock()
+_BUILD_LOCK = BUILD_LOCK
 _building = {}              # id(ctype) -> (ctype, TypeRuntime) of the build in progress
 
 

@@ -1274,7 +1274,8 @@ def _source_float(ctype, value):
     if isinstance(value, (bytes, str)):
         if len(value) == 1:
             return float(ord(value))
-        raise TypeError("cannot cast %s object to ctype '%s'" % (type(value).__name__, ctype.cname))
+        raise TypeError("cannot cast %s object to ctype '%s'"
+                        % (type(value).__name__, ctype.cname))
     if isinstance(value, AddrCData):
         raise TypeError("cannot cast ctype '%s' to ctype '%s'" % (value._ctype.cname, ctype.cname))
     return to_float(ctype, value)

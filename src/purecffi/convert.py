@@ -498,8 +498,8 @@ def pointer_value(ctype, value):
     func_address = function_address(value)
     if func_address is not None and (ctype.kind == FUNCTION or ctype.item.kind == VOID):
         return func_address
-    expected = "cdata pointer" if ctype.kind != FUNCTION else "cdata function pointer"
-    raise bad_init(ctype, expected, value)
+    raise bad_init(ctype, "pointer or array" if isinstance(value, CData) else "cdata pointer",
+                   value)
 
 
 def incompatible_pointer(ctype, value):
@@ -604,7 +604,7 @@ def write_array(ctype, address, value, length):
             raise IndexError("initializer bytes is too long for '%s' (got %d characters)"
                              % (ctype.cname, len(value)))
         if cat == plat.BOOL and any(b > 1 for b in value):
-            raise ValueError("an array of '_Bool' accepts only bytes \\x00 and \\x01")
+            raise ValueError("an array of _Bool can only contain \\x00 or \\x01")
         MEM[address:address + len(value)] = value
         if len(value) < length:
             MEM[address + len(value)] = 0

@@ -9,7 +9,7 @@ import ctypes.util
 
 import pytest
 
-from _backend import FFI
+from _backend import IS_CFFI, FFI
 
 CDEF = """
 struct pt { int x, y; };
@@ -712,3 +712,11 @@ def test_error_like_cffi(namespace, expression, error, message):
     assert (type(exc).__name__, str(exc)) == (error, message)
     # nothing internal shows through: no "During handling of the above exception..."
     assert exc.__cause__ is None and (exc.__suppress_context__ or exc.__context__ is None)
+
+
+@pytest.mark.xfail(not IS_CFFI, strict=True,
+                   reason="issue 9: ctypes ignores the keyword arguments of an ABI-mode lib "
+                          "function; refusing them would need a Python wrapper around every call")
+def test_abi_function_refuses_keyword_arguments(namespace):
+    with pytest.raises(TypeError, match="cannot be called with keyword arguments"):
+        namespace["libc"].abs(-1, x=2)

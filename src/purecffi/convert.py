@@ -44,19 +44,19 @@ def prepare(ctype):
 
 
 # -- Building runtimes: one thread at a time, published when complete ----
-# One reentrant lock for every build: a build prepares the types it refers to, and types refer
-# to each other in cycles (struct node *next), so one lock per type could deadlock two threads
-# that start from different ends of a cycle.  While a build runs, the runtimes it made are in
-# `_building` (seen only by the thread holding the lock), so recursive references find them;
-# they are published on their types (`ctype._rt`) together when the outermost build completes.
-# Other threads see either no runtime (and wait for the lock) or a complete one.
-_BUILD_LOCK = BUILD_LOCK
+# One reentrant lock for every build (lazy.BUILD_LOCK; struct completion takes it too): a build
+# prepares the types it refers to, and types refer to each other in cycles (struct node *next),
+# so one lock per type could deadlock two threads that start from different ends of a cycle.
+# While a build runs, the runtimes it made are in `_building` (seen only by the thread holding
+# the lock), so recursive references find them; they are published on their types
+# (`ctype._rt`) together when the outermost build completes.  Other threads see either no
+# runtime (and wait for the lock) or a complete one.
 _building = {}              # id(ctype) -> (ctype, TypeRuntime) of the build in progress
 
 
 def _prepare_once(ctype):
     """Build the runtime of `ctype` (and of the types it needs), then publish them."""
-    with _BUILD_LOCK:
+    with BUILD_LOCK:
         rt = ctype._rt
         if rt is not None:
             return rt

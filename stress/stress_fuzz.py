@@ -112,7 +112,7 @@ def random_cdefs(backend, seconds):
         figures["accepted"] += 1
         _use_types(ffi, figures, examples, source)
     if examples:
-        figures["first unexpected"] = examples[0][:200]
+        figures["first problem"] = examples[0].replace("\n", " | ")[:160]
     return figures
 
 

@@ -78,3 +78,33 @@ def test_destructor_error_at_collection_is_reported(unraisable):
     del p
     gc.collect()
     _check_reported(unraisable)
+
+
+@pytest.fixture
+def malloc():
+    """libc's malloc, for allocators whose free() fails."""
+    import ctypes
+    libc = ctypes.CDLL(None)
+    libc.malloc.restype = ctypes.c_void_p
+    return libc.malloc
+
+
+def _failing_free(pointer):
+    raise ValueError("destructor failed")
+
+
+def test_allocator_free_error_at_release_is_reported_not_raised(unraisable, malloc):
+    ffi = FFI()
+    allocate = ffi.new_allocator(lambda size: ffi.cast("void *", malloc(size)), _failing_free)
+    p = allocate("int[4]")
+    ffi.release(p)
+    _check_reported(unraisable)
+
+
+def test_allocator_free_error_at_collection_is_reported(unraisable, malloc):
+    ffi = FFI()
+    allocate = ffi.new_allocator(lambda size: ffi.cast("void *", malloc(size)), _failing_free)
+    p = allocate("int *")
+    del p
+    gc.collect()
+    _check_reported(unraisable)

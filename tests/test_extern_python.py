@@ -334,3 +334,31 @@ def test_results_the_c_fast_path_does_not_convert(mod, reported):
         return 2**40
     assert mod.lib.my_algo(2) == -2
     assert "OverflowError" in reported()
+
+
+class _FailingStderr:
+    """A stderr whose write() raises, as reporting code may at the recursion limit."""
+
+    def write(self, text):
+        raise RecursionError("maximum recursion depth exceeded (simulated)")
+
+    def flush(self):
+        pass
+
+
+def test_error_value_when_reporting_the_exception_fails(mod, monkeypatch):
+    monkeypatch.setattr(sys, "stderr", _FailingStderr())
+    monkeypatch.setattr(sys, "unraisablehook", lambda unraisable: None)
+
+    @mod.ffi.def_extern(error=-7)
+    def f(x):
+        raise ValueError("boom")
+    assert mod.lib.my_algo(2) == -14
+
+    def failing_onerror(exc, value, tb):
+        raise KeyError("onerror failed too")
+
+    @mod.ffi.def_extern(error=5, onerror=failing_onerror)
+    def f(x):               # noqa: F811
+        raise ValueError("boom")
+    assert mod.lib.my_algo(2) == 10

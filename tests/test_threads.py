@@ -11,7 +11,7 @@ import threading
 
 import pytest
 
-from _backend import FFI
+from _backend import IS_CFFI, FFI, FFIError
 
 THREADS = 8
 ROUNDS = 6
@@ -189,3 +189,31 @@ def test_init_once_runs_once():
             return len(calls)
         assert run_together(lambda i: ffi.init_once(init, "tag")) == [1] * THREADS
         assert calls == [1]
+
+
+@pytest.mark.skipif(IS_CFFI, reason="cffi can keep the opaque type built by a use that "
+                                     "races with the cdef() completing the struct")
+def test_struct_completed_by_cdef_while_threads_use_it():
+    # threads keep using an opaque struct while cdef() completes it: afterwards every use
+    # sees the fields (no runtime built from the opaque struct survives the completion)
+    for _ in range(ROUNDS):
+        ffi = FFI()
+        ffi.cdef("struct late;")
+        done = threading.Event()
+
+        def work(i):
+            if i == 0:
+                ffi.cdef("struct late { int a; double b; };")
+                done.set()
+                return True
+            while not done.is_set():
+                try:
+                    ffi.new("struct late *")
+                except (TypeError, ValueError, FFIError):
+                    pass                    # still opaque
+                ffi.typeof("struct late *")
+            return True
+        assert run_together(work) == [True] * THREADS
+        p = ffi.new("struct late *", {"a": 3, "b": 0.5})
+        assert (p.a, p.b, p[0].a) == (3, 0.5, 3)
+        assert ffi.new("struct late[2]")[1].b == 0.0

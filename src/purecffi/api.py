@@ -491,9 +491,20 @@ def _custom_allocator(alloc, free, clear):
             raise MemoryError("alloc() returned NULL")
         if clear:
             memset(address, 0, byte_size)
-        release = (lambda: free(ptr)) if free is not None else None
+        release = _freeing(free, ptr) if free is not None else None
         return Owned(byte_size, address, release)
     return allocator
+
+
+def _freeing(free, ptr):
+    """free(ptr), its exception reported as a destructor's (at release() or when it dies)."""
+    def release():
+        try:
+            free(ptr)
+        except Exception as exc:
+            from .unraisable import report
+            report(exc, "Exception ignored from callback for ffi.gc %r" % (ptr,))
+    return release
 
 
 def _cdata_size(cdata):

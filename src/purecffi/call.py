@@ -49,6 +49,7 @@ __all__ = ["make_lib_function", "call_function_pointer", "file_pointer", "by_val
 
 _CFuncPtr = _ctypes.CFuncPtr
 _BY_VALUE_LOCK = threading.Lock()      # publishes each struct's by-value Structure class
+MSG_KEYWORDS = "a cdata function cannot be called with keyword arguments"
 
 
 class _NeverInstance(type(ctypes.c_double)):
@@ -691,8 +692,10 @@ class LibFunction(CData, metaclass=Family):
         return []
 
 
-def _variadic_call(self, *args):
+def _variadic_call(self, *args, **kwargs):
     """Call a variadic function: the extra arguments must be cdata, which give their C type."""
+    if kwargs:
+        raise TypeError(MSG_KEYWORDS)
     fixed = self._fixed_count
     if len(args) < fixed:
         raise TypeError("'%s' expects at least %d arguments, got %d"

@@ -591,7 +591,9 @@ class FunctionPtrCData(PointerCData):
 
     __slots__ = ()
 
-    def __call__(self, *args):
+    def __call__(self, *args, **kwargs):
+        if kwargs:
+            raise TypeError("a cdata function cannot be called with keyword arguments")
         if not self._addr:
             raise RuntimeError("cannot call null function pointer '%s'" % (self._ctype.cname,))
         from .call import call_function_pointer
@@ -1417,7 +1419,8 @@ def _source_float(ctype, value):
     if isinstance(value, (bytes, str)):
         if len(value) == 1:
             return float(ord(value))
-        raise TypeError("cannot cast %s object to ctype '%s'" % (type(value).__name__, ctype.cname))
+        raise TypeError("cannot cast %s object to ctype '%s'"
+                        % (type(value).__name__, ctype.cname))
     if isinstance(value, CData) and value._address:
         raise TypeError("cannot cast ctype '%s' to ctype '%s'" % (value._ctype.cname, ctype.cname))
     return to_float(ctype, value)

@@ -8,12 +8,12 @@ else (cdata, calls, callbacks) goes through these two functions.
 import ctypes
 import math
 import struct
-import threading
 
 from . import platform as plat
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, opaque_error
 from .cdatabase import CData
 from .errors import FFIError
+from .lazy import BUILD_LOCK
 from .memory import MEM, memmove, read_address, write_address
 
 _INF = float("inf")
@@ -52,19 +52,19 @@ def prepare(ctype):
 
 
 # -- Building runtimes: one thread at a time, published when complete ----
-# One reentrant lock for every build: a build prepares the types it refers to, and types refer
-# to each other in cycles (struct node *next), so one lock per type could deadlock two threads
-# that start from different ends of a cycle.  While a build runs, the runtimes it made are in
-# `_building` (seen only by the thread holding the lock), so recursive references find them;
-# they are published on their types (`ctype._rt`) together when the outermost build completes.
-# Other threads see either no runtime (and wait for the lock) or a complete one.
-_BUILD_LOCK = threading.RLock()
+# One reentrant lock for every build (lazy.BUILD_LOCK; struct completion takes it too): a build
+# prepares the types it refers to, and types refer to each other in cycles (struct node *next),
+# so one lock per type could deadlock two threads that start from different ends of a cycle.
+# While a build runs, the runtimes it made are in `_building` (seen only by the thread holding
+# the lock), so recursive references find them; they are published on their types
+# (`ctype._rt`) together when the outermost build completes.  Other threads see either no
+# runtime (and wait for the lock) or a complete one.
 _building = {}              # id(ctype) -> (ctype, TypeRuntime) of the build in progress
 
 
 def _prepare_once(ctype):
     """Build the runtime of `ctype` (and of the types it needs), then publish them."""
-    with _BUILD_LOCK:
+    with BUILD_LOCK:
         rt = ctype._rt
         if rt is not None:
             return rt
@@ -508,7 +508,8 @@ def pointer_value(ctype, value):
             return func_address
         raise TypeError("initializer for ctype '%s' must be a pointer to same type, not "
                         "cdata '%s'" % (ctype.cname, source.cname))
-    raise bad_init(ctype, "cdata pointer", value)
+    raise bad_init(ctype, "pointer or array" if isinstance(value, CData) else "cdata pointer",
+                   value)
 
 
 def _function_ctype(value):
@@ -617,7 +618,7 @@ def write_array(ctype, address, value, length):
             raise IndexError("initializer bytes is too long for '%s' (got %d characters)"
                              % (ctype.cname, len(value)))
         if cat == plat.BOOL and any(b > 1 for b in value):
-            raise ValueError("an array of '_Bool' accepts only bytes \\x00 and \\x01")
+            raise ValueError("an array of _Bool can only contain \\x00 or \\x01")
         MEM[address:address + len(value)] = value
         if len(value) < length:
             MEM[address + len(value)] = 0

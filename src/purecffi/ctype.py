@@ -13,6 +13,7 @@ import weakref
 
 from . import platform as plat
 from .errors import CDefError, FFIError
+from .lazy import BUILD_LOCK
 
 TYPE_CHECKING = False
 
@@ -304,15 +305,17 @@ class StructOrUnionType(CType):
         (API mode: what the compiler reported).
         """
         from . import layout as _layout
-        self.packed, self.pack, self.partial = packed, pack, partial
-        self._forget_runtime()
-        self._decl_fields = list(decl_fields)
-        if partial and layout is None:
-            object.__setattr__(self, "fields", [])
-            self._by_name = {}
-            return
-        fields, size, align = layout or _layout.lay_out(self, self._decl_fields, packed, pack)
-        self._set_layout(fields, size, align)
+        with BUILD_LOCK:        # no runtime is built from half-set fields (convert.prepare)
+            self.packed, self.pack, self.partial = packed, pack, partial
+            self._forget_runtime()
+            self._decl_fields = list(decl_fields)
+            if partial and layout is None:
+                object.__setattr__(self, "fields", [])
+                self._by_name = {}
+                return
+            fields, size, align = layout or _layout.lay_out(self, self._decl_fields, packed,
+                                                            pack)
+            self._set_layout(fields, size, align)
 
     def _forget_runtime(self):
         """A completed type needs new accessors, and so does the pointer to it."""

@@ -1,5 +1,9 @@
-"""`once(factory)`: a module-level object made on first use, thread-safely."""
+"""`once(factory)`: a module-level object made on first use, thread-safely; `BUILD_LOCK`."""
 import threading
+
+# The lock of type runtime builds (convert.prepare()), also taken when a struct's completion
+# drops the runtimes built for it, so that no build in progress publishes a stale one.
+BUILD_LOCK = threading.RLock()
 
 
 def once(factory):

@@ -69,16 +69,26 @@ def test_many_list_argument_sizes_do_not_grow_the_process():
 @pytest.mark.skipif(IS_CFFI, reason="cffi's in-line FFI keeps the types it parsed in a "
                     "process-wide cache (its compiled FFI frees them, as purecffi does)")
 def test_unused_types_die():
-    ffi = FFI()
-    t = ffi.typeof("unsigned short **")
-    t2 = ffi.typeof("unsigned short *")
-    p = ffi.new("unsigned short **")
-    p[0] = ffi.new("unsigned short *")          # the types are prepared and used
-    dead, alive = weakref.ref(t), weakref.ref(t2)
-    del t, p, ffi
-    gc.collect()
-    assert dead() is None
-    assert alive() is t2
+    # in a fresh process: another test's live cdata may legitimately use the same type
+    script = textwrap.dedent("""
+        import gc, sys, weakref
+        sys.path.insert(0, %r)
+        from _backend import FFI
+        ffi = FFI()
+        t = ffi.typeof("unsigned short **")
+        t2 = ffi.typeof("unsigned short *")
+        p = ffi.new("unsigned short **")
+        p[0] = ffi.new("unsigned short *")          # the types are prepared and used
+        dead, alive = weakref.ref(t), weakref.ref(t2)
+        del t, p, ffi
+        gc.collect()
+        print(dead() is None, alive() is t2)
+    """) % (_HERE,)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         env=env, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["True", "True"]
 
 
 @pytest.mark.skipif(IS_CFFI, reason="cffi's in-line FFI keeps the types it parsed")

@@ -18,7 +18,7 @@ from .strings import to_string, unpack
 TYPE_CHECKING = False
 if TYPE_CHECKING:                       # the annotations are for type checkers only
     from typing import Any, Callable, TypeVar, overload
-    from .cdata import CData as _CData      # FFI.CData and FFI.CType are class attributes
+    from .cdatabase import CData as _CData      # FFI.CData and FFI.CType are class attributes
     from .ctype import CType as _CType
     _T = TypeVar("_T")
     _F = TypeVar("_F", bound=Callable[..., Any])
@@ -38,6 +38,8 @@ class FFI:
     error = FFIError
     CType = CType
     CData = _cd.CData
+    if TYPE_CHECKING:
+        NULL: _CData            # set below, once the cdata classes exist
     buffer = buffer
     RTLD_LAZY = getattr(os, "RTLD_LAZY", 1)
     RTLD_NOW = getattr(os, "RTLD_NOW", 2)

@@ -105,7 +105,7 @@ def stub_source(ffi, module_name, api_mode):
     lines = [HEADER % {"name": module_name},
              "from typing import Any\n",
              "from purecffi import FFI",
-             "from purecffi.cdata import CData\n\n",
+             "from purecffi.cdatabase import CData\n\n",
              "class _Lib:",
              '    """The lib of %s: its functions, constants and global variables."""'
              % module_name]

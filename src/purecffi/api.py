@@ -470,6 +470,14 @@ class FFI:
         declarations_changed(self)
 
 
+class GeneratedFFI(FFI):
+    """The ffi of a generated module (API mode, out-of-line ABI mode), whose repr is cffi's
+    for such an ffi (some packages' tests check it)."""
+
+    def __repr__(self):
+        return "<_cffi_backend.FFI object at 0x%x>" % (id(self),)
+
+
 # the `buffer` type is an attribute of FFI; ffi.buffer(cdata) makes one
 FFI.buffer = buffer
 FFI.NULL = _cd.pointer_to(TYPES.pointer(TYPES.void), 0)

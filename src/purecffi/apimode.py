@@ -629,11 +629,11 @@ def def_extern(ffi, name=None, error=None, onerror=None):
 # -- Module set-up ----
 def load(module, declarations, facts):
     """Build `ffi` and `lib` for the freshly created C module (called by its PyInit)."""
-    from .api import FFI
+    from .api import GeneratedFFI
     from . import cdata as _cd
     decls, included = _load_declarations(declarations)
     mismatches = _fill_gaps(decls, facts, [other._decls for other in included])
-    ffi = FFI()
+    ffi = GeneratedFFI()
     ffi._decls = decls
     ffi._included = included
     module._pc_errno_setter(ctypes.set_errno, ctypes.get_errno)

@@ -16,7 +16,7 @@ Neither this module nor what it loads imports pycparser: type names are read by 
 """
 import re
 
-from .api import FFI
+from .api import FFI, GeneratedFFI
 from .serialize import FORMAT
 
 __all__ = ["make_ffi", "OutOfLineFFI"]
@@ -72,7 +72,7 @@ class _Absent:
                              "the build script)" % (self.name,))
 
 
-class OutOfLineFFI(FFI):
+class OutOfLineFFI(GeneratedFFI):
     """The ffi of a generated out-of-line ABI module (see the module docstring)."""
 
     _decls = _LazyDeclarations()
@@ -88,10 +88,6 @@ class OutOfLineFFI(FFI):
         self._included = list(includes)
         self._module_name = module_name
         self._api_externs = {}      # def_extern(): "no 'extern "Python"' function" (ffi.error)
-
-    def __repr__(self):
-        name = self._module_name
-        return "<purecffi.FFI of module '%s'>" % (name,) if name else object.__repr__(self)
 
     def __dir__(self):
         """Without the builder methods, which this ffi does not have."""

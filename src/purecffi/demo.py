@@ -119,7 +119,7 @@ def demo_api_mode(workdir):
 
     p = ffi.new("struct point *", {"x": -7})
     print("  offsetof(struct point, x) from the compiler:", ffi.offsetof("struct point", "x"))
-    print("  norm1 ->", lib.norm1(p), "   (", lib.norm1.__doc__.strip(), ")")
+    print("  norm1 ->", lib.norm1(p), "   (", lib.norm1.__doc__.splitlines()[0], ")")
     print("  apply_twice(5), C calling Python twice ->", lib.apply_twice(5))
 
 

@@ -433,8 +433,9 @@ def to_complex(ctype, value):
         return complex(value)
     if isinstance(value, CData):        # even a 'double' cdata, as in cffi (ffi.cast converts)
         raise TypeError("complex() not supported on cdata '%s'" % (value._ctype.cname,))
-    if isinstance(value, (str, bytes)) or not (hasattr(value, "__complex__") or hasattr(
-            value, "__float__") or hasattr(value, "__index__")):
+    if isinstance(value, (str, bytes)) or not (isinstance(value, complex) or hasattr(
+            value, "__complex__") or hasattr(value, "__float__") or hasattr(value, "__index__")):
+        # (a complex has no __complex__ before Python 3.11)
         raise TypeError("must be real number, not %s" % (type(value).__name__,))
     return complex(value)
 

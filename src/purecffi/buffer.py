@@ -11,6 +11,8 @@ From Python 3.12 on, `buffer` is a plain class exporting that array through `__b
 deriving from a C type that does, so `buffer` derives from ctypes.Array and each size gets a
 subclass: `isinstance(b, ffi.buffer)` holds, but `type(b)` is that subclass.
 """
+from __future__ import annotations
+
 import ctypes
 import itertools
 import operator
@@ -34,7 +36,7 @@ class _BufferMethods:
 
     __slots__ = ()
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: int | slice) -> bytes:
         if index.__class__ is slice:
             if index.step not in (None, 1):
                 raise TypeError("buffer doesn't support slicing with step != 1")
@@ -43,7 +45,7 @@ class _BufferMethods:
             return MEM[address + start:address + max(start, stop)].tobytes()
         return bytes((memoryview(self)[_item_index(self, index)],))
 
-    def __setitem__(self, index, value):
+    def __setitem__(self, index: int | slice, value: bytes) -> None:
         if isinstance(index, slice):
             if index.step not in (None, 1):
                 raise TypeError("buffer doesn't support slicing with step != 1")
@@ -114,13 +116,13 @@ if sys.version_info >= (3, 12):
 
         __slots__ = ("_array", "_cdata", "__weakref__")
 
-        def __new__(cls, cdata, size=-1):
+        def __new__(cls, cdata: CData, size: int = -1) -> buffer:
             return make_buffer(cdata, size)
 
         def __buffer__(self, flags):
             return memoryview(self._array)
 
-        def __len__(self):
+        def __len__(self) -> int:
             return len(self._array)
 
     def _new_array_type(size):
@@ -140,7 +142,7 @@ else:
     class _BufferType(type(ctypes.Array)):
         """Metaclass: `buffer(cdata, size)` makes an instance of a per-size subclass."""
 
-        def __call__(cls, cdata, size=-1):
+        def __call__(cls, cdata: CData, size: int = -1) -> buffer:  # type: ignore[override]
             if cls is not buffer:
                 return super().__call__(cdata, size)
             return make_buffer(cdata, size)

@@ -28,7 +28,7 @@ size_t strlen(const char *);
 void *memchr(const void *, int, size_t);
 void srand(unsigned int);
 div_t div(int, int);
-int opterr;
+extern int opterr;
 '''
 
 SETUP = 'ffi.cdef(%r)\n' % (CDEF,) + '''

@@ -326,9 +326,9 @@ def _slice(cdata, index, length):
     """A view `cdata[start:stop]` as an open array (spec 7.2 footnote 4)."""
     start, stop = _slice_bounds(cdata, index, length)
     arr = TYPES.array(cdata._ctype.item, None)
-    view = prepare(arr).cdata_class(arr, cdata._addr + start * cdata._checked_item_size(),
-                                    cdata._keep, stop - start)
-    return view
+    size = cdata._item_size or cdata._checked_item_size()
+    return (arr._rt or prepare(arr)).cdata_class(arr, cdata._addr + start * size, cdata._keep,
+                                                 stop - start)
 
 
 def _slice_bounds(cdata, index, length):
@@ -338,7 +338,9 @@ def _slice_bounds(cdata, index, length):
     if index.start is None or index.stop is None:
         raise IndexError("cdata '%s' slice needs both a start and a stop"
                          % (cdata._ctype.cname,))
-    start, stop = _as_index(index.start), _as_index(index.stop)
+    start, stop = index.start, index.stop
+    if start.__class__ is not int or stop.__class__ is not int:
+        start, stop = _as_index(start), _as_index(stop)
     if start > stop:
         raise IndexError("slice start > stop")
     if length is not None and (start < 0 or stop > length):
@@ -787,7 +789,8 @@ def _make_array_classes(item, irt):
     align_mask = 0
     if _is_plain_number(item):
         fast = {}
-        fast["__getitem__"], fast["__setitem__"] = _aligned_item_methods(irt.fmt, item.byte_size)
+        fast["__getitem__"], fast["__setitem__"], fast["__iter__"] = _aligned_item_methods(
+            irt.fmt, item.byte_size)
         fast_cls = concrete(name, ArrayCData, fast, parent=cls, slots=("_view_items",))
         align_mask = item.byte_size - 1
     owning = concrete(name, ArrayCData, {"_owning": True}, parent=fast_cls)
@@ -899,6 +902,31 @@ def _item_accessors(item, attrs):
         # numbers: one struct call per access, the checked writer only when pack refuses
         attrs["__getitem__"], attrs["__setitem__"] = _number_item_methods(
             irt.unpack, item.byte_size, irt.write, attrs.get("_array", False))
+    elif getattr(item, "category", None) == plat.CHAR:
+        attrs["__getitem__"] = _char_getitem(attrs.get("_array", False))
+
+
+_ONE_BYTE = tuple(bytes((b,)) for b in range(256))
+
+
+def _char_getitem(is_array):
+    """`__getitem__` for char items: the byte at the address, from a table of the 256
+    one-byte bytes objects (no read function, no new object)."""
+    if is_array:
+        def getitem(self, index):
+            if index.__class__ is int:
+                length = self._length
+                if 0 <= index < length if length is not None else index >= 0:
+                    return _ONE_BYTE[MEM[self._addr + index]]
+            return ArrayCData.__getitem__(self, index)
+        return getitem
+
+    def getitem(self, index):
+        address = self._addr
+        if address and index.__class__ is int:
+            return _ONE_BYTE[MEM[address + index]]
+        return PointerCData.__getitem__(self, index)
+    return getitem
 
 
 def _is_plain_number(ctype):
@@ -916,11 +944,12 @@ def _number_item_methods(unpack, size, write, is_array):
     """
     if is_array:
         def getitem(self, index):
-            try:
-                if 0 <= index < self._length:
-                    return unpack(MEM, self._addr + index * size)[0]
-            except TypeError:
-                pass
+            if index.__class__ is int:
+                try:
+                    if 0 <= index < self._length:
+                        return unpack(MEM, self._addr + index * size)[0]
+                except TypeError:
+                    pass
             return ArrayCData.__getitem__(self, index)
 
         def setitem(self, index, value):
@@ -962,14 +991,15 @@ def _aligned_item_methods(fmt, size):
         return items
 
     def getitem(self, index):
-        try:
-            if index >= 0:
-                return self._view_items[index]
-        except AttributeError:
-            if items_view(self) is not None:
-                return getitem(self, index)
-        except (TypeError, IndexError):
-            pass
+        if index.__class__ is int:      # (a slice would raise in `>=`: an exception is slow)
+            try:
+                if index >= 0:
+                    return self._view_items[index]
+            except AttributeError:
+                if items_view(self) is not None:
+                    return getitem(self, index)
+            except IndexError:
+                pass
         return ArrayCData.__getitem__(self, index)
 
     def setitem(self, index, value):
@@ -984,7 +1014,16 @@ def _aligned_item_methods(fmt, size):
         except (TypeError, ValueError, OverflowError, IndexError):
             pass
         ArrayCData.__setitem__(self, index, value)      # checked: writes or raises
-    return getitem, setitem
+
+    def iterate(self):
+        # the memoryview's own iterator reads each item when it is reached, as C would
+        items = getattr(self, "_view_items", None)
+        if items is None:
+            items = items_view(self)
+            if items is None:
+                len(self)           # raises: unknown length
+        return iter(items)
+    return getitem, setitem, iterate
 
 
 def _void_access(item):

@@ -20,6 +20,9 @@ from .cdatabase import CData
 from .specialise import specialise
 from .memory import (MEM, BufferExport, Owned, addressof, allocate, buffer_type, memmove,
                      owned_size, typed_view)
+from .memory import _Bytes, _resize
+
+_new_object = object.__new__
 
 
 # -- Base classes ----
@@ -1110,7 +1113,8 @@ def _new_fixed(ctype, rt, byte_size, write, length=None):
         else:
             buf = allocator(byte_size)
             address = buf.address
-        result = owning(ctype, address, buf)
+        result = _new_object(owning)        # owning(ctype, address, buf) without its frame
+        result._ctype, result._addr, result._keep = ctype, address, buf
         if init is not None:
             write(address, init)
         return result
@@ -1120,13 +1124,21 @@ def _new_fixed(ctype, rt, byte_size, write, length=None):
 def _new_fixed_array(ctype, rt, byte_size, write, length):
     owning = rt.owning_class
 
+    grow = byte_size > 1
+
     def new_fixed_array(init, allocator):
         if allocator is None:
-            buf, address = allocate(byte_size)
+            if grow:                        # allocate(), inlined
+                buf = _Bytes()
+                _resize(buf, byte_size)
+                address = addressof(buf)
+            else:
+                buf, address = allocate(byte_size)
         else:
             buf = allocator(byte_size)
             address = buf.address
-        result = owning(ctype, address, buf, length)
+        result = _new_object(owning)        # owning(ctype, address, buf, length), no frame
+        result._ctype, result._addr, result._keep, result._length = ctype, address, buf, length
         if init is not None:
             write(address, init)
         return result
@@ -1137,8 +1149,16 @@ def _new_open_array(ctype, rt):
     """ffi.new("T[]", n or initializer)."""
     owning = rt.owning_class
     item_size = ctype.item.byte_size
+    # char, signed/unsigned char, int8_t...: a bytes initializer is copied as is, plus a NUL
+    takes_bytes = item_size == 1 and getattr(ctype.item, "category", None) in (plat.CHAR,
+                                                                              plat.INT)
 
     def new_open_array(init, allocator):
+        if init.__class__ is bytes and takes_bytes and allocator is None:
+            length = len(init) + 1
+            buf, address = allocate(length)
+            MEM[address:address + length - 1] = init
+            return owning(ctype, address, buf, length)
         length = array_length_for(ctype, init)
         if isinstance(init, int):
             init = None

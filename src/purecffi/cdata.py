@@ -162,8 +162,10 @@ class PointerCData(AddrCData):
     def __add__(self, offset):
         if offset.__class__ is not int:
             offset = _as_index(offset)
-        return self.__class__(self._ctype, self._addr + offset * self._checked_item_size(),
-                              self._keep)
+        result = _new_object(self.__class__)    # self.__class__(ctype, address, keep), no frame
+        result._ctype, result._keep = self._ctype, self._keep
+        result._addr = self._addr + offset * (self._item_size or self._checked_item_size())
+        return result
 
     __radd__ = __add__
 
@@ -553,8 +555,8 @@ class FunctionPtrCData(PointerCData):
     def __call__(self, *args):
         if not self._addr:
             raise RuntimeError("cannot call null function pointer '%s'" % (self._ctype.cname,))
-        from .call import call_function_pointer
-        return call_function_pointer(self, args)
+        caller = _CALLER[0] if _CALLER else _load_caller()
+        return caller(self, args)
 
     def __getitem__(self, index):
         raise TypeError("cdata of type '%s' cannot be indexed" % (self._ctype.cname,))
@@ -564,6 +566,15 @@ class FunctionPtrCData(PointerCData):
 
     def __sub__(self, other):
         raise TypeError("cannot subtract from cdata '%s'" % (self._ctype.cname,))
+
+
+_CALLER = []    # call.call_function_pointer, imported on first use (call.py imports this module)
+
+
+def _load_caller():
+    from .call import call_function_pointer
+    _CALLER[:] = [call_function_pointer]
+    return call_function_pointer
 
 
 # -- Primitive values ----
@@ -904,7 +915,7 @@ def _item_accessors(item, attrs):
     if _is_plain_number(item):
         # numbers: one struct call per access, the checked writer only when pack refuses
         attrs["__getitem__"], attrs["__setitem__"] = _number_item_methods(
-            irt.unpack, item.byte_size, irt.write, attrs.get("_array", False))
+            irt.unpack, item.byte_size, irt.write, attrs.get("_array", False), irt.fmt)
     elif getattr(item, "category", None) == plat.CHAR:
         attrs["__getitem__"] = _char_getitem(attrs.get("_array", False))
 
@@ -939,7 +950,7 @@ def _is_plain_number(ctype):
     return ctype.kind == PRIMITIVE and getattr(ctype, "category", None) in (plat.INT, plat.FLOAT)
 
 
-def _number_item_methods(unpack, size, write, is_array):
+def _number_item_methods(unpack, size, write, is_array, fmt):
     """`__getitem__`/`__setitem__` for number items (any alignment: struct's unpack_from).
 
     Closures (not class attributes) hold the accessors: a closure cell is the fastest lookup.
@@ -963,9 +974,13 @@ def _number_item_methods(unpack, size, write, is_array):
             ArrayCData.__setitem__(self, index, value)
         return getitem, setitem
 
+    view, shift, mask = typed_view(fmt), size.bit_length() - 1, size - 1
+
     def getitem(self, index):
         address = self._addr
         if address and index.__class__ is int:
+            if not address & mask:          # aligned: one index into the typed view
+                return view[(address >> shift) + index]
             return unpack(MEM, address + index * size)[0]
         return PointerCData.__getitem__(self, index)
 

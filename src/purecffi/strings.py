@@ -6,7 +6,7 @@ from .ctype import ARRAY, ENUM, POINTER, VOID
 from .memory import MEM, Owned, read_bytes, string_at
 from .memory import c_strnlen as _strnlen
 
-_SHORT = 256        # up to this length, ctypes' `.value` beats a call of strnlen()
+_SHORT = 4096       # up to this length, ctypes' `.value` beats a call of strnlen()
 
 
 def _item_category(ctype):

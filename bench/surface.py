@@ -28,7 +28,7 @@ size_t strlen(const char *);
 void *memchr(const void *, int, size_t);
 void srand(unsigned int);
 div_t div(int, int);
-int opterr;
+extern int opterr;
 '''
 
 SETUP = 'ffi.cdef(%r)\n' % (CDEF,) + '''
@@ -275,7 +275,7 @@ def _rows_api(api_bench):
         row("api_fill", "int fill(char *out, size_t n, size_t *written)", "lib.fill(buf, 64, n)",
             "lib.fill(buf, 64, n) == 0 and n[0] == 1", API_POINTER),
         row("api_stream", "streaming step: from_buffer in, uint8_t[] out, size_t * in/out, "
-            "ffi.buffer(out, n[0])[:]", STREAM_STEP, "(%s) == data" % STREAM_STEP, STREAM),
+            "ffi.buffer(out, n[0])[:]", STREAM_STEP, "ffi.buffer(out, n[0])[:] == data", STREAM),
         row("api_mix", "double mix(int, double, long long)", "lib.mix(1, 2.0, 3)",
             "lib.mix(1, 2.0, 3) == 6.0", API_NUMBER),
         row("api_args1", "int f1(int) (scaling)", "lib.f1(1)", "lib.f1(1) == 1", API_NUMBER),

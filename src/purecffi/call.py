@@ -614,18 +614,20 @@ def _longdouble_result(ctype):
 def _pointer_errcheck_template(result, func, args):
     # cdata.pointer_to(CTYPE, result) inlined: the type's classes are read at each call,
     # as a struct completed by a later cdef() changes them
+    # (and the cdata made without its __init__ frame)
     rt = CTYPE._rt or PREPARE(CTYPE)                     # noqa: F821
-    if result:
-        fast = rt.fast_class
-        if fast is not None and not result & rt.align_mask:
-            return fast(CTYPE, result)                   # noqa: F821
-        return rt.cdata_class(CTYPE, result)             # noqa: F821
-    return rt.cdata_class(CTYPE, 0)                      # noqa: F821
+    fast = rt.fast_class
+    if result and fast is not None and not result & rt.align_mask:
+        cdata = NEW(fast)                                # noqa: F821
+    else:
+        cdata = NEW(rt.cdata_class)                      # noqa: F821
+    cdata._ctype, cdata._addr, cdata._keep = CTYPE, result or 0, None      # noqa: F821
+    return cdata
 
 
 def _pointer_result(ctype):
     return ctypes.c_void_p, _specialise(_pointer_errcheck_template, PREPARE=prepare,
-                                        CTYPE=ctype)
+                                        CTYPE=ctype, NEW=object.__new__)
 
 
 def _struct_result(ctype):

@@ -39,6 +39,7 @@ class CallbackCData(FunctionPtrCData):
 
 
 _CALLBACK_CLASS = concrete("CallbackCData", CallbackCData)
+_addressof = ctypes.addressof
 
 
 # -- Creating callbacks ----
@@ -249,7 +250,9 @@ class _CtypesPlan:
         namespace = dict(self.constants, FN=handler.python_callable, FAILED=handler.failed,
                          ERROR=handler.error)
         thunk = self.prototype(types.FunctionType(self.code, namespace, "thunk"))
-        return _Keep(handler.python_callable, thunk, ctypes.cast(thunk, ctypes.c_void_p).value)
+        # the C address is the pointer the ctypes object holds in its buffer (what
+        # ctypes.cast(thunk, c_void_p).value gives, without that Python function's frames)
+        return _Keep(handler.python_callable, thunk, read_address(MEM, _addressof(thunk))[0])
 
 
 def _zero_result(ctype):

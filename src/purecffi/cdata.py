@@ -22,6 +22,9 @@ from .specialise import specialise
 from .varsize import byte_extent, is_var_sized, write_items, write_var
 from .memory import (MEM, BufferExport, Owned, addressof, allocate, buffer_type, memmove,
                      owned_size, typed_view)
+from .memory import _Bytes, _resize
+
+_new_object = object.__new__
 
 
 # -- Base classes ----
@@ -176,8 +179,10 @@ class PointerCData(AddrCData):
     def __add__(self, offset):
         if offset.__class__ is not int:
             offset = _as_index(offset)
-        return self.__class__(self._ctype, self._addr + offset * self._checked_item_size(),
-                              self._keep)
+        result = _new_object(self.__class__)    # self.__class__(ctype, address, keep), no frame
+        result._ctype, result._keep = self._ctype, self._keep
+        result._addr = self._addr + offset * (self._item_size or self._checked_item_size())
+        return result
 
     __radd__ = __add__
 
@@ -346,9 +351,9 @@ def _slice(cdata, index, length):
     """A view `cdata[start:stop]` as an open array (spec 7.2 footnote 4)."""
     start, stop = _slice_bounds(cdata, index, length)
     arr = TYPES.array(cdata._ctype.item, None)
-    view = prepare(arr).cdata_class(arr, cdata._addr + start * cdata._checked_item_size(),
-                                    cdata._keep, stop - start)
-    return view
+    size = cdata._item_size or cdata._checked_item_size()
+    return (arr._rt or prepare(arr)).cdata_class(arr, cdata._addr + start * size, cdata._keep,
+                                                 stop - start)
 
 
 def _slice_bounds(cdata, index, length):
@@ -358,7 +363,9 @@ def _slice_bounds(cdata, index, length):
     if index.start is None or index.stop is None:
         raise IndexError("cdata '%s' slice needs both a start and a stop"
                          % (cdata._ctype.cname,))
-    start, stop = _as_index(index.start), _as_index(index.stop)
+    start, stop = index.start, index.stop
+    if start.__class__ is not int or stop.__class__ is not int:
+        start, stop = _as_index(start), _as_index(stop)
     if start > stop:
         raise IndexError("slice start > stop")
     if length is not None and (start < 0 or stop > length):
@@ -596,8 +603,8 @@ class FunctionPtrCData(PointerCData):
             raise TypeError("a cdata function cannot be called with keyword arguments")
         if not self._addr:
             raise RuntimeError("cannot call null function pointer '%s'" % (self._ctype.cname,))
-        from .call import call_function_pointer
-        return call_function_pointer(self, args)
+        caller = _CALLER[0] if _CALLER else _load_caller()
+        return caller(self, args)
 
     def __getitem__(self, index):
         raise TypeError("cdata of type '%s' cannot be indexed" % (self._ctype.cname,))
@@ -607,6 +614,15 @@ class FunctionPtrCData(PointerCData):
 
     def __sub__(self, other):
         raise TypeError("cannot subtract from cdata '%s'" % (self._ctype.cname,))
+
+
+_CALLER = []    # call.call_function_pointer, imported on first use (call.py imports this module)
+
+
+def _load_caller():
+    from .call import call_function_pointer
+    _CALLER[:] = [call_function_pointer]
+    return call_function_pointer
 
 
 # -- Primitive values ----
@@ -862,7 +878,8 @@ def _make_array_classes(item, irt):
     align_mask = 0
     if _is_plain_number(item):
         fast = {}
-        fast["__getitem__"], fast["__setitem__"] = _aligned_item_methods(irt.fmt, item.byte_size)
+        fast["__getitem__"], fast["__setitem__"], fast["__iter__"] = _aligned_item_methods(
+            irt.fmt, item.byte_size)
         fast_cls = concrete(name, ArrayCData, fast, parent=cls, slots=("_view_items",))
         align_mask = item.byte_size - 1
     owning = concrete(name, ArrayCData, {"_owning": True}, parent=fast_cls)
@@ -974,7 +991,32 @@ def _item_accessors(item, attrs):
     if _is_plain_number(item):
         # numbers: one struct call per access, the checked writer only when pack refuses
         attrs["__getitem__"], attrs["__setitem__"] = _number_item_methods(
-            irt.unpack, item.byte_size, irt.write, attrs.get("_array", False))
+            irt.unpack, item.byte_size, irt.write, attrs.get("_array", False), irt.fmt)
+    elif getattr(item, "category", None) == plat.CHAR:
+        attrs["__getitem__"] = _char_getitem(attrs.get("_array", False))
+
+
+_ONE_BYTE = tuple(bytes((b,)) for b in range(256))
+
+
+def _char_getitem(is_array):
+    """`__getitem__` for char items: the byte at the address, from a table of the 256
+    one-byte bytes objects (no read function, no new object)."""
+    if is_array:
+        def getitem(self, index):
+            if index.__class__ is int:
+                length = self._length
+                if 0 <= index < length if length is not None else index >= 0:
+                    return _ONE_BYTE[MEM[self._addr + index]]
+            return ArrayCData.__getitem__(self, index)
+        return getitem
+
+    def getitem(self, index):
+        address = self._addr
+        if address and index.__class__ is int:
+            return _ONE_BYTE[MEM[address + index]]
+        return PointerCData.__getitem__(self, index)
+    return getitem
 
 
 def _is_plain_number(ctype):
@@ -984,7 +1026,7 @@ def _is_plain_number(ctype):
     return ctype.kind == PRIMITIVE and getattr(ctype, "category", None) in (plat.INT, plat.FLOAT)
 
 
-def _number_item_methods(unpack, size, write, is_array):
+def _number_item_methods(unpack, size, write, is_array, fmt):
     """`__getitem__`/`__setitem__` for number items (any alignment: struct's unpack_from).
 
     Closures (not class attributes) hold the accessors: a closure cell is the fastest lookup.
@@ -992,11 +1034,12 @@ def _number_item_methods(unpack, size, write, is_array):
     """
     if is_array:
         def getitem(self, index):
-            try:
-                if 0 <= index < self._length:
-                    return unpack(MEM, self._addr + index * size)[0]
-            except TypeError:
-                pass
+            if index.__class__ is int:
+                try:
+                    if 0 <= index < self._length:
+                        return unpack(MEM, self._addr + index * size)[0]
+                except TypeError:
+                    pass
             return ArrayCData.__getitem__(self, index)
 
         def setitem(self, index, value):
@@ -1007,9 +1050,13 @@ def _number_item_methods(unpack, size, write, is_array):
             ArrayCData.__setitem__(self, index, value)
         return getitem, setitem
 
+    view, shift, mask = typed_view(fmt), size.bit_length() - 1, size - 1
+
     def getitem(self, index):
         address = self._addr
         if address and index.__class__ is int:
+            if not address & mask:          # aligned: one index into the typed view
+                return view[(address >> shift) + index]
             return unpack(MEM, address + index * size)[0]
         return PointerCData.__getitem__(self, index)
 
@@ -1041,15 +1088,16 @@ def _aligned_item_methods(fmt, size):
     # internal exception chained to it)
     def getitem(self, index):
         retry = False
-        try:
-            if index >= 0:
-                return self._view_items[index]
-        except AttributeError:
-            retry = items_view(self) is not None
-        except (TypeError, IndexError):
-            pass
-        if retry:
-            return getitem(self, index)
+        if index.__class__ is int:      # (a slice would raise in `>=`: an exception is slow)
+            try:
+                if index >= 0:
+                    return self._view_items[index]
+            except AttributeError:
+                retry = items_view(self) is not None
+            except IndexError:
+                pass
+            if retry:
+                return getitem(self, index)
         return ArrayCData.__getitem__(self, index)
 
     def setitem(self, index, value):
@@ -1066,7 +1114,16 @@ def _aligned_item_methods(fmt, size):
             setitem(self, index, value)
             return
         ArrayCData.__setitem__(self, index, value)      # checked: writes or raises
-    return getitem, setitem
+
+    def iterate(self):
+        # the memoryview's own iterator reads each item when it is reached, as C would
+        items = getattr(self, "_view_items", None)
+        if items is None:
+            items = items_view(self)
+            if items is None:
+                len(self)           # raises: unknown length
+        return iter(items)
+    return getitem, setitem, iterate
 
 
 def _void_access(item):
@@ -1153,7 +1210,8 @@ def _new_fixed(ctype, rt, byte_size, write, length=None):
         else:
             buf = allocator(byte_size)
             address = buf.address
-        result = owning(ctype, address, buf)
+        result = _new_object(owning)        # owning(ctype, address, buf) without its frame
+        result._ctype, result._addr, result._keep = ctype, address, buf
         if init is not None:
             write(address, init)
         return result
@@ -1163,13 +1221,21 @@ def _new_fixed(ctype, rt, byte_size, write, length=None):
 def _new_fixed_array(ctype, rt, byte_size, write, length):
     owning = rt.owning_class
 
+    grow = byte_size > 1
+
     def new_fixed_array(init, allocator):
         if allocator is None:
-            buf, address = allocate(byte_size)
+            if grow:                        # allocate(), inlined
+                buf = _Bytes()
+                _resize(buf, byte_size)
+                address = addressof(buf)
+            else:
+                buf, address = allocate(byte_size)
         else:
             buf = allocator(byte_size)
             address = buf.address
-        result = owning(ctype, address, buf, length)
+        result = _new_object(owning)        # owning(ctype, address, buf, length), no frame
+        result._ctype, result._addr, result._keep, result._length = ctype, address, buf, length
         if init is not None:
             write(address, init)
         return result
@@ -1180,8 +1246,16 @@ def _new_open_array(ctype, rt):
     """ffi.new("T[]", n or initializer)."""
     owning = rt.owning_class
     item_size = ctype.item.byte_size
+    # char, signed/unsigned char, int8_t...: a bytes initializer is copied as is, plus a NUL
+    takes_bytes = item_size == 1 and getattr(ctype.item, "category", None) in (plat.CHAR,
+                                                                              plat.INT)
 
     def new_open_array(init, allocator):
+        if init.__class__ is bytes and takes_bytes and allocator is None:
+            length = len(init) + 1
+            buf, address = allocate(length)
+            MEM[address:address + length - 1] = init
+            return owning(ctype, address, buf, length)
         length = array_length_for(ctype, init)
         if isinstance(init, int):
             init = None

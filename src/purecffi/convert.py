@@ -26,7 +26,7 @@ class TypeRuntime:
     __slots__ = ("ctype", "byte_size", "read", "write", "cdata_class", "owning_class", "fmt",
                  "unpack", "pack", "new", "cast", "fast_class", "align_mask", "extra",
                  "array_classes", "arg_converter", "call_plan",
-                 "callback_plan", "by_value", "pointer_calls")
+                 "callback_plan", "by_value", "pointer_calls", "field_writers")
 
     def __init__(self, ctype):
         self.ctype = ctype
@@ -38,6 +38,7 @@ class TypeRuntime:
         self.array_classes = None       # the classes of arrays of this type (cdata.py)
         # made on first use by call.py and callback.py (kept here, so they die with the type)
         self.arg_converter = self.call_plan = self.callback_plan = self.pointer_calls = None
+        self.field_writers = None       # write_struct() from a list: see _field_writers()
         self.by_value = _UNKNOWN        # call.by_value_ctypes(): None is a result
         self.fast_class = None      # the class for non-NULL, aligned memory (typed views)
         self.align_mask = 0
@@ -563,9 +564,16 @@ def _read_pointer(ctype, rt):
         pointer = read_address(MEM, address)[0]
         fast = rt.fast_class
         if fast is not None and pointer and not pointer & rt.align_mask:
-            return fast(ctype, pointer)
-        return rt.cdata_class(ctype, pointer)
+            cls = fast
+        else:
+            cls = rt.cdata_class
+        result = _new_object(cls)       # what cls(ctype, pointer) does, without its frame
+        result._ctype, result._addr, result._keep = ctype, pointer, None
+        return result
     return read
+
+
+_new_object = object.__new__
 
 
 def _write_pointer(ctype, rt):
@@ -660,7 +668,21 @@ def _view_reader(ctype, rt):
     return read
 
 
-_read_array = _read_struct = _view_reader
+def _read_struct(ctype, rt):
+    """Reader for structs and unions: the same, each view made without an `__init__` frame
+    (field and item reads of nested structs make one per access)."""
+    def read(address, keep=None):
+        fast = rt.fast_class
+        if fast is not None and address and not address & rt.align_mask:
+            result = _new_object(fast)
+        else:
+            result = _new_object(rt.cdata_class)
+        result._ctype, result._addr, result._keep = ctype, address, keep
+        return result
+    return read
+
+
+_read_array = _view_reader
 
 
 def _write_array(ctype, rt):
@@ -681,6 +703,12 @@ def write_struct(ctype, address, value, write_one=None):
         return
     if ctype.fields is None or ctype.partial:
         raise opaque_error(ctype)
+    if write_one is None and (value.__class__ is list or value.__class__ is tuple):
+        writers = _field_writers(ctype)
+        if writers is not None and len(value) <= len(writers):
+            for (offset, write), v in zip(writers, value):
+                write(address + offset, v)
+            return
     if isinstance(value, (list, tuple)):
         fields = [(n, f) for n, f in ctype.fields if not f.flags & 1]
         if len(value) > len(fields):
@@ -699,6 +727,21 @@ def write_struct(ctype, address, value, write_one=None):
     write_one = write_one or write_field
     for (name, field), v in pairs:
         write_one(field, address, v)
+
+
+def _field_writers(ctype):
+    """((offset, writer) of each field a list initializes, in order), kept on the type's
+    runtime; None when one is a bitfield or a variable-sized array (the general path)."""
+    rt = ctype._rt or prepare(ctype)
+    writers = rt.field_writers
+    if writers is None:
+        fields = [f for _, f in ctype.fields if not f.flags & 1]
+        if any(f.bitsize >= 0 or f.type.kind == ARRAY and f.type.length is None for f in fields):
+            writers = ()
+        else:
+            writers = tuple((f.offset, prepare(f.type).write) for f in fields)
+        rt.field_writers = writers
+    return writers or None
 
 
 def write_field(field, base_address, value):

@@ -1,4 +1,5 @@
 """`ffi.new_handle()` / `ffi.from_handle()`: a `void *` standing for a Python object."""
+import threading
 import weakref
 
 from .cdata import CData, PointerCData, concrete
@@ -7,7 +8,23 @@ from .ctype import TYPES
 from .memory import allocate
 
 _VOID_P = TYPES.pointer(TYPES.void)
-_live = weakref.WeakValueDictionary()      # address -> _HandleBox, while the handle lives
+# address -> weak reference to the _HandleBox, while the handle lives (a plain dict of
+# references: WeakValueDictionary's Python-level methods cost more than the rest of a call)
+_live = {}
+_live_lock = threading.RLock()     # reentrant: a box may die (a collection) inside the lock
+
+
+class _Ref(weakref.ref):
+    """A weak reference to a box that knows the address it is filed under."""
+
+    __slots__ = ("address",)
+
+
+def _drop(ref):
+    """Remove a dead box's entry (unless the address was given to a new box since)."""
+    with _live_lock:
+        if _live.get(ref.address) is ref:
+            del _live[ref.address]
 
 
 class _HandleBox:
@@ -32,14 +49,17 @@ class HandleCData(PointerCData):
 
 
 _HANDLE_CLASS = concrete("HandleCData", HandleCData)
+prepare(_VOID_P)
 
 
 def new_handle(obj):
     """A new `void *` handle for `obj` (a different one at each call)."""
     box = _HandleBox(obj)
-    _live[box.address] = box
-    prepare(_VOID_P)
-    return _HANDLE_CLASS(_VOID_P, box.address, box)
+    ref = _Ref(box, _drop)
+    ref.address = address = box.address
+    with _live_lock:
+        _live[address] = ref
+    return _HANDLE_CLASS(_VOID_P, address, box)
 
 
 def from_handle(handle):
@@ -53,7 +73,8 @@ def from_handle(handle):
                         % (ctype.cname,))
     if not handle._addr:
         raise RuntimeError("cannot use from_handle() on NULL pointer")
-    box = _live.get(handle._addr)
+    ref = _live.get(handle._addr)
+    box = ref() if ref is not None else None
     if box is None:
         raise RuntimeError("from_handle(): %r is not a live handle made by new_handle()"
                            % (handle,))

@@ -115,7 +115,16 @@ def c_strlen(address, maxlen=-1):
     return ctypes.c_size_t(_strlen(address)).value
 
 
+def c_strnlen(address, maxlen):
+    """strnlen(): the length of the string at `address`, at most `maxlen` (vectorised by libc,
+    where a byte loop in Python or in ctypes' `.value` is not)."""
+    return _strnlen(address, maxlen)
+
+
 _libc = ctypes.CDLL(None)
+_strnlen = _libc.strnlen
+_strnlen.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+_strnlen.restype = ctypes.c_size_t
 _strlen = _libc.strlen
 _strlen.argtypes = [ctypes.c_void_p]
 _strlen.restype = ctypes.c_size_t
@@ -123,7 +132,7 @@ _strlen.restype = ctypes.c_size_t
 
 def read_bytes(address, byte_size):
     """Copy `byte_size` bytes at `address` into a bytes object."""
-    return string_at(address, byte_size) if byte_size else b""
+    return MEM[address:address + byte_size].tobytes()     # (string_at: a Python wrapper)
 
 
 def write_bytes(address, data):

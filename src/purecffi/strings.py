@@ -8,6 +8,9 @@ from .cdata import CData, ValueCData, _is_plain_number
 from .convert import decode_unicode, prepare
 from .ctype import ARRAY, ENUM, POINTER, VOID
 from .memory import MEM, Owned, read_bytes, string_at
+from .memory import c_strnlen as _strnlen
+
+_SHORT = 4096       # up to this length, ctypes' `.value` beats a call of strnlen()
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -28,10 +31,13 @@ def to_string(cdata: Any, maxlen: int = -1) -> Any:
         char_items = False
     if char_items and cdata._addr:
         if cdata._array:
-            if cdata._owning and maxlen < 0 and cdata._keep.__class__ is not Owned:
-                # the ctypes char array of ffi.new(): .value stops at the first NUL, in C
-                return cdata._keep.value
             length = cdata._length
+            if cdata._owning and maxlen < 0 and cdata._keep.__class__ is not Owned:
+                if length is None or length <= _SHORT:
+                    # the ctypes char array of ffi.new(): .value stops at the first NUL, in C
+                    return cdata._keep.value
+                address = cdata._addr           # long: libc's strnlen, then one copy
+                return MEM[address:address + _strnlen(address, length)].tobytes()
             if length is None or 0 <= maxlen < length:
                 length = maxlen
         else:

@@ -311,6 +311,8 @@ ROWS = [
     ('float(pt[0])', 'TypeError', "float() not supported on cdata 'struct pt'"),
     ('ffi.cast("int", 1) + 1', 'TypeError', "cannot add a cdata 'int' and a number"),
     ('ffi.cast("int", 1)[0]', 'TypeError', "cdata of type 'int' cannot be indexed"),
+    ('ffi.cast("int", 1).__setitem__(0, 1)', 'TypeError', "cdata of type 'int' cannot be indexed"),
+    ('pt[0].__setitem__(0, 1)', 'TypeError', "cdata of type 'struct pt' cannot be indexed"),
     ('ffi.cast("fn_t", 1)[0]', 'TypeError', "cdata of type 'int(*)(int)' cannot be indexed"),
     ('libc.abs("1")', 'TypeError', 'an integer is required'),
     ('libc.abs(1.5)', 'TypeError', 'an integer is required'),

@@ -400,6 +400,27 @@ def _slice_assign(cdata, index, value, length):
         write(base + i * size, v)
 
 
+# -- What struct values and C numbers do not do (cffi's messages) ----
+def _no_add(self, other):
+    raise TypeError("cannot add a cdata '%s' and a number" % (self._ctype.cname,))
+
+
+def _no_item(self, index, value=None):
+    raise TypeError("cdata of type '%s' cannot be indexed" % (self._ctype.cname,))
+
+
+def _no_len(self):
+    raise TypeError("cdata of type '%s' has no len()" % (self._ctype.cname,))
+
+
+def _no_iter(self):
+    raise TypeError("cdata '%s' does not support iteration" % (self._ctype.cname,))
+
+
+def _no_call(self, *args, **kwargs):
+    raise TypeError("cdata '%s' is not callable" % (self._ctype.cname,))
+
+
 # -- Structs and unions ----
 class StructCData(AddrCData):
     """A struct or union in memory (`struct s &`, or `struct s` owning from `p[0]`)."""
@@ -428,24 +449,10 @@ class StructCData(AddrCData):
     def __int__(self):
         raise TypeError("int() not supported on cdata '%s'" % (self._ctype.cname,))
 
-    def __iter__(self):
-        raise TypeError("cdata '%s' does not support iteration" % (self._ctype.cname,))
-
-    def __len__(self):
-        raise TypeError("cdata of type '%s' has no len()" % (self._ctype.cname,))
-
-    def __add__(self, other):
-        raise TypeError("cannot add a cdata '%s' and a number" % (self._ctype.cname,))
-
-    __radd__ = __sub__ = __add__
-
-    def __getitem__(self, index):
-        raise TypeError("cdata of type '%s' cannot be indexed" % (self._ctype.cname,))
-
-    __setitem__ = __getitem__
-
-    def __call__(self, *args, **kwargs):
-        raise TypeError("cdata '%s' is not callable" % (self._ctype.cname,))
+    __add__ = __radd__ = __sub__ = _no_add
+    __getitem__ = __setitem__ = _no_item
+    __len__, __call__ = _no_len, _no_call
+    __iter__ = _no_iter
 
 
 def _missing_field(ctype, name):
@@ -742,24 +749,10 @@ class ValueCData(CData):
         return []
 
     # -- What a C value does not do (cffi's messages) ----
-    def __add__(self, other):
-        raise TypeError("cannot add a cdata '%s' and a number" % (self._ctype.cname,))
-
-    __radd__ = __sub__ = __add__
-
-    def __getitem__(self, index):
-        raise TypeError("cdata of type '%s' cannot be indexed" % (self._ctype.cname,))
-
-    __setitem__ = __getitem__
-
-    def __len__(self):
-        raise TypeError("cdata of type '%s' has no len()" % (self._ctype.cname,))
-
-    def __iter__(self):
-        raise TypeError("cdata '%s' does not support iteration" % (self._ctype.cname,))
-
-    def __call__(self, *args, **kwargs):
-        raise TypeError("cdata '%s' is not callable" % (self._ctype.cname,))
+    __add__ = __radd__ = __sub__ = _no_add
+    __getitem__ = __setitem__ = _no_item
+    __len__, __call__ = _no_len, _no_call
+    __iter__ = _no_iter
 
 
 # the name Python's own messages show ("unsupported operand type(s) for *: 'cdata' and 'int'")

@@ -28,14 +28,16 @@ headers:
 	    apt-get update -qq && apt-get install -y -qq $(HEADER_PACKAGES); } || \
 	  echo "note: $(HEADER_PACKAGES) are not installed: the tests that read their headers skip"
 
-# The suite on every CPython 3.10+ that runs as python3.N on the PATH, one .venv-3.N each
-# (or on those given: make test-pythons PYTHONS="/path/to/python3.12 ...").
+# The suite on every CPython 3.10+ found as python3.N on the PATH (or, failing that, the newest
+# 3.N that pyenv has installed), one .venv-3.N each; or on those given:
+# make test-pythons PYTHONS="/path/to/python3.12 ...".
 PYTHON_MINORS := 10 11 12 13 14
-PYTHONS ?= $(foreach n,$(PYTHON_MINORS),$(shell python3.$(n) -c "import sys; print(sys.executable)" 2>/dev/null))
+find_python = $(shell python3.$(1) -c "import sys; print(sys.executable)" 2>/dev/null || \
+  { r=$$(pyenv root 2>/dev/null) && ls -d $$r/versions/3.$(1).*/bin/python3.$(1) 2>/dev/null | sort -V | tail -n 1; })
+PYTHONS ?= $(foreach n,$(PYTHON_MINORS),$(call find_python,$(n)))
 test-pythons:
-	@$(if $(filter command line environment,$(origin PYTHONS)),,for n in $(PYTHON_MINORS); do \
-	  python3.$$n -c "" 2>/dev/null || echo "== skipped CPython 3.$$n: no working python3.$$n on PATH"; \
-	done)
+	@$(if $(filter command line environment,$(origin PYTHONS)),:,$(foreach n,$(PYTHON_MINORS),\
+	  $(if $(call find_python,$(n)),,echo "== skipped CPython 3.$(n): no python3.$(n) found";)) :)
 	@test -n "$(PYTHONS)" || { echo "no python3.N (N >= 10) on PATH"; exit 1; }
 	@for py in $(PYTHONS); do \
 	  v=$$($$py -c 'import sys; print("%d.%d" % sys.version_info[:2])') || exit 1; \

@@ -1,4 +1,5 @@
-"""Shared fixtures: a fresh FFI per test, and the compiled C test library."""
+"""Shared fixtures: a fresh FFI per test, and the compiled C test library; import_built()."""
+import importlib
 import os
 import sys
 
@@ -55,3 +56,15 @@ def testlib(ffi, testlib_cdef, testlib_path):
     """The test library dlopen()ed through the `ffi` fixture, after cdef(testlib_cdef)."""
     ffi.cdef(testlib_cdef)
     return ffi.dlopen(testlib_path)
+
+
+def import_built(directory, name):
+    """The module `name` that compile() wrote into `directory`, imported; sys.path and
+    sys.modules are left as they were, so that another test may build the same name."""
+    sys.path.insert(0, str(directory))
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.path.remove(str(directory))
+        for key in (name, name + ".lib"):
+            sys.modules.pop(key, None)

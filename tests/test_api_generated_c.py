@@ -5,13 +5,13 @@ dimensions in globals.  One module is compiled for most tests."""
 import re
 import shutil
 import subprocess
-import sys
 import sysconfig
 import warnings
 
 import pytest
 
 from _backend import FFI, IS_CFFI
+from conftest import import_built
 
 pytestmark = pytest.mark.skipif(shutil.which("gcc") is None, reason="needs gcc")
 
@@ -250,14 +250,7 @@ def mod(tmp_path_factory):
     """The corpus built into a module (by cffi too: cffi accepts every cdef here)."""
     tmp = tmp_path_factory.mktemp("corpus")
     _ffi("_api_corpus").compile(tmpdir=str(tmp))
-    sys.path.insert(0, str(tmp))
-    try:
-        import _api_corpus
-    finally:
-        sys.path.remove(str(tmp))
-        sys.modules.pop("_api_corpus", None)
-        sys.modules.pop("_api_corpus.lib", None)
-    return _api_corpus
+    return import_built(tmp, "_api_corpus")
 
 
 def _compile_werror(path, compiler):
@@ -438,11 +431,7 @@ def test_accepted_beyond_cffi(tmp_path):
         typedef struct { long q; int a; } *p8;
     """)
     ffi.compile(tmpdir=str(tmp_path))
-    sys.path.insert(0, str(tmp_path))
-    try:
-        import _api_beyond as m
-    finally:
-        sys.path.remove(str(tmp_path))
+    m = import_built(tmp_path, "_api_beyond")
     assert (m.lib.A1, m.lib.B1) == (0, 1)
     assert m.lib.take_rec([m.ffi.NULL, 4]) == 4
     assert m.ffi.addressof(m.lib, "take_rec")([m.ffi.NULL, 5]) == 5
@@ -497,11 +486,7 @@ def test_anonymous_structs_of_included_modules_stay_theirs(tmp_path):
                                      "typedef struct { long pad; int b; } *pb_t;\n"
                                      "static int get_b(pb_t p) { return p->b; }")
     ffi.compile(tmpdir=str(tmp_path))
-    sys.path.insert(0, str(tmp_path))
-    try:
-        import _api_anon_user as m
-    finally:
-        sys.path.remove(str(tmp_path))
+    m = import_built(tmp_path, "_api_anon_user")
     a = m.ffi.new("pa_t", [5])
     b = m.ffi.new("pb_t", {"b": 6})
     assert m.lib.get_a(a) == 5 and m.lib.get_b(b) == 6

@@ -2,14 +2,13 @@
 layout or constant raises ffi.error when it is used, enumerators and `...` take the compiler's
 values (cffi 2.0's behaviour).  ffi.verify() reports the first disagreement at once.  One
 compiled module holds most cases."""
-import os
 import shutil
-import sys
 import warnings
 
 import pytest
 
 from _backend import FFI, IS_CFFI, VerificationError
+from conftest import import_built
 
 pytestmark = pytest.mark.skipif(shutil.which("gcc") is None, reason="needs gcc")
 
@@ -93,14 +92,7 @@ def mod(tmp_path_factory):
     ffi.set_source("_api_mismatch", SOURCE + "struct pk { char a; int b; } "
                    "__attribute__((packed));\nstruct np { char a; int b; };\n")
     ffi.compile(tmpdir=str(tmp))        # builds, although much of the cdef is wrong
-    sys.path.insert(0, str(tmp))
-    try:
-        import _api_mismatch
-    finally:
-        sys.path.remove(str(tmp))
-        sys.modules.pop("_api_mismatch", None)
-        sys.modules.pop("_api_mismatch.lib", None)
-    return _api_mismatch
+    return import_built(tmp, "_api_mismatch")
 
 
 def _error(mod, call):

@@ -6,6 +6,7 @@ import sys
 import pytest
 
 from _backend import FFI
+from conftest import import_built
 
 pytestmark = pytest.mark.skipif(shutil.which("gcc") is None, reason="needs gcc")
 
@@ -307,13 +308,7 @@ def test_spec_6_7_3_forward_declaration_with_attribute(tmp_path):
         static int call_f(int x) { return f(x); }
     """)
     ffi.compile(tmpdir=str(tmp_path))
-    sys.path.insert(0, str(tmp_path))
-    try:
-        import _api_extern_attr as m
-    finally:
-        sys.path.remove(str(tmp_path))
-        sys.modules.pop("_api_extern_attr", None)
-        sys.modules.pop("_api_extern_attr.lib", None)
+    m = import_built(tmp_path, "_api_extern_attr")
 
     @m.ffi.def_extern()
     def f(x):

@@ -1,17 +1,8 @@
 """The ffi of a generated module has cffi's repr for it (some packages' own tests check it)."""
 import re
-import sys
 
 from _backend import FFI
-
-
-def _import(tmp_path, name):
-    sys.path.insert(0, str(tmp_path))
-    try:
-        return __import__(name)
-    finally:
-        sys.path.remove(str(tmp_path))
-        sys.modules.pop(name, None)
+from conftest import import_built
 
 
 def test_out_of_line_and_api_mode_ffi_repr(tmp_path):
@@ -24,6 +15,6 @@ def test_out_of_line_and_api_mode_ffi_repr(tmp_path):
     api.set_source("_repr_api", "static int twice(int x) { return 2 * x; }")
     api.compile(tmpdir=str(tmp_path))
     for name in ("_repr_ool", "_repr_api"):
-        module = _import(tmp_path, name)
+        module = import_built(tmp_path, name)
         assert re.fullmatch(r"<_cffi_backend\.FFI object at 0x[0-9a-f]+>", repr(module.ffi))
-    assert _import(tmp_path, "_repr_api").lib.twice(21) == 42
+    assert import_built(tmp_path, "_repr_api").lib.twice(21) == 42

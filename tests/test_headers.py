@@ -13,6 +13,7 @@ import zlib
 import pytest
 
 from _backend import FFI, IS_CFFI
+from conftest import import_built
 from purecffi import CDefError, cdef_from_headers
 
 pytestmark = pytest.mark.skipif(shutil.which(os.environ.get("CC", "cc")) is None,
@@ -87,12 +88,8 @@ def test_sqlite3_api_mode_with_python_callback(tmp_path):
     ffibuilder.cdef(cdef)
     ffibuilder.set_source("_headers_sqlite3", "#include <sqlite3.h>", libraries=["sqlite3"])
     ffibuilder.compile(tmpdir=str(tmp_path))
-    sys.path.insert(0, str(tmp_path))
-    try:
-        from _headers_sqlite3 import ffi, lib
-    finally:
-        sys.path.remove(str(tmp_path))
-        sys.modules.pop("_headers_sqlite3", None)
+    built = import_built(tmp_path, "_headers_sqlite3")
+    ffi, lib = built.ffi, built.lib
     assert ffi.string(lib.sqlite3_libversion()).count(b".") == 2
     db = ffi.new("sqlite3 **")
     assert lib.sqlite3_open(b":memory:", db) == lib.SQLITE_OK

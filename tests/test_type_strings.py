@@ -4,6 +4,7 @@ import re
 import pytest
 
 from _backend import FFI, CDefError, FFIError, IS_CFFI
+from conftest import import_built
 
 OPS = {
     "typeof": lambda ffi, text: ffi.typeof(text),
@@ -89,20 +90,12 @@ def test_same_errors_in_cdef_are_cdef_errors(ffi, source):
 @pytest.fixture(scope="module")
 def compiled_ffi(tmp_path_factory):
     """The ffi of an out-of-line module built from a small cdef()."""
-    import importlib
-    import sys
     tmp = tmp_path_factory.mktemp("typestrings")
     builder = FFI()
     builder.cdef("struct foo_s { int a; short data[]; }; typedef int myint_t;")
     builder.set_source("_typestrings_mod", None)
     builder.compile(tmpdir=str(tmp))
-    sys.path.insert(0, str(tmp))
-    try:
-        module = importlib.import_module("_typestrings_mod")
-    finally:
-        sys.path.remove(str(tmp))
-        sys.modules.pop("_typestrings_mod", None)
-    return module.ffi
+    return import_built(tmp, "_typestrings_mod").ffi
 
 
 @pytest.mark.parametrize("text, message, column", [

@@ -71,4 +71,4 @@ stress: $(STAMP)
 	$(VPY) stress/run.py $(STRESS_ARGS)
 
 clean:
-	rm -rf $(VENV) .venv-3.* build dist src/*.egg-info .pytest_cache $(WHEELHOUSE) dropin/build dropin/*.egg-info compat/work
+	rm -rf $(VENV) .venv-3.* build dist src/*.egg-info .pytest_cache $(WHEELHOUSE) dropin/build dropin/*.egg-info compat/runs

@@ -5,7 +5,7 @@ fresh virtual environments -- one with the real cffi from the package index, one
 purecffi drop-in from the wheelhouse and no real cffi -- build and install it from the sdist
 with pip's build isolation on, and run the package's own tests.  Prints one table row per
 package: built, passed/total, test seconds, in each environment, then the tests whose outcome
-differs.  Logs go to compat/work/logs/.
+differs.  Logs go to compat/runs/logs/.
 
     python compat/run.py --wheelhouse wheelhouse [PACKAGE ...]
 
@@ -24,7 +24,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-WORK = os.path.join(HERE, "work")
+WORK = os.path.join(HERE, "runs")
 
 # name -> how to get, build and test it.  "tests": ("dir", path in the sdist) or
 # ("pyargs", installed package holding its tests); "copy": more sdist paths the tests read.

@@ -676,13 +676,19 @@ def _pointer_result(ctype):
                                         CTYPE=ctype, NEW=object.__new__)
 
 
+def _struct_errcheck_template(result, func, args):
+    # OWNING(CTYPE, addressof(result), result) without its __init__ frame: the cdata owns
+    # the ctypes result buffer
+    cdata = NEW(OWNING)                                  # noqa: F821
+    cdata._ctype, cdata._addr, cdata._keep = CTYPE, ADDRESSOF(result), result  # noqa: F821
+    return cdata
+
+
 def _struct_result(ctype):
     structure = by_value_ctypes(ctype)
-    owning = prepare(ctype).owning_class
-
-    def errcheck(result, func, args):
-        return owning(ctype, _addressof(result), result)     # owns the ctypes result buffer
-    return structure, errcheck
+    return structure, _specialise(_struct_errcheck_template, NEW=object.__new__,
+                                  OWNING=prepare(ctype).owning_class, CTYPE=ctype,
+                                  ADDRESSOF=_addressof)
 
 
 _PRIMITIVE_RESULTS = {

@@ -39,6 +39,7 @@ class CallbackCData(FunctionPtrCData):
 
 
 _CALLBACK_CLASS = concrete("CallbackCData", CallbackCData)
+_NEW = object.__new__
 _addressof = ctypes.addressof
 
 
@@ -52,10 +53,16 @@ def make_callback(fntype, python_callable, error=None, onerror=None):
     if onerror is not None and not callable(onerror):
         raise TypeError("expected a callable object for 'onerror', not %s"
                         % (type(onerror).__name__,))
-    plan = callback_plan(fntype)
-    handler = _Handler(python_callable, plan.error_value(error), onerror, plan)
+    plan = fntype._rt.callback_plan if fntype._rt is not None else None
+    if plan is None:
+        plan = callback_plan(fntype)
+    handler = _NEW(_Handler)            # its fields and the cdata's set here: no __init__ frames
+    handler.python_callable, handler.onerror, handler.check = python_callable, onerror, plan.check
+    handler.error = plan.zero if error is None else plan.error_value(error)
     keep = plan.make(handler)
-    return _CALLBACK_CLASS(fntype, keep.address, keep)
+    cdata = _NEW(_CALLBACK_CLASS)
+    cdata._ctype, cdata._addr, cdata._keep = fntype, keep.address, keep
+    return cdata
 
 
 def _unsupported(fntype):
@@ -177,12 +184,12 @@ def _result_ctypes(ctype):
 
 
 _THUNK_TEMPLATE = """\
-def thunk({params}):
+def thunk({params}FN=None, H=None, ERROR=None):
     try:
         result = FN({args})
     except BaseException:
         try:
-            return FAILED(EXC_INFO(), False)
+            return H.failed(EXC_INFO(), False)
         except BaseException:
             return ERROR        # reporting failed too: C still gets the error value
     {fast_result}
@@ -190,7 +197,7 @@ def thunk({params}):
         return CHECK(result)
     except BaseException:
         try:
-            return FAILED(EXC_INFO(), True)
+            return H.failed(EXC_INFO(), True)
         except BaseException:
             return ERROR
 """
@@ -203,7 +210,8 @@ class _CtypesPlan:
 
     The thunk is compiled once per function type from `_THUNK_TEMPLATE`, with one argument
     expression per parameter; each callback gets a function over that code whose globals are
-    its callable, converters and error handler (constant lookups, no per-call dispatch).
+    the plan's converters (shared) and whose defaults are its callable, handler and error value
+    (local lookups, no per-call dispatch, no namespace copied per callback).
     """
 
     def __init__(self, fntype):
@@ -218,6 +226,7 @@ class _CtypesPlan:
         for _, _, names in handling:
             self.constants.update(names)
         self.code = self._compile([expression for _, expression, _ in handling])
+        self.zero = self.error_value(None)
 
     def _compile(self, expressions):
         result = self.fntype.result
@@ -230,7 +239,7 @@ class _CtypesPlan:
                                                                          base.signed)
             fast = _FAST_INT_RESULT
         source = _THUNK_TEMPLATE.format(
-            params=", ".join("a%d" % i for i in range(len(expressions))),
+            params="".join("a%d, " % i for i in range(len(expressions))),
             args=", ".join(expressions), fast_result=fast)
         namespace = {}
         exec(compile(source, "<callback %s>" % (self.fntype.cname,), "exec"), namespace)
@@ -247,12 +256,12 @@ class _CtypesPlan:
         return self.check(error)
 
     def make(self, handler):
-        namespace = dict(self.constants, FN=handler.python_callable, FAILED=handler.failed,
-                         ERROR=handler.error)
-        thunk = self.prototype(types.FunctionType(self.code, namespace, "thunk"))
+        handler.thunk = thunk = self.prototype(types.FunctionType(
+            self.code, self.constants, "thunk", (handler.python_callable, handler, handler.error)))
         # the C address is the pointer the ctypes object holds in its buffer (what
         # ctypes.cast(thunk, c_void_p).value gives, without that Python function's frames)
-        return _Keep(handler.python_callable, thunk, read_address(MEM, _addressof(thunk))[0])
+        handler.address = read_address(MEM, _addressof(thunk))[0]
+        return handler          # what the cdata keeps alive: the handler holds the thunk
 
 
 def _zero_result(ctype):
@@ -393,6 +402,7 @@ class _LibffiPlan:
         self.readers = [prepare(t).read for t in fntype.args]
         rt = prepare(fntype.result)
         self.write, self.result_size = rt.write, fntype.result.byte_size
+        self.zero = bytes(self.result_size)
         self.cif = _libffi().prepare_cif(fntype)
 
     def check(self, value):
@@ -431,11 +441,8 @@ class _Keep:
 class _Handler:
     """Calls the Python callable with converted arguments; reports its exceptions (6.7.4)."""
 
-    __slots__ = ("python_callable", "error", "onerror", "check")
-
-    def __init__(self, python_callable, error, onerror, plan):
-        self.python_callable, self.error, self.onerror = python_callable, error, onerror
-        self.check = plan.check
+    __slots__ = ("python_callable", "error", "onerror", "check", "thunk", "address",
+                 "__weakref__")
 
     def closure_function(self, plan):
         """The Python function a libffi closure calls: (cif, result, argument pointers, data)."""

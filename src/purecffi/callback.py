@@ -16,7 +16,8 @@ import traceback
 import types
 
 from . import platform as plat
-from .call import by_value_ctypes, primitive_ctypes, unsupported_by_value
+from .call import (MSG_KEYWORDS, by_value_ctypes, make_lib_function, primitive_ctypes,
+                   unsupported_by_value)
 from .cdata import FunctionPtrCData, ValueCData, concrete, pointer_to
 from .lazy import once
 from .convert import (LONGDOUBLE_BYTES, code_to_str, pointer_value, prepare, to_bool, to_char,
@@ -36,6 +37,18 @@ class CallbackCData(FunctionPtrCData):
 
     def __repr__(self):
         return "<cdata '%s' calling %r>" % (self._ctype.cname, self._keep.python_callable)
+
+    def __call__(self, *args, **kwargs):
+        # through C as any function pointer, by the ctypes function the callback keeps (made
+        # at the first call; two threads may both make one, either is complete and the same)
+        if kwargs:
+            raise TypeError(MSG_KEYWORDS)
+        keep = self._keep
+        try:
+            function = keep.caller
+        except AttributeError:
+            function = keep.caller = make_lib_function(self._ctype, self._addr)
+        return function(*args)
 
 
 _CALLBACK_CLASS = concrete("CallbackCData", CallbackCData)
@@ -425,7 +438,7 @@ class _LibffiPlan:
 class _Keep:
     """What a callback cdata keeps alive: the callable, the thunk and the libffi closure."""
 
-    __slots__ = ("python_callable", "thunk", "address", "closure", "__weakref__")
+    __slots__ = ("python_callable", "thunk", "address", "closure", "caller", "__weakref__")
 
     def __init__(self, python_callable, thunk, address, closure=None):
         self.python_callable, self.thunk = python_callable, thunk
@@ -441,7 +454,7 @@ class _Keep:
 class _Handler:
     """Calls the Python callable with converted arguments; reports its exceptions (6.7.4)."""
 
-    __slots__ = ("python_callable", "error", "onerror", "check", "thunk", "address",
+    __slots__ = ("python_callable", "error", "onerror", "check", "thunk", "address", "caller",
                  "__weakref__")
 
     def closure_function(self, plan):

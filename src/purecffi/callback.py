@@ -18,7 +18,7 @@ import types
 from . import platform as plat
 from .call import (MSG_KEYWORDS, by_value_ctypes, make_lib_function, primitive_ctypes,
                    unsupported_by_value)
-from .cdata import FunctionPtrCData, ValueCData, concrete, pointer_to
+from .cdata import FunctionPtrCData, ValueCData, concrete
 from .lazy import once
 from .convert import (LONGDOUBLE_BYTES, code_to_str, pointer_value, prepare, to_bool, to_char,
                       to_float, to_int, to_wchar)
@@ -168,12 +168,9 @@ def _arg_handling(ctype, index):
     """(ctypes argtype, expression turning ctypes' value `aN` into cffi's, its globals)."""
     kind, arg = ctype.kind, "a%d" % (index,)
     if kind in (POINTER, FUNCTION):
-        rt = prepare(ctype)
-        if rt.fast_class is None:           # what cdata.pointer_to() would do, one call less
-            return ctypes.c_void_p, "CLS%d(CT%d, %s or 0)" % (index, index, arg), {
-                "CLS%d" % index: rt.cdata_class, "CT%d" % index: ctype}
-        return ctypes.c_void_p, "POINTER_TO(CT%d, %s or 0)" % (index, arg), {
-            "POINTER_TO": pointer_to, "CT%d" % index: ctype}
+        prepare(ctype)
+        return ctypes.c_void_p, "p%d" % (index,), {
+            "CT%d" % index: ctype, "PREPARE": prepare, "NEW": object.__new__}
     if kind == STRUCT:
         cls = prepare(ctype).cdata_class
         return by_value_ctypes(ctype), "CONV%d(%s)" % (index, arg), {
@@ -196,10 +193,20 @@ def _result_ctypes(ctype):
     return primitive_ctypes(ctype)
 
 
+# What cdata.pointer_to() does, inline (no frames): the cdata for a pointer argument `aN`,
+# its classes read at each call (a struct completed by a later cdef() changes them).
+_POINTER_ARGUMENT = """\
+        rt = CT{i}._rt or PREPARE(CT{i})
+        if a{i} and rt.fast_class is not None and not a{i} & rt.align_mask:
+            p{i} = NEW(rt.fast_class)
+        else:
+            p{i} = NEW(rt.cdata_class)
+        p{i}._ctype, p{i}._addr, p{i}._keep = CT{i}, a{i} or 0, None
+"""
 _THUNK_TEMPLATE = """\
 def thunk({params}FN=None, H=None, ERROR=None):
     try:
-        result = FN({args})
+{prelude}        result = FN({args})
     except BaseException:
         try:
             return H.failed(EXC_INFO(), False)
@@ -251,9 +258,11 @@ class _CtypesPlan:
             self.constants["LO"], self.constants["HI"] = plat.int_bounds(base.byte_size,
                                                                          base.signed)
             fast = _FAST_INT_RESULT
+        prelude = "".join(_POINTER_ARGUMENT.format(i=i) for i, t in enumerate(self.fntype.args)
+                          if t.kind in (POINTER, FUNCTION))
         source = _THUNK_TEMPLATE.format(
             params="".join("a%d, " % i for i in range(len(expressions))),
-            args=", ".join(expressions), fast_result=fast)
+            args=", ".join(expressions), fast_result=fast, prelude=prelude)
         namespace = {}
         exec(compile(source, "<callback %s>" % (self.fntype.cname,), "exec"), namespace)
         return namespace["thunk"].__code__

@@ -351,7 +351,9 @@ class FFI:
     def callback(self, cdecl: str | _CType, python_callable: Callable[..., Any] | None = None,
                  error: Any = None, onerror: Callable[..., Any] | None = None) -> Any:
         """A C function pointer calling `python_callable` (or a decorator making one)."""
-        ctype = self._typeof(cdecl, consider_function_as_funcptr=True)
+        ctype = self._types.get((_FUNCPTR, cdecl)) if cdecl.__class__ is str else None
+        if ctype is None:       # (a string seen before is under that key: no KeyError first)
+            ctype = self._typeof(cdecl, consider_function_as_funcptr=True)
         if python_callable is None:
             return lambda func: make_callback(ctype, func, error, onerror)
         return make_callback(ctype, python_callable, error, onerror)

@@ -333,6 +333,16 @@ def _big_int_template(value):
     return BOX(SLOW(value))                              # noqa: F821
 
 
+def _register_int_template(value):
+    # a 64-bit argument passed in a register: a value that fits in 32 bits goes as a C int,
+    # which libffi sign-extends to the whole register (see _REGISTER_INTS)
+    if type(value) is int and LO <= value <= HI:    # noqa: F821
+        if value >= 0:
+            return value
+        return value + 4294967296                       # _INT_WRAP: same bits, see above
+    return BIG(value)                                    # noqa: F821
+
+
 def _char_template(value):
     if type(value) is bytes and len(value) == 1:
         return TABLE[value[0]]                           # noqa: F821
@@ -397,7 +407,23 @@ def _int_converter(ctype):
         # a Python int is passed by ctypes as a C int: right for every type up to 32 bits
         return _converter(ctype, _specialise(_small_int_template, LO=lo, HI=hi, SLOW=slow))
     box = _INT_BOXES[base.signed].from_param
-    return _converter(ctype, _specialise(_big_int_template, LO=lo, HI=hi, SLOW=slow, BOX=box))
+    big = _specialise(_big_int_template, LO=lo, HI=hi, SLOW=slow, BOX=box)
+    converter = _converter(ctype, big)
+    if _REGISTER_INTS:
+        converter.in_register = _converter(ctype, _specialise(
+            _register_int_template, LO=max(lo, -_INT_WRAP // 2), HI=min(hi, _INT_WRAP // 2 - 1),
+            BIG=big))
+    return converter
+
+
+# On x86-64 System V, libffi passes a C `int` argument held in a register sign-extended to the
+# whole 64-bit register, which is exactly the `long long` (or `size_t`...) of the same value:
+# a 64-bit argument that fits in 32 bits and is among the first six integer-class arguments
+# then goes through ctypes' int conversion, without a c_int64 box (~60 ns a call).  On the
+# stack (and on other ABIs) the upper half would not be written, so the box stays there.
+_REGISTER_INTS = sys.platform.startswith("linux") and ctypes.sizeof(ctypes.c_void_p) == 8 \
+    and (os.uname().machine if hasattr(os, "uname") else "").lower() in ("x86_64", "amd64")
+_INTEGER_REGISTERS = 6
 
 
 # char is signed on x86; the caller extends small arguments to 32 bits with the C type's sign
@@ -580,6 +606,26 @@ _CONVERTER_MAKERS = {
 }
 
 
+def _argtypes(fntype):
+    """The `argtypes` of a function type: 64-bit ints in registers take the int route."""
+    argtypes = []
+    used = 1 if fntype.result.kind in (STRUCT, UNION) else 0     # a hidden result pointer
+    for ctype in fntype.args:
+        converter = arg_converter(ctype)
+        if used is not None and ctype.kind in (PRIMITIVE, ENUM, POINTER, FUNCTION):
+            category = getattr(ctype, "category", None)
+            if category in (plat.FLOAT, plat.LONGDOUBLE, plat.COMPLEX):
+                used = None if category != plat.FLOAT else used   # past those, stop counting
+            else:
+                used += 1
+                if used <= _INTEGER_REGISTERS:
+                    converter = getattr(converter, "in_register", converter)
+        else:
+            used = None                 # a struct by value: its registers are not counted
+        argtypes.append(converter)
+    return tuple(argtypes)
+
+
 def arg_converter(ctype):
     """The `argtypes` entry for arguments of `ctype` (made once per type)."""
     rt = prepare(ctype)
@@ -630,13 +676,19 @@ def _pointer_result(ctype):
                                         CTYPE=ctype, NEW=object.__new__)
 
 
+def _struct_errcheck_template(result, func, args):
+    # OWNING(CTYPE, addressof(result), result) without its __init__ frame: the cdata owns
+    # the ctypes result buffer
+    cdata = NEW(OWNING)                                  # noqa: F821
+    cdata._ctype, cdata._addr, cdata._keep = CTYPE, ADDRESSOF(result), result  # noqa: F821
+    return cdata
+
+
 def _struct_result(ctype):
     structure = by_value_ctypes(ctype)
-    owning = prepare(ctype).owning_class
-
-    def errcheck(result, func, args):
-        return owning(ctype, _addressof(result), result)     # owns the ctypes result buffer
-    return structure, errcheck
+    return structure, _specialise(_struct_errcheck_template, NEW=object.__new__,
+                                  OWNING=prepare(ctype).owning_class, CTYPE=ctype,
+                                  ADDRESSOF=_addressof)
 
 
 _PRIMITIVE_RESULTS = {
@@ -720,7 +772,7 @@ class _CallPlan:
         self.errcheck = None
         attrs = {"_ctype": fntype, "__module__": __name__}
         try:
-            argtypes = tuple(arg_converter(t) for t in fntype.args)
+            argtypes = _argtypes(fntype)
             restype, self.errcheck = result_handling(fntype.result)
         except (NotImplementedError, FFIError) as exc:
             argtypes, restype = (), None

@@ -16,8 +16,9 @@ import traceback
 import types
 
 from . import platform as plat
-from .call import by_value_ctypes, primitive_ctypes, unsupported_by_value
-from .cdata import FunctionPtrCData, ValueCData, concrete, pointer_to
+from .call import (MSG_KEYWORDS, by_value_ctypes, make_lib_function, primitive_ctypes,
+                   unsupported_by_value)
+from .cdata import FunctionPtrCData, ValueCData, concrete
 from .lazy import once
 from .convert import (LONGDOUBLE_BYTES, code_to_str, pointer_value, prepare, to_bool, to_char,
                       to_float, to_int, to_wchar)
@@ -37,8 +38,21 @@ class CallbackCData(FunctionPtrCData):
     def __repr__(self):
         return "<cdata '%s' calling %r>" % (self._ctype.cname, self._keep.python_callable)
 
+    def __call__(self, *args, **kwargs):
+        # through C as any function pointer, by the ctypes function the callback keeps (made
+        # at the first call; two threads may both make one, either is complete and the same)
+        if kwargs:
+            raise TypeError(MSG_KEYWORDS)
+        keep = self._keep
+        try:
+            function = keep.caller
+        except AttributeError:
+            function = keep.caller = make_lib_function(self._ctype, self._addr)
+        return function(*args)
+
 
 _CALLBACK_CLASS = concrete("CallbackCData", CallbackCData)
+_NEW = object.__new__
 _addressof = ctypes.addressof
 
 
@@ -52,10 +66,16 @@ def make_callback(fntype, python_callable, error=None, onerror=None):
     if onerror is not None and not callable(onerror):
         raise TypeError("expected a callable object for 'onerror', not %s"
                         % (type(onerror).__name__,))
-    plan = callback_plan(fntype)
-    handler = _Handler(python_callable, plan.error_value(error), onerror, plan)
+    plan = fntype._rt.callback_plan if fntype._rt is not None else None
+    if plan is None:
+        plan = callback_plan(fntype)
+    handler = _NEW(_Handler)            # its fields and the cdata's set here: no __init__ frames
+    handler.python_callable, handler.onerror, handler.check = python_callable, onerror, plan.check
+    handler.error = plan.zero if error is None else plan.error_value(error)
     keep = plan.make(handler)
-    return _CALLBACK_CLASS(fntype, keep.address, keep)
+    cdata = _NEW(_CALLBACK_CLASS)
+    cdata._ctype, cdata._addr, cdata._keep = fntype, keep.address, keep
+    return cdata
 
 
 def _unsupported(fntype):
@@ -148,12 +168,9 @@ def _arg_handling(ctype, index):
     """(ctypes argtype, expression turning ctypes' value `aN` into cffi's, its globals)."""
     kind, arg = ctype.kind, "a%d" % (index,)
     if kind in (POINTER, FUNCTION):
-        rt = prepare(ctype)
-        if rt.fast_class is None:           # what cdata.pointer_to() would do, one call less
-            return ctypes.c_void_p, "CLS%d(CT%d, %s or 0)" % (index, index, arg), {
-                "CLS%d" % index: rt.cdata_class, "CT%d" % index: ctype}
-        return ctypes.c_void_p, "POINTER_TO(CT%d, %s or 0)" % (index, arg), {
-            "POINTER_TO": pointer_to, "CT%d" % index: ctype}
+        prepare(ctype)
+        return ctypes.c_void_p, "p%d" % (index,), {
+            "CT%d" % index: ctype, "PREPARE": prepare, "NEW": object.__new__}
     if kind == STRUCT:
         cls = prepare(ctype).cdata_class
         return by_value_ctypes(ctype), "CONV%d(%s)" % (index, arg), {
@@ -176,13 +193,23 @@ def _result_ctypes(ctype):
     return primitive_ctypes(ctype)
 
 
+# What cdata.pointer_to() does, inline (no frames): the cdata for a pointer argument `aN`,
+# its classes read at each call (a struct completed by a later cdef() changes them).
+_POINTER_ARGUMENT = """\
+        rt = CT{i}._rt or PREPARE(CT{i})
+        if a{i} and rt.fast_class is not None and not a{i} & rt.align_mask:
+            p{i} = NEW(rt.fast_class)
+        else:
+            p{i} = NEW(rt.cdata_class)
+        p{i}._ctype, p{i}._addr, p{i}._keep = CT{i}, a{i} or 0, None
+"""
 _THUNK_TEMPLATE = """\
-def thunk({params}):
+def thunk({params}FN=None, H=None, ERROR=None):
     try:
-        result = FN({args})
+{prelude}        result = FN({args})
     except BaseException:
         try:
-            return FAILED(EXC_INFO(), False)
+            return H.failed(EXC_INFO(), False)
         except BaseException:
             return ERROR        # reporting failed too: C still gets the error value
     {fast_result}
@@ -190,7 +217,7 @@ def thunk({params}):
         return CHECK(result)
     except BaseException:
         try:
-            return FAILED(EXC_INFO(), True)
+            return H.failed(EXC_INFO(), True)
         except BaseException:
             return ERROR
 """
@@ -203,7 +230,8 @@ class _CtypesPlan:
 
     The thunk is compiled once per function type from `_THUNK_TEMPLATE`, with one argument
     expression per parameter; each callback gets a function over that code whose globals are
-    its callable, converters and error handler (constant lookups, no per-call dispatch).
+    the plan's converters (shared) and whose defaults are its callable, handler and error value
+    (local lookups, no per-call dispatch, no namespace copied per callback).
     """
 
     def __init__(self, fntype):
@@ -218,6 +246,7 @@ class _CtypesPlan:
         for _, _, names in handling:
             self.constants.update(names)
         self.code = self._compile([expression for _, expression, _ in handling])
+        self.zero = self.error_value(None)
 
     def _compile(self, expressions):
         result = self.fntype.result
@@ -229,9 +258,11 @@ class _CtypesPlan:
             self.constants["LO"], self.constants["HI"] = plat.int_bounds(base.byte_size,
                                                                          base.signed)
             fast = _FAST_INT_RESULT
+        prelude = "".join(_POINTER_ARGUMENT.format(i=i) for i, t in enumerate(self.fntype.args)
+                          if t.kind in (POINTER, FUNCTION))
         source = _THUNK_TEMPLATE.format(
-            params=", ".join("a%d" % i for i in range(len(expressions))),
-            args=", ".join(expressions), fast_result=fast)
+            params="".join("a%d, " % i for i in range(len(expressions))),
+            args=", ".join(expressions), fast_result=fast, prelude=prelude)
         namespace = {}
         exec(compile(source, "<callback %s>" % (self.fntype.cname,), "exec"), namespace)
         return namespace["thunk"].__code__
@@ -247,12 +278,12 @@ class _CtypesPlan:
         return self.check(error)
 
     def make(self, handler):
-        namespace = dict(self.constants, FN=handler.python_callable, FAILED=handler.failed,
-                         ERROR=handler.error)
-        thunk = self.prototype(types.FunctionType(self.code, namespace, "thunk"))
+        handler.thunk = thunk = self.prototype(types.FunctionType(
+            self.code, self.constants, "thunk", (handler.python_callable, handler, handler.error)))
         # the C address is the pointer the ctypes object holds in its buffer (what
         # ctypes.cast(thunk, c_void_p).value gives, without that Python function's frames)
-        return _Keep(handler.python_callable, thunk, read_address(MEM, _addressof(thunk))[0])
+        handler.address = read_address(MEM, _addressof(thunk))[0]
+        return handler          # what the cdata keeps alive: the handler holds the thunk
 
 
 def _zero_result(ctype):
@@ -393,6 +424,7 @@ class _LibffiPlan:
         self.readers = [prepare(t).read for t in fntype.args]
         rt = prepare(fntype.result)
         self.write, self.result_size = rt.write, fntype.result.byte_size
+        self.zero = bytes(self.result_size)
         self.cif = _libffi().prepare_cif(fntype)
 
     def check(self, value):
@@ -415,7 +447,7 @@ class _LibffiPlan:
 class _Keep:
     """What a callback cdata keeps alive: the callable, the thunk and the libffi closure."""
 
-    __slots__ = ("python_callable", "thunk", "address", "closure", "__weakref__")
+    __slots__ = ("python_callable", "thunk", "address", "closure", "caller", "__weakref__")
 
     def __init__(self, python_callable, thunk, address, closure=None):
         self.python_callable, self.thunk = python_callable, thunk
@@ -431,11 +463,8 @@ class _Keep:
 class _Handler:
     """Calls the Python callable with converted arguments; reports its exceptions (6.7.4)."""
 
-    __slots__ = ("python_callable", "error", "onerror", "check")
-
-    def __init__(self, python_callable, error, onerror, plan):
-        self.python_callable, self.error, self.onerror = python_callable, error, onerror
-        self.check = plan.check
+    __slots__ = ("python_callable", "error", "onerror", "check", "thunk", "address", "caller",
+                 "__weakref__")
 
     def closure_function(self, plan):
         """The Python function a libffi closure calls: (cif, result, argument pointers, data)."""

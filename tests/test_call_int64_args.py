@@ -1,0 +1,92 @@
+"""64-bit integer arguments at every position (registers and stack) keep their exact value."""
+import shutil
+import subprocess
+
+import pytest
+
+SOURCE = r"""
+typedef long long ll;
+typedef unsigned long long ull;
+typedef struct { ll a, b, c; } big_t;
+ll pick(int which, ll a, ll b, ll c, ll d, ll e, ll f, ll g, ll h) {
+    ll v[8] = {a, b, c, d, e, f, g, h}; return v[which]; }
+ull upick(int which, ull a, ull b, ull c, ull d, ull e, ull f, ull g, ull h) {
+    ull v[8] = {a, b, c, d, e, f, g, h}; return v[which]; }
+ll mixed(double x, ll a, float y, ll b, double z, ll c) { return a * 100 + b * 10 + c + (ll)(x + y + z); }
+big_t bigres(ll a, ll b, ll c, ll d, ll e, ll f, ll g) { big_t r = {a, f, g}; return r; }
+"""
+CDEF = """
+long long pick(int, long long, long long, long long, long long, long long, long long,
+               long long, long long);
+unsigned long long upick(int, unsigned long long, unsigned long long, unsigned long long,
+                         unsigned long long, unsigned long long, unsigned long long,
+                         unsigned long long, unsigned long long);
+long long mixed(double, long long, float, long long, double, long long);
+typedef struct { long long a, b, c; } big_t;
+big_t bigres(long long, long long, long long, long long, long long, long long, long long);
+"""
+SIGNED = [0, 1, -1, -42, 2**31 - 1, -2**31, 2**31, -2**31 - 1, 2**32 - 1, 2**63 - 1, -2**63]
+UNSIGNED = [0, 1, 2**31 - 1, 2**31, 2**32 - 1, 2**32, 2**64 - 1]
+
+
+@pytest.fixture(scope="module")
+def libpath(tmp_path_factory):
+    gcc = shutil.which("gcc")
+    if gcc is None:
+        pytest.skip("gcc is needed to build the C test library")
+    tmp = tmp_path_factory.mktemp("int64args")
+    (tmp / "a.c").write_text(SOURCE)
+    subprocess.run([gcc, "-shared", "-fPIC", "-O1", "-o", str(tmp / "liba.so"), str(tmp / "a.c")],
+                   check=True)
+    return str(tmp / "liba.so")
+
+
+@pytest.fixture
+def lib(ffi, libpath):
+    ffi.cdef(CDEF)
+    return ffi.dlopen(libpath)
+
+
+def _garbage(lib):
+    """Leave nonzero bits in the stack area the next call's arguments use."""
+    lib.pick(7, *([-1] * 8))
+
+
+@pytest.mark.parametrize("value", SIGNED)
+def test_signed_every_position(lib, value):
+    for which in range(8):
+        args = [0x5555 + i for i in range(8)]
+        args[which] = value
+        _garbage(lib)
+        assert lib.pick(which, *args) == value
+
+
+@pytest.mark.parametrize("value", UNSIGNED)
+def test_unsigned_every_position(lib, value):
+    for which in range(8):
+        args = [7] * 8
+        args[which] = value
+        lib.upick(7, *([2**64 - 1] * 8))
+        assert lib.upick(which, *args) == value
+
+
+def test_out_of_range_still_refused(lib):
+    with pytest.raises(OverflowError):
+        lib.pick(0, 2**63, 0, 0, 0, 0, 0, 0, 0)
+    with pytest.raises(OverflowError):
+        lib.upick(0, -1, 0, 0, 0, 0, 0, 0, 0)
+    with pytest.raises(TypeError):
+        lib.pick(0, 1.0, 0, 0, 0, 0, 0, 0, 0)
+
+
+def test_mixed_with_floating_arguments(lib):
+    assert lib.mixed(0.5, -3, 0.25, -2, 0.25, -1) == -321 + 1
+    assert lib.mixed(0.0, 2**40, 0.0, 0, 0.0, -2**31) == 2**40 * 100 - 2**31
+
+
+def test_struct_result_takes_a_register(lib):
+    r = lib.bigres(-1, -2, -3, -4, -5, -6, -7)
+    assert (r.a, r.b, r.c) == (-1, -6, -7)
+    _garbage(lib)
+    r = lib.bigres(-2**31, 0, 0, 0, 0, 2**31 - 1, -5)
+    assert (r.a, r.b, r.c) == (-2**31, 2**31 - 1, -5)

@@ -153,6 +153,7 @@ class PointerCData(AddrCData):
     _item_size = 0
     _item_read = None
     _item_write = None
+    _open_array = None      # (`item[]`, its cdata class) for slices, set by the first one
 
     def __getitem__(self, index):
         if index.__class__ is int:
@@ -349,11 +350,25 @@ class ArrayCData(PointerCData):
 
 def _slice(cdata, index, length):
     """A view `cdata[start:stop]` as an open array (spec 7.2 footnote 4)."""
-    start, stop = _slice_bounds(cdata, index, length)
-    arr = TYPES.array(cdata._ctype.item, None)
+    start, stop = index.start, index.stop
+    if not (start.__class__ is int and stop.__class__ is int and index.step is None
+            and 0 <= start <= stop and (length is None or stop <= length)):
+        start, stop = _slice_bounds(cdata, index, length)       # the general case, or raises
     size = cdata._item_size or cdata._checked_item_size()
-    return (arr._rt or prepare(arr)).cdata_class(arr, cdata._addr + start * size, cdata._keep,
-                                                 stop - start)
+    arr, cls = cdata._open_array or _open_array(cdata.__class__, cdata._ctype.item)
+    result = _new_object(cls)       # what cls(arr, address, keep, length) does, no frame
+    result._ctype, result._addr, result._keep = arr, cdata._addr + start * size, cdata._keep
+    result._length = stop - start
+    return result
+
+
+def _open_array(cls, item):
+    """`item[]` and its cdata class, kept on the pointer or array class `cls` (made once per
+    class: the open array type is interned weakly, so it would be rebuilt for every slice)."""
+    arr = TYPES.array(item, None)
+    pair = (arr, (arr._rt or prepare(arr)).cdata_class)
+    type.__setattr__(cls, "_open_array", pair)      # published complete
+    return pair
 
 
 def _slice_bounds(cdata, index, length):
@@ -1091,6 +1106,8 @@ def _aligned_item_methods(fmt, size):
                 pass
             if retry:
                 return getitem(self, index)
+        elif index.__class__ is slice:
+            return _slice(self, index, self._length)
         return ArrayCData.__getitem__(self, index)
 
     def setitem(self, index, value):

@@ -20,11 +20,13 @@ from .ctype import (ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VO
 from .cdatabase import CData, not_instantiable
 from .specialise import specialise
 from .varsize import byte_extent, is_var_sized, write_items, write_var
+from .views import pointer_field_getter, struct_field_getter, struct_item_getitem
 from .memory import (MEM, BufferExport, Owned, addressof, allocate, buffer_type, memmove,
                      owned_size, typed_view)
 from .memory import _Bytes, _resize
 
 _new_object = object.__new__
+_POINTER_SIZE = _struct.calcsize("P")
 
 
 # -- Base classes ----
@@ -540,7 +542,12 @@ def _field_property(ctype, field, fast):
     if ftype.kind == ARRAY and (ftype.length is None or ftype.length == 0):
         return _flexible_array_property(ctype, field, frt)
     write = frt.write
-    if frt.unpack is not None and ftype.kind in (PRIMITIVE, ENUM) \
+    if ftype.kind in (STRUCT, UNION) and not ftype.is_opaque():
+        get = struct_field_getter(frt, offset, null_error)
+    elif ftype.kind == POINTER:
+        get = pointer_field_getter(frt, offset, fast and offset % _POINTER_SIZE == 0
+                                   and ctype.byte_align >= _POINTER_SIZE, null_error)
+    elif frt.unpack is not None and ftype.kind in (PRIMITIVE, ENUM) \
             and getattr(ftype, "category", plat.INT) in (plat.INT, plat.FLOAT):
         unpack = frt.unpack
 
@@ -996,7 +1003,11 @@ def _item_accessors(item, attrs):
     attrs["_item_size"] = max(item.byte_size, 0)
     attrs["_item_read"] = staticmethod(irt.read)
     attrs["_item_write"] = staticmethod(irt.write)
-    if _is_plain_number(item):
+    if item.kind in (STRUCT, UNION) and not item.is_opaque():
+        attrs["__getitem__"] = struct_item_getitem(
+            irt, attrs["_item_size"], attrs.get("_array", False),
+            ArrayCData.__getitem__ if attrs.get("_array", False) else PointerCData.__getitem__)
+    elif _is_plain_number(item):
         # numbers: one struct call per access, the checked writer only when pack refuses
         attrs["__getitem__"], attrs["__setitem__"] = _number_item_methods(
             irt.unpack, item.byte_size, irt.write, attrs.get("_array", False), irt.fmt)

@@ -1082,8 +1082,14 @@ def _number_item_methods(unpack, size, write, is_array, fmt):
     def setitem(self, index, value):
         address = self._addr
         if address and index.__class__ is int:
-            write(address + index * size, value)    # checks before packing
-            return
+            if not address & mask:          # aligned: one store into the typed view
+                try:
+                    view[(address >> shift) + index] = value
+                    return
+                except (TypeError, ValueError, OverflowError):
+                    pass
+            write(address + index * size, value)    # checked: writes or raises (outside the
+            return                                  # except: no internal exception chained)
         PointerCData.__setitem__(self, index, value)
     return getitem, setitem
 

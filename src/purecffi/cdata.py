@@ -854,6 +854,8 @@ def _pointer_class(ctype, rt):
             template = StructPointerCData
             attrs.update(_field_properties(item, False))
     _item_accessors(item, attrs)
+    if attrs["_item_size"] > 0:
+        attrs["__add__"] = attrs["__radd__"] = _pointer_add(attrs["_item_size"])
     rt.cdata_class = cls = concrete(ctype.cname, template, attrs)
     owning = {}
     owning_item = None
@@ -870,6 +872,18 @@ def _pointer_class(ctype, rt):
         owning["__getitem__"], owning["__setitem__"] = _owning_number_methods(
             owning["__getitem__"], owning["__setitem__"], irt.unpack, irt.write)
     rt.owning_class = concrete(ctype.cname, OwningPointerCData, owning, parent=cls, slots=slots)
+
+
+def _pointer_add(size):
+    """`p + n` for a pointer to items of `size` bytes: the new pointer made with no frame."""
+    def add(self, offset):
+        if offset.__class__ is int:
+            result = _new_object(self.__class__)
+            result._ctype, result._addr, result._keep = \
+                self._ctype, self._addr + offset * size, self._keep
+            return result
+        return PointerCData.__add__(self, offset)
+    return add
 
 
 def _array_class(ctype, rt):

@@ -543,7 +543,8 @@ def _field_property(ctype, field, fast):
         return _flexible_array_property(ctype, field, frt)
     write = frt.write
     if ftype.kind in (STRUCT, UNION) and not ftype.is_opaque():
-        get = struct_field_getter(frt, offset, null_error)
+        get = struct_field_getter(frt, offset, fast and offset % ftype.byte_align == 0
+                                  and ctype.byte_align >= ftype.byte_align, null_error)
     elif ftype.kind == POINTER:
         get = pointer_field_getter(frt, offset, fast and offset % _POINTER_SIZE == 0
                                    and ctype.byte_align >= _POINTER_SIZE, null_error)

@@ -45,9 +45,17 @@ def struct_item_getitem(irt, size, is_array, fallback):
     return getitem
 
 
-def struct_field_getter(frt, offset, null_error):
-    """The getter of a struct/union field that is itself a struct or union (`line.a`)."""
+def struct_field_getter(frt, offset, aligned, null_error):
+    """The getter of a struct/union field that is itself a struct or union (`line.a`).  With
+    `aligned` (the class is only used for non-NULL memory where the field is aligned for its
+    type), the view is of the field type's fast class with no test."""
     ftype = frt.ctype
+    if aligned:
+        def get(self):
+            result = _new_object(frt.fast_class or frt.cdata_class)
+            result._ctype, result._addr, result._keep = ftype, self._addr + offset, self._keep
+            return result
+        return get
 
     def get(self):
         address = self._addr

@@ -20,11 +20,13 @@ from .ctype import (ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VO
 from .cdatabase import CData, not_instantiable
 from .specialise import specialise
 from .varsize import byte_extent, is_var_sized, write_items, write_var
+from .views import pointer_field_getter, struct_field_getter, struct_item_getitem
 from .memory import (MEM, BufferExport, Owned, addressof, allocate, buffer_type, memmove,
                      owned_size, typed_view)
 from .memory import _Bytes, _resize
 
 _new_object = object.__new__
+_POINTER_SIZE = _struct.calcsize("P")
 
 
 # -- Base classes ----
@@ -153,6 +155,7 @@ class PointerCData(AddrCData):
     _item_size = 0
     _item_read = None
     _item_write = None
+    _open_array = None      # (`item[]`, its cdata class) for slices, set by the first one
 
     def __getitem__(self, index):
         if index.__class__ is int:
@@ -349,11 +352,25 @@ class ArrayCData(PointerCData):
 
 def _slice(cdata, index, length):
     """A view `cdata[start:stop]` as an open array (spec 7.2 footnote 4)."""
-    start, stop = _slice_bounds(cdata, index, length)
-    arr = TYPES.array(cdata._ctype.item, None)
+    start, stop = index.start, index.stop
+    if not (start.__class__ is int and stop.__class__ is int and index.step is None
+            and 0 <= start <= stop and (length is None or stop <= length)):
+        start, stop = _slice_bounds(cdata, index, length)       # the general case, or raises
     size = cdata._item_size or cdata._checked_item_size()
-    return (arr._rt or prepare(arr)).cdata_class(arr, cdata._addr + start * size, cdata._keep,
-                                                 stop - start)
+    arr, cls = cdata._open_array or _open_array(cdata.__class__, cdata._ctype.item)
+    result = _new_object(cls)       # what cls(arr, address, keep, length) does, no frame
+    result._ctype, result._addr, result._keep = arr, cdata._addr + start * size, cdata._keep
+    result._length = stop - start
+    return result
+
+
+def _open_array(cls, item):
+    """`item[]` and its cdata class, kept on the pointer or array class `cls` (made once per
+    class: the open array type is interned weakly, so it would be rebuilt for every slice)."""
+    arr = TYPES.array(item, None)
+    pair = (arr, (arr._rt or prepare(arr)).cdata_class)
+    type.__setattr__(cls, "_open_array", pair)      # published complete
+    return pair
 
 
 def _slice_bounds(cdata, index, length):
@@ -525,7 +542,13 @@ def _field_property(ctype, field, fast):
     if ftype.kind == ARRAY and (ftype.length is None or ftype.length == 0):
         return _flexible_array_property(ctype, field, frt)
     write = frt.write
-    if frt.unpack is not None and ftype.kind in (PRIMITIVE, ENUM) \
+    if ftype.kind in (STRUCT, UNION) and not ftype.is_opaque():
+        get = struct_field_getter(frt, offset, fast and offset % ftype.byte_align == 0
+                                  and ctype.byte_align >= ftype.byte_align, null_error)
+    elif ftype.kind == POINTER:
+        get = pointer_field_getter(frt, offset, fast and offset % _POINTER_SIZE == 0
+                                   and ctype.byte_align >= _POINTER_SIZE, null_error)
+    elif frt.unpack is not None and ftype.kind in (PRIMITIVE, ENUM) \
             and getattr(ftype, "category", plat.INT) in (plat.INT, plat.FLOAT):
         unpack = frt.unpack
 
@@ -832,6 +855,8 @@ def _pointer_class(ctype, rt):
             template = StructPointerCData
             attrs.update(_field_properties(item, False))
     _item_accessors(item, attrs)
+    if attrs["_item_size"] > 0:
+        attrs["__add__"] = attrs["__radd__"] = _pointer_add(attrs["_item_size"])
     rt.cdata_class = cls = concrete(ctype.cname, template, attrs)
     owning = {}
     owning_item = None
@@ -848,6 +873,18 @@ def _pointer_class(ctype, rt):
         owning["__getitem__"], owning["__setitem__"] = _owning_number_methods(
             owning["__getitem__"], owning["__setitem__"], irt.unpack, irt.write)
     rt.owning_class = concrete(ctype.cname, OwningPointerCData, owning, parent=cls, slots=slots)
+
+
+def _pointer_add(size):
+    """`p + n` for a pointer to items of `size` bytes: the new pointer made with no frame."""
+    def add(self, offset):
+        if offset.__class__ is int:
+            result = _new_object(self.__class__)
+            result._ctype, result._addr, result._keep = \
+                self._ctype, self._addr + offset * size, self._keep
+            return result
+        return PointerCData.__add__(self, offset)
+    return add
 
 
 def _array_class(ctype, rt):
@@ -981,7 +1018,11 @@ def _item_accessors(item, attrs):
     attrs["_item_size"] = max(item.byte_size, 0)
     attrs["_item_read"] = staticmethod(irt.read)
     attrs["_item_write"] = staticmethod(irt.write)
-    if _is_plain_number(item):
+    if item.kind in (STRUCT, UNION) and not item.is_opaque():
+        attrs["__getitem__"] = struct_item_getitem(
+            irt, attrs["_item_size"], attrs.get("_array", False),
+            ArrayCData.__getitem__ if attrs.get("_array", False) else PointerCData.__getitem__)
+    elif _is_plain_number(item):
         # numbers: one struct call per access, the checked writer only when pack refuses
         attrs["__getitem__"], attrs["__setitem__"] = _number_item_methods(
             irt.unpack, item.byte_size, irt.write, attrs.get("_array", False), irt.fmt)
@@ -1056,8 +1097,14 @@ def _number_item_methods(unpack, size, write, is_array, fmt):
     def setitem(self, index, value):
         address = self._addr
         if address and index.__class__ is int:
-            write(address + index * size, value)    # checks before packing
-            return
+            if not address & mask:          # aligned: one store into the typed view
+                try:
+                    view[(address >> shift) + index] = value
+                    return
+                except (TypeError, ValueError, OverflowError):
+                    pass
+            write(address + index * size, value)    # checked: writes or raises (outside the
+            return                                  # except: no internal exception chained)
         PointerCData.__setitem__(self, index, value)
     return getitem, setitem
 
@@ -1091,6 +1138,8 @@ def _aligned_item_methods(fmt, size):
                 pass
             if retry:
                 return getitem(self, index)
+        elif index.__class__ is slice:
+            return _slice(self, index, self._length)
         return ArrayCData.__getitem__(self, index)
 
     def setitem(self, index, value):

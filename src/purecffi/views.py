@@ -1,0 +1,103 @@
+"""Accessors that make a struct or pointer view in one step (no reader call, no `__init__`).
+
+`pts[3]`, `line.a` and `line.next` each make a new cdata view per access; these closures
+choose its class (the type's fast class when the address is non-NULL and aligned for it,
+as the readers in convert.py do) and fill its slots themselves.
+"""
+from struct import calcsize
+
+from .memory import MEM, read_address, typed_view
+
+_new_object = object.__new__
+_POINTER_SIZE = calcsize("P")
+
+
+def struct_item_getitem(irt, size, is_array, fallback):
+    """`__getitem__` of a pointer or array of structs/unions (`irt`: the item's runtime);
+    anything but an in-range int index goes to `fallback` (the family's checked method)."""
+    item = irt.ctype
+    if is_array:
+        def getitem(self, index):
+            if index.__class__ is int:
+                length = self._length
+                if length is not None and 0 <= index < length:
+                    address = self._addr + index * size
+                    cls = irt.fast_class
+                    if cls is None or not address or address & irt.align_mask:
+                        cls = irt.cdata_class
+                    result = _new_object(cls)
+                    result._ctype, result._addr, result._keep = item, address, self._keep
+                    return result
+            return fallback(self, index)
+        return getitem
+
+    def getitem(self, index):
+        address = self._addr
+        if address and index.__class__ is int:
+            address += index * size
+            cls = irt.fast_class
+            if cls is None or not address or address & irt.align_mask:
+                cls = irt.cdata_class
+            result = _new_object(cls)
+            result._ctype, result._addr, result._keep = item, address, self._keep
+            return result
+        return fallback(self, index)
+    return getitem
+
+
+def struct_field_getter(frt, offset, aligned, null_error):
+    """The getter of a struct/union field that is itself a struct or union (`line.a`).  With
+    `aligned` (the class is only used for non-NULL memory where the field is aligned for its
+    type), the view is of the field type's fast class with no test."""
+    ftype = frt.ctype
+    if aligned:
+        def get(self):
+            result = _new_object(frt.fast_class or frt.cdata_class)
+            result._ctype, result._addr, result._keep = ftype, self._addr + offset, self._keep
+            return result
+        return get
+
+    def get(self):
+        address = self._addr
+        if address:
+            address += offset
+            cls = frt.fast_class
+            if cls is None or address & frt.align_mask:
+                cls = frt.cdata_class
+            result = _new_object(cls)
+            result._ctype, result._addr, result._keep = ftype, address, self._keep
+            return result
+        raise null_error(self._ctype)
+    return get
+
+
+def pointer_field_getter(prt, offset, aligned, null_error):
+    """The getter of a data pointer field (`line.next`): the pointer read and its view made
+    here.  With `aligned` (the class is only used for non-NULL memory where the field is
+    aligned), the pointer is one index into a typed view of memory."""
+    ptype = prt.ctype
+    if aligned:
+        view, shift = typed_view("P"), _POINTER_SIZE.bit_length() - 1
+
+        def get(self):
+            pointer = view[(self._addr + offset) >> shift]
+            cls = prt.fast_class
+            if cls is None or not pointer or pointer & prt.align_mask:
+                cls = prt.cdata_class
+            result = _new_object(cls)
+            result._ctype, result._addr, result._keep = ptype, pointer, None
+            return result
+        return get
+
+    def get(self):
+        address = self._addr
+        if address:
+            pointer = read_address(MEM, address + offset)[0]
+            cls = prt.fast_class
+            if cls is None or not pointer or pointer & prt.align_mask:
+                cls = prt.cdata_class
+            result = _new_object(cls)
+            result._ctype, result._addr, result._keep = ptype, pointer, None
+            return result
+        raise null_error(self._ctype)
+    return get

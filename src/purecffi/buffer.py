@@ -38,6 +38,8 @@ class _BufferMethods:
 
     def __getitem__(self, index: int | slice) -> bytes:
         if index.__class__ is slice:
+            if index.start is None and index.stop is None and index.step is None:
+                return bytes(self)          # buf[:], the common case: one copy
             if index.step not in (None, 1):
                 raise TypeError("buffer doesn't support slicing with step != 1")
             start, stop, _ = index.indices(len(self))       # one copy, straight from memory
@@ -145,16 +147,26 @@ else:
         def __call__(cls, cdata: CData, size: int = -1) -> buffer:  # type: ignore[override]
             if cls is not buffer:
                 return super().__call__(cdata, size)
+            if size.__class__ is int and size < 0 and isinstance(cdata, CData) and \
+                    cdata._array and cdata._addr and cdata._length is not None:
+                # the common case, make_buffer() inlined: all of an array's memory
+                size = cdata._length * cdata._item_size
+                ref = _sized.get(size)
+                cls = ref() if ref is not None else None
+                result = (cls or _array_type(size)).from_address(cdata._addr)
+                result._cdata = cdata
+                return result
             return make_buffer(cdata, size)
 
     class buffer(_BufferMethods, ctypes.Array, metaclass=_BufferType):
         """ffi.buffer(cdata, [size]): the raw bytes of a cdata's memory."""
 
+        __slots__ = ("_cdata", "__weakref__")        # (no __dict__: cheaper to make)
         _type_ = _Byte
         _length_ = 0
 
     def _new_array_type(size):
-        return _BufferType("buffer", (buffer,), {"_length_": size})
+        return _BufferType("buffer", (buffer,), {"_length_": size, "__slots__": ()})
 
     def _make(size, address):
         ref = _sized.get(size)              # (_array_type()'s first step, inlined)

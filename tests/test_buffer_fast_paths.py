@@ -50,3 +50,37 @@ def test_buffer_is_weakly_referenceable(ffi):
     import weakref
     buf = ffi.buffer(ffi.new("char[4]"))
     assert weakref.ref(buf)() is buf
+
+
+def test_from_buffer_bytearray_is_its_memory(ffi):
+    ba = bytearray(b"abcdef")
+    p = ffi.from_buffer(ba)
+    assert len(p) == 6 and p[0] == b"a"
+    p[1] = b"X"
+    assert ba == bytearray(b"aXcdef")
+    ba[2] = ord("Y")
+    assert p[2] == b"Y"
+    assert ffi.buffer(p)[:] == b"aXYdef"
+
+
+def test_from_buffer_bytearray_cannot_resize_while_held(ffi):
+    ba = bytearray(8)
+    p = ffi.from_buffer(ba)
+    with pytest.raises(BufferError):
+        ba.append(1)
+    ffi.release(p)
+    ba.append(1)                    # released: resizable again
+    assert len(ba) == 9
+
+
+def test_from_buffer_of_a_memoryview_slice_starts_at_the_slice(ffi):
+    ba = bytearray(b"0123456789")
+    p = ffi.from_buffer(memoryview(ba)[3:7])
+    assert len(p) == 4 and ffi.buffer(p)[:] == b"3456"
+    p[0] = b"!"
+    assert ba == bytearray(b"012!456789")
+
+
+def test_from_buffer_empty_bytearray(ffi):
+    p = ffi.from_buffer(bytearray())
+    assert len(p) == 0

@@ -201,15 +201,17 @@ class FFI:
             ctype = self._types[cdecl]
         except (KeyError, TypeError):
             ctype = self._typeof(cdecl)
-        if ctype.kind != ARRAY and not (ctype.kind == POINTER):
+        kind = ctype.kind
+        if kind != ARRAY and kind != POINTER:
             raise TypeError("from_buffer() needs an array or pointer type, not '%s'"
                             % (ctype.cname,))
-        if isinstance(python_buffer, (str, _cd.CData)):
+        if python_buffer.__class__ is not bytearray and \
+                isinstance(python_buffer, (str, _cd.CData)):
             raise TypeError("from_buffer() cannot take %s: it needs an object with the buffer "
                             "protocol (bytes, bytearray, memoryview, array...)"
                             % (type(python_buffer).__name__,))
         export = BufferExport(python_buffer, require_writable)
-        if ctype.kind == POINTER:
+        if kind == POINTER:
             return _cd.pointer_to(ctype, export.address, export)
         cls = (ctype._rt or prepare(ctype)).cdata_class
         item_size = cls._item_size if cls._item_size else ctype.item.byte_size

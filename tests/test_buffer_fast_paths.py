@@ -84,3 +84,14 @@ def test_from_buffer_of_a_memoryview_slice_starts_at_the_slice(ffi):
 def test_from_buffer_empty_bytearray(ffi):
     p = ffi.from_buffer(bytearray())
     assert len(p) == 0
+
+
+def test_buffer_of_an_array_with_a_size(ffi):
+    a = ffi.new("unsigned char[8]", list(range(8)))
+    assert ffi.buffer(a, 3)[:] == b"\x00\x01\x02"
+    assert ffi.buffer(a, 0)[:] == b""
+    assert len(ffi.buffer(a, 8)) == 8
+    with pytest.raises(TypeError):
+        ffi.buffer(a, 2.0)
+    with pytest.raises(TypeError):
+        ffi.buffer(a, None)

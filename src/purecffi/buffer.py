@@ -147,10 +147,11 @@ else:
         def __call__(cls, cdata: CData, size: int = -1) -> buffer:  # type: ignore[override]
             if cls is not buffer:
                 return super().__call__(cdata, size)
-            if size.__class__ is int and size < 0 and isinstance(cdata, CData) and \
-                    cdata._array and cdata._addr and cdata._length is not None:
-                # the common case, make_buffer() inlined: all of an array's memory
-                size = cdata._length * cdata._item_size
+            if size.__class__ is int and size < 1 << 62 and isinstance(cdata, CData) and \
+                    cdata._array and cdata._addr and (size >= 0 or cdata._length is not None):
+                # the common cases, make_buffer() inlined: an array's memory, all or `size` bytes
+                if size < 0:
+                    size = cdata._length * cdata._item_size
                 ref = _sized.get(size)
                 cls = ref() if ref is not None else None
                 result = (cls or _array_type(size)).from_address(cdata._addr)

@@ -95,3 +95,11 @@ def test_buffer_of_an_array_with_a_size(ffi):
         ffi.buffer(a, 2.0)
     with pytest.raises(TypeError):
         ffi.buffer(a, None)
+
+
+def test_buffer_items_are_one_byte_bytes(ffi):
+    buf = ffi.buffer(ffi.new("unsigned char[]", [0, 7, 255]))
+    assert [buf[i] for i in range(3)] == [b"\x00", b"\x07", b"\xff"]
+    assert buf[-1] == b"\xff"
+    with pytest.raises(IndexError):
+        buf[3]

@@ -45,7 +45,7 @@ class _BufferMethods:
             start, stop, _ = index.indices(len(self))       # one copy, straight from memory
             address = _buffer_address(self)
             return MEM[address + start:address + max(start, stop)].tobytes()
-        return bytes((memoryview(self)[_item_index(self, index)],))
+        return _ONE_BYTE[memoryview(self)[_item_index(self, index)]]
 
     def __setitem__(self, index: int | slice, value: bytes) -> None:
         if isinstance(index, slice):
@@ -92,6 +92,9 @@ class _BufferMethods:
         return NotImplemented if other is None else bytes(self) >= other
 
     __hash__ = None
+
+
+_ONE_BYTE = [bytes((value,)) for value in range(256)]     # byte value -> its bytes object
 
 
 def _comparable(other):

@@ -1,6 +1,7 @@
 """The FFI façade: argument checking and delegation to the modules that do the work."""
 from __future__ import annotations
 
+import operator
 import os
 import threading
 
@@ -9,7 +10,7 @@ from .ctype import ARRAY, FUNCTION, POINTER, STRUCT, TYPES, UNION, VOID, \
     CType, RawFunctionType, opaque_error
 from .convert import fast_twin, prepare
 from .errors import MSG_FUNCTION_TYPE, CDefError, FFIError
-from .memory import BufferExport, Owned, memmove, memset, owned_size
+from .memory import MEM, BufferExport, Owned, memset, owned_size
 from .buffer import buffer
 from .callback import make_callback
 from .handles import from_handle, new_handle
@@ -200,15 +201,17 @@ class FFI:
             ctype = self._types[cdecl]
         except (KeyError, TypeError):
             ctype = self._typeof(cdecl)
-        if ctype.kind != ARRAY and not (ctype.kind == POINTER):
+        kind = ctype.kind
+        if kind != ARRAY and kind != POINTER:
             raise TypeError("from_buffer() needs an array or pointer type, not '%s'"
                             % (ctype.cname,))
-        if isinstance(python_buffer, (str, _cd.CData)):
+        if python_buffer.__class__ is not bytearray and \
+                isinstance(python_buffer, (str, _cd.CData)):
             raise TypeError("from_buffer() cannot take %s: it needs an object with the buffer "
                             "protocol (bytes, bytearray, memoryview, array...)"
                             % (type(python_buffer).__name__,))
         export = BufferExport(python_buffer, require_writable)
-        if ctype.kind == POINTER:
+        if kind == POINTER:
             return _cd.pointer_to(ctype, export.address, export)
         cls = (ctype._rt or prepare(ctype)).cdata_class
         item_size = cls._item_size if cls._item_size else ctype.item.byte_size
@@ -227,11 +230,21 @@ class FFI:
 
     def memmove(self, dest: Any, src: Any, n: int) -> None:
         """Copy `n` bytes from `src` to `dest` (cdata or Python buffers); overlap is fine."""
-        dest_address, keep1 = _address_of_buffer(dest, writable=True)
-        src_address, keep2 = _address_of_buffer(src, writable=False)
+        if isinstance(dest, _cd.CData) and dest._address:      # (the common case, inlined)
+            dest_address = dest._addr
+        else:
+            dest_address, keep1 = _address_of_buffer(dest, writable=True)
+        if isinstance(src, _cd.CData) and src._address:
+            src_address = src._addr
+        else:
+            src_address, keep2 = _address_of_buffer(src, writable=False)
+        if n.__class__ is not int:
+            n = operator.index(n)
         if n < 0:
             raise ValueError("negative size")
-        memmove(dest_address, src_address, n)
+        # a memoryview slice assignment copies as memmove() does (overlap included), without
+        # the cost of a ctypes foreign call
+        MEM[dest_address:dest_address + n] = MEM[src_address:src_address + n]
 
     # -- Sizes and addresses ----
     def sizeof(self, cdecl: str | _CType | _CData) -> int:

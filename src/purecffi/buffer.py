@@ -38,12 +38,14 @@ class _BufferMethods:
 
     def __getitem__(self, index: int | slice) -> bytes:
         if index.__class__ is slice:
+            if index.start is None and index.stop is None and index.step is None:
+                return bytes(self)          # buf[:], the common case: one copy
             if index.step not in (None, 1):
                 raise TypeError("buffer doesn't support slicing with step != 1")
             start, stop, _ = index.indices(len(self))       # one copy, straight from memory
             address = _buffer_address(self)
             return MEM[address + start:address + max(start, stop)].tobytes()
-        return bytes((memoryview(self)[_item_index(self, index)],))
+        return _ONE_BYTE[memoryview(self)[_item_index(self, index)]]
 
     def __setitem__(self, index: int | slice, value: bytes) -> None:
         if isinstance(index, slice):
@@ -90,6 +92,9 @@ class _BufferMethods:
         return NotImplemented if other is None else bytes(self) >= other
 
     __hash__ = None
+
+
+_ONE_BYTE = [bytes((value,)) for value in range(256)]     # byte value -> its bytes object
 
 
 def _comparable(other):
@@ -145,16 +150,27 @@ else:
         def __call__(cls, cdata: CData, size: int = -1) -> buffer:  # type: ignore[override]
             if cls is not buffer:
                 return super().__call__(cdata, size)
+            if size.__class__ is int and size < 1 << 62 and isinstance(cdata, CData) and \
+                    cdata._array and cdata._addr and (size >= 0 or cdata._length is not None):
+                # the common cases, make_buffer() inlined: an array's memory, all or `size` bytes
+                if size < 0:
+                    size = cdata._length * cdata._item_size
+                ref = _sized.get(size)
+                cls = ref() if ref is not None else None
+                result = (cls or _array_type(size)).from_address(cdata._addr)
+                result._cdata = cdata
+                return result
             return make_buffer(cdata, size)
 
     class buffer(_BufferMethods, ctypes.Array, metaclass=_BufferType):
         """ffi.buffer(cdata, [size]): the raw bytes of a cdata's memory."""
 
+        __slots__ = ("_cdata", "__weakref__")        # (no __dict__: cheaper to make)
         _type_ = _Byte
         _length_ = 0
 
     def _new_array_type(size):
-        return _BufferType("buffer", (buffer,), {"_length_": size})
+        return _BufferType("buffer", (buffer,), {"_length_": size, "__slots__": ()})
 
     def _make(size, address):
         ref = _sized.get(size)              # (_array_type()'s first step, inlined)

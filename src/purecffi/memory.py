@@ -6,6 +6,7 @@ like a C pointer: reading an unmapped address crashes as it would in C, so calle
 """
 import ctypes
 import struct
+import sys
 import threading
 import weakref
 
@@ -14,6 +15,7 @@ from . import platform as plat
 # -- The address space ----
 MEM = memoryview((ctypes.c_char * plat.ADDRESS_SPACE_BYTES).from_address(0)).cast("B")
 _ptr_struct = struct.Struct("P")
+_PTR_SIZE = _ptr_struct.size
 read_address = _ptr_struct.unpack_from
 write_address = _ptr_struct.pack_into
 POINTER_FORMAT = "P"
@@ -174,7 +176,14 @@ class BufferExport:
     __slots__ = ("view", "address", "byte_size", "obj")
 
     def __init__(self, obj, writable=False):
-        self.view, self.obj = None, obj
+        self.obj = obj
+        if obj.__class__ is bytearray and obj and _VIEW_BUF_INDEX is not None:
+            # the common case, inlined: a bytearray is writable and contiguous
+            self.view = view = memoryview(obj)
+            self.address = _ADDRESSES[id(view) // _PTR_SIZE + _VIEW_BUF_INDEX]
+            self.byte_size = len(obj)
+            return
+        self.view = None
         if obj.__class__ is bytes and not writable:
             self.address, self.byte_size = id(obj) + _BYTES_DATA_OFFSET, len(obj)
             return
@@ -184,7 +193,7 @@ class BufferExport:
             view = None
         if view is not None:
             if not view.readonly and view.nbytes and view.c_contiguous:
-                self.address = _addressof(_char_from_buffer(view))
+                self.address = _view_address(view)
                 self.view, self.byte_size = view, view.nbytes
                 return
             view.release()
@@ -229,6 +238,29 @@ _char_from_buffer = ctypes.c_char.from_buffer
 _BYTES_PROBE = b"probe"
 _BYTES_DATA_OFFSET = ctypes.cast(ctypes.c_char_p(_BYTES_PROBE), ctypes.c_void_p).value \
     - id(_BYTES_PROBE)
+
+
+def _find_view_buf_offset():
+    """Where a memoryview object keeps its buffer's address (Py_buffer.buf), found by probing
+    two views whose addresses ctypes tells; None if no single offset fits both."""
+    probes = [memoryview(bytearray(16)), memoryview(bytearray(32))[8:]]
+    known = [_addressof(_char_from_buffer(view)) for view in probes]
+    fits = [offset for offset in range(16, sys.getsizeof(probes[0]) - 7, _PTR_SIZE)
+            if all(read_address(MEM, id(view) + offset)[0] == address
+                   for view, address in zip(probes, known))]
+    return fits[0] if len(fits) == 1 else None
+
+
+_VIEW_BUF_OFFSET = _find_view_buf_offset()
+_VIEW_BUF_INDEX = None if _VIEW_BUF_OFFSET is None else _VIEW_BUF_OFFSET // _PTR_SIZE
+_ADDRESSES = MEM.cast("P")      # address // _PTR_SIZE -> the pointer there (objects are aligned)
+
+
+def _view_address(view):
+    """The address of a writable, contiguous memoryview's memory."""
+    if _VIEW_BUF_INDEX is not None:         # one read, where ctypes makes an object (3x the cost)
+        return _ADDRESSES[id(view) // _PTR_SIZE + _VIEW_BUF_INDEX]
+    return _addressof(_char_from_buffer(view))
 
 
 # -- Typed views ----

@@ -1,0 +1,105 @@
+"""ffi.memmove, ffi.buffer and ffi.from_buffer: the edge cases of their fast paths."""
+import pytest
+
+
+def test_memmove_size_must_be_an_integer(ffi):
+    a, b = ffi.new("char[10]", b"abc"), ffi.new("char[10]")
+    with pytest.raises(TypeError, match="'float' object cannot be interpreted as an integer"):
+        ffi.memmove(b, a, 1.5)
+    with pytest.raises(TypeError):
+        ffi.memmove(b, a, None)
+    ffi.memmove(b, a, True)         # an int: one byte
+    assert ffi.string(b) == b"a"
+
+
+def test_memmove_zero_bytes_changes_nothing(ffi):
+    a, b = ffi.new("char[4]", b"xyz"), ffi.new("char[4]", b"abc")
+    ffi.memmove(b, a, 0)
+    assert ffi.string(b) == b"abc"
+
+
+def test_buffer_of_an_array_is_all_of_it(ffi):
+    a = ffi.new("int[3]", [1, 2, 3])
+    buf = ffi.buffer(a)
+    assert len(buf) == 3 * ffi.sizeof("int")
+    assert buf[:] == bytes(ffi.buffer(a, len(buf)))
+    assert isinstance(buf, ffi.buffer)
+    before = buf[:]
+    a[1] = 7                        # a view, not a copy
+    assert buf[:] != before
+    assert buf[:] == ffi.buffer(ffi.new("int[3]", [1, 7, 3]))[:]
+
+
+def test_buffer_full_slice_and_partial_slices_agree(ffi):
+    c = ffi.new("char[]", b"hello")
+    buf = ffi.buffer(c)
+    assert buf[:] == b"hello\x00"
+    assert buf[1:3] == b"el"
+    assert buf[::1] == b"hello\x00"
+    assert buf[4:1] == b""
+    with pytest.raises(TypeError):
+        buf[::2]
+
+
+def test_buffer_of_an_empty_array(ffi):
+    buf = ffi.buffer(ffi.new("int[]", 0))
+    assert len(buf) == 0 and buf[:] == b""
+
+
+def test_buffer_is_weakly_referenceable(ffi):
+    import weakref
+    buf = ffi.buffer(ffi.new("char[4]"))
+    assert weakref.ref(buf)() is buf
+
+
+def test_from_buffer_bytearray_is_its_memory(ffi):
+    ba = bytearray(b"abcdef")
+    p = ffi.from_buffer(ba)
+    assert len(p) == 6 and p[0] == b"a"
+    p[1] = b"X"
+    assert ba == bytearray(b"aXcdef")
+    ba[2] = ord("Y")
+    assert p[2] == b"Y"
+    assert ffi.buffer(p)[:] == b"aXYdef"
+
+
+def test_from_buffer_bytearray_cannot_resize_while_held(ffi):
+    ba = bytearray(8)
+    p = ffi.from_buffer(ba)
+    with pytest.raises(BufferError):
+        ba.append(1)
+    ffi.release(p)
+    ba.append(1)                    # released: resizable again
+    assert len(ba) == 9
+
+
+def test_from_buffer_of_a_memoryview_slice_starts_at_the_slice(ffi):
+    ba = bytearray(b"0123456789")
+    p = ffi.from_buffer(memoryview(ba)[3:7])
+    assert len(p) == 4 and ffi.buffer(p)[:] == b"3456"
+    p[0] = b"!"
+    assert ba == bytearray(b"012!456789")
+
+
+def test_from_buffer_empty_bytearray(ffi):
+    p = ffi.from_buffer(bytearray())
+    assert len(p) == 0
+
+
+def test_buffer_of_an_array_with_a_size(ffi):
+    a = ffi.new("unsigned char[8]", list(range(8)))
+    assert ffi.buffer(a, 3)[:] == b"\x00\x01\x02"
+    assert ffi.buffer(a, 0)[:] == b""
+    assert len(ffi.buffer(a, 8)) == 8
+    with pytest.raises(TypeError):
+        ffi.buffer(a, 2.0)
+    with pytest.raises(TypeError):
+        ffi.buffer(a, None)
+
+
+def test_buffer_items_are_one_byte_bytes(ffi):
+    buf = ffi.buffer(ffi.new("unsigned char[]", [0, 7, 255]))
+    assert [buf[i] for i in range(3)] == [b"\x00", b"\x07", b"\xff"]
+    assert buf[-1] == b"\xff"
+    with pytest.raises(IndexError):
+        buf[3]

@@ -5,36 +5,25 @@ import weakref
 from .cdata import CData, PointerCData, concrete
 from .convert import prepare
 from .ctype import TYPES
-from .memory import allocate
 
 _VOID_P = TYPES.pointer(TYPES.void)
-# address -> weak reference to the _HandleBox, while the handle lives (a plain dict of
-# references: WeakValueDictionary's Python-level methods cost more than the rest of a call)
+# address -> weak reference to the _HandleBox filed there.  No callback on death (a Python
+# call per handle, most of new_handle's cost): dead entries are overwritten when their
+# address is reused, and swept when the table has doubled since the last sweep, so its size
+# stays within twice the live handles (plus a small floor).
 _live = {}
-_live_lock = threading.RLock()     # reentrant: a box may die (a collection) inside the lock
+_live_lock = threading.Lock()
+_SWEEP_FLOOR = 256
+_sweep_at = [_SWEEP_FLOOR]
+_ref = weakref.ref
+_acquire, _release = _live_lock.acquire, _live_lock.release     # (cheaper than `with`)
 
 
-class _Ref(weakref.ref):
-    """A weak reference to a box that knows the address it is filed under."""
+class _HandleBox(list):
+    """`[obj]`: keeps the object alive as long as the handle cdata lives; its id() is the
+    handle's address (unique while it lives; a list subclass is built without a Python call)."""
 
-    __slots__ = ("address",)
-
-
-def _drop(ref):
-    """Remove a dead box's entry (unless the address was given to a new box since)."""
-    with _live_lock:
-        if _live.get(ref.address) is ref:
-            del _live[ref.address]
-
-
-class _HandleBox:
-    """Keeps the object and a unique address alive as long as the handle cdata lives."""
-
-    __slots__ = ("obj", "buffer", "address", "__weakref__")
-
-    def __init__(self, obj):
-        self.obj = obj
-        self.buffer, self.address = allocate(1)
+    __slots__ = ("__weakref__",)
 
 
 class HandleCData(PointerCData):
@@ -45,25 +34,40 @@ class HandleCData(PointerCData):
     _cast_keeps = False     # a copy made by ffi.cast() does not keep the object alive (as cffi)
 
     def __repr__(self):
-        return "<cdata 'void *' handle to %r>" % (self._keep.obj,)
+        return "<cdata 'void *' handle to %r>" % (self._keep[0],)
 
 
 _HANDLE_CLASS = concrete("HandleCData", HandleCData)
 prepare(_VOID_P)
 
 
-def new_handle(obj):
+def _sweep():
+    """Drop the entries of dead boxes (called with the lock held)."""
+    for address, ref in list(_live.items()):
+        if ref() is None:
+            del _live[address]
+    _sweep_at[0] = max(_SWEEP_FLOOR, 2 * len(_live))
+
+
+def new_handle(obj, /):
     """A new `void *` handle for `obj` (a different one at each call)."""
-    box = _HandleBox(obj)
-    ref = _Ref(box, _drop)
-    ref.address = address = box.address
-    with _live_lock:
+    box = _HandleBox((obj,))
+    address = id(box)
+    ref = _ref(box)
+    _acquire()
+    try:
         _live[address] = ref
+        if len(_live) > _sweep_at[0]:
+            _sweep()
+    finally:
+        _release()
     return _HANDLE_CLASS(_VOID_P, address, box)
 
 
-def from_handle(handle):
+def from_handle(handle, /):
     """The object of a live handle (any pointer cdata with the handle's address)."""
+    if handle.__class__ is _HANDLE_CLASS:
+        return handle._keep[0]
     ctype = getattr(handle, "_ctype", None)
     if ctype is None:
         raise TypeError("expected a 'cdata' object")
@@ -78,4 +82,4 @@ def from_handle(handle):
     if box is None:
         raise RuntimeError("from_handle(): %r is not a live handle made by new_handle()"
                            % (handle,))
-    return box.obj
+    return box[0]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import threading
+from ctypes import get_errno as _get_errno, set_errno as _set_errno
 
 from . import cdata as _cd
 from .ctype import ARRAY, FUNCTION, POINTER, STRUCT, TYPES, UNION, VOID, \
@@ -316,13 +317,11 @@ class FFI:
     @property
     def errno(self) -> int:
         """errno as saved after the last C call in this thread."""
-        import ctypes
-        return ctypes.get_errno()
+        return _get_errno()
 
     @errno.setter
     def errno(self, value: int) -> None:
-        import ctypes
-        ctypes.set_errno(value)
+        _set_errno(value)
 
     # -- Libraries, calls, callbacks ----
     def dlopen(self, name: str | None, flags: int = 0) -> Any:

@@ -1378,7 +1378,41 @@ def _make_cast(ctype):
                 return ValueCData(ctype, ((value + half) & mask) - half)
             return ValueCData(ctype, _wrap(_source_int(value, ctype), size, signed))
         return cast_int
+    if ctype.kind == POINTER:
+        return _make_cast_pointer(ctype, ctype._rt or prepare(ctype))
+    if ctype.kind == PRIMITIVE and getattr(ctype, "category", None) == plat.FLOAT:
+        return _make_cast_float(ctype)
     return lambda value: _cast_slow(ctype, value)
+
+
+def _make_cast_pointer(ctype, rt):
+    """The cast function of a pointer type: a fast path for a pointer or array cdata."""
+    def cast_pointer(value):
+        if isinstance(value, CData) and value._address and not value._struct:
+            address = value._addr
+            keep = value._keep if value._cast_keeps else None
+            fast = rt.fast_class
+            if fast is not None and address and not address & rt.align_mask:
+                return fast(ctype, address, keep)
+            return rt.cdata_class(ctype, address, keep)
+        return _cast_to_pointer(ctype, value)
+    return cast_pointer
+
+
+def _make_cast_float(ctype):
+    """The cast function of float or double: a fast path for a Python float."""
+    if ctype.byte_size == 4:
+        def cast_float(value):
+            if value.__class__ is float:
+                return ValueCData(ctype, float32(value))
+            return _cast_to_primitive(ctype, value)
+        return cast_float
+
+    def cast_double(value):
+        if value.__class__ is float:
+            return ValueCData(ctype, value)
+        return _cast_to_primitive(ctype, value)
+    return cast_double
 
 
 def _cast_slow(ctype, value):

@@ -114,6 +114,9 @@ class FFI:
 
     def typeof(self, cdecl: object) -> _CType:
         """The ctype of a C type string, or of a cdata."""
+        if cdecl.__class__ is str:
+            ctype = self._types.get(cdecl)
+            return ctype if ctype is not None else self._typeof(cdecl)
         if isinstance(cdecl, _cd.CData) or hasattr(cdecl, "_function_address"):
             return cdecl._ctype
         twin = fast_twin(cdecl)
@@ -238,8 +241,12 @@ class FFI:
     def sizeof(self, cdecl: str | _CType | _CData) -> int:
         """The size in bytes of a type or of a cdata (arrays and var-sized structs: their own)."""
         if isinstance(cdecl, _cd.CData):
+            if cdecl._array and cdecl._item_size and cdecl._length is not None:
+                return cdecl._length * cdecl._item_size
             return _cdata_size(cdecl)
-        ctype = self._typeof(cdecl)
+        ctype = self._types.get(cdecl) if cdecl.__class__ is str else None
+        if ctype is None:
+            ctype = self._typeof(cdecl)
         size = ctype.byte_size
         if size < 0:
             if not self._decls.declare_tags and getattr(ctype, "layout_error", None) is None:
@@ -252,7 +259,9 @@ class FFI:
         """The alignment in bytes of a type (or, on the ffi of a generated module, a cdata's)."""
         if isinstance(cdecl, _cd.CData) and not self._decls.declare_tags:
             cdecl = cdecl._ctype
-        ctype = self._typeof(cdecl)
+        ctype = self._types.get(cdecl) if cdecl.__class__ is str else None
+        if ctype is None:
+            ctype = self._typeof(cdecl)
         if ctype.kind == VOID or ctype.byte_size < 0 and ctype.kind != ARRAY:
             if getattr(ctype, "layout_error", None) is not None:
                 raise opaque_error(ctype)           # the C compiler contradicted the cdef

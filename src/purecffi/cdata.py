@@ -1246,9 +1246,15 @@ def _new_open_array(ctype, rt):
     def new_open_array(init, allocator):
         if init.__class__ is bytes and takes_bytes and allocator is None:
             length = len(init) + 1
-            buf, address = allocate(length)
+            buf = _Bytes()                  # allocate(), inlined
+            if length > 1:
+                _resize(buf, length)
+            address = addressof(buf)
             MEM[address:address + length - 1] = init
-            return owning(ctype, address, buf, length)
+            result = _new_object(owning)    # owning(ctype, address, buf, length), no frame
+            result._ctype, result._addr, result._keep, result._length = ctype, address, buf, \
+                length
+            return result
         length = array_length_for(ctype, init)
         if isinstance(init, int):
             init = None

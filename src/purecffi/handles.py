@@ -6,6 +6,10 @@ from .cdata import CData, PointerCData, concrete
 from .convert import prepare
 from .ctype import TYPES
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:                       # the annotations are for type checkers only
+    from typing import Any
+
 _VOID_P = TYPES.pointer(TYPES.void)
 # address -> weak reference to the _HandleBox filed there.  No callback on death (a Python
 # call per handle, most of new_handle's cost): dead entries are overwritten when their
@@ -49,7 +53,7 @@ def _sweep():
     _sweep_at[0] = max(_SWEEP_FLOOR, 2 * len(_live))
 
 
-def new_handle(obj, /):
+def new_handle(obj: object, /) -> CData:
     """A new `void *` handle for `obj` (a different one at each call)."""
     box = _HandleBox((obj,))
     address = id(box)
@@ -64,7 +68,7 @@ def new_handle(obj, /):
     return _HANDLE_CLASS(_VOID_P, address, box)
 
 
-def from_handle(handle, /):
+def from_handle(handle: CData, /) -> "Any":
     """The object of a live handle (any pointer cdata with the handle's address)."""
     if handle.__class__ is _HANDLE_CLASS:
         return handle._keep[0]

@@ -293,14 +293,16 @@ class FFI:
         return _cd.pointer_to(ptr, cdata._addr + offset, cdata._keep)
 
     # -- Memory management ----
-    def gc(self, cdata: _CData, destructor: Callable[[_CData], object] | None,
-           size: int = 0) -> _CData:
-        """A new cdata for the same memory; `destructor(cdata)` runs when it is collected."""
-        return _cd.gc(cdata, destructor, size)
+    if TYPE_CHECKING:
+        def gc(self, cdata: _CData, destructor: Callable[[_CData], object] | None,
+               size: int = 0) -> _CData:
+            """A new cdata for the same memory; `destructor(cdata)` runs when it is collected."""
 
-    def release(self, cdata: _CData) -> None:
-        """Free now the memory owned by `cdata` (new(), gc(), from_buffer(), new_allocator())."""
-        _cd.release(cdata)
+        def release(self, cdata: _CData) -> None:
+            """Free now the memory owned by `cdata` (new(), gc(), from_buffer(), allocators)."""
+    else:       # no FFI state involved: the functions themselves (one call frame less)
+        gc = staticmethod(_cd.gc)
+        release = staticmethod(_cd.release)
 
     # -- Handles ----
     # ffi.new_handle(obj) and ffi.from_handle(handle): no FFI state involved (one frame less)

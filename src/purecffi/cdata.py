@@ -1355,11 +1355,14 @@ def gc(cdata, destructor, size=0):
                             % (cdata._ctype.cname,))
         keep.destructor = None
         return None
-    ref = GcRef(cdata, destructor)
-    cls = prepare(cdata._ctype).cdata_class
+    ref = _new_object(GcRef)            # GcRef(cdata, destructor) without its frame
+    ref.original, ref.destructor, ref.buffer = cdata, destructor, cdata._keep
+    ctype = cdata._ctype
+    result = _new_object((ctype._rt or prepare(ctype)).cdata_class)    # cls(...), no frame
+    result._ctype, result._addr, result._keep = ctype, cdata._addr, ref
     if cdata._array:
-        return cls(cdata._ctype, cdata._addr, ref, cdata._length)
-    return cls(cdata._ctype, cdata._addr, ref)
+        result._length = cdata._length
+    return result
 
 
 # -- ffi.cast ----

@@ -175,7 +175,15 @@ class FFI:
         else:
             allocator = _custom_allocator(alloc, free, should_clear_after_alloc)
 
+        types = self._types
+
         def allocate(cdecl, init=None):
+            try:
+                new = types[cdecl]._rt.new
+            except (KeyError, TypeError, AttributeError):
+                new = None      # (not handled in here: its errors would chain this one)
+            if new is not None:
+                return new(init, allocator)
             return _cd.new(self._typeof(cdecl), init, allocator)
         return allocate
 

@@ -11,7 +11,7 @@ if TYPE_CHECKING:                       # the annotations are for type checkers 
     from typing import Any
 
 _VOID_P = TYPES.pointer(TYPES.void)
-# address -> weak reference to the _HandleBox filed there.  No callback on death (a Python
+# address -> weak reference to the handle cdata filed there.  No callback on death (a Python
 # call per handle, most of new_handle's cost): dead entries are overwritten when their
 # address is reused, and swept when the table has doubled since the last sweep, so its size
 # stays within twice the live handles (plus a small floor).
@@ -23,30 +23,25 @@ _ref = weakref.ref
 _acquire, _release = _live_lock.acquire, _live_lock.release     # (cheaper than `with`)
 
 
-class _HandleBox(list):
-    """`[obj]`: keeps the object alive as long as the handle cdata lives; its id() is the
-    handle's address (unique while it lives; a list subclass is built without a Python call)."""
-
-    __slots__ = ("__weakref__",)
-
-
 class HandleCData(PointerCData):
-    """The `void *` returned by new_handle()."""
+    """The `void *` returned by new_handle(): its `_keep` is the object, its id() the address
+    (unique while it lives, as the object is kept alive)."""
 
     __slots__ = ()
     _item_size = 0
     _cast_keeps = False     # a copy made by ffi.cast() does not keep the object alive (as cffi)
 
     def __repr__(self):
-        return "<cdata 'void *' handle to %r>" % (self._keep[0],)
+        return "<cdata 'void *' handle to %r>" % (self._keep,)
 
 
 _HANDLE_CLASS = concrete("HandleCData", HandleCData)
+_new_object = object.__new__
 prepare(_VOID_P)
 
 
 def _sweep():
-    """Drop the entries of dead boxes (called with the lock held)."""
+    """Drop the entries of dead handles (called with the lock held)."""
     for address, ref in list(_live.items()):
         if ref() is None:
             del _live[address]
@@ -55,23 +50,23 @@ def _sweep():
 
 def new_handle(obj: object, /) -> CData:
     """A new `void *` handle for `obj` (a different one at each call)."""
-    box = _HandleBox((obj,))
-    address = id(box)
-    ref = _ref(box)
+    handle = _new_object(_HANDLE_CLASS)     # built without an __init__ frame
+    handle._ctype, handle._keep, handle._addr = _VOID_P, obj, id(handle)
+    ref = _ref(handle)
     _acquire()
     try:
-        _live[address] = ref
+        _live[handle._addr] = ref
         if len(_live) > _sweep_at[0]:
             _sweep()
     finally:
         _release()
-    return _HANDLE_CLASS(_VOID_P, address, box)
+    return handle
 
 
 def from_handle(handle: CData, /) -> "Any":
     """The object of a live handle (any pointer cdata with the handle's address)."""
     if handle.__class__ is _HANDLE_CLASS:
-        return handle._keep[0]
+        return handle._keep
     ctype = getattr(handle, "_ctype", None)
     if ctype is None:
         raise TypeError("expected a 'cdata' object")
@@ -82,8 +77,8 @@ def from_handle(handle: CData, /) -> "Any":
     if not handle._addr:
         raise RuntimeError("cannot use from_handle() on NULL pointer")
     ref = _live.get(handle._addr)
-    box = ref() if ref is not None else None
-    if box is None:
+    original = ref() if ref is not None else None
+    if original is None:
         raise RuntimeError("from_handle(): %r is not a live handle made by new_handle()"
                            % (handle,))
-    return box[0]
+    return original._keep

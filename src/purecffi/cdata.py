@@ -1395,15 +1395,19 @@ def _make_cast(ctype):
 
 
 def _make_cast_pointer(ctype, rt):
-    """The cast function of a pointer type: a fast path for a pointer or array cdata."""
+    """The cast function of a pointer type: a fast path for a pointer or array cdata (the
+    result made as pointer_to() does, without the frames: pointer classes only set slots)."""
     def cast_pointer(value):
         if isinstance(value, CData) and value._address and not value._struct:
             address = value._addr
-            keep = value._keep if value._cast_keeps else None
             fast = rt.fast_class
             if fast is not None and address and not address & rt.align_mask:
-                return fast(ctype, address, keep)
-            return rt.cdata_class(ctype, address, keep)
+                result = _new_object(fast)
+            else:
+                result = _new_object(rt.cdata_class)
+            result._ctype, result._addr = ctype, address
+            result._keep = value._keep if value._cast_keeps else None
+            return result
         return _cast_to_pointer(ctype, value)
     return cast_pointer
 

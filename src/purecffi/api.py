@@ -30,6 +30,7 @@ else:
         return func
 
 
+_NOT_DONE = object()    # init_once(): no result filed for the tag yet
 _FUNCPTR = object()     # key prefix in FFI._types: strings read as function pointer types
 
 
@@ -57,6 +58,7 @@ class FFI:
         self._decls = Declarations()
         self._lock = threading.RLock()
         self._init_once = {}
+        self._init_done = {}        # tag -> result, filed once func() has returned
         self._included = []
         self._types = {}            # cdecl string or CType -> CType, for the hot paths
         return self
@@ -320,6 +322,9 @@ class FFI:
     # -- Once-only initialisation ----
     def init_once(self, func: Callable[[], _T], tag: object) -> _T:
         """Call func() once per tag (thread-safe) and return its result every time."""
+        result = self._init_done.get(tag, _NOT_DONE)
+        if result is not _NOT_DONE:
+            return result
         with self._lock:
             entry = self._init_once.get(tag)
             if entry is None:
@@ -330,6 +335,7 @@ class FFI:
             if not entry[0]:
                 entry[1] = func()
                 entry[0] = True
+                self._init_done[tag] = entry[1]
         return entry[1]
 
     # -- errno ----

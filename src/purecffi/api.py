@@ -4,6 +4,7 @@ from __future__ import annotations
 import operator
 import os
 import threading
+from ctypes import get_errno as _get_errno, set_errno as _set_errno
 
 from . import cdata as _cd
 from .ctype import ARRAY, FUNCTION, POINTER, STRUCT, TYPES, UNION, VOID, \
@@ -30,6 +31,7 @@ else:
         return func
 
 
+_NOT_DONE = object()    # init_once(): no result filed for the tag yet
 _FUNCPTR = object()     # key prefix in FFI._types: strings read as function pointer types
 
 
@@ -57,6 +59,7 @@ class FFI:
         self._decls = Declarations()
         self._lock = threading.RLock()
         self._init_once = {}
+        self._init_done = {}        # tag -> result, filed once func() has returned
         self._included = []
         self._types = {}            # cdecl string or CType -> CType, for the hot paths
         return self
@@ -114,6 +117,9 @@ class FFI:
 
     def typeof(self, cdecl: object) -> _CType:
         """The ctype of a C type string, or of a cdata."""
+        if cdecl.__class__ is str:
+            ctype = self._types.get(cdecl)
+            return ctype if ctype is not None else self._typeof(cdecl)
         if isinstance(cdecl, _cd.CData) or hasattr(cdecl, "_function_address"):
             return cdecl._ctype
         twin = fast_twin(cdecl)
@@ -172,7 +178,15 @@ class FFI:
         else:
             allocator = _custom_allocator(alloc, free, should_clear_after_alloc)
 
+        types = self._types
+
         def allocate(cdecl, init=None):
+            try:
+                new = types[cdecl]._rt.new
+            except (KeyError, TypeError, AttributeError):
+                new = None      # (not handled in here: its errors would chain this one)
+            if new is not None:
+                return new(init, allocator)
             return _cd.new(self._typeof(cdecl), init, allocator)
         return allocate
 
@@ -250,8 +264,12 @@ class FFI:
     def sizeof(self, cdecl: str | _CType | _CData) -> int:
         """The size in bytes of a type or of a cdata (arrays and var-sized structs: their own)."""
         if isinstance(cdecl, _cd.CData):
+            if cdecl._array and cdecl._item_size and cdecl._length is not None:
+                return cdecl._length * cdecl._item_size
             return _cdata_size(cdecl)
-        ctype = self._typeof(cdecl)
+        ctype = self._types.get(cdecl) if cdecl.__class__ is str else None
+        if ctype is None:
+            ctype = self._typeof(cdecl)
         size = ctype.byte_size
         if size < 0:
             if not self._decls.declare_tags and getattr(ctype, "layout_error", None) is None:
@@ -264,7 +282,9 @@ class FFI:
         """The alignment in bytes of a type (or, on the ffi of a generated module, a cdata's)."""
         if isinstance(cdecl, _cd.CData) and not self._decls.declare_tags:
             cdecl = cdecl._ctype
-        ctype = self._typeof(cdecl)
+        ctype = self._types.get(cdecl) if cdecl.__class__ is str else None
+        if ctype is None:
+            ctype = self._typeof(cdecl)
         if ctype.kind == VOID or ctype.byte_size < 0 and ctype.kind != ARRAY:
             if getattr(ctype, "layout_error", None) is not None:
                 raise opaque_error(ctype)           # the C compiler contradicted the cdef
@@ -296,27 +316,28 @@ class FFI:
         return _cd.pointer_to(ptr, cdata._addr + offset, cdata._keep)
 
     # -- Memory management ----
-    def gc(self, cdata: _CData, destructor: Callable[[_CData], object] | None,
-           size: int = 0) -> _CData:
-        """A new cdata for the same memory; `destructor(cdata)` runs when it is collected."""
-        return _cd.gc(cdata, destructor, size)
+    if TYPE_CHECKING:
+        def gc(self, cdata: _CData, destructor: Callable[[_CData], object] | None,
+               size: int = 0) -> _CData:
+            """A new cdata for the same memory; `destructor(cdata)` runs when it is collected."""
 
-    def release(self, cdata: _CData) -> None:
-        """Free now the memory owned by `cdata` (new(), gc(), from_buffer(), new_allocator())."""
-        _cd.release(cdata)
+        def release(self, cdata: _CData) -> None:
+            """Free now the memory owned by `cdata` (new(), gc(), from_buffer(), allocators)."""
+    else:       # no FFI state involved: the functions themselves (one call frame less)
+        gc = staticmethod(_cd.gc)
+        release = staticmethod(_cd.release)
 
     # -- Handles ----
-    def new_handle(self, python_object: object) -> _CData:
-        """A `void *` that ffi.from_handle() turns back into `python_object` (kept alive)."""
-        return new_handle(python_object)
-
-    def from_handle(self, handle: _CData) -> Any:
-        """The Python object of a handle made by new_handle()."""
-        return from_handle(handle)
+    # ffi.new_handle(obj) and ffi.from_handle(handle): no FFI state involved (one frame less)
+    new_handle = staticmethod(new_handle)
+    from_handle = staticmethod(from_handle)
 
     # -- Once-only initialisation ----
     def init_once(self, func: Callable[[], _T], tag: object) -> _T:
         """Call func() once per tag (thread-safe) and return its result every time."""
+        result = self._init_done.get(tag, _NOT_DONE)
+        if result is not _NOT_DONE:
+            return result
         with self._lock:
             entry = self._init_once.get(tag)
             if entry is None:
@@ -327,19 +348,18 @@ class FFI:
             if not entry[0]:
                 entry[1] = func()
                 entry[0] = True
+                self._init_done[tag] = entry[1]
         return entry[1]
 
     # -- errno ----
     @property
     def errno(self) -> int:
         """errno as saved after the last C call in this thread."""
-        import ctypes
-        return ctypes.get_errno()
+        return _get_errno()
 
     @errno.setter
     def errno(self, value: int) -> None:
-        import ctypes
-        ctypes.set_errno(value)
+        _set_errno(value)
 
     # -- Libraries, calls, callbacks ----
     def dlopen(self, name: str | None, flags: int = 0) -> Any:

@@ -1295,9 +1295,15 @@ def _new_open_array(ctype, rt):
     def new_open_array(init, allocator):
         if init.__class__ is bytes and takes_bytes and allocator is None:
             length = len(init) + 1
-            buf, address = allocate(length)
+            buf = _Bytes()                  # allocate(), inlined
+            if length > 1:
+                _resize(buf, length)
+            address = addressof(buf)
             MEM[address:address + length - 1] = init
-            return owning(ctype, address, buf, length)
+            result = _new_object(owning)    # owning(ctype, address, buf, length), no frame
+            result._ctype, result._addr, result._keep, result._length = ctype, address, buf, \
+                length
+            return result
         length = array_length_for(ctype, init)
         if isinstance(init, int):
             init = None
@@ -1398,11 +1404,14 @@ def gc(cdata, destructor, size=0):
                             % (cdata._ctype.cname,))
         keep.destructor = None
         return None
-    ref = GcRef(cdata, destructor)
-    cls = prepare(cdata._ctype).cdata_class
+    ref = _new_object(GcRef)            # GcRef(cdata, destructor) without its frame
+    ref.original, ref.destructor, ref.buffer = cdata, destructor, cdata._keep
+    ctype = cdata._ctype
+    result = _new_object((ctype._rt or prepare(ctype)).cdata_class)    # cls(...), no frame
+    result._ctype, result._addr, result._keep = ctype, cdata._addr, ref
     if cdata._array:
-        return cls(cdata._ctype, cdata._addr, ref, cdata._length)
-    return cls(cdata._ctype, cdata._addr, ref)
+        result._length = cdata._length
+    return result
 
 
 # -- ffi.cast ----
@@ -1427,7 +1436,45 @@ def _make_cast(ctype):
                 return ValueCData(ctype, ((value + half) & mask) - half)
             return ValueCData(ctype, _wrap(_source_int(value, ctype), size, signed))
         return cast_int
+    if ctype.kind == POINTER:
+        return _make_cast_pointer(ctype, ctype._rt or prepare(ctype))
+    if ctype.kind == PRIMITIVE and getattr(ctype, "category", None) == plat.FLOAT:
+        return _make_cast_float(ctype)
     return lambda value: _cast_slow(ctype, value)
+
+
+def _make_cast_pointer(ctype, rt):
+    """The cast function of a pointer type: a fast path for a pointer or array cdata (the
+    result made as pointer_to() does, without the frames: pointer classes only set slots)."""
+    def cast_pointer(value):
+        if isinstance(value, CData) and value._address and not value._struct:
+            address = value._addr
+            fast = rt.fast_class
+            if fast is not None and address and not address & rt.align_mask:
+                result = _new_object(fast)
+            else:
+                result = _new_object(rt.cdata_class)
+            result._ctype, result._addr = ctype, address
+            result._keep = value._keep if value._cast_keeps else None
+            return result
+        return _cast_to_pointer(ctype, value)
+    return cast_pointer
+
+
+def _make_cast_float(ctype):
+    """The cast function of float or double: a fast path for a Python float."""
+    if ctype.byte_size == 4:
+        def cast_float(value):
+            if value.__class__ is float:
+                return ValueCData(ctype, float32(value))
+            return _cast_to_primitive(ctype, value)
+        return cast_float
+
+    def cast_double(value):
+        if value.__class__ is float:
+            return ValueCData(ctype, value)
+        return _cast_to_primitive(ctype, value)
+    return cast_double
 
 
 def _cast_slow(ctype, value):

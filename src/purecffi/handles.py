@@ -5,65 +5,68 @@ import weakref
 from .cdata import CData, PointerCData, concrete
 from .convert import prepare
 from .ctype import TYPES
-from .memory import allocate
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:                       # the annotations are for type checkers only
+    from typing import Any
 
 _VOID_P = TYPES.pointer(TYPES.void)
-# address -> weak reference to the _HandleBox, while the handle lives (a plain dict of
-# references: WeakValueDictionary's Python-level methods cost more than the rest of a call)
+# address -> weak reference to the handle cdata filed there.  No callback on death (a Python
+# call per handle, most of new_handle's cost): dead entries are overwritten when their
+# address is reused, and swept when the table has doubled since the last sweep, so its size
+# stays within twice the live handles (plus a small floor).
 _live = {}
-_live_lock = threading.RLock()     # reentrant: a box may die (a collection) inside the lock
-
-
-class _Ref(weakref.ref):
-    """A weak reference to a box that knows the address it is filed under."""
-
-    __slots__ = ("address",)
-
-
-def _drop(ref):
-    """Remove a dead box's entry (unless the address was given to a new box since)."""
-    with _live_lock:
-        if _live.get(ref.address) is ref:
-            del _live[ref.address]
-
-
-class _HandleBox:
-    """Keeps the object and a unique address alive as long as the handle cdata lives."""
-
-    __slots__ = ("obj", "buffer", "address", "__weakref__")
-
-    def __init__(self, obj):
-        self.obj = obj
-        self.buffer, self.address = allocate(1)
+_live_lock = threading.Lock()
+_SWEEP_FLOOR = 256
+_sweep_at = [_SWEEP_FLOOR]
+_ref = weakref.ref
+_acquire, _release = _live_lock.acquire, _live_lock.release     # (cheaper than `with`)
 
 
 class HandleCData(PointerCData):
-    """The `void *` returned by new_handle()."""
+    """The `void *` returned by new_handle(): its `_keep` is the object, its id() the address
+    (unique while it lives, as the object is kept alive)."""
 
     __slots__ = ()
     _item_size = 0
     _cast_keeps = False     # a copy made by ffi.cast() does not keep the object alive (as cffi)
 
     def __repr__(self):
-        return "<cdata 'void *' handle to %r>" % (self._keep.obj,)
+        return "<cdata 'void *' handle to %r>" % (self._keep,)
 
 
 _HANDLE_CLASS = concrete("HandleCData", HandleCData)
+_new_object = object.__new__
 prepare(_VOID_P)
 
 
-def new_handle(obj):
+def _sweep():
+    """Drop the entries of dead handles (called with the lock held)."""
+    for address, ref in list(_live.items()):
+        if ref() is None:
+            del _live[address]
+    _sweep_at[0] = max(_SWEEP_FLOOR, 2 * len(_live))
+
+
+def new_handle(obj: object, /) -> CData:
     """A new `void *` handle for `obj` (a different one at each call)."""
-    box = _HandleBox(obj)
-    ref = _Ref(box, _drop)
-    ref.address = address = box.address
-    with _live_lock:
-        _live[address] = ref
-    return _HANDLE_CLASS(_VOID_P, address, box)
+    handle = _new_object(_HANDLE_CLASS)     # built without an __init__ frame
+    handle._ctype, handle._keep, handle._addr = _VOID_P, obj, id(handle)
+    ref = _ref(handle)
+    _acquire()
+    try:
+        _live[handle._addr] = ref
+        if len(_live) > _sweep_at[0]:
+            _sweep()
+    finally:
+        _release()
+    return handle
 
 
-def from_handle(handle):
+def from_handle(handle: CData, /) -> "Any":
     """The object of a live handle (any pointer cdata with the handle's address)."""
+    if handle.__class__ is _HANDLE_CLASS:
+        return handle._keep
     ctype = getattr(handle, "_ctype", None)
     if ctype is None:
         raise TypeError("expected a 'cdata' object")
@@ -74,8 +77,8 @@ def from_handle(handle):
     if not handle._addr:
         raise RuntimeError("cannot use from_handle() on NULL pointer")
     ref = _live.get(handle._addr)
-    box = ref() if ref is not None else None
-    if box is None:
+    original = ref() if ref is not None else None
+    if original is None:
         raise RuntimeError("from_handle(): %r is not a live handle made by new_handle()"
                            % (handle,))
-    return box.obj
+    return original._keep

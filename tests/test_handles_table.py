@@ -62,3 +62,43 @@ def test_handles_from_several_threads(ffi):
     for t in threads:
         t.join()
     assert errors == []
+
+
+@pytest.mark.skipif(IS_CFFI, reason="purecffi's handle table")
+def test_a_destructor_making_a_handle_while_the_table_is_swept(ffi, monkeypatch):
+    # Sweeping the table allocates, so the collector may run a destructor there, and a
+    # destructor may make a handle in the same thread (pymunk's ffi.gc callbacks do): it must
+    # not deadlock, and the handles filed meanwhile must survive the sweep.
+    import gc
+    import threading
+    from purecffi import handles
+    made = []
+
+    def destructor(cdata):
+        made.append(ffi.new_handle("made in a destructor"))
+
+    class CollectingDict(dict):
+        """The table, running the collector whenever the sweep takes a snapshot of it."""
+        def copy(self):
+            gc.collect()
+            return dict.copy(self)
+
+        def items(self):
+            gc.collect()
+            return dict.items(self)
+
+    for _ in range(4):
+        ffi.new_handle(object())           # dead entries for the sweep to drop
+    monkeypatch.setattr(handles, "_live", CollectingDict(handles._live))
+    monkeypatch.setattr(handles, "_sweep_at", [0])     # the next new_handle sweeps
+    gc.collect()
+    cycle = [ffi.gc(ffi.new("int *"), destructor)]
+    cycle.append(cycle)                                 # only the collector frees it
+    del cycle
+    kept = []
+    worker = threading.Thread(target=lambda: kept.append(ffi.new_handle("kept")), daemon=True)
+    worker.start()
+    worker.join(10)
+    assert not worker.is_alive(), "new_handle() deadlocked in a destructor"
+    assert [ffi.from_handle(h) for h in made] == ["made in a destructor"]
+    assert ffi.from_handle(kept[0]) == "kept"

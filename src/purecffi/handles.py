@@ -15,8 +15,10 @@ _VOID_P = TYPES.pointer(TYPES.void)
 # call per handle, most of new_handle's cost): dead entries are overwritten when their
 # address is reused, and swept when the table has doubled since the last sweep, so its size
 # stays within twice the live handles (plus a small floor).
+# The lock is reentrant: any allocation while it is held may run the garbage collector, and
+# with it a destructor (an ffi.gc callback...) that makes a new handle in this same thread.
 _live = {}
-_live_lock = threading.Lock()
+_live_lock = threading.RLock()
 _SWEEP_FLOOR = 256
 _sweep_at = [_SWEEP_FLOOR]
 _ref = weakref.ref
@@ -41,9 +43,11 @@ prepare(_VOID_P)
 
 
 def _sweep():
-    """Drop the entries of dead handles (called with the lock held)."""
-    for address, ref in list(_live.items()):
-        if ref() is None:
+    """Drop the entries of dead handles (called with the lock held).  A destructor run by
+    the collector meanwhile may file a new handle, even at a dead one's address: an entry
+    is dropped only if it is still the dead reference seen."""
+    for address, ref in _live.copy().items():
+        if ref() is None and _live.get(address) is ref:
             del _live[address]
     _sweep_at[0] = max(_SWEEP_FLOOR, 2 * len(_live))
 

@@ -2,15 +2,14 @@
 read from the library's symbols, ffi.integer_const(), errors for missing and closed libraries,
 names of included modules, the version check of the generated module; and the in-line ABI
 lib's rules on the same points where they differ."""
-import importlib
 import re
 import shutil
 import subprocess
-import sys
 
 import pytest
 
-from _backend import IS_CFFI, FFI
+from _backend import IS_CFFI
+from test_outofline import build, modules  # noqa: F401  (modules: a fixture)
 
 C_SOURCE = r"""
 const int K_INT = 42;
@@ -58,33 +57,6 @@ def libpath(tmp_path_factory):
     subprocess.run([gcc, "-shared", "-fPIC", "-o", str(out), str(directory / "consts.c")],
                    check=True)
     return str(out)
-
-
-@pytest.fixture
-def modules(tmp_path):
-    """Import generated modules from tmp_path; forgets them (and the path) afterwards."""
-    before = set(sys.modules)
-    sys.path.insert(0, str(tmp_path))
-
-    def load(name):
-        importlib.invalidate_caches()
-        return importlib.import_module(name)
-    yield load
-    sys.path.remove(str(tmp_path))
-    for name in set(sys.modules) - before:
-        if not name.startswith(("purecffi", "pycparser", "_pytest", "json", "cffi")):
-            del sys.modules[name]
-
-
-def build(tmp_path, name, cdef, include=()):
-    """A builder FFI for `name` (set_source(name, None)), compiled into tmp_path."""
-    builder = FFI()
-    for other in include:
-        builder.include(other)
-    builder.set_source(name, None)
-    builder.cdef(cdef)
-    builder.compile(tmpdir=str(tmp_path))
-    return builder
 
 
 @pytest.fixture

@@ -7,13 +7,13 @@ a fresh virtual environment and builds a cffi_modules package with pip's build i
 import os
 import re
 import shutil
-import subprocess
 import sys
 import textwrap
 
 import pytest
 
 from _backend import IS_CFFI
+from test_setuptools_ext import run as run_checked
 
 pytestmark = pytest.mark.skipif(IS_CFFI, reason="purecffi's drop-in for cffi")
 
@@ -31,12 +31,8 @@ def clean_env(**extra):
 
 
 def run(args, cwd, env=None, check=True, timeout=300):
-    """Run a subprocess, failing the test with its output if it fails."""
-    proc = subprocess.run(args, cwd=str(cwd), env=env or clean_env(), capture_output=True,
-                          text=True, timeout=timeout)
-    if check and proc.returncode != 0:
-        pytest.fail("%s failed (%d):\n%s\n%s" % (args, proc.returncode, proc.stdout, proc.stderr))
-    return proc
+    """test_setuptools_ext's run(), in this file's clean environment by default."""
+    return run_checked(args, cwd, env or clean_env(), check, timeout)
 
 
 def with_dropin(code, tmp_path):

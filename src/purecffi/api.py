@@ -7,6 +7,7 @@ import threading
 from ctypes import get_errno as _get_errno, set_errno as _set_errno
 
 from . import cdata as _cd
+from . import cdata_make as _mk
 from .ctype import ARRAY, FUNCTION, POINTER, STRUCT, TYPES, UNION, VOID, \
     CType, RawFunctionType, opaque_error
 from .convert import fast_twin, prepare
@@ -165,7 +166,7 @@ class FFI:
             new = self._types[cdecl]._rt.new
         except (KeyError, TypeError, AttributeError):
             new = None          # (not handled in here: its errors would chain this one)
-        return new(init, None) if new is not None else _cd.new(self._typeof(cdecl), init)
+        return new(init, None) if new is not None else _mk.new(self._typeof(cdecl), init)
 
     def new_allocator(self, alloc: Callable[[int], Any] | None = None,
                       free: Callable[[Any], Any] | None = None,
@@ -187,7 +188,7 @@ class FFI:
                 new = None      # (not handled in here: its errors would chain this one)
             if new is not None:
                 return new(init, allocator)
-            return _cd.new(self._typeof(cdecl), init, allocator)
+            return _mk.new(self._typeof(cdecl), init, allocator)
         return allocate
 
     def cast(self, cdecl: str | _CType, source: Any) -> _CData:
@@ -198,7 +199,7 @@ class FFI:
             cast = None
         if cast is not None:
             return cast(source)
-        return _cd.cast(self._typeof(cdecl), source)
+        return _mk.cast(self._typeof(cdecl), source)
 
     # -- Reading C data ----
     # ffi.string(cdata, maxlen=-1) and ffi.unpack(cdata, length): no FFI state involved, so
@@ -226,7 +227,7 @@ class FFI:
                             % (type(python_buffer).__name__,))
         export = BufferExport(python_buffer, require_writable)
         if kind == POINTER:
-            return _cd.pointer_to(ctype, export.address, export)
+            return _mk.pointer_to(ctype, export.address, export)
         cls = (ctype._rt or prepare(ctype)).cdata_class
         item_size = cls._item_size if cls._item_size else ctype.item.byte_size
         length = ctype.length
@@ -313,7 +314,7 @@ class FFI:
                             % (ctype.cname,))
         offset, target = _offset_of(ctype, fields_or_indexes, allow_pointer=True)
         ptr = TYPES.pointer(target)
-        return _cd.pointer_to(ptr, cdata._addr + offset, cdata._keep)
+        return _mk.pointer_to(ptr, cdata._addr + offset, cdata._keep)
 
     # -- Memory management ----
     if TYPE_CHECKING:
@@ -324,7 +325,7 @@ class FFI:
         def release(self, cdata: _CData) -> None:
             """Free now the memory owned by `cdata` (new(), gc(), from_buffer(), allocators)."""
     else:       # no FFI state involved: the functions themselves (one call frame less)
-        gc = staticmethod(_cd.gc)
+        gc = staticmethod(_mk.gc)
         release = staticmethod(_cd.release)
 
     # -- Handles ----
@@ -515,7 +516,7 @@ class GeneratedFFI(FFI):
 
 # the `buffer` type is an attribute of FFI; ffi.buffer(cdata) makes one
 FFI.buffer = buffer
-FFI.NULL = _cd.pointer_to(TYPES.pointer(TYPES.void), 0)
+FFI.NULL = _mk.pointer_to(TYPES.pointer(TYPES.void), 0)
 
 
 def _add_unicode_macros(kwds):

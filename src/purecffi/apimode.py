@@ -20,6 +20,8 @@ import sys
 import types
 
 from . import call
+from . import cdata as _cd
+from . import cdata_make as _mk
 from . import platform as plat
 from .convert import prepare
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, TYPES, UNION, CField, \
@@ -426,7 +428,6 @@ def by_pointer(ctype):
 def _pointer_wrapped_function(name, fntype, address, fnptr_address):
     """A Python function calling the C wrapper `void w(R *result, args with by-value ones as
     pointers)`: what libffi cannot pass by value goes through memory."""
-    from . import cdata as _cd
     arg_ptrs = [TYPES.pointer(t) if by_pointer(t) else None for t in fntype.args]
     wargs = [p if p is not None else t for p, t in zip(arg_ptrs, fntype.args)]
     result = fntype.result
@@ -445,7 +446,7 @@ def _pointer_wrapped_function(name, fntype, address, fnptr_address):
         if result_ptr is None:
             wrapper(*converted)
             return None
-        out = _cd.new(result_ptr, None)
+        out = _mk.new(result_ptr, None)
         wrapper(out, *converted)
         return out[0]           # a struct co-owns the memory: repr says 'owning', as cffi
     function.__name__ = name
@@ -459,11 +460,10 @@ def _pointer_wrapped_function(name, fntype, address, fnptr_address):
 
 def _by_value_pointer(pointer_type, value):
     """A `T *` to a copy of `value` (a cdata T, or anything ffi.new() accepts)."""
-    from . import cdata as _cd
     item = pointer_type.item
     if isinstance(value, _cd.CData) and value._ctype is item and hasattr(value, "_addr"):
-        return _cd.pointer_to(pointer_type, value._addr, value)
-    return _cd.new(pointer_type, value)
+        return _mk.pointer_to(pointer_type, value._addr, value)
+    return _mk.new(pointer_type, value)
 
 
 def _make_function(module, name, fntype, how, address, fnptr_address, fast_index):
@@ -630,14 +630,13 @@ def def_extern(ffi, name=None, error=None, onerror=None):
 def load(module, declarations, facts):
     """Build `ffi` and `lib` for the freshly created C module (called by its PyInit)."""
     from .api import GeneratedFFI
-    from . import cdata as _cd
     decls, included = _load_declarations(declarations)
     mismatches = _fill_gaps(decls, facts, [other._decls for other in included])
     ffi = GeneratedFFI()
     ffi._decls = decls
     ffi._included = included
     module._pc_errno_setter(ctypes.set_errno, ctypes.get_errno)
-    layout = _cd.pointer_to(TYPES.pointer(TYPES.void), 0).__class__     # any address class
+    layout = _mk.pointer_to(TYPES.pointer(TYPES.void), 0).__class__     # any address class
     module._pc_cdata_layout(_cd.CData, layout.__dict__["_ctype"], layout.__dict__["_addr"])
     module._pc_pointer_layout(ArrayType, ArrayType.__dict__["item"], PointerType.__dict__["item"])
     name = module.__name__
@@ -713,7 +712,6 @@ def _take_included(other_lib, kinds, addresses, class_attrs, values):
 
 def _constant(ctype, name, value, reported):
     """The Python value of a constant of cdef()."""
-    from . import cdata as _cd
     if name in reported:
         value = reported[name]
     if ctype is None or isinstance(value, (int, float)) and ctype.kind in (PRIMITIVE, ENUM):
@@ -722,10 +720,10 @@ def _constant(ctype, name, value, reported):
             return float(value)
         return value
     if ctype.kind in (POINTER, FUNCTION):
-        return _cd.cast(ctype, value)
+        return _mk.cast(ctype, value)
     if isinstance(value, bytes):
         pointer = TYPES.pointer(ctype)
-        out = _cd.new(pointer, None)
+        out = _mk.new(pointer, None)
         memmove(out._addr, ctypes.cast(ctypes.c_char_p(value), ctypes.c_void_p).value,
                 len(value))
         return out[0]

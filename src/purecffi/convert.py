@@ -12,6 +12,7 @@ import struct
 from . import platform as plat
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, opaque_error
 from .cdatabase import CData
+from .cdata_value import ValueCData
 from .errors import FFIError
 from .lazy import BUILD_LOCK
 from .memory import MEM, memmove, read_address, write_address
@@ -89,6 +90,14 @@ def _prepare_once(ctype):
         return rt
 
 
+_CLASS_MAKER = []          # cdata_classes.attach_classes, registered when it is imported
+
+
+def set_class_maker(attach_classes):
+    """Register the function giving a prepared type its cdata classes (cdata_classes.py)."""
+    _CLASS_MAKER[:] = [attach_classes]
+
+
 def _build(ctype, rt):
     """Fill `rt` with the readers, writers and cdata classes of `ctype`."""
     key = _kind_key(ctype)
@@ -107,8 +116,7 @@ def _build(ctype, rt):
         rt.fmt, rt.unpack, rt.pack = fmt, st.unpack_from, st.pack_into
     rt.read = _READER_BUILDERS[key[0]](ctype, rt)
     rt.write = _WRITER_BUILDERS[key[0]](ctype, rt)
-    from . import cdata as _cdata
-    _cdata.attach_classes(ctype, rt)
+    _CLASS_MAKER[0](ctype, rt)
 
 
 _FORMATS = {"char": "c", "bool": "B", "float": None}
@@ -150,7 +158,6 @@ def out_of_range(ctype, value):
 
 def not_an_integer(value):
     """TypeError for a value written into an integer type that is not an integer."""
-    from .cdata import ValueCData, CData
     if isinstance(value, CData) and not isinstance(value, ValueCData):
         return TypeError("int() not supported on cdata '%s'" % (value._ctype.cname,))
     if isinstance(value, ValueCData) and value._category() == plat.COMPLEX:
@@ -160,7 +167,6 @@ def not_an_integer(value):
 
 def not_a_real_number(value):
     """TypeError for a value written into a floating-point type that is not a number."""
-    from .cdata import CData
     if isinstance(value, CData):
         return TypeError("float() not supported on cdata '%s'" % (value._ctype.cname,))
     return TypeError("must be real number, not %s" % (type(value).__name__,))
@@ -169,7 +175,6 @@ def not_a_real_number(value):
 # -- Integers ----
 def to_int(ctype, value):
     """Check and convert a Python value written into an integer (or enum) C type."""
-    from .cdata import CData, ValueCData
     if isinstance(value, int):
         result = int(value)
     elif isinstance(value, float):
@@ -217,7 +222,6 @@ def _write_int(ctype, rt):
 # -- _Bool ----
 def to_bool(ctype, value):
     """Only 0, 1, False and True (or such cdata) go into a _Bool."""
-    from .cdata import ValueCData
     if isinstance(value, ValueCData) and value._category() not in (
             plat.FLOAT, plat.LONGDOUBLE, plat.COMPLEX):
         value = value._as_int()
@@ -256,7 +260,6 @@ _write_bool = _packing_writer(to_bool)
 # -- char ----
 def to_char(ctype, value):
     """A bytes of length 1 (or a char cdata) as the byte."""
-    from .cdata import ValueCData
     if isinstance(value, (bytes, bytearray)) and len(value) == 1:
         return bytes(value)
     if isinstance(value, ValueCData) and getattr(value._ctype, "category", None) == plat.CHAR:
@@ -282,7 +285,6 @@ def _write_char(ctype, rt):
 # -- wchar_t, char16_t, char32_t ----
 def to_wchar(ctype, value):
     """A str of length 1 (or a surrogate pair for 4-byte types) as a code unit."""
-    from .cdata import ValueCData
     if isinstance(value, ValueCData) and getattr(value._ctype, "category", None) == plat.WCHAR:
         value = value._value
     if isinstance(value, str):
@@ -344,7 +346,6 @@ def decode_unicode(ctype, codes):
 # -- float, double ----
 def to_float(ctype, value):
     """Anything float() accepts, except strings."""
-    from .cdata import CData, ValueCData
     if isinstance(value, ValueCData) and value._category() in (plat.FLOAT, plat.LONGDOUBLE):
         return value.__float__()
     if isinstance(value, (str, bytes, complex, CData)) or not hasattr(value, "__float__") \
@@ -396,15 +397,9 @@ LONGDOUBLE_BYTES = ctypes.sizeof(_LD)
 
 def longdouble_bytes(value):
     """The raw bytes of `value` as a C long double."""
-    from .cdata import ValueCData
     if isinstance(value, ValueCData) and getattr(value._ctype, "category", None) == plat.LONGDOUBLE:
         return value._value
     return bytes(_LD(to_float(_LD_TYPE(), value)))
-
-
-def longdouble_float(raw):
-    """A long double's raw bytes as a Python float."""
-    return _LD.from_buffer_copy(raw).value
 
 
 def _LD_TYPE():
@@ -413,7 +408,6 @@ def _LD_TYPE():
 
 
 def _read_longdouble(ctype, rt):
-    from .cdata import ValueCData
 
     def read(address, keep=None):
         return ValueCData(ctype, MEM[address:address + LONGDOUBLE_BYTES].tobytes())
@@ -429,7 +423,6 @@ def _write_longdouble(ctype, rt):
 # -- complex ----
 def to_complex(ctype, value):
     """Anything complex() accepts, except strings."""
-    from .cdata import CData, ValueCData
     if isinstance(value, ValueCData) and value._category() == plat.COMPLEX:
         return complex(value)
     if isinstance(value, CData):        # even a 'double' cdata, as in cffi (ffi.cast converts)
@@ -697,7 +690,6 @@ def _write_array(ctype, rt):
 def write_struct(ctype, address, value, write_one=None):
     """Fill a struct/union at `address` from a list, tuple, dict or same-type cdata (each
     field written by `write_one(field, address, value)`, default write_field)."""
-    from .cdata import CData
     if isinstance(value, CData) and value._ctype is ctype:
         memmove(address, value._addr, ctype.byte_size)
         return

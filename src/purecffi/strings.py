@@ -4,7 +4,8 @@ from __future__ import annotations
 from operator import index
 
 from . import platform as plat
-from .cdata import CData, ValueCData, _is_plain_number
+from .cdata import CData, ValueCData
+from .cdata_classes import _is_plain_number
 from .convert import decode_unicode, prepare
 from .ctype import ARRAY, ENUM, POINTER, VOID
 from .memory import MEM, Owned, read_bytes, string_at

@@ -1,0 +1,479 @@
+"""Per-type cdata classes: pointer, array, struct and function classes made from the families,
+with their field properties and item accessors (`attach_classes()`, once per prepared type)."""
+import struct as _struct
+
+from . import platform as plat
+from .cdata import (ArrayCData, FunctionPtrCData, OwningPointerCData, PointerCData, StructCData,
+                    StructPointerCData, _OpaqueStructCData, _OpaqueStructPointerCData,
+                    _owning_item_methods, _owning_number_methods, _slice, concrete, null_error)
+from .convert import prepare, read_bitfield, write_array, write_bitfield
+from .ctype import (ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES,
+                    opaque_error)
+from .specialise import specialise
+from .varsize import write_items
+from .views import pointer_field_getter, struct_field_getter, struct_item_getitem
+from .memory import MEM, owned_size, typed_view
+
+_new_object = object.__new__
+_POINTER_SIZE = _struct.calcsize("P")
+
+
+# -- Struct fields ----
+def _field_property(ctype, field, fast):
+    """The property reading and writing one field of a struct (through a pointer or not).
+
+    With `fast`, the class is only used for non-NULL addresses aligned for the struct, so
+    naturally aligned number fields read through a typed view with no NULL check.
+    """
+    offset = field.offset
+    if fast and field.bitsize < 0 and _is_plain_number(field.type) \
+            and field.offset % field.type.byte_size == 0 \
+            and ctype.byte_align >= field.type.byte_size:
+        return _aligned_number_property(field)
+    if field.bitsize >= 0:
+        def get(self):
+            address = self._addr
+            if not address:
+                raise null_error(self._ctype)
+            return read_bitfield(field, address)
+
+        def put(self, value):
+            address = self._addr
+            if not address:
+                raise null_error(self._ctype)
+            write_bitfield(field, address, value)
+        return property(get, put)
+    ftype = field.type
+    frt = prepare(ftype)
+    if ftype.kind == ARRAY and (ftype.length is None or ftype.length == 0):
+        return _flexible_array_property(ctype, field, frt)
+    write = frt.write
+    if ftype.kind in (STRUCT, UNION) and not ftype.is_opaque():
+        get = struct_field_getter(frt, offset, fast and offset % ftype.byte_align == 0
+                                  and ctype.byte_align >= ftype.byte_align, null_error)
+    elif ftype.kind == POINTER:
+        get = pointer_field_getter(frt, offset, fast and offset % _POINTER_SIZE == 0
+                                   and ctype.byte_align >= _POINTER_SIZE, null_error)
+    elif frt.unpack is not None and ftype.kind in (PRIMITIVE, ENUM) \
+            and getattr(ftype, "category", plat.INT) in (plat.INT, plat.FLOAT):
+        unpack = frt.unpack
+
+        def get(self):
+            address = self._addr
+            if address:
+                return unpack(MEM, address + offset)[0]
+            raise null_error(self._ctype)
+    else:
+        read = frt.read
+
+        def get(self):
+            address = self._addr
+            if address:
+                return read(address + offset, self._keep)
+            raise null_error(self._ctype)
+
+    def put(self, value):
+        address = self._addr
+        if address:
+            write(address + offset, value)      # the checked writer: nothing written on error
+            return
+        raise null_error(self._ctype)
+    return property(get, put)
+
+
+def _aligned_number_property(field):
+    """A number field read and written through a typed view (see `_field_property`)."""
+    frt = prepare(field.type)
+    view = typed_view(frt.fmt)
+    offset, shift = field.offset, field.type.byte_size.bit_length() - 1
+    write = frt.write
+
+    def get(self):
+        return view[(self._addr + offset) >> shift]
+
+    def put(self, value):
+        try:
+            view[(self._addr + offset) >> shift] = value
+            return
+        except (TypeError, ValueError, OverflowError):
+            pass
+        write(self._addr + offset, value)      # raises the right error (outside the except:
+    return property(get, put)                   # no internal exception chained to it)
+
+
+def _flexible_array_property(ctype, field, frt):
+    """A `T x[]` (or `T x[0]`) field: an array as long as ffi.new() allocated it, read from
+    what ffi.new() returned; otherwise a `T *` to the items (their number is not known)."""
+    offset = field.offset
+    item_size = field.type.item.byte_size
+    pointer = TYPES.pointer(field.type.item)
+    pointer_class = prepare(pointer).cdata_class
+    open_array = field.type.length is None
+
+    def get(self):
+        keep = self._keep
+        if open_array and self._owning and keep is not None:
+            length = (owned_size(keep) - offset) // item_size if item_size > 0 else 0
+            return frt.cdata_class(field.type, self._addr + offset, keep, length)
+        return pointer_class(pointer, self._addr + offset, keep)
+
+    def put(self, value):
+        if not open_array:
+            frt.write(self._addr + offset, value)       # `T x[0]`: no items
+        elif self._owning and self._keep is not None:
+            arr = get(self)
+            write_array(field.type, arr._addr, value, arr._length)
+        else:
+            write_items(field.type, self._addr + offset, value)
+    return property(get, put)
+
+
+# -- Per-type classes ----
+def attach_classes(ctype, rt):
+    """Give `rt` the cdata class(es) of `ctype` (called once when the type is prepared)."""
+    maker = _CLASS_MAKERS.get(ctype.kind)
+    if maker is not None:
+        maker(ctype, rt)
+
+
+def _pointer_class(ctype, rt):
+    item = ctype.item
+    attrs = {}
+    template = PointerCData
+    with_fields = item.kind in (STRUCT, UNION) and not item.is_opaque()
+    if item.kind in (STRUCT, UNION):
+        if item.is_opaque():
+            template = _OpaqueStructPointerCData
+        else:
+            template = StructPointerCData
+            attrs.update(_field_properties(item, False))
+    _item_accessors(item, attrs)
+    if attrs["_item_size"] > 0:
+        attrs["__add__"] = attrs["__radd__"] = _pointer_add(attrs["_item_size"])
+    rt.cdata_class = cls = concrete(ctype.cname, template, attrs)
+    owning = {}
+    owning_item = None
+    slots = ()
+    if with_fields:
+        rt.fast_class = cls = _fast_subclass(cls, item, rt)
+        owning_item = prepare(item)
+        owning.update(_owned_view_attrs(item))
+        slots = owning.pop("__slots__", ()) + ("_v_item",)
+    owning["__getitem__"], owning["__setitem__"] = _owning_item_methods(
+        cls.__getitem__, cls.__setitem__, owning_item)
+    if _is_plain_number(item):
+        irt = prepare(item)
+        owning["__getitem__"], owning["__setitem__"] = _owning_number_methods(
+            owning["__getitem__"], owning["__setitem__"], irt.unpack, irt.write)
+    rt.owning_class = concrete(ctype.cname, OwningPointerCData, owning, parent=cls, slots=slots)
+
+
+def _pointer_add(size):
+    """`p + n` for a pointer to items of `size` bytes: the new pointer made with no frame."""
+    def add(self, offset):
+        if offset.__class__ is int:
+            result = _new_object(self.__class__)
+            result._ctype, result._addr, result._keep = \
+                self._ctype, self._addr + offset * size, self._keep
+            return result
+        return PointerCData.__add__(self, offset)
+    return add
+
+
+def _array_class(ctype, rt):
+    """The classes of an array type: shared by all the arrays of one item type (the length
+    is in each instance), so a new length costs no new class."""
+    item = ctype.item
+    irt = prepare(item) if item.kind != VOID else None
+    shared = getattr(irt, "array_classes", None)
+    if shared is None:
+        shared = _make_array_classes(item, irt)
+        if irt is not None:
+            irt.array_classes = shared
+    rt.cdata_class, rt.fast_class, rt.owning_class, rt.align_mask = shared
+
+
+def _make_array_classes(item, irt):
+    name = item.spell("[]")
+    attrs = {"_array": True}
+    _item_accessors(item, attrs)
+    cls = fast_cls = concrete(name, ArrayCData, attrs)
+    align_mask = 0
+    if _is_plain_number(item):
+        fast = {}
+        fast["__getitem__"], fast["__setitem__"], fast["__iter__"] = _aligned_item_methods(
+            irt.fmt, item.byte_size)
+        fast_cls = concrete(name, ArrayCData, fast, parent=cls, slots=("_view_items",))
+        align_mask = item.byte_size - 1
+    owning = concrete(name, ArrayCData, {"_owning": True}, parent=fast_cls)
+    return cls, (fast_cls if fast_cls is not cls else None), owning, align_mask
+
+
+def _struct_class(ctype, rt):
+    attrs = {}
+    template = _OpaqueStructCData if ctype.is_opaque() else StructCData
+    if not ctype.is_opaque():
+        attrs.update(_field_properties(ctype, False))
+    rt.cdata_class = cls = concrete(ctype.cname, template, attrs)
+    if not ctype.is_opaque():
+        rt.fast_class = cls = _fast_subclass(cls, ctype, rt)
+    owning = {"_owning": True}
+    if not ctype.is_opaque():
+        owning.update(_owned_view_attrs(ctype))
+    slots = owning.pop("__slots__", ())
+    rt.owning_class = concrete(ctype.cname, StructCData, owning, parent=cls, slots=slots)
+
+
+def _owned_view_attrs(struct_type):
+    """Slots and properties for the struct memory that ffi.new() returned.
+
+    Such an object is usually used many times, so on first access it gets one memoryview per
+    number format over its own memory (`_v_i`, `_v_d`...), and a field read is a property call
+    and one index.  Transient views (array items, fields) keep the computed-address getters.
+    """
+    fields = [(name, f) for name, f in struct_type.fields if _typed_view_field(struct_type, f)]
+    formats = sorted({prepare(f.type).fmt for _, f in fields})
+    if not formats:
+        return {}
+    slots = tuple("_v_" + fmt for fmt in formats)
+    sizes = {fmt: _struct.calcsize(fmt) for fmt in formats}
+
+    def make_views(self):
+        size = owned_size(self._keep) if self._keep is not None else struct_type.byte_size
+        for fmt, slot in zip(formats, slots):
+            usable = size - size % sizes[fmt]
+            setattr(self, slot, MEM[self._addr:self._addr + usable].cast(fmt))
+
+    attrs = {"__slots__": slots}
+    for name, field in fields:
+        attrs[name] = _owned_view_property(field, "_v_" + prepare(field.type).fmt, make_views)
+    return attrs
+
+
+def _typed_view_field(struct_type, field):
+    """Number fields aligned in any aligned instance of the struct."""
+    return field.bitsize < 0 and _is_plain_number(field.type) \
+        and field.offset % field.type.byte_size == 0 \
+        and struct_type.byte_align >= field.type.byte_size
+
+
+def _owned_view_property(field, slot, make_views):
+    """A field read and written through the owner's per-format memoryview (slot `slot`)."""
+    constants = dict(INDEX=field.offset // field.type.byte_size, MAKE_VIEWS=make_views,
+                     WRITE=prepare(field.type).write, OFFSET=field.offset,
+                     VIEW_ERRORS=(TypeError, ValueError, OverflowError))
+    names = {"_v_": slot}
+    return property(specialise(_owned_view_get, names, **constants),
+                    specialise(_owned_view_put, names, **constants))
+
+
+def _owned_view_get(self):
+    try:
+        return self._v_[INDEX]                      # noqa: F821 (bound by specialise)
+    except AttributeError:
+        MAKE_VIEWS(self)                            # noqa: F821
+        return self._v_[INDEX]                      # noqa: F821
+
+
+def _owned_view_put(self, value):
+    try:
+        self._v_[INDEX] = value                     # noqa: F821
+        return
+    except AttributeError:
+        MAKE_VIEWS(self)                            # noqa: F821 (first write: checked path)
+    except VIEW_ERRORS:                             # noqa: F821 (the checked path raises)
+        pass
+    WRITE(self._addr + OFFSET, value)               # noqa: F821 (outside the except: no chain)
+
+
+def _fast_subclass(cls, struct_type, rt):
+    """The class for non-NULL memory aligned for `struct_type`: typed-view field properties."""
+    rt.align_mask = struct_type.byte_align - 1
+    template = StructCData if struct_type is rt.ctype else StructPointerCData
+    return concrete(cls.__name__, template, _field_properties(struct_type, True), parent=cls)
+
+
+def _function_class(ctype, rt):
+    rt.cdata_class = concrete(ctype.cname, FunctionPtrCData)
+
+
+def _item_accessors(item, attrs):
+    """Class attributes for reading/writing items of a pointer or array."""
+    if item.kind == VOID or (item.is_opaque() and item.kind not in (STRUCT, UNION)):
+        attrs["_item_size"] = 0
+        attrs["_item_read"] = staticmethod(_void_access(item))
+        attrs["_item_write"] = staticmethod(_void_access(item))
+        return
+    irt = prepare(item)
+    attrs["_char_items"] = getattr(item, "category", None) == plat.CHAR or (
+        getattr(item, "category", None) == plat.INT and item.byte_size == 1
+        and item.kind != ENUM)
+    attrs["_item_size"] = max(item.byte_size, 0)
+    attrs["_item_read"] = staticmethod(irt.read)
+    attrs["_item_write"] = staticmethod(irt.write)
+    if item.kind in (STRUCT, UNION) and not item.is_opaque():
+        attrs["__getitem__"] = struct_item_getitem(
+            irt, attrs["_item_size"], attrs.get("_array", False),
+            ArrayCData.__getitem__ if attrs.get("_array", False) else PointerCData.__getitem__)
+    elif _is_plain_number(item):
+        # numbers: one struct call per access, the checked writer only when pack refuses
+        attrs["__getitem__"], attrs["__setitem__"] = _number_item_methods(
+            irt.unpack, item.byte_size, irt.write, attrs.get("_array", False), irt.fmt)
+    elif getattr(item, "category", None) == plat.CHAR:
+        attrs["__getitem__"] = _char_getitem(attrs.get("_array", False))
+
+
+_ONE_BYTE = tuple(bytes((b,)) for b in range(256))
+
+
+def _char_getitem(is_array):
+    """`__getitem__` for char items: the byte at the address, from a table of the 256
+    one-byte bytes objects (no read function, no new object)."""
+    if is_array:
+        def getitem(self, index):
+            if index.__class__ is int:
+                length = self._length
+                if 0 <= index < length if length is not None else index >= 0:
+                    return _ONE_BYTE[MEM[self._addr + index]]
+            return ArrayCData.__getitem__(self, index)
+        return getitem
+
+    def getitem(self, index):
+        address = self._addr
+        if address and index.__class__ is int:
+            return _ONE_BYTE[MEM[address + index]]
+        return PointerCData.__getitem__(self, index)
+    return getitem
+
+
+def _is_plain_number(ctype):
+    """Integers, enums and float/double: the types a struct format reads and writes alone."""
+    if ctype.kind == ENUM:
+        return True
+    return ctype.kind == PRIMITIVE and getattr(ctype, "category", None) in (plat.INT, plat.FLOAT)
+
+
+def _number_item_methods(unpack, size, write, is_array, fmt):
+    """`__getitem__`/`__setitem__` for number items (any alignment: struct's unpack_from).
+
+    Closures (not class attributes) hold the accessors: a closure cell is the fastest lookup.
+    Writes go through the checked writer, which never leaves half-written memory on error.
+    """
+    if is_array:
+        def getitem(self, index):
+            if index.__class__ is int:
+                try:
+                    if 0 <= index < self._length:
+                        return unpack(MEM, self._addr + index * size)[0]
+                except TypeError:
+                    pass
+            return ArrayCData.__getitem__(self, index)
+
+        def setitem(self, index, value):
+            length = self._length
+            if index.__class__ is int and length is not None and 0 <= index < length:
+                write(self._addr + index * size, value)
+                return
+            ArrayCData.__setitem__(self, index, value)
+        return getitem, setitem
+
+    view, shift, mask = typed_view(fmt), size.bit_length() - 1, size - 1
+
+    def getitem(self, index):
+        address = self._addr
+        if address and index.__class__ is int:
+            if not address & mask:          # aligned: one index into the typed view
+                return view[(address >> shift) + index]
+            return unpack(MEM, address + index * size)[0]
+        return PointerCData.__getitem__(self, index)
+
+    def setitem(self, index, value):
+        address = self._addr
+        if address and index.__class__ is int:
+            if not address & mask:          # aligned: one store into the typed view
+                try:
+                    view[(address >> shift) + index] = value
+                    return
+                except (TypeError, ValueError, OverflowError):
+                    pass
+            write(address + index * size, value)    # checked: writes or raises (outside the
+            return                                  # except: no internal exception chained)
+        PointerCData.__setitem__(self, index, value)
+    return getitem, setitem
+
+
+def _aligned_item_methods(fmt, size):
+    """Item access for arrays at non-NULL addresses aligned to their item size.
+
+    Each array gets, on first access, `_items`: a memoryview of exactly its items in the item's
+    format, so `a[i]` is one bounds-checked C-level index (negative indexes are refused before,
+    as C arrays have none).  Anything unusual (slices, bad values, out of range) falls back to
+    the general, checked ArrayCData methods, which raise the right errors.
+    """
+    def items_view(self):
+        length = self._length
+        if length is None:
+            return None
+        items = self._view_items = MEM[self._addr:self._addr + length * size].cast(fmt)
+        return items
+
+    # (the retries and fallbacks run after the `try`: an error they raise must not have the
+    # internal exception chained to it)
+    def getitem(self, index):
+        retry = False
+        if index.__class__ is int:      # (a slice would raise in `>=`: an exception is slow)
+            try:
+                if index >= 0:
+                    return self._view_items[index]
+            except AttributeError:
+                retry = items_view(self) is not None
+            except IndexError:
+                pass
+            if retry:
+                return getitem(self, index)
+        elif index.__class__ is slice:
+            return _slice(self, index, self._length)
+        return ArrayCData.__getitem__(self, index)
+
+    def setitem(self, index, value):
+        retry = False
+        try:
+            if index >= 0:
+                self._view_items[index] = value
+                return
+        except AttributeError:
+            retry = items_view(self) is not None
+        except (TypeError, ValueError, OverflowError, IndexError):
+            pass
+        if retry:
+            setitem(self, index, value)
+            return
+        ArrayCData.__setitem__(self, index, value)      # checked: writes or raises
+
+    def iterate(self):
+        # the memoryview's own iterator reads each item when it is reached, as C would
+        items = getattr(self, "_view_items", None)
+        if items is None:
+            items = items_view(self)
+            if items is None:
+                len(self)           # raises: unknown length
+        return iter(items)
+    return getitem, setitem, iterate
+
+
+def _void_access(item):
+    def access(*args):
+        if item.kind == VOID:
+            raise TypeError("cannot dereference a 'void *': cast it to a typed pointer first")
+        raise opaque_error(item)
+    return access
+
+
+def _field_properties(ctype, fast):
+    return {name: _field_property(ctype, field, fast) for name, field in ctype.fields}
+
+
+_CLASS_MAKERS = {
+    POINTER: _pointer_class, ARRAY: _array_class, STRUCT: _struct_class, UNION: _struct_class,
+    FUNCTION: _function_class,
+}

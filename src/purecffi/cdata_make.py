@@ -1,0 +1,404 @@
+"""Making cdata: ffi.new(), ffi.cast(), ffi.gc(), pointers to known addresses; and the set-up
+that gives convert.py the per-type class maker and cdata.py the function-pointer caller."""
+from . import platform as plat
+from .call import call_function_pointer, file_pointer
+from .cdata import AddrCData, GcRef, set_caller
+from .cdata_classes import attach_classes
+from .cdata_value import ValueCData
+from .cdatabase import CData
+from .convert import (array_length_for, float32, function_address, longdouble_bytes, prepare,
+                      set_class_maker, to_complex, to_float, write_array)
+from .ctype import (ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES,
+                    opaque_error)
+from .varsize import byte_extent, is_var_sized, write_var
+from .memory import MEM, addressof, allocate, buffer_type
+from .memory import _Bytes, _resize
+
+_new_object = object.__new__
+
+set_class_maker(attach_classes)         # convert.prepare() gives each type its cdata classes
+set_caller(call_function_pointer)       # a function pointer cdata calls through call.py
+
+
+# -- Making cdata ----
+def pointer_to(ctype, address, keep=None):
+    """A non-owning cdata of pointer type `ctype` at `address`."""
+    rt = ctype._rt or prepare(ctype)
+    fast = rt.fast_class
+    if fast is not None and address and not address & rt.align_mask:
+        return fast(ctype, address, keep)
+    return rt.cdata_class(ctype, address, keep)
+
+
+def new(ctype, init=None, allocator=None):
+    """`ffi.new(ctype, init)`: fresh zeroed memory, owned by the returned cdata."""
+    rt = ctype._rt or prepare(ctype)
+    maker = rt.new
+    if maker is None:
+        maker = rt.new = _make_new(ctype, rt)
+    return maker(init, allocator)
+
+
+def _make_new(ctype, rt):
+    """The `new(init, allocator)` function of a pointer or array type (built once)."""
+    if ctype.kind == POINTER:
+        item = ctype.item
+        if item.kind in (STRUCT, UNION) and not item.is_opaque() and is_var_sized(item):
+            return _new_var_struct(ctype, rt, item)
+        if item.kind == VOID or item.is_opaque() or item.byte_size < 0:
+            return _refuse_new(ctype, item)
+        irt = prepare(item)
+        write = irt.write
+        return _new_fixed(ctype, rt, item.byte_size, write)
+    if ctype.kind == ARRAY:
+        if ctype.length is Ellipsis or ctype.item.byte_size < 0 or ctype.item.is_opaque() \
+                and ctype.item.kind not in (STRUCT, UNION):
+            return _refuse_new(ctype, ctype if ctype.length is Ellipsis else ctype.item)
+        if ctype.item.is_opaque():
+            return _refuse_new(ctype, ctype.item)
+        if ctype.length is None:
+            return _new_open_array(ctype, rt)
+        length = ctype.length
+        size = length * ctype.item.byte_size
+
+        def write_array_init(address, init):
+            write_array(ctype, address, init, length)
+        return _new_fixed(ctype, rt, size, write_array_init, length)
+    return _refuse_new(ctype, None)
+
+
+def _new_fixed(ctype, rt, byte_size, write, length=None):
+    """ffi.new() of a type of fixed size: one ctypes allocation, one cdata.
+
+    `T *` allocates with a ctypes array class of its item's size (shared by the types of that
+    size; there are as many as declared types); `T[N]` with `allocate()`, which makes no class
+    per size, since any number of lengths may be used.
+    """
+    if length is not None:
+        return _new_fixed_array(ctype, rt, byte_size, write, length)
+    buf_cls = buffer_type(byte_size)
+    owning = rt.owning_class
+
+    def new_fixed(init, allocator):
+        if allocator is None:
+            buf = buf_cls()
+            address = addressof(buf)
+        else:
+            buf = allocator(byte_size)
+            address = buf.address
+        result = _new_object(owning)        # owning(ctype, address, buf) without its frame
+        result._ctype, result._addr, result._keep = ctype, address, buf
+        if init is not None:
+            write(address, init)
+        return result
+    return new_fixed
+
+
+def _new_fixed_array(ctype, rt, byte_size, write, length):
+    owning = rt.owning_class
+
+    grow = byte_size > 1
+
+    def new_fixed_array(init, allocator):
+        if allocator is None:
+            if grow:                        # allocate(), inlined
+                buf = _Bytes()
+                _resize(buf, byte_size)
+                address = addressof(buf)
+            else:
+                buf, address = allocate(byte_size)
+        else:
+            buf = allocator(byte_size)
+            address = buf.address
+        result = _new_object(owning)        # owning(ctype, address, buf, length), no frame
+        result._ctype, result._addr, result._keep, result._length = ctype, address, buf, length
+        if init is not None:
+            write(address, init)
+        return result
+    return new_fixed_array
+
+
+def _new_open_array(ctype, rt):
+    """ffi.new("T[]", n or initializer)."""
+    owning = rt.owning_class
+    item_size = ctype.item.byte_size
+    # char, signed/unsigned char, int8_t...: a bytes initializer is copied as is, plus a NUL
+    takes_bytes = item_size == 1 and getattr(ctype.item, "category", None) in (plat.CHAR,
+                                                                              plat.INT)
+
+    def new_open_array(init, allocator):
+        if init.__class__ is bytes and takes_bytes and allocator is None:
+            length = len(init) + 1
+            buf = _Bytes()                  # allocate(), inlined
+            if length > 1:
+                _resize(buf, length)
+            address = addressof(buf)
+            MEM[address:address + length - 1] = init
+            result = _new_object(owning)    # owning(ctype, address, buf, length), no frame
+            result._ctype, result._addr, result._keep, result._length = ctype, address, buf, \
+                length
+            return result
+        length = array_length_for(ctype, init)
+        if isinstance(init, int):
+            init = None
+        byte_size = length * item_size
+        if allocator is None:
+            buf, address = allocate(byte_size)
+        else:
+            buf = allocator(byte_size)
+            address = buf.address
+        result = owning(ctype, address, buf, length)
+        if init is not None:
+            write_array(ctype, address, init, length)
+        return result
+    return new_open_array
+
+
+def _new_var_struct(ctype, rt, item):
+    """ffi.new("struct s *", init) for a struct with a variable-sized array (varsize.py)."""
+    owning = rt.owning_class
+
+    def new_var_struct(init, allocator):
+        byte_size = byte_extent(item, init)
+        if allocator is None:
+            buf, address = allocate(byte_size)
+        else:
+            buf = allocator(byte_size)
+            address = buf.address
+        result = owning(ctype, address, buf)
+        if init is not None:
+            write_var(item, address, init)
+        return result
+    return new_var_struct
+
+
+def _refuse_new(ctype, item):
+    """ffi.new() of a type it cannot allocate: raise the error that explains why."""
+    def refuse(init, allocator):
+        if item is None:
+            raise TypeError("expected a pointer or array ctype, got '%s'" % (ctype.cname,))
+        if item.kind == VOID:
+            raise TypeError("cannot instantiate ctype '%s' of unknown size" % (item.cname,))
+        raise opaque_error(item)
+    return refuse
+
+
+# -- ffi.gc ----
+def gc(cdata, destructor, size=0):
+    """`ffi.gc()`: a new cdata for the same memory whose death calls `destructor(cdata)`."""
+    if not (isinstance(cdata, CData) and cdata._address):
+        raise TypeError("ffi.gc() expects a pointer cdata, not %s" % (
+            "cdata '%s'" % (cdata._ctype.cname,) if isinstance(cdata, CData)
+            else type(cdata).__name__,))
+    if destructor is None:
+        keep = cdata._keep
+        if not isinstance(keep, GcRef):
+            raise TypeError("ffi.gc(cdata, None): cdata '%s' was not returned by ffi.gc()"
+                            % (cdata._ctype.cname,))
+        keep.destructor = None
+        return None
+    ref = _new_object(GcRef)            # GcRef(cdata, destructor) without its frame
+    ref.original, ref.destructor, ref.buffer = cdata, destructor, cdata._keep
+    ctype = cdata._ctype
+    result = _new_object((ctype._rt or prepare(ctype)).cdata_class)    # cls(...), no frame
+    result._ctype, result._addr, result._keep = ctype, cdata._addr, ref
+    if cdata._array:
+        result._length = cdata._length
+    return result
+
+
+# -- ffi.cast ----
+def cast(ctype, value):
+    """`ffi.cast(ctype, value)`: reinterpret without range checks."""
+    rt = ctype._rt or prepare(ctype)
+    if rt.cast is None:
+        rt.cast = _make_cast(ctype)
+    return rt.cast(value)
+
+
+def _make_cast(ctype):
+    """The cast function of a type: integers get a fast path for Python ints."""
+    base = ctype.base if ctype.kind == ENUM else ctype
+    if ctype.kind in (PRIMITIVE, ENUM) and getattr(base, "category", None) == plat.INT:
+        size, signed = base.byte_size, base.signed
+        mask = (1 << (8 * size)) - 1
+        half = 1 << (8 * size - 1) if signed else 0
+
+        def cast_int(value):
+            if value.__class__ is int:
+                return ValueCData(ctype, ((value + half) & mask) - half)
+            return ValueCData(ctype, _wrap(_source_int(value, ctype), size, signed))
+        return cast_int
+    if ctype.kind == POINTER:
+        return _make_cast_pointer(ctype, ctype._rt or prepare(ctype))
+    if ctype.kind == PRIMITIVE and getattr(ctype, "category", None) == plat.FLOAT:
+        return _make_cast_float(ctype)
+    return lambda value: _cast_slow(ctype, value)
+
+
+def _make_cast_pointer(ctype, rt):
+    """The cast function of a pointer type: a fast path for a pointer or array cdata (the
+    result made as pointer_to() does, without the frames: pointer classes only set slots)."""
+    def cast_pointer(value):
+        if isinstance(value, CData) and value._address and not value._struct:
+            address = value._addr
+            fast = rt.fast_class
+            if fast is not None and address and not address & rt.align_mask:
+                result = _new_object(fast)
+            else:
+                result = _new_object(rt.cdata_class)
+            result._ctype, result._addr = ctype, address
+            result._keep = value._keep if value._cast_keeps else None
+            return result
+        return _cast_to_pointer(ctype, value)
+    return cast_pointer
+
+
+def _make_cast_float(ctype):
+    """The cast function of float or double: a fast path for a Python float."""
+    if ctype.byte_size == 4:
+        def cast_float(value):
+            if value.__class__ is float:
+                return ValueCData(ctype, float32(value))
+            return _cast_to_primitive(ctype, value)
+        return cast_float
+
+    def cast_double(value):
+        if value.__class__ is float:
+            return ValueCData(ctype, value)
+        return _cast_to_primitive(ctype, value)
+    return cast_double
+
+
+def _cast_slow(ctype, value):
+    kind = ctype.kind
+    if kind in (POINTER, FUNCTION):
+        return _cast_to_pointer(ctype, value)
+    if kind == ENUM or (kind == PRIMITIVE and hasattr(ctype, "category")):
+        return _cast_to_primitive(ctype, value)
+    if kind == ARRAY and isinstance(ctype.length, int):
+        address = _cast_to_pointer(TYPES.pointer(ctype.item), value)
+        return prepare(ctype).cdata_class(ctype, address._addr, address._keep)
+    raise TypeError("cannot cast to ctype '%s'" % (ctype.cname,))
+
+
+def _source_int(value, ctype=None):
+    """An integer from a cast source: int, cdata, float (truncated), bytes/str of length 1."""
+    if isinstance(value, CData) and value._address:
+        if value._struct:                       # a struct value has no integer meaning
+            raise TypeError("int() not supported on cdata '%s'" % (value._ctype.cname,))
+        return value._addr
+    if isinstance(value, ValueCData):
+        if value._category() in (plat.FLOAT, plat.LONGDOUBLE):
+            return int(value.__float__())
+        return value._as_int()
+    if isinstance(value, float):
+        return int(value)       # ValueError for NaN, OverflowError for infinities (as cffi)
+    if isinstance(value, (bytes, bytearray)) and len(value) == 1:
+        return value[0]
+    if isinstance(value, str) and len(value) == 1:
+        return ord(value)
+    lib_address = getattr(value, "_function_address", None)
+    if lib_address is not None:
+        return lib_address()
+    address = function_address(value)          # an API-mode fast function
+    if address is not None:
+        return address
+    if hasattr(value, "__index__"):
+        return value.__index__()
+    if isinstance(value, str) and ctype is not None:
+        raise TypeError("cannot cast unicode string of length %d to ctype '%s'"
+                        % (len(value), ctype.cname))
+    if isinstance(value, (bytes, bytearray)):
+        raise TypeError("initializer for ctype 'char' must be a bytes of length 1, not %s"
+                        % (type(value).__name__,))
+    if hasattr(value, "__int__") and not isinstance(value, (str, complex)):
+        return int(value)
+    raise TypeError("an integer is required")
+
+
+def _wrap(value, byte_size, signed):
+    bits = 8 * byte_size
+    value &= (1 << bits) - 1
+    if signed and value >> (bits - 1):
+        value -= 1 << bits
+    return value
+
+
+def _cast_to_primitive(ctype, value):
+    base = ctype.base if ctype.kind == ENUM else ctype
+    cat = base.category
+    if cat == plat.INT:
+        return ValueCData(ctype, _wrap(_source_int(value, ctype), base.byte_size, base.signed))
+    if cat == plat.BOOL:
+        if isinstance(value, ValueCData) and value._category() in (plat.FLOAT, plat.LONGDOUBLE):
+            return ValueCData(ctype, float(value) != 0)
+        if isinstance(value, float):
+            return ValueCData(ctype, value != 0)
+        return ValueCData(ctype, _source_int(value, ctype) != 0)
+    if cat == plat.CHAR:
+        return ValueCData(ctype, bytes([_source_int(value, ctype) & 0xFF]))
+    if cat == plat.WCHAR:
+        code = _wrap(_source_int(value, ctype), base.byte_size, base.signed)
+        return ValueCData(ctype, chr(code) if 0 <= code <= 0x10FFFF else code)
+    if cat == plat.FLOAT:
+        number = _source_float(ctype, value)
+        if base.byte_size == 4:
+            number = float32(number)
+        return ValueCData(ctype, number)
+    if cat == plat.LONGDOUBLE:
+        if isinstance(value, ValueCData) and value._category() == plat.LONGDOUBLE:
+            return ValueCData(ctype, value._value)
+        return ValueCData(ctype, longdouble_bytes(_source_float(ctype, value)))
+    if cat == plat.COMPLEX:
+        if isinstance(value, AddrCData):
+            raise TypeError("cannot cast ctype '%s' to ctype '%s'"
+                            % (value._ctype.cname, ctype.cname))
+        number = to_complex(ctype, value) if not isinstance(value, ValueCData) \
+            or value._category() == plat.COMPLEX else complex(_source_float(ctype, value))
+        if base.byte_size == 8:         # float _Complex: each part rounded as a float cast
+            number = complex(float32(number.real), float32(number.imag))
+        return ValueCData(ctype, number)
+    raise TypeError("cannot cast to '%s'" % (ctype.cname,))
+
+
+def _source_float(ctype, value):
+    if isinstance(value, ValueCData):
+        category = value._category()
+        if category in (plat.FLOAT, plat.LONGDOUBLE):
+            return value.__float__()
+        if category == plat.COMPLEX:
+            raise TypeError("must be real number, not complex")
+        return float(value._as_int())
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, (bytes, str)):
+        if len(value) == 1:
+            return float(ord(value))
+        raise TypeError("cannot cast %s object to ctype '%s'"
+                        % (type(value).__name__, ctype.cname))
+    if isinstance(value, CData) and value._address:
+        raise TypeError("cannot cast ctype '%s' to ctype '%s'" % (value._ctype.cname, ctype.cname))
+    return to_float(ctype, value)
+
+
+def _cast_to_pointer(ctype, value):
+    if value is None:
+        raise TypeError("cannot cast None to '%s': use ffi.NULL" % (ctype.cname,))
+    if isinstance(value, CData) and value._address:
+        if value._struct:
+            raise TypeError("int() not supported on cdata '%s'" % (value._ctype.cname,))
+        keep = value._keep if value._cast_keeps else None
+        return pointer_to(ctype, value._addr, keep)
+    file_address = _file_address(value)
+    if file_address is not None:
+        return pointer_to(ctype, file_address, value)
+    if isinstance(value, (bytes, bytearray, str)):
+        raise TypeError("an integer is required")
+    return pointer_to(ctype, _source_int(value) & ((1 << (8 * plat.POINTER_SIZE)) - 1))
+
+
+def _file_address(value):
+    if hasattr(value, "fileno") and hasattr(value, "flush") and not isinstance(value, CData):
+        return file_pointer(value)
+    return None

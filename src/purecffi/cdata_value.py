@@ -1,0 +1,168 @@
+"""Primitive C values held by Python (`ffi.cast("int", 42)`, a long double): ValueCData."""
+import ctypes
+
+from . import platform as plat
+from .cdatabase import CData, not_instantiable
+from .ctype import ENUM, CType
+
+_LD = ctypes.c_longdouble
+
+
+def longdouble_float(raw):
+    """A long double's raw bytes as a Python float."""
+    return _LD.from_buffer_copy(raw).value
+
+# -- What struct values and C numbers do not do (cffi's messages) ----
+def _no_add(self, other):
+    raise TypeError("cannot add a cdata '%s' and a number" % (self._ctype.cname,))
+
+
+def _no_item(self, index, value=None):
+    raise TypeError("cdata of type '%s' cannot be indexed" % (self._ctype.cname,))
+
+
+def _no_len(self):
+    raise TypeError("cdata of type '%s' has no len()" % (self._ctype.cname,))
+
+
+def _no_iter(self):
+    raise TypeError("cdata '%s' does not support iteration" % (self._ctype.cname,))
+
+
+def _no_call(self, *args, **kwargs):
+    raise TypeError("cdata '%s' is not callable" % (self._ctype.cname,))
+
+
+# -- Primitive values ----
+class ValueCData(CData):
+    """A primitive C value held by Python (`ffi.cast("int", 42)`, a long double...)."""
+
+    __slots__ = ("_ctype", "_value", "__weakref__")
+
+    def __init__(self, ctype, value):
+        if not isinstance(ctype, CType):
+            raise not_instantiable(type(self))
+        self._ctype, self._value = ctype, value
+
+    def _category(self):
+        if self._ctype.kind == ENUM:
+            return plat.INT
+        return getattr(self._ctype, "category", None)
+
+    def _as_int(self):
+        cat = self._category()
+        value = self._value
+        if cat == plat.CHAR:
+            return value[0]
+        if cat == plat.WCHAR:
+            return ord(value) if isinstance(value, str) and len(value) == 1 else value
+        if cat == plat.LONGDOUBLE:
+            return int(longdouble_float(value))
+        if cat == plat.FLOAT:
+            return int(value)
+        if cat == plat.COMPLEX:
+            raise TypeError("int() not supported on cdata '%s'" % (self._ctype.cname,))
+        return int(value)
+
+    def __int__(self):
+        return self._as_int()
+
+    def __index__(self):
+        if self._category() in (plat.INT, plat.BOOL):
+            return int(self._value)
+        raise TypeError("cdata '%s' cannot be used as an index" % (self._ctype.cname,))
+
+    def __float__(self):
+        # spec 7.2: float() is an operation of the floating-point types only (so an integer
+        # cdata is not written into a double either, as in cffi; ffi.cast() converts it)
+        cat = self._category()
+        if cat == plat.FLOAT:
+            return float(self._value)
+        if cat == plat.LONGDOUBLE:
+            return longdouble_float(self._value)
+        raise TypeError("float() not supported on cdata '%s'" % (self._ctype.cname,))
+
+    def __complex__(self):
+        if self._category() == plat.COMPLEX:
+            return self._value
+        # not even for 'double', as in cffi (ffi.cast("double _Complex", x) converts)
+        raise TypeError("complex() not supported on cdata '%s'" % (self._ctype.cname,))
+
+    def __bool__(self):
+        cat = self._category()
+        if cat == plat.LONGDOUBLE:
+            return longdouble_float(self._value) != 0
+        if cat in (plat.CHAR, plat.WCHAR):
+            return self._as_int() != 0
+        return bool(self._value)
+
+    def _number(self):
+        cat = self._category()
+        if cat in (plat.FLOAT, plat.LONGDOUBLE):
+            return self.__float__()
+        if cat == plat.COMPLEX:
+            return self._value
+        return self._as_int()
+
+    def __eq__(self, other):
+        if isinstance(other, ValueCData):
+            return self._number() == other._number()
+        if isinstance(other, (int, float, complex)):
+            return self._number() == other
+        if isinstance(other, (bytes, str)):
+            return self._value == other
+        return NotImplemented
+
+    def __ne__(self, other):
+        result = self.__eq__(other)
+        return result if result is NotImplemented else not result
+
+    def __lt__(self, other):
+        return self._number() < _other_number(other)
+
+    def __le__(self, other):
+        return self._number() <= _other_number(other)
+
+    def __gt__(self, other):
+        return self._number() > _other_number(other)
+
+    def __ge__(self, other):
+        return self._number() >= _other_number(other)
+
+    def __hash__(self):
+        if isinstance(self._value, (bytes, str)):
+            return hash(self._value)
+        return hash(self._number())
+
+    def __repr__(self):
+        return "<cdata '%s' %s>" % (self._ctype.cname, self._repr_value())
+
+    def _repr_value(self):
+        cat = self._category()
+        if cat == plat.LONGDOUBLE:
+            return "%E" % (longdouble_float(self._value),)
+        if self._ctype.kind == ENUM:
+            name = self._ctype.elements.get(self._value)
+            return "%d: %s" % (self._value, name) if name is not None else "%d" % self._value
+        return repr(self._value)
+
+    def __dir__(self):
+        return []
+
+    # -- What a C value does not do (cffi's messages) ----
+    __add__ = __radd__ = __sub__ = _no_add
+    __getitem__ = __setitem__ = _no_item
+    __len__, __call__ = _no_len, _no_call
+    __iter__ = _no_iter
+
+
+# the name Python's own messages show ("unsupported operand type(s) for *: 'cdata' and 'int'")
+ValueCData.__name__ = ValueCData.__qualname__ = "cdata"
+
+
+def _other_number(other):
+    if isinstance(other, ValueCData):
+        return other._number()
+    if isinstance(other, (int, float)):
+        return other
+    raise TypeError("cannot compare cdata with %s" % (type(other).__name__,))

@@ -10,10 +10,11 @@ if IS_CFFI:
 
 from purecffi import cdef_grammar as grammar  # noqa: E402
 from purecffi.cparser import (DEFAULT_TYPES, FILE_TYPE, CDefFFIError, CDefNotImplemented,
-                              Declarations, parse_cdef, parse_type, primitive_type)
+                              Declarations, parse_cdef, primitive_type)
 from purecffi.ctype import (TYPES, EnumType, FunctionPtrType, RawFunctionType, StructOrUnionType,
                             UnknownNumberType)
 from purecffi.errors import CDefError, FFIError, VerificationMissing
+from purecffi.typename import parse_type
 
 
 def cdef(source, decls=None, **kwds):

@@ -26,9 +26,9 @@ from .decls import (DEFAULT_TYPES, FILE_TYPE, MSG_MULTIPLE, MSG_MULTIPLE_CONSTAN
                     CDefFFIError, Declarations, _same_constant, _take, primitive_type)
 from .decls import abi_error as _abi_error, warn_guessed_enum as _warn_guessed_enum  # noqa: F401
 from .errors import MSG_FUNCTION_TYPE, CDefError, FFIError
-from .typename import parse_type  # noqa: F401  (re-exported: the runtime's type parser)
+from . import layout  # noqa: F401  (registers the layout rule that complete() uses)
 
-__all__ = ["Declarations", "parse_cdef", "parse_type", "DEFAULT_TYPES", "FILE_TYPE",
+__all__ = ["Declarations", "parse_cdef", "DEFAULT_TYPES", "FILE_TYPE",
            "CDefFFIError", "CDefNotImplemented"]
 
 

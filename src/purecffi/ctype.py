@@ -275,6 +275,14 @@ class CField:
         return "<CField %s %s at %d>" % (self.name, self.type.cname, self.offset)
 
 
+_LAY_OUT = []   # layout.lay_out, registered when layout.py is imported (it imports this module)
+
+
+def set_layout_rule(lay_out):
+    """Register the function laying out a struct from its declared fields (layout.py)."""
+    _LAY_OUT[:] = [lay_out]
+
+
 class StructOrUnionType(CType):
     """A struct or union, declared (opaque) first and completed by `complete()`.
 
@@ -304,7 +312,6 @@ class StructOrUnionType(CType):
         The layout (offsets, size, alignment) is computed by layout.py unless `layout` gives it
         (API mode: what the compiler reported).
         """
-        from . import layout as _layout
         with BUILD_LOCK:        # no runtime is built from half-set fields (convert.prepare)
             self.packed, self.pack, self.partial = packed, pack, partial
             self._forget_runtime()
@@ -313,8 +320,7 @@ class StructOrUnionType(CType):
                 object.__setattr__(self, "fields", [])
                 self._by_name = {}
                 return
-            fields, size, align = layout or _layout.lay_out(self, self._decl_fields, packed,
-                                                            pack)
+            fields, size, align = layout or _LAY_OUT[0](self, self._decl_fields, packed, pack)
             self._set_layout(fields, size, align)
 
     def _forget_runtime(self):

@@ -4,7 +4,7 @@ One strategy class per ABI.  `SysVLayout` follows the System V AMD64 psABI (sect
 "Aggregates and Unions", "Bit-Fields") as gcc implements it, including gcc's rules for
 `__attribute__((packed))` (packed=True) and `#pragma pack(N)` (pack=N).
 """
-from .ctype import ARRAY, UNION, CField, opaque_error
+from .ctype import ARRAY, UNION, CField, opaque_error, set_layout_rule
 from .errors import CDefError
 
 # -- Field flags (cffi compatible values) ----
@@ -130,3 +130,6 @@ DEFAULT = SysVLayout()
 def lay_out(ctype, decl_fields, packed=False, pack=None):
     """Lay out a struct or union with the platform's rules."""
     return DEFAULT.lay_out(ctype, decl_fields, packed, pack)
+
+
+set_layout_rule(lay_out)      # StructOrUnionType.complete() lays out with it

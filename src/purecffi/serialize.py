@@ -54,6 +54,7 @@ import threading
 from .ctype import (STRUCT, UNION, ArrayType, EnumType, FunctionPtrType, PointerType,
                     PrimitiveType, RawFunctionType, StructOrUnionType, UnknownNumberType,
                     VoidType)
+from .layout import FLAG_IGNORE_IN_CTOR, lay_out    # (also: complete() needs it imported)
 
 __all__ = ["dump_declarations", "load_declarations", "FORMAT"]
 
@@ -454,7 +455,6 @@ def _given_layout(ctype, decl_fields, given, packed, pack, partial):
     at their own reported offsets.
     """
     from .ctype import CField
-    from .layout import FLAG_IGNORE_IN_CTOR, lay_out
     byte_size, byte_align, offsets = given
     offsets = dict(offsets)
     computed = {} if partial else dict(lay_out(ctype, decl_fields, packed, pack)[0])

@@ -6,13 +6,15 @@ import os
 import threading
 from ctypes import get_errno as _get_errno, set_errno as _set_errno
 
+from . import apimode as _apimode
 from . import cdata as _cd
 from . import cdata_make as _mk
+from .sizes import _cdata_size, _unknown_size
 from .ctype import ARRAY, FUNCTION, POINTER, STRUCT, TYPES, UNION, VOID, \
     CType, RawFunctionType, opaque_error
 from .convert import fast_twin, prepare
 from .errors import MSG_FUNCTION_TYPE, CDefError, FFIError
-from .memory import MEM, BufferExport, Owned, memset, owned_size
+from .memory import MEM, BufferExport, Owned, memset
 from .buffer import buffer
 from .callback import make_callback
 from .handles import from_handle, new_handle
@@ -472,8 +474,7 @@ class FFI:
     def def_extern(self, name: str | None = None, error: Any = None,
                    onerror: Callable[..., Any] | None = None) -> Callable[[_F], _F]:
         """Decorator attaching a Python function to an extern "Python" function (spec 6.7)."""
-        from .apimode import def_extern
-        return def_extern(self, name, error, onerror)
+        return _apimode.def_extern(self, name, error, onerror)
 
     def verify(self, source: str = "", tmpdir: str | None = None, **kwargs: Any) -> Any:
         """Compile `source` with the cdef() now and return the lib (deprecated, spec 8.9)."""
@@ -514,6 +515,9 @@ class GeneratedFFI(FFI):
         return "<_cffi_backend.FFI object at 0x%x>" % (id(self),)
 
 
+_apimode.set_generated_ffi(GeneratedFFI)      # apimode.load() makes the ffi of a C module
+
+
 # the `buffer` type is an attribute of FFI; ffi.buffer(cdata) makes one
 FFI.buffer = buffer
 FFI.NULL = _mk.pointer_to(TYPES.pointer(TYPES.void), 0)
@@ -551,25 +555,6 @@ def _freeing(free, ptr):
             from .unraisable import report
             report(exc, "Exception ignored from callback for ffi.gc %r" % (ptr,))
     return release
-
-
-def _cdata_size(cdata):
-    if isinstance(cdata, _cd.CData) and cdata._array:
-        if cdata._length is None:
-            raise TypeError("cdata '%s' has an unknown length" % (cdata._ctype.cname,))
-        return cdata._length * cdata._ctype.item.byte_size
-    if isinstance(cdata, _cd.CData) and cdata._struct and cdata._owning:
-        return owned_size(cdata._keep)
-    size = cdata._ctype.byte_size
-    if size < 0:
-        raise _unknown_size(cdata._ctype)
-    return size
-
-
-def _unknown_size(ctype, what="size"):
-    if ctype.is_opaque() and ctype.kind != VOID:
-        return opaque_error(ctype, ValueError)
-    return ValueError("ctype '%s' is of unknown %s" % (ctype.cname, what))
 
 
 def _offset_of(ctype, path, allow_pointer=False):

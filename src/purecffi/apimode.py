@@ -627,12 +627,19 @@ def def_extern(ffi, name=None, error=None, onerror=None):
 
 
 # -- Module set-up ----
+_GENERATED_FFI = []     # api.GeneratedFFI, registered by api.py (which imports this module)
+
+
+def set_generated_ffi(cls):
+    """Register the class of the ffi of a generated module (api.GeneratedFFI)."""
+    _GENERATED_FFI[:] = [cls]
+
+
 def load(module, declarations, facts):
     """Build `ffi` and `lib` for the freshly created C module (called by its PyInit)."""
-    from .api import GeneratedFFI
     decls, included = _load_declarations(declarations)
     mismatches = _fill_gaps(decls, facts, [other._decls for other in included])
-    ffi = GeneratedFFI()
+    ffi = _GENERATED_FFI[0]()
     ffi._decls = decls
     ffi._included = included
     module._pc_errno_setter(ctypes.set_errno, ctypes.get_errno)

@@ -204,10 +204,10 @@ def make_buffer(cdata, size=-1):
         if cdata._array and cdata._length is not None:
             size = cdata._length * cdata._item_size     # (no import of api on this path)
         elif cdata._array:
-            from .api import _cdata_size
+            from .sizes import _cdata_size
             size = _cdata_size(cdata)
         elif cdata._ctype.item.kind in ("struct", "union") and cdata._keep is not None:
-            from .api import _cdata_size
+            from .sizes import _cdata_size
             size = _cdata_size(cdata[0])
         else:
             item_size = cdata._ctype.item.byte_size if cdata._ctype.kind == "pointer" else -1

@@ -76,8 +76,8 @@ def build_paths():
     """Where the embedded interpreter also looks for modules (appended to its own sys.path):
     the directory holding purecffi, then the building interpreter's sys.path made absolute
     (its site-packages, PYTHONPATH, the build script's directory)."""
-    import purecffi
-    paths = [os.path.dirname(os.path.dirname(os.path.abspath(purecffi.__file__)))]
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))    # purecffi/
+    paths = [os.path.dirname(package)]
     for entry in sys.path:
         entry = os.path.abspath(entry or os.getcwd())
         if entry not in paths and os.path.exists(entry):

@@ -6,8 +6,8 @@ from .cdata import AddrCData, GcRef, set_caller
 from .cdata_classes import attach_classes
 from .cdata_value import ValueCData
 from .cdatabase import CData
-from .convert import (array_length_for, float32, function_address, longdouble_bytes, prepare,
-                      set_class_maker, to_complex, to_float, write_array)
+from .convert import array_length_for, function_address, prepare, set_class_maker, write_array
+from .convert_scalar import float32, longdouble_bytes, to_complex, to_float
 from .ctype import (ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES,
                     opaque_error)
 from .varsize import byte_extent, is_var_sized, write_var

@@ -6,7 +6,8 @@ from operator import index
 from . import platform as plat
 from .cdata import CData, ValueCData
 from .cdata_classes import _is_plain_number
-from .convert import decode_unicode, prepare
+from .convert import prepare
+from .convert_scalar import decode_unicode
 from .ctype import ARRAY, ENUM, POINTER, VOID
 from .memory import MEM, Owned, read_bytes, string_at
 from .memory import c_strnlen as _strnlen

@@ -1,0 +1,332 @@
+"""Conversions of scalar C values (integers, _Bool, chars, floats, long double, complex) and
+the conversion error messages: the number rows of the spec's Conversions table (7.2)."""
+import ctypes
+import math
+import struct
+
+from . import platform as plat
+from .ctype import ENUM, PRIMITIVE
+from .cdatabase import CData
+from .cdata_value import ValueCData
+from .memory import MEM
+
+_INF = float("inf")
+
+
+# -- Error messages (one table) ----
+def _type_name(value):
+    if isinstance(value, CData):
+        return "cdata '%s'" % (value._ctype.cname,)
+    return type(value).__name__
+
+
+def bad_init(ctype, expected, value):
+    """TypeError for a value of the wrong kind written into `ctype`."""
+    return TypeError("initializer for ctype '%s' must be a %s, not %s"
+                     % (ctype.cname, expected, _type_name(value)))
+
+
+def out_of_range(ctype, value):
+    """OverflowError for an integer that does not fit (cffi's three messages)."""
+    base = ctype.base if ctype.kind == ENUM else ctype
+    if value < 0 and not getattr(base, "signed", True):
+        return OverflowError("can't convert negative number to unsigned")
+    if not -(1 << 63) <= value < (1 << 64 if value >= 0 and not base.signed else 1 << 63):
+        return OverflowError("int too big to convert")
+    return OverflowError("integer %s does not fit '%s'" % (value, ctype.cname))
+
+
+def not_an_integer(value):
+    """TypeError for a value written into an integer type that is not an integer."""
+    if isinstance(value, CData) and not isinstance(value, ValueCData):
+        return TypeError("int() not supported on cdata '%s'" % (value._ctype.cname,))
+    if isinstance(value, ValueCData) and value._category() == plat.COMPLEX:
+        return TypeError("int() not supported on cdata '%s'" % (value._ctype.cname,))
+    return TypeError("an integer is required")
+
+
+def not_a_real_number(value):
+    """TypeError for a value written into a floating-point type that is not a number."""
+    if isinstance(value, CData):
+        return TypeError("float() not supported on cdata '%s'" % (value._ctype.cname,))
+    return TypeError("must be real number, not %s" % (type(value).__name__,))
+
+
+# -- Integers ----
+def to_int(ctype, value):
+    """Check and convert a Python value written into an integer (or enum) C type."""
+    if isinstance(value, int):
+        result = int(value)
+    elif isinstance(value, float):
+        raise not_an_integer(value)
+    elif isinstance(value, ValueCData) and value._ctype.kind in (PRIMITIVE, ENUM) \
+            and value._category() not in (plat.FLOAT, plat.LONGDOUBLE, plat.COMPLEX):
+        result = value._as_int()        # "not a float!" (7.2) holds for float cdata too
+    elif isinstance(value, CData):
+        raise not_an_integer(value)
+    elif hasattr(value, "__index__"):
+        result = value.__index__()
+    elif hasattr(value, "__int__") and not isinstance(value, (str, bytes)):
+        result = int(value)
+    else:
+        raise not_an_integer(value)
+    base = ctype.base if ctype.kind == ENUM else ctype
+    lo, hi = plat.int_bounds(base.byte_size, base.signed)
+    if not lo <= result <= hi:
+        raise out_of_range(ctype, result)
+    return result
+
+
+def _read_int(ctype, rt):
+    unpack = rt.unpack
+
+    def read(address, keep=None):
+        return unpack(MEM, address)[0]
+    return read
+
+
+def _write_int(ctype, rt):
+    pack = rt.pack
+    base = ctype.base if ctype.kind == ENUM else ctype
+    lo, hi = plat.int_bounds(base.byte_size, base.signed)
+
+    def write(address, value):
+        # check the range first: struct.pack_into zeroes the bytes before refusing a value
+        if value.__class__ is int and lo <= value <= hi:
+            pack(MEM, address, value)
+            return
+        pack(MEM, address, to_int(ctype, value))
+    return write
+
+
+# -- _Bool ----
+def to_bool(ctype, value):
+    """Only 0, 1, False and True (or such cdata) go into a _Bool."""
+    if isinstance(value, ValueCData) and value._category() not in (
+            plat.FLOAT, plat.LONGDOUBLE, plat.COMPLEX):
+        value = value._as_int()
+    if value is True or value is False or (isinstance(value, int) and value in (0, 1)):
+        return int(value)
+    if isinstance(value, int):
+        raise out_of_range(ctype, int(value))
+    raise not_an_integer(value)
+
+
+def _read_bool(ctype, rt):
+    unpack = rt.unpack
+
+    def read(address, keep=None):
+        value = unpack(MEM, address)[0]
+        if value > 1:
+            raise ValueError("got a _Bool of value %d, expected 0 or 1" % (value,))
+        return value == 1
+    return read
+
+
+def _packing_writer(to_code):
+    """A writer builder: check/convert with `to_code(ctype, value)`, then pack."""
+    def build(ctype, rt):
+        pack = rt.pack
+
+        def write(address, value):
+            pack(MEM, address, to_code(ctype, value))
+        return write
+    return build
+
+
+_write_bool = _packing_writer(to_bool)
+
+
+# -- char ----
+def to_char(ctype, value):
+    """A bytes of length 1 (or a char cdata) as the byte."""
+    if isinstance(value, (bytes, bytearray)) and len(value) == 1:
+        return bytes(value)
+    if isinstance(value, ValueCData) and getattr(value._ctype, "category", None) == plat.CHAR:
+        return value._value
+    raise bad_init(ctype, "bytes of length 1", value)
+
+
+def _read_char(ctype, rt):
+    def read(address, keep=None):
+        return MEM[address:address + 1].tobytes()
+    return read
+
+
+def _write_char(ctype, rt):
+    def write(address, value):
+        if value.__class__ is bytes and len(value) == 1:
+            MEM[address] = value[0]
+        else:
+            MEM[address] = to_char(ctype, value)[0]
+    return write
+
+
+# -- wchar_t, char16_t, char32_t ----
+def to_wchar(ctype, value):
+    """A str of length 1 (or a surrogate pair for 4-byte types) as a code unit."""
+    if isinstance(value, ValueCData) and getattr(value._ctype, "category", None) == plat.WCHAR:
+        value = value._value
+    if isinstance(value, str):
+        if len(value) == 2 and ctype.byte_size == 4 and _is_surrogate_pair(value):
+            return _join_surrogates(value)
+        if len(value) == 1:
+            code = ord(value)
+            if code > 0xFFFF and ctype.byte_size == 2:
+                raise TypeError("initializer for ctype '%s' must be a unicode string of length "
+                                "1, not larger-than-0xFFFF character" % (ctype.cname,))
+            return code
+        raise TypeError("initializer for ctype '%s' must be a unicode string of length 1, not "
+                        "unicode string of length %d" % (ctype.cname, len(value)))
+    raise bad_init(ctype, "unicode string of length 1", value)
+
+
+def _is_surrogate_pair(text):
+    return 0xD800 <= ord(text[0]) <= 0xDBFF and 0xDC00 <= ord(text[1]) <= 0xDFFF
+
+
+def _join_surrogates(text):
+    return 0x10000 + ((ord(text[0]) - 0xD800) << 10) + (ord(text[1]) - 0xDC00)
+
+
+def code_to_str(ctype, code):
+    """The str for one code unit read from memory."""
+    if code < 0 or code > 0x10FFFF:
+        raise ValueError("%s out of range for '%s': not a unicode character" % (code, ctype.cname))
+    return chr(code)
+
+
+def _read_wchar(ctype, rt):
+    unpack = rt.unpack
+
+    def read(address, keep=None):
+        return code_to_str(ctype, unpack(MEM, address)[0])
+    return read
+
+
+_write_wchar = _packing_writer(to_wchar)
+
+
+def encode_unicode(ctype, text):
+    """Code units for a str stored in a `ctype` array (UTF-16 with surrogates for 2 bytes)."""
+    if ctype.byte_size == 2:
+        data = text.encode("utf-16-le", "surrogatepass")
+        return list(struct.unpack("<%dH" % (len(data) // 2), data))
+    return [ord(c) for c in text]
+
+
+def decode_unicode(ctype, codes):
+    """A str from code units read from a `ctype` array."""
+    if ctype.byte_size == 2:
+        data = struct.pack("<%dH" % len(codes), *codes)
+        return data.decode("utf-16-le", "surrogatepass")
+    return "".join(code_to_str(ctype, c) for c in codes)
+
+
+# -- float, double ----
+def to_float(ctype, value):
+    """Anything float() accepts, except strings."""
+    if isinstance(value, ValueCData) and value._category() in (plat.FLOAT, plat.LONGDOUBLE):
+        return value.__float__()
+    if isinstance(value, (str, bytes, complex, CData)) or not hasattr(value, "__float__") \
+            and not hasattr(value, "__index__"):
+        raise not_a_real_number(value)
+    return float(value)
+
+
+def _read_float(ctype, rt):
+    fmt = "f" if ctype.byte_size == 4 else "d"
+    unpack = struct.Struct(fmt).unpack_from
+    rt.fmt, rt.unpack, rt.pack = fmt, unpack, struct.Struct(fmt).pack_into
+
+    def read(address, keep=None):
+        return unpack(MEM, address)[0]
+    return read
+
+
+def _write_float(ctype, rt):
+    pack = struct.Struct("f" if ctype.byte_size == 4 else "d").pack_into
+
+    def write(address, value):
+        # convert first: struct.pack_into zeroes the bytes before refusing a value
+        if value.__class__ is not float:
+            value = to_float(ctype, value)
+        try:
+            pack(MEM, address, value)
+        except OverflowError:               # too large for a C float
+            pack(MEM, address, float32(value))
+    return write
+
+
+def float32(number):
+    """The double `number` converted to C float: rounded, and +-inf beyond float's range
+    (where struct refuses it)."""
+    try:
+        return _FLOAT32.unpack(_FLOAT32.pack(number))[0]
+    except OverflowError:
+        return math.copysign(_INF, number)
+
+
+_FLOAT32 = struct.Struct("f")
+
+
+# -- long double: kept as cdata on reading (footnote 3) ----
+_LD = ctypes.c_longdouble
+LONGDOUBLE_BYTES = ctypes.sizeof(_LD)
+
+
+def longdouble_bytes(value):
+    """The raw bytes of `value` as a C long double."""
+    if isinstance(value, ValueCData) and getattr(value._ctype, "category", None) == plat.LONGDOUBLE:
+        return value._value
+    return bytes(_LD(to_float(_LD_TYPE(), value)))
+
+
+def _LD_TYPE():
+    from .ctype import TYPES
+    return TYPES.primitive("long double")
+
+
+def _read_longdouble(ctype, rt):
+
+    def read(address, keep=None):
+        return ValueCData(ctype, MEM[address:address + LONGDOUBLE_BYTES].tobytes())
+    return read
+
+
+def _write_longdouble(ctype, rt):
+    def write(address, value):
+        MEM[address:address + LONGDOUBLE_BYTES] = longdouble_bytes(value)
+    return write
+
+
+# -- complex ----
+def to_complex(ctype, value):
+    """Anything complex() accepts, except strings."""
+    if isinstance(value, ValueCData) and value._category() == plat.COMPLEX:
+        return complex(value)
+    if isinstance(value, CData):        # even a 'double' cdata, as in cffi (ffi.cast converts)
+        raise TypeError("complex() not supported on cdata '%s'" % (value._ctype.cname,))
+    if isinstance(value, (str, bytes)) or not (isinstance(value, complex) or hasattr(
+            value, "__complex__") or hasattr(value, "__float__") or hasattr(value, "__index__")):
+        # (a complex has no __complex__ before Python 3.11)
+        raise TypeError("must be real number, not %s" % (type(value).__name__,))
+    return complex(value)
+
+
+def _read_complex(ctype, rt):
+    unpack = rt.unpack
+
+    def read(address, keep=None):
+        re, im = unpack(MEM, address)
+        return complex(re, im)
+    return read
+
+
+def _write_complex(ctype, rt):
+    pack = rt.pack
+
+    def write(address, value):
+        c = to_complex(ctype, value)
+        pack(MEM, address, c.real, c.imag)
+    return write

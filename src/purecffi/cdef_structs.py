@@ -1,0 +1,99 @@
+"""Struct types during one cdef(): snapshots to undo, when their members can be laid out, and
+the problems cffi reports when the struct is first used (bitfields, flexible arrays)."""
+from . import platform as plat
+from .ctype import ARRAY, STRUCT, UNION, UnknownNumberType
+
+
+# -- Transactions over struct types ----
+def _snapshot(obj):
+    """The values of all the slots of a type object."""
+    state = {}
+    for cls in type(obj).__mro__:
+        for slot in cls.__dict__.get("__slots__", ()):
+            if slot != "__weakref__" and hasattr(obj, slot):
+                state[slot] = getattr(obj, slot)
+    return state
+
+
+def _restore(obj, state):
+    for slot, value in state.items():
+        setattr(obj, slot, value)
+
+
+# -- Readiness of struct members for layout ----
+READY, COMPILER, WAITING = 0, 1, 2
+
+
+def _readiness(ctype):
+    """READY if the layout is known, COMPILER if only the C compiler can know it, WAITING if it
+    depends on a struct not completed yet."""
+    while ctype.kind == ARRAY:
+        if ctype.length is Ellipsis:
+            return max(COMPILER, _readiness(ctype.item))
+        ctype = ctype.item
+    if ctype.kind in (STRUCT, UNION):
+        if ctype.partial:
+            return COMPILER
+        return WAITING if ctype.fields is None else READY
+    if isinstance(ctype, UnknownNumberType):
+        return COMPILER
+    return READY
+
+
+def _by_value_structs(ctype):
+    """The struct/union a member of this type holds by value (through arrays), or None."""
+    while ctype.kind == ARRAY:
+        ctype = ctype.item
+    return ctype if ctype.kind in (STRUCT, UNION) else None
+
+
+def _contains_itself(start, pending):
+    """True if a pending struct holds itself by value, directly or through other members."""
+    stack, seen = [start], set()
+    while stack:
+        entry = pending.get(stack.pop())
+        for _, ftype, _ in entry[0] if entry is not None else ():
+            inner = _by_value_structs(ftype)
+            if inner is start:
+                return True
+            if inner is not None and inner not in seen:
+                seen.add(inner)
+                stack.append(inner)
+    return False
+
+
+# -- Struct problems cffi reports when the struct is first used ----
+class _Deferred(Exception):
+    """A struct problem cffi reports on first use: carries the exception to raise then."""
+
+    def __init__(self, error):
+        Exception.__init__(self, error)
+        self.error = error
+
+
+_BITFIELD_CATEGORIES = frozenset([plat.INT, plat.CHAR, plat.BOOL])
+
+
+def _check_bitfield(owner, name, ftype, bitsize):
+    """cffi's checks of a bit field (raised as _Deferred, with cffi's messages)."""
+    integer = ftype.kind == "enum" or getattr(ftype, "category", None) in _BITFIELD_CATEGORIES \
+        or (isinstance(ftype, UnknownNumberType) and not ftype.is_float)
+    if not integer:
+        raise _Deferred(TypeError("field '%s.%s' declared as '%s' cannot be a bit field"
+                                  % (owner.cname, name, ftype.cname)))
+    if bitsize < 0:
+        raise _Deferred(TypeError("field '%s.%s' has a negative bit width" % (owner.cname, name)))
+    if bitsize == 0 and name:
+        raise _Deferred(TypeError("field '%s.%s' is declared with :0" % (owner.cname, name)))
+    if ftype.byte_size > 0 and bitsize > 8 * ftype.byte_size:
+        raise _Deferred(TypeError("bit field '%s.%s' is declared '%s:%d', which exceeds the "
+                                  "width of the type" % (owner.cname, name, ftype.cname,
+                                                         bitsize)))
+
+
+def _check_flexible_array(owner, fields):
+    """Only the last member of a struct may be an array of unknown length (`T x[]`)."""
+    for name, ftype, _ in fields[:-1]:
+        if ftype.kind == ARRAY and ftype.length is None:
+            raise _Deferred(TypeError("field '%s.%s' has ctype '%s' of unknown size"
+                                      % (owner.cname, name, ftype.cname)))

@@ -13,6 +13,7 @@ from _backend import IS_CFFI, FFI
 
 CDEF = """
 struct pt { int x, y; };
+struct bf { int a:3; unsigned b:5; };
 union u { int a; double d; };
 struct s { char name[4]; int *ip; struct pt p; float f; _Bool b; unsigned char uc;
            signed char sc; long double ld; int arr[3]; char *cp; void *vp;
@@ -39,7 +40,7 @@ def namespace():
     ns = dict(ffi=ffi, libc=_library(ffi, "c"), libm=_library(ffi, "m"), libz=_library(ffi, "z"),
               sp=ffi.new("struct s *"), arr=ffi.new("int[3]"), carr=ffi.new("char[4]"),
               ucarr=ffi.new("unsigned char[4]"), scarr=ffi.new("signed char[4]"),
-              ip=ffi.new("int *"), pt=ffi.new("struct pt *"), u=ffi.new("union u *"),
+              ip=ffi.new("int *"), pt=ffi.new("struct pt *"), bf=ffi.new("struct bf *"), u=ffi.new("union u *"),
               obj=object())
 
     def cb_case(signature, result):
@@ -697,6 +698,74 @@ ROWS = [
      'a cdata function cannot be called with keyword arguments'),
     ('libc.snprintf(carr, 4, b"%d", x=1)', 'TypeError',
      'a cdata function cannot be called with keyword arguments'),
+    # slices
+    ('arr[:2]', 'IndexError', 'slice start must be specified'),
+    ('arr[::2]', 'IndexError', 'slice start must be specified'),
+    ('arr[1:]', 'IndexError', 'slice stop must be specified'),
+    ('arr[0:2:1]', 'IndexError', 'slice with step not supported'),
+    ('arr[-1:2]', 'IndexError', 'negative index'),
+    ('arr[0:4]', 'IndexError', 'index too large (expected 4 <= 3)'),
+    ('arr[2:1]', 'IndexError', 'slice start > stop'),
+    ('ffi.cast("int *", ip)[:2:2]', 'IndexError', 'slice start must be specified'),
+    ('arr[0:2] = [1, 2, 3]', 'ValueError', 'got more than 2 values to unpack'),
+    ('arr[0:2] = [1]', 'ValueError', 'need 2 values to unpack, got 1'),
+    ('arr[0:2] = ffi.new("int[3]")', 'ValueError', 'got more than 2 values to unpack'),
+    ('arr[0:2] = ffi.new("int[1]")', 'ValueError', 'need 2 values to unpack, got 1'),
+    ('arr[:2] = [1, 2]', 'IndexError', 'slice start must be specified'),
+    ('arr[0:2:1] = [1, 2]', 'IndexError', 'slice with step not supported'),
+    ('carr[0:2] = b"a"', 'ValueError', 'need a string of length 2, got 1'),
+    ('carr[0:2] = bytearray(b"abc")', 'ValueError', 'need a string of length 2, got 3'),
+    ('carr[0:2] = [b"a", b"b", b"c"]', 'ValueError', 'got more than 2 values to unpack'),
+    # bitfields
+    ('bf.a = 4', 'OverflowError',
+     'value 4 outside the range allowed by the bit field width: -4 <= x <= 3'),
+    ('bf.a = -5', 'OverflowError',
+     'value -5 outside the range allowed by the bit field width: -4 <= x <= 3'),
+    ('bf.b = 32', 'OverflowError',
+     'value 32 outside the range allowed by the bit field width: 0 <= x <= 31'),
+    ('bf.b = -1', 'OverflowError',
+     'value -1 outside the range allowed by the bit field width: 0 <= x <= 31'),
+    ('bf.a = -2**63', 'OverflowError', 'value -9223372036854775808 outside the range allowed '
+     'by the bit field width: -4 <= x <= 3'),
+    ('bf.a = 1.5', 'TypeError', "'float' object cannot be interpreted as an integer"),
+    ('bf.a = "x"', 'TypeError', "'str' object cannot be interpreted as an integer"),
+    ('ffi.new("struct bf *", [4, 2])', 'OverflowError',
+     'value 4 outside the range allowed by the bit field width: -4 <= x <= 3'),
+    # ffi.unpack() and ffi.string()
+    ('ffi.unpack(ffi.cast("int *", 0), 0)', 'RuntimeError',
+     "cannot use unpack() on <cdata 'int *' NULL>"),
+    ('ffi.unpack(ffi.cast("void *", 0), 1)', 'RuntimeError',
+     "cannot use unpack() on <cdata 'void *' NULL>"),
+    ('ffi.unpack(ffi.cast("void *", 8), 1)', 'ValueError',
+     "'void *' points to items of unknown size"),
+    ('ffi.unpack(arr, -1)', 'ValueError', "'length' cannot be negative"),
+    ('ffi.unpack(ffi.cast("int *", 0), -1)', 'ValueError', "'length' cannot be negative"),
+    ('ffi.unpack(ffi.cast("int", 3), 1)', 'TypeError', "expected a pointer or array, got 'int'"),
+    ('ffi.string(ip)', 'TypeError', "string(): unexpected cdata 'int *' argument"),
+    ('ffi.string(ffi.cast("int", 5))', 'TypeError', "string(): unexpected cdata 'int' argument"),
+    ('ffi.string(pt)', 'TypeError', "string(): unexpected cdata 'struct pt *' argument"),
+    ('ffi.string(pt[0])', 'TypeError', "string(): unexpected cdata 'struct pt' argument"),
+    ('ffi.string(ffi.cast("_Bool", 1))', 'TypeError',
+     "string(): unexpected cdata '_Bool' argument"),
+    ('ffi.string(ffi.cast("double *", 0))', 'TypeError',
+     "string(): unexpected cdata 'double *' argument"),
+    ('ffi.string(ffi.cast("void *", 0))', 'TypeError',
+     "string(): unexpected cdata 'void *' argument"),
+    ('ffi.string(ffi.cast("int *", 0))', 'RuntimeError',
+     "cannot use string() on <cdata 'int *' NULL>"),
+    ('ffi.string(ffi.cast("enum e *", 0))', 'RuntimeError',
+     "cannot use string() on <cdata 'enum e *' NULL>"),
+    ('ffi.string(ffi.cast("char *", 0))', 'RuntimeError',
+     "cannot use string() on <cdata 'char *' NULL>"),
+    # ffi.release() and ffi.gc()
+    ('ffi.release(ffi.cast("int *", ip))', 'ValueError',
+     "only 'cdata' object from ffi.new(), ffi.gc(), ffi.from_buffer() or "
+     "ffi.new_allocator()() can be used with the 'with' keyword or ffi.release()"),
+    ('ffi.release(ffi.cast("int", 0))', 'ValueError',
+     "only 'cdata' object from ffi.new(), ffi.gc(), ffi.from_buffer() or "
+     "ffi.new_allocator()() can be used with the 'with' keyword or ffi.release()"),
+    ('ffi.gc(ip, None)', 'TypeError',
+     'Can remove destructor only on a object previously returned by ffi.gc()'),
 ]
 
 

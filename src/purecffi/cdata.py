@@ -366,21 +366,31 @@ def _open_array(cls, item):
 
 
 def _slice_bounds(cdata, index, length):
+    """(start, stop) of a slice of `cdata`, checked with cffi's messages."""
+    if index.start is None:
+        raise IndexError("slice start must be specified")
+    if index.stop is None:
+        raise IndexError("slice stop must be specified")
     if index.step is not None:
-        raise IndexError("cdata '%s' slice with a step is not supported"
-                         % (cdata._ctype.cname,))
-    if index.start is None or index.stop is None:
-        raise IndexError("cdata '%s' slice needs both a start and a stop"
-                         % (cdata._ctype.cname,))
+        raise IndexError("slice with step not supported")
     start, stop = index.start, index.stop
     if start.__class__ is not int or stop.__class__ is not int:
         start, stop = _as_index(start), _as_index(stop)
     if start > stop:
         raise IndexError("slice start > stop")
-    if length is not None and (start < 0 or stop > length):
-        raise IndexError("index out of range for cdata '%s' (slice %d:%d, length %d)"
-                         % (cdata._ctype.cname, start, stop, length))
+    if length is not None:
+        if start < 0:
+            raise IndexError("negative index")
+        if stop > length:
+            raise IndexError("index too large (expected %d <= %d)" % (stop, length))
     return start, stop
+
+
+def _unpack_count_error(count, got):
+    """cffi's error for a slice assignment given `got` values for `count` items."""
+    if got > count:
+        return ValueError("got more than %d values to unpack" % (count,))
+    return ValueError("need %d values to unpack, got %d" % (count, got))
 
 
 def _slice_assign(cdata, index, value, length):
@@ -392,18 +402,17 @@ def _slice_assign(cdata, index, value, length):
     if (isinstance(value, CData) and value._address) and value._ctype.kind in (ARRAY, POINTER) \
             and value._ctype.item is item:
         if value._ctype.kind == ARRAY and len(value) != count:
-            raise ValueError("need a cdata of %d items, got %d" % (count, len(value)))
+            raise _unpack_count_error(count, len(value))
         memmove(base, value._addr, count * size)
         return
-    if isinstance(value, (bytes, bytearray, str)):
-        if isinstance(value, str) or getattr(item, "category", None) != plat.CHAR:
-            items = list(value)
-        else:
-            items = [value[i:i + 1] for i in range(len(value))]
+    if isinstance(value, (bytes, bytearray)) and getattr(item, "category", None) == plat.CHAR:
+        if len(value) != count:
+            raise ValueError("need a string of length %d, got %d" % (count, len(value)))
+        items = [value[i:i + 1] for i in range(count)]
     else:
         items = list(value)
     if len(items) != count:
-        raise ValueError("need %d values to assign to slice, got %d" % (count, len(items)))
+        raise _unpack_count_error(count, len(items))
     write = cdata._item_write
     for i, v in enumerate(items):
         write(base + i * size, v)
@@ -577,8 +586,9 @@ def release(cdata):
     elif isinstance(keep, GcRef) or (keep is not None and keep.__class__.__name__ == "BufferExport"):
         keep.release()
     else:
-        raise ValueError("cannot release cdata '%s': it does not own its memory"
-                         % (cdata._ctype.cname,))
+        raise ValueError("only 'cdata' object from ffi.new(), ffi.gc(), ffi.from_buffer() or "
+                         "ffi.new_allocator()() can be used with the 'with' keyword or "
+                         "ffi.release()")
 
 
 # -- ffi.gc ----

@@ -193,8 +193,8 @@ def gc(cdata, destructor, size=0):
     if destructor is None:
         keep = cdata._keep
         if not isinstance(keep, GcRef):
-            raise TypeError("ffi.gc(cdata, None): cdata '%s' was not returned by ffi.gc()"
-                            % (cdata._ctype.cname,))
+            raise TypeError("Can remove destructor only on a object previously returned by "
+                            "ffi.gc()")
         keep.destructor = None
         return None
     ref = _new_object(GcRef)            # GcRef(cdata, destructor) without its frame

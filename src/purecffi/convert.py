@@ -469,6 +469,11 @@ def write_bitfield(field, base_address, value):
         if isinstance(value, float) or not hasattr(value, "__index__"):
             raise not_an_integer(value)
         value = value.__index__()       # char bitfields hold unsigned integers, as in cffi
+    elif value.__class__ is int and -(1 << 63) <= value < (1 << 63):
+        pass        # in range for the width check below, which gives cffi's message
+    elif value.__class__ is float or value.__class__ is str:
+        raise TypeError("'%s' object cannot be interpreted as an integer"
+                        % (type(value).__name__,))
     else:
         value = to_int(ftype, value)
     bits = field.bitsize
@@ -477,8 +482,8 @@ def write_bitfield(field, base_address, value):
     else:
         lo, hi = 0, (1 << bits) - 1
     if not lo <= value <= hi:
-        raise OverflowError("value %d does not fit in the %d-bit field '%s' of type '%s'"
-                            % (value, bits, field.name, ftype.cname))
+        raise OverflowError("value %d outside the range allowed by the bit field width: "
+                            "%d <= x <= %d" % (value, lo, hi))
     first, nbytes, shift = _bitfield_window(field)
     where = base_address + first
     raw = int.from_bytes(MEM[where:where + nbytes], "little")

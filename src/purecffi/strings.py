@@ -54,10 +54,16 @@ def _to_string_general(cdata, maxlen):
     """ffi.string() of everything but non-NULL char pointers and arrays."""
     if isinstance(cdata, ValueCData):
         return _value_string(cdata)
-    if not (isinstance(cdata, CData) and cdata._address) or cdata._ctype.kind not in (POINTER, ARRAY) \
-            or not _is_char_like(cdata._ctype.item):
+    if not isinstance(cdata, CData):
         raise TypeError("string(): expected a cdata char or wchar_t pointer or array, an "
                         "enum or a character, not %s" % (_describe(cdata),))
+    if not cdata._address or cdata._ctype.kind not in (POINTER, ARRAY):
+        raise _unexpected(cdata)
+    item = cdata._ctype.item
+    if not cdata._addr and (item.kind == ENUM or _item_category(cdata._ctype) in _INTEGERS):
+        raise RuntimeError("cannot use string() on <cdata '%s' NULL>" % (cdata._ctype.cname,))
+    if not _is_char_like(item):
+        raise _unexpected(cdata)
     limit = maxlen
     if cdata._array and cdata._length is not None:
         limit = cdata._length if maxlen < 0 else min(maxlen, cdata._length)
@@ -94,6 +100,14 @@ def _is_char_like(ctype):
         category == plat.INT and ctype.byte_size == 1 and ctype.kind != ENUM)
 
 
+_INTEGERS = (plat.INT, plat.CHAR, plat.WCHAR)
+
+
+def _unexpected(cdata):
+    """cffi's error for ffi.string() of a cdata that is not a string or a character."""
+    return TypeError("string(): unexpected cdata '%s' argument" % (cdata._ctype.cname,))
+
+
 def _describe(obj):
     ctype = getattr(obj, "_ctype", None)
     return "cdata '%s'" % (ctype.cname,) if ctype is not None else type(obj).__name__
@@ -112,25 +126,25 @@ def _value_string(cdata):
         return value if isinstance(value, str) else chr(value)
     if _is_char_like(ctype):
         return bytes([cdata._value & 0xFF])
-    raise TypeError("string(): expected a cdata char or wchar_t pointer or array, an enum or "
-                    "a character, not %s" % (_describe(cdata),))
+    raise _unexpected(cdata)
 
 
 def unpack(cdata: Any, length: int) -> Any:
     """`length` items of a pointer or array: bytes for char, str for wchar, else a list."""
     if not (isinstance(cdata, CData) and cdata._address) or cdata._ctype.kind not in (POINTER, ARRAY):
+        if isinstance(cdata, CData):
+            raise TypeError("expected a pointer or array, got '%s'" % (cdata._ctype.cname,))
         raise TypeError("unpack(): expected a pointer or array cdata, not %s"
-                        % (getattr(getattr(cdata, "_ctype", None), "cname", type(cdata).__name__),))
+                        % (type(cdata).__name__,))
     if length.__class__ is not int:
         length = index(length)
     if length < 0:
-        raise ValueError("unpack(): negative length")
+        raise ValueError("'length' cannot be negative")
+    if not cdata._addr:
+        raise RuntimeError("cannot use unpack() on <cdata '%s' NULL>" % (cdata._ctype.cname,))
     item = cdata._ctype.item
     if item.kind == VOID or item.byte_size < 0:
-        raise ValueError("unpack(): cdata '%s' points to items of unknown size"
-                        % (cdata._ctype.cname,))
-    if not cdata._addr and length:
-        raise RuntimeError("cannot use unpack() on <cdata '%s' NULL>" % (cdata._ctype.cname,))
+        raise ValueError("'%s' points to items of unknown size" % (cdata._ctype.cname,))
     category = getattr(item, "category", None)
     if category == plat.CHAR:
         return read_bytes(cdata._addr, length)

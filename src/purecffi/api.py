@@ -514,6 +514,10 @@ class GeneratedFFI(FFI):
     def __repr__(self):
         return "<_cffi_backend.FFI object at 0x%x>" % (id(self),)
 
+    def integer_const(self, name: str) -> int:
+        """The value of an integer constant: enum value, #define, or `static const`."""
+        return _apimode.integer_const(self, name)
+
 
 _apimode.set_generated_ffi(GeneratedFFI)      # apimode.load() makes the ffi of a C module
 

@@ -627,6 +627,26 @@ def def_extern(ffi, name=None, error=None, onerror=None):
 
 
 # -- Module set-up ----
+def integer_const(ffi, name):
+    """ffi.integer_const(name) of an API-mode module: an integer constant's value (enum value,
+    `#define`, `static const`), as the C compiler gave it."""
+    if not isinstance(name, str):
+        raise TypeError("integer_const() argument must be str, not %s" % (type(name).__name__,))
+    decls = ffi._decls
+    entry = decls.constants.get(name)
+    if entry is not None:
+        value = entry[1]
+        if value.__class__ is not int:
+            value = getattr(ffi._api_lib, name)
+        if value.__class__ is int:
+            return value
+    if entry is not None or name in decls.functions or name in decls.variables \
+            or name in decls.extern_python:
+        raise FFIError("function, global variable or non-integer constant '%s' must be fetched "
+                       "from its original 'lib' object" % (name,))
+    raise AttributeError("integer constant '%s' not found" % (name,))
+
+
 _GENERATED_FFI = []     # api.GeneratedFFI, registered by api.py (which imports this module)
 
 

@@ -1,0 +1,58 @@
+"""ffi.integer_const() on the ffi of an API-mode module: the compiler's values of enum values,
+`#define`s and `static const` integers; everything else is refused as cffi refuses it."""
+import shutil
+
+import pytest
+
+from _backend import FFI
+from conftest import import_built
+
+pytestmark = pytest.mark.skipif(shutil.which("gcc") is None, reason="needs gcc")
+
+CDEF = """
+    enum col { RED, GREEN, ... };
+    #define FOO ...
+    #define BAR 7
+    static const int SCI;
+    static const double PI;
+    int add(int, int);
+    extern int counter;
+"""
+SOURCE = """
+    enum col { RED = 3, BLUE, GREEN = 10 };
+    #define FOO 123
+    #define BAR 7
+    static const int SCI = -5;
+    static const double PI = 3.14;
+    static int add(int a, int b) { return a + b; }
+    int counter = 5;
+"""
+
+
+@pytest.fixture(scope="module")
+def ffi(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("api_integer_const")
+    builder = FFI()
+    builder.cdef(CDEF)
+    builder.set_source("_api_integer_const", SOURCE)
+    builder.compile(tmpdir=str(directory))
+    return import_built(directory, "_api_integer_const").ffi
+
+
+@pytest.mark.parametrize("name, value", [("RED", 3), ("GREEN", 10), ("FOO", 123), ("BAR", 7),
+                                         ("SCI", -5)])
+def test_integer_constants(ffi, name, value):
+    assert ffi.integer_const(name) == value
+
+
+@pytest.mark.parametrize("name", ["PI", "add", "counter"])
+def test_other_names_must_come_from_lib(ffi, name):
+    with pytest.raises(ffi.error) as info:
+        ffi.integer_const(name)
+    assert str(info.value) == ("function, global variable or non-integer constant '%s' must "
+                               "be fetched from its original 'lib' object" % (name,))
+
+
+def test_unknown_name(ffi):
+    with pytest.raises(AttributeError):
+        ffi.integer_const("NOPE")

@@ -168,7 +168,7 @@ def test_functions_are_cdata(ool, ffi, libpath):
 # -- Missing names ----
 def test_undeclared_name(ool):
     ffi, lib = ool
-    with pytest.raises(AttributeError, match="library '.*libconsts.so' has no function, "
+    with pytest.raises(AttributeError, match="^cffi library '.*libconsts.so' has no function, "
                                              "constant or global variable named 'nope'"):
         lib.nope
     assert not hasattr(lib, "nope")

@@ -22,7 +22,7 @@ __all__ = ["OutOfLineLib", "integer_const"]
 
 MSG_ELSEWHERE = "function, global variable or non-integer constant '%s' must be fetched from " \
                 "its original 'lib' object"
-_MSG_UNDECLARED = "library '%s' has no function, constant or global variable named '%s'"
+_MSG_UNDECLARED = "cffi library '%s' has no function, constant or global variable named '%s'"
 
 
 class _Messages(Messages):

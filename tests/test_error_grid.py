@@ -757,6 +757,9 @@ ROWS = [
      "cannot use string() on <cdata 'enum e *' NULL>"),
     ('ffi.string(ffi.cast("char *", 0))', 'RuntimeError',
      "cannot use string() on <cdata 'char *' NULL>"),
+    ('ffi.include(5)', 'TypeError',
+     "ffi.include() expects an argument that is also of type cffi.FFI, not 'int'"),
+    ('ffi.include(ffi)', 'ValueError', 'self.include(self)'),
     # ffi.release() and ffi.gc()
     ('ffi.release(ffi.cast("int *", ip))', 'ValueError',
      "only 'cdata' object from ffi.new(), ffi.gc(), ffi.from_buffer() or "

@@ -497,9 +497,10 @@ class FFI:
     def include(self, other: FFI) -> None:
         """Use the types and constants declared by another FFI."""
         if not isinstance(other, FFI):
-            raise TypeError("include() expects an FFI instance")
+            raise TypeError("ffi.include() expects an argument that is also of type cffi.FFI, "
+                            "not %r" % (type(other).__name__,))
         if other is self:
-            raise ValueError("an FFI cannot include itself")
+            raise ValueError("self.include(self)")
         with self._lock:
             self._decls.include(other._decls)
             self._included.append(other)

@@ -30,6 +30,7 @@ __all__ = ["make_lib_function", "call_function_pointer", "file_pointer", "by_val
            "LibFunction", "FUNCTION_FLAGS", "MSG_KEYWORDS"]
 
 _CFuncPtr = _ctypes.CFuncPtr
+_SimpleCData = _ctypes._SimpleCData
 _addressof = ctypes.addressof
 MSG_KEYWORDS = "a cdata function cannot be called with keyword arguments"
 FUNCTION_FLAGS = _ctypes.FUNCFLAG_USE_ERRNO                 # exact argument count
@@ -58,7 +59,7 @@ def _longdouble_result(ctype):
     return _LongDoubleResult, errcheck
 
 
-def _pointer_errcheck_template(result, func, args):
+def _pointer_result_template(result):
     # cdata.pointer_to(CTYPE, result) inlined: the type's classes are read at each call,
     # as a struct completed by a later cdef() changes them
     # (and the cdata made without its __init__ frame)
@@ -72,12 +73,19 @@ def _pointer_errcheck_template(result, func, args):
     return cdata
 
 
+# A restype's `_check_retval_` is called by ctypes with the converted result alone: cheaper
+# than an `errcheck` (no argument tuple, one argument).  A direct subclass of _SimpleCData
+# (not of c_void_p) still gives the plain int (or None), not a ctypes instance.
 def _pointer_result(ctype):
-    return ctypes.c_void_p, specialise(_pointer_errcheck_template, PREPARE=prepare,
-                                        CTYPE=ctype, NEW=object.__new__)
+    maker = specialise(_pointer_result_template, PREPARE=prepare, CTYPE=ctype,
+                       NEW=object.__new__)
+    restype = type("result<%s>" % (ctype.cname,), (_SimpleCData,),
+                   {"_type_": "P", "_check_retval_": staticmethod(maker),
+                    "__module__": __name__})
+    return restype, None
 
 
-def _struct_errcheck_template(result, func, args):
+def _struct_result_template(result):
     # OWNING(CTYPE, addressof(result), result) without its __init__ frame: the cdata owns
     # the ctypes result buffer
     cdata = NEW(OWNING)                                  # noqa: F821
@@ -86,10 +94,11 @@ def _struct_errcheck_template(result, func, args):
 
 
 def _struct_result(ctype):
-    structure = by_value_ctypes(ctype)
-    return structure, specialise(_struct_errcheck_template, NEW=object.__new__,
-                                  OWNING=prepare(ctype).owning_class, CTYPE=ctype,
-                                  ADDRESSOF=_addressof)
+    maker = specialise(_struct_result_template, NEW=object.__new__,
+                       OWNING=prepare(ctype).owning_class, CTYPE=ctype, ADDRESSOF=_addressof)
+    restype = type("result<%s>" % (ctype.cname,), (by_value_ctypes(ctype),),
+                   {"_check_retval_": staticmethod(maker), "__module__": __name__})
+    return restype, None
 
 
 _PRIMITIVE_RESULTS = {

@@ -249,6 +249,26 @@ def test_callback_keeps_python_function_alive(ffi):
     assert ref() is None
 
 
+def test_callback_freed_without_the_collector(ffi):
+    # nothing in a callback refers back to it: dropping it frees it (and its callable) at
+    # once, as in cffi; a reference cycle would wait for the collector
+    def fn(x):
+        return x
+
+    ref = weakref.ref(fn)
+    cb = ffi.callback("int(int)", fn)
+    del fn
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        assert cb(7) == 7
+        del cb
+        assert ref() is None
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def test_callback_called_from_another_thread(ffi, testlib):
     seen = []
     cb = ffi.callback("int(int)", lambda x: seen.append(threading.get_ident()) or x + 1)

@@ -178,8 +178,10 @@ def _arg_handling(ctype, index):
         prepare(ctype)
         rt = prepare(ctype)
         names = {"CT%d" % index: ctype, "PREPARE": prepare, "NEW": object.__new__}
-        if not _class_may_change(ctype, rt):
+        if not _class_may_change(ctype):
             names["CLS%d" % index] = rt.cdata_class
+            if rt.fast_class is not None:
+                names["FAST%d" % index], names["MASK%d" % index] = rt.fast_class, rt.align_mask
         return ctypes.c_void_p, "p%d" % (index,), names
     if kind == STRUCT:
         cls = prepare(ctype).cdata_class
@@ -195,11 +197,11 @@ def _arg_handling(ctype, index):
     return primitive_ctypes(ctype), arg, {}
 
 
-def _class_may_change(ctype, rt):
-    """Whether the cdata class of pointer type `ctype` depends on the address or on a later
-    cdef() (a pointer to a struct or union)."""
+def _class_may_change(ctype):
+    """Whether the cdata classes of pointer type `ctype` may change with a later cdef() (a
+    pointer to a struct or union)."""
     item = getattr(ctype, "item", None)
-    return rt.fast_class is not None or (item is not None and item.kind in (STRUCT, UNION))
+    return item is not None and item.kind in (STRUCT, UNION)
 
 
 def _result_ctypes(ctype):
@@ -212,7 +214,8 @@ def _result_ctypes(ctype):
 
 # What cdata.pointer_to() does, inline (no frames): the cdata for a pointer argument `aN`.
 # A pointer to a struct or union reads its classes at each call (a struct completed by a later
-# cdef() changes them); any other pointer type's class never changes and is bound once (CLSN).
+# cdef() changes them); any other pointer type's classes never change and are bound once
+# (CLSN, and FASTN for non-NULL addresses aligned by MASKN).
 _POINTER_ARGUMENT = """\
         rt = CT{i}._rt or PREPARE(CT{i})
         if a{i} and rt.fast_class is not None and not a{i} & rt.align_mask:
@@ -223,6 +226,10 @@ _POINTER_ARGUMENT = """\
 """
 _FIXED_POINTER_ARGUMENT = """\
         p{i} = NEW(CLS{i})
+        p{i}._ctype, p{i}._addr, p{i}._keep = CT{i}, a{i} or 0, None
+"""
+_FIXED_FAST_POINTER_ARGUMENT = """\
+        p{i} = NEW(FAST{i} if a{i} and not a{i} & MASK{i} else CLS{i})
         p{i}._ctype, p{i}._addr, p{i}._keep = CT{i}, a{i} or 0, None
 """
 # The thunk is bound (types.MethodType: the cheapest callable to make per callback) to the
@@ -282,15 +289,21 @@ class _CtypesPlan:
             self.constants["LO"], self.constants["HI"] = plat.int_bounds(base.byte_size,
                                                                          base.signed)
             fast = _FAST_INT_RESULT
-        prelude = "".join(
-            (_FIXED_POINTER_ARGUMENT if "CLS%d" % i in self.constants else _POINTER_ARGUMENT)
-            .format(i=i) for i, t in enumerate(self.fntype.args) if t.kind in (POINTER, FUNCTION))
+        prelude = "".join(self._pointer_argument(i).format(i=i)
+                          for i, t in enumerate(self.fntype.args) if t.kind in (POINTER, FUNCTION))
         source = _THUNK_TEMPLATE.format(
             params=", ".join("a%d" % i for i in range(len(expressions))),
             args=", ".join(expressions), fast_result=fast, prelude=prelude)
         namespace = {}
         exec(compile(source, "<callback %s>" % (self.fntype.cname,), "exec"), namespace)
         return types.FunctionType(namespace["thunk"].__code__, self.constants, "thunk")
+
+    def _pointer_argument(self, index):
+        if "FAST%d" % index in self.constants:
+            return _FIXED_FAST_POINTER_ARGUMENT
+        if "CLS%d" % index in self.constants:
+            return _FIXED_POINTER_ARGUMENT
+        return _POINTER_ARGUMENT
 
     def error_value(self, error):
         """The value returned to C after an exception (checked now, like cffi)."""

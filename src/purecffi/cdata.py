@@ -21,6 +21,7 @@ from .cdatabase import CData, not_instantiable
 from .specialise import specialise
 from .varsize import byte_extent, is_var_sized, write_items, write_var
 from .views import pointer_field_getter, struct_field_getter, struct_item_getitem
+from .pointer_items import aligned_number_getitem
 from .memory import (MEM, BufferExport, Owned, addressof, allocate, buffer_type, memmove,
                      owned_size, typed_view)
 from .memory import _Bytes, _resize
@@ -861,6 +862,11 @@ def _pointer_class(ctype, rt):
     owning = {}
     owning_item = None
     slots = ()
+    if _is_plain_number(item):      # non-NULL and aligned: `p[i]` with no checks
+        rt.fast_class = cls = concrete(ctype.cname, template, {
+            "__getitem__": aligned_number_getitem(prepare(item).fmt, item.byte_size,
+                                                  cls.__getitem__)}, parent=cls)
+        rt.align_mask = item.byte_size - 1
     if with_fields:
         rt.fast_class = cls = _fast_subclass(cls, item, rt)
         owning_item = prepare(item)

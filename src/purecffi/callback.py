@@ -85,6 +85,33 @@ def make_callback(fntype, python_callable, error=None, onerror=None):
     return cdata
 
 
+def callback_method(funcptr_key):
+    """FFI.callback(), finding function types in the ffi's table under `funcptr_key`.
+
+    The common case (a signature used before, made with a ctypes thunk) is done here, in the
+    method's one frame; the others go through make_callback().
+    """
+    def callback(self, cdecl, python_callable=None, error=None, onerror=None):
+        """A C function pointer calling `python_callable` (or a decorator making one)."""
+        fntype = self._types.get((funcptr_key, cdecl)) if cdecl.__class__ is str else None
+        if fntype is None:      # (a string seen before is under that key: no KeyError first)
+            fntype = self._typeof(cdecl, consider_function_as_funcptr=True)
+        if python_callable is None:
+            return lambda func: make_callback(fntype, func, error, onerror)
+        plan = fntype._rt.callback_plan if fntype._rt is not None else None
+        if plan is None or plan.function is None or onerror is not None or \
+                not callable(python_callable):
+            return make_callback(fntype, python_callable, error, onerror)
+        error = plan.zero if error is None else plan.error_value(error)
+        cdata = _NEW(_CALLBACK_CLASS)       # as in make_callback()
+        keep = plan.prototype(_MethodType(plan.function, (python_callable, error, None)))
+        keep.python_callable = python_callable
+        cdata._addr = read_address(MEM, _addressof(keep))[0]
+        cdata._ctype, cdata._keep = fntype, keep
+        return cdata
+    return callback
+
+
 def _unsupported(fntype):
     return NotImplementedError("%s: callback with unsupported argument or return type or with "
                                "'...'" % (fntype.cname,))

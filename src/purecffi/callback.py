@@ -18,6 +18,7 @@ import types
 from . import platform as plat
 from .call import (MSG_KEYWORDS, by_value_ctypes, make_lib_function, primitive_ctypes,
                    unsupported_by_value)
+from .callback_direct import direct_caller
 from .cdata import FunctionPtrCData, ValueCData, concrete
 from .lazy import once
 from .convert import (LONGDOUBLE_BYTES, code_to_str, pointer_value, prepare, to_bool, to_char,
@@ -39,16 +40,26 @@ class CallbackCData(FunctionPtrCData):
         return "<cdata '%s' calling %r>" % (self._ctype.cname, self._keep.python_callable)
 
     def __call__(self, *args, **kwargs):
-        # through C as any function pointer, by the ctypes function the callback keeps (made
-        # at the first call; two threads may both make one, either is complete and the same)
+        # by the caller the callback keeps (made at the first call; two threads may both
+        # make one, either is complete and does the same)
         if kwargs:
             raise TypeError(MSG_KEYWORDS)
         keep = self._keep
         try:
             function = keep.caller
         except AttributeError:
-            function = keep.caller = make_lib_function(self._ctype, self._addr)
+            function = keep.caller = _caller(self)
         return function(*args)
+
+
+def _caller(cdata):
+    """What calling the callback from Python calls: through C, by a ctypes function, or its
+    thunk directly when its signature allows it (see callback_direct)."""
+    through_c = make_lib_function(cdata._ctype, cdata._addr)
+    direct = prepare(cdata._ctype).callback_plan.direct
+    if direct is None:
+        return through_c
+    return _MethodType(direct, (cdata._keep.state, through_c))
 
 
 _CALLBACK_CLASS = concrete("CallbackCData", CallbackCData)
@@ -73,8 +84,9 @@ def make_callback(fntype, python_callable, error=None, onerror=None):
     error = plan.zero if error is None else plan.error_value(error)
     cdata = _NEW(_CALLBACK_CLASS)       # its fields and the thunk's set here: no more frames
     if plan.function is not None:       # a ctypes thunk (what it keeps: see _CtypesPlan)
-        keep = plan.prototype(_MethodType(plan.function, (python_callable, error, onerror)))
-        keep.python_callable = python_callable
+        state = (python_callable, error, onerror)
+        keep = plan.prototype(_MethodType(plan.function, state))
+        keep.state = state
         # the C address is the pointer the ctypes object holds in its buffer (what
         # ctypes.cast(thunk, c_void_p).value gives, without that Python function's frames)
         cdata._addr = read_address(MEM, _addressof(keep))[0]
@@ -104,8 +116,9 @@ def callback_method(funcptr_key):
             return make_callback(fntype, python_callable, error, onerror)
         error = plan.zero if error is None else plan.error_value(error)
         cdata = _NEW(_CALLBACK_CLASS)       # as in make_callback()
-        keep = plan.prototype(_MethodType(plan.function, (python_callable, error, None)))
-        keep.python_callable = python_callable
+        state = (python_callable, error, None)
+        keep = plan.prototype(_MethodType(plan.function, state))
+        keep.state = state
         cdata._addr = read_address(MEM, _addressof(keep))[0]
         cdata._ctype, cdata._keep = fntype, keep
         return cdata
@@ -304,6 +317,7 @@ class _CtypesPlan:
         for _, _, names in handling:
             self.constants.update(names)
         self.function = self._compile([expression for _, expression, _ in handling])
+        self.direct = direct_caller(fntype, self.function)
         self.zero = self.error_value(None)
 
     def _compile(self, expressions):
@@ -350,7 +364,8 @@ def _thunk_class(restype, argtypes):
     return type(ctypes._CFuncPtr)("CallbackThunk", (ctypes._CFuncPtr,), {
         "_argtypes_": tuple(argtypes), "_restype_": restype,
         "_flags_": ctypes._FUNCFLAG_CDECL | ctypes._FUNCFLAG_USE_ERRNO,
-        "__slots__": ("python_callable", "caller", "__weakref__")})
+        "__slots__": ("state", "caller", "__weakref__"),
+        "python_callable": property(lambda self: self.state[0])})
 
 
 def _failed(check, state, exc_info, converting_result):
@@ -512,7 +527,7 @@ class _LibffiPlan:
         """The raw bytes written as result after an exception (checked now, like cffi)."""
         return bytes(self.result_size) if error is None else self.check(error)
 
-    function = None         # (not a ctypes thunk: made by make())
+    function = direct = None        # (not a ctypes thunk: made by make())
 
     def make(self, python_callable, error, onerror):
         handler = _NEW(_Handler)

@@ -24,7 +24,7 @@ from .lazy import once
 from .convert import (LONGDOUBLE_BYTES, code_to_str, pointer_value, prepare, to_bool, to_char,
                       to_float, to_int, to_wchar)
 from .ctype import ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID
-from .memory import MEM, allocate, read_address
+from .memory import MEM, allocate, read_address, typed_view
 
 __all__ = ["make_callback", "CallbackCData"]
 
@@ -66,6 +66,8 @@ _CALLBACK_CLASS = concrete("CallbackCData", CallbackCData)
 _NEW = object.__new__
 _addressof = ctypes.addressof
 _MethodType = types.MethodType
+_ADDRESSES = typed_view("P")    # a ctypes object's buffer is aligned: its pointer is one item
+_POINTER_SHIFT = _POINTER_SIZE.bit_length() - 1
 
 
 # -- Creating callbacks ----
@@ -89,7 +91,7 @@ def make_callback(fntype, python_callable, error=None, onerror=None):
         keep.state = state
         # the C address is the pointer the ctypes object holds in its buffer (what
         # ctypes.cast(thunk, c_void_p).value gives, without that Python function's frames)
-        cdata._addr = read_address(MEM, _addressof(keep))[0]
+        cdata._addr = _ADDRESSES[_addressof(keep) >> _POINTER_SHIFT]
     else:
         keep = plan.make(python_callable, error, onerror)
         cdata._addr = keep.address
@@ -119,7 +121,7 @@ def callback_method(funcptr_key):
         state = (python_callable, error, None)
         keep = plan.prototype(_MethodType(plan.function, state))
         keep.state = state
-        cdata._addr = read_address(MEM, _addressof(keep))[0]
+        cdata._addr = _ADDRESSES[_addressof(keep) >> _POINTER_SHIFT]
         cdata._ctype, cdata._keep = fntype, keep
         return cdata
     return callback

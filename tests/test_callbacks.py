@@ -249,6 +249,26 @@ def test_callback_keeps_python_function_alive(ffi):
     assert ref() is None
 
 
+def test_callback_freed_without_the_collector(ffi):
+    # nothing in a callback refers back to it: dropping it frees it (and its callable) at
+    # once, as in cffi; a reference cycle would wait for the collector
+    def fn(x):
+        return x
+
+    ref = weakref.ref(fn)
+    cb = ffi.callback("int(int)", fn)
+    del fn
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        assert cb(7) == 7
+        del cb
+        assert ref() is None
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def test_callback_called_from_another_thread(ffi, testlib):
     seen = []
     cb = ffi.callback("int(int)", lambda x: seen.append(threading.get_ident()) or x + 1)
@@ -506,3 +526,62 @@ def test_struct_error_value(ffi, testlib):
 def test_struct_default_error_is_zeroed(ffi, testlib):
     cb = ffi.callback("struct tl_point(int)", lambda x: 1 // 0)
     assert testlib.tl_call_ret_point(cb, 3) == 0
+
+
+# -- Calling a callback from Python (integer signatures skip the round trip through C) ----
+def test_callback_called_from_python_converts_like_c(ffi):
+    cb = ffi.callback("long long(signed char, unsigned short)", lambda a, b: a * 100000 + b)
+    assert cb(-128, 65535) == -128 * 100000 + 65535
+    assert cb(True, 2) == 100002
+    for bad in [(128, 0), (0, -1), (0, 65536)]:
+        with pytest.raises(OverflowError):
+            cb(*bad)
+    with pytest.raises(TypeError):
+        cb(1.5, 0)
+    with pytest.raises(TypeError):
+        cb(1)
+    with pytest.raises(TypeError):
+        cb(1, 2, 3)
+
+
+def test_callback_called_from_python_reports_errors(ffi, capfd):
+    def fn(x):
+        if x == 0:
+            raise ValueError("zero")
+        return x * 2 ** 40
+
+    cb = ffi.callback("int(int)", fn, error=-7)
+    assert cb(0) == -7
+    err = capfd.readouterr().err
+    assert "Exception ignored from cffi callback" in err and "ValueError: zero" in err
+    assert cb(1) == -7                  # the result does not fit in an int
+    err = capfd.readouterr().err
+    assert "trying to convert the result back to C" in err and "OverflowError" in err
+    seen = []
+    cb = ffi.callback("int(int)", fn, onerror=lambda *info: seen.append(info[0]) or 5)
+    assert cb(0) == 5 and seen == [ValueError]
+
+
+def test_callback_called_from_python_void_and_results(ffi):
+    seen = []
+    cb = ffi.callback("void(int, int)", lambda a, b: seen.append((a, b)))
+    assert cb(1, 2) is None and seen == [(1, 2)]
+    cb = ffi.callback("unsigned char(void)", lambda: True)
+    result = cb()
+    assert result == 1 and type(result) is int
+    ffi.cdef("enum e { A, B };")
+    cb = ffi.callback("enum e(enum e)", lambda x: x + 1)
+    assert cb(0) == 1
+
+
+def test_callback_called_from_python_sees_errno(ffi):
+    def fn(x):
+        seen.append(ffi.errno)
+        ffi.errno = x
+        return 0
+
+    seen = []
+    cb = ffi.callback("int(int)", fn)
+    ffi.errno = 3
+    cb(11)
+    assert seen == [3] and ffi.errno == 11

@@ -16,7 +16,7 @@ from .convert import fast_twin, prepare
 from .errors import MSG_FUNCTION_TYPE, CDefError, FFIError
 from .memory import MEM, BufferExport, Owned, memset
 from .buffer import buffer
-from .callback import make_callback
+from .callback import callback_method, make_callback
 from .handles import from_handle, new_handle
 from .strings import to_string, unpack
 
@@ -393,6 +393,9 @@ class FFI:
         if python_callable is None:
             return lambda func: make_callback(ctype, func, error, onerror)
         return make_callback(ctype, python_callable, error, onerror)
+
+    if not TYPE_CHECKING:       # the same, made in one frame for a signature used before
+        callback = callback_method(_FUNCPTR)    # noqa: F811
 
     # -- Builders (out-of-line and API modes: see purecffi.build) ----
     def set_source(self, module_name: str, source: str | None, source_extension: str = ".c",

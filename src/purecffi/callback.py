@@ -18,12 +18,13 @@ import types
 from . import platform as plat
 from .call import (MSG_KEYWORDS, by_value_ctypes, make_lib_function, primitive_ctypes,
                    unsupported_by_value)
+from .callback_direct import direct_caller
 from .cdata import FunctionPtrCData, ValueCData, concrete
 from .lazy import once
 from .convert import (LONGDOUBLE_BYTES, code_to_str, pointer_value, prepare, to_bool, to_char,
                       to_float, to_int, to_wchar)
 from .ctype import ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID
-from .memory import MEM, allocate, read_address
+from .memory import MEM, allocate, read_address, typed_view
 
 __all__ = ["make_callback", "CallbackCData"]
 
@@ -39,21 +40,34 @@ class CallbackCData(FunctionPtrCData):
         return "<cdata '%s' calling %r>" % (self._ctype.cname, self._keep.python_callable)
 
     def __call__(self, *args, **kwargs):
-        # through C as any function pointer, by the ctypes function the callback keeps (made
-        # at the first call; two threads may both make one, either is complete and the same)
+        # by the caller the callback keeps (made at the first call; two threads may both
+        # make one, either is complete and does the same)
         if kwargs:
             raise TypeError(MSG_KEYWORDS)
         keep = self._keep
         try:
             function = keep.caller
         except AttributeError:
-            function = keep.caller = make_lib_function(self._ctype, self._addr)
+            function = keep.caller = _caller(self)
         return function(*args)
+
+
+def _caller(cdata):
+    """What calling the callback from Python calls: through C, by a ctypes function, or its
+    thunk directly when its signature allows it (see callback_direct)."""
+    through_c = make_lib_function(cdata._ctype, cdata._addr)
+    direct = prepare(cdata._ctype).callback_plan.direct
+    if direct is None:
+        return through_c
+    return _MethodType(direct, (cdata._keep.state, through_c))
 
 
 _CALLBACK_CLASS = concrete("CallbackCData", CallbackCData)
 _NEW = object.__new__
 _addressof = ctypes.addressof
+_MethodType = types.MethodType
+_ADDRESSES = typed_view("P")    # a ctypes object's buffer is aligned: its pointer is one item
+_POINTER_SHIFT = _POINTER_SIZE.bit_length() - 1
 
 
 # -- Creating callbacks ----
@@ -69,13 +83,48 @@ def make_callback(fntype, python_callable, error=None, onerror=None):
     plan = fntype._rt.callback_plan if fntype._rt is not None else None
     if plan is None:
         plan = callback_plan(fntype)
-    handler = _NEW(_Handler)            # its fields and the cdata's set here: no __init__ frames
-    handler.python_callable, handler.onerror, handler.check = python_callable, onerror, plan.check
-    handler.error = plan.zero if error is None else plan.error_value(error)
-    keep = plan.make(handler)
-    cdata = _NEW(_CALLBACK_CLASS)
-    cdata._ctype, cdata._addr, cdata._keep = fntype, keep.address, keep
+    error = plan.zero if error is None else plan.error_value(error)
+    cdata = _NEW(_CALLBACK_CLASS)       # its fields and the thunk's set here: no more frames
+    if plan.function is not None:       # a ctypes thunk (what it keeps: see _CtypesPlan)
+        state = (python_callable, error, onerror)
+        keep = plan.prototype(_MethodType(plan.function, state))
+        keep.state = state
+        # the C address is the pointer the ctypes object holds in its buffer (what
+        # ctypes.cast(thunk, c_void_p).value gives, without that Python function's frames)
+        cdata._addr = _ADDRESSES[_addressof(keep) >> _POINTER_SHIFT]
+    else:
+        keep = plan.make(python_callable, error, onerror)
+        cdata._addr = keep.address
+    cdata._ctype, cdata._keep = fntype, keep
     return cdata
+
+
+def callback_method(funcptr_key):
+    """FFI.callback(), finding function types in the ffi's table under `funcptr_key`.
+
+    The common case (a signature used before, made with a ctypes thunk) is done here, in the
+    method's one frame; the others go through make_callback().
+    """
+    def callback(self, cdecl, python_callable=None, error=None, onerror=None):
+        """A C function pointer calling `python_callable` (or a decorator making one)."""
+        fntype = self._types.get((funcptr_key, cdecl)) if cdecl.__class__ is str else None
+        if fntype is None:      # (a string seen before is under that key: no KeyError first)
+            fntype = self._typeof(cdecl, consider_function_as_funcptr=True)
+        if python_callable is None:
+            return lambda func: make_callback(fntype, func, error, onerror)
+        plan = fntype._rt.callback_plan if fntype._rt is not None else None
+        if plan is None or plan.function is None or onerror is not None or \
+                not callable(python_callable):
+            return make_callback(fntype, python_callable, error, onerror)
+        error = plan.zero if error is None else plan.error_value(error)
+        cdata = _NEW(_CALLBACK_CLASS)       # as in make_callback()
+        state = (python_callable, error, None)
+        keep = plan.prototype(_MethodType(plan.function, state))
+        keep.state = state
+        cdata._addr = _ADDRESSES[_addressof(keep) >> _POINTER_SHIFT]
+        cdata._ctype, cdata._keep = fntype, keep
+        return cdata
+    return callback
 
 
 def _unsupported(fntype):
@@ -169,8 +218,13 @@ def _arg_handling(ctype, index):
     kind, arg = ctype.kind, "a%d" % (index,)
     if kind in (POINTER, FUNCTION):
         prepare(ctype)
-        return ctypes.c_void_p, "p%d" % (index,), {
-            "CT%d" % index: ctype, "PREPARE": prepare, "NEW": object.__new__}
+        rt = prepare(ctype)
+        names = {"CT%d" % index: ctype, "PREPARE": prepare, "NEW": object.__new__}
+        if not _class_may_change(ctype):
+            names["CLS%d" % index] = rt.cdata_class
+            if rt.fast_class is not None:
+                names["FAST%d" % index], names["MASK%d" % index] = rt.fast_class, rt.align_mask
+        return ctypes.c_void_p, "p%d" % (index,), names
     if kind == STRUCT:
         cls = prepare(ctype).cdata_class
         return by_value_ctypes(ctype), "CONV%d(%s)" % (index, arg), {
@@ -185,6 +239,13 @@ def _arg_handling(ctype, index):
     return primitive_ctypes(ctype), arg, {}
 
 
+def _class_may_change(ctype):
+    """Whether the cdata classes of pointer type `ctype` may change with a later cdef() (a
+    pointer to a struct or union)."""
+    item = getattr(ctype, "item", None)
+    return item is not None and item.kind in (STRUCT, UNION)
+
+
 def _result_ctypes(ctype):
     if ctype.kind == VOID:
         return None
@@ -193,8 +254,10 @@ def _result_ctypes(ctype):
     return primitive_ctypes(ctype)
 
 
-# What cdata.pointer_to() does, inline (no frames): the cdata for a pointer argument `aN`,
-# its classes read at each call (a struct completed by a later cdef() changes them).
+# What cdata.pointer_to() does, inline (no frames): the cdata for a pointer argument `aN`.
+# A pointer to a struct or union reads its classes at each call (a struct completed by a later
+# cdef() changes them); any other pointer type's classes never change and are bound once
+# (CLSN, and FASTN for non-NULL addresses aligned by MASKN).
 _POINTER_ARGUMENT = """\
         rt = CT{i}._rt or PREPARE(CT{i})
         if a{i} and rt.fast_class is not None and not a{i} & rt.align_mask:
@@ -203,23 +266,33 @@ _POINTER_ARGUMENT = """\
             p{i} = NEW(rt.cdata_class)
         p{i}._ctype, p{i}._addr, p{i}._keep = CT{i}, a{i} or 0, None
 """
+_FIXED_POINTER_ARGUMENT = """\
+        p{i} = NEW(CLS{i})
+        p{i}._ctype, p{i}._addr, p{i}._keep = CT{i}, a{i} or 0, None
+"""
+_FIXED_FAST_POINTER_ARGUMENT = """\
+        p{i} = NEW(FAST{i} if a{i} and not a{i} & MASK{i} else CLS{i})
+        p{i}._ctype, p{i}._addr, p{i}._keep = CT{i}, a{i} or 0, None
+"""
+# The thunk is bound (types.MethodType: the cheapest callable to make per callback) to the
+# callback's state H = (python_callable, error value, onerror).
 _THUNK_TEMPLATE = """\
-def thunk({params}FN=None, H=None, ERROR=None):
+def thunk(H, {params}):
     try:
-{prelude}        result = FN({args})
+{prelude}        result = H[0]({args})
     except BaseException:
         try:
-            return H.failed(EXC_INFO(), False)
+            return FAILED(CHECK, H, EXC_INFO(), False)
         except BaseException:
-            return ERROR        # reporting failed too: C still gets the error value
+            return H[1]         # reporting failed too: C still gets the error value
     {fast_result}
     try:
         return CHECK(result)
     except BaseException:
         try:
-            return H.failed(EXC_INFO(), True)
+            return FAILED(CHECK, H, EXC_INFO(), True)
         except BaseException:
-            return ERROR
+            return H[1]
 """
 _FAST_INT_RESULT = "if result.__class__ is int and LO <= result <= HI:\n        return result"
 _FAST_VOID_RESULT = "if result is None:\n        return None"
@@ -229,23 +302,24 @@ class _CtypesPlan:
     """Callbacks as ctypes CFUNCTYPE thunks.
 
     The thunk is compiled once per function type from `_THUNK_TEMPLATE`, with one argument
-    expression per parameter; each callback gets a function over that code whose globals are
-    the plan's converters (shared) and whose defaults are its callable, handler and error value
-    (local lookups, no per-call dispatch, no namespace copied per callback).
+    expression per parameter, its globals the plan's converters; each callback gets it bound
+    to its state (no per-call dispatch, no namespace copied per callback).  The ctypes
+    function object made over it is all the callback cdata keeps: nothing refers back to it,
+    so a callback dropped is freed at once (a cycle would wait for the collector).
     """
 
     def __init__(self, fntype):
         self.fntype = fntype
         handling = [_arg_handling(t, i) for i, t in enumerate(fntype.args)]
-        self.prototype = ctypes.CFUNCTYPE(_result_ctypes(fntype.result),
-                                          *[argtype for argtype, _, _ in handling],
-                                          use_errno=True)
+        self.prototype = _thunk_class(_result_ctypes(fntype.result),
+                                      [argtype for argtype, _, _ in handling])
         self.check = _result_check(fntype.result)
-        self.constants = {"EXC_INFO": sys.exc_info, "CHECK": self.check,
+        self.constants = {"EXC_INFO": sys.exc_info, "CHECK": self.check, "FAILED": _failed,
                           "__builtins__": builtins, "__purecffi_thunk__": True}
         for _, _, names in handling:
             self.constants.update(names)
-        self.code = self._compile([expression for _, expression, _ in handling])
+        self.function = self._compile([expression for _, expression, _ in handling])
+        self.direct = direct_caller(fntype, self.function)
         self.zero = self.error_value(None)
 
     def _compile(self, expressions):
@@ -258,14 +332,21 @@ class _CtypesPlan:
             self.constants["LO"], self.constants["HI"] = plat.int_bounds(base.byte_size,
                                                                          base.signed)
             fast = _FAST_INT_RESULT
-        prelude = "".join(_POINTER_ARGUMENT.format(i=i) for i, t in enumerate(self.fntype.args)
-                          if t.kind in (POINTER, FUNCTION))
+        prelude = "".join(self._pointer_argument(i).format(i=i)
+                          for i, t in enumerate(self.fntype.args) if t.kind in (POINTER, FUNCTION))
         source = _THUNK_TEMPLATE.format(
-            params="".join("a%d, " % i for i in range(len(expressions))),
+            params=", ".join("a%d" % i for i in range(len(expressions))),
             args=", ".join(expressions), fast_result=fast, prelude=prelude)
         namespace = {}
         exec(compile(source, "<callback %s>" % (self.fntype.cname,), "exec"), namespace)
-        return namespace["thunk"].__code__
+        return types.FunctionType(namespace["thunk"].__code__, self.constants, "thunk")
+
+    def _pointer_argument(self, index):
+        if "FAST%d" % index in self.constants:
+            return _FIXED_FAST_POINTER_ARGUMENT
+        if "CLS%d" % index in self.constants:
+            return _FIXED_POINTER_ARGUMENT
+        return _POINTER_ARGUMENT
 
     def error_value(self, error):
         """The value returned to C after an exception (checked now, like cffi)."""
@@ -277,13 +358,24 @@ class _CtypesPlan:
             return _zero_result(self.fntype.result)
         return self.check(error)
 
-    def make(self, handler):
-        handler.thunk = thunk = self.prototype(types.FunctionType(
-            self.code, self.constants, "thunk", (handler.python_callable, handler, handler.error)))
-        # the C address is the pointer the ctypes object holds in its buffer (what
-        # ctypes.cast(thunk, c_void_p).value gives, without that Python function's frames)
-        handler.address = read_address(MEM, _addressof(thunk))[0]
-        return handler          # what the cdata keeps alive: the handler holds the thunk
+
+
+def _thunk_class(restype, argtypes):
+    """What ctypes.CFUNCTYPE(restype, *argtypes, use_errno=True) makes, with slots for what a
+    callback keeps (no __dict__ per callback)."""
+    return type(ctypes._CFuncPtr)("CallbackThunk", (ctypes._CFuncPtr,), {
+        "_argtypes_": tuple(argtypes), "_restype_": restype,
+        "_flags_": ctypes._FUNCFLAG_CDECL | ctypes._FUNCFLAG_USE_ERRNO,
+        "__slots__": ("state", "caller", "__weakref__"),
+        "python_callable": property(lambda self: self.state[0])})
+
+
+def _failed(check, state, exc_info, converting_result):
+    """Report an exception in a ctypes-thunk callback; the value to give C instead."""
+    handler = _NEW(_Handler)
+    handler.python_callable, handler.error, handler.onerror = state
+    handler.check = check
+    return handler.failed(exc_info, converting_result)
 
 
 def _zero_result(ctype):
@@ -437,7 +529,12 @@ class _LibffiPlan:
         """The raw bytes written as result after an exception (checked now, like cffi)."""
         return bytes(self.result_size) if error is None else self.check(error)
 
-    def make(self, handler):
+    function = direct = None        # (not a ctypes thunk: made by make())
+
+    def make(self, python_callable, error, onerror):
+        handler = _NEW(_Handler)
+        handler.python_callable, handler.error, handler.onerror = python_callable, error, onerror
+        handler.check = self.check
         function = _CLOSURE_HANDLER(handler.closure_function(self))
         libffi = _libffi()
         closure, address = libffi.closure(self.cif[0], ctypes.cast(function, ctypes.c_void_p))
@@ -463,8 +560,7 @@ class _Keep:
 class _Handler:
     """Calls the Python callable with converted arguments; reports its exceptions (6.7.4)."""
 
-    __slots__ = ("python_callable", "error", "onerror", "check", "thunk", "address", "caller",
-                 "__weakref__")
+    __slots__ = ("python_callable", "error", "onerror", "check")
 
     def closure_function(self, plan):
         """The Python function a libffi closure calls: (cif, result, argument pointers, data)."""

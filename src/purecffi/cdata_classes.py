@@ -12,6 +12,7 @@ from .ctype import (ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VO
 from .specialise import specialise
 from .varsize import write_items
 from .views import pointer_field_getter, struct_field_getter, struct_item_getitem
+from .pointer_items import aligned_number_getitem
 from .memory import MEM, owned_size, typed_view
 
 _new_object = object.__new__
@@ -154,6 +155,11 @@ def _pointer_class(ctype, rt):
     owning = {}
     owning_item = None
     slots = ()
+    if _is_plain_number(item):      # non-NULL and aligned: `p[i]` with no checks
+        rt.fast_class = cls = concrete(ctype.cname, template, {
+            "__getitem__": aligned_number_getitem(prepare(item).fmt, item.byte_size,
+                                                  cls.__getitem__)}, parent=cls)
+        rt.align_mask = item.byte_size - 1
     if with_fields:
         rt.fast_class = cls = _fast_subclass(cls, item, rt)
         owning_item = prepare(item)

@@ -307,13 +307,13 @@ class FFI:
         if not isinstance(cdata, _cd.CData) and hasattr(cdata, "_addressof"):
             return cdata._addressof(*fields_or_indexes)        # a lib object
         if not (isinstance(cdata, _cd.CData) and cdata._address):
-            raise TypeError("addressof() needs a cdata struct, union or array, not %s"
-                            % (type(cdata).__name__,))
+            raise TypeError("expected a cdata struct/union/array/pointer object"
+                            if isinstance(cdata, _cd.CData) else "expected a 'cdata' object")
         ctype = cdata._ctype
         if ctype.kind not in (STRUCT, UNION, ARRAY) and not (
                 fields_or_indexes and ctype.kind == POINTER):
-            raise TypeError("addressof() needs a cdata struct, union or array, not cdata '%s'"
-                            % (ctype.cname,))
+            raise TypeError("addressof(pointer)" if ctype.kind == POINTER else
+                            "expected a cdata struct/union/array/pointer object")
         offset, target = _offset_of(ctype, fields_or_indexes, allow_pointer=True)
         ptr = TYPES.pointer(target)
         return _mk.pointer_to(ptr, cdata._addr + offset, cdata._keep)
@@ -573,22 +573,21 @@ def _offset_of(ctype, path, allow_pointer=False):
             if ctype.kind == POINTER and step == 0 and ctype.item.kind in (STRUCT, UNION):
                 ctype = ctype.item          # p->field
             if ctype.kind not in (STRUCT, UNION):
-                raise TypeError("ctype '%s' is not a struct or union: no field '%s'"
-                                % (ctype.cname, name))
+                raise TypeError("with a field name argument, expected a struct or union ctype")
             if ctype.is_opaque():
-                raise opaque_error(ctype)
+                raise opaque_error(ctype, message="struct/union is opaque")
             try:
                 field = ctype.field(name)
             except KeyError:
-                raise KeyError("'%s' has no field '%s'" % (ctype.cname, name)) from None
+                raise KeyError(name) from None
             if field.bitsize >= 0:
-                raise TypeError("field '%s' is a bitfield: it has no byte offset" % (name,))
+                raise TypeError("not supported for bitfields")
             offset += field.offset
             ctype = field.type
         else:
-            if ctype.kind not in (ARRAY, POINTER):
-                raise TypeError("ctype '%s' is not an array or pointer: no index %r"
-                                % (ctype.cname, name))
+            if ctype.kind not in (ARRAY, POINTER) or ctype.item.byte_size < 0:
+                raise TypeError("with an integer argument, expected an array ctype or a "
+                                "pointer to non-opaque")
             index = name.__index__()
             if ctype.kind == POINTER and step > 0:
                 raise TypeError("cannot index through the pointer field of type '%s'"

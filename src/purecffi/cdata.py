@@ -187,6 +187,9 @@ class PointerCData(AddrCData):
                     other._ctype.kind == ARRAY and other._ctype.item is self._ctype.item):
                 raise TypeError("cannot subtract cdata '%s' and cdata '%s'"
                                 % (self._ctype.cname, other._ctype.cname))
+            if self._item_size <= 0 and self._ctype.item.kind != VOID:
+                raise TypeError("cannot subtract cdata '%s' and cdata '%s'"
+                                % (self._ctype.cname, other._ctype.cname))
             return (self._addr - other._addr) // self._checked_item_size()
         return self + (-_as_index(other))
 
@@ -455,8 +458,12 @@ class StructCData(AddrCData):
 def _missing_field(ctype, name):
     if name.startswith("__"):
         raise AttributeError(name)
+    shown = ctype
     if ctype.kind == POINTER:
         ctype = ctype.item
+    if ctype.fields is None and not ctype.partial and ctype.layout_error is None:
+        raise AttributeError("cdata '%s' points to an opaque type: cannot read fields"
+                             % (shown.cname,))
     if ctype.is_opaque():
         raise AttributeError("cdata '%s' has no field '%s' (%s)"
                              % (ctype.cname, name, opaque_error(ctype)))

@@ -470,7 +470,7 @@ def _aligned_item_methods(fmt, size):
 def _void_access(item):
     def access(*args):
         if item.kind == VOID:
-            raise TypeError("cannot dereference a 'void *': cast it to a typed pointer first")
+            raise TypeError("cdata 'void' is opaque")
         raise opaque_error(item)
     return access
 

@@ -179,7 +179,7 @@ def _refuse_new(ctype, item):
             raise TypeError("expected a pointer or array ctype, got '%s'" % (ctype.cname,))
         if item.kind == VOID:
             raise TypeError("cannot instantiate ctype '%s' of unknown size" % (item.cname,))
-        raise opaque_error(item)
+        raise opaque_error(item, message="cannot instantiate ctype '%s' of unknown size")
     return refuse
 
 

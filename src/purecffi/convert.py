@@ -398,7 +398,7 @@ def write_struct(ctype, address, value, write_one=None):
             try:
                 pairs.append(((name, ctype.field(name)), v))
             except KeyError:
-                raise KeyError("'%s' has no field '%s'" % (ctype.cname, name)) from None
+                raise KeyError(name) from None
     else:
         raise bad_init(ctype, "list or tuple or dict or struct-cdata", value)
     write_one = write_one or write_field

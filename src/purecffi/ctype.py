@@ -402,13 +402,14 @@ def enum_base_name(values):
     return "long"
 
 
-def opaque_error(ctype, exc_type=TypeError):
+def opaque_error(ctype, exc_type=TypeError, message="ctype '%s' is of unknown size"):
     """The error for using a type whose layout is not known here.
 
     API-mode placeholders raise what cffi raises for them (VerificationMissing for `...;`
     structs and `[...]` arrays, NotImplementedError for `typedef int... t`), a type the C
     compiler contradicted raises FFIError with its `layout_error`; a type that is merely
-    opaque (declared, never completed) raises `exc_type`.
+    opaque (declared, never completed) raises `exc_type` with `message` (% the type's name;
+    the contexts of cffi each have theirs).
     """
     from .errors import VerificationMissing
     if getattr(ctype, "layout_error", None) is not None:
@@ -421,9 +422,7 @@ def opaque_error(ctype, exc_type=TypeError):
         return VerificationMissing(
             "'%s' has an incomplete layout ('...' in the cdef): only the C compiler knows it; "
             "use ffi.set_source() and compile (API mode) to use this type" % (ctype.cname,))
-    return exc_type(
-        "ctype '%s' is of unknown size: it is opaque or not completed yet (declare its "
-        "fields in cdef() to use it here)" % (ctype.cname,))
+    return exc_type(message % (ctype.cname,) if "%s" in message else message)
 
 
 _MAX_BYTES = (1 << (8 * plat.POINTER_SIZE - 1)) - 1     # the largest Py_ssize_t

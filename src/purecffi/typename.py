@@ -21,7 +21,7 @@ expected, followed by the text and a caret under the place, as cffi's parser rep
 """
 import re
 
-from .ctype import ARRAY, TYPES, VOID, EnumType, RawFunctionType, StructOrUnionType
+from .ctype import ARRAY, STRUCT, TYPES, UNION, VOID, EnumType, RawFunctionType, StructOrUnionType
 from .errors import MSG_FUNCTION_TYPE, CDefError, FFIError
 from .decls import DEFAULT_TYPES, abi_error, primitive_type, warn_guessed_enum
 
@@ -349,7 +349,9 @@ class _Parser:
         length, start = length_and_start
         if isinstance(item, RawFunctionType):
             raise self.error(CDefError, MSG_FUNCTION_TYPE % (item.cname,))
-        if item.kind == VOID or item.kind == ARRAY and item.length is None:
+        if item.kind == VOID or item.kind == ARRAY and item.length is None or (
+                item.kind in (STRUCT, UNION) and item.fields is None
+                and item not in self.decls.broken):     # (a broken struct: its own error)
             raise ValueError("array item of unknown size: '%s'" % (item.cname,))
         if length is not None and length < 0:
             if not self.decls.declare_tags:         # cffi's parser of generated modules

@@ -222,6 +222,8 @@ class FFI:
         try:
             cls, ctype, item_size = self._open_arrays[cdecl]
         except (KeyError, TypeError):
+            cls = None              # (the general path is called below: no exception context)
+        if cls is None:
             return self._from_buffer(cdecl, python_buffer, require_writable)
         source = python_buffer.__class__
         if source is bytearray and python_buffer:

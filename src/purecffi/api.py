@@ -279,13 +279,17 @@ class FFI:
 
     def memmove(self, dest: Any, src: Any, n: int) -> None:
         """Copy `n` bytes from `src` to `dest` (cdata or Python buffers); overlap is fine."""
-        if isinstance(dest, _cd.CData) and dest._address:      # (the common case, inlined)
+        try:                    # cdata in memory, the common case: their `_addr` slots
             dest_address = dest._addr
-        else:
+        except AttributeError:
+            dest_address = None
+        if dest_address is None or not isinstance(dest, _cd.CData):
             dest_address, keep1 = _address_of_buffer(dest, writable=True)
-        if isinstance(src, _cd.CData) and src._address:
+        try:
             src_address = src._addr
-        else:
+        except AttributeError:
+            src_address = None
+        if src_address is None or not isinstance(src, _cd.CData):
             src_address, keep2 = _address_of_buffer(src, writable=False)
         if n.__class__ is not int:
             n = operator.index(n)

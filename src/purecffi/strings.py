@@ -190,8 +190,8 @@ def _unpack_general(cdata, length):
     address = cdata._addr
     if rt.fmt is not None and _is_plain_number(item) and not address % size:
         # numbers at an aligned address: one typed view, converted in C
-        if item.__class__ is PrimitiveType:     # (finitely many: for the fast path)
-            _NUMBERS[item] = (rt.fmt, size)
+        if item.__class__ is PrimitiveType and TYPES.primitives.get(item.name) is item:
+            _NUMBERS[item] = (rt.fmt, size)     # (the shared primitives, finitely many)
         return MEM[address:address + length * size].cast(rt.fmt).tolist()
     read = rt.read
     keep = cdata._keep

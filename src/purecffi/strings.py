@@ -33,7 +33,7 @@ def to_string(cdata: Any, maxlen: int = -1) -> Any:
         address = cdata._addr
     except AttributeError:
         item = None
-    if item is _CHAR and address and maxlen.__class__ is int and isinstance(cdata, CData):
+    if item is _CHAR and address and maxlen.__class__ is int:     # (only cdata have these)
         if ctype.kind == ARRAY:
             length = cdata._length
             if length is not None and maxlen < 0 and length <= _VALUE_MAX and cdata._owning:

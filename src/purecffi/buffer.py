@@ -174,11 +174,11 @@ else:
             if cls is buffer:
                 # the common cases, make_buffer() inlined: no other call frame
                 # (sizes up to 2**30 - 1 compare as one-digit ints: larger ones go the long way)
-                if size.__class__ is int and size <= _MAX_FAST and isinstance(cdata, CData):
+                if size.__class__ is int and size <= _MAX_FAST:
                     try:
                         address, kind = cdata._addr, cdata._ctype.kind
                     except AttributeError:      # not a cdata in memory: make_buffer() says why
-                        address = 0
+                        address = 0             # (only cdata have both: no isinstance())
                     if address:
                         if size < 0:
                             size = cdata._length * cdata._item_size \

@@ -110,3 +110,11 @@ def test_unpack_errors(ffi):
         ffi.unpack(ffi.cast("int *", 0), 1)
     with pytest.raises(RuntimeError, match="cannot use unpack"):
         ffi.unpack(ffi.cast("int *", 0), 0)
+
+
+@pytest.mark.parametrize("maxlen, expected", [(6, b"hello"), (5, b"hello"), (3, b"hel"),
+                                              (12, b"hello"), (0, b"")])
+def test_string_maxlen_around_a_nul(ffi, maxlen, expected):
+    x = ffi.new("char[]", b"hello\0world")
+    assert ffi.string(ffi.cast("char *", x), maxlen) == expected
+    assert ffi.string(x, maxlen) == expected

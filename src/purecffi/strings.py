@@ -1,6 +1,7 @@
 """`ffi.string()` and `ffi.unpack()`: C strings and arrays back to Python objects."""
 from __future__ import annotations
 
+from ctypes import c_char_p
 from operator import index
 
 from . import platform as plat
@@ -13,6 +14,7 @@ from .memory import c_strnlen as _strnlen
 _SHORT = 4096       # up to this length, a copy cut at the first NUL beats a call of strnlen()
 _VALUE_MAX = 256    # up to this length, ctypes' `.value` (a byte loop) beats the copy
 _CHAR = TYPES.primitive("char")
+_c_char_p = c_char_p
 _NUMBERS = {}       # primitive number type -> (its typed view's format, its size), for unpack()
 
 TYPE_CHECKING = False
@@ -47,7 +49,11 @@ def to_string(cdata: Any, maxlen: int = -1) -> Any:
             length = maxlen
         if length < 0:
             return string_at(address)
-        if length <= _SHORT:            # one copy, cut at the first NUL (found by memchr)
+        if length <= _SHORT:
+            if length and not MEM[address + length - 1]:
+                # a NUL ends it within `length`: libc's strlen, then one copy
+                return _c_char_p(address).value
+            # else one copy, cut at the first NUL (found by memchr)
             return MEM[address:address + length].tobytes().partition(b"\0")[0]
         return MEM[address:address + _strnlen(address, length)].tobytes()   # libc's strnlen
     return _to_string_chars(cdata, maxlen)

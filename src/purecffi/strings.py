@@ -49,11 +49,10 @@ def to_string(cdata: Any, maxlen: int = -1) -> Any:
             length = maxlen
         if length < 0:
             return string_at(address)
-        if length <= _SHORT:
-            if length and not MEM[address + length - 1]:
-                # a NUL ends it within `length`: libc's strlen, then one copy
-                return _c_char_p(address).value
-            # else one copy, cut at the first NUL (found by memchr)
+        if length and not MEM[address + length - 1]:
+            # a NUL ends it within `length`: libc's strlen, then one copy
+            return _c_char_p(address).value
+        if length <= _SHORT:            # one copy, cut at the first NUL (found by memchr)
             return MEM[address:address + length].tobytes().partition(b"\0")[0]
         return MEM[address:address + _strnlen(address, length)].tobytes()   # libc's strnlen
     return _to_string_chars(cdata, maxlen)

@@ -103,3 +103,14 @@ def test_buffer_items_are_one_byte_bytes(ffi):
     assert buf[-1] == b"\xff"
     with pytest.raises(IndexError):
         buf[3]
+
+
+def test_memmove_takes_only_cdata_by_their_address(ffi):
+    class LooksLikeCData:
+        _addr = 12345
+    b = ffi.new("char[4]", b"abc")
+    with pytest.raises(TypeError):
+        ffi.memmove(b, LooksLikeCData(), 1)
+    with pytest.raises(TypeError):
+        ffi.memmove(LooksLikeCData(), b, 1)
+    assert ffi.string(b) == b"abc"

@@ -102,3 +102,34 @@ def test_a_destructor_making_a_handle_while_the_table_is_swept(ffi, monkeypatch)
     assert not worker.is_alive(), "new_handle() deadlocked in a destructor"
     assert [ffi.from_handle(h) for h in made] == ["made in a destructor"]
     assert ffi.from_handle(kept[0]) == "kept"
+
+
+@pytest.mark.skipif(IS_CFFI, reason="purecffi's handle table")
+def test_frequent_sweeps_from_several_threads_keep_live_handles(ffi, monkeypatch):
+    # the table has no lock: sweeps in one thread while others file handles (often at the
+    # addresses of dead ones) must never drop a live handle's entry
+    from purecffi import handles
+    monkeypatch.setattr(handles, "_SWEEP_FLOOR", 4)
+    monkeypatch.setattr(handles, "_sweep_at", [4])
+    errors = []
+
+    def work(n):
+        kept = []
+        for i in range(3000):
+            obj = (n, i)
+            h = ffi.new_handle(obj)
+            ffi.new_handle(object())            # dies at once: a dead entry to sweep
+            if i % 7 == 0:
+                kept.append((h, obj))
+            if ffi.from_handle(ffi.cast("void *", h)) is not obj:
+                errors.append((n, i))
+        errors.extend((n, "kept") for h, obj in kept
+                      if ffi.from_handle(ffi.cast("void *", h)) is not obj)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(handles._live) <= 4 * 3 * (3000 // 7 + 1)      # not the 18,000 handles made

@@ -14,7 +14,8 @@ from .ctype import ARRAY, FUNCTION, POINTER, STRUCT, TYPES, UNION, VOID, \
     CType, RawFunctionType, opaque_error
 from .convert import fast_twin, prepare
 from .errors import MSG_FUNCTION_TYPE, CDefError, FFIError
-from .memory import MEM, BufferExport, Owned, memset
+from .memory import MEM, BufferExport, Owned, memset, owned_size
+from .memory import _ADDRESSES, _BYTES_DATA_OFFSET, _PTR_SHIFT, _VIEW_BUF_OFFSET
 from .buffer import buffer
 from .callback import callback_method, make_callback
 from .handles import from_handle, new_handle
@@ -34,6 +35,8 @@ else:
         return func
 
 
+_new_object = object.__new__
+_memoryview = memoryview
 _NOT_DONE = object()    # init_once(): no result filed for the tag yet
 _FUNCPTR = object()     # key prefix in FFI._types: strings read as function pointer types
 
@@ -65,6 +68,7 @@ class FFI:
         self._init_done = {}        # tag -> result, filed once func() has returned
         self._included = []
         self._types = {}            # cdecl string or CType -> CType, for the hot paths
+        self._open_arrays = {}      # cdecl -> (cdata class, CType, item size): from_buffer()
         return self
 
     def __init__(self, backend: Any = None) -> None:
@@ -80,6 +84,7 @@ class FFI:
         with self._lock:
             parse_cdef(self._decls, csource, override=override, packed=packed, pack=pack)
             self._types.clear()
+            self._open_arrays.clear()
         from .library import declarations_changed
         declarations_changed(self)      # libs already opened see the new names
 
@@ -214,6 +219,34 @@ class FFI:
         """A cdata array over the memory of a Python buffer object (bytearray, array...)."""
         if python_buffer is None:
             cdecl, python_buffer = "char[]", cdecl
+        # the common case, with no call frame: a non-empty bytearray (or bytes, when not
+        # required writable) into an open array type seen before; the export is a memoryview
+        # (held as `_keep`; its `obj` is the source), the address read from the view or bytes
+        try:
+            cls, ctype, item_size = self._open_arrays[cdecl]
+        except (KeyError, TypeError):
+            cls = None              # (the general path is called below: no exception context)
+        if cls is None:
+            return self._from_buffer(cdecl, python_buffer, require_writable)
+        source = python_buffer.__class__
+        if source is bytearray and python_buffer:
+            result = _new_object(cls)       # (one store per slot: no tuple built)
+            result._keep = view = _memoryview(python_buffer)
+            result._addr = _ADDRESSES[(id(view) + _VIEW_BUF_OFFSET) >> _PTR_SHIFT]
+            result._ctype = ctype
+            result._length = len(python_buffer) // item_size
+            return result
+        if source is bytes and python_buffer and not require_writable:
+            result = _new_object(cls)
+            result._keep = _memoryview(python_buffer)
+            result._addr = id(python_buffer) + _BYTES_DATA_OFFSET
+            result._ctype = ctype
+            result._length = len(python_buffer) // item_size
+            return result
+        return self._from_buffer(cdecl, python_buffer, require_writable)
+
+    def _from_buffer(self, cdecl, python_buffer, require_writable):
+        """from_buffer() in general (see there)."""
         try:
             ctype = self._types[cdecl]
         except (KeyError, TypeError):
@@ -235,6 +268,8 @@ class FFI:
         length = ctype.length
         if length is None:
             length = export.byte_size // item_size if item_size > 0 else 0
+            if item_size > 0 and _VIEW_BUF_OFFSET is not None:
+                self._open_arrays[cdecl] = (cls, ctype, item_size)     # for the fast path
         elif length * item_size > export.byte_size:
             raise ValueError("buffer is too small (%d bytes) for '%s' (%d bytes)"
                              % (export.byte_size, ctype.cname, length * item_size))
@@ -247,13 +282,17 @@ class FFI:
 
     def memmove(self, dest: Any, src: Any, n: int) -> None:
         """Copy `n` bytes from `src` to `dest` (cdata or Python buffers); overlap is fine."""
-        if isinstance(dest, _cd.CData) and dest._address:      # (the common case, inlined)
+        try:                    # cdata in memory, the common case: their `_addr` slots
             dest_address = dest._addr
-        else:
+        except AttributeError:
+            dest_address = None
+        if dest_address is None or not isinstance(dest, _cd.CData):
             dest_address, keep1 = _address_of_buffer(dest, writable=True)
-        if isinstance(src, _cd.CData) and src._address:
+        try:
             src_address = src._addr
-        else:
+        except AttributeError:
+            src_address = None
+        if src_address is None or not isinstance(src, _cd.CData):
             src_address, keep2 = _address_of_buffer(src, writable=False)
         if n.__class__ is not int:
             n = operator.index(n)

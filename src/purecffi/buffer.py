@@ -115,6 +115,22 @@ def _item_index(buf, index):
     return index
 
 
+def _fast_size(cdata, size):
+    """The byte size of ffi.buffer(cdata, size) in the common cases (a non-NULL pointer or
+    array and a size, or an array of known length and none), else -1: make_buffer() decides."""
+    if size.__class__ is int and size <= _MAX_FAST:
+        try:
+            address, kind = cdata._addr, cdata._ctype.kind
+        except AttributeError:          # not a cdata in memory: make_buffer() says why
+            return -1
+        if address and isinstance(cdata, CData):
+            if size >= 0:
+                return size if kind == "pointer" or kind == "array" else -1
+            if kind == "array" and cdata._length is not None:
+                return cdata._length * cdata._item_size
+    return -1
+
+
 if sys.version_info >= (3, 12):
     class buffer(_BufferMethods):
         """ffi.buffer(cdata, [size]): the raw bytes of a cdata's memory."""
@@ -122,7 +138,14 @@ if sys.version_info >= (3, 12):
         __slots__ = ("_array", "_cdata", "__weakref__")
 
         def __new__(cls, cdata: CData, size: int = -1) -> buffer:
-            return make_buffer(cdata, size)
+            byte_size = _fast_size(cdata, size)
+            if byte_size < 0:
+                return make_buffer(cdata, size)
+            last = _last
+            result = _new_object(buffer)
+            result._array = (last[1] if last[0] == byte_size else _maker(byte_size))(cdata._addr)
+            result._cdata = cdata
+            return result
 
         def __buffer__(self, flags):
             return memoryview(self._array)
@@ -136,8 +159,8 @@ if sys.version_info >= (3, 12):
                                   {"_type_": _Byte, "_length_": size})
 
     def _make(size, address):
-        result = object.__new__(buffer)
-        result._array = _array_type(size).from_address(address)
+        result = _new_object(buffer)
+        result._array = _maker(size)(address)
         return result
 
     def _buffer_address(buf):
@@ -148,19 +171,27 @@ else:
         """Metaclass: `buffer(cdata, size)` makes an instance of a per-size subclass."""
 
         def __call__(cls, cdata: CData, size: int = -1) -> buffer:  # type: ignore[override]
-            if cls is not buffer:
-                return super().__call__(cdata, size)
-            if size.__class__ is int and size < 1 << 62 and isinstance(cdata, CData) and \
-                    cdata._array and cdata._addr and (size >= 0 or cdata._length is not None):
-                # the common cases, make_buffer() inlined: an array's memory, all or `size` bytes
-                if size < 0:
-                    size = cdata._length * cdata._item_size
-                ref = _sized.get(size)
-                cls = ref() if ref is not None else None
-                result = (cls or _array_type(size)).from_address(cdata._addr)
-                result._cdata = cdata
-                return result
-            return make_buffer(cdata, size)
+            if cls is buffer:
+                # the common cases, make_buffer() inlined: no other call frame
+                # (sizes up to 2**30 - 1 compare as one-digit ints: larger ones go the long way)
+                if size.__class__ is int and size <= _MAX_FAST:
+                    try:
+                        address, kind = cdata._addr, cdata._ctype.kind
+                    except AttributeError:      # not a cdata in memory: make_buffer() says why
+                        address = 0             # (only cdata have both: no isinstance())
+                    if address:
+                        if size < 0:
+                            size = cdata._length * cdata._item_size \
+                                if kind == "array" and cdata._length is not None else -1
+                        elif kind != "pointer" and kind != "array":
+                            size = -1
+                        if size >= 0:
+                            last = _last
+                            result = (last[1] if last[0] == size else _maker(size))(address)
+                            result._cdata = cdata
+                            return result
+                return make_buffer(cdata, size)
+            return super().__call__(cdata, size)
 
     class buffer(_BufferMethods, ctypes.Array, metaclass=_BufferType):
         """ffi.buffer(cdata, [size]): the raw bytes of a cdata's memory."""
@@ -173,20 +204,24 @@ else:
         return _BufferType("buffer", (buffer,), {"_length_": size, "__slots__": ()})
 
     def _make(size, address):
-        ref = _sized.get(size)              # (_array_type()'s first step, inlined)
-        cls = ref() if ref is not None else None
-        return (cls or _array_type(size)).from_address(address)
+        last = _last
+        return (last[1] if last[0] == size else _maker(size))(address)
 
     _buffer_address = ctypes.addressof
 
 
-# The array class of each size lives as long as a buffer of that size does (weak values), and
-# the few last used stay (a ring): a loop making buffers of one size does not remake the class,
-# and memory stays bounded by what is alive, whatever sizes were ever used.
-_sized = {}                 # size -> weak reference to the class (removed when it dies)
+# The array class of each size lives as long as a buffer of that size does, and the few last
+# used stay (a ring): a loop making buffers of one size does not remake the class, and memory
+# stays bounded by what is alive, whatever sizes were ever used.  The table holds a weak
+# reference to each class's bound `from_address` (its maker), which the class itself holds
+# (`_from_address`), so the maker dies with its class and is called with no lookup.
+_makers = {}                # size -> weak reference to the maker (removed when it dies)
 _recent = [None] * 16
 _recent_next = itertools.count()
 _sized_lock = threading.RLock()     # reentrant: a collection may run its callback inside
+_last = (-1, None)          # (size, maker) of the last maker asked for (one more strong ref)
+_MAX_FAST = (1 << 30) - 1
+_new_object = object.__new__
 
 
 def make_buffer(cdata, size=-1):
@@ -222,27 +257,31 @@ def make_buffer(cdata, size=-1):
     return result
 
 
-def _array_type(size):
-    """The ctypes array class of `size` bytes (on Python < 3.12, a subclass of `buffer`)."""
-    ref = _sized.get(size)
-    cls = ref() if ref is not None else None
-    if cls is None:
+def _maker(size):
+    """The bound `from_address` of the ctypes array class of `size` bytes (on Python < 3.12,
+    a subclass of `buffer`): maker(address) is a buffer array over that memory."""
+    global _last
+    ref = _makers.get(size)
+    make = ref() if ref is not None else None
+    if make is None:
         with _sized_lock:
-            ref = _sized.get(size)
-            cls = ref() if ref is not None else None
-            if cls is None:
+            ref = _makers.get(size)
+            make = ref() if ref is not None else None
+            if make is None:
                 cls = _new_array_type(size)
-                _sized[size] = weakref.ref(cls, _forget_size(size))
-        _recent[next(_recent_next) % len(_recent)] = cls
-    return cls
+                cls._from_address = make = cls.from_address    # (a cycle: dies with cls)
+                _makers[size] = weakref.ref(make, _forget_size(size))
+    _recent[next(_recent_next) % len(_recent)] = make.__self__
+    _last = (size, make)
+    return make
 
 
 def _forget_size(size):
     """The weakref callback removing the entry of a dead class (unless replaced since)."""
     def forget(ref):
         with _sized_lock:
-            if _sized.get(size) is ref:
-                del _sized[size]
+            if _makers.get(size) is ref:
+                del _makers[size]
     return forget
 
 

@@ -67,11 +67,14 @@ class AddrCData(CData, metaclass=Family):
         keep = self._keep
         if self._owning and keep is not None:
             return "owning %d bytes" % (owned_size(keep),)
-        if keep.__class__ is BufferExport:          # ffi.from_buffer()
+        if keep.__class__ is BufferExport or keep.__class__ is memoryview:    # from_buffer()
+            source = _export_source(keep)
+            if source is None:
+                return "buffer RELEASED"
             if not self._array:                     # a pointer: no length, as in cffi
-                return "buffer from '%s' object" % (_c_type_name(type(keep.obj)),)
+                return "buffer from '%s' object" % (_c_type_name(type(source)),)
             return "buffer len %d from '%s' object" % (self._length,
-                                                       _c_type_name(type(keep.obj)))
+                                                       _c_type_name(type(source)))
         return None
 
     def __enter__(self):
@@ -131,6 +134,17 @@ def _c_type_name(cls):
     if cls.__module__ == "builtins" or not cls.__flags__ & (1 << 8):    # immutable: C types
         return cls.__name__
     return "%s.%s" % (cls.__module__, cls.__qualname__)
+
+
+def _export_source(keep):
+    """The object a from_buffer() export (a BufferExport or memoryview) is of; None once
+    released."""
+    if keep.__class__ is BufferExport:
+        return keep.obj
+    try:
+        return keep.obj
+    except ValueError:                  # "operation forbidden on released memoryview object"
+        return None
 
 
 def _other_address(other):
@@ -590,7 +604,8 @@ def release(cdata):
     if cdata.__class__._owning and not cdata._struct:
         if keep.__class__ is Owned:
             keep.release()
-    elif isinstance(keep, GcRef) or (keep is not None and keep.__class__.__name__ == "BufferExport"):
+    elif isinstance(keep, GcRef) or keep.__class__ is memoryview or \
+            (keep is not None and keep.__class__.__name__ == "BufferExport"):
         keep.release()
     else:
         raise ValueError("only 'cdata' object from ffi.new(), ffi.gc(), ffi.from_buffer() or "

@@ -1,6 +1,6 @@
 """`ffi.new_handle()` / `ffi.from_handle()`: a `void *` standing for a Python object."""
-import threading
 import weakref
+from _weakref import _remove_dead_weakref
 
 from .cdata import CData, PointerCData, concrete
 from .convert import prepare
@@ -15,14 +15,14 @@ _VOID_P = TYPES.pointer(TYPES.void)
 # call per handle, most of new_handle's cost): dead entries are overwritten when their
 # address is reused, and swept when the table has doubled since the last sweep, so its size
 # stays within twice the live handles (plus a small floor).
-# The lock is reentrant: any allocation while it is held may run the garbage collector, and
-# with it a destructor (an ffi.gc callback...) that makes a new handle in this same thread.
+# No lock: filing is one dict store, and the sweep drops an entry with the atomic
+# `_remove_dead_weakref` (only if it still holds a dead reference), so a handle filed
+# meanwhile at a dead one's address (by another thread, or by a destructor the collector runs
+# during the sweep) stays.
 _live = {}
-_live_lock = threading.RLock()
 _SWEEP_FLOOR = 256
 _sweep_at = [_SWEEP_FLOOR]
 _ref = weakref.ref
-_acquire, _release = _live_lock.acquire, _live_lock.release     # (cheaper than `with`)
 
 
 class HandleCData(PointerCData):
@@ -43,27 +43,20 @@ prepare(_VOID_P)
 
 
 def _sweep():
-    """Drop the entries of dead handles (called with the lock held).  A destructor run by
-    the collector meanwhile may file a new handle, even at a dead one's address: an entry
-    is dropped only if it is still the dead reference seen."""
-    for address, ref in _live.copy().items():
-        if ref() is None and _live.get(address) is ref:
-            del _live[address]
-    _sweep_at[0] = max(_SWEEP_FLOOR, 2 * len(_live))
+    """Drop the entries of dead handles (each only if it is still a dead reference)."""
+    live = _live
+    for address in live.copy():
+        _remove_dead_weakref(live, address)
+    _sweep_at[0] = max(_SWEEP_FLOOR, 2 * len(live))
 
 
 def new_handle(obj: object, /) -> CData:
     """A new `void *` handle for `obj` (a different one at each call)."""
     handle = _new_object(_HANDLE_CLASS)     # built without an __init__ frame
     handle._ctype, handle._keep, handle._addr = _VOID_P, obj, id(handle)
-    ref = _ref(handle)
-    _acquire()
-    try:
-        _live[handle._addr] = ref
-        if len(_live) > _sweep_at[0]:
-            _sweep()
-    finally:
-        _release()
+    _live[handle._addr] = _ref(handle)
+    if len(_live) > _sweep_at[0]:
+        _sweep()
     return handle
 
 

@@ -16,6 +16,7 @@ from . import platform as plat
 MEM = memoryview((ctypes.c_char * plat.ADDRESS_SPACE_BYTES).from_address(0)).cast("B")
 _ptr_struct = struct.Struct("P")
 _PTR_SIZE = _ptr_struct.size
+_PTR_SHIFT = _PTR_SIZE.bit_length() - 1         # address >> _PTR_SHIFT: index in _ADDRESSES
 read_address = _ptr_struct.unpack_from
 write_address = _ptr_struct.pack_into
 POINTER_FORMAT = "P"
@@ -201,8 +202,8 @@ class BufferExport:
         self.address, self.byte_size = held.address, held.byte_size
 
     def release(self):
-        """Release the export (e.g. so a bytearray can be resized again)."""
-        view, self.view = self.view, None
+        """Release the export (e.g. so a bytearray can be resized again); `obj` becomes None."""
+        view, self.view, self.obj = self.view, None, None
         if view is not None:
             view.release()
 

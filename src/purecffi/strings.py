@@ -1,6 +1,7 @@
 """`ffi.string()` and `ffi.unpack()`: C strings and arrays back to Python objects."""
 from __future__ import annotations
 
+from ctypes import c_char_p
 from operator import index
 
 from . import platform as plat
@@ -8,11 +9,15 @@ from .cdata import CData, ValueCData
 from .cdata_classes import _is_plain_number
 from .convert import prepare
 from .convert_scalar import decode_unicode
-from .ctype import ARRAY, ENUM, POINTER, VOID
+from .ctype import ARRAY, ENUM, POINTER, TYPES, VOID, PrimitiveType
 from .memory import MEM, Owned, read_bytes, string_at
 from .memory import c_strnlen as _strnlen
 
-_SHORT = 4096       # up to this length, ctypes' `.value` beats a call of strnlen()
+_SHORT = 4096       # up to this length, a copy cut at the first NUL beats a call of strnlen()
+_VALUE_MAX = 256    # up to this length, ctypes' `.value` (a byte loop) beats the copy
+_CHAR = TYPES.primitive("char")
+_c_char_p = c_char_p
+_NUMBERS = {}       # primitive number type -> (its typed view's format, its size), for unpack()
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -25,6 +30,38 @@ def _item_category(ctype):
 
 def to_string(cdata: Any, maxlen: int = -1) -> Any:
     """bytes from char*/char[], str from wchar_t*/char16_t*/char32_t*, names of enum values."""
+    # the common case first, with no other call frame: a non-NULL `char` pointer or array
+    try:
+        ctype = cdata._ctype
+        item = ctype.item
+        address = cdata._addr
+    except AttributeError:
+        item = None
+    if item is _CHAR and address and maxlen.__class__ is int:     # (only cdata have these)
+        if ctype.kind == ARRAY:
+            length = cdata._length
+            if length is not None and maxlen < 0 and length <= _VALUE_MAX and cdata._owning:
+                keep = cdata._keep
+                if keep.__class__ is not Owned:
+                    # the ctypes char array of ffi.new(): .value stops at the first NUL, in C
+                    return keep.value
+            if length is None or 0 <= maxlen < length:
+                length = maxlen
+        else:
+            length = maxlen
+        if length < 0:
+            return string_at(address)
+        if length and not MEM[address + length - 1]:
+            # a NUL ends it within `length`: libc's strlen, then one copy
+            return _c_char_p(address).value
+        if length <= _SHORT:            # one copy, cut at the first NUL (found by memchr)
+            return MEM[address:address + length].tobytes().partition(b"\0")[0]
+        return MEM[address:address + _strnlen(address, length)].tobytes()   # libc's strnlen
+    return _to_string_chars(cdata, maxlen)
+
+
+def _to_string_chars(cdata, maxlen):
+    """ffi.string() of the other char-like pointers and arrays (signed/unsigned char...)."""
     if maxlen.__class__ is not int:
         maxlen = index(maxlen)      # "'float' object cannot be interpreted as an integer"
     try:
@@ -131,6 +168,24 @@ def _value_string(cdata):
 
 def unpack(cdata: Any, length: int) -> Any:
     """`length` items of a pointer or array: bytes for char, str for wchar, else a list."""
+    # the common cases first, with no other call frame: non-NULL memory of `char` (one copy)
+    # or of plain numbers at an aligned address (one typed view, converted in C)
+    try:
+        item = cdata._ctype.item
+        address = cdata._addr
+    except AttributeError:
+        item = address = None
+    if length.__class__ is int and length >= 0 and address and isinstance(cdata, CData):
+        if item is _CHAR:
+            return MEM[address:address + length].tobytes()
+        numbers = _NUMBERS.get(item)
+        if numbers is not None and not address % numbers[1]:
+            return MEM[address:address + length * numbers[1]].cast(numbers[0]).tolist()
+    return _unpack_general(cdata, length)
+
+
+def _unpack_general(cdata, length):
+    """unpack() in general (see there)."""
     if not (isinstance(cdata, CData) and cdata._address) or cdata._ctype.kind not in (POINTER, ARRAY):
         if isinstance(cdata, CData):
             raise TypeError("expected a pointer or array, got '%s'" % (cdata._ctype.cname,))
@@ -156,6 +211,8 @@ def unpack(cdata: Any, length: int) -> Any:
     address = cdata._addr
     if rt.fmt is not None and _is_plain_number(item) and not address % size:
         # numbers at an aligned address: one typed view, converted in C
+        if item.__class__ is PrimitiveType and TYPES.primitives.get(item.name) is item:
+            _NUMBERS[item] = (rt.fmt, size)     # (the shared primitives, finitely many)
         return MEM[address:address + length * size].cast(rt.fmt).tolist()
     read = rt.read
     keep = cdata._keep

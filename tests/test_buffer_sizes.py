@@ -1,0 +1,58 @@
+"""ffi.buffer() over sizes and kinds of cdata in turn: each buffer has its own size and memory."""
+import pytest
+
+from _backend import IS_CFFI
+
+
+def test_alternating_sizes_each_get_their_own_length(ffi):
+    a = ffi.new("unsigned char[]", bytes(range(64)))
+    for _ in range(3):
+        for size in (1, 7, 64, 7, 0, 33, 1):
+            buf = ffi.buffer(a, size)
+            assert len(buf) == size
+            assert buf[:] == bytes(range(size))
+            assert bytes(memoryview(buf)) == bytes(range(size))
+
+
+def test_pointer_with_a_size_and_array_without(ffi):
+    a = ffi.new("short[5]", [1, 2, 3, 4, 5])
+    p = ffi.cast("short *", a) + 1
+    assert len(ffi.buffer(a)) == 5 * ffi.sizeof("short")
+    assert ffi.buffer(p, 2 * ffi.sizeof("short"))[:] == ffi.buffer(a)[2:6]
+    assert len(ffi.buffer(p)) == ffi.sizeof("short")       # a pointer without size: one item
+
+
+def test_a_buffer_writes_through_to_its_memory(ffi):
+    out = ffi.new("uint8_t[]", 8)
+    for size in (3, 8, 3):
+        buf = ffi.buffer(out, size)
+        buf[:] = b"z" * size
+        assert ffi.buffer(out)[:] == b"z" * size + ffi.buffer(out)[size:]
+
+
+@pytest.mark.skipif(IS_CFFI, reason="cffi makes a buffer over NULL (docs/design.md)")
+def test_null_pointer(ffi):
+    null = ffi.cast("char *", 0)
+    assert len(ffi.buffer(null, 0)) == 0
+    with pytest.raises(RuntimeError):
+        ffi.buffer(null, 1)
+
+
+def test_a_large_size_is_taken_as_given(ffi):
+    a = ffi.new("char[16]")
+    assert len(ffi.buffer(a, (1 << 30) + 5)) == (1 << 30) + 5     # a view: nothing is read
+
+
+@pytest.mark.parametrize("size", [1.0, "3", None])
+def test_a_size_must_be_an_int(ffi, size):
+    with pytest.raises(TypeError):
+        ffi.buffer(ffi.new("char[4]"), size)
+
+
+def test_not_a_pointer_or_array(ffi):
+    with pytest.raises(TypeError):
+        ffi.buffer(ffi.new("int *")[0], 4)
+    with pytest.raises(TypeError):
+        ffi.buffer(ffi.cast("int", 5))
+    with pytest.raises(TypeError):
+        ffi.buffer(b"abc", 2)

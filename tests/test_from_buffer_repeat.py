@@ -1,0 +1,103 @@
+"""ffi.from_buffer() called again with a type already seen: the same results as the first call."""
+import array
+import gc
+
+import pytest
+
+from _backend import IS_CFFI
+
+
+def test_repeated_bytearray_calls_each_see_their_own_buffer(ffi):
+    first, second = bytearray(b"abcd"), bytearray(b"wxyz!")
+    for _ in range(3):                  # the first call prepares; the next ones reuse that
+        p, q = ffi.from_buffer(first), ffi.from_buffer(second)
+        assert ffi.typeof(p) is ffi.typeof("char[]")
+        assert len(p) == 4 and len(q) == 5
+        assert ffi.buffer(p)[:] == b"abcd" and ffi.buffer(q)[:] == b"wxyz!"
+        q[0] = b"W"
+        assert second[0:1] == b"W"
+        second[0:1] = b"w"
+
+
+def test_repeated_typed_calls_divide_the_length(ffi):
+    ba = bytearray(4 * ffi.sizeof("int") + 3)       # a tail too short for one more item
+    for _ in range(3):
+        p = ffi.from_buffer("int[]", ba)
+        assert len(p) == 4
+        p[3] = -5
+        assert ffi.cast("int *", ffi.from_buffer(ba))[3] == -5
+
+
+def test_repeated_bytes_calls(ffi):
+    for data in (b"hello", b"xy", b"hello world"):
+        p = ffi.from_buffer("unsigned char[]", data)
+        assert len(p) == len(data) and bytes(ffi.buffer(p)) == data
+        assert list(p) == list(data)
+
+
+def test_bytes_still_refused_when_writable_is_required(ffi):
+    ffi.from_buffer(b"abc")             # prepare the type
+    with pytest.raises(BufferError):
+        ffi.from_buffer(b"abc", require_writable=True)
+
+
+def test_repeated_calls_keep_the_source_alive(ffi):
+    ffi.from_buffer(bytearray(1))
+    p = ffi.from_buffer(bytearray(b"kept alive"))
+    q = ffi.from_buffer("char[]", b"bytes kept" + bytes(1))
+    gc.collect()
+    assert ffi.buffer(p)[:] == b"kept alive"
+    assert ffi.string(q) == b"bytes kept"
+
+
+def test_repeated_calls_lock_the_bytearray_size(ffi):
+    ba = bytearray(8)
+    ffi.from_buffer(ba)
+    p = ffi.from_buffer(ba)
+    with pytest.raises(BufferError):
+        ba.append(1)
+    ffi.release(p)
+    ba.append(1)                        # released: it may grow again
+    assert len(ba) == 9
+
+
+@pytest.mark.parametrize("source", [bytearray(b"abc"), b"abc"])
+def test_repr_before_and_after_release(ffi, source):
+    ffi.from_buffer(source)
+    p = ffi.from_buffer(source)
+    name = type(source).__name__
+    assert repr(p) == "<cdata 'char[]' buffer len 3 from '%s' object>" % (name,)
+    ffi.release(p)
+    assert repr(p) == "<cdata 'char[]' buffer RELEASED>"
+
+
+def test_repr_of_a_released_pointer_export(ffi):
+    a = array.array("i", [1, 2])
+    p = ffi.from_buffer("int *", a)
+    assert repr(p) == "<cdata 'int *' buffer from 'array.array' object>"
+    ffi.release(p)
+    assert repr(p) == "<cdata 'int *' buffer RELEASED>"
+
+
+def test_empty_sources_after_the_type_was_seen(ffi):
+    ffi.from_buffer(bytearray(4))
+    assert len(ffi.from_buffer(bytearray())) == 0
+    assert len(ffi.from_buffer(b"")) == 0
+
+
+def test_objects_without_a_truth_value_are_not_asked_for_one(ffi):
+    class Ambiguous(bytearray):
+        def __bool__(self):
+            raise ValueError("the truth value is ambiguous")
+    ffi.from_buffer(bytearray(2))
+    p = ffi.from_buffer(Ambiguous(b"xyz"))
+    assert len(p) == 3 and p[1] == b"y"
+
+
+@pytest.mark.skipif(IS_CFFI, reason="cffi keeps using the type parsed before the override")
+def test_a_cdef_changing_a_typedef_changes_from_buffer(ffi):
+    ffi.cdef("typedef short item_t;")
+    ba = bytearray(8)
+    assert len(ffi.from_buffer("item_t[]", ba)) == 4
+    ffi.cdef("typedef long long item_t;", override=True)
+    assert len(ffi.from_buffer("item_t[]", ba)) == 1

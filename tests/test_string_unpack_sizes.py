@@ -1,0 +1,120 @@
+"""ffi.string() and ffi.unpack() at every length class, on owned, sliced and cast memory."""
+import pytest
+
+LENGTHS = [0, 1, 10, 255, 256, 257, 1000, 4095, 4096, 4097, 20000]
+
+
+def _text(n):
+    return bytes(65 + i % 26 for i in range(n))
+
+
+@pytest.mark.parametrize("n", LENGTHS)
+def test_string_of_an_owned_char_array(ffi, n):
+    x = ffi.new("char[]", _text(n))
+    assert ffi.string(x) == _text(n)
+    assert ffi.string(x, n // 2) == _text(n // 2)
+
+
+@pytest.mark.parametrize("n", LENGTHS)
+def test_string_stops_at_the_first_nul(ffi, n):
+    x = ffi.new("char[]", n + 8)
+    ffi.memmove(x, _text(n), n)
+    x[n // 3] = b"\0"
+    assert ffi.string(x) == _text(n // 3)
+    assert ffi.string(ffi.cast("char *", x)) == _text(n // 3)
+
+
+@pytest.mark.parametrize("n", [10, 300, 5000])
+def test_string_of_a_full_array_without_nul(ffi, n):
+    x = ffi.new("char[%d]" % n)
+    ffi.memmove(x, _text(n), n)
+    assert ffi.string(x) == _text(n)          # the array's length bounds it
+
+
+@pytest.mark.parametrize("n", [10, 300, 5000])
+def test_string_of_a_slice_starts_at_the_slice(ffi, n):
+    x = ffi.new("char[]", _text(n))
+    assert ffi.string(x[3:n]) == _text(n)[3:]
+    assert ffi.string(x + 3) == _text(n)[3:]
+
+
+def test_string_maxlen_of_a_pointer_and_an_index(ffi):
+    import operator
+
+    class Four:
+        def __index__(self):
+            return 4
+    x = ffi.new("char[]", b"hello world")
+    p = ffi.cast("char *", x)
+    assert ffi.string(p, 5) == b"hello"
+    assert ffi.string(x, Four()) == b"hell"
+    assert operator.index(Four()) == 4
+    with pytest.raises(TypeError):
+        ffi.string(x, 2.0)
+
+
+def test_string_of_other_char_types(ffi):
+    assert ffi.string(ffi.new("unsigned char[]", b"abc")) == b"abc"
+    assert ffi.string(ffi.new("signed char[]", b"xy")) == b"xy"
+    assert ffi.string(ffi.new("char *", b"z")) == b"z"
+
+
+def test_string_of_null_refused(ffi):
+    with pytest.raises(RuntimeError):
+        ffi.string(ffi.cast("char *", 0))
+
+
+@pytest.mark.parametrize("n", [0, 1, 10, 1000, 100000])
+def test_unpack_chars(ffi, n):
+    x = ffi.new("char[]", _text(n))
+    assert ffi.unpack(x, n) == _text(n)
+    assert ffi.unpack(ffi.cast("char *", x) + 1, max(n - 1, 0)) == _text(n)[1:]
+
+
+@pytest.mark.parametrize("ctype, values", [
+    ("int", [0, -1, 2 ** 31 - 1, -2 ** 31]),
+    ("unsigned char", [0, 1, 255]),
+    ("signed char", [-128, 0, 127]),
+    ("long long", [-2 ** 63, 2 ** 63 - 1]),
+    ("double", [0.5, -1e300]),
+    ("float", [0.5, -2.0]),
+    ("_Bool", [True, False, True]),
+])
+def test_unpack_numbers_again_and_again(ffi, ctype, values):
+    a = ffi.new("%s[]" % ctype, values)
+    for _ in range(3):                      # the first call prepares the type's fast path
+        result = ffi.unpack(a, len(values))
+        assert result == values
+        assert [type(v) for v in result] == [type(v) for v in values]
+        assert ffi.unpack(a, 0) == []
+
+
+def test_unpack_of_an_unaligned_int_pointer(ffi):
+    raw = ffi.new("char[]", 16)
+    ffi.memmove(raw + 1, ffi.new("int[2]", [7, -8]), 2 * ffi.sizeof("int"))
+    ffi.unpack(ffi.new("int[1]"), 1)        # prepared
+    assert ffi.unpack(ffi.cast("int *", raw + 1), 2) == [7, -8]
+
+
+def test_unpack_errors(ffi):
+    a = ffi.new("int[3]")
+    with pytest.raises(ValueError):
+        ffi.unpack(a, -1)
+    with pytest.raises(TypeError):
+        ffi.unpack(a, 1.0)
+    with pytest.raises(TypeError):
+        ffi.unpack(ffi.cast("int", 3), 1)
+    with pytest.raises(TypeError):
+        ffi.unpack(b"abc", 1)
+    with pytest.raises(RuntimeError):
+        ffi.unpack(ffi.cast("int *", 0), 1)
+    with pytest.raises(RuntimeError, match="cannot use unpack"):
+        ffi.unpack(ffi.cast("int *", 0), 0)
+
+
+@pytest.mark.parametrize("maxlen, expected", [(6, b"hello"), (5, b"hello"), (3, b"hel"),
+                                              (12, b"hello"), (0, b"")])
+def test_string_maxlen_around_a_nul(ffi, maxlen, expected):
+    x = ffi.new("char[]", b"hello\0world")
+    assert ffi.string(ffi.cast("char *", x), maxlen) == expected
+    assert ffi.string(x, maxlen) == expected

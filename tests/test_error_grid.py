@@ -792,6 +792,23 @@ ROWS = [
      'expected a cdata struct/union/array/pointer object'),
     ('ffi.addressof(arr, "x")', 'TypeError',
      'with a field name argument, expected a struct or union ctype'),
+    # ffi.buffer(), ffi.from_buffer(), ffi.memmove()
+    ('ffi.buffer(ffi.cast("int", 5))', 'TypeError', "expected a pointer or array cdata, got 'int'"),
+    ('ffi.buffer(pt[0])', 'TypeError', "expected a pointer or array cdata, got 'struct pt'"),
+    ('ffi.buffer(ffi.NULL)', 'TypeError', "don't know the size pointed to by 'void *'"),
+    ('ffi.buffer(arr, 1.5)', 'TypeError', "'float' object cannot be interpreted as an integer"),
+    ('del ffi.buffer(arr)[0]', 'TypeError', "'del x[n]' not supported for buffer objects"),
+    ('ffi.from_buffer("int", bytearray(8))', 'TypeError',
+     "expected a pointer or array ctype, got 'int'"),
+    ('ffi.from_buffer("abc")', 'TypeError',
+     'from_buffer() cannot return the address of a unicode object'),
+    ('ffi.from_buffer(memoryview(b"abcd")[::2])', 'BufferError',
+     'memoryview: underlying buffer is not C-contiguous'),
+    ('ffi.memmove(carr, "ab", 2)', 'TypeError', "a bytes-like object is required, not 'str'"),
+    ('ffi.memmove(carr, 5, 1)', 'TypeError', "a bytes-like object is required, not 'int'"),
+    ('ffi.memmove(5, b"cd", 2)', 'TypeError', "a bytes-like object is required, not 'int'"),
+    ('ffi.memmove(ffi.cast("int", 5), b"a", 1)', 'TypeError',
+     "expected a pointer or array ctype, got 'int'"),
     # ffi.release() and ffi.gc()
     ('ffi.release(ffi.cast("int *", ip))', 'ValueError',
      "only 'cdata' object from ffi.new(), ffi.gc(), ffi.from_buffer() or "

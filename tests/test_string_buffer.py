@@ -2,6 +2,7 @@
 import array
 import ctypes
 import gc
+import re
 import struct
 import sys
 import weakref
@@ -938,3 +939,9 @@ def test_from_buffer_repr_counts_items(ffi, cdecl, expected):
     ba = bytearray(b"abcdefgh")
     p = ffi.from_buffer(ba) if cdecl is None else ffi.from_buffer(cdecl, ba)
     assert repr(p).endswith("buffer len %d from 'bytearray' object>" % (expected,))
+
+
+def test_buffer_repr_is_cffis(ffi):
+    b = ffi.buffer(ffi.new("int[2]"))
+    assert re.fullmatch(r"<_cffi_backend\.buffer object at 0x[0-9a-f]+>", repr(b)), repr(b)
+    assert str(b) == repr(b)

@@ -253,12 +253,12 @@ class FFI:
             ctype = self._typeof(cdecl)
         kind = ctype.kind
         if kind != ARRAY and kind != POINTER:
-            raise TypeError("from_buffer() needs an array or pointer type, not '%s'"
-                            % (ctype.cname,))
+            raise TypeError("expected a pointer or array ctype, got '%s'" % (ctype.cname,))
         if python_buffer.__class__ is not bytearray and \
                 isinstance(python_buffer, (str, _cd.CData)):
-            raise TypeError("from_buffer() cannot take %s: it needs an object with the buffer "
-                            "protocol (bytes, bytearray, memoryview, array...)"
+            if isinstance(python_buffer, str):
+                raise TypeError("from_buffer() cannot return the address of a unicode object")
+            raise TypeError("a bytes-like object is required, not '%s'"
                             % (type(python_buffer).__name__,))
         export = BufferExport(python_buffer, require_writable)
         if kind == POINTER:
@@ -640,10 +640,8 @@ def _address_of_buffer(obj, writable):
     if isinstance(obj, _cd.CData) and obj._address:
         return obj._addr, None
     if isinstance(obj, _cd.CData):
-        raise TypeError("memmove() needs a pointer or array cdata, not cdata '%s'"
-                        % (obj._ctype.cname,))
+        raise TypeError("expected a pointer or array ctype, got '%s'" % (obj._ctype.cname,))
     if isinstance(obj, int) or isinstance(obj, str):
-        raise TypeError("expected a cdata pointer or a buffer object, not %s"
-                        % (type(obj).__name__,))
+        raise TypeError("a bytes-like object is required, not '%s'" % (type(obj).__name__,))
     export = BufferExport(obj, writable=writable)
     return export.address, export

@@ -63,8 +63,11 @@ class _BufferMethods:
             raise TypeError("must assign a bytes of length 1, not %s" % (type(value).__name__,))
         memoryview(self)[_item_index(self, index)] = value[0]
 
+    def __delitem__(self, index):
+        raise TypeError("'del x[n]' not supported for buffer objects")
+
     def __repr__(self):
-        return "<cffi.buffer object of length %d>" % (len(self),)
+        return "<_cffi_backend.buffer object at 0x%x>" % (id(self),)
 
     # -- Comparisons: by content, with buffers and bytes-like objects ----
     def __eq__(self, other):
@@ -228,11 +231,12 @@ def make_buffer(cdata, size=-1):
     """A buffer over `size` bytes of the memory of `cdata` (default: all of it)."""
     if not isinstance(cdata, CData) or not cdata._address or cdata._struct or \
             cdata._ctype.kind not in ("pointer", "array"):
+        if isinstance(cdata, CData):
+            raise TypeError("expected a pointer or array cdata, got '%s'" % (cdata._ctype.cname,))
         raise TypeError("ffi.buffer() needs a cdata pointer or array, not %s"
-                        % (type(cdata).__name__ if not isinstance(cdata, CData)
-                           else "cdata '%s'" % cdata._ctype.cname))
-    if size is None or not isinstance(size, int):
-        raise TypeError("ffi.buffer() size must be an int, not %s" % (type(size).__name__,))
+                        % (type(cdata).__name__,))
+    if size.__class__ is not int:
+        size = operator.index(size)     # "'float' object cannot be interpreted as an integer"
     if size is not None and size >= 1 << 62:
         raise OverflowError("ffi.buffer() size %d is too large" % (size,))
     if size < 0:
@@ -247,8 +251,7 @@ def make_buffer(cdata, size=-1):
         else:
             item_size = cdata._ctype.item.byte_size if cdata._ctype.kind == "pointer" else -1
             if item_size < 0:
-                raise TypeError("don't know the size pointed to by '%s': give ffi.buffer() "
-                                "the size" % (cdata._ctype.cname,))
+                raise TypeError("don't know the size pointed to by '%s'" % (cdata._ctype.cname,))
             size = item_size
     if not cdata._addr and size:
         raise RuntimeError("ffi.buffer() of a NULL pointer")

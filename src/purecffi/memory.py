@@ -220,7 +220,7 @@ class _HeldBuffer:
         if not isinstance(obj, memoryview) or obj.c_contiguous:
             _get_buffer(obj, ctypes.byref(view), flags)     # raises TypeError/BufferError
         else:
-            raise ValueError("from_buffer() needs a contiguous buffer")
+            raise BufferError("memoryview: underlying buffer is not C-contiguous")
         self.view = view
         self.address, self.byte_size = view.buf or 0, view.len
 

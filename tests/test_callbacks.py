@@ -585,3 +585,38 @@ def test_callback_called_from_python_sees_errno(ffi):
     ffi.errno = 3
     cb(11)
     assert seen == [3] and ffi.errno == 11
+
+
+def _report_lines(err):
+    """The report's lines with addresses and line numbers taken out."""
+    import re
+    return [re.sub(r"0x[0-9a-f]+|line \d+", "_", line) for line in err.splitlines()]
+
+
+def test_result_conversion_errors_show_the_callers_frames(ffi, capfd):
+    # as cffi: a result C cannot take is reported with a traceback of the Python frames the
+    # callback was called under (here, this test), and so is an `onerror` result C cannot take
+    def caller_of_the_callback(cb):
+        return cb(3)
+
+    cb = ffi.callback("int(int)", lambda x: "bad")
+    assert caller_of_the_callback(cb) == 0
+    lines = _report_lines(capfd.readouterr().err)
+    assert lines[0].startswith("Exception ignored from cffi callback <function ")
+    assert lines[0].endswith(", trying to convert the result back to C:")
+    assert lines[1] == "Traceback (most recent call last):"
+    assert any("in caller_of_the_callback" in line for line in lines)
+    assert "return cb(3)" in [line.strip() for line in lines]
+    assert lines[-1] == "TypeError: an integer is required"
+    assert not any("purecffi" in line for line in lines)
+
+    def boom(x):
+        raise ValueError("boom")
+    cb = ffi.callback("int(int)", boom, onerror=lambda *exc: "x")
+    assert caller_of_the_callback(cb) == 0
+    lines = _report_lines(capfd.readouterr().err)
+    failure = lines.index("Exception ignored during handling of the above exception by "
+                          "'onerror':")
+    assert lines[failure + 1] == "Traceback (most recent call last):"
+    assert any("in caller_of_the_callback" in line for line in lines[failure:])
+    assert lines[-1] == "TypeError: an integer is required"

@@ -809,6 +809,12 @@ ROWS = [
     ('ffi.memmove(5, b"cd", 2)', 'TypeError', "a bytes-like object is required, not 'int'"),
     ('ffi.memmove(ffi.cast("int", 5), b"a", 1)', 'TypeError',
      "expected a pointer or array ctype, got 'int'"),
+    ('ffi.callback("int(int)", lambda x: x)(1, 2)', 'TypeError',
+     "'int(*)(int)' expects 1 arguments, got 2"),
+    ('ffi.callback("int(int, int)", lambda x, y: x)(1)', 'TypeError',
+     "'int(*)(int, int)' expects 2 arguments, got 1"),
+    ('ffi.callback("void(void)", lambda: None)(1)', 'TypeError',
+     "'void(*)()' expects 0 arguments, got 1"),
     # ffi.release() and ffi.gc()
     ('ffi.release(ffi.cast("int *", ip))', 'ValueError',
      "only 'cdata' object from ffi.new(), ffi.gc(), ffi.from_buffer() or "

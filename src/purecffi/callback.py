@@ -10,6 +10,7 @@ by default) is returned to C.
 """
 import builtins
 import ctypes
+import os
 import sys
 import threading
 import traceback
@@ -49,7 +50,14 @@ class CallbackCData(FunctionPtrCData):
             function = keep.caller
         except AttributeError:
             function = keep.caller = _caller(self)
-        return function(*args)
+        try:
+            return function(*args)
+        except TypeError:
+            expected = len(self._ctype.args)
+            if len(args) == expected:
+                raise
+        raise TypeError("'%s' expects %d arguments, got %d"        # (cffi's words, not ctypes')
+                        % (self._ctype.cname, expected, len(args)))
 
 
 def _caller(cdata):
@@ -631,8 +639,27 @@ def _print_exception(python_callable, converting_result, exc_type, exc_value, tb
         return
     where = ", trying to convert the result back to C" if converting_result else ""
     stderr.write("Exception ignored from cffi callback %r%s:\n" % (python_callable, where))
+    if tb is None and converting_result:
+        tb = _caller_traceback()
     traceback.print_exception(exc_type, exc_value, tb, file=stderr)
     stderr.flush()
+
+
+def _caller_traceback():
+    """A traceback of the Python frames the callback runs under, none of ours (cffi shows
+    them for errors raised by its own conversions)."""
+    tb = None
+    frame = sys._getframe(2)
+    while frame is not None:
+        name = frame.f_code.co_filename
+        if not name.startswith(_PACKAGE_DIR) and not name.startswith(("<callback",
+                                                                         "<direct call")):
+            tb = types.TracebackType(tb, frame, frame.f_lasti, frame.f_lineno)
+        frame = frame.f_back
+    return tb
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
 def _print_onerror_failure(exc_type, exc_value, tb):
@@ -640,6 +667,8 @@ def _print_onerror_failure(exc_type, exc_value, tb):
     if stderr is None:
         return
     stderr.write("Exception ignored during handling of the above exception by 'onerror':\n")
+    if tb is None:
+        tb = _caller_traceback()
     traceback.print_exception(exc_type, exc_value, tb, file=stderr, chain=False)
     stderr.flush()
 

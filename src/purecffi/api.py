@@ -10,6 +10,7 @@ from . import apimode as _apimode
 from . import cdata as _cd
 from . import cdata_make as _mk
 from .sizes import _cdata_size, _unknown_size
+from .cdatabase import make_cdata
 from .ctype import ARRAY, FUNCTION, POINTER, STRUCT, TYPES, UNION, VOID, \
     CType, RawFunctionType, opaque_error
 from .convert import fast_twin, prepare
@@ -240,7 +241,7 @@ class FFI:
                              % (export.byte_size, ctype.cname, length * item_size))
         # the array type's own class (its accessors were prepared once, with the type);
         # the repr shows the buffer because `_keep` is the export (see AddrCData._owning_repr)
-        return cls(ctype, export.address, export, length)
+        return make_cdata(cls, ctype, export.address, export, length)
 
     def buffer(self, cdata, size=-1):  # noqa: F811 - replaced by the `buffer` type below
         raise NotImplementedError

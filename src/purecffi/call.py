@@ -36,6 +36,7 @@ from . import platform as plat
 from .specialise import specialise
 from .lazy import once
 from .cdata import AddrCData, CData, Family, StructCData, ValueCData, family_namespace
+from .cdata_value import value_cdata
 from .convert import (_UNKNOWN, LONGDOUBLE_BYTES, bad_init, code_to_str, fast_twin, longdouble_bytes,
                       pointer_value, prepare, to_bool, to_char, to_float, to_int, to_wchar,
                       write_array, write_struct)
@@ -653,7 +654,7 @@ def _wchar_result(ctype):
 
 def _longdouble_result(ctype):
     def errcheck(result, func, args):
-        return ValueCData(ctype, bytes(result)[:LONGDOUBLE_BYTES])
+        return value_cdata(ctype, bytes(result)[:LONGDOUBLE_BYTES])
     return _LongDoubleResult, errcheck
 
 
@@ -815,7 +816,7 @@ def _check_usable(fntype):
 def make_lib_function(fntype, address, name=None):
     """The object for `lib.name`: a ctypes function (native call) that is a cffi cdata."""
     plan = call_plan(fntype)
-    function = plan.cls(address)
+    function = _CFuncPtr.__new__(plan.cls, address)     # (the class refuses calls)
     if plan.errcheck is not None:
         function.errcheck = plan.errcheck
     function._addr = address

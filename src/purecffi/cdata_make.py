@@ -4,8 +4,8 @@ from . import platform as plat
 from .call import call_function_pointer, file_pointer
 from .cdata import AddrCData, GcRef, set_caller
 from .cdata_classes import attach_classes
-from .cdata_value import ValueCData
-from .cdatabase import CData
+from .cdata_value import ValueCData, value_cdata
+from .cdatabase import CData, make_cdata
 from .convert import array_length_for, function_address, prepare, set_class_maker, write_array
 from .convert_scalar import float32, longdouble_bytes, to_complex, to_float
 from .ctype import (ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES,
@@ -26,8 +26,8 @@ def pointer_to(ctype, address, keep=None):
     rt = ctype._rt or prepare(ctype)
     fast = rt.fast_class
     if fast is not None and address and not address & rt.align_mask:
-        return fast(ctype, address, keep)
-    return rt.cdata_class(ctype, address, keep)
+        return make_cdata(fast, ctype, address, keep)
+    return make_cdata(rt.cdata_class, ctype, address, keep)
 
 
 def new(ctype, init=None, allocator=None):
@@ -147,7 +147,7 @@ def _new_open_array(ctype, rt):
         else:
             buf = allocator(byte_size)
             address = buf.address
-        result = owning(ctype, address, buf, length)
+        result = make_cdata(owning, ctype, address, buf, length)
         if init is not None:
             write_array(ctype, address, init, length)
         return result
@@ -165,7 +165,7 @@ def _new_var_struct(ctype, rt, item):
         else:
             buf = allocator(byte_size)
             address = buf.address
-        result = owning(ctype, address, buf)
+        result = make_cdata(owning, ctype, address, buf)
         if init is not None:
             write_var(item, address, init)
         return result
@@ -226,8 +226,10 @@ def _make_cast(ctype):
 
         def cast_int(value):
             if value.__class__ is int:
-                return ValueCData(ctype, ((value + half) & mask) - half)
-            return ValueCData(ctype, _wrap(_source_int(value, ctype), size, signed))
+                result = _new_object(ValueCData)        # value_cdata(), inlined
+                result._ctype, result._value = ctype, ((value + half) & mask) - half
+                return result
+            return value_cdata(ctype, _wrap(_source_int(value, ctype), size, signed))
         return cast_int
     if ctype.kind == POINTER:
         return _make_cast_pointer(ctype, ctype._rt or prepare(ctype))
@@ -259,13 +261,17 @@ def _make_cast_float(ctype):
     if ctype.byte_size == 4:
         def cast_float(value):
             if value.__class__ is float:
-                return ValueCData(ctype, float32(value))
+                result = _new_object(ValueCData)        # value_cdata(), inlined
+                result._ctype, result._value = ctype, float32(value)
+                return result
             return _cast_to_primitive(ctype, value)
         return cast_float
 
     def cast_double(value):
         if value.__class__ is float:
-            return ValueCData(ctype, value)
+            result = _new_object(ValueCData)            # value_cdata(), inlined
+            result._ctype, result._value = ctype, value
+            return result
         return _cast_to_primitive(ctype, value)
     return cast_double
 
@@ -278,7 +284,7 @@ def _cast_slow(ctype, value):
         return _cast_to_primitive(ctype, value)
     if kind == ARRAY and isinstance(ctype.length, int):
         address = _cast_to_pointer(TYPES.pointer(ctype.item), value)
-        return prepare(ctype).cdata_class(ctype, address._addr, address._keep)
+        return make_cdata(prepare(ctype).cdata_class, ctype, address._addr, address._keep)
     raise TypeError("cannot cast to ctype '%s'" % (ctype.cname,))
 
 
@@ -329,27 +335,27 @@ def _cast_to_primitive(ctype, value):
     base = ctype.base if ctype.kind == ENUM else ctype
     cat = base.category
     if cat == plat.INT:
-        return ValueCData(ctype, _wrap(_source_int(value, ctype), base.byte_size, base.signed))
+        return value_cdata(ctype, _wrap(_source_int(value, ctype), base.byte_size, base.signed))
     if cat == plat.BOOL:
         if isinstance(value, ValueCData) and value._category() in (plat.FLOAT, plat.LONGDOUBLE):
-            return ValueCData(ctype, float(value) != 0)
+            return value_cdata(ctype, float(value) != 0)
         if isinstance(value, float):
-            return ValueCData(ctype, value != 0)
-        return ValueCData(ctype, _source_int(value, ctype) != 0)
+            return value_cdata(ctype, value != 0)
+        return value_cdata(ctype, _source_int(value, ctype) != 0)
     if cat == plat.CHAR:
-        return ValueCData(ctype, bytes([_source_int(value, ctype) & 0xFF]))
+        return value_cdata(ctype, bytes([_source_int(value, ctype) & 0xFF]))
     if cat == plat.WCHAR:
         code = _wrap(_source_int(value, ctype), base.byte_size, base.signed)
-        return ValueCData(ctype, chr(code) if 0 <= code <= 0x10FFFF else code)
+        return value_cdata(ctype, chr(code) if 0 <= code <= 0x10FFFF else code)
     if cat == plat.FLOAT:
         number = _source_float(ctype, value)
         if base.byte_size == 4:
             number = float32(number)
-        return ValueCData(ctype, number)
+        return value_cdata(ctype, number)
     if cat == plat.LONGDOUBLE:
         if isinstance(value, ValueCData) and value._category() == plat.LONGDOUBLE:
-            return ValueCData(ctype, value._value)
-        return ValueCData(ctype, longdouble_bytes(_source_float(ctype, value)))
+            return value_cdata(ctype, value._value)
+        return value_cdata(ctype, longdouble_bytes(_source_float(ctype, value)))
     if cat == plat.COMPLEX:
         if isinstance(value, AddrCData):
             raise TypeError("cannot cast ctype '%s' to ctype '%s'"
@@ -358,7 +364,7 @@ def _cast_to_primitive(ctype, value):
             or value._category() == plat.COMPLEX else complex(_source_float(ctype, value))
         if base.byte_size == 8:         # float _Complex: each part rounded as a float cast
             number = complex(float32(number.real), float32(number.imag))
-        return ValueCData(ctype, number)
+        return value_cdata(ctype, number)
     raise TypeError("cannot cast to '%s'" % (ctype.cname,))
 
 

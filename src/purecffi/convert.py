@@ -10,7 +10,7 @@ import struct
 
 from . import platform as plat
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, opaque_error
-from .cdatabase import CData
+from .cdatabase import CData, make_cdata
 from .errors import FFIError
 from .lazy import BUILD_LOCK
 from .memory import MEM, memmove, read_address, write_address
@@ -341,8 +341,8 @@ def _view_reader(ctype, rt):
     def read(address, keep=None):
         fast = rt.fast_class
         if fast is not None and address and not address & rt.align_mask:
-            return fast(ctype, address, keep)
-        return rt.cdata_class(ctype, address, keep)
+            return make_cdata(fast, ctype, address, keep)
+        return make_cdata(rt.cdata_class, ctype, address, keep)
     return read
 
 
@@ -497,7 +497,7 @@ def _write_struct(ctype, rt):
 def _read_opaque(ctype, rt):
     def read(address, keep=None):
         if ctype.kind in (STRUCT, UNION):
-            return rt.cdata_class(ctype, address, keep)
+            return make_cdata(rt.cdata_class, ctype, address, keep)
         raise opaque_error(ctype) if ctype.kind != VOID else \
             FFIError("cannot read a 'void' value")
     return read

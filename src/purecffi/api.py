@@ -284,6 +284,11 @@ class FFI:
 
     def alignof(self, cdecl: str | _CType | _CData) -> int:
         """The alignment in bytes of a type (or, on the ffi of a generated module, a cdata's)."""
+        ctype = self._types.get(cdecl) if cdecl.__class__ is str else None
+        if ctype is not None:
+            rt = ctype._rt          # (renewed when a layout changes)
+            if rt is not None and rt.byte_align is not None:
+                return rt.byte_align
         if isinstance(cdecl, _cd.CData) and not self._decls.declare_tags:
             cdecl = cdecl._ctype
         ctype = self._types.get(cdecl) if cdecl.__class__ is str else None
@@ -293,7 +298,11 @@ class FFI:
             if getattr(ctype, "layout_error", None) is not None:
                 raise opaque_error(ctype)           # the C compiler contradicted the cdef
             raise ValueError("ctype '%s' is of unknown alignment" % (ctype.cname,))
-        return ctype.byte_align
+        align = ctype.byte_align
+        rt = ctype._rt
+        if rt is not None:
+            rt.byte_align = align       # the next ffi.alignof() of the type: no checks
+        return align
 
     def offsetof(self, cdecl: str | _CType, *fields_or_indexes: str | int) -> int:
         """Byte offset of a field (several names for nested fields, ints for array items)."""

@@ -31,7 +31,8 @@ class TypeRuntime:
     __slots__ = ("ctype", "byte_size", "read", "write", "cdata_class", "owning_class", "fmt",
                  "unpack", "pack", "new", "cast", "fast_class", "align_mask", "extra",
                  "array_classes", "arg_converter", "call_plan",
-                 "callback_plan", "by_value", "pointer_calls", "field_writers")
+                 "callback_plan", "by_value", "pointer_calls", "field_writers",
+                 "byte_align")
 
     def __init__(self, ctype):
         self.ctype = ctype
@@ -44,6 +45,7 @@ class TypeRuntime:
         # made on first use by call.py and callback.py (kept here, so they die with the type)
         self.arg_converter = self.call_plan = self.callback_plan = self.pointer_calls = None
         self.field_writers = None       # write_struct() from a list: see _field_writers()
+        self.byte_align = None          # what ffi.alignof() found (its fast path)
         self.by_value = _UNKNOWN        # call.by_value_ctypes(): None is a result
         self.fast_class = None      # the class for non-NULL, aligned memory (typed views)
         self.align_mask = 0

@@ -83,6 +83,8 @@ def _new_fixed(ctype, rt, byte_size, write, length=None, pack=None):
         return _new_fixed_array(ctype, rt, byte_size, write, length)
     buf_cls = buffer_type(byte_size)
     owning = rt.owning_class
+    # FFI.new()'s inlined path: no initializer, or a number (`pack`, as below)
+    rt.new_plan = (buf_cls, owning, ctype, None, pack[0] if pack and not pack[1] else None)
     if pack is not None:
         return _new_packed(ctype, owning, byte_size, buf_cls, write, *pack)
 
@@ -119,20 +121,20 @@ def _new_packed(ctype, owning, byte_size, buf_cls, write, pack, count):
                 try:
                     pack(MEM, address, init)
                     return result
-                except _PACK_ERRORS:
+                except PACK_ERRORS:
                     pass
             elif (init.__class__ is list or init.__class__ is tuple) and len(init) == count:
                 try:
                     pack(MEM, address, *init)
                     return result
-                except _PACK_ERRORS:
+                except PACK_ERRORS:
                     pass
             write(address, init)            # (outside the except: no exception chained)
         return result
     return new_packed
 
 
-_PACK_ERRORS = (struct.error, TypeError, ValueError, OverflowError)
+PACK_ERRORS = (struct.error, TypeError, ValueError, OverflowError)
 
 
 def _initializer_pack(item, irt):
@@ -162,6 +164,8 @@ def _initializer_pack(item, irt):
 def _new_fixed_array(ctype, rt, byte_size, write, length):
     owning = rt.owning_class
     buf_cls = buffer_type(byte_size) if 0 < byte_size <= _CLASS_BYTES else None
+    if buf_cls is not None:
+        rt.new_plan = (buf_cls, owning, ctype, length, None)
     grow = byte_size > 1
 
     def new_fixed_array(init, allocator):

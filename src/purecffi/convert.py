@@ -32,7 +32,7 @@ class TypeRuntime:
                  "unpack", "pack", "new", "cast", "fast_class", "align_mask", "extra",
                  "array_classes", "arg_converter", "call_plan",
                  "callback_plan", "by_value", "pointer_calls", "field_writers",
-                 "byte_align")
+                 "byte_align", "new_plan")
 
     def __init__(self, ctype):
         self.ctype = ctype
@@ -46,6 +46,7 @@ class TypeRuntime:
         self.arg_converter = self.call_plan = self.callback_plan = self.pointer_calls = None
         self.field_writers = None       # write_struct() from a list: see _field_writers()
         self.byte_align = None          # what ffi.alignof() found (its fast path)
+        self.new_plan = None            # ffi.new() without initializer, inlined (cdata_make)
         self.by_value = _UNKNOWN        # call.by_value_ctypes(): None is a result
         self.fast_class = None      # the class for non-NULL, aligned memory (typed views)
         self.align_mask = 0

@@ -4,8 +4,7 @@ from __future__ import annotations
 import operator
 import os
 import threading
-from ctypes import addressof as _ctypes_addressof, get_errno as _get_errno, \
-    set_errno as _set_errno
+from ctypes import get_errno as _get_errno, set_errno as _set_errno
 
 from . import apimode as _apimode
 from . import cdata as _cd
@@ -36,8 +35,6 @@ else:
         return func
 
 
-_new_object = object.__new__
-_addressof = _ctypes_addressof
 _NOT_DONE = object()    # init_once(): no result filed for the tag yet
 _FUNCPTR = object()     # key prefix in FFI._types: strings read as function pointer types
 
@@ -166,32 +163,11 @@ class FFI:
         return typedefs, sorted(structs), sorted(unions)
 
     # -- Making C data ----
-    def new(self, cdecl: str | _CType, init: Any = None) -> _CData:
-        """Allocate zeroed C memory for a pointer's item or an array, owned by the result."""
-        try:
-            rt = self._types[cdecl]._rt
-            plan = rt.new_plan
-        except (KeyError, TypeError, AttributeError):
-            rt = plan = None    # (not handled in here: its errors would chain this one)
-        if plan is not None:
-            # the commonest cases inlined (a frame less): what cdata_make's new_packed() does
-            buf_cls, owning, ctype, length, pack = plan
-            if init is None or pack is not None:
-                buf = buf_cls()
-                address = _addressof(buf)
-                if init is not None:
-                    try:
-                        pack(MEM, address, init)
-                    except _mk.PACK_ERRORS:
-                        address = None      # refused: the checked path below raises
-                if address is not None:
-                    result = _new_object(owning)
-                    result._ctype, result._addr, result._keep = ctype, address, buf
-                    if length is not None:
-                        result._length = length
-                    return result
-        new = rt.new if rt is not None else None
-        return new(init, None) if new is not None else _mk.new(self._typeof(cdecl), init)
+    if TYPE_CHECKING:
+        def new(self, cdecl: str | _CType, init: Any = None) -> _CData:
+            """Allocate zeroed C memory for a pointer's item or an array, owned by the result."""
+    else:       # cdata_make's function itself (a frame less on the commonest call)
+        new = _mk.ffi_new
 
     def new_allocator(self, alloc: Callable[[int], Any] | None = None,
                       free: Callable[[Any], Any] | None = None,

@@ -26,6 +26,57 @@ set_caller(call_function_pointer)       # a function pointer cdata calls through
 
 
 # -- Making cdata ----
+def ffi_new(ffi, cdecl, init=None):
+    """Allocate zeroed C memory for a pointer's item or an array, owned by the result."""
+    # (FFI.new itself: the commonest cases are done here, from the type's `new_plan`, a frame
+    # less than through its `new` function)
+    try:
+        rt = ffi._types[cdecl]._rt
+        plan = rt.new_plan
+    except (KeyError, TypeError, AttributeError):
+        rt = plan = None    # (not handled in here: its errors would chain this one)
+    if plan is not None:
+        buf_cls, owning, ctype, length, pack, item_size, takes_bytes = plan
+        if buf_cls is not None:     # a fixed size: nothing, or a number, as new_packed()
+            if init is None or pack is not None:
+                buf = buf_cls()
+                address = addressof(buf)
+                if init is not None:
+                    try:
+                        pack(MEM, address, init)
+                    except PACK_ERRORS:
+                        address = None      # refused: the checked path below raises
+                if address is not None:
+                    result = _new_object(owning)
+                    result._ctype, result._addr, result._keep = ctype, address, buf
+                    if length is not None:
+                        result._length = length
+                    return result
+        elif init.__class__ is int and init > 0:       # `T[]` of a length
+            byte_size = init * item_size
+            buf = _Bytes()
+            if byte_size > 1:
+                _resize(buf, byte_size)
+            result = _new_object(owning)
+            result._ctype, result._addr, result._keep, result._length = ctype, addressof(buf), \
+                buf, init
+            return result
+        elif init.__class__ is bytes and takes_bytes:   # `char[]` from bytes, and its NUL
+            length = len(init) + 1
+            buf = _Bytes()
+            if length > 1:
+                _resize(buf, length)
+            buf.raw = init
+            result = _new_object(owning)
+            result._ctype, result._addr, result._keep, result._length = ctype, addressof(buf), \
+                buf, length
+            return result
+    new_function = rt.new if rt is not None else None
+    if new_function is not None:
+        return new_function(init, None)
+    return new(ffi._typeof(cdecl), init)
+
+
 def pointer_to(ctype, address, keep=None):
     """A non-owning cdata of pointer type `ctype` at `address`."""
     rt = ctype._rt or prepare(ctype)
@@ -84,7 +135,8 @@ def _new_fixed(ctype, rt, byte_size, write, length=None, pack=None):
     buf_cls = buffer_type(byte_size)
     owning = rt.owning_class
     # FFI.new()'s inlined path: no initializer, or a number (`pack`, as below)
-    rt.new_plan = (buf_cls, owning, ctype, None, pack[0] if pack and not pack[1] else None)
+    rt.new_plan = (buf_cls, owning, ctype, None, pack[0] if pack and not pack[1] else None,
+                   0, False)
     if pack is not None:
         return _new_packed(ctype, owning, byte_size, buf_cls, write, *pack)
 
@@ -165,7 +217,7 @@ def _new_fixed_array(ctype, rt, byte_size, write, length):
     owning = rt.owning_class
     buf_cls = buffer_type(byte_size) if 0 < byte_size <= _CLASS_BYTES else None
     if buf_cls is not None:
-        rt.new_plan = (buf_cls, owning, ctype, length, None)
+        rt.new_plan = (buf_cls, owning, ctype, length, None, 0, False)
     grow = byte_size > 1
 
     def new_fixed_array(init, allocator):
@@ -197,6 +249,8 @@ def _new_open_array(ctype, rt):
     # char, signed/unsigned char, int8_t...: a bytes initializer is copied as is, plus a NUL
     takes_bytes = item_size == 1 and getattr(ctype.item, "category", None) in (plat.CHAR,
                                                                               plat.INT)
+    if item_size > 0:
+        rt.new_plan = (None, owning, ctype, None, None, item_size, takes_bytes)
 
     def new_open_array(init, allocator):
         if init.__class__ is int and init > 0 and allocator is None and item_size > 0:

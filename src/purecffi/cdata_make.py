@@ -36,14 +36,20 @@ def ffi_new(ffi, cdecl, init=None):
     except (KeyError, TypeError, AttributeError):
         rt = plan = None    # (not handled in here: its errors would chain this one)
     if plan is not None:
-        buf_cls, owning, ctype, length, pack, item_size, takes_bytes = plan
-        if buf_cls is not None:     # a fixed size: nothing, or a number, as new_packed()
+        buf_cls, owning, ctype, length, pack, count, item_size, takes_bytes = plan
+        if buf_cls is not None:     # a fixed size: as new_packed() (new_fixed() without init)
             if init is None or pack is not None:
                 buf = buf_cls()
                 address = addressof(buf)
                 if init is not None:
                     try:
-                        pack(MEM, address, init)
+                        if not count:
+                            pack(MEM, address, init)
+                        elif (init.__class__ is list or init.__class__ is tuple) \
+                                and len(init) == count:
+                            pack(MEM, address, *init)
+                        else:
+                            address = None  # another initializer: the general path below
                     except PACK_ERRORS:
                         address = None      # refused: the checked path below raises
                 if address is not None:
@@ -135,8 +141,7 @@ def _new_fixed(ctype, rt, byte_size, write, length=None, pack=None):
     buf_cls = buffer_type(byte_size)
     owning = rt.owning_class
     # FFI.new()'s inlined path: no initializer, or a number (`pack`, as below)
-    rt.new_plan = (buf_cls, owning, ctype, None, pack[0] if pack and not pack[1] else None,
-                   0, False)
+    rt.new_plan = (buf_cls, owning, ctype, None) + (pack or (None, 0)) + (0, False)
     if pack is not None:
         return _new_packed(ctype, owning, byte_size, buf_cls, write, *pack)
 
@@ -217,7 +222,7 @@ def _new_fixed_array(ctype, rt, byte_size, write, length):
     owning = rt.owning_class
     buf_cls = buffer_type(byte_size) if 0 < byte_size <= _CLASS_BYTES else None
     if buf_cls is not None:
-        rt.new_plan = (buf_cls, owning, ctype, length, None, 0, False)
+        rt.new_plan = (buf_cls, owning, ctype, length, None, 0, 0, False)
     grow = byte_size > 1
 
     def new_fixed_array(init, allocator):
@@ -250,7 +255,7 @@ def _new_open_array(ctype, rt):
     takes_bytes = item_size == 1 and getattr(ctype.item, "category", None) in (plat.CHAR,
                                                                               plat.INT)
     if item_size > 0:
-        rt.new_plan = (None, owning, ctype, None, None, item_size, takes_bytes)
+        rt.new_plan = (None, owning, ctype, None, None, 0, item_size, takes_bytes)
 
     def new_open_array(init, allocator):
         if init.__class__ is int and init > 0 and allocator is None and item_size > 0:

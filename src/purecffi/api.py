@@ -176,10 +176,8 @@ class FFI:
         if alloc is None and free is not None:
             raise TypeError("cannot pass 'free' without 'alloc'")
         if alloc is None:
-            allocator = None
-        else:
-            allocator = _custom_allocator(alloc, free, should_clear_after_alloc)
-
+            return self.new     # the default allocator (its memory is always cleared): new()
+        allocator = _custom_allocator(alloc, free, should_clear_after_alloc)
         types = self._types
 
         def allocate(cdecl, init=None):

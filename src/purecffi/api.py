@@ -10,6 +10,7 @@ from . import apimode as _apimode
 from . import cdata as _cd
 from . import cdata_make as _mk
 from .sizes import _cdata_size, _unknown_size
+from .cdatabase import make_cdata
 from .ctype import ARRAY, FUNCTION, POINTER, STRUCT, TYPES, UNION, VOID, \
     CType, RawFunctionType, opaque_error
 from .convert import fast_twin, prepare
@@ -167,13 +168,11 @@ class FFI:
         return typedefs, sorted(structs), sorted(unions)
 
     # -- Making C data ----
-    def new(self, cdecl: str | _CType, init: Any = None) -> _CData:
-        """Allocate zeroed C memory for a pointer's item or an array, owned by the result."""
-        try:
-            new = self._types[cdecl]._rt.new
-        except (KeyError, TypeError, AttributeError):
-            new = None          # (not handled in here: its errors would chain this one)
-        return new(init, None) if new is not None else _mk.new(self._typeof(cdecl), init)
+    if TYPE_CHECKING:
+        def new(self, cdecl: str | _CType, init: Any = None) -> _CData:
+            """Allocate zeroed C memory for a pointer's item or an array, owned by the result."""
+    else:       # cdata_make's function itself (a frame less on the commonest call)
+        new = _mk.ffi_new
 
     def new_allocator(self, alloc: Callable[[int], Any] | None = None,
                       free: Callable[[Any], Any] | None = None,
@@ -182,10 +181,8 @@ class FFI:
         if alloc is None and free is not None:
             raise TypeError("cannot pass 'free' without 'alloc'")
         if alloc is None:
-            allocator = None
-        else:
-            allocator = _custom_allocator(alloc, free, should_clear_after_alloc)
-
+            return self.new     # the default allocator (its memory is always cleared): new()
+        allocator = _custom_allocator(alloc, free, should_clear_after_alloc)
         types = self._types
 
         def allocate(cdecl, init=None):
@@ -275,7 +272,7 @@ class FFI:
                              % (export.byte_size, ctype.cname, length * item_size))
         # the array type's own class (its accessors were prepared once, with the type);
         # the repr shows the buffer because `_keep` is the export (see AddrCData._owning_repr)
-        return cls(ctype, export.address, export, length)
+        return make_cdata(cls, ctype, export.address, export, length)
 
     def buffer(self, cdata, size=-1):  # noqa: F811 - replaced by the `buffer` type below
         raise NotImplementedError
@@ -322,6 +319,11 @@ class FFI:
 
     def alignof(self, cdecl: str | _CType | _CData) -> int:
         """The alignment in bytes of a type (or, on the ffi of a generated module, a cdata's)."""
+        ctype = self._types.get(cdecl) if cdecl.__class__ is str else None
+        if ctype is not None:
+            rt = ctype._rt          # (renewed when a layout changes)
+            if rt is not None and rt.byte_align is not None:
+                return rt.byte_align
         if isinstance(cdecl, _cd.CData) and not self._decls.declare_tags:
             cdecl = cdecl._ctype
         ctype = self._types.get(cdecl) if cdecl.__class__ is str else None
@@ -331,7 +333,11 @@ class FFI:
             if getattr(ctype, "layout_error", None) is not None:
                 raise opaque_error(ctype)           # the C compiler contradicted the cdef
             raise ValueError("ctype '%s' is of unknown alignment" % (ctype.cname,))
-        return ctype.byte_align
+        align = ctype.byte_align
+        rt = ctype._rt
+        if rt is not None:
+            rt.byte_align = align       # the next ffi.alignof() of the type: no checks
+        return align
 
     def offsetof(self, cdecl: str | _CType, *fields_or_indexes: str | int) -> int:
         """Byte offset of a field (several names for nested fields, ints for array items)."""

@@ -23,9 +23,10 @@ from . import call
 from . import cdata as _cd
 from . import cdata_make as _mk
 from . import platform as plat
+from .cdatabase import make_cdata
 from .convert import prepare
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, TYPES, UNION, CField, \
-    ArrayType, EnumType, PointerType, RawFunctionType, UnknownNumberType
+    ArrayType, EnumType, PointerType, RawFunctionType, UnknownNumberType, make_type
 from .apicheck import Mismatched, Mismatches, number_error, sized_enum_base, \
     struct_differences
 from .callback import _print_exception, _print_onerror_failure
@@ -95,7 +96,8 @@ class _Resolver:
                   for name, value in ctype.relements.items()]
         numbers = [v for _, v in values]
         base = sized_enum_base(enum_base_name(numbers), self.enum_size(ctype), numbers)
-        return EnumType(ctype.name, values, base=TYPES.primitive(base), cname=ctype.cname)
+        return make_type(EnumType, ctype.name, values, base=TYPES.primitive(base),
+                         cname=ctype.cname)
 
     def enum_value(self, ctype, name, value):
         """The compiler's value of an enumerator (noted when cdef() said another)."""
@@ -351,7 +353,7 @@ class ApiLib:
         kind, ctype, address = entry
         if kind == "variable":
             ctype, address = TYPES.pointer(ctype), _non_null(address(), name)
-        return prepare(ctype).cdata_class(ctype, address, self)
+        return make_cdata(prepare(ctype).cdata_class, ctype, address, self)
 
 
 _MSG_NO_NAME = "cffi library '%s' has no function, constant or global variable named '%s'"
@@ -400,7 +402,7 @@ class _GlobalArrayOfUnknownLength(_Global):
         if lib is None:
             return self
         address = _non_null(self.locate(self.index), self.name)
-        return prepare(self.ctype).cdata_class(self.ctype, address, None)
+        return make_cdata(prepare(self.ctype).cdata_class, self.ctype, address, None)
 
     def __set__(self, lib, value):
         """Writes the items given (cffi trusts the length, as C would)."""
@@ -681,7 +683,7 @@ def load(module, declarations, facts):
         kinds[ename] = "function"
         addresses[ename] = ("function", fnptr, address)
         externs[ename] = _ExternPython(module, ename, rawtype, index, address)
-        values[ename] = prepare(fnptr).cdata_class(fnptr, address, None)
+        values[ename] = make_cdata(prepare(fnptr).cdata_class, fnptr, address, None)
     for vname, (ctype, _) in decls.variables.items():
         index, sizes = facts["variables"][vname]
         kinds[vname] = "variable"

@@ -20,6 +20,7 @@ from .call_args import (CHAR_VALUES, LD_FROM_BYTES, accepts_bytes, arg_converter
 from .call_files import file_pointer
 from .call_types import INT_CTYPES, by_value_ctypes, primitive_ctypes, unsupported_by_value
 from .cdata import AddrCData, CData, Family, StructCData, ValueCData, family_namespace
+from .cdata_value import value_cdata
 from .convert import LONGDOUBLE_BYTES, code_to_str, fast_twin, prepare
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, VOID, opaque_error
 from .errors import FFIError
@@ -55,7 +56,7 @@ def _wchar_result(ctype):
 
 def _longdouble_result(ctype):
     def errcheck(result, func, args):
-        return ValueCData(ctype, bytes(result)[:LONGDOUBLE_BYTES])
+        return value_cdata(ctype, bytes(result)[:LONGDOUBLE_BYTES])
     return _LongDoubleResult, errcheck
 
 
@@ -225,7 +226,7 @@ def _check_usable(fntype):
 def make_lib_function(fntype, address, name=None):
     """The object for `lib.name`: a ctypes function (native call) that is a cffi cdata."""
     plan = call_plan(fntype)
-    function = plan.cls(address)
+    function = _CFuncPtr.__new__(plan.cls, address)     # (the class refuses calls)
     if plan.errcheck is not None:
         function.errcheck = plan.errcheck
     function._addr = address

@@ -20,7 +20,9 @@ from . import platform as plat
 from .call import (MSG_KEYWORDS, by_value_ctypes, make_lib_function, primitive_ctypes,
                    unsupported_by_value)
 from .callback_direct import direct_caller
-from .cdata import FunctionPtrCData, ValueCData, concrete
+from .cdata import FunctionPtrCData, concrete
+from .cdatabase import make_cdata
+from .cdata_value import value_cdata
 from .lazy import once
 from .convert import (LONGDOUBLE_BYTES, code_to_str, pointer_value, prepare, to_bool, to_char,
                       to_float, to_int, to_wchar)
@@ -236,14 +238,15 @@ def _arg_handling(ctype, index):
     if kind == STRUCT:
         cls = prepare(ctype).cdata_class
         return by_value_ctypes(ctype), "CONV%d(%s)" % (index, arg), {
-            "CONV%d" % index: lambda value: cls(ctype, ctypes.addressof(value), value)}
+            "CONV%d" % index: lambda value: make_cdata(cls, ctype, ctypes.addressof(value),
+                                                       value)}
     category = plat.INT if kind == ENUM else ctype.category
     if category == plat.WCHAR:
         return primitive_ctypes(ctype), "CONV%d(%s)" % (index, arg), {
             "CONV%d" % index: lambda value: code_to_str(ctype, value)}
     if category == plat.LONGDOUBLE:
         return _LongDoubleArg, "CONV%d(%s)" % (index, arg), {
-            "CONV%d" % index: lambda value: ValueCData(ctype, bytes(value)[:LONGDOUBLE_BYTES])}
+            "CONV%d" % index: lambda value: value_cdata(ctype, bytes(value)[:LONGDOUBLE_BYTES])}
     return primitive_ctypes(ctype), arg, {}
 
 

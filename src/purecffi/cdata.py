@@ -13,8 +13,8 @@ from operator import index as _index
 
 from . import platform as plat
 from .convert import prepare
-from .ctype import ARRAY, POINTER, STRUCT, UNION, VOID, TYPES, CType, opaque_error
-from .cdatabase import CData, not_instantiable
+from .ctype import ARRAY, POINTER, STRUCT, UNION, VOID, TYPES, opaque_error
+from .cdatabase import CData, make_cdata
 from .cdata_value import ValueCData, _no_add, _no_call, _no_item, _no_iter, _no_len
 from .memory import MEM, BufferExport, Owned, memmove, owned_size
 
@@ -47,11 +47,6 @@ class AddrCData(CData, metaclass=Family):
 
     __slots__ = ()
     _address = True         # a cdata with `_addr` (cheaper to ask than isinstance())
-
-    def __init__(self, ctype, address, keep=None):
-        if not isinstance(ctype, CType):
-            raise not_instantiable(type(self))
-        self._ctype, self._addr, self._keep = ctype, address, keep
 
     _owning = False         # True on the classes of what ffi.new() returns
     _cast_keeps = True      # does ffi.cast() of it keep its memory alive? (not for handles)
@@ -252,8 +247,8 @@ def _owning_item_methods(getitem, setitem, owning_item):
                     try:
                         return self._v_item
                     except AttributeError:
-                        item = self._v_item = owning_item.owning_class(
-                            self._ctype.item, self._addr, self._keep)
+                        item = self._v_item = make_cdata(
+                            owning_item.owning_class, self._ctype.item, self._addr, self._keep)
                         return item
             else:
                 raise IndexError("cdata '%s' from ffi.new() has only one item (index %d)"
@@ -297,13 +292,6 @@ class ArrayCData(PointerCData):
     __slots__ = ()
     _slots = ("_length",)       # what a concrete array class adds to the address slots
 
-    def __init__(self, ctype, address, keep=None, length=None):
-        if not isinstance(ctype, CType):
-            raise not_instantiable(type(self))
-        self._ctype, self._addr, self._keep = ctype, address, keep
-        self._length = ctype.length if length is None and isinstance(ctype.length, int) \
-            else length
-
     def __getitem__(self, index):
         if index.__class__ is int:
             length = self._length
@@ -344,13 +332,13 @@ class ArrayCData(PointerCData):
 
     def __add__(self, offset):
         ptr = TYPES.pointer(self._ctype.item)
-        return prepare(ptr).cdata_class(ptr, self._addr, self._keep) + offset
+        return make_cdata(prepare(ptr).cdata_class, ptr, self._addr, self._keep) + offset
 
     __radd__ = __add__
 
     def __sub__(self, other):
         ptr = TYPES.pointer(self._ctype.item)
-        return prepare(ptr).cdata_class(ptr, self._addr, self._keep) - other
+        return make_cdata(prepare(ptr).cdata_class, ptr, self._addr, self._keep) - other
 
     def _owning_repr(self):
         own = AddrCData._owning_repr(self)
@@ -441,11 +429,6 @@ class StructCData(AddrCData):
 
     __slots__ = ()
     _struct = True
-
-    def __init__(self, ctype, address, keep=None):
-        if not isinstance(ctype, CType):
-            raise not_instantiable(type(self))
-        self._ctype, self._addr, self._keep = ctype, address, keep
 
     def _owning_repr(self):
         own = AddrCData._owning_repr(self)

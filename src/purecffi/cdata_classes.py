@@ -6,6 +6,7 @@ from . import platform as plat
 from .cdata import (ArrayCData, FunctionPtrCData, OwningPointerCData, PointerCData, StructCData,
                     StructPointerCData, _OpaqueStructCData, _OpaqueStructPointerCData,
                     _owning_item_methods, _owning_number_methods, _slice, concrete, null_error)
+from .cdatabase import make_cdata
 from .convert import prepare, read_bitfield, write_array, write_bitfield
 from .ctype import (ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES,
                     opaque_error)
@@ -115,8 +116,8 @@ def _flexible_array_property(ctype, field, frt):
         keep = self._keep
         if open_array and self._owning and keep is not None:
             length = (owned_size(keep) - offset) // item_size if item_size > 0 else 0
-            return frt.cdata_class(field.type, self._addr + offset, keep, length)
-        return pointer_class(pointer, self._addr + offset, keep)
+            return make_cdata(frt.cdata_class, field.type, self._addr + offset, keep, length)
+        return make_cdata(pointer_class, pointer, self._addr + offset, keep)
 
     def put(self, value):
         if not open_array:

@@ -1,11 +1,13 @@
 """Making cdata: ffi.new(), ffi.cast(), ffi.gc(), pointers to known addresses; and the set-up
 that gives convert.py the per-type class maker and cdata.py the function-pointer caller."""
+import struct
+
 from . import platform as plat
 from .call import call_function_pointer, file_pointer
 from .cdata import AddrCData, GcRef, set_caller
-from .cdata_classes import attach_classes
-from .cdata_value import ValueCData
-from .cdatabase import CData
+from .cdata_classes import _is_plain_number, attach_classes
+from .cdata_value import ValueCData, value_cdata
+from .cdatabase import CData, make_cdata
 from .convert import array_length_for, function_address, prepare, set_class_maker, write_array
 from .convert_scalar import float32, longdouble_bytes, to_complex, to_float
 from .ctype import (ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES,
@@ -15,19 +17,79 @@ from .memory import MEM, addressof, allocate, buffer_type
 from .memory import _Bytes, _resize
 
 _new_object = object.__new__
+# fixed-size arrays up to this size allocate with a ctypes class of their size (~3 KB, shared
+# by the types of that size and dying with the last): bounded, and ~40% cheaper than resize()
+_CLASS_BYTES = 1024
 
 set_class_maker(attach_classes)         # convert.prepare() gives each type its cdata classes
 set_caller(call_function_pointer)       # a function pointer cdata calls through call.py
 
 
 # -- Making cdata ----
+def ffi_new(ffi, cdecl, init=None):
+    """Allocate zeroed C memory for a pointer's item or an array, owned by the result."""
+    # (FFI.new itself: the commonest cases are done here, from the type's `new_plan`, a frame
+    # less than through its `new` function)
+    try:
+        rt = ffi._types[cdecl]._rt
+        plan = rt.new_plan
+    except (KeyError, TypeError, AttributeError):
+        rt = plan = None    # (not handled in here: its errors would chain this one)
+    if plan is not None:
+        buf_cls, owning, ctype, length, pack, count, item_size, takes_bytes = plan
+        if buf_cls is not None:     # a fixed size: as new_packed() (new_fixed() without init)
+            if init is None or pack is not None:
+                buf = buf_cls()
+                address = addressof(buf)
+                if init is not None:
+                    try:
+                        if not count:
+                            pack(MEM, address, init)
+                        elif (init.__class__ is list or init.__class__ is tuple) \
+                                and len(init) == count:
+                            pack(MEM, address, *init)
+                        else:
+                            address = None  # another initializer: the general path below
+                    except PACK_ERRORS:
+                        address = None      # refused: the checked path below raises
+                if address is not None:
+                    result = _new_object(owning)
+                    result._ctype, result._addr, result._keep = ctype, address, buf
+                    if length is not None:
+                        result._length = length
+                    return result
+        elif init.__class__ is int and init > 0:       # `T[]` of a length
+            byte_size = init * item_size
+            buf = _Bytes()
+            if byte_size > 1:
+                _resize(buf, byte_size)
+            result = _new_object(owning)
+            result._ctype, result._addr, result._keep, result._length = ctype, addressof(buf), \
+                buf, init
+            return result
+        elif init.__class__ is bytes and takes_bytes:   # `char[]` from bytes, and its NUL
+            length = len(init) + 1
+            buf = _Bytes()
+            if length > 1:
+                _resize(buf, length)
+            buf.raw = init
+            result = _new_object(owning)
+            result._ctype, result._addr, result._keep, result._length = ctype, addressof(buf), \
+                buf, length
+            return result
+    new_function = rt.new if rt is not None else None
+    if new_function is not None:
+        return new_function(init, None)
+    return new(ffi._typeof(cdecl), init)
+
+
 def pointer_to(ctype, address, keep=None):
     """A non-owning cdata of pointer type `ctype` at `address`."""
     rt = ctype._rt or prepare(ctype)
     fast = rt.fast_class
     if fast is not None and address and not address & rt.align_mask:
-        return fast(ctype, address, keep)
-    return rt.cdata_class(ctype, address, keep)
+        return make_cdata(fast, ctype, address, keep)
+    return make_cdata(rt.cdata_class, ctype, address, keep)
 
 
 def new(ctype, init=None, allocator=None):
@@ -48,8 +110,7 @@ def _make_new(ctype, rt):
         if item.kind == VOID or item.is_opaque() or item.byte_size < 0:
             return _refuse_new(ctype, item)
         irt = prepare(item)
-        write = irt.write
-        return _new_fixed(ctype, rt, item.byte_size, write)
+        return _new_fixed(ctype, rt, item.byte_size, irt.write, pack=_initializer_pack(item, irt))
     if ctype.kind == ARRAY:
         if ctype.length is Ellipsis or ctype.item.byte_size < 0 or ctype.item.is_opaque() \
                 and ctype.item.kind not in (STRUCT, UNION):
@@ -67,17 +128,22 @@ def _make_new(ctype, rt):
     return _refuse_new(ctype, None)
 
 
-def _new_fixed(ctype, rt, byte_size, write, length=None):
+def _new_fixed(ctype, rt, byte_size, write, length=None, pack=None):
     """ffi.new() of a type of fixed size: one ctypes allocation, one cdata.
 
     `T *` allocates with a ctypes array class of its item's size (shared by the types of that
-    size; there are as many as declared types); `T[N]` with `allocate()`, which makes no class
-    per size, since any number of lengths may be used.
+    size; there are as many as declared types); `T[N]` too up to _CLASS_BYTES bytes, and above
+    with `allocate()`, which makes no class per size (any number of lengths may be used).
+    `pack` (see _initializer_pack) writes the common initializers in one C-level call.
     """
     if length is not None:
         return _new_fixed_array(ctype, rt, byte_size, write, length)
     buf_cls = buffer_type(byte_size)
     owning = rt.owning_class
+    # FFI.new()'s inlined path: no initializer, or a number (`pack`, as below)
+    rt.new_plan = (buf_cls, owning, ctype, None) + (pack or (None, 0)) + (0, False)
+    if pack is not None:
+        return _new_packed(ctype, owning, byte_size, buf_cls, write, *pack)
 
     def new_fixed(init, allocator):
         if allocator is None:
@@ -86,7 +152,7 @@ def _new_fixed(ctype, rt, byte_size, write, length=None):
         else:
             buf = allocator(byte_size)
             address = buf.address
-        result = _new_object(owning)        # owning(ctype, address, buf) without its frame
+        result = _new_object(owning)        # make_cdata(owning, ...) without its frame
         result._ctype, result._addr, result._keep = ctype, address, buf
         if init is not None:
             write(address, init)
@@ -94,14 +160,77 @@ def _new_fixed(ctype, rt, byte_size, write, length=None):
     return new_fixed
 
 
+def _new_packed(ctype, owning, byte_size, buf_cls, write, pack, count):
+    """new_fixed() for a number, or a struct of numbers, whose initializer (a number, or a
+    list or tuple of `count` numbers) is written by struct's `pack`; anything it refuses is
+    written by the checked `write`, which raises the right error."""
+    def new_packed(init, allocator):
+        if allocator is None:
+            buf = buf_cls()
+            address = addressof(buf)
+        else:
+            buf = allocator(byte_size)
+            address = buf.address
+        result = _new_object(owning)        # make_cdata(owning, ...) without its frame
+        result._ctype, result._addr, result._keep = ctype, address, buf
+        if init is not None:
+            if count == 0:
+                try:
+                    pack(MEM, address, init)
+                    return result
+                except PACK_ERRORS:
+                    pass
+            elif (init.__class__ is list or init.__class__ is tuple) and len(init) == count:
+                try:
+                    pack(MEM, address, *init)
+                    return result
+                except PACK_ERRORS:
+                    pass
+            write(address, init)            # (outside the except: no exception chained)
+        return result
+    return new_packed
+
+
+PACK_ERRORS = (struct.error, TypeError, ValueError, OverflowError)
+
+
+def _initializer_pack(item, irt):
+    """(pack_into, count) writing what ffi.new("T *", init) is given: a number (count 0) for
+    a number type; a list or tuple of one number per field (count) for a struct of numbers
+    only (no bitfields), laid out by one struct format; None for other types."""
+    if _is_plain_number(item):
+        return irt.pack, 0
+    if item.kind != STRUCT or item.fields is None or item.partial:
+        return None
+    fmt, position = "=", 0
+    fields = [f for _, f in item.fields if not f.flags & 1]
+    for field in fields:
+        ftype = field.type
+        if field.bitsize >= 0 or not _is_plain_number(ftype) or field.offset < position:
+            return None
+        letter = prepare(ftype).fmt
+        if len(letter) != 1 or struct.calcsize("=" + letter) != ftype.byte_size:
+            return None
+        fmt += "%dx%s" % (field.offset - position, letter)
+        position = field.offset + ftype.byte_size
+    if not fields or position > item.byte_size:
+        return None
+    return struct.Struct(fmt).pack_into, len(fields)
+
+
 def _new_fixed_array(ctype, rt, byte_size, write, length):
     owning = rt.owning_class
-
+    buf_cls = buffer_type(byte_size) if 0 < byte_size <= _CLASS_BYTES else None
+    if buf_cls is not None:
+        rt.new_plan = (buf_cls, owning, ctype, length, None, 0, 0, False)
     grow = byte_size > 1
 
     def new_fixed_array(init, allocator):
         if allocator is None:
-            if grow:                        # allocate(), inlined
+            if buf_cls is not None:
+                buf = buf_cls()
+                address = addressof(buf)
+            elif grow:                      # allocate(), inlined
                 buf = _Bytes()
                 _resize(buf, byte_size)
                 address = addressof(buf)
@@ -125,18 +254,28 @@ def _new_open_array(ctype, rt):
     # char, signed/unsigned char, int8_t...: a bytes initializer is copied as is, plus a NUL
     takes_bytes = item_size == 1 and getattr(ctype.item, "category", None) in (plat.CHAR,
                                                                               plat.INT)
+    if item_size > 0:
+        rt.new_plan = (None, owning, ctype, None, None, 0, item_size, takes_bytes)
 
     def new_open_array(init, allocator):
+        if init.__class__ is int and init > 0 and allocator is None and item_size > 0:
+            byte_size = init * item_size    # the common case, inlined: a length, no allocator
+            buf = _Bytes()
+            if byte_size > 1:
+                _resize(buf, byte_size)
+            result = _new_object(owning)    # make_cdata(owning, ...) without its frame
+            result._ctype, result._addr, result._keep, result._length = ctype, addressof(buf), \
+                buf, init
+            return result
         if init.__class__ is bytes and takes_bytes and allocator is None:
             length = len(init) + 1
             buf = _Bytes()                  # allocate(), inlined
             if length > 1:
                 _resize(buf, length)
-            address = addressof(buf)
-            MEM[address:address + length - 1] = init
-            result = _new_object(owning)    # owning(ctype, address, buf, length), no frame
-            result._ctype, result._addr, result._keep, result._length = ctype, address, buf, \
-                length
+            buf.raw = init                  # (ctypes' copy: cheaper than a memoryview's)
+            result = _new_object(owning)    # make_cdata(owning, ...) without its frame
+            result._ctype, result._addr, result._keep, result._length = ctype, addressof(buf), \
+                buf, length
             return result
         length = array_length_for(ctype, init)
         if isinstance(init, int):
@@ -147,7 +286,7 @@ def _new_open_array(ctype, rt):
         else:
             buf = allocator(byte_size)
             address = buf.address
-        result = owning(ctype, address, buf, length)
+        result = make_cdata(owning, ctype, address, buf, length)
         if init is not None:
             write_array(ctype, address, init, length)
         return result
@@ -165,7 +304,7 @@ def _new_var_struct(ctype, rt, item):
         else:
             buf = allocator(byte_size)
             address = buf.address
-        result = owning(ctype, address, buf)
+        result = make_cdata(owning, ctype, address, buf)
         if init is not None:
             write_var(item, address, init)
         return result
@@ -226,8 +365,10 @@ def _make_cast(ctype):
 
         def cast_int(value):
             if value.__class__ is int:
-                return ValueCData(ctype, ((value + half) & mask) - half)
-            return ValueCData(ctype, _wrap(_source_int(value, ctype), size, signed))
+                result = _new_object(ValueCData)        # value_cdata(), inlined
+                result._ctype, result._value = ctype, ((value + half) & mask) - half
+                return result
+            return value_cdata(ctype, _wrap(_source_int(value, ctype), size, signed))
         return cast_int
     if ctype.kind == POINTER:
         return _make_cast_pointer(ctype, ctype._rt or prepare(ctype))
@@ -259,13 +400,17 @@ def _make_cast_float(ctype):
     if ctype.byte_size == 4:
         def cast_float(value):
             if value.__class__ is float:
-                return ValueCData(ctype, float32(value))
+                result = _new_object(ValueCData)        # value_cdata(), inlined
+                result._ctype, result._value = ctype, float32(value)
+                return result
             return _cast_to_primitive(ctype, value)
         return cast_float
 
     def cast_double(value):
         if value.__class__ is float:
-            return ValueCData(ctype, value)
+            result = _new_object(ValueCData)            # value_cdata(), inlined
+            result._ctype, result._value = ctype, value
+            return result
         return _cast_to_primitive(ctype, value)
     return cast_double
 
@@ -278,7 +423,7 @@ def _cast_slow(ctype, value):
         return _cast_to_primitive(ctype, value)
     if kind == ARRAY and isinstance(ctype.length, int):
         address = _cast_to_pointer(TYPES.pointer(ctype.item), value)
-        return prepare(ctype).cdata_class(ctype, address._addr, address._keep)
+        return make_cdata(prepare(ctype).cdata_class, ctype, address._addr, address._keep)
     raise TypeError("cannot cast to ctype '%s'" % (ctype.cname,))
 
 
@@ -329,27 +474,27 @@ def _cast_to_primitive(ctype, value):
     base = ctype.base if ctype.kind == ENUM else ctype
     cat = base.category
     if cat == plat.INT:
-        return ValueCData(ctype, _wrap(_source_int(value, ctype), base.byte_size, base.signed))
+        return value_cdata(ctype, _wrap(_source_int(value, ctype), base.byte_size, base.signed))
     if cat == plat.BOOL:
         if isinstance(value, ValueCData) and value._category() in (plat.FLOAT, plat.LONGDOUBLE):
-            return ValueCData(ctype, float(value) != 0)
+            return value_cdata(ctype, float(value) != 0)
         if isinstance(value, float):
-            return ValueCData(ctype, value != 0)
-        return ValueCData(ctype, _source_int(value, ctype) != 0)
+            return value_cdata(ctype, value != 0)
+        return value_cdata(ctype, _source_int(value, ctype) != 0)
     if cat == plat.CHAR:
-        return ValueCData(ctype, bytes([_source_int(value, ctype) & 0xFF]))
+        return value_cdata(ctype, bytes([_source_int(value, ctype) & 0xFF]))
     if cat == plat.WCHAR:
         code = _wrap(_source_int(value, ctype), base.byte_size, base.signed)
-        return ValueCData(ctype, chr(code) if 0 <= code <= 0x10FFFF else code)
+        return value_cdata(ctype, chr(code) if 0 <= code <= 0x10FFFF else code)
     if cat == plat.FLOAT:
         number = _source_float(ctype, value)
         if base.byte_size == 4:
             number = float32(number)
-        return ValueCData(ctype, number)
+        return value_cdata(ctype, number)
     if cat == plat.LONGDOUBLE:
         if isinstance(value, ValueCData) and value._category() == plat.LONGDOUBLE:
-            return ValueCData(ctype, value._value)
-        return ValueCData(ctype, longdouble_bytes(_source_float(ctype, value)))
+            return value_cdata(ctype, value._value)
+        return value_cdata(ctype, longdouble_bytes(_source_float(ctype, value)))
     if cat == plat.COMPLEX:
         if isinstance(value, AddrCData):
             raise TypeError("cannot cast ctype '%s' to ctype '%s'"
@@ -358,7 +503,7 @@ def _cast_to_primitive(ctype, value):
             or value._category() == plat.COMPLEX else complex(_source_float(ctype, value))
         if base.byte_size == 8:         # float _Complex: each part rounded as a float cast
             number = complex(float32(number.real), float32(number.imag))
-        return ValueCData(ctype, number)
+        return value_cdata(ctype, number)
     raise TypeError("cannot cast to '%s'" % (ctype.cname,))
 
 

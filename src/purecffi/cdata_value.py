@@ -2,8 +2,8 @@
 import ctypes
 
 from . import platform as plat
-from .cdatabase import CData, not_instantiable
-from .ctype import ENUM, CType
+from .cdatabase import CData
+from .ctype import ENUM
 
 _LD = ctypes.c_longdouble
 
@@ -38,11 +38,6 @@ class ValueCData(CData):
     """A primitive C value held by Python (`ffi.cast("int", 42)`, a long double...)."""
 
     __slots__ = ("_ctype", "_value", "__weakref__")
-
-    def __init__(self, ctype, value):
-        if not isinstance(ctype, CType):
-            raise not_instantiable(type(self))
-        self._ctype, self._value = ctype, value
 
     def _category(self):
         if self._ctype.kind == ENUM:
@@ -158,6 +153,16 @@ class ValueCData(CData):
 
 # the name Python's own messages show ("unsupported operand type(s) for *: 'cdata' and 'int'")
 ValueCData.__name__ = ValueCData.__qualname__ = "cdata"
+
+
+_new_object = object.__new__
+
+
+def value_cdata(ctype, value):
+    """A ValueCData of `ctype` holding `value` (the class refuses to be called, as cffi's)."""
+    result = _new_object(ValueCData)
+    result._ctype, result._value = ctype, value
+    return result
 
 
 def _other_number(other):

@@ -35,13 +35,40 @@ class CData:
         def __enter__(self) -> CData: ...
         def __exit__(self, *exc_info: object) -> None: ...
 
-    def __init__(self, *args, **kwargs):
-        """Only subclasses are made (LibFunction's ctypes base has no __init__ of its own)."""
-        if type(self) is CData:
-            raise not_instantiable(CData)
+    def __new__(cls, *args, **kwargs):
+        """Refused, as in cffi: the runtime makes cdata with `make_cdata()` (no call)."""
+        raise not_instantiable(cls)
+
+    def __reduce_ex__(self, protocol):
+        """Refused, as in cffi (so copy.copy() and pickle.dumps() refuse too)."""
+        raise not_picklable(self)
+
+    def __reduce__(self):
+        """Refused, as in cffi."""
+        raise not_picklable(self)
 
 
 def not_instantiable(cls):
     """The error for calling a cdata class from Python (only purecffi makes cdata)."""
     return TypeError("cannot create '%s.%s' instances: cdata objects are made by the ffi "
                      "(ffi.new(), ffi.cast()...)" % (CData.__module__, cls.__name__))
+
+
+def not_picklable(obj):
+    """The error for copying or pickling a cdata or a ctype (cffi's wording)."""
+    cls = type(obj)
+    return TypeError("cannot pickle '%s.%s' object" % (cls.__module__, cls.__qualname__))
+
+
+_new_object = object.__new__
+
+
+def make_cdata(cls, ctype, address, keep=None, length=None):
+    """A cdata of class `cls` over `address` (what calling `cls` would do: the classes refuse
+    to be called); an array's `length` defaults to its type's."""
+    result = _new_object(cls)
+    result._ctype, result._addr, result._keep = ctype, address, keep
+    if cls._array:
+        result._length = ctype.length if length is None and isinstance(ctype.length, int) \
+            else length
+    return result

@@ -10,7 +10,7 @@ import struct
 
 from . import platform as plat
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, opaque_error
-from .cdatabase import CData
+from .cdatabase import CData, make_cdata
 from .errors import FFIError
 from .lazy import BUILD_LOCK
 from .memory import MEM, memmove, read_address, write_address
@@ -31,7 +31,8 @@ class TypeRuntime:
     __slots__ = ("ctype", "byte_size", "read", "write", "cdata_class", "owning_class", "fmt",
                  "unpack", "pack", "new", "cast", "fast_class", "align_mask", "extra",
                  "array_classes", "arg_converter", "call_plan",
-                 "callback_plan", "by_value", "pointer_calls", "field_writers")
+                 "callback_plan", "by_value", "pointer_calls", "field_writers",
+                 "byte_align", "new_plan")
 
     def __init__(self, ctype):
         self.ctype = ctype
@@ -44,6 +45,8 @@ class TypeRuntime:
         # made on first use by call.py and callback.py (kept here, so they die with the type)
         self.arg_converter = self.call_plan = self.callback_plan = self.pointer_calls = None
         self.field_writers = None       # write_struct() from a list: see _field_writers()
+        self.byte_align = None          # what ffi.alignof() found (its fast path)
+        self.new_plan = None            # ffi.new() without initializer, inlined (cdata_make)
         self.by_value = _UNKNOWN        # call.by_value_ctypes(): None is a result
         self.fast_class = None      # the class for non-NULL, aligned memory (typed views)
         self.align_mask = 0
@@ -341,8 +344,8 @@ def _view_reader(ctype, rt):
     def read(address, keep=None):
         fast = rt.fast_class
         if fast is not None and address and not address & rt.align_mask:
-            return fast(ctype, address, keep)
-        return rt.cdata_class(ctype, address, keep)
+            return make_cdata(fast, ctype, address, keep)
+        return make_cdata(rt.cdata_class, ctype, address, keep)
     return read
 
 
@@ -502,7 +505,7 @@ def _write_struct(ctype, rt):
 def _read_opaque(ctype, rt):
     def read(address, keep=None):
         if ctype.kind in (STRUCT, UNION):
-            return rt.cdata_class(ctype, address, keep)
+            return make_cdata(rt.cdata_class, ctype, address, keep)
         raise opaque_error(ctype) if ctype.kind != VOID else \
             FFIError("cannot read a 'void' value")
     return read

@@ -7,7 +7,7 @@ import struct
 from . import platform as plat
 from .ctype import ENUM, PRIMITIVE
 from .cdatabase import CData
-from .cdata_value import ValueCData
+from .cdata_value import ValueCData, value_cdata
 from .memory import MEM
 
 _INF = float("inf")
@@ -290,7 +290,7 @@ def _LD_TYPE():
 def _read_longdouble(ctype, rt):
 
     def read(address, keep=None):
-        return ValueCData(ctype, MEM[address:address + LONGDOUBLE_BYTES].tobytes())
+        return value_cdata(ctype, MEM[address:address + LONGDOUBLE_BYTES].tobytes())
     return read
 
 

@@ -21,7 +21,7 @@ from . import cdef_grammar as grammar
 from . import platform as plat
 from .cdef_grammar import CDefNotImplemented
 from .ctype import (ARRAY, VOID, TYPES, EnumType, RawFunctionType, StructOrUnionType,
-                    UnknownNumberType, enum_base_name)
+                    UnknownNumberType, enum_base_name, make_type)
 from .decls import (DEFAULT_TYPES, FILE_TYPE, MSG_MULTIPLE, MSG_MULTIPLE_CONSTANT,  # noqa: F401
                     CDefFFIError, Declarations, _same_constant, _take, primitive_type)
 from .decls import abi_error as _abi_error, warn_guessed_enum as _warn_guessed_enum  # noqa: F401
@@ -410,12 +410,12 @@ class _Walker:
         name, direct = self.typedef_ctx
         if marker == grammar.MARK_OPAQUE:              # opaque, as cffi: not a partial struct
             if direct is node:
-                return StructOrUnionType("struct", "$" + name, cname=name)
-            return StructOrUnionType("struct", "$$" + name)
+                return make_type(StructOrUnionType, "struct", "$" + name, cname=name)
+            return make_type(StructOrUnionType, "struct", "$$" + name)
         if direct is not node:
             self.fail(node, 'unsupported usage of "..." in typedef', CDefFFIError)
         self.work.has_placeholders = True
-        return UnknownNumberType(name, marker == grammar.MARK_FLOAT)
+        return make_type(UnknownNumberType, name, marker == grammar.MARK_FLOAT)
 
     def array(self, node):
         """ArrayDecl: `T[n]`, `T[]`, `T[...]`."""
@@ -536,7 +536,7 @@ class _Walker:
         key = "%s %s" % (kind, name)
         ctype = self.work.types.get(key)
         if ctype is None:
-            ctype = StructOrUnionType(kind, name, cname=self.renames.get(key))
+            ctype = make_type(StructOrUnionType, kind, name, cname=self.renames.get(key))
             self.work.types[key] = ctype
             self.work.order.append((kind, name))
         return ctype
@@ -545,7 +545,7 @@ class _Walker:
         """A struct or union: a reference, a forward declaration or a definition."""
         if node.name is None:
             name, cname = self.anonymous_name(node)
-            ctype = StructOrUnionType(kind, name, cname=cname)
+            ctype = make_type(StructOrUnionType, kind, name, cname=cname)
         else:
             ctype = self.new_tag(kind, node.name)
             if node.decls is not None and (ctype.fields is not None or ctype in self.work.pending
@@ -658,7 +658,8 @@ class _Walker:
         if key is not None and key not in self.work.types:
             self.work.order.append(("enum", name))
         if node.values is None:
-            ctype = EnumType(name, [], base=TYPES.primitive("unsigned int"), cname=cname)
+            ctype = make_type(EnumType, name, [], base=TYPES.primitive("unsigned int"),
+                              cname=cname)
         else:
             ctype = self.enum_body(node, name, cname)
         if key is not None:
@@ -686,11 +687,11 @@ class _Walker:
         if partial:
             values = [(n, Ellipsis) for n, _ in values]
             self.work.has_placeholders = True
-            ctype = EnumType(name, values, base=TYPES.primitive("int"), partial=True,
-                             cname=cname)
+            ctype = make_type(EnumType, name, values, base=TYPES.primitive("int"),
+                              partial=True, cname=cname)
         else:
             base = TYPES.primitive(enum_base_name([v for _, v in values]))
-            ctype = EnumType(name, values, base=base, cname=cname)
+            ctype = make_type(EnumType, name, values, base=base, cname=cname)
         for key, value in values:
             self.add_constant(key, (ctype, value), enumerators[0])
         return ctype

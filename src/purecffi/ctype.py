@@ -12,10 +12,21 @@ import threading
 import weakref
 
 from . import platform as plat
+from .cdatabase import not_picklable
 from .errors import CDefError, FFIError
 from .lazy import BUILD_LOCK
 
 TYPE_CHECKING = False
+
+_new_object = object.__new__
+
+
+def make_type(cls, *args, **kwargs):
+    """A new type of the kind `cls` (the classes refuse to be called from Python, as cffi's)."""
+    ctype = _new_object(cls)
+    ctype.__init__(*args, **kwargs)
+    return ctype
+
 
 # -- Kinds ----
 PRIMITIVE, POINTER, ARRAY, VOID, STRUCT, UNION, ENUM, FUNCTION = (
@@ -39,10 +50,19 @@ class CType:
         elements: dict[int, str]
         relements: dict[str, int]
 
-    def __init__(self, *args, **kwargs):
-        """Only the kinds of types (subclasses) are made, by the ffi."""
-        raise TypeError("cannot create '%s.CType' instances: ctypes are made by the ffi "
-                        "(ffi.typeof())" % (__name__.rpartition(".")[0],))
+    def __new__(cls, *args, **kwargs):
+        """Refused, as in cffi: types are made by the ffi (with `make_type()`)."""
+        raise TypeError("cannot create '%s.%s' instances: ctypes are made by the ffi "
+                        "(ffi.typeof())" % (__name__.rpartition(".")[0], cls.__name__))
+
+    def __reduce_ex__(self, protocol):
+        """Refused, as in cffi (so copy.copy() and pickle.dumps() refuse too: types are
+        interned, a copy would be a second, different type)."""
+        raise not_picklable(self)
+
+    def __reduce__(self):
+        """Refused, as in cffi."""
+        raise not_picklable(self)
 
     def __setattr__(self, name, value):
         """The introspection attributes are read-only once set (types are immutable data)."""
@@ -375,7 +395,7 @@ class EnumType(CType):
         self.elements = {}
         for key, value in enumerators:
             self.elements.setdefault(value, key)
-        self.base = base or PrimitiveType(enum_base_name([v for _, v in enumerators]))
+        self.base = base or make_type(PrimitiveType, enum_base_name([v for _, v in enumerators]))
         self.partial = partial
         self._rt = None
 
@@ -447,8 +467,8 @@ class TypeTable:
     def __init__(self):
         self._lock = threading.RLock()     # reentrant: a type may die (and be forgotten)
         self._table = {}                    # during a collection inside _intern; key -> weakref
-        self.void = VoidType()
-        self.primitives = {name: PrimitiveType(name) for name in plat.PRIMITIVES}
+        self.void = make_type(VoidType)
+        self.primitives = {name: make_type(PrimitiveType, name) for name in plat.PRIMITIVES}
 
     def get(self, key):
         """The live type interned under `key`, or None."""
@@ -484,7 +504,7 @@ class TypeTable:
         """`item *` (a function pointer when item is a raw function type)."""
         if isinstance(item, RawFunctionType):
             return self.function_pointer(item)
-        return self._intern(("ptr", item), lambda: PointerType(item))
+        return self._intern(("ptr", item), lambda: make_type(PointerType, item))
 
     def array(self, item, length):
         """`item[length]` (length None for `item[]`)."""
@@ -494,18 +514,18 @@ class TypeTable:
                                         and length * item.byte_size > _MAX_BYTES):
             raise CDefError("array '%s[%d]' is too large: its size does not fit in a size_t "
                             "(nor a Py_ssize_t)" % (item.cname, length))
-        return self._intern(("arr", item, length), lambda: ArrayType(item, length))
+        return self._intern(("arr", item, length), lambda: make_type(ArrayType, item, length))
 
     def raw_function(self, args, result, ellipsis, abi=None):
         """The C function type `result(args)`; array/function arguments decay to pointers."""
         args = tuple(self.decay(a) for a in args)
         abi = plat.DEFAULT_ABI if abi is None else abi      # one key for the default ABI
         key = ("fn", args, result, bool(ellipsis), abi)
-        return self._intern(key, lambda: RawFunctionType(args, result, ellipsis, abi))
+        return self._intern(key, lambda: make_type(RawFunctionType, args, result, ellipsis, abi))
 
     def function_pointer(self, raw):
         """`R(*)(args)` for the raw function type `raw`."""
-        return self._intern(("fnptr", raw), lambda: FunctionPtrType(raw))
+        return self._intern(("fnptr", raw), lambda: make_type(FunctionPtrType, raw))
 
     def decay(self, ctype):
         """The type of a function argument declared as `ctype` (arrays and functions decay)."""

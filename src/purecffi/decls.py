@@ -7,7 +7,8 @@ checks parse_type() makes before handing out a type (ABI-mode errors, the guesse
 import warnings
 
 from . import platform as plat
-from .ctype import ARRAY, STRUCT, TYPES, UNION, StructOrUnionType, UnknownNumberType
+from .ctype import (ARRAY, STRUCT, TYPES, UNION, StructOrUnionType, UnknownNumberType,
+                    make_type)
 from .errors import CDefError, FFIError, VerificationMissing
 
 __all__ = ["Declarations", "DEFAULT_TYPES", "FILE_TYPE", "CDefFFIError", "primitive_type"]
@@ -18,7 +19,7 @@ class CDefFFIError(CDefError, FFIError):
 
 
 # -- Default types (spec 8.1): defaults only, a user typedef may redefine them ----
-FILE_TYPE = StructOrUnionType("struct", "$FILE", cname="FILE")
+FILE_TYPE = make_type(StructOrUnionType, "struct", "$FILE", cname="FILE")
 
 DEFAULT_TYPES = {name: FILE_TYPE if name == "FILE" else TYPES.primitive(name)
                  for name in plat.DEFAULT_TYPEDEF_NAMES}

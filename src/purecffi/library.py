@@ -18,6 +18,7 @@ import threading
 import weakref
 
 from . import call
+from .cdatabase import make_cdata
 from .convert import prepare
 from .ctype import ARRAY, ENUM, TYPES
 from .lazy import once
@@ -250,7 +251,8 @@ class _ArrayAddress(_Variable):
     def get(self):
         if self.library.closed:
             raise self.library.closed_error()
-        return prepare(self.ctype).cdata_class(self.ctype, self.address, self.library)
+        return make_cdata(prepare(self.ctype).cdata_class, self.ctype, self.address,
+                          self.library)
 
     def set(self, value):
         if self.library.closed:
@@ -424,7 +426,7 @@ class Lib:
         kind, declaration = entry
         if kind == "function":
             address = library.address(name, library.messages.function)
-            return prepare(declaration).cdata_class(declaration, address, library)
+            return make_cdata(prepare(declaration).cdata_class, declaration, address, library)
         if kind == "constant":
             raise AttributeError("cannot take the address of the constant '%s'" % (name,))
         ctype = declaration[0]
@@ -432,7 +434,7 @@ class Lib:
         if ctype.kind == ARRAY:
             return variable.get()                   # an array is its own address, as in cffi
         pointer = TYPES.pointer(ctype)
-        return prepare(pointer).cdata_class(pointer, variable.address, library)
+        return make_cdata(prepare(pointer).cdata_class, pointer, variable.address, library)
 
     def _close(self):
         """dlclose(): close the handle; the accessors put back then raise ValueError."""

@@ -12,6 +12,7 @@ As cffi's out-of-line libs:
 """
 import threading
 
+from .cdatabase import make_cdata
 from .convert import prepare
 from .ctype import ARRAY, ENUM, TYPES
 from .errors import FFIError
@@ -143,7 +144,8 @@ class OutOfLineLib(Lib):
             return result
         variable = type(self).__dict__[name]._resolved(self)
         pointer = TYPES.pointer(entry[1][0])
-        return prepare(pointer).cdata_class(pointer, variable.address, self._Lib__library)
+        return make_cdata(prepare(pointer).cdata_class, pointer, variable.address,
+                          self._Lib__library)
 
 
 def _is_enum_value(declaration):

@@ -53,7 +53,7 @@ import threading
 
 from .ctype import (STRUCT, UNION, ArrayType, EnumType, FunctionPtrType, PointerType,
                     PrimitiveType, RawFunctionType, StructOrUnionType, UnknownNumberType,
-                    VoidType)
+                    VoidType, make_type)
 from .layout import FLAG_IGNORE_IN_CTOR, lay_out    # (also: complete() needs it imported)
 
 __all__ = ["dump_declarations", "load_declarations", "FORMAT"]
@@ -399,14 +399,14 @@ _NOTHING = object()
 
 def _read_struct(loader, record):
     kind, name, cname = record
-    return StructOrUnionType(kind, name, cname=cname)
+    return make_type(StructOrUnionType, kind, name, cname=cname)
 
 
 def _read_enum(loader, record):
     _, name, cname, enumerators, base, partial = record
-    return EnumType(name, [(key, _dots(value)) for key, value in enumerators],
-                    base=loader.type(base), partial=partial,
-                    cname=cname)
+    return make_type(EnumType, name, [(key, _dots(value)) for key, value in enumerators],
+                     base=loader.type(base), partial=partial,
+                     cname=cname)
 
 
 def _read_file(loader, record):
@@ -422,7 +422,7 @@ def _types():
 _READERS = {
     "void": lambda loader, r: _types().void,
     "prim": lambda loader, r: _types().primitive(r[1]),
-    "unknown": lambda loader, r: UnknownNumberType(r[1], r[2]),
+    "unknown": lambda loader, r: make_type(UnknownNumberType, r[1], r[2]),
     "ptr": lambda loader, r: _types().pointer(loader.type(r[1])),
     "arr": lambda loader, r: _types().array(loader.type(r[1]), _dots(r[2])),
     "fn": lambda loader, r: _types().raw_function([loader.type(a) for a in r[1]],

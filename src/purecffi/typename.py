@@ -21,7 +21,8 @@ expected, followed by the text and a caret under the place, as cffi's parser rep
 """
 import re
 
-from .ctype import ARRAY, STRUCT, TYPES, UNION, VOID, EnumType, RawFunctionType, StructOrUnionType
+from .ctype import (ARRAY, STRUCT, TYPES, UNION, VOID, EnumType, RawFunctionType,
+                    StructOrUnionType, make_type)
 from .errors import MSG_FUNCTION_TYPE, CDefError, FFIError
 from .decls import DEFAULT_TYPES, abi_error, primitive_type, warn_guessed_enum
 
@@ -267,9 +268,9 @@ class _Parser:
             if name[0] == "$":
                 raise Unsupported(name)         # cffi's anonymous names exist or are errors
             if kind == "enum":
-                ctype = EnumType(name, [], base=TYPES.primitive("unsigned int"))
+                ctype = make_type(EnumType, name, [], base=TYPES.primitive("unsigned int"))
             else:
-                ctype = StructOrUnionType(kind, name)
+                ctype = make_type(StructOrUnionType, kind, name)
             self.new_tags.append((key, ctype))
         return ctype
 

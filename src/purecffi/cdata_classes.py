@@ -10,9 +10,10 @@ from .convert import prepare, read_bitfield, write_array, write_bitfield
 from .ctype import (ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES,
                     opaque_error)
 from .specialise import specialise
-from .varsize import write_items
+from .varsize import is_var_sized, write_items
 from .views import pointer_field_getter, struct_field_getter, struct_item_getitem
 from .memory import MEM, owned_size, typed_view
+from .shadow import mirror
 
 _new_object = object.__new__
 _POINTER_SIZE = _struct.calcsize("P")
@@ -165,7 +166,12 @@ def _pointer_class(ctype, rt):
         irt = prepare(item)
         owning["__getitem__"], owning["__setitem__"] = _owning_number_methods(
             owning["__getitem__"], owning["__setitem__"], irt.unpack, irt.write)
-    rt.owning_class = concrete(ctype.cname, OwningPointerCData, owning, parent=cls, slots=slots)
+    owning_class = concrete(ctype.cname, OwningPointerCData, owning, parent=cls, slots=slots)
+    if with_fields:
+        _add_mirror_class(owning_class, OwningPointerCData, item, lambda parent: dict(zip(
+            ("__getitem__", "__setitem__"), _owning_item_methods(
+                cls.__getitem__, cls.__setitem__, _MirrorItem(owning_item)))))
+    rt.owning_class = owning_class
 
 
 def _pointer_add(size):
@@ -221,7 +227,45 @@ def _struct_class(ctype, rt):
     if not ctype.is_opaque():
         owning.update(_owned_view_attrs(ctype))
     slots = owning.pop("__slots__", ())
-    rt.owning_class = concrete(ctype.cname, StructCData, owning, parent=cls, slots=slots)
+    owning_class = concrete(ctype.cname, StructCData, owning, parent=cls, slots=slots)
+    if not ctype.is_opaque():
+        _add_mirror_class(owning_class, StructCData, ctype)
+    rt.owning_class = owning_class
+
+
+def _add_mirror_class(owning, template, struct_type, attrs=None):
+    """Give the owning class `owning` its `_mirror_class`: the same, for memory that is a
+    ctypes mirror of the struct (`_mirror_buffer`, what ffi.new() allocates), whose number
+    fields are read in C (shadow.py).  `attrs`, if given, makes more attributes."""
+    if is_var_sized(struct_type):
+        return
+    made = mirror([(name, f.offset, prepare(f.type).fmt) for name, f in struct_type.fields
+                   if _typed_view_field(struct_type, f)], struct_type.byte_size)
+    if made is None:
+        return
+    structure, getters = made
+    overrides = {name: property(get, owning.__dict__[name].fset)
+                 for name, get in getters.items()}
+    overrides.update(attrs(owning) if attrs is not None else ())
+    mirror_class = concrete(owning.__name__, template, overrides, parent=owning)
+    type.__setattr__(owning, "_mirror_buffer", structure)
+    type.__setattr__(owning, "_mirror_class", mirror_class)     # (set last: published whole)
+
+
+class _MirrorItem:
+    """Stands for a struct's TypeRuntime where `p[0]` of a mirrored owning pointer is made:
+    the item is of the struct's mirror class (its memory is the same mirror)."""
+
+    __slots__ = ("rt",)
+
+    def __init__(self, rt):
+        self.rt = rt
+
+    @property
+    def owning_class(self):
+        """The struct's owning class for mirror memory."""
+        owning = self.rt.owning_class
+        return getattr(owning, "_mirror_class", owning)
 
 
 def _owned_view_attrs(struct_type):

@@ -76,17 +76,20 @@ def _new_fixed(ctype, rt, byte_size, write, length=None):
     """
     if length is not None:
         return _new_fixed_array(ctype, rt, byte_size, write, length)
-    buf_cls = buffer_type(byte_size)
     owning = rt.owning_class
+    # a struct's memory is a ctypes mirror of it, read in C by its `_mirror_class` (shadow.py)
+    buf_cls = getattr(owning, "_mirror_buffer", None) or buffer_type(byte_size)
+    mirrored = getattr(owning, "_mirror_class", owning)
 
     def new_fixed(init, allocator):
         if allocator is None:
             buf = buf_cls()
             address = addressof(buf)
+            result = _new_object(mirrored)  # mirrored(ctype, address, buf) without its frame
         else:
             buf = allocator(byte_size)
             address = buf.address
-        result = _new_object(owning)        # owning(ctype, address, buf) without its frame
+            result = _new_object(owning)
         result._ctype, result._addr, result._keep = ctype, address, buf
         if init is not None:
             write(address, init)

@@ -166,6 +166,10 @@ def _pointer_class(ctype, rt):
         irt = prepare(item)
         owning["__getitem__"], owning["__setitem__"] = _owning_number_methods(
             owning["__getitem__"], owning["__setitem__"], irt.unpack, irt.write)
+        if item.byte_size in (1, 2, 4, 8):
+            rt.fast_class = concrete(ctype.cname, PointerCData, _aligned_pointer_methods(
+                irt.fmt, item.byte_size, irt.write), parent=cls)
+            rt.align_mask = item.byte_size - 1
     owning_class = concrete(ctype.cname, OwningPointerCData, owning, parent=cls, slots=slots)
     if with_fields:
         _add_mirror_class(owning_class, OwningPointerCData, item, lambda parent: dict(zip(
@@ -205,7 +209,7 @@ def _make_array_classes(item, irt):
     _item_accessors(item, attrs)
     cls = fast_cls = concrete(name, ArrayCData, attrs)
     align_mask = 0
-    if _is_plain_number(item):
+    if _is_plain_number(item) or _is_byte_char(item):
         fast = {}
         fast["__getitem__"], fast["__setitem__"], fast["__iter__"] = _aligned_item_methods(
             irt.fmt, item.byte_size)
@@ -390,6 +394,12 @@ def _char_getitem(is_array):
     return getitem
 
 
+def _is_byte_char(ctype):
+    """`char`: a memoryview of format 'c' reads and writes its items as one-byte bytes."""
+    return ctype.kind == PRIMITIVE and getattr(ctype, "category", None) == plat.CHAR \
+        and ctype.byte_size == 1
+
+
 def _is_plain_number(ctype):
     """Integers, enums and float/double: the types a struct format reads and writes alone."""
     if ctype.kind == ENUM:
@@ -444,6 +454,33 @@ def _number_item_methods(unpack, size, write, is_array, fmt):
             return                                  # except: no internal exception chained)
         PointerCData.__setitem__(self, index, value)
     return getitem, setitem
+
+
+def _aligned_pointer_methods(fmt, size, write):
+    """`__getitem__`/`__setitem__` of a pointer to numbers at an address aligned to their size
+    (the type's fast class): one index into the typed view of memory, with no alignment test.
+    (Arithmetic keeps the class and the alignment, and may reach NULL: that is still tested.)
+    """
+    view, shift = typed_view(fmt), size.bit_length() - 1
+
+    def getitem(self, index):
+        address = self._addr
+        if address and index.__class__ is int:
+            return view[(address >> shift) + index]
+        return PointerCData.__getitem__(self, index)
+
+    def setitem(self, index, value):
+        address = self._addr
+        if address and index.__class__ is int:
+            try:
+                view[(address >> shift) + index] = value
+                return
+            except (TypeError, ValueError, OverflowError):
+                pass
+            write(address + index * size, value)    # checked: writes or raises (outside the
+            return                                  # except: no internal exception chained)
+        PointerCData.__setitem__(self, index, value)
+    return {"__getitem__": getitem, "__setitem__": setitem}
 
 
 def _aligned_item_methods(fmt, size):

@@ -83,18 +83,19 @@ def _field_property(ctype, field, fast):
 
 
 def _aligned_number_property(field):
-    """A number field read and written through a typed view (see `_field_property`)."""
+    """A number field read and written through a typed view (see `_field_property`): the view
+    starts at the field's offset, so the index is `address >> shift` (one big-int operation)."""
     frt = prepare(field.type)
-    view = typed_view(frt.fmt)
     offset, shift = field.offset, field.type.byte_size.bit_length() - 1
+    view = typed_view(frt.fmt)[offset >> shift:]
     write = frt.write
 
     def get(self):
-        return view[(self._addr + offset) >> shift]
+        return view[self._addr >> shift]
 
     def put(self, value):
         try:
-            view[(self._addr + offset) >> shift] = value
+            view[self._addr >> shift] = value
             return
         except (TypeError, ValueError, OverflowError):
             pass

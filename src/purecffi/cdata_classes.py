@@ -467,7 +467,9 @@ def _aligned_pointer_methods(fmt, size, write):
     def getitem(self, index):
         address = self._addr
         if address and index.__class__ is int:
-            return view[(address >> shift) + index]
+            if index:
+                return view[(address >> shift) + index]
+            return view[address >> shift]           # p[0]: one big-int operation
         return PointerCData.__getitem__(self, index)
 
     def setitem(self, index, value):

@@ -136,3 +136,12 @@ def test_mirror_memory_and_classes(ffi):
     q = ffi.new_allocator(lib.malloc, lib.free)("struct point *")
     assert type(q) is not cls and type(q).__name__ == cls.__name__
     assert type(p[0]).__dict__["y"].fget is not None
+
+
+def test_long_double_and_wchar_fields_next_to_mirrored_ones(ffi):
+    ffi.cdef("struct mixed { int i; long double ld; wchar_t w; double d; };")
+    p = ffi.new("struct mixed *", {"i": 1, "ld": 2.5, "w": "\u00e9", "d": 4.0})
+    assert (p.i, float(p.ld), p.w, p.d) == (1, 2.5, "\u00e9", 4.0)
+    p[0].w = "z"
+    p.i = 9
+    assert (p[0].i, p.w, float(p[0].ld)) == (9, "z", 2.5)

@@ -403,7 +403,9 @@ def _temporary_array(ctype, items):
 def runtime_classes(ctype):
     """The cdata classes whose instances all have the type `ctype` (plain, fast, owning)."""
     rt = prepare(ctype)
-    return {cls for cls in (rt.cdata_class, rt.fast_class, rt.owning_class) if cls is not None}
+    mirrored = getattr(rt.owning_class, "_mirror_class", None)     # (see cdata_make.new)
+    return {cls for cls in (rt.cdata_class, rt.fast_class, rt.owning_class, mirrored)
+            if cls is not None}
 
 
 def _pointer_slow_path(ctype, accepted):

@@ -234,6 +234,9 @@ class OwningPointerCData:
     _owning = True
 
 
+_ZERO = 0      # `index is _ZERO`: one identity test for the int 0 (CPython shares it)
+
+
 def _owning_item_methods(getitem, setitem, owning_item):
     """`__getitem__`/`__setitem__` of an owning pointer over the plain pointer's `getitem` and
     `setitem`; `owning_item` (structs and unions) is the TypeRuntime of `p[0]`, which co-owns:
@@ -241,6 +244,11 @@ def _owning_item_methods(getitem, setitem, owning_item):
     `owning_class` is looked up at that first `p[0]`: a recursive struct may still have been
     in preparation when this class was made."""
     def owning_getitem(self, index):
+        if index is _ZERO and owning_item is not None:     # (the test of the common case)
+            try:
+                return self._v_item
+            except AttributeError:
+                pass
         if index.__class__ is int:
             if index == 0:
                 if owning_item is not None:
@@ -267,12 +275,12 @@ def _owning_number_methods(getitem, setitem, unpack, write):
     """The same for `ffi.new("T *")` of a number type: `p[0]` is one unpack (a size_t *
     out-parameter is read and set around every call of a streaming loop)."""
     def owning_getitem(self, index):
-        if index.__class__ is int and index == 0:
+        if index is _ZERO or index.__class__ is int and index == 0:
             return unpack(MEM, self._addr)[0]
         return getitem(self, index)
 
     def owning_setitem(self, index, value):
-        if index.__class__ is int and index == 0:
+        if index is _ZERO or index.__class__ is int and index == 0:
             write(self._addr, value)        # the checked writer: nothing written on error
             return
         setitem(self, index, value)

@@ -11,10 +11,11 @@ from .convert import prepare, read_bitfield, write_array, write_bitfield
 from .ctype import (ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES,
                     opaque_error)
 from .specialise import specialise
-from .varsize import write_items
+from .varsize import is_var_sized, write_items
 from .views import pointer_field_getter, struct_field_getter, struct_item_getitem
 from .pointer_items import aligned_number_getitem
 from .memory import MEM, owned_size, typed_view
+from .shadow import mirror
 
 _new_object = object.__new__
 _POINTER_SIZE = _struct.calcsize("P")
@@ -84,18 +85,19 @@ def _field_property(ctype, field, fast):
 
 
 def _aligned_number_property(field):
-    """A number field read and written through a typed view (see `_field_property`)."""
+    """A number field read and written through a typed view (see `_field_property`): the view
+    starts at the field's offset, so the index is `address >> shift` (one big-int operation)."""
     frt = prepare(field.type)
-    view = typed_view(frt.fmt)
     offset, shift = field.offset, field.type.byte_size.bit_length() - 1
+    view = typed_view(frt.fmt)[offset >> shift:]
     write = frt.write
 
     def get(self):
-        return view[(self._addr + offset) >> shift]
+        return view[self._addr >> shift]
 
     def put(self, value):
         try:
-            view[(self._addr + offset) >> shift] = value
+            view[self._addr >> shift] = value
             return
         except (TypeError, ValueError, OverflowError):
             pass
@@ -172,7 +174,16 @@ def _pointer_class(ctype, rt):
         irt = prepare(item)
         owning["__getitem__"], owning["__setitem__"] = _owning_number_methods(
             owning["__getitem__"], owning["__setitem__"], irt.unpack, irt.write)
-    rt.owning_class = concrete(ctype.cname, OwningPointerCData, owning, parent=cls, slots=slots)
+        if item.byte_size in (1, 2, 4, 8):
+            rt.fast_class = concrete(ctype.cname, PointerCData, _aligned_pointer_methods(
+                irt.fmt, item.byte_size, irt.write), parent=cls)
+            rt.align_mask = item.byte_size - 1
+    owning_class = concrete(ctype.cname, OwningPointerCData, owning, parent=cls, slots=slots)
+    if with_fields:
+        _add_mirror_class(owning_class, OwningPointerCData, item, lambda parent: dict(zip(
+            ("__getitem__", "__setitem__"), _owning_item_methods(
+                cls.__getitem__, cls.__setitem__, _MirrorItem(owning_item)))))
+    rt.owning_class = owning_class
 
 
 def _pointer_add(size):
@@ -206,7 +217,7 @@ def _make_array_classes(item, irt):
     _item_accessors(item, attrs)
     cls = fast_cls = concrete(name, ArrayCData, attrs)
     align_mask = 0
-    if _is_plain_number(item):
+    if _is_plain_number(item) or _is_byte_char(item):
         fast = {}
         fast["__getitem__"], fast["__setitem__"], fast["__iter__"] = _aligned_item_methods(
             irt.fmt, item.byte_size)
@@ -228,7 +239,45 @@ def _struct_class(ctype, rt):
     if not ctype.is_opaque():
         owning.update(_owned_view_attrs(ctype))
     slots = owning.pop("__slots__", ())
-    rt.owning_class = concrete(ctype.cname, StructCData, owning, parent=cls, slots=slots)
+    owning_class = concrete(ctype.cname, StructCData, owning, parent=cls, slots=slots)
+    if not ctype.is_opaque():
+        _add_mirror_class(owning_class, StructCData, ctype)
+    rt.owning_class = owning_class
+
+
+def _add_mirror_class(owning, template, struct_type, attrs=None):
+    """Give the owning class `owning` its `_mirror_class`: the same, for memory that is a
+    ctypes mirror of the struct (`_mirror_buffer`, what ffi.new() allocates), whose number
+    fields are read in C (shadow.py).  `attrs`, if given, makes more attributes."""
+    if is_var_sized(struct_type):
+        return
+    made = mirror([(name, f.offset, prepare(f.type).fmt) for name, f in struct_type.fields
+                   if _typed_view_field(struct_type, f)], struct_type.byte_size)
+    if made is None:
+        return
+    structure, getters = made
+    overrides = {name: property(get, owning.__dict__[name].fset)
+                 for name, get in getters.items()}
+    overrides.update(attrs(owning) if attrs is not None else ())
+    mirror_class = concrete(owning.__name__, template, overrides, parent=owning)
+    type.__setattr__(owning, "_mirror_buffer", structure)
+    type.__setattr__(owning, "_mirror_class", mirror_class)     # (set last: published whole)
+
+
+class _MirrorItem:
+    """Stands for a struct's TypeRuntime where `p[0]` of a mirrored owning pointer is made:
+    the item is of the struct's mirror class (its memory is the same mirror)."""
+
+    __slots__ = ("rt",)
+
+    def __init__(self, rt):
+        self.rt = rt
+
+    @property
+    def owning_class(self):
+        """The struct's owning class for mirror memory."""
+        owning = self.rt.owning_class
+        return getattr(owning, "_mirror_class", owning)
 
 
 def _owned_view_attrs(struct_type):
@@ -353,6 +402,12 @@ def _char_getitem(is_array):
     return getitem
 
 
+def _is_byte_char(ctype):
+    """`char`: a memoryview of format 'c' reads and writes its items as one-byte bytes."""
+    return ctype.kind == PRIMITIVE and getattr(ctype, "category", None) == plat.CHAR \
+        and ctype.byte_size == 1
+
+
 def _is_plain_number(ctype):
     """Integers, enums and float/double: the types a struct format reads and writes alone."""
     if ctype.kind == ENUM:
@@ -407,6 +462,35 @@ def _number_item_methods(unpack, size, write, is_array, fmt):
             return                                  # except: no internal exception chained)
         PointerCData.__setitem__(self, index, value)
     return getitem, setitem
+
+
+def _aligned_pointer_methods(fmt, size, write):
+    """`__getitem__`/`__setitem__` of a pointer to numbers at an address aligned to their size
+    (the type's fast class): one index into the typed view of memory, with no alignment test.
+    (Arithmetic keeps the class and the alignment, and may reach NULL: that is still tested.)
+    """
+    view, shift = typed_view(fmt), size.bit_length() - 1
+
+    def getitem(self, index):
+        address = self._addr
+        if address and index.__class__ is int:
+            if index:
+                return view[(address >> shift) + index]
+            return view[address >> shift]           # p[0]: one big-int operation
+        return PointerCData.__getitem__(self, index)
+
+    def setitem(self, index, value):
+        address = self._addr
+        if address and index.__class__ is int:
+            try:
+                view[(address >> shift) + index] = value
+                return
+            except (TypeError, ValueError, OverflowError):
+                pass
+            write(address + index * size, value)    # checked: writes or raises (outside the
+            return                                  # except: no internal exception chained)
+        PointerCData.__setitem__(self, index, value)
+    return {"__getitem__": getitem, "__setitem__": setitem}
 
 
 def _aligned_item_methods(fmt, size):

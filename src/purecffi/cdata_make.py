@@ -138,21 +138,24 @@ def _new_fixed(ctype, rt, byte_size, write, length=None, pack=None):
     """
     if length is not None:
         return _new_fixed_array(ctype, rt, byte_size, write, length)
-    buf_cls = buffer_type(byte_size)
     owning = rt.owning_class
+    # a struct's memory is a ctypes mirror of it, read in C by its `_mirror_class` (shadow.py)
+    buf_cls = getattr(owning, "_mirror_buffer", None) or buffer_type(byte_size)
+    mirrored = getattr(owning, "_mirror_class", owning)
     # FFI.new()'s inlined path: no initializer, or a number (`pack`, as below)
-    rt.new_plan = (buf_cls, owning, ctype, None) + (pack or (None, 0)) + (0, False)
+    rt.new_plan = (buf_cls, mirrored, ctype, None) + (pack or (None, 0)) + (0, False)
     if pack is not None:
-        return _new_packed(ctype, owning, byte_size, buf_cls, write, *pack)
+        return _new_packed(ctype, owning, mirrored, byte_size, buf_cls, write, *pack)
 
     def new_fixed(init, allocator):
         if allocator is None:
             buf = buf_cls()
             address = addressof(buf)
+            result = _new_object(mirrored)  # make_cdata(mirrored, ...) without its frame
         else:
             buf = allocator(byte_size)
             address = buf.address
-        result = _new_object(owning)        # make_cdata(owning, ...) without its frame
+            result = _new_object(owning)
         result._ctype, result._addr, result._keep = ctype, address, buf
         if init is not None:
             write(address, init)
@@ -160,7 +163,7 @@ def _new_fixed(ctype, rt, byte_size, write, length=None, pack=None):
     return new_fixed
 
 
-def _new_packed(ctype, owning, byte_size, buf_cls, write, pack, count):
+def _new_packed(ctype, owning, mirrored, byte_size, buf_cls, write, pack, count):
     """new_fixed() for a number, or a struct of numbers, whose initializer (a number, or a
     list or tuple of `count` numbers) is written by struct's `pack`; anything it refuses is
     written by the checked `write`, which raises the right error."""
@@ -168,10 +171,11 @@ def _new_packed(ctype, owning, byte_size, buf_cls, write, pack, count):
         if allocator is None:
             buf = buf_cls()
             address = addressof(buf)
+            result = _new_object(mirrored)  # make_cdata(mirrored, ...) without its frame
         else:
             buf = allocator(byte_size)
             address = buf.address
-        result = _new_object(owning)        # make_cdata(owning, ...) without its frame
+            result = _new_object(owning)
         result._ctype, result._addr, result._keep = ctype, address, buf
         if init is not None:
             if count == 0:

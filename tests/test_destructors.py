@@ -108,3 +108,30 @@ def test_allocator_free_error_at_collection_is_reported(unraisable, malloc):
     del p
     gc.collect()
     _check_reported(unraisable)
+
+
+@pytest.mark.parametrize("cdecl, value", [("int", -5), ("long", 7), ("double", 2.5),
+                                          ("char", b"x"), ("_Bool", True)])
+def test_gc_of_a_primitive_value(cdecl, value):
+    # cffi accepts any cdata: the result is the same value, and its death (or ffi.release())
+    # calls the destructor with the original
+    ffi = FFI()
+    original = ffi.cast(cdecl, value)
+    seen = []
+    kept = ffi.gc(original, seen.append)
+    assert repr(kept) == repr(original) and type(kept) is not type(original)
+    assert kept == original
+    del kept
+    gc.collect()
+    assert seen == [original]
+    kept = ffi.gc(original, seen.append)
+    ffi.release(kept)
+    assert seen == [original, original]
+    kept = ffi.gc(original, seen.append)
+    assert ffi.gc(kept, None) is None            # the destructor is removed
+    del kept
+    gc.collect()
+    assert len(seen) == 2
+    with pytest.raises(TypeError, match="Can remove destructor only on a object previously "
+                                        "returned by ffi.gc()"):
+        ffi.gc(original, None)

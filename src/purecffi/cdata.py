@@ -592,6 +592,8 @@ def release(cdata):
     if not isinstance(cdata, CData):
         raise TypeError("release() expects a cdata, not %s" % (type(cdata).__name__,))
     keep = getattr(cdata, "_keep", None)
+    if keep is None:
+        keep = getattr(cdata, "_gc", None)      # ffi.gc() of a primitive value
     if cdata.__class__._owning and not cdata._struct:
         if keep.__class__ is Owned:
             keep.release()

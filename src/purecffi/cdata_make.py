@@ -6,7 +6,7 @@ from . import platform as plat
 from .call import call_function_pointer, file_pointer
 from .cdata import AddrCData, GcRef, set_caller
 from .cdata_classes import _is_plain_number, attach_classes
-from .cdata_value import ValueCData, value_cdata
+from .cdata_value import GcValueCData, ValueCData, value_cdata
 from .cdatabase import CData, make_cdata
 from .convert import array_length_for, function_address, prepare, set_class_maker, write_array
 from .convert_scalar import float32, longdouble_bytes, to_complex, to_float
@@ -330,9 +330,9 @@ def _refuse_new(ctype, item):
 def gc(cdata, destructor, size=0):
     """`ffi.gc()`: a new cdata for the same memory whose death calls `destructor(cdata)`."""
     if not (isinstance(cdata, CData) and cdata._address):
-        raise TypeError("ffi.gc() expects a pointer cdata, not %s" % (
-            "cdata '%s'" % (cdata._ctype.cname,) if isinstance(cdata, CData)
-            else type(cdata).__name__,))
+        if isinstance(cdata, ValueCData):
+            return _gc_value(cdata, destructor)
+        raise TypeError("ffi.gc() expects a cdata, not %s" % (type(cdata).__name__,))
     if destructor is None:
         keep = cdata._keep
         if not isinstance(keep, GcRef):
@@ -347,6 +347,23 @@ def gc(cdata, destructor, size=0):
     result._ctype, result._addr, result._keep = ctype, cdata._addr, ref
     if cdata._array:
         result._length = cdata._length
+    return result
+
+
+def _gc_value(cdata, destructor):
+    """ffi.gc() of a primitive value (cffi accepts any cdata): a copy of the value whose death
+    calls `destructor(cdata)`."""
+    if destructor is None:
+        ref = getattr(cdata, "_gc", None)
+        if ref is None:
+            raise TypeError("Can remove destructor only on a object previously returned by "
+                            "ffi.gc()")
+        ref.destructor = None
+        return None
+    ref = _new_object(GcRef)
+    ref.original, ref.destructor, ref.buffer = cdata, destructor, None
+    result = _new_object(GcValueCData)
+    result._ctype, result._value, result._gc = cdata._ctype, cdata._value, ref
     return result
 
 

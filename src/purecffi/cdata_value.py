@@ -158,6 +158,16 @@ ValueCData.__name__ = ValueCData.__qualname__ = "cdata"
 _new_object = object.__new__
 
 
+class GcValueCData(ValueCData):
+    """What ffi.gc() of a primitive value returns: the same value, with the GcRef whose
+    destructor runs when it dies (`_gc`)."""
+
+    __slots__ = ("_gc",)
+
+
+GcValueCData.__name__ = GcValueCData.__qualname__ = "cdata"
+
+
 def value_cdata(ctype, value):
     """A ValueCData of `ctype` holding `value` (the class refuses to be called, as cffi's)."""
     result = _new_object(ValueCData)

@@ -1,4 +1,5 @@
-"""Shared fixtures: a fresh FFI per test, and the compiled C test library; import_built()."""
+"""Shared fixtures: a fresh FFI per test, and the compiled C test library; helpers
+build_shared_library() and import_built()."""
 import importlib
 import os
 import sys
@@ -56,6 +57,25 @@ def testlib(ffi, testlib_cdef, testlib_path):
     """The test library dlopen()ed through the `ffi` fixture, after cdef(testlib_cdef)."""
     ffi.cdef(testlib_cdef)
     return ffi.dlopen(testlib_path)
+
+
+def build_shared_library(tmp_path_factory, stem, source):
+    """The path of C `source` compiled by gcc into lib<stem>.so in a new temporary directory
+    (the test is skipped without gcc, and fails with gcc's messages if it does not compile)."""
+    import shutil
+    import subprocess
+
+    gcc = shutil.which("gcc")
+    if gcc is None:
+        pytest.skip("gcc is needed to build the C test library")
+    directory = tmp_path_factory.mktemp(stem)
+    (directory / (stem + ".c")).write_text(source)
+    out = directory / ("lib%s.so" % (stem,))
+    proc = subprocess.run([gcc, "-shared", "-fPIC", "-O1", "-o", str(out),
+                           str(directory / (stem + ".c"))], capture_output=True, text=True)
+    if proc.returncode != 0:
+        pytest.fail("compiling %s.c failed:\n%s" % (stem, proc.stderr))
+    return str(out)
 
 
 def import_built(directory, name):

@@ -1,8 +1,8 @@
 """64-bit integer arguments at every position (registers and stack) keep their exact value."""
-import shutil
-import subprocess
 
 import pytest
+
+from conftest import build_shared_library
 
 SOURCE = r"""
 typedef long long ll;
@@ -31,14 +31,7 @@ UNSIGNED = [0, 1, 2**31 - 1, 2**31, 2**32 - 1, 2**32, 2**64 - 1]
 
 @pytest.fixture(scope="module")
 def libpath(tmp_path_factory):
-    gcc = shutil.which("gcc")
-    if gcc is None:
-        pytest.skip("gcc is needed to build the C test library")
-    tmp = tmp_path_factory.mktemp("int64args")
-    (tmp / "a.c").write_text(SOURCE)
-    subprocess.run([gcc, "-shared", "-fPIC", "-O1", "-o", str(tmp / "liba.so"), str(tmp / "a.c")],
-                   check=True)
-    return str(tmp / "liba.so")
+    return build_shared_library(tmp_path_factory, "int64args", SOURCE)
 
 
 @pytest.fixture

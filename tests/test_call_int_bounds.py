@@ -1,9 +1,9 @@
 """Integer arguments of every size and sign: exact values at the edges of each fast path
 (one-digit ints below 2**30, the type's own bounds) and OverflowError just past them."""
-import shutil
-import subprocess
 
 import pytest
+
+from conftest import build_shared_library
 
 TYPES = ["signed char", "unsigned char", "short", "unsigned short", "int", "unsigned int",
          "long long", "unsigned long long"]
@@ -27,14 +27,7 @@ def _edges(lo, hi):
 
 @pytest.fixture(scope="module")
 def libpath(tmp_path_factory):
-    gcc = shutil.which("gcc")
-    if gcc is None:
-        pytest.skip("gcc is needed to build the C test library")
-    tmp = tmp_path_factory.mktemp("intbounds")
-    (tmp / "b.c").write_text(SOURCE)
-    subprocess.run([gcc, "-shared", "-fPIC", "-O1", "-o", str(tmp / "libb.so"), str(tmp / "b.c")],
-                   check=True)
-    return str(tmp / "libb.so")
+    return build_shared_library(tmp_path_factory, "intbounds", SOURCE)
 
 
 @pytest.fixture

@@ -3,12 +3,11 @@ read from the library's symbols, ffi.integer_const(), errors for missing and clo
 names of included modules, the version check of the generated module; and the in-line ABI
 lib's rules on the same points where they differ."""
 import re
-import shutil
-import subprocess
 
 import pytest
 
 from _backend import IS_CFFI
+from conftest import build_shared_library
 from test_outofline import build, modules  # noqa: F401  (modules: a fixture)
 
 C_SOURCE = r"""
@@ -48,15 +47,7 @@ CDEF = """
 @pytest.fixture(scope="module")
 def libpath(tmp_path_factory):
     """The C library defining the symbols of CDEF."""
-    gcc = shutil.which("gcc")
-    if gcc is None:
-        pytest.skip("gcc is needed to build the test library")
-    directory = tmp_path_factory.mktemp("oolib")
-    (directory / "consts.c").write_text(C_SOURCE)
-    out = directory / "libconsts.so"
-    subprocess.run([gcc, "-shared", "-fPIC", "-o", str(out), str(directory / "consts.c")],
-                   check=True)
-    return str(out)
+    return build_shared_library(tmp_path_factory, "consts", C_SOURCE)
 
 
 @pytest.fixture

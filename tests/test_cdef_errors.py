@@ -658,3 +658,67 @@ def test_undeclared_name_in_library(ffi):
     lib = ffi.dlopen(None)
     with pytest.raises(AttributeError):
         lib.never_declared_anywhere
+
+
+# ---------------------------------------------------------------- exact messages, as cffi's
+
+_FFI_ERROR_ROWS = [
+    # a function (or extern "Python" function) is declared once: cffi refuses even an
+    # identical repetition, in one cdef() or in two
+    (["int f(int); int f(int);"], FFIError,
+     "multiple declarations of function f (for interactive usage, try cdef(xx, override=True))"),
+    (["int f(int);", "int f(int);"], FFIError,
+     "multiple declarations of function f (for interactive usage, try cdef(xx, override=True))"),
+    (["int f(int); int f(long);"], FFIError,
+     "multiple declarations of function f (for interactive usage, try cdef(xx, override=True))"),
+    (['extern "Python" int cb(int); extern "Python" int cb(int);'], FFIError,
+     "multiple declarations of extern_python cb (for interactive usage, try "
+     "cdef(xx, override=True))"),
+    (["__int128 x;"], FFIError,
+     "Unsupported type: '__int128'.  Please look at "
+     "http://cffi.readthedocs.io/en/latest/cdef.html#ffi-cdef-limitations and file an issue "
+     "if you think this type should really be supported."),
+    (["typedef __int128 T;"], FFIError,
+     "Unsupported type: '__int128'.  Please look at "
+     "http://cffi.readthedocs.io/en/latest/cdef.html#ffi-cdef-limitations and file an issue "
+     "if you think this type should really be supported."),
+    (["enum e { A = 1 }; enum e { A = 1 };"], NotImplementedError,
+     "enum e: the '{}' declaration should appear on the first time the enum is mentioned, "
+     "not later"),
+    (["int f(...);"], CDefError,
+     "<cdef source string>:1: f: a function with only '(...)' as argument is not correct C"),
+    (["typedef int ft(...);"], CDefError,
+     "<cdef source string>:1: ft: a function with only '(...)' as argument is not correct C"),
+    (["typedef int (*fp)(...);"], CDefError,
+     "<cdef source string>:1: in expression: a function with only '(...)' as argument is not "
+     "correct C"),
+    (["struct s { int (*m)(...); };"], CDefError,
+     "<cdef source string>:1: in expression: a function with only '(...)' as argument is not "
+     "correct C"),
+]
+
+
+@pytest.mark.parametrize("sources, error, message", _FFI_ERROR_ROWS,
+                         ids=[str(i) for i in range(len(_FFI_ERROR_ROWS))])
+def test_cdef_error_message_is_cffis(sources, error, message):
+    ffi = FFI()
+    for source in sources[:-1]:
+        ffi.cdef(source)
+    with pytest.raises(error) as info:
+        ffi.cdef(sources[-1])
+    assert str(info.value) == message
+
+
+@pytest.mark.parametrize("source", [
+    "int f(int); int f(int);", 'extern "Python" int cb(int); extern "Python" int cb(int);',
+    "extern int v; extern int v;", "typedef int T; typedef int T;",
+])
+def test_redeclaration_with_override_is_accepted(source):
+    ffi = FFI()
+    ffi.cdef(source, override=True)
+
+
+@pytest.mark.parametrize("source", ["extern int v; extern int v;", "typedef int T; typedef int T;",
+                                    "struct s; struct s;", "#define A 1\n#define A 1"])
+def test_identical_redeclaration_of_a_variable_or_type_is_accepted(source):
+    FFI().cdef(source)

@@ -454,6 +454,16 @@ ROWS = [
     ('ffi.dlopen("libnope.so")',
      'OSError',
      "cannot load library 'libnope.so': libnope.so: cannot open shared object file: No such file or directory.  Additionally, ctypes.util.find_library() did not manage to locate a library called 'libnope.so'"),
+    ('ffi.dlopen("nonexistent_lib_xyz")', 'OSError',
+     "ctypes.util.find_library() did not manage to locate a library called "
+     "'nonexistent_lib_xyz'"),
+    ('ffi.dlopen("/nonexistent/libx.so")', 'OSError',
+     "cannot load library '/nonexistent/libx.so': /nonexistent/libx.so: cannot open shared "
+     "object file: No such file or directory.  Additionally, ctypes.util.find_library() did "
+     "not manage to locate a library called '/nonexistent/libx.so'"),
+    ('ffi.dlopen(None, 99999)', 'OSError', "cannot load library '<None>': invalid mode parameter"),
+    ('ffi.dlopen(None, -1)', 'OSError', "cannot load library '<None>': invalid mode parameter"),
+    ('ffi.dlopen(None, 1 << 70)', 'OverflowError', "Python int too large to convert to C long"),
     ('ffi.errno = "x"', 'TypeError', "'str' object cannot be interpreted as an integer"),
     ('ffi.integer_const("nope")', 'AttributeError',
      "'FFI' object has no attribute 'integer_const'"),

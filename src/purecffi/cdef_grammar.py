@@ -156,8 +156,11 @@ class Prepared:
         """'file:line' of a physical line."""
         return "%s:%d" % self.lines.origin(line)
 
-    def error(self, line, message, cls=CDefError):
-        """A semantic error at a physical line: 'file:line: message'."""
+    def error(self, line, message, cls=CDefError, located=False):
+        """A semantic error at a physical line: 'file:line: message' for a CDefError (or where
+        `located`); cffi's other FFIError and NotImplementedError messages name no place."""
+        if cls is not CDefError and not located:
+            return cls(message)
         return cls("%s: %s" % (self.where(line), message))
 
     def parse_error(self, line, col, message):
@@ -521,8 +524,11 @@ class _Rewriter:
         self.blank(tok, "int " + MARK_DOTS)
 
     def only_dots(self, i, tok):
-        raise self.prep.error(tok.line, "a function with only '(...)' as argument is not "
-                                        "correct C")
+        """`f(...)`: refused as cffi does, naming `f` (or "in expression" for `(*f)(...)`)."""
+        name = self.tokens[i - 2] if i >= 2 else None
+        where = name.text if name is not None and name.kind == "ident" else "in expression"
+        raise self.prep.error(tok.line, "%s: a function with only '(...)' as argument is not "
+                                        "correct C" % (where,))
 
     def as_opaque(self, i, tok):
         self.blank(tok, MARK_OPAQUE)

@@ -41,8 +41,9 @@ __all__ = ["Declarations", "parse_cdef", "DEFAULT_TYPES", "FILE_TYPE",
 MSG_EXPRESSION = "unsupported expression: expected a simple numeric constant"
 MSG_GLOBAL_WARNING = ("Global variable '%s' in cdef(): for consistency with C it should have a "
                       "storage class specifier (usually 'extern')")
-MSG_UNSUPPORTED_TYPE = ("Unsupported type: '%s'.  Please look at the 'ffi.cdef() limitations' "
-                        "section of the documentation.")
+MSG_UNSUPPORTED_TYPE = ("Unsupported type: '%s'.  Please look at "
+                        "http://cffi.readthedocs.io/en/latest/cdef.html#ffi-cdef-limitations "
+                        "and file an issue if you think this type should really be supported.")
 MSG_UNEXPECTED = "unexpected <%s>: this construct is valid C but not valid in cdef()"
 MSG_DOTS_ARRAY = "unsupported '[...]' here, cannot derive the actual array length in this context"
 MSG_UNTYPED_ARG = ("%s arg %d: unknown type '%s' (if you meant to use the old C syntax of giving "
@@ -212,8 +213,8 @@ class _Walker:
         coord = getattr(node, "coord", None)
         return max(coord.line - 1, 1) if coord is not None else 1
 
-    def fail(self, node, message, cls=CDefError):
-        raise self.prep.error(self.line(node), message, cls)
+    def fail(self, node, message, cls=CDefError, located=False):
+        raise self.prep.error(self.line(node), message, cls, located)
 
     # -- Top-level declarations ----
     def declaration(self, node):
@@ -236,10 +237,10 @@ class _Walker:
                 self.work.c_spellings[node.name] = spellings
             if plus_c is not None:
                 self.declare(self.work.extern_python, "extern_python", node.name,
-                             (ctype, plus_c), node)
+                             (ctype, plus_c), node, twice=False)
             else:
                 self.declare(self.work.functions, "function", node.name,
-                             TYPES.function_pointer(ctype), node)
+                             TYPES.function_pointer(ctype), node, twice=False)
             return
         if plus_c is not None:
             self.fail(node, "cannot declare constants or variables with 'extern \"Python\"'")
@@ -276,15 +277,15 @@ class _Walker:
     def unexpected(self, node):
         self.fail(node, MSG_UNEXPECTED % (type(node).__name__,))
 
-    def declare(self, table, label, name, value, node, category=None):
+    def declare(self, table, label, name, value, node, category=None, twice=True):
         """Add name -> value to a table; True if the name is new.  Identical redeclarations
-        are accepted, different ones need override=True."""
+        are accepted where `twice` (functions have none, as in cffi), others need override=True."""
         old = table.get(name)
         if old is None:
             table[name] = value
             self.work.order.append((category or label, name))
             return True
-        if old is value or (isinstance(old, tuple) and old == value):
+        if twice and (old is value or (isinstance(old, tuple) and old == value)):
             return False
         if not self.override:
             self.fail(node, MSG_MULTIPLE % (label, name), CDefFFIError)
@@ -358,7 +359,7 @@ class _Walker:
             problem = str(exc)
         if problem is not None:         # (outside the except: no internal error chained)
             detail = " (%s)" % (problem,) if problem else ""
-            self.fail(node, MSG_EXPRESSION + detail, CDefFFIError)
+            self.fail(node, MSG_EXPRESSION + detail, CDefFFIError, located=True)
         if value is Ellipsis and not allow_dots:
             self.fail(node, "unsupported usage of '...' here", CDefFFIError)
         return value
@@ -424,7 +425,7 @@ class _Walker:
         if node.dim is not None:
             length = self.evaluate(node.dim, allow_dots=True)
             if length is Ellipsis and (self.param_depth or not self.dots_arrays_allowed):
-                self.fail(node, MSG_DOTS_ARRAY, CDefFFIError)
+                self.fail(node, MSG_DOTS_ARRAY, CDefFFIError, located=True)
         if isinstance(item, RawFunctionType):
             self.invalid(node, "array of '%s' is not a valid type" % (item.cname,),
                          CDefError(MSG_FUNCTION_TYPE % (item.cname,)))
@@ -444,7 +445,7 @@ class _Walker:
     def decayed_array(self, node):
         """A parameter declared as an array: a pointer to its item (which may be incomplete)."""
         if node.dim is not None and self.evaluate(node.dim, allow_dots=True) is Ellipsis:
-            self.fail(node, MSG_DOTS_ARRAY, CDefFFIError)
+            self.fail(node, MSG_DOTS_ARRAY, CDefFFIError, located=True)
         return TYPES.pointer(self.resolve(node.type))
 
     def invalid(self, node, message, type_string_error):

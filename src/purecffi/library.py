@@ -147,22 +147,39 @@ def dlopen(ffi, name, flags=0, guess=True, lib_class=None):
         raise TypeError("dlopen(name): name must be a file name, None, or an already-opened "
                         "'void *' handle, not %s" % (type(name).__name__,))
     flags = operator.index(flags)
+    if not -(1 << 63) <= flags < (1 << 63):
+        raise OverflowError("Python int too large to convert to C long")
     if not flags & (os.RTLD_NOW | os.RTLD_LAZY):
         flags |= os.RTLD_NOW
-    handle, error = _loader().open(name, flags)
-    shown = "<None>" if name is None else name
-    if handle is None and guess and "/" not in name:
-        import ctypes.util      # only when guessing: it imports subprocess (~3 ms)
-        found = ctypes.util.find_library(name)
-        if found is None:
-            raise OSError("cannot load library '%s': %s.  Additionally, "
-                          "ctypes.util.find_library() did not manage to locate a library "
-                          "called '%s'" % (name, error, name))
-        shown = found
-        handle, error = _loader().open(found, flags)
+    if name is None or not guess:
+        handle, error = _loader().open(name, flags)
+        shown = "<None>" if name is None else name
+    else:
+        shown, handle, error = _open_guessing(name, flags)
     if handle is None:
         raise OSError("cannot load library '%s': %s" % (shown, error))
     return _lib_for(ffi, shown, handle, lib_class)
+
+
+def _open_guessing(name, flags):
+    """(shown name, handle or None, error) as cffi looks a name up: a bare name ("m") through
+    ctypes.util.find_library(), a file name or path directly and then through it."""
+    import ctypes.util      # only when guessing: it imports subprocess (~3 ms)
+    if "." not in name and "/" not in name:
+        found = ctypes.util.find_library(name)
+        if found is None:
+            raise OSError("ctypes.util.find_library() did not manage to locate a library "
+                          "called '%s'" % (name,))
+        return (found,) + _loader().open(found, flags)
+    handle, error = _loader().open(name, flags)
+    if handle is not None:
+        return name, handle, error
+    found = ctypes.util.find_library(name)
+    if found is None:
+        raise OSError("cannot load library '%s': %s.  Additionally, "
+                      "ctypes.util.find_library() did not manage to locate a library "
+                      "called '%s'" % (name, error, name))
+    return (found,) + _loader().open(found, flags)
 
 
 def _opened_handle(cdata):

@@ -209,6 +209,15 @@ def test_typedef_of_anonymous_enum(ffi):
     assert t.relements == {"RED": 0, "GREEN": 5, "BLUE": 6}
 
 
+def test_enum_dicts_in_cffis_order(ffi):
+    # both dicts list the enumerators from the last to the first, as cffi's do; a value
+    # named twice keeps its first name
+    ffi.cdef("enum e { A = 1, B = 1, C = 2, D = 0, E = 2 };")
+    t = ffi.typeof("enum e")
+    assert list(t.relements.items()) == [("E", 2), ("D", 0), ("C", 2), ("B", 1), ("A", 1)]
+    assert list(t.elements.items()) == [(2, "C"), (0, "D"), (1, "A")]
+
+
 # ---------------------------------------------------------------- typedefs
 
 

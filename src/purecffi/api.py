@@ -308,6 +308,8 @@ class FFI:
             return _cdata_size(cdecl)
         ctype = self._types.get(cdecl) if cdecl.__class__ is str else None
         if ctype is None:
+            if not isinstance(cdecl, (str, CType)):
+                raise TypeError("expected a 'cdata' or 'ctype' object")
             ctype = self._typeof(cdecl)
         size = ctype.byte_size
         if size < 0:
@@ -328,6 +330,8 @@ class FFI:
             cdecl = cdecl._ctype
         ctype = self._types.get(cdecl) if cdecl.__class__ is str else None
         if ctype is None:
+            if not isinstance(cdecl, (str, CType)):
+                raise TypeError("expected a 'ctype' object")
             ctype = self._typeof(cdecl)
         if ctype.kind == VOID or ctype.byte_size < 0 and ctype.kind != ARRAY:
             if getattr(ctype, "layout_error", None) is not None:

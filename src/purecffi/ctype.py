@@ -391,10 +391,13 @@ class EnumType(CType):
         self.kind = ENUM
         self.name = name
         self._prefix, self._suffix = cname or "enum %s" % (name,), ""
-        self.relements = dict(enumerators)
+        # cffi's dict orders: both built from the last enumerator back to the first, so the
+        # first name of a value wins in `elements`
+        backwards = list(enumerators)[::-1]
+        self.relements = dict(backwards)
         self.elements = {}
-        for key, value in enumerators:
-            self.elements.setdefault(value, key)
+        for key, value in backwards:
+            self.elements[value] = key
         self.base = base or make_type(PrimitiveType, enum_base_name([v for _, v in enumerators]))
         self.partial = partial
         self._rt = None

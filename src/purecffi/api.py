@@ -560,9 +560,34 @@ class FFI:
         declarations_changed(self)
 
 
+class _Absent:
+    """A builder method the ffi of a generated module does not have (AttributeError, as
+    cffi's compiled ffi has none of them)."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __get__(self, ffi, cls=None):
+        raise AttributeError("the ffi object of a generated module has no '%s()': its "
+                             "declarations are fixed when the module is built (use the FFI of "
+                             "the build script)" % (self.name,))
+
+
 class GeneratedFFI(FFI):
-    """The ffi of a generated module (API mode, out-of-line ABI mode), whose repr is cffi's
-    for such an ffi (some packages' tests check it)."""
+    """The ffi of a generated module (API mode, out-of-line ABI mode): without the builder
+    methods, and with cffi's repr for such an ffi (some packages' tests check it)."""
+
+    for _name in ("cdef", "set_source", "set_source_pkgconfig", "compile", "emit_python_code",
+                  "emit_c_code", "include", "verify", "embedding_api", "embedding_init_code",
+                  "distutils_extension", "set_unicode"):
+        vars()[_name] = _Absent(_name)
+    del _name
+
+    def __dir__(self):
+        """Without the builder methods, which this ffi does not have."""
+        hidden = [name for name, value in vars(GeneratedFFI).items()
+                  if isinstance(value, _Absent)]
+        return [name for name in FFI.__dir__(self) if name not in hidden]
 
     def __repr__(self):
         return "<_cffi_backend.FFI object at 0x%x>" % (id(self),)

@@ -60,18 +60,6 @@ class _LazyDeclarations:
         return decls
 
 
-class _Absent:
-    """A builder method the ffi of a generated module does not have (AttributeError)."""
-
-    def __set_name__(self, owner, name):
-        self.name = name
-
-    def __get__(self, ffi, cls=None):
-        raise AttributeError("the ffi object of an out-of-line module has no '%s()': its "
-                             "declarations are fixed when the module is built (use the FFI of "
-                             "the build script)" % (self.name,))
-
-
 class OutOfLineFFI(GeneratedFFI):
     """The ffi of a generated out-of-line ABI module (see the module docstring)."""
 
@@ -88,11 +76,6 @@ class OutOfLineFFI(GeneratedFFI):
         self._included = list(includes)
         self._module_name = module_name
         self._api_externs = {}      # def_extern(): "no 'extern "Python"' function" (ffi.error)
-
-    def __dir__(self):
-        """Without the builder methods, which this ffi does not have."""
-        return [name for name in FFI.__dir__(self)
-                if not isinstance(type(self).__dict__.get(name), _Absent)]
 
     def _parse_typeof(self, cdecl, consider_function_as_funcptr):
         """As FFI's, with ffi.error for a type string it cannot read (as cffi's compiled ffi)."""
@@ -126,15 +109,3 @@ class OutOfLineFFI(GeneratedFFI):
         from .outofline_lib import integer_const
         return integer_const(self, name)
 
-    cdef = _Absent()
-    set_source = _Absent()
-    set_source_pkgconfig = _Absent()
-    compile = _Absent()
-    emit_python_code = _Absent()
-    emit_c_code = _Absent()
-    include = _Absent()
-    verify = _Absent()
-    embedding_api = _Absent()
-    embedding_init_code = _Absent()
-    distutils_extension = _Absent()
-    set_unicode = _Absent()

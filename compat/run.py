@@ -44,6 +44,9 @@ PACKAGES = {
     "soundfile": dict(spec="soundfile", apt=["libsndfile1"], tests=("dir", "tests"),
                       test_deps=["pytest", "numpy"]),
     "cmarkgfm": dict(spec="cmarkgfm", tests=("dir", "tests"), test_deps=["pytest"]),
+    # API mode with a C extension beside it, against the system libgit2 (1.5 on Debian 12)
+    "pygit2": dict(spec="pygit2==1.11.1", apt=["libgit2-dev"], tests=("dir", "test"),
+                   test_deps=["pytest"]),
     "zstandard": dict(spec="zstandard", env={"PYTHON_ZSTANDARD_IMPORT_POLICY": "cffi"},
                       tests=("dir", "tests"), test_deps=["pytest", "hypothesis"]),
 }

@@ -12,7 +12,8 @@ from .ctype import (ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VO
                     opaque_error)
 from .specialise import specialise
 from .varsize import is_var_sized, write_items
-from .views import pointer_field_getter, struct_field_getter, struct_item_getitem
+from .views import (aligned_struct_items_getitem, pointer_field_getter, struct_field_getter,
+                    struct_item_getitem)
 from .pointer_items import aligned_number_getitem
 from .memory import MEM, owned_size, typed_view
 from .shadow import mirror
@@ -220,9 +221,14 @@ def _make_array_classes(item, irt):
     if _is_plain_number(item) or _is_byte_char(item):
         fast = {}
         fast["__getitem__"], fast["__setitem__"], fast["__iter__"] = _aligned_item_methods(
-            irt.fmt, item.byte_size)
+            irt.fmt, item.byte_size, item)
         fast_cls = concrete(name, ArrayCData, fast, parent=cls, slots=("_view_items",))
         align_mask = item.byte_size - 1
+    elif item.kind in (STRUCT, UNION) and not item.is_opaque() and 0 < item.byte_align <= 8:
+        # non-NULL and aligned for the item (ffi.new()'s memory is): so is every item
+        fast_cls = concrete(name, ArrayCData, {"__getitem__": aligned_struct_items_getitem(
+            irt, item.byte_size, ArrayCData.__getitem__)}, parent=cls)
+        align_mask = item.byte_align - 1
     owning = concrete(name, ArrayCData, {"_owning": True}, parent=fast_cls)
     return cls, (fast_cls if fast_cls is not cls else None), owning, align_mask
 
@@ -493,13 +499,15 @@ def _aligned_pointer_methods(fmt, size, write):
     return {"__getitem__": getitem, "__setitem__": setitem}
 
 
-def _aligned_item_methods(fmt, size):
+def _aligned_item_methods(fmt, size, item):
     """Item access for arrays at non-NULL addresses aligned to their item size.
 
     Each array gets, on first access, `_items`: a memoryview of exactly its items in the item's
     format, so `a[i]` is one bounds-checked C-level index (negative indexes are refused before,
-    as C arrays have none).  Anything unusual (slices, bad values, out of range) falls back to
-    the general, checked ArrayCData methods, which raise the right errors.
+    as C arrays have none).  `a[i:j]` in range is made here too: an `item[]` of the same fast
+    class (its items are aligned and non-NULL as well).  Anything unusual (bad slices, bad
+    values, out of range) falls back to the general, checked ArrayCData methods, which raise
+    the right errors.
     """
     def items_view(self):
         length = self._length
@@ -508,9 +516,12 @@ def _aligned_item_methods(fmt, size):
         items = self._view_items = MEM[self._addr:self._addr + length * size].cast(fmt)
         return items
 
+    sliced = None       # (`item[]`, its fast class), made by the first slice
+
     # (the retries and fallbacks run after the `try`: an error they raise must not have the
     # internal exception chained to it)
     def getitem(self, index):
+        nonlocal sliced
         retry = False
         if index.__class__ is int:      # (a slice would raise in `>=`: an exception is slow)
             try:
@@ -523,7 +534,19 @@ def _aligned_item_methods(fmt, size):
             if retry:
                 return getitem(self, index)
         elif index.__class__ is slice:
-            return _slice(self, index, self._length)
+            start, stop, length = index.start, index.stop, self._length
+            if start.__class__ is int and stop.__class__ is int and index.step is None \
+                    and length is not None and 0 <= start <= stop <= length:
+                if sliced is None:
+                    arr = TYPES.array(item, None)
+                    sliced = (arr, (arr._rt or prepare(arr)).fast_class)
+                result = _new_object(sliced[1])     # what _slice() makes, without its frame
+                result._ctype = sliced[0]
+                result._addr = self._addr + start * size
+                result._keep = self._keep
+                result._length = stop - start
+                return result
+            return _slice(self, index, length)
         return ArrayCData.__getitem__(self, index)
 
     def setitem(self, index, value):

@@ -45,6 +45,26 @@ def struct_item_getitem(irt, size, is_array, fallback):
     return getitem
 
 
+def aligned_struct_items_getitem(irt, size, fallback):
+    """`__getitem__` of an array of structs/unions at a non-NULL address aligned for them (the
+    array type's fast class): an item in range is a view of the item's fast class, with no
+    test of its address; anything else goes to `fallback`."""
+    item = irt.ctype
+
+    def getitem(self, index):
+        if index.__class__ is int:
+            length = self._length
+            if index >= 0 and length is not None:
+                if index < length:
+                    result = _new_object(irt.fast_class or irt.cdata_class)
+                    result._ctype = item
+                    result._addr = self._addr + index * size
+                    result._keep = self._keep
+                    return result
+        return fallback(self, index)
+    return getitem
+
+
 def struct_field_getter(frt, offset, aligned, null_error):
     """The getter of a struct/union field that is itself a struct or union (`line.a`).  With
     `aligned` (the class is only used for non-NULL memory where the field is aligned for its

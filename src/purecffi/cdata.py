@@ -183,7 +183,10 @@ class PointerCData(AddrCData):
     def __add__(self, offset):
         if offset.__class__ is not int:
             offset = _as_index(offset)
-        result = _new_object(self.__class__)    # self.__class__(ctype, address, keep), no frame
+        cls = self.__class__
+        if cls._owning:         # `p + n` owns nothing (as in cffi)
+            cls = self._ctype._rt.cdata_class
+        result = _new_object(cls)    # cls(ctype, address, keep), no frame
         result._ctype, result._keep = self._ctype, self._keep
         result._addr = self._addr + offset * (self._item_size or self._checked_item_size())
         return result

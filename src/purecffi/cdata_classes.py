@@ -153,19 +153,21 @@ def _pointer_class(ctype, rt):
             template = StructPointerCData
             attrs.update(_field_properties(item, False))
     _item_accessors(item, attrs)
+    fast_add = {}           # `p + n` of the fast and owning classes (see _pointer_add)
     if attrs["_item_size"] > 0:
-        attrs["__add__"] = attrs["__radd__"] = _pointer_add(attrs["_item_size"])
+        attrs["__add__"] = attrs["__radd__"] = _pointer_add(attrs["_item_size"], rt, False)
+        fast_add["__add__"] = fast_add["__radd__"] = _pointer_add(attrs["_item_size"], rt, True)
     rt.cdata_class = cls = concrete(ctype.cname, template, attrs)
-    owning = {}
+    owning = dict(fast_add)
     owning_item = None
     slots = ()
     if _is_plain_number(item):      # non-NULL and aligned: `p[i]` with no checks
-        rt.fast_class = cls = concrete(ctype.cname, template, {
-            "__getitem__": aligned_number_getitem(prepare(item).fmt, item.byte_size,
-                                                  cls.__getitem__)}, parent=cls)
+        rt.fast_class = cls = concrete(ctype.cname, template, dict(fast_add, __getitem__=(
+            aligned_number_getitem(prepare(item).fmt, item.byte_size, cls.__getitem__))),
+            parent=cls)
         rt.align_mask = item.byte_size - 1
     if with_fields:
-        rt.fast_class = cls = _fast_subclass(cls, item, rt)
+        rt.fast_class = cls = _fast_subclass(cls, item, rt, fast_add)
         owning_item = prepare(item)
         owning.update(_owned_view_attrs(item))
         slots = owning.pop("__slots__", ()) + ("_v_item",)
@@ -187,13 +189,28 @@ def _pointer_class(ctype, rt):
     rt.owning_class = owning_class
 
 
-def _pointer_add(size):
-    """`p + n` for a pointer to items of `size` bytes: the new pointer made with no frame."""
+def _pointer_add(size, rt, fast):
+    """`p + n` for a pointer to items of `size` bytes: the new pointer made with no frame,
+    never owning (as in cffi).  With `fast` (the method of the fast and owning classes, whose
+    memory is non-NULL and aligned: so is `p + n`), it is of the type's fast class, if any;
+    otherwise of its plain class."""
+    if fast:
+        def add(self, offset):
+            if offset.__class__ is int:
+                result = _new_object(rt.fast_class or rt.cdata_class)
+                result._ctype = self._ctype
+                result._addr = self._addr + offset * size
+                result._keep = self._keep
+                return result
+            return PointerCData.__add__(self, offset)
+        return add
+
     def add(self, offset):
         if offset.__class__ is int:
-            result = _new_object(self.__class__)
-            result._ctype, result._addr, result._keep = \
-                self._ctype, self._addr + offset * size, self._keep
+            result = _new_object(rt.cdata_class)
+            result._ctype = self._ctype
+            result._addr = self._addr + offset * size
+            result._keep = self._keep
             return result
         return PointerCData.__add__(self, offset)
     return add
@@ -348,11 +365,13 @@ def _owned_view_put(self, value):
     WRITE(self._addr + OFFSET, value)               # noqa: F821 (outside the except: no chain)
 
 
-def _fast_subclass(cls, struct_type, rt):
-    """The class for non-NULL memory aligned for `struct_type`: typed-view field properties."""
+def _fast_subclass(cls, struct_type, rt, attrs=None):
+    """The class for non-NULL memory aligned for `struct_type`: typed-view field properties
+    (and `attrs`)."""
     rt.align_mask = struct_type.byte_align - 1
     template = StructCData if struct_type is rt.ctype else StructPointerCData
-    return concrete(cls.__name__, template, _field_properties(struct_type, True), parent=cls)
+    return concrete(cls.__name__, template, dict(_field_properties(struct_type, True), **(attrs or {})),
+                    parent=cls)
 
 
 def _function_class(ctype, rt):

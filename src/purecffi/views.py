@@ -97,10 +97,12 @@ def pointer_field_getter(prt, offset, aligned, null_error):
     aligned), the pointer is one index into a typed view of memory."""
     ptype = prt.ctype
     if aligned:
-        view, shift = typed_view("P"), _POINTER_SIZE.bit_length() - 1
+        # (the view starts at the field: its index is the struct's address >> shift)
+        shift = _POINTER_SIZE.bit_length() - 1
+        view = typed_view("P")[offset >> shift:]
 
         def get(self):
-            pointer = view[(self._addr + offset) >> shift]
+            pointer = view[self._addr >> shift]
             cls = prt.fast_class
             if cls is None or not pointer or pointer & prt.align_mask:
                 cls = prt.cdata_class

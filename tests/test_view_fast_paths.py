@@ -4,6 +4,7 @@ and pointer fields, with every field kind, aligned and unaligned memory, and the
 Expected values are those written, or computed from the C layout; the errors are cffi's
 (run with PURECFFI_TEST_AGAINST=cffi to check them)."""
 import re
+import sys
 import threading
 
 import pytest
@@ -278,3 +279,45 @@ def test_first_slice_and_item_from_many_threads():
         t.join()
     assert results == [([i * 10 + 2, i * 10 + 3, i * 10 + 4], [i * 100 + k for k in range(4)],
                         i * 10 + 3) for i in range(8)]
+
+
+# -- Pointers from ffi.cast(), indexed many times ----
+@pytest.mark.parametrize("cdecl, values, bad, error", [
+    ("int", list(range(-5, 5)), 2**31, OverflowError),
+    ("unsigned char", list(range(250, 256)) + [0, 1, 2, 3], -1, OverflowError),
+    ("short", [-300 * i for i in range(10)], 1.5, TypeError),
+    ("long long", [2**62 + i for i in range(10)], "x", TypeError),
+    ("double", [i / 3 for i in range(10)], "x", TypeError),
+    ("float", [0.1 * i for i in range(10)], None, TypeError),
+])
+def test_cast_pointer_items(ffi, cdecl, values, bad, error):
+    a = ffi.new(cdecl + "[10]", values)
+    expected = list(a)                          # (as stored: float rounds)
+    p = ffi.cast(cdecl + " *", a)
+    assert p[3] == expected[3]                  # the first access
+    assert [p[i] for i in range(10)] == expected
+    q = p + 4
+    assert (q[-4], q[-1], q[0], q[5]) == (expected[0], expected[3], expected[4], expected[9])
+    p[9] = values[0]
+    assert a[9] == expected[0] and p[9] == expected[0]
+    with pytest.raises(error):
+        p[2] = bad
+    assert p[2] == expected[2]                  # nothing written
+    r = ffi.cast(cdecl + " *", a)
+    r[1] = values[5]                            # a write first, then reads
+    assert r[1] == expected[5] and a[1] == expected[5]
+    with pytest.raises(TypeError):
+        p[1.0]
+    assert list(p[2:5]) == [expected[2], p[3], expected[4]]
+
+
+def test_cast_pointer_unaligned_and_null(ffi):
+    data = ffi.new("char[16]", bytes(range(16)))
+    odd = ffi.cast("int *", data + 1)           # not aligned for an int
+    assert odd[0] == int.from_bytes(bytes(range(1, 5)), sys.byteorder)
+    assert odd[1] == int.from_bytes(bytes(range(5, 9)), sys.byteorder)
+    null = ffi.cast("int *", ffi.NULL)
+    with pytest.raises(RuntimeError, match="cannot dereference null pointer"):
+        null[0]
+    with pytest.raises(RuntimeError, match="cannot dereference null pointer"):
+        null[1] = 2

@@ -178,8 +178,11 @@ def _pointer_class(ctype, rt):
         owning["__getitem__"], owning["__setitem__"] = _owning_number_methods(
             owning["__getitem__"], owning["__setitem__"], irt.unpack, irt.write)
         if item.byte_size in (1, 2, 4, 8):
-            rt.fast_class = concrete(ctype.cname, PointerCData, _aligned_pointer_methods(
+            fast = concrete(ctype.cname, PointerCData, _aligned_pointer_methods(
                 irt.fmt, item.byte_size, irt.write), parent=cls)
+            rt.cast_class = concrete(ctype.cname, PointerCData, _viewing_pointer_methods(
+                irt.fmt, fast.__getitem__, fast.__setitem__), parent=fast, slots=("_v",))
+            rt.fast_class = fast
             rt.align_mask = item.byte_size - 1
     owning_class = concrete(ctype.cname, OwningPointerCData, owning, parent=cls, slots=slots)
     if with_fields:
@@ -516,6 +519,52 @@ def _aligned_pointer_methods(fmt, size, write):
             return                                  # except: no internal exception chained)
         PointerCData.__setitem__(self, index, value)
     return {"__getitem__": getitem, "__setitem__": setitem}
+
+
+def _viewing_pointer_methods(fmt, getitem, setitem):
+    """`__getitem__`/`__setitem__` of what ffi.cast() makes of a non-NULL aligned pointer to
+    numbers (usually indexed many times): from its second item access on, `p[i]` (i >= 0) is
+    one index into `_v`, a memoryview of memory from its address in the item format (None
+    until the first access, False until the second); `getitem` and `setitem` (the type's fast
+    class methods) do the rest."""
+    def view(self):
+        v = self._v
+        if v is None:
+            self._v = False             # (a pointer indexed once makes no view)
+            return None
+        if v is False:
+            v = MEM[self._addr:].cast(fmt)
+            if v:                       # (empty for an address beyond the address space)
+                self._v = v
+                return v
+            return None
+        return v
+
+    def viewing_getitem(self, index):
+        if index.__class__ is int:
+            v = self._v
+            if v:
+                if index >= 0:
+                    return v[index]
+            else:
+                v = view(self)
+                if v is not None and index >= 0:
+                    return v[index]
+        return getitem(self, index)
+
+    def viewing_setitem(self, index, value):
+        if index.__class__ is int:
+            v = self._v
+            if not v:
+                v = view(self)
+            if v is not None and index >= 0:
+                try:
+                    v[index] = value
+                    return
+                except (TypeError, ValueError, OverflowError):
+                    pass
+        setitem(self, index, value)     # checked: writes or raises (outside the except)
+    return {"__getitem__": viewing_getitem, "__setitem__": viewing_setitem}
 
 
 def _aligned_item_methods(fmt, size, item):

@@ -331,9 +331,10 @@ class ArrayCData(PointerCData):
         self[_as_index(index)] = value
 
     def __len__(self):
-        if self._length is None:
-            raise TypeError("cdata '%s' has an unknown length" % (self._ctype.cname,))
-        return self._length
+        length = self._length
+        if length is not None:
+            return length
+        raise TypeError("cdata '%s' has an unknown length" % (self._ctype.cname,))
 
     def __iter__(self):
         read, size, address = self._item_read, self._item_size, self._addr
@@ -362,7 +363,7 @@ def _slice(cdata, index, length):
     """A view `cdata[start:stop]` as an open array (spec 7.2 footnote 4)."""
     start, stop = index.start, index.stop
     if not (start.__class__ is int and stop.__class__ is int and index.step is None
-            and 0 <= start <= stop and (length is None or stop <= length)):
+            and 0 <= start and start <= stop and (length is None or stop <= length)):
         start, stop = _slice_bounds(cdata, index, length)       # the general case, or raises
     size = cdata._item_size or cdata._checked_item_size()
     arr, cls = cdata._open_array or _open_array(cdata.__class__, cdata._ctype.item)

@@ -586,10 +586,26 @@ def _aligned_item_methods(fmt, size, item):
 
     sliced = None       # (`item[]`, its fast class), made by the first slice
 
-    # (the retries and fallbacks run after the `try`: an error they raise must not have the
-    # internal exception chained to it)
-    def getitem(self, index):
+    def slice_view(self, index):
         nonlocal sliced
+        start, stop, length = index.start, index.stop, self._length
+        if start.__class__ is int and stop.__class__ is int and index.step is None \
+                and length is not None and 0 <= start and start <= stop and stop <= length:
+            if sliced is None:
+                arr = TYPES.array(item, None)
+                sliced = (arr, (arr._rt or prepare(arr)).fast_class)
+            result = _new_object(sliced[1])     # what _slice() makes, without its frame
+            result._ctype = sliced[0]
+            result._addr = self._addr + start * size
+            result._keep = self._keep
+            result._length = stop - start
+            return result
+        return _slice(self, index, length)
+
+    # (the retries and fallbacks run after the `try`: an error they raise must not have the
+    # internal exception chained to it; the slices are made apart: each local and free
+    # variable of `getitem` costs `a[i]` a little)
+    def getitem(self, index):
         retry = False
         if index.__class__ is int:      # (a slice would raise in `>=`: an exception is slow)
             try:
@@ -602,19 +618,7 @@ def _aligned_item_methods(fmt, size, item):
             if retry:
                 return getitem(self, index)
         elif index.__class__ is slice:
-            start, stop, length = index.start, index.stop, self._length
-            if start.__class__ is int and stop.__class__ is int and index.step is None \
-                    and length is not None and 0 <= start <= stop <= length:
-                if sliced is None:
-                    arr = TYPES.array(item, None)
-                    sliced = (arr, (arr._rt or prepare(arr)).fast_class)
-                result = _new_object(sliced[1])     # what _slice() makes, without its frame
-                result._ctype = sliced[0]
-                result._addr = self._addr + start * size
-                result._keep = self._keep
-                result._length = stop - start
-                return result
-            return _slice(self, index, length)
+            return slice_view(self, index)
         return ArrayCData.__getitem__(self, index)
 
     def setitem(self, index, value):

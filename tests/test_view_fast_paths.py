@@ -127,6 +127,13 @@ def test_struct_arrays_not_from_new(ffi, packed):
 
 
 # -- Slices ----
+class _Index:
+    """An object with __index__: still not a slice bound (as in cffi)."""
+
+    def __index__(self):
+        return 2
+
+
 @pytest.mark.parametrize("cdecl, values", [
     ("int[10]", list(range(10))), ("double[10]", [i / 2 for i in range(10)]),
     ("unsigned char[10]", list(range(246, 256))),
@@ -155,6 +162,9 @@ def test_slices_of_number_and_char_arrays(ffi, cdecl, values):
     (slice(3, 1), IndexError, "slice start > stop"),
     (slice(-1, 2), IndexError, "negative index"),
     (slice(0, 11), IndexError, "index too large (expected 11 <= 10)"),
+    (slice(1.0, 3), TypeError, "an integer is required"),
+    (slice(1, 3.0), TypeError, "an integer is required"),
+    (slice(_Index(), 3), TypeError, "an integer is required"),
 ])
 def test_slice_errors(ffi, index, error, message):
     a = ffi.new("int[10]")

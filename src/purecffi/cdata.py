@@ -391,8 +391,8 @@ def _slice_bounds(cdata, index, length):
     if index.step is not None:
         raise IndexError("slice with step not supported")
     start, stop = index.start, index.stop
-    if start.__class__ is not int or stop.__class__ is not int:
-        start, stop = _as_index(start), _as_index(stop)
+    if not (isinstance(start, int) and isinstance(stop, int)):    # (no __index__, as cffi)
+        raise TypeError("an integer is required")
     if start > stop:
         raise IndexError("slice start > stop")
     if length is not None:

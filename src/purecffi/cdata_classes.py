@@ -373,8 +373,8 @@ def _fast_subclass(cls, struct_type, rt, attrs=None):
     (and `attrs`)."""
     rt.align_mask = struct_type.byte_align - 1
     template = StructCData if struct_type is rt.ctype else StructPointerCData
-    return concrete(cls.__name__, template, dict(_field_properties(struct_type, True), **(attrs or {})),
-                    parent=cls)
+    attrs = dict(_field_properties(struct_type, True), **(attrs or {}))
+    return concrete(cls.__name__, template, attrs, parent=cls)
 
 
 def _function_class(ctype, rt):

@@ -12,8 +12,8 @@ from .ctype import (ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VO
                     opaque_error)
 from .specialise import specialise
 from .varsize import is_var_sized, write_items
-from .views import (aligned_struct_items_getitem, pointer_field_getter, struct_field_getter,
-                    struct_item_getitem)
+from .views import (aligned_struct_items_getitem, aligned_struct_pointer_getitem,
+                    pointer_field_getter, struct_field_getter, struct_item_getitem)
 from .pointer_items import aligned_number_getitem
 from .memory import MEM, owned_size, typed_view
 from .shadow import mirror
@@ -167,7 +167,9 @@ def _pointer_class(ctype, rt):
             parent=cls)
         rt.align_mask = item.byte_size - 1
     if with_fields:
-        rt.fast_class = cls = _fast_subclass(cls, item, rt, fast_add)
+        # non-NULL and aligned for the struct: so is `p[i]` (and it is not NULL in practice)
+        rt.fast_class = cls = _fast_subclass(cls, item, rt, dict(fast_add, __getitem__=(
+            aligned_struct_pointer_getitem(prepare(item), item.byte_size, cls.__getitem__))))
         owning_item = prepare(item)
         owning.update(_owned_view_attrs(item))
         slots = owning.pop("__slots__", ()) + ("_v_item",)

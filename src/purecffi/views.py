@@ -65,6 +65,25 @@ def aligned_struct_items_getitem(irt, size, fallback):
     return getitem
 
 
+def aligned_struct_pointer_getitem(irt, size, fallback):
+    """`__getitem__` of a pointer to structs/unions at a non-NULL address aligned for them (the
+    pointer type's fast class): `p[i]` is a view of the item's fast class, with no test of its
+    alignment (only of NULL); anything else goes to `fallback`."""
+    item = irt.ctype
+
+    def getitem(self, index):
+        if index.__class__ is int:
+            address = self._addr + index * size
+            if address:
+                result = _new_object(irt.fast_class or irt.cdata_class)
+                result._ctype = item
+                result._addr = address
+                result._keep = self._keep
+                return result
+        return fallback(self, index)
+    return getitem
+
+
 def struct_field_getter(frt, offset, aligned, null_error):
     """The getter of a struct/union field that is itself a struct or union (`line.a`).  With
     `aligned` (the class is only used for non-NULL memory where the field is aligned for its

@@ -331,3 +331,14 @@ def test_cast_pointer_unaligned_and_null(ffi):
         null[0]
     with pytest.raises(RuntimeError, match="cannot dereference null pointer"):
         null[1] = 2
+
+
+def test_items_of_arrays_of_16_byte_aligned_structs():
+    ffi = FFI()
+    ffi.cdef("struct ld { char c; long double v; };")
+    arr = ffi.new("struct ld[3]")
+    arr[2].c, arr[2].v = b"k", 2.5
+    assert (arr[2].c, float(arr[2].v), arr[1].c) == (b"k", 2.5, b"\0")
+    assert ffi.addressof(arr[2]) == ffi.addressof(arr[0]) + 2
+    p = ffi.cast("struct ld *", arr)
+    assert (p[2].c, float(p[2].v)) == (b"k", 2.5)

@@ -242,8 +242,8 @@ def _make_array_classes(item, irt):
     align_mask = 0
     if _is_plain_number(item) or _is_byte_char(item):
         fast = {}
-        fast["__getitem__"], fast["__setitem__"], fast["__iter__"] = _aligned_item_methods(
-            irt.fmt, item.byte_size, item)
+        fast["__getitem__"], fast["__setitem__"], fast["__iter__"], fast["_slice_view"] = \
+            _aligned_item_methods(irt.fmt, item.byte_size, item)
         fast_cls = concrete(name, ArrayCData, fast, parent=cls, slots=("_view_items",))
         align_mask = item.byte_size - 1
     elif item.kind in (STRUCT, UNION) and not item.is_opaque() and 0 < item.byte_align <= 8:
@@ -620,7 +620,7 @@ def _aligned_item_methods(fmt, size, item):
             if retry:
                 return getitem(self, index)
         elif index.__class__ is slice:
-            return slice_view(self, index)
+            return self._slice_view(index)      # (a method: not a free variable here)
         return ArrayCData.__getitem__(self, index)
 
     def setitem(self, index, value):
@@ -646,7 +646,7 @@ def _aligned_item_methods(fmt, size, item):
             if items is None:
                 len(self)           # raises: unknown length
         return iter(items)
-    return getitem, setitem, iterate
+    return getitem, setitem, iterate, slice_view
 
 
 def _void_access(item):

@@ -342,3 +342,13 @@ def test_items_of_arrays_of_16_byte_aligned_structs():
     assert ffi.addressof(arr[2]) == ffi.addressof(arr[0]) + 2
     p = ffi.cast("struct ld *", arr)
     assert (p[2].c, float(p[2].v)) == (b"k", 2.5)
+
+
+def test_arithmetic_on_cast_pointers(ffi):
+    a = ffi.new("int[10]", list(range(10)))
+    p = ffi.cast("int *", a)
+    assert p[1] == 1 and p[2] == 2              # (p has made its view)
+    for q in (p + 3, 3 + p, p - (-3), p + True * 3):
+        assert (q[0], q[1], q[-3]) == (3, 4, 0)
+        q[2] = 50
+        assert a[5] == 50 and q[2] == 50

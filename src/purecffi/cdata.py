@@ -183,9 +183,9 @@ class PointerCData(AddrCData):
     def __add__(self, offset):
         if offset.__class__ is not int:
             offset = _as_index(offset)
-        cls = self.__class__
-        if cls._owning:         # `p + n` owns nothing (as in cffi)
-            cls = self._ctype._rt.cdata_class
+        cls, rt = self.__class__, self._ctype._rt
+        if cls._owning or rt is not None and cls is rt.cast_class:
+            cls = rt.cdata_class    # `p + n` owns nothing (as in cffi), and has no `_v` view
         result = _new_object(cls)    # cls(ctype, address, keep), no frame
         result._ctype, result._keep = self._ctype, self._keep
         result._addr = self._addr + offset * (self._item_size or self._checked_item_size())

@@ -153,23 +153,22 @@ def _pointer_class(ctype, rt):
             template = StructPointerCData
             attrs.update(_field_properties(item, False))
     _item_accessors(item, attrs)
-    fast_add = {}           # `p + n` of the fast and owning classes (see _pointer_add)
-    if attrs["_item_size"] > 0:
-        attrs["__add__"] = attrs["__radd__"] = _pointer_add(attrs["_item_size"], rt, False)
-        fast_add["__add__"] = fast_add["__radd__"] = _pointer_add(attrs["_item_size"], rt, True)
+    size = attrs["_item_size"]
+    if size > 0:
+        attrs["__add__"] = attrs["__radd__"] = _pointer_add(size)
     rt.cdata_class = cls = concrete(ctype.cname, template, attrs)
-    owning = dict(fast_add)
+    owning = {}
     owning_item = None
     slots = ()
     if _is_plain_number(item):      # non-NULL and aligned: `p[i]` with no checks
-        rt.fast_class = cls = concrete(ctype.cname, template, dict(fast_add, __getitem__=(
-            aligned_number_getitem(prepare(item).fmt, item.byte_size, cls.__getitem__))),
+        rt.fast_class = cls = concrete(ctype.cname, template, {"__getitem__": (
+            aligned_number_getitem(prepare(item).fmt, item.byte_size, cls.__getitem__))},
             parent=cls)
         rt.align_mask = item.byte_size - 1
     if with_fields:
         # non-NULL and aligned for the struct: so is `p[i]` (and it is not NULL in practice)
-        rt.fast_class = cls = _fast_subclass(cls, item, rt, dict(fast_add, __getitem__=(
-            aligned_struct_pointer_getitem(prepare(item), item.byte_size, cls.__getitem__))))
+        rt.fast_class = cls = _fast_subclass(cls, item, rt, {"__getitem__": (
+            aligned_struct_pointer_getitem(prepare(item), item.byte_size, cls.__getitem__))})
         owning_item = prepare(item)
         owning.update(_owned_view_attrs(item))
         slots = owning.pop("__slots__", ()) + ("_v_item",)
@@ -182,10 +181,13 @@ def _pointer_class(ctype, rt):
         if item.byte_size in (1, 2, 4, 8):
             fast = concrete(ctype.cname, PointerCData, _aligned_pointer_methods(
                 irt.fmt, item.byte_size, irt.write), parent=cls)
-            rt.cast_class = concrete(ctype.cname, PointerCData, _viewing_pointer_methods(
-                irt.fmt, fast.__getitem__, fast.__setitem__), parent=fast, slots=("_v",))
+            rt.cast_class = concrete(ctype.cname, PointerCData, dict(_pointer_adds(size, fast), **(
+                _viewing_pointer_methods(irt.fmt, fast.__getitem__, fast.__setitem__))),
+                parent=fast, slots=("_v",))
             rt.fast_class = fast
             rt.align_mask = item.byte_size - 1
+    if size > 0:    # memory of ffi.new() is aligned and non-NULL: so is `p + n`
+        owning.update(_pointer_adds(size, rt.fast_class or rt.cdata_class))
     owning_class = concrete(ctype.cname, OwningPointerCData, owning, parent=cls, slots=slots)
     if with_fields:
         _add_mirror_class(owning_class, OwningPointerCData, item, lambda parent: dict(zip(
@@ -194,15 +196,15 @@ def _pointer_class(ctype, rt):
     rt.owning_class = owning_class
 
 
-def _pointer_add(size, rt, fast):
-    """`p + n` for a pointer to items of `size` bytes: the new pointer made with no frame,
-    never owning (as in cffi).  With `fast` (the method of the fast and owning classes, whose
-    memory is non-NULL and aligned: so is `p + n`), it is of the type's fast class, if any;
-    otherwise of its plain class."""
-    if fast:
+def _pointer_add(size, target=None):
+    """`p + n` for a pointer to items of `size` bytes: the new pointer made with no frame, of
+    the same class (plain and fast pointers stay so: `p + n` is as aligned as `p`), or of the
+    class `target` (for owning and cast pointers: `p + n` owns nothing, as in cffi, and has no
+    view of its own)."""
+    if target is not None:
         def add(self, offset):
             if offset.__class__ is int:
-                result = _new_object(rt.fast_class or rt.cdata_class)
+                result = _new_object(target)
                 result._ctype = self._ctype
                 result._addr = self._addr + offset * size
                 result._keep = self._keep
@@ -212,13 +214,18 @@ def _pointer_add(size, rt, fast):
 
     def add(self, offset):
         if offset.__class__ is int:
-            result = _new_object(rt.cdata_class)
-            result._ctype = self._ctype
-            result._addr = self._addr + offset * size
-            result._keep = self._keep
+            result = _new_object(self.__class__)
+            result._ctype, result._addr, result._keep = \
+                self._ctype, self._addr + offset * size, self._keep
             return result
         return PointerCData.__add__(self, offset)
     return add
+
+
+def _pointer_adds(size, target):
+    """`__add__` and `__radd__` making pointers of class `target` (see _pointer_add)."""
+    add = _pointer_add(size, target)
+    return {"__add__": add, "__radd__": add}
 
 
 def _array_class(ctype, rt):

@@ -183,7 +183,10 @@ class PointerCData(AddrCData):
     def __add__(self, offset):
         if offset.__class__ is not int:
             offset = _as_index(offset)
-        result = _new_object(self.__class__)    # self.__class__(ctype, address, keep), no frame
+        cls, rt = self.__class__, self._ctype._rt
+        if cls._owning or rt is not None and cls is rt.cast_class:
+            cls = rt.cdata_class    # `p + n` owns nothing (as in cffi), and has no `_v` view
+        result = _new_object(cls)    # cls(ctype, address, keep), no frame
         result._ctype, result._keep = self._ctype, self._keep
         result._addr = self._addr + offset * (self._item_size or self._checked_item_size())
         return result
@@ -328,9 +331,10 @@ class ArrayCData(PointerCData):
         self[_as_index(index)] = value
 
     def __len__(self):
-        if self._length is None:
-            raise TypeError("cdata '%s' has an unknown length" % (self._ctype.cname,))
-        return self._length
+        length = self._length
+        if length is not None:
+            return length
+        raise TypeError("cdata '%s' has an unknown length" % (self._ctype.cname,))
 
     def __iter__(self):
         read, size, address = self._item_read, self._item_size, self._addr
@@ -359,7 +363,7 @@ def _slice(cdata, index, length):
     """A view `cdata[start:stop]` as an open array (spec 7.2 footnote 4)."""
     start, stop = index.start, index.stop
     if not (start.__class__ is int and stop.__class__ is int and index.step is None
-            and 0 <= start <= stop and (length is None or stop <= length)):
+            and 0 <= start and start <= stop and (length is None or stop <= length)):
         start, stop = _slice_bounds(cdata, index, length)       # the general case, or raises
     size = cdata._item_size or cdata._checked_item_size()
     arr, cls = cdata._open_array or _open_array(cdata.__class__, cdata._ctype.item)
@@ -387,8 +391,8 @@ def _slice_bounds(cdata, index, length):
     if index.step is not None:
         raise IndexError("slice with step not supported")
     start, stop = index.start, index.stop
-    if start.__class__ is not int or stop.__class__ is not int:
-        start, stop = _as_index(start), _as_index(stop)
+    if not (isinstance(start, int) and isinstance(stop, int)):    # (no __index__, as cffi)
+        raise TypeError("an integer is required")
     if start > stop:
         raise IndexError("slice start > stop")
     if length is not None:

@@ -12,7 +12,8 @@ from .ctype import (ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VO
                     opaque_error)
 from .specialise import specialise
 from .varsize import is_var_sized, write_items
-from .views import pointer_field_getter, struct_field_getter, struct_item_getitem
+from .views import (aligned_struct_items_getitem, aligned_struct_pointer_getitem,
+                    pointer_field_getter, struct_field_getter, struct_item_getitem)
 from .pointer_items import aligned_number_getitem
 from .memory import MEM, owned_size, typed_view
 from .shadow import mirror
@@ -152,19 +153,22 @@ def _pointer_class(ctype, rt):
             template = StructPointerCData
             attrs.update(_field_properties(item, False))
     _item_accessors(item, attrs)
-    if attrs["_item_size"] > 0:
-        attrs["__add__"] = attrs["__radd__"] = _pointer_add(attrs["_item_size"])
+    size = attrs["_item_size"]
+    if size > 0:
+        attrs["__add__"] = attrs["__radd__"] = _pointer_add(size)
     rt.cdata_class = cls = concrete(ctype.cname, template, attrs)
     owning = {}
     owning_item = None
     slots = ()
     if _is_plain_number(item):      # non-NULL and aligned: `p[i]` with no checks
-        rt.fast_class = cls = concrete(ctype.cname, template, {
-            "__getitem__": aligned_number_getitem(prepare(item).fmt, item.byte_size,
-                                                  cls.__getitem__)}, parent=cls)
+        rt.fast_class = cls = concrete(ctype.cname, template, {"__getitem__": (
+            aligned_number_getitem(prepare(item).fmt, item.byte_size, cls.__getitem__))},
+            parent=cls)
         rt.align_mask = item.byte_size - 1
     if with_fields:
-        rt.fast_class = cls = _fast_subclass(cls, item, rt)
+        # non-NULL and aligned for the struct: so is `p[i]` (and it is not NULL in practice)
+        rt.fast_class = cls = _fast_subclass(cls, item, rt, {"__getitem__": (
+            aligned_struct_pointer_getitem(prepare(item), item.byte_size, cls.__getitem__))})
         owning_item = prepare(item)
         owning.update(_owned_view_attrs(item))
         slots = owning.pop("__slots__", ()) + ("_v_item",)
@@ -175,9 +179,15 @@ def _pointer_class(ctype, rt):
         owning["__getitem__"], owning["__setitem__"] = _owning_number_methods(
             owning["__getitem__"], owning["__setitem__"], irt.unpack, irt.write)
         if item.byte_size in (1, 2, 4, 8):
-            rt.fast_class = concrete(ctype.cname, PointerCData, _aligned_pointer_methods(
+            fast = concrete(ctype.cname, PointerCData, _aligned_pointer_methods(
                 irt.fmt, item.byte_size, irt.write), parent=cls)
+            rt.cast_class = concrete(ctype.cname, PointerCData, dict(_pointer_adds(size, fast), **(
+                _viewing_pointer_methods(irt.fmt, fast.__getitem__, fast.__setitem__))),
+                parent=fast, slots=("_v",))
+            rt.fast_class = fast
             rt.align_mask = item.byte_size - 1
+    if size > 0:    # memory of ffi.new() is aligned and non-NULL: so is `p + n`
+        owning.update(_pointer_adds(size, rt.fast_class or rt.cdata_class))
     owning_class = concrete(ctype.cname, OwningPointerCData, owning, parent=cls, slots=slots)
     if with_fields:
         _add_mirror_class(owning_class, OwningPointerCData, item, lambda parent: dict(zip(
@@ -186,8 +196,22 @@ def _pointer_class(ctype, rt):
     rt.owning_class = owning_class
 
 
-def _pointer_add(size):
-    """`p + n` for a pointer to items of `size` bytes: the new pointer made with no frame."""
+def _pointer_add(size, target=None):
+    """`p + n` for a pointer to items of `size` bytes: the new pointer made with no frame, of
+    the same class (plain and fast pointers stay so: `p + n` is as aligned as `p`), or of the
+    class `target` (for owning and cast pointers: `p + n` owns nothing, as in cffi, and has no
+    view of its own)."""
+    if target is not None:
+        def add(self, offset):
+            if offset.__class__ is int:
+                result = _new_object(target)
+                result._ctype = self._ctype
+                result._addr = self._addr + offset * size
+                result._keep = self._keep
+                return result
+            return PointerCData.__add__(self, offset)
+        return add
+
     def add(self, offset):
         if offset.__class__ is int:
             result = _new_object(self.__class__)
@@ -196,6 +220,12 @@ def _pointer_add(size):
             return result
         return PointerCData.__add__(self, offset)
     return add
+
+
+def _pointer_adds(size, target):
+    """`__add__` and `__radd__` making pointers of class `target` (see _pointer_add)."""
+    add = _pointer_add(size, target)
+    return {"__add__": add, "__radd__": add}
 
 
 def _array_class(ctype, rt):
@@ -219,10 +249,15 @@ def _make_array_classes(item, irt):
     align_mask = 0
     if _is_plain_number(item) or _is_byte_char(item):
         fast = {}
-        fast["__getitem__"], fast["__setitem__"], fast["__iter__"] = _aligned_item_methods(
-            irt.fmt, item.byte_size)
+        fast["__getitem__"], fast["__setitem__"], fast["__iter__"], fast["_slice_view"] = \
+            _aligned_item_methods(irt.fmt, item.byte_size, item)
         fast_cls = concrete(name, ArrayCData, fast, parent=cls, slots=("_view_items",))
         align_mask = item.byte_size - 1
+    elif item.kind in (STRUCT, UNION) and not item.is_opaque() and 0 < item.byte_align <= 8:
+        # non-NULL and aligned for the item (ffi.new()'s memory is): so is every item
+        fast_cls = concrete(name, ArrayCData, {"__getitem__": aligned_struct_items_getitem(
+            irt, item.byte_size, ArrayCData.__getitem__)}, parent=cls)
+        align_mask = item.byte_align - 1
     owning = concrete(name, ArrayCData, {"_owning": True}, parent=fast_cls)
     return cls, (fast_cls if fast_cls is not cls else None), owning, align_mask
 
@@ -342,11 +377,13 @@ def _owned_view_put(self, value):
     WRITE(self._addr + OFFSET, value)               # noqa: F821 (outside the except: no chain)
 
 
-def _fast_subclass(cls, struct_type, rt):
-    """The class for non-NULL memory aligned for `struct_type`: typed-view field properties."""
+def _fast_subclass(cls, struct_type, rt, attrs=None):
+    """The class for non-NULL memory aligned for `struct_type`: typed-view field properties
+    (and `attrs`)."""
     rt.align_mask = struct_type.byte_align - 1
     template = StructCData if struct_type is rt.ctype else StructPointerCData
-    return concrete(cls.__name__, template, _field_properties(struct_type, True), parent=cls)
+    attrs = dict(_field_properties(struct_type, True), **(attrs or {}))
+    return concrete(cls.__name__, template, attrs, parent=cls)
 
 
 def _function_class(ctype, rt):
@@ -493,13 +530,61 @@ def _aligned_pointer_methods(fmt, size, write):
     return {"__getitem__": getitem, "__setitem__": setitem}
 
 
-def _aligned_item_methods(fmt, size):
+def _viewing_pointer_methods(fmt, getitem, setitem):
+    """`__getitem__`/`__setitem__` of what ffi.cast() makes of a non-NULL aligned pointer to
+    numbers (usually indexed many times): from its second item access on, `p[i]` (i >= 0) is
+    one index into `_v`, a memoryview of memory from its address in the item format (None
+    until the first access, False until the second); `getitem` and `setitem` (the type's fast
+    class methods) do the rest."""
+    def view(self):
+        v = self._v
+        if v is None:
+            self._v = False             # (a pointer indexed once makes no view)
+            return None
+        if v is False:
+            v = MEM[self._addr:].cast(fmt)
+            if v:                       # (empty for an address beyond the address space)
+                self._v = v
+                return v
+            return None
+        return v
+
+    def viewing_getitem(self, index):
+        if index.__class__ is int:
+            v = self._v
+            if v:
+                if index >= 0:
+                    return v[index]
+            else:
+                v = view(self)
+                if v is not None and index >= 0:
+                    return v[index]
+        return getitem(self, index)
+
+    def viewing_setitem(self, index, value):
+        if index.__class__ is int:
+            v = self._v
+            if not v:
+                v = view(self)
+            if v is not None and index >= 0:
+                try:
+                    v[index] = value
+                    return
+                except (TypeError, ValueError, OverflowError):
+                    pass
+        setitem(self, index, value)     # checked: writes or raises (outside the except)
+    return {"__getitem__": viewing_getitem, "__setitem__": viewing_setitem}
+
+
+def _aligned_item_methods(fmt, size, item):
     """Item access for arrays at non-NULL addresses aligned to their item size.
 
     Each array gets, on first access, `_items`: a memoryview of exactly its items in the item's
     format, so `a[i]` is one bounds-checked C-level index (negative indexes are refused before,
-    as C arrays have none).  Anything unusual (slices, bad values, out of range) falls back to
-    the general, checked ArrayCData methods, which raise the right errors.
+    as C arrays have none).  `a[i:j]` in range is made here too: an `item[]` of the same fast
+    class (its items are aligned and non-NULL as well).  Anything unusual (bad slices, bad
+    values, out of range) falls back to the general, checked ArrayCData methods, which raise
+    the right errors.
     """
     def items_view(self):
         length = self._length
@@ -508,8 +593,27 @@ def _aligned_item_methods(fmt, size):
         items = self._view_items = MEM[self._addr:self._addr + length * size].cast(fmt)
         return items
 
+    sliced = None       # (`item[]`, its fast class), made by the first slice
+
+    def slice_view(self, index):
+        nonlocal sliced
+        start, stop, length = index.start, index.stop, self._length
+        if start.__class__ is int and stop.__class__ is int and index.step is None \
+                and length is not None and 0 <= start and start <= stop and stop <= length:
+            if sliced is None:
+                arr = TYPES.array(item, None)
+                sliced = (arr, (arr._rt or prepare(arr)).fast_class)
+            result = _new_object(sliced[1])     # what _slice() makes, without its frame
+            result._ctype = sliced[0]
+            result._addr = self._addr + start * size
+            result._keep = self._keep
+            result._length = stop - start
+            return result
+        return _slice(self, index, length)
+
     # (the retries and fallbacks run after the `try`: an error they raise must not have the
-    # internal exception chained to it)
+    # internal exception chained to it; the slices are made apart: each local and free
+    # variable of `getitem` costs `a[i]` a little)
     def getitem(self, index):
         retry = False
         if index.__class__ is int:      # (a slice would raise in `>=`: an exception is slow)
@@ -523,7 +627,7 @@ def _aligned_item_methods(fmt, size):
             if retry:
                 return getitem(self, index)
         elif index.__class__ is slice:
-            return _slice(self, index, self._length)
+            return self._slice_view(index)      # (a method: not a free variable here)
         return ArrayCData.__getitem__(self, index)
 
     def setitem(self, index, value):
@@ -549,7 +653,7 @@ def _aligned_item_methods(fmt, size):
             if items is None:
                 len(self)           # raises: unknown length
         return iter(items)
-    return getitem, setitem, iterate
+    return getitem, setitem, iterate, slice_view
 
 
 def _void_access(item):

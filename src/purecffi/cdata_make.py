@@ -406,7 +406,12 @@ def _make_cast_pointer(ctype, rt):
             address = value._addr
             fast = rt.fast_class
             if fast is not None and address and not address & rt.align_mask:
-                result = _new_object(fast)
+                viewing = rt.cast_class
+                if viewing is not None:
+                    result = _new_object(viewing)
+                    result._v = None
+                else:
+                    result = _new_object(fast)
             else:
                 result = _new_object(rt.cdata_class)
             result._ctype, result._addr = ctype, address

@@ -32,7 +32,7 @@ class TypeRuntime:
                  "unpack", "pack", "new", "cast", "fast_class", "align_mask", "extra",
                  "array_classes", "arg_converter", "call_plan",
                  "callback_plan", "by_value", "pointer_calls", "field_writers",
-                 "byte_align", "new_plan")
+                 "byte_align", "new_plan", "cast_class")
 
     def __init__(self, ctype):
         self.ctype = ctype
@@ -50,6 +50,7 @@ class TypeRuntime:
         self.by_value = _UNKNOWN        # call.by_value_ctypes(): None is a result
         self.fast_class = None      # the class for non-NULL, aligned memory (typed views)
         self.align_mask = 0
+        self.cast_class = None      # the fast class of ffi.cast() results (cdata_classes.py)
 
 
 def prepare(ctype):

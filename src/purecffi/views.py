@@ -45,6 +45,45 @@ def struct_item_getitem(irt, size, is_array, fallback):
     return getitem
 
 
+def aligned_struct_items_getitem(irt, size, fallback):
+    """`__getitem__` of an array of structs/unions at a non-NULL address aligned for them (the
+    array type's fast class): an item in range is a view of the item's fast class, with no
+    test of its address; anything else goes to `fallback`."""
+    item = irt.ctype
+
+    def getitem(self, index):
+        if index.__class__ is int:
+            length = self._length
+            if index >= 0 and length is not None:
+                if index < length:
+                    result = _new_object(irt.fast_class or irt.cdata_class)
+                    result._ctype = item
+                    result._addr = self._addr + index * size
+                    result._keep = self._keep
+                    return result
+        return fallback(self, index)
+    return getitem
+
+
+def aligned_struct_pointer_getitem(irt, size, fallback):
+    """`__getitem__` of a pointer to structs/unions at a non-NULL address aligned for them (the
+    pointer type's fast class): `p[i]` is a view of the item's fast class, with no test of its
+    alignment (only of NULL); anything else goes to `fallback`."""
+    item = irt.ctype
+
+    def getitem(self, index):
+        if index.__class__ is int:
+            address = self._addr + index * size
+            if address:
+                result = _new_object(irt.fast_class or irt.cdata_class)
+                result._ctype = item
+                result._addr = address
+                result._keep = self._keep
+                return result
+        return fallback(self, index)
+    return getitem
+
+
 def struct_field_getter(frt, offset, aligned, null_error):
     """The getter of a struct/union field that is itself a struct or union (`line.a`).  With
     `aligned` (the class is only used for non-NULL memory where the field is aligned for its
@@ -77,10 +116,12 @@ def pointer_field_getter(prt, offset, aligned, null_error):
     aligned), the pointer is one index into a typed view of memory."""
     ptype = prt.ctype
     if aligned:
-        view, shift = typed_view("P"), _POINTER_SIZE.bit_length() - 1
+        # (the view starts at the field: its index is the struct's address >> shift)
+        shift = _POINTER_SIZE.bit_length() - 1
+        view = typed_view("P")[offset >> shift:]
 
         def get(self):
-            pointer = view[(self._addr + offset) >> shift]
+            pointer = view[self._addr >> shift]
             cls = prt.fast_class
             if cls is None or not pointer or pointer & prt.align_mask:
                 cls = prt.cdata_class

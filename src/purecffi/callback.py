@@ -32,6 +32,9 @@ from .memory import MEM, allocate, read_address, typed_view
 __all__ = ["make_callback", "CallbackCData"]
 
 _POINTER_SIZE = plat.POINTER_SIZE
+# pointer arguments reach the thunk as unsigned ints of their size: NULL is 0 (c_void_p gives
+# None, which the thunk would have to turn into 0)
+_ADDRESS_ARG = ctypes.c_uint64 if _POINTER_SIZE == 8 else ctypes.c_uint32
 
 
 class CallbackCData(FunctionPtrCData):
@@ -234,7 +237,7 @@ def _arg_handling(ctype, index):
             names["CLS%d" % index] = rt.cdata_class
             if rt.fast_class is not None:
                 names["FAST%d" % index], names["MASK%d" % index] = rt.fast_class, rt.align_mask
-        return ctypes.c_void_p, "p%d" % (index,), names
+        return _ADDRESS_ARG, "p%d" % (index,), names
     if kind == STRUCT:
         cls = prepare(ctype).cdata_class
         return by_value_ctypes(ctype), "CONV%d(%s)" % (index, arg), {
@@ -275,15 +278,15 @@ _POINTER_ARGUMENT = """\
             p{i} = NEW(rt.fast_class)
         else:
             p{i} = NEW(rt.cdata_class)
-        p{i}._ctype, p{i}._addr, p{i}._keep = CT{i}, a{i} or 0, None
+        p{i}._ctype, p{i}._addr, p{i}._keep = CT{i}, a{i}, None
 """
 _FIXED_POINTER_ARGUMENT = """\
         p{i} = NEW(CLS{i})
-        p{i}._ctype, p{i}._addr, p{i}._keep = CT{i}, a{i} or 0, None
+        p{i}._ctype, p{i}._addr, p{i}._keep = CT{i}, a{i}, None
 """
 _FIXED_FAST_POINTER_ARGUMENT = """\
         p{i} = NEW(FAST{i} if a{i} and not a{i} & MASK{i} else CLS{i})
-        p{i}._ctype, p{i}._addr, p{i}._keep = CT{i}, a{i} or 0, None
+        p{i}._ctype, p{i}._addr, p{i}._keep = CT{i}, a{i}, None
 """
 # The thunk is bound (types.MethodType: the cheapest callable to make per callback) to the
 # callback's state H = (python_callable, error value, onerror).
@@ -305,7 +308,10 @@ def thunk(H, {params}):
         except BaseException:
             return H[1]
 """
+# (LO and HI are within one CPython digit, so the comparisons are the specialised ones of small
+# ints; a result outside them still goes through CHECK, which knows the type's real range)
 _FAST_INT_RESULT = "if result.__class__ is int and LO <= result <= HI:\n        return result"
+_COMPACT_MAX = (1 << 30) - 1       # the largest one-digit int of CPython
 _FAST_VOID_RESULT = "if result is None:\n        return None"
 
 
@@ -340,8 +346,9 @@ class _CtypesPlan:
             fast = _FAST_VOID_RESULT
         elif result.kind == ENUM or getattr(result, "category", None) == plat.INT:
             base = result.base if result.kind == ENUM else result
-            self.constants["LO"], self.constants["HI"] = plat.int_bounds(base.byte_size,
-                                                                         base.signed)
+            lo, hi = plat.int_bounds(base.byte_size, base.signed)
+            self.constants["LO"], self.constants["HI"] = max(lo, -_COMPACT_MAX), \
+                min(hi, _COMPACT_MAX)
             fast = _FAST_INT_RESULT
         prelude = "".join(self._pointer_argument(i).format(i=i)
                           for i, t in enumerate(self.fntype.args) if t.kind in (POINTER, FUNCTION))

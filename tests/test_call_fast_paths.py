@@ -1,0 +1,142 @@
+"""The fast paths of calls and callbacks give what the general conversions give (and what cffi
+gives): every argument and result kind that reaches them, at the edges of their ranges."""
+import sys
+
+import pytest
+
+INT_TYPES = ["int8_t", "uint8_t", "int16_t", "uint16_t", "int32_t", "uint32_t", "int64_t",
+             "uint64_t", "char16_t", "long", "unsigned long"]
+
+
+def _bounds(ffi, cname):
+    bits = 8 * ffi.sizeof(cname)
+    if int(ffi.cast(cname, -1)) < 0:
+        return -(1 << (bits - 1)), (1 << (bits - 1)) - 1
+    return 0, (1 << bits) - 1
+
+
+def _edge_values(lo, hi):
+    """Values around the type's bounds and around CPython's one-digit ints (2**30)."""
+    values = {lo, hi, 0, 1, -1, (1 << 30) - 1, 1 << 30, -(1 << 30) + 1, -(1 << 30),
+              (1 << 31) - 1, 1 << 31, -(1 << 31), (1 << 32) - 1}
+    return sorted(v for v in values if lo <= v <= hi)
+
+
+@pytest.fixture(autouse=True)
+def unraisable_to_stderr(monkeypatch):
+    """Callback errors are printed to stderr (see test_callbacks.py)."""
+    monkeypatch.setattr(sys, "unraisablehook", sys.__unraisablehook__)
+
+
+# -- callbacks: results ----
+@pytest.mark.parametrize("cname", [t for t in INT_TYPES if t != "char16_t"])
+def test_callback_int_results_in_range(ffi, cname):
+    lo, hi = _bounds(ffi, cname)
+    for value in _edge_values(lo, hi):
+        through_c = ffi.callback("%s(int *)" % cname, lambda p, v=value: v)
+        direct = ffi.callback("%s(int)" % cname, lambda x, v=value: v)
+        assert through_c(ffi.NULL) == value
+        assert direct(0) == value
+
+
+@pytest.mark.parametrize("cname", [t for t in INT_TYPES if t != "char16_t"])
+def test_callback_int_results_out_of_range(ffi, capfd, cname):
+    lo, hi = _bounds(ffi, cname)
+    for value in (lo - 1, hi + 1):
+        through_c = ffi.callback("%s(int *)" % cname, lambda p, v=value: v, error=7)
+        direct = ffi.callback("%s(int)" % cname, lambda x, v=value: v)
+        assert through_c(ffi.NULL) == 7
+        assert direct(0) == 0
+        err = capfd.readouterr().err
+        assert err.count("OverflowError") == 2
+        assert "trying to convert the result back to C" in err
+
+
+def test_callback_int_results_of_other_kinds(ffi, capfd):
+    cb = ffi.callback("int(int *)", lambda p: p)
+    assert cb(ffi.NULL) == 0
+    assert "TypeError" in capfd.readouterr().err
+    assert ffi.callback("int(int *)", lambda p: True)(ffi.NULL) == 1
+    big = ffi.callback("long long(int *)", lambda p: 1 << 40)
+    assert big(ffi.NULL) == 1 << 40
+    assert ffi.callback("short(int *)", lambda p: -5)(ffi.NULL) == -5
+    assert ffi.callback("int(int *)", lambda p: -(1 << 31))(ffi.NULL) == -(1 << 31)
+
+
+# -- callbacks: pointer arguments ----
+@pytest.mark.parametrize("item", ["int", "const int", "double", "short", "char", "int64_t",
+                                  "void", "struct sp", "int *"])
+def test_callback_pointer_arguments(ffi, item):
+    ffi.cdef("struct sp { int x; double y; };")
+    seen = []
+
+    def record(p, q):
+        seen.append((p, q))
+        return 0
+    cb = ffi.callback("int(%s *, %s *)" % (item, item), record)
+    size = max(ffi.sizeof(item), 1) if item != "void" else 1
+    buf = ffi.new("char[]", 8 * size + 16)
+    base = ffi.cast("%s *" % item, buf)
+    start = int(ffi.cast("intptr_t", buf))
+    aligned = ffi.cast("%s *" % item, start + 8 - start % 8)
+    unaligned = ffi.cast("%s *" % item, ffi.cast("char *", aligned) + 1)
+    for p, q in [(ffi.NULL, ffi.NULL), (base, aligned), (unaligned, ffi.NULL),
+                 (ffi.cast("%s *" % item, 0), aligned)]:
+        assert cb(p, q) == 0
+        got_p, got_q = seen.pop()
+        for got, sent in ((got_p, p), (got_q, q)):
+            assert ffi.typeof(got) is ffi.typeof("%s *" % item)
+            address = int(ffi.cast("intptr_t", sent))
+            assert int(ffi.cast("intptr_t", got)) == address
+            assert (got == ffi.NULL) == (address == 0)
+            name = ffi.getctype(ffi.typeof("%s *" % item))
+            assert repr(got) == ("<cdata '%s' 0x%x>" % (name, address) if address else
+                                 "<cdata '%s' NULL>" % (name,))
+    with pytest.raises(TypeError, match="must be a cdata pointer, not NoneType"):
+        cb(None, aligned)
+
+
+def test_callback_pointer_items(ffi):
+    ffi.cdef("struct sp { int x; double y; };")
+    values = ffi.new("int[4]", [10, -20, 30, 40])
+    structs = ffi.new("struct sp[2]", [[1, 1.5], [2, 2.5]])
+    raw = ffi.new("char[]", 16)
+
+    def read(p, s):
+        if p == ffi.NULL:
+            with pytest.raises(RuntimeError):
+                p[0]
+            return -1
+        return p[0] + p[1] * 1000 + (s.x if s != ffi.NULL else 0)
+    cb = ffi.callback("int(int *, struct sp *)", read)
+    assert cb(values, structs) == 10 - 20000 + 1
+    assert cb(values + 1, structs + 1) == -20 + 30000 + 2
+    assert cb(ffi.NULL, ffi.NULL) == -1
+    unaligned = ffi.cast("int *", raw + 1)
+    unaligned[0] = 5
+    unaligned[1] = 6
+    assert cb(unaligned, ffi.NULL) == 6005
+
+    def write(p, s):
+        p[0] = 99
+        s.y = 7.25
+        return 0
+    ffi.callback("int(int *, struct sp *)", write)(values + 2, structs)
+    assert values[2] == 99 and structs[0].y == 7.25
+
+
+def test_qsort_with_python_comparison(ffi):
+    ffi.cdef("void qsort(void *, size_t, size_t, int (*)(const int *, const int *));")
+    lib = ffi.dlopen(None)
+    data = [(i * 7919 + 13) % 1009 - 500 for i in range(100)]
+    calls = []
+
+    @ffi.callback("int(const int *, const int *)")
+    def cmp(p, q):
+        calls.append(1)
+        x, y = p[0], q[0]
+        return (x > y) - (x < y)
+    a = ffi.new("int[]", data)
+    lib.qsort(a, len(data), ffi.sizeof("int"), cmp)
+    assert list(a) == sorted(data)
+    assert calls

@@ -140,3 +140,37 @@ def test_qsort_with_python_comparison(ffi):
     lib.qsort(a, len(data), ffi.sizeof("int"), cmp)
     assert list(a) == sorted(data)
     assert calls
+
+
+# -- calls: pointer results ----
+@pytest.mark.parametrize("result", ["void *", "char *", "int *", "const int *", "double *",
+                                    "int16_t *", "struct rp *", "union ru *", "int **",
+                                    "int(*)(int)"])
+def test_pointer_results(ffi, result):
+    ffi.cdef("struct rp { int x; double y; }; union ru { int i; float f; };")
+    if result == "int(*)(int)":
+        ffi.cdef("int (*memchr(const void *, int, size_t))(int);")
+    else:
+        ffi.cdef("%s memchr(const void *, int, size_t);" % (result,))
+    lib = ffi.dlopen(None)
+    buf = ffi.new("char[]", b"\x01abcdefghijklmnop")
+    start = int(ffi.cast("intptr_t", buf))
+    for needle, offset in ((ord("a"), 1), (ord("h"), 8), (ord("z"), None)):
+        got = lib.memchr(buf, needle, 17)
+        assert ffi.typeof(got) is ffi.typeof(result)
+        if offset is None:
+            assert got == ffi.NULL and not bool(got)
+            assert int(ffi.cast("intptr_t", got)) == 0
+        else:
+            assert int(ffi.cast("intptr_t", got)) == start + offset
+            assert got == ffi.cast(result, buf + offset)
+    aligned = lib.memchr(buf, ord("h"), 17)
+    if result in ("int *", "const int *"):
+        assert aligned[0] == int.from_bytes(b"hijk", sys.byteorder)
+        assert lib.memchr(buf, ord("a"), 17)[1] == int.from_bytes(b"efgh", sys.byteorder)
+    if result == "int16_t *":
+        assert lib.memchr(buf, ord("a"), 17)[0] == int.from_bytes(b"ab", sys.byteorder)
+    if result == "char *":
+        assert aligned[0] == b"h" and ffi.string(aligned) == b"hijklmnop"
+    if result == "struct rp *":
+        assert aligned.x == int.from_bytes(b"hijk", sys.byteorder)

@@ -174,3 +174,26 @@ def test_pointer_results(ffi, result):
         assert aligned[0] == b"h" and ffi.string(aligned) == b"hijklmnop"
     if result == "struct rp *":
         assert aligned.x == int.from_bytes(b"hijk", sys.byteorder)
+
+
+# -- making callbacks ----
+def test_callback_addresses_reach_the_python_function(ffi):
+    made = [ffi.callback("int(int)", lambda x, k=k: x + k) for k in range(5)]
+    made.append(ffi.callback("int(int)", error=-1, onerror=lambda *exc: None)(lambda x: x * 3))
+    made.append(ffi.callback(ffi.typeof("int(*)(int)"), lambda x: x - 1))
+    addresses = [int(ffi.cast("intptr_t", cb)) for cb in made]
+    assert len(set(addresses)) == len(made) and all(addresses)
+    for cb, address, expected in zip(made, addresses, [10, 11, 12, 13, 14, 30, 9]):
+        again = ffi.cast("int(*)(int)", address)
+        assert again(10) == expected and cb(10) == expected
+
+
+def test_callback_decorator_keeps_error_and_onerror(ffi, capfd):
+    seen = []
+
+    @ffi.callback("int(int *)", error=-7, onerror=lambda *exc: seen.append(exc[0]))
+    def failing(p):
+        raise KeyError(p)
+    assert failing(ffi.NULL) == -7
+    assert seen == [KeyError]
+    assert capfd.readouterr().err == ""

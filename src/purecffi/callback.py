@@ -11,6 +11,7 @@ by default) is returned to C.
 import builtins
 import ctypes
 import os
+import struct
 import sys
 import threading
 import traceback
@@ -27,7 +28,7 @@ from .lazy import once
 from .convert import (LONGDOUBLE_BYTES, code_to_str, pointer_value, prepare, to_bool, to_char,
                       to_float, to_int, to_wchar)
 from .ctype import ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID
-from .memory import MEM, allocate, read_address, typed_view
+from .memory import MEM, allocate, read_address
 
 __all__ = ["make_callback", "CallbackCData"]
 
@@ -77,10 +78,10 @@ def _caller(cdata):
 
 _CALLBACK_CLASS = concrete("CallbackCData", CallbackCData)
 _NEW = object.__new__
-_addressof = ctypes.addressof
 _MethodType = types.MethodType
-_ADDRESSES = typed_view("P")    # a ctypes object's buffer is aligned: its pointer is one item
-_POINTER_SHIFT = _POINTER_SIZE.bit_length() - 1
+# the C address a ctypes function object holds in its buffer (what ctypes.cast(thunk,
+# c_void_p).value gives, without that Python function's frames): one C call
+_HELD_POINTER = struct.Struct("P").unpack_from
 
 
 # -- Creating callbacks ----
@@ -102,9 +103,7 @@ def make_callback(fntype, python_callable, error=None, onerror=None):
         state = (python_callable, error, onerror)
         keep = plan.prototype(_MethodType(plan.function, state))
         keep.state = state
-        # the C address is the pointer the ctypes object holds in its buffer (what
-        # ctypes.cast(thunk, c_void_p).value gives, without that Python function's frames)
-        cdata._addr = _ADDRESSES[_addressof(keep) >> _POINTER_SHIFT]
+        cdata._addr = _HELD_POINTER(keep)[0]
     else:
         keep = plan.make(python_callable, error, onerror)
         cdata._addr = keep.address
@@ -124,7 +123,7 @@ def callback_method(funcptr_key):
         if fntype is None:      # (a string seen before is under that key: no KeyError first)
             fntype = self._typeof(cdecl, consider_function_as_funcptr=True)
         if python_callable is None:
-            return lambda func: make_callback(fntype, func, error, onerror)
+            return _decorator(fntype, error, onerror)
         plan = fntype._rt.callback_plan if fntype._rt is not None else None
         if plan is None or plan.function is None or onerror is not None or \
                 not callable(python_callable):
@@ -134,10 +133,16 @@ def callback_method(funcptr_key):
         state = (python_callable, error, None)
         keep = plan.prototype(_MethodType(plan.function, state))
         keep.state = state
-        cdata._addr = _ADDRESSES[_addressof(keep) >> _POINTER_SHIFT]
+        cdata._addr = _HELD_POINTER(keep)[0]
         cdata._ctype, cdata._keep = fntype, keep
         return cdata
     return callback
+
+
+def _decorator(fntype, error, onerror):
+    """The decorator form of ffi.callback() (apart, so that the method's frame makes no closure
+    cells for its variables at each call)."""
+    return lambda func: make_callback(fntype, func, error, onerror)
 
 
 def _unsupported(fntype):

@@ -197,3 +197,22 @@ def test_callback_decorator_keeps_error_and_onerror(ffi, capfd):
     assert failing(ffi.NULL) == -7
     assert seen == [KeyError]
     assert capfd.readouterr().err == ""
+
+
+@pytest.mark.parametrize("typeof_first", [True, False])
+def test_callback_and_typeof_read_a_function_string_apart(ffi, typeof_first):
+    def refused():
+        with pytest.raises(Exception, match="is a function type, not a pointer-to-function"):
+            ffi.typeof("int(int)")
+    if typeof_first:
+        refused()
+    cb = ffi.callback("int(int)", lambda x: x + 1)
+    assert ffi.typeof(cb) is ffi.typeof("int(*)(int)")
+    refused()
+    assert ffi.callback("int(int)", lambda x: x + 3)(1) == 4
+    ffi.cdef("typedef int myint_t;")         # a cdef() forgets what was read before
+    assert ffi.callback("int(int)", lambda x: x + 2)(1) == 3
+    assert ffi.typeof(ffi.callback("myint_t(myint_t)", lambda x: x)) is ffi.typeof("int(*)(int)")
+    for _ in range(2):
+        with pytest.raises(TypeError):
+            ffi.callback("int", lambda x: x)

@@ -111,15 +111,20 @@ def make_callback(fntype, python_callable, error=None, onerror=None):
     return cdata
 
 
+_NO_TYPES = {}      # (never filled)
+
+
 def callback_method(funcptr_key):
-    """FFI.callback(), finding function types in the ffi's table under `funcptr_key`.
+    """FFI.callback(), finding function types in the ffi's table under `funcptr_key` (a dict
+    {cdecl string: function pointer type}).
 
     The common case (a signature used before, made with a ctypes thunk) is done here, in the
     method's one frame; the others go through make_callback().
     """
     def callback(self, cdecl, python_callable=None, error=None, onerror=None):
         """A C function pointer calling `python_callable` (or a decorator making one)."""
-        fntype = self._types.get((funcptr_key, cdecl)) if cdecl.__class__ is str else None
+        fntype = self._types.get(funcptr_key, _NO_TYPES).get(cdecl) \
+            if cdecl.__class__ is str else None
         if fntype is None:      # (a string seen before is under that key: no KeyError first)
             fntype = self._typeof(cdecl, consider_function_as_funcptr=True)
         if python_callable is None:

@@ -39,7 +39,8 @@ else:
 _new_object = object.__new__
 _memoryview = memoryview
 _NOT_DONE = object()    # init_once(): no result filed for the tag yet
-_FUNCPTR = object()     # key prefix in FFI._types: strings read as function pointer types
+_FUNCPTR = object()     # key in FFI._types of {string: type} for strings read as function
+_NO_TYPES = {}          # pointer types (one string-keyed lookup: no key tuple to make)
 
 
 class FFI:
@@ -97,7 +98,7 @@ class FFI:
             pass
         if consider_function_as_funcptr:        # "int(int)" is a function pointer here only
             try:
-                return self._types[_FUNCPTR, cdecl]
+                return self._types[_FUNCPTR][cdecl]
             except (KeyError, TypeError):
                 pass
         with self._lock:        # parsing may declare tags: one thread at a time, as cdef()
@@ -105,7 +106,10 @@ class FFI:
         if not consider_function_as_funcptr or ctype.kind != FUNCTION:
             self._types[cdecl] = ctype
         elif isinstance(cdecl, str):
-            self._types[_FUNCPTR, cdecl] = ctype
+            funcptrs = self._types.get(_FUNCPTR)
+            if funcptrs is None:
+                funcptrs = self._types.setdefault(_FUNCPTR, {})
+            funcptrs[cdecl] = ctype
         return ctype
 
     def _parse_typeof(self, cdecl, consider_function_as_funcptr):
@@ -436,7 +440,8 @@ class FFI:
     def callback(self, cdecl: str | _CType, python_callable: Callable[..., Any] | None = None,
                  error: Any = None, onerror: Callable[..., Any] | None = None) -> Any:
         """A C function pointer calling `python_callable` (or a decorator making one)."""
-        ctype = self._types.get((_FUNCPTR, cdecl)) if cdecl.__class__ is str else None
+        ctype = self._types.get(_FUNCPTR, _NO_TYPES).get(cdecl) if cdecl.__class__ is str \
+            else None
         if ctype is None:       # (a string seen before is under that key: no KeyError first)
             ctype = self._typeof(cdecl, consider_function_as_funcptr=True)
         if python_callable is None:

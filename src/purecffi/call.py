@@ -22,7 +22,8 @@ from .call_types import INT_CTYPES, by_value_ctypes, primitive_ctypes, unsupport
 from .cdata import AddrCData, CData, Family, StructCData, ValueCData, family_namespace
 from .cdata_value import value_cdata
 from .convert import LONGDOUBLE_BYTES, code_to_str, fast_twin, prepare
-from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, VOID, opaque_error
+from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, \
+    opaque_error
 from .errors import FFIError
 from .specialise import specialise
 
@@ -70,18 +71,45 @@ def _pointer_result_template(result):
         cdata = NEW(fast)                                # noqa: F821
     else:
         cdata = NEW(rt.cdata_class)                      # noqa: F821
-    cdata._ctype, cdata._addr, cdata._keep = CTYPE, result or 0, None      # noqa: F821
+    cdata._ctype, cdata._addr, cdata._keep = CTYPE, result, None           # noqa: F821
     return cdata
+
+
+def _fixed_pointer_result_template(result):
+    # the same for pointer types whose classes never change (no struct or union item)
+    cdata = NEW(CLS)                                     # noqa: F821
+    cdata._ctype, cdata._addr, cdata._keep = CTYPE, result, None           # noqa: F821
+    return cdata
+
+
+def _fixed_fast_pointer_result_template(result):
+    # the same for pointers to numbers, which have a class for non-NULL aligned addresses
+    cdata = NEW(FAST if result and not result & MASK else CLS)            # noqa: F821
+    cdata._ctype, cdata._addr, cdata._keep = CTYPE, result, None           # noqa: F821
+    return cdata
+
+
+# ctypes gives a pointer result as an unsigned int of its size (NULL is 0, where a "P" result
+# would be None): the same register, and no `or 0` per call
+_ADDRESS_RESULT = {8: "Q", 4: "I"}[ctypes.sizeof(ctypes.c_void_p)]
 
 
 # A restype's `_check_retval_` is called by ctypes with the converted result alone: cheaper
 # than an `errcheck` (no argument tuple, one argument).  A direct subclass of _SimpleCData
-# (not of c_void_p) still gives the plain int (or None), not a ctypes instance.
+# (not of c_ulonglong) still gives the plain int, not a ctypes instance.
 def _pointer_result(ctype):
-    maker = specialise(_pointer_result_template, PREPARE=prepare, CTYPE=ctype,
-                       NEW=object.__new__)
+    item = ctype.item if ctype.kind == POINTER else None
+    if item is not None and item.kind in (STRUCT, UNION):
+        maker = specialise(_pointer_result_template, PREPARE=prepare, CTYPE=ctype,
+                           NEW=object.__new__)
+    else:
+        rt = prepare(ctype)
+        template = _fixed_pointer_result_template if rt.fast_class is None else \
+            _fixed_fast_pointer_result_template
+        maker = specialise(template, CTYPE=ctype, NEW=object.__new__, CLS=rt.cdata_class,
+                           FAST=rt.fast_class, MASK=rt.align_mask)
     restype = type("result<%s>" % (ctype.cname,), (_SimpleCData,),
-                   {"_type_": "P", "_check_retval_": staticmethod(maker),
+                   {"_type_": _ADDRESS_RESULT, "_check_retval_": staticmethod(maker),
                     "__module__": __name__})
     return restype, None
 

@@ -11,6 +11,7 @@ by default) is returned to C.
 import builtins
 import ctypes
 import os
+import struct
 import sys
 import threading
 import traceback
@@ -27,11 +28,14 @@ from .lazy import once
 from .convert import (LONGDOUBLE_BYTES, code_to_str, pointer_value, prepare, to_bool, to_char,
                       to_float, to_int, to_wchar)
 from .ctype import ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID
-from .memory import MEM, allocate, read_address, typed_view
+from .memory import MEM, allocate, read_address
 
 __all__ = ["make_callback", "CallbackCData"]
 
 _POINTER_SIZE = plat.POINTER_SIZE
+# pointer arguments reach the thunk as unsigned ints of their size: NULL is 0 (c_void_p gives
+# None, which the thunk would have to turn into 0)
+_ADDRESS_ARG = ctypes.c_uint64 if _POINTER_SIZE == 8 else ctypes.c_uint32
 
 
 class CallbackCData(FunctionPtrCData):
@@ -74,10 +78,10 @@ def _caller(cdata):
 
 _CALLBACK_CLASS = concrete("CallbackCData", CallbackCData)
 _NEW = object.__new__
-_addressof = ctypes.addressof
 _MethodType = types.MethodType
-_ADDRESSES = typed_view("P")    # a ctypes object's buffer is aligned: its pointer is one item
-_POINTER_SHIFT = _POINTER_SIZE.bit_length() - 1
+# the C address a ctypes function object holds in its buffer (what ctypes.cast(thunk,
+# c_void_p).value gives, without that Python function's frames): one C call
+_HELD_POINTER = struct.Struct("P").unpack_from
 
 
 # -- Creating callbacks ----
@@ -99,9 +103,7 @@ def make_callback(fntype, python_callable, error=None, onerror=None):
         state = (python_callable, error, onerror)
         keep = plan.prototype(_MethodType(plan.function, state))
         keep.state = state
-        # the C address is the pointer the ctypes object holds in its buffer (what
-        # ctypes.cast(thunk, c_void_p).value gives, without that Python function's frames)
-        cdata._addr = _ADDRESSES[_addressof(keep) >> _POINTER_SHIFT]
+        cdata._addr = _HELD_POINTER(keep)[0]
     else:
         keep = plan.make(python_callable, error, onerror)
         cdata._addr = keep.address
@@ -109,19 +111,24 @@ def make_callback(fntype, python_callable, error=None, onerror=None):
     return cdata
 
 
+_NO_TYPES = {}      # (never filled)
+
+
 def callback_method(funcptr_key):
-    """FFI.callback(), finding function types in the ffi's table under `funcptr_key`.
+    """FFI.callback(), finding function types in the ffi's table under `funcptr_key` (a dict
+    {cdecl string: function pointer type}).
 
     The common case (a signature used before, made with a ctypes thunk) is done here, in the
     method's one frame; the others go through make_callback().
     """
     def callback(self, cdecl, python_callable=None, error=None, onerror=None):
         """A C function pointer calling `python_callable` (or a decorator making one)."""
-        fntype = self._types.get((funcptr_key, cdecl)) if cdecl.__class__ is str else None
+        fntype = self._types.get(funcptr_key, _NO_TYPES).get(cdecl) \
+            if cdecl.__class__ is str else None
         if fntype is None:      # (a string seen before is under that key: no KeyError first)
             fntype = self._typeof(cdecl, consider_function_as_funcptr=True)
         if python_callable is None:
-            return lambda func: make_callback(fntype, func, error, onerror)
+            return _decorator(fntype, error, onerror)
         plan = fntype._rt.callback_plan if fntype._rt is not None else None
         if plan is None or plan.function is None or onerror is not None or \
                 not callable(python_callable):
@@ -131,10 +138,16 @@ def callback_method(funcptr_key):
         state = (python_callable, error, None)
         keep = plan.prototype(_MethodType(plan.function, state))
         keep.state = state
-        cdata._addr = _ADDRESSES[_addressof(keep) >> _POINTER_SHIFT]
+        cdata._addr = _HELD_POINTER(keep)[0]
         cdata._ctype, cdata._keep = fntype, keep
         return cdata
     return callback
+
+
+def _decorator(fntype, error, onerror):
+    """The decorator form of ffi.callback() (apart, so that the method's frame makes no closure
+    cells for its variables at each call)."""
+    return lambda func: make_callback(fntype, func, error, onerror)
 
 
 def _unsupported(fntype):
@@ -234,7 +247,7 @@ def _arg_handling(ctype, index):
             names["CLS%d" % index] = rt.cdata_class
             if rt.fast_class is not None:
                 names["FAST%d" % index], names["MASK%d" % index] = rt.fast_class, rt.align_mask
-        return ctypes.c_void_p, "p%d" % (index,), names
+        return _ADDRESS_ARG, "p%d" % (index,), names
     if kind == STRUCT:
         cls = prepare(ctype).cdata_class
         return by_value_ctypes(ctype), "CONV%d(%s)" % (index, arg), {
@@ -275,15 +288,15 @@ _POINTER_ARGUMENT = """\
             p{i} = NEW(rt.fast_class)
         else:
             p{i} = NEW(rt.cdata_class)
-        p{i}._ctype, p{i}._addr, p{i}._keep = CT{i}, a{i} or 0, None
+        p{i}._ctype, p{i}._addr, p{i}._keep = CT{i}, a{i}, None
 """
 _FIXED_POINTER_ARGUMENT = """\
         p{i} = NEW(CLS{i})
-        p{i}._ctype, p{i}._addr, p{i}._keep = CT{i}, a{i} or 0, None
+        p{i}._ctype, p{i}._addr, p{i}._keep = CT{i}, a{i}, None
 """
 _FIXED_FAST_POINTER_ARGUMENT = """\
         p{i} = NEW(FAST{i} if a{i} and not a{i} & MASK{i} else CLS{i})
-        p{i}._ctype, p{i}._addr, p{i}._keep = CT{i}, a{i} or 0, None
+        p{i}._ctype, p{i}._addr, p{i}._keep = CT{i}, a{i}, None
 """
 # The thunk is bound (types.MethodType: the cheapest callable to make per callback) to the
 # callback's state H = (python_callable, error value, onerror).
@@ -305,7 +318,10 @@ def thunk(H, {params}):
         except BaseException:
             return H[1]
 """
+# (LO and HI are within one CPython digit, so the comparisons are the specialised ones of small
+# ints; a result outside them still goes through CHECK, which knows the type's real range)
 _FAST_INT_RESULT = "if result.__class__ is int and LO <= result <= HI:\n        return result"
+_COMPACT_MAX = (1 << 30) - 1       # the largest one-digit int of CPython
 _FAST_VOID_RESULT = "if result is None:\n        return None"
 
 
@@ -340,8 +356,9 @@ class _CtypesPlan:
             fast = _FAST_VOID_RESULT
         elif result.kind == ENUM or getattr(result, "category", None) == plat.INT:
             base = result.base if result.kind == ENUM else result
-            self.constants["LO"], self.constants["HI"] = plat.int_bounds(base.byte_size,
-                                                                         base.signed)
+            lo, hi = plat.int_bounds(base.byte_size, base.signed)
+            self.constants["LO"], self.constants["HI"] = max(lo, -_COMPACT_MAX), \
+                min(hi, _COMPACT_MAX)
             fast = _FAST_INT_RESULT
         prelude = "".join(self._pointer_argument(i).format(i=i)
                           for i, t in enumerate(self.fntype.args) if t.kind in (POINTER, FUNCTION))

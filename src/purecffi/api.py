@@ -373,7 +373,7 @@ class FFI:
             """Free now the memory owned by `cdata` (new(), gc(), from_buffer(), allocators)."""
     else:       # no FFI state involved: the functions themselves (one call frame less)
         gc = staticmethod(_mk.gc)
-        release = staticmethod(_cd.release)
+        release = staticmethod(_mk.release)
 
     # -- Handles ----
     # ffi.new_handle(obj) and ffi.from_handle(handle): no FFI state involved (one frame less)

@@ -124,3 +124,29 @@ def test_release_refusals(ffi):
     for bad in (None, 42, b"x", bytearray(2)):
         with pytest.raises(TypeError):
             ffi.release(bad)
+
+
+@pytest.mark.parametrize("cdecl,values", [
+    ("int", [0, -1, 2 ** 31 - 1, -2 ** 31]), ("unsigned char", [0, 255, 7]),
+    ("int8_t", [-128, 127]), ("uint16_t", [65535, 1]), ("long long", [-2 ** 63, 2 ** 63 - 1]),
+    ("unsigned long", [0, 2 ** 64 - 1]), ("double", [1.5, -0.0, 1e300]), ("float", [0.5, -2.0]),
+    ("_Bool", [True, False, True])])
+def test_unpack_numbers(ffi, cdecl, values):
+    array = ffi.new("%s[]" % cdecl, values)
+    for _ in range(2):                      # the second time through the type's filed view
+        assert ffi.unpack(array, len(values)) == values
+        assert ffi.unpack(array, 1) == values[:1]
+        assert ffi.unpack(array, 0) == []
+        assert ffi.unpack(ffi.cast("%s *" % cdecl, array) + 1, len(values) - 1) == values[1:]
+    big = ffi.new("%s[]" % cdecl, 5000)
+    big[4999] = values[0]
+    assert ffi.unpack(big, 5000) == [type(values[0])(0)] * 4999 + values[:1]
+
+
+def test_unpack_misaligned_numbers(ffi):
+    raw = ffi.new("char[]", 20)
+    ffi.memmove(raw + 1, ffi.new("int[2]", [7, -8]), 8)
+    ffi.unpack(ffi.new("int[1]"), 1)        # the type's view filed
+    assert ffi.unpack(ffi.cast("int *", raw + 1), 2) == [7, -8]
+    data = bytearray(b"\x00\x01\x00\x00\x00")
+    assert ffi.unpack(ffi.cast("int *", ffi.from_buffer(data) + 1), 1) == [1]

@@ -191,3 +191,22 @@ def test_common_case_skips_the_runtime(mod, monkeypatch):
     assert calls == ["uint16_t[]"]
     ffi.from_buffer("uint16_t[]", memoryview(bytearray(8)))
     assert len(calls) == 2
+
+
+def test_limited_api_module(tmp_path):
+    ffi = FFI()
+    ffi.cdef(_CDEF)
+    ffi.set_source("_api_from_buffer_limited", _SOURCE, py_limited_api=True)
+    ffi.compile(tmpdir=str(tmp_path))
+    sys.path.insert(0, str(tmp_path))
+    try:
+        module = __import__("_api_from_buffer_limited")
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("_api_from_buffer_limited", None)
+    source = bytearray(b"\x01\x02\x03")
+    for _ in range(2):
+        cdata = module.ffi.from_buffer("unsigned char[]", source)
+        assert module.lib.sum(cdata, 3) == 6 and len(cdata) == 3
+    with pytest.raises(BufferError):
+        source.append(4)

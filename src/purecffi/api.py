@@ -38,6 +38,7 @@ else:
 
 _new_object = object.__new__
 _memoryview = memoryview
+_CData = _cd.CData
 _NOT_DONE = object()    # init_once(): no result filed for the tag yet
 _FUNCPTR = object()     # key in FFI._types of {string: type} for strings read as function
 _NO_TYPES = {}          # pointer types (one string-keyed lookup: no key tuple to make)
@@ -285,23 +286,16 @@ class FFI:
         """Copy `n` bytes from `src` to `dest` (cdata or Python buffers); overlap is fine."""
         try:                    # cdata in memory, the common case: their `_addr` slots
             dest_address = dest._addr
-        except AttributeError:
-            dest_address = None
-        if dest_address is None or not isinstance(dest, _cd.CData):
-            dest_address, keep1 = _address_of_buffer(dest, writable=True)
-        try:
             src_address = src._addr
         except AttributeError:
-            src_address = None
-        if src_address is None or not isinstance(src, _cd.CData):
-            src_address, keep2 = _address_of_buffer(src, writable=False)
-        if n.__class__ is not int:
-            n = operator.index(n)
-        if n < 0:
-            raise ValueError("negative size")
-        # a memoryview slice assignment copies as memmove() does (overlap included), without
-        # the cost of a ctypes foreign call
-        MEM[dest_address:dest_address + n] = MEM[src_address:src_address + n]
+            dest_address = src_address = None
+        if n.__class__ is int and n >= 0 and dest_address is not None and \
+                src_address is not None and isinstance(dest, _CData) and isinstance(src, _CData):
+            # a memoryview slice assignment copies as memmove() does (overlap included),
+            # without the cost of a ctypes foreign call
+            MEM[dest_address:dest_address + n] = MEM[src_address:src_address + n]
+            return
+        _memmove(dest, src, n)
 
     # -- Sizes and addresses ----
     def sizeof(self, cdecl: str | _CType | _CData) -> int:
@@ -381,7 +375,7 @@ class FFI:
             """Free now the memory owned by `cdata` (new(), gc(), from_buffer(), allocators)."""
     else:       # no FFI state involved: the functions themselves (one call frame less)
         gc = staticmethod(_mk.gc)
-        release = staticmethod(_cd.release)
+        release = staticmethod(_mk.release)
 
     # -- Handles ----
     # ffi.new_handle(obj) and ffi.from_handle(handle): no FFI state involved (one frame less)
@@ -674,6 +668,27 @@ def _offset_of(ctype, path, allow_pointer=False):
             offset += index * ctype.item.byte_size      # unchecked, like C's &a[index]
             ctype = ctype.item
     return offset, ctype
+
+
+def _memmove(dest, src, n):
+    """ffi.memmove() in general: cdata or Python buffers at either end, any size argument."""
+    try:
+        dest_address = dest._addr
+    except AttributeError:
+        dest_address = None
+    if dest_address is None or not isinstance(dest, _CData):
+        dest_address, keep1 = _address_of_buffer(dest, writable=True)
+    try:
+        src_address = src._addr
+    except AttributeError:
+        src_address = None
+    if src_address is None or not isinstance(src, _CData):
+        src_address, keep2 = _address_of_buffer(src, writable=False)
+    if n.__class__ is not int:
+        n = operator.index(n)
+    if n < 0:
+        raise ValueError("negative size")
+    MEM[dest_address:dest_address + n] = MEM[src_address:src_address + n]
 
 
 def _address_of_buffer(obj, writable):

@@ -668,6 +668,9 @@ def load(module, declarations, facts):
     layout = _mk.pointer_to(TYPES.pointer(TYPES.void), 0).__class__     # any address class
     module._pc_cdata_layout(_cd.CData, layout.__dict__["_ctype"], layout.__dict__["_addr"])
     module._pc_pointer_layout(ArrayType, ArrayType.__dict__["item"], PointerType.__dict__["item"])
+    bind = getattr(module, "_pc_from_buffer_bind", None)     # (not with the limited API)
+    if bind is not None:        # its common case in C, the rest by FFI.from_buffer
+        ffi.from_buffer = bind(ffi._open_arrays, ffi.from_buffer)
     name = module.__name__
     kinds, addresses, class_attrs, values = {}, {}, {}, {}
     for fname, fntype in decls.functions.items():

@@ -5,6 +5,7 @@ import struct
 from . import platform as plat
 from .call import call_function_pointer, file_pointer
 from .cdata import AddrCData, GcRef, set_caller
+from .cdata import release as _release_general
 from .cdata_classes import _is_plain_number, attach_classes
 from .cdata_value import GcValueCData, ValueCData, value_cdata
 from .cdatabase import CData, make_cdata
@@ -13,7 +14,7 @@ from .convert_scalar import float32, longdouble_bytes, to_complex, to_float
 from .ctype import (ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES,
                     opaque_error)
 from .varsize import byte_extent, is_var_sized, write_var
-from .memory import MEM, addressof, allocate, buffer_type
+from .memory import MEM, Owned, addressof, allocate, buffer_type
 from .memory import _Bytes, _resize
 
 _new_object = object.__new__
@@ -324,6 +325,22 @@ def _refuse_new(ctype, item):
             raise TypeError("cannot instantiate ctype '%s' of unknown size" % (item.cname,))
         raise opaque_error(item, message="cannot instantiate ctype '%s' of unknown size")
     return refuse
+
+
+# -- ffi.release ----
+def release(cdata):
+    """`ffi.release()`: the common case (memory of ffi.new(), whose default allocator frees
+    it when its last holder dies) in one frame; everything else as cdata.release()."""
+    try:
+        owning = cdata.__class__._owning and not cdata._struct
+    except AttributeError:          # not a cdata: cdata.release() says so
+        owning = False
+    if owning and isinstance(cdata, CData):
+        keep = cdata._keep
+        if keep.__class__ is Owned:     # a custom allocator's: its `free` runs now
+            keep.release()
+        return
+    _release_general(cdata)
 
 
 # -- ffi.gc ----

@@ -10,14 +10,14 @@ from .cdata_classes import _is_plain_number
 from .convert import prepare
 from .convert_scalar import decode_unicode
 from .ctype import ARRAY, ENUM, POINTER, TYPES, VOID, PrimitiveType
-from .memory import MEM, Owned, read_bytes, string_at
+from .memory import MEM, Owned, read_bytes, string_at, typed_view
 from .memory import c_strnlen as _strnlen
 
 _SHORT = 4096       # up to this length, a copy cut at the first NUL beats a call of strnlen()
 _VALUE_MAX = 256    # up to this length, ctypes' `.value` (a byte loop) beats the copy
 _CHAR = TYPES.primitive("char")
 _c_char_p = c_char_p
-_NUMBERS = {}       # primitive number type -> (its typed view's format, its size), for unpack()
+_NUMBERS = {}       # primitive number type -> (its typed view, its size), for unpack()
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -180,7 +180,8 @@ def unpack(cdata: Any, length: int) -> Any:
             return MEM[address:address + length].tobytes()
         numbers = _NUMBERS.get(item)
         if numbers is not None and not address % numbers[1]:
-            return MEM[address:address + length * numbers[1]].cast(numbers[0]).tolist()
+            start = address // numbers[1]      # one slice of the type's view of all memory
+            return numbers[0][start:start + length].tolist()
     return _unpack_general(cdata, length)
 
 
@@ -212,7 +213,8 @@ def _unpack_general(cdata, length):
     if rt.fmt is not None and _is_plain_number(item) and not address % size:
         # numbers at an aligned address: one typed view, converted in C
         if item.__class__ is PrimitiveType and TYPES.primitives.get(item.name) is item:
-            _NUMBERS[item] = (rt.fmt, size)     # (the shared primitives, finitely many)
+            # (the shared primitives, finitely many; views of the few one-letter formats)
+            _NUMBERS[item] = (typed_view(rt.fmt), size)
         return MEM[address:address + length * size].cast(rt.fmt).tolist()
     read = rt.read
     keep = cdata._keep

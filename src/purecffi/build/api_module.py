@@ -27,6 +27,7 @@ from .api_errno import ERRNO_HELPERS, ERRNO_SETTER
 from .api_facts import builtin_functions, collect_enums, collect_structs, emit_facts, \
     emit_variable_addresses
 from .api_fast_type import emit_fast_type
+from .api_from_buffer import FROM_BUFFER_DEF, emit_from_buffer
 from .c_text import PREFIX, c_string as _c_string, spell
 
 __all__ = ["emit_c_code", "compile_api_module", "distutils_extension", "collect",
@@ -837,6 +838,7 @@ def emit_module_functions(plan, limited=False):
         "    {\"_pc_pointer_layout\", _pc_pointer_layout, METH_VARARGS, NULL},",
         "    {\"_pc_lib_class\", _pc_lib_class, METH_O, NULL},",
         "    {\"_pc_lib_bind\", _pc_lib_bind, METH_O, NULL},",
+    ] + ([] if limited else [FROM_BUFFER_DEF]) + [
         "    {NULL, NULL, 0, NULL}",
         "};",
         "",
@@ -925,7 +927,7 @@ def generate_c_source(ffi, spec, prelude=(), epilogue=(), limited=None):
     if limited is None:
         limited = uses_limited_api(spec)
     lines = emit_header(spec, limited) + list(prelude) + emit_user_source(spec) + \
-        emit_helpers(limited) + emit_fast_type(limited)
+        emit_helpers(limited) + emit_fast_type(limited) + emit_from_buffer(limited)
     for fn in plan.functions:
         if fn.how in ("fast", "direct"):
             lines += emit_direct_wrapper(fn)

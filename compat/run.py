@@ -47,6 +47,9 @@ PACKAGES = {
     # API mode with a C extension beside it, against the system libgit2 (1.5 on Debian 12)
     "pygit2": dict(spec="pygit2==1.11.1", apt=["libgit2-dev"], tests=("dir", "test"),
                    test_deps=["pytest"]),
+    # its cffi binding (API mode) instead of its C extension
+    "lmdb": dict(spec="lmdb", env={"LMDB_FORCE_CFFI": "1"}, tests=("dir", "tests"),
+                 test_deps=["pytest"]),
     "zstandard": dict(spec="zstandard", env={"PYTHON_ZSTANDARD_IMPORT_POLICY": "cffi"},
                       tests=("dir", "tests"), test_deps=["pytest", "hypothesis"]),
 }

@@ -139,3 +139,39 @@ def test_verify_cplusplus(tmp_path):
     lib = ffi.verify('extern "C" int cppv(int x) { return x + 100; }',
                      tmpdir=str(tmp_path), source_extension=".cpp")
     assert lib.cppv(1) == 101
+
+
+def test_verifier_get_extension_for_setup_py(tmp_path):
+    # spec 8.9: `ext_modules=[ffi.verifier.get_extension()]` builds the module ahead
+    ffi = FFI()
+    ffi.cdef("int vext(int);")
+    lib = ffi.verify("static int vext(int x) { return x * 3; }", tmpdir=str(tmp_path),
+                     modulename="_vext_mod", libraries=["m"])
+    assert lib.vext(2) == 6
+    assert ffi.verifier.get_module_name() == "_vext_mod"
+    ext = ffi.verifier.get_extension()
+    assert ext.name == "_vext_mod" and ext.libraries == ["m"]
+    assert os.path.isfile(ext.sources[0])
+    assert os.path.abspath(ext.sources[0]) == os.path.abspath(ffi.verifier.sourcefilename)
+    assert os.path.dirname(ffi.verifier.modulefilename) == str(tmp_path)
+
+
+def test_verify_loads_the_module_installed_in_ext_package(tmp_path, monkeypatch):
+    # as cffi does: a module already built into `ext_package` (by setup.py) is loaded from
+    # there, nothing is compiled in the cache directory
+    source = "static int vpkg(int x) { return x - 1; }"
+    ffi = FFI()
+    ffi.cdef("int vpkg(int);")
+    ffi.verify(source, tmpdir=str(tmp_path / "first"), modulename="_vpkg_mod")
+    package = tmp_path / "site" / "vpkgpkg"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    built = ffi.verifier.modulefilename
+    shutil.copy(built, str(package / os.path.basename(built)))
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    ffi2 = FFI()
+    ffi2.cdef("int vpkg(int);")
+    cache = tmp_path / "second"
+    lib = ffi2.verify(source, tmpdir=str(cache), modulename="_vpkg_mod", ext_package="vpkgpkg")
+    assert lib.vpkg(10) == 9
+    assert not cache.exists() or _built(cache) == []

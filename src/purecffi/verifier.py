@@ -17,7 +17,7 @@ import sysconfig
 from .build import SourceSpec
 from .errors import VerificationError
 
-__all__ = ["verify", "set_tmpdir", "cleanup_tmpdir"]
+__all__ = ["verify", "Verifier", "set_tmpdir", "cleanup_tmpdir"]
 
 _TMPDIR = None
 
@@ -79,29 +79,85 @@ def _module_name(ffi, source, kwargs, tag, source_extension):
 
 def verify(ffi, source="", tmpdir=None, ext_package=None, modulename=None, tag="", flags=None,
            relative_to=None, source_extension=".c", **kwargs):
-    """Build (or find built) and load the module; give `ffi` its real layouts; the lib."""
-    from .build.compiler import build_extension
-    from .build.api_module import emit_c_code
+    """Build (or find built) and load the module; give `ffi` its real layouts; the lib.
+    `ffi.verifier` is then the Verifier of that module (its get_extension() for setup.py)."""
     _refuse_set_source_only(ffi)
     built = _BuiltView(ffi)
     tmpdir = tmpdir or _caller_dir_pycache()
     name = modulename or _module_name(built, source, kwargs, tag, source_extension)
-    spec = SourceSpec(name, source, source_extension, kwargs)
-    os.makedirs(tmpdir, exist_ok=True)
-    so_path = os.path.join(tmpdir, name + _so_suffix())
-    if not os.path.exists(so_path):
-        c_file = os.path.join(tmpdir, name + source_extension)
-        emit_c_code(built, spec, c_file)
-        built = build_extension(spec, c_file, tmpdir, relative_to=relative_to)
-        if os.path.abspath(built) != os.path.abspath(so_path):
-            os.replace(built, so_path)
-    qualified = name if not ext_package else ext_package + "." + name
-    module = _load(qualified, so_path, flags if flags is not None else ffi.RTLD_NOW)
+    verifier = Verifier(built, SourceSpec(name, source, source_extension, kwargs), tmpdir,
+                        ext_package, relative_to)
+    ffi.verifier = verifier
+    module = verifier.load_module(flags if flags is not None else ffi.RTLD_NOW)
     mismatch = module.ffi._api_mismatches.verify_message()
     if mismatch is not None:
         raise VerificationError(mismatch)       # verify() checks everything at once
     _adopt(ffi, module.ffi)
     return module.lib
+
+
+class Verifier:
+    """The module of one verify(): its C file, where it is built, and its setuptools
+    Extension (`ffi.verifier.get_extension()`, for a setup.py that builds it ahead)."""
+
+    def __init__(self, built, spec, tmpdir, ext_package, relative_to):
+        self._built, self._spec, self._relative_to = built, spec, relative_to
+        self.tmpdir, self.ext_package = tmpdir, ext_package
+        name = spec.module_name
+        self.sourcefilename = os.path.join(tmpdir, name + spec.source_extension)
+        self.modulefilename = os.path.join(tmpdir, name + _so_suffix())
+
+    def get_module_name(self):
+        """The module's name (without its package)."""
+        return self._spec.module_name
+
+    def write_source(self):
+        """Write the module's C file."""
+        from .build.api_module import emit_c_code
+        os.makedirs(self.tmpdir, exist_ok=True)
+        emit_c_code(self._built, self._spec, self.sourcefilename)
+
+    def compile_module(self):
+        """Write and compile the module into `modulefilename`."""
+        from .build.compiler import build_extension
+        self.write_source()
+        built = build_extension(self._spec, self.sourcefilename, self.tmpdir,
+                                relative_to=self._relative_to)
+        if os.path.abspath(built) != os.path.abspath(self.modulefilename):
+            os.replace(built, self.modulefilename)
+
+    def get_extension(self):
+        """The setuptools Extension building the module (its C file written now)."""
+        from .build.compiler import make_extension
+        self.write_source()
+        return make_extension(self._spec, self.sourcefilename, self._relative_to)
+
+    def load_module(self, flags):
+        """The module: installed in `ext_package` already (as cffi looks first), or built in
+        the cache directory (compiled now if it is not there)."""
+        path = self._installed_path()
+        if path is None:
+            path = self.modulefilename
+            if not os.path.exists(path):
+                self.compile_module()
+        name = self._spec.module_name
+        qualified = name if not self.ext_package else self.ext_package + "." + name
+        return _load(qualified, path, flags)
+
+    def _installed_path(self):
+        """The file of `ext_package.<name>` when that package holds it, else None."""
+        if not self.ext_package:
+            return None
+        try:
+            package = importlib.util.find_spec(self.ext_package)
+        except (ImportError, ValueError):
+            return None
+        for directory in (package.submodule_search_locations or []) if package else []:
+            for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+                path = os.path.join(directory, self._spec.module_name + suffix)
+                if os.path.isfile(path):
+                    return path
+        return None
 
 
 class _BuiltView:

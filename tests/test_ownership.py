@@ -304,3 +304,29 @@ def test_owned_memory_is_distinct_and_aligned(cffi_):
     assert all(a % cffi_.alignof("double") == 0 for a in addrs)
     assert [p[0] for p in objs] == [float(i) for i in range(50)]
     assert all(re.fullmatch(r"<cdata 'double \*' owning 8 bytes>", repr(p)) for p in objs)
+
+
+def _with_refusal(ffi, make):
+    ran = []
+    with pytest.raises(ValueError, match="can be used with the 'with' keyword"):
+        with make():
+            ran.append(1)
+    return ran
+
+
+def test_with_refuses_before_the_body_runs(ffi):
+    # cffi checks in __enter__: the body of `with` never runs for a cdata owning nothing
+    a = ffi.new("int[2]")
+    for make in (lambda: ffi.cast("int *", 0), lambda: ffi.NULL, lambda: a[0:1],
+                 lambda: ffi.cast("int", 1), lambda: ffi.cast("double", 1.5)):
+        assert _with_refusal(ffi, make) == []
+        assert hasattr(make(), "__enter__") and hasattr(make(), "__exit__")
+
+
+def test_with_on_owned_and_gc_values_runs_and_releases(ffi):
+    seen = []
+    with ffi.new("int *", 5) as p:
+        assert p[0] == 5
+    with ffi.gc(ffi.cast("intptr_t", 7), lambda v: seen.append(int(v))) as v:
+        assert int(v) == 7 and seen == []
+    assert seen == [7]

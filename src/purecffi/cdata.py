@@ -73,6 +73,7 @@ class AddrCData(CData, metaclass=Family):
         return None
 
     def __enter__(self):
+        _release_action(self)           # cffi refuses before the body runs
         return self
 
     def __exit__(self, *exc):
@@ -262,14 +263,12 @@ def _owning_item_methods(getitem, setitem, owning_item):
                             owning_item.owning_class, self._ctype.item, self._addr, self._keep)
                         return item
             else:
-                raise IndexError("cdata '%s' from ffi.new() has only one item (index %d)"
-                                 % (self._ctype.cname, index))
+                raise IndexError("cdata '%s' can only be indexed by 0" % (self._ctype.cname,))
         return getitem(self, index)
 
     def owning_setitem(self, index, value):
         if index.__class__ is int and index != 0:
-            raise IndexError("cdata '%s' from ffi.new() has only one item (index %d)"
-                             % (self._ctype.cname, index))
+            raise IndexError("cdata '%s' can only be indexed by 0" % (self._ctype.cname,))
         setitem(self, index, value)
     return owning_getitem, owning_setitem
 
@@ -595,19 +594,38 @@ def release(cdata):
     """
     if not isinstance(cdata, CData):
         raise TypeError("release() expects a cdata, not %s" % (type(cdata).__name__,))
+    action = _release_action(cdata)
+    if action is not None:
+        action()
+
+
+def _release_action(cdata):
+    """What releasing `cdata` calls (None: nothing to do now); ValueError if it owns nothing
+    that ffi.release() or `with` can free."""
     keep = getattr(cdata, "_keep", None)
     if keep is None:
         keep = getattr(cdata, "_gc", None)      # ffi.gc() of a primitive value
     if cdata.__class__._owning and not cdata._struct:
-        if keep.__class__ is Owned:
-            keep.release()
-    elif isinstance(keep, GcRef) or keep.__class__ is memoryview or \
+        return keep.release if keep.__class__ is Owned else None
+    if isinstance(keep, GcRef) or keep.__class__ is memoryview or \
             (keep is not None and keep.__class__.__name__ == "BufferExport"):
-        keep.release()
-    else:
-        raise ValueError("only 'cdata' object from ffi.new(), ffi.gc(), ffi.from_buffer() or "
-                         "ffi.new_allocator()() can be used with the 'with' keyword or "
-                         "ffi.release()")
+        return keep.release
+    raise ValueError("only 'cdata' object from ffi.new(), ffi.gc(), ffi.from_buffer() or "
+                     "ffi.new_allocator()() can be used with the 'with' keyword or "
+                     "ffi.release()")
+
+
+def _value_enter(self):
+    """`with` on a value cdata: refused as cffi does (unless it is an ffi.gc() value)."""
+    _release_action(self)
+    return self
+
+
+def _value_exit(self, *exc):
+    release(self)
+
+
+ValueCData.__enter__, ValueCData.__exit__ = _value_enter, _value_exit
 
 
 # -- ffi.gc ----

@@ -175,3 +175,17 @@ def test_verify_loads_the_module_installed_in_ext_package(tmp_path, monkeypatch)
     lib = ffi2.verify(source, tmpdir=str(cache), modulename="_vpkg_mod", ext_package="vpkgpkg")
     assert lib.vpkg(10) == 9
     assert not cache.exists() or _built(cache) == []
+
+
+def test_two_verify_of_one_ffi_with_different_values(tmp_path):
+    # one ffi, one module per source (lmdb builds one per engine version): the second
+    # verify() fills the `...` again from its own source
+    ffi = FFI()
+    ffi.cdef("#define VV_MAJOR ...\nstruct vvs { int b; ...; };")
+    libs = []
+    for major in (0, 1):
+        libs.append(ffi.verify("#define VV_MAJOR %d\nstruct vvs { char a; int b; };" % (major,),
+                               tmpdir=str(tmp_path), modulename="_vv_%d" % major))
+        assert libs[-1].VV_MAJOR == major
+    assert [lib.VV_MAJOR for lib in libs] == [0, 1]
+    assert ffi.offsetof("struct vvs", "b") == 4

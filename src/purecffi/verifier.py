@@ -166,7 +166,7 @@ class _BuiltView:
     its types and constants."""
 
     def __init__(self, ffi):
-        self._decls = ffi._decls
+        self._decls = _declarations_to_build(ffi)
         self._included = [other for other in ffi._included
                           if getattr(other, "_source_spec", None) is not None]
 
@@ -199,9 +199,23 @@ def _load(name, path, flags):
     return module
 
 
+def _declarations_to_build(ffi):
+    """The declarations a verify() builds from: the user's, before an earlier verify() of
+    this ffi filled in their `...` (a second verify() with another source, as lmdb makes one
+    per engine version, must not be checked against the first one's values)."""
+    state = ffi.__dict__.get("_verify_state")
+    if state is not None:
+        original, adopted, count = state
+        if ffi._decls is adopted and len(adopted.order) == count:   # no cdef() since
+            return original
+    return ffi._decls
+
+
 def _adopt(ffi, compiled):
     """The user's ffi takes the declarations completed by the compiler (layouts, values)."""
     with ffi._lock:
+        original = _declarations_to_build(ffi)
+        ffi._verify_state = (original, compiled._decls, len(compiled._decls.order))
         ffi._decls = compiled._decls
         ffi._types.clear()
         ffi._api_externs = compiled._api_externs

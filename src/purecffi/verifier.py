@@ -212,10 +212,14 @@ def _declarations_to_build(ffi):
 
 
 def _adopt(ffi, compiled):
-    """The user's ffi takes the declarations completed by the compiler (layouts, values)."""
+    """The user's ffi takes the declarations completed by the compiler (layouts, values);
+    after a second verify() of the same declarations it keeps the first one's, as cffi does
+    (its types stay those of the first module)."""
     with ffi._lock:
-        original = _declarations_to_build(ffi)
-        ffi._verify_state = (original, compiled._decls, len(compiled._decls.order))
+        state = ffi.__dict__.get("_verify_state")
+        if state is not None and _declarations_to_build(ffi) is state[0]:
+            return
+        ffi._verify_state = (ffi._decls, compiled._decls, len(compiled._decls.order))
         ffi._decls = compiled._decls
         ffi._types.clear()
         ffi._api_externs = compiled._api_externs

@@ -190,3 +190,27 @@ def test_two_verify_of_one_ffi_with_different_values(tmp_path):
         assert libs[-1].VV_MAJOR == major
     assert [lib.VV_MAJOR for lib in libs] == [0, 1]
     assert ffi.offsetof("struct vvs", "b") == 4        # the ffi keeps the first layout
+
+
+def test_second_verified_module_takes_pointers_made_by_the_ffi(tmp_path):
+    # lmdb's engines: both modules' functions take `struct vo **` made with the one ffi
+    ffi = FFI()
+    ffi.cdef("typedef struct vo vo_t; int vo_make(vo_t **out); int vo_get(vo_t *); "
+             "void vo_free(vo_t *);")
+    libs = []
+    for base in (10, 20):
+        libs.append(ffi.verify(
+            "#include <stdlib.h>\ntypedef struct vo { int v; } vo_t;\n"
+            "static int vo_make(vo_t **out) { *out = malloc(sizeof(vo_t)); (*out)->v = %d;"
+            " return 0; }\nstatic int vo_get(vo_t *p) { return p->v; }\n"
+            "static void vo_free(vo_t *p) { free(p); }" % base,
+            tmpdir=str(tmp_path), modulename="_vo_%d" % base))
+    for lib, base in zip(libs, (10, 20)):
+        out = ffi.new("vo_t **")
+        assert lib.vo_make(out) == 0
+        assert lib.vo_get(out[0]) == base
+        lib.vo_free(out[0])
+    other = FFI()
+    other.cdef("typedef struct vo vo_t;")
+    with pytest.raises(TypeError):                  # another ffi's type is still refused
+        libs[1].vo_make(other.new("vo_t **"))

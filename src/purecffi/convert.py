@@ -7,6 +7,7 @@ else (cdata, calls, callbacks) goes through these two functions.  Scalars (numbe
 convert in convert_scalar.py; pointers, arrays, structs and bitfields here.
 """
 import struct
+import weakref
 
 from . import platform as plat
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, opaque_error
@@ -159,7 +160,22 @@ def pointer_compatible(target, source):
         return source_item.kind == VOID
     if target.item.kind == VOID or source_item.kind == VOID:
         return True
-    return source_item is target.item or _char_compatible(target.item, source_item)
+    return source_item is target.item or _char_compatible(target.item, source_item) or \
+        (bool(SIBLINGS) and _siblings(target.item, source_item))
+
+
+# struct/union/enum type of a module verified again from an ffi's declarations -> the ffi's own
+# type of the same name (verifier.py fills it): a pointer made by that ffi is accepted by the
+# module's functions, as cffi's one set of types per ffi allows (entries die with the types)
+SIBLINGS = weakref.WeakKeyDictionary()
+
+
+def _siblings(a, b):
+    """Whether types `a` and `b` are the same declaration in two verified modules."""
+    while a.kind == b.kind and a.kind in (POINTER, ARRAY) and \
+            (a.kind == POINTER or a.length == b.length):
+        a, b = a.item, b.item
+    return a is b or SIBLINGS.get(a) is b or SIBLINGS.get(b) is a
 
 
 def _char_compatible(target_item, source_item):

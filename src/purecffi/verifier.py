@@ -218,8 +218,21 @@ def _adopt(ffi, compiled):
     with ffi._lock:
         state = ffi.__dict__.get("_verify_state")
         if state is not None and _declarations_to_build(ffi) is state[0]:
+            _link_siblings(compiled._decls, ffi._decls)
             return
         ffi._verify_state = (ffi._decls, compiled._decls, len(compiled._decls.order))
         ffi._decls = compiled._decls
         ffi._types.clear()
         ffi._api_externs = compiled._api_externs
+
+
+def _link_siblings(module_decls, ffi_decls):
+    """The struct, union and enum types of a second module verified from the same
+    declarations count as the ffi's own where a pointer is checked (convert.SIBLINGS)."""
+    from .convert import SIBLINGS
+    from .ctype import ENUM, STRUCT, UNION
+    for name, ctype in module_decls.types.items():
+        own = ffi_decls.types.get(name)
+        if own is not None and own is not ctype and ctype.kind in (STRUCT, UNION, ENUM) \
+                and own.kind == ctype.kind:
+            SIBLINGS[ctype] = own

@@ -1,5 +1,5 @@
 """Shared fixtures: a fresh FFI per test, and the compiled C test library; helpers
-build_shared_library() and import_built()."""
+build_shared_library(), import_built() and build_api_module()."""
 import importlib
 import os
 import sys
@@ -88,3 +88,13 @@ def import_built(directory, name):
         sys.path.remove(str(directory))
         for key in (name, name + ".lib"):
             sys.modules.pop(key, None)
+
+
+def build_api_module(directory, name, cdef, source, **kwds):
+    """An API-mode module: cdef() and set_source(name, source, **kwds), compiled into
+    `directory` and imported (as import_built())."""
+    builder = FFI()
+    builder.cdef(cdef)
+    builder.set_source(name, source, **kwds)
+    builder.compile(tmpdir=str(directory))
+    return import_built(directory, name)

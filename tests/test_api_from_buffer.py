@@ -4,11 +4,11 @@ import array
 import gc
 import mmap
 import shutil
-import sys
 
 import pytest
 
-from _backend import FFI, IS_CFFI
+from _backend import IS_CFFI
+from conftest import build_api_module
 
 pytestmark = pytest.mark.skipif(shutil.which("gcc") is None, reason="needs gcc")
 
@@ -21,17 +21,8 @@ _SOURCE = """
 
 @pytest.fixture(scope="module")
 def mod(tmp_path_factory):
-    tmpdir = tmp_path_factory.mktemp("apifrombuf")
-    ffi = FFI()
-    ffi.cdef(_CDEF)
-    ffi.set_source("_api_from_buffer", _SOURCE)
-    ffi.compile(tmpdir=str(tmpdir))
-    sys.path.insert(0, str(tmpdir))
-    try:
-        __import__("_api_from_buffer")
-        yield sys.modules.pop("_api_from_buffer")
-    finally:
-        sys.path.remove(str(tmpdir))
+    return build_api_module(tmp_path_factory.mktemp("apifrombuf"), "_api_from_buffer", _CDEF,
+                            _SOURCE)
 
 
 def _twice(ffi, *args, **kwargs):
@@ -194,16 +185,8 @@ def test_common_case_skips_the_runtime(mod, monkeypatch):
 
 
 def test_limited_api_module(tmp_path):
-    ffi = FFI()
-    ffi.cdef(_CDEF)
-    ffi.set_source("_api_from_buffer_limited", _SOURCE, py_limited_api=True)
-    ffi.compile(tmpdir=str(tmp_path))
-    sys.path.insert(0, str(tmp_path))
-    try:
-        module = __import__("_api_from_buffer_limited")
-    finally:
-        sys.path.remove(str(tmp_path))
-        sys.modules.pop("_api_from_buffer_limited", None)
+    module = build_api_module(tmp_path, "_api_from_buffer_limited", _CDEF, _SOURCE,
+                              py_limited_api=True)
     source = bytearray(b"\x01\x02\x03")
     for _ in range(2):
         cdata = module.ffi.from_buffer("unsigned char[]", source)

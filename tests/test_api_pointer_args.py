@@ -1,11 +1,10 @@
 """API mode: pointer arguments given as bytes, cdata arrays, from_buffer() and out-parameters
 (taken in C by the fast wrappers) behave exactly as the generic conversion."""
 import shutil
-import sys
 
 import pytest
 
-from _backend import FFI
+from conftest import build_api_module
 
 pytestmark = pytest.mark.skipif(shutil.which("gcc") is None, reason="needs gcc")
 
@@ -31,17 +30,7 @@ _SOURCE = """
 
 @pytest.fixture(scope="module")
 def mod(tmp_path_factory):
-    tmpdir = tmp_path_factory.mktemp("ptrargs")
-    ffi = FFI()
-    ffi.cdef(_CDEF)
-    ffi.set_source("_api_ptrargs", _SOURCE)
-    ffi.compile(tmpdir=str(tmpdir))
-    sys.path.insert(0, str(tmpdir))
-    try:
-        __import__("_api_ptrargs")
-        yield sys.modules.pop("_api_ptrargs")
-    finally:
-        sys.path.remove(str(tmpdir))
+    return build_api_module(tmp_path_factory.mktemp("ptrargs"), "_api_ptrargs", _CDEF, _SOURCE)
 
 
 def test_bytes_for_char_pointers(mod):

@@ -576,17 +576,14 @@ class GeneratedFFI(FFI):
     """The ffi of a generated module (API mode, out-of-line ABI mode): without the builder
     methods, and with cffi's repr for such an ffi (some packages' tests check it)."""
 
-    for _name in ("cdef", "set_source", "set_source_pkgconfig", "compile", "emit_python_code",
-                  "emit_c_code", "include", "verify", "embedding_api", "embedding_init_code",
-                  "distutils_extension", "set_unicode"):
-        vars()[_name] = _Absent(_name)
-    del _name
+    _BUILDER_METHODS = frozenset((
+        "cdef", "set_source", "set_source_pkgconfig", "compile", "emit_python_code",
+        "emit_c_code", "include", "verify", "embedding_api", "embedding_init_code",
+        "distutils_extension", "set_unicode"))
 
     def __dir__(self):
         """Without the builder methods, which this ffi does not have."""
-        hidden = [name for name, value in vars(GeneratedFFI).items()
-                  if isinstance(value, _Absent)]
-        return [name for name in FFI.__dir__(self) if name not in hidden]
+        return [name for name in FFI.__dir__(self) if name not in self._BUILDER_METHODS]
 
     def __repr__(self):
         return "<_cffi_backend.FFI object at 0x%x>" % (id(self),)
@@ -596,6 +593,9 @@ class GeneratedFFI(FFI):
         return _apimode.integer_const(self, name)
 
 
+for _name in GeneratedFFI._BUILDER_METHODS:
+    setattr(GeneratedFFI, _name, _Absent(_name))
+del _name
 _apimode.set_generated_ffi(GeneratedFFI)      # apimode.load() makes the ffi of a C module
 
 
@@ -672,18 +672,8 @@ def _offset_of(ctype, path, allow_pointer=False):
 
 def _memmove(dest, src, n):
     """ffi.memmove() in general: cdata or Python buffers at either end, any size argument."""
-    try:
-        dest_address = dest._addr
-    except AttributeError:
-        dest_address = None
-    if dest_address is None or not isinstance(dest, _CData):
-        dest_address, keep1 = _address_of_buffer(dest, writable=True)
-    try:
-        src_address = src._addr
-    except AttributeError:
-        src_address = None
-    if src_address is None or not isinstance(src, _CData):
-        src_address, keep2 = _address_of_buffer(src, writable=False)
+    dest_address, keep1 = _address_of_buffer(dest, writable=True)
+    src_address, keep2 = _address_of_buffer(src, writable=False)
     if n.__class__ is not int:
         n = operator.index(n)
     if n < 0:
@@ -692,6 +682,7 @@ def _memmove(dest, src, n):
 
 
 def _address_of_buffer(obj, writable):
+    """(address, what keeps it valid) of a cdata with an address or of a Python buffer."""
     if isinstance(obj, _cd.CData) and obj._address:
         return obj._addr, None
     if isinstance(obj, _cd.CData):

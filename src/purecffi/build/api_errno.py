@@ -172,7 +172,8 @@ static PyObject *_pc_errno_setter(PyObject *module, PyObject *args)
 {
     PyObject *setter, *getter = NULL, *r, *restored, *dict, *capsule;
     int *space;
-    (void)module; (void)_pc_store_errno; (void)_pc_forward;
+    (void)module; (void)_pc_store_errno; (void)_pc_forward; (void)_pc_forward_kw;
+    (void)_pc_does_not_fit;
     (void)_pc_errno_enter; (void)_pc_errno_leave;
     if (!PyArg_ParseTuple(args, "O|O", &setter, &getter))
         return NULL;

@@ -277,6 +277,22 @@ def _signature(fn):
     return fntype.result.spell("%s(%s)" % (fn.name, args)) + ";"
 
 
+_KWNAMES = ", PyObject *kwnames"      # METH_KEYWORDS: functions of two or more arguments
+
+
+def _refuse_keywords(limited):
+    """The C lines refusing keyword arguments (cffi's functions of two or more arguments take
+    a tuple: CPython's message names the bare function)."""
+    size = "PyTuple_Size" if limited else "PyTuple_GET_SIZE"
+    return ["    if (kwnames != NULL && %s(kwnames) != 0)" % (size,),
+            "        return _pc_no_keywords(self);"]
+
+
+def _size_name(ctype):
+    """How cffi's API-mode range check names an integer type: by its size and sign."""
+    return "%d-bit %sint" % (8 * ctype.byte_size, "" if ctype.signed else "unsigned ")
+
+
 def _range_check(ctype, var):
     """A C condition true when `var` (the wide temporary) does not fit `ctype`: a round trip
     through the type, so the file stays the same on every platform."""
@@ -290,8 +306,8 @@ def emit_fast_function(fn, limited=False):
     `limited`: the same with the limited API only (no PyFloat_AS_DOUBLE, no vectorcall)."""
     fntype = fn.fntype
     n = len(fntype.args)
-    lines = ["static PyObject *%sf_%s(PyObject *self, PyObject *const *args, Py_ssize_t nargs)"
-             % (PREFIX, fn.name), "{"]
+    lines = ["static PyObject *%sf_%s(PyObject *self, PyObject *const *args, Py_ssize_t nargs%s)"
+             % (PREFIX, fn.name, _KWNAMES if n >= 2 else ""), "{"]
     for i, ctype in enumerate(fntype.args):
         if _fast_arg(ctype) == "pointer":
             lines.append("    void *x%d;" % (i,))
@@ -299,8 +315,10 @@ def emit_fast_function(fn, limited=False):
             lines.append("    %s x%d;" % (FAST_KINDS[_fast_kind(ctype)][0], i))
     if fntype.result.kind != VOID:
         lines.append("    %s;" % (result_spell(fn.spellings, fntype.result, "result"),))
-    lines += ["    int saved_errno, errno_before, *errno_space;",
-              "    if (nargs != %d)" % (n,),
+    lines += ["    int saved_errno, errno_before, *errno_space;"]
+    if n >= 2:
+        lines += _refuse_keywords(limited)
+    lines += ["    if (nargs != %d)" % (n,),
               "        return _pc_bad_count(self, nargs);"]
     for i, ctype in enumerate(fntype.args):
         if _fast_arg(ctype) == "pointer":
@@ -320,7 +338,9 @@ def emit_fast_function(fn, limited=False):
                       "        PyErr_Clear();", "        goto slow;", "    }"]
             check = _range_check(ctype, "x%d" % i)
             if check:
-                lines += ["    if (%s)" % (check,), "        goto slow;"]
+                lines += ["    if (%s)" % (check,),     # (negative unsigned: slow path)
+                          "        return _pc_does_not_fit(args[%d], \"%s\");"
+                          % (i, _size_name(ctype))]
         else:
             lines += ["    if (PyFloat_CheckExact(args[%d]))" % (i,),
                       "        x%d = %s(args[%d]);" % (
@@ -375,12 +395,24 @@ def emit_fast_table(plan, limited=False):
              % (forward, "nargs" if limited else "(size_t)nargs, NULL"),
              "}",
              "",
+             "static PyObject *_pc_forward_kw(PyObject *self, PyObject *const *args, "
+             "Py_ssize_t nargs%s)" % (_KWNAMES,),
+             "{"] + _refuse_keywords(limited) + [
+             "    return _pc_forward(self, args, nargs);",
+             "}",
+             "",
              "static PyMethodDef %sfast_table[] = {" % (PREFIX,)]
     for fn in builtin_functions(plan):
-        c_function = "%sf_%s" % (PREFIX, fn.name) if fn.how == "fast" else "_pc_forward"
+        keywords = len(fn.fntype.args) >= 2
+        if fn.how == "fast":
+            c_function = "%sf_%s" % (PREFIX, fn.name)
+        else:
+            c_function = "_pc_forward_kw" if keywords else "_pc_forward"
         doc = "%s\n\nCFFI C function from %s.lib" % (_signature(fn), plan.module_name)
-        lines.append("    {%s, (PyCFunction)(void (*)(void))%s, METH_FASTCALL, %s},"
-                     % (_c_string(fn.name), c_function, _c_string(doc)))
+        lines.append("    {%s, (PyCFunction)(void (*)(void))%s, %s, %s},"
+                     % (_c_string(fn.name), c_function,
+                        "METH_FASTCALL | METH_KEYWORDS" if keywords else "METH_FASTCALL",
+                        _c_string(doc)))
     lines += ["    {NULL, NULL, 0, NULL}", "};", ""]
     return lines
 
@@ -622,11 +654,14 @@ def emit_module_functions(plan, limited=False):
         "    f->nargs = PyTuple_Size(ptypes);",
         "    f->name = %sfast_table[index].ml_name;" % (PREFIX,),
         "    f->bytes_mask = bytes_mask;",
+        "    f->module_name = NULL;",
         "    name = PyModule_GetNameObject(module);",
         "    if (name == NULL) {",
         "        Py_DECREF(f);",
         "        return NULL;",
         "    }",
+        "    Py_INCREF(name);",
+        "    f->module_name = name;",
         "    function = PyCFunction_NewEx(&%sfast_table[index], (PyObject *)f, name);"
         % (PREFIX,),
         "    Py_DECREF(name);",

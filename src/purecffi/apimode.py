@@ -742,14 +742,25 @@ def _take_included(other_lib, kinds, addresses, class_attrs, values):
         values[name] = other_values[name]
 
 
+def _character_constant(ctype, value):
+    """A `char` constant is a bytes of length 1, a `wchar_t`/`char16_t`/`char32_t` one a str
+    (as cffi's), from the integer the C compiler reported."""
+    if ctype.category == plat.CHAR:
+        return bytes((value & 0xFF,))
+    value &= (1 << (8 * ctype.byte_size)) - 1
+    return chr(value) if value <= 0x10FFFF else value
+
+
 def _constant(ctype, name, value, reported):
     """The Python value of a constant of cdef()."""
     if name in reported:
         value = reported[name]
     if ctype is None or isinstance(value, (int, float)) and ctype.kind in (PRIMITIVE, ENUM):
-        if ctype is not None and ctype.kind == PRIMITIVE and \
-                getattr(ctype, "category", None) == "float":
+        category = getattr(ctype, "category", None) if ctype is not None else None
+        if category == plat.FLOAT:
             return float(value)
+        if category in (plat.CHAR, plat.WCHAR) and isinstance(value, int):
+            return _character_constant(ctype, value)
         return value
     if ctype.kind in (POINTER, FUNCTION):
         return _mk.cast(ctype, value)

@@ -188,9 +188,9 @@ class Prepared:
         return None
 
     def define_error(self, define):
-        """The error for a #define whose value is not an integer constant expression."""
-        return self.error(define.line, DEFINE_SYNTAX % (define.name, define.name, define.name,
-                                                       define.text))
+        """The error for a #define whose value is not an integer constant expression (with no
+        place, as cffi's: the message quotes the line)."""
+        return CDefError(DEFINE_SYNTAX % (define.name, define.name, define.name, define.text))
 
     def hint(self, line):
         """An explanation for a parse error on this physical line, or ''."""

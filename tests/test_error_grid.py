@@ -842,6 +842,28 @@ ROWS = [
      "ffi.new_allocator()() can be used with the 'with' keyword or ffi.release()"),
     ('ffi.gc(ip, None)', 'TypeError',
      'Can remove destructor only on a object previously returned by ffi.gc()'),
+    # deleting, and arrays too large for memory
+    ('del pt.x', 'AttributeError', 'cannot delete struct field'),
+    ('del pt[0].y', 'AttributeError', 'cannot delete struct field'),
+    ('del bf.a', 'AttributeError', 'cannot delete struct field'),
+    ('del sp.arr', 'AttributeError', 'cannot delete struct field'),
+    ('del sp.pp', 'AttributeError', 'cannot delete struct field'),
+    ('del u.d', 'AttributeError', 'cannot delete struct field'),
+    ('del arr[0]', 'TypeError', "'del x[n]' not supported for cdata objects"),
+    ('del pt[0]', 'TypeError', "'del x[n]' not supported for cdata objects"),
+    ('del ip[0:1]', 'TypeError', "'del x[n]' not supported for cdata objects"),
+    ('ffi.new("int[]", 2**62)', 'OverflowError', "array size would overflow a Py_ssize_t"),
+    ('ffi.new("struct pt[]", 2**61)', 'OverflowError',
+     "array size would overflow a Py_ssize_t"),
+    ('ffi.new("char[]", 2**63)', 'OverflowError',
+     "cannot fit 'int' into an index-sized integer"),
+    ('ffi.new("int[]", 2**64)', 'OverflowError',
+     "cannot fit 'int' into an index-sized integer"),
+    ('ffi.new_allocator()("int[]", 2**62)', 'OverflowError',
+     "array size would overflow a Py_ssize_t"),
+    ('ffi.new("int[%d]" % 2**62)', 'OverflowError', "array size would overflow a Py_ssize_t"),
+    ('ffi.typeof("char[%d]" % 2**64)', 'OverflowError',
+     "cannot fit 'int' into an index-sized integer"),
 ]
 
 

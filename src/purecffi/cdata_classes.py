@@ -23,6 +23,11 @@ _POINTER_SIZE = _struct.calcsize("P")
 
 
 # -- Struct fields ----
+def _no_delete(self):
+    """`del p.x`: refused with cffi's message."""
+    raise AttributeError("cannot delete struct field")
+
+
 def _field_property(ctype, field, fast):
     """The property reading and writing one field of a struct (through a pointer or not).
 
@@ -46,7 +51,7 @@ def _field_property(ctype, field, fast):
             if not address:
                 raise null_error(self._ctype)
             write_bitfield(field, address, value)
-        return property(get, put)
+        return property(get, put, _no_delete)
     ftype = field.type
     frt = prepare(ftype)
     if ftype.kind == ARRAY and (ftype.length is None or ftype.length == 0):
@@ -82,7 +87,7 @@ def _field_property(ctype, field, fast):
             write(address + offset, value)      # the checked writer: nothing written on error
             return
         raise null_error(self._ctype)
-    return property(get, put)
+    return property(get, put, _no_delete)
 
 
 def _aligned_number_property(field):
@@ -103,7 +108,7 @@ def _aligned_number_property(field):
         except (TypeError, ValueError, OverflowError):
             pass
         write(self._addr + offset, value)      # raises the right error (outside the except:
-    return property(get, put)                   # no internal exception chained to it)
+    return property(get, put, _no_delete)                   # no internal exception chained to it)
 
 
 def _flexible_array_property(ctype, field, frt):
@@ -130,7 +135,7 @@ def _flexible_array_property(ctype, field, frt):
             write_array(field.type, arr._addr, value, arr._length)
         else:
             write_items(field.type, self._addr + offset, value)
-    return property(get, put)
+    return property(get, put, _no_delete)
 
 
 # -- Per-type classes ----
@@ -291,7 +296,7 @@ def _add_mirror_class(owning, template, struct_type, attrs=None):
     if made is None:
         return
     structure, getters = made
-    overrides = {name: property(get, owning.__dict__[name].fset)
+    overrides = {name: property(get, owning.__dict__[name].fset, _no_delete)
                  for name, get in getters.items()}
     overrides.update(attrs(owning) if attrs is not None else ())
     mirror_class = concrete(owning.__name__, template, overrides, parent=owning)
@@ -355,7 +360,7 @@ def _owned_view_property(field, slot, make_views):
                      VIEW_ERRORS=(TypeError, ValueError, OverflowError))
     names = {"_v_": slot}
     return property(specialise(_owned_view_get, names, **constants),
-                    specialise(_owned_view_put, names, **constants))
+                    specialise(_owned_view_put, names, **constants), _no_delete)
 
 
 def _owned_view_get(self):

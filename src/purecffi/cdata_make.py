@@ -9,7 +9,8 @@ from .cdata import release as _release_general
 from .cdata_classes import _is_plain_number, attach_classes
 from .cdata_value import GcValueCData, ValueCData, value_cdata
 from .cdatabase import CData, make_cdata
-from .convert import array_length_for, function_address, prepare, set_class_maker, write_array
+from .convert import (array_length_for, array_size_error, function_address, prepare,
+                      set_class_maker, write_array)
 from .convert_scalar import float32, longdouble_bytes, to_complex, to_float
 from .ctype import (ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES,
                     opaque_error)
@@ -63,7 +64,10 @@ def ffi_new(ffi, cdecl, init=None):
             byte_size = init * item_size
             buf = _Bytes()
             if byte_size > 1:
-                _resize(buf, byte_size)
+                try:
+                    _resize(buf, byte_size)
+                except OverflowError:
+                    raise array_size_error(init) from None
             result = _new_object(owning)
             result._ctype, result._addr, result._keep, result._length = ctype, addressof(buf), \
                 buf, init
@@ -267,7 +271,10 @@ def _new_open_array(ctype, rt):
             byte_size = init * item_size    # the common case, inlined: a length, no allocator
             buf = _Bytes()
             if byte_size > 1:
-                _resize(buf, byte_size)
+                try:
+                    _resize(buf, byte_size)
+                except OverflowError:
+                    raise array_size_error(init) from None
             result = _new_object(owning)    # make_cdata(owning, ...) without its frame
             result._ctype, result._addr, result._keep, result._length = ctype, addressof(buf), \
                 buf, init

@@ -39,6 +39,10 @@ class CData:
         """Refused, as in cffi: the runtime makes cdata with `make_cdata()` (no call)."""
         raise not_instantiable(cls)
 
+    def __delitem__(self, index):
+        """`del x[n]`: refused with cffi's message."""
+        raise TypeError("'del x[n]' not supported for cdata objects")
+
     def __reduce_ex__(self, protocol):
         """Refused, as in cffi (so copy.copy() and pickle.dumps() refuse too)."""
         raise not_picklable(self)

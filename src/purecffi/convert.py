@@ -281,12 +281,24 @@ def _write_pointer(ctype, rt):
 
 
 # -- Arrays ----
+_SSIZE_MAX = (1 << (8 * plat.POINTER_SIZE - 1)) - 1
+
+
+def array_size_error(length):
+    """cffi's OverflowError for an array length too large for memory."""
+    if length > _SSIZE_MAX:
+        return OverflowError("cannot fit 'int' into an index-sized integer")
+    return OverflowError("array size would overflow a Py_ssize_t")
+
+
 def array_length_for(ctype, init):
     """The length of an open array `T[]` from its initializer (an int, a sequence, a string)."""
     item = ctype.item
     if isinstance(init, int):
         if init < 0:
             raise ValueError("negative array length")
+        if init > _SSIZE_MAX or item.byte_size > 0 and init * item.byte_size > _SSIZE_MAX:
+            raise array_size_error(init)
         return init
     if isinstance(init, (bytes, bytearray)) and getattr(item, "category", None) in (
             plat.CHAR, plat.INT, plat.BOOL) and item.byte_size == 1:

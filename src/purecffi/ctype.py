@@ -513,10 +513,11 @@ class TypeTable:
         """`item[length]` (length None for `item[]`)."""
         if isinstance(length, int) and length < 0:
             raise CDefError("negative array length %d" % (length,))
-        if isinstance(length, int) and (length > _MAX_BYTES or item.byte_size > 0
-                                        and length * item.byte_size > _MAX_BYTES):
-            raise CDefError("array '%s[%d]' is too large: its size does not fit in a size_t "
-                            "(nor a Py_ssize_t)" % (item.cname, length))
+        if isinstance(length, int) and length > _MAX_BYTES:
+            raise OverflowError("cannot fit 'int' into an index-sized integer")     # (cffi's)
+        if isinstance(length, int) and item.byte_size > 0 \
+                and length * item.byte_size > _MAX_BYTES:
+            raise OverflowError("array size would overflow a Py_ssize_t")
         return self._intern(("arr", item, length), lambda: make_type(ArrayType, item, length))
 
     def raw_function(self, args, result, ellipsis, abi=None):

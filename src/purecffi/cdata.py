@@ -24,7 +24,7 @@ _new_object = object.__new__
 # -- Base classes ----
 def null_error(ctype):
     """The error for dereferencing NULL."""
-    return RuntimeError("cannot dereference null pointer of type '%s'" % (ctype.cname,))
+    return RuntimeError("cannot dereference null pointer from cdata '%s'" % (ctype.cname,))
 
 
 class Family(type):
@@ -195,14 +195,10 @@ class PointerCData(AddrCData):
     __radd__ = __add__
 
     def __sub__(self, other):
-        if (isinstance(other, CData) and other._address):
-            if other._ctype is not self._ctype and not (
-                    other._ctype.kind == ARRAY and other._ctype.item is self._ctype.item):
-                raise TypeError("cannot subtract cdata '%s' and cdata '%s'"
-                                % (self._ctype.cname, other._ctype.cname))
-            if self._item_size <= 0 and self._ctype.item.kind != VOID:
-                raise TypeError("cannot subtract cdata '%s' and cdata '%s'"
-                                % (self._ctype.cname, other._ctype.cname))
+        if isinstance(other, CData):
+            if not other._address or _decayed(other._ctype) is not self._ctype or \
+                    self._item_size <= 0 and self._ctype.item.kind != VOID:
+                raise _cannot_subtract(self, other)
             return (self._addr - other._addr) // self._checked_item_size()
         return self + (-_as_index(other))
 
@@ -289,9 +285,33 @@ def _owning_number_methods(getitem, setitem, unpack, write):
     return owning_getitem, owning_setitem
 
 
+_SSIZE_MAX = (1 << (8 * plat.POINTER_SIZE - 1)) - 1
+_SSIZE_MIN = -_SSIZE_MAX - 1
+
+
+def _index_error(array, index, length):
+    """cffi's IndexError for an index out of an array's bounds."""
+    if not _SSIZE_MIN <= index <= _SSIZE_MAX:
+        return IndexError("cannot fit 'int' into an index-sized integer")
+    if index < 0:
+        return IndexError("negative index")
+    return IndexError("index too large for cdata '%s' (expected %d < %d)"
+                      % (array._ctype.cname, index, length))
+
+
+def _decayed(ctype):
+    """The type a cdata of `ctype` has as a subtraction's right operand (arrays decay)."""
+    return TYPES.pointer(ctype.item) if ctype.kind == ARRAY else ctype
+
+
+def _cannot_subtract(left, right):
+    """cffi's TypeError for `left - right` of two cdata that do not subtract."""
+    return TypeError("cannot subtract cdata '%s' and cdata '%s'"
+                     % (left._ctype.cname, _decayed(right._ctype).cname))
+
+
 def _as_index(value):
-    if isinstance(value, ValueCData):
-        return value._as_int()
+    """An index or offset: an int or an object with __index__ (not an int cdata, as cffi)."""
     return _index(value)        # "'str' object cannot be interpreted as an integer", as cffi
 
 
@@ -308,9 +328,7 @@ class ArrayCData(PointerCData):
             if 0 <= index < length if length is not None else True:
                 return self._item_read(self._addr + index * self._item_size,
                                        self._keep)
-            raise IndexError("index too large for cdata '%s' (expected %d < %d)"
-                             % (self._ctype.cname, index, length) if index >= 0
-                             else "negative index")
+            raise _index_error(self, index, length)
         if isinstance(index, slice):
             return _slice(self, index, self._length)
         return self[_as_index(index)]
@@ -321,9 +339,7 @@ class ArrayCData(PointerCData):
             if 0 <= index < length if length is not None else True:
                 self._item_write(self._addr + index * self._item_size, value)
                 return
-            raise IndexError("index too large for cdata '%s' (expected %d < %d)"
-                             % (self._ctype.cname, index, length) if index >= 0
-                             else "negative index")
+            raise _index_error(self, index, length)
         if isinstance(index, slice):
             _slice_assign(self, index, value, self._length)
             return
@@ -348,6 +364,8 @@ class ArrayCData(PointerCData):
     __radd__ = __add__
 
     def __sub__(self, other):
+        if isinstance(other, CData):
+            raise _cannot_subtract(self, other)     # an array is not a pointer here (cffi)
         ptr = TYPES.pointer(self._ctype.item)
         return make_cdata(prepare(ptr).cdata_class, ptr, self._addr, self._keep) - other
 
@@ -392,6 +410,8 @@ def _slice_bounds(cdata, index, length):
     start, stop = index.start, index.stop
     if not (isinstance(start, int) and isinstance(stop, int)):    # (no __index__, as cffi)
         raise TypeError("an integer is required")
+    if not (_SSIZE_MIN <= start <= _SSIZE_MAX and _SSIZE_MIN <= stop <= _SSIZE_MAX):
+        raise OverflowError("Python int too large to convert to C ssize_t")
     if start > stop:
         raise IndexError("slice start > stop")
     if length is not None:
@@ -518,17 +538,23 @@ class FunctionPtrCData(PointerCData):
         if kwargs:
             raise TypeError("a cdata function cannot be called with keyword arguments")
         if not self._addr:
-            raise RuntimeError("cannot call null function pointer '%s'" % (self._ctype.cname,))
+            raise RuntimeError("cannot call null pointer pointer from cdata '%s'"
+                               % (self._ctype.cname,))              # (cffi's words)
         return _CALLER[0](self, args)
 
     def __getitem__(self, index):
         raise TypeError("cdata of type '%s' cannot be indexed" % (self._ctype.cname,))
 
     def __add__(self, other):
-        raise TypeError("cannot add to cdata '%s'" % (self._ctype.cname,))
+        _as_index(other)            # (not an integer: that error first, as cffi)
+        raise TypeError("cannot add a cdata '%s' and a number" % (self._ctype.cname,))
 
     def __sub__(self, other):
-        raise TypeError("cannot subtract from cdata '%s'" % (self._ctype.cname,))
+        if isinstance(other, CData):
+            raise _cannot_subtract(self, other)
+        return self + other
+
+    __radd__ = __add__
 
 
 _CALLER = []    # call.call_function_pointer, registered by cdata_make (call.py imports this module)

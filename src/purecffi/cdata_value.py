@@ -62,11 +62,6 @@ class ValueCData(CData):
     def __int__(self):
         return self._as_int()
 
-    def __index__(self):
-        if self._category() in (plat.INT, plat.BOOL):
-            return int(self._value)
-        raise TypeError("cdata '%s' cannot be used as an index" % (self._ctype.cname,))
-
     def __float__(self):
         # spec 7.2: float() is an operation of the floating-point types only (so an integer
         # cdata is not written into a double either, as in cffi; ffi.cast() converts it)

@@ -64,6 +64,13 @@ def test_cffi_submodules(tmp_path):
         assert cffi.verifier.set_tmpdir is purecffi.verifier.set_tmpdir
         assert cffi.verifier.cleanup_tmpdir is purecffi.verifier.cleanup_tmpdir
         assert cffi.pkgconfig.PkgConfigError is cffi.PkgConfigError
+        import cffi.api, cffi.error, cffi.ffiplatform
+        assert cffi.api.FFI is cffi.FFI is purecffi.FFI
+        for name in ("CDefError", "FFIError", "VerificationError", "VerificationMissing",
+                     "PkgConfigError"):
+            assert getattr(cffi.error, name) is getattr(purecffi, name), name
+        assert cffi.ffiplatform.VerificationError is purecffi.VerificationError
+        assert cffi.ffiplatform.VerificationMissing is purecffi.VerificationMissing
         try:
             cffi.pkgconfig.flags_from_pkgconfig(["no-such-package-for-purecffi"])
         except cffi.PkgConfigError as exc:

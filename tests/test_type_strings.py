@@ -176,3 +176,20 @@ def test_compiled_ffi_dir_has_no_builder_methods(compiled_ffi):
     names = set(dir(compiled_ffi))
     assert {"new", "cast", "typeof", "dlopen", "error", "NULL"} <= names
     assert not names & {"cdef", "set_source", "compile", "verify", "set_unicode", "include"}
+
+
+@pytest.mark.parametrize("text, spelled", [
+    ("__int128", "__int128"), ("unsigned __int128", "unsigned __int128"),
+    ("unsigned __int128 *", "unsigned __int128"), ("int(*)(unsigned __int128)", "unsigned __int128"),
+    ("long __int128", "long __int128"),
+])
+def test_int128_is_unsupported_everywhere(text, spelled):
+    """`unsigned __int128` is a type (not `unsigned` and a name), which cffi refuses."""
+    with pytest.raises(FFIError) as info:
+        FFI().typeof(text)
+    assert str(info.value).startswith("Unsupported type: '%s'." % (spelled,))
+    declarator = text.replace("(*)", "(*NAME)") if "(*)" in text else text + " NAME"
+    for source in ("int f(%s);", "struct s { %s; };", "typedef %s;"):
+        with pytest.raises(FFIError) as info:
+            FFI().cdef(source % (declarator.replace("NAME", "x"),))
+        assert str(info.value).startswith("Unsupported type: '%s'." % (spelled,))

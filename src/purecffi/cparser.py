@@ -382,6 +382,10 @@ class _Walker:
         """TypeDecl: a named type, a primitive spelled with keywords, or a tag."""
         inner = node.type
         if type(inner) is c_ast.IdentifierType:
+            if node.declname == "__int128":     # `unsigned __int128`: a type, not a name
+                self.fail(node, MSG_UNSUPPORTED_TYPE % ("unsigned __int128" if "unsigned" in
+                                                         inner.names else "__int128",),
+                          CDefFFIError)
             return self.named_type(inner.names, node)
         if type(inner) in _TAG_KINDS:
             return self.tag_type(inner)

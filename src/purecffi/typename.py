@@ -156,7 +156,7 @@ CALLING_CONVENTIONS = frozenset(["__stdcall", "__cdecl"])     # accepted and ign
 PRIMITIVE_WORDS = frozenset(["void", "_Bool", "char", "short", "int", "long", "signed",
                              "unsigned", "float", "double", "_Complex"])
 TAG_WORDS = frozenset(["struct", "union", "enum"])
-_RESERVED = QUALIFIERS | PRIMITIVE_WORDS | TAG_WORDS
+_RESERVED = QUALIFIERS | PRIMITIVE_WORDS | TAG_WORDS | {"__int128"}    # (the full parser refuses it)
 
 # Constant expressions in array lengths: cffi's operators, by precedence (C's order).
 _BINARY_LEVELS = (

@@ -4,7 +4,7 @@ import subprocess
 
 import pytest
 
-from _backend import IS_CFFI
+from _backend import FFI, IS_CFFI
 
 FOO = "struct foo_s { int len; short data[]; };"
 FOO0 = "struct foo_s { int len; short data[0]; };"
@@ -200,3 +200,30 @@ def test_global_open_array_is_a_pointer(ffi, array_lib):
     with pytest.raises(TypeError, match=re.escape(
             "initializer for ctype 'int[]' must be a list or tuple, not int")):
         lib.my_array = 5
+
+
+@pytest.mark.parametrize("decl, name", [
+    ("struct s { int x[]; int y; };", "struct s"),
+    ("union u { int x[]; char c; };", "union u"),
+])
+def test_open_array_not_last_is_refused_on_use(decl, name):
+    """cdef() accepts it; the first use says which field has no size (cffi's message)."""
+    ffi = FFI()
+    ffi.cdef(decl)
+    with pytest.raises(TypeError) as info:
+        ffi.sizeof(name)
+    assert str(info.value) == "field '%s.x' has ctype 'int[]' of unknown size" % (name,)
+
+
+@pytest.mark.skipif(IS_CFFI, reason="purecffi's cdef() is all or nothing")
+@pytest.mark.parametrize("decl", ["union u { int x[]; };", "union u { int a; int x[]; };"])
+def test_union_with_an_open_array_is_refused_on_use(decl):
+    """C compilers refuse a flexible array member in a union (cffi lays it out anyway): the
+    cdef() is kept, as cffi keeps it, and its use is a clear error; nothing else changes."""
+    ffi = FFI()
+    ffi.cdef("struct keep { int k; };")
+    ffi.cdef(decl)
+    with pytest.raises(TypeError) as info:
+        ffi.new("union u *")
+    assert str(info.value) == "field 'union u.x' has ctype 'int[]' of unknown size"
+    assert ffi.sizeof("struct keep") == 4

@@ -16,8 +16,16 @@ def _snapshot(obj):
 
 
 def _restore(obj, state):
-    for slot, value in state.items():
-        setattr(obj, slot, value)
+    """Put the slots of a type object back as `_snapshot` saw them (those set since, such as
+    `fields`, are unset again; the read-only guard of ctypes does not apply to an undo)."""
+    for cls in type(obj).__mro__:
+        for slot in cls.__dict__.get("__slots__", ()):
+            if slot == "__weakref__":
+                continue
+            if slot in state:
+                object.__setattr__(obj, slot, state[slot])
+            elif hasattr(obj, slot):
+                object.__delattr__(obj, slot)
 
 
 # -- Readiness of struct members for layout ----
@@ -92,8 +100,9 @@ def _check_bitfield(owner, name, ftype, bitsize):
 
 
 def _check_flexible_array(owner, fields):
-    """Only the last member of a struct may be an array of unknown length (`T x[]`)."""
-    for name, ftype, _ in fields[:-1]:
+    """Only the last member of a struct may be an array of unknown length (`T x[]`), and no
+    member of a union."""
+    for name, ftype, _ in (fields if owner.kind == UNION else fields[:-1]):
         if ftype.kind == ARRAY and ftype.length is None:
             raise _Deferred(TypeError("field '%s.%s' has ctype '%s' of unknown size"
                                       % (owner.cname, name, ftype.cname)))

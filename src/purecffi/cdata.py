@@ -269,17 +269,28 @@ def _owning_item_methods(getitem, setitem, owning_item):
     return owning_getitem, owning_setitem
 
 
-def _owning_number_methods(getitem, setitem, unpack, write):
-    """The same for `ffi.new("T *")` of a number type: `p[0]` is one unpack (a size_t *
-    out-parameter is read and set around every call of a streaming loop)."""
+def _owning_number_methods(getitem, setitem, unpack, write, view=None, size=0):
+    """The same for `ffi.new("T *")` of a number type: `p[0]` is one unpack, `p[0] = v` one
+    index into `view` (the typed view of memory in the item's format, for items of 1, 2, 4 or
+    8 bytes at an aligned address; else the checked writer): a size_t * out-parameter is read
+    and set around every call of a streaming loop."""
+    mask, shift = size - 1, size.bit_length() - 1
+
     def owning_getitem(self, index):
         if index is _ZERO or index.__class__ is int and index == 0:
-            return unpack(MEM, self._addr)[0]
+            return unpack(MEM, self._addr)[0]       # (measured: cheaper than the view here)
         return getitem(self, index)
 
     def owning_setitem(self, index, value):
         if index is _ZERO or index.__class__ is int and index == 0:
-            write(self._addr, value)        # the checked writer: nothing written on error
+            address = self._addr
+            if view is not None and not address & mask:
+                try:
+                    view[address >> shift] = value
+                    return
+                except (TypeError, ValueError, OverflowError):
+                    pass
+            write(address, value)   # the checked writer: writes or raises (outside the except)
             return
         setitem(self, index, value)
     return owning_getitem, owning_setitem

@@ -181,8 +181,10 @@ def _pointer_class(ctype, rt):
         cls.__getitem__, cls.__setitem__, owning_item)
     if _is_plain_number(item):
         irt = prepare(item)
+        view = typed_view(irt.fmt) if item.byte_size in (1, 2, 4, 8) else None
         owning["__getitem__"], owning["__setitem__"] = _owning_number_methods(
-            owning["__getitem__"], owning["__setitem__"], irt.unpack, irt.write)
+            owning["__getitem__"], owning["__setitem__"], irt.unpack, irt.write, view,
+            item.byte_size)
         if item.byte_size in (1, 2, 4, 8):
             fast = concrete(ctype.cname, PointerCData, _aligned_pointer_methods(
                 irt.fmt, item.byte_size, irt.write), parent=cls)

@@ -54,6 +54,9 @@ def _check_reported(seen):
     assert isinstance(seen[0].exc_value, ValueError)
     assert str(seen[0].exc_value) == "destructor failed"
     assert seen[0].err_msg.startswith("Exception ignored from callback for ffi.gc")
+    # the traceback starts in the destructor, as cffi's (no frame of the implementation)
+    first = seen[0].exc_traceback.tb_frame.f_code.co_name
+    assert first in ("_failing_destructor", "_failing_free")
 
 
 def test_destructor_error_at_release_is_reported_not_raised(unraisable):

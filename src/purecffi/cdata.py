@@ -521,14 +521,22 @@ class FunctionPtrCData(PointerCData):
             raise RuntimeError("cannot call null function pointer '%s'" % (self._ctype.cname,))
         return _CALLER[0](self, args)
 
-    def __getitem__(self, index):
+    def __getitem__(self, index, value=None):
         raise TypeError("cdata of type '%s' cannot be indexed" % (self._ctype.cname,))
 
+    __setitem__ = __getitem__
+
     def __add__(self, other):
-        raise TypeError("cannot add to cdata '%s'" % (self._ctype.cname,))
+        _as_index(other)            # (cffi's error for what is not a number comes first)
+        raise TypeError("cannot add a cdata '%s' and a number" % (self._ctype.cname,))
+
+    __radd__ = __add__
 
     def __sub__(self, other):
-        raise TypeError("cannot subtract from cdata '%s'" % (self._ctype.cname,))
+        if isinstance(other, CData):
+            raise TypeError("cannot subtract cdata '%s' and cdata '%s'"
+                            % (self._ctype.cname, other._ctype.cname))
+        return self.__add__(other)
 
 
 _CALLER = []    # call.call_function_pointer, registered by cdata_make (call.py imports this module)

@@ -599,6 +599,13 @@ del _name
 _apimode.set_generated_ffi(GeneratedFFI)      # apimode.load() makes the ffi of a C module
 
 
+# methods that are module functions are named as methods in their errors ("FFI.new() missing
+# 1 required positional argument: 'cdecl'", as cffi's)
+for _name in ("new", "callback", "gc", "release", "new_handle", "from_handle", "string",
+              "unpack"):
+    getattr(FFI, _name).__qualname__ = "FFI." + _name
+del _name
+
 # the `buffer` type is an attribute of FFI; ffi.buffer(cdata) makes one
 FFI.buffer = buffer
 FFI.NULL = _mk.pointer_to(TYPES.pointer(TYPES.void), 0)

@@ -604,8 +604,7 @@ def def_extern(ffi, name=None, error=None, onerror=None):
     """@ffi.def_extern(): attach a Python function to an extern "Python" function."""
     externs = getattr(ffi, "_api_externs", None)
     if externs is None:
-        raise ValueError("ffi.def_extern() is only available on the ffi of a compiled API-mode "
-                         "module (with extern \"Python\" functions in its cdef)")
+        raise ValueError("ffi.def_extern() is only available on API-mode FFI objects")
     if name is not None and not isinstance(name, str):
         raise TypeError("ffi.def_extern(): name must be a str or None, not %s"
                         % (type(name).__name__,))

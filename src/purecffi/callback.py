@@ -27,7 +27,7 @@ from .convert import (LONGDOUBLE_BYTES, code_to_str, pointer_value, prepare, to_
                       to_float, to_int, to_wchar)
 from .ctype import ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID
 from .memory import MEM, allocate, read_address
-from .unraisable import internal, report, user_traceback as _user_traceback
+from .unraisable import report, user_traceback as _user_traceback
 
 __all__ = ["make_callback", "CallbackCData"]
 
@@ -647,20 +647,10 @@ def _print_exception(python_callable, converting_result, exc_type, exc_value, tb
     """Report the callable's exception (to sys.unraisablehook, as cffi)."""
     where = ", trying to convert the result back to C" if converting_result else ""
     report(exc_value, "Exception ignored from cffi callback %r%s" % (python_callable, where),
-           tb=_caller_traceback() if tb is None else tb)
-
-
-def _caller_traceback():
-    """A traceback of the innermost Python frame the callback runs under, not one of ours
-    (cffi shows it for errors that have no frame of the callable)."""
-    frame = sys._getframe(1)
-    while frame is not None and internal(frame.f_code):
-        frame = frame.f_back
-    return None if frame is None else types.TracebackType(None, frame, frame.f_lasti,
-                                                          frame.f_lineno)
+           tb=tb)
 
 
 def _print_onerror_failure(exc_type, exc_value, tb):
     """Report what `onerror` raised, or its result C cannot take."""
     report(exc_value, "Exception ignored during handling of the above exception by 'onerror'",
-           tb=_caller_traceback() if tb is None else tb)
+           tb=tb)

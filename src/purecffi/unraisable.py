@@ -3,6 +3,7 @@
 import os
 import sys
 import traceback
+import types
 
 _FROM_EXCEPTION = object()      # report()'s default: the traceback the exception carries
 
@@ -14,8 +15,9 @@ class HookArgs:
 
     def __init__(self, exc_value, err_msg, obj, tb):
         self.exc_type, self.exc_value = type(exc_value), exc_value
-        self.exc_traceback = user_traceback(exc_value.__traceback__) if tb is _FROM_EXCEPTION \
-            else tb
+        if tb is _FROM_EXCEPTION:
+            tb = user_traceback(exc_value.__traceback__)
+        self.exc_traceback = caller_traceback() if tb is None else tb
         self.err_msg, self.object = err_msg, obj
 
 
@@ -37,8 +39,19 @@ def user_traceback(tb):
     return tb
 
 
+def caller_traceback():
+    """A traceback of the innermost Python frame running, not one of ours (what cffi shows for
+    an error that has no frame of the user's: a built-in function's, a conversion's)."""
+    frame = sys._getframe(1)
+    while frame is not None and internal(frame.f_code):
+        frame = frame.f_back
+    return None if frame is None else types.TracebackType(None, frame, frame.f_lasti,
+                                                          frame.f_lineno)
+
+
 def report(exc_value, err_msg, obj=None, tb=_FROM_EXCEPTION):
-    """Hand `exc_value` to sys.unraisablehook (printed to stderr if it is the default one)."""
+    """Hand `exc_value` to sys.unraisablehook (printed to stderr if it is the default one), with
+    `tb` (by default the exception's, from the user's first frame) or the caller's frame."""
     args = HookArgs(exc_value, err_msg, obj, tb)
     hook = getattr(sys, "unraisablehook", None)
     try:

@@ -409,7 +409,10 @@ class FFI:
 
     @errno.setter
     def errno(self, value: int) -> None:
-        _set_errno(value)
+        try:
+            _set_errno(value)
+        except OverflowError:
+            raise OverflowError("errno value too large") from None      # (cffi's words)
 
     # -- Libraries, calls, callbacks ----
     def dlopen(self, name: str | None, flags: int = 0) -> Any:

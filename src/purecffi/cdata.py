@@ -601,7 +601,7 @@ def release(cdata):
     earlier without risking the views that share it); custom allocators' `free` runs now.
     """
     if not isinstance(cdata, CData):
-        raise TypeError("release() expects a cdata, not %s" % (type(cdata).__name__,))
+        raise TypeError("expected a 'cdata' object")        # (cffi's words)
     action = _release_action(cdata)
     if action is not None:
         action()

@@ -1,6 +1,7 @@
 """Making cdata: ffi.new(), ffi.cast(), ffi.gc(), pointers to known addresses; and the set-up
 that gives convert.py the per-type class maker and cdata.py the function-pointer caller."""
 import struct
+from operator import index as _index
 
 from . import platform as plat
 from .call import call_function_pointer, file_pointer
@@ -353,6 +354,8 @@ def release(cdata):
 # -- ffi.gc ----
 def gc(cdata, destructor, size=0):
     """`ffi.gc()`: a new cdata for the same memory whose death calls `destructor(cdata)`."""
+    if size.__class__ is not int or not -_SSIZE_LIMIT <= size < _SSIZE_LIMIT:
+        _check_gc_size(size)
     if not (isinstance(cdata, CData) and cdata._address):
         if isinstance(cdata, ValueCData):
             return _gc_value(cdata, destructor)
@@ -372,6 +375,16 @@ def gc(cdata, destructor, size=0):
     if cdata._array:
         result._length = cdata._length
     return result
+
+
+_SSIZE_LIMIT = 1 << 63
+
+
+def _check_gc_size(size):
+    """ffi.gc()'s `size` must be an integer that fits a Py_ssize_t (cffi's errors)."""
+    size = _index(size)
+    if not -_SSIZE_LIMIT <= size < _SSIZE_LIMIT:
+        raise OverflowError("Python int too large to convert to C ssize_t")
 
 
 def _gc_value(cdata, destructor):

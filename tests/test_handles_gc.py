@@ -406,6 +406,23 @@ def test_new_allocator_free_without_alloc(ffi, libc):
         ffi.new_allocator(free=libc.free)
 
 
+@pytest.mark.parametrize("flag, error, message", [
+    ("x", TypeError, "'str' object cannot be interpreted as an integer"),
+    (None, TypeError, "'NoneType' object cannot be interpreted as an integer"),
+    (0.0, TypeError, "'float' object cannot be interpreted as an integer"),
+    (2 ** 80, OverflowError, "Python int too large to convert to C long"),
+])
+def test_new_allocator_clear_flag_is_an_integer(ffi, libc, flag, error, message):
+    with pytest.raises(error) as info:
+        ffi.new_allocator(libc.malloc, None, flag)
+    assert str(info.value) == message
+
+
+@pytest.mark.parametrize("flag", [0, 5, True, False])
+def test_new_allocator_clear_flag_integers(ffi, libc, flag):
+    assert len(ffi.new_allocator(libc.malloc, libc.free, flag)("int[2]")) == 2
+
+
 def test_new_allocator_with_c_functions(ffi, libc):
     """alloc and free can be C functions directly: ffi.new_allocator(lib.malloc, lib.free)."""
     new = ffi.new_allocator(libc.malloc, libc.free)

@@ -183,6 +183,8 @@ class FFI:
                       free: Callable[[Any], Any] | None = None,
                       should_clear_after_alloc: bool = True) -> Callable[..., _CData]:
         """A function like new() that gets memory from `alloc` and gives it back with `free`."""
+        if should_clear_after_alloc.__class__ is not bool:
+            _clear_flag(should_clear_after_alloc)
         if alloc is None and free is not None:
             raise TypeError("cannot pass 'free' without 'alloc'")
         if alloc is None:
@@ -618,6 +620,13 @@ def _add_unicode_macros(kwds):
     """set_unicode(True) in API mode: the C code is compiled with UNICODE and _UNICODE."""
     macros = list(kwds.get("define_macros", ()))
     kwds["define_macros"] = macros + [("UNICODE", "1"), ("_UNICODE", "1")]
+
+
+def _clear_flag(value):
+    """new_allocator()'s should_clear_after_alloc is an integer that fits a C long (cffi)."""
+    value = operator.index(value)
+    if not -(1 << 63) <= value < 1 << 63:
+        raise OverflowError("Python int too large to convert to C long")
 
 
 def _custom_allocator(alloc, free, clear):

@@ -450,7 +450,8 @@ def emit_extern_python(plan, limited=False):
         "    PyObject *handler = %sextern_handlers[index];" % (PREFIX,),
         "    _pc_errno_enter(c_errno);",
         "    if (handler == NULL) {",
-        "        PySys_WriteStderr(\"extern \\\"Python\\\": function %s() called, but "
+        "        /* C's stderr, as cffi (not sys.stderr) */",
+        "        fprintf(stderr, \"extern \\\"Python\\\": function %s() called, but "
         "no code was attached to it yet with @ffi.def_extern().  Returning 0.\\n\", name);",
         "    }",
         "    else {",

@@ -518,7 +518,8 @@ class FunctionPtrCData(PointerCData):
         if kwargs:
             raise TypeError("a cdata function cannot be called with keyword arguments")
         if not self._addr:
-            raise RuntimeError("cannot call null function pointer '%s'" % (self._ctype.cname,))
+            raise RuntimeError("cannot call null pointer pointer from cdata '%s'"   # (cffi's words)
+                               % (self._ctype.cname,))
         return _CALLER[0](self, args)
 
     def __getitem__(self, index, value=None):

@@ -684,3 +684,22 @@ def test_builtin_callable_errors_show_the_callers_frame(ffi, capfd):
     frames = [line for line in lines if line.lstrip().startswith("File ")]
     assert len(frames) == 1 and frames[0].endswith(", in caller")
     assert lines[-1] == "TypeError: object of type 'int' has no len()"
+
+
+@pytest.mark.parametrize("cdecl, message", [
+    ("struct opaque_s(int)", "result type 'struct opaque_s' is not yet initialized"),
+    ("int(struct opaque_s)", "ctype 'struct opaque_s' has incomplete type"),
+    ("int(int, struct opaque_s)", "ctype 'struct opaque_s' has incomplete type"),
+])
+def test_callback_of_an_opaque_struct_by_value_refused(ffi, cdecl, message):
+    ffi.cdef("struct opaque_s;")
+    with pytest.raises(TypeError) as info:
+        ffi.callback(cdecl, lambda *args: None)
+    assert str(info.value) == message
+
+
+def test_callback_with_an_enum_without_values_warns(ffi):
+    # as typeof("enum e"): cffi guesses 'unsigned int', and says so once
+    with pytest.warns(UserWarning, match="'enum guessed_e' has no values explicitly defined"):
+        cb = ffi.callback("int(enum guessed_e)", lambda x: x)
+    assert cb(7) == 7

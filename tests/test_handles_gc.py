@@ -161,6 +161,21 @@ def test_gc_none_on_non_gc_object(ffi):
         ffi.gc(ffi.new("int *"), None)
 
 
+def test_gc_of_a_lib_function(ffi):
+    # an in-line lib function is a cdata: ffi.gc() gives a function pointer to it whose death
+    # calls the destructor with the function
+    ffi.cdef("int abs(int);")
+    lib = ffi.dlopen(None)
+    calls = []
+    g = ffi.gc(lib.abs, calls.append)
+    assert g(-3) == 3 and g == lib.abs and ffi.typeof(g) is ffi.typeof(lib.abs)
+    del g
+    gc.collect()
+    assert calls == [lib.abs]
+    with pytest.raises(TypeError, match="Can remove destructor only"):
+        ffi.gc(lib.abs, None)
+
+
 @pytest.mark.parametrize("obj", [5, None, b"abc"])
 def test_gc_requires_cdata(ffi, obj):
     with pytest.raises(TypeError):

@@ -4,7 +4,7 @@ import struct
 from operator import index as _index
 
 from . import platform as plat
-from .call import call_function_pointer, file_pointer
+from .call import LibFunction, call_function_pointer, file_pointer
 from .cdata import AddrCData, GcRef, set_caller
 from .cdata import release as _release_general
 from .cdata_classes import _is_plain_number, attach_classes
@@ -359,9 +359,12 @@ def gc(cdata, destructor, size=0):
     if not (isinstance(cdata, CData) and cdata._address):
         if isinstance(cdata, ValueCData):
             return _gc_value(cdata, destructor)
-        raise TypeError("ffi.gc() expects a cdata, not %s" % (type(cdata).__name__,))
+        if isinstance(cdata, LibFunction) and destructor is not None:
+            return _gc_lib_function(cdata, destructor)
+        if not isinstance(cdata, LibFunction):
+            raise TypeError("ffi.gc() expects a cdata, not %s" % (type(cdata).__name__,))
     if destructor is None:
-        keep = cdata._keep
+        keep = getattr(cdata, "_keep", None)
         if not isinstance(keep, GcRef):
             raise TypeError("Can remove destructor only on a object previously returned by "
                             "ffi.gc()")
@@ -374,6 +377,17 @@ def gc(cdata, destructor, size=0):
     result._ctype, result._addr, result._keep = ctype, cdata._addr, ref
     if cdata._array:
         result._length = cdata._length
+    return result
+
+
+def _gc_lib_function(function, destructor):
+    """ffi.gc() of an in-line lib function (a cdata too, for cffi): a function pointer cdata
+    to it whose death calls `destructor(function)`."""
+    ref = _new_object(GcRef)
+    ref.original, ref.destructor, ref.buffer = function, destructor, None
+    ctype = function._ctype
+    result = _new_object((ctype._rt or prepare(ctype)).cdata_class)
+    result._ctype, result._addr, result._keep = ctype, function._addr, ref
     return result
 
 

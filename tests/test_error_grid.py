@@ -863,6 +863,12 @@ ROWS = [
     ('int(libc.abs)', 'TypeError', "int() not supported on cdata 'int(*)(int)'"),
     ('float(libc.abs)', 'TypeError', "float() not supported on cdata 'int(*)(int)'"),
     ('complex(libc.abs)', 'TypeError', "complex() not supported on cdata 'int(*)(int)'"),
+    ('libc.abs < libc.abs', 'ok', 'False'),
+    ('ffi.NULL < libc.abs', 'ok', 'True'),
+    ('libc.abs >= ffi.cast("void *", libc.abs)', 'ok', 'True'),
+    ('with libc.abs: pass', 'ValueError',
+     "only 'cdata' object from ffi.new(), ffi.gc(), ffi.from_buffer() or "
+     "ffi.new_allocator()() can be used with the 'with' keyword or ffi.release()"),
     # ffi.release() and ffi.gc()
     ('ffi.release(ffi.cast("int *", ip))', 'ValueError',
      "only 'cdata' object from ffi.new(), ffi.gc(), ffi.from_buffer() or "

@@ -193,6 +193,9 @@ class LibFunction(CData, metaclass=Family):
     __len__, __iter__ = FunctionPtrCData.__len__, FunctionPtrCData.__iter__
     __int__, __float__, __complex__ = (FunctionPtrCData.__int__, FunctionPtrCData.__float__,
                                        FunctionPtrCData.__complex__)
+    __lt__, __le__, __gt__, __ge__ = AddrCData.__lt__, AddrCData.__le__, AddrCData.__gt__, \
+        AddrCData.__ge__
+    __enter__, __exit__ = AddrCData.__enter__, AddrCData.__exit__     # (refused, as cffi)
 
 
 def _variadic_call(self, *args, **kwargs):

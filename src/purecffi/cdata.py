@@ -144,8 +144,10 @@ def _export_source(keep):
 
 
 def _other_address(other):
-    if (isinstance(other, CData) and other._address):
-        return other._addr
+    if isinstance(other, CData):
+        address = getattr(other, "_addr", None)     # (also of an in-line lib function)
+        if address is not None:
+            return address
     raise TypeError("cannot compare cdata with %s" % (type(other).__name__,))
 
 

@@ -26,6 +26,7 @@ INVALID = [
     ("int([5])(int)", CDefError, "a function type, not a pointer-to-function type"),
     ("int(*)(int)(int)", CDefError, "a function type, not a pointer-to-function type"),
     ("int(...)", CDefError, "a function with only '(...)' as argument is not correct C"),
+    ("void(*)(...)", CDefError, "a function with only '(...)' as argument is not correct C"),
     ("unsigned float", FFIError, "Unsupported type: 'unsigned float'"),
     ("long long long", FFIError, "Unsupported type: 'long long long'"),
     ("int[...]", FFIError, "unsupported '[...]' here, cannot derive the actual array length"),
@@ -176,3 +177,13 @@ def test_compiled_ffi_dir_has_no_builder_methods(compiled_ffi):
     names = set(dir(compiled_ffi))
     assert {"new", "cast", "typeof", "dlopen", "error", "NULL"} <= names
     assert not names & {"cdef", "set_source", "compile", "verify", "set_unicode", "include"}
+
+
+@pytest.mark.parametrize("text", ["int(...)", "void(*)(...)", "int(*)(int(...))"])
+def test_only_dots_in_a_type_string_names_no_place(ffi, text):
+    # as cffi: "in expression", not the name of the result type nor a line of the string
+    for op in (ffi.typeof, lambda t: ffi.callback(t, len)):
+        with pytest.raises(CDefError) as info:
+            op(text)
+        assert str(info.value) == ("in expression: a function with only '(...)' as argument "
+                                   "is not correct C")

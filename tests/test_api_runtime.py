@@ -543,8 +543,12 @@ def test_errno_in_callbacks(api_ffi, lib):
 
 
 # -- extern "Python" ----
-def test_extern_python_not_attached(lib, capfd):
-    """cffi 2.x's message (the manual does not give one); the result is zeroed."""
+def test_extern_python_not_attached(lib, capfd, monkeypatch):
+    """cffi 2.x's message (the manual does not give one), written to C's stderr and not to
+    sys.stderr as cffi does; the result is zeroed."""
+    import io
+    python_stderr = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", python_stderr)
     assert lib.call_cb(3) == 0
     p = lib.call_cb_pt(3)
     assert (p.x, p.y) == (0, 0)
@@ -553,6 +557,7 @@ def test_extern_python_not_attached(lib, capfd):
     for name in ("cb", "cb_pt", "cb_d"):
         assert ('extern "Python": function %s.%s() called, but no code was attached to it '
                 'yet with @ffi.def_extern().  Returning 0.\n' % (MODULE, name)) in err
+    assert python_stderr.getvalue() == ""
 
 
 def test_extern_c_python_spellings(api_ffi, lib):

@@ -609,6 +609,8 @@ def test_result_conversion_errors_show_the_callers_frames(ffi, capfd):
     assert "return cb(3)" in [line.strip() for line in lines]
     assert lines[-1] == "TypeError: an integer is required"
     assert not any("purecffi" in line for line in lines)
+    # only the innermost frame, as cffi: not this test's own
+    assert not any("in test_result_conversion_errors" in line for line in lines)
 
     def boom(x):
         raise ValueError("boom")
@@ -620,3 +622,84 @@ def test_result_conversion_errors_show_the_callers_frames(ffi, capfd):
     assert lines[failure + 1] == "Traceback (most recent call last):"
     assert any("in caller_of_the_callback" in line for line in lines[failure:])
     assert lines[-1] == "TypeError: an integer is required"
+
+
+def test_callback_errors_reach_sys_unraisablehook(ffi, monkeypatch):
+    # as cffi: the reports go through sys.unraisablehook (pytest's, or an application's), with
+    # cffi's message, the exception and a traceback starting in the callable
+    seen = []
+    monkeypatch.setattr(sys, "unraisablehook", seen.append)
+
+    def boom(x):
+        raise KeyError(x)
+
+    def caller(cb):
+        return cb(3)
+
+    assert caller(ffi.callback("int(int)", boom)) == 0
+    assert caller(ffi.callback("int(int)", lambda x: "bad")) == 0
+    assert caller(ffi.callback("int(int)", boom, error=-1, onerror=lambda *exc: 1 // 0)) == -1
+    assert [(a.exc_type, str(a.exc_value), a.object) for a in seen] == [
+        (KeyError, "3", None), (TypeError, "an integer is required", None),
+        (KeyError, "3", None), (ZeroDivisionError, "integer division or modulo by zero", None)]
+    assert seen[0].err_msg == "Exception ignored from cffi callback %r" % (boom,)
+    assert seen[1].err_msg.endswith(", trying to convert the result back to C")
+    assert seen[3].err_msg == ("Exception ignored during handling of the above exception by "
+                               "'onerror'")
+    assert seen[0].exc_traceback.tb_frame.f_code.co_name == "boom"
+    # a result C cannot take: the one frame the callback was called from
+    tb = seen[1].exc_traceback
+    assert tb.tb_frame.f_code.co_name == "caller" and tb.tb_next is None
+    assert seen[3].exc_traceback.tb_frame.f_code.co_name == "<lambda>"
+
+
+def test_report_prints_as_pythons_default_hook(ffi, capfd):
+    # the exception's type and str() (even empty), and no chained exception
+    def chained(x):
+        try:
+            {}[x]
+        except KeyError:
+            raise ValueError()
+
+    assert ffi.callback("int(int)", chained)(3) == 0
+    lines = _report_lines(capfd.readouterr().err)
+    assert lines[0].startswith("Exception ignored from cffi callback <function ")
+    assert lines[1] == "Traceback (most recent call last):"
+    assert lines[-1] == "ValueError: "
+    assert not any("During handling" in line or "KeyError" in line for line in lines)
+
+
+def test_builtin_callable_errors_show_the_callers_frame(ffi, capfd):
+    # a callable with no Python frame (a built-in function): onerror gets no traceback, and
+    # the report shows the frame the callback was called from, none of the implementation's
+    def caller(cb):
+        return cb(3)
+
+    seen = []
+    assert caller(ffi.callback("int(int)", len, onerror=lambda *exc: seen.append(exc))) == 0
+    assert seen[0][0] is TypeError and seen[0][2] is None
+    assert caller(ffi.callback("int(int)", len)) == 0
+    lines = _report_lines(capfd.readouterr().err)
+    assert lines[0] == "Exception ignored from cffi callback <built-in function len>:"
+    frames = [line for line in lines if line.lstrip().startswith("File ")]
+    assert len(frames) == 1 and frames[0].endswith(", in caller")
+    assert lines[-1] == "TypeError: object of type 'int' has no len()"
+
+
+@pytest.mark.parametrize("cdecl, message", [
+    ("struct opaque_s(int)", "result type 'struct opaque_s' is not yet initialized"),
+    ("int(struct opaque_s)", "ctype 'struct opaque_s' has incomplete type"),
+    ("int(int, struct opaque_s)", "ctype 'struct opaque_s' has incomplete type"),
+])
+def test_callback_of_an_opaque_struct_by_value_refused(ffi, cdecl, message):
+    ffi.cdef("struct opaque_s;")
+    with pytest.raises(TypeError) as info:
+        ffi.callback(cdecl, lambda *args: None)
+    assert str(info.value) == message
+
+
+def test_callback_with_an_enum_without_values_warns(ffi):
+    # as typeof("enum e"): cffi guesses 'unsigned int', and says so once
+    with pytest.warns(UserWarning, match="'enum guessed_e' has no values explicitly defined"):
+        cb = ffi.callback("int(enum guessed_e)", lambda x: x)
+    assert cb(7) == 7

@@ -724,3 +724,17 @@ def test_enum_value_as_string(cffi_):
     assert cffi_.string(cffi_.cast("enum pos", s.p)) == "PB"
     assert cffi_.string(cffi_.cast("enum neg", s.n)) == "NB"
     assert cffi_.string(cffi_.cast("enum pos", 99)) == "99"
+
+
+@pytest.mark.parametrize("target, source", [("char16_t", "char32_t"), ("char32_t", "char16_t"),
+                                            ("wchar_t", "char16_t")])
+def test_wide_char_cdata_of_another_size_is_refused(ffi, target, source):
+    # as cffi: a char16_t is no char32_t (wchar_t and char32_t, both 4 bytes, are one type);
+    # ffi.cast() converts between them
+    value = ffi.cast(source, "z")
+    with pytest.raises(TypeError, match="must be a unicode string of length 1, not "):
+        ffi.new(target + " *", value)
+    with pytest.raises(TypeError, match="must be a unicode string of length 1, not "):
+        ffi.callback("int(%s)" % (target,), lambda c: 0)(value)
+    assert ffi.string(ffi.cast(target, value)) == "z"
+    assert ffi.new("wchar_t *", ffi.cast("char32_t", "z"))[0] == "z"

@@ -7,7 +7,7 @@ import weakref
 
 import pytest
 
-from _backend import FFI
+from _backend import FFI, IS_CFFI
 
 
 class Thing:
@@ -54,6 +54,9 @@ def _check_reported(seen):
     assert isinstance(seen[0].exc_value, ValueError)
     assert str(seen[0].exc_value) == "destructor failed"
     assert seen[0].err_msg.startswith("Exception ignored from callback for ffi.gc")
+    # the traceback starts in the destructor, as cffi's (no frame of the implementation)
+    first = seen[0].exc_traceback.tb_frame.f_code.co_name
+    assert first in ("_failing_destructor", "_failing_free")
 
 
 def test_destructor_error_at_release_is_reported_not_raised(unraisable):
@@ -135,3 +138,18 @@ def test_gc_of_a_primitive_value(cdecl, value):
     with pytest.raises(TypeError, match="Can remove destructor only on a object previously "
                                         "returned by ffi.gc()"):
         ffi.gc(original, None)
+
+
+def test_destructor_without_python_frame_reports_the_running_frame(unraisable):
+    # a destructor that is no Python function (here not even callable): the report's
+    # traceback is the frame running when it was called, as cffi's, none of the implementation
+    ffi = FFI()
+
+    def releasing():
+        ffi.release(ffi.gc(ffi.new("int *"), 5))
+    releasing()
+    assert len(unraisable) == 1 and unraisable[0].exc_type is TypeError
+    tb = unraisable[0].exc_traceback
+    assert tb is not None and tb.tb_next is None
+    if not IS_CFFI:             # (cffi's is the frame of its own Python-level ffi.release())
+        assert tb.tb_frame.f_code.co_name == "releasing"

@@ -357,3 +357,14 @@ def test_error_value_when_reporting_the_exception_fails(mod, monkeypatch):
     def f(x):               # noqa: F811
         raise ValueError("boom")
     assert mod.lib.my_algo(2) == 10
+
+
+def test_variadic_extern_python_refused_at_emit(tmp_path):
+    # cffi accepts the declaration and refuses to write the C code: C callers of a variadic
+    # function would have no fixed signature to call
+    ffi = FFI()
+    ffi.cdef('extern "Python" int vf(int, ...);')
+    ffi.set_source("_variadic_extern", "")
+    with pytest.raises(NotImplementedError) as info:
+        ffi.emit_c_code(str(tmp_path / "variadic.c"))
+    assert str(info.value) == 'extern_python vf: a vararg function is extern "Python"'

@@ -677,6 +677,15 @@ def test_errno_set_and_read_back(ffi):
     assert ffi.errno == 0
 
 
+@pytest.mark.parametrize("value", [2 ** 31, -2 ** 31 - 1, 2 ** 40])
+def test_errno_out_of_range(ffi, value):
+    ffi.errno = 3
+    with pytest.raises(OverflowError) as info:
+        ffi.errno = value
+    assert str(info.value) == "errno value too large"
+    assert ffi.errno == 3
+
+
 def test_errno_from_c_call(ffi):
     ffi.cdef("int close(int);")
     lib = ffi.dlopen(None)

@@ -246,3 +246,22 @@ def test_base_classes_cannot_be_instantiated(ffi):
         ffi.CData()
     with pytest.raises(TypeError, match="cannot create"):
         ffi.CType()
+
+
+@pytest.mark.parametrize("method, message", [
+    ("new", "FFI.new() missing 1 required positional argument: 'cdecl'"),
+    ("callback", "FFI.callback() missing 1 required positional argument: 'cdecl'"),
+    ("gc", "FFI.gc() missing 2 required positional arguments: 'cdata' and 'destructor'"),
+    ("string", "FFI.string() missing 1 required positional argument: 'cdata'"),
+    ("unpack", "FFI.unpack() missing 2 required positional arguments: 'cdata' and 'length'"),
+])
+def test_missing_arguments_name_the_ffi_method(ffi, method, message):
+    with pytest.raises(TypeError) as info:
+        getattr(ffi, method)()
+    assert str(info.value) == message
+
+
+def test_def_extern_needs_an_api_mode_ffi(ffi):
+    with pytest.raises(ValueError) as info:
+        ffi.def_extern()
+    assert str(info.value) == "ffi.def_extern() is only available on API-mode FFI objects"

@@ -131,6 +131,20 @@ def test_gc_size_argument(ffi, libc, size):
         libc.free(c)
 
 
+@pytest.mark.parametrize("size, error, message", [
+    ("x", TypeError, "'str' object cannot be interpreted as an integer"),
+    (1.5, TypeError, "'float' object cannot be interpreted as an integer"),
+    (2 ** 70, OverflowError, "Python int too large to convert to C ssize_t"),
+])
+def test_gc_size_must_be_an_index_sized_integer(ffi, size, error, message):
+    calls = []
+    with pytest.raises(error) as info:
+        ffi.gc(ffi.new("int *"), calls.append, size)
+    assert str(info.value) == message
+    gc.collect()
+    assert calls == []          # nothing was made
+
+
 def test_gc_none_with_negative_size(ffi, libc):
     p = libc.malloc(8)
     calls = []
@@ -145,6 +159,21 @@ def test_gc_none_with_negative_size(ffi, libc):
 def test_gc_none_on_non_gc_object(ffi):
     with pytest.raises(TypeError):
         ffi.gc(ffi.new("int *"), None)
+
+
+def test_gc_of_a_lib_function(ffi):
+    # an in-line lib function is a cdata: ffi.gc() gives a function pointer to it whose death
+    # calls the destructor with the function
+    ffi.cdef("int abs(int);")
+    lib = ffi.dlopen(None)
+    calls = []
+    g = ffi.gc(lib.abs, calls.append)
+    assert g(-3) == 3 and g == lib.abs and ffi.typeof(g) is ffi.typeof(lib.abs)
+    del g
+    gc.collect()
+    assert calls == [lib.abs]
+    with pytest.raises(TypeError, match="Can remove destructor only"):
+        ffi.gc(lib.abs, None)
 
 
 @pytest.mark.parametrize("obj", [5, None, b"abc"])
@@ -249,8 +278,9 @@ def test_with_rejects_non_owning_cdata(ffi):
 
 @pytest.mark.parametrize("obj", [5, None, b"x"])
 def test_release_requires_cdata(ffi, obj):
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError) as info:
         ffi.release(obj)
+    assert str(info.value) == "expected a 'cdata' object"
 
 
 # ---------------------------------------------------------------------------
@@ -391,6 +421,23 @@ def test_new_allocator_free_without_alloc(ffi, libc):
         ffi.new_allocator(free=libc.free)
 
 
+@pytest.mark.parametrize("flag, error, message", [
+    ("x", TypeError, "'str' object cannot be interpreted as an integer"),
+    (None, TypeError, "'NoneType' object cannot be interpreted as an integer"),
+    (0.0, TypeError, "'float' object cannot be interpreted as an integer"),
+    (2 ** 80, OverflowError, "Python int too large to convert to C long"),
+])
+def test_new_allocator_clear_flag_is_an_integer(ffi, libc, flag, error, message):
+    with pytest.raises(error) as info:
+        ffi.new_allocator(libc.malloc, None, flag)
+    assert str(info.value) == message
+
+
+@pytest.mark.parametrize("flag", [0, 5, True, False])
+def test_new_allocator_clear_flag_integers(ffi, libc, flag):
+    assert len(ffi.new_allocator(libc.malloc, libc.free, flag)("int[2]")) == 2
+
+
 def test_new_allocator_with_c_functions(ffi, libc):
     """alloc and free can be C functions directly: ffi.new_allocator(lib.malloc, lib.free)."""
     new = ffi.new_allocator(libc.malloc, libc.free)
@@ -479,6 +526,20 @@ def test_handle_keeps_object_alive(ffi):
     del h
     gc.collect()
     assert ref() is None
+
+
+def test_handle_is_a_void_pointer_in_arithmetic(ffi):
+    # `h + n` is a plain `void *` (not a handle: from_handle() of it is not the object), and
+    # the handle's items are those of a `void *`
+    obj = _Obj()
+    h = ffi.new_handle(obj)
+    for moved in (h + 1, 1 + h, h - 1):
+        assert repr(moved).startswith("<cdata 'void *' 0x")
+        assert ffi.typeof(moved) is ffi.typeof("void *")
+    assert h - h == 0 and (h + 3) - h == 3
+    with pytest.raises(TypeError) as info:
+        h[0]
+    assert str(info.value) == "cdata 'void' is opaque"
 
 
 def test_from_handle_null(ffi):

@@ -26,6 +26,7 @@ INVALID = [
     ("int([5])(int)", CDefError, "a function type, not a pointer-to-function type"),
     ("int(*)(int)(int)", CDefError, "a function type, not a pointer-to-function type"),
     ("int(...)", CDefError, "a function with only '(...)' as argument is not correct C"),
+    ("void(*)(...)", CDefError, "a function with only '(...)' as argument is not correct C"),
     ("unsigned float", FFIError, "Unsupported type: 'unsigned float'"),
     ("long long long", FFIError, "Unsupported type: 'long long long'"),
     ("int[...]", FFIError, "unsupported '[...]' here, cannot derive the actual array length"),
@@ -193,3 +194,13 @@ def test_int128_is_unsupported_everywhere(text, spelled):
         with pytest.raises(FFIError) as info:
             FFI().cdef(source % (declarator.replace("NAME", "x"),))
         assert str(info.value).startswith("Unsupported type: '%s'." % (spelled,))
+
+
+@pytest.mark.parametrize("text", ["int(...)", "void(*)(...)", "int(*)(int(...))"])
+def test_only_dots_in_a_type_string_names_no_place(ffi, text):
+    # as cffi: "in expression", not the name of the result type nor a line of the string
+    for op in (ffi.typeof, lambda t: ffi.callback(t, len)):
+        with pytest.raises(CDefError) as info:
+            op(text)
+        assert str(info.value) == ("in expression: a function with only '(...)' as argument "
+                                   "is not correct C")

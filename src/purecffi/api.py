@@ -183,6 +183,8 @@ class FFI:
                       free: Callable[[Any], Any] | None = None,
                       should_clear_after_alloc: bool = True) -> Callable[..., _CData]:
         """A function like new() that gets memory from `alloc` and gives it back with `free`."""
+        if should_clear_after_alloc.__class__ is not bool:
+            _clear_flag(should_clear_after_alloc)
         if alloc is None and free is not None:
             raise TypeError("cannot pass 'free' without 'alloc'")
         if alloc is None:
@@ -409,7 +411,10 @@ class FFI:
 
     @errno.setter
     def errno(self, value: int) -> None:
-        _set_errno(value)
+        try:
+            _set_errno(value)
+        except OverflowError:
+            raise OverflowError("errno value too large") from None      # (cffi's words)
 
     # -- Libraries, calls, callbacks ----
     def dlopen(self, name: str | None, flags: int = 0) -> Any:
@@ -599,6 +604,13 @@ del _name
 _apimode.set_generated_ffi(GeneratedFFI)      # apimode.load() makes the ffi of a C module
 
 
+# methods that are module functions are named as methods in their errors ("FFI.new() missing
+# 1 required positional argument: 'cdecl'", as cffi's)
+for _name in ("new", "callback", "gc", "release", "new_handle", "from_handle", "string",
+              "unpack"):
+    getattr(FFI, _name).__qualname__ = "FFI." + _name
+del _name
+
 # the `buffer` type is an attribute of FFI; ffi.buffer(cdata) makes one
 FFI.buffer = buffer
 FFI.NULL = _mk.pointer_to(TYPES.pointer(TYPES.void), 0)
@@ -608,6 +620,13 @@ def _add_unicode_macros(kwds):
     """set_unicode(True) in API mode: the C code is compiled with UNICODE and _UNICODE."""
     macros = list(kwds.get("define_macros", ()))
     kwds["define_macros"] = macros + [("UNICODE", "1"), ("_UNICODE", "1")]
+
+
+def _clear_flag(value):
+    """new_allocator()'s should_clear_after_alloc is an integer that fits a C long (cffi)."""
+    value = operator.index(value)
+    if not -(1 << 63) <= value < 1 << 63:
+        raise OverflowError("Python int too large to convert to C long")
 
 
 def _custom_allocator(alloc, free, clear):

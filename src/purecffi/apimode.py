@@ -29,7 +29,7 @@ from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, TYPES, UNI
     ArrayType, EnumType, PointerType, RawFunctionType, UnknownNumberType, make_type
 from .apicheck import Mismatched, Mismatches, number_error, sized_enum_base, \
     struct_differences
-from .callback import _print_exception, _print_onerror_failure
+from .callback import _print_exception, _print_onerror_failure, _user_traceback
 from .errors import FFIError
 from .memory import MEM, memmove, read_address
 
@@ -560,9 +560,7 @@ class _ExternHandler:
         """Print the exception or give it to onerror; the bytes C gets as the result.
         onerror raising, or giving what does not convert, is reported too."""
         exc_type, exc_value, tb = exc_info
-        if tb is not None and tb.tb_frame.f_code.co_filename == __file__:
-            tb = tb.tb_next             # start in the user's function, as 6.7.4 says
-        tb = None if converting_result else tb
+        tb = None if converting_result else _user_traceback(tb)    # the user's frames (6.7.4)
         fn = self.python_callable
         if self.onerror is None:
             _print_exception(fn, converting_result, exc_type, exc_value, tb)
@@ -571,6 +569,7 @@ class _ExternHandler:
             replacement = self.onerror(exc_type, exc_value, tb)
         except BaseException:
             failure = sys.exc_info()
+            failure = failure[:2] + (_user_traceback(failure[2]),)
         else:
             if replacement is None:
                 return self.error_bytes
@@ -605,8 +604,7 @@ def def_extern(ffi, name=None, error=None, onerror=None):
     """@ffi.def_extern(): attach a Python function to an extern "Python" function."""
     externs = getattr(ffi, "_api_externs", None)
     if externs is None:
-        raise ValueError("ffi.def_extern() is only available on the ffi of a compiled API-mode "
-                         "module (with extern \"Python\" functions in its cdef)")
+        raise ValueError("ffi.def_extern() is only available on API-mode FFI objects")
     if name is not None and not isinstance(name, str):
         raise TypeError("ffi.def_extern(): name must be a str or None, not %s"
                         % (type(name).__name__,))

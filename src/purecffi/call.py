@@ -19,7 +19,8 @@ from .call_args import (CHAR_VALUES, LD_FROM_BYTES, accepts_bytes, arg_converter
                         argtypes_of)
 from .call_files import file_pointer
 from .call_types import INT_CTYPES, by_value_ctypes, primitive_ctypes, unsupported_by_value
-from .cdata import AddrCData, CData, Family, StructCData, ValueCData, family_namespace
+from .cdata import AddrCData, CData, Family, FunctionPtrCData, StructCData, ValueCData, \
+    family_namespace
 from .cdata_value import value_cdata
 from .convert import LONGDOUBLE_BYTES, code_to_str, fast_twin, prepare
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, \
@@ -184,6 +185,18 @@ class LibFunction(CData, metaclass=Family):
     def __dir__(self):
         return []
 
+    # what a function pointer cdata refuses, with cffi's messages (not ctypes' behaviour: int()
+    # and float() would read the object's buffer as text)
+    __add__, __radd__, __sub__ = (FunctionPtrCData.__add__, FunctionPtrCData.__radd__,
+                                  FunctionPtrCData.__sub__)
+    __getitem__, __setitem__ = FunctionPtrCData.__getitem__, FunctionPtrCData.__setitem__
+    __len__, __iter__ = FunctionPtrCData.__len__, FunctionPtrCData.__iter__
+    __int__, __float__, __complex__ = (FunctionPtrCData.__int__, FunctionPtrCData.__float__,
+                                       FunctionPtrCData.__complex__)
+    __lt__, __le__, __gt__, __ge__ = AddrCData.__lt__, AddrCData.__le__, AddrCData.__gt__, \
+        AddrCData.__ge__
+    __enter__, __exit__ = AddrCData.__enter__, AddrCData.__exit__     # (refused, as cffi)
+
 
 def _variadic_call(self, *args, **kwargs):
     """Call a variadic function: the extra arguments must be cdata, which give their C type."""
@@ -278,7 +291,14 @@ def call_function_pointer(cdata, args):
         if len(functions) >= _POINTER_FUNCTIONS_MAX:
             functions.clear()
         function = functions[address] = make_lib_function(cdata._ctype, address)
-    return function(*args)
+    try:
+        return function(*args)
+    except TypeError:
+        ctype = cdata._ctype
+        if ctype.ellipsis or len(args) == len(ctype.args):
+            raise
+    raise TypeError("'%s' expects %d arguments, got %d"        # (cffi's words, not ctypes')
+                    % (ctype.cname, len(ctype.args), len(args)))
 
 
 # -- Variadic arguments ----

@@ -57,6 +57,10 @@ def primitive_ctypes(ctype):
 def unsupported_by_value(ctype, role):
     """The exception for passing `ctype` by value as `role` through libffi, or None if fine."""
     kind = ctype.kind
+    if kind in (STRUCT, UNION) and ctype.fields is None:      # opaque: cffi's words
+        if role == "return value":
+            return TypeError("result type '%s' is not yet initialized" % (ctype.cname,))
+        return TypeError("ctype '%s' has incomplete type" % (ctype.cname,))
     if kind == UNION:
         return NotImplementedError(_MSG_UNION % (ctype.cname, role, role))
     if kind == PRIMITIVE:

@@ -10,11 +10,9 @@ by default) is returned to C.
 """
 import builtins
 import ctypes
-import os
 import struct
 import sys
 import threading
-import traceback
 import types
 
 from . import platform as plat
@@ -29,6 +27,7 @@ from .convert import (LONGDOUBLE_BYTES, code_to_str, pointer_value, prepare, to_
                       to_float, to_int, to_wchar)
 from .ctype import ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID
 from .memory import MEM, allocate, read_address
+from .unraisable import report, user_traceback as _user_traceback
 
 __all__ = ["make_callback", "CallbackCData"]
 
@@ -644,51 +643,14 @@ class _Handler:
         return self.error
 
 
-def _user_traceback(tb):
-    """The traceback without our thunk's frame: it starts in the callable's frame."""
-    if tb is not None and tb.tb_next is not None and (
-            tb.tb_frame.f_globals.get("__purecffi_thunk__")
-            or tb.tb_frame.f_code.co_filename == __file__):
-        return tb.tb_next
-    return tb
-
-
 def _print_exception(python_callable, converting_result, exc_type, exc_value, tb):
-    stderr = sys.stderr
-    if stderr is None:
-        return
+    """Report the callable's exception (to sys.unraisablehook, as cffi)."""
     where = ", trying to convert the result back to C" if converting_result else ""
-    stderr.write("Exception ignored from cffi callback %r%s:\n" % (python_callable, where))
-    if tb is None and converting_result:
-        tb = _caller_traceback()
-    traceback.print_exception(exc_type, exc_value, tb, file=stderr)
-    stderr.flush()
-
-
-def _caller_traceback():
-    """A traceback of the Python frames the callback runs under, none of ours (cffi shows
-    them for errors raised by its own conversions)."""
-    tb = None
-    frame = sys._getframe(2)
-    while frame is not None:
-        name = frame.f_code.co_filename
-        if not name.startswith(_PACKAGE_DIR) and not name.startswith(("<callback",
-                                                                         "<direct call")):
-            tb = types.TracebackType(tb, frame, frame.f_lasti, frame.f_lineno)
-        frame = frame.f_back
-    return tb
-
-
-_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+    report(exc_value, "Exception ignored from cffi callback %r%s" % (python_callable, where),
+           tb=tb)
 
 
 def _print_onerror_failure(exc_type, exc_value, tb):
-    stderr = sys.stderr
-    if stderr is None:
-        return
-    stderr.write("Exception ignored during handling of the above exception by 'onerror':\n")
-    if tb is None:
-        tb = _caller_traceback()
-    traceback.print_exception(exc_type, exc_value, tb, file=stderr, chain=False)
-    stderr.flush()
-
+    """Report what `onerror` raised, or its result C cannot take."""
+    report(exc_value, "Exception ignored during handling of the above exception by 'onerror'",
+           tb=tb)

@@ -144,8 +144,10 @@ def _export_source(keep):
 
 
 def _other_address(other):
-    if (isinstance(other, CData) and other._address):
-        return other._addr
+    if isinstance(other, CData):
+        address = getattr(other, "_addr", None)     # (also of an in-line lib function)
+        if address is not None:
+            return address
     raise TypeError("cannot compare cdata with %s" % (type(other).__name__,))
 
 
@@ -553,8 +555,10 @@ class FunctionPtrCData(PointerCData):
                                % (self._ctype.cname,))              # (cffi's words)
         return _CALLER[0](self, args)
 
-    def __getitem__(self, index):
+    def __getitem__(self, index, value=None):
         raise TypeError("cdata of type '%s' cannot be indexed" % (self._ctype.cname,))
+
+    __setitem__ = __getitem__
 
     def __add__(self, other):
         _as_index(other)            # (not an integer: that error first, as cffi)
@@ -630,7 +634,7 @@ def release(cdata):
     earlier without risking the views that share it); custom allocators' `free` runs now.
     """
     if not isinstance(cdata, CData):
-        raise TypeError("release() expects a cdata, not %s" % (type(cdata).__name__,))
+        raise TypeError("expected a 'cdata' object")        # (cffi's words)
     action = _release_action(cdata)
     if action is not None:
         action()

@@ -1,9 +1,10 @@
 """Making cdata: ffi.new(), ffi.cast(), ffi.gc(), pointers to known addresses; and the set-up
 that gives convert.py the per-type class maker and cdata.py the function-pointer caller."""
 import struct
+from operator import index as _index
 
 from . import platform as plat
-from .call import call_function_pointer, file_pointer
+from .call import LibFunction, call_function_pointer, file_pointer
 from .cdata import AddrCData, GcRef, set_caller
 from .cdata import release as _release_general
 from .cdata_classes import _is_plain_number, attach_classes
@@ -353,12 +354,17 @@ def release(cdata):
 # -- ffi.gc ----
 def gc(cdata, destructor, size=0):
     """`ffi.gc()`: a new cdata for the same memory whose death calls `destructor(cdata)`."""
+    if size.__class__ is not int or not -_SSIZE_LIMIT <= size < _SSIZE_LIMIT:
+        _check_gc_size(size)
     if not (isinstance(cdata, CData) and cdata._address):
         if isinstance(cdata, ValueCData):
             return _gc_value(cdata, destructor)
-        raise TypeError("ffi.gc() expects a cdata, not %s" % (type(cdata).__name__,))
+        if isinstance(cdata, LibFunction) and destructor is not None:
+            return _gc_lib_function(cdata, destructor)
+        if not isinstance(cdata, LibFunction):
+            raise TypeError("ffi.gc() expects a cdata, not %s" % (type(cdata).__name__,))
     if destructor is None:
-        keep = cdata._keep
+        keep = getattr(cdata, "_keep", None)
         if not isinstance(keep, GcRef):
             raise TypeError("Can remove destructor only on a object previously returned by "
                             "ffi.gc()")
@@ -372,6 +378,27 @@ def gc(cdata, destructor, size=0):
     if cdata._array:
         result._length = cdata._length
     return result
+
+
+def _gc_lib_function(function, destructor):
+    """ffi.gc() of an in-line lib function (a cdata too, for cffi): a function pointer cdata
+    to it whose death calls `destructor(function)`."""
+    ref = _new_object(GcRef)
+    ref.original, ref.destructor, ref.buffer = function, destructor, None
+    ctype = function._ctype
+    result = _new_object((ctype._rt or prepare(ctype)).cdata_class)
+    result._ctype, result._addr, result._keep = ctype, function._addr, ref
+    return result
+
+
+_SSIZE_LIMIT = 1 << 63
+
+
+def _check_gc_size(size):
+    """ffi.gc()'s `size` must be an integer that fits a Py_ssize_t (cffi's errors)."""
+    size = _index(size)
+    if not -_SSIZE_LIMIT <= size < _SSIZE_LIMIT:
+        raise OverflowError("Python int too large to convert to C ssize_t")
 
 
 def _gc_value(cdata, destructor):

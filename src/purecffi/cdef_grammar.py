@@ -150,6 +150,7 @@ class Prepared:
         self.identifiers = set()    # every identifier of the text (to choose the typedef prelude)
         self.warnings = []          # messages of UserWarnings to issue
         self.text = ""
+        self.type_string = False    # a type string (its errors name no place, as cffi)
 
     # -- Locations and errors ----
     def where(self, line):
@@ -201,9 +202,11 @@ class Prepared:
         return ""
 
 
-def prepare(source):
-    """Lex `source`, handle directives and rewrite the extensions: a Prepared."""
+def prepare(source, type_string=False):
+    """Lex `source`, handle directives and rewrite the extensions: a Prepared (of a type
+    string, whose errors name no place, as cffi's, if `type_string`)."""
     prep = Prepared(source)
+    prep.type_string = type_string
     slots, tokens = _lex(source, prep)
     rewriter = _Rewriter(prep, slots, tokens)
     rewriter.run()
@@ -526,9 +529,12 @@ class _Rewriter:
     def only_dots(self, i, tok):
         """`f(...)`: refused as cffi does, naming `f` (or "in expression" for `(*f)(...)`)."""
         name = self.tokens[i - 2] if i >= 2 else None
-        where = name.text if name is not None and name.kind == "ident" else "in expression"
-        raise self.prep.error(tok.line, "%s: a function with only '(...)' as argument is not "
-                                        "correct C" % (where,))
+        where = name.text if name is not None and name.kind == "ident" and \
+            not self.prep.type_string else "in expression"
+        message = "%s: a function with only '(...)' as argument is not correct C" % (where,)
+        if self.prep.type_string:
+            raise CDefError(message)
+        raise self.prep.error(tok.line, message)
 
     def as_opaque(self, i, tok):
         self.blank(tok, MARK_OPAQUE)

@@ -165,7 +165,8 @@ def _write_char(ctype, rt):
 # -- wchar_t, char16_t, char32_t ----
 def to_wchar(ctype, value):
     """A str of length 1 (or a surrogate pair for 4-byte types) as a code unit."""
-    if isinstance(value, ValueCData) and getattr(value._ctype, "category", None) == plat.WCHAR:
+    if isinstance(value, ValueCData) and getattr(value._ctype, "category", None) == plat.WCHAR \
+            and value._ctype.byte_size == ctype.byte_size:      # (char16_t is no char32_t)
         value = value._value
     if isinstance(value, str):
         if len(value) == 2 and ctype.byte_size == 4 and _is_surrogate_pair(value):

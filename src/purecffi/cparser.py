@@ -117,7 +117,7 @@ def _parse_type(decls, text):
 
 def _parse_one_type(decls, text):
     """_parse_type() (a RecursionError escapes from here)."""
-    prep = grammar.prepare(text)
+    prep = grammar.prepare(text, type_string=True)
     if prep.defines or prep.extern_python:
         raise CDefError("cannot parse type %r: only a C type is expected here" % (text,))
     nodes = _pycparse(prep, decls, " void %s(" % (_TYPE_FUNCTION,), "\n);")

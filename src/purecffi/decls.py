@@ -189,13 +189,19 @@ def _same_constant(old, new):
 
 
 def warn_guessed_enum(decls, ctype):
-    """cffi's warning when an enum declared without values (`enum e;`) is first used."""
-    while ctype.kind in ("pointer", ARRAY):
-        ctype = ctype.item
-    if ctype.kind == "enum" and not ctype.relements and not ctype.partial \
-            and ctype not in decls.warned_enums:
-        decls.warned_enums.add(ctype)
-        warnings.warn(MSG_OPAQUE_ENUM % (ctype.cname,), UserWarning, stacklevel=4)
+    """cffi's warning when an enum declared without values (`enum e;`) is first used (also as
+    the result or an argument of a function type: a callback's)."""
+    pending = [ctype]
+    while pending:
+        ctype = pending.pop()
+        while ctype.kind in ("pointer", ARRAY):
+            ctype = ctype.item
+        if ctype.kind == "function":
+            pending.extend(reversed((ctype.result,) + tuple(ctype.args)))
+        elif ctype.kind == "enum" and not ctype.relements and not ctype.partial \
+                and ctype not in decls.warned_enums:
+            decls.warned_enums.add(ctype)
+            warnings.warn(MSG_OPAQUE_ENUM % (ctype.cname,), UserWarning, stacklevel=4)
 
 
 

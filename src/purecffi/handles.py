@@ -36,10 +36,30 @@ class HandleCData(PointerCData):
     def __repr__(self):
         return "<cdata 'void *' handle to %r>" % (self._keep,)
 
+    def __getitem__(self, index, value=None):
+        raise TypeError("cdata 'void' is opaque")
+
+    __setitem__ = __getitem__
+
+    def __add__(self, offset):
+        return _plain(self) + offset        # a plain `void *`: no handle, keeps nothing
+
+    __radd__ = __add__
+
+    def __sub__(self, other):
+        return _plain(self) - other
+
+
+def _plain(handle):
+    """A plain `void *` cdata with the handle's address."""
+    pointer = _new_object(_VOID_P_CLASS)
+    pointer._ctype, pointer._keep, pointer._addr = _VOID_P, None, handle._addr
+    return pointer
+
 
 _HANDLE_CLASS = concrete("HandleCData", HandleCData)
 _new_object = object.__new__
-prepare(_VOID_P)
+_VOID_P_CLASS = prepare(_VOID_P).cdata_class
 
 
 def _sweep():

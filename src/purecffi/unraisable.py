@@ -1,6 +1,11 @@
-"""Reporting an exception nobody can catch (a destructor's) through `sys.unraisablehook`."""
+"""Reporting an exception nobody can catch (a destructor's, a callback's) through
+`sys.unraisablehook`, printed as CPython's default hook prints it."""
+import os
 import sys
 import traceback
+import types
+
+_FROM_EXCEPTION = object()      # report()'s default: the traceback the exception carries
 
 
 class HookArgs:
@@ -8,14 +13,46 @@ class HookArgs:
 
     __slots__ = ("exc_type", "exc_value", "exc_traceback", "err_msg", "object")
 
-    def __init__(self, exc_value, err_msg, obj):
+    def __init__(self, exc_value, err_msg, obj, tb):
         self.exc_type, self.exc_value = type(exc_value), exc_value
-        self.exc_traceback, self.err_msg, self.object = exc_value.__traceback__, err_msg, obj
+        if tb is _FROM_EXCEPTION:
+            tb = user_traceback(exc_value.__traceback__)
+        self.exc_traceback = caller_traceback() if tb is None else tb
+        self.err_msg, self.object = err_msg, obj
 
 
-def report(exc_value, err_msg, obj=None):
-    """Hand `exc_value` to sys.unraisablehook (printed to stderr if it is the default one)."""
-    args = HookArgs(exc_value, err_msg, obj)
+def internal(code):
+    """Whether a frame of this code is the implementation's (the package, or code it compiled:
+    callback thunks, direct callers)."""
+    name = code.co_filename
+    return name.startswith(_PACKAGE_DIR) or name.startswith(("<callback", "<direct call"))
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def user_traceback(tb):
+    """The traceback without the implementation's frames ahead of the user's (None if only
+    ours: a built-in function raised)."""
+    while tb is not None and internal(tb.tb_frame.f_code):
+        tb = tb.tb_next
+    return tb
+
+
+def caller_traceback():
+    """A traceback of the innermost Python frame running, not one of ours (what cffi shows for
+    an error that has no frame of the user's: a built-in function's, a conversion's)."""
+    frame = sys._getframe(1)
+    while frame is not None and internal(frame.f_code):
+        frame = frame.f_back
+    return None if frame is None else types.TracebackType(None, frame, frame.f_lasti,
+                                                          frame.f_lineno)
+
+
+def report(exc_value, err_msg, obj=None, tb=_FROM_EXCEPTION):
+    """Hand `exc_value` to sys.unraisablehook (printed to stderr if it is the default one), with
+    `tb` (by default the exception's, from the user's first frame) or the caller's frame."""
+    args = HookArgs(exc_value, err_msg, obj, tb)
     hook = getattr(sys, "unraisablehook", None)
     try:
         if hook is not None and hook is not sys.__unraisablehook__:
@@ -27,11 +64,45 @@ def report(exc_value, err_msg, obj=None):
 
 
 def _print(args):
-    """What the default hook prints: the message, then the traceback."""
+    """What the default hook prints: the message, the traceback (no chained exceptions), then
+    the exception's type and str()."""
     stderr = sys.stderr
     if stderr is None:
         return
-    head = args.err_msg if args.object is None else "%s: %r" % (args.err_msg, args.object)
-    stderr.write(head + "\n")
-    traceback.print_exception(args.exc_type, args.exc_value, args.exc_traceback, file=stderr)
+    parts = [_head(args)]
+    if args.exc_traceback is not None:
+        parts.append("Traceback (most recent call last):\n")
+        parts.extend(traceback.format_tb(args.exc_traceback))
+    parts.append(_exception_line(args.exc_type, args.exc_value))
+    stderr.write("".join(parts))
     stderr.flush()
+
+
+def _head(args):
+    """The first line: the message, and the object the exception is about if any."""
+    if args.object is None:
+        return "%s:\n" % (args.err_msg,)
+    try:
+        what = repr(args.object)
+    except BaseException:
+        what = "<object repr() failed>"
+    return "%s: %s\n" % (args.err_msg or "Exception ignored in", what)
+
+
+def _exception_line(exc_type, exc_value):
+    """'module.Type: message' ('Type: ' for an empty message, no module for builtins)."""
+    module = getattr(exc_type, "__module__", None)
+    if not isinstance(module, str):
+        name = "<unknown>"
+    elif module in ("builtins", "__main__"):
+        name = ""
+    else:
+        name = module + "."
+    name += getattr(exc_type, "__qualname__", "<unknown>")
+    if exc_value is None:
+        return name + "\n"
+    try:
+        text = str(exc_value)
+    except BaseException:
+        text = "<exception str() failed>"
+    return "%s: %s\n" % (name, text)

@@ -114,6 +114,10 @@ class _Plan:
         self.constants = sorted((n, c) for n, c in decls.constants.items()
                                 if n not in foreign_constants)
         self.extern_python = sorted(decls.extern_python.items())
+        for name, (rawtype, _) in self.extern_python:
+            if rawtype.ellipsis:        # (cffi's words; no C signature to give its callers)
+                raise NotImplementedError("extern_python %s: a vararg function is extern "
+                                          "\"Python\"" % (name,))
         self.structs = collect_structs(decls, included)     # [(ctype, C type), ...]
         self.numbers = [(n, t) for n, t in sorted(decls.types.items())
                         if isinstance(t, UnknownNumberType) and id(t) not in foreign_types]
@@ -450,7 +454,8 @@ def emit_extern_python(plan, limited=False):
         "    PyObject *handler = %sextern_handlers[index];" % (PREFIX,),
         "    _pc_errno_enter(c_errno);",
         "    if (handler == NULL) {",
-        "        PySys_WriteStderr(\"extern \\\"Python\\\": function %s() called, but "
+        "        /* C's stderr, as cffi (not sys.stderr) */",
+        "        fprintf(stderr, \"extern \\\"Python\\\": function %s() called, but "
         "no code was attached to it yet with @ffi.def_extern().  Returning 0.\\n\", name);",
         "    }",
         "    else {",

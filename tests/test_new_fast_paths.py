@@ -133,3 +133,37 @@ def test_new_fixed_arrays(cffi, cdecl):
         a[n - 1] = one
         assert a[n - 1] == one
         assert a[0] == (one if n == 1 else zero)
+
+
+_NUMBER_TYPES = ["int8_t", "uint8_t", "short", "unsigned short", "int", "unsigned int", "long",
+                 "size_t", "long long", "unsigned long long", "intptr_t", "float", "double",
+                 "_Bool", "enum color"]
+_VALUES = [True, 0, -1, 255, 256, 2**31, 2**63, 2**64, -2**70, 1.5, 1e300, float("inf"), "x",
+           b"x", [1]]       # (not None: ffi.new() takes it as no initializer)
+
+
+def _outcome(action):
+    try:
+        return ("ok", action())
+    except Exception as exc:    # the type and message are what is compared
+        return (type(exc).__name__, str(exc))
+
+
+@pytest.mark.parametrize("ctype", _NUMBER_TYPES)
+def test_item_write_of_a_new_pointer_is_the_initializer(cffi, ctype):
+    """`p[0] = v` on what ffi.new("T *") returned (written through a typed view of memory)
+    stores and refuses exactly what ffi.new("T *", v) does, and a refused value leaves the
+    item as it was."""
+    values = _VALUES + [cffi.cast("int", 3), cffi.cast("double", 2.5)]
+    for value in values:
+        expected = _outcome(lambda: cffi.new(ctype + " *", value)[0])
+        p = cffi.new(ctype + " *")
+        p[0] = 1
+
+        def write():
+            p[0] = value
+            return p[0]
+        outcome = _outcome(write)
+        assert outcome == expected, (ctype, value)
+        if outcome[0] != "ok":
+            assert p[0] == 1, (ctype, value)

@@ -627,6 +627,20 @@ def test_compile_error_is_verification_error(tmp_path):
     assert "failed" in message
 
 
+@pytest.mark.parametrize("index, cdef, source", [
+    (0, "#define XS ...", '#define XS "text"'),
+    (1, "#define XF ...", "#define XF 1.5"),
+    (2, "#define XP ...", "#define XP ((void *)0)"),
+    (3, "static const int KI;", "static const double KI = 2.5;"),
+    (4, "static const long KL;", '#define KL "text"'),
+])
+def test_integer_constant_that_is_not_an_integer_fails_to_compile(tmp_path, index, cdef,
+                                                                   source):
+    """cffi's C checks that a `#define X ...` or integer `static const` is an integer (its
+    value would otherwise be an address, or a truncated float)."""
+    _compile_error(tmp_path, cdef, source, name="_api_not_int%d" % (index,))
+
+
 @pytest.mark.skipif(IS_CFFI, reason="purecffi carries the compiler's message")
 def test_compile_error_carries_compiler_message(tmp_path):
     message = _compile_error(tmp_path, "int f(int);", "this is not C;", name="_api_err1")

@@ -140,6 +140,20 @@ def test_integer_const(ool):
         ffi.integer_const(42)
 
 
+def test_integer_const_refuses_char_constants_and_non_str_names(tmp_path, modules):
+    """A `static const char` with a value is a bytes in lib, not an integer constant."""
+    build(tmp_path, "_ool_char_const", "static const char K_CHAR = 'x'; "
+                                       "static const _Bool K_TRUE = 1;")
+    ffi = modules("_ool_char_const").ffi
+    assert ffi.integer_const("K_TRUE") == 1
+    with pytest.raises(ffi.error, match="non-integer constant 'K_CHAR' must be fetched"):
+        ffi.integer_const("K_CHAR")
+    for name, shown in ((b"K_TRUE", "bytes"), (None, "None")):
+        with pytest.raises(TypeError) as info:
+            ffi.integer_const(name)
+        assert str(info.value) == "argument 1 must be str, not %s" % (shown,)
+
+
 def test_integer_const_is_only_on_generated_ffis(ffi):
     """cffi's in-line FFI has no integer_const()."""
     assert not hasattr(ffi, "integer_const")

@@ -30,12 +30,13 @@ from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, TYPES, UNI
 from .apicheck import Mismatched, Mismatches, number_error, sized_enum_base, \
     struct_differences
 from .callback import _print_exception, _print_onerror_failure
+from .decls import is_integer_constant
 from .errors import FFIError
 from .memory import MEM, memmove, read_address
 
 _POINTER_SIZE = plat.POINTER_SIZE
 
-__all__ = ["load", "dump", "def_extern", "ApiLib"]
+__all__ = ["load", "dump", "def_extern", "ApiLib", "c_signature"]
 
 
 # -- Declarations in the C module ----
@@ -92,8 +93,8 @@ class _Resolver:
     def enum(self, ctype):
         """The enum with the compiler's values and size."""
         from .ctype import enum_base_name
-        values = [(name, self.enum_value(ctype, name, value))
-                  for name, value in ctype.relements.items()]
+        values = [(name, self.enum_value(ctype, name, value))      # in declaration order
+                  for name, value in reversed(ctype.relements.items())]
         numbers = [v for _, v in values]
         base = sized_enum_base(enum_base_name(numbers), self.enum_size(ctype), numbers)
         return make_type(EnumType, ctype.name, values, base=TYPES.primitive(base),
@@ -452,12 +453,22 @@ def _pointer_wrapped_function(name, fntype, address, fnptr_address):
         wrapper(out, *converted)
         return out[0]           # a struct co-owns the memory: repr says 'owning', as cffi
     function.__name__ = name
-    function.__doc__ = fntype.result.spell("%s(%s)" % (
-        name, ", ".join(t.cname for t in fntype.args) or "void")) + ";"
+    function.__doc__ = c_signature(name, fntype)
     function._ctype = fntype
     function._addr = fnptr_address                          # usable as a function pointer
     function._function_address = lambda: fnptr_address
     return function
+
+
+def c_signature(name, fntype):
+    """The C declaration of function `name` as cffi's docstrings spell it: `int *f(char *)`,
+    `void g()` (no `void` for an empty list, no space after a `*`)."""
+    result, args = fntype.result, ", ".join(t.cname for t in fntype.args)
+    declarator = "%s(%s)" % (name, args)
+    text = result.spell(declarator)
+    if text.startswith(result._prefix + " " + declarator) and result._prefix.endswith("*"):
+        text = result._prefix + text[len(result._prefix) + 1:]
+    return text + ";"
 
 
 def _by_value_pointer(pointer_type, value):
@@ -633,10 +644,10 @@ def integer_const(ffi, name):
     """ffi.integer_const(name) of an API-mode module: an integer constant's value (enum value,
     `#define`, `static const`), as the C compiler gave it."""
     if not isinstance(name, str):
-        raise TypeError("integer_const() argument must be str, not %s" % (type(name).__name__,))
+        raise TypeError("argument 1 must be str, not %s" % (_type_name(name),))
     decls = ffi._decls
     entry = decls.constants.get(name)
-    if entry is not None:
+    if entry is not None and is_integer_constant(name, entry[0]):
         value = entry[1]
         if value.__class__ is not int:
             value = getattr(ffi._api_lib, name)
@@ -647,6 +658,11 @@ def integer_const(ffi, name):
         raise FFIError("function, global variable or non-integer constant '%s' must be fetched "
                        "from its original 'lib' object" % (name,))
     raise AttributeError("integer constant '%s' not found" % (name,))
+
+
+def _type_name(value):
+    """The type named in an argument error, as CPython's: 'None' for None."""
+    return "None" if value is None else type(value).__name__
 
 
 _GENERATED_FFI = []     # api.GeneratedFFI, registered by api.py (which imports this module)

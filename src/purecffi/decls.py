@@ -7,11 +7,12 @@ checks parse_type() makes before handing out a type (ABI-mode errors, the guesse
 import warnings
 
 from . import platform as plat
-from .ctype import (ARRAY, STRUCT, TYPES, UNION, StructOrUnionType, UnknownNumberType,
+from .ctype import (ARRAY, ENUM, PRIMITIVE, STRUCT, TYPES, UNION, StructOrUnionType, UnknownNumberType,
                     make_type)
 from .errors import CDefError, FFIError, VerificationMissing
 
-__all__ = ["Declarations", "DEFAULT_TYPES", "FILE_TYPE", "CDefFFIError", "primitive_type"]
+__all__ = ["Declarations", "DEFAULT_TYPES", "FILE_TYPE", "CDefFFIError", "primitive_type",
+           "is_integer_constant"]
 
 
 class CDefFFIError(CDefError, FFIError):
@@ -262,3 +263,15 @@ def _unknown_number_member(fields):
         if isinstance(ftype, UnknownNumberType):
             return ftype
     return None
+
+
+def is_integer_constant(name, ctype):
+    """Whether ffi.integer_const() gives the constant `name` of type `ctype` (None for a
+    `#define`): a `#define`, an enumerator or a `static const` of an integer type, not of a
+    char, wchar_t, float, pointer or enum type (as cffi's)."""
+    if ctype is None:
+        return True
+    if ctype.kind == ENUM:
+        return name in ctype.relements
+    return ctype.kind == PRIMITIVE and getattr(ctype, "category", None) in (plat.INT,
+                                                                            plat.BOOL)

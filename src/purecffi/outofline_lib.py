@@ -15,6 +15,7 @@ import threading
 from .cdatabase import make_cdata
 from .convert import prepare
 from .ctype import ARRAY, ENUM, TYPES
+from .decls import is_integer_constant
 from .errors import FFIError
 from .library import Lib, Messages
 from .serialize import LazyTable
@@ -158,9 +159,11 @@ def integer_const(ffi, name):
     """ffi.integer_const(name): the value of an integer constant (enum value, #define, or
     `static const` with a value) of the module or of a module it included."""
     if not isinstance(name, str):
-        raise TypeError("integer_const() argument must be str, not %s" % (type(name).__name__,))
+        raise TypeError("argument 1 must be str, not %s"
+                        % ("None" if name is None else type(name).__name__,))
     entry = ffi._decls.constants.get(name)
-    if entry is not None and not _is_symbol_constant(entry) and isinstance(entry[1], int):
+    if entry is not None and not _is_symbol_constant(entry) and isinstance(entry[1], int) \
+            and is_integer_constant(name, entry[0]):
         return entry[1]
     decls = ffi._decls
     if entry is not None or name in decls.functions or name in decls.variables \

@@ -181,7 +181,7 @@ class _Dumper:
         return _cname(ctype)
 
     def write_enum(self, ctype):
-        enumerators = tuple(ctype.relements.items())
+        enumerators = tuple(ctype.relements.items())[::-1]     # in declaration order
         return self.add(ctype, ("enum", ctype.name, self.cname(ctype), enumerators,
                                 self.ref(ctype.base), ctype.partial))
 

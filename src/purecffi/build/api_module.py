@@ -22,7 +22,7 @@ import sysconfig
 from .. import platform as plat
 from ..ctype import FUNCTION, POINTER, PRIMITIVE, VOID, \
     UnknownNumberType
-from ..apimode import by_pointer
+from ..apimode import by_pointer, c_signature
 from .api_errno import ERRNO_HELPERS, ERRNO_SETTER
 from .api_facts import builtin_functions, collect_enums, collect_structs, emit_facts, \
     emit_variable_addresses
@@ -194,8 +194,9 @@ def emit_helpers(limited=False):
         "    return result;",
         "}",
         "",
-        "/* an integer constant of any type, its sign decided by the compiler */",
-        "#define PC_INT(x) ((x) > 0 || (x) == 0 ? \\",
+        "/* an integer constant of any type, its sign decided by the compiler; `| 0` refuses",
+        " * to compile what is not an integer (a string, a float), as cffi's check does */",
+        "#define PC_INT(x) (((x) | 0) > 0 || ((x) | 0) == 0 ? \\",
         "    PyLong_FromUnsignedLongLong((unsigned long long)(x)) : \\",
         "    PyLong_FromLongLong((long long)(x)))",
         "#define PC_ADDRESS(p) PyLong_FromVoidPtr((void *)(p))",
@@ -272,9 +273,7 @@ def emit_pointer_wrapper(fn):
 
 def _signature(fn):
     """The C signature shown as the __doc__ of a fast function."""
-    fntype = fn.fntype
-    args = ", ".join(t.cname for t in fntype.args) or "void"
-    return fntype.result.spell("%s(%s)" % (fn.name, args)) + ";"
+    return c_signature(fn.name, fn.fntype)
 
 
 _KWNAMES = ", PyObject *kwnames"      # METH_KEYWORDS: functions of two or more arguments

@@ -24,7 +24,8 @@ from . import cdata as _cd
 from . import cdata_make as _mk
 from . import platform as plat
 from .cdatabase import make_cdata
-from .convert import prepare
+from .convert import prepare, write_array
+from .convert_scalar import encode_unicode
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, TYPES, UNION, CField, \
     ArrayType, EnumType, PointerType, RawFunctionType, UnknownNumberType, make_type
 from .apicheck import Mismatched, Mismatches, number_error, sized_enum_base, \
@@ -406,16 +407,13 @@ class _GlobalArrayOfUnknownLength(_Global):
         return make_cdata(prepare(self.ctype).cdata_class, self.ctype, address, None)
 
     def __set__(self, lib, value):
-        """Writes the items given (cffi trusts the length, as C would)."""
+        """Writes the items given, a bytes with its terminating zero, or the characters of a
+        str (without one), as cffi does (it trusts the length, as C would)."""
         address = _non_null(self.locate(self.index), self.name)
-        if not isinstance(value, (list, tuple)):
-            raise TypeError("cannot assign to the global array '%s' of unknown length "
-                            "anything but a list or tuple, not %s"
-                            % (self.name, type(value).__name__))
         item = self.ctype.item
-        write, size = prepare(item).write, item.byte_size
-        for i, element in enumerate(value):
-            write(address + i * size, element)
+        length = len(encode_unicode(item, value)) if isinstance(value, str) and getattr(
+            item, "category", None) == plat.WCHAR else sys.maxsize
+        write_array(TYPES.array(item, None), address, value, length)
 
 
 # -- Functions ----

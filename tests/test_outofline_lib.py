@@ -197,6 +197,72 @@ def test_inline_missing_global_is_attribute_error(ffi, libpath):
     assert not hasattr(lib, "not_there_v")
 
 
+# -- The lib as a module, global arrays of unknown length ----
+OPEN_C = r"""
+#include <wchar.h>
+int open_ints[4] = {1, 2, 3, 4};
+char open_chars[8] = "abcdef";
+wchar_t open_wide[8] = L"uvwxyz";
+int twice(int x) { return 2 * x; }
+"""
+OPEN_CDEF = """
+    extern int open_ints[];
+    extern char open_chars[];
+    extern wchar_t open_wide[];
+    int twice(int);
+    #define K_SEVEN 7
+"""
+
+
+@pytest.fixture
+def open_lib(tmp_path, tmp_path_factory, modules):
+    """(ffi, lib) of a generated module declaring OPEN_CDEF over a library defining it."""
+    path = build_shared_library(tmp_path_factory, "open_arrays", OPEN_C)
+    build(tmp_path, "_ool_open", OPEN_CDEF)
+    ffi = modules("_ool_open").ffi
+    return ffi, ffi.dlopen(path)
+
+
+def test_lib_looks_like_a_module(open_lib):
+    import types
+    ffi, lib = open_lib
+    assert isinstance(lib, types.ModuleType)
+    assert sorted(lib.__all__) == ["K_SEVEN", "twice"]         # no global variables
+    assert lib.__spec__ is None and lib.__loader__ is None
+    with pytest.raises(AttributeError) as info:
+        lib.__file__
+    assert re.match(r"cffi library '.*libopen_arrays.so' has no function, constant or global "
+                    r"variable named '__file__'$", str(info.value))
+    for name in ("twice", "open_ints", "K_SEVEN"):
+        with pytest.raises(AttributeError) as info:
+            delattr(lib, name)
+        assert str(info.value) == "C attribute cannot be deleted"
+    with pytest.raises(TypeError) as info:
+        ffi.addressof(lib, 5)
+    assert str(info.value) == "argument 2 must be str, not int"
+
+
+def test_writing_global_arrays_of_unknown_length(open_lib):
+    """A list or tuple writes its items, a bytes also its terminating zero, a str only its
+    characters; other values are the array initializer's TypeError."""
+    ffi, lib = open_lib
+    lib.open_ints = (7, 8)
+    assert list(lib.open_ints[0:4]) == [7, 8, 3, 4]
+    lib.open_chars = b"xy"
+    assert ffi.unpack(lib.open_chars, 4) == b"xy\0d"
+    lib.open_wide = "ab"
+    assert ffi.unpack(lib.open_wide, 4) == "abwx"
+    for name, value, message in [
+            ("open_ints", None, "'int[]' must be a list or tuple, not NoneType"),
+            ("open_ints", ffi.new("int[2]"), "'int[]' must be a list or tuple, not cdata "
+                                             "'int[2]'"),
+            ("open_chars", "xy", "'char[]' must be a bytes or list or tuple, not str"),
+            ("open_wide", b"ab", "'wchar_t[]' must be a unicode or list or tuple, not bytes")]:
+        with pytest.raises(TypeError) as info:
+            setattr(lib, name, value)
+        assert str(info.value) == "initializer for ctype " + message
+
+
 # -- dlclose() ----
 def test_closed_out_of_line_lib(ool):
     ffi, lib = ool

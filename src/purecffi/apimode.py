@@ -24,8 +24,7 @@ from . import cdata as _cd
 from . import cdata_make as _mk
 from . import platform as plat
 from .cdatabase import make_cdata
-from .convert import prepare, write_array
-from .convert_scalar import encode_unicode
+from .convert import prepare
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, TYPES, UNION, CField, \
     ArrayType, EnumType, PointerType, RawFunctionType, UnknownNumberType, make_type
 from .apicheck import Mismatched, Mismatches, number_error, sized_enum_base, \
@@ -34,6 +33,7 @@ from .callback import _print_exception, _print_onerror_failure
 from .decls import is_integer_constant
 from .errors import FFIError
 from .memory import MEM, memmove, read_address
+from .varsize import write_items
 
 _POINTER_SIZE = plat.POINTER_SIZE
 
@@ -407,13 +407,9 @@ class _GlobalArrayOfUnknownLength(_Global):
         return make_cdata(prepare(self.ctype).cdata_class, self.ctype, address, None)
 
     def __set__(self, lib, value):
-        """Writes the items given, a bytes with its terminating zero, or the characters of a
-        str (without one), as cffi does (it trusts the length, as C would)."""
+        """Writes as cffi does (varsize.write_items: it trusts the length, as C would)."""
         address = _non_null(self.locate(self.index), self.name)
-        item = self.ctype.item
-        length = len(encode_unicode(item, value)) if isinstance(value, str) and getattr(
-            item, "category", None) == plat.WCHAR else sys.maxsize
-        write_array(TYPES.array(item, None), address, value, length)
+        write_items(TYPES.array(self.ctype.item, None), address, value)
 
 
 # -- Functions ----

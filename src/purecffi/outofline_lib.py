@@ -11,6 +11,7 @@ As cffi's out-of-line libs:
   * ffi.addressof(lib, "array") is a pointer to the array, `T(*)[N]`.
 """
 import threading
+import types
 
 from .cdatabase import make_cdata
 from .convert import prepare
@@ -99,16 +100,26 @@ class OutOfLineLib(Lib):
         """Called for a name without accessor: one declared but not used yet (install its
         accessor), one not declared here, or when an accessor raised AttributeError (a
         SymbolNotFoundError): then raise that again."""
-        if name == "__name__":
-            return "%s.lib" % (self._Lib__library.name,)       # as cffi names it
         if name.startswith("__"):
-            raise AttributeError(name)
+            return self._special(name)
         if name in self._Lib__declared:
             self._accessor(name)
             return object.__getattribute__(self, name)
         ffi = self._Lib__ffi
         if _declared_by_includes(ffi, name):
             raise FFIError(MSG_ELSEWHERE % (name,))
+        raise AttributeError(_MSG_UNDECLARED % (self._Lib__library.name, name))
+
+    def _special(self, name):
+        """The module-like attributes cffi's lib has (`__name__`, `__all__`: the functions and
+        constants; `__spec__`, `__loader__`: None); other `__x__` names are not declared."""
+        if name == "__name__":
+            return "%s.lib" % (self._Lib__library.name,)       # as cffi names it
+        if name == "__all__":
+            declared = self._Lib__declared
+            return [n for n in self.__dir__() if n not in declared or declared[n][0] != "variable"]
+        if name in ("__spec__", "__loader__"):
+            return None
         raise AttributeError(_MSG_UNDECLARED % (self._Lib__library.name, name))
 
     def __repr__(self):
@@ -133,8 +144,18 @@ class OutOfLineLib(Lib):
         return sorted(name for name in Lib.__dir__(self)
                       if name in own or name not in constants or _is_enum_value(constants[name]))
 
+    def __delattr__(self, name):
+        raise AttributeError("C attribute cannot be deleted")
+
+    @property
+    def __class__(self):
+        """`module`, as cffi's lib says: `isinstance(lib, types.ModuleType)` holds."""
+        return types.ModuleType
+
     def _addressof(self, name):
         """As in-line, except that the address of an array is a pointer to it."""
+        if not isinstance(name, str):
+            raise TypeError("argument 2 must be str, not %s" % (type(name).__name__,))
         entry = self._Lib__declared.get(name)
         if entry is None and not self._Lib__library.closed:
             return self.__getattr__(name)               # the error of an undeclared name

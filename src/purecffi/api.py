@@ -42,6 +42,7 @@ _CData = _cd.CData
 _NOT_DONE = object()    # init_once(): no result filed for the tag yet
 _FUNCPTR = object()     # key in FFI._types of {string: type} for strings read as function
 _NO_TYPES = {}          # pointer types (one string-keyed lookup: no key tuple to make)
+_MSG_NOT_FOR = "%s() is only for %s modules, not for %s modules"    # cffi's words
 
 
 class FFI:
@@ -451,7 +452,7 @@ class FFI:
         """Declare the module to build: `source=None` for out-of-line ABI mode, C code for API mode."""
         from .build import SourceSpec
         if not isinstance(module_name, str):
-            raise TypeError("set_source(): module_name must be a string")
+            raise TypeError("'module_name' must be a string")
         if hasattr(self, "_source_spec"):
             raise ValueError("set_source() cannot be called several times per ffi object")
         self._source_spec = SourceSpec(module_name, source, source_extension, kwds)
@@ -461,7 +462,7 @@ class FFI:
     def _require_source(self, what):
         spec = getattr(self, "_source_spec", None)
         if spec is None:
-            raise ValueError("%s(): set_source() must be called before" % (what,))
+            raise ValueError("set_source() must be called before %s()" % (what,))
         return spec
 
     def emit_python_code(self, filename: Any, stubs: StubsWhere = True) -> None:
@@ -471,8 +472,8 @@ class FFI:
         from .build.stubs import write_emitted_stub
         spec = self._require_source("emit_python_code")
         if spec.source is not None:
-            raise TypeError("emit_python_code() is for set_source(name, None) (ABI mode); "
-                            "use emit_c_code() in API mode")
+            raise TypeError(_MSG_NOT_FOR % ("emit_python_code", "dlopen()-style pure Python",
+                                            "C extension"))
         emit_python_code(self, spec, filename)
         write_emitted_stub(self, spec, filename, stubs)
 
@@ -482,12 +483,14 @@ class FFI:
         from .build.stubs import write_emitted_stub
         spec = self._require_source("emit_c_code")
         if spec.source is None:
-            raise TypeError("emit_c_code() is for API mode; use emit_python_code() in ABI mode")
+            raise TypeError(_MSG_NOT_FOR % ("emit_c_code", "C extension",
+                                            "dlopen()-style pure Python"))
         print("generating %s" % (filename,))
         if getattr(self, "_embedding", None) is not None:
             from .build import embedding
             return embedding.emit_c_code(self, filename)
-        emit_c_code(self, spec, filename)
+        if not emit_c_code(self, spec, filename):
+            print("(already up-to-date)")
         write_emitted_stub(self, spec, filename, stubs)
 
     def compile(self, tmpdir: str = ".", verbose: bool = False, target: str | None = None,
@@ -535,8 +538,11 @@ class FFI:
     def distutils_extension(self, tmpdir: str = "build", verbose: bool = True) -> Any:
         """Write the C file into `tmpdir` and return the setuptools Extension to build it."""
         from .build.api_module import distutils_extension
-        return distutils_extension(self, self._require_source("distutils_extension"), tmpdir,
-                                   verbose)
+        spec = self._require_source("distutils_extension")
+        if spec.source is None:
+            raise TypeError(_MSG_NOT_FOR % ("distutils_extension", "C extension",
+                                            "dlopen()-style pure Python"))
+        return distutils_extension(self, spec, tmpdir, verbose)
 
     def set_source_pkgconfig(self, module_name: str, pkgconfig_libs: list[str], source: str,
                              source_extension: str = ".c", **kwds: Any) -> None:

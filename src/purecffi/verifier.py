@@ -191,7 +191,10 @@ def _load(name, path, flags):
     try:
         loader = importlib.machinery.ExtensionFileLoader(name, path)
         spec = importlib.util.spec_from_file_location(name, path, loader=loader)
-        module = importlib.util.module_from_spec(spec)
+        try:
+            module = importlib.util.module_from_spec(spec)
+        except ImportError as exc:      # (an undefined symbol) cffi's words
+            raise VerificationError("importing %r: %s" % (path, exc)) from None
         loader.exec_module(module)
     finally:
         sys.setdlopenflags(old_flags)

@@ -92,8 +92,8 @@ def emit_python_code(ffi, spec, filename):
     print("generating %s" % (filename,))
     if hasattr(filename, "write"):
         filename.write(source)
-    else:
-        _write_if_changed(filename, source)
+    elif not _write_if_changed(filename, source):
+        print("(already up-to-date)")
 
 
 def module_path(spec, tmpdir="."):

@@ -994,16 +994,20 @@ def _write_if_changed(filename, text):
 
 def emit_c_code(ffi, spec, filename):
     """ffi.emit_c_code(filename): write the C source of the module (`filename` may also be
-    a file object, as in cffi 1.17)."""
-    write_c_source(filename, generate_c_source(ffi, spec))
+    a file object, as in cffi 1.17); False if the file already had it."""
+    return write_c_source(filename, generate_c_source(ffi, spec))
 
 
 def write_c_source(filename, text):
-    """Write `text` to a file object, or to the file named `filename` if it changed."""
+    """Write `text` to a file object, or to the file named `filename` if it changed (False
+    if it had not)."""
     if hasattr(filename, "write"):
         filename.write(text)
-    else:
-        _write_if_changed(filename, text)
+        return True
+    if not isinstance(filename, (str, bytes, os.PathLike)):     # (an int would be an fd)
+        raise TypeError("rename: dst should be string, bytes or os.PathLike, not %s"
+                        % (type(filename).__name__,))
+    return _write_if_changed(filename, text)
 
 
 def compile_api_module(ffi, spec, tmpdir=".", verbose=False, target=None, debug=None):
@@ -1024,7 +1028,10 @@ def distutils_extension(ffi, spec, tmpdir="build", verbose=True):
     directory = os.path.join(tmpdir, *parts[:-1])
     os.makedirs(directory, exist_ok=True)
     c_file = os.path.join(directory, parts[-1] + spec.source_extension)
-    emit_c_code(ffi, spec, c_file)
-    if verbose:
-        print("generated %s" % (c_file,))
+    print("generating %s" % (c_file,))          # cffi's words, even when not verbose
+    written = emit_c_code(ffi, spec, c_file)
+    if not written:
+        print("(already up-to-date)")
+    if verbose:                                 # (on stderr, as setuptools' log)
+        print("%s: %r" % ("regenerated" if written else "not modified", c_file), file=sys.stderr)
     return make_extension(spec, c_file)

@@ -92,3 +92,26 @@ def test_name_must_be_a_str(ffi, name, message):
     with pytest.raises(TypeError) as info:
         ffi.integer_const(name)
     assert str(info.value) == message
+
+
+def test_names_of_an_included_module(tmp_path):
+    """Integer constants of an included module are there; its functions and globals must be
+    fetched from its own lib."""
+    base = FFI()
+    base.cdef("#define BASE_K 42\nint base_add(int, int);\nextern int base_g;")
+    base.set_source("_api_ic_base", "#define BASE_K 42\n"
+                                    "static int base_add(int a, int b) { return a + b; }\n"
+                                    "int base_g = 3;")
+    base.compile(tmpdir=str(tmp_path))
+    top = FFI()
+    top.include(base)
+    top.cdef("int top_f(void);")
+    top.set_source("_api_ic_top", "#define BASE_K 42\nstatic int top_f(void) { return 1; }")
+    top.compile(tmpdir=str(tmp_path))
+    import_built(tmp_path, "_api_ic_base")
+    ffi = import_built(tmp_path, "_api_ic_top").ffi
+    assert ffi.integer_const("BASE_K") == 42
+    for name in ("base_add", "base_g"):
+        with pytest.raises(ffi.error) as info:
+            ffi.integer_const(name)
+        assert "'%s' must be fetched from its original 'lib' object" % (name,) in str(info.value)

@@ -1,6 +1,7 @@
 """What generated modules show about their declarations, as cffi's do: the C signatures in the
-`__doc__` of lib functions (API mode), and the order of the `elements`/`relements` dicts of
-enums (API and out-of-line modules, as in-line: from the last enumerator back to the first)."""
+`__doc__` of lib functions (API mode), the order of the `elements`/`relements` dicts of
+enums (API and out-of-line modules, as in-line: from the last enumerator back to the first),
+and types named by a typedef of a tagged struct or union spelled by the tag."""
 import importlib
 import shutil
 import sys
@@ -16,6 +17,14 @@ ENUMS = """
     typedef enum { ONE = 1, TWO } num_t;
     enum order { Z3 = 3, Z1 = 1, Z2 = 2 };
     enum dup { DA = 1, DB = 1, DC = 2 };
+    struct tagged { int x; };
+    typedef struct tagged tagged_t;
+    typedef union un un_t;
+    union un { int i; };
+    struct opaque;
+    typedef struct opaque opaque_t;
+    typedef struct { int a; } anonymous_t;
+    typedef int (*takes_t)(opaque_t *, tagged_t);
 """
 
 CDEF = ENUMS + """
@@ -31,6 +40,7 @@ CDEF = ENUMS + """
     int (*ap(void))[3];
     struct s by_value(void);
     long double ld(long double);
+    opaque_t *by_tags(tagged_t *, un_t);
 """
 
 SOURCE = ENUMS + """
@@ -46,6 +56,7 @@ SOURCE = ENUMS + """
     static int (*ap(void))[3] { return 0; }
     static struct s by_value(void) { struct s r = {1}; return r; }
     static long double ld(long double x) { return x; }
+    static opaque_t *by_tags(tagged_t *p, un_t u) { (void)p; (void)u; return 0; }
 """
 
 
@@ -97,3 +108,20 @@ def test_enum_dicts_in_cffis_order(modules, which, ctype, names, elements):
     enum = modules[which].ffi.typeof(ctype)
     assert list(enum.elements.items()) == elements
     assert list(enum.relements) == names.split()
+
+
+@pytest.mark.parametrize("which", [0, 1])
+@pytest.mark.parametrize("name, spelling", [
+    ("tagged_t", "struct tagged"), ("tagged_t *", "struct tagged *"), ("un_t", "union un"),
+    ("opaque_t", "struct opaque"), ("anonymous_t", "anonymous_t"),
+    ("takes_t", "int(*)(struct opaque *, struct tagged)"),
+])
+def test_typedefs_of_tagged_types_are_spelled_by_the_tag(modules, which, name, spelling):
+    ffi = modules[which].ffi
+    assert ffi.typeof(name).cname == spelling
+
+
+def test_function_types_spell_the_tags(modules):
+    ffi, lib = modules[0].ffi, modules[0].lib
+    assert ffi.typeof(lib.by_tags).cname == "struct opaque *(*)(struct tagged *, union un)"
+    assert lib.by_tags.__doc__.startswith("struct opaque *by_tags(struct tagged *, union un);")

@@ -30,7 +30,7 @@ from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, TYPES, UNI
 from .apicheck import Mismatched, Mismatches, number_error, sized_enum_base, \
     struct_differences
 from .callback import _print_exception, _print_onerror_failure
-from .decls import is_integer_constant
+from .decls import declared_by_includes, is_integer_constant
 from .errors import FFIError
 from .memory import MEM, memmove, read_address
 from .varsize import write_items
@@ -53,7 +53,8 @@ def dump(ffi):
             raise VerificationError("ffi object %r includes %r, but the latter has not been "
                                     "prepared with set_source()" % (ffi, other))
         names.append(spec.module_name)
-    text = dump_declarations(ffi._decls, [other._decls for other in ffi._included])
+    text = dump_declarations(ffi._decls, [other._decls for other in ffi._included],
+                             tag_names=True)       # `struct s`, not its typedef: as cffi
     import json
     return json.dumps(names) + "\n" + text
 
@@ -648,7 +649,7 @@ def integer_const(ffi, name):
         if value.__class__ is int:
             return value
     if entry is not None or name in decls.functions or name in decls.variables \
-            or name in decls.extern_python:
+            or name in decls.extern_python or declared_by_includes(ffi, name):
         raise FFIError("function, global variable or non-integer constant '%s' must be fetched "
                        "from its original 'lib' object" % (name,))
     raise AttributeError("integer constant '%s' not found" % (name,))

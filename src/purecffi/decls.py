@@ -12,7 +12,7 @@ from .ctype import (ARRAY, ENUM, PRIMITIVE, STRUCT, TYPES, UNION, StructOrUnionT
 from .errors import CDefError, FFIError, VerificationMissing
 
 __all__ = ["Declarations", "DEFAULT_TYPES", "FILE_TYPE", "CDefFFIError", "primitive_type",
-           "is_integer_constant"]
+           "is_integer_constant", "declared_by_includes"]
 
 
 class CDefFFIError(CDefError, FFIError):
@@ -275,3 +275,14 @@ def is_integer_constant(name, ctype):
         return name in ctype.relements
     return ctype.kind == PRIMITIVE and getattr(ctype, "category", None) in (plat.INT,
                                                                             plat.BOOL)
+
+
+def declared_by_includes(ffi, name):
+    """Is `name` a function, variable or constant of a module `ffi` included (recursively)?"""
+    for other in ffi._included:
+        decls = other._decls
+        if name in decls.functions or name in decls.variables or name in decls.constants:
+            return True
+        if declared_by_includes(other, name):
+            return True
+    return False

@@ -16,7 +16,7 @@ import types
 from .cdatabase import make_cdata
 from .convert import prepare
 from .ctype import ARRAY, ENUM, TYPES
-from .decls import is_integer_constant
+from .decls import declared_by_includes, is_integer_constant
 from .errors import FFIError
 from .library import Lib, Messages
 from .serialize import LazyTable
@@ -44,17 +44,6 @@ def _is_symbol_constant(declaration):
 def _own_names(ffi):
     """The names the module's own cdef() declared (not those taken from included modules)."""
     return {name for _, name in ffi._decls.order}
-
-
-def _declared_by_includes(ffi, name):
-    """Is `name` a function, variable or constant of a module `ffi` included (recursively)?"""
-    for other in ffi._included:
-        decls = other._decls
-        if name in decls.functions or name in decls.variables or name in decls.constants:
-            return True
-        if _declared_by_includes(other, name):
-            return True
-    return False
 
 
 class OutOfLineLib(Lib):
@@ -106,7 +95,7 @@ class OutOfLineLib(Lib):
             self._accessor(name)
             return object.__getattribute__(self, name)
         ffi = self._Lib__ffi
-        if _declared_by_includes(ffi, name):
+        if declared_by_includes(ffi, name):
             raise FFIError(MSG_ELSEWHERE % (name,))
         raise AttributeError(_MSG_UNDECLARED % (self._Lib__library.name, name))
 
@@ -188,6 +177,6 @@ def integer_const(ffi, name):
         return entry[1]
     decls = ffi._decls
     if entry is not None or name in decls.functions or name in decls.variables \
-            or _declared_by_includes(ffi, name):
+            or declared_by_includes(ffi, name):
         raise FFIError(MSG_ELSEWHERE % (name,))
     raise AttributeError("integer constant '%s' not found" % (name,))

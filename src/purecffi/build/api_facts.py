@@ -51,6 +51,14 @@ def reported_fields(ctype):
             if not name.startswith("$") and field.bitsize < 0]
 
 
+def fact_key(ctype):
+    """The key of a struct's layout: its spelling in the loaded module, where a struct with a
+    tag is `struct tag` even when a typedef names it (serialize's `tag_names`)."""
+    if ctype.name.startswith("$"):
+        return ctype.cname
+    return "%s %s" % (ctype.kind, ctype.name)
+
+
 def emit_struct_fact(ctype, ctext, limited=False):
     """layouts[cname] = (size, align, ((field, offset, sizes of each array level), ...));
     `ctext` spells the type in C (its name, or PC_TYPEOF(...) for an anonymous one)."""
@@ -67,7 +75,7 @@ def emit_struct_fact(ctype, ctext, limited=False):
                    if limited else "    PyTuple_SET_ITEM(fields, %d, item);") % (i,)]
     lines += ["    if (_pc_put(layouts, %s, Py_BuildValue(\"(nnN)\", (Py_ssize_t)sizeof(%s), "
               "(Py_ssize_t)PC_ALIGNOF(%s), fields)) < 0) { fields = NULL; goto error; }"
-              % (c_string(ctype.cname), ctext, ctext), "    fields = NULL;"]
+              % (c_string(fact_key(ctype)), ctext, ctext), "    fields = NULL;"]
     if "PC_TYPEOF" in ctext:
         lines = ["#ifdef PC_TYPEOF"] + lines + ["#endif"]
     return lines

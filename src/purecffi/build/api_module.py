@@ -122,9 +122,19 @@ class _Plan:
 
 def collect(ffi, module_name="?"):
     """The plan of the C file for the declarations of `ffi`."""
-    plan = _Plan(ffi._decls, [other._decls for other in ffi._included])
+    included = [other._decls for other in ffi._included]
+    plan = _Plan(ffi._decls, included)
     plan.module_name = module_name
+    plan.doc_types = _tag_spelled_functions(ffi._decls, included)
     return plan
+
+
+def _tag_spelled_functions(decls, included):
+    """name -> function type as the module will spell it (`struct s`, not its typedef): the
+    declarations read back as the runtime reads them, for the docstrings."""
+    from ..serialize import dump_declarations, load_declarations
+    return load_declarations(dump_declarations(decls, included, tag_names=True),
+                             included).functions
 
 
 def param_spell(spellings, index, ctype, name):
@@ -271,11 +281,6 @@ def emit_pointer_wrapper(fn):
             "{", body, "}", ""]
 
 
-def _signature(fn):
-    """The C signature shown as the __doc__ of a fast function."""
-    return c_signature(fn.name, fn.fntype)
-
-
 _KWNAMES = ", PyObject *kwnames"      # METH_KEYWORDS: functions of two or more arguments
 
 
@@ -407,7 +412,8 @@ def emit_fast_table(plan, limited=False):
             c_function = "%sf_%s" % (PREFIX, fn.name)
         else:
             c_function = "_pc_forward_kw" if keywords else "_pc_forward"
-        doc = "%s\n\nCFFI C function from %s.lib" % (_signature(fn), plan.module_name)
+        doc = "%s\n\nCFFI C function from %s.lib" % (
+            c_signature(fn.name, plan.doc_types[fn.name]), plan.module_name)
         lines.append("    {%s, (PyCFunction)(void (*)(void))%s, %s, %s},"
                      % (_c_string(fn.name), c_function,
                         "METH_FASTCALL | METH_KEYWORDS" if keywords else "METH_FASTCALL",

@@ -1,7 +1,8 @@
 """What generated modules show about their declarations, as cffi's do: the C signatures in the
 `__doc__` of lib functions (API mode), the order of the `elements`/`relements` dicts of
 enums (API and out-of-line modules, as in-line: from the last enumerator back to the first),
-and types named by a typedef of a tagged struct or union spelled by the tag."""
+types named by a typedef of a tagged struct or union spelled by the tag, and the words of
+their ffi for an argument of the wrong kind (not those of the in-line FFI)."""
 import importlib
 import shutil
 import sys
@@ -125,3 +126,21 @@ def test_function_types_spell_the_tags(modules):
     ffi, lib = modules[0].ffi, modules[0].lib
     assert ffi.typeof(lib.by_tags).cname == "struct opaque *(*)(struct tagged *, union un)"
     assert lib.by_tags.__doc__.startswith("struct opaque *by_tags(struct tagged *, union un);")
+
+
+@pytest.mark.parametrize("which", [0, 1])
+@pytest.mark.parametrize("call, expected", [
+    (lambda ffi: ffi.typeof(3), "a string or cdata object"),
+    (lambda ffi: ffi.sizeof(3), "a string or ctype object or cdata object"),
+    (lambda ffi: ffi.alignof(3), "a string or ctype object or cdata object"),
+    (lambda ffi: ffi.offsetof(3, "x"), "a string or ctype object"),
+    (lambda ffi: ffi.new(3), "a string or ctype object"),
+    (lambda ffi: ffi.cast(3, 0), "a string or ctype object"),
+    (lambda ffi: ffi.getctype(3), "a string or ctype object"),
+    (lambda ffi: ffi.callback(3), "a string or ctype object"),
+    (lambda ffi: ffi.addressof(3), "a cdata object"),
+])
+def test_arguments_of_the_wrong_kind(modules, which, call, expected):
+    with pytest.raises(TypeError) as info:
+        call(modules[which].ffi)
+    assert str(info.value) == "expected %s, got 'int'" % (expected,)

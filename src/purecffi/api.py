@@ -127,8 +127,17 @@ class FFI:
             return ctype
         if isinstance(cdecl, CType):
             return cdecl
-        raise TypeError("expected a C type as a string or a ctype object, got %s"
-                        % (type(cdecl).__name__,))
+        raise self._wrong_argument("a string or ctype object", cdecl,
+                                   "a C type as a string or a ctype object")
+
+    def _wrong_argument(self, generated, value, inline, inline_message=None):
+        """The TypeError for an argument of the wrong kind, in cffi's words: those of its
+        generated modules' ffi ("expected a string or cdata object, got 'int'"), or of its
+        in-line FFI."""
+        if not self._decls.declare_tags:        # the ffi of a generated module
+            return TypeError("expected %s, got '%s'" % (generated, type(value).__name__))
+        return TypeError(inline_message or "expected %s, got %s"
+                         % (inline, type(value).__name__))
 
     def typeof(self, cdecl: object) -> _CType:
         """The ctype of a C type string, or of a cdata."""
@@ -142,7 +151,7 @@ class FFI:
             return twin._ctype
         if isinstance(cdecl, str):
             return self._typeof(cdecl)
-        raise TypeError("expected a string or a cdata, got %s" % (type(cdecl).__name__,))
+        raise self._wrong_argument("a string or cdata object", cdecl, "a string or a cdata")
 
     def getctype(self, cdecl: str | _CType, replace_with: str = "", extra: str | None = None) -> str:
         """The C spelling of a type, with `replace_with` (a name, '*', '[5]'...) declared
@@ -308,7 +317,8 @@ class FFI:
         ctype = self._types.get(cdecl) if cdecl.__class__ is str else None
         if ctype is None:
             if not isinstance(cdecl, (str, CType)):
-                raise TypeError("expected a 'cdata' or 'ctype' object")
+                raise self._wrong_argument("a string or ctype object or cdata object", cdecl,
+                                           None, "expected a 'cdata' or 'ctype' object")
             ctype = self._typeof(cdecl)
         size = ctype.byte_size
         if size < 0:
@@ -330,7 +340,8 @@ class FFI:
         ctype = self._types.get(cdecl) if cdecl.__class__ is str else None
         if ctype is None:
             if not isinstance(cdecl, (str, CType)):
-                raise TypeError("expected a 'ctype' object")
+                raise self._wrong_argument("a string or ctype object or cdata object", cdecl,
+                                           None, "expected a 'ctype' object")
             ctype = self._typeof(cdecl)
         if ctype.kind == VOID or ctype.byte_size < 0 and ctype.kind != ARRAY:
             if getattr(ctype, "layout_error", None) is not None:
@@ -355,8 +366,10 @@ class FFI:
         if not isinstance(cdata, _cd.CData) and hasattr(cdata, "_addressof"):
             return cdata._addressof(*fields_or_indexes)        # a lib object
         if not (isinstance(cdata, _cd.CData) and cdata._address):
-            raise TypeError("expected a cdata struct/union/array/pointer object"
-                            if isinstance(cdata, _cd.CData) else "expected a 'cdata' object")
+            if isinstance(cdata, _cd.CData):
+                raise TypeError("expected a cdata struct/union/array/pointer object")
+            raise self._wrong_argument("a cdata object", cdata, None,
+                                       "expected a 'cdata' object")
         ctype = cdata._ctype
         if ctype.kind not in (STRUCT, UNION, ARRAY) and not (
                 fields_or_indexes and ctype.kind == POINTER):

@@ -722,6 +722,15 @@ def test_compile_target(tmp_path):
     assert os.path.basename(path) == "_api_target.so"
 
 
+def test_compile_target_in_a_new_directory(tmp_path):
+    ffi = FFI()
+    ffi.cdef("int t(void);")
+    ffi.set_source("_api_target_sub", "static int t(void) { return 1; }")
+    path = ffi.compile(tmpdir=str(tmp_path), target="sub/_api_target_sub.*")
+    assert path == os.path.join(str(tmp_path), "sub", "_api_target_sub.so")
+    assert os.path.exists(path)
+
+
 def test_define_macros_and_include_dirs(tmp_path):
     inc = tmp_path / "inc"
     inc.mkdir()

@@ -163,6 +163,7 @@ def _rename_target(path, target):
     if target.endswith(".*"):
         target = target[:-2] + (".so" if os.name != "nt" else ".dll")
     new_path = os.path.join(os.path.dirname(path), target)
+    os.makedirs(os.path.dirname(new_path), exist_ok=True)      # target="sub/name.*"
     os.replace(path, new_path)
     return new_path
 

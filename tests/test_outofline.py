@@ -363,6 +363,9 @@ def test_building_refuses_what_only_api_mode_knows(tmp_path):
     cases = [("#define X ...", _backend.VerificationError),
              ("typedef int... t;", _backend.VerificationError),
              ("extern int a[...];", _backend.VerificationError),
+             ("extern int a2[2][...];", _backend.VerificationError),
+             ("struct s { int a[...]; };", _backend.VerificationError),
+             ("struct s3 { int a[3][...]; };", _backend.VerificationError),
              ('extern "Python" int cb(int);', _backend.VerificationError),
              ("enum e { A, B, ... };", _backend.backend.VerificationMissing)]
     for source, error in cases:

@@ -38,7 +38,7 @@ def _included_modules(ffi):
 
 def _check_abi(decls):
     """Refuse what only a C compiler could give, as cffi does when writing an ABI module."""
-    from ..ctype import ARRAY, ENUM, UnknownNumberType
+    from ..ctype import ENUM, UnknownNumberType
     from ..errors import VerificationError, VerificationMissing
     for name, (ctype, value) in decls.constants.items():
         if ctype is None and value is Ellipsis:
@@ -55,10 +55,24 @@ def _check_abi(decls):
         if ctype.kind == ENUM and ctype.partial:
             raise VerificationMissing("%s: the values of this enum ('...') are only known in "
                                       "API mode" % (ctype.cname,))
+        for fname, ftype, _ in getattr(ctype, "_decl_fields", None) or ():
+            if _has_dots_length(ftype):
+                raise VerificationError("cannot emit to Python: the length of '%s.%s' ('[...]') "
+                                        "is only known in API mode" % (ctype.cname, fname))
     for name, (ctype, _) in decls.variables.items():
-        if ctype.kind == ARRAY and ctype.length is Ellipsis:
+        if _has_dots_length(ctype):
             raise VerificationError("cannot emit to Python: the length of '%s' ('[...]') is "
                                     "only known in API mode" % (name,))
+
+
+def _has_dots_length(ctype):
+    """Whether an array type has a `[...]` length at some level."""
+    from ..ctype import ARRAY
+    while ctype.kind == ARRAY:
+        if ctype.length is Ellipsis:
+            return True
+        ctype = ctype.item
+    return False
 
 
 # -- Emit ----

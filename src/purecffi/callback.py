@@ -666,17 +666,16 @@ def _print_exception(python_callable, converting_result, exc_type, exc_value, tb
 
 
 def _caller_traceback():
-    """A traceback of the Python frames the callback runs under, none of ours (cffi shows
-    them for errors raised by its own conversions)."""
-    tb = None
+    """A traceback of the innermost Python frame the callback runs under, none of ours
+    (cffi shows that one frame for errors raised by its own conversions)."""
     frame = sys._getframe(2)
     while frame is not None:
         name = frame.f_code.co_filename
         if not name.startswith(_PACKAGE_DIR) and not name.startswith(("<callback",
                                                                          "<direct call")):
-            tb = types.TracebackType(tb, frame, frame.f_lasti, frame.f_lineno)
+            return types.TracebackType(None, frame, frame.f_lasti, frame.f_lineno)
         frame = frame.f_back
-    return tb
+    return None
 
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep

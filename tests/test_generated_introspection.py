@@ -144,3 +144,10 @@ def test_arguments_of_the_wrong_kind(modules, which, call, expected):
     with pytest.raises(TypeError) as info:
         call(modules[which].ffi)
     assert str(info.value) == "expected %s, got 'int'" % (expected,)
+
+
+@pytest.mark.parametrize("which", [0, 1])
+def test_offsetof_without_a_field(modules, which):
+    with pytest.raises(TypeError) as info:
+        modules[which].ffi.offsetof("struct tagged")
+    assert str(info.value) == "offsetof() expects at least 2 arguments"

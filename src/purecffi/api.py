@@ -357,7 +357,9 @@ class FFI:
         """Byte offset of a field (several names for nested fields, ints for array items)."""
         ctype = self._typeof(cdecl)
         if not fields_or_indexes:
-            raise TypeError("offsetof() needs at least one field name or index")
+            raise TypeError("offsetof() expects at least 2 arguments" if not
+                            self._decls.declare_tags    # (cffi's generated modules' words)
+                            else "offsetof() needs at least one field name or index")
         offset, _ = _offset_of(ctype, fields_or_indexes)
         return offset
 

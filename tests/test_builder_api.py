@@ -114,3 +114,13 @@ def test_verify_of_a_missing_function_is_a_verification_error(tmp_path):
     message = str(info.value)
     assert message.startswith("importing '%s" % (str(tmp_path),))
     assert message.endswith("undefined symbol: builder_nowhere")
+
+
+@needs_gcc
+def test_setuptools_refusal_is_not_a_verification_error(tmp_path):
+    """An empty module name makes a file name setuptools refuses: its own error, as cffi
+    lets it through (only compiler and linker failures are VerificationErrors)."""
+    ffi = builder("static int f(int x) { return x; }", name="")
+    with pytest.raises(Exception) as info:
+        ffi.compile(tmpdir=str(tmp_path))
+    assert type(info.value).__name__ == "UnknownFileError"

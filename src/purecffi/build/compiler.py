@@ -127,9 +127,11 @@ def build_extension(spec, c_file, tmpdir, verbose=False, target=None, debug=None
 
 
 def _is_build_error(exc):
-    """Whether the build failed (compiler, linker, setuptools: VerificationError) rather
-    than on a wrong argument given to setuptools (a TypeError raised as it is)."""
-    return isinstance(exc, SystemExit) or type(exc).__module__.endswith("distutils.errors")
+    """Whether the compiler or the linker failed (VerificationError, as cffi says), rather
+    than setuptools on what it was given (a TypeError for `libraries="m"`, an
+    UnknownFileError...: raised as they are, as cffi lets them through)."""
+    return isinstance(exc, SystemExit) or type(exc).__name__ in ("CompileError", "LinkError") \
+        and type(exc).__module__.endswith("distutils.errors")
 
 
 def _verbose_handler(dlog):

@@ -432,16 +432,35 @@ def test_include_between_generated_modules(tmp_path, modules):
         lib.abs
 
 
-@purecffi_only
 def test_include_needs_set_source_on_the_included_ffi(tmp_path):
+    from _backend import VerificationError
     other = FFI()
     other.cdef("typedef int myint;")
     builder = FFI()
     builder.include(other)
     builder.set_source("_incl", None)
     builder.cdef("myint f(myint);")
-    with pytest.raises(ValueError):
+    with pytest.raises(VerificationError) as info:
         builder.compile(tmpdir=str(tmp_path))
+    assert str(info.value) == ("ffi object %r includes %r, but the latter has not been "
+                               "prepared with set_source()" % (builder, other))
+
+
+def test_include_of_an_api_mode_builder_is_refused(tmp_path):
+    """cffi's out-of-line modules cannot include one built from C source."""
+    from _backend import VerificationError
+    other = FFI()
+    other.cdef("typedef int myint;")
+    other.set_source("_incl_api", "typedef int myint;")
+    builder = FFI()
+    builder.include(other)
+    builder.set_source("_incl2", None)
+    builder.cdef("myint f(myint);")
+    with pytest.raises(VerificationError) as info:
+        builder.compile(tmpdir=str(tmp_path))
+    assert str(info.value) == ("not implemented yet: ffi.include() of a C-based ffi inside a "
+                               "Python-based ffi")
+    assert not (tmp_path / "_incl2.py").exists()
 
 
 # -- No parser at run time ----

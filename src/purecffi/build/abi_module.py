@@ -24,14 +24,17 @@ HEADER = """\
 # -- Collect ----
 def _included_modules(ffi):
     """The module names of the FFIs `ffi` included, in order."""
+    from ..errors import VerificationError
     names = []
     for other in ffi._included:
         spec = getattr(other, "_source_spec", None)
+        if spec is not None and spec.source is not None:
+            raise VerificationError("not implemented yet: ffi.include() of a C-based ffi "
+                                    "inside a Python-based ffi")       # cffi's words
         name = spec.module_name if spec is not None else getattr(other, "_module_name", None)
-        if name is None:
-            raise ValueError("ffi.include() of an ffi that has no set_source(): the module "
-                             "built here imports the module of each included ffi, so call "
-                             "set_source() on it (and build it) too")
+        if name is None:        # (the module built here imports the included one's)
+            raise VerificationError("ffi object %r includes %r, but the latter has not been "
+                                    "prepared with set_source()" % (ffi, other))
         names.append(name)
     return names
 

@@ -35,10 +35,12 @@ class _Messages(Messages):
     function = variable = "symbol"
 
 
-def _is_symbol_constant(declaration):
-    """A constant whose value only the library has (`static const T name;`)."""
+def _is_symbol_constant(name, declaration):
+    """A constant whose value only the library has (`static const T name;`), not an
+    enumerator (of a partial enum, or of an included API-mode module's enum)."""
     ctype, value = declaration
-    return value is Ellipsis and ctype is not None and not (ctype.kind == ENUM and ctype.partial)
+    return value is Ellipsis and ctype is not None and not (
+        ctype.kind == ENUM and (ctype.partial or name in ctype.relements))
 
 
 def _own_names(ffi):
@@ -53,8 +55,13 @@ class OutOfLineLib(Lib):
     _messages = _Messages
 
     def _constant(self, name, declaration):
-        """Integer constants as in-line; `static const` ones read from the library."""
-        if not _is_symbol_constant(declaration):
+        """Integer constants as in-line; `static const` ones read from the library; those an
+        included API-mode module knows (`#define X ...`), from it."""
+        if not _is_symbol_constant(name, declaration):
+            if declaration[1] is Ellipsis:
+                value = _from_included(self._Lib__ffi, name)
+                if value is not None:
+                    return value
             return Lib._constant(self, name, declaration)
         if name not in _own_names(self._Lib__ffi):
             raise FFIError(MSG_ELSEWHERE % (name,))
@@ -165,6 +172,17 @@ def _is_enum_value(declaration):
     return ctype is not None and ctype.kind == ENUM
 
 
+def _from_included(ffi, name):
+    """The value an included module's ffi.integer_const() gives `name`, or None."""
+    for other in ffi._included:
+        getter = getattr(other, "integer_const", None)
+        try:
+            return getter(name) if getter is not None else None
+        except (AttributeError, FFIError):
+            continue
+    return None
+
+
 def integer_const(ffi, name):
     """ffi.integer_const(name): the value of an integer constant (enum value, #define, or
     `static const` with a value) of the module or of a module it included."""
@@ -172,9 +190,13 @@ def integer_const(ffi, name):
         raise TypeError("argument 1 must be str, not %s"
                         % ("None" if name is None else type(name).__name__,))
     entry = ffi._decls.constants.get(name)
-    if entry is not None and not _is_symbol_constant(entry) and isinstance(entry[1], int) \
+    if entry is not None and not _is_symbol_constant(name, entry) and isinstance(entry[1], int) \
             and is_integer_constant(name, entry[0]):
         return entry[1]
+    if entry is not None and entry[1] is Ellipsis:
+        value = _from_included(ffi, name)
+        if value is not None:
+            return value
     decls = ffi._decls
     if entry is not None or name in decls.functions or name in decls.variables \
             or declared_by_includes(ffi, name):

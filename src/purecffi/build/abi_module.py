@@ -28,9 +28,6 @@ def _included_modules(ffi):
     names = []
     for other in ffi._included:
         spec = getattr(other, "_source_spec", None)
-        if spec is not None and spec.source is not None:
-            raise VerificationError("not implemented yet: ffi.include() of a C-based ffi "
-                                    "inside a Python-based ffi")       # cffi's words
         name = spec.module_name if spec is not None else getattr(other, "_module_name", None)
         if name is None:        # (the module built here imports the included one's)
             raise VerificationError("ffi object %r includes %r, but the latter has not been "
@@ -39,18 +36,24 @@ def _included_modules(ffi):
     return names
 
 
-def _check_abi(decls):
-    """Refuse what only a C compiler could give, as cffi does when writing an ABI module."""
+def _check_abi(decls, included=()):
+    """Refuse what only a C compiler could give, as cffi does when writing an ABI module
+    (what comes from an `included` API-mode module is known there)."""
     from ..ctype import ENUM, UnknownNumberType
     from ..errors import VerificationError, VerificationMissing
+    foreign_names = {name for other in included for table in (other.constants, other.variables)
+                     for name in table}
+    foreign_types = {id(t) for other in included for t in other.types.values()}
     for name, (ctype, value) in decls.constants.items():
-        if ctype is None and value is Ellipsis:
+        if ctype is None and value is Ellipsis and name not in foreign_names:
             raise VerificationError("macro %s: cannot use the syntax '...' in '#define %s ...' "
                                     "when using the ABI mode" % (name, name))
     for name in decls.extern_python:
         raise VerificationError("extern_python %s: cannot use 'extern \"Python\"' in the ABI "
                                 "mode" % (name,))
     for key, ctype in decls.types.items():
+        if id(ctype) in foreign_types:
+            continue
         if isinstance(ctype, UnknownNumberType):
             raise VerificationError("cannot emit to Python: '%s' is declared with '...' "
                                     "(typedef int... or float...): only API mode can know it"
@@ -63,7 +66,7 @@ def _check_abi(decls):
                 raise VerificationError("cannot emit to Python: the length of '%s.%s' ('[...]') "
                                         "is only known in API mode" % (ctype.cname, fname))
     for name, (ctype, _) in decls.variables.items():
-        if _has_dots_length(ctype):
+        if _has_dots_length(ctype) and name not in foreign_names:
             raise VerificationError("cannot emit to Python: the length of '%s' ('[...]') is "
                                     "only known in API mode" % (name,))
 
@@ -83,7 +86,7 @@ def module_source(ffi, spec):
     """The text of the generated module."""
     from ..serialize import FORMAT, dump_declarations
     includes = _included_modules(ffi)
-    _check_abi(ffi._decls)
+    _check_abi(ffi._decls, [other._decls for other in ffi._included])
     lines = [HEADER % {"name": spec.module_name}, "from purecffi.outofline import make_ffi\n"]
     for index, name in enumerate(includes):
         lines.append("from %s import ffi as _ffi%d\n" % (name, index))

@@ -242,6 +242,18 @@ def test_lib_looks_like_a_module(open_lib):
     assert str(info.value) == "argument 2 must be str, not int"
 
 
+def test_lib_dict_resolves_every_name(open_lib, tmp_path, modules):
+    ffi, lib = open_lib
+    names = lib.__dict__
+    assert sorted(names) == sorted(dir(lib))
+    assert names["twice"](4) == 8 and names["K_SEVEN"] == 7
+    build(tmp_path, "_ool_missing", OPEN_CDEF + "int not_in_the_library(int);")
+    other = modules("_ool_missing").ffi
+    lib = other.dlopen(lib.__name__[:-len(".lib")])
+    with pytest.raises(other.error, match="not_in_the_library"):
+        lib.__dict__
+
+
 def test_writing_global_arrays_of_unknown_length(open_lib):
     """A list or tuple writes its items, a bytes also its terminating zero, a str only its
     characters; other values are the array initializer's TypeError."""

@@ -196,7 +196,7 @@ def _opened_handle(cdata):
 def _lib_for(ffi, name, handle, lib_class=None):
     """The Lib object of `ffi` over an opened library (its own class, registered)."""
     base = lib_class or Lib
-    cls = type("Lib", (base,), {"__module__": base.__module__})
+    cls = type("Lib", (base,), dict(base._class_namespace, __module__=base.__module__))
     lib = cls(ffi, _Library(name, handle, base._messages))
     _REGISTRY.add(ffi, lib)
     return lib
@@ -341,6 +341,7 @@ class Lib:
 
     __slots__ = ("_Lib__ffi", "_Lib__library", "_Lib__declared", "__weakref__")
     _messages = Messages
+    _class_namespace = {}       # more entries for the class of each lib (see OutOfLineLib)
 
     def __init__(self, ffi, library):
         object.__setattr__(self, "_Lib__ffi", ffi)

@@ -143,6 +143,24 @@ class OutOfLineLib(Lib):
     def __delattr__(self, name):
         raise AttributeError("C attribute cannot be deleted")
 
+    def _names_dict(self):
+        """`lib.__dict__` as cffi's: every name resolved now (a missing symbol raises), a
+        global variable as its accessor."""
+        result, declared = {}, self._Lib__declared
+        for name in self.__dir__():
+            entry = declared.get(name)
+            try:
+                if entry is not None and entry[0] == "variable":
+                    self._accessor(name)
+                    accessor = type(self).__dict__[name]
+                    accessor._resolved(self)
+                    result[name] = accessor
+                else:
+                    result[name] = getattr(self, name)
+            except AttributeError as exc:   # (a missing symbol: not "no attribute __dict__")
+                raise FFIError(str(exc)) from None
+        return result
+
     @property
     def __class__(self):
         """`module`, as cffi's lib says: `isinstance(lib, types.ModuleType)` holds."""
@@ -202,3 +220,7 @@ def integer_const(ffi, name):
             or declared_by_includes(ffi, name):
         raise FFIError(MSG_ELSEWHERE % (name,))
     raise AttributeError("integer constant '%s' not found" % (name,))
+
+
+# the class of each lib: `lib.__dict__` (the instance dict stays as it is: see library._forget)
+OutOfLineLib._class_namespace = {"__dict__": property(OutOfLineLib._names_dict)}

@@ -1,7 +1,7 @@
 """Global variables of an API-mode module written from Python, as cffi's lib writes them: arrays
 of unknown length (`extern T x[];`) take a list or tuple, a `char` one a bytes (with its
 terminating zero), a `wchar_t` one a str (its characters only); anything else is the array
-initializer's TypeError."""
+initializer's TypeError.  (And ffi.dlclose() of the lib, which cffi accepts and ignores.)"""
 import shutil
 
 import pytest
@@ -73,3 +73,10 @@ def test_refused_values(module, name, value, message):
     with pytest.raises(TypeError) as info:
         setattr(module.lib, name, value)
     assert str(info.value) == message
+
+
+def test_dlclose_of_the_lib_does_nothing(module):
+    """cffi accepts ffi.dlclose() of an API-mode lib, which stays usable."""
+    assert module.ffi.dlclose(module.lib) is None
+    assert module.lib.gio[3] == 4
+    assert module.ffi.addressof(module.lib, "gio")[0][3] == 4

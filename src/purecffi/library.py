@@ -205,6 +205,8 @@ def _lib_for(ffi, name, handle, lib_class=None):
 def dlclose(lib):
     """Close a library opened by dlopen(); using it afterwards raises ValueError."""
     if not isinstance(lib, Lib):
+        if hasattr(type(lib), "_pc_kinds"):     # an API-mode module's lib: nothing to close,
+            return                              # as cffi says (its functions keep working)
         raise TypeError("dlclose() expects a library object returned by dlopen(), not %s"
                         % (type(lib).__name__,))
     lib._close()

@@ -26,6 +26,7 @@ ENUMS = """
     typedef struct opaque opaque_t;
     typedef struct { int a; } anonymous_t;
     typedef int (*takes_t)(opaque_t *, tagged_t);
+    typedef struct _IO_FILE FILE;
 """
 
 CDEF = ENUMS + """
@@ -44,7 +45,7 @@ CDEF = ENUMS + """
     opaque_t *by_tags(tagged_t *, un_t);
 """
 
-SOURCE = ENUMS + """
+SOURCE = "#include <stdio.h>\n" + ENUMS.replace("typedef struct _IO_FILE FILE;", "") + """
     struct s { int a; };
     typedef int (*fn_t)(int);
     static void noargs(void) {}
@@ -116,6 +117,7 @@ def test_enum_dicts_in_cffis_order(modules, which, ctype, names, elements):
     ("tagged_t", "struct tagged"), ("tagged_t *", "struct tagged *"), ("un_t", "union un"),
     ("opaque_t", "struct opaque"), ("anonymous_t", "anonymous_t"),
     ("takes_t", "int(*)(struct opaque *, struct tagged)"),
+    ("FILE", "FILE"), ("struct _IO_FILE *", "FILE *"),        # stdio's, as cffi spells it
 ])
 def test_typedefs_of_tagged_types_are_spelled_by_the_tag(modules, which, name, spelling):
     ffi = modules[which].ffi

@@ -56,7 +56,8 @@ def fact_key(ctype):
     tag is `struct tag` even when a typedef names it (serialize's `tag_names`)."""
     if ctype.name.startswith("$"):
         return ctype.cname
-    return "%s %s" % (ctype.kind, ctype.name)
+    from ..serialize import tag_spelling
+    return tag_spelling(ctype)
 
 
 def emit_struct_fact(ctype, ctext, limited=False):

@@ -202,6 +202,23 @@ def test_lib_has_the_module_attributes_of_cffi(lib):
     assert sys.modules[MODULE + ".lib"] is lib
 
 
+@pytest.mark.parametrize("name", ["__doc__", "__module__", "__weakref__", "__reduce_ex__",
+                                  "__repr__", "__dir__", "__getattr__", "__init__"])
+def test_lib_has_none_of_the_attributes_of_an_object(lib, name):
+    """cffi's lib answers only its own names (and __class__, __dict__, __name__, __all__...)."""
+    with pytest.raises(AttributeError) as info:
+        getattr(lib, name)
+    assert str(info.value) == ("cffi library '%s' has no function, constant or global "
+                               "variable named '%s'" % (MODULE, name))
+    assert repr(lib) == "<Lib object for '%s'>" % (MODULE,)
+
+
+def test_lib_cannot_be_copied(lib):
+    import copy
+    with pytest.raises(copy.Error, match="un\\(shallow\\)copyable object"):
+        copy.copy(lib)
+
+
 def test_dir_and_all(lib):
     functions = ["apply_i", "apply_pt", "apply_std", "call_cb", "call_cb_d", "call_cb_pt",
                  "call_holder", "call_in_c_thread", "call_named", "cb", "cb_block1",

@@ -365,8 +365,10 @@ class FFI:
 
     def addressof(self, cdata: Any, *fields_or_indexes: str | int) -> _CData:
         """A pointer to a struct/array cdata, or to one of its fields or items; or to a lib symbol."""
-        if not isinstance(cdata, _cd.CData) and hasattr(cdata, "_addressof"):
-            return cdata._addressof(*fields_or_indexes)        # a lib object
+        if not isinstance(cdata, _cd.CData):
+            lib_addressof = getattr(type(cdata), "_addressof", None)     # a lib object's
+            if lib_addressof is not None:       # (the class's: a C function may be so named)
+                return lib_addressof(cdata, *fields_or_indexes)
         if not (isinstance(cdata, _cd.CData) and cdata._address):
             if isinstance(cdata, _cd.CData):
                 raise TypeError("expected a cdata struct/union/array/pointer object")

@@ -312,12 +312,14 @@ class ApiLib:
     """
 
     _pc_name, _pc_kinds, _pc_addresses = "?", {}, {}
+    # (read from the class, type(self)._pc_kinds: a C function may be named `_pc_kinds`)
 
     def __setattr__(self, name, value):
-        kind = self._pc_kinds.get(name)
+        cls = type(self)
+        kind = cls._pc_kinds.get(name)
         if kind != "variable":
             if kind is None:
-                raise AttributeError(_MSG_NO_NAME % (self._pc_name, name))
+                raise AttributeError(_MSG_NO_NAME % (cls._pc_name, name))
             raise AttributeError("cannot write to function or constant '%s'" % (name,))
         object.__setattr__(self, name, value)
 
@@ -325,13 +327,14 @@ class ApiLib:
         raise AttributeError("C attribute cannot be deleted")
 
     def __getattr__(self, name):
+        cls = type(self)
         if name == "__all__":
-            return sorted(n for n, k in self._pc_kinds.items() if k != "variable")
+            return sorted(n for n, k in cls._pc_kinds.items() if k != "variable")
         if name == "__name__":
-            return self._pc_name + ".lib"
+            return cls._pc_name + ".lib"
         if name in ("__loader__", "__spec__"):
             return None         # as cffi's lib: importable as `<module>.lib`, but no spec
-        raise AttributeError(_MSG_NO_NAME % (self._pc_name, name))
+        raise AttributeError(_MSG_NO_NAME % (cls._pc_name, name))
 
     @property
     def __class__(self):
@@ -339,20 +342,21 @@ class ApiLib:
         return types.ModuleType
 
     def __dir__(self):
-        return sorted(self._pc_kinds)
+        return sorted(type(self)._pc_kinds)
 
     def __repr__(self):
-        return "<Lib object for '%s'>" % (self._pc_name,)
+        return "<Lib object for '%s'>" % (type(self)._pc_name,)
 
     def _addressof(self, name):
         """ffi.addressof(lib, name): a pointer to a global variable, or the function pointer."""
         if not isinstance(name, str):
             raise TypeError("argument 2 must be str, not %s" % (type(name).__name__,))
-        entry = self._pc_addresses.get(name)
+        cls = type(self)
+        entry = cls._pc_addresses.get(name)
         if entry is None:
-            if name in self._pc_kinds:
+            if name in cls._pc_kinds:
                 raise AttributeError("cannot take the address of the constant '%s'" % (name,))
-            raise AttributeError(_MSG_NO_NAME % (self._pc_name, name))
+            raise AttributeError(_MSG_NO_NAME % (cls._pc_name, name))
         kind, ctype, address = entry
         if kind == "variable":
             ctype, address = TYPES.pointer(ctype), _non_null(address(), name)
@@ -742,12 +746,13 @@ def _take_included(other_lib, kinds, addresses, class_attrs, values):
     if other_lib is None:
         return
     other_values = object.__getattribute__(other_lib, "__dict__")
-    for name, kind in other_lib._pc_kinds.items():
+    other = type(other_lib)
+    for name, kind in other._pc_kinds.items():
         if name in kinds:
             continue
         kinds[name] = kind
-        if name in other_lib._pc_addresses:
-            addresses[name] = other_lib._pc_addresses[name]
+        if name in other._pc_addresses:
+            addresses[name] = other._pc_addresses[name]
         if kind == "variable":
             class_attrs[name] = other_values[name]      # the _Global descriptor
         values[name] = other_values[name]

@@ -238,6 +238,11 @@ def test_c_names_like_the_libs_own_attributes(tmp_path):
         lib.nope
 
 
+def test_module_shows_ffi_and_lib_only(api_ffi, lib):
+    module = sys.modules[MODULE]
+    assert [name for name in dir(module) if not name.startswith("__")] == ["ffi", "lib"]
+
+
 def test_lib_cannot_be_copied(lib):
     import copy
     with pytest.raises(copy.Error, match="un\\(shallow\\)copyable object"):

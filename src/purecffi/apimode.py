@@ -500,14 +500,14 @@ class _ExternPython:
     """One extern "Python" function of the module: its C-side index and type."""
 
     def __init__(self, module, name, rawtype, index, address):
-        self.module, self.name, self.rawtype = module, name, rawtype
+        self.set_extern, self.name, self.rawtype = module._pc_set_extern, name, rawtype
         self.index, self.address = index, address
         self.fnptr = TYPES.function_pointer(rawtype)
 
     def attach(self, python_callable, error, onerror):
         """ffi.def_extern(): from now on the C function calls `python_callable`."""
         handler = _ExternHandler(self.rawtype, python_callable, error, onerror)
-        self.module._pc_set_extern(self.index, handler, python_callable)
+        self.set_extern(self.index, handler, python_callable)
 
 
 class _ExternHandler:
@@ -738,6 +738,8 @@ def load(module, declarations, facts):
     module.ffi = ffi
     module.lib = lib
     sys.modules[name + ".lib"] = lib
+    for helper in [key for key in vars(module) if key.startswith("_pc_")]:
+        delattr(module, helper)     # used by now (or held): the module shows ffi and lib only
 
 
 def _take_included(other_lib, kinds, addresses, class_attrs, values):

@@ -26,7 +26,7 @@ from . import platform as plat
 from .cdatabase import make_cdata
 from .convert import prepare
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, TYPES, UNION, CField, \
-    ArrayType, EnumType, PointerType, RawFunctionType, UnknownNumberType, make_type
+    c_signature, ArrayType, EnumType, PointerType, RawFunctionType, UnknownNumberType, make_type
 from .apicheck import Mismatched, Mismatches, number_error, sized_enum_base, \
     struct_differences
 from .callback import _print_exception, _print_onerror_failure
@@ -37,7 +37,7 @@ from .varsize import write_items
 
 _POINTER_SIZE = plat.POINTER_SIZE
 
-__all__ = ["load", "dump", "def_extern", "ApiLib", "c_signature"]
+__all__ = ["load", "dump", "def_extern", "ApiLib"]
 
 
 # -- Declarations in the C module ----
@@ -193,14 +193,25 @@ class _Resolver:
             name for name, _, bits in ctype._decl_fields if bits < 0 and "$" not in name]
 
     def complete(self, ctype, layout):
-        """Give the struct the compiler's layout, keeping the cdef()'s field types."""
+        """Give the struct the compiler's layout, keeping the cdef()'s field types; an
+        anonymous member is placed where the compiler puts its first member."""
         size, align, fields = layout
-        decl = {name: (ftype, bits) for name, ftype, bits in ctype._decl_fields or ()}
+        reported = {name: (offset, sizes) for name, offset, sizes in fields}
         new_fields, decl_fields = [], []
-        for name, offset, sizes in fields:
-            ftype = sized_array(self.type(decl[name][0]), sizes)
-            new_fields.append((name, CField(name, ftype, offset)))
-            decl_fields.append((name, ftype, -1))
+        for name, ftype, _ in ctype._decl_fields or ():
+            if name.startswith("$"):
+                ftype = self.type(ftype)
+                leaves = ftype.fields or []
+                if leaves and leaves[0][0] in reported:
+                    base = reported[leaves[0][0]][0] - leaves[0][1].offset
+                    new_fields += [(n, CField(n, f.type, base + f.offset, f.bitshift,
+                                              f.bitsize)) for n, f in leaves]
+                    decl_fields.append((name, ftype, -1))
+            elif name in reported:
+                offset, sizes = reported[name]
+                ftype = sized_array(self.type(ftype), sizes)
+                new_fields.append((name, CField(name, ftype, offset)))
+                decl_fields.append((name, ftype, -1))
         ctype.complete(decl_fields, partial=False, layout=(new_fields, size, align))
 
 
@@ -457,17 +468,6 @@ def _pointer_wrapped_function(name, fntype, address, fnptr_address):
     function._addr = fnptr_address                          # usable as a function pointer
     function._function_address = lambda: fnptr_address
     return function
-
-
-def c_signature(name, fntype):
-    """The C declaration of function `name` as cffi's docstrings spell it: `int *f(char *)`,
-    `void g()` (no `void` for an empty list, no space after a `*`)."""
-    result, args = fntype.result, ", ".join(t.cname for t in fntype.args)
-    declarator = "%s(%s)" % (name, args)
-    text = result.spell(declarator)
-    if text.startswith(result._prefix + " " + declarator) and result._prefix.endswith("*"):
-        text = result._prefix + text[len(result._prefix) + 1:]
-    return text + ";"
 
 
 def _by_value_pointer(pointer_type, value):

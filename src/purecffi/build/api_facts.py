@@ -41,12 +41,15 @@ def _sizes_tuple(sizes):
 # -- Structs ----
 def reported_fields(ctype):
     """(name, ctype) of the fields whose layout the compiler reports: for a struct with
-    `...`, its declared fields (cdef() refuses bitfields there, as cffi); for an exact one,
+    `...`, its declared fields and the members of its anonymous structs/unions (cdef()
+    refuses bitfields there, as cffi); for an exact one,
     every named field, members of anonymous structs/unions included (C names them
     directly), bitfields left out."""
-    if ctype.partial:
-        return [(name, ftype) for name, ftype, _ in ctype._decl_fields or ()
-                if name and not name.startswith("$")]
+    if ctype.partial:       # (and the members of anonymous ones: where they are placed)
+        return [(leaf, ltype) for name, ftype, _ in ctype._decl_fields or () if name
+                for leaf, ltype in ([(name, ftype)] if not name.startswith("$") else
+                                    [(n, f.type) for n, f in ftype.fields or ()
+                                     if f.bitsize < 0])]
     return [(name, field.type) for name, field in ctype.fields
             if not name.startswith("$") and field.bitsize < 0]
 

@@ -21,8 +21,8 @@ import sysconfig
 
 from .. import platform as plat
 from ..ctype import FUNCTION, POINTER, PRIMITIVE, VOID, \
-    UnknownNumberType
-from ..apimode import by_pointer, c_signature
+    UnknownNumberType, c_signature
+from ..apimode import by_pointer
 from .api_errno import ERRNO_HELPERS, ERRNO_SETTER
 from .api_facts import builtin_functions, collect_enums, collect_structs, emit_facts, \
     emit_variable_addresses

@@ -242,6 +242,17 @@ def test_lib_looks_like_a_module(open_lib):
     assert str(info.value) == "argument 2 must be str, not int"
 
 
+def test_lib_cannot_be_copied_nor_pickled(open_lib):
+    import copy
+    import pickle
+    ffi, lib = open_lib
+    with pytest.raises(copy.Error, match="un\\(shallow\\)copyable object"):
+        copy.copy(lib)
+    with pytest.raises(pickle.PicklingError):
+        pickle.dumps(lib)
+    assert lib.twice(2) == 4
+
+
 def test_lib_dict_resolves_every_name(open_lib, tmp_path, modules):
     ffi, lib = open_lib
     names = lib.__dict__

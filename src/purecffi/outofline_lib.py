@@ -48,11 +48,21 @@ def _own_names(ffi):
     return {name for _, name in ffi._decls.order}
 
 
+class _NotThere:
+    """A class attribute the lib has not (`lib.__reduce_ex__`: its __getattr__'s error)."""
+
+    def __get__(self, lib, cls=None):
+        if lib is None:
+            return self
+        raise AttributeError("not there")
+
+
 class OutOfLineLib(Lib):
     """What the ffi of a generated module's dlopen() returns (see the module docstring)."""
 
     __slots__ = ("_installed",)      # (lock, names whose accessor was installed)
     _messages = _Messages
+    __reduce__ = __reduce_ex__ = _NotThere()    # not copyable nor picklable, as cffi's lib
 
     def _constant(self, name, declaration):
         """Integer constants as in-line; `static const` ones read from the library; those an

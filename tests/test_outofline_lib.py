@@ -229,10 +229,12 @@ def test_lib_looks_like_a_module(open_lib):
     assert isinstance(lib, types.ModuleType)
     assert sorted(lib.__all__) == ["K_SEVEN", "twice"]         # no global variables
     assert lib.__spec__ is None and lib.__loader__ is None
-    with pytest.raises(AttributeError) as info:
-        lib.__file__
-    assert re.match(r"cffi library '.*libopen_arrays.so' has no function, constant or global "
-                    r"variable named '__file__'$", str(info.value))
+    for name in ("__file__", "__doc__", "__module__"):
+        with pytest.raises(AttributeError) as info:
+            getattr(lib, name)
+        assert re.match(r"cffi library '.*libopen_arrays.so' has no function, constant or "
+                        r"global variable named '%s'$" % (name,), str(info.value))
+    assert repr(lib).startswith("<Lib object for '")
     for name in ("twice", "open_ints", "K_SEVEN"):
         with pytest.raises(AttributeError) as info:
             delattr(lib, name)

@@ -196,7 +196,7 @@ def _opened_handle(cdata):
 def _lib_for(ffi, name, handle, lib_class=None):
     """The Lib object of `ffi` over an opened library (its own class, registered)."""
     base = lib_class or Lib
-    cls = type("Lib", (base,), dict(base._class_namespace, __module__=base.__module__))
+    cls = type("Lib", (base,), dict({"__module__": base.__module__}, **base._class_namespace))
     lib = cls(ffi, _Library(name, handle, base._messages))
     _REGISTRY.add(ffi, lib)
     return lib

@@ -233,4 +233,6 @@ def integer_const(ffi, name):
 
 
 # the class of each lib: `lib.__dict__` (the instance dict stays as it is: see library._forget)
-OutOfLineLib._class_namespace = {"__dict__": property(OutOfLineLib._names_dict)}
+# (and no __doc__ nor __module__, as cffi's lib)
+OutOfLineLib._class_namespace = {"__dict__": property(OutOfLineLib._names_dict),
+                                 "__doc__": _NotThere(), "__module__": _NotThere()}

@@ -42,6 +42,9 @@ CDEF = ENUMS + """
     int (*ap(void))[3];
     struct s by_value(void);
     long double ld(long double);
+    typedef int... count_t;
+    typedef float... real_t;
+    count_t by_numbers(count_t *, real_t);
     opaque_t *by_tags(tagged_t *, un_t);
 """
 
@@ -58,6 +61,9 @@ SOURCE = "#include <stdio.h>\n" + ENUMS.replace("typedef struct _IO_FILE FILE;",
     static int (*ap(void))[3] { return 0; }
     static struct s by_value(void) { struct s r = {1}; return r; }
     static long double ld(long double x) { return x; }
+    typedef unsigned short count_t;
+    typedef double real_t;
+    static count_t by_numbers(count_t *p, real_t r) { (void)r; return *p; }
     static opaque_t *by_tags(tagged_t *p, un_t u) { (void)p; (void)u; return 0; }
 """
 
@@ -93,6 +99,7 @@ def modules(tmp_path_factory):
     ("ap", "int(*ap())[3];"),
     ("by_value", "struct s by_value();"),       # called through a wrapper
     ("ld", "long double ld(long double);"),
+    ("by_numbers", "uint16_t by_numbers(uint16_t *, double);"),     # as the compiler says
 ])
 def test_function_doc_spells_the_signature(modules, name, signature):
     function = getattr(modules[0].lib, name)

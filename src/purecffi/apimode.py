@@ -29,13 +29,11 @@ from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, TYPES, UNI
     c_signature, ArrayType, EnumType, PointerType, RawFunctionType, UnknownNumberType, make_type
 from .apicheck import Mismatched, Mismatches, number_error, sized_enum_base, \
     struct_differences
-from .callback import _print_exception, _print_onerror_failure
+from .apiextern import ExternPython, def_extern
 from .decls import declared_by_includes, is_integer_constant
 from .errors import FFIError
-from .memory import MEM, memmove, read_address
+from .memory import memmove
 from .varsize import write_items
-
-_POINTER_SIZE = plat.POINTER_SIZE
 
 __all__ = ["load", "dump", "def_extern", "ApiLib"]
 
@@ -478,9 +476,11 @@ def _by_value_pointer(pointer_type, value):
     return _mk.new(pointer_type, value)
 
 
-def _make_function(module, name, fntype, how, address, fnptr_address, fast_index):
+def _make_function(module, name, fntype, how, address, fnptr_address, fast_index,
+                   redoc=False):
     """`lib.name`: a built-in function (as cffi's) whose twin, the function called through
-    ctypes, is what a function pointer needs; variadic functions are that twin itself."""
+    ctypes, is what a function pointer needs; variadic functions are that twin itself.
+    `redoc`: its docstring names types only known now (`typedef int... t`)."""
     if how == "pointer":
         function = _pointer_wrapped_function(name, fntype, address, fnptr_address)
     else:
@@ -492,150 +492,10 @@ def _make_function(module, name, fntype, how, address, fnptr_address, fast_index
     # arguments where a bytes object is taken as is (call.py's rule), as a bit mask
     bytes_mask = sum(1 << i for i, t in enumerate(fntype.args)
                      if fast and t.kind == POINTER and call.accepts_bytes(t.item) and i < 64)
-    return module._pc_fast(fast_index, function, ptypes, bytes_mask)
-
-
-# -- extern "Python" ----
-class _ExternPython:
-    """One extern "Python" function of the module: its C-side index and type."""
-
-    def __init__(self, module, name, rawtype, index, address):
-        self.set_extern, self.name, self.rawtype = module._pc_set_extern, name, rawtype
-        self.index, self.address = index, address
-        self.fnptr = TYPES.function_pointer(rawtype)
-
-    def attach(self, python_callable, error, onerror):
-        """ffi.def_extern(): from now on the C function calls `python_callable`."""
-        handler = _ExternHandler(self.rawtype, python_callable, error, onerror)
-        self.set_extern(self.index, handler, python_callable)
-
-
-class _ExternHandler:
-    """What the C function calls, with the address of its argument pointers and of its
-    result: reads the arguments, calls the Python function, writes the result; exceptions are
-    reported as 6.7.4 says (onerror, else printed; then `error`, 0 by default)."""
-
-    __slots__ = ("python_callable", "onerror", "readers", "writer", "error_bytes")
-
-    def __init__(self, rawtype, python_callable, error, onerror):
-        self.python_callable, self.onerror = python_callable, onerror
-        self.readers = [prepare(t).read for t in rawtype.args]
-        result = rawtype.result
-        self.writer = prepare(result).write if result.kind != "void" else self._void_result
-        self.error_bytes = _error_bytes(result, error)
-
-    @staticmethod
-    def _void_result(address, value):
-        if value is not None:
-            raise TypeError("callback with the return type 'void' must return None")
-
-    def __call__(self, args_address, result_address):
-        try:
-            value = self.python_callable(*[
-                read(read_address(MEM, args_address + i * _POINTER_SIZE)[0], None)
-                for i, read in enumerate(self.readers)])
-        except BaseException:
-            replacement = self.failed(sys.exc_info(), False)
-        else:
-            try:
-                self.writer(result_address, value)
-                return
-            except BaseException:
-                replacement = self.failed(sys.exc_info(), True)
-        MEM[result_address:result_address + len(replacement)] = replacement
-
-    def _from_c(self, result_address, value, exc):
-        """The C fast path (number-only signatures) called the Python function itself and
-        met something it does not convert: the result `value` (if `exc` is None) or the
-        exception the function raised."""
-        if exc is None:
-            try:
-                self.writer(result_address, value)
-                return
-            except BaseException:
-                replacement = self.failed(sys.exc_info(), True)
-        else:
-            replacement = self.failed((type(exc), exc, exc.__traceback__), False)
-        MEM[result_address:result_address + len(replacement)] = replacement
-
-    def failed(self, exc_info, converting_result):
-        """Report the exception; the bytes C gets as the result: onerror's result, else the
-        `error` value (also when reporting fails too: RecursionError...)."""
-        try:
-            return self._report(exc_info, converting_result)
-        except BaseException:
-            return self.error_bytes
-
-    def _report(self, exc_info, converting_result):
-        """Print the exception or give it to onerror; the bytes C gets as the result.
-        onerror raising, or giving what does not convert, is reported too."""
-        exc_type, exc_value, tb = exc_info
-        if tb is not None and tb.tb_frame.f_code.co_filename == __file__:
-            tb = tb.tb_next             # start in the user's function, as 6.7.4 says
-        tb = None if converting_result else tb
-        fn = self.python_callable
-        if self.onerror is None:
-            _print_exception(fn, converting_result, exc_type, exc_value, tb)
-            return self.error_bytes
-        try:
-            replacement = self.onerror(exc_type, exc_value, tb)
-        except BaseException:
-            failure = sys.exc_info()
-        else:
-            if replacement is None:
-                return self.error_bytes
-            try:
-                return self.result_bytes(replacement)
-            except BaseException:
-                failure = sys.exc_info()[:2] + (None,)      # our conversion code: not shown
-        _print_exception(fn, converting_result, exc_type, exc_value, tb)
-        _print_onerror_failure(*failure)
-        return self.error_bytes
-
-    def result_bytes(self, value):
-        """The bytes of `value` converted to the result type (raises if it does not fit)."""
-        buf = ctypes.create_string_buffer(len(self.error_bytes))
-        self.writer(ctypes.addressof(buf), value)
-        return buf.raw
-
-
-def _error_bytes(result, error):
-    """The bytes of the `error` value written as the result when the callable fails."""
-    if result.kind == "void":
-        if error is not None:       # cffi's words
-            raise TypeError("callback with the return type 'void' must return None")
-        return b""
-    buf = ctypes.create_string_buffer(result.byte_size)
-    if error is not None:
-        prepare(result).write(ctypes.addressof(buf), error)
-    return buf.raw
-
-
-def def_extern(ffi, name=None, error=None, onerror=None):
-    """@ffi.def_extern(): attach a Python function to an extern "Python" function."""
-    externs = getattr(ffi, "_api_externs", None)
-    if externs is None:
-        raise ValueError("ffi.def_extern() is only available on the ffi of a compiled API-mode "
-                         "module (with extern \"Python\" functions in its cdef)")
-    if name is not None and not isinstance(name, str):
-        raise TypeError("ffi.def_extern(): name must be a str or None, not %s"
-                        % (type(name).__name__,))
-    if onerror is not None and not callable(onerror):
-        raise TypeError("expected a callable object for 'onerror', not %s"
-                        % (type(onerror).__name__,))
-
-    def decorator(python_callable):
-        if not callable(python_callable):
-            raise TypeError("expected a callable object, not %s"
-                            % (type(python_callable).__name__,))
-        key = name if name is not None else python_callable.__name__
-        entry = externs.get(key)
-        if entry is None:
-            raise FFIError("ffi.def_extern('%s'): no 'extern \"Python\"' function with this "
-                           "name" % (key,))
-        entry.attach(python_callable, error, onerror)
-        return python_callable
-    return decorator
+    if not redoc:
+        return module._pc_fast(fast_index, function, ptypes, bytes_mask)
+    doc = "%s\n\nCFFI C function from %s.lib" % (c_signature(name, fntype), module.__name__)
+    return module._pc_fast(fast_index, function, ptypes, bytes_mask, doc)
 
 
 # -- Module set-up ----
@@ -675,6 +535,7 @@ def set_generated_ffi(cls):
 def load(module, declarations, facts):
     """Build `ffi` and `lib` for the freshly created C module (called by its PyInit)."""
     decls, included = _load_declarations(declarations)
+    redoc = {name for name, fntype in decls.functions.items() if _names_a_number(fntype)}
     mismatches = _fill_gaps(decls, facts, [other._decls for other in included])
     ffi = _GENERATED_FFI[0]()
     ffi._decls = decls
@@ -693,14 +554,14 @@ def load(module, declarations, facts):
         kinds[fname] = "function"
         addresses[fname] = ("function", fntype, fnptr_address)
         values[fname] = _make_function(module, fname, fntype, how, address, fnptr_address,
-                                       facts["fast"].get(fname))
+                                       facts["fast"].get(fname), fname in redoc)
     ffi._api_externs = externs = {}
     for ename, (rawtype, _) in decls.extern_python.items():
         index, address = facts["extern_python"][ename]
         fnptr = TYPES.function_pointer(rawtype)
         kinds[ename] = "function"
         addresses[ename] = ("function", fnptr, address)
-        externs[ename] = _ExternPython(module, ename, rawtype, index, address)
+        externs[ename] = ExternPython(module, ename, rawtype, index, address)
         values[ename] = make_cdata(prepare(fnptr).cdata_class, fnptr, address, None)
     for vname, (ctype, _) in decls.variables.items():
         index, sizes = facts["variables"][vname]
@@ -740,6 +601,17 @@ def load(module, declarations, facts):
     sys.modules[name + ".lib"] = lib
     for helper in [key for key in vars(module) if key.startswith("_pc_")]:
         delattr(module, helper)     # used by now (or held): the module shows ffi and lib only
+
+
+def _names_a_number(fntype):
+    """Whether a function type names a `typedef int.../float... t` (its result, arguments
+    or what they point to)."""
+    for ctype in (fntype.result,) + tuple(fntype.args):
+        while ctype.kind in (POINTER, ARRAY) and not isinstance(ctype, UnknownNumberType):
+            ctype = ctype.item
+        if isinstance(ctype, UnknownNumberType):
+            return True
+    return False
 
 
 def _take_included(other_lib, kinds, addresses, class_attrs, values):

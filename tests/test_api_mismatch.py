@@ -37,6 +37,11 @@ CDEF = """
     typedef float... t_float_is_int;
     typedef int... t_int;
     typedef int... t_bool;
+    typedef float... t_long_double;
+    typedef int... t_int128;
+    t_long_double f_long_double(t_long_double);
+    static const t_long_double K_LONG_DOUBLE;
+    t_int128 f_int128(void);
     struct unused_s { int x; };
     int f_uses_ok(struct ok_s *);
     typedef struct { int a; int b; } *anon_ptr_t;
@@ -71,6 +76,11 @@ SOURCE = """
     typedef int t_float_is_int;
     typedef unsigned short t_int;
     typedef _Bool t_bool;
+    typedef long double t_long_double;
+    typedef __int128 t_int128;
+    static t_long_double f_long_double(t_long_double x) { return x; }
+    static const t_long_double K_LONG_DOUBLE = 1.5;
+    static t_int128 f_int128(void) { return 0; }
     struct unused_s { long long x; char more[100]; };
     static int f_uses_ok(struct ok_s *s) { return s->a; }
     typedef struct { int b; int a; } *anon_ptr_t;
@@ -241,6 +251,26 @@ def test_dots_enum_wider_than_int_has_the_compilers_size(mod):
 def test_float_dots_that_is_an_integer_raises_when_used(mod):
     assert _error(mod, lambda: mod.ffi.sizeof("t_float_is_int")) == (
         "primitive floating-point type with an unexpected size (or not a float type at all)")
+
+
+_LONG_DOUBLE = ("primitive floating-point type is 'long double', not supported for now with the "
+                "syntax 'typedef double... xxx;'")
+_NOT_AN_INT = "primitive integer type with an unexpected size (or not an integer type at all)"
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda m: m.ffi.typeof("t_long_double"), _LONG_DOUBLE),
+    (lambda m: m.ffi.typeof("t_long_double *"), _LONG_DOUBLE),
+    (lambda m: m.ffi.new("t_long_double[2]"), _LONG_DOUBLE),
+    (lambda m: m.lib.f_long_double, _LONG_DOUBLE),
+    (lambda m: m.lib.K_LONG_DOUBLE, _LONG_DOUBLE),
+    (lambda m: m.ffi.addressof(m.lib, "f_long_double"), _LONG_DOUBLE),
+    (lambda m: m.ffi.typeof("t_int128"), _NOT_AN_INT),
+    (lambda m: m.lib.f_int128, _NOT_AN_INT),
+])
+def test_dots_types_the_compiler_denies_raise_when_used(mod, call, message):
+    """The module imports; whatever names the type raises, as with cffi."""
+    assert _error(mod, lambda: call(mod)) == message
 
 
 def test_int_dots_takes_the_compilers_type(mod):

@@ -12,7 +12,7 @@ from . import cdata_make as _mk
 from .sizes import _cdata_size, _unknown_size
 from .cdatabase import make_cdata
 from .ctype import ARRAY, FUNCTION, POINTER, STRUCT, TYPES, UNION, VOID, \
-    CType, RawFunctionType, opaque_error
+    CType, RawFunctionType, UnknownNumberType, opaque_error
 from .convert import fast_twin, prepare
 from .errors import MSG_FUNCTION_TYPE, CDefError, FFIError
 from .memory import MEM, BufferExport, Owned, memset, owned_size
@@ -118,6 +118,11 @@ class FFI:
         from .typename import parse_type
         if isinstance(cdecl, str):
             ctype = parse_type(self._decls, cdecl)
+            item = ctype
+            while item.kind in (POINTER, ARRAY):
+                item = item.item
+            if isinstance(item, UnknownNumberType) and item.layout_error is not None:
+                raise FFIError(item.layout_error)   # `typedef float... t` the compiler denies
             if isinstance(ctype, RawFunctionType):
                 if consider_function_as_funcptr:
                     return TYPES.function_pointer(ctype)

@@ -367,6 +367,8 @@ class ApiLib:
                 raise AttributeError("cannot take the address of the constant '%s'" % (name,))
             raise AttributeError(_MSG_NO_NAME % (cls._pc_name, name))
         kind, ctype, address = entry
+        if ctype is None:
+            raise FFIError(address)     # (a function of a type the compiler contradicted)
         if kind == "variable":
             ctype, address = TYPES.pointer(ctype), _non_null(address(), name)
         return make_cdata(prepare(ctype).cdata_class, ctype, address, self)
@@ -553,8 +555,12 @@ def load(module, declarations, facts):
         how, address, fnptr_address = facts["functions"][fname]
         kinds[fname] = "function"
         addresses[fname] = ("function", fntype, fnptr_address)
-        values[fname] = _make_function(module, fname, fntype, how, address, fnptr_address,
-                                       facts["fast"].get(fname), fname in redoc)
+        try:
+            values[fname] = _make_function(module, fname, fntype, how, address,
+                                           fnptr_address, facts["fast"].get(fname), fname in redoc)
+        except FFIError as exc:     # a `typedef float... t` the compiler contradicts: as cffi,
+            values[fname] = Mismatched(str(exc))    # raised when lib.f is used
+            addresses[fname] = ("function", None, str(exc))
     ffi._api_externs = externs = {}
     for ename, (rawtype, _) in decls.extern_python.items():
         index, address = facts["extern_python"][ename]
@@ -581,7 +587,10 @@ def load(module, declarations, facts):
     for cname, (ctype, value) in decls.constants.items():
         if cname not in kinds:
             kinds[cname] = "constant"
-            values[cname] = _constant(ctype, cname, value, facts["constants"])
+            error = getattr(ctype, "layout_error", None) if isinstance(
+                ctype, UnknownNumberType) else None
+            values[cname] = _constant(ctype, cname, value, facts["constants"]) \
+                if error is None else Mismatched(error)
     for mname, message in mismatches.names.items():    # raise when used, as cffi
         values[mname] = Mismatched(message)
         if kinds.get(mname) == "variable":

@@ -42,6 +42,11 @@ CDEF = """
     t_long_double f_long_double(t_long_double);
     static const t_long_double K_LONG_DOUBLE;
     t_int128 f_int128(void);
+    static const struct total_s K_TOTAL;
+    extern struct total_s g_total;
+    int f_total(struct total_s);
+    int f_total_p(struct total_s *);
+    extern "Python" int cb_total(struct total_s);
     struct unused_s { int x; };
     int f_uses_ok(struct ok_s *);
     typedef struct { int a; int b; } *anon_ptr_t;
@@ -81,6 +86,11 @@ SOURCE = """
     static t_long_double f_long_double(t_long_double x) { return x; }
     static const t_long_double K_LONG_DOUBLE = 1.5;
     static t_int128 f_int128(void) { return 0; }
+    static const struct total_s K_TOTAL = {1, 2, 3};
+    struct total_s g_total;
+    static int f_total(struct total_s t) { return t.a; }
+    static int f_total_p(struct total_s *t) { return t == 0; }
+    static int cb_total(struct total_s);
     struct unused_s { long long x; char more[100]; };
     static int f_uses_ok(struct ok_s *s) { return s->a; }
     typedef struct { int b; int a; } *anon_ptr_t;
@@ -271,6 +281,22 @@ _NOT_AN_INT = "primitive integer type with an unexpected size (or not an integer
 def test_dots_types_the_compiler_denies_raise_when_used(mod, call, message):
     """The module imports; whatever names the type raises, as with cffi."""
     assert _error(mod, lambda: call(mod)) == message
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.lib.K_TOTAL, lambda m: m.lib.g_total, lambda m: m.lib.cb_total,
+    lambda m: m.ffi.addressof(m.lib, "f_total"),
+])
+def test_names_of_a_wrong_struct_type_raise_when_used(mod, call):
+    """The module imports (a constant of the type made it fail); using them raises."""
+    assert _error(mod, lambda: call(mod)) == (
+        "struct total_s: wrong total size (cdef says 8, but C compiler says 12)"
+        + _flexible("struct total_s"))
+
+
+def test_pointers_to_a_wrong_struct_type_are_fine(mod):
+    assert mod.lib.f_total_p(mod.ffi.NULL) == 1
+    assert mod.ffi.typeof(mod.ffi.addressof(mod.lib, "g_total")).cname == "struct total_s *"
 
 
 def test_int_dots_takes_the_compilers_type(mod):

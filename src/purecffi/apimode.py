@@ -554,12 +554,14 @@ def load(module, declarations, facts):
     for fname, fntype in decls.functions.items():
         how, address, fnptr_address = facts["functions"][fname]
         kinds[fname] = "function"
-        addresses[fname] = ("function", fntype, fnptr_address)
+        error = _by_value_error(fntype)     # (its address raises, as cffi's; calls check)
+        addresses[fname] = ("function", fntype, fnptr_address) if error is None else (
+            "function", None, error)
         try:
             values[fname] = _make_function(module, fname, fntype, how, address,
                                            fnptr_address, facts["fast"].get(fname), fname in redoc)
-        except FFIError as exc:     # a `typedef float... t` the compiler contradicts: as cffi,
-            values[fname] = Mismatched(str(exc))    # raised when lib.f is used
+        except FFIError as exc:     # a type the compiler contradicts: as cffi, raised when
+            values[fname] = Mismatched(str(exc))    # lib.f is used
             addresses[fname] = ("function", None, str(exc))
     ffi._api_externs = externs = {}
     for ename, (rawtype, _) in decls.extern_python.items():
@@ -568,7 +570,11 @@ def load(module, declarations, facts):
         kinds[ename] = "function"
         addresses[ename] = ("function", fnptr, address)
         externs[ename] = ExternPython(module, ename, rawtype, index, address)
-        values[ename] = make_cdata(prepare(fnptr).cdata_class, fnptr, address, None)
+        error = _by_value_error(rawtype)
+        values[ename] = make_cdata(prepare(fnptr).cdata_class, fnptr, address, None) \
+            if error is None else Mismatched(error)
+        if error is not None:
+            addresses[ename] = ("function", None, error)
     for vname, (ctype, _) in decls.variables.items():
         index, sizes = facts["variables"][vname]
         kinds[vname] = "variable"
@@ -580,7 +586,10 @@ def load(module, declarations, facts):
             glob = _Global(vname, module._pc_address, index, ctype)
         addresses[vname] = ("variable", ctype, glob.address)
         class_attrs[vname] = values[vname] = glob   # in the dict too: the C getattro uses it
-        if sizes[0] and 0 <= ctype.byte_size != sizes[0]:
+        error = getattr(ctype, "layout_error", None) if ctype.kind in (STRUCT, UNION) else None
+        if error is not None:       # a struct the compiler lays out otherwise: as cffi, its
+            class_attrs[vname] = values[vname] = Mismatched(error)  # global raises when used
+        elif sizes[0] and 0 <= ctype.byte_size != sizes[0]:
             mismatches.variable(vname, ctype.byte_size, sizes[0])
     for other in included:
         _take_included(getattr(other, "_api_lib", None), kinds, addresses, class_attrs, values)
@@ -589,8 +598,12 @@ def load(module, declarations, facts):
             kinds[cname] = "constant"
             error = getattr(ctype, "layout_error", None) if isinstance(
                 ctype, UnknownNumberType) else None
-            values[cname] = _constant(ctype, cname, value, facts["constants"]) \
-                if error is None else Mismatched(error)
+            try:
+                if error is not None:
+                    raise FFIError(error)
+                values[cname] = _constant(ctype, cname, value, facts["constants"])
+            except FFIError as exc:     # (a struct the compiler lays out otherwise)
+                values[cname] = Mismatched(str(exc))
     for mname, message in mismatches.names.items():    # raise when used, as cffi
         values[mname] = Mismatched(message)
         if kinds.get(mname) == "variable":
@@ -610,6 +623,17 @@ def load(module, declarations, facts):
     sys.modules[name + ".lib"] = lib
     for helper in [key for key in vars(module) if key.startswith("_pc_")]:
         delattr(module, helper)     # used by now (or held): the module shows ffi and lib only
+
+
+def _by_value_error(fntype):
+    """The layout error of a struct or union `fntype` takes or returns by value, or None
+    (an extern "Python" function of such a type raises when named, and the address of any
+    such function, as cffi's)."""
+    for ctype in (fntype.result,) + tuple(fntype.args):
+        error = getattr(ctype, "layout_error", None) if ctype.kind in (STRUCT, UNION) else None
+        if error is not None:
+            return error
+    return None
 
 
 def _names_a_number(fntype):

@@ -598,6 +598,9 @@ def load(module, declarations, facts):
             kinds[cname] = "constant"
             error = getattr(ctype, "layout_error", None) if isinstance(
                 ctype, UnknownNumberType) else None
+            if ctype is not None and ctype.kind in (STRUCT, UNION) and ctype.fields is None:
+                error = "constant '%s' is of type '%s', whose size is not known" % (
+                    cname, ctype.cname)     # (cffi's words: an opaque type)
             try:
                 if error is not None:
                     raise FFIError(error)

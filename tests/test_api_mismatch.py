@@ -47,6 +47,10 @@ CDEF = """
     int f_total(struct total_s);
     int f_total_p(struct total_s *);
     extern "Python" int cb_total(struct total_s);
+    extern "Python" t_long_double cb_long_double(t_long_double);
+    extern t_long_double g_long_doubles[2];
+    struct holds_total_s { struct total_s in; };
+    extern struct holds_total_s g_holds_total;
     struct unused_s { int x; };
     int f_uses_ok(struct ok_s *);
     typedef struct { int a; int b; } *anon_ptr_t;
@@ -91,6 +95,10 @@ SOURCE = """
     static int f_total(struct total_s t) { return t.a; }
     static int f_total_p(struct total_s *t) { return t == 0; }
     static int cb_total(struct total_s);
+    static t_long_double cb_long_double(t_long_double);
+    t_long_double g_long_doubles[2];
+    struct holds_total_s { struct total_s in; };
+    struct holds_total_s g_holds_total;
     struct unused_s { long long x; char more[100]; };
     static int f_uses_ok(struct ok_s *s) { return s->a; }
     typedef struct { int b; int a; } *anon_ptr_t;
@@ -277,6 +285,8 @@ _NOT_AN_INT = "primitive integer type with an unexpected size (or not an integer
     (lambda m: m.ffi.addressof(m.lib, "f_long_double"), _LONG_DOUBLE),
     (lambda m: m.ffi.typeof("t_int128"), _NOT_AN_INT),
     (lambda m: m.lib.f_int128, _NOT_AN_INT),
+    (lambda m: m.lib.cb_long_double, _LONG_DOUBLE),
+    (lambda m: m.lib.g_long_doubles, _LONG_DOUBLE),
 ])
 def test_dots_types_the_compiler_denies_raise_when_used(mod, call, message):
     """The module imports; whatever names the type raises, as with cffi."""
@@ -285,7 +295,8 @@ def test_dots_types_the_compiler_denies_raise_when_used(mod, call, message):
 
 @pytest.mark.parametrize("call", [
     lambda m: m.lib.K_TOTAL, lambda m: m.lib.g_total, lambda m: m.lib.cb_total,
-    lambda m: m.ffi.addressof(m.lib, "f_total"),
+    lambda m: m.ffi.addressof(m.lib, "f_total"), lambda m: m.lib.g_holds_total,
+    lambda m: m.ffi.sizeof("struct holds_total_s"),       # (the inner struct's error)
 ])
 def test_names_of_a_wrong_struct_type_raise_when_used(mod, call):
     """The module imports (a constant of the type made it fail); using them raises."""

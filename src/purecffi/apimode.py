@@ -165,6 +165,10 @@ class _Resolver:
         if not ctype.partial:
             if ctype.fields is not None:
                 self.inner_structs(ctype)       # checked first: their errors win, as cffi's
+                wrong = self.wrong_inner(ctype)
+                if wrong is not None:
+                    self.mismatches.contained(ctype, wrong)
+                    return
                 diffs = struct_differences(ctype, layout)
                 if diffs and self.takes_compiler_layout(ctype, layout):
                     self.complete(ctype, layout)
@@ -175,12 +179,16 @@ class _Resolver:
 
     def inner_structs(self, ctype):
         """Check or complete the structs `ctype` holds by value."""
-        for _, field in ctype.fields:
-            inner = field.type
-            while inner.kind == ARRAY:
-                inner = inner.item
-            if inner.kind in (STRUCT, UNION):
-                self.struct(inner)
+        for inner in _inner_structs(ctype):
+            self.struct(inner)
+
+    @staticmethod
+    def wrong_inner(ctype):
+        """The first struct `ctype` holds by value that the compiler contradicts, or None."""
+        for inner in _inner_structs(ctype):
+            if inner.layout_error is not None:
+                return inner
+        return None
 
     def takes_compiler_layout(self, ctype, layout):
         """Whether an exact struct the compiler lays out differently just takes the
@@ -211,6 +219,16 @@ class _Resolver:
                 new_fields.append((name, CField(name, ftype, offset)))
                 decl_fields.append((name, ftype, -1))
         ctype.complete(decl_fields, partial=False, layout=(new_fields, size, align))
+
+
+def _inner_structs(ctype):
+    """The structs and unions `ctype` holds by value (directly or as array items)."""
+    for _, field in ctype.fields:
+        inner = field.type
+        while inner.kind == ARRAY:
+            inner = inner.item
+        if inner.kind in (STRUCT, UNION):
+            yield inner
 
 
 def sized_array(ctype, sizes):
@@ -586,8 +604,9 @@ def load(module, declarations, facts):
             glob = _Global(vname, module._pc_address, index, ctype)
         addresses[vname] = ("variable", ctype, glob.address)
         class_attrs[vname] = values[vname] = glob   # in the dict too: the C getattro uses it
-        error = getattr(ctype, "layout_error", None) if ctype.kind in (STRUCT, UNION) else None
-        if error is not None:       # a struct the compiler lays out otherwise: as cffi, its
+        error = getattr(ctype, "layout_error", None) if ctype.kind in (STRUCT, UNION) else \
+            _number_error(ctype)
+        if error is not None:       # a type the compiler contradicts: as cffi, its
             class_attrs[vname] = values[vname] = Mismatched(error)  # global raises when used
         elif sizes[0] and 0 <= ctype.byte_size != sizes[0]:
             mismatches.variable(vname, ctype.byte_size, sizes[0])
@@ -633,10 +652,19 @@ def _by_value_error(fntype):
     (an extern "Python" function of such a type raises when named, and the address of any
     such function, as cffi's)."""
     for ctype in (fntype.result,) + tuple(fntype.args):
-        error = getattr(ctype, "layout_error", None) if ctype.kind in (STRUCT, UNION) else None
+        error = getattr(ctype, "layout_error", None) if ctype.kind in (STRUCT, UNION) else \
+            _number_error(ctype)
         if error is not None:
             return error
     return None
+
+
+def _number_error(ctype):
+    """The error of a `typedef int.../float... t` the compiler contradicts that `ctype` is,
+    points to or holds (as array items), or None."""
+    while ctype.kind in (POINTER, ARRAY) and not isinstance(ctype, UnknownNumberType):
+        ctype = ctype.item
+    return ctype.layout_error if isinstance(ctype, UnknownNumberType) else None
 
 
 def _names_a_number(fntype):

@@ -338,7 +338,7 @@ class ApiLib:
     live in the instance dict, so `lib.f` is a plain attribute lookup.
     """
 
-    _pc_name, _pc_kinds, _pc_addresses = "?", {}, {}
+    _pc_name, _pc_kinds, _pc_addresses, _pc_listed = "?", {}, {}, {}
     # (read from the class, type(self)._pc_kinds: a C function may be named `_pc_kinds`)
 
     def __setattr__(self, name, value):
@@ -356,7 +356,7 @@ class ApiLib:
     def __getattr__(self, name):
         cls = type(self)
         if name == "__all__":
-            return sorted(n for n, k in cls._pc_kinds.items() if k != "variable")
+            return sorted(n for n, k in cls._pc_listed.items() if k != "variable")
         if name == "__name__":
             return cls._pc_name + ".lib"
         if name in ("__loader__", "__spec__"):
@@ -369,7 +369,9 @@ class ApiLib:
         return types.ModuleType
 
     def __dir__(self):
-        return sorted(type(self)._pc_kinds)
+        """Its own names and the enumerators of included modules, as cffi lists them (the
+        other names of included modules are there, but not listed)."""
+        return sorted(type(self)._pc_listed)
 
     def __repr__(self):
         return "<Lib object for '%s'>" % (type(self)._pc_name,)
@@ -555,7 +557,7 @@ def set_generated_ffi(cls):
 def load(module, declarations, facts):
     """Build `ffi` and `lib` for the freshly created C module (called by its PyInit)."""
     decls, included = _load_declarations(declarations)
-    redoc = {name for name, fntype in decls.functions.items() if _names_a_number(fntype)}
+    redoc = facts.get("redoc", ())
     mismatches = _fill_gaps(decls, facts, [other._decls for other in included])
     ffi = _GENERATED_FFI[0]()
     ffi._decls = decls
@@ -631,8 +633,10 @@ def load(module, declarations, facts):
         if kinds.get(mname) == "variable":
             class_attrs[mname] = values[mname]
     ffi._api_mismatches = mismatches
+    listed = {n: kind for n, kind in kinds.items()     # dir() leaves out what an included
+              if not declared_by_includes(ffi, n) or _is_enumerator(decls, n)}  # module has
     class_attrs.update(_pc_name=name, _pc_kinds=kinds, _pc_addresses=addresses,
-                       __module__=__name__)
+                       _pc_listed=listed, __module__=__name__)
     lib = module._pc_lib_class(type("Lib", (ApiLib,), class_attrs))()
     # interned keys: `lib.f` in code looks up an interned name, and the dict compares
     # identical keys without a memcmp
@@ -667,9 +671,15 @@ def _number_error(ctype):
     return ctype.layout_error if isinstance(ctype, UnknownNumberType) else None
 
 
-def _names_a_number(fntype):
+def _is_enumerator(decls, name):
+    """Whether `name` is the value of an enum."""
+    ctype = decls.constants.get(name, (None,))[0]
+    return ctype is not None and ctype.kind == ENUM and name in ctype.relements
+
+
+def names_a_number(fntype):
     """Whether a function type names a `typedef int.../float... t` (its result, arguments
-    or what they point to)."""
+    or what they point to): the C file lists those functions in `facts["redoc"]`."""
     for ctype in (fntype.result,) + tuple(fntype.args):
         while ctype.kind in (POINTER, ARRAY) and not isinstance(ctype, UnknownNumberType):
             ctype = ctype.item

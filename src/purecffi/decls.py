@@ -278,10 +278,12 @@ def is_integer_constant(name, ctype):
 
 
 def declared_by_includes(ffi, name):
-    """Is `name` a function, variable or constant of a module `ffi` included (recursively)?"""
+    """Is `name` a function (extern "Python" too), variable or constant of a module `ffi`
+    included (recursively)?"""
     for other in ffi._included:
         decls = other._decls
-        if name in decls.functions or name in decls.variables or name in decls.constants:
+        if name in decls.functions or name in decls.variables or name in decls.constants \
+                or name in decls.extern_python:
             return True
         if declared_by_includes(other, name):
             return True

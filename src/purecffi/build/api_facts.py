@@ -203,7 +203,7 @@ def emit_function_fact(fn):
 
 # -- The facts builder ----
 _TABLES = ("functions", "variables", "constants", "layouts", "numbers", "enums",
-           "extern_python", "fast")
+           "extern_python", "fast", "redoc")
 
 
 def builtin_functions(plan):
@@ -225,9 +225,13 @@ def emit_facts(plan, limited=False):
         lines.append("    %s = PyDict_GetItemString(facts, \"%s\");" % (name, name))
     for fn in plan.functions:
         lines += emit_function_fact(fn)
+    from ..apimode import names_a_number
     for index, fn in enumerate(builtin_functions(plan)):
         lines.append("    if (_pc_put(fast, %s, PyLong_FromLong(%d)) < 0) goto error;"
                      % (c_string(fn.name), index))
+        if names_a_number(fn.fntype):   # its docstring is made at load (apimode)
+            lines.append("    if (_pc_put(redoc, %s, PyLong_FromLong(1)) < 0) goto error;"
+                         % (c_string(fn.name),))
     for index, (name, (ctype, _)) in enumerate(plan.variables):
         lines += emit_variable_fact(index, name, ctype)
     for name, (ctype, value) in plan.constants:

@@ -31,10 +31,12 @@ def lib(tmp_path_factory):
     cdef = "\n".join("static const %s C%d;" % (ctype, i) for i, (ctype, _, _) in
                      enumerate(_DECLS))
     cdef += "\nstatic const int ARR[3];\nstatic const char *const STR;\n"
+    cdef += "typedef ... opaque_t;\nstatic const opaque_t OPAQUE;\n"
     source = "#include <wchar.h>\n#include <uchar.h>\n" + "\n".join(
         "static const %s C%d = %s;" % (ctype, i, init)
         for i, (ctype, init, _) in enumerate(_DECLS))
     source += '\nstatic const int ARR[3] = {4, 5, 6};\nstatic const char *const STR = "s";\n'
+    source += "typedef struct { int a; } opaque_t;\nstatic const opaque_t OPAQUE = {1};\n"
     module = build_api_module(tmp_path_factory.mktemp("apiconst"), "_api_constants", cdef,
                               source)
     return module.ffi, module.lib
@@ -58,3 +60,11 @@ def test_array_and_pointer_constants(lib):
     with pytest.raises(AttributeError) as info:
         ffi.addressof(lib, "C0")
     assert str(info.value) == "cannot take the address of the constant 'C0'"
+
+
+def test_constant_of_an_opaque_type_raises_when_read(lib):
+    """(the module imports; cffi cannot read it either)"""
+    ffi, lib = lib
+    with pytest.raises(ffi.error) as info:
+        lib.OPAQUE
+    assert str(info.value) == "constant 'OPAQUE' is of type 'opaque_t', whose size is not known"

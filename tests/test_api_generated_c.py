@@ -314,6 +314,24 @@ def test_anonymous_members_and_nesting(mod):
     assert lib.g_nested.r == 9
 
 
+def test_anonymous_members_of_a_partial_struct(tmp_path):
+    """`struct s { int a; union { int b; float c; }; ...; }`: the union's members are where
+    the compiler puts them, as cffi gives them."""
+    from conftest import build_api_module
+    mod = build_api_module(tmp_path, "_api_partial_anon", """
+        struct s { int a; union { int b; float c; }; struct { short d, e; }; ...; };""", """
+        struct s { long pad; int a; union { int b; float c; }; char gap;
+                   struct { short d, e; }; char tail; };""")
+    ffi = mod.ffi
+    offsets = [(name, field.offset) for name, field in ffi.typeof("struct s").fields]
+    long_size = ffi.sizeof("long")
+    assert offsets == [("a", long_size), ("b", long_size + 4), ("c", long_size + 4),
+                       ("d", long_size + 10), ("e", long_size + 12)]
+    p = ffi.new("struct s *", {"a": 1, "b": 2, "e": 3})
+    assert (p.a, p.b, p.d, p.e) == (1, 2, 0, 3)
+    assert ffi.offsetof("struct s", "e") == long_size + 12
+
+
 def test_pointer_to_anonymous_struct(mod):
     ffi, lib = mod.ffi, mod.lib
     p = lib.make_anon(31)

@@ -37,6 +37,20 @@ CDEF = """
     typedef float... t_float_is_int;
     typedef int... t_int;
     typedef int... t_bool;
+    typedef float... t_long_double;
+    typedef int... t_int128;
+    t_long_double f_long_double(t_long_double);
+    static const t_long_double K_LONG_DOUBLE;
+    t_int128 f_int128(void);
+    static const struct total_s K_TOTAL;
+    extern struct total_s g_total;
+    int f_total(struct total_s);
+    int f_total_p(struct total_s *);
+    extern "Python" int cb_total(struct total_s);
+    extern "Python" t_long_double cb_long_double(t_long_double);
+    extern t_long_double g_long_doubles[2];
+    struct holds_total_s { struct total_s in; };
+    extern struct holds_total_s g_holds_total;
     struct unused_s { int x; };
     int f_uses_ok(struct ok_s *);
     typedef struct { int a; int b; } *anon_ptr_t;
@@ -71,6 +85,20 @@ SOURCE = """
     typedef int t_float_is_int;
     typedef unsigned short t_int;
     typedef _Bool t_bool;
+    typedef long double t_long_double;
+    typedef __int128 t_int128;
+    static t_long_double f_long_double(t_long_double x) { return x; }
+    static const t_long_double K_LONG_DOUBLE = 1.5;
+    static t_int128 f_int128(void) { return 0; }
+    static const struct total_s K_TOTAL = {1, 2, 3};
+    struct total_s g_total;
+    static int f_total(struct total_s t) { return t.a; }
+    static int f_total_p(struct total_s *t) { return t == 0; }
+    static int cb_total(struct total_s);
+    static t_long_double cb_long_double(t_long_double);
+    t_long_double g_long_doubles[2];
+    struct holds_total_s { struct total_s in; };
+    struct holds_total_s g_holds_total;
     struct unused_s { long long x; char more[100]; };
     static int f_uses_ok(struct ok_s *s) { return s->a; }
     typedef struct { int b; int a; } *anon_ptr_t;
@@ -241,6 +269,45 @@ def test_dots_enum_wider_than_int_has_the_compilers_size(mod):
 def test_float_dots_that_is_an_integer_raises_when_used(mod):
     assert _error(mod, lambda: mod.ffi.sizeof("t_float_is_int")) == (
         "primitive floating-point type with an unexpected size (or not a float type at all)")
+
+
+_LONG_DOUBLE = ("primitive floating-point type is 'long double', not supported for now with the "
+                "syntax 'typedef double... xxx;'")
+_NOT_AN_INT = "primitive integer type with an unexpected size (or not an integer type at all)"
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda m: m.ffi.typeof("t_long_double"), _LONG_DOUBLE),
+    (lambda m: m.ffi.typeof("t_long_double *"), _LONG_DOUBLE),
+    (lambda m: m.ffi.new("t_long_double[2]"), _LONG_DOUBLE),
+    (lambda m: m.lib.f_long_double, _LONG_DOUBLE),
+    (lambda m: m.lib.K_LONG_DOUBLE, _LONG_DOUBLE),
+    (lambda m: m.ffi.addressof(m.lib, "f_long_double"), _LONG_DOUBLE),
+    (lambda m: m.ffi.typeof("t_int128"), _NOT_AN_INT),
+    (lambda m: m.lib.f_int128, _NOT_AN_INT),
+    (lambda m: m.lib.cb_long_double, _LONG_DOUBLE),
+    (lambda m: m.lib.g_long_doubles, _LONG_DOUBLE),
+])
+def test_dots_types_the_compiler_denies_raise_when_used(mod, call, message):
+    """The module imports; whatever names the type raises, as with cffi."""
+    assert _error(mod, lambda: call(mod)) == message
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.lib.K_TOTAL, lambda m: m.lib.g_total, lambda m: m.lib.cb_total,
+    lambda m: m.ffi.addressof(m.lib, "f_total"), lambda m: m.lib.g_holds_total,
+    lambda m: m.ffi.sizeof("struct holds_total_s"),       # (the inner struct's error)
+])
+def test_names_of_a_wrong_struct_type_raise_when_used(mod, call):
+    """The module imports (a constant of the type made it fail); using them raises."""
+    assert _error(mod, lambda: call(mod)) == (
+        "struct total_s: wrong total size (cdef says 8, but C compiler says 12)"
+        + _flexible("struct total_s"))
+
+
+def test_pointers_to_a_wrong_struct_type_are_fine(mod):
+    assert mod.lib.f_total_p(mod.ffi.NULL) == 1
+    assert mod.ffi.typeof(mod.ffi.addressof(mod.lib, "g_total")).cname == "struct total_s *"
 
 
 def test_int_dots_takes_the_compilers_type(mod):

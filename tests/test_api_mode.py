@@ -115,17 +115,22 @@ def test_spec_5_2_5_performance_example(tmp_path):
 def test_spec_8_6_include_between_api_modules(tmp_path):
     other = FFI()
     other.cdef("typedef struct { int a; ...; } shared_t;\n#define SHARED_K ...\n"
-               "int base_func(int); extern int base_var;")
+               "int base_func(int); extern int base_var;\n"
+               "typedef int... count_t; enum shared_e { SHARED_E = 2 };")
     other.set_source("_api_inc_base", "typedef struct { long pad; int a; } shared_t;\n"
                                       "#define SHARED_K 12\n"
                                       "static int base_func(int x) { return -x; }\n"
-                                      "int base_var = 3;")
+                                      "int base_var = 3;\ntypedef short count_t;\n"
+                                      "enum shared_e { SHARED_E = 2 };")
     other.compile(tmpdir=str(tmp_path))
     ffi = FFI()
     ffi.include(other)
-    ffi.cdef("int get_a(shared_t *);")
+    ffi.cdef("int get_a(shared_t *); count_t count(count_t);")
     ffi.set_source("_api_inc_top", "typedef struct { long pad; int a; } shared_t;\n"
-                                   "static int get_a(shared_t *s) { return s->a; }")
+                                   "#define SHARED_K 12\ntypedef short count_t;\n"
+                                   "enum shared_e { SHARED_E = 2 };\n"
+                                   "static int get_a(shared_t *s) { return s->a; }\n"
+                                   "static count_t count(count_t c) { return c; }")
     ffi.compile(tmpdir=str(tmp_path))
     mod = import_from(tmp_path, "_api_inc_top")
     p = mod.ffi.new("shared_t *", {"a": 5})
@@ -137,6 +142,9 @@ def test_spec_8_6_include_between_api_modules(tmp_path):
     assert mod.lib.base_func(4) == -4
     mod.lib.base_var = 8
     assert import_from(tmp_path, "_api_inc_base").lib.base_var == 8
+    # ... but dir() lists only its own names and the included enumerators, as cffi's
+    assert sorted(dir(mod.lib)) == ["SHARED_E", "count", "get_a"]
+    assert mod.lib.count.__doc__.startswith("int16_t count(int16_t);")     # the compiler's
 
 
 # -- A rich module, built once ----
@@ -627,6 +635,20 @@ def test_compile_error_is_verification_error(tmp_path):
     assert "failed" in message
 
 
+@pytest.mark.parametrize("index, cdef, source", [
+    (0, "#define XS ...", '#define XS "text"'),
+    (1, "#define XF ...", "#define XF 1.5"),
+    (2, "#define XP ...", "#define XP ((void *)0)"),
+    (3, "static const int KI;", "static const double KI = 2.5;"),
+    (4, "static const long KL;", '#define KL "text"'),
+])
+def test_integer_constant_that_is_not_an_integer_fails_to_compile(tmp_path, index, cdef,
+                                                                   source):
+    """cffi's C checks that a `#define X ...` or integer `static const` is an integer (its
+    value would otherwise be an address, or a truncated float)."""
+    _compile_error(tmp_path, cdef, source, name="_api_not_int%d" % (index,))
+
+
 @pytest.mark.skipif(IS_CFFI, reason="purecffi carries the compiler's message")
 def test_compile_error_carries_compiler_message(tmp_path):
     message = _compile_error(tmp_path, "int f(int);", "this is not C;", name="_api_err1")
@@ -706,6 +728,15 @@ def test_compile_target(tmp_path):
     ffi.set_source("_api_target", "static int t(void) { return 1; }")
     path = ffi.compile(tmpdir=str(tmp_path), target="_api_target.*")
     assert os.path.basename(path) == "_api_target.so"
+
+
+def test_compile_target_in_a_new_directory(tmp_path):
+    ffi = FFI()
+    ffi.cdef("int t(void);")
+    ffi.set_source("_api_target_sub", "static int t(void) { return 1; }")
+    path = ffi.compile(tmpdir=str(tmp_path), target="sub/_api_target_sub.*")
+    assert path == os.path.join(str(tmp_path), "sub", "_api_target_sub.so")
+    assert os.path.exists(path)
 
 
 def test_define_macros_and_include_dirs(tmp_path):

@@ -202,6 +202,53 @@ def test_lib_has_the_module_attributes_of_cffi(lib):
     assert sys.modules[MODULE + ".lib"] is lib
 
 
+@pytest.mark.parametrize("name", ["__doc__", "__module__", "__weakref__", "__reduce_ex__",
+                                  "__repr__", "__dir__", "__getattr__", "__init__"])
+def test_lib_has_none_of_the_attributes_of_an_object(lib, name):
+    """cffi's lib answers only its own names (and __class__, __dict__, __name__, __all__...)."""
+    with pytest.raises(AttributeError) as info:
+        getattr(lib, name)
+    assert str(info.value) == ("cffi library '%s' has no function, constant or global "
+                               "variable named '%s'" % (MODULE, name))
+    assert repr(lib) == "<Lib object for '%s'>" % (MODULE,)
+
+
+def test_c_names_like_the_libs_own_attributes(tmp_path):
+    """C functions may be named as the lib's own helpers are; both keep working."""
+    from conftest import build_api_module
+    mod = build_api_module(tmp_path, "_api_rt_names", """
+        int _addressof(int); int _pc_name(int); int _pc_kinds(int); int _pc_addresses(int);
+        extern int g;""", """
+        static int _addressof(int x) { return x + 1; }
+        static int _pc_name(int x) { return x + 2; }
+        static int _pc_kinds(int x) { return x + 3; }
+        static int _pc_addresses(int x) { return x + 4; }
+        int g = 7;""")
+    ffi, lib = mod.ffi, mod.lib
+    assert (lib._addressof(0), lib._pc_name(0), lib._pc_kinds(0), lib._pc_addresses(0)) == (
+        1, 2, 3, 4)
+    assert ffi.addressof(lib, "g")[0] == 7
+    assert ffi.addressof(lib, "_addressof")(5) == 6
+    assert repr(lib) == "<Lib object for '_api_rt_names'>"
+    assert sorted(dir(lib)) == ["_addressof", "_pc_addresses", "_pc_kinds", "_pc_name", "g"]
+    lib.g = 3
+    assert lib.g == 3 and lib.__name__ == "_api_rt_names.lib"
+    with pytest.raises(AttributeError, match="'_api_rt_names' has no function, constant or "
+                                             "global variable named 'nope'"):
+        lib.nope
+
+
+def test_module_shows_ffi_and_lib_only(api_ffi, lib):
+    module = sys.modules[MODULE]
+    assert [name for name in dir(module) if not name.startswith("__")] == ["ffi", "lib"]
+
+
+def test_lib_cannot_be_copied(lib):
+    import copy
+    with pytest.raises(copy.Error, match="un\\(shallow\\)copyable object"):
+        copy.copy(lib)
+
+
 def test_dir_and_all(lib):
     functions = ["apply_i", "apply_pt", "apply_std", "call_cb", "call_cb_d", "call_cb_pt",
                  "call_holder", "call_in_c_thread", "call_named", "cb", "cb_block1",

@@ -605,12 +605,13 @@ def test_result_conversion_errors_show_the_callers_frames(ffi, capfd):
     assert lines[0].startswith("Exception ignored from cffi callback <function ")
     assert lines[0].endswith(", trying to convert the result back to C:")
     assert lines[1] == "Traceback (most recent call last):"
-    assert any("in caller_of_the_callback" in line for line in lines)
-    assert "return cb(3)" in [line.strip() for line in lines]
+    assert lines[2].endswith(", _, in caller_of_the_callback")     # that frame only
+    assert lines[3].strip() == "return cb(3)"
     assert lines[-1] == "TypeError: an integer is required"
     assert not any("purecffi" in line for line in lines)
     # only the innermost frame, as cffi: not this test's own
     assert not any("in test_result_conversion_errors" in line for line in lines)
+    assert sum(line.startswith("  File ") for line in lines) == 1
 
     def boom(x):
         raise ValueError("boom")

@@ -140,6 +140,20 @@ def test_integer_const(ool):
         ffi.integer_const(42)
 
 
+def test_integer_const_refuses_char_constants_and_non_str_names(tmp_path, modules):
+    """A `static const char` with a value is a bytes in lib, not an integer constant."""
+    build(tmp_path, "_ool_char_const", "static const char K_CHAR = 'x'; "
+                                       "static const _Bool K_TRUE = 1;")
+    ffi = modules("_ool_char_const").ffi
+    assert ffi.integer_const("K_TRUE") == 1
+    with pytest.raises(ffi.error, match="non-integer constant 'K_CHAR' must be fetched"):
+        ffi.integer_const("K_CHAR")
+    for name, shown in ((b"K_TRUE", "bytes"), (None, "None")):
+        with pytest.raises(TypeError) as info:
+            ffi.integer_const(name)
+        assert str(info.value) == "argument 1 must be str, not %s" % (shown,)
+
+
 def test_integer_const_is_only_on_generated_ffis(ffi):
     """cffi's in-line FFI has no integer_const()."""
     assert not hasattr(ffi, "integer_const")
@@ -181,6 +195,97 @@ def test_inline_missing_global_is_attribute_error(ffi, libpath):
     with pytest.raises(AttributeError, match="variable 'not_there_v' not found in library"):
         lib.not_there_v
     assert not hasattr(lib, "not_there_v")
+
+
+# -- The lib as a module, global arrays of unknown length ----
+OPEN_C = r"""
+#include <wchar.h>
+int open_ints[4] = {1, 2, 3, 4};
+char open_chars[8] = "abcdef";
+wchar_t open_wide[8] = L"uvwxyz";
+int twice(int x) { return 2 * x; }
+"""
+OPEN_CDEF = """
+    extern int open_ints[];
+    extern char open_chars[];
+    extern wchar_t open_wide[];
+    int twice(int);
+    #define K_SEVEN 7
+"""
+
+
+@pytest.fixture
+def open_lib(tmp_path, tmp_path_factory, modules):
+    """(ffi, lib) of a generated module declaring OPEN_CDEF over a library defining it."""
+    path = build_shared_library(tmp_path_factory, "open_arrays", OPEN_C)
+    build(tmp_path, "_ool_open", OPEN_CDEF)
+    ffi = modules("_ool_open").ffi
+    return ffi, ffi.dlopen(path)
+
+
+def test_lib_looks_like_a_module(open_lib):
+    import types
+    ffi, lib = open_lib
+    assert isinstance(lib, types.ModuleType)
+    assert sorted(lib.__all__) == ["K_SEVEN", "twice"]         # no global variables
+    assert lib.__spec__ is None and lib.__loader__ is None
+    for name in ("__file__", "__doc__", "__module__"):
+        with pytest.raises(AttributeError) as info:
+            getattr(lib, name)
+        assert re.match(r"cffi library '.*libopen_arrays.so' has no function, constant or "
+                        r"global variable named '%s'$" % (name,), str(info.value))
+    assert repr(lib).startswith("<Lib object for '")
+    for name in ("twice", "open_ints", "K_SEVEN"):
+        with pytest.raises(AttributeError) as info:
+            delattr(lib, name)
+        assert str(info.value) == "C attribute cannot be deleted"
+    with pytest.raises(TypeError) as info:
+        ffi.addressof(lib, 5)
+    assert str(info.value) == "argument 2 must be str, not int"
+
+
+def test_lib_cannot_be_copied_nor_pickled(open_lib):
+    import copy
+    import pickle
+    ffi, lib = open_lib
+    with pytest.raises(copy.Error, match="un\\(shallow\\)copyable object"):
+        copy.copy(lib)
+    with pytest.raises(pickle.PicklingError):
+        pickle.dumps(lib)
+    assert lib.twice(2) == 4
+
+
+def test_lib_dict_resolves_every_name(open_lib, tmp_path, modules):
+    ffi, lib = open_lib
+    names = lib.__dict__
+    assert sorted(names) == sorted(dir(lib))
+    assert names["twice"](4) == 8 and names["K_SEVEN"] == 7
+    build(tmp_path, "_ool_missing", OPEN_CDEF + "int not_in_the_library(int);")
+    other = modules("_ool_missing").ffi
+    lib = other.dlopen(lib.__name__[:-len(".lib")])
+    with pytest.raises(other.error, match="not_in_the_library"):
+        lib.__dict__
+
+
+def test_writing_global_arrays_of_unknown_length(open_lib):
+    """A list or tuple writes its items, a bytes also its terminating zero, a str only its
+    characters; other values are the array initializer's TypeError."""
+    ffi, lib = open_lib
+    lib.open_ints = (7, 8)
+    assert list(lib.open_ints[0:4]) == [7, 8, 3, 4]
+    lib.open_chars = b"xy"
+    assert ffi.unpack(lib.open_chars, 4) == b"xy\0d"
+    lib.open_wide = "ab"
+    assert ffi.unpack(lib.open_wide, 4) == "abwx"
+    for name, value, message in [
+            ("open_ints", None, "'int[]' must be a list or tuple, not NoneType"),
+            ("open_ints", ffi.new("int[2]"), "'int[]' must be a list or tuple, not cdata "
+                                             "'int[2]'"),
+            ("open_chars", "xy", "'char[]' must be a bytes or list or tuple, not str"),
+            ("open_wide", b"ab", "'wchar_t[]' must be a unicode or list or tuple, not bytes")]:
+        with pytest.raises(TypeError) as info:
+            setattr(lib, name, value)
+        assert str(info.value) == "initializer for ctype " + message
 
 
 # -- dlclose() ----

@@ -12,7 +12,7 @@ from . import cdata_make as _mk
 from .sizes import _cdata_size, _unknown_size
 from .cdatabase import make_cdata
 from .ctype import ARRAY, FUNCTION, POINTER, STRUCT, TYPES, UNION, VOID, \
-    CType, RawFunctionType, opaque_error
+    CType, RawFunctionType, UnknownNumberType, opaque_error
 from .convert import fast_twin, prepare
 from .errors import MSG_FUNCTION_TYPE, CDefError, FFIError
 from .memory import MEM, BufferExport, Owned, memset, owned_size
@@ -42,6 +42,7 @@ _CData = _cd.CData
 _NOT_DONE = object()    # init_once(): no result filed for the tag yet
 _FUNCPTR = object()     # key in FFI._types of {string: type} for strings read as function
 _NO_TYPES = {}          # pointer types (one string-keyed lookup: no key tuple to make)
+_MSG_NOT_FOR = "%s() is only for %s modules, not for %s modules"    # cffi's words
 
 
 class FFI:
@@ -117,6 +118,11 @@ class FFI:
         from .typename import parse_type
         if isinstance(cdecl, str):
             ctype = parse_type(self._decls, cdecl)
+            item = ctype
+            while item.kind in (POINTER, ARRAY):
+                item = item.item
+            if isinstance(item, UnknownNumberType) and item.layout_error is not None:
+                raise FFIError(item.layout_error)   # `typedef float... t` the compiler denies
             if isinstance(ctype, RawFunctionType):
                 if consider_function_as_funcptr:
                     return TYPES.function_pointer(ctype)
@@ -126,8 +132,17 @@ class FFI:
             return ctype
         if isinstance(cdecl, CType):
             return cdecl
-        raise TypeError("expected a C type as a string or a ctype object, got %s"
-                        % (type(cdecl).__name__,))
+        raise self._wrong_argument("a string or ctype object", cdecl,
+                                   "a C type as a string or a ctype object")
+
+    def _wrong_argument(self, generated, value, inline, inline_message=None):
+        """The TypeError for an argument of the wrong kind, in cffi's words: those of its
+        generated modules' ffi ("expected a string or cdata object, got 'int'"), or of its
+        in-line FFI."""
+        if not self._decls.declare_tags:        # the ffi of a generated module
+            return TypeError("expected %s, got '%s'" % (generated, type(value).__name__))
+        return TypeError(inline_message or "expected %s, got %s"
+                         % (inline, type(value).__name__))
 
     def typeof(self, cdecl: object) -> _CType:
         """The ctype of a C type string, or of a cdata."""
@@ -141,7 +156,7 @@ class FFI:
             return twin._ctype
         if isinstance(cdecl, str):
             return self._typeof(cdecl)
-        raise TypeError("expected a string or a cdata, got %s" % (type(cdecl).__name__,))
+        raise self._wrong_argument("a string or cdata object", cdecl, "a string or a cdata")
 
     def getctype(self, cdecl: str | _CType, replace_with: str = "", extra: str | None = None) -> str:
         """The C spelling of a type, with `replace_with` (a name, '*', '[5]'...) declared
@@ -309,7 +324,8 @@ class FFI:
         ctype = self._types.get(cdecl) if cdecl.__class__ is str else None
         if ctype is None:
             if not isinstance(cdecl, (str, CType)):
-                raise TypeError("expected a 'cdata' or 'ctype' object")
+                raise self._wrong_argument("a string or ctype object or cdata object", cdecl,
+                                           None, "expected a 'cdata' or 'ctype' object")
             ctype = self._typeof(cdecl)
         size = ctype.byte_size
         if size < 0:
@@ -331,7 +347,8 @@ class FFI:
         ctype = self._types.get(cdecl) if cdecl.__class__ is str else None
         if ctype is None:
             if not isinstance(cdecl, (str, CType)):
-                raise TypeError("expected a 'ctype' object")
+                raise self._wrong_argument("a string or ctype object or cdata object", cdecl,
+                                           None, "expected a 'ctype' object")
             ctype = self._typeof(cdecl)
         if ctype.kind == VOID or ctype.byte_size < 0 and ctype.kind != ARRAY:
             if getattr(ctype, "layout_error", None) is not None:
@@ -347,17 +364,23 @@ class FFI:
         """Byte offset of a field (several names for nested fields, ints for array items)."""
         ctype = self._typeof(cdecl)
         if not fields_or_indexes:
-            raise TypeError("offsetof() needs at least one field name or index")
+            raise TypeError("offsetof() expects at least 2 arguments" if not
+                            self._decls.declare_tags    # (cffi's generated modules' words)
+                            else "offsetof() needs at least one field name or index")
         offset, _ = _offset_of(ctype, fields_or_indexes)
         return offset
 
     def addressof(self, cdata: Any, *fields_or_indexes: str | int) -> _CData:
         """A pointer to a struct/array cdata, or to one of its fields or items; or to a lib symbol."""
-        if not isinstance(cdata, _cd.CData) and hasattr(cdata, "_addressof"):
-            return cdata._addressof(*fields_or_indexes)        # a lib object
+        if not isinstance(cdata, _cd.CData):
+            lib_addressof = getattr(type(cdata), "_addressof", None)     # a lib object's
+            if lib_addressof is not None:       # (the class's: a C function may be so named)
+                return lib_addressof(cdata, *fields_or_indexes)
         if not (isinstance(cdata, _cd.CData) and cdata._address):
-            raise TypeError("expected a cdata struct/union/array/pointer object"
-                            if isinstance(cdata, _cd.CData) else "expected a 'cdata' object")
+            if isinstance(cdata, _cd.CData):
+                raise TypeError("expected a cdata struct/union/array/pointer object")
+            raise self._wrong_argument("a cdata object", cdata, None,
+                                       "expected a 'cdata' object")
         ctype = cdata._ctype
         if ctype.kind not in (STRUCT, UNION, ARRAY) and not (
                 fields_or_indexes and ctype.kind == POINTER):
@@ -456,7 +479,7 @@ class FFI:
         """Declare the module to build: `source=None` for out-of-line ABI mode, C code for API mode."""
         from .build import SourceSpec
         if not isinstance(module_name, str):
-            raise TypeError("set_source(): module_name must be a string")
+            raise TypeError("'module_name' must be a string")
         if hasattr(self, "_source_spec"):
             raise ValueError("set_source() cannot be called several times per ffi object")
         self._source_spec = SourceSpec(module_name, source, source_extension, kwds)
@@ -466,7 +489,7 @@ class FFI:
     def _require_source(self, what):
         spec = getattr(self, "_source_spec", None)
         if spec is None:
-            raise ValueError("%s(): set_source() must be called before" % (what,))
+            raise ValueError("set_source() must be called before %s()" % (what,))
         return spec
 
     def emit_python_code(self, filename: Any, stubs: StubsWhere = True) -> None:
@@ -476,8 +499,8 @@ class FFI:
         from .build.stubs import write_emitted_stub
         spec = self._require_source("emit_python_code")
         if spec.source is not None:
-            raise TypeError("emit_python_code() is for set_source(name, None) (ABI mode); "
-                            "use emit_c_code() in API mode")
+            raise TypeError(_MSG_NOT_FOR % ("emit_python_code", "dlopen()-style pure Python",
+                                            "C extension"))
         emit_python_code(self, spec, filename)
         write_emitted_stub(self, spec, filename, stubs)
 
@@ -487,12 +510,14 @@ class FFI:
         from .build.stubs import write_emitted_stub
         spec = self._require_source("emit_c_code")
         if spec.source is None:
-            raise TypeError("emit_c_code() is for API mode; use emit_python_code() in ABI mode")
+            raise TypeError(_MSG_NOT_FOR % ("emit_c_code", "C extension",
+                                            "dlopen()-style pure Python"))
         print("generating %s" % (filename,))
         if getattr(self, "_embedding", None) is not None:
             from .build import embedding
             return embedding.emit_c_code(self, filename)
-        emit_c_code(self, spec, filename)
+        if not emit_c_code(self, spec, filename):
+            print("(already up-to-date)")
         write_emitted_stub(self, spec, filename, stubs)
 
     def compile(self, tmpdir: str = ".", verbose: bool = False, target: str | None = None,
@@ -540,8 +565,11 @@ class FFI:
     def distutils_extension(self, tmpdir: str = "build", verbose: bool = True) -> Any:
         """Write the C file into `tmpdir` and return the setuptools Extension to build it."""
         from .build.api_module import distutils_extension
-        return distutils_extension(self, self._require_source("distutils_extension"), tmpdir,
-                                   verbose)
+        spec = self._require_source("distutils_extension")
+        if spec.source is None:
+            raise TypeError(_MSG_NOT_FOR % ("distutils_extension", "C extension",
+                                            "dlopen()-style pure Python"))
+        return distutils_extension(self, spec, tmpdir, verbose)
 
     def set_source_pkgconfig(self, module_name: str, pkgconfig_libs: list[str], source: str,
                              source_extension: str = ".c", **kwds: Any) -> None:

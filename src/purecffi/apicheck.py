@@ -166,8 +166,7 @@ def number_error(ctype, size, is_float):
                    "type at all)"
         return None
     if is_float or size not in _INT_NAMES:
-        return ("'%s' is declared 'int...' but the C compiler says it is not an integer type "
-                "of 1, 2, 4 or 8 bytes" % (ctype.name,))
+        return "primitive integer type with an unexpected size (or not an integer type at all)"
     return None
 
 

@@ -26,14 +26,14 @@ from . import platform as plat
 from .cdatabase import make_cdata
 from .convert import prepare
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, TYPES, UNION, CField, \
-    ArrayType, EnumType, PointerType, RawFunctionType, UnknownNumberType, make_type
+    c_signature, ArrayType, EnumType, PointerType, RawFunctionType, UnknownNumberType, make_type
 from .apicheck import Mismatched, Mismatches, number_error, sized_enum_base, \
     struct_differences
-from .callback import _print_exception, _print_onerror_failure, _user_traceback
+from .apiextern import ExternPython, def_extern
+from .decls import declared_by_includes, is_integer_constant
 from .errors import FFIError
-from .memory import MEM, memmove, read_address
-
-_POINTER_SIZE = plat.POINTER_SIZE
+from .memory import memmove
+from .varsize import write_items
 
 __all__ = ["load", "dump", "def_extern", "ApiLib"]
 
@@ -51,7 +51,8 @@ def dump(ffi):
             raise VerificationError("ffi object %r includes %r, but the latter has not been "
                                     "prepared with set_source()" % (ffi, other))
         names.append(spec.module_name)
-    text = dump_declarations(ffi._decls, [other._decls for other in ffi._included])
+    text = dump_declarations(ffi._decls, [other._decls for other in ffi._included],
+                             tag_names=getattr(ffi, "_tag_names", True))   # `struct s`: cffi
     import json
     return json.dumps(names) + "\n" + text
 
@@ -92,8 +93,8 @@ class _Resolver:
     def enum(self, ctype):
         """The enum with the compiler's values and size."""
         from .ctype import enum_base_name
-        values = [(name, self.enum_value(ctype, name, value))
-                  for name, value in ctype.relements.items()]
+        values = [(name, self.enum_value(ctype, name, value))      # in declaration order
+                  for name, value in reversed(ctype.relements.items())]
         numbers = [v for _, v in values]
         base = sized_enum_base(enum_base_name(numbers), self.enum_size(ctype), numbers)
         return make_type(EnumType, ctype.name, values, base=TYPES.primitive(base),
@@ -164,6 +165,10 @@ class _Resolver:
         if not ctype.partial:
             if ctype.fields is not None:
                 self.inner_structs(ctype)       # checked first: their errors win, as cffi's
+                wrong = self.wrong_inner(ctype)
+                if wrong is not None:
+                    self.mismatches.contained(ctype, wrong)
+                    return
                 diffs = struct_differences(ctype, layout)
                 if diffs and self.takes_compiler_layout(ctype, layout):
                     self.complete(ctype, layout)
@@ -174,12 +179,16 @@ class _Resolver:
 
     def inner_structs(self, ctype):
         """Check or complete the structs `ctype` holds by value."""
-        for _, field in ctype.fields:
-            inner = field.type
-            while inner.kind == ARRAY:
-                inner = inner.item
-            if inner.kind in (STRUCT, UNION):
-                self.struct(inner)
+        for inner in _inner_structs(ctype):
+            self.struct(inner)
+
+    @staticmethod
+    def wrong_inner(ctype):
+        """The first struct `ctype` holds by value that the compiler contradicts, or None."""
+        for inner in _inner_structs(ctype):
+            if inner.layout_error is not None:
+                return inner
+        return None
 
     def takes_compiler_layout(self, ctype, layout):
         """Whether an exact struct the compiler lays out differently just takes the
@@ -190,15 +199,36 @@ class _Resolver:
             name for name, _, bits in ctype._decl_fields if bits < 0 and "$" not in name]
 
     def complete(self, ctype, layout):
-        """Give the struct the compiler's layout, keeping the cdef()'s field types."""
+        """Give the struct the compiler's layout, keeping the cdef()'s field types; an
+        anonymous member is placed where the compiler puts its first member."""
         size, align, fields = layout
-        decl = {name: (ftype, bits) for name, ftype, bits in ctype._decl_fields or ()}
+        reported = {name: (offset, sizes) for name, offset, sizes in fields}
         new_fields, decl_fields = [], []
-        for name, offset, sizes in fields:
-            ftype = sized_array(self.type(decl[name][0]), sizes)
-            new_fields.append((name, CField(name, ftype, offset)))
-            decl_fields.append((name, ftype, -1))
+        for name, ftype, _ in ctype._decl_fields or ():
+            if name.startswith("$"):
+                ftype = self.type(ftype)
+                leaves = ftype.fields or []
+                if leaves and leaves[0][0] in reported:
+                    base = reported[leaves[0][0]][0] - leaves[0][1].offset
+                    new_fields += [(n, CField(n, f.type, base + f.offset, f.bitshift,
+                                              f.bitsize)) for n, f in leaves]
+                    decl_fields.append((name, ftype, -1))
+            elif name in reported:
+                offset, sizes = reported[name]
+                ftype = sized_array(self.type(ftype), sizes)
+                new_fields.append((name, CField(name, ftype, offset)))
+                decl_fields.append((name, ftype, -1))
         ctype.complete(decl_fields, partial=False, layout=(new_fields, size, align))
+
+
+def _inner_structs(ctype):
+    """The structs and unions `ctype` holds by value (directly or as array items)."""
+    for _, field in ctype.fields:
+        inner = field.type
+        while inner.kind == ARRAY:
+            inner = inner.item
+        if inner.kind in (STRUCT, UNION):
+            yield inner
 
 
 def sized_array(ctype, sizes):
@@ -308,13 +338,15 @@ class ApiLib:
     live in the instance dict, so `lib.f` is a plain attribute lookup.
     """
 
-    _pc_name, _pc_kinds, _pc_addresses = "?", {}, {}
+    _pc_name, _pc_kinds, _pc_addresses, _pc_listed = "?", {}, {}, {}
+    # (read from the class, type(self)._pc_kinds: a C function may be named `_pc_kinds`)
 
     def __setattr__(self, name, value):
-        kind = self._pc_kinds.get(name)
+        cls = type(self)
+        kind = cls._pc_kinds.get(name)
         if kind != "variable":
             if kind is None:
-                raise AttributeError(_MSG_NO_NAME % (self._pc_name, name))
+                raise AttributeError(_MSG_NO_NAME % (cls._pc_name, name))
             raise AttributeError("cannot write to function or constant '%s'" % (name,))
         object.__setattr__(self, name, value)
 
@@ -322,13 +354,14 @@ class ApiLib:
         raise AttributeError("C attribute cannot be deleted")
 
     def __getattr__(self, name):
+        cls = type(self)
         if name == "__all__":
-            return sorted(n for n, k in self._pc_kinds.items() if k != "variable")
+            return sorted(n for n, k in cls._pc_listed.items() if k != "variable")
         if name == "__name__":
-            return self._pc_name + ".lib"
+            return cls._pc_name + ".lib"
         if name in ("__loader__", "__spec__"):
             return None         # as cffi's lib: importable as `<module>.lib`, but no spec
-        raise AttributeError(_MSG_NO_NAME % (self._pc_name, name))
+        raise AttributeError(_MSG_NO_NAME % (cls._pc_name, name))
 
     @property
     def __class__(self):
@@ -336,21 +369,26 @@ class ApiLib:
         return types.ModuleType
 
     def __dir__(self):
-        return sorted(self._pc_kinds)
+        """Its own names and the enumerators of included modules, as cffi lists them (the
+        other names of included modules are there, but not listed)."""
+        return sorted(type(self)._pc_listed)
 
     def __repr__(self):
-        return "<Lib object for '%s'>" % (self._pc_name,)
+        return "<Lib object for '%s'>" % (type(self)._pc_name,)
 
     def _addressof(self, name):
         """ffi.addressof(lib, name): a pointer to a global variable, or the function pointer."""
         if not isinstance(name, str):
             raise TypeError("argument 2 must be str, not %s" % (type(name).__name__,))
-        entry = self._pc_addresses.get(name)
+        cls = type(self)
+        entry = cls._pc_addresses.get(name)
         if entry is None:
-            if name in self._pc_kinds:
+            if name in cls._pc_kinds:
                 raise AttributeError("cannot take the address of the constant '%s'" % (name,))
-            raise AttributeError(_MSG_NO_NAME % (self._pc_name, name))
+            raise AttributeError(_MSG_NO_NAME % (cls._pc_name, name))
         kind, ctype, address = entry
+        if ctype is None:
+            raise FFIError(address)     # (a function of a type the compiler contradicted)
         if kind == "variable":
             ctype, address = TYPES.pointer(ctype), _non_null(address(), name)
         return make_cdata(prepare(ctype).cdata_class, ctype, address, self)
@@ -405,16 +443,9 @@ class _GlobalArrayOfUnknownLength(_Global):
         return make_cdata(prepare(self.ctype).cdata_class, self.ctype, address, None)
 
     def __set__(self, lib, value):
-        """Writes the items given (cffi trusts the length, as C would)."""
+        """Writes as cffi does (varsize.write_items: it trusts the length, as C would)."""
         address = _non_null(self.locate(self.index), self.name)
-        if not isinstance(value, (list, tuple)):
-            raise TypeError("cannot assign to the global array '%s' of unknown length "
-                            "anything but a list or tuple, not %s"
-                            % (self.name, type(value).__name__))
-        item = self.ctype.item
-        write, size = prepare(item).write, item.byte_size
-        for i, element in enumerate(value):
-            write(address + i * size, element)
+        write_items(TYPES.array(self.ctype.item, None), address, value)
 
 
 # -- Functions ----
@@ -452,8 +483,7 @@ def _pointer_wrapped_function(name, fntype, address, fnptr_address):
         wrapper(out, *converted)
         return out[0]           # a struct co-owns the memory: repr says 'owning', as cffi
     function.__name__ = name
-    function.__doc__ = fntype.result.spell("%s(%s)" % (
-        name, ", ".join(t.cname for t in fntype.args) or "void")) + ";"
+    function.__doc__ = c_signature(name, fntype)
     function._ctype = fntype
     function._addr = fnptr_address                          # usable as a function pointer
     function._function_address = lambda: fnptr_address
@@ -468,9 +498,11 @@ def _by_value_pointer(pointer_type, value):
     return _mk.new(pointer_type, value)
 
 
-def _make_function(module, name, fntype, how, address, fnptr_address, fast_index):
+def _make_function(module, name, fntype, how, address, fnptr_address, fast_index,
+                   redoc=False):
     """`lib.name`: a built-in function (as cffi's) whose twin, the function called through
-    ctypes, is what a function pointer needs; variadic functions are that twin itself."""
+    ctypes, is what a function pointer needs; variadic functions are that twin itself.
+    `redoc`: its docstring names types only known now (`typedef int... t`)."""
     if how == "pointer":
         function = _pointer_wrapped_function(name, fntype, address, fnptr_address)
     else:
@@ -482,148 +514,10 @@ def _make_function(module, name, fntype, how, address, fnptr_address, fast_index
     # arguments where a bytes object is taken as is (call.py's rule), as a bit mask
     bytes_mask = sum(1 << i for i, t in enumerate(fntype.args)
                      if fast and t.kind == POINTER and call.accepts_bytes(t.item) and i < 64)
-    return module._pc_fast(fast_index, function, ptypes, bytes_mask)
-
-
-# -- extern "Python" ----
-class _ExternPython:
-    """One extern "Python" function of the module: its C-side index and type."""
-
-    def __init__(self, module, name, rawtype, index, address):
-        self.module, self.name, self.rawtype = module, name, rawtype
-        self.index, self.address = index, address
-        self.fnptr = TYPES.function_pointer(rawtype)
-
-    def attach(self, python_callable, error, onerror):
-        """ffi.def_extern(): from now on the C function calls `python_callable`."""
-        handler = _ExternHandler(self.rawtype, python_callable, error, onerror)
-        self.module._pc_set_extern(self.index, handler, python_callable)
-
-
-class _ExternHandler:
-    """What the C function calls, with the address of its argument pointers and of its
-    result: reads the arguments, calls the Python function, writes the result; exceptions are
-    reported as 6.7.4 says (onerror, else printed; then `error`, 0 by default)."""
-
-    __slots__ = ("python_callable", "onerror", "readers", "writer", "error_bytes")
-
-    def __init__(self, rawtype, python_callable, error, onerror):
-        self.python_callable, self.onerror = python_callable, onerror
-        self.readers = [prepare(t).read for t in rawtype.args]
-        result = rawtype.result
-        self.writer = prepare(result).write if result.kind != "void" else self._void_result
-        self.error_bytes = _error_bytes(result, error)
-
-    @staticmethod
-    def _void_result(address, value):
-        if value is not None:
-            raise TypeError("callback with the return type 'void' must return None")
-
-    def __call__(self, args_address, result_address):
-        try:
-            value = self.python_callable(*[
-                read(read_address(MEM, args_address + i * _POINTER_SIZE)[0], None)
-                for i, read in enumerate(self.readers)])
-        except BaseException:
-            replacement = self.failed(sys.exc_info(), False)
-        else:
-            try:
-                self.writer(result_address, value)
-                return
-            except BaseException:
-                replacement = self.failed(sys.exc_info(), True)
-        MEM[result_address:result_address + len(replacement)] = replacement
-
-    def _from_c(self, result_address, value, exc):
-        """The C fast path (number-only signatures) called the Python function itself and
-        met something it does not convert: the result `value` (if `exc` is None) or the
-        exception the function raised."""
-        if exc is None:
-            try:
-                self.writer(result_address, value)
-                return
-            except BaseException:
-                replacement = self.failed(sys.exc_info(), True)
-        else:
-            replacement = self.failed((type(exc), exc, exc.__traceback__), False)
-        MEM[result_address:result_address + len(replacement)] = replacement
-
-    def failed(self, exc_info, converting_result):
-        """Report the exception; the bytes C gets as the result: onerror's result, else the
-        `error` value (also when reporting fails too: RecursionError...)."""
-        try:
-            return self._report(exc_info, converting_result)
-        except BaseException:
-            return self.error_bytes
-
-    def _report(self, exc_info, converting_result):
-        """Print the exception or give it to onerror; the bytes C gets as the result.
-        onerror raising, or giving what does not convert, is reported too."""
-        exc_type, exc_value, tb = exc_info
-        tb = None if converting_result else _user_traceback(tb)    # the user's frames (6.7.4)
-        fn = self.python_callable
-        if self.onerror is None:
-            _print_exception(fn, converting_result, exc_type, exc_value, tb)
-            return self.error_bytes
-        try:
-            replacement = self.onerror(exc_type, exc_value, tb)
-        except BaseException:
-            failure = sys.exc_info()
-            failure = failure[:2] + (_user_traceback(failure[2]),)
-        else:
-            if replacement is None:
-                return self.error_bytes
-            try:
-                return self.result_bytes(replacement)
-            except BaseException:
-                failure = sys.exc_info()[:2] + (None,)      # our conversion code: not shown
-        _print_exception(fn, converting_result, exc_type, exc_value, tb)
-        _print_onerror_failure(*failure)
-        return self.error_bytes
-
-    def result_bytes(self, value):
-        """The bytes of `value` converted to the result type (raises if it does not fit)."""
-        buf = ctypes.create_string_buffer(len(self.error_bytes))
-        self.writer(ctypes.addressof(buf), value)
-        return buf.raw
-
-
-def _error_bytes(result, error):
-    """The bytes of the `error` value written as the result when the callable fails."""
-    if result.kind == "void":
-        if error is not None:       # cffi's words
-            raise TypeError("callback with the return type 'void' must return None")
-        return b""
-    buf = ctypes.create_string_buffer(result.byte_size)
-    if error is not None:
-        prepare(result).write(ctypes.addressof(buf), error)
-    return buf.raw
-
-
-def def_extern(ffi, name=None, error=None, onerror=None):
-    """@ffi.def_extern(): attach a Python function to an extern "Python" function."""
-    externs = getattr(ffi, "_api_externs", None)
-    if externs is None:
-        raise ValueError("ffi.def_extern() is only available on API-mode FFI objects")
-    if name is not None and not isinstance(name, str):
-        raise TypeError("ffi.def_extern(): name must be a str or None, not %s"
-                        % (type(name).__name__,))
-    if onerror is not None and not callable(onerror):
-        raise TypeError("expected a callable object for 'onerror', not %s"
-                        % (type(onerror).__name__,))
-
-    def decorator(python_callable):
-        if not callable(python_callable):
-            raise TypeError("expected a callable object, not %s"
-                            % (type(python_callable).__name__,))
-        key = name if name is not None else python_callable.__name__
-        entry = externs.get(key)
-        if entry is None:
-            raise FFIError("ffi.def_extern('%s'): no 'extern \"Python\"' function with this "
-                           "name" % (key,))
-        entry.attach(python_callable, error, onerror)
-        return python_callable
-    return decorator
+    if not redoc:
+        return module._pc_fast(fast_index, function, ptypes, bytes_mask)
+    doc = "%s\n\nCFFI C function from %s.lib" % (c_signature(name, fntype), module.__name__)
+    return module._pc_fast(fast_index, function, ptypes, bytes_mask, doc)
 
 
 # -- Module set-up ----
@@ -631,20 +525,25 @@ def integer_const(ffi, name):
     """ffi.integer_const(name) of an API-mode module: an integer constant's value (enum value,
     `#define`, `static const`), as the C compiler gave it."""
     if not isinstance(name, str):
-        raise TypeError("integer_const() argument must be str, not %s" % (type(name).__name__,))
+        raise TypeError("argument 1 must be str, not %s" % (_type_name(name),))
     decls = ffi._decls
     entry = decls.constants.get(name)
-    if entry is not None:
+    if entry is not None and is_integer_constant(name, entry[0]):
         value = entry[1]
         if value.__class__ is not int:
             value = getattr(ffi._api_lib, name)
         if value.__class__ is int:
             return value
     if entry is not None or name in decls.functions or name in decls.variables \
-            or name in decls.extern_python:
+            or name in decls.extern_python or declared_by_includes(ffi, name):
         raise FFIError("function, global variable or non-integer constant '%s' must be fetched "
                        "from its original 'lib' object" % (name,))
     raise AttributeError("integer constant '%s' not found" % (name,))
+
+
+def _type_name(value):
+    """The type named in an argument error, as CPython's: 'None' for None."""
+    return "None" if value is None else type(value).__name__
 
 
 _GENERATED_FFI = []     # api.GeneratedFFI, registered by api.py (which imports this module)
@@ -658,6 +557,7 @@ def set_generated_ffi(cls):
 def load(module, declarations, facts):
     """Build `ffi` and `lib` for the freshly created C module (called by its PyInit)."""
     decls, included = _load_declarations(declarations)
+    redoc = facts.get("redoc", ())
     mismatches = _fill_gaps(decls, facts, [other._decls for other in included])
     ffi = _GENERATED_FFI[0]()
     ffi._decls = decls
@@ -674,17 +574,27 @@ def load(module, declarations, facts):
     for fname, fntype in decls.functions.items():
         how, address, fnptr_address = facts["functions"][fname]
         kinds[fname] = "function"
-        addresses[fname] = ("function", fntype, fnptr_address)
-        values[fname] = _make_function(module, fname, fntype, how, address, fnptr_address,
-                                       facts["fast"].get(fname))
+        error = _by_value_error(fntype)     # (its address raises, as cffi's; calls check)
+        addresses[fname] = ("function", fntype, fnptr_address) if error is None else (
+            "function", None, error)
+        try:
+            values[fname] = _make_function(module, fname, fntype, how, address,
+                                           fnptr_address, facts["fast"].get(fname), fname in redoc)
+        except FFIError as exc:     # a type the compiler contradicts: as cffi, raised when
+            values[fname] = Mismatched(str(exc))    # lib.f is used
+            addresses[fname] = ("function", None, str(exc))
     ffi._api_externs = externs = {}
     for ename, (rawtype, _) in decls.extern_python.items():
         index, address = facts["extern_python"][ename]
         fnptr = TYPES.function_pointer(rawtype)
         kinds[ename] = "function"
         addresses[ename] = ("function", fnptr, address)
-        externs[ename] = _ExternPython(module, ename, rawtype, index, address)
-        values[ename] = make_cdata(prepare(fnptr).cdata_class, fnptr, address, None)
+        externs[ename] = ExternPython(module, ename, rawtype, index, address)
+        error = _by_value_error(rawtype)
+        values[ename] = make_cdata(prepare(fnptr).cdata_class, fnptr, address, None) \
+            if error is None else Mismatched(error)
+        if error is not None:
+            addresses[ename] = ("function", None, error)
     for vname, (ctype, _) in decls.variables.items():
         index, sizes = facts["variables"][vname]
         kinds[vname] = "variable"
@@ -696,21 +606,37 @@ def load(module, declarations, facts):
             glob = _Global(vname, module._pc_address, index, ctype)
         addresses[vname] = ("variable", ctype, glob.address)
         class_attrs[vname] = values[vname] = glob   # in the dict too: the C getattro uses it
-        if sizes[0] and 0 <= ctype.byte_size != sizes[0]:
+        error = getattr(ctype, "layout_error", None) if ctype.kind in (STRUCT, UNION) else \
+            _number_error(ctype)
+        if error is not None:       # a type the compiler contradicts: as cffi, its
+            class_attrs[vname] = values[vname] = Mismatched(error)  # global raises when used
+        elif sizes[0] and 0 <= ctype.byte_size != sizes[0]:
             mismatches.variable(vname, ctype.byte_size, sizes[0])
     for other in included:
         _take_included(getattr(other, "_api_lib", None), kinds, addresses, class_attrs, values)
     for cname, (ctype, value) in decls.constants.items():
         if cname not in kinds:
             kinds[cname] = "constant"
-            values[cname] = _constant(ctype, cname, value, facts["constants"])
+            error = getattr(ctype, "layout_error", None) if isinstance(
+                ctype, UnknownNumberType) else None
+            if ctype is not None and ctype.kind in (STRUCT, UNION) and ctype.fields is None:
+                error = "constant '%s' is of type '%s', whose size is not known" % (
+                    cname, ctype.cname)     # (cffi's words: an opaque type)
+            try:
+                if error is not None:
+                    raise FFIError(error)
+                values[cname] = _constant(ctype, cname, value, facts["constants"])
+            except FFIError as exc:     # (a struct the compiler lays out otherwise)
+                values[cname] = Mismatched(str(exc))
     for mname, message in mismatches.names.items():    # raise when used, as cffi
         values[mname] = Mismatched(message)
         if kinds.get(mname) == "variable":
             class_attrs[mname] = values[mname]
     ffi._api_mismatches = mismatches
+    listed = {n: kind for n, kind in kinds.items()     # dir() leaves out what an included
+              if not declared_by_includes(ffi, n) or _is_enumerator(decls, n)}  # module has
     class_attrs.update(_pc_name=name, _pc_kinds=kinds, _pc_addresses=addresses,
-                       __module__=__name__)
+                       _pc_listed=listed, __module__=__name__)
     lib = module._pc_lib_class(type("Lib", (ApiLib,), class_attrs))()
     # interned keys: `lib.f` in code looks up an interned name, and the dict compares
     # identical keys without a memcmp
@@ -721,6 +647,45 @@ def load(module, declarations, facts):
     module.ffi = ffi
     module.lib = lib
     sys.modules[name + ".lib"] = lib
+    for helper in [key for key in vars(module) if key.startswith("_pc_")]:
+        delattr(module, helper)     # used by now (or held): the module shows ffi and lib only
+
+
+def _by_value_error(fntype):
+    """The layout error of a struct or union `fntype` takes or returns by value, or None
+    (an extern "Python" function of such a type raises when named, and the address of any
+    such function, as cffi's)."""
+    for ctype in (fntype.result,) + tuple(fntype.args):
+        error = getattr(ctype, "layout_error", None) if ctype.kind in (STRUCT, UNION) else \
+            _number_error(ctype)
+        if error is not None:
+            return error
+    return None
+
+
+def _number_error(ctype):
+    """The error of a `typedef int.../float... t` the compiler contradicts that `ctype` is,
+    points to or holds (as array items), or None."""
+    while ctype.kind in (POINTER, ARRAY) and not isinstance(ctype, UnknownNumberType):
+        ctype = ctype.item
+    return ctype.layout_error if isinstance(ctype, UnknownNumberType) else None
+
+
+def _is_enumerator(decls, name):
+    """Whether `name` is the value of an enum."""
+    ctype = decls.constants.get(name, (None,))[0]
+    return ctype is not None and ctype.kind == ENUM and name in ctype.relements
+
+
+def names_a_number(fntype):
+    """Whether a function type names a `typedef int.../float... t` (its result, arguments
+    or what they point to): the C file lists those functions in `facts["redoc"]`."""
+    for ctype in (fntype.result,) + tuple(fntype.args):
+        while ctype.kind in (POINTER, ARRAY) and not isinstance(ctype, UnknownNumberType):
+            ctype = ctype.item
+        if isinstance(ctype, UnknownNumberType):
+            return True
+    return False
 
 
 def _take_included(other_lib, kinds, addresses, class_attrs, values):
@@ -729,12 +694,13 @@ def _take_included(other_lib, kinds, addresses, class_attrs, values):
     if other_lib is None:
         return
     other_values = object.__getattribute__(other_lib, "__dict__")
-    for name, kind in other_lib._pc_kinds.items():
+    other = type(other_lib)
+    for name, kind in other._pc_kinds.items():
         if name in kinds:
             continue
         kinds[name] = kind
-        if name in other_lib._pc_addresses:
-            addresses[name] = other_lib._pc_addresses[name]
+        if name in other._pc_addresses:
+            addresses[name] = other._pc_addresses[name]
         if kind == "variable":
             class_attrs[name] = other_values[name]      # the _Global descriptor
         values[name] = other_values[name]

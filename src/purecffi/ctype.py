@@ -277,6 +277,17 @@ def _spell_args(args, ellipsis):
     return ", ".join(parts)
 
 
+def c_signature(name, fntype):
+    """The C declaration of function `name` as cffi's docstrings spell it: `int *f(char *)`,
+    `void g()` (no `void` for an empty list, no space after a `*`)."""
+    result, args = fntype.result, ", ".join(t.cname for t in fntype.args)
+    declarator = "%s(%s)" % (name, args)
+    text = result.spell(declarator)
+    if text.startswith(result._prefix + " " + declarator) and result._prefix.endswith("*"):
+        text = result._prefix + text[len(result._prefix) + 1:]
+    return text + ";"
+
+
 # -- Fields of structs and unions ----
 class CField:
     """One field: `type`, byte `offset`, `bitshift` and `bitsize` (-1 unless a bitfield; as in

@@ -7,11 +7,12 @@ checks parse_type() makes before handing out a type (ABI-mode errors, the guesse
 import warnings
 
 from . import platform as plat
-from .ctype import (ARRAY, STRUCT, TYPES, UNION, StructOrUnionType, UnknownNumberType,
+from .ctype import (ARRAY, ENUM, PRIMITIVE, STRUCT, TYPES, UNION, StructOrUnionType, UnknownNumberType,
                     make_type)
 from .errors import CDefError, FFIError, VerificationMissing
 
-__all__ = ["Declarations", "DEFAULT_TYPES", "FILE_TYPE", "CDefFFIError", "primitive_type"]
+__all__ = ["Declarations", "DEFAULT_TYPES", "FILE_TYPE", "CDefFFIError", "primitive_type",
+           "is_integer_constant", "declared_by_includes"]
 
 
 class CDefFFIError(CDefError, FFIError):
@@ -268,3 +269,28 @@ def _unknown_number_member(fields):
         if isinstance(ftype, UnknownNumberType):
             return ftype
     return None
+
+
+def is_integer_constant(name, ctype):
+    """Whether ffi.integer_const() gives the constant `name` of type `ctype` (None for a
+    `#define`): a `#define`, an enumerator or a `static const` of an integer type, not of a
+    char, wchar_t, float, pointer or enum type (as cffi's)."""
+    if ctype is None:
+        return True
+    if ctype.kind == ENUM:
+        return name in ctype.relements
+    return ctype.kind == PRIMITIVE and getattr(ctype, "category", None) in (plat.INT,
+                                                                            plat.BOOL)
+
+
+def declared_by_includes(ffi, name):
+    """Is `name` a function (extern "Python" too), variable or constant of a module `ffi`
+    included (recursively)?"""
+    for other in ffi._included:
+        decls = other._decls
+        if name in decls.functions or name in decls.variables or name in decls.constants \
+                or name in decls.extern_python:
+            return True
+        if declared_by_includes(other, name):
+            return True
+    return False

@@ -196,7 +196,7 @@ def _opened_handle(cdata):
 def _lib_for(ffi, name, handle, lib_class=None):
     """The Lib object of `ffi` over an opened library (its own class, registered)."""
     base = lib_class or Lib
-    cls = type("Lib", (base,), {"__module__": base.__module__})
+    cls = type("Lib", (base,), dict({"__module__": base.__module__}, **base._class_namespace))
     lib = cls(ffi, _Library(name, handle, base._messages))
     _REGISTRY.add(ffi, lib)
     return lib
@@ -205,6 +205,8 @@ def _lib_for(ffi, name, handle, lib_class=None):
 def dlclose(lib):
     """Close a library opened by dlopen(); using it afterwards raises ValueError."""
     if not isinstance(lib, Lib):
+        if hasattr(type(lib), "_pc_kinds"):     # an API-mode module's lib: nothing to close,
+            return                              # as cffi says (its functions keep working)
         raise TypeError("dlclose() expects a library object returned by dlopen(), not %s"
                         % (type(lib).__name__,))
     lib._close()
@@ -341,6 +343,7 @@ class Lib:
 
     __slots__ = ("_Lib__ffi", "_Lib__library", "_Lib__declared", "__weakref__")
     _messages = Messages
+    _class_namespace = {}       # more entries for the class of each lib (see OutOfLineLib)
 
     def __init__(self, ffi, library):
         object.__setattr__(self, "_Lib__ffi", ffi)

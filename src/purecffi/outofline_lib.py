@@ -11,10 +11,12 @@ As cffi's out-of-line libs:
   * ffi.addressof(lib, "array") is a pointer to the array, `T(*)[N]`.
 """
 import threading
+import types
 
 from .cdatabase import make_cdata
 from .convert import prepare
 from .ctype import ARRAY, ENUM, TYPES
+from .decls import declared_by_includes, is_integer_constant
 from .errors import FFIError
 from .library import Lib, Messages
 from .serialize import LazyTable
@@ -33,10 +35,12 @@ class _Messages(Messages):
     function = variable = "symbol"
 
 
-def _is_symbol_constant(declaration):
-    """A constant whose value only the library has (`static const T name;`)."""
+def _is_symbol_constant(name, declaration):
+    """A constant whose value only the library has (`static const T name;`), not an
+    enumerator (of a partial enum, or of an included API-mode module's enum)."""
     ctype, value = declaration
-    return value is Ellipsis and ctype is not None and not (ctype.kind == ENUM and ctype.partial)
+    return value is Ellipsis and ctype is not None and not (
+        ctype.kind == ENUM and (ctype.partial or name in ctype.relements))
 
 
 def _own_names(ffi):
@@ -44,15 +48,13 @@ def _own_names(ffi):
     return {name for _, name in ffi._decls.order}
 
 
-def _declared_by_includes(ffi, name):
-    """Is `name` a function, variable or constant of a module `ffi` included (recursively)?"""
-    for other in ffi._included:
-        decls = other._decls
-        if name in decls.functions or name in decls.variables or name in decls.constants:
-            return True
-        if _declared_by_includes(other, name):
-            return True
-    return False
+class _NotThere:
+    """A class attribute the lib has not (`lib.__reduce_ex__`: its __getattr__'s error)."""
+
+    def __get__(self, lib, cls=None):
+        if lib is None:
+            return self
+        raise AttributeError("not there")
 
 
 class OutOfLineLib(Lib):
@@ -60,10 +62,16 @@ class OutOfLineLib(Lib):
 
     __slots__ = ("_installed",)      # (lock, names whose accessor was installed)
     _messages = _Messages
+    __reduce__ = __reduce_ex__ = _NotThere()    # not copyable nor picklable, as cffi's lib
 
     def _constant(self, name, declaration):
-        """Integer constants as in-line; `static const` ones read from the library."""
-        if not _is_symbol_constant(declaration):
+        """Integer constants as in-line; `static const` ones read from the library; those an
+        included API-mode module knows (`#define X ...`), from it."""
+        if not _is_symbol_constant(name, declaration):
+            if declaration[1] is Ellipsis:
+                value = _from_included(self._Lib__ffi, name)
+                if value is not None:
+                    return value
             return Lib._constant(self, name, declaration)
         if name not in _own_names(self._Lib__ffi):
             raise FFIError(MSG_ELSEWHERE % (name,))
@@ -98,16 +106,26 @@ class OutOfLineLib(Lib):
         """Called for a name without accessor: one declared but not used yet (install its
         accessor), one not declared here, or when an accessor raised AttributeError (a
         SymbolNotFoundError): then raise that again."""
-        if name == "__name__":
-            return "%s.lib" % (self._Lib__library.name,)       # as cffi names it
         if name.startswith("__"):
-            raise AttributeError(name)
+            return self._special(name)
         if name in self._Lib__declared:
             self._accessor(name)
             return object.__getattribute__(self, name)
         ffi = self._Lib__ffi
-        if _declared_by_includes(ffi, name):
+        if declared_by_includes(ffi, name):
             raise FFIError(MSG_ELSEWHERE % (name,))
+        raise AttributeError(_MSG_UNDECLARED % (self._Lib__library.name, name))
+
+    def _special(self, name):
+        """The module-like attributes cffi's lib has (`__name__`, `__all__`: the functions and
+        constants; `__spec__`, `__loader__`: None); other `__x__` names are not declared."""
+        if name == "__name__":
+            return "%s.lib" % (self._Lib__library.name,)       # as cffi names it
+        if name == "__all__":
+            declared = self._Lib__declared
+            return [n for n in self.__dir__() if n not in declared or declared[n][0] != "variable"]
+        if name in ("__spec__", "__loader__"):
+            return None
         raise AttributeError(_MSG_UNDECLARED % (self._Lib__library.name, name))
 
     def __repr__(self):
@@ -132,8 +150,36 @@ class OutOfLineLib(Lib):
         return sorted(name for name in Lib.__dir__(self)
                       if name in own or name not in constants or _is_enum_value(constants[name]))
 
+    def __delattr__(self, name):
+        raise AttributeError("C attribute cannot be deleted")
+
+    def _names_dict(self):
+        """`lib.__dict__` as cffi's: every name resolved now (a missing symbol raises), a
+        global variable as its accessor."""
+        result, declared = {}, self._Lib__declared
+        for name in self.__dir__():
+            entry = declared.get(name)
+            try:
+                if entry is not None and entry[0] == "variable":
+                    self._accessor(name)
+                    accessor = type(self).__dict__[name]
+                    accessor._resolved(self)
+                    result[name] = accessor
+                else:
+                    result[name] = getattr(self, name)
+            except AttributeError as exc:   # (a missing symbol: not "no attribute __dict__")
+                raise FFIError(str(exc)) from None
+        return result
+
+    @property
+    def __class__(self):
+        """`module`, as cffi's lib says: `isinstance(lib, types.ModuleType)` holds."""
+        return types.ModuleType
+
     def _addressof(self, name):
         """As in-line, except that the address of an array is a pointer to it."""
+        if not isinstance(name, str):
+            raise TypeError("argument 2 must be str, not %s" % (type(name).__name__,))
         entry = self._Lib__declared.get(name)
         if entry is None and not self._Lib__library.closed:
             return self.__getattr__(name)               # the error of an undeclared name
@@ -154,16 +200,39 @@ def _is_enum_value(declaration):
     return ctype is not None and ctype.kind == ENUM
 
 
+def _from_included(ffi, name):
+    """The value an included module's ffi.integer_const() gives `name`, or None."""
+    for other in ffi._included:
+        getter = getattr(other, "integer_const", None)
+        try:
+            return getter(name) if getter is not None else None
+        except (AttributeError, FFIError):
+            continue
+    return None
+
+
 def integer_const(ffi, name):
     """ffi.integer_const(name): the value of an integer constant (enum value, #define, or
     `static const` with a value) of the module or of a module it included."""
     if not isinstance(name, str):
-        raise TypeError("integer_const() argument must be str, not %s" % (type(name).__name__,))
+        raise TypeError("argument 1 must be str, not %s"
+                        % ("None" if name is None else type(name).__name__,))
     entry = ffi._decls.constants.get(name)
-    if entry is not None and not _is_symbol_constant(entry) and isinstance(entry[1], int):
+    if entry is not None and not _is_symbol_constant(name, entry) and isinstance(entry[1], int) \
+            and is_integer_constant(name, entry[0]):
         return entry[1]
+    if entry is not None and entry[1] is Ellipsis:
+        value = _from_included(ffi, name)
+        if value is not None:
+            return value
     decls = ffi._decls
     if entry is not None or name in decls.functions or name in decls.variables \
-            or _declared_by_includes(ffi, name):
+            or declared_by_includes(ffi, name):
         raise FFIError(MSG_ELSEWHERE % (name,))
     raise AttributeError("integer constant '%s' not found" % (name,))
+
+
+# the class of each lib: `lib.__dict__` (the instance dict stays as it is: see library._forget)
+# (and no __doc__ nor __module__, as cffi's lib)
+OutOfLineLib._class_namespace = {"__dict__": property(OutOfLineLib._names_dict),
+                                 "__doc__": _NotThere(), "__module__": _NotThere()}

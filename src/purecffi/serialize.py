@@ -56,9 +56,17 @@ from .ctype import (STRUCT, UNION, ArrayType, EnumType, FunctionPtrType, Pointer
                     VoidType, make_type)
 from .layout import FLAG_IGNORE_IN_CTOR, lay_out    # (also: complete() needs it imported)
 
-__all__ = ["dump_declarations", "load_declarations", "FORMAT"]
+__all__ = ["dump_declarations", "load_declarations", "FORMAT", "tag_spelling"]
 
 FORMAT = 1
+
+
+def tag_spelling(ctype):
+    """How a generated module spells a struct, union or enum with a tag: `struct s`, even when
+    a typedef names it; `struct _IO_FILE` (stdio's) is `FILE`, as cffi spells it."""
+    if ctype.kind == STRUCT and ctype.name == "_IO_FILE":
+        return "FILE"
+    return "%s %s" % (ctype.kind, ctype.name)
 
 
 # -- Dumping ----
@@ -177,11 +185,11 @@ class _Dumper:
     def cname(self, ctype):
         """The spelling to record: None for `kind name` (see `tag_names`)."""
         if self.tag_names and not ctype.name.startswith("$"):
-            return None
+            return None if tag_spelling(ctype) != "FILE" else "FILE"
         return _cname(ctype)
 
     def write_enum(self, ctype):
-        enumerators = tuple(ctype.relements.items())
+        enumerators = tuple(ctype.relements.items())[::-1]     # in declaration order
         return self.add(ctype, ("enum", ctype.name, self.cname(ctype), enumerators,
                                 self.ref(ctype.base), ctype.partial))
 

@@ -7,7 +7,11 @@ initializer.  Through a pointer that was not allocated with a length (a cast, a 
 `data` is a `T *` (cdata.py); writing a list to it, or to a global `T x[]`, writes as many items
 as the list has (`write_items()`), as C would.
 """
-from .convert import array_length_for, bad_init, prepare, write_array, write_field, write_struct
+import sys
+
+from . import platform as plat
+from .convert import array_length_for, prepare, write_array, write_field, write_struct
+from .convert_scalar import encode_unicode
 from .ctype import ARRAY, STRUCT, UNION
 
 __all__ = ["is_var_sized", "byte_extent", "write_var", "write_items"]
@@ -105,7 +109,13 @@ def _write_var_field(field, base_address, value):
 
 
 def write_items(array_type, address, value):
-    """Assign a list (tuple, array cdata...) to an array of unknown length: all its items."""
-    if isinstance(value, int):
-        raise bad_init(array_type, "list or tuple", value)
-    write_array(array_type, address, value, array_length_for(array_type, value))
+    """Assign to an array of unknown length as cffi does: all the items of a list or tuple,
+    a bytes and its terminating zero, the characters of a str (without one); anything else
+    is the array initializer's TypeError."""
+    if isinstance(value, (list, tuple)):
+        length = len(value)
+    elif isinstance(value, str) and getattr(array_type.item, "category", None) == plat.WCHAR:
+        length = len(encode_unicode(array_type.item, value))
+    else:
+        length = sys.maxsize        # a bytes writes its zero; write_array() refuses the rest
+    write_array(array_type, address, value, length)

@@ -165,6 +165,8 @@ class _BuiltView:
     was not built (a plain cdef()) counts as part of its own declarations, which already hold
     its types and constants."""
 
+    _tag_names = False      # the lib's types keep the in-line ffi's spellings ('pt_t *')
+
     def __init__(self, ffi):
         self._decls = _declarations_to_build(ffi)
         self._included = [other for other in ffi._included
@@ -191,7 +193,10 @@ def _load(name, path, flags):
     try:
         loader = importlib.machinery.ExtensionFileLoader(name, path)
         spec = importlib.util.spec_from_file_location(name, path, loader=loader)
-        module = importlib.util.module_from_spec(spec)
+        try:
+            module = importlib.util.module_from_spec(spec)
+        except ImportError as exc:      # (an undefined symbol) cffi's words
+            raise VerificationError("importing %r: %s" % (path, exc)) from None
         loader.exec_module(module)
     finally:
         sys.setdlopenflags(old_flags)

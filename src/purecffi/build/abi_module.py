@@ -24,30 +24,36 @@ HEADER = """\
 # -- Collect ----
 def _included_modules(ffi):
     """The module names of the FFIs `ffi` included, in order."""
+    from ..errors import VerificationError
     names = []
     for other in ffi._included:
         spec = getattr(other, "_source_spec", None)
         name = spec.module_name if spec is not None else getattr(other, "_module_name", None)
-        if name is None:
-            raise ValueError("ffi.include() of an ffi that has no set_source(): the module "
-                             "built here imports the module of each included ffi, so call "
-                             "set_source() on it (and build it) too")
+        if name is None:        # (the module built here imports the included one's)
+            raise VerificationError("ffi object %r includes %r, but the latter has not been "
+                                    "prepared with set_source()" % (ffi, other))
         names.append(name)
     return names
 
 
-def _check_abi(decls):
-    """Refuse what only a C compiler could give, as cffi does when writing an ABI module."""
-    from ..ctype import ARRAY, ENUM, UnknownNumberType
+def _check_abi(decls, included=()):
+    """Refuse what only a C compiler could give, as cffi does when writing an ABI module
+    (what comes from an `included` API-mode module is known there)."""
+    from ..ctype import ENUM, UnknownNumberType
     from ..errors import VerificationError, VerificationMissing
+    foreign_names = {name for other in included for table in (other.constants, other.variables)
+                     for name in table}
+    foreign_types = {id(t) for other in included for t in other.types.values()}
     for name, (ctype, value) in decls.constants.items():
-        if ctype is None and value is Ellipsis:
+        if ctype is None and value is Ellipsis and name not in foreign_names:
             raise VerificationError("macro %s: cannot use the syntax '...' in '#define %s ...' "
                                     "when using the ABI mode" % (name, name))
     for name in decls.extern_python:
         raise VerificationError("extern_python %s: cannot use 'extern \"Python\"' in the ABI "
                                 "mode" % (name,))
     for key, ctype in decls.types.items():
+        if id(ctype) in foreign_types:
+            continue
         if isinstance(ctype, UnknownNumberType):
             raise VerificationError("cannot emit to Python: '%s' is declared with '...' "
                                     "(typedef int... or float...): only API mode can know it"
@@ -55,10 +61,24 @@ def _check_abi(decls):
         if ctype.kind == ENUM and ctype.partial:
             raise VerificationMissing("%s: the values of this enum ('...') are only known in "
                                       "API mode" % (ctype.cname,))
+        for fname, ftype, _ in getattr(ctype, "_decl_fields", None) or ():
+            if _has_dots_length(ftype):
+                raise VerificationError("cannot emit to Python: the length of '%s.%s' ('[...]') "
+                                        "is only known in API mode" % (ctype.cname, fname))
     for name, (ctype, _) in decls.variables.items():
-        if ctype.kind == ARRAY and ctype.length is Ellipsis:
+        if _has_dots_length(ctype) and name not in foreign_names:
             raise VerificationError("cannot emit to Python: the length of '%s' ('[...]') is "
                                     "only known in API mode" % (name,))
+
+
+def _has_dots_length(ctype):
+    """Whether an array type has a `[...]` length at some level."""
+    from ..ctype import ARRAY
+    while ctype.kind == ARRAY:
+        if ctype.length is Ellipsis:
+            return True
+        ctype = ctype.item
+    return False
 
 
 # -- Emit ----
@@ -66,7 +86,7 @@ def module_source(ffi, spec):
     """The text of the generated module."""
     from ..serialize import FORMAT, dump_declarations
     includes = _included_modules(ffi)
-    _check_abi(ffi._decls)
+    _check_abi(ffi._decls, [other._decls for other in ffi._included])
     lines = [HEADER % {"name": spec.module_name}, "from purecffi.outofline import make_ffi\n"]
     for index, name in enumerate(includes):
         lines.append("from %s import ffi as _ffi%d\n" % (name, index))
@@ -92,8 +112,8 @@ def emit_python_code(ffi, spec, filename):
     print("generating %s" % (filename,))
     if hasattr(filename, "write"):
         filename.write(source)
-    else:
-        _write_if_changed(filename, source)
+    elif not _write_if_changed(filename, source):
+        print("(already up-to-date)")
 
 
 def module_path(spec, tmpdir="."):

@@ -41,14 +41,26 @@ def _sizes_tuple(sizes):
 # -- Structs ----
 def reported_fields(ctype):
     """(name, ctype) of the fields whose layout the compiler reports: for a struct with
-    `...`, its declared fields (cdef() refuses bitfields there, as cffi); for an exact one,
+    `...`, its declared fields and the members of its anonymous structs/unions (cdef()
+    refuses bitfields there, as cffi); for an exact one,
     every named field, members of anonymous structs/unions included (C names them
     directly), bitfields left out."""
-    if ctype.partial:
-        return [(name, ftype) for name, ftype, _ in ctype._decl_fields or ()
-                if name and not name.startswith("$")]
+    if ctype.partial:       # (and the members of anonymous ones: where they are placed)
+        return [(leaf, ltype) for name, ftype, _ in ctype._decl_fields or () if name
+                for leaf, ltype in ([(name, ftype)] if not name.startswith("$") else
+                                    [(n, f.type) for n, f in ftype.fields or ()
+                                     if f.bitsize < 0])]
     return [(name, field.type) for name, field in ctype.fields
             if not name.startswith("$") and field.bitsize < 0]
+
+
+def fact_key(ctype):
+    """The key of a struct's layout: its spelling in the loaded module, where a struct with a
+    tag is `struct tag` even when a typedef names it (serialize's `tag_names`)."""
+    if ctype.name.startswith("$"):
+        return ctype.cname
+    from ..serialize import tag_spelling
+    return tag_spelling(ctype)
 
 
 def emit_struct_fact(ctype, ctext, limited=False):
@@ -67,7 +79,7 @@ def emit_struct_fact(ctype, ctext, limited=False):
                    if limited else "    PyTuple_SET_ITEM(fields, %d, item);") % (i,)]
     lines += ["    if (_pc_put(layouts, %s, Py_BuildValue(\"(nnN)\", (Py_ssize_t)sizeof(%s), "
               "(Py_ssize_t)PC_ALIGNOF(%s), fields)) < 0) { fields = NULL; goto error; }"
-              % (c_string(ctype.cname), ctext, ctext), "    fields = NULL;"]
+              % (c_string(fact_key(ctype)), ctext, ctext), "    fields = NULL;"]
     if "PC_TYPEOF" in ctext:
         lines = ["#ifdef PC_TYPEOF"] + lines + ["#endif"]
     return lines
@@ -191,7 +203,7 @@ def emit_function_fact(fn):
 
 # -- The facts builder ----
 _TABLES = ("functions", "variables", "constants", "layouts", "numbers", "enums",
-           "extern_python", "fast")
+           "extern_python", "fast", "redoc")
 
 
 def builtin_functions(plan):
@@ -213,9 +225,13 @@ def emit_facts(plan, limited=False):
         lines.append("    %s = PyDict_GetItemString(facts, \"%s\");" % (name, name))
     for fn in plan.functions:
         lines += emit_function_fact(fn)
+    from ..apimode import names_a_number
     for index, fn in enumerate(builtin_functions(plan)):
         lines.append("    if (_pc_put(fast, %s, PyLong_FromLong(%d)) < 0) goto error;"
                      % (c_string(fn.name), index))
+        if names_a_number(fn.fntype):   # its docstring is made at load (apimode)
+            lines.append("    if (_pc_put(redoc, %s, PyLong_FromLong(1)) < 0) goto error;"
+                         % (c_string(fn.name),))
     for index, (name, (ctype, _)) in enumerate(plan.variables):
         lines += emit_variable_fact(index, name, ctype)
     for name, (ctype, value) in plan.constants:

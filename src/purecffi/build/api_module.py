@@ -21,7 +21,7 @@ import sysconfig
 
 from .. import platform as plat
 from ..ctype import FUNCTION, POINTER, PRIMITIVE, VOID, \
-    UnknownNumberType
+    UnknownNumberType, c_signature
 from ..apimode import by_pointer
 from .api_errno import ERRNO_HELPERS, ERRNO_SETTER
 from .api_facts import builtin_functions, collect_enums, collect_structs, emit_facts, \
@@ -126,9 +126,20 @@ class _Plan:
 
 def collect(ffi, module_name="?"):
     """The plan of the C file for the declarations of `ffi`."""
-    plan = _Plan(ffi._decls, [other._decls for other in ffi._included])
+    included = [other._decls for other in ffi._included]
+    plan = _Plan(ffi._decls, included)
     plan.module_name = module_name
+    plan.doc_types = _spelled_functions(ffi._decls, included,
+                                        getattr(ffi, "_tag_names", True))
     return plan
+
+
+def _spelled_functions(decls, included, tag_names):
+    """name -> function type as the module will spell it (`struct s`, not its typedef, with
+    `tag_names`): the declarations read back as the runtime reads them, for the docstrings."""
+    from ..serialize import dump_declarations, load_declarations
+    return load_declarations(dump_declarations(decls, included, tag_names=tag_names),
+                             included).functions
 
 
 def param_spell(spellings, index, ctype, name):
@@ -198,8 +209,9 @@ def emit_helpers(limited=False):
         "    return result;",
         "}",
         "",
-        "/* an integer constant of any type, its sign decided by the compiler */",
-        "#define PC_INT(x) ((x) > 0 || (x) == 0 ? \\",
+        "/* an integer constant of any type, its sign decided by the compiler; `| 0` refuses",
+        " * to compile what is not an integer (a string, a float), as cffi's check does */",
+        "#define PC_INT(x) (((x) | 0) > 0 || ((x) | 0) == 0 ? \\",
         "    PyLong_FromUnsignedLongLong((unsigned long long)(x)) : \\",
         "    PyLong_FromLongLong((long long)(x)))",
         "#define PC_ADDRESS(p) PyLong_FromVoidPtr((void *)(p))",
@@ -272,13 +284,6 @@ def emit_pointer_wrapper(fn):
     body = "    %s;" % (call,) if fntype.result.kind == VOID else "    *result = %s;" % (call,)
     return ["static void %sp_%s(%s)" % (PREFIX, fn.name, ", ".join(params) or "void"),
             "{", body, "}", ""]
-
-
-def _signature(fn):
-    """The C signature shown as the __doc__ of a fast function."""
-    fntype = fn.fntype
-    args = ", ".join(t.cname for t in fntype.args) or "void"
-    return fntype.result.spell("%s(%s)" % (fn.name, args)) + ";"
 
 
 _KWNAMES = ", PyObject *kwnames"      # METH_KEYWORDS: functions of two or more arguments
@@ -412,7 +417,8 @@ def emit_fast_table(plan, limited=False):
             c_function = "%sf_%s" % (PREFIX, fn.name)
         else:
             c_function = "_pc_forward_kw" if keywords else "_pc_forward"
-        doc = "%s\n\nCFFI C function from %s.lib" % (_signature(fn), plan.module_name)
+        doc = "%s\n\nCFFI C function from %s.lib" % (
+            c_signature(fn.name, plan.doc_types[fn.name]), plan.module_name)
         lines.append("    {%s, (PyCFunction)(void (*)(void))%s, %s, %s},"
                      % (_c_string(fn.name), c_function,
                         "METH_FASTCALL | METH_KEYWORDS" if keywords else "METH_FASTCALL",
@@ -629,20 +635,31 @@ def emit_module_functions(plan, limited=False):
     n_fast = len(builtin_functions(plan))
     n_extern = len(plan.extern_python)
     return [
-        "/* _pc_fast(index, slow, ptypes, bytes_mask): the fast builtin for function `index`, "
-        "falling back to `slow` */",
+        "/* _pc_fast(index, slow, ptypes, bytes_mask, doc): the fast builtin for function "
+        "`index`,",
+        " * falling back to `slow`; `doc`, if given, replaces its docstring (the types of a",
+        " * `typedef int... t` are only known now) */",
         "static PyObject *_pc_fast(PyObject *module, PyObject *args)",
         "{",
         "    int index;",
         "    unsigned long bytes_mask = 0;",
+        "    const char *doc = NULL;",
         "    PyObject *slow, *ptypes, *name, *function;",
         "    _pc_fast_object *f;",
-        "    if (!PyArg_ParseTuple(args, \"iOO!|k\", &index, &slow, &PyTuple_Type, &ptypes,",
-        "                          &bytes_mask))",
+        "    if (!PyArg_ParseTuple(args, \"iOO!|kz\", &index, &slow, &PyTuple_Type, &ptypes,",
+        "                          &bytes_mask, &doc))",
         "        return NULL;",
         "    if (index < 0 || index >= %d) {" % (n_fast,),
         "        PyErr_SetString(PyExc_IndexError, \"no such fast function\");",
         "        return NULL;",
+        "    }",
+        "    if (doc != NULL) {     /* kept as long as the module: the table is static */",
+        "        size_t size = strlen(doc) + 1;",
+        "        char *copy = (char *)malloc(size);",
+        "        if (copy == NULL)",
+        "            return PyErr_NoMemory();",
+        "        memcpy(copy, doc, size);",
+        "        %sfast_table[index].ml_doc = copy;" % (PREFIX,),
         "    }",
         "    if (_pc_fast_type == NULL) {",
         "        _pc_fast_type = PyType_FromSpec(&_pc_fast_spec);",
@@ -734,6 +751,20 @@ def emit_module_functions(plan, limited=False):
         "#define PC_NAMES 64",
         "static struct { PyObject *name, *value; } _pc_lib_names[PC_NAMES];",
         "",
+        "/* a `__x__` name other than __class__ and __dict__: cffi's lib has none of the",
+        " * object's (__doc__, __module__, __reduce_ex__...), only its own (__all__, __name__) */",
+        "static int _pc_lib_special(PyObject *name)",
+        "{",
+        "    Py_ssize_t n;",
+        "    const char *s = PyUnicode_Check(name) ? PyUnicode_AsUTF8AndSize(name, &n) : NULL;",
+        "    if (s == NULL) {",
+        "        PyErr_Clear();",
+        "        return 0;",
+        "    }",
+        "    return n > 4 && s[0] == '_' && s[1] == '_' && s[n - 2] == '_' && s[n - 1] == '_' &&",
+        "        strcmp(s, \"__class__\") != 0 && strcmp(s, \"__dict__\") != 0;",
+        "}",
+        "",
         "static PyObject *_pc_lib_getattro(PyObject *self, PyObject *name)",
         "{",
         "    PyObject *dict, *value;",
@@ -787,6 +818,8 @@ def emit_module_functions(plan, limited=False):
         "    }",
         "    if (PyErr_Occurred())",
         "        return NULL;",
+        "    if (_pc_lib_getattr != NULL && _pc_lib_special(name))",
+        "        return PyObject_CallFunctionObjArgs(_pc_lib_getattr, self, name, NULL);",
         "    value = PyObject_GenericGetAttr(self, name);      /* globals: descriptors */",
         "    if (value == NULL && _pc_lib_getattr != NULL &&",
         "            PyErr_ExceptionMatches(PyExc_AttributeError)) {",
@@ -1000,16 +1033,20 @@ def _write_if_changed(filename, text):
 
 def emit_c_code(ffi, spec, filename):
     """ffi.emit_c_code(filename): write the C source of the module (`filename` may also be
-    a file object, as in cffi 1.17)."""
-    write_c_source(filename, generate_c_source(ffi, spec))
+    a file object, as in cffi 1.17); False if the file already had it."""
+    return write_c_source(filename, generate_c_source(ffi, spec))
 
 
 def write_c_source(filename, text):
-    """Write `text` to a file object, or to the file named `filename` if it changed."""
+    """Write `text` to a file object, or to the file named `filename` if it changed (False
+    if it had not)."""
     if hasattr(filename, "write"):
         filename.write(text)
-    else:
-        _write_if_changed(filename, text)
+        return True
+    if not isinstance(filename, (str, bytes, os.PathLike)):     # (an int would be an fd)
+        raise TypeError("rename: dst should be string, bytes or os.PathLike, not %s"
+                        % (type(filename).__name__,))
+    return _write_if_changed(filename, text)
 
 
 def compile_api_module(ffi, spec, tmpdir=".", verbose=False, target=None, debug=None):
@@ -1030,7 +1067,10 @@ def distutils_extension(ffi, spec, tmpdir="build", verbose=True):
     directory = os.path.join(tmpdir, *parts[:-1])
     os.makedirs(directory, exist_ok=True)
     c_file = os.path.join(directory, parts[-1] + spec.source_extension)
-    emit_c_code(ffi, spec, c_file)
-    if verbose:
-        print("generated %s" % (c_file,))
+    print("generating %s" % (c_file,))          # cffi's words, even when not verbose
+    written = emit_c_code(ffi, spec, c_file)
+    if not written:
+        print("(already up-to-date)")
+    if verbose:                                 # (on stderr, as setuptools' log)
+        print("%s: %r" % ("regenerated" if written else "not modified", c_file), file=sys.stderr)
     return make_extension(spec, c_file)

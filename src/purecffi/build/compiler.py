@@ -12,22 +12,14 @@ import tempfile
 
 from ..errors import VerificationError
 
-__all__ = ["build_extension", "make_extension", "EXTENSION_KEYWORDS"]
-
-# set_source() keywords passed on to setuptools.Extension (spec 8.3)
-EXTENSION_KEYWORDS = frozenset([
-    "sources", "include_dirs", "define_macros", "undef_macros", "libraries", "library_dirs",
-    "runtime_library_dirs", "extra_objects", "extra_compile_args", "extra_link_args",
-    "depends", "export_symbols", "swig_opts", "language", "py_limited_api"])
+__all__ = ["build_extension", "make_extension"]
 
 
 def make_extension(spec, c_file, relative_to=None):
     """The setuptools.Extension for the module of `spec`, its first source being `c_file`."""
     from setuptools import Extension
     kwds = {}
-    for key, value in spec.kwds.items():
-        if key not in EXTENSION_KEYWORDS:
-            raise TypeError("set_source(): unexpected keyword argument '%s'" % (key,))
+    for key, value in spec.kwds.items():     # (setuptools warns about unknown ones, as in cffi)
         kwds[key] = list(value) if isinstance(value, (list, tuple)) and key != "py_limited_api" \
             else value
     sources = [c_file] + list(kwds.pop("sources", ()))
@@ -120,6 +112,8 @@ def build_extension(spec, c_file, tmpdir, verbose=False, target=None, debug=None
         if handler is not None:
             dlog._global_log.removeHandler(handler)
         os.chdir(old_cwd)
+    if failure is not None and not _is_build_error(failure):
+        raise failure           # a bad set_source() argument (`libraries="m"`), as cffi's
     if failure is not None:
         # our own wording: setuptools' own changed between versions ("command 'gcc' failed
         # with exit code 1", "Command [...] returned non-zero exit status 1.")
@@ -130,6 +124,14 @@ def build_extension(spec, c_file, tmpdir, verbose=False, target=None, debug=None
     if target is not None:
         path = _rename_target(path, target)
     return path
+
+
+def _is_build_error(exc):
+    """Whether the compiler or the linker failed (VerificationError, as cffi says), rather
+    than setuptools on what it was given (a TypeError for `libraries="m"`, an
+    UnknownFileError...: raised as they are, as cffi lets them through)."""
+    return isinstance(exc, SystemExit) or type(exc).__name__ in ("CompileError", "LinkError") \
+        and type(exc).__module__.endswith("distutils.errors")
 
 
 def _verbose_handler(dlog):
@@ -163,6 +165,7 @@ def _rename_target(path, target):
     if target.endswith(".*"):
         target = target[:-2] + (".so" if os.name != "nt" else ".dll")
     new_path = os.path.join(os.path.dirname(path), target)
+    os.makedirs(os.path.dirname(new_path), exist_ok=True)      # target="sub/name.*"
     os.replace(path, new_path)
     return new_path
 

@@ -738,3 +738,23 @@ def test_wide_char_cdata_of_another_size_is_refused(ffi, target, source):
         ffi.callback("int(%s)" % (target,), lambda c: 0)(value)
     assert ffi.string(ffi.cast(target, value)) == "z"
     assert ffi.new("wchar_t *", ffi.cast("char32_t", "z"))[0] == "z"
+
+
+@pytest.mark.parametrize("ctype, filler, value, expected", [
+    ("char", b"zzzz", b"ab", [b"a", b"b", b"\0", b"z"]),      # bytes: a zero if it fits
+    ("wchar_t", "zzzz", "ab", ["a", "b", "z", "z"]),           # str: none, as cffi
+    ("char16_t", "zzzz", "ab", ["a", "b", "z", "z"]),
+    ("char32_t", "zzzz", "ab", ["a", "b", "z", "z"]),
+    ("int", [9, 9, 9, 9], [1, 2], [1, 2, 9, 9]),
+])
+def test_array_assignment_writes_only_the_initializer(ctype, filler, value, expected):
+    """Assigning a shorter value to an array field or item leaves the rest as it was, except
+    the zero a bytes value ends with."""
+    ffi = FFI()
+    ffi.cdef("struct s { %s a[4]; };" % (ctype,))
+    s = ffi.new("struct s *", [filler])
+    s.a = value
+    assert list(s.a) == expected
+    arr = ffi.new("%s[2][4]" % (ctype,), [filler, filler])
+    arr[1] = value
+    assert list(arr[1]) == expected

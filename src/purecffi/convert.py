@@ -349,9 +349,7 @@ def write_array(ctype, address, value, length):
                              % (ctype.cname, len(codes)))
         for i, code in enumerate(codes):
             irt.pack(MEM, address + i * size, code)
-        if len(codes) < length:
-            irt.pack(MEM, address + len(codes) * size, 0)
-        return
+        return      # no terminating zero written (as cffi; ffi.new()'s memory is zeroed)
     if isinstance(value, CData) and value._ctype.kind == ARRAY and value._ctype.item is item \
             and (value._ctype is ctype or value._ctype.length is None):
         n = len(value)

@@ -214,14 +214,3 @@ def test_second_verified_module_takes_pointers_made_by_the_ffi(tmp_path):
     other.cdef("typedef struct vo vo_t;")
     with pytest.raises(TypeError):                  # another ffi's type is still refused
         libs[1].vo_make(other.new("vo_t **"))
-
-
-def test_typedef_names_stay_those_of_the_inline_ffi(tmp_path):
-    """(the modules of set_source() spell `struct pt`, as cffi's; verify() keeps `pt_t`)"""
-    ffi = FFI()
-    ffi.cdef("struct pt { int x; }; typedef struct pt pt_t; pt_t *same(pt_t *);")
-    lib = ffi.verify("struct pt { int x; }; typedef struct pt pt_t;\n"
-                     "static pt_t *same(pt_t *p) { return p; }", tmpdir=str(tmp_path))
-    assert ffi.typeof("pt_t").cname == "pt_t"
-    assert ffi.typeof(lib.same).cname == "pt_t *(*)(pt_t *)"
-    assert ffi.typeof(lib.same(ffi.new("pt_t *"))).cname == "pt_t *"

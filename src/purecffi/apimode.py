@@ -52,7 +52,7 @@ def dump(ffi):
                                     "prepared with set_source()" % (ffi, other))
         names.append(spec.module_name)
     text = dump_declarations(ffi._decls, [other._decls for other in ffi._included],
-                             tag_names=getattr(ffi, "_tag_names", True))   # `struct s`: cffi
+                             tag_names=True)       # `struct s`, not its typedef: as cffi
     import json
     return json.dumps(names) + "\n" + text
 

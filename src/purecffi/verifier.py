@@ -165,8 +165,6 @@ class _BuiltView:
     was not built (a plain cdef()) counts as part of its own declarations, which already hold
     its types and constants."""
 
-    _tag_names = False      # the lib's types keep the in-line ffi's spellings ('pt_t *')
-
     def __init__(self, ffi):
         self._decls = _declarations_to_build(ffi)
         self._included = [other for other in ffi._included

@@ -129,16 +129,15 @@ def collect(ffi, module_name="?"):
     included = [other._decls for other in ffi._included]
     plan = _Plan(ffi._decls, included)
     plan.module_name = module_name
-    plan.doc_types = _spelled_functions(ffi._decls, included,
-                                        getattr(ffi, "_tag_names", True))
+    plan.doc_types = _tag_spelled_functions(ffi._decls, included)
     return plan
 
 
-def _spelled_functions(decls, included, tag_names):
-    """name -> function type as the module will spell it (`struct s`, not its typedef, with
-    `tag_names`): the declarations read back as the runtime reads them, for the docstrings."""
+def _tag_spelled_functions(decls, included):
+    """name -> function type as the module will spell it (`struct s`, not its typedef): the
+    declarations read back as the runtime reads them, for the docstrings."""
     from ..serialize import dump_declarations, load_declarations
-    return load_declarations(dump_declarations(decls, included, tag_names=tag_names),
+    return load_declarations(dump_declarations(decls, included, tag_names=True),
                              included).functions
 
 

@@ -6,8 +6,7 @@ import shutil
 
 import pytest
 
-from _backend import FFI
-from conftest import import_built
+from conftest import build_api_module
 
 pytestmark = pytest.mark.skipif(shutil.which("gcc") is None, reason="needs gcc")
 
@@ -26,12 +25,8 @@ SOURCE = """
 
 @pytest.fixture(scope="module")
 def module(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("api_globals")
-    builder = FFI()
-    builder.cdef(CDEF)
-    builder.set_source("_api_globals", SOURCE)
-    builder.compile(tmpdir=str(directory))
-    return import_built(directory, "_api_globals")
+    return build_api_module(tmp_path_factory.mktemp("api_globals"), "_api_globals", CDEF,
+                            SOURCE)
 
 
 def test_open_char_array_takes_bytes_with_their_zero(module):

@@ -192,6 +192,22 @@ def test_two_verify_of_one_ffi_with_different_values(tmp_path):
     assert ffi.offsetof("struct vvs", "b") == 4        # the ffi keeps the first layout
 
 
+def test_partial_tagged_struct_named_by_a_typedef(tmp_path):
+    # lmdb's MDB_stat: `struct s { fields; ...; }; typedef struct s s;`, verified twice; the
+    # functions taking it need the layout the compiler gives (it once stayed incomplete)
+    ffi = FFI()
+    ffi.cdef("struct vst { unsigned int psize; ...; }; typedef struct vst vst; "
+             "int vst_get(vst *);")
+    source = ("typedef struct vst { int pad; unsigned int psize; } vst;\n"
+              "static int vst_get(vst *s) { return s->psize; }")
+    for name in ("_vst_one", "_vst_two"):
+        lib = ffi.verify(source, tmpdir=str(tmp_path), modulename=name)
+        s = ffi.new("vst *")
+        s.psize = 7
+        assert lib.vst_get(s) == 7
+        assert ffi.sizeof("vst") == 8 and ffi.offsetof("vst", "psize") == 4
+
+
 def test_second_verified_module_takes_pointers_made_by_the_ffi(tmp_path):
     # lmdb's engines: both modules' functions take `struct vo **` made with the one ffi
     ffi = FFI()

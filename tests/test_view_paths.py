@@ -66,6 +66,46 @@ def test_nested_struct_and_pointer_fields(ffi):
     assert s.a.x == 3 and s.next.x == 8
 
 
+def test_field_views_follow_later_writes(ffi):
+    """A struct or pointer field read again after the memory changed, by any route, gives
+    what the memory now holds (views made earlier do not go stale)."""
+    p1 = ffi.new("struct point *", [1, 1.5])
+    p2 = ffi.new("struct point *", [2, 2.5])
+    for line in (ffi.new("struct line *"), ffi.new("struct line[2]")[1]):
+        line.next = p1
+        assert line.next.x == 1 and line.next == p1
+        line.next = p2
+        assert line.next.x == 2 and line.next == p2
+        slot = ffi.cast("struct point **", ffi.addressof(line, "next"))
+        slot[0] = p1                                    # written through another pointer
+        assert line.next.y == 1.5
+        line.next = ffi.NULL
+        assert line.next == ffi.NULL and not line.next
+        line.a = {"x": 5, "y": 6.5}
+        assert (line.a.x, line.a.y) == (5, 6.5)
+        ffi.memmove(ffi.addressof(line, "a"), p2, ffi.sizeof("struct point"))
+        assert (line.a.x, line.a.y) == (2, 2.5)
+        line.a.x = 7
+        assert line.a.x == 7 and ffi.addressof(line, "a").x == 7
+
+
+def test_field_views_do_not_keep_their_struct_alive(ffi):
+    """Reading fields leaves no reference cycle: a struct from ffi.new() dies with its last
+    reference, with the cycle collector off."""
+    import weakref
+    gc.disable()
+    try:
+        line = ffi.new("struct line *")
+        line.next = ffi.NULL
+        line.a.x, line.b.y = 1, 2.0
+        assert line.next == ffi.NULL
+        ref = weakref.ref(line)
+        del line
+        assert ref() is None
+    finally:
+        gc.enable()
+
+
 @PURE_ONLY
 def test_fields_through_null_raise(ffi):
     null = ffi.cast("struct line *", 0)

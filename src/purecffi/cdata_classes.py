@@ -59,10 +59,12 @@ def _field_property(ctype, field, fast):
     write = frt.write
     if ftype.kind in (STRUCT, UNION) and not ftype.is_opaque():
         get = struct_field_getter(frt, offset, fast and offset % ftype.byte_align == 0
-                                  and ctype.byte_align >= ftype.byte_align, null_error)
+                                  and ctype.byte_align >= ftype.byte_align, null_error,
+                                  _view_slot(field.name))
     elif ftype.kind == POINTER:
         get = pointer_field_getter(frt, offset, fast and offset % _POINTER_SIZE == 0
-                                   and ctype.byte_align >= _POINTER_SIZE, null_error)
+                                   and ctype.byte_align >= _POINTER_SIZE, null_error,
+                                   _view_slot(field.name))
     elif frt.unpack is not None and ftype.kind in (PRIMITIVE, ENUM) \
             and getattr(ftype, "category", plat.INT) in (plat.INT, plat.FLOAT):
         unpack = frt.unpack
@@ -88,6 +90,18 @@ def _field_property(ctype, field, fast):
             return
         raise null_error(self._ctype)
     return property(get, put, _no_delete)
+
+
+def _view_slot(name):
+    """The slot keeping the view last made for the struct or pointer field `name`."""
+    return "_vf_" + name
+
+
+def _view_slots(struct_type):
+    """The slots of `_view_slot()` for the fields of `struct_type` that have one."""
+    return tuple(_view_slot(name) for name, field in struct_type.fields
+                 if field.bitsize < 0 and (field.type.kind == POINTER or (
+                     field.type.kind in (STRUCT, UNION) and not field.type.is_opaque())))
 
 
 def _aligned_number_property(field):
@@ -161,7 +175,8 @@ def _pointer_class(ctype, rt):
     size = attrs["_item_size"]
     if size > 0:
         attrs["__add__"] = attrs["__radd__"] = _pointer_add(size)
-    rt.cdata_class = cls = concrete(ctype.cname, template, attrs)
+    rt.cdata_class = cls = concrete(ctype.cname, template, attrs,
+                                    slots=_view_slots(item) if with_fields else ())
     owning = {}
     owning_item = None
     slots = ()
@@ -274,7 +289,8 @@ def _struct_class(ctype, rt):
     template = _OpaqueStructCData if ctype.is_opaque() else StructCData
     if not ctype.is_opaque():
         attrs.update(_field_properties(ctype, False))
-    rt.cdata_class = cls = concrete(ctype.cname, template, attrs)
+    rt.cdata_class = cls = concrete(ctype.cname, template, attrs, slots=(
+        _view_slots(ctype) if not ctype.is_opaque() else ()))
     if not ctype.is_opaque():
         rt.fast_class = cls = _fast_subclass(cls, ctype, rt)
     owning = {"_owning": True}

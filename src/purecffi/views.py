@@ -7,6 +7,7 @@ as the readers in convert.py do) and fill its slots themselves.
 from struct import calcsize
 
 from .memory import MEM, read_address, typed_view
+from .specialise import specialise
 
 _new_object = object.__new__
 _POINTER_SIZE = calcsize("P")
@@ -84,10 +85,27 @@ def aligned_struct_pointer_getitem(irt, size, fallback):
     return getitem
 
 
-def struct_field_getter(frt, offset, aligned, null_error):
+def struct_field_getter(frt, offset, aligned, null_error, slot):
     """The getter of a struct/union field that is itself a struct or union (`line.a`).  With
     `aligned` (the class is only used for non-NULL memory where the field is aligned for its
-    type), the view is of the field type's fast class with no test."""
+    type), the view is of the field type's fast class with no test.  The view is made on first
+    access and kept in the slot `slot` (the field is at a fixed place in the struct, so the
+    same view serves every later access)."""
+    make = _struct_field_view(frt, offset, aligned, null_error)
+    return specialise(_cached_view_get, {"_vf_": slot}, MAKE=make)
+
+
+def _cached_view_get(self):
+    try:
+        return self._vf_
+    except AttributeError:
+        pass
+    view = self._vf_ = MAKE(self)                   # noqa: F821 (bound by specialise)
+    return view
+
+
+def _struct_field_view(frt, offset, aligned, null_error):
+    """A function making the view of a struct-typed field (see struct_field_getter)."""
     ftype = frt.ctype
     if aligned:
         def get(self):
@@ -110,25 +128,17 @@ def struct_field_getter(frt, offset, aligned, null_error):
     return get
 
 
-def pointer_field_getter(prt, offset, aligned, null_error):
+def pointer_field_getter(prt, offset, aligned, null_error, slot):
     """The getter of a data pointer field (`line.next`): the pointer read and its view made
     here.  With `aligned` (the class is only used for non-NULL memory where the field is
-    aligned), the pointer is one index into a typed view of memory."""
+    aligned), the pointer is one index into a typed view of memory.  The last view made is
+    kept in the slot `slot` and returned again while the field holds the same pointer."""
     ptype = prt.ctype
     if aligned:
         # (the view starts at the field: its index is the struct's address >> shift)
         shift = _POINTER_SIZE.bit_length() - 1
-        view = typed_view("P")[offset >> shift:]
-
-        def get(self):
-            pointer = view[self._addr >> shift]
-            cls = prt.fast_class
-            if cls is None or not pointer or pointer & prt.align_mask:
-                cls = prt.cdata_class
-            result = _new_object(cls)
-            result._ctype, result._addr, result._keep = ptype, pointer, None
-            return result
-        return get
+        return specialise(_cached_pointer_get, {"_vf_": slot}, VIEW=typed_view("P")[
+            offset >> shift:], SHIFT=shift, MAKE=_pointer_view(prt))
 
     def get(self):
         address = self._addr
@@ -142,3 +152,29 @@ def pointer_field_getter(prt, offset, aligned, null_error):
             return result
         raise null_error(self._ctype)
     return get
+
+
+def _cached_pointer_get(self):
+    pointer = VIEW[self._addr >> SHIFT]             # noqa: F821 (bound by specialise)
+    try:
+        view = self._vf_
+        if view._addr == pointer:
+            return view
+    except AttributeError:
+        pass
+    view = self._vf_ = MAKE(pointer)                # noqa: F821
+    return view
+
+
+def _pointer_view(prt):
+    """A function making the view of the pointer `pointer` of the field type (no keep)."""
+    ptype = prt.ctype
+
+    def make(pointer):
+        cls = prt.fast_class
+        if cls is None or not pointer or pointer & prt.align_mask:
+            cls = prt.cdata_class
+        result = _new_object(cls)
+        result._ctype, result._addr, result._keep = ptype, pointer, None
+        return result
+    return make

@@ -49,10 +49,16 @@ test-pythons:
 
 # purecffi's wheel and the drop-in's (a distribution named cffi) in wheelhouse/, with the
 # constraints file that makes pip pick the drop-in: see the README, "Run an existing cffi package".
+# CFFI_LEVEL=1.17.1 labels the drop-in as that cffi version, for packages that pin cffi below 2.0.
 WHEELHOUSE ?= wheelhouse
+CFFI_LEVEL ?=
 wheelhouse: $(VPY)
-	rm -rf $(WHEELHOUSE)
-	$(VPY) -m pip wheel --quiet --no-deps -w $(WHEELHOUSE) . ./dropin
+	rm -rf $(WHEELHOUSE) build/dropin-level
+	if [ -n "$(CFFI_LEVEL)" ]; then \
+	  mkdir -p build && cp -r dropin build/dropin-level && \
+	  sed -i 's/^version = "2\.0\.0+/version = "$(CFFI_LEVEL)+/' build/dropin-level/pyproject.toml && \
+	  $(VPY) -m pip wheel --quiet --no-deps -w $(WHEELHOUSE) . ./build/dropin-level; \
+	else $(VPY) -m pip wheel --quiet --no-deps -w $(WHEELHOUSE) . ./dropin; fi
 	cd $(WHEELHOUSE) && ls cffi-*.whl | sed 's/^cffi-\([^-]*\)-.*/cffi==\1/' > constraints.txt
 	@echo "$(WHEELHOUSE)/: $$(ls $(WHEELHOUSE) | tr '\n' ' ')"
 

@@ -50,8 +50,10 @@ PACKAGES = {
     # its cffi binding (API mode) instead of its C extension
     "lmdb": dict(spec="lmdb", env={"LMDB_FORCE_CFFI": "1"}, tests=("dir", "tests"),
                  test_deps=["pytest"]),
+    # its build requires cffi~=1.17 (below Python 3.14): the drop-in is labelled 1.17.1
     "zstandard": dict(spec="zstandard", env={"PYTHON_ZSTANDARD_IMPORT_POLICY": "cffi"},
-                      tests=("dir", "tests"), test_deps=["pytest", "hypothesis"]),
+                      tests=("dir", "tests"), test_deps=["pytest", "hypothesis"],
+                      cffi_level="1.17.1"),
 }
 DEFAULT = ["cairocffi", "xattr", "pymunk", "pynacl"]
 FLAVOURS = ("cffi", "purecffi")          # the real cffi, the drop-in
@@ -210,8 +212,43 @@ def _copy_pytest_config(tree, base):
             f.write("[pytest]\n")
 
 
+def level_wheelhouse(wheelhouse, level):
+    """A wheelhouse like `wheelhouse` whose drop-in says it is cffi `level` (for a package
+    pinned to an older cffi interface level, which the drop-in also provides); made once
+    per run, from the drop-in's sources beside this script."""
+    dest = os.path.join(WORK, "wheelhouse-" + level)
+    if level in _LEVELS:
+        return dest
+    shutil.rmtree(dest, ignore_errors=True)
+    source = os.path.join(WORK, "dropin-" + level)
+    shutil.rmtree(source, ignore_errors=True)
+    shutil.copytree(os.path.join(os.path.dirname(HERE), "dropin"), source)
+    project = os.path.join(source, "pyproject.toml")
+    with open(project) as f:
+        text = f.read()
+    with open(project, "w") as f:
+        f.write(text.replace('version = "2.0.0+', 'version = "%s+' % level, 1))
+    os.makedirs(dest)
+    for wheel in glob.glob(os.path.join(wheelhouse, "purecffi-*.whl")):
+        shutil.copy(wheel, dest)
+    if not run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", dest, source],
+               log_path("dropin-" + level), pip_env({})):
+        sys.exit("the drop-in labelled %s could not be built, see %s"
+                 % (level, log_path("dropin-" + level)))
+    wheel = os.path.basename(glob.glob(os.path.join(dest, "cffi-*.whl"))[0])
+    with open(os.path.join(dest, "constraints.txt"), "w") as f:
+        f.write("cffi==%s\n" % wheel.split("-")[1])
+    _LEVELS[level] = dest
+    return dest
+
+
+_LEVELS = {}        # cffi level -> its wheelhouse, made in this run
+
+
 def try_flavour(name, info, flavour, sdist, tree, wheelhouse):
     """Build, install and test `name` in a fresh venv of `flavour`: a result dict."""
+    if flavour == "purecffi" and info.get("cffi_level"):
+        wheelhouse = level_wheelhouse(wheelhouse, info["cffi_level"])
     env = pip_env(info.get("env", {}), wheelhouse if flavour == "purecffi" else None)
     log = log_path("%s-%s-build" % (name, flavour))
     open(log, "w").close()

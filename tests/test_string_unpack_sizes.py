@@ -118,3 +118,33 @@ def test_string_maxlen_around_a_nul(ffi, maxlen, expected):
     x = ffi.new("char[]", b"hello\0world")
     assert ffi.string(ffi.cast("char *", x), maxlen) == expected
     assert ffi.string(x, maxlen) == expected
+
+
+WIDE_TEXTS = ["", "hello", "h\u20acllo \U0001F600 x", "a\0b", "\ud800x", "\U0001F600" * 300]
+
+
+@pytest.mark.parametrize("ctype", ["wchar_t", "char16_t", "char32_t"])
+@pytest.mark.parametrize("text", WIDE_TEXTS)
+def test_wide_strings_round_trip(ffi, ctype, text):
+    """Wide-character arrays from a str, read back by string() and unpack() from the array,
+    a pointer, with limits, and from a var-sized struct's last field."""
+    x = ffi.new(ctype + "[]", text)
+    units = len(x) - 1                       # (char16_t: a pair of units per astral char)
+    assert ffi.unpack(x, units) == text
+    before_nul = text.split("\0")[0]
+    assert ffi.string(x) == before_nul
+    assert ffi.string(ffi.cast(ctype + " *", x)) == before_nul
+    assert ffi.string(x, 2) == ffi.unpack(x, 2).split("\0")[0]
+    assert ffi.unpack(ffi.cast(ctype + " *", x), units) == text
+    sized = ffi.new(ctype + "[%d]" % (units + 3), text)
+    assert ffi.string(sized) == before_nul and ffi.unpack(sized, units) == text
+    with pytest.raises(IndexError, match="initializer unicode is too long"):
+        ffi.new(ctype + "[%d]" % (units - 1,), text) if units else ffi.new(ctype + "[0]", "a")
+
+
+def test_wide_strings_in_a_var_sized_struct():
+    from _backend import FFI
+    ffi = FFI()
+    ffi.cdef("struct s { int n; wchar_t w[]; };")
+    p = ffi.new("struct s *", [1, "ab\U0001F600"])
+    assert ffi.string(p.w) == "ab\U0001F600" and len(p.w) == 4

@@ -12,7 +12,7 @@ from .cdata_value import GcValueCData, ValueCData, value_cdata
 from .cdatabase import CData, make_cdata
 from .convert import (array_length_for, array_size_error, function_address, prepare,
                       set_class_maker, write_array)
-from .convert_scalar import float32, longdouble_bytes, to_complex, to_float
+from .convert_scalar import encode_wide, float32, longdouble_bytes, to_complex, to_float
 from .ctype import (ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES,
                     opaque_error)
 from .varsize import byte_extent, is_var_sized, write_var
@@ -266,6 +266,7 @@ def _new_open_array(ctype, rt):
                                                                               plat.INT)
     if item_size > 0:
         rt.new_plan = (None, owning, ctype, None, None, 0, item_size, takes_bytes)
+    takes_str = getattr(ctype.item, "category", None) == plat.WCHAR
 
     def new_open_array(init, allocator):
         if init.__class__ is int and init > 0 and allocator is None and item_size > 0:
@@ -286,6 +287,16 @@ def _new_open_array(ctype, rt):
             if length > 1:
                 _resize(buf, length)
             buf.raw = init                  # (ctypes' copy: cheaper than a memoryview's)
+            result = _new_object(owning)    # make_cdata(owning, ...) without its frame
+            result._ctype, result._addr, result._keep, result._length = ctype, addressof(buf), \
+                buf, length
+            return result
+        if init.__class__ is str and takes_str and allocator is None:
+            data = encode_wide(ctype.item, init)
+            length = len(data) // item_size + 1
+            buf = _Bytes()                  # allocate(), inlined: zeroed (the final NUL)
+            _resize(buf, length * item_size)
+            buf.raw = data
             result = _new_object(owning)    # make_cdata(owning, ...) without its frame
             result._ctype, result._addr, result._keep, result._length = ctype, addressof(buf), \
                 buf, length

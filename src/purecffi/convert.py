@@ -18,7 +18,7 @@ from .memory import MEM, memmove, read_address, write_address
 from .convert_scalar import (_read_bool, _read_char, _read_complex, _read_float, _read_int,
                              _read_longdouble, _read_wchar, _write_bool, _write_char,
                              _write_complex, _write_float, _write_int, _write_longdouble,
-                             _write_wchar, bad_init, encode_unicode, not_an_integer, to_bool,
+                             _write_wchar, bad_init, encode_wide, not_an_integer, to_bool,
                              to_int)
 from .convert_scalar import (LONGDOUBLE_BYTES, code_to_str, longdouble_bytes,  # noqa: F401
                              to_char, to_float, to_wchar)   # (call.py imports them from here)
@@ -304,7 +304,7 @@ def array_length_for(ctype, init):
             plat.CHAR, plat.INT, plat.BOOL) and item.byte_size == 1:
         return len(init) + 1
     if isinstance(init, str) and getattr(item, "category", None) == plat.WCHAR:
-        return len(encode_unicode(item, init)) + 1
+        return len(encode_wide(item, init)) // item.byte_size + 1
     if isinstance(init, (list, tuple)):
         return len(init)
     if isinstance(init, CData) and init._ctype.kind == ARRAY:
@@ -343,12 +343,11 @@ def write_array(ctype, address, value, length):
             MEM[address + len(value)] = 0
         return
     if isinstance(value, str) and cat == plat.WCHAR:
-        codes = encode_unicode(item, value)
-        if len(codes) > length:
+        data = encode_wide(item, value)
+        if len(data) > length * size:
             raise IndexError("initializer unicode is too long for '%s' (got %d characters)"
-                             % (ctype.cname, len(codes)))
-        for i, code in enumerate(codes):
-            irt.pack(MEM, address + i * size, code)
+                             % (ctype.cname, len(data) // size))
+        MEM[address:address + len(data)] = data
         return      # no terminating zero written (as cffi; ffi.new()'s memory is zeroed)
     if isinstance(value, CData) and value._ctype.kind == ARRAY and value._ctype.item is item \
             and (value._ctype is ctype or value._ctype.length is None):

@@ -1,8 +1,10 @@
 """Conversions of scalar C values (integers, _Bool, chars, floats, long double, complex) and
 the conversion error messages: the number rows of the spec's Conversions table (7.2)."""
+import _codecs
 import ctypes
 import math
 import struct
+import sys
 
 from . import platform as plat
 from .ctype import ENUM, PRIMITIVE
@@ -214,6 +216,16 @@ def encode_unicode(ctype, text):
         data = text.encode("utf-16-le", "surrogatepass")
         return list(struct.unpack("<%dH" % (len(data) // 2), data))
     return [ord(c) for c in text]
+
+
+_WIDE_ENCODERS = {2: _codecs.utf_16_le_encode, 4: _codecs.utf_32_le_encode} \
+    if sys.byteorder == "little" else {2: _codecs.utf_16_be_encode, 4: _codecs.utf_32_be_encode}
+
+
+def encode_wide(ctype, text):
+    """The bytes of a str stored in a `ctype` array, in native order (UTF-16 with surrogates
+    for 2 bytes; lone surrogates kept), encoded in C."""
+    return _WIDE_ENCODERS[ctype.byte_size](text, "surrogatepass")[0]
 
 
 def decode_unicode(ctype, codes):

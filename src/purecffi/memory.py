@@ -124,7 +124,15 @@ def c_strnlen(address, maxlen):
     return _strnlen(address, maxlen)
 
 
+def c_wcslen(address):
+    """wcslen(): the number of 4-byte wide characters before the NUL at `address`."""
+    return _wcslen(address)
+
+
 _libc = ctypes.CDLL(None)
+_wcslen = _libc.wcslen
+_wcslen.argtypes = [ctypes.c_void_p]
+_wcslen.restype = ctypes.c_size_t
 _strnlen = _libc.strnlen
 _strnlen.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
 _strnlen.restype = ctypes.c_size_t

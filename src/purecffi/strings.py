@@ -1,7 +1,9 @@
 """`ffi.string()` and `ffi.unpack()`: C strings and arrays back to Python objects."""
 from __future__ import annotations
 
-from ctypes import c_char_p
+import _codecs
+import sys
+from ctypes import c_char_p, c_wchar, sizeof
 from operator import index
 
 from . import platform as plat
@@ -12,10 +14,12 @@ from .convert_scalar import decode_unicode
 from .ctype import ARRAY, ENUM, POINTER, TYPES, VOID, PrimitiveType
 from .memory import MEM, Owned, read_bytes, string_at, typed_view
 from .memory import c_strnlen as _strnlen
+from .memory import c_wcslen as _wcslen
 
 _SHORT = 4096       # up to this length, a copy cut at the first NUL beats a call of strnlen()
 _VALUE_MAX = 256    # up to this length, ctypes' `.value` (a byte loop) beats the copy
 _CHAR = TYPES.primitive("char")
+_WCHAR = plat.WCHAR
 _c_char_p = c_char_p
 _NUMBERS = {}       # primitive number type -> (its typed view, its size), for unpack()
 
@@ -57,6 +61,14 @@ def to_string(cdata: Any, maxlen: int = -1) -> Any:
         if length <= _SHORT:            # one copy, cut at the first NUL (found by memchr)
             return MEM[address:address + length].tobytes().partition(b"\0")[0]
         return MEM[address:address + _strnlen(address, length)].tobytes()   # libc's strnlen
+    if item is not None and item.__class__ is PrimitiveType and item.category == _WCHAR \
+            and address and maxlen.__class__ is int and isinstance(cdata, CData):
+        length = cdata._length if ctype.kind == ARRAY else None
+        if length is None or 0 <= maxlen < length:
+            length = maxlen
+        text = wide_text(item, address, length, True)
+        if text is not None:
+            return text
     return _to_string_chars(cdata, maxlen)
 
 
@@ -115,7 +127,10 @@ def _to_string_general(cdata, maxlen):
             return data if end < 0 else data[:end]
         return string_at(cdata._addr)
     if category == plat.WCHAR:
-        rt = prepare(item)
+        text = wide_text(item, cdata._addr, limit, True)
+        if text is not None:
+            return text
+        rt = prepare(item)              # a unit that is no character: the error below
         size = item.byte_size
         codes = []
         address = cdata._addr
@@ -128,6 +143,49 @@ def _to_string_general(cdata, maxlen):
         return decode_unicode(item, codes)
     raise TypeError("string(): cdata '%s' is not a char or wchar_t array or pointer"
                     % (cdata._ctype.cname,))
+
+
+_WIDE_CODECS = {2: _codecs.utf_16_le_decode, 4: _codecs.utf_32_le_decode} \
+    if sys.byteorder == "little" else {2: _codecs.utf_16_be_decode, 4: _codecs.utf_32_be_decode}
+_WIDE_FORMATS = {2: "H", 4: "I"}
+_WCHAR_T_SIZE = sizeof(c_wchar)       # libc's wcslen() counts units of this size
+
+
+def wide_text(item, address, limit, to_nul):
+    """The str of `limit` wide characters of type `item` at `address` (`to_nul`: up to the
+    first NUL; a negative `limit`: no limit), decoded in C; None if a unit is no character
+    (the caller's unit-by-unit path then raises cffi's error)."""
+    size = item.byte_size
+    decode = _WIDE_CODECS.get(size)
+    if decode is None:
+        return None
+    if limit < 0:
+        limit = _wide_length(address, size)
+    try:
+        text = decode(MEM[address:address + limit * size], "surrogatepass", True)[0]
+    except UnicodeDecodeError:
+        return None
+    if to_nul:
+        end = text.find("\0")
+        if end >= 0:
+            return text[:end]
+    return text
+
+
+def _wide_length(address, size):
+    """The number of wide characters of `size` bytes before the NUL at or after `address`."""
+    if size == _WCHAR_T_SIZE == 4 and not address % 4:
+        return _wcslen(address)
+    view = typed_view(_WIDE_FORMATS[size]) if not address % size else None
+    count = 0
+    if view is not None:
+        index = address // size
+        while view[index + count]:
+            count += 1
+        return count
+    while any(MEM[address + count * size:address + (count + 1) * size]):
+        count += 1
+    return count
 
 
 def _is_char_like(ctype):
@@ -182,6 +240,10 @@ def unpack(cdata: Any, length: int) -> Any:
         if numbers is not None and not address % numbers[1]:
             start = address // numbers[1]      # one slice of the type's view of all memory
             return numbers[0][start:start + length].tolist()
+        if item.__class__ is PrimitiveType and item.category == _WCHAR:
+            text = wide_text(item, address, length, False)
+            if text is not None:
+                return text
     return _unpack_general(cdata, length)
 
 
@@ -207,8 +269,11 @@ def _unpack_general(cdata, length):
     rt = prepare(item)
     size = item.byte_size
     if category == plat.WCHAR:
+        text = wide_text(item, cdata._addr, length, False)
+        if text is not None:
+            return text
         codes = [rt.unpack(MEM, cdata._addr + i * size)[0] for i in range(length)]
-        return decode_unicode(item, codes)
+        return decode_unicode(item, codes)      # (raises for a unit that is no character)
     address = cdata._addr
     if rt.fmt is not None and _is_plain_number(item) and not address % size:
         # numbers at an aligned address: one typed view, converted in C

@@ -16,7 +16,8 @@ from .convert import prepare
 from .ctype import ARRAY, POINTER, STRUCT, UNION, VOID, TYPES, opaque_error
 from .cdatabase import CData, make_cdata
 from .cdata_value import ValueCData, _no_add, _no_call, _no_item, _no_iter, _no_len
-from .memory import MEM, BufferExport, Owned, memmove, owned_size
+from .memory import MEM, BufferExport, Owned, owned_size
+from .memory import copy as copy_memory
 
 _new_object = object.__new__
 
@@ -452,7 +453,7 @@ def _slice_assign(cdata, index, value, length):
             and value._ctype.item is item:
         if value._ctype.kind == ARRAY and len(value) != count:
             raise _unpack_count_error(count, len(value))
-        memmove(base, value._addr, count * size)
+        copy_memory(base, value._addr, count * size)
         return
     if isinstance(value, (bytes, bytearray)) and getattr(item, "category", None) == plat.CHAR:
         if len(value) != count:

@@ -7,7 +7,8 @@ from .cdata import (ArrayCData, FunctionPtrCData, OwningPointerCData, PointerCDa
                     StructPointerCData, _OpaqueStructCData, _OpaqueStructPointerCData,
                     _owning_item_methods, _owning_number_methods, _slice, concrete, null_error)
 from .cdatabase import make_cdata
-from .convert import prepare, read_bitfield, write_array, write_bitfield
+from .bitfields import bitfield_accessors
+from .convert import prepare, write_array
 from .ctype import (ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES,
                     opaque_error)
 from .specialise import specialise
@@ -40,18 +41,7 @@ def _field_property(ctype, field, fast):
             and ctype.byte_align >= field.type.byte_size:
         return _aligned_number_property(field)
     if field.bitsize >= 0:
-        def get(self):
-            address = self._addr
-            if not address:
-                raise null_error(self._ctype)
-            return read_bitfield(field, address)
-
-        def put(self, value):
-            address = self._addr
-            if not address:
-                raise null_error(self._ctype)
-            write_bitfield(field, address, value)
-        return property(get, put, _no_delete)
+        return property(*bitfield_accessors(ctype, field, null_error), _no_delete)
     ftype = field.type
     frt = prepare(ftype)
     if ftype.kind == ARRAY and (ftype.length is None or ftype.length == 0):

@@ -14,7 +14,8 @@ from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOI
 from .cdatabase import CData, make_cdata
 from .errors import FFIError
 from .lazy import BUILD_LOCK
-from .memory import MEM, memmove, read_address, write_address
+from .memory import MEM, read_address, write_address
+from .memory import copy as copy_memory
 from .convert_scalar import (_read_bool, _read_char, _read_complex, _read_float, _read_int,
                              _read_longdouble, _read_wchar, _write_bool, _write_char,
                              _write_complex, _write_float, _write_int, _write_longdouble,
@@ -354,7 +355,7 @@ def write_array(ctype, address, value, length):
         n = len(value)
         if n > length:
             raise IndexError("array of length %d is too long for '%s'" % (n, ctype.cname))
-        memmove(address, value._addr, n * size)
+        copy_memory(address, value._addr, n * size)
         return
     if not isinstance(value, (list, tuple)):
         raise bad_init(ctype, _array_initializers(item), value)
@@ -405,7 +406,7 @@ def write_struct(ctype, address, value, write_one=None):
     """Fill a struct/union at `address` from a list, tuple, dict or same-type cdata (each
     field written by `write_one(field, address, value)`, default write_field)."""
     if isinstance(value, CData) and value._ctype is ctype:
-        memmove(address, value._addr, ctype.byte_size)
+        copy_memory(address, value._addr, ctype.byte_size)
         return
     if ctype.fields is None or ctype.partial:
         raise opaque_error(ctype)
@@ -473,44 +474,40 @@ def _bitfield_window(field):
 
 
 def read_bitfield(field, base_address):
-    """Read a bitfield as a Python int (sign-extended for signed types) or bool."""
+    """Read a bitfield as a Python int (sign-extended for signed integer types; `_Bool` and
+    char bitfields read as unsigned integers, as in cffi)."""
     first, nbytes, shift = _bitfield_window(field)
     raw = int.from_bytes(MEM[base_address + first:base_address + first + nbytes], "little")
     value = (raw >> shift) & ((1 << field.bitsize) - 1)
+    if bitfield_range(field)[0] < 0 and value >> (field.bitsize - 1):
+        value -= 1 << field.bitsize
+    return value
+
+
+def bitfield_range(field):
+    """(lowest, highest) value a bitfield takes, as cffi checks it: signed integer fields of
+    one bit take -1 and 1 (1 reads back as -1), `_Bool` and char fields are unsigned."""
     ftype = field.type
     base = ftype.base if ftype.kind == ENUM else ftype
-    if base.signed and getattr(base, "category", plat.INT) == plat.INT \
-            and value >> (field.bitsize - 1):
-        value -= 1 << field.bitsize
-    if getattr(base, "category", None) == plat.BOOL:
-        return bool(value)
-    return value            # char bitfields read as unsigned integers, as in cffi
+    bits = field.bitsize
+    if base.signed and getattr(base, "category", plat.INT) == plat.INT:
+        return -(1 << (bits - 1)), max((1 << (bits - 1)) - 1, 1)
+    return 0, (1 << bits) - 1
 
 
 def write_bitfield(field, base_address, value):
-    """Write a bitfield, checking that the value fits in its width."""
-    ftype = field.type
-    base = ftype.base if ftype.kind == ENUM else ftype
-    category = getattr(base, "category", plat.INT)
-    if category == plat.BOOL:
-        value = to_bool(ftype, value)
-    elif category == plat.CHAR:
-        if isinstance(value, float) or not hasattr(value, "__index__"):
-            raise not_an_integer(value)
-        value = value.__index__()       # char bitfields hold unsigned integers, as in cffi
-    elif value.__class__ is int and -(1 << 63) <= value < (1 << 63):
-        pass        # in range for the width check below, which gives cffi's message
-    elif value.__class__ is float or value.__class__ is str:
-        raise TypeError("'%s' object cannot be interpreted as an integer"
-                        % (type(value).__name__,))
-    else:
-        value = to_int(ftype, value)
+    """Write a bitfield, checking that the value is an integer that fits in its width."""
+    if value.__class__ is not int:
+        if isinstance(value, CData) or not hasattr(value, "__index__"):
+            name = "cdata '%s'" % (value._ctype.cname,) if isinstance(value, CData) \
+                else "'%s' object" % (type(value).__name__,)
+            raise TypeError("%s cannot be interpreted as an integer" % (name,))
+        value = value.__index__()
     bits = field.bitsize
-    if base.signed and category == plat.INT:
-        lo, hi = -(1 << (bits - 1)), (1 << (bits - 1)) - 1
-    else:
-        lo, hi = 0, (1 << bits) - 1
+    lo, hi = bitfield_range(field)
     if not lo <= value <= hi:
+        if not -(1 << 63) <= value < (1 << 63):
+            raise OverflowError("int too big to convert")
         raise OverflowError("value %d outside the range allowed by the bit field width: "
                             "%d <= x <= %d" % (value, lo, hi))
     first, nbytes, shift = _bitfield_window(field)
@@ -522,7 +519,13 @@ def write_bitfield(field, base_address, value):
 
 
 def _write_struct(ctype, rt):
+    size = ctype.byte_size
+
     def write(address, value):
+        if isinstance(value, CData) and value._ctype is ctype:     # a copy, the common case
+            source = value._addr
+            MEM[address:address + size] = MEM[source:source + size]
+            return
         write_struct(ctype, address, value)
     return write
 

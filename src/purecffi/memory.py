@@ -109,6 +109,12 @@ def allocate(byte_size):
 
 
 # -- C strings ----
+def copy(dest, src, n):
+    """memmove(dest, src, n) through the memoryview of all memory (overlap is fine): no
+    ctypes foreign call, so cheaper than `memmove` for the small copies of structs."""
+    MEM[dest:dest + n] = MEM[src:src + n]
+
+
 def c_strlen(address, maxlen=-1):
     """Length of the NUL-terminated byte string at `address` (at most maxlen if >= 0)."""
     if maxlen >= 0:

@@ -192,3 +192,30 @@ def test_pointer_addition(ffi):
     assert ffi.typeof(ip + 1) is ffi.typeof("int *")
     with pytest.raises(TypeError):
         ip + 1.5
+
+
+def test_array_fields_and_array_arithmetic():
+    """An array field read again sees later writes (by any route); `array + n` is a `T *` at
+    the right address whatever the array's memory (owned, a field, packed, a slice)."""
+    ffi = FFI()
+    ffi.cdef("struct rec { char name[8]; int ids[3]; };"
+             "struct pk { char c; int ids[3]; };", packed=True)
+    r = ffi.new("struct rec *")
+    name = r.name
+    r.name = b"abc"
+    assert ffi.string(r.name) == b"abc" and name[1] == b"b"
+    ffi.memmove(ffi.addressof(r, "name"), b"xyz\0", 4)
+    assert ffi.string(r.name) == b"xyz" and ffi.string(name) == b"xyz"
+    r.name = b"12345678"                        # exactly the length: no NUL written
+    assert ffi.unpack(r.name, 8) == b"12345678"
+    r.ids = [1, 2, 3]
+    assert list(r.ids) == [1, 2, 3]
+    pk = ffi.new("struct pk *", [b"c", [4, 5, 6]])
+    owned = ffi.new("int[5]", [10, 11, 12, 13, 14])
+    for array, first in ((r.ids, 1), (pk.ids, 4), (owned, 10), (owned[1:4], 11)):
+        for n in (0, 1, 2):
+            p = array + n
+            assert ffi.typeof(p) is ffi.typeof("int *")
+            assert p[0] == first + n and int(ffi.cast("intptr_t", p)) == \
+                int(ffi.cast("intptr_t", array)) + 4 * n
+        assert (array + 2) - (array + 0) == 2

@@ -371,9 +371,24 @@ class ArrayCData(PointerCData):
         for i in range(len(self)):
             yield read(address + i * size, keep)
 
+    _decay = None   # (the `T *` type, its TypeRuntime): set on each class by its first `a + n`
+
     def __add__(self, offset):
+        decay = self._decay
+        if offset.__class__ is int and decay is not None:
+            ptr, rt = decay             # the common case: `T *` made here, with no other frame
+            address = self._addr + offset * self._item_size
+            cls = rt.fast_class
+            if cls is None or not address or address & rt.align_mask:
+                cls = rt.cdata_class
+            result = _new_object(cls)
+            result._ctype, result._addr, result._keep = ptr, address, self._keep
+            return result
         ptr = TYPES.pointer(self._ctype.item)
-        return make_cdata(prepare(ptr).cdata_class, ptr, self._addr, self._keep) + offset
+        rt = prepare(ptr)
+        if decay is None and self._item_size > 0:
+            type.__setattr__(self.__class__, "_decay", (ptr, rt))   # (published whole)
+        return make_cdata(rt.cdata_class, ptr, self._addr, self._keep) + offset
 
     __radd__ = __add__
 

@@ -13,7 +13,7 @@ from .ctype import (ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VO
                     opaque_error)
 from .specialise import specialise
 from .varsize import is_var_sized, write_items
-from .views import (aligned_struct_items_getitem, aligned_struct_pointer_getitem,
+from .views import (aligned_struct_items_getitem, aligned_struct_pointer_getitem, cached_getter,
                     pointer_field_getter, struct_field_getter, struct_item_getitem)
 from .pointer_items import aligned_number_getitem
 from .memory import MEM, owned_size, typed_view
@@ -72,6 +72,8 @@ def _field_property(ctype, field, fast):
             if address:
                 return read(address + offset, self._keep)
             raise null_error(self._ctype)
+        if _is_sized_array(ftype):      # at a fixed place: its view is made once, and kept
+            get = cached_getter(get, _view_slot(field.name))
 
     def put(self, value):
         address = self._addr
@@ -90,8 +92,14 @@ def _view_slot(name):
 def _view_slots(struct_type):
     """The slots of `_view_slot()` for the fields of `struct_type` that have one."""
     return tuple(_view_slot(name) for name, field in struct_type.fields
-                 if field.bitsize < 0 and (field.type.kind == POINTER or (
-                     field.type.kind in (STRUCT, UNION) and not field.type.is_opaque())))
+                 if field.bitsize < 0 and (field.type.kind == POINTER or _is_sized_array(
+                     field.type) or (field.type.kind in (STRUCT, UNION)
+                                     and not field.type.is_opaque())))
+
+
+def _is_sized_array(ctype):
+    """An array type of a known, non-zero length."""
+    return ctype.kind == ARRAY and ctype.length.__class__ is int and ctype.length > 0
 
 
 def _aligned_number_property(field):

@@ -394,7 +394,17 @@ _read_array = _view_reader
 
 
 def _write_array(ctype, rt):
+    length = ctype.length
+    takes_bytes = ctype.item.byte_size == 1 and getattr(ctype.item, "category", None) in (
+        plat.CHAR, plat.INT) and ctype.item.kind == PRIMITIVE and length.__class__ is int
+
     def write(address, value):
+        if value.__class__ is bytes and takes_bytes and len(value) <= length:
+            end = address + len(value)          # the common case of char fields, inlined
+            MEM[address:end] = value
+            if end < address + length:
+                MEM[end] = 0
+            return
         if ctype.length is None or ctype.length is Ellipsis:
             raise TypeError("cannot assign to an array of unknown length '%s'" % (ctype.cname,))
         write_array(ctype, address, value, ctype.length)

@@ -55,7 +55,9 @@ def to_string(cdata: Any, maxlen: int = -1) -> Any:
             length = maxlen
         if length < 0:
             return string_at(address)
-        if length and not MEM[address + length - 1]:
+        if length <= _VALUE_MAX:        # short: one copy, cut at the first NUL
+            return MEM[address:address + length].tobytes().partition(b"\0")[0]
+        if not MEM[address + length - 1]:
             # a NUL ends it within `length`: libc's strlen, then one copy
             return _c_char_p(address).value
         if length <= _SHORT:            # one copy, cut at the first NUL (found by memchr)

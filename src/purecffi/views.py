@@ -91,7 +91,11 @@ def struct_field_getter(frt, offset, aligned, null_error, slot):
     type), the view is of the field type's fast class with no test.  The view is made on first
     access and kept in the slot `slot` (the field is at a fixed place in the struct, so the
     same view serves every later access)."""
-    make = _struct_field_view(frt, offset, aligned, null_error)
+    return cached_getter(_struct_field_view(frt, offset, aligned, null_error), slot)
+
+
+def cached_getter(make, slot):
+    """A getter returning the view `make(self)` made on first access and kept in `slot`."""
     return specialise(_cached_view_get, {"_vf_": slot}, MAKE=make)
 
 

@@ -12,7 +12,7 @@ prepared accessors, and struct fields are properties on it, so `p.x` is one prop
 from operator import index as _index
 
 from . import platform as plat
-from .convert import prepare
+from .convert import prepare, write_numbers
 from .ctype import ARRAY, POINTER, STRUCT, UNION, VOID, TYPES, opaque_error
 from .cdatabase import CData, make_cdata
 from .cdata_value import ValueCData, _no_add, _no_call, _no_item, _no_iter, _no_len
@@ -473,11 +473,17 @@ def _slice_assign(cdata, index, value, length):
     if isinstance(value, (bytes, bytearray)) and getattr(item, "category", None) == plat.CHAR:
         if len(value) != count:
             raise ValueError("need a string of length %d, got %d" % (count, len(value)))
+        if size == 1:
+            MEM[base:base + count] = value          # one copy
+            return
         items = [value[i:i + 1] for i in range(count)]
     else:
-        items = list(value)
+        items = value if value.__class__ is list or value.__class__ is tuple else list(value)
     if len(items) != count:
         raise _unpack_count_error(count, len(items))
+    irt = item._rt
+    if irt is not None and irt.fmt is not None and write_numbers(irt, base, items):
+        return
     write = cdata._item_write
     for i, v in enumerate(items):
         write(base + i * size, v)

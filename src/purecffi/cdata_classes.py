@@ -653,6 +653,9 @@ def _aligned_item_methods(fmt, size, item):
 
     def setitem(self, index, value):
         retry = False
+        if index.__class__ is not int:              # a slice: an exception is slow
+            ArrayCData.__setitem__(self, index, value)
+            return
         try:
             if index >= 0:
                 self._view_items[index] = value

@@ -8,6 +8,7 @@ convert in convert_scalar.py; pointers, arrays, structs and bitfields here.
 """
 import struct
 import weakref
+from array import array as _array
 
 from . import platform as plat
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, opaque_error
@@ -361,9 +362,35 @@ def write_array(ctype, address, value, length):
         raise bad_init(ctype, _array_initializers(item), value)
     if len(value) > length:
         raise IndexError("too many initializers for '%s' (got %d)" % (ctype.cname, len(value)))
+    if write_numbers(irt, address, value):
+        return
     write = irt.write
     for i, v in enumerate(value):
         write(address + i * size, v)
+
+
+_ARRAY_CODES = frozenset("bBhHiIlLqQfd")         # struct formats that array.array has too
+_INTS, _REALS = frozenset((int,)), frozenset((int, float))
+
+
+def write_numbers(irt, address, values):
+    """Write a list or tuple of ints (and floats, for a floating type) as items of the number
+    type of `irt` in one copy; False, writing nothing, where that does not apply (other
+    values, a value out of range): the caller then writes item by item, with cffi's errors."""
+    fmt = irt.fmt
+    if fmt not in _ARRAY_CODES or len(values) < 2 or not (irt.ctype.kind == ENUM or getattr(
+            irt.ctype, "category", None) in (plat.INT, plat.FLOAT)):    # (not _Bool, wchar_t)
+        return False
+    if not set(map(type, values)) <= (_REALS if fmt in "fd" else _INTS):
+        return False
+    try:
+        items = _array(fmt, values)
+    except (OverflowError, TypeError, ValueError):
+        return False
+    if items.itemsize != irt.byte_size:
+        return False
+    MEM[address:address + len(values) * irt.byte_size] = memoryview(items).cast("B")
+    return True
 
 
 def _view_reader(ctype, rt):

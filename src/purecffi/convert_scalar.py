@@ -66,9 +66,8 @@ def to_int(ctype, value):
         result = value._as_int()        # "not a float!" (7.2) holds for float cdata too
     elif isinstance(value, CData):
         raise not_an_integer(value)
-    elif hasattr(value, "__index__"):
-        result = value.__index__()
     elif hasattr(value, "__int__") and not isinstance(value, (str, bytes)):
+        # (as cffi: __int__, not __index__ alone; Decimal(1.5) and Fraction(1, 2) truncate)
         result = int(value)
     else:
         raise not_an_integer(value)

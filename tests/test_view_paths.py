@@ -219,3 +219,29 @@ def test_array_fields_and_array_arithmetic():
             assert p[0] == first + n and int(ffi.cast("intptr_t", p)) == \
                 int(ffi.cast("intptr_t", array)) + 4 * n
         assert (array + 2) - (array + 0) == 2
+
+
+def test_items_that_are_pointers():
+    """Arrays of pointers and pointers to pointers: items read as pointers of the item type
+    (NULL, odd addresses and all), stored from pointers of that type or others it takes."""
+    ffi = FFI()
+    ffi.cdef("struct point { int x; double y; };")
+    p = ffi.new("struct point *", [4, 0.5])
+    ptrs = ffi.new("struct point *[3]", [p, ffi.NULL])
+    assert ptrs[0] == p and ptrs[0].x == 4 and ptrs[1] == ffi.NULL and not ptrs[2]
+    assert ffi.typeof(ptrs[1]) is ffi.typeof("struct point *")
+    ptrs[2] = ffi.cast("struct point *", 3)             # an address no struct is at
+    assert int(ffi.cast("intptr_t", ptrs[2])) == 3
+    pp = ffi.new("struct point **", p)
+    assert pp[0].y == 0.5
+    q = ffi.cast("struct point **", ptrs)
+    assert q[0] == p and q[2] == ptrs[2] and (q + 1)[-1] == p
+    ptrs[1] = ffi.cast("void *", p)                     # void * is taken by any pointer
+    assert ptrs[1].x == 4
+    with pytest.raises(IndexError):
+        ptrs[3]
+    with pytest.raises(TypeError):
+        ptrs[0] = ffi.new("int *")
+    text = ffi.new("char[]", b"ab")
+    words = ffi.new("char *[]", [text])
+    assert ffi.string(words[0]) == b"ab"

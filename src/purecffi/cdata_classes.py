@@ -14,7 +14,8 @@ from .ctype import (ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VO
 from .specialise import specialise
 from .varsize import is_var_sized, write_items
 from .views import (aligned_struct_items_getitem, aligned_struct_pointer_getitem, cached_getter,
-                    pointer_field_getter, struct_field_getter, struct_item_getitem)
+                    pointer_field_getter, pointer_item_getitem, struct_field_getter,
+                    struct_item_getitem)
 from .pointer_items import aligned_number_getitem
 from .memory import MEM, owned_size, typed_view
 from .shadow import mirror
@@ -428,6 +429,10 @@ def _item_accessors(item, attrs):
     if item.kind in (STRUCT, UNION) and not item.is_opaque():
         attrs["__getitem__"] = struct_item_getitem(
             irt, attrs["_item_size"], attrs.get("_array", False),
+            ArrayCData.__getitem__ if attrs.get("_array", False) else PointerCData.__getitem__)
+    elif item.kind == POINTER and item.byte_size == _POINTER_SIZE:
+        attrs["__getitem__"] = pointer_item_getitem(
+            irt, attrs.get("_array", False),
             ArrayCData.__getitem__ if attrs.get("_array", False) else PointerCData.__getitem__)
     elif _is_plain_number(item):
         # numbers: one struct call per access, the checked writer only when pack refuses

@@ -278,6 +278,9 @@ _new_object = object.__new__
 
 def _write_pointer(ctype, rt):
     def write(address, value):
+        if isinstance(value, CData) and value._ctype is ctype:
+            write_address(MEM, address, value._addr)    # a pointer of this very type
+            return
         write_address(MEM, address, pointer_value(ctype, value))
     return write
 

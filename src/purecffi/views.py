@@ -46,6 +46,40 @@ def struct_item_getitem(irt, size, is_array, fallback):
     return getitem
 
 
+def pointer_item_getitem(irt, is_array, fallback):
+    """`__getitem__` of a pointer or array of data pointers (`irt`: the item pointer type's
+    runtime): an in-range int index reads the pointer and makes its view here; anything else
+    goes to `fallback` (the family's checked method)."""
+    ptype = irt.ctype
+    if is_array:
+        def getitem(self, index):
+            if index.__class__ is int:
+                length = self._length
+                if length is not None and 0 <= index < length:
+                    pointer = read_address(MEM, self._addr + index * _POINTER_SIZE)[0]
+                    cls = irt.fast_class
+                    if cls is None or not pointer or pointer & irt.align_mask:
+                        cls = irt.cdata_class
+                    result = _new_object(cls)
+                    result._ctype, result._addr, result._keep = ptype, pointer, None
+                    return result
+            return fallback(self, index)
+        return getitem
+
+    def getitem(self, index):
+        address = self._addr
+        if address and index.__class__ is int:
+            pointer = read_address(MEM, address + index * _POINTER_SIZE)[0]
+            cls = irt.fast_class
+            if cls is None or not pointer or pointer & irt.align_mask:
+                cls = irt.cdata_class
+            result = _new_object(cls)
+            result._ctype, result._addr, result._keep = ptype, pointer, None
+            return result
+        return fallback(self, index)
+    return getitem
+
+
 def aligned_struct_items_getitem(irt, size, fallback):
     """`__getitem__` of an array of structs/unions at a non-NULL address aligned for them (the
     array type's fast class): an item in range is a view of the item's fast class, with no

@@ -90,3 +90,38 @@ def test_bool_and_wide_char_lists_keep_their_checks():
     assert ffi.new("wchar_t[]", ["a", "b"])[1] == "b"
     with pytest.raises(TypeError):
         ffi.new("wchar_t[]", [97, 98])
+
+
+BOOL_FIELD = [(True, True), (False, False), (0, False), (1, True), (2, OverflowError),
+              (-1, OverflowError), (1.0, TypeError), (None, TypeError), (b"\x01", TypeError)]
+
+
+@pytest.mark.parametrize("value, expected", BOOL_FIELD, ids=[repr(v) for v, _ in BOOL_FIELD])
+def test_bool_fields(value, expected):
+    ffi = FFI()
+    ffi.cdef("struct b { char c; _Bool ok; };")
+    arr = ffi.new("struct b[2]")
+    for target in (ffi.new("struct b *"), arr[1], ffi.cast("struct b *", arr)):
+        target.ok = True
+        if isinstance(expected, type):
+            with pytest.raises(expected):
+                target.ok = value
+            assert target.ok is True                    # nothing written
+        else:
+            target.ok = value
+            assert target.ok is expected
+        ffi.cast("unsigned char *", ffi.addressof(target, "ok"))[0] = 2
+        with pytest.raises(ValueError, match="got a _Bool of value 2, expected 0 or 1"):
+            target.ok
+
+
+@pytest.mark.parametrize("value", [0, 1, 65, -1, 255, 256, 1 << 64, (1 << 64) + 8, -(1 << 63)])
+def test_casts_of_ints_to_char_and_pointers(value):
+    ffi = FFI()
+    assert ffi.cast("char", value) == ffi.cast("char", bytes([value & 0xFF]))
+    assert ffi.string(ffi.cast("char", value)) == bytes([value & 0xFF])
+    for ctype in ("char *", "int *", "double *", "void *"):
+        p = ffi.cast(ctype, value)
+        assert int(ffi.cast("uintptr_t", p)) == value % (1 << 64)
+        assert ffi.cast("intptr_t", p) == ffi.cast("intptr_t", value % (1 << 64))
+        assert bool(p) == bool(value % (1 << 64))

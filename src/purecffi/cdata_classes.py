@@ -56,6 +56,9 @@ def _field_property(ctype, field, fast):
         get = pointer_field_getter(frt, offset, fast and offset % _POINTER_SIZE == 0
                                    and ctype.byte_align >= _POINTER_SIZE, null_error,
                                    _view_slot(field.name))
+    elif ftype.kind == PRIMITIVE and getattr(ftype, "category", None) == plat.BOOL \
+            and ftype.byte_size == 1:
+        return property(*_bool_field_accessors(frt, offset), _no_delete)
     elif frt.unpack is not None and ftype.kind in (PRIMITIVE, ENUM) \
             and getattr(ftype, "category", plat.INT) in (plat.INT, plat.FLOAT):
         unpack = frt.unpack
@@ -83,6 +86,32 @@ def _field_property(ctype, field, fast):
             return
         raise null_error(self._ctype)
     return property(get, put, _no_delete)
+
+
+_BOOLS = (False, True)
+
+
+def _bool_field_accessors(frt, offset):
+    """(getter, setter) of a one-byte `_Bool` field: one byte read or written, the checked
+    reader and writer for anything but 0 and 1 (their errors)."""
+    read, write = frt.read, frt.write
+
+    def get(self):
+        address = self._addr
+        if address:
+            byte = MEM[address + offset]
+            return _BOOLS[byte] if byte < 2 else read(address + offset)
+        raise null_error(self._ctype)
+
+    def put(self, value):
+        address = self._addr
+        if not address:
+            raise null_error(self._ctype)
+        if value is True or value is False or value.__class__ is int and 0 <= value <= 1:
+            MEM[address + offset] = value
+        else:
+            write(address + offset, value)
+    return get, put
 
 
 def _view_slot(name):

@@ -451,13 +451,35 @@ def _make_cast(ctype):
                 result = _new_object(ValueCData)        # value_cdata(), inlined
                 result._ctype, result._value = ctype, ((value + half) & mask) - half
                 return result
+            if isinstance(value, CData) and value._address and not value._struct:
+                result = _new_object(ValueCData)        # a pointer's address
+                result._ctype, result._value = ctype, ((value._addr + half) & mask) - half
+                return result
             return value_cdata(ctype, _wrap(_source_int(value, ctype), size, signed))
         return cast_int
     if ctype.kind == POINTER:
         return _make_cast_pointer(ctype, ctype._rt or prepare(ctype))
     if ctype.kind == PRIMITIVE and getattr(ctype, "category", None) == plat.FLOAT:
         return _make_cast_float(ctype)
+    if ctype.kind == PRIMITIVE and getattr(ctype, "category", None) == plat.CHAR:
+        return _make_cast_char(ctype)
     return lambda value: _cast_slow(ctype, value)
+
+
+_ONE_BYTE = tuple(bytes((b,)) for b in range(256))
+
+
+def _make_cast_char(ctype):
+    """The cast function of char: fast paths for an int and a bytes of length 1."""
+    def cast_char(value):
+        if value.__class__ is int:
+            value = _ONE_BYTE[value & 0xFF]
+        elif value.__class__ is not bytes or len(value) != 1:
+            return _cast_to_primitive(ctype, value)
+        result = _new_object(ValueCData)                # value_cdata(), inlined
+        result._ctype, result._value = ctype, value
+        return result
+    return cast_char
 
 
 def _make_cast_pointer(ctype, rt):
@@ -479,8 +501,25 @@ def _make_cast_pointer(ctype, rt):
             result._ctype, result._addr = ctype, address
             result._keep = value._keep if value._cast_keeps else None
             return result
+        if value.__class__ is int:
+            address = value & _ADDRESS_MASK
+            fast = rt.fast_class
+            if fast is not None and address and not address & rt.align_mask:
+                viewing = rt.cast_class
+                if viewing is not None:
+                    result = _new_object(viewing)
+                    result._v = None
+                else:
+                    result = _new_object(fast)
+            else:
+                result = _new_object(rt.cdata_class)
+            result._ctype, result._addr, result._keep = ctype, address, None
+            return result
         return _cast_to_pointer(ctype, value)
     return cast_pointer
+
+
+_ADDRESS_MASK = (1 << (8 * plat.POINTER_SIZE)) - 1
 
 
 def _make_cast_float(ctype):

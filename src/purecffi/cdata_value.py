@@ -60,6 +60,9 @@ class ValueCData(CData):
         return int(value)
 
     def __int__(self):
+        value = self._value
+        if value.__class__ is int:      # integers and enums hold an int (the common case)
+            return value
         return self._as_int()
 
     def __float__(self):
@@ -79,6 +82,9 @@ class ValueCData(CData):
         raise TypeError("complex() not supported on cdata '%s'" % (self._ctype.cname,))
 
     def __bool__(self):
+        value = self._value
+        if value.__class__ is int or value.__class__ is float:     # the common cases
+            return value != 0
         cat = self._category()
         if cat == plat.LONGDOUBLE:
             return longdouble_float(self._value) != 0
@@ -87,6 +93,9 @@ class ValueCData(CData):
         return bool(self._value)
 
     def _number(self):
+        value = self._value
+        if value.__class__ is int or value.__class__ is float:     # the common cases
+            return value
         cat = self._category()
         if cat in (plat.FLOAT, plat.LONGDOUBLE):
             return self.__float__()

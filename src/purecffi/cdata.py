@@ -13,7 +13,7 @@ from operator import index as _index
 
 from . import platform as plat
 from .convert import prepare, write_numbers
-from .ctype import ARRAY, POINTER, STRUCT, UNION, VOID, TYPES, opaque_error
+from .ctype import ARRAY, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES, opaque_error
 from .cdatabase import CData, make_cdata
 from .cdata_value import ValueCData, _no_add, _no_call, _no_item, _no_iter, _no_len
 from .memory import MEM, BufferExport, Owned, owned_size
@@ -199,6 +199,9 @@ class PointerCData(AddrCData):
 
     def __sub__(self, other):
         if isinstance(other, CData):
+            size = self._item_size
+            if size > 0 and other._ctype is self._ctype and other._address:
+                return (self._addr - other._addr) // size       # the common case
             if not other._address or _decayed(other._ctype) is not self._ctype or \
                     self._item_size <= 0 and self._ctype.item.kind != VOID:
                 raise _cannot_subtract(self, other)
@@ -477,6 +480,10 @@ def _slice_assign(cdata, index, value, length):
             MEM[base:base + count] = value          # one copy
             return
         items = [value[i:i + 1] for i in range(count)]
+    elif value.__class__ is bytes and size == 1 and item.kind == PRIMITIVE and \
+            item.category == plat.INT and not item.signed and len(value) == count:
+        MEM[base:base + count] = value              # bytes into uint8_t: one copy
+        return
     else:
         items = value if value.__class__ is list or value.__class__ is tuple else list(value)
     if len(items) != count:

@@ -35,7 +35,7 @@ class TypeRuntime:
                  "unpack", "pack", "new", "cast", "fast_class", "align_mask", "extra",
                  "array_classes", "arg_converter", "call_plan",
                  "callback_plan", "by_value", "pointer_calls", "field_writers",
-                 "byte_align", "new_plan", "cast_class")
+                 "byte_align", "new_plan", "cast_class", "named_writers")
 
     def __init__(self, ctype):
         self.ctype = ctype
@@ -48,6 +48,7 @@ class TypeRuntime:
         # made on first use by call.py and callback.py (kept here, so they die with the type)
         self.arg_converter = self.call_plan = self.callback_plan = self.pointer_calls = None
         self.field_writers = None       # write_struct() from a list: see _field_writers()
+        self.named_writers = None       # ... and from a dict: see _named_writers()
         self.byte_align = None          # what ffi.alignof() found (its fast path)
         self.new_plan = None            # ffi.new() without initializer, inlined (cdata_make)
         self.by_value = _UNKNOWN        # call.by_value_ctypes(): None is a result
@@ -456,6 +457,13 @@ def write_struct(ctype, address, value, write_one=None):
             for (offset, write), v in zip(writers, value):
                 write(address + offset, v)
             return
+    if write_one is None and value.__class__ is dict:
+        named = _named_writers(ctype)
+        if named.keys() >= value.keys():
+            for name, v in value.items():
+                offset, write = named[name]
+                write(address + offset, v)
+            return
     if isinstance(value, (list, tuple)):
         fields = [(n, f) for n, f in ctype.fields if not f.flags & 1]
         if len(value) > len(fields):
@@ -489,6 +497,21 @@ def _field_writers(ctype):
             writers = tuple((f.offset, prepare(f.type).write) for f in fields)
         rt.field_writers = writers
     return writers or None
+
+
+def _named_writers(ctype):
+    """{field name: (offset, writer)} of the fields a dict initializes with no check of its
+    own (no bitfield, no variable-sized array), kept on the type's runtime."""
+    rt = ctype._rt or prepare(ctype)
+    named = rt.named_writers
+    if named is None:
+        named = {}
+        for name, f in ctype.fields:
+            if f.bitsize < 0 and not (f.type.kind == ARRAY and f.type.length is None) \
+                    and ctype.field(name) is f:
+                named[name] = (f.offset, prepare(f.type).write)
+        rt.named_writers = named
+    return named
 
 
 def write_field(field, base_address, value):

@@ -6,6 +6,7 @@ Every row was checked against cffi (PURECFFI_TEST_AGAINST=cffi runs this file on
 Deliberate differences (more helpful messages, cffi's internal type names) are not in the grid.
 """
 import ctypes.util
+import decimal
 
 import pytest
 
@@ -13,7 +14,7 @@ from _backend import IS_CFFI, FFI
 
 CDEF = """
 struct pt { int x, y; };
-struct bf { int a:3; unsigned b:5; };
+struct bf { int a:3; unsigned b:5; _Bool t:1; char c:3; };
 struct opq;
 union u { int a; double d; };
 struct s { char name[4]; int *ip; struct pt p; float f; _Bool b; unsigned char uc;
@@ -28,6 +29,27 @@ float fabsf(float);
 """
 
 
+class IntLike:
+    """An object int() converts through __int__ (printed as 'IntLike(300)')."""
+    def __int__(self):
+        return 300
+
+    def __str__(self):
+        return "IntLike(300)"
+
+
+class FloatLike:
+    """An object float() converts through __float__."""
+    def __float__(self):
+        return 0.5
+
+
+class IndexLike:
+    """An object operator.index() converts through __index__."""
+    def __index__(self):
+        return 1
+
+
 def _library(ffi, name):
     path = ctypes.util.find_library(name)
     return ffi.dlopen(path) if path is not None else None
@@ -38,11 +60,11 @@ def namespace():
     """The names the rows use: an ffi, libc, libm, zlib and some cdata."""
     ffi = FFI()
     ffi.cdef(CDEF)
-    ns = dict(ffi=ffi, libc=_library(ffi, "c"), libm=_library(ffi, "m"), libz=_library(ffi, "z"),
+    ns = dict(ffi=ffi, decimal=decimal, libc=_library(ffi, "c"), libm=_library(ffi, "m"), libz=_library(ffi, "z"),
               sp=ffi.new("struct s *"), arr=ffi.new("int[3]"), carr=ffi.new("char[4]"),
               ucarr=ffi.new("unsigned char[4]"), scarr=ffi.new("signed char[4]"),
               ip=ffi.new("int *"), pt=ffi.new("struct pt *"), bf=ffi.new("struct bf *"), u=ffi.new("union u *"),
-              obj=object())
+              obj=object(), intlike=IntLike(), floatlike=FloatLike(), indexlike=IndexLike())
 
     def cb_case(signature, result):
         """Call a callback returning `result`: (what C got, the errors onerror saw)."""
@@ -133,6 +155,25 @@ ROWS = [
     ('ffi.new("unsigned char *", 256)', 'OverflowError',
      "integer 256 does not fit 'unsigned char'"),
     ('ffi.new("_Bool *", 2)', 'OverflowError', "integer 2 does not fit '_Bool'"),
+    # an integer that came from another object: the message shows the object (its str())
+    ('ffi.new("int8_t *", ffi.cast("int", 300))', 'OverflowError',
+     "integer <cdata 'int' 300> does not fit 'int8_t'"),
+    ('ffi.new("int *", ffi.cast("long long", 2**40))', 'OverflowError',
+     "integer <cdata 'long long' 1099511627776> does not fit 'int'"),
+    ('ffi.new("signed char *", ffi.cast("char", b"\\xff"))', 'OverflowError',
+     "integer <cdata 'char' b'\\xff'> does not fit 'signed char'"),
+    ('ffi.new("int8_t *", intlike)', 'OverflowError', "integer IntLike(300) does not fit 'int8_t'"),
+    ('sp.sc = intlike', 'OverflowError', "integer IntLike(300) does not fit 'signed char'"),
+    ('ffi.new("uint8_t *", ffi.cast("int", -1))', 'OverflowError',
+     "can't convert negative number to unsigned"),
+    # _Bool takes what int() converts, as the integer types do, if it is 0 or 1
+    ('ffi.new("_Bool *", intlike)', 'OverflowError', "integer IntLike(300) does not fit '_Bool'"),
+    ('ffi.new("_Bool *", ffi.cast("int", 2))', 'OverflowError',
+     "integer <cdata 'int' 2> does not fit '_Bool'"),
+    ('sp.b = ffi.cast("int", 2)', 'OverflowError', "integer <cdata 'int' 2> does not fit '_Bool'"),
+    ('ffi.new("_Bool *", ffi.cast("int", 1))[0]', 'ok', 'True'),
+    ('ffi.new("_Bool *", ffi.cast("char", b"\\x01"))[0]', 'ok', 'True'),
+    ('ffi.new("_Bool *", floatlike)', 'TypeError', 'an integer is required'),
     ('ffi.new("_Bool *", 0.5)', 'TypeError', 'an integer is required'),
     ('ffi.new("_Bool *", "x")', 'TypeError', 'an integer is required'),
     ('ffi.new("float *", "1.0")', 'TypeError', 'must be real number, not str'),
@@ -202,6 +243,18 @@ ROWS = [
      'must be real number, not complex'),
     ('ffi.cast("long double", ip)', 'TypeError',
      "cannot cast ctype 'int *' to ctype 'long double'"),
+    ('ffi.cast("_Bool", None)', 'TypeError', 'integer/float expected'),
+    ('ffi.cast("_Bool", obj)', 'TypeError', 'integer/float expected'),
+    ('ffi.cast("_Bool", 1j)', 'TypeError', 'integer/float expected'),
+    ('ffi.cast("_Bool", [1])', 'TypeError', 'integer/float expected'),
+    ('ffi.cast("_Bool", floatlike)', 'ok', "<cdata '_Bool' True>"),
+    ('ffi.cast("_Bool", intlike)', 'ok', "<cdata '_Bool' True>"),
+    ('ffi.cast("_Bool", decimal.Decimal("0.5"))', 'ok', "<cdata '_Bool' True>"),
+    ('ffi.cast("_Bool", b"\\x00")', 'ok', "<cdata '_Bool' False>"),
+    ('complex(ffi.cast("double _Complex", b"a"))', 'ok', '(97+0j)'),
+    ('complex(ffi.cast("double _Complex", "\\xe9"))', 'ok', '(233+0j)'),
+    ('ffi.cast("double _Complex", ffi.cast("long double", 0.5))', 'TypeError',
+     "complex() not supported on cdata 'long double'"),
     ('ffi.cast("struct pt", 0)', 'TypeError', "cannot cast to ctype 'struct pt'"),
     ('ffi.cast("struct pt *", pt[0])', 'TypeError', "int() not supported on cdata 'struct pt'"),
     ('ffi.cast("int[]", 0)', 'TypeError', "cannot cast to ctype 'int[]'"),
@@ -748,6 +801,23 @@ ROWS = [
      'by the bit field width: -4 <= x <= 3'),
     ('bf.a = 1.5', 'TypeError', "'float' object cannot be interpreted as an integer"),
     ('bf.a = "x"', 'TypeError', "'str' object cannot be interpreted as an integer"),
+    ('bf.a = None', 'TypeError', "'NoneType' object cannot be interpreted as an integer"),
+    ('bf.a = b"x"', 'TypeError', "'bytes' object cannot be interpreted as an integer"),
+    ('bf.a = intlike', 'TypeError', "'IntLike' object cannot be interpreted as an integer"),
+    ('bf.a = ffi.cast("int", 1)', 'TypeError', None),     # a cdata is no index either
+    ('bf.a = indexlike', 'ok', 'None'),
+    ('bf.a = 2**63', 'OverflowError', 'int too big to convert'),
+    ('bf.b = 2**63', 'OverflowError', 'int too big to convert'),
+    ('bf.b = -2**63 - 1', 'OverflowError', 'int too big to convert'),
+    ('bf.t = 2', 'OverflowError',
+     'value 2 outside the range allowed by the bit field width: 0 <= x <= 1'),
+    ('bf.t = -1', 'OverflowError',
+     'value -1 outside the range allowed by the bit field width: 0 <= x <= 1'),
+    ('bf.t = 1.0', 'TypeError', "'float' object cannot be interpreted as an integer"),
+    ('ffi.new("struct bf *", {"t": True}).t', 'ok', '1'),      # a _Bool bitfield reads as an int
+    ('bf.c = b"a"', 'TypeError', "'bytes' object cannot be interpreted as an integer"),
+    ('bf.c = -1', 'OverflowError',
+     'value -1 outside the range allowed by the bit field width: 0 <= x <= 7'),
     ('ffi.new("struct bf *", [4, 2])', 'OverflowError',
      'value 4 outside the range allowed by the bit field width: -4 <= x <= 3'),
     # ffi.unpack() and ffi.string()

@@ -539,6 +539,17 @@ def _source_int(value, ctype=None):
     raise TypeError("an integer is required")
 
 
+def _bool_source(value, ctype):
+    """The truth of a cast-to-_Bool source: an integer, else a number with __float__ (cffi)."""
+    if isinstance(value, (int, CData, bytes, bytearray, str)) or hasattr(value, "__index__"):
+        return _source_int(value, ctype) != 0
+    if hasattr(value, "__float__") and not isinstance(value, complex):
+        return float(value) != 0        # a Decimal('0.5') is true, as in cffi
+    if hasattr(value, "__int__") and not isinstance(value, complex):
+        return int(value) != 0
+    raise TypeError("integer/float expected")
+
+
 def _wrap(value, byte_size, signed):
     bits = 8 * byte_size
     value &= (1 << bits) - 1
@@ -557,7 +568,7 @@ def _cast_to_primitive(ctype, value):
             return value_cdata(ctype, float(value) != 0)
         if isinstance(value, float):
             return value_cdata(ctype, value != 0)
-        return value_cdata(ctype, _source_int(value, ctype) != 0)
+        return value_cdata(ctype, _bool_source(value, ctype))
     if cat == plat.CHAR:
         return value_cdata(ctype, bytes([_source_int(value, ctype) & 0xFF]))
     if cat == plat.WCHAR:
@@ -576,12 +587,25 @@ def _cast_to_primitive(ctype, value):
         if isinstance(value, AddrCData):
             raise TypeError("cannot cast ctype '%s' to ctype '%s'"
                             % (value._ctype.cname, ctype.cname))
-        number = to_complex(ctype, value) if not isinstance(value, ValueCData) \
-            or value._category() == plat.COMPLEX else complex(_source_float(ctype, value))
+        number = _complex_source(ctype, value)
         if base.byte_size == 8:         # float _Complex: each part rounded as a float cast
             number = complex(float32(number.real), float32(number.imag))
         return value_cdata(ctype, number)
     raise TypeError("cannot cast to '%s'" % (ctype.cname,))
+
+
+def _complex_source(ctype, value):
+    """The complex number of a cast-to-complex source (a 1-character string is its code)."""
+    if isinstance(value, ValueCData):
+        category = value._category()
+        if category == plat.COMPLEX:
+            return to_complex(ctype, value)
+        if category == plat.LONGDOUBLE:     # as cffi, which reads no long double as complex
+            raise TypeError("complex() not supported on cdata '%s'" % (value._ctype.cname,))
+        return complex(_source_float(ctype, value))
+    if isinstance(value, (bytes, str)):
+        return complex(_source_float(ctype, value))
+    return to_complex(ctype, value)
 
 
 def _source_float(ctype, value):

@@ -6,6 +6,7 @@ the tables `_READER_BUILDERS` and `_WRITER_BUILDERS` keyed by the kind of type. 
 else (cdata, calls, callbacks) goes through these two functions.  Scalars (numbers, chars)
 convert in convert_scalar.py; pointers, arrays, structs and bitfields here.
 """
+import operator
 import struct
 import weakref
 
@@ -18,10 +19,10 @@ from .memory import MEM, memmove, read_address, write_address
 from .convert_scalar import (_read_bool, _read_char, _read_complex, _read_float, _read_int,
                              _read_longdouble, _read_wchar, _write_bool, _write_char,
                              _write_complex, _write_float, _write_int, _write_longdouble,
-                             _write_wchar, bad_init, encode_unicode, not_an_integer, to_bool,
-                             to_int)
+                             _write_wchar, bad_init, encode_unicode)
 from .convert_scalar import (LONGDOUBLE_BYTES, code_to_str, longdouble_bytes,  # noqa: F401
-                             to_char, to_float, to_wchar)   # (call.py imports them from here)
+                             to_bool, to_char, to_float, to_int,
+                             to_wchar)   # (call.py imports them from here)
 
 _UNKNOWN = object()
 
@@ -474,7 +475,7 @@ def _bitfield_window(field):
 
 
 def read_bitfield(field, base_address):
-    """Read a bitfield as a Python int (sign-extended for signed types) or bool."""
+    """Read a bitfield as a Python int (sign-extended for signed types; a _Bool one as 0 or 1)."""
     first, nbytes, shift = _bitfield_window(field)
     raw = int.from_bytes(MEM[base_address + first:base_address + first + nbytes], "little")
     value = (raw >> shift) & ((1 << field.bitsize) - 1)
@@ -483,9 +484,15 @@ def read_bitfield(field, base_address):
     if base.signed and getattr(base, "category", plat.INT) == plat.INT \
             and value >> (field.bitsize - 1):
         value -= 1 << field.bitsize
-    if getattr(base, "category", None) == plat.BOOL:
-        return bool(value)
-    return value            # char bitfields read as unsigned integers, as in cffi
+    return value            # char and _Bool bitfields read as unsigned integers, as in cffi
+
+
+def _bitfield_value(value):
+    """The integer written into a bitfield: an int or an __index__ object, as in cffi (which
+    takes no cdata, float or __int__-only object there)."""
+    if value.__class__ is not int:
+        value = operator.index(value)   # TypeError "'X' object cannot be interpreted as..."
+    return value
 
 
 def write_bitfield(field, base_address, value):
@@ -493,25 +500,15 @@ def write_bitfield(field, base_address, value):
     ftype = field.type
     base = ftype.base if ftype.kind == ENUM else ftype
     category = getattr(base, "category", plat.INT)
-    if category == plat.BOOL:
-        value = to_bool(ftype, value)
-    elif category == plat.CHAR:
-        if isinstance(value, float) or not hasattr(value, "__index__"):
-            raise not_an_integer(value)
-        value = value.__index__()       # char bitfields hold unsigned integers, as in cffi
-    elif value.__class__ is int and -(1 << 63) <= value < (1 << 63):
-        pass        # in range for the width check below, which gives cffi's message
-    elif value.__class__ is float or value.__class__ is str:
-        raise TypeError("'%s' object cannot be interpreted as an integer"
-                        % (type(value).__name__,))
-    else:
-        value = to_int(ftype, value)
+    value = _bitfield_value(value)
     bits = field.bitsize
     if base.signed and category == plat.INT:
         lo, hi = -(1 << (bits - 1)), (1 << (bits - 1)) - 1
     else:
         lo, hi = 0, (1 << bits) - 1
     if not lo <= value <= hi:
+        if not -(1 << 63) <= value < (1 << 63):     # (a full 64-bit unsigned field takes more)
+            raise OverflowError("int too big to convert")
         raise OverflowError("value %d outside the range allowed by the bit field width: "
                             "%d <= x <= %d" % (value, lo, hi))
     first, nbytes, shift = _bitfield_window(field)

@@ -26,14 +26,18 @@ def bad_init(ctype, expected, value):
                      % (ctype.cname, expected, _type_name(value)))
 
 
-def out_of_range(ctype, value):
-    """OverflowError for an integer that does not fit (cffi's three messages)."""
+def out_of_range(ctype, value, source=None):
+    """OverflowError for an integer that does not fit (cffi's three messages).
+
+    `source` is the object the integer came from when it was not an int (a cdata, an object
+    with __int__): cffi names it, not its integer value."""
     base = ctype.base if ctype.kind == ENUM else ctype
     if value < 0 and not getattr(base, "signed", True):
         return OverflowError("can't convert negative number to unsigned")
     if not -(1 << 63) <= value < (1 << 64 if value >= 0 and not base.signed else 1 << 63):
         return OverflowError("int too big to convert")
-    return OverflowError("integer %s does not fit '%s'" % (value, ctype.cname))
+    shown = value if source is None else source
+    return OverflowError("integer %s does not fit '%s'" % (shown, ctype.cname))
 
 
 def not_an_integer(value):
@@ -55,26 +59,28 @@ def not_a_real_number(value):
 # -- Integers ----
 def to_int(ctype, value):
     """Check and convert a Python value written into an integer (or enum) C type."""
-    if isinstance(value, int):
-        result = int(value)
-    elif isinstance(value, float):
-        raise not_an_integer(value)
-    elif isinstance(value, ValueCData) and value._ctype.kind in (PRIMITIVE, ENUM) \
-            and value._category() not in (plat.FLOAT, plat.LONGDOUBLE, plat.COMPLEX):
-        result = value._as_int()        # "not a float!" (7.2) holds for float cdata too
-    elif isinstance(value, CData):
-        raise not_an_integer(value)
-    elif hasattr(value, "__index__"):
-        result = value.__index__()
-    elif hasattr(value, "__int__") and not isinstance(value, (str, bytes)):
-        result = int(value)
-    else:
-        raise not_an_integer(value)
+    result = int(value) if isinstance(value, int) else _integer_of(value)
     base = ctype.base if ctype.kind == ENUM else ctype
     lo, hi = plat.int_bounds(base.byte_size, base.signed)
     if not lo <= result <= hi:
-        raise out_of_range(ctype, result)
+        raise out_of_range(ctype, result, None if isinstance(value, int) else value)
     return result
+
+
+def _integer_of(value):
+    """The integer of a value that is not an int: integer cdata, __index__/__int__ objects."""
+    if isinstance(value, float):
+        raise not_an_integer(value)
+    if isinstance(value, ValueCData) and value._ctype.kind in (PRIMITIVE, ENUM) \
+            and value._category() not in (plat.FLOAT, plat.LONGDOUBLE, plat.COMPLEX):
+        return value._as_int()          # "not a float!" (7.2) holds for float cdata too
+    if isinstance(value, CData):
+        raise not_an_integer(value)
+    if hasattr(value, "__index__"):
+        return value.__index__()
+    if hasattr(value, "__int__") and not isinstance(value, (str, bytes)):
+        return int(value)
+    raise not_an_integer(value)
 
 
 def _read_int(ctype, rt):
@@ -101,15 +107,15 @@ def _write_int(ctype, rt):
 
 # -- _Bool ----
 def to_bool(ctype, value):
-    """Only 0, 1, False and True (or such cdata) go into a _Bool."""
-    if isinstance(value, ValueCData) and value._category() not in (
-            plat.FLOAT, plat.LONGDOUBLE, plat.COMPLEX):
-        value = value._as_int()
+    """Only 0, 1, False and True (or what converts to them as an integer) go into a _Bool."""
     if value is True or value is False or (isinstance(value, int) and value in (0, 1)):
         return int(value)
     if isinstance(value, int):
         raise out_of_range(ctype, int(value))
-    raise not_an_integer(value)
+    result = _integer_of(value)         # integer cdata, __int__ objects, as cffi
+    if result not in (0, 1):
+        raise out_of_range(ctype, result, value)
+    return result
 
 
 def _read_bool(ctype, rt):

@@ -516,7 +516,7 @@ def _source_int(value, ctype=None):
         return value._as_int()
     if isinstance(value, float):
         return int(value)       # ValueError for NaN, OverflowError for infinities (as cffi)
-    if isinstance(value, (bytes, bytearray)) and len(value) == 1:
+    if isinstance(value, bytes) and len(value) == 1:     # (not a bytearray, as cffi)
         return value[0]
     if isinstance(value, str) and len(value) == 1:
         return ord(value)
@@ -531,7 +531,7 @@ def _source_int(value, ctype=None):
     if isinstance(value, str) and ctype is not None:
         raise TypeError("cannot cast unicode string of length %d to ctype '%s'"
                         % (len(value), ctype.cname))
-    if isinstance(value, (bytes, bytearray)):
+    if isinstance(value, bytes):
         raise TypeError("initializer for ctype 'char' must be a bytes of length 1, not %s"
                         % (type(value).__name__,))
     if hasattr(value, "__int__") and not isinstance(value, (str, complex)):
@@ -541,7 +541,7 @@ def _source_int(value, ctype=None):
 
 def _bool_source(value, ctype):
     """The truth of a cast-to-_Bool source: an integer, else a number with __float__ (cffi)."""
-    if isinstance(value, (int, CData, bytes, bytearray, str)) or hasattr(value, "__index__"):
+    if isinstance(value, (int, CData, bytes, str)) or hasattr(value, "__index__"):
         return _source_int(value, ctype) != 0
     if hasattr(value, "__float__") and not isinstance(value, complex):
         return float(value) != 0        # a Decimal('0.5') is true, as in cffi

@@ -301,7 +301,7 @@ def array_length_for(ctype, init):
         if init > _SSIZE_MAX or item.byte_size > 0 and init * item.byte_size > _SSIZE_MAX:
             raise array_size_error(init)
         return init
-    if isinstance(init, (bytes, bytearray)) and getattr(item, "category", None) in (
+    if isinstance(init, bytes) and getattr(item, "category", None) in (
             plat.CHAR, plat.INT, plat.BOOL) and item.byte_size == 1:
         return len(init) + 1
     if isinstance(init, str) and getattr(item, "category", None) == plat.WCHAR:
@@ -310,7 +310,7 @@ def array_length_for(ctype, init):
         return len(init)
     if isinstance(init, CData) and init._ctype.kind == ARRAY:
         return len(init)
-    if isinstance(init, (str, bytes, bytearray)):
+    if isinstance(init, (str, bytes)):
         raise bad_init(ctype, _array_initializers(item), init)
     raise TypeError("expected new array length or list/tuple/str, not %s" % (type(init).__name__,))
 
@@ -332,7 +332,7 @@ def write_array(ctype, address, value, length):
     irt = prepare(item)
     size = irt.byte_size
     cat = getattr(item, "category", None)
-    if isinstance(value, (bytes, bytearray)) and item.byte_size == 1 and cat in (
+    if isinstance(value, bytes) and item.byte_size == 1 and cat in (   # (no bytearray: cffi)
             plat.CHAR, plat.INT, plat.BOOL):
         if len(value) > length:
             raise IndexError("initializer bytes is too long for '%s' (got %d characters)"

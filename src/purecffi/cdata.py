@@ -91,16 +91,20 @@ class AddrCData(CData, metaclass=Family):
         return NotImplemented
 
     def __lt__(self, other):
-        return self._addr < _other_address(other)
+        address = _other_address(other)
+        return NotImplemented if address is None else self._addr < address
 
     def __le__(self, other):
-        return self._addr <= _other_address(other)
+        address = _other_address(other)
+        return NotImplemented if address is None else self._addr <= address
 
     def __gt__(self, other):
-        return self._addr > _other_address(other)
+        address = _other_address(other)
+        return NotImplemented if address is None else self._addr > address
 
     def __ge__(self, other):
-        return self._addr >= _other_address(other)
+        address = _other_address(other)
+        return NotImplemented if address is None else self._addr >= address
 
     def __hash__(self):
         return hash(self._addr)
@@ -144,11 +148,10 @@ def _export_source(keep):
 
 
 def _other_address(other):
+    """The address a pointer is ordered against; None (Python's TypeError) for a non-pointer."""
     if isinstance(other, CData):
-        address = getattr(other, "_addr", None)     # (also of an in-line lib function)
-        if address is not None:
-            return address
-    raise TypeError("cannot compare cdata with %s" % (type(other).__name__,))
+        return getattr(other, "_addr", None)        # (also of an in-line lib function)
+    return None
 
 
 # -- Pointers ----

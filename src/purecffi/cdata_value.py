@@ -86,43 +86,41 @@ class ValueCData(CData):
             return self._as_int() != 0
         return bool(self._value)
 
-    def _number(self):
-        cat = self._category()
-        if cat in (plat.FLOAT, plat.LONGDOUBLE):
-            return self.__float__()
-        if cat == plat.COMPLEX:
-            return self._value
-        return self._as_int()
+    def _compared(self):
+        """The Python value a comparison uses, as cffi: a char is bytes, a wchar_t str."""
+        if self._category() == plat.LONGDOUBLE:
+            return longdouble_float(self._value)
+        return self._value
 
     def __eq__(self, other):
         if isinstance(other, ValueCData):
-            return self._number() == other._number()
-        if isinstance(other, (int, float, complex)):
-            return self._number() == other
-        if isinstance(other, (bytes, str)):
-            return self._value == other
-        return NotImplemented
+            return self._compared() == other._compared()
+        if isinstance(other, CData):
+            return NotImplemented
+        return self._compared() == other
 
     def __ne__(self, other):
         result = self.__eq__(other)
         return result if result is NotImplemented else not result
 
     def __lt__(self, other):
-        return self._number() < _other_number(other)
+        other = _other_value(other)
+        return NotImplemented if other is _NOT_A_VALUE else self._compared() < other
 
     def __le__(self, other):
-        return self._number() <= _other_number(other)
+        other = _other_value(other)
+        return NotImplemented if other is _NOT_A_VALUE else self._compared() <= other
 
     def __gt__(self, other):
-        return self._number() > _other_number(other)
+        other = _other_value(other)
+        return NotImplemented if other is _NOT_A_VALUE else self._compared() > other
 
     def __ge__(self, other):
-        return self._number() >= _other_number(other)
+        other = _other_value(other)
+        return NotImplemented if other is _NOT_A_VALUE else self._compared() >= other
 
     def __hash__(self):
-        if isinstance(self._value, (bytes, str)):
-            return hash(self._value)
-        return hash(self._number())
+        return hash(self._compared())
 
     def __repr__(self):
         return "<cdata '%s' %s>" % (self._ctype.cname, self._repr_value())
@@ -170,9 +168,14 @@ def value_cdata(ctype, value):
     return result
 
 
-def _other_number(other):
+_NOT_A_VALUE = object()
+
+
+def _other_value(other):
+    """What a C value is ordered against: another's Python value, or a Python object itself
+    (Python's comparison gives the error); a pointer, struct... cannot be."""
     if isinstance(other, ValueCData):
-        return other._number()
-    if isinstance(other, (int, float)):
-        return other
-    raise TypeError("cannot compare cdata with %s" % (type(other).__name__,))
+        return other._compared()
+    if isinstance(other, CData):
+        return _NOT_A_VALUE
+    return other

@@ -124,8 +124,8 @@ class AddrCData(CData, metaclass=Family):
         ctype = self._ctype
         if ctype.kind == POINTER:
             ctype = ctype.item
-        if ctype.kind in (STRUCT, UNION) and ctype.fields is not None:
-            return [name for name, _ in ctype.fields]
+        if ctype.kind in (STRUCT, UNION) and ctype._fields is not None:
+            return [name for name, _ in ctype._fields]
         return []
 
 
@@ -506,7 +506,7 @@ def _missing_field(ctype, name):
     shown = ctype
     if ctype.kind == POINTER:
         ctype = ctype.item
-    if ctype.fields is None and not ctype.partial and ctype.layout_error is None:
+    if ctype._fields is None and not ctype.partial and ctype.layout_error is None:
         raise AttributeError("cdata '%s' points to an opaque type: cannot read fields"
                              % (shown.cname,))
     if ctype.is_opaque():

@@ -210,10 +210,10 @@ def _initializer_pack(item, irt):
     only (no bitfields), laid out by one struct format; None for other types."""
     if _is_plain_number(item):
         return irt.pack, 0
-    if item.kind != STRUCT or item.fields is None or item.partial:
+    if item.kind != STRUCT or item._fields is None or item.partial:
         return None
     fmt, position = "=", 0
-    fields = [f for _, f in item.fields if not f.flags & 1]
+    fields = [f for _, f in item._fields if not f.flags & 1]
     for field in fields:
         ftype = field.type
         if field.bitsize >= 0 or not _is_plain_number(ftype) or field.offset < position:

@@ -130,7 +130,7 @@ class ValueCData(CData):
         if cat == plat.LONGDOUBLE:
             return "%E" % (longdouble_float(self._value),)
         if self._ctype.kind == ENUM:
-            name = self._ctype.elements.get(self._value)
+            name = self._ctype._elements.get(self._value)
             return "%d: %s" % (self._value, name) if name is not None else "%d" % self._value
         return repr(self._value)
 

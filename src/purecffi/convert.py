@@ -409,7 +409,7 @@ def write_struct(ctype, address, value, write_one=None):
     if isinstance(value, CData) and value._ctype is ctype:
         memmove(address, value._addr, ctype.byte_size)
         return
-    if ctype.fields is None or ctype.partial:
+    if ctype._fields is None or ctype.partial:
         raise opaque_error(ctype)
     if write_one is None and (value.__class__ is list or value.__class__ is tuple):
         writers = _field_writers(ctype)
@@ -418,7 +418,7 @@ def write_struct(ctype, address, value, write_one=None):
                 write(address + offset, v)
             return
     if isinstance(value, (list, tuple)):
-        fields = [(n, f) for n, f in ctype.fields if not f.flags & 1]
+        fields = [(n, f) for n, f in ctype._fields if not f.flags & 1]
         if len(value) > len(fields):
             raise ValueError("too many initializers for '%s' (got %d)"
                              % (ctype.cname, len(value)))
@@ -443,7 +443,7 @@ def _field_writers(ctype):
     rt = ctype._rt or prepare(ctype)
     writers = rt.field_writers
     if writers is None:
-        fields = [f for _, f in ctype.fields if not f.flags & 1]
+        fields = [f for _, f in ctype._fields if not f.flags & 1]
         if any(f.bitsize >= 0 or f.type.kind == ARRAY and f.type.length is None for f in fields):
             writers = ()
         else:

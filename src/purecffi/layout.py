@@ -97,7 +97,7 @@ class _State:
         """Record a field that ends at `end_bit` and needs `align`."""
         if name is not None:
             if self.is_union and self.fields:
-                field.flags |= FLAG_IGNORE_IN_CTOR
+                field.add_flags(FLAG_IGNORE_IN_CTOR)
             self._append(name, field)
         self.bit_offset = max(self.bit_offset, end_bit)
         self.align = max(self.align, align)
@@ -105,8 +105,8 @@ class _State:
     def _append(self, name, field):
         """Add a field, flattening an anonymous struct/union member into its fields."""
         ftype = field.type
-        if name.startswith("$") and ftype.kind in ("struct", "union") and ftype.fields is not None:
-            for sub_name, sub in ftype.fields:
+        if name.startswith("$") and ftype.kind in ("struct", "union") and ftype._fields is not None:
+            for sub_name, sub in ftype._fields:
                 flat = CField(sub_name, sub.type, field.offset + sub.offset, sub.bitshift,
                               sub.bitsize, sub.flags | field.flags,
                               bit_position=field.offset * 8 + sub.bit_position)

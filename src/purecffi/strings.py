@@ -153,7 +153,7 @@ def _describe(obj):
 def _value_string(cdata):
     ctype = cdata._ctype
     if ctype.kind == ENUM:
-        name = ctype.elements.get(cdata._value)
+        name = ctype._elements.get(cdata._value)
         return name if name is not None else str(cdata._value)
     category = getattr(ctype, "category", None)
     if category == plat.CHAR:

@@ -308,8 +308,6 @@ def array_length_for(ctype, init):
         return len(encode_unicode(item, init)) + 1
     if isinstance(init, (list, tuple)):
         return len(init)
-    if isinstance(init, CData) and init._ctype.kind == ARRAY:
-        return len(init)
     if isinstance(init, (str, bytes)):
         raise bad_init(ctype, _array_initializers(item), init)
     raise TypeError("expected new array length or list/tuple/str, not %s" % (type(init).__name__,))
@@ -351,8 +349,7 @@ def write_array(ctype, address, value, length):
         for i, code in enumerate(codes):
             irt.pack(MEM, address + i * size, code)
         return      # no terminating zero written (as cffi; ffi.new()'s memory is zeroed)
-    if isinstance(value, CData) and value._ctype.kind == ARRAY and value._ctype.item is item \
-            and (value._ctype is ctype or value._ctype.length is None):
+    if isinstance(value, CData) and value._ctype is ctype:      # (only the same type: cffi)
         n = len(value)
         if n > length:
             raise IndexError("array of length %d is too long for '%s'" % (n, ctype.cname))

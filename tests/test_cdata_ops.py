@@ -466,6 +466,15 @@ def test_iterate_non_array_refused(cffi_, make):
         iter(make(cffi_))
 
 
+@pytest.mark.parametrize("cdecl", ["int[3]", "char[]", "foo_t[2]", "int *"])
+def test_reversed_refused(cffi_, cdecl):
+    """No cdata is reversible (an array iterates forwards only)."""
+    with pytest.raises(TypeError, match="is not reversible"):
+        reversed(cffi_.new(cdecl, 2) if cdecl.endswith("[]") else cffi_.new(cdecl))
+    with pytest.raises(TypeError, match="is not reversible"):
+        reversed(cffi_.cast("int", 3))
+
+
 # --- struct fields ----------------------------------------------------------------------------
 
 def test_struct_field_through_pointer(cffi_):

@@ -13,6 +13,7 @@ class CData:
     _array = False          # arrays (with a `_length`)
     _address = False        # cdata with an `_addr` (the AddrCData family)
     _struct = False         # structs and unions in memory (the StructCData family)
+    __reversed__ = None     # reversed() refuses every cdata, as cffi's (iterate, then reverse)
 
     if TYPE_CHECKING:       # what type checkers may do with any cdata (each kind does some)
         def __getattr__(self, name: str) -> Any: ...

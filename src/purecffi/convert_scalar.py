@@ -170,13 +170,12 @@ def _write_char(ctype, rt):
 
 # -- wchar_t, char16_t, char32_t ----
 def to_wchar(ctype, value):
-    """A str of length 1 (or a surrogate pair for 4-byte types) as a code unit."""
+    """A str of length 1 as a code unit (a surrogate pair is two characters here, as cffi:
+    only strings written into arrays join them)."""
     if isinstance(value, ValueCData) and getattr(value._ctype, "category", None) == plat.WCHAR \
             and value._ctype.byte_size == ctype.byte_size:      # (char16_t is no char32_t)
         value = value._value
     if isinstance(value, str):
-        if len(value) == 2 and ctype.byte_size == 4 and _is_surrogate_pair(value):
-            return _join_surrogates(value)
         if len(value) == 1:
             code = ord(value)
             if code > 0xFFFF and ctype.byte_size == 2:
@@ -186,14 +185,6 @@ def to_wchar(ctype, value):
         raise TypeError("initializer for ctype '%s' must be a unicode string of length 1, not "
                         "unicode string of length %d" % (ctype.cname, len(value)))
     raise bad_init(ctype, "unicode string of length 1", value)
-
-
-def _is_surrogate_pair(text):
-    return 0xD800 <= ord(text[0]) <= 0xDBFF and 0xDC00 <= ord(text[1]) <= 0xDFFF
-
-
-def _join_surrogates(text):
-    return 0x10000 + ((ord(text[0]) - 0xD800) << 10) + (ord(text[1]) - 0xDC00)
 
 
 def code_to_str(ctype, code):

@@ -321,6 +321,27 @@ def test_bitfield_field_attributes(dffi):
     assert info["c"] == (dffi.typeof("int"), 4, -1, -1)
 
 
+@pytest.mark.skipif(not LP64, reason="layouts of an LP64 ABI")
+@pytest.mark.parametrize("options, expected", [
+    ({}, [("a", 0, -1, -1), ("b", 0, 8, 3), ("c", 0, 11, 20), ("d", 4, -1, -1),
+          ("e", 8, 0, 40)]),
+    ({"packed": True}, [("a", 0, -1, -1), ("b", 1, 0, 3), ("c", 1, 3, 20), ("d", 4, -1, -1),
+                        ("e", 5, 0, 40)]),
+    ({"pack": 2}, [("a", 0, -1, -1), ("b", 0, 8, 3), ("c", 0, 11, 20), ("d", 4, -1, -1),
+                   ("e", 4, 8, 40)]),
+    ({"pack": 4}, [("a", 0, -1, -1), ("b", 0, 8, 3), ("c", 0, 11, 20), ("d", 4, -1, -1),
+                   ("e", 4, 8, 40)]),
+], ids=["natural", "packed", "pack2", "pack4"])
+def test_bitfield_offset_counts_from_its_packed_alignment_unit(ffi, options, expected):
+    """A bitfield's `offset` is that of the unit of its (packed) alignment holding its first
+    bit, and `bitshift` counts from there."""
+    ffi.cdef("struct pk { char a; int b:3; int c:20; char d; long long e:40; };", **options)
+    fields = ffi.typeof("struct pk").fields
+    assert [(n, f.offset, f.bitshift, f.bitsize) for n, f in fields] == expected
+    p = ffi.new("struct pk *", [b"\x01", -4, 2**19 - 1, b"\x02", -2**39])
+    assert (p.a, p.b, p.c, p.d, p.e) == (b"\x01", -4, 2**19 - 1, b"\x02", -2**39)
+
+
 def test_flexible_array_field(dffi):
     data = dict(dffi.typeof("struct flex").fields)["data"]
     assert data.type is dffi.typeof("int[]")

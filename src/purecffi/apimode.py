@@ -211,7 +211,9 @@ class _Resolver:
                 if leaves and leaves[0][0] in reported:
                     base = reported[leaves[0][0]][0] - leaves[0][1].offset
                     new_fields += [(n, CField(n, f.type, base + f.offset, f.bitshift,
-                                              f.bitsize)) for n, f in leaves]
+                                              f.bitsize, f.flags,
+                                              bit_position=base * 8 + f.bit_position))
+                                   for n, f in leaves]
                     decl_fields.append((name, ftype, -1))
             elif name in reported:
                 offset, sizes = reported[name]

@@ -74,9 +74,9 @@ class SysVLayout:
             return
         if not packed and _round_up(start % align_bits + bitsize, align_bits) > unit_bits:
             start = _round_up(start, align_bits)
-        unit_offset = (start // unit_bits) * ftype.byte_size
-        if start + bitsize > (unit_offset + ftype.byte_size) * 8:
-            unit_offset = start // 8          # straddles its unit (packed): count from its byte
+        # `offset` and `bitshift` count from the start of the (packed) alignment unit holding
+        # the first bit, as cffi reports them (reads and writes use `bit_position`)
+        unit_offset = (start // align_bits) * (align_bits // 8)
         field = CField(name, ftype, unit_offset, start - unit_offset * 8, bitsize,
                        bit_position=start)
         # named bitfields give the struct their type's alignment; unnamed ones do not

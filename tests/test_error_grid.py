@@ -5,6 +5,7 @@ type and message are cffi's, with no internal exception chained behind them.
 Every row was checked against cffi (PURECFFI_TEST_AGAINST=cffi runs this file on it).
 Deliberate differences (more helpful messages, cffi's internal type names) are not in the grid.
 """
+import array
 import ctypes.util
 import decimal
 
@@ -60,7 +61,7 @@ def namespace():
     """The names the rows use: an ffi, libc, libm, zlib and some cdata."""
     ffi = FFI()
     ffi.cdef(CDEF)
-    ns = dict(ffi=ffi, decimal=decimal, libc=_library(ffi, "c"), libm=_library(ffi, "m"), libz=_library(ffi, "z"),
+    ns = dict(ffi=ffi, decimal=decimal, array=array, libc=_library(ffi, "c"), libm=_library(ffi, "m"), libz=_library(ffi, "z"),
               sp=ffi.new("struct s *"), arr=ffi.new("int[3]"), carr=ffi.new("char[4]"),
               ucarr=ffi.new("unsigned char[4]"), scarr=ffi.new("signed char[4]"),
               ip=ffi.new("int *"), pt=ffi.new("struct pt *"), bf=ffi.new("struct bf *"), u=ffi.new("union u *"),
@@ -206,6 +207,17 @@ ROWS = [
     ('ffi.new("float *", "1.0")', 'TypeError', 'must be real number, not str'),
     ('ffi.new("float *", b"x")', 'TypeError', 'must be real number, not bytes'),
     ('ffi.new("float *", obj)', 'TypeError', 'must be real number, not object'),
+    # a type defined in C by a module is named with its module, as tp_name spells it
+    ('ffi.new("float *", array.array("b"))', 'TypeError', 'must be real number, not array.array'),
+    ('ffi.cast("double", array.array("b"))', 'TypeError', 'must be real number, not array.array'),
+    ('ffi.new("char *", decimal.Decimal(1))', 'TypeError',
+     "initializer for ctype 'char' must be a bytes of length 1, not decimal.Decimal"),
+    ('ffi.new("int **", decimal.Decimal(1))', 'TypeError',
+     "initializer for ctype 'int *' must be a cdata pointer, not decimal.Decimal"),
+    ('ffi.new("int[]", decimal.Decimal(1))', 'TypeError',
+     'expected new array length or list/tuple/str, not decimal.Decimal'),
+    ('ffi.new("char16_t *", intlike)', 'TypeError',
+     "initializer for ctype 'char16_t' must be a unicode string of length 1, not IntLike"),
     ('ffi.new("double *", "1.0")', 'TypeError', 'must be real number, not str'),
     ('ffi.new("double *", ffi.cast("int", 3))', 'TypeError',
      "float() not supported on cdata 'int'"),

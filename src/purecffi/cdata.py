@@ -14,7 +14,7 @@ from operator import index as _index
 from . import platform as plat
 from .convert import prepare
 from .ctype import ARRAY, POINTER, STRUCT, UNION, VOID, TYPES, opaque_error
-from .cdatabase import CData, make_cdata
+from .cdatabase import CData, make_cdata, tp_name
 from .cdata_value import ValueCData, _no_add, _no_call, _no_item, _no_iter, _no_len
 from .memory import MEM, BufferExport, Owned, memmove, owned_size
 
@@ -67,9 +67,9 @@ class AddrCData(CData, metaclass=Family):
             if source is None:
                 return "buffer RELEASED"
             if not self._array:                     # a pointer: no length, as in cffi
-                return "buffer from '%s' object" % (_c_type_name(type(source)),)
+                return "buffer from '%s' object" % (tp_name(type(source)),)
             return "buffer len %d from '%s' object" % (self._length,
-                                                       _c_type_name(type(source)))
+                                                       tp_name(type(source)))
         return None
 
     def __enter__(self):
@@ -127,13 +127,6 @@ class AddrCData(CData, metaclass=Family):
         if ctype.kind in (STRUCT, UNION) and ctype._fields is not None:
             return [name for name, _ in ctype._fields]
         return []
-
-
-def _c_type_name(cls):
-    """A type's name as CPython's tp_name spells it ('bytearray', 'array.array', 'MyClass')."""
-    if cls.__module__ == "builtins" or not cls.__flags__ & (1 << 8):    # immutable: C types
-        return cls.__name__
-    return "%s.%s" % (cls.__module__, cls.__qualname__)
 
 
 def _export_source(keep):

@@ -9,7 +9,7 @@ from .cdata import AddrCData, GcRef, set_caller
 from .cdata import release as _release_general
 from .cdata_classes import _is_plain_number, attach_classes
 from .cdata_value import GcValueCData, ValueCData, value_cdata
-from .cdatabase import CData, make_cdata
+from .cdatabase import CData, make_cdata, tp_name
 from .convert import (array_length_for, array_size_error, function_address, prepare,
                       set_class_maker, write_array)
 from .convert_scalar import float32, longdouble_bytes, to_complex, to_float
@@ -533,7 +533,7 @@ def _source_int(value, ctype=None):
                         % (len(value), ctype.cname))
     if isinstance(value, bytes):
         raise TypeError("initializer for ctype 'char' must be a bytes of length 1, not %s"
-                        % (type(value).__name__,))
+                        % (tp_name(type(value)),))
     if hasattr(value, "__int__") and not isinstance(value, (str, complex)):
         return int(value)
     raise TypeError("an integer is required")
@@ -622,7 +622,7 @@ def _source_float(ctype, value):
         if len(value) == 1:
             return float(ord(value))
         raise TypeError("cannot cast %s object to ctype '%s'"
-                        % (type(value).__name__, ctype.cname))
+                        % (tp_name(type(value)), ctype.cname))
     if isinstance(value, CData) and value._address:
         raise TypeError("cannot cast ctype '%s' to ctype '%s'" % (value._ctype.cname, ctype.cname))
     return to_float(ctype, value)

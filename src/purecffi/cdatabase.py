@@ -59,6 +59,14 @@ def not_instantiable(cls):
                      "(ffi.new(), ffi.cast()...)" % (CData.__module__, cls.__name__))
 
 
+def tp_name(cls):
+    """A type's name as CPython's tp_name spells it in messages ('bytearray', 'MyClass', but
+    'decimal.Decimal' and 'array.array' for types defined in C by a module)."""
+    if cls.__module__ == "builtins" or not cls.__flags__ & (1 << 8):    # immutable: C types
+        return cls.__name__
+    return "%s.%s" % (cls.__module__, cls.__qualname__)
+
+
 def not_picklable(obj):
     """The error for copying or pickling a cdata or a ctype (cffi's wording)."""
     cls = type(obj)

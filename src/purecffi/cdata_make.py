@@ -12,7 +12,7 @@ from .cdata_value import GcValueCData, ValueCData, value_cdata
 from .cdatabase import CData, make_cdata, tp_name
 from .convert import (array_length_for, array_size_error, function_address, prepare,
                       set_class_maker, write_array)
-from .convert_scalar import float32, longdouble_bytes, to_complex, to_float
+from .convert_scalar import bad_init, float32, longdouble_bytes, to_complex, to_float
 from .ctype import (ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES,
                     opaque_error)
 from .varsize import byte_extent, is_var_sized, write_var
@@ -311,6 +311,8 @@ def _new_var_struct(ctype, rt, item):
     owning = rt.owning_class
 
     def new_var_struct(init, allocator):
+        if init is not None and not isinstance(init, (list, tuple, dict)):
+            raise bad_init(item, "list or tuple or dict", init)   # (its size comes from it)
         byte_size = byte_extent(item, init)
         if allocator is None:
             buf, address = allocate(byte_size)

@@ -78,6 +78,8 @@ def namespace():
         value = callback(*args)
         return (value if not isinstance(value, ffi.CData) else "cdata", seen)
     ns["cb_case"] = cb_case
+    ns["cb_bool_ptr"] = ffi.callback("int(_Bool *)", lambda p: 0)
+    ns["cb_int_ptr"] = ffi.callback("int(int *)", lambda p: 0)
     return ns
 
 
@@ -440,6 +442,12 @@ ROWS = [
     ('libc.strlen(ip)',
      'TypeError',
      "implicit cast to 'char *' from a different pointer type.(check that the types are as you expect; use an explicit ffi.cast() if they are correct)"),
+    ('libc.memset("x", 0, 0)', 'TypeError',
+     "initializer for ctype 'void *' must be a cdata pointer, not str"),
+    ('cb_bool_ptr(b"\\x01\\x02")', 'ValueError', "an array of _Bool can only contain \\x00 or \\x01"),
+    ('cb_bool_ptr(b"\\x01\\x00")', 'ok', '0'),
+    ('cb_int_ptr("x")', 'TypeError', "initializer for ctype 'int *' must be a list or tuple, not str"),
+    ('cb_int_ptr(b"x")', 'TypeError', "initializer for ctype 'int *' must be a cdata pointer, not bytes"),
     ('libc.strlen(bytearray(b"abc"))', 'TypeError',
      "initializer for ctype 'char *' must be a cdata pointer, not bytearray"),
     ('libc.strlen(memoryview(b"abc"))', 'TypeError',

@@ -88,36 +88,54 @@ class ValueCData(CData):
 
     def _compared(self):
         """The Python value a comparison uses, as cffi: a char is bytes, a wchar_t str."""
-        if self._category() == plat.LONGDOUBLE:
-            return longdouble_float(self._value)
-        return self._value
+        value = self._value
+        if value.__class__ is bytes and len(value) > 1:     # a long double's raw bytes
+            return longdouble_float(value)
+        return value
 
     def __eq__(self, other):
-        if isinstance(other, ValueCData):
-            return self._compared() == other._compared()
         if isinstance(other, CData):
-            return NotImplemented
+            if not isinstance(other, ValueCData):
+                return NotImplemented
+            other = other._compared()
         return self._compared() == other
 
     def __ne__(self, other):
-        result = self.__eq__(other)
-        return result if result is NotImplemented else not result
+        if isinstance(other, CData):
+            if not isinstance(other, ValueCData):
+                return NotImplemented
+            other = other._compared()
+        return self._compared() != other
 
+    # ordering: that of the Python values (Python's TypeError when they have none), nothing
+    # against a pointer or a struct
     def __lt__(self, other):
-        other = _other_value(other)
-        return NotImplemented if other is _NOT_A_VALUE else self._compared() < other
+        if isinstance(other, CData):
+            if not isinstance(other, ValueCData):
+                return NotImplemented
+            other = other._compared()
+        return self._compared() < other
 
     def __le__(self, other):
-        other = _other_value(other)
-        return NotImplemented if other is _NOT_A_VALUE else self._compared() <= other
+        if isinstance(other, CData):
+            if not isinstance(other, ValueCData):
+                return NotImplemented
+            other = other._compared()
+        return self._compared() <= other
 
     def __gt__(self, other):
-        other = _other_value(other)
-        return NotImplemented if other is _NOT_A_VALUE else self._compared() > other
+        if isinstance(other, CData):
+            if not isinstance(other, ValueCData):
+                return NotImplemented
+            other = other._compared()
+        return self._compared() > other
 
     def __ge__(self, other):
-        other = _other_value(other)
-        return NotImplemented if other is _NOT_A_VALUE else self._compared() >= other
+        if isinstance(other, CData):
+            if not isinstance(other, ValueCData):
+                return NotImplemented
+            other = other._compared()
+        return self._compared() >= other
 
     def __hash__(self):
         return hash(self._compared())
@@ -166,16 +184,3 @@ def value_cdata(ctype, value):
     result = _new_object(ValueCData)
     result._ctype, result._value = ctype, value
     return result
-
-
-_NOT_A_VALUE = object()
-
-
-def _other_value(other):
-    """What a C value is ordered against: another's Python value, or a Python object itself
-    (Python's comparison gives the error); a pointer, struct... cannot be."""
-    if isinstance(other, ValueCData):
-        return other._compared()
-    if isinstance(other, CData):
-        return _NOT_A_VALUE
-    return other

@@ -911,6 +911,8 @@ ROWS = [
     ('ffi.cast("void *", 8)[0]', 'TypeError', "cdata 'void' is opaque"),
     ('ffi.offsetof("struct pt", "z")', 'KeyError', "'z'"),
     ('ffi.new("struct pt *", {"z": 1})', 'KeyError', "'z'"),
+    ('ffi.new("struct pt *", {1: 1})', 'KeyError', "1"),
+    ('ffi.new("struct pt *", {None: 1})', 'KeyError', ""),
     ('ffi.addressof(pt[0], "z")', 'KeyError', "'z'"),
     ('ffi.offsetof("struct pt", "x", "y")', 'TypeError',
      'with a field name argument, expected a struct or union ctype'),

@@ -427,7 +427,8 @@ def write_struct(ctype, address, value, write_one=None):
             try:
                 pairs.append(((name, ctype.field(name)), v))
             except KeyError:
-                raise KeyError(name) from None
+                # (a None key: cffi's KeyError has no argument, as C's KeyError of None)
+                raise (KeyError() if name is None else KeyError(name)) from None
     else:
         raise bad_init(ctype, "list or tuple or dict or struct-cdata", value)
     write_one = write_one or write_field

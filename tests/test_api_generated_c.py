@@ -332,6 +332,21 @@ def test_anonymous_members_of_a_partial_struct(tmp_path):
     assert ffi.offsetof("struct s", "e") == long_size + 12
 
 
+def test_bitfields_in_an_anonymous_member_of_a_partial_struct(tmp_path):
+    """Bitfields of an anonymous member keep their own bits once the compiler placed it."""
+    from conftest import build_api_module
+    mod = build_api_module(tmp_path, "_api_partial_anon_bits", """
+        struct sb { int x; struct { int x2; int a:3; int b:5; }; ...; };""", """
+        struct sb { char pad[3]; int x; struct { int x2; int a:3; int b:5; }; };""")
+    ffi = mod.ffi
+    fields = [(name, f.offset, f.bitshift, f.bitsize) for name, f in ffi.typeof("struct sb").fields]
+    assert fields == [("x", 4, -1, -1), ("x2", 8, -1, -1), ("a", 12, 0, 3), ("b", 12, 3, 5)]
+    p = ffi.new("struct sb *")
+    p.a, p.b = -2, 7
+    assert (p.a, p.b) == (-2, 7)
+    assert ffi.buffer(p)[12:14] == bytes([(7 << 3 | 6) & 0xFF, 0])
+
+
 def test_pointer_to_anonymous_struct(mod):
     ffi, lib = mod.ffi, mod.lib
     p = lib.make_anon(31)

@@ -14,6 +14,7 @@ _CDEF = """
     int first(const char *);
     int total(int *, int);
     void *same(void *);
+    int count_true(_Bool *, int);
 """
 
 _SOURCE = """
@@ -25,6 +26,7 @@ _SOURCE = """
     static int first(const char *s) { return s ? s[0] : -1; }
     static int total(int *p, int n) { int i, t = 0; for (i = 0; i < n; i++) t += p[i]; return t; }
     static void *same(void *p) { return p; }
+    static int count_true(_Bool *p, int n) { int i, t = 0; for (i = 0; i < n; i++) t += p[i]; return t; }
 """
 
 
@@ -89,6 +91,26 @@ def test_refused_arguments_keep_their_errors(mod):
         lib.fill(ffi.new("char[]", 4), 1, ffi.new("int *"))   # int * for size_t *
     with pytest.raises(TypeError):
         lib.sum(ffi.new("int *"), 1)
+
+
+def test_bytes_for_a_bool_pointer_are_checked(mod):
+    """A `_Bool *` takes bytes of 0s and 1s only."""
+    lib = mod.lib
+    assert lib.count_true(b"\x01\x00\x01", 3) == 2
+    with pytest.raises(ValueError, match=r"an array of _Bool can only contain \\x00 or \\x01"):
+        lib.count_true(b"\x01\x02", 2)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda lib: lib.same("x"), "initializer for ctype 'void *' must be a cdata pointer, not str"),
+    (lambda lib: lib.total("x", 1), "initializer for ctype 'int *' must be a list or tuple, not str"),
+    (lambda lib: lib.sum("x", 1),
+     "initializer for ctype 'unsigned char *' must be a bytes or list or tuple, not str"),
+])
+def test_str_for_a_pointer_is_refused_as_cffi_words_it(mod, call, message):
+    with pytest.raises(TypeError) as info:
+        call(mod.lib)
+    assert str(info.value) == message
 
 
 def test_null_and_void_pointers(mod):

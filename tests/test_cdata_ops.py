@@ -177,6 +177,43 @@ def test_primitive_cdata_ordering(ffi):
     assert sorted([ffi.cast("int", 3), ffi.cast("int", 1)]) == [1, 3]
 
 
+def test_char_cdata_compare_as_strings(ffi):
+    """A char cdata compares as its bytes, a wchar_t one as its str (not as their codes)."""
+    assert ffi.cast("char", b"a") < b"b"
+    assert ffi.cast("char", b"b") >= ffi.cast("char", b"a")
+    assert ffi.cast("wchar_t", "a") < "b"
+    assert ffi.cast("char16_t", "b") > ffi.cast("wchar_t", "a")
+    assert ffi.cast("char", b"a") != ffi.cast("int", 97)
+    assert ffi.cast("char", b"a") != 97
+
+
+@pytest.mark.parametrize("expression, message", [
+    ('ffi.cast("int", 1) < b"a"', "'<' not supported between instances of 'int' and 'bytes'"),
+    ('ffi.cast("int", 1) >= None', "'>=' not supported between instances of 'int' and 'NoneType'"),
+    ('b"a" < ffi.cast("double", 1.5)', "'>' not supported between instances of 'float' and 'bytes'"),
+    ('ffi.cast("int", 1) < ffi.cast("char", b"b")',
+     "'<' not supported between instances of 'int' and 'bytes'"),
+    ('ffi.cast("char", b"b") <= ffi.cast("double", 1.5)',
+     "'<=' not supported between instances of 'bytes' and 'float'"),
+    ('ffi.cast("_Bool", 1) < "a"', "'<' not supported between instances of 'bool' and 'str'"),
+    ('ffi.cast("double _Complex", 1) < 2', "'<' not supported between instances of 'complex' and 'int'"),
+])
+def test_primitive_ordering_is_that_of_the_python_values(ffi, expression, message):
+    """Ordering a C value compares its Python value, so the error is Python's own."""
+    with pytest.raises(TypeError) as info:
+        eval(expression, {"ffi": ffi})
+    assert str(info.value) == message
+
+
+@pytest.mark.parametrize("expression", [
+    'ffi.cast("int *", 8) < 1', '1 < ffi.cast("int *", 8)', 'ffi.cast("int *", 8) < None',
+    'ffi.cast("int *", 8) < ffi.cast("int", 1)', 'ffi.cast("int", 1) >= ffi.cast("int *", 8)',
+])
+def test_pointer_ordering_with_non_pointer_is_pythons_error(ffi, expression):
+    with pytest.raises(TypeError, match="not supported between instances of"):
+        eval(expression, {"ffi": ffi})
+
+
 def test_signed_and_unsigned_compare_by_value(ffi):
     """v1.10: `<cdata 'int' -1>` compares smaller than `ffi.cast("unsigned int", -1)`."""
     minus_one = ffi.cast("int", -1)
@@ -427,6 +464,15 @@ def test_iterate_struct_array_gives_structs(cffi_):
 def test_iterate_non_array_refused(cffi_, make):
     with pytest.raises(TypeError):
         iter(make(cffi_))
+
+
+@pytest.mark.parametrize("cdecl", ["int[3]", "char[]", "foo_t[2]", "int *"])
+def test_reversed_refused(cffi_, cdecl):
+    """No cdata is reversible (an array iterates forwards only)."""
+    with pytest.raises(TypeError, match="is not reversible"):
+        reversed(cffi_.new(cdecl, 2) if cdecl.endswith("[]") else cffi_.new(cdecl))
+    with pytest.raises(TypeError, match="is not reversible"):
+        reversed(cffi_.cast("int", 3))
 
 
 # --- struct fields ----------------------------------------------------------------------------

@@ -241,6 +241,24 @@ def test_char32_array_no_surrogates(ffi):
     assert ffi.string(p) == "a\U0001F600b"
 
 
+def test_char32_array_keeps_surrogates_as_they_are(ffi):
+    p = ffi.new("char32_t[]", "\ud83d\ude00x")
+    assert list(p) == ["\ud83d", "\ude00", "x", "\0"]
+
+
+@pytest.mark.parametrize("write", [
+    lambda ffi: ffi.new("char32_t *", "\ud83d\ude00"),
+    lambda ffi: ffi.new("char32_t[1]", ["\ud83d\ude00"]),
+    lambda ffi: ffi.new("char32_t *").__setitem__(0, "\ud83d\ude00"),
+], ids=["new", "list-item", "item"])
+def test_one_char32_is_no_surrogate_pair(ffi, write):
+    """A single char32_t takes one character: a surrogate pair is a string of length 2, not
+    the character it encodes."""
+    with pytest.raises(TypeError, match="must be a unicode string of length 1, not unicode "
+                                        "string of length 2"):
+        write(ffi)
+
+
 def test_wchar_array_follows_its_size(ffi):
     """wchar_t is UTF-32 or UTF-16 depending on its platform size."""
     p = ffi.new("wchar_t[]", "\U0001F600")

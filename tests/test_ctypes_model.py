@@ -212,8 +212,10 @@ def test_attributes_present_only_for_matching_kind(dffi, cdecl, present):
         if attr in present:
             getattr(t, attr)
         else:
-            with pytest.raises(AttributeError):
+            with pytest.raises(AttributeError) as info:
                 getattr(t, attr)
+            assert str(info.value) == attr          # cffi's message is the name alone
+            assert not hasattr(t, attr)
 
 
 @pytest.mark.parametrize("attr", ["kind", "cname", "item"])
@@ -221,6 +223,44 @@ def test_ctype_attributes_are_read_only(ffi, attr):
     t = ffi.typeof("int *")
     with pytest.raises(AttributeError):
         setattr(t, attr, "x")
+
+
+@pytest.mark.parametrize("cdecl, attr", [
+    ("int", "kind"), ("int", "item"), ("int *", "item"), ("struct foo", "fields"),
+    ("enum e", "elements"), ("int(*)(int)", "args"), ("int[5]", "length"),
+])
+def test_ctype_attributes_cannot_be_set_or_deleted(dffi, cdecl, attr):
+    """Set or not for this kind, an introspection attribute stays as it is."""
+    t = dffi.typeof(cdecl)
+    before = getattr(t, attr, None)
+    with pytest.raises(AttributeError):
+        setattr(t, attr, "x")
+    with pytest.raises(AttributeError):
+        delattr(t, attr)
+    assert getattr(t, attr, None) == before
+
+
+def test_field_objects_are_read_only(dffi):
+    field = dffi.typeof("struct foo").fields[1][1]
+    for attr in ("type", "offset", "bitshift", "bitsize", "flags"):
+        with pytest.raises(AttributeError):
+            setattr(field, attr, 0)
+    assert field.offset == 4 and field.type is dffi.typeof("char")
+
+
+def test_introspection_collections_are_copies(dffi):
+    """Changing what `fields`, `elements` or `relements` returned does not change the type."""
+    t = dffi.typeof("struct foo")
+    t.fields.clear()
+    assert [name for name, _ in t.fields] == ["a", "b"]
+    assert t.fields is not t.fields
+    e = dffi.typeof("enum e")
+    e.elements[0] = "Z"
+    e.relements["Z"] = 0
+    assert e.elements == {0: "A", 5: "B", 6: "C"}
+    assert e.relements == {"A": 0, "B": 5, "C": 6}
+    assert repr(dffi.cast("enum e", 0)) == "<cdata 'enum e' 0: A>"
+    assert dffi.new("struct foo *", [1, b"x"]).b == b"x"
 
 
 def test_ctype_is_instance_of_ffi_CType(dffi):
@@ -279,6 +319,27 @@ def test_bitfield_field_attributes(dffi):
     assert info["a"] == (dffi.typeof("int"), 0, 0, 3)
     assert info["b"] == (dffi.typeof("unsigned int"), 0, 3, 5)
     assert info["c"] == (dffi.typeof("int"), 4, -1, -1)
+
+
+@pytest.mark.skipif(not LP64, reason="layouts of an LP64 ABI")
+@pytest.mark.parametrize("options, expected", [
+    ({}, [("a", 0, -1, -1), ("b", 0, 8, 3), ("c", 0, 11, 20), ("d", 4, -1, -1),
+          ("e", 8, 0, 40)]),
+    ({"packed": True}, [("a", 0, -1, -1), ("b", 1, 0, 3), ("c", 1, 3, 20), ("d", 4, -1, -1),
+                        ("e", 5, 0, 40)]),
+    ({"pack": 2}, [("a", 0, -1, -1), ("b", 0, 8, 3), ("c", 0, 11, 20), ("d", 4, -1, -1),
+                   ("e", 4, 8, 40)]),
+    ({"pack": 4}, [("a", 0, -1, -1), ("b", 0, 8, 3), ("c", 0, 11, 20), ("d", 4, -1, -1),
+                   ("e", 4, 8, 40)]),
+], ids=["natural", "packed", "pack2", "pack4"])
+def test_bitfield_offset_counts_from_its_packed_alignment_unit(ffi, options, expected):
+    """A bitfield's `offset` is that of the unit of its (packed) alignment holding its first
+    bit, and `bitshift` counts from there."""
+    ffi.cdef("struct pk { char a; int b:3; int c:20; char d; long long e:40; };", **options)
+    fields = ffi.typeof("struct pk").fields
+    assert [(n, f.offset, f.bitshift, f.bitsize) for n, f in fields] == expected
+    p = ffi.new("struct pk *", [b"\x01", -4, 2**19 - 1, b"\x02", -2**39])
+    assert (p.a, p.b, p.c, p.d, p.e) == (b"\x01", -4, 2**19 - 1, b"\x02", -2**39)
 
 
 def test_flexible_array_field(dffi):

@@ -5,7 +5,9 @@ type and message are cffi's, with no internal exception chained behind them.
 Every row was checked against cffi (PURECFFI_TEST_AGAINST=cffi runs this file on it).
 Deliberate differences (more helpful messages, cffi's internal type names) are not in the grid.
 """
+import array
 import ctypes.util
+import decimal
 
 import pytest
 
@@ -13,7 +15,7 @@ from _backend import IS_CFFI, FFI
 
 CDEF = """
 struct pt { int x, y; };
-struct bf { int a:3; unsigned b:5; };
+struct bf { int a:3; unsigned b:5; _Bool t:1; char c:3; };
 struct opq;
 union u { int a; double d; };
 struct s { char name[4]; int *ip; struct pt p; float f; _Bool b; unsigned char uc;
@@ -28,6 +30,27 @@ float fabsf(float);
 """
 
 
+class IntLike:
+    """An object int() converts through __int__ (printed as 'IntLike(300)')."""
+    def __int__(self):
+        return 300
+
+    def __str__(self):
+        return "IntLike(300)"
+
+
+class FloatLike:
+    """An object float() converts through __float__."""
+    def __float__(self):
+        return 0.5
+
+
+class IndexLike:
+    """An object operator.index() converts through __index__."""
+    def __index__(self):
+        return 1
+
+
 def _library(ffi, name):
     path = ctypes.util.find_library(name)
     return ffi.dlopen(path) if path is not None else None
@@ -38,11 +61,11 @@ def namespace():
     """The names the rows use: an ffi, libc, libm, zlib and some cdata."""
     ffi = FFI()
     ffi.cdef(CDEF)
-    ns = dict(ffi=ffi, libc=_library(ffi, "c"), libm=_library(ffi, "m"), libz=_library(ffi, "z"),
+    ns = dict(ffi=ffi, decimal=decimal, array=array, libc=_library(ffi, "c"), libm=_library(ffi, "m"), libz=_library(ffi, "z"),
               sp=ffi.new("struct s *"), arr=ffi.new("int[3]"), carr=ffi.new("char[4]"),
               ucarr=ffi.new("unsigned char[4]"), scarr=ffi.new("signed char[4]"),
               ip=ffi.new("int *"), pt=ffi.new("struct pt *"), bf=ffi.new("struct bf *"), u=ffi.new("union u *"),
-              obj=object())
+              obj=object(), intlike=IntLike(), floatlike=FloatLike(), indexlike=IndexLike())
 
     def cb_case(signature, result):
         """Call a callback returning `result`: (what C got, the errors onerror saw)."""
@@ -55,6 +78,8 @@ def namespace():
         value = callback(*args)
         return (value if not isinstance(value, ffi.CData) else "cdata", seen)
     ns["cb_case"] = cb_case
+    ns["cb_bool_ptr"] = ffi.callback("int(_Bool *)", lambda p: 0)
+    ns["cb_int_ptr"] = ffi.callback("int(int *)", lambda p: 0)
     return ns
 
 
@@ -102,6 +127,16 @@ ROWS = [
     ('ffi.new("int[3]", [1, 2, 3, 4])', 'IndexError',
      "too many initializers for 'int[3]' (got 4)"),
     ('ffi.new("int[3]", [1, "x"])', 'TypeError', 'an integer is required'),
+    # an array cdata initialises an array of its very type only
+    ('list(ffi.new("int[3]", arr))', 'ok', '[0, 0, 0]'),
+    ('ffi.new("int[4]", arr)', 'TypeError',
+     "initializer for ctype 'int[4]' must be a list or tuple, not cdata 'int[3]'"),
+    ('sp.arr = ffi.new("int[]", 3)', 'TypeError',
+     "initializer for ctype 'int[3]' must be a list or tuple, not cdata 'int[]'"),
+    ('ffi.new("struct s *", {"arr": ffi.new("int[]", 2)})', 'TypeError',
+     "initializer for ctype 'int[3]' must be a list or tuple, not cdata 'int[]'"),
+    ('ffi.new("char[5]", carr)', 'TypeError',
+     "initializer for ctype 'char[5]' must be a bytes or list or tuple, not cdata 'char[4]'"),
     ('ffi.new("int[3]", "abc")', 'TypeError',
      "initializer for ctype 'int[3]' must be a list or tuple, not str"),
     ('ffi.new("int[3]", 5)', 'TypeError',
@@ -129,15 +164,62 @@ ROWS = [
     ('ffi.new("char *", 3.5)', 'TypeError',
      "initializer for ctype 'char' must be a bytes of length 1, not float"),
     ('ffi.new("signed char *", b"A")', 'TypeError', 'an integer is required'),
+    # a bytearray is no bytes (except as a slice's items)
+    ('ffi.new("char *", bytearray(b"A"))', 'TypeError',
+     "initializer for ctype 'char' must be a bytes of length 1, not bytearray"),
+    ('ffi.new("char[]", bytearray(b"A"))', 'TypeError',
+     'expected new array length or list/tuple/str, not bytearray'),
+    ('ffi.new("unsigned char[4]", bytearray(b"A"))', 'TypeError',
+     "initializer for ctype 'unsigned char[4]' must be a bytes or list or tuple, not bytearray"),
+    ('sp.name = bytearray(b"A")', 'TypeError',
+     "initializer for ctype 'char[4]' must be a bytes or list or tuple, not bytearray"),
+    ('carr[0] = bytearray(b"A")', 'TypeError',
+     "initializer for ctype 'char' must be a bytes of length 1, not bytearray"),
+    ('ffi.cast("char", bytearray(b"A"))', 'TypeError', 'an integer is required'),
+    ('ffi.cast("int", bytearray(b"A"))', 'TypeError', 'an integer is required'),
+    ('ffi.cast("_Bool", bytearray(b"A"))', 'TypeError', 'integer/float expected'),
+    ('ffi.cast("double", bytearray(b"A"))', 'TypeError', 'must be real number, not bytearray'),
+    ('carr[0:2] = bytearray(b"AB")', 'ok', 'None'),
+    ('ucarr[0:2] = bytearray(b"AB")', 'ok', 'None'),
     ('ffi.new("unsigned char *", b"A")', 'TypeError', 'an integer is required'),
     ('ffi.new("unsigned char *", 256)', 'OverflowError',
      "integer 256 does not fit 'unsigned char'"),
     ('ffi.new("_Bool *", 2)', 'OverflowError', "integer 2 does not fit '_Bool'"),
+    # an integer that came from another object: the message shows the object (its str())
+    ('ffi.new("int8_t *", ffi.cast("int", 300))', 'OverflowError',
+     "integer <cdata 'int' 300> does not fit 'int8_t'"),
+    ('ffi.new("int *", ffi.cast("long long", 2**40))', 'OverflowError',
+     "integer <cdata 'long long' 1099511627776> does not fit 'int'"),
+    ('ffi.new("signed char *", ffi.cast("char", b"\\xff"))', 'OverflowError',
+     "integer <cdata 'char' b'\\xff'> does not fit 'signed char'"),
+    ('ffi.new("int8_t *", intlike)', 'OverflowError', "integer IntLike(300) does not fit 'int8_t'"),
+    ('sp.sc = intlike', 'OverflowError', "integer IntLike(300) does not fit 'signed char'"),
+    ('ffi.new("uint8_t *", ffi.cast("int", -1))', 'OverflowError',
+     "can't convert negative number to unsigned"),
+    # _Bool takes what int() converts, as the integer types do, if it is 0 or 1
+    ('ffi.new("_Bool *", intlike)', 'OverflowError', "integer IntLike(300) does not fit '_Bool'"),
+    ('ffi.new("_Bool *", ffi.cast("int", 2))', 'OverflowError',
+     "integer <cdata 'int' 2> does not fit '_Bool'"),
+    ('sp.b = ffi.cast("int", 2)', 'OverflowError', "integer <cdata 'int' 2> does not fit '_Bool'"),
+    ('ffi.new("_Bool *", ffi.cast("int", 1))[0]', 'ok', 'True'),
+    ('ffi.new("_Bool *", ffi.cast("char", b"\\x01"))[0]', 'ok', 'True'),
+    ('ffi.new("_Bool *", floatlike)', 'TypeError', 'an integer is required'),
     ('ffi.new("_Bool *", 0.5)', 'TypeError', 'an integer is required'),
     ('ffi.new("_Bool *", "x")', 'TypeError', 'an integer is required'),
     ('ffi.new("float *", "1.0")', 'TypeError', 'must be real number, not str'),
     ('ffi.new("float *", b"x")', 'TypeError', 'must be real number, not bytes'),
     ('ffi.new("float *", obj)', 'TypeError', 'must be real number, not object'),
+    # a type defined in C by a module is named with its module, as tp_name spells it
+    ('ffi.new("float *", array.array("b"))', 'TypeError', 'must be real number, not array.array'),
+    ('ffi.cast("double", array.array("b"))', 'TypeError', 'must be real number, not array.array'),
+    ('ffi.new("char *", decimal.Decimal(1))', 'TypeError',
+     "initializer for ctype 'char' must be a bytes of length 1, not decimal.Decimal"),
+    ('ffi.new("int **", decimal.Decimal(1))', 'TypeError',
+     "initializer for ctype 'int *' must be a cdata pointer, not decimal.Decimal"),
+    ('ffi.new("int[]", decimal.Decimal(1))', 'TypeError',
+     'expected new array length or list/tuple/str, not decimal.Decimal'),
+    ('ffi.new("char16_t *", intlike)', 'TypeError',
+     "initializer for ctype 'char16_t' must be a unicode string of length 1, not IntLike"),
     ('ffi.new("double *", "1.0")', 'TypeError', 'must be real number, not str'),
     ('ffi.new("double *", ffi.cast("int", 3))', 'TypeError',
      "float() not supported on cdata 'int'"),
@@ -202,6 +284,18 @@ ROWS = [
      'must be real number, not complex'),
     ('ffi.cast("long double", ip)', 'TypeError',
      "cannot cast ctype 'int *' to ctype 'long double'"),
+    ('ffi.cast("_Bool", None)', 'TypeError', 'integer/float expected'),
+    ('ffi.cast("_Bool", obj)', 'TypeError', 'integer/float expected'),
+    ('ffi.cast("_Bool", 1j)', 'TypeError', 'integer/float expected'),
+    ('ffi.cast("_Bool", [1])', 'TypeError', 'integer/float expected'),
+    ('ffi.cast("_Bool", floatlike)', 'ok', "<cdata '_Bool' True>"),
+    ('ffi.cast("_Bool", intlike)', 'ok', "<cdata '_Bool' True>"),
+    ('ffi.cast("_Bool", decimal.Decimal("0.5"))', 'ok', "<cdata '_Bool' True>"),
+    ('ffi.cast("_Bool", b"\\x00")', 'ok', "<cdata '_Bool' False>"),
+    ('complex(ffi.cast("double _Complex", b"a"))', 'ok', '(97+0j)'),
+    ('complex(ffi.cast("double _Complex", "\\xe9"))', 'ok', '(233+0j)'),
+    ('ffi.cast("double _Complex", ffi.cast("long double", 0.5))', 'TypeError',
+     "complex() not supported on cdata 'long double'"),
     ('ffi.cast("struct pt", 0)', 'TypeError', "cannot cast to ctype 'struct pt'"),
     ('ffi.cast("struct pt *", pt[0])', 'TypeError', "int() not supported on cdata 'struct pt'"),
     ('ffi.cast("int[]", 0)', 'TypeError', "cannot cast to ctype 'int[]'"),
@@ -348,6 +442,12 @@ ROWS = [
     ('libc.strlen(ip)',
      'TypeError',
      "implicit cast to 'char *' from a different pointer type.(check that the types are as you expect; use an explicit ffi.cast() if they are correct)"),
+    ('libc.memset("x", 0, 0)', 'TypeError',
+     "initializer for ctype 'void *' must be a cdata pointer, not str"),
+    ('cb_bool_ptr(b"\\x01\\x02")', 'ValueError', "an array of _Bool can only contain \\x00 or \\x01"),
+    ('cb_bool_ptr(b"\\x01\\x00")', 'ok', '0'),
+    ('cb_int_ptr("x")', 'TypeError', "initializer for ctype 'int *' must be a list or tuple, not str"),
+    ('cb_int_ptr(b"x")', 'TypeError', "initializer for ctype 'int *' must be a cdata pointer, not bytes"),
     ('libc.strlen(bytearray(b"abc"))', 'TypeError',
      "initializer for ctype 'char *' must be a cdata pointer, not bytearray"),
     ('libc.strlen(memoryview(b"abc"))', 'TypeError',
@@ -748,6 +848,23 @@ ROWS = [
      'by the bit field width: -4 <= x <= 3'),
     ('bf.a = 1.5', 'TypeError', "'float' object cannot be interpreted as an integer"),
     ('bf.a = "x"', 'TypeError', "'str' object cannot be interpreted as an integer"),
+    ('bf.a = None', 'TypeError', "'NoneType' object cannot be interpreted as an integer"),
+    ('bf.a = b"x"', 'TypeError', "'bytes' object cannot be interpreted as an integer"),
+    ('bf.a = intlike', 'TypeError', "'IntLike' object cannot be interpreted as an integer"),
+    ('bf.a = ffi.cast("int", 1)', 'TypeError', None),     # a cdata is no index either
+    ('bf.a = indexlike', 'ok', 'None'),
+    ('bf.a = 2**63', 'OverflowError', 'int too big to convert'),
+    ('bf.b = 2**63', 'OverflowError', 'int too big to convert'),
+    ('bf.b = -2**63 - 1', 'OverflowError', 'int too big to convert'),
+    ('bf.t = 2', 'OverflowError',
+     'value 2 outside the range allowed by the bit field width: 0 <= x <= 1'),
+    ('bf.t = -1', 'OverflowError',
+     'value -1 outside the range allowed by the bit field width: 0 <= x <= 1'),
+    ('bf.t = 1.0', 'TypeError', "'float' object cannot be interpreted as an integer"),
+    ('ffi.new("struct bf *", {"t": True}).t', 'ok', '1'),      # a _Bool bitfield reads as an int
+    ('bf.c = b"a"', 'TypeError', "'bytes' object cannot be interpreted as an integer"),
+    ('bf.c = -1', 'OverflowError',
+     'value -1 outside the range allowed by the bit field width: 0 <= x <= 7'),
     ('ffi.new("struct bf *", [4, 2])', 'OverflowError',
      'value 4 outside the range allowed by the bit field width: -4 <= x <= 3'),
     # ffi.unpack() and ffi.string()
@@ -758,6 +875,11 @@ ROWS = [
     ('ffi.unpack(ffi.cast("void *", 8), 1)', 'ValueError',
      "'void *' points to items of unknown size"),
     ('ffi.unpack(arr, -1)', 'ValueError', "'length' cannot be negative"),
+    ('ffi.unpack(arr, 2**63)', 'OverflowError', 'Python int too large to convert to C ssize_t'),
+    ('ffi.unpack(arr, -2**70)', 'OverflowError', 'Python int too large to convert to C ssize_t'),
+    ('ffi.unpack(carr, 2**63)', 'OverflowError', 'Python int too large to convert to C ssize_t'),
+    ('ffi.unpack(ffi.cast("int *", 0), 2**63)', 'OverflowError',
+     'Python int too large to convert to C ssize_t'),
     ('ffi.unpack(ffi.cast("int *", 0), -1)', 'ValueError', "'length' cannot be negative"),
     ('ffi.unpack(ffi.cast("int", 3), 1)', 'TypeError', "expected a pointer or array, got 'int'"),
     ('ffi.string(ip)', 'TypeError', "string(): unexpected cdata 'int *' argument"),
@@ -794,6 +916,8 @@ ROWS = [
     ('ffi.cast("void *", 8)[0]', 'TypeError', "cdata 'void' is opaque"),
     ('ffi.offsetof("struct pt", "z")', 'KeyError', "'z'"),
     ('ffi.new("struct pt *", {"z": 1})', 'KeyError', "'z'"),
+    ('ffi.new("struct pt *", {1: 1})', 'KeyError', "1"),
+    ('ffi.new("struct pt *", {None: 1})', 'KeyError', ""),
     ('ffi.addressof(pt[0], "z")', 'KeyError', "'z'"),
     ('ffi.offsetof("struct pt", "x", "y")', 'TypeError',
      'with a field name argument, expected a struct or union ctype'),
@@ -804,6 +928,21 @@ ROWS = [
     ('ffi.offsetof("struct pt", 1)', 'TypeError',
      'with an integer argument, expected an array ctype or a pointer to non-opaque'),
     ('ffi.offsetof("struct bf", "a")', 'TypeError', 'not supported for bitfields'),
+    # an index is an int (no float, cdata or __index__ object) that fits a Py_ssize_t
+    ('ffi.offsetof("int[5]", 1.5)', 'TypeError', 'field name or array index expected'),
+    ('ffi.offsetof("struct pt", 1.5)', 'TypeError', 'field name or array index expected'),
+    ('ffi.offsetof("struct pt", None)', 'TypeError', 'field name or array index expected'),
+    ('ffi.offsetof("int[5]", indexlike)', 'TypeError', 'field name or array index expected'),
+    ('ffi.offsetof("int[5]", ffi.cast("int", 1))', 'TypeError',
+     'field name or array index expected'),
+    ('ffi.offsetof("int[5]", 2**63)', 'TypeError', 'field name or array index expected'),
+    ('ffi.addressof(arr, 2**70)', 'TypeError', 'field name or array index expected'),
+    ('ffi.addressof(arr, 1.5)', 'TypeError', 'field name or array index expected'),
+    ('ffi.offsetof("int[5]", True)', 'ok', '4'),
+    ('ffi.offsetof("int[5]", 2**61)', 'OverflowError', 'array offset would overflow a Py_ssize_t'),
+    ('ffi.offsetof("int *", -2**62)', 'OverflowError', 'array offset would overflow a Py_ssize_t'),
+    ('ffi.addressof(arr, 2**62)', 'OverflowError', 'array offset would overflow a Py_ssize_t'),
+    ('ffi.offsetof("char[5]", 2**62)', 'ok', '4611686018427387904'),
     ('ffi.addressof(bf[0], "a")', 'TypeError', 'not supported for bitfields'),
     ('ffi.addressof(pt)', 'TypeError', 'addressof(pointer)'),
     ('ffi.addressof(ffi.cast("int", 1))', 'TypeError',
@@ -816,6 +955,10 @@ ROWS = [
     ('ffi.buffer(ffi.NULL)', 'TypeError', "don't know the size pointed to by 'void *'"),
     ('ffi.buffer(arr, 1.5)', 'TypeError', "'float' object cannot be interpreted as an integer"),
     ('del ffi.buffer(arr)[0]', 'TypeError', "'del x[n]' not supported for buffer objects"),
+    ('ffi.buffer(carr)[0] = bytearray(b"y")', 'TypeError',
+     'must assign a bytes of length 1, not bytearray'),
+    ('ffi.buffer(carr)[0:2] = "ab"', 'TypeError', "a bytes-like object is required, not 'str'"),
+    ('ffi.buffer(carr)[0:2] = bytearray(b"ab")', 'ok', 'None'),
     ('ffi.from_buffer("int", bytearray(8))', 'TypeError',
      "expected a pointer or array ctype, got 'int'"),
     ('ffi.from_buffer("abc")', 'TypeError',

@@ -99,6 +99,16 @@ def test_new_with_an_int_is_not_a_length(ffi):
         ffi.new("struct foo_s *", 3)
 
 
+@pytest.mark.parametrize("init", [3, b"ab", None.__class__, 1.5])
+def test_new_sizes_from_a_list_tuple_or_dict_only(ffi, init):
+    """Its size comes from its initializer: no other kind of object is taken."""
+    ffi.cdef(FOO)
+    with pytest.raises(TypeError) as info:
+        ffi.new("struct foo_s *", init)
+    assert str(info.value) == ("initializer for ctype 'struct foo_s' must be a list or tuple "
+                               "or dict, not %s" % (type(init).__name__,))
+
+
 # -- A variable-sized struct nested in another ----
 NESTED = FOO + " struct outer { int x; struct foo_s f; };"
 

@@ -322,6 +322,21 @@ def test_new_int_array_refuses_bytes(ffi):
         ffi.new("int[]", b"ab")
 
 
+@pytest.mark.parametrize("cdecl, source", [
+    ("int[]", "int[3]"), ("char[]", "char[4]"), ("int[]", "int *"), ("char[]", "char *")])
+def test_new_open_array_refuses_a_cdata(ffi, cdecl, source):
+    """An open array's length comes from a number or a list/tuple/string, not from a cdata."""
+    with pytest.raises(TypeError, match="expected new array length or list/tuple/str, not "):
+        ffi.new(cdecl, ffi.new(source))
+
+
+def test_new_bytes_arrays_refuse_a_bytearray(ffi):
+    """A bytearray is not a bytes (it is not a list or tuple of items either)."""
+    for cdecl in ("char[]", "unsigned char[]", "char[3]", "uint8_t[3]"):
+        with pytest.raises(TypeError, match="bytearray"):
+            ffi.new(cdecl, bytearray(b"ab"))
+
+
 @pytest.mark.parametrize("cdecl", ["wchar_t[]", "char16_t[]", "char32_t[]"])
 def test_new_unicode_array_from_str(ffi, cdecl):
     p = ffi.new(cdecl, "ab\u263a")

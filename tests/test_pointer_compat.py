@@ -88,3 +88,24 @@ def test_callback_result_pointer_compatibility():
     buffer = ffi.new("unsigned char[4]")
     callback = ffi.callback("char *(void)", lambda: buffer)
     assert ffi.cast("intptr_t", callback()) == ffi.cast("intptr_t", buffer)
+
+
+@pytest.mark.parametrize("write", [
+    lambda f2, p: f2.new("struct pt **", p),
+    lambda f2, p: f2.new("struct pt *", p[0]),
+    lambda f2, p: f2.new("struct pt *[1]", [p]),
+    lambda f2, p: f2.new("struct pt *").__setitem__(0, p[0]),
+    lambda f2, p: f2.callback("int(struct pt *)", lambda x: 0)(p),
+], ids=["pointer", "struct", "array-item", "item", "callback-argument"])
+def test_same_spelling_from_another_ffi(write):
+    """A `struct pt` of another ffi is another type: cffi says they only look the same."""
+    f1, f2 = FFI(), FFI()
+    f1.cdef(CDEF)
+    f2.cdef(CDEF)
+    p = f1.new("struct pt *")
+    with pytest.raises(TypeError, match=r"^initializer for ctype 'struct pt( \*)?' appears "
+                                        r"indeed to be 'struct pt( \*)?', but the types are "
+                                        r"different \(check that you are not e\.g\. mixing up "
+                                        r"different ffi instances\)$"):
+        write(f2, p)
+    assert f2.cast("struct pt *", p) == p               # an explicit cast is fine

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import operator
 import os
+import sys
 import threading
 from ctypes import get_errno as _get_errno, set_errno as _set_errno
 
@@ -705,16 +706,24 @@ def _offset_of(ctype, path, allow_pointer=False):
             offset += field.offset
             ctype = field.type
         else:
+            if not (isinstance(name, int) and _SSIZE_MIN <= name <= _SSIZE_MAX):
+                raise TypeError("field name or array index expected")   # (as cffi: ints only)
             if ctype.kind not in (ARRAY, POINTER) or ctype.item.byte_size < 0:
                 raise TypeError("with an integer argument, expected an array ctype or a "
                                 "pointer to non-opaque")
-            index = name.__index__()
             if ctype.kind == POINTER and step > 0:
                 raise TypeError("cannot index through the pointer field of type '%s'"
                                 % (ctype.cname,))
-            offset += index * ctype.item.byte_size      # unchecked, like C's &a[index]
+            step_bytes = int(name) * ctype.item.byte_size     # unchecked, like C's &a[index]
+            if not _SSIZE_MIN <= step_bytes <= _SSIZE_MAX:
+                raise OverflowError("array offset would overflow a Py_ssize_t")
+            offset += step_bytes
             ctype = ctype.item
     return offset, ctype
+
+
+_SSIZE_MAX = sys.maxsize
+_SSIZE_MIN = -sys.maxsize - 1
 
 
 def _memmove(dest, src, n):

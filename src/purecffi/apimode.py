@@ -94,7 +94,7 @@ class _Resolver:
         """The enum with the compiler's values and size."""
         from .ctype import enum_base_name
         values = [(name, self.enum_value(ctype, name, value))      # in declaration order
-                  for name, value in reversed(ctype.relements.items())]
+                  for name, value in reversed(ctype._relements.items())]
         numbers = [v for _, v in values]
         base = sized_enum_base(enum_base_name(numbers), self.enum_size(ctype), numbers)
         return make_type(EnumType, ctype.name, values, base=TYPES.primitive(base),
@@ -115,7 +115,7 @@ class _Resolver:
         if ctype.partial:
             return True
         constants = self.facts["constants"]
-        if any(constants.get(n, v) != v for n, v in ctype.relements.items()):
+        if any(constants.get(n, v) != v for n, v in ctype._relements.items()):
             return True
         size = self.enum_size(ctype)
         return size is not None and size != ctype.byte_size
@@ -163,7 +163,7 @@ class _Resolver:
         if layout is None:
             return
         if not ctype.partial:
-            if ctype.fields is not None:
+            if ctype._fields is not None:
                 self.inner_structs(ctype)       # checked first: their errors win, as cffi's
                 wrong = self.wrong_inner(ctype)
                 if wrong is not None:
@@ -207,11 +207,13 @@ class _Resolver:
         for name, ftype, _ in ctype._decl_fields or ():
             if name.startswith("$"):
                 ftype = self.type(ftype)
-                leaves = ftype.fields or []
+                leaves = ftype._fields or []
                 if leaves and leaves[0][0] in reported:
                     base = reported[leaves[0][0]][0] - leaves[0][1].offset
                     new_fields += [(n, CField(n, f.type, base + f.offset, f.bitshift,
-                                              f.bitsize)) for n, f in leaves]
+                                              f.bitsize, f.flags,
+                                              bit_position=base * 8 + f.bit_position))
+                                   for n, f in leaves]
                     decl_fields.append((name, ftype, -1))
             elif name in reported:
                 offset, sizes = reported[name]
@@ -223,7 +225,7 @@ class _Resolver:
 
 def _inner_structs(ctype):
     """The structs and unions `ctype` holds by value (directly or as array items)."""
-    for _, field in ctype.fields:
+    for _, field in ctype._fields:
         inner = field.type
         while inner.kind == ARRAY:
             inner = inner.item
@@ -316,9 +318,9 @@ def _spread_layout_errors(structs, mismatches):
     while changed:
         changed = False
         for ctype in structs:
-            if ctype.layout_error is not None or not ctype.fields:
+            if ctype.layout_error is not None or not ctype._fields:
                 continue
-            for _, field in ctype.fields:
+            for _, field in ctype._fields:
                 inner = field.type
                 while inner.kind == ARRAY:
                     inner = inner.item
@@ -619,7 +621,7 @@ def load(module, declarations, facts):
             kinds[cname] = "constant"
             error = getattr(ctype, "layout_error", None) if isinstance(
                 ctype, UnknownNumberType) else None
-            if ctype is not None and ctype.kind in (STRUCT, UNION) and ctype.fields is None:
+            if ctype is not None and ctype.kind in (STRUCT, UNION) and ctype._fields is None:
                 error = "constant '%s' is of type '%s', whose size is not known" % (
                     cname, ctype.cname)     # (cffi's words: an opaque type)
             try:
@@ -674,7 +676,7 @@ def _number_error(ctype):
 def _is_enumerator(decls, name):
     """Whether `name` is the value of an enum."""
     ctype = decls.constants.get(name, (None,))[0]
-    return ctype is not None and ctype.kind == ENUM and name in ctype.relements
+    return ctype is not None and ctype.kind == ENUM and name in ctype._relements
 
 
 def names_a_number(fntype):

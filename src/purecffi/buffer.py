@@ -53,13 +53,13 @@ class _BufferMethods:
                 raise TypeError("buffer doesn't support slicing with step != 1")
             view = memoryview(self)[index]
             if isinstance(value, str) or not hasattr(value, "__len__"):
-                raise TypeError("a bytes-like object is required, not %s"
+                raise TypeError("a bytes-like object is required, not '%s'"
                                 % (type(value).__name__,))
             if len(value) != len(view):
                 raise ValueError("right operand length must match slice length")
             view[:] = value
             return
-        if not isinstance(value, (bytes, bytearray)) or len(value) != 1:
+        if not isinstance(value, bytes) or len(value) != 1:      # (not a bytearray: cffi)
             raise TypeError("must assign a bytes of length 1, not %s" % (type(value).__name__,))
         memoryview(self)[_item_index(self, index)] = value[0]
 

@@ -363,11 +363,17 @@ def _enum_converter(ctype):
 
 # -- Pointer arguments ----
 def _accepts_bytes(item):
-    """`char *`, `signed/unsigned char *`, `_Bool *` and `void *` take a bytes object as is."""
+    """`char *`, `signed/unsigned char *` and `void *` take a bytes object as is (a `_Bool *`
+    takes one too, checked on the general path: only bytes 0 and 1)."""
     if item.kind == VOID:
         return True
     return item.kind == PRIMITIVE and item.byte_size == 1 \
-        and getattr(item, "category", None) in (plat.CHAR, plat.INT, plat.BOOL)
+        and getattr(item, "category", None) in (plat.CHAR, plat.INT)
+
+
+def _takes_bytes(item):
+    """The items of a pointer argument that a bytes object may give (char-sized numbers)."""
+    return _accepts_bytes(item) or getattr(item, "category", None) == plat.BOOL
 
 
 accepts_bytes = _accepts_bytes      # public: API mode's C fast path applies the same rule
@@ -414,7 +420,8 @@ def _pointer_slow_path(ctype, accepted):
     The classes of the cdata types found compatible are added to `accepted` (the fast path).
     """
     item = ctype.item if ctype.kind == POINTER else None
-    takes_bytes = item is not None and _accepts_bytes(item)
+    takes_bytes = item is not None and _takes_bytes(item)
+    takes_list = item is not None and item.kind != VOID
     takes_text = item is not None and getattr(item, "category", None) == plat.WCHAR
     takes_file = item is not None and _is_file_type(item)
 
@@ -428,13 +435,16 @@ def _pointer_slow_path(ctype, accepted):
         if item is not None and isinstance(value, (list, tuple)):
             return _temporary_array(ctype, value)
         if takes_bytes and isinstance(value, bytes):
+            if item.category == plat.BOOL and value.strip(b"\0\1"):
+                raise ValueError("an array of _Bool can only contain \\x00 or \\x01")
             return value
         if takes_text and isinstance(value, str):
             return _text_argument(item, value)
         if takes_file and _is_python_file(value):
             return _c_void_p_param(file_pointer(value))
-        if takes_bytes and isinstance(value, str):
-            raise bad_init(ctype, "bytes or list or tuple", value)
+        if takes_list and isinstance(value, str):       # (cffi's words for a str)
+            raise bad_init(ctype, "bytes or list or tuple" if takes_bytes else "list or tuple",
+                           value)
         raise bad_init(ctype, "cdata pointer", value)
     return _bridged(convert)
 

@@ -57,7 +57,7 @@ def primitive_ctypes(ctype):
 def unsupported_by_value(ctype, role):
     """The exception for passing `ctype` by value as `role` through libffi, or None if fine."""
     kind = ctype.kind
-    if kind in (STRUCT, UNION) and ctype.fields is None:      # opaque: cffi's words
+    if kind in (STRUCT, UNION) and ctype._fields is None:      # opaque: cffi's words
         if role == "return value":
             return TypeError("result type '%s' is not yet initialized" % (ctype.cname,))
         return TypeError("ctype '%s' has incomplete type" % (ctype.cname,))
@@ -81,7 +81,7 @@ def unsupported_by_value(ctype, role):
 
 
 def _unsupported_struct(ctype, role):
-    if ctype.fields is None:
+    if ctype._fields is None:
         return opaque_error(ctype)
     if ctype.partial or any(name.startswith("$") for name, _, _ in ctype._decl_fields):
         return NotImplementedError(_MSG_ANONYMOUS % (ctype.cname, role, role))

@@ -14,7 +14,7 @@ from operator import index as _index
 from . import platform as plat
 from .convert import prepare, write_numbers
 from .ctype import ARRAY, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES, opaque_error
-from .cdatabase import CData, make_cdata
+from .cdatabase import CData, make_cdata, tp_name
 from .cdata_value import ValueCData, _no_add, _no_call, _no_item, _no_iter, _no_len
 from .memory import MEM, BufferExport, Owned, owned_size
 from .memory import copy as copy_memory
@@ -68,9 +68,9 @@ class AddrCData(CData, metaclass=Family):
             if source is None:
                 return "buffer RELEASED"
             if not self._array:                     # a pointer: no length, as in cffi
-                return "buffer from '%s' object" % (_c_type_name(type(source)),)
+                return "buffer from '%s' object" % (tp_name(type(source)),)
             return "buffer len %d from '%s' object" % (self._length,
-                                                       _c_type_name(type(source)))
+                                                       tp_name(type(source)))
         return None
 
     def __enter__(self):
@@ -92,16 +92,20 @@ class AddrCData(CData, metaclass=Family):
         return NotImplemented
 
     def __lt__(self, other):
-        return self._addr < _other_address(other)
+        address = _other_address(other)
+        return NotImplemented if address is None else self._addr < address
 
     def __le__(self, other):
-        return self._addr <= _other_address(other)
+        address = _other_address(other)
+        return NotImplemented if address is None else self._addr <= address
 
     def __gt__(self, other):
-        return self._addr > _other_address(other)
+        address = _other_address(other)
+        return NotImplemented if address is None else self._addr > address
 
     def __ge__(self, other):
-        return self._addr >= _other_address(other)
+        address = _other_address(other)
+        return NotImplemented if address is None else self._addr >= address
 
     def __hash__(self):
         return hash(self._addr)
@@ -121,16 +125,9 @@ class AddrCData(CData, metaclass=Family):
         ctype = self._ctype
         if ctype.kind == POINTER:
             ctype = ctype.item
-        if ctype.kind in (STRUCT, UNION) and ctype.fields is not None:
-            return [name for name, _ in ctype.fields]
+        if ctype.kind in (STRUCT, UNION) and ctype._fields is not None:
+            return [name for name, _ in ctype._fields]
         return []
-
-
-def _c_type_name(cls):
-    """A type's name as CPython's tp_name spells it ('bytearray', 'array.array', 'MyClass')."""
-    if cls.__module__ == "builtins" or not cls.__flags__ & (1 << 8):    # immutable: C types
-        return cls.__name__
-    return "%s.%s" % (cls.__module__, cls.__qualname__)
 
 
 def _export_source(keep):
@@ -145,11 +142,10 @@ def _export_source(keep):
 
 
 def _other_address(other):
+    """The address a pointer is ordered against; None (Python's TypeError) for a non-pointer."""
     if isinstance(other, CData):
-        address = getattr(other, "_addr", None)     # (also of an in-line lib function)
-        if address is not None:
-            return address
-    raise TypeError("cannot compare cdata with %s" % (type(other).__name__,))
+        return getattr(other, "_addr", None)        # (also of an in-line lib function)
+    return None
 
 
 # -- Pointers ----
@@ -477,8 +473,9 @@ def _slice_assign(cdata, index, value, length):
         if len(value) != count:
             raise ValueError("need a string of length %d, got %d" % (count, len(value)))
         if size == 1:
-            MEM[base:base + count] = value          # one copy
+            MEM[base:base + count] = value          # one copy (a bytearray too, as cffi)
             return
+        value = bytes(value)
         items = [value[i:i + 1] for i in range(count)]
     elif value.__class__ is bytes and size == 1 and item.kind == PRIMITIVE and \
             item.category == plat.INT and not item.signed and len(value) == count:
@@ -531,7 +528,7 @@ def _missing_field(ctype, name):
     shown = ctype
     if ctype.kind == POINTER:
         ctype = ctype.item
-    if ctype.fields is None and not ctype.partial and ctype.layout_error is None:
+    if ctype._fields is None and not ctype.partial and ctype.layout_error is None:
         raise AttributeError("cdata '%s' points to an opaque type: cannot read fields"
                              % (shown.cname,))
     if ctype.is_opaque():

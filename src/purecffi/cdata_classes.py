@@ -337,7 +337,7 @@ def _add_mirror_class(owning, template, struct_type, attrs=None):
     fields are read in C (shadow.py).  `attrs`, if given, makes more attributes."""
     if is_var_sized(struct_type):
         return
-    made = mirror([(name, f.offset, prepare(f.type).fmt) for name, f in struct_type.fields
+    made = mirror([(name, f.offset, prepare(f.type).fmt) for name, f in struct_type._fields
                    if _typed_view_field(struct_type, f)], struct_type.byte_size)
     if made is None:
         return
@@ -373,7 +373,7 @@ def _owned_view_attrs(struct_type):
     number format over its own memory (`_v_i`, `_v_d`...), and a field read is a property call
     and one index.  Transient views (array items, fields) keep the computed-address getters.
     """
-    fields = [(name, f) for name, f in struct_type.fields if _typed_view_field(struct_type, f)]
+    fields = [(name, f) for name, f in struct_type._fields if _typed_view_field(struct_type, f)]
     formats = sorted({prepare(f.type).fmt for _, f in fields})
     if not formats:
         return {}
@@ -723,7 +723,7 @@ def _void_access(item):
 
 
 def _field_properties(ctype, fast):
-    return {name: _field_property(ctype, field, fast) for name, field in ctype.fields}
+    return {name: _field_property(ctype, field, fast) for name, field in ctype._fields}
 
 
 _CLASS_MAKERS = {

@@ -9,10 +9,11 @@ from .cdata import AddrCData, GcRef, set_caller
 from .cdata import release as _release_general
 from .cdata_classes import _is_plain_number, attach_classes
 from .cdata_value import GcValueCData, ValueCData, value_cdata
-from .cdatabase import CData, make_cdata
+from .cdatabase import CData, make_cdata, tp_name
 from .convert import (array_length_for, array_size_error, function_address, prepare,
                       set_class_maker, write_array)
-from .convert_scalar import encode_wide, float32, longdouble_bytes, to_complex, to_float
+from .convert_scalar import (bad_init, encode_wide, float32, longdouble_bytes, to_complex,
+                             to_float)
 from .ctype import (ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES,
                     opaque_error)
 from .varsize import byte_extent, is_var_sized, write_var
@@ -210,10 +211,10 @@ def _initializer_pack(item, irt):
     only (no bitfields), laid out by one struct format; None for other types."""
     if _is_plain_number(item):
         return irt.pack, 0
-    if item.kind != STRUCT or item.fields is None or item.partial:
+    if item.kind != STRUCT or item._fields is None or item.partial:
         return None
     fmt, position = "=", 0
-    fields = [f for _, f in item.fields if not f.flags & 1]
+    fields = [f for _, f in item._fields if not f.flags & 1]
     for field in fields:
         ftype = field.type
         if field.bitsize >= 0 or not _is_plain_number(ftype) or field.offset < position:
@@ -322,6 +323,8 @@ def _new_var_struct(ctype, rt, item):
     owning = rt.owning_class
 
     def new_var_struct(init, allocator):
+        if init is not None and not isinstance(init, (list, tuple, dict)):
+            raise bad_init(item, "list or tuple or dict", init)   # (its size comes from it)
         byte_size = byte_extent(item, init)
         if allocator is None:
             buf, address = allocate(byte_size)
@@ -566,7 +569,7 @@ def _source_int(value, ctype=None):
         return value._as_int()
     if isinstance(value, float):
         return int(value)       # ValueError for NaN, OverflowError for infinities (as cffi)
-    if isinstance(value, (bytes, bytearray)) and len(value) == 1:
+    if isinstance(value, bytes) and len(value) == 1:     # (not a bytearray, as cffi)
         return value[0]
     if isinstance(value, str) and len(value) == 1:
         return ord(value)
@@ -581,12 +584,23 @@ def _source_int(value, ctype=None):
     if isinstance(value, str) and ctype is not None:
         raise TypeError("cannot cast unicode string of length %d to ctype '%s'"
                         % (len(value), ctype.cname))
-    if isinstance(value, (bytes, bytearray)):
+    if isinstance(value, bytes):
         raise TypeError("initializer for ctype 'char' must be a bytes of length 1, not %s"
-                        % (type(value).__name__,))
+                        % (tp_name(type(value)),))
     if hasattr(value, "__int__") and not isinstance(value, (str, complex)):
         return int(value)
     raise TypeError("an integer is required")
+
+
+def _bool_source(value, ctype):
+    """The truth of a cast-to-_Bool source: an integer, else a number with __float__ (cffi)."""
+    if isinstance(value, (int, CData, bytes, str)) or hasattr(value, "__index__"):
+        return _source_int(value, ctype) != 0
+    if hasattr(value, "__float__") and not isinstance(value, complex):
+        return float(value) != 0        # a Decimal('0.5') is true, as in cffi
+    if hasattr(value, "__int__") and not isinstance(value, complex):
+        return int(value) != 0
+    raise TypeError("integer/float expected")
 
 
 def _wrap(value, byte_size, signed):
@@ -607,7 +621,7 @@ def _cast_to_primitive(ctype, value):
             return value_cdata(ctype, float(value) != 0)
         if isinstance(value, float):
             return value_cdata(ctype, value != 0)
-        return value_cdata(ctype, _source_int(value, ctype) != 0)
+        return value_cdata(ctype, _bool_source(value, ctype))
     if cat == plat.CHAR:
         return value_cdata(ctype, bytes([_source_int(value, ctype) & 0xFF]))
     if cat == plat.WCHAR:
@@ -626,12 +640,25 @@ def _cast_to_primitive(ctype, value):
         if isinstance(value, AddrCData):
             raise TypeError("cannot cast ctype '%s' to ctype '%s'"
                             % (value._ctype.cname, ctype.cname))
-        number = to_complex(ctype, value) if not isinstance(value, ValueCData) \
-            or value._category() == plat.COMPLEX else complex(_source_float(ctype, value))
+        number = _complex_source(ctype, value)
         if base.byte_size == 8:         # float _Complex: each part rounded as a float cast
             number = complex(float32(number.real), float32(number.imag))
         return value_cdata(ctype, number)
     raise TypeError("cannot cast to '%s'" % (ctype.cname,))
+
+
+def _complex_source(ctype, value):
+    """The complex number of a cast-to-complex source (a 1-character string is its code)."""
+    if isinstance(value, ValueCData):
+        category = value._category()
+        if category == plat.COMPLEX:
+            return to_complex(ctype, value)
+        if category == plat.LONGDOUBLE:     # as cffi, which reads no long double as complex
+            raise TypeError("complex() not supported on cdata '%s'" % (value._ctype.cname,))
+        return complex(_source_float(ctype, value))
+    if isinstance(value, (bytes, str)):
+        return complex(_source_float(ctype, value))
+    return to_complex(ctype, value)
 
 
 def _source_float(ctype, value):
@@ -648,7 +675,7 @@ def _source_float(ctype, value):
         if len(value) == 1:
             return float(ord(value))
         raise TypeError("cannot cast %s object to ctype '%s'"
-                        % (type(value).__name__, ctype.cname))
+                        % (tp_name(type(value)), ctype.cname))
     if isinstance(value, CData) and value._address:
         raise TypeError("cannot cast ctype '%s' to ctype '%s'" % (value._ctype.cname, ctype.cname))
     return to_float(ctype, value)

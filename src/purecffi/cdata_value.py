@@ -92,46 +92,59 @@ class ValueCData(CData):
             return self._as_int() != 0
         return bool(self._value)
 
-    def _number(self):
+    def _compared(self):
+        """The Python value a comparison uses, as cffi: a char is bytes, a wchar_t str."""
         value = self._value
-        if value.__class__ is int or value.__class__ is float:     # the common cases
-            return value
-        cat = self._category()
-        if cat in (plat.FLOAT, plat.LONGDOUBLE):
-            return self.__float__()
-        if cat == plat.COMPLEX:
-            return self._value
-        return self._as_int()
+        if value.__class__ is bytes and len(value) > 1:     # a long double's raw bytes
+            return longdouble_float(value)
+        return value
 
     def __eq__(self, other):
-        if isinstance(other, ValueCData):
-            return self._number() == other._number()
-        if isinstance(other, (int, float, complex)):
-            return self._number() == other
-        if isinstance(other, (bytes, str)):
-            return self._value == other
-        return NotImplemented
+        if isinstance(other, CData):
+            if not isinstance(other, ValueCData):
+                return NotImplemented
+            other = other._compared()
+        return self._compared() == other
 
     def __ne__(self, other):
-        result = self.__eq__(other)
-        return result if result is NotImplemented else not result
+        if isinstance(other, CData):
+            if not isinstance(other, ValueCData):
+                return NotImplemented
+            other = other._compared()
+        return self._compared() != other
 
+    # ordering: that of the Python values (Python's TypeError when they have none), nothing
+    # against a pointer or a struct
     def __lt__(self, other):
-        return self._number() < _other_number(other)
+        if isinstance(other, CData):
+            if not isinstance(other, ValueCData):
+                return NotImplemented
+            other = other._compared()
+        return self._compared() < other
 
     def __le__(self, other):
-        return self._number() <= _other_number(other)
+        if isinstance(other, CData):
+            if not isinstance(other, ValueCData):
+                return NotImplemented
+            other = other._compared()
+        return self._compared() <= other
 
     def __gt__(self, other):
-        return self._number() > _other_number(other)
+        if isinstance(other, CData):
+            if not isinstance(other, ValueCData):
+                return NotImplemented
+            other = other._compared()
+        return self._compared() > other
 
     def __ge__(self, other):
-        return self._number() >= _other_number(other)
+        if isinstance(other, CData):
+            if not isinstance(other, ValueCData):
+                return NotImplemented
+            other = other._compared()
+        return self._compared() >= other
 
     def __hash__(self):
-        if isinstance(self._value, (bytes, str)):
-            return hash(self._value)
-        return hash(self._number())
+        return hash(self._compared())
 
     def __repr__(self):
         return "<cdata '%s' %s>" % (self._ctype.cname, self._repr_value())
@@ -141,7 +154,7 @@ class ValueCData(CData):
         if cat == plat.LONGDOUBLE:
             return "%E" % (longdouble_float(self._value),)
         if self._ctype.kind == ENUM:
-            name = self._ctype.elements.get(self._value)
+            name = self._ctype._elements.get(self._value)
             return "%d: %s" % (self._value, name) if name is not None else "%d" % self._value
         return repr(self._value)
 
@@ -177,11 +190,3 @@ def value_cdata(ctype, value):
     result = _new_object(ValueCData)
     result._ctype, result._value = ctype, value
     return result
-
-
-def _other_number(other):
-    if isinstance(other, ValueCData):
-        return other._number()
-    if isinstance(other, (int, float)):
-        return other
-    raise TypeError("cannot compare cdata with %s" % (type(other).__name__,))

@@ -13,6 +13,7 @@ class CData:
     _array = False          # arrays (with a `_length`)
     _address = False        # cdata with an `_addr` (the AddrCData family)
     _struct = False         # structs and unions in memory (the StructCData family)
+    __reversed__ = None     # reversed() refuses every cdata, as cffi's (iterate, then reverse)
 
     if TYPE_CHECKING:       # what type checkers may do with any cdata (each kind does some)
         def __getattr__(self, name: str) -> Any: ...
@@ -56,6 +57,14 @@ def not_instantiable(cls):
     """The error for calling a cdata class from Python (only purecffi makes cdata)."""
     return TypeError("cannot create '%s.%s' instances: cdata objects are made by the ffi "
                      "(ffi.new(), ffi.cast()...)" % (CData.__module__, cls.__name__))
+
+
+def tp_name(cls):
+    """A type's name as CPython's tp_name spells it in messages ('bytearray', 'MyClass', but
+    'decimal.Decimal' and 'array.array' for types defined in C by a module)."""
+    if cls.__module__ == "builtins" or not cls.__flags__ & (1 << 8):    # immutable: C types
+        return cls.__name__
+    return "%s.%s" % (cls.__module__, cls.__qualname__)
 
 
 def not_picklable(obj):

@@ -42,7 +42,7 @@ def _readiness(ctype):
     if ctype.kind in (STRUCT, UNION):
         if ctype.partial:
             return COMPILER
-        return WAITING if ctype.fields is None else READY
+        return WAITING if ctype._fields is None else READY
     if isinstance(ctype, UnknownNumberType):
         return COMPILER
     return READY

@@ -12,7 +12,7 @@ from array import array as _array
 
 from . import platform as plat
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, opaque_error
-from .cdatabase import CData, make_cdata
+from .cdatabase import CData, make_cdata, tp_name
 from .errors import FFIError
 from .lazy import BUILD_LOCK
 from .memory import MEM, read_address, write_address
@@ -20,10 +20,10 @@ from .memory import copy as copy_memory
 from .convert_scalar import (_read_bool, _read_char, _read_complex, _read_float, _read_int,
                              _read_longdouble, _read_wchar, _write_bool, _write_char,
                              _write_complex, _write_float, _write_int, _write_longdouble,
-                             _write_wchar, bad_init, encode_wide, not_an_integer, to_bool,
-                             to_int)
+                             _write_wchar, bad_init, encode_wide)
 from .convert_scalar import (LONGDOUBLE_BYTES, code_to_str, longdouble_bytes,  # noqa: F401
-                             to_char, to_float, to_wchar)   # (call.py imports them from here)
+                             to_bool, to_char, to_float, to_int,
+                             to_wchar)   # (call.py imports them from here)
 
 _UNKNOWN = object()
 
@@ -306,18 +306,17 @@ def array_length_for(ctype, init):
         if init > _SSIZE_MAX or item.byte_size > 0 and init * item.byte_size > _SSIZE_MAX:
             raise array_size_error(init)
         return init
-    if isinstance(init, (bytes, bytearray)) and getattr(item, "category", None) in (
+    if isinstance(init, bytes) and getattr(item, "category", None) in (
             plat.CHAR, plat.INT, plat.BOOL) and item.byte_size == 1:
         return len(init) + 1
     if isinstance(init, str) and getattr(item, "category", None) == plat.WCHAR:
         return len(encode_wide(item, init)) // item.byte_size + 1
     if isinstance(init, (list, tuple)):
         return len(init)
-    if isinstance(init, CData) and init._ctype.kind == ARRAY:
-        return len(init)
-    if isinstance(init, (str, bytes, bytearray)):
+    if isinstance(init, (str, bytes)):
         raise bad_init(ctype, _array_initializers(item), init)
-    raise TypeError("expected new array length or list/tuple/str, not %s" % (type(init).__name__,))
+    raise TypeError("expected new array length or list/tuple/str, not %s"
+                    % (tp_name(type(init)),))
 
 
 def _array_initializers(item):
@@ -337,7 +336,7 @@ def write_array(ctype, address, value, length):
     irt = prepare(item)
     size = irt.byte_size
     cat = getattr(item, "category", None)
-    if isinstance(value, (bytes, bytearray)) and item.byte_size == 1 and cat in (
+    if isinstance(value, bytes) and item.byte_size == 1 and cat in (   # (no bytearray: cffi)
             plat.CHAR, plat.INT, plat.BOOL):
         if len(value) > length:
             raise IndexError("initializer bytes is too long for '%s' (got %d characters)"
@@ -355,8 +354,7 @@ def write_array(ctype, address, value, length):
                              % (ctype.cname, len(data) // size))
         MEM[address:address + len(data)] = data
         return      # no terminating zero written (as cffi; ffi.new()'s memory is zeroed)
-    if isinstance(value, CData) and value._ctype.kind == ARRAY and value._ctype.item is item \
-            and (value._ctype is ctype or value._ctype.length is None):
+    if isinstance(value, CData) and value._ctype is ctype:      # (only the same type: cffi)
         n = len(value)
         if n > length:
             raise IndexError("array of length %d is too long for '%s'" % (n, ctype.cname))
@@ -449,7 +447,7 @@ def write_struct(ctype, address, value, write_one=None):
     if isinstance(value, CData) and value._ctype is ctype:
         copy_memory(address, value._addr, ctype.byte_size)
         return
-    if ctype.fields is None or ctype.partial:
+    if ctype._fields is None or ctype.partial:
         raise opaque_error(ctype)
     if write_one is None and (value.__class__ is list or value.__class__ is tuple):
         writers = _field_writers(ctype)
@@ -465,7 +463,7 @@ def write_struct(ctype, address, value, write_one=None):
                 write(address + offset, v)
             return
     if isinstance(value, (list, tuple)):
-        fields = [(n, f) for n, f in ctype.fields if not f.flags & 1]
+        fields = [(n, f) for n, f in ctype._fields if not f.flags & 1]
         if len(value) > len(fields):
             raise ValueError("too many initializers for '%s' (got %d)"
                              % (ctype.cname, len(value)))
@@ -476,7 +474,8 @@ def write_struct(ctype, address, value, write_one=None):
             try:
                 pairs.append(((name, ctype.field(name)), v))
             except KeyError:
-                raise KeyError(name) from None
+                # (a None key: cffi's KeyError has no argument, as C's KeyError of None)
+                raise (KeyError() if name is None else KeyError(name)) from None
     else:
         raise bad_init(ctype, "list or tuple or dict or struct-cdata", value)
     write_one = write_one or write_field
@@ -490,7 +489,7 @@ def _field_writers(ctype):
     rt = ctype._rt or prepare(ctype)
     writers = rt.field_writers
     if writers is None:
-        fields = [f for _, f in ctype.fields if not f.flags & 1]
+        fields = [f for _, f in ctype._fields if not f.flags & 1]
         if any(f.bitsize >= 0 or f.type.kind == ARRAY and f.type.length is None for f in fields):
             writers = ()
         else:
@@ -563,7 +562,7 @@ def write_bitfield(field, base_address, value):
     if value.__class__ is not int:
         if isinstance(value, CData) or not hasattr(value, "__index__"):
             name = "cdata '%s'" % (value._ctype.cname,) if isinstance(value, CData) \
-                else "'%s' object" % (type(value).__name__,)
+                else "'%s' object" % (tp_name(type(value)),)
             raise TypeError("%s cannot be interpreted as an integer" % (name,))
         value = value.__index__()
     bits = field.bitsize

@@ -8,7 +8,7 @@ import sys
 
 from . import platform as plat
 from .ctype import ENUM, PRIMITIVE
-from .cdatabase import CData
+from .cdatabase import CData, tp_name
 from .cdata_value import ValueCData, value_cdata
 from .memory import MEM
 
@@ -19,23 +19,33 @@ _INF = float("inf")
 def _type_name(value):
     if isinstance(value, CData):
         return "cdata '%s'" % (value._ctype.cname,)
-    return type(value).__name__
+    return tp_name(type(value))
 
 
 def bad_init(ctype, expected, value):
     """TypeError for a value of the wrong kind written into `ctype`."""
+    if isinstance(value, CData) and value._ctype.cname == ctype.cname \
+            and value._ctype is not ctype:
+        # the same spelling, another type: two ffi's declarations (cffi's words)
+        return TypeError("initializer for ctype '%s' appears indeed to be '%s', but the types "
+                         "are different (check that you are not e.g. mixing up different ffi "
+                         "instances)" % (ctype.cname, ctype.cname))
     return TypeError("initializer for ctype '%s' must be a %s, not %s"
                      % (ctype.cname, expected, _type_name(value)))
 
 
-def out_of_range(ctype, value):
-    """OverflowError for an integer that does not fit (cffi's three messages)."""
+def out_of_range(ctype, value, source=None):
+    """OverflowError for an integer that does not fit (cffi's three messages).
+
+    `source` is the object the integer came from when it was not an int (a cdata, an object
+    with __int__): cffi names it, not its integer value."""
     base = ctype.base if ctype.kind == ENUM else ctype
     if value < 0 and not getattr(base, "signed", True):
         return OverflowError("can't convert negative number to unsigned")
     if not -(1 << 63) <= value < (1 << 64 if value >= 0 and not base.signed else 1 << 63):
         return OverflowError("int too big to convert")
-    return OverflowError("integer %s does not fit '%s'" % (value, ctype.cname))
+    shown = value if source is None else source
+    return OverflowError("integer %s does not fit '%s'" % (shown, ctype.cname))
 
 
 def not_an_integer(value):
@@ -51,31 +61,33 @@ def not_a_real_number(value):
     """TypeError for a value written into a floating-point type that is not a number."""
     if isinstance(value, CData):
         return TypeError("float() not supported on cdata '%s'" % (value._ctype.cname,))
-    return TypeError("must be real number, not %s" % (type(value).__name__,))
+    return TypeError("must be real number, not %s" % (tp_name(type(value)),))
 
 
 # -- Integers ----
 def to_int(ctype, value):
     """Check and convert a Python value written into an integer (or enum) C type."""
-    if isinstance(value, int):
-        result = int(value)
-    elif isinstance(value, float):
-        raise not_an_integer(value)
-    elif isinstance(value, ValueCData) and value._ctype.kind in (PRIMITIVE, ENUM) \
-            and value._category() not in (plat.FLOAT, plat.LONGDOUBLE, plat.COMPLEX):
-        result = value._as_int()        # "not a float!" (7.2) holds for float cdata too
-    elif isinstance(value, CData):
-        raise not_an_integer(value)
-    elif hasattr(value, "__int__") and not isinstance(value, (str, bytes)):
-        # (as cffi: __int__, not __index__ alone; Decimal(1.5) and Fraction(1, 2) truncate)
-        result = int(value)
-    else:
-        raise not_an_integer(value)
+    result = int(value) if isinstance(value, int) else _integer_of(value)
     base = ctype.base if ctype.kind == ENUM else ctype
     lo, hi = plat.int_bounds(base.byte_size, base.signed)
     if not lo <= result <= hi:
-        raise out_of_range(ctype, result)
+        raise out_of_range(ctype, result, None if isinstance(value, int) else value)
     return result
+
+
+def _integer_of(value):
+    """The integer of a value that is not an int: integer cdata, objects with __int__."""
+    if isinstance(value, float):
+        raise not_an_integer(value)
+    if isinstance(value, ValueCData) and value._ctype.kind in (PRIMITIVE, ENUM) \
+            and value._category() not in (plat.FLOAT, plat.LONGDOUBLE, plat.COMPLEX):
+        return value._as_int()          # "not a float!" (7.2) holds for float cdata too
+    if isinstance(value, CData):
+        raise not_an_integer(value)
+    if hasattr(value, "__int__") and not isinstance(value, (str, bytes)):
+        # (as cffi: __int__, not __index__ alone; Decimal(1.5) and Fraction(1, 2) truncate)
+        return int(value)
+    raise not_an_integer(value)
 
 
 def _read_int(ctype, rt):
@@ -102,15 +114,15 @@ def _write_int(ctype, rt):
 
 # -- _Bool ----
 def to_bool(ctype, value):
-    """Only 0, 1, False and True (or such cdata) go into a _Bool."""
-    if isinstance(value, ValueCData) and value._category() not in (
-            plat.FLOAT, plat.LONGDOUBLE, plat.COMPLEX):
-        value = value._as_int()
+    """Only 0, 1, False and True (or what converts to them as an integer) go into a _Bool."""
     if value is True or value is False or (isinstance(value, int) and value in (0, 1)):
         return int(value)
     if isinstance(value, int):
         raise out_of_range(ctype, int(value))
-    raise not_an_integer(value)
+    result = _integer_of(value)         # integer cdata, __int__ objects, as cffi
+    if result not in (0, 1):
+        raise out_of_range(ctype, result, value)
+    return result
 
 
 def _read_bool(ctype, rt):
@@ -141,7 +153,7 @@ _write_bool = _packing_writer(to_bool)
 # -- char ----
 def to_char(ctype, value):
     """A bytes of length 1 (or a char cdata) as the byte."""
-    if isinstance(value, (bytes, bytearray)) and len(value) == 1:
+    if isinstance(value, bytes) and len(value) == 1:     # (not a bytearray, as cffi)
         return bytes(value)
     if isinstance(value, ValueCData) and getattr(value._ctype, "category", None) == plat.CHAR:
         return value._value
@@ -165,13 +177,12 @@ def _write_char(ctype, rt):
 
 # -- wchar_t, char16_t, char32_t ----
 def to_wchar(ctype, value):
-    """A str of length 1 (or a surrogate pair for 4-byte types) as a code unit."""
+    """A str of length 1 as a code unit (a surrogate pair is two characters here, as cffi:
+    only strings written into arrays join them)."""
     if isinstance(value, ValueCData) and getattr(value._ctype, "category", None) == plat.WCHAR \
             and value._ctype.byte_size == ctype.byte_size:      # (char16_t is no char32_t)
         value = value._value
     if isinstance(value, str):
-        if len(value) == 2 and ctype.byte_size == 4 and _is_surrogate_pair(value):
-            return _join_surrogates(value)
         if len(value) == 1:
             code = ord(value)
             if code > 0xFFFF and ctype.byte_size == 2:
@@ -181,14 +192,6 @@ def to_wchar(ctype, value):
         raise TypeError("initializer for ctype '%s' must be a unicode string of length 1, not "
                         "unicode string of length %d" % (ctype.cname, len(value)))
     raise bad_init(ctype, "unicode string of length 1", value)
-
-
-def _is_surrogate_pair(text):
-    return 0xD800 <= ord(text[0]) <= 0xDBFF and 0xDC00 <= ord(text[1]) <= 0xDFFF
-
-
-def _join_surrogates(text):
-    return 0x10000 + ((ord(text[0]) - 0xD800) << 10) + (ord(text[1]) - 0xDC00)
 
 
 def code_to_str(ctype, code):
@@ -322,7 +325,7 @@ def to_complex(ctype, value):
     if isinstance(value, (str, bytes)) or not (isinstance(value, complex) or hasattr(
             value, "__complex__") or hasattr(value, "__float__") or hasattr(value, "__index__")):
         # (a complex has no __complex__ before Python 3.11)
-        raise TypeError("must be real number, not %s" % (type(value).__name__,))
+        raise TypeError("must be real number, not %s" % (tp_name(type(value)),))
     return complex(value)
 
 

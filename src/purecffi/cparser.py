@@ -553,7 +553,7 @@ class _Walker:
             ctype = make_type(StructOrUnionType, kind, name, cname=cname)
         else:
             ctype = self.new_tag(kind, node.name)
-            if node.decls is not None and (ctype.fields is not None or ctype in self.work.pending
+            if node.decls is not None and (ctype._fields is not None or ctype in self.work.pending
                                            or ctype in self.work.broken):
                 self.fail(node, "duplicate declaration of %s %s" % (kind, node.name))
         if node.decls is not None:

@@ -67,13 +67,14 @@ class CType:
     def __setattr__(self, name, value):
         """The introspection attributes are read-only once set (types are immutable data)."""
         if name in _READ_ONLY:
-            try:
-                object.__getattribute__(self, name)
-            except AttributeError:
-                pass
-            else:
-                raise AttributeError("ctype attribute '%s' is read-only" % (name,))
+            _refuse_if_set(self, name)
         object.__setattr__(self, name, value)
+
+    def __delattr__(self, name):
+        """The introspection attributes cannot be deleted."""
+        if name in _READ_ONLY:
+            raise AttributeError("ctype attribute '%s' is read-only" % (name,))
+        object.__delattr__(self, name)
 
     # -- Spelling ----
     @property
@@ -121,6 +122,29 @@ class CType:
 
 _READ_ONLY = frozenset(("kind", "item", "length", "fields", "args", "result", "ellipsis", "abi",
                         "elements", "relements"))
+
+
+def _refuse_if_set(ctype, name):
+    """AttributeError if `name` is set on `ctype`, or is not an attribute of its kind."""
+    try:
+        object.__getattribute__(ctype, name)
+    except AttributeError:
+        if type(getattr(type(ctype), name, None)) is not property:
+            return                      # a slot not filled yet (a struct being completed)
+    raise AttributeError("ctype attribute '%s' is read-only" % (name,))
+
+
+def _absent(name):
+    """An introspection attribute a kind of type lacks: cffi's AttributeError, which is just
+    the name (the kinds that have it hold it in a slot, which takes precedence)."""
+    def get(self):
+        raise AttributeError(name)
+    return property(get, doc="Not an attribute of this kind of type.")
+
+
+for _name in _READ_ONLY - {"kind"}:
+    setattr(CType, _name, _absent(_name))
+del _name
 
 
 def _init_slots(ctype, **values):
@@ -298,9 +322,19 @@ class CField:
     def __init__(self, name, ctype, offset, bitshift=-1, bitsize=-1, flags=0, bit_position=None):
         if bitshift == -1 and ctype.kind == ARRAY and not ctype.length:
             bitshift = -2
-        self.name, self.type, self.offset = name, ctype, offset
-        self.bitshift, self.bitsize, self.flags = bitshift, bitsize, flags
-        self.bit_position = offset * 8 if bit_position is None else bit_position
+        _init_slots(self, name=name, type=ctype, offset=offset, bitshift=bitshift,
+                    bitsize=bitsize, flags=flags,
+                    bit_position=offset * 8 if bit_position is None else bit_position)
+
+    def add_flags(self, flags):
+        """Set more flags on a field being laid out (before its type is published)."""
+        object.__setattr__(self, "flags", self.flags | flags)
+
+    def __setattr__(self, name, value):
+        """Read-only, as cffi's fields (a layout is data shared by every user of the type)."""
+        raise AttributeError("readonly attribute")
+
+    __delattr__ = __setattr__
 
     def __repr__(self):
         return "<CField %s %s at %d>" % (self.name, self.type.cname, self.offset)
@@ -317,25 +351,32 @@ def set_layout_rule(lay_out):
 class StructOrUnionType(CType):
     """A struct or union, declared (opaque) first and completed by `complete()`.
 
-    `fields` is None while the type is opaque.  `partial` marks an API-mode `...;` struct whose
-    layout only the C compiler knows.  `layout_error` (API mode) is the message of a cdef()
-    layout the compiler disagrees with: the type is then unusable, as an opaque one.
+    `fields` (`_fields` inside) is None while the type is opaque.  `partial` marks an API-mode
+    `...;` struct whose layout only the C compiler knows.  `layout_error` (API mode) is the
+    message of a cdef() layout the compiler disagrees with: the type is then unusable, as an
+    opaque one.
     """
 
-    __slots__ = ("name", "fields", "_size", "_align", "partial", "packed", "pack",
+    __slots__ = ("name", "_fields", "_size", "_align", "partial", "packed", "pack",
                  "_by_name", "anonymous", "has_bitfields", "has_flexible_array", "_decl_fields",
                  "layout_error")
 
     def __init__(self, kind, name, cname=None):
         _init_slots(self, kind=kind, name=name, _prefix=cname or ("%s %s" % (kind, name)),
-                    _suffix="", fields=None, _by_name=None, _size=-1, _align=-1,
+                    _suffix="", _fields=None, _by_name=None, _size=-1, _align=-1,
                     partial=False, packed=False, pack=None,
                     anonymous=cname is not None and cname.startswith("$"),
                     has_bitfields=False, has_flexible_array=False, _decl_fields=None, _rt=None,
                     layout_error=None)
 
+    @property
+    def fields(self):
+        """The (name, CField) list, a new one each time as cffi's (None while opaque)."""
+        fields = self._fields
+        return None if fields is None else list(fields)
+
     def is_opaque(self):
-        return self.fields is None or self.partial or self.layout_error is not None
+        return self._fields is None or self.partial or self.layout_error is not None
 
     def complete(self, decl_fields, packed=False, pack=None, partial=False, layout=None):
         """Give the type its fields: a list of (name, ctype, bitsize or -1).
@@ -348,7 +389,7 @@ class StructOrUnionType(CType):
             self._forget_runtime()
             self._decl_fields = list(decl_fields)
             if partial and layout is None:
-                object.__setattr__(self, "fields", [])
+                self._fields = []
                 self._by_name = {}
                 return
             fields, size, align = layout or _LAY_OUT[0](self, self._decl_fields, packed, pack)
@@ -363,7 +404,7 @@ class StructOrUnionType(CType):
 
     def _set_layout(self, fields, size, align):
         """Install computed fields (flattening anonymous members for name lookup)."""
-        object.__setattr__(self, "fields", fields)
+        self._fields = fields
         self._size, self._align = size, align
         self.has_bitfields = any(f.bitsize >= 0 for _, f in fields)
         self.has_flexible_array = bool(fields) and fields[-1][1].type.kind == ARRAY \
@@ -380,14 +421,14 @@ class StructOrUnionType(CType):
 
     @property
     def byte_size(self):
-        if self.fields is None or (self.partial and self._size < 0) or \
+        if self._fields is None or (self.partial and self._size < 0) or \
                 self.layout_error is not None:
             return -1
         return self._size
 
     @property
     def byte_align(self):
-        if self.fields is None or (self.partial and self._align < 0) or \
+        if self._fields is None or (self.partial and self._align < 0) or \
                 self.layout_error is not None:
             raise opaque_error(self)
         return self._align
@@ -396,7 +437,7 @@ class StructOrUnionType(CType):
 class EnumType(CType):
     """`enum name`: integer values with names; size and sign chosen as the C compiler does."""
 
-    __slots__ = ("name", "elements", "relements", "base", "partial")
+    __slots__ = ("name", "_elements", "_relements", "base", "partial")
 
     def __init__(self, name, enumerators, base=None, partial=False, cname=None):
         self.kind = ENUM
@@ -405,13 +446,23 @@ class EnumType(CType):
         # cffi's dict orders: both built from the last enumerator back to the first, so the
         # first name of a value wins in `elements`
         backwards = list(enumerators)[::-1]
-        self.relements = dict(backwards)
-        self.elements = {}
+        self._relements = dict(backwards)
+        self._elements = {}
         for key, value in backwards:
-            self.elements[value] = key
+            self._elements[value] = key
         self.base = base or make_type(PrimitiveType, enum_base_name([v for _, v in enumerators]))
         self.partial = partial
         self._rt = None
+
+    @property
+    def elements(self):
+        """{value: name}, a new dict each time as cffi's."""
+        return dict(self._elements)
+
+    @property
+    def relements(self):
+        """{name: value}, a new dict each time as cffi's."""
+        return dict(self._relements)
 
     @property
     def byte_size(self):

@@ -199,7 +199,7 @@ def warn_guessed_enum(decls, ctype):
             ctype = ctype.item
         if ctype.kind == "function":
             pending.extend(reversed((ctype.result,) + tuple(ctype.args)))
-        elif ctype.kind == "enum" and not ctype.relements and not ctype.partial \
+        elif ctype.kind == "enum" and not ctype._relements and not ctype.partial \
                 and ctype not in decls.warned_enums:
             decls.warned_enums.add(ctype)
             warnings.warn(MSG_OPAQUE_ENUM % (ctype.cname,), UserWarning, stacklevel=4)
@@ -252,7 +252,7 @@ def _member_types(decls, ctype):
         return decls.pending[ctype][0]
     if ctype.partial:
         return ctype._decl_fields or []
-    return [(name, field.type, field.bitsize) for name, field in ctype.fields or ()]
+    return [(name, field.type, field.bitsize) for name, field in ctype._fields or ()]
 
 
 def _unknown_number_error(ctype):
@@ -278,7 +278,7 @@ def is_integer_constant(name, ctype):
     if ctype is None:
         return True
     if ctype.kind == ENUM:
-        return name in ctype.relements
+        return name in ctype._relements
     return ctype.kind == PRIMITIVE and getattr(ctype, "category", None) in (plat.INT,
                                                                             plat.BOOL)
 

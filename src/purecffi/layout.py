@@ -74,9 +74,9 @@ class SysVLayout:
             return
         if not packed and _round_up(start % align_bits + bitsize, align_bits) > unit_bits:
             start = _round_up(start, align_bits)
-        unit_offset = (start // unit_bits) * ftype.byte_size
-        if start + bitsize > (unit_offset + ftype.byte_size) * 8:
-            unit_offset = start // 8          # straddles its unit (packed): count from its byte
+        # `offset` and `bitshift` count from the start of the (packed) alignment unit holding
+        # the first bit, as cffi reports them (reads and writes use `bit_position`)
+        unit_offset = (start // align_bits) * (align_bits // 8)
         field = CField(name, ftype, unit_offset, start - unit_offset * 8, bitsize,
                        bit_position=start)
         # named bitfields give the struct their type's alignment; unnamed ones do not
@@ -97,7 +97,7 @@ class _State:
         """Record a field that ends at `end_bit` and needs `align`."""
         if name is not None:
             if self.is_union and self.fields:
-                field.flags |= FLAG_IGNORE_IN_CTOR
+                field.add_flags(FLAG_IGNORE_IN_CTOR)
             self._append(name, field)
         self.bit_offset = max(self.bit_offset, end_bit)
         self.align = max(self.align, align)
@@ -105,8 +105,8 @@ class _State:
     def _append(self, name, field):
         """Add a field, flattening an anonymous struct/union member into its fields."""
         ftype = field.type
-        if name.startswith("$") and ftype.kind in ("struct", "union") and ftype.fields is not None:
-            for sub_name, sub in ftype.fields:
+        if name.startswith("$") and ftype.kind in ("struct", "union") and ftype._fields is not None:
+            for sub_name, sub in ftype._fields:
                 flat = CField(sub_name, sub.type, field.offset + sub.offset, sub.bitshift,
                               sub.bitsize, sub.flags | field.flags,
                               bit_position=field.offset * 8 + sub.bit_position)

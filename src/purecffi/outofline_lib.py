@@ -40,7 +40,7 @@ def _is_symbol_constant(name, declaration):
     enumerator (of a partial enum, or of an included API-mode module's enum)."""
     ctype, value = declaration
     return value is Ellipsis and ctype is not None and not (
-        ctype.kind == ENUM and (ctype.partial or name in ctype.relements))
+        ctype.kind == ENUM and (ctype.partial or name in ctype._relements))
 
 
 def _own_names(ffi):

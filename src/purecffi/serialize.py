@@ -176,7 +176,7 @@ class _Dumper:
     def write_struct(self, ctype):
         """The record first (members may point back to it), then the body."""
         index = self.add(ctype, (ctype.kind, ctype.name, self.cname(ctype)))
-        if ctype.fields is not None:
+        if ctype._fields is not None:
             partial = ctype.partial and not self.complete_partial
             self.bodies.append((index, self.fields(ctype._decl_fields or ()), ctype.packed,
                                 ctype.pack, partial))
@@ -189,7 +189,7 @@ class _Dumper:
         return _cname(ctype)
 
     def write_enum(self, ctype):
-        enumerators = tuple(ctype.relements.items())[::-1]     # in declaration order
+        enumerators = tuple(ctype._relements.items())[::-1]     # in declaration order
         return self.add(ctype, ("enum", ctype.name, self.cname(ctype), enumerators,
                                 self.ref(ctype.base), ctype.partial))
 
@@ -472,14 +472,14 @@ def _given_layout(ctype, decl_fields, given, packed, pack, partial):
             return computed.get(name)
         field = CField(name, ftype, offset, flags=model.flags if model is not None else 0)
         if ctype.kind == UNION and fields:
-            field.flags |= FLAG_IGNORE_IN_CTOR
+            field.add_flags(FLAG_IGNORE_IN_CTOR)
         return field
 
     fields = []
     for name, ftype, bitsize in decl_fields:
-        if name.startswith("$") and ftype.kind in (STRUCT, UNION) and ftype.fields is not None:
+        if name.startswith("$") and ftype.kind in (STRUCT, UNION) and ftype._fields is not None:
             base = offsets.get(name)
-            for sub_name, sub in ftype.fields:
+            for sub_name, sub in ftype._fields:
                 offset = base + sub.offset if base is not None else offsets.get(sub_name)
                 field = place(sub_name, sub.type, offset, sub) if offset is not None \
                     else computed.get(sub_name)

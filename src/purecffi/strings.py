@@ -16,6 +16,7 @@ from .memory import MEM, Owned, read_bytes, string_at, typed_view
 from .memory import c_strnlen as _strnlen
 from .memory import c_wcslen as _wcslen
 
+_SSIZE_MAX = sys.maxsize    # unpack(): a longer length is an OverflowError, as in cffi
 _SHORT = 4096       # up to this length, a copy cut at the first NUL beats a call of strnlen()
 _VALUE_MAX = 256    # up to this length, ctypes' `.value` (a byte loop) beats the copy
 _CHAR = TYPES.primitive("char")
@@ -213,7 +214,7 @@ def _describe(obj):
 def _value_string(cdata):
     ctype = cdata._ctype
     if ctype.kind == ENUM:
-        name = ctype.elements.get(cdata._value)
+        name = ctype._elements.get(cdata._value)
         return name if name is not None else str(cdata._value)
     category = getattr(ctype, "category", None)
     if category == plat.CHAR:
@@ -235,7 +236,8 @@ def unpack(cdata: Any, length: int) -> Any:
         address = cdata._addr
     except AttributeError:
         item = address = None
-    if length.__class__ is int and length >= 0 and address and isinstance(cdata, CData):
+    if length.__class__ is int and 0 <= length <= _SSIZE_MAX and address \
+            and isinstance(cdata, CData):
         if item is _CHAR:
             return MEM[address:address + length].tobytes()
         numbers = _NUMBERS.get(item)
@@ -258,6 +260,8 @@ def _unpack_general(cdata, length):
                         % (type(cdata).__name__,))
     if length.__class__ is not int:
         length = index(length)
+    if not -_SSIZE_MAX - 1 <= length <= _SSIZE_MAX:
+        raise OverflowError("Python int too large to convert to C ssize_t")
     if length < 0:
         raise ValueError("'length' cannot be negative")
     if not cdata._addr:

@@ -351,7 +351,7 @@ class _Parser:
         if isinstance(item, RawFunctionType):
             raise self.error(CDefError, MSG_FUNCTION_TYPE % (item.cname,))
         if item.kind == VOID or item.kind == ARRAY and item.length is None or (
-                item.kind in (STRUCT, UNION) and item.fields is None
+                item.kind in (STRUCT, UNION) and item._fields is None
                 and item not in self.decls.broken):     # (a broken struct: its own error)
             raise ValueError("array item of unknown size: '%s'" % (item.cname,))
         if length is not None and length < 0:

@@ -27,10 +27,10 @@ def is_var_sized(ctype, _seen=()):
     struct/union, at any depth."""
     if ctype.kind == ARRAY:
         return is_var_sized(ctype.item, _seen)
-    if ctype.kind not in (STRUCT, UNION) or ctype.fields is None or ctype in _seen:
+    if ctype.kind not in (STRUCT, UNION) or ctype._fields is None or ctype in _seen:
         return False
     return any(_is_open_array(field.type) or is_var_sized(field.type, _seen + (ctype,))
-               for _, field in ctype.fields if field.bitsize < 0)
+               for _, field in ctype._fields if field.bitsize < 0)
 
 
 # -- Size ----
@@ -41,7 +41,7 @@ def byte_extent(ctype, value):
     if ctype.kind in (STRUCT, UNION) and isinstance(value, (list, tuple, dict)):
         given = {id(field): item for field, item in _initialized_fields(ctype, value)}
         size = 0
-        for _, field in ctype.fields:
+        for _, field in ctype._fields:
             size = max(size, _field_end(field, given.get(id(field), _ABSENT)))
         return size
     if ctype.kind == ARRAY and isinstance(value, (list, tuple)) and is_var_sized(ctype.item):
@@ -73,9 +73,9 @@ def _field_end(field, value):
 def _initialized_fields(ctype, value):
     """(field, value) pairs of a list or dict initializer (mistakes are left to the writer)."""
     if isinstance(value, dict):
-        by_name = dict(ctype.fields)
+        by_name = dict(ctype._fields)
         return [(by_name[name], item) for name, item in value.items() if name in by_name]
-    fields = [field for _, field in ctype.fields if not field.flags & 1]
+    fields = [field for _, field in ctype._fields if not field.flags & 1]
     return list(zip(fields, value))
 
 

@@ -265,7 +265,7 @@ def collect_enums(decls, foreign_types):
     seen, enums = set(), []
     for _, ctype in sorted(decls.types.items()):
         if ctype.kind == ENUM and spellable(ctype) and id(ctype) not in foreign_types and \
-                id(ctype) not in seen and (ctype.relements or ctype.partial):
+                id(ctype) not in seen and (ctype._relements or ctype.partial):
             seen.add(id(ctype))
             enums.append(ctype)
     return enums

@@ -22,6 +22,11 @@ def _type_name(value):
 
 def bad_init(ctype, expected, value):
     """TypeError for a value of the wrong kind written into `ctype`."""
+    if isinstance(value, CData) and value._ctype.cname == ctype.cname:
+        # another type of the same name: a cdata of another FFI (cffi's words)
+        return TypeError("initializer for ctype '%s' appears indeed to be '%s', but the types "
+                         "are different (check that you are not e.g. mixing up different ffi "
+                         "instances)" % (ctype.cname, ctype.cname))
     return TypeError("initializer for ctype '%s' must be a %s, not %s"
                      % (ctype.cname, expected, _type_name(value)))
 

@@ -23,8 +23,9 @@ from . import platform as plat
 from .call_files import file_pointer
 from .call_types import by_value_ctypes, unsupported_by_value
 from .cdata import AddrCData, CData
-from .convert import (bad_init, fast_twin, longdouble_bytes, pointer_value, prepare, to_bool,
-                      to_char, to_float, to_int, to_wchar, write_array, write_struct)
+from .convert import (array_initializers, bad_init, fast_twin, longdouble_bytes, pointer_value,
+                      prepare, to_bool, to_char, to_float, to_int, to_wchar, write_array,
+                      write_struct)
 from .ctype import ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, TYPES, UNION, VOID, \
     opaque_error
 from .memory import allocate
@@ -433,8 +434,9 @@ def _pointer_slow_path(ctype, accepted):
             return _text_argument(item, value)
         if takes_file and _is_python_file(value):
             return _c_void_p_param(file_pointer(value))
-        if takes_bytes and isinstance(value, str):
-            raise bad_init(ctype, "bytes or list or tuple", value)
+        if isinstance(value, str) and item is not None and item.kind != VOID and \
+                item.byte_size > 0:             # taken for an array initializer, as in cffi
+            raise bad_init(ctype, array_initializers(item), value)
         raise bad_init(ctype, "cdata pointer", value)
     return _bridged(convert)
 

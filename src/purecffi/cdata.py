@@ -457,6 +457,7 @@ def _slice_assign(cdata, index, value, length):
     if isinstance(value, (bytes, bytearray)) and getattr(item, "category", None) == plat.CHAR:
         if len(value) != count:
             raise ValueError("need a string of length %d, got %d" % (count, len(value)))
+        value = bytes(value)                    # (a bytearray too, as cffi)
         items = [value[i:i + 1] for i in range(count)]
     else:
         items = list(value)

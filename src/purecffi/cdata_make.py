@@ -516,7 +516,7 @@ def _source_int(value, ctype=None):
         return value._as_int()
     if isinstance(value, float):
         return int(value)       # ValueError for NaN, OverflowError for infinities (as cffi)
-    if isinstance(value, (bytes, bytearray)) and len(value) == 1:
+    if isinstance(value, bytes) and len(value) == 1:     # (not a bytearray, as cffi)
         return value[0]
     if isinstance(value, str) and len(value) == 1:
         return ord(value)
@@ -531,7 +531,7 @@ def _source_int(value, ctype=None):
     if isinstance(value, str) and ctype is not None:
         raise TypeError("cannot cast unicode string of length %d to ctype '%s'"
                         % (len(value), ctype.cname))
-    if isinstance(value, (bytes, bytearray)):
+    if isinstance(value, bytes):
         raise TypeError("initializer for ctype 'char' must be a bytes of length 1, not %s"
                         % (type(value).__name__,))
     if hasattr(value, "__int__") and not isinstance(value, (str, complex)):

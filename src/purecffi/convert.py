@@ -300,7 +300,7 @@ def array_length_for(ctype, init):
         if init > _SSIZE_MAX or item.byte_size > 0 and init * item.byte_size > _SSIZE_MAX:
             raise array_size_error(init)
         return init
-    if isinstance(init, (bytes, bytearray)) and getattr(item, "category", None) in (
+    if isinstance(init, bytes) and getattr(item, "category", None) in (
             plat.CHAR, plat.INT, plat.BOOL) and item.byte_size == 1:
         return len(init) + 1
     if isinstance(init, str) and getattr(item, "category", None) == plat.WCHAR:
@@ -309,12 +309,12 @@ def array_length_for(ctype, init):
         return len(init)
     if isinstance(init, CData) and init._ctype.kind == ARRAY:
         return len(init)
-    if isinstance(init, (str, bytes, bytearray)):
-        raise bad_init(ctype, _array_initializers(item), init)
+    if isinstance(init, (str, bytes)):
+        raise bad_init(ctype, array_initializers(item), init)
     raise TypeError("expected new array length or list/tuple/str, not %s" % (type(init).__name__,))
 
 
-def _array_initializers(item):
+def array_initializers(item):
     """What an array of `item` is initialised from, in cffi's words."""
     category = getattr(item, "category", None)
     if item.byte_size == 1 and category in (plat.CHAR, plat.INT, plat.BOOL) \
@@ -331,7 +331,7 @@ def write_array(ctype, address, value, length):
     irt = prepare(item)
     size = irt.byte_size
     cat = getattr(item, "category", None)
-    if isinstance(value, (bytes, bytearray)) and item.byte_size == 1 and cat in (
+    if isinstance(value, bytes) and item.byte_size == 1 and cat in (  # (bytearray: refused)
             plat.CHAR, plat.INT, plat.BOOL):
         if len(value) > length:
             raise IndexError("initializer bytes is too long for '%s' (got %d characters)"
@@ -358,7 +358,7 @@ def write_array(ctype, address, value, length):
         memmove(address, value._addr, n * size)
         return
     if not isinstance(value, (list, tuple)):
-        raise bad_init(ctype, _array_initializers(item), value)
+        raise bad_init(ctype, array_initializers(item), value)
     if len(value) > length:
         raise IndexError("too many initializers for '%s' (got %d)" % (ctype.cname, len(value)))
     write = irt.write

@@ -145,8 +145,8 @@ _write_bool = _packing_writer(to_bool)
 # -- char ----
 def to_char(ctype, value):
     """A bytes of length 1 (or a char cdata) as the byte."""
-    if isinstance(value, (bytes, bytearray)) and len(value) == 1:
-        return bytes(value)
+    if isinstance(value, bytes) and len(value) == 1:     # (not a bytearray, as cffi)
+        return value
     if isinstance(value, ValueCData) and getattr(value._ctype, "category", None) == plat.CHAR:
         return value._value
     raise bad_init(ctype, "bytes of length 1", value)

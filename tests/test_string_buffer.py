@@ -520,6 +520,45 @@ def test_buffer_slice_assignment_from_str_rejected(ffi):
         ffi.buffer(p)[:] = "hi\0"
 
 
+def test_buffer_slice_assignment_from_another_buffer(ffi):
+    """Another ffi.buffer, or a ctypes array, is a source too (their buffers have no strides)."""
+    p = ffi.new("char[]", b"hello")
+    ffi.buffer(p)[1:3] = ffi.buffer(ffi.new("char[2]", b"zz"))
+    assert ffi.string(p) == b"hzzlo"
+    ffi.buffer(p)[3:5] = (ctypes.c_char * 2)(b"Q", b"R")
+    assert ffi.string(p) == b"hzzQR"
+
+
+def test_buffer_slice_assignment_copies_the_bytes_of_any_format(ffi):
+    """The source's bytes count, whatever its item format; it must be contiguous."""
+    p = ffi.new("char[]", b"hello")
+    buf = ffi.buffer(p)
+    buf[1:3] = array.array("h", [0x4241])
+    assert ffi.string(p) == (b"hABlo" if sys.byteorder == "little" else b"hBAlo")
+    with pytest.raises(ValueError, match="right operand length must match slice length"):
+        buf[1:3] = array.array("i", [1])
+    with pytest.raises(BufferError, match="not C-contiguous"):
+        buf[1:3] = memoryview(b"abcd")[::2]
+
+
+@pytest.mark.parametrize("statement, error, message", [
+    ("buf[1.5]", TypeError, "buffer indices must be integers, not float"),
+    ("buf['x'] = b'x'", TypeError, "buffer indices must be integers, not str"),
+    ("buf[6] = b'x'", IndexError, "buffer assignment index out of range"),
+    ("buf[-7] = b'x'", IndexError, "buffer assignment index out of range"),
+    ("buf[6]", IndexError, "buffer index out of range"),
+    ("buf[0] = bytearray(b'x')", TypeError, "must assign a bytes of length 1, not bytearray"),
+    ("buf[0:2] = 'ab'", TypeError, "a bytes-like object is required, not 'str'"),
+    ("buf[0:2] = [1, 2]", TypeError, "a bytes-like object is required, not 'list'"),
+])
+def test_buffer_item_errors(ffi, statement, error, message):
+    """cffi's words for bad indexes and values."""
+    namespace = {"buf": ffi.buffer(ffi.new("char[]", b"hello"))}
+    with pytest.raises(error) as info:
+        exec(statement, namespace)
+    assert str(info.value) == message
+
+
 def test_buffer_overwrite_struct(sffi):
     """The spec's example: ffi.buffer(p)[:] = newcontent overwrites a struct."""
     p = sffi.new("struct pt *", [1, 2])

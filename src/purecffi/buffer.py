@@ -52,16 +52,15 @@ class _BufferMethods:
             if index.step not in (None, 1):
                 raise TypeError("buffer doesn't support slicing with step != 1")
             view = memoryview(self)[index]
-            if isinstance(value, str) or not hasattr(value, "__len__"):
-                raise TypeError("a bytes-like object is required, not %s"
-                                % (type(value).__name__,))
-            if len(value) != len(view):
+            source = value if value.__class__ is bytes else _bytes_view(value)
+            if len(source) != len(view):
                 raise ValueError("right operand length must match slice length")
-            view[:] = value
+            view[:] = source
             return
-        if not isinstance(value, (bytes, bytearray)) or len(value) != 1:
+        if value.__class__ is not bytes or len(value) != 1:
             raise TypeError("must assign a bytes of length 1, not %s" % (type(value).__name__,))
-        memoryview(self)[_item_index(self, index)] = value[0]
+        memoryview(self)[_item_index(self, index, "buffer assignment index out of range")] = \
+            value[0]
 
     def __delitem__(self, index):
         raise TypeError("'del x[n]' not supported for buffer objects")
@@ -107,15 +106,36 @@ def _comparable(other):
     return None
 
 
-def _item_index(buf, index):
+def _item_index(buf, index, message="buffer index out of range"):
     """`index` (negative counts from the end) checked against the buffer's length."""
-    index = operator.index(index)
+    try:
+        index = operator.index(index)
+    except TypeError:
+        raise TypeError("buffer indices must be integers, not %s"
+                        % (type(index).__name__,)) from None
     length = len(buf)
     if index < 0:
         index += length
     if not 0 <= index < length:
-        raise IndexError("buffer index out of range")
+        raise IndexError(message)
     return index
+
+
+def _bytes_view(value):
+    """The bytes of a bytes-like object, as the 1-D 'B' memoryview a slice assignment copies.
+
+    (Always a memoryview: ctypes objects, a buffer included before Python 3.12, export no
+    strides, on which a memoryview slice assignment from the object itself crashes.)"""
+    try:
+        view = memoryview(value)
+    except TypeError:
+        raise TypeError("a bytes-like object is required, not '%s'"
+                        % (type(value).__name__,)) from None
+    if not view.c_contiguous:
+        raise BufferError("memoryview: underlying buffer is not C-contiguous")
+    if view.format != "B" or view.ndim != 1:
+        view = view.cast("B")
+    return view
 
 
 def _fast_size(cdata, size):

@@ -310,8 +310,11 @@ class FFI:
                 src_address is not None and isinstance(dest, _CData) and isinstance(src, _CData):
             # a memoryview slice assignment copies as memmove() does (overlap included),
             # without the cost of a ctypes foreign call
-            MEM[dest_address:dest_address + n] = MEM[src_address:src_address + n]
-            return
+            try:
+                MEM[dest_address:dest_address + n] = MEM[src_address:src_address + n]
+                return
+            except ValueError:          # a size beyond the address space: _memmove() says so
+                pass
         _memmove(dest, src, n)
 
     # -- Sizes and addresses ----
@@ -725,6 +728,8 @@ def _memmove(dest, src, n):
         n = operator.index(n)
     if n < 0:
         raise ValueError("negative size")
+    if n >= 1 << 63:
+        raise OverflowError("Python int too large to convert to C ssize_t")     # (cffi's words)
     MEM[dest_address:dest_address + n] = MEM[src_address:src_address + n]
 
 

@@ -718,6 +718,18 @@ def test_from_buffer_int_array_length(ffi):
     assert list(c) == [1, 2, 3, 4, 5]
 
 
+@pytest.mark.parametrize("cdecl", [bytearray(b"abc"), 5, None.__class__])
+def test_from_buffer_refuses_a_first_argument_that_is_no_type(ffi, cdecl):
+    """ffi.from_buffer(x, True) takes `x` for the type: a TypeError, with no other exception
+    chained behind it."""
+    with pytest.raises(TypeError) as info:
+        ffi.from_buffer(cdecl, bytearray(4))
+    if not IS_CFFI:
+        assert str(info.value) == ("expected a C type as a string or a ctype object, got %s"
+                                   % (type(cdecl).__name__,))
+    assert info.value.__context__ is None
+
+
 def test_from_buffer_ctype_object(ffi):
     a = array.array("i", [1, 2, 3])
     c = ffi.from_buffer(ffi.typeof("int[]"), a)

@@ -266,10 +266,9 @@ class FFI:
 
     def _from_buffer(self, cdecl, python_buffer, require_writable):
         """from_buffer() in general (see there)."""
-        try:
-            ctype = self._types[cdecl]
-        except (KeyError, TypeError):
-            ctype = self._typeof(cdecl)
+        ctype = self._types.get(cdecl) if cdecl.__class__ is str else None
+        if ctype is None:
+            ctype = self._typeof(cdecl)     # (outside any `except`: no exception context)
         kind = ctype.kind
         if kind != ARRAY and kind != POINTER:
             raise TypeError("expected a pointer or array ctype, got '%s'" % (ctype.cname,))

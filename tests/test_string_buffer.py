@@ -5,6 +5,7 @@ import gc
 import re
 import struct
 import sys
+import warnings
 import weakref
 
 import pytest
@@ -382,6 +383,48 @@ def test_buffer_with_size(ffi):
     assert ffi.buffer(p, size=3)[:] == b"hel"
     assert ffi.buffer(cdata=p)[:] == b"hello\0"
     assert ffi.buffer(p, 0)[:] == b""
+
+
+def _malloc_allocator(ffi):
+    ffi.cdef("void *malloc(size_t); void free(void *);")
+    libc = ffi.dlopen(None)
+    return ffi.new_allocator(alloc=libc.malloc, free=libc.free)
+
+
+OWNS_ONLY = (r"ffi.buffer\(cdata, bytes\): creating a buffer of %d bytes over a cdata that "
+             r"owns only %d bytes.  This will crash if you access the extra memory")
+
+
+@pytest.mark.parametrize("make, size, owned", [
+    (lambda ffi: ffi.new("int[4]"), 17, 16),
+    (lambda ffi: ffi.new("char[]", 3), 4, 3),
+    (lambda ffi: ffi.new("int *"), 5, 4),
+    (lambda ffi: ffi.new("double[2]"), 100, 16),
+    (lambda ffi: ffi.new_allocator(should_clear_after_alloc=False)("int[2]"), 9, 8),
+])
+def test_buffer_beyond_what_ffi_new_owns_warns(ffi, make, size, owned):
+    """cffi 2.x warns when the size asked reaches past the memory ffi.new() gave."""
+    cdata = make(ffi)
+    with pytest.warns(UserWarning, match=OWNS_ONLY % (size, owned)) as record:
+        assert len(ffi.buffer(cdata, size)) == size
+    assert record[0].filename == __file__           # (pointing at the caller, as cffi)
+
+
+@pytest.mark.parametrize("make, size", [
+    (lambda ffi: ffi.new("int[4]"), 16),
+    (lambda ffi: ffi.new("uint8_t[8]"), 8),
+    (lambda ffi: ffi.new("int *"), 4),
+    (lambda ffi: ffi.new("int[4]") + 1, 17),                  # not what ffi.new() returned
+    (lambda ffi: ffi.cast("int *", ffi.new("int[4]")), 17),
+    (lambda ffi: ffi.from_buffer(bytearray(4)), 5),
+    (lambda ffi: ffi.gc(ffi.new("int[2]"), lambda p: None), 9),
+    (lambda ffi: _malloc_allocator(ffi)("int[2]"), 9),        # its size is not known
+])
+def test_buffer_within_owned_memory_or_of_other_cdata_does_not_warn(ffi, make, size):
+    cdata = make(ffi)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert len(ffi.buffer(cdata, size)) == size
 
 
 def test_buffer_void_pointer_requires_size(ffi):

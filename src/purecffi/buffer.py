@@ -18,10 +18,11 @@ import itertools
 import operator
 import sys
 import threading
+import warnings
 import weakref
 
 from .cdatabase import CData
-from .memory import MEM
+from .memory import MEM, Owned, owned_size
 from .errors import FFIError
 
 
@@ -148,7 +149,11 @@ def _fast_size(cdata, size):
             return -1
         if address and isinstance(cdata, CData):
             if size >= 0:
-                return size if kind == "pointer" or kind == "array" else -1
+                if kind != "pointer" and kind != "array":
+                    return -1
+                if cdata._keep is not None and (kind == "pointer" or size > (cdata._length or 0)):
+                    _check_owned_size(cdata, size, 3)      # (_fast_size, buffer.__new__)
+                return size
             if kind == "array" and cdata._length is not None:
                 return cdata._length * cdata._item_size
     return -1
@@ -208,6 +213,9 @@ else:
                                 if kind == "array" and cdata._length is not None else -1
                         elif kind != "pointer" and kind != "array":
                             size = -1
+                        elif cdata._keep is not None and (kind == "pointer" or size > (cdata._length or 0)):
+                            # (items are at least 1 byte: no more than `_length` bytes is fine)
+                            _check_owned_size(cdata, size, 2)      # (the metaclass's __call__)
                         if size >= 0:
                             last = _last
                             result = (last[1] if last[0] == size else _maker(size))(address)
@@ -273,11 +281,24 @@ def make_buffer(cdata, size=-1):
             if item_size < 0:
                 raise TypeError("don't know the size pointed to by '%s'" % (cdata._ctype.cname,))
             size = item_size
+    elif cdata._keep is not None:
+        _check_owned_size(cdata, size, 3)          # (make_buffer and the type's call)
     if not cdata._addr and size:
         raise RuntimeError("ffi.buffer() of a NULL pointer")
     result = _make(size, cdata._addr)
     result._cdata = cdata
     return result
+
+
+def _check_owned_size(cdata, size, depth):
+    """Warn, as cffi does, when ffi.buffer(cdata, size) reaches beyond what an ffi.new() cdata
+    owns (not for custom allocators' memory: cffi does not know its size either).  `depth`:
+    the frames between the caller of ffi.buffer() and this function."""
+    keep = cdata._keep
+    if cdata._owning and keep.__class__ is not Owned and size > owned_size(keep):
+        warnings.warn("ffi.buffer(cdata, bytes): creating a buffer of %d bytes over a cdata "
+                      "that owns only %d bytes.  This will crash if you access the extra "
+                      "memory" % (size, owned_size(keep)), UserWarning, stacklevel=depth + 1)
 
 
 def _maker(size):

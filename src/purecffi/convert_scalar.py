@@ -31,14 +31,16 @@ def bad_init(ctype, expected, value):
                      % (ctype.cname, expected, _type_name(value)))
 
 
-def out_of_range(ctype, value):
-    """OverflowError for an integer that does not fit (cffi's three messages)."""
+def out_of_range(ctype, value, source=None):
+    """OverflowError for an integer that does not fit (cffi's three messages); a cdata
+    `source` the value came from is named as it is."""
     base = ctype.base if ctype.kind == ENUM else ctype
     if value < 0 and not getattr(base, "signed", True):
         return OverflowError("can't convert negative number to unsigned")
     if not -(1 << 63) <= value < (1 << 64 if value >= 0 and not base.signed else 1 << 63):
         return OverflowError("int too big to convert")
-    return OverflowError("integer %s does not fit '%s'" % (value, ctype.cname))
+    return OverflowError("integer %s does not fit '%s'"
+                         % (value if source is None else source, ctype.cname))
 
 
 def not_an_integer(value):
@@ -78,7 +80,7 @@ def to_int(ctype, value):
     base = ctype.base if ctype.kind == ENUM else ctype
     lo, hi = plat.int_bounds(base.byte_size, base.signed)
     if not lo <= result <= hi:
-        raise out_of_range(ctype, result)
+        raise out_of_range(ctype, result, value if isinstance(value, CData) else None)
     return result
 
 
@@ -107,13 +109,14 @@ def _write_int(ctype, rt):
 # -- _Bool ----
 def to_bool(ctype, value):
     """Only 0, 1, False and True (or such cdata) go into a _Bool."""
+    source = None
     if isinstance(value, ValueCData) and value._category() not in (
             plat.FLOAT, plat.LONGDOUBLE, plat.COMPLEX):
-        value = value._as_int()
+        source, value = value, value._as_int()
     if value is True or value is False or (isinstance(value, int) and value in (0, 1)):
         return int(value)
     if isinstance(value, int):
-        raise out_of_range(ctype, int(value))
+        raise out_of_range(ctype, int(value), source)
     raise not_an_integer(value)
 
 

@@ -417,13 +417,20 @@ class FFI:
             return result
         with self._lock:
             entry = self._init_once.get(tag)
-            if entry is None:
-                entry = self._init_once[tag] = [False, None, threading.Lock()]
+            if entry is None:       # [done, result, lock, thread running func() or None]
+                entry = self._init_once[tag] = [False, None, threading.Lock(), None]
         if entry[0]:
             return entry[1]
+        if entry[3] == threading.get_ident():       # (cffi waits for itself forever)
+            raise RuntimeError("init_once() called again with the tag %r from inside its "
+                               "own function" % (tag,))
         with entry[2]:
             if not entry[0]:
-                entry[1] = func()
+                entry[3] = threading.get_ident()
+                try:
+                    entry[1] = func()
+                finally:
+                    entry[3] = None
                 entry[0] = True
                 self._init_done[tag] = entry[1]
         return entry[1]

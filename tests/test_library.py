@@ -407,6 +407,18 @@ def test_dir_lists_declared_names(ffi, testlib_path):
     assert names == ["TL_BLUE", "TL_GREEN", "TL_MAGIC", "TL_RED", "tl_add_int", "tl_counter"]
 
 
+@pytest.mark.skipif(IS_CFFI, reason="cffi's copy of an in-line lib recurses without end on "
+                                    "names not read before the copy")
+def test_copy_of_lib_works_as_the_lib(testlib):
+    """copy.copy() and copy.deepcopy() of a lib give the lib itself (it is its library)."""
+    import copy
+    for twin in (copy.copy(testlib), copy.deepcopy(testlib)):
+        assert twin.tl_add_int(2, 3) == 5
+        assert twin.TL_MAGIC == 0x1234
+        twin.tl_counter = 41
+        assert testlib.tl_get_counter() == 41
+
+
 def test_dir_of_full_testlib(testlib):
     names = set(dir(testlib))
     for expected in ("tl_apply_n", "tl_vsum", "tl_table", "tl_origin", "TL_BLUE"):

@@ -430,6 +430,13 @@ class Lib:
     def __dir__(self):
         return sorted(self.__declared)
 
+    def __copy__(self):
+        """A lib is its library: copy.copy() gives the same object (cffi's gives a twin)."""
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
     def __repr__(self):
         return "<purecffi library '%s'%s>" % (
             self.__library.name, " (closed)" if self.__library.closed else "")

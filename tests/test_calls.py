@@ -552,6 +552,22 @@ def test_union_by_value_refused_in_abi_mode(ffi, testlib):
         testlib.tl_union_make(3)
 
 
+@pytest.mark.parametrize("name, args", [("tl_union_get_int", ([5],)),
+                                        ("tl_union_make", (3,))])
+def test_refused_call_error_carries_no_earlier_context(testlib, name, args):
+    """Each refused call raises its own exception: not one made once and raised again with the
+    context of whatever was being handled the first time."""
+    function = getattr(testlib, name)
+    try:
+        raise KeyError("unrelated")
+    except KeyError:
+        with pytest.raises(NotImplementedError):
+            function(*args)
+    with pytest.raises(NotImplementedError) as info:
+        function(*args)
+    assert info.value.__context__ is None
+
+
 def test_union_by_pointer_is_fine(ffi, testlib):
     u = ffi.new("union tl_intfloat *", {"i": 77})
     assert testlib.tl_union_ptr_get_int(u) == 77

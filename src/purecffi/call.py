@@ -212,7 +212,8 @@ def _variadic_call(self, *args, **kwargs):
 
 def _refused_call(self, *args):
     """Calling a function whose signature libffi cannot handle."""
-    raise self._unsupported
+    exc = self._unsupported         # a new one each time: the first carries its own context
+    raise type(exc)(*exc.args)
 
 
 class _CallPlan:

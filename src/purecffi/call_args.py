@@ -339,7 +339,7 @@ def _unsupported_converter(ctype):
     exc = unsupported_by_value(ctype, "argument")
 
     def from_param(value):
-        _BRIDGE.raise_(exc)
+        _BRIDGE.raise_(type(exc)(*exc.args))       # (a new one each time, with no old context)
     return _converter(ctype, from_param)
 
 

@@ -975,6 +975,8 @@ ROWS = [
     ('carr[0] = bytearray(b"a")', 'TypeError',
      "initializer for ctype 'char' must be a bytes of length 1, not bytearray"),
     ('carr[0:2] = bytearray(b"ab")', 'ok', "None"),
+    ('ffi.cast("double", libc.abs)', 'TypeError',
+     "cannot cast ctype 'int(*)(int)' to ctype 'double'"),
     # an integer cdata that does not fit is named as it is
     ('ffi.new("int8_t *", ffi.cast("int", 300))', 'OverflowError',
      "integer <cdata 'int' 300> does not fit 'int8_t'"),

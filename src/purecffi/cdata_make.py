@@ -599,7 +599,8 @@ def _source_float(ctype, value):
             return float(ord(value))
         raise TypeError("cannot cast %s object to ctype '%s'"
                         % (type(value).__name__, ctype.cname))
-    if isinstance(value, CData) and value._address:
+    if isinstance(value, CData) and (value._address or hasattr(value, "_function_address")):
+        # (a pointer, array, struct, or a lib function)
         raise TypeError("cannot cast ctype '%s' to ctype '%s'" % (value._ctype.cname, ctype.cname))
     return to_float(ctype, value)
 

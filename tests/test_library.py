@@ -95,6 +95,18 @@ def test_dlopen_with_flags(ffi, testlib_path, flags):
     assert lib.tl_add_int(2, 3) == 5
 
 
+@pytest.mark.parametrize("flags, message", [
+    (1 << 31, "signed integer is greater than maximum"),
+    (-(1 << 31) - 1, "signed integer is less than minimum"),
+    (1 << 63, "Python int too large to convert to C long"),
+    (-(1 << 70), "Python int too large to convert to C long"),
+])
+def test_dlopen_flags_beyond_a_c_int(ffi, testlib_path, flags, message):
+    with pytest.raises(OverflowError) as info:
+        ffi.dlopen(testlib_path, flags)
+    assert str(info.value) == message
+
+
 def test_dlopen_rtld_global_exports_symbols(ffi, testlib_path):
     """With RTLD_NOW|RTLD_GLOBAL the symbols become visible through dlopen(None)."""
     ffi.cdef("int tl_add_int(int a, int b);")

@@ -279,6 +279,7 @@ class FFI:
             raise TypeError("a bytes-like object is required, not '%s'"
                             % (type(python_buffer).__name__,))
         export = BufferExport(python_buffer, require_writable)
+        export.ctype = ctype            # (what tells the cdata itself from a cast of it)
         if kind == POINTER:
             return _mk.pointer_to(ctype, export.address, export)
         cls = (ctype._rt or prepare(ctype)).cdata_class

@@ -5,7 +5,7 @@ from operator import index as _index
 
 from . import platform as plat
 from .call import LibFunction, call_function_pointer, file_pointer
-from .cdata import AddrCData, GcRef, set_caller
+from .cdata import AddrCData, GcRef, holds_gc, set_caller
 from .cdata import release as _release_general
 from .cdata_classes import _is_plain_number, attach_classes
 from .cdata_value import GcValueCData, ValueCData, value_cdata
@@ -365,7 +365,7 @@ def gc(cdata, destructor, size=0):
             raise TypeError("ffi.gc() expects a cdata, not %s" % (type(cdata).__name__,))
     if destructor is None:
         keep = getattr(cdata, "_keep", None)
-        if not isinstance(keep, GcRef):
+        if not isinstance(keep, GcRef) or not holds_gc(cdata, keep):   # (not a slice of it)
             raise TypeError("Can remove destructor only on a object previously returned by "
                             "ffi.gc()")
         keep.destructor = None

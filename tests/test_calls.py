@@ -582,34 +582,6 @@ def test_bitfield_struct_by_value_refused(testlib):
     assert "struct tl_bits" in str(excinfo.value)
 
 
-ZERO_LENGTH = ("ctype '%s' not supported as %s.  It is a struct with a zero-length array, "
-               "which libffi does not support.  Such structs are only supported as %s if the "
-               "function is 'API mode' and non-variadic (i.e. declared inside "
-               "ffibuilder.cdef()+ffibuilder.set_source() and not taking a final '...' "
-               "argument)")
-
-
-@pytest.mark.parametrize("decl", ["int d[];", "int d[0];", "struct { int m; int d[]; } x;"])
-def test_struct_with_a_zero_length_array_by_value_refused(ffi, testlib_path, decl):
-    """A struct ending in `T d[]` or `T d[0]` (itself or a member) cannot go through libffi
-    by value, in either direction, nor in a callback."""
-    ffi.cdef("struct fl { int n; %s }; int tl_point_dot(struct fl, struct fl); "
-             "struct fl tl_point_make(int, int);" % (decl,))
-    lib = ffi.dlopen(testlib_path)
-    with pytest.raises(NotImplementedError) as info:
-        lib.tl_point_dot([1], [2])
-    if "x;" not in decl:
-        assert str(info.value) == ZERO_LENGTH % ("struct fl", "argument", "argument")
-    with pytest.raises(NotImplementedError) as info:
-        lib.tl_point_make(1, 2)
-    if "x;" not in decl:
-        assert str(info.value) == ZERO_LENGTH % ("struct fl", "return value", "return value")
-    with pytest.raises(NotImplementedError, match="callback with unsupported argument"):
-        ffi.callback("int(struct fl)", lambda s: 0)
-    with pytest.raises(NotImplementedError, match="callback with unsupported argument"):
-        ffi.callback("struct fl(int)", lambda n: [n])
-
-
 def test_bitfield_struct_by_pointer_is_fine(ffi, testlib):
     b = ffi.new("struct tl_bits *", [-1, 7, 200])
     assert testlib.tl_bits_ptr_sum(b) == -1 + 7 + 200

@@ -28,8 +28,6 @@ _MSG_PACKED = "ctype '%s' not supported as %s.  It is a 'packed' structure, with
 _MSG_ANONYMOUS = "ctype '%s' not supported as %s.  It is a struct declared with \"...;\", but " \
                  "the C calling convention may depend on the missing fields; or, it contains " \
                  "anonymous struct/unions.  " + _MSG_TAIL
-_MSG_ZERO_LENGTH = "ctype '%s' not supported as %s.  It is a struct with a zero-length " \
-                   "array, which libffi does not support.  " + _MSG_TAIL
 _MSG_COMPLEX = ("ctype '%s' (size %d) not supported as %s (the support for complex types inside "
                 "libffi is mostly missing at this point, so CFFI only supports complex types as "
                 "arguments or return value in API-mode functions)")
@@ -89,8 +87,6 @@ def _unsupported_struct(ctype, role):
         return NotImplementedError(_MSG_ANONYMOUS % (ctype.cname, role, role))
     if ctype.has_bitfields:
         return NotImplementedError(_MSG_BITFIELDS % (ctype.cname, role, role))
-    if any(ftype.kind == ARRAY and ftype.length in (None, 0) for _, ftype, _ in ctype._decl_fields):
-        return NotImplementedError(_MSG_ZERO_LENGTH % (ctype.cname, role, role))   # `T x[]`
     for _, ftype, _ in ctype._decl_fields:
         inner = ftype.item if ftype.kind == ARRAY and ftype.length is None else ftype
         problem = unsupported_by_value(inner, role)

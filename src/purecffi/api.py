@@ -399,7 +399,7 @@ class FFI:
                size: int = 0) -> _CData:
             """A new cdata for the same memory; `destructor(cdata)` runs when it is collected."""
 
-        def release(self, cdata: _CData) -> None:
+        def release(self, x: _CData) -> None:
             """Free now the memory owned by `cdata` (new(), gc(), from_buffer(), allocators)."""
     else:       # no FFI state involved: the functions themselves (one call frame less)
         gc = staticmethod(_mk.gc)
@@ -588,8 +588,9 @@ class FFI:
         merged = pkgconfig_flags(pkgconfig_libs, kwds)
         self.set_source(module_name, source, source_extension, **merged)
 
-    def include(self, other: FFI) -> None:
-        """Use the types and constants declared by another FFI."""
+    def include(self, ffi_to_include: FFI) -> None:
+        """Use the types and constants declared by another FFI (cffi's argument name)."""
+        other = ffi_to_include
         if not isinstance(other, FFI):
             raise TypeError("ffi.include() expects an argument that is also of type cffi.FFI, "
                             "not %r" % (type(other).__name__,))

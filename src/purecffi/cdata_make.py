@@ -336,9 +336,11 @@ def _refuse_new(ctype, item):
 
 
 # -- ffi.release ----
-def release(cdata):
+def release(x):
     """`ffi.release()`: the common case (memory of ffi.new(), whose default allocator frees
-    it when its last holder dies) in one frame; everything else as cdata.release()."""
+    it when its last holder dies) in one frame; everything else as cdata.release().  (The
+    argument is named `x`, as cffi's.)"""
+    cdata = x
     try:
         owning = cdata.__class__._owning and not cdata._struct
     except AttributeError:          # not a cdata: cdata.release() says so

@@ -977,6 +977,17 @@ ROWS = [
     ('carr[0:2] = bytearray(b"ab")', 'ok', "None"),
     ('ffi.cast("double", libc.abs)', 'TypeError',
      "cannot cast ctype 'int(*)(int)' to ctype 'double'"),
+    # a C type is named by its tp_name, module included
+    ('libc.strlen(__import__("array").array("b"))', 'TypeError',
+     "initializer for ctype 'char *' must be a cdata pointer, not array.array"),
+    ('ffi.new("char *", __import__("decimal").Decimal(1))', 'TypeError',
+     "initializer for ctype 'char' must be a bytes of length 1, not decimal.Decimal"),
+    ('ffi.new("char[]", __import__("array").array("b"))', 'TypeError',
+     "expected new array length or list/tuple/str, not array.array"),
+    ('ffi.new("double *", __import__("collections").deque())', 'TypeError',
+     "must be real number, not collections.deque"),
+    ('libc.snprintf(carr, 4, b"%d", __import__("array").array("i"))', 'TypeError',
+     "argument 4 passed in the variadic part needs to be a cdata object (got array.array)"),
     # an integer cdata that does not fit is named as it is
     ('ffi.new("int8_t *", ffi.cast("int", 300))', 'OverflowError',
      "integer <cdata 'int' 300> does not fit 'int8_t'"),

@@ -21,7 +21,7 @@ import threading
 import warnings
 import weakref
 
-from .cdatabase import CData
+from .cdatabase import CData, tp_name
 from .memory import MEM, Owned, owned_size
 from .errors import FFIError
 
@@ -59,7 +59,7 @@ class _BufferMethods:
             view[:] = source
             return
         if value.__class__ is not bytes or len(value) != 1:
-            raise TypeError("must assign a bytes of length 1, not %s" % (type(value).__name__,))
+            raise TypeError("must assign a bytes of length 1, not %s" % (tp_name(type(value)),))
         memoryview(self)[_item_index(self, index, "buffer assignment index out of range")] = \
             value[0]
 
@@ -113,7 +113,7 @@ def _item_index(buf, index, message="buffer index out of range"):
         index = operator.index(index)
     except TypeError:
         raise TypeError("buffer indices must be integers, not %s"
-                        % (type(index).__name__,)) from None
+                        % (tp_name(type(index)),)) from None
     length = len(buf)
     if index < 0:
         index += length
@@ -131,7 +131,7 @@ def _bytes_view(value):
         view = memoryview(value)
     except TypeError:
         raise TypeError("a bytes-like object is required, not '%s'"
-                        % (type(value).__name__,)) from None
+                        % (tp_name(type(value)),)) from None
     if not view.c_contiguous:
         raise BufferError("memoryview: underlying buffer is not C-contiguous")
     if view.format != "B" or view.ndim != 1:

@@ -14,7 +14,7 @@ from operator import index as _index
 from . import platform as plat
 from .convert import prepare
 from .ctype import ARRAY, POINTER, STRUCT, UNION, VOID, TYPES, opaque_error
-from .cdatabase import CData, make_cdata
+from .cdatabase import CData, make_cdata, tp_name
 from .cdata_value import ValueCData, _no_add, _no_call, _no_item, _no_iter, _no_len
 from .memory import MEM, BufferExport, Owned, export_extent, memmove, owned_size
 
@@ -126,11 +126,7 @@ class AddrCData(CData, metaclass=Family):
         return []
 
 
-def _c_type_name(cls):
-    """A type's name as CPython's tp_name spells it ('bytearray', 'array.array', 'MyClass')."""
-    if cls.__module__ == "builtins" or not cls.__flags__ & (1 << 8):    # immutable: C types
-        return cls.__name__
-    return "%s.%s" % (cls.__module__, cls.__qualname__)
+_c_type_name = tp_name
 
 
 def _export_source(keep):

@@ -76,3 +76,11 @@ def make_cdata(cls, ctype, address, keep=None, length=None):
         result._length = ctype.length if length is None and isinstance(ctype.length, int) \
             else length
     return result
+
+
+def tp_name(cls):
+    """A type's name as CPython's tp_name spells it in messages ('bytearray', 'array.array',
+    '_io.TextIOWrapper', 'MyClass')."""
+    if cls.__module__ == "builtins" or not cls.__flags__ & (1 << 8):    # immutable: C types
+        return cls.__name__
+    return "%s.%s" % (cls.__module__, cls.__qualname__)

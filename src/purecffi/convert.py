@@ -11,7 +11,7 @@ import weakref
 
 from . import platform as plat
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, opaque_error
-from .cdatabase import CData, make_cdata
+from .cdatabase import CData, make_cdata, tp_name
 from .errors import FFIError
 from .lazy import BUILD_LOCK
 from .memory import MEM, memmove, read_address, write_address
@@ -311,7 +311,8 @@ def array_length_for(ctype, init):
         return len(init)
     if isinstance(init, (str, bytes)):
         raise bad_init(ctype, array_initializers(item), init)
-    raise TypeError("expected new array length or list/tuple/str, not %s" % (type(init).__name__,))
+    raise TypeError("expected new array length or list/tuple/str, not %s"
+                    % (tp_name(type(init)),))
 
 
 def array_initializers(item):

@@ -6,7 +6,7 @@ import struct
 
 from . import platform as plat
 from .ctype import ENUM, PRIMITIVE
-from .cdatabase import CData
+from .cdatabase import CData, tp_name
 from .cdata_value import ValueCData, value_cdata
 from .memory import MEM
 
@@ -17,7 +17,7 @@ _INF = float("inf")
 def _type_name(value):
     if isinstance(value, CData):
         return "cdata '%s'" % (value._ctype.cname,)
-    return type(value).__name__
+    return tp_name(type(value))     # ('_io.TextIOWrapper', as cffi's messages name it)
 
 
 def bad_init(ctype, expected, value):
@@ -56,7 +56,7 @@ def not_a_real_number(value):
     """TypeError for a value written into a floating-point type that is not a number."""
     if isinstance(value, CData):
         return TypeError("float() not supported on cdata '%s'" % (value._ctype.cname,))
-    return TypeError("must be real number, not %s" % (type(value).__name__,))
+    return TypeError("must be real number, not %s" % (tp_name(type(value)),))
 
 
 # -- Integers ----
@@ -319,7 +319,7 @@ def to_complex(ctype, value):
     if isinstance(value, (str, bytes)) or not (isinstance(value, complex) or hasattr(
             value, "__complex__") or hasattr(value, "__float__") or hasattr(value, "__index__")):
         # (a complex has no __complex__ before Python 3.11)
-        raise TypeError("must be real number, not %s" % (type(value).__name__,))
+        raise TypeError("must be real number, not %s" % (tp_name(type(value)),))
     return complex(value)
 
 

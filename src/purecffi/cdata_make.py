@@ -10,7 +10,7 @@ from .cdata import release as _release_general
 from .cdata_classes import _is_plain_number, attach_classes
 from .cdata_value import GcValueCData, ValueCData, value_cdata
 from .cdatabase import CData, make_cdata
-from .convert import (array_length_for, array_size_error, function_address, prepare,
+from .convert import (array_length_for, array_size_error, function_address, is_length, prepare,
                       set_class_maker, write_array)
 from .convert_scalar import float32, longdouble_bytes, to_complex, to_float
 from .ctype import (ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES,
@@ -291,7 +291,7 @@ def _new_open_array(ctype, rt):
                 buf, length
             return result
         length = array_length_for(ctype, init)
-        if isinstance(init, int):
+        if isinstance(init, int) or is_length(init):     # (an object with __index__ too)
             init = None
         byte_size = length * item_size
         if allocator is None:

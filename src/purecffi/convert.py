@@ -6,6 +6,7 @@ the tables `_READER_BUILDERS` and `_WRITER_BUILDERS` keyed by the kind of type. 
 else (cdata, calls, callbacks) goes through these two functions.  Scalars (numbers, chars)
 convert in convert_scalar.py; pointers, arrays, structs and bitfields here.
 """
+import operator
 import struct
 import weakref
 
@@ -311,8 +312,24 @@ def array_length_for(ctype, init):
         return len(init)
     if isinstance(init, (str, bytes)):
         raise bad_init(ctype, array_initializers(item), init)
+    if is_length(init):                 # an object with __index__ (a numpy integer...)
+        length = operator.index(init)
+        if length > _SSIZE_MAX:
+            raise OverflowError("cannot fit '%s' into an index-sized integer"
+                                % (tp_name(type(init)),))
+        return array_length_for(ctype, length)
     raise TypeError("expected new array length or list/tuple/str, not %s"
                     % (tp_name(type(init)),))
+
+
+_ARRAY_INITIALIZERS = (list, tuple, str, bytes, CData)
+
+
+def is_length(init):
+    """Whether the initializer of an open array `T[]` is its length: an int, or (as cffi takes
+    it) any object with `__index__` that is no cdata, sequence or string."""
+    return isinstance(init, int) or (not isinstance(init, _ARRAY_INITIALIZERS)
+                                     and hasattr(type(init), "__index__"))
 
 
 def array_initializers(item):

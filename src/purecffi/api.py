@@ -447,6 +447,8 @@ class FFI:
         try:
             _set_errno(value)
         except OverflowError:
+            if not -(1 << 63) <= operator.index(value) < (1 << 63):     # not even a C long
+                raise OverflowError("Python int too large to convert to C long") from None
             raise OverflowError("errno value too large") from None      # (cffi's words)
 
     # -- Libraries, calls, callbacks ----

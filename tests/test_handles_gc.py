@@ -749,3 +749,20 @@ def test_a_view_of_a_from_buffer_cdata_has_a_plain_repr():
     assert repr(x) == "<cdata 'char[]' buffer len 4 from 'bytearray' object>"
     assert repr(x[0:2]) == "<cdata 'char[]' sliced length 2>"
     assert re.match(r"<cdata 'char \*' 0x[0-9a-f]+>$", repr(x + 1))
+
+
+@pytest.mark.skipif(IS_CFFI, reason="cffi runs the destructor when the ffi.gc() cdata dies, "
+                                    "even while a slice of it is alive")
+def test_gc_destructor_waits_for_the_views_of_the_cdata():
+    """A slice or offset of an ffi.gc() cdata keeps its memory alive: the destructor runs when
+    the last of them dies (no view ever points to freed memory)."""
+    freed = []
+    g = _FFI.gc(_FFI.new("int[4]"), lambda p: freed.append(1))
+    view = g[1:3]
+    del g
+    gc.collect()
+    assert freed == []
+    view[0] = 5
+    del view
+    gc.collect()
+    assert freed == [1]

@@ -438,6 +438,7 @@ class Lib:
         return self
 
     def __deepcopy__(self, memo):
+        """The lib itself, as copy.copy() gives."""
         return self
 
     def __repr__(self):

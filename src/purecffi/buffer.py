@@ -151,7 +151,8 @@ def _fast_size(cdata, size):
             if size >= 0:
                 if kind != "pointer" and kind != "array":
                     return -1
-                if cdata._keep is not None and (kind == "pointer" or size > (cdata._length or 0)):
+                if cdata._keep is not None and (
+                        kind == "pointer" or size > (cdata._length or 0)):
                     _check_owned_size(cdata, size, 3)      # (_fast_size, buffer.__new__)
                 return size
             if kind == "array" and cdata._length is not None:
@@ -213,7 +214,8 @@ else:
                                 if kind == "array" and cdata._length is not None else -1
                         elif kind != "pointer" and kind != "array":
                             size = -1
-                        elif cdata._keep is not None and (kind == "pointer" or size > (cdata._length or 0)):
+                        elif cdata._keep is not None and (
+                                kind == "pointer" or size > (cdata._length or 0)):
                             # (items are at least 1 byte: no more than `_length` bytes is fine)
                             _check_owned_size(cdata, size, 2)      # (the metaclass's __call__)
                         if size >= 0:

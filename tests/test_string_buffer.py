@@ -761,6 +761,22 @@ def test_from_buffer_int_array_length(ffi):
     assert list(c) == [1, 2, 3, 4, 5]
 
 
+@pytest.mark.parametrize("flag", ["yes", None, 1.0])
+def test_from_buffer_require_writable_must_be_an_integer(ffi, flag):
+    """As cffi: an int (or bool) flag; the second call checks it too (the cached fast path)."""
+    for _ in range(2):
+        with pytest.raises(TypeError, match="object cannot be interpreted as an integer"):
+            ffi.from_buffer("int[]", bytearray(8), require_writable=flag)
+    assert len(ffi.from_buffer("int[]", bytearray(8), require_writable=1)) == 2
+    with pytest.raises(BufferError):
+        ffi.from_buffer("int[]", b"12345678", require_writable=1)
+
+
+def test_from_buffer_of_a_ctypes_array_names_its_type(ffi):
+    x = ffi.from_buffer((ctypes.c_int * 2)(1, 2))
+    assert repr(x) == "<cdata 'char[]' buffer len 8 from 'c_int_Array_2' object>"
+
+
 @pytest.mark.parametrize("cdecl", [bytearray(b"abc"), 5, None.__class__])
 def test_from_buffer_refuses_a_first_argument_that_is_no_type(ffi, cdecl):
     """ffi.from_buffer(x, True) takes `x` for the type: a TypeError, with no other exception

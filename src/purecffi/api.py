@@ -248,14 +248,15 @@ class FFI:
         if cls is None:
             return self._from_buffer(cdecl, python_buffer, require_writable)
         source = python_buffer.__class__
-        if source is bytearray and python_buffer:
+        if source is bytearray and python_buffer and (require_writable is False
+                                                      or require_writable is True):
             result = _new_object(cls)       # (one store per slot: no tuple built)
             result._keep = view = _memoryview(python_buffer)
             result._addr = _ADDRESSES[(id(view) + _VIEW_BUF_OFFSET) >> _PTR_SHIFT]
             result._ctype = ctype
             result._length = len(python_buffer) // item_size
             return result
-        if source is bytes and python_buffer and not require_writable:
+        if source is bytes and python_buffer and require_writable is False:
             result = _new_object(cls)
             result._keep = _memoryview(python_buffer)
             result._addr = id(python_buffer) + _BYTES_DATA_OFFSET
@@ -266,6 +267,8 @@ class FFI:
 
     def _from_buffer(self, cdecl, python_buffer, require_writable):
         """from_buffer() in general (see there)."""
+        if require_writable.__class__ is not bool:
+            require_writable = operator.index(require_writable)     # an int, as cffi's
         ctype = self._types.get(cdecl) if cdecl.__class__ is str else None
         if ctype is None:
             ctype = self._typeof(cdecl)     # (outside any `except`: no exception context)

@@ -81,6 +81,7 @@ def make_cdata(cls, ctype, address, keep=None, length=None):
 def tp_name(cls):
     """A type's name as CPython's tp_name spells it in messages ('bytearray', 'array.array',
     '_io.TextIOWrapper', 'MyClass')."""
-    if cls.__module__ == "builtins" or not cls.__flags__ & (1 << 8):    # immutable: C types
+    module = getattr(cls, "__module__", None) if cls.__flags__ & (1 << 8) else None
+    if module is None or module == "builtins":      # (immutable types are C types)
         return cls.__name__
-    return "%s.%s" % (cls.__module__, cls.__qualname__)
+    return "%s.%s" % (module, cls.__qualname__)

@@ -40,7 +40,8 @@ def test_null_pointer(ffi):
 
 def test_a_large_size_is_taken_as_given(ffi):
     a = ffi.new("char[16]")
-    assert len(ffi.buffer(a, (1 << 30) + 5)) == (1 << 30) + 5     # a view: nothing is read
+    with pytest.warns(UserWarning, match="owns only 16 bytes"):     # (as cffi 2.x)
+        assert len(ffi.buffer(a, (1 << 30) + 5)) == (1 << 30) + 5     # a view: nothing is read
 
 
 @pytest.mark.parametrize("size", [1.0, "3", None])

@@ -8,6 +8,8 @@ import time
 
 import pytest
 
+from _backend import IS_CFFI
+
 PRIM_TYPES = runpy.run_path(
     os.path.join(os.path.dirname(os.path.abspath(__file__)), "clib", "testlib_cdef.py")
 )["PRIM_TYPES"]
@@ -552,6 +554,22 @@ def test_union_by_value_refused_in_abi_mode(ffi, testlib):
         testlib.tl_union_make(3)
 
 
+@pytest.mark.parametrize("name, args", [("tl_union_get_int", ([5],)),
+                                        ("tl_union_make", (3,))])
+def test_refused_call_error_carries_no_earlier_context(testlib, name, args):
+    """Each refused call raises its own exception: not one made once and raised again with the
+    context of whatever was being handled the first time."""
+    function = getattr(testlib, name)
+    try:
+        raise KeyError("unrelated")
+    except KeyError:
+        with pytest.raises(NotImplementedError):
+            function(*args)
+    with pytest.raises(NotImplementedError) as info:
+        function(*args)
+    assert info.value.__context__ is None
+
+
 def test_union_by_pointer_is_fine(ffi, testlib):
     u = ffi.new("union tl_intfloat *", {"i": 77})
     assert testlib.tl_union_ptr_get_int(u) == 77
@@ -617,6 +635,13 @@ def test_variadic_long_long_and_double(ffi, testlib):
                               ffi.cast("long long", -1)) == 2 ** 40 - 1
     assert testlib.tl_vsum_double(3, ffi.cast("double", 0.5), ffi.cast("double", 42),
                                   ffi.cast("double", -0.25)) == 42.25
+
+
+@pytest.mark.skipif(IS_CFFI, reason="cffi passes a float cdata unpromoted: C reads a double "
+                                    "that was never written")
+def test_variadic_float_is_promoted_to_double(ffi, testlib):
+    """C's default argument promotion: a float in the '...' part is passed as a double."""
+    assert testlib.tl_vsum_double(2, ffi.cast("float", 1.5), ffi.cast("double", 2)) == 3.5
 
 
 @pytest.mark.parametrize("bad", [1, 1.5, b"x", "x", None])

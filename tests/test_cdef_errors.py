@@ -718,6 +718,19 @@ def test_redeclaration_with_override_is_accepted(source):
     ffi.cdef(source, override=True)
 
 
+@pytest.mark.parametrize("first, second", [
+    ("#define A 1", "#define A 2"), ("enum e { A };", "enum f { A = 1 };"),
+    ("enum e { A };", "#define A 1"), ("#define A 1", "enum f { A = 2 };"),
+])
+def test_integer_constant_with_another_value_refused_even_with_override(first, second):
+    ffi = FFI()
+    ffi.cdef(first)
+    with pytest.raises(FFIError) as info:
+        ffi.cdef(second, override=True)
+    assert str(info.value) == "multiple declarations of constant: A"
+    ffi.cdef("#define A %d" % (ffi.dlopen(None).A,), override=True)     # the same value: fine
+
+
 @pytest.mark.parametrize("source", ["extern int v; extern int v;", "typedef int T; typedef int T;",
                                     "struct s; struct s;", "#define A 1\n#define A 1"])
 def test_identical_redeclaration_of_a_variable_or_type_is_accepted(source):

@@ -825,15 +825,30 @@ def test_conflicting_redeclarations(first, second, message):
 
 
 def test_override_replaces_declarations():
-    decls = cdef("typedef int t; int f(int); extern int x; enum { A = 1 };")
+    decls = cdef("typedef int t; int f(int); extern int x; static const int C;")
     order = list(decls.order)
-    cdef("typedef long t; long f(long); extern char x; enum { A = 2 };", decls, override=True)
+    cdef("typedef long t; long f(long); extern char x; static const long C;", decls,
+         override=True)
     assert parse_type(decls, "t") is TYPES.primitive("long")
     assert decls.functions["f"].cname == "long(*)(long)"
     assert decls.variables["x"][0] is TYPES.primitive("char")
-    assert decls.constants["A"][1] == 2
+    assert decls.constants["C"][0] is TYPES.primitive("long")
     assert decls.typedef_names == ["t"]
     assert decls.order == order
+
+
+@pytest.mark.parametrize("first, second", [
+    ("enum { A = 1 };", "enum { A = 2 };"),
+    ("#define A 1", "#define A 2"),
+    ("enum e { A };", "#define A 1"),
+    ("#define A 1", "enum f { A = 2 };"),
+])
+def test_override_keeps_integer_constants(first, second):
+    """An integer constant given another value is refused even with override=True (cffi)."""
+    decls = cdef(first)
+    with pytest.raises(FFIError, match="^multiple declarations of constant: A$"):
+        cdef(second, decls, override=True)
+    cdef(first.replace("enum e", "enum g"), decls, override=True)      # the same value is fine
 
 
 # -- Transactions ----

@@ -230,6 +230,8 @@ LIB_CASES = [
  ("callback kw", lambda f, l: f.callback(cdecl="int(*)(int)", python_callable=abs)),
  ("gc kw", lambda f, l: f.gc(cdata=f.new("int *"), destructor=lambda p: None, size=2)),
  ("new_handle kw", lambda f, l: f.new_handle(x=3)),
+ ("release kw", lambda f, l: f.release(x=f.new("int[2]"))),
+ ("include kw", lambda f, l: f.include(ffi_to_include=type(f)())),
  ("addressof nested", lambda f, l: f.addressof(f.new("struct nest *")[0], "p", "y")),
  ("addressof arr idx ptr", lambda f, l: f.addressof(f.new("int *"), 3)),
  ("addressof struct noargs", lambda f, l: f.addressof(f.new("struct pt *")[0])),
@@ -331,7 +333,7 @@ _SHARED = {}
 # cases that change their ffi (or might): each gets a fresh one
 _FRESH = {"init_once", "init_once noncallable", "errno set str", "include self", "include 5",
           "cdef 5", "cdef bytes", "set attr", "set_source bad", "emit_c no source",
-          "compile no source"}
+          "compile no source", "include kw"}
 
 
 def _ffi_for(module, fresh):

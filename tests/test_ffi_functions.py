@@ -677,12 +677,16 @@ def test_errno_set_and_read_back(ffi):
     assert ffi.errno == 0
 
 
-@pytest.mark.parametrize("value", [2 ** 31, -2 ** 31 - 1, 2 ** 40])
-def test_errno_out_of_range(ffi, value):
+@pytest.mark.parametrize("value, message", [
+    (2 ** 31, "errno value too large"), (-2 ** 31 - 1, "errno value too large"),
+    (2 ** 40, "errno value too large"), (2 ** 63, "Python int too large to convert to C long"),
+    (-2 ** 70, "Python int too large to convert to C long"),
+])
+def test_errno_out_of_range(ffi, value, message):
     ffi.errno = 3
     with pytest.raises(OverflowError) as info:
         ffi.errno = value
-    assert str(info.value) == "errno value too large"
+    assert str(info.value) == message
     assert ffi.errno == 3
 
 

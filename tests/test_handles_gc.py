@@ -1,10 +1,13 @@
 """Tests for ffi.gc, ffi.release/with, ffi.new_allocator, ffi.new_handle/from_handle and ffi.init_once."""
 import gc
+import re
 import threading
 import time
 import weakref
 
 import pytest
+
+from _backend import FFI, IS_CFFI
 
 
 @pytest.fixture
@@ -629,6 +632,22 @@ def test_init_once_exception_not_cached(ffi):
     assert len(calls) == 2
 
 
+@pytest.mark.skipif(IS_CFFI, reason="cffi waits for itself forever (a deadlock)")
+def test_init_once_called_again_from_its_own_function(ffi):
+    """The same tag from inside the function raises instead of waiting for itself; other
+    tags work there, and the tag can still be initialised afterwards."""
+    def reentrant():
+        return ffi.init_once(lambda: 1, "outer")
+
+    def nested():
+        return ffi.init_once(lambda: 7, "inner") + 1
+
+    with pytest.raises(RuntimeError, match="init_once.* tag 'outer' from inside its own"):
+        ffi.init_once(reentrant, "outer")
+    assert ffi.init_once(nested, "outer2") == 8
+    assert ffi.init_once(lambda: "ok", "outer") == "ok"
+
+
 def test_init_once_thread_safe(ffi):
     """Parallel calls all block until the single run of the function is done."""
     calls = []
@@ -683,3 +702,67 @@ def test_init_once_thread_safe_many_tags(ffi):
         t.join(timeout=10)
     assert errors == []
     assert counts == {tag: 1 for tag in range(5)}
+
+
+# ffi.release() and ffi.gc(x, None) act on the cdata ffi.gc()/ffi.from_buffer() returned, not on
+# a slice, an offset or a cast of it (which share what keeps the memory alive)
+NOT_RELEASABLE = ("only 'cdata' object from ffi.new(), ffi.gc(), ffi.from_buffer() or "
+                  "ffi.new_allocator()() can be used with the 'with' keyword or ffi.release()")
+_FFI = FFI()
+DERIVED = [lambda p: p[1:3], lambda p: p + 1, lambda p: _FFI.cast("int *", p)]
+
+
+@pytest.mark.parametrize("derive", DERIVED, ids=["slice", "offset", "cast"])
+def test_release_of_a_view_of_a_gc_cdata_is_refused(derive):
+    freed = []
+    g = _FFI.gc(_FFI.new("int[4]"), lambda p: freed.append(1))
+    view = derive(g)
+    with pytest.raises(ValueError) as info:
+        _FFI.release(view)
+    assert str(info.value) == NOT_RELEASABLE
+    with pytest.raises(TypeError, match="Can remove destructor only on a object previously "
+                                        "returned by ffi.gc()"):
+        _FFI.gc(view, None)
+    assert freed == []
+    _FFI.release(g)
+    assert freed == [1]
+
+
+@pytest.mark.parametrize("derive", DERIVED, ids=["slice", "offset", "cast"])
+def test_release_of_a_view_of_a_from_buffer_cdata_is_refused(derive):
+    data = bytearray(16)
+    for _ in range(2):                  # the first from_buffer() and the cached fast path
+        x = _FFI.from_buffer("int[]", data)
+        view = derive(x)
+        with pytest.raises(ValueError) as info:
+            _FFI.release(view)
+        assert str(info.value) == NOT_RELEASABLE
+        with pytest.raises(BufferError):
+            data.append(0)              # still exported: x is not released
+        _FFI.release(x)
+        data.append(0)
+        del data[-1]
+
+
+def test_a_view_of_a_from_buffer_cdata_has_a_plain_repr():
+    x = _FFI.from_buffer(bytearray(b"abcd"))
+    assert repr(x) == "<cdata 'char[]' buffer len 4 from 'bytearray' object>"
+    assert repr(x[0:2]) == "<cdata 'char[]' sliced length 2>"
+    assert re.match(r"<cdata 'char \*' 0x[0-9a-f]+>$", repr(x + 1))
+
+
+@pytest.mark.skipif(IS_CFFI, reason="cffi runs the destructor when the ffi.gc() cdata dies, "
+                                    "even while a slice of it is alive")
+def test_gc_destructor_waits_for_the_views_of_the_cdata():
+    """A slice or offset of an ffi.gc() cdata keeps its memory alive: the destructor runs when
+    the last of them dies (no view ever points to freed memory)."""
+    freed = []
+    g = _FFI.gc(_FFI.new("int[4]"), lambda p: freed.append(1))
+    view = g[1:3]
+    del g
+    gc.collect()
+    assert freed == []
+    view[0] = 5
+    del view
+    gc.collect()
+    assert freed == [1]

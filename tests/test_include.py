@@ -57,3 +57,24 @@ def test_include_then_later_declarations_build_on_it(base):
 def test_include_requires_an_ffi():
     with pytest.raises(TypeError):
         FFI().include("not an ffi")
+
+
+def test_include_passes_on_what_was_included():
+    """An FFI including `b` also gets what `b` took from `a`: typedefs, tags, constants."""
+    a = FFI()
+    a.cdef("typedef int A_t; struct sa { int x; }; enum ea { EA = 3 };\n#define KA 7")
+    b = FFI()
+    b.include(a)
+    b.cdef("typedef A_t B_t; struct sb { struct sa s; };")
+    c = FFI()
+    c.include(b)
+    assert c.sizeof("A_t") == c.sizeof("int")
+    assert c.typeof("struct sa") is a.typeof("struct sa")
+    assert c.typeof("enum ea") is a.typeof("enum ea")
+    assert c.sizeof("struct sb") == c.sizeof("B_t") == c.sizeof("int")
+    lib = c.dlopen(None)
+    assert (lib.EA, lib.KA) == (3, 7)
+    d = FFI()
+    d.cdef("typedef long A_t;")
+    with pytest.raises(Exception, match="multiple declarations of typedef A_t"):
+        d.include(b)

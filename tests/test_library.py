@@ -95,6 +95,18 @@ def test_dlopen_with_flags(ffi, testlib_path, flags):
     assert lib.tl_add_int(2, 3) == 5
 
 
+@pytest.mark.parametrize("flags, message", [
+    (1 << 31, "signed integer is greater than maximum"),
+    (-(1 << 31) - 1, "signed integer is less than minimum"),
+    (1 << 63, "Python int too large to convert to C long"),
+    (-(1 << 70), "Python int too large to convert to C long"),
+])
+def test_dlopen_flags_beyond_a_c_int(ffi, testlib_path, flags, message):
+    with pytest.raises(OverflowError) as info:
+        ffi.dlopen(testlib_path, flags)
+    assert str(info.value) == message
+
+
 def test_dlopen_rtld_global_exports_symbols(ffi, testlib_path):
     """With RTLD_NOW|RTLD_GLOBAL the symbols become visible through dlopen(None)."""
     ffi.cdef("int tl_add_int(int a, int b);")
@@ -405,6 +417,18 @@ def test_dir_lists_declared_names(ffi, testlib_path):
     lib = ffi.dlopen(testlib_path)
     names = sorted(n for n in dir(lib) if not n.startswith("_"))
     assert names == ["TL_BLUE", "TL_GREEN", "TL_MAGIC", "TL_RED", "tl_add_int", "tl_counter"]
+
+
+@pytest.mark.skipif(IS_CFFI, reason="cffi's copy of an in-line lib recurses without end on "
+                                    "names not read before the copy")
+def test_copy_of_lib_works_as_the_lib(testlib):
+    """copy.copy() and copy.deepcopy() of a lib give the lib itself (it is its library)."""
+    import copy
+    for twin in (copy.copy(testlib), copy.deepcopy(testlib)):
+        assert twin.tl_add_int(2, 3) == 5
+        assert twin.TL_MAGIC == 0x1234
+        twin.tl_counter = 41
+        assert testlib.tl_get_counter() == 41
 
 
 def test_dir_of_full_testlib(testlib):

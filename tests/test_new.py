@@ -567,3 +567,37 @@ def test_new_varsize_struct_negative_length(cffi_):
 def test_new_varsize_struct_repr_owning(cffi_):
     p = cffi_.new("vfoo_t *", [1, 3])
     assert re.fullmatch(r"<cdata 'vfoo_t' owning 16 bytes>", repr(p[0]))
+
+
+class _Index:
+    """An integer-like object (a numpy integer, say): only `__index__`."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def __index__(self):
+        return self.value
+
+
+@pytest.mark.parametrize("cdecl", ["int[]", "char[]", "double[]"])
+def test_new_open_array_length_from_an_index_object(ffi, cdecl):
+    """ffi.new("T[]", n) takes any object with __index__ as the length, as cffi."""
+    p = ffi.new(cdecl, _Index(3))
+    assert len(p) == 3 and ffi.sizeof(p) == 3 * ffi.sizeof(cdecl[:-2])
+    assert list(p) == [b"\0"] * 3 if cdecl == "char[]" else list(p) == [0] * 3
+
+
+def test_new_open_array_index_object_errors(ffi):
+    with pytest.raises(ValueError, match="negative array length"):
+        ffi.new("int[]", _Index(-1))
+    with pytest.raises(OverflowError, match="cannot fit '_Index' into an index-sized integer"):
+        ffi.new("int[]", _Index(2 ** 70))
+    with pytest.raises(TypeError, match="expected new array length or list/tuple/str"):
+        ffi.new("int[]", ffi.cast("int", 3))        # an integer cdata is no length
+
+
+def test_new_var_sized_struct_length_from_an_index_object(ffi):
+    ffi.cdef("struct v { int n; int d[]; };")
+    p = ffi.new("struct v *", [1, _Index(2)])
+    assert ffi.sizeof(p[0]) == 3 * ffi.sizeof("int")
+    assert p.n == 1 and list(p.d) == [0, 0]

@@ -109,3 +109,43 @@ def test_same_spelling_from_another_ffi(write):
                                         r"different ffi instances\)$"):
         write(f2, p)
     assert f2.cast("struct pt *", p) == p               # an explicit cast is fine
+
+MIXED = "(check that you are not e.g. mixing up different ffi instances)"
+
+
+@pytest.mark.parametrize("target, make", [
+    ("struct s", lambda other: other.new("struct s *")[0]),
+    ("struct s *", lambda other: other.new("struct s *")),
+    ("struct s * *", lambda other: other.new("struct s **")),
+    ("struct s[1]", lambda other: other.new("struct s[1]")),
+    ("enum e *", lambda other: other.new("enum e *")),
+])
+def test_a_cdata_of_another_ffi_with_the_same_type_name(target, make):
+    """A struct (or pointer to one) of another FFI is refused, with cffi's hint."""
+    ffi, other = FFI(), FFI()
+    for each in (ffi, other):
+        each.cdef("struct s { int a; }; enum e { E0 };")
+    holder = ffi.new(ffi.typeof(target + "[1]") if not target.endswith("]")
+                     else ffi.typeof("struct s[1][1]"))
+    with pytest.raises(TypeError) as info:
+        holder[0] = make(other)
+    assert str(info.value) == ("initializer for ctype '%s' appears indeed to be '%s', but the "
+                               "types are different %s" % (target, target, MIXED))
+
+
+def test_a_struct_of_another_ffi_passed_by_value_or_pointer(testlib_path):
+    """The same check for the arguments of functions and callbacks."""
+    ffi, other = FFI(), FFI()
+    for each in (ffi, other):
+        each.cdef("struct tl_point { int x, y; }; int tl_point_dot(struct tl_point, "
+                  "struct tl_point); void tl_point_scale(struct tl_point *, int);")
+    lib = ffi.dlopen(testlib_path)
+    p = other.new("struct tl_point *", [1, 2])
+    with pytest.raises(TypeError, match="appears indeed to be 'struct tl_point'"):
+        lib.tl_point_dot(p[0], (3, 4))
+    with pytest.raises(TypeError, match=r"appears indeed to be 'struct tl_point \*'"):
+        lib.tl_point_scale(p, 2)
+    callback = ffi.callback("int(struct tl_point *)", lambda q: q.x)
+    with pytest.raises(TypeError, match=r"appears indeed to be 'struct tl_point \*'"):
+        callback(p)
+    assert lib.tl_point_dot(ffi.new("struct tl_point *", [1, 2])[0], (3, 4)) == 11

@@ -5,6 +5,7 @@ import gc
 import re
 import struct
 import sys
+import warnings
 import weakref
 
 import pytest
@@ -384,6 +385,48 @@ def test_buffer_with_size(ffi):
     assert ffi.buffer(p, 0)[:] == b""
 
 
+def _malloc_allocator(ffi):
+    ffi.cdef("void *malloc(size_t); void free(void *);")
+    libc = ffi.dlopen(None)
+    return ffi.new_allocator(alloc=libc.malloc, free=libc.free)
+
+
+OWNS_ONLY = (r"ffi.buffer\(cdata, bytes\): creating a buffer of %d bytes over a cdata that "
+             r"owns only %d bytes.  This will crash if you access the extra memory")
+
+
+@pytest.mark.parametrize("make, size, owned", [
+    (lambda ffi: ffi.new("int[4]"), 17, 16),
+    (lambda ffi: ffi.new("char[]", 3), 4, 3),
+    (lambda ffi: ffi.new("int *"), 5, 4),
+    (lambda ffi: ffi.new("double[2]"), 100, 16),
+    (lambda ffi: ffi.new_allocator(should_clear_after_alloc=False)("int[2]"), 9, 8),
+])
+def test_buffer_beyond_what_ffi_new_owns_warns(ffi, make, size, owned):
+    """cffi 2.x warns when the size asked reaches past the memory ffi.new() gave."""
+    cdata = make(ffi)
+    with pytest.warns(UserWarning, match=OWNS_ONLY % (size, owned)) as record:
+        assert len(ffi.buffer(cdata, size)) == size
+    assert record[0].filename == __file__           # (pointing at the caller, as cffi)
+
+
+@pytest.mark.parametrize("make, size", [
+    (lambda ffi: ffi.new("int[4]"), 16),
+    (lambda ffi: ffi.new("uint8_t[8]"), 8),
+    (lambda ffi: ffi.new("int *"), 4),
+    (lambda ffi: ffi.new("int[4]") + 1, 17),                  # not what ffi.new() returned
+    (lambda ffi: ffi.cast("int *", ffi.new("int[4]")), 17),
+    (lambda ffi: ffi.from_buffer(bytearray(4)), 5),
+    (lambda ffi: ffi.gc(ffi.new("int[2]"), lambda p: None), 9),
+    (lambda ffi: _malloc_allocator(ffi)("int[2]"), 9),        # its size is not known
+])
+def test_buffer_within_owned_memory_or_of_other_cdata_does_not_warn(ffi, make, size):
+    cdata = make(ffi)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert len(ffi.buffer(cdata, size)) == size
+
+
 def test_buffer_void_pointer_requires_size(ffi):
     arr = ffi.new("char[]", b"abc")
     vp = ffi.cast("void *", arr)
@@ -518,6 +561,45 @@ def test_buffer_slice_assignment_from_str_rejected(ffi):
     p = ffi.new("char[]", b"hi")
     with pytest.raises(TypeError):
         ffi.buffer(p)[:] = "hi\0"
+
+
+def test_buffer_slice_assignment_from_another_buffer(ffi):
+    """Another ffi.buffer, or a ctypes array, is a source too (their buffers have no strides)."""
+    p = ffi.new("char[]", b"hello")
+    ffi.buffer(p)[1:3] = ffi.buffer(ffi.new("char[2]", b"zz"))
+    assert ffi.string(p) == b"hzzlo"
+    ffi.buffer(p)[3:5] = (ctypes.c_char * 2)(b"Q", b"R")
+    assert ffi.string(p) == b"hzzQR"
+
+
+def test_buffer_slice_assignment_copies_the_bytes_of_any_format(ffi):
+    """The source's bytes count, whatever its item format; it must be contiguous."""
+    p = ffi.new("char[]", b"hello")
+    buf = ffi.buffer(p)
+    buf[1:3] = array.array("h", [0x4241])
+    assert ffi.string(p) == (b"hABlo" if sys.byteorder == "little" else b"hBAlo")
+    with pytest.raises(ValueError, match="right operand length must match slice length"):
+        buf[1:3] = array.array("i", [1])
+    with pytest.raises(BufferError, match="not C-contiguous"):
+        buf[1:3] = memoryview(b"abcd")[::2]
+
+
+@pytest.mark.parametrize("statement, error, message", [
+    ("buf[1.5]", TypeError, "buffer indices must be integers, not float"),
+    ("buf['x'] = b'x'", TypeError, "buffer indices must be integers, not str"),
+    ("buf[6] = b'x'", IndexError, "buffer assignment index out of range"),
+    ("buf[-7] = b'x'", IndexError, "buffer assignment index out of range"),
+    ("buf[6]", IndexError, "buffer index out of range"),
+    ("buf[0] = bytearray(b'x')", TypeError, "must assign a bytes of length 1, not bytearray"),
+    ("buf[0:2] = 'ab'", TypeError, "a bytes-like object is required, not 'str'"),
+    ("buf[0:2] = [1, 2]", TypeError, "a bytes-like object is required, not 'list'"),
+])
+def test_buffer_item_errors(ffi, statement, error, message):
+    """cffi's words for bad indexes and values."""
+    namespace = {"buf": ffi.buffer(ffi.new("char[]", b"hello"))}
+    with pytest.raises(error) as info:
+        exec(statement, namespace)
+    assert str(info.value) == message
 
 
 def test_buffer_overwrite_struct(sffi):
@@ -677,6 +759,34 @@ def test_from_buffer_int_array_length(ffi):
     c = ffi.from_buffer("int[]", a)
     assert len(c) == 5
     assert list(c) == [1, 2, 3, 4, 5]
+
+
+@pytest.mark.parametrize("flag", ["yes", None, 1.0])
+def test_from_buffer_require_writable_must_be_an_integer(ffi, flag):
+    """As cffi: an int (or bool) flag; the second call checks it too (the cached fast path)."""
+    for _ in range(2):
+        with pytest.raises(TypeError, match="object cannot be interpreted as an integer"):
+            ffi.from_buffer("int[]", bytearray(8), require_writable=flag)
+    assert len(ffi.from_buffer("int[]", bytearray(8), require_writable=1)) == 2
+    with pytest.raises(BufferError):
+        ffi.from_buffer("int[]", b"12345678", require_writable=1)
+
+
+def test_from_buffer_of_a_ctypes_array_names_its_type(ffi):
+    x = ffi.from_buffer((ctypes.c_int * 2)(1, 2))
+    assert repr(x) == "<cdata 'char[]' buffer len 8 from 'c_int_Array_2' object>"
+
+
+@pytest.mark.parametrize("cdecl", [bytearray(b"abc"), 5, None.__class__])
+def test_from_buffer_refuses_a_first_argument_that_is_no_type(ffi, cdecl):
+    """ffi.from_buffer(x, True) takes `x` for the type: a TypeError, with no other exception
+    chained behind it."""
+    with pytest.raises(TypeError) as info:
+        ffi.from_buffer(cdecl, bytearray(4))
+    if not IS_CFFI:
+        assert str(info.value) == ("expected a C type as a string or a ctype object, got %s"
+                                   % (type(cdecl).__name__,))
+    assert info.value.__context__ is None
 
 
 def test_from_buffer_ctype_object(ffi):

@@ -249,14 +249,15 @@ class FFI:
         if cls is None:
             return self._from_buffer(cdecl, python_buffer, require_writable)
         source = python_buffer.__class__
-        if source is bytearray and python_buffer:
+        if source is bytearray and python_buffer and (require_writable is False
+                                                      or require_writable is True):
             result = _new_object(cls)       # (one store per slot: no tuple built)
             result._keep = view = _memoryview(python_buffer)
             result._addr = _ADDRESSES[(id(view) + _VIEW_BUF_OFFSET) >> _PTR_SHIFT]
             result._ctype = ctype
             result._length = len(python_buffer) // item_size
             return result
-        if source is bytes and python_buffer and not require_writable:
+        if source is bytes and python_buffer and require_writable is False:
             result = _new_object(cls)
             result._keep = _memoryview(python_buffer)
             result._addr = id(python_buffer) + _BYTES_DATA_OFFSET
@@ -267,10 +268,11 @@ class FFI:
 
     def _from_buffer(self, cdecl, python_buffer, require_writable):
         """from_buffer() in general (see there)."""
-        try:
-            ctype = self._types[cdecl]
-        except (KeyError, TypeError):
-            ctype = self._typeof(cdecl)
+        if require_writable.__class__ is not bool:
+            require_writable = operator.index(require_writable)     # an int, as cffi's
+        ctype = self._types.get(cdecl) if cdecl.__class__ is str else None
+        if ctype is None:
+            ctype = self._typeof(cdecl)     # (outside any `except`: no exception context)
         kind = ctype.kind
         if kind != ARRAY and kind != POINTER:
             raise TypeError("expected a pointer or array ctype, got '%s'" % (ctype.cname,))
@@ -281,6 +283,7 @@ class FFI:
             raise TypeError("a bytes-like object is required, not '%s'"
                             % (type(python_buffer).__name__,))
         export = BufferExport(python_buffer, require_writable)
+        export.ctype = ctype            # (what tells the cdata itself from a cast of it)
         if kind == POINTER:
             return _mk.pointer_to(ctype, export.address, export)
         cls = (ctype._rt or prepare(ctype)).cdata_class
@@ -311,8 +314,11 @@ class FFI:
                 src_address is not None and isinstance(dest, _CData) and isinstance(src, _CData):
             # a memoryview slice assignment copies as memmove() does (overlap included),
             # without the cost of a ctypes foreign call
-            MEM[dest_address:dest_address + n] = MEM[src_address:src_address + n]
-            return
+            try:
+                MEM[dest_address:dest_address + n] = MEM[src_address:src_address + n]
+                return
+            except ValueError:          # a size beyond the address space: _memmove() says so
+                pass
         _memmove(dest, src, n)
 
     # -- Sizes and addresses ----
@@ -397,7 +403,7 @@ class FFI:
                size: int = 0) -> _CData:
             """A new cdata for the same memory; `destructor(cdata)` runs when it is collected."""
 
-        def release(self, cdata: _CData) -> None:
+        def release(self, x: _CData) -> None:
             """Free now the memory owned by `cdata` (new(), gc(), from_buffer(), allocators)."""
     else:       # no FFI state involved: the functions themselves (one call frame less)
         gc = staticmethod(_mk.gc)
@@ -416,13 +422,20 @@ class FFI:
             return result
         with self._lock:
             entry = self._init_once.get(tag)
-            if entry is None:
-                entry = self._init_once[tag] = [False, None, threading.Lock()]
+            if entry is None:       # [done, result, lock, thread running func() or None]
+                entry = self._init_once[tag] = [False, None, threading.Lock(), None]
         if entry[0]:
             return entry[1]
+        if entry[3] == threading.get_ident():       # (cffi waits for itself forever)
+            raise RuntimeError("init_once() called again with the tag %r from inside its "
+                               "own function" % (tag,))
         with entry[2]:
             if not entry[0]:
-                entry[1] = func()
+                entry[3] = threading.get_ident()
+                try:
+                    entry[1] = func()
+                finally:
+                    entry[3] = None
                 entry[0] = True
                 self._init_done[tag] = entry[1]
         return entry[1]
@@ -438,6 +451,8 @@ class FFI:
         try:
             _set_errno(value)
         except OverflowError:
+            if not -(1 << 63) <= operator.index(value) < (1 << 63):     # not even a C long
+                raise OverflowError("Python int too large to convert to C long") from None
             raise OverflowError("errno value too large") from None      # (cffi's words)
 
     # -- Libraries, calls, callbacks ----
@@ -579,8 +594,9 @@ class FFI:
         merged = pkgconfig_flags(pkgconfig_libs, kwds)
         self.set_source(module_name, source, source_extension, **merged)
 
-    def include(self, other: FFI) -> None:
-        """Use the types and constants declared by another FFI."""
+    def include(self, ffi_to_include: FFI) -> None:
+        """Use the types and constants declared by another FFI (cffi's argument name)."""
+        other = ffi_to_include
         if not isinstance(other, FFI):
             raise TypeError("ffi.include() expects an argument that is also of type cffi.FFI, "
                             "not %r" % (type(other).__name__,))
@@ -734,6 +750,8 @@ def _memmove(dest, src, n):
         n = operator.index(n)
     if n < 0:
         raise ValueError("negative size")
+    if n >= 1 << 63:
+        raise OverflowError("Python int too large to convert to C ssize_t")     # (cffi's words)
     MEM[dest_address:dest_address + n] = MEM[src_address:src_address + n]
 
 

@@ -18,10 +18,11 @@ import itertools
 import operator
 import sys
 import threading
+import warnings
 import weakref
 
-from .cdatabase import CData
-from .memory import MEM
+from .cdatabase import CData, tp_name
+from .memory import MEM, Owned, owned_size
 from .errors import FFIError
 
 
@@ -52,16 +53,15 @@ class _BufferMethods:
             if index.step not in (None, 1):
                 raise TypeError("buffer doesn't support slicing with step != 1")
             view = memoryview(self)[index]
-            if isinstance(value, str) or not hasattr(value, "__len__"):
-                raise TypeError("a bytes-like object is required, not '%s'"
-                                % (type(value).__name__,))
-            if len(value) != len(view):
+            source = value if value.__class__ is bytes else _bytes_view(value)
+            if len(source) != len(view):
                 raise ValueError("right operand length must match slice length")
-            view[:] = value
+            view[:] = source
             return
-        if not isinstance(value, bytes) or len(value) != 1:      # (not a bytearray: cffi)
-            raise TypeError("must assign a bytes of length 1, not %s" % (type(value).__name__,))
-        memoryview(self)[_item_index(self, index)] = value[0]
+        if value.__class__ is not bytes or len(value) != 1:
+            raise TypeError("must assign a bytes of length 1, not %s" % (tp_name(type(value)),))
+        memoryview(self)[_item_index(self, index, "buffer assignment index out of range")] = \
+            value[0]
 
     def __delitem__(self, index):
         raise TypeError("'del x[n]' not supported for buffer objects")
@@ -107,15 +107,36 @@ def _comparable(other):
     return None
 
 
-def _item_index(buf, index):
+def _item_index(buf, index, message="buffer index out of range"):
     """`index` (negative counts from the end) checked against the buffer's length."""
-    index = operator.index(index)
+    try:
+        index = operator.index(index)
+    except TypeError:
+        raise TypeError("buffer indices must be integers, not %s"
+                        % (tp_name(type(index)),)) from None
     length = len(buf)
     if index < 0:
         index += length
     if not 0 <= index < length:
-        raise IndexError("buffer index out of range")
+        raise IndexError(message)
     return index
+
+
+def _bytes_view(value):
+    """The bytes of a bytes-like object, as the 1-D 'B' memoryview a slice assignment copies.
+
+    (Always a memoryview: ctypes objects, a buffer included before Python 3.12, export no
+    strides, on which a memoryview slice assignment from the object itself crashes.)"""
+    try:
+        view = memoryview(value)
+    except TypeError:
+        raise TypeError("a bytes-like object is required, not '%s'"
+                        % (tp_name(type(value)),)) from None
+    if not view.c_contiguous:
+        raise BufferError("memoryview: underlying buffer is not C-contiguous")
+    if view.format != "B" or view.ndim != 1:
+        view = view.cast("B")
+    return view
 
 
 def _fast_size(cdata, size):
@@ -128,7 +149,12 @@ def _fast_size(cdata, size):
             return -1
         if address and isinstance(cdata, CData):
             if size >= 0:
-                return size if kind == "pointer" or kind == "array" else -1
+                if kind != "pointer" and kind != "array":
+                    return -1
+                if cdata._keep is not None and (
+                        kind == "pointer" or size > (cdata._length or 0)):
+                    _check_owned_size(cdata, size, 3)      # (_fast_size, buffer.__new__)
+                return size
             if kind == "array" and cdata._length is not None:
                 return cdata._length * cdata._item_size
     return -1
@@ -188,6 +214,10 @@ else:
                                 if kind == "array" and cdata._length is not None else -1
                         elif kind != "pointer" and kind != "array":
                             size = -1
+                        elif cdata._keep is not None and (
+                                kind == "pointer" or size > (cdata._length or 0)):
+                            # (items are at least 1 byte: no more than `_length` bytes is fine)
+                            _check_owned_size(cdata, size, 2)      # (the metaclass's __call__)
                         if size >= 0:
                             last = _last
                             result = (last[1] if last[0] == size else _maker(size))(address)
@@ -253,11 +283,24 @@ def make_buffer(cdata, size=-1):
             if item_size < 0:
                 raise TypeError("don't know the size pointed to by '%s'" % (cdata._ctype.cname,))
             size = item_size
+    elif cdata._keep is not None:
+        _check_owned_size(cdata, size, 3)          # (make_buffer and the type's call)
     if not cdata._addr and size:
         raise RuntimeError("ffi.buffer() of a NULL pointer")
     result = _make(size, cdata._addr)
     result._cdata = cdata
     return result
+
+
+def _check_owned_size(cdata, size, depth):
+    """Warn, as cffi does, when ffi.buffer(cdata, size) reaches beyond what an ffi.new() cdata
+    owns (not for custom allocators' memory: cffi does not know its size either).  `depth`:
+    the frames between the caller of ffi.buffer() and this function."""
+    keep = cdata._keep
+    if cdata._owning and keep.__class__ is not Owned and size > owned_size(keep):
+        warnings.warn("ffi.buffer(cdata, bytes): creating a buffer of %d bytes over a cdata "
+                      "that owns only %d bytes.  This will crash if you access the extra "
+                      "memory" % (size, owned_size(keep)), UserWarning, stacklevel=depth + 1)
 
 
 def _maker(size):

@@ -22,6 +22,7 @@ from .call_types import INT_CTYPES, by_value_ctypes, primitive_ctypes, unsupport
 from .cdata import AddrCData, CData, Family, FunctionPtrCData, StructCData, ValueCData, \
     family_namespace
 from .cdata_value import value_cdata
+from .cdatabase import tp_name
 from .convert import LONGDOUBLE_BYTES, code_to_str, fast_twin, prepare
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, \
     opaque_error
@@ -212,7 +213,8 @@ def _variadic_call(self, *args, **kwargs):
 
 def _refused_call(self, *args):
     """Calling a function whose signature libffi cannot handle."""
-    raise self._unsupported
+    exc = self._unsupported         # a new one each time: the first carries its own context
+    raise type(exc)(*exc.args)
 
 
 class _CallPlan:
@@ -341,5 +343,5 @@ def variadic_argument(position, value):
     if fast_twin(value) is not None:
         return ctypes.c_void_p(fast_twin(value)._addr)
     raise TypeError("argument %d passed in the variadic part needs to be a cdata object (got %s)"
-                    % (position, type(value).__name__))
+                    % (position, tp_name(type(value))))
 

@@ -23,8 +23,9 @@ from . import platform as plat
 from .call_files import file_pointer
 from .call_types import by_value_ctypes, unsupported_by_value
 from .cdata import AddrCData, CData
-from .convert import (bad_init, fast_twin, longdouble_bytes, pointer_value, prepare, to_bool,
-                      to_char, to_float, to_int, to_wchar, write_array, write_struct)
+from .convert import (array_initializers, bad_init, fast_twin, longdouble_bytes, pointer_value,
+                      prepare, to_bool, to_char, to_float, to_int, to_wchar, write_array,
+                      write_struct)
 from .ctype import ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, TYPES, UNION, VOID, \
     opaque_error
 from .memory import allocate
@@ -338,7 +339,7 @@ def _unsupported_converter(ctype):
     exc = unsupported_by_value(ctype, "argument")
 
     def from_param(value):
-        _BRIDGE.raise_(exc)
+        _BRIDGE.raise_(type(exc)(*exc.args))       # (a new one each time, with no old context)
     return _converter(ctype, from_param)
 
 
@@ -421,7 +422,6 @@ def _pointer_slow_path(ctype, accepted):
     """
     item = ctype.item if ctype.kind == POINTER else None
     takes_bytes = item is not None and _takes_bytes(item)
-    takes_list = item is not None and item.kind != VOID
     takes_text = item is not None and getattr(item, "category", None) == plat.WCHAR
     takes_file = item is not None and _is_file_type(item)
 
@@ -442,9 +442,9 @@ def _pointer_slow_path(ctype, accepted):
             return _text_argument(item, value)
         if takes_file and _is_python_file(value):
             return _c_void_p_param(file_pointer(value))
-        if takes_list and isinstance(value, str):       # (cffi's words for a str)
-            raise bad_init(ctype, "bytes or list or tuple" if takes_bytes else "list or tuple",
-                           value)
+        if isinstance(value, str) and item is not None and item.kind != VOID and \
+                item.byte_size > 0:             # taken for an array initializer, as in cffi
+            raise bad_init(ctype, array_initializers(item), value)
         raise bad_init(ctype, "cdata pointer", value)
     return _bridged(convert)
 

@@ -16,7 +16,7 @@ from .convert import prepare, write_numbers
 from .ctype import ARRAY, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES, opaque_error
 from .cdatabase import CData, make_cdata, tp_name
 from .cdata_value import ValueCData, _no_add, _no_call, _no_item, _no_iter, _no_len
-from .memory import MEM, BufferExport, Owned, owned_size
+from .memory import MEM, BufferExport, Owned, export_extent, owned_size
 from .memory import copy as copy_memory
 
 _new_object = object.__new__
@@ -63,7 +63,8 @@ class AddrCData(CData, metaclass=Family):
         keep = self._keep
         if self._owning and keep is not None:
             return "owning %d bytes" % (owned_size(keep),)
-        if keep.__class__ is BufferExport or keep.__class__ is memoryview:    # from_buffer()
+        if (keep.__class__ is BufferExport or keep.__class__ is memoryview) and \
+                _holds_export(self, keep):                                      # from_buffer()
             source = _export_source(keep)
             if source is None:
                 return "buffer RELEASED"
@@ -128,6 +129,9 @@ class AddrCData(CData, metaclass=Family):
         if ctype.kind in (STRUCT, UNION) and ctype._fields is not None:
             return [name for name, _ in ctype._fields]
         return []
+
+
+_c_type_name = tp_name
 
 
 def _export_source(keep):
@@ -674,12 +678,44 @@ def _release_action(cdata):
         keep = getattr(cdata, "_gc", None)      # ffi.gc() of a primitive value
     if cdata.__class__._owning and not cdata._struct:
         return keep.release if keep.__class__ is Owned else None
-    if isinstance(keep, GcRef) or keep.__class__ is memoryview or \
-            (keep is not None and keep.__class__.__name__ == "BufferExport"):
-        return keep.release
+    if isinstance(keep, GcRef):
+        if keep is getattr(cdata, "_gc", None) or holds_gc(cdata, keep):
+            return keep.release
+    elif keep.__class__ is memoryview or keep.__class__ is BufferExport:
+        if _holds_export(cdata, keep):
+            return keep.release
     raise ValueError("only 'cdata' object from ffi.new(), ffi.gc(), ffi.from_buffer() or "
                      "ffi.new_allocator()() can be used with the 'with' keyword or "
                      "ffi.release()")
+
+
+def holds_gc(cdata, ref):
+    """Whether `cdata` is what ffi.gc() returned with `ref` (not a slice, offset or cast of it,
+    which share its `_keep`): the same type, address and length as the original."""
+    original = ref.original
+    return cdata._ctype is getattr(original, "_ctype", None) and \
+        cdata._addr == getattr(original, "_addr", None) and \
+        getattr(cdata, "_length", None) == getattr(original, "_length", None)
+
+
+def _holds_export(cdata, keep):
+    """Whether `cdata` is what ffi.from_buffer() returned with the export `keep` (not a slice,
+    an offset or a cast of it): at its address, and an open array spanning all of it."""
+    extent = export_extent(keep)
+    if extent is None:
+        return True                     # released already: releasing again does nothing
+    address, byte_size = extent
+    if cdata._addr != address:
+        return False
+    if keep.__class__ is BufferExport:
+        if keep.ctype is not None and cdata._ctype is not keep.ctype:
+            return False
+    elif not cdata._array:              # (the fast path's from_buffer() makes `T[]` arrays)
+        return False
+    if cdata._array and cdata._ctype.length is None:
+        item_size = cdata._item_size or cdata._ctype.item.byte_size
+        return item_size <= 0 or cdata._length == byte_size // item_size
+    return True
 
 
 def _value_enter(self):

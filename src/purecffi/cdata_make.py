@@ -5,12 +5,12 @@ from operator import index as _index
 
 from . import platform as plat
 from .call import LibFunction, call_function_pointer, file_pointer
-from .cdata import AddrCData, GcRef, set_caller
+from .cdata import AddrCData, GcRef, holds_gc, set_caller
 from .cdata import release as _release_general
 from .cdata_classes import _is_plain_number, attach_classes
 from .cdata_value import GcValueCData, ValueCData, value_cdata
 from .cdatabase import CData, make_cdata, tp_name
-from .convert import (array_length_for, array_size_error, function_address, prepare,
+from .convert import (array_length_for, array_size_error, function_address, is_length, prepare,
                       set_class_maker, write_array)
 from .convert_scalar import (bad_init, encode_wide, float32, longdouble_bytes, to_complex,
                              to_float)
@@ -303,7 +303,7 @@ def _new_open_array(ctype, rt):
                 buf, length
             return result
         length = array_length_for(ctype, init)
-        if isinstance(init, int):
+        if isinstance(init, int) or is_length(init):     # (an object with __index__ too)
             init = None
         byte_size = length * item_size
         if allocator is None:
@@ -350,9 +350,11 @@ def _refuse_new(ctype, item):
 
 
 # -- ffi.release ----
-def release(cdata):
+def release(x):
     """`ffi.release()`: the common case (memory of ffi.new(), whose default allocator frees
-    it when its last holder dies) in one frame; everything else as cdata.release()."""
+    it when its last holder dies) in one frame; everything else as cdata.release().  (The
+    argument is named `x`, as cffi's.)"""
+    cdata = x
     try:
         owning = cdata.__class__._owning and not cdata._struct
     except AttributeError:          # not a cdata: cdata.release() says so
@@ -379,7 +381,7 @@ def gc(cdata, destructor, size=0):
             raise TypeError("ffi.gc() expects a cdata, not %s" % (type(cdata).__name__,))
     if destructor is None:
         keep = getattr(cdata, "_keep", None)
-        if not isinstance(keep, GcRef):
+        if not isinstance(keep, GcRef) or not holds_gc(cdata, keep):   # (not a slice of it)
             raise TypeError("Can remove destructor only on a object previously returned by "
                             "ffi.gc()")
         keep.destructor = None
@@ -676,7 +678,8 @@ def _source_float(ctype, value):
             return float(ord(value))
         raise TypeError("cannot cast %s object to ctype '%s'"
                         % (tp_name(type(value)), ctype.cname))
-    if isinstance(value, CData) and value._address:
+    if isinstance(value, CData) and (value._address or hasattr(value, "_function_address")):
+        # (a pointer, array, struct, or a lib function)
         raise TypeError("cannot cast ctype '%s' to ctype '%s'" % (value._ctype.cname, ctype.cname))
     return to_float(ctype, value)
 

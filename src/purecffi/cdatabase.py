@@ -85,3 +85,12 @@ def make_cdata(cls, ctype, address, keep=None, length=None):
         result._length = ctype.length if length is None and isinstance(ctype.length, int) \
             else length
     return result
+
+
+def tp_name(cls):
+    """A type's name as CPython's tp_name spells it in messages ('bytearray', 'array.array',
+    '_io.TextIOWrapper', 'MyClass')."""
+    module = getattr(cls, "__module__", None) if cls.__flags__ & (1 << 8) else None
+    if module is None or module == "builtins":      # (immutable types are C types)
+        return cls.__name__
+    return "%s.%s" % (module, cls.__qualname__)

@@ -6,6 +6,7 @@ the tables `_READER_BUILDERS` and `_WRITER_BUILDERS` keyed by the kind of type. 
 else (cdata, calls, callbacks) goes through these two functions.  Scalars (numbers, chars)
 convert in convert_scalar.py; pointers, arrays, structs and bitfields here.
 """
+import operator
 import struct
 import weakref
 from array import array as _array
@@ -314,12 +315,28 @@ def array_length_for(ctype, init):
     if isinstance(init, (list, tuple)):
         return len(init)
     if isinstance(init, (str, bytes)):
-        raise bad_init(ctype, _array_initializers(item), init)
+        raise bad_init(ctype, array_initializers(item), init)
+    if is_length(init):                 # an object with __index__ (a numpy integer...)
+        length = operator.index(init)
+        if length > _SSIZE_MAX:
+            raise OverflowError("cannot fit '%s' into an index-sized integer"
+                                % (tp_name(type(init)),))
+        return array_length_for(ctype, length)
     raise TypeError("expected new array length or list/tuple/str, not %s"
                     % (tp_name(type(init)),))
 
 
-def _array_initializers(item):
+_ARRAY_INITIALIZERS = (list, tuple, str, bytes, CData)
+
+
+def is_length(init):
+    """Whether the initializer of an open array `T[]` is its length: an int, or (as cffi takes
+    it) any object with `__index__` that is no cdata, sequence or string."""
+    return isinstance(init, int) or (not isinstance(init, _ARRAY_INITIALIZERS)
+                                     and hasattr(type(init), "__index__"))
+
+
+def array_initializers(item):
     """What an array of `item` is initialised from, in cffi's words."""
     category = getattr(item, "category", None)
     if item.byte_size == 1 and category in (plat.CHAR, plat.INT, plat.BOOL) \
@@ -361,7 +378,7 @@ def write_array(ctype, address, value, length):
         copy_memory(address, value._addr, n * size)
         return
     if not isinstance(value, (list, tuple)):
-        raise bad_init(ctype, _array_initializers(item), value)
+        raise bad_init(ctype, array_initializers(item), value)
     if len(value) > length:
         raise IndexError("too many initializers for '%s' (got %d)" % (ctype.cname, len(value)))
     if write_numbers(irt, address, value):

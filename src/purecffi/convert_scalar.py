@@ -19,7 +19,7 @@ _INF = float("inf")
 def _type_name(value):
     if isinstance(value, CData):
         return "cdata '%s'" % (value._ctype.cname,)
-    return tp_name(type(value))
+    return tp_name(type(value))     # ('_io.TextIOWrapper', as cffi's messages name it)
 
 
 def bad_init(ctype, expected, value):

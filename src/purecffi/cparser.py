@@ -302,12 +302,14 @@ class _Walker:
             self.work.order.append(("constant", name))
         elif _same_constant(old, entry):
             pass
-        elif self.override or (from_define and name in self.own_defines):
-            constants[name] = entry
+        elif from_define and name in self.own_defines:
+            constants[name] = entry             # `#define A 1` then `#define A 2` in one cdef()
         elif old[1] is Ellipsis or entry[1] is Ellipsis:
-            label = "macro" if from_define or old[0] is None else "constant"
-            self.fail(node, MSG_MULTIPLE % (label, name), CDefFFIError)
-        else:
+            if not self.override:
+                label = "macro" if from_define or old[0] is None else "constant"
+                self.fail(node, MSG_MULTIPLE % (label, name), CDefFFIError)
+            constants[name] = entry
+        else:       # another integer value: refused even with override=True, as in cffi
             self.fail(node, MSG_MULTIPLE_CONSTANT % (name,), CDefFFIError)
         if from_define:
             self.own_defines.add(name)

@@ -149,16 +149,16 @@ class Declarations:
         nothing.  Functions and variables stay with `other`; the entries taken are not added
         to `order`, which lists this FFI's own declarations."""
         work = self.copy()
-        for category, name in other.order:
-            if category in ("typedef", "struct", "union", "enum"):
-                key = name if category == "typedef" else "%s %s" % (category, name)
-                _take(work.types, key, other.types[key], "%s %s" % (category, name))
-                if category == "typedef" and name not in self.types:
-                    work.typedef_names.append(name)
-                    if name in other.const_typedefs:
-                        work.const_typedefs.add(name)
-            elif category == "constant":
-                _take(work.constants, name, other.constants[name], "constant: " + name)
+        # the whole tables: what `other` took from the FFIs it includes is passed on too
+        for key, value in other.types.items():     # typedef names, and "struct s" tags
+            _take(work.types, key, value, key if " " in key else "typedef " + key)
+        for name in other.typedef_names:
+            if name not in self.types:
+                work.typedef_names.append(name)
+                if name in other.const_typedefs:
+                    work.const_typedefs.add(name)
+        for name, entry in other.constants.items():
+            _take(work.constants, name, entry, "constant: " + name)
         for struct, entry in other.pending.items():
             work.pending.setdefault(struct, entry)
         for struct, error in other.broken.items():

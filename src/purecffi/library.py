@@ -147,8 +147,11 @@ def dlopen(ffi, name, flags=0, guess=True, lib_class=None):
         raise TypeError("dlopen(name): name must be a file name, None, or an already-opened "
                         "'void *' handle, not %s" % (type(name).__name__,))
     flags = operator.index(flags)
-    if not -(1 << 63) <= flags < (1 << 63):
-        raise OverflowError("Python int too large to convert to C long")
+    if not -(1 << 31) <= flags < (1 << 31):       # a C long, then a C int (cffi's words)
+        raise OverflowError("Python int too large to convert to C long"
+                            if not -(1 << 63) <= flags < (1 << 63) else
+                            "signed integer is greater than maximum" if flags > 0 else
+                            "signed integer is less than minimum")
     if not flags & (os.RTLD_NOW | os.RTLD_LAZY):
         flags |= os.RTLD_NOW
     if name is None or not guess:
@@ -429,6 +432,14 @@ class Lib:
     # -- Introspection ----
     def __dir__(self):
         return sorted(self.__declared)
+
+    def __copy__(self):
+        """A lib is its library: copy.copy() gives the same object (cffi's gives a twin)."""
+        return self
+
+    def __deepcopy__(self, memo):
+        """The lib itself, as copy.copy() gives."""
+        return self
 
     def __repr__(self):
         return "<purecffi library '%s'%s>" % (

@@ -188,10 +188,10 @@ class BufferExport:
     No `__del__` here: only the general path's `_HeldBuffer` needs one.
     """
 
-    __slots__ = ("view", "address", "byte_size", "obj")
+    __slots__ = ("view", "address", "byte_size", "obj", "ctype")
 
     def __init__(self, obj, writable=False):
-        self.obj = obj
+        self.obj, self.ctype = obj, None       # ctype: of the cdata from_buffer() made over it
         if obj.__class__ is bytearray and obj and _VIEW_BUF_INDEX is not None:
             # the common case, inlined: a bytearray is writable and contiguous
             self.view = view = memoryview(obj)
@@ -276,6 +276,20 @@ def _view_address(view):
     if _VIEW_BUF_INDEX is not None:         # one read, where ctypes makes an object (3x the cost)
         return _ADDRESSES[id(view) // _PTR_SIZE + _VIEW_BUF_INDEX]
     return _addressof(_char_from_buffer(view))
+
+
+def export_extent(keep):
+    """(address, byte size) of the memory of a from_buffer() export (a BufferExport, or the
+    memoryview of the fast path), or None once released."""
+    if keep.__class__ is BufferExport:
+        return None if keep.obj is None else (keep.address, keep.byte_size)
+    try:
+        source = keep.obj
+    except ValueError:                  # a released memoryview
+        return None
+    if source.__class__ is bytes:
+        return id(source) + _BYTES_DATA_OFFSET, len(source)
+    return _view_address(keep), keep.nbytes
 
 
 # -- Typed views ----

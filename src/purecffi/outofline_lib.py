@@ -63,6 +63,7 @@ class OutOfLineLib(Lib):
     __slots__ = ("_installed",)      # (lock, names whose accessor was installed)
     _messages = _Messages
     __reduce__ = __reduce_ex__ = _NotThere()    # not copyable nor picklable, as cffi's lib
+    __copy__ = __deepcopy__ = None              # (the in-line Lib's, which give the lib itself)
 
     def _constant(self, name, declaration):
         """Integer constants as in-line; `static const` ones read from the library; those an

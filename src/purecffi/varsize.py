@@ -10,7 +10,7 @@ as the list has (`write_items()`), as C would.
 import sys
 
 from . import platform as plat
-from .convert import array_length_for, prepare, write_array, write_field, write_struct
+from .convert import array_length_for, is_length, prepare, write_array, write_field, write_struct
 from .convert_scalar import encode_unicode
 from .ctype import ARRAY, STRUCT, UNION
 
@@ -99,7 +99,7 @@ def write_var(ctype, address, value):
 def _write_var_field(field, base_address, value):
     ftype = field.type
     if field.bitsize < 0 and _is_open_array(ftype):
-        if not isinstance(value, int):
+        if not is_length(value):
             write_array(ftype, base_address + field.offset, value,
                         array_length_for(ftype, value))
     elif field.bitsize < 0 and is_var_sized(ftype):

@@ -230,6 +230,8 @@ LIB_CASES = [
  ("callback kw", lambda f, l: f.callback(cdecl="int(*)(int)", python_callable=abs)),
  ("gc kw", lambda f, l: f.gc(cdata=f.new("int *"), destructor=lambda p: None, size=2)),
  ("new_handle kw", lambda f, l: f.new_handle(x=3)),
+ ("new_handle manual kw", lambda f, l: f.new_handle(python_object=3)),
+ ("from_handle kw", lambda f, l: f.from_handle(x=f.new_handle(3))),
  ("release kw", lambda f, l: f.release(x=f.new("int[2]"))),
  ("include kw", lambda f, l: f.include(ffi_to_include=type(f)())),
  ("addressof nested", lambda f, l: f.addressof(f.new("struct nest *")[0], "p", "y")),
@@ -308,7 +310,6 @@ KNOWN = {
     "lib set func": "cffi recurses until RecursionError; purecffi says functions are read-only",
     "addressof lib RED": "cffi returns 0 for a constant; purecffi says it has no address",
     "gc value": "cffi accepts ffi.gc() of a primitive value cdata; purecffi wants memory",
-    "new_handle kw": "the 1.13 manual names the argument python_object; cffi 2.0 names it x",
     "cast wchar neg": "cffi raises an accidental SystemError; purecffi casts as C does",
 }
 _COMPLEX_OPS = ("getctype", "getctype*", "cname", "cast0", "str")

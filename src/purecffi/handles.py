@@ -70,18 +70,20 @@ def _sweep():
     _sweep_at[0] = max(_SWEEP_FLOOR, 2 * len(live))
 
 
-def new_handle(obj: object, /) -> CData:
-    """A new `void *` handle for `obj` (a different one at each call)."""
+def new_handle(x: object) -> CData:
+    """A new `void *` handle for the object `x` (a different one at each call; `x` is cffi
+    2's keyword name, the manual's `python_object`)."""
     handle = _new_object(_HANDLE_CLASS)     # built without an __init__ frame
-    handle._ctype, handle._keep, handle._addr = _VOID_P, obj, id(handle)
+    handle._ctype, handle._keep, handle._addr = _VOID_P, x, id(handle)
     _live[handle._addr] = _ref(handle)
     if len(_live) > _sweep_at[0]:
         _sweep()
     return handle
 
 
-def from_handle(handle: CData, /) -> "Any":
-    """The object of a live handle (any pointer cdata with the handle's address)."""
+def from_handle(x: CData) -> "Any":
+    """The object of a live handle `x` (any pointer cdata with the handle's address)."""
+    handle = x
     if handle.__class__ is _HANDLE_CLASS:
         return handle._keep
     ctype = getattr(handle, "_ctype", None)

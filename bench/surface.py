@@ -90,6 +90,17 @@ def ffi_setup(extra=""):
     return SETUP + extra
 
 
+_MORE = """
+ffi.cdef("struct bits { int lo:3; unsigned hi:5; _Bool ok; char name[16]; };")
+bt = ffi.new("struct bits *", {"lo": -2, "ok": True})
+w = ffi.new("wchar_t[]", "hello world")
+L = list(range(100))
+L10 = L[:10]
+ptrs = ffi.new("struct point *[10]", [p] * 10)
+ip5 = ip + 5
+"""
+
+
 def _rows_inline(Bench):
     def row(name, title, stmt, check=None, target=FFI_OP, extra=""):
         return Bench(name, title, setup={"ffi": ffi_setup(extra)}, stmt={"ffi": stmt},
@@ -149,6 +160,27 @@ def _rows_inline(Bench):
         row("lib_global", "lib.opterr (read a C global)", "lib.opterr"),
         row("lib_global_set", "lib.opterr = 1", "lib.opterr = 1"),
         row("lib_attr", "lib.abs (attribute only)", "lib.abs"),
+        # -- more data paths: bit-fields, wide strings, copies, lists, casts --
+        row("struct_copy", "p[0] = s (a struct copied through a pointer)", "p[0] = s", "p.x == 7"),
+        row("bitfield_get", "bt.lo, an int:3 bit-field", "bt.lo", "bt.lo == -2", extra=_MORE),
+        row("bitfield_set", "bt.lo = 3", "bt.lo = 3", extra=_MORE),
+        row("bool_field", "bt.ok, a _Bool field", "bt.ok", "bt.ok is True", extra=_MORE),
+        row("char_field_set", 'bt.name = b"abc", a char[16] field', 'bt.name = b"abc"',
+            extra=_MORE),
+        row("wide_string", 'ffi.string(w), w a wchar_t[] "hello world"', "ffi.string(w)",
+            'ffi.string(w) == "hello world"', extra=_MORE),
+        row("new_wide", 'ffi.new("wchar_t[]", "hello")', 'ffi.new("wchar_t[]", "hello")'),
+        row("array_add", "a + 3, int[100]", "a + 3", "(a + 3)[0] == 3"),
+        row("new_dict", 'ffi.new("struct point *", {"x": 1, "y": 2.0})',
+            'ffi.new("struct point *", {"x": 1, "y": 2.0})'),
+        row("new_list", 'ffi.new("int[]", L), L a list of 100 ints', 'ffi.new("int[]", L)',
+            extra=_MORE),
+        row("slice_set", "b[0:10] = L10, a list of 10 ints", "b[0:10] = L10", extra=_MORE),
+        row("cast_char", 'ffi.cast("char", 65)', 'ffi.cast("char", 65)'),
+        row("cast_ptr_int", 'int(ffi.cast("intptr_t", p))', 'int(ffi.cast("intptr_t", p))'),
+        row("ptr_items", "ptrs[3], ptrs a struct point *[10]", "ptrs[3]", "ptrs[3] == p",
+            extra=_MORE),
+        row("ptr_sub", "(ip + 5) - ip", "ip5 - ip", "ip5 - ip == 5", extra=_MORE),
         # -- calls: argument and result kinds --
         row("call_llabs", "call long long llabs(long long)", "lib.llabs(-42)",
             "lib.llabs(-42) == 42", CALL),

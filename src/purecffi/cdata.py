@@ -269,6 +269,9 @@ def _owning_item_methods(getitem, setitem, owning_item):
         return getitem(self, index)
 
     def owning_setitem(self, index, value):
+        if index is _ZERO:                          # `p[0] = v`, with no other frame
+            self._item_write(self._addr, value)
+            return
         if index.__class__ is int and index != 0:
             raise IndexError("cdata '%s' can only be indexed by 0" % (self._ctype.cname,))
         setitem(self, index, value)

@@ -521,6 +521,20 @@ for _cls in (VoidType, PrimitiveType, UnknownNumberType, PointerType, ArrayType,
 
 
 # -- The intern table ----
+class _KeyedRef(weakref.ref):
+    """A weak reference to an interned type that knows its key in the table (one object per
+    type, where a callback closure per key would be three for the collector to visit)."""
+
+    __slots__ = ("key",)
+
+    def __new__(cls, obj, callback, key):
+        return super().__new__(cls, obj, callback)
+
+    def __init__(self, obj, callback, key):
+        super().__init__(obj, callback)
+        self.key = key
+
+
 class TypeTable:
     """Interns structural types so that equal types are the same object, while one lives.
 
@@ -532,6 +546,7 @@ class TypeTable:
     def __init__(self):
         self._lock = threading.RLock()     # reentrant: a type may die (and be forgotten)
         self._table = {}                    # during a collection inside _intern; key -> weakref
+        self._forget_dead = self._forget    # (one bound method shared by every weakref)
         self.void = make_type(VoidType)
         self.primitives = {name: make_type(PrimitiveType, name) for name in plat.PRIMITIVES}
 
@@ -548,18 +563,14 @@ class TypeTable:
                 t = self.get(key)
                 if t is None:
                     t = factory()
-                    self._table[key] = weakref.ref(t, self._forget(key))
+                    self._table[key] = _KeyedRef(t, self._forget_dead, key)
         return t
 
-    def _forget(self, key):
-        """The weakref callback removing `key` once its type died (unless replaced since)."""
-        table, lock = self._table, self._lock
-
-        def forget(ref):
-            with lock:
-                if table.get(key) is ref:
-                    del table[key]
-        return forget
+    def _forget(self, ref):
+        """The weakref callback removing the entry of a dead type (unless replaced since)."""
+        with self._lock:
+            if self._table.get(ref.key) is ref:
+                del self._table[ref.key]
 
     def primitive(self, name):
         """The primitive type called `name` (already normalised)."""

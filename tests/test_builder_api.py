@@ -1,6 +1,7 @@
 """The builder methods of an FFI (set_source(), emit_python_code(), emit_c_code(), compile(),
 distutils_extension(), verify()) as cffi's: their errors, and what they print."""
 import os
+import re
 import shutil
 
 import pytest
@@ -88,22 +89,23 @@ def test_distutils_extension_prints_cffis_lines(tmp_path, capfd):
 def test_unknown_set_source_keyword_is_only_a_warning(tmp_path):
     """setuptools warns about options it does not know; the module builds."""
     ffi = builder("static int f(int x) { return x; }", name="_builder_bogus", bogus=1)
-    with pytest.warns(UserWarning, match="Unknown Extension options: 'bogus'"):
+    # (setuptools' wording: "Unknown Extension options", from 80.10 "unknown `Extension`")
+    with pytest.warns(UserWarning, match=r"(?i)unknown `?Extension`? options: 'bogus'"):
         path = ffi.compile(tmpdir=str(tmp_path))
     assert os.path.exists(path)
 
 
 @needs_gcc
 @pytest.mark.parametrize("index, keywords, message", [
-    (0, {"libraries": "m"}, "can only concatenate str"),
-    (1, {"include_dirs": 5}, "'include_dirs' (if supplied) must be a list of strings"),
+    (0, {"libraries": "m"}, "can only concatenate str|'libraries' .* must be a list"),
+    (1, {"include_dirs": 5}, r"'include_dirs' \(if supplied\) must be a list of strings"),
 ])
 def test_bad_set_source_arguments_are_their_type_error(tmp_path, index, keywords, message):
     ffi = builder("static int f(int x) { return x; }", name="_builder_bad%d" % (index,),
                   **keywords)
     with pytest.raises(TypeError) as info:
         ffi.compile(tmpdir=str(tmp_path))
-    assert message in str(info.value)
+    assert re.search(message, str(info.value))      # (setuptools' words, by its version)
 
 
 @needs_gcc
@@ -123,4 +125,4 @@ def test_setuptools_refusal_is_not_a_verification_error(tmp_path):
     ffi = builder("static int f(int x) { return x; }", name="")
     with pytest.raises(Exception) as info:
         ffi.compile(tmpdir=str(tmp_path))
-    assert type(info.value).__name__ == "UnknownFileError"
+    assert type(info.value).__name__ in ("UnknownFileError", "UnknownFileType")  # (setuptools)

@@ -130,8 +130,9 @@ def _is_build_error(exc):
     """Whether the compiler or the linker failed (VerificationError, as cffi says), rather
     than setuptools on what it was given (a TypeError for `libraries="m"`, an
     UnknownFileError...: raised as they are, as cffi lets them through)."""
+    module = type(exc).__module__           # (distutils.errors; distutils.compilers.C.errors
     return isinstance(exc, SystemExit) or type(exc).__name__ in ("CompileError", "LinkError") \
-        and type(exc).__module__.endswith("distutils.errors")
+        and "distutils" in module and module.endswith("errors")     # from setuptools 80.10)
 
 
 def _verbose_handler(dlog):

@@ -488,39 +488,29 @@ def _make_cast_char(ctype):
 
 
 def _make_cast_pointer(ctype, rt):
-    """The cast function of a pointer type: a fast path for a pointer or array cdata (the
-    result made as pointer_to() does, without the frames: pointer classes only set slots)."""
+    """The cast function of a pointer type: a fast path for a pointer or array cdata and for
+    an int (the result made as pointer_to() does, without the frames: pointer classes only
+    set slots)."""
     def cast_pointer(value):
         if isinstance(value, CData) and value._address and not value._struct:
             address = value._addr
-            fast = rt.fast_class
-            if fast is not None and address and not address & rt.align_mask:
-                viewing = rt.cast_class
-                if viewing is not None:
-                    result = _new_object(viewing)
-                    result._v = None
-                else:
-                    result = _new_object(fast)
+            keep = value._keep if value._cast_keeps else None
+        elif value.__class__ is int:
+            address, keep = value & _ADDRESS_MASK, None
+        else:
+            return _cast_to_pointer(ctype, value)
+        fast = rt.fast_class
+        if fast is not None and address and not address & rt.align_mask:
+            viewing = rt.cast_class
+            if viewing is not None:
+                result = _new_object(viewing)
+                result._v = None
             else:
-                result = _new_object(rt.cdata_class)
-            result._ctype, result._addr = ctype, address
-            result._keep = value._keep if value._cast_keeps else None
-            return result
-        if value.__class__ is int:
-            address = value & _ADDRESS_MASK
-            fast = rt.fast_class
-            if fast is not None and address and not address & rt.align_mask:
-                viewing = rt.cast_class
-                if viewing is not None:
-                    result = _new_object(viewing)
-                    result._v = None
-                else:
-                    result = _new_object(fast)
-            else:
-                result = _new_object(rt.cdata_class)
-            result._ctype, result._addr, result._keep = ctype, address, None
-            return result
-        return _cast_to_pointer(ctype, value)
+                result = _new_object(fast)
+        else:
+            result = _new_object(rt.cdata_class)
+        result._ctype, result._addr, result._keep = ctype, address, keep
+        return result
     return cast_pointer
 
 

@@ -171,23 +171,17 @@ def pointer_field_getter(prt, offset, aligned, null_error, slot):
     here.  With `aligned` (the class is only used for non-NULL memory where the field is
     aligned), the pointer is one index into a typed view of memory.  The last view made is
     kept in the slot `slot` and returned again while the field holds the same pointer."""
-    ptype = prt.ctype
+    make = _pointer_view(prt)
     if aligned:
         # (the view starts at the field: its index is the struct's address >> shift)
         shift = _POINTER_SIZE.bit_length() - 1
         return specialise(_cached_pointer_get, {"_vf_": slot}, VIEW=typed_view("P")[
-            offset >> shift:], SHIFT=shift, MAKE=_pointer_view(prt))
+            offset >> shift:], SHIFT=shift, MAKE=make)
 
-    def get(self):
+    def get(self):                      # (packed structs: no view of the field's memory)
         address = self._addr
         if address:
-            pointer = read_address(MEM, address + offset)[0]
-            cls = prt.fast_class
-            if cls is None or not pointer or pointer & prt.align_mask:
-                cls = prt.cdata_class
-            result = _new_object(cls)
-            result._ctype, result._addr, result._keep = ptype, pointer, None
-            return result
+            return make(read_address(MEM, address + offset)[0])
         raise null_error(self._ctype)
     return get
 

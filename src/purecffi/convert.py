@@ -36,7 +36,7 @@ class TypeRuntime:
                  "unpack", "pack", "new", "cast", "fast_class", "align_mask", "extra",
                  "array_classes", "arg_converter", "call_plan",
                  "callback_plan", "by_value", "pointer_calls", "field_writers",
-                 "byte_align", "new_plan", "cast_class", "named_writers")
+                 "byte_align", "new_plan", "cast_class", "named_writers", "list_values")
 
     def __init__(self, ctype):
         self.ctype = ctype
@@ -50,6 +50,7 @@ class TypeRuntime:
         self.arg_converter = self.call_plan = self.callback_plan = self.pointer_calls = None
         self.field_writers = None       # write_struct() from a list: see _field_writers()
         self.named_writers = None       # ... and from a dict: see _named_writers()
+        self.list_values = None         # write_numbers(): the value types it takes, or ()
         self.byte_align = None          # what ffi.alignof() found (its fast path)
         self.new_plan = None            # ffi.new() without initializer, inlined (cdata_make)
         self.by_value = _UNKNOWN        # call.by_value_ctypes(): None is a result
@@ -396,20 +397,28 @@ def write_numbers(irt, address, values):
     """Write a list or tuple of ints (and floats, for a floating type) as items of the number
     type of `irt` in one copy; False, writing nothing, where that does not apply (other
     values, a value out of range): the caller then writes item by item, with cffi's errors."""
-    fmt = irt.fmt
-    if fmt not in _ARRAY_CODES or len(values) < 2 or not (irt.ctype.kind == ENUM or getattr(
-            irt.ctype, "category", None) in (plat.INT, plat.FLOAT)):    # (not _Bool, wchar_t)
-        return False
-    if not set(map(type, values)) <= (_REALS if fmt in "fd" else _INTS):
+    taken = irt.list_values
+    if taken is None:
+        taken = irt.list_values = _list_values(irt)
+    if not taken or len(values) < 2 or not set(map(type, values)) <= taken:
         return False
     try:
-        items = _array(fmt, values)
+        items = _array(irt.fmt, values)
     except (OverflowError, TypeError, ValueError):
-        return False
-    if items.itemsize != irt.byte_size:
         return False
     MEM[address:address + len(values) * irt.byte_size] = memoryview(items).cast("B")
     return True
+
+
+def _list_values(irt):
+    """The Python types write_numbers() takes for the items of `irt` (once per type): ints,
+    and floats for a floating type; () for types it leaves to the item writer (_Bool,
+    wchar_t, formats array.array lacks or sizes it gives otherwise)."""
+    ctype, fmt = irt.ctype, irt.fmt
+    if fmt not in _ARRAY_CODES or _array(fmt).itemsize != irt.byte_size or not (
+            ctype.kind == ENUM or getattr(ctype, "category", None) in (plat.INT, plat.FLOAT)):
+        return ()
+    return _REALS if fmt in "fd" else _INTS
 
 
 def _view_reader(ctype, rt):

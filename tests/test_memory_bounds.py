@@ -108,6 +108,21 @@ def test_unused_struct_and_function_types_die():
     assert function_type() is None
 
 
+@pytest.mark.skipif(IS_CFFI, reason="purecffi's table of interned types")
+def test_the_type_table_forgets_dead_types():
+    """Each interned type leaves the table when it dies: its entry goes with it."""
+    from purecffi.ctype import TYPES
+    ffi = FFI()
+    gc.collect()
+    before = len(TYPES._table)
+    types = [ffi.typeof("int[%d]" % (n,)) for n in range(1000, 1300)]
+    assert len(TYPES._table) >= before + 300
+    assert ffi.typeof("int[1000]") is types[0]          # (interned while alive)
+    del types, ffi                  # (the ffi keeps the types its strings named)
+    gc.collect()
+    assert len(TYPES._table) <= before + 5
+
+
 def test_distinct_array_types_cost_little():
     script = textwrap.dedent("""
         import gc, sys

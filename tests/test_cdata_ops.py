@@ -90,6 +90,46 @@ def test_pointer_add_float_refused(ffi):
         a + 1.0
 
 
+WRAP = 1 << 64
+
+
+@pytest.mark.parametrize("ctype", ["void", "char", "int", "double", "struct big"])
+@pytest.mark.parametrize("start, offset", [
+    (0, -1), (0, -3), (WRAP - 1, 1), (WRAP - 16, 5), (8, -(1 << 62)), (0, (1 << 63) - 1),
+    (0, -(1 << 63)), (WRAP - 1, (1 << 63) - 1)])
+def test_pointer_arithmetic_wraps_as_in_c(cffi_, ctype, start, offset):
+    """`p + n` and `p - n` wrap around the address space, as C's pointer arithmetic does."""
+    size = 1 if ctype == "void" else cffi_.sizeof(ctype)
+    p = cffi_.cast(ctype + " *", start)
+    assert addr(cffi_, p + offset) % WRAP == (start + offset * size) % WRAP
+    assert addr(cffi_, offset + p) % WRAP == (start + offset * size) % WRAP
+    assert re.fullmatch(r"<cdata '.*' (NULL|0x[0-9a-f]{1,16})>", repr(p + offset))
+    if offset != -(1 << 63):
+        assert addr(cffi_, p - offset) % WRAP == (start - offset * size) % WRAP
+    if abs(offset * size) < 1 << 63:
+        # the difference of the two pointers is the offset again, across the wrap
+        assert (p + offset) - p == offset
+
+
+@pytest.mark.parametrize("offset", [1 << 63, -(1 << 63) - 1, 1 << 64, 10 ** 30])
+@pytest.mark.parametrize("kind", ["pointer", "array", "owning"])
+def test_pointer_offset_beyond_ssize_t_overflows(ffi, kind, offset):
+    p = {"pointer": lambda: ffi.cast("int *", 64), "array": lambda: ffi.new("int[4]"),
+         "owning": lambda: ffi.new("int *")}[kind]()
+    with pytest.raises(OverflowError, match="cannot fit 'int' into an index-sized integer"):
+        p + offset
+    with pytest.raises(OverflowError, match="cannot fit 'int' into an index-sized integer"):
+        p - offset
+
+
+@pytest.mark.parametrize("left, right", [(1, 4), (4, 1), (-1, 0), (6, 0)])
+def test_pointer_difference_not_a_multiple_of_the_item_size(ffi, left, right):
+    with pytest.raises(ValueError, match="the distance between the two pointers is not a "
+                                         "multiple of the item size"):
+        ffi.cast("int *", left) - ffi.cast("int *", right)
+    assert ffi.cast("void *", left) - ffi.cast("void *", right) == left - right
+
+
 def test_struct_pointer_arithmetic(cffi_):
     p = cffi_.new("foo_t[2]", [[1, 2], [3, 4]])
     assert (p + 1).x == 3

@@ -534,3 +534,19 @@ def test_overview_pixel_image_example(ffi, tmp_path):
     assert len(raw) == 3072
     assert raw[300:303] == bytes([255, 192, 128])
     assert raw[:3] == bytes([0, 1, 2])
+
+
+@pytest.mark.parametrize("statement", ["f.x = 1", "f.restype = None", "f.argtypes = ()",
+                                       "f.errcheck = None", "f.__name__ = 'g'", "del f.x"])
+def test_lib_function_attributes_cannot_be_set(ffi, statement):
+    """A lib function is a cdata: it has no attributes to set (ctypes' restype, argtypes and
+    errcheck included: changing them would change what the call returns)."""
+    ffi.cdef("int abs(int);")
+    f = ffi.dlopen(None).abs
+    with pytest.raises(AttributeError, match=r"cdata 'int\(\*\)\(int\)' has no attribute"):
+        exec(statement, {"f": f})
+    assert f(-4) == 4
+    g = ffi.cast("int(*)(int)", f)
+    with pytest.raises(AttributeError):     # (the message is Python's: see docs/design.md)
+        exec(statement, {"f": g})
+    assert g(-5) == 5

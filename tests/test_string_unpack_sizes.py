@@ -148,3 +148,37 @@ def test_wide_strings_in_a_var_sized_struct():
     ffi.cdef("struct s { int n; wchar_t w[]; };")
     p = ffi.new("struct s *", [1, "ab\U0001F600"])
     assert ffi.string(p.w) == "ab\U0001F600" and len(p.w) == 4
+
+
+SSIZE_MAX = (1 << 63) - 1
+
+
+@pytest.mark.parametrize("ctype", ["char", "signed char", "unsigned char", "wchar_t", "char16_t",
+                                   "char32_t"])
+@pytest.mark.parametrize("kind", ["array", "pointer"])
+@pytest.mark.parametrize("maxlen", [1 << 63, -(1 << 63) - 1, 1 << 64, 10 ** 30])
+def test_string_maxlen_beyond_ssize_t_overflows(ffi, ctype, kind, maxlen):
+    x = ffi.new(ctype + "[]", [65, 66, 0] if "char" == ctype[-4:] and ctype != "char"
+                else (b"AB" if ctype == "char" else "AB"))
+    if kind == "pointer":
+        x = ffi.cast(ctype + " *", x)
+    with pytest.raises(OverflowError):
+        ffi.string(x, maxlen)
+
+
+@pytest.mark.parametrize("ctype", ["char", "signed char", "unsigned char", "wchar_t", "char16_t",
+                                   "char32_t"])
+@pytest.mark.parametrize("n", [0, 5, 4095, 4096, 4097, 9000])
+@pytest.mark.parametrize("maxlen", [SSIZE_MAX, 1 << 47, 10 ** 6, 4097])
+def test_string_of_a_pointer_with_a_huge_maxlen_stops_at_the_nul(ffi, ctype, n, maxlen):
+    """A maxlen far beyond the string reads up to the NUL only, as cffi does (nothing after
+    it, which could be unmapped)."""
+    units = [0x41 + i % 26 for i in range(n)]
+    expected = units[:maxlen]
+    wide = ctype not in ("char", "signed char", "unsigned char")
+    init = "".join(map(chr, units)) + "\0xyz" if wide else units + [0, 7, 7]
+    if ctype == "char":
+        init = bytes(init)
+    owner = ffi.new(ctype + "[]", init)
+    text = ffi.string(ffi.cast(ctype + " *", owner), maxlen)
+    assert text == ("".join(map(chr, expected)) if wide else bytes(expected))

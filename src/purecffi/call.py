@@ -31,7 +31,7 @@ from .specialise import specialise
 
 __all__ = ["make_lib_function", "call_function_pointer", "file_pointer", "by_value_ctypes",
            "unsupported_by_value", "primitive_ctypes", "accepts_bytes", "arg_converter",
-           "LibFunction", "FUNCTION_FLAGS", "MSG_KEYWORDS"]
+           "LibFunction", "FUNCTION_FLAGS", "MSG_KEYWORDS", "set_attribute"]
 
 _CFuncPtr = _ctypes.CFuncPtr
 _SimpleCData = _ctypes._SimpleCData
@@ -186,6 +186,13 @@ class LibFunction(CData, metaclass=Family):
     def __dir__(self):
         return []
 
+    def __setattr__(self, name, value):
+        """Refused, as on any cdata (ctypes' restype and argtypes must not be changed)."""
+        raise AttributeError("cdata '%s' has no attribute '%s'" % (self._ctype.cname, name))
+
+    def __delattr__(self, name):
+        raise AttributeError("cdata '%s' has no attribute '%s'" % (self._ctype.cname, name))
+
     # what a function pointer cdata refuses, with cffi's messages (not ctypes' behaviour: int()
     # and float() would read the object's buffer as text)
     __add__, __radd__, __sub__ = (FunctionPtrCData.__add__, FunctionPtrCData.__radd__,
@@ -271,10 +278,13 @@ def make_lib_function(fntype, address, name=None):
     plan = call_plan(fntype)
     function = _CFuncPtr.__new__(plan.cls, address)     # (the class refuses calls)
     if plan.errcheck is not None:
-        function.errcheck = plan.errcheck
-    function._addr = address
-    function.__name__ = name if name is not None else "<cdata>"
+        set_attribute(function, "errcheck", plan.errcheck)
+    set_attribute(function, "_addr", address)
+    set_attribute(function, "__name__", name if name is not None else "<cdata>")
     return function
+
+
+set_attribute = _CFuncPtr.__setattr__     # (what LibFunction refuses to its users)
 
 
 # -- Calling function-pointer cdata ----

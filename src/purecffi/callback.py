@@ -75,7 +75,7 @@ def _caller(cdata):
     return _MethodType(direct, (cdata._keep.state, through_c))
 
 
-_CALLBACK_CLASS = concrete("CallbackCData", CallbackCData)
+_CALLBACK_CLASS = concrete("cdata", CallbackCData)   # (the name Python's messages show)
 _NEW = object.__new__
 _MethodType = types.MethodType
 # the C address a ctypes function object holds in its buffer (what ctypes.cast(thunk,

@@ -190,9 +190,9 @@ class PointerCData(AddrCData):
         cls, rt = self.__class__, self._ctype._rt
         if cls._owning or rt is not None and cls is rt.cast_class:
             cls = rt.cdata_class    # `p + n` owns nothing (as in cffi), and has no `_v` view
+        address = moved(self._addr, offset, self._item_size or self._checked_item_size())
         result = _new_object(cls)    # cls(ctype, address, keep), no frame
-        result._ctype, result._keep = self._ctype, self._keep
-        result._addr = self._addr + offset * (self._item_size or self._checked_item_size())
+        result._ctype, result._keep, result._addr = self._ctype, self._keep, address
         return result
 
     __radd__ = __add__
@@ -201,12 +201,15 @@ class PointerCData(AddrCData):
         if isinstance(other, CData):
             size = self._item_size
             if size > 0 and other._ctype is self._ctype and other._address:
-                return (self._addr - other._addr) // size       # the common case
+                return _distance(self._addr - other._addr, size)     # the common case
             if not other._address or _decayed(other._ctype) is not self._ctype or \
-                    self._item_size <= 0 and self._ctype.item.kind != VOID:
+                    size <= 0 and self._ctype.item.kind != VOID:
                 raise _cannot_subtract(self, other)
-            return (self._addr - other._addr) // self._checked_item_size()
-        return self + (-_as_index(other))
+            return _distance(self._addr - other._addr, self._checked_item_size())
+        offset = _as_index(other)
+        if _SSIZE_MIN <= offset <= _SSIZE_MAX:
+            return self + (-offset if offset != _SSIZE_MIN else offset)    # (wraps, as in C)
+        raise _offset_overflow()
 
     def _checked_item_size(self):
         size = self._item_size
@@ -306,7 +309,30 @@ def _owning_number_methods(getitem, setitem, unpack, write, view=None, size=0):
 
 
 _SSIZE_MAX = (1 << (8 * plat.POINTER_SIZE - 1)) - 1
+_ADDRESS_MASK = plat.ADDRESS_MASK
 _SSIZE_MIN = -_SSIZE_MAX - 1
+
+
+def moved(address, offset, size):
+    """`address + offset * size` as C computes it: the offset fits ssize_t, the result wraps."""
+    if _SSIZE_MIN <= offset <= _SSIZE_MAX:
+        return (address + offset * size) & _ADDRESS_MASK
+    raise _offset_overflow()
+
+
+def _offset_overflow():
+    return OverflowError("cannot fit 'int' into an index-sized integer")
+
+
+def _distance(difference, size):
+    """`p - q` in items, from the difference of the addresses, which wraps as C's does."""
+    if not _SSIZE_MIN <= difference <= _SSIZE_MAX:
+        difference = ((difference - _SSIZE_MIN) & _ADDRESS_MASK) + _SSIZE_MIN
+    items, rest = divmod(difference, size)
+    if rest:
+        raise ValueError("pointer subtraction: the distance between the two pointers is not "
+                         "a multiple of the item size")
+    return items
 
 
 def _index_error(array, index, length):
@@ -381,9 +407,9 @@ class ArrayCData(PointerCData):
 
     def __add__(self, offset):
         decay = self._decay
-        if offset.__class__ is int and decay is not None:
+        if offset.__class__ is int and decay is not None and _SSIZE_MIN <= offset <= _SSIZE_MAX:
             ptr, rt = decay             # the common case: `T *` made here, with no other frame
-            address = self._addr + offset * self._item_size
+            address = (self._addr + offset * self._item_size) & _ADDRESS_MASK
             cls = rt.fast_class
             if cls is None or not address or address & rt.align_mask:
                 cls = rt.cdata_class

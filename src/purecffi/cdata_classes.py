@@ -246,6 +246,10 @@ def _pointer_class(ctype, rt):
     rt.owning_class = owning_class
 
 
+_ADDRESS_MASK = plat.ADDRESS_MASK
+_SSIZE_MIN, _SSIZE_MAX = -(1 << (8 * plat.POINTER_SIZE - 1)), (1 << (8 * plat.POINTER_SIZE - 1)) - 1
+
+
 def _pointer_add(size, target=None):
     """`p + n` for a pointer to items of `size` bytes: the new pointer made with no frame, of
     the same class (plain and fast pointers stay so: `p + n` is as aligned as `p`), or of the
@@ -253,20 +257,20 @@ def _pointer_add(size, target=None):
     view of its own)."""
     if target is not None:
         def add(self, offset):
-            if offset.__class__ is int:
+            if offset.__class__ is int and _SSIZE_MIN <= offset <= _SSIZE_MAX:
                 result = _new_object(target)
                 result._ctype = self._ctype
-                result._addr = self._addr + offset * size
+                result._addr = (self._addr + offset * size) & _ADDRESS_MASK
                 result._keep = self._keep
                 return result
             return PointerCData.__add__(self, offset)
         return add
 
     def add(self, offset):
-        if offset.__class__ is int:
+        if offset.__class__ is int and _SSIZE_MIN <= offset <= _SSIZE_MAX:
             result = _new_object(self.__class__)
             result._ctype, result._addr, result._keep = \
-                self._ctype, self._addr + offset * size, self._keep
+                self._ctype, (self._addr + offset * size) & _ADDRESS_MASK, self._keep
             return result
         return PointerCData.__add__(self, offset)
     return add

@@ -392,7 +392,7 @@ class Lib:
         if kind == "function":
             function = call.make_lib_function(
                 declaration, library.address(name, library.messages.function), name)
-            function._library = library         # keeps the code mapped while it lives
+            call.set_attribute(function, "_library", library)   # keeps the code mapped
             return function
         return self._constant(name, declaration)
 

@@ -32,6 +32,7 @@ def _facts():
 FACTS = _facts()
 DEFAULT_ABI = FACTS["default_abi"]
 POINTER_SIZE = ctypes.sizeof(ctypes.c_void_p)
+ADDRESS_MASK = (1 << (8 * POINTER_SIZE)) - 1     # pointer arithmetic wraps, as in C
 POINTER_ALIGN = ctypes.alignment(ctypes.c_void_p)
 
 

@@ -18,7 +18,9 @@ from .memory import c_wcslen as _wcslen
 
 _SSIZE_MAX = sys.maxsize    # unpack(): a longer length is an OverflowError, as in cffi
 _SHORT = 4096       # up to this length, a copy cut at the first NUL beats a call of strnlen()
+_HUGE = plat.ADDRESS_SPACE_BYTES     # a length beyond what memory holds
 _VALUE_MAX = 256    # up to this length, ctypes' `.value` (a byte loop) beats the copy
+_SSIZE_MIN, _SSIZE_MAX = -(1 << (8 * plat.POINTER_SIZE - 1)), (1 << (8 * plat.POINTER_SIZE - 1)) - 1
 _CHAR = TYPES.primitive("char")
 _WCHAR = plat.WCHAR
 _c_char_p = c_char_p
@@ -42,7 +44,8 @@ def to_string(cdata: Any, maxlen: int = -1) -> Any:
         address = cdata._addr
     except AttributeError:
         item = None
-    if item is _CHAR and address and maxlen.__class__ is int:     # (only cdata have these)
+    if item is _CHAR and address and maxlen.__class__ is int and \
+            _SSIZE_MIN <= maxlen <= _SSIZE_MAX:            # (only cdata have these)
         if ctype.kind == ARRAY:
             length = cdata._length
             if length is not None and maxlen < 0 and length <= _VALUE_MAX and cdata._owning:
@@ -58,6 +61,8 @@ def to_string(cdata: Any, maxlen: int = -1) -> Any:
             return string_at(address)
         if length <= _VALUE_MAX:        # short: one copy, cut at the first NUL
             return MEM[address:address + length].tobytes().partition(b"\0")[0]
+        if length >= _HUGE:             # more than memory holds: the NUL ends it
+            return string_at(address)
         if not MEM[address + length - 1]:
             # a NUL ends it within `length`: libc's strlen, then one copy
             return _c_char_p(address).value
@@ -65,7 +70,8 @@ def to_string(cdata: Any, maxlen: int = -1) -> Any:
             return MEM[address:address + length].tobytes().partition(b"\0")[0]
         return MEM[address:address + _strnlen(address, length)].tobytes()   # libc's strnlen
     if item is not None and item.__class__ is PrimitiveType and item.category == _WCHAR \
-            and address and maxlen.__class__ is int and isinstance(cdata, CData):
+            and address and maxlen.__class__ is int and _SSIZE_MIN <= maxlen <= _SSIZE_MAX \
+            and isinstance(cdata, CData):
         length = cdata._length if ctype.kind == ARRAY else None
         if length is None or 0 <= maxlen < length:
             length = maxlen
@@ -79,6 +85,8 @@ def _to_string_chars(cdata, maxlen):
     """ffi.string() of the other char-like pointers and arrays (signed/unsigned char...)."""
     if maxlen.__class__ is not int:
         maxlen = index(maxlen)      # "'float' object cannot be interpreted as an integer"
+    if not _SSIZE_MIN <= maxlen <= _SSIZE_MAX:
+        raise OverflowError("Python int too large to convert to C ssize_t")
     try:
         char_items = cdata._char_items          # char pointers and arrays: the common case
     except AttributeError:
@@ -96,8 +104,10 @@ def _to_string_chars(cdata, maxlen):
                 length = maxlen
         else:
             length = maxlen
-        if length < 0:
+        if length < 0 or length >= _HUGE:
             return string_at(cdata._addr)
+        if length > _SHORT:             # libc's strnlen: reads nothing after the NUL
+            length = _strnlen(cdata._addr, length)
         return MEM[cdata._addr:cdata._addr + length].tobytes().partition(b"\0")[0]
     return _to_string_general(cdata, maxlen)
 
@@ -164,6 +174,8 @@ def wide_text(item, address, limit, to_nul):
         return None
     if limit < 0:
         limit = _wide_length(address, size)
+    elif to_nul and limit > _SHORT:
+        limit = _wide_length_within(address, size, limit)
     try:
         text = decode(MEM[address:address + limit * size], "surrogatepass", True)[0]
     except UnicodeDecodeError:
@@ -173,6 +185,23 @@ def wide_text(item, address, limit, to_nul):
         if end >= 0:
             return text[:end]
     return text
+
+
+def _wide_length_within(address, size, limit):
+    """The number of wide characters before the NUL at or after `address`, at most `limit`:
+    looked for chunk by chunk, reading nothing after the chunk that holds the NUL."""
+    count, nul = 0, b"\0" * size
+    while count < limit:
+        chunk = min(_SHORT, limit - count)
+        start = address + count * size
+        data = MEM[start:start + chunk * size].tobytes()
+        end = data.find(nul)
+        while end >= 0 and end % size:      # a NUL unit, not NUL bytes across two units
+            end = data.find(nul, end + 1)
+        if end >= 0:
+            return count + end // size
+        count += chunk
+    return limit
 
 
 def _wide_length(address, size):

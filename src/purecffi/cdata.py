@@ -201,7 +201,10 @@ class PointerCData(AddrCData):
         if isinstance(other, CData):
             size = self._item_size
             if size > 0 and other._ctype is self._ctype and other._address:
-                return _distance(self._addr - other._addr, size)     # the common case
+                difference = self._addr - other._addr                  # the common case
+                if not difference % size and _SSIZE_MIN <= difference <= _SSIZE_MAX:
+                    return difference // size
+                return _distance(difference, size)
             if not other._address or _decayed(other._ctype) is not self._ctype or \
                     size <= 0 and self._ctype.item.kind != VOID:
                 raise _cannot_subtract(self, other)

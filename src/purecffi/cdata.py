@@ -313,6 +313,7 @@ def _owning_number_methods(getitem, setitem, unpack, write, view=None, size=0):
 
 _SSIZE_MAX = (1 << (8 * plat.POINTER_SIZE - 1)) - 1
 _ADDRESS_MASK = plat.ADDRESS_MASK
+_HIGH_BIT = 8 * plat.POINTER_SIZE - 1     # (an address below 2**63 needs no wrapping)
 _SSIZE_MIN = -_SSIZE_MAX - 1
 
 
@@ -410,15 +411,16 @@ class ArrayCData(PointerCData):
 
     def __add__(self, offset):
         decay = self._decay
-        if offset.__class__ is int and decay is not None and _SSIZE_MIN <= offset <= _SSIZE_MAX:
-            ptr, rt = decay             # the common case: `T *` made here, with no other frame
-            address = (self._addr + offset * self._item_size) & _ADDRESS_MASK
-            cls = rt.fast_class
-            if cls is None or not address or address & rt.align_mask:
-                cls = rt.cdata_class
-            result = _new_object(cls)
-            result._ctype, result._addr, result._keep = ptr, address, self._keep
-            return result
+        if offset.__class__ is int and decay is not None:
+            address = self._addr + offset * self._item_size
+            if not address >> _HIGH_BIT:    # (else wrapped, or an offset beyond ssize_t)
+                ptr, rt = decay         # the common case: `T *` made here, with no other frame
+                cls = rt.fast_class
+                if cls is None or not address or address & rt.align_mask:
+                    cls = rt.cdata_class
+                result = _new_object(cls)
+                result._ctype, result._addr, result._keep = ptr, address, self._keep
+                return result
         ptr = TYPES.pointer(self._ctype.item)
         rt = prepare(ptr)
         if decay is None and self._item_size > 0:

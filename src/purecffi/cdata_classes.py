@@ -246,8 +246,9 @@ def _pointer_class(ctype, rt):
     rt.owning_class = owning_class
 
 
-_ADDRESS_MASK = plat.ADDRESS_MASK
-_SSIZE_MIN, _SSIZE_MAX = -(1 << (8 * plat.POINTER_SIZE - 1)), (1 << (8 * plat.POINTER_SIZE - 1)) - 1
+# `p + n` is made here when the new address is below 2**63 (the rest, the general way, wraps
+# around the address space and refuses an offset beyond ssize_t, as C and cffi do)
+_HIGH_BIT = 8 * plat.POINTER_SIZE - 1
 
 
 def _pointer_add(size, target=None):
@@ -257,21 +258,22 @@ def _pointer_add(size, target=None):
     view of its own)."""
     if target is not None:
         def add(self, offset):
-            if offset.__class__ is int and _SSIZE_MIN <= offset <= _SSIZE_MAX:
-                result = _new_object(target)
-                result._ctype = self._ctype
-                result._addr = (self._addr + offset * size) & _ADDRESS_MASK
-                result._keep = self._keep
-                return result
+            if offset.__class__ is int:
+                address = self._addr + offset * size
+                if not address >> _HIGH_BIT:    # else wrapped, or an offset beyond ssize_t
+                    result = _new_object(target)
+                    result._ctype, result._addr, result._keep = self._ctype, address, self._keep
+                    return result
             return PointerCData.__add__(self, offset)
         return add
 
     def add(self, offset):
-        if offset.__class__ is int and _SSIZE_MIN <= offset <= _SSIZE_MAX:
-            result = _new_object(self.__class__)
-            result._ctype, result._addr, result._keep = \
-                self._ctype, (self._addr + offset * size) & _ADDRESS_MASK, self._keep
-            return result
+        if offset.__class__ is int:
+            address = self._addr + offset * size
+            if not address >> _HIGH_BIT:        # else wrapped, or an offset beyond ssize_t
+                result = _new_object(self.__class__)
+                result._ctype, result._addr, result._keep = self._ctype, address, self._keep
+                return result
         return PointerCData.__add__(self, offset)
     return add
 

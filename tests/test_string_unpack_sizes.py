@@ -182,3 +182,41 @@ def test_string_of_a_pointer_with_a_huge_maxlen_stops_at_the_nul(ffi, ctype, n, 
     owner = ffi.new(ctype + "[]", init)
     text = ffi.string(ffi.cast(ctype + " *", owner), maxlen)
     assert text == ("".join(map(chr, expected)) if wide else bytes(expected))
+
+
+GUARD_PAGE_CHILD = r'''
+import mmap, sys
+sys.path.insert(0, sys.argv[1])
+from _backend import FFI
+ffi = FFI()
+ffi.cdef("int mprotect(void *, size_t, int);")
+libc = ffi.dlopen(None)
+page = mmap.PAGESIZE
+memory = mmap.mmap(-1, 2 * page)
+base = ffi.cast("char *", ffi.from_buffer(memory))
+assert libc.mprotect(base + page, page, 0) == 0     # the second page: PROT_NONE
+for ctype, unit, text in [("char", 1, b"ab"), ("signed char", 1, b"ab"),
+                          ("unsigned char", 1, b"ab"), ("wchar_t", 4, "ab"),
+                          ("char16_t", 2, "ab"), ("char32_t", 4, "ab")]:
+    # "ab" and its NUL end exactly where the first page ends
+    start = page - 3 * unit
+    p = ffi.cast(ctype + " *", base + start)
+    p[0], p[1], p[2] = ((b"a", b"b", b"\0") if ctype == "char" else
+                        (97, 98, 0) if unit == 1 else ("a", "b", "\0"))
+    for maxlen in (3, 4, 100, 5000, 10 ** 6):
+        assert ffi.string(p, maxlen) == text, (ctype, maxlen)
+print("ok")
+'''
+
+
+def test_string_with_maxlen_reads_nothing_after_the_nul(tmp_path):
+    """ffi.string(p, maxlen) of a pointer to a string that ends where the memory ends (an
+    inaccessible page after it) stops at the NUL, as cffi does: no read beyond, no crash."""
+    import os
+    import subprocess
+    import sys
+    script = tmp_path / "guard.py"
+    script.write_text(GUARD_PAGE_CHILD)
+    proc = subprocess.run([sys.executable, str(script), os.path.dirname(__file__)],
+                          capture_output=True, text=True, timeout=60, env=dict(os.environ))
+    assert (proc.returncode, proc.stdout.strip()) == (0, "ok"), proc.stderr

@@ -18,6 +18,7 @@ from .memory import c_wcslen as _wcslen
 
 _SSIZE_MAX = sys.maxsize    # unpack(): a longer length is an OverflowError, as in cffi
 _SHORT = 4096       # up to this length, a copy cut at the first NUL beats a call of strnlen()
+_PAGE = 4096       # (the smallest page: memory is mapped in whole pages of at least this)
 _HUGE = plat.ADDRESS_SPACE_BYTES     # a length beyond what memory holds
 _VALUE_MAX = 256    # up to this length, ctypes' `.value` (a byte loop) beats the copy
 _SSIZE_MIN, _SSIZE_MAX = -(1 << (8 * plat.POINTER_SIZE - 1)), (1 << (8 * plat.POINTER_SIZE - 1)) - 1
@@ -53,13 +54,13 @@ def to_string(cdata: Any, maxlen: int = -1) -> Any:
                 if keep.__class__ is not Owned:
                     # the ctypes char array of ffi.new(): .value stops at the first NUL, in C
                     return keep.value
-            if length is None or 0 <= maxlen < length:
+            if length is None:
+                return _pointed_string(address, maxlen)
+            if 0 <= maxlen < length:
                 length = maxlen
         else:
-            length = maxlen
-        if length < 0:
-            return string_at(address)
-        if length <= _VALUE_MAX:        # short: one copy, cut at the first NUL
+            return _pointed_string(address, maxlen)
+        if length <= _VALUE_MAX:        # short: one copy, cut at the first NUL (all in the array)
             return MEM[address:address + length].tobytes().partition(b"\0")[0]
         if length >= _HUGE:             # more than memory holds: the NUL ends it
             return string_at(address)
@@ -81,6 +82,14 @@ def to_string(cdata: Any, maxlen: int = -1) -> Any:
     return _to_string_chars(cdata, maxlen)
 
 
+def _pointed_string(address, maxlen):
+    """The bytes of the string at a char pointer, up to its NUL or `maxlen` bytes: nothing is
+    read after the NUL (the memory may end there), as libc's strlen and strnlen do."""
+    if maxlen < 0 or maxlen >= _HUGE:
+        return string_at(address)
+    return MEM[address:address + _strnlen(address, maxlen)].tobytes()
+
+
 def _to_string_chars(cdata, maxlen):
     """ffi.string() of the other char-like pointers and arrays (signed/unsigned char...)."""
     if maxlen.__class__ is not int:
@@ -100,13 +109,13 @@ def _to_string_chars(cdata, maxlen):
                     return cdata._keep.value
                 address = cdata._addr           # long: libc's strnlen, then one copy
                 return MEM[address:address + _strnlen(address, length)].tobytes()
-            if length is None or 0 <= maxlen < length:
+            if length is None:
+                return _pointed_string(cdata._addr, maxlen)
+            if 0 <= maxlen < length:
                 length = maxlen
         else:
-            length = maxlen
-        if length < 0 or length >= _HUGE:
-            return string_at(cdata._addr)
-        if length > _SHORT:             # libc's strnlen: reads nothing after the NUL
+            return _pointed_string(cdata._addr, maxlen)
+        if length > _SHORT:             # libc's strnlen: one pass, then one copy
             length = _strnlen(cdata._addr, length)
         return MEM[cdata._addr:cdata._addr + length].tobytes().partition(b"\0")[0]
     return _to_string_general(cdata, maxlen)
@@ -134,6 +143,8 @@ def _to_string_general(cdata, maxlen):
         raise RuntimeError("cannot use string() on <cdata '%s' NULL>" % (cdata._ctype.cname,))
     item = cdata._ctype.item
     if category != plat.WCHAR:
+        if limit >= 0 and not (cdata._array and cdata._length is not None):
+            return _pointed_string(cdata._addr, limit)
         if limit >= 0:
             data = MEM[cdata._addr:cdata._addr + limit].tobytes()
             end = data.find(b"\0")
@@ -174,7 +185,7 @@ def wide_text(item, address, limit, to_nul):
         return None
     if limit < 0:
         limit = _wide_length(address, size)
-    elif to_nul and limit > _SHORT:
+    elif to_nul:
         limit = _wide_length_within(address, size, limit)
     try:
         text = decode(MEM[address:address + limit * size], "surrogatepass", True)[0]
@@ -189,11 +200,12 @@ def wide_text(item, address, limit, to_nul):
 
 def _wide_length_within(address, size, limit):
     """The number of wide characters before the NUL at or after `address`, at most `limit`:
-    looked for chunk by chunk, reading nothing after the chunk that holds the NUL."""
+    looked for page by page, reading nothing in a page after the one that holds the NUL (the
+    memory may end there)."""
     count, nul = 0, b"\0" * size
     while count < limit:
-        chunk = min(_SHORT, limit - count)
         start = address + count * size
+        chunk = min(max((_PAGE - start % _PAGE) // size, 1), limit - count)
         data = MEM[start:start + chunk * size].tobytes()
         end = data.find(nul)
         while end >= 0 and end % size:      # a NUL unit, not NUL bytes across two units

@@ -763,3 +763,63 @@ def test_compile_in_a_package_leaves_files_only_in_the_package(tmp_path):
     if not IS_CFFI:     # cffi also leaves pkg_api_rt/_mod.o; purecffi no object file at all
         # (the C file, the module and its type stub)
         assert sorted(os.path.splitext(name)[1] for name in files) == [".c", ".pyi", ".so"]
+
+
+# -- Functions prepared at their first use ----
+LAZY_CDEF = "".join("struct s%d { int a; double b; }; int get%d(struct s%d *);\n" % (i, i, i)
+                    for i in range(6)) + "int apply(int(*)(struct s0 *), struct s0 *);\n"
+LAZY_SOURCE = "".join("struct s%d { int a; double b; };\n"
+                      "static int get%d(struct s%d *p) { return p ? p->a + %d : -1; }\n"
+                      % (i, i, i, i) for i in range(6)) + \
+    "static int apply(int(*f)(struct s0 *), struct s0 *p) { return f(p); }\n"
+
+
+@pytest.fixture(scope="module")
+def lazy_mod(tmp_path_factory):
+    from conftest import build_api_module
+    return build_api_module(tmp_path_factory.mktemp("api_lazy"), "_api_lazy_mod",
+                            LAZY_CDEF, LAZY_SOURCE)
+
+
+def test_import_prepares_no_type_of_an_unused_function(lazy_mod):
+    """Importing the module makes no per-type machinery for functions nobody calls (what
+    a library of hundreds of functions would otherwise pay at import, in time and memory)."""
+    ffi, lib = lazy_mod.ffi, lazy_mod.lib
+    if not IS_CFFI:
+        assert all(getattr(ffi.typeof("struct s%d *" % i), "_rt", None) is None
+                   for i in range(1, 6))
+    # used through their function pointer first, then called the slow way (a list)
+    assert ffi.typeof(lib.get3) is ffi.typeof("int(*)(struct s3 *)")
+    assert ffi.cast("void *", lib.get4) != ffi.NULL
+    assert lib.apply(lib.get0, ffi.new("struct s0 *", [5, 0.5])) == 5
+    assert lib.get5(ffi.NULL) == -1
+    assert lib.get2([[40, 1.5]]) == 42      # (a list for a struct pointer: the slow path)
+    with pytest.raises(TypeError):
+        lib.get1(ffi.new("struct s2 *"))
+
+
+def test_first_slow_calls_from_threads_at_once(lazy_mod):
+    """The function that takes what the fast path does not is made at the first such call;
+    threads doing that call together all get the right result."""
+    import threading
+    lib = lazy_mod.lib
+    barrier = threading.Barrier(8)
+    results, errors = [], []
+
+    def worker(n):
+        try:
+            barrier.wait()
+            results.append(lib.get1([[n, 0.0]]))
+        except Exception as exc:        # pragma: no cover - reported below
+            errors.append(exc)
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(old)
+    assert errors == [] and sorted(results) == [n + 1 for n in range(8)]

@@ -470,12 +470,15 @@ def _pointer_wrapped_function(name, fntype, address, fnptr_address):
     if result_ptr is not None:
         wargs.insert(0, result_ptr)
     wtype = TYPES.function_pointer(TYPES.raw_function(wargs, TYPES.void, False))
-    wrapper = call.make_lib_function(wtype, address, name)
+    wrapper = None              # the ctypes-called wrapper, made at the first call
     nargs = len(fntype.args)
 
     def function(*args):
+        nonlocal wrapper
         if len(args) != nargs:
             raise TypeError("%s expected %d arguments, got %d" % (name, nargs, len(args)))
+        if wrapper is None:     # (two threads may both make one: either is complete)
+            wrapper = call.make_lib_function(wtype, address, name)
         converted = [_by_value_pointer(p, a) if p is not None else a
                      for p, a in zip(arg_ptrs, args)]
         if result_ptr is None:
@@ -500,6 +503,29 @@ def _by_value_pointer(pointer_type, value):
     return _mk.new(pointer_type, value)
 
 
+class _LazyTwin:
+    """The twin of a fast built-in function, which calls it only when its C code cannot take
+    the arguments: the ctypes-called function is made at that first call (so that an import
+    prepares no type for the functions it does not use).  Until then it has what a function
+    pointer needs: `_ctype`, `_addr` and `_function_address()`."""
+
+    __slots__ = ("_ctype", "_addr", "__name__", "_function")
+
+    def __init__(self, fntype, address, name):
+        self._ctype, self._addr, self.__name__ = fntype, address, name
+        self._function = None
+
+    def _function_address(self):
+        return self._addr
+
+    def __call__(self, *args):
+        function = self._function
+        if function is None:        # (two threads may both make one: either is complete)
+            function = self._function = call.make_lib_function(self._ctype, self._addr,
+                                                                self.__name__)
+        return function(*args)
+
+
 def _make_function(module, name, fntype, how, address, fnptr_address, fast_index,
                    redoc=False):
     """`lib.name`: a built-in function (as cffi's) whose twin, the function called through
@@ -507,6 +533,8 @@ def _make_function(module, name, fntype, how, address, fnptr_address, fast_index
     `redoc`: its docstring names types only known now (`typedef int... t`)."""
     if how == "pointer":
         function = _pointer_wrapped_function(name, fntype, address, fnptr_address)
+    elif how == "fast" and fast_index is not None:
+        function = _LazyTwin(fntype, address, name)
     else:
         function = call.make_lib_function(fntype, address, name)
     if fast_index is None:

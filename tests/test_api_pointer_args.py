@@ -119,3 +119,101 @@ def test_null_and_void_pointers(mod):
     arr = ffi.new("int[2]")
     assert lib.same(arr) == ffi.cast("void *", arr)
     assert lib.same(b"xy") != ffi.NULL
+
+
+# -- Pointer results, and function-pointer arguments ----
+_RESULTS_CDEF = """
+    struct node { int value; struct node *next; };
+    struct later;
+    struct node *node_at(int);
+    char *text(int);
+    const int *ints(int);
+    double *no_doubles(void);
+    struct later *opaque_at(int);
+    void *raw(int);
+    int apply(int (*)(int), int);
+    int twice(int);
+"""
+
+_RESULTS_SOURCE = """
+    struct node { int value; struct node *next; };
+    struct later { int hidden; };
+    static struct node NODES[3] = {{1, &NODES[1]}, {2, &NODES[2]}, {3, 0}};
+    static char TEXT[] = "hello";
+    static const int INTS[] = {10, 20, 30};
+    static struct later LATER = {7};
+    static struct node *node_at(int i) { return i < 0 ? 0 : &NODES[i]; }
+    static char *text(int i) { return i < 0 ? 0 : TEXT + i; }
+    static const int *ints(int i) { return INTS + i; }
+    static double *no_doubles(void) { return 0; }
+    static struct later *opaque_at(int i) { return i ? &LATER : 0; }
+    static void *raw(int i) { return (void *)(TEXT + i); }
+    static int apply(int (*f)(int), int x) { return f ? f(x) : -x; }
+    static int twice(int x) { return 2 * x; }
+"""
+
+
+@pytest.fixture(scope="module")
+def results_mod(tmp_path_factory):
+    return build_api_module(tmp_path_factory.mktemp("ptrres"), "_api_ptrres", _RESULTS_CDEF,
+                            _RESULTS_SOURCE)
+
+
+def test_pointer_results(results_mod):
+    ffi, lib = results_mod.ffi, results_mod.lib
+    for _ in range(3):          # the first call and the later ones
+        node = lib.node_at(0)
+        assert ffi.typeof(node) is ffi.typeof("struct node *")
+        assert (node.value, node.next.value, node.next.next.value) == (1, 2, 3)
+        assert node.next.next.next == ffi.NULL
+        assert lib.node_at(-1) == ffi.NULL and repr(lib.node_at(-1)) == \
+            "<cdata 'struct node *' NULL>"
+        assert ffi.string(lib.text(1)) == b"ello" and lib.text(-1) == ffi.NULL
+        assert ffi.typeof(lib.text(0)) is ffi.typeof("char *")
+        assert lib.ints(1)[0] == 20 and lib.ints(0)[2] == 30
+        assert lib.no_doubles() == ffi.NULL
+        assert ffi.typeof(lib.opaque_at(1)) is ffi.typeof("struct later *")
+        assert lib.opaque_at(0) == ffi.NULL
+        assert ffi.string(ffi.cast("char *", lib.raw(2))) == b"llo"
+        assert ffi.typeof(lib.raw(0)) is ffi.typeof("void *")
+        # the slow path (an argument the fast one does not take) gives the same
+        assert lib.node_at(True).value == 2
+
+
+def test_pointer_results_from_threads_at_once(results_mod):
+    import sys
+    import threading
+    lib = results_mod.lib
+    barrier = threading.Barrier(8)
+    values, errors = [], []
+
+    def worker(i):
+        try:
+            barrier.wait()
+            values.append(lib.node_at(i % 3).value)
+        except Exception as exc:        # pragma: no cover - reported below
+            errors.append(exc)
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=worker, args=(i,)) for i in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(old)
+    assert errors == [] and sorted(values) == sorted(i % 3 + 1 for i in range(8))
+
+
+def test_function_pointer_arguments(results_mod):
+    ffi, lib = results_mod.ffi, results_mod.lib
+    for _ in range(3):          # NULL's class is learnt by the first call
+        assert lib.apply(ffi.NULL, 5) == -5
+        assert lib.apply(lib.twice, 5) == 10
+        assert lib.apply(ffi.cast("int(*)(int)", 0), 4) == -4
+        assert lib.apply(ffi.callback("int(int)", lambda x: x + 1), 4) == 5
+    with pytest.raises(TypeError):
+        lib.apply(ffi.new("int *"), 1)
+    with pytest.raises(TypeError):
+        lib.apply(42, 1)

@@ -544,10 +544,13 @@ def _make_function(module, name, fntype, how, address, fnptr_address, fast_index
     # arguments where a bytes object is taken as is (call.py's rule), as a bit mask
     bytes_mask = sum(1 << i for i, t in enumerate(fntype.args)
                      if fast and t.kind == POINTER and call.accepts_bytes(t.item) and i < 64)
-    if not redoc:
+    result = fntype.result
+    maker = call.pointer_result_maker(result) if fast and result.kind == POINTER else None
+    doc = "%s\n\nCFFI C function from %s.lib" % (c_signature(name, fntype), module.__name__) \
+        if redoc else None
+    if maker is None and doc is None:
         return module._pc_fast(fast_index, function, ptypes, bytes_mask)
-    doc = "%s\n\nCFFI C function from %s.lib" % (c_signature(name, fntype), module.__name__)
-    return module._pc_fast(fast_index, function, ptypes, bytes_mask, doc)
+    return module._pc_fast(fast_index, function, ptypes, bytes_mask, doc, maker)
 
 
 # -- Module set-up ----

@@ -31,7 +31,8 @@ from .specialise import specialise
 
 __all__ = ["make_lib_function", "call_function_pointer", "file_pointer", "by_value_ctypes",
            "unsupported_by_value", "primitive_ctypes", "accepts_bytes", "arg_converter",
-           "LibFunction", "FUNCTION_FLAGS", "MSG_KEYWORDS", "set_attribute"]
+           "LibFunction", "FUNCTION_FLAGS", "MSG_KEYWORDS", "set_attribute",
+           "pointer_result_maker"]
 
 _CFuncPtr = _ctypes.CFuncPtr
 _SimpleCData = _ctypes._SimpleCData
@@ -89,6 +90,13 @@ def _fixed_fast_pointer_result_template(result):
     cdata = NEW(FAST if result and not result & MASK else CLS)            # noqa: F821
     cdata._ctype, cdata._addr, cdata._keep = CTYPE, result, None           # noqa: F821
     return cdata
+
+
+def pointer_result_maker(ctype):
+    """address -> the cdata of pointer type `ctype` a C function returns (its classes read at
+    each call, so that making the maker prepares nothing): API mode's fast path uses it."""
+    return specialise(_pointer_result_template, PREPARE=prepare, CTYPE=ctype,
+                      NEW=object.__new__)
 
 
 # ctypes gives a pointer result as an unsigned int of its size (NULL is 0, where a "P" result

@@ -236,7 +236,7 @@ def _bytes_pointer_template(value):
 
 
 def _function_pointer_template(value):
-    if getattr(value, "_ctype", None) is CTYPE:          # noqa: F821
+    if type(value) in ACCEPTED or getattr(value, "_ctype", None) is CTYPE:   # noqa: F821
         return VOIDP(value._addr)                        # noqa: F821
     return SLOW(value)                                   # noqa: F821
 
@@ -457,9 +457,10 @@ def _pointer_converter(ctype):
 
 
 def _function_pointer_converter(ctype):
+    accepted = set()        # the classes of the cdata the slow path found compatible (NULL...)
     return _converter(ctype, _specialise(_function_pointer_template, CTYPE=ctype,
-                                         VOIDP=_c_void_p_param,
-                                         SLOW=_pointer_slow_path(ctype, set())))
+                                         ACCEPTED=accepted, VOIDP=_c_void_p_param,
+                                         SLOW=_pointer_slow_path(ctype, accepted)))
 
 
 # -- Struct arguments ----

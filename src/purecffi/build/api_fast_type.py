@@ -1,7 +1,7 @@
 """The C type of API-mode fast functions, and how they read pointer arguments from cdata
 objects without running Python code (see docs/design.md, "API mode", route `fast`)."""
 
-__all__ = ["emit_fast_type"]
+__all__ = ["emit_fast_type", "emit_pointer_result"]
 
 
 def emit_fast_type(limited=False):
@@ -19,6 +19,7 @@ def emit_fast_type(limited=False):
         "    const char *name;",
         "    PyObject *module_name;       /* of the generated module: cffi's messages name it */",
         "    unsigned long bytes_mask;    /* bit i: argument i takes a bytes object as is */",
+        "    PyObject *result_maker;      /* pointer results: address -> cdata (or NULL) */",
         "} _pc_fast_object;",
         "",
         "/* a call with the wrong number of arguments: cffi's TypeError */",
@@ -180,6 +181,7 @@ def emit_fast_type(limited=False):
         "    Py_XDECREF(((_pc_fast_object *)self)->slow);",
         "    Py_XDECREF(((_pc_fast_object *)self)->ptypes);",
         "    Py_XDECREF(((_pc_fast_object *)self)->module_name);",
+        "    Py_XDECREF(((_pc_fast_object *)self)->result_maker);",
         "    PyObject_Free(self);",
         "    Py_DECREF(tp);",
         "}",
@@ -296,3 +298,22 @@ _LIMITED_CDATA_ADDRESS = [
     "#define PC_IS_CDATA(o, self, i) _pc_is_cdata_of(o, self, i)",
     "",
 ]
+
+
+def emit_pointer_result():
+    """The helper of fast functions returning a pointer (emitted only if one does: an unused
+    static function is a warning)."""
+    return [
+        "/* a pointer result: the cdata the function's result maker makes of the address */",
+        "static PyObject *_pc_pointer_result(PyObject *self, void *result)",
+        "{",
+        "    PyObject *address = PyLong_FromVoidPtr(result), *cdata;",
+        "    if (address == NULL)",
+        "        return NULL;",
+        "    cdata = PyObject_CallFunctionObjArgs(((_pc_fast_object *)self)->result_maker,",
+        "                                         address, NULL);",
+        "    Py_DECREF(address);",
+        "    return cdata;",
+        "}",
+        "",
+    ]

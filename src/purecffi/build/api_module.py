@@ -16,6 +16,7 @@ Layout of this file: a collect pass (`collect()` -> `_Plan`), then one `emit_<ki
 of the C file.
 """
 import os
+import re
 import sys
 import sysconfig
 
@@ -26,7 +27,7 @@ from ..apimode import by_pointer
 from .api_errno import ERRNO_HELPERS, ERRNO_SETTER
 from .api_facts import builtin_functions, collect_enums, collect_structs, emit_facts, \
     emit_variable_addresses
-from .api_fast_type import emit_fast_type
+from .api_fast_type import emit_fast_type, emit_pointer_result
 from .api_from_buffer import FROM_BUFFER_DEF, emit_from_buffer
 from .c_text import PREFIX, c_string as _c_string, spell
 
@@ -81,6 +82,12 @@ def _fast_arg(ctype):
     return None
 
 
+def _pointer_result(ctype):
+    """Whether the fast path returns a result of type `ctype` as a pointer cdata (made by the
+    function's `result_maker`, from the address)."""
+    return ctype.kind == POINTER and ctype.item.kind != FUNCTION
+
+
 # -- Collect pass ----
 class _Function:
     """One cdef() function and how it is called: 'fast', 'direct', 'pointer' or 'variadic'."""
@@ -93,7 +100,8 @@ class _Function:
         elif any(by_pointer(t) for t in fntype.args + (fntype.result,)):
             self.how = "pointer"
         elif all(_fast_arg(t) for t in fntype.args) and (
-                fntype.result.kind == VOID or _fast_kind(fntype.result)):
+                fntype.result.kind == VOID or _fast_kind(fntype.result) or
+                _pointer_result(fntype.result)):
             self.how = "fast"
         else:
             self.how = "direct"
@@ -147,6 +155,15 @@ def param_spell(spellings, index, ctype, name):
     if spellings is not None:
         return spellings[1][index].replace("@", name)
     return spell(ctype, name)
+
+
+def _cast_spell(spellings, index, ctype):
+    """The type of parameter `index` as a cast: without the qualifiers of the parameter itself
+    (`(volatile int)x` is a warning in C++), with those of what a pointer points to."""
+    if ctype.kind != POINTER:
+        return spell(ctype, "")
+    return re.sub(r"(\s*\b(const|volatile|restrict|__restrict)\b\s*)+$", "",
+                  param_spell(spellings, index, ctype, ""))
 
 
 def result_spell(spellings, ctype, declarator):
@@ -360,7 +377,7 @@ def emit_fast_function(fn, limited=False):
                       "    }",
                       "    else",
                       "        goto slow;"]
-    call = "%s(%s)" % (fn.name, ", ".join("(%s)x%d" % (param_spell(fn.spellings, i, t, ""), i)
+    call = "%s(%s)" % (fn.name, ", ".join("(%s)x%d" % (_cast_spell(fn.spellings, i, t), i)
                                           for i, t in enumerate(fntype.args)))
     lines += ["    errno_before = _pc_load_errno(&errno_space);",
               "    Py_BEGIN_ALLOW_THREADS",
@@ -371,6 +388,8 @@ def emit_fast_function(fn, limited=False):
               "    _pc_store_errno(errno_space, errno_before, saved_errno);"]
     if fntype.result.kind == VOID:
         lines.append("    Py_RETURN_NONE;")
+    elif _pointer_result(fntype.result):
+        lines.append("    return _pc_pointer_result(self, (void *)result);")
     else:
         _, _, to_py = FAST_KINDS[_fast_kind(fntype.result)]
         temp = FAST_KINDS[_fast_kind(fntype.result)][0]
@@ -634,19 +653,19 @@ def emit_module_functions(plan, limited=False):
     n_fast = len(builtin_functions(plan))
     n_extern = len(plan.extern_python)
     return [
-        "/* _pc_fast(index, slow, ptypes, bytes_mask, doc): the fast builtin for function "
-        "`index`,",
-        " * falling back to `slow`; `doc`, if given, replaces its docstring (the types of a",
-        " * `typedef int... t` are only known now) */",
+        "/* _pc_fast(index, slow, ptypes, bytes_mask, doc, result_maker): the fast builtin",
+        " * for function `index`, falling back to `slow`; `doc`, if given, replaces its",
+        " * docstring (the types of a `typedef int... t` are only known now); `result_maker`",
+        " * makes the cdata of a pointer result from its address */",
         "static PyObject *_pc_fast(PyObject *module, PyObject *args)",
         "{",
         "    int index;",
         "    unsigned long bytes_mask = 0;",
         "    const char *doc = NULL;",
-        "    PyObject *slow, *ptypes, *name, *function;",
+        "    PyObject *slow, *ptypes, *name, *function, *result_maker = NULL;",
         "    _pc_fast_object *f;",
-        "    if (!PyArg_ParseTuple(args, \"iOO!|kz\", &index, &slow, &PyTuple_Type, &ptypes,",
-        "                          &bytes_mask, &doc))",
+        "    if (!PyArg_ParseTuple(args, \"iOO!|kzO\", &index, &slow, &PyTuple_Type, &ptypes,",
+        "                          &bytes_mask, &doc, &result_maker))",
         "        return NULL;",
         "    if (index < 0 || index >= %d) {" % (n_fast,),
         "        PyErr_SetString(PyExc_IndexError, \"no such fast function\");",
@@ -675,6 +694,8 @@ def emit_module_functions(plan, limited=False):
         "    f->nargs = PyTuple_Size(ptypes);",
         "    f->name = %sfast_table[index].ml_name;" % (PREFIX,),
         "    f->bytes_mask = bytes_mask;",
+        "    Py_XINCREF(result_maker);",
+        "    f->result_maker = result_maker;",
         "    f->module_name = NULL;",
         "    name = PyModule_GetNameObject(module);",
         "    if (name == NULL) {",
@@ -1000,6 +1021,8 @@ def generate_c_source(ffi, spec, prelude=(), epilogue=(), limited=None):
         limited = uses_limited_api(spec)
     lines = emit_header(spec, limited) + list(prelude) + emit_user_source(spec) + \
         emit_helpers(limited) + emit_fast_type(limited) + emit_from_buffer(limited)
+    if any(fn.how == "fast" and _pointer_result(fn.fntype.result) for fn in plan.functions):
+        lines += emit_pointer_result()
     for fn in plan.functions:
         if fn.how in ("fast", "direct"):
             lines += emit_direct_wrapper(fn)

@@ -21,7 +21,7 @@ import sys
 import sysconfig
 
 from .. import platform as plat
-from ..ctype import FUNCTION, POINTER, PRIMITIVE, VOID, \
+from ..ctype import ENUM, FUNCTION, POINTER, PRIMITIVE, VOID, \
     UnknownNumberType, c_signature
 from ..apimode import by_pointer
 from .api_errno import ERRNO_HELPERS, ERRNO_SETTER
@@ -70,16 +70,65 @@ def _fast_kind(ctype):
     return None
 
 
+def _special_kind(ctype):
+    """'bool', 'char' or 'enum' for the types the fast path converts in its own way (what it
+    does not take, it leaves to the slow path, which raises cffi's errors), or None."""
+    if ctype.kind == ENUM:
+        return "enum"
+    category = getattr(ctype, "category", None) if ctype.kind == PRIMITIVE else None
+    return {plat.BOOL: "bool", plat.CHAR: "char"}.get(category)
+
+
 def _fast_arg(ctype):
     """How the fast path takes an argument: 'int' or 'float' (a Python number converted in
-    C), 'pointer' (a purecffi cdata of exactly this pointer type, its address read in C), or
-    None (no fast path for this function)."""
+    C), 'pointer' (a purecffi cdata of exactly this pointer type, its address read in C),
+    'bool', 'char' or 'enum' (True/False, bytes of length 1, an int in range), or None (no
+    fast path for this function)."""
     kind = _fast_kind(ctype)
     if kind is not None:
         return kind[0]
     if ctype.kind == POINTER and ctype.item.kind != FUNCTION:
         return "pointer"
-    return None
+    return _special_kind(ctype)
+
+
+# the C conversions of the special kinds: (temporary, argument conversion, result conversion)
+_SPECIAL_ARGS = {
+    "bool": ("int", [
+        "    if (args[{i}] == Py_True || args[{i}] == Py_False)",
+        "        x{i} = args[{i}] == Py_True;",
+        "    else if (PyLong_CheckExact(args[{i}])) {{",
+        "        long v{i} = PyLong_AsLong(args[{i}]);",
+        "        if (v{i} == -1 && PyErr_Occurred()) {{      /* too big for a long: cffi's */",
+        "            PyErr_SetString(PyExc_OverflowError, \"int too big to convert\");",
+        "            return NULL;",
+        "        }}",
+        "        if (v{i} != 0 && v{i} != 1)        /* cffi's API-mode error, as for ints */",
+        "            return _pc_does_not_fit(args[{i}], \"_Bool\");",
+        "        x{i} = (int)v{i};",
+        "    }}",
+        "    else",
+        "        goto slow;"]),
+    "char": ("char", [
+        "    if (!PyBytes_CheckExact(args[{i}]) || PyBytes_Size(args[{i}]) != 1)",
+        "        goto slow;",
+        "    x{i} = PyBytes_AsString(args[{i}])[0];"]),
+    "enum": ("long long", [
+        "    if (!PyLong_CheckExact(args[{i}]))",
+        "        goto slow;",
+        "    x{i} = PyLong_AsLongLong(args[{i}]);",
+        "    if (x{i} == -1 && PyErr_Occurred()) {{",
+        "        PyErr_Clear();",
+        "        goto slow;",
+        "    }}",
+        "    if ((long long)({cast})x{i} != x{i})     /* out of range: the slow path's error */",
+        "        goto slow;"]),
+}
+_SPECIAL_RESULTS = {
+    "bool": ["    return PyBool_FromLong(result ? 1 : 0);"],
+    "char": ["    return PyBytes_FromStringAndSize((const char *)&result, 1);"],
+    "enum": ["    return PyLong_FromLongLong((long long)result);"],
+}
 
 
 def _pointer_result(ctype):
@@ -101,7 +150,7 @@ class _Function:
             self.how = "pointer"
         elif all(_fast_arg(t) for t in fntype.args) and (
                 fntype.result.kind == VOID or _fast_kind(fntype.result) or
-                _pointer_result(fntype.result)):
+                _pointer_result(fntype.result) or _special_kind(fntype.result)):
             self.how = "fast"
         else:
             self.how = "direct"
@@ -336,6 +385,8 @@ def emit_fast_function(fn, limited=False):
     for i, ctype in enumerate(fntype.args):
         if _fast_arg(ctype) == "pointer":
             lines.append("    void *x%d;" % (i,))
+        elif _special_kind(ctype):
+            lines.append("    %s x%d;" % (_SPECIAL_ARGS[_special_kind(ctype)][0], i))
         else:
             lines.append("    %s x%d;" % (FAST_KINDS[_fast_kind(ctype)][0], i))
     if fntype.result.kind != VOID:
@@ -353,6 +404,11 @@ def emit_fast_function(fn, limited=False):
             else:
                 lines += ["    if (_pc_pointer_arg(args[%d], self, %d, &x%d) < 0)" % (i, i, i),
                           "        goto slow;"]
+            continue
+        special = _special_kind(ctype)
+        if special is not None:
+            lines += [line.format(i=i, cast=_cast_spell(fn.spellings, i, ctype))
+                      for line in _SPECIAL_ARGS[special][1]]
             continue
         kind = _fast_kind(ctype)
         temp, to_c, _ = FAST_KINDS[kind]
@@ -390,6 +446,8 @@ def emit_fast_function(fn, limited=False):
         lines.append("    Py_RETURN_NONE;")
     elif _pointer_result(fntype.result):
         lines.append("    return _pc_pointer_result(self, (void *)result);")
+    elif _special_kind(fntype.result):
+        lines += _SPECIAL_RESULTS[_special_kind(fntype.result)]
     else:
         _, _, to_py = FAST_KINDS[_fast_kind(fntype.result)]
         temp = FAST_KINDS[_fast_kind(fntype.result)][0]

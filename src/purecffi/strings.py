@@ -63,12 +63,12 @@ def to_string(cdata: Any, maxlen: int = -1) -> Any:
             return MEM[address:address + length].tobytes().partition(b"\0")[0]
         if length >= _HUGE:             # more than memory holds: the NUL ends it
             return string_at(address)
+        if length > _SHORT:             # libc's strnlen: nothing read after the NUL
+            return MEM[address:address + _strnlen(address, length)].tobytes()
         if not MEM[address + length - 1]:
             # a NUL ends it within `length`: libc's strlen, then one copy
             return _c_char_p(address).value
-        if length <= _SHORT:            # one copy, cut at the first NUL (found by memchr)
-            return MEM[address:address + length].tobytes().partition(b"\0")[0]
-        return MEM[address:address + _strnlen(address, length)].tobytes()   # libc's strnlen
+        return MEM[address:address + length].tobytes().partition(b"\0")[0]   # (memchr)
     if item is not None and item.__class__ is PrimitiveType and item.category == _WCHAR \
             and address and maxlen.__class__ is int and _SSIZE_MIN <= maxlen <= _SSIZE_MAX \
             and isinstance(cdata, CData):

@@ -15,7 +15,8 @@ from . import platform as plat
 from .convert import prepare, write_numbers
 from .ctype import ARRAY, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES, opaque_error
 from .cdatabase import CData, make_cdata, tp_name
-from .cdata_value import ValueCData, _no_add, _no_call, _no_item, _no_iter, _no_len
+from .cdata_value import (ValueCData, cannot_subtract, _no_add, _no_call, _no_item, _no_iter,
+                          _no_len, _no_sub)
 from .memory import MEM, BufferExport, Owned, export_extent, owned_size
 from .memory import copy as copy_memory
 
@@ -350,10 +351,7 @@ def _decayed(ctype):
     return TYPES.pointer(ctype.item) if ctype.kind == ARRAY else ctype
 
 
-def _cannot_subtract(left, right):
-    """cffi's TypeError for `left - right` of two cdata that do not subtract."""
-    return TypeError("cannot subtract cdata '%s' and cdata '%s'"
-                     % (left._ctype.cname, _decayed(right._ctype).cname))
+_cannot_subtract = cannot_subtract
 
 
 def _as_index(value):
@@ -496,11 +494,11 @@ def _slice_assign(cdata, index, value, length):
     size = cdata._checked_item_size()
     base = cdata._addr + start * size
     item = cdata._ctype.item
-    if (isinstance(value, CData) and value._address) and value._ctype.kind in (ARRAY, POINTER) \
+    if (isinstance(value, CData) and value._address) and value._ctype.kind == ARRAY \
             and value._ctype.item is item:
-        if value._ctype.kind == ARRAY and len(value) != count:
+        copy_memory(base, value._addr, min(count, len(value)) * size)
+        if len(value) != count:                 # (what fits is written first, as cffi)
             raise _unpack_count_error(count, len(value))
-        copy_memory(base, value._addr, count * size)
         return
     if isinstance(value, (bytes, bytearray)) and getattr(item, "category", None) == plat.CHAR:
         if len(value) != count:
@@ -517,13 +515,21 @@ def _slice_assign(cdata, index, value, length):
     else:
         items = value if value.__class__ is list or value.__class__ is tuple else list(value)
     if len(items) != count:
-        raise _unpack_count_error(count, len(items))
+        _write_then_refuse(cdata, base, items, count)
     irt = item._rt
     if irt is not None and irt.fmt is not None and write_numbers(irt, base, items):
         return
     write = cdata._item_write
     for i, v in enumerate(items):
         write(base + i * size, v)
+
+
+def _write_then_refuse(cdata, base, items, count):
+    """As cffi: convert and write the items that fit (which may fail), then refuse the count."""
+    write, size = cdata._item_write, cdata._item_size
+    for i, v in enumerate(items[:count]):
+        write(base + i * size, v)
+    raise _unpack_count_error(count, len(items))
 
 
 # -- Structs and unions ----
@@ -549,7 +555,8 @@ class StructCData(AddrCData):
     def __int__(self):
         raise TypeError("int() not supported on cdata '%s'" % (self._ctype.cname,))
 
-    __add__ = __radd__ = __sub__ = _no_add
+    __add__ = __radd__ = _no_add
+    __sub__ = _no_sub
     __getitem__ = __setitem__ = _no_item
     __len__, __call__ = _no_len, _no_call
     __iter__ = _no_iter

@@ -41,6 +41,7 @@ _new_object = object.__new__
 _memoryview = memoryview
 _CData = _cd.CData
 _NOT_DONE = object()    # init_once(): no result filed for the tag yet
+_UNSPECIFIED = object()     # from_buffer(x): no second argument, so `x` is the buffer
 _FUNCPTR = object()     # key in FFI._types of {string: type} for strings read as function
 _NO_TYPES = {}          # pointer types (one string-keyed lookup: no key tuple to make)
 _MSG_NOT_FOR = "%s() is only for %s modules, not for %s modules"    # cffi's words
@@ -234,10 +235,10 @@ class FFI:
     string = staticmethod(to_string)
     unpack = staticmethod(unpack)
 
-    def from_buffer(self, cdecl: Any, python_buffer: Any = None,
+    def from_buffer(self, cdecl: Any, python_buffer: Any = _UNSPECIFIED,
                     require_writable: bool = False) -> _CData:
         """A cdata array over the memory of a Python buffer object (bytearray, array...)."""
-        if python_buffer is None:
+        if python_buffer is _UNSPECIFIED:       # (None is a buffer argument, refused: cffi)
             cdecl, python_buffer = "char[]", cdecl
         # the common case, with no call frame: a non-empty bytearray (or bytes, when not
         # required writable) into an open array type seen before; the export is a memoryview

@@ -284,6 +284,8 @@ def _unpack_general(cdata, length):
     """unpack() in general (see there)."""
     if not (isinstance(cdata, CData) and cdata._address) or cdata._ctype.kind not in (POINTER, ARRAY):
         if isinstance(cdata, CData):
+            if not -_SSIZE_MAX - 1 <= index(length) <= _SSIZE_MAX:     # (cffi reads it first)
+                raise OverflowError("Python int too large to convert to C ssize_t")
             raise TypeError("expected a pointer or array, got '%s'" % (cdata._ctype.cname,))
         raise TypeError("unpack(): expected a pointer or array cdata, not %s"
                         % (type(cdata).__name__,))

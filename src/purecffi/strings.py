@@ -10,7 +10,7 @@ from . import platform as plat
 from .cdata import CData, ValueCData
 from .cdata_classes import _is_plain_number
 from .convert import prepare
-from .convert_scalar import decode_unicode
+from .convert_scalar import code_to_str, decode_unicode
 from .ctype import ARRAY, ENUM, POINTER, TYPES, VOID, PrimitiveType
 from .memory import MEM, Owned, read_bytes, string_at, typed_view
 from .memory import c_strnlen as _strnlen
@@ -250,7 +250,7 @@ def _value_string(cdata):
         return cdata._value
     if category == plat.WCHAR:
         value = cdata._value
-        return value if isinstance(value, str) else chr(value)
+        return value if isinstance(value, str) else code_to_str(ctype, value)   # (it raises)
     if _is_char_like(ctype):
         return bytes([cdata._value & 0xFF])
     raise _unexpected(cdata)

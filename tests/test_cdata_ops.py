@@ -715,3 +715,37 @@ def test_arithmetic_on_numbers_and_structs_is_refused_as_cffi(cffi_, expr, exc, 
     with pytest.raises(exc) as info:
         eval(expr, names)
     assert str(info.value) == message
+
+
+@pytest.mark.parametrize("expr, exc, message", [
+    ("fp['x']", TypeError, "'str' object cannot be interpreted as an integer"),
+    ("fp[2 ** 63]", IndexError, "cannot fit 'int' into an index-sized integer"),
+    ("fp[0]", TypeError, "cdata of type 'int(*)(int)' cannot be indexed"),
+    ("fp[0:1]", TypeError, "cdata of type 'int(*)(int)' cannot be indexed"),
+    ("fp + 2 ** 63", OverflowError, "cannot fit 'int' into an index-sized integer"),
+    ("s[1.0]", TypeError, "'float' object cannot be interpreted as an integer"),
+    ("s[2 ** 63]", IndexError, "cannot fit 'int' into an index-sized integer"),
+    ("s[0]", TypeError, "cdata of type 'struct foo' cannot be indexed"),
+    ("i[None]", TypeError, "'NoneType' object cannot be interpreted as an integer"),
+    ("i[-2 ** 63 - 1]", IndexError, "cannot fit 'int' into an index-sized integer"),
+    ("i[0]", TypeError, "cdata of type 'int' cannot be indexed"),
+    ("pp[2 ** 63]", IndexError, "cannot fit 'int' into an index-sized integer"),
+    ("pp[-2 ** 63 - 1]", IndexError, "cannot fit 'int' into an index-sized integer"),
+    ("pp[1]", IndexError, "cdata 'int * *' can only be indexed by 0"),
+    ("ip[2 ** 64]", IndexError, "cannot fit 'int' into an index-sized integer"),
+    ("vp[0:2]", ValueError, "array item of unknown size: 'void'"),
+    ("vp[0:0]", ValueError, "array item of unknown size: 'void'"),
+    ("op[0:1]", ValueError, "array item of unknown size: 'struct opaque_t'"),
+])
+def test_indexing_checks_the_index_first_and_slices_need_a_known_item_size(cffi_, expr, exc,
+                                                                           message):
+    """As cffi: an index is converted (and range-checked) before a cdata that cannot be
+    indexed is refused; slicing a `void *` or a pointer to an opaque type is refused."""
+    cffi_.cdef("struct opaque_t;")
+    names = {"fp": cffi_.cast("int(*)(int)", 0), "s": cffi_.new("struct foo *")[0],
+             "i": cffi_.cast("int", 1), "pp": cffi_.new("int **"), "ip": cffi_.new("int *"),
+             "vp": cffi_.cast("void *", cffi_.new("int[2]")),
+             "op": cffi_.cast("struct opaque_t *", 8)}
+    with pytest.raises(exc) as info:
+        eval(expr, names)
+    assert str(info.value) == message

@@ -269,7 +269,7 @@ def _owning_item_methods(getitem, setitem, owning_item):
                             owning_item.owning_class, self._ctype.item, self._addr, self._keep)
                         return item
             else:
-                raise IndexError("cdata '%s' can only be indexed by 0" % (self._ctype.cname,))
+                raise _not_zero(self, index)
         return getitem(self, index)
 
     def owning_setitem(self, index, value):
@@ -277,9 +277,16 @@ def _owning_item_methods(getitem, setitem, owning_item):
             self._item_write(self._addr, value)
             return
         if index.__class__ is int and index != 0:
-            raise IndexError("cdata '%s' can only be indexed by 0" % (self._ctype.cname,))
+            raise _not_zero(self, index)
         setitem(self, index, value)
     return owning_getitem, owning_setitem
+
+
+def _not_zero(cdata, index):
+    """cffi's IndexError for `p[i]`, i != 0, of a pointer from ffi.new() (not an array)."""
+    if not _SSIZE_MIN <= index <= _SSIZE_MAX:
+        return IndexError("cannot fit 'int' into an index-sized integer")
+    return IndexError("cdata '%s' can only be indexed by 0" % (cdata._ctype.cname,))
 
 
 def _owning_number_methods(getitem, setitem, unpack, write, view=None, size=0):
@@ -441,8 +448,8 @@ def _slice(cdata, index, length):
     if not (start.__class__ is int and stop.__class__ is int and index.step is None
             and 0 <= start and start <= stop and (length is None or stop <= length)):
         start, stop = _slice_bounds(cdata, index, length)       # the general case, or raises
-    size = cdata._item_size or cdata._checked_item_size()
     arr, cls = cdata._open_array or _open_array(cdata.__class__, cdata._ctype.item)
+    size = cdata._item_size or cdata._checked_item_size()
     result = _new_object(cls)       # what cls(arr, address, keep, length) does, no frame
     result._ctype, result._addr, result._keep = arr, cdata._addr + start * size, cdata._keep
     result._length = stop - start
@@ -451,7 +458,10 @@ def _slice(cdata, index, length):
 
 def _open_array(cls, item):
     """`item[]` and its cdata class, kept on the pointer or array class `cls` (made once per
-    class: the open array type is interned weakly, so it would be rebuilt for every slice)."""
+    class: the open array type is interned weakly, so it would be rebuilt for every slice);
+    refused for `void` or an opaque type, as cffi (no class is kept: every slice raises)."""
+    if item.byte_size < 0:
+        raise ValueError("array item of unknown size: '%s'" % (item.cname,))
     arr = TYPES.array(item, None)
     pair = (arr, (arr._rt or prepare(arr)).cdata_class)
     type.__setattr__(cls, "_open_array", pair)      # published complete
@@ -621,21 +631,9 @@ class FunctionPtrCData(PointerCData):
                                % (self._ctype.cname,))              # (cffi's words)
         return _CALLER[0](self, args)
 
-    def __getitem__(self, index, value=None):
-        raise TypeError("cdata of type '%s' cannot be indexed" % (self._ctype.cname,))
-
-    __setitem__ = __getitem__
-
-    def __add__(self, other):
-        _as_index(other)            # (not an integer: that error first, as cffi)
-        raise TypeError("cannot add a cdata '%s' and a number" % (self._ctype.cname,))
-
-    def __sub__(self, other):
-        if isinstance(other, CData):
-            raise _cannot_subtract(self, other)
-        return self + other
-
-    __radd__ = __add__
+    __getitem__ = __setitem__ = _no_item
+    __add__ = __radd__ = _no_add
+    __sub__ = _no_sub
 
 
 _CALLER = []    # call.call_function_pointer, registered by cdata_make (call.py imports this module)

@@ -40,6 +40,9 @@ def cannot_subtract(left, right):
 
 
 def _no_item(self, index, value=None):
+    """`x[i]` of what is no pointer or array: as cffi, `i` must be an index first."""
+    if not isinstance(index, slice) and not _SSIZE_MIN <= _index(index) <= _SSIZE_MAX:
+        raise IndexError("cannot fit 'int' into an index-sized integer")
     raise TypeError("cdata of type '%s' cannot be indexed" % (self._ctype.cname,))
 
 

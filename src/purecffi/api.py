@@ -386,12 +386,16 @@ class FFI:
                 return lib_addressof(cdata, *fields_or_indexes)
         if not (isinstance(cdata, _cd.CData) and cdata._address):
             if isinstance(cdata, _cd.CData):
+                if fields_or_indexes:           # a number: the field/index error (cffi's)
+                    _offset_of(cdata._ctype, fields_or_indexes)
                 raise TypeError("expected a cdata struct/union/array/pointer object")
             raise self._wrong_argument("a cdata object", cdata, None,
                                        "expected a 'cdata' object")
         ctype = cdata._ctype
         if ctype.kind not in (STRUCT, UNION, ARRAY) and not (
                 fields_or_indexes and ctype.kind == POINTER):
+            if fields_or_indexes:       # a function pointer: the field/index error (cffi's)
+                _offset_of(ctype, fields_or_indexes)
             raise TypeError("addressof(pointer)" if ctype.kind == POINTER else
                             "expected a cdata struct/union/array/pointer object")
         offset, target = _offset_of(ctype, fields_or_indexes, allow_pointer=True)

@@ -419,3 +419,39 @@ def test_bool_of_pointers(cffi_):
     assert bool(cffi_.cast("int *", 1)) is True
     assert bool(cffi_.new("int *")) is True
     assert bool(cffi_.cast("int(*)(int)", 0)) is False
+
+
+class _OnlyIndex:
+    """An object with __index__ and no __int__."""
+    def __index__(self):
+        return 3
+
+
+class _IndexAndFloat(_OnlyIndex):
+    def __float__(self):
+        return 6.5
+
+
+@pytest.mark.parametrize("cdecl, source, expected", [
+    ("int", _OnlyIndex, "TypeError: an integer is required"),
+    ("unsigned char", _OnlyIndex, "TypeError: an integer is required"),
+    ("char", _OnlyIndex, "TypeError: an integer is required"),
+    ("wchar_t", _OnlyIndex, "TypeError: an integer is required"),
+    ("enum e", _OnlyIndex, "TypeError: an integer is required"),
+    ("int *", _OnlyIndex, "TypeError: an integer is required"),
+    ("_Bool", _OnlyIndex, "TypeError: integer/float expected"),
+    ("int", _IndexAndFloat, "TypeError: an integer is required"),
+    ("_Bool", _IndexAndFloat, "True"),
+    ("double", _OnlyIndex, "3.0"),
+])
+def test_cast_takes_no_object_with_only_index(ffi, cdecl, source, expected):
+    """As cffi, a cast to an integer type converts with __int__: an object with only
+    __index__ is refused (a float or _Bool cast takes what float() takes)."""
+    ffi.cdef(CDEF)
+    try:
+        value = ffi.cast(cdecl, source())
+    except TypeError as exc:
+        result = "TypeError: %s" % (exc,)
+    else:
+        result = str(bool(value) if cdecl == "_Bool" else float(value))
+    assert result == expected

@@ -655,3 +655,97 @@ def test_refused_write_leaves_memory_unchanged(target, bad):
             ffi.cast("struct wr *", s).x = bad
     assert list(a) == [7, 8, 9]
     assert (s.x, s.y) == (5, 1.5)
+
+
+@pytest.mark.parametrize("item, value, exc, message, after", [
+    ("int", "[7]", ValueError, "need 2 values to unpack, got 1", [0, 7, 0, 0]),
+    ("int", "[7, 8, 9]", ValueError, "got more than 2 values to unpack", [0, 7, 8, 0]),
+    ("int", "iter([5, 6, 7])", ValueError, "got more than 2 values to unpack", [0, 5, 6, 0]),
+    ("int", "ffi.new('int[3]', [1, 2, 3])", ValueError, "got more than 2 values to unpack",
+     [0, 1, 2, 0]),
+    ("int", "ffi.new('int[1]', [4])", ValueError, "need 2 values to unpack, got 1",
+     [0, 4, 0, 0]),
+    ("int", "ffi.new('int *', 4)", TypeError, "cdata 'int *' does not support iteration",
+     [0, 0, 0, 0]),
+    ("int", "ffi.cast('int *', ffi.new('int[3]', [1, 2, 3]))", TypeError,
+     "cdata 'int *' does not support iteration", [0, 0, 0, 0]),
+    ("int", "'a'", TypeError, "an integer is required", [0, 0, 0, 0]),
+    ("char", "[1]", TypeError, "initializer for ctype 'char' must be a bytes of length 1, "
+     "not int", [b"\0"] * 4),
+    ("char", "[b'x', 2, 3]", TypeError, "initializer for ctype 'char' must be a bytes of "
+     "length 1, not int", [b"\0", b"x", b"\0", b"\0"]),
+    ("_Bool", "[1, 2, 3]", OverflowError, "integer 2 does not fit '_Bool'",
+     [False, True, False, False]),
+    ("double", "'a'", TypeError, "must be real number, not str", [0.0] * 4),
+])
+def test_slice_assignment_converts_items_before_counting(item, value, exc, message, after):
+    """`a[1:3] = x` of the wrong length writes (and converts) the items that fit, then refuses
+    the count; a pointer is not an iterable of items, even of the same type (cffi)."""
+    ffi = FFI()
+    a = ffi.new("%s[4]" % item)
+    with pytest.raises(exc) as info:
+        a[1:3] = eval(value, {"ffi": ffi})
+    assert str(info.value) == message
+    assert list(a) == after
+
+
+@pytest.mark.parametrize("expr, exc, message", [
+    ("a - a", TypeError, "cannot subtract cdata 'int' and cdata 'int'"),
+    ("a - p", TypeError, "cannot subtract cdata 'int' and cdata 'int *'"),
+    ("a - arr", TypeError, "cannot subtract cdata 'int' and cdata 'int *'"),
+    ("d - a", TypeError, "cannot subtract cdata 'double' and cdata 'int'"),
+    ("s - s", TypeError, "cannot subtract cdata 'struct foo' and cdata 'struct foo'"),
+    ("s - p", TypeError, "cannot subtract cdata 'struct foo' and cdata 'int *'"),
+    ("a - 1", TypeError, "cannot add a cdata 'int' and a number"),
+    ("1 + a", TypeError, "cannot add a cdata 'int' and a number"),
+    ("s + 1", TypeError, "cannot add a cdata 'struct foo' and a number"),
+    ("a + 1.5", TypeError, "'float' object cannot be interpreted as an integer"),
+    ("1.5 + a", TypeError, "'float' object cannot be interpreted as an integer"),
+    ("a - 1.5", TypeError, "'float' object cannot be interpreted as an integer"),
+    ("a - None", TypeError, "'NoneType' object cannot be interpreted as an integer"),
+    ("s - 'x'", TypeError, "'str' object cannot be interpreted as an integer"),
+    ("a + 2 ** 70", OverflowError, "cannot fit 'int' into an index-sized integer"),
+    ("s - 2 ** 70", OverflowError, "cannot fit 'int' into an index-sized integer"),
+])
+def test_arithmetic_on_numbers_and_structs_is_refused_as_cffi(cffi_, expr, exc, message):
+    """A number or struct cdata takes no `+`/`-`: a cdata right operand of `-` is "cannot
+    subtract", a non-index is the index error, then "cannot add ... a number"."""
+    names = {"a": cffi_.cast("int", 1), "d": cffi_.cast("double", 1), "p": cffi_.new("int *"),
+             "arr": cffi_.new("int[2]"), "s": cffi_.new("struct foo *")[0]}
+    with pytest.raises(exc) as info:
+        eval(expr, names)
+    assert str(info.value) == message
+
+
+@pytest.mark.parametrize("expr, exc, message", [
+    ("fp['x']", TypeError, "'str' object cannot be interpreted as an integer"),
+    ("fp[2 ** 63]", IndexError, "cannot fit 'int' into an index-sized integer"),
+    ("fp[0]", TypeError, "cdata of type 'int(*)(int)' cannot be indexed"),
+    ("fp[0:1]", TypeError, "cdata of type 'int(*)(int)' cannot be indexed"),
+    ("fp + 2 ** 63", OverflowError, "cannot fit 'int' into an index-sized integer"),
+    ("s[1.0]", TypeError, "'float' object cannot be interpreted as an integer"),
+    ("s[2 ** 63]", IndexError, "cannot fit 'int' into an index-sized integer"),
+    ("s[0]", TypeError, "cdata of type 'struct foo' cannot be indexed"),
+    ("i[None]", TypeError, "'NoneType' object cannot be interpreted as an integer"),
+    ("i[-2 ** 63 - 1]", IndexError, "cannot fit 'int' into an index-sized integer"),
+    ("i[0]", TypeError, "cdata of type 'int' cannot be indexed"),
+    ("pp[2 ** 63]", IndexError, "cannot fit 'int' into an index-sized integer"),
+    ("pp[-2 ** 63 - 1]", IndexError, "cannot fit 'int' into an index-sized integer"),
+    ("pp[1]", IndexError, "cdata 'int * *' can only be indexed by 0"),
+    ("ip[2 ** 64]", IndexError, "cannot fit 'int' into an index-sized integer"),
+    ("vp[0:2]", ValueError, "array item of unknown size: 'void'"),
+    ("vp[0:0]", ValueError, "array item of unknown size: 'void'"),
+    ("op[0:1]", ValueError, "array item of unknown size: 'struct opaque_t'"),
+])
+def test_indexing_checks_the_index_first_and_slices_need_a_known_item_size(cffi_, expr, exc,
+                                                                           message):
+    """As cffi: an index is converted (and range-checked) before a cdata that cannot be
+    indexed is refused; slicing a `void *` or a pointer to an opaque type is refused."""
+    cffi_.cdef("struct opaque_t;")
+    names = {"fp": cffi_.cast("int(*)(int)", 0), "s": cffi_.new("struct foo *")[0],
+             "i": cffi_.cast("int", 1), "pp": cffi_.new("int **"), "ip": cffi_.new("int *"),
+             "vp": cffi_.cast("void *", cffi_.new("int[2]")),
+             "op": cffi_.cast("struct opaque_t *", 8)}
+    with pytest.raises(exc) as info:
+        eval(expr, names)
+    assert str(info.value) == message

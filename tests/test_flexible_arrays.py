@@ -237,3 +237,32 @@ def test_union_with_an_open_array_is_refused_on_use(decl):
         ffi.new("union u *")
     assert str(info.value) == "field 'union u.x' has ctype 'int[]' of unknown size"
     assert ffi.sizeof("struct keep") == 4
+
+
+@pytest.mark.parametrize("cdecl, init, exc, message", [
+    ("struct fl *", {"i": 1, "d": 2.0}, KeyError, "'i'"),
+    ("struct fl *", {"d": 2.0, "i": 1}, TypeError,
+     "expected new array length or list/tuple/str, not float"),
+    ("struct fl *", {"n": [1], "d": [1], "i": 2}, KeyError, "'i'"),
+    ("struct fl2 *", {"n": [1], "d": [1]}, KeyError, "'d'"),
+    ("struct fl *", [1, b"x", 3], ValueError, "too many initializers for 'struct fl' (got 3)"),
+    ("struct fl *", [1, "x", 3], ValueError, "too many initializers for 'struct fl' (got 3)"),
+    ("struct fl *", [[1], [1], 3], ValueError, "too many initializers for 'struct fl' (got 3)"),
+    ("struct fl *", [1, 2.0, 3], TypeError,
+     "expected new array length or list/tuple/str, not float"),
+    ("struct fl *", [1, b"x"], TypeError,
+     "initializer for ctype 'int[]' must be a list or tuple, not bytes"),
+    ("struct fl2 *", [1, b"x", 3], TypeError,
+     "initializer for ctype 'struct fl' must be a list or tuple or dict, not bytes"),
+    ("struct fl2 *", [1, 2.0], TypeError,
+     "initializer for ctype 'struct fl' must be a list or tuple or dict, not float"),
+    ("struct fl2 *", [[1], [1], 3], ValueError, "too many initializers for 'struct fl2' (got 3)"),
+])
+def test_sizing_refuses_in_cffis_order(ffi, cdecl, init, exc, message):
+    """Sizing a variable-sized struct walks its initializer in order: an unknown name, a
+    length that cannot be taken or a nested struct that is no list/tuple/dict is refused when
+    reached, an excess item after the fields; a wrong kind of string is left to the writer."""
+    ffi.cdef("struct fl { int n; int d[]; }; struct fl2 { int n; struct fl f; };")
+    with pytest.raises(exc) as info:
+        ffi.new(cdecl, init)
+    assert str(info.value) == message

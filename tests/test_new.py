@@ -601,3 +601,47 @@ def test_new_var_sized_struct_length_from_an_index_object(ffi):
     p = ffi.new("struct v *", [1, _Index(2)])
     assert ffi.sizeof(p[0]) == 3 * ffi.sizeof("int")
     assert p.n == 1 and list(p.d) == [0, 0]
+
+
+ORDER_CDEF = """
+    struct s2 { int a; char b[4]; };
+    struct bf2 { int x:3; unsigned y:5; };
+    union un2 { int i; double d; };
+    struct nest2 { struct s2 in; int arr[2]; };
+"""
+
+
+@pytest.mark.parametrize("cdecl, init, exc, message", [
+    ("struct s2 *", [1, 2, 3], TypeError,
+     "initializer for ctype 'char[4]' must be a bytes or list or tuple, not int"),
+    ("struct s2 *", [1, b"ab", 3], ValueError, "too many initializers for 'struct s2' (got 3)"),
+    ("struct nest2 *", [1, 2, 3], TypeError, "initializer for ctype 'struct s2' must be a "
+     "list or tuple or dict or struct-cdata, not int"),
+    ("union un2 *", [[1], [2]], TypeError, "an integer is required"),
+    ("union un2 *", [1, 2], ValueError, "too many initializers for 'union un2' (got 2)"),
+    ("struct bf2 *", [1, [1], 3], TypeError, "'list' object cannot be interpreted as an integer"),
+    ("struct bf2 *", [1, 2, 3], ValueError, "too many initializers for 'struct bf2' (got 3)"),
+    ("struct s2 *", {"b": 5, "zz": 1}, TypeError,
+     "initializer for ctype 'char[4]' must be a bytes or list or tuple, not int"),
+])
+def test_struct_initializer_converts_fields_before_counting(ffi, cdecl, init, exc, message):
+    """As cffi: the fields an initializer reaches are converted (and may fail) before an
+    excess item or an unknown name is refused."""
+    ffi.cdef(ORDER_CDEF)
+    with pytest.raises(exc) as info:
+        ffi.new(cdecl, init)
+    assert str(info.value) == message
+
+
+@pytest.mark.parametrize("init, a, b, message", [
+    ([7, b"ab", 3], 7, b"ab", "too many initializers for 'struct s2' (got 3)"),
+    ({"a": 9, "zz": 1, "b": b"q"}, 9, b"", "'zz'"),
+])
+def test_struct_assignment_writes_fields_up_to_the_error(ffi, init, a, b, message):
+    """`p[0] = init` writes the fields in order and stops at the excess item or unknown name."""
+    ffi.cdef(ORDER_CDEF)
+    p = ffi.new("struct s2 *")
+    with pytest.raises((ValueError, KeyError)) as info:
+        p[0] = init
+    assert str(info.value) == message
+    assert (p.a, ffi.string(p.b)) == (a, b)

@@ -10,7 +10,7 @@ import weakref
 
 import pytest
 
-from _backend import IS_CFFI
+from _backend import FFI, IS_CFFI
 
 
 DECLS = """
@@ -1055,3 +1055,14 @@ def test_buffer_repr_is_cffis(ffi):
     b = ffi.buffer(ffi.new("int[2]"))
     assert re.fullmatch(r"<_cffi_backend\.buffer object at 0x[0-9a-f]+>", repr(b)), repr(b)
     assert str(b) == repr(b)
+
+
+@pytest.mark.parametrize("code", [0x110000, -1, 0x7FFFFFFF])
+def test_string_of_a_wide_char_beyond_unicode_is_refused(code):
+    """ffi.string() of a wchar_t value that is no character raises (cffi: a SystemError by
+    accident); purecffi names the code, as unpack() does, not an internal chr() error."""
+    ffi = FFI()
+    with pytest.raises((ValueError, SystemError)) as info:
+        ffi.string(ffi.cast("wchar_t", code))
+    if not IS_CFFI:
+        assert str(info.value) == "%d out of range for 'wchar_t': not a unicode character" % code

@@ -41,6 +41,7 @@ _new_object = object.__new__
 _memoryview = memoryview
 _CData = _cd.CData
 _NOT_DONE = object()    # init_once(): no result filed for the tag yet
+_UNSPECIFIED = object()     # from_buffer(x): no second argument, so `x` is the buffer
 _FUNCPTR = object()     # key in FFI._types of {string: type} for strings read as function
 _NO_TYPES = {}          # pointer types (one string-keyed lookup: no key tuple to make)
 _MSG_NOT_FOR = "%s() is only for %s modules, not for %s modules"    # cffi's words
@@ -234,10 +235,10 @@ class FFI:
     string = staticmethod(to_string)
     unpack = staticmethod(unpack)
 
-    def from_buffer(self, cdecl: Any, python_buffer: Any = None,
+    def from_buffer(self, cdecl: Any, python_buffer: Any = _UNSPECIFIED,
                     require_writable: bool = False) -> _CData:
         """A cdata array over the memory of a Python buffer object (bytearray, array...)."""
-        if python_buffer is None:
+        if python_buffer is _UNSPECIFIED:       # (None is a buffer argument, refused: cffi)
             cdecl, python_buffer = "char[]", cdecl
         # the common case, with no call frame: a non-empty bytearray (or bytes, when not
         # required writable) into an open array type seen before; the export is a memoryview
@@ -385,12 +386,16 @@ class FFI:
                 return lib_addressof(cdata, *fields_or_indexes)
         if not (isinstance(cdata, _cd.CData) and cdata._address):
             if isinstance(cdata, _cd.CData):
+                if fields_or_indexes:           # a number: the field/index error (cffi's)
+                    _offset_of(cdata._ctype, fields_or_indexes)
                 raise TypeError("expected a cdata struct/union/array/pointer object")
             raise self._wrong_argument("a cdata object", cdata, None,
                                        "expected a 'cdata' object")
         ctype = cdata._ctype
         if ctype.kind not in (STRUCT, UNION, ARRAY) and not (
                 fields_or_indexes and ctype.kind == POINTER):
+            if fields_or_indexes:       # a function pointer: the field/index error (cffi's)
+                _offset_of(ctype, fields_or_indexes)
             raise TypeError("addressof(pointer)" if ctype.kind == POINTER else
                             "expected a cdata struct/union/array/pointer object")
         offset, target = _offset_of(ctype, fields_or_indexes, allow_pointer=True)

@@ -209,21 +209,22 @@ else:
                     except AttributeError:      # not a cdata in memory: make_buffer() says why
                         address = 0             # (only cdata have both: no isinstance())
                     if address:
+                        nbytes = size
                         if size < 0:
-                            size = cdata._length * cdata._item_size \
+                            nbytes = cdata._length * cdata._item_size \
                                 if kind == "array" and cdata._length is not None else -1
                         elif kind != "pointer" and kind != "array":
-                            size = -1
+                            nbytes = -1
                         elif cdata._keep is not None and (
                                 kind == "pointer" or size > (cdata._length or 0)):
                             # (items are at least 1 byte: no more than `_length` bytes is fine)
                             _check_owned_size(cdata, size, 2)      # (the metaclass's __call__)
-                        if size >= 0:
+                        if nbytes >= 0:
                             last = _last
-                            result = (last[1] if last[0] == size else _maker(size))(address)
+                            result = (last[1] if last[0] == nbytes else _maker(nbytes))(address)
                             result._cdata = cdata
                             return result
-                return make_buffer(cdata, size)
+                return make_buffer(cdata, size)     # (the size as given: it checks it)
             return super().__call__(cdata, size)
 
     class buffer(_BufferMethods, ctypes.Array, metaclass=_BufferType):
@@ -262,13 +263,14 @@ def make_buffer(cdata, size=-1):
     if not isinstance(cdata, CData) or not cdata._address or cdata._struct or \
             cdata._ctype.kind not in ("pointer", "array"):
         if isinstance(cdata, CData):
+            ssize_arg(size)             # (cffi reads the size first)
             raise TypeError("expected a pointer or array cdata, got '%s'" % (cdata._ctype.cname,))
         raise TypeError("ffi.buffer() needs a cdata pointer or array, not %s"
                         % (type(cdata).__name__,))
-    if size.__class__ is not int:
-        size = operator.index(size)     # "'float' object cannot be interpreted as an integer"
-    if size is not None and size >= 1 << 62:
-        raise OverflowError("ffi.buffer() size %d is too large" % (size,))
+    if size.__class__ is not int or not -1 <= size < 1 << 62:
+        size = ssize_arg(size)
+        if size >= 1 << 62:             # (a ctypes array cannot be that large)
+            raise OverflowError("ffi.buffer() size %d is too large" % (size,))
     if size < 0:
         if cdata._array and cdata._length is not None:
             size = cdata._length * cdata._item_size     # (no import of api on this path)
@@ -290,6 +292,14 @@ def make_buffer(cdata, size=-1):
     result = _make(size, cdata._addr)
     result._cdata = cdata
     return result
+
+
+def ssize_arg(value):
+    """`value` as a C ssize_t argument: an index in range, else cffi's error."""
+    value = operator.index(value)       # "'float' object cannot be interpreted as an integer"
+    if not -(1 << 63) <= value < 1 << 63:
+        raise OverflowError("Python int too large to convert to C ssize_t")
+    return value
 
 
 def _check_owned_size(cdata, size, depth):

@@ -15,7 +15,8 @@ from . import platform as plat
 from .convert import prepare, write_numbers
 from .ctype import ARRAY, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES, opaque_error
 from .cdatabase import CData, make_cdata, tp_name
-from .cdata_value import ValueCData, _no_add, _no_call, _no_item, _no_iter, _no_len
+from .cdata_value import (ValueCData, cannot_subtract, _no_add, _no_call, _no_item, _no_iter,
+                          _no_len, _no_sub)
 from .memory import MEM, BufferExport, Owned, export_extent, owned_size
 from .memory import copy as copy_memory
 
@@ -271,7 +272,7 @@ def _owning_item_methods(getitem, setitem, owning_item):
                             owning_item.owning_class, self._ctype.item, self._addr, self._keep)
                         return item
             else:
-                raise IndexError("cdata '%s' can only be indexed by 0" % (self._ctype.cname,))
+                raise _not_zero(self, index)
         return getitem(self, index)
 
     def owning_setitem(self, index, value):
@@ -279,9 +280,16 @@ def _owning_item_methods(getitem, setitem, owning_item):
             self._item_write(self._addr, value)
             return
         if index.__class__ is int and index != 0:
-            raise IndexError("cdata '%s' can only be indexed by 0" % (self._ctype.cname,))
+            raise _not_zero(self, index)
         setitem(self, index, value)
     return owning_getitem, owning_setitem
+
+
+def _not_zero(cdata, index):
+    """cffi's IndexError for `p[i]`, i != 0, of a pointer from ffi.new() (not an array)."""
+    if not _SSIZE_MIN <= index <= _SSIZE_MAX:
+        return IndexError("cannot fit 'int' into an index-sized integer")
+    return IndexError("cdata '%s' can only be indexed by 0" % (cdata._ctype.cname,))
 
 
 def _owning_number_methods(getitem, setitem, unpack, write, view=None, size=0):
@@ -354,10 +362,7 @@ def _decayed(ctype):
     return TYPES.pointer(ctype.item) if ctype.kind == ARRAY else ctype
 
 
-def _cannot_subtract(left, right):
-    """cffi's TypeError for `left - right` of two cdata that do not subtract."""
-    return TypeError("cannot subtract cdata '%s' and cdata '%s'"
-                     % (left._ctype.cname, _decayed(right._ctype).cname))
+_cannot_subtract = cannot_subtract
 
 
 def _as_index(value):
@@ -448,8 +453,8 @@ def _slice(cdata, index, length):
     if not (start.__class__ is int and stop.__class__ is int and index.step is None
             and 0 <= start and start <= stop and (length is None or stop <= length)):
         start, stop = _slice_bounds(cdata, index, length)       # the general case, or raises
-    size = cdata._item_size or cdata._checked_item_size()
     arr, cls = cdata._open_array or _open_array(cdata.__class__, cdata._ctype.item)
+    size = cdata._item_size or cdata._checked_item_size()
     result = _new_object(cls)       # what cls(arr, address, keep, length) does, no frame
     result._ctype, result._addr, result._keep = arr, cdata._addr + start * size, cdata._keep
     result._length = stop - start
@@ -458,7 +463,10 @@ def _slice(cdata, index, length):
 
 def _open_array(cls, item):
     """`item[]` and its cdata class, kept on the pointer or array class `cls` (made once per
-    class: the open array type is interned weakly, so it would be rebuilt for every slice)."""
+    class: the open array type is interned weakly, so it would be rebuilt for every slice);
+    refused for `void` or an opaque type, as cffi (no class is kept: every slice raises)."""
+    if item.byte_size < 0:
+        raise ValueError("array item of unknown size: '%s'" % (item.cname,))
     arr = TYPES.array(item, None)
     pair = (arr, (arr._rt or prepare(arr)).cdata_class)
     type.__setattr__(cls, "_open_array", pair)      # published complete
@@ -501,11 +509,11 @@ def _slice_assign(cdata, index, value, length):
     size = cdata._checked_item_size()
     base = cdata._addr + start * size
     item = cdata._ctype.item
-    if (isinstance(value, CData) and value._address) and value._ctype.kind in (ARRAY, POINTER) \
+    if (isinstance(value, CData) and value._address) and value._ctype.kind == ARRAY \
             and value._ctype.item is item:
-        if value._ctype.kind == ARRAY and len(value) != count:
+        copy_memory(base, value._addr, min(count, len(value)) * size)
+        if len(value) != count:                 # (what fits is written first, as cffi)
             raise _unpack_count_error(count, len(value))
-        copy_memory(base, value._addr, count * size)
         return
     if isinstance(value, (bytes, bytearray)) and getattr(item, "category", None) == plat.CHAR:
         if len(value) != count:
@@ -522,13 +530,21 @@ def _slice_assign(cdata, index, value, length):
     else:
         items = value if value.__class__ is list or value.__class__ is tuple else list(value)
     if len(items) != count:
-        raise _unpack_count_error(count, len(items))
+        _write_then_refuse(cdata, base, items, count)
     irt = item._rt
     if irt is not None and irt.fmt is not None and write_numbers(irt, base, items):
         return
     write = cdata._item_write
     for i, v in enumerate(items):
         write(base + i * size, v)
+
+
+def _write_then_refuse(cdata, base, items, count):
+    """As cffi: convert and write the items that fit (which may fail), then refuse the count."""
+    write, size = cdata._item_write, cdata._item_size
+    for i, v in enumerate(items[:count]):
+        write(base + i * size, v)
+    raise _unpack_count_error(count, len(items))
 
 
 # -- Structs and unions ----
@@ -554,7 +570,8 @@ class StructCData(AddrCData):
     def __int__(self):
         raise TypeError("int() not supported on cdata '%s'" % (self._ctype.cname,))
 
-    __add__ = __radd__ = __sub__ = _no_add
+    __add__ = __radd__ = _no_add
+    __sub__ = _no_sub
     __getitem__ = __setitem__ = _no_item
     __len__, __call__ = _no_len, _no_call
     __iter__ = _no_iter
@@ -619,21 +636,9 @@ class FunctionPtrCData(PointerCData):
                                % (self._ctype.cname,))              # (cffi's words)
         return _CALLER[0](self, args)
 
-    def __getitem__(self, index, value=None):
-        raise TypeError("cdata of type '%s' cannot be indexed" % (self._ctype.cname,))
-
-    __setitem__ = __getitem__
-
-    def __add__(self, other):
-        _as_index(other)            # (not an integer: that error first, as cffi)
-        raise TypeError("cannot add a cdata '%s' and a number" % (self._ctype.cname,))
-
-    def __sub__(self, other):
-        if isinstance(other, CData):
-            raise _cannot_subtract(self, other)
-        return self + other
-
-    __radd__ = __add__
+    __getitem__ = __setitem__ = _no_item
+    __add__ = __radd__ = _no_add
+    __sub__ = _no_sub
 
 
 _CALLER = []    # call.call_function_pointer, registered by cdata_make (call.py imports this module)

@@ -571,8 +571,6 @@ def _source_int(value, ctype=None):
     address = function_address(value)          # an API-mode fast function
     if address is not None:
         return address
-    if hasattr(value, "__index__"):
-        return value.__index__()
     if isinstance(value, str) and ctype is not None:
         raise TypeError("cannot cast unicode string of length %d to ctype '%s'"
                         % (len(value), ctype.cname))
@@ -580,13 +578,13 @@ def _source_int(value, ctype=None):
         raise TypeError("initializer for ctype 'char' must be a bytes of length 1, not %s"
                         % (tp_name(type(value)),))
     if hasattr(value, "__int__") and not isinstance(value, (str, complex)):
-        return int(value)
+        return int(value)       # (as cffi: not an object with only __index__)
     raise TypeError("an integer is required")
 
 
 def _bool_source(value, ctype):
     """The truth of a cast-to-_Bool source: an integer, else a number with __float__ (cffi)."""
-    if isinstance(value, (int, CData, bytes, str)) or hasattr(value, "__index__"):
+    if isinstance(value, (int, CData, bytes, str)):
         return _source_int(value, ctype) != 0
     if hasattr(value, "__float__") and not isinstance(value, complex):
         return float(value) != 0        # a Decimal('0.5') is true, as in cffi

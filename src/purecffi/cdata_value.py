@@ -1,9 +1,13 @@
 """Primitive C values held by Python (`ffi.cast("int", 42)`, a long double): ValueCData."""
 import ctypes
+from operator import index as _index
 
 from . import platform as plat
 from .cdatabase import CData
-from .ctype import ENUM
+from .ctype import ARRAY, ENUM, TYPES
+
+_SSIZE_MAX = (1 << (8 * plat.POINTER_SIZE - 1)) - 1
+_SSIZE_MIN = -_SSIZE_MAX - 1
 
 _LD = ctypes.c_longdouble
 
@@ -14,10 +18,31 @@ def longdouble_float(raw):
 
 # -- What struct values and C numbers do not do (cffi's messages) ----
 def _no_add(self, other):
+    """`x + n`: as cffi, `n` must be an index (of ssize_t range) before `x` is refused."""
+    if not _SSIZE_MIN <= _index(other) <= _SSIZE_MAX:
+        raise OverflowError("cannot fit 'int' into an index-sized integer")
     raise TypeError("cannot add a cdata '%s' and a number" % (self._ctype.cname,))
 
 
+def _no_sub(self, other):
+    """`x - y`: a cdata `y` is cffi's "cannot subtract", anything else is `x + y`'s error."""
+    if isinstance(other, CData):
+        raise cannot_subtract(self, other)
+    _no_add(self, other)
+
+
+def cannot_subtract(left, right):
+    """cffi's TypeError for `left - right` of two cdata that do not subtract (arrays decay)."""
+    rtype = right._ctype
+    if rtype.kind == ARRAY:
+        rtype = TYPES.pointer(rtype.item)
+    return TypeError("cannot subtract cdata '%s' and cdata '%s'" % (left._ctype.cname, rtype.cname))
+
+
 def _no_item(self, index, value=None):
+    """`x[i]` of what is no pointer or array: as cffi, `i` must be an index first."""
+    if not isinstance(index, slice) and not _SSIZE_MIN <= _index(index) <= _SSIZE_MAX:
+        raise IndexError("cannot fit 'int' into an index-sized integer")
     raise TypeError("cdata of type '%s' cannot be indexed" % (self._ctype.cname,))
 
 
@@ -162,7 +187,8 @@ class ValueCData(CData):
         return []
 
     # -- What a C value does not do (cffi's messages) ----
-    __add__ = __radd__ = __sub__ = _no_add
+    __add__ = __radd__ = _no_add
+    __sub__ = _no_sub
     __getitem__ = __setitem__ = _no_item
     __len__, __call__ = _no_len, _no_call
     __iter__ = _no_iter

@@ -488,25 +488,28 @@ def write_struct(ctype, address, value, write_one=None):
                 offset, write = named[name]
                 write(address + offset, v)
             return
+    write_one = write_one or write_field
     if isinstance(value, (list, tuple)):
-        fields = [(n, f) for n, f in ctype._fields if not f.flags & 1]
+        fields = [f for _, f in ctype._fields if not f.flags & 1]
+        for field, v in zip(fields, value):     # as cffi: the fields first, then the check
+            write_one(field, address, v)
         if len(value) > len(fields):
             raise ValueError("too many initializers for '%s' (got %d)"
                              % (ctype.cname, len(value)))
-        pairs = zip(fields, value)
     elif isinstance(value, dict):
-        pairs = []
-        for name, v in value.items():
-            try:
-                pairs.append(((name, ctype.field(name)), v))
-            except KeyError:
-                # (a None key: cffi's KeyError has no argument, as C's KeyError of None)
-                raise (KeyError() if name is None else KeyError(name)) from None
+        for name, v in value.items():           # in order, up to the first unknown name
+            write_one(named_field(ctype, name), address, v)
     else:
         raise bad_init(ctype, "list or tuple or dict or struct-cdata", value)
-    write_one = write_one or write_field
-    for (name, field), v in pairs:
-        write_one(field, address, v)
+
+
+def named_field(ctype, name):
+    """The field `name` of `ctype`, or cffi's KeyError (with no argument for a None key)."""
+    try:
+        return ctype.field(name)
+    except KeyError:
+        pass
+    raise KeyError() if name is None else KeyError(name)
 
 
 def _field_writers(ctype):

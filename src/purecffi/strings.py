@@ -10,7 +10,7 @@ from . import platform as plat
 from .cdata import CData, ValueCData
 from .cdata_classes import _is_plain_number
 from .convert import prepare
-from .convert_scalar import decode_unicode
+from .convert_scalar import code_to_str, decode_unicode
 from .ctype import ARRAY, ENUM, POINTER, TYPES, VOID, PrimitiveType
 from .memory import MEM, Owned, read_bytes, string_at, typed_view
 from .memory import c_strnlen as _strnlen
@@ -64,12 +64,12 @@ def to_string(cdata: Any, maxlen: int = -1) -> Any:
             return MEM[address:address + length].tobytes().partition(b"\0")[0]
         if length >= _HUGE:             # more than memory holds: the NUL ends it
             return string_at(address)
+        if length > _SHORT:             # libc's strnlen: nothing read after the NUL
+            return MEM[address:address + _strnlen(address, length)].tobytes()
         if not MEM[address + length - 1]:
             # a NUL ends it within `length`: libc's strlen, then one copy
             return _c_char_p(address).value
-        if length <= _SHORT:            # one copy, cut at the first NUL (found by memchr)
-            return MEM[address:address + length].tobytes().partition(b"\0")[0]
-        return MEM[address:address + _strnlen(address, length)].tobytes()   # libc's strnlen
+        return MEM[address:address + length].tobytes().partition(b"\0")[0]   # (memchr)
     if item is not None and item.__class__ is PrimitiveType and item.category == _WCHAR \
             and address and maxlen.__class__ is int and _SSIZE_MIN <= maxlen <= _SSIZE_MAX \
             and isinstance(cdata, CData):
@@ -262,7 +262,7 @@ def _value_string(cdata):
         return cdata._value
     if category == plat.WCHAR:
         value = cdata._value
-        return value if isinstance(value, str) else chr(value)
+        return value if isinstance(value, str) else code_to_str(ctype, value)   # (it raises)
     if _is_char_like(ctype):
         return bytes([cdata._value & 0xFF])
     raise _unexpected(cdata)
@@ -296,6 +296,8 @@ def _unpack_general(cdata, length):
     """unpack() in general (see there)."""
     if not (isinstance(cdata, CData) and cdata._address) or cdata._ctype.kind not in (POINTER, ARRAY):
         if isinstance(cdata, CData):
+            if not -_SSIZE_MAX - 1 <= index(length) <= _SSIZE_MAX:     # (cffi reads it first)
+                raise OverflowError("Python int too large to convert to C ssize_t")
             raise TypeError("expected a pointer or array, got '%s'" % (cdata._ctype.cname,))
         raise TypeError("unpack(): expected a pointer or array cdata, not %s"
                         % (type(cdata).__name__,))

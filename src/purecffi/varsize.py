@@ -10,8 +10,10 @@ as the list has (`write_items()`), as C would.
 import sys
 
 from . import platform as plat
-from .convert import array_length_for, is_length, prepare, write_array, write_field, write_struct
-from .convert_scalar import encode_unicode
+from .cdatabase import CData
+from .convert import (array_length_for, is_length, named_field, prepare, write_array,
+                      write_field, write_struct)
+from .convert_scalar import bad_init, encode_unicode
 from .ctype import ARRAY, STRUCT, UNION
 
 __all__ = ["is_var_sized", "byte_extent", "write_var", "write_items"]
@@ -39,10 +41,13 @@ def byte_extent(ctype, value):
     long as its initializer: for a struct, up to the end of its last byte used, which may be
     less than its sizeof (spec: `ffi.sizeof(p[0])` may be smaller than the type's)."""
     if ctype.kind in (STRUCT, UNION) and isinstance(value, (list, tuple, dict)):
-        given = {id(field): item for field, item in _initialized_fields(ctype, value)}
-        size = 0
+        size, given = 0, set()
+        for field, item in _initialized_fields(ctype, value):
+            given.add(id(field))
+            size = max(size, _field_end(field, item))
         for _, field in ctype._fields:
-            size = max(size, _field_end(field, given.get(id(field), _ABSENT)))
+            if id(field) not in given:
+                size = max(size, _field_end(field, _ABSENT))
         return size
     if ctype.kind == ARRAY and isinstance(value, (list, tuple)) and is_var_sized(ctype.item):
         item_size = ctype.item.byte_size
@@ -64,19 +69,40 @@ def _field_end(field, value):
     if _is_open_array(ftype):
         if value is _ABSENT:
             return field.offset
-        return field.offset + array_length_for(ftype, value) * ftype.item.byte_size
+        return field.offset + _open_length(ftype, value) * ftype.item.byte_size
     if value is not _ABSENT and is_var_sized(ftype):
+        if ftype.kind != ARRAY and not isinstance(value, (list, tuple, dict, CData)):
+            raise bad_init(ftype, "list or tuple or dict", value)
         return field.offset + max(byte_extent(ftype, value), ftype.byte_size)
     return field.offset + max(ftype.byte_size, 0)
 
 
+def _open_length(ftype, value):
+    """The length a `T x[]` field takes from `value`; 0 for a str or bytes it cannot take,
+    which the writer refuses after the initializer's count was checked (cffi's order)."""
+    if isinstance(value, (str, bytes)):
+        try:
+            return array_length_for(ftype, value)
+        except TypeError:
+            return 0
+    return array_length_for(ftype, value)
+
+
 def _initialized_fields(ctype, value):
-    """(field, value) pairs of a list or dict initializer (mistakes are left to the writer)."""
+    """Yield the (field, value) pairs of a list or dict initializer; as cffi's sizing, an
+    unknown name or too many items are refused when reached (wrong values are left to the
+    writer)."""
     if isinstance(value, dict):
         by_name = dict(ctype._fields)
-        return [(by_name[name], item) for name, item in value.items() if name in by_name]
+        for name, item in value.items():
+            field = named_field(ctype, name)
+            if by_name.get(name) is field:
+                yield field, item
+        return
     fields = [field for _, field in ctype._fields if not field.flags & 1]
-    return list(zip(fields, value))
+    yield from zip(fields, value)
+    if len(value) > len(fields):
+        raise ValueError("too many initializers for '%s' (got %d)" % (ctype.cname, len(value)))
 
 
 # -- Writing ----

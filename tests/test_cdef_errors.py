@@ -692,8 +692,8 @@ _FFI_ERROR_ROWS = [
     (["extern int\n x[\n2.5];"], CDefError, "<cdef source string>:2: invalid constant '2.5'"),
     (["enum e { A = 'ab' };"], CDefError, "<cdef source string>:1: invalid constant \"'ab'\""),
     (['enum e { A = "s" };'], CDefError, "<cdef source string>:1: invalid constant '\"s\"'"),
-    (["extern int v;", "extern long v;"], FFIError, "multiple declarations of variable v (for interactive "
-                                      "usage, try cdef(xx, override=True))"),
+    (["extern int v;", "extern long v;"], FFIError,
+     "multiple declarations of variable v (for interactive usage, try cdef(xx, override=True))"),
     (["int f(int);", "int f(int);"], FFIError, "multiple declarations of function f (for "
                                                "interactive usage, try cdef(xx, override=True))"),
     (["int f(...);"], CDefError,

@@ -90,6 +90,8 @@ CDEF_ONLY = r"""
     typedef float... t_float;
     typedef struct { int a; ...; } partial_t;
     struct partial_s { int x; ...; };
+    struct partial_bits { int a; struct { int x:3; int y:1; }; union { struct { unsigned u:3; };
+                          unsigned char w:1; }; ...; };
     struct dots_arr { int n; int data[...]; ...; };
     enum partial_e { PE1, PE2, ... };
     #define DEF_INT 42
@@ -155,6 +157,8 @@ SOURCE_ONLY = r"""
     typedef double t_float;
     typedef struct { long pad; int a; } partial_t;
     struct partial_s { char c; int x; };
+    struct partial_bits { char c; int a; struct { int x:3; int y:1; }; union { struct {
+                          unsigned u:3; }; unsigned char w:1; }; };
     struct dots_arr { long pad; int n; int data[5]; };
     enum partial_e { PE2 = 2, PE1 = 1 };
     #define DEF_INT 42
@@ -345,6 +349,24 @@ def test_bitfields_in_an_anonymous_member_of_a_partial_struct(tmp_path):
     p.a, p.b = -2, 7
     assert (p.a, p.b) == (-2, 7)
     assert ffi.buffer(p)[12:14] == bytes([(7 << 3 | 6) & 0xFF, 0])
+
+
+def test_anonymous_members_of_bitfields_only_in_a_partial_struct(mod):
+    """An anonymous member of a partial struct made only of bitfields (which offsetof()
+    cannot place) keeps its fields, where the compiler puts them."""
+    ffi = mod.ffi
+    fields = [(name, f.offset, f.bitshift, f.bitsize)
+              for name, f in ffi.typeof("struct partial_bits").fields]
+    assert fields[:3] == [("a", 4, -1, -1), ("x", 8, 0, 3), ("y", 8, 3, 1)]
+    p = ffi.new("struct partial_bits *", {"a": 1, "x": -3, "y": -1})
+    assert (p.a, p.x, p.y) == (1, -3, -1)
+    assert ffi.buffer(p)[8:9] == bytes([0b1101])
+    with pytest.raises(TypeError, match="not supported for bitfields"):
+        ffi.offsetof("struct partial_bits", "x")
+    if not IS_CFFI:     # (cffi lays out this union's bitfields one after another, at 8)
+        assert fields[3:] == [("u", 12, 0, 3), ("w", 12, 0, 1)]
+        p.u = 5
+        assert (p.u, p.w) == (5, 1)
 
 
 def test_pointer_to_anonymous_struct(mod):

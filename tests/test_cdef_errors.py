@@ -685,6 +685,17 @@ _FFI_ERROR_ROWS = [
     (["enum e { A = 1 }; enum e { A = 1 };"], NotImplementedError,
      "enum e: the '{}' declaration should appear on the first time the enum is mentioned, "
      "not later"),
+    (["extern int x[2.5];"], CDefError, "<cdef source string>:1: invalid constant '2.5'"),
+    (["enum e { A,\n B = -1e3 };"], CDefError, "<cdef source string>:1: invalid constant '1e3'"),
+    (["struct s {\n int a;\n int b[\n 1.5]; };"], CDefError,
+     "<cdef source string>:1: invalid constant '1.5'"),
+    (["extern int\n x[\n2.5];"], CDefError, "<cdef source string>:2: invalid constant '2.5'"),
+    (["enum e { A = 'ab' };"], CDefError, "<cdef source string>:1: invalid constant \"'ab'\""),
+    (['enum e { A = "s" };'], CDefError, "<cdef source string>:1: invalid constant '\"s\"'"),
+    (["extern int v;", "extern long v;"], FFIError,
+     "multiple declarations of variable v (for interactive usage, try cdef(xx, override=True))"),
+    (["int f(int);", "int f(int);"], FFIError, "multiple declarations of function f (for "
+                                               "interactive usage, try cdef(xx, override=True))"),
     (["int f(...);"], CDefError,
      "<cdef source string>:1: f: a function with only '(...)' as argument is not correct C"),
     (["typedef int ft(...);"], CDefError,
@@ -707,6 +718,7 @@ def test_cdef_error_message_is_cffis(sources, error, message):
     with pytest.raises(error) as info:
         ffi.cdef(sources[-1])
     assert str(info.value) == message
+    assert type(info.value) is error        # `except CDefError` before `except FFIError` sees it
 
 
 @pytest.mark.parametrize("source", [

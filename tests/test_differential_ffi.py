@@ -317,7 +317,7 @@ for _t in ("float _Complex", "double _Complex"):
     for _op in ("typeof",) + _COMPLEX_OPS:
         KNOWN["%s(%s)" % (_op, _t)] = KNOWN["typeof(float _Complex)"]
 
-_EXCEPTION_NAMES = {"CDefFFIError": ("CDefError", "FFIError"), "error": ("FFIError",),
+_EXCEPTION_NAMES = {"error": ("FFIError",),
                     "LibraryClosedError": ("ValueError", "FFIError"),
                     "SymbolNotFoundError": ("AttributeError", "FFIError"),
                     "TypeNameError": ("FFIError", "CDefError")}

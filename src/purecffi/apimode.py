@@ -208,8 +208,8 @@ class _Resolver:
             if name.startswith("$"):
                 ftype = self.type(ftype)
                 leaves = ftype._fields or []
-                if leaves and leaves[0][0] in reported:
-                    base = reported[leaves[0][0]][0] - leaves[0][1].offset
+                base = _anonymous_base(leaves, reported)
+                if base is not None:
                     new_fields += [(n, CField(n, f.type, base + f.offset, f.bitshift,
                                               f.bitsize, f.flags,
                                               bit_position=base * 8 + f.bit_position))
@@ -221,6 +221,19 @@ class _Resolver:
                 new_fields.append((name, CField(name, ftype, offset)))
                 decl_fields.append((name, ftype, -1))
         ctype.complete(decl_fields, partial=False, layout=(new_fields, size, align))
+
+
+def _anonymous_base(leaves, reported):
+    """The offset of an anonymous member in the compiler's struct, from the first of its
+    fields (`leaves`) the compiler reported: by its offset, or for a bitfield by the byte
+    holding its lowest bit (sizes None); None if none was reported."""
+    for name, field in leaves:
+        if name in reported:
+            offset, sizes = reported[name]
+            if sizes is None:
+                return offset - field.bit_position // 8
+            return offset - field.offset
+    return None
 
 
 def _inner_structs(ctype):

@@ -11,6 +11,10 @@ class _ExpressionError(Exception):
     """An expression that is not an integer constant expression (message says why)."""
 
 
+class _InvalidConstant(_ExpressionError):
+    """A literal that is no integer (a float, a string): cffi's CDefError, not its FFIError."""
+
+
 def _c_div(a, b):
     if b == 0:
         raise _ExpressionError("division by zero")
@@ -56,7 +60,7 @@ def int_literal(text):
             return int(digits[1:], 8)
         return int(digits, 10)
     except ValueError:
-        raise _ExpressionError("invalid constant '%s'" % (text,)) from None
+        raise _InvalidConstant("invalid constant %r" % (text,)) from None
 
 
 def char_literal(text):
@@ -75,7 +79,7 @@ def char_literal(text):
                 return int(rest, 8)
         except ValueError:
             pass
-    raise _ExpressionError("invalid character constant %s" % (text,))
+    raise _InvalidConstant("invalid constant %r" % (text,))
 
 
 def _evaluate(node, names):
@@ -134,7 +138,7 @@ def _leaf(node, names):
         if "char" in kind:
             return char_literal(node.value)
         if "float" in kind or "double" in kind or "string" in kind:
-            raise _ExpressionError("invalid constant '%s'" % (node.value,))
+            raise _InvalidConstant("invalid constant %r" % (node.value,))
         return int_literal(node.value)
     if node.name == grammar.MARK_DOTS:
         return Ellipsis

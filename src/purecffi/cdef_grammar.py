@@ -78,10 +78,6 @@ DEFINE_SYNTAX = (
     "got:\n  #define %s %s")
 
 
-class CDefNotImplemented(CDefError, NotImplementedError):
-    """A cdef construct cffi reports as NotImplementedError (also a CDefError here)."""
-
-
 # -- Lexing ----
 _TOKEN_RE = re.compile(r"""
     (?P<nl>\n)
@@ -461,7 +457,7 @@ class _Rewriter:
         word = tokens[j].text if j >= 0 else ""
         if self.extern_block is not None:
             raise self.prep.error(tokens[i].line, "cannot use { } inside a block "
-                                  "'extern \"Python\" { ... }'", CDefNotImplemented)
+                                  "'extern \"Python\" { ... }'", NotImplementedError)
         return {"struct": "struct", "union": "struct", "enum": "enum"}.get(word, "block")
 
     # -- extern "Python" ----

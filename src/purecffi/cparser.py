@@ -19,22 +19,20 @@ from pycparser import c_ast
 
 from . import cdef_grammar as grammar
 from . import platform as plat
-from .cdef_grammar import CDefNotImplemented
 from .ctype import (ARRAY, VOID, TYPES, EnumType, RawFunctionType, StructOrUnionType,
                     UnknownNumberType, enum_base_name, make_type)
 from .decls import (DEFAULT_TYPES, FILE_TYPE, MSG_MULTIPLE, MSG_MULTIPLE_CONSTANT,  # noqa: F401
-                    CDefFFIError, Declarations, _same_constant, _take, primitive_type)
+                    Declarations, _same_constant, _take, primitive_type)
 from .decls import abi_error as _abi_error, warn_guessed_enum as _warn_guessed_enum  # noqa: F401
 from .errors import MSG_FUNCTION_TYPE, CDefError, FFIError
 from . import layout  # noqa: F401  (registers the layout rule that complete() uses)
-from .cdef_expr import _ExpressionError, _evaluate, _integer, _literal_initializer
+from .cdef_expr import _ExpressionError, _InvalidConstant, _evaluate, _integer, _literal_initializer
 from .cdef_frontend import _pycparse
 from .cdef_structs import (COMPILER, READY, WAITING, _Deferred, _check_bitfield,
                            _check_flexible_array, _contains_itself, _readiness, _restore,
                            _snapshot)
 
-__all__ = ["Declarations", "parse_cdef", "DEFAULT_TYPES", "FILE_TYPE",
-           "CDefFFIError", "CDefNotImplemented"]
+__all__ = ["Declarations", "parse_cdef", "DEFAULT_TYPES", "FILE_TYPE"]
 
 
 # -- Messages (cffi's wording where cffi has one) ----
@@ -165,6 +163,7 @@ class _Walker:
         self.struct_depth = 0
         self.dots_arrays_allowed = True
         self.type_string = False      # parsing a type string (ffi.typeof()...), not a cdef
+        self.top = None               # the top-level declaration being walked
 
     # -- Driving ----
     def run(self, nodes):
@@ -175,7 +174,9 @@ class _Walker:
                 handler = self.HANDLERS.get(type(node))
                 if handler is None:
                     self.fail(node, MSG_UNEXPECTED % (type(node).__name__,))
+                self.top = node
                 handler(self, node)
+            self.top = None
             self.complete_pending()
         except BaseException:
             self.undo()
@@ -288,7 +289,7 @@ class _Walker:
         if twice and (old is value or (isinstance(old, tuple) and old == value)):
             return False
         if not self.override:
-            self.fail(node, MSG_MULTIPLE % (label, name), CDefFFIError)
+            self.fail(node, MSG_MULTIPLE % (label, name), FFIError)
         table[name] = value
         return False
 
@@ -307,10 +308,10 @@ class _Walker:
         elif old[1] is Ellipsis or entry[1] is Ellipsis:
             if not self.override:
                 label = "macro" if from_define or old[0] is None else "constant"
-                self.fail(node, MSG_MULTIPLE % (label, name), CDefFFIError)
+                self.fail(node, MSG_MULTIPLE % (label, name), FFIError)
             constants[name] = entry
         else:       # another integer value: refused even with override=True, as in cffi
-            self.fail(node, MSG_MULTIPLE_CONSTANT % (name,), CDefFFIError)
+            self.fail(node, MSG_MULTIPLE_CONSTANT % (name,), FFIError)
         if from_define:
             self.own_defines.add(name)
 
@@ -357,13 +358,17 @@ class _Walker:
         problem = None
         try:
             value = _evaluate(node, lookup)
+        except _InvalidConstant as exc:
+            problem, invalid = str(exc), True
         except _ExpressionError as exc:
-            problem = str(exc)
-        if problem is not None:         # (outside the except: no internal error chained)
+            problem, invalid = str(exc), False
+        if problem is not None and invalid:     # (outside the except: no internal error chained)
+            self.fail(self.top or node, problem)        # cffi names the declaration's line
+        if problem is not None:
             detail = " (%s)" % (problem,) if problem else ""
-            self.fail(node, MSG_EXPRESSION + detail, CDefFFIError, located=True)
+            self.fail(node, MSG_EXPRESSION + detail, FFIError, located=True)
         if value is Ellipsis and not allow_dots:
-            self.fail(node, "unsupported usage of '...' here", CDefFFIError)
+            self.fail(node, "unsupported usage of '...' here", FFIError)
         return value
 
     # -- Types ----
@@ -387,7 +392,7 @@ class _Walker:
             if node.declname == "__int128":     # `unsigned __int128`: a type, not a name
                 self.fail(node, MSG_UNSUPPORTED_TYPE % ("unsigned __int128" if "unsigned" in
                                                          inner.names else "__int128",),
-                          CDefFFIError)
+                          FFIError)
             return self.named_type(inner.names, node)
         if type(inner) in _TAG_KINDS:
             return self.tag_type(inner)
@@ -407,20 +412,20 @@ class _Walker:
                 return ctype
         ctype = primitive_type(names)
         if ctype is None:
-            self.fail(node, MSG_UNSUPPORTED_TYPE % (" ".join(names),), CDefFFIError)
+            self.fail(node, MSG_UNSUPPORTED_TYPE % (" ".join(names),), FFIError)
         return ctype
 
     def marker_type(self, marker, node):
         """The type of `typedef ... t;`, `typedef ... *t;`, `typedef int... t;`."""
         if self.typedef_ctx is None:
-            self.fail(node, 'unsupported usage of "..."', CDefFFIError)
+            self.fail(node, 'unsupported usage of "..."', FFIError)
         name, direct = self.typedef_ctx
         if marker == grammar.MARK_OPAQUE:              # opaque, as cffi: not a partial struct
             if direct is node:
                 return make_type(StructOrUnionType, "struct", "$" + name, cname=name)
             return make_type(StructOrUnionType, "struct", "$$" + name)
         if direct is not node:
-            self.fail(node, 'unsupported usage of "..." in typedef', CDefFFIError)
+            self.fail(node, 'unsupported usage of "..." in typedef', FFIError)
         self.work.has_placeholders = True
         return make_type(UnknownNumberType, name, marker == grammar.MARK_FLOAT)
 
@@ -431,7 +436,7 @@ class _Walker:
         if node.dim is not None:
             length = self.evaluate(node.dim, allow_dots=True)
             if length is Ellipsis and (self.param_depth or not self.dots_arrays_allowed):
-                self.fail(node, MSG_DOTS_ARRAY, CDefFFIError, located=True)
+                self.fail(node, MSG_DOTS_ARRAY, FFIError, located=True)
         if isinstance(item, RawFunctionType):
             self.invalid(node, "array of '%s' is not a valid type" % (item.cname,),
                          CDefError(MSG_FUNCTION_TYPE % (item.cname,)))
@@ -451,7 +456,7 @@ class _Walker:
     def decayed_array(self, node):
         """A parameter declared as an array: a pointer to its item (which may be incomplete)."""
         if node.dim is not None and self.evaluate(node.dim, allow_dots=True) is Ellipsis:
-            self.fail(node, MSG_DOTS_ARRAY, CDefFFIError, located=True)
+            self.fail(node, MSG_DOTS_ARRAY, FFIError, located=True)
         return TYPES.pointer(self.resolve(node.type))
 
     def invalid(self, node, message, type_string_error):
@@ -590,7 +595,7 @@ class _Walker:
             self.struct_depth -= 1
         if partial and any(bits >= 0 for _, _, bits in fields):
             self.fail(node, "<%s>: using both bitfields and '...;'" % (ctype.cname,),
-                      CDefNotImplemented)
+                      NotImplementedError)
         where = self.prep.where(self.line(node))
         self.work.pending[ctype] = (fields, partial, self.packed, self.pack, where)
 
@@ -661,7 +666,7 @@ class _Walker:
             if node.values is None and existing is not None:
                 return existing
             if existing is not None and not self.override:
-                self.fail(node, MSG_ENUM_LATER % (name,), CDefNotImplemented)
+                self.fail(node, MSG_ENUM_LATER % (name,), NotImplementedError)
         if key is not None and key not in self.work.types:
             self.work.order.append(("enum", name))
         if node.values is None:

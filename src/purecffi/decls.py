@@ -11,12 +11,8 @@ from .ctype import (ARRAY, ENUM, PRIMITIVE, STRUCT, TYPES, UNION, StructOrUnionT
                     make_type)
 from .errors import CDefError, FFIError, VerificationMissing
 
-__all__ = ["Declarations", "DEFAULT_TYPES", "FILE_TYPE", "CDefFFIError", "primitive_type",
+__all__ = ["Declarations", "DEFAULT_TYPES", "FILE_TYPE", "primitive_type",
            "is_integer_constant", "declared_by_includes"]
-
-
-class CDefFFIError(CDefError, FFIError):
-    """A cdef error that cffi reports as FFIError (catchable as either)."""
 
 
 # -- Default types (spec 8.1): defaults only, a user typedef may redefine them ----
@@ -179,8 +175,8 @@ def _take(table, key, value, label):
         table[key] = value
     elif old is not value and not _same_constant(old, value):
         if label.startswith("constant: "):
-            raise CDefFFIError(MSG_MULTIPLE_CONSTANT % (key,))
-        raise CDefFFIError(MSG_MULTIPLE % tuple(label.split(" ", 1)))
+            raise FFIError(MSG_MULTIPLE_CONSTANT % (key,))
+        raise FFIError(MSG_MULTIPLE % tuple(label.split(" ", 1)))
 
 
 def _same_constant(old, new):

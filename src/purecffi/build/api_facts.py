@@ -40,18 +40,26 @@ def _sizes_tuple(sizes):
 
 # -- Structs ----
 def reported_fields(ctype):
-    """(name, ctype) of the fields whose layout the compiler reports: for a struct with
-    `...`, its declared fields and the members of its anonymous structs/unions (cdef()
-    refuses bitfields there, as cffi); for an exact one,
-    every named field, members of anonymous structs/unions included (C names them
-    directly), bitfields left out."""
-    if ctype.partial:       # (and the members of anonymous ones: where they are placed)
-        return [(leaf, ltype) for name, ftype, _ in ctype._decl_fields or () if name
-                for leaf, ltype in ([(name, ftype)] if not name.startswith("$") else
-                                    [(n, f.type) for n, f in ftype.fields or ()
-                                     if f.bitsize < 0])]
-    return [(name, field.type) for name, field in ctype.fields
+    """(name, ctype, bitfield) of the fields whose layout the compiler reports: for a struct
+    with `...`, its declared fields and the members of its anonymous structs/unions (where
+    they are placed; cdef() refuses bitfields in the struct itself, as cffi), or for an
+    anonymous member of bitfields only, its first one (`bitfield` is that CField, else None);
+    for an exact one, every named field, members of anonymous structs/unions included (C
+    names them directly), bitfields left out."""
+    if ctype.partial:
+        return [item for name, ftype, _ in ctype._decl_fields or () if name
+                for item in ([(name, ftype, None)] if not name.startswith("$") else
+                             _anonymous_leaves(ftype))]
+    return [(name, field.type, None) for name, field in ctype.fields
             if not name.startswith("$") and field.bitsize < 0]
+
+
+def _anonymous_leaves(ftype):
+    """reported_fields() of an anonymous member: its plain fields, or its first bitfield."""
+    leaves = [(n, f.type, None) for n, f in ftype.fields or () if f.bitsize < 0]
+    if not leaves:
+        leaves = [(n, f.type, f) for n, f in ftype.fields or () if f.bitsize > 0][:1]
+    return leaves
 
 
 def fact_key(ctype):
@@ -67,14 +75,17 @@ def emit_struct_fact(ctype, ctext, limited=False):
     """layouts[cname] = (size, align, ((field, offset, sizes of each array level), ...));
     `ctext` spells the type in C (its name, or PC_TYPEOF(...) for an anonymous one)."""
     fields = []
-    for name, ftype in reported_fields(ctype):
+    for name, ftype, bitfield in reported_fields(ctype):
+        if bitfield is not None:
+            fields.append(_bitfield_byte(ctext, name, bitfield))
+            continue
         fmt, sizes = _sizes_tuple(_array_sizes("((%s *)0)->%s" % (ctext, name), ftype))
-        fields.append("Py_BuildValue(\"(sn%s)\", %s, (Py_ssize_t)offsetof(%s, %s), %s)"
-                      % (fmt, c_string(name), ctext, name, sizes))
+        fields.append(["    item = Py_BuildValue(\"(sn%s)\", %s, (Py_ssize_t)offsetof(%s, %s), %s);"
+                       % (fmt, c_string(name), ctext, name, sizes)])
     lines = ["    fields = PyTuple_New(%d);" % (len(fields),),
              "    if (fields == NULL) goto error;"]
     for i, item in enumerate(fields):
-        lines += ["    item = %s;" % (item,), "    if (item == NULL) goto error;",
+        lines += item + ["    if (item == NULL) goto error;",
                   ("    if (PyTuple_SetItem(fields, %d, item) < 0) { item = NULL; goto error; }"
                    if limited else "    PyTuple_SET_ITEM(fields, %d, item);") % (i,)]
     lines += ["    if (_pc_put(layouts, %s, Py_BuildValue(\"(nnN)\", (Py_ssize_t)sizeof(%s), "
@@ -83,6 +94,22 @@ def emit_struct_fact(ctype, ctext, limited=False):
     if "PC_TYPEOF" in ctext:
         lines = ["#ifdef PC_TYPEOF"] + lines + ["#endif"]
     return lines
+
+
+def _bitfield_byte(ctext, name, field):
+    """C lines setting `item` to (name, the first byte a 1 stored in bitfield `name` of a
+    zeroed struct sets, None): where the compiler puts a bitfield, which offsetof() cannot say
+    (a signed 1-bit field holds -1)."""
+    one = "-1" if field.bitsize == 1 and getattr(field.type, "signed", False) else "1"
+    return ["    {",
+            "        %s probe;" % (ctext,),
+            "        size_t at = 0;",
+            "        memset(&probe, 0, sizeof(probe));",
+            "        probe.%s = %s;" % (name, one),
+            "        while (at < sizeof(probe) && !((unsigned char *)&probe)[at]) at++;",
+            "        item = Py_BuildValue(\"(snO)\", %s, (Py_ssize_t)at, Py_None);"
+            % (c_string(name),),
+            "    }"]
 
 
 def collect_structs(decls, included):

@@ -721,6 +721,18 @@ def test_cdef_error_message_is_cffis(sources, error, message):
     assert type(info.value) is error        # `except CDefError` before `except FFIError` sees it
 
 
+def test_enum_body_given_again_is_refused_even_with_override():
+    ffi = FFI()
+    ffi.cdef("enum e { A };")
+    for source in ("enum e { B };", "enum e { A };"):
+        with pytest.raises(NotImplementedError) as info:
+            ffi.cdef(source, override=True)
+        assert str(info.value) == ("enum e: the '{}' declaration should appear on the first "
+                                   "time the enum is mentioned, not later")
+    assert ffi.typeof("enum e").elements == {0: "A"}
+    ffi.cdef("enum e; enum e *f(enum e);", override=True)      # mentioning it is fine
+
+
 @pytest.mark.parametrize("source", [
     "int f(int); int f(int);", 'extern "Python" int cb(int); extern "Python" int cb(int);',
     "extern int v; extern int v;", "typedef int T; typedef int T;",

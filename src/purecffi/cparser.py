@@ -665,7 +665,7 @@ class _Walker:
             cname = ctx[0] if ctx is not None and ctx[1].type is node else None
             if node.values is None and existing is not None:
                 return existing
-            if existing is not None and not self.override:
+            if existing is not None:        # even with override=True, as in cffi
                 self.fail(node, MSG_ENUM_LATER % (name,), NotImplementedError)
         if key is not None and key not in self.work.types:
             self.work.order.append(("enum", name))

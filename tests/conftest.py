@@ -98,3 +98,31 @@ def build_api_module(directory, name, cdef, source, **kwds):
     builder.set_source(name, source, **kwds)
     builder.compile(tmpdir=str(directory))
     return import_built(directory, name)
+
+
+def run_together(work, count=8):
+    """Run work(i) in `count` threads started on a barrier, switching threads as often as
+    possible; the results, or the first error (raised in the caller's thread)."""
+    import threading
+    barrier = threading.Barrier(count)
+    results, errors = [None] * count, []
+
+    def run(i):
+        try:
+            barrier.wait()
+            results[i] = work(i)
+        except BaseException as exc:        # reported below, in the test's thread
+            errors.append(exc)
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(old)
+    if errors:
+        raise errors[0]
+    return results

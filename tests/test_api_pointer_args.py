@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from conftest import build_api_module
+from conftest import build_api_module, run_together
 
 pytestmark = pytest.mark.skipif(shutil.which("gcc") is None, reason="needs gcc")
 
@@ -181,29 +181,9 @@ def test_pointer_results(results_mod):
 
 
 def test_pointer_results_from_threads_at_once(results_mod):
-    import sys
-    import threading
     lib = results_mod.lib
-    barrier = threading.Barrier(8)
-    values, errors = [], []
-
-    def worker(i):
-        try:
-            barrier.wait()
-            values.append(lib.node_at(i % 3).value)
-        except Exception as exc:        # pragma: no cover - reported below
-            errors.append(exc)
-    old = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    try:
-        threads = [threading.Thread(target=worker, args=(i,)) for i in range(8)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-    finally:
-        sys.setswitchinterval(old)
-    assert errors == [] and sorted(values) == sorted(i % 3 + 1 for i in range(8))
+    values = run_together(lambda i: lib.node_at(i % 3).value)
+    assert sorted(values) == sorted(i % 3 + 1 for i in range(8))
 
 
 def test_function_pointer_arguments(results_mod):

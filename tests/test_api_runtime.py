@@ -801,25 +801,6 @@ def test_import_prepares_no_type_of_an_unused_function(lazy_mod):
 def test_first_slow_calls_from_threads_at_once(lazy_mod):
     """The function that takes what the fast path does not is made at the first such call;
     threads doing that call together all get the right result."""
-    import threading
+    from conftest import run_together
     lib = lazy_mod.lib
-    barrier = threading.Barrier(8)
-    results, errors = [], []
-
-    def worker(n):
-        try:
-            barrier.wait()
-            results.append(lib.get1([[n, 0.0]]))
-        except Exception as exc:        # pragma: no cover - reported below
-            errors.append(exc)
-    old = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    try:
-        threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-    finally:
-        sys.setswitchinterval(old)
-    assert errors == [] and sorted(results) == [n + 1 for n in range(8)]
+    assert run_together(lambda n: lib.get1([[n, 0.0]])) == [n + 1 for n in range(8)]

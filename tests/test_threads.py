@@ -11,6 +11,7 @@ import threading
 
 import pytest
 
+from conftest import run_together  # noqa: E402
 from _backend import IS_CFFI, FFI, FFIError
 
 THREADS = 8
@@ -29,27 +30,6 @@ def tiny_switch_interval():
     sys.setswitchinterval(1e-6)
     yield
     sys.setswitchinterval(old)
-
-
-def run_together(work, count=THREADS):
-    """Run work(i) in `count` threads started on a barrier; the results, or the first error."""
-    barrier = threading.Barrier(count)
-    results, errors = [None] * count, []
-
-    def run(i):
-        try:
-            barrier.wait()
-            results[i] = work(i)
-        except BaseException as exc:        # reported below, in the test's thread
-            errors.append(exc)
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    if errors:
-        raise errors[0]
-    return results
 
 
 def test_first_new_of_a_recursive_struct():

@@ -246,6 +246,11 @@ int f1(int);
 int f4(int, int, int, int);
 int f8(int, int, int, int, int, int, int, int);
 double mix(int, double, long long);
+struct node { int value; };
+struct node *node_at(int);
+enum color { RED, GREEN, BLUE };
+enum color next_color(enum color);
+_Bool is_odd(int);
 '''
 
 API_SOURCE = '''
@@ -262,6 +267,12 @@ static int f4(int a, int b, int c, int d) { return a + b + c + d; }
 static int f8(int a, int b, int c, int d, int e, int f, int g, int h)
 { return a + b + c + d + e + f + g + h; }
 static double mix(int a, double b, long long c) { return a + b + c; }
+struct node { int value; };
+static struct node NODES[4] = {{0}, {1}, {2}, {3}};
+static struct node *node_at(int i) { return &NODES[i & 3]; }
+enum color { RED, GREEN, BLUE };
+static enum color next_color(enum color c) { return (enum color)((c + 1) % 3); }
+static _Bool is_odd(int i) { return i & 1; }
 '''
 
 
@@ -310,6 +321,12 @@ def _rows_api(api_bench):
             "ffi.buffer(out, n[0])[:]", STREAM_STEP, "ffi.buffer(out, n[0])[:] == data", STREAM),
         row("api_mix", "double mix(int, double, long long)", "lib.mix(1, 2.0, 3)",
             "lib.mix(1, 2.0, 3) == 6.0", API_NUMBER),
+        row("api_ptr_result", "struct node *node_at(int): a pointer result", "lib.node_at(2)",
+            "lib.node_at(2).value == 2", API_POINTER),
+        row("api_enum", "enum color next_color(enum color)", "lib.next_color(1)",
+            "lib.next_color(1) == 2", API_NUMBER),
+        row("api_bool", "_Bool is_odd(int)", "lib.is_odd(3)", "lib.is_odd(3) is True",
+            API_NUMBER),
         row("api_args1", "int f1(int) (scaling)", "lib.f1(1)", "lib.f1(1) == 1", API_NUMBER),
         row("api_args4", "int f4(int x 4) (scaling)", "lib.f4(1, 2, 3, 4)",
             "lib.f4(1, 2, 3, 4) == 10", API_NUMBER),

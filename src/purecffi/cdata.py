@@ -319,10 +319,8 @@ def _owning_number_methods(getitem, setitem, unpack, write, view=None, size=0):
     return owning_getitem, owning_setitem
 
 
-_SSIZE_MAX = (1 << (8 * plat.POINTER_SIZE - 1)) - 1
-_ADDRESS_MASK = plat.ADDRESS_MASK
-_HIGH_BIT = 8 * plat.POINTER_SIZE - 1     # (an address below 2**63 needs no wrapping)
-_SSIZE_MIN = -_SSIZE_MAX - 1
+_SSIZE_MIN, _SSIZE_MAX = plat.SSIZE_MIN, plat.SSIZE_MAX
+_ADDRESS_MASK, _HIGH_BIT = plat.ADDRESS_MASK, plat.HIGH_BIT
 
 
 def moved(address, offset, size):

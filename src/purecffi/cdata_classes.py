@@ -248,7 +248,7 @@ def _pointer_class(ctype, rt):
 
 # `p + n` is made here when the new address is below 2**63 (the rest, the general way, wraps
 # around the address space and refuses an offset beyond ssize_t, as C and cffi do)
-_HIGH_BIT = 8 * plat.POINTER_SIZE - 1
+_HIGH_BIT = plat.HIGH_BIT
 
 
 def _pointer_add(size, target=None):

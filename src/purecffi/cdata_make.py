@@ -514,7 +514,7 @@ def _make_cast_pointer(ctype, rt):
     return cast_pointer
 
 
-_ADDRESS_MASK = (1 << (8 * plat.POINTER_SIZE)) - 1
+_ADDRESS_MASK = plat.ADDRESS_MASK
 
 
 def _make_cast_float(ctype):

@@ -6,8 +6,7 @@ from . import platform as plat
 from .cdatabase import CData
 from .ctype import ARRAY, ENUM, TYPES
 
-_SSIZE_MAX = (1 << (8 * plat.POINTER_SIZE - 1)) - 1
-_SSIZE_MIN = -_SSIZE_MAX - 1
+_SSIZE_MIN, _SSIZE_MAX = plat.SSIZE_MIN, plat.SSIZE_MAX
 
 _LD = ctypes.c_longdouble
 

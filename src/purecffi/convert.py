@@ -289,7 +289,7 @@ def _write_pointer(ctype, rt):
 
 
 # -- Arrays ----
-_SSIZE_MAX = (1 << (8 * plat.POINTER_SIZE - 1)) - 1
+_SSIZE_MAX = plat.SSIZE_MAX
 
 
 def array_size_error(length):

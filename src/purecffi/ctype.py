@@ -510,7 +510,7 @@ def opaque_error(ctype, exc_type=TypeError, message="ctype '%s' is of unknown si
     return exc_type(message % (ctype.cname,) if "%s" in message else message)
 
 
-_MAX_BYTES = (1 << (8 * plat.POINTER_SIZE - 1)) - 1     # the largest Py_ssize_t
+_MAX_BYTES = plat.SSIZE_MAX     # the largest Py_ssize_t
 
 
 # What Python's own messages call a type object ("'CType' object has no attribute 'fields'"),

@@ -33,6 +33,9 @@ FACTS = _facts()
 DEFAULT_ABI = FACTS["default_abi"]
 POINTER_SIZE = ctypes.sizeof(ctypes.c_void_p)
 ADDRESS_MASK = (1 << (8 * POINTER_SIZE)) - 1     # pointer arithmetic wraps, as in C
+SSIZE_MAX = (1 << (8 * POINTER_SIZE - 1)) - 1    # Py_ssize_t / ssize_t: offsets, lengths
+SSIZE_MIN = -SSIZE_MAX - 1
+HIGH_BIT = 8 * POINTER_SIZE - 1                  # an address below 1 << HIGH_BIT needs no wrap
 POINTER_ALIGN = ctypes.alignment(ctypes.c_void_p)
 
 

@@ -158,8 +158,8 @@ SSIZE_MAX = (1 << 63) - 1
 @pytest.mark.parametrize("kind", ["array", "pointer"])
 @pytest.mark.parametrize("maxlen", [1 << 63, -(1 << 63) - 1, 1 << 64, 10 ** 30])
 def test_string_maxlen_beyond_ssize_t_overflows(ffi, ctype, kind, maxlen):
-    x = ffi.new(ctype + "[]", [65, 66, 0] if "char" == ctype[-4:] and ctype != "char"
-                else (b"AB" if ctype == "char" else "AB"))
+    init = {"char": b"AB", "signed char": [65, 66, 0], "unsigned char": [65, 66, 0]}
+    x = ffi.new(ctype + "[]", init.get(ctype, "AB"))
     if kind == "pointer":
         x = ffi.cast(ctype + " *", x)
     with pytest.raises(OverflowError):

@@ -92,7 +92,8 @@ def _fast_arg(ctype):
     return _special_kind(ctype)
 
 
-# the C conversions of the special kinds: (temporary, argument conversion, result conversion)
+# the C code of the special kinds: (the argument's temporary C type, its conversion lines,
+# which go to `slow` for what they do not take); and of their results
 _SPECIAL_ARGS = {
     "bool": ("int", [
         "    if (args[{i}] == Py_True || args[{i}] == Py_False)",

@@ -1,6 +1,8 @@
 """API mode: pointer arguments given as bytes, cdata arrays, from_buffer() and out-parameters
 (taken in C by the fast wrappers) behave exactly as the generic conversion."""
 import shutil
+import sys
+import weakref
 
 import pytest
 
@@ -133,6 +135,7 @@ _RESULTS_CDEF = """
     void *raw(int);
     int apply(int (*)(int), int);
     int twice(int);
+    int *skew(int);
 """
 
 _RESULTS_SOURCE = """
@@ -150,6 +153,7 @@ _RESULTS_SOURCE = """
     static void *raw(int i) { return (void *)(TEXT + i); }
     static int apply(int (*f)(int), int x) { return f ? f(x) : -x; }
     static int twice(int x) { return 2 * x; }
+    static int *skew(int i) { return (int *)((char *)INTS + i); }
 """
 
 
@@ -178,6 +182,48 @@ def test_pointer_results(results_mod):
         assert ffi.typeof(lib.raw(0)) is ffi.typeof("void *")
         # the slow path (an argument the fast one does not take) gives the same
         assert lib.node_at(True).value == 2
+
+
+def test_pointer_results_made_as_the_runtime_makes_them(results_mod):
+    """The C code makes a pointer result's cdata itself: the same class as the runtime's
+    result maker gives (the fast class only for non-NULL aligned addresses), the result
+    type, the address, nothing kept alive, and no reference leaked."""
+    from purecffi import call
+    ffi, lib = results_mod.ffi, results_mod.lib
+    for name, arg in [("node_at", 1), ("node_at", -1), ("text", 1), ("ints", 1),
+                      ("skew", 1), ("skew", 4), ("skew", 0), ("raw", 3), ("opaque_at", 1),
+                      ("opaque_at", 0), ("no_doubles", None)]:
+        function = getattr(lib, name)
+        got = function() if arg is None else function(arg)
+        ctype = ffi.typeof(function).result
+        address = int(ffi.cast("uintptr_t", got))
+        expected = call.pointer_result_maker(ctype)(address)
+        assert type(got) is type(expected), (name, arg)
+        assert ffi.typeof(got) is ctype and got == expected
+        weakref.ref(got)            # (a cdata class's __weakref__ slot)
+    assert lib.skew(4)[0] == 20 and lib.skew(0)[1] == 20
+    assert ffi.cast("char *", lib.skew(1)) == ffi.cast("char *", lib.skew(0)) + 1
+    ctype = ffi.typeof("struct node *")
+    before = sys.getrefcount(ctype), sys.getrefcount(None)
+    for _ in range(1000):
+        lib.node_at(2)
+    assert sys.getrefcount(ctype) - before[0] < 10 and sys.getrefcount(None) - before[1] < 10
+
+
+def test_pointer_results_follow_a_new_runtime(results_mod):
+    """A type given a new runtime (as a struct completed later is) gives results of the new
+    runtime's classes: the C code reads them again."""
+    ffi, lib = results_mod.ffi, results_mod.lib
+    ctype = ffi.typeof("struct node *")
+    old = lib.node_at(0)
+    old_rt = ctype._rt
+    assert type(old) is old_rt.fast_class
+    ctype._rt = None                # what a completed struct does to the pointer to it
+    node = lib.node_at(1)
+    assert ctype._rt is not None and ctype._rt is not old_rt
+    assert type(node) is ctype._rt.fast_class and type(node) is not type(old)
+    assert node.value == 2 and node.next.value == 3 and lib.node_at(-1) == ffi.NULL
+    assert type(lib.node_at(-1)) is ctype._rt.cdata_class
 
 
 def test_pointer_results_from_threads_at_once(results_mod):

@@ -528,9 +528,12 @@ def test_errno_in_threads_started_by_c(api_ffi, lib):
 def test_limited_api_module_errno_and_function_pointers(tmp_path):
     """The same with set_source(py_limited_api=True), whose C code differs."""
     ffi = FFI()
-    ffi.cdef("int errno_echo(int); int apply_i(int(*)(int), int); int twice(int);")
+    ffi.cdef("int errno_echo(int); int apply_i(int(*)(int), int); int twice(int);"
+             "int *pick(int);")
     ffi.set_source("_api_rt_limited", r"""
         #include <errno.h>
+        static int VALUES[] = {5, 6};
+        static int *pick(int i) { return i < 0 ? 0 : VALUES + i; }
         static int errno_echo(int x) { int e = errno; errno = x; return e; }
         static int apply_i(int(*f)(int), int x) { return f(x); }
         static int twice(int x) { return 2 * x; }
@@ -547,6 +550,8 @@ def test_limited_api_module_errno_and_function_pointers(tmp_path):
         assert lib.errno_echo(4) == 9 and module.ffi.errno == 4
         assert lib.apply_i(lib.twice, 21) == 42
         assert type(lib.apply_i) is type(len)
+        assert lib.pick(1)[0] == 6 and lib.pick(-1) == module.ffi.NULL
+        assert module.ffi.typeof(lib.pick(0)) is module.ffi.typeof("int *")
         with pytest.raises(TypeError, match="apply_i expected 2 arguments, got 1"):
             lib.apply_i(lib.twice)
     finally:

@@ -26,7 +26,7 @@ from . import platform as plat
 from .cdatabase import make_cdata
 from .convert import prepare
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, TYPES, UNION, CField, \
-    c_signature, ArrayType, EnumType, PointerType, RawFunctionType, UnknownNumberType, make_type
+    c_signature, ArrayType, CType, EnumType, PointerType, RawFunctionType, UnknownNumberType, make_type
 from .apicheck import Mismatched, Mismatches, number_error, sized_enum_base, \
     struct_differences
 from .apiextern import ExternPython, def_extern
@@ -563,7 +563,8 @@ def _make_function(module, name, fntype, how, address, fnptr_address, fast_index
         if redoc else None
     if maker is None and doc is None:
         return module._pc_fast(fast_index, function, ptypes, bytes_mask)
-    return module._pc_fast(fast_index, function, ptypes, bytes_mask, doc, maker)
+    return module._pc_fast(fast_index, function, ptypes, bytes_mask, doc, maker,
+                           result if maker is not None else None)
 
 
 # -- Module set-up ----
@@ -612,6 +613,9 @@ def load(module, declarations, facts):
     layout = _mk.pointer_to(TYPES.pointer(TYPES.void), 0).__class__     # any address class
     module._pc_cdata_layout(_cd.CData, layout.__dict__["_ctype"], layout.__dict__["_addr"])
     module._pc_pointer_layout(ArrayType, ArrayType.__dict__["item"], PointerType.__dict__["item"])
+    if hasattr(module, "_pc_result_layout"):        # (not with the limited API)
+        module._pc_result_layout(call.pointer_result_plan, CType.__dict__["_rt"],
+                                 layout.__dict__["_keep"])
     bind = getattr(module, "_pc_from_buffer_bind", None)     # (not with the limited API)
     if bind is not None:        # its common case in C, the rest by FFI.from_buffer
         ffi.from_buffer = bind(ffi._open_arrays, ffi.from_buffer)

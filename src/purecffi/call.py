@@ -32,7 +32,7 @@ from .specialise import specialise
 __all__ = ["make_lib_function", "call_function_pointer", "file_pointer", "by_value_ctypes",
            "unsupported_by_value", "primitive_ctypes", "accepts_bytes", "arg_converter",
            "LibFunction", "FUNCTION_FLAGS", "MSG_KEYWORDS", "set_attribute",
-           "pointer_result_maker"]
+           "pointer_result_maker", "pointer_result_plan"]
 
 _CFuncPtr = _ctypes.CFuncPtr
 _SimpleCData = _ctypes._SimpleCData
@@ -97,6 +97,14 @@ def pointer_result_maker(ctype):
     each call, so that making the maker prepares nothing): API mode's fast path uses it."""
     return specialise(_pointer_result_template, PREPARE=prepare, CTYPE=ctype,
                       NEW=object.__new__)
+
+
+def pointer_result_plan(ctype):
+    """(runtime, fast class or None, class, align mask) of pointer type `ctype`, prepared:
+    what API mode's C code makes the cdata of a pointer result with (as the maker above),
+    read again when the type has a new runtime."""
+    rt = ctype._rt or prepare(ctype)
+    return rt, rt.fast_class, rt.cdata_class, rt.align_mask
 
 
 # ctypes gives a pointer result as an unsigned int of its size (NULL is 0, where a "P" result

@@ -712,19 +712,21 @@ def emit_module_functions(plan, limited=False):
     n_fast = len(builtin_functions(plan))
     n_extern = len(plan.extern_python)
     return [
-        "/* _pc_fast(index, slow, ptypes, bytes_mask, doc, result_maker): the fast builtin",
-        " * for function `index`, falling back to `slow`; `doc`, if given, replaces its",
-        " * docstring (the types of a `typedef int... t` are only known now); `result_maker`",
-        " * makes the cdata of a pointer result from its address */",
+        "/* _pc_fast(index, slow, ptypes, bytes_mask, doc, result_maker, result_type): the",
+        " * fast builtin for function `index`, falling back to `slow`; `doc`, if given,",
+        " * replaces its docstring (the types of a `typedef int... t` are only known now);",
+        " * `result_maker` makes the cdata of a pointer result from its address, as",
+        " * _pc_pointer_result does in C from `result_type` */",
         "static PyObject *_pc_fast(PyObject *module, PyObject *args)",
         "{",
         "    int index;",
         "    unsigned long bytes_mask = 0;",
         "    const char *doc = NULL;",
         "    PyObject *slow, *ptypes, *name, *function, *result_maker = NULL;",
+        "    PyObject *result_type = NULL;",
         "    _pc_fast_object *f;",
-        "    if (!PyArg_ParseTuple(args, \"iOO!|kzO\", &index, &slow, &PyTuple_Type, &ptypes,",
-        "                          &bytes_mask, &doc, &result_maker))",
+        "    if (!PyArg_ParseTuple(args, \"iOO!|kzOO\", &index, &slow, &PyTuple_Type, &ptypes,",
+        "                          &bytes_mask, &doc, &result_maker, &result_type))",
         "        return NULL;",
         "    if (index < 0 || index >= %d) {" % (n_fast,),
         "        PyErr_SetString(PyExc_IndexError, \"no such fast function\");",
@@ -755,6 +757,12 @@ def emit_module_functions(plan, limited=False):
         "    f->bytes_mask = bytes_mask;",
         "    Py_XINCREF(result_maker);",
         "    f->result_maker = result_maker;",
+        "    if (result_type == Py_None)",
+        "        result_type = NULL;",
+        "    Py_XINCREF(result_type);",
+        "    f->res_ctype = result_type;",
+        "    f->res_rt = f->res_fast = f->res_cls = NULL;",
+        "    f->res_mask = 0;",
         "    f->module_name = NULL;",
         "    name = PyModule_GetNameObject(module);",
         "    if (name == NULL) {",
@@ -793,6 +801,7 @@ def emit_module_functions(plan, limited=False):
         "    Py_RETURN_NONE;",
         "}",
         "",
+    ] + ([] if limited else RESULT_LAYOUT) + [
         "/* _pc_pointer_layout(array_cls, array_item_slot, pointer_item_slot): the class of",
         " * array ctypes and the member descriptors of the `item` slot of array and pointer",
         " * ctypes (pointer arguments take arrays of their item type in C) */",
@@ -990,11 +999,38 @@ def emit_module_functions(plan, limited=False):
         "    {\"_pc_pointer_layout\", _pc_pointer_layout, METH_VARARGS, NULL},",
         "    {\"_pc_lib_class\", _pc_lib_class, METH_O, NULL},",
         "    {\"_pc_lib_bind\", _pc_lib_bind, METH_O, NULL},",
-    ] + ([] if limited else [FROM_BUFFER_DEF]) + [
+    ] + ([] if limited else [FROM_BUFFER_DEF, RESULT_LAYOUT_DEF]) + [
         "    {NULL, NULL, 0, NULL}",
         "};",
         "",
     ]
+
+
+RESULT_LAYOUT_DEF = "    {\"_pc_result_layout\", _pc_result_layout, METH_VARARGS, NULL},"
+RESULT_LAYOUT = [
+    "/* _pc_result_layout(plan, rt_slot, keep_slot): what _pc_pointer_result needs to make",
+    " * cdata in C: the runtime's function giving a pointer type's classes, and the member",
+    " * descriptors of a ctype's `_rt` slot and of a cdata's `_keep` slot */",
+    "static PyObject *_pc_result_layout(PyObject *module, PyObject *args)",
+    "{",
+    "    PyObject *plan, *rt_slot, *keep_slot;",
+    "    (void)module;",
+    "    if (!PyArg_ParseTuple(args, \"OO!O!\", &plan, &PyMemberDescr_Type, &rt_slot,",
+    "                          &PyMemberDescr_Type, &keep_slot))",
+    "        return NULL;",
+    "    if (((PyMemberDescrObject *)rt_slot)->d_member->type != T_OBJECT_EX ||",
+    "            ((PyMemberDescrObject *)keep_slot)->d_member->type != T_OBJECT_EX) {",
+    "        PyErr_SetString(PyExc_TypeError, \"expected object slots\");",
+    "        return NULL;",
+    "    }",
+    "    Py_INCREF(plan);",
+    "    Py_XSETREF(_pc_result_plan, plan);",
+    "    _pc_rt_offset = ((PyMemberDescrObject *)rt_slot)->d_member->offset;",
+    "    _pc_keep_offset = ((PyMemberDescrObject *)keep_slot)->d_member->offset;",
+    "    Py_RETURN_NONE;",
+    "}",
+    "",
+]
 
 
 # py_limited_api=True: the slots are read through the descriptors' get function
@@ -1081,7 +1117,7 @@ def generate_c_source(ffi, spec, prelude=(), epilogue=(), limited=None):
     lines = emit_header(spec, limited) + list(prelude) + emit_user_source(spec) + \
         emit_helpers(limited) + emit_fast_type(limited) + emit_from_buffer(limited)
     if any(fn.how == "fast" and _pointer_result(fn.fntype.result) for fn in plan.functions):
-        lines += emit_pointer_result()
+        lines += emit_pointer_result(limited)
     for fn in plan.functions:
         if fn.how in ("fast", "direct"):
             lines += emit_direct_wrapper(fn)

@@ -1,5 +1,6 @@
 """Primitive C values held by Python (`ffi.cast("int", 42)`, a long double): ValueCData."""
 import ctypes
+import math
 from operator import index as _index
 
 from . import platform as plat
@@ -14,6 +15,13 @@ _LD = ctypes.c_longdouble
 def longdouble_float(raw):
     """A long double's raw bytes as a Python float."""
     return _LD.from_buffer_copy(raw).value
+
+def _longdouble_text(value):
+    """A long double as C's "%LE" writes it: a NaN keeps its sign ("-NAN"), as in cffi."""
+    if value != value and math.copysign(1.0, value) < 0:
+        return "-NAN"
+    return "%E" % (value,)
+
 
 # -- What struct values and C numbers do not do (cffi's messages) ----
 def _no_add(self, other):
@@ -176,7 +184,7 @@ class ValueCData(CData):
     def _repr_value(self):
         cat = self._category()
         if cat == plat.LONGDOUBLE:
-            return "%E" % (longdouble_float(self._value),)
+            return _longdouble_text(longdouble_float(self._value))
         if self._ctype.kind == ENUM:
             name = self._ctype._elements.get(self._value)
             return "%d: %s" % (self._value, name) if name is not None else "%d" % self._value

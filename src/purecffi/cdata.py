@@ -15,8 +15,8 @@ from . import platform as plat
 from .convert import prepare, write_numbers
 from .ctype import ARRAY, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES, opaque_error
 from .cdatabase import CData, make_cdata, tp_name
-from .cdata_value import (ValueCData, cannot_subtract, _no_add, _no_call, _no_item, _no_iter,
-                          _no_len, _no_sub)
+from .cdata_value import (ValueCData, cannot_subtract, slice_bounds, _no_add, _no_call, _no_item,
+                          _no_iter, _no_len, _no_sub)
 from .memory import MEM, BufferExport, Owned, export_extent, owned_size
 from .memory import copy as copy_memory
 
@@ -184,6 +184,25 @@ class PointerCData(AddrCData):
             _slice_assign(self, index, value, None)
             return
         self[_as_index(index)] = value
+
+    def __delitem__(self, index):
+        """`del x[i]`: refused (cffi's TypeError) once `i` passed the checks `x[i]` makes."""
+        array = self._ctype.kind == ARRAY
+        length = self._length if array else None
+        if isinstance(index, slice):
+            slice_bounds(self, index, length)
+        else:
+            index = _as_index(index)
+            if not _SSIZE_MIN <= index <= _SSIZE_MAX:
+                raise IndexError("cannot fit 'int' into an index-sized integer")
+            if array:
+                if length is not None and not 0 <= index < length:
+                    raise _index_error(self, index, length)
+            elif not self._addr:
+                raise null_error(self._ctype)
+            elif index != 0 and self.__class__._owning:
+                raise _not_zero(self, index)
+        raise TypeError("'del x[n]' not supported for cdata objects")
 
     def __add__(self, offset):
         if offset.__class__ is not int:
@@ -449,8 +468,9 @@ def _slice(cdata, index, length):
     """A view `cdata[start:stop]` as an open array (spec 7.2 footnote 4)."""
     start, stop = index.start, index.stop
     if not (start.__class__ is int and stop.__class__ is int and index.step is None
-            and 0 <= start and start <= stop and (length is None or stop <= length)):
-        start, stop = _slice_bounds(cdata, index, length)       # the general case, or raises
+            and 0 <= start and start <= stop
+            and stop <= (_SSIZE_MAX if length is None else length)):
+        start, stop = slice_bounds(cdata, index, length)       # the general case, or raises
     arr, cls = cdata._open_array or _open_array(cdata.__class__, cdata._ctype.item)
     size = cdata._item_size or cdata._checked_item_size()
     result = _new_object(cls)       # what cls(arr, address, keep, length) does, no frame
@@ -471,29 +491,6 @@ def _open_array(cls, item):
     return pair
 
 
-def _slice_bounds(cdata, index, length):
-    """(start, stop) of a slice of `cdata`, checked with cffi's messages."""
-    if index.start is None:
-        raise IndexError("slice start must be specified")
-    if index.stop is None:
-        raise IndexError("slice stop must be specified")
-    if index.step is not None:
-        raise IndexError("slice with step not supported")
-    start, stop = index.start, index.stop
-    if not (isinstance(start, int) and isinstance(stop, int)):    # (no __index__, as cffi)
-        raise TypeError("an integer is required")
-    if not (_SSIZE_MIN <= start <= _SSIZE_MAX and _SSIZE_MIN <= stop <= _SSIZE_MAX):
-        raise OverflowError("Python int too large to convert to C ssize_t")
-    if start > stop:
-        raise IndexError("slice start > stop")
-    if length is not None:
-        if start < 0:
-            raise IndexError("negative index")
-        if stop > length:
-            raise IndexError("index too large (expected %d <= %d)" % (stop, length))
-    return start, stop
-
-
 def _unpack_count_error(count, got):
     """cffi's error for a slice assignment given `got` values for `count` items."""
     if got > count:
@@ -502,7 +499,7 @@ def _unpack_count_error(count, got):
 
 
 def _slice_assign(cdata, index, value, length):
-    start, stop = _slice_bounds(cdata, index, length)
+    start, stop = slice_bounds(cdata, index, length)
     count = stop - start
     size = cdata._checked_item_size()
     base = cdata._addr + start * size
@@ -570,7 +567,7 @@ class StructCData(AddrCData):
 
     __add__ = __radd__ = _no_add
     __sub__ = _no_sub
-    __getitem__ = __setitem__ = _no_item
+    __getitem__ = __setitem__ = __delitem__ = _no_item
     __len__, __call__ = _no_len, _no_call
     __iter__ = _no_iter
 
@@ -634,7 +631,7 @@ class FunctionPtrCData(PointerCData):
                                % (self._ctype.cname,))              # (cffi's words)
         return _CALLER[0](self, args)
 
-    __getitem__ = __setitem__ = _no_item
+    __getitem__ = __setitem__ = __delitem__ = _no_item
     __add__ = __radd__ = _no_add
     __sub__ = _no_sub
 

@@ -47,10 +47,46 @@ def cannot_subtract(left, right):
 
 
 def _no_item(self, index, value=None):
-    """`x[i]` of what is no pointer or array: as cffi, `i` must be an index first."""
-    if not isinstance(index, slice) and not _SSIZE_MIN <= _index(index) <= _SSIZE_MAX:
+    """`x[i]` of what is no pointer or array: as cffi, `i` must be an index (or a slice
+    `x[start:stop]` well formed) first."""
+    if isinstance(index, slice):
+        slice_bounds(self, index, None)
+    elif not _SSIZE_MIN <= _index(index) <= _SSIZE_MAX:
         raise IndexError("cannot fit 'int' into an index-sized integer")
     raise TypeError("cdata of type '%s' cannot be indexed" % (self._ctype.cname,))
+
+
+def slice_bounds(cdata, index, length):
+    """(start, stop) of a slice of `cdata`, checked with cffi's messages, in cffi's order
+    (start, then stop, then step)."""
+    start, stop = index.start, index.stop
+    if start.__class__ is not int or stop.__class__ is not int or index.step is not None:
+        start = slice_end(start, "start")
+        stop = slice_end(stop, "stop")
+        if index.step is not None:
+            raise IndexError("slice with step not supported")
+    if not (_SSIZE_MIN <= start <= _SSIZE_MAX and _SSIZE_MIN <= stop <= _SSIZE_MAX):
+        raise OverflowError("Python int too large to convert to C ssize_t")
+    if start > stop:
+        raise IndexError("slice start > stop")
+    if length is not None:
+        if start < 0:
+            raise IndexError("negative index")
+        if stop > length:
+            raise IndexError("index too large (expected %d <= %d)" % (stop, length))
+    return start, stop
+
+
+def slice_end(value, which):
+    """One end of a slice `x[start:stop]`: given, an int (no __index__, as cffi) within
+    ssize_t."""
+    if value is None:
+        raise IndexError("slice %s must be specified" % (which,))
+    if not isinstance(value, int):
+        raise TypeError("an integer is required")
+    if not _SSIZE_MIN <= value <= _SSIZE_MAX:
+        raise OverflowError("Python int too large to convert to C ssize_t")
+    return value
 
 
 def _no_len(self):
@@ -196,7 +232,7 @@ class ValueCData(CData):
     # -- What a C value does not do (cffi's messages) ----
     __add__ = __radd__ = _no_add
     __sub__ = _no_sub
-    __getitem__ = __setitem__ = _no_item
+    __getitem__ = __setitem__ = __delitem__ = _no_item
     __len__, __call__ = _no_len, _no_call
     __iter__ = _no_iter
 

@@ -105,3 +105,55 @@ DECORATORS = [
 @pytest.mark.parametrize("expression", DECORATORS)
 def test_callback_decorator_agrees_with_cffi(expression):
     _same(expression)
+
+
+# -- ffi.memmove(): the size is checked before the buffers, as cffi parses it first ----
+MEMMOVES = [
+    "ffi.memmove(%s, %s, %s)" % (dest, src, n)
+    for dest, src in [("d", "b'abcd'"), ("d", "5"), ("5", "d"), ("b'ab'", "d"), ("d", "None"),
+                      ("ffi.cast('int', 1)", "d"), ("d", "memoryview(bytearray(8))[::2]")]
+    for n in ["-1", "2**63", "-2**64", "1.5", "'x'", "2"]]
+
+
+@pytest.mark.parametrize("expression", MEMMOVES)
+def test_memmove_argument_errors_agree_with_cffi(expression):
+    _same(expression + " or ffi.buffer(d)[:]", "d = ffi.new('char[8]')")
+
+
+# -- x[i], x[a:b] and del x[...] of every kind of cdata: cffi's checks, in cffi's order ----
+INDEXED = ["ffi.new('int[2]')", "ffi.new('int *')", "ffi.cast('int *', 0)", "ffi.new('char **')",
+           "ffi.new('int[]', 2)", "ffi.cast('void *', 8)", "ffi.NULL", "ffi.new('struct pt *')",
+           "ffi.new('struct pt[2]')", "ffi.new('int[2][2]')", "ffi.new('int[2]')[0:1]",
+           "ffi.cast('int(*)(int)', 0)", "ffi.cast('int', 1)", "ffi.new('struct pt *')[0]",
+           "ffi.cast('enum e', 5)", "ffi.cast('double', 1.5)", "ffi.cast('int *', 8) + 1"]
+INDEXES = ["0", "1", "5", "-1", "2**70", "'a'", "1.0", "slice(0, 2)", "slice(0, 5)",
+           "slice(-1, 1)", "slice(1, 0)", "slice(3, 1, 2)", "slice(0, 2, 1)", "slice(None, 2)",
+           "slice(0, None)", "slice(None, None, 2)", "slice(2**70, None)", "slice(0, 2**70)",
+           "slice('a', None)", "slice(0, 'a')", "slice(1.0, 2)", "slice(2**70, 'a')",
+           "slice(True, 2)"]
+MALFORMED = [index for index in INDEXES if index.startswith("slice") and index not in
+             ("slice(0, 2)", "slice(0, 5)", "slice(-1, 1)", "slice(True, 2)")]
+
+
+@pytest.mark.parametrize("cdata", INDEXED)
+def test_delete_item_agrees_with_cffi(cdata):
+    for index in INDEXES:
+        _same("x.__delitem__(%s)" % (index,), "x = " + cdata)
+
+
+@pytest.mark.parametrize("cdata", INDEXED)
+def test_malformed_slices_agree_with_cffi(cdata):
+    for index in MALFORMED:         # each raises before any memory is touched
+        _same("x[%s]" % (index,), "x = " + cdata)
+        _same("x.__setitem__(%s, [])" % (index,), "x = " + cdata)
+
+
+# -- lib attribute errors ----
+LIB_CASES = ["setattr(lib, 'nope', 1)", "setattr(lib, 'optind', 1)", "lib.optind",
+             "setattr(lib, 'optind', 'x')"]
+
+
+@pytest.mark.parametrize("expression", LIB_CASES)
+def test_lib_attribute_errors_agree_with_cffi(expression):
+    _same("(%s, lib.optind)[0]" % (expression,),
+          "ffi.cdef('extern int optind;'); lib = ffi.dlopen(None); old = lib.optind")

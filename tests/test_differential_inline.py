@@ -157,3 +157,14 @@ LIB_CASES = ["setattr(lib, 'nope', 1)", "setattr(lib, 'optind', 1)", "lib.optind
 def test_lib_attribute_errors_agree_with_cffi(expression):
     _same("(%s, lib.optind)[0]" % (expression,),
           "ffi.cdef('extern int optind;'); lib = ffi.dlopen(None); old = lib.optind")
+
+
+# -- indexes beyond ssize_t: refused before anything else (NULL included) ----
+@pytest.mark.parametrize("cdata", ["ffi.new('int[2]')", "ffi.new('int[]', 2)",
+                                   "ffi.cast('int *', 0)", "ffi.NULL", "ffi.new('int *')",
+                                   "ffi.new('struct pt *')", "ffi.cast('char *', 0)",
+                                   "ffi.cast('int', 1)"])
+@pytest.mark.parametrize("index", ["2**70", "-2**70", "2**63", "-2**63 - 1", "'a'", "1.5"])
+def test_huge_index_agrees_with_cffi(cdata, index):
+    _same("x[%s]" % (index,), "x = " + cdata)
+    _same("x.__setitem__(%s, 0)" % (index,), "x = " + cdata)

@@ -29,6 +29,13 @@ def null_error(ctype):
     return RuntimeError("cannot dereference null pointer from cdata '%s'" % (ctype.cname,))
 
 
+def _null_item_error(cdata, index):
+    """The error for `NULL[index]`: as cffi, an index beyond ssize_t is refused first."""
+    if not _SSIZE_MIN <= index <= _SSIZE_MAX:
+        return IndexError("cannot fit 'int' into an index-sized integer")
+    return null_error(cdata._ctype)
+
+
 class Family(type):
     """Metaclass of the families of cdata (AddrCData, PointerCData, ArrayCData...).
 
@@ -168,7 +175,7 @@ class PointerCData(AddrCData):
             address = self._addr
             if address:
                 return self._item_read(address + index * self._item_size, self._keep)
-            raise null_error(self._ctype)
+            raise _null_item_error(self, index)
         if isinstance(index, slice):
             return _slice(self, index, None)
         return self[_as_index(index)]
@@ -179,7 +186,7 @@ class PointerCData(AddrCData):
             if address:
                 self._item_write(address + index * self._item_size, value)
                 return
-            raise null_error(self._ctype)
+            raise _null_item_error(self, index)
         if isinstance(index, slice):
             _slice_assign(self, index, value, None)
             return

@@ -168,3 +168,11 @@ def test_lib_attribute_errors_agree_with_cffi(expression):
 def test_huge_index_agrees_with_cffi(cdata, index):
     _same("x[%s]" % (index,), "x = " + cdata)
     _same("x.__setitem__(%s, 0)" % (index,), "x = " + cdata)
+
+
+# -- reprs of what introspection returns ----
+@pytest.mark.parametrize("expression", [
+    "ffi.typeof('struct pt').fields[0][1]", "ffi.typeof('struct pt').fields",
+    "ffi.typeof('struct { int a: 3; } *').item.fields"])
+def test_introspection_reprs_agree_with_cffi(expression):
+    _same("repr(%s)" % (expression,))

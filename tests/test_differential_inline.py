@@ -176,3 +176,12 @@ def test_huge_index_agrees_with_cffi(cdata, index):
     "ffi.typeof('struct { int a: 3; } *').item.fields"])
 def test_introspection_reprs_agree_with_cffi(expression):
     _same("repr(%s)" % (expression,))
+
+
+# -- pointer arithmetic: an offset beyond ssize_t is refused before the item size ----
+@pytest.mark.parametrize("pointer", ["ffi.cast('struct opaque *', 8)", "ffi.cast('void *', 8)",
+                                     "ffi.cast('int(*)(int)', 8)", "ffi.cast('int *', 8)"])
+@pytest.mark.parametrize("expression", ["p + 2**63", "p - 2**63", "p + 2**70", "2**63 + p",
+                                        "p + (-2**63 - 1)", "p - (-2**63)", "p + 1", "p - 1"])
+def test_pointer_offsets_agree_with_cffi(pointer, expression):
+    _same(expression, "ffi.cdef('struct opaque;'); p = " + pointer)

@@ -15,8 +15,8 @@ from . import platform as plat
 from .convert import prepare, write_numbers
 from .ctype import ARRAY, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES, opaque_error
 from .cdatabase import CData, make_cdata, tp_name
-from .cdata_value import (ValueCData, cannot_subtract, slice_bounds, _no_add, _no_call, _no_item,
-                          _no_iter, _no_len, _no_sub)
+from .cdata_value import (ValueCData, cannot_subtract, index_error, slice_bounds, _no_add,
+                          _no_call, _no_item, _no_iter, _no_len, _no_sub)
 from .memory import MEM, BufferExport, Owned, export_extent, owned_size
 from .memory import copy as copy_memory
 
@@ -204,7 +204,7 @@ class PointerCData(AddrCData):
                 raise IndexError("cannot fit 'int' into an index-sized integer")
             if array:
                 if length is not None and not 0 <= index < length:
-                    raise _index_error(self, index, length)
+                    raise index_error(self, index, length)
             elif not self._addr:
                 raise null_error(self._ctype)
             elif index != 0 and self.__class__._owning:
@@ -217,7 +217,7 @@ class PointerCData(AddrCData):
         cls, rt = self.__class__, self._ctype._rt
         if cls._owning or rt is not None and cls is rt.cast_class:
             cls = rt.cdata_class    # `p + n` owns nothing (as in cffi), and has no `_v` view
-        address = moved(self._addr, offset, self._item_size or self._checked_item_size())
+        address = moved(self._addr, offset, self._item_size or self._offset_item_size(offset))
         result = _new_object(cls)    # cls(ctype, address, keep), no frame
         result._ctype, result._keep, result._addr = self._ctype, self._keep, address
         return result
@@ -240,6 +240,12 @@ class PointerCData(AddrCData):
         if _SSIZE_MIN <= offset <= _SSIZE_MAX:
             return self + (-offset if offset != _SSIZE_MIN else offset)    # (wraps, as in C)
         raise _offset_overflow()
+
+    def _offset_item_size(self, offset):
+        """The item size for `p + offset` (as cffi, an offset beyond ssize_t fails first)."""
+        if not _SSIZE_MIN <= offset <= _SSIZE_MAX:
+            raise _offset_overflow()
+        return self._checked_item_size()
 
     def _checked_item_size(self):
         size = self._item_size
@@ -371,16 +377,6 @@ def _distance(difference, size):
     return items
 
 
-def _index_error(array, index, length):
-    """cffi's IndexError for an index out of an array's bounds."""
-    if not _SSIZE_MIN <= index <= _SSIZE_MAX:
-        return IndexError("cannot fit 'int' into an index-sized integer")
-    if index < 0:
-        return IndexError("negative index")
-    return IndexError("index too large for cdata '%s' (expected %d < %d)"
-                      % (array._ctype.cname, index, length))
-
-
 def _decayed(ctype):
     """The type a cdata of `ctype` has as a subtraction's right operand (arrays decay)."""
     return TYPES.pointer(ctype.item) if ctype.kind == ARRAY else ctype
@@ -407,7 +403,7 @@ class ArrayCData(PointerCData):
             if 0 <= index < length if length is not None else True:
                 return self._item_read(self._addr + index * self._item_size,
                                        self._keep)
-            raise _index_error(self, index, length)
+            raise index_error(self, index, length)
         if isinstance(index, slice):
             return _slice(self, index, self._length)
         return self[_as_index(index)]
@@ -418,7 +414,7 @@ class ArrayCData(PointerCData):
             if 0 <= index < length if length is not None else True:
                 self._item_write(self._addr + index * self._item_size, value)
                 return
-            raise _index_error(self, index, length)
+            raise index_error(self, index, length)
         if isinstance(index, slice):
             _slice_assign(self, index, value, self._length)
             return

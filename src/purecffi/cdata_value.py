@@ -56,6 +56,16 @@ def _no_item(self, index, value=None):
     raise TypeError("cdata of type '%s' cannot be indexed" % (self._ctype.cname,))
 
 
+def index_error(array, index, length):
+    """cffi's IndexError for an index out of an array's bounds."""
+    if not _SSIZE_MIN <= index <= _SSIZE_MAX:
+        return IndexError("cannot fit 'int' into an index-sized integer")
+    if index < 0:
+        return IndexError("negative index")
+    return IndexError("index too large for cdata '%s' (expected %d < %d)"
+                      % (array._ctype.cname, index, length))
+
+
 def slice_bounds(cdata, index, length):
     """(start, stop) of a slice of `cdata`, checked with cffi's messages, in cffi's order
     (start, then stop, then step)."""

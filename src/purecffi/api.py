@@ -748,15 +748,17 @@ _SSIZE_MIN = -sys.maxsize - 1
 
 
 def _memmove(dest, src, n):
-    """ffi.memmove() in general: cdata or Python buffers at either end, any size argument."""
-    dest_address, keep1 = _address_of_buffer(dest, writable=True)
-    src_address, keep2 = _address_of_buffer(src, writable=False)
+    """ffi.memmove() in general: cdata or Python buffers at either end, any size argument.
+
+    The size is checked first, as cffi parses it with the arguments (its errors win)."""
     if n.__class__ is not int:
         n = operator.index(n)
+    if not _SSIZE_MIN <= n <= _SSIZE_MAX:
+        raise OverflowError("Python int too large to convert to C ssize_t")     # (cffi's words)
     if n < 0:
         raise ValueError("negative size")
-    if n >= 1 << 63:
-        raise OverflowError("Python int too large to convert to C ssize_t")     # (cffi's words)
+    dest_address, keep1 = _address_of_buffer(dest, writable=True)
+    src_address, keep2 = _address_of_buffer(src, writable=False)
     MEM[dest_address:dest_address + n] = MEM[src_address:src_address + n]
 
 

@@ -58,10 +58,10 @@ class _BufferMethods:
                 raise ValueError("right operand length must match slice length")
             view[:] = source
             return
+        position = _item_index(self, index, "buffer assignment index out of range")
         if value.__class__ is not bytes or len(value) != 1:
             raise TypeError("must assign a bytes of length 1, not %s" % (tp_name(type(value)),))
-        memoryview(self)[_item_index(self, index, "buffer assignment index out of range")] = \
-            value[0]
+        memoryview(self)[position] = value[0]
 
     def __delitem__(self, index):
         raise TypeError("'del x[n]' not supported for buffer objects")

@@ -146,7 +146,10 @@ def callback_method(funcptr_key):
 def _decorator(fntype, error, onerror):
     """The decorator form of ffi.callback() (apart, so that the method's frame makes no closure
     cells for its variables at each call)."""
-    return lambda func: make_callback(fntype, func, error, onerror)
+    def callback_decorator_wrap(func):
+        return make_callback(fntype, func, error, onerror)
+    callback_decorator_wrap.__qualname__ = "FFI.callback.<locals>.callback_decorator_wrap"
+    return callback_decorator_wrap                  # named as cffi's, seen in its repr
 
 
 def _unsupported(fntype):

@@ -15,8 +15,8 @@ from . import platform as plat
 from .convert import prepare, write_numbers
 from .ctype import ARRAY, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES, opaque_error
 from .cdatabase import CData, make_cdata, tp_name
-from .cdata_value import (ValueCData, cannot_subtract, _no_add, _no_call, _no_item, _no_iter,
-                          _no_len, _no_sub)
+from .cdata_value import (ValueCData, cannot_subtract, index_error, slice_bounds, _no_add,
+                          _no_call, _no_item, _no_iter, _no_len, _no_sub)
 from .memory import MEM, BufferExport, Owned, export_extent, owned_size
 from .memory import copy as copy_memory
 
@@ -27,6 +27,13 @@ _new_object = object.__new__
 def null_error(ctype):
     """The error for dereferencing NULL."""
     return RuntimeError("cannot dereference null pointer from cdata '%s'" % (ctype.cname,))
+
+
+def _null_item_error(cdata, index):
+    """The error for `NULL[index]`: as cffi, an index beyond ssize_t is refused first."""
+    if not _SSIZE_MIN <= index <= _SSIZE_MAX:
+        return IndexError("cannot fit 'int' into an index-sized integer")
+    return null_error(cdata._ctype)
 
 
 class Family(type):
@@ -168,7 +175,7 @@ class PointerCData(AddrCData):
             address = self._addr
             if address:
                 return self._item_read(address + index * self._item_size, self._keep)
-            raise null_error(self._ctype)
+            raise _null_item_error(self, index)
         if isinstance(index, slice):
             return _slice(self, index, None)
         return self[_as_index(index)]
@@ -179,11 +186,30 @@ class PointerCData(AddrCData):
             if address:
                 self._item_write(address + index * self._item_size, value)
                 return
-            raise null_error(self._ctype)
+            raise _null_item_error(self, index)
         if isinstance(index, slice):
             _slice_assign(self, index, value, None)
             return
         self[_as_index(index)] = value
+
+    def __delitem__(self, index):
+        """`del x[i]`: refused (cffi's TypeError) once `i` passed the checks `x[i]` makes."""
+        array = self._ctype.kind == ARRAY
+        length = self._length if array else None
+        if isinstance(index, slice):
+            slice_bounds(self, index, length)
+        else:
+            index = _as_index(index)
+            if not _SSIZE_MIN <= index <= _SSIZE_MAX:
+                raise IndexError("cannot fit 'int' into an index-sized integer")
+            if array:
+                if length is not None and not 0 <= index < length:
+                    raise index_error(self, index, length)
+            elif not self._addr:
+                raise null_error(self._ctype)
+            elif index != 0 and self.__class__._owning:
+                raise _not_zero(self, index)
+        raise TypeError("'del x[n]' not supported for cdata objects")
 
     def __add__(self, offset):
         if offset.__class__ is not int:
@@ -191,7 +217,7 @@ class PointerCData(AddrCData):
         cls, rt = self.__class__, self._ctype._rt
         if cls._owning or rt is not None and cls is rt.cast_class:
             cls = rt.cdata_class    # `p + n` owns nothing (as in cffi), and has no `_v` view
-        address = moved(self._addr, offset, self._item_size or self._checked_item_size())
+        address = moved(self._addr, offset, self._item_size or self._offset_item_size(offset))
         result = _new_object(cls)    # cls(ctype, address, keep), no frame
         result._ctype, result._keep, result._addr = self._ctype, self._keep, address
         return result
@@ -214,6 +240,12 @@ class PointerCData(AddrCData):
         if _SSIZE_MIN <= offset <= _SSIZE_MAX:
             return self + (-offset if offset != _SSIZE_MIN else offset)    # (wraps, as in C)
         raise _offset_overflow()
+
+    def _offset_item_size(self, offset):
+        """The item size for `p + offset` (as cffi, an offset beyond ssize_t fails first)."""
+        if not _SSIZE_MIN <= offset <= _SSIZE_MAX:
+            raise _offset_overflow()
+        return self._checked_item_size()
 
     def _checked_item_size(self):
         size = self._item_size
@@ -345,16 +377,6 @@ def _distance(difference, size):
     return items
 
 
-def _index_error(array, index, length):
-    """cffi's IndexError for an index out of an array's bounds."""
-    if not _SSIZE_MIN <= index <= _SSIZE_MAX:
-        return IndexError("cannot fit 'int' into an index-sized integer")
-    if index < 0:
-        return IndexError("negative index")
-    return IndexError("index too large for cdata '%s' (expected %d < %d)"
-                      % (array._ctype.cname, index, length))
-
-
 def _decayed(ctype):
     """The type a cdata of `ctype` has as a subtraction's right operand (arrays decay)."""
     return TYPES.pointer(ctype.item) if ctype.kind == ARRAY else ctype
@@ -381,7 +403,7 @@ class ArrayCData(PointerCData):
             if 0 <= index < length if length is not None else True:
                 return self._item_read(self._addr + index * self._item_size,
                                        self._keep)
-            raise _index_error(self, index, length)
+            raise index_error(self, index, length)
         if isinstance(index, slice):
             return _slice(self, index, self._length)
         return self[_as_index(index)]
@@ -392,7 +414,7 @@ class ArrayCData(PointerCData):
             if 0 <= index < length if length is not None else True:
                 self._item_write(self._addr + index * self._item_size, value)
                 return
-            raise _index_error(self, index, length)
+            raise index_error(self, index, length)
         if isinstance(index, slice):
             _slice_assign(self, index, value, self._length)
             return
@@ -449,8 +471,9 @@ def _slice(cdata, index, length):
     """A view `cdata[start:stop]` as an open array (spec 7.2 footnote 4)."""
     start, stop = index.start, index.stop
     if not (start.__class__ is int and stop.__class__ is int and index.step is None
-            and 0 <= start and start <= stop and (length is None or stop <= length)):
-        start, stop = _slice_bounds(cdata, index, length)       # the general case, or raises
+            and 0 <= start and start <= stop
+            and stop <= (_SSIZE_MAX if length is None else length)):
+        start, stop = slice_bounds(cdata, index, length)       # the general case, or raises
     arr, cls = cdata._open_array or _open_array(cdata.__class__, cdata._ctype.item)
     size = cdata._item_size or cdata._checked_item_size()
     result = _new_object(cls)       # what cls(arr, address, keep, length) does, no frame
@@ -471,29 +494,6 @@ def _open_array(cls, item):
     return pair
 
 
-def _slice_bounds(cdata, index, length):
-    """(start, stop) of a slice of `cdata`, checked with cffi's messages."""
-    if index.start is None:
-        raise IndexError("slice start must be specified")
-    if index.stop is None:
-        raise IndexError("slice stop must be specified")
-    if index.step is not None:
-        raise IndexError("slice with step not supported")
-    start, stop = index.start, index.stop
-    if not (isinstance(start, int) and isinstance(stop, int)):    # (no __index__, as cffi)
-        raise TypeError("an integer is required")
-    if not (_SSIZE_MIN <= start <= _SSIZE_MAX and _SSIZE_MIN <= stop <= _SSIZE_MAX):
-        raise OverflowError("Python int too large to convert to C ssize_t")
-    if start > stop:
-        raise IndexError("slice start > stop")
-    if length is not None:
-        if start < 0:
-            raise IndexError("negative index")
-        if stop > length:
-            raise IndexError("index too large (expected %d <= %d)" % (stop, length))
-    return start, stop
-
-
 def _unpack_count_error(count, got):
     """cffi's error for a slice assignment given `got` values for `count` items."""
     if got > count:
@@ -502,7 +502,7 @@ def _unpack_count_error(count, got):
 
 
 def _slice_assign(cdata, index, value, length):
-    start, stop = _slice_bounds(cdata, index, length)
+    start, stop = slice_bounds(cdata, index, length)
     count = stop - start
     size = cdata._checked_item_size()
     base = cdata._addr + start * size
@@ -570,7 +570,7 @@ class StructCData(AddrCData):
 
     __add__ = __radd__ = _no_add
     __sub__ = _no_sub
-    __getitem__ = __setitem__ = _no_item
+    __getitem__ = __setitem__ = __delitem__ = _no_item
     __len__, __call__ = _no_len, _no_call
     __iter__ = _no_iter
 
@@ -634,7 +634,7 @@ class FunctionPtrCData(PointerCData):
                                % (self._ctype.cname,))              # (cffi's words)
         return _CALLER[0](self, args)
 
-    __getitem__ = __setitem__ = _no_item
+    __getitem__ = __setitem__ = __delitem__ = _no_item
     __add__ = __radd__ = _no_add
     __sub__ = _no_sub
 

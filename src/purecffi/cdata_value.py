@@ -1,5 +1,6 @@
 """Primitive C values held by Python (`ffi.cast("int", 42)`, a long double): ValueCData."""
 import ctypes
+import math
 from operator import index as _index
 
 from . import platform as plat
@@ -14,6 +15,13 @@ _LD = ctypes.c_longdouble
 def longdouble_float(raw):
     """A long double's raw bytes as a Python float."""
     return _LD.from_buffer_copy(raw).value
+
+def _longdouble_text(value):
+    """A long double as C's "%LE" writes it: a NaN keeps its sign ("-NAN"), as in cffi."""
+    if value != value and math.copysign(1.0, value) < 0:
+        return "-NAN"
+    return "%E" % (value,)
+
 
 # -- What struct values and C numbers do not do (cffi's messages) ----
 def _no_add(self, other):
@@ -39,10 +47,56 @@ def cannot_subtract(left, right):
 
 
 def _no_item(self, index, value=None):
-    """`x[i]` of what is no pointer or array: as cffi, `i` must be an index first."""
-    if not isinstance(index, slice) and not _SSIZE_MIN <= _index(index) <= _SSIZE_MAX:
+    """`x[i]` of what is no pointer or array: as cffi, `i` must be an index (or a slice
+    `x[start:stop]` well formed) first."""
+    if isinstance(index, slice):
+        slice_bounds(self, index, None)
+    elif not _SSIZE_MIN <= _index(index) <= _SSIZE_MAX:
         raise IndexError("cannot fit 'int' into an index-sized integer")
     raise TypeError("cdata of type '%s' cannot be indexed" % (self._ctype.cname,))
+
+
+def index_error(array, index, length):
+    """cffi's IndexError for an index out of an array's bounds."""
+    if not _SSIZE_MIN <= index <= _SSIZE_MAX:
+        return IndexError("cannot fit 'int' into an index-sized integer")
+    if index < 0:
+        return IndexError("negative index")
+    return IndexError("index too large for cdata '%s' (expected %d < %d)"
+                      % (array._ctype.cname, index, length))
+
+
+def slice_bounds(cdata, index, length):
+    """(start, stop) of a slice of `cdata`, checked with cffi's messages, in cffi's order
+    (start, then stop, then step)."""
+    start, stop = index.start, index.stop
+    if start.__class__ is not int or stop.__class__ is not int or index.step is not None:
+        start = slice_end(start, "start")
+        stop = slice_end(stop, "stop")
+        if index.step is not None:
+            raise IndexError("slice with step not supported")
+    if not (_SSIZE_MIN <= start <= _SSIZE_MAX and _SSIZE_MIN <= stop <= _SSIZE_MAX):
+        raise OverflowError("Python int too large to convert to C ssize_t")
+    if start > stop:
+        raise IndexError("slice start > stop")
+    if length is not None:
+        if start < 0:
+            raise IndexError("negative index")
+        if stop > length:
+            raise IndexError("index too large (expected %d <= %d)" % (stop, length))
+    return start, stop
+
+
+def slice_end(value, which):
+    """One end of a slice `x[start:stop]`: given, an int (no __index__, as cffi) within
+    ssize_t."""
+    if value is None:
+        raise IndexError("slice %s must be specified" % (which,))
+    if not isinstance(value, int):
+        raise TypeError("an integer is required")
+    if not _SSIZE_MIN <= value <= _SSIZE_MAX:
+        raise OverflowError("Python int too large to convert to C ssize_t")
+    return value
 
 
 def _no_len(self):
@@ -176,7 +230,7 @@ class ValueCData(CData):
     def _repr_value(self):
         cat = self._category()
         if cat == plat.LONGDOUBLE:
-            return "%E" % (longdouble_float(self._value),)
+            return _longdouble_text(longdouble_float(self._value))
         if self._ctype.kind == ENUM:
             name = self._ctype._elements.get(self._value)
             return "%d: %s" % (self._value, name) if name is not None else "%d" % self._value
@@ -188,7 +242,7 @@ class ValueCData(CData):
     # -- What a C value does not do (cffi's messages) ----
     __add__ = __radd__ = _no_add
     __sub__ = _no_sub
-    __getitem__ = __setitem__ = _no_item
+    __getitem__ = __setitem__ = __delitem__ = _no_item
     __len__, __call__ = _no_len, _no_call
     __iter__ = _no_iter
 

@@ -337,7 +337,8 @@ class CField:
     __delattr__ = __setattr__
 
     def __repr__(self):
-        return "<CField %s %s at %d>" % (self.name, self.type.cname, self.offset)
+        """cffi's repr (as `ffi.buffer`'s, it names cffi's module)."""
+        return "<_cffi_backend.CField object at 0x%x>" % (id(self),)
 
 
 _LAY_OUT = []   # layout.lay_out, registered when layout.py is imported (it imports this module)

@@ -32,8 +32,6 @@ _MSG_NON_INTEGER = "non-integer constant '%s' cannot be accessed from a dlopen()
 _MSG_DEFINE_DOTS = "'%s' is declared as '#define %s ...': only API mode (ffi.set_source() and " \
                    "a C compiler) can give its value, not a dlopen() library"
 _MSG_READ_ONLY = "cannot assign to '%s': it is a %s of the library, not a global variable"
-_MSG_NEW_ATTRIBUTE = "cannot add attribute '%s' to a library object: it has no global " \
-                     "variable of that name declared in cdef()"
 
 
 class Messages:
@@ -421,7 +419,7 @@ class Lib:
             raise library.closed_error()
         entry = self.__declared.get(name)
         if entry is None:
-            raise AttributeError(_MSG_NEW_ATTRIBUTE % (name,))
+            raise AttributeError(name)              # (cffi's in-line message: the name)
         if entry[0] != "variable":
             raise AttributeError(_MSG_READ_ONLY % (name, entry[0]))
         object.__setattr__(self, name, value)       # the _GlobalVariable writes it

@@ -1,0 +1,187 @@
+"""In-line ABI behaviours of the implementation under test against the installed cffi.
+
+Each case runs one expression with `_backend.FFI` and with `cffi.FFI` and compares what a
+program observes: the repr of the result (addresses normalised), or the exception's type and
+message, and what was written to stderr.  The rows are the disagreements found by grids of
+types x values x operations (buffer item writes, long double reprs, the callback decorator,
+lib attribute errors...); with PURECFFI_TEST_AGAINST=cffi both sides are cffi.
+Skipped when cffi is not installed.
+"""
+import contextlib
+import io
+import re
+
+import pytest
+
+from _backend import FFI
+
+cffi = pytest.importorskip("cffi")
+
+CDEF = """
+struct pt { int x, y; };
+enum e { A, B = 5 };
+"""
+
+
+def _normalise(text):
+    """`text` without addresses and module prefixes, which differ by implementation."""
+    text = re.sub(r" at 0x[0-9a-fA-F]+", "", text)
+    text = re.sub(r"0x[0-9a-fA-F]+", "0x?", text)
+    for prefix in ("_cffi_backend.", "purecffi.", "cffi."):
+        text = text.replace(prefix, "")
+    return text
+
+
+def _outcome(ffi_class, expression, setup=""):
+    """What evaluating `expression` shows: ('ok', repr) or (exception type, message), and
+    stderr."""
+    ffi = ffi_class()
+    ffi.cdef(CDEF)
+    namespace = {"ffi": ffi}
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        try:
+            exec(setup, namespace)
+            result = ("ok", _normalise(repr(eval(expression, namespace))))
+        except Exception as exc:
+            result = (type(exc).__name__, _normalise(str(exc)))
+    return result + (_normalise(err.getvalue()),)
+
+
+def _same(expression, setup=""):
+    mine = _outcome(FFI, expression, setup)
+    theirs = _outcome(cffi.FFI, expression, setup)
+    assert mine == theirs, "%s\n  tested: %r\n  cffi:   %r" % (expression, mine, theirs)
+
+
+# -- ffi.buffer item writes: the index is checked before the value ----
+BUFFER_WRITES = [
+    "b.__setitem__(0, b'x') or bytes(b)",
+    "b.__setitem__(-1, b'x') or bytes(b)",
+    "b.__setitem__(0, 120)",
+    "b.__setitem__(0, b'xy')",
+    "b.__setitem__(0, 'x')",
+    "b.__setitem__(6, b'x')",
+    "b.__setitem__(-7, b'x')",
+    "b.__setitem__(6, 65)",
+    "b.__setitem__(10, 'x')",
+    "b.__setitem__(-10, b'xy')",
+    "b.__setitem__('a', b'x')",
+    "b.__setitem__(1.0, 65)",
+    "b.__setitem__(slice(0, 2), b'xy') or bytes(b)",
+    "b.__setitem__(slice(0, 2), b'xyz')",
+]
+
+
+@pytest.mark.parametrize("expression", BUFFER_WRITES)
+def test_buffer_item_write_agrees_with_cffi(expression):
+    _same(expression, "b = ffi.buffer(ffi.new('char[]', b'hello'))")
+
+
+# -- long double reprs: C's "%LE", a negative NaN included ----
+LONG_DOUBLES = ["float('nan')", "-float('nan')", "float('inf')", "-float('inf')", "0.0", "-0.0",
+                "0.1", "1/3", "1e300", "-1e-300", "5e-324", "2**64", "-2**63", "12345.678"]
+
+
+@pytest.mark.parametrize("value", LONG_DOUBLES)
+@pytest.mark.parametrize("make", ["ffi.cast('long double', %s)",
+                                  "ffi.new('long double *', %s)[0]",
+                                  "ffi.cast('long double', ffi.cast('long double', %s))",
+                                  "ffi.new('struct { long double d; } *', [%s]).d"])
+def test_long_double_repr_agrees_with_cffi(make, value):
+    _same("repr(%s), str(%s)" % (make % value, make % value))
+
+
+# -- ffi.callback() as a decorator ----
+DECORATORS = [
+    "ffi.callback('int(*)(int)')",
+    "ffi.callback('int(*)(int)', error=-1)",
+    "ffi.callback('int(*)(int)', onerror=print)",
+    "ffi.callback('int(*)(int)')(lambda x: x * 3)(4)",
+    "ffi.callback('int(*)(int)')(5)",
+]
+
+
+@pytest.mark.parametrize("expression", DECORATORS)
+def test_callback_decorator_agrees_with_cffi(expression):
+    _same(expression)
+
+
+# -- ffi.memmove(): the size is checked before the buffers, as cffi parses it first ----
+MEMMOVES = [
+    "ffi.memmove(%s, %s, %s)" % (dest, src, n)
+    for dest, src in [("d", "b'abcd'"), ("d", "5"), ("5", "d"), ("b'ab'", "d"), ("d", "None"),
+                      ("ffi.cast('int', 1)", "d"), ("d", "memoryview(bytearray(8))[::2]")]
+    for n in ["-1", "2**63", "-2**64", "1.5", "'x'", "2"]]
+
+
+@pytest.mark.parametrize("expression", MEMMOVES)
+def test_memmove_argument_errors_agree_with_cffi(expression):
+    _same(expression + " or ffi.buffer(d)[:]", "d = ffi.new('char[8]')")
+
+
+# -- x[i], x[a:b] and del x[...] of every kind of cdata: cffi's checks, in cffi's order ----
+INDEXED = ["ffi.new('int[2]')", "ffi.new('int *')", "ffi.cast('int *', 0)", "ffi.new('char **')",
+           "ffi.new('int[]', 2)", "ffi.cast('void *', 8)", "ffi.NULL", "ffi.new('struct pt *')",
+           "ffi.new('struct pt[2]')", "ffi.new('int[2][2]')", "ffi.new('int[2]')[0:1]",
+           "ffi.cast('int(*)(int)', 0)", "ffi.cast('int', 1)", "ffi.new('struct pt *')[0]",
+           "ffi.cast('enum e', 5)", "ffi.cast('double', 1.5)", "ffi.cast('int *', 8) + 1"]
+INDEXES = ["0", "1", "5", "-1", "2**70", "'a'", "1.0", "slice(0, 2)", "slice(0, 5)",
+           "slice(-1, 1)", "slice(1, 0)", "slice(3, 1, 2)", "slice(0, 2, 1)", "slice(None, 2)",
+           "slice(0, None)", "slice(None, None, 2)", "slice(2**70, None)", "slice(0, 2**70)",
+           "slice('a', None)", "slice(0, 'a')", "slice(1.0, 2)", "slice(2**70, 'a')",
+           "slice(True, 2)"]
+MALFORMED = [index for index in INDEXES if index.startswith("slice") and index not in
+             ("slice(0, 2)", "slice(0, 5)", "slice(-1, 1)", "slice(True, 2)")]
+
+
+@pytest.mark.parametrize("cdata", INDEXED)
+def test_delete_item_agrees_with_cffi(cdata):
+    for index in INDEXES:
+        _same("x.__delitem__(%s)" % (index,), "x = " + cdata)
+
+
+@pytest.mark.parametrize("cdata", INDEXED)
+def test_malformed_slices_agree_with_cffi(cdata):
+    for index in MALFORMED:         # each raises before any memory is touched
+        _same("x[%s]" % (index,), "x = " + cdata)
+        _same("x.__setitem__(%s, [])" % (index,), "x = " + cdata)
+
+
+# -- lib attribute errors ----
+LIB_CASES = ["setattr(lib, 'nope', 1)", "setattr(lib, 'optind', 1)", "lib.optind",
+             "setattr(lib, 'optind', 'x')"]
+
+
+@pytest.mark.parametrize("expression", LIB_CASES)
+def test_lib_attribute_errors_agree_with_cffi(expression):
+    _same("(%s, lib.optind)[0]" % (expression,),
+          "ffi.cdef('extern int optind;'); lib = ffi.dlopen(None); old = lib.optind")
+
+
+# -- indexes beyond ssize_t: refused before anything else (NULL included) ----
+@pytest.mark.parametrize("cdata", ["ffi.new('int[2]')", "ffi.new('int[]', 2)",
+                                   "ffi.cast('int *', 0)", "ffi.NULL", "ffi.new('int *')",
+                                   "ffi.new('struct pt *')", "ffi.cast('char *', 0)",
+                                   "ffi.cast('int', 1)"])
+@pytest.mark.parametrize("index", ["2**70", "-2**70", "2**63", "-2**63 - 1", "'a'", "1.5"])
+def test_huge_index_agrees_with_cffi(cdata, index):
+    _same("x[%s]" % (index,), "x = " + cdata)
+    _same("x.__setitem__(%s, 0)" % (index,), "x = " + cdata)
+
+
+# -- reprs of what introspection returns ----
+@pytest.mark.parametrize("expression", [
+    "ffi.typeof('struct pt').fields[0][1]", "ffi.typeof('struct pt').fields",
+    "ffi.typeof('struct { int a: 3; } *').item.fields"])
+def test_introspection_reprs_agree_with_cffi(expression):
+    _same("repr(%s)" % (expression,))
+
+
+# -- pointer arithmetic: an offset beyond ssize_t is refused before the item size ----
+@pytest.mark.parametrize("pointer", ["ffi.cast('struct opaque *', 8)", "ffi.cast('void *', 8)",
+                                     "ffi.cast('int(*)(int)', 8)", "ffi.cast('int *', 8)"])
+@pytest.mark.parametrize("expression", ["p + 2**63", "p - 2**63", "p + 2**70", "2**63 + p",
+                                        "p + (-2**63 - 1)", "p - (-2**63)", "p + 1", "p - 1"])
+def test_pointer_offsets_agree_with_cffi(pointer, expression):
+    _same(expression, "ffi.cdef('struct opaque;'); p = " + pointer)

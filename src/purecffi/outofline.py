@@ -109,3 +109,6 @@ class OutOfLineFFI(GeneratedFFI):
         from .outofline_lib import integer_const
         return integer_const(self, name)
 
+
+
+OutOfLineFFI.__name__ = OutOfLineFFI.__qualname__ = "FFI"     # as cffi's (type(ffi).__name__)

@@ -914,7 +914,7 @@ def emit_module_functions(plan, limited=False):
         "};",
         "",
         "static PyType_Spec _pc_lib_spec = {",
-        "    \"purecffi.apimode.Lib\", 0, 0, Py_TPFLAGS_DEFAULT, _pc_lib_slots",
+        "    \"_cffi_backend.Lib\", 0, 0, Py_TPFLAGS_DEFAULT, _pc_lib_slots  /* named Lib, as cffi's */",
         "};",
         "",
         "/* _pc_lib_bind(lib): remember the lib instance and its dict (both live as long",

@@ -124,6 +124,22 @@ def test_none_is_no_long_double_argument(module):
     assert module.lib.ptsum({"x": 1, "y": 2}) == 3
 
 
+# -- ffi.dlopen() of a compiled ffi ----
+def test_dlopen_of_the_compiled_ffi_gives_an_out_of_line_lib(module):
+    """No name guessing, and the lib is the kind cffi's out-of-line ABI modules open."""
+    lib = module.ffi.dlopen(None)
+    assert repr(lib) == "<Lib object for '<None>'>"
+    assert lib.__name__ == "<None>.lib"
+    assert lib.DX == 42
+    with pytest.raises(AttributeError) as info:
+        lib.nope
+    assert str(info.value) == ("cffi library '<None>' has no function, constant or global "
+                               "variable named 'nope'")
+    with pytest.raises(OSError) as info:
+        module.ffi.dlopen("m")
+    assert str(info.value).startswith("cannot load library 'm'")
+
+
 # -- The lib of an out-of-line ABI module ----
 def test_out_of_line_lib_refuses_to_delete_an_undeclared_name(tmp_path):
     builder = FFI()

@@ -647,6 +647,23 @@ class GeneratedFFI(FFI):
     def __repr__(self):
         return "<_cffi_backend.FFI object at 0x%x>" % (id(self),)
 
+    def dlopen(self, name=None, flags=0):
+        """Open a library by its file name or path as given (no guessing), or None (the
+        default, as in cffi's generated modules) for libc; the lib is the out-of-line kind,
+        as with cffi's compiled ffi objects."""
+        import operator
+        from .library import dlopen
+        from .outofline_lib import OutOfLineLib
+        from .cdata import CData
+        if name is not None and not isinstance(name, (str, bytes, CData)):
+            raise TypeError("dlopen(name): name must be a file name (str), a path or None, "
+                            "not %s" % (type(name).__name__,))
+        if isinstance(name, bytes):
+            import os
+            name = os.fsdecode(name)
+        flags = operator.index(flags)       # TypeError for a non-integer, as cffi
+        return dlopen(self, name, flags, guess=False, lib_class=OutOfLineLib)
+
     def __getattr__(self, name):
         """(only for a name found nowhere else) cffi's AttributeError."""
         raise AttributeError(_MSG_NO_ATTRIBUTE % (name,))

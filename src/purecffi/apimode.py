@@ -468,7 +468,7 @@ class _GlobalArrayOfUnknownLength(_Global):
 
 for _cls in (_Global, _GlobalArrayOfUnknownLength):     # cffi's name for them
     _cls.__name__ = _cls.__qualname__ = "__FFIGlobSupport"
-    _cls.__module__ = "builtins"
+    _cls.__module__ = "_cffi_backend"
 
 
 # -- Functions ----

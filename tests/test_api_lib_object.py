@@ -26,6 +26,8 @@ CDEF = """
     int unval(union un);
     long double twice(long double);
     #define DX 42
+    static const struct pt KPT;
+    extern const struct pt CGS;
 """
 SOURCE = """
     #define DX 42
@@ -37,6 +39,8 @@ SOURCE = """
     int ptsum(struct pt p) { return p.x + p.y; }
     int unval(union un u) { return u.i; }
     long double twice(long double x) { return 2 * x; }
+    static const struct pt KPT = {7, 8};
+    const struct pt CGS = {1, 2};
 """
 
 
@@ -71,6 +75,13 @@ def test_the_compiled_ffi_has_no_builder_methods(module, method):
         getattr(module.ffi, method)
     assert str(info.value) == "'_cffi_backend.FFI' object has no attribute '%s'" % (method,)
     assert not hasattr(module.ffi, method)
+
+
+@pytest.mark.parametrize("name, x", [("KPT", 7), ("CGS", 1)])
+def test_a_struct_constant_is_shown_as_a_reference(module, name, x):
+    value = getattr(module.lib, name)
+    assert repr(value).startswith("<cdata 'struct pt &' 0x")
+    assert value.x == x and module.ffi.sizeof(value) == 8
 
 
 # -- Deleting, pickling, copying ----

@@ -791,5 +791,5 @@ def _constant(ctype, name, value, reported):
         out = _mk.new(pointer, None)
         memmove(out._addr, ctypes.cast(ctypes.c_char_p(value), ctypes.c_void_p).value,
                 len(value))
-        return out[0]
+        return prepare(ctype).read(out._addr, out)      # 'struct s &', as cffi shows it
     return value

@@ -58,7 +58,8 @@ def test_a_function_is_a_built_in_method_of_the_lib(module):
 
 def test_a_global_variable_in_the_lib_dict_is_an_ffi_glob_support(module):
     for name in ("gi", "gopen"):
-        assert type(module.lib.__dict__[name]).__name__ == "__FFIGlobSupport"
+        assert repr(module.lib.__dict__[name]).startswith(
+            "<_cffi_backend.__FFIGlobSupport object at 0x")
 
 
 def test_the_compiled_ffi_is_named_ffi(module):
@@ -154,7 +155,7 @@ def test_dlopen_of_the_compiled_ffi_gives_an_out_of_line_lib(module):
 # -- The lib of an out-of-line ABI module ----
 def test_out_of_line_lib_refuses_to_delete_an_undeclared_name(tmp_path):
     builder = FFI()
-    builder.cdef("int abs(int);")
+    builder.cdef("int abs(int);  extern char **environ;")
     builder.set_source("_ool_lib_object", None)
     builder.compile(tmpdir=str(tmp_path))
     ffi = import_built(tmp_path, "_ool_lib_object").ffi
@@ -166,4 +167,6 @@ def test_out_of_line_lib_refuses_to_delete_an_undeclared_name(tmp_path):
     with pytest.raises(AttributeError):
         del lib.abs
     assert lib.abs(-3) == 3
+    assert repr(lib.__dict__["environ"]).startswith(
+        "<_cffi_backend.__FFIGlobSupport object at 0x")
     assert "_ool_lib_object" not in sys.modules

@@ -104,6 +104,9 @@ def test_the_lib_cannot_be_pickled_or_copied(module):
     with pytest.raises(pickle.PicklingError) as info:
         pickle.dumps(module.lib)
     assert str(info.value) == "can't pickle '_cffi_backend.Lib' object: %r" % (module.lib,)
+    with pytest.raises(pickle.PicklingError) as info:
+        pickle.dumps(module.lib.add)                    # (it pickles its `self`, the lib)
+    assert str(info.value) == "can't pickle '_cffi_backend.Lib' object: %r" % (module.lib,)
     with pytest.raises(copy.Error) as info:
         copy.copy(module.lib)
     assert str(info.value) == ("un(shallow)copyable object of type <class "

@@ -822,7 +822,7 @@ def emit_module_functions(plan, limited=False):
         "/* _pc_lib_class(cls): a subclass of the lib class whose attribute lookup reads the",
         " * instance dict (functions, constants) first, then asks `cls` (globals, errors) */",
         "static PyObject *_pc_lib_getattr;      /* cls.__getattr__: names not found */",
-        "static PyObject *_pc_lib_self, *_pc_lib_dict;   /* the lib instance and its dict */",
+        "/* (_pc_lib_self, _pc_lib_dict: the lib instance and its dict, see emit_fast_type) */",
         "",
         "/* names already looked up on the lib (interned, as in code objects), by address:",
         " * the dict does not change after _pc_lib_bind (lib.__dict__ gives a copy, as cffi's",

@@ -144,6 +144,7 @@ def test_spec_8_6_include_between_api_modules(tmp_path):
     assert import_from(tmp_path, "_api_inc_base").lib.base_var == 8
     # ... but dir() lists only its own names and the included enumerators, as cffi's
     assert sorted(dir(mod.lib)) == ["SHARED_E", "count", "get_a"]
+    assert sorted(mod.lib.__dict__) == ["SHARED_E", "count", "get_a"]     # (so is __dict__)
     assert mod.lib.count.__doc__.startswith("int16_t count(int16_t);")     # the compiler's
 
 

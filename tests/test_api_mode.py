@@ -832,6 +832,12 @@ def test_set_source_pkgconfig_unknown_package(tmp_path):
         ffi.set_source_pkgconfig("_api_pkgc", ["surely-no-such-package-xyz"], "")
 
 
+def test_set_source_pkgconfig_wants_a_list():
+    with pytest.raises(TypeError) as info:
+        FFI().set_source_pkgconfig("_api_pkgs", "libffi", "")
+    assert str(info.value) == "the pkgconfig_libs argument must be a list of package names"
+
+
 def test_verbose_prints_the_build(tmp_path, capfd):
     ffi = FFI()
     ffi.cdef("int vb(void);")

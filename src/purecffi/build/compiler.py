@@ -178,7 +178,7 @@ def pkgconfig_flags(libs, kwds):
     import subprocess
     from ..errors import PkgConfigError
     if not isinstance(libs, (list, tuple)):
-        raise TypeError("pkgconfig_libs must be a list of package names")
+        raise TypeError("the pkgconfig_libs argument must be a list of package names")
     merged = {key: list(value) for key, value in kwds.items()
               if isinstance(value, (list, tuple))}
     merged.update({key: value for key, value in kwds.items() if key not in merged})

@@ -144,6 +144,7 @@ def test_spec_8_6_include_between_api_modules(tmp_path):
     assert import_from(tmp_path, "_api_inc_base").lib.base_var == 8
     # ... but dir() lists only its own names and the included enumerators, as cffi's
     assert sorted(dir(mod.lib)) == ["SHARED_E", "count", "get_a"]
+    assert sorted(mod.lib.__dict__) == ["SHARED_E", "count", "get_a"]     # (so is __dict__)
     assert mod.lib.count.__doc__.startswith("int16_t count(int16_t);")     # the compiler's
 
 
@@ -650,9 +651,13 @@ def test_integer_constant_that_is_not_an_integer_fails_to_compile(tmp_path, inde
 
 
 @pytest.mark.skipif(IS_CFFI, reason="purecffi carries the compiler's message")
-def test_compile_error_carries_compiler_message(tmp_path):
+def test_compile_error_says_cffis_words_and_the_compiler_writes_to_stderr(tmp_path, capfd):
+    """cffi's message is the failing step and setuptools' words ("CompileError: command
+    '/usr/bin/gcc' failed with exit code 1"); what the compiler said is on stderr."""
     message = _compile_error(tmp_path, "int f(int);", "this is not C;", name="_api_err1")
-    assert "error" in message and "this" in message
+    assert re.match(r"CompileError: .*failed", message)
+    assert "this is not C" not in message
+    assert "this is not C" in capfd.readouterr().err
 
 
 def test_exact_struct_mismatch_is_an_error_when_used(tmp_path):
@@ -825,6 +830,12 @@ def test_set_source_pkgconfig_unknown_package(tmp_path):
     ffi = FFI()
     with pytest.raises(backend.PkgConfigError):
         ffi.set_source_pkgconfig("_api_pkgc", ["surely-no-such-package-xyz"], "")
+
+
+def test_set_source_pkgconfig_wants_a_list():
+    with pytest.raises(TypeError) as info:
+        FFI().set_source_pkgconfig("_api_pkgs", "libffi", "")
+    assert str(info.value) == "the pkgconfig_libs argument must be a list of package names"
 
 
 def test_verbose_prints_the_build(tmp_path, capfd):

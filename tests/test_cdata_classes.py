@@ -105,3 +105,14 @@ def test_non_cdata_are_not_cdata(env):
     ffi, _ = env
     for value in (1, b"x", None, ffi.typeof("int"), bytearray(1), ffi.buffer(ffi.new("int *"))):
         assert not isinstance(value, ffi.CData)
+
+
+@pytest.mark.parametrize("make", [
+    lambda ffi: ffi.new("int *"), lambda ffi: ffi.cast("int", 3),
+    lambda ffi: ffi.new("struct { int x; } *")[0], lambda ffi: ffi.cast("int(*)(int)", 0),
+    lambda ffi: ffi.callback("int(int)", lambda x: x), lambda ffi: ffi.new("int[2]")])
+def test_every_cdata_is_named_cdata(make):
+    """`x.__name__` is '<cdata>' for any cdata, as cffi's (the class keeps its own name)."""
+    ffi = FFI()
+    assert make(ffi).__name__ == "<cdata>"
+    assert ffi.CData.__name__ != "<cdata>"

@@ -383,6 +383,9 @@ class FFI:
         if not isinstance(cdata, _cd.CData):
             lib_addressof = getattr(type(cdata), "_addressof", None)     # a lib object's
             if lib_addressof is not None:       # (the class's: a C function may be so named)
+                if len(fields_or_indexes) != 1:     # (cffi's words)
+                    raise TypeError("function takes exactly 2 arguments (%d given)"
+                                    % (1 + len(fields_or_indexes),))
                 return lib_addressof(cdata, *fields_or_indexes)
         if not (isinstance(cdata, _cd.CData) and cdata._address):
             if isinstance(cdata, _cd.CData):
@@ -622,9 +625,10 @@ class _Absent:
         self.name = name
 
     def __get__(self, ffi, cls=None):
-        raise AttributeError("the ffi object of a generated module has no '%s()': its "
-                             "declarations are fixed when the module is built (use the FFI of "
-                             "the build script)" % (self.name,))
+        raise AttributeError(_MSG_NO_ATTRIBUTE % (self.name,))
+
+
+_MSG_NO_ATTRIBUTE = "'_cffi_backend.FFI' object has no attribute '%s'"     # (cffi's words)
 
 
 class GeneratedFFI(FFI):
@@ -643,6 +647,27 @@ class GeneratedFFI(FFI):
     def __repr__(self):
         return "<_cffi_backend.FFI object at 0x%x>" % (id(self),)
 
+    def dlopen(self, name=None, flags=0):
+        """Open a library by its file name or path as given (no guessing), or None (the
+        default, as in cffi's generated modules) for libc; the lib is the out-of-line kind,
+        as with cffi's compiled ffi objects."""
+        import operator
+        from .library import dlopen
+        from .outofline_lib import OutOfLineLib
+        from .cdata import CData
+        if name is not None and not isinstance(name, (str, bytes, CData)):
+            raise TypeError("dlopen(name): name must be a file name (str), a path or None, "
+                            "not %s" % (type(name).__name__,))
+        if isinstance(name, bytes):
+            import os
+            name = os.fsdecode(name)
+        flags = operator.index(flags)       # TypeError for a non-integer, as cffi
+        return dlopen(self, name, flags, guess=False, lib_class=OutOfLineLib)
+
+    def __getattr__(self, name):
+        """(only for a name found nowhere else) cffi's AttributeError."""
+        raise AttributeError(_MSG_NO_ATTRIBUTE % (name,))
+
     def integer_const(self, name: str) -> int:
         """The value of an integer constant: enum value, #define, or `static const`."""
         return _apimode.integer_const(self, name)
@@ -651,6 +676,9 @@ class GeneratedFFI(FFI):
 for _name in GeneratedFFI._BUILDER_METHODS:
     setattr(GeneratedFFI, _name, _Absent(_name))
 del _name
+# named as cffi's compiled ffi type (`_cffi_backend.FFI`; the module stays purecffi's, which
+# tells the two apart)
+GeneratedFFI.__name__ = GeneratedFFI.__qualname__ = "FFI"
 _apimode.set_generated_ffi(GeneratedFFI)      # apimode.load() makes the ffi of a C module
 
 

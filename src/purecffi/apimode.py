@@ -366,6 +366,9 @@ class ApiLib:
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name):
+        cls = type(self)
+        if name not in cls._pc_kinds:
+            raise AttributeError(_MSG_NO_NAME % (cls._pc_name, name))
         raise AttributeError("C attribute cannot be deleted")
 
     def __getattr__(self, name):
@@ -463,6 +466,11 @@ class _GlobalArrayOfUnknownLength(_Global):
         write_items(TYPES.array(self.ctype.item, None), address, value)
 
 
+for _cls in (_Global, _GlobalArrayOfUnknownLength):     # cffi's name for them
+    _cls.__name__ = _cls.__qualname__ = "__FFIGlobSupport"
+    _cls.__module__ = "_cffi_backend"
+
+
 # -- Functions ----
 def by_pointer(ctype):
     """Types libffi cannot pass by value, which API mode passes through a pointer wrapper:
@@ -513,6 +521,10 @@ def _by_value_pointer(pointer_type, value):
     item = pointer_type.item
     if isinstance(value, _cd.CData) and value._ctype is item and hasattr(value, "_addr"):
         return _mk.pointer_to(pointer_type, value._addr, value)
+    if value is None:           # (ffi.new() takes None as "zero": an argument may not)
+        raise TypeError("initializer for ctype '%s' must be a list or tuple or dict or "
+                        "struct-cdata, not NoneType" % (item.cname,)
+                        if item.kind in (STRUCT, UNION) else "must be real number, not NoneType")
     return _mk.new(pointer_type, value)
 
 
@@ -783,5 +795,5 @@ def _constant(ctype, name, value, reported):
         out = _mk.new(pointer, None)
         memmove(out._addr, ctypes.cast(ctypes.c_char_p(value), ctypes.c_void_p).value,
                 len(value))
-        return out[0]
+        return prepare(ctype).read(out._addr, out)      # 'struct s &', as cffi shows it
     return value

@@ -14,6 +14,7 @@ class CData:
     _address = False        # cdata with an `_addr` (the AddrCData family)
     _struct = False         # structs and unions in memory (the StructCData family)
     __reversed__ = None     # reversed() refuses every cdata, as cffi's (iterate, then reverse)
+    __name__ = "<cdata>"    # what cffi's cdata say (the class's own name stays type.__name__)
 
     if TYPE_CHECKING:       # what type checkers may do with any cdata (each kind does some)
         def __getattr__(self, name: str) -> Any: ...

@@ -332,6 +332,10 @@ class _GlobalVariable:
         raise AttributeError("cannot delete attribute '%s' of a library object" % (self.name,))
 
 
+_GlobalVariable.__name__ = _GlobalVariable.__qualname__ = "__FFIGlobSupport"     # as cffi's
+_GlobalVariable.__module__ = "_cffi_backend"
+
+
 # -- The lib object ----
 class Lib:
     """What ffi.dlopen() returns: the functions, global variables and constants of cdef().

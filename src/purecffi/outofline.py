@@ -88,24 +88,11 @@ class OutOfLineFFI(GeneratedFFI):
             error = TypeNameError(*exc.args)
         raise error
 
-    def dlopen(self, name=None, flags=0):
-        """Open a library by its file name or path as given (no guessing), or None (the
-        default, as in cffi's generated modules) for libc."""
-        import operator
-        from .library import dlopen
-        from .outofline_lib import OutOfLineLib
-        from .cdata import CData
-        if name is not None and not isinstance(name, (str, bytes, CData)):
-            raise TypeError("dlopen(name): name must be a file name (str), a path or None, "
-                            "not %s" % (type(name).__name__,))
-        if isinstance(name, bytes):
-            import os
-            name = os.fsdecode(name)
-        flags = operator.index(flags)       # TypeError for a non-integer, as cffi
-        return dlopen(self, name, flags, guess=False, lib_class=OutOfLineLib)
-
     def integer_const(self, name):
         """The value of an integer constant: enum value, #define, or `static const` with one."""
         from .outofline_lib import integer_const
         return integer_const(self, name)
 
+
+
+OutOfLineFFI.__name__ = OutOfLineFFI.__qualname__ = "FFI"     # as cffi's (type(ffi).__name__)

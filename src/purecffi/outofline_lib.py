@@ -152,6 +152,8 @@ class OutOfLineLib(Lib):
                       if name in own or name not in constants or _is_enum_value(constants[name]))
 
     def __delattr__(self, name):
+        if name not in self._Lib__declared:
+            raise AttributeError(_MSG_UNDECLARED % (self._Lib__library.name, name))
         raise AttributeError("C attribute cannot be deleted")
 
     def _names_dict(self):

@@ -115,10 +115,11 @@ def build_extension(spec, c_file, tmpdir, verbose=False, target=None, debug=None
     if failure is not None and not _is_build_error(failure):
         raise failure           # a bad set_source() argument (`libraries="m"`), as cffi's
     if failure is not None:
-        # our own wording: setuptools' own changed between versions ("command 'gcc' failed
-        # with exit code 1", "Command [...] returned non-zero exit status 1.")
-        raise VerificationError("%s: building module '%s' failed: %s\n%s" % (
-            type(failure).__name__, spec.module_name, failure, captured.text.strip()))
+        # cffi's message (setuptools' words after the class name); what the compiler said
+        # goes to stderr, where cffi lets the compiler write it
+        if captured.text.strip():
+            sys.stderr.write(captured.text.rstrip() + "\n")
+        raise VerificationError("%s: %s" % (type(failure).__name__, failure))
     outputs = cmd.get_outputs()
     path = outputs[0]
     if target is not None:
@@ -177,7 +178,7 @@ def pkgconfig_flags(libs, kwds):
     import subprocess
     from ..errors import PkgConfigError
     if not isinstance(libs, (list, tuple)):
-        raise TypeError("pkgconfig_libs must be a list of package names")
+        raise TypeError("the pkgconfig_libs argument must be a list of package names")
     merged = {key: list(value) for key, value in kwds.items()
               if isinstance(value, (list, tuple))}
     merged.update({key: value for key, value in kwds.items() if key not in merged})

@@ -220,8 +220,9 @@ def _pointer_class(ctype, rt):
         owning_item = prepare(item)
         owning.update(_owned_view_attrs(item))
         slots = owning.pop("__slots__", ()) + ("_v_item",)
+    copy = getattr(cls._item_write, "struct_copy", None) if with_fields else None
     owning["__getitem__"], owning["__setitem__"] = _owning_item_methods(
-        cls.__getitem__, cls.__setitem__, owning_item)
+        cls.__getitem__, cls.__setitem__, owning_item, copy)
     if _is_plain_number(item):
         irt = prepare(item)
         view = typed_view(irt.fmt) if item.byte_size in (1, 2, 4, 8) else None
@@ -242,7 +243,7 @@ def _pointer_class(ctype, rt):
     if with_fields:
         _add_mirror_class(owning_class, OwningPointerCData, item, lambda parent: dict(zip(
             ("__getitem__", "__setitem__"), _owning_item_methods(
-                cls.__getitem__, cls.__setitem__, _MirrorItem(owning_item)))))
+                cls.__getitem__, cls.__setitem__, _MirrorItem(owning_item), copy))))
     rt.owning_class = owning_class
 
 

@@ -8,7 +8,7 @@ from .cdata import (ArrayCData, FunctionPtrCData, OwningPointerCData, PointerCDa
                     _owning_item_methods, _owning_number_methods, _slice, concrete, null_error)
 from .cdatabase import make_cdata
 from .bitfields import bitfield_accessors
-from .convert import prepare, write_array
+from .convert import prepare, write_array, write_numbers
 from .ctype import (ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES,
                     opaque_error)
 from .specialise import specialise
@@ -695,6 +695,15 @@ def _aligned_item_methods(fmt, size, item):
     def setitem(self, index, value):
         retry = False
         if index.__class__ is not int:              # a slice: an exception is slow
+            if index.__class__ is slice and (value.__class__ is list or value.__class__ is tuple):
+                start, stop, length = index.start, index.stop, self._length
+                # in range, as many values as items: what the general slice assignment tries
+                # first (write_numbers() writes nothing where it does not apply)
+                if start.__class__ is int and stop.__class__ is int and index.step is None \
+                        and length is not None and 0 <= start <= stop <= length \
+                        and len(value) == stop - start and item._rt is not None \
+                        and write_numbers(item._rt, self._addr + start * size, value):
+                    return
             ArrayCData.__setitem__(self, index, value)
             return
         try:

@@ -85,7 +85,35 @@ def _field_property(ctype, field, fast):
             write(address + offset, value)      # the checked writer: nothing written on error
             return
         raise null_error(self._ctype)
+    if _takes_bytes(ftype):
+        put = _bytes_field_put(offset, ftype.length, write)
     return property(get, put, _no_delete)
+
+
+def _takes_bytes(ftype):
+    """A sized array of one-byte chars or ints: its writer copies a short enough bytes."""
+    item = ftype.item if ftype.kind == ARRAY else None
+    return item is not None and item.byte_size == 1 and item.kind == PRIMITIVE and getattr(
+        item, "category", None) in (plat.CHAR, plat.INT) and ftype.length.__class__ is int
+
+
+def _bytes_field_put(offset, length, write):
+    """The setter of a `char x[N]` field: bytes of at most N are copied here, NUL-ended if
+    shorter, as the array's writer does (which takes anything else, and raises)."""
+    def put(self, value):
+        address = self._addr
+        if address:
+            if value.__class__ is bytes and len(value) <= length:
+                start = address + offset
+                end = start + len(value)
+                MEM[start:end] = value
+                if end < start + length:
+                    MEM[end] = 0
+                return
+            write(address + offset, value)
+            return
+        raise null_error(self._ctype)
+    return put
 
 
 _BOOLS = (False, True)

@@ -609,7 +609,7 @@ def write_bitfield(field, base_address, value):
     MEM[where:where + nbytes] = raw.to_bytes(nbytes, "little")
 
 
-_STRUCT_COPY_MAX = 512     # up to this size, a struct copy through one bytes object beats two views
+_STRUCT_COPY_MAX = 512     # up to this size, one bytes object copies faster than two views
 
 
 def _write_struct(ctype, rt):

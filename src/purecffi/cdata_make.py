@@ -172,8 +172,11 @@ def _new_fixed(ctype, rt, byte_size, write, length=None, pack=None):
 
 def _new_packed(ctype, owning, mirrored, byte_size, buf_cls, write, pack, count):
     """new_fixed() for a number, or a struct of numbers, whose initializer (a number, or a
-    list or tuple of `count` numbers) is written by struct's `pack`; anything it refuses is
-    written by the checked `write`, which raises the right error."""
+    list or tuple of `count` numbers, or a dict of them keyed by every field name in order)
+    is written by struct's `pack`; anything it refuses is written by the checked `write`,
+    which raises the right error."""
+    names = tuple(name for name, f in ctype.item._fields if not f.flags & 1) if count else None
+
     def new_packed(init, allocator):
         if allocator is None:
             buf = buf_cls()
@@ -194,6 +197,12 @@ def _new_packed(ctype, owning, mirrored, byte_size, buf_cls, write, pack, count)
             elif (init.__class__ is list or init.__class__ is tuple) and len(init) == count:
                 try:
                     pack(MEM, address, *init)
+                    return result
+                except PACK_ERRORS:
+                    pass
+            elif init.__class__ is dict and len(init) == count and tuple(init) == names:
+                try:        # (in field order: what fits is written first, as the list)
+                    pack(MEM, address, *init.values())
                     return result
                 except PACK_ERRORS:
                     pass

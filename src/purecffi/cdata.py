@@ -282,12 +282,15 @@ class OwningPointerCData:
 _ZERO = 0      # `index is _ZERO`: one identity test for the int 0 (CPython shares it)
 
 
-def _owning_item_methods(getitem, setitem, owning_item):
+def _owning_item_methods(getitem, setitem, owning_item, copy=None):
     """`__getitem__`/`__setitem__` of an owning pointer over the plain pointer's `getitem` and
     `setitem`; `owning_item` (structs and unions) is the TypeRuntime of `p[0]`, which co-owns:
     it is made once and kept (slot `_v_item`), so `p[0].x` costs what `p.x` does.  Its
     `owning_class` is looked up at that first `p[0]`: a recursive struct may still have been
-    in preparation when this class was made."""
+    in preparation when this class was made.  `copy`, the `(ctype, pack, unpack)` of the item
+    writer's small struct copy (see convert._write_struct), makes `p[0] = s` that copy here."""
+    copy_ctype, pack, unpack = copy if copy is not None else (None, None, None)
+
     def owning_getitem(self, index):
         if index is _ZERO and owning_item is not None:     # (the test of the common case)
             try:
@@ -309,6 +312,10 @@ def _owning_item_methods(getitem, setitem, owning_item):
 
     def owning_setitem(self, index, value):
         if index is _ZERO:                          # `p[0] = v`, with no other frame
+            if copy_ctype is not None and isinstance(value, CData) \
+                    and value._ctype is copy_ctype:     # a struct copied: what the writer does
+                pack(MEM, self._addr, unpack(MEM, value._addr)[0])
+                return
             self._item_write(self._addr, value)
             return
         if index.__class__ is int and index != 0:

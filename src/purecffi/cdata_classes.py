@@ -8,7 +8,7 @@ from .cdata import (ArrayCData, FunctionPtrCData, OwningPointerCData, PointerCDa
                     _owning_item_methods, _owning_number_methods, _slice, concrete, null_error)
 from .cdatabase import make_cdata
 from .bitfields import bitfield_accessors
-from .convert import prepare, write_array
+from .convert import prepare, write_array, write_numbers
 from .ctype import (ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES,
                     opaque_error)
 from .specialise import specialise
@@ -85,7 +85,35 @@ def _field_property(ctype, field, fast):
             write(address + offset, value)      # the checked writer: nothing written on error
             return
         raise null_error(self._ctype)
+    if _takes_bytes(ftype):
+        put = _bytes_field_put(offset, ftype.length, write)
     return property(get, put, _no_delete)
+
+
+def _takes_bytes(ftype):
+    """A sized array of one-byte chars or ints: its writer copies a short enough bytes."""
+    item = ftype.item if ftype.kind == ARRAY else None
+    return item is not None and item.byte_size == 1 and item.kind == PRIMITIVE and getattr(
+        item, "category", None) in (plat.CHAR, plat.INT) and ftype.length.__class__ is int
+
+
+def _bytes_field_put(offset, length, write):
+    """The setter of a `char x[N]` field: bytes of at most N are copied here, NUL-ended if
+    shorter, as the array's writer does (which takes anything else, and raises)."""
+    def put(self, value):
+        address = self._addr
+        if address:
+            if value.__class__ is bytes and len(value) <= length:
+                start = address + offset
+                end = start + len(value)
+                MEM[start:end] = value
+                if end < start + length:
+                    MEM[end] = 0
+                return
+            write(address + offset, value)
+            return
+        raise null_error(self._ctype)
+    return put
 
 
 _BOOLS = (False, True)
@@ -220,8 +248,9 @@ def _pointer_class(ctype, rt):
         owning_item = prepare(item)
         owning.update(_owned_view_attrs(item))
         slots = owning.pop("__slots__", ()) + ("_v_item",)
+    copy = getattr(cls._item_write, "struct_copy", None) if with_fields else None
     owning["__getitem__"], owning["__setitem__"] = _owning_item_methods(
-        cls.__getitem__, cls.__setitem__, owning_item)
+        cls.__getitem__, cls.__setitem__, owning_item, copy)
     if _is_plain_number(item):
         irt = prepare(item)
         view = typed_view(irt.fmt) if item.byte_size in (1, 2, 4, 8) else None
@@ -242,7 +271,7 @@ def _pointer_class(ctype, rt):
     if with_fields:
         _add_mirror_class(owning_class, OwningPointerCData, item, lambda parent: dict(zip(
             ("__getitem__", "__setitem__"), _owning_item_methods(
-                cls.__getitem__, cls.__setitem__, _MirrorItem(owning_item)))))
+                cls.__getitem__, cls.__setitem__, _MirrorItem(owning_item), copy))))
     rt.owning_class = owning_class
 
 
@@ -694,6 +723,15 @@ def _aligned_item_methods(fmt, size, item):
     def setitem(self, index, value):
         retry = False
         if index.__class__ is not int:              # a slice: an exception is slow
+            if index.__class__ is slice and (value.__class__ is list or value.__class__ is tuple):
+                start, stop, length = index.start, index.stop, self._length
+                # in range, as many values as items: what the general slice assignment tries
+                # first (write_numbers() writes nothing where it does not apply)
+                if start.__class__ is int and stop.__class__ is int and index.step is None \
+                        and length is not None and 0 <= start <= stop <= length \
+                        and len(value) == stop - start and item._rt is not None \
+                        and write_numbers(item._rt, self._addr + start * size, value):
+                    return
             ArrayCData.__setitem__(self, index, value)
             return
         try:

@@ -12,8 +12,8 @@ from .cdata_value import GcValueCData, ValueCData, value_cdata
 from .cdatabase import CData, make_cdata, tp_name
 from .convert import (array_length_for, array_size_error, function_address, is_length, prepare,
                       set_class_maker, write_array)
-from .convert_scalar import (bad_init, encode_wide, float32, longdouble_bytes, to_complex,
-                             to_float)
+from .convert_scalar import (bad_init, float32, longdouble_bytes, to_complex, to_float,
+                             wide_encoder)
 from .ctype import (ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES,
                     opaque_error)
 from .varsize import byte_extent, is_var_sized, write_var
@@ -172,8 +172,11 @@ def _new_fixed(ctype, rt, byte_size, write, length=None, pack=None):
 
 def _new_packed(ctype, owning, mirrored, byte_size, buf_cls, write, pack, count):
     """new_fixed() for a number, or a struct of numbers, whose initializer (a number, or a
-    list or tuple of `count` numbers) is written by struct's `pack`; anything it refuses is
-    written by the checked `write`, which raises the right error."""
+    list or tuple of `count` numbers, or a dict of them keyed by every field name in order)
+    is written by struct's `pack`; anything it refuses is written by the checked `write`,
+    which raises the right error."""
+    names = tuple(name for name, f in ctype.item._fields if not f.flags & 1) if count else None
+
     def new_packed(init, allocator):
         if allocator is None:
             buf = buf_cls()
@@ -194,6 +197,12 @@ def _new_packed(ctype, owning, mirrored, byte_size, buf_cls, write, pack, count)
             elif (init.__class__ is list or init.__class__ is tuple) and len(init) == count:
                 try:
                     pack(MEM, address, *init)
+                    return result
+                except PACK_ERRORS:
+                    pass
+            elif init.__class__ is dict and len(init) == count and tuple(init) == names:
+                try:        # (in field order: what fits is written first, as the list)
+                    pack(MEM, address, *init.values())
                     return result
                 except PACK_ERRORS:
                     pass
@@ -268,6 +277,7 @@ def _new_open_array(ctype, rt):
     if item_size > 0:
         rt.new_plan = (None, owning, ctype, None, None, 0, item_size, takes_bytes)
     takes_str = getattr(ctype.item, "category", None) == plat.WCHAR
+    encode = wide_encoder(ctype.item) if takes_str else None     # (encode_wide's, no frame)
 
     def new_open_array(init, allocator):
         if init.__class__ is int and init > 0 and allocator is None and item_size > 0:
@@ -293,7 +303,7 @@ def _new_open_array(ctype, rt):
                 buf, length
             return result
         if init.__class__ is str and takes_str and allocator is None:
-            data = encode_wide(ctype.item, init)
+            data = encode(init, "surrogatepass")[0]
             length = len(data) // item_size + 1
             buf = _Bytes()                  # allocate(), inlined: zeroed (the final NUL)
             _resize(buf, length * item_size)

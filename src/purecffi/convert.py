@@ -609,15 +609,30 @@ def write_bitfield(field, base_address, value):
     MEM[where:where + nbytes] = raw.to_bytes(nbytes, "little")
 
 
+_STRUCT_COPY_MAX = 512     # up to this size, one bytes object copies faster than two views
+
+
 def _write_struct(ctype, rt):
+    """Writer for structs and unions: a copy of a cdata of the same type (through one bytes
+    object, with `struct`, for small ones; through two views otherwise), else the fields."""
     size = ctype.byte_size
+    if size > _STRUCT_COPY_MAX:
+        def write(address, value):
+            if isinstance(value, CData) and value._ctype is ctype:     # a copy, the common case
+                source = value._addr
+                MEM[address:address + size] = MEM[source:source + size]
+                return
+            write_struct(ctype, address, value)
+        return write
+    whole = struct.Struct("%ds" % (size,))
+    pack, unpack = whole.pack_into, whole.unpack_from
 
     def write(address, value):
         if isinstance(value, CData) and value._ctype is ctype:     # a copy, the common case
-            source = value._addr
-            MEM[address:address + size] = MEM[source:source + size]
+            pack(MEM, address, unpack(MEM, value._addr)[0])
             return
         write_struct(ctype, address, value)
+    write.struct_copy = (ctype, pack, unpack)   # (owning pointers make the same copy inline)
     return write
 
 

@@ -230,6 +230,11 @@ def encode_wide(ctype, text):
     return _WIDE_ENCODERS[ctype.byte_size](text, "surrogatepass")[0]
 
 
+def wide_encoder(ctype):
+    """The C encoder encode_wide() uses for `ctype`: encoder(text, "surrogatepass")[0]."""
+    return _WIDE_ENCODERS[ctype.byte_size]
+
+
 def decode_unicode(ctype, codes):
     """A str from code units read from a `ctype` array."""
     if ctype.byte_size == 2:

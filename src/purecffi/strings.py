@@ -76,6 +76,14 @@ def to_string(cdata: Any, maxlen: int = -1) -> Any:
         length = cdata._length if ctype.kind == ARRAY else None
         if length is None or 0 <= maxlen < length:
             length = maxlen
+        else:
+            size = item._size
+            if length * size <= _SHORT:     # all of it in the array: one decode, then cut
+                decode = _WIDE_CODECS.get(size)
+                if decode is not None:
+                    text = _wide_array_text(decode, MEM[address:address + length * size])
+                    if text is not None:
+                        return text
         text = wide_text(item, address, length, True)
         if text is not None:
             return text
@@ -196,6 +204,16 @@ def wide_text(item, address, limit, to_nul):
         if end >= 0:
             return text[:end]
     return text
+
+
+def _wide_array_text(decode, data):
+    """The str up to the first NUL of `data`, a short wide-character array (all in memory)
+    decoded whole by `decode`; None if a unit, maybe one after the NUL, is no character (the
+    caller then decodes only the units before the NUL)."""
+    try:
+        return decode(data, "surrogatepass", True)[0].partition("\0")[0]
+    except UnicodeDecodeError:
+        return None
 
 
 def _wide_length_within(address, size, limit):

@@ -22,6 +22,7 @@ from .buffer import buffer
 from .callback import callback_method, make_callback
 from .handles import from_handle, new_handle
 from .strings import to_string, unpack
+from .outofline_lib import generated_dlopen as _generated_dlopen
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:                       # the annotations are for type checkers only
@@ -651,18 +652,7 @@ class GeneratedFFI(FFI):
         """Open a library by its file name or path as given (no guessing), or None (the
         default, as in cffi's generated modules) for libc; the lib is the out-of-line kind,
         as with cffi's compiled ffi objects."""
-        import operator
-        from .library import dlopen
-        from .outofline_lib import OutOfLineLib
-        from .cdata import CData
-        if name is not None and not isinstance(name, (str, bytes, CData)):
-            raise TypeError("dlopen(name): name must be a file name (str), a path or None, "
-                            "not %s" % (type(name).__name__,))
-        if isinstance(name, bytes):
-            import os
-            name = os.fsdecode(name)
-        flags = operator.index(flags)       # TypeError for a non-integer, as cffi
-        return dlopen(self, name, flags, guess=False, lib_class=OutOfLineLib)
+        return _generated_dlopen(self, name, flags)
 
     def __getattr__(self, name):
         """(only for a name found nowhere else) cffi's AttributeError."""

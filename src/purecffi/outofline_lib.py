@@ -10,6 +10,8 @@ As cffi's out-of-line libs:
     fetched from that module's lib (ffi.error); integer constants of included modules are here;
   * ffi.addressof(lib, "array") is a pointer to the array, `T(*)[N]`.
 """
+import operator
+import os
 import threading
 import types
 
@@ -18,7 +20,7 @@ from .convert import prepare
 from .ctype import ARRAY, ENUM, TYPES
 from .decls import declared_by_includes, is_integer_constant
 from .errors import FFIError
-from .library import Lib, Messages
+from .library import Lib, Messages, dlopen
 from .serialize import LazyTable
 
 __all__ = ["OutOfLineLib", "integer_const"]
@@ -239,3 +241,16 @@ def integer_const(ffi, name):
 # (and no __doc__ nor __module__, as cffi's lib)
 OutOfLineLib._class_namespace = {"__dict__": property(OutOfLineLib._names_dict),
                                  "__doc__": _NotThere(), "__module__": _NotThere()}
+
+
+def generated_dlopen(ffi, name, flags):
+    """ffi.dlopen() of a generated module's ffi: the name as given (no guessing), or None
+    for libc; an out-of-line lib."""
+    from .cdata import CData
+    if name is not None and not isinstance(name, (str, bytes, CData)):
+        raise TypeError("dlopen(name): name must be a file name (str), a path or None, "
+                        "not %s" % (type(name).__name__,))
+    if isinstance(name, bytes):
+        name = os.fsdecode(name)
+    flags = operator.index(flags)       # TypeError for a non-integer, as cffi
+    return dlopen(ffi, name, flags, guess=False, lib_class=OutOfLineLib)

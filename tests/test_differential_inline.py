@@ -185,3 +185,15 @@ def test_introspection_reprs_agree_with_cffi(expression):
                                         "p + (-2**63 - 1)", "p - (-2**63)", "p + 1", "p - 1"])
 def test_pointer_offsets_agree_with_cffi(pointer, expression):
     _same(expression, "ffi.cdef('struct opaque;'); p = " + pointer)
+
+
+# -- character initializers: wchar_t is named as the charN_t of its size (a cdata value is
+# named by its C type here, not by its class: docs/design.md) ----
+@pytest.mark.parametrize("value", ["5", "'ab'", "3.5", "None", "b'a'", "'\\U00012345'",
+                                   "[1]"])
+@pytest.mark.parametrize("make", ["ffi.new('%s *', {v})", "ffi.new('%s[1]', [{v}])",
+                                  "ffi.cast('%s', {v}) if isinstance({v}, str) else 0",
+                                  "ffi.new('struct {{ %s c; }} *', [{v}])"])
+@pytest.mark.parametrize("ctype", ["wchar_t", "char16_t", "char32_t"])
+def test_character_initializer_errors_agree_with_cffi(ctype, make, value):
+    _same((make % ctype).format(v=value))

@@ -182,16 +182,27 @@ def to_wchar(ctype, value):
     if isinstance(value, ValueCData) and getattr(value._ctype, "category", None) == plat.WCHAR \
             and value._ctype.byte_size == ctype.byte_size:      # (char16_t is no char32_t)
         value = value._value
+    if isinstance(value, str) and len(value) == 1:
+        code = ord(value)
+        if code > 0xFFFF and ctype.byte_size == 2:
+            raise TypeError("initializer for ctype '%s' must be a unicode string of length "
+                            "1, not larger-than-0xFFFF character" % (_char_name(ctype),))
+        return code
     if isinstance(value, str):
-        if len(value) == 1:
-            code = ord(value)
-            if code > 0xFFFF and ctype.byte_size == 2:
-                raise TypeError("initializer for ctype '%s' must be a unicode string of length "
-                                "1, not larger-than-0xFFFF character" % (ctype.cname,))
-            return code
         raise TypeError("initializer for ctype '%s' must be a unicode string of length 1, not "
-                        "unicode string of length %d" % (ctype.cname, len(value)))
-    raise bad_init(ctype, "unicode string of length 1", value)
+                        "unicode string of length %d" % (_char_name(ctype), len(value)))
+    if isinstance(value, CData) and value._ctype.cname == ctype.cname:
+        raise bad_init(ctype, "unicode string of length 1", value)     # (another ffi's)
+    raise TypeError("initializer for ctype '%s' must be a unicode string of length 1, not %s"
+                    % (_char_name(ctype), _type_name(value)))
+
+
+def _char_name(ctype):
+    """The name cffi's character errors give a character type: wchar_t is named as the
+    charN_t of its size."""
+    if ctype.cname == "wchar_t":
+        return "char32_t" if ctype.byte_size == 4 else "char16_t"
+    return ctype.cname
 
 
 def code_to_str(ctype, code):

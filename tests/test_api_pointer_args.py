@@ -210,6 +210,24 @@ def test_pointer_results_made_as_the_runtime_makes_them(results_mod):
     assert sys.getrefcount(ctype) - before[0] < 10 and sys.getrefcount(None) - before[1] < 10
 
 
+def test_pointer_results_run_no_python_code(results_mod):
+    """After the first call (which reads the type's classes), a pointer result is made in C:
+    no Python function runs, where the result maker would."""
+    lib = results_mod.lib
+    lib.node_at(0), lib.skew(1), lib.node_at(-1)
+    calls = []
+
+    def profile(frame, event, arg):
+        if event == "call":
+            calls.append(frame.f_code.co_name)
+    sys.setprofile(profile)
+    try:
+        results = [lib.node_at(0), lib.node_at(-1), lib.skew(1), lib.skew(4), lib.text(1)]
+    finally:
+        sys.setprofile(None)
+    assert calls == [] and len(results) == 5
+
+
 def test_pointer_results_follow_a_new_runtime(results_mod):
     """A type given a new runtime (as a struct completed later is) gives results of the new
     runtime's classes: the C code reads them again."""

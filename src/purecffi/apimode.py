@@ -26,7 +26,8 @@ from . import platform as plat
 from .cdatabase import make_cdata
 from .convert import prepare
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, TYPES, UNION, CField, \
-    c_signature, ArrayType, CType, EnumType, PointerType, RawFunctionType, UnknownNumberType, make_type
+    c_signature, ArrayType, CType, EnumType, PointerType, RawFunctionType, UnknownNumberType, \
+    make_type
 from .apicheck import Mismatched, Mismatches, number_error, sized_enum_base, \
     struct_differences
 from .apiextern import ExternPython, def_extern

@@ -94,5 +94,4 @@ class OutOfLineFFI(GeneratedFFI):
         return integer_const(self, name)
 
 
-
 OutOfLineFFI.__name__ = OutOfLineFFI.__qualname__ = "FFI"     # as cffi's (type(ffi).__name__)

@@ -15,7 +15,7 @@ import os
 import threading
 import types
 
-from .cdatabase import make_cdata
+from .cdatabase import CData, make_cdata
 from .convert import prepare
 from .ctype import ARRAY, ENUM, TYPES
 from .decls import declared_by_includes, is_integer_constant
@@ -246,7 +246,6 @@ OutOfLineLib._class_namespace = {"__dict__": property(OutOfLineLib._names_dict),
 def generated_dlopen(ffi, name, flags):
     """ffi.dlopen() of a generated module's ffi: the name as given (no guessing), or None
     for libc; an out-of-line lib."""
-    from .cdata import CData
     if name is not None and not isinstance(name, (str, bytes, CData)):
         raise TypeError("dlopen(name): name must be a file name (str), a path or None, "
                         "not %s" % (type(name).__name__,))

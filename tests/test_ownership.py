@@ -54,6 +54,31 @@ def test_new_result_is_owning(cffi_, cdecl, init, text):
     assert repr(cffi_.new(cdecl, init)) == text
 
 
+@pytest.mark.parametrize("custom", [True, False])
+@pytest.mark.parametrize("cdecl, init, text", [
+    ("int *", None, "<cdata 'int *' 0x"),
+    ("int **", None, "<cdata 'int * *' 0x"),
+    ("int[10]", None, "<cdata 'int[10]' 0x"),
+    ("struct foo[2]", None, "<cdata 'struct foo[2]' 0x"),
+    ("char[]", b"hello", "<cdata 'char[]' sliced length 6>"),
+    ("foo_t[]", 3, "<cdata 'foo_t[]' sliced length 3>"),
+    ("struct foo *", {"x": 1}, "<cdata 'struct foo *' owning 8 bytes>"),
+    ("union u *", None, "<cdata 'union u *' owning 8 bytes>"),
+    ("struct vfoo *", [1, [2, 3]], "<cdata 'struct vfoo *' owning 12 bytes>"),
+])
+def test_custom_allocator_results_show_as_cffi_shows_them(cffi_, custom, cdecl, init, text):
+    """A custom allocator's arrays and numbers show their address or length, its structs
+    'owning'; the default allocator's results show as ffi.new()'s do."""
+    if custom:
+        cffi_.cdef("void *malloc(size_t); void free(void *);")
+        lib = cffi_.dlopen(None)
+        new = cffi_.new_allocator(lib.malloc, lib.free)
+    else:
+        new = cffi_.new_allocator()
+    text = text if custom else repr(cffi_.new(cdecl, init))
+    assert repr(new(cdecl, init)).startswith(text)
+
+
 @pytest.mark.parametrize("cdecl, init, text", [
     ("struct foo *", {"x": 1, "y": 2}, "<cdata 'struct foo' owning 8 bytes>"),
     ("foo_t *", [1, 2], "<cdata 'foo_t' owning 8 bytes>"),

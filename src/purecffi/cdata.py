@@ -69,8 +69,9 @@ class AddrCData(CData, metaclass=Family):
     # -- Ownership ----
     def _owning_repr(self):
         keep = self._keep
-        if self._owning and keep is not None:
-            return "owning %d bytes" % (owned_size(keep),)
+        if self._owning and keep is not None:   # (not a custom allocator's array or number)
+            return "owning %d bytes" % (owned_size(keep),) if keep.__class__ is not Owned or \
+                not self._array and self._ctype.item.kind in (STRUCT, UNION) else None
         if (keep.__class__ is BufferExport or keep.__class__ is memoryview) and \
                 _holds_export(self, keep):                                      # from_buffer()
             source = _export_source(keep)

@@ -66,9 +66,10 @@ def test_each_way_of_writing_agrees(ctype, value, as_int, as_float):
     results = _writes(ffi, ctype, value)
     if value.__class__ is Index and expected is None and not IS_CFFI:
         # purecffi's one difference: `a[i] = x` of a number array writes through a typed
-        # memoryview, which takes an object with only __index__ (docs/design.md)
-        assert results[3] == 3
-        results[3] = None
+        # memoryview, and a list of numbers is packed with struct, which both take an
+        # object with only __index__ (docs/design.md)
+        assert results == [3] * 4
+        return
     assert results == [expected] * 4
 
 
@@ -82,6 +83,18 @@ def test_out_of_range_in_a_list_is_refused_whole(ctype, bad):
     with pytest.raises(OverflowError, match="does not fit|negative number to unsigned"):
         a[0:3] = [1, bad, 2]
     assert a[2] == 7
+
+
+@pytest.mark.parametrize("ctype", ["int", "unsigned char", "double", "float", "int64_t"])
+@pytest.mark.parametrize("bad", ["x", None, 1 << 2000])
+def test_a_refused_list_writes_the_items_before_the_refused_one(ctype, bad):
+    """As cffi: the items before the refused one are written, the others stay as they were
+    (a list packed whole must not leave the slice zeroed or half packed)."""
+    ffi = FFI()
+    a = ffi.new(ctype + "[5]", [7, 7, 7, 7, 7])
+    with pytest.raises((TypeError, OverflowError)):
+        a[1:5] = [1, 2, bad, 3]
+    assert list(a) == [7, 1, 2, 7, 7]
 
 
 def test_bool_and_wide_char_lists_keep_their_checks():

@@ -11,7 +11,7 @@ from .cdata_classes import _is_plain_number, attach_classes
 from .cdata_value import GcValueCData, ValueCData, value_cdata
 from .cdatabase import CData, make_cdata, tp_name
 from .convert import (array_length_for, array_size_error, function_address, is_length, prepare,
-                      set_class_maker, write_array)
+                      set_class_maker, write_array, write_numbers)
 from .convert_scalar import (bad_init, float32, longdouble_bytes, to_complex, to_float,
                              wide_encoder)
 from .ctype import (ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES,
@@ -278,6 +278,8 @@ def _new_open_array(ctype, rt):
         rt.new_plan = (None, owning, ctype, None, None, 0, item_size, takes_bytes)
     takes_str = getattr(ctype.item, "category", None) == plat.WCHAR
     encode = wide_encoder(ctype.item) if takes_str else None     # (encode_wide's, no frame)
+    number_items = prepare(ctype.item) if ctype.item.kind in (PRIMITIVE, ENUM) \
+        and item_size > 0 else None
 
     def new_open_array(init, allocator):
         if init.__class__ is int and init > 0 and allocator is None and item_size > 0:
@@ -311,6 +313,17 @@ def _new_open_array(ctype, rt):
             result = _new_object(owning)    # make_cdata(owning, ...) without its frame
             result._ctype, result._addr, result._keep, result._length = ctype, addressof(buf), \
                 buf, length
+            return result
+        if (init.__class__ is list or init.__class__ is tuple) and allocator is None \
+                and number_items is not None and len(init) > 1:
+            length = len(init)              # a list of numbers, the common case: one pack
+            buf = _Bytes()
+            _resize(buf, length * item_size)
+            result = _new_object(owning)
+            result._ctype, result._addr, result._keep, result._length = ctype, addressof(buf), \
+                buf, length
+            if not write_numbers(number_items, result._addr, init, True):
+                write_array(ctype, result._addr, init, length)
             return result
         length = array_length_for(ctype, init)
         if isinstance(init, int) or is_length(init):     # (an object with __index__ too)

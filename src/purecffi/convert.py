@@ -9,7 +9,6 @@ convert in convert_scalar.py; pointers, arrays, structs and bitfields here.
 import operator
 import struct
 import weakref
-from array import array as _array
 
 from . import platform as plat
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, opaque_error
@@ -50,7 +49,7 @@ class TypeRuntime:
         self.arg_converter = self.call_plan = self.callback_plan = self.pointer_calls = None
         self.field_writers = None       # write_struct() from a list: see _field_writers()
         self.named_writers = None       # ... and from a dict: see _named_writers()
-        self.list_values = None         # write_numbers(): the value types it takes, or ()
+        self.list_values = None         # write_numbers(): the struct code it packs with, or ""
         self.byte_align = None          # what ffi.alignof() found (its fast path)
         self.new_plan = None            # ffi.new() without initializer, inlined (cdata_make)
         self.by_value = _UNKNOWN        # call.by_value_ctypes(): None is a result
@@ -389,36 +388,50 @@ def write_array(ctype, address, value, length):
         write(address + i * size, v)
 
 
-_ARRAY_CODES = frozenset("bBhHiIlLqQfd")         # struct formats that array.array has too
-_INTS, _REALS = frozenset((int,)), frozenset((int, float))
+_NUMBER_CODES = frozenset("bBhHiIlLqQfd")        # struct codes of plain integers and floats
+_PACKERS = {}               # (code, count) -> Struct; bounded (cleared when full)
+_PACKERS_MAX = 256
 
 
-def write_numbers(irt, address, values):
-    """Write a list or tuple of ints (and floats, for a floating type) as items of the number
-    type of `irt` in one copy; False, writing nothing, where that does not apply (other
-    values, a value out of range): the caller then writes item by item, with cffi's errors."""
-    taken = irt.list_values
-    if taken is None:
-        taken = irt.list_values = _list_values(irt)
-    if not taken or len(values) < 2 or not set(map(type, values)) <= taken:
+def write_numbers(irt, address, values, fresh=False):
+    """Write a list or tuple of numbers as items of the number type of `irt` with one struct
+    pack; False where that does not apply (not a plain integer or floating type, a value out
+    of range or of another kind): the caller then writes item by item, with cffi's errors.
+    `fresh`: the memory is new (packed in place: a refused pack leaves it zeroed); else the
+    items are packed first, then copied, so that a refused list changes nothing."""
+    code = irt.list_values
+    if code is None:
+        code = irt.list_values = _number_code(irt)
+    count = len(values)
+    if not code or count < 2:
         return False
+    packer = _PACKERS.get((code, count)) or _packer(code, count)
     try:
-        items = _array(irt.fmt, values)
-    except (OverflowError, TypeError, ValueError):
+        if fresh:
+            packer.pack_into(MEM, address, *values)
+        else:
+            MEM[address:address + packer.size] = packer.pack(*values)
+    except (struct.error, OverflowError, TypeError, ValueError):
         return False
-    MEM[address:address + len(values) * irt.byte_size] = memoryview(items).cast("B")
     return True
 
 
-def _list_values(irt):
-    """The Python types write_numbers() takes for the items of `irt` (once per type): ints,
-    and floats for a floating type; () for types it leaves to the item writer (_Bool,
-    wchar_t, formats array.array lacks or sizes it gives otherwise)."""
+def _packer(code, count):
+    """The Struct of `count` items of struct code `code` (kept among a bounded few)."""
+    if len(_PACKERS) >= _PACKERS_MAX:
+        _PACKERS.clear()
+    packer = _PACKERS[code, count] = struct.Struct("%d%s" % (count, code))
+    return packer
+
+
+def _number_code(irt):
+    """The struct code write_numbers() packs the items of `irt` with (once per type); '' for
+    types it leaves to the item writer (_Bool, wchar_t, char, pointers, long double...)."""
     ctype, fmt = irt.ctype, irt.fmt
-    if fmt not in _ARRAY_CODES or _array(fmt).itemsize != irt.byte_size or not (
+    if fmt not in _NUMBER_CODES or struct.calcsize(fmt) != irt.byte_size or not (
             ctype.kind == ENUM or getattr(ctype, "category", None) in (plat.INT, plat.FLOAT)):
-        return ()
-    return _REALS if fmt in "fd" else _INTS
+        return ""
+    return fmt
 
 
 def _view_reader(ctype, rt):

@@ -511,6 +511,38 @@ def test_include_of_an_ffi_without_set_source(tmp_path):
                                "prepared with set_source()" % (ffi, base))
 
 
+def test_typedef_names_the_c_source_lacks_are_spelled_as_their_types(tmp_path):
+    """A cdef may name its own typedefs for types the C source spells otherwise (miniaudio
+    does): the generated C spells them as the types they stand for, as cffi's does, keeping
+    the qualifiers the cdef wrote."""
+    ffi = FFI()
+    ffi.cdef("typedef unsigned long long my_u64_t; typedef const char *my_str_t;"
+             "typedef int (*my_cb_t)(int); typedef struct { int a; } *anon_p;"
+             "my_u64_t twice(const my_u64_t *p, my_u64_t k);"
+             "int apply(my_cb_t cb, int x, const char **names);"
+             "int first_char(my_str_t s); int get_a(anon_p p); my_cb_t identity(my_cb_t cb);")
+    ffi.set_source("_api_foreign_typedefs", """
+        typedef struct { int a; } *anon_p;
+        static unsigned long long twice(const unsigned long long *p, unsigned long long k)
+        { return *p * k; }
+        static int apply(int (*cb)(int), int x, const char **names)
+        { return cb(x) + (names[0][0] == 'n'); }
+        static int first_char(const char *s) { return s[0]; }
+        static int get_a(anon_p p) { return p->a; }
+        static int (*identity(int (*cb)(int)))(int) { return cb; }
+    """, extra_compile_args=["-Wall", "-Werror"])
+    ffi.compile(tmpdir=str(tmp_path))
+    m = import_built(tmp_path, "_api_foreign_typedefs")
+    ffi, lib = m.ffi, m.lib
+    assert lib.twice(ffi.new("my_u64_t *", 2**40), 3) == 3 * 2**40
+    callback = ffi.callback("int(int)", lambda x: x * 10)
+    names = ffi.new("char *[1]", [ffi.new("char[]", b"name")])
+    assert lib.apply(callback, 4, names) == 41
+    assert lib.first_char(b"A") == 65
+    assert lib.get_a(ffi.new("anon_p", [7])) == 7
+    assert lib.identity(callback)(5) == 50
+
+
 @pytest.mark.skipif(IS_CFFI, reason="purecffi's parameter spellings (internal)")
 def test_parameter_spellings_decay_as_in_c():
     ffi = FFI()

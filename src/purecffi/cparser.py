@@ -28,6 +28,7 @@ from .errors import MSG_FUNCTION_TYPE, CDefError, FFIError
 from . import layout  # noqa: F401  (registers the layout rule that complete() uses)
 from .cdef_expr import _ExpressionError, _InvalidConstant, _evaluate, _integer, _literal_initializer
 from .cdef_frontend import _pycparse
+from .cdef_spellings import c_spellings
 from .cdef_structs import (COMPILER, READY, WAITING, _Deferred, _check_bitfield,
                            _check_flexible_array, _contains_itself, _readiness, _restore,
                            _snapshot)
@@ -233,7 +234,8 @@ class _Walker:
         plus_c = self.prep.in_extern_python(self.line(node), coord.column or 0)
         ctype = self.resolve(node.type)
         if isinstance(ctype, RawFunctionType):
-            spellings = c_spellings(node.type, ctype)
+            spellings = c_spellings(node.type, ctype, self.work.types.get,
+                                    self.work.const_typedefs)
             if spellings is not None:
                 self.work.c_spellings[node.name] = spellings
             if plus_c is not None:
@@ -715,43 +717,3 @@ class _Walker:
 
 
 _TAG_KINDS = {c_ast.Struct: "struct", c_ast.Union: "union", c_ast.Enum: "enum"}
-
-
-# -- C spellings with qualifiers (for the API-mode C emitter) ----
-def c_spellings(funcdecl, rawtype):
-    """(result, [parameters]) of a FuncDecl as C text with '@' for the declarator, or None
-    when the declaration is not a plain function declarator (e.g. `fn_t f;`)."""
-    if type(funcdecl) is not c_ast.FuncDecl:
-        return None
-    params = [p for p in (funcdecl.args.params if funcdecl.args else ())
-              if type(p) is not c_ast.EllipsisParam]
-    if not rawtype.args and len(params) == 1:
-        params = []                                     # (void)
-    if len(params) != len(rawtype.args):
-        return None
-    return _spell_with_marker(funcdecl.type), [_spell_with_marker(_decayed(p.type))
-                                               for p in params]
-
-
-def _decayed(type_node):
-    """A parameter's type node as C adjusts it: an array becomes a pointer (keeping the
-    qualifiers written inside the brackets), a function a pointer to it."""
-    if type(type_node) is c_ast.ArrayDecl:
-        quals = [q for q in type_node.dim_quals or () if q != "static"]   # `a[static 4]`
-        return c_ast.PtrDecl(quals, type_node.type)
-    if type(type_node) is c_ast.FuncDecl:
-        return c_ast.PtrDecl([], type_node)
-    return type_node
-
-
-def _spell_with_marker(type_node):
-    """C text of a declaration of type `type_node` whose declarator name is '@'."""
-    import copy
-    from pycparser import c_generator
-    node = copy.deepcopy(type_node)
-    inner = node
-    while not isinstance(inner, c_ast.TypeDecl):
-        inner = inner.type
-    inner.declname = "@"
-    decl = c_ast.Decl("@", [], [], [], [], node, None, None)
-    return c_generator.CGenerator().visit(decl)

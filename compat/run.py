@@ -54,6 +54,12 @@ PACKAGES = {
     "zstandard": dict(spec="zstandard", env={"PYTHON_ZSTANDARD_IMPORT_POLICY": "cffi"},
                       tests=("dir", "tests"), test_deps=["pytest", "hypothesis"],
                       cffi_level="1.17.1"),
+    # API mode over the bundled miniaudio sources; its cdef names typedefs the C calls otherwise
+    "miniaudio": dict(spec="miniaudio", tests=("dir", "tests"), test_deps=["pytest"]),
+    # API mode over the bundled c-ares (some of its tests need the network, either way)
+    "pycares": dict(spec="pycares", tests=("dir", "tests"), test_deps=["pytest"]),
+    # the last release of bcrypt built with cffi (API mode)
+    "bcrypt": dict(spec="bcrypt==3.2.2", tests=("dir", "tests"), test_deps=["pytest"]),
 }
 DEFAULT = ["cairocffi", "xattr", "pymunk", "pynacl"]
 FLAVOURS = ("cffi", "purecffi")          # the real cffi, the drop-in

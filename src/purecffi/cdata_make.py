@@ -483,6 +483,10 @@ def _make_cast(ctype):
                 result = _new_object(ValueCData)        # a pointer's address
                 result._ctype, result._value = ctype, ((value._addr + half) & mask) - half
                 return result
+            if value.__class__ is ValueCData and value._value.__class__ is int:
+                result = _new_object(ValueCData)        # an integer or enum cdata
+                result._ctype, result._value = ctype, ((value._value + half) & mask) - half
+                return result
             return value_cdata(ctype, _wrap(_source_int(value, ctype), size, signed))
         return cast_int
     if ctype.kind == POINTER:

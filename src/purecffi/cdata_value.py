@@ -146,6 +146,9 @@ class ValueCData(CData):
     def __float__(self):
         # spec 7.2: float() is an operation of the floating-point types only (so an integer
         # cdata is not written into a double either, as in cffi; ffi.cast() converts it)
+        value = self._value
+        if value.__class__ is float:        # (only the floating types hold a float)
+            return value
         cat = self._category()
         if cat == plat.FLOAT:
             return float(self._value)

@@ -216,7 +216,10 @@ def _read_wchar(ctype, rt):
     unpack = rt.unpack
 
     def read(address, keep=None):
-        return code_to_str(ctype, unpack(MEM, address)[0])
+        code = unpack(MEM, address)[0]
+        if 0 <= code <= 0x10FFFF:           # code_to_str(), inlined for the common case
+            return chr(code)
+        return code_to_str(ctype, code)     # (raises)
     return read
 
 

@@ -38,6 +38,9 @@ def _item_category(ctype):
 
 def to_string(cdata: Any, maxlen: int = -1) -> Any:
     """bytes from char*/char[], str from wchar_t*/char16_t*/char32_t*, names of enum values."""
+    if cdata.__class__ is ValueCData and maxlen.__class__ is int and \
+            _SSIZE_MIN <= maxlen <= _SSIZE_MAX:     # an enum or a character (no item type)
+        return _value_string(cdata)
     # the common case first, with no other call frame: a non-NULL `char` pointer or array
     try:
         ctype = cdata._ctype

@@ -101,3 +101,24 @@ def test_a_cdef_changing_a_typedef_changes_from_buffer(ffi):
     assert len(ffi.from_buffer("item_t[]", ba)) == 4
     ffi.cdef("typedef long long item_t;", override=True)
     assert len(ffi.from_buffer("item_t[]", ba)) == 1
+
+
+@pytest.mark.parametrize("data", [bytearray(b"abcd"), b"abcd", array.array("b", b"abcd")],
+                         ids=["bytearray", "bytes", "array"])
+@pytest.mark.parametrize("cdecl", ["uint8_t[]", "char *", "char[4]"])
+def test_a_memoryview_source_stays_exported_while_the_cdata_lives(ffi, data, cdecl):
+    """As cffi's: the memoryview itself cannot be released under the cdata (a view of a
+    memoryview registers with the memory it views, not with the memoryview)."""
+    for _ in range(2):                  # the first call prepares the type, the second reuses it
+        view = memoryview(data)
+        p = ffi.from_buffer(cdecl, view)
+        with pytest.raises(BufferError):
+            view.release()
+        assert ffi.cast("char *", p)[1] == b"b"
+        del p
+        gc.collect()
+        view.release()
+        view = memoryview(data)
+        p = ffi.from_buffer(cdecl, view)
+        ffi.release(p)                  # released early: the view can go at once
+        view.release()

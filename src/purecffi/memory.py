@@ -9,6 +9,7 @@ import struct
 import sys
 import threading
 import weakref
+from pickle import PickleBuffer
 
 from . import platform as plat
 
@@ -203,7 +204,10 @@ class BufferExport:
             self.address, self.byte_size = id(obj) + _BYTES_DATA_OFFSET, len(obj)
             return
         try:
-            view = memoryview(obj)
+            # a view of a memoryview registers with the memory it views, not with the
+            # memoryview itself, which could then be released under the cdata: a
+            # PickleBuffer holds an export of the memoryview, as cffi's cdata does
+            view = memoryview(obj if obj.__class__ is not memoryview else PickleBuffer(obj))
         except TypeError:
             view = None
         if view is not None:

@@ -58,6 +58,9 @@ PACKAGES = {
     "miniaudio": dict(spec="miniaudio", tests=("dir", "tests"), test_deps=["pytest"]),
     # API mode over the bundled c-ares (some of its tests need the network, either way)
     "pycares": dict(spec="pycares", tests=("dir", "tests"), test_deps=["pytest"]),
+    # in-line ABI mode over its own compiled libraries, when cffi is installed (else ctypes)
+    "pycryptodome": dict(spec="pycryptodome", tests=("pyargs", "Crypto.SelfTest"),
+                         test_deps=["pytest"]),
     # the last release of bcrypt built with cffi (API mode)
     "bcrypt": dict(spec="bcrypt==3.2.2", tests=("dir", "tests"), test_deps=["pytest"]),
 }

@@ -16,6 +16,7 @@ import sysconfig
 
 from .build import SourceSpec
 from .errors import VerificationError
+from .verify_lib import make_ffilibrary
 
 __all__ = ["verify", "Verifier", "set_tmpdir", "cleanup_tmpdir"]
 
@@ -28,13 +29,15 @@ def set_tmpdir(dirname):
     _TMPDIR = dirname
 
 
-def _caller_dir_pycache():
+def _caller_dir_pycache(depth=2):
+    """The default cache directory: set_tmpdir()'s, $CFFI_TMPDIR, or the `__pycache__` next
+    to the file of the caller `depth` frames above our caller."""
     if _TMPDIR:
         return _TMPDIR
     env = os.environ.get("CFFI_TMPDIR")
     if env:
         return env
-    frame = sys._getframe(3)
+    frame = sys._getframe(depth + 1)
     filename = frame.f_code.co_filename
     return os.path.abspath(os.path.join(os.path.dirname(filename), "__pycache__"))
 
@@ -77,60 +80,83 @@ def _module_name(ffi, source, kwargs, tag, source_extension):
     return "_cffi_%s_%08x%08x" % (tag, crc1, crc2)
 
 
-def verify(ffi, source="", tmpdir=None, ext_package=None, modulename=None, tag="", flags=None,
-           relative_to=None, source_extension=".c", **kwargs):
+def verify(ffi, source="", tmpdir=None, **kwargs):
     """Build (or find built) and load the module; give `ffi` its real layouts; the lib.
     `ffi.verifier` is then the Verifier of that module (its get_extension() for setup.py)."""
-    _refuse_set_source_only(ffi)
-    built = _BuiltView(ffi)
-    tmpdir = tmpdir or _caller_dir_pycache()
-    name = modulename or _module_name(built, source, kwargs, tag, source_extension)
-    verifier = Verifier(built, SourceSpec(name, source, source_extension, kwargs), tmpdir,
-                        ext_package, relative_to)
+    verifier = Verifier(ffi, source, tmpdir or _caller_dir_pycache(), **kwargs)
     ffi.verifier = verifier
-    module = verifier.load_module(flags if flags is not None else ffi.RTLD_NOW)
-    mismatch = module.ffi._api_mismatches.verify_message()
-    if mismatch is not None:
-        raise VerificationError(mismatch)       # verify() checks everything at once
-    _adopt(ffi, module.ffi)
-    return module.lib
+    return verifier.load_library()
 
 
 class Verifier:
     """The module of one verify(): its C file, where it is built, and its setuptools
-    Extension (`ffi.verifier.get_extension()`, for a setup.py that builds it ahead)."""
+    Extension (`ffi.verifier.get_extension()`, for a setup.py that builds it ahead).
+    Constructed as cffi's: `Verifier(ffi, preamble, tmpdir=None, ...)`."""
 
-    def __init__(self, built, spec, tmpdir, ext_package, relative_to):
-        self._built, self._spec, self._relative_to = built, spec, relative_to
-        self.tmpdir, self.ext_package = tmpdir, ext_package
-        name = spec.module_name
-        self.sourcefilename = os.path.join(tmpdir, name + spec.source_extension)
-        self.modulefilename = os.path.join(tmpdir, name + _so_suffix())
+    def __init__(self, ffi, preamble, tmpdir=None, modulename=None, ext_package=None,
+                 tag="", force_generic_engine=False, source_extension=".c", flags=None,
+                 relative_to=None, **kwds):
+        _refuse_set_source_only(ffi)
+        self.ffi, self.preamble, self.flags, self.kwds = ffi, preamble, flags, kwds
+        self._built, self._relative_to = _BuiltView(ffi), relative_to
+        self.tmpdir, self.ext_package = tmpdir or _caller_dir_pycache(1), ext_package
+        name = modulename or _module_name(self._built, preamble, kwds, tag, source_extension)
+        self._spec = SourceSpec(name, preamble, source_extension, kwds)
+        self.sourcefilename = os.path.join(self.tmpdir, name + source_extension)
+        self.modulefilename = os.path.join(self.tmpdir, name + _so_suffix())
+        self._has_source = self._has_module = False
 
     def get_module_name(self):
         """The module's name (without its package)."""
         return self._spec.module_name
 
-    def write_source(self):
-        """Write the module's C file."""
+    def write_source(self, file=None):
+        """Write the module's C file (once, as cffi's), or into the open `file`."""
+        if file is not None:
+            from .build.api_module import generate_c_source
+            file.write(generate_c_source(self._built, self._spec))
+            return
+        if self._has_source:
+            raise VerificationError("source code already written")
+        self._write_source()
+
+    def _write_source(self):
         from .build.api_module import emit_c_code
         os.makedirs(self.tmpdir, exist_ok=True)
         emit_c_code(self._built, self._spec, self.sourcefilename)
+        self._has_source = True
 
     def compile_module(self):
-        """Write and compile the module into `modulefilename`."""
+        """Write (unless written) and compile the module into `modulefilename` (once)."""
+        if self._has_module:
+            raise VerificationError("module already compiled")
+        self._compile_module()
+
+    def _compile_module(self):
         from .build.compiler import build_extension
-        self.write_source()
+        if not self._has_source:
+            self._write_source()
         built = build_extension(self._spec, self.sourcefilename, self.tmpdir,
                                 relative_to=self._relative_to)
         if os.path.abspath(built) != os.path.abspath(self.modulefilename):
             os.replace(built, self.modulefilename)
+        self._has_module = True
 
     def get_extension(self):
-        """The setuptools Extension building the module (its C file written now)."""
+        """The setuptools Extension building the module (its C file written if not yet)."""
         from .build.compiler import make_extension
-        self.write_source()
+        if not self._has_source:
+            self._write_source()
         return make_extension(self._spec, self.sourcefilename, self._relative_to)
+
+    def load_library(self):
+        """Load the module (built now if needed), give the ffi its real layouts: the lib."""
+        module = self.load_module(self.flags if self.flags is not None else self.ffi.RTLD_NOW)
+        mismatch = module.ffi._api_mismatches.verify_message()
+        if mismatch is not None:
+            raise VerificationError(mismatch)       # verify() checks everything at once
+        _adopt(self.ffi, module.ffi)
+        return make_ffilibrary(self.ffi, module)
 
     def load_module(self, flags):
         """The module: installed in `ext_package` already (as cffi looks first), or built in
@@ -139,7 +165,8 @@ class Verifier:
         if path is None:
             path = self.modulefilename
             if not os.path.exists(path):
-                self.compile_module()
+                self._compile_module()
+        self._has_module = True
         name = self._spec.module_name
         qualified = name if not self.ext_package else self.ext_package + "." + name
         return _load(qualified, path, flags)
@@ -224,6 +251,7 @@ def _adopt(ffi, compiled):
             _link_siblings(compiled._decls, ffi._decls)
             return
         ffi._verify_state = (ffi._decls, compiled._decls, len(compiled._decls.order))
+        compiled._decls.declare_tags = True     # still an in-line ffi: cffi's in-line errors
         ffi._decls = compiled._decls
         ffi._types.clear()
         ffi._api_externs = compiled._api_externs

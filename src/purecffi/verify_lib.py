@@ -1,0 +1,55 @@
+"""The `lib` that ffi.verify() returns: a plain `FFILibrary` object, as cffi's verify() gives.
+
+It wraps the lib of the API-mode module that verify() built (apimode.ApiLib), without
+duplicating it: functions, constants, enumerators and array globals are copied into the
+instance dict (as cffi puts them there: users may replace or add attributes, `lib.__dict__`
+lists them), other globals are properties of a class made per verify() that read and write
+through the API-mode lib.  Unknown names give Python's own AttributeError, as in cffi.
+"""
+from .ctype import ARRAY
+
+__all__ = ["make_ffilibrary"]
+
+
+def _global_property(api_lib, name):
+    """A property reading and writing the global `name` through the API-mode lib."""
+    def get(self):
+        return getattr(api_lib, name)
+
+    def put(self, value):
+        setattr(api_lib, name, value)
+    return property(get, put)
+
+
+def _library_dir(self):
+    """The names of the library (its globals) and of the instance dict, as cffi lists them."""
+    return type(self)._cffi_dir + list(self.__dict__)
+
+
+def make_ffilibrary(ffi, module):
+    """A new `FFILibrary` instance over the lib of the verified `module`, for `ffi`."""
+    api_lib, variables = module.lib, module.ffi._decls.variables
+    kinds = type(api_lib)._pc_kinds
+    class_attrs = {"__module__": __name__, "__doc__": None, "__dir__": _library_dir,
+                   "_cffi_ffi": ffi, "_cffi_python_module": module}
+    values, properties = {}, []
+    for name, kind in kinds.items():
+        if kind == "variable" and not _is_array(variables, name):
+            class_attrs[name] = _global_property(api_lib, name)
+            properties.append(name)
+            continue
+        try:
+            values[name] = getattr(api_lib, name)
+        except Exception:       # (an error the API-mode lib raises on use): the same, on use
+            class_attrs[name] = _global_property(api_lib, name)
+            properties.append(name)
+    class_attrs["_cffi_dir"] = properties
+    library = type("FFILibrary", (object,), class_attrs)()
+    library.__dict__.update(values)
+    return library
+
+
+def _is_array(variables, name):
+    """Whether the global `name` is declared as an array (cffi reads those once)."""
+    entry = variables.get(name)
+    return entry is not None and entry[0].kind == ARRAY

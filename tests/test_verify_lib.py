@@ -1,0 +1,163 @@
+"""What users observe of the lib that ffi.verify() returns (cffi's `FFILibrary`: a plain
+object), of the ffi after verify(), and of cffi.verifier.Verifier used directly."""
+import os
+import shutil
+import types
+import warnings
+
+import pytest
+
+from _backend import FFI, CDefError, IS_CFFI, VerificationError
+
+pytestmark = pytest.mark.skipif(shutil.which("gcc") is None, reason="needs gcc")
+
+if IS_CFFI:
+    import cffi.verifier as verifier
+else:
+    import purecffi.verifier as verifier
+
+CDEF = """
+extern int g; extern int arr[3]; struct s { int a; ...; }; extern struct s sg;
+int foo(int); int vf(int, ...);
+#define K 42
+enum e { EA, EB = 5 };
+static const int SC;
+"""
+SOURCE = """
+int g = 7; int arr[3] = {1, 2, 3}; struct s { long x; int a; }; struct s sg = {1, 2};
+int foo(int x) { return x + 1; } int vf(int n, ...) { return n; }
+#define K 42
+enum e { EA, EB = 5 };
+static const int SC = 11;
+"""
+
+
+@pytest.fixture(scope="module")
+def verified(tmp_path_factory):
+    """(ffi, lib) of one verify() of CDEF and SOURCE."""
+    ffi = FFI()
+    ffi.cdef(CDEF)
+    return ffi, ffi.verify(SOURCE, tmpdir=str(tmp_path_factory.mktemp("vlib")))
+
+
+def _fresh_lib(ffi):
+    """Another lib loaded from the same verifier (to modify without touching the shared one)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")     # (cffi warns that it re-imports the module)
+        return ffi.verifier.load_library()
+
+
+def test_lib_is_a_plain_ffilibrary_object(verified):
+    ffi, lib = verified
+    assert type(lib).__name__ == "FFILibrary"
+    assert type(lib).__mro__[1:] == (object,)
+    assert lib.__class__ is type(lib)
+    assert not isinstance(lib, types.ModuleType)
+    assert repr(lib).startswith("<") and "FFILibrary object at 0x" in repr(lib)
+    with pytest.raises(AttributeError) as info:
+        lib.nope
+    assert str(info.value) == "'FFILibrary' object has no attribute 'nope'"
+    assert getattr(lib, "nope", "default") == "default"
+    assert not hasattr(lib, "__name__") and not hasattr(lib, "__all__")
+    assert type(_fresh_lib(ffi)) is not type(lib)       # a class per load, as cffi's
+
+
+def test_values_of_every_kind(verified):
+    ffi, lib = verified
+    assert lib.foo(1) == 2 and lib.foo.__name__ == "foo"
+    assert lib.vf(3, ffi.cast("int", 4)) == 3
+    assert (lib.K, lib.EA, lib.EB, lib.SC) == (42, 0, 5, 11)
+    assert lib.g == 7 and lib.sg.a == 2 and list(lib.arr) == [1, 2, 3]
+    assert ffi.typeof(lib.arr) is ffi.typeof("int[3]")
+    assert ffi.string(ffi.cast("enum e", 5)) == "EB"
+    assert ffi.typeof(lib.foo) is ffi.typeof("int(*)(int)")
+
+
+def test_dict_holds_all_but_the_scalar_globals(verified):
+    _, lib = verified
+    names = {"foo", "vf", "K", "EA", "EB", "SC", "arr"}
+    assert set(lib.__dict__) == names       # g and sg are properties of the class
+    assert set(dir(lib)) >= names | {"g", "sg"}
+    assert isinstance(type(lib).__dict__["g"], property)
+
+
+def test_globals_are_read_and_written_through_properties(verified):
+    ffi, lib = verified
+    other = _fresh_lib(ffi)
+    lib.g = 31
+    assert lib.g == 31 and other.g == 31        # the same C variable
+    lib.g = 7
+    with pytest.raises(TypeError):
+        lib.g = "x"
+    with pytest.raises(OverflowError):
+        lib.g = 2 ** 40
+    with pytest.raises(AttributeError) as info:
+        del lib.g
+    assert "has no deleter" in str(info.value)
+    assert lib.g == 7
+
+
+def test_attributes_may_be_set_replaced_and_deleted(verified):
+    ffi, _ = verified
+    lib = _fresh_lib(ffi)
+    lib.extra = 3                   # a plain object: anything may be added ...
+    assert lib.extra == 3 and "extra" in dir(lib)
+    del lib.extra
+    assert not hasattr(lib, "extra")
+    lib.foo = len                   # ... or replaced (monkeypatching a C function)
+    assert lib.foo is len
+    lib.K = 5
+    assert lib.K == 5
+    del lib.K
+    assert not hasattr(lib, "K")
+
+
+def test_addressof_takes_no_verify_lib(verified):
+    ffi, lib = verified
+    for name in ("g", "foo", "arr"):
+        with pytest.raises(TypeError) as info:
+            ffi.addressof(lib, name)
+        assert str(info.value) == "expected a 'cdata' object"
+
+
+def test_ffi_stays_an_in_line_ffi_after_verify(verified):
+    ffi, _ = verified
+    assert ffi.sizeof("struct s") == ffi.sizeof("long") * 2     # the compiler's layout
+    assert ffi.typeof("struct undeclared_tag").cname == "struct undeclared_tag"
+    with pytest.raises(TypeError) as info:
+        ffi.new("struct undeclared_tag *")
+    assert "unknown size" in str(info.value)
+    with pytest.raises(CDefError):
+        ffi.typeof("undeclared_type_t")
+    with pytest.raises(TypeError) as info:
+        ffi.addressof(3)
+    assert str(info.value) == "expected a 'cdata' object"
+
+
+def test_verifier_made_directly(tmp_path):
+    ffi = FFI()
+    ffi.cdef("int triple(int);")
+    source = "static int triple(int x) { return x * 3; }"
+    v = verifier.Verifier(ffi, source, tmpdir=str(tmp_path), modulename="_vdirect",
+                          libraries=[], flags=ffi.RTLD_NOW)
+    assert not hasattr(ffi, "verifier")
+    assert (v.ffi, v.preamble, v.kwds, v.flags) == (ffi, source, {"libraries": []},
+                                                    ffi.RTLD_NOW)
+    assert v.get_module_name() == "_vdirect" and v.ext_package is None
+    assert v.sourcefilename == os.path.join(str(tmp_path), "_vdirect.c")
+    assert os.path.dirname(v.modulefilename) == str(tmp_path)
+    assert os.path.basename(v.modulefilename).startswith("_vdirect.")
+    assert not os.path.exists(v.sourcefilename)
+    v.write_source()
+    assert os.path.exists(v.sourcefilename) and not os.path.exists(v.modulefilename)
+    with pytest.raises(VerificationError) as info:
+        v.write_source()
+    assert str(info.value) == "source code already written"
+    v.compile_module()
+    assert os.path.exists(v.modulefilename)
+    with pytest.raises(VerificationError) as info:
+        v.compile_module()
+    assert str(info.value) == "module already compiled"
+    lib = v.load_library()
+    assert type(lib).__name__ == "FFILibrary" and lib.triple(5) == 15
+    assert v.get_extension().name == "_vdirect"

@@ -2,6 +2,7 @@
 object), of the ffi after verify(), and of cffi.verifier.Verifier used directly."""
 import os
 import shutil
+import sys
 import types
 import warnings
 
@@ -161,3 +162,16 @@ def test_verifier_made_directly(tmp_path):
     lib = v.load_library()
     assert type(lib).__name__ == "FFILibrary" and lib.triple(5) == 15
     assert v.get_extension().name == "_vdirect"
+
+
+def test_globals_are_read_with_the_cdef_type_whatever_their_size(tmp_path):
+    # cffi's verify() compares no global's size: a cdef() saying `short` for a C `int`
+    # reads and writes a short at its address (little-endian: the low bits)
+    ffi = FFI()
+    ffi.cdef("extern short sw; extern int aw[3];")
+    lib = ffi.verify("int sw = 0x10007; int aw[5] = {1, 2, 3, 4, 5};", tmpdir=str(tmp_path),
+                     extra_compile_args=["-Wno-incompatible-pointer-types"])
+    assert ffi.typeof(lib.aw) is ffi.typeof("int[3]") and list(lib.aw) == [1, 2, 3]
+    assert lib.sw == (7 if sys.byteorder == "little" else 1)
+    lib.sw = 9
+    assert lib.sw == 9

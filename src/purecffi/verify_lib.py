@@ -6,6 +6,7 @@ instance dict (as cffi puts them there: users may replace or add attributes, `li
 lists them), other globals are properties of a class made per verify() that read and write
 through the API-mode lib.  Unknown names give Python's own AttributeError, as in cffi.
 """
+from .apimode import _Global
 from .ctype import ARRAY
 
 __all__ = ["make_ffilibrary"]
@@ -29,24 +30,37 @@ def _library_dir(self):
 def make_ffilibrary(ffi, module):
     """A new `FFILibrary` instance over the lib of the verified `module`, for `ffi`."""
     api_lib, variables = module.lib, module.ffi._decls.variables
-    kinds = type(api_lib)._pc_kinds
+    cls = type(api_lib)
     class_attrs = {"__module__": __name__, "__doc__": None, "__dir__": _library_dir,
                    "_cffi_ffi": ffi, "_cffi_python_module": module}
     values, properties = {}, []
-    for name, kind in kinds.items():
-        if kind == "variable" and not _is_array(variables, name):
-            class_attrs[name] = _global_property(api_lib, name)
-            properties.append(name)
-            continue
+    for name, kind in cls._pc_kinds.items():
+        glob = _global_of(cls, name) if kind == "variable" else None
         try:
-            values[name] = getattr(api_lib, name)
+            if glob is not None and _is_array(variables, name):
+                values[name] = glob.__get__(api_lib)    # read once, as cffi does
+            elif glob is not None:
+                class_attrs[name] = property(glob.__get__, glob.__set__)
+                properties.append(name)
+            else:
+                values[name] = getattr(api_lib, name)
+            continue
         except Exception:       # (an error the API-mode lib raises on use): the same, on use
-            class_attrs[name] = _global_property(api_lib, name)
-            properties.append(name)
+            pass
+        class_attrs[name] = _global_property(api_lib, name)
+        properties.append(name)
     class_attrs["_cffi_dir"] = properties
     library = type("FFILibrary", (object,), class_attrs)()
     library.__dict__.update(values)
     return library
+
+
+def _global_of(lib_class, name):
+    """The apimode._Global of the variable `name`, even where the API-mode lib holds the
+    error of a size the compiler contradicts: cffi's verify() reads with the cdef() type."""
+    entry = lib_class._pc_addresses.get(name)
+    owner = getattr(entry[2], "__self__", None) if entry is not None else None
+    return owner if isinstance(owner, _Global) else None
 
 
 def _is_array(variables, name):

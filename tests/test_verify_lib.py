@@ -21,6 +21,8 @@ CDEF = """
 extern int g; extern int arr[3]; struct s { int a; ...; }; extern struct s sg;
 int foo(int); int vf(int, ...);
 #define K 42
+#define FK ...
+#define NFK ...
 enum e { EA, EB = 5 };
 static const int SC;
 """
@@ -28,6 +30,8 @@ SOURCE = """
 int g = 7; int arr[3] = {1, 2, 3}; struct s { long x; int a; }; struct s sg = {1, 2};
 int foo(int x) { return x + 1; } int vf(int n, ...) { return n; }
 #define K 42
+#define FK 2.75
+#define NFK (-2.75)
 enum e { EA, EB = 5 };
 static const int SC = 11;
 """
@@ -74,9 +78,15 @@ def test_values_of_every_kind(verified):
     assert ffi.typeof(lib.foo) is ffi.typeof("int(*)(int)")
 
 
+def test_a_float_macro_is_truncated_to_an_integer(verified):
+    # cffi's verify() casts a `#define X ...` to an integer (set_source() refuses a float)
+    _, lib = verified
+    assert (lib.FK, lib.NFK) == (2, -2)
+
+
 def test_dict_holds_all_but_the_scalar_globals(verified):
     _, lib = verified
-    names = {"foo", "vf", "K", "EA", "EB", "SC", "arr"}
+    names = {"foo", "vf", "K", "FK", "NFK", "EA", "EB", "SC", "arr"}
     assert set(lib.__dict__) == names       # g and sg are properties of the class
     assert set(dir(lib)) >= names | {"g", "sg"}
     assert isinstance(type(lib).__dict__["g"], property)

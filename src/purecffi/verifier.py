@@ -113,17 +113,21 @@ class Verifier:
     def write_source(self, file=None):
         """Write the module's C file (once, as cffi's), or into the open `file`."""
         if file is not None:
-            from .build.api_module import generate_c_source
-            file.write(generate_c_source(self._built, self._spec))
+            file.write(self._c_source())
             return
         if self._has_source:
             raise VerificationError("source code already written")
         self._write_source()
 
+    def _c_source(self):
+        """The text of the module's C file: API mode's, with verify()'s integer constants."""
+        from .build.api_module import generate_c_source
+        return generate_c_source(self._built, self._spec, prelude=_VERIFY_PRELUDE)
+
     def _write_source(self):
-        from .build.api_module import emit_c_code
+        from .build.api_module import write_c_source
         os.makedirs(self.tmpdir, exist_ok=True)
-        emit_c_code(self._built, self._spec, self.sourcefilename)
+        write_c_source(self.sourcefilename, self._c_source())
         self._has_source = True
 
     def compile_module(self):
@@ -185,6 +189,15 @@ class Verifier:
                 if os.path.isfile(path):
                     return path
         return None
+
+
+# cffi's verify() converts what a `#define X ...` or integer constant is to an integer with
+# casts: a float is truncated (set_source() refuses it; see api_module.emit_helpers)
+_VERIFY_PRELUDE = [
+    "#define PC_INT(x) ((x) > 0 || (x) == 0 ? \\",
+    "    PyLong_FromUnsignedLongLong((unsigned long long)(x)) : \\",
+    "    PyLong_FromLongLong((long long)(x)))",
+]
 
 
 class _BuiltView:

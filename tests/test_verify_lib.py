@@ -3,6 +3,7 @@ object), of the ffi after verify(), and of cffi.verifier.Verifier used directly.
 import os
 import shutil
 import sys
+import sysconfig
 import types
 import warnings
 
@@ -185,3 +186,25 @@ def test_globals_are_read_with_the_cdef_type_whatever_their_size(tmp_path):
     assert lib.sw == (7 if sys.byteorder == "little" else 1)
     lib.sw = 9
     assert lib.sw == 9
+
+
+def test_cleanup_tmpdir_removes_what_cffi_removes(tmp_path):
+    suffix = sysconfig.get_config_var("EXT_SUFFIX")
+    made = ["_cffi_a.c", "_CFFI_b.C", "_cffi_c" + suffix, "_cffi_d.cpp", "_cffi_e.o",
+            "_cffi_f.h", "other.c", "_cffi_build/x", "sub/_cffi_g.c", "build/x.o",
+            "build/deep/_cffi_h.c"]
+    for name in made:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+
+    def left():
+        return sorted(os.path.relpath(os.path.join(root, name), str(tmp_path)) + end
+                      for root, dirs, files in os.walk(str(tmp_path))
+                      for names, end in ((files, ""), (dirs, "/")) for name in names)
+    kept = ["_cffi_build/", "_cffi_build/x", "_cffi_d.cpp", "_cffi_e.o", "_cffi_f.h",
+            "build/", "build/deep/", "other.c", "sub/", "sub/_cffi_g.c"]
+    verifier.cleanup_tmpdir(str(tmp_path), keep_so=True)
+    assert left() == sorted(kept + ["_cffi_c" + suffix])
+    verifier.cleanup_tmpdir(str(tmp_path))
+    assert left() == sorted(kept)
+    verifier.cleanup_tmpdir(str(tmp_path / "missing"))      # nothing to do: no error

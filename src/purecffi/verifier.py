@@ -10,7 +10,6 @@ import binascii
 import importlib.machinery
 import importlib.util
 import os
-import shutil
 import sys
 import sysconfig
 
@@ -43,26 +42,32 @@ def _caller_dir_pycache(depth=2):
 
 
 def cleanup_tmpdir(tmpdir=None, keep_so=False):
-    """Remove the files verify() made in `tmpdir` (the default cache directory if None)."""
+    """Remove what verify() made in `tmpdir` (the default cache directory if None), as cffi
+    does: its `_cffi_*.c` and `_cffi_*<extension suffix>` files (any case), and the files of
+    its `build` subdirectory (not the directories)."""
     tmpdir = tmpdir or _TMPDIR or os.environ.get("CFFI_TMPDIR") or os.path.join(
         os.path.dirname(os.path.abspath(sys._getframe(1).f_code.co_filename)), "__pycache__")
     try:
         names = os.listdir(tmpdir)
     except OSError:
         return
-    suffix = _so_suffix()
+    suffix = _so_suffix().lower()
     for name in names:
-        if not name.startswith("_cffi_"):
-            continue
-        path = os.path.join(tmpdir, name)
-        if name.endswith((".c", ".cpp", ".o")) or (not keep_so and name.endswith(suffix)):
-            try:
-                os.unlink(path)
-            except OSError:
-                pass
-        elif os.path.isdir(path) and name == "_cffi_build":
-            shutil.rmtree(path, ignore_errors=True)
-    shutil.rmtree(os.path.join(tmpdir, "build"), ignore_errors=True)
+        lowered = name.lower()
+        if lowered.startswith("_cffi_") and (
+                lowered.endswith(".c") or (not keep_so and lowered.endswith(suffix))):
+            _unlink(os.path.join(tmpdir, name))
+    for root, _, files in os.walk(os.path.join(tmpdir, "build")):
+        for name in files:
+            _unlink(os.path.join(root, name))
+
+
+def _unlink(path):
+    """Remove the file at `path`, if it is one."""
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 def _so_suffix():

@@ -26,6 +26,7 @@ int foo(int); int vf(int, ...);
 #define NFK ...
 enum e { EA, EB = 5 };
 static const int SC;
+struct kpt { int a, b; }; static const struct kpt KPT;
 """
 SOURCE = """
 int g = 7; int arr[3] = {1, 2, 3}; struct s { long x; int a; }; struct s sg = {1, 2};
@@ -35,6 +36,7 @@ int foo(int x) { return x + 1; } int vf(int n, ...) { return n; }
 #define NFK (-2.75)
 enum e { EA, EB = 5 };
 static const int SC = 11;
+struct kpt { int a, b; }; static const struct kpt KPT = {3, 4};
 """
 
 
@@ -79,6 +81,15 @@ def test_values_of_every_kind(verified):
     assert ffi.typeof(lib.foo) is ffi.typeof("int(*)(int)")
 
 
+def test_a_struct_constant_is_a_copy_the_lib_owns(verified):
+    ffi, lib = verified
+    assert repr(lib.KPT) == "<cdata 'struct kpt' owning 8 bytes>"
+    assert (lib.KPT.a, lib.KPT.b) == (3, 4)
+    other = _fresh_lib(ffi)
+    other.KPT.a = 30            # a copy: writable, and the other lib's is not changed
+    assert (other.KPT.a, lib.KPT.a) == (30, 3)
+
+
 def test_a_float_macro_is_truncated_to_an_integer(verified):
     # cffi's verify() casts a `#define X ...` to an integer (set_source() refuses a float)
     _, lib = verified
@@ -87,7 +98,7 @@ def test_a_float_macro_is_truncated_to_an_integer(verified):
 
 def test_dict_holds_all_but_the_scalar_globals(verified):
     _, lib = verified
-    names = {"foo", "vf", "K", "FK", "NFK", "EA", "EB", "SC", "arr"}
+    names = {"foo", "vf", "K", "FK", "NFK", "EA", "EB", "SC", "KPT", "arr"}
     assert set(lib.__dict__) == names       # g and sg are properties of the class
     assert set(dir(lib)) >= names | {"g", "sg"}
     assert isinstance(type(lib).__dict__["g"], property)

@@ -6,8 +6,13 @@ instance dict (as cffi puts them there: users may replace or add attributes, `li
 lists them), other globals are properties of a class made per verify() that read and write
 through the API-mode lib.  Unknown names give Python's own AttributeError, as in cffi.
 """
+import ctypes
+
 from .apimode import _Global
-from .ctype import ARRAY
+from .cdatabase import CData, make_cdata
+from .convert import prepare
+from .ctype import ARRAY, STRUCT, UNION
+from .memory import allocate
 
 __all__ = ["make_ffilibrary"]
 
@@ -43,7 +48,7 @@ def make_ffilibrary(ffi, module):
                 class_attrs[name] = property(glob.__get__, glob.__set__)
                 properties.append(name)
             else:
-                values[name] = getattr(api_lib, name)
+                values[name] = _owned(getattr(api_lib, name), kind)
             continue
         except Exception:       # (an error the API-mode lib raises on use): the same, on use
             pass
@@ -53,6 +58,18 @@ def make_ffilibrary(ffi, module):
     library = type("FFILibrary", (object,), class_attrs)()
     library.__dict__.update(values)
     return library
+
+
+def _owned(value, kind):
+    """A struct or union constant as cffi's verify() gives it, a copy it owns (writable, and
+    not the read-only C data); any other value as it is."""
+    if kind != "constant" or not isinstance(value, CData) or \
+            value._ctype.kind not in (STRUCT, UNION):
+        return value
+    ctype = value._ctype
+    buf, address = allocate(ctype.byte_size)
+    ctypes.memmove(address, value._addr, ctype.byte_size)
+    return make_cdata(prepare(ctype).owning_class, ctype, address, buf)
 
 
 def _global_of(lib_class, name):

@@ -240,6 +240,10 @@ def test_closed_lib(both):
 
 def test_lib_repr_and_def_extern(both):
     compare(both, lambda ffi, lib: lib)
+    assert repr(type(both["purecffi"][1])) == repr(type(both["cffi"][1])) \
+        == "<class '_cffi_backend.Lib'>"
+    compare(both, lambda ffi, lib: lib.__module__)      # (the class's only)
+    compare(both, lambda ffi, lib: lib.__doc__)
     compare(both, lambda ffi, lib: ffi.def_extern(name="add_one")(lambda x: x))
     compare(both, lambda ffi, lib: ffi.init_once(lambda: 5, "tag"))
 

@@ -59,6 +59,16 @@ class _NotThere:
         raise AttributeError("not there")
 
 
+class _ModuleName(str):
+    """`__module__` of the lib's class: '_cffi_backend' for the class (`<class
+    '_cffi_backend.Lib'>`, as cffi's), but no attribute of the lib itself (as _NotThere)."""
+
+    def __get__(self, lib, cls=None):
+        if lib is None:
+            return self
+        raise AttributeError("not there")
+
+
 class OutOfLineLib(Lib):
     """What the ffi of a generated module's dlopen() returns (see the module docstring)."""
 
@@ -240,7 +250,8 @@ def integer_const(ffi, name):
 # the class of each lib: `lib.__dict__` (the instance dict stays as it is: see library._forget)
 # (and no __doc__ nor __module__, as cffi's lib)
 OutOfLineLib._class_namespace = {"__dict__": property(OutOfLineLib._names_dict),
-                                 "__doc__": _NotThere(), "__module__": _NotThere()}
+                                 "__doc__": _NotThere(),
+                                 "__module__": _ModuleName("_cffi_backend")}
 
 
 def generated_dlopen(ffi, name, flags):

@@ -219,3 +219,24 @@ def test_cleanup_tmpdir_removes_what_cffi_removes(tmp_path):
     verifier.cleanup_tmpdir(str(tmp_path))
     assert left() == sorted(kept)
     verifier.cleanup_tmpdir(str(tmp_path / "missing"))      # nothing to do: no error
+
+
+def test_verify_of_an_ffi_including_a_verified_one(tmp_path):
+    # the structs of the included ffi go to the functions of the including one, by pointer
+    # and by value, as with cffi's one set of types
+    base = FFI()
+    base.cdef("struct ipt { int x, y; };")
+    base.verify("struct ipt { int x, y; };", tmpdir=str(tmp_path))
+    top = FFI()
+    top.include(base)
+    top.cdef("int ipt_y(struct ipt *); int ipt_val(struct ipt); struct ipt ipt_make(void);")
+    lib = top.verify("struct ipt { int x, y; };\n"
+                     "int ipt_y(struct ipt *p) { return p->y; }\n"
+                     "int ipt_val(struct ipt p) { return p.x + p.y; }\n"
+                     "struct ipt ipt_make(void) { struct ipt r = {1, 2}; return r; }",
+                     tmpdir=str(tmp_path))
+    p = base.new("struct ipt *", [3, 4])
+    assert lib.ipt_y(p) == 4 and lib.ipt_val(p[0]) == 7
+    assert lib.ipt_y(top.new("struct ipt *", [5, 6])) == 6
+    assert base.new("struct ipt *", lib.ipt_make()).y == 2
+    assert dir(lib) == ["ipt_make", "ipt_val", "ipt_y"]

@@ -273,6 +273,20 @@ def _adopt(ffi, compiled):
         ffi._decls = compiled._decls
         ffi._types.clear()
         ffi._api_externs = compiled._api_externs
+        for other in _plain_includes(ffi):      # their structs go to the module's functions
+            _link_siblings(compiled._decls, other._decls)
+
+
+def _plain_includes(ffi):
+    """The ffis `ffi` includes, directly or not, that set_source() did not build (their
+    declarations were compiled into this module as its own)."""
+    found, todo = [], list(ffi._included)
+    while todo:
+        other = todo.pop()
+        if getattr(other, "_source_spec", None) is None and other not in found:
+            found.append(other)
+            todo.extend(other._included)
+    return found
 
 
 def _link_siblings(module_decls, ffi_decls):

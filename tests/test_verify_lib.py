@@ -20,7 +20,7 @@ else:
 
 CDEF = """
 extern int g; extern int arr[3]; struct s { int a; ...; }; extern struct s sg;
-int foo(int); int vf(int, ...);
+int foo(int); int vf(int, ...); int none(void); int two(int, int);
 #define K 42
 #define FK ...
 #define NFK ...
@@ -31,6 +31,7 @@ struct kpt { int a, b; }; static const struct kpt KPT;
 SOURCE = """
 int g = 7; int arr[3] = {1, 2, 3}; struct s { long x; int a; }; struct s sg = {1, 2};
 int foo(int x) { return x + 1; } int vf(int n, ...) { return n; }
+int none(void) { return 0; } int two(int a, int b) { return a - b; }
 #define K 42
 #define FK 2.75
 #define NFK (-2.75)
@@ -96,9 +97,24 @@ def test_a_float_macro_is_truncated_to_an_integer(verified):
     assert (lib.FK, lib.NFK) == (2, -2)
 
 
+def test_wrong_argument_counts(verified):
+    # cffi's verify() words: the functions are the module's (no `.Lib.`)
+    ffi, lib = verified
+    module = ffi.verifier.get_module_name()
+    for call, message in [
+            (lambda: lib.none(1), "%s.none() takes no arguments (1 given)" % (module,)),
+            (lambda: lib.foo(), "%s.foo() takes exactly one argument (0 given)" % (module,)),
+            (lambda: lib.foo(1, 2), "%s.foo() takes exactly one argument (2 given)"
+             % (module,)),
+            (lambda: lib.two(1), "two() takes exactly 2 arguments (1 given)")]:
+        with pytest.raises(TypeError) as info:
+            call()
+        assert str(info.value) == message
+
+
 def test_dict_holds_all_but_the_scalar_globals(verified):
     _, lib = verified
-    names = {"foo", "vf", "K", "FK", "NFK", "EA", "EB", "SC", "KPT", "arr"}
+    names = {"foo", "vf", "none", "two", "K", "FK", "NFK", "EA", "EB", "SC", "KPT", "arr"}
     assert set(lib.__dict__) == names       # g and sg are properties of the class
     assert set(dir(lib)) >= names | {"g", "sg"}
     assert isinstance(type(lib).__dict__["g"], property)

@@ -197,8 +197,10 @@ class Verifier:
 
 
 # cffi's verify() converts what a `#define X ...` or integer constant is to an integer with
-# casts: a float is truncated (set_source() refuses it; see api_module.emit_helpers)
+# casts: a float is truncated (set_source() refuses it; see api_module.emit_helpers); its
+# functions' errors name them as the module's (api_fast_type: PC_VERIFY)
 _VERIFY_PRELUDE = [
+    "#define PC_VERIFY 1",
     "#define PC_INT(x) ((x) > 0 || (x) == 0 ? \\",
     "    PyLong_FromUnsignedLongLong((unsigned long long)(x)) : \\",
     "    PyLong_FromLongLong((long long)(x)))",

@@ -3,8 +3,9 @@
 It wraps the lib of the API-mode module that verify() built (apimode.ApiLib), without
 duplicating it: functions, constants, enumerators and array globals are copied into the
 instance dict (as cffi puts them there: users may replace or add attributes, `lib.__dict__`
-lists them), other globals are properties of a class made per verify() that read and write
-through the API-mode lib.  Unknown names give Python's own AttributeError, as in cffi.
+lists them), other globals are properties of a class made per load, over the API-mode lib's
+own global descriptors (apimode._Global).  Unknown names give Python's own AttributeError,
+as in cffi.
 """
 import ctypes
 

@@ -140,8 +140,8 @@ def test_none_is_no_long_double_argument(module):
 
 
 # -- ffi.dlopen() of a compiled ffi ----
-def test_dlopen_of_the_compiled_ffi_gives_an_out_of_line_lib(module):
-    """No name guessing, and the lib is the kind cffi's out-of-line ABI modules open."""
+def test_dlopen_of_the_compiled_ffi_names_the_library(module):
+    """No name guessing; the lib is named after the library."""
     lib = module.ffi.dlopen(None)
     assert repr(lib) == "<Lib object for '<None>'>"
     assert lib.__name__ == "<None>.lib"
@@ -153,6 +153,29 @@ def test_dlopen_of_the_compiled_ffi_gives_an_out_of_line_lib(module):
     with pytest.raises(OSError) as info:
         module.ffi.dlopen("m")
     assert str(info.value).startswith("cannot load library 'm'")
+
+
+def test_dlopen_of_the_compiled_ffi_gives_the_compiled_names(module, tmp_path_factory):
+    """As cffi: the library is opened, but its lib holds the module's own functions,
+    globals and constants (not the library's same-named symbols), which dlclose() leaves."""
+    from conftest import build_shared_library
+    path = build_shared_library(tmp_path_factory, "apitwin",
+                                "int add(int a, int b) { return a - b; } int gi = -1;")
+    lib = module.ffi.dlopen(path)
+    assert lib is not module.lib
+    assert repr(type(lib)) == "<class '_cffi_backend.Lib'>"
+    assert repr(lib) == "<Lib object for '%s'>" % (path,)
+    assert lib.__name__ == path + ".lib"
+    assert lib.add(2, 3) == 5 and lib.DX == 42          # the module's add(), not the .so's
+    assert lib.gi == module.lib.gi
+    assert module.ffi.addressof(lib, "gi") == module.ffi.addressof(module.lib, "gi")
+    assert dir(lib) == dir(module.lib) and sorted(lib.__dict__) == sorted(module.lib.__dict__)
+    with pytest.raises(AttributeError) as info:
+        lib.nope
+    assert str(info.value) == ("cffi library '%s' has no function, constant or global "
+                               "variable named 'nope'" % (path,))
+    module.ffi.dlclose(lib)
+    assert lib.add(2, 3) == 5
 
 
 # -- The lib of an out-of-line ABI module ----

@@ -146,6 +146,25 @@ def test_types(both, name):
         compare(both, lambda ffi, lib: (ffi.sizeof(name), ffi.alignof(name)))
 
 
+# type strings cffi's generated ffi reads its own way: keywords in its order only
+SPECIFIERS = [
+    "int int", "int long", "long int unsigned", "long long long", "long long long long",
+    "short long", "short short", "long short", "signed unsigned", "unsigned signed char",
+    "unsigned float", "signed double", "long char", "short char", "signed long double",
+    "long double", "long long unsigned", "unsigned long long int", "signed char",
+    "int _Complex", "long _Complex", "long double _Complex", "double _Complex _Complex",
+    "float const _Complex", "_Complex", "_Complex float", "const const", "const _Complex",
+    "const long const", "long const int", "signed const long", "volatile unsigned",
+    "restrict int", "__int128", "unsigned struct node_s", "long enum color", "long point_t",
+    "point_t point_t", "const point_t const *", "unsigned void", "long _Bool",
+]
+
+
+@pytest.mark.parametrize("text", SPECIFIERS)
+def test_type_specifiers(both, text):
+    compare(both, lambda ffi, lib: ffi.typeof(text))
+
+
 @pytest.mark.parametrize("name", [t for t in TYPES if "opaque" not in t and "nope" not in t])
 def test_fields_and_enumerators(both, name):
     def fields(ffi, lib):
@@ -221,6 +240,10 @@ def test_closed_lib(both):
 
 def test_lib_repr_and_def_extern(both):
     compare(both, lambda ffi, lib: lib)
+    assert repr(type(both["purecffi"][1])) == repr(type(both["cffi"][1])) \
+        == "<class '_cffi_backend.Lib'>"
+    compare(both, lambda ffi, lib: lib.__module__)      # (the class's only)
+    compare(both, lambda ffi, lib: lib.__doc__)
     compare(both, lambda ffi, lib: ffi.def_extern(name="add_one")(lambda x: x))
     compare(both, lambda ffi, lib: ffi.init_once(lambda: 5, "tag"))
 

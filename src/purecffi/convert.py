@@ -483,7 +483,8 @@ def _write_array(ctype, rt):
 def write_struct(ctype, address, value, write_one=None):
     """Fill a struct/union at `address` from a list, tuple, dict or same-type cdata (each
     field written by `write_one(field, address, value)`, default write_field)."""
-    if isinstance(value, CData) and value._ctype is ctype:
+    if isinstance(value, CData) and (value._ctype is ctype or (
+            bool(SIBLINGS) and _siblings(ctype, value._ctype))):     # (verify(): same decl)
         copy_memory(address, value._addr, ctype.byte_size)
         return
     if ctype._fields is None or ctype.partial:

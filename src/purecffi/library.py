@@ -144,6 +144,12 @@ def dlopen(ffi, name, flags=0, guess=True, lib_class=None):
     if name is not None and not isinstance(name, str):
         raise TypeError("dlopen(name): name must be a file name, None, or an already-opened "
                         "'void *' handle, not %s" % (type(name).__name__,))
+    return _lib_for(ffi, *open_library(name, flags, guess), lib_class)
+
+
+def open_library(name, flags, guess=True):
+    """(shown name, handle) of the library `name` (str or None) opened with `flags`, as
+    dlopen() opens it; OSError with cffi's words if it cannot."""
     flags = operator.index(flags)
     if not -(1 << 31) <= flags < (1 << 31):       # a C long, then a C int (cffi's words)
         raise OverflowError("Python int too large to convert to C long"
@@ -159,7 +165,7 @@ def dlopen(ffi, name, flags=0, guess=True, lib_class=None):
         shown, handle, error = _open_guessing(name, flags)
     if handle is None:
         raise OSError("cannot load library '%s': %s" % (shown, error))
-    return _lib_for(ffi, shown, handle, lib_class)
+    return shown, handle
 
 
 def _open_guessing(name, flags):

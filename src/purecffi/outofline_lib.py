@@ -20,7 +20,7 @@ from .convert import prepare
 from .ctype import ARRAY, ENUM, TYPES
 from .decls import declared_by_includes, is_integer_constant
 from .errors import FFIError
-from .library import Lib, Messages, dlopen
+from .library import Lib, Messages, _Library, dlopen, open_library
 from .serialize import LazyTable
 
 __all__ = ["OutOfLineLib", "integer_const"]
@@ -52,6 +52,16 @@ def _own_names(ffi):
 
 class _NotThere:
     """A class attribute the lib has not (`lib.__reduce_ex__`: its __getattr__'s error)."""
+
+    def __get__(self, lib, cls=None):
+        if lib is None:
+            return self
+        raise AttributeError("not there")
+
+
+class _ModuleName(str):
+    """`__module__` of the lib's class: '_cffi_backend' for the class (`<class
+    '_cffi_backend.Lib'>`, as cffi's), but no attribute of the lib itself (as _NotThere)."""
 
     def __get__(self, lib, cls=None):
         if lib is None:
@@ -240,7 +250,8 @@ def integer_const(ffi, name):
 # the class of each lib: `lib.__dict__` (the instance dict stays as it is: see library._forget)
 # (and no __doc__ nor __module__, as cffi's lib)
 OutOfLineLib._class_namespace = {"__dict__": property(OutOfLineLib._names_dict),
-                                 "__doc__": _NotThere(), "__module__": _NotThere()}
+                                 "__doc__": _NotThere(),
+                                 "__module__": _ModuleName("_cffi_backend")}
 
 
 def generated_dlopen(ffi, name, flags):
@@ -252,4 +263,20 @@ def generated_dlopen(ffi, name, flags):
     if isinstance(name, bytes):
         name = os.fsdecode(name)
     flags = operator.index(flags)       # TypeError for a non-integer, as cffi
+    api_lib = ffi.__dict__.get("_api_lib")
+    if api_lib is not None and not isinstance(name, CData):
+        return _api_twin(api_lib, *open_library(name, flags, guess=False))
     return dlopen(ffi, name, flags, guess=False, lib_class=OutOfLineLib)
+
+
+def _api_twin(api_lib, shown, handle):
+    """ffi.dlopen() of an API-mode module's ffi, as cffi's: the library is opened (and kept
+    open as long as the lib lives), but the lib gives the module's compiled functions,
+    globals and constants, under the library's name (repr, errors); dlclose() leaves it
+    working."""
+    cls = type(api_lib)
+    twin = type("Lib", (cls,), {"__module__": "_cffi_backend", "_pc_name": shown,
+                                "_pc_library": _Library(shown, handle)})()
+    object.__getattribute__(twin, "__dict__").update(
+        object.__getattribute__(api_lib, "__dict__"))
+    return twin

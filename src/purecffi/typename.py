@@ -156,6 +156,9 @@ CALLING_CONVENTIONS = frozenset(["__stdcall", "__cdecl"])     # accepted and ign
 PRIMITIVE_WORDS = frozenset(["void", "_Bool", "char", "short", "int", "long", "signed",
                              "unsigned", "float", "double", "_Complex"])
 TAG_WORDS = frozenset(["struct", "union", "enum"])
+_MODIFIERS = frozenset(["signed", "unsigned", "short", "long"])
+_BASE_KEYWORDS = frozenset(["int", "char", "float", "double", "void", "_Bool"])
+_NOT_KEYWORDS = frozenset(["restrict", "__int128"])     # names to generated modules' ffi
 _RESERVED = QUALIFIERS | PRIMITIVE_WORDS | TAG_WORDS | {"__int128"}    # (the full parser refuses it)
 
 # Constant expressions in array lengths: cffi's operators, by precedence (C's order).
@@ -208,6 +211,8 @@ class _Parser:
 
     def specifiers(self):
         """The base type: keywords, a typedef name or a tag, with qualifiers anywhere."""
+        if not self.decls.declare_tags:
+            return self.generated_specifiers()
         words, base, last_word = [], None, self.pos
         while True:
             token = self.peek()
@@ -237,6 +242,63 @@ class _Parser:
                 raise _Syntax("undefined type name", self.pos)
             raise _Syntax("identifier expected", self.pos)
         return base
+
+    def generated_specifiers(self):
+        """The base type as the ffi of a cffi-generated module reads it, with its errors:
+        qualifiers, then `signed`/`unsigned`/`short`/`long` (each at most as C allows) and
+        one base keyword, or a base keyword, tag or typedef name alone; then `_Complex`
+        (after `float` or `double` only) and qualifiers.  Keywords in another order
+        ("int long") are an unexpected symbol."""
+        self.skip_qualifiers()
+        sign, size, start = None, None, self.pos
+        while self.peek() in _MODIFIERS:
+            token = self.peek()
+            if token in ("signed", "unsigned"):
+                if sign is not None:
+                    raise _Syntax("multiple 'signed' or 'unsigned'", self.pos)
+                sign = token
+            elif token == "short" and size is not None:
+                raise _Syntax("'short' after another 'short' or 'long'", self.pos)
+            elif token == "long" and size in ("short", "long long"):
+                raise _Syntax("'long' after 'short'" if size == "short" else
+                              "'long long long' is too long", self.pos)
+            else:
+                size = "long long" if size == "long" else token
+            self.pos += 1
+        token = self.peek()
+        if self.pos > start:
+            words = [w for w in (sign, size) if w is not None]
+            if token == "int" or (token == "char" and size is None) or (
+                    token == "double" and size == "long" and sign is None):
+                words.append(token)
+                self.pos += 1
+            elif token in PRIMITIVE_WORDS or token in TAG_WORDS:
+                raise _Syntax("invalid combination of types", self.pos)
+            base = primitive_type(words)
+        elif token in _BASE_KEYWORDS:
+            self.pos += 1
+            base = primitive_type([token])
+        elif token in TAG_WORDS:
+            self.pos += 1
+            base = self.tag(token)
+        elif isinstance(token, str) and (token[:1].isalpha() or token[:1] == "_") and (
+                token not in _RESERVED or token in _NOT_KEYWORDS):
+            self.pos += 1
+            base = self.named(token)
+        else:
+            raise _Syntax("identifier expected", self.pos)
+        if self.peek() == "_Complex":
+            if base not in (TYPES.primitive("float"), TYPES.primitive("double")):
+                raise _Syntax("_Complex type combination unsupported", self.pos)
+            self.pos += 1
+            base = TYPES.primitive(base.cname + " _Complex")
+        self.skip_qualifiers()
+        return base
+
+    def skip_qualifiers(self):
+        """Past `const` and `volatile` (what cffi's generated modules take before a type)."""
+        while self.peek() in ("const", "volatile"):
+            self.pos += 1
 
     def named(self, name):
         """A typedef name (user's first, then the defaults)."""

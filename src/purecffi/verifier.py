@@ -10,12 +10,12 @@ import binascii
 import importlib.machinery
 import importlib.util
 import os
-import shutil
 import sys
 import sysconfig
 
 from .build import SourceSpec
 from .errors import VerificationError
+from .verify_lib import make_ffilibrary
 
 __all__ = ["verify", "Verifier", "set_tmpdir", "cleanup_tmpdir"]
 
@@ -28,38 +28,46 @@ def set_tmpdir(dirname):
     _TMPDIR = dirname
 
 
-def _caller_dir_pycache():
+def _caller_dir_pycache(depth=2):
+    """The default cache directory: set_tmpdir()'s, $CFFI_TMPDIR, or the `__pycache__` next
+    to the file of the caller `depth` frames above our caller."""
     if _TMPDIR:
         return _TMPDIR
     env = os.environ.get("CFFI_TMPDIR")
     if env:
         return env
-    frame = sys._getframe(3)
+    frame = sys._getframe(depth + 1)
     filename = frame.f_code.co_filename
     return os.path.abspath(os.path.join(os.path.dirname(filename), "__pycache__"))
 
 
 def cleanup_tmpdir(tmpdir=None, keep_so=False):
-    """Remove the files verify() made in `tmpdir` (the default cache directory if None)."""
+    """Remove what verify() made in `tmpdir` (the default cache directory if None), as cffi
+    does: its `_cffi_*.c` and `_cffi_*<extension suffix>` files (any case), and the files of
+    its `build` subdirectory (not the directories)."""
     tmpdir = tmpdir or _TMPDIR or os.environ.get("CFFI_TMPDIR") or os.path.join(
         os.path.dirname(os.path.abspath(sys._getframe(1).f_code.co_filename)), "__pycache__")
     try:
         names = os.listdir(tmpdir)
     except OSError:
         return
-    suffix = _so_suffix()
+    suffix = _so_suffix().lower()
     for name in names:
-        if not name.startswith("_cffi_"):
-            continue
-        path = os.path.join(tmpdir, name)
-        if name.endswith((".c", ".cpp", ".o")) or (not keep_so and name.endswith(suffix)):
-            try:
-                os.unlink(path)
-            except OSError:
-                pass
-        elif os.path.isdir(path) and name == "_cffi_build":
-            shutil.rmtree(path, ignore_errors=True)
-    shutil.rmtree(os.path.join(tmpdir, "build"), ignore_errors=True)
+        lowered = name.lower()
+        if lowered.startswith("_cffi_") and (
+                lowered.endswith(".c") or (not keep_so and lowered.endswith(suffix))):
+            _unlink(os.path.join(tmpdir, name))
+    for root, _, files in os.walk(os.path.join(tmpdir, "build")):
+        for name in files:
+            _unlink(os.path.join(root, name))
+
+
+def _unlink(path):
+    """Remove the file at `path`, if it is one."""
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 def _so_suffix():
@@ -77,60 +85,87 @@ def _module_name(ffi, source, kwargs, tag, source_extension):
     return "_cffi_%s_%08x%08x" % (tag, crc1, crc2)
 
 
-def verify(ffi, source="", tmpdir=None, ext_package=None, modulename=None, tag="", flags=None,
-           relative_to=None, source_extension=".c", **kwargs):
+def verify(ffi, source="", tmpdir=None, **kwargs):
     """Build (or find built) and load the module; give `ffi` its real layouts; the lib.
     `ffi.verifier` is then the Verifier of that module (its get_extension() for setup.py)."""
-    _refuse_set_source_only(ffi)
-    built = _BuiltView(ffi)
-    tmpdir = tmpdir or _caller_dir_pycache()
-    name = modulename or _module_name(built, source, kwargs, tag, source_extension)
-    verifier = Verifier(built, SourceSpec(name, source, source_extension, kwargs), tmpdir,
-                        ext_package, relative_to)
+    verifier = Verifier(ffi, source, tmpdir or _caller_dir_pycache(), **kwargs)
     ffi.verifier = verifier
-    module = verifier.load_module(flags if flags is not None else ffi.RTLD_NOW)
-    mismatch = module.ffi._api_mismatches.verify_message()
-    if mismatch is not None:
-        raise VerificationError(mismatch)       # verify() checks everything at once
-    _adopt(ffi, module.ffi)
-    return module.lib
+    return verifier.load_library()
 
 
 class Verifier:
     """The module of one verify(): its C file, where it is built, and its setuptools
-    Extension (`ffi.verifier.get_extension()`, for a setup.py that builds it ahead)."""
+    Extension (`ffi.verifier.get_extension()`, for a setup.py that builds it ahead).
+    Constructed as cffi's: `Verifier(ffi, preamble, tmpdir=None, ...)`."""
 
-    def __init__(self, built, spec, tmpdir, ext_package, relative_to):
-        self._built, self._spec, self._relative_to = built, spec, relative_to
-        self.tmpdir, self.ext_package = tmpdir, ext_package
-        name = spec.module_name
-        self.sourcefilename = os.path.join(tmpdir, name + spec.source_extension)
-        self.modulefilename = os.path.join(tmpdir, name + _so_suffix())
+    def __init__(self, ffi, preamble, tmpdir=None, modulename=None, ext_package=None,
+                 tag="", force_generic_engine=False, source_extension=".c", flags=None,
+                 relative_to=None, **kwds):
+        _refuse_set_source_only(ffi)
+        self.ffi, self.preamble, self.flags, self.kwds = ffi, preamble, flags, kwds
+        self._built, self._relative_to = _BuiltView(ffi), relative_to
+        self.tmpdir, self.ext_package = tmpdir or _caller_dir_pycache(1), ext_package
+        name = modulename or _module_name(self._built, preamble, kwds, tag, source_extension)
+        self._spec = SourceSpec(name, preamble, source_extension, kwds)
+        self.sourcefilename = os.path.join(self.tmpdir, name + source_extension)
+        self.modulefilename = os.path.join(self.tmpdir, name + _so_suffix())
+        self._has_source = self._has_module = False
 
     def get_module_name(self):
         """The module's name (without its package)."""
         return self._spec.module_name
 
-    def write_source(self):
-        """Write the module's C file."""
-        from .build.api_module import emit_c_code
+    def write_source(self, file=None):
+        """Write the module's C file (once, as cffi's), or into the open `file`."""
+        if file is not None:
+            file.write(self._c_source())
+            return
+        if self._has_source:
+            raise VerificationError("source code already written")
+        self._write_source()
+
+    def _c_source(self):
+        """The text of the module's C file: API mode's, with verify()'s integer constants."""
+        from .build.api_module import generate_c_source
+        return generate_c_source(self._built, self._spec, prelude=_VERIFY_PRELUDE)
+
+    def _write_source(self):
+        from .build.api_module import write_c_source
         os.makedirs(self.tmpdir, exist_ok=True)
-        emit_c_code(self._built, self._spec, self.sourcefilename)
+        write_c_source(self.sourcefilename, self._c_source())
+        self._has_source = True
 
     def compile_module(self):
-        """Write and compile the module into `modulefilename`."""
+        """Write (unless written) and compile the module into `modulefilename` (once)."""
+        if self._has_module:
+            raise VerificationError("module already compiled")
+        self._compile_module()
+
+    def _compile_module(self):
         from .build.compiler import build_extension
-        self.write_source()
+        if not self._has_source:
+            self._write_source()
         built = build_extension(self._spec, self.sourcefilename, self.tmpdir,
                                 relative_to=self._relative_to)
         if os.path.abspath(built) != os.path.abspath(self.modulefilename):
             os.replace(built, self.modulefilename)
+        self._has_module = True
 
     def get_extension(self):
-        """The setuptools Extension building the module (its C file written now)."""
+        """The setuptools Extension building the module (its C file written if not yet)."""
         from .build.compiler import make_extension
-        self.write_source()
+        if not self._has_source:
+            self._write_source()
         return make_extension(self._spec, self.sourcefilename, self._relative_to)
+
+    def load_library(self):
+        """Load the module (built now if needed), give the ffi its real layouts: the lib."""
+        module = self.load_module(self.flags if self.flags is not None else self.ffi.RTLD_NOW)
+        mismatch = module.ffi._api_mismatches.verify_message()
+        if mismatch is not None:
+            raise VerificationError(mismatch)       # verify() checks everything at once
+        _adopt(self.ffi, module.ffi)
+        return make_ffilibrary(self.ffi, module)
 
     def load_module(self, flags):
         """The module: installed in `ext_package` already (as cffi looks first), or built in
@@ -139,7 +174,8 @@ class Verifier:
         if path is None:
             path = self.modulefilename
             if not os.path.exists(path):
-                self.compile_module()
+                self._compile_module()
+        self._has_module = True
         name = self._spec.module_name
         qualified = name if not self.ext_package else self.ext_package + "." + name
         return _load(qualified, path, flags)
@@ -158,6 +194,17 @@ class Verifier:
                 if os.path.isfile(path):
                     return path
         return None
+
+
+# cffi's verify() converts what a `#define X ...` or integer constant is to an integer with
+# casts: a float is truncated (set_source() refuses it; see api_module.emit_helpers); its
+# functions' errors name them as the module's (api_fast_type: PC_VERIFY)
+_VERIFY_PRELUDE = [
+    "#define PC_VERIFY 1",
+    "#define PC_INT(x) ((x) > 0 || (x) == 0 ? \\",
+    "    PyLong_FromUnsignedLongLong((unsigned long long)(x)) : \\",
+    "    PyLong_FromLongLong((long long)(x)))",
+]
 
 
 class _BuiltView:
@@ -224,9 +271,24 @@ def _adopt(ffi, compiled):
             _link_siblings(compiled._decls, ffi._decls)
             return
         ffi._verify_state = (ffi._decls, compiled._decls, len(compiled._decls.order))
+        compiled._decls.declare_tags = True     # still an in-line ffi: cffi's in-line errors
         ffi._decls = compiled._decls
         ffi._types.clear()
         ffi._api_externs = compiled._api_externs
+        for other in _plain_includes(ffi):      # their structs go to the module's functions
+            _link_siblings(compiled._decls, other._decls)
+
+
+def _plain_includes(ffi):
+    """The ffis `ffi` includes, directly or not, that set_source() did not build (their
+    declarations were compiled into this module as its own)."""
+    found, todo = [], list(ffi._included)
+    while todo:
+        other = todo.pop()
+        if getattr(other, "_source_spec", None) is None and other not in found:
+            found.append(other)
+            todo.extend(other._included)
+    return found
 
 
 def _link_siblings(module_decls, ffi_decls):

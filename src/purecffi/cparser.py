@@ -23,6 +23,7 @@ from .ctype import (ARRAY, VOID, TYPES, EnumType, RawFunctionType, StructOrUnion
                     UnknownNumberType, enum_base_name, make_type)
 from .decls import (DEFAULT_TYPES, FILE_TYPE, MSG_MULTIPLE, MSG_MULTIPLE_CONSTANT,  # noqa: F401
                     Declarations, _same_constant, _take, primitive_type)
+from .decls import hides as _hides
 from .decls import abi_error as _abi_error, warn_guessed_enum as _warn_guessed_enum  # noqa: F401
 from .errors import MSG_FUNCTION_TYPE, CDefError, FFIError
 from . import layout  # noqa: F401  (registers the layout rule that complete() uses)
@@ -303,8 +304,13 @@ class _Walker:
             self.work.order.append(("constant", name))
         elif _same_constant(old, entry):
             pass
+        elif entry[1] is not Ellipsis and \
+                self.work.hidden_values.get(name, entry[1]) != entry[1]:
+            self.fail(node, MSG_MULTIPLE_CONSTANT % (name,), FFIError)
         elif from_define and name in self.own_defines:
             constants[name] = entry             # `#define A 1` then `#define A 2` in one cdef()
+        elif _hides(old, entry) or _hides(entry, old):
+            self.hide_constant(name, old, entry)
         elif old[1] is Ellipsis or entry[1] is Ellipsis:
             if not self.override:
                 label = "macro" if from_define or old[0] is None else "constant"
@@ -314,6 +320,16 @@ class _Walker:
             self.fail(node, MSG_MULTIPLE_CONSTANT % (name,), FFIError)
         if from_define:
             self.own_defines.add(name)
+
+    def hide_constant(self, name, old, entry):
+        """`static const T A;` (value unknown) and a #define or enum constant `A`: accepted, as
+        cffi does.  The static const hides a #define; between it and an enum constant the later
+        one wins.  The known integer is kept, so that another value for `A` is refused."""
+        known = old if old[1] is not Ellipsis else entry
+        if known[1] is not Ellipsis:
+            self.work.hidden_values[name] = known[1]
+        if entry[0] is not None:
+            self.work.constants[name] = entry
 
     def initial_value(self, ctype, init):
         """The value of `static const int X = 5;` (integer types only), else Ellipsis."""

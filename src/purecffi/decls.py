@@ -92,6 +92,8 @@ class Declarations:
     variables      name -> (ctype, is_const): is_const when the items of an array are const
                    (a global that is itself const is a constant, as in cffi)
     constants      name -> (ctype or None, value); value is Ellipsis when only the compiler knows
+    hidden_values  name -> the integer a #define or an enum gave a name whose constant entry is
+                   a `static const T name;` of unknown value (kept to refuse another value)
     extern_python  name -> (RawFunctionType, plus_c)
     order          [(category, name)] in declaration order
     const_typedefs typedef names whose type is const-qualified (`typedef const int cint;`)
@@ -121,6 +123,7 @@ class Declarations:
         self.functions = {}
         self.variables = {}
         self.constants = {}
+        self.hidden_values = {}
         self.extern_python = {}
         self.order = []
         self.const_typedefs = set()
@@ -183,6 +186,13 @@ def _same_constant(old, new):
     """Two constants entries that agree: equal, or the same known integer value."""
     return isinstance(old, tuple) and (old == new or (old[1] is not Ellipsis
                                                       and old[1] == new[1]))
+
+
+def hides(static, other):
+    """Whether constant entry `static` is a `static const T A;` of unknown value that may stand
+    beside `other`, a #define (any value) or an enum constant of the same name (as in cffi)."""
+    return static[0] is not None and static[1] is Ellipsis and static[0].kind != "enum" and (
+        other[0] is None or other[0].kind == "enum")
 
 
 def warn_guessed_enum(decls, ctype):

@@ -360,12 +360,16 @@ class Lib:
     def _refresh(self):
         """Install an accessor on our class for each name the FFI declares now."""
         decls = self.__ffi._decls
-        current = {}
+        current, shared = {}, []
         for kind, table in (("constant", decls.constants), ("variable", decls.variables),
                             ("function", decls.functions)):
             for name, declaration in table.items():
                 if not hasattr(Lib, name):
+                    if name in current:
+                        shared.append(name)
                     current[name] = (kind, declaration)
+        for name in shared:
+            current[name] = _latest(decls, name)
         cls, declared = type(self), self.__declared
         for name in [n for n in declared if n not in current]:
             del declared[name]
@@ -475,6 +479,17 @@ class Lib:
         for name, entry in self.__declared.items():
             if entry[0] != "variable":
                 self.__install(name, entry)
+
+
+def _latest(decls, name):
+    """The entry of a name cdef() declared as more than one of function, global variable and
+    constant: as in cffi, the kind declared last (a #define yields to the others)."""
+    entries = [("function", decls.functions.get(name)), ("variable", decls.variables.get(name)),
+               ("constant", decls.constants.get(name))]
+    entries = [entry for entry in entries if entry[1] is not None and (
+        entry[0] != "constant" or entry[1][0] is not None)] or entries[2:]
+    order = {key: position for position, key in enumerate(decls.order)}
+    return max(entries, key=lambda entry: order.get((entry[0], name), -1))
 
 
 def _forget(lib, name):

@@ -1,0 +1,127 @@
+"""More behaviours of the implementation under test against the installed cffi (issue 11).
+
+Each case declares some cdef() sources in turn, then evaluates one expression with
+`_backend.FFI` and with `cffi.FFI`, and compares what a program observes: the repr of the
+result (addresses normalised), or the exception's type and message.  The rows are the
+disagreements found by differential probes; with PURECFFI_TEST_AGAINST=cffi both sides are
+cffi.  Skipped when cffi is not installed.
+"""
+import re
+import warnings
+
+import pytest
+
+from _backend import FFI
+
+cffi = pytest.importorskip("cffi")
+
+
+def _normalise(text):
+    """`text` without addresses and module prefixes, which differ by implementation."""
+    text = re.sub(r" at 0x[0-9a-fA-F]+", "", text)
+    text = re.sub(r"0x[0-9a-fA-F]+", "0x?", text)
+    for prefix in ("_cffi_backend.", "purecffi.", "cffi."):
+        text = text.replace(prefix, "")
+    return text
+
+
+def _outcome(ffi_class, expression, cdefs=(), setup=""):
+    """What declaring `cdefs` one cdef() each, running `setup` then evaluating `expression`
+    shows: ('ok', repr) or (exception type, message)."""
+    ffi = ffi_class()
+    namespace = {"ffi": ffi}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            for source in cdefs:
+                ffi.cdef(source)
+            exec(setup, namespace)
+            return ("ok", _normalise(repr(eval(expression, namespace))))
+        except Exception as exc:
+            return (type(exc).__name__, _normalise(str(exc)))
+
+
+def _same(expression, cdefs=(), setup=""):
+    mine = _outcome(FFI, expression, cdefs, setup)
+    theirs = _outcome(cffi.FFI, expression, cdefs, setup)
+    assert mine == theirs, "%s %s\n  tested: %r\n  cffi:   %r" % (cdefs, expression, mine,
+                                                               theirs)
+
+
+# -- A #define, an enum constant and a `static const` of the same name ----
+CONSTANT_CDEFS = [
+    ["#define A 1", "static const int A;"],
+    ["#define A 1\nstatic const int A;"],
+    ["static const int A;", "#define A 1"],
+    ["static const int A;\n#define A 1"],
+    ["#define A 1", "static const long A;"],
+    ["#define A 1", "static const char *const A;"],
+    ["#define A 2", "static const int A;"],
+    ["#define A ...", "static const int A;"],
+    ["static const int A;", "#define A ..."],
+    ["#define A ...", "static const int A = 1;"],
+    ["static const int A = 1;", "#define A ..."],
+    ["#define A 1", "static const int A;", "#define A 1"],
+    ["#define A 1", "static const int A;", "#define A 2"],
+    ["static const int A;", "#define A 1", "static const int A;"],
+    ["static const int A;", "#define A 1", "static const long A;"],
+    ["#define A 1", "static const int A;", "static const int A = 2;"],
+    ["#define A 1", "static const int A;", "enum e { A = 1 };"],
+    ["#define A 1", "static const int A;", "enum e { A = 3 };"],
+    ["static const int A;", "enum e { A = 1 };"],
+    ["enum e { A = 1 };", "static const int A;"],
+    ["#define A 1", "enum e { A };"],
+    ["#define A 1", "enum e { A = 1 };"],
+    ["#define A 1\n#define A 2\nstatic const int A;"],
+    ["#define A 1", "static const int A = 1;"],
+    ["#define A 1", "static const int A = 2;"],
+]
+
+
+@pytest.mark.parametrize("cdefs", CONSTANT_CDEFS)
+def test_constant_redeclarations_agree_with_cffi(cdefs):
+    _same("lib.A, dir(lib)", cdefs, "lib = ffi.dlopen(None)")
+
+
+@pytest.mark.parametrize("cdefs", [["#define A 1", "static const int A;"],
+                                   ["static const int A;", "#define A 1"]])
+def test_constant_hidden_value_refuses_another_even_with_override(cdefs):
+    _same("ffi.cdef('#define A 2', override=True)", cdefs)
+    _same("ffi.cdef('#define A 1', override=True)", cdefs)
+
+
+# -- A name declared as more than one of function, variable and constant ----
+def _kind_of_abs():
+    """What lib.abs is: an int (a variable or constant) or the type of a function."""
+    return "(lambda x: x if isinstance(x, int) else ffi.typeof(x))(lib.abs), " \
+           "ffi.typeof(ffi.addressof(lib, 'abs')), dir(lib)"
+
+
+NAME_CDEFS = [
+    ["int abs(int); extern int abs;"],
+    ["extern int abs; int abs(int);"],
+    ["int abs(int);", "extern int abs;"],
+    ["extern int abs;", "int abs(int);"],
+    ["extern int abs;", "int abs(int);", "extern int abs;"],
+    ["static const int abs;", "int abs(int);"],
+    ["#define abs 7", "int abs(int);"],
+    ["int abs(int);", "#define abs 7"],
+    ["enum e { abs = 3 };", "int abs(int);"],
+    ["static const int abs;", "extern int abs;"],
+    ["#define abs 3", "extern int abs;"],
+    ["int abs(int); extern int abs;", "#define abs 4"],
+]
+
+
+@pytest.mark.parametrize("cdefs", NAME_CDEFS)
+def test_function_and_variable_of_one_name_agree_with_cffi(cdefs):
+    _same(_kind_of_abs(), cdefs, "lib = ffi.dlopen(None)")
+
+
+@pytest.mark.parametrize("cdefs", [["int abs(int);", "static const int abs;"],
+                                   ["int abs(int);", "enum e { abs = 3 };"],
+                                   ["extern int abs;", "enum e { abs = 3 };"],
+                                   ["extern int abs;", "static const int abs;"]])
+def test_constant_declared_after_a_function_or_variable_wins(cdefs):
+    _same("(lambda x: x if isinstance(x, int) else ffi.typeof(x))(lib.abs), dir(lib)", cdefs,
+          "lib = ffi.dlopen(None)")

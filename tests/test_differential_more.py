@@ -125,3 +125,9 @@ def test_function_and_variable_of_one_name_agree_with_cffi(cdefs):
 def test_constant_declared_after_a_function_or_variable_wins(cdefs):
     _same("(lambda x: x if isinstance(x, int) else ffi.typeof(x))(lib.abs), dir(lib)", cdefs,
           "lib = ffi.dlopen(None)")
+
+
+# -- In-line lib functions are cdata: their __name__ ----
+def test_lib_function_name_agrees_with_cffi():
+    _same("lib.abs.__name__, ffi.cast('int(*)(int)', lib.abs).__name__", ["int abs(int);"],
+          "lib = ffi.dlopen(None)")

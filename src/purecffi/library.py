@@ -396,8 +396,8 @@ class Lib:
         library = self.__library
         kind, declaration = entry
         if kind == "function":
-            function = call.make_lib_function(
-                declaration, library.address(name, library.messages.function), name)
+            function = call.make_lib_function(      # (named "<cdata>", as cffi's cdata)
+                declaration, library.address(name, library.messages.function))
             call.set_attribute(function, "_library", library)   # keeps the code mapped
             return function
         return self._constant(name, declaration)

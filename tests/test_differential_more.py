@@ -131,3 +131,34 @@ def test_constant_declared_after_a_function_or_variable_wins(cdefs):
 def test_lib_function_name_agrees_with_cffi():
     _same("lib.abs.__name__, ffi.cast('int(*)(int)', lib.abs).__name__", ["int abs(int);"],
           "lib = ffi.dlopen(None)")
+
+
+# -- C keyword spellings of primitive types: cffi reads leading short/long/signed/unsigned as
+# modifiers of the words after them ('signed double' is double, 'int long' is refused) ----
+_KEYWORDS = ["signed", "unsigned", "short", "long", "int", "char", "double", "float"]
+
+
+@pytest.mark.parametrize("first", _KEYWORDS)
+def test_keyword_spellings_agree_with_cffi(first):
+    import itertools
+    for count in (0, 1, 2):
+        for rest in itertools.permutations([w for w in _KEYWORDS if w != first], count):
+            words = " ".join((first,) + rest)
+            _same("ffi.typeof(%r)" % (words,))
+            _same("ffi.cast(%r, 0)" % (words + " *",))
+
+
+@pytest.mark.parametrize("words", [
+    "long long int", "long unsigned long", "unsigned int long long", "long long long",
+    "signed long signed", "unsigned short unsigned", "short short int", "long long short",
+    "signed _Bool", "_Bool signed", "unsigned _Bool", "signed void", "long void",
+    "signed wchar_t", "unsigned size_t", "long float", "long long double"])
+def test_more_keyword_spellings_agree_with_cffi(words):
+    _same("ffi.typeof(%r)" % (words,))
+    _same("ffi.cdef('extern %s *x;')" % (words,))
+
+
+@pytest.mark.parametrize("words", ["signed float _Complex", "signed double _Complex",
+                                   "_Complex float", "long double _Complex", "int _Complex"])
+def test_complex_spellings_agree_with_cffi(words):
+    _same("ffi.sizeof(%r)" % (words,))

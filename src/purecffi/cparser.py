@@ -23,7 +23,7 @@ from .ctype import (ARRAY, VOID, TYPES, EnumType, RawFunctionType, StructOrUnion
                     UnknownNumberType, enum_base_name, make_type)
 from .decls import (DEFAULT_TYPES, FILE_TYPE, MSG_MULTIPLE, MSG_MULTIPLE_CONSTANT,  # noqa: F401
                     Declarations, _same_constant, _take, primitive_type)
-from .decls import hides as _hides
+from .decls import hides as _hides, spelling as _spelling
 from .decls import abi_error as _abi_error, warn_guessed_enum as _warn_guessed_enum  # noqa: F401
 from .errors import MSG_FUNCTION_TYPE, CDefError, FFIError
 from . import layout  # noqa: F401  (registers the layout rule that complete() uses)
@@ -428,7 +428,7 @@ class _Walker:
                 return ctype
         ctype = primitive_type(names)
         if ctype is None:
-            self.fail(node, MSG_UNSUPPORTED_TYPE % (" ".join(names),), FFIError)
+            self.fail(node, MSG_UNSUPPORTED_TYPE % (_spelling(names),), FFIError)
         return ctype
 
     def marker_type(self, marker, node):

@@ -162,3 +162,15 @@ def test_more_keyword_spellings_agree_with_cffi(words):
                                    "_Complex float", "long double _Complex", "int _Complex"])
 def test_complex_spellings_agree_with_cffi(words):
     _same("ffi.sizeof(%r)" % (words,))
+
+
+# -- Python's own messages about primitive cdata name their class: cffi's '_CDataBase' ----
+@pytest.mark.parametrize("value", ["ffi.cast('int', 1)", "ffi.cast('char', 1)",
+                                   "ffi.cast('double', 2.5)", "ffi.cast('enum e', 1)",
+                                   "ffi.cast('_Bool', 1)",
+                                   "ffi.gc(ffi.cast('int', 1), lambda x: None)"])
+@pytest.mark.parametrize("expression", ["[10, 20, 30][x]", "range(x)", "round(x)", "abs(x)",
+                                        "-x", "x * 2", "2 ** x", "format(x, 'd')",
+                                        "ffi.cast('int *', 8) + x", "ffi.new('int[2]')[x]"])
+def test_builtin_messages_about_primitive_cdata_agree_with_cffi(expression, value):
+    _same(expression, ["enum e { A, B };"], "x = " + value)

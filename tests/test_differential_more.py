@@ -174,3 +174,20 @@ def test_complex_spellings_agree_with_cffi(words):
                                         "ffi.cast('int *', 8) + x", "ffi.new('int[2]')[x]"])
 def test_builtin_messages_about_primitive_cdata_agree_with_cffi(expression, value):
     _same(expression, ["enum e { A, B };"], "x = " + value)
+
+
+# -- Writing to a ctype or a field: cffi's read-only errors ----
+@pytest.mark.parametrize("expression", [
+    "setattr(ffi.typeof('int'), 'kind', 'x')", "setattr(ffi.typeof('int'), 'cname', 'x')",
+    "setattr(ffi.typeof('int'), 'item', 'x')", "setattr(ffi.typeof('int *'), 'item', 'x')",
+    "setattr(ffi.typeof('struct pt'), 'fields', 'x')", "delattr(ffi.typeof('int'), 'kind')",
+    "delattr(ffi.typeof('int'), 'cname')", "delattr(ffi.typeof('int *'), 'item')",
+    "setattr(ffi.typeof('enum e'), 'elements', 'x')",
+    "setattr(ffi.typeof('int(*)(int)'), 'args', 'x')",
+    "setattr(ffi.typeof('struct pt').fields[0][1], 'offset', 3)",
+    "setattr(ffi.typeof('struct pt').fields[0][1], 'foo', 3)",
+    "delattr(ffi.typeof('struct pt').fields[0][1], 'type')",
+    "delattr(ffi.typeof('struct pt').fields[0][1], 'foo')",
+    "ffi.typeof('struct pt').fields[0][1].foo"])
+def test_read_only_ctypes_and_fields_agree_with_cffi(expression):
+    _same(expression, ["struct pt { int x, y; }; enum e { A };"])

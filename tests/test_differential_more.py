@@ -191,3 +191,12 @@ def test_builtin_messages_about_primitive_cdata_agree_with_cffi(expression, valu
     "ffi.typeof('struct pt').fields[0][1].foo"])
 def test_read_only_ctypes_and_fields_agree_with_cffi(expression):
     _same(expression, ["struct pt { int x, y; }; enum e { A };"])
+
+
+# -- Copying or pickling an ffi.buffer: cffi's TypeError ----
+@pytest.mark.parametrize("expression", ["__import__('pickle').dumps(b)",
+                                        "__import__('copy').copy(b)",
+                                        "__import__('copy').deepcopy(b)", "b.__reduce__()",
+                                        "b.__reduce_ex__(2)"])
+def test_buffer_refuses_pickling_as_cffi(expression):
+    _same(expression, setup="b = ffi.buffer(ffi.new('int[2]'))")

@@ -37,6 +37,14 @@ class _BufferMethods:
 
     __slots__ = ()
 
+    def __reduce_ex__(self, protocol):
+        """Refused, as in cffi (so copy.copy() and pickle.dumps() refuse too)."""
+        raise TypeError("cannot pickle '_cffi_backend.buffer' object")
+
+    def __reduce__(self):
+        """Refused, as in cffi."""
+        raise TypeError("cannot pickle 'buffer' object")
+
     def __getitem__(self, index: int | slice) -> bytes:
         if index.__class__ is slice:
             if index.start is None and index.stop is None and index.step is None:

@@ -200,3 +200,13 @@ def test_read_only_ctypes_and_fields_agree_with_cffi(expression):
                                         "b.__reduce_ex__(2)"])
 def test_buffer_refuses_pickling_as_cffi(expression):
     _same(expression, setup="b = ffi.buffer(ffi.new('int[2]'))")
+
+
+@pytest.mark.parametrize("obj", ["ffi.typeof('int')", "ffi.typeof('struct pt')",
+                                 "ffi.typeof('struct pt').fields[0][1]"])
+@pytest.mark.parametrize("expression", ["__import__('pickle').dumps(x)",
+                                        "__import__('copy').copy(x)",
+                                        "__import__('copy').deepcopy(x)", "x.__reduce__()",
+                                        "x.__reduce_ex__(2)"])
+def test_ctypes_and_fields_refuse_pickling_as_cffi(expression, obj):
+    _same(expression, ["struct pt { int x, y; };"], "x = " + obj)

@@ -12,7 +12,7 @@ import threading
 import weakref
 
 from . import platform as plat
-from .cdatabase import not_picklable
+
 from .errors import CDefError, FFIError
 from .lazy import BUILD_LOCK
 
@@ -58,11 +58,11 @@ class CType:
     def __reduce_ex__(self, protocol):
         """Refused, as in cffi (so copy.copy() and pickle.dumps() refuse too: types are
         interned, a copy would be a second, different type)."""
-        raise not_picklable(self)
+        raise TypeError("cannot pickle '_cffi_backend.CType' object")    # (cffi's class)
 
     def __reduce__(self):
         """Refused, as in cffi."""
-        raise not_picklable(self)
+        raise TypeError("cannot pickle 'CType' object")
 
     def __setattr__(self, name, value):
         """The introspection attributes are read-only once set (types are immutable data)."""
@@ -344,6 +344,14 @@ class CField:
     def __delattr__(self, name):
         """Read-only, as cffi's fields."""
         raise _field_read_only(name)
+
+    def __reduce_ex__(self, protocol):
+        """Refused, as in cffi (copy.copy() and pickle.dumps() too)."""
+        raise TypeError("cannot pickle '_cffi_backend.CField' object")
+
+    def __reduce__(self):
+        """Refused, as in cffi."""
+        raise TypeError("cannot pickle 'CField' object")
 
     def __repr__(self):
         """cffi's repr (as `ffi.buffer`'s, it names cffi's module)."""

@@ -210,3 +210,12 @@ def test_buffer_refuses_pickling_as_cffi(expression):
                                         "x.__reduce_ex__(2)"])
 def test_ctypes_and_fields_refuse_pickling_as_cffi(expression, obj):
     _same(expression, ["struct pt { int x, y; };"], "x = " + obj)
+
+
+# -- An invalid constant in a type string names no place (in a cdef(), cffi gives the line) ----
+@pytest.mark.parametrize("expression", [
+    "ffi.typeof('int[3.0]')", "ffi.typeof('int[1.5][2]')", "ffi.typeof('int(*)(int[1.5])')",
+    "ffi.cast('char[1.]', 0)", "ffi.cdef('extern int x[3.0];')",
+    "ffi.cdef('enum e { A = 1.5 };')", "ffi.cdef('struct s { int a : 1.5; };')"])
+def test_invalid_constants_agree_with_cffi(expression):
+    _same(expression)

@@ -379,6 +379,8 @@ class _Walker:
         except _ExpressionError as exc:
             problem, invalid = str(exc), False
         if problem is not None and invalid:     # (outside the except: no internal error chained)
+            if self.type_string:
+                raise CDefError(problem)                # (cffi names no place in a type string)
             self.fail(self.top or node, problem)        # cffi names the declaration's line
         if problem is not None:
             detail = " (%s)" % (problem,) if problem else ""

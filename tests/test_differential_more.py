@@ -219,3 +219,28 @@ def test_ctypes_and_fields_refuse_pickling_as_cffi(expression, obj):
     "ffi.cdef('enum e { A = 1.5 };')", "ffi.cdef('struct s { int a : 1.5; };')"])
 def test_invalid_constants_agree_with_cffi(expression):
     _same(expression)
+
+
+# -- Enums whose values fit neither a 64-bit long nor an unsigned long: refused when used ----
+@pytest.mark.parametrize("source", [
+    "enum d { DA = 18446744073709551616 };", "enum d { DA = -9223372036854775809 };",
+    "enum d { DA = 0xffffffffffffffff, DB };", "enum d { DA = -1, DB = 0xffffffffffffffff };",
+    "enum d { DA = 0x7fffffffffffffff, DB };", "enum d { DA = -9223372036854775808, DB = 5 };"])
+@pytest.mark.parametrize("expression", [
+    "ffi.typeof('enum d')", "ffi.sizeof('enum d')", "ffi.cast('enum d', 0)",
+    "ffi.typeof('enum d').elements", "ffi.typeof('int(*)(enum d)')", "ffi.new('enum d *')",
+    "ffi.dlopen(None).DA", "ffi.typeof('struct sd')", "ffi.typeof('struct sd *')",
+    "ffi.new('struct sd *')"])
+def test_enums_too_wide_agree_with_cffi(source, expression):
+    _same(expression, [source, "struct sd { enum d e; };"])
+
+
+def test_typedef_enum_too_wide_agrees_with_cffi():
+    _same("ffi.typeof('e_t')", ["typedef enum { EA = 18446744073709551616 } e_t;"])
+
+
+@pytest.mark.parametrize("source", ["enum d { DA = 18446744073709551616 };",
+                                    "typedef enum { EA = 18446744073709551616 } e_t;"])
+def test_enum_too_wide_refused_by_out_of_line_build_as_cffi(source, tmp_path):
+    path = str(tmp_path / "mod.py")
+    _same("ffi.emit_python_code(%r)" % (path,), [source], "ffi.set_source('_wide_enum', None)")

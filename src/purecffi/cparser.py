@@ -720,8 +720,14 @@ class _Walker:
             ctype = make_type(EnumType, name, values, base=TYPES.primitive("int"),
                               partial=True, cname=cname)
         else:
-            base = TYPES.primitive(enum_base_name([v for _, v in values]))
+            numbers = [v for _, v in values]
+            base = TYPES.primitive(enum_base_name(numbers))
             ctype = make_type(EnumType, name, values, base=base, cname=cname)
+            if numbers and not _fits_64_bits(min(numbers), max(numbers)):
+                self.work.broken[ctype] = CDefError(       # (raised when the type is used)
+                    "%s values don't all fit into either 'long' or 'unsigned long'"
+                    % (ctype.cname,))
+                self.work.has_placeholders = True
         for key, value in values:
             self.add_constant(key, (ctype, value), enumerators[0])
         return ctype
@@ -773,3 +779,10 @@ def _spell_with_marker(type_node):
     inner.declname = "@"
     decl = c_ast.Decl("@", [], [], [], [], node, None, None)
     return c_generator.CGenerator().visit(decl)
+
+
+def _fits_64_bits(lowest, highest):
+    """Whether enum values all fit a 64-bit `long` or all an `unsigned long` (cffi's test)."""
+    if lowest < 0:
+        return lowest >= -(1 << 63) and highest < (1 << 63)
+    return highest < (1 << 64)

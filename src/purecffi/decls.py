@@ -87,8 +87,9 @@ class Declarations:
     const_typedefs typedef names whose type is const-qualified (`typedef const int cint;`)
     pending        struct -> (decl_fields, partial, packed, pack, where): bodies waiting until
                    the types of by-value members are completed (by a later cdef)
-    broken         struct -> exception: bodies cffi rejects only when the type is used (the
-                   struct stays opaque; parse_type() raises the exception when it is named)
+    broken         struct or enum -> exception: bodies cffi rejects only when the type is
+                   used (a struct stays opaque; parse_type() raises the exception when it is
+                   named); an enum whose values fit no 64-bit integer type
     has_placeholders  True once a partial struct/enum, a `typedef int... t;` or a broken struct
                    exists: parse_type() then checks the types it returns (see _abi_error)
     warned_enums   enums declared without values that parse_type() already warned about
@@ -226,6 +227,8 @@ def abi_error(decls, ctype):
             return _unknown_number_error(ctype)
         elif kind == "enum" and ctype.partial:
             return VerificationMissing(ctype.cname)
+        elif kind == "enum" and ctype in decls.broken:
+            return decls.broken[ctype]
         elif kind in (STRUCT, UNION):
             error = decls.broken.get(ctype)
             if error is not None:

@@ -244,3 +244,36 @@ def test_typedef_enum_too_wide_agrees_with_cffi():
 def test_enum_too_wide_refused_by_out_of_line_build_as_cffi(source, tmp_path):
     path = str(tmp_path / "mod.py")
     _same("ffi.emit_python_code(%r)" % (path,), [source], "ffi.set_source('_wide_enum', None)")
+
+
+# -- A net: expressions of every kind on which purecffi and cffi agreed when probed ----
+GRID_CDEF = """
+struct pt { int x, y; };
+struct nest { char c; struct pt p; int arr[3]; struct { short a, b; };
+              union { int i; float f; } u; };
+struct bits { int a:3; unsigned b:5; int :0; char c; };
+union un { int i; double d; char c[5]; };
+enum color { RED, GREEN=5, BLUE=-1 };
+enum big { BIGA = 0x7fffffff, BIGB };
+enum neg { NA = -2147483648 };
+enum u64 { UA = 0xffffffffffffffff };
+typedef enum { X1, X2 } anon_e;
+struct vs { int n; double d[]; };
+struct opaque_s;
+typedef struct pt pt_t;
+typedef int (*fp_t)(int, ...);
+#define N 4
+"""
+
+
+def _grid():
+    """The expressions of tests/differential_more_grid.txt."""
+    import os
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "differential_more_grid.txt")
+    with open(path, encoding="utf-8") as f:
+        return [line.rstrip("\n") for line in f if line.strip() and not line.startswith("#")]
+
+
+@pytest.mark.parametrize("expression", _grid())
+def test_grid_agrees_with_cffi(expression):
+    _same(expression, [GRID_CDEF], "import array, decimal, fractions")

@@ -277,3 +277,12 @@ def _grid():
 @pytest.mark.parametrize("expression", _grid())
 def test_grid_agrees_with_cffi(expression):
     _same(expression, [GRID_CDEF], "import array, decimal, fractions")
+
+
+# -- Arguments of the wrong kind: cffi's in-line messages ----
+@pytest.mark.parametrize("expression", [
+    "ffi.typeof(5)", "ffi.typeof(None)", "ffi.typeof(1.5)", "ffi.typeof([])",
+    "ffi.cdef(5)", "ffi.cdef(b'int x;')", "ffi.cdef(None)",
+    "ffi.dlopen(5)", "ffi.dlopen(b'libc.so.6')", "ffi.dlopen(1.5)"])
+def test_wrong_argument_messages_agree_with_cffi(expression):
+    _same(expression)

@@ -143,7 +143,7 @@ def dlopen(ffi, name, flags=0, guess=True, lib_class=None):
         return _lib_for(ffi, *_opened_handle(name), lib_class)
     if name is not None and not isinstance(name, str):
         raise TypeError("dlopen(name): name must be a file name, None, or an already-opened "
-                        "'void *' handle, not %s" % (type(name).__name__,))
+                        "'void *' handle")                  # (cffi's words)
     flags = operator.index(flags)
     if not -(1 << 31) <= flags < (1 << 31):       # a C long, then a C int (cffi's words)
         raise OverflowError("Python int too large to convert to C long"

@@ -286,3 +286,9 @@ def test_grid_agrees_with_cffi(expression):
     "ffi.dlopen(5)", "ffi.dlopen(b'libc.so.6')", "ffi.dlopen(1.5)"])
 def test_wrong_argument_messages_agree_with_cffi(expression):
     _same(expression)
+
+
+@pytest.mark.parametrize("name", ["'zz'", "5", "'cb'", "None"])
+def test_addressof_undeclared_lib_name_agrees_with_cffi(name):
+    _same("ffi.addressof(lib, %s)" % (name,), ['int abs(int); extern "Python" int cb(int);'],
+          "lib = ffi.dlopen(None)")

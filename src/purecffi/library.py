@@ -26,8 +26,6 @@ from .errors import CDefError, LibraryClosedError, SymbolNotFoundError, Verifica
 
 __all__ = ["dlopen", "dlclose", "declarations_changed", "Lib", "Messages"]
 
-_MSG_UNDECLARED = "library '%s' has no function, variable or constant named '%s' (declare it " \
-                  "with ffi.cdef())"
 _MSG_NON_INTEGER = "non-integer constant '%s' cannot be accessed from a dlopen() library"
 _MSG_DEFINE_DOTS = "'%s' is declared as '#define %s ...': only API mode (ffi.set_source() and " \
                    "a C compiler) can give its value, not a dlopen() library"
@@ -459,7 +457,7 @@ class Lib:
             raise library.closed_error()
         entry = self.__declared.get(name)
         if entry is None:
-            raise AttributeError(_MSG_UNDECLARED % (library.name, name))
+            raise AttributeError(name)              # (cffi's in-line message: the name)
         kind, declaration = entry
         if kind == "function":
             address = library.address(name, library.messages.function)

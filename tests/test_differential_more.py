@@ -292,3 +292,10 @@ def test_wrong_argument_messages_agree_with_cffi(expression):
 def test_addressof_undeclared_lib_name_agrees_with_cffi(name):
     _same("ffi.addressof(lib, %s)" % (name,), ['int abs(int); extern "Python" int cb(int);'],
           "lib = ffi.dlopen(None)")
+
+
+@pytest.mark.parametrize("length", ["-1", "-2**63", "-2**63 - 1", "-2**64", "2**63",
+                                    "2**64", "2**62"])
+@pytest.mark.parametrize("ctype", ["char[]", "int[]", "struct pt[]"])
+def test_open_array_lengths_agree_with_cffi(ctype, length):
+    _same("ffi.new(%r, %s)" % (ctype, length), ["struct pt { int x, y; };"])

@@ -304,6 +304,8 @@ def array_length_for(ctype, init):
     item = ctype.item
     if isinstance(init, int):
         if init < 0:
+            if init < -_SSIZE_MAX - 1:      # (cffi first converts it to a Py_ssize_t)
+                raise OverflowError("cannot fit 'int' into an index-sized integer")
             raise ValueError("negative array length")
         if init > _SSIZE_MAX or item.byte_size > 0 and init * item.byte_size > _SSIZE_MAX:
             raise array_size_error(init)

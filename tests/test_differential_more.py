@@ -299,3 +299,9 @@ def test_addressof_undeclared_lib_name_agrees_with_cffi(name):
 @pytest.mark.parametrize("ctype", ["char[]", "int[]", "struct pt[]"])
 def test_open_array_lengths_agree_with_cffi(ctype, length):
     _same("ffi.new(%r, %s)" % (ctype, length), ["struct pt { int x, y; };"])
+
+
+@pytest.mark.parametrize("size", ["-1", "-2", "-2**63", "-2**63 - 1", "-2**70", "2**63", "0"])
+@pytest.mark.parametrize("cdata", ["ffi.new('char[]', b'ab')", "ffi.new('int *')"])
+def test_buffer_sizes_agree_with_cffi(cdata, size):
+    _same("len(ffi.buffer(%s, %s))" % (cdata, size))

@@ -150,7 +150,7 @@ def _bytes_view(value):
 def _fast_size(cdata, size):
     """The byte size of ffi.buffer(cdata, size) in the common cases (a non-NULL pointer or
     array and a size, or an array of known length and none), else -1: make_buffer() decides."""
-    if size.__class__ is int and size <= _MAX_FAST:
+    if size.__class__ is int and -1 <= size <= _MAX_FAST:
         try:
             address, kind = cdata._addr, cdata._ctype.kind
         except AttributeError:          # not a cdata in memory: make_buffer() says why
@@ -211,7 +211,7 @@ else:
             if cls is buffer:
                 # the common cases, make_buffer() inlined: no other call frame
                 # (sizes up to 2**30 - 1 compare as one-digit ints: larger ones go the long way)
-                if size.__class__ is int and size <= _MAX_FAST:
+                if size.__class__ is int and -1 <= size <= _MAX_FAST:
                     try:
                         address, kind = cdata._addr, cdata._ctype.kind
                     except AttributeError:      # not a cdata in memory: make_buffer() says why

@@ -305,3 +305,11 @@ def test_open_array_lengths_agree_with_cffi(ctype, length):
 @pytest.mark.parametrize("cdata", ["ffi.new('char[]', b'ab')", "ffi.new('int *')"])
 def test_buffer_sizes_agree_with_cffi(cdata, size):
     _same("len(ffi.buffer(%s, %s))" % (cdata, size))
+
+
+@pytest.mark.parametrize("value", ["ffi.cast('int', 1)", "ffi.cast('double', 1.0)",
+                                   "ffi.gc(ffi.cast('int', 1), lambda x: None)", "1.5", "'a'",
+                                   "None", "True", "3", "4"])
+def test_bitfield_writes_agree_with_cffi(value):
+    _same("setattr(p, 'a', %s) or p.a" % (value,), ["struct s { int a:3; };"],
+          "p = ffi.new('struct s *')")

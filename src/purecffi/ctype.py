@@ -12,7 +12,6 @@ import threading
 import weakref
 
 from . import platform as plat
-
 from .errors import CDefError, FFIError
 from .lazy import BUILD_LOCK
 

@@ -313,3 +313,47 @@ def test_buffer_sizes_agree_with_cffi(cdata, size):
 def test_bitfield_writes_agree_with_cffi(value):
     _same("setattr(p, 'a', %s) or p.a" % (value,), ["struct s { int a:3; };"],
           "p = ffi.new('struct s *')")
+
+
+# -- A missing attribute of an in-line lib function: cffi's message (a lib function is a
+# ctypes object: a __getattr__ on its class costs no call) ----
+@pytest.mark.parametrize("expression", ["lib.abs.foo", "lib.abs.__qualname__",
+                                        "setattr(lib.abs, 'foo', 1)", "delattr(lib.abs, 'foo')",
+                                        "getattr(lib.abs, 'nope', 'default')",
+                                        "hasattr(lib.abs, 'nope')"])
+def test_lib_function_attributes_agree_with_cffi(expression):
+    _same(expression, ["int abs(int);"], "lib = ffi.dlopen(None)")
+
+
+@pytest.mark.skipif(FFI.__module__.startswith("cffi"), reason="purecffi's own classes")
+def test_lib_function_getattr_is_reached_by_no_normal_operation(ffi):
+    """Calls, casts, comparisons and passing a lib function as a function pointer never look a
+    missing attribute up on it (each would run the class's Python __getattr__)."""
+    ffi.cdef("int abs(int); void qsort(void *, size_t, size_t, "
+             "int(*)(const void *, const void *));")
+    lib = ffi.dlopen(None)
+    function = lib.abs
+    missed = []
+    cls = type(function)
+    original = cls.__getattr__
+
+    def spy(self, name):
+        missed.append(name)
+        return original(self, name)
+    cls.__getattr__ = spy
+    try:
+        assert function(-3) == 3
+        ffi.cast("void *", function)
+        assert ffi.cast("int(*)(int)", function)(-4) == 4
+        ffi.cast("intptr_t", function)
+        assert ffi.new("int(**)(int)", function)[0](-5) == 5
+        assert function == function and hash(function) == hash(function)
+        ffi.typeof(function)
+        repr(function)
+        ffi.gc(function, lambda f: None)
+        items = ffi.new("int[3]", [3, 1, 2])
+        lib.qsort(items, 3, ffi.sizeof("int"),
+                  ffi.callback("int(*)(const void *, const void *)", lambda a, b: 0))
+    finally:
+        cls.__getattr__ = original
+    assert missed == []

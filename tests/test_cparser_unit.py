@@ -44,26 +44,29 @@ def spelled(decls, text):
 # -- Primitive spellings ----
 @pytest.mark.parametrize("words, name", [
     ("int", "int"), ("signed", "int"), ("signed int", "int"), ("unsigned", "unsigned int"),
-    ("int unsigned", "unsigned int"), ("long int", "long"), ("int long", "long"),
+    ("signed unsigned", "unsigned int"), ("long int", "long"), ("long signed int", "long"),
     ("signed long", "long"), ("long unsigned", "unsigned long"),
-    ("short unsigned int", "unsigned short"), ("short", "short"), ("int short", "short"),
+    ("short unsigned int", "unsigned short"), ("short", "short"), ("short signed", "short"),
     ("long long", "long long"), ("long long unsigned", "unsigned long long"),
-    ("unsigned long long int", "unsigned long long"), ("long int long", "long long"),
-    ("char", "char"), ("signed char", "signed char"), ("char signed", "signed char"),
+    ("unsigned long long int", "unsigned long long"), ("long unsigned long", "unsigned long long"),
+    ("char", "char"), ("signed char", "signed char"), ("signed unsigned char", "unsigned char"),
     ("unsigned char", "unsigned char"), ("float", "float"), ("double", "double"),
-    ("long double", "long double"), ("double long", "long double"), ("_Bool", "_Bool"),
-    ("double _Complex", "double _Complex"), ("_Complex double", "double _Complex"),
-    ("float _Complex", "float _Complex"), ("void", "void"),
+    ("long double", "long double"), ("long signed double", "long double"), ("_Bool", "_Bool"),
+    ("double _Complex", "double _Complex"), ("signed double _Complex", "double _Complex"),
+    ("float _Complex", "float _Complex"), ("void", "void"), ("signed void", "void"),
+    ("signed double", "double"), ("signed _Bool", "_Bool"), ("unsigned signed", "unsigned int"),
 ])
-def test_primitive_spellings_in_any_order(words, name):
+def test_primitive_spellings_as_cffi_reads_them(words, name):
+    """Leading short/long/signed/unsigned modify the words after them, as in cffi."""
     assert primitive_type(words.split()).cname == name
     assert spelled(Declarations(), words) == name
 
 
 @pytest.mark.parametrize("words", [
-    "unsigned float", "long char", "short long", "long long long", "unsigned signed",
-    "signed double", "long double _Complex", "int _Complex", "_Complex", "int int",
-    "short char", "unsigned void",
+    "unsigned float", "long char", "short long", "long long long", "int unsigned",
+    "int long", "char signed", "double long", "long int long", "_Complex double",
+    "long double _Complex", "int _Complex", "_Complex", "int int", "short char",
+    "unsigned void", "unsigned int long",
 ])
 def test_invalid_primitive_spellings(words):
     assert primitive_type(words.split()) is None

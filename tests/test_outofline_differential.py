@@ -207,6 +207,7 @@ def test_values_and_calls(both):
     compare(both, lambda ffi, lib: (lib.K_NODE.value, list(lib.K_NODE.d)))
     compare(both, lambda ffi, lib: (lib.head.value, list(lib.arr3), lib.counter))
     compare(both, lambda ffi, lib: lib.big(2 ** 40, -1, True, 5))
+    compare(both, lambda ffi, lib: lib.add_one.__name__)        # a cdata's: "<cdata>"
     compare(both, lambda ffi, lib: (lib.make_point(3, 4).x, lib.make_point(3, 4).y))
     compare(both, lambda ffi, lib: lib.uses_cb(ffi.callback("callback_t", lambda n, s: n * 2),
                                                ffi.NULL))

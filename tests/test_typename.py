@@ -20,8 +20,8 @@ CDEF = """
 """
 
 VALID = [
-    "int", "unsigned", "signed", "long unsigned int", "int long long unsigned",
-    "short unsigned", "signed char", "char signed", "long double", "double long",
+    "int", "unsigned", "signed", "long unsigned int", "long unsigned long int",
+    "short unsigned", "signed char", "signed unsigned char", "long double", "long signed double",
     "float _Complex", "_Bool", "bool", "void", "void *", "const char *",
     "char const * const", "volatile int", "int * restrict", "size_t", "uint64_t", "FILE *",
     "myint", "myint *", "cb_t", "cb_t[3]", "fn_t *", "fn_t", "struct s", "struct s *",

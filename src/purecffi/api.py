@@ -86,7 +86,7 @@ class FFI:
              pack: int | None = None) -> None:
         """Parse C declarations; transactional (a failing cdef changes nothing)."""
         if not isinstance(csource, str):
-            raise TypeError("cdef() argument must be a string, not %s" % (type(csource).__name__,))
+            raise TypeError("cdef() argument must be a string")        # (cffi's words)
         from .cparser import parse_cdef
         with self._lock:
             parse_cdef(self._decls, csource, override=override, packed=packed, pack=pack)
@@ -159,7 +159,8 @@ class FFI:
             return twin._ctype
         if isinstance(cdecl, str):
             return self._typeof(cdecl)
-        raise self._wrong_argument("a string or cdata object", cdecl, "a string or a cdata")
+        raise self._wrong_argument("a string or cdata object", cdecl, None,
+                                   str(type(cdecl)))        # cffi's in-line words: the type
 
     def getctype(self, cdecl: str | _CType, replace_with: str = "", extra: str | None = None) -> str:
         """The C spelling of a type, with `replace_with` (a name, '*', '[5]'...) declared

@@ -37,6 +37,14 @@ class _BufferMethods:
 
     __slots__ = ()
 
+    def __reduce_ex__(self, protocol):
+        """Refused, as in cffi (so copy.copy() and pickle.dumps() refuse too)."""
+        raise TypeError("cannot pickle '_cffi_backend.buffer' object")
+
+    def __reduce__(self):
+        """Refused, as in cffi."""
+        raise TypeError("cannot pickle 'buffer' object")
+
     def __getitem__(self, index: int | slice) -> bytes:
         if index.__class__ is slice:
             if index.start is None and index.stop is None and index.step is None:
@@ -142,7 +150,7 @@ def _bytes_view(value):
 def _fast_size(cdata, size):
     """The byte size of ffi.buffer(cdata, size) in the common cases (a non-NULL pointer or
     array and a size, or an array of known length and none), else -1: make_buffer() decides."""
-    if size.__class__ is int and size <= _MAX_FAST:
+    if size.__class__ is int and -1 <= size <= _MAX_FAST:
         try:
             address, kind = cdata._addr, cdata._ctype.kind
         except AttributeError:          # not a cdata in memory: make_buffer() says why
@@ -203,7 +211,7 @@ else:
             if cls is buffer:
                 # the common cases, make_buffer() inlined: no other call frame
                 # (sizes up to 2**30 - 1 compare as one-digit ints: larger ones go the long way)
-                if size.__class__ is int and size <= _MAX_FAST:
+                if size.__class__ is int and -1 <= size <= _MAX_FAST:
                     try:
                         address, kind = cdata._addr, cdata._ctype.kind
                     except AttributeError:      # not a cdata in memory: make_buffer() says why

@@ -202,6 +202,10 @@ class LibFunction(CData, metaclass=Family):
     def __dir__(self):
         return []
 
+    def __getattr__(self, name):
+        """A missing attribute: cffi's error (calls and conversions look none up here)."""
+        raise AttributeError("cdata '%s' has no attribute '%s'" % (self._ctype.cname, name))
+
     def __setattr__(self, name, value):
         """Refused, as on any cdata (ctypes' restype and argtypes must not be changed)."""
         raise AttributeError("cdata '%s' has no attribute '%s'" % (self._ctype.cname, name))

@@ -385,7 +385,7 @@ def _is_file_type(item):
 
 
 def _is_python_file(value):
-    return hasattr(value, "fileno") and hasattr(value, "flush") and not isinstance(value, CData)
+    return not isinstance(value, CData) and hasattr(value, "fileno") and hasattr(value, "flush")
 
 
 def _text_argument(item, text):

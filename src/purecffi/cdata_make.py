@@ -716,6 +716,6 @@ def _cast_to_pointer(ctype, value):
 
 
 def _file_address(value):
-    if hasattr(value, "fileno") and hasattr(value, "flush") and not isinstance(value, CData):
+    if not isinstance(value, CData) and hasattr(value, "fileno") and hasattr(value, "flush"):
         return file_pointer(value)
     return None

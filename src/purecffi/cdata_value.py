@@ -250,8 +250,9 @@ class ValueCData(CData):
     __iter__ = _no_iter
 
 
-# the name Python's own messages show ("unsupported operand type(s) for *: 'cdata' and 'int'")
-ValueCData.__name__ = ValueCData.__qualname__ = "cdata"
+# the name Python's own messages show, as for cffi's ("unsupported operand type(s) for *:
+# '_CDataBase' and 'int'")
+ValueCData.__name__ = ValueCData.__qualname__ = "_CDataBase"
 
 
 _new_object = object.__new__
@@ -264,7 +265,7 @@ class GcValueCData(ValueCData):
     __slots__ = ("_gc",)
 
 
-GcValueCData.__name__ = GcValueCData.__qualname__ = "cdata"
+GcValueCData.__name__ = GcValueCData.__qualname__ = "__CDataGCP"      # (cffi's)
 
 
 def value_cdata(ctype, value):

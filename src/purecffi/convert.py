@@ -13,6 +13,7 @@ import weakref
 from . import platform as plat
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, opaque_error
 from .cdatabase import CData, make_cdata, tp_name
+from .cdata_value import ValueCData
 from .errors import FFIError
 from .lazy import BUILD_LOCK
 from .memory import MEM, read_address, write_address
@@ -303,6 +304,8 @@ def array_length_for(ctype, init):
     item = ctype.item
     if isinstance(init, int):
         if init < 0:
+            if init < -_SSIZE_MAX - 1:      # (cffi first converts it to a Py_ssize_t)
+                raise OverflowError("cannot fit 'int' into an index-sized integer")
             raise ValueError("negative array length")
         if init > _SSIZE_MAX or item.byte_size > 0 and init * item.byte_size > _SSIZE_MAX:
             raise array_size_error(init)
@@ -604,8 +607,11 @@ def write_bitfield(field, base_address, value):
     """Write a bitfield, checking that the value is an integer that fits in its width."""
     if value.__class__ is not int:
         if isinstance(value, CData) or not hasattr(value, "__index__"):
-            name = "cdata '%s'" % (value._ctype.cname,) if isinstance(value, CData) \
-                else "'%s' object" % (tp_name(type(value)),)
+            name = "'%s' object" % (tp_name(type(value)),)
+            if isinstance(value, ValueCData):           # (cffi's class, as cffi names it)
+                name = "'_cffi_backend.%s' object" % (type(value).__name__,)
+            elif isinstance(value, CData):
+                name = "cdata '%s'" % (value._ctype.cname,)
             raise TypeError("%s cannot be interpreted as an integer" % (name,))
         value = value.__index__()
     bits = field.bitsize

@@ -23,6 +23,7 @@ from .ctype import (ARRAY, VOID, TYPES, EnumType, RawFunctionType, StructOrUnion
                     UnknownNumberType, enum_base_name, make_type)
 from .decls import (DEFAULT_TYPES, FILE_TYPE, MSG_MULTIPLE, MSG_MULTIPLE_CONSTANT,  # noqa: F401
                     Declarations, _same_constant, _take, primitive_type)
+from .decls import hides as _hides, spelling as _spelling
 from .decls import abi_error as _abi_error, warn_guessed_enum as _warn_guessed_enum  # noqa: F401
 from .errors import MSG_FUNCTION_TYPE, CDefError, FFIError
 from . import layout  # noqa: F401  (registers the layout rule that complete() uses)
@@ -305,8 +306,13 @@ class _Walker:
             self.work.order.append(("constant", name))
         elif _same_constant(old, entry):
             pass
+        elif entry[1] is not Ellipsis and \
+                self.work.hidden_values.get(name, entry[1]) != entry[1]:
+            self.fail(node, MSG_MULTIPLE_CONSTANT % (name,), FFIError)
         elif from_define and name in self.own_defines:
             constants[name] = entry             # `#define A 1` then `#define A 2` in one cdef()
+        elif _hides(old, entry) or _hides(entry, old):
+            self.hide_constant(name, old, entry)
         elif old[1] is Ellipsis or entry[1] is Ellipsis:
             if not self.override:
                 label = "macro" if from_define or old[0] is None else "constant"
@@ -316,6 +322,16 @@ class _Walker:
             self.fail(node, MSG_MULTIPLE_CONSTANT % (name,), FFIError)
         if from_define:
             self.own_defines.add(name)
+
+    def hide_constant(self, name, old, entry):
+        """`static const T A;` (value unknown) and a #define or enum constant `A`: accepted, as
+        cffi does.  The static const hides a #define; between it and an enum constant the later
+        one wins.  The known integer is kept, so that another value for `A` is refused."""
+        known = old if old[1] is not Ellipsis else entry
+        if known[1] is not Ellipsis:
+            self.work.hidden_values[name] = known[1]
+        if entry[0] is not None:
+            self.work.constants[name] = entry
 
     def initial_value(self, ctype, init):
         """The value of `static const int X = 5;` (integer types only), else Ellipsis."""
@@ -365,6 +381,8 @@ class _Walker:
         except _ExpressionError as exc:
             problem, invalid = str(exc), False
         if problem is not None and invalid:     # (outside the except: no internal error chained)
+            if self.type_string:
+                raise CDefError(problem)                # (cffi names no place in a type string)
             self.fail(self.top or node, problem)        # cffi names the declaration's line
         if problem is not None:
             detail = " (%s)" % (problem,) if problem else ""
@@ -414,7 +432,7 @@ class _Walker:
                 return ctype
         ctype = primitive_type(names)
         if ctype is None:
-            self.fail(node, MSG_UNSUPPORTED_TYPE % (" ".join(names),), FFIError)
+            self.fail(node, MSG_UNSUPPORTED_TYPE % (_spelling(names),), FFIError)
         return ctype
 
     def marker_type(self, marker, node):
@@ -704,8 +722,14 @@ class _Walker:
             ctype = make_type(EnumType, name, values, base=TYPES.primitive("int"),
                               partial=True, cname=cname)
         else:
-            base = TYPES.primitive(enum_base_name([v for _, v in values]))
+            numbers = [v for _, v in values]
+            base = TYPES.primitive(enum_base_name(numbers))
             ctype = make_type(EnumType, name, values, base=base, cname=cname)
+            if numbers and not _fits_64_bits(min(numbers), max(numbers)):
+                self.work.broken[ctype] = CDefError(       # (raised when the type is used)
+                    "%s values don't all fit into either 'long' or 'unsigned long'"
+                    % (ctype.cname,))
+                self.work.has_placeholders = True
         for key, value in values:
             self.add_constant(key, (ctype, value), enumerators[0])
         return ctype
@@ -717,3 +741,10 @@ class _Walker:
 
 
 _TAG_KINDS = {c_ast.Struct: "struct", c_ast.Union: "union", c_ast.Enum: "enum"}
+
+
+def _fits_64_bits(lowest, highest):
+    """Whether enum values all fit a 64-bit `long` or all an `unsigned long` (cffi's test)."""
+    if lowest < 0:
+        return lowest >= -(1 << 63) and highest < (1 << 63)
+    return highest < (1 << 64)

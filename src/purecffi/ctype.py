@@ -12,7 +12,6 @@ import threading
 import weakref
 
 from . import platform as plat
-from .cdatabase import not_picklable
 from .errors import CDefError, FFIError
 from .lazy import BUILD_LOCK
 
@@ -58,22 +57,24 @@ class CType:
     def __reduce_ex__(self, protocol):
         """Refused, as in cffi (so copy.copy() and pickle.dumps() refuse too: types are
         interned, a copy would be a second, different type)."""
-        raise not_picklable(self)
+        raise TypeError("cannot pickle '_cffi_backend.CType' object")    # (cffi's class)
 
     def __reduce__(self):
         """Refused, as in cffi."""
-        raise not_picklable(self)
+        raise TypeError("cannot pickle 'CType' object")
 
     def __setattr__(self, name, value):
         """The introspection attributes are read-only once set (types are immutable data)."""
         if name in _READ_ONLY:
             _refuse_if_set(self, name)
+        elif name == "cname":
+            raise read_only(name)
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name):
         """The introspection attributes cannot be deleted."""
-        if name in _READ_ONLY:
-            raise AttributeError("ctype attribute '%s' is read-only" % (name,))
+        if name in _READ_ONLY or name == "cname":
+            raise read_only(name)
         object.__delattr__(self, name)
 
     # -- Spelling ----
@@ -131,7 +132,12 @@ def _refuse_if_set(ctype, name):
     except AttributeError:
         if type(getattr(type(ctype), name, None)) is not property:
             return                      # a slot not filled yet (a struct being completed)
-    raise AttributeError("ctype attribute '%s' is read-only" % (name,))
+    raise read_only(name)
+
+
+def read_only(name):
+    """cffi's error for writing or deleting an introspection attribute of a ctype."""
+    return AttributeError("attribute '%s' of 'CType' objects is not writable" % (name,))
 
 
 def _absent(name):
@@ -332,13 +338,33 @@ class CField:
 
     def __setattr__(self, name, value):
         """Read-only, as cffi's fields (a layout is data shared by every user of the type)."""
-        raise AttributeError("readonly attribute")
+        raise _field_read_only(name)
 
-    __delattr__ = __setattr__
+    def __delattr__(self, name):
+        """Read-only, as cffi's fields."""
+        raise _field_read_only(name)
+
+    def __reduce_ex__(self, protocol):
+        """Refused, as in cffi (copy.copy() and pickle.dumps() too)."""
+        raise TypeError("cannot pickle '_cffi_backend.CField' object")
+
+    def __reduce__(self):
+        """Refused, as in cffi."""
+        raise TypeError("cannot pickle 'CField' object")
 
     def __repr__(self):
         """cffi's repr (as `ffi.buffer`'s, it names cffi's module)."""
         return "<_cffi_backend.CField object at 0x%x>" % (id(self),)
+
+
+_FIELD_ATTRIBUTES = frozenset(("type", "offset", "bitshift", "bitsize", "flags"))
+
+
+def _field_read_only(name):
+    """cffi's error for writing or deleting an attribute of a field (CField)."""
+    if name in _FIELD_ATTRIBUTES:
+        return AttributeError("readonly attribute")
+    return AttributeError("'_cffi_backend.CField' object has no attribute '%s'" % (name,))
 
 
 _LAY_OUT = []   # layout.lay_out, registered when layout.py is imported (it imports this module)

@@ -11,7 +11,7 @@ from .ctype import (ARRAY, ENUM, PRIMITIVE, STRUCT, TYPES, UNION, StructOrUnionT
                     make_type)
 from .errors import CDefError, FFIError, VerificationMissing
 
-__all__ = ["Declarations", "DEFAULT_TYPES", "FILE_TYPE", "primitive_type",
+__all__ = ["Declarations", "DEFAULT_TYPES", "FILE_TYPE", "primitive_type", "spelling",
            "is_integer_constant", "declared_by_includes"]
 
 
@@ -30,55 +30,43 @@ MSG_OPAQUE_ENUM = ("'%s' has no values explicitly defined; guessing that it is e
                    "'unsigned int'")
 
 
-# -- Primitive spellings: (sign, shorts, longs, base, complex) -> platform name ----
-_SPELLINGS = {
-    (None, 0, 0, "void", 0): "void", (None, 0, 0, "_Bool", 0): "_Bool",
-    (None, 0, 0, "char", 0): "char", ("signed", 0, 0, "char", 0): "signed char",
-    ("unsigned", 0, 0, "char", 0): "unsigned char",
-    (None, 0, 0, "float", 0): "float", (None, 0, 0, "double", 0): "double",
-    (None, 0, 1, "double", 0): "long double",
-    (None, 0, 0, "float", 1): "float _Complex", (None, 0, 0, "double", 1): "double _Complex",
-}
-for _sign in (None, "signed", "unsigned"):
-    _prefix = "unsigned " if _sign == "unsigned" else ""
-    for _shorts, _longs, _word in ((1, 0, "short"), (0, 0, "int"), (0, 1, "long"),
-                                   (0, 2, "long long")):
-        _SPELLINGS[(_sign, _shorts, _longs, "int", 0)] = _prefix + _word
-_BASE_WORDS = frozenset(["void", "_Bool", "char", "int", "float", "double"])
+# -- Primitive spellings: what cffi makes of C keywords ----
+_NAMES = frozenset([
+    "void", "_Bool", "char", "signed char", "unsigned char", "short", "unsigned short", "int",
+    "unsigned int", "long", "unsigned long", "long long", "unsigned long long", "float",
+    "double", "long double", "float _Complex", "double _Complex"])
+_MODIFIERS = frozenset(["short", "long", "signed", "unsigned"])
 _PRIMITIVE_CACHE = {}
 
 
 def primitive_type(words):
-    """The type spelled by C keywords in any order ('long unsigned int'), or None if invalid."""
+    """The type spelled by C keywords ('long unsigned int'), or None if cffi refuses them."""
     key = tuple(words)
     ctype = _PRIMITIVE_CACHE.get(key)
     if ctype is None:
-        name = _SPELLINGS.get(_spelling_key(words))
-        if name is None:
+        name = spelling(words)
+        if name not in _NAMES:
             return None
         ctype = _PRIMITIVE_CACHE[key] = TYPES.void if name == "void" else TYPES.primitive(name)
     return ctype
 
 
-def _spelling_key(words):
-    """(sign, shorts, longs, base, complex) for keyword `words`, or None."""
-    counts = {}
-    for word in words:
-        counts[word] = counts.get(word, 0) + 1
-    signs = counts.get("signed", 0) + counts.get("unsigned", 0)
-    bases = [w for w in words if w in _BASE_WORDS]
-    known = signs + len(bases) + counts.get("short", 0) + counts.get("long", 0) \
-        + counts.get("_Complex", 0)
-    if signs > 1 or len(bases) > 1 or known != len(words):
-        return None
-    sign = "unsigned" if "unsigned" in counts else "signed" if "signed" in counts else None
-    if bases:
-        base = bases[0]
-    elif words:
-        base = "int"
-    else:
-        return None
-    return (sign, counts.get("short", 0), counts.get("long", 0), base, counts.get("_Complex", 0))
+def spelling(words):
+    """The name cffi makes of C keywords `words` (its rules, as seen from outside): the words
+    as written if they name a type; else the leading short, long, signed and unsigned modify
+    the other words (`int` if none): 'signed' is dropped, 'unsigned' goes first, then the
+    shorts, then the longs, and a lone `int` after a short or long is dropped."""
+    name = " ".join(words)
+    if name in _NAMES:
+        return name
+    count = 0
+    while count < len(words) and words[count] in _MODIFIERS:
+        count += 1
+    modifiers = list(words[:count])
+    sizes = ["short"] * modifiers.count("short") + ["long"] * modifiers.count("long")
+    base = " ".join(words[count:]) or "int"
+    return " ".join(["unsigned"] * modifiers.count("unsigned") + sizes
+                    + ([] if sizes and base == "int" else [base]))
 
 
 # -- Declarations ----
@@ -92,13 +80,16 @@ class Declarations:
     variables      name -> (ctype, is_const): is_const when the items of an array are const
                    (a global that is itself const is a constant, as in cffi)
     constants      name -> (ctype or None, value); value is Ellipsis when only the compiler knows
+    hidden_values  name -> the integer a #define or an enum gave a name whose constant entry is
+                   a `static const T name;` of unknown value (kept to refuse another value)
     extern_python  name -> (RawFunctionType, plus_c)
     order          [(category, name)] in declaration order
     const_typedefs typedef names whose type is const-qualified (`typedef const int cint;`)
     pending        struct -> (decl_fields, partial, packed, pack, where): bodies waiting until
                    the types of by-value members are completed (by a later cdef)
-    broken         struct -> exception: bodies cffi rejects only when the type is used (the
-                   struct stays opaque; parse_type() raises the exception when it is named)
+    broken         struct or enum -> exception: bodies cffi rejects only when the type is
+                   used (a struct stays opaque; parse_type() raises the exception when it is
+                   named); an enum whose values fit no 64-bit integer type
     has_placeholders  True once a partial struct/enum, a `typedef int... t;` or a broken struct
                    exists: parse_type() then checks the types it returns (see _abi_error)
     warned_enums   enums declared without values that parse_type() already warned about
@@ -121,6 +112,7 @@ class Declarations:
         self.functions = {}
         self.variables = {}
         self.constants = {}
+        self.hidden_values = {}
         self.extern_python = {}
         self.order = []
         self.const_typedefs = set()
@@ -185,6 +177,13 @@ def _same_constant(old, new):
                                                       and old[1] == new[1]))
 
 
+def hides(static, other):
+    """Whether constant entry `static` is a `static const T A;` of unknown value that may stand
+    beside `other`, a #define (any value) or an enum constant of the same name (as in cffi)."""
+    return static[0] is not None and static[1] is Ellipsis and static[0].kind != "enum" and (
+        other[0] is None or other[0].kind == "enum")
+
+
 def warn_guessed_enum(decls, ctype):
     """cffi's warning when an enum declared without values (`enum e;`) is first used (also as
     the result or an argument of a function type: a callback's)."""
@@ -228,6 +227,8 @@ def abi_error(decls, ctype):
             return _unknown_number_error(ctype)
         elif kind == "enum" and ctype.partial:
             return VerificationMissing(ctype.cname)
+        elif kind == "enum" and ctype in decls.broken:
+            return decls.broken[ctype]
         elif kind in (STRUCT, UNION):
             error = decls.broken.get(ctype)
             if error is not None:

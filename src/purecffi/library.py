@@ -26,8 +26,6 @@ from .errors import CDefError, LibraryClosedError, SymbolNotFoundError, Verifica
 
 __all__ = ["dlopen", "dlclose", "declarations_changed", "Lib", "Messages"]
 
-_MSG_UNDECLARED = "library '%s' has no function, variable or constant named '%s' (declare it " \
-                  "with ffi.cdef())"
 _MSG_NON_INTEGER = "non-integer constant '%s' cannot be accessed from a dlopen() library"
 _MSG_DEFINE_DOTS = "'%s' is declared as '#define %s ...': only API mode (ffi.set_source() and " \
                    "a C compiler) can give its value, not a dlopen() library"
@@ -143,7 +141,7 @@ def dlopen(ffi, name, flags=0, guess=True, lib_class=None):
         return _lib_for(ffi, *_opened_handle(name), lib_class)
     if name is not None and not isinstance(name, str):
         raise TypeError("dlopen(name): name must be a file name, None, or an already-opened "
-                        "'void *' handle, not %s" % (type(name).__name__,))
+                        "'void *' handle")                  # (cffi's words)
     return _lib_for(ffi, *open_library(name, flags, guess), lib_class)
 
 
@@ -366,12 +364,16 @@ class Lib:
     def _refresh(self):
         """Install an accessor on our class for each name the FFI declares now."""
         decls = self.__ffi._decls
-        current = {}
+        current, shared = {}, []
         for kind, table in (("constant", decls.constants), ("variable", decls.variables),
                             ("function", decls.functions)):
             for name, declaration in table.items():
                 if not hasattr(Lib, name):
+                    if name in current:
+                        shared.append(name)
                     current[name] = (kind, declaration)
+        for name in shared:
+            current[name] = _latest(decls, name)
         cls, declared = type(self), self.__declared
         for name in [n for n in declared if n not in current]:
             del declared[name]
@@ -398,8 +400,8 @@ class Lib:
         library = self.__library
         kind, declaration = entry
         if kind == "function":
-            function = call.make_lib_function(
-                declaration, library.address(name, library.messages.function), name)
+            function = call.make_lib_function(      # (named "<cdata>", as cffi's cdata)
+                declaration, library.address(name, library.messages.function))
             call.set_attribute(function, "_library", library)   # keeps the code mapped
             return function
         return self._constant(name, declaration)
@@ -461,7 +463,7 @@ class Lib:
             raise library.closed_error()
         entry = self.__declared.get(name)
         if entry is None:
-            raise AttributeError(_MSG_UNDECLARED % (library.name, name))
+            raise AttributeError(name)              # (cffi's in-line message: the name)
         kind, declaration = entry
         if kind == "function":
             address = library.address(name, library.messages.function)
@@ -481,6 +483,17 @@ class Lib:
         for name, entry in self.__declared.items():
             if entry[0] != "variable":
                 self.__install(name, entry)
+
+
+def _latest(decls, name):
+    """The entry of a name cdef() declared as more than one of function, global variable and
+    constant: as in cffi, the kind declared last (a #define yields to the others)."""
+    entries = [("function", decls.functions.get(name)), ("variable", decls.variables.get(name)),
+               ("constant", decls.constants.get(name))]
+    entries = [entry for entry in entries if entry[1] is not None and (
+        entry[0] != "constant" or entry[1][0] is not None)] or entries[2:]
+    order = {key: position for position, key in enumerate(decls.order)}
+    return max(entries, key=lambda entry: order.get((entry[0], name), -1))
 
 
 def _forget(lib, name):

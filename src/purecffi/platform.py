@@ -93,7 +93,7 @@ def _build_primitives():
 
 PRIMITIVES = _build_primitives()
 
-# Spellings that name the same primitive (the C keywords in any order are normalised by the parser).
+# Spellings that name the same primitive (other keyword spellings are read by decls.spelling()).
 ALIASES = {
     "bool": "_Bool",
     "signed": "int", "unsigned": "unsigned int",

@@ -4,7 +4,7 @@ The runtime names types all the time (ffi.new, ffi.cast, ffi.typeof...).  This h
 parser reads the type-name grammar of C (C11 6.7.7) for what cffi accepts there:
 
     type_name    := specifiers abstract_declarator
-    specifiers   := qualifiers and either primitive keywords in any order ("long unsigned"),
+    specifiers   := qualifiers and either primitive keywords as cffi reads them ("long unsigned"),
                     a typedef name, or `struct|union|enum NAME` (NAME may be cffi's "$1")
     abstract_declarator := ('*' qualifiers*)* direct?
     direct       := '(' abstract_declarator ')' suffix*  |  suffix*

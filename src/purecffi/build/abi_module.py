@@ -40,7 +40,7 @@ def _check_abi(decls, included=()):
     """Refuse what only a C compiler could give, as cffi does when writing an ABI module
     (what comes from an `included` API-mode module is known there)."""
     from ..ctype import ENUM, UnknownNumberType
-    from ..errors import VerificationError, VerificationMissing
+    from ..errors import CDefError, VerificationError, VerificationMissing
     foreign_names = {name for other in included for table in (other.constants, other.variables)
                      for name in table}
     foreign_types = {id(t) for other in included for t in other.types.values()}
@@ -61,6 +61,9 @@ def _check_abi(decls, included=()):
         if ctype.kind == ENUM and ctype.partial:
             raise VerificationMissing("%s: the values of this enum ('...') are only known in "
                                       "API mode" % (ctype.cname,))
+        if ctype.kind == ENUM and ctype in decls.broken:    # values too wide for 64 bits
+            shown = "anonymous " + key if ctype.name.startswith("$") else ctype.cname
+            raise CDefError("%s: %s" % (shown, decls.broken[ctype]))
         for fname, ftype, _ in getattr(ctype, "_decl_fields", None) or ():
             if _has_dots_length(ftype):
                 raise VerificationError("cannot emit to Python: the length of '%s.%s' ('[...]') "

@@ -1,0 +1,359 @@
+"""More behaviours of the implementation under test against the installed cffi (issue 11).
+
+Each case declares some cdef() sources in turn, then evaluates one expression with
+`_backend.FFI` and with `cffi.FFI`, and compares what a program observes: the repr of the
+result (addresses normalised), or the exception's type and message.  The rows are the
+disagreements found by differential probes; with PURECFFI_TEST_AGAINST=cffi both sides are
+cffi.  Skipped when cffi is not installed.
+"""
+import re
+import warnings
+
+import pytest
+
+from _backend import FFI
+
+cffi = pytest.importorskip("cffi")
+
+
+def _normalise(text):
+    """`text` without addresses and module prefixes, which differ by implementation."""
+    text = re.sub(r" at 0x[0-9a-fA-F]+", "", text)
+    text = re.sub(r"0x[0-9a-fA-F]+", "0x?", text)
+    for prefix in ("_cffi_backend.", "purecffi.", "cffi."):
+        text = text.replace(prefix, "")
+    return text
+
+
+def _outcome(ffi_class, expression, cdefs=(), setup=""):
+    """What declaring `cdefs` one cdef() each, running `setup` then evaluating `expression`
+    shows: ('ok', repr) or (exception type, message)."""
+    ffi = ffi_class()
+    namespace = {"ffi": ffi}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            for source in cdefs:
+                ffi.cdef(source)
+            exec(setup, namespace)
+            return ("ok", _normalise(repr(eval(expression, namespace))))
+        except Exception as exc:
+            return (type(exc).__name__, _normalise(str(exc)))
+
+
+def _same(expression, cdefs=(), setup=""):
+    mine = _outcome(FFI, expression, cdefs, setup)
+    theirs = _outcome(cffi.FFI, expression, cdefs, setup)
+    assert mine == theirs, "%s %s\n  tested: %r\n  cffi:   %r" % (cdefs, expression, mine,
+                                                               theirs)
+
+
+# -- A #define, an enum constant and a `static const` of the same name ----
+CONSTANT_CDEFS = [
+    ["#define A 1", "static const int A;"],
+    ["#define A 1\nstatic const int A;"],
+    ["static const int A;", "#define A 1"],
+    ["static const int A;\n#define A 1"],
+    ["#define A 1", "static const long A;"],
+    ["#define A 1", "static const char *const A;"],
+    ["#define A 2", "static const int A;"],
+    ["#define A ...", "static const int A;"],
+    ["static const int A;", "#define A ..."],
+    ["#define A ...", "static const int A = 1;"],
+    ["static const int A = 1;", "#define A ..."],
+    ["#define A 1", "static const int A;", "#define A 1"],
+    ["#define A 1", "static const int A;", "#define A 2"],
+    ["static const int A;", "#define A 1", "static const int A;"],
+    ["static const int A;", "#define A 1", "static const long A;"],
+    ["#define A 1", "static const int A;", "static const int A = 2;"],
+    ["#define A 1", "static const int A;", "enum e { A = 1 };"],
+    ["#define A 1", "static const int A;", "enum e { A = 3 };"],
+    ["static const int A;", "enum e { A = 1 };"],
+    ["enum e { A = 1 };", "static const int A;"],
+    ["#define A 1", "enum e { A };"],
+    ["#define A 1", "enum e { A = 1 };"],
+    ["#define A 1\n#define A 2\nstatic const int A;"],
+    ["#define A 1", "static const int A = 1;"],
+    ["#define A 1", "static const int A = 2;"],
+]
+
+
+@pytest.mark.parametrize("cdefs", CONSTANT_CDEFS)
+def test_constant_redeclarations_agree_with_cffi(cdefs):
+    _same("lib.A, dir(lib)", cdefs, "lib = ffi.dlopen(None)")
+
+
+@pytest.mark.parametrize("cdefs", [["#define A 1", "static const int A;"],
+                                   ["static const int A;", "#define A 1"]])
+def test_constant_hidden_value_refuses_another_even_with_override(cdefs):
+    _same("ffi.cdef('#define A 2', override=True)", cdefs)
+    _same("ffi.cdef('#define A 1', override=True)", cdefs)
+
+
+# -- A name declared as more than one of function, variable and constant ----
+def _kind_of_abs():
+    """What lib.abs is: an int (a variable or constant) or the type of a function."""
+    return "(lambda x: x if isinstance(x, int) else ffi.typeof(x))(lib.abs), " \
+           "ffi.typeof(ffi.addressof(lib, 'abs')), dir(lib)"
+
+
+NAME_CDEFS = [
+    ["int abs(int); extern int abs;"],
+    ["extern int abs; int abs(int);"],
+    ["int abs(int);", "extern int abs;"],
+    ["extern int abs;", "int abs(int);"],
+    ["extern int abs;", "int abs(int);", "extern int abs;"],
+    ["static const int abs;", "int abs(int);"],
+    ["#define abs 7", "int abs(int);"],
+    ["int abs(int);", "#define abs 7"],
+    ["enum e { abs = 3 };", "int abs(int);"],
+    ["static const int abs;", "extern int abs;"],
+    ["#define abs 3", "extern int abs;"],
+    ["int abs(int); extern int abs;", "#define abs 4"],
+]
+
+
+@pytest.mark.parametrize("cdefs", NAME_CDEFS)
+def test_function_and_variable_of_one_name_agree_with_cffi(cdefs):
+    _same(_kind_of_abs(), cdefs, "lib = ffi.dlopen(None)")
+
+
+@pytest.mark.parametrize("cdefs", [["int abs(int);", "static const int abs;"],
+                                   ["int abs(int);", "enum e { abs = 3 };"],
+                                   ["extern int abs;", "enum e { abs = 3 };"],
+                                   ["extern int abs;", "static const int abs;"]])
+def test_constant_declared_after_a_function_or_variable_wins(cdefs):
+    _same("(lambda x: x if isinstance(x, int) else ffi.typeof(x))(lib.abs), dir(lib)", cdefs,
+          "lib = ffi.dlopen(None)")
+
+
+# -- In-line lib functions are cdata: their __name__ ----
+def test_lib_function_name_agrees_with_cffi():
+    _same("lib.abs.__name__, ffi.cast('int(*)(int)', lib.abs).__name__", ["int abs(int);"],
+          "lib = ffi.dlopen(None)")
+
+
+# -- C keyword spellings of primitive types: cffi reads leading short/long/signed/unsigned as
+# modifiers of the words after them ('signed double' is double, 'int long' is refused) ----
+_KEYWORDS = ["signed", "unsigned", "short", "long", "int", "char", "double", "float"]
+
+
+@pytest.mark.parametrize("first", _KEYWORDS)
+def test_keyword_spellings_agree_with_cffi(first):
+    import itertools
+    for count in (0, 1, 2):
+        for rest in itertools.permutations([w for w in _KEYWORDS if w != first], count):
+            words = " ".join((first,) + rest)
+            _same("ffi.typeof(%r)" % (words,))
+            _same("ffi.cast(%r, 0)" % (words + " *",))
+
+
+@pytest.mark.parametrize("words", [
+    "long long int", "long unsigned long", "unsigned int long long", "long long long",
+    "signed long signed", "unsigned short unsigned", "short short int", "long long short",
+    "signed _Bool", "_Bool signed", "unsigned _Bool", "signed void", "long void",
+    "signed wchar_t", "unsigned size_t", "long float", "long long double"])
+def test_more_keyword_spellings_agree_with_cffi(words):
+    _same("ffi.typeof(%r)" % (words,))
+    _same("ffi.cdef('extern %s *x;')" % (words,))
+
+
+@pytest.mark.parametrize("words", ["signed float _Complex", "signed double _Complex",
+                                   "_Complex float", "long double _Complex", "int _Complex"])
+def test_complex_spellings_agree_with_cffi(words):
+    _same("ffi.sizeof(%r)" % (words,))
+
+
+# -- Python's own messages about primitive cdata name their class: cffi's '_CDataBase' ----
+@pytest.mark.parametrize("value", ["ffi.cast('int', 1)", "ffi.cast('char', 1)",
+                                   "ffi.cast('double', 2.5)", "ffi.cast('enum e', 1)",
+                                   "ffi.cast('_Bool', 1)",
+                                   "ffi.gc(ffi.cast('int', 1), lambda x: None)"])
+@pytest.mark.parametrize("expression", ["[10, 20, 30][x]", "range(x)", "round(x)", "abs(x)",
+                                        "-x", "x * 2", "2 ** x", "format(x, 'd')",
+                                        "ffi.cast('int *', 8) + x", "ffi.new('int[2]')[x]"])
+def test_builtin_messages_about_primitive_cdata_agree_with_cffi(expression, value):
+    _same(expression, ["enum e { A, B };"], "x = " + value)
+
+
+# -- Writing to a ctype or a field: cffi's read-only errors ----
+@pytest.mark.parametrize("expression", [
+    "setattr(ffi.typeof('int'), 'kind', 'x')", "setattr(ffi.typeof('int'), 'cname', 'x')",
+    "setattr(ffi.typeof('int'), 'item', 'x')", "setattr(ffi.typeof('int *'), 'item', 'x')",
+    "setattr(ffi.typeof('struct pt'), 'fields', 'x')", "delattr(ffi.typeof('int'), 'kind')",
+    "delattr(ffi.typeof('int'), 'cname')", "delattr(ffi.typeof('int *'), 'item')",
+    "setattr(ffi.typeof('enum e'), 'elements', 'x')",
+    "setattr(ffi.typeof('int(*)(int)'), 'args', 'x')",
+    "setattr(ffi.typeof('struct pt').fields[0][1], 'offset', 3)",
+    "setattr(ffi.typeof('struct pt').fields[0][1], 'foo', 3)",
+    "delattr(ffi.typeof('struct pt').fields[0][1], 'type')",
+    "delattr(ffi.typeof('struct pt').fields[0][1], 'foo')",
+    "ffi.typeof('struct pt').fields[0][1].foo"])
+def test_read_only_ctypes_and_fields_agree_with_cffi(expression):
+    _same(expression, ["struct pt { int x, y; }; enum e { A };"])
+
+
+# -- Copying or pickling an ffi.buffer: cffi's TypeError ----
+@pytest.mark.parametrize("expression", ["__import__('pickle').dumps(b)",
+                                        "__import__('copy').copy(b)",
+                                        "__import__('copy').deepcopy(b)", "b.__reduce__()",
+                                        "b.__reduce_ex__(2)"])
+def test_buffer_refuses_pickling_as_cffi(expression):
+    _same(expression, setup="b = ffi.buffer(ffi.new('int[2]'))")
+
+
+@pytest.mark.parametrize("obj", ["ffi.typeof('int')", "ffi.typeof('struct pt')",
+                                 "ffi.typeof('struct pt').fields[0][1]"])
+@pytest.mark.parametrize("expression", ["__import__('pickle').dumps(x)",
+                                        "__import__('copy').copy(x)",
+                                        "__import__('copy').deepcopy(x)", "x.__reduce__()",
+                                        "x.__reduce_ex__(2)"])
+def test_ctypes_and_fields_refuse_pickling_as_cffi(expression, obj):
+    _same(expression, ["struct pt { int x, y; };"], "x = " + obj)
+
+
+# -- An invalid constant in a type string names no place (in a cdef(), cffi gives the line) ----
+@pytest.mark.parametrize("expression", [
+    "ffi.typeof('int[3.0]')", "ffi.typeof('int[1.5][2]')", "ffi.typeof('int(*)(int[1.5])')",
+    "ffi.cast('char[1.]', 0)", "ffi.cdef('extern int x[3.0];')",
+    "ffi.cdef('enum e { A = 1.5 };')", "ffi.cdef('struct s { int a : 1.5; };')"])
+def test_invalid_constants_agree_with_cffi(expression):
+    _same(expression)
+
+
+# -- Enums whose values fit neither a 64-bit long nor an unsigned long: refused when used ----
+@pytest.mark.parametrize("source", [
+    "enum d { DA = 18446744073709551616 };", "enum d { DA = -9223372036854775809 };",
+    "enum d { DA = 0xffffffffffffffff, DB };", "enum d { DA = -1, DB = 0xffffffffffffffff };",
+    "enum d { DA = 0x7fffffffffffffff, DB };", "enum d { DA = -9223372036854775808, DB = 5 };"])
+@pytest.mark.parametrize("expression", [
+    "ffi.typeof('enum d')", "ffi.sizeof('enum d')", "ffi.cast('enum d', 0)",
+    "ffi.typeof('enum d').elements", "ffi.typeof('int(*)(enum d)')", "ffi.new('enum d *')",
+    "ffi.dlopen(None).DA", "ffi.typeof('struct sd')", "ffi.typeof('struct sd *')",
+    "ffi.new('struct sd *')"])
+def test_enums_too_wide_agree_with_cffi(source, expression):
+    _same(expression, [source, "struct sd { enum d e; };"])
+
+
+def test_typedef_enum_too_wide_agrees_with_cffi():
+    _same("ffi.typeof('e_t')", ["typedef enum { EA = 18446744073709551616 } e_t;"])
+
+
+@pytest.mark.parametrize("source", ["enum d { DA = 18446744073709551616 };",
+                                    "typedef enum { EA = 18446744073709551616 } e_t;"])
+def test_enum_too_wide_refused_by_out_of_line_build_as_cffi(source, tmp_path):
+    path = str(tmp_path / "mod.py")
+    _same("ffi.emit_python_code(%r)" % (path,), [source], "ffi.set_source('_wide_enum', None)")
+
+
+# -- A net: expressions of every kind on which purecffi and cffi agreed when probed ----
+GRID_CDEF = """
+struct pt { int x, y; };
+struct nest { char c; struct pt p; int arr[3]; struct { short a, b; };
+              union { int i; float f; } u; };
+struct bits { int a:3; unsigned b:5; int :0; char c; };
+union un { int i; double d; char c[5]; };
+enum color { RED, GREEN=5, BLUE=-1 };
+enum big { BIGA = 0x7fffffff, BIGB };
+enum neg { NA = -2147483648 };
+enum u64 { UA = 0xffffffffffffffff };
+typedef enum { X1, X2 } anon_e;
+struct vs { int n; double d[]; };
+struct opaque_s;
+typedef struct pt pt_t;
+typedef int (*fp_t)(int, ...);
+#define N 4
+"""
+
+
+def _grid():
+    """The expressions of tests/differential_more_grid.txt."""
+    import os
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "differential_more_grid.txt")
+    with open(path, encoding="utf-8") as f:
+        return [line.rstrip("\n") for line in f if line.strip() and not line.startswith("#")]
+
+
+@pytest.mark.parametrize("expression", _grid())
+def test_grid_agrees_with_cffi(expression):
+    _same(expression, [GRID_CDEF], "import array, decimal, fractions")
+
+
+# -- Arguments of the wrong kind: cffi's in-line messages ----
+@pytest.mark.parametrize("expression", [
+    "ffi.typeof(5)", "ffi.typeof(None)", "ffi.typeof(1.5)", "ffi.typeof([])",
+    "ffi.cdef(5)", "ffi.cdef(b'int x;')", "ffi.cdef(None)",
+    "ffi.dlopen(5)", "ffi.dlopen(b'libc.so.6')", "ffi.dlopen(1.5)"])
+def test_wrong_argument_messages_agree_with_cffi(expression):
+    _same(expression)
+
+
+@pytest.mark.parametrize("name", ["'zz'", "5", "'cb'", "None"])
+def test_addressof_undeclared_lib_name_agrees_with_cffi(name):
+    _same("ffi.addressof(lib, %s)" % (name,), ['int abs(int); extern "Python" int cb(int);'],
+          "lib = ffi.dlopen(None)")
+
+
+@pytest.mark.parametrize("length", ["-1", "-2**63", "-2**63 - 1", "-2**64", "2**63",
+                                    "2**64", "2**62"])
+@pytest.mark.parametrize("ctype", ["char[]", "int[]", "struct pt[]"])
+def test_open_array_lengths_agree_with_cffi(ctype, length):
+    _same("ffi.new(%r, %s)" % (ctype, length), ["struct pt { int x, y; };"])
+
+
+@pytest.mark.parametrize("size", ["-1", "-2", "-2**63", "-2**63 - 1", "-2**70", "2**63", "0"])
+@pytest.mark.parametrize("cdata", ["ffi.new('char[]', b'ab')", "ffi.new('int *')"])
+def test_buffer_sizes_agree_with_cffi(cdata, size):
+    _same("len(ffi.buffer(%s, %s))" % (cdata, size))
+
+
+@pytest.mark.parametrize("value", ["ffi.cast('int', 1)", "ffi.cast('double', 1.0)",
+                                   "ffi.gc(ffi.cast('int', 1), lambda x: None)", "1.5", "'a'",
+                                   "None", "True", "3", "4"])
+def test_bitfield_writes_agree_with_cffi(value):
+    _same("setattr(p, 'a', %s) or p.a" % (value,), ["struct s { int a:3; };"],
+          "p = ffi.new('struct s *')")
+
+
+# -- A missing attribute of an in-line lib function: cffi's message (a lib function is a
+# ctypes object: a __getattr__ on its class costs no call) ----
+@pytest.mark.parametrize("expression", ["lib.abs.foo", "lib.abs.__qualname__",
+                                        "setattr(lib.abs, 'foo', 1)", "delattr(lib.abs, 'foo')",
+                                        "getattr(lib.abs, 'nope', 'default')",
+                                        "hasattr(lib.abs, 'nope')"])
+def test_lib_function_attributes_agree_with_cffi(expression):
+    _same(expression, ["int abs(int);"], "lib = ffi.dlopen(None)")
+
+
+@pytest.mark.skipif(FFI.__module__.startswith("cffi"), reason="purecffi's own classes")
+def test_lib_function_getattr_is_reached_by_no_normal_operation(ffi):
+    """Calls, casts, comparisons and passing a lib function as a function pointer never look a
+    missing attribute up on it (each would run the class's Python __getattr__)."""
+    ffi.cdef("int abs(int); void qsort(void *, size_t, size_t, "
+             "int(*)(const void *, const void *));")
+    lib = ffi.dlopen(None)
+    function = lib.abs
+    missed = []
+    cls = type(function)
+    original = cls.__getattr__
+
+    def spy(self, name):
+        missed.append(name)
+        return original(self, name)
+    cls.__getattr__ = spy
+    try:
+        assert function(-3) == 3
+        ffi.cast("void *", function)
+        assert ffi.cast("int(*)(int)", function)(-4) == 4
+        ffi.cast("intptr_t", function)
+        assert ffi.new("int(**)(int)", function)[0](-5) == 5
+        assert function == function and hash(function) == hash(function)
+        ffi.typeof(function)
+        repr(function)
+        ffi.gc(function, lambda f: None)
+        items = ffi.new("int[3]", [3, 1, 2])
+        lib.qsort(items, 3, ffi.sizeof("int"),
+                  ffi.callback("int(*)(const void *, const void *)", lambda a, b: 0))
+    finally:
+        cls.__getattr__ = original
+    assert missed == []

@@ -92,3 +92,51 @@ def test_pointer_to_struct_is_no_struct(ffi):
     p = ffi.new("struct pt *")
     with pytest.raises(TypeError):
         p[0] = ffi.new("struct pt *", [1, 2.0])
+
+
+FIELDS_CDEF = """
+    struct pt2 { int x; double y; };
+    union un2 { int i; char c[8]; };
+    struct rec { struct pt2 *pp; struct pt2 p; union un2 u; struct rec *next; void *vp; };
+"""
+
+
+def test_struct_and_pointer_fields_set_in_one_step(ffi):
+    """A struct field copies a struct of its type; a pointer field takes a pointer of its
+    type; everything else still goes through the field type's writer, with its errors."""
+    ffi.cdef(FIELDS_CDEF)
+    r = ffi.new("struct rec *")
+    pt = ffi.new("struct pt2 *", [3, 4.5])
+    r.p = pt[0]
+    pt.x = 99                               # a copy: the source is not aliased
+    assert (r.p.x, r.p.y) == (3, 4.5)
+    r.p = [5, 6.5]                          # (not a cdata: the general writer)
+    assert (r.p.x, r.p.y) == (5, 6.5)
+    r.u = ffi.new("union un2 *", [7])[0]
+    assert r.u.i == 7
+    r.pp = pt
+    assert r.pp == pt and r.pp.x == 99
+    r.pp = ffi.NULL
+    assert r.pp == ffi.NULL
+    r.next = r
+    assert r.next.next.p.x == 5
+    r.vp = pt                               # another pointer type: the writer converts it
+    assert r.vp == ffi.cast("void *", pt)
+    with pytest.raises(TypeError):
+        r.p = pt                            # a pointer is no struct
+    with pytest.raises(TypeError):
+        r.pp = r                            # a pointer of another type
+    with pytest.raises(TypeError):
+        r.p = ffi.new("union un2 *")[0]
+    assert (r.p.x, r.p.y, r.next.p.x) == (5, 6.5, 5)
+
+
+@pytest.mark.skipif(__import__("_backend").IS_CFFI,
+                    reason="cffi writes through the NULL pointer (a crash)")
+def test_fields_of_a_null_struct_pointer_refuse_writes(ffi):
+    ffi.cdef(FIELDS_CDEF)
+    null = ffi.cast("struct rec *", 0)
+    for name, value in [("p", ffi.new("struct pt2 *")[0]), ("pp", ffi.NULL),
+                        ("u", ffi.new("union un2 *")[0]), ("next", null)]:
+        with pytest.raises(RuntimeError, match="null pointer"):
+            setattr(null, name, value)

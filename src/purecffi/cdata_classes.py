@@ -14,8 +14,8 @@ from .ctype import (ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VO
 from .specialise import specialise
 from .varsize import is_var_sized, write_items
 from .views import (aligned_struct_items_getitem, aligned_struct_pointer_getitem, cached_getter,
-                    pointer_field_getter, pointer_item_getitem, struct_field_getter,
-                    struct_item_getitem)
+                    pointer_field_getter, pointer_field_setter, pointer_item_getitem,
+                    struct_field_getter, struct_field_setter, struct_item_getitem)
 from .pointer_items import aligned_number_getitem
 from .memory import MEM, owned_size, typed_view
 from .shadow import mirror
@@ -87,6 +87,10 @@ def _field_property(ctype, field, fast):
         raise null_error(self._ctype)
     if _takes_bytes(ftype):
         put = _bytes_field_put(offset, ftype.length, write)
+    elif ftype.kind == POINTER:
+        put = pointer_field_setter(ftype, offset, write, null_error)
+    elif getattr(write, "struct_copy", None) is not None:
+        put = struct_field_setter(offset, write, null_error)
     return property(get, put, _no_delete)
 
 

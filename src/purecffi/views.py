@@ -6,7 +6,8 @@ as the readers in convert.py do) and fill its slots themselves.
 """
 from struct import calcsize
 
-from .memory import MEM, read_address, typed_view
+from .cdatabase import CData
+from .memory import MEM, read_address, typed_view, write_address
 from .specialise import specialise
 
 _new_object = object.__new__
@@ -210,3 +211,35 @@ def _pointer_view(prt):
         result._ctype, result._addr, result._keep = ptype, pointer, None
         return result
     return make
+
+
+def pointer_field_setter(ptype, offset, write, null_error):
+    """The setter of a data pointer field (`line.next = p`): a pointer cdata of the field's
+    very type is written here, anything else by the field type's checked writer `write`."""
+    def put(self, value):
+        address = self._addr
+        if address:
+            if isinstance(value, CData) and value._ctype is ptype:
+                write_address(MEM, address + offset, value._addr)
+                return
+            write(address + offset, value)
+            return
+        raise null_error(self._ctype)
+    return put
+
+
+def struct_field_setter(offset, write, null_error):
+    """The setter of a struct or union field (`line.a = s`): a copy of a cdata of the field's
+    type is made here (its writer's `struct_copy`), anything else goes to `write`."""
+    stype, pack, unpack = write.struct_copy
+
+    def put(self, value):
+        address = self._addr
+        if address:
+            if isinstance(value, CData) and value._ctype is stype:
+                pack(MEM, address + offset, unpack(MEM, value._addr)[0])
+                return
+            write(address + offset, value)
+            return
+        raise null_error(self._ctype)
+    return put

@@ -15,6 +15,8 @@ import sys
 import sysconfig
 import textwrap
 
+from ..decls import MSG_MULTIPLE
+from ..errors import FFIError
 from .api_module import _c_string, _c_string_lines, generate_c_source, write_c_source
 
 __all__ = ["EmbeddingSpec", "embedding_api", "embedding_init_code", "emit_c_code",
@@ -40,13 +42,18 @@ def _spec_of(ffi):
 def embedding_api(ffi, source):
     """ffi.embedding_api(): parse like cdef(); the functions become exported extern "Python"
     functions (types, constants and global variables stay as cdef() declares them)."""
-    before = set(ffi._decls.functions)
+    before, snapshot = set(ffi._decls.functions), ffi._decls.copy()
     ffi.cdef(source)
     decls = ffi._decls
     spec = _spec_of(ffi)
     new = [name for name in decls.functions if name not in before]
     if not new:
         return
+    for name in new:
+        if name in decls.extern_python:         # exported twice: refused, nothing changed
+            decls.__dict__.update(snapshot.__dict__)
+            ffi._types.clear()
+            raise FFIError(MSG_MULTIPLE % ("dllexport_python", name))
     functions = dict(decls.functions)
     externs = dict(decls.extern_python)
     for name in new:
@@ -66,9 +73,19 @@ def embedding_init_code(ffi, source):
     spec = _spec_of(ffi)
     if spec.init_code is not None:
         raise ValueError("embedding_init_code() can only be called once")
-    source = textwrap.dedent(source)
-    compile(source, "<init code>", "exec")          # a SyntaxError now, not at run time
+    source = _without_leading_blank_lines(textwrap.dedent(source))
+    compile(source, "cffi_init", "exec")            # a SyntaxError now, not at run time
     spec.init_code = source
+
+
+def _without_leading_blank_lines(source):
+    """The code from its first line that is not blank: tracebacks count lines from there,
+    as cffi's do (code given as a triple-quoted string that opens with a newline starts at
+    line 1)."""
+    lines = source.split("\n")
+    while lines and not lines[0].strip():
+        del lines[0]
+    return "\n".join(lines)
 
 
 # -- Paths recorded at build time ----
@@ -131,9 +148,10 @@ _REPORT_CODE = """\
 def _report(name, exc):
     import sys, traceback
     err = sys.stderr if sys.stderr is not None else sys.__stderr__
-    err.write("purecffi: failed to initialize the embedded Python code of '%s':\\n\\n" % name)
+    err.write("Failed to initialize the Python-CFFI embedding logic:\\n\\n")
     traceback.print_exception(type(exc), exc, exc.__traceback__, file=err)
-    err.write("\\nFrom: %s (built with purecffi by %s)\\n" % (name, BUILT_BY))
+    err.write("\\nFrom: %s\\ncompiled with purecffi version: %s (by %s)\\n"
+              % (name, VERSION, BUILT_BY))
     err.write("sys.path: %r\\nsys.executable: %r\\nsys.prefix: %r\\n\\n"
               % (sys.path, sys.executable, sys.prefix))
     err.flush()
@@ -145,7 +163,9 @@ def epilogue(ffi, spec, init_code, paths, libpython):
     name = spec.module_name
     short = name.rsplit(".", 1)[-1]
     soname = libpython[0] if libpython else ""
-    report = _REPORT_CODE.replace("BUILT_BY", repr(sys.executable))
+    from .. import __version__
+    report = _REPORT_CODE.replace("BUILT_BY", repr(sys.executable)).replace(
+        "VERSION", repr(__version__))
     return [
         "/* ---- purecffi embedding: start-up ---- */",
         "#include <pthread.h>",

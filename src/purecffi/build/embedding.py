@@ -150,8 +150,7 @@ def _report(name, exc):
     err = sys.stderr if sys.stderr is not None else sys.__stderr__
     err.write("Failed to initialize the Python-CFFI embedding logic:\\n\\n")
     traceback.print_exception(type(exc), exc, exc.__traceback__, file=err)
-    err.write("\\nFrom: %s\\ncompiled with purecffi version: %s (by %s)\\n"
-              % (name, VERSION, BUILT_BY))
+    err.write("\\nFrom: %s\\ncompiled with purecffi (by %s)\\n" % (name, BUILT_BY))
     err.write("sys.path: %r\\nsys.executable: %r\\nsys.prefix: %r\\n\\n"
               % (sys.path, sys.executable, sys.prefix))
     err.flush()
@@ -163,9 +162,7 @@ def epilogue(ffi, spec, init_code, paths, libpython):
     name = spec.module_name
     short = name.rsplit(".", 1)[-1]
     soname = libpython[0] if libpython else ""
-    from .. import __version__
-    report = _REPORT_CODE.replace("BUILT_BY", repr(sys.executable)).replace(
-        "VERSION", repr(__version__))
+    report = _REPORT_CODE.replace("BUILT_BY", repr(sys.executable))
     return [
         "/* ---- purecffi embedding: start-up ---- */",
         "#include <pthread.h>",

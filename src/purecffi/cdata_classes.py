@@ -381,7 +381,10 @@ def _add_mirror_class(owning, template, struct_type, attrs=None):
     if made is None:
         return
     structure, getters = made
-    overrides = {name: property(get, owning.__dict__[name].fset, _no_delete)
+    # setters through the typed view of all memory (mirror memory is ctypes', aligned for
+    # any number): a first write makes no per-object view, as the owning class's would
+    fields = dict(struct_type._fields)
+    overrides = {name: property(get, _aligned_number_property(fields[name]).fset, _no_delete)
                  for name, get in getters.items()}
     overrides.update(attrs(owning) if attrs is not None else ())
     mirror_class = concrete(owning.__name__, template, overrides, parent=owning)
@@ -702,6 +705,7 @@ def _aligned_item_methods(fmt, size, item):
             result._addr = self._addr + start * size
             result._keep = self._keep
             result._length = stop - start
+            result._view_items = None           # (made at its first item access)
             return result
         return _slice(self, index, length)
 
@@ -709,23 +713,23 @@ def _aligned_item_methods(fmt, size, item):
     # internal exception chained to it; the slices are made apart: each local and free
     # variable of `getitem` costs `a[i]` a little)
     def getitem(self, index):
-        retry = False
         if index.__class__ is int:      # (a slice would raise in `>=`: an exception is slow)
             try:
-                if index >= 0:
-                    return self._view_items[index]
+                items = self._view_items
             except AttributeError:
-                retry = items_view(self) is not None
-            except IndexError:
-                pass
-            if retry:
-                return getitem(self, index)
+                items = None
+            if items is None:           # (None: as ffi.new() makes it) made at first use
+                items = items_view(self)
+            if items is not None and index >= 0:
+                try:
+                    return items[index]
+                except IndexError:
+                    pass
         elif index.__class__ is slice:
             return self._slice_view(index)      # (a method: not a free variable here)
         return ArrayCData.__getitem__(self, index)
 
     def setitem(self, index, value):
-        retry = False
         if index.__class__ is not int:              # a slice: an exception is slow
             if index.__class__ is slice and (value.__class__ is list or value.__class__ is tuple):
                 start, stop, length = index.start, index.stop, self._length
@@ -739,16 +743,17 @@ def _aligned_item_methods(fmt, size, item):
             ArrayCData.__setitem__(self, index, value)
             return
         try:
-            if index >= 0:
-                self._view_items[index] = value
-                return
+            items = self._view_items
         except AttributeError:
-            retry = items_view(self) is not None
-        except (TypeError, ValueError, OverflowError, IndexError):
-            pass
-        if retry:
-            setitem(self, index, value)
-            return
+            items = None
+        if items is None:               # (None: as ffi.new() makes it) made at first use
+            items = items_view(self)
+        if items is not None and index >= 0:
+            try:
+                items[index] = value
+                return
+            except (TypeError, ValueError, OverflowError, IndexError):
+                pass
         ArrayCData.__setitem__(self, index, value)      # checked: writes or raises
 
     def iterate(self):

@@ -21,6 +21,7 @@ from .memory import MEM, Owned, addressof, allocate, buffer_type
 from .memory import _Bytes, _resize
 
 _new_object = object.__new__
+_MemberDescriptor = type(Owned.byte_size)
 # fixed-size arrays up to this size allocate with a ctypes class of their size (~3 KB, shared
 # by the types of that size and dying with the last): bounded, and ~40% cheaper than resize()
 _CLASS_BYTES = 1024
@@ -40,7 +41,7 @@ def ffi_new(ffi, cdecl, init=None):
     except (KeyError, TypeError, AttributeError):
         rt = plan = None    # (not handled in here: its errors would chain this one)
     if plan is not None:
-        buf_cls, owning, ctype, length, pack, count, item_size, takes_bytes = plan
+        buf_cls, owning, ctype, length, pack, count, item_size, takes_bytes, views = plan
         if buf_cls is not None:     # a fixed size: as new_packed() (new_fixed() without init)
             if init is None or pack is not None:
                 buf = buf_cls()
@@ -61,6 +62,8 @@ def ffi_new(ffi, cdecl, init=None):
                     result._ctype, result._addr, result._keep = ctype, address, buf
                     if length is not None:
                         result._length = length
+                        if views:
+                            result._view_items = None   # (its first item access makes it)
                     return result
         elif init.__class__ is int and init > 0:       # `T[]` of a length
             byte_size = init * item_size
@@ -73,6 +76,8 @@ def ffi_new(ffi, cdecl, init=None):
             result = _new_object(owning)
             result._ctype, result._addr, result._keep, result._length = ctype, addressof(buf), \
                 buf, init
+            if views:
+                result._view_items = None
             return result
         elif init.__class__ is bytes and takes_bytes:   # `char[]` from bytes, and its NUL
             length = len(init) + 1
@@ -83,6 +88,8 @@ def ffi_new(ffi, cdecl, init=None):
             result = _new_object(owning)
             result._ctype, result._addr, result._keep, result._length = ctype, addressof(buf), \
                 buf, length
+            if views:
+                result._view_items = None
             return result
     new_function = rt.new if rt is not None else None
     if new_function is not None:
@@ -150,7 +157,7 @@ def _new_fixed(ctype, rt, byte_size, write, length=None, pack=None):
     buf_cls = getattr(owning, "_mirror_buffer", None) or buffer_type(byte_size)
     mirrored = getattr(owning, "_mirror_class", owning)
     # FFI.new()'s inlined path: no initializer, or a number (`pack`, as below)
-    rt.new_plan = (buf_cls, mirrored, ctype, None) + (pack or (None, 0)) + (0, False)
+    rt.new_plan = (buf_cls, mirrored, ctype, None) + (pack or (None, 0)) + (0, False, False)
     if pack is not None:
         return _new_packed(ctype, owning, mirrored, byte_size, buf_cls, write, *pack)
 
@@ -238,12 +245,19 @@ def _initializer_pack(item, irt):
     return struct.Struct(fmt).pack_into, len(fields)
 
 
+def has_views(cls):
+    """Whether instances of `cls` keep a typed view of their items (the `_view_items` slot
+    of the number arrays' fast class), which ffi.new() sets to None, "not made yet"."""
+    return isinstance(getattr(cls, "_view_items", None), _MemberDescriptor)
+
+
 def _new_fixed_array(ctype, rt, byte_size, write, length):
     owning = rt.owning_class
     buf_cls = buffer_type(byte_size) if 0 < byte_size <= _CLASS_BYTES else None
     if buf_cls is not None:
-        rt.new_plan = (buf_cls, owning, ctype, length, None, 0, 0, False)
+        rt.new_plan = (buf_cls, owning, ctype, length, None, 0, 0, False, has_views(owning))
     grow = byte_size > 1
+    views = has_views(owning)
 
     def new_fixed_array(init, allocator):
         if allocator is None:
@@ -261,6 +275,8 @@ def _new_fixed_array(ctype, rt, byte_size, write, length):
             address = buf.address
         result = _new_object(owning)        # owning(ctype, address, buf, length), no frame
         result._ctype, result._addr, result._keep, result._length = ctype, address, buf, length
+        if views:
+            result._view_items = None
         if init is not None:
             write(address, init)
         return result
@@ -275,7 +291,9 @@ def _new_open_array(ctype, rt):
     takes_bytes = item_size == 1 and getattr(ctype.item, "category", None) in (plat.CHAR,
                                                                               plat.INT)
     if item_size > 0:
-        rt.new_plan = (None, owning, ctype, None, None, 0, item_size, takes_bytes)
+        rt.new_plan = (None, owning, ctype, None, None, 0, item_size, takes_bytes,
+                       has_views(owning))
+    views = has_views(owning)
     takes_str = getattr(ctype.item, "category", None) == plat.WCHAR
     encode = wide_encoder(ctype.item) if takes_str else None     # (encode_wide's, no frame)
     number_items = prepare(ctype.item) if ctype.item.kind in (PRIMITIVE, ENUM) \
@@ -293,6 +311,8 @@ def _new_open_array(ctype, rt):
             result = _new_object(owning)    # make_cdata(owning, ...) without its frame
             result._ctype, result._addr, result._keep, result._length = ctype, addressof(buf), \
                 buf, init
+            if views:
+                result._view_items = None
             return result
         if init.__class__ is bytes and takes_bytes and allocator is None:
             length = len(init) + 1
@@ -303,6 +323,8 @@ def _new_open_array(ctype, rt):
             result = _new_object(owning)    # make_cdata(owning, ...) without its frame
             result._ctype, result._addr, result._keep, result._length = ctype, addressof(buf), \
                 buf, length
+            if views:
+                result._view_items = None
             return result
         if init.__class__ is str and takes_str and allocator is None:
             data = encode(init, "surrogatepass")[0]
@@ -313,6 +335,8 @@ def _new_open_array(ctype, rt):
             result = _new_object(owning)    # make_cdata(owning, ...) without its frame
             result._ctype, result._addr, result._keep, result._length = ctype, addressof(buf), \
                 buf, length
+            if views:
+                result._view_items = None
             return result
         if (init.__class__ is list or init.__class__ is tuple) and allocator is None \
                 and number_items is not None and len(init) > 1:
@@ -322,6 +346,8 @@ def _new_open_array(ctype, rt):
             result = _new_object(owning)
             result._ctype, result._addr, result._keep, result._length = ctype, addressof(buf), \
                 buf, length
+            if views:
+                result._view_items = None
             if not write_numbers(number_items, result._addr, init, True):
                 write_array(ctype, result._addr, init, length)
             return result

@@ -176,6 +176,10 @@ def _rows_inline(Bench):
         row("new_list", 'ffi.new("int[]", L), L a list of 100 ints', 'ffi.new("int[]", L)',
             extra=_MORE),
         row("slice_set", "b[0:10] = L10, a list of 10 ints", "b[0:10] = L10", extra=_MORE),
+        row("new_then_field", "a fresh struct's first write: "
+            'q = ffi.new("struct point *"); q.x = 5', 'q = ffi.new("struct point *"); q.x = 5'),
+        row("new_then_item", "a fresh array's first read: "
+            'q = ffi.new("int[100]"); q[5]', 'q = ffi.new("int[100]"); q[5]'),
         row("cast_char", 'ffi.cast("char", 65)', 'ffi.cast("char", 65)'),
         row("cast_ptr_int", 'int(ffi.cast("intptr_t", p))', 'int(ffi.cast("intptr_t", p))'),
         row("ptr_items", "ptrs[3], ptrs a struct point *[10]", "ptrs[3]", "ptrs[3] == p",

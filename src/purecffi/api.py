@@ -130,8 +130,8 @@ class FFI:
                 if consider_function_as_funcptr:
                     return TYPES.function_pointer(ctype)
                 error = CDefError if self._decls.declare_tags else FFIError
-                raise error(MSG_FUNCTION_TYPE % (   # as written, as cffi says it
-                    cdecl if isinstance(cdecl, str) else ctype.cname,))
+                raise error(MSG_FUNCTION_TYPE % (   # as written in-line, as cffi says it
+                    cdecl if self._decls.declare_tags else ctype.cname,))
             return ctype
         if isinstance(cdecl, CType):
             return cdecl

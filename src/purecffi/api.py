@@ -16,13 +16,17 @@ from .ctype import ARRAY, FUNCTION, POINTER, STRUCT, TYPES, UNION, VOID, \
     CType, RawFunctionType, UnknownNumberType, opaque_error
 from .convert import fast_twin, prepare
 from .errors import MSG_FUNCTION_TYPE, CDefError, FFIError
-from .memory import MEM, BufferExport, Owned, memset, owned_size
+from .memory import MEM, BufferExport, owned_size
+from .allocator import clear_flag as _clear_flag
+from .allocator import custom_allocator as _custom_allocator
 from .memory import _ADDRESSES, _BYTES_DATA_OFFSET, _PTR_SHIFT, _VIEW_BUF_OFFSET
 from .buffer import buffer
 from .callback import callback_method, make_callback
 from .handles import from_handle, new_handle
 from .strings import to_string, unpack
 from .outofline_lib import generated_dlopen as _generated_dlopen
+from .ffi_attrs import OWN_STATE as _OWN_STATE, refusal as _refusal
+from .ffi_attrs import check_module_name as _check_module_name
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:                       # the annotations are for type checkers only
@@ -642,6 +646,21 @@ class GeneratedFFI(FFI):
         "emit_c_code", "include", "verify", "embedding_api", "embedding_init_code",
         "distutils_extension", "set_unicode"))
 
+    def __init__(self, module_name="", *args):
+        """An empty ffi, as type(ffi)() of cffi makes (argument 1 is a module name)."""
+        _check_module_name(module_name)
+        self._decls.declare_tags = False
+
+    def __setattr__(self, name, value):
+        """Its own state and errno only; any other name is refused, as by cffi."""
+        if name not in _OWN_STATE and name != "errno":
+            raise _refusal(self, name, self._BUILDER_METHODS)
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name):
+        """Refused, as by cffi."""
+        raise _refusal(self, name, self._BUILDER_METHODS)
+
     def __dir__(self):
         """Without the builder methods, which this ffi does not have."""
         return [name for name in FFI.__dir__(self) if name not in self._BUILDER_METHODS]
@@ -689,41 +708,6 @@ def _add_unicode_macros(kwds):
     """set_unicode(True) in API mode: the C code is compiled with UNICODE and _UNICODE."""
     macros = list(kwds.get("define_macros", ()))
     kwds["define_macros"] = macros + [("UNICODE", "1"), ("_UNICODE", "1")]
-
-
-def _clear_flag(value):
-    """new_allocator()'s should_clear_after_alloc is an integer that fits a C long (cffi)."""
-    value = operator.index(value)
-    if not -(1 << 63) <= value < 1 << 63:
-        raise OverflowError("Python int too large to convert to C long")
-
-
-def _custom_allocator(alloc, free, clear):
-    def allocator(byte_size):
-        ptr = alloc(byte_size)
-        if not isinstance(ptr, _cd.CData):
-            raise TypeError("alloc() must return a cdata object (got %s)" % (type(ptr).__name__,))
-        if ptr._ctype.kind not in (POINTER, ARRAY):
-            raise TypeError("alloc() must return a cdata pointer, not '%s'" % (ptr._ctype.cname,))
-        address = ptr._addr
-        if not address:
-            raise MemoryError("alloc() returned NULL")
-        if clear:
-            memset(address, 0, byte_size)
-        release = _freeing(free, ptr) if free is not None else None
-        return Owned(byte_size, address, release)
-    return allocator
-
-
-def _freeing(free, ptr):
-    """free(ptr), its exception reported as a destructor's (at release() or when it dies)."""
-    def release():
-        try:
-            free(ptr)
-        except Exception as exc:
-            from .unraisable import report
-            report(exc, "Exception ignored from callback for ffi.gc %r" % (ptr,))
-    return release
 
 
 def _offset_of(ctype, path, allow_pointer=False):

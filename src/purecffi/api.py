@@ -158,7 +158,7 @@ class FFI:
             return ctype if ctype is not None else self._typeof(cdecl)
         if isinstance(cdecl, _cd.CData) or hasattr(cdecl, "_function_address"):
             return cdecl._ctype
-        twin = fast_twin(cdecl)
+        twin = fast_twin(cdecl, ())
         if twin is not None:
             return twin._ctype
         if isinstance(cdecl, str):

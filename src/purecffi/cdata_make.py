@@ -401,7 +401,8 @@ def gc(cdata, destructor, size=0):
         if isinstance(cdata, LibFunction) and destructor is not None:
             return _gc_lib_function(cdata, destructor)
         if not isinstance(cdata, LibFunction):
-            raise TypeError("ffi.gc() expects a cdata, not %s" % (type(cdata).__name__,))
+            raise TypeError("gc() argument 1 must be _cffi_backend._CDataBase, not %s" % (
+                "None" if cdata is None else type(cdata).__name__,))      # (cffi's words)
     if destructor is None:
         keep = getattr(cdata, "_keep", None)
         if not isinstance(keep, GcRef) or not holds_gc(cdata, keep):   # (not a slice of it)

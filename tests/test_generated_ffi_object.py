@@ -109,3 +109,66 @@ def test_type_of_ffi_takes_a_module_name(ffi, argument, name):
     with pytest.raises(TypeError) as info:
         type(ffi)(argument)
     assert str(info.value) == "FFI() argument 1 must be str, not %s" % (name,)
+
+
+# -- cffi's errors for arguments of the wrong kind ----
+@pytest.mark.parametrize("in_line", [False, True])
+@pytest.mark.parametrize("value, name", [(1, "int"), (None, "None"), ("x", "str")])
+def test_a_non_cdata_argument_1(ffi, in_line, value, name):
+    ffi = FFI() if in_line else ffi
+    for function, call in [("string", lambda: ffi.string(value)),
+                           ("unpack", lambda: ffi.unpack(value, 1)),
+                           ("buffer", lambda: ffi.buffer(value)),
+                           ("gc", lambda: ffi.gc(value, None))]:
+        with pytest.raises(TypeError) as info:
+            call()
+        assert str(info.value) == ("%s() argument 1 must be _cffi_backend._CDataBase, not %s"
+                                   % (function, name))
+
+
+@pytest.mark.parametrize("make, fields, message", [
+    (lambda ffi: ffi.new("int *"), (), "expected a cdata struct/union/array object"),
+    (lambda ffi: ffi.new("s_t *"), (), "expected a cdata struct/union/array object"),
+    (lambda ffi: ffi.cast("int", 1), (), "expected a cdata struct/union/array object"),
+    (lambda ffi: ffi.cast("int(*)(int)", 0), (),
+     "expected a cdata struct/union/array object"),
+    (lambda ffi: ffi.cast("int", 1), ("a",),
+     "expected a cdata struct/union/array/pointer object"),
+    (lambda ffi: ffi.cast("int(*)(int)", 0), (0,),
+     "expected a cdata struct/union/array/pointer object"),
+])
+def test_addressof_of_what_is_no_struct_union_or_array(ffi, make, fields, message):
+    with pytest.raises(TypeError) as info:
+        ffi.addressof(make(ffi), *fields)
+    assert str(info.value) == message
+    p = ffi.new("s_t *", [1, 2.5])
+    assert ffi.addressof(p, "b")[0] == 2.5 and ffi.addressof(p[0]) == p
+
+
+@pytest.mark.parametrize("value, name", [(None, "None"), (b"*", "bytes"), (5, "int")])
+def test_getctype_takes_a_str(ffi, value, name):
+    with pytest.raises(TypeError) as info:
+        ffi.getctype("int", value)
+    assert str(info.value) == "getctype() argument 2 must be str, not %s" % (name,)
+    assert ffi.getctype("s_t", "*") == "struct s *"
+
+
+def test_typeof_of_a_ctype(ffi):
+    with pytest.raises(TypeError) as info:
+        ffi.typeof(ffi.typeof("int"))
+    assert str(info.value) == "expected a string or cdata object, got '_cffi_backend.CType'"
+
+
+@pytest.mark.parametrize("value, name", [(1, "int"), (None, "None"), (1.5, "float")])
+def test_dlopen_and_dlclose_of_what_is_no_library(ffi, value, name):
+    with pytest.raises(TypeError) as info:
+        ffi.dlopen(value if value is not None else 2.5)
+    assert str(info.value) == ("load_library() argument 1 must be str, bytes or bytearray, "
+                               "not %s" % (name if value is not None else "float",))
+    with pytest.raises(TypeError) as info:
+        ffi.dlclose(value)
+    assert str(info.value) == "argument 1 must be _cffi_backend.Lib, not %s" % (name,)
+    with pytest.raises(AttributeError) as info:      # the in-line ffi's
+        FFI().dlclose(value)
+    assert str(info.value) == ("type object '%s' has no attribute '__cffi_close__'"
+                               % (type(value).__name__,))

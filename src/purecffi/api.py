@@ -147,7 +147,8 @@ class FFI:
         generated modules' ffi ("expected a string or cdata object, got 'int'"), or of its
         in-line FFI."""
         if not self._decls.declare_tags:        # the ffi of a generated module
-            return TypeError("expected %s, got '%s'" % (generated, type(value).__name__))
+            return TypeError("expected %s, got '%s'" % (generated, "_cffi_backend.CType"
+                             if isinstance(value, CType) else type(value).__name__))
         return TypeError(inline_message or "expected %s, got %s"
                          % (inline, type(value).__name__))
 
@@ -170,7 +171,11 @@ class FFI:
         """The C spelling of a type, with `replace_with` (a name, '*', '[5]'...) declared
         (`extra` is the 1.13 manual's name for it)."""
         ctype = self._typeof(cdecl)
-        return ctype.spell((replace_with if extra is None else extra).strip())
+        replace_with = replace_with if extra is None else extra
+        if not isinstance(replace_with, str) and not self._decls.declare_tags:
+            raise TypeError("getctype() argument 2 must be str, not %s" % (
+                "None" if replace_with is None else type(replace_with).__name__,))
+        return ctype.spell(replace_with.strip())
 
     def set_unicode(self, enabled_flag):
         """Declare Windows' TCHAR, LPTSTR... over wchar_t (true) or char (false); once only."""
@@ -395,6 +400,9 @@ class FFI:
                 return lib_addressof(cdata, *fields_or_indexes)
         if not (isinstance(cdata, _cd.CData) and cdata._address):
             if isinstance(cdata, _cd.CData):
+                if not self._decls.declare_tags:    # (cffi's compiled ffi)
+                    raise TypeError("expected a cdata struct/union/array%s object"
+                                    % ("/pointer" if fields_or_indexes else "",))
                 if fields_or_indexes:           # a number: the field/index error (cffi's)
                     _offset_of(cdata._ctype, fields_or_indexes)
                 raise TypeError("expected a cdata struct/union/array/pointer object")
@@ -403,6 +411,9 @@ class FFI:
         ctype = cdata._ctype
         if ctype.kind not in (STRUCT, UNION, ARRAY) and not (
                 fields_or_indexes and ctype.kind == POINTER):
+            if not self._decls.declare_tags:        # (cffi's compiled ffi)
+                raise TypeError("expected a cdata struct/union/array%s object"
+                                % ("/pointer" if fields_or_indexes else "",))
             if fields_or_indexes:       # a function pointer: the field/index error (cffi's)
                 _offset_of(ctype, fields_or_indexes)
             raise TypeError("addressof(pointer)" if ctype.kind == POINTER else
@@ -478,7 +489,7 @@ class FFI:
     def dlclose(self, lib: Any) -> None:
         """Close a library opened by dlopen(); later access to it raises."""
         from .library import dlclose
-        dlclose(lib)
+        dlclose(lib, not self._decls.declare_tags)
 
     @overload
     def callback(self, cdecl: str | _CType, python_callable: None = None, error: Any = None,

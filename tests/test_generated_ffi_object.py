@@ -172,3 +172,17 @@ def test_dlopen_and_dlclose_of_what_is_no_library(ffi, value, name):
         FFI().dlclose(value)
     assert str(info.value) == ("type object '%s' has no attribute '__cffi_close__'"
                                % (type(value).__name__,))
+
+
+def test_callback_of_what_is_not_callable(ffi):
+    for make in (lambda: ffi.callback("int(int)", 1), lambda: ffi.callback("int(int)")(1)):
+        with pytest.raises(TypeError) as info:
+            make()
+        assert str(info.value) == "expected a callable object, not int"
+    with pytest.raises(TypeError) as info:       # the type first
+        ffi.callback("int", 1)
+    assert str(info.value) == "expected a function ctype, got 'int'"
+    with pytest.raises(TypeError) as info:       # the in-line ffi's words
+        FFI().callback("int(int)", 1)
+    assert str(info.value) == "the 'python_callable' argument is not callable"
+    assert ffi.callback("int(int)", lambda x: x * 2)(21) == 42

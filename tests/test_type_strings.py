@@ -140,6 +140,8 @@ def compiled_ffi(tmp_path_factory):
     ("int[0x8000000000000000]", "number too large", 4),
     ("int[1000000000000000000000000]", "number too large", 4),
     ("int (const restrict *)", "expected ')'", 20),
+    ("int (((*)))", "identifier expected", 5),
+    ("int ((*)(int))", "identifier expected", 5),
     ("unsigned float", "invalid combination of types", 9),
     ("long long long", "'long long long' is too long", 10),
     ("struct", "struct or union name expected", 6),

@@ -384,7 +384,9 @@ class _Parser:
                 self.pos += 1
             else:
                 break
-        if self.peek() == "(" and (self.peek(1) in ("*", "(", "[")
+        # ("((" opens a parameter list to cffi's compiled ffi: "identifier expected")
+        if self.peek() == "(" and (self.peek(1) in ("*", "[")
+                                   or self.peek(1) == "(" and not generated
                                    or self.peek(1) in CALLING_CONVENTIONS
                                    or generated and self.peek(1) in ("const", "volatile")):
             inner_start = self.pos + 1

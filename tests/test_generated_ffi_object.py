@@ -186,3 +186,12 @@ def test_callback_of_what_is_not_callable(ffi):
         FFI().callback("int(int)", 1)
     assert str(info.value) == "the 'python_callable' argument is not callable"
     assert ffi.callback("int(int)", lambda x: x * 2)(21) == 42
+
+
+def test_the_ffi_is_neither_copied_nor_pickled(ffi):
+    import copy
+    import pickle
+    for action in (copy.copy, copy.deepcopy, pickle.dumps):
+        with pytest.raises(TypeError) as info:
+            action(ffi)
+        assert str(info.value) == "cannot pickle '_cffi_backend.FFI' object"

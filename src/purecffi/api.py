@@ -672,6 +672,10 @@ class GeneratedFFI(FFI):
         """Refused, as by cffi."""
         raise _refusal(self, name, self._BUILDER_METHODS)
 
+    def __reduce_ex__(self, protocol):
+        """Neither copied nor pickled, as cffi's."""
+        raise TypeError("cannot pickle '_cffi_backend.FFI' object")
+
     def __dir__(self):
         """Without the builder methods, which this ffi does not have."""
         return [name for name in FFI.__dir__(self) if name not in self._BUILDER_METHODS]

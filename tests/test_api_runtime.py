@@ -664,8 +664,11 @@ def test_onerror_giving_a_bad_result_is_reported(api_ffi, lib, capfd, monkeypatc
 def test_def_extern_argument_errors(api_ffi):
     def cb(x):
         return x
-    with pytest.raises(TypeError):
-        api_ffi.def_extern(name=42)(cb)
+    decorator = api_ffi.def_extern(name=42)     # (checked when it decorates, as cffi)
+    with pytest.raises(TypeError, match="^argument 2 must be str or None, not int$"):
+        decorator(cb)
+    with pytest.raises(api_ffi.error, match="no 'extern \"Python\"' function"):
+        api_ffi.def_extern("nope", onerror=42)(cb)      # the name first
     with pytest.raises(TypeError, match="expected a callable object for 'onerror', not int"):
         api_ffi.def_extern("cb", onerror=42)(cb)
     with pytest.raises(TypeError, match="expected a callable object, not int"):

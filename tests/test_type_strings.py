@@ -126,6 +126,22 @@ def compiled_ffi(tmp_path_factory):
     ("int [3] [4", "expected ']'", 10),
     ("int(*)(int", "expected ')'", 10),
     ("int[0x]", "invalid number", 4),
+    # an array length is a number (decimal, octal, hex) or a constant's name, nothing else
+    ("int[0b11]", "invalid number", 4),
+    ("int[08]", "invalid number", 4),
+    ("int[1a]", "invalid number", 4),
+    ("int[3u]", "expected ']'", 5),
+    ("int[0x1fL]", "expected ']'", 8),
+    ("int[1+2]", "expected ']'", 5),
+    ("int [3.]", "expected ']'", 6),
+    ("int[(3)]", "expected a positive integer constant", 4),
+    ("int[+3]", "expected a positive integer constant", 4),
+    ("int[9223372036854775808]", "number too large", 4),
+    ("int[0x8000000000000000]", "number too large", 4),
+    ("int[1000000000000000000000000]", "number too large", 4),
+    ("int (const restrict *)", "expected ')'", 20),
+    ("int (((*)))", "identifier expected", 5),
+    ("int ((*)(int))", "identifier expected", 5),
     ("unsigned float", "invalid combination of types", 9),
     ("long long long", "'long long long' is too long", 10),
     ("struct", "struct or union name expected", 6),
@@ -145,6 +161,11 @@ def test_compiled_ffi_syntax_errors_point_at_the_place(compiled_ffi, text, messa
     ("void[3]", ValueError, "array item of unknown size: 'void'"),
     ("int(*)(int)[5]", TypeError, "invalid result type: 'int[5]'"),
     ("int(*)(void, int)", TypeError, "ctype 'void' has incomplete type"),
+    ("int(*)(const void)", TypeError, "ctype 'void' has incomplete type"),
+    ("int(*)(void x)", TypeError, "ctype 'void' has incomplete type"),
+    ("int (const)(int)", "ffi.error", "the type 'int(int)' is a function type"),
+    ("myint_t  (  int, ... )", "ffi.error", "the type 'int(int, ...)' is a function type"),
+    ("int[2305843009213693952]", OverflowError, "array size would overflow a Py_ssize_t"),
 ])
 def test_compiled_ffi_invalid_types(compiled_ffi, text, error, message):
     error = compiled_ffi.error if error == "ffi.error" else error
@@ -157,6 +178,17 @@ def test_compiled_ffi_invalid_types(compiled_ffi, text, error, message):
     ("int x", "int"), ("struct foo_s data", "struct foo_s"), ("myint_t[2]", "int[2]"),
     ("int(*)(...)", "int(*)(...)"), ("int(__stdcall *)(int)", "int(*)(int)"),
     ("int(__cdecl *)(int)", "int(*)(int)"), ("int[]", "int[]"),
+    ("int[0x1F]", "int[31]"), ("int[010]", "int[8]"), ("int[00]", "int[0]"),
+    ("char[9223372036854775807]", "char[9223372036854775807]"),
+    # a qualifier after '(' opens an inner declarator
+    ("int (const*)", "int *"), ("int (volatile *const)[3]", "int(*)[3]"),
+    ("int (const)[3]", "int[3]"),
+    # `__int128` and `restrict` are names there: the declarator's name after `unsigned`
+    ("unsigned __int128", "unsigned int"), ("long __int128", "long"), ("int (*restrict)", "int *"),
+    ("int $", "int"),
+    # `void` arguments stay in a variadic function type; `(void)` alone is no argument
+    ("int(*)(void, ...)", "int(*)(void, ...)"), ("int(*)(const void x, ...)", "int(*)(void, ...)"),
+    ("int(*)(int, void, ...)", "int(*)(int, void, ...)"), ("int(*)(void)", "int(*)()"),
 ])
 def test_compiled_ffi_valid_types(compiled_ffi, text, expected):
     assert compiled_ffi.getctype(text) == expected

@@ -256,3 +256,43 @@ def test_verify_of_an_ffi_including_a_verified_one(tmp_path):
     assert lib.ipt_y(top.new("struct ipt *", [5, 6])) == 6
     assert base.new("struct ipt *", lib.ipt_make()).y == 2
     assert dir(lib) == ["ipt_make", "ipt_val", "ipt_y"]
+    # one set of types: the including ffi names the included one's
+    for name in ("struct ipt", "struct ipt *", "struct ipt[2]"):
+        assert top.typeof(name) is base.typeof(name)
+
+
+def test_verify_including_a_verified_ffi_with_a_partial_struct(tmp_path):
+    # the included struct was completed by the first compiler; the second checks it again
+    base = FFI()
+    base.cdef("struct part { int q; ...; }; typedef struct part part_t;")
+    base.verify("struct part { long w; int q; }; typedef struct part part_t;",
+                tmpdir=str(tmp_path))
+    top = FFI()
+    top.include(base)
+    top.cdef("int part_q(part_t *);")
+    lib = top.verify("struct part { long w; int q; }; typedef struct part part_t;\n"
+                     "int part_q(part_t *p) { return p->q; }", tmpdir=str(tmp_path))
+    assert top.sizeof("part_t") == base.sizeof("struct part") == 2 * top.sizeof("long")
+    assert top.offsetof("part_t", "q") == top.sizeof("long")
+    assert top.typeof("part_t") is base.typeof("part_t")
+    assert lib.part_q(base.new("part_t *", {"q": 9})) == 9
+
+
+def test_verify_functions_are_no_function_pointers(verified):
+    # cffi's verify() gives plain built-in functions: ffi.typeof() knows them, nothing
+    # takes them where a function pointer goes
+    ffi, lib = verified
+    assert ffi.typeof(lib.foo) is ffi.typeof("int(*)(int)")
+    with pytest.raises(TypeError) as info:
+        ffi.new("int(**)(int)", lib.foo)
+    assert str(info.value) == ("initializer for ctype 'int(*)(int)' must be a cdata pointer, "
+                               "not builtin_function_or_method")
+    for ctype in ("int(*)(int)", "void *"):
+        with pytest.raises(TypeError) as info:
+            ffi.cast(ctype, lib.foo)
+        assert str(info.value) == "an integer is required"
+    with pytest.raises(TypeError) as info:
+        ffi.gc(lib.foo, None)
+    assert str(info.value) == ("gc() argument 1 must be _cffi_backend._CDataBase, "
+                               "not builtin_function_or_method")
+    assert lib.foo(41) == 42

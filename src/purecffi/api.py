@@ -16,13 +16,17 @@ from .ctype import ARRAY, FUNCTION, POINTER, STRUCT, TYPES, UNION, VOID, \
     CType, RawFunctionType, UnknownNumberType, opaque_error
 from .convert import fast_twin, prepare
 from .errors import MSG_FUNCTION_TYPE, CDefError, FFIError
-from .memory import MEM, BufferExport, Owned, memset, owned_size
+from .memory import MEM, BufferExport, owned_size
+from .allocator import clear_flag as _clear_flag
+from .allocator import custom_allocator as _custom_allocator
 from .memory import _ADDRESSES, _BYTES_DATA_OFFSET, _PTR_SHIFT, _VIEW_BUF_OFFSET
 from .buffer import buffer
 from .callback import callback_method, make_callback
 from .handles import from_handle, new_handle
 from .strings import to_string, unpack
 from .outofline_lib import generated_dlopen as _generated_dlopen
+from .ffi_attrs import OWN_STATE as _OWN_STATE, refusal as _refusal
+from .ffi_attrs import check_module_name as _check_module_name
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:                       # the annotations are for type checkers only
@@ -130,8 +134,8 @@ class FFI:
                 if consider_function_as_funcptr:
                     return TYPES.function_pointer(ctype)
                 error = CDefError if self._decls.declare_tags else FFIError
-                raise error(MSG_FUNCTION_TYPE % (   # as written, as cffi says it
-                    cdecl if isinstance(cdecl, str) else ctype.cname,))
+                raise error(MSG_FUNCTION_TYPE % (   # as written in-line, as cffi says it
+                    cdecl if self._decls.declare_tags else ctype.cname,))
             return ctype
         if isinstance(cdecl, CType):
             return cdecl
@@ -143,7 +147,8 @@ class FFI:
         generated modules' ffi ("expected a string or cdata object, got 'int'"), or of its
         in-line FFI."""
         if not self._decls.declare_tags:        # the ffi of a generated module
-            return TypeError("expected %s, got '%s'" % (generated, type(value).__name__))
+            return TypeError("expected %s, got '%s'" % (generated, "_cffi_backend.CType"
+                             if isinstance(value, CType) else type(value).__name__))
         return TypeError(inline_message or "expected %s, got %s"
                          % (inline, type(value).__name__))
 
@@ -154,7 +159,7 @@ class FFI:
             return ctype if ctype is not None else self._typeof(cdecl)
         if isinstance(cdecl, _cd.CData) or hasattr(cdecl, "_function_address"):
             return cdecl._ctype
-        twin = fast_twin(cdecl)
+        twin = fast_twin(cdecl, ())
         if twin is not None:
             return twin._ctype
         if isinstance(cdecl, str):
@@ -166,7 +171,11 @@ class FFI:
         """The C spelling of a type, with `replace_with` (a name, '*', '[5]'...) declared
         (`extra` is the 1.13 manual's name for it)."""
         ctype = self._typeof(cdecl)
-        return ctype.spell((replace_with if extra is None else extra).strip())
+        replace_with = replace_with if extra is None else extra
+        if not isinstance(replace_with, str) and not self._decls.declare_tags:
+            raise TypeError("getctype() argument 2 must be str, not %s" % (
+                "None" if replace_with is None else type(replace_with).__name__,))
+        return ctype.spell(replace_with.strip())
 
     def set_unicode(self, enabled_flag):
         """Declare Windows' TCHAR, LPTSTR... over wchar_t (true) or char (false); once only."""
@@ -391,6 +400,9 @@ class FFI:
                 return lib_addressof(cdata, *fields_or_indexes)
         if not (isinstance(cdata, _cd.CData) and cdata._address):
             if isinstance(cdata, _cd.CData):
+                if not self._decls.declare_tags:    # (cffi's compiled ffi)
+                    raise TypeError("expected a cdata struct/union/array%s object"
+                                    % ("/pointer" if fields_or_indexes else "",))
                 if fields_or_indexes:           # a number: the field/index error (cffi's)
                     _offset_of(cdata._ctype, fields_or_indexes)
                 raise TypeError("expected a cdata struct/union/array/pointer object")
@@ -399,6 +411,9 @@ class FFI:
         ctype = cdata._ctype
         if ctype.kind not in (STRUCT, UNION, ARRAY) and not (
                 fields_or_indexes and ctype.kind == POINTER):
+            if not self._decls.declare_tags:        # (cffi's compiled ffi)
+                raise TypeError("expected a cdata struct/union/array%s object"
+                                % ("/pointer" if fields_or_indexes else "",))
             if fields_or_indexes:       # a function pointer: the field/index error (cffi's)
                 _offset_of(ctype, fields_or_indexes)
             raise TypeError("addressof(pointer)" if ctype.kind == POINTER else
@@ -474,7 +489,7 @@ class FFI:
     def dlclose(self, lib: Any) -> None:
         """Close a library opened by dlopen(); later access to it raises."""
         from .library import dlclose
-        dlclose(lib)
+        dlclose(lib, not self._decls.declare_tags)
 
     @overload
     def callback(self, cdecl: str | _CType, python_callable: None = None, error: Any = None,
@@ -642,6 +657,25 @@ class GeneratedFFI(FFI):
         "emit_c_code", "include", "verify", "embedding_api", "embedding_init_code",
         "distutils_extension", "set_unicode"))
 
+    def __init__(self, module_name="", *args):
+        """An empty ffi, as type(ffi)() of cffi makes (argument 1 is a module name)."""
+        _check_module_name(module_name)
+        self._decls.declare_tags = False
+
+    def __setattr__(self, name, value):
+        """Its own state and errno only; any other name is refused, as by cffi."""
+        if name not in _OWN_STATE and name != "errno":
+            raise _refusal(self, name, self._BUILDER_METHODS)
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name):
+        """Refused, as by cffi."""
+        raise _refusal(self, name, self._BUILDER_METHODS)
+
+    def __reduce_ex__(self, protocol):
+        """Neither copied nor pickled, as cffi's."""
+        raise TypeError("cannot pickle '_cffi_backend.FFI' object")
+
     def __dir__(self):
         """Without the builder methods, which this ffi does not have."""
         return [name for name in FFI.__dir__(self) if name not in self._BUILDER_METHODS]
@@ -689,41 +723,6 @@ def _add_unicode_macros(kwds):
     """set_unicode(True) in API mode: the C code is compiled with UNICODE and _UNICODE."""
     macros = list(kwds.get("define_macros", ()))
     kwds["define_macros"] = macros + [("UNICODE", "1"), ("_UNICODE", "1")]
-
-
-def _clear_flag(value):
-    """new_allocator()'s should_clear_after_alloc is an integer that fits a C long (cffi)."""
-    value = operator.index(value)
-    if not -(1 << 63) <= value < 1 << 63:
-        raise OverflowError("Python int too large to convert to C long")
-
-
-def _custom_allocator(alloc, free, clear):
-    def allocator(byte_size):
-        ptr = alloc(byte_size)
-        if not isinstance(ptr, _cd.CData):
-            raise TypeError("alloc() must return a cdata object (got %s)" % (type(ptr).__name__,))
-        if ptr._ctype.kind not in (POINTER, ARRAY):
-            raise TypeError("alloc() must return a cdata pointer, not '%s'" % (ptr._ctype.cname,))
-        address = ptr._addr
-        if not address:
-            raise MemoryError("alloc() returned NULL")
-        if clear:
-            memset(address, 0, byte_size)
-        release = _freeing(free, ptr) if free is not None else None
-        return Owned(byte_size, address, release)
-    return allocator
-
-
-def _freeing(free, ptr):
-    """free(ptr), its exception reported as a destructor's (at release() or when it dies)."""
-    def release():
-        try:
-            free(ptr)
-        except Exception as exc:
-            from .unraisable import report
-            report(exc, "Exception ignored from callback for ffi.gc %r" % (ptr,))
-    return release
 
 
 def _offset_of(ctype, path, allow_pointer=False):

@@ -135,14 +135,12 @@ def def_extern(ffi, name=None, error=None, onerror=None):
     externs = getattr(ffi, "_api_externs", None)
     if externs is None:
         raise ValueError("ffi.def_extern() is only available on API-mode FFI objects")
-    if name is not None and not isinstance(name, str):
-        raise TypeError("ffi.def_extern(): name must be a str or None, not %s"
-                        % (type(name).__name__,))
-    if onerror is not None and not callable(onerror):
-        raise TypeError("expected a callable object for 'onerror', not %s"
-                        % (type(onerror).__name__,))
 
     def decorator(python_callable):
+        """The arguments checked here, in cffi's order: the name, the function, the
+        extern "Python" function of that name, `onerror`."""
+        if name is not None and not isinstance(name, str):
+            raise TypeError("argument 2 must be str or None, not %s" % (type(name).__name__,))
         if not callable(python_callable):
             raise TypeError("expected a callable object, not %s"
                             % (type(python_callable).__name__,))
@@ -151,6 +149,9 @@ def def_extern(ffi, name=None, error=None, onerror=None):
         if entry is None:
             raise FFIError("ffi.def_extern('%s'): no 'extern \"Python\"' function with this "
                            "name" % (key,))
+        if onerror is not None and not callable(onerror):
+            raise TypeError("expected a callable object for 'onerror', not %s"
+                            % (type(onerror).__name__,))
         entry.attach(python_callable, error, onerror)
         return python_callable
     return decorator

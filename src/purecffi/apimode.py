@@ -631,7 +631,7 @@ def load(module, declarations, facts):
                                  layout.__dict__["_keep"])
     bind = getattr(module, "_pc_from_buffer_bind", None)     # (not with the limited API)
     if bind is not None:        # its common case in C, the rest by FFI.from_buffer
-        ffi.from_buffer = bind(ffi._open_arrays, ffi.from_buffer)
+        object.__setattr__(ffi, "from_buffer", bind(ffi._open_arrays, ffi.from_buffer))
     name = module.__name__
     kinds, addresses, class_attrs, values = {}, {}, {}, {}
     for fname, fntype in decls.functions.items():

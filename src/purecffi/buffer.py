@@ -21,7 +21,7 @@ import threading
 import warnings
 import weakref
 
-from .cdatabase import CData, tp_name
+from .cdatabase import CData, not_a_cdata, tp_name
 from .memory import MEM, Owned, owned_size
 from .errors import FFIError
 
@@ -273,8 +273,7 @@ def make_buffer(cdata, size=-1):
         if isinstance(cdata, CData):
             ssize_arg(size)             # (cffi reads the size first)
             raise TypeError("expected a pointer or array cdata, got '%s'" % (cdata._ctype.cname,))
-        raise TypeError("ffi.buffer() needs a cdata pointer or array, not %s"
-                        % (type(cdata).__name__,))
+        raise not_a_cdata("buffer", cdata)
     if size.__class__ is not int or not -1 <= size < 1 << 62:
         size = ssize_arg(size)
         if size >= 1 << 62:             # (a ctypes array cannot be that large)

@@ -84,12 +84,14 @@ _HELD_POINTER = struct.Struct("P").unpack_from
 
 
 # -- Creating callbacks ----
-def make_callback(fntype, python_callable, error=None, onerror=None):
-    """A C function pointer of type `fntype` calling `python_callable`."""
+def make_callback(fntype, python_callable, error=None, onerror=None, compiled=False):
+    """A C function pointer of type `fntype` calling `python_callable` (`compiled`: with the
+    errors of cffi's compiled ffi)."""
     if fntype.kind != FUNCTION:
         raise TypeError("expected a function ctype, got '%s'" % (fntype.cname,))
     if not callable(python_callable):
-        raise TypeError("the 'python_callable' argument is not callable")
+        raise TypeError("expected a callable object, not %s" % (type(python_callable).__name__,)
+                        if compiled else "the 'python_callable' argument is not callable")
     if onerror is not None and not callable(onerror):
         raise TypeError("expected a callable object for 'onerror', not %s"
                         % (type(onerror).__name__,))
@@ -127,11 +129,12 @@ def callback_method(funcptr_key):
         if fntype is None:      # (a string seen before is under that key: no KeyError first)
             fntype = self._typeof(cdecl, consider_function_as_funcptr=True)
         if python_callable is None:
-            return _decorator(fntype, error, onerror)
+            return _decorator(fntype, error, onerror, not self._decls.declare_tags)
         plan = fntype._rt.callback_plan if fntype._rt is not None else None
         if plan is None or plan.function is None or onerror is not None or \
                 not callable(python_callable):
-            return make_callback(fntype, python_callable, error, onerror)
+            return make_callback(fntype, python_callable, error, onerror,
+                                 not self._decls.declare_tags)
         error = plan.zero if error is None else plan.error_value(error)
         cdata = _NEW(_CALLBACK_CLASS)       # as in make_callback()
         state = (python_callable, error, None)
@@ -143,11 +146,11 @@ def callback_method(funcptr_key):
     return callback
 
 
-def _decorator(fntype, error, onerror):
+def _decorator(fntype, error, onerror, compiled=False):
     """The decorator form of ffi.callback() (apart, so that the method's frame makes no closure
     cells for its variables at each call)."""
     def callback_decorator_wrap(func):
-        return make_callback(fntype, func, error, onerror)
+        return make_callback(fntype, func, error, onerror, compiled)
     callback_decorator_wrap.__qualname__ = "FFI.callback.<locals>.callback_decorator_wrap"
     return callback_decorator_wrap                  # named as cffi's, seen in its repr
 

@@ -9,7 +9,7 @@ from .cdata import AddrCData, GcRef, holds_gc, set_caller
 from .cdata import release as _release_general
 from .cdata_classes import _is_plain_number, attach_classes
 from .cdata_value import GcValueCData, ValueCData, value_cdata
-from .cdatabase import CData, make_cdata, tp_name
+from .cdatabase import CData, make_cdata, not_a_cdata, tp_name
 from .convert import (array_length_for, array_size_error, function_address, is_length, prepare,
                       set_class_maker, write_array, write_numbers)
 from .convert_scalar import (bad_init, float32, longdouble_bytes, to_complex, to_float,
@@ -427,7 +427,7 @@ def gc(cdata, destructor, size=0):
         if isinstance(cdata, LibFunction) and destructor is not None:
             return _gc_lib_function(cdata, destructor)
         if not isinstance(cdata, LibFunction):
-            raise TypeError("ffi.gc() expects a cdata, not %s" % (type(cdata).__name__,))
+            raise not_a_cdata("gc", cdata)
     if destructor is None:
         keep = getattr(cdata, "_keep", None)
         if not isinstance(keep, GcRef) or not holds_gc(cdata, keep):   # (not a slice of it)

@@ -77,6 +77,13 @@ def not_picklable(obj):
 _new_object = object.__new__
 
 
+def not_a_cdata(function, value):
+    """cffi's TypeError for argument 1 of `function` (string, unpack, buffer, gc) that is not
+    a cdata."""
+    return TypeError("%s() argument 1 must be _cffi_backend._CDataBase, not %s" % (
+        function, "None" if value is None else tp_name(type(value))))
+
+
 def make_cdata(cls, ctype, address, keep=None, length=None):
     """A cdata of class `cls` over `address` (what calling `cls` would do: the classes refuse
     to be called); an array's `length` defaults to its type's."""

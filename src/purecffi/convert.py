@@ -253,13 +253,27 @@ def function_address(value):
 _BUILTIN_FUNCTION = type(len)
 
 
-def fast_twin(value):
+# the classes of the `__self__` of the functions of verify()'s modules: cffi's verify() gives
+# plain built-in functions, which are no function pointers (filled by refuse_as_pointers())
+_NOT_POINTERS = set()
+
+
+def fast_twin(value, refused=_NOT_POINTERS):
     """The ctypes-called twin of an API-mode fast function, else None.  Fast functions are
     built-in functions (see build/api_module.py) whose `__self__` holds the twin, which has
-    what a function pointer needs (`_ctype`, `_function_address`)."""
+    what a function pointer needs (`_ctype`, `_function_address`).  None for the functions
+    of a verify() lib unless `refused` is given empty (ffi.typeof() knows them)."""
     if type(value) is _BUILTIN_FUNCTION:
-        return getattr(value.__self__, "_pc_slow", None)
+        holder = value.__self__
+        if holder.__class__ in refused:
+            return None
+        return getattr(holder, "_pc_slow", None)
     return None
+
+
+def refuse_as_pointers(function):
+    """The functions of the module of lib function `function` are not function pointers."""
+    _NOT_POINTERS.add(function.__self__.__class__)
 
 
 def _read_pointer(ctype, rt):

@@ -412,6 +412,8 @@ class StructOrUnionType(CType):
         (API mode: what the compiler reported).
         """
         with BUILD_LOCK:        # no runtime is built from half-set fields (convert.prepare)
+            if self.partial and not partial and layout is not None:
+                COMPLETED_PARTIAL.add(self)     # (the compiler's layout of a `...;` struct)
             self.packed, self.pack, self.partial = packed, pack, partial
             self._forget_runtime()
             self._decl_fields = list(decl_fields)
@@ -548,6 +550,11 @@ for _cls in (VoidType, PrimitiveType, UnknownNumberType, PointerType, ArrayType,
 
 
 # -- The intern table ----
+# the partial structs (`...;`) completed by the compiler's layout: written as partial again
+# when a module includes them (serialize.py), so that its compiler lays them out again
+COMPLETED_PARTIAL = weakref.WeakSet()
+
+
 class _KeyedRef(weakref.ref):
     """A weak reference to an interned type that knows its key in the table (one object per
     type, where a callback closure per key would be three for the collector to visit)."""

@@ -207,13 +207,17 @@ def _lib_for(ffi, name, handle, lib_class=None):
     return lib
 
 
-def dlclose(lib):
-    """Close a library opened by dlopen(); using it afterwards raises ValueError."""
+def dlclose(lib, generated=False):
+    """Close a library opened by dlopen(); using it afterwards raises ValueError.  Anything
+    else is cffi's error: of its compiled ffi when `generated`, else of its in-line one."""
     if not isinstance(lib, Lib):
         if hasattr(type(lib), "_pc_kinds"):     # an API-mode module's lib: nothing to close,
             return                              # as cffi says (its functions keep working)
-        raise TypeError("dlclose() expects a library object returned by dlopen(), not %s"
-                        % (type(lib).__name__,))
+        if generated:
+            raise TypeError("argument 1 must be _cffi_backend.Lib, not %s" % (
+                "None" if lib is None else type(lib).__name__,))
+        raise AttributeError("type object '%s' has no attribute '__cffi_close__'"
+                             % (type(lib).__name__,))
     lib._close()
 
 

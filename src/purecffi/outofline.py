@@ -32,7 +32,7 @@ def make_ffi(data, includes=(), module_name=None, version=None):
         raise ImportError("purecffi out-of-line Python module '%s' has unknown version %r "
                           "(this purecffi reads version %d): run its build script again"
                           % (module_name, version, FORMAT))
-    return OutOfLineFFI(data, includes, module_name)
+    return OutOfLineFFI._made(data, includes, module_name)
 
 
 def _peek_version(data):
@@ -65,17 +65,21 @@ class OutOfLineFFI(GeneratedFFI):
 
     _decls = _LazyDeclarations()
 
-    def __init__(self, data, includes=(), module_name=None):
-        FFI.__init__(self)
-        del self.__dict__["_decls"]          # loaded on first use by _LazyDeclarations
+    @classmethod
+    def _made(cls, data, includes=(), module_name=None):
+        """The ffi of a module: `data` its declarations literal, `includes` the ffi objects
+        of the modules its builder included (type(ffi)() is an empty ffi, as cffi's)."""
         for other in includes:
             if not isinstance(other, FFI):
                 raise TypeError("make_ffi(): includes must be ffi objects, not %s"
                                 % (type(other).__name__,))
-        self._data = data
-        self._included = list(includes)
-        self._module_name = module_name
-        self._api_externs = {}      # def_extern(): "no 'extern "Python"' function" (ffi.error)
+        ffi = cls.__new__(cls)
+        del ffi.__dict__["_decls"]          # loaded on first use by _LazyDeclarations
+        ffi._data = data
+        ffi._included = list(includes)
+        ffi._module_name = module_name
+        ffi._api_externs = {}       # def_extern(): "no 'extern "Python"' function" (ffi.error)
+        return ffi
 
     def _parse_typeof(self, cdecl, consider_function_as_funcptr):
         """As FFI's, with ffi.error for a type string it cannot read (as cffi's compiled ffi)."""

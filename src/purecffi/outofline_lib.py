@@ -258,8 +258,8 @@ def generated_dlopen(ffi, name, flags):
     """ffi.dlopen() of a generated module's ffi: the name as given (no guessing), or None
     for libc; an out-of-line lib."""
     if name is not None and not isinstance(name, (str, bytes, CData)):
-        raise TypeError("dlopen(name): name must be a file name (str), a path or None, "
-                        "not %s" % (type(name).__name__,))
+        raise TypeError("load_library() argument 1 must be str, bytes or bytearray, "
+                        "not %s" % (type(name).__name__,))        # (cffi's words)
     if isinstance(name, bytes):
         name = os.fsdecode(name)
     flags = operator.index(flags)       # TypeError for a non-integer, as cffi

@@ -51,7 +51,8 @@ Type records: ["void"] ["prim", name] ["unknown", name, is_float] ["ptr", item]
 """
 import threading
 
-from .ctype import (STRUCT, UNION, ArrayType, EnumType, FunctionPtrType, PointerType,
+from .ctype import (COMPLETED_PARTIAL, STRUCT, UNION, ArrayType, EnumType, FunctionPtrType,
+                    PointerType,
                     PrimitiveType, RawFunctionType, StructOrUnionType, UnknownNumberType,
                     VoidType, make_type)
 from .layout import FLAG_IGNORE_IN_CTOR, lay_out    # (also: complete() needs it imported)
@@ -177,7 +178,7 @@ class _Dumper:
         """The record first (members may point back to it), then the body."""
         index = self.add(ctype, (ctype.kind, ctype.name, self.cname(ctype)))
         if ctype._fields is not None:
-            partial = ctype.partial and not self.complete_partial
+            partial = (ctype.partial or ctype in COMPLETED_PARTIAL) and not self.complete_partial
             self.bodies.append((index, self.fields(ctype._decl_fields or ()), ctype.packed,
                                 ctype.pack, partial))
         return index

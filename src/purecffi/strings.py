@@ -8,6 +8,7 @@ from operator import index
 
 from . import platform as plat
 from .cdata import CData, ValueCData
+from .cdatabase import not_a_cdata
 from .cdata_classes import _is_plain_number
 from .convert import prepare
 from .convert_scalar import code_to_str, decode_unicode
@@ -137,8 +138,7 @@ def _to_string_general(cdata, maxlen):
     if isinstance(cdata, ValueCData):
         return _value_string(cdata)
     if not isinstance(cdata, CData):
-        raise TypeError("string(): expected a cdata char or wchar_t pointer or array, an "
-                        "enum or a character, not %s" % (_describe(cdata),))
+        raise not_a_cdata("string", cdata)
     if not cdata._address or cdata._ctype.kind not in (POINTER, ARRAY):
         raise _unexpected(cdata)
     item = cdata._ctype.item
@@ -268,11 +268,6 @@ def _unexpected(cdata):
     return TypeError("string(): unexpected cdata '%s' argument" % (cdata._ctype.cname,))
 
 
-def _describe(obj):
-    ctype = getattr(obj, "_ctype", None)
-    return "cdata '%s'" % (ctype.cname,) if ctype is not None else type(obj).__name__
-
-
 def _value_string(cdata):
     ctype = cdata._ctype
     if ctype.kind == ENUM:
@@ -320,8 +315,7 @@ def _unpack_general(cdata, length):
             if not -_SSIZE_MAX - 1 <= index(length) <= _SSIZE_MAX:     # (cffi reads it first)
                 raise OverflowError("Python int too large to convert to C ssize_t")
             raise TypeError("expected a pointer or array, got '%s'" % (cdata._ctype.cname,))
-        raise TypeError("unpack(): expected a pointer or array cdata, not %s"
-                        % (type(cdata).__name__,))
+        raise not_a_cdata("unpack", cdata)
     if length.__class__ is not int:
         length = index(length)
     if not -_SSIZE_MAX - 1 <= length <= _SSIZE_MAX:

@@ -45,7 +45,7 @@ class _Syntax(Unsupported):
         """The FFIError cffi gives: the message, the text, and a caret under the place."""
         column = self.column
         if column is None:
-            starts = _token_starts(text)
+            starts = _token_starts(text, _GENERATED_TOKEN_RE)
             column = starts[self.index] if self.index < len(starts) else len(text)
         return FFIError("%s\n%s\n%s^" % (self.message, text, " " * column))
 
@@ -81,7 +81,7 @@ def parse_type(decls, text):
 
 def parse_type_name(decls, text):
     """parse_type() without the cache and the checks; raises Unsupported when unsure."""
-    parser = _Parser(decls, _tokenize(text))
+    parser = _Parser(decls, _tokenize(text, not decls.declare_tags))
     ctype = parser.type_name()
     if parser.pos != len(parser.tokens):
         raise _Syntax("unexpected symbol", parser.pos)
@@ -98,16 +98,45 @@ _TOKEN_RE = re.compile(r"""\s*(?:
     | (?P<number>0[xX][0-9a-fA-F]+|0[bB][01]+|\d+)[uUlL]*
     | (?P<punct><<|>>|\.\.\.|[*()\[\],+\-/%&|^~])
     )""", re.VERBOSE)
+# the ffi of a generated module reads a number as cffi's does: a digit and hex digits or 'x'
+# ("3u" is 3 then a name), then decimal, octal or hex, up to 2**63 - 1; any other character
+# is a token of its own, which the parser does not expect
+_GENERATED_TOKEN_RE = re.compile(r"""\s*(?:
+      (?P<name>[A-Za-z_$][\w$]*)
+    | (?P<number>[0-9][0-9a-fA-FxX]*)
+    | (?P<punct><<|>>|\.\.\.|[*()\[\],+\-/%&|^~])
+    | (?P<other>\S)
+    )""", re.VERBOSE)
 _TOKEN_CACHE = {}
+_GENERATED_TOKEN_CACHE = {}
 
 
-def _tokenize(text):
-    """The tokens of `text`: names, ints (as int) and punctuation strings."""
-    tokens = _TOKEN_CACHE.get(text)
+class BadNumber:
+    """A number token cffi's generated modules refuse: the message of the error to give
+    when the parser reaches it."""
+    __slots__ = ("message",)
+
+    def __init__(self, message):
+        self.message = message
+
+
+def _generated_number(digits):
+    """The value of a number token of a generated module's ffi, or a BadNumber."""
+    if re.fullmatch(r"[1-9][0-9]*|0[0-7]*|0[xX][0-9a-fA-F]+", digits) is None:
+        return BadNumber("invalid number")
+    value = int(digits, 16 if digits[1:2] in ("x", "X") else 8 if digits[0] == "0" else 10)
+    return value if value < 1 << 63 else BadNumber("number too large")
+
+
+def _tokenize(text, generated=False):
+    """The tokens of `text`: names, ints (as int) and punctuation strings (`generated`:
+    numbers as the ffi of a generated module reads them)."""
+    cache = _GENERATED_TOKEN_CACHE if generated else _TOKEN_CACHE
+    tokens = cache.get(text)
     if tokens is not None:
         return tokens
     tokens, pos, end = [], 0, len(text.rstrip())
-    match = _TOKEN_RE.match
+    match = (_GENERATED_TOKEN_RE if generated else _TOKEN_RE).match
     while pos < end:
         m = match(text, pos)
         if m is None:
@@ -115,20 +144,23 @@ def _tokenize(text):
             raise _Syntax("unexpected symbol", column=column)
         pos = m.end()
         number = m.group("number")
+        if generated and number is not None:
+            tokens.append(_generated_number(number))
+            continue
         if number is not None and (text[pos:pos + 1].isalnum() or text[pos:pos + 1] == "_"):
             raise _Syntax("invalid number", column=m.start("number"))
         tokens.append(_int_literal(number) if number is not None else m.group("name")
-                      or m.group("punct"))
-    if len(_TOKEN_CACHE) < 2000:
-        _TOKEN_CACHE[text] = tokens
+                      or m.group("punct") or m.group("other"))
+    if len(cache) < 2000:
+        cache[text] = tokens
     return tokens
 
 
-def _token_starts(text):
+def _token_starts(text, regex=_TOKEN_RE):
     """The column where each token of `text` starts (for error messages)."""
     starts, pos, end = [], 0, len(text.rstrip())
     while pos < end:
-        m = _TOKEN_RE.match(text, pos)
+        m = regex.match(text, pos)
         if m is None:
             break
         starts.append(m.start(m.lastgroup))
@@ -341,17 +373,22 @@ class _Parser:
         """Pointers, then a parenthesised inner declarator and/or suffixes, applied to base
         (`allow_name`: a name may stand where the declarator's name goes; `decay`: a
         parameter, whose outermost array is a pointer)."""
+        generated = not self.decls.declare_tags
         while True:
             token = self.peek()
             if token == "*":
                 base = TYPES.pointer(base)
                 self.pos += 1
-            elif token in QUALIFIERS or token in CALLING_CONVENTIONS:
+            elif (token in QUALIFIERS and not (generated and token in _NOT_KEYWORDS)
+                  or token in CALLING_CONVENTIONS):
                 self.pos += 1
             else:
                 break
-        if self.peek() == "(" and (self.peek(1) in ("*", "(", "[")
-                                   or self.peek(1) in CALLING_CONVENTIONS):
+        # ("((" opens a parameter list to cffi's compiled ffi: "identifier expected")
+        if self.peek() == "(" and (self.peek(1) in ("*", "[")
+                                   or self.peek(1) == "(" and not generated
+                                   or self.peek(1) in CALLING_CONVENTIONS
+                                   or generated and self.peek(1) in ("const", "volatile")):
             inner_start = self.pos + 1
             self.pos = self.matching_paren(self.pos) + 1
             outer = self.suffixes(base)
@@ -362,8 +399,9 @@ class _Parser:
             self.pos = after
             return ctype
         token = self.peek()
-        if allow_name and isinstance(token, str) and token not in _RESERVED \
-                and (token[0].isalpha() or token[0] == "_"):
+        if allow_name and isinstance(token, str) and (
+                token not in _RESERVED or generated and token in _NOT_KEYWORDS) \
+                and (token[0].isalpha() or token[0] == "_" or generated and token[0] == "$"):
             self.pos += 1
         return self.suffixes(base, decay)
 
@@ -389,7 +427,7 @@ class _Parser:
             if token == "[":
                 self.pos += 1
                 start = self.pos
-                length = None if self.peek() == "]" else self.expression()
+                length = None if self.peek() == "]" else self.length()
                 self.take("]")
                 steps.append(("array", (length, start)))
             elif token == "(":
@@ -440,6 +478,9 @@ class _Parser:
         if self.peek() == ")":
             self.pos += 1
             return args, ellipsis
+        if not self.decls.declare_tags and self.peek() == "void" and self.peek(1) == ")":
+            self.pos += 2                   # the generated modules' `(void)`: exactly that
+            return args, ellipsis
         while True:
             if self.peek() == "...":
                 self.pos += 1
@@ -452,7 +493,10 @@ class _Parser:
             self.pos += 1
         self.take(")")
         voids = [a for a in args if a.kind == VOID]
-        if voids:
+        if voids and not self.decls.declare_tags:
+            if not ellipsis:        # (cffi's generated modules keep them in a variadic type)
+                raise TypeError("ctype 'void' has incomplete type")
+        elif voids:
             if len(args) != 1 or ellipsis:
                 raise TypeError("ctype 'void' has incomplete type")
             args = []
@@ -461,6 +505,19 @@ class _Parser:
         return args, ellipsis
 
     # -- Constant expressions (array lengths) ----
+    def length(self):
+        """An array length: the ffi of a generated module takes a number or the name of an
+        integer constant only, as cffi's; an in-line ffi a constant expression."""
+        if self.decls.declare_tags:
+            return self.expression()
+        token = self.peek()
+        if isinstance(token, BadNumber):
+            raise _Syntax(token.message, self.pos)
+        if isinstance(token, int) or isinstance(token, str) and (
+                token[:1].isalpha() or token[:1] == "_"):
+            return self.unary()
+        raise _Syntax("expected a positive integer constant", self.pos)
+
     def expression(self, level=0):
         if level == len(_BINARY_LEVELS):
             return self.unary()

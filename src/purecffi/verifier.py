@@ -276,7 +276,7 @@ def _adopt(ffi, compiled):
         ffi._types.clear()
         ffi._api_externs = compiled._api_externs
         for other in _plain_includes(ffi):      # their structs go to the module's functions
-            _link_siblings(compiled._decls, other._decls)
+            _share_types(compiled._decls, _link_siblings(compiled._decls, other._decls))
 
 
 def _plain_includes(ffi):
@@ -296,8 +296,22 @@ def _link_siblings(module_decls, ffi_decls):
     declarations count as the ffi's own where a pointer is checked (convert.SIBLINGS)."""
     from .convert import SIBLINGS
     from .ctype import ENUM, STRUCT, UNION
+    linked = {}
     for name, ctype in module_decls.types.items():
         own = ffi_decls.types.get(name)
         if own is not None and own is not ctype and ctype.kind in (STRUCT, UNION, ENUM) \
                 and own.kind == ctype.kind:
-            SIBLINGS[ctype] = own
+            SIBLINGS[ctype] = linked[ctype] = own
+    return linked
+
+
+def _share_types(module_decls, linked):
+    """The names of the module's own copies of an included ffi's complete types name the
+    included ffi's objects, as with cffi (`base.typeof("struct s") is top.typeof(...)`)."""
+    from .ctype import ENUM
+    for name, ctype in list(module_decls.types.items()):
+        own = linked.get(ctype)
+        if own is not None and own.byte_size == ctype.byte_size and (
+                own.kind == ENUM or own._fields is not None):
+            module_decls.types[name] = own
+    module_decls.type_cache.clear()

@@ -11,7 +11,7 @@ import ctypes
 
 from .apimode import _Global
 from .cdatabase import CData, make_cdata
-from .convert import prepare
+from .convert import fast_twin, prepare, refuse_as_pointers
 from .ctype import ARRAY, STRUCT, UNION
 from .memory import allocate
 
@@ -50,6 +50,8 @@ def make_ffilibrary(ffi, module):
                 properties.append(name)
             else:
                 values[name] = _owned(getattr(api_lib, name), kind)
+                if kind == "function" and fast_twin(values[name]) is not None:
+                    refuse_as_pointers(values[name])    # (cffi's verify(): no pointers)
             continue
         except Exception:       # (an error the API-mode lib raises on use): the same, on use
             pass

@@ -1,0 +1,25 @@
+"""The attributes of a generated module's ffi as cffi's compiled ffi has them: its own state
+only, no attribute set or deleted by a program (cffi's AttributeError), and type(ffi)()
+taking a module name."""
+
+__all__ = ["OWN_STATE", "refusal", "check_module_name"]
+
+# what purecffi keeps in the ffi of a generated module (set when the module is loaded)
+OWN_STATE = frozenset((
+    "_decls", "_lock", "_init_once", "_init_done", "_included", "_types", "_open_arrays",
+    "_api_externs", "_api_mismatches", "_api_lib", "_data", "_module_name"))
+
+
+def refusal(ffi, name, hidden=()):
+    """cffi's AttributeError for setting or deleting attribute `name` of `ffi`: read-only
+    for its methods and constants, none for anything else (`hidden`: names it lacks)."""
+    if not name.startswith("_") and name not in hidden and hasattr(type(ffi), name):
+        return AttributeError("'_cffi_backend.FFI' object attribute '%s' is read-only" % (name,))
+    return AttributeError("'_cffi_backend.FFI' object has no attribute '%s'" % (name,))
+
+
+def check_module_name(module_name):
+    """type(ffi)(module_name): a str, as cffi's FFI type takes (cffi's TypeError)."""
+    if not isinstance(module_name, str):
+        raise TypeError("FFI() argument 1 must be str, not %s" % (
+            "None" if module_name is None else type(module_name).__name__,))

@@ -80,6 +80,13 @@ PACKAGES = {
     "argon2-cffi": dict(spec="argon2-cffi", env={"PIP_NO_BINARY": "argon2-cffi-bindings"},
                         deps=["argon2-cffi-bindings==21.2.0"], tests=("dir", "tests"),
                         test_deps=["pytest", "hypothesis"]),
+    # API mode over libpq: built only (the sdist lacks the package its tests import)
+    "psycopg2cffi": dict(spec="psycopg2cffi", apt=["libpq-dev"],
+                         tests=("dir", "psycopg2cffi/tests"), test_deps=["pytest"]),
+    # in-line ABI mode over pango, harfbuzz and fontconfig (a pure Python package)
+    "weasyprint": dict(spec="weasyprint", apt=["libpango-1.0-0", "libpangoft2-1.0-0",
+                                               "libharfbuzz-subset0", "ghostscript"],
+                       tests=("dir", "tests"), test_deps=["pytest"]),
     # in-line ABI mode over libxcb; its tests start an Xvfb server
     "xcffib": dict(spec="xcffib", apt=["libxcb1", "xvfb"], tests=("dir", "test"),
                    test_deps=["pytest"]),

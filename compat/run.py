@@ -87,6 +87,9 @@ PACKAGES = {
     "weasyprint": dict(spec="weasyprint", apt=["libpango-1.0-0", "libpangoft2-1.0-0",
                                                "libharfbuzz-subset0", "ghostscript"],
                        tests=("dir", "tests"), test_deps=["pytest"]),
+    # API mode over bundled sources, cffi in setup_requires (py7zr's former backends)
+    "ppmd-cffi": dict(spec="ppmd-cffi", tests=("dir", "tests"), test_deps=["pytest", "hypothesis"]),
+    "bcj-cffi": dict(spec="bcj-cffi", tests=("dir", "tests"), test_deps=["pytest", "pytest-cov"]),
     # in-line ABI mode over libxcb; its tests start an Xvfb server
     "xcffib": dict(spec="xcffib", apt=["libxcb1", "xvfb"], tests=("dir", "test"),
                    test_deps=["pytest"]),

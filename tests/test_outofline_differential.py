@@ -157,6 +157,8 @@ SPECIFIERS = [
     "const long const", "long const int", "signed const long", "volatile unsigned",
     "restrict int", "__int128", "unsigned struct node_s", "long enum color", "long point_t",
     "point_t point_t", "const point_t const *", "unsigned void", "long _Bool",
+    # a declarator after two `long`s (pynacl's ffi.new("unsigned long long *"))
+    "unsigned long long *", "long long *", "signed long long[2]", "long long int (*)(void)",
 ]
 
 

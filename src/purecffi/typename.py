@@ -299,7 +299,7 @@ class _Parser:
             self.pos += 1
         token = self.peek()
         if self.pos > start:
-            words = [w for w in (sign, size) if w is not None]
+            words = ([sign] if sign else []) + (size.split() if size else [])  # "long long"
             if token == "int" or (token == "char" and size is None) or (
                     token == "double" and size == "long" and sign is None):
                 words.append(token)

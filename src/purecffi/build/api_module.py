@@ -29,7 +29,7 @@ from .api_facts import builtin_functions, collect_enums, collect_structs, emit_f
     emit_variable_addresses
 from .api_fast_type import emit_fast_type, emit_pointer_result
 from .api_from_buffer import FROM_BUFFER_DEF, emit_from_buffer
-from .c_text import PREFIX, c_string as _c_string, spell
+from .c_text import PREFIX, c_string as _c_string, spell, unqualified
 
 __all__ = ["emit_c_code", "compile_api_module", "distutils_extension", "collect",
            "generate_c_source"]
@@ -223,6 +223,11 @@ def result_spell(spellings, ctype, declarator):
     return spell(ctype, declarator)
 
 
+def result_variable(spellings, ctype, declarator):
+    """A variable of the result type that can be assigned (`const int f()`: `int result`)."""
+    return unqualified(result_spell(spellings, ctype, "@")).replace("@", declarator)
+
+
 # -- The parts of the C file ----
 def emit_header(spec, limited=False):
     first = ["#define Py_LIMITED_API %s   /* set_source(py_limited_api=True): stable ABI */"
@@ -341,7 +346,7 @@ def emit_pointer_wrapper(fn):
     fntype = fn.fntype
     params, args = [], []
     if fntype.result.kind != VOID:
-        params.append(result_spell(fn.spellings, fntype.result, "*result"))
+        params.append(result_variable(fn.spellings, fntype.result, "*result"))
     for ctype, name in zip(fntype.args, _arg_names(fntype)):
         if by_pointer(ctype):
             params.append(spell(ctype, "*" + name))
@@ -394,7 +399,7 @@ def emit_fast_function(fn, limited=False):
         else:
             lines.append("    %s x%d;" % (FAST_KINDS[_fast_kind(ctype)][0], i))
     if fntype.result.kind != VOID:
-        lines.append("    %s;" % (result_spell(fn.spellings, fntype.result, "result"),))
+        lines.append("    %s;" % (result_variable(fn.spellings, fntype.result, "result"),))
     lines += ["    int saved_errno, errno_before, *errno_space;"]
     if n >= 2:
         lines += _refuse_keywords(limited)
@@ -614,7 +619,7 @@ def emit_extern_python(plan, limited=False):
         addresses = ", ".join("(void *)&" + n for n in names) or "NULL"
         lines.append("    void *args[%d] = {%s};" % (max(1, len(names)), addresses))
         if not void:
-            lines += ["    %s;" % (result_spell(sp, rawtype.result, "result"),),
+            lines += ["    %s;" % (result_variable(sp, rawtype.result, "result"),),
                       "    memset(&result, 0, sizeof(result));"]
         qualname = _c_string(plan.module_name + "." + name)
         lines += ["    if (PC_START_PYTHON(%s) != 0)" % (qualname,),

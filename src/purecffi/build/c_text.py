@@ -1,5 +1,7 @@
 """Small helpers shared by the C emitters: string literals, declarations, name prefix."""
 
+import re
+
 PREFIX = "_pc_"
 
 
@@ -27,3 +29,14 @@ def spell(ctype, name=""):
     """C spelling of a declaration; `[...]` arrays are spelled `[]`."""
     text = ctype.spell(name)
     return text.replace("[...]", "[]")
+
+
+_QUALIFIERS = r"(?:const|volatile|restrict|__restrict)"
+
+
+def unqualified(text):
+    """A declaration with '@' for its declarator, without the qualifiers of the declared object
+    itself (`const int @` -> `int @`, `char *const @` -> `char *@`): an assignable variable."""
+    if "*" in text:
+        return re.sub(r"\*(\s*\b%s\b)+\s*@" % (_QUALIFIERS,), "*@", text)
+    return re.sub(r"\b%s\b\s*" % (_QUALIFIERS,), "", text)

@@ -8,6 +8,7 @@ the per-type accessors (in `_rt`) the first time a type is used for data.
 The spelling rule: every type is `prefix + suffix`, and a declarator (a name, or `*`) goes between
 the two.  A pointer to an array or function wraps its star in parentheses.
 """
+import sys
 import threading
 import weakref
 
@@ -69,13 +70,19 @@ class CType:
             _refuse_if_set(self, name)
         elif name == "cname":
             raise read_only(name)
-        object.__setattr__(self, name, value)
+        try:
+            object.__setattr__(self, name, value)
+        except AttributeError as exc:
+            raise _as_python_words(exc, self, name) from None
 
     def __delattr__(self, name):
         """The introspection attributes cannot be deleted."""
         if name in _READ_ONLY or name == "cname":
             raise read_only(name)
-        object.__delattr__(self, name)
+        try:
+            object.__delattr__(self, name)
+        except AttributeError as exc:
+            raise _as_python_words(exc, self, name) from None
 
     # -- Spelling ----
     @property
@@ -364,7 +371,21 @@ def _field_read_only(name):
     """cffi's error for writing or deleting an attribute of a field (CField)."""
     if name in _FIELD_ATTRIBUTES:
         return AttributeError("readonly attribute")
-    return AttributeError("'_cffi_backend.CField' object has no attribute '%s'" % (name,))
+    return AttributeError("'_cffi_backend.CField' object has no attribute '%s'%s"
+                          % (name, _NO_DICT))
+
+
+# what Python adds, from 3.13 on, to its error for an unknown attribute set on an object
+# with no __dict__ (but not when object.__setattr__ is called explicitly)
+_NO_DICT = " and no __dict__ for setting new attributes" if sys.version_info >= (3, 13) else ""
+
+
+def _as_python_words(exc, obj, name):
+    """The AttributeError `exc` of object.__setattr__/__delattr__, worded as Python words it
+    when the attribute is set or deleted directly (as on cffi's types)."""
+    if _NO_DICT and str(exc) == "'%s' object has no attribute '%s'" % (type(obj).__name__, name):
+        return AttributeError(str(exc) + _NO_DICT)
+    return exc
 
 
 _LAY_OUT = []   # layout.lay_out, registered when layout.py is imported (it imports this module)

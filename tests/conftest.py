@@ -2,6 +2,7 @@
 build_shared_library(), import_built() and build_api_module()."""
 import importlib
 import os
+import re
 import sys
 
 import pytest
@@ -91,8 +92,9 @@ def import_built(directory, name):
 
 
 def build_api_module(directory, name, cdef, source, **kwds):
-    """An API-mode module: cdef() and set_source(name, source, **kwds), compiled into
-    `directory` and imported (as import_built())."""
+    """An API-mode module (an out-of-line ABI one for `source` None): cdef() and
+    set_source(name, source, **kwds), compiled into `directory` and imported (as
+    import_built())."""
     builder = FFI()
     builder.cdef(cdef)
     builder.set_source(name, source, **kwds)
@@ -126,3 +128,13 @@ def run_together(work, count=8):
     if errors:
         raise errors[0]
     return results
+
+
+def normalised(text):
+    """`text` without addresses and module prefixes, which differ by implementation (what
+    the differential tests compare of a repr or an error message)."""
+    text = re.sub(r" at 0x[0-9a-fA-F]+", "", text)
+    text = re.sub(r"0x[0-9a-fA-F]+", "0x?", text)
+    for prefix in ("_cffi_backend.", "purecffi.", "cffi."):
+        text = text.replace(prefix, "")
+    return text

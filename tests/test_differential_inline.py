@@ -9,11 +9,11 @@ Skipped when cffi is not installed.
 """
 import contextlib
 import io
-import re
 
 import pytest
 
 from _backend import FFI
+from conftest import normalised
 
 cffi = pytest.importorskip("cffi")
 
@@ -21,15 +21,6 @@ CDEF = """
 struct pt { int x, y; };
 enum e { A, B = 5 };
 """
-
-
-def _normalise(text):
-    """`text` without addresses and module prefixes, which differ by implementation."""
-    text = re.sub(r" at 0x[0-9a-fA-F]+", "", text)
-    text = re.sub(r"0x[0-9a-fA-F]+", "0x?", text)
-    for prefix in ("_cffi_backend.", "purecffi.", "cffi."):
-        text = text.replace(prefix, "")
-    return text
 
 
 def _outcome(ffi_class, expression, setup=""):
@@ -42,10 +33,10 @@ def _outcome(ffi_class, expression, setup=""):
     with contextlib.redirect_stderr(err):
         try:
             exec(setup, namespace)
-            result = ("ok", _normalise(repr(eval(expression, namespace))))
+            result = ("ok", normalised(repr(eval(expression, namespace))))
         except Exception as exc:
-            result = (type(exc).__name__, _normalise(str(exc)))
-    return result + (_normalise(err.getvalue()),)
+            result = (type(exc).__name__, normalised(str(exc)))
+    return result + (normalised(err.getvalue()),)
 
 
 def _same(expression, setup=""):

@@ -6,23 +6,14 @@ result (addresses normalised), or the exception's type and message.  The rows ar
 disagreements found by differential probes; with PURECFFI_TEST_AGAINST=cffi both sides are
 cffi.  Skipped when cffi is not installed.
 """
-import re
 import warnings
 
 import pytest
 
 from _backend import FFI
+from conftest import normalised
 
 cffi = pytest.importorskip("cffi")
-
-
-def _normalise(text):
-    """`text` without addresses and module prefixes, which differ by implementation."""
-    text = re.sub(r" at 0x[0-9a-fA-F]+", "", text)
-    text = re.sub(r"0x[0-9a-fA-F]+", "0x?", text)
-    for prefix in ("_cffi_backend.", "purecffi.", "cffi."):
-        text = text.replace(prefix, "")
-    return text
 
 
 def _outcome(ffi_class, expression, cdefs=(), setup=""):
@@ -36,9 +27,9 @@ def _outcome(ffi_class, expression, cdefs=(), setup=""):
             for source in cdefs:
                 ffi.cdef(source)
             exec(setup, namespace)
-            return ("ok", _normalise(repr(eval(expression, namespace))))
+            return ("ok", normalised(repr(eval(expression, namespace))))
         except Exception as exc:
-            return (type(exc).__name__, _normalise(str(exc)))
+            return (type(exc).__name__, normalised(str(exc)))
 
 
 def _same(expression, cdefs=(), setup=""):

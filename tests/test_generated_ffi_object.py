@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from _backend import FFI
-from conftest import build_api_module, import_built
+from conftest import build_api_module
 
 pytestmark = pytest.mark.skipif(shutil.which("gcc") is None, reason="needs gcc")
 
@@ -30,12 +30,8 @@ SOURCE = """
 def modules(tmp_path_factory):
     """{"api": module, "abi": module} of the same cdef."""
     directory = tmp_path_factory.mktemp("generated_ffi_object")
-    builder = FFI()
-    builder.cdef(CDEF)
-    builder.set_source("_gen_ffi_obj_abi", None)
-    builder.compile(tmpdir=str(directory))
     return {"api": build_api_module(directory, "_gen_ffi_obj_api", CDEF, SOURCE),
-            "abi": import_built(directory, "_gen_ffi_obj_abi")}
+            "abi": build_api_module(directory, "_gen_ffi_obj_abi", CDEF, None)}
 
 
 @pytest.fixture(params=["api", "abi"])

@@ -254,10 +254,10 @@ def has_views(cls):
 def _new_fixed_array(ctype, rt, byte_size, write, length):
     owning = rt.owning_class
     buf_cls = buffer_type(byte_size) if 0 < byte_size <= _CLASS_BYTES else None
-    if buf_cls is not None:
-        rt.new_plan = (buf_cls, owning, ctype, length, None, 0, 0, False, has_views(owning))
-    grow = byte_size > 1
     views = has_views(owning)
+    if buf_cls is not None:
+        rt.new_plan = (buf_cls, owning, ctype, length, None, 0, 0, False, views)
+    grow = byte_size > 1
 
     def new_fixed_array(init, allocator):
         if allocator is None:
@@ -290,10 +290,9 @@ def _new_open_array(ctype, rt):
     # char, signed/unsigned char, int8_t...: a bytes initializer is copied as is, plus a NUL
     takes_bytes = item_size == 1 and getattr(ctype.item, "category", None) in (plat.CHAR,
                                                                               plat.INT)
-    if item_size > 0:
-        rt.new_plan = (None, owning, ctype, None, None, 0, item_size, takes_bytes,
-                       has_views(owning))
     views = has_views(owning)
+    if item_size > 0:
+        rt.new_plan = (None, owning, ctype, None, None, 0, item_size, takes_bytes, views)
     takes_str = getattr(ctype.item, "category", None) == plat.WCHAR
     encode = wide_encoder(ctype.item) if takes_str else None     # (encode_wide's, no frame)
     number_items = prepare(ctype.item) if ctype.item.kind in (PRIMITIVE, ENUM) \

@@ -15,6 +15,7 @@ tested with the `tests` (or `test`) folder of its sdist, else `pytest --pyargs N
 import argparse
 import glob
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -141,7 +142,10 @@ def fetch_sdist(name, spec):
     dest = os.path.join(WORK, "sdists", name)
     shutil.rmtree(dest, ignore_errors=True)
     os.makedirs(dest)
-    if not run([sys.executable, "-m", "pip", "download", "-q", "--no-binary", ":all:",
+    # (only this package's sdist: its build requirements may come as wheels, so that preparing
+    # its metadata does not build cmake or Cython from source)
+    project = re.split(r"[=<>!~\[ ;]", spec, maxsplit=1)[0]
+    if not run([sys.executable, "-m", "pip", "download", "-q", "--no-binary", project,
                 "--no-deps", "-d", dest, spec], log_path(name + "-download"), pip_env({})):
         return None, None
     archive = [f for f in os.listdir(dest)][0]

@@ -95,6 +95,12 @@ PACKAGES = {
     # in-line ABI mode over libxcb; its tests start an Xvfb server
     "xcffib": dict(spec="xcffib", apt=["libxcb1", "xvfb"], tests=("dir", "test"),
                    test_deps=["pytest"]),
+    # API mode over the system libxkbcommon
+    "xkbcommon": dict(spec="xkbcommon", apt=["libxkbcommon-dev"], tests=("dir", "tests"),
+                      test_deps=["pytest"]),
+    # API mode over the system libvips (the sdist lacks the helpers most of its tests import)
+    "pyvips": dict(spec="pyvips", apt=["libvips-dev"], tests=("dir", "tests"),
+                   test_deps=["pytest"]),
 }
 DEFAULT = ["cairocffi", "xattr", "pymunk", "pynacl"]
 FLAVOURS = ("cffi", "purecffi")          # the real cffi, the drop-in

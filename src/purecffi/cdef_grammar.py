@@ -163,9 +163,14 @@ class Prepared:
     def parse_error(self, line, col, message):
         """A syntax error formatted as cffi does: the offending line, then 'file:line:col: msg'."""
         file, logical = self.lines.origin(line)
+        if self.type_string:
+            # as cffi's: the type string counts from line 2 of its wrapper, whose ");" follows
+            file, logical = DEFAULT_FILE, line + 1
         where = "%s:%d:%d" % (file, logical, col) if col else "%s:%d" % (file, logical)
         if file == DEFAULT_FILE and 1 <= line <= len(self.source_lines):
             head = 'cannot parse "%s"' % (self.source_lines[line - 1].strip(),)
+        elif self.type_string:
+            head = 'cannot parse ");"'
         else:
             head = "parse error"
         return CDefError("%s\n%s: %s" % (head, where, message))

@@ -372,6 +372,8 @@ def test_parse_errors_get_a_hint(source, hint):
 def test_no_unknown_type_hint_for_plain_syntax_errors():
     assert "hint" not in cdef_error("int x y;")
     assert "hint" not in cdef_error("int f(int a;")
+    # a name the same cdef declares as a type is no unknown type, even where it is misused
+    assert "hint" not in cdef_error("typedef int t;\nt t t;")
 
 
 @pytest.mark.parametrize("source, words", [

@@ -88,7 +88,8 @@ def _unknown_type_hint(prep, decls, line, col):
         return ""
     index = starts.index(col - 1)
     for candidate in (index, index - 1):
-        if candidate >= 0 and _names_no_type(decls, words, candidate):
+        if candidate >= 0 and _names_no_type(decls, words, candidate) \
+                and not _declared_in(prep, words[candidate]):
             return _unknown_name_text(prep, decls, words[candidate])
     return ""
 

@@ -89,7 +89,7 @@ def _unknown_type_hint(prep, decls, line, col):
     index = starts.index(col - 1)
     for candidate in (index, index - 1):
         if candidate >= 0 and _names_no_type(decls, words, candidate) \
-                and not _declared_in(prep, words[candidate]):
+                and not _typedef_in(prep, words[candidate]):
             return _unknown_name_text(prep, decls, words[candidate])
     return ""
 
@@ -119,6 +119,12 @@ def _declared_in(prep, name):
     """Whether the source declares `name` (it appears before ; , ) [ or =)."""
     return re.search(r"\b%s\s*[;,)\[=]" % (re.escape(name),), "\n".join(prep.source_lines)) \
         is not None
+
+
+def _typedef_in(prep, name):
+    """Whether the source declares `name` with a typedef."""
+    return re.search(r"\btypedef\b[^;]*\b%s\s*[;,)\[]" % (re.escape(name),),
+                     "\n".join(prep.source_lines)) is not None
 
 
 _WORDS_RE = re.compile(r"[A-Za-z_]\w*|\S")

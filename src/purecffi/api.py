@@ -317,9 +317,9 @@ class FFI:
 
     def memmove(self, dest: Any, src: Any, n: int) -> None:
         """Copy `n` bytes from `src` to `dest` (cdata or Python buffers); overlap is fine."""
-        try:                    # cdata in memory, the common case: their `_addr` slots
-            dest_address = dest._addr
-            src_address = src._addr
+        try:                    # pointers or arrays, the common case: their `_addr` slots
+            dest_address = dest._addr if dest._bytes_at else None
+            src_address = src._addr if src._bytes_at else None
         except AttributeError:
             dest_address = src_address = None
         if n.__class__ is int and n >= 0 and dest_address is not None and \
@@ -782,9 +782,9 @@ def _memmove(dest, src, n):
 
 def _address_of_buffer(obj, writable):
     """(address, what keeps it valid) of a cdata with an address or of a Python buffer."""
-    if isinstance(obj, _cd.CData) and obj._address:
+    if isinstance(obj, _cd.CData) and obj._bytes_at:
         return obj._addr, None
-    if isinstance(obj, _cd.CData):
+    if isinstance(obj, _cd.CData):      # (cffi refuses structs and function pointers too)
         raise TypeError("expected a pointer or array ctype, got '%s'" % (obj._ctype.cname,))
     if isinstance(obj, int) or isinstance(obj, str):
         raise TypeError("a bytes-like object is required, not '%s'" % (type(obj).__name__,))

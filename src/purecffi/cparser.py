@@ -672,6 +672,8 @@ class _Walker:
             self.work.has_placeholders = True
             self.work.broken[ctype] = NotImplementedError(
                 "recursive structure declaration for '%s'" % (ctype.name,))
+        if pending:         # waiting for a later cdef(): refused when used meanwhile (cffi)
+            self.work.has_placeholders = True
 
     def enum_type(self, node):
         """An enum: reference, forward declaration or definition; enumerators are constants."""

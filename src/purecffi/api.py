@@ -707,12 +707,13 @@ GeneratedFFI.__name__ = GeneratedFFI.__qualname__ = "FFI"
 _apimode.set_generated_ffi(GeneratedFFI)      # apimode.load() makes the ffi of a C module
 
 
-# methods that are module functions are named as methods in their errors ("FFI.new() missing
-# 1 required positional argument: 'cdecl'", as cffi's)
+# methods that are module functions are named as methods, in their errors ("FFI.new() missing
+# 1 required positional argument: 'cdecl'") and their attributes, as cffi's
 for _name in ("new", "callback", "gc", "release", "new_handle", "from_handle", "string",
               "unpack"):
-    getattr(FFI, _name).__qualname__ = "FFI." + _name
-del _name
+    _method = getattr(FFI, _name)
+    _method.__name__, _method.__qualname__, _method.__module__ = _name, "FFI." + _name, __name__
+del _name, _method
 
 # the `buffer` type is an attribute of FFI; ffi.buffer(cdata) makes one
 FFI.buffer = buffer

@@ -388,9 +388,36 @@ WAITING = "struct s { int x; struct t a; };"
     (["int nosuchfunction(struct nope);"], "lib.nosuchfunction"),
     (["int abs(struct nope);", "struct nope { int x; };"], "lib.abs"),
     (["struct nope; typedef int (*f_t)(struct nope);"], "ffi.typeof('f_t')"),
+    (["struct nope; typedef int (*f_t)(struct nope); struct r { f_t f; };"],
+     "ffi.new('struct r *')"),
+    (["struct nope; struct r { int (*f)(struct nope); };"], "ffi.typeof('struct r')"),
+    (["struct nope; struct r { int (*f)(struct nope); };"], "ffi.typeof('struct r *')"),
+    (["struct nope; struct r { int (*f)(struct nope, ...); };"], "ffi.typeof('struct r')"),
+    (["struct r { int (*f)(struct nope); }; struct nope { int x; };"], "ffi.typeof('struct r')"),
+    (["struct nope; extern int (*optind)(struct nope);"], "lib.optind"),
     (["struct s { int a; ...; }; int abs(struct s *);"], "lib.abs"),
     (["struct s { int a; ...; }; int abs(struct s *);"], "ffi.addressof(lib, 'abs')"),
     (["struct s { int a; ...; }; extern struct s *optind;"], "lib.optind"),
 ])
 def test_types_cffi_cannot_build_agree_with_cffi(cdefs, expression):
     _same(expression, cdefs, "lib = ffi.dlopen(None)")
+
+
+@pytest.mark.parametrize("cdefs, expression", [
+    (["int abs(enum nope);"], "lib.abs"),
+    (["int abs(enum nope);"], "lib.abs, lib.abs, ffi.typeof('enum nope')"),
+    (["int abs(enum nope);"], "ffi.addressof(lib, 'abs')"),
+    (["enum nope *abs(int);"], "lib.abs"),
+])
+def test_guessed_enum_warnings_of_lib_names_agree_with_cffi(cdefs, expression):
+    """Using a lib name whose type has an enum declared without values warns once, as cffi."""
+    def warned(ffi_class):
+        ffi = ffi_class()
+        for source in cdefs:
+            ffi.cdef(source)
+        namespace = {"ffi": ffi, "lib": ffi.dlopen(None)}
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result = normalised(repr(eval(expression, namespace)))
+        return result, [(w.category.__name__, str(w.message)) for w in caught]
+    assert warned(FFI) == warned(cffi.FFI)

@@ -221,6 +221,9 @@ def abi_error(decls, ctype):
         if kind in ("pointer", ARRAY):
             stack.append(ctype.item)
         elif kind == "function":
+            error = _function_error(decls, ctype)
+            if error is not None:
+                return error
             stack.append(ctype.result)
             stack.extend(ctype.args)
         elif isinstance(ctype, UnknownNumberType):
@@ -258,15 +261,24 @@ def unbuildable_error(decls, ctype):
         seen.add(ctype)
         if ctype.kind in ("pointer", ARRAY):
             stack.append(ctype.item)
-        elif ctype.kind == "function" and not ctype.ellipsis:   # (cffi: checked per call)
-            if _body_unknown(decls, ctype.result):
-                return TypeError("result type '%s' is not yet initialized" % (ctype.result.cname,))
-            for arg in ctype.args:
-                if _body_unknown(decls, arg):
-                    return TypeError("ctype '%s' has incomplete type" % (arg.cname,))
+        elif ctype.kind == "function":
+            error = _function_error(decls, ctype)
             stack.append(ctype.result)
             stack.extend(ctype.args)
     return error
+
+
+def _function_error(decls, ctype):
+    """cffi's error for a function type taking or returning by value a struct or union whose
+    body is unknown (a variadic one is checked per call), or None."""
+    if ctype.ellipsis:
+        return None
+    if _body_unknown(decls, ctype.result):
+        return TypeError("result type '%s' is not yet initialized" % (ctype.result.cname,))
+    for arg in ctype.args:
+        if _body_unknown(decls, arg):
+            return TypeError("ctype '%s' has incomplete type" % (arg.cname,))
+    return None
 
 
 def _body_unknown(decls, ctype):

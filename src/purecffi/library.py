@@ -21,7 +21,7 @@ from . import call
 from .cdatabase import make_cdata
 from .convert import prepare
 from .ctype import ARRAY, ENUM, TYPES
-from .decls import unbuildable_error
+from .decls import unbuildable_error, warn_guessed_enum
 from .lazy import once
 from .errors import CDefError, LibraryClosedError, SymbolNotFoundError, VerificationMissing
 
@@ -418,10 +418,13 @@ class Lib:
         return _constant_value(name, declaration)
 
     def __check_buildable(self, ctype):
-        """Refuse a type cffi cannot build (before looking the symbol up, as cffi)."""
-        error = unbuildable_error(self.__ffi._decls, ctype)
+        """Refuse a type cffi cannot build (before looking the symbol up, as cffi), and warn
+        about the enums it guesses, as parse_type() does."""
+        decls = self.__ffi._decls
+        error = unbuildable_error(decls, ctype)
         if error is not None:
             raise type(error)(*error.args)
+        warn_guessed_enum(decls, ctype)
 
     def _variable(self, name, ctype):
         """The _Variable of a global variable (its address looked up now)."""

@@ -348,3 +348,76 @@ def test_lib_function_getattr_is_reached_by_no_normal_operation(ffi):
     finally:
         cls.__getattr__ = original
     assert missed == []
+
+
+# -- What cffi cannot build: a struct holding by value one declared without a body (until a
+# later cdef() gives it), and functions taking such structs by value ----
+WAITING = "struct s { int x; struct t a; };"
+
+
+@pytest.mark.parametrize("cdefs, expression", [
+    ([WAITING], "ffi.typeof('struct s')"),
+    ([WAITING], "ffi.typeof('struct s *')"),
+    ([WAITING], "ffi.typeof('struct s[2]')"),
+    ([WAITING], "ffi.sizeof('struct s')"),
+    ([WAITING], "ffi.new('struct s *')"),
+    ([WAITING], "ffi.new('struct s **')"),
+    ([WAITING], "ffi.cast('struct s *', 0)"),
+    ([WAITING], "ffi.offsetof('struct s', 'a')"),
+    ([WAITING], "ffi.typeof('struct s(*)(int)')"),
+    ([WAITING], "ffi.callback('void(*)(struct s *)', lambda p: None)"),
+    ([WAITING], "ffi.typeof('int'), ffi.new('int *', 5)[0]"),
+    ([WAITING, "struct t { short b; };"], "ffi.sizeof('struct s'), ffi.offsetof('struct s', 'a')"),
+    ([WAITING + " struct u { struct s b; };"], "ffi.typeof('struct u')"),
+    ([WAITING + " struct u { struct s *p; };"], "ffi.new('struct u *')"),
+    ([WAITING + " typedef struct s s_t;"], "ffi.typeof('s_t *')"),
+    (["typedef struct { struct t a; } s_t;"], "ffi.typeof('s_t')"),
+    (["struct s { struct { struct t a; } y; };"], "ffi.typeof('struct s')"),
+    (["struct s { int x; struct t a[2]; };"], "ffi.typeof('struct s')"),
+    (["struct s { int x; struct t a[]; };"], "ffi.new('struct s *')"),
+    (["struct s { int x; union t a; };"], "ffi.new('struct s *')"),
+    (["typedef struct t tt; struct s { int x; tt a; };"], "ffi.typeof('struct s')"),
+    ([WAITING + " int abs(struct s *);"], "lib.abs"),
+    ([WAITING + " struct s abs(int);"], "lib.abs"),
+    ([WAITING + " extern struct s *optind;"], "lib.optind"),
+    ([WAITING + " int abs(int);"], "lib.abs(-2)"),
+    (["int abs(struct nope);"], "lib.abs"),
+    (["int abs(int, union nope);"], "lib.abs"),
+    (["int abs(struct nope);"], "ffi.addressof(lib, 'abs')"),
+    (["int abs(struct nope);"], "dir(lib)"),
+    (["int nosuchfunction(struct nope);"], "lib.nosuchfunction"),
+    (["int abs(struct nope);", "struct nope { int x; };"], "lib.abs"),
+    (["struct nope; typedef int (*f_t)(struct nope);"], "ffi.typeof('f_t')"),
+    (["struct nope; typedef int (*f_t)(struct nope); struct r { f_t f; };"],
+     "ffi.new('struct r *')"),
+    (["struct nope; struct r { int (*f)(struct nope); };"], "ffi.typeof('struct r')"),
+    (["struct nope; struct r { int (*f)(struct nope); };"], "ffi.typeof('struct r *')"),
+    (["struct nope; struct r { int (*f)(struct nope, ...); };"], "ffi.typeof('struct r')"),
+    (["struct r { int (*f)(struct nope); }; struct nope { int x; };"], "ffi.typeof('struct r')"),
+    (["struct nope; extern int (*optind)(struct nope);"], "lib.optind"),
+    (["struct s { int a; ...; }; int abs(struct s *);"], "lib.abs"),
+    (["struct s { int a; ...; }; int abs(struct s *);"], "ffi.addressof(lib, 'abs')"),
+    (["struct s { int a; ...; }; extern struct s *optind;"], "lib.optind"),
+])
+def test_types_cffi_cannot_build_agree_with_cffi(cdefs, expression):
+    _same(expression, cdefs, "lib = ffi.dlopen(None)")
+
+
+@pytest.mark.parametrize("cdefs, expression", [
+    (["int abs(enum nope);"], "lib.abs"),
+    (["int abs(enum nope);"], "lib.abs, lib.abs, ffi.typeof('enum nope')"),
+    (["int abs(enum nope);"], "ffi.addressof(lib, 'abs')"),
+    (["enum nope *abs(int);"], "lib.abs"),
+])
+def test_guessed_enum_warnings_of_lib_names_agree_with_cffi(cdefs, expression):
+    """Using a lib name whose type has an enum declared without values warns once, as cffi."""
+    def warned(ffi_class):
+        ffi = ffi_class()
+        for source in cdefs:
+            ffi.cdef(source)
+        namespace = {"ffi": ffi, "lib": ffi.dlopen(None)}
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result = normalised(repr(eval(expression, namespace)))
+        return result, [(w.category.__name__, str(w.message)) for w in caught]
+    assert warned(FFI) == warned(cffi.FFI)

@@ -317,9 +317,9 @@ class FFI:
 
     def memmove(self, dest: Any, src: Any, n: int) -> None:
         """Copy `n` bytes from `src` to `dest` (cdata or Python buffers); overlap is fine."""
-        try:                    # cdata in memory, the common case: their `_addr` slots
-            dest_address = dest._addr
-            src_address = src._addr
+        try:                    # pointers or arrays, the common case: their `_addr` slots
+            dest_address = dest._addr if dest._bytes_at else None
+            src_address = src._addr if src._bytes_at else None
         except AttributeError:
             dest_address = src_address = None
         if n.__class__ is int and n >= 0 and dest_address is not None and \
@@ -707,12 +707,13 @@ GeneratedFFI.__name__ = GeneratedFFI.__qualname__ = "FFI"
 _apimode.set_generated_ffi(GeneratedFFI)      # apimode.load() makes the ffi of a C module
 
 
-# methods that are module functions are named as methods in their errors ("FFI.new() missing
-# 1 required positional argument: 'cdecl'", as cffi's)
+# methods that are module functions are named as methods, in their errors ("FFI.new() missing
+# 1 required positional argument: 'cdecl'") and their attributes, as cffi's
 for _name in ("new", "callback", "gc", "release", "new_handle", "from_handle", "string",
               "unpack"):
-    getattr(FFI, _name).__qualname__ = "FFI." + _name
-del _name
+    _method = getattr(FFI, _name)
+    _method.__name__, _method.__qualname__, _method.__module__ = _name, "FFI." + _name, __name__
+del _name, _method
 
 # the `buffer` type is an attribute of FFI; ffi.buffer(cdata) makes one
 FFI.buffer = buffer
@@ -782,9 +783,9 @@ def _memmove(dest, src, n):
 
 def _address_of_buffer(obj, writable):
     """(address, what keeps it valid) of a cdata with an address or of a Python buffer."""
-    if isinstance(obj, _cd.CData) and obj._address:
+    if isinstance(obj, _cd.CData) and obj._bytes_at:
         return obj._addr, None
-    if isinstance(obj, _cd.CData):
+    if isinstance(obj, _cd.CData):      # (cffi refuses structs and function pointers too)
         raise TypeError("expected a pointer or array ctype, got '%s'" % (obj._ctype.cname,))
     if isinstance(obj, int) or isinstance(obj, str):
         raise TypeError("a bytes-like object is required, not '%s'" % (type(obj).__name__,))

@@ -55,7 +55,7 @@ class AddrCData(CData, metaclass=Family):
     """A cdata that designates memory at `_addr`."""
 
     __slots__ = ()
-    _address = True         # a cdata with `_addr` (cheaper to ask than isinstance())
+    _address = _bytes_at = True     # a cdata with `_addr` (cheaper to ask than isinstance())
 
     _owning = False         # True on the classes of what ffi.new() returns
     _cast_keeps = True      # does ffi.cast() of it keep its memory alive? (not for handles)
@@ -558,11 +558,10 @@ class StructCData(AddrCData):
     """A struct or union in memory (`struct s &`, or `struct s` owning from `p[0]`)."""
 
     __slots__ = ()
-    _struct = True
+    _struct, _bytes_at = True, False
 
     def _owning_repr(self):
-        own = AddrCData._owning_repr(self)
-        return own
+        return AddrCData._owning_repr(self)
 
     def __repr__(self):
         own = self._owning_repr()
@@ -633,6 +632,7 @@ class FunctionPtrCData(PointerCData):
     """`R(*)(args)`: callable (through call.py)."""
 
     __slots__ = ()
+    _bytes_at = False
 
     def __call__(self, *args, **kwargs):
         if kwargs:

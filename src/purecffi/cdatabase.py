@@ -13,6 +13,7 @@ class CData:
     _array = False          # arrays (with a `_length`)
     _address = False        # cdata with an `_addr` (the AddrCData family)
     _struct = False         # structs and unions in memory (the StructCData family)
+    _bytes_at = False       # pointers and arrays to data: what ffi.memmove() copies from or to
     __reversed__ = None     # reversed() refuses every cdata, as cffi's (iterate, then reverse)
     __name__ = "<cdata>"    # what cffi's cdata say (the class's own name stays type.__name__)
 

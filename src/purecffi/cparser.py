@@ -19,8 +19,8 @@ from pycparser import c_ast
 
 from . import cdef_grammar as grammar
 from . import platform as plat
-from .ctype import (ARRAY, VOID, TYPES, EnumType, RawFunctionType, StructOrUnionType,
-                    UnknownNumberType, enum_base_name, make_type)
+from .ctype import (ARRAY, STRUCT, UNION, VOID, TYPES, EnumType, RawFunctionType,
+                    StructOrUnionType, UnknownNumberType, enum_base_name, make_type)
 from .decls import (DEFAULT_TYPES, FILE_TYPE, MSG_MULTIPLE, MSG_MULTIPLE_CONSTANT,  # noqa: F401
                     Declarations, _same_constant, _take, primitive_type)
 from .decls import hides as _hides, spelling as _spelling
@@ -519,6 +519,8 @@ class _Walker:
             self.param_depth -= 1
         if ellipsis and not args:
             self.fail(node, "a function with only '(...)' as argument is not correct C")
+        if any(t.kind in (STRUCT, UNION) and t._fields is None for t in args + [result]):
+            self.work.has_placeholders = True   # (abi_error() refuses it while still opaque)
         return TYPES.raw_function(args, result, ellipsis)
 
     # -- Const-ness ----
@@ -672,6 +674,8 @@ class _Walker:
             self.work.has_placeholders = True
             self.work.broken[ctype] = NotImplementedError(
                 "recursive structure declaration for '%s'" % (ctype.name,))
+        if pending:         # waiting for a later cdef(): refused when used meanwhile (cffi)
+            self.work.has_placeholders = True
 
     def enum_type(self, node):
         """An enum: reference, forward declaration or definition; enumerators are constants."""

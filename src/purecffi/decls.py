@@ -221,6 +221,9 @@ def abi_error(decls, ctype):
         if kind in ("pointer", ARRAY):
             stack.append(ctype.item)
         elif kind == "function":
+            error = _function_error(decls, ctype)
+            if error is not None:
+                return error
             stack.append(ctype.result)
             stack.extend(ctype.args)
         elif isinstance(ctype, UnknownNumberType):
@@ -231,6 +234,8 @@ def abi_error(decls, ctype):
             return decls.broken[ctype]
         elif kind in (STRUCT, UNION):
             error = decls.broken.get(ctype)
+            if error is None and ctype in decls.pending:
+                error = opaque_member_error(decls, ctype, set())
             if error is not None:
                 return error
             fields = _member_types(decls, ctype)
@@ -240,6 +245,69 @@ def abi_error(decls, ctype):
             if ctype.partial:
                 return VerificationMissing(ctype.cname)
             stack.extend(ftype for _, ftype, _ in fields)
+    return None
+
+
+def unbuildable_error(decls, ctype):
+    """What cffi raises building `ctype` (abi_error(), and a function type taking or returning
+    a struct or union whose body is unknown), or None.  Only pointers, arrays and function
+    types are followed, not struct members: this runs for each new type string and lib name."""
+    error = abi_error(decls, ctype) if decls.has_placeholders else None
+    stack, seen = [ctype], set()
+    while error is None and stack:
+        ctype = stack.pop()
+        if ctype in seen:
+            continue
+        seen.add(ctype)
+        if ctype.kind in ("pointer", ARRAY):
+            stack.append(ctype.item)
+        elif ctype.kind == "function":
+            error = _function_error(decls, ctype)
+            stack.append(ctype.result)
+            stack.extend(ctype.args)
+    return error
+
+
+def _function_error(decls, ctype):
+    """cffi's error for a function type taking or returning by value a struct or union whose
+    body is unknown (a variadic one is checked per call), or None."""
+    if ctype.ellipsis:
+        return None
+    if _body_unknown(decls, ctype.result):
+        return TypeError("result type '%s' is not yet initialized" % (ctype.result.cname,))
+    for arg in ctype.args:
+        if _body_unknown(decls, arg):
+            return TypeError("ctype '%s' has incomplete type" % (arg.cname,))
+    return None
+
+
+def _body_unknown(decls, ctype):
+    """A struct or union declared without a body (a broken, partial, waiting or compiled one
+    has its own error)."""
+    return ctype.kind in (STRUCT, UNION) and ctype._fields is None and not ctype.partial \
+        and getattr(ctype, "layout_error", None) is None and ctype not in decls.pending \
+        and ctype not in decls.broken
+
+
+def opaque_member_error(decls, ctype, seen):
+    """cffi's error for a struct still waiting for the body of a struct or union it holds by
+    value (directly, in an array, or in such a struct), or None if only waiting on others."""
+    seen.add(ctype)
+    for name, ftype, _ in decls.pending[ctype][0]:
+        inner = ftype
+        while inner.kind == ARRAY:
+            inner = inner.item
+        if inner.kind not in (STRUCT, UNION) or inner in seen:
+            continue
+        if inner in decls.pending:
+            error = opaque_member_error(decls, inner, seen)
+            if error is not None:
+                return error
+        elif inner._fields is None and not inner.partial and inner not in decls.broken:
+            if inner is not ftype:
+                return ValueError("array item of unknown size: '%s'" % (inner.cname,))
+            return TypeError("field '%s.%s' has ctype '%s' of unknown size"
+                             % (ctype.cname, name, ftype.cname))
     return None
 
 

@@ -21,6 +21,7 @@ from . import call
 from .cdatabase import make_cdata
 from .convert import prepare
 from .ctype import ARRAY, ENUM, TYPES
+from .decls import unbuildable_error, warn_guessed_enum
 from .lazy import once
 from .errors import CDefError, LibraryClosedError, SymbolNotFoundError, VerificationMissing
 
@@ -404,6 +405,7 @@ class Lib:
         library = self.__library
         kind, declaration = entry
         if kind == "function":
+            self.__check_buildable(declaration)
             function = call.make_lib_function(      # (named "<cdata>", as cffi's cdata)
                 declaration, library.address(name, library.messages.function))
             call.set_attribute(function, "_library", library)   # keeps the code mapped
@@ -415,11 +417,21 @@ class Lib:
         as in cffi); the others raise (an out-of-line lib reads them from the library)."""
         return _constant_value(name, declaration)
 
+    def __check_buildable(self, ctype):
+        """Refuse a type cffi cannot build (before looking the symbol up, as cffi), and warn
+        about the enums it guesses, as parse_type() does."""
+        decls = self.__ffi._decls
+        error = unbuildable_error(decls, ctype)
+        if error is not None:
+            raise type(error)(*error.args)
+        warn_guessed_enum(decls, ctype)
+
     def _variable(self, name, ctype):
         """The _Variable of a global variable (its address looked up now)."""
         library = self.__library
         if library.closed:
             raise library.closed_error()
+        self.__check_buildable(ctype)
         if ctype.kind == ARRAY and ctype.length is Ellipsis:
             raise CDefError("global variable '%s' has type '%s' of unknown length: only API "
                             "mode can give its size" % (name, ctype.cname))
@@ -470,6 +482,7 @@ class Lib:
             raise AttributeError(name)              # (cffi's in-line message: the name)
         kind, declaration = entry
         if kind == "function":
+            self.__check_buildable(declaration)
             address = library.address(name, library.messages.function)
             return make_cdata(prepare(declaration).cdata_class, declaration, address, library)
         if kind == "constant":

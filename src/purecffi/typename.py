@@ -24,7 +24,8 @@ import re
 from .ctype import (ARRAY, STRUCT, TYPES, UNION, VOID, EnumType, RawFunctionType,
                     StructOrUnionType, make_type)
 from .errors import MSG_FUNCTION_TYPE, CDefError, FFIError
-from .decls import DEFAULT_TYPES, abi_error, primitive_type, warn_guessed_enum
+from .decls import (DEFAULT_TYPES, opaque_member_error, primitive_type, unbuildable_error,
+                    warn_guessed_enum)
 
 __all__ = ["parse_type", "parse_type_name", "Unsupported"]
 
@@ -70,10 +71,9 @@ def parse_type(decls, text):
         if ctype is None:       # (outside the except: its errors must not chain Unsupported)
             from .cparser import _parse_type        # the full parser: exact cffi errors
             ctype = _parse_type(decls, text)
-        if decls.has_placeholders:
-            error = abi_error(decls, ctype)
-            if error is not None:
-                raise type(error)(*error.args)
+        error = unbuildable_error(decls, ctype)
+        if error is not None:
+            raise type(error)(*error.args)
         warn_guessed_enum(decls, ctype)
         decls.type_cache[text] = ctype
     return ctype
@@ -453,6 +453,9 @@ class _Parser:
         if item.kind == VOID or item.kind == ARRAY and item.length is None or (
                 item.kind in (STRUCT, UNION) and item._fields is None
                 and item not in self.decls.broken):     # (a broken struct: its own error)
+            if item in self.decls.pending:              # (waiting for a member's body)
+                raise opaque_member_error(self.decls, item, set()) or ValueError(
+                    "array item of unknown size: '%s'" % (item.cname,))
             raise ValueError("array item of unknown size: '%s'" % (item.cname,))
         if length is not None and length < 0:
             if not self.decls.declare_tags:         # cffi's parser of generated modules

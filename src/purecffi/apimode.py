@@ -30,44 +30,14 @@ from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, TYPES, UNI
     make_type
 from .apicheck import Mismatched, Mismatches, number_error, sized_enum_base, \
     struct_differences
+from .apidecls import load_declarations as _load_declarations
 from .apiextern import ExternPython, def_extern
 from .decls import declared_by_includes, is_integer_constant
 from .errors import FFIError
 from .memory import memmove
 from .varsize import write_items
 
-__all__ = ["load", "dump", "def_extern", "ApiLib"]
-
-
-# -- Declarations in the C module ----
-def dump(ffi):
-    """The declarations of `ffi` as text embedded in the C module: a first line listing the
-    included modules (JSON), then the serialized declarations (see purecffi.serialize)."""
-    from .serialize import dump_declarations
-    names = []
-    for other in ffi._included:
-        spec = getattr(other, "_source_spec", None)
-        if spec is None:
-            from .errors import VerificationError
-            raise VerificationError("ffi object %r includes %r, but the latter has not been "
-                                    "prepared with set_source()" % (ffi, other))
-        names.append(spec.module_name)
-    text = dump_declarations(ffi._decls, [other._decls for other in ffi._included],
-                             tag_names=True)       # `struct s`, not its typedef: as cffi
-    import json
-    return json.dumps(names) + "\n" + text
-
-
-def _load_declarations(text):
-    """(Declarations, included FFIs) from the text dump() wrote; imports included modules."""
-    import importlib
-    import json
-    from .serialize import load_declarations
-    first, data = text.split("\n", 1)
-    names = json.loads(first)
-    included = [importlib.import_module(name).ffi for name in names]
-    decls = load_declarations(data, [other._decls for other in included])
-    return decls, included
+__all__ = ["load", "def_extern", "ApiLib"]
 
 
 # -- Filling the gaps with the compiler's facts ----

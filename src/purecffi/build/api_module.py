@@ -1134,8 +1134,8 @@ def _c_filename(spec):
 
 def declarations_payload(ffi):
     """The declarations as text the runtime can load (see apimode.load)."""
-    from .. import apimode
-    return apimode.dump(ffi)
+    from ..apidecls import dump
+    return dump(ffi)
 
 
 def generate_c_source(ffi, spec, prelude=(), epilogue=(), limited=None):

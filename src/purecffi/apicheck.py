@@ -9,7 +9,8 @@ verify() (`verify_message()`).
 """
 from .errors import FFIError
 
-__all__ = ["Mismatches", "struct_differences", "number_error", "sized_enum_base"]
+__all__ = ["Mismatches", "struct_differences", "partial_struct_differences", "number_error",
+           "sized_enum_base"]
 
 
 # -- What differs ----
@@ -47,6 +48,25 @@ def struct_differences(ctype, layout):
     return out
 
 
+def partial_struct_differences(ctype, layout, field_type):
+    """The Differences between the sizes of the fields a partial struct of cdef() (`...;`)
+    declares and the compiler's `layout`: cffi checks those too (the offsets and the total
+    size are the compiler's).  `field_type(ftype, sizes)` is a declared field type with its
+    `[...]` lengths filled in; bitfields and arrays of unknown length are not compared."""
+    reported = {name: sizes for name, _, sizes in layout[2]}
+    out = []
+    for name, ftype, bits in ctype._decl_fields or ():
+        sizes = reported.get(name)
+        if bits >= 0 or not sizes or name.startswith("$"):
+            continue
+        ftype = field_type(ftype, sizes)
+        if ftype.kind == "array" and ftype.length is None:
+            continue
+        if 0 <= ftype.byte_size != sizes[0]:
+            out.append(Difference("field size", name, ftype.byte_size, sizes[0]))
+    return out
+
+
 def _struct_message(cname, diff):
     """cffi's message for a struct the compiler lays out differently (raised on use)."""
     if diff.field is None:
@@ -74,6 +94,14 @@ def _verify_struct_message(cname, diffs):
                                                             diff.c_value)
 
 
+def _verify_partial_message(names, diff):
+    """ffi.verify()'s message for a partial struct with a field of another size."""
+    cname, name = names
+    shown = cname if cname.startswith(("struct ", "union ")) else "anonymous " + cname
+    return "%s: field '%s.%s' is declared as %d bytes, but is really %d bytes" % (
+        shown, name, diff.field, diff.cdef_value, diff.c_value)
+
+
 def _constant_message(name, c_value):
     """cffi's message for a constant whose cdef() value is wrong (raised when read)."""
     shown = "%d" % (c_value,) if c_value < 0 else "%d (0x%x)" % (c_value, c_value)
@@ -90,11 +118,15 @@ class Mismatches:
         self.names = {}
         self.records = []
 
-    def struct(self, ctype, diffs):
-        """An exact struct laid out differently by the compiler: unusable from now on."""
+    def struct(self, ctype, diffs, partial=False):
+        """An exact struct laid out differently by the compiler, or a `partial` one with
+        fields of other sizes: unusable from now on."""
         for position, diff in enumerate(diffs):
             diff.position = position
-        self.records.append(("struct", ctype.cname, diffs))
+        if partial:     # verify() names the field as the struct's own 'name.field'
+            self.records.append(("partial", (ctype.cname, ctype.name), diffs))
+        else:
+            self.records.append(("struct", ctype.cname, diffs))
         ctype._forget_runtime()
         ctype.layout_error = _struct_message(ctype.cname, diffs[0])
 
@@ -125,6 +157,8 @@ class Mismatches:
         for kind, name, diffs in self.records:
             if kind == "struct":
                 return _verify_struct_message(name, diffs)
+            if kind == "partial":
+                return _verify_partial_message(name, diffs[0])
             value, c_value = diffs[0].cdef_value, diffs[0].c_value
             if kind == "constant":
                 return "%s has the real value %d, not %d" % (name, c_value, value)

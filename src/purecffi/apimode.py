@@ -28,8 +28,8 @@ from .convert import prepare
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, TYPES, UNION, CField, \
     c_signature, ArrayType, CType, EnumType, PointerType, RawFunctionType, UnknownNumberType, \
     make_type
-from .apicheck import Mismatched, Mismatches, number_error, sized_enum_base, \
-    struct_differences
+from .apicheck import Mismatched, Mismatches, number_error, partial_struct_differences, \
+    sized_enum_base, struct_differences
 from .apidecls import load_declarations as _load_declarations
 from .apiextern import ExternPython, def_extern
 from .decls import declared_by_includes, is_integer_constant
@@ -146,7 +146,11 @@ class _Resolver:
                 elif diffs:
                     self.mismatches.struct(ctype, diffs)
             return
+        diffs = partial_struct_differences(ctype, layout,
+                                           lambda ftype, sizes: sized_array(self.type(ftype), sizes))
         self.complete(ctype, layout)
+        if diffs:
+            self.mismatches.struct(ctype, diffs, partial=True)  # cffi checks its field sizes
 
     def inner_structs(self, ctype):
         """Check or complete the structs `ctype` holds by value."""

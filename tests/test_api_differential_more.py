@@ -1,0 +1,181 @@
+"""More of what a program sees of API-mode and out-of-line modules, found by running the same
+builds with cffi and comparing: the sizes of the fields a partial struct (`...;`) declares
+are checked against the compiler's, as those of an exact struct are (the struct is unusable
+when one differs, and ffi.verify() refuses it); dir() of a generated ffi shows what cffi's
+does.  Validated against cffi with PURECFFI_TEST_AGAINST=cffi."""
+import shutil
+import warnings
+
+import pytest
+
+from _backend import FFI, VerificationError
+from conftest import build_api_module
+
+pytestmark = pytest.mark.skipif(shutil.which("gcc") is None, reason="needs gcc")
+
+CDEF = """
+    struct wide_s { int a; ...; };
+    struct narrow_s { long a; int b; ...; };
+    struct fine_s { int b; ...; };
+    struct arr_s { int v[4]; ...; };
+    struct dots_arr_s { int v[...]; ...; };
+    struct holds_wide_s { struct wide_s w; int z; };
+    typedef struct { short s; ...; } anon_t;
+    union wide_u { short a; ...; };
+    extern struct wide_s g_wide;
+    extern struct fine_s g_fine;
+    int f_wide_p(struct wide_s *);
+    int f_fine(struct fine_s);
+"""
+SOURCE = """
+    struct wide_s { long a; };
+    struct narrow_s { int a; int b; };
+    struct fine_s { long pad; int b; };
+    struct arr_s { int v[5]; };
+    struct dots_arr_s { int v[5]; };
+    struct holds_wide_s { struct wide_s w; int z; };
+    typedef struct { int s; } anon_t;
+    union wide_u { int a; };
+    struct wide_s g_wide;
+    struct fine_s g_fine = {0, 42};
+    static int f_wide_p(struct wide_s *p) { return p == 0; }
+    static int f_fine(struct fine_s s) { return s.b; }
+"""
+
+
+@pytest.fixture(scope="module")
+def module(tmp_path_factory):
+    return build_api_module(tmp_path_factory.mktemp("api_diff_more"), "_api_diff_more",
+                            CDEF, SOURCE)
+
+
+def _error(module, call):
+    with pytest.raises(module.ffi.error) as info:
+        call()
+    return str(info.value)
+
+
+def _size_message(cname, field, cdef_size, c_size):
+    return ("%s: wrong size for field '%s' (cdef says %d, but C compiler says %d). fix it or "
+            "use \"...;\" as the last field in the cdef for %s to make it flexible"
+            % (cname, field, cdef_size, c_size, cname))
+
+
+# -- Partial structs: the declared fields' sizes are checked ----
+def test_a_partial_struct_field_wider_in_c_makes_the_struct_unusable(module):
+    ffi = module.ffi
+    message = _size_message("struct wide_s", "a", ffi.sizeof("int"), ffi.sizeof("long"))
+    for call in (lambda: ffi.sizeof("struct wide_s"), lambda: ffi.alignof("struct wide_s"),
+                 lambda: ffi.offsetof("struct wide_s", "a"),
+                 lambda: ffi.new("struct wide_s *")):
+        assert _error(module, call) == message
+    assert _error(module, lambda: ffi.sizeof("struct wide_s")) == message   # every time
+    assert repr(ffi.typeof("struct wide_s *")) == "<ctype 'struct wide_s *'>"   # naming: fine
+
+
+def test_a_partial_struct_field_narrower_in_c_makes_the_struct_unusable(module):
+    ffi = module.ffi
+    assert _error(module, lambda: ffi.sizeof("struct narrow_s")) == _size_message(
+        "struct narrow_s", "a", ffi.sizeof("long"), ffi.sizeof("int"))
+
+
+def test_partial_struct_array_fields_and_anonymous_and_union(module):
+    ffi = module.ffi
+    int_size = ffi.sizeof("int")
+    assert _error(module, lambda: ffi.new("struct arr_s *")) == _size_message(
+        "struct arr_s", "v", 4 * int_size, 5 * int_size)
+    assert _error(module, lambda: ffi.sizeof("anon_t")) == _size_message(
+        "anon_t", "s", ffi.sizeof("short"), int_size)
+    assert _error(module, lambda: ffi.sizeof("union wide_u")) == _size_message(
+        "union wide_u", "a", ffi.sizeof("short"), int_size)
+    # `[...]` takes the compiler's length: nothing to disagree on
+    assert ffi.sizeof("struct dots_arr_s") == 5 * int_size
+    assert len(ffi.new("struct dots_arr_s *").v) == 5
+
+
+def test_what_holds_or_is_a_wrong_partial_struct_is_unusable(module):
+    ffi, lib = module.ffi, module.lib
+    message = _size_message("struct wide_s", "a", ffi.sizeof("int"), ffi.sizeof("long"))
+    assert _error(module, lambda: ffi.sizeof("struct holds_wide_s")) == message
+    assert _error(module, lambda: lib.g_wide) == message
+    with pytest.raises(ffi.error) as info:
+        lib.g_wide = [1]
+    assert str(info.value) == message
+    # a pointer to it is still fine, as its address
+    assert lib.f_wide_p(ffi.NULL) == 1
+    assert repr(ffi.addressof(lib, "g_wide")).startswith("<cdata 'struct wide_s *' 0x")
+
+
+def test_a_partial_struct_whose_fields_agree_takes_the_compilers_layout(module):
+    ffi, lib = module.ffi, module.lib
+    assert ffi.sizeof("struct fine_s") == ffi.sizeof("long") * 2
+    assert ffi.offsetof("struct fine_s", "b") == ffi.sizeof("long")
+    assert lib.g_fine.b == 42
+    assert lib.f_fine(lib.g_fine) == 42
+    assert lib.f_fine({"b": 7}) == 7
+
+
+VERIFY_PARTIAL_CASES = [
+    ("struct m3 { long a; int b; ...; };", "struct m3 { int b; int a; };",
+     "struct m3: field 'm3.a' is declared as 8 bytes, but is really 4 bytes"),
+    ("struct m5 { short a; int b; ...; };", "struct m5 { short a; long b; };",
+     "struct m5: field 'm5.b' is declared as 4 bytes, but is really 8 bytes"),
+    ("union u1 { short a; ...; };", "union u1 { int a; };",
+     "union u1: field 'u1.a' is declared as 2 bytes, but is really 4 bytes"),
+    ("typedef struct { short s; ...; } tmm_t;", "typedef struct { int s; } tmm_t;",
+     "anonymous tmm_t: field '$tmm_t.s' is declared as 2 bytes, but is really 4 bytes"),
+    ("typedef struct m4 { short a; ...; } m4_t;", "typedef struct m4 { int a; } m4_t;",
+     "struct m4: field 'm4.a' is declared as 2 bytes, but is really 4 bytes"),
+]
+
+
+@pytest.mark.parametrize("cdef, source, message", VERIFY_PARTIAL_CASES,
+                         ids=["m3", "m5", "u1", "anonymous", "typedef_tag"])
+def test_verify_refuses_a_partial_struct_field_of_another_size(cdef, source, message,
+                                                                tmp_path):
+    ffi = FFI()
+    ffi.cdef(cdef)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")     # cffi's verify() is deprecated
+        with pytest.raises(VerificationError) as info:
+            ffi.verify(source, tmpdir=str(tmp_path))
+    assert str(info.value) == message
+
+
+def test_verify_accepts_a_partial_struct_whose_fields_agree(tmp_path):
+    ffi = FFI()
+    ffi.cdef("struct pf { int b; ...; }; int getb(struct pf *);")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        lib = ffi.verify("struct pf { long pad; int b; };\n"
+                         "static int getb(struct pf *p) { return p->b; }",
+                         tmpdir=str(tmp_path))
+    assert ffi.sizeof("struct pf") == 2 * ffi.sizeof("long")
+    assert lib.getb(ffi.new("struct pf *", {"b": 9})) == 9
+
+
+# -- dir() of a generated ffi ----
+PUBLIC_NAMES = [
+    "CData", "CType", "NULL", "RTLD_DEEPBIND", "RTLD_GLOBAL", "RTLD_LAZY", "RTLD_LOCAL",
+    "RTLD_NODELETE", "RTLD_NOLOAD", "RTLD_NOW", "addressof", "alignof", "buffer", "callback",
+    "cast", "def_extern", "dlclose", "dlopen", "errno", "error", "from_buffer", "from_handle",
+    "gc", "getctype", "init_once", "integer_const", "list_types", "memmove", "new",
+    "new_allocator", "new_handle", "offsetof", "release", "sizeof", "string", "typeof",
+    "unpack"]
+
+
+def _check_dir(ffi):
+    names = dir(ffi)
+    assert sorted(n for n in names if not n.startswith("_")) == PUBLIC_NAMES
+    # no private state; the special names are those of any object (cffi's FFI is a C type)
+    assert [n for n in names if n.startswith("_") and not n.startswith("__")] == []
+    assert {n for n in names if n.startswith("__")} <= set(dir(object()))
+    assert all(hasattr(ffi, name) for name in names)
+
+
+def test_dir_of_an_api_mode_ffi_is_its_public_names(module):
+    _check_dir(module.ffi)
+
+
+def test_dir_of_an_out_of_line_ffi_is_its_public_names(tmp_path):
+    _check_dir(build_api_module(tmp_path, "_api_diff_more_ool", "int abs(int);", None).ffi)

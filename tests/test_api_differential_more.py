@@ -179,3 +179,88 @@ def test_dir_of_an_api_mode_ffi_is_its_public_names(module):
 
 def test_dir_of_an_out_of_line_ffi_is_its_public_names(tmp_path):
     _check_dir(build_api_module(tmp_path, "_api_diff_more_ool", "int abs(int);", None).ffi)
+
+
+# -- Enums: signed or not as the compiler says ----
+ENUM_CDEF = """
+    enum ex { XA, XB };
+    enum px { PA, PB, ... };
+    typedef enum { TA, ... } pt_t;
+    enum pbig { QA, ... };
+    enum ev { VA, VB };
+    enum ex f_ex(int);
+    pt_t f_pt(int);
+    int g_px(enum px);
+    extern enum ex v_ex;
+    struct hold { enum ev v; enum ex e; enum ex arr[2]; enum px p; int x; };
+    struct hold mkhold(void);
+    struct bf { enum ex s : 4; int y : 3; };
+"""
+ENUM_SOURCE = """
+    enum ex { XA, XB, XN = -1 };
+    enum px { PA, PB, PN = -1 };
+    typedef enum { TA, TN = -5 } pt_t;
+    enum pbig { QA, QBIG = 0x80000000u };
+    enum ev { VA, VB = 5 };
+    static enum ex f_ex(int i) { return (enum ex)i; }
+    static pt_t f_pt(int i) { return (pt_t)i; }
+    static int g_px(enum px e) { return (int)e; }
+    enum ex v_ex = XN;
+    struct hold { enum ev v; enum ex e; enum ex arr[2]; enum px p; int x; };
+    static struct hold mkhold(void) { struct hold h = {VB, XN, {XN, XB}, PN, 3}; return h; }
+    struct bf { enum ex s : 4; int y : 3; };
+"""
+
+
+@pytest.fixture(scope="module")
+def enums(tmp_path_factory):
+    return build_api_module(tmp_path_factory.mktemp("api_diff_more_enums"),
+                            "_api_diff_more_enums", ENUM_CDEF, ENUM_SOURCE)
+
+
+@pytest.mark.parametrize("name", ["enum ex", "enum px", "pt_t"])
+def test_an_enum_with_a_negative_value_cdef_does_not_list_is_signed(enums, name):
+    # gcc makes an enum with a negative value signed, whatever cdef() lists
+    ffi = enums.ffi
+    assert repr(ffi.cast(name, -1)) == "<cdata '%s' -1>" % (name,)
+    assert repr(ffi.cast(name, 2 ** 31)) == "<cdata '%s' -2147483648>" % (name,)
+    assert ffi.new(name + " *", -3)[0] == -3
+    with pytest.raises(OverflowError) as info:
+        ffi.new(name + " *", 2 ** 31)
+    assert str(info.value) == "integer 2147483648 does not fit '%s'" % (name,)
+    assert ffi.string(ffi.cast(name, -1)) == "-1"
+
+
+def test_an_enum_with_no_negative_value_stays_unsigned(enums):
+    ffi = enums.ffi
+    assert repr(ffi.cast("enum pbig", -1)) == "<cdata 'enum pbig' 4294967295>"
+    with pytest.raises(OverflowError) as info:
+        ffi.new("enum pbig *", -1)
+    assert str(info.value) == "can't convert negative number to unsigned"
+
+
+def test_signed_enums_through_functions_and_globals(enums):
+    lib = enums.lib
+    assert lib.f_ex(-1) == -1
+    assert lib.f_pt(-5) == -5
+    assert lib.g_px(-1) == -1
+    assert lib.v_ex == -1
+    lib.v_ex = -2
+    assert lib.v_ex == -2
+
+
+def test_struct_fields_take_the_compilers_enums(enums):
+    ffi, lib = enums.ffi, enums.lib
+    hold = lib.mkhold()
+    assert (hold.v, hold.e, hold.arr[0], hold.arr[1], hold.p, hold.x) == (5, -1, -1, 1, -1, 3)
+    assert ffi.typeof("struct hold").fields[0][1].type is ffi.typeof("enum ev")
+    assert repr(ffi.cast("enum ev", 5)) == "<cdata 'enum ev' 5: VB>"
+    assert ffi.new("struct hold *", {"e": -1}).e == -1
+    assert [(n, f.offset) for n, f in ffi.typeof("struct hold").fields] == [
+        ("v", 0), ("e", 4), ("arr", 8), ("p", 16), ("x", 20)]
+    # a bitfield of a signed enum holds negative values
+    assert ffi.new("struct bf *", {"s": -8}).s == -8
+    with pytest.raises(OverflowError) as info:
+        ffi.new("struct bf *", {"s": 8})
+    assert str(info.value) == ("value 8 outside the range allowed by the bit field width: "
+                               "-8 <= x <= 7")

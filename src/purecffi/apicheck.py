@@ -204,11 +204,16 @@ def number_error(ctype, size, is_float):
     return None
 
 
-def sized_enum_base(name, size, values):
+def sized_enum_base(name, size, values, signed=None):
     """The name of the integer type under an enum of `size` bytes (as the compiler chose),
-    signed when a value is negative; `name` (from the values alone) when that size fits."""
+    signed as the compiler says (`signed`) or, if unknown, when a value is negative; `name`
+    (from the values alone) when that size and signedness fit."""
     from .ctype import TYPES
-    if size is None or TYPES.primitive(name).byte_size == size or size not in _INT_NAMES:
+    if size is None or size not in _INT_NAMES:
         return name
-    signed = any(v < 0 for v in values)
+    if signed is None:
+        signed = any(v < 0 for v in values)
+    base = TYPES.primitive(name)
+    if base.byte_size == size and base.signed == signed:
+        return name
     return _INT_NAMES[size] if signed else "u" + _INT_NAMES[size]

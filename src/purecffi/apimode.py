@@ -11,7 +11,7 @@ compiled C module reports (addresses, layouts, constant values, sizes).
     layouts        C spelling of a struct/union -> (size, align, ((field, offset, sizes), ...))
                    (sizes: sizeof the field, of its item if an array, ...)
     numbers        name of a `typedef int.../float... t` -> (size, signed, is_float)
-    enums          C spelling of a named enum -> its size
+    enums          C spelling of a named enum -> (its size, whether it is signed)
     extern_python  name -> (index, address)
 Where the facts contradict the cdef(), apicheck.py decides what happens (see _fill_gaps()).
 """
@@ -67,7 +67,8 @@ class _Resolver:
         values = [(name, self.enum_value(ctype, name, value))      # in declaration order
                   for name, value in reversed(ctype._relements.items())]
         numbers = [v for _, v in values]
-        base = sized_enum_base(enum_base_name(numbers), self.enum_size(ctype), numbers)
+        size, signed = self.enum_fact(ctype)
+        base = sized_enum_base(enum_base_name(numbers), size, numbers, signed)
         return make_type(EnumType, ctype.name, values, base=TYPES.primitive(base),
                          cname=ctype.cname)
 
@@ -78,18 +79,23 @@ class _Resolver:
             self.mismatches.enumerator(ctype.cname, name, value, c_value)
         return c_value
 
-    def enum_size(self, ctype):
-        return self.facts.get("enums", {}).get(ctype.cname)
+    def enum_fact(self, ctype):
+        """(size, signed) of a named enum as the compiler has it, None where not reported
+        (modules built by an older purecffi report the size only)."""
+        fact = self.facts.get("enums", {}).get(ctype.cname)
+        return fact if isinstance(fact, tuple) else (fact, None)
 
     def enum_differs(self, ctype):
-        """Whether the compiler gives an enum of cdef() other values or another size."""
+        """Whether the compiler gives an enum of cdef() other values, size or signedness (a
+        value cdef() does not list may be negative)."""
         if ctype.partial:
             return True
         constants = self.facts["constants"]
         if any(constants.get(n, v) != v for n, v in ctype._relements.items()):
             return True
-        size = self.enum_size(ctype)
-        return size is not None and size != ctype.byte_size
+        size, signed = self.enum_fact(ctype)
+        return size is not None and size != ctype.byte_size or \
+            signed is not None and signed != ctype.base.signed
 
     def type(self, ctype):
         """The type with every placeholder replaced (the same object if it has none)."""
@@ -145,12 +151,26 @@ class _Resolver:
                     self.complete(ctype, layout)
                 elif diffs:
                     self.mismatches.struct(ctype, diffs)
+                else:
+                    self.retype_fields(ctype)
             return
         diffs = partial_struct_differences(ctype, layout,
                                            lambda ftype, sizes: sized_array(self.type(ftype), sizes))
         self.complete(ctype, layout)
         if diffs:
             self.mismatches.struct(ctype, diffs, partial=True)  # cffi checks its field sizes
+
+    def retype_fields(self, ctype):
+        """The fields of an exact struct take the compiler's enums (values, signedness), at
+        the same places."""
+        types = [self.type(field.type) for _, field in ctype._fields]
+        if all(new is field.type for new, (_, field) in zip(types, ctype._fields)):
+            return
+        fields = [(name, CField(name, new, f.offset, f.bitshift, f.bitsize, f.flags,
+                                bit_position=f.bit_position))
+                  for new, (name, f) in zip(types, ctype._fields)]
+        ctype.complete([(name, self.type(t), bits) for name, t, bits in ctype._decl_fields],
+                       ctype.packed, ctype.pack, layout=(fields, ctype._size, ctype._align))
 
     def inner_structs(self, ctype):
         """Check or complete the structs `ctype` holds by value."""

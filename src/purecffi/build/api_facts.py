@@ -203,9 +203,11 @@ def _reported_constant(ctype, value):
 
 
 def emit_enum_fact(ctype):
-    """enums[cname] = sizeof(enum): the compiler may choose a larger type than int."""
-    return ["    if (_pc_put(enums, %s, PyLong_FromSsize_t((Py_ssize_t)sizeof(%s))) < 0) "
-            "goto error;" % (c_string(ctype.cname), ctype.cname)]
+    """enums[cname] = (sizeof(enum), signed): the compiler may choose a larger type than
+    int, and a signed one for a negative value cdef() does not list."""
+    return ["    if (_pc_put(enums, %s, Py_BuildValue(\"(ni)\", (Py_ssize_t)sizeof(%s), "
+            "(int)((%s)-1 < (%s)1))) < 0) goto error;"
+            % (c_string(ctype.cname), ctype.cname, ctype.cname, ctype.cname)]
 
 
 def emit_number_fact(name):

@@ -264,3 +264,15 @@ def test_struct_fields_take_the_compilers_enums(enums):
         ffi.new("struct bf *", {"s": 8})
     assert str(info.value) == ("value 8 outside the range allowed by the bit field width: "
                                "-8 <= x <= 7")
+
+
+def test_verify_takes_an_enums_signedness_from_the_cdef(tmp_path):
+    # cffi's verify() does not ask the compiler (set_source() does, above)
+    ffi = FFI()
+    ffi.cdef("enum vx { VXA, VXB }; enum vp { VPA, VPB, ... };")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ffi.verify("enum vx { VXA, VXB, VXN = -1 }; enum vp { VPA, VPB, VPN = -1 };",
+                   tmpdir=str(tmp_path))
+    assert repr(ffi.cast("enum vx", -1)) == "<cdata 'enum vx' 4294967295>"
+    assert repr(ffi.cast("enum vp", -1)) == "<cdata 'enum vp' 4294967295>"

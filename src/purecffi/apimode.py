@@ -81,9 +81,11 @@ class _Resolver:
 
     def enum_fact(self, ctype):
         """(size, signed) of a named enum as the compiler has it, None where not reported
-        (modules built by an older purecffi report the size only)."""
+        (verify(), and modules built by an older purecffi, report the size only)."""
         fact = self.facts.get("enums", {}).get(ctype.cname)
-        return fact if isinstance(fact, tuple) else (fact, None)
+        if not isinstance(fact, tuple):
+            return fact, None
+        return fact[0], None if fact[1] < 0 else bool(fact[1])
 
     def enum_differs(self, ctype):
         """Whether the compiler gives an enum of cdef() other values, size or signedness (a

@@ -206,8 +206,8 @@ def emit_enum_fact(ctype):
     """enums[cname] = (sizeof(enum), signed): the compiler may choose a larger type than
     int, and a signed one for a negative value cdef() does not list."""
     return ["    if (_pc_put(enums, %s, Py_BuildValue(\"(ni)\", (Py_ssize_t)sizeof(%s), "
-            "(int)((%s)-1 < (%s)1))) < 0) goto error;"
-            % (c_string(ctype.cname), ctype.cname, ctype.cname, ctype.cname)]
+            "PC_ENUM_SIGNED(%s))) < 0) goto error;"
+            % (c_string(ctype.cname), ctype.cname, ctype.cname)]
 
 
 def emit_number_fact(name):

@@ -289,6 +289,13 @@ def emit_helpers(limited=False):
         "    PyLong_FromLongLong((long long)(x)))",
         "#endif",
         "#define PC_ADDRESS(p) PyLong_FromVoidPtr((void *)(p))",
+        "/* 1 if an enum type is signed, 0 if not; -1 in ffi.verify(), which, as cffi's,",
+        " * takes it from the cdef()'s values */",
+        "#ifdef PC_VERIFY",
+        "#define PC_ENUM_SIGNED(T) (-1)",
+        "#else",
+        "#define PC_ENUM_SIGNED(T) ((int)((T)-1 < (T)1))",
+        "#endif",
         "",
     ] + ERRNO_HELPERS + (_LIMITED_HELPERS if limited else [])
 

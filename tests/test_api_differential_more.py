@@ -26,6 +26,8 @@ CDEF = """
     extern struct fine_s g_fine;
     int f_wide_p(struct wide_s *);
     int f_fine(struct fine_s);
+    int f_variadic(int, ...);
+    int f_plain(int);
 """
 SOURCE = """
     struct wide_s { long a; };
@@ -40,6 +42,8 @@ SOURCE = """
     struct fine_s g_fine = {0, 42};
     static int f_wide_p(struct wide_s *p) { return p == 0; }
     static int f_fine(struct fine_s s) { return s.b; }
+    static int f_variadic(int n, ...) { return n; }
+    static int f_plain(int n) { return n; }
 """
 
 
@@ -152,6 +156,17 @@ def test_verify_accepts_a_partial_struct_whose_fields_agree(tmp_path):
                          tmpdir=str(tmp_path))
     assert ffi.sizeof("struct pf") == 2 * ffi.sizeof("long")
     assert lib.getb(ffi.new("struct pf *", {"b": 9})) == 9
+
+
+# -- A variadic function is a plain function-pointer cdata ----
+def test_a_variadic_function_of_the_lib_is_a_cdata_with_no_name(module):
+    ffi, lib = module.ffi, module.lib
+    assert repr(lib.f_variadic).startswith("<cdata 'int(*)(int, ...)' 0x")
+    assert lib.f_variadic.__name__ == ffi.cast("int(*)(int)", 0).__name__ == "<cdata>"
+    assert lib.f_variadic(3, ffi.cast("int", 4)) == 3
+    # the other functions are built-in functions named as declared
+    assert lib.f_plain.__name__ == "f_plain"
+    assert lib.f_plain(5) == 5
 
 
 # -- dir() of a generated ffi ----

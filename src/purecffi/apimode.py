@@ -557,8 +557,8 @@ def _make_function(module, name, fntype, how, address, fnptr_address, fast_index
         function = _pointer_wrapped_function(name, fntype, address, fnptr_address)
     elif how == "fast" and fast_index is not None:
         function = _LazyTwin(fntype, address, name)
-    else:
-        function = call.make_lib_function(fntype, address, name)
+    else:       # (a variadic one is a plain cdata, as in cffi: no name of its own)
+        function = call.make_lib_function(fntype, address, None if fast_index is None else name)
     if fast_index is None:
         return function
     fast = how == "fast"

@@ -7,10 +7,11 @@ value is wrong raises when it is read from `lib`; enumerators simply take the co
 values.  ffi.verify() raises the first disagreement at once, with the older wording of cffi's
 verify() (`verify_message()`).
 """
+from .ctype import ARRAY, POINTER, STRUCT, UNION, UnknownNumberType
 from .errors import FFIError
 
 __all__ = ["Mismatches", "struct_differences", "partial_struct_differences", "number_error",
-           "sized_enum_base"]
+           "sized_enum_base", "by_value_error", "number_type_error", "names_a_number"]
 
 
 # -- What differs ----
@@ -217,3 +218,35 @@ def sized_enum_base(name, size, values, signed=None):
     if base.byte_size == size and base.signed == signed:
         return name
     return _INT_NAMES[size] if signed else "u" + _INT_NAMES[size]
+
+
+# -- Types the compiler contradicted, in signatures ----
+def by_value_error(fntype):
+    """The layout error of a struct or union `fntype` takes or returns by value, or None
+    (an extern "Python" function of such a type raises when named, and the address of any
+    such function, as cffi's)."""
+    for ctype in (fntype.result,) + tuple(fntype.args):
+        error = getattr(ctype, "layout_error", None) if ctype.kind in (STRUCT, UNION) else \
+            number_type_error(ctype)
+        if error is not None:
+            return error
+    return None
+
+
+def number_type_error(ctype):
+    """The error of a `typedef int.../float... t` the compiler contradicts that `ctype` is,
+    points to or holds (as array items), or None."""
+    while ctype.kind in (POINTER, ARRAY) and not isinstance(ctype, UnknownNumberType):
+        ctype = ctype.item
+    return ctype.layout_error if isinstance(ctype, UnknownNumberType) else None
+
+
+def names_a_number(fntype):
+    """Whether a function type names a `typedef int.../float... t` (its result, arguments
+    or what they point to): the C file lists those functions in `facts["redoc"]`."""
+    for ctype in (fntype.result,) + tuple(fntype.args):
+        while ctype.kind in (POINTER, ARRAY) and not isinstance(ctype, UnknownNumberType):
+            ctype = ctype.item
+        if isinstance(ctype, UnknownNumberType):
+            return True
+    return False

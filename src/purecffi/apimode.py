@@ -28,8 +28,8 @@ from .convert import prepare
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, TYPES, UNION, CField, \
     c_signature, ArrayType, CType, EnumType, PointerType, RawFunctionType, UnknownNumberType, \
     make_type
-from .apicheck import Mismatched, Mismatches, number_error, partial_struct_differences, \
-    sized_enum_base, struct_differences
+from .apicheck import Mismatched, Mismatches, by_value_error, number_error, \
+    number_type_error, partial_struct_differences, sized_enum_base, struct_differences
 from .apidecls import load_declarations as _load_declarations
 from .apiextern import ExternPython, def_extern
 from .decls import declared_by_includes, is_integer_constant
@@ -633,7 +633,7 @@ def load(module, declarations, facts):
     for fname, fntype in decls.functions.items():
         how, address, fnptr_address = facts["functions"][fname]
         kinds[fname] = "function"
-        error = _by_value_error(fntype)     # (its address raises, as cffi's; calls check)
+        error = by_value_error(fntype)     # (its address raises, as cffi's; calls check)
         addresses[fname] = ("function", fntype, fnptr_address) if error is None else (
             "function", None, error)
         try:
@@ -649,7 +649,7 @@ def load(module, declarations, facts):
         kinds[ename] = "function"
         addresses[ename] = ("function", fnptr, address)
         externs[ename] = ExternPython(module, ename, rawtype, index, address)
-        error = _by_value_error(rawtype)
+        error = by_value_error(rawtype)
         values[ename] = make_cdata(prepare(fnptr).cdata_class, fnptr, address, None) \
             if error is None else Mismatched(error)
         if error is not None:
@@ -666,7 +666,7 @@ def load(module, declarations, facts):
         addresses[vname] = ("variable", ctype, glob.address)
         class_attrs[vname] = values[vname] = glob   # in the dict too: the C getattro uses it
         error = getattr(ctype, "layout_error", None) if ctype.kind in (STRUCT, UNION) else \
-            _number_error(ctype)
+            number_type_error(ctype)
         if error is not None:       # a type the compiler contradicts: as cffi, its
             class_attrs[vname] = values[vname] = Mismatched(error)  # global raises when used
         elif sizes[0] and 0 <= ctype.byte_size != sizes[0]:
@@ -710,41 +710,10 @@ def load(module, declarations, facts):
         delattr(module, helper)     # used by now (or held): the module shows ffi and lib only
 
 
-def _by_value_error(fntype):
-    """The layout error of a struct or union `fntype` takes or returns by value, or None
-    (an extern "Python" function of such a type raises when named, and the address of any
-    such function, as cffi's)."""
-    for ctype in (fntype.result,) + tuple(fntype.args):
-        error = getattr(ctype, "layout_error", None) if ctype.kind in (STRUCT, UNION) else \
-            _number_error(ctype)
-        if error is not None:
-            return error
-    return None
-
-
-def _number_error(ctype):
-    """The error of a `typedef int.../float... t` the compiler contradicts that `ctype` is,
-    points to or holds (as array items), or None."""
-    while ctype.kind in (POINTER, ARRAY) and not isinstance(ctype, UnknownNumberType):
-        ctype = ctype.item
-    return ctype.layout_error if isinstance(ctype, UnknownNumberType) else None
-
-
 def _is_enumerator(decls, name):
     """Whether `name` is the value of an enum."""
     ctype = decls.constants.get(name, (None,))[0]
     return ctype is not None and ctype.kind == ENUM and name in ctype._relements
-
-
-def names_a_number(fntype):
-    """Whether a function type names a `typedef int.../float... t` (its result, arguments
-    or what they point to): the C file lists those functions in `facts["redoc"]`."""
-    for ctype in (fntype.result,) + tuple(fntype.args):
-        while ctype.kind in (POINTER, ARRAY) and not isinstance(ctype, UnknownNumberType):
-            ctype = ctype.item
-        if isinstance(ctype, UnknownNumberType):
-            return True
-    return False
 
 
 def _take_included(other_lib, kinds, addresses, class_attrs, values):

@@ -254,7 +254,7 @@ def emit_facts(plan, limited=False):
         lines.append("    %s = PyDict_GetItemString(facts, \"%s\");" % (name, name))
     for fn in plan.functions:
         lines += emit_function_fact(fn)
-    from ..apimode import names_a_number
+    from ..apicheck import names_a_number
     for index, fn in enumerate(builtin_functions(plan)):
         lines.append("    if (_pc_put(fast, %s, PyLong_FromLong(%d)) < 0) goto error;"
                      % (c_string(fn.name), index))

@@ -9,7 +9,7 @@ import warnings
 import pytest
 
 from _backend import FFI, VerificationError
-from conftest import build_api_module
+from conftest import build_api_module, build_shared_library
 
 pytestmark = pytest.mark.skipif(shutil.which("gcc") is None, reason="needs gcc")
 
@@ -28,6 +28,13 @@ CDEF = """
     int f_fine(struct fine_s);
     int f_variadic(int, ...);
     int f_plain(int);
+    static int (*const k_fn)(int);
+    extern int (*const e_fn)(int);
+    typedef int (*fn_t)(int);
+    static const fn_t k_tfn;
+    extern int (*v_fn)(int);
+    static const int *const k_ip;
+    #define K_INT 5
 """
 SOURCE = """
     struct wide_s { long a; };
@@ -44,6 +51,15 @@ SOURCE = """
     static int f_fine(struct fine_s s) { return s.b; }
     static int f_variadic(int n, ...) { return n; }
     static int f_plain(int n) { return n; }
+    static int twice(int n) { return 2 * n; }
+    static int (*const k_fn)(int) = twice;
+    int (*const e_fn)(int) = twice;
+    typedef int (*fn_t)(int);
+    static const fn_t k_tfn = twice;
+    int (*v_fn)(int) = twice;
+    static const int K_TARGET = 4;
+    static const int *const k_ip = &K_TARGET;
+    #define K_INT 5
 """
 
 
@@ -167,6 +183,49 @@ def test_a_variadic_function_of_the_lib_is_a_cdata_with_no_name(module):
     # the other functions are built-in functions named as declared
     assert lib.f_plain.__name__ == "f_plain"
     assert lib.f_plain(5) == 5
+
+
+# -- ffi.addressof() of a constant function pointer is that pointer ----
+@pytest.mark.parametrize("name", ["k_fn", "e_fn", "k_tfn"])
+def test_addressof_a_constant_function_pointer_is_its_value(module, name):
+    ffi, lib = module.ffi, module.lib
+    pointer = ffi.addressof(module.lib, name)
+    assert ffi.typeof(pointer) is ffi.typeof("int(*)(int)")
+    assert pointer == getattr(lib, name)
+    assert pointer(21) == 42
+
+
+def test_addressof_other_constants_and_variables(module):
+    ffi, lib = module.ffi, module.lib
+    for name in ("k_ip", "K_INT"):
+        with pytest.raises(AttributeError) as info:
+            ffi.addressof(lib, name)
+        assert str(info.value) == "cannot take the address of the constant '%s'" % (name,)
+    # a variable holding a function pointer: the address of the variable
+    assert ffi.typeof(ffi.addressof(lib, "v_fn")) is ffi.typeof("int(**)(int)")
+    assert ffi.addressof(lib, "v_fn")[0](5) == 10
+
+
+def test_out_of_line_addressof_a_constant_function_pointer(tmp_path, tmp_path_factory):
+    path = build_shared_library(tmp_path_factory, "constfn", """
+        static int twice(int n) { return 2 * n; }
+        int (*const e_fn)(int) = twice;
+        int (*v_fn)(int) = twice;
+    """)
+    module = build_api_module(tmp_path, "_api_diff_more_constfn", """
+        extern int (*const e_fn)(int);
+        extern int (*v_fn)(int);
+        int (*const no_such_fn)(int);
+    """, None)
+    ffi = module.ffi
+    lib = ffi.dlopen(path)
+    assert ffi.addressof(lib, "e_fn") == lib.e_fn
+    assert ffi.addressof(lib, "e_fn")(4) == 8
+    assert ffi.typeof(ffi.addressof(lib, "v_fn")) is ffi.typeof("int(**)(int)")
+    with pytest.raises(ffi.error) as info:      # read first: the symbol is missing
+        ffi.addressof(lib, "no_such_fn")
+    assert str(info.value).startswith("symbol 'no_such_fn' not found in library '%s': "
+                                      % (path,))
 
 
 # -- dir() of a generated ffi ----

@@ -23,7 +23,7 @@ from . import call
 from . import cdata as _cd
 from . import cdata_make as _mk
 from . import platform as plat
-from .cdatabase import make_cdata
+from .cdatabase import CData, make_cdata
 from .convert import prepare
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, TYPES, UNION, CField, \
     c_signature, ArrayType, CType, EnumType, PointerType, RawFunctionType, UnknownNumberType, \
@@ -399,6 +399,9 @@ class ApiLib:
         entry = cls._pc_addresses.get(name)
         if entry is None:
             if name in cls._pc_kinds:
+                value = getattr(self, name)     # a function pointer is its own address (cffi)
+                if isinstance(value, CData) and value._ctype.kind == FUNCTION:
+                    return value
                 raise AttributeError("cannot take the address of the constant '%s'" % (name,))
             raise AttributeError(_MSG_NO_NAME % (cls._pc_name, name))
         kind, ctype, address = entry

@@ -1,8 +1,14 @@
 """More of what a program sees of API-mode and out-of-line modules, found by running the same
-builds with cffi and comparing: the sizes of the fields a partial struct (`...;`) declares
-are checked against the compiler's, as those of an exact struct are (the struct is unusable
-when one differs, and ffi.verify() refuses it); dir() of a generated ffi shows what cffi's
-does.  Validated against cffi with PURECFFI_TEST_AGAINST=cffi."""
+builds with cffi and comparing:
+- the sizes of the fields a partial struct (`...;`) declares are checked against the
+  compiler's, as those of an exact struct are (the struct is unusable when one differs, and
+  ffi.verify() refuses it);
+- a named enum is signed when the compiler says so (a negative value the cdef() omits), and
+  the fields of exact structs follow (verify() keeps the cdef()'s view, as cffi's);
+- a variadic lib function is a cdata named '<cdata>';
+- ffi.addressof(lib, name) of a constant function pointer is that pointer;
+- dir() of a generated ffi shows what cffi's does.
+Validated against cffi with PURECFFI_TEST_AGAINST=cffi."""
 import shutil
 import warnings
 

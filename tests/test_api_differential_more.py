@@ -356,3 +356,45 @@ def test_verify_takes_an_enums_signedness_from_the_cdef(tmp_path):
                    tmpdir=str(tmp_path))
     assert repr(ffi.cast("enum vx", -1)) == "<cdata 'enum vx' 4294967295>"
     assert repr(ffi.cast("enum vp", -1)) == "<cdata 'enum vp' 4294967295>"
+
+
+# -- typedef T t[...]: the compiler's lengths ----
+TYPEDEF_CDEF = """
+    typedef int tarr[...];
+    typedef int m3[2][...];
+    typedef char names_t[...][...];
+    struct holds { tarr t; int n; };
+    int first_last(tarr);
+    extern tarr g_t;
+"""
+TYPEDEF_SOURCE = """
+    typedef int tarr[6];
+    typedef int m3[2][5];
+    typedef char names_t[3][7];
+    struct holds { tarr t; int n; };
+    static int first_last(tarr a) { return a[0] + a[5]; }
+    tarr g_t = {1, 0, 0, 0, 0, 2};
+"""
+
+
+@pytest.fixture(scope="module")
+def typedefs(tmp_path_factory):
+    return build_api_module(tmp_path_factory.mktemp("api_diff_more_typedefs"),
+                            "_api_diff_more_typedefs", TYPEDEF_CDEF, TYPEDEF_SOURCE)
+
+
+def test_a_typedef_of_a_dots_array_takes_the_compilers_lengths(typedefs):
+    ffi, lib = typedefs.ffi, typedefs.lib
+    int_size = ffi.sizeof("int")
+    assert ffi.typeof("tarr") is ffi.typeof("int[6]")
+    assert ffi.typeof("m3") is ffi.typeof("int[2][5]")
+    assert ffi.typeof("names_t") is ffi.typeof("char[3][7]")
+    assert ffi.sizeof("tarr") == 6 * int_size and ffi.sizeof("names_t") == 21
+    assert ffi.getctype("tarr") == "int[6]"
+    assert ffi.typeof("tarr *") is ffi.typeof("int(*)[6]")
+    assert repr(ffi.new("tarr *")) == "<cdata 'int(*)[6]' owning %d bytes>" % (6 * int_size,)
+    assert len(ffi.new("tarr", [1, 2])) == 6
+    assert ffi.offsetof("struct holds", "n") == 6 * int_size
+    assert lib.first_last(ffi.new("tarr", [3, 0, 0, 0, 0, 4])) == 7
+    assert ffi.typeof(lib.g_t) is ffi.typeof("int[6]")
+    assert lib.g_t[5] == 2

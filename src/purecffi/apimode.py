@@ -13,6 +13,7 @@ compiled C module reports (addresses, layouts, constant values, sizes).
     numbers        name of a `typedef int.../float... t` -> (size, signed, is_float)
     enums          C spelling of a named enum -> (its size, whether it is signed)
     extern_python  name -> (index, address)
+    typedefs       name of a `typedef T t[...];` -> sizes of each array level
 Where the facts contradict the cdef(), apicheck.py decides what happens (see _fill_gaps()).
 """
 import ctypes
@@ -268,7 +269,9 @@ def _fill_gaps(decls, facts, included=()):
     for ctype in structs:
         resolver.struct(ctype)
     _spread_layout_errors(structs, resolver.mismatches)
-    decls.types = {key: resolver.type(t) for key, t in decls.types.items()}
+    sizes = facts.get("typedefs", {})         # `typedef int t[...];`: the compiler's lengths
+    decls.types = {key: sized_array(resolver.type(t), sizes[key]) if key in sizes else
+                   resolver.type(t) for key, t in decls.types.items()}
     decls.functions = {name: resolver.type(t) for name, t in decls.functions.items()}
     decls.variables = {name: (resolver.type(t), c) for name, (t, c) in decls.variables.items()}
     constants = {}

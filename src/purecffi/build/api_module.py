@@ -25,8 +25,8 @@ from ..ctype import ENUM, FUNCTION, POINTER, PRIMITIVE, VOID, \
     UnknownNumberType, c_signature
 from ..apimode import by_pointer
 from .api_errno import ERRNO_HELPERS, ERRNO_SETTER
-from .api_facts import builtin_functions, collect_enums, collect_structs, emit_facts, \
-    emit_variable_addresses
+from .api_facts import builtin_functions, collect_array_typedefs, collect_enums, \
+    collect_structs, emit_facts, emit_variable_addresses
 from .api_fast_type import emit_fast_type, emit_pointer_result
 from .api_from_buffer import FROM_BUFFER_DEF, emit_from_buffer
 from .c_text import PREFIX, c_string as _c_string, spell, unqualified
@@ -180,6 +180,7 @@ class _Plan:
         self.numbers = [(n, t) for n, t in sorted(decls.types.items())
                         if isinstance(t, UnknownNumberType) and id(t) not in foreign_types]
         self.enums = collect_enums(decls, foreign_types)
+        self.array_typedefs = collect_array_typedefs(decls, included)
 
 
 def collect(ffi, module_name="?"):

@@ -7,6 +7,7 @@ builds with cffi and comparing:
   the fields of exact structs follow (verify() keeps the cdef()'s view, as cffi's);
 - a variadic lib function is a cdata named '<cdata>';
 - ffi.addressof(lib, name) of a constant function pointer is that pointer;
+- `typedef T t[...];` takes the compiler's lengths;
 - dir() of a generated ffi shows what cffi's does.
 Validated against cffi with PURECFFI_TEST_AGAINST=cffi."""
 import shutil

@@ -11,12 +11,13 @@ builds with cffi and comparing:
 - dir() of a generated ffi shows what cffi's does.
 Validated against cffi with PURECFFI_TEST_AGAINST=cffi."""
 import shutil
+import sys
 import warnings
 
 import pytest
 
 from _backend import FFI, VerificationError
-from conftest import build_api_module, build_shared_library
+from conftest import build_api_module, build_shared_library, import_built
 
 pytestmark = pytest.mark.skipif(shutil.which("gcc") is None, reason="needs gcc")
 
@@ -367,6 +368,10 @@ TYPEDEF_CDEF = """
     struct holds { tarr t; int n; };
     int first_last(tarr);
     extern tarr g_t;
+    int last_of(tarr *);
+    tarr *get_t(void);
+    struct holds_p { tarr *p; };
+    extern int other[...];
 """
 TYPEDEF_SOURCE = """
     typedef int tarr[6];
@@ -375,6 +380,10 @@ TYPEDEF_SOURCE = """
     struct holds { tarr t; int n; };
     static int first_last(tarr a) { return a[0] + a[5]; }
     tarr g_t = {1, 0, 0, 0, 0, 2};
+    static int last_of(tarr *p) { return (*p)[5]; }
+    static tarr *get_t(void) { return &g_t; }
+    struct holds_p { tarr *p; };
+    int other[10];
 """
 
 
@@ -399,3 +408,37 @@ def test_a_typedef_of_a_dots_array_takes_the_compilers_lengths(typedefs):
     assert lib.first_last(ffi.new("tarr", [3, 0, 0, 0, 0, 4])) == 7
     assert ffi.typeof(lib.g_t) is ffi.typeof("int[6]")
     assert lib.g_t[5] == 2
+
+
+def test_a_pointer_to_a_dots_array_typedef_points_to_the_compilers_array(typedefs):
+    ffi, lib = typedefs.ffi, typedefs.lib
+    assert ffi.typeof(lib.last_of) is ffi.typeof("int(*)(int(*)[6])")
+    assert lib.last_of(ffi.new("tarr *", [0, 0, 0, 0, 0, 9])) == 9
+    assert ffi.typeof(lib.get_t()) is ffi.typeof("int(*)[6]")
+    assert lib.get_t()[0][5] == 2
+    assert ffi.typeof("struct holds_p").fields[0][1].type is ffi.typeof("int(*)[6]")
+    # a global `[...]` array of the same item type has its own length
+    assert ffi.typeof(lib.other) is ffi.typeof("int[10]")
+    assert ffi.typeof(ffi.addressof(lib, "other")) is ffi.typeof("int(*)[10]")
+
+
+def test_an_included_dots_array_typedef_has_the_compilers_length(tmp_path):
+    base = FFI()
+    base.cdef("typedef int tarr[...];")
+    base.set_source("_api_diff_more_included", "typedef int tarr[6];")
+    base.compile(tmpdir=str(tmp_path))
+    ffi = FFI()
+    ffi.include(base)
+    ffi.cdef("struct us { tarr t; int n; }; int pick(tarr *);")
+    ffi.set_source("_api_diff_more_includer", "typedef int tarr[6];\n"
+                   "struct us { tarr t; int n; };\n"
+                   "static int pick(tarr *p) { return (*p)[5]; }")
+    ffi.compile(tmpdir=str(tmp_path))
+    try:
+        module = import_built(tmp_path, "_api_diff_more_includer")
+    finally:
+        sys.modules.pop("_api_diff_more_included", None)
+        sys.modules.pop("_api_diff_more_included.lib", None)
+    assert module.ffi.typeof("tarr") is module.ffi.typeof("int[6]")
+    assert module.ffi.offsetof("struct us", "n") == 6 * module.ffi.sizeof("int")
+    assert module.lib.pick(module.ffi.new("tarr *", [0, 0, 0, 0, 0, 3])) == 3

@@ -51,6 +51,7 @@ class _Resolver:
         self.seen_structs = set()
         self.mismatches = Mismatches()
         self.field_anonymous = set()    # anonymous structs reached only as a field's type
+        self.pointed = {}       # `T[...]` -> the array type a pointer to it points to
 
     def number(self, ctype):
         size, signed, is_float = self.facts["numbers"][ctype.name]
@@ -111,7 +112,8 @@ class _Resolver:
         elif kind == ENUM and self.enum_differs(ctype):
             real = self.enum(ctype)
         elif kind == POINTER:
-            item = self.type(ctype.item)
+            item = self.pointed[ctype.item] if ctype.item in self.pointed else \
+                self.type(ctype.item)
             real = ctype if item is ctype.item else TYPES.pointer(item)
         elif kind == ARRAY:
             item = self.type(ctype.item)
@@ -258,18 +260,35 @@ def sized_array(ctype, sizes):
     return TYPES.array(item, length)
 
 
+def _array_sizes(ctype):
+    """The sizes of each level of a known array type, as the C file reports them."""
+    sizes = []
+    while ctype.kind == ARRAY:
+        sizes.append(max(ctype.byte_size, 0))
+        ctype = ctype.item
+    return sizes + [max(ctype.byte_size, 0)]
+
+
 def _fill_gaps(decls, facts, included=()):
     """Replace every placeholder of `decls` by what the compiler reported; the Mismatches
     found on the way.  The structs of `included` Declarations are theirs to check."""
     resolver = _Resolver(decls, facts)
     foreign = reachable_structs([t for other in included for t in other.types.values()])
     resolver.seen_structs.update(foreign)
+    sizes = facts.get("typedefs", {})         # `typedef int t[...];`: the compiler's lengths
+    for other in included:                    # (or the included module's, known by now)
+        sizes.update((k, _array_sizes(t)) for k, t in other.types.items()
+                     if k not in sizes and t.kind == ARRAY and k in decls.types)
+    lengths = {}                # a pointer to `T[...]` points to the typedef's, if only one
+    for key, level_sizes in sizes.items():
+        lengths.setdefault(decls.types[key], set()).add(tuple(level_sizes))
+    resolver.pointed = {t: sized_array(resolver.type(t), next(iter(found)))
+                        for t, found in lengths.items() if len(found) == 1}
     structs = [t for t in reachable_structs(decls.types.values(), resolver.field_anonymous)
                if t not in foreign]
     for ctype in structs:
         resolver.struct(ctype)
     _spread_layout_errors(structs, resolver.mismatches)
-    sizes = facts.get("typedefs", {})         # `typedef int t[...];`: the compiler's lengths
     decls.types = {key: sized_array(resolver.type(t), sizes[key]) if key in sizes else
                    resolver.type(t) for key, t in decls.types.items()}
     decls.functions = {name: resolver.type(t) for name, t in decls.functions.items()}

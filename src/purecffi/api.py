@@ -646,6 +646,7 @@ class _Absent:
 
 
 _MSG_NO_ATTRIBUTE = "'_cffi_backend.FFI' object has no attribute '%s'"     # (cffi's words)
+_OBJECT_NAMES = frozenset(dir(object()))
 
 
 class GeneratedFFI(FFI):
@@ -677,8 +678,10 @@ class GeneratedFFI(FFI):
         raise TypeError("cannot pickle '_cffi_backend.FFI' object")
 
     def __dir__(self):
-        """Without the builder methods, which this ffi does not have."""
-        return [name for name in FFI.__dir__(self) if name not in self._BUILDER_METHODS]
+        """Its public methods and constants and object's special names, as cffi's: not the
+        builder methods, which this ffi does not have, nor its private state."""
+        return [name for name in FFI.__dir__(self) if name not in self._BUILDER_METHODS
+                and (not name.startswith("_") or name in _OBJECT_NAMES)]
 
     def __repr__(self):
         return "<_cffi_backend.FFI object at 0x%x>" % (id(self),)

@@ -7,9 +7,11 @@ value is wrong raises when it is read from `lib`; enumerators simply take the co
 values.  ffi.verify() raises the first disagreement at once, with the older wording of cffi's
 verify() (`verify_message()`).
 """
+from .ctype import ARRAY, POINTER, STRUCT, UNION, UnknownNumberType
 from .errors import FFIError
 
-__all__ = ["Mismatches", "struct_differences", "number_error", "sized_enum_base"]
+__all__ = ["Mismatches", "struct_differences", "partial_struct_differences", "number_error",
+           "sized_enum_base", "by_value_error", "number_type_error", "names_a_number"]
 
 
 # -- What differs ----
@@ -47,6 +49,25 @@ def struct_differences(ctype, layout):
     return out
 
 
+def partial_struct_differences(ctype, layout, field_type):
+    """The Differences between the sizes of the fields a partial struct of cdef() (`...;`)
+    declares and the compiler's `layout`: cffi checks those too (the offsets and the total
+    size are the compiler's).  `field_type(ftype, sizes)` is a declared field type with its
+    `[...]` lengths filled in; bitfields and arrays of unknown length are not compared."""
+    reported = {name: sizes for name, _, sizes in layout[2]}
+    out = []
+    for name, ftype, bits in ctype._decl_fields or ():
+        sizes = reported.get(name)
+        if bits >= 0 or not sizes or name.startswith("$"):
+            continue
+        ftype = field_type(ftype, sizes)
+        if ftype.kind == "array" and ftype.length is None:
+            continue
+        if 0 <= ftype.byte_size != sizes[0]:
+            out.append(Difference("field size", name, ftype.byte_size, sizes[0]))
+    return out
+
+
 def _struct_message(cname, diff):
     """cffi's message for a struct the compiler lays out differently (raised on use)."""
     if diff.field is None:
@@ -74,6 +95,14 @@ def _verify_struct_message(cname, diffs):
                                                             diff.c_value)
 
 
+def _verify_partial_message(names, diff):
+    """ffi.verify()'s message for a partial struct with a field of another size."""
+    cname, name = names
+    shown = cname if cname.startswith(("struct ", "union ")) else "anonymous " + cname
+    return "%s: field '%s.%s' is declared as %d bytes, but is really %d bytes" % (
+        shown, name, diff.field, diff.cdef_value, diff.c_value)
+
+
 def _constant_message(name, c_value):
     """cffi's message for a constant whose cdef() value is wrong (raised when read)."""
     shown = "%d" % (c_value,) if c_value < 0 else "%d (0x%x)" % (c_value, c_value)
@@ -90,11 +119,15 @@ class Mismatches:
         self.names = {}
         self.records = []
 
-    def struct(self, ctype, diffs):
-        """An exact struct laid out differently by the compiler: unusable from now on."""
+    def struct(self, ctype, diffs, partial=False):
+        """An exact struct laid out differently by the compiler, or a `partial` one with
+        fields of other sizes: unusable from now on."""
         for position, diff in enumerate(diffs):
             diff.position = position
-        self.records.append(("struct", ctype.cname, diffs))
+        if partial:     # verify() names the field as the struct's own 'name.field'
+            self.records.append(("partial", (ctype.cname, ctype.name), diffs))
+        else:
+            self.records.append(("struct", ctype.cname, diffs))
         ctype._forget_runtime()
         ctype.layout_error = _struct_message(ctype.cname, diffs[0])
 
@@ -125,6 +158,8 @@ class Mismatches:
         for kind, name, diffs in self.records:
             if kind == "struct":
                 return _verify_struct_message(name, diffs)
+            if kind == "partial":
+                return _verify_partial_message(name, diffs[0])
             value, c_value = diffs[0].cdef_value, diffs[0].c_value
             if kind == "constant":
                 return "%s has the real value %d, not %d" % (name, c_value, value)
@@ -170,11 +205,48 @@ def number_error(ctype, size, is_float):
     return None
 
 
-def sized_enum_base(name, size, values):
+def sized_enum_base(name, size, values, signed=None):
     """The name of the integer type under an enum of `size` bytes (as the compiler chose),
-    signed when a value is negative; `name` (from the values alone) when that size fits."""
+    signed as the compiler says (`signed`) or, if unknown, when a value is negative; `name`
+    (from the values alone) when that size and signedness fit."""
     from .ctype import TYPES
-    if size is None or TYPES.primitive(name).byte_size == size or size not in _INT_NAMES:
+    if size is None or size not in _INT_NAMES:
         return name
-    signed = any(v < 0 for v in values)
+    if signed is None:
+        signed = any(v < 0 for v in values)
+    base = TYPES.primitive(name)
+    if base.byte_size == size and base.signed == signed:
+        return name
     return _INT_NAMES[size] if signed else "u" + _INT_NAMES[size]
+
+
+# -- Types the compiler contradicted, in signatures ----
+def by_value_error(fntype):
+    """The layout error of a struct or union `fntype` takes or returns by value, or None
+    (an extern "Python" function of such a type raises when named, and the address of any
+    such function, as cffi's)."""
+    for ctype in (fntype.result,) + tuple(fntype.args):
+        error = getattr(ctype, "layout_error", None) if ctype.kind in (STRUCT, UNION) else \
+            number_type_error(ctype)
+        if error is not None:
+            return error
+    return None
+
+
+def number_type_error(ctype):
+    """The error of a `typedef int.../float... t` the compiler contradicts that `ctype` is,
+    points to or holds (as array items), or None."""
+    while ctype.kind in (POINTER, ARRAY) and not isinstance(ctype, UnknownNumberType):
+        ctype = ctype.item
+    return ctype.layout_error if isinstance(ctype, UnknownNumberType) else None
+
+
+def names_a_number(fntype):
+    """Whether a function type names a `typedef int.../float... t` (its result, arguments
+    or what they point to): the C file lists those functions in `facts["redoc"]`."""
+    for ctype in (fntype.result,) + tuple(fntype.args):
+        while ctype.kind in (POINTER, ARRAY) and not isinstance(ctype, UnknownNumberType):
+            ctype = ctype.item
+        if isinstance(ctype, UnknownNumberType):
+            return True
+    return False

@@ -11,8 +11,9 @@ compiled C module reports (addresses, layouts, constant values, sizes).
     layouts        C spelling of a struct/union -> (size, align, ((field, offset, sizes), ...))
                    (sizes: sizeof the field, of its item if an array, ...)
     numbers        name of a `typedef int.../float... t` -> (size, signed, is_float)
-    enums          C spelling of a named enum -> its size
+    enums          C spelling of a named enum -> (its size, whether it is signed)
     extern_python  name -> (index, address)
+    typedefs       name of a `typedef T t[...];` -> sizes of each array level
 Where the facts contradict the cdef(), apicheck.py decides what happens (see _fill_gaps()).
 """
 import ctypes
@@ -23,51 +24,21 @@ from . import call
 from . import cdata as _cd
 from . import cdata_make as _mk
 from . import platform as plat
-from .cdatabase import make_cdata
+from .cdatabase import CData, make_cdata
 from .convert import prepare
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, TYPES, UNION, CField, \
     c_signature, ArrayType, CType, EnumType, PointerType, RawFunctionType, UnknownNumberType, \
     make_type
-from .apicheck import Mismatched, Mismatches, number_error, sized_enum_base, \
-    struct_differences
+from .apicheck import Mismatched, Mismatches, by_value_error, number_error, \
+    number_type_error, partial_struct_differences, sized_enum_base, struct_differences
+from .apidecls import load_declarations as _load_declarations
 from .apiextern import ExternPython, def_extern
 from .decls import declared_by_includes, is_integer_constant
 from .errors import FFIError
 from .memory import memmove
 from .varsize import write_items
 
-__all__ = ["load", "dump", "def_extern", "ApiLib"]
-
-
-# -- Declarations in the C module ----
-def dump(ffi):
-    """The declarations of `ffi` as text embedded in the C module: a first line listing the
-    included modules (JSON), then the serialized declarations (see purecffi.serialize)."""
-    from .serialize import dump_declarations
-    names = []
-    for other in ffi._included:
-        spec = getattr(other, "_source_spec", None)
-        if spec is None:
-            from .errors import VerificationError
-            raise VerificationError("ffi object %r includes %r, but the latter has not been "
-                                    "prepared with set_source()" % (ffi, other))
-        names.append(spec.module_name)
-    text = dump_declarations(ffi._decls, [other._decls for other in ffi._included],
-                             tag_names=True)       # `struct s`, not its typedef: as cffi
-    import json
-    return json.dumps(names) + "\n" + text
-
-
-def _load_declarations(text):
-    """(Declarations, included FFIs) from the text dump() wrote; imports included modules."""
-    import importlib
-    import json
-    from .serialize import load_declarations
-    first, data = text.split("\n", 1)
-    names = json.loads(first)
-    included = [importlib.import_module(name).ffi for name in names]
-    decls = load_declarations(data, [other._decls for other in included])
-    return decls, included
+__all__ = ["load", "def_extern", "ApiLib"]
 
 
 # -- Filling the gaps with the compiler's facts ----
@@ -80,6 +51,7 @@ class _Resolver:
         self.seen_structs = set()
         self.mismatches = Mismatches()
         self.field_anonymous = set()    # anonymous structs reached only as a field's type
+        self.pointed = {}       # `T[...]` -> the array type a pointer to it points to
 
     def number(self, ctype):
         size, signed, is_float = self.facts["numbers"][ctype.name]
@@ -97,7 +69,8 @@ class _Resolver:
         values = [(name, self.enum_value(ctype, name, value))      # in declaration order
                   for name, value in reversed(ctype._relements.items())]
         numbers = [v for _, v in values]
-        base = sized_enum_base(enum_base_name(numbers), self.enum_size(ctype), numbers)
+        size, signed = self.enum_fact(ctype)
+        base = sized_enum_base(enum_base_name(numbers), size, numbers, signed)
         return make_type(EnumType, ctype.name, values, base=TYPES.primitive(base),
                          cname=ctype.cname)
 
@@ -108,18 +81,25 @@ class _Resolver:
             self.mismatches.enumerator(ctype.cname, name, value, c_value)
         return c_value
 
-    def enum_size(self, ctype):
-        return self.facts.get("enums", {}).get(ctype.cname)
+    def enum_fact(self, ctype):
+        """(size, signed) of a named enum as the compiler has it, None where not reported
+        (verify(), and modules built by an older purecffi, report the size only)."""
+        fact = self.facts.get("enums", {}).get(ctype.cname)
+        if not isinstance(fact, tuple):
+            return fact, None
+        return fact[0], None if fact[1] < 0 else bool(fact[1])
 
     def enum_differs(self, ctype):
-        """Whether the compiler gives an enum of cdef() other values or another size."""
+        """Whether the compiler gives an enum of cdef() other values, size or signedness (a
+        value cdef() does not list may be negative)."""
         if ctype.partial:
             return True
         constants = self.facts["constants"]
         if any(constants.get(n, v) != v for n, v in ctype._relements.items()):
             return True
-        size = self.enum_size(ctype)
-        return size is not None and size != ctype.byte_size
+        size, signed = self.enum_fact(ctype)
+        return size is not None and size != ctype.byte_size or \
+            signed is not None and signed != ctype.base.signed
 
     def type(self, ctype):
         """The type with every placeholder replaced (the same object if it has none)."""
@@ -132,7 +112,8 @@ class _Resolver:
         elif kind == ENUM and self.enum_differs(ctype):
             real = self.enum(ctype)
         elif kind == POINTER:
-            item = self.type(ctype.item)
+            item = self.pointed[ctype.item] if ctype.item in self.pointed else \
+                self.type(ctype.item)
             real = ctype if item is ctype.item else TYPES.pointer(item)
         elif kind == ARRAY:
             item = self.type(ctype.item)
@@ -175,8 +156,26 @@ class _Resolver:
                     self.complete(ctype, layout)
                 elif diffs:
                     self.mismatches.struct(ctype, diffs)
+                else:
+                    self.retype_fields(ctype)
             return
+        diffs = partial_struct_differences(ctype, layout,
+                                           lambda ftype, sizes: sized_array(self.type(ftype), sizes))
         self.complete(ctype, layout)
+        if diffs:
+            self.mismatches.struct(ctype, diffs, partial=True)  # cffi checks its field sizes
+
+    def retype_fields(self, ctype):
+        """The fields of an exact struct take the compiler's enums (values, signedness), at
+        the same places."""
+        types = [self.type(field.type) for _, field in ctype._fields]
+        if all(new is field.type for new, (_, field) in zip(types, ctype._fields)):
+            return
+        fields = [(name, CField(name, new, f.offset, f.bitshift, f.bitsize, f.flags,
+                                bit_position=f.bit_position))
+                  for new, (name, f) in zip(types, ctype._fields)]
+        ctype.complete([(name, self.type(t), bits) for name, t, bits in ctype._decl_fields],
+                       ctype.packed, ctype.pack, layout=(fields, ctype._size, ctype._align))
 
     def inner_structs(self, ctype):
         """Check or complete the structs `ctype` holds by value."""
@@ -261,18 +260,37 @@ def sized_array(ctype, sizes):
     return TYPES.array(item, length)
 
 
+def _array_sizes(ctype):
+    """The sizes of each level of a known array type, as the C file reports them."""
+    sizes = []
+    while ctype.kind == ARRAY:
+        sizes.append(max(ctype.byte_size, 0))
+        ctype = ctype.item
+    return sizes + [max(ctype.byte_size, 0)]
+
+
 def _fill_gaps(decls, facts, included=()):
     """Replace every placeholder of `decls` by what the compiler reported; the Mismatches
     found on the way.  The structs of `included` Declarations are theirs to check."""
     resolver = _Resolver(decls, facts)
     foreign = reachable_structs([t for other in included for t in other.types.values()])
     resolver.seen_structs.update(foreign)
+    sizes = facts.get("typedefs", {})         # `typedef int t[...];`: the compiler's lengths
+    for other in included:                    # (or the included module's, known by now)
+        sizes.update((k, _array_sizes(t)) for k, t in other.types.items()
+                     if k not in sizes and t.kind == ARRAY and k in decls.types)
+    lengths = {}                # a pointer to `T[...]` points to the typedef's, if only one
+    for key, level_sizes in sizes.items():
+        lengths.setdefault(decls.types[key], set()).add(tuple(level_sizes))
+    resolver.pointed = {t: sized_array(resolver.type(t), next(iter(found)))
+                        for t, found in lengths.items() if len(found) == 1}
     structs = [t for t in reachable_structs(decls.types.values(), resolver.field_anonymous)
                if t not in foreign]
     for ctype in structs:
         resolver.struct(ctype)
     _spread_layout_errors(structs, resolver.mismatches)
-    decls.types = {key: resolver.type(t) for key, t in decls.types.items()}
+    decls.types = {key: sized_array(resolver.type(t), sizes[key]) if key in sizes else
+                   resolver.type(t) for key, t in decls.types.items()}
     decls.functions = {name: resolver.type(t) for name, t in decls.functions.items()}
     decls.variables = {name: (resolver.type(t), c) for name, (t, c) in decls.variables.items()}
     constants = {}
@@ -403,6 +421,9 @@ class ApiLib:
         entry = cls._pc_addresses.get(name)
         if entry is None:
             if name in cls._pc_kinds:
+                value = getattr(self, name)     # a function pointer is its own address (cffi)
+                if isinstance(value, CData) and value._ctype.kind == FUNCTION:
+                    return value
                 raise AttributeError("cannot take the address of the constant '%s'" % (name,))
             raise AttributeError(_MSG_NO_NAME % (cls._pc_name, name))
         kind, ctype, address = entry
@@ -561,8 +582,8 @@ def _make_function(module, name, fntype, how, address, fnptr_address, fast_index
         function = _pointer_wrapped_function(name, fntype, address, fnptr_address)
     elif how == "fast" and fast_index is not None:
         function = _LazyTwin(fntype, address, name)
-    else:
-        function = call.make_lib_function(fntype, address, name)
+    else:       # (a variadic one is a plain cdata, as in cffi: no name of its own)
+        function = call.make_lib_function(fntype, address, None if fast_index is None else name)
     if fast_index is None:
         return function
     fast = how == "fast"
@@ -637,7 +658,7 @@ def load(module, declarations, facts):
     for fname, fntype in decls.functions.items():
         how, address, fnptr_address = facts["functions"][fname]
         kinds[fname] = "function"
-        error = _by_value_error(fntype)     # (its address raises, as cffi's; calls check)
+        error = by_value_error(fntype)     # (its address raises, as cffi's; calls check)
         addresses[fname] = ("function", fntype, fnptr_address) if error is None else (
             "function", None, error)
         try:
@@ -653,7 +674,7 @@ def load(module, declarations, facts):
         kinds[ename] = "function"
         addresses[ename] = ("function", fnptr, address)
         externs[ename] = ExternPython(module, ename, rawtype, index, address)
-        error = _by_value_error(rawtype)
+        error = by_value_error(rawtype)
         values[ename] = make_cdata(prepare(fnptr).cdata_class, fnptr, address, None) \
             if error is None else Mismatched(error)
         if error is not None:
@@ -670,7 +691,7 @@ def load(module, declarations, facts):
         addresses[vname] = ("variable", ctype, glob.address)
         class_attrs[vname] = values[vname] = glob   # in the dict too: the C getattro uses it
         error = getattr(ctype, "layout_error", None) if ctype.kind in (STRUCT, UNION) else \
-            _number_error(ctype)
+            number_type_error(ctype)
         if error is not None:       # a type the compiler contradicts: as cffi, its
             class_attrs[vname] = values[vname] = Mismatched(error)  # global raises when used
         elif sizes[0] and 0 <= ctype.byte_size != sizes[0]:
@@ -714,41 +735,10 @@ def load(module, declarations, facts):
         delattr(module, helper)     # used by now (or held): the module shows ffi and lib only
 
 
-def _by_value_error(fntype):
-    """The layout error of a struct or union `fntype` takes or returns by value, or None
-    (an extern "Python" function of such a type raises when named, and the address of any
-    such function, as cffi's)."""
-    for ctype in (fntype.result,) + tuple(fntype.args):
-        error = getattr(ctype, "layout_error", None) if ctype.kind in (STRUCT, UNION) else \
-            _number_error(ctype)
-        if error is not None:
-            return error
-    return None
-
-
-def _number_error(ctype):
-    """The error of a `typedef int.../float... t` the compiler contradicts that `ctype` is,
-    points to or holds (as array items), or None."""
-    while ctype.kind in (POINTER, ARRAY) and not isinstance(ctype, UnknownNumberType):
-        ctype = ctype.item
-    return ctype.layout_error if isinstance(ctype, UnknownNumberType) else None
-
-
 def _is_enumerator(decls, name):
     """Whether `name` is the value of an enum."""
     ctype = decls.constants.get(name, (None,))[0]
     return ctype is not None and ctype.kind == ENUM and name in ctype._relements
-
-
-def names_a_number(fntype):
-    """Whether a function type names a `typedef int.../float... t` (its result, arguments
-    or what they point to): the C file lists those functions in `facts["redoc"]`."""
-    for ctype in (fntype.result,) + tuple(fntype.args):
-        while ctype.kind in (POINTER, ARRAY) and not isinstance(ctype, UnknownNumberType):
-            ctype = ctype.item
-        if isinstance(ctype, UnknownNumberType):
-            return True
-    return False
 
 
 def _take_included(other_lib, kinds, addresses, class_attrs, values):

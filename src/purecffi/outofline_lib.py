@@ -17,7 +17,7 @@ import types
 
 from .cdatabase import CData, make_cdata
 from .convert import prepare
-from .ctype import ARRAY, ENUM, TYPES
+from .ctype import ARRAY, ENUM, FUNCTION, TYPES
 from .decls import declared_by_includes, is_integer_constant
 from .errors import FFIError
 from .library import Lib, Messages, _Library, dlopen, open_library
@@ -200,6 +200,10 @@ class OutOfLineLib(Lib):
             return self.__getattr__(name)               # the error of an undeclared name
         if entry is not None:
             self._accessor(name)
+            if entry[0] == "constant":      # a function pointer is its own address (cffi)
+                value = getattr(self, name)
+                if isinstance(value, CData) and value._ctype.kind == FUNCTION:
+                    return value
         result = Lib._addressof(self, name)
         if entry is None or entry[0] != "variable" or entry[1][0].kind != ARRAY:
             return result

@@ -76,7 +76,7 @@ def _so_suffix():
 
 def _module_name(ffi, source, kwargs, tag, source_extension):
     """`_cffi_<tag>_<crc of the source and keywords><crc of the declarations>`."""
-    from .apimode import dump
+    from .apidecls import dump
     key1 = "\x00".join([sys.version, source, source_extension, repr(sorted(
         (k, v) for k, v in kwargs.items()))])
     key2 = dump(ffi)

@@ -167,6 +167,27 @@ def emit_variable_fact(index, name, ctype):
             % (c_string(name), fmt, index, sizes)]
 
 
+def collect_array_typedefs(decls, included):
+    """The names of the typedefs of arrays with a `[...]` length (`typedef int t[...];`),
+    whose sizes the C file reports (an included module reports its own)."""
+    foreign = {name for other in included for name in other.types}
+    found = []
+    for name, ctype in sorted(decls.types.items()):
+        item = ctype
+        while item.kind == ARRAY and item.length is not Ellipsis:
+            item = item.item
+        if item.kind == ARRAY and name not in foreign:
+            found.append(name)
+    return found
+
+
+def emit_array_typedef_fact(name, ctype):
+    """typedefs[name] = sizes of each array level of the type, as for variables."""
+    fmt, sizes = _sizes_tuple(_array_sizes("(*(%s *)0)" % (name,), ctype))
+    return ["    if (_pc_put(typedefs, %s, Py_BuildValue(\"%s\", %s)) < 0) goto error;"
+            % (c_string(name), fmt, sizes)]
+
+
 # -- Constants, enums, numbers ----
 def _is_integer_constant(ctype):
     """Whether a constant of this type is reported as a Python int."""
@@ -203,9 +224,11 @@ def _reported_constant(ctype, value):
 
 
 def emit_enum_fact(ctype):
-    """enums[cname] = sizeof(enum): the compiler may choose a larger type than int."""
-    return ["    if (_pc_put(enums, %s, PyLong_FromSsize_t((Py_ssize_t)sizeof(%s))) < 0) "
-            "goto error;" % (c_string(ctype.cname), ctype.cname)]
+    """enums[cname] = (sizeof(enum), signed): the compiler may choose a larger type than
+    int, and a signed one for a negative value cdef() does not list."""
+    return ["    if (_pc_put(enums, %s, Py_BuildValue(\"(ni)\", (Py_ssize_t)sizeof(%s), "
+            "PC_ENUM_SIGNED(%s))) < 0) goto error;"
+            % (c_string(ctype.cname), ctype.cname, ctype.cname)]
 
 
 def emit_number_fact(name):
@@ -230,7 +253,7 @@ def emit_function_fact(fn):
 
 # -- The facts builder ----
 _TABLES = ("functions", "variables", "constants", "layouts", "numbers", "enums",
-           "extern_python", "fast", "redoc")
+           "extern_python", "fast", "redoc", "typedefs")
 
 
 def builtin_functions(plan):
@@ -252,7 +275,7 @@ def emit_facts(plan, limited=False):
         lines.append("    %s = PyDict_GetItemString(facts, \"%s\");" % (name, name))
     for fn in plan.functions:
         lines += emit_function_fact(fn)
-    from ..apimode import names_a_number
+    from ..apicheck import names_a_number
     for index, fn in enumerate(builtin_functions(plan)):
         lines.append("    if (_pc_put(fast, %s, PyLong_FromLong(%d)) < 0) goto error;"
                      % (c_string(fn.name), index))
@@ -270,6 +293,8 @@ def emit_facts(plan, limited=False):
         lines += emit_enum_fact(ctype)
     for name, _ in plan.numbers:
         lines += emit_number_fact(name)
+    for name in plan.array_typedefs:
+        lines += emit_array_typedef_fact(name, plan.decls.types[name])
     for index, (name, _) in enumerate(plan.extern_python):
         lines.append("    if (_pc_put(extern_python, %s, Py_BuildValue(\"(iN)\", %d, "
                      "PC_ADDRESS(&%s))) < 0) goto error;" % (c_string(name), index, name))

@@ -25,8 +25,8 @@ from ..ctype import ENUM, FUNCTION, POINTER, PRIMITIVE, VOID, \
     UnknownNumberType, c_signature
 from ..apimode import by_pointer
 from .api_errno import ERRNO_HELPERS, ERRNO_SETTER
-from .api_facts import builtin_functions, collect_enums, collect_structs, emit_facts, \
-    emit_variable_addresses
+from .api_facts import builtin_functions, collect_array_typedefs, collect_enums, \
+    collect_structs, emit_facts, emit_variable_addresses
 from .api_fast_type import emit_fast_type, emit_pointer_result
 from .api_from_buffer import FROM_BUFFER_DEF, emit_from_buffer
 from .c_text import PREFIX, c_string as _c_string, spell, unqualified
@@ -180,6 +180,7 @@ class _Plan:
         self.numbers = [(n, t) for n, t in sorted(decls.types.items())
                         if isinstance(t, UnknownNumberType) and id(t) not in foreign_types]
         self.enums = collect_enums(decls, foreign_types)
+        self.array_typedefs = collect_array_typedefs(decls, included)
 
 
 def collect(ffi, module_name="?"):
@@ -289,6 +290,13 @@ def emit_helpers(limited=False):
         "    PyLong_FromLongLong((long long)(x)))",
         "#endif",
         "#define PC_ADDRESS(p) PyLong_FromVoidPtr((void *)(p))",
+        "/* 1 if an enum type is signed, 0 if not; -1 in ffi.verify(), which, as cffi's,",
+        " * takes it from the cdef()'s values */",
+        "#ifdef PC_VERIFY",
+        "#define PC_ENUM_SIGNED(T) (-1)",
+        "#else",
+        "#define PC_ENUM_SIGNED(T) ((int)((T)-1 < (T)1))",
+        "#endif",
         "",
     ] + ERRNO_HELPERS + (_LIMITED_HELPERS if limited else [])
 
@@ -1134,8 +1142,8 @@ def _c_filename(spec):
 
 def declarations_payload(ffi):
     """The declarations as text the runtime can load (see apimode.load)."""
-    from .. import apimode
-    return apimode.dump(ffi)
+    from ..apidecls import dump
+    return dump(ffi)
 
 
 def generate_c_source(ffi, spec, prelude=(), epilogue=(), limited=None):

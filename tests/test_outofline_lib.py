@@ -444,3 +444,50 @@ def test_declarations_are_decoded_when_first_named(tmp_path, modules):
     assert list(functions._values) == ["f3"]
     assert ffi.sizeof("s7_t") == 16 + 8 * 7
     assert len(ffi._decls.types._values) == 1       # "s7_t" (and what it reaches: not named)
+
+
+# -- C names that look like the lib object's own ----
+NAMES_SOURCE = r"""
+int mro(int x) { return x + 1; }
+int _close(int x) { return x + 2; }
+int _addressof(int x) { return x + 3; }
+int _resolve(int x) { return x + 4; }
+int _refresh(int x) { return x + 5; }
+int _accessor(int x) { return x + 6; }
+int _constant = 7;
+int _variable = 8;
+"""
+NAMES_CDEF = """
+    int mro(int); int _close(int); int _addressof(int); int _resolve(int);
+    int _refresh(int); int _accessor(int);
+    extern int _constant; extern int _variable;
+"""
+
+
+@pytest.fixture(scope="module")
+def names_libpath(tmp_path_factory):
+    return build_shared_library(tmp_path_factory, "libnames", NAMES_SOURCE)
+
+
+@pytest.mark.parametrize("mode", ["in-line", "out-of-line"])
+def test_c_names_like_the_libs_own_are_the_c_symbols(ffi, tmp_path, modules, names_libpath,
+                                                     mode):
+    if mode == "in-line":
+        ffi.cdef(NAMES_CDEF)
+        lib_ffi = ffi
+    else:
+        build(tmp_path, "_ool_names", NAMES_CDEF)
+        lib_ffi = modules("_ool_names").ffi
+    lib = lib_ffi.dlopen(names_libpath)
+    calls = [getattr(lib, name)(10) for name in
+             ("mro", "_close", "_addressof", "_resolve", "_refresh", "_accessor")]
+    assert calls == [11, 12, 13, 14, 15, 16]
+    assert (lib._constant, lib._variable) == (7, 8)
+    lib._variable = 80
+    assert lib._variable == 80
+    assert lib_ffi.addressof(lib, "_addressof")(1) == 4
+    assert lib_ffi.addressof(lib, "_variable")[0] == 80
+    assert {"mro", "_close", "_variable"} <= set(dir(lib))
+    lib_ffi.dlclose(lib)                 # the lib's own closing is not the C `_close`
+    with pytest.raises((ValueError, getattr(lib_ffi, "error", ValueError)), match="closed"):
+        lib._resolve(1)

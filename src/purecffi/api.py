@@ -392,7 +392,8 @@ class FFI:
     def addressof(self, cdata: Any, *fields_or_indexes: str | int) -> _CData:
         """A pointer to a struct/array cdata, or to one of its fields or items; or to a lib symbol."""
         if not isinstance(cdata, _cd.CData):
-            lib_addressof = getattr(type(cdata), "_addressof", None)     # a lib object's
+            lib_addressof = getattr(type(cdata), "_Lib_addressof", None) or \
+                getattr(type(cdata), "_addressof", None)     # a dlopen()ed or an API-mode lib's
             if lib_addressof is not None:       # (the class's: a C function may be so named)
                 if len(fields_or_indexes) != 1:     # (cffi's words)
                     raise TypeError("function takes exactly 2 arguments (%d given)"

@@ -202,8 +202,8 @@ def _opened_handle(cdata):
 def _lib_for(ffi, name, handle, lib_class=None):
     """The Lib object of `ffi` over an opened library (its own class, registered)."""
     base = lib_class or Lib
-    cls = type("Lib", (base,), dict({"__module__": base.__module__}, **base._class_namespace))
-    lib = cls(ffi, _Library(name, handle, base._messages))
+    cls = type("Lib", (base,), dict({"__module__": base.__module__}, **base._Lib_class_namespace))
+    lib = cls(ffi, _Library(name, handle, base._Lib_messages))
     _REGISTRY.add(ffi, lib)
     return lib
 
@@ -219,13 +219,13 @@ def dlclose(lib, generated=False):
                 "None" if lib is None else type(lib).__name__,))
         raise AttributeError("type object '%s' has no attribute '__cffi_close__'"
                              % (type(lib).__name__,))
-    lib._close()
+    lib._Lib_close()
 
 
 def declarations_changed(ffi):
     """Called by FFI.cdef() and FFI.include(): the libs of `ffi` learn the new names."""
     for lib in _REGISTRY.libs_of(ffi):
-        lib._refresh()
+        lib._Lib_refresh()
 
 
 class _Registry:
@@ -302,7 +302,7 @@ class _Resolved:
     def __get__(self, lib, cls=None):
         if lib is None:
             return self
-        value = lib._resolve(self.name, self.entry)
+        value = lib._Lib_resolve(self.name, self.entry)
         # the value first, then the accessor goes: another thread looking `name` up meanwhile
         # finds one or the other (and two threads resolving at once both succeed)
         object.__setattr__(lib, self.name, value)   # not lib.__dict__[...]: see _forget()
@@ -326,7 +326,7 @@ class _GlobalVariable:
     def _resolved(self, lib):
         variable = self.variable
         if variable is None:
-            variable = self.variable = lib._variable(self.name, self.ctype)
+            variable = self.variable = lib._Lib_variable(self.name, self.ctype)
         return variable
 
     def __get__(self, lib, cls=None):
@@ -356,24 +356,24 @@ class Lib:
     """
 
     __slots__ = ("_Lib__ffi", "_Lib__library", "_Lib__declared", "__weakref__")
-    _messages = Messages
-    _class_namespace = {}       # more entries for the class of each lib (see OutOfLineLib)
+    _Lib_messages = Messages
+    _Lib_class_namespace = {}       # more entries for the class of each lib (see OutOfLineLib)
 
     def __init__(self, ffi, library):
         object.__setattr__(self, "_Lib__ffi", ffi)
         object.__setattr__(self, "_Lib__library", library)
         object.__setattr__(self, "_Lib__declared", {})   # name -> (kind, declaration)
-        self._refresh()
+        self._Lib_refresh()
 
     # -- Accessors ----
-    def _refresh(self):
+    def _Lib_refresh(self):
         """Install an accessor on our class for each name the FFI declares now."""
         decls = self.__ffi._decls
         current, shared = {}, []
         for kind, table in (("constant", decls.constants), ("variable", decls.variables),
                             ("function", decls.functions)):
             for name, declaration in table.items():
-                if not hasattr(Lib, name):
+                if not reserved(Lib, name):
                     if name in current:
                         shared.append(name)
                     current[name] = (kind, declaration)
@@ -400,7 +400,7 @@ class Lib:
         _forget(self, name)                         # a value resolved from an older entry
         setattr(type(self), name, accessor)
 
-    def _resolve(self, name, entry):
+    def _Lib_resolve(self, name, entry):
         """The value of a function or constant (made on first access)."""
         library = self.__library
         kind, declaration = entry
@@ -410,9 +410,9 @@ class Lib:
                 declaration, library.address(name, library.messages.function))
             call.set_attribute(function, "_library", library)   # keeps the code mapped
             return function
-        return self._constant(name, declaration)
+        return self._Lib_constant(name, declaration)
 
-    def _constant(self, name, declaration):
+    def _Lib_constant(self, name, declaration):
         """The value of a constant: those cdef() gives a value (still there after dlclose(),
         as in cffi); the others raise (an out-of-line lib reads them from the library)."""
         return _constant_value(name, declaration)
@@ -426,7 +426,7 @@ class Lib:
             raise type(error)(*error.args)
         warn_guessed_enum(decls, ctype)
 
-    def _variable(self, name, ctype):
+    def _Lib_variable(self, name, ctype):
         """The _Variable of a global variable (its address looked up now)."""
         library = self.__library
         if library.closed:
@@ -472,7 +472,7 @@ class Lib:
             self.__library.name, " (closed)" if self.__library.closed else "")
 
     # -- Used by the FFI ----
-    def _addressof(self, name):
+    def _Lib_addressof(self, name):
         """ffi.addressof(lib, name): a pointer to a global variable, or the function pointer."""
         library = self.__library
         if library.closed:
@@ -494,12 +494,21 @@ class Lib:
         pointer = TYPES.pointer(ctype)
         return make_cdata(prepare(pointer).cdata_class, pointer, variable.address, library)
 
-    def _close(self):
+    def _Lib_close(self):
         """dlclose(): close the handle; the accessors put back then raise ValueError."""
         self.__library.close()
         for name, entry in self.__declared.items():
             if entry[0] != "variable":
                 self.__install(name, entry)
+
+
+def reserved(cls, name):
+    """Whether a C name cannot be a lib attribute: one the lib class itself defines (its
+    methods all start with `_Lib_`, which C libraries do not use), or a special `__x__` name.
+    (Not hasattr(): a class also shows `type`'s own `mro`, a fine C name.)"""
+    if name.startswith("__") and name.endswith("__"):
+        return True
+    return any(name in klass.__dict__ for klass in cls.__mro__)
 
 
 def _latest(decls, name):

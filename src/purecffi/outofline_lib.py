@@ -20,7 +20,7 @@ from .convert import prepare
 from .ctype import ARRAY, ENUM, FUNCTION, TYPES
 from .decls import declared_by_includes, is_integer_constant
 from .errors import FFIError
-from .library import Lib, Messages, _Library, dlopen, open_library
+from .library import Lib, Messages, _Library, dlopen, open_library, reserved
 from .serialize import LazyTable
 
 __all__ = ["OutOfLineLib", "integer_const"]
@@ -72,12 +72,12 @@ class _ModuleName(str):
 class OutOfLineLib(Lib):
     """What the ffi of a generated module's dlopen() returns (see the module docstring)."""
 
-    __slots__ = ("_installed",)      # (lock, names whose accessor was installed)
-    _messages = _Messages
+    __slots__ = ("_Lib_installed",)      # (lock, names whose accessor was installed)
+    _Lib_messages = _Messages
     __reduce__ = __reduce_ex__ = _NotThere()    # not copyable nor picklable, as cffi's lib
     __copy__ = __deepcopy__ = None              # (the in-line Lib's, which give the lib itself)
 
-    def _constant(self, name, declaration):
+    def _Lib_constant(self, name, declaration):
         """Integer constants as in-line; `static const` ones read from the library; those an
         included API-mode module knows (`#define X ...`), from it."""
         if not _is_symbol_constant(name, declaration):
@@ -85,29 +85,29 @@ class OutOfLineLib(Lib):
                 value = _from_included(self._Lib__ffi, name)
                 if value is not None:
                     return value
-            return Lib._constant(self, name, declaration)
+            return Lib._Lib_constant(self, name, declaration)
         if name not in _own_names(self._Lib__ffi):
             raise FFIError(MSG_ELSEWHERE % (name,))
         library = self._Lib__library
         address = library.address(name, _Messages.variable)
         return prepare(declaration[0]).read(address, library)
 
-    def _refresh(self):
+    def _Lib_refresh(self):
         """Only the names: the declarations are fixed, and decoding them (serialize.LazyTable)
-        and installing their accessors wait until a name is first used (_accessor)."""
+        and installing their accessors wait until a name is first used (_Lib_accessor)."""
         decls = self._Lib__ffi._decls
         tables = (("constant", decls.constants), ("variable", decls.variables),
                   ("function", decls.functions))
         entries = [(name, (kind, table, name)) for kind, table in tables for name in table
-                   if not hasattr(OutOfLineLib, name)]
+                   if not reserved(OutOfLineLib, name)]
         lock = threading.RLock()
-        object.__setattr__(self, "_installed", (lock, set()))
+        object.__setattr__(self, "_Lib_installed", (lock, set()))
         object.__setattr__(self, "_Lib__declared",
                            LazyTable(entries, lambda raw: (raw[0], raw[1][raw[2]]), lock))
 
-    def _accessor(self, name):
+    def _Lib_accessor(self, name):
         """Install the accessor of a declared name on first use (once)."""
-        lock, installed = self._installed
+        lock, installed = self._Lib_installed
         if name in installed:
             return
         with lock:
@@ -120,16 +120,16 @@ class OutOfLineLib(Lib):
         accessor), one not declared here, or when an accessor raised AttributeError (a
         SymbolNotFoundError): then raise that again."""
         if name.startswith("__"):
-            return self._special(name)
+            return self._Lib_special(name)
         if name in self._Lib__declared:
-            self._accessor(name)
+            self._Lib_accessor(name)
             return object.__getattribute__(self, name)
         ffi = self._Lib__ffi
         if declared_by_includes(ffi, name):
             raise FFIError(MSG_ELSEWHERE % (name,))
         raise AttributeError(_MSG_UNDECLARED % (self._Lib__library.name, name))
 
-    def _special(self, name):
+    def _Lib_special(self, name):
         """The module-like attributes cffi's lib has (`__name__`, `__all__`: the functions and
         constants; `__spec__`, `__loader__`: None); other `__x__` names are not declared."""
         if name == "__name__":
@@ -154,7 +154,7 @@ class OutOfLineLib(Lib):
             elif entry[0] != "variable":
                 raise AttributeError("cannot write to function or constant '%s'" % (name,))
         if entry is not None:
-            self._accessor(name)
+            self._Lib_accessor(name)
         Lib.__setattr__(self, name, value)
 
     def __dir__(self):
@@ -168,7 +168,7 @@ class OutOfLineLib(Lib):
             raise AttributeError(_MSG_UNDECLARED % (self._Lib__library.name, name))
         raise AttributeError("C attribute cannot be deleted")
 
-    def _names_dict(self):
+    def _Lib_names_dict(self):
         """`lib.__dict__` as cffi's: every name resolved now (a missing symbol raises), a
         global variable as its accessor."""
         result, declared = {}, self._Lib__declared
@@ -176,7 +176,7 @@ class OutOfLineLib(Lib):
             entry = declared.get(name)
             try:
                 if entry is not None and entry[0] == "variable":
-                    self._accessor(name)
+                    self._Lib_accessor(name)
                     accessor = type(self).__dict__[name]
                     accessor._resolved(self)
                     result[name] = accessor
@@ -191,7 +191,7 @@ class OutOfLineLib(Lib):
         """`module`, as cffi's lib says: `isinstance(lib, types.ModuleType)` holds."""
         return types.ModuleType
 
-    def _addressof(self, name):
+    def _Lib_addressof(self, name):
         """As in-line, except that the address of an array is a pointer to it."""
         if not isinstance(name, str):
             raise TypeError("argument 2 must be str, not %s" % (type(name).__name__,))
@@ -199,12 +199,12 @@ class OutOfLineLib(Lib):
         if entry is None and not self._Lib__library.closed:
             return self.__getattr__(name)               # the error of an undeclared name
         if entry is not None:
-            self._accessor(name)
+            self._Lib_accessor(name)
             if entry[0] == "constant":      # a function pointer is its own address (cffi)
                 value = getattr(self, name)
                 if isinstance(value, CData) and value._ctype.kind == FUNCTION:
                     return value
-        result = Lib._addressof(self, name)
+        result = Lib._Lib_addressof(self, name)
         if entry is None or entry[0] != "variable" or entry[1][0].kind != ARRAY:
             return result
         variable = type(self).__dict__[name]._resolved(self)
@@ -253,7 +253,7 @@ def integer_const(ffi, name):
 
 # the class of each lib: `lib.__dict__` (the instance dict stays as it is: see library._forget)
 # (and no __doc__ nor __module__, as cffi's lib)
-OutOfLineLib._class_namespace = {"__dict__": property(OutOfLineLib._names_dict),
+OutOfLineLib._Lib_class_namespace = {"__dict__": property(OutOfLineLib._Lib_names_dict),
                                  "__doc__": _NotThere(),
                                  "__module__": _ModuleName("_cffi_backend")}
 

@@ -550,3 +550,14 @@ def test_lib_function_attributes_cannot_be_set(ffi, statement):
     with pytest.raises(AttributeError):     # (the message is Python's: see docs/design.md)
         exec(statement, {"f": g})
     assert g(-5) == 5
+
+
+def test_unreadable_constant_refuses_writes_as_reads(ffi):
+    # `extern const int` is a constant in-line mode cannot read: writing it says the same
+    ffi.cdef("extern const int opterr;")
+    lib = ffi.dlopen(None)
+    message = "non-integer constant 'opterr' cannot be accessed from a dlopen() library"
+    for action in (lambda: lib.opterr, lambda: setattr(lib, "opterr", 5)):
+        with pytest.raises(NotImplementedError) as info:
+            action()
+        assert str(info.value) == message

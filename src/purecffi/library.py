@@ -449,6 +449,8 @@ class Lib:
         if entry is None:
             raise AttributeError(name)              # (cffi's in-line message: the name)
         if entry[0] != "variable":
+            if entry[0] == "constant":
+                getattr(self, name)     # one in-line mode cannot read: that error, as cffi's
             raise AttributeError(_MSG_READ_ONLY % (name, entry[0]))
         object.__setattr__(self, name, value)       # the _GlobalVariable writes it
 

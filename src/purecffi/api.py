@@ -27,6 +27,7 @@ from .strings import to_string, unpack
 from .outofline_lib import generated_dlopen as _generated_dlopen
 from .ffi_attrs import OWN_STATE as _OWN_STATE, refusal as _refusal
 from .ffi_attrs import check_module_name as _check_module_name
+from .ffi_attrs import check_getctype as _check_getctype
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:                       # the annotations are for type checkers only
@@ -170,12 +171,9 @@ class FFI:
     def getctype(self, cdecl: str | _CType, replace_with: str = "", extra: str | None = None) -> str:
         """The C spelling of a type, with `replace_with` (a name, '*', '[5]'...) declared
         (`extra` is the 1.13 manual's name for it)."""
-        ctype = self._typeof(cdecl)
         replace_with = replace_with if extra is None else extra
-        if not isinstance(replace_with, str) and not self._decls.declare_tags:
-            raise TypeError("getctype() argument 2 must be str, not %s" % (
-                "None" if replace_with is None else type(replace_with).__name__,))
-        return ctype.spell(replace_with.strip())
+        _check_getctype(cdecl, replace_with, self._decls.declare_tags, self.CType)
+        return self._typeof(cdecl).spell(replace_with.strip())
 
     def set_unicode(self, enabled_flag):
         """Declare Windows' TCHAR, LPTSTR... over wchar_t (true) or char (false); once only."""

@@ -2,7 +2,7 @@
 only, no attribute set or deleted by a program (cffi's AttributeError), and type(ffi)()
 taking a module name."""
 
-__all__ = ["OWN_STATE", "refusal", "check_module_name"]
+__all__ = ["OWN_STATE", "refusal", "check_module_name", "check_getctype", "arg_type_name"]
 
 # what purecffi keeps in the ffi of a generated module (set when the module is loaded)
 OWN_STATE = frozenset((
@@ -21,5 +21,19 @@ def refusal(ffi, name, hidden=()):
 def check_module_name(module_name):
     """type(ffi)(module_name): a str, as cffi's FFI type takes (cffi's TypeError)."""
     if not isinstance(module_name, str):
-        raise TypeError("FFI() argument 1 must be str, not %s" % (
-            "None" if module_name is None else type(module_name).__name__,))
+        raise TypeError("FFI() argument 1 must be str, not %s" % (arg_type_name(module_name),))
+
+
+def check_getctype(cdecl, replace_with, in_line, ctype_class):
+    """ffi.getctype()'s arguments, refused with cffi's errors: its in-line ffi takes a type
+    string or a ctype, the compiled one a str to declare (the type's own errors come later)."""
+    if in_line and not isinstance(cdecl, (str, ctype_class)):
+        raise TypeError("getcname() argument 1 must be _cffi_backend.CType, not %s"
+                        % (arg_type_name(cdecl),))
+    if not in_line and not isinstance(replace_with, str):
+        raise TypeError("getctype() argument 2 must be str, not %s" % (arg_type_name(replace_with),))
+
+
+def arg_type_name(value):
+    """The type of an argument as CPython's argument errors name it ('None' for None)."""
+    return "None" if value is None else type(value).__name__

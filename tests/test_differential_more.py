@@ -254,6 +254,11 @@ struct opaque_s;
 typedef struct pt pt_t;
 typedef int (*fp_t)(int, ...);
 #define N 4
+int abs(int);
+long labs(long);
+double fabs(double);
+int toupper(int);
+int snprintf(char *, size_t, const char *, ...);
 """
 
 

@@ -51,6 +51,26 @@ def _int_result(ctype):
     return primitive_ctypes(ctype), None
 
 
+class _BoolValues(dict):
+    """{0: False, 1: True}, and cffi's ValueError for any other byte: its `__getitem__` is a
+    result's `_check_retval_` (a dict lookup in C, no Python frame unless the byte is bad)."""
+
+    __slots__ = ()
+
+    def __missing__(self, value):
+        raise ValueError("got a _Bool of value %d, expected 0 or 1" % (value,))
+
+
+# a _Bool result is read as its byte (ctypes' c_bool would make any nonzero byte True)
+_BoolResult = type("result<_Bool>", (_SimpleCData,),
+                   {"_type_": "B", "_check_retval_": _BoolValues({0: False, 1: True}).__getitem__,
+                    "__module__": __name__})
+
+
+def _bool_result(ctype):
+    return _BoolResult, None
+
+
 def _wchar_result(ctype):
     if ctype.byte_size == ctypes.sizeof(ctypes.c_wchar):
         return ctypes.c_wchar, None
@@ -149,7 +169,7 @@ def _struct_result(ctype):
 
 
 _PRIMITIVE_RESULTS = {
-    plat.INT: _int_result, plat.CHAR: _int_result, plat.BOOL: _int_result,
+    plat.INT: _int_result, plat.CHAR: _int_result, plat.BOOL: _bool_result,
     plat.FLOAT: _int_result, plat.WCHAR: _wchar_result, plat.LONGDOUBLE: _longdouble_result,
 }
 

@@ -41,6 +41,7 @@ class CallbackCData(FunctionPtrCData):
     """The function pointer ffi.callback() returns; `_keep` holds the thunk and the callable."""
 
     __slots__ = ()
+    _cffi_class_name = "__CDataOwnGC"       # (cdata_kinds)
 
     def __repr__(self):
         return "<cdata '%s' calling %r>" % (self._ctype.cname, self._keep.python_callable)

@@ -4,6 +4,7 @@ import struct
 from operator import index as _index
 
 from . import platform as plat
+from . import cdata_kinds  # noqa: F401  (registers cffi_class_name() for the char messages)
 from .call import LibFunction, call_function_pointer, file_pointer
 from .cdata import AddrCData, GcRef, holds_gc, set_caller
 from .cdata import release as _release_general

@@ -22,6 +22,20 @@ def _type_name(value):
     return tp_name(type(value))     # ('_io.TextIOWrapper', as cffi's messages name it)
 
 
+# cdata_kinds.cffi_class_name(), registered by that module: the name of cffi's class of a
+# cdata, which cffi's messages about char and wchar_t initializers show
+CFFI_CLASS_NAME = [lambda value: "_CDataBase"]
+
+
+def _char_init_error(ctype, expected, value):
+    """TypeError for a value of the wrong kind written into a char or wchar_t `ctype`: cffi
+    names a cdata's class there ('_CDataBase', '__CDataOwn'...), not its C type."""
+    if isinstance(value, CData) and value._ctype.cname != ctype.cname:
+        return TypeError("initializer for ctype '%s' must be a %s, not %s"
+                         % (_char_name(ctype), expected, CFFI_CLASS_NAME[0](value)))
+    return bad_init(ctype, expected, value)
+
+
 def bad_init(ctype, expected, value):
     """TypeError for a value of the wrong kind written into `ctype`."""
     if isinstance(value, CData) and value._ctype.cname == ctype.cname \
@@ -157,7 +171,7 @@ def to_char(ctype, value):
         return bytes(value)
     if isinstance(value, ValueCData) and getattr(value._ctype, "category", None) == plat.CHAR:
         return value._value
-    raise bad_init(ctype, "bytes of length 1", value)
+    raise _char_init_error(ctype, "bytes of length 1", value)
 
 
 def _read_char(ctype, rt):
@@ -191,8 +205,8 @@ def to_wchar(ctype, value):
     if isinstance(value, str):
         raise TypeError("initializer for ctype '%s' must be a unicode string of length 1, not "
                         "unicode string of length %d" % (_char_name(ctype), len(value)))
-    if isinstance(value, CData) and value._ctype.cname == ctype.cname:
-        raise bad_init(ctype, "unicode string of length 1", value)     # (another ffi's)
+    if isinstance(value, CData):
+        raise _char_init_error(ctype, "unicode string of length 1", value)
     raise TypeError("initializer for ctype '%s' must be a unicode string of length 1, not %s"
                     % (_char_name(ctype), _type_name(value)))
 

@@ -32,6 +32,7 @@ class HandleCData(PointerCData):
     __slots__ = ()
     _item_size = 0
     _cast_keeps = False     # a copy made by ffi.cast() does not keep the object alive (as cffi)
+    _cffi_class_name = "__CDataOwnGC"       # (cdata_kinds)
 
     def __repr__(self):
         return "<cdata 'void *' handle to %r>" % (self._keep,)

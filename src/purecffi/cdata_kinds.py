@@ -1,0 +1,34 @@
+"""Which of cffi's cdata classes a cdata would be: cffi's messages about a char or wchar_t
+initializer of the wrong kind name the class of the object, not its C type ("must be a bytes
+of length 1, not __CDataOwn").  Only error paths ask."""
+from . import convert_scalar
+from .cdata import GcRef, _holds_export, holds_gc
+from .cdata_value import ValueCData
+from .memory import BufferExport
+
+__all__ = ["cffi_class_name"]
+
+
+def cffi_class_name(value):
+    """'_CDataBase', '__CDataOwn' (ffi.new()), '__CDataGCP' (ffi.gc()), '__CDataFromBuf'
+    (ffi.from_buffer()) or '__CDataOwnGC' (ffi.callback(), ffi.new_handle()): cffi's class of
+    a cdata like `value`.  What derives from one of these (a slice, `p + 1`, a cast, an item
+    of an array) is a plain '_CDataBase', as in cffi."""
+    cls = type(value)
+    if isinstance(value, ValueCData):
+        return cls.__name__                 # ('_CDataBase', or '__CDataGCP' of ffi.gc())
+    named = getattr(cls, "_cffi_class_name", None)
+    if named is not None:
+        return named
+    if value._owning:
+        return "__CDataOwn"
+    keep = getattr(value, "_keep", None)
+    if isinstance(keep, GcRef) and holds_gc(value, keep):
+        return "__CDataGCP"
+    if (keep.__class__ is BufferExport or keep.__class__ is memoryview) and \
+            getattr(value, "_address", False) and _holds_export(value, keep):
+        return "__CDataFromBuf"
+    return "_CDataBase"
+
+
+convert_scalar.CFFI_CLASS_NAME[0] = cffi_class_name

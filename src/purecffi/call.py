@@ -15,7 +15,7 @@ import ctypes
 import _ctypes
 
 from . import platform as plat
-from .call_args import (CHAR_VALUES, LD_FROM_BYTES, accepts_bytes, arg_converter,
+from .call_args import (LD_FROM_BYTES, accepts_bytes, arg_converter,
                         argtypes_of)
 from .call_files import file_pointer
 from .call_types import INT_CTYPES, by_value_ctypes, primitive_ctypes, unsupported_by_value
@@ -367,7 +367,8 @@ def _variadic_primitive(ctype, cdata):
     if category in (plat.INT, plat.BOOL):
         return _promoted_int(ctype, int(cdata._value))
     if category == plat.CHAR:
-        return ctypes.c_int(CHAR_VALUES[cdata._value[0]])
+        # the byte, 0 to 255, as cffi passes it (its char is a byte, as int() of one says)
+        return ctypes.c_int(cdata._value[0])
     if category == plat.WCHAR:
         return _promoted_int(ctype, cdata._as_int())
     if category == plat.FLOAT:

@@ -32,7 +32,7 @@ from .memory import allocate
 from .specialise import specialise
 
 __all__ = ["arg_converter", "argtypes_of", "accepts_bytes", "runtime_classes",
-           "CHAR_VALUES", "LD_FROM_BYTES", "ArgConverter"]
+           "LD_FROM_BYTES", "ArgConverter"]
 
 
 class _NeverInstance(type(ctypes.c_double)):

@@ -259,6 +259,15 @@ long labs(long);
 double fabs(double);
 int toupper(int);
 int snprintf(char *, size_t, const char *, ...);
+struct zl { int n; int d[0]; };
+struct zl2 { int n; int d[2][0]; };
+struct zl_after_union { union un u; int d[0]; };
+struct zl_then_bits { int d[0]; int a:3; };
+struct union_then_bits { union un u; int a:2; };
+struct has_zl { int m; struct zl z; };
+struct has_bits { int m; struct bits b[2]; };
+struct has_union { union un u; };
+struct unnamed_bits { int n; int :0; int m; };
 """
 
 

@@ -13,8 +13,8 @@ from .cdata_value import GcValueCData, ValueCData, value_cdata
 from .cdatabase import CData, make_cdata, not_a_cdata, tp_name
 from .convert import (array_length_for, array_size_error, function_address, is_length, prepare,
                       set_class_maker, write_array, write_numbers)
-from .convert_scalar import (bad_init, float32, longdouble_bytes, to_complex, to_float,
-                             wide_encoder)
+from .convert_scalar import (bad_init, float32, int_of_object, longdouble_bytes, to_complex,
+                             to_float, wide_encoder)
 from .ctype import (ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES,
                     opaque_error)
 from .varsize import byte_extent, is_var_sized, write_var
@@ -631,7 +631,7 @@ def _source_int(value, ctype=None):
         raise TypeError("initializer for ctype 'char' must be a bytes of length 1, not %s"
                         % (tp_name(type(value)),))
     if hasattr(value, "__int__") and not isinstance(value, (str, complex)):
-        return int(value)       # (as cffi: not an object with only __index__)
+        return int_of_object(value)     # (as cffi: not an object with only __index__)
     raise TypeError("an integer is required")
 
 
@@ -639,11 +639,17 @@ def _bool_source(value, ctype):
     """The truth of a cast-to-_Bool source: an integer, else a number with __float__ (cffi)."""
     if isinstance(value, (int, CData, bytes, str)):
         return _source_int(value, ctype) != 0
-    if hasattr(value, "__float__") and not isinstance(value, complex):
-        return float(value) != 0        # a Decimal('0.5') is true, as in cffi
-    if hasattr(value, "__int__") and not isinstance(value, complex):
-        return int(value) != 0
-    raise TypeError("integer/float expected")
+    if isinstance(value, complex):
+        raise TypeError("integer/float expected")
+    # as cffi: what __float__ (a Decimal('0.5') is true), else __int__, returns, which may
+    # be an int or a float
+    method = getattr(type(value), "__float__", None) or getattr(type(value), "__int__", None)
+    if method is None:
+        raise TypeError("integer/float expected")
+    number = method(value)
+    if not isinstance(number, (int, float)):
+        raise TypeError("integer/float conversion failed")
+    return number != 0
 
 
 def _wrap(value, byte_size, signed):

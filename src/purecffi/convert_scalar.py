@@ -100,8 +100,17 @@ def _integer_of(value):
         raise not_an_integer(value)
     if hasattr(value, "__int__") and not isinstance(value, (str, bytes)):
         # (as cffi: __int__, not __index__ alone; Decimal(1.5) and Fraction(1, 2) truncate)
-        return int(value)
+        return int_of_object(value)
     raise not_an_integer(value)
+
+
+def int_of_object(value, failed="integer conversion failed"):
+    """What `value.__int__()` returns, which must be an int: cffi's TypeError `failed` if
+    not (int() would say "__int__ returned non-int")."""
+    result = type(value).__int__(value)
+    if not isinstance(result, int):
+        raise TypeError(failed)
+    return int(result)
 
 
 def _read_int(ctype, rt):

@@ -23,8 +23,6 @@ _MSG_UNION = ("ctype '%s' not supported as %s by libffi.  Unions are only suppor
               "ffibuilder.cdef()+ffibuilder.set_source() and not taking a final '...' argument)")
 _MSG_BITFIELDS = "ctype '%s' not supported as %s.  It is a struct with bit fields, which " \
                  "libffi does not support.  " + _MSG_TAIL
-_MSG_ZERO_LENGTH = "ctype '%s' not supported as %s.  It is a struct with a zero-length " \
-                   "array, which libffi does not support.  " + _MSG_TAIL
 _MSG_PACKED = "ctype '%s' not supported as %s.  It is a 'packed' structure, with a different " \
               "layout than expected by libffi.  " + _MSG_TAIL
 _MSG_ANONYMOUS = "ctype '%s' not supported as %s.  It is a struct declared with \"...;\", but " \
@@ -87,15 +85,14 @@ def _unsupported_struct(ctype, role):
         return opaque_error(ctype)
     if ctype.partial or any(name.startswith("$") for name, _, _ in ctype._decl_fields):
         return NotImplementedError(_MSG_ANONYMOUS % (ctype.cname, role, role))
-    # as cffi: the first bit-field or zero-length (or flexible) array among the fields, then
-    # the first field libffi cannot pass (a field's own problem is named "as argument")
-    for name, ftype, bitsize in ctype._decl_fields:
-        if bitsize >= 0 and name:   # (unnamed bit-fields are padding, which libffi is not told)
-            return NotImplementedError(_MSG_BITFIELDS % (ctype.cname, role, role))
-        if _has_zero_length(ftype):
-            return NotImplementedError(_MSG_ZERO_LENGTH % (ctype.cname, role, role))
-    for _, ftype, _ in ctype._decl_fields:
-        problem = unsupported_by_value(ftype, "argument")
+    # as cffi: a bit-field among the fields, then the first field libffi cannot pass (a
+    # field's own problem is named "as argument").  Zero-length and flexible arrays are
+    # passed with their real layout (cffi refuses them: see docs/design.md)
+    if any(bitsize >= 0 and name for name, _, bitsize in ctype._decl_fields):
+        return NotImplementedError(_MSG_BITFIELDS % (ctype.cname, role, role))
+    for _, ftype, _ in ctype._decl_fields:          # (unnamed bit-fields are padding)
+        inner = ftype.item if ftype.kind == ARRAY and ftype.length is None else ftype
+        problem = unsupported_by_value(inner, "argument")
         if problem is not None:
             return problem
     if ctype.has_bitfields:
@@ -103,15 +100,6 @@ def _unsupported_struct(ctype, role):
     if by_value_ctypes(ctype) is None:
         return NotImplementedError(_MSG_PACKED % (ctype.cname, role, role))
     return None
-
-
-def _has_zero_length(ftype):
-    """Is `ftype` an array of no item (`T[0]`, `T[]`, `T[2][0]`)?"""
-    while ftype.kind == ARRAY:
-        if not ftype.length:
-            return True
-        ftype = ftype.item
-    return False
 
 
 def by_value_ctypes(ctype):

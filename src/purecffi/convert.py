@@ -13,7 +13,6 @@ import weakref
 from . import platform as plat
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, opaque_error
 from .cdatabase import CData, make_cdata, tp_name
-from .cdata_value import ValueCData
 from .errors import FFIError
 from .lazy import BUILD_LOCK
 from .memory import MEM, read_address, write_address
@@ -22,6 +21,7 @@ from .convert_scalar import (_read_bool, _read_char, _read_complex, _read_float,
                              _read_longdouble, _read_wchar, _write_bool, _write_char,
                              _write_complex, _write_float, _write_int, _write_longdouble,
                              _write_wchar, bad_init, encode_wide)
+from .convert_scalar import CFFI_CLASS_NAME
 from .convert_scalar import (LONGDOUBLE_BYTES, code_to_str, longdouble_bytes,  # noqa: F401
                              to_bool, to_char, to_float, to_int,
                              to_wchar)   # (call.py imports them from here)
@@ -622,10 +622,8 @@ def write_bitfield(field, base_address, value):
     if value.__class__ is not int:
         if isinstance(value, CData) or not hasattr(value, "__index__"):
             name = "'%s' object" % (tp_name(type(value)),)
-            if isinstance(value, ValueCData):           # (cffi's class, as cffi names it)
-                name = "'_cffi_backend.%s' object" % (type(value).__name__,)
-            elif isinstance(value, CData):
-                name = "cdata '%s'" % (value._ctype.cname,)
+            if isinstance(value, CData):                # (cffi's class, as cffi names it)
+                name = "'_cffi_backend.%s' object" % (CFFI_CLASS_NAME[0](value),)
             raise TypeError("%s cannot be interpreted as an integer" % (name,))
         value = value.__index__()
     bits = field.bitsize

@@ -4,7 +4,8 @@ of length 1, not __CDataOwn").  Only error paths ask."""
 from . import convert_scalar
 from .cdata import GcRef, _holds_export, holds_gc
 from .cdata_value import ValueCData
-from .memory import BufferExport
+from .ctype import POINTER, STRUCT, UNION
+from .memory import BufferExport, Owned
 
 __all__ = ["cffi_class_name"]
 
@@ -21,6 +22,11 @@ def cffi_class_name(value):
     if named is not None:
         return named
     if value._owning:
+        # a custom allocator's memory (Owned) is cffi's ffi.gc() of it, but for a pointer to
+        # a struct or union
+        if getattr(value, "_keep", None).__class__ is Owned and not (
+                value._ctype.kind == POINTER and value._ctype.item.kind in (STRUCT, UNION)):
+            return "__CDataGCP"
         return "__CDataOwn"
     keep = getattr(value, "_keep", None)
     if isinstance(keep, GcRef) and holds_gc(value, keep):

@@ -21,7 +21,7 @@ import threading
 import warnings
 import weakref
 
-from .cdatabase import CData, not_a_cdata, tp_name
+from .cdatabase import CData, cffi_type_name, not_a_cdata, tp_name
 from .memory import MEM, Owned, owned_size
 from .errors import FFIError
 
@@ -68,7 +68,7 @@ class _BufferMethods:
             return
         position = _item_index(self, index, "buffer assignment index out of range")
         if value.__class__ is not bytes or len(value) != 1:
-            raise TypeError("must assign a bytes of length 1, not %s" % (tp_name(type(value)),))
+            raise TypeError("must assign a bytes of length 1, not %s" % (cffi_type_name(value),))
         memoryview(self)[position] = value[0]
 
     def __delitem__(self, index):
@@ -121,7 +121,7 @@ def _item_index(buf, index, message="buffer index out of range"):
         index = operator.index(index)
     except TypeError:
         raise TypeError("buffer indices must be integers, not %s"
-                        % (tp_name(type(index)),)) from None
+                        % (cffi_type_name(index),)) from None
     length = len(buf)
     if index < 0:
         index += length

@@ -1,7 +1,8 @@
-"""Which of cffi's cdata classes a cdata would be: cffi's messages about a char or wchar_t
-initializer of the wrong kind name the class of the object, not its C type ("must be a bytes
-of length 1, not __CDataOwn").  Only error paths ask."""
-from . import convert_scalar
+"""Which of cffi's cdata classes a cdata would be: where cffi's messages name the type of a
+Python object (a char or wchar_t initializer of the wrong kind, a bit-field value, the length
+of a new array, a buffer item), a cdata is named by its class, not its C type ("must be a
+bytes of length 1, not __CDataOwn").  Only error paths ask (`cdatabase.cffi_type_name()`)."""
+from . import cdatabase
 from .cdata import GcRef, _holds_export, holds_gc
 from .cdata_value import ValueCData
 from .ctype import POINTER, STRUCT, UNION
@@ -37,4 +38,4 @@ def cffi_class_name(value):
     return "_CDataBase"
 
 
-convert_scalar.CFFI_CLASS_NAME[0] = cffi_class_name
+cdatabase.CFFI_CLASS_NAME[0] = cffi_class_name

@@ -103,3 +103,16 @@ def tp_name(cls):
     if module is None or module == "builtins":      # (immutable types are C types)
         return cls.__name__
     return "%s.%s" % (module, cls.__qualname__)
+
+
+# cdata_kinds.cffi_class_name(), registered by that module: the name of cffi's class of a
+# cdata ('_CDataBase', '__CDataOwn'...), which cffi's messages show where they name the type
+# of a Python object
+CFFI_CLASS_NAME = [lambda value: "_CDataBase"]
+
+
+def cffi_type_name(value):
+    """The name cffi's messages give the type of `value`: tp_name, or cffi's class of a cdata."""
+    if isinstance(value, CData):
+        return CFFI_CLASS_NAME[0](value)
+    return tp_name(type(value))

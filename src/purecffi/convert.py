@@ -12,7 +12,7 @@ import weakref
 
 from . import platform as plat
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, opaque_error
-from .cdatabase import CData, make_cdata, tp_name
+from .cdatabase import CFFI_CLASS_NAME, CData, cffi_type_name, make_cdata, tp_name
 from .errors import FFIError
 from .lazy import BUILD_LOCK
 from .memory import MEM, read_address, write_address
@@ -21,7 +21,6 @@ from .convert_scalar import (_read_bool, _read_char, _read_complex, _read_float,
                              _read_longdouble, _read_wchar, _write_bool, _write_char,
                              _write_complex, _write_float, _write_int, _write_longdouble,
                              _write_wchar, bad_init, encode_wide)
-from .convert_scalar import CFFI_CLASS_NAME
 from .convert_scalar import (LONGDOUBLE_BYTES, code_to_str, longdouble_bytes,  # noqa: F401
                              to_bool, to_char, to_float, to_int,
                              to_wchar)   # (call.py imports them from here)
@@ -340,7 +339,7 @@ def array_length_for(ctype, init):
                                 % (tp_name(type(init)),))
         return array_length_for(ctype, length)
     raise TypeError("expected new array length or list/tuple/str, not %s"
-                    % (tp_name(type(init)),))
+                    % (cffi_type_name(init),))
 
 
 _ARRAY_INITIALIZERS = (list, tuple, str, bytes, CData)

@@ -8,7 +8,7 @@ import sys
 
 from . import platform as plat
 from .ctype import ENUM, PRIMITIVE
-from .cdatabase import CData, tp_name
+from .cdatabase import CData, cffi_type_name, tp_name
 from .cdata_value import ValueCData, value_cdata
 from .memory import MEM
 
@@ -22,17 +22,12 @@ def _type_name(value):
     return tp_name(type(value))     # ('_io.TextIOWrapper', as cffi's messages name it)
 
 
-# cdata_kinds.cffi_class_name(), registered by that module: the name of cffi's class of a
-# cdata, which cffi's messages about char and wchar_t initializers show
-CFFI_CLASS_NAME = [lambda value: "_CDataBase"]
-
-
 def _char_init_error(ctype, expected, value):
     """TypeError for a value of the wrong kind written into a char or wchar_t `ctype`: cffi
     names a cdata's class there ('_CDataBase', '__CDataOwn'...), not its C type."""
     if isinstance(value, CData) and value._ctype.cname != ctype.cname:
         return TypeError("initializer for ctype '%s' must be a %s, not %s"
-                         % (_char_name(ctype), expected, CFFI_CLASS_NAME[0](value)))
+                         % (_char_name(ctype), expected, cffi_type_name(value)))
     return bad_init(ctype, expected, value)
 
 

@@ -11,7 +11,7 @@ from . import apimode as _apimode
 from . import cdata as _cd
 from . import cdata_make as _mk
 from .sizes import _cdata_size, _unknown_size
-from .cdatabase import make_cdata
+from .cdatabase import cffi_type_name, make_cdata
 from .ctype import ARRAY, FUNCTION, POINTER, STRUCT, TYPES, UNION, VOID, \
     CType, RawFunctionType, UnknownNumberType, opaque_error
 from .convert import fast_twin, prepare
@@ -291,7 +291,7 @@ class FFI:
             if isinstance(python_buffer, str):
                 raise TypeError("from_buffer() cannot return the address of a unicode object")
             raise TypeError("a bytes-like object is required, not '%s'"
-                            % (type(python_buffer).__name__,))
+                            % (cffi_type_name(python_buffer),))
         export = BufferExport(python_buffer, require_writable)
         export.ctype = ctype            # (what tells the cdata itself from a cast of it)
         if kind == POINTER:

@@ -503,8 +503,9 @@ def _link_spec(spec):
 
 
 def default_target(spec):
-    """cffi's default file name: `<module name>.so` (`.dll` on Windows)."""
-    return spec.module_name.rsplit(".", 1)[-1] + ".*"
+    """cffi's default file name: `<module name>.so` (`.dll` on Windows), the whole dotted
+    name (spec 9.1: "a file called c_module_name.so"), in the package's directory."""
+    return spec.module_name + ".*"
 
 
 def compile_embedding(ffi, tmpdir=".", verbose=False, target=None, debug=None):

@@ -1,0 +1,86 @@
+"""The build surface as build scripts observe it: what compile(), verify() and the embedding
+builder return, which files they leave where, and their errors.  Validated against cffi with
+PURECFFI_TEST_AGAINST=cffi."""
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+
+import pytest
+
+from _backend import FFI, VerificationError
+
+
+def _embedding_skip_reason():
+    if shutil.which("gcc") is None:
+        return "gcc is not installed"
+    if not sysconfig.get_config_var("Py_ENABLE_SHARED"):
+        return "this Python has no shared libpython to embed"
+    return None
+
+
+needs_embedding = pytest.mark.skipif(_embedding_skip_reason() is not None,
+                                     reason=str(_embedding_skip_reason()))
+
+
+def _call_in_a_process(library, function, *args):
+    """`function(*args)` of the shared library, called through ctypes in a new process."""
+    code = ("import ctypes, sys\n"
+            "lib = ctypes.CDLL(sys.argv[1])\n"
+            "print(getattr(lib, sys.argv[2])(*map(int, sys.argv[3:])))\n")
+    proc = subprocess.run([sys.executable, "-c", code, library, function] +
+                          [str(arg) for arg in args], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.strip()
+
+
+# -- Embedding ----
+@pytest.fixture(scope="module")
+def packaged_library(tmp_path_factory):
+    """An embedding library of a module in a package ("pk._plug"), built with no target."""
+    tmpdir = tmp_path_factory.mktemp("packaged")
+    ffi = FFI()
+    ffi.embedding_api("int triple(int);")
+    ffi.embedding_init_code("""
+        from pk._plug import ffi
+        @ffi.def_extern()
+        def triple(x):
+            return 3 * x
+    """)
+    ffi.set_source("pk._plug", "")
+    return str(tmpdir), ffi.compile(tmpdir=str(tmpdir))
+
+
+@needs_embedding
+def test_embedding_default_target_is_the_whole_module_name(packaged_library):
+    # spec 9.1: "By default, it produces a file called c_module_name.so", the dotted name
+    # kept whole, in the package's directory beside the C file
+    tmpdir, path = packaged_library
+    assert path == os.path.join(tmpdir, "pk", "pk._plug.so")
+    assert os.path.isfile(path)
+    assert os.path.isfile(os.path.join(tmpdir, "pk", "_plug.c"))
+    assert not os.path.exists(os.path.join(tmpdir, "pk", "_plug.so"))
+    assert _call_in_a_process(path, "triple", 14) == "42"
+
+
+def test_embedding_api_in_abi_mode_is_refused_naming_the_exported_function(tmp_path):
+    ffi = FFI()
+    ffi.embedding_api("int exported(int);")
+    ffi.set_source("_abi_embedding", None)
+    with pytest.raises(VerificationError) as info:
+        ffi.compile(tmpdir=str(tmp_path))
+    assert str(info.value) == ("dllexport_python exported: cannot use 'extern \"Python\"' "
+                               "in the ABI mode")
+    assert not os.path.exists(tmp_path / "_abi_embedding.py")
+
+
+def test_extern_python_in_abi_mode_is_refused(tmp_path):
+    ffi = FFI()
+    ffi.cdef('extern "Python" int callback(int);')
+    ffi.set_source("_abi_extern", None)
+    with pytest.raises(VerificationError) as info:
+        ffi.compile(tmpdir=str(tmp_path))
+    assert str(info.value) == ("extern_python callback: cannot use 'extern \"Python\"' "
+                               "in the ABI mode")

@@ -84,3 +84,33 @@ def test_extern_python_in_abi_mode_is_refused(tmp_path):
         ffi.compile(tmpdir=str(tmp_path))
     assert str(info.value) == ("extern_python callback: cannot use 'extern \"Python\"' "
                                "in the ABI mode")
+
+
+def _lines(text):
+    return [line for line in text.splitlines() if line.startswith(("generating", "(already"))]
+
+
+def test_verbose_api_compile_names_the_c_file_it_writes(tmp_path, capfd):
+    ffi = FFI()
+    ffi.cdef("int add(int, int);")
+    ffi.set_source("pk._verbose", "int add(int a, int b) { return a + b; }")
+    c_file = os.path.join(str(tmp_path), "pk", "_verbose.c")
+    ffi.compile(tmpdir=str(tmp_path), verbose=True)
+    assert _lines(capfd.readouterr().out) == ["generating %s" % (c_file,)]
+    ffi.compile(tmpdir=str(tmp_path), verbose=True)
+    assert _lines(capfd.readouterr().out) == ["generating %s" % (c_file,),
+                                              "(already up-to-date)"]
+    ffi.compile(tmpdir=str(tmp_path))
+    assert _lines(capfd.readouterr().out) == []
+
+
+def test_emit_c_code_of_an_embedding_library_says_when_it_is_up_to_date(tmp_path, capsys):
+    ffi = FFI()
+    ffi.embedding_api("int exported(int);")
+    ffi.set_source("_emitted_embedding", "")
+    c_file = str(tmp_path / "plugin.c")
+    ffi.emit_c_code(c_file)
+    assert _lines(capsys.readouterr().out) == ["generating %s" % (c_file,)]
+    ffi.emit_c_code(c_file)
+    assert _lines(capsys.readouterr().out) == ["generating %s" % (c_file,),
+                                               "(already up-to-date)"]

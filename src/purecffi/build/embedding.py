@@ -481,8 +481,10 @@ def generate_embedding_source(ffi, paths=None):
 
 def emit_c_code(ffi, filename):
     """ffi.emit_c_code() in embedding mode: the C file, for other build systems or static
-    linking (compile it with the flags of `python3-config --cflags --ldflags --embed`)."""
-    write_c_source(filename, generate_embedding_source(ffi))
+    linking (compile it with the flags of `python3-config --cflags --ldflags --embed`).
+    Says "(already up-to-date)" when the file had that text already, as cffi."""
+    if not write_c_source(filename, generate_embedding_source(ffi)):
+        print("(already up-to-date)")
 
 
 def _link_spec(spec):
@@ -508,6 +510,13 @@ def default_target(spec):
     return spec.module_name + ".*"
 
 
+def _quiet(enabled):
+    """A context where print() says nothing (when `enabled`)."""
+    import contextlib
+    import io
+    return contextlib.redirect_stdout(io.StringIO()) if enabled else contextlib.nullcontext()
+
+
 def compile_embedding(ffi, tmpdir=".", verbose=False, target=None, debug=None):
     """ffi.compile() in embedding mode: the C file under tmpdir, then the shared library named
     by `target` (`"name.*"`: the platform's extension); its path."""
@@ -520,6 +529,9 @@ def compile_embedding(ffi, tmpdir=".", verbose=False, target=None, debug=None):
     directory = os.path.join(tmpdir, *parts[:-1])
     os.makedirs(directory, exist_ok=True)
     c_file = os.path.join(directory, parts[-1] + spec.source_extension)
-    emit_c_code(ffi, c_file)
+    if verbose:
+        print("generating %s" % (c_file,))
+    with _quiet(not verbose):
+        emit_c_code(ffi, c_file)
     return build_extension(_link_spec(spec), c_file, tmpdir, verbose=verbose,
                            target=target or default_target(spec), debug=debug)

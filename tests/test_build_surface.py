@@ -114,3 +114,44 @@ def test_emit_c_code_of_an_embedding_library_says_when_it_is_up_to_date(tmp_path
     ffi.emit_c_code(c_file)
     assert _lines(capsys.readouterr().out) == ["generating %s" % (c_file,),
                                                "(already up-to-date)"]
+
+
+# -- setup(cffi_modules=...) ----
+SETUP_PY = '''\
+from setuptools import setup
+setup(name="sample", version="0.1", packages=["sample"],
+      cffi_modules=["sample_build.py:ffibuilder"])
+'''
+
+API_BUILD_SCRIPT = '''\
+import cffi
+ffibuilder = cffi.FFI()
+ffibuilder.cdef("int add3(int);")
+ffibuilder.set_source("sample._api", "static int add3(int x) { return x + 3; }")
+'''
+
+
+def _setup_py_env():
+    """The environment of a `python setup.py` run on the implementation under test: the
+    real cffi as installed, or `cffi` served by purecffi's drop-in."""
+    from _backend import IS_CFFI
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    if not IS_CFFI:
+        repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        env["PYTHONPATH"] = os.pathsep.join([os.path.join(repo, "dropin"),
+                                             os.path.join(repo, "src")])
+    return env
+
+
+def test_setup_py_queries_write_and_print_nothing_for_api_modules(tmp_path):
+    # the C file of an API-mode module is written when build_ext runs, not by setup()
+    # itself: `python setup.py --version` prints just the version, and leaves no build/
+    (tmp_path / "sample").mkdir()
+    (tmp_path / "sample" / "__init__.py").write_text("")
+    (tmp_path / "sample_build.py").write_text(API_BUILD_SCRIPT)
+    (tmp_path / "setup.py").write_text(SETUP_PY)
+    proc = subprocess.run([sys.executable, "setup.py", "--version"], cwd=str(tmp_path),
+                          env=_setup_py_env(), capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "0.1\n"
+    assert sorted(os.listdir(tmp_path)) == ["sample", "sample_build.py", "setup.py"]

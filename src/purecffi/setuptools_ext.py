@@ -15,7 +15,8 @@ script runs in its own namespace with `__name__ == "__purecffi_build__"` (so its
     so wheels and installs carry it; in-place builds (`build_ext --inplace`, `develop`,
     editable installs) write it beside the package's sources.  No C compiler is involved.
   * API mode, `set_source("pkg._foo", "C source", ...)`: the builder's
-    `distutils_extension()` is appended to `dist.ext_modules`, and `build_ext` compiles it.
+    Extension is appended to `dist.ext_modules`; `build_ext` writes its C file (under
+    build/purecffi/) and compiles it.
 
 The keyword is named `purecffi_modules`, not `cffi_modules`, so that purecffi and cffi can be
 installed side by side without fighting over the same setup() keyword.
@@ -118,20 +119,31 @@ def _run_script(path):
 
 # -- API mode: an extension module for build_ext ----
 def _add_extension(dist, ffi, entry):
-    """Append the builder's Extension to dist.ext_modules (its C file is written now)."""
-    from setuptools.errors import SetupError
-    if not hasattr(ffi, "distutils_extension"):
-        raise SetupError("purecffi_modules: %r is an API-mode module (set_source() with C "
-                         "code), but this purecffi has no FFI.distutils_extension(): API mode "
-                         "cannot be built here; use set_source(name, None) (ABI mode)"
-                         % (entry,))
-    build_temp = os.path.join("build", "purecffi")
-    extension = ffi.distutils_extension(tmpdir=build_temp, verbose=False)
+    """Append the builder's Extension to dist.ext_modules.  Its C file is written when
+    build_ext runs, as cffi does: setup() for other commands (`setup.py --version`, egg_info,
+    sdist) writes and prints nothing."""
+    from .build.compiler import make_extension
+    spec = ffi._source_spec
+    parts = spec.module_name.split(".")
+    c_file = os.path.join("build", "purecffi", *parts[:-1])
+    c_file = os.path.join(c_file, parts[-1] + spec.source_extension)
+    extension = make_extension(spec, c_file)
     if dist.ext_modules is None:
         dist.ext_modules = []
     dist.ext_modules.append(extension)
     _api_modules(dist).append(ffi)              # build_py writes their .pyi stubs
+    _c_files(dist).append((ffi, c_file))
     _hook_command(dist, "build_py", _BuildPyMixin)
+    _hook_command(dist, "build_ext", _BuildExtMixin)
+
+
+def write_c_files(cmd):
+    """Write the C file of every API-mode module of cmd.distribution (if it changed)."""
+    from .build.api_module import emit_c_code
+    for ffi, c_file in _c_files(cmd.distribution):
+        os.makedirs(os.path.dirname(c_file), exist_ok=True)
+        if emit_c_code(ffi, ffi._source_spec, c_file):
+            cmd.announce("generated %s" % (c_file,), level=2)
 
 
 # -- ABI mode: writing the .py modules ----
@@ -157,6 +169,14 @@ def _api_modules(dist):
     if modules is None:
         modules = dist._purecffi_api_modules = []
     return modules
+
+
+def _c_files(dist):
+    """(builder, C file) of the API-mode modules registered on `dist`."""
+    files = getattr(dist, "_purecffi_c_files", None)
+    if files is None:
+        files = dist._purecffi_c_files = []
+    return files
 
 
 def _hook_command(dist, command_name, mixin):
@@ -226,10 +246,11 @@ class _BuildPyMixin:
 
 
 class _BuildExtMixin:
-    """build_ext that writes the ABI-mode modules in place when it builds in place (the
-    `develop` command and `setup.py build_ext --inplace`)."""
+    """build_ext that writes the C files of the API-mode modules, and the ABI-mode modules in
+    place when it builds in place (the `develop` command and `setup.py build_ext --inplace`)."""
 
     def run(self):
         if self.inplace or getattr(self, "editable_mode", False):
             write_inplace(self)
+        write_c_files(self)
         super().run()

@@ -155,3 +155,44 @@ def test_setup_py_queries_write_and_print_nothing_for_api_modules(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == "0.1\n"
     assert sorted(os.listdir(tmp_path)) == ["sample", "sample_build.py", "setup.py"]
+
+
+# -- pkg-config ----
+needs_pkg_config = pytest.mark.skipif(shutil.which("pkg-config") is None,
+                                      reason="pkg-config is not installed")
+
+
+@pytest.fixture
+def pc_package(tmp_path, monkeypatch):
+    """A pkg-config package `purecffi-sample` known through PKG_CONFIG_PATH."""
+    (tmp_path / "purecffi-sample.pc").write_text(
+        "Name: purecffi-sample\nDescription: test\nVersion: 1.0\n"
+        "Cflags: -I/opt/sample/include -DSAMPLE_FLAG=1\n"
+        "Libs: -L/opt/sample/lib -lsample\n")
+    monkeypatch.setenv("PKG_CONFIG_PATH", str(tmp_path))
+    return "purecffi-sample"
+
+
+@needs_pkg_config
+def test_flags_from_pkgconfig_gives_all_six_keywords(pc_package):
+    from _backend import backend
+    pkgconfig = __import__(backend.__name__ + ".pkgconfig", fromlist=["_"])
+    flags = pkgconfig.flags_from_pkgconfig([pc_package])
+    assert flags == {"include_dirs": ["/opt/sample/include"],
+                     "library_dirs": ["/opt/sample/lib"], "libraries": ["sample"],
+                     "define_macros": [("SAMPLE_FLAG", "1")], "extra_compile_args": [],
+                     "extra_link_args": []}
+    assert pkgconfig.flags_from_pkgconfig([]) == {}
+
+
+@needs_pkg_config
+def test_set_source_pkgconfig_takes_a_list_not_a_tuple(pc_package, tmp_path):
+    ffi = FFI()
+    with pytest.raises(TypeError) as info:
+        ffi.set_source_pkgconfig("_pc_tuple", (pc_package,), "")
+    assert str(info.value) == "the pkgconfig_libs argument must be a list of package names"
+    ffi.set_source_pkgconfig("_pc_list", [pc_package], "", libraries=["m"])
+    ext = ffi.distutils_extension(str(tmp_path), verbose=False)
+    assert (ext.libraries, ext.library_dirs) == (["m", "sample"], ["/opt/sample/lib"])
+    assert ext.include_dirs == ["/opt/sample/include"]
+

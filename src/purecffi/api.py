@@ -615,7 +615,7 @@ class FFI:
                              source_extension: str = ".c", **kwds: Any) -> None:
         """set_source() with the flags `pkg-config` gives for `pkgconfig_libs` added."""
         from .build.compiler import pkgconfig_flags
-        merged = pkgconfig_flags(pkgconfig_libs, kwds)
+        merged = pkgconfig_flags(pkgconfig_libs, kwds, kinds=list)      # (not a tuple: cffi)
         self.set_source(module_name, source, source_extension, **merged)
 
     def include(self, ffi_to_include: FFI) -> None:

@@ -173,15 +173,22 @@ def _rename_target(path, target):
 
 
 # -- pkg-config ----
-def pkgconfig_flags(libs, kwds):
-    """The set_source() keywords `kwds` extended with what `pkg-config` says for `libs`."""
+_PKGCONFIG_KEYS = ("include_dirs", "library_dirs", "libraries", "define_macros",
+                   "extra_compile_args", "extra_link_args")
+
+
+def pkgconfig_flags(libs, kwds, kinds=(list, tuple)):
+    """The set_source() keywords `kwds` extended with what `pkg-config` says for `libs` (a
+    list, or one of `kinds`); with any `libs`, all six keywords are there, as in cffi."""
     import subprocess
     from ..errors import PkgConfigError
-    if not isinstance(libs, (list, tuple)):
+    if not isinstance(libs, kinds):
         raise TypeError("the pkgconfig_libs argument must be a list of package names")
     merged = {key: list(value) for key, value in kwds.items()
               if isinstance(value, (list, tuple))}
     merged.update({key: value for key, value in kwds.items() if key not in merged})
+    for key in _PKGCONFIG_KEYS if libs else ():
+        merged.setdefault(key, [])
     for lib in libs:
         for option, handle in (("--cflags", _cflags), ("--libs", _libs)):
             try:

@@ -196,3 +196,31 @@ def test_set_source_pkgconfig_takes_a_list_not_a_tuple(pc_package, tmp_path):
     assert (ext.libraries, ext.library_dirs) == (["m", "sample"], ["/opt/sample/lib"])
     assert ext.include_dirs == ["/opt/sample/include"]
 
+
+
+KEYWORD_ERRORS = '''\
+from setuptools import Distribution
+from cffi.setuptools_ext import cffi_modules
+for value in (["no_global.py:ffibuilder"], ["not_ffi.py:ffibuilder"],
+              ["no_source.py:ffibuilder"], ["missing.py:ffibuilder"], [42]):
+    try:
+        cffi_modules(Distribution(), "cffi_modules", value)
+    except Exception as exc:
+        print(type(exc).__name__, exc)
+'''
+
+
+def test_cffi_modules_errors_are_cffis(tmp_path):
+    (tmp_path / "no_global.py").write_text("x = 1\n")
+    (tmp_path / "not_ffi.py").write_text("def ffibuilder():\n    return 42\n")
+    (tmp_path / "no_source.py").write_text("import cffi\nffibuilder = cffi.FFI()\n")
+    proc = subprocess.run([sys.executable, "-c", KEYWORD_ERRORS], cwd=str(tmp_path),
+                          env=_setup_py_env(), capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == [
+        "DistutilsSetupError 'no_global.py:ffibuilder': object 'ffibuilder' not found in module",
+        "DistutilsSetupError 'not_ffi.py:ffibuilder' is not an FFI instance (got 'int')",
+        "DistutilsSetupError 'no_source.py:ffibuilder': the set_source() method was not called",
+        "DistutilsSetupError 'missing.py' does not name an existing file",
+        "DistutilsSetupError argument to 'cffi_modules=...' must be a str or a list of str, "
+        "not 'int'"]

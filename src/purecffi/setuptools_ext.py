@@ -43,9 +43,9 @@ def purecffi_modules(dist, attr, value):
                          % (attr, value))
     done = _registered_entries(dist)
     for entry in value:
-        if not isinstance(entry, str):
-            raise SetupError("%s: each entry must be a string 'path/to/build.py:name', got %r"
-                             % (attr, entry))
+        if not isinstance(entry, str):          # (cffi's words)
+            raise SetupError("argument to '%s=...' must be a str or a list of str, not %r"
+                             % (attr, type(entry).__name__))
         if entry not in done:           # the hook may be registered twice (two installs)
             add_module(dist, entry)
             done.add(entry)
@@ -57,9 +57,7 @@ def add_module(dist, entry):
     ffi = load_builder(entry)
     spec = getattr(ffi, "_source_spec", None)
     if spec is None:
-        raise SetupError("purecffi_modules: %r: the ffi builder has no set_source(); call "
-                         "set_source('pkg._name', None) (ABI mode) or set_source('pkg._name', "
-                         "'C source') (API mode) in the build script" % (entry,))
+        raise SetupError("%r: the set_source() method was not called" % (entry,))
     if spec.source is None:
         _abi_modules(dist).append(ffi)
         _hook_command(dist, "build_py", _BuildPyMixin)
@@ -81,24 +79,25 @@ def split_entry(entry):
 
 def load_builder(entry, root=None):
     """Execute the build script of `entry` (relative to `root`, default the current directory)
-    and return the FFI builder it defines."""
+    and return the FFI builder it defines.  Errors are cffi's (DistutilsSetupError)."""
     from setuptools.errors import SetupError
     from .api import FFI
-    path, name = split_entry(entry)
-    path = os.path.join(root or os.getcwd(), path)
+    relative, name = split_entry(entry)
+    path = os.path.join(root or os.getcwd(), relative)
     if not os.path.isfile(path):
-        raise SetupError("purecffi_modules: %r: no build script %r" % (entry, path))
+        raise SetupError("%r does not name an existing file" % (relative,))
     namespace = _run_script(path)
     if name not in namespace:
-        raise SetupError("purecffi_modules: %r: %s defines no global %r"
-                         % (entry, os.path.basename(path), name))
+        raise SetupError("%r: object %r not found in module" % (entry, name))
     ffi = namespace[name]
     if not isinstance(ffi, FFI) and callable(ffi):
         ffi = ffi()
     if not isinstance(ffi, FFI):
-        raise SetupError("purecffi_modules: %r: %r is not a purecffi.FFI (got %s); a builder "
-                         "made with cffi.FFI belongs in cffi_modules"
-                         % (entry, name, type(ffi).__module__ + "." + type(ffi).__qualname__))
+        hint = ""
+        if type(ffi).__module__.split(".")[0] in ("cffi", "_cffi_backend"):
+            hint = " (a builder made with the real cffi: it belongs in its cffi_modules)"
+        raise SetupError("%r is not an FFI instance (got %r)%s"
+                         % (entry, type(ffi).__name__, hint))
     return ffi
 
 

@@ -42,12 +42,17 @@ def packaged_library(tmp_path_factory):
     """An embedding library of a module in a package ("pk._plug"), built with no target."""
     tmpdir = tmp_path_factory.mktemp("packaged")
     ffi = FFI()
-    ffi.embedding_api("int triple(int);")
+    ffi.embedding_api("int triple(int); int globals_at_init(void);")
     ffi.embedding_init_code("""
         from pk._plug import ffi
+        names = sorted(globals())
         @ffi.def_extern()
         def triple(x):
             return 3 * x
+        @ffi.def_extern()
+        def globals_at_init():
+            # the init code's namespace held only __builtins__ and what it imported
+            return names == ["__builtins__", "ffi"]
     """)
     ffi.set_source("pk._plug", "")
     return str(tmpdir), ffi.compile(tmpdir=str(tmpdir))
@@ -63,6 +68,12 @@ def test_embedding_default_target_is_the_whole_module_name(packaged_library):
     assert os.path.isfile(os.path.join(tmpdir, "pk", "_plug.c"))
     assert not os.path.exists(os.path.join(tmpdir, "pk", "_plug.so"))
     assert _call_in_a_process(path, "triple", 14) == "42"
+
+
+@needs_embedding
+def test_embedding_init_code_runs_in_a_namespace_without_a_name(packaged_library):
+    # as cffi: no __name__ (a logger named after __name__ is "builtins"'s)
+    assert _call_in_a_process(packaged_library[1], "globals_at_init") == "1"
 
 
 def test_embedding_api_in_abi_mode_is_refused_naming_the_exported_function(tmp_path):

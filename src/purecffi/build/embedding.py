@@ -323,8 +323,6 @@ def emit_run():
         "    if (ns == NULL || PyDict_SetItemString(ns, \"__builtins__\", PyEval_GetBuiltins()) "
         "< 0)",
         "        goto error;",
-        "    if (_pc_put(ns, \"__name__\", PyUnicode_FromString(\"__init_code__\")) < 0)",
-        "        goto error;",
         "    snprintf(filename, sizeof(filename), \"<init code for '%s'>\", _pc_module_name);",
         "    code = Py_CompileString(_pc_init_code, filename, Py_file_input);",
         "    if (code == NULL)",

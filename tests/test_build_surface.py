@@ -235,3 +235,15 @@ def test_cffi_modules_errors_are_cffis(tmp_path):
         "DistutilsSetupError 'missing.py' does not name an existing file",
         "DistutilsSetupError argument to 'cffi_modules=...' must be a str or a list of str, "
         "not 'int'"]
+
+
+@pytest.mark.parametrize("code, message", [
+    (42, "expected string or bytes-like object, got 'int'"),
+    (b"x = 1", "cannot use a string pattern on a bytes-like object"),
+])
+def test_embedding_init_code_that_is_not_a_str(code, message):
+    ffi = FFI()
+    with pytest.raises(TypeError) as info:
+        ffi.embedding_init_code(code)
+    assert str(info.value) == message
+    ffi.embedding_init_code("x = 1")        # nothing was recorded

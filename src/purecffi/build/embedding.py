@@ -68,8 +68,11 @@ def embedding_api(ffi, source):
 
 def embedding_init_code(ffi, source):
     """ffi.embedding_init_code(): the Python code run when the library starts."""
+    if isinstance(source, (bytes, bytearray)):          # (cffi's words, those of re)
+        raise TypeError("cannot use a string pattern on a bytes-like object")
     if not isinstance(source, str):
-        raise TypeError("embedding_init_code() expects a string")
+        raise TypeError("expected string or bytes-like object, got %r"
+                        % (type(source).__name__,))
     spec = _spec_of(ffi)
     if spec.init_code is not None:
         raise ValueError("embedding_init_code() can only be called once")

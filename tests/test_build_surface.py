@@ -247,3 +247,24 @@ def test_embedding_init_code_that_is_not_a_str(code, message):
         ffi.embedding_init_code(code)
     assert str(info.value) == message
     ffi.embedding_init_code("x = 1")        # nothing was recorded
+
+
+def test_compile_takes_relative_paths_from_tmpdir(tmp_path, monkeypatch):
+    # ffi.compile() builds in tmpdir: the set_source() keywords' relative paths start there
+    # (cffi's behaviour; verify() instead keeps the current directory)
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "seven.h").write_text("#define SEVEN 7\n")
+    (tmp_path / "src" / "extra.c").write_text(
+        '#include "seven.h"\nint extra(void) { return SEVEN * 6; }\n')
+    monkeypatch.chdir(tmp_path)
+    ffi = FFI()
+    ffi.cdef("int extra(void); int seven(void);")
+    ffi.set_source("_relative_paths", '#include "seven.h"\nint extra(void);\n'
+                   "static int seven(void) { return SEVEN; }",
+                   sources=["../src/extra.c"], include_dirs=["../src"])
+    path = ffi.compile(tmpdir="out")
+    assert path == os.path.join(str(tmp_path), "out", os.path.basename(path))
+    from conftest import import_built
+    module = import_built(tmp_path / "out", "_relative_paths")
+    assert (module.lib.extra(), module.lib.seven()) == (42, 7)
+    assert os.getcwd() == str(tmp_path)

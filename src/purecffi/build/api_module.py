@@ -1216,7 +1216,8 @@ def compile_api_module(ffi, spec, tmpdir=".", verbose=False, target=None, debug=
         print("generating %s" % (c_file,))
     if not emit_c_code(ffi, spec, c_file) and verbose:
         print("(already up-to-date)")
-    return build_extension(spec, c_file, tmpdir, verbose=verbose, target=target, debug=debug)
+    return build_extension(spec, c_file, tmpdir, verbose=verbose, target=target, debug=debug,
+                           in_tmpdir=True)
 
 
 def distutils_extension(ffi, spec, tmpdir="build", verbose=True):

@@ -76,10 +76,16 @@ class _Captured:
 
 
 def build_extension(spec, c_file, tmpdir, verbose=False, target=None, debug=None,
-                    relative_to=None):
-    """Compile and link; the path of the built module (placed in `tmpdir`)."""
+                    relative_to=None, in_tmpdir=False):
+    """Compile and link; the path of the built module (placed in `tmpdir`).  With
+    `in_tmpdir` (ffi.compile(), as cffi's) the build runs in `tmpdir`: relative paths of the
+    set_source() keywords (sources, include_dirs, library_dirs...) are relative to it;
+    verify() keeps the current directory."""
     _check_compiler()
     from setuptools import Distribution
+    build_dir = os.path.abspath(tmpdir) if in_tmpdir else None
+    if build_dir is not None:
+        c_file = os.path.relpath(os.path.abspath(c_file), build_dir)
     ext = make_extension(spec, c_file, relative_to)
     if debug is None:
         debug = bool(sys.flags.debug)
@@ -101,6 +107,8 @@ def build_extension(spec, c_file, tmpdir, verbose=False, target=None, debug=None
     try:
         with captured:
             try:
+                if build_dir is not None:
+                    os.chdir(build_dir)
                 cmd.run()
             except (Exception, SystemExit) as exc:
                 failure = exc

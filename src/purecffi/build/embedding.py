@@ -535,4 +535,5 @@ def compile_embedding(ffi, tmpdir=".", verbose=False, target=None, debug=None):
     with _quiet(not verbose):
         emit_c_code(ffi, c_file)
     return build_extension(_link_spec(spec), c_file, tmpdir, verbose=verbose,
-                           target=target or default_target(spec), debug=debug)
+                           target=target or default_target(spec), debug=debug,
+                           in_tmpdir=True)

@@ -268,3 +268,13 @@ def test_compile_takes_relative_paths_from_tmpdir(tmp_path, monkeypatch):
     module = import_built(tmp_path / "out", "_relative_paths")
     assert (module.lib.extra(), module.lib.seven()) == (42, 7)
     assert os.getcwd() == str(tmp_path)
+
+
+def test_set_source_refuses_a_slash_in_the_module_name():
+    ffi = FFI()
+    ffi.cdef("int abs(int);")
+    with pytest.raises(ValueError) as info:
+        ffi.set_source("pkg/_mod", None)
+    assert str(info.value) == ("'module_name' must not contain '/': use a dotted name to make "
+                               "a 'package.module' location")
+    ffi.set_source("pkg._mod", None)       # nothing was recorded

@@ -517,12 +517,12 @@ class FFI:
     def set_source(self, module_name: str, source: str | None, source_extension: str = ".c",
                    **kwds: Any) -> None:
         """Declare the module to build: `source=None` for out-of-line ABI mode, C code for API mode."""
-        from .build import SourceSpec
+        from .build import set_source_spec
         if not isinstance(module_name, str):
             raise TypeError("'module_name' must be a string")
         if hasattr(self, "_source_spec"):
             raise ValueError("set_source() cannot be called several times per ffi object")
-        self._source_spec = SourceSpec(module_name, source, source_extension, kwds)
+        self._source_spec = set_source_spec(module_name, source, source_extension, kwds)
         if getattr(self, "_unicode", None):
             _add_unicode_macros(self._source_spec.kwds)
 

@@ -7,7 +7,6 @@ what the compiler said.
 import os
 import shutil
 import sys
-import sysconfig
 import tempfile
 
 from ..errors import VerificationError
@@ -29,14 +28,6 @@ def make_extension(spec, c_file, relative_to=None):
     if spec.source_extension in (".cpp", ".cxx", ".cc", ".C") and "language" not in kwds:
         kwds["language"] = "c++"
     return Extension(spec.module_name, sources, **kwds)
-
-
-def _check_compiler():
-    """VerificationError naming the compiler when the one setuptools would run is missing."""
-    cc = os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc"
-    if shutil.which(cc.split()[0]) is None:
-        raise VerificationError("no C compiler found: '%s' is not installed (API mode needs "
-                                "one to build the module)" % (cc.split()[0],))
 
 
 class _Captured:
@@ -81,7 +72,6 @@ def build_extension(spec, c_file, tmpdir, verbose=False, target=None, debug=None
     `in_tmpdir` (ffi.compile(), as cffi's) the build runs in `tmpdir`: relative paths of the
     set_source() keywords (sources, include_dirs, library_dirs...) are relative to it;
     verify() keeps the current directory."""
-    _check_compiler()
     from setuptools import Distribution
     build_dir = os.path.abspath(tmpdir) if in_tmpdir else None
     if build_dir is not None:

@@ -98,7 +98,7 @@ def build_extension(spec, c_file, tmpdir, verbose=False, target=None, debug=None
         with captured:
             try:
                 if build_dir is not None:
-                    os.chdir(build_dir)
+                    _enter(build_dir, tmpdir, verbose)
                 cmd.run()
             except (Exception, SystemExit) as exc:
                 failure = exc
@@ -123,6 +123,17 @@ def build_extension(spec, c_file, tmpdir, verbose=False, target=None, debug=None
     if target is not None:
         path = _rename_target(path, target)
     return path
+
+
+def _enter(build_dir, tmpdir, verbose):
+    """chdir() to where ffi.compile() builds, saying so when verbose (cffi's lines)."""
+    if verbose:
+        if os.path.normpath(tmpdir) == os.curdir:
+            print("the current directory is %r" % (os.getcwd(),))
+        else:
+            print("setting the current directory to %r" % (build_dir,))
+        print("running build_ext")
+    os.chdir(build_dir)
 
 
 def _is_build_error(exc):

@@ -280,3 +280,13 @@ def test_set_source_refuses_a_slash_in_the_module_name():
     assert str(info.value) == ("'module_name' must not contain '/': use a dotted name to make "
                                "a 'package.module' location")
     ffi.set_source("pkg._mod", None)       # nothing was recorded
+
+
+def test_embedding_api_takes_cdefs_packed_and_pack():
+    ffi = FFI()
+    ffi.embedding_api("struct packed_s { char c; int i; }; int use_packed(struct packed_s *);",
+                      packed=True)
+    ffi.embedding_api("struct pack2_s { char c; int i; }; int use_pack2(struct pack2_s *);",
+                      pack=2)
+    assert ffi.sizeof("struct packed_s") == 1 + ffi.sizeof("int")
+    assert ffi.offsetof("struct pack2_s", "i") == 2

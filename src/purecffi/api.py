@@ -580,11 +580,11 @@ class FFI:
         return path
 
     # -- Embedding (purecffi.build.embedding) ----
-    def embedding_api(self, csource: str) -> None:
+    def embedding_api(self, csource: str, packed: bool = False, pack: int | None = None) -> None:
         """Declare the functions (and types, globals) the shared library exports (spec 9.1)."""
         from .build.embedding import embedding_api
         with self._lock:
-            embedding_api(self, csource)
+            embedding_api(self, csource, packed, pack)
 
     def embedding_init_code(self, pysource: str) -> None:
         """The Python code run when the library starts (spec 9.1)."""

@@ -39,11 +39,12 @@ def _spec_of(ffi):
 
 
 # -- The FFI methods ----
-def embedding_api(ffi, source):
-    """ffi.embedding_api(): parse like cdef(); the functions become exported extern "Python"
-    functions (types, constants and global variables stay as cdef() declares them)."""
+def embedding_api(ffi, source, packed=False, pack=None):
+    """ffi.embedding_api(): parse like cdef() (its `packed` and `pack` too); the functions
+    become exported extern "Python" functions (types, constants and global variables stay as
+    cdef() declares them)."""
     before, snapshot = set(ffi._decls.functions), ffi._decls.copy()
-    ffi.cdef(source)
+    ffi.cdef(source, packed=packed, pack=pack)
     decls = ffi._decls
     spec = _spec_of(ffi)
     new = [name for name in decls.functions if name not in before]

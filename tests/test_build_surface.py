@@ -290,3 +290,27 @@ def test_embedding_api_takes_cdefs_packed_and_pack():
                       pack=2)
     assert ffi.sizeof("struct packed_s") == 1 + ffi.sizeof("int")
     assert ffi.offsetof("struct pack2_s", "i") == 2
+
+
+# -- verify() / cffi.verifier ----
+def test_verifier_relative_to_applies_to_every_path_keyword(tmp_path):
+    from _backend import backend
+    verifier = __import__(backend.__name__ + ".verifier", fromlist=["_"])
+    ffi = FFI()
+    ffi.cdef("int g(void);")
+    base = str(tmp_path / "sub")
+    v = verifier.Verifier(ffi, "int g(void) { return 1; }", tmpdir=str(tmp_path),
+                          relative_to=os.path.join(base, "build.py"), sources=["a.c"],
+                          include_dirs=["inc"], library_dirs=["lib"], libraries=["m"],
+                          extra_objects=["x.o"], depends=["a.h"], extra_compile_args=["-O0"])
+    assert v.kwds == {"sources": [os.path.join(base, "a.c")],
+                      "include_dirs": [os.path.join(base, "inc")],
+                      "library_dirs": [os.path.join(base, "lib")], "libraries": ["m"],
+                      "extra_objects": [os.path.join(base, "x.o")],
+                      "depends": [os.path.join(base, "a.h")], "extra_compile_args": ["-O0"]}
+    ext = v.get_extension()
+    assert ext.sources[1:] == [os.path.join(base, "a.c")]
+    assert (ext.include_dirs, ext.library_dirs) == ([os.path.join(base, "inc")],
+                                                    [os.path.join(base, "lib")])
+    assert v.make_relative_to({"sources": ["a.c"]}, "build.py") == {"sources": ["a.c"]}
+    assert v.generates_python_module() is True

@@ -14,7 +14,7 @@ from ..errors import VerificationError
 __all__ = ["build_extension", "make_extension"]
 
 
-def make_extension(spec, c_file, relative_to=None):
+def make_extension(spec, c_file):
     """The setuptools.Extension for the module of `spec`, its first source being `c_file`."""
     from setuptools import Extension
     kwds = {}
@@ -22,9 +22,6 @@ def make_extension(spec, c_file, relative_to=None):
         kwds[key] = list(value) if isinstance(value, (list, tuple)) and key != "py_limited_api" \
             else value
     sources = [c_file] + list(kwds.pop("sources", ()))
-    if relative_to is not None:
-        base = os.path.dirname(relative_to)
-        sources = [sources[0]] + [os.path.join(base, s) for s in sources[1:]]
     if spec.source_extension in (".cpp", ".cxx", ".cc", ".C") and "language" not in kwds:
         kwds["language"] = "c++"
     return Extension(spec.module_name, sources, **kwds)
@@ -67,7 +64,7 @@ class _Captured:
 
 
 def build_extension(spec, c_file, tmpdir, verbose=False, target=None, debug=None,
-                    relative_to=None, in_tmpdir=False):
+                    in_tmpdir=False):
     """Compile and link; the path of the built module (placed in `tmpdir`).  With
     `in_tmpdir` (ffi.compile(), as cffi's) the build runs in `tmpdir`: relative paths of the
     set_source() keywords (sources, include_dirs, library_dirs...) are relative to it;
@@ -76,7 +73,7 @@ def build_extension(spec, c_file, tmpdir, verbose=False, target=None, debug=None
     build_dir = os.path.abspath(tmpdir) if in_tmpdir else None
     if build_dir is not None:
         c_file = os.path.relpath(os.path.abspath(c_file), build_dir)
-    ext = make_extension(spec, c_file, relative_to)
+    ext = make_extension(spec, c_file)
     if debug is None:
         debug = bool(sys.flags.debug)
     dist = Distribution({"ext_modules": [ext], "script_name": "setup.py"})

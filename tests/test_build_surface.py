@@ -314,3 +314,18 @@ def test_verifier_relative_to_applies_to_every_path_keyword(tmp_path):
                                                     [os.path.join(base, "lib")])
     assert v.make_relative_to({"sources": ["a.c"]}, "build.py") == {"sources": ["a.c"]}
     assert v.generates_python_module() is True
+
+
+def test_verify_loading_a_module_built_for_other_declarations(tmp_path):
+    # a fixed modulename finds the module built before, without compiling; a function the
+    # new declarations add is not in it: verify() says so at once, as cffi's does
+    old = FFI()
+    old.cdef("int g(void);")
+    assert old.verify("int g(void) { return 1; }", tmpdir=str(tmp_path),
+                      modulename="_stale_verified").g() == 1
+    new = FFI()
+    new.cdef("int g(void); int h(void);")
+    with pytest.raises(AttributeError) as info:
+        new.verify("int g(void) { return 1; } int h(void) { return 2; }",
+                   tmpdir=str(tmp_path), modulename="_stale_verified")
+    assert str(info.value) == ("function h: module '_stale_verified' has no attribute 'h'")

@@ -180,6 +180,11 @@ class Verifier:
         mismatch = module.ffi._api_mismatches.verify_message()
         if mismatch is not None:
             raise VerificationError(mismatch)       # verify() checks everything at once
+        kinds = type(module.lib)._pc_kinds
+        for name in self.ffi._decls.functions:     # a module built for other declarations
+            if kinds.get(name) != "function":
+                raise AttributeError("function %s: module %r has no attribute %r"
+                                     % (name, module.__name__, name))
         _adopt(self.ffi, module.ffi)
         return make_ffilibrary(self.ffi, module)
 

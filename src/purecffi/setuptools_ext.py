@@ -14,9 +14,9 @@ script runs in its own namespace with `__name__ == "__purecffi_build__"` (so its
   * ABI mode, `set_source("pkg._foo", None)`: `build_py` writes pkg/_foo.py into its build_lib,
     so wheels and installs carry it; in-place builds (`build_ext --inplace`, `develop`,
     editable installs) write it beside the package's sources.  No C compiler is involved.
-  * API mode, `set_source("pkg._foo", "C source", ...)`: the builder's
-    Extension is appended to `dist.ext_modules`; `build_ext` writes its C file (under
-    build/purecffi/) and compiles it.
+  * API mode, `set_source("pkg._foo", "C source", ...)`: the builder's Extension is appended
+    to `dist.ext_modules`; `build_ext` writes its C file (under build/purecffi/) and
+    compiles it.
 
 The keyword is named `purecffi_modules`, not `cffi_modules`, so that purecffi and cffi can be
 installed side by side without fighting over the same setup() keyword.

@@ -817,17 +817,6 @@ def test_fast_function_keywords_are_refused(rich):
         rich.lib.add(1, b=2)
 
 
-@pytest.mark.skipif(IS_CFFI, reason="purecffi's message")
-def test_missing_compiler_on_path_says_so(tmp_path, monkeypatch):
-    import purecffi.build.compiler as compiler
-    monkeypatch.setattr(compiler.shutil, "which", lambda name: None)
-    ffi = FFI()
-    ffi.cdef("int nc(void);")
-    ffi.set_source("_api_nocc", "static int nc(void) { return 1; }")
-    with pytest.raises(VerificationError, match="compiler"):
-        ffi.compile(tmpdir=str(tmp_path))
-
-
 def test_set_source_pkgconfig_unknown_package(tmp_path):
     if shutil.which("pkg-config") is None:
         pytest.skip("needs pkg-config")
@@ -1205,14 +1194,16 @@ def test_const_pointer_to_pointer_parameters(tmp_path, extension):
     assert lib.call_on_names() == 2
 
 
-@pytest.mark.skipif(IS_CFFI, reason="purecffi's own message")
 def test_missing_compiler_says_so(tmp_path, monkeypatch):
-    """compile() with no usable C compiler raises VerificationError naming it."""
+    """compile() with no usable C compiler raises VerificationError naming it, in cffi's
+    words (setuptools' CompileError)."""
     monkeypatch.setenv("CC", "no-such-cc-purecffi")
     ffi = FFI()
     ffi.cdef("int add(int, int);")
     ffi.set_source("_api_nocc", "static int add(int a, int b) { return a + b; }")
-    with pytest.raises(VerificationError, match="no C compiler found: 'no-such-cc-purecffi'"):
+    with pytest.raises(VerificationError) as info:
         ffi.compile(tmpdir=str(tmp_path))
+    assert str(info.value) == ("CompileError: command 'no-such-cc-purecffi' failed: No such "
+                               "file or directory")
     ffi.emit_c_code(str(tmp_path / "_api_nocc.c"))      # emitting needs no compiler
     assert (tmp_path / "_api_nocc.c").exists()

@@ -517,12 +517,12 @@ class FFI:
     def set_source(self, module_name: str, source: str | None, source_extension: str = ".c",
                    **kwds: Any) -> None:
         """Declare the module to build: `source=None` for out-of-line ABI mode, C code for API mode."""
-        from .build import SourceSpec
+        from .build import set_source_spec
         if not isinstance(module_name, str):
             raise TypeError("'module_name' must be a string")
         if hasattr(self, "_source_spec"):
             raise ValueError("set_source() cannot be called several times per ffi object")
-        self._source_spec = SourceSpec(module_name, source, source_extension, kwds)
+        self._source_spec = set_source_spec(module_name, source, source_extension, kwds)
         if getattr(self, "_unicode", None):
             _add_unicode_macros(self._source_spec.kwds)
 
@@ -580,11 +580,11 @@ class FFI:
         return path
 
     # -- Embedding (purecffi.build.embedding) ----
-    def embedding_api(self, csource: str) -> None:
+    def embedding_api(self, csource: str, packed: bool = False, pack: int | None = None) -> None:
         """Declare the functions (and types, globals) the shared library exports (spec 9.1)."""
         from .build.embedding import embedding_api
         with self._lock:
-            embedding_api(self, csource)
+            embedding_api(self, csource, packed, pack)
 
     def embedding_init_code(self, pysource: str) -> None:
         """The Python code run when the library starts (spec 9.1)."""
@@ -615,7 +615,7 @@ class FFI:
                              source_extension: str = ".c", **kwds: Any) -> None:
         """set_source() with the flags `pkg-config` gives for `pkgconfig_libs` added."""
         from .build.compiler import pkgconfig_flags
-        merged = pkgconfig_flags(pkgconfig_libs, kwds)
+        merged = pkgconfig_flags(pkgconfig_libs, kwds, kinds=list)      # (not a tuple: cffi)
         self.set_source(module_name, source, source_extension, **merged)
 
     def include(self, ffi_to_include: FFI) -> None:

@@ -14,8 +14,9 @@ script runs in its own namespace with `__name__ == "__purecffi_build__"` (so its
   * ABI mode, `set_source("pkg._foo", None)`: `build_py` writes pkg/_foo.py into its build_lib,
     so wheels and installs carry it; in-place builds (`build_ext --inplace`, `develop`,
     editable installs) write it beside the package's sources.  No C compiler is involved.
-  * API mode, `set_source("pkg._foo", "C source", ...)`: the builder's
-    `distutils_extension()` is appended to `dist.ext_modules`, and `build_ext` compiles it.
+  * API mode, `set_source("pkg._foo", "C source", ...)`: the builder's Extension is appended
+    to `dist.ext_modules`; `build_ext` writes its C file (under build/purecffi/) and
+    compiles it.
 
 The keyword is named `purecffi_modules`, not `cffi_modules`, so that purecffi and cffi can be
 installed side by side without fighting over the same setup() keyword.
@@ -42,9 +43,9 @@ def purecffi_modules(dist, attr, value):
                          % (attr, value))
     done = _registered_entries(dist)
     for entry in value:
-        if not isinstance(entry, str):
-            raise SetupError("%s: each entry must be a string 'path/to/build.py:name', got %r"
-                             % (attr, entry))
+        if not isinstance(entry, str):          # (cffi's words)
+            raise SetupError("argument to '%s=...' must be a str or a list of str, not %r"
+                             % (attr, type(entry).__name__))
         if entry not in done:           # the hook may be registered twice (two installs)
             add_module(dist, entry)
             done.add(entry)
@@ -56,9 +57,7 @@ def add_module(dist, entry):
     ffi = load_builder(entry)
     spec = getattr(ffi, "_source_spec", None)
     if spec is None:
-        raise SetupError("purecffi_modules: %r: the ffi builder has no set_source(); call "
-                         "set_source('pkg._name', None) (ABI mode) or set_source('pkg._name', "
-                         "'C source') (API mode) in the build script" % (entry,))
+        raise SetupError("%r: the set_source() method was not called" % (entry,))
     if spec.source is None:
         _abi_modules(dist).append(ffi)
         _hook_command(dist, "build_py", _BuildPyMixin)
@@ -80,24 +79,25 @@ def split_entry(entry):
 
 def load_builder(entry, root=None):
     """Execute the build script of `entry` (relative to `root`, default the current directory)
-    and return the FFI builder it defines."""
+    and return the FFI builder it defines.  Errors are cffi's (DistutilsSetupError)."""
     from setuptools.errors import SetupError
     from .api import FFI
-    path, name = split_entry(entry)
-    path = os.path.join(root or os.getcwd(), path)
+    relative, name = split_entry(entry)
+    path = os.path.join(root or os.getcwd(), relative)
     if not os.path.isfile(path):
-        raise SetupError("purecffi_modules: %r: no build script %r" % (entry, path))
+        raise SetupError("%r does not name an existing file" % (relative,))
     namespace = _run_script(path)
     if name not in namespace:
-        raise SetupError("purecffi_modules: %r: %s defines no global %r"
-                         % (entry, os.path.basename(path), name))
+        raise SetupError("%r: object %r not found in module" % (entry, name))
     ffi = namespace[name]
     if not isinstance(ffi, FFI) and callable(ffi):
         ffi = ffi()
     if not isinstance(ffi, FFI):
-        raise SetupError("purecffi_modules: %r: %r is not a purecffi.FFI (got %s); a builder "
-                         "made with cffi.FFI belongs in cffi_modules"
-                         % (entry, name, type(ffi).__module__ + "." + type(ffi).__qualname__))
+        hint = ""
+        if type(ffi).__module__.split(".")[0] in ("cffi", "_cffi_backend"):
+            hint = " (a builder made with the real cffi: it belongs in its cffi_modules)"
+        raise SetupError("%r is not an FFI instance (got %r)%s"
+                         % (entry, type(ffi).__name__, hint))
     return ffi
 
 
@@ -118,20 +118,31 @@ def _run_script(path):
 
 # -- API mode: an extension module for build_ext ----
 def _add_extension(dist, ffi, entry):
-    """Append the builder's Extension to dist.ext_modules (its C file is written now)."""
-    from setuptools.errors import SetupError
-    if not hasattr(ffi, "distutils_extension"):
-        raise SetupError("purecffi_modules: %r is an API-mode module (set_source() with C "
-                         "code), but this purecffi has no FFI.distutils_extension(): API mode "
-                         "cannot be built here; use set_source(name, None) (ABI mode)"
-                         % (entry,))
-    build_temp = os.path.join("build", "purecffi")
-    extension = ffi.distutils_extension(tmpdir=build_temp, verbose=False)
+    """Append the builder's Extension to dist.ext_modules.  Its C file is written when
+    build_ext runs, as cffi does: setup() for other commands (`setup.py --version`, egg_info,
+    sdist) writes and prints nothing."""
+    from .build.compiler import make_extension
+    spec = ffi._source_spec
+    parts = spec.module_name.split(".")
+    c_file = os.path.join("build", "purecffi", *parts[:-1])
+    c_file = os.path.join(c_file, parts[-1] + spec.source_extension)
+    extension = make_extension(spec, c_file)
     if dist.ext_modules is None:
         dist.ext_modules = []
     dist.ext_modules.append(extension)
     _api_modules(dist).append(ffi)              # build_py writes their .pyi stubs
+    _c_files(dist).append((ffi, c_file))
     _hook_command(dist, "build_py", _BuildPyMixin)
+    _hook_command(dist, "build_ext", _BuildExtMixin)
+
+
+def write_c_files(cmd):
+    """Write the C file of every API-mode module of cmd.distribution (if it changed)."""
+    from .build.api_module import emit_c_code
+    for ffi, c_file in _c_files(cmd.distribution):
+        os.makedirs(os.path.dirname(c_file), exist_ok=True)
+        if emit_c_code(ffi, ffi._source_spec, c_file):
+            cmd.announce("generated %s" % (c_file,), level=2)
 
 
 # -- ABI mode: writing the .py modules ----
@@ -157,6 +168,14 @@ def _api_modules(dist):
     if modules is None:
         modules = dist._purecffi_api_modules = []
     return modules
+
+
+def _c_files(dist):
+    """(builder, C file) of the API-mode modules registered on `dist`."""
+    files = getattr(dist, "_purecffi_c_files", None)
+    if files is None:
+        files = dist._purecffi_c_files = []
+    return files
 
 
 def _hook_command(dist, command_name, mixin):
@@ -226,10 +245,11 @@ class _BuildPyMixin:
 
 
 class _BuildExtMixin:
-    """build_ext that writes the ABI-mode modules in place when it builds in place (the
-    `develop` command and `setup.py build_ext --inplace`)."""
+    """build_ext that writes the C files of the API-mode modules, and the ABI-mode modules in
+    place when it builds in place (the `develop` command and `setup.py build_ext --inplace`)."""
 
     def run(self):
         if self.inplace or getattr(self, "editable_mode", False):
             write_inplace(self)
+        write_c_files(self)
         super().run()

@@ -102,14 +102,31 @@ class Verifier:
                  tag="", force_generic_engine=False, source_extension=".c", flags=None,
                  relative_to=None, **kwds):
         _refuse_set_source_only(ffi)
-        self.ffi, self.preamble, self.flags, self.kwds = ffi, preamble, flags, kwds
-        self._built, self._relative_to = _BuiltView(ffi), relative_to
+        self.ffi, self.preamble, self.flags = ffi, preamble, flags
+        self._built = _BuiltView(ffi)
         self.tmpdir, self.ext_package = tmpdir or _caller_dir_pycache(1), ext_package
         name = modulename or _module_name(self._built, preamble, kwds, tag, source_extension)
+        self.kwds = kwds = self.make_relative_to(kwds, relative_to)
         self._spec = SourceSpec(name, preamble, source_extension, kwds)
         self.sourcefilename = os.path.join(self.tmpdir, name + source_extension)
         self.modulefilename = os.path.join(self.tmpdir, name + _so_suffix())
         self._has_source = self._has_module = False
+
+    def make_relative_to(self, kwds, relative_to):
+        """`kwds` with the paths of sources, include_dirs, library_dirs, extra_objects and
+        depends taken from the directory of `relative_to` (a file), as cffi's."""
+        dirname = os.path.dirname(relative_to) if relative_to else ""
+        if not dirname:
+            return kwds
+        kwds = dict(kwds)
+        for key in ("sources", "include_dirs", "library_dirs", "extra_objects", "depends"):
+            if key in kwds:
+                kwds[key] = [os.path.join(dirname, name) for name in kwds[key]]
+        return kwds
+
+    def generates_python_module(self):
+        """True: the module is a CPython extension module (cffi's answer)."""
+        return True
 
     def get_module_name(self):
         """The module's name (without its package)."""
@@ -145,8 +162,7 @@ class Verifier:
         from .build.compiler import build_extension
         if not self._has_source:
             self._write_source()
-        built = build_extension(self._spec, self.sourcefilename, self.tmpdir,
-                                relative_to=self._relative_to)
+        built = build_extension(self._spec, self.sourcefilename, self.tmpdir)
         if os.path.abspath(built) != os.path.abspath(self.modulefilename):
             os.replace(built, self.modulefilename)
         self._has_module = True
@@ -156,7 +172,7 @@ class Verifier:
         from .build.compiler import make_extension
         if not self._has_source:
             self._write_source()
-        return make_extension(self._spec, self.sourcefilename, self._relative_to)
+        return make_extension(self._spec, self.sourcefilename)
 
     def load_library(self):
         """Load the module (built now if needed), give the ffi its real layouts: the lib."""
@@ -164,6 +180,11 @@ class Verifier:
         mismatch = module.ffi._api_mismatches.verify_message()
         if mismatch is not None:
             raise VerificationError(mismatch)       # verify() checks everything at once
+        kinds = type(module.lib)._pc_kinds
+        for name in self.ffi._decls.functions:     # a module built for other declarations
+            if kinds.get(name) != "function":
+                raise AttributeError("function %s: module %r has no attribute %r"
+                                     % (name, module.__name__, name))
         _adopt(self.ffi, module.ffi)
         return make_ffilibrary(self.ffi, module)
 

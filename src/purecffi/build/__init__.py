@@ -14,3 +14,11 @@ class SourceSpec:
         self.source = source
         self.source_extension = source_extension
         self.kwds = dict(kwds or {})
+
+
+def set_source_spec(module_name, source, source_extension=".c", kwds=None):
+    """The SourceSpec of ffi.set_source(), its module name checked as cffi's."""
+    if "/" in module_name:
+        raise ValueError("'module_name' must not contain '/': use a dotted name to make a "
+                         "'package.module' location")
+    return SourceSpec(module_name, source, source_extension, kwds)

@@ -48,9 +48,9 @@ def _check_abi(decls, included=()):
         if ctype is None and value is Ellipsis and name not in foreign_names:
             raise VerificationError("macro %s: cannot use the syntax '...' in '#define %s ...' "
                                     "when using the ABI mode" % (name, name))
-    for name in decls.extern_python:
-        raise VerificationError("extern_python %s: cannot use 'extern \"Python\"' in the ABI "
-                                "mode" % (name,))
+    for name, (_, exported) in decls.extern_python.items():
+        raise VerificationError("%s %s: cannot use 'extern \"Python\"' in the ABI mode"
+                                % ("dllexport_python" if exported else "extern_python", name))
     for key, ctype in decls.types.items():
         if id(ctype) in foreign_types:
             continue

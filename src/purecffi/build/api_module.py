@@ -1212,8 +1212,12 @@ def compile_api_module(ffi, spec, tmpdir=".", verbose=False, target=None, debug=
     directory = os.path.join(tmpdir, *parts[:-1])
     os.makedirs(directory, exist_ok=True)
     c_file = os.path.join(directory, parts[-1] + spec.source_extension)
-    emit_c_code(ffi, spec, c_file)
-    return build_extension(spec, c_file, tmpdir, verbose=verbose, target=target, debug=debug)
+    if verbose:                                 # cffi's lines (only when verbose here)
+        print("generating %s" % (c_file,))
+    if not emit_c_code(ffi, spec, c_file) and verbose:
+        print("(already up-to-date)")
+    return build_extension(spec, c_file, tmpdir, verbose=verbose, target=target, debug=debug,
+                           in_tmpdir=True)
 
 
 def distutils_extension(ffi, spec, tmpdir="build", verbose=True):

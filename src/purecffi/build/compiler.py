@@ -7,7 +7,6 @@ what the compiler said.
 import os
 import shutil
 import sys
-import sysconfig
 import tempfile
 
 from ..errors import VerificationError
@@ -15,7 +14,7 @@ from ..errors import VerificationError
 __all__ = ["build_extension", "make_extension"]
 
 
-def make_extension(spec, c_file, relative_to=None):
+def make_extension(spec, c_file):
     """The setuptools.Extension for the module of `spec`, its first source being `c_file`."""
     from setuptools import Extension
     kwds = {}
@@ -23,20 +22,9 @@ def make_extension(spec, c_file, relative_to=None):
         kwds[key] = list(value) if isinstance(value, (list, tuple)) and key != "py_limited_api" \
             else value
     sources = [c_file] + list(kwds.pop("sources", ()))
-    if relative_to is not None:
-        base = os.path.dirname(relative_to)
-        sources = [sources[0]] + [os.path.join(base, s) for s in sources[1:]]
     if spec.source_extension in (".cpp", ".cxx", ".cc", ".C") and "language" not in kwds:
         kwds["language"] = "c++"
     return Extension(spec.module_name, sources, **kwds)
-
-
-def _check_compiler():
-    """VerificationError naming the compiler when the one setuptools would run is missing."""
-    cc = os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc"
-    if shutil.which(cc.split()[0]) is None:
-        raise VerificationError("no C compiler found: '%s' is not installed (API mode needs "
-                                "one to build the module)" % (cc.split()[0],))
 
 
 class _Captured:
@@ -76,11 +64,16 @@ class _Captured:
 
 
 def build_extension(spec, c_file, tmpdir, verbose=False, target=None, debug=None,
-                    relative_to=None):
-    """Compile and link; the path of the built module (placed in `tmpdir`)."""
-    _check_compiler()
+                    in_tmpdir=False):
+    """Compile and link; the path of the built module (placed in `tmpdir`).  With
+    `in_tmpdir` (ffi.compile(), as cffi's) the build runs in `tmpdir`: relative paths of the
+    set_source() keywords (sources, include_dirs, library_dirs...) are relative to it;
+    verify() keeps the current directory."""
     from setuptools import Distribution
-    ext = make_extension(spec, c_file, relative_to)
+    build_dir = os.path.abspath(tmpdir) if in_tmpdir else None
+    if build_dir is not None:
+        c_file = os.path.relpath(os.path.abspath(c_file), build_dir)
+    ext = make_extension(spec, c_file)
     if debug is None:
         debug = bool(sys.flags.debug)
     dist = Distribution({"ext_modules": [ext], "script_name": "setup.py"})
@@ -101,6 +94,8 @@ def build_extension(spec, c_file, tmpdir, verbose=False, target=None, debug=None
     try:
         with captured:
             try:
+                if build_dir is not None:
+                    _enter(build_dir, tmpdir, verbose)
                 cmd.run()
             except (Exception, SystemExit) as exc:
                 failure = exc
@@ -125,6 +120,17 @@ def build_extension(spec, c_file, tmpdir, verbose=False, target=None, debug=None
     if target is not None:
         path = _rename_target(path, target)
     return path
+
+
+def _enter(build_dir, tmpdir, verbose):
+    """chdir() to where ffi.compile() builds, saying so when verbose (cffi's lines)."""
+    if verbose:
+        if os.path.normpath(tmpdir) == os.curdir:
+            print("the current directory is %r" % (os.getcwd(),))
+        else:
+            print("setting the current directory to %r" % (build_dir,))
+        print("running build_ext")
+    os.chdir(build_dir)
 
 
 def _is_build_error(exc):
@@ -173,15 +179,22 @@ def _rename_target(path, target):
 
 
 # -- pkg-config ----
-def pkgconfig_flags(libs, kwds):
-    """The set_source() keywords `kwds` extended with what `pkg-config` says for `libs`."""
+_PKGCONFIG_KEYS = ("include_dirs", "library_dirs", "libraries", "define_macros",
+                   "extra_compile_args", "extra_link_args")
+
+
+def pkgconfig_flags(libs, kwds, kinds=(list, tuple)):
+    """The set_source() keywords `kwds` extended with what `pkg-config` says for `libs` (a
+    list, or one of `kinds`); with any `libs`, all six keywords are there, as in cffi."""
     import subprocess
     from ..errors import PkgConfigError
-    if not isinstance(libs, (list, tuple)):
+    if not isinstance(libs, kinds):
         raise TypeError("the pkgconfig_libs argument must be a list of package names")
     merged = {key: list(value) for key, value in kwds.items()
               if isinstance(value, (list, tuple))}
     merged.update({key: value for key, value in kwds.items() if key not in merged})
+    for key in _PKGCONFIG_KEYS if libs else ():
+        merged.setdefault(key, [])
     for lib in libs:
         for option, handle in (("--cflags", _cflags), ("--libs", _libs)):
             try:

@@ -39,11 +39,12 @@ def _spec_of(ffi):
 
 
 # -- The FFI methods ----
-def embedding_api(ffi, source):
-    """ffi.embedding_api(): parse like cdef(); the functions become exported extern "Python"
-    functions (types, constants and global variables stay as cdef() declares them)."""
+def embedding_api(ffi, source, packed=False, pack=None):
+    """ffi.embedding_api(): parse like cdef() (its `packed` and `pack` too); the functions
+    become exported extern "Python" functions (types, constants and global variables stay as
+    cdef() declares them)."""
     before, snapshot = set(ffi._decls.functions), ffi._decls.copy()
-    ffi.cdef(source)
+    ffi.cdef(source, packed=packed, pack=pack)
     decls = ffi._decls
     spec = _spec_of(ffi)
     new = [name for name in decls.functions if name not in before]
@@ -68,8 +69,11 @@ def embedding_api(ffi, source):
 
 def embedding_init_code(ffi, source):
     """ffi.embedding_init_code(): the Python code run when the library starts."""
+    if isinstance(source, (bytes, bytearray)):          # (cffi's words, those of re)
+        raise TypeError("cannot use a string pattern on a bytes-like object")
     if not isinstance(source, str):
-        raise TypeError("embedding_init_code() expects a string")
+        raise TypeError("expected string or bytes-like object, got %r"
+                        % (type(source).__name__,))
     spec = _spec_of(ffi)
     if spec.init_code is not None:
         raise ValueError("embedding_init_code() can only be called once")
@@ -323,8 +327,6 @@ def emit_run():
         "    if (ns == NULL || PyDict_SetItemString(ns, \"__builtins__\", PyEval_GetBuiltins()) "
         "< 0)",
         "        goto error;",
-        "    if (_pc_put(ns, \"__name__\", PyUnicode_FromString(\"__init_code__\")) < 0)",
-        "        goto error;",
         "    snprintf(filename, sizeof(filename), \"<init code for '%s'>\", _pc_module_name);",
         "    code = Py_CompileString(_pc_init_code, filename, Py_file_input);",
         "    if (code == NULL)",
@@ -481,8 +483,10 @@ def generate_embedding_source(ffi, paths=None):
 
 def emit_c_code(ffi, filename):
     """ffi.emit_c_code() in embedding mode: the C file, for other build systems or static
-    linking (compile it with the flags of `python3-config --cflags --ldflags --embed`)."""
-    write_c_source(filename, generate_embedding_source(ffi))
+    linking (compile it with the flags of `python3-config --cflags --ldflags --embed`).
+    Says "(already up-to-date)" when the file had that text already, as cffi."""
+    if not write_c_source(filename, generate_embedding_source(ffi)):
+        print("(already up-to-date)")
 
 
 def _link_spec(spec):
@@ -503,8 +507,16 @@ def _link_spec(spec):
 
 
 def default_target(spec):
-    """cffi's default file name: `<module name>.so` (`.dll` on Windows)."""
-    return spec.module_name.rsplit(".", 1)[-1] + ".*"
+    """cffi's default file name: `<module name>.so` (`.dll` on Windows), the whole dotted
+    name (spec 9.1: "a file called c_module_name.so"), in the package's directory."""
+    return spec.module_name + ".*"
+
+
+def _quiet(enabled):
+    """A context where print() says nothing (when `enabled`)."""
+    import contextlib
+    import io
+    return contextlib.redirect_stdout(io.StringIO()) if enabled else contextlib.nullcontext()
 
 
 def compile_embedding(ffi, tmpdir=".", verbose=False, target=None, debug=None):
@@ -519,6 +531,10 @@ def compile_embedding(ffi, tmpdir=".", verbose=False, target=None, debug=None):
     directory = os.path.join(tmpdir, *parts[:-1])
     os.makedirs(directory, exist_ok=True)
     c_file = os.path.join(directory, parts[-1] + spec.source_extension)
-    emit_c_code(ffi, c_file)
+    if verbose:
+        print("generating %s" % (c_file,))
+    with _quiet(not verbose):
+        emit_c_code(ffi, c_file)
     return build_extension(_link_spec(spec), c_file, tmpdir, verbose=verbose,
-                           target=target or default_target(spec), debug=debug)
+                           target=target or default_target(spec), debug=debug,
+                           in_tmpdir=True)

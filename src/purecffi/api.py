@@ -316,12 +316,11 @@ class FFI:
     def memmove(self, dest: Any, src: Any, n: int) -> None:
         """Copy `n` bytes from `src` to `dest` (cdata or Python buffers); overlap is fine."""
         try:                    # pointers or arrays, the common case: their `_addr` slots
-            dest_address = dest._addr if dest._bytes_at else None
-            src_address = src._addr if src._bytes_at else None
+            dest_address, src_address = dest._addr, src._addr
+            direct = dest._bytes_at and src._bytes_at   # (what only cdata classes say)
         except AttributeError:
-            dest_address = src_address = None
-        if n.__class__ is int and n >= 0 and dest_address is not None and \
-                src_address is not None and isinstance(dest, _CData) and isinstance(src, _CData):
+            direct = False
+        if direct and n.__class__ is int and n >= 0:
             # a memoryview slice assignment copies as memmove() does (overlap included),
             # without the cost of a ctypes foreign call
             try:

@@ -166,12 +166,15 @@ def test_load_builder_runs_the_script_not_as_main(setuptools_ext, tmp_path):
             ffi.cdef(helper.CDEF)
             ffi.set_source("mypkg._b2", None)
             return ffi
-        NAME = __name__
+        import os
+        with open(os.path.join(os.path.dirname(__file__), "name.txt"), "w") as f:
+            f.write(__name__)              # what cffi names a build script: "__cffi__"
     '''))
     ffi = setuptools_ext.load_builder("src/mypkg/foo_build.py", root=str(tmp_path))
     assert ffi._source_spec.module_name == "mypkg._foo"
     ffi = setuptools_ext.load_builder("src/mypkg/b2.py:make", root=str(tmp_path))
     assert ffi._source_spec.module_name == "mypkg._b2"
+    assert (tmp_path / "src" / "mypkg" / "name.txt").read_text() == "__cffi__"
     assert str(tmp_path / "src" / "mypkg") not in sys.path
     sys.modules.pop("helper", None)
 

@@ -8,7 +8,7 @@ purecffi registers the keyword through the entry point group `distutils.setup_ke
 Each entry is "path/to/build_script.py:name": the path is relative to the project root (the
 directory setup() runs in; the ".py" may be left out), `name` the global of the script holding
 the FFI builder (default "ffibuilder"; a callable returning the builder is accepted too).  The
-script runs in its own namespace with `__name__ == "__purecffi_build__"` (so its
+script runs in its own namespace with `__name__ == "__cffi__"`, as under cffi (so its
 `if __name__ == "__main__": ffibuilder.compile()` does not run) and its directory on sys.path.
 
   * ABI mode, `set_source("pkg._foo", None)`: `build_py` writes pkg/_foo.py into its build_lib,
@@ -29,7 +29,7 @@ from .build.stubs import write_stub
 __all__ = ["purecffi_modules", "load_builder"]
 
 DEFAULT_GLOBAL = "ffibuilder"
-SCRIPT_MODULE_NAME = "__purecffi_build__"
+SCRIPT_MODULE_NAME = "__cffi__"             # (the name cffi runs build scripts under)
 
 
 # -- The setup() keyword ----

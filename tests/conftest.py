@@ -1,5 +1,5 @@
 """Shared fixtures: a fresh FFI per test, and the compiled C test library; helpers
-build_shared_library(), import_built() and build_api_module()."""
+build_shared_library(), import_built(), build_api_module() and embedding_skip_reason()."""
 import importlib
 import os
 import re
@@ -77,6 +77,22 @@ def build_shared_library(tmp_path_factory, stem, source):
     if proc.returncode != 0:
         pytest.fail("compiling %s.c failed:\n%s" % (stem, proc.stderr))
     return str(out)
+
+
+def embedding_skip_reason():
+    """Why embedding (spec chapter 9) cannot be tested here, or None: it needs gcc and a
+    shared libpython installed where sysconfig says."""
+    import shutil
+    import sysconfig
+
+    if shutil.which("gcc") is None:
+        return "gcc is not installed"
+    if not sysconfig.get_config_var("Py_ENABLE_SHARED"):
+        return "this Python has no shared libpython to embed"
+    libdir = sysconfig.get_config_var("LIBDIR") or ""
+    if not os.path.exists(os.path.join(libdir, sysconfig.get_config_var("LDLIBRARY") or "?")):
+        return "libpython is not installed in LIBDIR (%s)" % (libdir,)
+    return None
 
 
 def import_built(directory, name):

@@ -5,23 +5,17 @@ import os
 import shutil
 import subprocess
 import sys
-import sysconfig
 
 import pytest
 
+from conftest import embedding_skip_reason
 from _backend import FFI, VerificationError
 
 
-def _embedding_skip_reason():
-    if shutil.which("gcc") is None:
-        return "gcc is not installed"
-    if not sysconfig.get_config_var("Py_ENABLE_SHARED"):
-        return "this Python has no shared libpython to embed"
-    return None
 
 
-needs_embedding = pytest.mark.skipif(_embedding_skip_reason() is not None,
-                                     reason=str(_embedding_skip_reason()))
+needs_embedding = pytest.mark.skipif(embedding_skip_reason() is not None,
+                                     reason=str(embedding_skip_reason()))
 
 
 def _call_in_a_process(library, function, *args):

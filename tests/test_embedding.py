@@ -12,24 +12,17 @@ import sysconfig
 
 import pytest
 
+from conftest import embedding_skip_reason
 from purecffi import FFI
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DRIVERS = os.path.join(HERE, "embedding")
 
 
-def _skip_reason():
-    if shutil.which("gcc") is None:
-        return "gcc is not installed"
-    if not sysconfig.get_config_var("Py_ENABLE_SHARED"):
-        return "this Python has no shared libpython to embed"
-    libdir = sysconfig.get_config_var("LIBDIR") or ""
-    if not os.path.exists(os.path.join(libdir, sysconfig.get_config_var("LDLIBRARY") or "?")):
-        return "libpython is not installed in LIBDIR (%s)" % (libdir,)
-    return None
 
 
-pytestmark = pytest.mark.skipif(_skip_reason() is not None, reason=str(_skip_reason()))
+pytestmark = pytest.mark.skipif(embedding_skip_reason() is not None,
+                                reason=str(embedding_skip_reason()))
 
 
 # -- Building the libraries and the programs (once per module) ----

@@ -2,26 +2,20 @@
 thread state across its calls (threading.local() values, threading.current_thread()), and a
 C thread that exits leaves no thread state behind (tests/embedding/tls.c)."""
 import os
-import shutil
 import subprocess
-import sysconfig
 
 import pytest
 
+from conftest import embedding_skip_reason
 from _backend import FFI
 
 DRIVERS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "embedding")
 
 
-def _skip_reason():
-    if shutil.which("gcc") is None:
-        return "gcc is not installed"
-    if not sysconfig.get_config_var("Py_ENABLE_SHARED"):
-        return "this Python has no shared libpython to embed"
-    return None
 
 
-pytestmark = pytest.mark.skipif(_skip_reason() is not None, reason=str(_skip_reason()))
+pytestmark = pytest.mark.skipif(embedding_skip_reason() is not None,
+                                reason=str(embedding_skip_reason()))
 
 TLS_INIT = """
     import threading

@@ -70,25 +70,21 @@ def test_embedding_init_code_runs_in_a_namespace_without_a_name(packaged_library
     assert _call_in_a_process(packaged_library[1], "globals_at_init") == "1"
 
 
-def test_embedding_api_in_abi_mode_is_refused_naming_the_exported_function(tmp_path):
+@pytest.mark.parametrize("declare, module, message", [
+    (lambda ffi: ffi.embedding_api("int exported(int);"), "_abi_embedding",
+     "dllexport_python exported: cannot use 'extern \"Python\"' in the ABI mode"),
+    (lambda ffi: ffi.cdef('extern "Python" int callback(int);'), "_abi_extern",
+     "extern_python callback: cannot use 'extern \"Python\"' in the ABI mode"),
+], ids=["embedding_api", "extern_python"])
+def test_python_functions_in_abi_mode_are_refused_naming_them(tmp_path, declare, module,
+                                                              message):
     ffi = FFI()
-    ffi.embedding_api("int exported(int);")
-    ffi.set_source("_abi_embedding", None)
+    declare(ffi)
+    ffi.set_source(module, None)
     with pytest.raises(VerificationError) as info:
         ffi.compile(tmpdir=str(tmp_path))
-    assert str(info.value) == ("dllexport_python exported: cannot use 'extern \"Python\"' "
-                               "in the ABI mode")
-    assert not os.path.exists(tmp_path / "_abi_embedding.py")
-
-
-def test_extern_python_in_abi_mode_is_refused(tmp_path):
-    ffi = FFI()
-    ffi.cdef('extern "Python" int callback(int);')
-    ffi.set_source("_abi_extern", None)
-    with pytest.raises(VerificationError) as info:
-        ffi.compile(tmpdir=str(tmp_path))
-    assert str(info.value) == ("extern_python callback: cannot use 'extern \"Python\"' "
-                               "in the ABI mode")
+    assert str(info.value) == message
+    assert not os.path.exists(tmp_path / (module + ".py"))
 
 
 def _lines(text):

@@ -377,6 +377,31 @@ def test_building_refuses_what_only_api_mode_knows(tmp_path):
     assert not (tmp_path / "_refused.py").exists()
 
 
+@pytest.mark.parametrize("source, named", [
+    ("#define ZZ ...\n#define AA ...", "macro AA:"),
+    ("typedef int... t;\n#define FOO ...", "macro FOO:"),
+    ('#define FOO ...\nextern "Python" int cb(int);', "extern_python cb:"),
+    ('extern "Python" int zz(int);\nextern "Python" int aa(int);', "extern_python aa:"),
+    ("extern int arr[...];\nstruct s { int a[...]; };", "struct s"),
+    ("struct s { int a[...]; };\n#define FOO ...", "macro FOO:"),
+    ("struct s { int a[...]; };\ntypedef int... t;", "struct s"),
+])
+def test_building_names_the_first_refused_declaration_in_cffi_order(tmp_path, capsys, source,
+                                                                   named):
+    """Of several declarations an ABI module cannot carry, the error names the one cffi names
+    (by kind, then by name), after printing "generating" as cffi does."""
+    builder = FFI()
+    builder.set_source("_refused2", None)
+    builder.cdef(source)
+    with pytest.raises(Exception) as info:
+        builder.compile(tmpdir=str(tmp_path), verbose=True)
+    assert named in str(info.value)
+    assert capsys.readouterr().out.startswith("generating ")
+    with pytest.raises(type(info.value)):
+        builder.emit_python_code(str(tmp_path / "_refused2.py"))
+    assert capsys.readouterr().out.startswith("generating ")
+
+
 def test_partial_struct_is_laid_out_from_its_declared_fields(tmp_path, modules):
     """As cffi: in an out-of-line ABI module, `...;` is ignored (no compiler to ask)."""
     builder = FFI()

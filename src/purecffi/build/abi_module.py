@@ -38,7 +38,15 @@ def _included_modules(ffi):
 
 def _check_abi(decls, included=()):
     """Refuse what only a C compiler could give, as cffi does when writing an ABI module
-    (what comes from an `included` API-mode module is known there)."""
+    (what comes from an `included` API-mode module is known there): the first problem in
+    cffi's order, declarations sorted by kind then name."""
+    problems = sorted(_abi_problems(decls, included), key=lambda item: item[0])
+    if problems:
+        raise problems[0][1]
+
+
+def _abi_problems(decls, included):
+    """(sort key, exception) for each declaration an ABI module cannot carry."""
     from ..ctype import ENUM, UnknownNumberType
     from ..errors import CDefError, VerificationError, VerificationMissing
     foreign_names = {name for other in included for table in (other.constants, other.variables)
@@ -46,32 +54,37 @@ def _check_abi(decls, included=()):
     foreign_types = {id(t) for other in included for t in other.types.values()}
     for name, (ctype, value) in decls.constants.items():
         if ctype is None and value is Ellipsis and name not in foreign_names:
-            raise VerificationError("macro %s: cannot use the syntax '...' in '#define %s ...' "
-                                    "when using the ABI mode" % (name, name))
+            yield "macro " + name, VerificationError(
+                "macro %s: cannot use the syntax '...' in '#define %s ...' when using the ABI "
+                "mode" % (name, name))
     for name, (_, exported) in decls.extern_python.items():
-        raise VerificationError("%s %s: cannot use 'extern \"Python\"' in the ABI mode"
-                                % ("dllexport_python" if exported else "extern_python", name))
+        kind = "dllexport_python" if exported else "extern_python"
+        yield "%s %s" % (kind, name), VerificationError(
+            "%s %s: cannot use 'extern \"Python\"' in the ABI mode" % (kind, name))
     for key, ctype in decls.types.items():
         if id(ctype) in foreign_types:
             continue
         if isinstance(ctype, UnknownNumberType):
-            raise VerificationError("cannot emit to Python: '%s' is declared with '...' "
-                                    "(typedef int... or float...): only API mode can know it"
-                                    % (key,))
+            yield "typedef " + key, VerificationError(
+                "cannot emit to Python: '%s' is declared with '...' (typedef int... or "
+                "float...): only API mode can know it" % (key,))
         if ctype.kind == ENUM and ctype.partial:
-            raise VerificationMissing("%s: the values of this enum ('...') are only known in "
-                                      "API mode" % (ctype.cname,))
+            yield ctype.cname, VerificationMissing(
+                "%s: the values of this enum ('...') are only known in API mode" % (ctype.cname,))
         if ctype.kind == ENUM and ctype in decls.broken:    # values too wide for 64 bits
             shown = "anonymous " + key if ctype.name.startswith("$") else ctype.cname
-            raise CDefError("%s: %s" % (shown, decls.broken[ctype]))
+            yield ctype.cname, CDefError("%s: %s" % (shown, decls.broken[ctype]))
         for fname, ftype, _ in getattr(ctype, "_decl_fields", None) or ():
             if _has_dots_length(ftype):
-                raise VerificationError("cannot emit to Python: the length of '%s.%s' ('[...]') "
-                                        "is only known in API mode" % (ctype.cname, fname))
+                yield ctype.cname, VerificationError(
+                    "cannot emit to Python: the length of '%s.%s' ('[...]') is only known in "
+                    "API mode" % (ctype.cname, fname))
+                break
     for name, (ctype, _) in decls.variables.items():
         if _has_dots_length(ctype) and name not in foreign_names:
-            raise VerificationError("cannot emit to Python: the length of '%s' ('[...]') is "
-                                    "only known in API mode" % (name,))
+            yield "variable " + name, VerificationError(
+                "cannot emit to Python: the length of '%s' ('[...]') is only known in API mode"
+                % (name,))
 
 
 def _has_dots_length(ctype):
@@ -111,8 +124,8 @@ def _string_literal(text):
 
 def emit_python_code(ffi, spec, filename):
     """Write the module to `filename` (a path or a file object), as ffi.emit_python_code()."""
-    source = module_source(ffi, spec)
     print("generating %s" % (filename,))
+    source = module_source(ffi, spec)
     if hasattr(filename, "write"):
         filename.write(source)
     elif not _write_if_changed(filename, source):
@@ -129,9 +142,9 @@ def compile_abi_module(ffi, spec, tmpdir=".", verbose=False, target=None):
     """Write <tmpdir>/<package dirs>/<module>.py (unless it is already up to date) and return
     its path.  As in cffi, `target` does not apply to ABI mode."""
     path = module_path(spec, tmpdir)
-    source = module_source(ffi, spec)
     if verbose:
         print("generating %s" % (path,))
+    source = module_source(ffi, spec)
     directory = os.path.dirname(path)
     if directory:
         os.makedirs(directory, exist_ok=True)

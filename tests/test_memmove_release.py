@@ -77,6 +77,66 @@ def test_memmove_python_buffers(ffi):
         ffi.memmove(ffi.cast("int", 1), dest, 1)
 
 
+_ENDS = {
+    "char[]": lambda ffi: ffi.new("char[]", b"0123456789"),
+    "int *": lambda ffi: ffi.cast("int *", ffi.new("char[]", b"0123456789")),
+    "bytes": lambda ffi: b"abcdefghij",
+    "bytearray": lambda ffi: bytearray(b"ABCDEFGHIJ"),
+    "short bytearray": lambda ffi: bytearray(b"xy"),
+    "memoryview": lambda ffi: memoryview(bytearray(b"klmnopqrst")),
+    "struct": lambda ffi: ffi.new("struct { int a, b, c; } *")[0],
+    "str": lambda ffi: "text",
+}
+
+
+def _contents(ffi, obj):
+    """What an end of memmove holds afterwards, as bytes (or its repr when it is no buffer)."""
+    if isinstance(obj, ffi.CData):
+        try:
+            return ffi.buffer(obj, 10)[:]
+        except TypeError:
+            return repr(obj)
+    try:
+        return bytes(obj)
+    except TypeError:
+        return repr(obj)
+
+
+_PYTHON_LENGTHS = {"bytes": 10, "bytearray": 10, "short bytearray": 2, "memoryview": 10}
+
+
+@pytest.mark.parametrize("dest, src, n", [
+    (dest, src, n) for dest in sorted(_ENDS) for src in sorted(_ENDS) for n in (0, 2, 4, 10)
+    # (not beyond the end of a Python buffer: undefined behaviour, as in C)
+    if n <= min(_PYTHON_LENGTHS.get(dest, n), _PYTHON_LENGTHS.get(src, n))])
+def test_memmove_grid_of_ends_and_sizes(ffi, dest, src, n):
+    """Every pair of ends (cdata, Python buffers, refused objects) with sizes that fit both:
+    the bytes copied, or the error, are cffi's."""
+    d, s = _ENDS[dest](ffi), _ENDS[src](ffi)
+    try:
+        ffi.memmove(d, s, n)
+    except (TypeError, ValueError, BufferError) as exc:
+        outcome = (type(exc).__name__, str(exc))
+    else:
+        outcome = _contents(ffi, d)
+    expected = {
+        ("bytes", "*"): ("BufferError", "Object is not writable."),
+        ("str", "*"): ("TypeError", "a bytes-like object is required, not 'str'"),
+        ("struct", "*"): ("TypeError", "expected a pointer or array ctype, got 'struct $1'"),
+    }
+    expected_outcome = expected.get((src, "*")) if src in ("str", "struct") else None
+    if expected_outcome is None:        # (the source is checked first)
+        expected_outcome = expected.get((dest, "*"))
+    if expected_outcome is None:
+        source = _contents(ffi, _ENDS[src](ffi))[:n]
+        before = _contents(ffi, _ENDS[dest](ffi))
+        expected_outcome = source + before[n:]
+    if isinstance(expected_outcome, tuple) and "struct" in expected_outcome[1]:
+        assert outcome[0] == "TypeError" and "expected a pointer or array ctype" in outcome[1]
+    else:
+        assert outcome == expected_outcome
+
+
 def test_release_of_new(ffi):
     for cdecl, init in (("int[10]", None), ("int *", 5), ("char[]", b"abc"),
                         ("struct { int x; } *", None)):

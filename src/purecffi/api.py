@@ -23,6 +23,7 @@ from .memory import _ADDRESSES, _BYTES_DATA_OFFSET, _PTR_SHIFT, _VIEW_BUF_OFFSET
 from .buffer import buffer
 from .callback import callback_method, make_callback
 from .handles import from_handle, new_handle
+from .memcopy import memmove
 from .strings import to_string, unpack
 from .outofline_lib import generated_dlopen as _generated_dlopen
 from .ffi_attrs import OWN_STATE as _OWN_STATE, refusal as _refusal
@@ -313,22 +314,7 @@ class FFI:
     def buffer(self, cdata, size=-1):  # noqa: F811 - replaced by the `buffer` type below
         raise NotImplementedError
 
-    def memmove(self, dest: Any, src: Any, n: int) -> None:
-        """Copy `n` bytes from `src` to `dest` (cdata or Python buffers); overlap is fine."""
-        try:                    # pointers or arrays, the common case: their `_addr` slots
-            dest_address, src_address = dest._addr, src._addr
-            direct = dest._bytes_at and src._bytes_at   # (what only cdata classes say)
-        except AttributeError:
-            direct = False
-        if direct and n.__class__ is int and n >= 0:
-            # a memoryview slice assignment copies as memmove() does (overlap included),
-            # without the cost of a ctypes foreign call
-            try:
-                MEM[dest_address:dest_address + n] = MEM[src_address:src_address + n]
-                return
-            except ValueError:          # a size beyond the address space: _memmove() says so
-                pass
-        _memmove(dest, src, n)
+    memmove = memmove
 
     # -- Sizes and addresses ----
     def sizeof(self, cdecl: str | _CType | _CData) -> int:
@@ -765,30 +751,3 @@ def _offset_of(ctype, path, allow_pointer=False):
 
 _SSIZE_MAX = sys.maxsize
 _SSIZE_MIN = -sys.maxsize - 1
-
-
-def _memmove(dest, src, n):
-    """ffi.memmove() in general: cdata or Python buffers at either end, any size argument.
-
-    The size is checked first, as cffi parses it with the arguments (its errors win)."""
-    if n.__class__ is not int:
-        n = operator.index(n)
-    if not _SSIZE_MIN <= n <= _SSIZE_MAX:
-        raise OverflowError("Python int too large to convert to C ssize_t")     # (cffi's words)
-    if n < 0:
-        raise ValueError("negative size")
-    dest_address, keep1 = _address_of_buffer(dest, writable=True)
-    src_address, keep2 = _address_of_buffer(src, writable=False)
-    MEM[dest_address:dest_address + n] = MEM[src_address:src_address + n]
-
-
-def _address_of_buffer(obj, writable):
-    """(address, what keeps it valid) of a cdata with an address or of a Python buffer."""
-    if isinstance(obj, _cd.CData) and obj._bytes_at:
-        return obj._addr, None
-    if isinstance(obj, _cd.CData):      # (cffi refuses structs and function pointers too)
-        raise TypeError("expected a pointer or array ctype, got '%s'" % (obj._ctype.cname,))
-    if isinstance(obj, int) or isinstance(obj, str):
-        raise TypeError("a bytes-like object is required, not '%s'" % (type(obj).__name__,))
-    export = BufferExport(obj, writable=writable)
-    return export.address, export

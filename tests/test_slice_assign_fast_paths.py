@@ -70,3 +70,47 @@ def test_slice_of_a_slice_and_single_item(ffi):
     assert a[2] == 9
     with pytest.raises(IndexError):
         s[0:5] = [1, 2, 3, 4, 5]
+
+
+def _assign(ffi, dest_decl, value):
+    """`dest[2:5] = value` on a new array: its items afterwards, or the error."""
+    dest = ffi.new(dest_decl)
+    try:
+        dest[2:5] = value
+    except (TypeError, ValueError) as exc:
+        return type(exc).__name__, str(exc)
+    return ffi.unpack(dest, 10) if dest_decl.startswith("char") else list(dest)
+
+
+@pytest.mark.parametrize("dest_decl", ["int[10]", "unsigned char[10]", "double[10]", "char[10]"])
+@pytest.mark.parametrize("src_item", ["int", "unsigned char", "double", "char", "signed char"])
+@pytest.mark.parametrize("count", [0, 3, 4])
+def test_array_value_writes_as_the_list_of_its_items(ffi, dest_decl, src_item, count):
+    """`a[i:j] = other array` (copied at once when its items are of the same type) gives what
+    the list of its items gives: the values, or the same error (cffi's)."""
+    initial = [b"w", b"x", b"y", b"z"] if src_item == "char" else [1, 2, 3, 4]
+    owner = ffi.new(src_item + "[]", initial)      # (kept: a slice does not keep it in cffi)
+    source = owner[0:count]
+    outcome = _assign(ffi, dest_decl, source)
+    assert outcome == _assign(ffi, dest_decl, list(source))
+    if src_item == dest_decl[:-4] and count == 3:
+        assert outcome[2:5] == (b"wxy" if src_item == "char" else [1, 2, 3])
+
+
+def test_pointer_value_is_refused(ffi):
+    owner = ffi.new("int[]", [1, 2, 3])
+    source = ffi.cast("int *", owner)
+    outcome = _assign(ffi, "int[10]", source)
+    assert outcome[0] == "TypeError"
+
+
+def test_array_copy_overlapping_and_into_itself(ffi):
+    """A same-typed slice of the same array, overlapping the target: memmove semantics."""
+    a = ffi.new("int[10]", list(range(10)))
+    a[1:5] = a[0:4]
+    assert list(a) == [0, 0, 1, 2, 3, 5, 6, 7, 8, 9]
+    a[0:4] = a[2:6]
+    assert list(a) == [1, 2, 3, 5, 3, 5, 6, 7, 8, 9]
+    b = ffi.new("int[4]", [7, 8, 9, 10])
+    a[6:10] = b
+    assert list(a)[6:] == [7, 8, 9, 10]

@@ -8,7 +8,8 @@ from . import cdata_kinds  # noqa: F401  (registers cffi_class_name() for the ch
 from .call import LibFunction, call_function_pointer, file_pointer
 from .cdata import AddrCData, GcRef, holds_gc, set_caller
 from .cdata import release as _release_general
-from .cdata_classes import _is_plain_number, attach_classes
+from .cdata_classes import attach_classes
+from .item_methods import is_plain_number as _is_plain_number
 from .cdata_value import GcValueCData, ValueCData, value_cdata
 from .cdatabase import CData, make_cdata, not_a_cdata, tp_name
 from .convert import (array_length_for, array_size_error, function_address, is_length, prepare,

@@ -1,15 +1,21 @@
 """ffi.memmove(): copies between cdata pointers or arrays and Python buffers."""
+from __future__ import annotations
+
 import operator
 import sys
 
 from . import cdata as _cd
 from .memory import MEM, BufferExport
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:                       # the annotations are for type checkers only
+    from typing import Any
+
 _SSIZE_MAX = sys.maxsize
 _SSIZE_MIN = -sys.maxsize - 1
 
 
-def memmove(self, dest, src, n):
+def memmove(self: Any, dest: Any, src: Any, n: int) -> None:
     """Copy `n` bytes from `src` to `dest` (cdata or Python buffers); overlap is fine."""
     kind = type(src)
     if kind is bytes or kind is bytearray or type(dest) is bytearray:

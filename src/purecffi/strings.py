@@ -9,7 +9,7 @@ from operator import index
 from . import platform as plat
 from .cdata import CData, ValueCData
 from .cdatabase import not_a_cdata
-from .cdata_classes import _is_plain_number
+from .item_methods import is_plain_number as _is_plain_number
 from .convert import prepare
 from .convert_scalar import code_to_str, decode_unicode
 from .ctype import ARRAY, ENUM, POINTER, TYPES, VOID, PrimitiveType

@@ -1,0 +1,318 @@
+"""Item access of per-type pointer and array classes: `p[i]` and `a[i]` readers and writers
+for each kind of item (numbers in typed views, chars, structs, pointers), chosen once per type."""
+import struct as _struct
+
+from . import platform as plat
+from .cdata import ArrayCData, PointerCData, _slice
+from .convert import prepare, write_numbers
+from .ctype import ENUM, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES, opaque_error
+from .views import pointer_item_getitem, struct_item_getitem
+from .memory import MEM, typed_view
+
+_new_object = object.__new__
+_POINTER_SIZE = _struct.calcsize("P")
+
+
+def item_accessors(item, attrs):
+    """Class attributes for reading/writing items of a pointer or array."""
+    if item.kind == VOID or (item.is_opaque() and item.kind not in (STRUCT, UNION)):
+        attrs["_item_size"] = 0
+        attrs["_item_read"] = staticmethod(_void_access(item))
+        attrs["_item_write"] = staticmethod(_void_access(item))
+        return
+    irt = prepare(item)
+    attrs["_char_items"] = getattr(item, "category", None) == plat.CHAR or (
+        getattr(item, "category", None) == plat.INT and item.byte_size == 1
+        and item.kind != ENUM)
+    attrs["_item_size"] = max(item.byte_size, 0)
+    attrs["_item_read"] = staticmethod(irt.read)
+    attrs["_item_write"] = staticmethod(irt.write)
+    if item.kind in (STRUCT, UNION) and not item.is_opaque():
+        attrs["__getitem__"] = struct_item_getitem(
+            irt, attrs["_item_size"], attrs.get("_array", False),
+            ArrayCData.__getitem__ if attrs.get("_array", False) else PointerCData.__getitem__)
+    elif item.kind == POINTER and item.byte_size == _POINTER_SIZE:
+        attrs["__getitem__"] = pointer_item_getitem(
+            irt, attrs.get("_array", False),
+            ArrayCData.__getitem__ if attrs.get("_array", False) else PointerCData.__getitem__)
+    elif is_plain_number(item):
+        # numbers: one struct call per access, the checked writer only when pack refuses
+        attrs["__getitem__"], attrs["__setitem__"] = _number_item_methods(
+            irt.unpack, item.byte_size, irt.write, attrs.get("_array", False), irt.fmt)
+    elif getattr(item, "category", None) == plat.CHAR:
+        attrs["__getitem__"] = _char_getitem(attrs.get("_array", False))
+
+
+_ONE_BYTE = tuple(bytes((b,)) for b in range(256))
+
+
+def _char_getitem(is_array):
+    """`__getitem__` for char items: the byte at the address, from a table of the 256
+    one-byte bytes objects (no read function, no new object)."""
+    if is_array:
+        def getitem(self, index):
+            if index.__class__ is int:
+                length = self._length
+                if 0 <= index < length if length is not None else index >= 0:
+                    return _ONE_BYTE[MEM[self._addr + index]]
+            return ArrayCData.__getitem__(self, index)
+        return getitem
+
+    def getitem(self, index):
+        address = self._addr
+        if address and index.__class__ is int:
+            return _ONE_BYTE[MEM[address + index]]
+        return PointerCData.__getitem__(self, index)
+    return getitem
+
+
+def is_byte_char(ctype):
+    """`char`: a memoryview of format 'c' reads and writes its items as one-byte bytes."""
+    return ctype.kind == PRIMITIVE and getattr(ctype, "category", None) == plat.CHAR \
+        and ctype.byte_size == 1
+
+
+def is_plain_number(ctype):
+    """Integers, enums and float/double: the types a struct format reads and writes alone."""
+    if ctype.kind == ENUM:
+        return True
+    return ctype.kind == PRIMITIVE and getattr(ctype, "category", None) in (plat.INT, plat.FLOAT)
+
+
+def _number_item_methods(unpack, size, write, is_array, fmt):
+    """`__getitem__`/`__setitem__` for number items (any alignment: struct's unpack_from).
+
+    Closures (not class attributes) hold the accessors: a closure cell is the fastest lookup.
+    Writes go through the checked writer, which never leaves half-written memory on error.
+    """
+    if is_array:
+        def getitem(self, index):
+            if index.__class__ is int:
+                try:
+                    if 0 <= index < self._length:
+                        return unpack(MEM, self._addr + index * size)[0]
+                except TypeError:
+                    pass
+            return ArrayCData.__getitem__(self, index)
+
+        def setitem(self, index, value):
+            length = self._length
+            if index.__class__ is int and length is not None and 0 <= index < length:
+                write(self._addr + index * size, value)
+                return
+            ArrayCData.__setitem__(self, index, value)
+        return getitem, setitem
+
+    view, shift, mask = typed_view(fmt), size.bit_length() - 1, size - 1
+
+    def getitem(self, index):
+        address = self._addr
+        if address and index.__class__ is int:
+            if not address & mask:          # aligned: one index into the typed view
+                return view[(address >> shift) + index]
+            return unpack(MEM, address + index * size)[0]
+        return PointerCData.__getitem__(self, index)
+
+    def setitem(self, index, value):
+        address = self._addr
+        if address and index.__class__ is int:
+            if not address & mask:          # aligned: one store into the typed view
+                try:
+                    view[(address >> shift) + index] = value
+                    return
+                except (TypeError, ValueError, OverflowError):
+                    pass
+            write(address + index * size, value)    # checked: writes or raises (outside the
+            return                                  # except: no internal exception chained)
+        PointerCData.__setitem__(self, index, value)
+    return getitem, setitem
+
+
+def aligned_pointer_methods(fmt, size, write):
+    """`__getitem__`/`__setitem__` of a pointer to numbers at an address aligned to their size
+    (the type's fast class): one index into the typed view of memory, with no alignment test.
+    (Arithmetic keeps the class and the alignment, and may reach NULL: that is still tested.)
+    """
+    view, shift = typed_view(fmt), size.bit_length() - 1
+
+    def getitem(self, index):
+        address = self._addr
+        if address and index.__class__ is int:
+            if index:
+                return view[(address >> shift) + index]
+            return view[address >> shift]           # p[0]: one big-int operation
+        return PointerCData.__getitem__(self, index)
+
+    def setitem(self, index, value):
+        address = self._addr
+        if address and index.__class__ is int:
+            try:
+                view[(address >> shift) + index] = value
+                return
+            except (TypeError, ValueError, OverflowError):
+                pass
+            write(address + index * size, value)    # checked: writes or raises (outside the
+            return                                  # except: no internal exception chained)
+        PointerCData.__setitem__(self, index, value)
+    return {"__getitem__": getitem, "__setitem__": setitem}
+
+
+def viewing_pointer_methods(fmt, getitem, setitem):
+    """`__getitem__`/`__setitem__` of what ffi.cast() makes of a non-NULL aligned pointer to
+    numbers (usually indexed many times): from its second item access on, `p[i]` (i >= 0) is
+    one index into `_v`, a memoryview of memory from its address in the item format (None
+    until the first access, False until the second); `getitem` and `setitem` (the type's fast
+    class methods) do the rest."""
+    def view(self):
+        v = self._v
+        if v is None:
+            self._v = False             # (a pointer indexed once makes no view)
+            return None
+        if v is False:
+            v = MEM[self._addr:].cast(fmt)
+            if v:                       # (empty for an address beyond the address space)
+                self._v = v
+                return v
+            return None
+        return v
+
+    def viewing_getitem(self, index):
+        if index.__class__ is int:
+            v = self._v
+            if v:
+                if index >= 0:
+                    return v[index]
+            else:
+                v = view(self)
+                if v is not None and index >= 0:
+                    return v[index]
+        return getitem(self, index)
+
+    def viewing_setitem(self, index, value):
+        if index.__class__ is int:
+            v = self._v
+            if not v:
+                v = view(self)
+            if v is not None and index >= 0:
+                try:
+                    v[index] = value
+                    return
+                except (TypeError, ValueError, OverflowError):
+                    pass
+        setitem(self, index, value)     # checked: writes or raises (outside the except)
+    return {"__getitem__": viewing_getitem, "__setitem__": viewing_setitem}
+
+
+def aligned_item_methods(fmt, size, item):
+    """Item access for arrays at non-NULL addresses aligned to their item size.
+
+    Each array gets, on first access, `_items`: a memoryview of exactly its items in the item's
+    format, so `a[i]` is one bounds-checked C-level index (negative indexes are refused before,
+    as C arrays have none).  `a[i:j]` in range is made here too: an `item[]` of the same fast
+    class (its items are aligned and non-NULL as well).  Anything unusual (bad slices, bad
+    values, out of range) falls back to the general, checked ArrayCData methods, which raise
+    the right errors.
+    """
+    def items_view(self):
+        length = self._length
+        if length is None:
+            return None
+        items = self._view_items = MEM[self._addr:self._addr + length * size].cast(fmt)
+        return items
+
+    sliced = None       # (`item[]`, its fast class), made by the first slice
+
+    def slice_view(self, index):
+        nonlocal sliced
+        start, stop, length = index.start, index.stop, self._length
+        if start.__class__ is int and stop.__class__ is int and index.step is None \
+                and length is not None and 0 <= start and start <= stop and stop <= length:
+            if sliced is None:
+                arr = TYPES.array(item, None)
+                sliced = (arr, (arr._rt or prepare(arr)).fast_class)
+            result = _new_object(sliced[1])     # what _slice() makes, without its frame
+            result._ctype = sliced[0]
+            result._addr = self._addr + start * size
+            result._keep = self._keep
+            result._length = stop - start
+            result._view_items = None           # (made at its first item access)
+            return result
+        return _slice(self, index, length)
+
+    # (the retries and fallbacks run after the `try`: an error they raise must not have the
+    # internal exception chained to it; the slices are made apart: each local and free
+    # variable of `getitem` costs `a[i]` a little)
+    def getitem(self, index):
+        if index.__class__ is int:      # (a slice would raise in `>=`: an exception is slow)
+            try:
+                items = self._view_items
+            except AttributeError:
+                items = None
+            if items is None:           # (None: as ffi.new() makes it) made at first use
+                items = items_view(self)
+            if items is not None and index >= 0:
+                try:
+                    return items[index]
+                except IndexError:
+                    pass
+        elif index.__class__ is slice:
+            return self._slice_view(index)      # (a method: not a free variable here)
+        return ArrayCData.__getitem__(self, index)
+
+    def slice_set(self, index, value):
+        start, stop, length = index.start, index.stop, self._length
+        # in range, as many values as items: what the general slice assignment tries first
+        if start.__class__ is int and stop.__class__ is int and index.step is None \
+                and length is not None and 0 <= start <= stop <= length:
+            kind = value.__class__
+            if kind is list or kind is tuple:
+                # (write_numbers() writes nothing where it does not apply)
+                if len(value) == stop - start and item._rt is not None \
+                        and write_numbers(item._rt, self._addr + start * size, value):
+                    return
+            elif getattr(value, "_array", False) and value._ctype.item is item \
+                    and value._length == stop - start:      # an array of the same items
+                address, source, count = self._addr + start * size, value._addr, \
+                    (stop - start) * size
+                MEM[address:address + count] = MEM[source:source + count]
+                return
+        ArrayCData.__setitem__(self, index, value)
+
+    def setitem(self, index, value):
+        if index.__class__ is not int:              # a slice: an exception is slow
+            if index.__class__ is slice:
+                self._slice_set(index, value)       # (a method: not a free variable here)
+                return
+            ArrayCData.__setitem__(self, index, value)
+            return
+        try:
+            items = self._view_items
+        except AttributeError:
+            items = None
+        if items is None:               # (None: as ffi.new() makes it) made at first use
+            items = items_view(self)
+        if items is not None and index >= 0:
+            try:
+                items[index] = value
+                return
+            except (TypeError, ValueError, OverflowError, IndexError):
+                pass
+        ArrayCData.__setitem__(self, index, value)      # checked: writes or raises
+
+    def iterate(self):
+        # the memoryview's own iterator reads each item when it is reached, as C would
+        items = getattr(self, "_view_items", None)
+        if items is None:
+            items = items_view(self)
+            if items is None:
+                len(self)           # raises: unknown length
+        return iter(items)
+    return getitem, setitem, iterate, slice_view, slice_set
+
+
+def _void_access(item):
+    def access(*args):
+        if item.kind == VOID:
+            raise TypeError("cdata 'void' is opaque")
+        raise opaque_error(item)
+    return access

@@ -522,7 +522,21 @@ def _make_cast(ctype):
         return _make_cast_float(ctype)
     if ctype.kind == PRIMITIVE and getattr(ctype, "category", None) == plat.CHAR:
         return _make_cast_char(ctype)
+    if ctype.kind == PRIMITIVE and getattr(ctype, "category", None) == plat.BOOL:
+        return _make_cast_bool(ctype)
     return lambda value: _cast_slow(ctype, value)
+
+
+def _make_cast_bool(ctype):
+    """The cast function of _Bool: a fast path for Python ints, bools and floats."""
+    def cast_bool(value):
+        kind = value.__class__
+        if kind is int or kind is bool or kind is float:
+            result = _new_object(ValueCData)            # value_cdata(), inlined
+            result._ctype, result._value = ctype, value != 0
+            return result
+        return _cast_to_primitive(ctype, value)
+    return cast_bool
 
 
 _ONE_BYTE = tuple(bytes((b,)) for b in range(256))
@@ -587,6 +601,12 @@ def _make_cast_float(ctype):
             result = _new_object(ValueCData)            # value_cdata(), inlined
             result._ctype, result._value = ctype, value
             return result
+        if value.__class__ is ValueCData:               # an integer or double cdata
+            number = value._value
+            if number.__class__ is int or number.__class__ is float:
+                result = _new_object(ValueCData)
+                result._ctype, result._value = ctype, float(number)
+                return result
         return _cast_to_primitive(ctype, value)
     return cast_double
 

@@ -9,6 +9,7 @@ Each pointer, array and struct type gets its own small class, made once from the
 `cdata_classes.attach_classes()` with `concrete()`; its class attributes are that type's
 prepared accessors, and struct fields are properties on it, so `p.x` is one property call.
 """
+import operator as _op
 from operator import index as _index
 
 from . import platform as plat
@@ -49,6 +50,18 @@ class Family(type):
 
     def __subclasscheck__(cls, other):
         return cls in getattr(other, "_families", ()) or type.__subclasscheck__(cls, other)
+
+
+def _ordering(compare):
+    """`<`, `<=`, `>` or `>=` of pointers: `compare` of the addresses (NotImplemented, so
+    Python's TypeError, for a non-pointer)."""
+    def order(self, other):
+        if isinstance(other, CData):
+            address = getattr(other, "_addr", None)     # (also of an in-line lib function)
+            if address is not None:
+                return compare(self._addr, address)
+        return NotImplemented
+    return order
 
 
 class AddrCData(CData, metaclass=Family):
@@ -101,21 +114,7 @@ class AddrCData(CData, metaclass=Family):
             return self._addr != other._addr
         return NotImplemented
 
-    def __lt__(self, other):
-        address = _other_address(other)
-        return NotImplemented if address is None else self._addr < address
-
-    def __le__(self, other):
-        address = _other_address(other)
-        return NotImplemented if address is None else self._addr <= address
-
-    def __gt__(self, other):
-        address = _other_address(other)
-        return NotImplemented if address is None else self._addr > address
-
-    def __ge__(self, other):
-        address = _other_address(other)
-        return NotImplemented if address is None else self._addr >= address
+    __lt__, __le__, __gt__, __ge__ = map(_ordering, (_op.lt, _op.le, _op.gt, _op.ge))
 
     def __hash__(self):
         return hash(self._addr)
@@ -152,13 +151,6 @@ def _export_source(keep):
         return keep.obj
     except ValueError:                  # "operation forbidden on released memoryview object"
         return None
-
-
-def _other_address(other):
-    """The address a pointer is ordered against; None (Python's TypeError) for a non-pointer."""
-    if isinstance(other, CData):
-        return getattr(other, "_addr", None)        # (also of an in-line lib function)
-    return None
 
 
 # -- Pointers ----

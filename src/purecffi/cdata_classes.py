@@ -234,8 +234,8 @@ def _pointer_class(ctype, rt):
             attrs.update(_field_properties(item, False))
     item_accessors(item, attrs)
     size = attrs["_item_size"]
-    if size > 0:
-        attrs["__add__"] = attrs["__radd__"] = _pointer_add(size)
+    if size > 0 or item.kind == VOID:   # (`void *` moves by bytes: gcc's extension, as cffi)
+        attrs.update(_pointer_adds(size or 1, None))
     rt.cdata_class = cls = concrete(ctype.cname, template, attrs,
                                     slots=_view_slots(item) if with_fields else ())
     owning = {}
@@ -283,6 +283,7 @@ def _pointer_class(ctype, rt):
 # `p + n` is made here when the new address is below 2**63 (the rest, the general way, wraps
 # around the address space and refuses an offset beyond ssize_t, as C and cffi do)
 _HIGH_BIT = plat.HIGH_BIT
+_SSIZE_MAX, _SSIZE_MIN = plat.SSIZE_MAX, plat.SSIZE_MIN
 
 
 def _pointer_add(size, target=None):
@@ -290,32 +291,40 @@ def _pointer_add(size, target=None):
     the same class (plain and fast pointers stay so: `p + n` is as aligned as `p`), or of the
     class `target` (for owning and cast pointers: `p + n` owns nothing, as in cffi, and has no
     view of its own)."""
-    if target is not None:
-        def add(self, offset):
-            if offset.__class__ is int:
-                address = self._addr + offset * size
-                if not address >> _HIGH_BIT:    # else wrapped, or an offset beyond ssize_t
-                    result = _new_object(target)
-                    result._ctype, result._addr, result._keep = self._ctype, address, self._keep
-                    return result
-            return PointerCData.__add__(self, offset)
-        return add
-
     def add(self, offset):
         if offset.__class__ is int:
             address = self._addr + offset * size
             if not address >> _HIGH_BIT:        # else wrapped, or an offset beyond ssize_t
-                result = _new_object(self.__class__)
+                result = _new_object(target or self.__class__)
                 result._ctype, result._addr, result._keep = self._ctype, address, self._keep
                 return result
         return PointerCData.__add__(self, offset)
     return add
 
 
+def _pointer_sub(size, target=None):
+    """`p - n` made as `p + n` is, and `p - q` of two pointers of the same type, with no
+    other frame; anything else (and every error) the general way."""
+    def sub(self, other):
+        if other.__class__ is int:
+            address = self._addr - other * size
+            if not address >> _HIGH_BIT:        # else wrapped, or an offset beyond ssize_t
+                result = _new_object(target or self.__class__)
+                result._ctype, result._addr, result._keep = self._ctype, address, self._keep
+                return result
+        elif getattr(other, "_ctype", None) is self._ctype:
+            difference = self._addr - other._addr
+            if not difference % size and _SSIZE_MIN <= difference <= _SSIZE_MAX:
+                return difference // size
+        return PointerCData.__sub__(self, other)
+    return sub
+
+
 def _pointer_adds(size, target):
-    """`__add__` and `__radd__` making pointers of class `target` (see _pointer_add)."""
+    """`__add__`, `__radd__` and `__sub__` making pointers of class `target` (see
+    _pointer_add), or of the pointer's own class when `target` is None."""
     add = _pointer_add(size, target)
-    return {"__add__": add, "__radd__": add}
+    return {"__add__": add, "__radd__": add, "__sub__": _pointer_sub(size, target)}
 
 
 def _array_class(ctype, rt):

@@ -46,9 +46,19 @@ class _BufferMethods:
         raise TypeError("cannot pickle 'buffer' object")
 
     def __getitem__(self, index: int | slice) -> bytes:
-        if index.__class__ is slice:
-            if index.start is None and index.stop is None and index.step is None:
+        if index.__class__ is int:
+            length = len(self)
+            position = index + length if index < 0 else index
+            if 0 <= position < length:      # (one byte read from memory: no view of the buffer)
+                return _ONE_BYTE[MEM[_buffer_address(self) + position]]
+        elif index.__class__ is slice:
+            start, stop = index.start, index.stop
+            if start is None and stop is None and index.step is None:
                 return bytes(self)          # buf[:], the common case: one copy
+            if start.__class__ is int and stop.__class__ is int and index.step is None \
+                    and 0 <= start <= stop <= len(self):
+                address = _buffer_address(self)     # in range: one copy, straight from memory
+                return MEM[address + start:address + stop].tobytes()
             if index.step not in (None, 1):
                 raise TypeError("buffer doesn't support slicing with step != 1")
             start, stop, _ = index.indices(len(self))       # one copy, straight from memory
@@ -122,6 +132,8 @@ def _item_index(buf, index, message="buffer index out of range"):
     except TypeError:
         raise TypeError("buffer indices must be integers, not %s"
                         % (cffi_type_name(index),)) from None
+    if not -sys.maxsize - 1 <= index <= sys.maxsize:
+        raise IndexError("cannot fit 'int' into an index-sized integer")
     length = len(buf)
     if index < 0:
         index += length

@@ -45,12 +45,19 @@ def ffi_new(ffi, cdecl, init=None):
     if plan is not None:
         buf_cls, owning, ctype, length, pack, count, item_size, takes_bytes, views = plan
         if buf_cls is not None:     # a fixed size: as new_packed() (new_fixed() without init)
-            if init is None or pack is not None:
+            if init is None or pack is not None or takes_bytes:
                 buf = buf_cls()
                 address = addressof(buf)
                 if init is not None:
                     try:
-                        if not count:
+                        if init.__class__ is bytes and takes_bytes:     # `char[N]` from bytes
+                            if len(init) <= length:
+                                MEM[address:address + len(init)] = init     # (zeroed after)
+                            else:
+                                address = None      # too long: the checked path below raises
+                        elif pack is None:
+                            address = None
+                        elif not count:
                             pack(MEM, address, init)
                         elif (init.__class__ is list or init.__class__ is tuple) \
                                 and len(init) == count:
@@ -247,6 +254,17 @@ def _initializer_pack(item, irt):
     return struct.Struct(fmt).pack_into, len(fields)
 
 
+def _array_pack(item, length):
+    """(pack_into, count) writing a list or tuple of `length` numbers into `T[length]` in one
+    call; (None, 0) for other items (and shorter lists take the checked path)."""
+    if not _is_plain_number(item) or length < 2:
+        return None, 0
+    letter = prepare(item).fmt
+    if len(letter) != 1 or struct.calcsize("=" + letter) != item.byte_size:
+        return None, 0
+    return struct.Struct("=%d%s" % (length, letter)).pack_into, length
+
+
 def has_views(cls):
     """Whether instances of `cls` keep a typed view of their items (the `_view_items` slot
     of the number arrays' fast class), which ffi.new() sets to None, "not made yet"."""
@@ -258,7 +276,11 @@ def _new_fixed_array(ctype, rt, byte_size, write, length):
     buf_cls = buffer_type(byte_size) if 0 < byte_size <= _CLASS_BYTES else None
     views = has_views(owning)
     if buf_cls is not None:
-        rt.new_plan = (buf_cls, owning, ctype, length, None, 0, 0, False, views)
+        item = ctype.item
+        takes_bytes = item.byte_size == 1 and getattr(item, "category", None) in (plat.CHAR,
+                                                                                 plat.INT)
+        rt.new_plan = (buf_cls, owning, ctype, length) + _array_pack(item, length) + (
+            0, takes_bytes, views)
     grow = byte_size > 1
 
     def new_fixed_array(init, allocator):

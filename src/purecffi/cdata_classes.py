@@ -12,7 +12,8 @@ from .convert import prepare, write_array
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES
 from .specialise import specialise
 from .varsize import is_var_sized, write_items
-from .views import (aligned_struct_items_getitem, aligned_struct_pointer_getitem, cached_getter,
+from .views import (aligned_struct_items_getitem, aligned_struct_items_iter,
+                    aligned_struct_pointer_getitem, cached_getter,
                     pointer_field_getter, pointer_field_setter, struct_field_getter,
                     struct_field_setter)
 from .pointer_items import aligned_number_getitem
@@ -354,8 +355,11 @@ def _make_array_classes(item, irt):
         align_mask = item.byte_size - 1
     elif item.kind in (STRUCT, UNION) and not item.is_opaque() and 0 < item.byte_align <= 8:
         # non-NULL and aligned for the item (ffi.new()'s memory is): so is every item
-        fast_cls = concrete(name, ArrayCData, {"__getitem__": aligned_struct_items_getitem(
-            irt, item.byte_size, ArrayCData.__getitem__)}, parent=cls)
+        fast_cls = concrete(name, ArrayCData, {
+            "__getitem__": aligned_struct_items_getitem(irt, item.byte_size,
+                                                        ArrayCData.__getitem__),
+            "__iter__": aligned_struct_items_iter(irt, item.byte_size, ArrayCData.__iter__)},
+            parent=cls)
         align_mask = item.byte_align - 1
     owning = concrete(name, ArrayCData, {"_owning": True}, parent=fast_cls)
     return cls, (fast_cls if fast_cls is not cls else None), owning, align_mask

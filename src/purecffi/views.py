@@ -101,6 +101,28 @@ def aligned_struct_items_getitem(irt, size, fallback):
     return getitem
 
 
+def aligned_struct_items_iter(irt, size, fallback):
+    """`__iter__` of the same arrays: each item a view of the item's fast class, made in the
+    generator with no other frame (`fallback`, the family's method, for an unknown length)."""
+    item = irt.ctype
+
+    def iterate(self):
+        length = self._length
+        if length is None:
+            return fallback(self)
+        return _struct_items(irt.fast_class or irt.cdata_class, item, self._addr, size,
+                             length, self._keep)
+    return iterate
+
+
+def _struct_items(cls, item, address, size, length, keep):
+    """The generator of aligned_struct_items_iter()."""
+    for address in range(address, address + length * size, size):
+        result = _new_object(cls)
+        result._ctype, result._addr, result._keep = item, address, keep
+        yield result
+
+
 def aligned_struct_pointer_getitem(irt, size, fallback):
     """`__getitem__` of a pointer to structs/unions at a non-NULL address aligned for them (the
     pointer type's fast class): `p[i]` is a view of the item's fast class, with no test of its

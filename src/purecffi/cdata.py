@@ -17,7 +17,7 @@ from .ctype import ARRAY, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES, opaque
 from .cdatabase import CData, make_cdata, tp_name
 from .cdata_value import (ValueCData, cannot_subtract, index_error, slice_bounds, _no_add,
                           _no_call, _no_item, _no_iter, _no_len, _no_sub)
-from .memory import MEM, BufferExport, Owned, owned_size
+from .memory import MEM, BufferExport, Owned, far_item_address, owned_size
 from .memory import copy as copy_memory
 from .ownership import _holds_export, _release_action, release
 
@@ -176,7 +176,10 @@ class PointerCData(AddrCData):
         if index.__class__ is int:
             address = self._addr
             if address:
-                return self._item_read(address + index * self._item_size, self._keep)
+                address += index * self._item_size
+                if address >> _HIGH_BIT:       # left the address space: wrapped, or refused
+                    address = far_item_address(self._addr, index, self._item_size)
+                return self._item_read(address, self._keep)
             raise _null_item_error(self, index)
         if isinstance(index, slice):
             return _slice(self, index, None)
@@ -186,7 +189,10 @@ class PointerCData(AddrCData):
         if index.__class__ is int:
             address = self._addr
             if address:
-                self._item_write(address + index * self._item_size, value)
+                address += index * self._item_size
+                if address >> _HIGH_BIT:
+                    address = far_item_address(self._addr, index, self._item_size)
+                self._item_write(address, value)
                 return
             raise _null_item_error(self, index)
         if isinstance(index, slice):

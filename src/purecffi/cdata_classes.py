@@ -22,6 +22,9 @@ from .shadow import mirror
 
 _new_object = object.__new__
 _POINTER_SIZE = _struct.calcsize("P")
+# what a typed view of memory refuses that the checked path may take (or refuse in cffi's words)
+_VIEW_ERRORS = (TypeError, ValueError, OverflowError, IndexError)
+_FAR_ERRORS = (IndexError, _struct.error, OverflowError)    # reading beyond the address space
 
 
 # -- Struct fields ----
@@ -263,7 +266,7 @@ def _pointer_class(ctype, rt):
             item.byte_size)
         if item.byte_size in (1, 2, 4, 8):
             fast = concrete(ctype.cname, PointerCData, _aligned_pointer_methods(
-                irt.fmt, item.byte_size, irt.write), parent=cls)
+                irt.fmt, item.byte_size), parent=cls)
             rt.cast_class = concrete(ctype.cname, PointerCData, dict(_pointer_adds(size, fast), **(
                 _viewing_pointer_methods(irt.fmt, fast.__getitem__, fast.__setitem__))),
                 parent=fast, slots=("_v",))
@@ -531,7 +534,10 @@ def _char_getitem(is_array):
     def getitem(self, index):
         address = self._addr
         if address and index.__class__ is int:
-            return _ONE_BYTE[MEM[address + index]]
+            try:
+                return _ONE_BYTE[MEM[address + index]]
+            except IndexError:
+                pass                        # beyond the address space: the checked path
         return PointerCData.__getitem__(self, index)
     return getitem
 
@@ -578,27 +584,28 @@ def _number_item_methods(unpack, size, write, is_array, fmt):
     def getitem(self, index):
         address = self._addr
         if address and index.__class__ is int:
-            if not address & mask:          # aligned: one index into the typed view
-                return view[(address >> shift) + index]
-            return unpack(MEM, address + index * size)[0]
+            try:
+                if address & mask:
+                    return unpack(MEM, address + index * size)[0]
+                return view[(address >> shift) + index]     # aligned: one index into the view
+            except _FAR_ERRORS:
+                pass                        # beyond the address space: the checked path
         return PointerCData.__getitem__(self, index)
 
     def setitem(self, index, value):
         address = self._addr
-        if address and index.__class__ is int:
-            if not address & mask:          # aligned: one store into the typed view
-                try:
-                    view[(address >> shift) + index] = value
-                    return
-                except (TypeError, ValueError, OverflowError):
-                    pass
-            write(address + index * size, value)    # checked: writes or raises (outside the
-            return                                  # except: no internal exception chained)
-        PointerCData.__setitem__(self, index, value)
+        if address and index.__class__ is int and not address & mask:
+            try:
+                view[(address >> shift) + index] = value    # aligned: one store into the view
+                return
+            except _VIEW_ERRORS:
+                pass
+        PointerCData.__setitem__(self, index, value)    # checked: writes or raises (outside
+                                                        # the except: nothing chained)
     return getitem, setitem
 
 
-def _aligned_pointer_methods(fmt, size, write):
+def _aligned_pointer_methods(fmt, size):
     """`__getitem__`/`__setitem__` of a pointer to numbers at an address aligned to their size
     (the type's fast class): one index into the typed view of memory, with no alignment test.
     (Arithmetic keeps the class and the alignment, and may reach NULL: that is still tested.)
@@ -608,9 +615,12 @@ def _aligned_pointer_methods(fmt, size, write):
     def getitem(self, index):
         address = self._addr
         if address and index.__class__ is int:
-            if index:
-                return view[(address >> shift) + index]
-            return view[address >> shift]           # p[0]: one big-int operation
+            try:
+                if index:
+                    return view[(address >> shift) + index]
+                return view[address >> shift]       # p[0]: one big-int operation
+            except IndexError:
+                pass                        # beyond the address space: the checked path
         return PointerCData.__getitem__(self, index)
 
     def setitem(self, index, value):
@@ -619,11 +629,10 @@ def _aligned_pointer_methods(fmt, size, write):
             try:
                 view[(address >> shift) + index] = value
                 return
-            except (TypeError, ValueError, OverflowError):
+            except _VIEW_ERRORS:
                 pass
-            write(address + index * size, value)    # checked: writes or raises (outside the
-            return                                  # except: no internal exception chained)
-        PointerCData.__setitem__(self, index, value)
+        PointerCData.__setitem__(self, index, value)    # checked: writes or raises (outside
+                                                        # the except: nothing chained)
     return {"__getitem__": getitem, "__setitem__": setitem}
 
 
@@ -649,13 +658,13 @@ def _viewing_pointer_methods(fmt, getitem, setitem):
     def viewing_getitem(self, index):
         if index.__class__ is int:
             v = self._v
-            if v:
-                if index >= 0:
-                    return v[index]
-            else:
+            if not v:
                 v = view(self)
-                if v is not None and index >= 0:
+            if v is not None and index >= 0:
+                try:
                     return v[index]
+                except IndexError:
+                    pass                    # beyond the address space: the checked path
         return getitem(self, index)
 
     def viewing_setitem(self, index, value):
@@ -667,7 +676,7 @@ def _viewing_pointer_methods(fmt, getitem, setitem):
                 try:
                     v[index] = value
                     return
-                except (TypeError, ValueError, OverflowError):
+                except _VIEW_ERRORS:
                     pass
         setitem(self, index, value)     # checked: writes or raises (outside the except)
     return {"__getitem__": viewing_getitem, "__setitem__": viewing_setitem}

@@ -658,13 +658,16 @@ def _viewing_pointer_methods(fmt, getitem, setitem):
     def viewing_getitem(self, index):
         if index.__class__ is int:
             v = self._v
-            if not v:
-                v = view(self)
-            if v is not None and index >= 0:
-                try:
-                    return v[index]
-                except IndexError:
-                    pass                    # beyond the address space: the checked path
+            try:
+                if v:
+                    if index >= 0:
+                        return v[index]
+                else:
+                    v = view(self)
+                    if v is not None and index >= 0:
+                        return v[index]
+            except IndexError:
+                pass                        # beyond the address space: the checked path
         return getitem(self, index)
 
     def viewing_setitem(self, index, value):

@@ -98,7 +98,7 @@ def make_callback(fntype, python_callable, error=None, onerror=None, compiled=Fa
                         % (type(onerror).__name__,))
     plan = fntype._rt.callback_plan if fntype._rt is not None else None
     if plan is None:
-        plan = callback_plan(fntype)
+        plan = _plan_after_error(fntype, error)
     error = plan.zero if error is None else plan.error_value(error)
     cdata = _NEW(_CALLBACK_CLASS)       # its fields and the thunk's set here: no more frames
     if plan.function is not None:       # a ctypes thunk (what it keeps: see _CtypesPlan)
@@ -154,6 +154,22 @@ def _decorator(fntype, error, onerror, compiled=False):
         return make_callback(fntype, func, error, onerror, compiled)
     callback_decorator_wrap.__qualname__ = "FFI.callback.<locals>.callback_decorator_wrap"
     return callback_decorator_wrap                  # named as cffi's, seen in its repr
+
+
+def _plan_after_error(fntype, error):
+    """callback_plan(fntype); for a type no callback can have, `error` is converted to the
+    result type first, as cffi does (a bad one is its TypeError, not NotImplementedError)."""
+    try:
+        return callback_plan(fntype)
+    except NotImplementedError as exc:
+        refused = exc
+    result = fntype.result
+    if error is not None and result.kind == VOID:
+        _void_result(result)(error)                 # (raises)
+    if error is not None and result.byte_size > 0:
+        buffer, address = allocate(result.byte_size)
+        prepare(result).write(address, error)       # (raises for a bad value)
+    raise refused
 
 
 def _unsupported(fntype):

@@ -18,8 +18,9 @@ from .ctype import ARRAY, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES, opaque
 from .cdatabase import CData, make_cdata, tp_name
 from .cdata_value import (ValueCData, cannot_subtract, index_error, slice_bounds, _no_add,
                           _no_call, _no_item, _no_iter, _no_len, _no_sub)
-from .memory import MEM, BufferExport, Owned, export_extent, owned_size
+from .memory import MEM, BufferExport, Owned, far_item_address, owned_size
 from .memory import copy as copy_memory
+from .ownership import _holds_export, _release_action, release
 
 _new_object = object.__new__
 
@@ -167,7 +168,10 @@ class PointerCData(AddrCData):
         if index.__class__ is int:
             address = self._addr
             if address:
-                return self._item_read(address + index * self._item_size, self._keep)
+                address += index * self._item_size
+                if address >> _HIGH_BIT:       # left the address space: wrapped, or refused
+                    address = far_item_address(self._addr, index, self._item_size)
+                return self._item_read(address, self._keep)
             raise _null_item_error(self, index)
         if isinstance(index, slice):
             return _slice(self, index, None)
@@ -177,7 +181,10 @@ class PointerCData(AddrCData):
         if index.__class__ is int:
             address = self._addr
             if address:
-                self._item_write(address + index * self._item_size, value)
+                address += index * self._item_size
+                if address >> _HIGH_BIT:
+                    address = far_item_address(self._addr, index, self._item_size)
+                self._item_write(address, value)
                 return
             raise _null_item_error(self, index)
         if isinstance(index, slice):
@@ -691,101 +698,3 @@ def family_namespace(template, parent=None):
                 namespace[key] = value
     namespace["_families"] = frozenset(families)
     return namespace
-
-
-# -- Ownership ----
-def release(cdata):
-    """`ffi.release()` and `with`: free now what `cdata` owns (new(), gc(), from_buffer()...).
-
-    Memory of the default allocator is freed when its last holder dies (it cannot be freed
-    earlier without risking the views that share it); custom allocators' `free` runs now.
-    """
-    if not isinstance(cdata, CData):
-        raise TypeError("expected a 'cdata' object")        # (cffi's words)
-    action = _release_action(cdata)
-    if action is not None:
-        action()
-
-
-def _release_action(cdata):
-    """What releasing `cdata` calls (None: nothing to do now); ValueError if it owns nothing
-    that ffi.release() or `with` can free."""
-    keep = getattr(cdata, "_keep", None)
-    if keep is None:
-        keep = getattr(cdata, "_gc", None)      # ffi.gc() of a primitive value
-    if cdata.__class__._owning and not cdata._struct:
-        return keep.release if keep.__class__ is Owned else None
-    if isinstance(keep, GcRef):
-        if keep is getattr(cdata, "_gc", None) or holds_gc(cdata, keep):
-            return keep.release
-    elif keep.__class__ is memoryview or keep.__class__ is BufferExport:
-        if _holds_export(cdata, keep):
-            return keep.release
-    raise ValueError("only 'cdata' object from ffi.new(), ffi.gc(), ffi.from_buffer() or "
-                     "ffi.new_allocator()() can be used with the 'with' keyword or "
-                     "ffi.release()")
-
-
-def holds_gc(cdata, ref):
-    """Whether `cdata` is what ffi.gc() returned with `ref` (not a slice, offset or cast of it,
-    which share its `_keep`): the same type, address and length as the original."""
-    original = ref.original
-    return cdata._ctype is getattr(original, "_ctype", None) and \
-        cdata._addr == getattr(original, "_addr", None) and \
-        getattr(cdata, "_length", None) == getattr(original, "_length", None)
-
-
-def _holds_export(cdata, keep):
-    """Whether `cdata` is what ffi.from_buffer() returned with the export `keep` (not a slice,
-    an offset or a cast of it): at its address, and an open array spanning all of it."""
-    extent = export_extent(keep)
-    if extent is None:
-        return True                     # released already: releasing again does nothing
-    address, byte_size = extent
-    if cdata._addr != address:
-        return False
-    if keep.__class__ is BufferExport:
-        if keep.ctype is not None and cdata._ctype is not keep.ctype:
-            return False
-    elif not cdata._array:              # (the fast path's from_buffer() makes `T[]` arrays)
-        return False
-    if cdata._array and cdata._ctype.length is None:
-        item_size = cdata._item_size or cdata._ctype.item.byte_size
-        return item_size <= 0 or cdata._length == byte_size // item_size
-    return True
-
-
-def _value_enter(self):
-    """`with` on a value cdata: refused as cffi does (unless it is an ffi.gc() value)."""
-    _release_action(self)
-    return self
-
-
-def _value_exit(self, *exc):
-    release(self)
-
-
-ValueCData.__enter__, ValueCData.__exit__ = _value_enter, _value_exit
-
-
-# -- ffi.gc ----
-class GcRef:
-    """Calls `destructor(original)` when the cdata returned by ffi.gc() dies or is released."""
-
-    __slots__ = ("original", "destructor", "buffer")
-
-    def __init__(self, original, destructor):
-        self.original, self.destructor = original, destructor
-        self.buffer = getattr(original, "_keep", None)
-
-    def release(self):
-        """Call the destructor now (once); its exception is reported, as when it dies."""
-        destructor, self.destructor = self.destructor, None
-        if destructor is not None:
-            try:
-                destructor(self.original)
-            except Exception as exc:
-                from .unraisable import report
-                report(exc, "Exception ignored from callback for ffi.gc %r" % (self.original,))
-
-    __del__ = release

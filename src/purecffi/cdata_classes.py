@@ -265,7 +265,7 @@ def _pointer_class(ctype, rt):
             item.byte_size)
         if item.byte_size in (1, 2, 4, 8):
             fast = concrete(ctype.cname, PointerCData, aligned_pointer_methods(
-                irt.fmt, item.byte_size, irt.write), parent=cls)
+                irt.fmt, item.byte_size), parent=cls)
             rt.cast_class = concrete(ctype.cname, PointerCData, dict(_pointer_adds(size, fast), **(
                 viewing_pointer_methods(irt.fmt, fast.__getitem__, fast.__setitem__))),
                 parent=fast, slots=("_v",))

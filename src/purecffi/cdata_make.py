@@ -6,8 +6,9 @@ from operator import index as _index
 from . import platform as plat
 from . import cdata_kinds  # noqa: F401  (registers cffi_class_name() for the char messages)
 from .call import LibFunction, call_function_pointer, file_pointer
-from .cdata import AddrCData, GcRef, holds_gc, set_caller
-from .cdata import release as _release_general
+from .cdata import AddrCData, set_caller
+from .ownership import GcRef, holds_gc
+from .ownership import release as _release_general
 from .cdata_classes import attach_classes
 from .item_methods import is_plain_number as _is_plain_number
 from .cdata_value import GcValueCData, ValueCData, value_cdata
@@ -424,12 +425,12 @@ def _refuse_new(ctype, item):
 # -- ffi.release ----
 def release(x):
     """`ffi.release()`: the common case (memory of ffi.new(), whose default allocator frees
-    it when its last holder dies) in one frame; everything else as cdata.release().  (The
+    it when its last holder dies) in one frame; everything else as ownership.release().  (The
     argument is named `x`, as cffi's.)"""
     cdata = x
     try:
         owning = cdata.__class__._owning and not cdata._struct
-    except AttributeError:          # not a cdata: cdata.release() says so
+    except AttributeError:          # not a cdata: ownership.release() says so
         owning = False
     if owning and isinstance(cdata, CData):
         keep = cdata._keep

@@ -200,6 +200,8 @@ def to_wchar(ctype, value):
     if isinstance(value, ValueCData) and getattr(value._ctype, "category", None) == plat.WCHAR \
             and value._ctype.byte_size == ctype.byte_size:      # (char16_t is no char32_t)
         value = value._value
+        if value.__class__ is int:      # a code no str holds: copied as it is, as cffi
+            return _as_code_unit(ctype, value)
     if isinstance(value, str) and len(value) == 1:
         code = ord(value)
         if code > 0xFFFF and ctype.byte_size == 2:
@@ -213,6 +215,13 @@ def to_wchar(ctype, value):
         raise _char_init_error(ctype, "unicode string of length 1", value)
     raise TypeError("initializer for ctype '%s' must be a unicode string of length 1, not %s"
                     % (_char_name(ctype), _type_name(value)))
+
+
+def _as_code_unit(ctype, code):
+    """`code` (of a character cdata of the same size) in the range of `ctype`'s unit."""
+    bits = 8 * ctype.byte_size
+    code &= (1 << bits) - 1
+    return code - (1 << bits) if ctype.signed and code >> (bits - 1) else code
 
 
 def _char_name(ctype):

@@ -10,6 +10,9 @@ from .views import pointer_item_getitem, struct_item_getitem
 from .memory import MEM, typed_view
 
 _new_object = object.__new__
+# what a typed view of memory refuses that the checked path may take (or refuse in cffi's words)
+_VIEW_ERRORS = (TypeError, ValueError, OverflowError, IndexError)
+_FAR_ERRORS = (IndexError, _struct.error, OverflowError)    # reading beyond the address space
 _POINTER_SIZE = _struct.calcsize("P")
 
 
@@ -61,7 +64,10 @@ def _char_getitem(is_array):
     def getitem(self, index):
         address = self._addr
         if address and index.__class__ is int:
-            return _ONE_BYTE[MEM[address + index]]
+            try:
+                return _ONE_BYTE[MEM[address + index]]
+            except IndexError:
+                pass                        # beyond the address space: the checked path
         return PointerCData.__getitem__(self, index)
     return getitem
 
@@ -108,27 +114,28 @@ def _number_item_methods(unpack, size, write, is_array, fmt):
     def getitem(self, index):
         address = self._addr
         if address and index.__class__ is int:
-            if not address & mask:          # aligned: one index into the typed view
-                return view[(address >> shift) + index]
-            return unpack(MEM, address + index * size)[0]
+            try:
+                if address & mask:
+                    return unpack(MEM, address + index * size)[0]
+                return view[(address >> shift) + index]     # aligned: one index into the view
+            except _FAR_ERRORS:
+                pass                        # beyond the address space: the checked path
         return PointerCData.__getitem__(self, index)
 
     def setitem(self, index, value):
         address = self._addr
-        if address and index.__class__ is int:
-            if not address & mask:          # aligned: one store into the typed view
-                try:
-                    view[(address >> shift) + index] = value
-                    return
-                except (TypeError, ValueError, OverflowError):
-                    pass
-            write(address + index * size, value)    # checked: writes or raises (outside the
-            return                                  # except: no internal exception chained)
-        PointerCData.__setitem__(self, index, value)
+        if address and index.__class__ is int and not address & mask:
+            try:
+                view[(address >> shift) + index] = value    # aligned: one store into the view
+                return
+            except _VIEW_ERRORS:
+                pass
+        PointerCData.__setitem__(self, index, value)    # checked: writes or raises (outside
+                                                        # the except: nothing chained)
     return getitem, setitem
 
 
-def aligned_pointer_methods(fmt, size, write):
+def aligned_pointer_methods(fmt, size):
     """`__getitem__`/`__setitem__` of a pointer to numbers at an address aligned to their size
     (the type's fast class): one index into the typed view of memory, with no alignment test.
     (Arithmetic keeps the class and the alignment, and may reach NULL: that is still tested.)
@@ -138,9 +145,12 @@ def aligned_pointer_methods(fmt, size, write):
     def getitem(self, index):
         address = self._addr
         if address and index.__class__ is int:
-            if index:
-                return view[(address >> shift) + index]
-            return view[address >> shift]           # p[0]: one big-int operation
+            try:
+                if index:
+                    return view[(address >> shift) + index]
+                return view[address >> shift]       # p[0]: one big-int operation
+            except IndexError:
+                pass                        # beyond the address space: the checked path
         return PointerCData.__getitem__(self, index)
 
     def setitem(self, index, value):
@@ -149,11 +159,10 @@ def aligned_pointer_methods(fmt, size, write):
             try:
                 view[(address >> shift) + index] = value
                 return
-            except (TypeError, ValueError, OverflowError):
+            except _VIEW_ERRORS:
                 pass
-            write(address + index * size, value)    # checked: writes or raises (outside the
-            return                                  # except: no internal exception chained)
-        PointerCData.__setitem__(self, index, value)
+        PointerCData.__setitem__(self, index, value)    # checked: writes or raises (outside
+                                                        # the except: nothing chained)
     return {"__getitem__": getitem, "__setitem__": setitem}
 
 
@@ -179,13 +188,16 @@ def viewing_pointer_methods(fmt, getitem, setitem):
     def viewing_getitem(self, index):
         if index.__class__ is int:
             v = self._v
-            if v:
-                if index >= 0:
-                    return v[index]
-            else:
-                v = view(self)
-                if v is not None and index >= 0:
-                    return v[index]
+            try:
+                if v:
+                    if index >= 0:
+                        return v[index]
+                else:
+                    v = view(self)
+                    if v is not None and index >= 0:
+                        return v[index]
+            except IndexError:
+                pass                        # beyond the address space: the checked path
         return getitem(self, index)
 
     def viewing_setitem(self, index, value):
@@ -197,7 +209,7 @@ def viewing_pointer_methods(fmt, getitem, setitem):
                 try:
                     v[index] = value
                     return
-                except (TypeError, ValueError, OverflowError):
+                except _VIEW_ERRORS:
                     pass
         setitem(self, index, value)     # checked: writes or raises (outside the except)
     return {"__getitem__": viewing_getitem, "__setitem__": viewing_setitem}

@@ -21,6 +21,16 @@ _PTR_SHIFT = _PTR_SIZE.bit_length() - 1         # address >> _PTR_SHIFT: index i
 read_address = _ptr_struct.unpack_from
 write_address = _ptr_struct.pack_into
 POINTER_FORMAT = "P"
+_SSIZE_MIN, _SSIZE_MAX, _ADDRESS_MASK = plat.SSIZE_MIN, plat.SSIZE_MAX, plat.ADDRESS_MASK
+
+
+def far_item_address(address, index, size):
+    """The address of item `index` (of `size` bytes) from `address` when `address + index *
+    size` left the address space: wrapped as C computes it; an index beyond ssize_t is
+    cffi's IndexError."""
+    if _SSIZE_MIN <= index <= _SSIZE_MAX:
+        return (address + index * size) & _ADDRESS_MASK
+    raise IndexError("cannot fit 'int' into an index-sized integer")
 
 addressof = ctypes.addressof
 memmove = ctypes.memmove

@@ -12,7 +12,7 @@ def aligned_number_getitem(fmt, size, fallback):
     def getitem(self, index):
         try:
             return view[(self._addr >> shift) + index]
-        except TypeError:
+        except (TypeError, IndexError):     # (IndexError: beyond the address space)
             pass
         return fallback(self, index)        # (outside the except: no internal chaining)
     return getitem

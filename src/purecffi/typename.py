@@ -82,7 +82,12 @@ def parse_type(decls, text):
 def parse_type_name(decls, text):
     """parse_type() without the cache and the checks; raises Unsupported when unsure."""
     parser = _Parser(decls, _tokenize(text, not decls.declare_tags))
-    ctype = parser.type_name()
+    try:
+        ctype = parser.type_name()
+    except (ValueError, TypeError, OverflowError, CDefError):
+        if decls.declare_tags and parser.pos != len(parser.tokens):
+            raise Unsupported("a type refused before the end of the text") from None
+        raise           # (text left unread: the full parser says first if it is C at all)
     if parser.pos != len(parser.tokens):
         raise _Syntax("unexpected symbol", parser.pos)
     for key, tag in parser.new_tags:            # commit the tags declared by naming them
@@ -90,6 +95,14 @@ def parse_type_name(decls, text):
             decls.types[key] = tag
             decls.order.append(tuple(key.split(" ", 1)))
     return ctype
+
+
+def _array_of_functions_message(function):
+    """cffi's error for an array of functions `R[n](args)`: the function type as it renders it."""
+    args = [arg.cname for arg in function.args] + (["..."] if function.ellipsis else [])
+    return "cannot render the type <%s()(%s)%s>: it is a function type, not a " \
+        "pointer-to-function type" % (function.result._prefix, ", ".join(args) or "void",
+                                      function.result._suffix)
 
 
 # -- Tokens ----
@@ -449,7 +462,8 @@ class _Parser:
         """`item[length]`, or cffi's error for an invalid array (as cparser.py gives it)."""
         length, start = length_and_start
         if isinstance(item, RawFunctionType):
-            raise self.error(CDefError, MSG_FUNCTION_TYPE % (item.cname,))
+            raise self.error(CDefError, _array_of_functions_message(item)
+                             if self.decls.declare_tags else MSG_FUNCTION_TYPE % (item.cname,))
         if item.kind == VOID or item.kind == ARRAY and item.length is None or (
                 item.kind in (STRUCT, UNION) and item._fields is None
                 and item not in self.decls.broken):     # (a broken struct: its own error)

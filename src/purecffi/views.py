@@ -5,6 +5,7 @@ choose its class (the type's fast class when the address is non-NULL and aligned
 as the readers in convert.py do) and fill its slots themselves.
 """
 from struct import calcsize
+from struct import error as StructError
 
 from .cdatabase import CData
 from .memory import MEM, read_address, typed_view, write_address
@@ -12,6 +13,7 @@ from .specialise import specialise
 
 _new_object = object.__new__
 _POINTER_SIZE = calcsize("P")
+_FAR_ERRORS = (StructError, OverflowError)  # what reading beyond the address space raises
 
 
 def struct_item_getitem(irt, size, is_array, fallback):
@@ -70,7 +72,10 @@ def pointer_item_getitem(irt, is_array, fallback):
     def getitem(self, index):
         address = self._addr
         if address and index.__class__ is int:
-            pointer = read_address(MEM, address + index * _POINTER_SIZE)[0]
+            try:
+                pointer = read_address(MEM, address + index * _POINTER_SIZE)[0]
+            except _FAR_ERRORS:             # beyond the address space: the checked path
+                return fallback(self, index)
             cls = irt.fast_class
             if cls is None or not pointer or pointer & irt.align_mask:
                 cls = irt.cdata_class

@@ -1,5 +1,7 @@
 """Shared fixtures: a fresh FFI per test, and the compiled C test library; helpers
-build_shared_library(), import_built(), build_api_module() and embedding_skip_reason()."""
+build_shared_library(), import_built(), build_api_module(), embedding_skip_reason() and
+missed_attributes()."""
+import contextlib
 import importlib
 import os
 import re
@@ -93,6 +95,22 @@ def embedding_skip_reason():
     if not os.path.exists(os.path.join(libdir, sysconfig.get_config_var("LDLIBRARY") or "?")):
         return "libpython is not installed in LIBDIR (%s)" % (libdir,)
     return None
+
+
+@contextlib.contextmanager
+def missed_attributes(cls):
+    """The names looked up through `cls.__getattr__` (missing attributes) in the block."""
+    missed = []
+    original = cls.__getattr__
+
+    def spy(self, name):
+        missed.append(name)
+        return original(self, name)
+    cls.__getattr__ = spy
+    try:
+        yield missed
+    finally:
+        cls.__getattr__ = original
 
 
 def import_built(directory, name):

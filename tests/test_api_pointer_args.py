@@ -136,6 +136,8 @@ _RESULTS_CDEF = """
     int apply(int (*)(int), int);
     int twice(int);
     int *skew(int);
+    int count_args(int, ...);
+    int starts(const char *);
 """
 
 _RESULTS_SOURCE = """
@@ -154,6 +156,8 @@ _RESULTS_SOURCE = """
     static int apply(int (*f)(int), int x) { return f ? f(x) : -x; }
     static int twice(int x) { return 2 * x; }
     static int *skew(int i) { return (int *)((char *)INTS + i); }
+    static int count_args(int n, ...) { return n; }
+    static int starts(const char *s) { return s ? s[0] : -1; }
 """
 
 
@@ -261,3 +265,30 @@ def test_function_pointer_arguments(results_mod):
         lib.apply(ffi.new("int *"), 1)
     with pytest.raises(TypeError):
         lib.apply(42, 1)
+
+
+def test_lib_function_where_a_char_pointer_goes(results_mod):
+    ffi, lib = results_mod.ffi, results_mod.lib
+    for value in (lib.twice, ffi.cast("int(*)(int)", 0)):
+        with pytest.raises(TypeError) as info:
+            lib.starts(value)
+        assert str(info.value) == (
+            "implicit cast to 'char *' from a different pointer type.(check that the types "
+            "are as you expect; use an explicit ffi.cast() if they are correct)")
+        with pytest.raises(TypeError) as info:
+            ffi.new("char **", value)
+        assert str(info.value).startswith("implicit cast to 'char *' from a different pointer")
+    with pytest.raises(TypeError) as info:
+        ffi.new("int **", lib.twice)
+    assert str(info.value) == ("initializer for ctype 'int *' must be a pointer to same type, "
+                               "not cdata 'int(*)(int)'")
+
+
+def test_lib_function_in_the_variadic_part(results_mod):
+    ffi, lib = results_mod.ffi, results_mod.lib
+    with pytest.raises(TypeError) as info:
+        lib.count_args(1, lib.twice)
+    assert str(info.value) == ("argument 2 passed in the variadic part needs to be a cdata "
+                               "object (got builtin_function_or_method)")
+    assert lib.count_args(1, ffi.cast("int(*)(int)", ffi.addressof(lib, "twice"))) == 1
+    assert lib.count_args(2, lib.count_args) == 2       # a variadic one is a cdata

@@ -7,6 +7,8 @@ import weakref
 
 import pytest
 
+from conftest import missed_attributes
+
 QSORT_CDEF = """
     void qsort(void *base, size_t nmemb, size_t size,
                int (*compar)(const void *, const void *));
@@ -510,6 +512,64 @@ def test_onerror_returning_bad_value_uses_error(ffi, testlib):
     assert testlib.tl_apply_n(cb, 1, 5) == -4
 
 
+@pytest.mark.parametrize("ctype, error, expected", [
+    ("signed char", 3, 3), ("short", -2, -2), ("long long", 3, 3), ("unsigned long long", 3, 3),
+    ("float", 1.5, 1.5), ("double", 1.5, 1.5),
+    # unsigned, character and _Bool results narrower than the return register come back 0
+    ("unsigned char", 3, 0), ("unsigned short", 3, 0), ("unsigned int", 3, 0),
+    ("enum e_small", 5, 0), ("_Bool", True, False), ("char", b"a", b"\0"),
+    ("wchar_t", "x", "\0"), ("char16_t", "x", "\0"), ("char32_t", "x", "\0"),
+])
+def test_onerror_returning_unconvertible_value(ffi, capfd, ctype, error, expected):
+    ffi.cdef("enum e_small { ES_A, ES_B = 5 };")
+    cb = ffi.callback(ctype + "(void)", lambda: 1 // 0, error=error,
+                      onerror=lambda *a: [])
+    assert cb() == expected
+    err = capfd.readouterr().err
+    assert "ZeroDivisionError" in err
+    assert "Exception ignored during handling of the above exception by 'onerror'" in err
+
+
+@pytest.mark.parametrize("signature, error, message", [
+    ("union u(void)", 5, "initializer for ctype 'union u' must be a list or tuple or dict or "
+                         "struct-cdata, not int"),
+    ("int(union u)", "x", "an integer is required"),
+    ("int(int, ...)", "x", "an integer is required"),
+    ("void(union u)", 5, "callback with the return type 'void' must return None"),
+])
+def test_error_value_is_checked_before_an_unsupported_signature(ffi, signature, error, message):
+    ffi.cdef("union u { int a; double b; };")
+    with pytest.raises(TypeError) as info:
+        ffi.callback(signature, lambda *a: 0, error=error)
+    assert str(info.value) == message
+    with pytest.raises(NotImplementedError):
+        ffi.callback(signature, lambda *a: 0)
+
+
+def test_printed_traceback_has_no_frame_of_the_implementation(ffi, capfd):
+    def calls_null(p):
+        return p(3)         # raises inside the implementation's call code
+    cb = ffi.callback("int(int(*)(int))", calls_null)
+    assert ffi.cast("int(*)(int(*)(int))", cb)(ffi.NULL) == 0
+    assert cb(ffi.NULL) == 0
+    err = capfd.readouterr().err
+    files = [line.strip() for line in err.splitlines() if line.strip().startswith('File "')]
+    assert len(files) == 2 and all(line.endswith("in calls_null") for line in files)
+    assert err.count("RuntimeError: cannot call null pointer pointer from cdata "
+                     "'int(*)(int)'") == 2
+
+
+def test_bool_argument_other_than_0_or_1_from_c_is_an_error(ffi, capfd):
+    seen = []
+    cb = ffi.callback("int(_Bool)", lambda b: seen.append(b) or 7, error=-9)
+    through_int = ffi.cast("int(*)(int)", cb)       # C passes the byte as it is
+    assert (through_int(1), through_int(0)) == (7, 7)
+    assert seen == [True, False]
+    assert through_int(2) == -9
+    assert seen == [True, False]
+    assert "ValueError: got a _Bool of value 2, expected 0 or 1" in capfd.readouterr().err
+
+
 def test_onerror_not_called_on_success(ffi, testlib):
     calls = []
     cb = ffi.callback("int(int)", lambda x: x + 1, onerror=lambda *a: calls.append(a))
@@ -704,3 +764,29 @@ def test_callback_with_an_enum_without_values_warns(ffi):
     with pytest.warns(UserWarning, match="'enum guessed_e' has no values explicitly defined"):
         cb = ffi.callback("int(enum guessed_e)", lambda x: x)
     assert cb(7) == 7
+
+
+def test_callback_getattr_is_reached_by_no_normal_operation(ffi):
+    """A missing attribute of a callback says cffi's words; calls, casts and conversions
+    never look one up (each would run the class's Python __getattr__)."""
+    cb = ffi.callback("int(const void *, const void *)", lambda a, b: 0)
+    with pytest.raises(AttributeError) as info:
+        cb.x
+    assert str(info.value) == "cdata 'int(*)(void *, void *)' has no attribute 'x'"
+    cls = type(cb)
+    if "__getattr__" not in cls.__dict__ and not hasattr(cls, "__getattr__"):
+        pytest.skip("no Python __getattr__ to watch")
+    with missed_attributes(cls) as missed:
+        ffi.cdef("void qsort(void *, size_t, size_t, int(*)(const void *, const void *));")
+        items = ffi.new("int[3]", [3, 1, 2])
+        ffi.dlopen(None).qsort(items, 3, ffi.sizeof("int"), cb)
+        assert cb(ffi.NULL, ffi.NULL) == 0
+        ffi.cast("void *", cb)
+        ffi.cast("intptr_t", cb)
+        assert ffi.cast("int(*)(void *, void *)", cb)(ffi.NULL, ffi.NULL) == 0
+        assert ffi.new("int(**)(void *, void *)", cb)[0] == cb
+        assert cb == cb and hash(cb) == hash(cb)
+        ffi.typeof(cb)
+        repr(cb)
+        ffi.gc(cb, lambda f: None)
+    assert missed == []

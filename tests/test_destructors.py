@@ -153,3 +153,47 @@ def test_destructor_without_python_frame_reports_the_running_frame(unraisable):
     assert tb is not None and tb.tb_next is None
     if not IS_CFFI:             # (cffi's is the frame of its own Python-level ffi.release())
         assert tb.tb_frame.f_code.co_name == "releasing"
+
+
+def test_release_lets_go_of_the_original():
+    ffi = FFI()
+    log = []
+    outer = ffi.gc(ffi.gc(ffi.new("int *"), lambda p: log.append("inner")),
+                   lambda p: log.append("outer"))
+    ffi.release(outer)
+    gc.collect()
+    assert log == ["outer", "inner"]        # the inner cdata was kept alive only by `outer`
+    ffi.release(outer)                       # a second release does nothing
+    assert log == ["outer", "inner"]
+    assert ffi.gc(outer, None) is None
+
+
+def test_release_keeps_an_original_still_held_elsewhere():
+    ffi = FFI()
+    log = []
+    inner = ffi.gc(ffi.new("int *"), lambda p: log.append("inner"))
+    with ffi.gc(inner, lambda p: log.append("outer")):
+        pass
+    assert log == ["outer"]
+    del inner
+    gc.collect()
+    assert log == ["outer", "inner"]
+
+
+@pytest.mark.parametrize("free", [None, "log"])
+@pytest.mark.parametrize("cdecl, args", [("int *", ()), ("int[3]", ()), ("int[]", (3,))])
+def test_gc_none_detaches_an_allocator_free(free, cdecl, args):
+    ffi = FFI()
+    log = []
+    alloc = ffi.new_allocator(lambda n: ffi.new("char[]", n),
+                              None if free is None else (lambda p: log.append("free")))
+    p = alloc(cdecl, *args)
+    assert ffi.gc(p, None) is None
+    ffi.release(p)
+    del p
+    gc.collect()
+    assert log == []
+    with pytest.raises(TypeError) as info:
+        ffi.gc(alloc("int[3]")[0:2], None)          # a slice is not what the allocator made
+    assert str(info.value) == ("Can remove destructor only on a object previously returned "
+                               "by ffi.gc()")

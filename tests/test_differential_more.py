@@ -11,7 +11,7 @@ import warnings
 import pytest
 
 from _backend import FFI
-from conftest import normalised
+from conftest import missed_attributes, normalised
 
 cffi = pytest.importorskip("cffi")
 
@@ -333,15 +333,7 @@ def test_lib_function_getattr_is_reached_by_no_normal_operation(ffi):
              "int(*)(const void *, const void *));")
     lib = ffi.dlopen(None)
     function = lib.abs
-    missed = []
-    cls = type(function)
-    original = cls.__getattr__
-
-    def spy(self, name):
-        missed.append(name)
-        return original(self, name)
-    cls.__getattr__ = spy
-    try:
+    with missed_attributes(type(function)) as missed:
         assert function(-3) == 3
         ffi.cast("void *", function)
         assert ffi.cast("int(*)(int)", function)(-4) == 4
@@ -354,8 +346,6 @@ def test_lib_function_getattr_is_reached_by_no_normal_operation(ffi):
         items = ffi.new("int[3]", [3, 1, 2])
         lib.qsort(items, 3, ffi.sizeof("int"),
                   ffi.callback("int(*)(const void *, const void *)", lambda a, b: 0))
-    finally:
-        cls.__getattr__ = original
     assert missed == []
 
 

@@ -141,6 +141,22 @@ def test_dlopen_rejects_non_string_name(ffi):
         ffi.dlopen(42)
 
 
+def test_dlopen_refuses_a_name_with_a_null_character(ffi):
+    with pytest.raises(TypeError) as info:
+        ffi.dlopen("libc.so.6\0x")
+    assert str(info.value) == ("load_library() argument 1 must be encoded string without null "
+                               "bytes, not str")                     # (cffi's words)
+
+
+def test_dir_of_lib_leaves_out_defines_only_api_mode_can_give(ffi):
+    ffi.cdef("#define DOTS ...\n#define ONE 1\nenum e2 { X, Y = 2, ... };\n"
+             "static const double D;\nint abs(int);")
+    lib = ffi.dlopen(None)
+    assert dir(lib) == ["D", "ONE", "X", "Y", "abs"]
+    with pytest.raises(AttributeError):
+        lib.DOTS
+
+
 def test_dlopen_twice_gives_working_libs_sharing_globals(ffi, testlib_path):
     ffi.cdef("extern int tl_counter; int tl_get_counter(void);")
     lib1 = ffi.dlopen(testlib_path)

@@ -24,6 +24,7 @@ from .buffer import buffer
 from .callback import callback_method, make_callback
 from .handles import from_handle, new_handle
 from .memcopy import memmove
+from .cast import cast as _cast
 from .strings import to_string, unpack
 from .outofline_lib import generated_dlopen as _generated_dlopen
 from .ffi_attrs import OWN_STATE as _OWN_STATE, refusal as _refusal
@@ -237,7 +238,7 @@ class FFI:
             cast = None
         if cast is not None:
             return cast(source)
-        return _mk.cast(self._typeof(cdecl), source)
+        return _cast(self._typeof(cdecl), source)
 
     # -- Reading C data ----
     # ffi.string(cdata, maxlen=-1) and ffi.unpack(cdata, length): no FFI state involved, so

@@ -23,6 +23,7 @@ import types
 from . import call
 from . import cdata as _cd
 from . import cdata_make as _mk
+from .cast import cast as _cast
 from . import platform as plat
 from .cdatabase import CData, make_cdata
 from .convert import prepare
@@ -780,7 +781,7 @@ def _constant(ctype, name, value, reported):
             return _character_constant(ctype, value)
         return value
     if ctype.kind in (POINTER, FUNCTION):
-        return _mk.cast(ctype, value)
+        return _cast(ctype, value)
     if isinstance(value, bytes):
         pointer = TYPES.pointer(ctype)
         out = _mk.new(pointer, None)

@@ -23,15 +23,15 @@ from .cdata import AddrCData, CData, Family, FunctionPtrCData, StructCData, Valu
     family_namespace
 from .cdata_value import value_cdata
 from .cdatabase import tp_name
-from .convert import LONGDOUBLE_BYTES, code_to_str, fast_twin, prepare
+from .convert import LONGDOUBLE_BYTES, code_to_str, prepare
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, \
     opaque_error
 from .errors import FFIError
 from .specialise import specialise
 
 __all__ = ["make_lib_function", "call_function_pointer", "file_pointer", "by_value_ctypes",
-           "unsupported_by_value", "primitive_ctypes", "accepts_bytes", "arg_converter",
-           "LibFunction", "FUNCTION_FLAGS", "MSG_KEYWORDS", "set_attribute",
+           "unsupported_by_value", "primitive_ctypes", "BOOL_OF_BYTE", "accepts_bytes",
+           "arg_converter", "LibFunction", "FUNCTION_FLAGS", "MSG_KEYWORDS", "set_attribute",
            "pointer_result_maker", "pointer_result_plan"]
 
 _CFuncPtr = _ctypes.CFuncPtr
@@ -61,9 +61,11 @@ class _BoolValues(dict):
         raise ValueError("got a _Bool of value %d, expected 0 or 1" % (value,))
 
 
+# a _Bool's byte -> False or True, cffi's ValueError for another byte
+BOOL_OF_BYTE = _BoolValues({0: False, 1: True}).__getitem__
 # a _Bool result is read as its byte (ctypes' c_bool would make any nonzero byte True)
 _BoolResult = type("result<_Bool>", (_SimpleCData,),
-                   {"_type_": "B", "_check_retval_": _BoolValues({0: False, 1: True}).__getitem__,
+                   {"_type_": "B", "_check_retval_": BOOL_OF_BYTE,
                     "__module__": __name__})
 
 
@@ -391,8 +393,6 @@ def variadic_argument(position, value):
         return ctypes.c_void_p(value._addr)
     if isinstance(value, LibFunction):
         return ctypes.c_void_p(value._addr)
-    if fast_twin(value) is not None:
-        return ctypes.c_void_p(fast_twin(value)._addr)
     raise TypeError("argument %d passed in the variadic part needs to be a cdata object (got %s)"
                     % (position, tp_name(type(value))))
 

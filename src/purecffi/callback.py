@@ -16,8 +16,8 @@ import threading
 import types
 
 from . import platform as plat
-from .call import (MSG_KEYWORDS, by_value_ctypes, make_lib_function, primitive_ctypes,
-                   unsupported_by_value)
+from .call import (BOOL_OF_BYTE, MSG_KEYWORDS, by_value_ctypes, make_lib_function,
+                   primitive_ctypes, unsupported_by_value)
 from .callback_direct import direct_caller
 from .cdata import FunctionPtrCData, concrete
 from .cdatabase import make_cdata
@@ -45,6 +45,10 @@ class CallbackCData(FunctionPtrCData):
 
     def __repr__(self):
         return "<cdata '%s' calling %r>" % (self._ctype.cname, self._keep.python_callable)
+
+    def __getattr__(self, name):
+        """A missing attribute: cffi's error (calls and conversions look none up here)."""
+        raise AttributeError("cdata '%s' has no attribute '%s'" % (self._ctype.cname, name))
 
     def __call__(self, *args, **kwargs):
         # by the caller the callback keeps (made at the first call; two threads may both
@@ -276,6 +280,8 @@ def _arg_handling(ctype, index):
             "CONV%d" % index: lambda value: make_cdata(cls, ctype, ctypes.addressof(value),
                                                        value)}
     category = plat.INT if kind == ENUM else ctype.category
+    if category == plat.BOOL:       # its byte (ctypes' c_bool makes any nonzero byte True)
+        return ctypes.c_uint8, "BOOL(%s)" % (arg,), {"BOOL": BOOL_OF_BYTE}
     if category == plat.WCHAR:
         return primitive_ctypes(ctype), "CONV%d(%s)" % (index, arg), {
             "CONV%d" % index: lambda value: code_to_str(ctype, value)}
@@ -328,7 +334,7 @@ def thunk(H, {params}):
 {prelude}        result = H[0]({args})
     except BaseException:
         try:
-            return FAILED(CHECK, H, EXC_INFO(), False)
+            return FAILED(PLAN, H, EXC_INFO(), False)
         except BaseException:
             return H[1]         # reporting failed too: C still gets the error value
     {fast_result}
@@ -336,7 +342,7 @@ def thunk(H, {params}):
         return CHECK(result)
     except BaseException:
         try:
-            return FAILED(CHECK, H, EXC_INFO(), True)
+            return FAILED(PLAN, H, EXC_INFO(), True)
         except BaseException:
             return H[1]
 """
@@ -363,7 +369,9 @@ class _CtypesPlan:
         self.prototype = _thunk_class(_result_ctypes(fntype.result),
                                       [argtype for argtype, _, _ in handling])
         self.check = _result_check(fntype.result)
+        self.lost = _lost_error(fntype.result)
         self.constants = {"EXC_INFO": sys.exc_info, "CHECK": self.check, "FAILED": _failed,
+                          "PLAN": self,
                           "__builtins__": builtins, "__purecffi_thunk__": True}
         for _, _, names in handling:
             self.constants.update(names)
@@ -420,12 +428,26 @@ def _thunk_class(restype, argtypes):
         "python_callable": property(lambda self: self.state[0])})
 
 
-def _failed(check, state, exc_info, converting_result):
+def _failed(plan, state, exc_info, converting_result):
     """Report an exception in a ctypes-thunk callback; the value to give C instead."""
     handler = _NEW(_Handler)
     handler.python_callable, handler.error, handler.onerror = state
-    handler.check = check
+    handler.check, handler.lost = plan.check, plan.lost
     return handler.failed(exc_info, converting_result)
+
+
+def _lost_error(ctype):
+    """What C gets when `onerror` returns a value the result type cannot take: cffi clears the
+    return register of unsigned, character and _Bool results narrower than it before
+    converting, so those give 0; any other type gives the error value (None here)."""
+    base = ctype.base if ctype.kind == ENUM else ctype
+    if base.kind != PRIMITIVE or base.byte_size >= _POINTER_SIZE:
+        return None
+    if base.category == plat.INT and base.signed:
+        return None
+    if base.category not in (plat.INT, plat.CHAR, plat.BOOL, plat.WCHAR):
+        return None
+    return _zero_result(ctype)
 
 
 def _zero_result(ctype):
@@ -584,7 +606,7 @@ class _LibffiPlan:
     def make(self, python_callable, error, onerror):
         handler = _NEW(_Handler)
         handler.python_callable, handler.error, handler.onerror = python_callable, error, onerror
-        handler.check = self.check
+        handler.check, handler.lost = self.check, None
         function = _CLOSURE_HANDLER(handler.closure_function(self))
         libffi = _libffi()
         closure, address = libffi.closure(self.cif[0], ctypes.cast(function, ctypes.c_void_p))
@@ -610,7 +632,7 @@ class _Keep:
 class _Handler:
     """Calls the Python callable with converted arguments; reports its exceptions (6.7.4)."""
 
-    __slots__ = ("python_callable", "error", "onerror", "check")
+    __slots__ = ("python_callable", "error", "onerror", "check", "lost")
 
     def closure_function(self, plan):
         """The Python function a libffi closure calls: (cif, result, argument pointers, data)."""
@@ -644,10 +666,10 @@ class _Handler:
         """Report an exception as cffi does; the value to give C instead of a result."""
         exc_type, exc_value, tb = exc_info
         tb = None if converting_result else _user_traceback(tb)
-        onerror = self.onerror
+        onerror, result = self.onerror, self.error
         if onerror is None:
             _print_exception(self.python_callable, converting_result, exc_type, exc_value, tb)
-            return self.error
+            return result
         try:
             replacement = onerror(exc_type, exc_value, tb)
         except BaseException:
@@ -655,15 +677,17 @@ class _Handler:
             failure_tb = _user_traceback(failure_tb)
         else:
             if replacement is None:
-                return self.error
+                return result
             try:
                 return self.check(replacement)
             except BaseException:
                 failure_type, failure, failure_tb = sys.exc_info()
                 failure_tb = None                   # our conversion code: not interesting
+            if self.lost is not None:
+                result = self.lost
         _print_exception(self.python_callable, converting_result, exc_type, exc_value, tb)
         _print_onerror_failure(failure_type, failure, failure_tb)
-        return self.error
+        return result
 
 
 def _print_exception(python_callable, converting_result, exc_type, exc_value, tb):

@@ -3,7 +3,8 @@ Python object (a char or wchar_t initializer of the wrong kind, a bit-field valu
 of a new array, a buffer item), a cdata is named by its class, not its C type ("must be a
 bytes of length 1, not __CDataOwn").  Only error paths ask (`cdatabase.cffi_type_name()`)."""
 from . import cdatabase
-from .ownership import GcRef, _holds_export, holds_gc
+from .gcref import GcRef, holds_gc
+from .ownership import _holds_export
 from .cdata_value import ValueCData
 from .ctype import POINTER, STRUCT, UNION
 from .memory import BufferExport, Owned

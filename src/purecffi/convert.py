@@ -207,19 +207,16 @@ def pointer_value(ctype, value):
         raise incompatible_pointer(ctype, value)
     func_address = function_address(value)
     if func_address is not None:
-        source = _function_ctype(value)
+        twin = fast_twin(value)
+        source = getattr(twin if twin is not None else value, "_ctype", None)
         if source is None or pointer_compatible(ctype, source):
             return func_address
+        if ctype.kind == POINTER and _is_char(ctype.item):
+            raise _implicit_char_cast(ctype)
         raise TypeError("initializer for ctype '%s' must be a pointer to same type, not "
                         "cdata '%s'" % (ctype.cname, source.cname))
     raise bad_init(ctype, "pointer or array" if isinstance(value, CData) else "cdata pointer",
                    value)
-
-
-def _function_ctype(value):
-    """The function-pointer type of an API-mode lib function (or of its twin)."""
-    twin = fast_twin(value)
-    return getattr(twin if twin is not None else value, "_ctype", None)
 
 
 def incompatible_pointer(ctype, value):
@@ -229,15 +226,22 @@ def incompatible_pointer(ctype, value):
         return bad_init(ctype, "pointer or array", value)
     target_item = ctype.item if ctype.kind == POINTER else None
     source_item = source.item if source.kind != FUNCTION else None
-    hint = "(check that the types are as you expect; use an explicit ffi.cast() if they are " \
-        "correct)"
     if target_item is not None and _is_char(target_item):
-        return TypeError("implicit cast to '%s' from a different pointer type.%s"
-                         % (ctype.cname, hint))
+        return _implicit_char_cast(ctype)
     if source_item is not None and _is_char(source_item):
         return TypeError("implicit cast from '%s' to a different pointer type: %s"
-                         % (source_item.spell("*"), hint))
+                         % (source_item.spell("*"), _CAST_HINT))
     return bad_init(ctype, "pointer to same type", value)
+
+
+_CAST_HINT = "(check that the types are as you expect; use an explicit ffi.cast() if they are " \
+    "correct)"
+
+
+def _implicit_char_cast(ctype):
+    """TypeError for a pointer of another type given where the char pointer `ctype` goes."""
+    return TypeError("implicit cast to '%s' from a different pointer type.%s"
+                     % (ctype.cname, _CAST_HINT))
 
 
 def function_address(value):

@@ -25,7 +25,7 @@ from .decls import (DEFAULT_TYPES, FILE_TYPE, MSG_MULTIPLE, MSG_MULTIPLE_CONSTAN
                     Declarations, _same_constant, _take, primitive_type)
 from .decls import hides as _hides, spelling as _spelling
 from .decls import abi_error as _abi_error, warn_guessed_enum as _warn_guessed_enum  # noqa: F401
-from .errors import MSG_FUNCTION_TYPE, CDefError, FFIError
+from .errors import MSG_RENDER_FUNCTION, CDefError, FFIError
 from . import layout  # noqa: F401  (registers the layout rule that complete() uses)
 from .cdef_expr import _ExpressionError, _InvalidConstant, _evaluate, _integer, _literal_initializer
 from .cdef_frontend import _pycparse
@@ -459,7 +459,7 @@ class _Walker:
                 self.fail(node, MSG_DOTS_ARRAY, FFIError, located=True)
         if isinstance(item, RawFunctionType):
             self.invalid(node, "array of '%s' is not a valid type" % (item.cname,),
-                         CDefError(MSG_FUNCTION_TYPE % (item.cname,)))
+                         CDefError(MSG_RENDER_FUNCTION % (item.rendered,)))
         if item.kind == VOID:
             self.invalid(node, "array of 'void' is not a valid type",
                          ValueError("array item of unknown size: 'void'"))
@@ -490,7 +490,7 @@ class _Walker:
         result = self.resolve(node.type)
         if isinstance(result, RawFunctionType):
             self.invalid(node, "a function cannot return '%s'" % (result.cname,),
-                         CDefError(MSG_FUNCTION_TYPE % (result.cname,)))
+                         CDefError(MSG_RENDER_FUNCTION % (result.rendered,)))
         if result.kind == ARRAY:
             self.invalid(node, "a function cannot return '%s'" % (result.cname,),
                          TypeError("invalid result type: '%s'" % (result.cname,)))

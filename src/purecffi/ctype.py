@@ -286,6 +286,12 @@ class RawFunctionType(CType):
         return self.result._prefix + "(%s)" % (_spell_args(self.args, self.ellipsis),) \
             + self.result._suffix
 
+    @property
+    def rendered(self):
+        """How cffi's errors write this type where only a pointer to it can be: 'int()(void)'."""
+        return self.result._prefix + "()(%s)" % (_spell_args(self.args, self.ellipsis) or
+                                                   "void",) + self.result._suffix
+
 
 class FunctionPtrType(CType):
     """`R(*)(args)`: what cffi calls kind 'function' (the type of `lib.func` and callbacks)."""

@@ -16,6 +16,9 @@ Conversion errors use the built-in TypeError, OverflowError, ValueError and Inde
 """
 
 MSG_FUNCTION_TYPE = "the type '%s' is a function type, not a pointer-to-function type"
+# a function type inside a type string (an item, a result): in-line ffis say it so
+MSG_RENDER_FUNCTION = "cannot render the type <%s>: it is a function type, not a " \
+    "pointer-to-function type"
 
 
 class FFIError(Exception):

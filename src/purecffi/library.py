@@ -157,6 +157,9 @@ def open_library(name, flags, guess=True):
                             "signed integer is less than minimum")
     if not flags & (os.RTLD_NOW | os.RTLD_LAZY):
         flags |= os.RTLD_NOW
+    if name is not None and "\0" in name:     # (C's dlopen() would read up to it)
+        raise TypeError("load_library() argument 1 must be encoded string without null bytes, "
+                        "not str")
     if name is None or not guess:
         handle, error = _loader().open(name, flags)
         shown = "<None>" if name is None else name
@@ -459,7 +462,9 @@ class Lib:
 
     # -- Introspection ----
     def __dir__(self):
-        return sorted(self.__declared)
+        constants = self.__ffi._decls.constants     # (`#define X ...`: API mode only)
+        return sorted(name for name in self.__declared
+                      if name not in constants or constants[name] != _DEFINE_DOTS)
 
     def __copy__(self):
         """A lib is its library: copy.copy() gives the same object (cffi's gives a twin)."""
@@ -538,6 +543,9 @@ def _forget(lib, name):
         object.__delattr__(lib, sys.intern(name))
     except AttributeError:                  # nothing resolved, or a variable's descriptor
         pass
+
+
+_DEFINE_DOTS = (None, Ellipsis)      # the declaration of `#define X ...`
 
 
 def _constant_value(name, declaration):

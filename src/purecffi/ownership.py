@@ -1,6 +1,7 @@
-"""What cdata own, and freeing it early: `ffi.release()` and `with`, and ffi.gc()'s GcRef."""
+"""What cdata own, and freeing it early: `ffi.release()` and `with`."""
 from .cdatabase import CData
 from .cdata_value import ValueCData
+from .gcref import GcRef, holds_gc
 from .memory import BufferExport, Owned, export_extent
 
 
@@ -36,15 +37,6 @@ def _release_action(cdata):
                      "ffi.release()")
 
 
-def holds_gc(cdata, ref):
-    """Whether `cdata` is what ffi.gc() returned with `ref` (not a slice, offset or cast of it,
-    which share its `_keep`): the same type, address and length as the original."""
-    original = ref.original
-    return cdata._ctype is getattr(original, "_ctype", None) and \
-        cdata._addr == getattr(original, "_addr", None) and \
-        getattr(cdata, "_length", None) == getattr(original, "_length", None)
-
-
 def _holds_export(cdata, keep):
     """Whether `cdata` is what ffi.from_buffer() returned with the export `keep` (not a slice,
     an offset or a cast of it): at its address, and an open array spanning all of it."""
@@ -76,26 +68,3 @@ def _value_exit(self, *exc):
 
 
 ValueCData.__enter__, ValueCData.__exit__ = _value_enter, _value_exit
-
-
-# -- ffi.gc ----
-class GcRef:
-    """Calls `destructor(original)` when the cdata returned by ffi.gc() dies or is released."""
-
-    __slots__ = ("original", "destructor", "buffer")
-
-    def __init__(self, original, destructor):
-        self.original, self.destructor = original, destructor
-        self.buffer = getattr(original, "_keep", None)
-
-    def release(self):
-        """Call the destructor now (once); its exception is reported, as when it dies."""
-        destructor, self.destructor = self.destructor, None
-        if destructor is not None:
-            try:
-                destructor(self.original)
-            except Exception as exc:
-                from .unraisable import report
-                report(exc, "Exception ignored from callback for ffi.gc %r" % (self.original,))
-
-    __del__ = release

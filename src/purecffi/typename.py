@@ -23,7 +23,7 @@ import re
 
 from .ctype import (ARRAY, STRUCT, TYPES, UNION, VOID, EnumType, RawFunctionType,
                     StructOrUnionType, make_type)
-from .errors import MSG_FUNCTION_TYPE, CDefError, FFIError
+from .errors import MSG_FUNCTION_TYPE, MSG_RENDER_FUNCTION, CDefError, FFIError
 from .decls import (DEFAULT_TYPES, opaque_member_error, primitive_type, unbuildable_error,
                     warn_guessed_enum)
 
@@ -95,14 +95,6 @@ def parse_type_name(decls, text):
             decls.types[key] = tag
             decls.order.append(tuple(key.split(" ", 1)))
     return ctype
-
-
-def _array_of_functions_message(function):
-    """cffi's error for an array of functions `R[n](args)`: the function type as it renders it."""
-    args = [arg.cname for arg in function.args] + (["..."] if function.ellipsis else [])
-    return "cannot render the type <%s()(%s)%s>: it is a function type, not a " \
-        "pointer-to-function type" % (function.result._prefix, ", ".join(args) or "void",
-                                      function.result._suffix)
 
 
 # -- Tokens ----
@@ -462,8 +454,7 @@ class _Parser:
         """`item[length]`, or cffi's error for an invalid array (as cparser.py gives it)."""
         length, start = length_and_start
         if isinstance(item, RawFunctionType):
-            raise self.error(CDefError, _array_of_functions_message(item)
-                             if self.decls.declare_tags else MSG_FUNCTION_TYPE % (item.cname,))
+            raise self.function_error(item)
         if item.kind == VOID or item.kind == ARRAY and item.length is None or (
                 item.kind in (STRUCT, UNION) and item._fields is None
                 and item not in self.decls.broken):     # (a broken struct: its own error)
@@ -480,7 +471,7 @@ class _Parser:
     def make_function(self, result, params):
         args, ellipsis = params
         if isinstance(result, RawFunctionType):
-            raise self.error(CDefError, MSG_FUNCTION_TYPE % (result.cname,))
+            raise self.function_error(result)
         if result.kind == ARRAY:
             raise TypeError("invalid result type: '%s'" % (result.cname,))
         return TYPES.raw_function(args, result, ellipsis)
@@ -488,6 +479,13 @@ class _Parser:
     def error(self, cls, message):
         """`cls(message)`; FFIError for the ffi of a generated module (cffi's ffi.error)."""
         return cls(message) if self.decls.declare_tags else FFIError(message)
+
+    def function_error(self, ftype):
+        """The error for the function type `ftype` where a type cannot be one (each ffi's
+        words: the in-line one renders it, a generated module's names it)."""
+        if self.decls.declare_tags:
+            return CDefError(MSG_RENDER_FUNCTION % (ftype.rendered,))
+        return FFIError(MSG_FUNCTION_TYPE % (ftype.cname,))
 
     def parameters(self):
         """(argument types, ellipsis) up to and including the closing ')'."""

@@ -32,10 +32,21 @@ _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
 def user_traceback(tb):
-    """The traceback without the implementation's frames ahead of the user's (None if only
-    ours: a built-in function raised)."""
+    """The traceback without the implementation's frames ahead of the user's and after them
+    (None if only ours: a built-in function raised), as cffi's C code has none."""
     while tb is not None and internal(tb.tb_frame.f_code):
         tb = tb.tb_next
+    entries = []
+    while tb is not None:
+        entries.append(tb)
+        tb = tb.tb_next
+    end = len(entries)
+    while end and internal(entries[end - 1].tb_frame.f_code):
+        end -= 1
+    if end == len(entries):
+        return entries[0] if entries else None
+    for entry in reversed(entries[:end]):     # a new chain: the exception's stays as it is
+        tb = types.TracebackType(tb, entry.tb_frame, entry.tb_lasti, entry.tb_lineno)
     return tb
 
 

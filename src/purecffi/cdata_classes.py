@@ -13,7 +13,7 @@ from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOI
 from .specialise import specialise
 from .varsize import is_var_sized, write_items
 from .views import (aligned_struct_items_getitem, aligned_struct_items_iter,
-                    aligned_struct_pointer_getitem, cached_getter,
+                    aligned_struct_pointer_getitem, cached_getter, owning_pointer_methods,
                     pointer_field_getter, pointer_field_setter, struct_field_getter,
                     struct_field_setter)
 from .pointer_items import aligned_number_getitem
@@ -257,6 +257,9 @@ def _pointer_class(ctype, rt):
     copy = getattr(cls._item_write, "struct_copy", None) if with_fields else None
     owning["__getitem__"], owning["__setitem__"] = _owning_item_methods(
         cls.__getitem__, cls.__setitem__, owning_item, copy)
+    if item.kind == POINTER and item.byte_size == _POINTER_SIZE:
+        owning["__getitem__"], owning["__setitem__"] = owning_pointer_methods(
+            prepare(item), owning["__getitem__"], owning["__setitem__"])
     if is_plain_number(item):
         irt = prepare(item)
         view = typed_view(irt.fmt) if item.byte_size in (1, 2, 4, 8) else None

@@ -297,12 +297,24 @@ _new_object = object.__new__
 
 
 def _write_pointer(ctype, rt):
+    """The writer of a pointer type: a cdata of this very type, an array of its items (or,
+    into `void *`, any data or function pointer or array) gives its address with no test of
+    compatibility."""
+    takes_any = ctype.kind == POINTER and ctype.item.kind == VOID
+    item = ctype.item if ctype.kind == POINTER else None
+
     def write(address, value):
-        if isinstance(value, CData) and value._ctype is ctype:
-            write_address(MEM, address, value._addr)    # a pointer of this very type
-            return
+        if isinstance(value, CData):
+            source = value._ctype
+            if source is ctype or source.kind == ARRAY and source.item is item \
+                    or takes_any and source.kind in _ANY_POINTER:
+                write_address(MEM, address, value._addr)
+                return
         write_address(MEM, address, pointer_value(ctype, value))
     return write
+
+
+_ANY_POINTER = (POINTER, ARRAY, FUNCTION)     # the cdata kinds a `void *` takes as they are
 
 
 # -- Arrays ----

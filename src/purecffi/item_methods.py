@@ -6,7 +6,7 @@ from . import platform as plat
 from .cdata import ArrayCData, PointerCData, _slice
 from .convert import prepare, write_numbers
 from .ctype import ENUM, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES, opaque_error
-from .views import pointer_item_getitem, struct_item_getitem
+from .views import pointer_item_getitem, pointer_item_setitem, struct_item_getitem
 from .memory import MEM, typed_view
 
 _new_object = object.__new__
@@ -38,6 +38,9 @@ def item_accessors(item, attrs):
         attrs["__getitem__"] = pointer_item_getitem(
             irt, attrs.get("_array", False),
             ArrayCData.__getitem__ if attrs.get("_array", False) else PointerCData.__getitem__)
+        attrs["__setitem__"] = pointer_item_setitem(
+            irt, attrs.get("_array", False),
+            ArrayCData.__setitem__ if attrs.get("_array", False) else PointerCData.__setitem__)
     elif is_plain_number(item):
         # numbers: one struct call per access, the checked writer only when pack refuses
         attrs["__getitem__"], attrs["__setitem__"] = _number_item_methods(

@@ -8,12 +8,16 @@ from struct import calcsize
 from struct import error as StructError
 
 from .cdatabase import CData
+from .ctype import ARRAY, FUNCTION, POINTER, VOID
 from .memory import MEM, read_address, typed_view, write_address
 from .specialise import specialise
 
 _new_object = object.__new__
 _POINTER_SIZE = calcsize("P")
 _FAR_ERRORS = (StructError, OverflowError)  # what reading beyond the address space raises
+# what a pointer item takes as it is, as convert._write_pointer does: a pointer of its very
+# type, an array of its items, or (into `void *`) any data or function pointer or array
+_ANY_POINTER = (POINTER, ARRAY, FUNCTION)
 
 
 def struct_item_getitem(irt, size, is_array, fallback):
@@ -84,6 +88,75 @@ def pointer_item_getitem(irt, is_array, fallback):
             return result
         return fallback(self, index)
     return getitem
+
+
+def pointer_item_setitem(irt, is_array, fallback):
+    """`__setitem__` of a pointer or array of data pointers: an in-range int index is written
+    here (a pointer of the item type itself with no test, anything else by the item's
+    writer); any other index goes to `fallback`."""
+    ptype, write = irt.ctype, irt.write
+    pitem, takes_any = ptype.item, ptype.item.kind == VOID
+    if is_array:
+        def setitem(self, index, value):
+            if index.__class__ is int:
+                length = self._length
+                if length is not None and 0 <= index < length:
+                    if isinstance(value, CData) and (value._ctype is ptype or (
+                            value._ctype.kind == ARRAY and value._ctype.item is pitem
+                            or takes_any and value._ctype.kind in _ANY_POINTER)):
+                        write_address(MEM, self._addr + index * _POINTER_SIZE, value._addr)
+                    else:
+                        write(self._addr + index * _POINTER_SIZE, value)
+                    return
+            fallback(self, index, value)
+        return setitem
+
+    def setitem(self, index, value):
+        address = self._addr
+        if address and index.__class__ is int:
+            try:
+                if isinstance(value, CData) and (value._ctype is ptype or (
+                        value._ctype.kind == ARRAY and value._ctype.item is pitem
+                        or takes_any and value._ctype.kind in _ANY_POINTER)):
+                    write_address(MEM, address + index * _POINTER_SIZE, value._addr)
+                else:
+                    write(address + index * _POINTER_SIZE, value)
+                return
+            except _FAR_ERRORS:             # beyond the address space: the checked path
+                pass
+        fallback(self, index, value)
+    return setitem
+
+
+def owning_pointer_methods(irt, getitem, setitem):
+    """`__getitem__`/`__setitem__` of `ffi.new("T **")` (`irt`: the item pointer type's
+    runtime): `p[0]` reads the pointer and makes its view here, `p[0] = q` of a pointer of
+    that very type writes its address; anything else goes to `getitem`/`setitem`."""
+    ptype = irt.ctype
+    pitem, takes_any = ptype.item, ptype.item.kind == VOID
+
+    def owning_getitem(self, index):
+        if index.__class__ is int and index == 0:
+            pointer = read_address(MEM, self._addr)[0]
+            cls = irt.fast_class
+            if cls is None or not pointer or pointer & irt.align_mask:
+                cls = irt.cdata_class
+            result = _new_object(cls)
+            result._ctype, result._addr, result._keep = ptype, pointer, None
+            return result
+        return getitem(self, index)
+
+    def owning_setitem(self, index, value):
+        if index.__class__ is int and index == 0:
+            if isinstance(value, CData) and (value._ctype is ptype or (
+                    value._ctype.kind == ARRAY and value._ctype.item is pitem
+                    or takes_any and value._ctype.kind in _ANY_POINTER)):
+                write_address(MEM, self._addr, value._addr)
+            else:
+                self._item_write(self._addr, value)
+            return
+        setitem(self, index, value)
+    return owning_getitem, owning_setitem
 
 
 def aligned_struct_items_getitem(irt, size, fallback):

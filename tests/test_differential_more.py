@@ -325,6 +325,29 @@ def test_lib_function_attributes_agree_with_cffi(expression):
     _same(expression, ["int abs(int);"], "lib = ffi.dlopen(None)")
 
 
+# -- Number cdata given to integer and floating parameters of lib functions (the converters'
+# fast path for integer cdata, and the checked path for the rest) ----
+_NUMBER_ARGUMENT_CDEF = ["int abs(int); long labs(long); long long llabs(long long); "
+                         "unsigned short htons(unsigned short); int toupper(int); "
+                         "double fabs(double); enum e { E0, E1 = -7 };"]
+_NUMBER_ARGUMENTS = [
+    "ffi.cast('int', -3)", "ffi.cast('short', -3)", "ffi.cast('long', 2**40)",
+    "ffi.cast('long', -2**40)", "ffi.cast('unsigned int', 2**32 - 1)",
+    "ffi.cast('long long', -2**63)", "ffi.cast('unsigned long', 2**64 - 1)",
+    "ffi.cast('_Bool', 1)", "ffi.cast('char', 97)", "ffi.cast('enum e', -7)",
+    "ffi.cast('double', 2.5)", "ffi.cast('float', -2.5)", "ffi.cast('wchar_t', 65)",
+    "ffi.new('int *', -9)[0]", "ffi.new('int *')", "ffi.cast('uint8_t', 200)",
+    "ffi.cast('int64_t', 70000)",
+]
+
+
+@pytest.mark.parametrize("function", ["abs", "labs", "llabs", "htons", "toupper", "fabs"])
+@pytest.mark.parametrize("argument", _NUMBER_ARGUMENTS)
+def test_number_cdata_arguments_agree_with_cffi(function, argument):
+    _same("lib.%s(%s)" % (function, argument), _NUMBER_ARGUMENT_CDEF,
+          "lib = ffi.dlopen(None)")
+
+
 @pytest.mark.skipif(FFI.__module__.startswith("cffi"), reason="purecffi's own classes")
 def test_lib_function_getattr_is_reached_by_no_normal_operation(ffi):
     """Calls, casts, comparisons and passing a lib function as a function pointer never look a

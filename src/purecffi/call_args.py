@@ -23,6 +23,7 @@ from . import platform as plat
 from .call_files import file_pointer
 from .call_types import by_value_ctypes, unsupported_by_value
 from .cdata import AddrCData, CData
+from .cdata_value import ValueCData
 from .convert import (array_initializers, bad_init, fast_twin, longdouble_bytes, pointer_value,
                       prepare, to_bool, to_char, to_float, to_int, to_wchar, write_array,
                       write_struct)
@@ -185,6 +186,10 @@ def _small_int_template(value):
             return value + 4294967296                    # _INT_WRAP, see above
         if LO <= value <= HI:                            # noqa: F821
             return value if value >= 0 else value + 4294967296     # _INT_WRAP, see above
+    elif value.__class__ is VCD:                         # noqa: F821 (an integer cdata)
+        inner = value._value
+        if inner.__class__ is int and LO <= inner <= HI:                # noqa: F821
+            return inner if inner >= 0 else inner + 4294967296
     value = SLOW(value)                                  # noqa: F821
     return value if value >= 0 else value + 4294967296
 
@@ -192,6 +197,9 @@ def _small_int_template(value):
 def _big_int_template(value):
     if type(value) is int and LO <= value <= HI:    # noqa: F821
         return BOX(value)                                # noqa: F821
+    if value.__class__ is VCD and value._value.__class__ is int \
+            and LO <= value._value <= HI:                # noqa: F821 (an integer cdata)
+        return BOX(value._value)                         # noqa: F821
     return BOX(SLOW(value))                              # noqa: F821
 
 
@@ -205,6 +213,10 @@ def _register_int_template(value):
             return value + 4294967296                    # _INT_WRAP, see above
         if LO <= value <= HI:                            # noqa: F821
             return value if value >= 0 else value + 4294967296     # _INT_WRAP, see above
+    elif value.__class__ is VCD:                         # noqa: F821 (an integer cdata)
+        inner = value._value
+        if inner.__class__ is int and LO <= inner <= HI:                # noqa: F821
+            return inner if inner >= 0 else inner + 4294967296
     return BIG(value)                                    # noqa: F821
 
 
@@ -271,16 +283,17 @@ def _int_converter(ctype):
     if base.byte_size < 8:
         # a Python int is passed by ctypes as a C int: right for every type up to 32 bits
         return _converter(ctype, _specialise(_small_int_template, LO=lo, HI=hi, SLOW=slow,
+                                             VCD=ValueCData,
                                              TOP=min(hi, _COMPACT_MAX),
                                              BOTTOM=max(lo, -_COMPACT_MAX)))
     box = _INT_BOXES[base.signed].from_param
-    big = _specialise(_big_int_template, LO=lo, HI=hi, SLOW=slow, BOX=box)
+    big = _specialise(_big_int_template, LO=lo, HI=hi, SLOW=slow, BOX=box, VCD=ValueCData)
     converter = _converter(ctype, big)
     if _REGISTER_INTS:
         reg_lo, reg_hi = max(lo, -_INT_WRAP // 2), min(hi, _INT_WRAP // 2 - 1)
         converter.in_register = _converter(ctype, _specialise(
             _register_int_template, LO=reg_lo, HI=reg_hi, TOP=min(reg_hi, _COMPACT_MAX),
-            BOTTOM=max(reg_lo, -_COMPACT_MAX), BIG=big))
+            BOTTOM=max(reg_lo, -_COMPACT_MAX), BIG=big, VCD=ValueCData))
     return converter
 
 

@@ -76,7 +76,12 @@ def not_a_real_number(value):
 # -- Integers ----
 def to_int(ctype, value):
     """Check and convert a Python value written into an integer (or enum) C type."""
-    result = int(value) if isinstance(value, int) else _integer_of(value)
+    if isinstance(value, int):
+        result = int(value)
+    elif value.__class__ is ValueCData and value._value.__class__ is int:
+        result = value._value           # an integer, enum or _Bool cdata
+    else:
+        result = _integer_of(value)
     base = ctype.base if ctype.kind == ENUM else ctype
     lo, hi = plat.int_bounds(base.byte_size, base.signed)
     if not lo <= result <= hi:

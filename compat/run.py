@@ -28,7 +28,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 WORK = os.path.join(HERE, "runs")
 
 # name -> how to get, build and test it.  "tests": ("dir", path in the sdist) or
-# ("pyargs", installed package holding its tests); "copy": more sdist paths the tests read;
+# ("pyargs", installed package holding its tests) or ("smoke", a test file of compat/smoke/,
+# for a package whose sdist ships no tests); "copy": more sdist paths the tests read;
 # "only": the test files (or pytest node ids) to run, relative to the tests' folder or package,
 # instead of all; "pytest_args": more arguments for pytest.
 PACKAGES = {
@@ -116,11 +117,12 @@ PACKAGES = {
     # API mode over ioctl(FICLONE); its tests make and mount a btrfs volume
     "reflink": dict(spec="reflink", apt=["btrfs-progs"], tests=("dir", "tests"),
                     test_deps=["pytest"]),
-    # API mode over the system oniguruma (no tests in its sdist: built only)
+    # API mode over the system oniguruma; no tests in its sdist: compat/smoke's
     "onigurumacffi": dict(spec="onigurumacffi", apt=["libonig-dev"],
-                          tests=("pyargs", "onigurumacffi"), test_deps=["pytest"]),
-    # API mode over the system libolm (no tests in its sdist: built only)
-    "python-olm": dict(spec="python-olm", apt=["libolm-dev"], tests=("pyargs", "olm"),
+                          tests=("smoke", "test_onigurumacffi.py"), test_deps=["pytest"]),
+    # API mode over the libolm its build compiles with cmake; no tests in its sdist:
+    # compat/smoke's
+    "python-olm": dict(spec="python-olm", tests=("smoke", "test_python_olm.py"),
                        test_deps=["pytest"]),
     # API mode over the system libwayland (its build runs ffi.compile() in the sdist's root);
     # its tests start Wayland servers, whose sockets go to a per-run XDG_RUNTIME_DIR
@@ -278,7 +280,11 @@ def run_tests(name, flavour, python, tree, how, env, how_copy=(), only=(), pytes
     xml = os.path.join(base, "junit.xml")
     args = [python, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--rootdir", base,
             "--junitxml", xml] + list(pytest_args)
-    if kind == "dir":
+    if kind == "smoke":
+        os.makedirs(os.path.join(base, "smoke"))
+        shutil.copy(os.path.join(HERE, "smoke", where), os.path.join(base, "smoke"))
+        args.append(os.path.join("smoke", where))
+    elif kind == "dir":
         # a copy outside the source tree, so the tests import the installed package
         for path in [where] + list(how_copy):
             if os.path.isdir(os.path.join(tree, path)):

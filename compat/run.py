@@ -125,18 +125,14 @@ PACKAGES = {
     "python-olm": dict(spec="python-olm", tests=("smoke", "test_python_olm.py"),
                        test_deps=["pytest"]),
     # API mode over the system libwayland (its build runs ffi.compile() in the sdist's root);
-    # its tests start Wayland servers, whose sockets go to a per-run XDG_RUNTIME_DIR
+    # its tests start Wayland servers, whose sockets go to a per-run XDG_RUNTIME_DIR, and one
+    # calls ffi.verify() beside its pyproject.toml, which setuptools then reads (as its own
+    # test extra says, a setuptools new enough for its `license = "Apache-2.0"`)
     "pywayland": dict(spec="pywayland", apt=["libwayland-dev", "wayland-protocols"],
-                      tests=("dir", "test"), test_deps=["pytest"]),
+                      tests=("dir", "test"), test_deps=["pytest", "setuptools>=77"]),
     # API mode over nng and mbedtls, which its build compiles with cmake from the sdist
     "pynng": dict(spec="pynng", tests=("dir", "test"),
                   test_deps=["pytest", "pytest-asyncio", "pytest-trio", "trio"]),
-    # API mode over SDL2; its sdist's tests/ are demos needing a display: the builder's
-    # test (it walks the cdef through cffi.cparser and ffi._parser) and imports
-    "pysdl2-cffi": dict(spec="pysdl2-cffi", apt=["libsdl2-dev", "libsdl2-image-dev",
-                                                 "libsdl2-mixer-dev", "libsdl2-ttf-dev"],
-                        tests=("dir", "builder"), copy=["_sdl_paths.py"],
-                        test_deps=["pytest", "pycparser"]),
     # its libuv and libev loops in API mode (the default loop is its Cython one: GEVENT_LOOP
     # picks the cffi one); it requires cffi >= 2.1.1 to build, so the drop-in is labelled so;
     # a subset of its huge suite: the loop, watcher, hub and timing tests

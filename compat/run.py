@@ -28,7 +28,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 WORK = os.path.join(HERE, "runs")
 
 # name -> how to get, build and test it.  "tests": ("dir", path in the sdist) or
-# ("pyargs", installed package holding its tests); "copy": more sdist paths the tests read.
+# ("pyargs", installed package holding its tests) or ("smoke", a test file of compat/smoke/,
+# for a package whose sdist ships no tests); "copy": more sdist paths the tests read;
+# "only": the test files (or pytest node ids) to run, relative to the tests' folder or package,
+# instead of all; "pytest_args": more arguments for pytest.
 PACKAGES = {
     "cairocffi": dict(spec="cairocffi", apt=["libcairo2"], tests=("pyargs", "cairocffi"),
                       test_deps=["pytest", "numpy", "pikepdf"]),
@@ -101,6 +104,48 @@ PACKAGES = {
     # API mode over the system libvips (the sdist lacks the helpers most of its tests import)
     "pyvips": dict(spec="pyvips", apt=["libvips-dev"], tests=("dir", "tests"),
                    test_deps=["pytest"]),
+    # API mode over its bundled xxHash; its tests are in tests/test.py
+    "xxhash-cffi": dict(spec="xxhash-cffi", tests=("dir", "tests"), only=["test.py"],
+                        test_deps=["pytest"]),
+    # in-line ABI mode over the system libturbojpeg
+    "jpeg4py": dict(spec="jpeg4py", apt=["libturbojpeg0"], tests=("dir", "tests"),
+                    test_deps=["pytest", "numpy"]),
+    # API mode over linux/i2c-dev.h; not its integration tests (an I2C bus on a serial port)
+    # nor test_validator.py (written for `py.test`, which pytest no longer provides)
+    "smbus-cffi": dict(spec="smbus-cffi", tests=("dir", "test"),
+                       only=["test_smbus.py", "test_smbus_list.py"], test_deps=["pytest"]),
+    # API mode over ioctl(FICLONE); its tests make and mount a btrfs volume
+    "reflink": dict(spec="reflink", apt=["btrfs-progs"], tests=("dir", "tests"),
+                    test_deps=["pytest"]),
+    # API mode over the system oniguruma; no tests in its sdist: compat/smoke's
+    "onigurumacffi": dict(spec="onigurumacffi", apt=["libonig-dev"],
+                          tests=("smoke", "test_onigurumacffi.py"), test_deps=["pytest"]),
+    # API mode over the libolm its build compiles with cmake; no tests in its sdist:
+    # compat/smoke's
+    "python-olm": dict(spec="python-olm", tests=("smoke", "test_python_olm.py"),
+                       test_deps=["pytest"]),
+    # API mode over the system libwayland (its build runs ffi.compile() in the sdist's root);
+    # its tests start Wayland servers, whose sockets go to a per-run XDG_RUNTIME_DIR, and one
+    # calls ffi.verify() beside its pyproject.toml, which setuptools then reads (as its own
+    # test extra says, a setuptools new enough for its `license = "Apache-2.0"`)
+    "pywayland": dict(spec="pywayland", apt=["libwayland-dev", "wayland-protocols"],
+                      tests=("dir", "test"), test_deps=["pytest", "setuptools>=77"]),
+    # API mode over nng and mbedtls, which its build compiles with cmake from the sdist
+    "pynng": dict(spec="pynng", tests=("dir", "test"),
+                  test_deps=["pytest", "pytest-asyncio", "pytest-trio", "trio"]),
+    # its libuv and libev loops in API mode (the default loop is its Cython one: GEVENT_LOOP
+    # picks the cffi one); it requires cffi >= 2.1.1 to build, so the drop-in is labelled so;
+    # a subset of its huge suite: the loop, watcher, hub and timing tests
+    "gevent": dict(spec="gevent", env={"GEVENTSETUP_DISABLE_ARES": "1",
+                                       "GEVENT_LOOP": "libuv-cffi"},
+                   cffi_level="2.1.1", tests=("pyargs", "gevent.tests"),
+                   only=["test__core", "test__core_callback", "test__core_loop_run",
+                         "test__core_stat", "test__core_timer", "test__core_watcher",
+                         "test__core_async", "test__loop_callback", "test__nondefaultloop",
+                         "test__destroy_default_loop", "test__hub", "test__event",
+                         "test__timeout", "test__sleep0", "test__semaphore", "test__queue",
+                         "test__select", "test__signal", "test__api_timeout"],
+                   test_deps=["pytest", "objgraph"]),
 }
 DEFAULT = ["cairocffi", "xattr", "pymunk", "pynacl"]
 FLAVOURS = ("cffi", "purecffi")          # the real cffi, the drop-in
@@ -215,7 +260,7 @@ def junit_counts(path):
     return sum(outcomes.values()), len(outcomes), skipped, outcomes
 
 
-def run_tests(name, flavour, python, tree, how, env, how_copy=()):
+def run_tests(name, flavour, python, tree, how, env, how_copy=(), only=(), pytest_args=()):
     """The package's own tests against the installed package: (passed, total, skipped,
     outcomes, seconds)."""
     kind, where = how
@@ -224,21 +269,29 @@ def run_tests(name, flavour, python, tree, how, env, how_copy=()):
     os.makedirs(base)
     tmp = os.path.join(base, "tmp")          # on disk, not tmpfs: xattr needs user attributes
     os.makedirs(tmp)
-    env = dict(env, TMPDIR=tmp)
+    runtime = os.path.join(base, "xdg-runtime")      # a Wayland display's socket goes there
+    os.makedirs(runtime, mode=0o700)
+    env = dict(env, TMPDIR=tmp, XDG_RUNTIME_DIR=runtime)
     _copy_pytest_config(tree, base)
     xml = os.path.join(base, "junit.xml")
     args = [python, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--rootdir", base,
-            "--junitxml", xml]
-    if kind == "dir":
+            "--junitxml", xml] + list(pytest_args)
+    if kind == "smoke":
+        os.makedirs(os.path.join(base, "smoke"))
+        shutil.copy(os.path.join(HERE, "smoke", where), os.path.join(base, "smoke"))
+        args.append(os.path.join("smoke", where))
+    elif kind == "dir":
         # a copy outside the source tree, so the tests import the installed package
         for path in [where] + list(how_copy):
             if os.path.isdir(os.path.join(tree, path)):
                 shutil.copytree(os.path.join(tree, path), os.path.join(base, path))
+            elif os.path.isfile(os.path.join(tree, path)):     # a module the tests import
+                shutil.copy(os.path.join(tree, path), os.path.join(base, path))
             else:                    # not shipped: empty, so the tests needing no data run
                 os.makedirs(os.path.join(base, path))
-        args.append(where)
+        args += [os.path.join(where, test) for test in only] or [where]
     else:
-        args += ["--pyargs", where]
+        args += ["--pyargs"] + (["%s.%s" % (where, test) for test in only] or [where])
     start = time.perf_counter()
     run(args, log_path("%s-%s-test" % (name, flavour)), env, cwd=base)
     seconds = time.perf_counter() - start
@@ -315,7 +368,9 @@ def try_flavour(name, info, flavour, sdist, tree, wheelhouse):
     run([python, "-m", "pip", "install", "-q"] + info["test_deps"], log, env)
     passed, total, skipped, outcomes, seconds = run_tests(name, flavour, python, tree,
                                                           info["tests"], env,
-                                                          info.get("copy", ()))
+                                                          info.get("copy", ()),
+                                                          info.get("only", ()),
+                                                          info.get("pytest_args", ()))
     result.update(passed=passed, total=total, skipped=skipped, outcomes=outcomes,
                   seconds=seconds)
     return result

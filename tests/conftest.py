@@ -14,6 +14,18 @@ sys.path.insert(0, os.path.dirname(__file__))
 from _backend import FFI  # noqa: E402
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _empty_current_directory(tmp_path_factory):
+    """Run the tests in an empty directory: compile() and verify() read the setup.cfg and
+    pyproject.toml of the directory they build in (as cffi's builds do, through setuptools),
+    and the checkout's pyproject.toml is no build configuration for the tests (an older
+    setuptools even rejects it)."""
+    old = os.getcwd()
+    os.chdir(str(tmp_path_factory.mktemp("cwd")))
+    yield
+    os.chdir(old)
+
+
 @pytest.fixture
 def ffi():
     """A fresh FFI instance."""

@@ -68,41 +68,35 @@ def build_extension(spec, c_file, tmpdir, verbose=False, target=None, debug=None
     """Compile and link; the path of the built module (placed in `tmpdir`).  With
     `in_tmpdir` (ffi.compile(), as cffi's) the build runs in `tmpdir`: relative paths of the
     set_source() keywords (sources, include_dirs, library_dirs...) are relative to it;
-    verify() keeps the current directory."""
-    from setuptools import Distribution
+    verify() keeps the current directory.  The build reads the configuration files that
+    setuptools reads in the directory where it runs (see `_build_command`)."""
     build_dir = os.path.abspath(tmpdir) if in_tmpdir else None
     if build_dir is not None:
         c_file = os.path.relpath(os.path.abspath(c_file), build_dir)
     ext = make_extension(spec, c_file)
     if debug is None:
         debug = bool(sys.flags.debug)
-    dist = Distribution({"ext_modules": [ext], "script_name": "setup.py"})
-    cmd = dist.get_command_obj("build_ext")
-    cmd.build_lib = os.path.abspath(tmpdir)
-    # object files go to a directory of their own, removed after the build: under tmpdir,
-    # setuptools would recreate the C file's absolute path there (tmpdir/tmp/.../pkg/_m.o)
-    build_temp = cmd.build_temp = tempfile.mkdtemp(prefix="purecffi-build-")
-    cmd.inplace = False
-    cmd.debug = debug
-    cmd.force = True
-    cmd.ensure_finalized()
+    build_lib = os.path.abspath(tmpdir)
     old_cwd = os.getcwd()
     dlog = _distutils_log()
     old_threshold = dlog.set_threshold(dlog.INFO if verbose else dlog.ERROR)
     handler = _verbose_handler(dlog) if verbose else None
     captured = _Captured(not verbose)
+    cmd = None
     try:
         with captured:
             try:
                 if build_dir is not None:
                     _enter(build_dir, tmpdir, verbose)
-                cmd.run()
+                cmd = _build_command(ext, build_lib, debug)
+                cmd.distribution.run_command("build_ext")
             except (Exception, SystemExit) as exc:
                 failure = exc
             else:
                 failure = None
     finally:
-        shutil.rmtree(build_temp, ignore_errors=True)
+        if cmd is not None:
+            shutil.rmtree(cmd.build_temp, ignore_errors=True)
         dlog.set_threshold(old_threshold)
         if handler is not None:
             dlog._global_log.removeHandler(handler)
@@ -122,14 +116,36 @@ def build_extension(spec, c_file, tmpdir, verbose=False, target=None, debug=None
     return path
 
 
+def _build_command(ext, build_lib, debug):
+    """The finalized `build_ext` command building `ext`, configured as cffi's builds are:
+    setuptools' `parse_config_files()` reads, in the current directory, `setup.cfg` (and
+    pyproject.toml's `[tool.distutils.*]` when it has a `[project]` table), plus
+    `~/.pydistutils.cfg` and distutils' own `distutils.cfg`, so their `[build_ext]` options
+    (include_dirs, define, libraries, compiler...) apply; where the module goes
+    (build_lib, build_temp), `force` and `debug` are the build's own.  A malformed file raises
+    setuptools' error, as with cffi."""
+    from setuptools import Distribution
+    dist = Distribution({"ext_modules": [ext], "script_name": "setup.py"})
+    dist.parse_config_files()
+    cmd = dist.get_command_obj("build_ext")
+    cmd.build_lib = build_lib
+    # object files go to a directory of their own, removed after the build: under tmpdir,
+    # setuptools would recreate the C file's absolute path there (tmpdir/tmp/.../pkg/_m.o)
+    cmd.build_temp = tempfile.mkdtemp(prefix="purecffi-build-")
+    cmd.debug = debug
+    cmd.force = True
+    cmd.ensure_finalized()
+    return cmd
+
+
 def _enter(build_dir, tmpdir, verbose):
-    """chdir() to where ffi.compile() builds, saying so when verbose (cffi's lines)."""
+    """chdir() to where ffi.compile() builds, saying so when verbose (cffi's lines; then
+    setuptools' run_command() says "running build_ext")."""
     if verbose:
         if os.path.normpath(tmpdir) == os.curdir:
             print("the current directory is %r" % (os.getcwd(),))
         else:
             print("setting the current directory to %r" % (build_dir,))
-        print("running build_ext")
     os.chdir(build_dir)
 
 

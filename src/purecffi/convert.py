@@ -685,7 +685,7 @@ def _write_opaque(ctype, rt):
     def write(address, value):
         if ctype.kind == VOID:
             raise TypeError("cannot write a value of type 'void'")
-        raise opaque_error(ctype)
+        raise opaque_error(ctype, message="'%s' is opaque")     # (cffi's words)
     return write
 
 

@@ -29,6 +29,8 @@ from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOI
 from .errors import FFIError
 from .specialise import specialise
 
+_hash_address = plat.hash_address
+
 __all__ = ["make_lib_function", "call_function_pointer", "file_pointer", "by_value_ctypes",
            "unsupported_by_value", "primitive_ctypes", "BOOL_OF_BYTE", "accepts_bytes",
            "arg_converter", "LibFunction", "FUNCTION_FLAGS", "MSG_KEYWORDS", "set_attribute",
@@ -219,7 +221,7 @@ class LibFunction(CData, metaclass=Family):
         return NotImplemented
 
     def __hash__(self):
-        return hash(self._addr)
+        return _hash_address(self._addr)
 
     def __dir__(self):
         return []

@@ -22,6 +22,8 @@ from .memory import MEM, BufferExport, Owned, far_item_address, owned_size
 from .memory import copy as copy_memory
 from .ownership import _holds_export, _release_action, release
 
+_hash_address = plat.hash_address
+
 _new_object = object.__new__
 
 
@@ -118,7 +120,7 @@ class AddrCData(CData, metaclass=Family):
     __lt__, __le__, __gt__, __ge__ = map(_ordering, (_op.lt, _op.le, _op.gt, _op.ge))
 
     def __hash__(self):
-        return hash(self._addr)
+        return _hash_address(self._addr)
 
     def __bool__(self):
         return self._addr != 0

@@ -10,7 +10,7 @@ from ctypes import get_errno as _get_errno, set_errno as _set_errno
 from . import apimode as _apimode
 from . import cdata as _cd
 from . import cdata_make as _mk
-from .sizes import _cdata_size, _unknown_size
+from .sizes import _unknown_size, sizeof_cdata as _sizeof_cdata
 from .cdatabase import cffi_type_name, make_cdata
 from .ctype import ARRAY, FUNCTION, POINTER, STRUCT, TYPES, UNION, VOID, \
     CType, RawFunctionType, UnknownNumberType, opaque_error
@@ -323,7 +323,7 @@ class FFI:
         if isinstance(cdecl, _cd.CData):
             if cdecl._array and cdecl._item_size and cdecl._length is not None:
                 return cdecl._length * cdecl._item_size
-            return _cdata_size(cdecl)
+            return _sizeof_cdata(cdecl)
         ctype = self._types.get(cdecl) if cdecl.__class__ is str else None
         if ctype is None:
             if not isinstance(cdecl, (str, CType)):

@@ -408,12 +408,14 @@ class StructOrUnionType(CType):
     `fields` (`_fields` inside) is None while the type is opaque.  `partial` marks an API-mode
     `...;` struct whose layout only the C compiler knows.  `layout_error` (API mode) is the
     message of a cdef() layout the compiler disagrees with: the type is then unusable, as an
-    opaque one.
+    opaque one.  `generated`: declared by a generated module (API mode, out-of-line), whose
+    opaque structs are not even read as a reference (`p[0]`: cffi's "cdata 'struct s' is
+    opaque").
     """
 
     __slots__ = ("name", "_fields", "_size", "_align", "partial", "packed", "pack",
                  "_by_name", "anonymous", "has_bitfields", "has_flexible_array", "_decl_fields",
-                 "layout_error")
+                 "layout_error", "generated")
 
     def __init__(self, kind, name, cname=None):
         _init_slots(self, kind=kind, name=name, _prefix=cname or ("%s %s" % (kind, name)),
@@ -421,7 +423,7 @@ class StructOrUnionType(CType):
                     partial=False, packed=False, pack=None,
                     anonymous=cname is not None and cname.startswith("$"),
                     has_bitfields=False, has_flexible_array=False, _decl_fields=None, _rt=None,
-                    layout_error=None)
+                    layout_error=None, generated=False)
 
     @property
     def fields(self):

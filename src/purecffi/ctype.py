@@ -13,7 +13,7 @@ import threading
 import weakref
 
 from . import platform as plat
-from .errors import CDefError, FFIError
+from .errors import CDefError, CompiledFFIError, FFIError
 from .lazy import BUILD_LOCK
 
 TYPE_CHECKING = False
@@ -556,7 +556,7 @@ def opaque_error(ctype, exc_type=TypeError, message="ctype '%s' is of unknown si
     """
     from .errors import VerificationMissing
     if getattr(ctype, "layout_error", None) is not None:
-        return FFIError(ctype.layout_error)
+        return CompiledFFIError(ctype.layout_error)
     if isinstance(ctype, UnknownNumberType):
         return NotImplementedError(
             "'%s' is declared with '...' in the cdef: its size can only be used after "

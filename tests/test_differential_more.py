@@ -402,6 +402,52 @@ def test_types_cffi_cannot_build_agree_with_cffi(cdefs, expression):
     _same(expression, cdefs, "lib = ffi.dlopen(None)")
 
 
+# -- Declarations of what no C type is (an array of functions, a function returning a
+# function or an array, an array of void, of T[], of negative length): cdef() accepts them,
+# each use raises cffi's error ----
+@pytest.mark.parametrize("cdefs, expression", [
+    (["int a[2](int);"], "ffi.list_types(), sorted(dir(lib))"),
+    (["int a[2](int);"], "lib.a"),
+    (["int a[2](int);"], "ffi.addressof(lib, 'a')"),
+    (["int (a[2])(int);"], "lib.a"),
+    (["int a[](int);"], "lib.a"),
+    (["int a[2][3](int);"], "lib.a"),
+    (["int *a[2](int);"], "lib.a"),
+    (["typedef int F(int); F a[2];"], "lib.a, ffi.typeof('F')"),
+    (["typedef int F(int); F a[2];"], "lib.a"),
+    (["int f(int)[2];"], "lib.f"),
+    (["int f(int)(int);"], "lib.f"),
+    (["int (*f)(int)[2];"], "lib.f"),
+    (["int (*pf[3])(int)[2];"], "lib.pf"),
+    (["int f(int a[2](int));"], "lib.f"),
+    (["typedef int t[2](int);"], "ffi.list_types()"),
+    (["typedef int t[2](int);"], "ffi.typeof('t')"),
+    (["typedef int t[2](int);"], "ffi.typeof('t *')"),
+    (["typedef int t[2](int);"], "ffi.sizeof('t')"),
+    (["typedef int t[2](int);"], "ffi.new('t *')"),
+    (["typedef int t[2](int);"], "ffi.cast('t *', 0)"),
+    (["typedef int t[2](int); typedef t u;"], "ffi.typeof('u')"),
+    (["typedef int t[2](int); t x[3];"], "lib.x"),
+    (["typedef int t[2](int); void g(t *x);"], "lib.g"),
+    (["typedef int t[2](int); struct q { t *p; };"], "ffi.typeof('struct q')"),
+    (["struct s { int a[2](int); };"], "ffi.typeof('struct s')"),
+    (["struct s { int a[2](int); };"], "ffi.typeof('struct s *')"),
+    (["typedef int (*t)(int)[5];"], "ffi.typeof('t')"),
+    (["typedef int t[10][];"], "ffi.typeof('t')"),
+    (["typedef int t[-5];"], "ffi.typeof('t')"),
+    (["typedef void t[3];"], "ffi.typeof('t')"),
+    (["extern void v[3];"], "lib.v"),
+    (["extern int v[-1];"], "lib.v"),
+    (["extern int v[][2][];"], "lib.v"),
+    (["struct s { void v[3]; };"], "ffi.typeof('struct s')"),
+    (["struct s { int v[-1]; };"], "ffi.typeof('struct s')"),
+    (["struct s { int v[][]; };"], "ffi.typeof('struct s')"),
+    (["typedef int t[-2]; t *g;"], "lib.g"),
+])
+def test_declarations_of_no_c_type_agree_with_cffi(cdefs, expression):
+    _same(expression, cdefs, "lib = ffi.dlopen(None)")
+
+
 @pytest.mark.parametrize("cdefs, expression", [
     (["int abs(enum nope);"], "lib.abs"),
     (["int abs(enum nope);"], "lib.abs, lib.abs, ffi.typeof('enum nope')"),

@@ -19,8 +19,9 @@ from pycparser import c_ast
 
 from . import cdef_grammar as grammar
 from . import platform as plat
-from .ctype import (ARRAY, STRUCT, UNION, VOID, TYPES, EnumType, RawFunctionType,
-                    StructOrUnionType, UnknownNumberType, enum_base_name, make_type)
+from .ctype import (ARRAY, INVALID, POINTER, STRUCT, UNION, VOID, TYPES, EnumType, InvalidType,
+                    RawFunctionType, StructOrUnionType, UnknownNumberType, enum_base_name,
+                    make_type)
 from .decls import (DEFAULT_TYPES, FILE_TYPE, MSG_MULTIPLE, MSG_MULTIPLE_CONSTANT,  # noqa: F401
                     Declarations, _same_constant, _take, primitive_type)
 from .decls import hides as _hides, spelling as _spelling
@@ -457,43 +458,55 @@ class _Walker:
             length = self.evaluate(node.dim, allow_dots=True)
             if length is Ellipsis and (self.param_depth or not self.dots_arrays_allowed):
                 self.fail(node, MSG_DOTS_ARRAY, FFIError, located=True)
+        if item.kind == INVALID:
+            return item
         if isinstance(item, RawFunctionType):
-            self.invalid(node, "array of '%s' is not a valid type" % (item.cname,),
-                         CDefError(MSG_RENDER_FUNCTION % (item.rendered,)))
+            return self.invalid(node, "array of '%s' is not a valid type" % (item.cname,),
+                                CDefError(MSG_RENDER_FUNCTION % (item.rendered,)), True)
         if item.kind == VOID:
-            self.invalid(node, "array of 'void' is not a valid type",
-                         ValueError("array item of unknown size: 'void'"))
+            return self.invalid(node, "array of 'void' is not a valid type",
+                                ValueError("array item of unknown size: 'void'"), True)
         if item.kind == ARRAY and item.length is None:
             message = "array item of unknown size: '%s'" % (item.cname,)
-            self.invalid(node, message, ValueError(message))
+            return self.invalid(node, message, ValueError(message), True)
         if isinstance(length, int) and length < 0:
-            if self.struct_depth:
-                raise _Deferred(ValueError("negative array length"))
-            self.invalid(node, "negative array length %d" % (length,),
-                         ValueError("negative array length"))
+            return self.invalid(node, "negative array length %d" % (length,),
+                                ValueError("negative array length"), True)
         return TYPES.array(item, length)
 
     def decayed_array(self, node):
         """A parameter declared as an array: a pointer to its item (which may be incomplete)."""
         if node.dim is not None and self.evaluate(node.dim, allow_dots=True) is Ellipsis:
             self.fail(node, MSG_DOTS_ARRAY, FFIError, located=True)
-        return TYPES.pointer(self.resolve(node.type))
+        item = self.resolve(node.type)
+        if isinstance(item, RawFunctionType):       # an array of functions: none decays
+            return self.invalid(node, "array of '%s' is not a valid type" % (item.cname,),
+                                CDefError(MSG_RENDER_FUNCTION % (item.rendered,)), True)
+        return TYPES.pointer(item)
 
-    def invalid(self, node, message, type_string_error):
-        """An invalid type: in a type string (ffi.typeof()...), cffi's exception for it."""
+    def invalid(self, node, message, type_string_error, declarable=False):
+        """An invalid type: in a type string (ffi.typeof()...), cffi's exception for it.  One
+        cffi's cdef() accepts (`declarable`) is an InvalidType raising that exception where it
+        is used (a struct member: the struct's, when the struct is used)."""
         if self.type_string:
             raise type_string_error
+        if declarable:
+            if self.struct_depth:
+                raise _Deferred(type_string_error)
+            return make_type(InvalidType, message, type_string_error)
         self.fail(node, message)
 
     def function(self, node):
         """FuncDecl: the raw function type (arguments decay; `(void)` and `()` mean none)."""
         result = self.resolve(node.type)
+        if result.kind == INVALID:
+            return result
         if isinstance(result, RawFunctionType):
-            self.invalid(node, "a function cannot return '%s'" % (result.cname,),
-                         CDefError(MSG_RENDER_FUNCTION % (result.rendered,)))
+            return self.invalid(node, "a function cannot return '%s'" % (result.cname,),
+                                CDefError(MSG_RENDER_FUNCTION % (result.rendered,)), True)
         if result.kind == ARRAY:
-            self.invalid(node, "a function cannot return '%s'" % (result.cname,),
-                         TypeError("invalid result type: '%s'" % (result.cname,)))
+            return self.invalid(node, "a function cannot return '%s'" % (result.cname,),
+                                TypeError("invalid result type: '%s'" % (result.cname,)), True)
         params = node.args.params if node.args is not None else []
         args, ellipsis = [], False
         self.param_depth += 1
@@ -630,6 +643,11 @@ class _Walker:
             return ("$%d" % (index,), ftype, -1)       # anonymous member, flattened by layout
         ftype = self.resolve(member.type)
         name = member.name or ""
+        inner = ftype
+        while inner.kind in (POINTER, ARRAY):
+            inner = inner.item
+        if inner.kind == INVALID:               # (an array of functions...: when it is used)
+            raise _Deferred(inner.error)
         if isinstance(ftype, RawFunctionType):
             self.fail(member, "field '%s.%s' is a function type: use a function pointer"
                       % (owner.cname, name))

@@ -31,6 +31,7 @@ def make_type(cls, *args, **kwargs):
 # -- Kinds ----
 PRIMITIVE, POINTER, ARRAY, VOID, STRUCT, UNION, ENUM, FUNCTION = (
     "primitive", "pointer", "array", "void", "struct", "union", "enum", "function")
+INVALID = "invalid"      # (InvalidType: declared in cdef(), refused when used)
 
 
 class CType:
@@ -178,6 +179,20 @@ class VoidType(CType):
         self.kind = VOID
         self._prefix, self._suffix = "void", ""
         self._rt = None
+
+    def is_opaque(self):
+        return True
+
+
+class InvalidType(CType):
+    """A type cdef() accepts but no C type is (an array of functions, a function returning a
+    function or an array): as with cffi, declaring it is fine and each use of what has it
+    raises `error`, cffi's (decls.unbuildable_error())."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, cname, error):
+        _init_slots(self, kind=INVALID, _prefix=cname, _suffix="", _rt=None, error=error)
 
     def is_opaque(self):
         return True
@@ -573,7 +588,7 @@ _MAX_BYTES = plat.SSIZE_MAX     # the largest Py_ssize_t
 
 # What Python's own messages call a type object ("'CType' object has no attribute 'fields'"),
 # as cffi's messages do: the subclasses are how purecffi is organised, not something to show.
-for _cls in (VoidType, PrimitiveType, UnknownNumberType, PointerType, ArrayType,
+for _cls in (VoidType, InvalidType, PrimitiveType, UnknownNumberType, PointerType, ArrayType,
              RawFunctionType, FunctionPtrType, StructOrUnionType, EnumType):
     _cls.__name__ = "CType"
 

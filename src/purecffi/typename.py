@@ -443,6 +443,8 @@ class _Parser:
         for index in range(len(steps) - 1, -1, -1):
             kind, value = steps[index]
             if kind == "array" and decay and index == 0:
+                if isinstance(base, RawFunctionType):   # (an array of functions: refused)
+                    raise self.function_error(base)
                 base = TYPES.pointer(base)
             elif kind == "array":
                 base = self.make_array(base, value)

@@ -466,3 +466,27 @@ def test_guessed_enum_warnings_of_lib_names_agree_with_cffi(cdefs, expression):
             result = normalised(repr(eval(expression, namespace)))
         return result, [(w.category.__name__, str(w.message)) for w in caught]
     assert warned(FFI) == warned(cffi.FFI)
+
+
+# -- `...` where cffi takes none: its exception and message ----
+@pytest.mark.parametrize("source", [
+    "int ... x;", "unsigned long ... x;", "double ... x;", "const int ... x;", "int ... *x;",
+    "struct s { int x; long ... y; };", "int f(unsigned ...);", "int f(int ...);",
+    "... x;", "int x; ... y;", "int x;\n... y;", "struct s { ... x; };",
+    "struct s { int ...; };", "struct s { double ...; };", "struct s { ... };",
+    "typedef ... t[2];", "typedef ... t(int);", "typedef ... (*t)(int);", "typedef ... **t;",
+    "typedef ... *t[2];", "typedef ... *t;", "typedef ... * const t;", "typedef ... int t;",
+    "typedef long ... *t;", "typedef long ... **t;", "typedef long ... t(int);",
+    "typedef double ... t[2];", "typedef long ... t[2];",
+    "int f(int[...]);", "int x;\nint f(int[...]);", "int x[N+1];", "enum e { A = sizeof(int) };",
+    "enum e { A = 1 / 0 };", "enum e { A = (1 % 0) + 1 };", "extern int x[2 / 0];",
+    "struct s { int a[...]; }; int f(struct s[...]);",
+])
+def test_dots_in_unexpected_places_agree_with_cffi(source):
+    _same("ffi.list_types()", [source])
+
+
+@pytest.mark.parametrize("text", ["int ...", "unsigned ...", "double ...", "int ...*",
+                                  "int(*)(int ...)", "int[...]", "int[N]", "int[1 % 0]"])
+def test_dots_in_type_strings_agree_with_cffi(text):
+    _same("ffi.typeof(%r)" % (text,))

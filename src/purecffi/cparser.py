@@ -42,9 +42,7 @@ __all__ = ["Declarations", "parse_cdef", "DEFAULT_TYPES", "FILE_TYPE"]
 MSG_EXPRESSION = "unsupported expression: expected a simple numeric constant"
 MSG_GLOBAL_WARNING = ("Global variable '%s' in cdef(): for consistency with C it should have a "
                       "storage class specifier (usually 'extern')")
-MSG_UNSUPPORTED_TYPE = ("Unsupported type: '%s'.  Please look at "
-                        "http://cffi.readthedocs.io/en/latest/cdef.html#ffi-cdef-limitations "
-                        "and file an issue if you think this type should really be supported.")
+MSG_UNSUPPORTED_TYPE = grammar.MSG_UNSUPPORTED_TYPE
 MSG_UNEXPECTED = "unexpected <%s>: this construct is valid C but not valid in cdef()"
 MSG_DOTS_ARRAY = "unsupported '[...]' here, cannot derive the actual array length in this context"
 MSG_UNTYPED_ARG = ("%s arg %d: unknown type '%s' (if you meant to use the old C syntax of giving "
@@ -359,7 +357,7 @@ class _Walker:
         else:
             try:
                 value = _integer(node.type.values.enumerators[0].value, self.constant_value)
-            except _ExpressionError:
+            except (_ExpressionError, ZeroDivisionError):   # (cffi: not a NUMBER)
                 value = None
             if not isinstance(value, int):
                 raise self.prep.define_error(define)
@@ -385,9 +383,8 @@ class _Walker:
             if self.type_string:
                 raise CDefError(problem)                # (cffi names no place in a type string)
             self.fail(self.top or node, problem)        # cffi names the declaration's line
-        if problem is not None:
-            detail = " (%s)" % (problem,) if problem else ""
-            self.fail(node, MSG_EXPRESSION + detail, FFIError, located=True)
+        if problem is not None:                 # (cffi's words alone: no detail)
+            self.fail(node, MSG_EXPRESSION, FFIError, located=True)
         if value is Ellipsis and not allow_dots:
             self.fail(node, "unsupported usage of '...' here", FFIError)
         return value
@@ -433,7 +430,8 @@ class _Walker:
                 return ctype
         ctype = primitive_type(names)
         if ctype is None:
-            self.fail(node, MSG_UNSUPPORTED_TYPE % (_spelling(names),), FFIError)
+            self.fail(node, MSG_UNSUPPORTED_TYPE % (_spelling(
+                [grammar.DOTS_NUMBER_NAMES.get(name, name) for name in names]),), FFIError)
         return ctype
 
     def marker_type(self, marker, node):
@@ -441,12 +439,18 @@ class _Walker:
         if self.typedef_ctx is None:
             self.fail(node, 'unsupported usage of "..."', FFIError)
         name, direct = self.typedef_ctx
+        pointer = type(direct) is c_ast.PtrDecl and direct.type is node     # `typedef ... *t`
         if marker == grammar.MARK_OPAQUE:              # opaque, as cffi: not a partial struct
             if direct is node:
                 return make_type(StructOrUnionType, "struct", "$" + name, cname=name)
+            if not pointer:                         # (`t[2]`, `**t`, `t(int)`: cffi's words)
+                self.fail(node, 'bad usage of "..."', FFIError, located=True)
             return make_type(StructOrUnionType, "struct", "$$" + name)
-        if direct is not node:
-            self.fail(node, 'unsupported usage of "..." in typedef', FFIError)
+        if pointer:
+            self.fail(node, 'unsupported usage of "..." in typedef', FFIError, located=True)
+        if direct is not node:                      # (cffi names its marker)
+            self.fail(node, MSG_UNSUPPORTED_TYPE % (grammar.DOTS_NUMBER_NAMES[marker],),
+                      FFIError)
         self.work.has_placeholders = True
         return make_type(UnknownNumberType, name, marker == grammar.MARK_FLOAT)
 

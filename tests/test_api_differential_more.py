@@ -160,7 +160,8 @@ VERIFY_PARTIAL_CASES = [
 @pytest.mark.parametrize("cdef, source, message", VERIFY_PARTIAL_CASES,
                          ids=["m3", "m5", "u1", "anonymous", "typedef_tag"])
 def test_verify_refuses_a_partial_struct_field_of_another_size(cdef, source, message,
-                                                                tmp_path):
+                                                                tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)     # (cffi's verify() reads a setup.cfg/pyproject.toml there)
     ffi = FFI()
     ffi.cdef(cdef)
     with warnings.catch_warnings():
@@ -170,7 +171,8 @@ def test_verify_refuses_a_partial_struct_field_of_another_size(cdef, source, mes
     assert str(info.value) == message
 
 
-def test_verify_accepts_a_partial_struct_whose_fields_agree(tmp_path):
+def test_verify_accepts_a_partial_struct_whose_fields_agree(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)     # (cffi's verify() reads a setup.cfg/pyproject.toml there)
     ffi = FFI()
     ffi.cdef("struct pf { int b; ...; }; int getb(struct pf *);")
     with warnings.catch_warnings():
@@ -348,7 +350,8 @@ def test_struct_fields_take_the_compilers_enums(enums):
                                "-8 <= x <= 7")
 
 
-def test_verify_takes_an_enums_signedness_from_the_cdef(tmp_path):
+def test_verify_takes_an_enums_signedness_from_the_cdef(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)     # (cffi's verify() reads a setup.cfg/pyproject.toml there)
     # cffi's verify() does not ask the compiler (set_source() does, above)
     ffi = FFI()
     ffi.cdef("enum vx { VXA, VXB }; enum vp { VPA, VPB, ... };")
@@ -442,3 +445,88 @@ def test_an_included_dots_array_typedef_has_the_compilers_length(tmp_path):
     assert module.ffi.typeof("tarr") is module.ffi.typeof("int[6]")
     assert module.ffi.offsetof("struct us", "n") == 6 * module.ffi.sizeof("int")
     assert module.lib.pick(module.ffi.new("tarr *", [0, 0, 0, 0, 0, 3])) == 3
+
+
+# -- An opaque struct of a generated module is not read, even as a reference ----
+OPAQUE_CDEF = """
+    struct a;
+    typedef struct b b_t;
+    typedef ... opq_t;
+    struct a *mk(void);
+    b_t *mkb(void);
+    opq_t *mko(void);
+    int use(struct a *);
+    extern struct a gv_a;
+"""
+OPAQUE_SOURCE = """
+    struct a { int x; };
+    typedef struct b { int y; } b_t;
+    typedef struct { int z; } opq_t;
+    static struct a the_a = {7};
+    static b_t the_b = {8};
+    static opq_t the_o = {9};
+    static struct a *mk(void) { return &the_a; }
+    static b_t *mkb(void) { return &the_b; }
+    static opq_t *mko(void) { return &the_o; }
+    static int use(struct a *p) { return p->x; }
+    struct a gv_a = {5};
+"""
+
+
+def _opaque_reads(ffi, lib):
+    """What reading the opaque structs of `ffi` shows: (error type, message) or a repr."""
+    outcomes = []
+    for read in (lambda: lib.mk()[0], lambda: lib.mk()[1], lambda: lib.mkb()[0],
+                 lambda: lib.mko()[0], lambda: ffi.cast("struct a *", 5)[0],
+                 lambda: ffi.cast("opq_t *", 5)[3], lambda: ffi.addressof(lib, "gv_a")[0],
+                 lambda: lib.gv_a, lambda: lib.mk().x, lambda: ffi.cast("struct a *", 0)[0],
+                 lambda: ffi.cast("struct a *", 5)[2**63]):
+        try:
+            outcomes.append(("ok", repr(read())))
+        except Exception as exc:
+            outcomes.append((type(exc).__name__, str(exc)))
+    return outcomes
+
+
+OPAQUE_READS = [
+    ("TypeError", "cdata 'struct a' is opaque"), ("TypeError", "cdata 'struct a' is opaque"),
+    ("TypeError", "cdata 'struct b' is opaque"), ("TypeError", "cdata 'opq_t' is opaque"),
+    ("TypeError", "cdata 'struct a' is opaque"), ("TypeError", "cdata 'opq_t' is opaque"),
+    ("TypeError", "cdata 'struct a' is opaque"), ("TypeError", "cdata 'struct a' is opaque"),
+    ("AttributeError", "cdata 'struct a *' points to an opaque type: cannot read fields"),
+    ("RuntimeError", "cannot dereference null pointer from cdata 'struct a *'"),
+    ("IndexError", "cannot fit 'int' into an index-sized integer")]
+
+
+def test_an_opaque_struct_of_an_api_mode_module_is_not_read(tmp_path):
+    module = build_api_module(tmp_path, "_api_diff_opaque", OPAQUE_CDEF, OPAQUE_SOURCE)
+    ffi, lib = module.ffi, module.lib
+    assert _opaque_reads(ffi, lib) == OPAQUE_READS
+    assert lib.use(lib.mk()) == 7                   # the pointer itself is fine
+    assert lib.use(ffi.addressof(lib, "gv_a")) == 5
+
+
+def test_an_opaque_struct_of_an_out_of_line_module_is_not_read(tmp_path):
+    builder = FFI()
+    builder.cdef("struct a; typedef ... opq_t; struct a *mk(void);")
+    builder.set_source("_ool_diff_opaque", None)
+    builder.emit_python_code(str(tmp_path / "_ool_diff_opaque.py"))
+    ffi = import_built(tmp_path, "_ool_diff_opaque").ffi
+    for read, message in ((lambda: ffi.cast("struct a *", 5)[0], "cdata 'struct a' is opaque"),
+                          (lambda: ffi.cast("opq_t *", 5)[1], "cdata 'opq_t' is opaque")):
+        with pytest.raises(TypeError) as info:
+            read()
+        assert str(info.value) == message
+
+
+def test_an_opaque_struct_of_an_in_line_ffi_is_read_as_a_reference_after_verify(
+        tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)     # (cffi's verify() reads a setup.cfg/pyproject.toml there)
+    ffi = FFI()
+    ffi.cdef("struct a; struct a *mk(void);")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")     # cffi's verify() is deprecated
+        lib = ffi.verify("struct a { int x; }; static struct a A = {3};\n"
+                         "static struct a *mk(void) { return &A; }", tmpdir=str(tmp_path))
+    assert repr(lib.mk()[0]).startswith("<cdata 'struct a &' 0x")
+    assert repr(ffi.cast("struct a *", 5)[0]) == "<cdata 'struct a &' 0x5>"

@@ -425,6 +425,52 @@ def test_types_cffi_cannot_build_agree_with_cffi(cdefs, expression):
     _same(expression, cdefs, "lib = ffi.dlopen(None)")
 
 
+# -- Declarations of what no C type is (an array of functions, a function returning a
+# function or an array, an array of void, of T[], of negative length): cdef() accepts them,
+# each use raises cffi's error ----
+@pytest.mark.parametrize("cdefs, expression", [
+    (["int a[2](int);"], "ffi.list_types(), sorted(dir(lib))"),
+    (["int a[2](int);"], "lib.a"),
+    (["int a[2](int);"], "ffi.addressof(lib, 'a')"),
+    (["int (a[2])(int);"], "lib.a"),
+    (["int a[](int);"], "lib.a"),
+    (["int a[2][3](int);"], "lib.a"),
+    (["int *a[2](int);"], "lib.a"),
+    (["typedef int F(int); F a[2];"], "lib.a, ffi.typeof('F')"),
+    (["typedef int F(int); F a[2];"], "lib.a"),
+    (["int f(int)[2];"], "lib.f"),
+    (["int f(int)(int);"], "lib.f"),
+    (["int (*f)(int)[2];"], "lib.f"),
+    (["int (*pf[3])(int)[2];"], "lib.pf"),
+    (["int f(int a[2](int));"], "lib.f"),
+    (["typedef int t[2](int);"], "ffi.list_types()"),
+    (["typedef int t[2](int);"], "ffi.typeof('t')"),
+    (["typedef int t[2](int);"], "ffi.typeof('t *')"),
+    (["typedef int t[2](int);"], "ffi.sizeof('t')"),
+    (["typedef int t[2](int);"], "ffi.new('t *')"),
+    (["typedef int t[2](int);"], "ffi.cast('t *', 0)"),
+    (["typedef int t[2](int); typedef t u;"], "ffi.typeof('u')"),
+    (["typedef int t[2](int); t x[3];"], "lib.x"),
+    (["typedef int t[2](int); void g(t *x);"], "lib.g"),
+    (["typedef int t[2](int); struct q { t *p; };"], "ffi.typeof('struct q')"),
+    (["struct s { int a[2](int); };"], "ffi.typeof('struct s')"),
+    (["struct s { int a[2](int); };"], "ffi.typeof('struct s *')"),
+    (["typedef int (*t)(int)[5];"], "ffi.typeof('t')"),
+    (["typedef int t[10][];"], "ffi.typeof('t')"),
+    (["typedef int t[-5];"], "ffi.typeof('t')"),
+    (["typedef void t[3];"], "ffi.typeof('t')"),
+    (["extern void v[3];"], "lib.v"),
+    (["extern int v[-1];"], "lib.v"),
+    (["extern int v[][2][];"], "lib.v"),
+    (["struct s { void v[3]; };"], "ffi.typeof('struct s')"),
+    (["struct s { int v[-1]; };"], "ffi.typeof('struct s')"),
+    (["struct s { int v[][]; };"], "ffi.typeof('struct s')"),
+    (["typedef int t[-2]; t *g;"], "lib.g"),
+])
+def test_declarations_of_no_c_type_agree_with_cffi(cdefs, expression):
+    _same(expression, cdefs, "lib = ffi.dlopen(None)")
+
+
 @pytest.mark.parametrize("cdefs, expression", [
     (["int abs(enum nope);"], "lib.abs"),
     (["int abs(enum nope);"], "lib.abs, lib.abs, ffi.typeof('enum nope')"),
@@ -443,3 +489,27 @@ def test_guessed_enum_warnings_of_lib_names_agree_with_cffi(cdefs, expression):
             result = normalised(repr(eval(expression, namespace)))
         return result, [(w.category.__name__, str(w.message)) for w in caught]
     assert warned(FFI) == warned(cffi.FFI)
+
+
+# -- `...` where cffi takes none: its exception and message ----
+@pytest.mark.parametrize("source", [
+    "int ... x;", "unsigned long ... x;", "double ... x;", "const int ... x;", "int ... *x;",
+    "struct s { int x; long ... y; };", "int f(unsigned ...);", "int f(int ...);",
+    "... x;", "int x; ... y;", "int x;\n... y;", "struct s { ... x; };",
+    "struct s { int ...; };", "struct s { double ...; };", "struct s { ... };",
+    "typedef ... t[2];", "typedef ... t(int);", "typedef ... (*t)(int);", "typedef ... **t;",
+    "typedef ... *t[2];", "typedef ... *t;", "typedef ... * const t;", "typedef ... int t;",
+    "typedef long ... *t;", "typedef long ... **t;", "typedef long ... t(int);",
+    "typedef double ... t[2];", "typedef long ... t[2];",
+    "int f(int[...]);", "int x;\nint f(int[...]);", "int x[N+1];", "enum e { A = sizeof(int) };",
+    "enum e { A = 1 / 0 };", "enum e { A = (1 % 0) + 1 };", "extern int x[2 / 0];",
+    "struct s { int a[...]; }; int f(struct s[...]);",
+])
+def test_dots_in_unexpected_places_agree_with_cffi(source):
+    _same("ffi.list_types()", [source])
+
+
+@pytest.mark.parametrize("text", ["int ...", "unsigned ...", "double ...", "int ...*",
+                                  "int(*)(int ...)", "int[...]", "int[N]", "int[1 % 0]"])
+def test_dots_in_type_strings_agree_with_cffi(text):
+    _same("ffi.typeof(%r)" % (text,))

@@ -191,3 +191,29 @@ def test_the_ffi_is_neither_copied_nor_pickled(ffi):
         with pytest.raises(TypeError) as info:
             action(ffi)
         assert str(info.value) == "cannot pickle '_cffi_backend.FFI' object"
+
+
+# -- ffi.error ----
+def test_ffi_error_is_shown_as_ffi_error_and_is_no_ffierror(ffi):
+    import _backend
+    error = ffi.error
+    assert (error.__name__, error.__qualname__, error.__module__) == ("error", "error", "ffi")
+    assert repr(error) == "<class 'ffi.error'>"
+    assert error.__mro__[1:] == Exception.__mro__ and error.__doc__ is None
+    assert type(ffi).error is error and type(ffi)().error is error
+    assert not issubclass(error, _backend.FFIError)
+    assert not issubclass(_backend.FFIError, error)
+    with pytest.raises(error) as info:
+        ffi.sizeof("struct nope")
+    assert type(info.value) is error
+    assert not isinstance(info.value, _backend.FFIError)   # `except FFIError` misses it
+    try:
+        ffi.typeof("int[")
+    except _backend.FFIError:
+        raise AssertionError("an FFIError")
+    except error as exc:
+        assert str(exc) == "expected a positive integer constant\nint[\n    ^"
+
+
+def test_one_ffi_error_for_every_generated_module(modules):
+    assert modules["api"].ffi.error is modules["abi"].ffi.error

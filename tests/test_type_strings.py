@@ -78,13 +78,19 @@ def test_valid_type_strings(ffi, text, expected):
     assert ffi.getctype(text) == expected
 
 
-@pytest.mark.skipif(IS_CFFI, reason="purecffi reports these in cdef() itself, as CDefError "
-                                    "with the line; cffi on first use of the typedef")
-@pytest.mark.parametrize("source", ["typedef int t[10][];", "typedef int t[-5];",
-                                    "typedef void t[3];", "typedef int (*t)(int)[5];"])
-def test_same_errors_in_cdef_are_cdef_errors(ffi, source):
-    with pytest.raises(CDefError, match=":1: "):
-        ffi.cdef(source)
+@pytest.mark.parametrize("source, error, message", [
+    ("typedef int t[10][];", ValueError, "array item of unknown size: 'int[]'"),
+    ("typedef int t[-5];", ValueError, "negative array length"),
+    ("typedef void t[3];", ValueError, "array item of unknown size: 'void'"),
+    ("typedef int (*t)(int)[5];", TypeError, "invalid result type: 'int[5]'"),
+    ("typedef int t[2](int);", CDefError, "cannot render the type <int()(int)>: it is a "
+                                          "function type, not a pointer-to-function type")])
+def test_same_errors_in_cdef_are_raised_when_the_typedef_is_used(ffi, source, error, message):
+    ffi.cdef(source)        # (accepted, as by cffi)
+    for text in ("t", "t *"):
+        with pytest.raises(error) as info:
+            ffi.typeof(text)
+        assert str(info.value) == message
 
 
 # -- The ffi of a generated (out-of-line) module: cffi's own parser, and ffi.error ----

@@ -99,12 +99,12 @@ def test_no_declaration_when_parsing_fails(decls):
 
 
 def test_loaded_declarations_refuse_unknown_tags(decls):
-    from purecffi.errors import FFIError
+    from purecffi.errors import CompiledFFIError
     from purecffi.typename import parse_type
-    decls.declare_tags = False
-    with pytest.raises(FFIError, match="undefined struct/union name"):
+    decls.declare_tags = False      # (a generated module's: its ffi.error)
+    with pytest.raises(CompiledFFIError, match="undefined struct/union name"):
         parse_type(decls, "struct nope")
-    with pytest.raises(FFIError, match="undefined enum name"):
+    with pytest.raises(CompiledFFIError, match="undefined enum name"):
         parse_type(decls, "enum nope *")
 
 

@@ -10,12 +10,12 @@ from ctypes import get_errno as _get_errno, set_errno as _set_errno
 from . import apimode as _apimode
 from . import cdata as _cd
 from . import cdata_make as _mk
-from .sizes import _cdata_size, _unknown_size
+from .sizes import _unknown_size, sizeof_cdata as _sizeof_cdata
 from .cdatabase import cffi_type_name, make_cdata
 from .ctype import ARRAY, FUNCTION, POINTER, STRUCT, TYPES, UNION, VOID, \
     CType, RawFunctionType, UnknownNumberType, opaque_error
 from .convert import fast_twin, prepare
-from .errors import MSG_FUNCTION_TYPE, CDefError, FFIError
+from .errors import MSG_FUNCTION_TYPE, CDefError, CompiledFFIError, FFIError
 from .memory import MEM, BufferExport, owned_size
 from .allocator import clear_flag as _clear_flag
 from .allocator import custom_allocator as _custom_allocator
@@ -132,11 +132,11 @@ class FFI:
             while item.kind in (POINTER, ARRAY):
                 item = item.item
             if isinstance(item, UnknownNumberType) and item.layout_error is not None:
-                raise FFIError(item.layout_error)   # `typedef float... t` the compiler denies
+                raise CompiledFFIError(item.layout_error)   # `typedef float... t` the compiler denies
             if isinstance(ctype, RawFunctionType):
                 if consider_function_as_funcptr:
                     return TYPES.function_pointer(ctype)
-                error = CDefError if self._decls.declare_tags else FFIError
+                error = CDefError if self._decls.declare_tags else CompiledFFIError
                 raise error(MSG_FUNCTION_TYPE % (   # as written in-line, as cffi says it
                     cdecl if self._decls.declare_tags else ctype.cname,))
             return ctype
@@ -323,7 +323,7 @@ class FFI:
         if isinstance(cdecl, _cd.CData):
             if cdecl._array and cdecl._item_size and cdecl._length is not None:
                 return cdecl._length * cdecl._item_size
-            return _cdata_size(cdecl)
+            return _sizeof_cdata(cdecl)
         ctype = self._types.get(cdecl) if cdecl.__class__ is str else None
         if ctype is None:
             if not isinstance(cdecl, (str, CType)):
@@ -334,7 +334,7 @@ class FFI:
         if size < 0:
             if not self._decls.declare_tags and getattr(ctype, "layout_error", None) is None:
                 # the ffi of a generated module (a contradicted layout says so below)
-                raise FFIError("don't know the size of ctype '%s'" % (ctype.cname,))
+                raise CompiledFFIError("don't know the size of ctype '%s'" % (ctype.cname,))
             raise _unknown_size(ctype)
         return size
 
@@ -638,6 +638,7 @@ class GeneratedFFI(FFI):
     """The ffi of a generated module (API mode, out-of-line ABI mode): without the builder
     methods, and with cffi's repr for such an ffi (some packages' tests check it)."""
 
+    error = CompiledFFIError    # (shown as 'ffi.error', and no FFIError, as cffi's)
     _BUILDER_METHODS = frozenset((
         "cdef", "set_source", "set_source_pkgconfig", "compile", "emit_python_code",
         "emit_c_code", "include", "verify", "embedding_api", "embedding_init_code",

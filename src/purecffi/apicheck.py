@@ -8,7 +8,7 @@ values.  ffi.verify() raises the first disagreement at once, with the older word
 verify() (`verify_message()`).
 """
 from .ctype import ARRAY, POINTER, STRUCT, UNION, UnknownNumberType
-from .errors import FFIError
+from .errors import CompiledFFIError
 
 __all__ = ["Mismatches", "struct_differences", "partial_struct_differences", "number_error",
            "sized_enum_base", "by_value_error", "number_type_error", "names_a_number"]
@@ -180,10 +180,10 @@ class Mismatched:
     def __get__(self, lib, cls=None):
         if lib is None:
             return self
-        raise FFIError(self.message)
+        raise CompiledFFIError(self.message)
 
     def __set__(self, lib, value):
-        raise FFIError(self.message)
+        raise CompiledFFIError(self.message)
 
 
 # -- Numbers and enums ----

@@ -8,7 +8,7 @@ from . import platform as plat
 from .convert import prepare
 from .ctype import TYPES
 from .callback import _print_exception, _print_onerror_failure, _user_traceback
-from .errors import FFIError
+from .errors import CompiledFFIError
 from .memory import MEM, read_address
 
 _POINTER_SIZE = plat.POINTER_SIZE
@@ -147,7 +147,7 @@ def def_extern(ffi, name=None, error=None, onerror=None):
         key = name if name is not None else python_callable.__name__
         entry = externs.get(key)
         if entry is None:
-            raise FFIError("ffi.def_extern('%s'): no 'extern \"Python\"' function with this "
+            raise CompiledFFIError("ffi.def_extern('%s'): no 'extern \"Python\"' function with this "
                            "name" % (key,))
         if onerror is not None and not callable(onerror):
             raise TypeError("expected a callable object for 'onerror', not %s"

@@ -35,7 +35,7 @@ from .apicheck import Mismatched, Mismatches, by_value_error, number_error, \
 from .apidecls import load_declarations as _load_declarations
 from .apiextern import ExternPython, def_extern
 from .decls import declared_by_includes, is_integer_constant
-from .errors import FFIError
+from .errors import CompiledFFIError, FFIError
 from .memory import memmove
 from .varsize import write_items
 
@@ -429,7 +429,7 @@ class ApiLib:
             raise AttributeError(_MSG_NO_NAME % (cls._pc_name, name))
         kind, ctype, address = entry
         if ctype is None:
-            raise FFIError(address)     # (a function of a type the compiler contradicted)
+            raise CompiledFFIError(address)     # (a function of a type the compiler contradicted)
         if kind == "variable":
             ctype, address = TYPES.pointer(ctype), _non_null(address(), name)
         return make_cdata(prepare(ctype).cdata_class, ctype, address, self)
@@ -441,7 +441,7 @@ _MSG_NO_NAME = "cffi library '%s' has no function, constant or global variable n
 def _non_null(address, name):
     """`address`, unless the C code placed the global at NULL (a macro over a NULL pointer)."""
     if not address:
-        raise FFIError("global variable '%s' is at address NULL" % (name,))
+        raise CompiledFFIError("global variable '%s' is at address NULL" % (name,))
     return address
 
 
@@ -618,7 +618,7 @@ def integer_const(ffi, name):
             return value
     if entry is not None or name in decls.functions or name in decls.variables \
             or name in decls.extern_python or declared_by_includes(ffi, name):
-        raise FFIError("function, global variable or non-integer constant '%s' must be fetched "
+        raise CompiledFFIError("function, global variable or non-integer constant '%s' must be fetched "
                        "from its original 'lib' object" % (name,))
     raise AttributeError("integer constant '%s' not found" % (name,))
 
@@ -665,7 +665,7 @@ def load(module, declarations, facts):
         try:
             values[fname] = _make_function(module, fname, fntype, how, address,
                                            fnptr_address, facts["fast"].get(fname), fname in redoc)
-        except FFIError as exc:     # a type the compiler contradicts: as cffi, raised when
+        except (FFIError, CompiledFFIError) as exc:     # a type the compiler contradicts: as cffi, raised when
             values[fname] = Mismatched(str(exc))    # lib.f is used
             addresses[fname] = ("function", None, str(exc))
     ffi._api_externs = externs = {}
@@ -709,9 +709,9 @@ def load(module, declarations, facts):
                     cname, ctype.cname)     # (cffi's words: an opaque type)
             try:
                 if error is not None:
-                    raise FFIError(error)
+                    raise CompiledFFIError(error)
                 values[cname] = _constant(ctype, cname, value, facts["constants"])
-            except FFIError as exc:     # (a struct the compiler lays out otherwise)
+            except (FFIError, CompiledFFIError) as exc:     # (a struct the compiler lays out otherwise)
                 values[cname] = Mismatched(str(exc))
     for mname, message in mismatches.names.items():    # raise when used, as cffi
         values[mname] = Mismatched(message)

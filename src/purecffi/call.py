@@ -26,8 +26,10 @@ from .cdatabase import tp_name
 from .convert import LONGDOUBLE_BYTES, code_to_str, prepare
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, \
     opaque_error
-from .errors import FFIError
+from .errors import CompiledFFIError, FFIError
 from .specialise import specialise
+
+_hash_address = plat.hash_address
 
 __all__ = ["make_lib_function", "call_function_pointer", "file_pointer", "by_value_ctypes",
            "unsupported_by_value", "primitive_ctypes", "BOOL_OF_BYTE", "accepts_bytes",
@@ -219,7 +221,7 @@ class LibFunction(CData, metaclass=Family):
         return NotImplemented
 
     def __hash__(self):
-        return hash(self._addr)
+        return _hash_address(self._addr)
 
     def __dir__(self):
         return []
@@ -277,7 +279,7 @@ class _CallPlan:
         try:
             argtypes = argtypes_of(fntype)
             restype, self.errcheck = result_handling(fntype.result)
-        except (NotImplementedError, FFIError) as exc:
+        except (NotImplementedError, FFIError, CompiledFFIError) as exc:
             argtypes, restype = (), None
             attrs.update(_unsupported=exc, __call__=_refused_call)
         attrs.update(_flags_=VARIADIC_FLAGS if fntype.ellipsis else FUNCTION_FLAGS,

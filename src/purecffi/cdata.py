@@ -22,6 +22,8 @@ from .memory import MEM, BufferExport, Owned, far_item_address, owned_size
 from .memory import copy as copy_memory
 from .ownership import _holds_export, _release_action, release
 
+_hash_address = plat.hash_address
+
 _new_object = object.__new__
 
 
@@ -118,7 +120,7 @@ class AddrCData(CData, metaclass=Family):
     __lt__, __le__, __gt__, __ge__ = map(_ordering, (_op.lt, _op.le, _op.gt, _op.ge))
 
     def __hash__(self):
-        return hash(self._addr)
+        return _hash_address(self._addr)
 
     def __bool__(self):
         return self._addr != 0
@@ -581,15 +583,15 @@ class StructCData(AddrCData):
     __iter__ = _no_iter
 
 
-def _missing_field(ctype, name):
-    if name.startswith("__"):
+def _missing_field(ctype, name, verb="read"):
+    if name.startswith("__") and verb == "read":
         raise AttributeError(name)
     shown = ctype
     if ctype.kind == POINTER:
         ctype = ctype.item
     if ctype._fields is None and not ctype.partial and ctype.layout_error is None:
-        raise AttributeError("cdata '%s' points to an opaque type: cannot read fields"
-                             % (shown.cname,))
+        raise AttributeError("cdata '%s' points to an opaque type: cannot %s fields"
+                             % (shown.cname, verb))
     if ctype.is_opaque():
         raise AttributeError("cdata '%s' has no field '%s' (%s)"
                              % (ctype.cname, name, opaque_error(ctype)))
@@ -612,6 +614,18 @@ class _OpaqueFields(metaclass=Family):
 
     def __getattr__(self, name):
         return _missing_field(self._ctype, name)
+
+    def __setattr__(self, name, value):
+        if hasattr(self.__class__, name):   # (its slots, as the runtime fills them)
+            object.__setattr__(self, name, value)
+            return
+        _missing_field(self._ctype, name, "write")
+
+    def __delattr__(self, name):
+        if hasattr(self.__class__, name):
+            object.__delattr__(self, name)
+            return
+        _missing_field(self._ctype, name, "write")
 
 
 class _OpaqueStructCData(_OpaqueFields, StructCData):

@@ -17,7 +17,7 @@ class _InvalidConstant(_ExpressionError):
 
 def _c_div(a, b):
     if b == 0:
-        raise _ExpressionError("division by zero")
+        raise ZeroDivisionError("integer division or modulo by zero")   # (cffi's)
     q = abs(a) // abs(b)
     return q if (a < 0) == (b < 0) else -q
 

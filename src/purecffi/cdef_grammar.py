@@ -21,7 +21,7 @@ Every source line stays on its own line, so pycparser's line and column numbers 
 import bisect
 import re
 
-from .errors import CDefError
+from .errors import CDefError, FFIError
 
 DEFAULT_FILE = "<cdef source string>"
 
@@ -38,6 +38,12 @@ MARK_INT = "__cffi_int__"             # typedef name standing for `int...` in a 
 MARK_FLOAT = "__cffi_float__"         # typedef name standing for `float...`/`double...`
 MARK_DEFINE = "__cffi_define_%d__"    # enumerator standing for the Nth #define
 MARKER_TYPEDEFS = (MARK_OPAQUE, MARK_INT, MARK_FLOAT)
+# how cffi's messages name the markers (its own rewriting of the source shows through them)
+DOTS_NUMBER_NAMES = {MARK_OPAQUE: "__dotdotdot__", MARK_INT: "__dotdotdotint__",
+                     MARK_FLOAT: "__dotdotdotfloat__"}
+MSG_UNSUPPORTED_TYPE = ("Unsupported type: '%s'.  Please look at "
+                        "http://cffi.readthedocs.io/en/latest/cdef.html#ffi-cdef-limitations "
+                        "and file an issue if you think this type should really be supported.")
 
 # Words removed from the text: calling conventions only matter on 32-bit Windows (spec 6.9).
 DROPPED_WORDS = frozenset(["__cdecl", "__stdcall", "WINAPI"])
@@ -158,6 +164,9 @@ class Prepared:
         `located`); cffi's other FFIError and NotImplementedError messages name no place."""
         if cls is not CDefError and not located:
             return cls(message)
+        if cls is not CDefError:    # cffi's located FFIError: ':line: ' (no file name; a type
+            logical = line + 1 if self.type_string else self.lines.origin(line)[1]  # string's
+            return cls(":%d: %s" % (logical, message))          # line is 2 of its wrapper)
         return cls("%s: %s" % (self.where(line), message))
 
     def parse_error(self, line, col, message):
@@ -541,16 +550,30 @@ class _Rewriter:
         self.blank(tok, MARK_OPAQUE)
         self.prep.identifiers.add(MARK_OPAQUE)
 
+    def bad_usage(self, i, tok):
+        """A `...` where a declaration starts (`... x;`): cffi's located FFIError (in a type
+        string, or alone in braces, pycparser's error)."""
+        after = self.tokens[i + 1].text if i + 1 < len(self.tokens) else None
+        if not self.prep.type_string and after != "}":
+            raise self.prep.error(tok.line, 'bad usage of "..."', FFIError, located=True)
+
     def as_number(self, i, tok):
         """`typedef <number keywords>... t;`: the keywords and dots become one marker name."""
         j = i - 1
         while j >= 0 and self.tokens[j].text in NUMBER_WORDS:
             j -= 1
-        if j < 0 or self.tokens[j].text != "typedef":
-            return                                  # not a typedef: pycparser reports it
         words = [t.text for t in self.tokens[j + 1:i]]
         if "long" in words and "double" in words:
             return                                  # `long double...` cannot be detected
+        if j < 0 or self.tokens[j].text != "typedef":   # elsewhere, as cffi says it:
+            after = self.tokens[i + 1].text if i + 1 < len(self.tokens) else None
+            if self.context() == "struct" and after == ";":
+                raise self.prep.error(tok.line, "bad or unsupported type declaration",
+                                      FFIError, located=True)
+            if after != ";":                        # (`int ...;`: pycparser reports it)
+                raise FFIError(MSG_UNSUPPORTED_TYPE % (DOTS_NUMBER_NAMES[
+                    MARK_FLOAT if words[-1] in ("float", "double") else MARK_INT],))
+            return
         for word_tok in self.tokens[j + 1:i]:
             self.blank(word_tok)
         marker = MARK_FLOAT if "float" in words or "double" in words else MARK_INT
@@ -578,6 +601,12 @@ ELLIPSIS_RULES = {
     ("top", "typedef", None): _Rewriter.as_opaque,           # typedef ... t;
     ("top", "number-word", None): _Rewriter.as_number,       # typedef int... t;
     ("paren", "(", ")"): _Rewriter.only_dots,                # int f(...): not C
+    ("top", None, None): _Rewriter.bad_usage,                # ... x;
+    ("top", ";", None): _Rewriter.bad_usage,
+    ("struct", "{", None): _Rewriter.bad_usage,              # struct s { ... x; }
+    ("struct", ";", None): _Rewriter.bad_usage,
+    ("paren", "number-word", None): _Rewriter.as_number,     # int f(int ...): not C
+    ("struct", "number-word", None): _Rewriter.as_number,    # struct s { long ... y; }
 }
 
 

@@ -15,8 +15,9 @@ def main(argv):
     try:
         return args.run(args)
     except Exception as e:                     # the user's mistake: a message, not a traceback
-        from .errors import CDefError, FFIError, VerificationError
-        if not isinstance(e, (CDefError, FFIError, VerificationError, OSError, ValueError)):
+        from .errors import CDefError, CompiledFFIError, FFIError, VerificationError
+        if not isinstance(e, (CDefError, FFIError, CompiledFFIError, VerificationError, OSError,
+                              ValueError)):
             raise
         print("python -m purecffi %s: %s: %s" % (argv[0], type(e).__name__, e), file=sys.stderr)
         return 1

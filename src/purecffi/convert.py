@@ -687,6 +687,8 @@ def _write_struct(ctype, rt):
 def _read_opaque(ctype, rt):
     def read(address, keep=None):
         if ctype.kind in (STRUCT, UNION):
+            if ctype.generated and ctype._fields is None:   # (as cffi's generated modules)
+                raise TypeError("cdata '%s' is opaque" % (ctype.cname,))
             return make_cdata(rt.cdata_class, ctype, address, keep)
         raise opaque_error(ctype) if ctype.kind != VOID else \
             FFIError("cannot read a 'void' value")
@@ -697,7 +699,7 @@ def _write_opaque(ctype, rt):
     def write(address, value):
         if ctype.kind == VOID:
             raise TypeError("cannot write a value of type 'void'")
-        raise opaque_error(ctype)
+        raise opaque_error(ctype, message="'%s' is opaque")     # (cffi's words)
     return write
 
 

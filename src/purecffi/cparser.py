@@ -19,8 +19,9 @@ from pycparser import c_ast
 
 from . import cdef_grammar as grammar
 from . import platform as plat
-from .ctype import (ARRAY, STRUCT, UNION, VOID, TYPES, EnumType, RawFunctionType,
-                    StructOrUnionType, UnknownNumberType, enum_base_name, make_type)
+from .ctype import (ARRAY, INVALID, POINTER, STRUCT, UNION, VOID, TYPES, EnumType, InvalidType,
+                    RawFunctionType, StructOrUnionType, UnknownNumberType, enum_base_name,
+                    make_type)
 from .decls import (DEFAULT_TYPES, FILE_TYPE, MSG_MULTIPLE, MSG_MULTIPLE_CONSTANT,  # noqa: F401
                     Declarations, _same_constant, _take, primitive_type)
 from .decls import hides as _hides, spelling as _spelling
@@ -41,9 +42,7 @@ __all__ = ["Declarations", "parse_cdef", "DEFAULT_TYPES", "FILE_TYPE"]
 MSG_EXPRESSION = "unsupported expression: expected a simple numeric constant"
 MSG_GLOBAL_WARNING = ("Global variable '%s' in cdef(): for consistency with C it should have a "
                       "storage class specifier (usually 'extern')")
-MSG_UNSUPPORTED_TYPE = ("Unsupported type: '%s'.  Please look at "
-                        "http://cffi.readthedocs.io/en/latest/cdef.html#ffi-cdef-limitations "
-                        "and file an issue if you think this type should really be supported.")
+MSG_UNSUPPORTED_TYPE = grammar.MSG_UNSUPPORTED_TYPE
 MSG_UNEXPECTED = "unexpected <%s>: this construct is valid C but not valid in cdef()"
 MSG_DOTS_ARRAY = "unsupported '[...]' here, cannot derive the actual array length in this context"
 MSG_UNTYPED_ARG = ("%s arg %d: unknown type '%s' (if you meant to use the old C syntax of giving "
@@ -358,7 +357,7 @@ class _Walker:
         else:
             try:
                 value = _integer(node.type.values.enumerators[0].value, self.constant_value)
-            except _ExpressionError:
+            except (_ExpressionError, ZeroDivisionError):   # (cffi: not a NUMBER)
                 value = None
             if not isinstance(value, int):
                 raise self.prep.define_error(define)
@@ -384,9 +383,8 @@ class _Walker:
             if self.type_string:
                 raise CDefError(problem)                # (cffi names no place in a type string)
             self.fail(self.top or node, problem)        # cffi names the declaration's line
-        if problem is not None:
-            detail = " (%s)" % (problem,) if problem else ""
-            self.fail(node, MSG_EXPRESSION + detail, FFIError, located=True)
+        if problem is not None:                 # (cffi's words alone: no detail)
+            self.fail(node, MSG_EXPRESSION, FFIError, located=True)
         if value is Ellipsis and not allow_dots:
             self.fail(node, "unsupported usage of '...' here", FFIError)
         return value
@@ -432,7 +430,8 @@ class _Walker:
                 return ctype
         ctype = primitive_type(names)
         if ctype is None:
-            self.fail(node, MSG_UNSUPPORTED_TYPE % (_spelling(names),), FFIError)
+            self.fail(node, MSG_UNSUPPORTED_TYPE % (_spelling(
+                [grammar.DOTS_NUMBER_NAMES.get(name, name) for name in names]),), FFIError)
         return ctype
 
     def marker_type(self, marker, node):
@@ -440,12 +439,18 @@ class _Walker:
         if self.typedef_ctx is None:
             self.fail(node, 'unsupported usage of "..."', FFIError)
         name, direct = self.typedef_ctx
+        pointer = type(direct) is c_ast.PtrDecl and direct.type is node     # `typedef ... *t`
         if marker == grammar.MARK_OPAQUE:              # opaque, as cffi: not a partial struct
             if direct is node:
                 return make_type(StructOrUnionType, "struct", "$" + name, cname=name)
+            if not pointer:                         # (`t[2]`, `**t`, `t(int)`: cffi's words)
+                self.fail(node, 'bad usage of "..."', FFIError, located=True)
             return make_type(StructOrUnionType, "struct", "$$" + name)
-        if direct is not node:
-            self.fail(node, 'unsupported usage of "..." in typedef', FFIError)
+        if pointer:
+            self.fail(node, 'unsupported usage of "..." in typedef', FFIError, located=True)
+        if direct is not node:                      # (cffi names its marker)
+            self.fail(node, MSG_UNSUPPORTED_TYPE % (grammar.DOTS_NUMBER_NAMES[marker],),
+                      FFIError)
         self.work.has_placeholders = True
         return make_type(UnknownNumberType, name, marker == grammar.MARK_FLOAT)
 
@@ -457,43 +462,55 @@ class _Walker:
             length = self.evaluate(node.dim, allow_dots=True)
             if length is Ellipsis and (self.param_depth or not self.dots_arrays_allowed):
                 self.fail(node, MSG_DOTS_ARRAY, FFIError, located=True)
+        if item.kind == INVALID:
+            return item
         if isinstance(item, RawFunctionType):
-            self.invalid(node, "array of '%s' is not a valid type" % (item.cname,),
-                         CDefError(MSG_RENDER_FUNCTION % (item.rendered,)))
+            return self.invalid(node, "array of '%s' is not a valid type" % (item.cname,),
+                                CDefError(MSG_RENDER_FUNCTION % (item.rendered,)), True)
         if item.kind == VOID:
-            self.invalid(node, "array of 'void' is not a valid type",
-                         ValueError("array item of unknown size: 'void'"))
+            return self.invalid(node, "array of 'void' is not a valid type",
+                                ValueError("array item of unknown size: 'void'"), True)
         if item.kind == ARRAY and item.length is None:
             message = "array item of unknown size: '%s'" % (item.cname,)
-            self.invalid(node, message, ValueError(message))
+            return self.invalid(node, message, ValueError(message), True)
         if isinstance(length, int) and length < 0:
-            if self.struct_depth:
-                raise _Deferred(ValueError("negative array length"))
-            self.invalid(node, "negative array length %d" % (length,),
-                         ValueError("negative array length"))
+            return self.invalid(node, "negative array length %d" % (length,),
+                                ValueError("negative array length"), True)
         return TYPES.array(item, length)
 
     def decayed_array(self, node):
         """A parameter declared as an array: a pointer to its item (which may be incomplete)."""
         if node.dim is not None and self.evaluate(node.dim, allow_dots=True) is Ellipsis:
             self.fail(node, MSG_DOTS_ARRAY, FFIError, located=True)
-        return TYPES.pointer(self.resolve(node.type))
+        item = self.resolve(node.type)
+        if isinstance(item, RawFunctionType):       # an array of functions: none decays
+            return self.invalid(node, "array of '%s' is not a valid type" % (item.cname,),
+                                CDefError(MSG_RENDER_FUNCTION % (item.rendered,)), True)
+        return TYPES.pointer(item)
 
-    def invalid(self, node, message, type_string_error):
-        """An invalid type: in a type string (ffi.typeof()...), cffi's exception for it."""
+    def invalid(self, node, message, type_string_error, declarable=False):
+        """An invalid type: in a type string (ffi.typeof()...), cffi's exception for it.  One
+        cffi's cdef() accepts (`declarable`) is an InvalidType raising that exception where it
+        is used (a struct member: the struct's, when the struct is used)."""
         if self.type_string:
             raise type_string_error
+        if declarable:
+            if self.struct_depth:
+                raise _Deferred(type_string_error)
+            return make_type(InvalidType, message, type_string_error)
         self.fail(node, message)
 
     def function(self, node):
         """FuncDecl: the raw function type (arguments decay; `(void)` and `()` mean none)."""
         result = self.resolve(node.type)
+        if result.kind == INVALID:
+            return result
         if isinstance(result, RawFunctionType):
-            self.invalid(node, "a function cannot return '%s'" % (result.cname,),
-                         CDefError(MSG_RENDER_FUNCTION % (result.rendered,)))
+            return self.invalid(node, "a function cannot return '%s'" % (result.cname,),
+                                CDefError(MSG_RENDER_FUNCTION % (result.rendered,)), True)
         if result.kind == ARRAY:
-            self.invalid(node, "a function cannot return '%s'" % (result.cname,),
-                         TypeError("invalid result type: '%s'" % (result.cname,)))
+            return self.invalid(node, "a function cannot return '%s'" % (result.cname,),
+                                TypeError("invalid result type: '%s'" % (result.cname,)), True)
         params = node.args.params if node.args is not None else []
         args, ellipsis = [], False
         self.param_depth += 1
@@ -630,6 +647,11 @@ class _Walker:
             return ("$%d" % (index,), ftype, -1)       # anonymous member, flattened by layout
         ftype = self.resolve(member.type)
         name = member.name or ""
+        inner = ftype
+        while inner.kind in (POINTER, ARRAY):
+            inner = inner.item
+        if inner.kind == INVALID:               # (an array of functions...: when it is used)
+            raise _Deferred(inner.error)
         if isinstance(ftype, RawFunctionType):
             self.fail(member, "field '%s.%s' is a function type: use a function pointer"
                       % (owner.cname, name))

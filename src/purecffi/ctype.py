@@ -13,7 +13,7 @@ import threading
 import weakref
 
 from . import platform as plat
-from .errors import CDefError, FFIError
+from .errors import CDefError, CompiledFFIError, FFIError
 from .lazy import BUILD_LOCK
 
 TYPE_CHECKING = False
@@ -31,6 +31,7 @@ def make_type(cls, *args, **kwargs):
 # -- Kinds ----
 PRIMITIVE, POINTER, ARRAY, VOID, STRUCT, UNION, ENUM, FUNCTION = (
     "primitive", "pointer", "array", "void", "struct", "union", "enum", "function")
+INVALID = "invalid"      # (InvalidType: declared in cdef(), refused when used)
 
 
 class CType:
@@ -178,6 +179,20 @@ class VoidType(CType):
         self.kind = VOID
         self._prefix, self._suffix = "void", ""
         self._rt = None
+
+    def is_opaque(self):
+        return True
+
+
+class InvalidType(CType):
+    """A type cdef() accepts but no C type is (an array of functions, a function returning a
+    function or an array): as with cffi, declaring it is fine and each use of what has it
+    raises `error`, cffi's (decls.unbuildable_error())."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, cname, error):
+        _init_slots(self, kind=INVALID, _prefix=cname, _suffix="", _rt=None, error=error)
 
     def is_opaque(self):
         return True
@@ -408,12 +423,14 @@ class StructOrUnionType(CType):
     `fields` (`_fields` inside) is None while the type is opaque.  `partial` marks an API-mode
     `...;` struct whose layout only the C compiler knows.  `layout_error` (API mode) is the
     message of a cdef() layout the compiler disagrees with: the type is then unusable, as an
-    opaque one.
+    opaque one.  `generated`: declared by a generated module (API mode, out-of-line), whose
+    opaque structs are not even read as a reference (`p[0]`: cffi's "cdata 'struct s' is
+    opaque").
     """
 
     __slots__ = ("name", "_fields", "_size", "_align", "partial", "packed", "pack",
                  "_by_name", "anonymous", "has_bitfields", "has_flexible_array", "_decl_fields",
-                 "layout_error")
+                 "layout_error", "generated")
 
     def __init__(self, kind, name, cname=None):
         _init_slots(self, kind=kind, name=name, _prefix=cname or ("%s %s" % (kind, name)),
@@ -421,7 +438,7 @@ class StructOrUnionType(CType):
                     partial=False, packed=False, pack=None,
                     anonymous=cname is not None and cname.startswith("$"),
                     has_bitfields=False, has_flexible_array=False, _decl_fields=None, _rt=None,
-                    layout_error=None)
+                    layout_error=None, generated=False)
 
     @property
     def fields(self):
@@ -554,7 +571,7 @@ def opaque_error(ctype, exc_type=TypeError, message="ctype '%s' is of unknown si
     """
     from .errors import VerificationMissing
     if getattr(ctype, "layout_error", None) is not None:
-        return FFIError(ctype.layout_error)
+        return CompiledFFIError(ctype.layout_error)
     if isinstance(ctype, UnknownNumberType):
         return NotImplementedError(
             "'%s' is declared with '...' in the cdef: its size can only be used after "
@@ -571,7 +588,7 @@ _MAX_BYTES = plat.SSIZE_MAX     # the largest Py_ssize_t
 
 # What Python's own messages call a type object ("'CType' object has no attribute 'fields'"),
 # as cffi's messages do: the subclasses are how purecffi is organised, not something to show.
-for _cls in (VoidType, PrimitiveType, UnknownNumberType, PointerType, ArrayType,
+for _cls in (VoidType, InvalidType, PrimitiveType, UnknownNumberType, PointerType, ArrayType,
              RawFunctionType, FunctionPtrType, StructOrUnionType, EnumType):
     _cls.__name__ = "CType"
 

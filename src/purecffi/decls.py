@@ -7,8 +7,8 @@ checks parse_type() makes before handing out a type (ABI-mode errors, the guesse
 import warnings
 
 from . import platform as plat
-from .ctype import (ARRAY, ENUM, PRIMITIVE, STRUCT, TYPES, UNION, StructOrUnionType, UnknownNumberType,
-                    make_type)
+from .ctype import (ARRAY, ENUM, INVALID, PRIMITIVE, STRUCT, TYPES, UNION, StructOrUnionType,
+                    UnknownNumberType, make_type)
 from .errors import CDefError, FFIError, VerificationMissing
 
 __all__ = ["Declarations", "DEFAULT_TYPES", "FILE_TYPE", "primitive_type", "spelling",
@@ -261,6 +261,8 @@ def unbuildable_error(decls, ctype):
         seen.add(ctype)
         if ctype.kind in ("pointer", ARRAY):
             stack.append(ctype.item)
+        elif ctype.kind == INVALID:
+            error = ctype.error
         elif ctype.kind == "function":
             error = _function_error(decls, ctype)
             stack.append(ctype.result)

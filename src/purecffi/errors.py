@@ -2,6 +2,8 @@
 
     Exception
     ├── FFIError             misuse of the ffi object or of a type (opaque, unknown layout...)
+    ├── CompiledFFIError     the same, of a generated module's ffi (its `ffi.error`, shown as
+    │   │                    'ffi.error', as cffi's)
     │   ├── LibraryClosedError   a lib used after ffi.dlclose() (also a ValueError)
     │   ├── SymbolNotFoundError  a declared name the library does not export (also an
     │   │                        AttributeError)
@@ -25,12 +27,18 @@ class FFIError(Exception):
     """Misuse of the ffi object or of a C type."""
 
 
-class LibraryClosedError(FFIError, ValueError):
+# `ffi.error` of a generated module's ffi (API mode, out-of-line ABI mode), as cffi's compiled
+# ffi objects have it: a class shown as 'ffi.error' (and undocumented), which is no FFIError:
+# `except cffi.FFIError` does not catch it, `except ffi.error` catches nothing else.
+CompiledFFIError = type("error", (Exception,), {"__module__": "ffi", "__doc__": None})
+
+
+class LibraryClosedError(CompiledFFIError, ValueError):
     """A library object used after ffi.dlclose(): ffi.error for cffi's out-of-line ABI mode,
     ValueError for its in-line mode."""
 
 
-class SymbolNotFoundError(FFIError, AttributeError):
+class SymbolNotFoundError(CompiledFFIError, AttributeError):
     """A declared function, variable or constant that the library does not export: ffi.error
     for cffi's out-of-line ABI mode, AttributeError for its in-line mode."""
 
@@ -49,7 +57,7 @@ class CDefError(Exception):
         return "%s" % (self.args[0],) if self.args else ""
 
 
-class TypeNameError(FFIError, CDefError):
+class TypeNameError(CompiledFFIError, CDefError):
     """A type string that the ffi of a generated module cannot read: ffi.error, as cffi's
     compiled ffi objects raise, and the CDefError of an in-line ffi."""
 

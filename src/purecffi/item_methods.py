@@ -14,6 +14,7 @@ _new_object = object.__new__
 _VIEW_ERRORS = (TypeError, ValueError, OverflowError, IndexError)
 _FAR_ERRORS = (IndexError, _struct.error, OverflowError)    # reading beyond the address space
 _POINTER_SIZE = _struct.calcsize("P")
+_SSIZE_MAX, _SSIZE_MIN = plat.SSIZE_MAX, plat.SSIZE_MIN
 
 
 def item_accessors(item, attrs):
@@ -22,8 +23,12 @@ def item_accessors(item, attrs):
         attrs["_item_size"] = 0
         attrs["_item_read"] = staticmethod(_void_access(item))
         attrs["_item_write"] = staticmethod(_void_access(item))
+        if not attrs.get("_array", False):
+            attrs["__getitem__"], attrs["__setitem__"] = _sizeless_item_methods()
         return
     irt = prepare(item)
+    if item.is_opaque() and not attrs.get("_array", False):
+        attrs["__getitem__"], attrs["__setitem__"] = _sizeless_item_methods()
     attrs["_char_items"] = getattr(item, "category", None) == plat.CHAR or (
         getattr(item, "category", None) == plat.INT and item.byte_size == 1
         and item.kind != ENUM)
@@ -323,6 +328,22 @@ def aligned_item_methods(fmt, size, item):
                 len(self)           # raises: unknown length
         return iter(items)
     return getitem, setitem, iterate, slice_view, slice_set
+
+
+def _sizeless_item_methods():
+    """`p[i]` and `p[i] = x` of a pointer to items of no known size (void, opaque): the index
+    moves no address, so one beyond ssize_t is refused here first (cffi's IndexError), then
+    the family's method reads or writes (or refuses) the item."""
+    def getitem(self, index):
+        if index.__class__ is int and not _SSIZE_MIN <= index <= _SSIZE_MAX:
+            raise IndexError("cannot fit 'int' into an index-sized integer")
+        return PointerCData.__getitem__(self, index)
+
+    def setitem(self, index, value):
+        if index.__class__ is int and not _SSIZE_MIN <= index <= _SSIZE_MAX:
+            raise IndexError("cannot fit 'int' into an index-sized integer")
+        PointerCData.__setitem__(self, index, value)
+    return getitem, setitem
 
 
 def _void_access(item):

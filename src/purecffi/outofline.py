@@ -83,11 +83,11 @@ class OutOfLineFFI(GeneratedFFI):
 
     def _parse_typeof(self, cdecl, consider_function_as_funcptr):
         """As FFI's, with ffi.error for a type string it cannot read (as cffi's compiled ffi)."""
-        from .errors import CDefError, FFIError, TypeNameError
+        from .errors import CDefError, CompiledFFIError, TypeNameError
         try:
             return FFI._parse_typeof(self, cdecl, consider_function_as_funcptr)
         except CDefError as exc:
-            if isinstance(exc, FFIError):
+            if isinstance(exc, CompiledFFIError):
                 raise
             error = TypeNameError(*exc.args)
         raise error

@@ -19,7 +19,7 @@ from .cdatabase import CData, make_cdata
 from .convert import prepare
 from .ctype import ARRAY, ENUM, FUNCTION, TYPES
 from .decls import declared_by_includes, is_integer_constant
-from .errors import FFIError
+from .errors import CompiledFFIError
 from .library import Lib, Messages, _Library, dlopen, open_library, reserved
 from .serialize import LazyTable
 
@@ -87,7 +87,7 @@ class OutOfLineLib(Lib):
                     return value
             return Lib._Lib_constant(self, name, declaration)
         if name not in _own_names(self._Lib__ffi):
-            raise FFIError(MSG_ELSEWHERE % (name,))
+            raise CompiledFFIError(MSG_ELSEWHERE % (name,))
         library = self._Lib__library
         address = library.address(name, _Messages.variable)
         return prepare(declaration[0]).read(address, library)
@@ -126,7 +126,7 @@ class OutOfLineLib(Lib):
             return object.__getattribute__(self, name)
         ffi = self._Lib__ffi
         if declared_by_includes(ffi, name):
-            raise FFIError(MSG_ELSEWHERE % (name,))
+            raise CompiledFFIError(MSG_ELSEWHERE % (name,))
         raise AttributeError(_MSG_UNDECLARED % (self._Lib__library.name, name))
 
     def _Lib_special(self, name):
@@ -183,7 +183,7 @@ class OutOfLineLib(Lib):
                 else:
                     result[name] = getattr(self, name)
             except AttributeError as exc:   # (a missing symbol: not "no attribute __dict__")
-                raise FFIError(str(exc)) from None
+                raise CompiledFFIError(str(exc)) from None
         return result
 
     @property
@@ -225,7 +225,7 @@ def _from_included(ffi, name):
         getter = getattr(other, "integer_const", None)
         try:
             return getter(name) if getter is not None else None
-        except (AttributeError, FFIError):
+        except (AttributeError, CompiledFFIError):
             continue
     return None
 
@@ -247,7 +247,7 @@ def integer_const(ffi, name):
     decls = ffi._decls
     if entry is not None or name in decls.functions or name in decls.variables \
             or declared_by_includes(ffi, name):
-        raise FFIError(MSG_ELSEWHERE % (name,))
+        raise CompiledFFIError(MSG_ELSEWHERE % (name,))
     raise AttributeError("integer constant '%s' not found" % (name,))
 
 

@@ -408,7 +408,9 @@ _NOTHING = object()
 
 def _read_struct(loader, record):
     kind, name, cname = record
-    return make_type(StructOrUnionType, kind, name, cname=cname)
+    ctype = make_type(StructOrUnionType, kind, name, cname=cname)
+    ctype.generated = True      # (read as cffi's generated modules read their structs)
+    return ctype
 
 
 def _read_enum(loader, record):

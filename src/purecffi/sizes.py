@@ -17,6 +17,16 @@ def _cdata_size(cdata):
     return size
 
 
+def sizeof_cdata(cdata):
+    """ffi.sizeof() of a cdata: its memory's size; an opaque struct or union (read through a
+    pointer) is -1, as cffi says."""
+    if cdata._struct:
+        ctype = cdata._ctype
+        if ctype._fields is None and ctype.layout_error is None:
+            return -1
+    return _cdata_size(cdata)
+
+
 def _unknown_size(ctype, what="size"):
     if ctype.is_opaque() and ctype.kind != VOID:
         return opaque_error(ctype, ValueError)

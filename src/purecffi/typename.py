@@ -16,14 +16,14 @@ array of functions, a negative length...) raise cffi's exceptions directly.  For
 in-line FFI, anything else this parser does not accept (a syntax error, an unknown name, `...`,
 an inline struct body) is handed to the full cdef parser (cparser.py, with pycparser), which
 gives cffi's in-line error: errors cost a pycparser import, a valid type name never does.  The
-ffi of a generated module has no pycparser: a syntax error is an FFIError saying what was
+ffi of a generated module has no pycparser: a syntax error is its ffi.error saying what was
 expected, followed by the text and a caret under the place, as cffi's parser reports it.
 """
 import re
 
 from .ctype import (ARRAY, STRUCT, TYPES, UNION, VOID, EnumType, RawFunctionType,
                     StructOrUnionType, make_type)
-from .errors import MSG_FUNCTION_TYPE, MSG_RENDER_FUNCTION, CDefError, FFIError
+from .errors import MSG_FUNCTION_TYPE, MSG_RENDER_FUNCTION, CDefError, CompiledFFIError
 from .decls import (DEFAULT_TYPES, opaque_member_error, primitive_type, unbuildable_error,
                     warn_guessed_enum)
 
@@ -43,12 +43,12 @@ class _Syntax(Unsupported):
         self.message, self.index, self.column = message, index, column
 
     def located(self, text):
-        """The FFIError cffi gives: the message, the text, and a caret under the place."""
+        """The ffi.error cffi gives: the message, the text, and a caret under the place."""
         column = self.column
         if column is None:
             starts = _token_starts(text, _GENERATED_TOKEN_RE)
             column = starts[self.index] if self.index < len(starts) else len(text)
-        return FFIError("%s\n%s\n%s^" % (self.message, text, " " * column))
+        return CompiledFFIError("%s\n%s\n%s^" % (self.message, text, " " * column))
 
 
 # -- Entry point ----
@@ -443,6 +443,8 @@ class _Parser:
         for index in range(len(steps) - 1, -1, -1):
             kind, value = steps[index]
             if kind == "array" and decay and index == 0:
+                if isinstance(base, RawFunctionType):   # (an array of functions: refused)
+                    raise self.function_error(base)
                 base = TYPES.pointer(base)
             elif kind == "array":
                 base = self.make_array(base, value)
@@ -477,15 +479,15 @@ class _Parser:
         return TYPES.raw_function(args, result, ellipsis)
 
     def error(self, cls, message):
-        """`cls(message)`; FFIError for the ffi of a generated module (cffi's ffi.error)."""
-        return cls(message) if self.decls.declare_tags else FFIError(message)
+        """`cls(message)`; CompiledFFIError for the ffi of a generated module (cffi's ffi.error)."""
+        return cls(message) if self.decls.declare_tags else CompiledFFIError(message)
 
     def function_error(self, ftype):
         """The error for the function type `ftype` where a type cannot be one (each ffi's
         words: the in-line one renders it, a generated module's names it)."""
         if self.decls.declare_tags:
             return CDefError(MSG_RENDER_FUNCTION % (ftype.rendered,))
-        return FFIError(MSG_FUNCTION_TYPE % (ftype.cname,))
+        return CompiledFFIError(MSG_FUNCTION_TYPE % (ftype.cname,))
 
     def parameters(self):
         """(argument types, ellipsis) up to and including the closing ')'."""

@@ -293,6 +293,9 @@ def _adopt(ffi, compiled):
             return
         ffi._verify_state = (ffi._decls, compiled._decls, len(compiled._decls.order))
         compiled._decls.declare_tags = True     # still an in-line ffi: cffi's in-line errors
+        for ctype in list(compiled._decls.types.values()):
+            if getattr(ctype, "generated", False):
+                ctype.generated = False     # (an opaque one is read as in-line, as by cffi)
         ffi._decls = compiled._decls
         ffi._types.clear()
         ffi._api_externs = compiled._api_externs

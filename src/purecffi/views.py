@@ -7,6 +7,7 @@ as the readers in convert.py do) and fill its slots themselves.
 from struct import calcsize
 from struct import error as StructError
 
+from . import platform as plat
 from .cdatabase import CData
 from .ctype import ARRAY, FUNCTION, POINTER, VOID
 from .memory import MEM, read_address, typed_view, write_address
@@ -14,6 +15,7 @@ from .specialise import specialise
 
 _new_object = object.__new__
 _POINTER_SIZE = calcsize("P")
+_HIGH_BIT = plat.HIGH_BIT   # an item address at or past 1 << HIGH_BIT (or negative) wrapped
 _FAR_ERRORS = (StructError, OverflowError)  # what reading beyond the address space raises
 # what a pointer item takes as it is, as convert._write_pointer does: a pointer of its very
 # type, an array of its items, or (into `void *`) any data or function pointer or array
@@ -43,6 +45,8 @@ def struct_item_getitem(irt, size, is_array, fallback):
         address = self._addr
         if address and index.__class__ is int:
             address += index * size
+            if address >> _HIGH_BIT:        # wrapped, or an index beyond ssize_t: the
+                return fallback(self, index)    # checked path (cffi's IndexError or wrap)
             cls = irt.fast_class
             if cls is None or not address or address & irt.align_mask:
                 cls = irt.cdata_class
@@ -210,7 +214,7 @@ def aligned_struct_pointer_getitem(irt, size, fallback):
     def getitem(self, index):
         if index.__class__ is int:
             address = self._addr + index * size
-            if address:
+            if address and not address >> _HIGH_BIT:   # (else NULL, wrapped or refused)
                 result = _new_object(irt.fast_class or irt.cdata_class)
                 result._ctype = item
                 result._addr = address

@@ -467,9 +467,13 @@ class FFI:
 
     # -- Libraries, calls, callbacks ----
     def dlopen(self, name: str | None, flags: int = 0) -> Any:
-        """Load a shared library and give access to the functions and variables of cdef()."""
+        """Load a shared library and give access to the functions and variables of cdef().
+        The ffi keeps the lib (as cffi's in-line ffi does): pointers into the library's data
+        stay valid while the ffi lives, even if the lib object itself is dropped."""
         from .library import dlopen
-        return dlopen(self, name, flags)
+        lib = dlopen(self, name, flags)
+        self.__dict__.setdefault("_libraries", []).append(lib)
+        return lib
 
     def dlclose(self, lib: Any) -> None:
         """Close a library opened by dlopen(); later access to it raises."""

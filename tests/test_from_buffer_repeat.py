@@ -1,6 +1,7 @@
 """ffi.from_buffer() called again with a type already seen: the same results as the first call."""
 import array
 import gc
+import pickle
 
 import pytest
 
@@ -122,3 +123,112 @@ def test_a_memoryview_source_stays_exported_while_the_cdata_lives(ffi, data, cde
         p = ffi.from_buffer(cdecl, view)
         ffi.release(p)                  # released early: the view can go at once
         view.release()
+
+
+def _twice(ffi, *args, **kwds):
+    """The second of two equal calls (the first prepares the type, the second reuses it)."""
+    ffi.from_buffer(*args, **kwds)
+    return ffi.from_buffer(*args, **kwds)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: memoryview(b"abcdef"),
+    lambda: memoryview(bytearray(b"abcdef")),
+    lambda: memoryview(b"xxabcdef")[2:],
+    lambda: array.array("b", b"abcdef"),
+    lambda: pickle.PickleBuffer(b"abcdef"),
+    lambda: pickle.PickleBuffer(memoryview(b"xabcdefx")[1:-1]),
+    lambda: type("Sub", (bytearray,), {})(b"abcdef"),
+], ids=["memoryview-bytes", "memoryview-bytearray", "memoryview-slice", "array",
+        "picklebuffer", "picklebuffer-slice", "bytearray-subclass"])
+@pytest.mark.parametrize("cdecl", ["char[]", "char[6]", "char *"])
+def test_other_sources_read_their_memory_and_release(ffi, make, cdecl):
+    for _ in range(3):
+        source = make()
+        p = ffi.from_buffer(cdecl, source)
+        assert ffi.unpack(ffi.cast("char *", p), 6) == b"abcdef"
+        if cdecl != "char *":
+            assert len(p) == 6 and ffi.buffer(p)[:] == b"abcdef"
+        with p:
+            pass
+        assert repr(p).endswith("buffer RELEASED>")
+        if isinstance(source, memoryview):
+            source.release()            # not exported any more
+        elif isinstance(source, array.array):
+            source.append(0)
+
+
+def test_array_source_is_locked_while_the_cdata_lives(ffi):
+    a = array.array("i", [1, 2, 3])
+    p = _twice(ffi, "int[]", a)
+    assert list(p) == [1, 2, 3]
+    p[1] = 20
+    assert a[1] == 20
+    with pytest.raises(BufferError):
+        a.append(4)
+    del p
+    gc.collect()
+    a.append(4)
+
+
+def test_read_only_sources_refused_when_writable_is_required(ffi):
+    for source in (memoryview(b"abc"), pickle.PickleBuffer(b"abc"), b"abc"):
+        ffi.from_buffer(source)
+        with pytest.raises(BufferError):
+            ffi.from_buffer(source, require_writable=True)
+        with pytest.raises(BufferError):
+            ffi.from_buffer("char *", source, require_writable=True)
+    p = _twice(ffi, memoryview(bytearray(b"abc")), require_writable=True)
+    p[0] = b"z"
+    assert ffi.string(p) == b"zbc"
+
+
+def test_non_contiguous_and_empty_sources_on_a_repeated_call(ffi):
+    ffi.from_buffer(bytearray(4))
+    with pytest.raises(BufferError):
+        ffi.from_buffer(memoryview(bytearray(8))[::2])
+    assert len(ffi.from_buffer(memoryview(b""))) == 0
+    assert len(ffi.from_buffer(array.array("i"))) == 0
+
+
+def test_a_source_kept_alive_by_the_cdata_alone(ffi):
+    ffi.from_buffer("int[]", array.array("i", [0]))
+    p = ffi.from_buffer("int[]", array.array("i", [5, 6, 7]))
+    q = ffi.from_buffer(memoryview(bytearray(b"held")))
+    gc.collect()
+    assert list(p) == [5, 6, 7] and ffi.buffer(q)[:] == b"held"
+
+
+def test_fixed_arrays_and_pointers_on_repeated_calls(ffi):
+    data = bytearray(b"\x01\x00\x02\x00\x03\x00")
+    for _ in range(3):
+        p = ffi.from_buffer("short[2]", data)
+        assert len(p) == 2 and list(p) == [1, 2]
+        q = ffi.from_buffer("short *", data)
+        assert q[2] == 3
+        assert repr(q) == "<cdata 'short *' buffer from 'bytearray' object>"
+        with pytest.raises(ValueError, match="buffer is too small"):
+            ffi.from_buffer("short[4]", data)
+        ffi.release(p)
+        ffi.release(q)
+    data.append(0)                      # every export released
+
+
+@pytest.mark.skipif(IS_CFFI, reason="cffi keeps using the type parsed before the override")
+def test_a_cdef_changing_a_typedef_changes_fixed_arrays_and_pointers(ffi):
+    ffi.cdef("typedef short item_t;")
+    data = bytearray(8)
+    assert ffi.sizeof(ffi.from_buffer("item_t[2]", data)) == 4
+    assert ffi.typeof(ffi.from_buffer("item_t *", data)).item.cname == "short"
+    ffi.cdef("typedef int item_t;", override=True)
+    assert ffi.sizeof(ffi.from_buffer("item_t[2]", data)) == 8
+    assert ffi.typeof(ffi.from_buffer("item_t *", data)).item.cname == "int"
+
+
+def test_release_of_a_slice_or_cast_is_refused_on_the_fast_route(ffi):
+    p = _twice(ffi, "char[]", array.array("b", b"abcd"))
+    for other in (p[0:2], ffi.cast("char *", p), p + 1):
+        with pytest.raises(ValueError):
+            ffi.release(other)
+    ffi.release(p)
+    ffi.release(p)                      # twice: nothing more to do

@@ -133,3 +133,25 @@ def test_frequent_sweeps_from_several_threads_keep_live_handles(ffi, monkeypatch
         t.join()
     assert errors == []
     assert len(handles._live) <= 4 * 3 * (3000 // 7 + 1)      # not the 18,000 handles made
+
+
+def test_plain_void_pointers_from_c_resolve(ffi):
+    # what C gives back is a plain `void *` (not the handle): from memory, from a callback
+    objs = [object(), [2], "three"]
+    handles = [ffi.new_handle(o) for o in objs]
+    stored = ffi.new("void *[3]", handles)
+    assert [ffi.from_handle(stored[i]) for i in range(3)] == objs
+    seen = []
+    cb = ffi.callback("void(void *)", lambda p: seen.append(ffi.from_handle(p)))
+    for h in handles:
+        cb(h)
+    assert seen == objs
+
+
+@pytest.mark.skipif(IS_CFFI, reason="cffi reads whatever is at the address (a crash)")
+def test_plain_void_pointer_that_is_no_handle_is_refused(ffi):
+    memory = ffi.new("int *")
+    with pytest.raises(RuntimeError, match="not a live handle made by new_handle"):
+        ffi.from_handle(ffi.cast("void *", memory))
+    with pytest.raises(RuntimeError, match="cannot use from_handle\\(\\) on NULL pointer"):
+        ffi.from_handle(ffi.cast("void *", 0))

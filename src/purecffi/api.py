@@ -11,16 +11,14 @@ from . import apimode as _apimode
 from . import cdata as _cd
 from . import cdata_make as _mk
 from .sizes import _unknown_size, sizeof_cdata as _sizeof_cdata
-from .cdatabase import cffi_type_name, make_cdata
 from .ctype import ARRAY, FUNCTION, POINTER, STRUCT, TYPES, UNION, VOID, \
     CType, RawFunctionType, UnknownNumberType, opaque_error
-from .convert import fast_twin, prepare
+from .convert import fast_twin
 from .errors import MSG_FUNCTION_TYPE, CDefError, CompiledFFIError, FFIError
-from .memory import MEM, BufferExport, owned_size
 from .allocator import clear_flag as _clear_flag
 from .allocator import custom_allocator as _custom_allocator
-from .memory import _ADDRESSES, _BYTES_DATA_OFFSET, _PTR_SHIFT, _VIEW_BUF_OFFSET
 from .buffer import buffer
+from .from_buffer import from_buffer
 from .callback import callback_method, make_callback
 from .handles import from_handle, new_handle
 from .memcopy import memmove
@@ -45,11 +43,8 @@ else:
         return func
 
 
-_new_object = object.__new__
-_memoryview = memoryview
 _CData = _cd.CData
 _NOT_DONE = object()    # init_once(): no result filed for the tag yet
-_UNSPECIFIED = object()     # from_buffer(x): no second argument, so `x` is the buffer
 _FUNCPTR = object()     # key in FFI._types of {string: type} for strings read as function
 _NO_TYPES = {}          # pointer types (one string-keyed lookup: no key tuple to make)
 _MSG_NOT_FOR = "%s() is only for %s modules, not for %s modules"    # cffi's words
@@ -246,71 +241,12 @@ class FFI:
     string = staticmethod(to_string)
     unpack = staticmethod(unpack)
 
-    def from_buffer(self, cdecl: Any, python_buffer: Any = _UNSPECIFIED,
-                    require_writable: bool = False) -> _CData:
-        """A cdata array over the memory of a Python buffer object (bytearray, array...)."""
-        if python_buffer is _UNSPECIFIED:       # (None is a buffer argument, refused: cffi)
-            cdecl, python_buffer = "char[]", cdecl
-        # the common case, with no call frame: a non-empty bytearray (or bytes, when not
-        # required writable) into an open array type seen before; the export is a memoryview
-        # (held as `_keep`; its `obj` is the source), the address read from the view or bytes
-        try:
-            cls, ctype, item_size = self._open_arrays[cdecl]
-        except (KeyError, TypeError):
-            cls = None              # (the general path is called below: no exception context)
-        if cls is None:
-            return self._from_buffer(cdecl, python_buffer, require_writable)
-        source = python_buffer.__class__
-        if source is bytearray and python_buffer and (require_writable is False
-                                                      or require_writable is True):
-            result = _new_object(cls)       # (one store per slot: no tuple built)
-            result._keep = view = _memoryview(python_buffer)
-            result._addr = _ADDRESSES[(id(view) + _VIEW_BUF_OFFSET) >> _PTR_SHIFT]
-            result._ctype = ctype
-            result._length = len(python_buffer) // item_size
-            return result
-        if source is bytes and python_buffer and require_writable is False:
-            result = _new_object(cls)
-            result._keep = _memoryview(python_buffer)
-            result._addr = id(python_buffer) + _BYTES_DATA_OFFSET
-            result._ctype = ctype
-            result._length = len(python_buffer) // item_size
-            return result
-        return self._from_buffer(cdecl, python_buffer, require_writable)
-
-    def _from_buffer(self, cdecl, python_buffer, require_writable):
-        """from_buffer() in general (see there)."""
-        if require_writable.__class__ is not bool:
-            require_writable = operator.index(require_writable)     # an int, as cffi's
-        ctype = self._types.get(cdecl) if cdecl.__class__ is str else None
-        if ctype is None:
-            ctype = self._typeof(cdecl)     # (outside any `except`: no exception context)
-        kind = ctype.kind
-        if kind != ARRAY and kind != POINTER:
-            raise TypeError("expected a pointer or array ctype, got '%s'" % (ctype.cname,))
-        if python_buffer.__class__ is not bytearray and \
-                isinstance(python_buffer, (str, _cd.CData)):
-            if isinstance(python_buffer, str):
-                raise TypeError("from_buffer() cannot return the address of a unicode object")
-            raise TypeError("a bytes-like object is required, not '%s'"
-                            % (cffi_type_name(python_buffer),))
-        export = BufferExport(python_buffer, require_writable)
-        export.ctype = ctype            # (what tells the cdata itself from a cast of it)
-        if kind == POINTER:
-            return _mk.pointer_to(ctype, export.address, export)
-        cls = (ctype._rt or prepare(ctype)).cdata_class
-        item_size = cls._item_size if cls._item_size else ctype.item.byte_size
-        length = ctype.length
-        if length is None:
-            length = export.byte_size // item_size if item_size > 0 else 0
-            if item_size > 0 and _VIEW_BUF_OFFSET is not None:
-                self._open_arrays[cdecl] = (cls, ctype, item_size)     # for the fast path
-        elif length * item_size > export.byte_size:
-            raise ValueError("buffer is too small (%d bytes) for '%s' (%d bytes)"
-                             % (export.byte_size, ctype.cname, length * item_size))
-        # the array type's own class (its accessors were prepared once, with the type);
-        # the repr shows the buffer because `_keep` is the export (see AddrCData._owning_repr)
-        return make_cdata(cls, ctype, export.address, export, length)
+    if TYPE_CHECKING:
+        def from_buffer(self, cdecl: Any, python_buffer: Any = ...,
+                        require_writable: bool = False) -> _CData:
+            """A cdata array over the memory of a Python buffer object (bytearray, array...)."""
+    else:       # from_buffer.py's function itself (a frame less on the commonest call)
+        from_buffer = from_buffer
 
     def buffer(self, cdata, size=-1):  # noqa: F811 - replaced by the `buffer` type below
         raise NotImplementedError
@@ -467,9 +403,13 @@ class FFI:
 
     # -- Libraries, calls, callbacks ----
     def dlopen(self, name: str | None, flags: int = 0) -> Any:
-        """Load a shared library and give access to the functions and variables of cdef()."""
+        """Load a shared library and give access to the functions and variables of cdef().
+        The ffi keeps the lib (as cffi's in-line ffi does): pointers into the library's data
+        stay valid while the ffi lives, even if the lib object itself is dropped."""
         from .library import dlopen
-        return dlopen(self, name, flags)
+        lib = dlopen(self, name, flags)
+        self.__dict__.setdefault("_libraries", []).append(lib)
+        return lib
 
     def dlclose(self, lib: Any) -> None:
         """Close a library opened by dlopen(); later access to it raises."""
@@ -699,7 +639,7 @@ _apimode.set_generated_ffi(GeneratedFFI)      # apimode.load() makes the ffi of 
 # methods that are module functions are named as methods, in their errors ("FFI.new() missing
 # 1 required positional argument: 'cdecl'") and their attributes, as cffi's
 for _name in ("new", "callback", "gc", "release", "new_handle", "from_handle", "string",
-              "unpack"):
+              "unpack", "from_buffer"):
     _method = getattr(FFI, _name)
     _method.__name__, _method.__qualname__, _method.__module__ = _name, "FFI." + _name, __name__
 del _name, _method

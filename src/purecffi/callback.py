@@ -22,6 +22,7 @@ from .callback_direct import direct_caller
 from .cdata import FunctionPtrCData, concrete
 from .cdatabase import make_cdata
 from .cdata_value import value_cdata
+from .finalizing import release, watch
 from .lazy import once
 from .convert import (LONGDOUBLE_BYTES, code_to_str, pointer_value, prepare, to_bool, to_char,
                       to_float, to_int, to_wchar)
@@ -590,6 +591,7 @@ class _LibffiPlan:
         self.write, self.result_size = rt.write, fntype.result.byte_size
         self.zero = bytes(self.result_size)
         self.cif = _libffi().prepare_cif(fntype)
+        watch()         # (closures are freed only once no finalizer may call them)
 
     def check(self, value):
         """The raw bytes of `value` converted to the result type (TypeError... if it can't)."""
@@ -622,10 +624,16 @@ class _Keep:
         self.python_callable, self.thunk = python_callable, thunk
         self.address, self.closure = address, closure
 
-    def __del__(self):
+    def __del__(self, _release=release):
+        # not freed at interpreter exit, and only at the end of a garbage collection: C code
+        # may still call it from other finalizers (see finalizing.py)
         closure, self.closure = self.closure, None
-        if closure is not None and _libffi is not None:     # None at interpreter shutdown
-            _libffi().closure_free(closure)     # made already: it made this closure
+        if closure is not None:
+            _release(_free_closure, closure)
+
+
+def _free_closure(closure):
+    _libffi().closure_free(closure)     # made already: it made this closure
 
 
 # -- Calling the Python callable and handling its exceptions ----

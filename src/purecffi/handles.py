@@ -85,8 +85,15 @@ def new_handle(x: object) -> CData:
 def from_handle(x: CData) -> "Any":
     """The object of a live handle `x` (any pointer cdata with the handle's address)."""
     handle = x
-    if handle.__class__ is _HANDLE_CLASS:
+    cls = handle.__class__
+    if cls is _HANDLE_CLASS:
         return handle._keep
+    if cls is _VOID_P_CLASS:            # what C gives back: a plain `void *` (one frame)
+        ref = _live.get(handle._addr)
+        if ref is not None:
+            original = ref()
+            if original is not None:
+                return original._keep
     ctype = getattr(handle, "_ctype", None)
     if ctype is None:
         raise TypeError("expected a 'cdata' object")

@@ -23,6 +23,7 @@ from .convert import prepare
 from .ctype import ARRAY, ENUM, TYPES
 from .decls import unbuildable_error, warn_guessed_enum
 from .lazy import once
+from .finalizing import release, watch
 from .errors import CDefError, LibraryClosedError, SymbolNotFoundError, VerificationMissing
 
 __all__ = ["dlopen", "dlclose", "declarations_changed", "Lib", "Messages"]
@@ -92,6 +93,13 @@ _loader = once(_Loader)
 
 
 # -- One opened library ----
+def _close_collected(library):
+    """dlclose() of a collected library (by finalizing.release)."""
+    if not library.closed:
+        library.closed = True
+        _loader().close(library.handle)     # made already: it opened this handle
+
+
 class _Library:
     """A dlopen() handle: the symbols' addresses, closed by dlclose() or when collected.
 
@@ -104,6 +112,7 @@ class _Library:
     def __init__(self, name, handle, messages=Messages):
         self.name, self.handle, self.closed = name, handle, False
         self.messages = messages
+        watch()
 
     def closed_error(self):
         """The exception for a use after dlclose()."""
@@ -125,10 +134,12 @@ class _Library:
             self.closed = True
             _loader().close(self.handle)
 
-    def __del__(self):
-        if not self.closed and _loader is not None:     # None at interpreter shutdown
-            self.closed = True
-            _loader().close(self.handle)    # made already: it opened this handle
+    def __del__(self, _release=release, _close=_close_collected):
+        # not closed at interpreter exit, and only at the end of a garbage collection: other
+        # finalizers may still use the library's code or data (see finalizing.py)
+        if not self.closed:
+            _release(_close, self)
+
 
 
 # -- dlopen and dlclose ----

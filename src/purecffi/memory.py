@@ -193,8 +193,9 @@ class BufferExport:
 
     Fast paths first (measured: the general PyObject_GetBuffer through ctypes.pythonapi costs
     ~1.5 us): a `bytes` object needs no export (immutable; its data sits at a fixed offset in
-    the object); a writable, contiguous, non-empty buffer is held by a memoryview, whose
-    address ctypes' `from_buffer` reads (and which releases itself when it dies).  Everything
+    the object); a contiguous, non-empty buffer (writable, or not required to be) is held by a
+    memoryview, whose address is read from the view object (or by ctypes' `from_buffer`), and
+    which releases itself when it dies.  Everything
     else (and every error) takes the general path, so the exceptions are PyObject_GetBuffer's.
     No `__del__` here: only the general path's `_HeldBuffer` needs one.
     """
@@ -221,9 +222,13 @@ class BufferExport:
         except TypeError:
             view = None
         if view is not None:
-            if not view.readonly and view.nbytes and view.c_contiguous:
+            # a read-only view's address is read from the view object (ctypes' from_buffer
+            # takes writable buffers only): the export a memoryview holds is the same
+            if view.nbytes and view.c_contiguous and (
+                    not view.readonly or not writable and _VIEW_BUF_INDEX is not None):
                 self.address = _view_address(view)
                 self.view, self.byte_size = view, view.nbytes
+                self.obj = view.obj         # what the repr names, as cffi's (see from_buffer.py)
                 return
             view.release()
         self.view = held = _HeldBuffer(obj, writable)
@@ -286,7 +291,8 @@ _ADDRESSES = MEM.cast("P")      # address // _PTR_SIZE -> the pointer there (obj
 
 
 def _view_address(view):
-    """The address of a writable, contiguous memoryview's memory."""
+    """The address of a contiguous memoryview's memory (a writable one if _VIEW_BUF_INDEX is
+    None)."""
     if _VIEW_BUF_INDEX is not None:         # one read, where ctypes makes an object (3x the cost)
         return _ADDRESSES[id(view) // _PTR_SIZE + _VIEW_BUF_INDEX]
     return _addressof(_char_from_buffer(view))
@@ -301,7 +307,7 @@ def export_extent(keep):
         source = keep.obj
     except ValueError:                  # a released memoryview
         return None
-    if source.__class__ is bytes:
+    if source.__class__ is bytes and _VIEW_BUF_INDEX is None:
         return id(source) + _BYTES_DATA_OFFSET, len(source)
     return _view_address(keep), keep.nbytes
 

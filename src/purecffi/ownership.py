@@ -2,7 +2,8 @@
 from .cdatabase import CData
 from .cdata_value import ValueCData
 from .gcref import GcRef, holds_gc
-from .memory import BufferExport, Owned, export_extent
+from .memory import _ADDRESSES, _PTR_SHIFT, _VIEW_BUF_OFFSET, BufferExport, Owned, \
+    export_extent
 
 
 def release(cdata):
@@ -22,6 +23,18 @@ def _release_action(cdata):
     """What releasing `cdata` calls (None: nothing to do now); ValueError if it owns nothing
     that ffi.release() or `with` can free."""
     keep = getattr(cdata, "_keep", None)
+    if keep.__class__ is memoryview and _VIEW_BUF_OFFSET is not None:
+        # from_buffer()'s fast route (from_buffer.py): its open array spans the whole view
+        # (what _holds_export() finds, in one frame)
+        try:
+            keep.obj
+        except ValueError:
+            return None                 # released already: releasing again does nothing
+        if cdata._addr == _ADDRESSES[(id(keep) + _VIEW_BUF_OFFSET) >> _PTR_SHIFT] and \
+                cdata._array and cdata._ctype.length is None:
+            item_size = cdata._item_size or cdata._ctype.item.byte_size
+            if item_size > 0 and cdata._length == keep.nbytes // item_size:
+                return keep.release
     if keep is None:
         keep = getattr(cdata, "_gc", None)      # ffi.gc() of a primitive value
     if cdata.__class__._owning and not cdata._struct:

@@ -3,7 +3,7 @@
 The module's `ffi.from_buffer` is a built-in function (bound by apimode.load()): a non-empty
 `bytearray` (or `bytes`, when not required writable) into an open array type that the
 runtime's FFI.from_buffer has already made once (`ffi._open_arrays`: cdecl -> (cdata class,
-ctype, item size)) gives a cdata with the same four slots the runtime's fast path sets: the
+ctype, item size); other types are filed there as (None, ctype, 0): not taken here) gives a cdata with the same four slots the runtime's fast path sets: the
 ctype, the address of the data, a memoryview of the source as `_keep` (it holds the buffer
 export, so a bytearray cannot be resized under the cdata, and release() releases it) and the
 length.  Everything else (other sources, keywords, errors) is the runtime's FFI.from_buffer,

@@ -11,6 +11,7 @@ prepared accessors, and struct fields are properties on it, so `p.x` is one prop
 """
 import operator as _op
 from operator import index as _index
+from types import MemberDescriptorType as _MemberDescriptor
 
 from . import platform as plat
 from .convert import prepare, write_numbers
@@ -135,6 +136,8 @@ class AddrCData(CData, metaclass=Family):
         ctype = self._ctype
         if ctype.kind == POINTER:
             ctype = ctype.item
+        if ctype.kind in (STRUCT, UNION) and getattr(ctype, "layout_error", None) is not None:
+            raise opaque_error(ctype)           # the C compiler contradicted its cdef()
         if ctype.kind in (STRUCT, UNION) and ctype._fields is not None:
             return [name for name, _ in ctype._fields]
         return []
@@ -590,6 +593,8 @@ def _missing_field(ctype, name):
     if ctype._fields is None and not ctype.partial and ctype.layout_error is None:
         raise AttributeError("cdata '%s' points to an opaque type: cannot read fields"
                              % (shown.cname,))
+    if ctype.layout_error is not None:          # the C compiler contradicted its cdef()
+        raise opaque_error(ctype)
     if ctype.is_opaque():
         raise AttributeError("cdata '%s' has no field '%s' (%s)"
                              % (ctype.cname, name, opaque_error(ctype)))
@@ -612,6 +617,14 @@ class _OpaqueFields(metaclass=Family):
 
     def __getattr__(self, name):
         return _missing_field(self._ctype, name)
+
+    def __setattr__(self, name, value):
+        if not isinstance(getattr(type(self), name, None), _MemberDescriptor):
+            ctype = self._ctype
+            ctype = ctype.item if ctype.kind == POINTER else ctype
+            if ctype.layout_error is not None:      # (a field of a contradicted struct)
+                raise opaque_error(ctype)
+        object.__setattr__(self, name, value)
 
 
 class _OpaqueStructCData(_OpaqueFields, StructCData):

@@ -134,6 +134,10 @@ PACKAGES = {
     # API mode over nng and mbedtls, which its build compiles with cmake from the sdist
     "pynng": dict(spec="pynng", tests=("dir", "test"),
                   test_deps=["pytest", "pytest-asyncio", "pytest-trio", "trio"]),
+    # API mode over the system libheif 1.15 (0.8 needs a newer one); no tests in its sdist:
+    # compat/smoke's, on images made with heif-enc
+    "pyheif": dict(spec="pyheif==0.7.1", apt=["libheif-dev", "libheif-examples"],
+                   tests=("smoke", "test_pyheif.py"), test_deps=["pytest", "pillow"]),
     # its libuv and libev loops in API mode (the default loop is its Cython one: GEVENT_LOOP
     # picks the cffi one); it requires cffi >= 2.1.1 to build, so the drop-in is labelled so;
     # a subset of its huge suite: the loop, watcher, hub and timing tests, each file in a

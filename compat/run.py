@@ -31,7 +31,8 @@ WORK = os.path.join(HERE, "runs")
 # ("pyargs", installed package holding its tests) or ("smoke", a test file of compat/smoke/,
 # for a package whose sdist ships no tests); "copy": more sdist paths the tests read;
 # "only": the test files (or pytest node ids) to run, relative to the tests' folder or package,
-# instead of all; "pytest_args": more arguments for pytest.
+# instead of all; "separately": each of those in a pytest process of its own; "pytest_args":
+# more arguments for pytest; "timeout": seconds for one pytest process (default 3600).
 PACKAGES = {
     "cairocffi": dict(spec="cairocffi", apt=["libcairo2"], tests=("pyargs", "cairocffi"),
                       test_deps=["pytest", "numpy", "pikepdf"]),
@@ -133,19 +134,27 @@ PACKAGES = {
     # API mode over nng and mbedtls, which its build compiles with cmake from the sdist
     "pynng": dict(spec="pynng", tests=("dir", "test"),
                   test_deps=["pytest", "pytest-asyncio", "pytest-trio", "trio"]),
+    # API mode over the system libheif 1.15 (0.8 needs a newer one); no tests in its sdist:
+    # compat/smoke's, on images made with heif-enc
+    "pyheif": dict(spec="pyheif==0.7.1", apt=["libheif-dev", "libheif-examples"],
+                   tests=("smoke", "test_pyheif.py"), test_deps=["pytest", "pillow"]),
     # its libuv and libev loops in API mode (the default loop is its Cython one: GEVENT_LOOP
     # picks the cffi one); it requires cffi >= 2.1.1 to build, so the drop-in is labelled so;
-    # a subset of its huge suite: the loop, watcher, hub and timing tests
+    # a subset of its huge suite: the loop, watcher, hub and timing tests, each file in a
+    # process of its own as gevent's runner does (in one, test__core_async then
+    # test__loop_callback hang, with cffi as with the drop-in)
     "gevent": dict(spec="gevent", env={"GEVENTSETUP_DISABLE_ARES": "1",
                                        "GEVENT_LOOP": "libuv-cffi"},
-                   cffi_level="2.1.1", tests=("pyargs", "gevent.tests"),
+                   cffi_level="2.1.1", tests=("pyargs", "gevent.tests"), separately=True,
                    only=["test__core", "test__core_callback", "test__core_loop_run",
                          "test__core_stat", "test__core_timer", "test__core_watcher",
-                         "test__core_async", "test__loop_callback", "test__nondefaultloop",
+                         "test__core_async", "test__loop_callback",
                          "test__destroy_default_loop", "test__hub", "test__event",
-                         "test__timeout", "test__sleep0", "test__semaphore", "test__queue",
-                         "test__select", "test__signal", "test__api_timeout"],
-                   test_deps=["pytest", "objgraph"]),
+                         "test__timeout", "test__semaphore", "test__queue", "test__select",
+                         "test__signal", "test__api_timeout", "test__greenlet",
+                         "test__pool", "test__socket", "test__server", "test__subprocess",
+                         "test__threadpool", "test__lock", "test__local", "test__monkey"],
+                   timeout=900, test_deps=["pytest", "objgraph"]),
 }
 DEFAULT = ["cairocffi", "xattr", "pymunk", "pynacl"]
 FLAVOURS = ("cffi", "purecffi")          # the real cffi, the drop-in
@@ -260,10 +269,12 @@ def junit_counts(path):
     return sum(outcomes.values()), len(outcomes), skipped, outcomes
 
 
-def run_tests(name, flavour, python, tree, how, env, how_copy=(), only=(), pytest_args=()):
+def run_tests(name, flavour, python, tree, info, env):
     """The package's own tests against the installed package: (passed, total, skipped,
-    outcomes, seconds)."""
-    kind, where = how
+    outcomes, seconds).  With the recipe's `separately`, one pytest process per entry of
+    `only` (as the package's own runner does, its test files disturbing each other)."""
+    kind, where = info["tests"]
+    only = info.get("only", ())
     base = os.path.join(WORK, "testrun", "%s-%s" % (name, flavour))
     shutil.rmtree(base, ignore_errors=True)
     os.makedirs(base)
@@ -273,29 +284,37 @@ def run_tests(name, flavour, python, tree, how, env, how_copy=(), only=(), pytes
     os.makedirs(runtime, mode=0o700)
     env = dict(env, TMPDIR=tmp, XDG_RUNTIME_DIR=runtime)
     _copy_pytest_config(tree, base)
-    xml = os.path.join(base, "junit.xml")
-    args = [python, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--rootdir", base,
-            "--junitxml", xml] + list(pytest_args)
     if kind == "smoke":
         os.makedirs(os.path.join(base, "smoke"))
         shutil.copy(os.path.join(HERE, "smoke", where), os.path.join(base, "smoke"))
-        args.append(os.path.join("smoke", where))
+        targets = [os.path.join("smoke", where)]
     elif kind == "dir":
         # a copy outside the source tree, so the tests import the installed package
-        for path in [where] + list(how_copy):
+        for path in [where] + list(info.get("copy", ())):
             if os.path.isdir(os.path.join(tree, path)):
                 shutil.copytree(os.path.join(tree, path), os.path.join(base, path))
             elif os.path.isfile(os.path.join(tree, path)):     # a module the tests import
                 shutil.copy(os.path.join(tree, path), os.path.join(base, path))
             else:                    # not shipped: empty, so the tests needing no data run
                 os.makedirs(os.path.join(base, path))
-        args += [os.path.join(where, test) for test in only] or [where]
+        targets = [os.path.join(where, test) for test in only] or [where]
     else:
-        args += ["--pyargs"] + (["%s.%s" % (where, test) for test in only] or [where])
-    start = time.perf_counter()
-    run(args, log_path("%s-%s-test" % (name, flavour)), env, cwd=base)
-    seconds = time.perf_counter() - start
-    return junit_counts(xml) + (seconds,)
+        targets = ["--pyargs"] + (["%s.%s" % (where, test) for test in only] or [where])
+    groups = [targets]
+    if info.get("separately") and only:
+        groups = [targets[:1] + [target] if kind == "pyargs" else [target]
+                  for target in targets[1 if kind == "pyargs" else 0:]]
+    counts, start = [0, 0, 0, {}], time.perf_counter()
+    for number, group in enumerate(groups):
+        xml = os.path.join(base, "junit-%d.xml" % number)
+        run([python, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--rootdir", base,
+             "--junitxml", xml] + list(info.get("pytest_args", ())) + group,
+            log_path("%s-%s-test" % (name, flavour)), env, cwd=base,
+            timeout=info.get("timeout", 3600))
+        passed, total, skipped, outcomes = junit_counts(xml)
+        counts = [counts[0] + passed, counts[1] + total, counts[2] + skipped,
+                  dict(counts[3], **outcomes)]
+    return tuple(counts) + (time.perf_counter() - start,)
 
 
 # files that may hold pytest's configuration, and the section that makes them do so
@@ -366,11 +385,8 @@ def try_flavour(name, info, flavour, sdist, tree, wheelhouse):
         return result
     result["built"] = True
     run([python, "-m", "pip", "install", "-q"] + info["test_deps"], log, env)
-    passed, total, skipped, outcomes, seconds = run_tests(name, flavour, python, tree,
-                                                          info["tests"], env,
-                                                          info.get("copy", ()),
-                                                          info.get("only", ()),
-                                                          info.get("pytest_args", ()))
+    passed, total, skipped, outcomes, seconds = run_tests(name, flavour, python, tree, info,
+                                                          env)
     result.update(passed=passed, total=total, skipped=skipped, outcomes=outcomes,
                   seconds=seconds)
     return result
@@ -431,8 +447,11 @@ def print_table(rows):
 
 def first_error(name, flavour):
     """The first compiler or Python error line of a failed build's log."""
-    with open(log_path("%s-%s-build" % (name, flavour)), errors="replace") as f:
-        lines = f.read().splitlines()
+    try:
+        with open(log_path("%s-%s-build" % (name, flavour)), errors="replace") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return "(no log)"
     for pattern in (": error:", "Error:", "error:"):
         for line in lines:
             if pattern in line:
@@ -458,7 +477,9 @@ def main():
     names = options.packages or DEFAULT
     if options.default:
         names = DEFAULT + [name for name in options.packages if name not in DEFAULT]
-    shutil.rmtree(os.path.join(WORK, "logs"), ignore_errors=True)
+    for name in names:          # (only these packages' logs: another run may be going on)
+        for path in glob.glob(log_path(name + "-*")):
+            os.remove(path)
     apt_install([apt for name in names for apt in package_info(name).get("apt", [])])
     rows = []
     for name in names:

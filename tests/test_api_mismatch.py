@@ -46,6 +46,7 @@ CDEF = """
     extern struct total_s g_total;
     int f_total(struct total_s);
     int f_total_p(struct total_s *);
+    struct total_s *get_total_p(void);
     extern "Python" int cb_total(struct total_s);
     extern "Python" t_long_double cb_long_double(t_long_double);
     extern t_long_double g_long_doubles[2];
@@ -94,6 +95,7 @@ SOURCE = """
     struct total_s g_total;
     static int f_total(struct total_s t) { return t.a; }
     static int f_total_p(struct total_s *t) { return t == 0; }
+    static struct total_s *get_total_p(void) { return &g_total; }
     static int cb_total(struct total_s);
     static t_long_double cb_long_double(t_long_double);
     t_long_double g_long_doubles[2];
@@ -308,6 +310,19 @@ def test_names_of_a_wrong_struct_type_raise_when_used(mod, call):
 def test_pointers_to_a_wrong_struct_type_are_fine(mod):
     assert mod.lib.f_total_p(mod.ffi.NULL) == 1
     assert mod.ffi.typeof(mod.ffi.addressof(mod.lib, "g_total")).cname == "struct total_s *"
+
+
+@pytest.mark.parametrize("use", [
+    lambda ffi, p: p.a, lambda ffi, p: setattr(p, "a", 1), lambda ffi, p: p[0],
+    lambda ffi, p: dir(p), lambda ffi, p: setattr(ffi.gc(p, lambda _: None), "b", 2),
+], ids=["read_field", "write_field", "item", "dir", "write_field_of_gc"])
+def test_a_pointer_to_a_wrong_struct_from_c_raises_when_its_fields_are_used(mod, use):
+    # pyheif 0.7.1 against libheif 1.15 (a longer heif_decoding_options): the pointer a
+    # C function returns is fine, its fields raise ffi.error (purecffi gave AttributeError)
+    p = mod.lib.get_total_p()
+    assert _error(mod, lambda: use(mod.ffi, p)) == (
+        "struct total_s: wrong total size (cdef says 8, but C compiler says 12)"
+        + _flexible("struct total_s"))
 
 
 def test_int_dots_takes_the_compilers_type(mod):

@@ -137,6 +137,8 @@ class AddrCData(CData, metaclass=Family):
         ctype = self._ctype
         if ctype.kind == POINTER:
             ctype = ctype.item
+        if ctype.kind in (STRUCT, UNION) and getattr(ctype, "layout_error", None) is not None:
+            raise opaque_error(ctype)           # the C compiler contradicted its cdef()
         if ctype.kind in (STRUCT, UNION) and ctype._fields is not None:
             return [name for name, _ in ctype._fields]
         return []
@@ -592,6 +594,8 @@ def _missing_field(ctype, name, verb="read"):
     if ctype._fields is None and not ctype.partial and ctype.layout_error is None:
         raise AttributeError("cdata '%s' points to an opaque type: cannot %s fields"
                              % (shown.cname, verb))
+    if ctype.layout_error is not None:          # the C compiler contradicted its cdef()
+        raise opaque_error(ctype)
     if ctype.is_opaque():
         raise AttributeError("cdata '%s' has no field '%s' (%s)"
                              % (ctype.cname, name, opaque_error(ctype)))

@@ -19,7 +19,8 @@ _SSIZE_MAX, _SSIZE_MIN = plat.SSIZE_MAX, plat.SSIZE_MIN
 
 def item_accessors(item, attrs):
     """Class attributes for reading/writing items of a pointer or array."""
-    if item.kind == VOID or (item.is_opaque() and item.kind not in (STRUCT, UNION)):
+    if item.kind == VOID or (item.is_opaque() and (item.kind not in (STRUCT, UNION) or getattr(
+            item, "layout_error", None) is not None)):      # (the compiler contradicted it)
         attrs["_item_size"] = 0
         attrs["_item_read"] = staticmethod(_void_access(item))
         attrs["_item_write"] = staticmethod(_void_access(item))

@@ -365,11 +365,14 @@ class FFI:
 
     def offsetof(self, cdecl: str | _CType, *fields_or_indexes: str | int) -> int:
         """Byte offset of a field (several names for nested fields, ints for array items)."""
+        if not fields_or_indexes and self._decls.declare_tags:
+            if isinstance(cdecl, str):
+                self._typeof(cdecl)         # (its errors first, then cffi's in-line words)
+            raise TypeError("FFI._typeoffsetof() missing 1 required positional argument: "
+                            "'field_or_index'")
         ctype = self._typeof(cdecl)
-        if not fields_or_indexes:
-            raise TypeError("offsetof() expects at least 2 arguments" if not
-                            self._decls.declare_tags    # (cffi's generated modules' words)
-                            else "offsetof() needs at least one field name or index")
+        if not fields_or_indexes:           # (cffi's generated modules' words)
+            raise TypeError("offsetof() expects at least 2 arguments")
         offset, _ = _offset_of(ctype, fields_or_indexes)
         return offset
 

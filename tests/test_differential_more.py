@@ -490,3 +490,16 @@ def test_dots_in_unexpected_places_agree_with_cffi(source):
                                   "int(*)(int ...)", "int[...]", "int[N]", "int[1 % 0]"])
 def test_dots_in_type_strings_agree_with_cffi(text):
     _same("ffi.typeof(%r)" % (text,))
+
+
+# -- What an in-line lib cannot give: cffi's exceptions and words ----
+@pytest.mark.parametrize("cdefs, expression", [
+    (["extern int arr[...];"], "lib.arr"),
+    (["extern int arr[...][2];"], "lib.arr"),
+    (["extern int *arr[...];"], "lib.arr"),
+    (["#define Z ..."], "lib.Z"),
+    (["enum e2 { Q1, Q2, ... };"], "lib.Q1"),
+    (["enum e2 { Q1, Q2, ... };"], "lib.Q2"),
+])
+def test_what_an_inline_lib_cannot_give_agrees_with_cffi(cdefs, expression):
+    _same(expression, cdefs, "lib = ffi.dlopen(None)")

@@ -360,6 +360,11 @@ class CField:
                     bitsize=bitsize, flags=flags,
                     bit_position=offset * 8 if bit_position is None else bit_position)
 
+    def __dir__(self):
+        """object's names and the five a program reads, as cffi lists them (not `name` and
+        `bit_position`, which are purecffi's)."""
+        return sorted(set(dir(object)) | {"type", "offset", "bitshift", "bitsize", "flags"})
+
     def add_flags(self, flags):
         """Set more flags on a field being laid out (before its type is published)."""
         object.__setattr__(self, "flags", self.flags | flags)

@@ -167,8 +167,11 @@ class FFI:
             return twin._ctype
         if isinstance(cdecl, str):
             return self._typeof(cdecl)
-        raise self._wrong_argument("a string or cdata object", cdecl, None,
-                                   str(type(cdecl)))        # cffi's in-line words: the type
+        shown = str(type(cdecl))                    # cffi's in-line words: the type
+        if isinstance(cdecl, (CType, buffer)):      # (named as cffi's classes)
+            shown = "<class '_cffi_backend.%s'>" % (
+                "CType" if isinstance(cdecl, CType) else "buffer",)
+        raise self._wrong_argument("a string or cdata object", cdecl, None, shown)
 
     def getctype(self, cdecl: str | _CType, replace_with: str = "", extra: str | None = None) -> str:
         """The C spelling of a type, with `replace_with` (a name, '*', '[5]'...) declared

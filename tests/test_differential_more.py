@@ -513,3 +513,41 @@ def test_dots_in_unexpected_places_agree_with_cffi(source):
                                   "int(*)(int ...)", "int[...]", "int[N]", "int[1 % 0]"])
 def test_dots_in_type_strings_agree_with_cffi(text):
     _same("ffi.typeof(%r)" % (text,))
+
+
+# -- What an in-line lib cannot give: cffi's exceptions and words ----
+@pytest.mark.parametrize("cdefs, expression", [
+    (["extern int arr[...];"], "lib.arr"),
+    (["extern int arr[...][2];"], "lib.arr"),
+    (["extern int *arr[...];"], "lib.arr"),
+    (["#define Z ..."], "lib.Z"),
+    (["enum e2 { Q1, Q2, ... };"], "lib.Q1"),
+    (["enum e2 { Q1, Q2, ... };"], "lib.Q2"),
+])
+def test_what_an_inline_lib_cannot_give_agrees_with_cffi(cdefs, expression):
+    _same(expression, cdefs, "lib = ffi.dlopen(None)")
+
+
+# -- ... and in an out-of-line module, its ffi.error in its own words ----
+@pytest.mark.parametrize("source, expression", [
+    ("typedef int t[2](int);", "ffi.typeof('t')"),
+    ("typedef int t[2](int);", "ffi.typeof('t *')"),
+    ("int a[2](int);", "ffi.dlopen(None).a"),
+    ("typedef int F(int); F a[2];", "ffi.dlopen(None).a"),
+    ("typedef void t[3];", "ffi.typeof('t')"),
+])
+def test_declarations_of_no_c_type_out_of_line_agree_with_cffi(source, expression, tmp_path):
+    from conftest import import_built
+    outcomes = []
+    for index, ffi_class in enumerate((FFI, cffi.FFI)):
+        name = "_ool_no_c_type_%d" % (index,)
+        builder = ffi_class()
+        builder.cdef(source)
+        builder.set_source(name, None)
+        builder.emit_python_code(str(tmp_path / (name + ".py")))
+        ffi = import_built(tmp_path, name).ffi
+        try:
+            outcomes.append(("ok", normalised(repr(eval(expression, {"ffi": ffi})))))
+        except Exception as exc:
+            outcomes.append((type(exc).__name__, normalised(str(exc))))
+    assert outcomes[0] == outcomes[1]

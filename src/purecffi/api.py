@@ -162,8 +162,11 @@ class FFI:
             return twin._ctype
         if isinstance(cdecl, str):
             return self._typeof(cdecl)
-        raise self._wrong_argument("a string or cdata object", cdecl, None,
-                                   str(type(cdecl)))        # cffi's in-line words: the type
+        shown = str(type(cdecl))                    # cffi's in-line words: the type
+        if isinstance(cdecl, (CType, buffer)):      # (named as cffi's classes)
+            shown = "<class '_cffi_backend.%s'>" % (
+                "CType" if isinstance(cdecl, CType) else "buffer",)
+        raise self._wrong_argument("a string or cdata object", cdecl, None, shown)
 
     def getctype(self, cdecl: str | _CType, replace_with: str = "", extra: str | None = None) -> str:
         """The C spelling of a type, with `replace_with` (a name, '*', '[5]'...) declared
@@ -301,11 +304,14 @@ class FFI:
 
     def offsetof(self, cdecl: str | _CType, *fields_or_indexes: str | int) -> int:
         """Byte offset of a field (several names for nested fields, ints for array items)."""
+        if not fields_or_indexes and self._decls.declare_tags:
+            if isinstance(cdecl, str):
+                self._typeof(cdecl)         # (its errors first, then cffi's in-line words)
+            raise TypeError("FFI._typeoffsetof() missing 1 required positional argument: "
+                            "'field_or_index'")
         ctype = self._typeof(cdecl)
-        if not fields_or_indexes:
-            raise TypeError("offsetof() expects at least 2 arguments" if not
-                            self._decls.declare_tags    # (cffi's generated modules' words)
-                            else "offsetof() needs at least one field name or index")
+        if not fields_or_indexes:           # (cffi's generated modules' words)
+            raise TypeError("offsetof() expects at least 2 arguments")
         offset, _ = _offset_of(ctype, fields_or_indexes)
         return offset
 

@@ -45,6 +45,12 @@ class _BufferMethods:
         """Refused, as in cffi."""
         raise TypeError("cannot pickle 'buffer' object")
 
+    def __dir__(self):
+        """object's names and the item and length methods, as cffi's buffer lists (not the
+        ctypes array underneath)."""
+        return sorted(set(dir(object)) | {"__delitem__", "__getitem__", "__len__",
+                                          "__setitem__"})
+
     def __getitem__(self, index: int | slice) -> bytes:
         if index.__class__ is int:
             length = len(self)

@@ -26,7 +26,7 @@ from .finalizing import release, watch
 from .lazy import once
 from .convert import (LONGDOUBLE_BYTES, code_to_str, pointer_value, prepare, to_bool, to_char,
                       to_float, to_int, to_wchar)
-from .ctype import ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID
+from .ctype import ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, CType
 from .memory import MEM, allocate, read_address
 from .unraisable import report, user_traceback as _user_traceback
 
@@ -133,6 +133,9 @@ def callback_method(funcptr_key):
         fntype = self._types.get(funcptr_key, _NO_TYPES).get(cdecl) \
             if cdecl.__class__ is str else None
         if fntype is None:      # (a string seen before is under that key: no KeyError first)
+            if python_callable is None and not isinstance(cdecl, (str, CType)) \
+                    and self._decls.declare_tags:   # in-line: refused by the decorator, as
+                return _decorator(cdecl, error, onerror, ffi=self)  # by cffi's
             fntype = self._typeof(cdecl, consider_function_as_funcptr=True)
         if python_callable is None:
             return _decorator(fntype, error, onerror, not self._decls.declare_tags)
@@ -152,10 +155,13 @@ def callback_method(funcptr_key):
     return callback
 
 
-def _decorator(fntype, error, onerror, compiled=False):
+def _decorator(fntype, error, onerror, compiled=False, ffi=None):
     """The decorator form of ffi.callback() (apart, so that the method's frame makes no closure
-    cells for its variables at each call)."""
+    cells for its variables at each call); with `ffi`, `fntype` is what was given for a type,
+    which ffi.callback() refuses when the decorator is used."""
     def callback_decorator_wrap(func):
+        if ffi is not None:
+            return ffi.callback(fntype, func, error, onerror)
         return make_callback(fntype, func, error, onerror, compiled)
     callback_decorator_wrap.__qualname__ = "FFI.callback.<locals>.callback_decorator_wrap"
     return callback_decorator_wrap                  # named as cffi's, seen in its repr

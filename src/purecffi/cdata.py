@@ -487,8 +487,11 @@ def _slice(cdata, index, length):
         start, stop = slice_bounds(cdata, index, length)       # the general case, or raises
     arr, cls = cdata._open_array or _open_array(cdata.__class__, cdata._ctype.item)
     size = cdata._item_size or cdata._checked_item_size()
+    address = cdata._addr + start * size
+    if address >> _HIGH_BIT:        # (a pointer's far slice: the address wraps, as in C)
+        address &= _ADDRESS_MASK
     result = _new_object(cls)       # what cls(arr, address, keep, length) does, no frame
-    result._ctype, result._addr, result._keep = arr, cdata._addr + start * size, cdata._keep
+    result._ctype, result._addr, result._keep = arr, address, cdata._keep
     result._length = stop - start
     return result
 
@@ -517,6 +520,8 @@ def _slice_assign(cdata, index, value, length):
     count = stop - start
     size = cdata._checked_item_size()
     base = cdata._addr + start * size
+    if base >> _HIGH_BIT:           # (a pointer's far slice: the address wraps, as in C)
+        base &= _ADDRESS_MASK
     item = cdata._ctype.item
     if (isinstance(value, CData) and value._address) and value._ctype.kind == ARRAY \
             and value._ctype.item is item:

@@ -26,7 +26,7 @@ from .decls import (DEFAULT_TYPES, FILE_TYPE, MSG_MULTIPLE, MSG_MULTIPLE_CONSTAN
                     Declarations, _same_constant, _take, primitive_type)
 from .decls import hides as _hides, spelling as _spelling
 from .decls import abi_error as _abi_error, warn_guessed_enum as _warn_guessed_enum  # noqa: F401
-from .errors import MSG_RENDER_FUNCTION, CDefError, FFIError
+from .errors import MSG_FUNCTION_TYPE, MSG_RENDER_FUNCTION, CDefError, CompiledFFIError, FFIError
 from . import layout  # noqa: F401  (registers the layout rule that complete() uses)
 from .cdef_expr import _ExpressionError, _InvalidConstant, _evaluate, _integer, _literal_initializer
 from .cdef_frontend import _pycparse
@@ -466,7 +466,7 @@ class _Walker:
             return item
         if isinstance(item, RawFunctionType):
             return self.invalid(node, "array of '%s' is not a valid type" % (item.cname,),
-                                CDefError(MSG_RENDER_FUNCTION % (item.rendered,)), True)
+                                CDefError(MSG_RENDER_FUNCTION % (item.rendered,)), True, item)
         if item.kind == VOID:
             return self.invalid(node, "array of 'void' is not a valid type",
                                 ValueError("array item of unknown size: 'void'"), True)
@@ -485,19 +485,21 @@ class _Walker:
         item = self.resolve(node.type)
         if isinstance(item, RawFunctionType):       # an array of functions: none decays
             return self.invalid(node, "array of '%s' is not a valid type" % (item.cname,),
-                                CDefError(MSG_RENDER_FUNCTION % (item.rendered,)), True)
+                                CDefError(MSG_RENDER_FUNCTION % (item.rendered,)), True, item)
         return TYPES.pointer(item)
 
-    def invalid(self, node, message, type_string_error, declarable=False):
+    def invalid(self, node, message, type_string_error, declarable=False, function=None):
         """An invalid type: in a type string (ffi.typeof()...), cffi's exception for it.  One
         cffi's cdef() accepts (`declarable`) is an InvalidType raising that exception where it
-        is used (a struct member: the struct's, when the struct is used)."""
+        is used (a struct member: the struct's, when the struct is used); a generated module
+        names the `function` type that stands where it cannot, as cffi's do."""
         if self.type_string:
             raise type_string_error
         if declarable:
             if self.struct_depth:
                 raise _Deferred(type_string_error)
-            return make_type(InvalidType, message, type_string_error)
+            return make_type(InvalidType, message, type_string_error, None if function is None
+                             else CompiledFFIError(MSG_FUNCTION_TYPE % (function.cname,)))
         self.fail(node, message)
 
     def function(self, node):
@@ -507,7 +509,8 @@ class _Walker:
             return result
         if isinstance(result, RawFunctionType):
             return self.invalid(node, "a function cannot return '%s'" % (result.cname,),
-                                CDefError(MSG_RENDER_FUNCTION % (result.rendered,)), True)
+                                CDefError(MSG_RENDER_FUNCTION % (result.rendered,)), True,
+                                result)
         if result.kind == ARRAY:
             return self.invalid(node, "a function cannot return '%s'" % (result.cname,),
                                 TypeError("invalid result type: '%s'" % (result.cname,)), True)

@@ -189,10 +189,12 @@ class InvalidType(CType):
     function or an array): as with cffi, declaring it is fine and each use of what has it
     raises `error`, cffi's (decls.unbuildable_error())."""
 
-    __slots__ = ("error",)
+    __slots__ = ("error", "compiled_error")
 
-    def __init__(self, cname, error):
-        _init_slots(self, kind=INVALID, _prefix=cname, _suffix="", _rt=None, error=error)
+    def __init__(self, cname, error, compiled_error=None):
+        """`compiled_error`: what a generated module's ffi raises instead (its own words)."""
+        _init_slots(self, kind=INVALID, _prefix=cname, _suffix="", _rt=None, error=error,
+                    compiled_error=compiled_error or error)
 
     def is_opaque(self):
         return True
@@ -359,6 +361,11 @@ class CField:
         _init_slots(self, name=name, type=ctype, offset=offset, bitshift=bitshift,
                     bitsize=bitsize, flags=flags,
                     bit_position=offset * 8 if bit_position is None else bit_position)
+
+    def __dir__(self):
+        """object's names and the five a program reads, as cffi lists them (not `name` and
+        `bit_position`, which are purecffi's)."""
+        return sorted(set(dir(object)) | {"type", "offset", "bitshift", "bitsize", "flags"})
 
     def add_flags(self, flags):
         """Set more flags on a field being laid out (before its type is published)."""

@@ -29,8 +29,6 @@ from .errors import CDefError, LibraryClosedError, SymbolNotFoundError, Verifica
 __all__ = ["dlopen", "dlclose", "declarations_changed", "Lib", "Messages"]
 
 _MSG_NON_INTEGER = "non-integer constant '%s' cannot be accessed from a dlopen() library"
-_MSG_DEFINE_DOTS = "'%s' is declared as '#define %s ...': only API mode (ffi.set_source() and " \
-                   "a C compiler) can give its value, not a dlopen() library"
 _MSG_READ_ONLY = "cannot assign to '%s': it is a %s of the library, not a global variable"
 
 
@@ -447,8 +445,8 @@ class Lib:
             raise library.closed_error()
         self.__check_buildable(ctype)
         if ctype.kind == ARRAY and ctype.length is Ellipsis:
-            raise CDefError("global variable '%s' has type '%s' of unknown length: only API "
-                            "mode can give its size" % (name, ctype.cname))
+            raise CDefError("cannot render the type <%s>: unknown length"    # (cffi's words)
+                            % (ctype.cname.replace("[...]", "[/*...*/]"),))
         address = library.address(name, library.messages.variable)
         if ctype.kind == ARRAY and ctype.length is None:
             return _ArrayAddress(library, name, address, TYPES.pointer(ctype.item))
@@ -564,10 +562,9 @@ def _constant_value(name, declaration):
     ctype, value = declaration
     if value is Ellipsis:
         if ctype is None:
-            raise AttributeError(_MSG_DEFINE_DOTS % (name, name))
+            raise AttributeError(name)          # (`#define X ...`: cffi's bare name)
         if ctype.kind == ENUM and ctype.partial:
-            raise VerificationMissing("%s: the values of this enum are only known after "
-                                      "compilation (API mode)" % (ctype.cname,))
+            raise VerificationMissing(ctype.cname)  # (cffi's words: the enum's name)
         raise NotImplementedError(_MSG_NON_INTEGER % (name,))
     if not isinstance(value, int):
         raise NotImplementedError(_MSG_NON_INTEGER % (name,))

@@ -47,12 +47,13 @@ Type records: ["void"] ["prim", name] ["unknown", name, is_float] ["ptr", item]
 ["arr", item, length or null or "..."] ["fn", [args...], result, ellipsis, abi or null]
 ["fnptr", raw] ["struct"|"union", name, cname or null]
 ["enum", name, cname or null, [[key, value], ...], base, partial] ["FILE"] ["ext", key]
+["invalid", name, exception class name, args] (what cdef() accepts but no C type is)
 (key "*name": the struct that the included typedef `name` points to).
 """
 import threading
 
 from .ctype import (COMPLETED_PARTIAL, STRUCT, UNION, ArrayType, EnumType, FunctionPtrType,
-                    PointerType,
+                    InvalidType, PointerType,
                     PrimitiveType, RawFunctionType, StructOrUnionType, UnknownNumberType,
                     VoidType, make_type)
 from .layout import FLAG_IGNORE_IN_CTOR, lay_out    # (also: complete() needs it imported)
@@ -153,6 +154,11 @@ class _Dumper:
     def write_void(self, ctype):
         return self.add(ctype, ("void",))
 
+    def write_invalid(self, ctype):
+        error = ctype.compiled_error     # (the module's ffi is a generated one)
+        return self.add(ctype, ("invalid", ctype._prefix, type(error).__name__,
+                                tuple(error.args)))
+
     def write_primitive(self, ctype):
         return self.add(ctype, ("prim", ctype.name))
 
@@ -200,7 +206,7 @@ _WRITERS = {
     UnknownNumberType: _Dumper.write_unknown, PointerType: _Dumper.write_pointer,
     ArrayType: _Dumper.write_array, RawFunctionType: _Dumper.write_raw_function,
     FunctionPtrType: _Dumper.write_function_pointer, StructOrUnionType: _Dumper.write_struct,
-    EnumType: _Dumper.write_enum,
+    EnumType: _Dumper.write_enum, InvalidType: _Dumper.write_invalid,
 }
 
 
@@ -444,14 +450,17 @@ _READERS = {
     "enum": _read_enum,
     "FILE": _read_file,
     "ext": _Loader.read_ext,
+    "invalid": lambda loader, r: make_type(InvalidType, r[1], _exception(r[2], r[3])),
 }
 
 
 def _exception(name, args):
-    """The exception of a broken struct (a built-in or a purecffi error class)."""
+    """The exception of a broken struct or an invalid type (a built-in or a purecffi error
+    class)."""
     import builtins
     from . import errors
-    cls = getattr(errors, name, None) or getattr(builtins, name, None)
+    cls = (errors.CompiledFFIError if name == errors.CompiledFFIError.__name__ else
+           getattr(errors, name, None) or getattr(builtins, name, None))
     if not (isinstance(cls, type) and issubclass(cls, BaseException)):
         cls = TypeError
     return cls(*args)

@@ -48,8 +48,7 @@ class _BufferMethods:
     def __dir__(self):
         """object's names and the item and length methods, as cffi's buffer lists (not the
         ctypes array underneath)."""
-        return sorted(set(dir(object)) | {"__delitem__", "__getitem__", "__len__",
-                                          "__setitem__"})
+        return sorted(set(dir(object)) | _BUFFER_NAMES)
 
     def __getitem__(self, index: int | slice) -> bytes:
         if index.__class__ is int:
@@ -122,6 +121,10 @@ class _BufferMethods:
 
 
 _ONE_BYTE = [bytes((value,)) for value in range(256)]     # byte value -> its bytes object
+# what dir() of a buffer lists beside object's names, as cffi's (its type has a buffer slot,
+# which Python 3.12 and later show as `__buffer__`)
+_BUFFER_NAMES = {"__delitem__", "__getitem__", "__len__", "__setitem__"} | (
+    {"__buffer__"} if sys.version_info >= (3, 12) else set())
 
 
 def _comparable(other):

@@ -22,6 +22,7 @@ under the cdata, as with cffi.
 import operator
 from pickle import PickleBuffer as _PickleBuffer
 
+from .buffer import buffer as _ffi_buffer
 from .cdatabase import CData, cffi_type_name
 from .convert import prepare
 from .ctype import ARRAY, POINTER
@@ -62,7 +63,7 @@ def from_buffer(self, cdecl, python_buffer=UNSPECIFIED, require_writable=False):
             result._ctype = ctype
             result._length = len(python_buffer) // item_size
             return result
-    else:
+    elif source is not _ffi_buffer:
         # any other exporter (array.array, mmap, a bytearray subclass...); a memoryview is
         # viewed through a PickleBuffer, so that the view holds an export of the memoryview
         # itself, which cannot then be released under the cdata (as with cffi).  The view's
@@ -125,7 +126,10 @@ def _from_buffer(ffi, cdecl, python_buffer, require_writable, ctype=None):
             view = None
         if view is not None and _VIEW_BUF_OFFSET is not None and view.nbytes and \
                 view.c_contiguous and (not require_writable or not view.readonly):
-            export.view, export.obj, size = view, view.obj, view.nbytes
+            # (an ffi.buffer exports through `__buffer__` from Python 3.12 on, and CPython
+            # names a wrapper of it as the view's object: the repr names the buffer, as cffi's)
+            export.view, export.obj, size = view, view.obj if source is not _ffi_buffer \
+                else python_buffer, view.nbytes
             address = _ADDRESSES[(id(view) + _VIEW_BUF_OFFSET) >> _PTR_SHIFT]
         else:
             if view is not None:

@@ -84,6 +84,23 @@ def _real_error(arg):
 
 
 _c_void_p_param = ctypes.c_void_p.from_param     # converts an int without an isinstance()
+
+
+# The argument objects of the addresses passed lately: ctypes' c_void_p.from_param(address)
+# looks its "P" field description up in a linear table (~250 machine instructions) and makes
+# a new argument object each time, where a dict lookup finds the one made before (an argument
+# object is only read by ctypes: the same one may be passed by any number of calls at once).
+_POINTER_PARAMS = {}
+_POINTER_PARAMS_MAX = 1024
+
+
+def _new_pointer_param(address):
+    """c_void_p.from_param(address), filed in _POINTER_PARAMS (emptied when full)."""
+    param = _c_void_p_param(address)
+    if len(_POINTER_PARAMS) >= _POINTER_PARAMS_MAX:
+        _POINTER_PARAMS.clear()
+    _POINTER_PARAMS[address] = param
+    return param
 _byref = ctypes.byref
 _addressof = ctypes.addressof
 
@@ -234,7 +251,7 @@ def _bool_template(value):
 
 def _pointer_template(value):
     if type(value) in ACCEPTED:                      # noqa: F821
-        return VOIDP(value._addr)                        # noqa: F821
+        return PARAM(value._addr) or VOIDP(value._addr)  # noqa: F821 (see _POINTER_PARAMS)
     return SLOW(value)                                   # noqa: F821
 
 
@@ -243,7 +260,7 @@ def _bytes_pointer_template(value):
     if kind is bytes:
         return value                    # ctypes passes a pointer to the bytes' own buffer
     if kind in ACCEPTED:                                 # noqa: F821
-        return VOIDP(value._addr)                        # noqa: F821
+        return PARAM(value._addr) or VOIDP(value._addr)  # noqa: F821 (see _POINTER_PARAMS)
     return SLOW(value)                                   # noqa: F821
 
 
@@ -465,7 +482,8 @@ def _pointer_slow_path(ctype, accepted):
 def _pointer_converter(ctype):
     accepted = runtime_classes(ctype)
     template = _bytes_pointer_template if _accepts_bytes(ctype.item) else _pointer_template
-    return _converter(ctype, _specialise(template, ACCEPTED=accepted, VOIDP=_c_void_p_param,
+    return _converter(ctype, _specialise(template, ACCEPTED=accepted, VOIDP=_new_pointer_param,
+                                         PARAM=_POINTER_PARAMS.get,
                                          SLOW=_pointer_slow_path(ctype, accepted)))
 
 

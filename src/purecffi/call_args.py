@@ -195,11 +195,14 @@ _COMPACT_MAX = (1 << 30) - 1       # the largest one-digit int of CPython
 # The first test compares with one-digit ints only (below 2**30), which CPython 3.11 does
 # with its specialised int comparison; the bounds of 32-bit types are two-digit ints, whose
 # comparison is the generic one (~130 machine instructions more per argument).
+# (Nested tests, not chained comparisons: each compare is followed by its jump, the form that
+# CPython 3.11 specialises; ~30 machine instructions less per argument.)
 def _small_int_template(value):
     if type(value) is int:
-        if 0 <= value <= TOP:                            # noqa: F821 (bound by _specialise)
-            return value
-        if BOTTOM <= value < 0:                          # noqa: F821
+        if value >= 0:
+            if value <= TOP:                             # noqa: F821 (bound by _specialise)
+                return value
+        elif value >= BOTTOM:                            # noqa: F821
             return value + 4294967296                    # _INT_WRAP, see above
         if LO <= value <= HI:                            # noqa: F821
             return value if value >= 0 else value + 4294967296     # _INT_WRAP, see above
@@ -224,9 +227,10 @@ def _register_int_template(value):
     # a 64-bit argument passed in a register: a value that fits in 32 bits goes as a C int,
     # which libffi sign-extends to the whole register (see _REGISTER_INTS)
     if type(value) is int:
-        if 0 <= value <= TOP:                            # noqa: F821 (see _small_int_template)
-            return value
-        if BOTTOM <= value < 0:                          # noqa: F821
+        if value >= 0:
+            if value <= TOP:                             # noqa: F821 (see _small_int_template)
+                return value
+        elif value >= BOTTOM:                            # noqa: F821
             return value + 4294967296                    # _INT_WRAP, see above
         if LO <= value <= HI:                            # noqa: F821
             return value if value >= 0 else value + 4294967296     # _INT_WRAP, see above

@@ -84,6 +84,23 @@ def _real_error(arg):
 
 
 _c_void_p_param = ctypes.c_void_p.from_param     # converts an int without an isinstance()
+
+
+# The argument objects of the addresses passed lately: ctypes' c_void_p.from_param(address)
+# looks its "P" field description up in a linear table (~250 machine instructions) and makes
+# a new argument object each time, where a dict lookup finds the one made before (an argument
+# object is only read by ctypes: the same one may be passed by any number of calls at once).
+_POINTER_PARAMS = {}
+_POINTER_PARAMS_MAX = 1024
+
+
+def _new_pointer_param(address):
+    """c_void_p.from_param(address), filed in _POINTER_PARAMS (emptied when full)."""
+    param = _c_void_p_param(address)
+    if len(_POINTER_PARAMS) >= _POINTER_PARAMS_MAX:
+        _POINTER_PARAMS.clear()
+    _POINTER_PARAMS[address] = param
+    return param
 _byref = ctypes.byref
 _addressof = ctypes.addressof
 
@@ -178,11 +195,14 @@ _COMPACT_MAX = (1 << 30) - 1       # the largest one-digit int of CPython
 # The first test compares with one-digit ints only (below 2**30), which CPython 3.11 does
 # with its specialised int comparison; the bounds of 32-bit types are two-digit ints, whose
 # comparison is the generic one (~130 machine instructions more per argument).
+# (Nested tests, not chained comparisons: each compare is followed by its jump, the form that
+# CPython 3.11 specialises; ~30 machine instructions less per argument.)
 def _small_int_template(value):
     if type(value) is int:
-        if 0 <= value <= TOP:                            # noqa: F821 (bound by _specialise)
-            return value
-        if BOTTOM <= value < 0:                          # noqa: F821
+        if value >= 0:
+            if value <= TOP:                             # noqa: F821 (bound by _specialise)
+                return value
+        elif value >= BOTTOM:                            # noqa: F821
             return value + 4294967296                    # _INT_WRAP, see above
         if LO <= value <= HI:                            # noqa: F821
             return value if value >= 0 else value + 4294967296     # _INT_WRAP, see above
@@ -207,9 +227,10 @@ def _register_int_template(value):
     # a 64-bit argument passed in a register: a value that fits in 32 bits goes as a C int,
     # which libffi sign-extends to the whole register (see _REGISTER_INTS)
     if type(value) is int:
-        if 0 <= value <= TOP:                            # noqa: F821 (see _small_int_template)
-            return value
-        if BOTTOM <= value < 0:                          # noqa: F821
+        if value >= 0:
+            if value <= TOP:                             # noqa: F821 (see _small_int_template)
+                return value
+        elif value >= BOTTOM:                            # noqa: F821
             return value + 4294967296                    # _INT_WRAP, see above
         if LO <= value <= HI:                            # noqa: F821
             return value if value >= 0 else value + 4294967296     # _INT_WRAP, see above
@@ -234,7 +255,7 @@ def _bool_template(value):
 
 def _pointer_template(value):
     if type(value) in ACCEPTED:                      # noqa: F821
-        return VOIDP(value._addr)                        # noqa: F821
+        return PARAM(value._addr) or VOIDP(value._addr)  # noqa: F821 (see _POINTER_PARAMS)
     return SLOW(value)                                   # noqa: F821
 
 
@@ -243,7 +264,7 @@ def _bytes_pointer_template(value):
     if kind is bytes:
         return value                    # ctypes passes a pointer to the bytes' own buffer
     if kind in ACCEPTED:                                 # noqa: F821
-        return VOIDP(value._addr)                        # noqa: F821
+        return PARAM(value._addr) or VOIDP(value._addr)  # noqa: F821 (see _POINTER_PARAMS)
     return SLOW(value)                                   # noqa: F821
 
 
@@ -465,7 +486,8 @@ def _pointer_slow_path(ctype, accepted):
 def _pointer_converter(ctype):
     accepted = runtime_classes(ctype)
     template = _bytes_pointer_template if _accepts_bytes(ctype.item) else _pointer_template
-    return _converter(ctype, _specialise(template, ACCEPTED=accepted, VOIDP=_c_void_p_param,
+    return _converter(ctype, _specialise(template, ACCEPTED=accepted, VOIDP=_new_pointer_param,
+                                         PARAM=_POINTER_PARAMS.get,
                                          SLOW=_pointer_slow_path(ctype, accepted)))
 
 

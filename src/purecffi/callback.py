@@ -355,7 +355,9 @@ def thunk(H, {params}):
 """
 # (LO and HI are within one CPython digit, so the comparisons are the specialised ones of small
 # ints; a result outside them still goes through CHECK, which knows the type's real range)
-_FAST_INT_RESULT = "if result.__class__ is int and LO <= result <= HI:\n        return result"
+# (and each comparison followed by its jump, the form CPython 3.11 specialises, not chained)
+_FAST_INT_RESULT = "if result.__class__ is int and result >= LO and result <= HI:\n" \
+    "        return result"
 _COMPACT_MAX = (1 << 30) - 1       # the largest one-digit int of CPython
 _FAST_VOID_RESULT = "if result is None:\n        return None"
 

@@ -194,6 +194,9 @@ def viewing_pointer_methods(fmt, getitem, setitem):
             return None
         return v
 
+    items = typed_view(fmt)
+    shift = items.itemsize.bit_length() - 1
+
     def viewing_getitem(self, index):
         if index.__class__ is int:
             v = self._v
@@ -201,6 +204,13 @@ def viewing_pointer_methods(fmt, getitem, setitem):
                 if v:
                     if index >= 0:
                         return v[index]
+                elif v is None:
+                    # the first access (often the only one, as `ffi.cast("int *", p)[0]`):
+                    # `getitem`'s index into the typed view of memory, inline (no frames)
+                    self._v = False
+                    address = self._addr
+                    if address:
+                        return items[(address >> shift) + index]
                 else:
                     v = view(self)
                     if v is not None and index >= 0:

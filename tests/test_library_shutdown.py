@@ -201,3 +201,25 @@ def test_not_closed_in_an_exit_handler(library_path):
         del ffi
         print("main done", flush=True)
     """, "main done\nafter cleanup 22 True\n")
+
+
+@pytest.mark.skipif(IS_CFFI, reason="cffi's ffi keeps even the libraries it closed")
+def test_closed_libraries_are_not_kept_by_the_ffi(library_path):
+    # the ffi keeps what it opened, not what dlclose() closed: opening and closing in a loop
+    # holds no more than the one library open
+    import gc
+    import weakref
+
+    from _backend import FFI
+    ffi = FFI()
+    ffi.cdef("int add(int, int);")
+    refs = []
+    for _ in range(50):
+        lib = ffi.dlopen(library_path)
+        refs.append(weakref.ref(lib))
+        ffi.dlclose(lib)
+    kept = ffi.dlopen(library_path)
+    del lib
+    gc.collect()
+    assert sum(ref() is not None for ref in refs) == 0
+    assert kept.add(2, 3) == 5

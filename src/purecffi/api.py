@@ -421,6 +421,12 @@ class FFI:
         """Close a library opened by dlopen(); later access to it raises."""
         from .library import dlclose
         dlclose(lib, not self._decls.declare_tags)
+        kept = self.__dict__.get("_libraries")
+        if kept is not None:        # closed: nothing may point into it any more (cffi keeps it)
+            try:
+                kept.remove(lib)        # (one step: a Lib compares by identity)
+            except ValueError:
+                pass
 
     @overload
     def callback(self, cdecl: str | _CType, python_callable: None = None, error: Any = None,

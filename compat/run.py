@@ -174,6 +174,13 @@ PACKAGES = {
     # compat/smoke's
     "secp256k1": dict(spec="secp256k1", apt=["libsecp256k1-dev", "pkg-config"],
                       tests=("smoke", "test_secp256k1.py"), test_deps=["pytest"]),
+    # in-line ABI over the system pango, with pangocairocffi and cairocffi; its sdist lacks
+    # the helpers its tests import: compat/smoke's
+    "pangocffi": dict(spec="pangocffi", apt=["libpango-1.0-0", "libpangocairo-1.0-0"],
+                      tests=("smoke", "test_pangocffi.py"),
+                      test_deps=["pytest", "pangocairocffi", "cairocffi"]),
+    # API mode over SipHash-2-4's reference C; no tests in its sdist: compat/smoke's
+    "csiphash": dict(spec="csiphash", tests=("smoke", "test_csiphash.py"), test_deps=["pytest"]),
 }
 DEFAULT = ["cairocffi", "xattr", "pymunk", "pynacl"]
 FLAVOURS = ("cffi", "purecffi")          # the real cffi, the drop-in

@@ -181,6 +181,9 @@ PACKAGES = {
                       test_deps=["pytest", "pangocairocffi", "cairocffi"]),
     # API mode over SipHash-2-4's reference C; no tests in its sdist: compat/smoke's
     "csiphash": dict(spec="csiphash", tests=("smoke", "test_csiphash.py"), test_deps=["pytest"]),
+    # API mode over its bundled HighwayHash C
+    "highwayhash-cffi": dict(spec="highwayhash-cffi", tests=("dir", "tests"),
+                             test_deps=["pytest"]),
 }
 DEFAULT = ["cairocffi", "xattr", "pymunk", "pynacl"]
 FLAVOURS = ("cffi", "purecffi")          # the real cffi, the drop-in

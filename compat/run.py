@@ -170,7 +170,8 @@ PACKAGES = {
     # compat/smoke's
     "cairosvg": dict(spec="cairosvg", apt=["libcairo2"], tests=("smoke", "test_cairosvg.py"),
                      test_deps=["pytest"]),
-    # API mode over the system libsecp256k1 (found with pkg-config); no tests in its sdist:
+    # API mode over the libsecp256k1 its sdist bundles (linked in statically; its setup.py
+    # requires pkg-config; the system libsecp256k1-dev is not picked up); no tests in its sdist:
     # compat/smoke's
     "secp256k1": dict(spec="secp256k1", apt=["libsecp256k1-dev", "pkg-config"],
                       tests=("smoke", "test_secp256k1.py"), test_deps=["pytest"]),
@@ -184,6 +185,9 @@ PACKAGES = {
     # API mode over its bundled HighwayHash C
     "highwayhash-cffi": dict(spec="highwayhash-cffi", tests=("dir", "tests"),
                              test_deps=["pytest"]),
+    # API mode over the system libyang 2.1 (the 2.x bindings: 3 and later need libyang 3)
+    "libyang": dict(spec="libyang<3", apt=["libyang2-dev", "pkg-config"], tests=("dir", "tests"),
+                    test_deps=["pytest"]),
 }
 DEFAULT = ["cairocffi", "xattr", "pymunk", "pynacl"]
 FLAVOURS = ("cffi", "purecffi")          # the real cffi, the drop-in

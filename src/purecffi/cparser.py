@@ -242,7 +242,7 @@ class _Walker:
         ctype = self.resolve(node.type)
         if isinstance(ctype, RawFunctionType):
             spellings = c_spellings(node.type, ctype, self.work.types.get,
-                                    self.work.const_typedefs)
+                                    self.work.const_typedefs, self.work.typedef_nodes)
             if spellings is not None:
                 self.work.c_spellings[node.name] = spellings
             if plus_c is not None:
@@ -279,6 +279,7 @@ class _Walker:
         label = "anonymous" if type(tag) in _TAG_KINDS and tag.name is None else "typedef"
         if self.declare(self.work.types, label, node.name, ctype, node, "typedef"):
             self.work.typedef_names.append(node.name)
+        self.work.typedef_nodes[node.name] = node.type          # (for C spellings)
         if self.is_const(node.type):
             self.work.const_typedefs.add(node.name)
         else:

@@ -187,8 +187,8 @@ PACKAGES = {
                              test_deps=["pytest"]),
     # API mode over the system libyang 2.1 (so 2.29; 2.8 and later bindings need a newer
     # one); its sdist lacks the YANG models most of its tests load, either way
-    "libyang": dict(spec="libyang<2.8", apt=["libyang2-dev", "pkg-config"], tests=("dir", "tests"),
-                    test_deps=["pytest"]),
+    "libyang": dict(spec="libyang<2.8", apt=["libyang2-dev", "pkg-config"],
+                    tests=("dir", "tests"), test_deps=["pytest"]),
     # ffi.verify() at import; its tests are test_atomiclong.py beside its module
     "atomiclong": dict(spec="atomiclong", tests=("dir", "test_atomiclong.py"),
                        test_deps=["pytest"]),

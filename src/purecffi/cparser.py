@@ -158,6 +158,7 @@ class _Walker:
         self.typedef_tag_names = {}   # id(anonymous tag node) -> the typedef naming it
         self.renames = {}             # "struct s" -> first typedef name, for tags created here
         self.own_defines = set()      # names #defined by this cdef
+        self.define_values = {}       # name -> value node of its last #define in this cdef
         self.touched = {}             # struct -> snapshot, to undo completions
         self.typedef_ctx = None       # (name, direct declarator node) inside a typedef
         self.param_depth = 0
@@ -170,6 +171,12 @@ class _Walker:
     def run(self, nodes):
         """Walk the top-level declarations, then lay out the struct bodies (all or nothing)."""
         self.find_typedef_names(nodes)
+        for node in nodes:      # cffi reads a cdef's #defines first: a use may come before
+            if type(node) is c_ast.Decl and type(node.type) is c_ast.Enum \
+                    and self.define_index(node.type) is not None:
+                define = self.prep.defines[self.define_index(node.type)]
+                if define.value is not None:
+                    self.define_values[define.name] = node.type.values.enumerators[0].value
         try:
             for node in nodes:
                 handler = self.HANDLERS.get(type(node))
@@ -235,7 +242,7 @@ class _Walker:
         ctype = self.resolve(node.type)
         if isinstance(ctype, RawFunctionType):
             spellings = c_spellings(node.type, ctype, self.work.types.get,
-                                    self.work.const_typedefs)
+                                    self.work.const_typedefs, self.work.typedef_nodes)
             if spellings is not None:
                 self.work.c_spellings[node.name] = spellings
             if plus_c is not None:
@@ -272,6 +279,7 @@ class _Walker:
         label = "anonymous" if type(tag) in _TAG_KINDS and tag.name is None else "typedef"
         if self.declare(self.work.types, label, node.name, ctype, node, "typedef"):
             self.work.typedef_names.append(node.name)
+        self.work.typedef_nodes[node.name] = node.type          # (for C spellings)
         if self.is_const(node.type):
             self.work.const_typedefs.add(node.name)
         else:
@@ -364,7 +372,16 @@ class _Walker:
         self.add_constant(define.name, (None, value), node, from_define=True)
 
     def constant_value(self, name):
-        """The integer value of an earlier constant (for expressions), or None."""
+        """The integer value of a #define of this cdef (the last, wherever it is, as cffi) or
+        of an earlier constant (for expressions), or None."""
+        value = self.define_values.pop(name, None)
+        if value is not None:       # (popped while evaluated: a #define naming itself)
+            try:
+                return _integer(value, self.constant_value)
+            except (_ExpressionError, ZeroDivisionError):
+                pass
+            finally:
+                self.define_values[name] = value
         entry = self.work.constants.get(name)
         return entry[1] if entry is not None else None
 

@@ -98,6 +98,7 @@ class Declarations:
                    a struct from outside (API mode) should clear it.
     declare_tags   whether naming an unknown tag in a type declares it (True for cdef(); False
                    for declarations loaded from a generated module, as cffi's compiled ffi)
+    typedef_nodes  typedef name -> its pycparser declarator (for c_spellings)
     c_spellings    function name -> (result, [parameters]): their C spellings as the cdef wrote
                    them, qualifiers kept (the type model drops `const`), with '@' where the
                    declarator goes; only for the API-mode C emitter, which must call the real
@@ -124,6 +125,7 @@ class Declarations:
         self.type_cache = {}
         self.declare_tags = True
         self.c_spellings = {}
+        self.typedef_nodes = {}
 
     def copy(self):
         """A copy whose containers can change without touching this one (types are shared)."""

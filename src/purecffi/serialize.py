@@ -271,6 +271,8 @@ class _Loader:
         self.data, self.includes, self.layouts = data, includes, layouts
         self.types = [None] * len(data["types"])
         self.bodies = {entry[0]: entry for entry in data["bodies"]}
+        self.waiting = {}         # id(struct built, not yet completed) -> (struct, its body)
+        self.draining = False
 
     def run(self, lazy=False):
         from .decls import Declarations
@@ -309,15 +311,35 @@ class _Loader:
 
     def type(self, index):
         """The type of record `index`, built on first need; a struct or union is completed
-        then (its record is stored first: members may point back to it)."""
+        before the outermost call returns (its record is stored first: members may point back
+        to it), after the structs it holds by value, whatever the order they are reached in
+        (`struct a { struct b *p; }; struct b { struct a a; };` from struct a: b first)."""
         ctype = self.types[index]
         if ctype is None:
             record = self.data["types"][index]
             ctype = self.types[index] = _READERS[record[0]](self, record)
             body = self.bodies.get(index)
             if body is not None:
-                self.complete(ctype, body)
+                self.waiting[id(ctype)] = (ctype, body)
+            if not self.draining:
+                self.draining = True
+                try:
+                    while self.waiting:
+                        self.finish(next(iter(self.waiting)))
+                finally:
+                    self.draining = False
         return ctype
+
+    def finish(self, key):
+        """Complete a waiting struct, the waiting structs it holds by value first."""
+        ctype, body = self.waiting.pop(key)
+        decl_fields = self.fields(body[1])
+        for _, ftype, _ in decl_fields:
+            while isinstance(ftype, ArrayType):
+                ftype = ftype.item
+            if id(ftype) in self.waiting:
+                self.finish(id(ftype))
+        self.complete(ctype, body, decl_fields)
 
     def read_ext(self, record):
         key = record[1]
@@ -328,11 +350,9 @@ class _Loader:
         raise ImportError("type '%s' should come from an included module, which does not "
                           "declare it (rebuild the modules)" % (key,))
 
-    def complete(self, ctype, body):
-        """Complete a struct from its body; the member types are built (and the structs held
-        by value completed) by self.fields() first."""
-        _, fields, packed, pack, partial = body
-        decl_fields = self.fields(fields)
+    def complete(self, ctype, body, decl_fields):
+        """Complete a struct from its body and its members' types."""
+        _, _, packed, pack, partial = body
         given = self.layouts.get(ctype.cname)
         layout = None if given is None else _given_layout(ctype, decl_fields, given,
                                                           packed, pack, partial)

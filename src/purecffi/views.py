@@ -9,7 +9,6 @@ from struct import error as StructError
 
 from . import platform as plat
 from .cdatabase import CData
-from .ctype import ARRAY, FUNCTION, POINTER, VOID
 from .memory import MEM, read_address, typed_view, write_address
 from .specialise import specialise
 
@@ -17,9 +16,6 @@ _new_object = object.__new__
 _POINTER_SIZE = calcsize("P")
 _HIGH_BIT = plat.HIGH_BIT   # an item address at or past 1 << HIGH_BIT (or negative) wrapped
 _FAR_ERRORS = (StructError, OverflowError)  # what reading beyond the address space raises
-# what a pointer item takes as it is, as convert._write_pointer does: a pointer of its very
-# type, an array of its items, or (into `void *`) any data or function pointer or array
-_ANY_POINTER = (POINTER, ARRAY, FUNCTION)
 
 
 def struct_item_getitem(irt, size, is_array, fallback):
@@ -96,18 +92,15 @@ def pointer_item_getitem(irt, is_array, fallback):
 
 def pointer_item_setitem(irt, is_array, fallback):
     """`__setitem__` of a pointer or array of data pointers: an in-range int index is written
-    here (a pointer of the item type itself with no test, anything else by the item's
-    writer); any other index goes to `fallback`."""
+    here (a pointer of the item type itself with no test, anything else by the item's writer,
+    which knows what else the type takes as it is); any other index goes to `fallback`."""
     ptype, write = irt.ctype, irt.write
-    pitem, takes_any = ptype.item, ptype.item.kind == VOID
     if is_array:
         def setitem(self, index, value):
             if index.__class__ is int:
                 length = self._length
                 if length is not None and 0 <= index < length:
-                    if isinstance(value, CData) and (value._ctype is ptype or (
-                            value._ctype.kind == ARRAY and value._ctype.item is pitem
-                            or takes_any and value._ctype.kind in _ANY_POINTER)):
+                    if isinstance(value, CData) and value._ctype is ptype:
                         write_address(MEM, self._addr + index * _POINTER_SIZE, value._addr)
                     else:
                         write(self._addr + index * _POINTER_SIZE, value)
@@ -119,9 +112,7 @@ def pointer_item_setitem(irt, is_array, fallback):
         address = self._addr
         if address and index.__class__ is int:
             try:
-                if isinstance(value, CData) and (value._ctype is ptype or (
-                        value._ctype.kind == ARRAY and value._ctype.item is pitem
-                        or takes_any and value._ctype.kind in _ANY_POINTER)):
+                if isinstance(value, CData) and value._ctype is ptype:
                     write_address(MEM, address + index * _POINTER_SIZE, value._addr)
                 else:
                     write(address + index * _POINTER_SIZE, value)
@@ -135,9 +126,9 @@ def pointer_item_setitem(irt, is_array, fallback):
 def owning_pointer_methods(irt, getitem, setitem):
     """`__getitem__`/`__setitem__` of `ffi.new("T **")` (`irt`: the item pointer type's
     runtime): `p[0]` reads the pointer and makes its view here, `p[0] = q` of a pointer of
-    that very type writes its address; anything else goes to `getitem`/`setitem`."""
+    that very type writes its address (any other `q` goes to the item's writer); any other
+    index goes to `getitem`/`setitem`."""
     ptype = irt.ctype
-    pitem, takes_any = ptype.item, ptype.item.kind == VOID
 
     def owning_getitem(self, index):
         if index.__class__ is int and index == 0:
@@ -152,9 +143,7 @@ def owning_pointer_methods(irt, getitem, setitem):
 
     def owning_setitem(self, index, value):
         if index.__class__ is int and index == 0:
-            if isinstance(value, CData) and (value._ctype is ptype or (
-                    value._ctype.kind == ARRAY and value._ctype.item is pitem
-                    or takes_any and value._ctype.kind in _ANY_POINTER)):
+            if isinstance(value, CData) and value._ctype is ptype:
                 write_address(MEM, self._addr, value._addr)
             else:
                 self._item_write(self._addr, value)

@@ -22,7 +22,7 @@ __all__ = ["watch", "release"]
 
 _state = {"collecting": False, "exiting": False, "watching": False}
 _pending = []
-_lock = threading.Lock()
+_lock = threading.RLock()       # (reentrant: a collection may start while it is held)
 
 
 def _on_gc(phase, info):
@@ -32,7 +32,7 @@ def _on_gc(phase, info):
         return
     _state["collecting"] = False
     if _pending:
-        with _lock:
+        with _lock:             # (release() files under the lock: no entry is lost)
             todo = _pending[:]
             del _pending[:]
         if not _exiting():
@@ -59,13 +59,15 @@ def watch():
                 _state["watching"] = True
 
 
-def release(action, argument, _state=_state, _pending=_pending, _exiting=_exiting):
+def release(action, argument, _state=_state, _pending=_pending, _exiting=_exiting,
+            _lock=_lock):
     """`action(argument)` now; at the end of the running garbage collection if one runs (the
     caller is a finalizer of its garbage); never once the interpreter is exiting.  (What it
     uses is bound as defaults: module globals may be gone when a finalizer runs at exit.)"""
     if _exiting():
         return
     if _state["collecting"]:
-        _pending.append((action, argument))
+        with _lock:
+            _pending.append((action, argument))
         return
     action(argument)

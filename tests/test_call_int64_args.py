@@ -63,6 +63,27 @@ def test_unsigned_every_position(lib, value):
         assert lib.upick(which, *args) == value
 
 
+@pytest.mark.parametrize("value", [True, False])
+def test_bools_every_position(lib, value):
+    # as cffi, True and False are the integers 1 and 0, in registers and on the stack
+    for which in range(8):
+        args = [0x5555 + i for i in range(8)]
+        args[which] = value
+        _garbage(lib)
+        assert lib.pick(which, *args) == int(value)
+        assert type(lib.pick(which, *args)) is int
+        lib.upick(7, *([2**64 - 1] * 8))
+        assert lib.upick(which, *args) == int(value)
+
+
+def test_bools_to_small_integer_parameters(ffi):
+    ffi.cdef("int abs(int); int toupper(int);")
+    libc = ffi.dlopen(None)
+    assert libc.abs(True) == 1 and libc.abs(False) == 0
+    assert libc.toupper(True) == 1 and libc.toupper(False) == 0
+    assert type(libc.abs(True)) is int
+
+
 def test_out_of_range_still_refused(lib):
     with pytest.raises(OverflowError):
         lib.pick(0, 2**63, 0, 0, 0, 0, 0, 0, 0)

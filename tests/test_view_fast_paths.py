@@ -251,6 +251,20 @@ def test_pointer_field_after_other_fields(ffi, packed):
     assert h.next == q and (h.next.x, h.next.y) == (3, 4.5)
 
 
+def test_pointer_field_takes_void_pointers_and_null(ffi):
+    p = ffi.new("struct pt *", [7, 2.5])
+    line = ffi.new("struct line *", {"next": p})
+    line.next = ffi.NULL
+    assert line.next == ffi.NULL and not line.next
+    line.next = ffi.cast("void *", p)
+    assert line.next == p and line.next.x == 7
+    line.next = ffi.cast("void *", 0)
+    assert line.next == ffi.NULL
+    with pytest.raises(TypeError):
+        line.next = ffi.cast("int *", p)         # other data pointers stay refused
+    assert line.next == ffi.NULL                   # (and nothing was written)
+
+
 # -- Through a callback's arguments ----
 def test_views_from_a_callback_argument(ffi):
     seen = []

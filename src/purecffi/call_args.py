@@ -210,6 +210,8 @@ def _small_int_template(value):
         inner = value._value
         if inner.__class__ is int and LO <= inner <= HI:                # noqa: F821
             return inner if inner >= 0 else inner + 4294967296
+    elif value is True or value is False:                # (every integer type takes 0 and 1)
+        return 1 if value else 0
     value = SLOW(value)                                  # noqa: F821
     return value if value >= 0 else value + 4294967296
 
@@ -238,6 +240,8 @@ def _register_int_template(value):
         inner = value._value
         if inner.__class__ is int and LO <= inner <= HI:                # noqa: F821
             return inner if inner >= 0 else inner + 4294967296
+    elif value is True or value is False:
+        return 1 if value else 0
     return BIG(value)                                    # noqa: F821
 
 

@@ -22,7 +22,7 @@ from .memory import MEM, BufferExport, Owned, far_item_address, owned_size
 from .memory import copy as copy_memory
 from .ownership import _holds_export, _release_action, release
 
-_hash_address = plat.hash_address
+_ROTATE, _WORD = 8 * plat.POINTER_SIZE - 4, 1 << (8 * plat.POINTER_SIZE)     # (hash_address)
 
 _new_object = object.__new__
 
@@ -120,7 +120,10 @@ class AddrCData(CData, metaclass=Family):
     __lt__, __le__, __gt__, __ge__ = map(_ordering, (_op.lt, _op.le, _op.gt, _op.ge))
 
     def __hash__(self):
-        return _hash_address(self._addr)
+        # plat.hash_address(self._addr) inline: CPython's hash of a pointer
+        address = self._addr
+        rotated = ((address >> 4) | (address << _ROTATE)) & _ADDRESS_MASK
+        return rotated - _WORD if rotated >> _HIGH_BIT else rotated
 
     def __bool__(self):
         return self._addr != 0

@@ -13,7 +13,7 @@ from .item_methods import is_plain_number as _is_plain_number
 from .convert import prepare
 from .convert_scalar import code_to_str, decode_unicode
 from .ctype import ARRAY, ENUM, POINTER, TYPES, VOID, PrimitiveType
-from .memory import MEM, Owned, read_bytes, string_at, typed_view
+from .memory import MEM, Owned, read_bytes, typed_view
 from .memory import c_strnlen as _strnlen
 from .memory import c_wcslen as _wcslen
 
@@ -62,12 +62,14 @@ def to_string(cdata: Any, maxlen: int = -1) -> Any:
                 return _pointed_string(address, maxlen)
             if 0 <= maxlen < length:
                 length = maxlen
+        elif maxlen < 0:
+            return _c_char_p(address).value     # a `char *`: strlen, then one copy, in C
         else:
             return _pointed_string(address, maxlen)
         if length <= _VALUE_MAX:        # short: one copy, cut at the first NUL (all in the array)
             return MEM[address:address + length].tobytes().partition(b"\0")[0]
         if length >= _HUGE:             # more than memory holds: the NUL ends it
-            return string_at(address)
+            return _c_char_p(address).value      # (strlen in C; string_at is a Python wrapper)
         if length > _SHORT:             # libc's strnlen: nothing read after the NUL
             return MEM[address:address + _strnlen(address, length)].tobytes()
         if not MEM[address + length - 1]:
@@ -98,7 +100,7 @@ def _pointed_string(address, maxlen):
     """The bytes of the string at a char pointer, up to its NUL or `maxlen` bytes: nothing is
     read after the NUL (the memory may end there), as libc's strlen and strnlen do."""
     if maxlen < 0 or maxlen >= _HUGE:
-        return string_at(address)
+        return _c_char_p(address).value     # (strlen, then one copy, all in C)
     return MEM[address:address + _strnlen(address, maxlen)].tobytes()
 
 
@@ -160,7 +162,7 @@ def _to_string_general(cdata, maxlen):
             data = MEM[cdata._addr:cdata._addr + limit].tobytes()
             end = data.find(b"\0")
             return data if end < 0 else data[:end]
-        return string_at(cdata._addr)
+        return _c_char_p(cdata._addr).value
     if category == plat.WCHAR:
         text = wide_text(item, cdata._addr, limit, True)
         if text is not None:

@@ -9,6 +9,7 @@ from struct import error as StructError
 
 from . import platform as plat
 from .cdatabase import CData
+from .ctype import TYPES
 from .memory import MEM, read_address, typed_view, write_address
 from .specialise import specialise
 
@@ -306,15 +307,21 @@ def _pointer_view(prt):
     return make
 
 
+_VOID_P = TYPES.pointer(TYPES.void)
+
+
 def pointer_field_setter(ptype, offset, write, null_error):
     """The setter of a data pointer field (`line.next = p`): a pointer cdata of the field's
-    very type is written here, anything else by the field type's checked writer `write`."""
+    very type, or a `void *` (ffi.NULL), is written here, anything else by the field type's
+    checked writer `write`."""
     def put(self, value):
         address = self._addr
         if address:
-            if isinstance(value, CData) and value._ctype is ptype:
-                write_address(MEM, address + offset, value._addr)
-                return
+            if isinstance(value, CData):
+                source = value._ctype
+                if source is ptype or source is _VOID_P:      # (a data pointer takes `void *`)
+                    write_address(MEM, address + offset, value._addr)
+                    return
             write(address + offset, value)
             return
         raise null_error(self._ctype)

@@ -57,3 +57,38 @@ def test_not_a_pointer_or_array(ffi):
         ffi.buffer(ffi.cast("int", 5))
     with pytest.raises(TypeError):
         ffi.buffer(b"abc", 2)
+
+
+_DEFAULT_SIZE_CASES = [
+    ('ffi.new("struct pt *")', 16),
+    ('ffi.new("union u *")', 8),
+    ('ffi.new("struct var *", [1, 5])', None),      # a variable-sized struct: what it owns
+    ('ffi.cast("struct pt *", ffi.new("struct pt *"))', 16),
+    ('ffi.new("struct pt[3]") + 1', 16),
+    ('ffi.new("int *")', 4),
+    ('ffi.cast("short *", ffi.new("int[4]"))', 2),
+    ('ffi.new("char[]", 7)', 7),
+    ('ffi.new("struct pt[3]")', 48),
+    ('alloc("struct pt *")', 16),
+    ('alloc("struct var *", [3, 9])', None),
+    ('ffi.new("struct pt *")[0].inner', None),      # a struct field: refused
+]
+
+
+@pytest.mark.parametrize("expr, size", _DEFAULT_SIZE_CASES)
+def test_default_size_of_each_kind(ffi, expr, size):
+    ffi.cdef("struct pt { int x; int y; double z; }; union u { double d; char c[5]; };"
+             "struct var { int n; short data[]; }; struct holder { struct pt inner; };")
+    alloc = ffi.new_allocator(should_clear_after_alloc=False)
+    namespace = {"ffi": ffi, "alloc": alloc}
+    if expr.endswith(".inner"):
+        cdata = eval('ffi.new("struct holder *").inner', namespace)
+        with pytest.raises(TypeError):
+            ffi.buffer(cdata)
+        return
+    cdata = eval(expr, namespace)
+    expected = size if size is not None else ffi.sizeof(cdata[0])
+    assert len(ffi.buffer(cdata)) == expected
+    assert len(ffi.buffer(cdata)[:]) == expected
+    if "var" in expr:
+        assert expected > ffi.sizeof("struct var")

@@ -23,6 +23,7 @@ import weakref
 
 from .cdatabase import CData, cffi_type_name, not_a_cdata, tp_name
 from .memory import MEM, Owned, owned_size
+from .sizes import _cdata_size
 from .errors import FFIError
 
 
@@ -186,6 +187,10 @@ def _fast_size(cdata, size):
                 return size
             if kind == "array" and cdata._length is not None:
                 return cdata._length * cdata._item_size
+            if kind == "pointer" and cdata._item_size > 0:      # the one item pointed to
+                if cdata._owning and cdata._ctype.item.kind in _STRUCTS:
+                    return owned_size(cdata._keep)              # (variable size too)
+                return cdata._item_size
     return -1
 
 
@@ -240,8 +245,15 @@ else:
                     if address:
                         nbytes = size
                         if size < 0:
-                            nbytes = cdata._length * cdata._item_size \
-                                if kind == "array" and cdata._length is not None else -1
+                            if kind == "pointer":       # the one item pointed to
+                                nbytes = cdata._item_size
+                                if nbytes <= 0:         # (void, opaque: make_buffer() says)
+                                    nbytes = -1
+                                elif cdata._owning and cdata._ctype.item.kind in _STRUCTS:
+                                    nbytes = owned_size(cdata._keep)    # (variable size too)
+                            else:
+                                nbytes = cdata._length * cdata._item_size \
+                                    if kind == "array" and cdata._length is not None else -1
                         elif kind != "pointer" and kind != "array":
                             nbytes = -1
                         elif cdata._keep is not None and (
@@ -284,6 +296,7 @@ _recent_next = itertools.count()
 _sized_lock = threading.RLock()     # reentrant: a collection may run its callback inside
 _last = (-1, None)          # (size, maker) of the last maker asked for (one more strong ref)
 _MAX_FAST = (1 << 30) - 1
+_STRUCTS = ("struct", "union")
 _new_object = object.__new__
 
 
@@ -303,10 +316,8 @@ def make_buffer(cdata, size=-1):
         if cdata._array and cdata._length is not None:
             size = cdata._length * cdata._item_size     # (no import of api on this path)
         elif cdata._array:
-            from .sizes import _cdata_size
             size = _cdata_size(cdata)
         elif cdata._ctype.item.kind in ("struct", "union") and cdata._keep is not None:
-            from .sizes import _cdata_size
             size = _cdata_size(cdata[0])
         else:
             item_size = cdata._ctype.item.byte_size if cdata._ctype.kind == "pointer" else -1

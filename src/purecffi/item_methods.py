@@ -160,6 +160,8 @@ def aligned_pointer_methods(fmt, size):
                 return view[address >> shift]       # p[0]: one big-int operation
             except IndexError:
                 pass                        # beyond the address space: the checked path
+        elif index.__class__ is slice:
+            return _slice(self, index, None)
         return PointerCData.__getitem__(self, index)
 
     def setitem(self, index, value):
@@ -217,6 +219,8 @@ def viewing_pointer_methods(fmt, getitem, setitem):
                         return v[index]
             except IndexError:
                 pass                        # beyond the address space: the checked path
+        elif index.__class__ is slice:
+            return _slice(self, index, None)
         return getitem(self, index)
 
     def viewing_setitem(self, index, value):

@@ -69,6 +69,38 @@ def test_cast_float_to_int_truncates_toward_zero(ffi, value, expected):
     assert int(ffi.cast("int", value)) == expected
 
 
+@pytest.mark.parametrize("ctype", ["int", "unsigned char", "long long", "uint64_t", "enum e"])
+@pytest.mark.parametrize("value, expected", [(True, 1), (False, 0), (2.5, 2), (-2.5, -2),
+                                             (2.0 ** 64 + 4096, 4096)])
+def test_cast_int_from_bool_and_float(ffi, ctype, value, expected):
+    ffi.cdef("enum e { E0, E1 };")
+    bits = 8 * ffi.sizeof(ctype)
+    signed = int(ffi.cast(ctype, -1)) < 0
+    wrapped = expected & ((1 << bits) - 1)
+    if signed and wrapped >> (bits - 1):
+        wrapped -= 1 << bits
+    result = int(ffi.cast(ctype, value))
+    assert result == wrapped and type(result) is int
+
+
+@pytest.mark.parametrize("value, error", [(float("nan"), ValueError), (float("inf"), OverflowError),
+                                          (float("-inf"), OverflowError)])
+def test_cast_int_from_nan_and_infinities(ffi, value, error):
+    with pytest.raises(error):
+        ffi.cast("int", value)
+
+
+@pytest.mark.parametrize("ctype", ["float", "double"])
+def test_cast_float_from_ints(ffi, ctype):
+    assert float(ffi.cast(ctype, 3)) == 3.0 and float(ffi.cast(ctype, True)) == 1.0
+    assert float(ffi.cast(ctype, -(2 ** 53) - 1)) == float(-(2 ** 53) - 1)
+    single = ctype == "float"
+    assert float(ffi.cast(ctype, 16777217)) == (16777216.0 if single else 16777217.0)
+    assert float(ffi.cast(ctype, 2 ** 64 + 3)) == 2.0 ** 64
+    with pytest.raises(OverflowError):
+        ffi.cast(ctype, 10 ** 400)
+
+
 def test_cast_int_from_cdata(ffi):
     assert int(ffi.cast("int", ffi.cast("char", b"A"))) == 65
     assert int(ffi.cast("int", ffi.cast("double", 2.5))) == 2

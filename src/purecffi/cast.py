@@ -31,9 +31,14 @@ def _make_cast(ctype):
         half = 1 << (8 * size - 1) if signed else 0
 
         def cast_int(value):
-            if value.__class__ is int:
+            kind = value.__class__
+            if kind is int or kind is bool:
                 result = _new_object(ValueCData)        # value_cdata(), inlined
                 result._ctype, result._value = ctype, ((value + half) & mask) - half
+                return result
+            if kind is float:           # truncated (NaN: ValueError, infinities: OverflowError)
+                result = _new_object(ValueCData)
+                result._ctype, result._value = ctype, ((int(value) + half) & mask) - half
                 return result
             if isinstance(value, CData) and value._address and not value._struct:
                 result = _new_object(ValueCData)        # a pointer's address
@@ -118,17 +123,23 @@ def _make_cast_float(ctype):
     """The cast function of float or double: a fast path for a Python float."""
     if ctype.byte_size == 4:
         def cast_float(value):
-            if value.__class__ is float:
+            kind = value.__class__
+            if kind is float or kind is int:        # (an int too large: float()'s OverflowError)
                 result = _new_object(ValueCData)        # value_cdata(), inlined
-                result._ctype, result._value = ctype, float32(value)
+                result._ctype, result._value = ctype, float32(float(value))
                 return result
             return _cast_to_primitive(ctype, value)
         return cast_float
 
     def cast_double(value):
-        if value.__class__ is float:
+        kind = value.__class__
+        if kind is float:
             result = _new_object(ValueCData)            # value_cdata(), inlined
             result._ctype, result._value = ctype, value
+            return result
+        if kind is int:
+            result = _new_object(ValueCData)
+            result._ctype, result._value = ctype, float(value)
             return result
         if value.__class__ is ValueCData:               # an integer or double cdata
             number = value._value

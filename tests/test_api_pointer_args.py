@@ -6,6 +6,7 @@ import weakref
 
 import pytest
 
+from _backend import IS_CFFI
 from conftest import build_api_module, run_together
 
 pytestmark = pytest.mark.skipif(shutil.which("gcc") is None, reason="needs gcc")
@@ -188,6 +189,7 @@ def test_pointer_results(results_mod):
         assert lib.node_at(True).value == 2
 
 
+@pytest.mark.skipif(IS_CFFI, reason="purecffi internals: its result makers")
 def test_pointer_results_made_as_the_runtime_makes_them(results_mod):
     """The C code makes a pointer result's cdata itself: the same class as the runtime's
     result maker gives (the fast class only for non-NULL aligned addresses), the result
@@ -232,6 +234,7 @@ def test_pointer_results_run_no_python_code(results_mod):
     assert calls == [] and len(results) == 5
 
 
+@pytest.mark.skipif(IS_CFFI, reason="purecffi internals: a type's runtime")
 def test_pointer_results_follow_a_new_runtime(results_mod):
     """A type given a new runtime (as a struct completed later is) gives results of the new
     runtime's classes: the C code reads them again."""

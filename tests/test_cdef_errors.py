@@ -1,4 +1,5 @@
 """Errors and warnings from ffi.cdef() and from using incomplete or placeholder types in ABI mode."""
+import re
 import sys
 import warnings
 
@@ -214,6 +215,37 @@ def test_same_constant_value_twice_is_accepted(ffi):
 def test_typedef_then_variable_of_same_name():
     msg = cdef_error("typedef int t; int t;")
     assert "'t'" in msg and "typedef" in msg
+
+
+@pytest.mark.parametrize("source", [
+    "typedef enum { A, B = 5 } t1; typedef enum { A, B = 5 } t2;",
+    "enum e1 { A, B = 5 }; enum e2 { A, B = 5 };",
+])
+def test_same_enumerators_in_two_enums_are_accepted(source):
+    ffi = FFI()
+    ffi.cdef(source)
+    lib = ffi.dlopen(None)
+    assert (lib.A, lib.B) == (0, 5)
+
+
+def test_same_anonymous_enum_again_needs_override():
+    ffi = FFI()
+    ffi.cdef("typedef enum { A } t;")
+    with pytest.raises(FFIError, match=re.escape("multiple declarations of anonymous t")):
+        ffi.cdef("typedef enum { A } t;")
+    ffi.cdef("typedef enum { A } t;", override=True)
+    assert ffi.dlopen(None).A == 0
+
+
+@pytest.mark.parametrize("parts", [["enum e { A };", "enum e { A };"],
+                                   ["enum e { A }; enum e { A };"]])
+def test_named_enum_body_twice_is_refused_even_if_identical(parts):
+    ffi = FFI()
+    with pytest.raises(NotImplementedError) as info:
+        for part in parts:
+            ffi.cdef(part)
+    assert str(info.value) == ("enum e: the '{}' declaration should appear on the first time "
+                               "the enum is mentioned, not later")
 
 
 def test_enum_body_given_twice():

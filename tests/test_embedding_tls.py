@@ -7,7 +7,7 @@ import subprocess
 import pytest
 
 from conftest import embedding_skip_reason
-from _backend import FFI
+from _backend import FFI, IS_CFFI
 
 DRIVERS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "embedding")
 
@@ -78,5 +78,8 @@ def test_c_threads_keep_their_thread_state(program):
     before, after = [int(line.split("=")[1]) for line in proc.stdout.splitlines()
                      if line.startswith("alive=")]
     # the values stored by exited threads went with their thread states (the main thread's
-    # stays; cffi may keep one more)
-    assert 1 <= before <= 2 and after == before, proc.stdout
+    # stays; cffi may keep one more, and frees those of exited threads later: some may still
+    # be alive at the first count)
+    assert 1 <= after <= 2, proc.stdout
+    if not IS_CFFI:
+        assert before == after, proc.stdout

@@ -1186,6 +1186,22 @@ ROWS = [
     ('cb_case("char(int)", bytearray(b"a"))',
      'ok',
      '(b\'\\x00\', ["TypeError: initializer for ctype \'char\' must be a bytes of length 1, not bytearray"])'),
+    # where cffi names the type of a cdata, it is the tp_name of its class
+    ('ffi.new("int[]", ffi.new("int[2]"))', 'TypeError',
+     "expected new array length or list/tuple/str, not _cffi_backend.__CDataOwn"),
+    ('ffi.new("int[]", ffi.cast("int", 1))', 'TypeError',
+     "expected new array length or list/tuple/str, not _cffi_backend._CDataBase"),
+    ('ffi.new("char *", ffi.new("int[2]"))', 'TypeError',
+     "initializer for ctype 'char' must be a bytes of length 1, not _cffi_backend.__CDataOwn"),
+    ('ffi.new("wchar_t *", ffi.new("int *"))', 'TypeError',
+     "initializer for ctype 'char32_t' must be a unicode string of length 1, not "
+     "_cffi_backend.__CDataOwn"),
+    ('ffi.buffer(ffi.new("char[2]"))[ffi.new("int *")]', 'TypeError',
+     "buffer indices must be integers, not _cffi_backend.__CDataOwn"),
+    ('ffi.buffer(ffi.new("char[2]"))[0] = ffi.new("int *")', 'TypeError',
+     "must assign a bytes of length 1, not _cffi_backend.__CDataOwn"),
+    ('ffi.from_buffer(ffi.new("int[2]"))', 'TypeError',
+     "a bytes-like object is required, not '_cffi_backend.__CDataOwn'"),
 ]
 
 

@@ -266,3 +266,40 @@ def test_sizing_refuses_in_cffis_order(ffi, cdecl, init, exc, message):
     with pytest.raises(exc) as info:
         ffi.new(cdecl, init)
     assert str(info.value) == message
+
+
+_NOT_A_STRUCT = ("initializer for ctype 'struct foo_s' must be a list or tuple or dict or "
+                 "struct-cdata, not %s")
+
+
+@pytest.mark.parametrize("init, exc, message", [
+    ([[1, [2, 3, 4, 5, 6]]], TypeError, _NOT_A_STRUCT % "int"),
+    ([[1, [2]], 7], TypeError, _NOT_A_STRUCT % "int"),
+    ([[[1], [2]], 7], ValueError, "too many initializers for 'struct outer' (got 2)"),
+    ([[[1], 2.5], 7], TypeError, _NOT_A_STRUCT % "float"),
+    ([[[1], None]], TypeError, _NOT_A_STRUCT % "NoneType"),
+    ([1, [[2, [3, 4]]]], TypeError,
+     "initializer for ctype 'struct foo_s[2]' must be a list or tuple, not int"),
+    ({"f": 5}, TypeError, "initializer for ctype 'struct foo_s[2]' must be a list or tuple, not int"),
+    (["ab", 7], TypeError, "initializer for ctype 'struct foo_s[2]' must be a list or tuple, not str"),
+    ({"f": [1], "zz": 2}, TypeError, _NOT_A_STRUCT % "int"),
+    ([[[1, [2], 9], 1]], ValueError, "too many initializers for 'struct foo_s' (got 3)"),
+    ([[[1], [2], [3]]], IndexError, "too many initializers for 'struct foo_s[2]' (got 3)"),
+])
+def test_array_of_var_sized_structs_in_a_struct_refuses_in_cffis_order(ffi, init, exc, message):
+    """'Bogus' nesting, an array of variable-sized structs: each item of the array must be a
+    struct initializer, and the array a list or tuple, refused when reached (before the
+    outer struct's count)."""
+    ffi.cdef(FOO + " struct outer { struct foo_s f[2]; };")
+    with pytest.raises(exc) as info:
+        ffi.new("struct outer *", init)
+    assert str(info.value) == message
+
+
+def test_array_of_var_sized_structs_in_a_struct_takes_struct_values(ffi):
+    ffi.cdef(FOO + " struct outer { struct foo_s f[2]; };")
+    item = ffi.new("struct foo_s *", [5])
+    q = ffi.new("struct outer *", [[item[0], {"len": 6}]])
+    assert (q.f[0].len, q.f[1].len) == (5, 6)
+    q = ffi.new("struct outer *", [ffi.new("struct foo_s[2]", [[7], [8]])])
+    assert (q.f[0].len, q.f[1].len) == (7, 8)

@@ -66,8 +66,6 @@ def test_many_list_argument_sizes_do_not_grow_the_process():
     assert _growth("list_argument", 1500) < 1 * 2**20
 
 
-@pytest.mark.skipif(IS_CFFI, reason="cffi's in-line FFI keeps the types it parsed in a "
-                    "process-wide cache (its compiled FFI frees them, as purecffi does)")
 def test_unused_types_die():
     # in a fresh process: another test's live cdata may legitimately use the same type
     script = textwrap.dedent("""
@@ -91,7 +89,6 @@ def test_unused_types_die():
     assert out.stdout.split() == ["True", "True"]
 
 
-@pytest.mark.skipif(IS_CFFI, reason="cffi's in-line FFI keeps the types it parsed")
 def test_unused_struct_and_function_types_die():
     ffi = FFI()
     ffi.cdef("struct s { int x; }; long labs(long);")

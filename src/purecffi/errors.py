@@ -6,7 +6,8 @@
     │   │                    'ffi.error', as cffi's)
     │   ├── LibraryClosedError   a lib used after ffi.dlclose() (also a ValueError)
     │   ├── SymbolNotFoundError  a declared name the library does not export (also an
-    │   │                        AttributeError)
+    │   │   │                    AttributeError)
+    │   │   └── VariableNotFoundError  such a global variable of an in-line lib (also a KeyError)
     │   └── TypeNameError        a type string the ffi of a generated module cannot read
     │                            (also a CDefError)
     ├── CDefError            a declaration in cdef() that cannot be accepted
@@ -41,6 +42,13 @@ class LibraryClosedError(CompiledFFIError, ValueError):
 class SymbolNotFoundError(CompiledFFIError, AttributeError):
     """A declared function, variable or constant that the library does not export: ffi.error
     for cffi's out-of-line ABI mode, AttributeError for its in-line mode."""
+
+
+class VariableNotFoundError(SymbolNotFoundError, KeyError):
+    """A declared global variable that the library of an in-line lib does not export: also
+    the KeyError cffi's in-line lib raises, whose str() quotes the message."""
+
+    __str__ = KeyError.__str__
 
 
 class CDefError(Exception):

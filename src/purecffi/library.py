@@ -24,7 +24,8 @@ from .ctype import ARRAY, ENUM, TYPES
 from .decls import unbuildable_error, warn_guessed_enum
 from .lazy import once
 from .finalizing import release, watch
-from .errors import CDefError, LibraryClosedError, SymbolNotFoundError, VerificationMissing
+from .errors import (CDefError, LibraryClosedError, SymbolNotFoundError, VariableNotFoundError,
+                     VerificationMissing)
 
 __all__ = ["dlopen", "dlclose", "declarations_changed", "Lib", "Messages"]
 
@@ -116,14 +117,14 @@ class _Library:
         """The exception for a use after dlclose()."""
         return LibraryClosedError(self.messages.closed % (self.name,))
 
-    def address(self, symbol, what):
-        """The address of `symbol`, or SymbolNotFoundError naming it and the library."""
+    def address(self, symbol, what, missing=SymbolNotFoundError):
+        """The address of `symbol`, or `missing` (an exception class) naming it and the
+        library."""
         if self.closed:
             raise self.closed_error()
         address, error = _loader().symbol(self.handle, symbol)
         if error is not None:
-            raise SymbolNotFoundError(self.messages.not_found
-                                      % (what, symbol, self.name, error))
+            raise missing(self.messages.not_found % (what, symbol, self.name, error))
         return address
 
     def close(self):
@@ -447,7 +448,9 @@ class Lib:
         if ctype.kind == ARRAY and ctype.length is Ellipsis:
             raise CDefError("cannot render the type <%s>: unknown length"    # (cffi's words)
                             % (ctype.cname.replace("[...]", "[/*...*/]"),))
-        address = library.address(name, library.messages.variable)
+        # cffi's in-line lib raises KeyError there (its out-of-line lib ffi.error)
+        missing = VariableNotFoundError if library.messages is Messages else SymbolNotFoundError
+        address = library.address(name, library.messages.variable, missing)
         if ctype.kind == ARRAY and ctype.length is None:
             return _ArrayAddress(library, name, address, TYPES.pointer(ctype.item))
         return _Variable(library, name, address, ctype)

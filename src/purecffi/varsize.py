@@ -53,6 +53,9 @@ def byte_extent(ctype, value):
         item_size = ctype.item.byte_size
         size = max(ctype.byte_size, len(value) * item_size)
         for index, item in enumerate(value):
+            if not isinstance(item, (list, tuple, dict, CData)):
+                # refused when reached, before any count is checked (cffi's order)
+                raise bad_init(ctype.item, "list or tuple or dict or struct-cdata", item)
             size = max(size, index * item_size + byte_extent(ctype.item, item))
         return size
     return max(ctype.byte_size, 0)
@@ -71,7 +74,10 @@ def _field_end(field, value):
             return field.offset
         return field.offset + _open_length(ftype, value) * ftype.item.byte_size
     if value is not _ABSENT and is_var_sized(ftype):
-        if ftype.kind != ARRAY and not isinstance(value, (list, tuple, dict, CData)):
+        if ftype.kind == ARRAY:
+            if not isinstance(value, (list, tuple, CData)):
+                raise bad_init(ftype, "list or tuple", value)
+        elif not isinstance(value, (list, tuple, dict, CData)):
             raise bad_init(ftype, "list or tuple or dict", value)
         return field.offset + max(byte_extent(ftype, value), ftype.byte_size)
     return field.offset + max(ftype.byte_size, 0)

@@ -661,6 +661,27 @@ def test_variadic_printf_like_to_buffer(ffi, testlib):
     assert n == len(expected)
 
 
+@pytest.mark.parametrize("ctype, value, fmt", [
+    ("int", -5, b"%d"), ("char", b"A", b"%d"), ("short", -3, b"%d"),
+    ("unsigned char", 200, b"%d"), ("long long", -2 ** 40, b"%lld"),
+    ("unsigned long", 2 ** 63, b"%lu"), ("_Bool", 1, b"%d"), ("int8_t", -1, b"%d"),
+    ("uint16_t", 65535, b"%d"), ("uint32_t", 2 ** 32 - 1, b"%u"), ("double", -2.25, b"%g"),
+    ("enum e", 2, b"%d")])
+def test_variadic_number_cdata_each_kind_called_again(ffi, ctype, value, fmt):
+    # the first call prepares how the type is passed, the next ones take that way
+    ffi.cdef("int snprintf(char *, size_t, const char *, ...); enum e { E0, E1, E2 };")
+    libc = ffi.dlopen(None)
+    buf = ffi.new("char[64]")
+    expected = b"%d" % value[0] if isinstance(value, bytes) else \
+        (b"%g" % value if isinstance(value, float) else b"%d" % value)
+    for _ in range(3):
+        assert libc.snprintf(buf, 64, fmt, ffi.cast(ctype, value)) == len(expected)
+        assert ffi.string(buf) == expected
+    libc.snprintf(buf, 64, b"%d|" + fmt, ffi.cast("int", 1), ffi.cast(ctype, value))
+    assert ffi.string(buf) == b"1|" + expected
+    assert libc.snprintf(buf, 64, b"no argument") == 11
+
+
 def test_variadic_bytes_needs_char_array(ffi, testlib):
     buf = ffi.new("char[16]")
     with pytest.raises(TypeError):

@@ -255,10 +255,22 @@ def _variadic_call(self, *args, **kwargs):
     if kwargs:
         raise TypeError(MSG_KEYWORDS)
     fixed = self._fixed_count
-    if len(args) < fixed:
+    count = len(args)
+    if count <= fixed:
+        if count == fixed:
+            return _CFuncPtr.__call__(self, *args)
         raise TypeError("'%s' expects at least %d arguments, got %d"
-                        % (self._ctype.cname, fixed, len(args)))
-    extra = [variadic_argument(fixed + 1 + i, value) for i, value in enumerate(args[fixed:])]
+                        % (self._ctype.cname, fixed, count))
+    extra = []
+    for position in range(fixed, count):
+        value = args[position]
+        if value.__class__ is ValueCData:      # a number cdata, the common case
+            rt = value._ctype._rt
+            make = rt.variadic if rt is not None else None
+            if make is not None:
+                extra.append(make(value))
+                continue
+        extra.append(variadic_argument(position + 1, value))
     return _CFuncPtr.__call__(self, *args[:fixed], *extra)
 
 
@@ -382,9 +394,29 @@ def _variadic_primitive(ctype, cdata):
     raise unsupported_by_value(ctype, "argument")
 
 
+def _variadic_maker(ctype):
+    """The function making the ctypes object of a number cdata of `ctype` in a `...` part
+    (an integer promoted to int at least), or None where each value is converted apart."""
+    category = plat.INT if ctype.kind == ENUM else getattr(ctype, "category", None)
+    if category in (plat.INT, plat.BOOL):
+        base = ctype.base if ctype.kind == ENUM else ctype
+        size = max(base.byte_size, ctypes.sizeof(ctypes.c_int))
+        box = ctypes.c_int if base.byte_size < size else INT_CTYPES[(size, base.signed)]
+        return lambda cdata: box(cdata._value)
+    if category == plat.FLOAT:
+        return lambda cdata: _c_double(cdata._value)      # float is promoted to double
+    return None
+
+
+_c_double = ctypes.c_double
+
+
 def variadic_argument(position, value):
     """The ctypes object passing `value` in the `...` part: its cdata type decides."""
     if isinstance(value, ValueCData):
+        rt = prepare(value._ctype)
+        if rt.variadic is None and value._ctype.kind != STRUCT:
+            rt.variadic = _variadic_maker(value._ctype)     # (made whole, then published)
         return _variadic_primitive(value._ctype, value)
     if isinstance(value, StructCData):
         problem = unsupported_by_value(value._ctype, "argument")

@@ -35,7 +35,8 @@ class TypeRuntime:
                  "unpack", "pack", "new", "cast", "fast_class", "align_mask", "extra",
                  "array_classes", "arg_converter", "call_plan",
                  "callback_plan", "by_value", "pointer_calls", "field_writers",
-                 "byte_align", "new_plan", "cast_class", "named_writers", "list_values")
+                 "byte_align", "new_plan", "cast_class", "named_writers", "list_values",
+                 "variadic")
 
     def __init__(self, ctype):
         self.ctype = ctype
@@ -47,6 +48,7 @@ class TypeRuntime:
         self.array_classes = None       # the classes of arrays of this type (cdata.py)
         # made on first use by call.py and callback.py (kept here, so they die with the type)
         self.arg_converter = self.call_plan = self.callback_plan = self.pointer_calls = None
+        self.variadic = None            # a value's ctypes object in a `...` part (call.py)
         self.field_writers = None       # write_struct() from a list: see _field_writers()
         self.named_writers = None       # ... and from a dict: see _named_writers()
         self.list_values = None         # write_numbers(): the struct code it packs with, or ""

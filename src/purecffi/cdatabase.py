@@ -112,7 +112,8 @@ CFFI_CLASS_NAME = [lambda value: "_CDataBase"]
 
 
 def cffi_type_name(value):
-    """The name cffi's messages give the type of `value`: tp_name, or cffi's class of a cdata."""
+    """The name cffi's messages give the type of `value`: tp_name, or cffi's class of a cdata
+    with the module its tp_name carries ('_cffi_backend.__CDataOwn')."""
     if isinstance(value, CData):
-        return CFFI_CLASS_NAME[0](value)
+        return "_cffi_backend." + CFFI_CLASS_NAME[0](value)
     return tp_name(type(value))

@@ -724,9 +724,9 @@ def load(module, declarations, facts):
                        _pc_listed=listed, __module__=__name__)
     lib = module._pc_lib_class(type("Lib", (ApiLib,), class_attrs))()
     # interned keys: `lib.f` in code looks up an interned name, and the dict compares
-    # identical keys without a memcmp
+    # identical keys without a memcmp; in name order, as cffi's lib.__dict__
     object.__getattribute__(lib, "__dict__").update(
-        (sys.intern(key), value) for key, value in values.items())
+        (sys.intern(key), value) for key, value in sorted(values.items()))
     module._pc_lib_bind(lib)
     ffi._api_lib = lib
     module.ffi = ffi

@@ -289,7 +289,7 @@ def _cast_to_pointer(ctype, value):
             raise TypeError("int() not supported on cdata '%s'" % (value._ctype.cname,))
         keep = value._keep if value._cast_keeps else None
         return pointer_to(ctype, value._addr, keep)
-    file_address = _file_address(value) if _is_file(ctype.item) else None
+    file_address = _file_address(value) if _is_file_pointer(ctype) else None
     if file_address is not None:        # (a file object casts to `FILE *` only, as in cffi)
         return pointer_to(ctype, file_address, value)
     if isinstance(value, (bytes, bytearray, str)):
@@ -297,9 +297,9 @@ def _cast_to_pointer(ctype, value):
     return pointer_to(ctype, _source_int(value) & ((1 << (8 * plat.POINTER_SIZE)) - 1))
 
 
-def _is_file(item):
-    """Whether `item` is C's FILE (the type a Python file object casts to a pointer to)."""
-    return item is not None and item.kind == STRUCT and item.cname == "FILE"
+def _is_file_pointer(ctype):
+    """Whether `ctype` is `FILE *` (the only type a Python file object casts to)."""
+    return ctype.kind == POINTER and ctype.item.kind == STRUCT and ctype.item.cname == "FILE"
 
 
 def _file_address(value):

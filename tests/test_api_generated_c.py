@@ -362,6 +362,28 @@ def test_c_functions_named_as_the_wrappers_parameters_and_locals(tmp_path, name)
     assert getattr(lib, name + "_fp")(getattr(lib, name), 5) == 6
 
 
+@pytest.mark.parametrize("cdef, source", [
+    ("extern short NAME;", "short NAME = 7;"),
+    ("static const int NAME;", "static const int NAME = 7;"),
+    ("enum NAME_e { NAME = 7 };", "enum NAME_e { NAME = 7 };"),
+    ("#define NAME ...", "static const int NAME = 7;"),
+    ('extern "Python" int NAME(int); int call_NAME(int);',
+     "static int NAME(int); int call_NAME(int v) { return NAME(v); }"),
+])
+@pytest.mark.parametrize("name", ["facts", "functions", "layouts", "fields", "item", "probe"])
+def test_names_the_generated_code_uses_for_its_own_variables(tmp_path, name, cdef, source):
+    """A global variable, a constant, an enumerator or an extern "Python" function may have
+    any name the generated code does not declare (cffi's declares others)."""
+    from conftest import build_api_module
+    mod = build_api_module(tmp_path, "_api_vnamed_" + name,
+                           cdef.replace("NAME", name), source.replace("NAME", name))
+    if "Python" in cdef:
+        mod.ffi.def_extern(name)(lambda v: v * 7)
+        assert getattr(mod.lib, "call_" + name)(1) == 7
+    else:
+        assert getattr(mod.lib, name) == 7
+
+
 def test_bitfields_in_an_anonymous_member_of_a_partial_struct(tmp_path):
     """Bitfields of an anonymous member keep their own bits once the compiler placed it."""
     from conftest import build_api_module

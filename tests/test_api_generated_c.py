@@ -336,6 +336,54 @@ def test_anonymous_members_of_a_partial_struct(tmp_path):
     assert ffi.offsetof("struct s", "e") == long_size + 12
 
 
+@pytest.mark.parametrize("name", ["a0", "v1", "args", "nargs", "kwnames", "errno_before",
+                                  "saved_errno"])
+def test_c_functions_named_as_the_wrappers_parameters_and_locals(tmp_path, name):
+    """A C function may be named as what cffi's generated code does not declare: it builds
+    and is called, whatever the route its arguments take (fast, direct, by pointer)."""
+    from conftest import build_api_module
+    mod = build_api_module(tmp_path, "_api_named_" + name, """
+        struct sv { int a; };
+        int NAME(int); int NAME_2(int, int); double NAME_d(double, char *);
+        struct sv NAME_s(struct sv, int); int NAME_fp(int (*)(int), int);
+    """.replace("NAME", name), """
+        struct sv { int a; };
+        int NAME(int v) { return v + 1; }
+        int NAME_2(int a, int b) { return a * b; }
+        double NAME_d(double v, char *s) { return v + s[0]; }
+        struct sv NAME_s(struct sv s, int k) { s.a += k; return s; }
+        int NAME_fp(int (*f)(int), int x) { return f(x); }
+    """.replace("NAME", name))
+    lib = mod.lib
+    assert getattr(lib, name)(1) == 2
+    assert getattr(lib, name + "_2")(3, 4) == 12
+    assert getattr(lib, name + "_d")(0.5, b"\x01") == 1.5
+    assert getattr(lib, name + "_s")([1], 2).a == 3
+    assert getattr(lib, name + "_fp")(getattr(lib, name), 5) == 6
+
+
+@pytest.mark.parametrize("cdef, source", [
+    ("extern short NAME;", "short NAME = 7;"),
+    ("static const int NAME;", "static const int NAME = 7;"),
+    ("enum NAME_e { NAME = 7 };", "enum NAME_e { NAME = 7 };"),
+    ("#define NAME ...", "static const int NAME = 7;"),
+    ('extern "Python" int NAME(int); int call_NAME(int);',
+     "static int NAME(int); int call_NAME(int v) { return NAME(v); }"),
+])
+@pytest.mark.parametrize("name", ["facts", "functions", "layouts", "fields", "item", "probe"])
+def test_names_the_generated_code_uses_for_its_own_variables(tmp_path, name, cdef, source):
+    """A global variable, a constant, an enumerator or an extern "Python" function may have
+    any name the generated code does not declare (cffi's declares others)."""
+    from conftest import build_api_module
+    mod = build_api_module(tmp_path, "_api_vnamed_" + name,
+                           cdef.replace("NAME", name), source.replace("NAME", name))
+    if "Python" in cdef:
+        mod.ffi.def_extern(name)(lambda v: v * 7)
+        assert getattr(mod.lib, "call_" + name)(1) == 7
+    else:
+        assert getattr(mod.lib, name) == 7
+
+
 def test_bitfields_in_an_anonymous_member_of_a_partial_struct(tmp_path):
     """Bitfields of an anonymous member keep their own bits once the compiler placed it."""
     from conftest import build_api_module

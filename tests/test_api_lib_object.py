@@ -62,6 +62,12 @@ def test_a_global_variable_in_the_lib_dict_is_an_ffi_glob_support(module):
             "<_cffi_backend.__FFIGlobSupport object at 0x")
 
 
+def test_the_lib_dict_holds_every_name_in_name_order(module):
+    names = list(module.lib.__dict__)
+    assert names == sorted(names)
+    assert set(names) == {"gi", "gopen", "add", "ptsum", "unval", "twice", "DX", "KPT", "CGS"}
+
+
 def test_the_compiled_ffi_is_named_ffi(module):
     assert type(module.ffi).__name__ == "FFI"
     with pytest.raises(AttributeError) as info:

@@ -87,6 +87,18 @@ def test_values_and_errors(mod, name, value, expected):
         assert result == expected and type(result) is type(expected)
 
 
+@pytest.mark.parametrize("make, class_name", [
+    (lambda ffi: ffi.cast("int", 5), "_CDataBase"),
+    (lambda ffi: ffi.NULL, "_CDataBase"),
+    (lambda ffi: ffi.new("int *"), "__CDataOwn"),
+])
+def test_char_given_another_cdata_names_its_class_with_its_module(mod, make, class_name):
+    # cffi names the cdata's class as its tp_name spells it, module included
+    assert outcome(mod.lib.char_int, make(mod.ffi)) == (
+        "TypeError", "initializer for ctype 'char' must be a bytes of length 1, not "
+                     "_cffi_backend." + class_name)
+
+
 def test_signed_char_results(mod):
     assert outcome(mod.lib.char_int, b"\xff") == -1     # `char` is signed here, as in C
 

@@ -31,6 +31,13 @@ def test_set_source_must_come_first(tmp_path, method, args):
     assert str(info.value) == "set_source() must be called before %s()" % (method,)
 
 
+def test_emit_python_code_needs_set_source_in_cffi_words(tmp_path):
+    # cffi names emit_c_code() here too: both methods share one check
+    with pytest.raises(ValueError) as info:
+        builder().emit_python_code(str(tmp_path / "x.py"))
+    assert str(info.value) == "set_source() must be called before emit_c_code()"
+
+
 @pytest.mark.parametrize("name", [5, b"_mod", None])
 def test_module_name_must_be_a_str(name):
     with pytest.raises(TypeError) as info:

@@ -768,6 +768,18 @@ def test_cast_file_object_to_file_pointer(ffi, testlib, tmp_path):
     assert path.read_bytes() == b"casted"
 
 
+@pytest.mark.parametrize("ctype", ["int *", "void *", "char *", "FILE **", "int(*)(int)"])
+def test_a_file_object_casts_to_no_other_pointer(ffi, testlib, tmp_path, ctype):
+    with open(tmp_path / "other.txt", "wb") as f:
+        with pytest.raises(TypeError) as info:
+            ffi.cast(ctype, f)
+    assert str(info.value) == "an integer is required"
+
+
+def test_a_function_casts_to_another_function_pointer_type(ffi, testlib):
+    assert ffi.cast("int(*)(long)", ffi.cast("int(*)(int)", 8)) == ffi.cast("void *", 8)
+
+
 def test_file_pointer_from_fdopen(ffi, testlib, tmp_path):
     """The explicit fdopen() recipe of 7.2.1."""
     ffi.cdef("FILE *fdopen(int, const char *); int fclose(FILE *);")

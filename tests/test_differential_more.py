@@ -167,6 +167,33 @@ def test_builtin_messages_about_primitive_cdata_agree_with_cffi(expression, valu
     _same(expression, ["enum e { A, B };"], "x = " + value)
 
 
+# -- cffi's own messages naming a cdata's class spell it with its module, as tp_name does ----
+@pytest.mark.parametrize("expression", [
+    "ffi.new('char *', x)", "ffi.new('wchar_t[]', [x])", "ffi.new('char16_t *', x)",
+    "ffi.new('int[]', x)", "ffi.from_buffer(x)", "ffi.buffer(ffi.new('char[2]'))[x]",
+    "ffi.buffer(ffi.new('char[2]')).__setitem__(0, x)", "ffi.new('struct bf *', [x])"])
+@pytest.mark.parametrize("value", ["ffi.cast('int', 1)", "ffi.new('int *')", "ffi.NULL",
+                                   "ffi.new('int[2]') + 1"])
+def test_messages_naming_a_cdata_class_agree_exactly_with_cffi(expression, value):
+    cdefs = ["struct bf { int b: 3; };"]
+    setup = "x = " + value
+    mine = _exact_outcome(FFI, expression, cdefs, setup)
+    assert mine == _exact_outcome(cffi.FFI, expression, cdefs, setup)
+    assert "_cffi_backend." in mine[1]
+
+
+def _exact_outcome(ffi_class, expression, cdefs, setup):
+    """(exception type, message) of `expression`, not normalised."""
+    ffi = ffi_class()
+    namespace = {"ffi": ffi}
+    for source in cdefs:
+        ffi.cdef(source)
+    exec(setup, namespace)
+    with pytest.raises(Exception) as info:
+        eval(expression, namespace)
+    return type(info.value).__name__, str(info.value)
+
+
 # -- Writing to a ctype or a field: cffi's read-only errors ----
 @pytest.mark.parametrize("expression", [
     "setattr(ffi.typeof('int'), 'kind', 'x')", "setattr(ffi.typeof('int'), 'cname', 'x')",

@@ -155,6 +155,48 @@ def test_typeof_of_a_ctype(ffi):
     assert str(info.value) == "expected a string or cdata object, got '_cffi_backend.CType'"
 
 
+# what cffi's messages call a value's type: its tp_name, module included for a type defined
+# in C ('decimal.Decimal'), and '_cffi_backend.X' for cffi's own types
+_NAMED_VALUES = [
+    (lambda ffi: ffi, "_cffi_backend.FFI"),
+    (lambda ffi: ffi.typeof("s_t"), "_cffi_backend.CType"),
+    (lambda ffi: ffi.typeof("s_t").fields[0][1], "_cffi_backend.CField"),
+    (lambda ffi: ffi.buffer(ffi.new("char[2]")), "_cffi_backend.buffer"),
+    (lambda ffi: ffi.dlopen(None), "_cffi_backend.Lib"),
+    (lambda ffi: __import__("decimal").Decimal(1), "decimal.Decimal"),
+    (lambda ffi: __import__("io").StringIO(), "_io.StringIO"),
+]
+
+
+@pytest.mark.parametrize("make, name", _NAMED_VALUES)
+def test_messages_name_a_type_as_its_tp_name(ffi, make, name):
+    value = make(ffi)
+    calls = [
+        (lambda: ffi.typeof(value), "expected a string or cdata object, got '%s'"),
+        (lambda: ffi.integer_const(value), "argument 1 must be str, not %s"),
+        (lambda: ffi.new("s_t *", value), "initializer for ctype 'struct s' must be a list or "
+                                          "tuple or dict or struct-cdata, not %s"),
+        (lambda: ffi.new("int **", value), "initializer for ctype 'int *' must be a cdata "
+                                           "pointer, not %s"),
+        (lambda: ffi.string(value), "string() argument 1 must be _cffi_backend._CDataBase, "
+                                    "not %s"),
+        (lambda: ffi.dlopen(value), "load_library() argument 1 must be str, bytes or "
+                                    "bytearray, not %s"),
+        (lambda: ffi.callback("int(int)", abs, onerror=value),
+         "expected a callable object for 'onerror', not %s"),
+    ]
+    if name not in ("_cffi_backend.CType", "_cffi_backend.buffer"):
+        calls.append((lambda: ffi.memmove(value, b"", 0),
+                      "a bytes-like object is required, not '%s'"))
+    if name != "_cffi_backend.Lib":
+        calls.append((lambda: ffi.dlclose(value), "argument 1 must be _cffi_backend.Lib, "
+                                                  "not %s"))
+    for call, message in calls:
+        with pytest.raises(TypeError) as info:
+            call()
+        assert str(info.value) == message % (name,)
+
+
 @pytest.mark.parametrize("value, name", [(1, "int"), (None, "None"), (1.5, "float")])
 def test_dlopen_and_dlclose_of_what_is_no_library(ffi, value, name):
     with pytest.raises(TypeError) as info:

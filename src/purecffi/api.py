@@ -13,6 +13,7 @@ from . import cdata_make as _mk
 from .sizes import _unknown_size, sizeof_cdata as _sizeof_cdata
 from .ctype import ARRAY, FUNCTION, POINTER, STRUCT, TYPES, UNION, VOID, \
     CType, RawFunctionType, UnknownNumberType, opaque_error
+from .cdatabase import CFFI_TYPE_NAMES as _CFFI_TYPE_NAMES, cffi_type_name
 from .convert import fast_twin
 from .errors import MSG_FUNCTION_TYPE, CDefError, CompiledFFIError, FFIError
 from .allocator import clear_flag as _clear_flag
@@ -145,8 +146,7 @@ class FFI:
         generated modules' ffi ("expected a string or cdata object, got 'int'"), or of its
         in-line FFI."""
         if not self._decls.declare_tags:        # the ffi of a generated module
-            return TypeError("expected %s, got '%s'" % (generated, "_cffi_backend.CType"
-                             if isinstance(value, CType) else type(value).__name__))
+            return TypeError("expected %s, got '%s'" % (generated, cffi_type_name(value)))
         return TypeError(inline_message or "expected %s, got %s"
                          % (inline, type(value).__name__))
 
@@ -475,7 +475,7 @@ class FFI:
         stub (see build/stubs.py for `stubs`)."""
         from .build.abi_module import emit_python_code
         from .build.stubs import write_emitted_stub
-        spec = self._require_source("emit_python_code")
+        spec = self._require_source("emit_c_code")     # (cffi's words, for both methods)
         if spec.source is not None:
             raise TypeError(_MSG_NOT_FOR % ("emit_python_code", "dlopen()-style pure Python",
                                             "C extension"))
@@ -645,6 +645,7 @@ del _name
 # named as cffi's compiled ffi type (`_cffi_backend.FFI`; the module stays purecffi's, which
 # tells the two apart)
 GeneratedFFI.__name__ = GeneratedFFI.__qualname__ = "FFI"
+_CFFI_TYPE_NAMES[GeneratedFFI] = "_cffi_backend.FFI"       # (its tp_name, in messages)
 _apimode.set_generated_ffi(GeneratedFFI)      # apimode.load() makes the ffi of a C module
 
 

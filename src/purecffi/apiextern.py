@@ -5,6 +5,7 @@ import ctypes
 import sys
 
 from . import platform as plat
+from .cdatabase import cffi_type_name
 from .convert import prepare
 from .ctype import TYPES
 from .callback import _print_exception, _print_onerror_failure, _user_traceback
@@ -140,10 +141,10 @@ def def_extern(ffi, name=None, error=None, onerror=None):
         """The arguments checked here, in cffi's order: the name, the function, the
         extern "Python" function of that name, `onerror`."""
         if name is not None and not isinstance(name, str):
-            raise TypeError("argument 2 must be str or None, not %s" % (type(name).__name__,))
+            raise TypeError("argument 2 must be str or None, not %s" % (cffi_type_name(name),))
         if not callable(python_callable):
             raise TypeError("expected a callable object, not %s"
-                            % (type(python_callable).__name__,))
+                            % (cffi_type_name(python_callable),))
         key = name if name is not None else python_callable.__name__
         entry = externs.get(key)
         if entry is None:
@@ -151,7 +152,7 @@ def def_extern(ffi, name=None, error=None, onerror=None):
                            "name" % (key,))
         if onerror is not None and not callable(onerror):
             raise TypeError("expected a callable object for 'onerror', not %s"
-                            % (type(onerror).__name__,))
+                            % (cffi_type_name(onerror),))
         entry.attach(python_callable, error, onerror)
         return python_callable
     return decorator

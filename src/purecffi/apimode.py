@@ -25,7 +25,7 @@ from . import cdata as _cd
 from . import cdata_make as _mk
 from .cast import cast as _cast
 from . import platform as plat
-from .cdatabase import CData, make_cdata
+from .cdatabase import CData, cffi_type_name, make_cdata
 from .convert import prepare
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, TYPES, UNION, CField, \
     c_signature, ArrayType, CType, EnumType, PointerType, RawFunctionType, UnknownNumberType, \
@@ -417,7 +417,7 @@ class ApiLib:
     def _addressof(self, name):
         """ffi.addressof(lib, name): a pointer to a global variable, or the function pointer."""
         if not isinstance(name, str):
-            raise TypeError("argument 2 must be str, not %s" % (type(name).__name__,))
+            raise TypeError("argument 2 must be str, not %s" % (_type_name(name),))
         cls = type(self)
         entry = cls._pc_addresses.get(name)
         if entry is None:
@@ -625,7 +625,7 @@ def integer_const(ffi, name):
 
 def _type_name(value):
     """The type named in an argument error, as CPython's: 'None' for None."""
-    return "None" if value is None else type(value).__name__
+    return "None" if value is None else cffi_type_name(value)
 
 
 _GENERATED_FFI = []     # api.GeneratedFFI, registered by api.py (which imports this module)
@@ -724,9 +724,9 @@ def load(module, declarations, facts):
                        _pc_listed=listed, __module__=__name__)
     lib = module._pc_lib_class(type("Lib", (ApiLib,), class_attrs))()
     # interned keys: `lib.f` in code looks up an interned name, and the dict compares
-    # identical keys without a memcmp
+    # identical keys without a memcmp; in name order, as cffi's lib.__dict__
     object.__getattribute__(lib, "__dict__").update(
-        (sys.intern(key), value) for key, value in values.items())
+        (sys.intern(key), value) for key, value in sorted(values.items()))
     module._pc_lib_bind(lib)
     ffi._api_lib = lib
     module.ffi = ffi

@@ -21,7 +21,7 @@ import threading
 import warnings
 import weakref
 
-from .cdatabase import CData, cffi_type_name, not_a_cdata, tp_name
+from .cdatabase import CFFI_TYPE_NAMES, CData, cffi_type_name, not_a_cdata, tp_name
 from .memory import MEM, Owned, owned_size
 from .sizes import _cdata_size
 from .errors import FFIError
@@ -379,5 +379,7 @@ def _forget_size(size):
                 del _makers[size]
     return forget
 
+
+CFFI_TYPE_NAMES[buffer] = "_cffi_backend.buffer"      # (as cffi's messages name it)
 
 __all__ = ["buffer", "make_buffer", "FFIError"]

@@ -20,7 +20,7 @@ from .call import (BOOL_OF_BYTE, MSG_KEYWORDS, by_value_ctypes, make_lib_functio
                    primitive_ctypes, unsupported_by_value)
 from .callback_direct import direct_caller
 from .cdata import FunctionPtrCData, concrete
-from .cdatabase import make_cdata
+from .cdatabase import cffi_type_name, make_cdata
 from .cdata_value import value_cdata
 from .finalizing import release, watch
 from .lazy import once
@@ -96,11 +96,11 @@ def make_callback(fntype, python_callable, error=None, onerror=None, compiled=Fa
     if fntype.kind != FUNCTION:
         raise TypeError("expected a function ctype, got '%s'" % (fntype.cname,))
     if not callable(python_callable):
-        raise TypeError("expected a callable object, not %s" % (type(python_callable).__name__,)
+        raise TypeError("expected a callable object, not %s" % (cffi_type_name(python_callable),)
                         if compiled else "the 'python_callable' argument is not callable")
     if onerror is not None and not callable(onerror):
         raise TypeError("expected a callable object for 'onerror', not %s"
-                        % (type(onerror).__name__,))
+                        % (cffi_type_name(onerror),))
     plan = fntype._rt.callback_plan if fntype._rt is not None else None
     if plan is None:
         plan = _plan_after_error(fntype, error)

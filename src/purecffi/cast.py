@@ -8,7 +8,7 @@ from .cdata_value import ValueCData, value_cdata
 from .cdatabase import CData, make_cdata, tp_name
 from .convert import function_address, prepare
 from .convert_scalar import float32, int_of_object, longdouble_bytes, to_complex, to_float
-from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, TYPES
+from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, TYPES
 
 _new_object = object.__new__
 
@@ -300,12 +300,17 @@ def _cast_to_pointer(ctype, value):
             raise TypeError("int() not supported on cdata '%s'" % (value._ctype.cname,))
         keep = value._keep if value._cast_keeps else None
         return pointer_to(ctype, value._addr, keep)
-    file_address = _file_address(value)
-    if file_address is not None:
+    file_address = _file_address(value) if _is_file_pointer(ctype) else None
+    if file_address is not None:        # (a file object casts to `FILE *` only, as in cffi)
         return pointer_to(ctype, file_address, value)
     if isinstance(value, (bytes, bytearray, str)):
         raise TypeError("an integer is required")
     return pointer_to(ctype, _source_int(value) & ((1 << (8 * plat.POINTER_SIZE)) - 1))
+
+
+def _is_file_pointer(ctype):
+    """Whether `ctype` is `FILE *` (the only type a Python file object casts to)."""
+    return ctype.kind == POINTER and ctype.item.kind == STRUCT and ctype.item.cname == "FILE"
 
 
 def _file_address(value):

@@ -1,7 +1,8 @@
 """Which of cffi's cdata classes a cdata would be: where cffi's messages name the type of a
 Python object (a char or wchar_t initializer of the wrong kind, a bit-field value, the length
 of a new array, a buffer item), a cdata is named by its class, not its C type ("must be a
-bytes of length 1, not _cffi_backend.__CDataOwn").  Only error paths ask (`cdatabase.cffi_type_name()`)."""
+bytes of length 1, not _cffi_backend.__CDataOwn").  Only error paths ask
+(`cdatabase.cffi_type_name()`)."""
 from . import cdatabase
 from .gcref import GcRef, holds_gc
 from .ownership import _holds_export

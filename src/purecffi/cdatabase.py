@@ -61,14 +61,6 @@ def not_instantiable(cls):
                      "(ffi.new(), ffi.cast()...)" % (CData.__module__, cls.__name__))
 
 
-def tp_name(cls):
-    """A type's name as CPython's tp_name spells it in messages ('bytearray', 'MyClass', but
-    'decimal.Decimal' and 'array.array' for types defined in C by a module)."""
-    if cls.__module__ == "builtins" or not cls.__flags__ & (1 << 8):    # immutable: C types
-        return cls.__name__
-    return "%s.%s" % (cls.__module__, cls.__qualname__)
-
-
 def not_picklable(obj):
     """The error for copying or pickling a cdata or a ctype (cffi's wording)."""
     cls = type(obj)
@@ -96,9 +88,20 @@ def make_cdata(cls, ctype, address, keep=None, length=None):
     return result
 
 
+# purecffi's classes that stand for cffi's own C types, and the tp_name cffi's messages give
+# them ('_cffi_backend.CType'): registered by the modules defining them
+CFFI_TYPE_NAMES = {}
+
+
 def tp_name(cls):
     """A type's name as CPython's tp_name spells it in messages ('bytearray', 'array.array',
-    '_io.TextIOWrapper', 'MyClass')."""
+    '_io.TextIOWrapper', 'MyClass'; '_cffi_backend.Lib' for what stands for cffi's types)."""
+    for base in getattr(cls, "__mro__", ()):     # (a buffer's class derives from one)
+        named = CFFI_TYPE_NAMES.get(base)
+        if named is not None:
+            return named
+    if getattr(cls, "__module__", None) == "_cffi_backend":     # a lib's class (made per lib)
+        return "_cffi_backend." + cls.__name__
     module = getattr(cls, "__module__", None) if cls.__flags__ & (1 << 8) else None
     if module is None or module == "builtins":      # (immutable types are C types)
         return cls.__name__
@@ -112,8 +115,8 @@ CFFI_CLASS_NAME = [lambda value: "_CDataBase"]
 
 
 def cffi_type_name(value):
-    """The name cffi's messages give the type of `value`: tp_name, or the tp_name of cffi's
-    class of a cdata ('_cffi_backend.__CDataOwn')."""
+    """The name cffi's messages give the type of `value`: tp_name, or cffi's class of a cdata
+    with the module its tp_name carries ('_cffi_backend.__CDataOwn')."""
     if isinstance(value, CData):
         return "_cffi_backend." + CFFI_CLASS_NAME[0](value)
     return tp_name(type(value))

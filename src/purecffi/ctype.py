@@ -13,6 +13,7 @@ import threading
 import weakref
 
 from . import platform as plat
+from .cdatabase import CFFI_TYPE_NAMES
 from .errors import CDefError, CompiledFFIError, FFIError
 from .lazy import BUILD_LOCK
 
@@ -598,6 +599,10 @@ _MAX_BYTES = plat.SSIZE_MAX     # the largest Py_ssize_t
 for _cls in (VoidType, InvalidType, PrimitiveType, UnknownNumberType, PointerType, ArrayType,
              RawFunctionType, FunctionPtrType, StructOrUnionType, EnumType):
     _cls.__name__ = "CType"
+for _cls in (CType, VoidType, InvalidType, PrimitiveType, UnknownNumberType, PointerType,
+             ArrayType, RawFunctionType, FunctionPtrType, StructOrUnionType, EnumType):
+    CFFI_TYPE_NAMES[_cls] = "_cffi_backend.CType"           # (as cffi's messages name them)
+CFFI_TYPE_NAMES[CField] = "_cffi_backend.CField"
 
 
 # -- The intern table ----

@@ -2,6 +2,8 @@
 only, no attribute set or deleted by a program (cffi's AttributeError), and type(ffi)()
 taking a module name."""
 
+from .cdatabase import cffi_type_name
+
 __all__ = ["OWN_STATE", "refusal", "check_module_name", "check_getctype", "arg_type_name"]
 
 # what purecffi keeps in the ffi of a generated module (set when the module is loaded)
@@ -36,4 +38,4 @@ def check_getctype(cdecl, replace_with, in_line, ctype_class):
 
 def arg_type_name(value):
     """The type of an argument as CPython's argument errors name it ('None' for None)."""
-    return "None" if value is None else type(value).__name__
+    return "None" if value is None else cffi_type_name(value)

@@ -18,7 +18,7 @@ import threading
 import weakref
 
 from . import call
-from .cdatabase import make_cdata
+from .cdatabase import cffi_type_name, make_cdata
 from .convert import prepare
 from .ctype import ARRAY, ENUM, TYPES
 from .decls import unbuildable_error, warn_guessed_enum
@@ -229,9 +229,9 @@ def dlclose(lib, generated=False):
             return                              # as cffi says (its functions keep working)
         if generated:
             raise TypeError("argument 1 must be _cffi_backend.Lib, not %s" % (
-                "None" if lib is None else type(lib).__name__,))
+                "None" if lib is None else cffi_type_name(lib),))
         raise AttributeError("type object '%s' has no attribute '__cffi_close__'"
-                             % (type(lib).__name__,))
+                             % (cffi_type_name(lib),))
     lib._Lib_close()
 
 

@@ -5,6 +5,7 @@ import operator
 import sys
 
 from . import cdata as _cd
+from .cdatabase import tp_name
 from .memory import MEM, BufferExport
 
 TYPE_CHECKING = False
@@ -95,6 +96,6 @@ def _address_of_buffer(obj, writable):
     if isinstance(obj, _cd.CData):      # (cffi refuses structs and function pointers too)
         raise TypeError("expected a pointer or array ctype, got '%s'" % (obj._ctype.cname,))
     if isinstance(obj, int) or isinstance(obj, str):
-        raise TypeError("a bytes-like object is required, not '%s'" % (type(obj).__name__,))
+        raise TypeError("a bytes-like object is required, not '%s'" % (tp_name(type(obj)),))
     export = BufferExport(obj, writable=writable)
     return export.address, export

@@ -12,6 +12,7 @@ import weakref
 from pickle import PickleBuffer
 
 from . import platform as plat
+from .cdatabase import tp_name
 
 # -- The address space ----
 MEM = memoryview((ctypes.c_char * plat.ADDRESS_SPACE_BYTES).from_address(0)).cast("B")
@@ -188,6 +189,9 @@ _release_buffer.argtypes = [ctypes.POINTER(_PyBuffer)]
 _release_buffer.restype = None
 
 
+_NOT_A_BUFFER = "a bytes-like object is required, not '%s'"     # (Python's words)
+
+
 class BufferExport:
     """A held export of a Python object's buffer: its address and length, released on demand.
 
@@ -231,7 +235,12 @@ class BufferExport:
                 self.obj = view.obj         # what the repr names, as cffi's (see from_buffer.py)
                 return
             view.release()
-        self.view = held = _HeldBuffer(obj, writable)
+        try:
+            self.view = held = _HeldBuffer(obj, writable)
+        except TypeError as exc:
+            if str(exc) != _NOT_A_BUFFER % (type(obj).__name__,):
+                raise
+            raise TypeError(_NOT_A_BUFFER % (tp_name(type(obj)),)) from None    # (cffi's name)
         self.address, self.byte_size = held.address, held.byte_size
 
     def release(self):

@@ -15,7 +15,7 @@ import os
 import threading
 import types
 
-from .cdatabase import CData, make_cdata
+from .cdatabase import CData, cffi_type_name, make_cdata
 from .convert import prepare
 from .ctype import ARRAY, ENUM, FUNCTION, TYPES
 from .decls import declared_by_includes, is_integer_constant
@@ -194,7 +194,7 @@ class OutOfLineLib(Lib):
     def _Lib_addressof(self, name):
         """As in-line, except that the address of an array is a pointer to it."""
         if not isinstance(name, str):
-            raise TypeError("argument 2 must be str, not %s" % (type(name).__name__,))
+            raise TypeError("argument 2 must be str, not %s" % (cffi_type_name(name),))
         entry = self._Lib__declared.get(name)
         if entry is None and not self._Lib__library.closed:
             return self.__getattr__(name)               # the error of an undeclared name
@@ -235,7 +235,7 @@ def integer_const(ffi, name):
     `static const` with a value) of the module or of a module it included."""
     if not isinstance(name, str):
         raise TypeError("argument 1 must be str, not %s"
-                        % ("None" if name is None else type(name).__name__,))
+                        % ("None" if name is None else cffi_type_name(name),))
     entry = ffi._decls.constants.get(name)
     if entry is not None and not _is_symbol_constant(name, entry) and isinstance(entry[1], int) \
             and is_integer_constant(name, entry[0]):
@@ -263,7 +263,7 @@ def generated_dlopen(ffi, name, flags):
     for libc; an out-of-line lib."""
     if name is not None and not isinstance(name, (str, bytes, CData)):
         raise TypeError("load_library() argument 1 must be str, bytes or bytearray, "
-                        "not %s" % (type(name).__name__,))        # (cffi's words)
+                        "not %s" % (cffi_type_name(name),))        # (cffi's words)
     if isinstance(name, bytes):
         name = os.fsdecode(name)
     flags = operator.index(flags)       # TypeError for a non-integer, as cffi

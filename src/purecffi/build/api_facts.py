@@ -80,34 +80,37 @@ def emit_struct_fact(ctype, ctext, limited=False):
             fields.append(_bitfield_byte(ctext, name, bitfield))
             continue
         fmt, sizes = _sizes_tuple(_array_sizes("((%s *)0)->%s" % (ctext, name), ftype))
-        fields.append(["    item = Py_BuildValue(\"(sn%s)\", %s, (Py_ssize_t)offsetof(%s, %s), %s);"
+        fields.append(["    _pc_item = Py_BuildValue(\"(sn%s)\", %s, "
+                       "(Py_ssize_t)offsetof(%s, %s), %s);"
                        % (fmt, c_string(name), ctext, name, sizes)])
-    lines = ["    fields = PyTuple_New(%d);" % (len(fields),),
-             "    if (fields == NULL) goto error;"]
+    lines = ["    _pc_fields = PyTuple_New(%d);" % (len(fields),),
+             "    if (_pc_fields == NULL) goto error;"]
     for i, item in enumerate(fields):
-        lines += item + ["    if (item == NULL) goto error;",
-                  ("    if (PyTuple_SetItem(fields, %d, item) < 0) { item = NULL; goto error; }"
-                   if limited else "    PyTuple_SET_ITEM(fields, %d, item);") % (i,)]
-    lines += ["    if (_pc_put(layouts, %s, Py_BuildValue(\"(nnN)\", (Py_ssize_t)sizeof(%s), "
-              "(Py_ssize_t)PC_ALIGNOF(%s), fields)) < 0) { fields = NULL; goto error; }"
-              % (c_string(fact_key(ctype)), ctext, ctext), "    fields = NULL;"]
+        lines += item + ["    if (_pc_item == NULL) goto error;",
+                  ("    if (PyTuple_SetItem(_pc_fields, %d, _pc_item) < 0) { _pc_item = NULL; "
+                   "goto error; }" if limited else
+                   "    PyTuple_SET_ITEM(_pc_fields, %d, _pc_item);") % (i,)]
+    lines += ["    if (_pc_put(_pc_t_layouts, %s, Py_BuildValue(\"(nnN)\", (Py_ssize_t)sizeof(%s), "
+              "(Py_ssize_t)PC_ALIGNOF(%s), _pc_fields)) < 0) { _pc_fields = NULL; goto error; }"
+              % (c_string(fact_key(ctype)), ctext, ctext), "    _pc_fields = NULL;"]
     if "PC_TYPEOF" in ctext:
         lines = ["#ifdef PC_TYPEOF"] + lines + ["#endif"]
     return lines
 
 
 def _bitfield_byte(ctext, name, field):
-    """C lines setting `item` to (name, the first byte a 1 stored in bitfield `name` of a
+    """C lines setting `_pc_item` to (name, the first byte a 1 stored in bitfield `name` of a
     zeroed struct sets, None): where the compiler puts a bitfield, which offsetof() cannot say
     (a signed 1-bit field holds -1)."""
     one = "-1" if field.bitsize == 1 and getattr(field.type, "signed", False) else "1"
     return ["    {",
-            "        %s probe;" % (ctext,),
-            "        size_t at = 0;",
-            "        memset(&probe, 0, sizeof(probe));",
-            "        probe.%s = %s;" % (name, one),
-            "        while (at < sizeof(probe) && !((unsigned char *)&probe)[at]) at++;",
-            "        item = Py_BuildValue(\"(snO)\", %s, (Py_ssize_t)at, Py_None);"
+            "        %s _pc_probe;" % (ctext,),
+            "        size_t _pc_at = 0;",
+            "        memset(&_pc_probe, 0, sizeof(_pc_probe));",
+            "        _pc_probe.%s = %s;" % (name, one),
+            "        while (_pc_at < sizeof(_pc_probe) && !((unsigned char *)&_pc_probe)[_pc_at])",
+            "            _pc_at++;",
+            "        _pc_item = Py_BuildValue(\"(snO)\", %s, (Py_ssize_t)_pc_at, Py_None);"
             % (c_string(name),),
             "    }"]
 
@@ -151,7 +154,8 @@ def emit_variable_addresses(plan):
     """`_pc_variable_address(i)`: the address of global variable i, computed at each access
     (so thread-local variables and macros like `#define v (*get_v())` work, spec 8.7).  No
     typed pointer: the runtime compares the reported sizes with the cdef() instead."""
-    lines = ["static void *_pc_variable_address(long index)", "{", "    switch (index) {"]
+    lines = ["static void *_pc_variable_address(long _pc_index)", "{",
+             "    switch (_pc_index) {"]
     for index, (name, (ctype, _)) in enumerate(plan.variables):
         # an array is its own address (a macro may stand for a pointer: `#define a (p)`)
         address = "(%s)" if ctype.kind == ARRAY else "&(%s)"
@@ -163,7 +167,8 @@ def emit_variable_addresses(plan):
 def emit_variable_fact(index, name, ctype):
     """variables[name] = (index for _pc_address(), sizes of each array level)."""
     fmt, sizes = _sizes_tuple(_array_sizes(name, ctype))
-    return ["    if (_pc_put(variables, %s, Py_BuildValue(\"(i%s)\", %d, %s)) < 0) goto error;"
+    return ["    if (_pc_put(_pc_t_variables, %s, Py_BuildValue(\"(i%s)\", %d, %s)) < 0) "
+            "goto error;"
             % (c_string(name), fmt, index, sizes)]
 
 
@@ -184,7 +189,7 @@ def collect_array_typedefs(decls, included):
 def emit_array_typedef_fact(name, ctype):
     """typedefs[name] = sizes of each array level of the type, as for variables."""
     fmt, sizes = _sizes_tuple(_array_sizes("(*(%s *)0)" % (name,), ctype))
-    return ["    if (_pc_put(typedefs, %s, Py_BuildValue(\"%s\", %s)) < 0) goto error;"
+    return ["    if (_pc_put(_pc_t_typedefs, %s, Py_BuildValue(\"%s\", %s)) < 0) goto error;"
             % (c_string(name), fmt, sizes)]
 
 
@@ -202,18 +207,19 @@ def emit_constant_fact(name, ctype):
     """The value of `#define X ...`, `static const T X;`, enum values, as C computes it."""
     key = c_string(name)
     if _is_integer_constant(ctype):
-        return ["    if (_pc_put(constants, %s, PC_INT(%s)) < 0) goto error;" % (key, name)]
+        return ["    if (_pc_put(_pc_t_constants, %s, PC_INT(%s)) < 0) goto error;" % (key, name)]
     if ctype.kind == PRIMITIVE and (getattr(ctype, "category", None) == plat.FLOAT
                                     or getattr(ctype, "is_float", False)):
-        return ["    if (_pc_put(constants, %s, PyFloat_FromDouble((double)(%s))) < 0) "
+        return ["    if (_pc_put(_pc_t_constants, %s, PyFloat_FromDouble((double)(%s))) < 0) "
                 "goto error;" % (key, name)]
     if ctype.kind in (POINTER, FUNCTION):
-        return ["    if (_pc_put(constants, %s, PC_ADDRESS(%s)) < 0) goto error;" % (key, name)]
+        return ["    if (_pc_put(_pc_t_constants, %s, PC_ADDRESS(%s)) < 0) goto error;"
+                % (key, name)]
     # anything else: the bytes of the value (a plain local: a static one would need a
     # constant initializer, which a const object is not in ISO C)
-    return ["    { %s = %s;" % (spell(ctype, "copy"), name),
-            "      if (_pc_put(constants, %s, PyBytes_FromStringAndSize((const char *)&copy, "
-            "sizeof(copy))) < 0) goto error; }" % (key,)]
+    return ["    { %s = %s;" % (spell(ctype, "_pc_copy"), name),
+            "      if (_pc_put(_pc_t_constants, %s, PyBytes_FromStringAndSize((const char *)"
+            "&_pc_copy, sizeof(_pc_copy))) < 0) goto error; }" % (key,)]
 
 
 def _reported_constant(ctype, value):
@@ -226,7 +232,7 @@ def _reported_constant(ctype, value):
 def emit_enum_fact(ctype):
     """enums[cname] = (sizeof(enum), signed): the compiler may choose a larger type than
     int, and a signed one for a negative value cdef() does not list."""
-    return ["    if (_pc_put(enums, %s, Py_BuildValue(\"(ni)\", (Py_ssize_t)sizeof(%s), "
+    return ["    if (_pc_put(_pc_t_enums, %s, Py_BuildValue(\"(ni)\", (Py_ssize_t)sizeof(%s), "
             "PC_ENUM_SIGNED(%s))) < 0) goto error;"
             % (c_string(ctype.cname), ctype.cname, ctype.cname)]
 
@@ -234,7 +240,7 @@ def emit_enum_fact(ctype):
 def emit_number_fact(name):
     """(size, signed, is_float) of a `typedef int... t;` / `typedef float... t;`."""
     # 0.5 survives only in a floating type (it becomes 0, or 1 for _Bool, in the others)
-    return ["    if (_pc_put(numbers, %s, Py_BuildValue(\"(nii)\", (Py_ssize_t)sizeof(%s), "
+    return ["    if (_pc_put(_pc_t_numbers, %s, Py_BuildValue(\"(nii)\", (Py_ssize_t)sizeof(%s), "
             "(int)((%s)-1 < (%s)1), (int)((%s)0.5 != 0 && (%s)0.5 != 1))) < 0) goto error;"
             % (c_string(name), name, name, name, name, name)]
 
@@ -247,13 +253,17 @@ def emit_function_fact(fn):
     else:
         pointer = "PC_ADDRESS(&%sd_%s)" % (PREFIX, fn.name)
         called = "PC_ADDRESS(&%sp_%s)" % (PREFIX, fn.name) if fn.how == "pointer" else pointer
-    return ["    if (_pc_put(functions, %s, Py_BuildValue(\"(sNN)\", %s, %s, %s)) < 0) goto error;"
+    return ["    if (_pc_put(_pc_t_functions, %s, Py_BuildValue(\"(sNN)\", %s, %s, %s)) < 0) "
+            "goto error;"
             % (c_string(fn.name), c_string(fn.how), called, pointer)]
 
 
 # -- The facts builder ----
 _TABLES = ("functions", "variables", "constants", "layouts", "numbers", "enums",
            "extern_python", "fast", "redoc", "typedefs")
+# the C variables holding them (prefixed, as every name _pc_facts() declares: a global,
+# constant or enumerator of the user's may have any other name)
+_TABLE_VARIABLES = tuple(PREFIX + "t_" + name for name in _TABLES)
 
 
 def builtin_functions(plan):
@@ -265,22 +275,22 @@ def builtin_functions(plan):
 def emit_facts(plan, limited=False):
     """`_pc_facts()`: a new dict of dicts, one per kind of fact (see apimode's docstring)."""
     lines = ["static PyObject *_pc_facts(void)", "{",
-             "    PyObject *facts = NULL, *fields = NULL, *item = NULL;",
-             "    PyObject *%s;" % (", *".join(_TABLES),),
-             "    (void)item;",
-             "    facts = Py_BuildValue(\"{%s}\", %s);" % (
+             "    PyObject *_pc_dict = NULL, *_pc_fields = NULL, *_pc_item = NULL;",
+             "    PyObject *%s;" % (", *".join(_TABLE_VARIABLES),),
+             "    (void)_pc_item;",
+             "    _pc_dict = Py_BuildValue(\"{%s}\", %s);" % (
                  "s{}" * len(_TABLES), ", ".join(c_string(t) for t in _TABLES)),
-             "    if (facts == NULL) return NULL;"]
+             "    if (_pc_dict == NULL) return NULL;"]
     for name in _TABLES:
-        lines.append("    %s = PyDict_GetItemString(facts, \"%s\");" % (name, name))
+        lines.append("    _pc_t_%s = PyDict_GetItemString(_pc_dict, \"%s\");" % (name, name))
     for fn in plan.functions:
         lines += emit_function_fact(fn)
     from ..apicheck import names_a_number
     for index, fn in enumerate(builtin_functions(plan)):
-        lines.append("    if (_pc_put(fast, %s, PyLong_FromLong(%d)) < 0) goto error;"
+        lines.append("    if (_pc_put(_pc_t_fast, %s, PyLong_FromLong(%d)) < 0) goto error;"
                      % (c_string(fn.name), index))
         if names_a_number(fn.fntype):   # its docstring is made at load (apimode)
-            lines.append("    if (_pc_put(redoc, %s, PyLong_FromLong(1)) < 0) goto error;"
+            lines.append("    if (_pc_put(_pc_t_redoc, %s, PyLong_FromLong(1)) < 0) goto error;"
                          % (c_string(fn.name),))
     for index, (name, (ctype, _)) in enumerate(plan.variables):
         lines += emit_variable_fact(index, name, ctype)
@@ -296,18 +306,18 @@ def emit_facts(plan, limited=False):
     for name in plan.array_typedefs:
         lines += emit_array_typedef_fact(name, plan.decls.types[name])
     for index, (name, _) in enumerate(plan.extern_python):
-        lines.append("    if (_pc_put(extern_python, %s, Py_BuildValue(\"(iN)\", %d, "
+        lines.append("    if (_pc_put(_pc_t_extern_python, %s, Py_BuildValue(\"(iN)\", %d, "
                      "PC_ADDRESS(&%s))) < 0) goto error;" % (c_string(name), index, name))
     lines.append("    (void)_pc_save_errno; (void)_pc_is_cdata; (void)_pc_address_of;")
     if limited:
         lines.append("    (void)_pc_is_cdata_of; (void)_pc_call_tuple;")
     else:
         lines.append("    (void)_pc_pointer_arg;")
-    lines += ["    %s;" % ("; ".join("(void)" + t for t in _TABLES),),
-              "    return facts;",
+    lines += ["    %s;" % ("; ".join("(void)" + t for t in _TABLE_VARIABLES),),
+              "    return _pc_dict;",
               "  error:",
-              "    Py_XDECREF(fields);",
-              "    Py_DECREF(facts);",
+              "    Py_XDECREF(_pc_fields);",
+              "    Py_DECREF(_pc_dict);",
               "    return NULL;", "}", ""]
     return lines
 

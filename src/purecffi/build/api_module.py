@@ -29,7 +29,7 @@ from .api_facts import builtin_functions, collect_array_typedefs, collect_enums,
     collect_structs, emit_facts, emit_variable_addresses
 from .api_fast_type import emit_fast_type, emit_pointer_result
 from .api_from_buffer import FROM_BUFFER_DEF, emit_from_buffer
-from .c_text import PREFIX, c_string as _c_string, spell, unqualified
+from .c_text import PREFIX, c_string as _c_string, fast_callee, spell, unqualified
 
 __all__ = ["emit_c_code", "compile_api_module", "distutils_extension", "collect",
            "generate_c_source"]
@@ -333,7 +333,8 @@ _LIMITED_HELPERS = [
 
 # -- Functions ----
 def _arg_names(fntype):
-    return ["a%d" % i for i in range(len(fntype.args))]
+    """The wrappers' parameter names (prefixed: a C function named `a0` stays visible)."""
+    return [PREFIX + "a%d" % i for i in range(len(fntype.args))]
 
 
 def emit_direct_wrapper(fn):
@@ -354,7 +355,7 @@ def emit_pointer_wrapper(fn):
     fntype = fn.fntype
     params, args = [], []
     if fntype.result.kind != VOID:
-        params.append(result_variable(fn.spellings, fntype.result, "*result"))
+        params.append(result_variable(fn.spellings, fntype.result, "*" + PREFIX + "result"))
     for ctype, name in zip(fntype.args, _arg_names(fntype)):
         if by_pointer(ctype):
             params.append(spell(ctype, "*" + name))
@@ -363,7 +364,8 @@ def emit_pointer_wrapper(fn):
             params.append(param_spell(fn.spellings, len(args), ctype, name))
             args.append(name)
     call = "%s(%s)" % (fn.name, ", ".join(args))
-    body = "    %s;" % (call,) if fntype.result.kind == VOID else "    *result = %s;" % (call,)
+    body = "    %s;" % (call,) if fntype.result.kind == VOID else \
+        "    *%sresult = %s;" % (PREFIX, call)
     return ["static void %sp_%s(%s)" % (PREFIX, fn.name, ", ".join(params) or "void"),
             "{", body, "}", ""]
 
@@ -450,8 +452,9 @@ def emit_fast_function(fn, limited=False):
                       "    }",
                       "    else",
                       "        goto slow;"]
-    call = "%s(%s)" % (fn.name, ", ".join("(%s)x%d" % (_cast_spell(fn.spellings, i, t), i)
-                                          for i, t in enumerate(fntype.args)))
+    call = "%s(%s)" % (fast_callee(fn.name),
+                       ", ".join("(%s)x%d" % (_cast_spell(fn.spellings, i, t), i)
+                                 for i, t in enumerate(fntype.args)))
     lines += ["    errno_before = _pc_load_errno(&errno_space);",
               "    Py_BEGIN_ALLOW_THREADS",
               "    errno = errno_before;",

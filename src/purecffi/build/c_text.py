@@ -40,3 +40,15 @@ def unqualified(text):
     if "*" in text:
         return re.sub(r"\*(\s*\b%s\b)+\s*@" % (_QUALIFIERS,), "*@", text)
     return re.sub(r"\b%s\b\s*" % (_QUALIFIERS,), "", text)
+
+
+# the identifiers a fast wrapper (`_pc_f_<name>`) declares: a C function of one of these
+# names is called through its direct wrapper (`_pc_d_<name>`), which they do not shadow
+_FAST_WRAPPER_NAMES = re.compile(
+    r"(?:[xv][0-9]+|self|args|nargs|kwnames|result|saved_errno|errno_before|errno_space)\Z")
+
+
+def fast_callee(name):
+    """What a fast wrapper calls for the C function `name`: itself, or its direct wrapper
+    when a name the wrapper declares would hide it."""
+    return PREFIX + "d_" + name if _FAST_WRAPPER_NAMES.match(name) else name

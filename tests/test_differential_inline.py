@@ -188,3 +188,14 @@ def test_pointer_offsets_agree_with_cffi(pointer, expression):
 @pytest.mark.parametrize("ctype", ["wchar_t", "char16_t", "char32_t"])
 def test_character_initializer_errors_agree_with_cffi(ctype, make, value):
     _same((make % ctype).format(v=value))
+
+
+# -- a cast of a from_buffer() array is not the buffer's cdata: no "buffer" repr, and
+# releasing it is refused (the second from_buffer() of a type takes the fast route) ----
+@pytest.mark.parametrize("ctype", ["char[4]", "int[1]", "char[2]", "char *", "int *"])
+@pytest.mark.parametrize("expression", ["repr(ffi.cast(%r, x))",
+                                        "ffi.release(ffi.cast(%r, x))",
+                                        "(ffi.release(ffi.cast(%r, x)), x)"])
+def test_cast_of_from_buffer_agrees_with_cffi(ctype, expression):
+    _same(expression % (ctype,),
+          "ffi.from_buffer(bytearray(3)); x = ffi.from_buffer(bytearray(b'abcd'))")

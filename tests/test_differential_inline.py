@@ -199,3 +199,12 @@ def test_character_initializer_errors_agree_with_cffi(ctype, make, value):
 def test_cast_of_from_buffer_agrees_with_cffi(ctype, expression):
     _same(expression % (ctype,),
           "ffi.from_buffer(bytearray(3)); x = ffi.from_buffer(bytearray(b'abcd'))")
+
+
+# -- h[i] of a handle: indexed as the `void *` cffi makes it own (only by 0) ----
+@pytest.mark.parametrize("index", INDEXES + ["IndexLike()", "True", "-2**63 - 1", "None"])
+def test_handle_index_agrees_with_cffi(index):
+    setup = "class IndexLike:\n    __index__ = lambda self: 1\nh = ffi.new_handle([1])"
+    _same("h[%s]" % (index,), setup)
+    if index not in ("0", "slice(0, 2)", "slice(0, 5)", "slice(-1, 1)", "slice(True, 2)"):
+        _same("h.__setitem__(%s, 0)" % (index,), setup)  # (0: a SystemError in cffi)

@@ -208,3 +208,15 @@ def test_handle_index_agrees_with_cffi(index):
     _same("h[%s]" % (index,), setup)
     if index not in ("0", "slice(0, 2)", "slice(0, 5)", "slice(-1, 1)", "slice(True, 2)"):
         _same("h.__setitem__(%s, 0)" % (index,), setup)  # (0: a SystemError in cffi)
+
+
+# -- a pointer to an opaque struct: slice assignments refuse each item (an empty one is
+# done), and any attribute, a special name too, is "cannot read fields" ----
+@pytest.mark.parametrize("expression", [
+    "p.__setitem__(slice(0, 2), [5, 6])", "p.__setitem__(slice(0, 2), 5)",
+    "p.__setitem__(slice(0, 0), [])", "p.__setitem__(slice(0, 2), [5])",
+    "p.__setitem__(slice(0, 2), p)", "p.__setitem__(slice(0, 1), b'a')",
+    "p.__setitem__(slice(1, 0), [])", "p.__dict__", "p.__index__", "p.__foo__", "p._x",
+    "p[0].__dict__", "hasattr(p, '__array_interface__')"])
+def test_opaque_struct_pointer_agrees_with_cffi(expression):
+    _same(expression, "ffi.cdef('struct opq;'); p = ffi.cast('struct opq *', 16)")

@@ -518,7 +518,9 @@ def _unpack_count_error(count, got):
 def _slice_assign(cdata, index, value, length):
     start, stop = slice_bounds(cdata, index, length)
     count = stop - start
-    size = cdata._checked_item_size()
+    size = cdata._item_size
+    if size <= 0:
+        size = _slice_item_size(cdata)
     base = cdata._addr + start * size
     if base >> _HIGH_BIT:           # (a pointer's far slice: the address wraps, as in C)
         base &= _ADDRESS_MASK
@@ -551,6 +553,15 @@ def _slice_assign(cdata, index, value, length):
     write = cdata._item_write
     for i, v in enumerate(items):
         write(base + i * size, v)
+
+
+def _slice_item_size(cdata):
+    """The item size of a slice assignment through a pointer to items of unknown size: 0 for
+    an opaque struct or union, whose items each refuse to be written (as cffi, which takes
+    an empty slice)."""
+    if cdata._ctype.item.kind in (STRUCT, UNION):
+        return 0
+    return cdata._checked_item_size()
 
 
 def _write_then_refuse(cdata, base, items, count):
@@ -591,8 +602,7 @@ class StructCData(AddrCData):
 
 
 def _missing_field(ctype, name, verb="read"):
-    if name.startswith("__") and verb == "read":
-        raise AttributeError(name)
+    """cffi's AttributeError for field `name` of an opaque or unusable struct (any name)."""
     shown = ctype
     if ctype.kind == POINTER:
         ctype = ctype.item

@@ -220,3 +220,23 @@ def test_handle_index_agrees_with_cffi(index):
     "p[0].__dict__", "hasattr(p, '__array_interface__')"])
 def test_opaque_struct_pointer_agrees_with_cffi(expression):
     _same(expression, "ffi.cdef('struct opq;'); p = ffi.cast('struct opq *', 16)")
+
+
+# -- a lib function is refused what a function pointer cdata is refused ----
+@pytest.mark.parametrize("expression", ["f.__delitem__(0)", "f.__delitem__(slice(0, 1))",
+                                        "g.__delitem__(0)", "f[0]", "g[0]"])
+def test_lib_function_items_agree_with_cffi(expression):
+    _same(expression, "ffi.cdef('int abs(int); int printf(const char *, ...);');"
+                      "lib = ffi.dlopen(None); f = lib.abs; g = lib.printf")
+
+
+@pytest.mark.parametrize("ctype", ["double _Complex", "float _Complex"])
+def test_lib_function_cast_to_complex_is_refused(ctype):
+    ffi = FFI()
+    ffi.cdef("int abs(int);")
+    lib = ffi.dlopen(None)
+    with pytest.raises(TypeError) as info:
+        ffi.cast(ctype, lib.abs)
+    # (cffi 2.x names the complex types '_cffi_double_complex_t'...: docs/design.md)
+    assert str(info.value) == "cannot cast ctype 'int(*)(int)' to ctype '%s'" % (
+        ffi.typeof(ctype).cname,)

@@ -240,3 +240,30 @@ def test_lib_function_cast_to_complex_is_refused(ctype):
     # (cffi 2.x names the complex types '_cffi_double_complex_t'...: docs/design.md)
     assert str(info.value) == "cannot cast ctype 'int(*)(int)' to ctype '%s'" % (
         ffi.typeof(ctype).cname,)
+
+
+# -- a closed in-line lib: an undeclared name is refused as such before the library is found
+# closed (ValueError, whatever its class's name) ----
+@pytest.mark.parametrize("expression", ["setattr(lib, 'nope', 1)", "ffi.addressof(lib, 'nope')",
+                                        "setattr(lib, 'optind', 1) or 0", "lib.optind",
+                                        "ffi.addressof(lib, 'optind')", "lib.abs(1)"])
+def test_closed_lib_agrees_with_cffi(expression):
+    setup = ("ffi.cdef('int abs(int); extern int optind;'); lib = ffi.dlopen(None);"
+             "ffi.dlclose(lib)")
+    mine = _outcome(FFI, "(%s, 0)[1]" % (expression,), setup)
+    theirs = _outcome(cffi.FFI, "(%s, 0)[1]" % (expression,), setup)
+    if theirs[0] == "ValueError":           # purecffi's is a ValueError subclass
+        assert isinstance(_raised(FFI, expression, setup), ValueError)
+        mine = (theirs[0],) + mine[1:]
+    assert mine == theirs
+
+
+def _raised(ffi_class, expression, setup):
+    """The exception that evaluating `expression` raises."""
+    namespace = {"ffi": ffi_class()}
+    exec(setup, namespace)
+    try:
+        eval(expression, namespace)
+    except Exception as exc:
+        return exc
+    return None

@@ -267,3 +267,15 @@ def _raised(ffi_class, expression, setup):
     except Exception as exc:
         return exc
     return None
+
+
+# -- missing or unknown arguments of the ffi's methods: Python's messages, naming the method as
+# cffi's ("FFI.memmove() missing 1 required positional argument: 'n'") ----
+@pytest.mark.parametrize("expression", [
+    "ffi.memmove()", "ffi.memmove(d)", "ffi.memmove(d, b'ab')", "ffi.memmove(d, b'ab', 2, zzz=1)",
+    "ffi.memmove(d, b'ab', 2, dest=d)", "ffi.memmove.__qualname__", "ffi.memmove.__name__",
+    "ffi.new()", "ffi.cast('int')", "ffi.string()", "ffi.unpack(d)", "ffi.gc(d)", "ffi.release()",
+    "ffi.new_handle()", "ffi.from_handle()", "ffi.from_buffer()", "ffi.callback()",
+    "ffi.new('int *', 1, zzz=1)", "ffi.string(d, zzz=1)", "ffi.gc(d, None, zzz=1)"])
+def test_method_arguments_agree_with_cffi(expression):
+    _same(expression, "d = ffi.new('char[4]')")

@@ -551,3 +551,17 @@ def test_declarations_of_no_c_type_out_of_line_agree_with_cffi(source, expressio
         except Exception as exc:
             outcomes.append((type(exc).__name__, normalised(str(exc))))
     assert outcomes[0] == outcomes[1]
+
+
+# -- unknown type names: cffi's parse error as it is (a hint goes to the error's notes) ----
+@pytest.mark.parametrize("source", [
+    "foo_t x;", "foo_t f(int);", "typedef foo_t bar_t;", "int x;\nfoo_t y;",
+    "struct s { foo_t a; };", "int f(int a, mytype *b);", "int x; garbage",
+    "int __attribute__((x)) y;", "int f(int) __attribute__((deprecated));"])
+def test_unknown_type_parse_errors_agree_with_cffi(source):
+    _same("ffi.cdef(%r)" % (source,))
+
+
+@pytest.mark.parametrize("cdecl", ["bar_t *", "bar_t[2]", "struct { bar_t a; } *"])
+def test_unknown_type_in_type_strings_agrees_with_cffi(cdecl):
+    _same("ffi.typeof(%r)" % (cdecl,))

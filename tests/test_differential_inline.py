@@ -279,3 +279,15 @@ def _raised(ffi_class, expression, setup):
     "ffi.new('int *', 1, zzz=1)", "ffi.string(d, zzz=1)", "ffi.gc(d, None, zzz=1)"])
 def test_method_arguments_agree_with_cffi(expression):
     _same(expression, "d = ffi.new('char[4]')")
+
+
+# -- an index of a pointer from ffi.new() that is a bool or has __index__: as the int it
+# stands for, so only what stands for 0 reads or writes the item ----
+@pytest.mark.parametrize("pointer", ["ffi.new('int *', 5)", "ffi.new('struct pt *', [1, 2])",
+                                     "ffi.new('char *')", "ffi.new('int **')"])
+@pytest.mark.parametrize("index", ["True", "False", "IndexLike(1)", "IndexLike(0)", "1.0"])
+def test_owning_pointer_index_objects_agree_with_cffi(pointer, index):
+    setup = ("class IndexLike:\n    def __init__(self, i): self.i = i\n"
+             "    def __index__(self): return self.i\np = " + pointer)
+    _same("p[%s]" % (index,), setup)
+    _same("p.__setitem__(%s, p[0]) or p[0]" % (index,), setup)

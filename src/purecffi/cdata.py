@@ -310,8 +310,11 @@ def _owning_item_methods(getitem, setitem, owning_item, copy=None):
                         item = self._v_item = make_cdata(
                             owning_item.owning_class, self._ctype.item, self._addr, self._keep)
                         return item
-            else:
-                raise _not_zero(self, index)
+                return getitem(self, index)
+            raise _not_zero(self, index)
+        index = _owning_index(self, index)      # (a bool, an `__index__` object, a slice)
+        if index.__class__ is int and owning_item is not None:
+            return owning_getitem(self, 0)
         return getitem(self, index)
 
     def owning_setitem(self, index, value):
@@ -324,8 +327,19 @@ def _owning_item_methods(getitem, setitem, owning_item, copy=None):
             return
         if index.__class__ is int and index != 0:
             raise _not_zero(self, index)
-        setitem(self, index, value)
+        setitem(self, _owning_index(self, index), value)
     return owning_getitem, owning_setitem
+
+
+def _owning_index(cdata, index):
+    """An index of a pointer from ffi.new() that is no int (a bool, an object with
+    `__index__`) as the int it stands for, refused as an int other than 0 is."""
+    if index.__class__ is int or isinstance(index, slice):
+        return index
+    index = _as_index(index)
+    if index != 0:
+        raise _not_zero(cdata, index)
+    return index
 
 
 def _not_zero(cdata, index):
@@ -345,7 +359,7 @@ def _owning_number_methods(getitem, setitem, unpack, write, view=None, size=0):
     def owning_getitem(self, index):
         if index is _ZERO or index.__class__ is int and index == 0:
             return unpack(MEM, self._addr)[0]       # (measured: cheaper than the view here)
-        return getitem(self, index)
+        return getitem(self, _owning_index(self, index))
 
     def owning_setitem(self, index, value):
         if index is _ZERO or index.__class__ is int and index == 0:
@@ -358,7 +372,7 @@ def _owning_number_methods(getitem, setitem, unpack, write, view=None, size=0):
                     pass
             write(address, value)   # the checked writer: writes or raises (outside the except)
             return
-        setitem(self, index, value)
+        setitem(self, _owning_index(self, index), value)
     return owning_getitem, owning_setitem
 
 

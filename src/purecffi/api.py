@@ -475,7 +475,7 @@ class FFI:
         stub (see build/stubs.py for `stubs`)."""
         from .build.abi_module import emit_python_code
         from .build.stubs import write_emitted_stub
-        spec = self._require_source("emit_python_code")
+        spec = self._require_source("emit_c_code")     # (cffi's words here too)
         if spec.source is not None:
             raise TypeError(_MSG_NOT_FOR % ("emit_python_code", "dlopen()-style pure Python",
                                             "C extension"))

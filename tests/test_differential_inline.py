@@ -291,3 +291,16 @@ def test_owning_pointer_index_objects_agree_with_cffi(pointer, index):
              "    def __index__(self): return self.i\np = " + pointer)
     _same("p[%s]" % (index,), setup)
     _same("p.__setitem__(%s, p[0]) or p[0]" % (index,), setup)
+
+
+# -- what a custom allocator returns: `p[0]` of a struct pointer is a reference (its repr
+# read the pointer's item type), and its destructor cannot be removed (as for ffi.new()) ----
+@pytest.mark.parametrize("ctype", ["struct pt *", "union u *", "int *", "struct pt[2]", "int[2]"])
+@pytest.mark.parametrize("expression", ["repr(p)", "repr(p[0])", "ffi.gc(p, None)",
+                                        "ffi.sizeof(p[0])"])
+@pytest.mark.parametrize("free", ["None", "libc.free"])
+def test_custom_allocator_results_agree_with_cffi(ctype, expression, free):
+    setup = ("ffi.cdef('union u { int a; double d; }; void *malloc(size_t); void free(void *);')\n"
+             "libc = ffi.dlopen(None)\n"
+             "p = ffi.new_allocator(lambda n: libc.malloc(n), %s)(%r)" % (free, ctype))
+    _same(expression, setup)

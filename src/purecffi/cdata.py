@@ -594,6 +594,8 @@ class StructCData(AddrCData):
     _struct, _bytes_at = True, False
 
     def _owning_repr(self):
+        if self._keep.__class__ is Owned and self._owning:
+            return None     # `p[0]` of a custom allocator's pointer: a reference, as in cffi
         return AddrCData._owning_repr(self)
 
     def __repr__(self):

@@ -304,3 +304,16 @@ def test_custom_allocator_results_agree_with_cffi(ctype, expression, free):
              "libc = ffi.dlopen(None)\n"
              "p = ffi.new_allocator(lambda n: libc.malloc(n), %s)(%r)" % (free, ctype))
     _same(expression, setup)
+
+
+# -- an item of an open array type (through a `T(*)[]`: ffi.addressof() of a `T[]`, of a
+# variable-sized field) has no length: it is read as the `T *` to its memory ----
+@pytest.mark.parametrize("expression", [
+    "ffi.addressof(ffi.new('int[]', [1, 2, 3]))[0]", "ffi.addressof(ffi.new('int[]', [1, 2]))[1]",
+    "ffi.addressof(ffi.new('int[]', [1, 2, 3]))[0][2]",
+    "ffi.typeof(ffi.addressof(ffi.new('char[]', b'ab'))[0])",
+    "ffi.cast('int(*)[]', ffi.new('int[3]'))[0]", "ffi.new('int(*)[]')[0]",
+    "ffi.addressof(ffi.new('struct v *', [2, [1, 2]]), 'd')[0]",
+    "ffi.addressof(ffi.new('struct v *', [2, [1, 2]])[0], 'd')[0][1]"])
+def test_open_array_items_agree_with_cffi(expression):
+    _same(expression, "ffi.cdef('struct v { int n; int d[]; };')")

@@ -11,7 +11,8 @@ import struct
 import weakref
 
 from . import platform as plat
-from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, opaque_error
+from .ctype import (ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, TYPES, UNION, VOID,
+                    opaque_error)
 from .cdatabase import CFFI_CLASS_NAME, CData, cffi_type_name, make_cdata, tp_name
 from .errors import FFIError
 from .lazy import BUILD_LOCK
@@ -490,7 +491,17 @@ def _read_struct(ctype, rt):
     return read
 
 
-_read_array = _view_reader
+def _read_array(ctype, rt):
+    """Reader for arrays: a view of the memory; an item of an open array type (`p[0]` of a
+    `T(*)[]`) has no length to view, and is read as the `T *` to its memory, as by cffi."""
+    if ctype.length is not None:
+        return _view_reader(ctype, rt)
+    decayed = TYPES.pointer(ctype.item)
+
+    def read(address, keep=None):
+        return make_cdata((decayed._rt or prepare(decayed)).cdata_class, decayed, address,
+                          keep)
+    return read
 
 
 def _write_array(ctype, rt):

@@ -314,6 +314,13 @@ def test_custom_allocator_results_agree_with_cffi(ctype, expression, free):
     "ffi.typeof(ffi.addressof(ffi.new('char[]', b'ab'))[0])",
     "ffi.cast('int(*)[]', ffi.new('int[3]'))[0]", "ffi.new('int(*)[]')[0]",
     "ffi.addressof(ffi.new('struct v *', [2, [1, 2]]), 'd')[0]",
-    "ffi.addressof(ffi.new('struct v *', [2, [1, 2]])[0], 'd')[0][1]"])
+    "ffi.addressof(ffi.new('struct v *', [2, [1, 2]])[0], 'd')[0][1]",
+    # writing one: all the items given, as C would
+    "(lambda x: (ffi.addressof(x).__setitem__(0, [4, 5]), list(x))[1])(ffi.new('int[]', 3))",
+    "(lambda x: (ffi.addressof(x).__setitem__(0, b'ab'), ffi.buffer(x)[:])[1])(ffi.new('char[]', 4))",
+    "(lambda x: (ffi.addressof(x).__setitem__(0, 'ab'), ffi.string(x))[1])(ffi.new('wchar_t[]', 4))",
+    "ffi.addressof(ffi.new('int[]', 3)).__setitem__(0, 5)",
+    "ffi.addressof(ffi.new('int[]', 3)).__setitem__(0, (1, 'a'))",
+    "(lambda p: p.__setitem__(0, p[0]))(ffi.addressof(ffi.new('char[]', b'hi')))"])
 def test_open_array_items_agree_with_cffi(expression):
     _same(expression, "ffi.cdef('struct v { int n; int d[]; };')")

@@ -526,10 +526,16 @@ def test_tags_spelled_with_a_typedef_name_as_cffi_does(source, spelling):
     assert spelled(decls, "T") == spelling
 
 
-def test_struct_created_by_an_earlier_cdef_keeps_its_spelling():
-    decls = cdef("struct s { int a; };")
-    cdef("typedef struct s s_t;", decls)
-    assert spelled(decls, "s_t") == "struct s"
+def test_struct_of_an_earlier_cdef_takes_a_later_typedef_name_until_used():
+    # (cffi names a type when it first builds it: a typedef given before any use names it)
+    decls = cdef("struct s { int a; }; int f(struct s *);")
+    cdef("typedef struct s s_t; typedef struct s other_t;", decls)
+    assert spelled(decls, "s_t") == "s_t"
+    assert parse_type(decls, "struct s *").cname == "s_t *"
+    used = cdef("struct s { int a; };")
+    assert parse_type(used, "struct s[2]").cname == "struct s[2]"     # named: built, in cffi
+    cdef("typedef struct s s_t;", used)
+    assert spelled(used, "s_t") == "struct s"
 
 
 def test_typedef_of_struct_completed_later():

@@ -565,3 +565,31 @@ def test_unknown_type_parse_errors_agree_with_cffi(source):
 @pytest.mark.parametrize("cdecl", ["bar_t *", "bar_t[2]", "struct { bar_t a; } *"])
 def test_unknown_type_in_type_strings_agrees_with_cffi(cdecl):
     _same("ffi.typeof(%r)" % (cdecl,))
+
+
+# -- a typedef of a struct declared by an earlier cdef() names it, as when both come in one
+# cdef(), unless the struct was used meanwhile (cffi names a type when it first builds it) ----
+TYPEDEF_LATER = [
+    (["struct a { int x; };", "typedef struct a a_t;"], ""),
+    (["struct a { int x; };", "typedef struct a a_t;", "typedef struct a b_t;"], ""),
+    (["struct a;", "typedef struct a a_t;", "struct a { int x; };"], ""),
+    (["typedef struct a a_t;", "struct a { int x; };"], ""),
+    (["union a { int x; };", "typedef union a a_t;"], ""),
+    (["enum a { A0 };", "typedef enum a a_t;"], ""),
+    (["struct a { int x; }; int g(struct a *); struct a *h(int);", "typedef struct a a_t;"], ""),
+    (["struct a { int x; };", "typedef struct a *a_p;"], ""),
+    (["struct a { int x; };"], "p = ffi.new('struct a *'); ffi.cdef('typedef struct a a_t;')"),
+    (["struct a { int x; };"], "t = ffi.typeof('struct a[2]'); ffi.cdef('typedef struct a a_t;')"),
+    (["struct a { int x; };"],
+     "try:\n    ffi.cdef('typedef struct a a_t; int bad bad;')\nexcept Exception:\n    pass"),
+]
+
+
+@pytest.mark.parametrize("cdefs, setup", TYPEDEF_LATER)
+@pytest.mark.parametrize("expression", [
+    "ffi.typeof('struct a' if 'union' not in str(ffi.list_types()) else 'union a')",
+    "repr(ffi.new('struct a *')) if 'A0' not in dir(ffi.dlopen(None)) else 0",
+    "ffi.typeof('struct a *'), ffi.typeof('struct a[3]')",
+    "ffi.new('struct a *', 5)"])
+def test_typedef_in_a_later_cdef_names_the_struct_as_cffi(cdefs, setup, expression):
+    _same(expression, cdefs, setup)

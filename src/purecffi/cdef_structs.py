@@ -1,7 +1,9 @@
 """Struct types during one cdef(): snapshots to undo, when their members can be laid out, and
 the problems cffi reports when the struct is first used (bitfields, flexible arrays)."""
+import re
+
 from . import platform as plat
-from .ctype import ARRAY, STRUCT, UNION, UnknownNumberType
+from .ctype import ARRAY, NAMED, STRUCT, TYPES, UNION, UnknownNumberType
 
 
 # -- Transactions over struct types ----
@@ -26,6 +28,26 @@ def _restore(obj, state):
                 object.__setattr__(obj, slot, state[slot])
             elif hasattr(obj, slot):
                 object.__delattr__(obj, slot)
+
+
+def rename_tag(walker, key, name):
+    """`typedef struct s t;` names `struct s` 't', as cffi names a type when it first builds
+    it: a tag this cdef() creates takes the name then, one of an earlier cdef() takes it now
+    if no typedef named it yet and nothing has used it (no runtime, no type string naming it,
+    for it or for a type made from it, whose spelling follows)."""
+    walker.renames.setdefault(key, name)
+    ctype = walker.work.types.get(key)
+    if ctype is None or ctype._prefix != key or ctype._rt is not None or ctype in NAMED:
+        return
+    made = TYPES.made_from(ctype)
+    if any(t._rt is not None or t in NAMED for t in made):
+        return
+    spelled = re.compile(r"\b%s\b" % (re.escape(key),))
+    for t in [ctype] + made:
+        if t not in walker.touched:
+            walker.touched[t] = _snapshot(t)        # (undone if the cdef() fails)
+        object.__setattr__(t, "_prefix", spelled.sub(name, t._prefix))
+        object.__setattr__(t, "_suffix", spelled.sub(name, t._suffix))
 
 
 # -- Readiness of struct members for layout ----

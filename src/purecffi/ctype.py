@@ -604,6 +604,9 @@ for _cls in (VoidType, InvalidType, PrimitiveType, UnknownNumberType, PointerTyp
 # the partial structs (`...;`) completed by the compiler's layout: written as partial again
 # when a module includes them (serialize.py), so that its compiler lays them out again
 COMPLETED_PARTIAL = weakref.WeakSet()
+# the types a type string has named (ffi.typeof(), ffi.new()...): cffi has built them, and
+# a later typedef does not rename a struct they spell (cdef_structs.rename_tag)
+NAMED = weakref.WeakSet()
 
 
 class _KeyedRef(weakref.ref):
@@ -656,6 +659,23 @@ class TypeTable:
         with self._lock:
             if self._table.get(ref.key) is ref:
                 del self._table[ref.key]
+
+    def made_from(self, t):
+        """The live interned types made from `t`, directly or through each other (a pointer
+        to it, an array or a function of it...): those whose spelling includes `t`'s."""
+        with self._lock:
+            entries = [(key, ref()) for key, ref in self._table.items()]
+        made, found, grown = [], {id(t)}, True
+        while grown:
+            grown = False
+            for key, derived in entries:
+                if derived is not None and id(derived) not in found and any(
+                        id(part) in found or part.__class__ is tuple
+                        and any(id(p) in found for p in part) for part in key[1:]):
+                    found.add(id(derived))
+                    made.append(derived)
+                    grown = True
+        return made
 
     def primitive(self, name):
         """The primitive type called `name` (already normalised)."""

@@ -39,7 +39,10 @@ def rename_tag(walker, key, name):
     ctype = walker.work.types.get(key)
     if ctype is None or ctype._prefix != key or ctype._rt is not None or ctype in NAMED:
         return
-    made = TYPES.made_from(ctype)
+    index = getattr(walker, "made_from_index", None)
+    if index is None:           # (one walk of the intern table per cdef(), when needed)
+        index = walker.made_from_index = TYPES.made_from_index()
+    made = TYPES.made_from(ctype, index)
     if any(t._rt is not None or t in NAMED for t in made):
         return
     spelled = re.compile(r"\b%s\b" % (re.escape(key),))

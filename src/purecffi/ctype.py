@@ -660,21 +660,30 @@ class TypeTable:
             if self._table.get(ref.key) is ref:
                 del self._table[ref.key]
 
-    def made_from(self, t):
-        """The live interned types made from `t`, directly or through each other (a pointer
-        to it, an array or a function of it...): those whose spelling includes `t`'s."""
+    def made_from_index(self):
+        """{id(type): the live interned types made directly from it (a pointer to it, an array
+        or a function of it...)}, for `made_from()`."""
         with self._lock:
             entries = [(key, ref()) for key, ref in self._table.items()]
-        made, found, grown = [], {id(t)}, True
-        while grown:
-            grown = False
-            for key, derived in entries:
-                if derived is not None and id(derived) not in found and any(
-                        id(part) in found or part.__class__ is tuple
-                        and any(id(p) in found for p in part) for part in key[1:]):
+        index = {}
+        for key, derived in entries:
+            if derived is not None:
+                for part in key[1:]:
+                    for p in (part if part.__class__ is tuple else (part,)):
+                        index.setdefault(id(p), []).append(derived)
+        return index
+
+    @staticmethod
+    def made_from(t, index):
+        """The types made from `t`, directly or through each other, in `made_from_index()`:
+        those whose spelling includes `t`'s."""
+        made, found, todo = [], {id(t)}, [t]
+        while todo:
+            for derived in index.get(id(todo.pop()), ()):
+                if id(derived) not in found:
                     found.add(id(derived))
                     made.append(derived)
-                    grown = True
+                    todo.append(derived)
         return made
 
     def primitive(self, name):

@@ -580,6 +580,10 @@ TYPEDEF_LATER = [
     (["struct a { int x; };", "typedef struct a *a_p;"], ""),
     (["struct a { int x; };"], "p = ffi.new('struct a *'); ffi.cdef('typedef struct a a_t;')"),
     (["struct a { int x; };"], "t = ffi.typeof('struct a[2]'); ffi.cdef('typedef struct a a_t;')"),
+    (["struct a { int x; }; struct b { struct a f; };"],       # built with struct b's fields
+     "t = ffi.typeof('struct b'); ffi.cdef('typedef struct a a_t;')"),
+    (["struct a { int x; }; struct b { struct a *f[2]; };"],
+     "t = ffi.typeof('struct b *'); ffi.cdef('typedef struct a a_t;')"),
     (["struct a { int x; };"],
      "try:\n    ffi.cdef('typedef struct a a_t; int bad bad;')\nexcept Exception:\n    pass"),
 ]

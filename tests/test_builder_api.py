@@ -23,12 +23,14 @@ def builder(source=False, name="_builder_mod", cdef="int f(int);", **kwds):
     return ffi
 
 
-@pytest.mark.parametrize("method, args", [("compile", ()), ("emit_c_code", ("x.c",)),
-                                          ("distutils_extension", ())])
-def test_set_source_must_come_first(tmp_path, method, args):
+@pytest.mark.parametrize("method, args, named", [
+    ("compile", (), "compile"), ("emit_c_code", ("x.c",), "emit_c_code"),
+    ("distutils_extension", (), "distutils_extension"),
+    ("emit_python_code", ("x.py",), "emit_c_code")])     # (cffi names emit_c_code there)
+def test_set_source_must_come_first(tmp_path, method, args, named):
     with pytest.raises(ValueError) as info:
         getattr(builder(), method)(*args)
-    assert str(info.value) == "set_source() must be called before %s()" % (method,)
+    assert str(info.value) == "set_source() must be called before %s()" % (named,)
 
 
 def test_emit_python_code_needs_set_source_in_cffi_words(tmp_path):

@@ -578,3 +578,49 @@ def test_declarations_of_no_c_type_out_of_line_agree_with_cffi(source, expressio
         except Exception as exc:
             outcomes.append((type(exc).__name__, normalised(str(exc))))
     assert outcomes[0] == outcomes[1]
+
+
+# -- unknown type names: cffi's parse error as it is (a hint goes to the error's notes) ----
+@pytest.mark.parametrize("source", [
+    "foo_t x;", "foo_t f(int);", "typedef foo_t bar_t;", "int x;\nfoo_t y;",
+    "struct s { foo_t a; };", "int f(int a, mytype *b);", "int x; garbage",
+    "int __attribute__((x)) y;", "int f(int) __attribute__((deprecated));"])
+def test_unknown_type_parse_errors_agree_with_cffi(source):
+    _same("ffi.cdef(%r)" % (source,))
+
+
+@pytest.mark.parametrize("cdecl", ["bar_t *", "bar_t[2]", "struct { bar_t a; } *"])
+def test_unknown_type_in_type_strings_agrees_with_cffi(cdecl):
+    _same("ffi.typeof(%r)" % (cdecl,))
+
+
+# -- a typedef of a struct declared by an earlier cdef() names it, as when both come in one
+# cdef(), unless the struct was used meanwhile (cffi names a type when it first builds it) ----
+TYPEDEF_LATER = [
+    (["struct a { int x; };", "typedef struct a a_t;"], ""),
+    (["struct a { int x; };", "typedef struct a a_t;", "typedef struct a b_t;"], ""),
+    (["struct a;", "typedef struct a a_t;", "struct a { int x; };"], ""),
+    (["typedef struct a a_t;", "struct a { int x; };"], ""),
+    (["union a { int x; };", "typedef union a a_t;"], ""),
+    (["enum a { A0 };", "typedef enum a a_t;"], ""),
+    (["struct a { int x; }; int g(struct a *); struct a *h(int);", "typedef struct a a_t;"], ""),
+    (["struct a { int x; };", "typedef struct a *a_p;"], ""),
+    (["struct a { int x; };"], "p = ffi.new('struct a *'); ffi.cdef('typedef struct a a_t;')"),
+    (["struct a { int x; };"], "t = ffi.typeof('struct a[2]'); ffi.cdef('typedef struct a a_t;')"),
+    (["struct a { int x; }; struct b { struct a f; };"],       # built with struct b's fields
+     "t = ffi.typeof('struct b'); ffi.cdef('typedef struct a a_t;')"),
+    (["struct a { int x; }; struct b { struct a *f[2]; };"],
+     "t = ffi.typeof('struct b *'); ffi.cdef('typedef struct a a_t;')"),
+    (["struct a { int x; };"],
+     "try:\n    ffi.cdef('typedef struct a a_t; int bad bad;')\nexcept Exception:\n    pass"),
+]
+
+
+@pytest.mark.parametrize("cdefs, setup", TYPEDEF_LATER)
+@pytest.mark.parametrize("expression", [
+    "ffi.typeof('struct a' if 'union' not in str(ffi.list_types()) else 'union a')",
+    "repr(ffi.new('struct a *')) if 'A0' not in dir(ffi.dlopen(None)) else 0",
+    "ffi.typeof('struct a *'), ffi.typeof('struct a[3]')",
+    "ffi.new('struct a *', 5)"])
+def test_typedef_in_a_later_cdef_names_the_struct_as_cffi(cdefs, setup, expression):
+    _same(expression, cdefs, setup)

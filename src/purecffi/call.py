@@ -241,7 +241,9 @@ class LibFunction(CData, metaclass=Family):
     # and float() would read the object's buffer as text)
     __add__, __radd__, __sub__ = (FunctionPtrCData.__add__, FunctionPtrCData.__radd__,
                                   FunctionPtrCData.__sub__)
-    __getitem__, __setitem__ = FunctionPtrCData.__getitem__, FunctionPtrCData.__setitem__
+    __getitem__, __setitem__, __delitem__ = (FunctionPtrCData.__getitem__,
+                                             FunctionPtrCData.__setitem__,
+                                             FunctionPtrCData.__delitem__)
     __len__, __iter__ = FunctionPtrCData.__len__, FunctionPtrCData.__iter__
     __int__, __float__, __complex__ = (FunctionPtrCData.__int__, FunctionPtrCData.__float__,
                                        FunctionPtrCData.__complex__)

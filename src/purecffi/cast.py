@@ -247,7 +247,7 @@ def _cast_to_primitive(ctype, value):
             return value_cdata(ctype, value._value)
         return value_cdata(ctype, longdouble_bytes(_source_float(ctype, value)))
     if cat == plat.COMPLEX:
-        if isinstance(value, AddrCData):
+        if isinstance(value, AddrCData) or hasattr(value, "_function_address"):
             raise TypeError("cannot cast ctype '%s' to ctype '%s'"
                             % (value._ctype.cname, ctype.cname))
         number = _complex_source(ctype, value)

@@ -313,8 +313,11 @@ def _owning_item_methods(getitem, setitem, owning_item, copy=None):
                         item = self._v_item = make_cdata(
                             owning_item.owning_class, self._ctype.item, self._addr, self._keep)
                         return item
-            else:
-                raise _not_zero(self, index)
+                return getitem(self, index)
+            raise _not_zero(self, index)
+        index = _owning_index(self, index)      # (a bool, an `__index__` object, a slice)
+        if index.__class__ is int and owning_item is not None:
+            return owning_getitem(self, 0)
         return getitem(self, index)
 
     def owning_setitem(self, index, value):
@@ -327,8 +330,19 @@ def _owning_item_methods(getitem, setitem, owning_item, copy=None):
             return
         if index.__class__ is int and index != 0:
             raise _not_zero(self, index)
-        setitem(self, index, value)
+        setitem(self, _owning_index(self, index), value)
     return owning_getitem, owning_setitem
+
+
+def _owning_index(cdata, index):
+    """An index of a pointer from ffi.new() that is no int (a bool, an object with
+    `__index__`) as the int it stands for, refused as an int other than 0 is."""
+    if index.__class__ is int or isinstance(index, slice):
+        return index
+    index = _as_index(index)
+    if index != 0:
+        raise _not_zero(cdata, index)
+    return index
 
 
 def _not_zero(cdata, index):
@@ -348,7 +362,7 @@ def _owning_number_methods(getitem, setitem, unpack, write, view=None, size=0):
     def owning_getitem(self, index):
         if index is _ZERO or index.__class__ is int and index == 0:
             return unpack(MEM, self._addr)[0]       # (measured: cheaper than the view here)
-        return getitem(self, index)
+        return getitem(self, _owning_index(self, index))
 
     def owning_setitem(self, index, value):
         if index is _ZERO or index.__class__ is int and index == 0:
@@ -361,7 +375,7 @@ def _owning_number_methods(getitem, setitem, unpack, write, view=None, size=0):
                     pass
             write(address, value)   # the checked writer: writes or raises (outside the except)
             return
-        setitem(self, index, value)
+        setitem(self, _owning_index(self, index), value)
     return owning_getitem, owning_setitem
 
 
@@ -521,7 +535,9 @@ def _unpack_count_error(count, got):
 def _slice_assign(cdata, index, value, length):
     start, stop = slice_bounds(cdata, index, length)
     count = stop - start
-    size = cdata._checked_item_size()
+    size = cdata._item_size
+    if size <= 0:
+        size = _slice_item_size(cdata)
     base = cdata._addr + start * size
     if base >> _HIGH_BIT:           # (a pointer's far slice: the address wraps, as in C)
         base &= _ADDRESS_MASK
@@ -556,6 +572,15 @@ def _slice_assign(cdata, index, value, length):
         write(base + i * size, v)
 
 
+def _slice_item_size(cdata):
+    """The item size of a slice assignment through a pointer to items of unknown size: 0 for
+    an opaque struct or union, whose items each refuse to be written (as cffi, which takes
+    an empty slice)."""
+    if cdata._ctype.item.kind in (STRUCT, UNION):
+        return 0
+    return cdata._checked_item_size()
+
+
 def _write_then_refuse(cdata, base, items, count):
     """As cffi: convert and write the items that fit (which may fail), then refuse the count."""
     write, size = cdata._item_write, cdata._item_size
@@ -572,6 +597,8 @@ class StructCData(AddrCData):
     _struct, _bytes_at = True, False
 
     def _owning_repr(self):
+        if self._keep.__class__ is Owned and self._owning:
+            return None     # `p[0]` of a custom allocator's pointer: a reference, as in cffi
         return AddrCData._owning_repr(self)
 
     def __repr__(self):
@@ -594,8 +621,7 @@ class StructCData(AddrCData):
 
 
 def _missing_field(ctype, name, verb="read"):
-    if name.startswith("__") and verb == "read":
-        raise AttributeError(name)
+    """cffi's AttributeError for field `name` of an opaque or unusable struct (any name)."""
     shown = ctype
     if ctype.kind == POINTER:
         ctype = ctype.item

@@ -466,8 +466,9 @@ def _remove_destructor(cdata):
     """ffi.gc(cdata, None): what ffi.gc() returned, or a custom allocator's cdata (its `free`),
     no longer calls its destructor."""
     keep = getattr(cdata, "_keep", None)
-    if keep.__class__ is Owned and cdata.__class__._owning:
-        keep.free = None
+    if keep.__class__ is Owned and cdata.__class__._owning and not (
+            cdata._ctype.kind == POINTER and cdata._ctype.item.kind in (STRUCT, UNION)):
+        keep.free = None        # (a struct pointer is owning as ffi.new()'s: refused, as cffi)
         return None
     if not isinstance(keep, GcRef) or not holds_gc(cdata, keep):   # (not a slice of it)
         raise TypeError("Can remove destructor only on a object previously returned by "

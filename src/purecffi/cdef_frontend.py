@@ -37,7 +37,8 @@ def _pycparse(prep, decls, head, tail=""):
 
 
 def _parse_error(prep, decls, message):
-    """Turn pycparser's 'file:line:col: msg' into cffi's format, with a hint when we have one."""
+    """Turn pycparser's 'file:line:col: msg' into cffi's format, with a hint (a note) when we
+    have one."""
     location, _, text = message.partition(": ")
     numbers = [int(p) for p in location.split(":")[1:] if p.isdigit()]
     if not numbers:
@@ -50,7 +51,7 @@ def _parse_error(prep, decls, message):
     error = prep.parse_error(line, col, text)
     hint = prep.hint(line) or _unknown_type_hint(prep, decls, line, col)
     if hint:
-        error = CDefError("%s\nhint: %s" % (error.args[0], hint))
+        _add_hint(error, hint)
     return error
 
 
@@ -67,8 +68,19 @@ def _lineless_parse_error(prep, decls, text):
     for line in range(1, len(prep.source_lines) + 1):
         hint = prep.hint(line) or _unknown_type_anywhere(prep, decls, line)
         if hint:
-            return CDefError("%s\nhint: %s: %s" % (message, prep.where(line), hint))
+            return _add_hint(CDefError(message), "%s: %s" % (prep.where(line), hint))
     return CDefError(message)
+
+
+def _add_hint(error, hint):
+    """`error` with "hint: ..." as a note, shown by tracebacks under cffi's message (which
+    str(error) keeps as it is)."""
+    note = "hint: " + hint
+    if hasattr(error, "add_note"):
+        error.add_note(note)
+    else:                                   # (before Python 3.11: kept, not shown)
+        error.__notes__ = [note]
+    return error
 
 
 _C_KEYWORDS = frozenset("""auto break case char const continue default do double else enum extern

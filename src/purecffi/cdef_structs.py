@@ -1,7 +1,9 @@
 """Struct types during one cdef(): snapshots to undo, when their members can be laid out, and
 the problems cffi reports when the struct is first used (bitfields, flexible arrays)."""
+import re
+
 from . import platform as plat
-from .ctype import ARRAY, STRUCT, UNION, UnknownNumberType
+from .ctype import ARRAY, NAMED, POINTER, STRUCT, TYPES, UNION, UnknownNumberType
 
 
 # -- Transactions over struct types ----
@@ -26,6 +28,55 @@ def _restore(obj, state):
                 object.__setattr__(obj, slot, state[slot])
             elif hasattr(obj, slot):
                 object.__delattr__(obj, slot)
+
+
+def rename_tag(walker, key, name):
+    """`typedef struct s t;` names `struct s` 't', as cffi names a type when it first builds
+    it: a tag this cdef() creates takes the name then, one of an earlier cdef() takes it now
+    if no typedef named it yet and nothing has used it (no runtime, no type string naming it,
+    for it or for a type made from it, whose spelling follows)."""
+    walker.renames.setdefault(key, name)
+    ctype = walker.work.types.get(key)
+    if ctype is None or ctype._prefix != key or ctype._rt is not None:
+        return
+    index = getattr(walker, "made_from_index", None)
+    if index is None:           # (one walk of the intern table per cdef(), when needed)
+        index = walker.made_from_index = TYPES.made_from_index()
+        walker.named_ids = _named_ids()
+    made = TYPES.made_from(ctype, index)
+    if id(ctype) in walker.named_ids or any(t._rt is not None or id(t) in walker.named_ids
+                                             for t in made):
+        return
+
+    def respell(match):
+        """The typedef's name for the tag renamed, any other tag as it is."""
+        return name if match.group(0) == key else match.group(0)
+    for t in [ctype] + made:
+        if t not in walker.touched:
+            walker.touched[t] = _snapshot(t)        # (undone if the cdef() fails)
+        object.__setattr__(t, "_prefix", _TAG_RE.sub(respell, t._prefix))
+        object.__setattr__(t, "_suffix", _TAG_RE.sub(respell, t._suffix))
+
+
+_TAG_RE = re.compile(r"\b(?:struct|union) [\w$]+")     # a tag as spelled in a type's name
+
+
+def _named_ids():
+    """The ids of the types cffi has built for type strings: those named (NAMED), and what
+    they hold (a struct's field types are built with it, a pointer's item...)."""
+    found, todo = set(), list(NAMED)
+    while todo:
+        t = todo.pop()
+        if id(t) in found:
+            continue
+        found.add(id(t))
+        if t.kind in (STRUCT, UNION):
+            todo.extend(f.type for _, f in (getattr(t, "_fields", None) or ()))
+        elif t.kind in (POINTER, ARRAY):
+            todo.append(t.item)
+        elif hasattr(t, "args"):
+            todo.extend(t.args + (t.result,))
+    return found
 
 
 # -- Readiness of struct members for layout ----

@@ -8,10 +8,12 @@ convert in convert_scalar.py; pointers, arrays, structs and bitfields here.
 """
 import operator
 import struct
+import sys
 import weakref
 
 from . import platform as plat
-from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, opaque_error
+from .ctype import (ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, TYPES, UNION, VOID,
+                    opaque_error)
 from .cdatabase import CFFI_CLASS_NAME, CData, cffi_type_name, make_cdata, tp_name
 from .errors import FFIError
 from .lazy import BUILD_LOCK
@@ -20,7 +22,7 @@ from .memory import copy as copy_memory
 from .convert_scalar import (_read_bool, _read_char, _read_complex, _read_float, _read_int,
                              _read_longdouble, _read_wchar, _write_bool, _write_char,
                              _write_complex, _write_float, _write_int, _write_longdouble,
-                             _write_wchar, bad_init, encode_wide)
+                             _write_wchar, bad_init, encode_unicode, encode_wide)
 from .convert_scalar import (LONGDOUBLE_BYTES, code_to_str, longdouble_bytes,  # noqa: F401
                              to_bool, to_char, to_float, to_int,
                              to_wchar)   # (call.py imports them from here)
@@ -492,7 +494,17 @@ def _read_struct(ctype, rt):
     return read
 
 
-_read_array = _view_reader
+def _read_array(ctype, rt):
+    """Reader for arrays: a view of the memory; an item of an open array type (`p[0]` of a
+    `T(*)[]`) has no length to view, and is read as the `T *` to its memory, as by cffi."""
+    if ctype.length is not None:
+        return _view_reader(ctype, rt)
+    decayed = TYPES.pointer(ctype.item)
+
+    def read(address, keep=None):
+        return make_cdata((decayed._rt or prepare(decayed)).cdata_class, decayed, address,
+                          keep)
+    return read
 
 
 def _write_array(ctype, rt):
@@ -507,10 +519,26 @@ def _write_array(ctype, rt):
             if end < address + length:
                 MEM[end] = 0
             return
-        if ctype.length is None or ctype.length is Ellipsis:
+        if ctype.length is None:            # `p[0] = [...]` of a `T(*)[]`: all the items
+            write_items(ctype, address, value)
+            return
+        if ctype.length is Ellipsis:
             raise TypeError("cannot assign to an array of unknown length '%s'" % (ctype.cname,))
         write_array(ctype, address, value, ctype.length)
     return write
+
+
+def write_items(array_type, address, value):
+    """Assign to an array of unknown length as cffi does: all the items of a list or tuple,
+    a bytes and its terminating zero, the characters of a str (without one); anything else
+    is the array initializer's TypeError."""
+    if isinstance(value, (list, tuple)):
+        length = len(value)
+    elif isinstance(value, str) and getattr(array_type.item, "category", None) == plat.WCHAR:
+        length = len(encode_unicode(array_type.item, value))
+    else:
+        length = sys.maxsize        # a bytes writes its zero; write_array() refuses the rest
+    write_array(array_type, address, value, length)
 
 
 # -- Structs and unions ----

@@ -33,7 +33,7 @@ from .cdef_frontend import _pycparse
 from .cdef_spellings import c_spellings
 from .cdef_structs import (COMPILER, READY, WAITING, _Deferred, _check_bitfield,
                            _check_flexible_array, _contains_itself, _readiness, _restore,
-                           _snapshot)
+                           _snapshot, rename_tag)
 
 __all__ = ["Declarations", "parse_cdef", "DEFAULT_TYPES", "FILE_TYPE"]
 
@@ -214,7 +214,7 @@ class _Walker:
                         self.typedef_tag_names.setdefault(id(tag), node.name)
                     elif type(tag) is not c_ast.Enum:     # enums: see enum_type()
                         key = "%s %s" % (_TAG_KINDS[type(tag)], tag.name)
-                        self.renames.setdefault(key, node.name)
+                        rename_tag(self, key, node.name)      # (cdef_structs.py)
 
     # -- Errors ----
     def line(self, node):

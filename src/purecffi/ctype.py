@@ -609,6 +609,9 @@ CFFI_TYPE_NAMES[CField] = "_cffi_backend.CField"
 # the partial structs (`...;`) completed by the compiler's layout: written as partial again
 # when a module includes them (serialize.py), so that its compiler lays them out again
 COMPLETED_PARTIAL = weakref.WeakSet()
+# the types a type string has named (ffi.typeof(), ffi.new()...): cffi has built them, and
+# a later typedef does not rename a struct they spell (cdef_structs.rename_tag)
+NAMED = weakref.WeakSet()
 
 
 class _KeyedRef(weakref.ref):
@@ -661,6 +664,32 @@ class TypeTable:
         with self._lock:
             if self._table.get(ref.key) is ref:
                 del self._table[ref.key]
+
+    def made_from_index(self):
+        """{id(type): the live interned types made directly from it (a pointer to it, an array
+        or a function of it...)}, for `made_from()`."""
+        with self._lock:
+            entries = [(key, ref()) for key, ref in self._table.items()]
+        index = {}
+        for key, derived in entries:
+            if derived is not None:
+                for part in key[1:]:
+                    for p in (part if part.__class__ is tuple else (part,)):
+                        index.setdefault(id(p), []).append(derived)
+        return index
+
+    @staticmethod
+    def made_from(t, index):
+        """The types made from `t`, directly or through each other, in `made_from_index()`:
+        those whose spelling includes `t`'s."""
+        made, found, todo = [], {id(t)}, [t]
+        while todo:
+            for derived in index.get(id(todo.pop()), ()):
+                if id(derived) not in found:
+                    found.add(id(derived))
+                    made.append(derived)
+                    todo.append(derived)
+        return made
 
     def primitive(self, name):
         """The primitive type called `name` (already normalised)."""

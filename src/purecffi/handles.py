@@ -1,8 +1,9 @@
 """`ffi.new_handle()` / `ffi.from_handle()`: a `void *` standing for a Python object."""
 import weakref
+from operator import index as _index
 from _weakref import _remove_dead_weakref
 
-from .cdata import CData, PointerCData, concrete
+from .cdata import CData, PointerCData, _not_zero, concrete
 from .convert import prepare
 from .ctype import TYPES
 
@@ -37,10 +38,15 @@ class HandleCData(PointerCData):
     def __repr__(self):
         return "<cdata 'void *' handle to %r>" % (self._keep,)
 
-    def __getitem__(self, index, value=None):
-        raise TypeError("cdata 'void' is opaque")
+    def __getitem__(self, index):
+        """`h[i]`: refused as cffi refuses it for the `void *` it owns."""
+        _index_zero(self, index)
+        return _plain(self)[index]
 
-    __setitem__ = __getitem__
+    def __setitem__(self, index, value):
+        """`h[i] = x`: refused as `h[i]` is."""
+        _index_zero(self, index)
+        _plain(self)[index] = value
 
     def __add__(self, offset):
         return _plain(self) + offset        # a plain `void *`: no handle, keeps nothing
@@ -49,6 +55,14 @@ class HandleCData(PointerCData):
 
     def __sub__(self, other):
         return _plain(self) - other
+
+
+def _index_zero(handle, index):
+    """cffi's IndexError for an index of a handle other than 0 (a slice goes on)."""
+    if index.__class__ is not slice:
+        index = _index(index)
+        if index != 0:
+            raise _not_zero(handle, index)
 
 
 def _plain(handle):

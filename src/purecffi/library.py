@@ -457,12 +457,12 @@ class Lib:
 
     # -- Writing ----
     def __setattr__(self, name, value):
-        library = self.__library
-        if library.closed:
-            raise library.closed_error()
         entry = self.__declared.get(name)
         if entry is None:
             raise AttributeError(name)              # (cffi's in-line message: the name)
+        library = self.__library
+        if library.closed:                          # (after the name, as cffi)
+            raise library.closed_error()
         if entry[0] != "variable":
             if entry[0] == "constant":
                 getattr(self, name)     # one in-line mode cannot read: that error, as cffi's
@@ -493,12 +493,12 @@ class Lib:
     # -- Used by the FFI ----
     def _Lib_addressof(self, name):
         """ffi.addressof(lib, name): a pointer to a global variable, or the function pointer."""
-        library = self.__library
-        if library.closed:
-            raise library.closed_error()
         entry = self.__declared.get(name)
         if entry is None:
             raise AttributeError(name)              # (cffi's in-line message: the name)
+        library = self.__library
+        if library.closed:                          # (after the name, as cffi)
+            raise library.closed_error()
         kind, declaration = entry
         if kind == "function":
             self.__check_buildable(declaration)

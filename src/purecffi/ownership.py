@@ -62,8 +62,8 @@ def _holds_export(cdata, keep):
     if keep.__class__ is BufferExport:
         if keep.ctype is not None and cdata._ctype is not keep.ctype:
             return False
-    elif not cdata._array:              # (the fast path's from_buffer() makes `T[]` arrays)
-        return False
+    elif not cdata._array or cdata._ctype.length is not None:
+        return False                    # (the fast path's from_buffer() makes `T[]` arrays)
     if cdata._array and cdata._ctype.length is None:
         item_size = cdata._item_size or cdata._ctype.item.byte_size
         return item_size <= 0 or cdata._length == byte_size // item_size

@@ -21,7 +21,7 @@ expected, followed by the text and a caret under the place, as cffi's parser rep
 """
 import re
 
-from .ctype import (ARRAY, STRUCT, TYPES, UNION, VOID, EnumType, RawFunctionType,
+from .ctype import (ARRAY, NAMED, STRUCT, TYPES, UNION, VOID, EnumType, RawFunctionType,
                     StructOrUnionType, make_type)
 from .errors import MSG_FUNCTION_TYPE, MSG_RENDER_FUNCTION, CDefError, CompiledFFIError
 from .decls import (DEFAULT_TYPES, opaque_member_error, primitive_type, unbuildable_error,
@@ -75,6 +75,7 @@ def parse_type(decls, text):
         if error is not None:
             raise type(error)(*error.args)
         warn_guessed_enum(decls, ctype)
+        NAMED.add(ctype)
         decls.type_cache[text] = ctype
     return ctype
 

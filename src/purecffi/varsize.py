@@ -7,13 +7,10 @@ initializer.  Through a pointer that was not allocated with a length (a cast, a 
 `data` is a `T *` (cdata.py); writing a list to it, or to a global `T x[]`, writes as many items
 as the list has (`write_items()`), as C would.
 """
-import sys
-
-from . import platform as plat
 from .cdatabase import CData
 from .convert import (array_length_for, is_length, named_field, prepare, write_array,
-                      write_field, write_struct)
-from .convert_scalar import bad_init, encode_unicode
+                      write_field, write_items, write_struct)
+from .convert_scalar import bad_init
 from .ctype import ARRAY, STRUCT, UNION
 
 __all__ = ["is_var_sized", "byte_extent", "write_var", "write_items"]
@@ -138,16 +135,3 @@ def _write_var_field(field, base_address, value):
         write_var(ftype, base_address + field.offset, value)
     else:
         write_field(field, base_address, value)
-
-
-def write_items(array_type, address, value):
-    """Assign to an array of unknown length as cffi does: all the items of a list or tuple,
-    a bytes and its terminating zero, the characters of a str (without one); anything else
-    is the array initializer's TypeError."""
-    if isinstance(value, (list, tuple)):
-        length = len(value)
-    elif isinstance(value, str) and getattr(array_type.item, "category", None) == plat.WCHAR:
-        length = len(encode_unicode(array_type.item, value))
-    else:
-        length = sys.maxsize        # a bytes writes its zero; write_array() refuses the rest
-    write_array(array_type, address, value, length)

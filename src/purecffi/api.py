@@ -652,7 +652,7 @@ _apimode.set_generated_ffi(GeneratedFFI)      # apimode.load() makes the ffi of 
 # methods that are module functions are named as methods, in their errors ("FFI.new() missing
 # 1 required positional argument: 'cdecl'") and their attributes, as cffi's
 for _name in ("new", "callback", "gc", "release", "new_handle", "from_handle", "string",
-              "unpack", "from_buffer"):
+              "unpack", "from_buffer", "memmove"):
     _method = getattr(FFI, _name)
     _method.__name__, _method.__qualname__, _method.__module__ = _name, "FFI." + _name, __name__
 del _name, _method

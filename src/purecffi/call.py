@@ -372,54 +372,49 @@ def call_function_pointer(cdata, args):
 
 
 # -- Variadic arguments ----
-def _promoted_int(ctype, value):
-    """The C default argument promotion of an integer (ints smaller than int become int)."""
+def _promoted_box(ctype):
+    """The ctypes class of an integer type after C's default argument promotion (ints smaller
+    than int become int)."""
     base = ctype.base if ctype.kind == ENUM else ctype
     if base.byte_size < ctypes.sizeof(ctypes.c_int):
-        return ctypes.c_int(value)
-    return INT_CTYPES[(base.byte_size, base.signed)](value)
-
-
-def _variadic_primitive(ctype, cdata):
-    category = plat.INT if ctype.kind == ENUM else ctype.category
-    if category in (plat.INT, plat.BOOL):
-        return _promoted_int(ctype, int(cdata._value))
-    if category == plat.CHAR:
-        # the byte, 0 to 255, as cffi passes it (its char is a byte, as int() of one says)
-        return ctypes.c_int(cdata._value[0])
-    if category == plat.WCHAR:
-        return _promoted_int(ctype, cdata._as_int())
-    if category == plat.FLOAT:
-        return ctypes.c_double(cdata._value)        # float is promoted to double
-    if category == plat.LONGDOUBLE:
-        return LD_FROM_BYTES(cdata._value)
-    raise unsupported_by_value(ctype, "argument")
+        return ctypes.c_int
+    return INT_CTYPES[(base.byte_size, base.signed)]
 
 
 def _variadic_maker(ctype):
     """The function making the ctypes object of a number cdata of `ctype` in a `...` part
-    (an integer promoted to int at least), or None where each value is converted apart."""
-    category = plat.INT if ctype.kind == ENUM else getattr(ctype, "category", None)
+    (made once per type, kept as its TypeRuntime's `variadic`)."""
+    category = plat.INT if ctype.kind == ENUM else ctype.category
     if category in (plat.INT, plat.BOOL):
-        base = ctype.base if ctype.kind == ENUM else ctype
-        size = max(base.byte_size, ctypes.sizeof(ctypes.c_int))
-        box = ctypes.c_int if base.byte_size < size else INT_CTYPES[(size, base.signed)]
+        box = _promoted_box(ctype)
         return lambda cdata: box(cdata._value)
+    if category == plat.CHAR:
+        # the byte, 0 to 255, as cffi passes it (its char is a byte, as int() of one says)
+        return lambda cdata: _c_int(cdata._value[0])
+    if category == plat.WCHAR:
+        box = _promoted_box(ctype)
+        return lambda cdata: box(cdata._as_int())
     if category == plat.FLOAT:
         return lambda cdata: _c_double(cdata._value)      # float is promoted to double
-    return None
+    if category == plat.LONGDOUBLE:
+        return lambda cdata: LD_FROM_BYTES(cdata._value)
+
+    def refuse(cdata):
+        raise unsupported_by_value(ctype, "argument")
+    return refuse
 
 
-_c_double = ctypes.c_double
+_c_int, _c_double = ctypes.c_int, ctypes.c_double
 
 
 def variadic_argument(position, value):
     """The ctypes object passing `value` in the `...` part: its cdata type decides."""
     if isinstance(value, ValueCData):
         rt = prepare(value._ctype)
-        if rt.variadic is None and value._ctype.kind != STRUCT:
-            rt.variadic = _variadic_maker(value._ctype)     # (made whole, then published)
-        return _variadic_primitive(value._ctype, value)
+        make = rt.variadic
+        if make is None:
+            make = rt.variadic = _variadic_maker(value._ctype)     # (made whole, then published)
+        return make(value)
     if isinstance(value, StructCData):
         problem = unsupported_by_value(value._ctype, "argument")
         if problem is not None:

@@ -22,7 +22,7 @@ from .memory import MEM, BufferExport, Owned, far_item_address, owned_size
 from .memory import copy as copy_memory
 from .ownership import _holds_export, _release_action, release
 
-_ROTATE, _WORD = 8 * plat.POINTER_SIZE - 4, 1 << (8 * plat.POINTER_SIZE)     # (hash_address)
+_ROTATE, _WORD = plat.HASH_ROTATE, plat.WORD_SPAN     # (plat.hash_address, inline in __hash__)
 
 _new_object = object.__new__
 

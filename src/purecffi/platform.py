@@ -37,14 +37,14 @@ SSIZE_MAX = (1 << (8 * POINTER_SIZE - 1)) - 1    # Py_ssize_t / ssize_t: offsets
 SSIZE_MIN = -SSIZE_MAX - 1
 HIGH_BIT = 8 * POINTER_SIZE - 1                  # an address below 1 << HIGH_BIT needs no wrap
 POINTER_ALIGN = ctypes.alignment(ctypes.c_void_p)
-_ROTATE, _WORD = 8 * POINTER_SIZE - 4, 1 << (8 * POINTER_SIZE)
+HASH_ROTATE, WORD_SPAN = 8 * POINTER_SIZE - 4, 1 << (8 * POINTER_SIZE)   # hash_address()
 
 
 def hash_address(address):
     """hash() of a cdata at `address`: CPython's hash of a pointer (the address rotated right
     by 4 bits, read as a signed word; hash() makes -1 into -2), which is cffi's."""
-    rotated = ((address >> 4) | (address << _ROTATE)) & ADDRESS_MASK
-    return rotated - _WORD if rotated >> HIGH_BIT else rotated
+    rotated = ((address >> 4) | (address << HASH_ROTATE)) & ADDRESS_MASK
+    return rotated - WORD_SPAN if rotated >> HIGH_BIT else rotated
 
 
 def _int_entry(ct, signed):

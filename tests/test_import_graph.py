@@ -98,7 +98,7 @@ def test_function_level_and_relative_imports_are_edges():
     graph = import_graph(modules)
     assert "purecffi.convert" in graph["purecffi.cdata"]           # `from .convert import`
     assert "purecffi.platform" in graph["purecffi.cdata"]          # `from . import platform`
-    assert "purecffi.apimode" in graph["purecffi.build.api_module"]    # `from ..apimode`
+    assert "purecffi.apifunctions" in graph["purecffi.build.api_module"]    # `from ..apifunctions`
     assert "purecffi.cparser" in graph["purecffi.typename"]        # inside a function
 
 

@@ -28,7 +28,7 @@ from . import platform as plat
 from .cdatabase import CData, cffi_type_name, make_cdata
 from .convert import prepare
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, TYPES, UNION, CField, \
-    c_signature, ArrayType, CType, EnumType, PointerType, RawFunctionType, UnknownNumberType, \
+    ArrayType, CType, EnumType, PointerType, RawFunctionType, UnknownNumberType, \
     make_type
 from .apicheck import Mismatched, Mismatches, by_value_error, number_error, \
     number_type_error, partial_struct_differences, sized_enum_base, struct_differences
@@ -37,6 +37,7 @@ from .apiextern import ExternPython, def_extern
 from .decls import declared_by_includes, is_integer_constant
 from .errors import CompiledFFIError, FFIError
 from .memory import memmove
+from .apifunctions import make_function
 from .varsize import write_items
 
 __all__ = ["load", "def_extern", "ApiLib"]
@@ -494,114 +495,6 @@ for _cls in (_Global, _GlobalArrayOfUnknownLength):     # cffi's name for them
     _cls.__module__ = "_cffi_backend"
 
 
-# -- Functions ----
-def by_pointer(ctype):
-    """Types libffi cannot pass by value, which API mode passes through a pointer wrapper:
-    structs, unions, complex numbers and long double."""
-    if ctype.kind in (STRUCT, UNION):
-        return True
-    return ctype.kind == PRIMITIVE and getattr(ctype, "category", None) in (
-        plat.COMPLEX, plat.LONGDOUBLE)
-
-
-def _pointer_wrapped_function(name, fntype, address, fnptr_address):
-    """A Python function calling the C wrapper `void w(R *result, args with by-value ones as
-    pointers)`: what libffi cannot pass by value goes through memory."""
-    arg_ptrs = [TYPES.pointer(t) if by_pointer(t) else None for t in fntype.args]
-    wargs = [p if p is not None else t for p, t in zip(arg_ptrs, fntype.args)]
-    result = fntype.result
-    result_ptr = TYPES.pointer(result) if result.kind != "void" else None
-    if result_ptr is not None:
-        wargs.insert(0, result_ptr)
-    wtype = TYPES.function_pointer(TYPES.raw_function(wargs, TYPES.void, False))
-    wrapper = None              # the ctypes-called wrapper, made at the first call
-    nargs = len(fntype.args)
-
-    def function(*args):
-        nonlocal wrapper
-        if len(args) != nargs:
-            raise TypeError("%s expected %d arguments, got %d" % (name, nargs, len(args)))
-        if wrapper is None:     # (two threads may both make one: either is complete)
-            wrapper = call.make_lib_function(wtype, address, name)
-        converted = [_by_value_pointer(p, a) if p is not None else a
-                     for p, a in zip(arg_ptrs, args)]
-        if result_ptr is None:
-            wrapper(*converted)
-            return None
-        out = _mk.new(result_ptr, None)
-        wrapper(out, *converted)
-        return out[0]           # a struct co-owns the memory: repr says 'owning', as cffi
-    function.__name__ = name
-    function.__doc__ = c_signature(name, fntype)
-    function._ctype = fntype
-    function._addr = fnptr_address                          # usable as a function pointer
-    function._function_address = lambda: fnptr_address
-    return function
-
-
-def _by_value_pointer(pointer_type, value):
-    """A `T *` to a copy of `value` (a cdata T, or anything ffi.new() accepts)."""
-    item = pointer_type.item
-    if isinstance(value, _cd.CData) and value._ctype is item and hasattr(value, "_addr"):
-        return _mk.pointer_to(pointer_type, value._addr, value)
-    if value is None:           # (ffi.new() takes None as "zero": an argument may not)
-        raise TypeError("initializer for ctype '%s' must be a list or tuple or dict or "
-                        "struct-cdata, not NoneType" % (item.cname,)
-                        if item.kind in (STRUCT, UNION) else "must be real number, not NoneType")
-    return _mk.new(pointer_type, value)
-
-
-class _LazyTwin:
-    """The twin of a fast built-in function, which calls it only when its C code cannot take
-    the arguments: the ctypes-called function is made at that first call (so that an import
-    prepares no type for the functions it does not use).  Until then it has what a function
-    pointer needs: `_ctype`, `_addr` and `_function_address()`."""
-
-    __slots__ = ("_ctype", "_addr", "__name__", "_function")
-
-    def __init__(self, fntype, address, name):
-        self._ctype, self._addr, self.__name__ = fntype, address, name
-        self._function = None
-
-    def _function_address(self):
-        return self._addr
-
-    def __call__(self, *args):
-        function = self._function
-        if function is None:        # (two threads may both make one: either is complete)
-            function = self._function = call.make_lib_function(self._ctype, self._addr,
-                                                                self.__name__)
-        return function(*args)
-
-
-def _make_function(module, name, fntype, how, address, fnptr_address, fast_index,
-                   redoc=False):
-    """`lib.name`: a built-in function (as cffi's) whose twin, the function called through
-    ctypes, is what a function pointer needs; variadic functions are that twin itself.
-    `redoc`: its docstring names types only known now (`typedef int... t`)."""
-    if how == "pointer":
-        function = _pointer_wrapped_function(name, fntype, address, fnptr_address)
-    elif how == "fast" and fast_index is not None:
-        function = _LazyTwin(fntype, address, name)
-    else:       # (a variadic one is a plain cdata, as in cffi: no name of its own)
-        function = call.make_lib_function(fntype, address, None if fast_index is None else name)
-    if fast_index is None:
-        return function
-    fast = how == "fast"
-    ptypes = tuple(t if t.kind == POINTER and fast else None for t in fntype.args)
-    # arguments where a bytes object is taken as is (call.py's rule), as a bit mask
-    bytes_mask = sum(1 << i for i, t in enumerate(fntype.args)
-                     if fast and t.kind == POINTER and call.accepts_bytes(t.item) and i < 64)
-    result = fntype.result
-    maker = call.pointer_result_maker(result) if fast and result.kind == POINTER else None
-    doc = "%s\n\nCFFI C function from %s.lib" % (c_signature(name, fntype), module.__name__) \
-        if redoc else None
-    if maker is None and doc is None:
-        return module._pc_fast(fast_index, function, ptypes, bytes_mask)
-    return module._pc_fast(fast_index, function, ptypes, bytes_mask, doc, maker,
-                           result if maker is not None else None)
-
-
 # -- Module set-up ----
 def integer_const(ffi, name):
     """ffi.integer_const(name) of an API-mode module: an integer constant's value (enum value,
@@ -663,7 +556,7 @@ def load(module, declarations, facts):
         addresses[fname] = ("function", fntype, fnptr_address) if error is None else (
             "function", None, error)
         try:
-            values[fname] = _make_function(module, fname, fntype, how, address,
+            values[fname] = make_function(module, fname, fntype, how, address,
                                            fnptr_address, facts["fast"].get(fname), fname in redoc)
         except (FFIError, CompiledFFIError) as exc:     # a type the compiler contradicts: as cffi, raised when
             values[fname] = Mismatched(str(exc))    # lib.f is used

@@ -22,7 +22,7 @@ import sysconfig
 from .. import platform as plat
 from ..ctype import ENUM, FUNCTION, POINTER, PRIMITIVE, VOID, \
     UnknownNumberType, c_signature
-from ..apimode import by_pointer
+from ..apifunctions import by_pointer
 from .api_errno import ERRNO_HELPERS
 from .api_facts import builtin_functions, collect_array_typedefs, collect_enums, \
     collect_structs, emit_facts, emit_variable_addresses

@@ -124,6 +124,66 @@ def test_null_and_void_pointers(mod):
     assert lib.same(b"xy") != ffi.NULL
 
 
+def _address(ffi, cdata):
+    return int(ffi.cast("uintptr_t", cdata))
+
+
+def test_void_pointer_takes_every_pointer_and_array(mod):
+    """A `void *` parameter takes a cdata pointer or array of any type, and a `void *` cdata
+    goes to a parameter of any pointer type, as in cffi."""
+    ffi, lib = mod.ffi, mod.lib
+    for value in [ffi.new("int *"), ffi.new("double[3]"), ffi.new("char **"),
+                  ffi.new("int[2][3]"), ffi.cast("short *", 24), ffi.cast("void **", 0),
+                  ffi.new("unsigned char[]", 5)[1:3], ffi.from_buffer(bytearray(4)),
+                  ffi.cast("void *", 8)]:
+        for _ in range(2):
+            result = lib.same(value)
+            assert ffi.typeof(result) is ffi.typeof("void *")
+            assert _address(ffi, result) == _address(ffi, value)
+    numbers = ffi.new("int[3]", [4, 5, 6])
+    assert lib.total(ffi.cast("void *", numbers), 3) == 15
+    text = ffi.new("char[]", b"Q")
+    assert lib.first(ffi.cast("void *", text)) == ord("Q")
+    written = ffi.new("size_t *")
+    lib.fill(ffi.new("char[]", 4), 2, ffi.cast("void *", written))
+    assert written[0] == 2
+
+
+def test_void_pointer_refusals_keep_their_errors(mod):
+    ffi, lib = mod.ffi, mod.lib
+    with pytest.raises(TypeError) as info:
+        lib.same(ffi.cast("int", 5))
+    assert str(info.value) == \
+        "initializer for ctype 'void *' must be a pointer or array, not cdata 'int'"
+    with pytest.raises(TypeError) as info:
+        lib.total(ffi.new("char[]", 4), 1)
+    assert str(info.value) == ("implicit cast from 'char *' to a different pointer type: "
+                               "(check that the types are as you expect; use an explicit "
+                               "ffi.cast() if they are correct)")
+    with pytest.raises(TypeError) as info:
+        lib.total(ffi.new("double *"), 1)
+    assert str(info.value) == ("initializer for ctype 'int *' must be a pointer to same type, "
+                               "not cdata 'double *'")
+
+
+@pytest.mark.skipif(IS_CFFI, reason="purecffi internals: the C route of its fast wrappers")
+def test_void_pointer_arguments_run_no_python_code(mod):
+    ffi, lib = mod.ffi, mod.lib
+    p, a, vp = ffi.new("double *"), ffi.new("int[4]"), ffi.cast("void *", ffi.new("int[4]"))
+    lib.same(p), lib.same(a), lib.total(vp, 0)
+    calls = []
+
+    def profile(frame, event, arg):
+        if event == "call":
+            calls.append(frame.f_code.co_name)
+    sys.setprofile(profile)
+    try:
+        lib.same(p), lib.same(a), lib.total(vp, 0), lib.first(vp)
+    finally:
+        sys.setprofile(None)
+    assert calls == []
+
+
 # -- Pointer results, and function-pointer arguments ----
 _RESULTS_CDEF = """
     struct node { int value; struct node *next; };

@@ -6,9 +6,13 @@ from . import call
 from . import cdata as _cd
 from . import cdata_make as _mk
 from . import platform as plat
-from .ctype import POINTER, PRIMITIVE, STRUCT, TYPES, UNION, c_signature
+from .convert import prepare
+from .ctype import FUNCTION, POINTER, PRIMITIVE, STRUCT, TYPES, UNION, c_signature
+from .memory import addressof, buffer_type
 
-__all__ = ["by_pointer", "make_function"]
+_new_object = object.__new__
+
+__all__ = ["by_pointer", "make_function", "struct_argument", "struct_result_maker"]
 
 def by_pointer(ctype):
     """Types libffi cannot pass by value, which API mode passes through a pointer wrapper:
@@ -102,16 +106,55 @@ def make_function(module, name, fntype, how, address, fnptr_address, fast_index,
         function = call.make_lib_function(fntype, address, None if fast_index is None else name)
     if fast_index is None:
         return function
-    fast = how == "fast"
-    ptypes = tuple(t if t.kind == POINTER and fast else None for t in fntype.args)
+    # what the C fast path needs, if the function has one (the 'fast' ones, and 'pointer'
+    # ones passing structs and unions): the types it compares the cdata arguments with
+    fast = how in ("fast", "pointer")
+    ptypes = tuple(t if t.kind in _C_CHECKED and fast else None for t in fntype.args)
     # arguments where a bytes object is taken as is (call.py's rule), as a bit mask
     bytes_mask = sum(1 << i for i, t in enumerate(fntype.args)
                      if fast and t.kind == POINTER and call.accepts_bytes(t.item) and i < 64)
     result = fntype.result
-    maker = call.pointer_result_maker(result) if fast and result.kind == POINTER else None
+    maker = call.pointer_result_maker(result) if fast and result.kind == POINTER else \
+        struct_result_maker(result) if fast and result.kind in (STRUCT, UNION) else None
     doc = "%s\n\nCFFI C function from %s.lib" % (c_signature(name, fntype), module.__name__) \
         if redoc else None
     if maker is None and doc is None:
         return module._pc_fast(fast_index, function, ptypes, bytes_mask)
     return module._pc_fast(fast_index, function, ptypes, bytes_mask, doc, maker,
-                           result if maker is not None else None)
+                           result if maker is not None and result.kind == POINTER else None)
+
+
+# the argument types whose cdata the C fast path takes when they are of exactly that type
+_C_CHECKED = (POINTER, FUNCTION, STRUCT, UNION)
+
+
+def struct_argument(ctype, value):
+    """A `T *` to the value of a struct or union argument of type T given as anything else
+    than a T cdata (a list, a dict...): API mode's fast path passes its bytes."""
+    rt = ctype._rt
+    new = rt.by_value_new if rt is not None else None
+    if new is None or value is None:
+        pointer = TYPES.pointer(ctype)
+        made = _by_value_pointer(pointer, value)    # (prepares `T *`, or raises the error)
+        (ctype._rt or prepare(ctype)).by_value_new = pointer._rt.new
+        return made
+    return new(value, None)
+
+
+def struct_result_maker(ctype):
+    """The bytes of a struct or union result -> its owning cdata, as the slow path returns it
+    (API mode's fast path); the type is prepared at the first call, not at import."""
+    plan = (None, None, None)
+
+    def make(data):
+        nonlocal plan
+        rt, owning, copy = plan
+        if rt is not ctype._rt or rt is None:   # (two threads may both make one: either
+            rt = ctype._rt or prepare(ctype)    # is complete)
+            plan = rt, owning, copy = rt, rt.owning_class, buffer_type(
+                ctype.byte_size).from_buffer_copy
+        memory = copy(data)
+        cdata = _new_object(owning)
+        cdata._ctype, cdata._addr, cdata._keep = ctype, addressof(memory), memory
+        return cdata
+    return make

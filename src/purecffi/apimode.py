@@ -37,7 +37,7 @@ from .apiextern import ExternPython, def_extern
 from .decls import declared_by_includes, is_integer_constant
 from .errors import CompiledFFIError, FFIError
 from .memory import memmove
-from .apifunctions import make_function
+from .apifunctions import make_function, struct_argument
 from .varsize import write_items
 
 __all__ = ["load", "def_extern", "ApiLib"]
@@ -541,6 +541,10 @@ def load(module, declarations, facts):
     layout = _mk.pointer_to(TYPES.pointer(TYPES.void), 0).__class__     # any address class
     module._pc_cdata_layout(_cd.CData, layout.__dict__["_ctype"], layout.__dict__["_addr"])
     module._pc_pointer_layout(ArrayType, ArrayType.__dict__["item"], PointerType.__dict__["item"])
+    if hasattr(module, "_pc_void_pointer"):         # (not with the limited API)
+        module._pc_void_pointer(PointerType, TYPES.pointer(TYPES.void))
+    if hasattr(module, "_pc_struct_converter"):
+        module._pc_struct_converter(struct_argument)
     if hasattr(module, "_pc_result_layout"):        # (not with the limited API)
         module._pc_result_layout(call.pointer_result_plan, CType.__dict__["_rt"],
                                  layout.__dict__["_keep"])

@@ -38,7 +38,7 @@ class TypeRuntime:
                  "array_classes", "arg_converter", "call_plan",
                  "callback_plan", "by_value", "pointer_calls", "field_writers",
                  "byte_align", "new_plan", "cast_class", "named_writers", "list_values",
-                 "variadic")
+                 "variadic", "by_value_new")
 
     def __init__(self, ctype):
         self.ctype = ctype
@@ -51,6 +51,7 @@ class TypeRuntime:
         # made on first use by call.py and callback.py (kept here, so they die with the type)
         self.arg_converter = self.call_plan = self.callback_plan = self.pointer_calls = None
         self.variadic = None            # a value's ctypes object in a `...` part (call.py)
+        self.by_value_new = None        # new() of `T *`, for T arguments (apifunctions.py)
         self.field_writers = None       # write_struct() from a list: see _field_writers()
         self.named_writers = None       # ... and from a dict: see _named_writers()
         self.list_values = None         # write_numbers(): the struct code it packs with, or ""

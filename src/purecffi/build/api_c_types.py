@@ -4,7 +4,7 @@ numbers: shared by the function wrappers (api_module.py) and the `extern "Python
 import re
 
 from .. import platform as plat
-from ..ctype import POINTER, PRIMITIVE
+from ..ctype import FUNCTION, POINTER, PRIMITIVE
 from .c_text import PREFIX, spell, unqualified
 
 __all__ = ["FAST_KINDS", "param_spell", "result_spell", "result_variable"]
@@ -42,8 +42,9 @@ def param_spell(spellings, index, ctype, name):
 
 def _cast_spell(spellings, index, ctype):
     """The type of parameter `index` as a cast: without the qualifiers of the parameter itself
-    (`(volatile int)x` is a warning in C++), with those of what a pointer points to."""
-    if ctype.kind != POINTER:
+    (`(volatile int)x` is a warning in C++), with those of what a pointer points to and of a
+    function pointer's parameters."""
+    if ctype.kind not in (POINTER, FUNCTION):
         return spell(ctype, "")
     return re.sub(r"(\s*\b(const|volatile|restrict|__restrict)\b\s*)+$", "",
                   param_spell(spellings, index, ctype, ""))

@@ -325,15 +325,17 @@ def emit_module_functions(plan, limited=False):
         "    {\"_pc_address\", _pc_address, METH_O, NULL},",
         "    {\"_pc_cdata_layout\", _pc_cdata_layout, METH_VARARGS, NULL},",
         "    {\"_pc_pointer_layout\", _pc_pointer_layout, METH_VARARGS, NULL},",
+        "    {\"_pc_struct_converter\", _pc_struct_converter, METH_O, NULL},",
         "    {\"_pc_lib_class\", _pc_lib_class, METH_O, NULL},",
         "    {\"_pc_lib_bind\", _pc_lib_bind, METH_O, NULL},",
-    ] + ([] if limited else [FROM_BUFFER_DEF, RESULT_LAYOUT_DEF]) + [
+    ] + ([] if limited else [FROM_BUFFER_DEF, RESULT_LAYOUT_DEF, VOID_POINTER_DEF]) + [
         "    {NULL, NULL, 0, NULL}",
         "};",
         "",
     ]
 
 
+VOID_POINTER_DEF = "    {\"_pc_void_pointer\", _pc_void_pointer, METH_VARARGS, NULL},"
 RESULT_LAYOUT_DEF = "    {\"_pc_result_layout\", _pc_result_layout, METH_VARARGS, NULL},"
 RESULT_LAYOUT = [
     "/* _pc_result_layout(plan, rt_slot, keep_slot): what _pc_pointer_result needs to make",

@@ -16,17 +16,19 @@ Layout of this file: a collect pass (`collect()` -> `_Plan`), then one `emit_<ki
 of the C file.
 """
 import os
+import re
 import sys
 import sysconfig
 
 from .. import platform as plat
-from ..ctype import ENUM, FUNCTION, POINTER, PRIMITIVE, VOID, \
+from ..ctype import ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, \
     UnknownNumberType, c_signature
 from ..apifunctions import by_pointer
 from .api_errno import ERRNO_HELPERS
 from .api_facts import builtin_functions, collect_array_typedefs, collect_enums, \
     collect_structs, emit_facts, emit_variable_addresses
-from .api_fast_type import emit_fast_type, emit_pointer_result
+from .api_fast_type import emit_fast_type, emit_fnptr_arg, emit_pointer_result, \
+    emit_struct_arg, emit_struct_result
 from .api_from_buffer import emit_from_buffer
 from .api_c_types import FAST_KINDS, _arg_names, _cast_spell, _fast_kind, _range_check, \
     _size_name, param_spell, result_spell, result_variable
@@ -64,14 +66,29 @@ def _special_kind(ctype):
 def _fast_arg(ctype):
     """How the fast path takes an argument: 'int' or 'float' (a Python number converted in
     C), 'pointer' (a purecffi cdata of exactly this pointer type, its address read in C),
-    'bool', 'char' or 'enum' (True/False, bytes of length 1, an int in range), or None (no
-    fast path for this function)."""
+    'fnptr' (a function pointer: a cdata of exactly its type, or a fast function of this
+    module with that type), 'bool', 'char' or 'enum' (True/False, bytes of length 1, an int
+    in range), or None (no fast path for this function)."""
     kind = _fast_kind(ctype)
     if kind is not None:
         return kind[0]
     if ctype.kind == POINTER and ctype.item.kind != FUNCTION:
         return "pointer"
+    if ctype.kind == FUNCTION:
+        return "fnptr"
     return _special_kind(ctype)
+
+
+def _fast_or_struct_arg(ctype):
+    """_fast_arg(), or 'struct' for a struct or union passed by value (a purecffi cdata of
+    exactly its type: its bytes are read at its address in C)."""
+    return "struct" if ctype.kind in (STRUCT, UNION) else _fast_arg(ctype)
+
+
+def _fast_result(ctype):
+    """Whether the fast path returns a result of type `ctype` in C."""
+    return (ctype.kind == VOID or _fast_kind(ctype) is not None or _pointer_result(ctype) or
+            _special_kind(ctype) is not None)
 
 
 # the C code of the special kinds: (the argument's temporary C type, its conversion lines,
@@ -131,12 +148,15 @@ class _Function:
             self.how = "variadic"
         elif any(by_pointer(t) for t in fntype.args + (fntype.result,)):
             self.how = "pointer"
-        elif all(_fast_arg(t) for t in fntype.args) and (
-                fntype.result.kind == VOID or _fast_kind(fntype.result) or
-                _pointer_result(fntype.result) or _special_kind(fntype.result)):
+        elif all(_fast_arg(t) for t in fntype.args) and _fast_result(fntype.result):
             self.how = "fast"
         else:
             self.how = "direct"
+        # a METH_FASTCALL wrapper converting in C: every 'fast' function, and the 'pointer'
+        # ones whose by-value types are all structs or unions (not complex, long double)
+        self.fast_c = self.how == "fast" or self.how == "pointer" and all(
+            _fast_or_struct_arg(t) for t in fntype.args) and (
+            _fast_result(fntype.result) or fntype.result.kind in (STRUCT, UNION))
 
 
 class _Plan:
@@ -336,8 +356,12 @@ def emit_fast_function(fn, limited=False):
     n = len(fntype.args)
     lines = ["static PyObject *%sf_%s(PyObject *self, PyObject *const *args, Py_ssize_t nargs%s)"
              % (PREFIX, fn.name, _KWNAMES if n >= 2 else ""), "{"]
+    structs = [i for i, t in enumerate(fntype.args) if t.kind in (STRUCT, UNION)]
     for i, ctype in enumerate(fntype.args):
-        if _fast_arg(ctype) == "pointer":
+        if i in structs:
+            lines.append("    void *x%d;" % (i,))
+            lines.append("    PyObject *k%d = NULL;" % (i,))
+        elif _fast_arg(ctype) in ("pointer", "fnptr"):
             lines.append("    void *x%d;" % (i,))
         elif _special_kind(ctype):
             lines.append("    %s x%d;" % (_SPECIAL_ARGS[_special_kind(ctype)][0], i))
@@ -350,7 +374,16 @@ def emit_fast_function(fn, limited=False):
         lines += _refuse_keywords(limited)
     lines += ["    if (nargs != %d)" % (n,),
               "        return _pc_bad_count(self, nargs);"]
+    start = len(lines)
     for i, ctype in enumerate(fntype.args):
+        if i in structs:
+            lines += ["    if (_pc_struct_arg(args[%d], self, %d, &x%d, &k%d) < 0)" % (i, i, i, i),
+                      "        goto slow;"]
+            continue
+        if ctype.kind == FUNCTION:
+            lines += ["    if (_pc_fnptr_arg(args[%d], self, %d, &x%d) < 0)" % (i, i, i),
+                      "        goto slow;"]
+            continue
         if _fast_arg(ctype) == "pointer":
             if limited:
                 lines += ["    if (!PC_IS_CDATA(args[%d], self, %d) || "
@@ -387,9 +420,11 @@ def emit_fast_function(fn, limited=False):
                       "    }",
                       "    else",
                       "        goto slow;"]
-    call = "%s(%s)" % (fast_callee(fn.name),
-                       ", ".join("(%s)x%d" % (_cast_spell(fn.spellings, i, t), i)
-                                 for i, t in enumerate(fntype.args)))
+    if structs:     # what the conversions refuse, the slow path refuses (in argument order)
+        lines[start:] = [_to_slow(line) for line in lines[start:]]
+    call = "%s(%s)" % (fast_callee(fn.name), ", ".join(
+        "*(%s)x%d" % (spell(t, "*"), i) if t.kind in (STRUCT, UNION) else
+        "(%s)x%d" % (_cast_spell(fn.spellings, i, t), i) for i, t in enumerate(fntype.args)))
     lines += ["    errno_before = _pc_load_errno(&errno_space);",
               "    Py_BEGIN_ALLOW_THREADS",
               "    errno = errno_before;",
@@ -397,10 +432,13 @@ def emit_fast_function(fn, limited=False):
               "    saved_errno = errno;",
               "    Py_END_ALLOW_THREADS",
               "    _pc_store_errno(errno_space, errno_before, saved_errno);"]
+    lines += ["    Py_XDECREF(k%d);" % (i,) for i in structs]
     if fntype.result.kind == VOID:
         lines.append("    Py_RETURN_NONE;")
     elif _pointer_result(fntype.result):
         lines.append("    return _pc_pointer_result(self, (void *)result);")
+    elif fntype.result.kind in (STRUCT, UNION):
+        lines.append("    return _pc_struct_result(self, (const void *)&result, sizeof(result));")
     elif _special_kind(fntype.result):
         lines += _SPECIAL_RESULTS[_special_kind(fntype.result)]
     else:
@@ -409,16 +447,23 @@ def emit_fast_function(fn, limited=False):
         lines.append("    return %s((%s)result);" % (to_py, temp))
     if n == 0:                  # no argument to convert: no slow path
         return lines + ["    (void)args;", "}", ""]
+    lines += ["  slow:"] + ["    Py_XDECREF(k%d);" % (i,) for i in structs]
     if limited:
-        lines += ["  slow:",
-                  "    return _pc_call_tuple(((_pc_fast_object *)self)->slow, args, nargs);",
+        lines += ["    return _pc_call_tuple(((_pc_fast_object *)self)->slow, args, nargs);",
                   "}", ""]
     else:
-        lines += ["  slow:",
-                  "    return PyObject_Vectorcall(((_pc_fast_object *)self)->slow, args, "
+        lines += ["    return PyObject_Vectorcall(((_pc_fast_object *)self)->slow, args, "
                   "(size_t)nargs, NULL);",
                   "}", ""]
     return lines
+
+
+def _to_slow(line):
+    """A conversion line of a function taking structs: an error it would raise goes to the
+    slow path instead, which raises the first error in argument order (a struct argument
+    before it may be refused there first)."""
+    line = re.sub(r"return _pc_does_not_fit\(.*\);", "goto slow;", line)
+    return line.replace("return NULL;", "PyErr_Clear(); goto slow;")
 
 
 def emit_fast_table(plan, limited=False):
@@ -444,7 +489,7 @@ def emit_fast_table(plan, limited=False):
              "static PyMethodDef %sfast_table[] = {" % (PREFIX,)]
     for fn in builtin_functions(plan):
         keywords = len(fn.fntype.args) >= 2
-        if fn.how == "fast":
+        if fn.fast_c:
             c_function = "%sf_%s" % (PREFIX, fn.name)
         else:
             c_function = "_pc_forward_kw" if keywords else "_pc_forward"
@@ -519,14 +564,20 @@ def generate_c_source(ffi, spec, prelude=(), epilogue=(), limited=None):
         limited = uses_limited_api(spec)
     lines = emit_header(spec, limited) + list(prelude) + emit_user_source(spec) + \
         emit_helpers(limited) + emit_fast_type(limited) + emit_from_buffer(limited)
-    if any(fn.how == "fast" and _pointer_result(fn.fntype.result) for fn in plan.functions):
+    if any(fn.fast_c and _pointer_result(fn.fntype.result) for fn in plan.functions):
         lines += emit_pointer_result(limited)
+    if any(fn.fast_c and fn.fntype.result.kind in (STRUCT, UNION) for fn in plan.functions):
+        lines += emit_struct_result(limited)
+    if any(fn.fast_c and fn.how == "pointer" for fn in plan.functions):
+        lines += emit_struct_arg(limited)
+    if any(fn.fast_c and "fnptr" in map(_fast_arg, fn.fntype.args) for fn in plan.functions):
+        lines += emit_fnptr_arg(limited)
     for fn in plan.functions:
         if fn.how in ("fast", "direct"):
             lines += emit_direct_wrapper(fn)
         elif fn.how == "pointer":
             lines += emit_direct_wrapper(fn) + emit_pointer_wrapper(fn)
-        if fn.how == "fast":
+        if fn.fast_c:
             lines += emit_fast_function(fn, limited)
     lines += emit_fast_table(plan, limited)
     lines += emit_extern_python(plan, limited)

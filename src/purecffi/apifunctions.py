@@ -12,7 +12,8 @@ from .memory import addressof, buffer_type
 
 _new_object = object.__new__
 
-__all__ = ["by_pointer", "make_function", "struct_argument", "struct_result_maker"]
+__all__ = ["by_pointer", "make_function", "result_plan", "struct_argument",
+           "struct_result_maker"]
 
 def by_pointer(ctype):
     """Types libffi cannot pass by value, which API mode passes through a pointer wrapper:
@@ -121,11 +122,21 @@ def make_function(module, name, fntype, how, address, fnptr_address, fast_index,
     if maker is None and doc is None:
         return module._pc_fast(fast_index, function, ptypes, bytes_mask)
     return module._pc_fast(fast_index, function, ptypes, bytes_mask, doc, maker,
-                           result if maker is not None and result.kind == POINTER else None)
+                           result if maker is not None else None)
 
 
 # the argument types whose cdata the C fast path takes when they are of exactly that type
 _C_CHECKED = (POINTER, FUNCTION, STRUCT, UNION)
+
+
+def result_plan(ctype):
+    """What API mode's C code makes the cdata of a result of type `ctype` with, prepared, read
+    again when the type has a new runtime: call.pointer_result_plan() for a pointer, and for
+    a struct or union (runtime, ctypes buffer class of its size, owning class, 0)."""
+    if ctype.kind in (STRUCT, UNION):
+        rt = ctype._rt or prepare(ctype)
+        return rt, buffer_type(ctype.byte_size), rt.owning_class, 0
+    return call.pointer_result_plan(ctype)
 
 
 def struct_argument(ctype, value):

@@ -20,7 +20,6 @@ import ctypes
 import sys
 import types
 
-from . import call
 from . import cdata as _cd
 from . import cdata_make as _mk
 from .cast import cast as _cast
@@ -37,7 +36,7 @@ from .apiextern import ExternPython, def_extern
 from .decls import declared_by_includes, is_integer_constant
 from .errors import CompiledFFIError, FFIError
 from .memory import memmove
-from .apifunctions import make_function, struct_argument
+from .apifunctions import make_function, result_plan, struct_argument
 from .varsize import write_items
 
 __all__ = ["load", "def_extern", "ApiLib"]
@@ -546,7 +545,7 @@ def load(module, declarations, facts):
     if hasattr(module, "_pc_struct_converter"):
         module._pc_struct_converter(struct_argument)
     if hasattr(module, "_pc_result_layout"):        # (not with the limited API)
-        module._pc_result_layout(call.pointer_result_plan, CType.__dict__["_rt"],
+        module._pc_result_layout(result_plan, CType.__dict__["_rt"],
                                  layout.__dict__["_keep"])
     bind = getattr(module, "_pc_from_buffer_bind", None)     # (not with the limited API)
     if bind is not None:        # its common case in C, the rest by FFI.from_buffer

@@ -668,8 +668,9 @@ class TypeTable:
     def made_from_index(self):
         """{id(type): the live interned types made directly from it (a pointer to it, an array
         or a function of it...)}, for `made_from()`."""
-        with self._lock:
-            entries = [(key, ref()) for key, ref in self._table.items()]
+        with self._lock:        # a copy: a collection during the loop may forget dead types
+            table = self._table.copy()                  # (in this thread: the lock is reentrant)
+        entries = [(key, ref()) for key, ref in table.items()]
         index = {}
         for key, derived in entries:
             if derived is not None:

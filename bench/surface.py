@@ -263,6 +263,12 @@ struct node *node_at(int);
 enum color { RED, GREEN, BLUE };
 enum color next_color(enum color);
 _Bool is_odd(int);
+struct vec { double x, y; };
+double vlen2(struct vec);
+struct vec vadd(struct vec, struct vec);
+int apply(int (*)(int), int);
+int twice(int);
+void *same(void *);
 '''
 
 API_SOURCE = '''
@@ -285,6 +291,12 @@ static struct node *node_at(int i) { return &NODES[i & 3]; }
 enum color { RED, GREEN, BLUE };
 static enum color next_color(enum color c) { return (enum color)((c + 1) % 3); }
 static _Bool is_odd(int i) { return i & 1; }
+struct vec { double x, y; };
+static double vlen2(struct vec v) { return v.x * v.x + v.y * v.y; }
+static struct vec vadd(struct vec a, struct vec b) { struct vec r = {a.x + b.x, a.y + b.y}; return r; }
+static int apply(int (*f)(int), int x) { return f(x); }
+static int twice(int x) { return 2 * x; }
+static void *same(void *p) { return p; }
 '''
 
 
@@ -307,7 +319,8 @@ def api_surface_setup(namespace):
     data = bytes(range(256)) * 4
     namespace.update(ffi=ffi, lib=lib, data=data, ba=bytearray(data),
                      arr=ffi.new("unsigned char[]", data), out=ffi.new("uint8_t[]", 2048),
-                     buf=ffi.new("char[]", 64), n=ffi.new("size_t *"))
+                     buf=ffi.new("char[]", 64), n=ffi.new("size_t *"),
+                     v=ffi.new("struct vec *", [3.0, 4.0])[0], node=lib.node_at(1))
 
 
 STREAM_STEP = ("n[0] = 2048; lib.step(ffi.from_buffer(\"uint8_t[]\", data), len(data), out, n); "
@@ -339,6 +352,16 @@ def _rows_api(api_bench):
             "lib.next_color(1) == 2", API_NUMBER),
         row("api_bool", "_Bool is_odd(int)", "lib.is_odd(3)", "lib.is_odd(3) is True",
             API_NUMBER),
+        row("api_struct_arg", "double vlen2(struct vec): a struct by value", "lib.vlen2(v)",
+            "lib.vlen2(v) == 25.0", API_POINTER),
+        row("api_struct_list", "vlen2() of a list: a struct initializer", "lib.vlen2([3.0, 4.0])",
+            "lib.vlen2([3.0, 4.0]) == 25.0", API_POINTER),
+        row("api_struct_result", "struct vec vadd(struct vec, struct vec): a struct result",
+            "lib.vadd(v, v)", "lib.vadd(v, v).y == 8.0", API_POINTER),
+        row("api_fnptr_arg", "int apply(int (*)(int), int) given lib.twice",
+            "lib.apply(lib.twice, 3)", "lib.apply(lib.twice, 3) == 6", API_POINTER),
+        row("api_void_ptr", "void *same(void *) given a struct node *", "lib.same(node)",
+            "lib.same(node) == node", API_POINTER),
         row("api_args1", "int f1(int) (scaling)", "lib.f1(1)", "lib.f1(1) == 1", API_NUMBER),
         row("api_args4", "int f4(int x 4) (scaling)", "lib.f4(1, 2, 3, 4)",
             "lib.f4(1, 2, 3, 4) == 10", API_NUMBER),

@@ -2,10 +2,13 @@
 same function called through ctypes (what the C fast path leaves to it, and what a function
 pointer needs); functions taking or returning what libffi cannot pass by value go through a
 C wrapper taking pointers (see docs/design.md, "API mode")."""
+import struct
+
 from . import call
 from . import cdata as _cd
 from . import cdata_make as _mk
 from . import platform as plat
+from .cdata_make import PACK_ERRORS, initializer_pack
 from .convert import prepare
 from .ctype import FUNCTION, POINTER, PRIMITIVE, STRUCT, TYPES, UNION, c_signature
 from .memory import addressof, buffer_type
@@ -140,16 +143,39 @@ def result_plan(ctype):
 
 
 def struct_argument(ctype, value):
-    """A `T *` to the value of a struct or union argument of type T given as anything else
-    than a T cdata (a list, a dict...): API mode's fast path passes its bytes."""
+    """The value of a struct or union argument of type T given as anything else than a T
+    cdata (a list, a dict...), for API mode's fast path, which passes its bytes: a bytes
+    object of sizeof(T) packed at once for a list or tuple of one number per field of a
+    struct of numbers, else a `T *` to a new T."""
     rt = ctype._rt
-    new = rt.by_value_new if rt is not None else None
-    if new is None or value is None:
+    plan = rt.by_value_new if rt is not None else None
+    if plan is None or value is None:
         pointer = TYPES.pointer(ctype)
         made = _by_value_pointer(pointer, value)    # (prepares `T *`, or raises the error)
-        (ctype._rt or prepare(ctype)).by_value_new = pointer._rt.new
+        (ctype._rt or prepare(ctype)).by_value_new = _struct_packer(ctype) + (pointer._rt.new,)
         return made
+    pack, names, new = plan
+    if pack is not None:
+        try:                        # (out of range, not a number...: the checked way)
+            if isinstance(value, (list, tuple)) and len(value) == len(names):
+                return pack(*value)
+            if value.__class__ is dict and tuple(value) == names:   # (in field order)
+                return pack(*value.values())
+        except PACK_ERRORS:
+            pass
     return new(value, None)
+
+
+def _struct_packer(ctype):
+    """(pack, names): `pack(*numbers)` giving the sizeof(T) bytes of a struct of numbers
+    initialised from one number per field, and the fields' names; or (None, None)."""
+    plan = initializer_pack(ctype, prepare(ctype)) if ctype.kind == STRUCT else None
+    if plan is None:
+        return None, None
+    layout = plan[0].__self__.format
+    padding = ctype.byte_size - struct.calcsize(layout)
+    names = tuple(name for name, f in ctype._fields if not f.flags & 1)
+    return struct.Struct(layout + "%dx" % (padding,)).pack, names
 
 
 def struct_result_maker(ctype):

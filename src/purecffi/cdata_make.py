@@ -132,7 +132,7 @@ def _make_new(ctype, rt):
         if item.kind == VOID or item.is_opaque() or item.byte_size < 0:
             return _refuse_new(ctype, item)
         irt = prepare(item)
-        return _new_fixed(ctype, rt, item.byte_size, irt.write, pack=_initializer_pack(item, irt))
+        return _new_fixed(ctype, rt, item.byte_size, irt.write, pack=initializer_pack(item, irt))
     if ctype.kind == ARRAY:
         if ctype.length is Ellipsis or ctype.item.byte_size < 0 or ctype.item.is_opaque() \
                 and ctype.item.kind not in (STRUCT, UNION):
@@ -156,7 +156,7 @@ def _new_fixed(ctype, rt, byte_size, write, length=None, pack=None):
     `T *` allocates with a ctypes array class of its item's size (shared by the types of that
     size; there are as many as declared types); `T[N]` too up to _CLASS_BYTES bytes, and above
     with `allocate()`, which makes no class per size (any number of lengths may be used).
-    `pack` (see _initializer_pack) writes the common initializers in one C-level call.
+    `pack` (see initializer_pack) writes the common initializers in one C-level call.
     """
     if length is not None:
         return _new_fixed_array(ctype, rt, byte_size, write, length)
@@ -229,7 +229,7 @@ def _new_packed(ctype, owning, mirrored, byte_size, buf_cls, write, pack, count)
 PACK_ERRORS = (struct.error, TypeError, ValueError, OverflowError)
 
 
-def _initializer_pack(item, irt):
+def initializer_pack(item, irt):
     """(pack_into, count) writing what ffi.new("T *", init) is given: a number (count 0) for
     a number type; a list or tuple of one number per field (count) for a struct of numbers
     only (no bitfields), laid out by one struct format; None for other types."""

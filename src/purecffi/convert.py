@@ -51,7 +51,7 @@ class TypeRuntime:
         # made on first use by call.py and callback.py (kept here, so they die with the type)
         self.arg_converter = self.call_plan = self.callback_plan = self.pointer_calls = None
         self.variadic = None            # a value's ctypes object in a `...` part (call.py)
-        self.by_value_new = None        # new() of `T *`, for T arguments (apifunctions.py)
+        self.by_value_new = None        # (pack, count, new() of `T *`) for T arguments
         self.field_writers = None       # write_struct() from a list: see _field_writers()
         self.named_writers = None       # ... and from a dict: see _named_writers()
         self.list_values = None         # write_numbers(): the struct code it packs with, or ""

@@ -377,8 +377,8 @@ def emit_fast_function(fn, limited=False):
     start = len(lines)
     for i, ctype in enumerate(fntype.args):
         if i in structs:
-            lines += ["    if (_pc_struct_arg(args[%d], self, %d, &x%d, &k%d) < 0)" % (i, i, i, i),
-                      "        goto slow;"]
+            lines += ["    if (_pc_struct_arg(args[%d], self, %d, &x%d, &k%d, sizeof(%s)) < 0)"
+                      % (i, i, i, i, spell(ctype)), "        goto slow;"]
             continue
         if ctype.kind == FUNCTION:
             lines += ["    if (_pc_fnptr_arg(args[%d], self, %d, &x%d) < 0)" % (i, i, i),

@@ -27,7 +27,7 @@ def by_pointer(ctype):
         plat.COMPLEX, plat.LONGDOUBLE)
 
 
-def _pointer_wrapped_function(name, fntype, address, fnptr_address):
+def _pointer_wrapped_function(name, fntype, address):
     """A Python function calling the C wrapper `void w(R *result, args with by-value ones as
     pointers)`: what libffi cannot pass by value goes through memory."""
     arg_ptrs = [TYPES.pointer(t) if by_pointer(t) else None for t in fntype.args]
@@ -55,10 +55,6 @@ def _pointer_wrapped_function(name, fntype, address, fnptr_address):
         wrapper(out, *converted)
         return out[0]           # a struct co-owns the memory: repr says 'owning', as cffi
     function.__name__ = name
-    function.__doc__ = c_signature(name, fntype)
-    function._ctype = fntype
-    function._addr = fnptr_address                          # usable as a function pointer
-    function._function_address = lambda: fnptr_address
     return function
 
 
@@ -77,14 +73,21 @@ def _by_value_pointer(pointer_type, value):
 class _LazyTwin:
     """The twin of a fast built-in function, which calls it only when its C code cannot take
     the arguments: the ctypes-called function is made at that first call (so that an import
-    prepares no type for the functions it does not use).  Until then it has what a function
-    pointer needs: `_ctype`, `_addr` and `_function_address()`."""
+    prepares no type for the functions it does not use, and holds a few objects for the
+    garbage collector to walk).  Until then it has what a function pointer needs: `_ctype`,
+    `_addr` and `_function_address()`.  `wrapper`: the address of the C wrapper taking
+    by-value arguments and the result through pointers (the `pointer` route; `address` is
+    then the function's own, for function pointers), or None."""
 
-    __slots__ = ("_ctype", "_addr", "__name__", "_function")
+    __slots__ = ("_ctype", "_addr", "__name__", "_function", "_wrapper")
 
-    def __init__(self, fntype, address, name):
+    def __init__(self, fntype, address, name, wrapper=None):
         self._ctype, self._addr, self.__name__ = fntype, address, name
-        self._function = None
+        self._function, self._wrapper = None, wrapper
+
+    @property
+    def __doc__(self):
+        return c_signature(self.__name__, self._ctype)
 
     def _function_address(self):
         return self._addr
@@ -92,8 +95,12 @@ class _LazyTwin:
     def __call__(self, *args):
         function = self._function
         if function is None:        # (two threads may both make one: either is complete)
-            function = self._function = call.make_lib_function(self._ctype, self._addr,
-                                                                self.__name__)
+            if self._wrapper is None:
+                function = call.make_lib_function(self._ctype, self._addr, self.__name__)
+            else:
+                function = _pointer_wrapped_function(self.__name__, self._ctype,
+                                                     self._wrapper)
+            self._function = function
         return function(*args)
 
 
@@ -103,7 +110,7 @@ def make_function(module, name, fntype, how, address, fnptr_address, fast_index,
     ctypes, is what a function pointer needs; variadic functions are that twin itself.
     `redoc`: its docstring names types only known now (`typedef int... t`)."""
     if how == "pointer":
-        function = _pointer_wrapped_function(name, fntype, address, fnptr_address)
+        function = _LazyTwin(fntype, fnptr_address, name, address)
     elif how == "fast" and fast_index is not None:
         function = _LazyTwin(fntype, address, name)
     else:       # (a variadic one is a plain cdata, as in cffi: no name of its own)
@@ -178,20 +185,25 @@ def _struct_packer(ctype):
     return struct.Struct(layout + "%dx" % (padding,)).pack, names
 
 
-def struct_result_maker(ctype):
+class struct_result_maker:
     """The bytes of a struct or union result -> its owning cdata, as the slow path returns it
-    (API mode's fast path); the type is prepared at the first call, not at import."""
-    plan = (None, None, None)
+    (API mode's fast path, when its C code does not make it); the type is prepared at the
+    first call, not at import.  (A slotted object: one for the garbage collector to walk,
+    where a closure would be three.)"""
 
-    def make(data):
-        nonlocal plan
-        rt, owning, copy = plan
+    __slots__ = ("ctype", "plan")
+
+    def __init__(self, ctype):
+        self.ctype, self.plan = ctype, (None, None, None)
+
+    def __call__(self, data):
+        ctype = self.ctype
+        rt, owning, copy = self.plan
         if rt is not ctype._rt or rt is None:   # (two threads may both make one: either
             rt = ctype._rt or prepare(ctype)    # is complete)
-            plan = rt, owning, copy = rt, rt.owning_class, buffer_type(
+            self.plan = rt, owning, copy = rt, rt.owning_class, buffer_type(
                 ctype.byte_size).from_buffer_copy
         memory = copy(data)
         cdata = _new_object(owning)
         cdata._ctype, cdata._addr, cdata._keep = ctype, addressof(memory), memory
         return cdata
-    return make

@@ -29,6 +29,7 @@ from .outofline_lib import generated_dlopen as _generated_dlopen
 from .ffi_attrs import OWN_STATE as _OWN_STATE, refusal as _refusal
 from .ffi_attrs import check_module_name as _check_module_name
 from .ffi_attrs import check_getctype as _check_getctype
+from .ffi_attrs import name_as_cffi as _name_as_cffi
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:                       # the annotations are for type checkers only
@@ -630,10 +631,6 @@ class GeneratedFFI(FFI):
         as with cffi's compiled ffi objects."""
         return _generated_dlopen(self, name, flags)
 
-    def __getattr__(self, name):
-        """(only for a name found nowhere else) cffi's AttributeError."""
-        raise AttributeError(_MSG_NO_ATTRIBUTE % (name,))
-
     def integer_const(self, name: str) -> int:
         """The value of an integer constant: enum value, #define, or `static const`."""
         return _apimode.integer_const(self, name)
@@ -644,7 +641,7 @@ for _name in GeneratedFFI._BUILDER_METHODS:
 del _name
 # named as cffi's compiled ffi type (`_cffi_backend.FFI`; the module stays purecffi's, which
 # tells the two apart)
-GeneratedFFI.__name__ = GeneratedFFI.__qualname__ = "FFI"
+_name_as_cffi(GeneratedFFI)
 _CFFI_TYPE_NAMES[GeneratedFFI] = "_cffi_backend.FFI"       # (its tp_name, in messages)
 _apimode.set_generated_ffi(GeneratedFFI)      # apimode.load() makes the ffi of a C module
 

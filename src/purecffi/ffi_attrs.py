@@ -13,7 +13,7 @@ __all__ = ["OWN_STATE", "refusal", "check_module_name", "check_getctype", "arg_t
 # what purecffi keeps in the ffi of a generated module (set when the module is loaded)
 OWN_STATE = frozenset((
     "_decls", "_lock", "_init_once", "_init_done", "_included", "_types", "_open_arrays",
-    "_api_externs", "_api_mismatches", "_api_lib", "_data", "_module_name"))
+    "_api_externs", "_api_mismatches", "_api_lib", "_data", "_module_name", "_listed"))
 
 
 def refusal(ffi, name, hidden=()):

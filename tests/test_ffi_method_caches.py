@@ -17,6 +17,7 @@ CDEF = """
     union u { int i; float f; };
     typedef struct { int n; int items[]; } vec_t;
     typedef int number_t;
+    typedef int (*fp_t)(int);
 """
 SOURCE = CDEF
 
@@ -166,13 +167,25 @@ def test_getctype_is_the_same_each_time(ffi, args, text):
     assert [ffi.getctype(*args) for _ in range(3)] == [text] * 3
 
 
+@pytest.mark.parametrize("cdecl, replace_with, text", [
+    ("int[3]", "*", "int(*)[3]"), ("int[3]", "*x", "int(*x)[3]"), ("int", "x", "int x"),
+    ("int", "", "int"), ("fp_t", "", "int(*)(int)"), ("fp_t", "*", "int(* *)(int)"),
+    ("fp_t", "x", "int(* x)(int)"), ("int(*)(int)", "[2]", "int(*[2])(int)"),
+    ("struct point", "&", "struct point &"), ("int[3]", "[4]", "int[4][3]"),
+    ("int *", "(x)", "int *(x)"), ("int[3]", " * ", "int(*)[3]"),
+    ("struct point *", "[]", "struct point *[]")])
+def test_getctype_spells_as_cffi(ffi, cdecl, replace_with, text):
+    assert ffi.getctype(cdecl, replace_with) == text
+    assert ffi.getctype(cdecl, replace_with) == text
+
+
 # -- list_types ----
 def test_list_types_gives_new_lists_each_time(ffi):
     first = ffi.list_types()
-    assert first == (["number_t", "vec_t"], ["line", "point"], ["u"])
+    assert first == (["fp_t", "number_t", "vec_t"], ["line", "point"], ["u"])
     first[0].append("mine")
     first[1].clear()
-    assert ffi.list_types() == (["number_t", "vec_t"], ["line", "point"], ["u"])
+    assert ffi.list_types() == (["fp_t", "number_t", "vec_t"], ["line", "point"], ["u"])
     assert ffi.list_types()[2] is not ffi.list_types()[2]
 
 
@@ -215,8 +228,8 @@ def test_the_caches_from_threads_at_once():
                             ffi.offsetof("struct line", "b", "y"),
                             ffi.getctype("struct point", "*"), ffi.list_types()))
         return results
-    expected = (56, 32, 24, "struct point *", (["number_t", "vec_t"], ["line", "point"],
-                                               ["u"]))
+    expected = (56, 32, 24, "struct point *", (["fp_t", "number_t", "vec_t"],
+                                               ["line", "point"], ["u"]))
     for results in run_together(work):
         assert results == [expected] * 50
 

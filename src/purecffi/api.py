@@ -185,7 +185,12 @@ class FFI:
         if ctype is None or replace_with.__class__ is not str:     # (their checks, in order)
             _check_getctype(cdecl, replace_with, self._decls.declare_tags, self.CType)
             ctype = self._typeof(cdecl)
-        return ctype.spell(replace_with.strip())
+        text = replace_with.strip()         # (ctype.spell(text), inlined)
+        if not text:
+            return ctype.cname
+        if text[0] == "*" and ctype.kind == ARRAY:
+            text = "(" + text + ")"
+        return ctype._prefix + ("" if text[0] in "[(" else " ") + text + ctype._suffix
 
     def set_unicode(self, enabled_flag):
         """Declare Windows' TCHAR, LPTSTR... over wchar_t (true) or char (false); once only."""

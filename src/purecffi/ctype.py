@@ -668,8 +668,8 @@ class TypeTable:
     def made_from_index(self):
         """{id(type): the live interned types made directly from it (a pointer to it, an array
         or a function of it...)}, for `made_from()`."""
-        with self._lock:
-            entries = [(key, ref()) for key, ref in self._table.items()]
+        with self._lock:    # (a copy: a collection here may run _forget(), in this thread)
+            entries = [(key, ref()) for key, ref in self._table.copy().items()]
         index = {}
         for key, derived in entries:
             if derived is not None:

@@ -120,33 +120,6 @@ def test_the_type_table_forgets_dead_types():
     assert len(TYPES._table) <= before + 5
 
 
-@pytest.mark.skipif(IS_CFFI, reason="purecffi's table of interned types")
-def test_the_type_index_tolerates_types_dying_while_it_reads():
-    """A type may die while made_from_index() reads the table (a collection triggered in the
-    loop, whose weakref callback takes the reentrant lock in the same thread and removes the
-    entry): the index is read from a copy, not the table being changed."""
-    from purecffi.ctype import TYPES
-    ffi = FFI()
-    doomed = [ffi.typeof("int[%d]" % (n,)) for n in range(2000, 2010)]
-    keys = [key for key, ref in list(TYPES._table.items()) if ref() in doomed]
-
-    class Dying:
-        """An entry whose reading removes others, as the weakref callback does."""
-        key = ("test", "dying")
-
-        def __call__(self):
-            for key in keys:
-                TYPES._table.pop(key, None)
-            return None
-    TYPES._table[Dying.key] = Dying()
-    try:
-        index = TYPES.made_from_index()
-    finally:
-        TYPES._table.pop(Dying.key, None)
-    assert isinstance(index, dict)
-    del doomed
-
-
 def test_distinct_array_types_cost_little():
     script = textwrap.dedent("""
         import gc, sys

@@ -29,6 +29,7 @@ from .outofline_lib import generated_dlopen as _generated_dlopen
 from .ffi_attrs import OWN_STATE as _OWN_STATE, refusal as _refusal
 from .ffi_attrs import check_module_name as _check_module_name
 from .ffi_attrs import check_getctype as _check_getctype
+from .ffi_attrs import name_as_cffi as _name_as_cffi
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:                       # the annotations are for type checkers only
@@ -48,6 +49,10 @@ _CData = _cd.CData
 _NOT_DONE = object()    # init_once(): no result filed for the tag yet
 _FUNCPTR = object()     # key in FFI._types of {string: type} for strings read as function
 _NO_TYPES = {}          # pointer types (one string-keyed lookup: no key tuple to make)
+# keys in FFI._types of what sizeof() and offsetof() found for a type string that is a key
+# there ({string: size}, {string: {field names: offset}}): a cdef() clears them with it
+_SIZES = object()
+_OFFSETS = object()
 _MSG_NOT_FOR = "%s() is only for %s modules, not for %s modules"    # cffi's words
 
 
@@ -79,6 +84,9 @@ class FFI:
         self._included = []
         self._types = {}            # cdecl string or CType -> CType, for the hot paths
         self._open_arrays = {}      # cdecl -> (cdata class, CType, item size): from_buffer()
+        # list_types()'s names, with the containers (and their lengths) they were read from:
+        # a cdef() replaces the containers, naming a new tag in-line adds to them
+        self._listed = None
         return self
 
     def __init__(self, backend: Any = None) -> None:
@@ -171,9 +179,18 @@ class FFI:
     def getctype(self, cdecl: str | _CType, replace_with: str = "", extra: str | None = None) -> str:
         """The C spelling of a type, with `replace_with` (a name, '*', '[5]'...) declared
         (`extra` is the 1.13 manual's name for it)."""
-        replace_with = replace_with if extra is None else extra
-        _check_getctype(cdecl, replace_with, self._decls.declare_tags, self.CType)
-        return self._typeof(cdecl).spell(replace_with.strip())
+        if extra is not None:
+            replace_with = extra
+        ctype = self._types.get(cdecl) if cdecl.__class__ is str else None
+        if ctype is None or replace_with.__class__ is not str:     # (their checks, in order)
+            _check_getctype(cdecl, replace_with, self._decls.declare_tags, self.CType)
+            ctype = self._typeof(cdecl)
+        text = replace_with.strip()         # (ctype.spell(text), inlined)
+        if not text:
+            return ctype.cname
+        if text[0] == "*" and ctype.kind == ARRAY:
+            text = "(" + text + ")"
+        return ctype._prefix + ("" if text[0] in "[(" else " ") + text + ctype._suffix
 
     def set_unicode(self, enabled_flag):
         """Declare Windows' TCHAR, LPTSTR... over wchar_t (true) or char (false); once only."""
@@ -189,14 +206,14 @@ class FFI:
 
     def list_types(self) -> tuple[list[str], list[str], list[str]]:
         """(typedef names, struct names, union names) declared by cdef()."""
-        typedefs = sorted(self._decls.typedef_names)
-        structs, unions = [], []
-        for key, ctype in self._decls.types.items():
-            if key.startswith("struct "):
-                structs.append(key[7:])
-            elif key.startswith("union "):
-                unions.append(key[6:])
-        return typedefs, sorted(structs), sorted(unions)
+        decls = self._decls
+        types, names = decls.types, decls.typedef_names
+        listed = self._listed
+        if listed is None or listed[0] is not types or listed[1] is not names or \
+                listed[2] != len(types) or listed[3] != len(names):
+            listed = (types, names, len(types), len(names)) + _listed_names(types, names)
+            self._listed = listed       # (published whole: one store)
+        return listed[4][:], listed[5][:], listed[6][:]
 
     # -- Making C data ----
     if TYPE_CHECKING:
@@ -259,7 +276,11 @@ class FFI:
     # -- Sizes and addresses ----
     def sizeof(self, cdecl: str | _CType | _CData) -> int:
         """The size in bytes of a type or of a cdata (arrays and var-sized structs: their own)."""
-        if isinstance(cdecl, _cd.CData):
+        if cdecl.__class__ is str:
+            size = self._types.get(_SIZES, _NO_TYPES).get(cdecl)
+            if size is not None:
+                return size
+        elif isinstance(cdecl, _cd.CData):
             if cdecl._array and cdecl._item_size and cdecl._length is not None:
                 return cdecl._length * cdecl._item_size
             return _sizeof_cdata(cdecl)
@@ -275,6 +296,8 @@ class FFI:
                 # the ffi of a generated module (a contradicted layout says so below)
                 raise CompiledFFIError("don't know the size of ctype '%s'" % (ctype.cname,))
             raise _unknown_size(ctype)
+        if cdecl.__class__ is str and self._types.get(cdecl) is ctype:
+            _cached(self._types, _SIZES)[cdecl] = size      # (a known size does not change)
         return size
 
     def alignof(self, cdecl: str | _CType | _CData) -> int:
@@ -304,6 +327,16 @@ class FFI:
 
     def offsetof(self, cdecl: str | _CType, *fields_or_indexes: str | int) -> int:
         """Byte offset of a field (several names for nested fields, ints for array items)."""
+        by_fields = self._types.get(_OFFSETS, _NO_TYPES).get(cdecl) \
+            if cdecl.__class__ is str else None
+        if by_fields is not None:
+            for name in fields_or_indexes:
+                if name.__class__ is not str:   # (only names are filed: nothing else hashed)
+                    break
+            else:
+                offset = by_fields.get(fields_or_indexes)
+                if offset is not None:
+                    return offset
         if not fields_or_indexes and self._decls.declare_tags:
             if isinstance(cdecl, str):
                 self._typeof(cdecl)         # (its errors first, then cffi's in-line words)
@@ -313,6 +346,13 @@ class FFI:
         if not fields_or_indexes:           # (cffi's generated modules' words)
             raise TypeError("offsetof() expects at least 2 arguments")
         offset, _ = _offset_of(ctype, fields_or_indexes)
+        if cdecl.__class__ is str and self._types.get(cdecl) is ctype and all(
+                name.__class__ is str for name in fields_or_indexes):   # (no unbounded ints)
+            offsets = _cached(self._types, _OFFSETS)
+            by_fields = offsets.get(cdecl)
+            if by_fields is None:
+                by_fields = offsets.setdefault(cdecl, {})
+            by_fields[fields_or_indexes] = offset
         return offset
 
     def addressof(self, cdata: Any, *fields_or_indexes: str | int) -> _CData:
@@ -630,10 +670,6 @@ class GeneratedFFI(FFI):
         as with cffi's compiled ffi objects."""
         return _generated_dlopen(self, name, flags)
 
-    def __getattr__(self, name):
-        """(only for a name found nowhere else) cffi's AttributeError."""
-        raise AttributeError(_MSG_NO_ATTRIBUTE % (name,))
-
     def integer_const(self, name: str) -> int:
         """The value of an integer constant: enum value, #define, or `static const`."""
         return _apimode.integer_const(self, name)
@@ -644,7 +680,7 @@ for _name in GeneratedFFI._BUILDER_METHODS:
 del _name
 # named as cffi's compiled ffi type (`_cffi_backend.FFI`; the module stays purecffi's, which
 # tells the two apart)
-GeneratedFFI.__name__ = GeneratedFFI.__qualname__ = "FFI"
+_name_as_cffi(GeneratedFFI)
 _CFFI_TYPE_NAMES[GeneratedFFI] = "_cffi_backend.FFI"       # (its tp_name, in messages)
 _apimode.set_generated_ffi(GeneratedFFI)      # apimode.load() makes the ffi of a C module
 
@@ -660,6 +696,25 @@ del _name, _method
 # the `buffer` type is an attribute of FFI; ffi.buffer(cdata) makes one
 FFI.buffer = buffer
 FFI.NULL = _mk.pointer_to(TYPES.pointer(TYPES.void), 0)
+
+
+def _cached(types, key):
+    """The dict filed under `key` in an FFI's `_types` (made if missing)."""
+    table = types.get(key)
+    if table is None:
+        table = types.setdefault(key, {})
+    return table
+
+
+def _listed_names(types, typedef_names):
+    """(typedef names, struct names, union names) sorted, as list_types() gives them."""
+    structs, unions = [], []
+    for key in list(types):
+        if key.startswith("struct "):
+            structs.append(key[7:])
+        elif key.startswith("union "):
+            unions.append(key[6:])
+    return sorted(typedef_names), sorted(structs), sorted(unions)
 
 
 def _add_unicode_macros(kwds):

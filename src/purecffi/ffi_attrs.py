@@ -2,14 +2,18 @@
 only, no attribute set or deleted by a program (cffi's AttributeError), and type(ffi)()
 taking a module name."""
 
+import ctypes
+import sys
+
 from .cdatabase import cffi_type_name
 
-__all__ = ["OWN_STATE", "refusal", "check_module_name", "check_getctype", "arg_type_name"]
+__all__ = ["OWN_STATE", "refusal", "check_module_name", "check_getctype", "arg_type_name",
+           "name_as_cffi"]
 
 # what purecffi keeps in the ffi of a generated module (set when the module is loaded)
 OWN_STATE = frozenset((
     "_decls", "_lock", "_init_once", "_init_done", "_included", "_types", "_open_arrays",
-    "_api_externs", "_api_mismatches", "_api_lib", "_data", "_module_name"))
+    "_api_externs", "_api_mismatches", "_api_lib", "_data", "_module_name", "_listed"))
 
 
 def refusal(ffi, name, hidden=()):
@@ -39,3 +43,36 @@ def check_getctype(cdecl, replace_with, in_line, ctype_class):
 def arg_type_name(value):
     """The type of an argument as CPython's argument errors name it ('None' for None)."""
     return "None" if value is None else cffi_type_name(value)
+
+
+# The C-level name CPython's own messages give a compiled ffi's type ("'_cffi_backend.FFI'
+# object has no attribute 'x'"), while its __name__ stays 'FFI', as cffi's.  The classes'
+# tp_name points into this buffer, which lives as long as the module.
+_TP_NAME = ctypes.create_string_buffer(b"_cffi_backend.FFI")
+_MSG_NO_ATTRIBUTE = "'_cffi_backend.FFI' object has no attribute '%s'"     # (cffi's words)
+
+
+def name_as_cffi(cls):
+    """Name the class of a compiled ffi as cffi's: __name__ 'FFI', and cffi's type name in
+    CPython's messages, without a __getattr__ (which would slow every ffi.method lookup)."""
+    cls.__name__ = cls.__qualname__ = "FFI"
+    if not _set_tp_name(cls):
+        cls.__getattr__ = _no_attribute     # another interpreter: the same words, slower
+
+
+def _set_tp_name(cls):
+    """Point the tp_name of `cls` at _TP_NAME; False where type objects are not laid out
+    as CPython's (the word after the object header and ob_size must be its tp_name)."""
+    if sys.implementation.name != "cpython":
+        return False
+    offset = object.__basicsize__ + ctypes.sizeof(ctypes.c_ssize_t)
+    slot = ctypes.c_void_p.from_address(id(cls) + offset)
+    if not slot.value or ctypes.string_at(slot.value) != cls.__name__.encode():
+        return False
+    slot.value = ctypes.addressof(_TP_NAME)
+    return True
+
+
+def _no_attribute(self, name):
+    """(only for a name found nowhere else) cffi's AttributeError."""
+    raise AttributeError(_MSG_NO_ATTRIBUTE % (name,))

@@ -17,6 +17,7 @@ Neither this module nor what it loads imports pycparser: type names are read by 
 import re
 
 from .api import FFI, GeneratedFFI
+from .ffi_attrs import name_as_cffi
 from .serialize import FORMAT
 
 __all__ = ["make_ffi", "OutOfLineFFI"]
@@ -98,4 +99,4 @@ class OutOfLineFFI(GeneratedFFI):
         return integer_const(self, name)
 
 
-OutOfLineFFI.__name__ = OutOfLineFFI.__qualname__ = "FFI"     # as cffi's (type(ffi).__name__)
+name_as_cffi(OutOfLineFFI)     # as cffi's (type(ffi).__name__, and in messages)

@@ -259,7 +259,7 @@ def test_struct_results_made_as_the_runtime_makes_them(mod):
     """The C code makes a struct result's cdata of the class the Python result maker gives,
     with its type, an address of its own, its memory kept, and no reference leaked; a type
     given a new runtime gives results of the new runtime's class."""
-    from purecffi.apifunctions import struct_result_maker
+    from purecffi.apifunctions import result_plan, struct_result_maker
     ffi, lib = mod.ffi, mod.lib
     for name, args in [("make_point", (1, 2.0)), ("make_tiny", (b"a",)), ("make_big", (2,)),
                        ("num_of", (3,)), ("anon_make", (1, 2, ffi.NULL)), ("outer_make", (5,))]:
@@ -270,11 +270,22 @@ def test_struct_results_made_as_the_runtime_makes_them(mod):
         assert bytes(ffi.buffer(ffi.addressof(got))) == bytes(ffi.buffer(ffi.addressof(expected)))
         assert type(got._keep) is type(expected._keep)
     ctype = ffi.typeof("struct point")
-    old_rt = ctype._rt
+    point = lib.make_point(1, 1.0)
+    # the memory ffi.new() gives a struct: its fields are read without a Python frame
+    assert type(point) is type(ffi.new("struct point *")[0])
+    calls = []
+    sys.setprofile(lambda frame, event, arg: calls.append(event) if event == "call" else None)
+    try:
+        values = (point.x, point.y, lib.make_point(2, 3.0).x)
+    finally:
+        sys.setprofile(None)
+    assert values == (1, 1.0, 2) and calls == []
+    old_rt, old_class = ctype._rt, type(point)
     ctype._rt = None
     point = lib.make_point(8, 0.5)
     assert ctype._rt is not None and ctype._rt is not old_rt
-    assert type(point) is ctype._rt.owning_class and (point.x, point.y) == (8, 0.5)
+    assert type(point) is result_plan(ctype)[2] and type(point) is not old_class
+    assert (point.x, point.y) == (8, 0.5)
     before = sys.getrefcount(ctype)
     for _ in range(1000):
         lib.make_point(1, 1.0)

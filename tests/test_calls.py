@@ -452,6 +452,35 @@ def test_small_struct_returned(ffi, testlib):
     assert repr(p).startswith("<cdata 'struct tl_point' owning 8 bytes")
 
 
+def test_struct_results_are_independent_copies(ffi, testlib):
+    """Each struct result owns its memory: writing one leaves the others, and the memory
+    lives as long as the result."""
+    results = [testlib.tl_point_make(i, -i) for i in range(20)]
+    results[0].x = 99
+    assert [(r.x, r.y) for r in results[1:]] == [(i, -i) for i in range(1, 20)]
+    assert results[0].x == 99 and results[0].y == 0
+    big = testlib.tl_big_make(3)
+    del results
+    assert (big.a, big.e) == (3, 0.75)
+    assert bytes(ffi.buffer(ffi.addressof(big))) == bytes(ffi.buffer(ffi.new("struct tl_big *",
+                                                                             big)))
+
+
+@pytest.mark.skipif(IS_CFFI, reason="purecffi internals: how its struct results read fields")
+def test_struct_result_fields_are_read_in_c(testlib):
+    """A struct result's number fields are read as those of ffi.new()'s structs: by ctypes
+    descriptors, with no Python frame (a first read used to make per-object views)."""
+    import sys
+    p, b = testlib.tl_point_make(1, 2), testlib.tl_big_make(1)
+    calls = []
+    sys.setprofile(lambda frame, event, arg: calls.append(event) if event == "call" else None)
+    try:
+        values = (p.x, p.y, b.a, b.e)
+    finally:
+        sys.setprofile(None)
+    assert values == (1, 2, 1, 0.25) and calls == []
+
+
 @pytest.mark.parametrize("arg", [[1, 2], (1, 2), {"x": 1, "y": 2}, {"y": 2, "x": 1}])
 def test_small_struct_argument_initializers(testlib, arg):
     assert testlib.tl_point_dot(arg, [10, 100]) == 210

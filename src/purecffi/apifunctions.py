@@ -11,7 +11,7 @@ from . import platform as plat
 from .cdata_make import PACK_ERRORS, initializer_pack
 from .convert import prepare
 from .ctype import FUNCTION, POINTER, PRIMITIVE, STRUCT, TYPES, UNION, c_signature
-from .memory import addressof, buffer_type
+from .memory import addressof
 
 _new_object = object.__new__
 
@@ -145,7 +145,7 @@ def result_plan(ctype):
     a struct or union (runtime, ctypes buffer class of its size, owning class, 0)."""
     if ctype.kind in (STRUCT, UNION):
         rt = ctype._rt or prepare(ctype)
-        return rt, buffer_type(ctype.byte_size), rt.owning_class, 0
+        return (rt,) + call.struct_memory(ctype, rt) + (0,)
     return call.pointer_result_plan(ctype)
 
 
@@ -201,8 +201,8 @@ class struct_result_maker:
         rt, owning, copy = self.plan
         if rt is not ctype._rt or rt is None:   # (two threads may both make one: either
             rt = ctype._rt or prepare(ctype)    # is complete)
-            self.plan = rt, owning, copy = rt, rt.owning_class, buffer_type(
-                ctype.byte_size).from_buffer_copy
+            buffer, owning = call.struct_memory(ctype, rt)
+            self.plan = rt, owning, copy = rt, owning, buffer.from_buffer_copy
         memory = copy(data)
         cdata = _new_object(owning)
         cdata._ctype, cdata._addr, cdata._keep = ctype, addressof(memory), memory

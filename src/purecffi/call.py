@@ -27,6 +27,7 @@ from .convert import LONGDOUBLE_BYTES, code_to_str, prepare
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, \
     opaque_error
 from .errors import CompiledFFIError, FFIError
+from .memory import buffer_type
 from .specialise import specialise
 
 _hash_address = plat.hash_address
@@ -157,16 +158,36 @@ def _pointer_result(ctype):
 
 
 def _struct_result_template(result):
-    # OWNING(CTYPE, addressof(result), result) without its __init__ frame: the cdata owns
-    # the ctypes result buffer
+    # OWNING(CTYPE, addressof(memory), memory) without its __init__ frame: the cdata owns
+    # the ctypes result buffer, or a copy of it in the struct's mirror (whose fields are read
+    # in C: one copy of the result costs less than a first field read of the result's own)
+    memory = AS_MEMORY(result)                           # noqa: F821
     cdata = NEW(OWNING)                                  # noqa: F821
-    cdata._ctype, cdata._addr, cdata._keep = CTYPE, ADDRESSOF(result), result  # noqa: F821
+    cdata._ctype, cdata._addr, cdata._keep = CTYPE, ADDRESSOF(memory), memory  # noqa: F821
     return cdata
 
 
+def struct_memory(ctype, rt):
+    """(buffer class, cdata class) of a new struct or union, as ffi.new() makes it: the ctypes
+    mirror of the struct, whose number fields the mirror class reads in C, where the type has
+    one (see cdata_classes._add_mirror_class); else plain bytes and the owning class."""
+    owning = rt.owning_class
+    mirror = getattr(owning, "_mirror_buffer", None)
+    if mirror is None:
+        return buffer_type(ctype.byte_size), owning
+    return mirror, owning._mirror_class
+
+
+def _same(result):
+    return result
+
+
 def _struct_result(ctype):
-    maker = specialise(_struct_result_template, NEW=object.__new__,
-                       OWNING=prepare(ctype).owning_class, CTYPE=ctype, ADDRESSOF=_addressof)
+    rt = prepare(ctype)
+    mirror, owning = struct_memory(ctype, rt)
+    as_memory = mirror.from_buffer_copy if owning is not rt.owning_class else _same
+    maker = specialise(_struct_result_template, NEW=object.__new__, OWNING=owning,
+                       CTYPE=ctype, ADDRESSOF=_addressof, AS_MEMORY=as_memory)
     restype = type("result<%s>" % (ctype.cname,), (by_value_ctypes(ctype),),
                    {"_check_retval_": staticmethod(maker), "__module__": __name__})
     return restype, None

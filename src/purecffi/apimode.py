@@ -38,7 +38,7 @@ from .decls import declared_by_includes, is_integer_constant
 from .errors import CompiledFFIError, FFIError
 from .memory import memmove
 from .apifunctions import make_function
-from .varsize import write_items
+from .apiglobals import make_global, non_null
 
 __all__ = ["load", "def_extern", "ApiLib"]
 
@@ -384,7 +384,12 @@ class ApiLib:
             if kind is None:
                 raise AttributeError(_MSG_NO_NAME % (cls._pc_name, name))
             raise AttributeError("cannot write to function or constant '%s'" % (name,))
-        object.__setattr__(self, name, value)
+        for klass in cls.__mro__:   # what object.__setattr__ does (refused here: the C
+            descriptor = klass.__dict__.get(name)   # lib class has its own setattro)
+            if descriptor is not None:
+                descriptor.__set__(self, value)     # (a global's, or a Mismatched)
+                return
+        raise AttributeError(_MSG_NO_NAME % (cls._pc_name, name))
 
     def __delattr__(self, name):
         cls = type(self)
@@ -432,67 +437,11 @@ class ApiLib:
         if ctype is None:
             raise CompiledFFIError(address)     # (a function of a type the compiler contradicted)
         if kind == "variable":
-            ctype, address = TYPES.pointer(ctype), _non_null(address(), name)
+            ctype, address = TYPES.pointer(ctype), non_null(address(), name)
         return make_cdata(prepare(ctype).cdata_class, ctype, address, self)
 
 
 _MSG_NO_NAME = "cffi library '%s' has no function, constant or global variable named '%s'"
-
-
-def _non_null(address, name):
-    """`address`, unless the C code placed the global at NULL (a macro over a NULL pointer)."""
-    if not address:
-        raise CompiledFFIError("global variable '%s' is at address NULL" % (name,))
-    return address
-
-
-class _Global:
-    """A global variable of the lib: its address is asked from the C module at each access
-    (thread-local variables, macros), then the C memory is read or written."""
-
-    __slots__ = ("name", "locate", "index", "ctype", "read", "write")
-
-    def __init__(self, name, locate, index, ctype):
-        rt = prepare(ctype)
-        self.name, self.locate, self.index, self.ctype = name, locate, index, ctype
-        self.read, self.write = rt.read, rt.write
-
-    def address(self):
-        """The variable's address now (NULL possible: ffi.addressof() checks it)."""
-        return self.locate(self.index)
-
-    def __get__(self, lib, cls=None):
-        if lib is None:
-            return self
-        address = self.locate(self.index)
-        if not address:
-            _non_null(address, self.name)
-        return self.read(address, None)
-
-    def __set__(self, lib, value):
-        self.write(_non_null(self.locate(self.index), self.name), value)
-
-
-class _GlobalArrayOfUnknownLength(_Global):
-    """`extern T x[];`: reading gives a `T *`."""
-
-    __slots__ = ()
-
-    def __get__(self, lib, cls=None):
-        if lib is None:
-            return self
-        address = _non_null(self.locate(self.index), self.name)
-        return make_cdata(prepare(self.ctype).cdata_class, self.ctype, address, None)
-
-    def __set__(self, lib, value):
-        """Writes as cffi does (varsize.write_items: it trusts the length, as C would)."""
-        address = _non_null(self.locate(self.index), self.name)
-        write_items(TYPES.array(self.ctype.item, None), address, value)
-
-
-for _cls in (_Global, _GlobalArrayOfUnknownLength):     # cffi's name for them
-    _cls.__name__ = _cls.__qualname__ = "__FFIGlobSupport"
-    _cls.__module__ = "_cffi_backend"
 
 
 # -- Module set-up ----
@@ -577,13 +526,10 @@ def load(module, declarations, facts):
         index, sizes = facts["variables"][vname]
         kinds[vname] = "variable"
         ctype = sized_array(ctype, sizes)
-        if ctype.kind == ARRAY and ctype.length is None:
-            glob = _GlobalArrayOfUnknownLength(vname, module._pc_address, index,
-                                               TYPES.pointer(ctype.item))
-        else:
-            glob = _Global(vname, module._pc_address, index, ctype)
+        descriptor, glob = make_global(module, vname, index, ctype)
         addresses[vname] = ("variable", ctype, glob.address)
-        class_attrs[vname] = values[vname] = glob   # in the dict too: the C getattro uses it
+        class_attrs[vname] = values[vname] = descriptor     # in the dict too: the C getattro
+        # and setattro use it
         error = getattr(ctype, "layout_error", None) if ctype.kind in (STRUCT, UNION) else \
             number_type_error(ctype)
         if error is not None:       # a type the compiler contradicts: as cffi, its
@@ -649,7 +595,7 @@ def _take_included(other_lib, kinds, addresses, class_attrs, values):
         if name in other._pc_addresses:
             addresses[name] = other._pc_addresses[name]
         if kind == "variable":
-            class_attrs[name] = other_values[name]      # the _Global descriptor
+            class_attrs[name] = other_values[name]      # the global's descriptor
         values[name] = other_values[name]
 
 

@@ -17,6 +17,7 @@ compiled C module reports (addresses, layouts, constant values, sizes).
 Where the facts contradict the cdef(), apicheck.py decides what happens (see _fill_gaps()).
 """
 import ctypes
+import functools
 import sys
 import types
 
@@ -374,7 +375,7 @@ class ApiLib:
     live in the instance dict, so `lib.f` is a plain attribute lookup.
     """
 
-    _pc_name, _pc_kinds, _pc_addresses, _pc_listed = "?", {}, {}, {}
+    _pc_name, _pc_kinds, _pc_addresses, _pc_listed, _pc_pointers = "?", {}, {}, {}, {}
     # (read from the class, type(self)._pc_kinds: a C function may be named `_pc_kinds`)
 
     def __setattr__(self, name, value):
@@ -421,10 +422,21 @@ class ApiLib:
         return "<Lib object for '%s'>" % (type(self)._pc_name,)
 
     def _addressof(self, name):
-        """ffi.addressof(lib, name): a pointer to a global variable, or the function pointer."""
+        """ffi.addressof(lib, name): a pointer to a global variable, or the function pointer
+        (made once: the same object each time, as cffi's)."""
         if not isinstance(name, str):
             raise TypeError("argument 2 must be str, not %s" % (_type_name(name),))
         cls = type(self)
+        made = cls._pc_pointers.get(name)
+        if made.__class__ is tuple:         # a variable's (pointer type, address function)
+            ctype, address = made[0], made[1]()
+            if address:
+                result = _new_object((ctype._rt or prepare(ctype)).cdata_class)
+                result._ctype, result._addr, result._keep = ctype, address, self
+                return result
+            non_null(address, name)
+        elif made is not None:
+            return made
         entry = cls._pc_addresses.get(name)
         if entry is None:
             if name in cls._pc_kinds:
@@ -433,12 +445,22 @@ class ApiLib:
                     return value
                 raise AttributeError("cannot take the address of the constant '%s'" % (name,))
             raise AttributeError(_MSG_NO_NAME % (cls._pc_name, name))
-        kind, ctype, address = entry
+        ctype, address = entry[1], entry[2]
         if ctype is None:
             raise CompiledFFIError(address)     # (a function of a type the compiler contradicted)
-        if kind == "variable":
-            ctype, address = TYPES.pointer(ctype), non_null(address(), name)
-        return make_cdata(prepare(ctype).cdata_class, ctype, address, self)
+        variable = entry[0] == "variable"
+        if variable:
+            ctype, locate = entry[3]        # (made at load: the pointer type, the address)
+            address = locate()
+            if not address:
+                non_null(address, name)
+        result = _new_object((ctype._rt or prepare(ctype)).cdata_class)
+        result._ctype, result._addr, result._keep = ctype, address, self    # (make_cdata())
+        # a function's, complete, is kept (the first one made, if threads race)
+        return result if variable else cls._pc_pointers.setdefault(name, result)
+
+
+_new_object = object.__new__
 
 
 _MSG_NO_NAME = "cffi library '%s' has no function, constant or global variable named '%s'"
@@ -497,7 +519,7 @@ def load(module, declarations, facts):
     if bind is not None:        # its common case in C, the rest by FFI.from_buffer
         object.__setattr__(ffi, "from_buffer", bind(ffi._open_arrays, ffi.from_buffer))
     name = module.__name__
-    kinds, addresses, class_attrs, values = {}, {}, {}, {}
+    kinds, addresses, class_attrs, values, pointers = {}, {}, {}, {}, {}
     for fname, fntype in decls.functions.items():
         how, address, fnptr_address = facts["functions"][fname]
         kinds[fname] = "function"
@@ -527,7 +549,9 @@ def load(module, declarations, facts):
         kinds[vname] = "variable"
         ctype = sized_array(ctype, sizes)
         descriptor, glob = make_global(module, vname, index, ctype)
-        addresses[vname] = ("variable", ctype, glob.address)
+        addresses[vname] = ("variable", ctype, glob.address, (
+            TYPES.pointer(ctype), functools.partial(module._pc_address, index)))
+        pointers[vname] = addresses[vname][3]
         class_attrs[vname] = values[vname] = descriptor     # in the dict too: the C getattro
         # and setattro use it
         error = getattr(ctype, "layout_error", None) if ctype.kind in (STRUCT, UNION) else \
@@ -559,7 +583,7 @@ def load(module, declarations, facts):
     ffi._api_mismatches = mismatches
     listed = {n: kind for n, kind in kinds.items()     # dir() leaves out what an included
               if not declared_by_includes(ffi, n) or _is_enumerator(decls, n)}  # module has
-    class_attrs.update(_pc_name=name, _pc_kinds=kinds, _pc_addresses=addresses,
+    class_attrs.update(_pc_name=name, _pc_kinds=kinds, _pc_addresses=addresses, _pc_pointers=pointers,
                        _pc_listed=listed, __module__=__name__)
     lib = module._pc_lib_class(type("Lib", (ApiLib,), class_attrs))()
     # interned keys: `lib.f` in code looks up an interned name, and the dict compares

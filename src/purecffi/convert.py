@@ -38,7 +38,7 @@ class TypeRuntime:
                  "array_classes", "arg_converter", "call_plan",
                  "callback_plan", "by_value", "pointer_calls", "field_writers",
                  "byte_align", "new_plan", "cast_class", "named_writers", "list_values",
-                 "variadic")
+                 "variadic", "pointer_type")
 
     def __init__(self, ctype):
         self.ctype = ctype
@@ -60,6 +60,7 @@ class TypeRuntime:
         self.fast_class = None      # the class for non-NULL, aligned memory (typed views)
         self.align_mask = 0
         self.cast_class = None      # the fast class of ffi.cast() results (cdata_classes.py)
+        self.pointer_type = None    # `T *` (interned), once ffi.addressof() asked for it
 
 
 def prepare(ctype):

@@ -583,7 +583,8 @@ def load(module, declarations, facts):
     ffi._api_mismatches = mismatches
     listed = {n: kind for n, kind in kinds.items()     # dir() leaves out what an included
               if not declared_by_includes(ffi, n) or _is_enumerator(decls, n)}  # module has
-    class_attrs.update(_pc_name=name, _pc_kinds=kinds, _pc_addresses=addresses, _pc_pointers=pointers,
+    class_attrs.update(_pc_name=name, _pc_kinds=kinds, _pc_addresses=addresses,
+                       _pc_pointers=pointers,
                        _pc_listed=listed, __module__=__name__)
     lib = module._pc_lib_class(type("Lib", (ApiLib,), class_attrs))()
     # interned keys: `lib.f` in code looks up an interned name, and the dict compares

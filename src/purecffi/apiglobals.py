@@ -7,12 +7,12 @@ holds instead a C descriptor made by `make_global()` that does the common cases 
 pointers, structs, arrays: see build/api_globals_c.py) from a plan fixed at load, and hands
 everything else (other types, other values, NULL addresses, every error) to the `_Global`.
 """
-from .cdata_make import has_views
+import functools
+
 from .cdatabase import make_cdata
-from .convert import prepare
+from .convert import array_items_view, prepare
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, TYPES, UNION
 from .errors import CompiledFFIError
-from .memory import MEM
 from . import platform as plat
 from .varsize import write_items
 
@@ -101,18 +101,11 @@ def global_plan(ctype):
 
 def _view_maker(ctype, rt):
     """For arrays whose fast class keeps a typed view of its items (`_view_items`): the
-    function making that view for the array at an address, as the class's items_view()
-    does; else None."""
+    function making that view for the array at an address; else None."""
     fast = rt.fast_class
-    if fast is None or not has_views(fast):
+    if fast is None or not fast._keeps_views:
         return None
-    item = ctype.item
-    fmt, count = prepare(item).fmt, ctype.length * item.byte_size
-
-    def make_view(address):
-        """The items of the array at `address`, as a typed memoryview."""
-        return MEM[address:address + count].cast(fmt)
-    return make_view
+    return functools.partial(array_items_view, ctype)
 
 
 def make_global(module, name, index, ctype):

@@ -472,13 +472,31 @@ def _number_code(irt):
 
 
 def _view_reader(ctype, rt):
-    """Reader for arrays and structs: a cdata view of the memory (the fast class when aligned)."""
+    """Reader for arrays: a cdata view of the memory (the fast class when aligned;
+    its typed view of the items, if it keeps one, "not made yet": see item_methods.py)."""
     def read(address, keep=None):
         fast = rt.fast_class
         if fast is not None and address and not address & rt.align_mask:
-            return make_cdata(fast, ctype, address, keep)
+            result = make_cdata(fast, ctype, address, keep)
+            if fast._keeps_views:
+                result._view_items = None
+            return result
         return make_cdata(rt.cdata_class, ctype, address, keep)
     return read
+
+
+def array_items_view(ctype, address):
+    """The typed view of the items of the array of type `ctype` at `address` that its cdata
+    keeps (`_view_items`, as item_methods.aligned_item_methods() makes it), made now for a
+    global whose address does not change; None where the array's class keeps none."""
+    rt = ctype._rt or prepare(ctype)
+    fast = rt.fast_class
+    if ctype.kind != ARRAY or ctype.length.__class__ is not int or fast is None or \
+            not fast._keeps_views or not address or address & rt.align_mask:
+        return None
+    item = ctype.item
+    return MEM[address:address + ctype.length * item.byte_size].cast(
+        (item._rt or prepare(item)).fmt)
 
 
 def _read_struct(ctype, rt):

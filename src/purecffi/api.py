@@ -332,7 +332,8 @@ class FFI:
                     return lib_addressof(cdata, fields_or_indexes[0])
                 raise TypeError("function takes exactly 2 arguments (%d given)"   # (cffi's)
                                 % (1 + len(fields_or_indexes),))
-        if not (isinstance(cdata, _cd.CData) and cdata._address):
+        if not ((issubclass(cls, _cd.CData) or isinstance(cdata, _cd.CData)) and
+                cdata._address):
             if isinstance(cdata, _cd.CData):
                 if not self._decls.declare_tags:    # (cffi's compiled ffi)
                     raise TypeError("expected a cdata struct/union/array%s object"
@@ -355,10 +356,12 @@ class FFI:
             offset, target = _offset_of(ctype, fields_or_indexes, allow_pointer=True)
         else:
             offset, target = 0, ctype
-        target_rt = target._rt or _prepare(target)      # (which keeps `T *` once made)
-        ptr = target_rt.pointer_type
+        target_rt = target._rt      # (a prepared type keeps its `T *` once made)
+        ptr = target_rt.pointer_type if target_rt is not None else None
         if ptr is None:
-            ptr = target_rt.pointer_type = TYPES.pointer(target)
+            ptr = TYPES.pointer(target)
+            if target_rt is not None:
+                target_rt.pointer_type = ptr
         rt, address = ptr._rt or _prepare(ptr), cdata._addr + offset
         fast = rt.fast_class    # what _mk.pointer_to() makes, without its two frames
         result = _new_object(fast if fast is not None and address and

@@ -353,3 +353,16 @@ def test_a_global_the_compiler_contradicts_raises_when_used(tmp_path):
         assert "struct bad" in str(info.value)
     lib.right_g = 7
     assert lib.right_g == 7
+
+
+def test_function_pointer_made_once_by_threads(tmp_path):
+    """ffi.addressof(lib, name) of a function asked first by threads started together: all
+    get the one pointer, which calls the function."""
+    mod = build_api_module(tmp_path, "_api_ga_fnptr", "int triple(int); int quad(int);",
+                           "int triple(int x) { return 3 * x; }"
+                           "int quad(int x) { return 4 * x; }")
+    ffi, lib = mod.ffi, mod.lib
+    results = run_together(lambda i: (ffi.addressof(lib, "triple"), ffi.addressof(lib, "quad")))
+    assert all(r[0] is results[0][0] and r[1] is results[0][1] for r in results)
+    assert results[0][0](5) == 15 and results[0][1](5) == 20
+    assert ffi.addressof(lib, "triple") is results[0][0]

@@ -321,6 +321,10 @@ class FFI:
         cls = type(cdata)
         if not issubclass(cls, _cd.CData):
             if issubclass(cls, _ApiLib):    # (its class has no _Lib_addressof: slow to miss)
+                if len(fields_or_indexes) == 1 and fields_or_indexes[0].__class__ is str:
+                    made = cls._pc_pointers.get(fields_or_indexes[0])
+                    if made is not None and made.__class__ is not tuple:
+                        return made     # a function's pointer, made already (_addressof())
                 lib_addressof = cls._addressof
             elif isinstance(cdata, _cd.CData):
                 lib_addressof = None

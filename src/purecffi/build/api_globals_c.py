@@ -7,7 +7,8 @@ Python frame); writes of a cdata of the global's very type (pointers, structs) a
 C.  Everything else (other types and values, a NULL address, every error) goes to `slow`, the
 Python descriptor, which does it all as before.  The plan is never changed after creation;
 the one thing made later, the typed view of an array's items (its `_view_items`), is cached
-per global for one address, set in one step under the GIL (not at all without a GIL).
+per global for one address, set in one step under the GIL (without a GIL, api_lib_c.py
+leaves the whole descriptor out: the Python one is used).
 """
 
 __all__ = ["emit_globals", "GLOBAL_DEF"]
@@ -132,7 +133,6 @@ _READ = [
     "        return NULL;",
     "    Py_INCREF(g->length);",
     "    PC_SLOT(cdata, g->length_offset) = g->length;",
-    "#ifndef Py_GIL_DISABLED   /* the one-address cache needs the GIL */",
     "    if (cls == g->fast && g->view_offset >= 0 && g->view_maker != NULL) {",
     "        if (g->view == NULL || g->view_address != p) {",
     "            PyObject *view = PyObject_CallFunction(g->view_maker, \"N\",",
@@ -147,7 +147,6 @@ _READ = [
     "        Py_INCREF(g->view);",
     "        PC_SLOT(cdata, g->view_offset) = g->view;",
     "    }",
-    "#endif",
     "    return cdata;",
     "}",
     "",

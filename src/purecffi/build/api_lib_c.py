@@ -17,6 +17,8 @@ def emit_module_functions(plan, limited=False):
     limited API only: no member descriptor internals, no type slots read directly)."""
     n_fast = len(builtin_functions(plan))
     n_extern = len(plan.extern_python)
+    # the globals' C descriptor (api_globals_c.py): not with the limited API (no member
+    # descriptor internals), nor without a GIL (its view cache needs one)
     globals_in_c = bool(plan.variables) and not limited
     return (["#ifndef Py_GIL_DISABLED", "#define PC_GLOBALS 1"] + emit_globals() +
             ["#endif", ""] if globals_in_c else []) + [

@@ -376,6 +376,7 @@ class ApiLib:
     """
 
     _pc_name, _pc_kinds, _pc_addresses, _pc_listed, _pc_pointers = "?", {}, {}, {}, {}
+    _pc_set = object.__setattr__    # (_set_through_class where the C class has a setattro)
     # (read from the class, type(self)._pc_kinds: a C function may be named `_pc_kinds`)
 
     def __setattr__(self, name, value):
@@ -385,12 +386,7 @@ class ApiLib:
             if kind is None:
                 raise AttributeError(_MSG_NO_NAME % (cls._pc_name, name))
             raise AttributeError("cannot write to function or constant '%s'" % (name,))
-        for klass in cls.__mro__:   # what object.__setattr__ does (refused here: the C
-            descriptor = klass.__dict__.get(name)   # lib class has its own setattro)
-            if descriptor is not None:
-                descriptor.__set__(self, value)     # (a global's, or a Mismatched)
-                return
-        raise AttributeError(_MSG_NO_NAME % (cls._pc_name, name))
+        cls._pc_set(self, name, value)      # the global's descriptor writes
 
     def __delattr__(self, name):
         cls = type(self)
@@ -464,6 +460,17 @@ _new_object = object.__new__
 
 
 _MSG_NO_NAME = "cffi library '%s' has no function, constant or global variable named '%s'"
+
+
+def _set_through_class(lib, name, value):
+    """What object.__setattr__ does for a global, which it refuses where the lib's C class
+    has its own setattro (build/api_lib_c.py): the descriptor on the class writes."""
+    for klass in type(lib).__mro__:
+        descriptor = klass.__dict__.get(name)
+        if descriptor is not None:
+            descriptor.__set__(lib, value)      # (a global's, or a Mismatched)
+            return
+    raise AttributeError(_MSG_NO_NAME % (type(lib)._pc_name, name))
 
 
 # -- Module set-up ----
@@ -583,9 +590,10 @@ def load(module, declarations, facts):
     ffi._api_mismatches = mismatches
     listed = {n: kind for n, kind in kinds.items()     # dir() leaves out what an included
               if not declared_by_includes(ffi, n) or _is_enumerator(decls, n)}  # module has
+    if hasattr(module, "_pc_global"):       # globals in C: the lib's C class has a setattro
+        class_attrs["_pc_set"] = _set_through_class
     class_attrs.update(_pc_name=name, _pc_kinds=kinds, _pc_addresses=addresses,
-                       _pc_pointers=pointers,
-                       _pc_listed=listed, __module__=__name__)
+                       _pc_pointers=pointers, _pc_listed=listed, __module__=__name__)
     lib = module._pc_lib_class(type("Lib", (ApiLib,), class_attrs))()
     # interned keys: `lib.f` in code looks up an interned name, and the dict compares
     # identical keys without a memcmp; in name order, as cffi's lib.__dict__

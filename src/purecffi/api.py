@@ -8,13 +8,14 @@ import threading
 from ctypes import get_errno as _get_errno, set_errno as _set_errno
 
 from . import apimode as _apimode
+from .apimode import ApiLib as _ApiLib
 from . import cdata as _cd
 from . import cdata_make as _mk
 from .sizes import _unknown_size, sizeof_cdata as _sizeof_cdata
 from .ctype import ARRAY, FUNCTION, POINTER, STRUCT, TYPES, UNION, VOID, \
     CType, RawFunctionType, UnknownNumberType, opaque_error
 from .cdatabase import CFFI_TYPE_NAMES as _CFFI_TYPE_NAMES, cffi_type_name
-from .convert import fast_twin
+from .convert import fast_twin, prepare as _prepare
 from .errors import MSG_FUNCTION_TYPE, CDefError, CompiledFFIError, FFIError
 from .allocator import clear_flag as _clear_flag
 from .allocator import custom_allocator as _custom_allocator
@@ -357,15 +358,26 @@ class FFI:
 
     def addressof(self, cdata: Any, *fields_or_indexes: str | int) -> _CData:
         """A pointer to a struct/array cdata, or to one of its fields or items; or to a lib symbol."""
-        if not isinstance(cdata, _cd.CData):
-            lib_addressof = getattr(type(cdata), "_Lib_addressof", None) or \
-                getattr(type(cdata), "_addressof", None)     # a dlopen()ed or an API-mode lib's
-            if lib_addressof is not None:       # (the class's: a C function may be so named)
-                if len(fields_or_indexes) != 1:     # (cffi's words)
-                    raise TypeError("function takes exactly 2 arguments (%d given)"
-                                    % (1 + len(fields_or_indexes),))
-                return lib_addressof(cdata, *fields_or_indexes)
-        if not (isinstance(cdata, _cd.CData) and cdata._address):
+        cls = type(cdata)
+        if not issubclass(cls, _cd.CData):
+            if issubclass(cls, _ApiLib):    # (its class has no _Lib_addressof: slow to miss)
+                if len(fields_or_indexes) == 1 and fields_or_indexes[0].__class__ is str:
+                    made = cls._pc_pointers.get(fields_or_indexes[0])
+                    if made is not None and made.__class__ is not tuple:
+                        return made     # a function's pointer, made already (_addressof())
+                lib_addressof = cls._addressof
+            elif isinstance(cdata, _cd.CData):
+                lib_addressof = None
+            else:                           # (the class's: a C function may be so named)
+                lib_addressof = getattr(cls, "_Lib_addressof", None) or \
+                    getattr(cls, "_addressof", None)     # a dlopen()ed lib's
+            if lib_addressof is not None:
+                if len(fields_or_indexes) == 1:
+                    return lib_addressof(cdata, fields_or_indexes[0])
+                raise TypeError("function takes exactly 2 arguments (%d given)"   # (cffi's)
+                                % (1 + len(fields_or_indexes),))
+        if not ((issubclass(cls, _cd.CData) or isinstance(cdata, _cd.CData)) and
+                cdata._address):
             if isinstance(cdata, _cd.CData):
                 if not self._decls.declare_tags:    # (cffi's compiled ffi)
                     raise TypeError("expected a cdata struct/union/array%s object"
@@ -376,8 +388,7 @@ class FFI:
             raise self._wrong_argument("a cdata object", cdata, None,
                                        "expected a 'cdata' object")
         ctype = cdata._ctype
-        if ctype.kind not in (STRUCT, UNION, ARRAY) and not (
-                fields_or_indexes and ctype.kind == POINTER):
+        if ctype.kind not in _ADDRESSABLE and not (fields_or_indexes and ctype.kind == POINTER):
             if not self._decls.declare_tags:        # (cffi's compiled ffi)
                 raise TypeError("expected a cdata struct/union/array%s object"
                                 % ("/pointer" if fields_or_indexes else "",))
@@ -385,9 +396,22 @@ class FFI:
                 _offset_of(ctype, fields_or_indexes)
             raise TypeError("addressof(pointer)" if ctype.kind == POINTER else
                             "expected a cdata struct/union/array/pointer object")
-        offset, target = _offset_of(ctype, fields_or_indexes, allow_pointer=True)
-        ptr = TYPES.pointer(target)
-        return _mk.pointer_to(ptr, cdata._addr + offset, cdata._keep)
+        if fields_or_indexes:
+            offset, target = _offset_of(ctype, fields_or_indexes, allow_pointer=True)
+        else:
+            offset, target = 0, ctype
+        target_rt = target._rt      # (a prepared type keeps its `T *` once made)
+        ptr = target_rt.pointer_type if target_rt is not None else None
+        if ptr is None:
+            ptr = TYPES.pointer(target)
+            if target_rt is not None:
+                target_rt.pointer_type = ptr
+        rt, address = ptr._rt or _prepare(ptr), cdata._addr + offset
+        fast = rt.fast_class    # what _mk.pointer_to() makes, without its two frames
+        result = _new_object(fast if fast is not None and address and
+                             not address & rt.align_mask else rt.cdata_class)
+        result._ctype, result._addr, result._keep = ptr, address, cdata._keep
+        return result
 
     # -- Memory management ----
     if TYPE_CHECKING:
@@ -761,3 +785,5 @@ def _offset_of(ctype, path, allow_pointer=False):
 
 _SSIZE_MAX = sys.maxsize
 _SSIZE_MIN = -sys.maxsize - 1
+_new_object = object.__new__
+_ADDRESSABLE = frozenset((STRUCT, UNION, ARRAY))      # the kinds ffi.addressof() takes as such

@@ -17,6 +17,7 @@ compiled C module reports (addresses, layouts, constant values, sizes).
 Where the facts contradict the cdef(), apicheck.py decides what happens (see _fill_gaps()).
 """
 import ctypes
+import functools
 import sys
 import types
 
@@ -37,7 +38,7 @@ from .decls import declared_by_includes, is_integer_constant
 from .errors import CompiledFFIError, FFIError
 from .memory import memmove
 from .apifunctions import make_function, result_plan, struct_argument
-from .varsize import write_items
+from .apiglobals import make_global, non_null
 
 __all__ = ["load", "def_extern", "ApiLib"]
 
@@ -373,7 +374,8 @@ class ApiLib:
     live in the instance dict, so `lib.f` is a plain attribute lookup.
     """
 
-    _pc_name, _pc_kinds, _pc_addresses, _pc_listed = "?", {}, {}, {}
+    _pc_name, _pc_kinds, _pc_addresses, _pc_listed, _pc_pointers = "?", {}, {}, {}, {}
+    _pc_set = object.__setattr__    # (_set_through_class where the C class has a setattro)
     # (read from the class, type(self)._pc_kinds: a C function may be named `_pc_kinds`)
 
     def __setattr__(self, name, value):
@@ -383,7 +385,7 @@ class ApiLib:
             if kind is None:
                 raise AttributeError(_MSG_NO_NAME % (cls._pc_name, name))
             raise AttributeError("cannot write to function or constant '%s'" % (name,))
-        object.__setattr__(self, name, value)
+        cls._pc_set(self, name, value)      # the global's descriptor writes
 
     def __delattr__(self, name):
         cls = type(self)
@@ -415,10 +417,21 @@ class ApiLib:
         return "<Lib object for '%s'>" % (type(self)._pc_name,)
 
     def _addressof(self, name):
-        """ffi.addressof(lib, name): a pointer to a global variable, or the function pointer."""
+        """ffi.addressof(lib, name): a pointer to a global variable, or the function pointer
+        (made once: the same object each time, as cffi's)."""
         if not isinstance(name, str):
             raise TypeError("argument 2 must be str, not %s" % (_type_name(name),))
         cls = type(self)
+        made = cls._pc_pointers.get(name)
+        if made.__class__ is tuple:         # a variable's (pointer type, address function)
+            ctype, address = made[0], made[1]()
+            if address:
+                result = _new_object((ctype._rt or prepare(ctype)).cdata_class)
+                result._ctype, result._addr, result._keep = ctype, address, self
+                return result
+            non_null(address, name)
+        elif made is not None:
+            return made
         entry = cls._pc_addresses.get(name)
         if entry is None:
             if name in cls._pc_kinds:
@@ -427,71 +440,36 @@ class ApiLib:
                     return value
                 raise AttributeError("cannot take the address of the constant '%s'" % (name,))
             raise AttributeError(_MSG_NO_NAME % (cls._pc_name, name))
-        kind, ctype, address = entry
+        ctype, address = entry[1], entry[2]
         if ctype is None:
             raise CompiledFFIError(address)     # (a function of a type the compiler contradicted)
-        if kind == "variable":
-            ctype, address = TYPES.pointer(ctype), _non_null(address(), name)
-        return make_cdata(prepare(ctype).cdata_class, ctype, address, self)
+        variable = entry[0] == "variable"
+        if variable:
+            ctype, locate = entry[3]        # (made at load: the pointer type, the address)
+            address = locate()
+            if not address:
+                non_null(address, name)
+        result = _new_object((ctype._rt or prepare(ctype)).cdata_class)
+        result._ctype, result._addr, result._keep = ctype, address, self    # (make_cdata())
+        # a function's, complete, is kept (the first one made, if threads race)
+        return result if variable else cls._pc_pointers.setdefault(name, result)
+
+
+_new_object = object.__new__
 
 
 _MSG_NO_NAME = "cffi library '%s' has no function, constant or global variable named '%s'"
 
 
-def _non_null(address, name):
-    """`address`, unless the C code placed the global at NULL (a macro over a NULL pointer)."""
-    if not address:
-        raise CompiledFFIError("global variable '%s' is at address NULL" % (name,))
-    return address
-
-
-class _Global:
-    """A global variable of the lib: its address is asked from the C module at each access
-    (thread-local variables, macros), then the C memory is read or written."""
-
-    __slots__ = ("name", "locate", "index", "ctype", "read", "write")
-
-    def __init__(self, name, locate, index, ctype):
-        rt = prepare(ctype)
-        self.name, self.locate, self.index, self.ctype = name, locate, index, ctype
-        self.read, self.write = rt.read, rt.write
-
-    def address(self):
-        """The variable's address now (NULL possible: ffi.addressof() checks it)."""
-        return self.locate(self.index)
-
-    def __get__(self, lib, cls=None):
-        if lib is None:
-            return self
-        address = self.locate(self.index)
-        if not address:
-            _non_null(address, self.name)
-        return self.read(address, None)
-
-    def __set__(self, lib, value):
-        self.write(_non_null(self.locate(self.index), self.name), value)
-
-
-class _GlobalArrayOfUnknownLength(_Global):
-    """`extern T x[];`: reading gives a `T *`."""
-
-    __slots__ = ()
-
-    def __get__(self, lib, cls=None):
-        if lib is None:
-            return self
-        address = _non_null(self.locate(self.index), self.name)
-        return make_cdata(prepare(self.ctype).cdata_class, self.ctype, address, None)
-
-    def __set__(self, lib, value):
-        """Writes as cffi does (varsize.write_items: it trusts the length, as C would)."""
-        address = _non_null(self.locate(self.index), self.name)
-        write_items(TYPES.array(self.ctype.item, None), address, value)
-
-
-for _cls in (_Global, _GlobalArrayOfUnknownLength):     # cffi's name for them
-    _cls.__name__ = _cls.__qualname__ = "__FFIGlobSupport"
-    _cls.__module__ = "_cffi_backend"
+def _set_through_class(lib, name, value):
+    """What object.__setattr__ does for a global, which it refuses where the lib's C class
+    has its own setattro (build/api_lib_c.py): the descriptor on the class writes."""
+    for klass in type(lib).__mro__:
+        descriptor = klass.__dict__.get(name)
+        if descriptor is not None:
+            descriptor.__set__(lib, value)      # (a global's, or a Mismatched)
+            return
+    raise AttributeError(_MSG_NO_NAME % (type(lib)._pc_name, name))
 
 
 # -- Module set-up ----
@@ -551,7 +529,7 @@ def load(module, declarations, facts):
     if bind is not None:        # its common case in C, the rest by FFI.from_buffer
         object.__setattr__(ffi, "from_buffer", bind(ffi._open_arrays, ffi.from_buffer))
     name = module.__name__
-    kinds, addresses, class_attrs, values = {}, {}, {}, {}
+    kinds, addresses, class_attrs, values, pointers = {}, {}, {}, {}, {}
     for fname, fntype in decls.functions.items():
         how, address, fnptr_address = facts["functions"][fname]
         kinds[fname] = "function"
@@ -580,13 +558,12 @@ def load(module, declarations, facts):
         index, sizes = facts["variables"][vname]
         kinds[vname] = "variable"
         ctype = sized_array(ctype, sizes)
-        if ctype.kind == ARRAY and ctype.length is None:
-            glob = _GlobalArrayOfUnknownLength(vname, module._pc_address, index,
-                                               TYPES.pointer(ctype.item))
-        else:
-            glob = _Global(vname, module._pc_address, index, ctype)
-        addresses[vname] = ("variable", ctype, glob.address)
-        class_attrs[vname] = values[vname] = glob   # in the dict too: the C getattro uses it
+        descriptor, glob = make_global(module, vname, index, ctype)
+        addresses[vname] = ("variable", ctype, glob.address, (
+            TYPES.pointer(ctype), functools.partial(module._pc_address, index)))
+        pointers[vname] = addresses[vname][3]
+        class_attrs[vname] = values[vname] = descriptor     # in the dict too: the C getattro
+        # and setattro use it
         error = getattr(ctype, "layout_error", None) if ctype.kind in (STRUCT, UNION) else \
             number_type_error(ctype)
         if error is not None:       # a type the compiler contradicts: as cffi, its
@@ -616,8 +593,10 @@ def load(module, declarations, facts):
     ffi._api_mismatches = mismatches
     listed = {n: kind for n, kind in kinds.items()     # dir() leaves out what an included
               if not declared_by_includes(ffi, n) or _is_enumerator(decls, n)}  # module has
+    if hasattr(module, "_pc_global"):       # globals in C: the lib's C class has a setattro
+        class_attrs["_pc_set"] = _set_through_class
     class_attrs.update(_pc_name=name, _pc_kinds=kinds, _pc_addresses=addresses,
-                       _pc_listed=listed, __module__=__name__)
+                       _pc_pointers=pointers, _pc_listed=listed, __module__=__name__)
     lib = module._pc_lib_class(type("Lib", (ApiLib,), class_attrs))()
     # interned keys: `lib.f` in code looks up an interned name, and the dict compares
     # identical keys without a memcmp; in name order, as cffi's lib.__dict__
@@ -652,7 +631,7 @@ def _take_included(other_lib, kinds, addresses, class_attrs, values):
         if name in other._pc_addresses:
             addresses[name] = other._pc_addresses[name]
         if kind == "variable":
-            class_attrs[name] = other_values[name]      # the _Global descriptor
+            class_attrs[name] = other_values[name]      # the global's descriptor
         values[name] = other_values[name]
 
 

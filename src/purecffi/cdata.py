@@ -424,6 +424,7 @@ class ArrayCData(PointerCData):
 
     __slots__ = ()
     _slots = ("_length",)       # what a concrete array class adds to the address slots
+    _keeps_views = False        # True on classes with a `_view_items` slot (item_methods.py)
 
     def __getitem__(self, index):
         if index.__class__ is int:

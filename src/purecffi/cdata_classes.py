@@ -351,7 +351,7 @@ def _make_array_classes(item, irt):
     cls = fast_cls = concrete(name, ArrayCData, attrs)
     align_mask = 0
     if is_plain_number(item) or is_byte_char(item):
-        fast = {}
+        fast = {"_keeps_views": True}
         (fast["__getitem__"], fast["__setitem__"], fast["__iter__"], fast["_slice_view"],
          fast["_slice_set"]) = aligned_item_methods(irt.fmt, item.byte_size, item)
         fast_cls = concrete(name, ArrayCData, fast, parent=cls, slots=("_view_items",))

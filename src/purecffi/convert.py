@@ -38,7 +38,7 @@ class TypeRuntime:
                  "array_classes", "arg_converter", "call_plan",
                  "callback_plan", "by_value", "pointer_calls", "field_writers",
                  "byte_align", "new_plan", "cast_class", "named_writers", "list_values",
-                 "variadic", "by_value_new")
+                 "variadic", "by_value_new", "pointer_type")
 
     def __init__(self, ctype):
         self.ctype = ctype
@@ -61,6 +61,7 @@ class TypeRuntime:
         self.fast_class = None      # the class for non-NULL, aligned memory (typed views)
         self.align_mask = 0
         self.cast_class = None      # the fast class of ffi.cast() results (cdata_classes.py)
+        self.pointer_type = None    # `T *` (interned), once ffi.addressof() asked for it
 
 
 def prepare(ctype):
@@ -472,13 +473,31 @@ def _number_code(irt):
 
 
 def _view_reader(ctype, rt):
-    """Reader for arrays and structs: a cdata view of the memory (the fast class when aligned)."""
+    """Reader for arrays: a cdata view of the memory (the fast class when aligned;
+    its typed view of the items, if it keeps one, "not made yet": see item_methods.py)."""
     def read(address, keep=None):
         fast = rt.fast_class
         if fast is not None and address and not address & rt.align_mask:
-            return make_cdata(fast, ctype, address, keep)
+            result = make_cdata(fast, ctype, address, keep)
+            if fast._keeps_views:
+                result._view_items = None
+            return result
         return make_cdata(rt.cdata_class, ctype, address, keep)
     return read
+
+
+def array_items_view(ctype, address):
+    """The typed view of the items of the array of type `ctype` at `address` that its cdata
+    keeps (`_view_items`, as item_methods.aligned_item_methods() makes it), made now for a
+    global whose address does not change; None where the array's class keeps none."""
+    rt = ctype._rt or prepare(ctype)
+    fast = rt.fast_class
+    if ctype.kind != ARRAY or ctype.length.__class__ is not int or fast is None or \
+            not fast._keeps_views or not address or address & rt.align_mask:
+        return None
+    item = ctype.item
+    return MEM[address:address + ctype.length * item.byte_size].cast(
+        (item._rt or prepare(item)).fmt)
 
 
 def _read_struct(ctype, rt):

@@ -19,7 +19,7 @@ import weakref
 
 from . import call
 from .cdatabase import cffi_type_name, make_cdata
-from .convert import prepare
+from .convert import array_items_view, prepare
 from .ctype import ARRAY, ENUM, TYPES
 from .decls import unbuildable_error, warn_guessed_enum
 from .lazy import once
@@ -267,12 +267,15 @@ _REGISTRY = _Registry()
 class _Variable:
     """A global variable: reading converts the C value, writing converts a Python value."""
 
-    __slots__ = ("library", "name", "address", "ctype", "read", "write")
+    __slots__ = ("library", "name", "address", "ctype", "read", "write", "view")
 
     def __init__(self, library, name, address, ctype):
         rt = prepare(ctype)
         self.library, self.name, self.address, self.ctype = library, name, address, ctype
         self.read, self.write = rt.read, rt.write
+        # an array's items, as the typed view each read gives it (made once: the address
+        # does not change), or None
+        self.view = array_items_view(ctype, address) if ctype.kind == ARRAY else None
 
     def get(self):
         if self.library.closed:
@@ -345,10 +348,27 @@ class _GlobalVariable:
     def __get__(self, lib, cls=None):
         if lib is None:
             return self
-        return self._resolved(lib).get()
+        variable = self.variable or self._resolved(lib)
+        if variable.__class__ is not _Variable:
+            return variable.get()
+        library = variable.library      # _Variable.get(), without its frame
+        if library.closed:
+            raise library.closed_error()
+        if variable.view is None:
+            return variable.read(variable.address, library)
+        result = variable.read(variable.address, library)
+        result._view_items = variable.view      # (made for this address: see _Variable)
+        return result
 
     def __set__(self, lib, value):
-        self._resolved(lib).set(value)
+        variable = self.variable or self._resolved(lib)
+        if variable.__class__ is not _Variable:
+            variable.set(value)
+            return
+        library = variable.library      # _Variable.set(), without its frame
+        if library.closed:
+            raise library.closed_error()
+        variable.write(variable.address, value)
 
     def __delete__(self, lib):
         raise AttributeError("cannot delete attribute '%s' of a library object" % (self.name,))

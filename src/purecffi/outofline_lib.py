@@ -20,7 +20,7 @@ from .convert import prepare
 from .ctype import ARRAY, ENUM, FUNCTION, TYPES
 from .decls import declared_by_includes, is_integer_constant
 from .errors import CompiledFFIError
-from .library import Lib, Messages, _Library, dlopen, open_library, reserved
+from .library import Lib, Messages, _GlobalVariable, _Library, dlopen, open_library, reserved
 from .serialize import LazyTable
 
 __all__ = ["OutOfLineLib", "integer_const"]
@@ -147,6 +147,10 @@ class OutOfLineLib(Lib):
 
     def __setattr__(self, name, value):
         """Only global variables can be written; cffi's messages for the rest."""
+        accessor = type(self).__dict__.get(name)
+        if accessor.__class__ is _GlobalVariable:   # an installed global's (it checks that
+            accessor.__set__(self, value)           # the library is open)
+            return
         entry = self._Lib__declared.get(name)
         if not self._Lib__library.closed:
             if entry is None:

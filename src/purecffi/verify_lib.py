@@ -4,12 +4,12 @@ It wraps the lib of the API-mode module that verify() built (apimode.ApiLib), wi
 duplicating it: functions, constants, enumerators and array globals are copied into the
 instance dict (as cffi puts them there: users may replace or add attributes, `lib.__dict__`
 lists them), other globals are properties of a class made per load, over the API-mode lib's
-own global descriptors (apimode._Global).  Unknown names give Python's own AttributeError,
+own global descriptors (apiglobals._Global).  Unknown names give Python's own AttributeError,
 as in cffi.
 """
 import ctypes
 
-from .apimode import _Global
+from .apiglobals import _Global
 from .cdatabase import CData, make_cdata
 from .convert import fast_twin, prepare, refuse_as_pointers
 from .ctype import ARRAY, STRUCT, UNION
@@ -76,7 +76,7 @@ def _owned(value, kind):
 
 
 def _global_of(lib_class, name):
-    """The apimode._Global of the variable `name`, even where the API-mode lib holds the
+    """The apiglobals._Global of the variable `name`, even where the API-mode lib holds the
     error of a size the compiler contradicts: cffi's verify() reads with the cdef() type."""
     entry = lib_class._pc_addresses.get(name)
     owner = getattr(entry[2], "__self__", None) if entry is not None else None

@@ -6,6 +6,7 @@ results made in C).  Part of the C file api_module.py writes (`emit_module_funct
 from .api_errno import ERRNO_SETTER
 from .api_facts import builtin_functions
 from .api_from_buffer import FROM_BUFFER_DEF
+from .api_globals_c import GLOBAL_DEF, emit_globals
 from .c_text import PREFIX
 
 __all__ = ["emit_module_functions"]
@@ -16,7 +17,11 @@ def emit_module_functions(plan, limited=False):
     limited API only: no member descriptor internals, no type slots read directly)."""
     n_fast = len(builtin_functions(plan))
     n_extern = len(plan.extern_python)
-    return [
+    # the globals' C descriptor (api_globals_c.py): not with the limited API (no member
+    # descriptor internals), nor without a GIL (its view cache needs one)
+    globals_in_c = bool(plan.variables) and not limited
+    return (["#ifndef Py_GIL_DISABLED", "#define PC_GLOBALS 1"] + emit_globals() +
+            ["#endif", ""] if globals_in_c else []) + [
         "/* _pc_fast(index, slow, ptypes, bytes_mask, doc, result_maker, result_type): the",
         " * fast builtin for function `index`, falling back to `slow`; `doc`, if given,",
         " * replaces its docstring (the types of a `typedef int... t` are only known now);",
@@ -244,8 +249,36 @@ def emit_module_functions(plan, limited=False):
         "    return value;",
         "}",
         "",
+        "#ifdef PC_GLOBALS   /* (otherwise the lib class's __setattr__ does it all) */",
+        "/* cls.__setattr__ and cls.__delattr__: what _pc_lib_setattro does not do itself */",
+        "static PyObject *_pc_lib_setattr, *_pc_lib_delattr;",
+        "",
+        "/* lib.x = value: a global of this module written by its C descriptor (read from the",
+        " * dict, as _pc_lib_getattro does); anything else by the lib class's methods */",
+        "static int _pc_lib_setattro(PyObject *self, PyObject *name, PyObject *value)",
+        "{",
+        "    PyObject *result;",
+        "    if (self == _pc_lib_self && value != NULL && _pc_global_type != NULL) {",
+        "        PyObject *g = PyDict_GetItemWithError(_pc_lib_dict, name);",
+        "        if (g != NULL && Py_TYPE(g) == _pc_global_type)",
+        "            return Py_TYPE(g)->tp_descr_set(g, self, value);",
+        "        PyErr_Clear();      /* (the class's method gives the error, if any) */",
+        "    }",
+        "    result = value != NULL ?",
+        "        PyObject_CallFunctionObjArgs(_pc_lib_setattr, self, name, value, NULL) :",
+        "        PyObject_CallFunctionObjArgs(_pc_lib_delattr, self, name, NULL);",
+        "    if (result == NULL)",
+        "        return -1;",
+        "    Py_DECREF(result);",
+        "    return 0;",
+        "}",
+        "#endif",
+        "",
         "static PyType_Slot _pc_lib_slots[] = {",
         "    {Py_tp_getattro, (void *)_pc_lib_getattro},",
+        "#ifdef PC_GLOBALS",
+        "    {Py_tp_setattro, (void *)_pc_lib_setattro},",
+        "#endif",
         "    {0, NULL}",
         "};",
         "",
@@ -270,7 +303,7 @@ def emit_module_functions(plan, limited=False):
         "",
         "static PyObject *_pc_lib_class(PyObject *module, PyObject *cls)",
         "{",
-        "    PyObject *getattr_method;",
+        "    PyObject *getattr_method, *setattr_method, *delattr_method;",
         "    (void)module;",
         "    if (!PyType_Check(cls)) {",
         "        PyErr_SetString(PyExc_TypeError, \"expected a class\");",
@@ -280,6 +313,18 @@ def emit_module_functions(plan, limited=False):
         "    if (getattr_method == NULL)",
         "        return NULL;",
         "    Py_XSETREF(_pc_lib_getattr, getattr_method);",
+        "#ifdef PC_GLOBALS",
+        "    setattr_method = PyObject_GetAttrString(cls, \"__setattr__\");",
+        "    if (setattr_method == NULL)",
+        "        return NULL;",
+        "    Py_XSETREF(_pc_lib_setattr, setattr_method);",
+        "    delattr_method = PyObject_GetAttrString(cls, \"__delattr__\");",
+        "    if (delattr_method == NULL)",
+        "        return NULL;",
+        "    Py_XSETREF(_pc_lib_delattr, delattr_method);",
+        "#else",
+        "    (void)setattr_method; (void)delattr_method;",
+        "#endif",
         "    return PyType_FromSpecWithBases(&_pc_lib_spec, cls);",
         "}",
         "",
@@ -328,7 +373,8 @@ def emit_module_functions(plan, limited=False):
         "    {\"_pc_struct_converter\", _pc_struct_converter, METH_O, NULL},",
         "    {\"_pc_lib_class\", _pc_lib_class, METH_O, NULL},",
         "    {\"_pc_lib_bind\", _pc_lib_bind, METH_O, NULL},",
-    ] + ([] if limited else [FROM_BUFFER_DEF, RESULT_LAYOUT_DEF, VOID_POINTER_DEF]) + [
+    ] + ([] if limited else [FROM_BUFFER_DEF, RESULT_LAYOUT_DEF, VOID_POINTER_DEF]) + (
+        ["#ifdef PC_GLOBALS", GLOBAL_DEF, "#endif"] if globals_in_c else []) + [
         "    {NULL, NULL, 0, NULL}",
         "};",
         "",

@@ -265,3 +265,19 @@ def test_def_extern_needs_an_api_mode_ffi(ffi):
     with pytest.raises(ValueError) as info:
         ffi.def_extern()
     assert str(info.value) == "ffi.def_extern() is only available on API-mode FFI objects"
+
+
+@pytest.mark.parametrize("use", [lambda lib: lib.environ,
+                                 lambda lib: setattr(lib, "environ", []),
+                                 lambda lib: setattr(lib, "opterr", 1),
+                                 lambda lib: lib.opterr])
+def test_globals_of_a_closed_library(use):
+    """Reading or writing a global of a closed library, an array of unknown length included,
+    raises the closed-library ValueError (it was a NameError for the array's write)."""
+    from _backend import FFI
+    ffi = FFI()
+    ffi.cdef("extern char *environ[]; extern int opterr;")
+    lib = ffi.dlopen(None)
+    ffi.dlclose(lib)
+    with pytest.raises(ValueError, match=r"library '<None>' has already been closed"):
+        use(lib)

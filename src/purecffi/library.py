@@ -301,7 +301,7 @@ class _ArrayAddress(_Variable):
 
     def set(self, value):
         if self.library.closed:
-            raise ValueError(_MSG_CLOSED % (self.library.name,))
+            raise self.library.closed_error()
         from .varsize import write_items
         write_items(TYPES.array(self.ctype.item, None), self.address, value)  # all its items
 

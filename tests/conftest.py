@@ -184,3 +184,19 @@ def normalised(text):
     for prefix in ("_cffi_backend.", "purecffi.", "cffi."):
         text = text.replace(prefix, "")
     return text
+
+
+def python_calls(work):
+    """(work(), the names of the Python functions it called, work itself aside): what runs
+    no Python code shows an empty list."""
+    calls = []
+
+    def profile(frame, event, arg):
+        if event == "call" and frame.f_code is not work.__code__:
+            calls.append(frame.f_code.co_name)
+    sys.setprofile(profile)
+    try:
+        result = work()
+    finally:
+        sys.setprofile(None)
+    return result, calls

@@ -7,11 +7,11 @@ import sys
 import pytest
 
 from _backend import IS_CFFI
-from conftest import build_api_module, run_together
+from conftest import build_api_module, python_calls, run_together
 
 pytestmark = pytest.mark.skipif(shutil.which("gcc") is None, reason="needs gcc")
 
-_CDEF = """
+_TYPES = """
     struct point { int x; double y; };
     struct tiny { char c; };
     struct big { int items[25]; long long tail; };
@@ -19,6 +19,9 @@ _CDEF = """
     typedef struct { short a, b; struct point *where; } anon_t;
     struct outer { struct point p; struct tiny t; };
     struct mixed { _Bool b; float f; unsigned char u; signed char s; long long ll; };
+"""
+
+_CDEF = _TYPES + """
     double mixed_sum(struct mixed);
     int sum_point(struct point);
     struct point make_point(int, double);
@@ -37,14 +40,7 @@ _CDEF = """
     double complex_real(double _Complex);
 """
 
-_SOURCE = """
-    struct point { int x; double y; };
-    struct tiny { char c; };
-    struct big { int items[25]; long long tail; };
-    union num { int i; float f; };
-    typedef struct { short a, b; struct point *where; } anon_t;
-    struct outer { struct point p; struct tiny t; };
-    struct mixed { _Bool b; float f; unsigned char u; signed char s; long long ll; };
+_SOURCE = _TYPES + """
     static double mixed_sum(struct mixed m) { return m.b + m.f + m.u + m.s + m.ll; }
     static int sum_point(struct point p) { return p.x + (int)p.y; }
     static struct point make_point(int x, double y) { struct point p = {x, y}; return p; }
@@ -240,16 +236,8 @@ def test_struct_arguments_run_no_python_code(mod):
     s = p[0]
     big = ffi.new("struct big *")[0]
     lib.sum_point(s)
-    calls = []
-
-    def profile(frame, event, arg):
-        if event == "call":
-            calls.append(frame.f_code.co_name)
-    sys.setprofile(profile)
-    try:
-        results = [lib.sum_point(s), lib.big_total(big), lib.moved(s, 1, s)]
-    finally:
-        sys.setprofile(None)
+    results, calls = python_calls(lambda: [lib.sum_point(s), lib.big_total(big),
+                                           lib.moved(s, 1, s)])
     assert results[:2] == [2, 0] and results[2].x == 3
     assert calls == []                  # moved()'s struct result is made in C too
 
@@ -273,12 +261,7 @@ def test_struct_results_made_as_the_runtime_makes_them(mod):
     point = lib.make_point(1, 1.0)
     # the memory ffi.new() gives a struct: its fields are read without a Python frame
     assert type(point) is type(ffi.new("struct point *")[0])
-    calls = []
-    sys.setprofile(lambda frame, event, arg: calls.append(event) if event == "call" else None)
-    try:
-        values = (point.x, point.y, lib.make_point(2, 3.0).x)
-    finally:
-        sys.setprofile(None)
+    values, calls = python_calls(lambda: (point.x, point.y, lib.make_point(2, 3.0).x))
     assert values == (1, 1.0, 2) and calls == []
     old_rt, old_class = ctype._rt, type(point)
     ctype._rt = None

@@ -7,7 +7,7 @@ import weakref
 import pytest
 
 from _backend import IS_CFFI
-from conftest import build_api_module, run_together
+from conftest import build_api_module, python_calls, run_together
 
 pytestmark = pytest.mark.skipif(shutil.which("gcc") is None, reason="needs gcc")
 
@@ -171,16 +171,7 @@ def test_void_pointer_arguments_run_no_python_code(mod):
     ffi, lib = mod.ffi, mod.lib
     p, a, vp = ffi.new("double *"), ffi.new("int[4]"), ffi.cast("void *", ffi.new("int[4]"))
     lib.same(p), lib.same(a), lib.total(vp, 0)
-    calls = []
-
-    def profile(frame, event, arg):
-        if event == "call":
-            calls.append(frame.f_code.co_name)
-    sys.setprofile(profile)
-    try:
-        lib.same(p), lib.same(a), lib.total(vp, 0), lib.first(vp)
-    finally:
-        sys.setprofile(None)
+    _, calls = python_calls(lambda: (lib.same(p), lib.same(a), lib.total(vp, 0), lib.first(vp)))
     assert calls == []
 
 

@@ -470,14 +470,9 @@ def test_struct_results_are_independent_copies(ffi, testlib):
 def test_struct_result_fields_are_read_in_c(testlib):
     """A struct result's number fields are read as those of ffi.new()'s structs: by ctypes
     descriptors, with no Python frame (a first read used to make per-object views)."""
-    import sys
+    from conftest import python_calls
     p, b = testlib.tl_point_make(1, 2), testlib.tl_big_make(1)
-    calls = []
-    sys.setprofile(lambda frame, event, arg: calls.append(event) if event == "call" else None)
-    try:
-        values = (p.x, p.y, b.a, b.e)
-    finally:
-        sys.setprofile(None)
+    values, calls = python_calls(lambda: (p.x, p.y, b.a, b.e))
     assert values == (1, 2, 1, 0.25) and calls == []
 
 

@@ -83,6 +83,16 @@ def emit_fast_type(limited=False):
         " * slot and of a cdata's `_keep` slot, and the runtime's function giving a pointer",
         " * type's (runtime, fast class or None, class, align mask) */",
         "static Py_ssize_t _pc_rt_offset = -1, _pc_keep_offset = -1;",
+        "",
+        "/* fill the `_ctype`, `_addr` and `_keep` slots of a new cdata made by tp_alloc (ctype:",
+        " * a new reference is taken; address and keep: the references are given) */",
+        "#define PC_FILL(cdata, ctype, address, keep) do { \\",
+        "        Py_INCREF(ctype); \\",
+        "        PC_SLOT(cdata, _pc_ctype_offset) = (ctype); \\",
+        "        PC_SLOT(cdata, _pc_addr_offset) = (address); \\",
+        "        PC_SLOT(cdata, _pc_keep_offset) = (keep); \\",
+        "    } while (0)",
+        "",
         "static PyObject *_pc_result_plan;",
         "",
         "/* whether class `tp` has its own object slot `name` at `offset` */",
@@ -232,7 +242,7 @@ def emit_fast_type(limited=False):
         "",
     ]) + [
         "/* _pc_struct_converter(fn): the runtime's fn(ctype, value) making a `T *` cdata to",
-        " * a new T of an initializer (a list, a dict...) given for a struct argument of type T */",
+        " * a new T of an initializer (a list, a dict...) given for a T argument */",
         "static PyObject *_pc_struct_convert;",
         "",
         "static PyObject *_pc_struct_converter(PyObject *module, PyObject *fn)",
@@ -403,6 +413,20 @@ _LIMITED_CDATA_ADDRESS = [
 ]
 
 
+def _made_in_c(renew, make):
+    """The lines of a result helper returning `make` (the cdata made in C) when the classes
+    of the result type's runtime are known, read again by `renew` when the type has a new
+    runtime; else the helper goes on to call the function's result maker."""
+    return [
+        "#ifndef Py_GIL_DISABLED   /* the cached classes are only renewed under the GIL */",
+        "    if (f->res_ctype != NULL && _pc_rt_offset >= 0 &&",
+        "            ((f->res_rt != NULL && PC_SLOT(f->res_ctype, _pc_rt_offset) == f->res_rt) ||",
+        "             %s(f) == 0))" % (renew,),
+        "        return %s;" % (make,),
+        "#endif",
+    ]
+
+
 def emit_pointer_result(limited=False):
     """The helper of fast functions returning a pointer (emitted only if one does: an unused
     static function is a warning).  Its cdata is made in C from the classes of the type's
@@ -413,15 +437,8 @@ def emit_pointer_result(limited=False):
         "static PyObject *_pc_pointer_result(PyObject *self, void *result)",
         "{",
         "    PyObject *address, *cdata;",
-    ] + ([] if limited else [
-        "    _pc_fast_object *f = (_pc_fast_object *)self;",
-        "#ifndef Py_GIL_DISABLED   /* the cached classes are only renewed under the GIL */",
-        "    if (f->res_ctype != NULL && _pc_rt_offset >= 0 &&",
-        "            ((f->res_rt != NULL && PC_SLOT(f->res_ctype, _pc_rt_offset) == f->res_rt) ||",
-        "             _pc_result_renew(f) == 0))",
-        "        return _pc_result_cdata(f, result);",
-        "#endif",
-    ]) + [
+    ] + ([] if limited else ["    _pc_fast_object *f = (_pc_fast_object *)self;"] +
+         _made_in_c("_pc_result_renew", "_pc_result_cdata(f, result)")) + [
         "    address = PyLong_FromVoidPtr(result);",
         "    if (address == NULL)",
         "        return NULL;",
@@ -483,11 +500,8 @@ _POINTER_RESULT_IN_C = [
     "        Py_DECREF(address);",
     "        return NULL;",
     "    }",
-    "    Py_INCREF(f->res_ctype);",
-    "    PC_SLOT(cdata, _pc_ctype_offset) = f->res_ctype;",
-    "    PC_SLOT(cdata, _pc_addr_offset) = address;",
     "    Py_INCREF(Py_None);",
-    "    PC_SLOT(cdata, _pc_keep_offset) = Py_None;",
+    "    PC_FILL(cdata, f->res_ctype, address, Py_None);",
     "    return cdata;",
     "}",
     "",
@@ -550,14 +564,8 @@ def emit_struct_result(limited=False):
         "{",
         "    _pc_fast_object *f = (_pc_fast_object *)self;",
         "    PyObject *data, *cdata;",
-    ] + ([] if limited else [
-        "#ifndef Py_GIL_DISABLED   /* the cached classes are only renewed under the GIL */",
-        "    if (f->res_ctype != NULL && _pc_rt_offset >= 0 &&",
-        "            ((f->res_rt != NULL && PC_SLOT(f->res_ctype, _pc_rt_offset) == f->res_rt) ||",
-        "             _pc_struct_renew(f) == 0))",
-        "        return _pc_struct_cdata(f, result, size);",
-        "#endif",
-    ]) + [
+    ] + ([] if limited else
+         _made_in_c("_pc_struct_renew", "_pc_struct_cdata(f, result, size)")) + [
         "    if (f->result_maker == NULL) {",
         "        PyErr_SetString(PyExc_SystemError, \"no result maker for a struct result\");",
         "        return NULL;",
@@ -631,10 +639,7 @@ _STRUCT_RESULT_IN_C = [
     "        Py_DECREF(memory);",
     "        return NULL;",
     "    }",
-    "    Py_INCREF(f->res_ctype);",
-    "    PC_SLOT(cdata, _pc_ctype_offset) = f->res_ctype;",
-    "    PC_SLOT(cdata, _pc_addr_offset) = address;",
-    "    PC_SLOT(cdata, _pc_keep_offset) = memory;",
+    "    PC_FILL(cdata, f->res_ctype, address, memory);",
     "    return cdata;",
     "}",
     "",

@@ -1,6 +1,7 @@
 """API mode: structs and unions passed and returned by value (taken and made in C by the fast
 wrappers when the argument is a cdata of exactly the type) behave as the generic route does,
 and as cffi."""
+import gc
 import shutil
 import sys
 
@@ -282,6 +283,7 @@ def test_no_reference_leaks(mod):
     lib.sum_point(s), lib.make_point(1, 1.0)
     init = [1, 1.0]
     lib.sum_point(init), lib.moved(init, 1, s)
+    gc.collect()
     before = sys.getrefcount(s), sys.getrefcount(ctype), sys.getrefcount(init)
     for _ in range(1000):
         lib.sum_point(s)
@@ -290,6 +292,7 @@ def test_no_reference_leaks(mod):
         lib.moved(init, 1, s)
         with pytest.raises(OverflowError):
             lib.moved(init, 2 ** 40, s)
+    gc.collect()                # (the tracebacks of the errors hold the arguments in cycles)
     assert sys.getrefcount(s) == before[0] and sys.getrefcount(init) == before[2]
     assert sys.getrefcount(ctype) - before[1] < 10
 

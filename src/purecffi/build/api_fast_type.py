@@ -1,8 +1,8 @@
 """The C type of API-mode fast functions, and how they read pointer arguments from cdata
 objects without running Python code (see docs/design.md, "API mode", route `fast`)."""
 
-__all__ = ["emit_fast_type", "emit_pointer_result", "emit_struct_arg", "emit_struct_result",
-           "emit_fnptr_arg"]
+__all__ = ["emit_fast_type", "emit_pointer_result", "emit_result_renew", "emit_struct_arg",
+           "emit_struct_result", "emit_fnptr_arg"]
 
 
 def emit_fast_type(limited=False):
@@ -413,6 +413,12 @@ _LIMITED_CDATA_ADDRESS = [
 ]
 
 
+def emit_result_renew(limited=False):
+    """What the result helpers share (emitted once if a fast function returns a pointer or a
+    struct): reading the classes of the result type's runtime."""
+    return [] if limited else _RESULT_RENEW_IN_C
+
+
 def _made_in_c(renew, make):
     """The lines of a result helper returning `make` (the cdata made in C) when the classes
     of the result type's runtime are known, read again by `renew` when the type has a new
@@ -421,7 +427,7 @@ def _made_in_c(renew, make):
         "#ifndef Py_GIL_DISABLED   /* the cached classes are only renewed under the GIL */",
         "    if (f->res_ctype != NULL && _pc_rt_offset >= 0 &&",
         "            ((f->res_rt != NULL && PC_SLOT(f->res_ctype, _pc_rt_offset) == f->res_rt) ||",
-        "             %s(f) == 0))" % (renew,),
+        "             %s == 0))" % (renew,),
         "        return %s;" % (make,),
         "#endif",
     ]
@@ -438,7 +444,7 @@ def emit_pointer_result(limited=False):
         "{",
         "    PyObject *address, *cdata;",
     ] + ([] if limited else ["    _pc_fast_object *f = (_pc_fast_object *)self;"] +
-         _made_in_c("_pc_result_renew", "_pc_result_cdata(f, result)")) + [
+         _made_in_c("_pc_result_renew(f, 0)", "_pc_result_cdata(f, result)")) + [
         "    address = PyLong_FromVoidPtr(result);",
         "    if (address == NULL)",
         "        return NULL;",
@@ -451,7 +457,7 @@ def emit_pointer_result(limited=False):
     ]
 
 
-_POINTER_RESULT_IN_C = [
+_RESULT_RENEW_IN_C = [
     "/* whether cdata class `cls` has the address slots at the offsets of every cdata class",
     " * (cdata.concrete), so that _pc_result_cdata may fill them */",
     "static int _pc_result_class(PyObject *cls)",
@@ -463,14 +469,19 @@ _POINTER_RESULT_IN_C = [
     "}",
     "",
     "/* read the classes of the result type's current runtime (preparing it): 0, or -1 (no",
-    " * exception set) when they cannot be used here, and the result maker is called */",
-    "static int _pc_result_renew(_pc_fast_object *f)",
+    " * exception set) when they cannot be used here, and the result maker is called.  A",
+    " * pointer's plan gives its fast class (or None) and class; a struct's (`buffer`) the",
+    " * buffer class its copy is made in, and the class of the cdata keeping it */",
+    "static int _pc_result_renew(_pc_fast_object *f, int buffer)",
     "{",
-    "    PyObject *plan = PyObject_CallFunctionObjArgs(_pc_result_plan, f->res_ctype, NULL);",
-    "    PyObject *rt, *fast, *cls;",
+    "    PyObject *plan, *rt, *fast, *cls;",
     "    Py_ssize_t mask;",
+    "    if (_pc_result_plan == NULL)",
+    "        return -1;",
+    "    plan = PyObject_CallFunctionObjArgs(_pc_result_plan, f->res_ctype, NULL);",
     "    if (plan == NULL || !PyArg_ParseTuple(plan, \"OOOn\", &rt, &fast, &cls, &mask) ||",
-    "            !_pc_result_class(cls) || (fast != Py_None && !_pc_result_class(fast))) {",
+    "            !_pc_result_class(cls) || (buffer ? !PyCallable_Check(fast) :",
+    "                                       fast != Py_None && !_pc_result_class(fast))) {",
     "        PyErr_Clear();      /* the result maker raises it again, if it is an error */",
     "        Py_XDECREF(plan);",
     "        return -1;",
@@ -486,6 +497,10 @@ _POINTER_RESULT_IN_C = [
     "    return 0;",
     "}",
     "",
+]
+
+
+_POINTER_RESULT_IN_C = [
     "/* the cdata of pointer `result`, as the result maker makes it: the fast class for a",
     " * non-NULL aligned address, `_ctype`, `_addr` and `_keep` (None) set, no __init__ */",
     "static PyObject *_pc_result_cdata(_pc_fast_object *f, void *result)",
@@ -554,8 +569,8 @@ def emit_struct_arg(limited=False):
 def emit_struct_result(limited=False):
     """The helper of fast functions returning a struct or union by value (emitted only if one
     does): a copy of the C result in a new owning cdata, as the slow path returns.  It is
-    made in C from the classes the runtime's result plan gives (the struct's owning class, a
-    ctypes buffer class of its size), read again whenever the type has a new runtime; with
+    made in C from the classes the runtime's result plan gives (the class of the cdata, the
+    ctypes buffer class its copy is made in), read again whenever the type has a new runtime; with
     the limited API, or when that is not set up, by the function's Python result maker."""
     return ([] if limited else _STRUCT_RESULT_IN_C) + [
         "/* a struct or union result: a new owning cdata holding a copy of the `size` bytes",
@@ -565,7 +580,7 @@ def emit_struct_result(limited=False):
         "    _pc_fast_object *f = (_pc_fast_object *)self;",
         "    PyObject *data, *cdata;",
     ] + ([] if limited else
-         _made_in_c("_pc_struct_renew", "_pc_struct_cdata(f, result, size)")) + [
+         _made_in_c("_pc_result_renew(f, 1)", "_pc_struct_cdata(f, result, size)")) + [
         "    if (f->result_maker == NULL) {",
         "        PyErr_SetString(PyExc_SystemError, \"no result maker for a struct result\");",
         "        return NULL;",
@@ -582,35 +597,6 @@ def emit_struct_result(limited=False):
 
 
 _STRUCT_RESULT_IN_C = [
-    "/* read the classes of the struct result type's current runtime (preparing it): its",
-    " * owning class, with the slots _pc_struct_cdata fills, and a buffer class of its size.",
-    " * 0, or -1 (no exception set) when they cannot be used here: the result maker is called */",
-    "static int _pc_struct_renew(_pc_fast_object *f)",
-    "{",
-    "    PyObject *plan, *rt, *buffer, *cls;",
-    "    Py_ssize_t unused;",
-    "    if (_pc_result_plan == NULL || _pc_keep_offset < 0)",
-    "        return -1;",
-    "    plan = PyObject_CallFunctionObjArgs(_pc_result_plan, f->res_ctype, NULL);",
-    "    if (plan == NULL || !PyArg_ParseTuple(plan, \"OOOn\", &rt, &buffer, &cls, &unused) ||",
-    "            !PyType_Check(buffer) || !PyType_Check(cls) ||",
-    "            !_pc_same_slot((PyTypeObject *)cls, \"_ctype\", _pc_ctype_offset) ||",
-    "            !_pc_same_slot((PyTypeObject *)cls, \"_addr\", _pc_addr_offset) ||",
-    "            !_pc_same_slot((PyTypeObject *)cls, \"_keep\", _pc_keep_offset)) {",
-    "        PyErr_Clear();      /* the result maker raises it again, if it is an error */",
-    "        Py_XDECREF(plan);",
-    "        return -1;",
-    "    }",
-    "    Py_INCREF(rt);",
-    "    Py_XSETREF(f->res_rt, rt);",
-    "    Py_INCREF(buffer);",
-    "    Py_XSETREF(f->res_fast, buffer);",
-    "    Py_INCREF(cls);",
-    "    Py_XSETREF(f->res_cls, cls);",
-    "    Py_DECREF(plan);",
-    "    return 0;",
-    "}",
-    "",
     "/* the owning cdata of a copy of a struct result: a new buffer (res_fast) of its size",
     " * holds the bytes, kept by the cdata of the owning class (res_cls), as the maker makes */",
     "static PyObject *_pc_struct_cdata(_pc_fast_object *f, const void *result, size_t size)",

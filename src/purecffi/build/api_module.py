@@ -28,7 +28,7 @@ from .api_errno import ERRNO_HELPERS
 from .api_facts import builtin_functions, collect_array_typedefs, collect_enums, \
     collect_structs, emit_facts, emit_variable_addresses
 from .api_fast_type import emit_fast_type, emit_fnptr_arg, emit_pointer_result, \
-    emit_struct_arg, emit_struct_result
+    emit_result_renew, emit_struct_arg, emit_struct_result
 from .api_from_buffer import emit_from_buffer
 from .api_c_types import FAST_KINDS, _arg_names, _cast_spell, _fast_kind, _range_check, \
     _size_name, param_spell, result_spell, result_variable
@@ -564,9 +564,14 @@ def generate_c_source(ffi, spec, prelude=(), epilogue=(), limited=None):
         limited = uses_limited_api(spec)
     lines = emit_header(spec, limited) + list(prelude) + emit_user_source(spec) + \
         emit_helpers(limited) + emit_fast_type(limited) + emit_from_buffer(limited)
-    if any(fn.fast_c and _pointer_result(fn.fntype.result) for fn in plan.functions):
+    results = [fn.fntype.result for fn in plan.functions if fn.fast_c]
+    pointers = any(_pointer_result(r) for r in results)
+    structs = any(r.kind in (STRUCT, UNION) for r in results)
+    if pointers or structs:
+        lines += emit_result_renew(limited)
+    if pointers:
         lines += emit_pointer_result(limited)
-    if any(fn.fast_c and fn.fntype.result.kind in (STRUCT, UNION) for fn in plan.functions):
+    if structs:
         lines += emit_struct_result(limited)
     if any(fn.fast_c and fn.how == "pointer" for fn in plan.functions):
         lines += emit_struct_arg(limited)

@@ -186,12 +186,7 @@ class FFI:
         if ctype is None or replace_with.__class__ is not str:     # (their checks, in order)
             _check_getctype(cdecl, replace_with, self._decls.declare_tags, self.CType)
             ctype = self._typeof(cdecl)
-        text = replace_with.strip()         # (ctype.spell(text), inlined)
-        if not text:
-            return ctype.cname
-        if text[0] == "*" and ctype.kind == ARRAY:
-            text = "(" + text + ")"
-        return ctype._prefix + ("" if text[0] in "[(" else " ") + text + ctype._suffix
+        return ctype.spell(replace_with.strip())
 
     def set_unicode(self, enabled_flag):
         """Declare Windows' TCHAR, LPTSTR... over wchar_t (true) or char (false); once only."""
@@ -349,11 +344,7 @@ class FFI:
         offset, _ = _offset_of(ctype, fields_or_indexes)
         if cdecl.__class__ is str and self._types.get(cdecl) is ctype and all(
                 name.__class__ is str for name in fields_or_indexes):   # (no unbounded ints)
-            offsets = _cached(self._types, _OFFSETS)
-            by_fields = offsets.get(cdecl)
-            if by_fields is None:
-                by_fields = offsets.setdefault(cdecl, {})
-            by_fields[fields_or_indexes] = offset
+            _cached(_cached(self._types, _OFFSETS), cdecl)[fields_or_indexes] = offset
         return offset
 
     def addressof(self, cdata: Any, *fields_or_indexes: str | int) -> _CData:
@@ -723,7 +714,8 @@ FFI.NULL = _mk.pointer_to(TYPES.pointer(TYPES.void), 0)
 
 
 def _cached(types, key):
-    """The dict filed under `key` in an FFI's `_types` (made if missing)."""
+    """The dict filed under `key` in `types` (an FFI's `_types`, or a dict filed there),
+    made if missing."""
     table = types.get(key)
     if table is None:
         table = types.setdefault(key, {})

@@ -158,10 +158,17 @@ def _pointer_result(ctype):
 
 
 def _struct_result_template(result):
-    # OWNING(CTYPE, addressof(memory), memory) without its __init__ frame: the cdata owns
-    # the ctypes result buffer, or a copy of it in the struct's mirror (whose fields are read
-    # in C: one copy of the result costs less than a first field read of the result's own)
-    memory = AS_MEMORY(result)                           # noqa: F821
+    # OWNING(CTYPE, addressof(result), result) without its __init__ frame: the cdata owns
+    # the ctypes result buffer
+    cdata = NEW(OWNING)                                  # noqa: F821
+    cdata._ctype, cdata._addr, cdata._keep = CTYPE, ADDRESSOF(result), result  # noqa: F821
+    return cdata
+
+
+def _mirrored_result_template(result):
+    # the same over a copy of the result in the struct's mirror, whose fields are read in C
+    # (one copy costs less than a first field read of the result's own memory)
+    memory = COPY(result)                                # noqa: F821
     cdata = NEW(OWNING)                                  # noqa: F821
     cdata._ctype, cdata._addr, cdata._keep = CTYPE, ADDRESSOF(memory), memory  # noqa: F821
     return cdata
@@ -178,16 +185,15 @@ def struct_memory(ctype, rt):
     return mirror, owning._mirror_class
 
 
-def _same(result):
-    return result
-
-
 def _struct_result(ctype):
     rt = prepare(ctype)
     mirror, owning = struct_memory(ctype, rt)
-    as_memory = mirror.from_buffer_copy if owning is not rt.owning_class else _same
-    maker = specialise(_struct_result_template, NEW=object.__new__, OWNING=owning,
-                       CTYPE=ctype, ADDRESSOF=_addressof, AS_MEMORY=as_memory)
+    if owning is rt.owning_class:       # (no mirror: the result's own memory)
+        maker = specialise(_struct_result_template, NEW=object.__new__, OWNING=owning,
+                           CTYPE=ctype, ADDRESSOF=_addressof)
+    else:
+        maker = specialise(_mirrored_result_template, NEW=object.__new__, OWNING=owning,
+                           CTYPE=ctype, ADDRESSOF=_addressof, COPY=mirror.from_buffer_copy)
     restype = type("result<%s>" % (ctype.cname,), (by_value_ctypes(ctype),),
                    {"_check_retval_": staticmethod(maker), "__module__": __name__})
     return restype, None

@@ -22,40 +22,42 @@ CDEF = """
 SOURCE = CDEF
 
 
-@pytest.fixture(scope="module")
-def api_ffi(tmp_path_factory):
+def _api_ffi(tmp_path_factory, name):
+    """The ffi of a new API-mode module of CDEF called `name`."""
     if shutil.which("gcc") is None:
         pytest.skip("needs gcc")
-    directory = tmp_path_factory.mktemp("ffi_method_caches")
-    return build_api_module(directory, "_ffi_method_caches", CDEF, SOURCE).ffi
+    return build_api_module(tmp_path_factory.mktemp(name), "_" + name, CDEF, SOURCE).ffi
+
+
+@pytest.fixture(scope="module")
+def api_ffi(tmp_path_factory):
+    return _api_ffi(tmp_path_factory, "ffi_method_caches")
 
 
 @pytest.fixture(scope="module")
 def cold_api_ffi(tmp_path_factory):
     """The ffi of a module only test_errors_are_the_same_after_successes() uses."""
-    if shutil.which("gcc") is None:
-        pytest.skip("needs gcc")
-    directory = tmp_path_factory.mktemp("ffi_method_caches_cold")
-    return build_api_module(directory, "_ffi_method_caches_cold", CDEF, SOURCE).ffi
+    return _api_ffi(tmp_path_factory, "ffi_method_caches_cold")
+
+
+def _ffi_of(request, api_fixture):
+    """A new in-line FFI of CDEF, or the API-mode ffi of fixture `api_fixture`."""
+    if request.param == "api":
+        return request.getfixturevalue(api_fixture)
+    inline = FFI()
+    inline.cdef(CDEF)
+    return inline
 
 
 @pytest.fixture(params=["inline", "api"])
 def ffi(request):
-    if request.param == "api":
-        return request.getfixturevalue("api_ffi")
-    inline = FFI()
-    inline.cdef(CDEF)
-    return inline
+    return _ffi_of(request, "api_ffi")
 
 
 @pytest.fixture(params=["inline", "api"])
 def cold_ffi(request):
     """An ffi none of whose methods was called yet."""
-    if request.param == "api":
-        return request.getfixturevalue("cold_api_ffi")
-    inline = FFI()
-    inline.cdef(CDEF)
-    return inline
+    return _ffi_of(request, "cold_api_ffi")
 
 
 def _error(action):

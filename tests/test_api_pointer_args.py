@@ -319,6 +319,11 @@ def test_function_pointer_arguments(results_mod):
         lib.apply(ffi.new("int *"), 1)
     with pytest.raises(TypeError):
         lib.apply(42, 1)
+    for _ in range(2):          # a lib function of another type: refused, C path or not
+        with pytest.raises(TypeError) as info:
+            lib.apply(lib.starts, 1)
+        assert str(info.value) == ("initializer for ctype 'int(*)(int)' must be a pointer to "
+                                   "same type, not cdata 'int(*)(char *)'")
 
 
 def test_lib_function_where_a_char_pointer_goes(results_mod):

@@ -157,26 +157,26 @@ def _fast_extern_body(index, rawtype, names, qualname, result_ref, limited=False
     lines = ["  {",
              "    int c_errno = errno;",
              "    PyGILState_STATE state = PyGILState_Ensure();",
-             "    PyObject *fn = %sextern_callables[%d];" % (PREFIX, index),
+             "    PyObject *callee = %sextern_callables[%d];" % (PREFIX, index),
              "    PyObject *argv[%d] = {NULL%s};" % (n + 1, ", NULL" * n),
              "    PyObject *r = NULL;",
-             "    if (fn == NULL) {              /* no def_extern() yet: the generic message */",
+             "    if (callee == NULL) {          /* no def_extern() yet: the generic message */",
              "        errno = c_errno;",
              "        _pc_call_python(%d, %s, args, %s);" % (index, qualname, result_ref),
              "        PyGILState_Release(state);",
              "        return%s;" % ("" if rawtype.result.kind == VOID else " result"),
              "    }",
-             "    Py_INCREF(fn);                 /* def_extern() may replace it meanwhile */",
+             "    Py_INCREF(callee);             /* def_extern() may replace it meanwhile */",
              "    _pc_errno_enter(c_errno);"]
     for i, ctype in enumerate(rawtype.args):
         temp, _, to_py = FAST_KINDS[_fast_kind(ctype)]
         lines += ["    argv[%d] = %s((%s)%s);" % (i + 1, to_py, temp, names[i]),
                   "    if (argv[%d] == NULL)" % (i + 1,), "        goto call_done;"]
     if limited:
-        lines.append("    r = _pc_call_tuple(fn, argv + 1, %d);" % (n,))
+        lines.append("    r = _pc_call_tuple(callee, argv + 1, %d);" % (n,))
     else:
-        lines += ["    r = PyObject_Vectorcall(fn, argv + 1, %d | PY_VECTORCALL_ARGUMENTS_OFFSET, "
-                  "NULL);" % (n,)]
+        lines += ["    r = PyObject_Vectorcall(callee, argv + 1, "
+                  "%d | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);" % (n,)]
     if n:
         lines.append("  call_done:")
     lines += ["    Py_XDECREF(argv[%d]);" % (i + 1,) for i in range(n)]
@@ -203,7 +203,7 @@ def _fast_extern_body(index, rawtype, names, qualname, result_ref, limited=False
                       "        Py_DECREF(r);", "        r = NULL;", "        goto done;", "    }"]
     lines += ["    _pc_extern_finish(%d, r, %s);" % (index, result_ref),
               "  done:",
-              "    Py_DECREF(fn);",
+              "    Py_DECREF(callee);",
               "    c_errno = _pc_errno_leave();",
               "    PyGILState_Release(state);",
               "    errno = c_errno;",

@@ -32,7 +32,7 @@ def emit_module_functions(plan, limited=False):
         "    int index;",
         "    unsigned long bytes_mask = 0;",
         "    const char *doc = NULL;",
-        "    PyObject *slow, *ptypes, *name, *function, *result_maker = NULL;",
+        "    PyObject *slow, *ptypes, *name, *made, *result_maker = NULL;",
         "    PyObject *result_type = NULL;",
         "    _pc_fast_object *f;",
         "    if (!PyArg_ParseTuple(args, \"iOO!|kzOO\", &index, &slow, &PyTuple_Type, &ptypes,",
@@ -81,11 +81,11 @@ def emit_module_functions(plan, limited=False):
         "    }",
         "    Py_INCREF(name);",
         "    f->module_name = name;",
-        "    function = PyCFunction_NewEx(&%sfast_table[index], (PyObject *)f, name);"
+        "    made = PyCFunction_NewEx(&%sfast_table[index], (PyObject *)f, name);"
         % (PREFIX,),
         "    Py_DECREF(name);",
         "    Py_DECREF(f);",
-        "    return function;",
+        "    return made;",
         "}",
         "",
         "/* _pc_cdata_layout(cls, ctype_slot, addr_slot): the cdata class whose instances",

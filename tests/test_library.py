@@ -577,3 +577,15 @@ def test_unreadable_constant_refuses_writes_as_reads(ffi):
         with pytest.raises(NotImplementedError) as info:
             action()
         assert str(info.value) == message
+
+
+@pytest.mark.parametrize("name", ["zz", "abs", "opterr", "FOO", "RR"])
+def test_deleting_a_name_of_an_inline_lib_is_refused_as_cffi(ffi, name):
+    # an in-line lib's class is FFILibrary, as cffi's, which the messages name
+    ffi.cdef("int abs(int); extern int opterr;\n#define FOO 5\nenum e { RR };")
+    lib = ffi.dlopen(None)
+    assert type(lib).__name__ == "FFILibrary"
+    with pytest.raises(AttributeError) as info:
+        delattr(lib, name)
+    assert str(info.value) == "'FFILibrary' object has no attribute '%s'" % (name,)
+    assert lib.abs(-2) == 2 and lib.FOO == 5 and lib.RR == 0

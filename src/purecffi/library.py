@@ -33,6 +33,11 @@ _MSG_NON_INTEGER = "non-integer constant '%s' cannot be accessed from a dlopen()
 _MSG_READ_ONLY = "cannot assign to '%s': it is a %s of the library, not a global variable"
 
 
+# what `del lib.name` raises on an in-line lib, as cffi's (whose lib has no such attribute of
+# its own: it reads the name through its class)
+_MSG_NO_DELETE = "'FFILibrary' object has no attribute '%s'"
+
+
 class Messages:
     """The wording of a kind of lib's errors (cffi's in-line and out-of-line libs differ)."""
 
@@ -215,7 +220,9 @@ def _opened_handle(cdata):
 def _lib_for(ffi, name, handle, lib_class=None):
     """The Lib object of `ffi` over an opened library (its own class, registered)."""
     base = lib_class or Lib
-    cls = type("Lib", (base,), dict({"__module__": base.__module__}, **base._Lib_class_namespace))
+    # (an in-line lib's class is named as cffi's, which Python's messages name)
+    cls = type("Lib" if lib_class else "FFILibrary", (base,),
+               dict({"__module__": base.__module__}, **base._Lib_class_namespace))
     lib = cls(ffi, _Library(name, handle, base._Lib_messages))
     _REGISTRY.add(ffi, lib)
     return lib
@@ -371,7 +378,7 @@ class _GlobalVariable:
         variable.write(variable.address, value)
 
     def __delete__(self, lib):
-        raise AttributeError("cannot delete attribute '%s' of a library object" % (self.name,))
+        raise AttributeError(_MSG_NO_DELETE % (self.name,))
 
 
 _GlobalVariable.__name__ = _GlobalVariable.__qualname__ = "__FFIGlobSupport"     # as cffi's
@@ -490,7 +497,7 @@ class Lib:
         object.__setattr__(self, name, value)       # the _GlobalVariable writes it
 
     def __delattr__(self, name):
-        raise AttributeError("cannot delete attribute '%s' of a library object" % (name,))
+        raise AttributeError(_MSG_NO_DELETE % (name,))
 
     # -- Introspection ----
     def __dir__(self):

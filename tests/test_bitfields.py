@@ -99,3 +99,75 @@ def test_initialisers_follow_the_same_rules(ffi):
     assert (q.ok, q.p) == (1, 5) and type(q.ok) is int
     with pytest.raises(OverflowError, match="0 <= x <= 1"):
         ffi.new("struct c *", [0, 0, 2])
+
+
+# -- Against cffi: random memory, every field, in-range and refused writes ----
+DIFF_CDEF = CDEF + """
+struct g { short s; int a:17; int b:17; char c:3; long long d:60; };
+struct h { int a:3; int b; unsigned c:2; double d; int e:20; int f:20; };
+struct i { int a:1; int :0; int b:31; unsigned c:32; };
+union j { int a:3; unsigned b:7; short c; };
+"""
+DIFF_TYPES = ["struct a", "struct b", "struct c", "struct d", "struct f", "struct g",
+              "struct h", "struct i", "union j"]
+
+
+def _read(p, name):
+    try:
+        value = getattr(p, name)
+    except Exception as exc:
+        return type(exc).__name__
+    return value if isinstance(value, (int, float)) else repr(value)[:12]
+
+
+def _trace(module, memory_of):
+    """What reads and writes of every field give over random memory, with `memory_of(ffi,
+    type)`: the struct pointer to use."""
+    import random
+    ffi = module.FFI()
+    ffi.cdef(DIFF_CDEF)
+    rnd = random.Random(7)
+    out = []
+    for name in DIFF_TYPES:
+        fields = [(f, field) for f, field in ffi.typeof(name).fields if f]
+        for _ in range(40):
+            p, keep = memory_of(ffi, name)
+            buf = ffi.buffer(p)
+            buf[:] = bytes(rnd.randrange(256) for _ in range(len(buf)))
+            out.append([(f, _read(p, f)) for f, _ in fields])
+            for f, field in fields:
+                if field.bitsize <= 0:
+                    continue
+                top = 1 << field.bitsize
+                for value in (1, -1, 0, 3, top - 1, -(top >> 1), top, 1.5, "x", True,
+                              rnd.randrange(-top, top)):
+                    try:
+                        setattr(p, f, value)
+                        out.append((f, value, _read(p, f), bytes(buf)))
+                    except Exception as exc:
+                        out.append((f, value, type(exc).__name__, str(exc), bytes(buf)))
+    return out
+
+
+def _new_memory(ffi, name):
+    p = ffi.new(name + " *")
+    return p, p
+
+
+def _cast_memory(ffi, name):
+    raw = ffi.new("char[]", ffi.sizeof(name) + 8)
+    return ffi.cast(name + " *", raw + 8), raw
+
+
+@pytest.mark.parametrize("memory_of", [_new_memory, _cast_memory], ids=["new", "cast"])
+def test_reads_and_writes_as_cffi(memory_of):
+    cffi = pytest.importorskip("cffi")
+    import _backend
+    assert _trace(_backend, memory_of) == _trace(cffi, memory_of)
+
+
+def test_a_bitfield_of_new_memory_is_read_in_c(ffi):
+    from conftest import python_calls
+    p = ffi.new("struct b *", {"x": -5, "big": -(1 << 38), "s": 200})
+    values, calls = python_calls(lambda: (p.x, p.big, p.u, p.s))
+    assert values == (-5, -(1 << 38), 0, 200) and calls == []

@@ -1,6 +1,7 @@
 """Per-type cdata classes: pointer, array, struct and function classes made from the families,
 with their field properties and item accessors (`attach_classes()`, once per prepared type)."""
 import struct as _struct
+from operator import attrgetter
 
 from . import platform as plat
 from .cdata import (ArrayCData, FunctionPtrCData, OwningPointerCData, PointerCData, StructCData,
@@ -8,7 +9,7 @@ from .cdata import (ArrayCData, FunctionPtrCData, OwningPointerCData, PointerCDa
                     _owning_item_methods, _owning_number_methods, concrete, null_error)
 from .cdatabase import make_cdata
 from .bitfields import bitfield_accessors
-from .convert import prepare, write_array
+from .convert import bitfield_range, prepare, write_array
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES
 from .specialise import specialise
 from .varsize import is_var_sized, write_items
@@ -393,20 +394,41 @@ def _add_mirror_class(owning, template, struct_type, attrs=None):
     fields are read in C (shadow.py).  `attrs`, if given, makes more attributes."""
     if is_var_sized(struct_type):
         return
+    bits = [(name, f.bit_position, f.bitsize, bitfield_range(f)[0] < 0)
+            for name, f in struct_type._fields if f.bitsize > 0]
     made = mirror([(name, f.offset, prepare(f.type).fmt) for name, f in struct_type._fields
-                   if _typed_view_field(struct_type, f)], struct_type.byte_size)
+                   if _typed_view_field(struct_type, f)], struct_type.byte_size, bits)
     if made is None:
         return
-    structure, getters = made
-    # setters through the typed view of all memory (mirror memory is ctypes', aligned for
-    # any number): a first write makes no per-object view, as the owning class's would
+    structure, members = made
     fields = dict(struct_type._fields)
-    overrides = {name: property(get, _aligned_number_property(fields[name]).fset, _no_delete)
-                 for name, get in getters.items()}
+    overrides = {name: property(attrgetter("_keep." + member),
+                                _mirror_setter(struct_type, fields[name], member), _no_delete)
+                 for name, member in members.items()}
     overrides.update(attrs(owning) if attrs is not None else ())
     mirror_class = concrete(owning.__name__, template, overrides, parent=owning)
     type.__setattr__(owning, "_mirror_buffer", structure)
     type.__setattr__(owning, "_mirror_class", mirror_class)     # (set last: published whole)
+
+
+def _mirror_setter(struct_type, field, member):
+    """The setter of a field of mirror memory (see _add_mirror_class): a number through the
+    typed view of all memory (mirror memory is ctypes', aligned for any number), so a first
+    write makes no per-object view, as the owning class's would; a bit-field value in range
+    through the mirror's member (ctypes does not check the range: others take the checked
+    writer, which raises cffi's errors)."""
+    if field.bitsize < 0:
+        return _aligned_number_property(field).fset
+    checked = bitfield_accessors(struct_type, field, null_error)[1]
+    lo, hi = bitfield_range(field)
+    set_member = setattr
+
+    def put(self, value):
+        if value.__class__ is int and lo <= value <= hi:
+            set_member(self._keep, member, value)
+            return
+        checked(self, value)
+    return put
 
 
 class _MirrorItem:

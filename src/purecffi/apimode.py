@@ -506,6 +506,22 @@ def set_generated_ffi(cls):
     _GENERATED_FFI[:] = [cls]
 
 
+def _bind_new(module, ffi):
+    """The module's `ffi.new`: its common cases in C (build/api_new.py), the rest by FFI.new;
+    none with the limited API or without a GIL."""
+    bind = getattr(module, "_pc_new_bind", None)
+    if bind is None:
+        return
+    from .convert import TypeRuntime
+    from .ctype import CType
+    from .memory import MEM, _Bytes, _resize
+    sample = _Bytes()
+    object.__setattr__(ffi, "new", bind(
+        ffi._types, ffi.new, CType, TypeRuntime, CType.__dict__["_rt"],
+        TypeRuntime.__dict__["new_plan"], MEM, _Bytes, _resize, sample,
+        ctypes.addressof(sample)))
+
+
 def load(module, declarations, facts):
     """Build `ffi` and `lib` for the freshly created C module (called by its PyInit)."""
     decls, included = _load_declarations(declarations)
@@ -528,6 +544,7 @@ def load(module, declarations, facts):
     bind = getattr(module, "_pc_from_buffer_bind", None)     # (not with the limited API)
     if bind is not None:        # its common case in C, the rest by FFI.from_buffer
         object.__setattr__(ffi, "from_buffer", bind(ffi._open_arrays, ffi.from_buffer))
+    _bind_new(module, ffi)
     name = module.__name__
     kinds, addresses, class_attrs, values, pointers = {}, {}, {}, {}, {}
     for fname, fntype in decls.functions.items():

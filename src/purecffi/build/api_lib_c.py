@@ -6,6 +6,7 @@ results made in C).  Part of the C file api_module.py writes (`emit_module_funct
 from .api_errno import ERRNO_SETTER
 from .api_facts import builtin_functions
 from .api_from_buffer import FROM_BUFFER_DEF
+from .api_new import NEW_DEF
 from .api_globals_c import GLOBAL_DEF, emit_globals
 from .c_text import PREFIX
 
@@ -373,7 +374,8 @@ def emit_module_functions(plan, limited=False):
         "    {\"_pc_struct_converter\", _pc_struct_converter, METH_O, NULL},",
         "    {\"_pc_lib_class\", _pc_lib_class, METH_O, NULL},",
         "    {\"_pc_lib_bind\", _pc_lib_bind, METH_O, NULL},",
-    ] + ([] if limited else [FROM_BUFFER_DEF, RESULT_LAYOUT_DEF, VOID_POINTER_DEF]) + (
+    ] + ([] if limited else [FROM_BUFFER_DEF, RESULT_LAYOUT_DEF, VOID_POINTER_DEF,
+                             "#ifdef PC_NEW", NEW_DEF, "#endif"]) + (
         ["#ifdef PC_GLOBALS", GLOBAL_DEF, "#endif"] if globals_in_c else []) + [
         "    {NULL, NULL, 0, NULL}",
         "};",

@@ -20,6 +20,7 @@ from .memory import c_wcslen as _wcslen
 _SSIZE_MAX = sys.maxsize    # unpack(): a longer length is an OverflowError, as in cffi
 _SHORT = 4096       # up to this length, a copy cut at the first NUL beats a call of strnlen()
 _PAGE = 4096       # (the smallest page: memory is mapped in whole pages of at least this)
+_PAGE_MASK = _PAGE - 1
 _HUGE = plat.ADDRESS_SPACE_BYTES     # a length beyond what memory holds
 _VALUE_MAX = 256    # up to this length, ctypes' `.value` (a byte loop) beats the copy
 _SSIZE_MIN, _SSIZE_MAX = plat.SSIZE_MIN, plat.SSIZE_MAX
@@ -64,6 +65,9 @@ def to_string(cdata: Any, maxlen: int = -1) -> Any:
                 length = maxlen
         elif maxlen < 0:
             return _c_char_p(address).value     # a `char *`: strlen, then one copy, in C
+        elif maxlen <= _SHORT and (address & _PAGE_MASK) + maxlen <= _PAGE:
+            # within one block (see _pointed_string): one copy, cut at the first NUL
+            return MEM[address:address + maxlen].tobytes().partition(b"\0")[0]
         else:
             return _pointed_string(address, maxlen)
         if length <= _VALUE_MAX:        # short: one copy, cut at the first NUL (all in the array)
@@ -98,10 +102,26 @@ def to_string(cdata: Any, maxlen: int = -1) -> Any:
 
 def _pointed_string(address, maxlen):
     """The bytes of the string at a char pointer, up to its NUL or `maxlen` bytes: nothing is
-    read after the NUL (the memory may end there), as libc's strlen and strnlen do."""
+    read after the NUL beyond the page holding it (memory is mapped in whole pages of at least
+    _PAGE bytes: it may end after that block, not within it), as libc's strnlen does."""
     if maxlen < 0 or maxlen >= _HUGE:
         return _c_char_p(address).value     # (strlen, then one copy, all in C)
-    return MEM[address:address + _strnlen(address, maxlen)].tobytes()
+    if maxlen > _SHORT:                     # long: libc's strnlen, then one copy
+        return MEM[address:address + _strnlen(address, maxlen)].tobytes()
+    parts = []
+    end = address + maxlen
+    while True:                             # block by block (two at most), to the first NUL
+        stop = min(end, (address | _PAGE_MASK) + 1)
+        chunk = MEM[address:stop].tobytes()
+        found = chunk.find(0)
+        if found >= 0:
+            parts.append(chunk[:found])
+            break
+        parts.append(chunk)
+        if stop == end:
+            break
+        address = stop
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def _to_string_chars(cdata, maxlen):

@@ -65,3 +65,58 @@ def test_slices_and_views_of_fresh_arrays(ffi):
     view = h.arr                            # an array field's view (not from ffi.new())
     view[1] = 80
     assert list(h.arr) == [7, 80, 9]
+
+
+# the first access of an array goes through the view of all memory, the second makes the
+# array's own view: every order of reads and writes gives what cffi gives
+_STEPS = [("read", 0), ("read", 3), ("read", 4), ("read", -1), ("write", 1, 7),
+          ("write", 2, 2**70), ("write", 3, 1.5), ("write", 0, "x"), ("write", 4, 1),
+          ("read", 1)]
+
+
+def _run_steps(ffi, cdecl, steps):
+    array = _fresh(ffi, cdecl)
+    out = []
+    for step in steps:
+        if step[0] == "read":
+            out.append(_outcome(lambda: array[step[1]]))
+        else:
+            def write():
+                array[step[1]] = step[2]
+                return bytes(ffi.buffer(array))
+            out.append(_outcome(write))
+    return out
+
+
+@pytest.mark.parametrize("cdecl", ARRAYS)
+@pytest.mark.parametrize("start", range(len(_STEPS)))
+def test_accesses_in_any_order_as_cffi(cdecl, start):
+    cffi = pytest.importorskip("cffi")
+    import _backend
+    steps = _STEPS[start:] + _STEPS[:start]
+    assert _run_steps(_backend.FFI(), cdecl, steps) == _run_steps(cffi.FFI(), cdecl, steps)
+
+
+@pytest.mark.parametrize("cdecl", ["int[2][3]", "double[3][2]", "char[2][4]",
+                                   "short[2][2][2]", "int[][3]"])
+def test_items_of_arrays_of_arrays_as_cffi(cdecl):
+    cffi = pytest.importorskip("cffi")
+    import _backend
+
+    def trace(module):
+        ffi = module.FFI()
+        outer = ffi.new(cdecl, 2) if "[]" in cdecl else ffi.new(cdecl)
+        out = [len(outer)]
+        for i in (0, 1, 2, -1, "x"):
+            out.append(_outcome(lambda: (ffi.typeof(outer[i]).cname, len(outer[i]),
+                                         ffi.sizeof(outer[i]))))
+        inner = outer[1]
+        del outer                           # the item keeps the memory alive
+        item = inner[0]
+        if isinstance(item, ffi.CData):     # (short[2][2][2]: one level more)
+            inner, item = item, item[0]
+        value = b"z" if isinstance(item, bytes) else 3
+        inner[1] = value
+        out.append((inner[1], _outcome(lambda: inner[len(inner)])))
+        return out
+    assert trace(_backend) == trace(cffi)

@@ -5,7 +5,7 @@ import struct as _struct
 from . import platform as plat
 from .cdata import ArrayCData, PointerCData, _slice
 from .convert import prepare, write_numbers
-from .ctype import ENUM, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES, opaque_error
+from .ctype import ARRAY, ENUM, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES, opaque_error
 from .views import pointer_item_getitem, pointer_item_setitem, struct_item_getitem
 from .memory import MEM, typed_view
 
@@ -53,6 +53,34 @@ def item_accessors(item, attrs):
             irt.unpack, item.byte_size, irt.write, attrs.get("_array", False), irt.fmt)
     elif getattr(item, "category", None) == plat.CHAR:
         attrs["__getitem__"] = _char_getitem(attrs.get("_array", False))
+    elif item.kind == ARRAY and item.length.__class__ is int and item.byte_size > 0 \
+            and attrs.get("_array", False):
+        attrs["__getitem__"] = _array_item_getitem(irt, item.byte_size)
+
+
+def _array_item_getitem(irt, size):
+    """`__getitem__` of an array of sized arrays (`int[2][3]`): an item in range is a view of
+    the item type (its fast class at an aligned address), made here with no other frame, as
+    the item reader makes it; anything else is ArrayCData's."""
+    item, item_length = irt.ctype, irt.ctype.length
+
+    def getitem(self, index):
+        if index.__class__ is int:
+            length = self._length
+            if length is not None and 0 <= index < length:
+                address = self._addr + index * size
+                fast = irt.fast_class
+                if fast is not None and address and not address & irt.align_mask:
+                    result = _new_object(fast)
+                    if fast._keeps_views:
+                        result._view_items = None
+                else:
+                    result = _new_object(irt.cdata_class)
+                result._ctype, result._addr, result._keep = item, address, self._keep
+                result._length = item_length
+                return result
+        return ArrayCData.__getitem__(self, index)
+    return getitem
 
 
 _ONE_BYTE = tuple(bytes((b,)) for b in range(256))
@@ -248,11 +276,17 @@ def aligned_item_methods(fmt, size, item):
     values, out of range) falls back to the general, checked ArrayCData methods, which raise
     the right errors.
     """
+    # an array's first item access reads or writes through the view of all memory (no view
+    # made: an array made for one access, `x2d[1][2]`, costs no more) and marks the slot
+    # False; the second makes the array's own view, a slice of that one
+    every, shift = typed_view(fmt), size.bit_length() - 1
+
     def items_view(self):
         length = self._length
         if length is None:
             return None
-        items = self._view_items = MEM[self._addr:self._addr + length * size].cast(fmt)
+        start = self._addr >> shift
+        items = self._view_items = every[start:start + length]
         return items
 
     sliced = None       # (`item[]`, its fast class), made by the first slice
@@ -283,7 +317,11 @@ def aligned_item_methods(fmt, size, item):
                 items = self._view_items
             except AttributeError:
                 items = None
-            if items is None:           # (None: as ffi.new() makes it) made at first use
+            if items is None or items is False:     # as ffi.new() makes it, or read once
+                length = self._length
+                if items is None and length is not None and 0 <= index < length:
+                    self._view_items = False
+                    return every[(self._addr >> shift) + index]
                 items = items_view(self)
             if items is not None and index >= 0:
                 try:
@@ -324,7 +362,17 @@ def aligned_item_methods(fmt, size, item):
             items = self._view_items
         except AttributeError:
             items = None
-        if items is None:               # (None: as ffi.new() makes it) made at first use
+        if items is None or items is False:         # as ffi.new() makes it, or written once
+            length = self._length
+            if items is None and length is not None and 0 <= index < length:
+                self._view_items = False
+                try:
+                    every[(self._addr >> shift) + index] = value
+                    return
+                except (TypeError, ValueError, OverflowError):
+                    pass
+                ArrayCData.__setitem__(self, index, value)      # checked: writes or raises
+                return
             items = items_view(self)
         if items is not None and index >= 0:
             try:
@@ -337,7 +385,7 @@ def aligned_item_methods(fmt, size, item):
     def iterate(self):
         # the memoryview's own iterator reads each item when it is reached, as C would
         items = getattr(self, "_view_items", None)
-        if items is None:
+        if items is None or items is False:         # not made yet
             items = items_view(self)
             if items is None:
                 len(self)           # raises: unknown length

@@ -354,7 +354,8 @@ def _make_array_classes(item, irt):
     if is_plain_number(item) or is_byte_char(item):
         fast = {"_keeps_views": True}
         (fast["__getitem__"], fast["__setitem__"], fast["__iter__"], fast["_slice_view"],
-         fast["_slice_set"]) = aligned_item_methods(irt.fmt, item.byte_size, item)
+         fast["_slice_set"], fast["_first_item"], fast["_first_item_set"]) = \
+            aligned_item_methods(irt.fmt, item.byte_size, item)
         fast_cls = concrete(name, ArrayCData, fast, parent=cls, slots=("_view_items",))
         align_mask = item.byte_size - 1
     elif item.kind in (STRUCT, UNION) and not item.is_opaque() and 0 < item.byte_align <= 8:

@@ -318,18 +318,29 @@ def aligned_item_methods(fmt, size, item):
             except AttributeError:
                 items = None
             if items is None or items is False:     # as ffi.new() makes it, or read once
-                length = self._length
-                if items is None and length is not None and 0 <= index < length:
-                    self._view_items = False
-                    return every[(self._addr >> shift) + index]
-                items = items_view(self)
-            if items is not None and index >= 0:
+                return self._first_item(index)
+            if index >= 0:
                 try:
                     return items[index]
                 except IndexError:
                     pass
         elif index.__class__ is slice:
             return self._slice_view(index)      # (a method: not a free variable here)
+        return ArrayCData.__getitem__(self, index)
+
+    def first_item(self, index):
+        """`a[i]` before the array's own view is made (see `every` above)."""
+        items = getattr(self, "_view_items", None)
+        length = self._length
+        if items is None and length is not None and 0 <= index < length:
+            self._view_items = False
+            return every[(self._addr >> shift) + index]
+        items = items_view(self)
+        if items is not None and index >= 0:
+            try:
+                return items[index]
+            except IndexError:
+                pass
         return ArrayCData.__getitem__(self, index)
 
     def slice_set(self, index, value):
@@ -363,23 +374,35 @@ def aligned_item_methods(fmt, size, item):
         except AttributeError:
             items = None
         if items is None or items is False:         # as ffi.new() makes it, or written once
-            length = self._length
-            if items is None and length is not None and 0 <= index < length:
-                self._view_items = False
-                try:
-                    every[(self._addr >> shift) + index] = value
-                    return
-                except (TypeError, ValueError, OverflowError):
-                    pass
-                ArrayCData.__setitem__(self, index, value)      # checked: writes or raises
-                return
-            items = items_view(self)
-        if items is not None and index >= 0:
+            self._first_item_set(index, value)
+            return
+        if index >= 0:
             try:
                 items[index] = value
                 return
             except (TypeError, ValueError, OverflowError, IndexError):
                 pass
+        ArrayCData.__setitem__(self, index, value)      # checked: writes or raises
+
+    def first_item_set(self, index, value):
+        """`a[i] = x` before the array's own view is made (see `every` above)."""
+        items = getattr(self, "_view_items", None)
+        length = self._length
+        if items is None and length is not None and 0 <= index < length:
+            self._view_items = False
+            try:
+                every[(self._addr >> shift) + index] = value
+                return
+            except _VIEW_ERRORS:
+                pass
+        else:
+            items = items_view(self)
+            if items is not None and index >= 0:
+                try:
+                    items[index] = value
+                    return
+                except _VIEW_ERRORS:
+                    pass
         ArrayCData.__setitem__(self, index, value)      # checked: writes or raises
 
     def iterate(self):
@@ -390,7 +413,7 @@ def aligned_item_methods(fmt, size, item):
             if items is None:
                 len(self)           # raises: unknown length
         return iter(items)
-    return getitem, setitem, iterate, slice_view, slice_set
+    return getitem, setitem, iterate, slice_view, slice_set, first_item, first_item_set
 
 
 def _sizeless_item_methods():

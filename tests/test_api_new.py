@@ -104,10 +104,13 @@ def test_new_as_inline_at_first_call_and_after(mod, inline, cdecl, init):
     assert _outcome(mod.ffi, cdecl, init) == expected
 
 
-def test_is_builtin_in_purecffi(mod):
-    if not IS_CFFI:
-        assert type(mod.ffi.new).__name__ == "builtin_function_or_method"
-    assert mod.ffi.new.__name__ == "new"
+@pytest.mark.parametrize("name", ["new", "from_buffer"])
+def test_is_a_builtin_method_of_the_ffi(mod, name):
+    method = getattr(mod.ffi, name)
+    assert type(method).__name__ == "builtin_function_or_method"
+    assert method.__name__ == name and method.__self__ is mod.ffi
+    assert repr(method).startswith("<built-in method %s of _cffi_backend.FFI object at 0x"
+                                   % (name,))
 
 
 @pytest.mark.skipif(IS_CFFI, reason="purecffi's C path (cffi's ffi.new is C throughout)")

@@ -519,7 +519,7 @@ def _bind_new(module, ffi):
     object.__setattr__(ffi, "new", bind(
         ffi._types, ffi.new, CType, TypeRuntime, CType.__dict__["_rt"],
         TypeRuntime.__dict__["new_plan"], MEM, _Bytes, _resize, sample,
-        ctypes.addressof(sample)))
+        ctypes.addressof(sample), ffi))
 
 
 def load(module, declarations, facts):
@@ -543,7 +543,7 @@ def load(module, declarations, facts):
                                  layout.__dict__["_keep"])
     bind = getattr(module, "_pc_from_buffer_bind", None)     # (not with the limited API)
     if bind is not None:        # its common case in C, the rest by FFI.from_buffer
-        object.__setattr__(ffi, "from_buffer", bind(ffi._open_arrays, ffi.from_buffer))
+        object.__setattr__(ffi, "from_buffer", bind(ffi._open_arrays, ffi.from_buffer, ffi))
     _bind_new(module, ffi)
     name = module.__name__
     kinds, addresses, class_attrs, values, pointers = {}, {}, {}, {}, {}

@@ -507,8 +507,9 @@ def set_generated_ffi(cls):
 
 
 def _bind_new(module, ffi):
-    """The module's `ffi.new`: its common cases in C (build/api_new.py), the rest by FFI.new;
-    none with the limited API or without a GIL."""
+    """The module's `ffi.new` and `ffi.string`: their common cases in C (build/api_new.py,
+    build/api_string.py), the rest by the runtime's; none with the limited API or without a
+    GIL."""
     bind = getattr(module, "_pc_new_bind", None)
     if bind is None:
         return
@@ -520,6 +521,12 @@ def _bind_new(module, ffi):
         ffi._types, ffi.new, CType, TypeRuntime, CType.__dict__["_rt"],
         TypeRuntime.__dict__["new_plan"], MEM, _Bytes, _resize, sample,
         ctypes.addressof(sample), ffi))
+    bind = getattr(module, "_pc_string_bind", None)
+    if bind is not None:
+        from .ctype import ArrayType
+        char = TYPES.primitive("char")
+        object.__setattr__(ffi, "string", bind(ffi.string, TYPES.pointer(char), char,
+                                               ArrayType, ffi))
 
 
 def load(module, declarations, facts):

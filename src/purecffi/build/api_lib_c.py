@@ -7,6 +7,7 @@ from .api_errno import ERRNO_SETTER
 from .api_facts import builtin_functions
 from .api_from_buffer import FROM_BUFFER_DEF
 from .api_new import NEW_DEF
+from .api_string import STRING_DEF
 from .api_globals_c import GLOBAL_DEF, emit_globals
 from .c_text import PREFIX
 
@@ -375,7 +376,8 @@ def emit_module_functions(plan, limited=False):
         "    {\"_pc_lib_class\", _pc_lib_class, METH_O, NULL},",
         "    {\"_pc_lib_bind\", _pc_lib_bind, METH_O, NULL},",
     ] + ([] if limited else [FROM_BUFFER_DEF, RESULT_LAYOUT_DEF, VOID_POINTER_DEF,
-                             "#ifdef PC_NEW", NEW_DEF, "#endif"]) + (
+                             "#ifdef PC_NEW", NEW_DEF, "#endif",
+                             "#ifdef PC_STRING", STRING_DEF, "#endif"]) + (
         ["#ifdef PC_GLOBALS", GLOBAL_DEF, "#endif"] if globals_in_c else []) + [
         "    {NULL, NULL, 0, NULL}",
         "};",

@@ -32,6 +32,7 @@ from .api_fast_type import emit_fast_type, emit_fnptr_arg, emit_pointer_result, 
     emit_result_renew, emit_struct_arg, emit_struct_result
 from .api_from_buffer import emit_from_buffer
 from .api_new import emit_new
+from .api_string import emit_string
 from .api_c_types import FAST_KINDS, _arg_names, _cast_spell, _fast_kind, _range_check, \
     _size_name, param_spell, result_spell, result_variable
 from .api_extern import emit_extern_python
@@ -568,7 +569,8 @@ def generate_c_source(ffi, spec, prelude=(), epilogue=(), limited=None):
     # the helpers name no declaration: before the set_source() code, no macro of it can
     # change them; what follows it names only `_pc_` identifiers besides the declarations'
     lines = emit_header(spec, limited) + list(prelude) + emit_helpers(limited) + \
-        emit_fast_type(limited) + emit_from_buffer(limited) + emit_new(limited)
+        emit_fast_type(limited) + emit_from_buffer(limited) + emit_new(limited) + \
+        emit_string(limited)
     results = [fn.fntype.result for fn in plan.functions if fn.fast_c]
     pointers = any(_pointer_result(r) for r in results)
     structs = any(r.kind in (STRUCT, UNION) for r in results)

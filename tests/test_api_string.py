@@ -1,0 +1,101 @@
+"""API mode: ffi.string() of a compiled module (`char *` and `char[]` made in C, the rest by
+the runtime) gives what the in-line ffi.string() gives, with the same errors."""
+import shutil
+
+import pytest
+
+from _backend import FFI, IS_CFFI
+from conftest import build_api_module, python_calls
+
+pytestmark = pytest.mark.skipif(shutil.which("gcc") is None, reason="needs gcc")
+
+_CDEF = """
+enum color { RED, GREEN = 5 };
+const char *hello(void);
+char *nothing(void);
+"""
+_SOURCE = """
+enum color { RED, GREEN = 5 };
+static const char *hello(void) { return "hello world"; }
+static char *nothing(void) { return 0; }
+"""
+# (the cdata, as an expression of `ffi` and `lib`; the maxlen arguments tried)
+CASES = [
+    ('ffi.new("char[]", b"hello")', ()), ('ffi.new("char[]", b"hello")', (3,)),
+    ('ffi.new("char[]", b"hello")', (0,)), ('ffi.new("char[]", b"hello")', (-1,)),
+    ('ffi.new("char[]", b"hello")', (100,)), ('ffi.new("char[10]", b"hi")', ()),
+    ('ffi.new("char[3]", b"abc")', ()), ('ffi.new("char[3]", b"abc")', (2,)),
+    ('ffi.new("char[]", b"a\\0b")', ()), ('ffi.new("char[]", 0)', ()),
+    ('ffi.new("char[]", b"hello")[1:3]', ()), ('ffi.new("char[]", b"hello") + 1', ()),
+    ('ffi.cast("char *", ffi.new("char[]", b"hello"))', ()),
+    ('ffi.cast("char *", ffi.new("char[]", b"hello"))', (2,)),
+    ('ffi.cast("char *", ffi.new("char[]", b"hello"))', (5000,)),
+    ('ffi.cast("char *", 0)', ()), ('ffi.NULL', ()),
+    ('ffi.new("char[]", b"hello")', (1.5,)), ('ffi.new("char[]", b"hello")', (2 ** 64,)),
+    ('ffi.new("char[]", b"hello")', ("x",)), ('ffi.new("char[]", b"hello")', (True,)),
+    ('ffi.new("unsigned char[]", b"hello")', ()), ('ffi.new("signed char *", 65)', ()),
+    ('ffi.new("wchar_t[]", "h\\u00e9llo")', ()), ('ffi.new("char16_t[]", "abc")', (2,)),
+    ('ffi.cast("enum color", 5)', ()), ('ffi.cast("enum color", 7)', ()),
+    ('ffi.cast("char", 65)', ()), ('ffi.cast("int", 65)', ()), ('ffi.new("int[3]")', ()),
+    ('ffi.new("char **")', ()), ('ffi.new("char *")', ()), ('b"hello"', ()), ('None', ()),
+    ('5', ()),
+]
+
+
+@pytest.fixture(scope="module")
+def mod(tmp_path_factory):
+    return build_api_module(tmp_path_factory.mktemp("apistring"), "_api_string", _CDEF,
+                            _SOURCE)
+
+
+def _outcome(ffi, lib, expression, extra):
+    try:
+        cdata = eval(expression, {"ffi": ffi, "lib": lib})
+        return "ok", ffi.string(cdata, *extra)
+    except Exception as exc:
+        return type(exc).__name__, str(exc)
+
+
+@pytest.mark.parametrize("expression, extra", CASES, ids=["%s-%r" % c for c in CASES])
+def test_string_as_inline(mod, expression, extra):
+    inline = FFI()
+    inline.cdef(_CDEF)
+    expected = _outcome(inline, None, expression, extra)
+    assert _outcome(mod.ffi, mod.lib, expression, extra) == expected
+    assert _outcome(mod.ffi, mod.lib, expression, extra) == expected
+
+
+def test_strings_of_function_results(mod):
+    ffi, lib = mod.ffi, mod.lib
+    assert ffi.string(lib.hello()) == b"hello world"
+    assert ffi.string(lib.hello(), 5) == b"hello"
+    assert ffi.string(lib.hello(), 2 ** 63 - 1) == b"hello world"
+    null = _outcome(ffi, lib, "lib.nothing()", ())
+    assert null == _outcome(ffi, lib, 'ffi.cast("char *", 0)', ()) and null[0] == "RuntimeError"
+
+
+def test_keywords_go_the_long_way(mod):
+    ffi = mod.ffi
+    p = ffi.new("char[]", b"hello")
+    assert ffi.string(p, maxlen=2) == b"he"
+    assert ffi.string(cdata=p) == b"hello"
+    with pytest.raises(TypeError):
+        ffi.string()
+
+
+def test_is_a_builtin_method_of_the_ffi(mod):
+    method = mod.ffi.string
+    assert method.__self__ is mod.ffi
+    assert repr(method).startswith("<built-in method string of _cffi_backend.FFI object at")
+
+
+@pytest.mark.skipif(IS_CFFI, reason="purecffi's C path (cffi's ffi.string is C throughout)")
+def test_char_strings_run_no_python_code(mod):
+    ffi, lib = mod.ffi, mod.lib
+    p = ffi.new("char[]", b"hello")
+    q = ffi.cast("char *", p)
+    r = lib.hello()
+    part = p[1:4]
+    made, calls = python_calls(lambda: (ffi.string(p), ffi.string(q, 2), ffi.string(r),
+                                        ffi.string(part)))
+    assert made == (b"hello", b"he", b"hello world", b"ell") and calls == []

@@ -174,3 +174,26 @@ def test_against_cffi(mod):
         if isinstance(expected, list) and isinstance(got, list):
             got, expected = got[:-1], expected[:-1]      # (the reprs differ in class names)
         assert (cdecl, init, got) == (cdecl, init, expected)
+
+
+@pytest.mark.skipif(IS_CFFI, reason="purecffi's loader")
+def test_binders_of_an_earlier_purecffi_are_still_used():
+    # a module built before the built-ins became methods of the ffi: its binders take no ffi
+    import types
+    from purecffi.apimode import bind_fast_methods
+    calls = []
+
+    def binder(name, count):
+        def bind(*args):
+            if len(args) != count:
+                raise TypeError("function takes exactly %d arguments" % (count,))
+            calls.append(name)
+            return name
+        return bind
+    module = types.SimpleNamespace(_pc_from_buffer_bind=binder("from_buffer", 2),
+                                   _pc_new_bind=binder("new", 11),
+                                   _pc_string_bind=binder("string", 4))
+    ffi = FFI()
+    bind_fast_methods(module, ffi)
+    assert calls == ["from_buffer", "new", "string"]
+    assert (ffi.from_buffer, ffi.new, ffi.string) == ("from_buffer", "new", "string")

@@ -506,27 +506,33 @@ def set_generated_ffi(cls):
     _GENERATED_FFI[:] = [cls]
 
 
-def _bind_new(module, ffi):
-    """The module's `ffi.new` and `ffi.string`: their common cases in C (build/api_new.py,
-    build/api_string.py), the rest by the runtime's; none with the limited API or without a
-    GIL."""
-    bind = getattr(module, "_pc_new_bind", None)
-    if bind is None:
-        return
+def bind_fast_methods(module, ffi):
+    """The module's `ffi.from_buffer`, `ffi.new` and `ffi.string`: their common cases in C
+    (build/api_from_buffer.py, api_new.py, api_string.py), the rest by the runtime's; none
+    with the limited API, only from_buffer without a GIL.  A module built by an earlier
+    purecffi, whose binders take no ffi, gets built-ins bound to the module."""
     from .convert import TypeRuntime
-    from .ctype import CType
+    from .ctype import ArrayType, CType
     from .memory import MEM, _Bytes, _resize
     sample = _Bytes()
-    object.__setattr__(ffi, "new", bind(
-        ffi._types, ffi.new, CType, TypeRuntime, CType.__dict__["_rt"],
-        TypeRuntime.__dict__["new_plan"], MEM, _Bytes, _resize, sample,
-        ctypes.addressof(sample), ffi))
-    bind = getattr(module, "_pc_string_bind", None)
-    if bind is not None:
-        from .ctype import ArrayType
-        char = TYPES.primitive("char")
-        object.__setattr__(ffi, "string", bind(ffi.string, TYPES.pointer(char), char,
-                                               ArrayType, ffi))
+    char = TYPES.primitive("char")
+    binders = [
+        ("from_buffer", "_pc_from_buffer_bind", lambda: (ffi._open_arrays, ffi.from_buffer)),
+        ("new", "_pc_new_bind", lambda: (
+            ffi._types, ffi.new, CType, TypeRuntime, CType.__dict__["_rt"],
+            TypeRuntime.__dict__["new_plan"], MEM, _Bytes, _resize, sample,
+            ctypes.addressof(sample))),
+        ("string", "_pc_string_bind", lambda: (ffi.string, TYPES.pointer(char), char,
+                                                ArrayType))]
+    for name, binder, arguments in binders:
+        bind = getattr(module, binder, None)
+        if bind is None:
+            continue
+        try:
+            fast = bind(*arguments(), ffi)
+        except TypeError:       # an earlier purecffi's binder: bound to the module
+            fast = bind(*arguments())
+        object.__setattr__(ffi, name, fast)
 
 
 def load(module, declarations, facts):
@@ -548,10 +554,7 @@ def load(module, declarations, facts):
     if hasattr(module, "_pc_result_layout"):        # (not with the limited API)
         module._pc_result_layout(result_plan, CType.__dict__["_rt"],
                                  layout.__dict__["_keep"])
-    bind = getattr(module, "_pc_from_buffer_bind", None)     # (not with the limited API)
-    if bind is not None:        # its common case in C, the rest by FFI.from_buffer
-        object.__setattr__(ffi, "from_buffer", bind(ffi._open_arrays, ffi.from_buffer, ffi))
-    _bind_new(module, ffi)
+    bind_fast_methods(module, ffi)
     name = module.__name__
     kinds, addresses, class_attrs, values, pointers = {}, {}, {}, {}, {}
     for fname, fntype in decls.functions.items():

@@ -13,6 +13,8 @@ refuses the value) is the runtime's FFI.new, called with the same arguments.  No
 with the limited API (no slot internals there) nor without a GIL (its class table needs one).
 """
 
+from .c_text import gil_only
+
 __all__ = ["emit_new", "NEW_DEF"]
 
 # the entry of the module's method table (non-limited builds only)
@@ -21,9 +23,7 @@ NEW_DEF = "    {\"_pc_new_bind\", _pc_new_bind, METH_VARARGS, NULL},"
 
 def emit_new(limited=False):
     """The C of the fast `ffi.new` (nothing with the limited API)."""
-    if limited:
-        return []
-    return ["#ifndef Py_GIL_DISABLED", "#define PC_NEW 1"] + _NEW + ["#endif", ""]
+    return gil_only("PC_NEW", _NEW, limited)
 
 
 _NEW = [

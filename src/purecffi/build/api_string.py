@@ -9,6 +9,8 @@ Everything else (other types, NULL, other arguments, keywords) is the runtime's
 internals there) nor without a GIL (its table of classes seen needs one).
 """
 
+from .c_text import gil_only
+
 __all__ = ["emit_string", "STRING_DEF"]
 
 # the entry of the module's method table (non-limited builds only)
@@ -17,9 +19,7 @@ STRING_DEF = "    {\"_pc_string_bind\", _pc_string_bind, METH_VARARGS, NULL},"
 
 def emit_string(limited=False):
     """The C of the fast `ffi.string` (nothing with the limited API)."""
-    if limited:
-        return []
-    return ["#ifndef Py_GIL_DISABLED", "#define PC_STRING 1"] + _STRING + ["#endif", ""]
+    return gil_only("PC_STRING", _STRING, limited)
 
 
 _STRING = [

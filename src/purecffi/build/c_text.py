@@ -5,6 +5,14 @@ import re
 PREFIX = "_pc_"
 
 
+def gil_only(flag, lines, limited):
+    """`lines` for builds with a GIL and the full API (nothing with the limited API), with
+    the macro `flag` defined when they are there."""
+    if limited:
+        return []
+    return ["#ifndef Py_GIL_DISABLED", "#define %s 1" % (flag,)] + lines + ["#endif", ""]
+
+
 def c_string(text):
     """A C string literal."""
     out = []

@@ -197,3 +197,25 @@ def test_binders_of_an_earlier_purecffi_are_still_used():
     bind_fast_methods(module, ffi)
     assert calls == ["from_buffer", "new", "string"]
     assert (ffi.from_buffer, ffi.new, ffi.string) == ("from_buffer", "new", "string")
+
+
+@pytest.mark.skipif(IS_CFFI, reason="purecffi's C path (cffi's ffi.new is C throughout)")
+def test_many_types_in_turn_stay_in_c(mod):
+    ffi = mod.ffi
+    types = ["int *", "size_t *", "double *", "short *", "long long *", "unsigned char *",
+             "float *", "struct point *", "union u *", "struct mixed *", "int[2]", "int[3]",
+             "int[4]", "double[2]", "char[8]", "char[]", "int[]", "uint8_t[]", "int **",
+             "unsigned int *"]
+    work = [(t, 3 if t.endswith("[]") else None) for t in types]
+    for cdecl, init in work:                # the runtime files each type's plan first
+        ffi.new(cdecl, init)
+
+    def make():
+        made = []
+        for _ in range(3):
+            for cdecl, init in work:
+                made.append(ffi.new(cdecl, init))
+        return made
+    made, calls = python_calls(make)
+    assert calls == [] and [ffi.typeof(p).cname for p in made[:len(types)]] == \
+        [ffi.typeof(t).cname for t in types]

@@ -509,7 +509,7 @@ def set_generated_ffi(cls):
 def bind_fast_methods(module, ffi):
     """The module's `ffi.from_buffer`, `ffi.new` and `ffi.string`: their common cases in C
     (build/api_from_buffer.py, api_new.py, api_string.py), the rest by the runtime's; none
-    with the limited API, only from_buffer without a GIL.  A module built by an earlier
+    with the limited API or without a GIL.  A module built by an earlier
     purecffi, whose binders take no ffi, gets built-ins bound to the module."""
     from .convert import TypeRuntime
     from .ctype import ArrayType, CType

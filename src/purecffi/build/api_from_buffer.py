@@ -1,14 +1,18 @@
 """`ffi.from_buffer()` of an API-mode module, its common case made in C.
 
-The module's `ffi.from_buffer` is a built-in function (bound by apimode.load()): a non-empty
-`bytearray` (or `bytes`, when not required writable) into an open array type that the
-runtime's FFI.from_buffer has already made once (`ffi._open_arrays`: cdecl -> (cdata class,
-ctype, item size); other types are filed there as (None, ctype, 0): not taken here) gives a cdata with the same four slots the runtime's fast path sets: the
-ctype, the address of the data, a memoryview of the source as `_keep` (it holds the buffer
-export, so a bytearray cannot be resized under the cdata, and release() releases it) and the
-length.  Everything else (other sources, keywords, errors) is the runtime's FFI.from_buffer,
-called with the same arguments.  Not emitted with the limited API (no slot internals there).
+The module's `ffi.from_buffer` is a built-in method of the ffi (bound by apimode.load()): a
+non-empty `bytearray` (or `bytes`, when not required writable) into an open array type that
+the runtime's FFI.from_buffer has already made once (`ffi._open_arrays`: cdecl -> (cdata
+class, ctype, item size); other types are filed there as (None, ctype, 0): not taken here)
+gives a cdata with the same four slots the runtime's fast path sets: the ctype, the address
+of the data, a memoryview of the source as `_keep` (it holds the buffer export, so a
+bytearray cannot be resized under the cdata, and release() releases it) and the length.  The
+class's `_length` slot is found in the table of classes api_new.py keeps.  Everything else
+(other sources, keywords, errors) is the runtime's FFI.from_buffer, called with the same
+arguments.  Not emitted with the limited API (no slot internals there) nor without a GIL.
 """
+
+from .c_text import gil_only
 
 __all__ = ["emit_from_buffer", "FROM_BUFFER_DEF"]
 
@@ -17,10 +21,9 @@ FROM_BUFFER_DEF = "    {\"_pc_from_buffer_bind\", _pc_from_buffer_bind, METH_VAR
 
 
 def emit_from_buffer(limited=False):
-    """The C of the fast `ffi.from_buffer` (nothing with the limited API)."""
-    if limited:
-        return []
-    return _FROM_BUFFER
+    """The C of the fast `ffi.from_buffer` (nothing with the limited API nor without a GIL:
+    the table of classes it shares with ffi.new needs one)."""
+    return gil_only("PC_FROM_BUFFER", _FROM_BUFFER, limited)
 
 
 _FROM_BUFFER = [
@@ -28,57 +31,6 @@ _FROM_BUFFER = [
     "static PyObject *_pc_fb_open;     /* ffi._open_arrays */",
     "static PyObject *_pc_fb_slow;     /* the runtime's FFI.from_buffer, bound to the ffi */",
     "static PyObject *_pc_fb_char;     /* \"char[]\", the default type */",
-    "",
-    "/* cdata classes seen, with the offsets of their _ctype, _addr, _keep, _length slots */",
-    "#define PC_FB_SEEN 8",
-    "static struct { PyTypeObject *tp; Py_ssize_t ctype, addr, keep, length; }",
-    "    _pc_fb_seen[PC_FB_SEEN];",
-    "static unsigned _pc_fb_next;",
-    "",
-    "/* the offset of object slot `name` of class `tp` (its member descriptor), or -1 */",
-    "static Py_ssize_t _pc_fb_slot(PyTypeObject *tp, const char *name)",
-    "{",
-    "    Py_ssize_t offset = -1;",
-    "    PyObject *d = PyObject_GetAttrString((PyObject *)tp, name);",
-    "    if (d == NULL) {",
-    "        PyErr_Clear();",
-    "        return -1;",
-    "    }",
-    "    if (Py_TYPE(d) == &PyMemberDescr_Type &&",
-    "            ((PyMemberDescrObject *)d)->d_member->type == T_OBJECT_EX &&",
-    "            PyType_IsSubtype(tp, ((PyMemberDescrObject *)d)->d_common.d_type))",
-    "        offset = ((PyMemberDescrObject *)d)->d_member->offset;",
-    "    Py_DECREF(d);",
-    "    return offset;",
-    "}",
-    "",
-    "/* the index in _pc_fb_seen of cdata class `tp` (filed on first sight), or -1 if it is",
-    " * not a cdata class with the four slots */",
-    "static int _pc_fb_class(PyTypeObject *tp)",
-    "{",
-    "    unsigned i;",
-    "    Py_ssize_t ctype, addr, keep, length;",
-    "    for (i = 0; i < PC_FB_SEEN; i++)",
-    "        if (_pc_fb_seen[i].tp == tp)",
-    "            return (int)i;",
-    "    if (_pc_cdata_type == NULL || !PyType_IsSubtype(tp, _pc_cdata_type))",
-    "        return -1;",
-    "    ctype = _pc_fb_slot(tp, \"_ctype\");",
-    "    addr = _pc_fb_slot(tp, \"_addr\");",
-    "    keep = _pc_fb_slot(tp, \"_keep\");",
-    "    length = _pc_fb_slot(tp, \"_length\");",
-    "    if (ctype < 0 || addr < 0 || keep < 0 || length < 0)",
-    "        return -1;",
-    "    i = _pc_fb_next++ % PC_FB_SEEN;",
-    "    Py_INCREF(tp);",
-    "    Py_XDECREF((PyObject *)_pc_fb_seen[i].tp);",
-    "    _pc_fb_seen[i].tp = tp;",
-    "    _pc_fb_seen[i].ctype = ctype;",
-    "    _pc_fb_seen[i].addr = addr;",
-    "    _pc_fb_seen[i].keep = keep;",
-    "    _pc_fb_seen[i].length = length;",
-    "    return (int)i;",
-    "}",
     "",
     "static PyObject *_pc_from_buffer(PyObject *self, PyObject *const *args, size_t nargsf,",
     "                                 PyObject *kwnames)",
@@ -123,7 +75,7 @@ _FROM_BUFFER = [
     "        PyErr_Clear();",
     "        goto slow;",
     "    }",
-    "    k = _pc_fb_class(tp);",
+    "    k = _pc_class_slots(tp, 1, 0);         /* (build/api_new.py) */",
     "    if (k < 0)",
     "        goto slow;",
     "    view = PyMemoryView_FromObject(source);       /* holds the export */",
@@ -138,11 +90,8 @@ _FROM_BUFFER = [
     "        Py_XDECREF(length);",
     "        return NULL;",
     "    }",
-    "    Py_INCREF(ctype);",
-    "    PC_SLOT(result, _pc_fb_seen[k].ctype) = ctype;",
-    "    PC_SLOT(result, _pc_fb_seen[k].addr) = address;",
-    "    PC_SLOT(result, _pc_fb_seen[k].keep) = view;",
-    "    PC_SLOT(result, _pc_fb_seen[k].length) = length;",
+    "    PC_FILL(result, ctype, address, view);",
+    "    PC_SLOT(result, _pc_classes[k].length) = length;",
     "    return result;",
     "slow:",
     "    return PyObject_Vectorcall(_pc_fb_slow, args, nargsf, kwnames);",

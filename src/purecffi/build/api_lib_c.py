@@ -375,7 +375,8 @@ def emit_module_functions(plan, limited=False):
         "    {\"_pc_struct_converter\", _pc_struct_converter, METH_O, NULL},",
         "    {\"_pc_lib_class\", _pc_lib_class, METH_O, NULL},",
         "    {\"_pc_lib_bind\", _pc_lib_bind, METH_O, NULL},",
-    ] + ([] if limited else [FROM_BUFFER_DEF, RESULT_LAYOUT_DEF, VOID_POINTER_DEF,
+    ] + ([] if limited else [RESULT_LAYOUT_DEF, VOID_POINTER_DEF,
+                             "#ifdef PC_FROM_BUFFER", FROM_BUFFER_DEF, "#endif",
                              "#ifdef PC_NEW", NEW_DEF, "#endif",
                              "#ifdef PC_STRING", STRING_DEF, "#endif"]) + (
         ["#ifdef PC_GLOBALS", GLOBAL_DEF, "#endif"] if globals_in_c else []) + [

@@ -569,7 +569,7 @@ def generate_c_source(ffi, spec, prelude=(), epilogue=(), limited=None):
     # the helpers name no declaration: before the set_source() code, no macro of it can
     # change them; what follows it names only `_pc_` identifiers besides the declarations'
     lines = emit_header(spec, limited) + list(prelude) + emit_helpers(limited) + \
-        emit_fast_type(limited) + emit_from_buffer(limited) + emit_new(limited) + \
+        emit_fast_type(limited) + emit_new(limited) + emit_from_buffer(limited) + \
         emit_string(limited)
     results = [fn.fntype.result for fn in plan.functions if fn.fast_c]
     pointers = any(_pointer_result(r) for r in results)

@@ -2,7 +2,7 @@
 alone, `_Bool` and char bit-fields as unsigned integers, and the errors for what is not an int."""
 import pytest
 
-from _backend import FFI
+from _backend import FFI, IS_CFFI
 
 CDEF = """
 struct a { int x:3; unsigned y:5; int z:1; unsigned w:1; };
@@ -171,3 +171,15 @@ def test_a_bitfield_of_new_memory_is_read_in_c(ffi):
     p = ffi.new("struct b *", {"x": -5, "big": -(1 << 38), "s": 200})
     values, calls = python_calls(lambda: (p.x, p.big, p.u, p.s))
     assert values == (-5, -(1 << 38), 0, 200) and calls == []
+
+
+@pytest.mark.skipif(IS_CFFI, reason="purecffi's ctypes mirror")
+def test_the_layout_check_refuses_a_mirror_reading_other_bits():
+    # the check that keeps bit-field getters only where ctypes reads their own bits: given the
+    # positions of another layout, it refuses the mirror (its getters are then dropped)
+    from purecffi.shadow import _bits_read_right, mirror
+    bits = [("a", 3, 5, True), ("b", 8, 7, False)]
+    structure, members = mirror([], 4, bits)
+    assert set(members) == {"a", "b"} and _bits_read_right(structure, members, bits, 4)
+    assert not _bits_read_right(structure, members, [("a", 4, 5, True)], 4)
+    assert not _bits_read_right(structure, members, [("b", 8, 6, False)], 4)

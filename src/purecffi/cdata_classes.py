@@ -422,11 +422,10 @@ def _mirror_setter(struct_type, field, member):
         return _aligned_number_property(field).fset
     checked = bitfield_accessors(struct_type, field, null_error)[1]
     lo, hi = bitfield_range(field)
-    set_member = setattr
 
     def put(self, value):
         if value.__class__ is int and lo <= value <= hi:
-            set_member(self._keep, member, value)
+            setattr(self._keep, member, value)
             return
         checked(self, value)
     return put

@@ -1,9 +1,10 @@
 """C-level field reads for the structs that ffi.new() allocates: a ctypes structure mirroring
 the struct's number fields and bit-fields is the allocated buffer (`_keep`), and the field
 properties of the cdata made on it have `operator.attrgetter("_keep.f<n>")` as getter
-(cdata_classes.py): ctypes' own field descriptor reads the value, with no Python frame.  Bit-fields sharing a storage unit
-are one ctypes unit with padding bits around them; each is checked once against its own bits
-(a ctypes laying them out otherwise gets no bit-field getters).
+(cdata_classes.py): ctypes' own field descriptor reads the value, with no Python frame.
+Bit-fields sharing a storage unit are one ctypes unit with padding bits around them; each is
+checked once against its own bits (a ctypes laying them out otherwise gets no bit-field
+getters).
 
 Only the memory of the default allocator is such a mirror (a custom allocator's, or a call
 result's, is not): ffi.new() gives that memory the type's `_mirror_class` (cdata_classes.py).

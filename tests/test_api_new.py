@@ -191,7 +191,7 @@ def test_binders_of_an_earlier_purecffi_are_still_used():
             return name
         return bind
     module = types.SimpleNamespace(_pc_from_buffer_bind=binder("from_buffer", 2),
-                                   _pc_new_bind=binder("new", 11),
+                                   _pc_new_bind=binder("new", 10),
                                    _pc_string_bind=binder("string", 4))
     ffi = FFI()
     bind_fast_methods(module, ffi)

@@ -519,8 +519,8 @@ def bind_fast_methods(module, ffi):
     binders = [
         ("from_buffer", "_pc_from_buffer_bind", lambda: (ffi._open_arrays, ffi.from_buffer)),
         ("new", "_pc_new_bind", lambda: (
-            ffi._types, ffi.new, CType, TypeRuntime, CType.__dict__["_rt"],
-            TypeRuntime.__dict__["new_plan"], MEM, _Bytes, _resize, sample,
+            ffi._types, ffi.new, CType, TypeRuntime, TypeRuntime.__dict__["new_plan"], MEM,
+            _Bytes, _resize, sample,
             ctypes.addressof(sample))),
         ("string", "_pc_string_bind", lambda: (ffi.string, TYPES.pointer(char), char,
                                                 ArrayType))]

@@ -118,3 +118,40 @@ def test_no_module_is_longer_than_800_lines():
         if count > MAX_LINES:
             too_long[name] = count
     assert not too_long, "modules over %d lines: %r" % (MAX_LINES, too_long)
+
+
+# stdlib modules the runtime needs only when something goes wrong (the traceback module, for a
+# report) or never (pickle; re and tokenize come with them): importing cffi costs none of them
+_NOT_AT_IMPORT = ("pickle", "traceback", "re", "tokenize", "textwrap", "linecache", "enum")
+
+
+def test_importing_the_runtime_imports_no_reporting_or_pickling_modules():
+    import subprocess
+    import sys
+    code = ("import sys\nbefore = set(sys.modules)\nimport purecffi\nffi = purecffi.FFI()\n"
+            "print(' '.join(sorted(set(sys.modules) - before)))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert "purecffi" in out
+    assert [name for name in _NOT_AT_IMPORT if name in out] == []
+
+
+def test_a_report_without_the_traceback_module_still_names_the_frames(monkeypatch, capsys):
+    """At shutdown the traceback module may not be importable: the report then lists the
+    frames without their source lines."""
+    import sys
+    from purecffi import unraisable
+
+    def failing():
+        raise ValueError("boom")
+    try:
+        failing()
+    except ValueError as exc:
+        error = exc
+    monkeypatch.setattr(sys, "unraisablehook", sys.__unraisablehook__)
+    monkeypatch.setitem(sys.modules, "traceback", None)     # `import traceback` raises
+    unraisable.report(error, "Exception ignored in", "the object")
+    err = capsys.readouterr().err
+    assert err.startswith("Exception ignored in: 'the object'\nTraceback (most recent call last):\n")
+    assert 'line %d, in failing\n' % (failing.__code__.co_firstlineno + 1) in err
+    assert err.endswith("ValueError: boom\n")

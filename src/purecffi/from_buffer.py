@@ -20,13 +20,13 @@ of the memoryview itself (a memoryview of a PickleBuffer of it), so that it cann
 under the cdata, as with cffi.
 """
 import operator
-from pickle import PickleBuffer as _PickleBuffer
 
 from .buffer import buffer as _ffi_buffer
 from .cdatabase import CData, cffi_type_name
 from .convert import prepare
 from .ctype import ARRAY, POINTER
 from .memory import _ADDRESSES, _BYTES_DATA_OFFSET, _PTR_SHIFT, _VIEW_BUF_OFFSET, BufferExport
+from .memory import PickleBuffer as _PickleBuffer
 
 __all__ = ["from_buffer", "UNSPECIFIED"]
 

@@ -9,7 +9,10 @@ import struct
 import sys
 import threading
 import weakref
-from pickle import PickleBuffer
+try:        # (the class pickle re-exports, without importing pickle and what it imports)
+    from _pickle import PickleBuffer
+except ImportError:     # pragma: no cover (a Python without the C accelerator)
+    from pickle import PickleBuffer
 
 from . import platform as plat
 from .cdatabase import tp_name

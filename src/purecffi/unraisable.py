@@ -2,7 +2,6 @@
 `sys.unraisablehook`, printed as CPython's default hook prints it."""
 import os
 import sys
-import traceback
 import types
 
 _FROM_EXCEPTION = object()      # report()'s default: the traceback the exception carries
@@ -83,10 +82,29 @@ def _print(args):
     parts = [_head(args)]
     if args.exc_traceback is not None:
         parts.append("Traceback (most recent call last):\n")
-        parts.extend(traceback.format_tb(args.exc_traceback))
+        parts.extend(_format_tb(args.exc_traceback))
     parts.append(_exception_line(args.exc_type, args.exc_value))
     stderr.write("".join(parts))
     stderr.flush()
+
+
+def _format_tb(tb):
+    """The traceback's lines as the default hook prints them.  The traceback module is only
+    imported now (it imports re, tokenize and textwrap: most programs never report); if it
+    cannot be (the interpreter is shutting down), the lines without their source."""
+    try:
+        import traceback
+    except BaseException:
+        traceback = None
+    if traceback is not None:
+        return traceback.format_tb(tb)
+    lines = []
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        lines.append('  File "%s", line %s, in %s\n' % (code.co_filename, tb.tb_lineno,
+                                                        code.co_name))
+        tb = tb.tb_next
+    return lines
 
 
 def _head(args):

@@ -82,7 +82,7 @@ def test_where_the_type_name_cannot_be_set_a_getattr_gives_the_words(monkeypatch
 
     class Other(InlineFFI):
         pass
-    monkeypatch.setattr(ffi_attrs, "_set_tp_name", lambda cls: False)
+    monkeypatch.setattr(ffi_attrs, "set_tp_name", lambda cls, dotted: False)
     ffi_attrs.name_as_cffi(Other)
     assert Other.__name__ == "FFI" and "__getattr__" in vars(Other)
     assert _message(AttributeError, lambda: Other().no_such_name) == (
@@ -91,21 +91,21 @@ def test_where_the_type_name_cannot_be_set_a_getattr_gives_the_words(monkeypatch
 
 @pytest.mark.skipif(IS_CFFI, reason="purecffi's own mechanism")
 def test_the_type_name_is_only_set_where_it_is_found_as_expected(monkeypatch):
-    from purecffi import ffi_attrs
+    from purecffi import cdatabase
     from purecffi.api import FFI as InlineFFI
 
     class Other(InlineFFI):
         pass
-    cpython = ffi_attrs.sys.implementation.name == "cpython"
-    assert ffi_attrs._set_tp_name(Other) is cpython
+    cpython = cdatabase.sys.implementation.name == "cpython"
+    assert cdatabase.set_tp_name(Other, "_cffi_backend.FFI") is cpython
     # set: the word where tp_name was is no longer the class's __name__, so not set again
-    assert ffi_attrs._set_tp_name(Other) is False
+    assert cdatabase.set_tp_name(Other, "_cffi_backend.FFI") is False
     assert Other.__name__ == "Other"
     assert _message(AttributeError, lambda: Other().x) == (
         "'%s' object has no attribute 'x'" % ("_cffi_backend.FFI" if cpython else "Other",))
-    monkeypatch.setattr(ffi_attrs.sys, "implementation", type("I", (), {"name": "other"}))
+    monkeypatch.setattr(cdatabase.sys, "implementation", type("I", (), {"name": "other"}))
 
     class Third(InlineFFI):
         pass
-    assert ffi_attrs._set_tp_name(Third) is False
+    assert cdatabase.set_tp_name(Third, "_cffi_backend.FFI") is False
     assert _message(AttributeError, lambda: Third().x) == "'Third' object has no attribute 'x'"

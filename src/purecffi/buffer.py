@@ -21,7 +21,8 @@ import threading
 import warnings
 import weakref
 
-from .cdatabase import CFFI_TYPE_NAMES, CData, cffi_type_name, not_a_cdata, tp_name
+from .cdatabase import (CFFI_TYPE_NAMES, CData, cffi_type_name, name_as_cffi_class, not_a_cdata,
+                         tp_name)
 from .memory import MEM, Owned, owned_size
 from .sizes import _cdata_size
 from .errors import FFIError
@@ -276,7 +277,9 @@ else:
         _length_ = 0
 
     def _new_array_type(size):
-        return _BufferType("buffer", (buffer,), {"_length_": size, "__slots__": ()})
+        cls = _BufferType("buffer", (buffer,), {"_length_": size, "__slots__": ()})
+        name_as_cffi_class(cls, "buffer")
+        return cls
 
     def _make(size, address):
         last = _last
@@ -381,5 +384,6 @@ def _forget_size(size):
 
 
 CFFI_TYPE_NAMES[buffer] = "_cffi_backend.buffer"      # (as cffi's messages name it)
+name_as_cffi_class(buffer, "buffer")
 
 __all__ = ["buffer", "make_buffer", "FFIError"]

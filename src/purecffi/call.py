@@ -22,7 +22,7 @@ from .call_types import INT_CTYPES, by_value_ctypes, primitive_ctypes, unsupport
 from .cdata import AddrCData, CData, Family, FunctionPtrCData, StructCData, ValueCData, \
     family_namespace
 from .cdata_value import value_cdata
-from .cdatabase import tp_name
+from .cdatabase import name_as_cffi_class, tp_name
 from .convert import LONGDOUBLE_BYTES, code_to_str, prepare
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, \
     opaque_error
@@ -334,6 +334,7 @@ class _CallPlan:
         namespace = family_namespace(LibFunction)
         namespace.update(attrs)
         self.cls = type("function<%s>" % (fntype.cname,), (CData, _CFuncPtr), namespace)
+        name_as_cffi_class(self.cls, "_CDataBase")      # (cffi's class of lib.f)
 
 
 

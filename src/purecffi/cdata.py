@@ -15,7 +15,7 @@ from operator import index as _index
 from . import platform as plat
 from .convert import prepare, write_numbers
 from .ctype import ARRAY, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES, opaque_error
-from .cdatabase import CData, make_cdata, tp_name
+from .cdatabase import CData, make_cdata, name_as_cffi_class, tp_name
 from .cdata_value import (ValueCData, cannot_subtract, index_error, slice_bounds, _no_add,
                           _no_call, _no_item, _no_iter, _no_len, _no_sub)
 from .memory import MEM, BufferExport, Owned, far_item_address, owned_size
@@ -731,7 +731,12 @@ def concrete(name, template, attrs=(), parent=None, slots=()):
     namespace.update(attrs)
     namespace.update(__slots__=_ADDRESS_SLOTS + tuple(slots) + ("__weakref__",),
                      __module__=__name__)
-    return type(name, (CData,), namespace)
+    cls = type(name, (CData,), namespace)
+    # named as cffi's class of what it makes (what Python's own messages show)
+    named = namespace.get("_cffi_class_name")   # (from the namespace: a field is a property)
+    name_as_cffi_class(cls, named if named.__class__ is str else
+                       "__CDataOwn" if namespace.get("_owning") is True else "_CDataBase")
+    return cls
 
 
 def family_namespace(template, parent=None):

@@ -4,7 +4,7 @@ import math
 from operator import index as _index
 
 from . import platform as plat
-from .cdatabase import CData
+from .cdatabase import CData, name_as_cffi_class
 from .ctype import ARRAY, ENUM, TYPES
 
 _SSIZE_MIN, _SSIZE_MAX = plat.SSIZE_MIN, plat.SSIZE_MAX
@@ -174,10 +174,12 @@ class ValueCData(CData):
         return bool(self._value)
 
     def _compared(self):
-        """The Python value a comparison uses, as cffi: a char is bytes, a wchar_t str."""
+        """The Python value a comparison uses, as cffi: a char is bytes, a wchar_t str; a long
+        double is refused (cffi's NotImplementedError: no Python number holds it)."""
         value = self._value
         if value.__class__ is bytes and len(value) > 1:     # a long double's raw bytes
-            return longdouble_float(value)
+            raise NotImplementedError("cannot use <cdata '%s'> in a comparison"
+                                      % (self._ctype.cname,))
         return value
 
     def __eq__(self, other):
@@ -225,7 +227,10 @@ class ValueCData(CData):
         return self._compared() >= other
 
     def __hash__(self):
-        return hash(self._compared())
+        value = self._value
+        if value.__class__ is bytes and len(value) > 1:     # a long double: by identity (cffi)
+            return object.__hash__(self)
+        return hash(value)
 
     def __repr__(self):
         return "<cdata '%s' %s>" % (self._ctype.cname, self._repr_value())
@@ -251,8 +256,8 @@ class ValueCData(CData):
 
 
 # the name Python's own messages show, as for cffi's ("unsupported operand type(s) for *:
-# '_CDataBase' and 'int'")
-ValueCData.__name__ = ValueCData.__qualname__ = "_CDataBase"
+# '_cffi_backend._CDataBase' and 'int'")
+name_as_cffi_class(ValueCData, "_CDataBase")
 
 
 _new_object = object.__new__
@@ -265,7 +270,7 @@ class GcValueCData(ValueCData):
     __slots__ = ("_gc",)
 
 
-GcValueCData.__name__ = GcValueCData.__qualname__ = "__CDataGCP"      # (cffi's)
+name_as_cffi_class(GcValueCData, "__CDataGCP")      # (cffi's)
 
 
 def value_cdata(ctype, value):

@@ -1,4 +1,8 @@
-"""The common base class of every cdata (`ffi.CData`), apart so that any module can import it."""
+"""The common base class of every cdata (`ffi.CData`), apart so that any module can import it;
+and the naming of purecffi's classes as cffi's C classes (`_cffi_backend.__CDataOwn`...)."""
+import ctypes
+import sys
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Iterator
@@ -56,15 +60,50 @@ class CData:
 
 
 def not_instantiable(cls):
-    """The error for calling a cdata class from Python (only purecffi makes cdata)."""
-    return TypeError("cannot create '%s.%s' instances: cdata objects are made by the ffi "
-                     "(ffi.new(), ffi.cast()...)" % (CData.__module__, cls.__name__))
+    """The error for calling a cdata class from Python (only purecffi makes cdata): cffi's."""
+    return TypeError("cannot create '%s' instances" % (tp_name(cls),))
 
 
 def not_picklable(obj):
-    """The error for copying or pickling a cdata or a ctype (cffi's wording)."""
+    """The error for copying or pickling a cdata or a ctype (cffi's wording, naming cffi's
+    class of a cdata: '__CDataGCP' for what ffi.gc() returned...)."""
+    if isinstance(obj, CData):
+        return TypeError("cannot pickle '%s' object" % (cffi_type_name(obj),))
     cls = type(obj)
     return TypeError("cannot pickle '%s.%s' object" % (cls.__module__, cls.__qualname__))
+
+
+# -- Classes named as cffi's ----
+_TP_NAMES = {}      # 'module.Name' -> the C string a tp_name points to (a handful in all)
+
+
+def name_as_cffi_class(cls, name):
+    """Name `cls` as cffi's C class `_cffi_backend.<name>`: `name` as its __name__ and
+    __qualname__, '_cffi_backend' as its module (so its repr is cffi's), and the dotted name
+    as the tp_name CPython's own messages show ("'<' not supported between instances of
+    '_cffi_backend.__CDataOwn' and 'dict'")."""
+    cls.__name__ = cls.__qualname__ = name
+    cls.__module__ = "_cffi_backend"
+    set_tp_name(cls, "_cffi_backend." + name)
+
+
+def set_tp_name(cls, dotted):
+    """Point the tp_name of the class `cls` at a C string `dotted` (kept as long as the
+    module); False where type objects are not laid out as CPython's (the word after the
+    object header and ob_size must be the tp_name, which spells __name__ until then)."""
+    if sys.implementation.name != "cpython":
+        return False
+    text = _TP_NAMES.get(dotted)
+    if text is None:
+        text = _TP_NAMES.setdefault(dotted, ctypes.create_string_buffer(dotted.encode()))
+    slot = ctypes.c_void_p.from_address(id(cls) + _TP_NAME_OFFSET)
+    if not slot.value or ctypes.string_at(slot.value) != cls.__name__.encode():
+        return False
+    slot.value = ctypes.addressof(text)
+    return True
+
+
+_TP_NAME_OFFSET = object.__basicsize__ + ctypes.sizeof(ctypes.c_ssize_t)
 
 
 _new_object = object.__new__

@@ -13,7 +13,7 @@ import threading
 import weakref
 
 from . import platform as plat
-from .cdatabase import CFFI_TYPE_NAMES
+from .cdatabase import CFFI_TYPE_NAMES, name_as_cffi_class, tp_name
 from .errors import CDefError, CompiledFFIError, FFIError
 from .lazy import BUILD_LOCK
 
@@ -54,8 +54,7 @@ class CType:
 
     def __new__(cls, *args, **kwargs):
         """Refused, as in cffi: types are made by the ffi (with `make_type()`)."""
-        raise TypeError("cannot create '%s.%s' instances: ctypes are made by the ffi "
-                        "(ffi.typeof())" % (__name__.rpartition(".")[0], cls.__name__))
+        raise TypeError("cannot create '%s' instances" % (tp_name(cls),))     # (cffi's)
 
     def __reduce_ex__(self, protocol):
         """Refused, as in cffi (so copy.copy() and pickle.dumps() refuse too: types are
@@ -412,7 +411,7 @@ _NO_DICT = " and no __dict__ for setting new attributes" if sys.version_info >= 
 def _as_python_words(exc, obj, name):
     """The AttributeError `exc` of object.__setattr__/__delattr__, worded as Python words it
     when the attribute is set or deleted directly (as on cffi's types)."""
-    if _NO_DICT and str(exc) == "'%s' object has no attribute '%s'" % (type(obj).__name__, name):
+    if _NO_DICT and str(exc) == "'%s' object has no attribute '%s'" % (tp_name(type(obj)), name):
         return AttributeError(str(exc) + _NO_DICT)
     return exc
 
@@ -594,14 +593,14 @@ def opaque_error(ctype, exc_type=TypeError, message="ctype '%s' is of unknown si
 _MAX_BYTES = plat.SSIZE_MAX     # the largest Py_ssize_t
 
 
-# What Python's own messages call a type object ("'CType' object has no attribute 'fields'"),
-# as cffi's messages do: the subclasses are how purecffi is organised, not something to show.
-for _cls in (VoidType, InvalidType, PrimitiveType, UnknownNumberType, PointerType, ArrayType,
-             RawFunctionType, FunctionPtrType, StructOrUnionType, EnumType):
-    _cls.__name__ = "CType"
+# What Python's own messages call a type object ("'_cffi_backend.CType' object has no
+# attribute 'fields'"), as cffi's messages do: the subclasses are how purecffi is organised,
+# not something to show.
 for _cls in (CType, VoidType, InvalidType, PrimitiveType, UnknownNumberType, PointerType,
              ArrayType, RawFunctionType, FunctionPtrType, StructOrUnionType, EnumType):
+    name_as_cffi_class(_cls, "CType")
     CFFI_TYPE_NAMES[_cls] = "_cffi_backend.CType"           # (as cffi's messages name them)
+name_as_cffi_class(CField, "CField")
 CFFI_TYPE_NAMES[CField] = "_cffi_backend.CField"
 
 

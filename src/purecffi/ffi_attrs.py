@@ -2,10 +2,7 @@
 only, no attribute set or deleted by a program (cffi's AttributeError), and type(ffi)()
 taking a module name."""
 
-import ctypes
-import sys
-
-from .cdatabase import cffi_type_name
+from .cdatabase import cffi_type_name, set_tp_name
 
 __all__ = ["OWN_STATE", "refusal", "check_module_name", "check_getctype", "arg_type_name",
            "name_as_cffi"]
@@ -46,9 +43,7 @@ def arg_type_name(value):
 
 
 # The C-level name CPython's own messages give a compiled ffi's type ("'_cffi_backend.FFI'
-# object has no attribute 'x'"), while its __name__ stays 'FFI', as cffi's.  The classes'
-# tp_name points into this buffer, which lives as long as the module.
-_TP_NAME = ctypes.create_string_buffer(b"_cffi_backend.FFI")
+# object has no attribute 'x'"), while its __name__ stays 'FFI', as cffi's.
 _MSG_NO_ATTRIBUTE = "'_cffi_backend.FFI' object has no attribute '%s'"     # (cffi's words)
 
 
@@ -56,21 +51,8 @@ def name_as_cffi(cls):
     """Name the class of a compiled ffi as cffi's: __name__ 'FFI', and cffi's type name in
     CPython's messages, without a __getattr__ (which would slow every ffi.method lookup)."""
     cls.__name__ = cls.__qualname__ = "FFI"
-    if not _set_tp_name(cls):
+    if not set_tp_name(cls, "_cffi_backend.FFI"):
         cls.__getattr__ = _no_attribute     # another interpreter: the same words, slower
-
-
-def _set_tp_name(cls):
-    """Point the tp_name of `cls` at _TP_NAME; False where type objects are not laid out
-    as CPython's (the word after the object header and ob_size must be its tp_name)."""
-    if sys.implementation.name != "cpython":
-        return False
-    offset = object.__basicsize__ + ctypes.sizeof(ctypes.c_ssize_t)
-    slot = ctypes.c_void_p.from_address(id(cls) + offset)
-    if not slot.value or ctypes.string_at(slot.value) != cls.__name__.encode():
-        return False
-    slot.value = ctypes.addressof(_TP_NAME)
-    return True
 
 
 def _no_attribute(self, name):

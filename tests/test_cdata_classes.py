@@ -116,3 +116,26 @@ def test_every_cdata_is_named_cdata(make):
     ffi = FFI()
     assert make(ffi).__name__ == "<cdata>"
     assert ffi.CData.__name__ != "<cdata>"
+
+
+# field names that are also names of what purecffi's cdata classes have (slots, methods,
+# dunders): such a struct is made, filled and read as any other (purecffi reads these fields
+# by attribute as its own attributes: docs/design.md; cffi reads the fields)
+_CLASHING = ["_ctype", "_addr", "_keep", "_length", "_owning", "_families", "_v", "_v_i",
+             "__repr__", "__slots__", "__class__", "__getattr__", "_item_size", "_decay"]
+
+
+@pytest.mark.parametrize("name", _CLASHING)
+def test_a_struct_with_a_field_named_as_a_cdata_attribute_works(name):
+    ffi = FFI()
+    ffi.cdef("struct s { int a; int %s; struct s *next; int arr[2]; };"
+             "struct t { struct s inner; int %s; };" % (name, name))
+    p = ffi.new("struct s *", {"a": 4, name: 3, "arr": [5, 6]})
+    assert (p.a, p[0].a, list(p.arr), p.next) == (4, 4, [5, 6], ffi.NULL)
+    assert repr(p).startswith("<cdata 'struct s *' owning")
+    p.a = 9
+    assert ffi.cast("struct s *", p).a == 9
+    assert ffi.unpack(ffi.cast("int *", p), 2) == [9, 3]    # the field was written
+    t = ffi.new("struct t *", [[1, 2], 7])
+    assert (t.inner.a, ffi.new("struct s[2]")[1].a) == (1, 0)
+    assert ffi.offsetof("struct s", name) == ffi.sizeof("int")

@@ -395,9 +395,10 @@ def _add_mirror_class(owning, template, struct_type, attrs=None):
     fields are read in C (shadow.py).  `attrs`, if given, makes more attributes."""
     if is_var_sized(struct_type):
         return
+    named = attribute_fields(struct_type)
     bits = [(name, f.bit_position, f.bitsize, bitfield_range(f)[0] < 0)
-            for name, f in struct_type._fields if f.bitsize > 0]
-    made = mirror([(name, f.offset, prepare(f.type).fmt) for name, f in struct_type._fields
+            for name, f in named if f.bitsize > 0]
+    made = mirror([(name, f.offset, prepare(f.type).fmt) for name, f in named
                    if _typed_view_field(struct_type, f)], struct_type.byte_size, bits)
     if made is None:
         return
@@ -454,7 +455,8 @@ def _owned_view_attrs(struct_type):
     number format over its own memory (`_v_i`, `_v_d`...), and a field read is a property call
     and one index.  Transient views (array items, fields) keep the computed-address getters.
     """
-    fields = [(name, f) for name, f in struct_type._fields if _typed_view_field(struct_type, f)]
+    fields = [(name, f) for name, f in attribute_fields(struct_type)
+              if _typed_view_field(struct_type, f)]
     formats = sorted({prepare(f.type).fmt for _, f in fields})
     if not formats:
         return {}
@@ -523,7 +525,23 @@ def _function_class(ctype, rt):
 
 
 def _field_properties(ctype, fast):
-    return {name: _field_property(ctype, field, fast) for name, field in ctype._fields}
+    return {name: _field_property(ctype, field, fast) for name, field in attribute_fields(ctype)}
+
+
+def attribute_fields(struct_type):
+    """The fields of `struct_type` that its cdata have as attributes: all but those named as
+    what the cdata classes have themselves (a slot, a method, a dunder name), which a field
+    property would replace (see docs/design.md)."""
+    return [(name, field) for name, field in struct_type._fields
+            if not (name in _RESERVED or name.startswith(("_v_", "_vf_"))
+                    or name.startswith("__") and name.endswith("__"))]
+
+
+# what the cdata classes of structs and of pointers to them have, or get once made
+_RESERVED = frozenset(dir(StructCData)) | frozenset(dir(StructPointerCData)) | frozenset([
+    "_addr", "_ctype", "_keep", "_length", "_v", "_view_items", "_families", "_keeps_views",
+    "_decay", "_mirror_buffer", "_mirror_class", "_open_array", "_item_size", "_item_read",
+    "_item_write"])
 
 
 _CLASS_MAKERS = {

@@ -160,6 +160,44 @@ def test_compiled_ffi_syntax_errors_point_at_the_place(compiled_ffi, text, messa
         assert info.value.__cause__ is None
 
 
+# a character that is no C name nor space (non-ASCII: a letter, a no-break space) is a symbol
+# of its own; the text is shown as cffi's C code shows it, bytes with '?' for each non-ASCII
+# one, and the column counts bytes
+@pytest.mark.parametrize("text, message, shown, column", [
+    ("\u00e9", "identifier expected", "??", 0),
+    ("\U0001f600", "identifier expected", "????", 0),
+    ("int \u00e9", "unexpected symbol", "int ??", 4),
+    ("int *\u00e9", "unexpected symbol", "int *??", 5),
+    ("int \u00e9*", "unexpected symbol", "int ??*", 4),
+    ("int\u00e9x", "unexpected symbol", "int??x", 3),
+    ("int\u00a0*", "unexpected symbol", "int??*", 3),
+    ("signed\u2003int", "unexpected symbol", "signed???int", 6),
+    ("unsigned \u00e9", "unexpected symbol", "unsigned ??", 9),
+    ("int[\u00e9]", "expected a positive integer constant", "int[??]", 4),
+    ("int[3\u00e9]", "expected ']'", "int[3??]", 5),
+    ("int(*)(\u00e9)", "identifier expected", "int(*)(??)", 7),
+    ("int(*)(int \u00e9)", "expected ')'", "int(*)(int ??)", 11),
+    ("struct \u00e9", "struct or union name expected", "struct ??", 7),
+    ("enum \u00e9", "enum name expected", "enum ??", 5),
+    ("union 3x", "struct or union name expected", "union 3x", 6),
+])
+def test_compiled_ffi_refuses_what_is_no_c_name(compiled_ffi, text, message, shown, column):
+    for op in sorted(OPS):
+        with pytest.raises(compiled_ffi.error) as info:
+            OPS[op](compiled_ffi, text)
+        assert str(info.value) == "%s\n%s\n%s^" % (message, shown, " " * column)
+
+
+@pytest.mark.parametrize("text, column, char", [
+    ("int \u00e9", 5, "\u00e9"), ("\u00e9", 1, "\u00e9"), ("int\u00e9x", 4, "\u00e9"),
+    ("int\u00a0*", 4, "\\xa0"), ("unsigned \u00e9", 10, "\u00e9"), ("int *\u00e9", 6, "\u00e9")])
+def test_inline_ffi_refuses_what_is_no_c_name(ffi, text, column, char):
+    with pytest.raises(CDefError) as info:
+        ffi.typeof(text)
+    assert str(info.value) == ('cannot parse "%s"\n<cdef source string>:2:%d: '
+                               "Illegal character '%s'" % (text, column, char))
+
+
 @pytest.mark.parametrize("text, error, message", [
     ("int(int)", "ffi.error", "the type 'int(int)' is a function type, not a pointer-to-function"),
     ("int([5])(int)", "ffi.error", "the type 'int(int)' is a function type"),

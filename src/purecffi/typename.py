@@ -48,6 +48,10 @@ class _Syntax(Unsupported):
         if column is None:
             starts = _token_starts(text, _GENERATED_TOKEN_RE)
             column = starts[self.index] if self.index < len(starts) else len(text)
+        if not text.isascii():      # as cffi's C code shows it: bytes, '?' for each non-ASCII
+            column = len(text[:column].encode("utf-8", "surrogatepass"))
+            text = "".join(c if c.isascii() else "?" * len(c.encode("utf-8", "surrogatepass"))
+                           for c in text)
         return CompiledFFIError("%s\n%s\n%s^" % (self.message, text, " " * column))
 
 
@@ -103,7 +107,7 @@ _TOKEN_RE = re.compile(r"""\s*(?:
       (?P<name>[A-Za-z_$][\w$]*)
     | (?P<number>0[xX][0-9a-fA-F]+|0[bB][01]+|\d+)[uUlL]*
     | (?P<punct><<|>>|\.\.\.|[*()\[\],+\-/%&|^~])
-    )""", re.VERBOSE)
+    )""", re.VERBOSE | re.ASCII)
 # the ffi of a generated module reads a number as cffi's does: a digit and hex digits or 'x'
 # ("3u" is 3 then a name), then decimal, octal or hex, up to 2**63 - 1; any other character
 # is a token of its own, which the parser does not expect
@@ -112,7 +116,7 @@ _GENERATED_TOKEN_RE = re.compile(r"""\s*(?:
     | (?P<number>[0-9][0-9a-fA-FxX]*)
     | (?P<punct><<|>>|\.\.\.|[*()\[\],+\-/%&|^~])
     | (?P<other>\S)
-    )""", re.VERBOSE)
+    )""", re.VERBOSE | re.ASCII)
 _TOKEN_CACHE = {}
 _GENERATED_TOKEN_CACHE = {}
 
@@ -153,7 +157,7 @@ def _tokenize(text, generated=False):
         if generated and number is not None:
             tokens.append(_generated_number(number))
             continue
-        if number is not None and (text[pos:pos + 1].isalnum() or text[pos:pos + 1] == "_"):
+        if number is not None and (_alpha(text[pos:pos + 1]) or text[pos:pos + 1] in _DIGITS_):
             raise _Syntax("invalid number", column=m.start("number"))
         tokens.append(_int_literal(number) if number is not None else m.group("name")
                       or m.group("punct") or m.group("other"))
@@ -172,6 +176,14 @@ def _token_starts(text, regex=_TOKEN_RE):
         starts.append(m.start(m.lastgroup))
         pos = m.end()
     return starts
+
+
+def _alpha(text):
+    """Whether `text` is ASCII letters (C names are: 'é' is no letter to a C parser)."""
+    return text.isascii() and text.isalpha()
+
+
+_DIGITS_ = frozenset("0123456789_")
 
 
 def _int_literal(digits):
@@ -264,7 +276,7 @@ class _Parser:
                 self.pos += 1
                 base = self.tag(token)
             elif isinstance(token, str) and base is None and not words \
-                    and token not in _RESERVED and (token[0].isalpha() or token[0] in "_$"):
+                    and token not in _RESERVED and (_alpha(token[0]) or token[0] in "_$"):
                 self.pos += 1
                 base = self.named(token)
             else:
@@ -276,7 +288,7 @@ class _Parser:
                               else "invalid combination of types", last_word)
         if base is None:
             token = self.peek()
-            if isinstance(token, str) and token not in _RESERVED and token[:1].isalpha():
+            if isinstance(token, str) and token not in _RESERVED and _alpha(token[:1]):
                 raise _Syntax("undefined type name", self.pos)
             raise _Syntax("identifier expected", self.pos)
         return base
@@ -319,7 +331,7 @@ class _Parser:
         elif token in TAG_WORDS:
             self.pos += 1
             base = self.tag(token)
-        elif isinstance(token, str) and (token[:1].isalpha() or token[:1] == "_") and (
+        elif isinstance(token, str) and (_alpha(token[:1]) or token[:1] == "_") and (
                 token not in _RESERVED or token in _NOT_KEYWORDS):
             self.pos += 1
             base = self.named(token)
@@ -348,11 +360,13 @@ class _Parser:
     def tag(self, kind):
         """`struct NAME`, `union NAME`, `enum NAME`: declared (opaque) if not known yet."""
         name = self.peek()
-        if not isinstance(name, str) or name in _RESERVED or name == "...":
+        named = isinstance(name, str) and (_alpha(name[0]) or name[0] in "_$")
+        if not isinstance(name, str) or name in _RESERVED or name == "..." or \
+                not named and not self.decls.declare_tags:
             raise _Syntax("%s name expected" % ("enum" if kind == "enum" else "struct or union"),
                           self.pos)
-        if not (name[0].isalpha() or name[0] in "_$"):
-            raise Unsupported(name)
+        if not named:
+            raise Unsupported(name)     # (the full parser says what it is)
         self.pos += 1
         if self.peek() == "{":
             raise _Syntax("unexpected symbol", self.pos)
@@ -407,7 +421,7 @@ class _Parser:
         token = self.peek()
         if allow_name and isinstance(token, str) and (
                 token not in _RESERVED or generated and token in _NOT_KEYWORDS) \
-                and (token[0].isalpha() or token[0] == "_" or generated and token[0] == "$"):
+                and (_alpha(token[0]) or token[0] == "_" or generated and token[0] == "$"):
             self.pos += 1
         return self.suffixes(base, decay)
 
@@ -532,7 +546,7 @@ class _Parser:
         if isinstance(token, BadNumber):
             raise _Syntax(token.message, self.pos)
         if isinstance(token, int) or isinstance(token, str) and (
-                token[:1].isalpha() or token[:1] == "_"):
+                _alpha(token[:1]) or token[:1] == "_"):
             return self.unary()
         raise _Syntax("expected a positive integer constant", self.pos)
 
@@ -558,7 +572,7 @@ class _Parser:
             value = self.expression()
             self.take(")")
             return value
-        if isinstance(token, str) and token not in _RESERVED and token[0].isalpha() \
+        if isinstance(token, str) and token not in _RESERVED and _alpha(token[0]) \
                 or token and token[0] == "_":
             entry = self.decls.constants.get(token)
             if entry is not None and isinstance(entry[1], int) and entry[1] is not True:

@@ -7,6 +7,7 @@ import weakref
 
 import pytest
 
+from _backend import IS_CFFI
 from conftest import missed_attributes
 
 QSORT_CDEF = """
@@ -384,6 +385,25 @@ def test_callback_returns_small_struct(ffi, testlib, make):
     """Callbacks may return structs by value (6.4)."""
     cb = ffi.callback("struct tl_point(int)", make)
     assert testlib.tl_call_ret_point(cb, 7) == 7008
+
+
+@pytest.mark.skipif(IS_CFFI, reason="cffi leaves them as the result's memory was")
+@pytest.mark.parametrize("partial", [lambda v: [v], lambda v: {"x": v}, lambda v: {},
+                                     lambda v: []])
+def test_callback_struct_result_leaves_the_missing_fields_zero(ffi, testlib, partial):
+    """A struct result given by a shorter list or a dict is a new struct: the fields it
+    leaves out are 0, not what the memory for the result held (a previous result's)."""
+    full = ffi.callback("struct tl_point(int)", lambda v: [v, 99])
+    cb = ffi.callback("struct tl_point(int)", partial)
+    expected = partial(7)
+    x = expected[0] if isinstance(expected, list) and expected else expected.get("x", 0) \
+        if isinstance(expected, dict) else 0
+    for _ in range(3):
+        assert testlib.tl_call_ret_point(full, 7) == 7099
+        assert testlib.tl_call_ret_point(cb, 7) == x * 1000
+        full(7)
+        result = cb(7)
+        assert (result.x, result.y) == (x, 0)
 
 
 def test_callback_returns_struct_cdata(ffi, testlib):

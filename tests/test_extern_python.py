@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from _backend import FFI
+from _backend import FFI, IS_CFFI
 from conftest import import_built
 
 pytestmark = pytest.mark.skipif(shutil.which("gcc") is None, reason="needs gcc")
@@ -227,6 +227,18 @@ def test_struct_by_value(mod):
         return {"a": p.b, "b": p.a}
     r = mod.lib.call_swap(1, 2)
     assert (r.a, r.b) == (2, 1)
+
+
+@pytest.mark.skipif(IS_CFFI, reason="cffi leaves them as the result's memory was")
+def test_struct_result_leaves_the_missing_fields_zero(mod):
+    """A struct result given by a dict or a shorter list: the fields it leaves out are 0."""
+    for partial in ({"a": 5}, [5], {}, []):
+        for _ in range(3):
+            mod.ffi.def_extern(name="swap")(lambda p: {"a": p.b, "b": p.a})
+            assert (mod.lib.call_swap(1, 2).a, mod.lib.call_swap(1, 2).b) == (2, 1)
+            mod.ffi.def_extern(name="swap")(lambda p: partial)
+            r = mod.lib.call_swap(1, 2)
+            assert (r.a, r.b) == (5 if partial else 0, 0)
 
 
 def test_spec_6_7_3_python_plus_c_from_other_file(mod):

@@ -8,7 +8,7 @@ from . import platform as plat
 from .cdatabase import cffi_type_name
 from .convert import prepare
 from .ctype import TYPES
-from .callback import _print_exception, _print_onerror_failure, _user_traceback
+from .callback import _print_exception, _print_onerror_failure, _user_traceback, result_writer
 from .errors import CompiledFFIError
 from .memory import MEM, read_address
 
@@ -42,7 +42,7 @@ class _ExternHandler:
         self.python_callable, self.onerror = python_callable, onerror
         self.readers = [prepare(t).read for t in rawtype.args]
         result = rawtype.result
-        self.writer = prepare(result).write if result.kind != "void" else self._void_result
+        self.writer = result_writer(result) if result.kind != "void" else self._void_result
         self.error_bytes = _error_bytes(result, error)
 
     @staticmethod

@@ -589,14 +589,29 @@ _CLOSURE_HANDLER = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p, ctyp
                                     ctypes.c_void_p, use_errno=True)
 
 
+def result_writer(ctype):
+    """What writes a callback's result of type `ctype` to the memory C gave for it: the
+    type's writer; for a struct or union, first zeroed, as a new one is (C's result memory
+    holds anything: the fields a list or dict leaves out are 0, as cffi's)."""
+    write = prepare(ctype).write
+    if ctype.kind != STRUCT and ctype.kind != UNION:
+        return write
+    zero = bytes(ctype.byte_size)
+    end = len(zero)
+
+    def write_struct(address, value):
+        MEM[address:address + end] = zero
+        write(address, value)
+    return write_struct
+
+
 class _LibffiPlan:
     """Callbacks as libffi closures: arguments read from and result written to C memory."""
 
     def __init__(self, fntype):
         self.fntype = fntype
         self.readers = [prepare(t).read for t in fntype.args]
-        rt = prepare(fntype.result)
-        self.write, self.result_size = rt.write, fntype.result.byte_size
+        self.write, self.result_size = result_writer(fntype.result), fntype.result.byte_size
         self.zero = bytes(self.result_size)
         self.cif = _libffi().prepare_cif(fntype)
         watch()         # (closures are freed only once no finalizer may call them)

@@ -232,3 +232,42 @@ def test_release_of_a_slice_or_cast_is_refused_on_the_fast_route(ffi):
             ffi.release(other)
     ffi.release(p)
     ffi.release(p)                      # twice: nothing more to do
+
+
+@pytest.mark.parametrize("make", [lambda: bytearray(range(16)), lambda: bytes(range(16)),
+                                  lambda: bytearray(range(20)), lambda: bytearray(8),
+                                  lambda: memoryview(bytearray(16)), lambda: b""])
+@pytest.mark.parametrize("writable", [False, True])
+def test_repeated_fixed_length_calls(ffi, make, writable):
+    """from_buffer("int[4]", x), called again: what the first call gives (its repr, length,
+    items, its release, its errors)."""
+    outcomes = []
+    for _ in range(3):
+        source = make()
+        try:
+            p = ffi.from_buffer("int[4]", source, require_writable=writable)
+        except Exception as exc:
+            outcomes.append((type(exc).__name__, str(exc)))
+            continue
+        outcome = [len(p), list(p), repr(p), ffi.typeof(p) is ffi.typeof("int[4]")]
+        if isinstance(source, bytearray):
+            p[0] = 7
+            outcome.append(source[0])
+            with pytest.raises(BufferError):
+                source.append(1)            # its export holds the size
+        ffi.release(p)
+        outcome.append(repr(p))
+        if isinstance(source, bytearray):
+            source.append(1)                # released: the size is free again
+        outcomes.append(outcome)
+    assert outcomes[0] == outcomes[1] == outcomes[2]
+    if isinstance(outcomes[0], list):
+        assert outcomes[0][2].startswith("<cdata 'int[4]' buffer len 4 from '")
+        assert outcomes[0][-1] == "<cdata 'int[4]' buffer RELEASED>"
+
+
+def test_an_item_array_of_a_fixed_length_array_is_not_the_export(ffi):
+    for _ in range(3):
+        p = ffi.from_buffer("int[2][2]", bytearray(16))
+        assert repr(p).startswith("<cdata 'int[2][2]' buffer len 2 from 'bytearray'")
+        assert "buffer" not in repr(p[0])

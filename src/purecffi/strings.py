@@ -80,6 +80,16 @@ def to_string(cdata: Any, maxlen: int = -1) -> Any:
             # a NUL ends it within `length`: libc's strlen, then one copy
             return _c_char_p(address).value
         return MEM[address:address + length].tobytes().partition(b"\0")[0]   # (memchr)
+    wide = _WIDE_ITEMS.get(item)
+    if wide is not None and address and maxlen.__class__ is int and \
+            _SSIZE_MIN <= maxlen < 0 and ctype.kind == ARRAY:  # all of a wide array: in C
+        length = cdata._length
+        if length is not None and length * wide[1] <= _SHORT:
+            try:
+                return wide[0](MEM[address:address + length * wide[1]], "surrogatepass",
+                               True)[0].partition("\0")[0]
+            except UnicodeDecodeError:      # (maybe after the NUL: the checked path says)
+                pass
     if item is not None and item.__class__ is PrimitiveType and item.category == _WCHAR \
             and address and maxlen.__class__ is int and _SSIZE_MIN <= maxlen <= _SSIZE_MAX \
             and isinstance(cdata, CData):
@@ -205,6 +215,10 @@ def _to_string_general(cdata, maxlen):
 _WIDE_CODECS = {2: _codecs.utf_16_le_decode, 4: _codecs.utf_32_le_decode} \
     if sys.byteorder == "little" else {2: _codecs.utf_16_be_decode, 4: _codecs.utf_32_be_decode}
 _WIDE_FORMATS = {2: "H", 4: "I"}
+# the wide character types (a typedef of one is the type itself), and the decoder of their
+# arrays with their size
+_WIDE_ITEMS = {item: (_WIDE_CODECS[item.byte_size], item.byte_size) for item in (
+    TYPES.primitive(name) for name in ("wchar_t", "char16_t", "char32_t"))}
 _WCHAR_T_SIZE = sizeof(c_wchar)       # libc's wcslen() counts units of this size
 
 

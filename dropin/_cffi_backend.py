@@ -1,5 +1,8 @@
 """The name `_cffi_backend`, for code that checks for it or reads its version and flags."""
 from purecffi import FFI
+from purecffi.buffer import buffer
+from purecffi.cdatabase import CData as _CDataBase
+from purecffi.ctype import CField, CType
 
 __version__ = "2.0.0"
 RTLD_LAZY = FFI.RTLD_LAZY

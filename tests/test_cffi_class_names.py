@@ -161,3 +161,12 @@ def test_a_long_double_hashes_and_converts(ffi):
     assert {x: 1}[x] == 1           # (by identity: no comparison needed)
     assert (float(x), int(x), bool(x)) == (2.5, 2, True)
     assert hash(ffi.cast("int", 7)) == hash(7)
+
+
+def test_the_ffis_class_attributes_are_named_as_cffis(ffi):
+    assert repr(ffi.CData) == "<class '_cffi_backend._CDataBase'>"
+    assert repr(ffi.CType) == "<class '_cffi_backend.CType'>"
+    assert repr(ffi.buffer) == "<class '_cffi_backend.buffer'>"
+    with pytest.raises(TypeError) as info:
+        ffi.CData()
+    assert str(info.value) == "cannot create '_cffi_backend._CDataBase' instances"

@@ -84,6 +84,11 @@ def test_cffi_backend_module(tmp_path):
     proc = with_dropin('''
         import os, _cffi_backend, purecffi
         assert _cffi_backend.FFI is purecffi.FFI
+        ffi = purecffi.FFI()
+        assert (_cffi_backend._CDataBase, _cffi_backend.CType, _cffi_backend.buffer) == (
+            ffi.CData, ffi.CType, ffi.buffer)
+        assert isinstance(ffi.new("int *"), _cffi_backend._CDataBase)
+        assert isinstance(ffi.typeof("struct { int x; }").fields[0][1], _cffi_backend.CField)
         for flag in ("RTLD_LAZY", "RTLD_NOW", "RTLD_GLOBAL", "RTLD_LOCAL", "RTLD_NODELETE",
                      "RTLD_NOLOAD", "RTLD_DEEPBIND"):
             if hasattr(os, flag):

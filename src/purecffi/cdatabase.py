@@ -104,6 +104,7 @@ def set_tp_name(cls, dotted):
 
 
 _TP_NAME_OFFSET = object.__basicsize__ + ctypes.sizeof(ctypes.c_ssize_t)
+name_as_cffi_class(CData, "_CDataBase")        # (ffi.CData is cffi's _cffi_backend._CDataBase)
 
 
 _new_object = object.__new__

@@ -5,8 +5,8 @@ The cdata holds an export of the source's buffer as `_keep` (so the source stays
 
 Two routes, both without a call frame beyond the method itself where they can:
   * an open array type seen before (`ffi._open_arrays`: cdecl -> (cdata class, ctype, item
-    size); `T[n]` is filed as (None, ctype, minus its size), other types as (None, ctype,
-    0)), and a non-empty, C-contiguous source that is not a memoryview: the export is a
+    size); other types are filed there as (None, ctype, 0)), and a non-empty, C-contiguous
+    source that is not a memoryview: the export is a
     plain `memoryview` of the source (its `obj` is the source: the repr names it), and the
     address is read from the view object (`memory._ADDRESSES`), or from the `bytes` object;
     the cdata is built in place (no `__init__`).  `bytearray` and `bytes` come first.  An API
@@ -45,11 +45,7 @@ def from_buffer(self, cdecl, python_buffer=UNSPECIFIED, require_writable=False):
         cls, ctype, item_size = self._open_arrays[cdecl]
     except (KeyError, TypeError):
         cls = ctype = None      # (the general path is called below: no exception context)
-        item_size = 0
     if cls is None or not (require_writable is False or require_writable is True):
-        if item_size < 0 and (require_writable is False or require_writable is True):
-            return _fixed_array(self, cdecl, ctype, -item_size, python_buffer,
-                                require_writable)   # `T[n]`: filed with minus its size
         return _from_buffer(self, cdecl, python_buffer, require_writable, ctype)
     source = python_buffer.__class__
     if source is _bytearray:
@@ -93,29 +89,6 @@ def from_buffer(self, cdecl, python_buffer=UNSPECIFIED, require_writable=False):
     return _from_buffer(self, cdecl, python_buffer, require_writable, ctype)
 
 
-def _fixed_array(ffi, cdecl, ctype, size, python_buffer, require_writable):
-    """from_buffer("T[n]", x) of a bytearray, or of bytes if not `require_writable`, of at
-    least `size` bytes: the export and the array made as the general path makes them (the
-    export knows the type: an item array at the same address is not what it made), in one
-    frame; anything else the general way."""
-    source = python_buffer.__class__
-    if (source is _bytearray or source is _bytes and require_writable is False) and \
-            len(python_buffer) >= size:
-        export = _new_object(BufferExport)
-        export.obj, export.ctype = python_buffer, ctype
-        if source is _bytes:
-            export.view, address = None, id(python_buffer) + _BYTES_DATA_OFFSET
-        else:
-            export.view = view = _memoryview(python_buffer)
-            address = _ADDRESSES[(id(view) + _VIEW_BUF_OFFSET) >> _PTR_SHIFT]
-        export.address, export.byte_size = address, len(python_buffer)
-        result = _new_object(ctype._rt.cdata_class)
-        result._ctype, result._addr, result._keep, result._length = ctype, address, export, \
-            ctype.length
-        return result
-    return _from_buffer(ffi, cdecl, python_buffer, require_writable, ctype)
-
-
 def _from_buffer(ffi, cdecl, python_buffer, require_writable, ctype=None):
     """from_buffer() in general (see there): one frame for the common sources.  `ctype`: the
     type of `cdecl` if known (filed in `ffi._open_arrays`)."""
@@ -146,6 +119,10 @@ def _from_buffer(ffi, cdecl, python_buffer, require_writable, ctype=None):
     if source is _bytes and not require_writable:
         export.view, address, size = None, id(python_buffer) + _BYTES_DATA_OFFSET, \
             len(python_buffer)
+    elif source is _bytearray and python_buffer and _VIEW_BUF_OFFSET is not None:
+        export.view = view = _memoryview(python_buffer)     # (contiguous and writable)
+        address = _ADDRESSES[(id(view) + _VIEW_BUF_OFFSET) >> _PTR_SHIFT]
+        size = len(python_buffer)
     else:
         try:
             view = _memoryview(python_buffer if source is not _memoryview
@@ -180,12 +157,9 @@ def _from_buffer(ffi, cdecl, python_buffer, require_writable, ctype=None):
         length = size // item_size if item_size > 0 else 0
         if item_size > 0 and _VIEW_BUF_OFFSET is not None:
             ffi._open_arrays[cdecl] = (cls, ctype, item_size)     # for the fast path
-    else:
-        if length * item_size > size:
-            raise ValueError("buffer is too small (%d bytes) for '%s' (%d bytes)"
-                             % (size, ctype.cname, length * item_size))
-        if length and item_size > 0 and _VIEW_BUF_OFFSET is not None:
-            ffi._open_arrays[cdecl] = (None, ctype, -length * item_size)  # (_fixed_array)
+    elif length * item_size > size:
+        raise ValueError("buffer is too small (%d bytes) for '%s' (%d bytes)"
+                         % (size, ctype.cname, length * item_size))
     # the array type's own class (its accessors were prepared once, with the type);
     # the repr shows the buffer because `_keep` is the export (see AddrCData._owning_repr)
     result = _new_object(cls)

@@ -139,3 +139,20 @@ def test_a_struct_with_a_field_named_as_a_cdata_attribute_works(name):
     t = ffi.new("struct t *", [[1, 2], 7])
     assert (t.inner.a, ffi.new("struct s[2]")[1].a) == (1, 0)
     assert ffi.offsetof("struct s", name) == ffi.sizeof("int")
+
+
+@pytest.mark.skipif(IS_CFFI, reason="purecffi's own class attributes")
+def test_every_attribute_set_on_a_cdata_class_later_is_reserved_from_fields():
+    """Fields named as what the runtime sets on a cdata class after making it (with
+    type.__setattr__) get no attribute: each such name must be in the reserved set."""
+    import os
+    import re
+    import purecffi
+    from purecffi.cdata_classes import _RESERVED
+    directory = os.path.dirname(purecffi.__file__)
+    names = set()
+    for name in os.listdir(directory):
+        if name.endswith(".py"):
+            with open(os.path.join(directory, name)) as source:
+                names.update(re.findall(r'type\.__setattr__\([\w.]+, "(\w+)"', source.read()))
+    assert names and names <= _RESERVED, names - _RESERVED

@@ -81,10 +81,10 @@ def to_string(cdata: Any, maxlen: int = -1) -> Any:
             return _c_char_p(address).value
         return MEM[address:address + length].tobytes().partition(b"\0")[0]   # (memchr)
     wide = _WIDE_ITEMS.get(item)
-    if wide is not None and address and maxlen.__class__ is int and \
-            _SSIZE_MIN <= maxlen < 0 and ctype.kind == ARRAY:  # all of a wide array: in C
-        length = cdata._length
-        if length is not None and length * wide[1] <= _SHORT:
+    if wide is not None and address and maxlen.__class__ is int and ctype.kind == ARRAY:
+        length = cdata._length      # all of a short wide array: one decode, in C, then cut
+        if length is not None and length * wide[1] <= _SHORT and (maxlen == -1 or (
+                _SSIZE_MIN <= maxlen <= _SSIZE_MAX and (maxlen < 0 or maxlen >= length))):
             try:
                 return wide[0](MEM[address:address + length * wide[1]], "surrogatepass",
                                True)[0].partition("\0")[0]
@@ -96,14 +96,6 @@ def to_string(cdata: Any, maxlen: int = -1) -> Any:
         length = cdata._length if ctype.kind == ARRAY else None
         if length is None or 0 <= maxlen < length:
             length = maxlen
-        else:
-            size = item._size
-            if length * size <= _SHORT:     # all of it in the array: one decode, then cut
-                decode = _WIDE_CODECS.get(size)
-                if decode is not None:
-                    text = _wide_array_text(decode, MEM[address:address + length * size])
-                    if text is not None:
-                        return text
         text = wide_text(item, address, length, True)
         if text is not None:
             return text
@@ -243,16 +235,6 @@ def wide_text(item, address, limit, to_nul):
         if end >= 0:
             return text[:end]
     return text
-
-
-def _wide_array_text(decode, data):
-    """The str up to the first NUL of `data`, a short wide-character array (all in memory)
-    decoded whole by `decode`; None if a unit, maybe one after the NUL, is no character (the
-    caller then decodes only the units before the NUL)."""
-    try:
-        return decode(data, "surrogatepass", True)[0].partition("\0")[0]
-    except UnicodeDecodeError:
-        return None
 
 
 def _wide_length_within(address, size, limit):

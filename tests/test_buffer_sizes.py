@@ -44,6 +44,14 @@ def test_a_large_size_is_taken_as_given(ffi):
         assert len(ffi.buffer(a, (1 << 30) + 5)) == (1 << 30) + 5     # a view: nothing is read
 
 
+@pytest.mark.parametrize("address", [(1 << 47) - 3, 1 << 47, (1 << 62) + 8])
+def test_memory_at_any_address_is_taken_as_given(ffi, address):
+    # beyond user space too (nothing is read): the buffer has the size asked for
+    for size in (1, 10, 100):
+        buf = ffi.buffer(ffi.cast("char *", address), size)
+        assert len(buf) == size and memoryview(buf).nbytes == size
+
+
 @pytest.mark.parametrize("size", [1.0, "3", None])
 def test_a_size_must_be_an_int(ffi, size):
     with pytest.raises(TypeError):

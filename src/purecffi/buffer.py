@@ -1,15 +1,16 @@
 """`ffi.buffer`: a type whose instances expose C memory as raw bytes (buffer protocol included).
 
-An instance is a ctypes array of one-byte items laid over the memory, so `bytes(buf)`,
+An instance exports the memory as bytes of format 'B', as cffi's buffers do, so `bytes(buf)`,
 memoryview, `file.readinto(buf)` and `file.write(buf)` work at C speed; indexing and slicing
-give bytes, as cffi's buffers do.  It holds the cdata it was made from (keeping the memory alive).
-The items are a one-byte *union*: ctypes describes an array of `c_ubyte` with the format '<B',
-which memoryview cannot assign to, and an array of unions with the plain 'B' cffi gives.
+give bytes.  It holds the cdata it was made from (keeping the memory alive).  Where it is a
+ctypes array, its items are a one-byte *union*: ctypes describes an array of `c_ubyte` with the
+format '<B', which memoryview cannot assign to, and an array of unions with the plain 'B'.
 
-From Python 3.12 on, `buffer` is a plain class exporting that array through `__buffer__`, and
-`type(b) is ffi.buffer`.  Before 3.12 a Python class can only export the buffer protocol by
-deriving from a C type that does, so `buffer` derives from ctypes.Array and each size gets a
-subclass: `isinstance(b, ffi.buffer)` holds, but `type(b)` is that subclass.
+From Python 3.12 on, `buffer` is a plain class exporting, through `__buffer__`, a slice of the
+memoryview of memory (memory.MEM, whose format is 'B' too), and `type(b) is ffi.buffer`.
+Before 3.12 a Python class can only export the buffer protocol by deriving from a C type that
+does, so `buffer` derives from ctypes.Array and each size gets a subclass:
+`isinstance(b, ffi.buffer)` holds, but `type(b)` is that subclass.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ import weakref
 from .cdatabase import (CFFI_TYPE_NAMES, CData, cffi_type_name, name_as_cffi_class, not_a_cdata,
                          tp_name)
 from .memory import MEM, Owned, owned_size
+from .platform import ADDRESS_SPACE_BYTES as _MEM_END
 from .sizes import _cdata_size
 from .errors import FFIError
 
@@ -199,15 +201,13 @@ if sys.version_info >= (3, 12):
     class buffer(_BufferMethods):
         """ffi.buffer(cdata, [size]): the raw bytes of a cdata's memory."""
 
-        __slots__ = ("_array", "_cdata", "__weakref__")
+        __slots__ = ("_array", "_address", "_cdata", "__weakref__")
 
         def __new__(cls, cdata: CData, size: int = -1) -> buffer:
             byte_size = _fast_size(cdata, size)
             if byte_size < 0:
                 return make_buffer(cdata, size)
-            last = _last
-            result = _new_object(buffer)
-            result._array = (last[1] if last[0] == byte_size else _maker(byte_size))(cdata._addr)
+            result = _make(byte_size, cdata._addr)
             result._cdata = cdata
             return result
 
@@ -217,18 +217,23 @@ if sys.version_info >= (3, 12):
         def __len__(self) -> int:
             return len(self._array)
 
+    def _make(size, address):
+        """A buffer over `size` bytes at `address`: a slice of the memoryview of memory (no
+        class per size, which a free-threaded CPython 3.13 would keep forever once a thread
+        has started), or, beyond the address space it spans, a ctypes array of its own."""
+        result = _new_object(buffer)
+        end = address + size
+        result._array = MEM[address:end] if end <= _MEM_END else _maker(size)(address)
+        result._address = address
+        return result
+
     def _new_array_type(size):
         # made directly: `_Byte * size` would stay in ctypes' own cache forever
         return type(ctypes.Array)("bytes_%d" % (size,), (ctypes.Array,),
                                   {"_type_": _Byte, "_length_": size})
 
-    def _make(size, address):
-        result = _new_object(buffer)
-        result._array = _maker(size)(address)
-        return result
-
     def _buffer_address(buf):
-        return ctypes.addressof(buf._array)
+        return buf._address
 
 else:
     class _BufferType(type(ctypes.Array)):

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from _backend import IS_CFFI
-from conftest import build_api_module, python_calls, run_together
+from conftest import build_api_module, gil_build_only, python_calls, run_together
 
 pytestmark = pytest.mark.skipif(shutil.which("gcc") is None, reason="needs gcc")
 
@@ -230,6 +230,7 @@ def test_struct_results_outlive_their_call(mod):
     assert [k.items[24] for k in kept] == [i + 24 for i in range(50)]
 
 
+@gil_build_only
 @pytest.mark.skipif(IS_CFFI, reason="purecffi internals: the C route of its fast wrappers")
 def test_struct_arguments_run_no_python_code(mod):
     ffi, lib = mod.ffi, mod.lib
@@ -243,6 +244,7 @@ def test_struct_arguments_run_no_python_code(mod):
     assert calls == []                  # moved()'s struct result is made in C too
 
 
+@gil_build_only
 @pytest.mark.skipif(IS_CFFI, reason="purecffi internals: its result makers")
 def test_struct_results_made_as_the_runtime_makes_them(mod):
     """The C code makes a struct result's cdata of the class the Python result maker gives,

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from _backend import IS_CFFI
-from conftest import build_api_module
+from conftest import build_api_module, gil_build_only
 
 pytestmark = pytest.mark.skipif(shutil.which("gcc") is None, reason="needs gcc")
 
@@ -32,6 +32,7 @@ def _twice(ffi, *args, **kwargs):
     return ffi.from_buffer(*args, **kwargs)
 
 
+@gil_build_only
 def test_is_builtin_in_purecffi(mod):
     if not IS_CFFI:
         assert type(mod.ffi.from_buffer).__name__ == "builtin_function_or_method"

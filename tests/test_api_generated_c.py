@@ -11,7 +11,7 @@ import warnings
 import pytest
 
 from _backend import FFI, IS_CFFI
-from conftest import import_built
+from conftest import import_built, limited_api_only
 
 pytestmark = pytest.mark.skipif(shutil.which("gcc") is None, reason="needs gcc")
 
@@ -281,6 +281,7 @@ def test_corpus_is_warning_free_in_cplusplus(tmp_path):
     assert proc.returncode == 0, proc.stderr
 
 
+@limited_api_only
 @pytest.mark.skipif(IS_CFFI, reason="purecffi's own promise")
 def test_limited_api_corpus_is_warning_free(tmp_path):
     cdef, source = _corpus()

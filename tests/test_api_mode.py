@@ -10,6 +10,7 @@ import sysconfig
 import pytest
 
 from _backend import FFI, IS_CFFI, VerificationError
+from conftest import limited_api_only
 
 pytestmark = pytest.mark.skipif(shutil.which("gcc") is None, reason="needs gcc")
 
@@ -1029,6 +1030,7 @@ def _is_debug_python():
     return hasattr(sys, "gettotalrefcount") or bool(sysconfig.get_config_var("Py_DEBUG"))
 
 
+@limited_api_only
 @pytest.mark.skipif(_is_debug_python(), reason="a debug CPython has no limited API")
 def test_limited_api_build_is_abi3(limited):
     mod, path, text = limited

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from _backend import FFI, IS_CFFI
-from conftest import build_api_module, python_calls
+from conftest import build_api_module, gil_build_only, python_calls
 
 pytestmark = pytest.mark.skipif(shutil.which("gcc") is None, reason="needs gcc")
 
@@ -104,6 +104,7 @@ def test_new_as_inline_at_first_call_and_after(mod, inline, cdecl, init):
     assert _outcome(mod.ffi, cdecl, init) == expected
 
 
+@gil_build_only
 @pytest.mark.parametrize("name", ["new", "from_buffer"])
 def test_is_a_builtin_method_of_the_ffi(mod, name):
     method = getattr(mod.ffi, name)
@@ -113,6 +114,7 @@ def test_is_a_builtin_method_of_the_ffi(mod, name):
                                    % (name,))
 
 
+@gil_build_only
 @pytest.mark.skipif(IS_CFFI, reason="purecffi's C path (cffi's ffi.new is C throughout)")
 def test_common_cases_run_no_python_code(mod):
     ffi = mod.ffi
@@ -199,6 +201,7 @@ def test_binders_of_an_earlier_purecffi_are_still_used():
     assert (ffi.from_buffer, ffi.new, ffi.string) == ("from_buffer", "new", "string")
 
 
+@gil_build_only
 @pytest.mark.skipif(IS_CFFI, reason="purecffi's C path (cffi's ffi.new is C throughout)")
 def test_many_types_in_turn_stay_in_c(mod):
     ffi = mod.ffi

@@ -7,7 +7,7 @@ import weakref
 import pytest
 
 from _backend import IS_CFFI
-from conftest import build_api_module, python_calls, run_together
+from conftest import build_api_module, gil_build_only, python_calls, run_together
 
 pytestmark = pytest.mark.skipif(shutil.which("gcc") is None, reason="needs gcc")
 
@@ -166,6 +166,7 @@ def test_void_pointer_refusals_keep_their_errors(mod):
                                "not cdata 'double *'")
 
 
+@gil_build_only
 @pytest.mark.skipif(IS_CFFI, reason="purecffi internals: the C route of its fast wrappers")
 def test_void_pointer_arguments_run_no_python_code(mod):
     ffi, lib = mod.ffi, mod.lib
@@ -267,6 +268,7 @@ def test_pointer_results_made_as_the_runtime_makes_them(results_mod):
     assert sys.getrefcount(ctype) - before[0] < 10 and sys.getrefcount(None) - before[1] < 10
 
 
+@gil_build_only
 def test_pointer_results_run_no_python_code(results_mod):
     """After the first call (which reads the type's classes), a pointer result is made in C:
     no Python function runs, where the result maker would."""

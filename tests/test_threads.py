@@ -6,12 +6,15 @@ Each test starts 8 threads on a barrier with a tiny switch interval, over severa
 (so that every round is a first use), and checks that every thread got the right answer.
 """
 import ctypes.util
+import os
+import subprocess
 import sys
+import textwrap
 import threading
 
 import pytest
 
-from conftest import run_together  # noqa: E402
+from conftest import FREE_THREADED, build_api_module, run_together  # noqa: E402
 from _backend import IS_CFFI, FFI, FFIError
 
 THREADS = 8
@@ -197,3 +200,27 @@ def test_struct_completed_by_cdef_while_threads_use_it():
         p = ffi.new("struct late *", {"a": 3, "b": 0.5})
         assert (p.a, p.b, p[0].a) == (3, 0.5, 3)
         assert ffi.new("struct late[2]")[1].b == 0.0
+
+
+@pytest.mark.skipif(not FREE_THREADED, reason="the GIL is only left off by a free-threaded build")
+def test_api_mode_modules_leave_the_gil_off(tmp_path):
+    """A compiled module declares it needs no GIL: importing it (in a fresh process) leaves
+    the GIL off, with no warning, and its functions and lib run in threads."""
+    build_api_module(tmp_path, "_api_nogil", "int add(int, int); extern int counter;",
+                     "static int add(int a, int b) { return a + b; }\nint counter;")
+    script = textwrap.dedent("""
+        import sys, warnings
+        warnings.simplefilter("error")
+        sys.path.insert(0, %r)
+        import _api_nogil
+        sys.path.insert(0, %r)
+        from conftest import run_together
+        lib = _api_nogil.lib
+        assert run_together(lambda i: [lib.add(i, n) for n in range(2000)][-1]) == [
+            i + 1999 for i in range(8)]
+        print(sys._is_gil_enabled())
+    """) % (str(tmp_path), os.path.dirname(os.path.abspath(__file__)))
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["False"]

@@ -416,7 +416,13 @@ _LIMITED_CDATA_ADDRESS = [
 def emit_result_renew(limited=False):
     """What the result helpers share (emitted once if a fast function returns a pointer or a
     struct): reading the classes of the result type's runtime."""
-    return [] if limited else _RESULT_RENEW_IN_C
+    return [] if limited else _gil_builds_only(_RESULT_RENEW_IN_C)
+
+
+def _gil_builds_only(lines):
+    """`lines` (helpers only _made_in_c() calls) for builds with a GIL: a free-threaded build
+    skips what calls them, and an unused static function is a warning."""
+    return ["#ifndef Py_GIL_DISABLED"] + lines + ["#endif", ""]
 
 
 def _made_in_c(renew, make):
@@ -438,12 +444,14 @@ def emit_pointer_result(limited=False):
     static function is a warning).  Its cdata is made in C from the classes of the type's
     runtime, read again whenever the type has a new runtime (a struct completed later); with
     the limited API, or when that is not set up, by the function's Python result maker."""
-    return ([] if limited else _POINTER_RESULT_IN_C) + [
+    return ([] if limited else _gil_builds_only(_POINTER_RESULT_IN_C)) + [
         "/* a pointer result: the cdata the function's result maker makes of the address */",
         "static PyObject *_pc_pointer_result(PyObject *self, void *result)",
         "{",
         "    PyObject *address, *cdata;",
-    ] + ([] if limited else ["    _pc_fast_object *f = (_pc_fast_object *)self;"] +
+    ] + ([] if limited else ["#ifndef Py_GIL_DISABLED",
+                             "    _pc_fast_object *f = (_pc_fast_object *)self;",
+                             "#endif"] +
          _made_in_c("_pc_result_renew(f, 0)", "_pc_result_cdata(f, result)")) + [
         "    address = PyLong_FromVoidPtr(result);",
         "    if (address == NULL)",
@@ -572,7 +580,7 @@ def emit_struct_result(limited=False):
     made in C from the classes the runtime's result plan gives (the class of the cdata, the
     ctypes buffer class its copy is made in), read again whenever the type has a new runtime; with
     the limited API, or when that is not set up, by the function's Python result maker."""
-    return ([] if limited else _STRUCT_RESULT_IN_C) + [
+    return ([] if limited else _gil_builds_only(_STRUCT_RESULT_IN_C)) + [
         "/* a struct or union result: a new owning cdata holding a copy of the `size` bytes",
         " * at `result` (the C function's result variable) */",
         "static PyObject *_pc_struct_result(PyObject *self, const void *result, size_t size)",

@@ -52,10 +52,12 @@ LIMITED_API_VERSION = "0x030A0000"
 def uses_limited_api(spec):
     """Whether the C file of `spec` is built for the stable ABI: only when asked with
     set_source(py_limited_api=True) (the default is the faster version-specific build, see
-    docs/design.md), and never for a debug CPython, whose Python.h refuses it (spec 8.5)."""
+    docs/design.md), and never for a debug or a free-threaded CPython, whose Python.h
+    refuses it (spec 8.5): there the module is built for the running version."""
     if not spec.kwds.get("py_limited_api", False):
         return False
-    return not (hasattr(sys, "gettotalrefcount") or sysconfig.get_config_var("Py_DEBUG"))
+    return not (hasattr(sys, "gettotalrefcount") or sysconfig.get_config_var("Py_DEBUG")
+                or sysconfig.get_config_var("Py_GIL_DISABLED"))
 
 
 def _special_kind(ctype):
@@ -524,6 +526,9 @@ def emit_init(spec, payload):
         "    PyObject *module, *facts, *apimode, *r;",
         "    module = PyModule_Create(&%smodule);" % (PREFIX,),
         "    if (module == NULL) return NULL;",
+        "#ifdef Py_GIL_DISABLED   /* its caches that need the GIL are left out of such a build */",
+        "    PyUnstable_Module_SetGIL(module, Py_MOD_GIL_NOT_USED);",
+        "#endif",
         "    facts = _pc_facts();",
         "    if (facts == NULL) goto error;",
         "    apimode = PyImport_ImportModule(\"purecffi.apimode\");",

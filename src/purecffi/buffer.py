@@ -6,11 +6,11 @@ give bytes.  It holds the cdata it was made from (keeping the memory alive).  Wh
 ctypes array, its items are a one-byte *union*: ctypes describes an array of `c_ubyte` with the
 format '<B', which memoryview cannot assign to, and an array of unions with the plain 'B'.
 
-From Python 3.12 on, `buffer` is a plain class exporting, through `__buffer__`, a slice of the
-memoryview of memory (memory.MEM, whose format is 'B' too), and `type(b) is ffi.buffer`.
-Before 3.12 a Python class can only export the buffer protocol by deriving from a C type that
-does, so `buffer` derives from ctypes.Array and each size gets a subclass:
-`isinstance(b, ffi.buffer)` holds, but `type(b)` is that subclass.
+From Python 3.12 on, `buffer` is a plain class exporting, through `__buffer__`, a ctypes array
+of a class made per size (a slice of the memoryview of memory, memory.MEM, on a free-threaded
+build), and `type(b) is ffi.buffer`.  Before 3.12 a Python class can only export the buffer
+protocol by deriving from a C type that does, so `buffer` derives from ctypes.Array and each
+size gets a subclass: `isinstance(b, ffi.buffer)` holds, but `type(b)` is that subclass.
 """
 from __future__ import annotations
 
@@ -18,13 +18,14 @@ import ctypes
 import itertools
 import operator
 import sys
+import sysconfig
 import threading
 import warnings
 import weakref
 
 from .cdatabase import (CFFI_TYPE_NAMES, CData, cffi_type_name, name_as_cffi_class, not_a_cdata,
                          tp_name)
-from .memory import MEM, Owned, owned_size
+from .memory import MEM, Owned, _view_address, owned_size
 from .platform import ADDRESS_SPACE_BYTES as _MEM_END
 from .sizes import _cdata_size
 from .errors import FFIError
@@ -180,7 +181,7 @@ def _fast_size(cdata, size):
             address, kind = cdata._addr, cdata._ctype.kind
         except AttributeError:          # not a cdata in memory: make_buffer() says why
             return -1
-        if address and isinstance(cdata, CData):
+        if 0 < address < _FAST_END and isinstance(cdata, CData):
             if size >= 0:
                 if kind != "pointer" and kind != "array":
                     return -1
@@ -201,13 +202,20 @@ if sys.version_info >= (3, 12):
     class buffer(_BufferMethods):
         """ffi.buffer(cdata, [size]): the raw bytes of a cdata's memory."""
 
-        __slots__ = ("_array", "_address", "_cdata", "__weakref__")
+        __slots__ = ("_array", "_cdata", "__weakref__")
 
         def __new__(cls, cdata: CData, size: int = -1) -> buffer:
             byte_size = _fast_size(cdata, size)
             if byte_size < 0:
                 return make_buffer(cdata, size)
-            result = _make(byte_size, cdata._addr)
+            result = _new_object(buffer)        # (_make() inlined: no other frame)
+            if _MEM_SLICES:
+                address = cdata._addr           # (within MEM: see _fast_size)
+                result._array = MEM[address:address + byte_size]
+            else:
+                last = _last
+                result._array = (last[1] if last[0] == byte_size else _maker(byte_size))(
+                    cdata._addr)
             result._cdata = cdata
             return result
 
@@ -218,13 +226,13 @@ if sys.version_info >= (3, 12):
             return len(self._array)
 
     def _make(size, address):
-        """A buffer over `size` bytes at `address`: a slice of the memoryview of memory (no
-        class per size, which a free-threaded CPython 3.13 would keep forever once a thread
-        has started), or, beyond the address space it spans, a ctypes array of its own."""
+        """A buffer over `size` bytes at `address`: a ctypes array of that size's class, or,
+        on a free-threaded build, a slice of the memoryview of memory within its span."""
         result = _new_object(buffer)
-        end = address + size
-        result._array = MEM[address:end] if end <= _MEM_END else _maker(size)(address)
-        result._address = address
+        if _MEM_SLICES and address + size <= _MEM_END:
+            result._array = MEM[address:address + size]
+        else:
+            result._array = _maker(size)(address)
         return result
 
     def _new_array_type(size):
@@ -233,7 +241,9 @@ if sys.version_info >= (3, 12):
                                   {"_type_": _Byte, "_length_": size})
 
     def _buffer_address(buf):
-        return buf._address
+        array = buf._array
+        return ctypes.addressof(array) if array.__class__ is not memoryview else \
+            _view_address(array)
 
 else:
     class _BufferType(type(ctypes.Array)):
@@ -304,6 +314,11 @@ _recent_next = itertools.count()
 _sized_lock = threading.RLock()     # reentrant: a collection may run its callback inside
 _last = (-1, None)          # (size, maker) of the last maker asked for (one more strong ref)
 _MAX_FAST = (1 << 30) - 1
+_FAST_END = _MEM_END - _MAX_FAST        # below it, any fast size stays within MEM
+# Free-threaded CPython 3.13 makes every class made after a first thread started immortal, so
+# there a buffer is a slice of memory.MEM and no class is made per size (elsewhere the ctypes
+# array of a size's class is cheaper to make and dies with its last buffer)
+_MEM_SLICES = bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
 _STRUCTS = ("struct", "union")
 _new_object = object.__new__
 

@@ -33,6 +33,7 @@ from .api_fast_type import emit_fast_type, emit_fnptr_arg, emit_pointer_result, 
 from .api_from_buffer import emit_from_buffer
 from .api_new import emit_new
 from .api_string import emit_string
+from .api_struct_fill import emit_struct_fills, fill_variable
 from .api_c_types import FAST_KINDS, _arg_names, _cast_spell, _fast_kind, _range_check, \
     _size_name, param_spell, result_spell, result_variable
 from .api_extern import emit_extern_python
@@ -245,8 +246,10 @@ def emit_helpers(limited=False):
         "#ifdef __cplusplus",
         "#  define _Bool bool               /* cdef() spells it the C way */",
         "#  define PC_ALIGNOF(t) alignof(t)",
+        "#  define PC_ALIGNAS(t) alignas(t)",
         "#else",
         "#  define PC_ALIGNOF(t) _Alignof(t)",
+        "#  define PC_ALIGNAS(t) _Alignas(t)",
         "#endif",
         "",
         "/* put(dict, key, value): store and release `value`; -1 on error */",
@@ -354,10 +357,11 @@ def _refuse_keywords(limited):
             "        return _pc_no_keywords(self);"]
 
 
-def emit_fast_function(fn, limited=False):
+def emit_fast_function(fn, limited=False, fills=None):
     """A METH_FASTCALL wrapper: exact ints/floats convert in C, anything else (or out of range)
     goes to the slow path (`self`: the ctypes-called function), which raises like ABI mode.
-    `limited`: the same with the limited API only (no PyFloat_AS_DOUBLE, no vectorcall)."""
+    `limited`: the same with the limited API only (no PyFloat_AS_DOUBLE, no vectorcall);
+    `fills`: id(struct type) -> the helper filling it from a list (api_struct_fill.py)."""
     fntype = fn.fntype
     n = len(fntype.args)
     lines = ["static PyObject *%sf_%s(PyObject *self, PyObject *const *args, Py_ssize_t nargs%s)"
@@ -367,6 +371,8 @@ def emit_fast_function(fn, limited=False):
         if i in structs:
             lines.append("    void *x%d;" % (i,))
             lines.append("    PyObject *k%d = NULL;" % (i,))
+            if id(ctype) in (fills or {}):
+                lines.append("    " + fill_variable(ctype, "s%d" % (i,)))
         elif _fast_arg(ctype) in ("pointer", "fnptr"):
             lines.append("    void *x%d;" % (i,))
         elif _special_kind(ctype):
@@ -383,8 +389,13 @@ def emit_fast_function(fn, limited=False):
     start = len(lines)
     for i, ctype in enumerate(fntype.args):
         if i in structs:
-            lines += ["    if (_pc_struct_arg(args[%d], self, %d, &x%d, &k%d, sizeof(%s)) < 0)"
-                      % (i, i, i, i, spell(ctype)), "        goto slow;"]
+            other = "if"
+            if id(ctype) in (fills or {}):      # a list or tuple of numbers, filled in C
+                lines += ["    if (%s(args[%d], s%d) == 0)" % (fills[id(ctype)], i, i),
+                          "        x%d = s%d;" % (i, i)]
+                other = "else if"
+            lines += ["    %s (_pc_struct_arg(args[%d], self, %d, &x%d, &k%d, sizeof(%s)) < 0)"
+                      % (other, i, i, i, i, spell(ctype)), "        goto slow;"]
             continue
         if ctype.kind == FUNCTION:
             lines += ["    if (_pc_fnptr_arg(args[%d], self, %d, &x%d) < 0)" % (i, i, i),
@@ -593,13 +604,16 @@ def generate_c_source(ffi, spec, prelude=(), epilogue=(), limited=None):
     arguments = max([len(fn.fntype.args) for fn in plan.functions] +
                     [len(rawtype.args) for _, (rawtype, _) in plan.extern_python] + [0])
     lines += emit_user_source(spec) + emit_local_name_guard(payload, arguments)
+    fills, fill_names = emit_struct_fills([] if limited else [
+        t for fn in plan.functions if fn.fast_c for t in fn.fntype.args if t.kind == STRUCT])
+    lines += fills
     for fn in plan.functions:
         if fn.how in ("fast", "direct"):
             lines += emit_direct_wrapper(fn)
         elif fn.how == "pointer":
             lines += emit_direct_wrapper(fn) + emit_pointer_wrapper(fn)
         if fn.fast_c:
-            lines += emit_fast_function(fn, limited)
+            lines += emit_fast_function(fn, limited, fill_names)
     lines += emit_fast_table(plan, limited)
     lines += emit_extern_python(plan, limited)
     lines += emit_variable_addresses(plan)

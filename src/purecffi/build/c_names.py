@@ -27,8 +27,9 @@ tstate type v value view view_address view_maker view_offset visit made callee
 d f i n p u x
 """.split())))
 
-# per-argument names: x0, x1... (converted arguments), k0... (kept objects), v0... (values)
-NUMBERED = ("x", "k", "v")
+# per-argument names: x0, x1... (converted arguments), k0... (kept objects), v0... (values),
+# s0... (structs filled from a list)
+NUMBERED = ("x", "k", "v", "s")
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 

@@ -202,6 +202,9 @@ def _rows_inline(Bench):
             "lib.memchr(c, 111, 11)", "lib.memchr(c, 111, 11) == c + 4", CALL),
         row("call_strlen_arr", "call strlen(char[]) with a cdata array", "lib.strlen(c)",
             "lib.strlen(c) == 11", CALL),
+        row("call_list_arg", "call strlen([b\"h\", b\"i\", b\"\\0\"]): a list for a pointer "
+            "(a temporary array)", "lib.strlen(hi)", "lib.strlen(hi) == 2", CALL,
+            extra='hi = [b"h", b"i", b"\\0"]\n'),
         row("call_void", "call void srand(unsigned)", "lib.srand(1)", None, CALL),
         row("call_struct_result", "call div_t div(int, int): struct result", "lib.div(7, 2)",
             "lib.div(7, 2).rem == 1", CALL),

@@ -25,7 +25,7 @@ from .call_types import by_value_ctypes, unsupported_by_value
 from .cdata import AddrCData, CData
 from .cdata_value import ValueCData
 from .convert import (array_initializers, bad_init, fast_twin, longdouble_bytes, pointer_value,
-                      prepare, to_bool, to_char, to_float, to_int, to_wchar, write_array,
+                      prepare, to_bool, to_char, to_float, to_int, to_wchar, write_numbers,
                       write_struct)
 from .ctype import ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, TYPES, UNION, VOID, \
     opaque_error
@@ -435,13 +435,19 @@ def _text_argument(item, text):
 
 
 def _temporary_array(ctype, items):
-    """A C array holding `items`, alive for the duration of the call."""
+    """A C array holding `items`, alive for the duration of the call: what write_array()
+    does with a list or tuple, without the array type (`item[]`, which, interned weakly,
+    would be made again for every call)."""
     item = ctype.item
     size = item.byte_size
     if item.kind == VOID or size <= 0:
         raise bad_init(ctype, "cdata pointer", items)
     buffer, address = allocate(len(items) * size)
-    write_array(TYPES.array(item, None), address, items, len(items))
+    irt = item._rt or prepare(item)
+    if not write_numbers(irt, address, items, True):    # numbers packed at once, or zeroed
+        write = irt.write
+        for index, value in enumerate(items):           # one by one, with cffi's errors
+            write(address + index * size, value)
     return _byref(buffer)
 
 
@@ -464,6 +470,8 @@ def _pointer_slow_path(ctype, accepted):
     takes_file = item is not None and _is_file_type(item)
 
     def convert(value):
+        if item is not None and (value.__class__ is list or value.__class__ is tuple):
+            return _temporary_array(ctype, value)   # (asks no attribute of it)
         if isinstance(value, CData) or hasattr(value, "_function_address") or \
                 fast_twin(value) is not None:
             address = pointer_value(ctype, value)

@@ -11,7 +11,7 @@ import shutil
 import pytest
 
 from _backend import FFI
-from conftest import build_api_module, build_shared_library, normalised
+from conftest import build_api_module, build_shared_library, import_built, normalised
 
 cffi = pytest.importorskip("cffi")
 
@@ -89,22 +89,15 @@ def api_modules(tmp_path_factory):
     theirs_ffi.set_source("_api_listargs_cffi", source)
     directory = tmp_path_factory.mktemp("listargs_cffi")
     theirs_ffi.compile(tmpdir=str(directory))
-    from conftest import import_built
     theirs = import_built(directory, "_api_listargs_cffi")
     return [(mine.ffi, mine.lib), (theirs.ffi, theirs.lib)]
 
 
+@pytest.mark.parametrize("mode", ["libraries", "api_modules"])
 @pytest.mark.parametrize("function", _FUNCTIONS)
-def test_in_line_abi_mode_as_cffi(libraries, function):
-    (mine, my_lib), (theirs, their_lib) = libraries
-    for expression in _VALUES:
-        assert _outcome(mine, my_lib, function, expression) == \
-            _outcome(theirs, their_lib, function, expression), expression
-
-
-@pytest.mark.parametrize("function", _FUNCTIONS)
-def test_api_mode_as_cffi(api_modules, function):
-    (mine, my_lib), (theirs, their_lib) = api_modules
+def test_results_and_errors_as_cffi(request, mode, function):
+    """In-line ABI mode (`libraries`) and API mode (`api_modules`)."""
+    (mine, my_lib), (theirs, their_lib) = request.getfixturevalue(mode)
     for expression in _VALUES:
         assert _outcome(mine, my_lib, function, expression) == \
             _outcome(theirs, their_lib, function, expression), expression

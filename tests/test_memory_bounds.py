@@ -9,7 +9,7 @@ import weakref
 import pytest
 
 from _backend import FFI, IS_CFFI
-from conftest import FREE_THREADED
+from conftest import FREE_THREADED, build_api_module, build_shared_library
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -170,3 +170,25 @@ def test_distinct_array_types_cost_little():
     # bytes per distinct type (the ffi keeps the types it parsed, as cffi's does: ~1 KB
     # there); before: 12 KB
     assert int(out.stdout) < 4096
+
+
+@pytest.mark.skipif(IS_CFFI, reason="purecffi's interned types")
+def test_list_arguments_make_no_type_per_call(monkeypatch, tmp_path_factory):
+    """A list argument for a `T *` parameter is written as an array of T without making the
+    type `T[]` at every call (interned weakly, a type nothing holds dies after the call)."""
+    from purecffi import ctype
+    source = "long total(short *p, int n) { return n ? p[0] + p[n - 1] : 0; }\n"
+    cdef = "long total(short *, int);"
+    abi = FFI()
+    abi.cdef(cdef)
+    lib = abi.dlopen(build_shared_library(tmp_path_factory, "typesonce", source))
+    api = build_api_module(tmp_path_factory.mktemp("typesonce"), "_api_typesonce", cdef,
+                           source.replace("long total", "static long total"))
+    made = []
+    original = ctype.make_type
+    monkeypatch.setattr(ctype, "make_type", lambda *args: made.append(args) or original(*args))
+    for target in (lib, api.lib):
+        for n in range(1, 4):
+            assert target.total([n], 1) == 2 * n and target.total((n, 2, 3), 3) == n + 3
+            gc.collect()
+    assert made == []

@@ -5,6 +5,7 @@ outcome must be the one the runtime's initializer gives (`ffi.new("struct s *", 
 errors included, for each shape of struct and each kind of item.
 """
 import collections
+import gc
 import shutil
 
 import pytest
@@ -127,3 +128,52 @@ def test_lists_and_tuples_of_numbers_run_no_python_code(mod):
                                            lib.two(numbers, (3,))))
     assert results == (2.0, 4.5, -8, 300004, 6.0)
     assert calls == []
+
+
+_LIST_CDEF = "long total(short *p, int n); long pair(short *p, short *q, int n);"
+_LIST_SOURCE = """
+static long total(short *p, int n) { long s = 0; int i; for (i = 0; i < n; i++) s += p[i]; return s; }
+static long pair(short *p, short *q, int n) { return total(p, n) * 1000 + total(q, n); }
+"""
+
+
+def test_temporary_arrays_of_lists_are_freed(tmp_path):
+    """A list for a `T *` parameter becomes a temporary array for the call, freed whatever
+    happens: after the call, when an item is refused, and when a later argument is."""
+    import tracemalloc
+    mod = build_api_module(tmp_path, "_api_list_free", _LIST_CDEF, _LIST_SOURCE)
+    lib = mod.lib
+    cases = [(lambda: lib.total([1, 2, 3], 3), 6), (lambda: lib.total((4,) * 50, 50), 200),
+             (lambda: lib.pair([1, 2], (3, 4), 2), 3007),
+             (lambda: lib.total([1] * 99 + ["x"], 2), TypeError),
+             (lambda: lib.total([1] * 99 + [2 ** 15], 2), OverflowError),
+             (lambda: lib.total([1] * 100, 2 ** 40), OverflowError),
+             (lambda: lib.pair([1] * 100, [3] * 99 + [None], 2), TypeError)]
+
+    def run(count):
+        for work, expected in cases:
+            for _ in range(count):
+                try:
+                    assert work() == expected
+                except Exception as exc:        # (no pytest.raises: it keeps tracebacks)
+                    assert type(exc) is expected
+        gc.collect()
+    run(50)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        run(2000)
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert grown < 64 * 1024     # (a leak: 2000 blocks of 6 to 200 bytes for each case)
+
+
+@gil_build_only
+@pytest.mark.skipif(IS_CFFI, reason="purecffi's C route for list arguments")
+def test_lists_of_numbers_for_pointers_run_no_python_code(tmp_path):
+    lib = build_api_module(tmp_path, "_api_list_c", _LIST_CDEF, _LIST_SOURCE).lib
+    lib.total([1], 1)
+    numbers = [5, 6, 7]
+    results, calls = python_calls(lambda: (lib.total(numbers, 3), lib.pair((1,), [2], 1)))
+    assert results == (18, 1002) and calls == []

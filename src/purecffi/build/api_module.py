@@ -33,7 +33,7 @@ from .api_fast_type import emit_fast_type, emit_fnptr_arg, emit_pointer_result, 
 from .api_from_buffer import emit_from_buffer
 from .api_new import emit_new
 from .api_string import emit_string
-from .api_struct_fill import emit_struct_fills, fill_variable
+from .api_struct_fill import array_item, emit_array_fills, emit_struct_fills, fill_variable
 from .api_c_types import FAST_KINDS, _arg_names, _cast_spell, _fast_kind, _range_check, \
     _size_name, param_spell, result_spell, result_variable
 from .api_extern import emit_extern_python
@@ -357,24 +357,30 @@ def _refuse_keywords(limited):
             "        return _pc_no_keywords(self);"]
 
 
-def emit_fast_function(fn, limited=False, fills=None):
+def emit_fast_function(fn, limited=False, fills=None, arrays=None):
     """A METH_FASTCALL wrapper: exact ints/floats convert in C, anything else (or out of range)
     goes to the slow path (`self`: the ctypes-called function), which raises like ABI mode.
     `limited`: the same with the limited API only (no PyFloat_AS_DOUBLE, no vectorcall);
-    `fills`: id(struct type) -> the helper filling it from a list (api_struct_fill.py)."""
+    `fills`: id(struct type) -> the helper filling it from a list, `arrays`: id(item type) ->
+    the helper making a temporary array of a list's items (api_struct_fill.py)."""
     fntype = fn.fntype
     n = len(fntype.args)
+    fills, arrays = fills or {}, arrays or {}
     lines = ["static PyObject *%sf_%s(PyObject *self, PyObject *const *args, Py_ssize_t nargs%s)"
              % (PREFIX, fn.name, _KWNAMES if n >= 2 else ""), "{"]
     structs = [i for i, t in enumerate(fntype.args) if t.kind in (STRUCT, UNION)]
+    lists = [i for i, t in enumerate(fntype.args)
+             if _fast_arg(t) == "pointer" and id(array_item(t)) in arrays]
     for i, ctype in enumerate(fntype.args):
         if i in structs:
             lines.append("    void *x%d;" % (i,))
             lines.append("    PyObject *k%d = NULL;" % (i,))
-            if id(ctype) in (fills or {}):
+            if id(ctype) in fills:
                 lines.append("    " + fill_variable(ctype, "s%d" % (i,)))
         elif _fast_arg(ctype) in ("pointer", "fnptr"):
             lines.append("    void *x%d;" % (i,))
+            if i in lists:
+                lines.append("    void *m%d = NULL;" % (i,))
         elif _special_kind(ctype):
             lines.append("    %s x%d;" % (_SPECIAL_ARGS[_special_kind(ctype)][0], i))
         else:
@@ -390,7 +396,7 @@ def emit_fast_function(fn, limited=False, fills=None):
     for i, ctype in enumerate(fntype.args):
         if i in structs:
             other = "if"
-            if id(ctype) in (fills or {}):      # a list or tuple of numbers, filled in C
+            if id(ctype) in fills:              # a list or tuple of numbers, filled in C
                 lines += ["    if (%s(args[%d], s%d) == 0)" % (fills[id(ctype)], i, i),
                           "        x%d = s%d;" % (i, i)]
                 other = "else if"
@@ -405,6 +411,13 @@ def emit_fast_function(fn, limited=False, fills=None):
             if limited:
                 lines += ["    if (!PC_IS_CDATA(args[%d], self, %d) || "
                           "_pc_address_of(args[%d], &x%d) < 0)" % (i, i, i, i), "        goto slow;"]
+            elif i in lists:                    # or a list or tuple: a temporary array
+                lines += ["    if (_pc_pointer_arg(args[%d], self, %d, &x%d) < 0) {" % (i, i, i),
+                          "        if (%s(args[%d], &m%d) < 0)" % (
+                              arrays[id(array_item(ctype))], i, i),
+                          "            goto slow;",
+                          "        x%d = m%d;" % (i, i),
+                          "    }"]
             else:
                 lines += ["    if (_pc_pointer_arg(args[%d], self, %d, &x%d) < 0)" % (i, i, i),
                           "        goto slow;"]
@@ -437,8 +450,8 @@ def emit_fast_function(fn, limited=False, fills=None):
                       "    }",
                       "    else",
                       "        goto slow;"]
-    if structs:     # what the conversions refuse, the slow path refuses (in argument order)
-        lines[start:] = [_to_slow(line) for line in lines[start:]]
+    if structs or lists:    # what the conversions refuse, the slow path refuses (in argument
+        lines[start:] = [_to_slow(line) for line in lines[start:]]      # order), and frees
     call = "%s(%s)" % (fast_callee(fn.name), ", ".join(
         "*(%s)x%d" % (spell(t, "*"), i) if t.kind in (STRUCT, UNION) else
         "(%s)x%d" % (_cast_spell(fn.spellings, i, t), i) for i, t in enumerate(fntype.args)))
@@ -450,6 +463,7 @@ def emit_fast_function(fn, limited=False, fills=None):
               "    Py_END_ALLOW_THREADS",
               "    _pc_store_errno(errno_space, errno_before, saved_errno);"]
     lines += ["    Py_XDECREF(k%d);" % (i,) for i in structs]
+    lines += ["    PyMem_Free(m%d);" % (i,) for i in lists]
     if fntype.result.kind == VOID:
         lines.append("    Py_RETURN_NONE;")
     elif _pointer_result(fntype.result):
@@ -464,7 +478,8 @@ def emit_fast_function(fn, limited=False, fills=None):
         lines.append("    return %s((%s)result);" % (to_py, temp))
     if n == 0:                  # no argument to convert: no slow path
         return lines + ["    (void)args;", "}", ""]
-    lines += ["  slow:"] + ["    Py_XDECREF(k%d);" % (i,) for i in structs]
+    lines += ["  slow:"] + ["    Py_XDECREF(k%d);" % (i,) for i in structs] + [
+        "    PyMem_Free(m%d);" % (i,) for i in lists]
     if limited:
         lines += ["    return _pc_call_tuple(((_pc_fast_object *)self)->slow, args, nargs);",
                   "}", ""]
@@ -476,9 +491,9 @@ def emit_fast_function(fn, limited=False, fills=None):
 
 
 def _to_slow(line):
-    """A conversion line of a function taking structs: an error it would raise goes to the
-    slow path instead, which raises the first error in argument order (a struct argument
-    before it may be refused there first)."""
+    """A conversion line of a function taking structs or lists: an error it would raise goes
+    to the slow path instead, which frees what was made and raises the first error in
+    argument order (a struct or list argument before it may be refused there first)."""
     line = re.sub(r"return _pc_does_not_fit\(.*\);", "goto slow;", line)
     return line.replace("return NULL;", "PyErr_Clear(); goto slow;")
 
@@ -604,16 +619,19 @@ def generate_c_source(ffi, spec, prelude=(), epilogue=(), limited=None):
     arguments = max([len(fn.fntype.args) for fn in plan.functions] +
                     [len(rawtype.args) for _, (rawtype, _) in plan.extern_python] + [0])
     lines += emit_user_source(spec) + emit_local_name_guard(payload, arguments)
-    fills, fill_names = emit_struct_fills([] if limited else [
-        t for fn in plan.functions if fn.fast_c for t in fn.fntype.args if t.kind == STRUCT])
-    lines += fills
+    fast_args = [] if limited else [t for fn in plan.functions if fn.fast_c
+                                    for t in fn.fntype.args]
+    fills, fill_names = emit_struct_fills([t for t in fast_args if t.kind == STRUCT])
+    arrays, array_names = emit_array_fills([array_item(t) for t in fast_args
+                                            if _fast_arg(t) == "pointer" and array_item(t)])
+    lines += fills + arrays
     for fn in plan.functions:
         if fn.how in ("fast", "direct"):
             lines += emit_direct_wrapper(fn)
         elif fn.how == "pointer":
             lines += emit_direct_wrapper(fn) + emit_pointer_wrapper(fn)
         if fn.fast_c:
-            lines += emit_fast_function(fn, limited, fill_names)
+            lines += emit_fast_function(fn, limited, fill_names, array_names)
     lines += emit_fast_table(plan, limited)
     lines += emit_extern_python(plan, limited)
     lines += emit_variable_addresses(plan)

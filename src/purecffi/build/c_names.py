@@ -28,8 +28,8 @@ d f i n p u x
 """.split())))
 
 # per-argument names: x0, x1... (converted arguments), k0... (kept objects), v0... (values),
-# s0... (structs filled from a list)
-NUMBERED = ("x", "k", "v", "s")
+# s0... (structs filled from a list), m0... (temporary arrays of a list's items)
+NUMBERED = ("x", "k", "v", "s", "m")
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 

@@ -239,7 +239,7 @@ class PointerCData(AddrCData):
                 if not difference % size and _SSIZE_MIN <= difference <= _SSIZE_MAX:
                     return difference // size
                 return _distance(difference, size)
-            if not other._address or _decayed(other._ctype) is not self._ctype or \
+            if not other._address or _decayed(other) is not self._ctype or \
                     size <= 0 and self._ctype.item.kind != VOID:
                 raise _cannot_subtract(self, other)
             return _distance(self._addr - other._addr, self._checked_item_size())
@@ -302,8 +302,10 @@ def _owning_item_methods(getitem, setitem, owning_item, copy=None):
         if index is _ZERO and owning_item is not None:     # (the test of the common case)
             try:
                 return self._v_item
-            except AttributeError:
-                pass
+            except AttributeError:          # the first `p[0]`: made now (one exception only)
+                item = self._v_item = make_cdata(
+                    owning_item.owning_class, self._ctype.item, self._addr, self._keep)
+                return item
         if index.__class__ is int:
             if index == 0:
                 if owning_item is not None:
@@ -405,9 +407,19 @@ def _distance(difference, size):
     return items
 
 
-def _decayed(ctype):
-    """The type a cdata of `ctype` has as a subtraction's right operand (arrays decay)."""
-    return TYPES.pointer(ctype.item) if ctype.kind == ARRAY else ctype
+def _decayed(cdata):
+    """The type `cdata` has as a subtraction's right operand (arrays decay): for an array,
+    filed on its class as `a + n` files it, so that the next `p - a` finds it at once."""
+    ctype = cdata._ctype
+    if ctype.kind != ARRAY:
+        return ctype
+    decay = cdata._decay
+    if decay is not None:
+        return decay[0]
+    ptr = TYPES.pointer(ctype.item)
+    if cdata._item_size > 0:
+        type.__setattr__(cdata.__class__, "_decay", (ptr, prepare(ptr)))   # (published whole)
+    return ptr
 
 
 _cannot_subtract = cannot_subtract

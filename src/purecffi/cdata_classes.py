@@ -317,12 +317,22 @@ def _pointer_sub(size, target=None):
                 result = _new_object(target or self.__class__)
                 result._ctype, result._addr, result._keep = self._ctype, address, self._keep
                 return result
-        elif getattr(other, "_ctype", None) is self._ctype:
-            difference = self._addr - other._addr
-            if not difference % size and _SSIZE_MIN <= difference <= _SSIZE_MAX:
-                return difference // size
+        else:
+            try:
+                ctype = other._ctype        # (a slot: cheaper than getattr() with a default)
+            except AttributeError:
+                ctype = None
+            # `p - q` of the same type, or `p - a` of an array `a` of the items (`end - buf`)
+            if ctype is self._ctype or ctype is not None and \
+                    (getattr(other, "_decay", None) or _NO_DECAY)[0] is self._ctype:
+                difference = self._addr - other._addr
+                if not difference % size and _SSIZE_MIN <= difference <= _SSIZE_MAX:
+                    return difference // size
         return PointerCData.__sub__(self, other)
     return sub
+
+
+_NO_DECAY = (None,)    # what `_decay` reads as on a cdata that is no array (or not yet added to)
 
 
 def _pointer_adds(size, target):

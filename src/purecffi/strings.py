@@ -12,7 +12,7 @@ from .cdatabase import not_a_cdata
 from .item_methods import is_plain_number as _is_plain_number
 from .convert import prepare
 from .convert_scalar import code_to_str, decode_unicode
-from .ctype import ARRAY, ENUM, POINTER, TYPES, VOID, PrimitiveType
+from .ctype import ARRAY, ENUM, POINTER, STRUCT, TYPES, UNION, VOID, PrimitiveType
 from .memory import MEM, Owned, read_bytes, typed_view
 from .memory import c_strnlen as _strnlen
 from .memory import c_wcslen as _wcslen
@@ -27,6 +27,7 @@ _SSIZE_MIN, _SSIZE_MAX = plat.SSIZE_MIN, plat.SSIZE_MAX
 _CHAR = TYPES.primitive("char")
 _WCHAR = plat.WCHAR
 _c_char_p = c_char_p
+_VIEWED_KINDS = (STRUCT, UNION, POINTER)     # unpack() reads each item with the class's reader
 _NUMBERS = {}       # primitive number type -> (its typed view, its size), for unpack()
 
 TYPE_CHECKING = False
@@ -323,6 +324,11 @@ def unpack(cdata: Any, length: int) -> Any:
             text = wide_text(item, address, length, False)
             if text is not None:
                 return text
+        elif item.kind in _VIEWED_KINDS:          # structs, unions, pointers: views or pointers
+            size = cdata._item_size
+            if size > 0:
+                read, keep = cdata._item_read, cdata._keep
+                return [read(address + i * size, keep) for i in range(length)]
     return _unpack_general(cdata, length)
 
 

@@ -114,3 +114,40 @@ def test_memmove_takes_only_cdata_by_their_address(ffi):
     with pytest.raises(TypeError):
         ffi.memmove(LooksLikeCData(), b, 1)
     assert ffi.string(b) == b"abc"
+
+
+_SLICES = ["0:4", ":", "2:", ":3", "-3:", "-3:-1", "5:2", "0:100", "-100:2", "8:8", "3:3",
+           "::1", "::2", "1:5:2", "None:None:None", "True:3", "0:2.0"]
+_VALUES = ["b'abcd'", "b''", "b'x' * 8", "b'xyz'", "bytearray(b'ab')", "bytearray(b'a' * 8)",
+           "bytearray()", "memoryview(b'ab')", "'ab'", "[1, 2]", "None", "b'a'"]
+
+
+def _slice_assignments(module):
+    """Outcome of `buf[slice] = value` on an 8-byte buffer, for every pair of the grid: the
+    memory afterwards, or the exception's type and message."""
+    ffi = module.FFI()
+    outcomes = []
+    for where in _SLICES:
+        for value in _VALUES:
+            memory = ffi.new("char[8]", b"01234567")
+            buf = ffi.buffer(memory)
+            try:
+                exec("buf[%s] = %s" % (where, value), {"buf": buf})
+            except Exception as exc:        # the outcome compared: type and message
+                outcomes.append((where, value, type(exc).__name__, str(exc)))
+            else:
+                outcomes.append((where, value, "ok", ffi.buffer(memory)[:]))
+    return outcomes
+
+
+def test_buffer_slice_assignment_is_cffi_s():
+    cffi = pytest.importorskip("cffi")
+    from _backend import FFI
+
+    class Ours:
+        pass
+    Ours.FFI = FFI
+    ours, theirs = _slice_assignments(Ours), _slice_assignments(cffi)
+    assert [a for a, b in zip(ours, theirs) if a != b] == []
+    assert ("0:4", "b'abcd'", "ok", b"abcd4567") in ours
+    assert ("-3:", "b'xyz'", "ok", b"01234xyz") in ours

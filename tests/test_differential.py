@@ -5,6 +5,7 @@ a program can observe: the result (its bytes, value or repr), or the exception's
 grids were how several conversion bugs were found; they stay as a net for the next ones.
 Skipped when cffi is not installed.
 """
+import ctypes
 import math
 
 import pytest
@@ -180,3 +181,42 @@ def _call_with_cdata(module, name, source):
 @pytest.mark.parametrize("source", PRIMITIVE_SOURCES)
 def test_primitive_cdata_arguments_agree_with_cffi(name, source):
     assert _call_with_cdata(purecffi, name, source) == _call_with_cdata(cffi, name, source)
+
+
+LONG_DOUBLE_VALUES = ["1.5", "-0.0", "float('inf')", "float('-inf')", "float('nan')", "1e308",
+                      "5e-324", "3", "2**63 + 1", "2**1100", "True", "ffi.cast('double', 2.5)",
+                      "ffi.cast('long double', 7.25)", "ffi.cast('int', -4)", "'x'", "None",
+                      "[1.0]", "1j"]
+
+
+def _long_double_writes(module):
+    """The 10 bytes of an 80-bit long double written from each value (an item, a field, a
+    new() initializer), or the exception's type and message."""
+    ffi = module.FFI()
+    ffi.cdef("struct s { char c; long double x; };")
+    outcomes = []
+    for text in LONG_DOUBLE_VALUES:
+        for how in ("item", "field", "new"):
+            try:
+                value = eval(text, {"ffi": ffi})
+                if how == "item":
+                    p = ffi.new("long double[2]")
+                    p[1] = value
+                    p = p + 1
+                elif how == "field":
+                    s = ffi.new("struct s *")
+                    s.x = value
+                    p = ffi.addressof(s, "x")
+                else:
+                    p = ffi.new("long double *", value)
+                outcomes.append(ffi.buffer(p, 10)[:])
+            except Exception as exc:
+                outcomes.append((type(exc).__name__, str(exc)))
+    return outcomes
+
+
+@pytest.mark.skipif(ctypes.sizeof(ctypes.c_longdouble) != 16, reason="x87 long double only")
+def test_long_double_writes_agree_with_cffi():
+    ours, theirs = _long_double_writes(purecffi), _long_double_writes(cffi)
+    assert ours == theirs
+    assert ours[0] == bytes.fromhex("00000000000000c0ff3f")      # 1.5 as an item

@@ -539,6 +539,11 @@ def _write_array(ctype, rt):
             if end < address + length:
                 MEM[end] = 0
             return
+        kind = value.__class__
+        if (kind is list or kind is tuple) and length.__class__ is int and len(value) <= length:
+            irt = ctype.item._rt            # numbers, the common case: one pack (or nothing)
+            if irt is not None and write_numbers(irt, address, value):
+                return
         if ctype.length is None:            # `p[0] = [...]` of a `T(*)[]`: all the items
             write_items(ctype, address, value)
             return

@@ -7,7 +7,7 @@ import struct
 import sys
 
 from . import platform as plat
-from .ctype import ENUM, PRIMITIVE
+from .ctype import ENUM, PRIMITIVE, TYPES
 from .cdatabase import CData, cffi_type_name, tp_name
 from .cdata_value import ValueCData, value_cdata
 from .memory import MEM
@@ -345,12 +345,10 @@ def longdouble_bytes(value):
     """The raw bytes of `value` as a C long double."""
     if isinstance(value, ValueCData) and getattr(value._ctype, "category", None) == plat.LONGDOUBLE:
         return value._value
-    return bytes(_LD(to_float(_LD_TYPE(), value)))
+    return bytes(_LD(to_float(_LONGDOUBLE, value)))
 
 
-def _LD_TYPE():
-    from .ctype import TYPES
-    return TYPES.primitive("long double")
+_LONGDOUBLE = TYPES.primitive("long double")     # (what the messages of to_float() name)
 
 
 def _read_longdouble(ctype, rt):
@@ -361,7 +359,12 @@ def _read_longdouble(ctype, rt):
 
 
 def _write_longdouble(ctype, rt):
+    at = _LD.from_address
+
     def write(address, value):
+        if value.__class__ is float:        # the common case: ctypes converts in place
+            at(address).value = value
+            return
         MEM[address:address + LONGDOUBLE_BYTES] = longdouble_bytes(value)
     return write
 

@@ -98,6 +98,12 @@ L = list(range(100))
 L10 = L[:10]
 ptrs = ffi.new("struct point *[10]", [p] * 10)
 ip5 = ip + 5
+found = ffi.cast("char *", lib.memchr(c, 111, 11))
+ffi.cdef("struct arr8 { int a[8]; };")
+s8 = ffi.new("struct arr8 *")
+L8 = L[:8]
+cb12 = ffi.buffer(c)
+ld = ffi.new("long double[4]")
 """
 
 
@@ -193,6 +199,18 @@ def _rows_inline(Bench):
         row("ptr_items", "ptrs[3], ptrs a struct point *[10]", "ptrs[3]", "ptrs[3] == p",
             extra=_MORE),
         row("ptr_sub", "(ip + 5) - ip", "ip5 - ip", "ip5 - ip == 5", extra=_MORE),
+        row("ptr_sub_array", "found - c, found a char * from memchr(c, ...), c a char[]",
+            "found - c", "found - c == 4", extra=_MORE),
+        row("array_field_set", "s8.a = L8, an int[8] field from a list of 8 ints", "s8.a = L8",
+            "list(s8.a) == L8", extra=_MORE),
+        row("buffer_slice_set", 'buf[0:4] = b"hell", buf = ffi.buffer(c), c a char[12]',
+            'cb12[0:4] = b"hell"', 'cb12[:] == b"hello world\\0"', extra=_MORE),
+        row("longdouble_set", "ld[1] = 1.5, long double[4]", "ld[1] = 1.5",
+            "float(ld[1]) == 1.5", extra=_MORE),
+        row("unpack_structs", "ffi.unpack(pts, 3), struct point[10]", "ffi.unpack(pts, 3)",
+            "ffi.unpack(pts, 3)[2].y == 1.0"),
+        row("new_then_deref", 'a fresh struct\'s value: ffi.new("struct point *")[0]',
+            'ffi.new("struct point *")[0]', 'ffi.new("struct point *")[0].x == 0'),
         # -- calls: argument and result kinds --
         row("call_llabs", "call long long llabs(long long)", "lib.llabs(-42)",
             "lib.llabs(-42) == 42", CALL),

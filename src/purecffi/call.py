@@ -32,7 +32,7 @@ from .specialise import specialise
 
 _hash_address = plat.hash_address
 
-__all__ = ["make_lib_function", "call_function_pointer", "file_pointer", "by_value_ctypes",
+__all__ = ["make_lib_function", "pointer_function", "file_pointer", "by_value_ctypes",
            "unsupported_by_value", "primitive_ctypes", "BOOL_OF_BYTE", "accepts_bytes",
            "arg_converter", "LibFunction", "FUNCTION_FLAGS", "MSG_KEYWORDS", "set_attribute",
            "pointer_result_maker", "pointer_result_plan"]
@@ -377,8 +377,9 @@ set_attribute = _CFuncPtr.__setattr__     # (what LibFunction refuses to its use
 _POINTER_FUNCTIONS_MAX = 4096     # per function type: address -> ctypes function
 
 
-def call_function_pointer(cdata, args):
-    """Call a function-pointer cdata (from ffi.cast, C memory, ffi.addressof or a callback)."""
+def pointer_function(cdata):
+    """The ctypes function calling a function-pointer cdata (from ffi.cast, C memory,
+    ffi.addressof or a callback): one per address and type, among a bounded number."""
     rt = prepare(cdata._ctype)
     functions = rt.pointer_calls
     if functions is None:
@@ -389,14 +390,7 @@ def call_function_pointer(cdata, args):
         if len(functions) >= _POINTER_FUNCTIONS_MAX:
             functions.clear()
         function = functions[address] = make_lib_function(cdata._ctype, address)
-    try:
-        return function(*args)
-    except TypeError:
-        ctype = cdata._ctype
-        if ctype.ellipsis or len(args) == len(ctype.args):
-            raise
-    raise TypeError("'%s' expects %d arguments, got %d"        # (cffi's words, not ctypes')
-                    % (ctype.cname, len(ctype.args), len(args)))
+    return function
 
 
 # -- Variadic arguments ----

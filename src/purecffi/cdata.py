@@ -696,27 +696,39 @@ class FunctionPtrCData(PointerCData):
     """`R(*)(args)`: callable (through call.py)."""
 
     __slots__ = ()
+    _slots = ("_v_call",)       # the ctypes function calling it, made at its first call
     _bytes_at = False
 
     def __call__(self, *args, **kwargs):
         if kwargs:
             raise TypeError("a cdata function cannot be called with keyword arguments")
-        if not self._addr:
-            raise RuntimeError("cannot call null pointer pointer from cdata '%s'"
-                               % (self._ctype.cname,))              # (cffi's words)
-        return _CALLER[0](self, args)
+        try:
+            function = self._v_call
+        except AttributeError:
+            if not self._addr:
+                raise RuntimeError("cannot call null pointer pointer from cdata '%s'"
+                                   % (self._ctype.cname,)) from None    # (cffi's words)
+            function = self._v_call = _CALLER[0](self)  # (two threads: either is complete)
+        try:
+            return function(*args)
+        except TypeError:
+            ctype = self._ctype
+            if ctype.ellipsis or len(args) == len(ctype.args):
+                raise
+        raise TypeError("'%s' expects %d arguments, got %d"        # (cffi's words, not ctypes')
+                        % (ctype.cname, len(ctype.args), len(args)))
 
     __getitem__ = __setitem__ = __delitem__ = _no_item
     __add__ = __radd__ = _no_add
     __sub__ = _no_sub
 
 
-_CALLER = []    # call.call_function_pointer, registered by cdata_make (call.py imports this module)
+_CALLER = []    # call.pointer_function, registered by cdata_make (call.py imports this module)
 
 
-def set_caller(call_function_pointer):
-    """Register the function calling a function pointer cdata (call.py)."""
-    _CALLER[:] = [call_function_pointer]
+def set_caller(pointer_function):
+    """Register the function making the ctypes function of a function pointer (call.py)."""
+    _CALLER[:] = [pointer_function]
 
 
 # -- Classes from families ----

@@ -5,7 +5,7 @@ from operator import index as _index
 
 from . import platform as plat
 from . import cdata_kinds  # noqa: F401  (registers cffi_class_name() for the char messages)
-from .call import LibFunction, call_function_pointer
+from .call import LibFunction, pointer_function
 from .cdata import set_caller
 from .ownership import release as _release_general
 from .cdata_classes import attach_classes
@@ -28,7 +28,7 @@ _MemberDescriptor = type(Owned.byte_size)
 _CLASS_BYTES = 1024
 
 set_class_maker(attach_classes)         # convert.prepare() gives each type its cdata classes
-set_caller(call_function_pointer)       # a function pointer cdata calls through call.py
+set_caller(pointer_function)       # a function pointer cdata calls through call.py
 
 
 # -- Making cdata ----

@@ -222,31 +222,19 @@ def test_function_pointer_calls_from_fresh_objects_and_threads(ffi):
     """A function pointer cdata keeps what calls it from its first call on: every new cdata
     of the same address (a struct field read, a cast), first called from 8 threads at once
     with a short switch interval, gives the C result, and a NULL one cffi's RuntimeError."""
-    import threading
+    from conftest import run_together
     ffi.cdef("int abs(int); struct ops { int (*f)(int); };")
     lib = ffi.dlopen(None)
     ops = ffi.new("struct ops *", [ffi.cast("int(*)(int)", lib.abs)])
-    barrier, results, errors = threading.Barrier(8), [], []
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
 
     def work(n):
-        try:
-            barrier.wait()
-            for i in range(200):
-                f = ops.f if i % 2 else ffi.cast("int(*)(int)", lib.abs)
-                results.append(f(-n * 1000 - i) == n * 1000 + i and f(i) == i)
-        except Exception as exc:            # reported below
-            errors.append(exc)
-    try:
-        threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    finally:
-        sys.setswitchinterval(interval)
-    assert errors == [] and len(results) == 1600 and all(results)
+        results = []
+        for i in range(200):
+            f = ops.f if i % 2 else ffi.cast("int(*)(int)", lib.abs)
+            results.append(f(-n * 1000 - i) == n * 1000 + i and f(i) == i)
+        return results
+    results = [ok for done in run_together(work) for ok in done]
+    assert len(results) == 1600 and all(results)
     null = ffi.cast("int(*)(int)", 0)
     for _ in range(2):      # the refusal is not cached as a function
         with pytest.raises(RuntimeError, match="cannot call null pointer pointer from cdata"):

@@ -207,6 +207,8 @@ def _rows_inline(Bench):
             'cb12[0:4] = b"hell"', 'cb12[:] == b"hello world\\0"', extra=_MORE),
         row("longdouble_set", "ld[1] = 1.5, long double[4]", "ld[1] = 1.5",
             "float(ld[1]) == 1.5", extra=_MORE),
+        row("struct_item_set_list", "pts[3] = [3, 1.5], struct point[10]", "pts[3] = [3, 1.5]",
+            "pts[3].y == 1.5"),
         row("unpack_structs", "ffi.unpack(pts, 3), struct point[10]", "ffi.unpack(pts, 3)",
             "ffi.unpack(pts, 3)[2].y == 1.0"),
         row("new_then_deref", 'a fresh struct\'s value: ffi.new("struct point *")[0]',

@@ -733,6 +733,20 @@ def _write_struct(ctype, rt):
         if isinstance(value, CData) and value._ctype is ctype:     # a copy, the common case
             pack(MEM, address, unpack(MEM, value._addr)[0])
             return
+        kind = value.__class__      # (write_struct() files the writers at its first use)
+        if kind is list or kind is tuple:
+            writers = rt.field_writers
+            if writers and len(value) <= len(writers):
+                for (offset, write_one), item in zip(writers, value):
+                    write_one(address + offset, item)
+                return
+        elif kind is dict:
+            named = rt.named_writers
+            if named is not None and named.keys() >= value.keys():
+                for name, item in value.items():
+                    offset, write_one = named[name]
+                    write_one(address + offset, item)
+                return
         write_struct(ctype, address, value)
     write.struct_copy = (ctype, pack, unpack)   # (owning pointers make the same copy inline)
     return write

@@ -77,20 +77,6 @@ class _BufferMethods:
         return _ONE_BYTE[memoryview(self)[_item_index(self, index)]]
 
     def __setitem__(self, index: int | slice, value: bytes) -> None:
-        if index.__class__ is slice:
-            kind = value.__class__
-            if (kind is bytes or kind is bytearray) and index.step is None:
-                # `buf[i:j] = data` in range, the common case: one copy, straight to memory
-                start, stop, length = index.start, index.stop, len(self)
-                if start is None:
-                    start = 0
-                if stop is None:
-                    stop = length
-                if start.__class__ is int and stop.__class__ is int \
-                        and 0 <= start <= stop <= length and len(value) == stop - start:
-                    address = _buffer_address(self)
-                    MEM[address + start:address + stop] = value
-                    return
         if isinstance(index, slice):
             if index.step not in (None, 1):
                 raise TypeError("buffer doesn't support slicing with step != 1")

@@ -324,12 +324,17 @@ def unpack(cdata: Any, length: int) -> Any:
             text = wide_text(item, address, length, False)
             if text is not None:
                 return text
-        elif item.kind in _VIEWED_KINDS:          # structs, unions, pointers: views or pointers
-            size = cdata._item_size
-            if size > 0:
-                read, keep = cdata._item_read, cdata._keep
-                return [read(address + i * size, keep) for i in range(length)]
+        elif item.kind in _VIEWED_KINDS and cdata._item_size > 0:
+            return _read_items(cdata, address, length)     # structs, unions, pointers
     return _unpack_general(cdata, length)
+
+
+def _read_items(cdata, address, length):
+    """`length` items read by the reader of `cdata`'s class (views, pointers).  (A function
+    of its own: a comprehension in unpack() would make its variables cells, paid by every
+    call.)"""
+    read, size, keep = cdata._item_read, cdata._item_size, cdata._keep
+    return [read(address + i * size, keep) for i in range(length)]
 
 
 def _unpack_general(cdata, length):

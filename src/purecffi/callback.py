@@ -360,6 +360,8 @@ _FAST_INT_RESULT = "if result.__class__ is int and result >= LO and result <= HI
     "        return result"
 _COMPACT_MAX = (1 << 30) - 1       # the largest one-digit int of CPython
 _FAST_VOID_RESULT = "if result is None:\n        return None"
+# a float for a double result: what the check would give (a float result is rounded by it)
+_FAST_DOUBLE_RESULT = "if result.__class__ is float:\n        return result"
 
 
 class _CtypesPlan:
@@ -399,6 +401,8 @@ class _CtypesPlan:
             self.constants["LO"], self.constants["HI"] = max(lo, -_COMPACT_MAX), \
                 min(hi, _COMPACT_MAX)
             fast = _FAST_INT_RESULT
+        elif getattr(result, "category", None) == plat.FLOAT and result.byte_size == 8:
+            fast = _FAST_DOUBLE_RESULT
         prelude = "".join(self._pointer_argument(i).format(i=i)
                           for i, t in enumerate(self.fntype.args) if t.kind in (POINTER, FUNCTION))
         source = _THUNK_TEMPLATE.format(

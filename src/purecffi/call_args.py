@@ -25,8 +25,7 @@ from .call_types import by_value_ctypes, unsupported_by_value
 from .cdata import AddrCData, CData
 from .cdata_value import ValueCData
 from .convert import (array_initializers, bad_init, fast_twin, longdouble_bytes, pointer_value,
-                      prepare, to_bool, to_char, to_float, to_int, to_wchar, write_numbers,
-                      write_struct)
+                      prepare, to_bool, to_char, to_float, to_int, to_wchar, write_numbers)
 from .ctype import ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, TYPES, UNION, VOID, \
     opaque_error
 from .memory import allocate
@@ -519,7 +518,7 @@ def _struct_converter(ctype):
 
     def convert(value):
         result = structure()
-        write_struct(ctype, _addressof(result), value)
+        (ctype._rt or prepare(ctype)).write(_addressof(result), value)     # the type's writer
         return result
     return _converter(ctype, _specialise(_struct_template,
                                          ACCEPTED=frozenset(runtime_classes(ctype)),

@@ -52,7 +52,7 @@ class TypeRuntime:
         self.arg_converter = self.call_plan = self.callback_plan = self.pointer_calls = None
         self.variadic = None            # a value's ctypes object in a `...` part (call.py)
         self.by_value_new = None        # (pack, count, new() of `T *`) for T arguments
-        self.field_writers = None       # write_struct() from a list: see _field_writers()
+        self.field_writers = None       # a struct from a list: see _field_writers()
         self.named_writers = None       # ... and from a dict: see _named_writers()
         self.list_values = None         # write_numbers(): the struct code it packs with, or ""
         self.byte_align = None          # what ffi.alignof() found (its fast path)
@@ -576,19 +576,6 @@ def write_struct(ctype, address, value, write_one=None):
         return
     if ctype._fields is None or ctype.partial:
         raise opaque_error(ctype)
-    if write_one is None and (value.__class__ is list or value.__class__ is tuple):
-        writers = _field_writers(ctype)
-        if writers is not None and len(value) <= len(writers):
-            for (offset, write), v in zip(writers, value):
-                write(address + offset, v)
-            return
-    if write_one is None and value.__class__ is dict:
-        named = _named_writers(ctype)
-        if named.keys() >= value.keys():
-            for name, v in value.items():
-                offset, write = named[name]
-                write(address + offset, v)
-            return
     write_one = write_one or write_field
     if isinstance(value, (list, tuple)):
         fields = [f for _, f in ctype._fields if not f.flags & 1]
@@ -733,15 +720,21 @@ def _write_struct(ctype, rt):
         if isinstance(value, CData) and value._ctype is ctype:     # a copy, the common case
             pack(MEM, address, unpack(MEM, value._addr)[0])
             return
-        kind = value.__class__      # (write_struct() files the writers at its first use)
+        # a list, tuple or dict: the writers of the fields, filed at the first one (the
+        # rest, and an incomplete type's errors, are write_struct()'s)
+        kind = value.__class__
         if kind is list or kind is tuple:
             writers = rt.field_writers
+            if writers is None and ctype._fields is not None and not ctype.partial:
+                writers = _field_writers(ctype)
             if writers and len(value) <= len(writers):
                 for (offset, write_one), item in zip(writers, value):
                     write_one(address + offset, item)
                 return
         elif kind is dict:
             named = rt.named_writers
+            if named is None and ctype._fields is not None and not ctype.partial:
+                named = _named_writers(ctype)
             if named is not None and named.keys() >= value.keys():
                 for name, item in value.items():
                     offset, write_one = named[name]

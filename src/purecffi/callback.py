@@ -19,7 +19,7 @@ from . import platform as plat
 from .call import (BOOL_OF_BYTE, MSG_KEYWORDS, by_value_ctypes, make_lib_function,
                    primitive_ctypes, unsupported_by_value)
 from .callback_direct import direct_caller
-from .cdata import FunctionPtrCData, concrete
+from .cdata import FunctionPtrCData, arity_error, concrete
 from .cdatabase import cffi_type_name, make_cdata
 from .cdata_value import value_cdata
 from .finalizing import release, watch
@@ -64,11 +64,9 @@ class CallbackCData(FunctionPtrCData):
         try:
             return function(*args)
         except TypeError:
-            expected = len(self._ctype.args)
-            if len(args) == expected:
+            if len(args) == len(self._ctype.args):
                 raise
-        raise TypeError("'%s' expects %d arguments, got %d"        # (cffi's words, not ctypes')
-                        % (self._ctype.cname, expected, len(args)))
+        raise arity_error(self._ctype, len(args))
 
 
 def _caller(cdata):

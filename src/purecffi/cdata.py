@@ -309,12 +309,7 @@ def _owning_item_methods(getitem, setitem, owning_item, copy=None):
         if index.__class__ is int:
             if index == 0:
                 if owning_item is not None:
-                    try:
-                        return self._v_item
-                    except AttributeError:
-                        item = self._v_item = make_cdata(
-                            owning_item.owning_class, self._ctype.item, self._addr, self._keep)
-                        return item
+                    return owning_getitem(self, _ZERO)      # (a 0 that is not the shared one)
                 return getitem(self, index)
             raise _not_zero(self, index)
         index = _owning_index(self, index)      # (a bool, an `__index__` object, a slice)
@@ -408,18 +403,20 @@ def _distance(difference, size):
 
 
 def _decayed(cdata):
-    """The type `cdata` has as a subtraction's right operand (arrays decay): for an array,
-    filed on its class as `a + n` files it, so that the next `p - a` finds it at once."""
-    ctype = cdata._ctype
-    if ctype.kind != ARRAY:
-        return ctype
-    decay = cdata._decay
-    if decay is not None:
-        return decay[0]
-    ptr = TYPES.pointer(ctype.item)
-    if cdata._item_size > 0:
-        type.__setattr__(cdata.__class__, "_decay", (ptr, prepare(ptr)))   # (published whole)
-    return ptr
+    """The type `cdata` has as a subtraction's right operand (arrays decay)."""
+    if cdata._ctype.kind != ARRAY:
+        return cdata._ctype
+    return (cdata._decay or _decay_of(cdata))[0]
+
+
+def _decay_of(array):
+    """(the `T *` an array of `T` decays to, its TypeRuntime), filed on the array's class
+    (`_decay`) when its items have a size: the next `a + n` or `p - a` finds it at once."""
+    ptr = TYPES.pointer(array._ctype.item)
+    decay = (ptr, prepare(ptr))
+    if array._item_size > 0:
+        type.__setattr__(array.__class__, "_decay", decay)     # (published whole)
+    return decay
 
 
 _cannot_subtract = cannot_subtract
@@ -487,10 +484,7 @@ class ArrayCData(PointerCData):
                 result = _new_object(cls)
                 result._ctype, result._addr, result._keep = ptr, address, self._keep
                 return result
-        ptr = TYPES.pointer(self._ctype.item)
-        rt = prepare(ptr)
-        if decay is None and self._item_size > 0:
-            type.__setattr__(self.__class__, "_decay", (ptr, rt))   # (published whole)
+        ptr, rt = decay or _decay_of(self)
         return make_cdata(rt.cdata_class, ptr, self._addr, self._keep) + offset
 
     __radd__ = __add__
@@ -715,12 +709,17 @@ class FunctionPtrCData(PointerCData):
             ctype = self._ctype
             if ctype.ellipsis or len(args) == len(ctype.args):
                 raise
-        raise TypeError("'%s' expects %d arguments, got %d"        # (cffi's words, not ctypes')
-                        % (ctype.cname, len(ctype.args), len(args)))
+        raise arity_error(ctype, len(args))
 
     __getitem__ = __setitem__ = __delitem__ = _no_item
     __add__ = __radd__ = _no_add
     __sub__ = _no_sub
+
+
+def arity_error(ctype, count):
+    """cffi's TypeError for calling a function pointer of `ctype` with `count` arguments
+    (ctypes' own words name no type)."""
+    return TypeError("'%s' expects %d arguments, got %d" % (ctype.cname, len(ctype.args), count))
 
 
 _CALLER = []    # call.pointer_function, registered by cdata_make (call.py imports this module)

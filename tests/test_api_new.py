@@ -85,6 +85,9 @@ def _seen(ffi, p):
         if t.item.kind == "primitive" and t.item.cname not in ("char", "wchar_t"):
             shown.append(list(p))
     shown.append(re.sub(r"0x[0-9a-f]+", "", repr(p)))
+    if t.kind == "pointer" and t.item.kind in ("struct", "union"):     # its `p[0]`, twice
+        shown += [ffi.typeof(p[0]).cname, ffi.sizeof(p[0]), ffi.addressof(p[0]) == p,
+                  bytes(ffi.buffer(ffi.addressof(p[0])))]
     return shown
 
 
@@ -132,6 +135,9 @@ def test_common_cases_run_no_python_code(mod):
     made, calls = python_calls(make)
     assert calls == []
     assert made[0][0] == 5 and made[3].y == 2.0 and list(made[5]) == [1, 2, 3]
+    unset = object()
+    assert getattr(made[3], "_v_item", unset) is None      # its `p[0]`: none yet, no miss
+    assert made[3][0].y == 2.0 and made[3][0].x == 1
     assert ffi.string(made[6]) == b"hi" and len(made[7]) == 64 and ffi.string(made[8]) == b"hello"
 
 

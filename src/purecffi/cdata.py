@@ -301,11 +301,13 @@ def _owning_item_methods(getitem, setitem, owning_item, copy=None):
     def owning_getitem(self, index):
         if index is _ZERO and owning_item is not None:     # (the test of the common case)
             try:
-                return self._v_item
-            except AttributeError:          # the first `p[0]`: made now (one exception only)
+                item = self._v_item     # (ffi.new() sets it to None: no exception here)
+            except AttributeError:
+                item = None
+            if item is None:            # the first `p[0]`: made now
                 item = self._v_item = make_cdata(
                     owning_item.owning_class, self._ctype.item, self._addr, self._keep)
-                return item
+            return item
         if index.__class__ is int:
             if index == 0:
                 if owning_item is not None:

@@ -33,12 +33,15 @@ def _no_delete(self):
     raise AttributeError("cannot delete struct field")
 
 
-def _field_property(ctype, field, fast):
+def _field_property(ctype, field, fast, cached=False):
     """The property reading and writing one field of a struct (through a pointer or not).
 
     With `fast`, the class is only used for non-NULL addresses aligned for the struct, so
-    naturally aligned number fields read through a typed view with no NULL check.
+    naturally aligned number fields read through a typed view with no NULL check.  With
+    `cached` (owning classes, see _cached_field_attrs), the view a struct, pointer or array
+    field reads as is kept in the field's slot.
     """
+    slot = _view_slot(field.name) if cached else None
     offset = field.offset
     if fast and field.bitsize < 0 and is_plain_number(field.type) \
             and field.offset % field.type.byte_size == 0 \
@@ -53,12 +56,10 @@ def _field_property(ctype, field, fast):
     write = frt.write
     if ftype.kind in (STRUCT, UNION) and not ftype.is_opaque():
         get = struct_field_getter(frt, offset, fast and offset % ftype.byte_align == 0
-                                  and ctype.byte_align >= ftype.byte_align, null_error,
-                                  _view_slot(field.name))
+                                  and ctype.byte_align >= ftype.byte_align, null_error, slot)
     elif ftype.kind == POINTER:
         get = pointer_field_getter(frt, offset, fast and offset % _POINTER_SIZE == 0
-                                   and ctype.byte_align >= _POINTER_SIZE, null_error,
-                                   _view_slot(field.name))
+                                   and ctype.byte_align >= _POINTER_SIZE, null_error, slot)
     elif ftype.kind == PRIMITIVE and getattr(ftype, "category", None) == plat.BOOL \
             and ftype.byte_size == 1:
         return property(*_bool_field_accessors(frt, offset), _no_delete)
@@ -79,8 +80,8 @@ def _field_property(ctype, field, fast):
             if address:
                 return read(address + offset, self._keep)
             raise null_error(self._ctype)
-        if _is_sized_array(ftype):      # at a fixed place: its view is made once, and kept
-            get = cached_getter(get, _view_slot(field.name))
+        if slot is not None and _is_sized_array(ftype):     # at a fixed place: made once
+            get = cached_getter(get, slot)
 
     def put(self, value):
         address = self._addr
@@ -154,12 +155,18 @@ def _view_slot(name):
     return "_vf_" + name
 
 
-def _view_slots(struct_type):
-    """The slots of `_view_slot()` for the fields of `struct_type` that have one."""
-    return tuple(_view_slot(name) for name, field in struct_type.fields
-                 if field.bitsize < 0 and (field.type.kind == POINTER or _is_sized_array(
-                     field.type) or (field.type.kind in (STRUCT, UNION)
-                                     and not field.type.is_opaque())))
+def _cached_field_attrs(struct_type):
+    """The properties of an owning class (ffi.new()'s memory: non-NULL, aligned, and usually
+    used many times) for the fields that read as a view (struct, pointer and sized array
+    fields), which keep that view in a slot of their own, and those `__slots__`.  The other
+    classes make such views at each read: theirs are mostly made for one access, where a
+    slot not yet set would cost a caught AttributeError."""
+    attrs = {name: _field_property(struct_type, field, True, cached=True)
+             for name, field in attribute_fields(struct_type) if field.bitsize < 0 and (
+                 field.type.kind == POINTER or _is_sized_array(field.type) or (
+                     field.type.kind in (STRUCT, UNION) and not field.type.is_opaque()))}
+    attrs["__slots__"] = tuple(_view_slot(name) for name in attrs)
+    return attrs
 
 
 def _is_sized_array(ctype):
@@ -238,8 +245,7 @@ def _pointer_class(ctype, rt):
     size = attrs["_item_size"]
     if size > 0 or item.kind == VOID:   # (`void *` moves by bytes: gcc's extension, as cffi)
         attrs.update(_pointer_adds(size or 1, None))
-    rt.cdata_class = cls = concrete(ctype.cname, template, attrs,
-                                    slots=_view_slots(item) if with_fields else ())
+    rt.cdata_class = cls = concrete(ctype.cname, template, attrs)
     owning = {}
     owning_item = None
     slots = ()
@@ -255,6 +261,8 @@ def _pointer_class(ctype, rt):
         owning_item = prepare(item)
         owning.update(_owned_view_attrs(item))
         slots = owning.pop("__slots__", ()) + ("_v_item",)
+        owning.update(_cached_field_attrs(item))
+        slots += owning.pop("__slots__")
     copy = getattr(cls._item_write, "struct_copy", None) if with_fields else None
     owning["__getitem__"], owning["__setitem__"] = _owning_item_methods(
         cls.__getitem__, cls.__setitem__, owning_item, copy)
@@ -385,14 +393,16 @@ def _struct_class(ctype, rt):
     template = _OpaqueStructCData if ctype.is_opaque() else StructCData
     if not ctype.is_opaque():
         attrs.update(_field_properties(ctype, False))
-    rt.cdata_class = cls = concrete(ctype.cname, template, attrs, slots=(
-        _view_slots(ctype) if not ctype.is_opaque() else ()))
+    rt.cdata_class = cls = concrete(ctype.cname, template, attrs)
     if not ctype.is_opaque():
         rt.fast_class = cls = _fast_subclass(cls, ctype, rt)
     owning = {"_owning": True}
+    slots = ()
     if not ctype.is_opaque():
         owning.update(_owned_view_attrs(ctype))
-    slots = owning.pop("__slots__", ())
+        slots = owning.pop("__slots__", ())
+        owning.update(_cached_field_attrs(ctype))
+        slots += owning.pop("__slots__")
     owning_class = concrete(ctype.cname, StructCData, owning, parent=cls, slots=slots)
     if not ctype.is_opaque():
         _add_mirror_class(owning_class, StructCData, ctype)

@@ -72,6 +72,8 @@ def ffi_new(ffi, cdecl, init=None):
                         result._length = length
                         if views:
                             result._view_items = None   # (its first item access makes it)
+                    elif views:
+                        result._v_item = None           # (its first `p[0]` makes it)
                     return result
         elif init.__class__ is int and init > 0:       # `T[]` of a length
             byte_size = init * item_size
@@ -164,8 +166,10 @@ def _new_fixed(ctype, rt, byte_size, write, length=None, pack=None):
     # a struct's memory is a ctypes mirror of it, read in C by its `_mirror_class` (shadow.py)
     buf_cls = getattr(owning, "_mirror_buffer", None) or buffer_type(byte_size)
     mirrored = getattr(owning, "_mirror_class", owning)
-    # FFI.new()'s inlined path: no initializer, or a number (`pack`, as below)
-    rt.new_plan = (buf_cls, mirrored, ctype, None) + (pack or (None, 0)) + (0, False, False)
+    # FFI.new()'s inlined path: no initializer, or a number (`pack`, as below); its `views`
+    # for a struct pointer: set `_v_item` (its `p[0]`, made later) to None
+    rt.new_plan = (buf_cls, mirrored, ctype, None) + (pack or (None, 0)) + (
+        0, False, has_item_slot(mirrored))
     if pack is not None:
         return _new_packed(ctype, owning, mirrored, byte_size, buf_cls, write, *pack)
 
@@ -262,6 +266,12 @@ def _array_pack(item, length):
     if len(letter) != 1 or struct.calcsize("=" + letter) != item.byte_size:
         return None, 0
     return struct.Struct("=%d%s" % (length, letter)).pack_into, length
+
+
+def has_item_slot(cls):
+    """Whether instances of `cls` keep their `p[0]` (the `_v_item` slot of the owning
+    pointers to structs), which ffi.new() sets to None, "not made yet"."""
+    return isinstance(getattr(cls, "_v_item", None), _MemberDescriptor)
 
 
 def has_views(cls):

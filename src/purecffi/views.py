@@ -214,13 +214,14 @@ def aligned_struct_pointer_getitem(irt, size, fallback):
     return getitem
 
 
-def struct_field_getter(frt, offset, aligned, null_error, slot):
+def struct_field_getter(frt, offset, aligned, null_error, slot=None):
     """The getter of a struct/union field that is itself a struct or union (`line.a`).  With
     `aligned` (the class is only used for non-NULL memory where the field is aligned for its
-    type), the view is of the field type's fast class with no test.  The view is made on first
-    access and kept in the slot `slot` (the field is at a fixed place in the struct, so the
-    same view serves every later access)."""
-    return cached_getter(_struct_field_view(frt, offset, aligned, null_error), slot)
+    type), the view is of the field type's fast class with no test.  With a `slot` (owning
+    classes), the view is made on first access and kept there (the field is at a fixed place
+    in the struct, so the same view serves every later access); without, made each time."""
+    get = _struct_field_view(frt, offset, aligned, null_error)
+    return cached_getter(get, slot) if slot is not None else get
 
 
 def cached_getter(make, slot):
@@ -261,17 +262,22 @@ def _struct_field_view(frt, offset, aligned, null_error):
     return get
 
 
-def pointer_field_getter(prt, offset, aligned, null_error, slot):
+def pointer_field_getter(prt, offset, aligned, null_error, slot=None):
     """The getter of a data pointer field (`line.next`): the pointer read and its view made
     here.  With `aligned` (the class is only used for non-NULL memory where the field is
-    aligned), the pointer is one index into a typed view of memory.  The last view made is
-    kept in the slot `slot` and returned again while the field holds the same pointer."""
+    aligned), the pointer is one index into a typed view of memory.  With a `slot` (owning
+    classes), the last view made is kept there and returned again while the field holds the
+    same pointer; without, a view is made each time (a list walked through `node.next` keeps
+    no chain of views alive, and a fresh node pays no first-access miss)."""
     make = _pointer_view(prt)
     if aligned:
         # (the view starts at the field: its index is the struct's address >> shift)
         shift = _POINTER_SIZE.bit_length() - 1
-        return specialise(_cached_pointer_get, {"_vf_": slot}, VIEW=typed_view("P")[
-            offset >> shift:], SHIFT=shift, MAKE=make)
+        view = typed_view("P")[offset >> shift:]
+        if slot is None:
+            return _aligned_pointer_get(prt, view, shift)
+        return specialise(_cached_pointer_get, {"_vf_": slot}, VIEW=view, SHIFT=shift,
+                          MAKE=make)
 
     def get(self):                      # (packed structs: no view of the field's memory)
         address = self._addr
@@ -291,6 +297,22 @@ def _cached_pointer_get(self):
         pass
     view = self._vf_ = MAKE(pointer)                # noqa: F821
     return view
+
+
+def _aligned_pointer_get(prt, view, shift):
+    """The uncached getter of an aligned pointer field: the view made with no other frame
+    (what `_pointer_view(prt)` makes)."""
+    ptype = prt.ctype
+
+    def get(self):
+        pointer = view[self._addr >> shift]
+        cls = prt.fast_class        # (read here: a recursive struct's pointer type may still
+        if cls is None or not pointer or pointer & prt.align_mask:  # be in preparation)
+            cls = prt.cdata_class
+        result = _new_object(cls)
+        result._ctype, result._addr, result._keep = ptype, pointer, None
+        return result
+    return get
 
 
 def _pointer_view(prt):

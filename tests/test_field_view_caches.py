@@ -1,0 +1,136 @@
+"""Struct, pointer and array fields read as views: right from any holder, fresh or long-lived,
+and a walk through pointer fields keeps nothing alive that cffi would not.
+
+Each test runs against cffi too (PURECFFI_TEST_AGAINST=cffi), and the grid below compares
+the two directly where cffi is installed."""
+import gc
+import weakref
+
+import pytest
+
+from _backend import FFI
+
+CDEF = """
+    struct point { int x; double y; };
+    struct rec { int v; struct point at; struct rec *next; char name[8]; int vals[3];
+                 union { int i; float f; } u; };
+"""
+
+
+@pytest.fixture
+def ffi():
+    ffi = FFI()
+    ffi.cdef(CDEF)
+    return ffi
+
+
+def _holders(ffi, recs):
+    """(name, function giving the `struct rec` cdata to read at index i) of every kind."""
+    base = ffi.cast("struct rec *", recs)
+    return [
+        ("array item", lambda i: recs[i]),
+        ("cast pointer item", lambda i: base[i]),
+        ("pointer plus index", lambda i: base + i),
+        ("addressof", lambda i: ffi.addressof(recs, i)),
+        ("value of a pointer", lambda i: (base + i)[0]),
+    ]
+
+
+def _fill(ffi, recs, count):
+    for i in range(count):
+        recs[i].v = i
+        recs[i].at.x, recs[i].at.y = 10 * i, i / 4
+        recs[i].next = recs + (i + 1) % count
+        recs[i].name = b"r%d" % i
+        recs[i].vals = [i, i + 1, i + 2]
+        recs[i].u.i = 7 * i
+
+
+def _snapshot(ffi, rec):
+    return (rec.v, rec.at.x, rec.at.y, rec.next.v, rec.next.at.x, ffi.string(rec.name),
+            list(rec.vals), rec.vals[2], rec.u.i, ffi.typeof(rec.at).cname,
+            ffi.typeof(rec.next).cname, ffi.typeof(rec.name).cname)
+
+
+def _expected(i, count):
+    j = (i + 1) % count
+    return (i, 10 * i, i / 4, j, 10 * j, b"r%d" % i, [i, i + 1, i + 2], i + 2, 7 * i,
+            "struct point", "struct rec *", "char[8]")
+
+
+def test_fields_of_fresh_views_from_every_holder(ffi):
+    recs = ffi.new("struct rec[5]")
+    _fill(ffi, recs, 5)
+    for name, get in _holders(ffi, recs):
+        for i in range(5):
+            assert _snapshot(ffi, get(i)) == _expected(i, 5), name
+
+
+def test_fields_of_owning_cdata_follow_later_writes(ffi):
+    p = ffi.new("struct rec *")
+    other = ffi.new("struct rec[2]")
+    _fill(ffi, other, 2)
+    for holder in (p, p[0]):
+        first = holder.next                 # a pointer field read before it changes
+        assert first == ffi.NULL
+        holder.next = other + 1
+        assert holder.next.v == 1 and holder.next == other + 1
+        holder.next = other
+        assert holder.next.v == 0
+        holder.at.x = 5                     # through a nested view read again later
+        assert holder.at.x == 5 and p.at.x == 5 and p[0].at.x == 5
+        holder.name = b"abc"
+        assert ffi.string(holder.name) == b"abc" and ffi.string(p.name) == b"abc"
+        holder.vals[1] = 9
+        assert list(p.vals) == [0, 9, 0]
+        holder.next = ffi.NULL
+        assert holder.next == ffi.NULL
+        p.vals = [0, 0, 0]
+
+
+def test_first_item_of_a_new_struct_pointer(ffi):
+    for init in (None, [3, 1.5]):
+        p = ffi.new("struct point *", init)
+        s = p[0]
+        assert ffi.typeof(s) is ffi.typeof("struct point")
+        assert (s.x, s.y) == ((3, 1.5) if init else (0, 0.0))
+        s.x = 4
+        assert p.x == 4 and p[0].x == 4
+        assert p[False].x == 4
+        assert ffi.addressof(p[0]) == p
+
+
+def test_walking_pointer_fields_keeps_no_chain_alive(ffi):
+    count = 200
+    recs = ffi.new("struct rec[%d]" % count)
+    for i in range(count - 1):
+        recs[i].next = recs + i + 1
+    head = ffi.addressof(recs[0])     # a pointer that owns nothing, as C often returns
+    seen = []
+    for _ in range(2):                # walked twice from the same head, which stays alive
+        node, total = head.next, 1
+        while node != ffi.NULL:
+            seen.append(weakref.ref(node))
+            total += 1
+            node = node.next
+        assert total == count
+    del node
+    gc.collect()
+    assert head.next.next == recs + 2
+    alive = sum(ref() is not None for ref in seen)
+    assert alive == 0
+
+
+def test_fields_through_struct_items_of_a_new_array_agree_with_cffi():
+    cffi = pytest.importorskip("cffi")
+    results = []
+    for backend in (FFI, cffi.FFI):
+        ffi = backend()
+        ffi.cdef(CDEF)
+        recs = ffi.new("struct rec[4]")
+        _fill(ffi, recs, 4)
+        out = []
+        for name, get in _holders(ffi, recs):
+            out.append((name, [_snapshot(ffi, get(i)) for i in range(4)]))
+        results.append(out)
+    assert results[0] == results[1]

@@ -104,6 +104,12 @@ s8 = ffi.new("struct arr8 *")
 L8 = L[:8]
 cb12 = ffi.buffer(c)
 ld = ffi.new("long double[4]")
+ffi.cdef("struct node { int v; struct node *next; struct point at; };"
+         "struct ops { int (*f)(int); };")
+nodes = ffi.new("struct node[10]")
+nodes[3].next = nodes + 4
+ops = ffi.new("struct ops *")
+ops.f = ffi.cast("int(*)(int)", ffi.addressof(lib, "abs"))
 """
 
 
@@ -213,6 +219,12 @@ def _rows_inline(Bench):
             "ffi.unpack(pts, 3)[2].y == 1.0"),
         row("new_then_deref", 'a fresh struct\'s value: ffi.new("struct point *")[0]',
             'ffi.new("struct point *")[0]', 'ffi.new("struct point *")[0].x == 0'),
+        row("item_pointer_field", "nodes[3].next, struct node[10] (a fresh item's pointer field)",
+            "nodes[3].next", "nodes[3].next == nodes + 4", extra=_MORE),
+        row("item_struct_field", "nodes[3].at.x (a fresh item's struct field)",
+            "nodes[3].at.x", "nodes[3].at.x == 0", extra=_MORE),
+        row("callback_field_call", "ops.f(-3), a function pointer field read and called",
+            "ops.f(-3)", "ops.f(-3) == 3", extra=_MORE),
         # -- calls: argument and result kinds --
         row("call_llabs", "call long long llabs(long long)", "lib.llabs(-42)",
             "lib.llabs(-42) == 42", CALL),

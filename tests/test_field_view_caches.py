@@ -9,6 +9,7 @@ import weakref
 import pytest
 
 from _backend import FFI
+from conftest import run_together
 
 CDEF = """
     struct point { int x; double y; };
@@ -134,3 +135,69 @@ def test_fields_through_struct_items_of_a_new_array_agree_with_cffi():
             out.append((name, [_snapshot(ffi, get(i)) for i in range(4)]))
         results.append(out)
     assert results[0] == results[1]
+
+
+FUNCTIONS_CDEF = """
+    struct ops { int (*f)(int); int (*g)(int); };
+    typedef int (*fn_t)(int);
+    int abs(int);
+"""
+
+
+def _function_pointer_reads(backend):
+    """What calling function pointers read from fields, arrays and `*p` gives, as fields change."""
+    ffi = backend()
+    ffi.cdef(FUNCTIONS_CDEF)
+    lib = ffi.dlopen(None)
+    double = ffi.callback("int(int)", lambda x: 2 * x)
+    negate = ffi.callback("int(int)", lambda x: -x)
+    absolute = ffi.cast("fn_t", ffi.addressof(lib, "abs"))
+    ops = ffi.new("struct ops[3]")
+    table = ffi.new("fn_t[3]")
+    slot = ffi.new("fn_t *")
+    seen = []
+    for round_, functions in enumerate([(double, negate, absolute), (absolute, double, negate),
+                                        (negate, negate, double)]):
+        for i, function in enumerate(functions):
+            ops[i].f = function
+            ops[i].g = functions[-1 - i]
+            table[i] = function
+        slot[0] = functions[1]
+        for i in range(3):
+            for _ in range(2):          # read again: the same function while it is the same
+                seen.append((round_, i, ops[i].f(-7), ops[i].g(5), table[i](-3), slot[0](4),
+                             ffi.typeof(ops[i].f).cname, ops[i].f == functions[i]))
+    ops[0].f = ffi.NULL
+    try:
+        ops[0].f(1)
+    except Exception as exc:
+        seen.append((type(exc).__name__, str(exc)))
+    seen.append((ops[0].f == ffi.NULL, bool(ops[0].f), ops[1].f(-2)))
+    return seen
+
+
+def test_function_pointers_read_from_memory():
+    seen = _function_pointer_reads(FFI)
+    assert seen[0] == (0, 0, -14, 5, -6, -4, "int(*)(int)", True)
+    assert seen[-2] == ("RuntimeError", "cannot call null pointer pointer from cdata 'int(*)(int)'")
+    assert seen[-1] == (True, False, 2)
+
+
+def test_function_pointers_read_from_memory_agree_with_cffi():
+    cffi = pytest.importorskip("cffi")
+    assert _function_pointer_reads(FFI) == _function_pointer_reads(cffi.FFI)
+
+
+def test_function_pointer_fields_read_by_many_threads_at_once():
+    ffi = FFI()
+    ffi.cdef(FUNCTIONS_CDEF)
+    callbacks = [ffi.callback("int(int)", lambda x, k=k: x + k) for k in range(8)]
+    ops = ffi.new("struct ops[8]")
+    for k, callback in enumerate(callbacks):
+        ops[k].f = callback
+    table = ffi.cast("fn_t *", ops)     # every other item: the `f` fields, read as `fn_t`
+
+    def work(i):
+        return [(ops[(i + j) % 8].f(100), table[2 * ((i + j) % 8)](1000)) for j in range(400)]
+    for i, result in enumerate(run_together(work)):
+        assert result == [(100 + (i + j) % 8, 1000 + (i + j) % 8) for j in range(400)]

@@ -19,6 +19,7 @@ from .errors import FFIError
 from .lazy import BUILD_LOCK
 from .memory import MEM, read_address, write_address
 from .memory import copy as copy_memory
+from .views import function_reader
 from .convert_scalar import (_read_bool, _read_char, _read_complex, _read_float, _read_int,
                              _read_longdouble, _read_wchar, _write_bool, _write_char,
                              _write_complex, _write_float, _write_int, _write_longdouble,
@@ -777,7 +778,7 @@ def _struct_writer(ctype, rt):
 _READER_BUILDERS = {
     "int": _read_int, "enum": _read_int, "bool": _read_bool, "char": _read_char,
     "wchar": _read_wchar, "float": _read_float, "longdouble": _read_longdouble,
-    "complex": _read_complex, "pointer": _read_pointer, "function": _read_pointer,
+    "complex": _read_complex, "pointer": _read_pointer, "function": function_reader,
     "array": _read_array, "struct": _struct_reader, "union": _struct_reader,
     "void": _read_opaque, "opaque": _read_opaque,
 }

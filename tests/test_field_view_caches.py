@@ -201,3 +201,44 @@ def test_function_pointer_fields_read_by_many_threads_at_once():
         return [(ops[(i + j) % 8].f(100), table[2 * ((i + j) % 8)](1000)) for j in range(400)]
     for i, result in enumerate(run_together(work)):
         assert result == [(100 + (i + j) % 8, 1000 + (i + j) % 8) for j in range(400)]
+
+
+@pytest.mark.parametrize("packed", [False, True])
+@pytest.mark.parametrize("item", ["char", "short", "int", "double", "uint8_t", "long long",
+                                  "float", "struct point", "int *"])
+def test_array_fields_of_fresh_items_agree_with_cffi(packed, item):
+    cffi = pytest.importorskip("cffi")
+    seen = []
+    for backend in (FFI, cffi.FFI):
+        ffi = backend()
+        ffi.cdef("struct point { int x; double y; };"
+                 "struct holder { char c; %s arr[4]; int tail; };" % (item,), packed=packed)
+        holders = ffi.new("struct holder[3]")
+        base = ffi.cast("struct holder *", holders)
+        values = {"char": [b"a", b"b", b"c", b"d"], "struct point": [[1, 1.5], [2, 2.5],
+                                                                    [3, 3.5], [4, 4.5]],
+                  "int *": [ffi.NULL, ffi.cast("int *", holders) + 1, ffi.NULL,
+                            ffi.cast("int *", holders) + 5]}.get(
+            item, [1, 2, 3, 4])
+        out = []
+        for get in (lambda i: holders[i], lambda i: base[i], lambda i: base + i):
+            for i in range(3):
+                get(i).arr[1] = values[1]               # a first write through a fresh view
+                get(i).arr[3] = values[3]
+                get(i).arr[0:1] = values[0:1]
+                arr = get(i).arr
+                arr[2] = values[2]                      # later writes through one view
+                shown = []
+                for j in range(4):
+                    value = get(i).arr[j]               # a first read through a fresh view
+                    if item == "struct point":
+                        value = (value.x, value.y)
+                    elif item == "int *":
+                        value = int(ffi.cast("intptr_t", value)) and \
+                            int(ffi.cast("intptr_t", value)) - int(ffi.cast("intptr_t", holders))
+                    shown.append(value)
+                out.append((shown, len(get(i).arr), ffi.typeof(get(i).arr).cname,
+                            get(i).tail, bytes(ffi.buffer(get(i).arr)) == bytes(
+                                ffi.buffer(arr))))
+        seen.append(out)
+    assert seen[0] == seen[1]

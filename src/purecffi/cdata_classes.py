@@ -13,7 +13,7 @@ from .convert import bitfield_range, prepare, write_array
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES
 from .specialise import specialise
 from .varsize import is_var_sized, write_items
-from .views import (aligned_struct_items_getitem, aligned_struct_items_iter,
+from .views import (aligned_struct_items_getitem, aligned_struct_items_iter, array_field_getter,
                     aligned_struct_pointer_getitem, cached_getter, owning_pointer_methods,
                     function_field_getter, pointer_field_getter, pointer_field_setter,
                     struct_field_getter, struct_field_setter)
@@ -82,8 +82,9 @@ def _field_property(ctype, field, fast, cached=False):
             if address:
                 return read(address + offset, self._keep)
             raise null_error(self._ctype)
-        if slot is not None and _is_sized_array(ftype):     # at a fixed place: made once
-            get = cached_getter(get, slot)
+        if _is_sized_array(ftype):      # at a fixed place: made once where cached
+            get = cached_getter(get, slot) if slot is not None else \
+                array_field_getter(frt, offset, null_error)
 
     def put(self, value):
         address = self._addr

@@ -476,14 +476,18 @@ def _number_code(irt):
 def _view_reader(ctype, rt):
     """Reader for arrays: a cdata view of the memory (the fast class when aligned;
     its typed view of the items, if it keeps one, "not made yet": see item_methods.py)."""
+    length = ctype.length if isinstance(ctype.length, int) else None
+
     def read(address, keep=None):
         fast = rt.fast_class
         if fast is not None and address and not address & rt.align_mask:
-            result = make_cdata(fast, ctype, address, keep)
+            result = _new_object(fast)      # (make_cdata() without its frame)
             if fast._keeps_views:
                 result._view_items = None
-            return result
-        return make_cdata(rt.cdata_class, ctype, address, keep)
+        else:
+            result = _new_object(rt.cdata_class)
+        result._ctype, result._addr, result._keep, result._length = ctype, address, keep, length
+        return result
     return read
 
 

@@ -318,7 +318,7 @@ def aligned_item_methods(fmt, size, item):
             except AttributeError:
                 items = None
             if items is None or items is False:     # as ffi.new() makes it, or read once
-                return self._first_item(index)
+                return self._first_item(index, items)
             if index >= 0:
                 try:
                     return items[index]
@@ -328,9 +328,8 @@ def aligned_item_methods(fmt, size, item):
             return self._slice_view(index)      # (a method: not a free variable here)
         return ArrayCData.__getitem__(self, index)
 
-    def first_item(self, index):
+    def first_item(self, index, items):
         """`a[i]` before the array's own view is made (see `every` above)."""
-        items = getattr(self, "_view_items", None)
         length = self._length
         if items is None and length is not None and 0 <= index < length:
             self._view_items = False
@@ -374,7 +373,7 @@ def aligned_item_methods(fmt, size, item):
         except AttributeError:
             items = None
         if items is None or items is False:         # as ffi.new() makes it, or written once
-            self._first_item_set(index, value)
+            self._first_item_set(index, value, items)
             return
         if index >= 0:
             try:
@@ -384,9 +383,8 @@ def aligned_item_methods(fmt, size, item):
                 pass
         ArrayCData.__setitem__(self, index, value)      # checked: writes or raises
 
-    def first_item_set(self, index, value):
+    def first_item_set(self, index, value, items):
         """`a[i] = x` before the array's own view is made (see `every` above)."""
-        items = getattr(self, "_view_items", None)
         length = self._length
         if items is None and length is not None and 0 <= index < length:
             self._view_items = False

@@ -299,6 +299,31 @@ def _cached_pointer_get(self):
     return view
 
 
+def array_field_getter(frt, offset, null_error):
+    """The getter of a sized array field (`rec.vals`): its view made with no other frame, as
+    the array type's reader makes it (its typed view of the items, if its class keeps one,
+    not made yet)."""
+    ftype = frt.ctype
+    length = ftype.length
+
+    def get(self):
+        address = self._addr
+        if address:
+            address += offset
+            fast = frt.fast_class
+            if fast is not None and not address & frt.align_mask:
+                result = _new_object(fast)
+                if fast._keeps_views:
+                    result._view_items = None
+            else:
+                result = _new_object(frt.cdata_class)
+            result._ctype, result._addr, result._keep, result._length = ftype, address, \
+                self._keep, length
+            return result
+        raise null_error(self._ctype)
+    return get
+
+
 def function_reader(ctype, rt):
     """The reader of a function pointer type (an array item, `*p`, a result): the cdata
     last made for the type is given again while the memory holds the same address.  It keeps

@@ -15,7 +15,7 @@ from .specialise import specialise
 from .varsize import is_var_sized, write_items
 from .views import (aligned_struct_items_getitem, aligned_struct_items_iter, array_field_getter,
                     aligned_struct_pointer_getitem, cached_getter, owning_pointer_methods,
-                    function_field_getter, pointer_field_getter, pointer_field_setter,
+                    pointer_field_getter, pointer_field_setter,
                     struct_field_getter, struct_field_setter)
 from .pointer_items import aligned_number_getitem
 from .memory import MEM, owned_size, typed_view
@@ -60,8 +60,6 @@ def _field_property(ctype, field, fast, cached=False):
     elif ftype.kind == POINTER:
         get = pointer_field_getter(frt, offset, fast and offset % _POINTER_SIZE == 0
                                    and ctype.byte_align >= _POINTER_SIZE, null_error, slot)
-    elif ftype.kind == FUNCTION:
-        get = function_field_getter(frt, offset, null_error)
     elif ftype.kind == PRIMITIVE and getattr(ftype, "category", None) == plat.BOOL \
             and ftype.byte_size == 1:
         return property(*_bool_field_accessors(frt, offset), _no_delete)

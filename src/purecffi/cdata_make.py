@@ -169,7 +169,7 @@ def _new_fixed(ctype, rt, byte_size, write, length=None, pack=None):
     # FFI.new()'s inlined path: no initializer, or a number (`pack`, as below); its `views`
     # for a struct pointer: set `_v_item` (its `p[0]`, made later) to None
     rt.new_plan = (buf_cls, mirrored, ctype, None) + (pack or (None, 0)) + (
-        0, False, has_item_slot(mirrored))
+        0, False, has_slot(mirrored, "_v_item"))
     if pack is not None:
         return _new_packed(ctype, owning, mirrored, byte_size, buf_cls, write, *pack)
 
@@ -268,22 +268,17 @@ def _array_pack(item, length):
     return struct.Struct("=%d%s" % (length, letter)).pack_into, length
 
 
-def has_item_slot(cls):
-    """Whether instances of `cls` keep their `p[0]` (the `_v_item` slot of the owning
-    pointers to structs), which ffi.new() sets to None, "not made yet"."""
-    return isinstance(getattr(cls, "_v_item", None), _MemberDescriptor)
-
-
-def has_views(cls):
-    """Whether instances of `cls` keep a typed view of their items (the `_view_items` slot
-    of the number arrays' fast class), which ffi.new() sets to None, "not made yet"."""
-    return isinstance(getattr(cls, "_view_items", None), _MemberDescriptor)
+def has_slot(cls, name):
+    """Whether instances of `cls` have the slot `name` that ffi.new() sets to None, "not made
+    yet": `_view_items` (the typed view of an array's items, on the number arrays' fast
+    class) or `_v_item` (the `p[0]` of an owning pointer to a struct)."""
+    return isinstance(getattr(cls, name, None), _MemberDescriptor)
 
 
 def _new_fixed_array(ctype, rt, byte_size, write, length):
     owning = rt.owning_class
     buf_cls = buffer_type(byte_size) if 0 < byte_size <= _CLASS_BYTES else None
-    views = has_views(owning)
+    views = has_slot(owning, "_view_items")
     if buf_cls is not None:
         item = ctype.item
         takes_bytes = item.byte_size == 1 and getattr(item, "category", None) in (plat.CHAR,
@@ -323,7 +318,7 @@ def _new_open_array(ctype, rt):
     # char, signed/unsigned char, int8_t...: a bytes initializer is copied as is, plus a NUL
     takes_bytes = item_size == 1 and getattr(ctype.item, "category", None) in (plat.CHAR,
                                                                               plat.INT)
-    views = has_views(owning)
+    views = has_slot(owning, "_view_items")
     if item_size > 0:
         rt.new_plan = (None, owning, ctype, None, None, 0, item_size, takes_bytes, views)
     takes_str = getattr(ctype.item, "category", None) == plat.WCHAR

@@ -325,10 +325,10 @@ def array_field_getter(frt, offset, null_error):
 
 
 def function_reader(ctype, rt):
-    """The reader of a function pointer type (an array item, `*p`, a result): the cdata
-    last made for the type is given again while the memory holds the same address.  It keeps
-    the ctypes function made at its first call, so a callback read and called each time
-    builds and looks up that function once, not at every read."""
+    """The reader of a function pointer type (a struct field, an array item, `*p`): the
+    cdata last made for the type is given again while the memory holds the same address.
+    It keeps the ctypes function made at its first call, so a callback read and called each
+    time builds and looks up that function once, not at every read."""
     last = (None, None)         # (address, cdata): replaced whole, never changed in place
 
     def read(address, keep=None):
@@ -342,29 +342,6 @@ def function_reader(ctype, rt):
         last = (pointer, result)
         return result
     return read
-
-
-def function_field_getter(frt, offset, null_error):
-    """The getter of a function pointer field (`ops.f`): the cdata last made for the field
-    is given again while the field holds the same address, as function_reader() does for
-    the type, with one frame less."""
-    ftype = frt.ctype
-    last = (None, None)         # (address, cdata): replaced whole, never changed in place
-
-    def get(self):
-        nonlocal last
-        address = self._addr
-        if address:
-            pointer = read_address(MEM, address + offset)[0]
-            made = last
-            if made[0] == pointer:
-                return made[1]
-            result = _new_object(frt.cdata_class)
-            result._ctype, result._addr, result._keep = ftype, pointer, None
-            last = (pointer, result)
-            return result
-        raise null_error(self._ctype)
-    return get
 
 
 def _aligned_pointer_get(prt, view, shift):

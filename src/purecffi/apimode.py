@@ -21,6 +21,7 @@ import functools
 import sys
 import types
 
+from . import accel
 from . import cdata as _cd
 from . import cdata_make as _mk
 from .cast import cast as _cast
@@ -555,6 +556,8 @@ def load(module, declarations, facts):
         module._pc_result_layout(result_plan, CType.__dict__["_rt"],
                                  layout.__dict__["_keep"])
     bind_fast_methods(module, ffi)
+    if hasattr(module, "_pc_accelerate"):          # (not with the limited API)
+        accel.register(module._pc_accelerate)
     name = module.__name__
     kinds, addresses, class_attrs, values, pointers = {}, {}, {}, {}, {}
     for fname, fntype in decls.functions.items():

@@ -23,6 +23,7 @@ import threading
 import warnings
 import weakref
 
+from . import accel
 from .cdatabase import (CFFI_TYPE_NAMES, CData, cffi_type_name, name_as_cffi_class, not_a_cdata,
                          tp_name)
 from .memory import MEM, Owned, _view_address, owned_size
@@ -405,5 +406,8 @@ def _forget_size(size):
 
 CFFI_TYPE_NAMES[buffer] = "_cffi_backend.buffer"      # (as cffi's messages name it)
 name_as_cffi_class(buffer, "buffer")
+buffer._pc_buffer = True                    # (what an API module's C reads: accel.py)
+buffer._pc_maker = staticmethod(_maker)
+accel.offer(buffer)
 
 __all__ = ["buffer", "make_buffer", "FFIError"]

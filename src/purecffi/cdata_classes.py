@@ -3,7 +3,7 @@ with their field properties and item accessors (`attach_classes()`, once per pre
 import struct as _struct
 from operator import attrgetter
 
-from . import platform as plat
+from . import accel, platform as plat
 from .cdata import (ArrayCData, FunctionPtrCData, OwningPointerCData, PointerCData, StructCData,
                     StructPointerCData, _OpaqueStructCData, _OpaqueStructPointerCData,
                     _owning_item_methods, _owning_number_methods, concrete, null_error)
@@ -277,6 +277,7 @@ def _pointer_class(ctype, rt):
             owning["__getitem__"], owning["__setitem__"], irt.unpack, irt.write, view,
             item.byte_size)
         if item.byte_size in (1, 2, 4, 8):
+            owning["_pc_number"] = irt.fmt      # (what an API module's C reads: accel.py)
             fast = concrete(ctype.cname, PointerCData, aligned_pointer_methods(
                 irt.fmt, item.byte_size), parent=cls)
             rt.cast_class = concrete(ctype.cname, PointerCData, dict(_pointer_adds(size, fast), **(
@@ -287,6 +288,8 @@ def _pointer_class(ctype, rt):
     if size > 0:    # memory of ffi.new() is aligned and non-NULL: so is `p + n`
         owning.update(_pointer_adds(size, rt.fast_class or rt.cdata_class))
     owning_class = concrete(ctype.cname, OwningPointerCData, owning, parent=cls, slots=slots)
+    if "_pc_number" in owning:
+        accel.offer(owning_class)
     if with_fields:
         _add_mirror_class(owning_class, OwningPointerCData, item, lambda parent: dict(zip(
             ("__getitem__", "__setitem__"), _owning_item_methods(

@@ -3,6 +3,7 @@ set-up (`purecffi.apimode.load()`): `_pc_fast` (the fast builtins), the lib clas
 attribute lookup, the cdata layouts read by the fast paths, and `_pc_result_layout` (pointer
 results made in C).  Part of the C file api_module.py writes (`emit_module_functions()`).
 """
+from .api_accel import ACCEL_DEF
 from .api_errno import ERRNO_SETTER
 from .api_facts import builtin_functions
 from .api_from_buffer import FROM_BUFFER_DEF
@@ -385,7 +386,8 @@ def emit_module_functions(plan, limited=False):
     ] + ([] if limited else [RESULT_LAYOUT_DEF, VOID_POINTER_DEF,
                              "#ifdef PC_FROM_BUFFER", FROM_BUFFER_DEF, "#endif",
                              "#ifdef PC_NEW", NEW_DEF, "#endif",
-                             "#ifdef PC_STRING", STRING_DEF, "#endif"]) + (
+                             "#ifdef PC_STRING", STRING_DEF, "#endif",
+                             "#ifdef PC_ACCEL", ACCEL_DEF, "#endif"]) + (
         ["#ifdef PC_GLOBALS", GLOBAL_DEF, "#endif"] if globals_in_c else []) + [
         "    {NULL, NULL, 0, NULL}",
         "};",

@@ -1,0 +1,235 @@
+"""The C methods an API-mode module lends to runtime classes (purecffi/accel.py): `p[0]` of
+`ffi.new("T *")` for numbers, `ffi.buffer(...)` and `buf[...]`.
+
+The same grid of operations runs in two fresh processes, one with such a module loaded and
+one without, and must print the same lines: results, exception types and messages,
+warnings.  Then: the fast routes are really taken (no Python function runs), and they hold
+under threads."""
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from conftest import FREE_THREADED, build_api_module, python_calls, run_together
+from _backend import IS_CFFI
+
+pytestmark = [
+    pytest.mark.skipif(IS_CFFI, reason="purecffi's own C methods (cffi has its C throughout)"),
+    pytest.mark.skipif(FREE_THREADED, reason="the generated C has these methods only with a "
+                                             "GIL (docs/design.md)"),
+]
+
+CDEF = """
+enum colour { RED, GREEN = 7, BLUE = -3 };
+struct pt { int x; double y; };
+size_t count_bytes(const unsigned char *p, size_t n);
+"""
+SOURCE = """
+enum colour { RED, GREEN = 7, BLUE = -3 };
+struct pt { int x; double y; };
+static size_t count_bytes(const unsigned char *p, size_t n)
+{ size_t t = 0; while (n--) t += *p++; return t; }
+"""
+
+NUMBER_TYPES = ["char", "signed char", "unsigned char", "short", "unsigned short", "int",
+                "unsigned int", "long", "unsigned long", "long long", "unsigned long long",
+                "int8_t", "uint8_t", "int16_t", "uint16_t", "int32_t", "uint32_t", "int64_t",
+                "uint64_t", "size_t", "ssize_t", "intptr_t", "float", "double", "long double",
+                "_Bool", "wchar_t", "enum colour"]
+VALUES = ["0", "1", "-1", "127", "128", "-129", "255", "256", "65535", "65536", "-32769",
+          "2**31", "-2**31 - 1", "2**32", "2**63", "-2**63 - 1", "2**64", "2**1100", "1.5",
+          "-0.0", "1e300", "-1e300", "1e-50", "float('inf')", "float('nan')", "True", "False",
+          "None", "'x'", "b'x'", "'RED'", "ffi.cast('int', 3)", "ffi.cast('double', 2.5)",
+          "Idx()", "[1]"]
+INDICES = ["0", "1", "-1", "True", "False", "Idx()", "2**70", "'0'", "0.0", "slice(0, 1)",
+           "slice(None)"]
+BUFFER_INDICES = ["0", "3", "7", "8", "-1", "-8", "-9", "2**70", "-2**70", "True", "Idx()",
+                  "'1'", "1.0", "None", "slice(None)", "slice(2, 5)", "slice(5, 2)",
+                  "slice(-3, None)", "slice(None, -3)", "slice(-100, 100)", "slice(2**70, None)",
+                  "slice(None, -2**70)", "slice(0, 8, 1)", "slice(0, 8, 2)", "slice(8, 0, -1)",
+                  "slice(True, 3)", "slice(Idx(), 4)", "slice(1.0, 2)", "slice('a', 2)"]
+
+GRID = r'''
+import sys, warnings
+sys.path.insert(0, DIRECTORY)
+import purecffi
+if ACCEL:
+    import _accel_grid
+    api_ffi = _accel_grid.ffi
+else:
+    api_ffi = purecffi.FFI()
+    api_ffi.cdef(CDEF)
+inline = purecffi.FFI()
+inline.cdef(CDEF)
+
+class Idx:
+    def __index__(self):
+        return 1
+
+def show(label, thunk):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            result = thunk()
+            text = repr(result) if not isinstance(result, float) or result == result else "nan"
+        except Exception as exc:
+            text = "%s: %s" % (type(exc).__name__, exc)
+    print(label, "->", text, [str(w.message) for w in caught])
+
+for name, ffi in (("api", api_ffi), ("inline", inline)):
+    for t in NUMBER_TYPES:
+        p = ffi.new(t + " *")
+        for v in VALUES:
+            def write(p=p, v=v):
+                p[0] = eval(v)
+                return p[0]
+            show("%s %s p[0] = %s" % (name, t, v), write)
+        for i in INDICES:
+            show("%s %s p[%s]" % (name, t, i), lambda p=p, i=i: p[eval(i)])
+            def write_at(p=p, i=i):
+                p[eval(i)] = 1
+                return p[0]
+            show("%s %s p[%s] = 1" % (name, t, i), write_at)
+        show("%s %s del p[0]" % (name, t), lambda p=p: p.__delitem__(0))
+        show("%s %s p[0] after ffi.release" % (name, t),
+             lambda p=p: (ffi.release(p), type(p[0]).__name__)[1])
+    data = bytearray(b"abcdefgh")
+    holders = [     # (label, the object, how many bytes of memory it has)
+        ("char[8]", ffi.new("char[8]", b"abcdefgh"), 8),
+        ("char[]", ffi.new("char[]", b"abcdefg"), 8),
+        ("int[2]", ffi.new("int[2]", [0x64636261, 0x68676665]), 8),
+        ("int[] of 2", ffi.new("int[]", [1, 2]), 8),
+        ("char *", ffi.new("char *", b"a"), 1),
+        ("struct pt *", ffi.new("struct pt *", [1, 2.0]), 16),
+        ("struct pt", ffi.new("struct pt *", [1, 2.0])[0], 16),
+        ("from_buffer", ffi.from_buffer(data), 8),
+        ("from_buffer int[]", ffi.from_buffer("int[]", data), 8),
+        ("cast char *", ffi.cast("char *", ffi.from_buffer(data)), 8),
+        ("cast int *", ffi.cast("int *", ffi.from_buffer(data)), 8),
+        ("cast void *", ffi.cast("void *", ffi.from_buffer(data)), 8),
+        ("NULL char *", ffi.cast("char *", 0), 0),
+        ("int", ffi.cast("int", 5), 0),
+        ("bytes", b"abcdefgh", 0),
+        ("gc'd", ffi.gc(ffi.cast("char *", ffi.from_buffer(data)), lambda p: None), 8),
+    ]
+    sizes = ["", "0", "1", "8", "9", "16", "-1", "-2", "2**30", "2**70", "1.5", "None",
+             "True", "Idx()", "size=3"]
+
+    def contents(holder, size, real):
+        """The buffer's length and the bytes of it within the memory (never beyond)."""
+        b = eval("ffi.buffer(holder%s)" % (", " + size if size else "",))
+        return len(b), bytes(memoryview(b)[:min(len(b), real)])
+    for label, holder, real in holders:
+        for size in sizes:
+            show("%s buffer(%s, %s)" % (name, label, size),
+                 lambda h=holder, s=size, r=real: contents(h, s, r))
+    buf = ffi.buffer(ffi.new("char[8]", b"abcdefgh"))
+    show("%s type" % (name,), lambda: (type(buf).__name__, isinstance(buf, ffi.buffer),
+                                       len(buf)))
+    for i in BUFFER_INDICES:
+        show("%s buf[%s]" % (name, i), lambda i=i: buf[eval(i)])
+    short = ffi.buffer(ffi.new("char[]", 1))
+    show("%s short[:]" % (name,), lambda: (short[:], short[0], short[-1]))
+    empty = ffi.buffer(ffi.new("char[8]"), 0)
+    show("%s empty" % (name,), lambda: (empty[:], len(empty)))
+    show("%s buffer()" % (name,), lambda: ffi.buffer())
+    show("%s buffer(3 args)" % (name,), lambda: ffi.buffer(buf, 1, 2))
+    show("%s buffer(cdata=)" % (name,), lambda: bytes(ffi.buffer(cdata=ffi.new("char[2]"))))
+    show("%s subclass" % (name,), lambda: issubclass(type(buf), ffi.buffer))
+print("done")
+print("methods", *(type(cls.__getitem__).__name__ for cls in (
+    type(inline.new("size_t *")), type(api_ffi.new("float *")), purecffi.FFI.buffer)))
+'''
+
+
+@pytest.fixture(scope="module")
+def grid_directory(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("accel")
+    build_api_module(directory, "_accel_grid", CDEF, SOURCE)
+    return directory
+
+
+def run_grid(directory, accel):
+    script = "DIRECTORY = %r\nACCEL = %r\nCDEF = %r\nNUMBER_TYPES = %r\nVALUES = %r\n" \
+             "INDICES = %r\nBUFFER_INDICES = %r\n" % (
+                 str(directory), accel, CDEF, NUMBER_TYPES, VALUES, INDICES,
+                 BUFFER_INDICES) + GRID
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.splitlines()
+
+
+def test_same_results_with_and_without_the_c_methods(grid_directory):
+    plain = run_grid(grid_directory, False)
+    fast = run_grid(grid_directory, True)
+    assert plain.pop() == "methods function function function"
+    assert fast.pop() == "methods method_descriptor method_descriptor method_descriptor"
+    assert plain[-1] == "done" and len(plain) > 3000
+    assert len(plain) == len(fast)
+    differing = [(a, b) for a, b in zip(plain, fast) if a != b]
+    assert not differing, differing[:10]
+
+
+def test_the_c_methods_are_installed_and_run_no_python(grid_directory, ffi):
+    module = build_api_module(grid_directory, "_accel_grid", CDEF, SOURCE)
+    api = module.ffi
+    p = api.new("size_t *")
+    q = ffi.new("double *")         # (an in-line ffi: the same classes)
+    out = api.new("char[4]", b"data")
+    pointer = ffi.cast("char *", out)
+    buf = ffi.buffer(out)
+
+    def work():     # (buffers of one size: the class of a size is made once)
+        p[0] = 12
+        q[0] = 1.5
+        return (p[0], q[0], bytes(api.buffer(out, 4)), buf[:3], buf[1], buf[-2:],
+                bytes(ffi.buffer(pointer, 4)), bytes(ffi.buffer(out)))
+    work()
+    result, calls = python_calls(work)
+    assert result == (12, 1.5, b"data", b"dat", b"a", b"ta", b"data", b"data")
+    assert calls == []
+    # what they do not take runs the Python methods they replaced
+    point = api.new("struct pt *")
+    result, calls = python_calls(lambda: (buf[True], len(api.buffer(point))))
+    assert result == (b"a", 16)
+    assert calls[0] == "__getitem__" and ("__call__" in calls or "__new__" in calls)
+
+
+def test_buffers_of_many_sizes_from_threads(grid_directory):
+    module = build_api_module(grid_directory, "_accel_grid", CDEF, SOURCE)
+    ffi = module.ffi
+    data = ffi.new("unsigned char[]", bytes(range(256)))
+    counts = [ffi.new("size_t *") for _ in range(8)]
+
+    def work(i):
+        seen = []
+        for k in range(300):
+            size = (i * 37 + k) % 257
+            n = counts[i]
+            n[0] = size
+            seen.append(ffi.buffer(data, n[0])[:] == bytes(range(size)) and
+                        module.lib.count_bytes(data, n[0]) == sum(range(size)))
+        return all(seen)
+    assert run_together(work) == [True] * 8
+
+
+def test_limited_api_modules_lend_nothing(tmp_path):
+    """A module built for the limited API has no slot internals: nothing is installed
+    by it (it still loads and runs)."""
+    script = textwrap.dedent("""
+        import sys
+        sys.path.insert(0, %r)
+        from conftest import build_api_module
+        module = build_api_module(%r, "_accel_limited", %r, %r, py_limited_api=True)
+        p = module.ffi.new("size_t *")
+        p[0] = 5
+        print(type(type(p).__dict__["__getitem__"]).__name__, p[0],
+              module.lib.count_bytes(b"ab", 2))
+    """ % (os.path.dirname(__file__), str(tmp_path), CDEF, SOURCE))
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["function", "5", "195"]

@@ -92,6 +92,21 @@ for name, ffi in (("api", api_ffi), ("inline", inline)):
                 p[eval(i)] = 1
                 return p[0]
             show("%s %s p[%s] = 1" % (name, t, i), write_at)
+        for length in ("[3]", "[]"):
+            a = ffi.new(t + length, 3) if length == "[]" else ffi.new(t + length)
+            for v in VALUES:
+                def write_item(a=a, v=v):
+                    a[1] = eval(v)
+                    return a[1], a[0], a[2]
+                show("%s %s%s a[1] = %s" % (name, t, length, v), write_item)
+            for i in INDICES + ["2", "3", "-3", "2**63", "-2**63"]:
+                show("%s %s%s a[%s]" % (name, t, length, i), lambda a=a, i=i: a[eval(i)])
+                def write_item_at(a=a, i=i):
+                    a[eval(i)] = 1
+                    return list(a)
+                show("%s %s%s a[%s] = 1" % (name, t, length, i), write_item_at)
+            show("%s %s%s len" % (name, t, length), lambda a=a: (len(a), len(a[1:]),
+                                                                 len(ffi.new(t + "[]", 0))))
         show("%s %s del p[0]" % (name, t), lambda p=p: p.__delitem__(0))
         show("%s %s p[0] after ffi.release" % (name, t),
              lambda p=p: (ffi.release(p), type(p[0]).__name__)[1])
@@ -140,7 +155,8 @@ for name, ffi in (("api", api_ffi), ("inline", inline)):
     show("%s subclass" % (name,), lambda: issubclass(type(buf), ffi.buffer))
 print("done")
 print("methods", *(type(cls.__getitem__).__name__ for cls in (
-    type(inline.new("size_t *")), type(api_ffi.new("float *")), purecffi.FFI.buffer)))
+    type(inline.new("size_t *")), type(api_ffi.new("float *")), purecffi.FFI.buffer,
+    type(inline.new("short[]", 2)))))
 '''
 
 
@@ -165,8 +181,8 @@ def run_grid(directory, accel):
 def test_same_results_with_and_without_the_c_methods(grid_directory):
     plain = run_grid(grid_directory, False)
     fast = run_grid(grid_directory, True)
-    assert plain.pop() == "methods function function function"
-    assert fast.pop() == "methods method_descriptor method_descriptor method_descriptor"
+    assert plain.pop() == "methods" + " function" * 4
+    assert fast.pop() == "methods" + " method_descriptor" * 4
     assert plain[-1] == "done" and len(plain) > 3000
     assert len(plain) == len(fast)
     differing = [(a, b) for a, b in zip(plain, fast) if a != b]
@@ -178,6 +194,7 @@ def test_the_c_methods_are_installed_and_run_no_python(grid_directory, ffi):
     api = module.ffi
     p = api.new("size_t *")
     q = ffi.new("double *")         # (an in-line ffi: the same classes)
+    array = ffi.new("int[3]")
     out = api.new("char[4]", b"data")
     pointer = ffi.cast("char *", out)
     buf = ffi.buffer(out)
@@ -185,11 +202,12 @@ def test_the_c_methods_are_installed_and_run_no_python(grid_directory, ffi):
     def work():     # (buffers of one size: the class of a size is made once)
         p[0] = 12
         q[0] = 1.5
-        return (p[0], q[0], bytes(api.buffer(out, 4)), buf[:3], buf[1], buf[-2:],
+        array[1] = 9
+        return (p[0], q[0], array[1], len(array), bytes(api.buffer(out, 4)), buf[:3], buf[1], buf[-2:],
                 bytes(ffi.buffer(pointer, 4)), bytes(ffi.buffer(out)))
     work()
     result, calls = python_calls(work)
-    assert result == (12, 1.5, b"data", b"dat", b"a", b"ta", b"data", b"data")
+    assert result == (12, 1.5, 9, 3, b"data", b"dat", b"a", b"ta", b"data", b"data")
     assert calls == []
     # what they do not take runs the Python methods they replaced
     point = api.new("struct pt *")
@@ -233,3 +251,20 @@ def test_limited_api_modules_lend_nothing(tmp_path):
                           timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == ["function", "5", "195"]
+
+
+def test_a_class_made_from_a_lent_class_gets_the_python_methods(grid_directory):
+    """C methods are bound to the class they were lent to: a cdata class made from its
+    namespace (cdata.concrete) gets the Python methods they replaced."""
+    from purecffi.cdata import OwningPointerCData, concrete
+    module = build_api_module(grid_directory, "_accel_grid", CDEF, SOURCE)
+    p = module.ffi.new("short *", 7)
+    owning = type(p)
+    assert type(vars(owning)["__getitem__"]).__name__ == "method_descriptor"
+    child = concrete("short *", OwningPointerCData, parent=owning)
+    assert type(vars(child)["__getitem__"]).__name__ == "function"
+    assert "_pc_number" not in vars(child)
+    q = object.__new__(child)
+    q._ctype, q._addr, q._keep = p._ctype, p._addr, p._keep
+    q[0] = 5
+    assert (q[0], p[0]) == (5, 5)

@@ -735,7 +735,10 @@ def set_caller(pointer_function):
 # -- Classes from families ----
 _ADDRESS_SLOTS = ("_addr", "_ctype", "_keep")   # sorted: CPython lays slots out sorted
 _NOT_COPIED = frozenset(("__dict__", "__weakref__", "__slots__", "__module__", "__qualname__",
-                         "__doc__", "_slots"))
+                         "__doc__", "_slots", "_pc_number", "_pc_number_array"))
+# the C methods an API module may lend a class (accel.py) belong to that class: a class made
+# from its namespace gets the Python methods they replaced
+_LENT = (("__getitem__", "_pc_getitem"), ("__setitem__", "_pc_setitem"), ("__len__", "_pc_len"))
 _MEMBER = type(ValueCData._value)
 
 
@@ -779,5 +782,8 @@ def family_namespace(template, parent=None):
         for key, value in vars(source).items():
             if key not in _NOT_COPIED and value.__class__ is not _MEMBER:
                 namespace[key] = value
+    for special, saved in _LENT:
+        if saved in namespace:
+            namespace[special] = namespace.pop(saved)
     namespace["_families"] = frozenset(families)
     return namespace

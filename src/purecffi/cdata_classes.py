@@ -388,7 +388,12 @@ def _make_array_classes(item, irt):
             "__iter__": aligned_struct_items_iter(irt, item.byte_size, ArrayCData.__iter__)},
             parent=cls)
         align_mask = item.byte_align - 1
-    owning = concrete(name, ArrayCData, {"_owning": True}, parent=fast_cls)
+    owning = {"_owning": True}
+    if is_plain_number(item) and item.byte_size in (1, 2, 4, 8):
+        owning["_pc_number_array"] = irt.fmt    # (what an API module's C reads: accel.py)
+    owning = concrete(name, ArrayCData, owning, parent=fast_cls)
+    if "_pc_number_array" in vars(owning):
+        accel.offer(owning)
     return cls, (fast_cls if fast_cls is not cls else None), owning, align_mask
 
 

@@ -2,14 +2,18 @@
 
 The runtime offers a few classes whose methods run on every step of a streaming loop:
 `p[0]` and `p[0] = v` of what `ffi.new("T *")` returns for a number type `T` (the class
-names its struct format letter in `_pc_number`), and `buf[...]` of `ffi.buffer` (the class
-has `_pc_buffer`).  The first module loaded that has this C replaces their Python methods
-with C method descriptors, which run without a Python frame; each keeps the Python method
-(as `_pc_getitem`, `_pc_setitem`) and calls it for everything it does not take itself:
+names its struct format letter in `_pc_number`), `a[i]`, `a[i] = v` and `len(a)` of what
+`ffi.new("T[]")` returns (`_pc_number_array`), and `ffi.buffer(...)` and `buf[...]` (the
+buffer class has `_pc_buffer`).  The first module loaded that has this C replaces their
+Python methods with C method descriptors, which run without a Python frame; each keeps the
+Python method (as `_pc_getitem`, `_pc_setitem`, `_pc_len`, `_pc_call`, `_pc_new`...) and
+calls it for everything it does not take itself:
 
-- `p[0]` with the int 0 reads the number at the `_addr` slot; `p[0] = v` writes an exact
-  int in the type's range, or a float (a double; a finite float within a float's range)
-  (the runtime's writer raises cffi's errors for the rest);
+- `p[0]` with the int 0, `a[i]` with an int within the `_length`, read the number in
+  memory; writes take an exact int in the type's range, or a float (a double; a finite
+  float within a float's range) (the runtime's writer raises cffi's errors for the rest);
+- `ffi.buffer(cdata, size)` of an array with a `_length` (no more bytes than that) or of a
+  pointer that owns nothing is made as the runtime makes it (no warning can be due);
 - `buf[i]` with an int in range, `buf[a:b]` with int or None bounds and no step, give the
   bytes read from the buffer's memory, as the runtime's method does.
 
@@ -47,10 +51,11 @@ def emit_accel(limited=False):
     lines = list(_COMMON)
     for letter, (ctype, to_python, kind) in _NUMBERS.items():
         lines += _number_methods(letter, ctype, to_python, kind)
-    lines += ["static const struct { char letter; PyMethodDef *get, *set; } _pc_acc_numbers[] = {"]
-    lines += ["    {'%s', &_pc_acc_get_def_%s, &_pc_acc_set_def_%s}," % (letter, letter, letter)
-              for letter in _NUMBERS]
-    lines += ["    {0, NULL, NULL}", "};", ""] + _BUFFER + _INSTALL
+    lines += ["static const struct { char letter; PyMethodDef *get, *set, *aget, *aset; }",
+              "_pc_acc_numbers[] = {"]
+    lines += ["    {'%s', &_pc_acc_get_def_%s, &_pc_acc_set_def_%s, &_pc_acc_aget_def_%s, "
+              "&_pc_acc_aset_def_%s}," % ((letter,) * 5) for letter in _NUMBERS]
+    lines += ["    {0, NULL, NULL, NULL, NULL}", "};", ""] + _BUFFER + _INSTALL
     return gil_only("PC_ACCEL", lines, limited)
 
 
@@ -86,12 +91,33 @@ def _number_methods(letter, ctype, to_python, kind):
         "    return _pc_acc_slow(self, _pc_acc_setitem_name, args, nargs);",
         "}",
         "",
-        "static PyMethodDef _pc_acc_get_def_%s = {\"__getitem__\", "
-        "(PyCFunction)_pc_acc_get_%s, METH_O, NULL};" % (letter, letter),
-        "static PyMethodDef _pc_acc_set_def_%s = {\"__setitem__\", "
-        "(PyCFunction)(void (*)(void))_pc_acc_set_%s, METH_FASTCALL, NULL};" % (letter, letter),
+        "static PyObject *_pc_acc_aget_%s(PyObject *self, PyObject *index)" % (letter,),
+        "{",
+        "    char *p = _pc_acc_item(self, index, sizeof(%s));" % (ctype,),
+        "    %s v;" % (ctype,),
+        "    if (p == NULL)",
+        "        return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);",
+        "    memcpy(&v, p, sizeof(v));",
+        "    return %s;" % (to_python,),
+        "}",
         "",
-    ]
+        "static PyObject *_pc_acc_aset_%s(PyObject *self, PyObject *const *args, "
+        "Py_ssize_t nargs)" % (letter,),
+        "{",
+        "    char *p = nargs == 2 ? _pc_acc_item(self, args[0], sizeof(%s)) : NULL;" % (ctype,),
+        "    PyObject *value = nargs == 2 ? args[1] : NULL;",
+        "    if (p != NULL && %s)" % (_writer(ctype, kind),),
+        "        Py_RETURN_NONE;",
+        "    return _pc_acc_slow(self, _pc_acc_setitem_name, args, nargs);",
+        "}",
+        "",
+    ] + ["static PyMethodDef _pc_acc_%s_def_%s = {\"%s\", (PyCFunction)%s_pc_acc_%s_%s, %s, "
+         "NULL};" % (name, letter, special, cast, name, letter, flags)
+         for name, special, cast, flags in (
+             ("get", "__getitem__", "", "METH_O"),
+             ("set", "__setitem__", "(void (*)(void))", "METH_FASTCALL"),
+             ("aget", "__getitem__", "", "METH_O"),
+             ("aset", "__setitem__", "(void (*)(void))", "METH_FASTCALL"))] + [""]
 
 
 _COMMON = [
@@ -101,6 +127,7 @@ _COMMON = [
     "static PyObject *_pc_acc_zero;           /* the int 0 (a cached small int) */",
     "static PyObject *_pc_acc_getitem_name;   /* \"_pc_getitem\": the Python method kept */",
     "static PyObject *_pc_acc_setitem_name;   /* \"_pc_setitem\" */",
+    "static PyObject *_pc_acc_len_name;       /* \"_pc_len\" */",
     "#if PY_VERSION_HEX >= 0x030C0000",
     "static Py_ssize_t _pc_acc_array_offset = -1;  /* buffer's `_array` slot */",
     "#endif",
@@ -136,6 +163,45 @@ _COMMON = [
     "        PyErr_Clear();",
     "    return p;",
     "}",
+    "",
+    "/* the address of item `index` of array cdata `self` (items of `size` bytes): an exact int",
+    " * within its `_length`; NULL (no error set) for anything else */",
+    "static char *_pc_acc_item(PyObject *self, PyObject *index, Py_ssize_t size)",
+    "{",
+    "    PyObject *length_obj;",
+    "    Py_ssize_t i, length;",
+    "    char *base;",
+    "    int k;",
+    "    if (!PyLong_CheckExact(index) || (k = _pc_class_slots(Py_TYPE(self), 1, 0)) < 0)",
+    "        return NULL;",
+    "    length_obj = PC_SLOT(self, _pc_classes[k].length);",
+    "    if (length_obj == NULL || !PyLong_CheckExact(length_obj))",
+    "        return NULL;",
+    "    length = PyLong_AsSsize_t(length_obj);",
+    "    i = PyLong_AsSsize_t(index);",
+    "    if (i < 0 || i >= length || (base = _pc_acc_address(self)) == NULL) {",
+    "        PyErr_Clear();",
+    "        return NULL;",
+    "    }",
+    "    return base + i * size;",
+    "}",
+    "",
+    "/* len(a) of an array cdata with a `_length` (else the runtime's method) */",
+    "static PyObject *_pc_acc_len(PyObject *self, PyObject *unused)",
+    "{",
+    "    PyObject *length;",
+    "    int k = _pc_class_slots(Py_TYPE(self), 1, 0);",
+    "    (void)unused;",
+    "    length = k >= 0 ? PC_SLOT(self, _pc_classes[k].length) : NULL;",
+    "    if (length != NULL && PyLong_CheckExact(length)) {",
+    "        Py_INCREF(length);",
+    "        return length;",
+    "    }",
+    "    return _pc_acc_slow(self, _pc_acc_len_name, NULL, 0);",
+    "}",
+    "",
+    "static PyMethodDef _pc_acc_len_def = {\"__len__\", (PyCFunction)_pc_acc_len, METH_NOARGS,",
+    "                                      NULL};",
     "",
     "/* write a float or int `value` at `p` as a C float: 1, or 0 (no error set) when not an",
     " * exact float or int, or out of a float's range (the runtime decides) */",
@@ -489,7 +555,7 @@ _INSTALL = [
     "{",
     "    PyTypeObject *tp = (PyTypeObject *)cls;",
     "    PyObject *letter, *flag;",
-    "    int i, r = 0;",
+    "    int i, r = 0, array;",
     "    (void)module;",
     "    if (!PyType_Check(cls)) {",
     "        PyErr_SetString(PyExc_TypeError, \"expected a class\");",
@@ -499,11 +565,15 @@ _INSTALL = [
     "        _pc_acc_zero = PyLong_FromLong(0);",
     "        _pc_acc_getitem_name = PyUnicode_InternFromString(\"_pc_getitem\");",
     "        _pc_acc_setitem_name = PyUnicode_InternFromString(\"_pc_setitem\");",
+    "        _pc_acc_len_name = PyUnicode_InternFromString(\"_pc_len\");",
     "        if (_pc_acc_zero == NULL || _pc_acc_getitem_name == NULL ||",
-    "                _pc_acc_setitem_name == NULL)",
+    "                _pc_acc_setitem_name == NULL || _pc_acc_len_name == NULL)",
     "            return NULL;",
     "    }",
     "    letter = PyDict_GetItemString(tp->tp_dict, \"_pc_number\");",
+    "    array = letter == NULL;",
+    "    if (array)",
+    "        letter = PyDict_GetItemString(tp->tp_dict, \"_pc_number_array\");",
     "    flag = PyDict_GetItemString(tp->tp_dict, \"_pc_buffer\");",
     "    if (letter != NULL && PyUnicode_Check(letter) && PyUnicode_GET_LENGTH(letter) == 1 &&",
     "            _pc_cdata_type != NULL && PyType_IsSubtype(tp, _pc_cdata_type) &&",
@@ -511,11 +581,13 @@ _INSTALL = [
     "        Py_UCS4 c = PyUnicode_READ_CHAR(letter, 0);",
     "        for (i = 0; _pc_acc_numbers[i].letter != 0; i++)",
     "            if ((Py_UCS4)_pc_acc_numbers[i].letter == c) {",
-    "                r = _pc_acc_swap(tp, \"__getitem__\", \"_pc_getitem\",",
-    "                                 _pc_acc_numbers[i].get);",
+    "                r = _pc_acc_swap(tp, \"__getitem__\", \"_pc_getitem\", array ?",
+    "                                 _pc_acc_numbers[i].aget : _pc_acc_numbers[i].get);",
     "                if (r > 0)",
-    "                    r = _pc_acc_swap(tp, \"__setitem__\", \"_pc_setitem\",",
-    "                                     _pc_acc_numbers[i].set);",
+    "                    r = _pc_acc_swap(tp, \"__setitem__\", \"_pc_setitem\", array ?",
+    "                                     _pc_acc_numbers[i].aset : _pc_acc_numbers[i].set);",
+    "                if (r > 0 && array)",
+    "                    r = _pc_acc_swap(tp, \"__len__\", \"_pc_len\", &_pc_acc_len_def);",
     "                break;",
     "            }",
     "    }",

@@ -204,9 +204,14 @@ def python_calls(work):
     def profile(frame, event, arg):
         if event == "call" and frame.f_code is not work.__code__:
             calls.append(frame.f_code.co_name)
+    import gc
+    enabled = gc.isenabled()
+    gc.disable()        # (a collection would run gc callbacks, which have nothing to do with work)
     sys.setprofile(profile)
     try:
         result = work()
     finally:
         sys.setprofile(None)
+        if enabled:
+            gc.enable()
     return result, calls

@@ -508,10 +508,10 @@ def set_generated_ffi(cls):
 
 
 def bind_fast_methods(module, ffi):
-    """The module's `ffi.from_buffer`, `ffi.new` and `ffi.string`: their common cases in C
-    (build/api_from_buffer.py, api_new.py, api_string.py), the rest by the runtime's; none
-    with the limited API or without a GIL.  A module built by an earlier
-    purecffi, whose binders take no ffi, gets built-ins bound to the module."""
+    """The module's `ffi.from_buffer`, `ffi.new`, `ffi.string` and `ffi.cast`: their common
+    cases in C (build/api_from_buffer.py, api_new.py, api_string.py, api_cast.py), the rest
+    by the runtime's; none with the limited API or without a GIL.  A module built by an
+    earlier purecffi, whose binders take no ffi, gets built-ins bound to the module."""
     from .convert import TypeRuntime
     from .ctype import ArrayType, CType
     from .memory import MEM, _Bytes, _resize
@@ -524,7 +524,9 @@ def bind_fast_methods(module, ffi):
             _Bytes, _resize, sample,
             ctypes.addressof(sample))),
         ("string", "_pc_string_bind", lambda: (ffi.string, TYPES.pointer(char), char,
-                                                ArrayType))]
+                                                ArrayType)),
+        ("cast", "_pc_cast_bind", lambda: (ffi._types, ffi.cast, CType, TypeRuntime,
+                                            TypeRuntime.__dict__["cast"]))]
     for name, binder, arguments in binders:
         bind = getattr(module, binder, None)
         if bind is None:

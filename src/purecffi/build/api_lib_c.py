@@ -4,6 +4,7 @@ attribute lookup, the cdata layouts read by the fast paths, and `_pc_result_layo
 results made in C).  Part of the C file api_module.py writes (`emit_module_functions()`).
 """
 from .api_accel import ACCEL_DEF
+from .api_cast import CAST_DEF
 from .api_errno import ERRNO_SETTER
 from .api_facts import builtin_functions
 from .api_from_buffer import FROM_BUFFER_DEF
@@ -387,6 +388,7 @@ def emit_module_functions(plan, limited=False):
                              "#ifdef PC_FROM_BUFFER", FROM_BUFFER_DEF, "#endif",
                              "#ifdef PC_NEW", NEW_DEF, "#endif",
                              "#ifdef PC_STRING", STRING_DEF, "#endif",
+                             "#ifdef PC_CAST", CAST_DEF, "#endif",
                              "#ifdef PC_ACCEL", ACCEL_DEF, "#endif"]) + (
         ["#ifdef PC_GLOBALS", GLOBAL_DEF, "#endif"] if globals_in_c else []) + [
         "    {NULL, NULL, 0, NULL}",

@@ -31,6 +31,7 @@ from .api_facts import builtin_functions, collect_array_typedefs, collect_enums,
 from .api_fast_type import emit_fast_type, emit_fnptr_arg, emit_pointer_result, \
     emit_result_renew, emit_struct_arg, emit_struct_result
 from .api_accel import emit_accel
+from .api_cast import emit_cast
 from .api_from_buffer import emit_from_buffer
 from .api_new import emit_new
 from .api_string import emit_string
@@ -602,7 +603,7 @@ def generate_c_source(ffi, spec, prelude=(), epilogue=(), limited=None):
     # change them; what follows it names only `_pc_` identifiers besides the declarations'
     lines = emit_header(spec, limited) + list(prelude) + emit_helpers(limited) + \
         emit_fast_type(limited) + emit_new(limited) + emit_from_buffer(limited) + \
-        emit_string(limited) + emit_accel(limited)
+        emit_string(limited) + emit_cast(limited) + emit_accel(limited)
     results = [fn.fntype.result for fn in plan.functions if fn.fast_c]
     pointers = any(_pointer_result(r) for r in results)
     structs = any(r.kind in (STRUCT, UNION) for r in results)

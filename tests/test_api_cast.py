@@ -1,0 +1,113 @@
+"""API mode: ffi.cast() of a compiled module (the type found in C, then the runtime's cast
+function of that type) gives what the in-line ffi.cast() gives, with the same errors."""
+import shutil
+
+import pytest
+
+from _backend import FFI, IS_CFFI
+from conftest import build_api_module, gil_build_only, normalised, python_calls
+
+pytestmark = pytest.mark.skipif(shutil.which("gcc") is None, reason="needs gcc")
+
+_CDEF = """
+enum color { RED, GREEN = 5 };
+struct pt { int x; double y; };
+typedef int (*op_t)(int);
+int twice(int);
+"""
+_SOURCE = """
+enum color { RED, GREEN = 5 };
+struct pt { int x; double y; };
+typedef int (*op_t)(int);
+static int twice(int x) { return 2 * x; }
+"""
+TYPES = ["int", "unsigned char", "char", "_Bool", "float", "double", "long double",
+         "long long", "size_t", "enum color", "wchar_t", "int *", "char *", "void *",
+         "struct pt *", "int[3]", "struct pt", "op_t", "int(*)(int)", "intptr_t"]
+VALUES = ["0", "1", "-1", "2**64 + 5", "-2**70", "1.5", "float('nan')", "True", "b'A'",
+          "'A'", "None", "[1]", "ffi.NULL", "ffi.new('int[3]', [1, 2, 3])",
+          "ffi.new('char[]', b'hi')", "ffi.new('struct pt *', [1, 2.5])",
+          "ffi.new('struct pt *')[0]", "ffi.cast('double', 2.5)", "ffi.cast('char', 66)",
+          "lib.twice", "ffi.cast('op_t', lib.twice)", "ffi.new('long double *', 3)[0]"]
+
+
+@pytest.fixture(scope="module")
+def mod(tmp_path_factory):
+    return build_api_module(tmp_path_factory.mktemp("apicast"), "_api_cast", _CDEF, _SOURCE)
+
+
+def _outcome(ffi, lib, cdecl, expression, cast=None):
+    """What `cast` (by default ffi.cast) of (cdecl, value) gives, shown as values that do
+    not depend on the ffi."""
+    try:
+        value = eval(expression, {"ffi": ffi, "lib": lib})
+    except Exception as exc:            # (a value an ffi cannot make: both the same)
+        return "setup", type(exc).__name__
+    try:
+        result = (cast or ffi.cast)(cdecl, value)
+    except Exception as exc:
+        return type(exc).__name__, normalised(str(exc))
+    kind = ffi.typeof(result).kind
+    if kind in ("primitive", "enum") and isinstance(value, ffi.CData) and \
+            ffi.typeof(value).kind in ("pointer", "array", "function"):
+        # an address as a number: it differs between allocations
+        return "ok", [ffi.typeof(result).cname, int(result) == int(ffi.cast("intptr_t", value))
+                      if ffi.sizeof(result) == 8 else "address"]
+    try:
+        shown = [normalised(repr(result)), ffi.typeof(result).cname]
+    except SystemError:             # (cffi's repr of some wchar_t values)
+        return "ok", "no repr"
+    if kind == "pointer" or kind == "function":
+        shown.append(int(ffi.cast("intptr_t", result)) == int(ffi.cast("intptr_t", value))
+                     if not isinstance(value, (int, float)) else
+                     int(ffi.cast("uintptr_t", result)))
+    return "ok", shown
+
+
+@pytest.mark.parametrize("cdecl", TYPES)
+def test_cast_as_inline(mod, cdecl):
+    """The module's ffi.cast against the in-line one, and against its own runtime method
+    (the Python façade: for the values only the module can make, its C functions)."""
+    inline = FFI()
+    inline.cdef(_CDEF)
+    runtime_cast = type(mod.ffi).cast.__get__(mod.ffi)
+    for expression in VALUES:
+        expected = _outcome(mod.ffi, mod.lib, cdecl, expression, runtime_cast)
+        if "lib." not in expression:
+            assert _outcome(inline, None, cdecl, expression) == expected, expression
+        # twice: a type's cast function is prepared at its first cast
+        for _ in range(2):
+            assert _outcome(mod.ffi, mod.lib, cdecl, expression) == expected, expression
+
+
+def test_ctypes_and_keywords_go_the_long_way(mod):
+    ffi = mod.ffi
+    assert ffi.cast(ffi.typeof("int"), 7) == 7
+    if not IS_CFFI:     # (cffi's API-mode ffi.cast takes no keywords; its in-line one does)
+        assert ffi.cast(cdecl="short", source=70000) == 70000 - 65536
+        assert int(ffi.cast("unsigned short", source=-1)) == 65535
+    with pytest.raises(TypeError):
+        ffi.cast("int")
+    with pytest.raises(TypeError):
+        ffi.cast("int", 1, 2)
+    with pytest.raises(ffi.error):
+        ffi.cast("struct nope *", 0)
+
+
+@gil_build_only
+def test_is_a_builtin_method_of_the_ffi(mod):
+    method = mod.ffi.cast
+    assert method.__self__ is mod.ffi
+    assert repr(method).startswith("<built-in method cast of _cffi_backend.FFI object at")
+
+
+@gil_build_only
+@pytest.mark.skipif(IS_CFFI, reason="purecffi's C path (cffi's ffi.cast is C throughout)")
+def test_a_cast_runs_only_the_type_cast_function(mod):
+    ffi = mod.ffi
+    p = ffi.new("int[3]")
+    ffi.cast("int *", p)
+    ffi.cast("double", 1.5)
+    made, calls = python_calls(lambda: (ffi.cast("int *", p), ffi.cast("double", 1.5)))
+    assert made[0] == p and made[1] == 1.5
+    assert calls == ["cast_pointer", "cast_double"]

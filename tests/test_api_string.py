@@ -101,3 +101,55 @@ def test_char_strings_run_no_python_code(mod):
     made, calls = python_calls(lambda: (ffi.string(p), ffi.string(q, 2), ffi.string(r),
                                         ffi.string(part)))
     assert made == (b"hello", b"he", b"hello world", b"ell") and calls == []
+
+
+UNPACK_CASES = [
+    ('ffi.new("char[]", b"hello")', 5), ('ffi.new("char[]", b"hello")', 0),
+    ('ffi.new("char[]", b"hello")', 3), ('ffi.new("char[]", b"a\\0b")', 3),
+    ('ffi.new("char[]", b"hello")', -1), ('ffi.new("char[]", b"hello")', 1.5),
+    ('ffi.new("char[]", b"hello")', 2 ** 64), ('ffi.new("char[]", b"hello")', True),
+    ('ffi.new("char[10]", b"hi")', 10), ('ffi.new("char[]", b"hello")[1:4]', 3),
+    ('ffi.new("char[]", b"hello") + 1', 4),
+    ('ffi.cast("char *", ffi.new("char[]", b"hello"))', 6), ('ffi.cast("char *", 0)', 0),
+    ('ffi.cast("char *", 0)', 3), ('ffi.NULL', 1), ('ffi.new("char *", b"x")', 1),
+    ('ffi.new("unsigned char[]", b"hi")', 2), ('ffi.new("signed char[]", b"hi")', 2),
+    ('ffi.new("int[3]", [1, 2, 3])', 3), ('ffi.new("wchar_t[]", "hi")', 2),
+    ('ffi.new("char **")', 1), ('ffi.cast("char", 65)', 1), ('b"hello"', 2), ('None', 1),
+]
+
+
+@pytest.mark.parametrize("expression, length", UNPACK_CASES,
+                         ids=["%s-%r" % c for c in UNPACK_CASES])
+def test_unpack_as_inline(mod, expression, length):
+    inline = FFI()
+    inline.cdef(_CDEF)
+
+    def outcome(ffi, lib):
+        try:
+            cdata = eval(expression, {"ffi": ffi, "lib": lib})
+            return "ok", ffi.unpack(cdata, length)
+        except Exception as exc:
+            return type(exc).__name__, str(exc)
+    expected = outcome(inline, None)
+    assert outcome(mod.ffi, mod.lib) == expected
+    assert outcome(mod.ffi, mod.lib) == expected
+
+
+def test_unpack_of_function_results_and_keywords(mod):
+    ffi, lib = mod.ffi, mod.lib
+    assert ffi.unpack(lib.hello(), 5) == b"hello"
+    assert ffi.unpack(cdata=lib.hello(), length=2) == b"he"
+    with pytest.raises(TypeError):
+        ffi.unpack(lib.hello())
+
+
+@gil_build_only
+@pytest.mark.skipif(IS_CFFI, reason="purecffi's C path (cffi's ffi.unpack is C throughout)")
+def test_char_unpacks_run_no_python_code(mod):
+    ffi, lib = mod.ffi, mod.lib
+    p = ffi.new("char[]", b"hello")
+    q = ffi.cast("char *", p)
+    r = lib.hello()
+    made, calls = python_calls(lambda: (ffi.unpack(p, 6), ffi.unpack(q, 2), ffi.unpack(r, 11)))
+    assert made == (b"hello\0", b"he", b"hello world") and calls == []
+    assert repr(ffi.unpack).startswith("<built-in method unpack of _cffi_backend.FFI object at")

@@ -508,10 +508,11 @@ def set_generated_ffi(cls):
 
 
 def bind_fast_methods(module, ffi):
-    """The module's `ffi.from_buffer`, `ffi.new`, `ffi.string` and `ffi.cast`: their common
-    cases in C (build/api_from_buffer.py, api_new.py, api_string.py, api_cast.py), the rest
-    by the runtime's; none with the limited API or without a GIL.  A module built by an
-    earlier purecffi, whose binders take no ffi, gets built-ins bound to the module."""
+    """The module's `ffi.from_buffer`, `ffi.new`, `ffi.string`, `ffi.unpack` and `ffi.cast`:
+    their common cases in C (build/api_from_buffer.py, api_new.py, api_string.py,
+    api_cast.py), the rest by the runtime's; none with the limited API or without a GIL.  A
+    module built by an earlier purecffi, whose binders take no ffi, gets built-ins bound to
+    the module."""
     from .convert import TypeRuntime
     from .ctype import ArrayType, CType
     from .memory import MEM, _Bytes, _resize
@@ -525,6 +526,7 @@ def bind_fast_methods(module, ffi):
             ctypes.addressof(sample))),
         ("string", "_pc_string_bind", lambda: (ffi.string, TYPES.pointer(char), char,
                                                 ArrayType)),
+        ("unpack", "_pc_unpack_bind", lambda: (ffi.unpack, PointerType)),
         ("cast", "_pc_cast_bind", lambda: (ffi._types, ffi.cast, CType, TypeRuntime,
                                             TypeRuntime.__dict__["cast"]))]
     for name, binder, arguments in binders:

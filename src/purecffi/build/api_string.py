@@ -1,12 +1,14 @@
-"""`ffi.string()` of an API-mode module, its common case made in C.
+"""`ffi.string()` and `ffi.unpack()` of an API-mode module, their common case made in C.
 
 The module's `ffi.string` is a built-in method of the ffi (bound by apimode.load()).  A
 non-NULL `char *` cdata, or a `char[]`/`char[N]` array of known length, with no `maxlen` or
 an int one, gives the bytes up to the first NUL (within the array, or `maxlen`), read as the
 runtime's to_string() reads them: strlen/strnlen for a pointer, memchr within an array.
-Everything else (other types, NULL, other arguments, keywords) is the runtime's
-`ffi.string`, called with the same arguments.  Not emitted with the limited API (no slot
-internals there) nor without a GIL (its table of classes seen needs one).
+Its `ffi.unpack` gives the `length` bytes of a non-NULL pointer to or array of `char` (an
+int length, not negative), as the runtime's unpack() reads them.  Everything else (other
+types, NULL, other arguments, keywords) is the runtime's `ffi.string` or `ffi.unpack`,
+called with the same arguments.  Not emitted with the limited API (no slot internals
+there) nor without a GIL (its table of classes seen needs one).
 """
 
 from .c_text import gil_only
@@ -14,7 +16,8 @@ from .c_text import gil_only
 __all__ = ["emit_string", "STRING_DEF"]
 
 # the entry of the module's method table (non-limited builds only)
-STRING_DEF = "    {\"_pc_string_bind\", _pc_string_bind, METH_VARARGS, NULL},"
+STRING_DEF = "    {\"_pc_string_bind\", _pc_string_bind, METH_VARARGS, NULL},\n" \
+    "    {\"_pc_unpack_bind\", _pc_unpack_bind, METH_VARARGS, NULL},"
 
 
 def emit_string(limited=False):
@@ -92,6 +95,64 @@ _STRING = [
     "    \"bytes from char*/char[], str from wchar_t*/char16_t*/char32_t*, names of enum \"",
     "    \"values.\"",
     "};",
+    "",
+    "/* ffi.unpack(cdata, length) of a non-NULL char pointer or array, with an int length:",
+    " * the bytes in memory (the rest: the runtime's ffi.unpack) */",
+    "static PyObject *_pc_unpack_slow;     /* the runtime's ffi.unpack */",
+    "static PyTypeObject *_pc_unpack_pointer_type;     /* PointerType */",
+    "",
+    "static PyObject *_pc_unpack(PyObject *self, PyObject *const *args, size_t nargsf,",
+    "                           PyObject *kwnames)",
+    "{",
+    "    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf), length;",
+    "    PyObject *ctype, *address, *item;",
+    "    const char *p;",
+    "    (void)self;",
+    "    if (kwnames != NULL || nargs != 2 || _pc_cdata_type == NULL || _pc_string_char == NULL",
+    "            || _pc_array_item_offset <= 0 || _pc_pointer_item_offset <= 0 ||",
+    "            !PyLong_CheckExact(args[1]) || !PyObject_TypeCheck(args[0], _pc_cdata_type))",
+    "        goto slow;",
+    "    length = PyLong_AsSsize_t(args[1]);",
+    "    ctype = PC_SLOT(args[0], _pc_ctype_offset);",
+    "    address = PC_SLOT(args[0], _pc_addr_offset);",
+    "    if (length < 0 || ctype == NULL || address == NULL || !PyLong_CheckExact(address)) {",
+    "        PyErr_Clear();",
+    "        goto slow;",
+    "    }",
+    "    if (Py_TYPE(ctype) == _pc_string_array_type)",
+    "        item = PC_SLOT(ctype, _pc_array_item_offset);",
+    "    else if (Py_TYPE(ctype) == _pc_unpack_pointer_type)",
+    "        item = PC_SLOT(ctype, _pc_pointer_item_offset);",
+    "    else",
+    "        goto slow;",
+    "    p = item == _pc_string_char ? (const char *)PyLong_AsVoidPtr(address) : NULL;",
+    "    if (p == NULL) {",
+    "        PyErr_Clear();",
+    "        goto slow;                  /* NULL, other items: the runtime */",
+    "    }",
+    "    return PyBytes_FromStringAndSize(p, length);",
+    "slow:",
+    "    return PyObject_Vectorcall(_pc_unpack_slow, args, nargsf, kwnames);",
+    "}",
+    "",
+    "static PyMethodDef _pc_unpack_def = {",
+    "    \"unpack\", (PyCFunction)(void (*)(void))_pc_unpack, METH_FASTCALL | METH_KEYWORDS,",
+    "    \"The items of a pointer or array: bytes of char, str of wchar_t, else a list.\"",
+    "};",
+    "",
+    "/* _pc_unpack_bind(slow, PointerType, ffi): the fast ffi.unpack of this module (after",
+    " * _pc_string_bind, whose types it uses) */",
+    "static PyObject *_pc_unpack_bind(PyObject *module, PyObject *args)",
+    "{",
+    "    PyObject *slow, *pointer_type, *ffi = module;",
+    "    if (!PyArg_ParseTuple(args, \"OO!|O\", &slow, &PyType_Type, &pointer_type, &ffi))",
+    "        return NULL;",
+    "    Py_INCREF(slow);",
+    "    Py_XSETREF(_pc_unpack_slow, slow);",
+    "    Py_INCREF(pointer_type);",
+    "    Py_XSETREF(_pc_unpack_pointer_type, (PyTypeObject *)pointer_type);",
+    "    return PyCFunction_NewEx(&_pc_unpack_def, ffi, NULL);",
+    "}",
     "",
     "/* _pc_string_bind(slow, char_ptr, char, ArrayType, ffi): the fast ffi.string of this",
     " * module, a built-in method of `ffi` (as cffi's) */",

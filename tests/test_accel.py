@@ -107,6 +107,36 @@ for name, ffi in (("api", api_ffi), ("inline", inline)):
                 show("%s %s%s a[%s] = 1" % (name, t, length, i), write_item_at)
             show("%s %s%s len" % (name, t, length), lambda a=a: (len(a), len(a[1:]),
                                                                  len(ffi.new(t + "[]", 0))))
+        # pointers that own nothing: into the middle of an array, and made by `p + n`
+        backing = ffi.new(t + "[6]")
+        for q in (ffi.cast(t + " *", backing) + 3, ffi.cast(t + " *", backing) + 0 + 3):
+            for v in VALUES:
+                def write_through(q=q, v=v):
+                    q[-1] = eval(v)
+                    return q[-1], q[0], q[-2]
+                show("%s %s q[-1] = %s" % (name, t, v), write_through)
+            for i in ["0", "1", "2", "-1", "-3", "True", "Idx()", "2**70", "-2**70", "'0'",
+                      "0.0", "slice(0, 2)", "slice(-2, 1)"]:
+                show("%s %s q[%s]" % (name, t, i), lambda q=q, i=i: q[eval(i)])
+                def write_at_q(q=q, i=i):
+                    q[eval(i)] = 2
+                    return list(backing)
+                show("%s %s q[%s] = 2" % (name, t, i), write_at_q)
+        viewed = ffi.cast(t + " *", backing)     # (ffi.cast()'s own class)
+        for i in ["0", "5", "True", "Idx()", "slice(1, 3)"]:
+            for _ in range(3):      # (its view of memory is made at the second access)
+                show("%s %s cast[%s]" % (name, t, i), lambda i=i: viewed[eval(i)])
+                def write_cast(i=i):
+                    viewed[eval(i)] = 3
+                    return list(backing)
+                show("%s %s cast[%s] = 3" % (name, t, i), write_cast)
+        for v in VALUES:
+            def write_viewed(v=v):
+                viewed[4] = eval(v)
+                return viewed[4]
+            show("%s %s cast[4] = %s" % (name, t, v), write_viewed)
+        null = ffi.cast(t + " *", 0)
+        show("%s %s NULL[0]" % (name, t), lambda: null[0])
         show("%s %s del p[0]" % (name, t), lambda p=p: p.__delitem__(0))
         show("%s %s p[0] after ffi.release" % (name, t),
              lambda p=p: (ffi.release(p), type(p[0]).__name__)[1])
@@ -156,7 +186,8 @@ for name, ffi in (("api", api_ffi), ("inline", inline)):
 print("done")
 print("methods", *(type(cls.__getitem__).__name__ for cls in (
     type(inline.new("size_t *")), type(api_ffi.new("float *")), purecffi.FFI.buffer,
-    type(inline.new("short[]", 2)))))
+    type(inline.new("short[]", 2)), type(inline.cast("short *", 2)),
+    type(inline.cast("short *", 2) + 1))))
 '''
 
 
@@ -181,8 +212,8 @@ def run_grid(directory, accel):
 def test_same_results_with_and_without_the_c_methods(grid_directory):
     plain = run_grid(grid_directory, False)
     fast = run_grid(grid_directory, True)
-    assert plain.pop() == "methods" + " function" * 4
-    assert fast.pop() == "methods" + " method_descriptor" * 4
+    assert plain.pop() == "methods" + " function" * 6
+    assert fast.pop() == "methods" + " method_descriptor" * 6
     assert plain[-1] == "done" and len(plain) > 3000
     assert len(plain) == len(fast)
     differing = [(a, b) for a, b in zip(plain, fast) if a != b]
@@ -195,6 +226,8 @@ def test_the_c_methods_are_installed_and_run_no_python(grid_directory, ffi):
     p = api.new("size_t *")
     q = ffi.new("double *")         # (an in-line ffi: the same classes)
     array = ffi.new("int[3]")
+    cast = ffi.cast("int *", array)
+    moved = cast + 1
     out = api.new("char[4]", b"data")
     pointer = ffi.cast("char *", out)
     buf = ffi.buffer(out)
@@ -203,11 +236,12 @@ def test_the_c_methods_are_installed_and_run_no_python(grid_directory, ffi):
         p[0] = 12
         q[0] = 1.5
         array[1] = 9
-        return (p[0], q[0], array[1], len(array), bytes(api.buffer(out, 4)), buf[:3], buf[1],
+        cast[2] = 4
+        return (p[0], q[0], array[1], len(array), cast[2], moved[1], bytes(api.buffer(out, 4)), buf[:3], buf[1],
                 buf[-2:], bytes(ffi.buffer(pointer, 4)), bytes(ffi.buffer(out)))
     work()
     result, calls = python_calls(work)
-    assert result == (12, 1.5, 9, 3, b"data", b"dat", b"a", b"ta", b"data", b"data")
+    assert result == (12, 1.5, 9, 3, 4, 4, b"data", b"dat", b"a", b"ta", b"data", b"data")
     assert calls == []
     # what they do not take runs the Python methods they replaced
     point = api.new("struct pt *")

@@ -277,12 +277,16 @@ def _pointer_class(ctype, rt):
             owning["__getitem__"], owning["__setitem__"], irt.unpack, irt.write, view,
             item.byte_size)
         if item.byte_size in (1, 2, 4, 8):
-            owning["_pc_number"] = irt.fmt      # (what an API module's C reads: accel.py)
-            fast = concrete(ctype.cname, PointerCData, aligned_pointer_methods(
-                irt.fmt, item.byte_size), parent=cls)
+            # (what an API module's C reads: accel.py)
+            lent = {"_pc_number_pointer": irt.fmt}
+            owning["_pc_number"] = irt.fmt
+            fast = concrete(ctype.cname, PointerCData, dict(aligned_pointer_methods(
+                irt.fmt, item.byte_size), **lent), parent=cls)
             rt.cast_class = concrete(ctype.cname, PointerCData, dict(_pointer_adds(size, fast), **(
-                viewing_pointer_methods(irt.fmt, fast.__getitem__, fast.__setitem__))),
+                viewing_pointer_methods(irt.fmt, fast.__getitem__, fast.__setitem__)), **lent),
                 parent=fast, slots=("_v",))
+            accel.offer(fast)
+            accel.offer(rt.cast_class)
             rt.fast_class = fast
             rt.align_mask = item.byte_size - 1
     if size > 0:    # memory of ffi.new() is aligned and non-NULL: so is `p + n`

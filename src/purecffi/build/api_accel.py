@@ -3,14 +3,15 @@
 The runtime offers a few classes whose methods run on every step of a streaming loop:
 `p[0]` and `p[0] = v` of what `ffi.new("T *")` returns for a number type `T` (the class
 names its struct format letter in `_pc_number`), `a[i]`, `a[i] = v` and `len(a)` of what
-`ffi.new("T[]")` returns (`_pc_number_array`), and `ffi.buffer(...)` and `buf[...]` (the
+`ffi.new("T[]")` returns (`_pc_number_array`), `p[i]` and `p[i] = v` of a non-NULL aligned
+`T *` that owns nothing (`_pc_number_pointer`: what `ffi.cast()` and `p + n` make), and `ffi.buffer(...)` and `buf[...]` (the
 buffer class has `_pc_buffer`).  The first module loaded that has this C replaces their
 Python methods with C method descriptors, which run without a Python frame; each keeps the
 Python method (as `_pc_getitem`, `_pc_setitem`, `_pc_len`, `_pc_call`, `_pc_new`...) and
 calls it for everything it does not take itself:
 
-- `p[0]` with the int 0, `a[i]` with an int within the `_length`, read the number in
-  memory; writes take an exact int in the type's range, or a float (a double; a finite
+- `p[0]` with the int 0, `a[i]` with an int within the `_length`, `p[i]` with an int that
+  keeps the address above 0 and below 2**48, read the number in memory; writes take an exact int in the type's range, or a float (a double; a finite
   float within a float's range) (the runtime's writer raises cffi's errors for the rest);
 - `ffi.buffer(cdata, size)` of an array with a `_length` (no more bytes than that) or of a
   pointer that owns nothing is made as the runtime makes it (no warning can be due);
@@ -51,11 +52,16 @@ def emit_accel(limited=False):
     lines = list(_COMMON)
     for letter, (ctype, to_python, kind) in _NUMBERS.items():
         lines += _number_methods(letter, ctype, to_python, kind)
-    lines += ["static const struct { char letter; PyMethodDef *get, *set, *aget, *aset; }",
-              "_pc_acc_numbers[] = {"]
-    lines += ["    {'%s', &_pc_acc_get_def_%s, &_pc_acc_set_def_%s, &_pc_acc_aget_def_%s, "
-              "&_pc_acc_aset_def_%s}," % ((letter,) * 5) for letter in _NUMBERS]
-    lines += ["    {0, NULL, NULL, NULL, NULL}", "};", ""] + _BUFFER + _INSTALL
+    lines += ["static const struct {",
+              "    char letter;",
+              "    PyMethodDef *get, *set, *aget, *aset, *pget, *pset;",
+              "} _pc_acc_numbers[] = {"]
+    for letter in _NUMBERS:
+        lines += ["    {'%s', &_pc_acc_get_def_%s, &_pc_acc_set_def_%s, &_pc_acc_aget_def_%s,"
+                  % ((letter,) * 4),
+                  "     &_pc_acc_aset_def_%s, &_pc_acc_pget_def_%s, &_pc_acc_pset_def_%s},"
+                  % ((letter,) * 3)]
+    lines += ["    {0, NULL, NULL, NULL, NULL, NULL, NULL}", "};", ""] + _BUFFER + _INSTALL
     return gil_only("PC_ACCEL", lines, limited)
 
 
@@ -111,13 +117,35 @@ def _number_methods(letter, ctype, to_python, kind):
         "    return _pc_acc_slow(self, _pc_acc_setitem_name, args, nargs);",
         "}",
         "",
+        "static PyObject *_pc_acc_pget_%s(PyObject *self, PyObject *index)" % (letter,),
+        "{",
+        "    char *p = _pc_acc_at(self, index, sizeof(%s));" % (ctype,),
+        "    %s v;" % (ctype,),
+        "    if (p == NULL)",
+        "        return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);",
+        "    memcpy(&v, p, sizeof(v));",
+        "    return %s;" % (to_python,),
+        "}",
+        "",
+        "static PyObject *_pc_acc_pset_%s(PyObject *self, PyObject *const *args, "
+        "Py_ssize_t nargs)" % (letter,),
+        "{",
+        "    char *p = nargs == 2 ? _pc_acc_at(self, args[0], sizeof(%s)) : NULL;" % (ctype,),
+        "    PyObject *value = nargs == 2 ? args[1] : NULL;",
+        "    if (p != NULL && %s)" % (_writer(ctype, kind),),
+        "        Py_RETURN_NONE;",
+        "    return _pc_acc_slow(self, _pc_acc_setitem_name, args, nargs);",
+        "}",
+        "",
     ] + ["static PyMethodDef _pc_acc_%s_def_%s = {\"%s\", (PyCFunction)%s_pc_acc_%s_%s, %s, "
          "NULL};" % (name, letter, special, cast, name, letter, flags)
          for name, special, cast, flags in (
              ("get", "__getitem__", "", "METH_O"),
              ("set", "__setitem__", "(void (*)(void))", "METH_FASTCALL"),
              ("aget", "__getitem__", "", "METH_O"),
-             ("aset", "__setitem__", "(void (*)(void))", "METH_FASTCALL"))] + [""]
+             ("aset", "__setitem__", "(void (*)(void))", "METH_FASTCALL"),
+             ("pget", "__getitem__", "", "METH_O"),
+             ("pset", "__setitem__", "(void (*)(void))", "METH_FASTCALL"))] + [""]
 
 
 _COMMON = [
@@ -184,6 +212,29 @@ _COMMON = [
     "        return NULL;",
     "    }",
     "    return base + i * size;",
+    "}",
+    "",
+    "/* the address of item `index` of a non-NULL pointer cdata `self` (items of `size` bytes):",
+    " * an exact int such that the address stays above 0 and below 2**48; NULL (no error set)",
+    " * for anything else */",
+    "static char *_pc_acc_at(PyObject *self, PyObject *index, Py_ssize_t size)",
+    "{",
+    "    char *base;",
+    "    Py_ssize_t i;",
+    "    uintptr_t address;",
+    "    if (!PyLong_CheckExact(index) || (base = _pc_acc_address(self)) == NULL)",
+    "        return NULL;",
+    "    i = PyLong_AsSsize_t(index);",
+    "    if ((i == -1 && PyErr_Occurred()) || i > ((Py_ssize_t)1 << 40) ||",
+    "            i < -((Py_ssize_t)1 << 40)) {",
+    "        PyErr_Clear();",
+    "        return NULL;",
+    "    }",
+    "    address = (uintptr_t)base + (uintptr_t)(i * size);",
+    "    if (address == 0 || address >= ((uintptr_t)1 << 48) ||",
+    "            (i < 0 && address > (uintptr_t)base))",
+    "        return NULL;",
+    "    return (char *)address;",
     "}",
     "",
     "/* len(a) of an array cdata with a `_length` (else the runtime's method) */",
@@ -574,6 +625,10 @@ _INSTALL = [
     "    array = letter == NULL;",
     "    if (array)",
     "        letter = PyDict_GetItemString(tp->tp_dict, \"_pc_number_array\");",
+    "    if (letter == NULL) {",
+    "        letter = PyDict_GetItemString(tp->tp_dict, \"_pc_number_pointer\");",
+    "        array = -1;",
+    "    }",
     "    flag = PyDict_GetItemString(tp->tp_dict, \"_pc_buffer\");",
     "    if (letter != NULL && PyUnicode_Check(letter) && PyUnicode_GET_LENGTH(letter) == 1 &&",
     "            _pc_cdata_type != NULL && PyType_IsSubtype(tp, _pc_cdata_type) &&",
@@ -581,12 +636,14 @@ _INSTALL = [
     "        Py_UCS4 c = PyUnicode_READ_CHAR(letter, 0);",
     "        for (i = 0; _pc_acc_numbers[i].letter != 0; i++)",
     "            if ((Py_UCS4)_pc_acc_numbers[i].letter == c) {",
-    "                r = _pc_acc_swap(tp, \"__getitem__\", \"_pc_getitem\", array ?",
+    "                r = _pc_acc_swap(tp, \"__getitem__\", \"_pc_getitem\", array < 0 ?",
+    "                                 _pc_acc_numbers[i].pget : array ?",
     "                                 _pc_acc_numbers[i].aget : _pc_acc_numbers[i].get);",
     "                if (r > 0)",
-    "                    r = _pc_acc_swap(tp, \"__setitem__\", \"_pc_setitem\", array ?",
+    "                    r = _pc_acc_swap(tp, \"__setitem__\", \"_pc_setitem\", array < 0 ?",
+    "                                     _pc_acc_numbers[i].pset : array ?",
     "                                     _pc_acc_numbers[i].aset : _pc_acc_numbers[i].set);",
-    "                if (r > 0 && array)",
+    "                if (r > 0 && array > 0)",
     "                    r = _pc_acc_swap(tp, \"__len__\", \"_pc_len\", &_pc_acc_len_def);",
     "                break;",
     "            }",

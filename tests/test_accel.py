@@ -237,8 +237,8 @@ def test_the_c_methods_are_installed_and_run_no_python(grid_directory, ffi):
         q[0] = 1.5
         array[1] = 9
         cast[2] = 4
-        return (p[0], q[0], array[1], len(array), cast[2], moved[1], bytes(api.buffer(out, 4)), buf[:3], buf[1],
-                buf[-2:], bytes(ffi.buffer(pointer, 4)), bytes(ffi.buffer(out)))
+        return (p[0], q[0], array[1], len(array), cast[2], moved[1], bytes(api.buffer(out, 4)),
+                buf[:3], buf[1], buf[-2:], bytes(ffi.buffer(pointer, 4)), bytes(ffi.buffer(out)))
     work()
     result, calls = python_calls(work)
     assert result == (12, 1.5, 9, 3, 4, 4, b"data", b"dat", b"a", b"ta", b"data", b"data")

@@ -4,15 +4,16 @@ The runtime offers a few classes whose methods run on every step of a streaming 
 `p[0]` and `p[0] = v` of what `ffi.new("T *")` returns for a number type `T` (the class
 names its struct format letter in `_pc_number`), `a[i]`, `a[i] = v` and `len(a)` of what
 `ffi.new("T[]")` returns (`_pc_number_array`), `p[i]` and `p[i] = v` of a non-NULL aligned
-`T *` that owns nothing (`_pc_number_pointer`: what `ffi.cast()` and `p + n` make), and `ffi.buffer(...)` and `buf[...]` (the
-buffer class has `_pc_buffer`).  The first module loaded that has this C replaces their
-Python methods with C method descriptors, which run without a Python frame; each keeps the
-Python method (as `_pc_getitem`, `_pc_setitem`, `_pc_len`, `_pc_call`, `_pc_new`...) and
-calls it for everything it does not take itself:
+`T *` that owns nothing (`_pc_number_pointer`: what `ffi.cast()` and `p + n` make), and
+`ffi.buffer(...)` and `buf[...]` (the buffer class has `_pc_buffer`).  The first module
+loaded that has this C replaces their Python methods with C method descriptors, which run
+without a Python frame; each keeps the Python method (as `_pc_getitem`, `_pc_setitem`,
+`_pc_len`, `_pc_call`, `_pc_new`...) and calls it for everything it does not take itself:
 
 - `p[0]` with the int 0, `a[i]` with an int within the `_length`, `p[i]` with an int that
-  keeps the address above 0 and below 2**48, read the number in memory; writes take an exact int in the type's range, or a float (a double; a finite
-  float within a float's range) (the runtime's writer raises cffi's errors for the rest);
+  keeps the address above 0 and below 2**48, read the number in memory; writes take an
+  exact int in the type's range, or a float (a double; a finite float within a float's
+  range) (the runtime's writer raises cffi's errors for the rest);
 - `ffi.buffer(cdata, size)` of an array with a `_length` (no more bytes than that) or of a
   pointer that owns nothing is made as the runtime makes it (no warning can be due);
 - `buf[i]` with an int in range, `buf[a:b]` with int or None bounds and no step, give the

@@ -75,78 +75,52 @@ def _writer(ctype, kind):
     return "_pc_put_int(p, value, sizeof(%s), %d)" % (ctype, kind == "signed")
 
 
+# the three kinds of item access: (method name prefix, the C address of the item given the
+# index `%(index)s` and the item's C type `%(ctype)s`, NULL when not taken here)
+_ACCESSES = (
+    ("", "%(index)s == _pc_acc_zero ? _pc_acc_address(self) : NULL"),     # p[0], owning
+    ("a", "_pc_acc_item(self, %(index)s, sizeof(%(ctype)s))"),        # a[i], owning array
+    ("p", "_pc_acc_at(self, %(index)s, sizeof(%(ctype)s))"),          # p[i], owns nothing
+)
+
+
 def _number_methods(letter, ctype, to_python, kind):
-    """`__getitem__` and `__setitem__` of an owning `T *` for format letter `letter`."""
-    return [
-        "static PyObject *_pc_acc_get_%s(PyObject *self, PyObject *index)" % (letter,),
-        "{",
-        "    char *p = index == _pc_acc_zero ? _pc_acc_address(self) : NULL;",
-        "    %s v;" % (ctype,),
-        "    if (p == NULL)",
-        "        return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);",
-        "    memcpy(&v, p, sizeof(v));",
-        "    return %s;" % (to_python,),
-        "}",
-        "",
-        "static PyObject *_pc_acc_set_%s(PyObject *self, PyObject *const *args, "
-        "Py_ssize_t nargs)" % (letter,),
-        "{",
-        "    char *p = nargs == 2 && args[0] == _pc_acc_zero ? _pc_acc_address(self) : NULL;",
-        "    PyObject *value = nargs == 2 ? args[1] : NULL;",
-        "    if (p != NULL && %s)" % (_writer(ctype, kind),),
-        "        Py_RETURN_NONE;",
-        "    return _pc_acc_slow(self, _pc_acc_setitem_name, args, nargs);",
-        "}",
-        "",
-        "static PyObject *_pc_acc_aget_%s(PyObject *self, PyObject *index)" % (letter,),
-        "{",
-        "    char *p = _pc_acc_item(self, index, sizeof(%s));" % (ctype,),
-        "    %s v;" % (ctype,),
-        "    if (p == NULL)",
-        "        return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);",
-        "    memcpy(&v, p, sizeof(v));",
-        "    return %s;" % (to_python,),
-        "}",
-        "",
-        "static PyObject *_pc_acc_aset_%s(PyObject *self, PyObject *const *args, "
-        "Py_ssize_t nargs)" % (letter,),
-        "{",
-        "    char *p = nargs == 2 ? _pc_acc_item(self, args[0], sizeof(%s)) : NULL;" % (ctype,),
-        "    PyObject *value = nargs == 2 ? args[1] : NULL;",
-        "    if (p != NULL && %s)" % (_writer(ctype, kind),),
-        "        Py_RETURN_NONE;",
-        "    return _pc_acc_slow(self, _pc_acc_setitem_name, args, nargs);",
-        "}",
-        "",
-        "static PyObject *_pc_acc_pget_%s(PyObject *self, PyObject *index)" % (letter,),
-        "{",
-        "    char *p = _pc_acc_at(self, index, sizeof(%s));" % (ctype,),
-        "    %s v;" % (ctype,),
-        "    if (p == NULL)",
-        "        return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);",
-        "    memcpy(&v, p, sizeof(v));",
-        "    return %s;" % (to_python,),
-        "}",
-        "",
-        "static PyObject *_pc_acc_pset_%s(PyObject *self, PyObject *const *args, "
-        "Py_ssize_t nargs)" % (letter,),
-        "{",
-        "    char *p = nargs == 2 ? _pc_acc_at(self, args[0], sizeof(%s)) : NULL;" % (ctype,),
-        "    PyObject *value = nargs == 2 ? args[1] : NULL;",
-        "    if (p != NULL && %s)" % (_writer(ctype, kind),),
-        "        Py_RETURN_NONE;",
-        "    return _pc_acc_slow(self, _pc_acc_setitem_name, args, nargs);",
-        "}",
-        "",
-    ] + ["static PyMethodDef _pc_acc_%s_def_%s = {\"%s\", (PyCFunction)%s_pc_acc_%s_%s, %s, "
-         "NULL};" % (name, letter, special, cast, name, letter, flags)
-         for name, special, cast, flags in (
-             ("get", "__getitem__", "", "METH_O"),
-             ("set", "__setitem__", "(void (*)(void))", "METH_FASTCALL"),
-             ("aget", "__getitem__", "", "METH_O"),
-             ("aset", "__setitem__", "(void (*)(void))", "METH_FASTCALL"),
-             ("pget", "__getitem__", "", "METH_O"),
-             ("pset", "__setitem__", "(void (*)(void))", "METH_FASTCALL"))] + [""]
+    """`__getitem__` and `__setitem__` of the three kinds of item access (_ACCESSES) to
+    numbers of format letter `letter`."""
+    lines = []
+    for prefix, address in _ACCESSES:
+        get = address % {"index": "index", "ctype": ctype}
+        put = address % {"index": "args[0]", "ctype": ctype}
+        lines += [
+            "static PyObject *_pc_acc_%sget_%s(PyObject *self, PyObject *index)"
+            % (prefix, letter),
+            "{",
+            "    char *p = %s;" % (get,),
+            "    %s v;" % (ctype,),
+            "    if (p == NULL)",
+            "        return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);",
+            "    memcpy(&v, p, sizeof(v));",
+            "    return %s;" % (to_python,),
+            "}",
+            "",
+            "static PyObject *_pc_acc_%sset_%s(PyObject *self, PyObject *const *args, "
+            "Py_ssize_t nargs)" % (prefix, letter),
+            "{",
+            "    char *p = nargs == 2 ? (%s) : NULL;" % (put,),
+            "    PyObject *value = nargs == 2 ? args[1] : NULL;",
+            "    if (p != NULL && %s)" % (_writer(ctype, kind),),
+            "        Py_RETURN_NONE;",
+            "    return _pc_acc_slow(self, _pc_acc_setitem_name, args, nargs);",
+            "}",
+            "",
+            "static PyMethodDef _pc_acc_%sget_def_%s = {\"__getitem__\", "
+            "(PyCFunction)_pc_acc_%sget_%s, METH_O, NULL};" % (prefix, letter, prefix, letter),
+            "static PyMethodDef _pc_acc_%sset_def_%s = {\"__setitem__\", "
+            "(PyCFunction)(void (*)(void))_pc_acc_%sset_%s, METH_FASTCALL, NULL};"
+            % (prefix, letter, prefix, letter),
+            "",
+        ]
+    return lines
 
 
 _COMMON = [
@@ -261,16 +235,7 @@ _COMMON = [
     "{",
     "    double d;",
     "    float f;",
-    "    if (PyFloat_CheckExact(value))",
-    "        d = PyFloat_AS_DOUBLE(value);",
-    "    else if (PyLong_CheckExact(value)) {",
-    "        d = PyLong_AsDouble(value);",
-    "        if (d == -1.0 && PyErr_Occurred()) {",
-    "            PyErr_Clear();",
-    "            return 0;",
-    "        }",
-    "    }",
-    "    else",
+    "    if (!_pc_as_double(value, &d))      /* (build/api_new.py) */",
     "        return 0;",
     "    if (isfinite(d) && (d > FLT_MAX || d < -FLT_MAX))",
     "        return 0;",

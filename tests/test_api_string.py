@@ -48,10 +48,11 @@ def mod(tmp_path_factory):
                             _SOURCE)
 
 
-def _outcome(ffi, lib, expression, extra):
+def _outcome(ffi, lib, expression, extra, method="string"):
+    """What ffi.string (or ffi.unpack) of the cdata `expression` with `extra` gives."""
     try:
         cdata = eval(expression, {"ffi": ffi, "lib": lib})
-        return "ok", ffi.string(cdata, *extra)
+        return "ok", getattr(ffi, method)(cdata, *extra)
     except Exception as exc:
         return type(exc).__name__, str(exc)
 
@@ -123,16 +124,9 @@ UNPACK_CASES = [
 def test_unpack_as_inline(mod, expression, length):
     inline = FFI()
     inline.cdef(_CDEF)
-
-    def outcome(ffi, lib):
-        try:
-            cdata = eval(expression, {"ffi": ffi, "lib": lib})
-            return "ok", ffi.unpack(cdata, length)
-        except Exception as exc:
-            return type(exc).__name__, str(exc)
-    expected = outcome(inline, None)
-    assert outcome(mod.ffi, mod.lib) == expected
-    assert outcome(mod.ffi, mod.lib) == expected
+    expected = _outcome(inline, None, expression, (length,), "unpack")
+    assert _outcome(mod.ffi, mod.lib, expression, (length,), "unpack") == expected
+    assert _outcome(mod.ffi, mod.lib, expression, (length,), "unpack") == expected
 
 
 def test_unpack_of_function_results_and_keywords(mod):

@@ -21,14 +21,20 @@ pytestmark = [
                                              "GIL (docs/design.md)"),
 ]
 
-CDEF = """
+STRUCTS = """
 enum colour { RED, GREEN = 7, BLUE = -3 };
 struct pt { int x; double y; };
+struct f { signed char a; unsigned char b; short c; unsigned short d; int e; unsigned int g;
+           long h; unsigned long i; long long j; unsigned long long k; float l; double m;
+           enum colour n; char o; _Bool q; long double r; int s:5; struct pt t; int *u;
+           int8_t v; uint64_t w; size_t x; };
+union un { int i; float f; double d; unsigned char c; };
+struct flex { short n; double d[]; };
+"""
+CDEF = STRUCTS + """
 size_t count_bytes(const unsigned char *p, size_t n);
 """
-SOURCE = """
-enum colour { RED, GREEN = 7, BLUE = -3 };
-struct pt { int x; double y; };
+SOURCE = "#include <stdint.h>\n#include <stddef.h>\n" + STRUCTS + """
 static size_t count_bytes(const unsigned char *p, size_t n)
 { size_t t = 0; while (n--) t += *p++; return t; }
 """
@@ -50,6 +56,8 @@ BUFFER_INDICES = ["0", "3", "7", "8", "-1", "-8", "-9", "2**70", "-2**70", "True
                   "slice(-3, None)", "slice(None, -3)", "slice(-100, 100)", "slice(2**70, None)",
                   "slice(None, -2**70)", "slice(0, 8, 1)", "slice(0, 8, 2)", "slice(8, 0, -1)",
                   "slice(True, 3)", "slice(Idx(), 4)", "slice(1.0, 2)", "slice('a', 2)"]
+
+FIELDS = list("abcdeghijklmnoqrsuvwx")      # (struct f: every kind of field)
 
 GRID = r'''
 import sys, warnings
@@ -183,11 +191,53 @@ for name, ffi in (("api", api_ffi), ("inline", inline)):
     show("%s buffer(3 args)" % (name,), lambda: ffi.buffer(buf, 1, 2))
     show("%s buffer(cdata=)" % (name,), lambda: bytes(ffi.buffer(cdata=ffi.new("char[2]"))))
     show("%s subclass" % (name,), lambda: issubclass(type(buf), ffi.buffer))
+    # number fields of structs, through every kind of struct cdata
+    fp = ffi.new("struct f *")
+    farr = ffi.new("struct f[3]")
+    struct_holders = [
+        ("owning", fp), ("value", fp[0]), ("cast", ffi.cast("struct f *", fp)),
+        ("item", farr[1]), ("moved", farr + 2), ("cast item", ffi.cast("struct f *", farr)[1]),
+        ("from_buffer", ffi.from_buffer("struct f[]", bytearray(ffi.sizeof("struct f") * 2))[1])]
+    for label, holder in struct_holders:
+        for field in FIELDS:
+            show("%s %s .%s" % (name, label, field),
+                 lambda h=holder, f=field: getattr(h, f))
+            for v in VALUES:
+                def write_field(h=holder, f=field, v=v):
+                    setattr(h, f, eval(v))
+                    return getattr(h, f), h.e, h.m
+                show("%s %s .%s = %s" % (name, label, field, v), write_field)
+        show("%s %s del .e" % (name, label), lambda h=holder: delattr(h, "e"))
+    null = ffi.cast("struct f *", 0)
+    for field in ("e", "m", "l", "k"):
+        show("%s NULL .%s" % (name, field), lambda f=field: getattr(null, f))
+        show("%s NULL .%s = 1" % (name, field), lambda f=field: setattr(null, f, 1))
+    u = ffi.new("union un *")
+    for field in ("i", "f", "d", "c"):
+        for v in VALUES:
+            def write_union(f=field, v=v):
+                setattr(u, f, eval(v))
+                return u.i, u.c, bytes(ffi.buffer(u))
+            show("%s union .%s = %s" % (name, field, v), write_union)
+    flex = ffi.new("struct flex *", [3, [1.5, 2.5]])
+    for v in VALUES:
+        def write_flex(v=v):
+            flex.n = eval(v)
+            return flex.n, list(flex.d)
+        show("%s flex .n = %s" % (name, v), write_flex)
+    prop = vars(type(fp)).get("e") or type(fp).e
+    show("%s .e of another class" % (name,), lambda: prop.__get__(ffi.new("int *")))
+    show("%s .e of an int" % (name,), lambda: prop.__get__(5))
+    show("%s .e = of another class" % (name,), lambda: prop.__set__(ffi.new("int *"), 1))
+    show("%s .e = of an int" % (name,), lambda: prop.__set__(5, 1))
 print("done")
 print("methods", *(type(cls.__getitem__).__name__ for cls in (
     type(inline.new("size_t *")), type(api_ffi.new("float *")), purecffi.FFI.buffer,
     type(inline.new("short[]", 2)), type(inline.cast("short *", 2)),
     type(inline.cast("short *", 2) + 1))))
+print("fields", *(type(getattr(type(s), "e").fget).__name__ for s in (
+    inline.new("struct f *"), inline.new("struct f *")[0], inline.cast("struct f *", 1),
+    inline.new("struct f[2]")[1], api_ffi.new("struct f *"))))
 '''
 
 
@@ -200,9 +250,9 @@ def grid_directory(tmp_path_factory):
 
 def run_grid(directory, accel):
     script = "DIRECTORY = %r\nACCEL = %r\nCDEF = %r\nNUMBER_TYPES = %r\nVALUES = %r\n" \
-             "INDICES = %r\nBUFFER_INDICES = %r\n" % (
+             "INDICES = %r\nBUFFER_INDICES = %r\nFIELDS = %r\n" % (
                  str(directory), accel, CDEF, NUMBER_TYPES, VALUES, INDICES,
-                 BUFFER_INDICES) + GRID
+                 BUFFER_INDICES, FIELDS) + GRID
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           timeout=300)
     assert proc.returncode == 0, proc.stderr
@@ -212,6 +262,8 @@ def run_grid(directory, accel):
 def test_same_results_with_and_without_the_c_methods(grid_directory):
     plain = run_grid(grid_directory, False)
     fast = run_grid(grid_directory, True)
+    assert plain.pop() == "fields attrgetter attrgetter function function attrgetter"
+    assert fast.pop() == "fields" + " builtin_function_or_method" * 5
     assert plain.pop() == "methods" + " function" * 6
     assert fast.pop() == "methods" + " method_descriptor" * 6
     assert plain[-1] == "done" and len(plain) > 3000
@@ -248,6 +300,37 @@ def test_the_c_methods_are_installed_and_run_no_python(grid_directory, ffi):
     result, calls = python_calls(lambda: (buf[True], len(api.buffer(point))))
     assert result == (b"a", 16)
     assert calls[0] == "__getitem__" and ("__call__" in calls or "__new__" in calls)
+
+
+def test_number_fields_run_no_python(grid_directory, ffi):
+    """`p.x` and `p.x = v` of number fields take no Python frame through any struct cdata
+    (in-line ones too, once such a module is loaded); the rest runs the Python property."""
+    module = build_api_module(grid_directory, "_accel_grid", CDEF, SOURCE)
+    ffi.cdef(STRUCTS)
+    owning = module.ffi.new("struct f *")
+    items = ffi.new("struct f[2]")
+    holders = (owning, owning[0], module.ffi.cast("struct f *", owning), items[1], items + 1,
+               ffi.new("union un *"))
+
+    def work():
+        for holder in holders[:-1]:
+            holder.e = -5
+            holder.m = 2.5
+            holder.l = 1
+            holder.w = 2**64 - 1
+            holder.n = 7
+        holders[-1].d = 0.5
+        seen = [holders[-1].d]
+        for holder in holders[:-1]:     # (no comprehension: its own frame)
+            seen.append((holder.e, holder.m, holder.l, holder.w, holder.n))
+        return seen
+    work()
+    result, calls = python_calls(work)
+    assert result == [0.5] + [(-5, 2.5, 1.0, 2**64 - 1, 7)] * 5
+    assert calls == []
+    double = ffi.cast("double", 1.5)
+    result, calls = python_calls(lambda: (setattr(owning, "m", double), owning.m, owning.o))
+    assert result == (None, 1.5, b"\0") and calls
 
 
 def test_buffers_of_many_sizes_from_threads(grid_directory):
@@ -302,3 +385,21 @@ def test_a_class_made_from_a_lent_class_gets_the_python_methods(grid_directory):
     q._ctype, q._addr, q._keep = p._ctype, p._addr, p._keep
     q[0] = 5
     assert (q[0], p[0]) == (5, 5)
+
+
+def test_a_class_made_from_a_class_with_c_fields_gets_its_own(grid_directory):
+    """A field property in C reads only instances of its class (others go to the Python
+    property it replaced): a class made from its namespace gets C properties of its own."""
+    from purecffi.cdata import StructPointerCData, concrete
+    module = build_api_module(grid_directory, "_accel_grid", CDEF, SOURCE)
+    p = module.ffi.cast("struct pt *", module.ffi.new("struct pt *", [4, 2.5]))
+    parent = type(p)
+    child = concrete("struct pt *", StructPointerCData, parent=parent)
+    assert vars(child)["x"] is not vars(parent)["x"]
+    assert type(vars(child)["x"].fget).__name__ == "builtin_function_or_method"
+    q = object.__new__(child)
+    q._ctype, q._addr, q._keep = p._ctype, p._addr, p._keep
+    q.x = 9
+    assert (q.x, p.x, q.y) == (9, 9, 2.5)
+    result, calls = python_calls(lambda: (q.x, p.y))
+    assert result == (9, 2.5) and calls == []

@@ -1,9 +1,9 @@
 """Runtime classes that a compiled API-mode module may speed up with C methods.
 
-A class that names what it is (`_pc_number`, `_pc_buffer`: see build/api_accel.py) is
-offered here when it is made.  The first API-mode module loaded whose C has the methods
-(`_pc_accelerate`) registers it; it then installs them on every class offered before and
-after.  Behaviour is the same with or without: each C method calls the Python one it
+A class that names what it is (`_pc_number`, `_pc_buffer`, `_pc_fields`: see
+build/api_accel.py) is offered here when it is made.  The first API-mode module loaded whose
+C has the methods (`_pc_accelerate`) registers it; it then installs them on every class
+offered before and after.  Behaviour is the same with or without: each C method calls the Python one it
 replaced for everything it does not take itself.  Without such a module (in-line mode
 alone, the limited API, a free-threaded build) nothing changes.
 """

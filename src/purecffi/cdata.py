@@ -12,7 +12,7 @@ prepared accessors, and struct fields are properties on it, so `p.x` is one prop
 import operator as _op
 from operator import index as _index
 
-from . import platform as plat
+from . import accel, platform as plat
 from .convert import prepare, write_numbers
 from .ctype import ARRAY, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES, opaque_error
 from .cdatabase import CData, make_cdata, name_as_cffi_class, tp_name
@@ -604,6 +604,7 @@ class StructCData(AddrCData):
 
     __slots__ = ()
     _struct, _bytes_at = True, False
+    _pc_fields = ()     # the number fields whose properties an API module may lend C to
 
     def _owning_repr(self):
         if self._keep.__class__ is Owned and self._owning:
@@ -649,6 +650,7 @@ class StructPointerCData(PointerCData):
     """`struct s *`: also gives access to the fields (`p.x`), as properties of its class."""
 
     __slots__ = ()
+    _pc_fields = ()     # (as StructCData's)
 
 
 class _OpaqueFields(metaclass=Family):
@@ -765,6 +767,8 @@ def concrete(name, template, attrs=(), parent=None, slots=()):
     named = namespace.get("_cffi_class_name")   # (from the namespace: a field is a property)
     name_as_cffi_class(cls, named if named.__class__ is str else
                        "__CDataOwn" if namespace.get("_owning") is True else "_CDataBase")
+    if namespace.get("_pc_fields"):     # number fields whose properties C may speed up
+        accel.offer(cls)
     return cls
 
 

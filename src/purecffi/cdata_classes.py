@@ -558,7 +558,23 @@ def _function_class(ctype, rt):
 
 
 def _field_properties(ctype, fast):
-    return {name: _field_property(ctype, field, fast) for name, field in attribute_fields(ctype)}
+    attrs = {name: _field_property(ctype, field, fast) for name, field in attribute_fields(ctype)}
+    attrs["_pc_fields"] = _lendable_fields(ctype)
+    return attrs
+
+
+# the struct format letters of the number fields an API module's C may read and write
+_LENDABLE_FORMATS = frozenset("bBhHiIlLqQfd")
+
+
+def _lendable_fields(ctype):
+    """(name, offset, format letter) of the number fields of `ctype` whose property an API
+    module's C may replace (accel.py: a read or write of an exact number in C, the property
+    it replaced for the rest)."""
+    return tuple((name, field.offset, prepare(field.type).fmt)
+                 for name, field in attribute_fields(ctype)
+                 if field.bitsize < 0 and is_plain_number(field.type)
+                 and prepare(field.type).fmt in _LENDABLE_FORMATS)
 
 
 def attribute_fields(struct_type):

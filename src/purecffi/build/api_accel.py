@@ -17,12 +17,17 @@ without a Python frame; each keeps the Python method (as `_pc_getitem`, `_pc_set
 - `ffi.buffer(cdata, size)` of an array with a `_length` (no more bytes than that) or of a
   pointer that owns nothing is made as the runtime makes it (no warning can be due);
 - `buf[i]` with an int in range, `buf[a:b]` with int or None bounds and no step, give the
-  bytes read from the buffer's memory, as the runtime's method does.
+  bytes read from the buffer's memory, as the runtime's method does;
+- `p.x` and `p.x = v` of the number fields a struct cdata class names in `_pc_fields`: its
+  field properties become properties whose getter and setter are C functions,
+  which take instances of that class with a non-NULL address and an exact number to write,
+  and call the property they replaced for the rest (build/api_accel_fields.py).
 
 The same objects behave the same with or without it; only their speed changes.  Not
 emitted with the limited API (no slot internals there) nor without a GIL.
 """
 
+from .api_accel_fields import field_methods
 from .c_text import gil_only
 
 __all__ = ["emit_accel", "ACCEL_DEF"]
@@ -62,7 +67,8 @@ def emit_accel(limited=False):
                   % ((letter,) * 4),
                   "     &_pc_acc_aset_def_%s, &_pc_acc_pget_def_%s, &_pc_acc_pset_def_%s},"
                   % ((letter,) * 3)]
-    lines += ["    {0, NULL, NULL, NULL, NULL, NULL, NULL}", "};", ""] + _BUFFER + _INSTALL
+    lines += ["    {0, NULL, NULL, NULL, NULL, NULL, NULL}", "};", ""] + _BUFFER
+    lines += field_methods(_NUMBERS, _writer) + _INSTALL
     return gil_only("PC_ACCEL", lines, limited)
 
 
@@ -575,7 +581,7 @@ _INSTALL = [
     "static PyObject *_pc_accelerate(PyObject *module, PyObject *cls)",
     "{",
     "    PyTypeObject *tp = (PyTypeObject *)cls;",
-    "    PyObject *letter, *flag;",
+    "    PyObject *letter, *flag, *fields;",
     "    int i, r = 0, array;",
     "    (void)module;",
     "    if (!PyType_Check(cls)) {",
@@ -600,6 +606,7 @@ _INSTALL = [
     "        array = -1;",
     "    }",
     "    flag = PyDict_GetItemString(tp->tp_dict, \"_pc_buffer\");",
+    "    fields = PyDict_GetItemString(tp->tp_dict, \"_pc_fields\");",
     "    if (letter != NULL && PyUnicode_Check(letter) && PyUnicode_GET_LENGTH(letter) == 1 &&",
     "            _pc_cdata_type != NULL && PyType_IsSubtype(tp, _pc_cdata_type) &&",
     "            _pc_slot_offset(tp, \"_addr\") == _pc_addr_offset) {",
@@ -620,6 +627,11 @@ _INSTALL = [
     "    }",
     "    else if (flag == Py_True && _pc_acc_buffer == NULL) {",
     "        r = _pc_acc_buffer_install(tp);",
+    "    }",
+    "    else if (fields != NULL && PyTuple_Check(fields) && _pc_cdata_type != NULL &&",
+    "             PyType_IsSubtype(tp, _pc_cdata_type) &&",
+    "             _pc_slot_offset(tp, \"_addr\") == _pc_addr_offset) {",
+    "        r = _pc_acc_fields_install(tp, fields);",
     "    }",
     "    if (r < 0)",
     "        return NULL;",

@@ -225,6 +225,23 @@ for name, ffi in (("api", api_ffi), ("inline", inline)):
             flex.n = eval(v)
             return flex.n, list(flex.d)
         show("%s flex .n = %s" % (name, v), write_flex)
+    # items of arrays of and pointers to structs (struct f, aligned to 16, has no fast class)
+    six = ffi.new("struct pt[6]")
+    for i in range(6):
+        six[i].x = 10 + i
+    item_holders = (("array", six), ("pointer", ffi.cast("struct pt *", six) + 2),
+                    ("open array", ffi.new("struct pt[]", 3)), ("union array", ffi.new("union un[2]")),
+                    ("struct f array", farr), ("NULL", ffi.cast("struct pt *", 0)))
+    for label, holder in item_holders:
+        bounds = ["2", "3", "-2", "5", "6", "-6", "2**63", "-2**63"]
+        for i in INDICES + bounds:
+            if label == "pointer" and i in ("5", "6", "-6", "-2**63"):
+                continue            # (beyond the memory)
+            if label == "NULL" and i not in ("'0'", "0.0", "slice(0, 1)", "slice(None)"):
+                continue            # (reading it would crash, as in cffi)
+            show("%s %s items[%s]" % (name, label, i), lambda h=holder, i=i: (
+                lambda r: (type(r).__name__, ffi.typeof(r).cname, getattr(r, "x", None),
+                           getattr(r, "i", None), getattr(r, "e", None)))(h[eval(i)]))
     prop = vars(type(fp)).get("e") or type(fp).e
     show("%s .e of another class" % (name,), lambda: prop.__get__(ffi.new("int *")))
     show("%s .e of an int" % (name,), lambda: prop.__get__(5))
@@ -235,6 +252,9 @@ print("methods", *(type(cls.__getitem__).__name__ for cls in (
     type(inline.new("size_t *")), type(api_ffi.new("float *")), purecffi.FFI.buffer,
     type(inline.new("short[]", 2)), type(inline.cast("short *", 2)),
     type(inline.cast("short *", 2) + 1))))
+print("items", *(type(type(a).__getitem__).__name__ for a in (
+    inline.new("struct pt[2]"), inline.new("struct pt[]", 2), inline.cast("struct pt *", 8),
+    inline.new("struct pt *"), inline.new("struct f[2]"))))
 print("fields", *(type(getattr(type(s), "e").fget).__name__ for s in (
     inline.new("struct f *"), inline.new("struct f *")[0], inline.cast("struct f *", 1),
     inline.new("struct f[2]")[1], api_ffi.new("struct f *"))))
@@ -264,6 +284,8 @@ def test_same_results_with_and_without_the_c_methods(grid_directory):
     fast = run_grid(grid_directory, True)
     assert plain.pop() == "fields attrgetter attrgetter function function attrgetter"
     assert fast.pop() == "fields" + " builtin_function_or_method" * 5
+    assert plain.pop() == "items" + " function" * 5
+    assert fast.pop() == "items" + " method_descriptor" * 3 + " function" * 2
     assert plain.pop() == "methods" + " function" * 6
     assert fast.pop() == "methods" + " method_descriptor" * 6
     assert plain[-1] == "done" and len(plain) > 3000
@@ -302,15 +324,18 @@ def test_the_c_methods_are_installed_and_run_no_python(grid_directory, ffi):
     assert calls[0] == "__getitem__" and ("__call__" in calls or "__new__" in calls)
 
 
-def test_number_fields_run_no_python(grid_directory, ffi):
+def test_number_fields_and_struct_items_run_no_python(grid_directory, ffi):
     """`p.x` and `p.x = v` of number fields take no Python frame through any struct cdata
-    (in-line ones too, once such a module is loaded); the rest runs the Python property."""
+    (in-line ones too, once such a module is loaded), nor `a[i]` and `p[i]` of arrays of and
+    pointers to structs; the rest runs the Python property."""
     module = build_api_module(grid_directory, "_accel_grid", CDEF, SOURCE)
     ffi.cdef(STRUCTS)
     owning = module.ffi.new("struct f *")
     items = ffi.new("struct f[2]")
     holders = (owning, owning[0], module.ffi.cast("struct f *", owning), items[1], items + 1,
                ffi.new("union un *"))
+    points = module.ffi.new("struct pt[4]")
+    pointer = module.ffi.cast("struct pt *", points)
 
     def work():
         for holder in holders[:-1]:
@@ -320,13 +345,15 @@ def test_number_fields_run_no_python(grid_directory, ffi):
             holder.w = 2**64 - 1
             holder.n = 7
         holders[-1].d = 0.5
-        seen = [holders[-1].d]
+        points[2].x = 4
+        pointer[3].y = 0.25
+        seen = [holders[-1].d, points[2].x, pointer[2].x, points[3].y, type(points[1])]
         for holder in holders[:-1]:     # (no comprehension: its own frame)
             seen.append((holder.e, holder.m, holder.l, holder.w, holder.n))
         return seen
     work()
     result, calls = python_calls(work)
-    assert result == [0.5] + [(-5, 2.5, 1.0, 2**64 - 1, 7)] * 5
+    assert result == [0.5, 4, 4, 0.25, type(pointer[0])] + [(-5, 2.5, 1.0, 2**64 - 1, 7)] * 5
     assert calls == []
     double = ffi.cast("double", 1.5)
     result, calls = python_calls(lambda: (setattr(owning, "m", double), owning.m, owning.o))

@@ -738,7 +738,7 @@ def set_caller(pointer_function):
 _ADDRESS_SLOTS = ("_addr", "_ctype", "_keep")   # sorted: CPython lays slots out sorted
 _NOT_COPIED = frozenset(("__dict__", "__weakref__", "__slots__", "__module__", "__qualname__",
                          "__doc__", "_slots", "_pc_number", "_pc_number_array",
-                         "_pc_number_pointer"))
+                         "_pc_number_pointer", "_pc_struct_items"))
 # the C methods an API module may lend a class (accel.py) belong to that class: a class made
 # from its namespace gets the Python methods they replaced
 _LENT = (("__getitem__", "_pc_getitem"), ("__setitem__", "_pc_setitem"), ("__len__", "_pc_len"))
@@ -767,8 +767,8 @@ def concrete(name, template, attrs=(), parent=None, slots=()):
     named = namespace.get("_cffi_class_name")   # (from the namespace: a field is a property)
     name_as_cffi_class(cls, named if named.__class__ is str else
                        "__CDataOwn" if namespace.get("_owning") is True else "_CDataBase")
-    if namespace.get("_pc_fields"):     # number fields whose properties C may speed up
-        accel.offer(cls)
+    if namespace.get("_pc_fields") or "_pc_struct_items" in namespace:
+        accel.offer(cls)        # number fields or struct items that C may speed up
     return cls
 
 

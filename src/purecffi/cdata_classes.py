@@ -258,7 +258,8 @@ def _pointer_class(ctype, rt):
     if with_fields:
         # non-NULL and aligned for the struct: so is `p[i]` (and it is not NULL in practice)
         rt.fast_class = cls = _fast_subclass(cls, item, rt, {"__getitem__": (
-            aligned_struct_pointer_getitem(prepare(item), item.byte_size, cls.__getitem__))})
+            aligned_struct_pointer_getitem(prepare(item), item.byte_size, cls.__getitem__)),
+            "_pc_struct_items": _struct_items_info(prepare(item), False)})
         owning_item = prepare(item)
         owning.update(_owned_view_attrs(item))
         slots = owning.pop("__slots__", ()) + ("_v_item",)
@@ -387,12 +388,15 @@ def _make_array_classes(item, irt):
     elif item.kind in (STRUCT, UNION) and not item.is_opaque() and 0 < item.byte_align <= 8:
         # non-NULL and aligned for the item (ffi.new()'s memory is): so is every item
         fast_cls = concrete(name, ArrayCData, {
+            "_pc_struct_items": _struct_items_info(irt, True),
             "__getitem__": aligned_struct_items_getitem(irt, item.byte_size,
                                                         ArrayCData.__getitem__),
             "__iter__": aligned_struct_items_iter(irt, item.byte_size, ArrayCData.__iter__)},
             parent=cls)
         align_mask = item.byte_align - 1
     owning = {"_owning": True}
+    if "_pc_struct_items" in vars(fast_cls):       # (its `a[i]` is the fast class's)
+        owning["_pc_struct_items"] = vars(fast_cls)["_pc_struct_items"]
     if is_plain_number(item) and item.byte_size in (1, 2, 4, 8):
         owning["_pc_number_array"] = irt.fmt    # (what an API module's C reads: accel.py)
     owning = concrete(name, ArrayCData, owning, parent=fast_cls)
@@ -555,6 +559,17 @@ def _fast_subclass(cls, struct_type, rt, attrs=None):
 
 def _function_class(ctype, rt):
     rt.cdata_class = concrete(ctype.cname, FunctionPtrCData)
+
+
+def _struct_items_info(irt, is_array):
+    """What an API module's C reads to make `a[i]` (`is_array`) or `p[i]` of the aligned class
+    of an array of or pointer to the struct of `irt` (accel.py): the item class, ctype and
+    size, as aligned_struct_items_getitem() and aligned_struct_pointer_getitem() use them;
+    None (nothing lent) while the struct's classes are not all made (a struct pointing to
+    itself, while it is prepared)."""
+    if irt.fast_class is None:
+        return None
+    return (irt.fast_class, irt.ctype, irt.ctype.byte_size, is_array)
 
 
 def _field_properties(ctype, fast):

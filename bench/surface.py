@@ -355,7 +355,10 @@ def api_surface_setup(namespace):
     namespace.update(ffi=ffi, lib=lib, data=data, ba=bytearray(data),
                      arr=ffi.new("unsigned char[]", data), out=ffi.new("uint8_t[]", 2048),
                      buf=ffi.new("char[]", 64), n=ffi.new("size_t *"),
-                     v=ffi.new("struct vec *", [3.0, 4.0])[0], node=lib.node_at(1))
+                     v=ffi.new("struct vec *", [3.0, 4.0])[0], node=lib.node_at(1),
+                     vs=ffi.new("struct vec[10]", [[float(i), 0.5] for i in range(10)]),
+                     ints=ffi.new("int[100]", list(range(100))))
+    namespace["ip"] = ffi.cast("int *", namespace["ints"])     # (ints keeps its memory)
 
 
 STREAM_STEP = ("n[0] = 2048; lib.step(ffi.from_buffer(\"uint8_t[]\", data), len(data), out, n); "
@@ -403,6 +406,13 @@ def _rows_api(api_bench):
             "ffi.new(\"int *\", 5)[0] == 5", FFI_OP),
         row("api_new_buf", "ffi.new(\"uint8_t[]\", 4096): an out-buffer",
             "ffi.new(\"uint8_t[]\", 4096)", "len(ffi.new(\"uint8_t[]\", 4096)) == 4096",
+            FFI_OP),
+        row("api_field_get", "node.value, a field of a struct node * returned by C",
+            "node.value", "node.value == 1", FFI_OP),
+        row("api_field_set", "node.value = 1", "node.value = 1", "node.value == 1", FFI_OP),
+        row("api_struct_item", "vs[3].x, vs a struct vec[10]", "vs[3].x", "vs[3].x == 3.0",
+            FFI_OP),
+        row("api_ptr_add", "ip + 3, ip an int * from ffi.cast()", "ip + 3", "(ip + 3)[0] == 3",
             FFI_OP),
         row("api_args1", "int f1(int) (scaling)", "lib.f1(1)", "lib.f1(1) == 1", API_NUMBER),
         row("api_args4", "int f4(int x 4) (scaling)", "lib.f4(1, 2, 3, 4)",

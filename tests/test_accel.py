@@ -231,7 +231,8 @@ for name, ffi in (("api", api_ffi), ("inline", inline)):
         six[i].x = 10 + i
     item_holders = (("array", six), ("pointer", ffi.cast("struct pt *", six) + 2),
                     ("open array", ffi.new("struct pt[]", 3)), ("union array", ffi.new("union un[2]")),
-                    ("struct f array", farr), ("NULL", ffi.cast("struct pt *", 0)))
+                    ("struct f array", farr), ("NULL", ffi.cast("struct pt *", 0)),
+                    ("owning pointer", ffi.new("struct pt *", [12, 0.5])))
     for label, holder in item_holders:
         bounds = ["2", "3", "-2", "5", "6", "-6", "2**63", "-2**63"]
         for i in INDICES + bounds:
@@ -239,9 +240,40 @@ for name, ffi in (("api", api_ffi), ("inline", inline)):
                 continue            # (beyond the memory)
             if label == "NULL" and i not in ("'0'", "0.0", "slice(0, 1)", "slice(None)"):
                 continue            # (reading it would crash, as in cffi)
+            if label == "owning pointer" and i not in ("0", "True", "False", "'0'", "0.0",
+                                                        "slice(0, 1)", "2**63", "-2**63"):
+                continue            # (beyond the memory)
             show("%s %s items[%s]" % (name, label, i), lambda h=holder, i=i: (
                 lambda r: (type(r).__name__, ffi.typeof(r).cname, getattr(r, "x", None),
                            getattr(r, "i", None), getattr(r, "e", None)))(h[eval(i)]))
+    # pointer arithmetic: p + n, n + p, p - n, p - q
+    ints = ffi.new("int[8]")
+    address = lambda p: int(ffi.cast("intptr_t", p))
+
+    def where(r, p):
+        """A pointer as its type, class and place from `p`; an int if it does not depend on
+        where memory is, else its type"""
+        if isinstance(r, ffi.CData):
+            return (ffi.typeof(r).cname, type(r).__name__, address(r) - address(p))
+        return r if abs(r) < 2**16 else type(r).__name__
+    pointers = (("owning int *", ffi.new("int *")), ("cast int *", ffi.cast("int *", ints) + 2),
+                ("moved int *", ints + 2), ("cast double *", ffi.cast("double *", ints)),
+                ("struct pt *", ffi.cast("struct pt *", ints)), ("owning pt", ffi.new("struct pt *")),
+                ("char *", ffi.cast("char *", ints)), ("void *", ffi.cast("void *", ints)),
+                ("NULL int *", ffi.cast("int *", 0)), ("high", ffi.cast("int *", 2**62)),
+                ("short * from an array", ffi.cast("short *", ints) + 1))
+    for label, pointer in pointers:
+        for n in ("0", "1", "-1", "3", "-3", "2**40", "2**41", "-2**41", "2**61", "2**62",
+                  "2**63", "-2**63", "True", "1.5", "Idx()", "None", "ints", "pointer",
+                  "pointer + 1", "ffi.cast('int *', ints)", "ffi.cast('long *', ints)",
+                  "ffi.NULL", "ffi.new('int *')"):
+            if label.startswith("owning") and "ints" in n or "ffi.new" in n:
+                continue        # (memory apart: their distance changes from run to run)
+            show("%s %s + %s" % (name, label, n), lambda p=pointer, n=n: where(p + eval(n), p))
+            show("%s %s - %s" % (name, label, n), lambda p=pointer, n=n: where(p - eval(n), p))
+            if n in ("3", "-3", "True", "Idx()", "1.5"):
+                show("%s %s + %s (right)" % (name, label, n),
+                     lambda p=pointer, n=n: where(eval(n) + p, p))
     prop = vars(type(fp)).get("e") or type(fp).e
     show("%s .e of another class" % (name,), lambda: prop.__get__(ffi.new("int *")))
     show("%s .e of an int" % (name,), lambda: prop.__get__(5))
@@ -255,6 +287,9 @@ print("methods", *(type(cls.__getitem__).__name__ for cls in (
 print("items", *(type(type(a).__getitem__).__name__ for a in (
     inline.new("struct pt[2]"), inline.new("struct pt[]", 2), inline.cast("struct pt *", 8),
     inline.new("struct pt *"), inline.new("struct f[2]"))))
+print("adds", *(type(type(p).__add__).__name__ for p in (
+    inline.new("int *"), inline.cast("int *", 8), inline.cast("struct pt *", 8),
+    inline.cast("int *", 8) + 1)))
 print("fields", *(type(getattr(type(s), "e").fget).__name__ for s in (
     inline.new("struct f *"), inline.new("struct f *")[0], inline.cast("struct f *", 1),
     inline.new("struct f[2]")[1], api_ffi.new("struct f *"))))
@@ -282,8 +317,11 @@ def run_grid(directory, accel):
 def test_same_results_with_and_without_the_c_methods(grid_directory):
     plain = run_grid(grid_directory, False)
     fast = run_grid(grid_directory, True)
+    # (what each kind of class has: the lines printed last)
     assert plain.pop() == "fields attrgetter attrgetter function function attrgetter"
     assert fast.pop() == "fields" + " builtin_function_or_method" * 5
+    assert plain.pop() == "adds" + " function" * 4
+    assert fast.pop() == "adds" + " method_descriptor" * 4
     assert plain.pop() == "items" + " function" * 5
     assert fast.pop() == "items" + " method_descriptor" * 3 + " function" * 2
     assert plain.pop() == "methods" + " function" * 6
@@ -324,10 +362,11 @@ def test_the_c_methods_are_installed_and_run_no_python(grid_directory, ffi):
     assert calls[0] == "__getitem__" and ("__call__" in calls or "__new__" in calls)
 
 
-def test_number_fields_and_struct_items_run_no_python(grid_directory, ffi):
+def test_fields_struct_items_and_pointer_moves_run_no_python(grid_directory, ffi):
     """`p.x` and `p.x = v` of number fields take no Python frame through any struct cdata
     (in-line ones too, once such a module is loaded), nor `a[i]` and `p[i]` of arrays of and
-    pointers to structs; the rest runs the Python property."""
+    pointers to structs, nor `p + n`, `n + p`, `p - n` and `p - q`; the rest runs the Python
+    property."""
     module = build_api_module(grid_directory, "_accel_grid", CDEF, SOURCE)
     ffi.cdef(STRUCTS)
     owning = module.ffi.new("struct f *")
@@ -347,13 +386,16 @@ def test_number_fields_and_struct_items_run_no_python(grid_directory, ffi):
         holders[-1].d = 0.5
         points[2].x = 4
         pointer[3].y = 0.25
-        seen = [holders[-1].d, points[2].x, pointer[2].x, points[3].y, type(points[1])]
+        moved = pointer + 3
+        seen = [holders[-1].d, points[2].x, pointer[2].x, points[3].y, type(points[1]),
+                (0 + moved).y, (moved - 1).x, moved - pointer]
         for holder in holders[:-1]:     # (no comprehension: its own frame)
             seen.append((holder.e, holder.m, holder.l, holder.w, holder.n))
         return seen
     work()
     result, calls = python_calls(work)
-    assert result == [0.5, 4, 4, 0.25, type(pointer[0])] + [(-5, 2.5, 1.0, 2**64 - 1, 7)] * 5
+    assert result == [0.5, 4, 4, 0.25, type(pointer[0]), 0.25, 4, 3] + \
+        [(-5, 2.5, 1.0, 2**64 - 1, 7)] * 5
     assert calls == []
     double = ffi.cast("double", 1.5)
     result, calls = python_calls(lambda: (setattr(owning, "m", double), owning.m, owning.o))
@@ -416,17 +458,23 @@ def test_a_class_made_from_a_lent_class_gets_the_python_methods(grid_directory):
 
 def test_a_class_made_from_a_class_with_c_fields_gets_its_own(grid_directory):
     """A field property in C reads only instances of its class (others go to the Python
-    property it replaced): a class made from its namespace gets C properties of its own."""
+    property it replaced): a class made from its namespace reads through the Python property
+    until it is offered (as the runtime offers the classes of a type once all are made), then
+    has C properties of its own."""
+    from purecffi import accel
     from purecffi.cdata import StructPointerCData, concrete
     module = build_api_module(grid_directory, "_accel_grid", CDEF, SOURCE)
     p = module.ffi.cast("struct pt *", module.ffi.new("struct pt *", [4, 2.5]))
     parent = type(p)
     child = concrete("struct pt *", StructPointerCData, parent=parent)
-    assert vars(child)["x"] is not vars(parent)["x"]
-    assert type(vars(child)["x"].fget).__name__ == "builtin_function_or_method"
     q = object.__new__(child)
     q._ctype, q._addr, q._keep = p._ctype, p._addr, p._keep
     q.x = 9
-    assert (q.x, p.x, q.y) == (9, 9, 2.5)
-    result, calls = python_calls(lambda: (q.x, p.y))
-    assert result == (9, 2.5) and calls == []
+    result, calls = python_calls(lambda: (q.x, p.x, q.y))
+    assert result == (9, 9, 2.5) and calls
+    accel.offer(child)
+    assert vars(child)["x"] is not vars(parent)["x"]
+    assert type(vars(child)["x"].fget).__name__ == "builtin_function_or_method"
+    q.x = 10
+    result, calls = python_calls(lambda: (q.x, p.x, q.y))
+    assert result == (10, 10, 2.5) and calls == []

@@ -12,7 +12,7 @@ prepared accessors, and struct fields are properties on it, so `p.x` is one prop
 import operator as _op
 from operator import index as _index
 
-from . import accel, platform as plat
+from . import platform as plat
 from .convert import prepare, write_numbers
 from .ctype import ARRAY, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES, opaque_error
 from .cdatabase import CData, make_cdata, name_as_cffi_class, tp_name
@@ -741,7 +741,8 @@ _NOT_COPIED = frozenset(("__dict__", "__weakref__", "__slots__", "__module__", "
                          "_pc_number_pointer", "_pc_struct_items"))
 # the C methods an API module may lend a class (accel.py) belong to that class: a class made
 # from its namespace gets the Python methods they replaced
-_LENT = (("__getitem__", "_pc_getitem"), ("__setitem__", "_pc_setitem"), ("__len__", "_pc_len"))
+_LENT = (("__getitem__", "_pc_getitem"), ("__setitem__", "_pc_setitem"), ("__len__", "_pc_len"),
+         ("__add__", "_pc_add"), ("__radd__", "_pc_radd"), ("__sub__", "_pc_sub"))
 _MEMBER = type(ValueCData._value)
 
 
@@ -767,8 +768,6 @@ def concrete(name, template, attrs=(), parent=None, slots=()):
     named = namespace.get("_cffi_class_name")   # (from the namespace: a field is a property)
     name_as_cffi_class(cls, named if named.__class__ is str else
                        "__CDataOwn" if namespace.get("_owning") is True else "_CDataBase")
-    if namespace.get("_pc_fields") or "_pc_struct_items" in namespace:
-        accel.offer(cls)        # number fields or struct items that C may speed up
     return cls
 
 

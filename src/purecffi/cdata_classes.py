@@ -9,7 +9,7 @@ from .cdata import (ArrayCData, FunctionPtrCData, OwningPointerCData, PointerCDa
                     _owning_item_methods, _owning_number_methods, concrete, null_error)
 from .cdatabase import make_cdata
 from .bitfields import bitfield_accessors
-from .convert import bitfield_range, prepare, write_array
+from .convert import bitfield_range, built_runtime, prepare, write_array
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES
 from .specialise import specialise
 from .varsize import is_var_sized, write_items
@@ -229,6 +229,23 @@ def attach_classes(ctype, rt):
     maker = _CLASS_MAKERS.get(ctype.kind)
     if maker is not None:
         maker(ctype, rt)
+        _offer_classes(rt)
+
+
+# what a class names when an API module's C may speed it up (accel.py, build/api_accel.py)
+_LENDABLE = ("_pc_number", "_pc_number_array", "_pc_number_pointer", "_pc_fields",
+             "_pc_struct_items", "_pc_pointer_add")
+
+
+def _offer_classes(rt):
+    """Offer to accel.py the classes of `rt` that name what C may speed up, once all are
+    made: each takes some methods of the others as it is made, which must be the Python
+    ones (a C method is bound to its class)."""
+    owning = rt.owning_class
+    for cls in (rt.cdata_class, rt.fast_class, rt.cast_class, owning,
+                vars(owning).get("_mirror_class") if owning is not None else None):
+        if cls is not None and any(vars(cls).get(mark) for mark in _LENDABLE):
+            accel.offer(cls)
 
 
 def _pointer_class(ctype, rt):
@@ -286,15 +303,11 @@ def _pointer_class(ctype, rt):
             rt.cast_class = concrete(ctype.cname, PointerCData, dict(_pointer_adds(size, fast), **(
                 viewing_pointer_methods(irt.fmt, fast.__getitem__, fast.__setitem__)), **lent),
                 parent=fast, slots=("_v",))
-            accel.offer(fast)
-            accel.offer(rt.cast_class)
             rt.fast_class = fast
             rt.align_mask = item.byte_size - 1
     if size > 0:    # memory of ffi.new() is aligned and non-NULL: so is `p + n`
         owning.update(_pointer_adds(size, rt.fast_class or rt.cdata_class))
     owning_class = concrete(ctype.cname, OwningPointerCData, owning, parent=cls, slots=slots)
-    if "_pc_number" in owning:
-        accel.offer(owning_class)
     if with_fields:
         _add_mirror_class(owning_class, OwningPointerCData, item, lambda parent: dict(zip(
             ("__getitem__", "__setitem__"), _owning_item_methods(
@@ -355,8 +368,9 @@ _NO_DECAY = (None,)    # what `_decay` reads as on a cdata that is no array (or 
 def _pointer_adds(size, target):
     """`__add__`, `__radd__` and `__sub__` making pointers of class `target` (see
     _pointer_add), or of the pointer's own class when `target` is None."""
-    add = _pointer_add(size, target)
-    return {"__add__": add, "__radd__": add, "__sub__": _pointer_sub(size, target)}
+    add, sub = _pointer_add(size, target), _pointer_sub(size, target)
+    return {"__add__": add, "__radd__": add, "__sub__": sub,
+            "_pc_pointer_add": (size, target, add, sub)}    # (what an API module's C reads)
 
 
 def _array_class(ctype, rt):
@@ -400,8 +414,6 @@ def _make_array_classes(item, irt):
     if is_plain_number(item) and item.byte_size in (1, 2, 4, 8):
         owning["_pc_number_array"] = irt.fmt    # (what an API module's C reads: accel.py)
     owning = concrete(name, ArrayCData, owning, parent=fast_cls)
-    if "_pc_number_array" in vars(owning):
-        accel.offer(owning)
     return cls, (fast_cls if fast_cls is not cls else None), owning, align_mask
 
 
@@ -424,6 +436,17 @@ def _struct_class(ctype, rt):
     if not ctype.is_opaque():
         _add_mirror_class(owning_class, StructCData, ctype)
     rt.owning_class = owning_class
+    if not ctype.is_opaque():
+        _name_pointer_items(ctype, rt)
+
+
+def _name_pointer_items(struct_type, rt):
+    """Give the aligned class of `struct_type *`, if it was made while the struct was prepared
+    (a field pointing to the struct), the item class it could not name then (accel.py)."""
+    fast = getattr(built_runtime(TYPES.pointer(struct_type)), "fast_class", None)
+    if fast is not None and vars(fast).get("_pc_struct_items", False) is None:
+        type.__setattr__(fast, "_pc_struct_items", _struct_items_info(rt, False))
+        accel.offer(fast)
 
 
 def _add_mirror_class(owning, template, struct_type, attrs=None):
@@ -605,7 +628,10 @@ def attribute_fields(struct_type):
 _RESERVED = frozenset(dir(StructCData)) | frozenset(dir(StructPointerCData)) | frozenset([
     "_addr", "_ctype", "_keep", "_length", "_v", "_view_items", "_families", "_keeps_views",
     "_decay", "_mirror_buffer", "_mirror_class", "_open_array", "_item_size", "_item_read",
-    "_item_write"])
+    "_item_write",
+    # what an API module's C reads, and the Python methods it keeps (accel.py)
+    "_pc_struct_items", "_pc_pointer_add", "_pc_getitem", "_pc_setitem", "_pc_len", "_pc_add",
+    "_pc_radd", "_pc_sub"])
 
 
 _CLASS_MAKERS = {

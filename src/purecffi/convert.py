@@ -4,8 +4,7 @@ For each C type `prepare(ctype)` builds, once, a `TypeRuntime` holding `read(add
 (C memory -> Python value) and `write(address, value)` (Python value -> C memory), chosen from
 the tables `_READER_BUILDERS` and `_WRITER_BUILDERS` keyed by the kind of type.  Everything
 else (cdata, calls, callbacks) goes through these two functions.  Scalars (numbers, chars)
-convert in convert_scalar.py; pointers, arrays, structs and bitfields here.
-"""
+convert in convert_scalar.py; pointers, arrays, structs and bitfields here."""
 import operator
 import struct
 import sys
@@ -78,9 +77,9 @@ def prepare(ctype):
 # prepares the types it refers to, and types refer to each other in cycles (struct node *next),
 # so one lock per type could deadlock two threads that start from different ends of a cycle.
 # While a build runs, the runtimes it made are in `_building` (seen only by the thread holding
-# the lock), so recursive references find them; they are published on their types
-# (`ctype._rt`) together when the outermost build completes.  Other threads see either no
-# runtime (and wait for the lock) or a complete one.
+# the lock), so recursive references find them (built_runtime() too); they are published on
+# their types (`ctype._rt`) together when the outermost build completes.  Other threads see
+# either no runtime (and wait for the lock) or a complete one.
 _building = {}              # id(ctype) -> (ctype, TypeRuntime) of the build in progress
 
 
@@ -108,6 +107,12 @@ def _prepare_once(ctype):
                 built._rt = built_rt
             _building.clear()
         return rt
+
+
+def built_runtime(ctype):
+    """The runtime of `ctype` if published or being built by this thread, else None."""
+    entry = _building.get(id(ctype))        # (not built here)
+    return ctype._rt or (entry[1] if entry is not None and entry[0] is ctype else None)
 
 
 _CLASS_MAKER = []          # cdata_classes.attach_classes, registered when it is imported

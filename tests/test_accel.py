@@ -274,6 +274,29 @@ for name, ffi in (("api", api_ffi), ("inline", inline)):
             if n in ("3", "-3", "True", "Idx()", "1.5"):
                 show("%s %s + %s (right)" % (name, label, n),
                      lambda p=pointer, n=n: where(eval(n) + p, p))
+    # comparisons, hashes and truth of cdata with an address
+
+    def pointer_hash(x):
+        """CPython's hash of a pointer (64 bits): rotated right by 4 bits"""
+        rotated = ((x >> 4) | (x << 60)) & (2**64 - 1)
+        value = rotated - 2**64 if rotated >> 63 else rotated
+        return -2 if value == -1 else value
+    others = (("owning", ffi.new("int *")), ("cast", ffi.cast("int *", ints)),
+              ("same place", ffi.cast("long *", ints)), ("void", ffi.cast("void *", ints)),
+              ("array", ints), ("moved", ints + 1), ("NULL", ffi.NULL),
+              ("NULL int *", ffi.cast("int *", 0)), ("struct", ffi.new("struct pt *")),
+              ("struct value", ffi.new("struct pt *")[0]), ("item", six[1]),
+              ("int", ffi.cast("int", 5)), ("zero", ffi.cast("int", 0)), ("5", 5), ("None", None),
+              ("buffer", ffi.buffer(ints)), ("function", ffi.cast("int(*)(int)", 0)))
+    for label, left in others:
+        show("%s bool %s" % (name, label), lambda a=left: bool(a))
+        show("%s hash %s" % (name, label),
+             lambda a=left: (hash(a) == pointer_hash(address(a)),
+                             hash(a) == hash(ffi.cast("void *", a))) if isinstance(
+                 a, ffi.CData) and not label.startswith(("int", "zero", "function"))
+             else type(hash(a)).__name__)
+        for other, right in others:
+            show("%s %s == %s" % (name, label, other), lambda a=left, b=right: (a == b, a != b))
     prop = vars(type(fp)).get("e") or type(fp).e
     show("%s .e of another class" % (name,), lambda: prop.__get__(ffi.new("int *")))
     show("%s .e of an int" % (name,), lambda: prop.__get__(5))
@@ -287,6 +310,8 @@ print("methods", *(type(cls.__getitem__).__name__ for cls in (
 print("items", *(type(type(a).__getitem__).__name__ for a in (
     inline.new("struct pt[2]"), inline.new("struct pt[]", 2), inline.cast("struct pt *", 8),
     inline.new("struct pt *"), inline.new("struct f[2]"))))
+print("compare", *(type(type(p).__eq__).__name__ + type(type(p).__hash__).__name__ for p in (
+    inline.new("int *"), inline.cast("int *", 8), inline.new("int[2]"), inline.NULL)))
 print("adds", *(type(type(p).__add__).__name__ for p in (
     inline.new("int *"), inline.cast("int *", 8), inline.cast("struct pt *", 8),
     inline.cast("int *", 8) + 1)))
@@ -322,6 +347,8 @@ def test_same_results_with_and_without_the_c_methods(grid_directory):
     assert fast.pop() == "fields" + " builtin_function_or_method" * 5
     assert plain.pop() == "adds" + " function" * 4
     assert fast.pop() == "adds" + " method_descriptor" * 4
+    assert plain.pop() == "compare" + " functionfunction" * 4
+    assert fast.pop() == "compare" + " method_descriptormethod_descriptor" * 4
     assert plain.pop() == "items" + " function" * 5
     assert fast.pop() == "items" + " method_descriptor" * 3 + " function" * 2
     assert plain.pop() == "methods" + " function" * 6
@@ -365,8 +392,8 @@ def test_the_c_methods_are_installed_and_run_no_python(grid_directory, ffi):
 def test_fields_struct_items_and_pointer_moves_run_no_python(grid_directory, ffi):
     """`p.x` and `p.x = v` of number fields take no Python frame through any struct cdata
     (in-line ones too, once such a module is loaded), nor `a[i]` and `p[i]` of arrays of and
-    pointers to structs, nor `p + n`, `n + p`, `p - n` and `p - q`; the rest runs the Python
-    property."""
+    pointers to structs, nor `p + n`, `n + p`, `p - n` and `p - q`, nor `p == q`, `p != q`,
+    `hash(p)` and `bool(p)`; the rest runs the Python methods."""
     module = build_api_module(grid_directory, "_accel_grid", CDEF, SOURCE)
     ffi.cdef(STRUCTS)
     owning = module.ffi.new("struct f *")
@@ -388,13 +415,14 @@ def test_fields_struct_items_and_pointer_moves_run_no_python(grid_directory, ffi
         pointer[3].y = 0.25
         moved = pointer + 3
         seen = [holders[-1].d, points[2].x, pointer[2].x, points[3].y, type(points[1]),
-                (0 + moved).y, (moved - 1).x, moved - pointer]
+                (0 + moved).y, (moved - 1).x, moved - pointer, moved == pointer + 3,
+                moved != pointer, bool(moved), hash(moved) == hash(pointer + 3)]
         for holder in holders[:-1]:     # (no comprehension: its own frame)
             seen.append((holder.e, holder.m, holder.l, holder.w, holder.n))
         return seen
     work()
     result, calls = python_calls(work)
-    assert result == [0.5, 4, 4, 0.25, type(pointer[0]), 0.25, 4, 3] + \
+    assert result == [0.5, 4, 4, 0.25, type(pointer[0]), 0.25, 4, 3, True, True, True, True] + \
         [(-5, 2.5, 1.0, 2**64 - 1, 7)] * 5
     assert calls == []
     double = ffi.cast("double", 1.5)

@@ -147,6 +147,9 @@ class AddrCData(CData, metaclass=Family):
         return []
 
 
+# the methods an API module's C may replace in the classes that still have them (accel.py)
+AddrCData._pc_address = (AddrCData.__eq__, AddrCData.__ne__, AddrCData.__hash__,
+                         AddrCData.__bool__)
 _c_type_name = tp_name
 
 
@@ -742,7 +745,9 @@ _NOT_COPIED = frozenset(("__dict__", "__weakref__", "__slots__", "__module__", "
 # the C methods an API module may lend a class (accel.py) belong to that class: a class made
 # from its namespace gets the Python methods they replaced
 _LENT = (("__getitem__", "_pc_getitem"), ("__setitem__", "_pc_setitem"), ("__len__", "_pc_len"),
-         ("__add__", "_pc_add"), ("__radd__", "_pc_radd"), ("__sub__", "_pc_sub"))
+         ("__add__", "_pc_add"), ("__radd__", "_pc_radd"), ("__sub__", "_pc_sub"),
+         ("__eq__", "_pc_eq"), ("__ne__", "_pc_ne"), ("__hash__", "_pc_hash"),
+         ("__bool__", "_pc_bool"))
 _MEMBER = type(ValueCData._value)
 
 

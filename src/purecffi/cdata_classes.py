@@ -234,7 +234,7 @@ def attach_classes(ctype, rt):
 
 # what a class names when an API module's C may speed it up (accel.py, build/api_accel.py)
 _LENDABLE = ("_pc_number", "_pc_number_array", "_pc_number_pointer", "_pc_fields",
-             "_pc_struct_items", "_pc_pointer_add")
+             "_pc_struct_items", "_pc_pointer_add", "_pc_address")
 
 
 def _offer_classes(rt):
@@ -631,7 +631,7 @@ _RESERVED = frozenset(dir(StructCData)) | frozenset(dir(StructPointerCData)) | f
     "_item_write",
     # what an API module's C reads, and the Python methods it keeps (accel.py)
     "_pc_struct_items", "_pc_pointer_add", "_pc_getitem", "_pc_setitem", "_pc_len", "_pc_add",
-    "_pc_radd", "_pc_sub"])
+    "_pc_radd", "_pc_sub", "_pc_address", "_pc_eq", "_pc_ne", "_pc_hash", "_pc_bool"])
 
 
 _CLASS_MAKERS = {

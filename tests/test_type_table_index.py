@@ -33,7 +33,7 @@ def test_entries_dropped_during_the_walk_do_not_break_it():
         def __call__(self):
             return self.value
 
-    keys = [("pointer", item, n) for n in range(40)]
+    keys = [("ptr", id(item), n) for n in range(40)]     # (keys name types by id)
     for n, key in enumerate(keys):
         table._table[key] = Dying(keys[n + 1:n + 3]) if n % 5 == 0 else Live(kept[n % 2])
     index = table.made_from_index()

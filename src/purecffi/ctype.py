@@ -478,7 +478,7 @@ class StructOrUnionType(CType):
     def _forget_runtime(self):
         """A completed type needs new accessors, and so does the pointer to it."""
         self._rt = None
-        pointer = TYPES.get(("ptr", self))
+        pointer = TYPES.get(("ptr", id(self)))
         if pointer is not None:
             pointer._rt = None
 
@@ -631,8 +631,10 @@ class TypeTable:
     """Interns structural types so that equal types are the same object, while one lives.
 
     The table holds weak references: a type nobody uses any more dies (as cffi's do), and its
-    entry goes with it.  Keys hold their component types (which hash by identity), which the
-    type itself holds anyway.
+    entry goes with it.  Keys name their component types by `id()`: a key holding them would
+    keep alive a type whose own fields lead back to what the key names (`struct s { struct s
+    *next; }` through `struct s *`).  An id stays unique while its entry lives, since the
+    interned type holds its components.
     """
 
     def __init__(self):
@@ -673,9 +675,9 @@ class TypeTable:
         index = {}
         for key, derived in entries:
             if derived is not None:
-                for part in key[1:]:
+                for part in key[1:3] if key[0] == "fn" else key[1:2]:     # (the type ids)
                     for p in (part if part.__class__ is tuple else (part,)):
-                        index.setdefault(id(p), []).append(derived)
+                        index.setdefault(p, []).append(derived)
         return index
 
     @staticmethod
@@ -699,7 +701,7 @@ class TypeTable:
         """`item *` (a function pointer when item is a raw function type)."""
         if isinstance(item, RawFunctionType):
             return self.function_pointer(item)
-        return self._intern(("ptr", item), lambda: make_type(PointerType, item))
+        return self._intern(("ptr", id(item)), lambda: make_type(PointerType, item))
 
     def array(self, item, length):
         """`item[length]` (length None for `item[]`)."""
@@ -710,18 +712,19 @@ class TypeTable:
         if isinstance(length, int) and item.byte_size > 0 \
                 and length * item.byte_size > _MAX_BYTES:
             raise OverflowError("array size would overflow a Py_ssize_t")
-        return self._intern(("arr", item, length), lambda: make_type(ArrayType, item, length))
+        return self._intern(("arr", id(item), length),
+                            lambda: make_type(ArrayType, item, length))
 
     def raw_function(self, args, result, ellipsis, abi=None):
         """The C function type `result(args)`; array/function arguments decay to pointers."""
         args = tuple(self.decay(a) for a in args)
         abi = plat.DEFAULT_ABI if abi is None else abi      # one key for the default ABI
-        key = ("fn", args, result, bool(ellipsis), abi)
+        key = ("fn", tuple(map(id, args)), id(result), bool(ellipsis), abi)
         return self._intern(key, lambda: make_type(RawFunctionType, args, result, ellipsis, abi))
 
     def function_pointer(self, raw):
         """`R(*)(args)` for the raw function type `raw`."""
-        return self._intern(("fnptr", raw), lambda: make_type(FunctionPtrType, raw))
+        return self._intern(("fnptr", id(raw)), lambda: make_type(FunctionPtrType, raw))
 
     def decay(self, ctype):
         """The type of a function argument declared as `ctype` (arrays and functions decay)."""

@@ -110,4 +110,45 @@ def test_a_cast_runs_only_the_type_cast_function(mod):
     ffi.cast("double", 1.5)
     made, calls = python_calls(lambda: (ffi.cast("int *", p), ffi.cast("double", 1.5)))
     assert made[0] == p and made[1] == 1.5
-    assert calls == ["cast_pointer", "cast_double"]
+    assert calls == ["cast_double"]         # (a pointer type's cast of a cdata: in C)
+
+
+POINTER_TYPES = ["int *", "char *", "void *", "struct pt *", "double *", "short *",
+                 "int **", "unsigned char *", "long double *", "enum color *"]
+POINTER_VALUES = ["0", "1", "8", "4096 + 2", "2**48", "2**64 - 8", "2**64", "-8", "True",
+                  "ffi.NULL", "ffi.new('int[3]', [1, 2, 3])", "ffi.new('int[3]') + 1",
+                  "ffi.new('char[]', b'hi')", "ffi.new('struct pt *', [1, 2.5])",
+                  "ffi.new('struct pt *')[0]", "ffi.new('int *')", "ffi.cast('char *', 3)",
+                  "ffi.cast('int *', 4096)", "ffi.new_handle(5)",
+                  "ffi.cast('void *', ffi.new_handle(5))", "ffi.from_buffer(b'abcd')",
+                  "ffi.buffer(ffi.new('int[2]'))", "ffi.gc(ffi.new('int *'), lambda p: 0)",
+                  "ffi.new('struct pt[2]')", "ffi.cast('op_t', lib.twice)", "lib.twice"]
+
+
+@gil_build_only
+@pytest.mark.skipif(IS_CFFI, reason="purecffi's C path against its runtime")
+@pytest.mark.parametrize("cdecl", POINTER_TYPES)
+def test_pointer_casts_in_c_make_what_the_runtime_makes(mod, cdecl):
+    """The C path of a pointer type's cast makes the runtime's object: the same class (the
+    plain, aligned or ffi.cast() class of the address), address, `_keep`, and unset view."""
+    ffi, lib = mod.ffi, mod.lib
+    runtime_cast = type(ffi).cast.__get__(ffi)
+    for expression in POINTER_VALUES:
+        value = eval(expression)
+        try:
+            expected = runtime_cast(cdecl, value)
+        except Exception as exc:
+            with pytest.raises(type(exc)) as caught:
+                ffi.cast(cdecl, value)
+            assert str(caught.value) == str(exc), expression
+            continue
+        for _ in range(2):
+            made = ffi.cast(cdecl, value)
+            assert type(made) is type(expected), expression
+            assert (made._ctype, made._addr) == (expected._ctype, expected._addr), expression
+            assert made._keep is expected._keep, expression
+            assert getattr(made, "_v", "unset") == getattr(expected, "_v", "unset"), expression
+        if made._addr == value and value:       # (an int: the first items read alike)
+            continue
+        if cdecl == "int *" and "[3], [1, 2, 3]" in expression:
+            assert (made[0], made[2], list(made[0:3])) == (1, 3, [1, 2, 3])

@@ -538,6 +538,10 @@ def bind_fast_methods(module, ffi):
         except TypeError:       # an earlier purecffi's binder: bound to the module
             fast = bind(*arguments())
         object.__setattr__(ffi, name, fast)
+    pointers = getattr(module, "_pc_cast_pointers", None)     # (ffi.cast() to `T *` in C)
+    if pointers is not None:
+        pointers(PointerType, *(TypeRuntime.__dict__[name] for name in (
+            "fast_class", "align_mask", "cast_class", "cdata_class")))
 
 
 def load(module, declarations, facts):

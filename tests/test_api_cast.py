@@ -152,3 +152,52 @@ def test_pointer_casts_in_c_make_what_the_runtime_makes(mod, cdecl):
             continue
         if cdecl == "int *" and "[3], [1, 2, 3]" in expression:
             assert (made[0], made[2], list(made[0:3])) == (1, 3, [1, 2, 3])
+
+
+TYPEOF_ARGUMENTS = ["'int'", "'struct pt *'", "'struct pt'", "'int[3]'", "'op_t'",
+                    "'enum color'", "'nope'", "'int *'", "'struct nope'", "'void'", "'int(int)'",
+                    "ffi.typeof('int')", "ffi.new('int *')", "ffi.new('int[3]')",
+                    "ffi.new('struct pt *')", "ffi.new('struct pt *')[0]",
+                    "ffi.new('struct pt[2]')[1]", "ffi.cast('int *', 8)", "ffi.cast('int', 5)",
+                    "ffi.NULL", "lib.twice", "ffi.cast('op_t', lib.twice)",
+                    "ffi.new_handle(1)", "ffi.from_buffer(b'ab')", "ffi.buffer(ffi.new('int *'))",
+                    "ffi.new('int[]', 5)", "ffi.gc(ffi.new('int *'), lambda p: 0)",
+                    "5", "None", "b'int'", "[1]"]
+
+
+@pytest.mark.parametrize("method", ["typeof", "sizeof"])
+def test_typeof_and_sizeof_as_the_runtime(mod, method):
+    """The module's ffi.typeof and ffi.sizeof (strings and cdata found in C) give what its
+    runtime methods give, errors included, twice (the first call may parse and file)."""
+    ffi, lib = mod.ffi, mod.lib
+    runtime = getattr(type(ffi), method).__get__(ffi)
+    fast = getattr(ffi, method)
+
+    def outcome(function, argument):
+        try:
+            return "ok", function(argument)
+        except Exception as exc:
+            return type(exc).__name__, normalised(str(exc))
+    for expression in TYPEOF_ARGUMENTS:
+        value = eval(expression)
+        for _ in range(2):
+            expected = outcome(runtime, value)
+            assert outcome(fast, value) == expected, expression
+    with pytest.raises(TypeError):
+        fast()
+    with pytest.raises(TypeError):
+        fast("int", "int")
+    if not IS_CFFI:     # (keywords: the runtime's method, which takes them)
+        assert fast(cdecl="int") == runtime("int")
+
+
+@gil_build_only
+@pytest.mark.skipif(IS_CFFI, reason="purecffi's C path (cffi's methods are C throughout)")
+def test_typeof_and_sizeof_run_no_python(mod):
+    ffi = mod.ffi
+    p = ffi.new("struct pt *")
+    expected = (ffi.typeof(p), ffi.typeof("struct pt *"), ffi.sizeof("struct pt"))
+    made, calls = python_calls(lambda: (ffi.typeof(p), ffi.typeof("struct pt *"),
+                                        ffi.sizeof("struct pt")))
+    assert made == expected and calls == []
+    assert type(ffi.typeof).__name__ == "builtin_function_or_method"

@@ -11,7 +11,7 @@ from . import apimode as _apimode
 from .apimode import ApiLib as _ApiLib
 from . import cdata as _cd
 from . import cdata_make as _mk
-from .sizes import _unknown_size, sizeof_cdata as _sizeof_cdata
+from .sizes import SIZES_KEY, _unknown_size, sizeof_cdata as _sizeof_cdata
 from .ctype import ARRAY, FUNCTION, POINTER, STRUCT, TYPES, UNION, VOID, \
     CType, RawFunctionType, UnknownNumberType, opaque_error
 from .cdatabase import CFFI_TYPE_NAMES as _CFFI_TYPE_NAMES, cffi_type_name
@@ -52,7 +52,7 @@ _FUNCPTR = object()     # key in FFI._types of {string: type} for strings read a
 _NO_TYPES = {}          # pointer types (one string-keyed lookup: no key tuple to make)
 # keys in FFI._types of what sizeof() and offsetof() found for a type string that is a key
 # there ({string: size}, {string: {field names: offset}}): a cdef() clears them with it
-_SIZES = object()
+_SIZES = SIZES_KEY
 _OFFSETS = object()
 _MSG_NOT_FOR = "%s() is only for %s modules, not for %s modules"    # cffi's words
 

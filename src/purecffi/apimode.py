@@ -38,6 +38,7 @@ from .apiextern import ExternPython, def_extern
 from .decls import declared_by_includes, is_integer_constant
 from .errors import CompiledFFIError, FFIError
 from .memory import memmove
+from .sizes import SIZES_KEY
 from .apifunctions import make_function, result_plan, struct_argument
 from .apiglobals import make_global, non_null
 
@@ -508,9 +509,10 @@ def set_generated_ffi(cls):
 
 
 def bind_fast_methods(module, ffi):
-    """The module's `ffi.from_buffer`, `ffi.new`, `ffi.string`, `ffi.unpack` and `ffi.cast`:
-    their common cases in C (build/api_from_buffer.py, api_new.py, api_string.py,
-    api_cast.py), the rest by the runtime's; none with the limited API or without a GIL.  A
+    """The module's `ffi.from_buffer`, `ffi.new`, `ffi.string`, `ffi.unpack`, `ffi.cast`,
+    `ffi.typeof` and `ffi.sizeof`: their common cases in C (build/api_from_buffer.py,
+    api_new.py, api_string.py, api_cast.py), the rest by the runtime's; none with the limited
+    API or without a GIL.  A
     module built by an earlier purecffi, whose binders take no ffi, gets built-ins bound to
     the module."""
     from .convert import TypeRuntime
@@ -542,6 +544,11 @@ def bind_fast_methods(module, ffi):
     if pointers is not None:
         pointers(PointerType, *(TypeRuntime.__dict__[name] for name in (
             "fast_class", "align_mask", "cast_class", "cdata_class")))
+    types = getattr(module, "_pc_types_bind", None)         # (ffi.typeof(), ffi.sizeof())
+    if types is not None:
+        made = types(ffi.typeof, ffi.sizeof, SIZES_KEY, ffi)
+        object.__setattr__(ffi, "typeof", made[0])
+        object.__setattr__(ffi, "sizeof", made[1])
 
 
 def load(module, declarations, facts):

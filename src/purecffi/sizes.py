@@ -3,6 +3,8 @@ from . import cdata as _cd
 from .ctype import VOID, opaque_error
 from .memory import owned_size
 
+SIZES_KEY = object()    # the key in FFI._types of {cdecl: size} (FFI.sizeof's, API mode's C)
+
 
 def _cdata_size(cdata):
     if isinstance(cdata, _cd.CData) and cdata._array:

@@ -162,6 +162,9 @@ TYPEOF_ARGUMENTS = ["'int'", "'struct pt *'", "'struct pt'", "'int[3]'", "'op_t'
                     "ffi.NULL", "lib.twice", "ffi.cast('op_t', lib.twice)",
                     "ffi.new_handle(1)", "ffi.from_buffer(b'ab')", "ffi.buffer(ffi.new('int *'))",
                     "ffi.new('int[]', 5)", "ffi.gc(ffi.new('int *'), lambda p: 0)",
+                    "ffi.new('int[]', 0)", "ffi.new('int[5]')[1:3]", "ffi.new('char[]', b'abc')",
+                    "ffi.from_buffer('int[]', bytearray(12))", "ffi.new('struct pt[]', 2)",
+                    "ffi.new('int[2]') + 1", "ffi.new('long double[3]')",
                     "5", "None", "b'int'", "[1]"]
 
 
@@ -197,7 +200,9 @@ def test_typeof_and_sizeof_run_no_python(mod):
     ffi = mod.ffi
     p = ffi.new("struct pt *")
     expected = (ffi.typeof(p), ffi.typeof("struct pt *"), ffi.sizeof("struct pt"))
+    a = ffi.new("int[]", 7)
+    expected += (ffi.sizeof(a),)
     made, calls = python_calls(lambda: (ffi.typeof(p), ffi.typeof("struct pt *"),
-                                        ffi.sizeof("struct pt")))
+                                        ffi.sizeof("struct pt"), ffi.sizeof(a)))
     assert made == expected and calls == []
     assert type(ffi.typeof).__name__ == "builtin_function_or_method"

@@ -95,13 +95,6 @@ def test_ctypes_and_keywords_go_the_long_way(mod):
 
 
 @gil_build_only
-def test_is_a_builtin_method_of_the_ffi(mod):
-    method = mod.ffi.cast
-    assert method.__self__ is mod.ffi
-    assert repr(method).startswith("<built-in method cast of _cffi_backend.FFI object at")
-
-
-@gil_build_only
 @pytest.mark.skipif(IS_CFFI, reason="purecffi's C path (cffi's ffi.cast is C throughout)")
 def test_a_cast_runs_only_the_type_cast_function(mod):
     ffi = mod.ffi
@@ -206,3 +199,20 @@ def test_typeof_and_sizeof_run_no_python(mod):
                                         ffi.sizeof("struct pt"), ffi.sizeof(a)))
     assert made == expected and calls == []
     assert type(ffi.typeof).__name__ == "builtin_function_or_method"
+
+
+@gil_build_only
+@pytest.mark.skipif(IS_CFFI, reason="purecffi's C path against its runtime")
+def test_pointer_casts_to_types_in_turn(mod):
+    """Casts alternating between pointer types (the C keeps the `_v` slot's offset of the last
+    class it saw) make what the runtime makes, and read the memory through each type."""
+    ffi = mod.ffi
+    runtime_cast = type(ffi).cast.__get__(ffi)
+    a = ffi.new("int[4]", [1, 2, 3, 4])
+    for _ in range(3):
+        for cdecl, index, expected in (("int *", 1, 2), ("short *", 2, 2),
+                                       ("unsigned int *", 3, 4), ("double *", 0, None)):
+            made, reference = ffi.cast(cdecl, a), runtime_cast(cdecl, a)
+            assert type(made) is type(reference) and made._v is reference._v is None
+            if expected is not None:
+                assert (made[index], made[index]) == (expected, expected)

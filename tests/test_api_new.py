@@ -108,8 +108,11 @@ def test_new_as_inline_at_first_call_and_after(mod, inline, cdecl, init):
 
 
 @gil_build_only
-@pytest.mark.parametrize("name", ["new", "from_buffer"])
+@pytest.mark.parametrize("name", ["new", "from_buffer", "string", "unpack", "cast", "typeof",
+                                  "sizeof"])
 def test_is_a_builtin_method_of_the_ffi(mod, name):
+    """The ffi methods whose common cases the module's C takes are built-in methods of the
+    ffi, as cffi's are."""
     method = getattr(mod.ffi, name)
     assert type(method).__name__ == "builtin_function_or_method"
     assert method.__name__ == name and method.__self__ is mod.ffi

@@ -85,13 +85,6 @@ def test_keywords_go_the_long_way(mod):
 
 
 @gil_build_only
-def test_is_a_builtin_method_of_the_ffi(mod):
-    method = mod.ffi.string
-    assert method.__self__ is mod.ffi
-    assert repr(method).startswith("<built-in method string of _cffi_backend.FFI object at")
-
-
-@gil_build_only
 @pytest.mark.skipif(IS_CFFI, reason="purecffi's C path (cffi's ffi.string is C throughout)")
 def test_char_strings_run_no_python_code(mod):
     ffi, lib = mod.ffi, mod.lib

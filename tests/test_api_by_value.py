@@ -238,6 +238,7 @@ def test_struct_arguments_run_no_python_code(mod):
     s = p[0]
     big = ffi.new("struct big *")[0]
     lib.sum_point(s)
+    lib.moved(s, 1, s)      # (its result's plan is made at its first call)
     results, calls = python_calls(lambda: [lib.sum_point(s), lib.big_total(big),
                                            lib.moved(s, 1, s)])
     assert results[:2] == [2, 0] and results[2].x == 3

@@ -51,8 +51,8 @@ _NOT_DONE = object()    # init_once(): no result filed for the tag yet
 _FUNCPTR = object()     # key in FFI._types of {string: type} for strings read as function
 _NO_TYPES = {}          # pointer types (one string-keyed lookup: no key tuple to make)
 # keys in FFI._types of what sizeof() and offsetof() found for a type string that is a key
-# there ({string: size}, {string: {field names: offset}}): a cdef() clears them with it
-_SIZES = SIZES_KEY
+# there ({string: size}: sizes.SIZES_KEY, {string: {field names: offset}}): a cdef() clears
+# them with it
 _OFFSETS = object()
 _MSG_NOT_FOR = "%s() is only for %s modules, not for %s modules"    # cffi's words
 
@@ -273,7 +273,7 @@ class FFI:
     def sizeof(self, cdecl: str | _CType | _CData) -> int:
         """The size in bytes of a type or of a cdata (arrays and var-sized structs: their own)."""
         if cdecl.__class__ is str:
-            size = self._types.get(_SIZES, _NO_TYPES).get(cdecl)
+            size = self._types.get(SIZES_KEY, _NO_TYPES).get(cdecl)
             if size is not None:
                 return size
         elif isinstance(cdecl, _cd.CData):
@@ -293,7 +293,7 @@ class FFI:
                 raise CompiledFFIError("don't know the size of ctype '%s'" % (ctype.cname,))
             raise _unknown_size(ctype)
         if cdecl.__class__ is str and self._types.get(cdecl) is ctype:
-            _cached(self._types, _SIZES)[cdecl] = size      # (a known size does not change)
+            _cached(self._types, SIZES_KEY)[cdecl] = size      # (a known size does not change)
         return size
 
     def alignof(self, cdecl: str | _CType | _CData) -> int:

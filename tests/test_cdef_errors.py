@@ -395,6 +395,13 @@ def test_unsupported_expression_in_type_string(ffi):
         ffi.typeof("int[sizeof(int)]")
 
 
+def test_anonymous_members_with_distinct_names_are_flattened(ffi):
+    ffi.cdef("struct s { int a; struct { int b; }; union { int c; struct { int d; }; }; };")
+    assert [name for name, _ in ffi.typeof("struct s").fields] == ["a", "b", "c", "d"]
+    p = ffi.new("struct s *", {"b": 2, "d": 4})
+    assert (p.a, p.b, p.c, p.d) == (0, 2, 4, 4)
+
+
 def test_negative_array_length_fails_on_use(ffi):
     ffi.cdef("struct s { int x[-1]; };")
     with pytest.raises(ValueError, match="negative array length"):
@@ -406,6 +413,11 @@ def test_negative_array_length_fails_on_use(ffi):
 
 @pytest.mark.parametrize("src, exc, words", [
     ("struct s { int a; int a; };", KeyError, ["duplicate field name", "'a'"]),
+    # a name an anonymous member brings in clashes as C's would
+    ("struct s { int a; struct { int a; }; };", KeyError, ["duplicate field name", "'a'"]),
+    ("struct s { struct { int a; }; int a; };", KeyError, ["duplicate field name", "'a'"]),
+    ("struct s { union { int a; int b; }; struct { int c; union { int b; }; }; };", KeyError,
+     ["duplicate field name", "'b'"]),
     ("struct s { void v; };", TypeError, ["struct s.v", "void", "unknown size"]),
     ("struct s { struct s inner; };", NotImplementedError, ["recursive structure declaration", "s"]),
     ("struct s { float f : 3; };", TypeError, ["struct s.f", "float", "bit field"]),

@@ -664,6 +664,10 @@ class _Walker:
             ftype = self.tag_type(member.type)
             if member.type.name is not None or type(member.type) is c_ast.Enum:
                 return None                           # `struct t {...};` inside: declares t
+            for name in self.flattened_names(ftype):  # (its names join the owner's)
+                if name in seen:
+                    raise _Deferred(KeyError("duplicate field name '%s'" % (name,)))
+                seen.add(name)
             return ("$%d" % (index,), ftype, -1)       # anonymous member, flattened by layout
         ftype = self.resolve(member.type)
         name = member.name or ""
@@ -688,6 +692,17 @@ class _Walker:
             raise _Deferred(KeyError("duplicate field name '%s'" % (name,)))
         seen.add(name)
         return (name, ftype, bitsize)
+
+    def flattened_names(self, ctype):
+        """The field names an anonymous struct or union member brings into its owner."""
+        body = self.work.pending.get(ctype)
+        names = []
+        for name, ftype, _ in body[0] if body is not None else ():
+            if name.startswith("$"):
+                names.extend(self.flattened_names(ftype))
+            elif name:
+                names.append(name)
+        return names
 
     def complete_pending(self):
         """Lay out every struct body whose by-value members are known, until none is left."""

@@ -234,6 +234,33 @@ def test_release_of_a_slice_or_cast_is_refused_on_the_fast_route(ffi):
     ffi.release(p)                      # twice: nothing more to do
 
 
+_SOURCES = [lambda: bytearray(b"abcdefgh"), lambda: memoryview(bytearray(b"abcdefgh")),
+            lambda: b"abcdefgh", lambda: array.array("i", [1, 2])]
+
+
+@pytest.mark.parametrize("make", _SOURCES)
+@pytest.mark.parametrize("cdecl", [None, "char[]", "int[]", "int[2]", "int *"])
+def test_what_is_made_from_a_released_export_is_no_export(ffi, make, cdecl):
+    """After release, `p + 1`, a slice and casts are plain cdata again: they show their
+    address and releasing them is refused, as before; `p` itself may be released again."""
+    source = make()
+    for _ in range(2):                  # (the second call takes the prepared route)
+        p = ffi.from_buffer(source) if cdecl is None else ffi.from_buffer(cdecl, source)
+        # (a cast to the export's own pointer type is not told from it: same type, address)
+        made = [p + 1] + [ffi.cast(t, p) for t in ("char *", "int *") if ffi.typeof(t)
+                          is not ffi.typeof(p)]
+        if ffi.typeof(p).kind == "array":
+            made.append(p[0:1])
+        with p:
+            pass
+        assert repr(p).endswith(" buffer RELEASED>")
+        ffi.release(p)
+        for other in made:
+            assert "buffer" not in repr(other)
+            with pytest.raises(ValueError, match="only 'cdata' object from ffi.new()"):
+                ffi.release(other)
+
+
 @pytest.mark.parametrize("make", [lambda: bytearray(range(16)), lambda: bytes(range(16)),
                                   lambda: bytearray(range(20)), lambda: bytearray(8),
                                   lambda: memoryview(bytearray(16)), lambda: b""])

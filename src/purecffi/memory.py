@@ -310,15 +310,21 @@ def _view_address(view):
     return _addressof(_char_from_buffer(view))
 
 
-def export_extent(keep):
+def export_extent(keep, released=False):
     """(address, byte size) of the memory of a from_buffer() export (a BufferExport, or the
-    memoryview of the fast path), or None once released."""
+    memoryview of the fast path), or None once released (`released`: where it was, as long
+    as that can be told: to know the cdata from_buffer() returned from those made from it)."""
     if keep.__class__ is BufferExport:
-        return None if keep.obj is None else (keep.address, keep.byte_size)
+        if keep.obj is None and not released:
+            return None
+        return keep.address, keep.byte_size
     try:
         source = keep.obj
-    except ValueError:                  # a released memoryview
-        return None
+    except ValueError:                  # a released memoryview (its buffer fields stay set)
+        if not released or _VIEW_BUF_INDEX is None:
+            return None
+        where = id(keep) // _PTR_SIZE + _VIEW_BUF_INDEX
+        return _ADDRESSES[where], _ADDRESSES[where + 2]     # Py_buffer: buf, obj, len
     if source.__class__ is bytes and _VIEW_BUF_INDEX is None:
         return id(source) + _BYTES_DATA_OFFSET, len(source)
     return _view_address(keep), keep.nbytes

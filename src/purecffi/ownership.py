@@ -28,8 +28,10 @@ def _release_action(cdata):
         # (what _holds_export() finds, in one frame)
         try:
             keep.obj
-        except ValueError:
-            return None                 # released already: releasing again does nothing
+        except ValueError:              # released already: releasing again does nothing
+            if _holds_export(cdata, keep):
+                return None
+            raise _not_releasable() from None
         if cdata._addr == _ADDRESSES[(id(keep) + _VIEW_BUF_OFFSET) >> _PTR_SHIFT] and \
                 cdata._array and cdata._ctype.length is None:
             item_size = cdata._item_size or cdata._ctype.item.byte_size
@@ -45,7 +47,12 @@ def _release_action(cdata):
     elif keep.__class__ is memoryview or keep.__class__ is BufferExport:
         if _holds_export(cdata, keep):
             return keep.release
-    raise ValueError("only 'cdata' object from ffi.new(), ffi.gc(), ffi.from_buffer() or "
+    raise _not_releasable()
+
+
+def _not_releasable():
+    """cffi's error for releasing a cdata that owns nothing ffi.release() can free."""
+    return ValueError("only 'cdata' object from ffi.new(), ffi.gc(), ffi.from_buffer() or "
                      "ffi.new_allocator()() can be used with the 'with' keyword or "
                      "ffi.release()")
 
@@ -53,9 +60,9 @@ def _release_action(cdata):
 def _holds_export(cdata, keep):
     """Whether `cdata` is what ffi.from_buffer() returned with the export `keep` (not a slice,
     an offset or a cast of it): at its address, and an open array spanning all of it."""
-    extent = export_extent(keep)
+    extent = export_extent(keep, released=True)
     if extent is None:
-        return True                     # released already: releasing again does nothing
+        return True                     # released, and where unknown: as what it returned
     address, byte_size = extent
     if cdata._addr != address:
         return False

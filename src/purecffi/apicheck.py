@@ -7,6 +7,7 @@ value is wrong raises when it is read from `lib`; enumerators simply take the co
 values.  ffi.verify() raises the first disagreement at once, with the older wording of cffi's
 verify() (`verify_message()`).
 """
+from . import platform as plat
 from .ctype import ARRAY, POINTER, STRUCT, UNION, UnknownNumberType
 from .errors import CompiledFFIError
 
@@ -27,10 +28,45 @@ class Difference:
         self.cdef_value, self.c_value = cdef_value, c_value
 
 
-def struct_differences(ctype, layout):
+# -- Kinds of fields ----
+# what GCC's and clang's __builtin_classify_type() says of a field (C++: 3 for an enum, 4 for
+# bool).  As cffi's build (whose C then does not compile), only a field cdef() declares as an
+# integer is checked: a float, pointer, struct... in C is a mistake its size may not show.
+_CLASS_NAMES = {1: "an integer", 2: "an integer", 3: "an integer", 4: "an integer",
+                5: "a pointer or array", 8: "a floating-point number",
+                9: "a complex number", 12: "a struct", 13: "a union"}
+
+
+def field_class(ftype):
+    """1 (integer) for a field of cdef() type `ftype` that the compiler must find to be an
+    integer (integers and _Bool, not characters nor enums, as in cffi), else None."""
+    if isinstance(ftype, UnknownNumberType):
+        return None if ftype.is_float else 1
+    if getattr(ftype, "category", None) in (plat.INT, plat.BOOL) and ftype.kind != "enum":
+        return 1
+    return None
+
+
+def kind_differences(declared, classes, names):
+    """The Differences of kind between the fields `names` of cdef() types `declared` (name ->
+    ctype) and the compiler's `classes` (in the order of `names`; -1 where unknown)."""
+    out = []
+    for name, c_class in zip(names, classes or ()):
+        ftype = declared.get(name)
+        if ftype is None or c_class < 0:
+            continue
+        mine = field_class(ftype)
+        if mine is not None and _CLASS_NAMES.get(c_class, c_class) != _CLASS_NAMES[mine]:
+            out.append(Difference("field type", name, _CLASS_NAMES[mine],
+                                  _CLASS_NAMES.get(c_class, "of another kind")))
+    return out
+
+
+def struct_differences(ctype, layout, classes=None):
     """The Differences between an exact struct of cdef() and the compiler's `layout`
     (size, align, ((field, offset, sizes), ...)), in the order cffi reports them: every
-    field's size, then every field's offset, then the total size and alignment."""
+    field's size, then every field's offset, then the total size and alignment; then the
+    fields of another kind (`classes`: the compiler's, see kind_differences)."""
     size, align, fields = layout
     sizes, offsets = [], []
     for name, offset, level_sizes in fields:
@@ -46,15 +82,21 @@ def struct_differences(ctype, layout):
         out.append(Difference("total size", None, ctype._size, size))
     if align != ctype._align:
         out.append(Difference("total alignment", None, ctype._align, align))
-    return out
+    names = [name for name, _, _ in fields]
+    return out + kind_differences({name: ctype.field(name).type for name in names}, classes,
+                                  names)
 
 
-def partial_struct_differences(ctype, layout, field_type):
-    """The Differences between the sizes of the fields a partial struct of cdef() (`...;`)
-    declares and the compiler's `layout`: cffi checks those too (the offsets and the total
-    size are the compiler's).  `field_type(ftype, sizes)` is a declared field type with its
-    `[...]` lengths filled in; bitfields and arrays of unknown length are not compared."""
+def partial_struct_differences(ctype, layout, field_type, classes=None):
+    """The Differences between the sizes (then the kinds) of the fields a partial struct of
+    cdef() (`...;`) declares and the compiler's `layout`: cffi checks those too (the offsets
+    and the total size are the compiler's).  `field_type(ftype, sizes)` is a declared field
+    type with its `[...]` lengths filled in; bitfields and arrays of unknown length are not
+    compared."""
     reported = {name: sizes for name, _, sizes in layout[2]}
+    declared = {name: ftype for name, ftype, bits in ctype._decl_fields or ()
+                if bits < 0 and not name.startswith("$")}
+    kinds = kind_differences(declared, classes, [name for name, _, _ in layout[2]])
     out = []
     for name, ftype, bits in ctype._decl_fields or ():
         sizes = reported.get(name)
@@ -65,11 +107,14 @@ def partial_struct_differences(ctype, layout, field_type):
             continue
         if 0 <= ftype.byte_size != sizes[0]:
             out.append(Difference("field size", name, ftype.byte_size, sizes[0]))
-    return out
+    return out + kinds
 
 
 def _struct_message(cname, diff):
     """cffi's message for a struct the compiler lays out differently (raised on use)."""
+    if diff.what == "field type":       # (no "...;" can help)
+        return "%s: wrong type for field '%s' (cdef says %s, but C compiler says %s)" % (
+            cname, diff.field, diff.cdef_value, diff.c_value)
     if diff.field is None:
         head = "wrong %s" % (diff.what,)
     else:
@@ -87,6 +132,9 @@ def _verify_struct_message(cname, diffs):
             return (order.index(diff.what), 0, 0)
         return (2, diff.position, diff.what != "field offset")
     diff = min(diffs, key=rank)
+    if diff.what == "field type":
+        return "%s: wrong type for field '%s' (we have %s, but C compiler says %s)" % (
+            cname, diff.field, diff.cdef_value, diff.c_value)
     if diff.field is None:
         head = "wrong %s" % (diff.what,)
     else:
@@ -99,6 +147,9 @@ def _verify_partial_message(names, diff):
     """ffi.verify()'s message for a partial struct with a field of another size."""
     cname, name = names
     shown = cname if cname.startswith(("struct ", "union ")) else "anonymous " + cname
+    if diff.what == "field type":
+        return "%s: field '%s.%s' is declared as %s, but is really %s" % (
+            shown, name, diff.field, diff.cdef_value, diff.c_value)
     return "%s: field '%s.%s' is declared as %d bytes, but is really %d bytes" % (
         shown, name, diff.field, diff.cdef_value, diff.c_value)
 

@@ -10,6 +10,7 @@ compiled C module reports (addresses, layouts, constant values, sizes).
     constants      name -> int, float, address (pointers) or bytes (other types)
     layouts        C spelling of a struct/union -> (size, align, ((field, offset, sizes), ...))
                    (sizes: sizeof the field, of its item if an array, ...)
+    kinds          the same spelling -> the compiler's class of each of those fields
     numbers        name of a `typedef int.../float... t` -> (size, signed, is_float)
     enums          C spelling of a named enum -> (its size, whether it is signed)
     extern_python  name -> (index, address)
@@ -155,7 +156,7 @@ class _Resolver:
                 if wrong is not None:
                     self.mismatches.contained(ctype, wrong)
                     return
-                diffs = struct_differences(ctype, layout)
+                diffs = struct_differences(ctype, layout, self.classes(ctype))
                 if diffs and self.takes_compiler_layout(ctype, layout):
                     self.complete(ctype, layout)
                 elif diffs:
@@ -164,10 +165,15 @@ class _Resolver:
                     self.retype_fields(ctype)
             return
         diffs = partial_struct_differences(ctype, layout,
-                                           lambda ftype, sizes: sized_array(self.type(ftype), sizes))
+                                           lambda ftype, sizes: sized_array(self.type(ftype), sizes),
+                                           self.classes(ctype))
         self.complete(ctype, layout)
         if diffs:
             self.mismatches.struct(ctype, diffs, partial=True)  # cffi checks its field sizes
+
+    def classes(self, ctype):
+        """The compiler's class of each field of the struct's layout (None: not reported)."""
+        return self.facts.get("kinds", {}).get(ctype.cname)
 
     def retype_fields(self, ctype):
         """The fields of an exact struct take the compiler's enums (values, signedness), at

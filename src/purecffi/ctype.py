@@ -449,8 +449,11 @@ class StructOrUnionType(CType):
 
     @property
     def fields(self):
-        """The (name, CField) list, a new one each time as cffi's (None while opaque)."""
+        """The (name, CField) list, a new one each time as cffi's (None while opaque); the
+        error of a struct the C compiler contradicted (API mode), as sizeof's."""
         fields = self._fields
+        if self.layout_error is not None:
+            raise opaque_error(self)
         return None if fields is None else list(fields)
 
     def is_opaque(self):

@@ -72,10 +72,14 @@ def fact_key(ctype):
 
 
 def emit_struct_fact(ctype, ctext, limited=False):
-    """layouts[cname] = (size, align, ((field, offset, sizes of each array level), ...));
-    `ctext` spells the type in C (its name, or PC_TYPEOF(...) for an anonymous one)."""
-    fields = []
+    """layouts[cname] = (size, align, ((field, offset, sizes of each array level), ...)) and
+    kinds[cname] = (the compiler's class of each of those fields, -1 for a bitfield or where
+    unknown: see apicheck.field_class); `ctext` spells the type in C (its name, or
+    PC_TYPEOF(...) for an anonymous one)."""
+    fields, classes = [], []
     for name, ftype, bitfield in reported_fields(ctype):
+        classes.append("-1" if bitfield is not None else
+                       "PC_CLASSIFY(((%s *)0)->%s)" % (ctext, name))
         if bitfield is not None:
             fields.append(_bitfield_byte(ctext, name, bitfield))
             continue
@@ -92,7 +96,10 @@ def emit_struct_fact(ctype, ctext, limited=False):
                    "    PyTuple_SET_ITEM(_pc_fields, %d, _pc_item);") % (i,)]
     lines += ["    if (_pc_put(_pc_t_layouts, %s, Py_BuildValue(\"(nnN)\", (Py_ssize_t)sizeof(%s), "
               "(Py_ssize_t)PC_ALIGNOF(%s), _pc_fields)) < 0) { _pc_fields = NULL; goto error; }"
-              % (c_string(fact_key(ctype)), ctext, ctext), "    _pc_fields = NULL;"]
+              % (c_string(fact_key(ctype)), ctext, ctext), "    _pc_fields = NULL;",
+              "    if (_pc_put(_pc_t_kinds, %s, Py_BuildValue(\"(%s)\"%s)) < 0) goto error;"
+              % (c_string(fact_key(ctype)), "i" * len(classes),
+                 "".join(", " + c for c in classes))]
     if "PC_TYPEOF" in ctext:
         lines = ["#ifdef PC_TYPEOF"] + lines + ["#endif"]
     return lines
@@ -259,7 +266,7 @@ def emit_function_fact(fn):
 
 
 # -- The facts builder ----
-_TABLES = ("functions", "variables", "constants", "layouts", "numbers", "enums",
+_TABLES = ("functions", "variables", "constants", "layouts", "kinds", "numbers", "enums",
            "extern_python", "fast", "redoc", "typedefs")
 # the C variables holding them (prefixed, as every name _pc_facts() declares: a global,
 # constant or enumerator of the user's may have any other name)

@@ -244,6 +244,9 @@ def emit_helpers(limited=False):
     return [
         "#if defined(__GNUC__)         /* anonymous structs are spelled by an expression */",
         "#  define PC_TYPEOF(x) __typeof__(x)",
+        "#  define PC_CLASSIFY(x) __builtin_classify_type(x)  /* integer, float, pointer... */",
+        "#else",
+        "#  define PC_CLASSIFY(x) (-1)",
         "#endif",
         "#ifdef __cplusplus",
         "#  define _Bool bool               /* cdef() spells it the C way */",

@@ -157,3 +157,16 @@ def _check_flexible_array(owner, fields):
         if ftype.kind == ARRAY and ftype.length is None:
             raise _Deferred(TypeError("field '%s.%s' has ctype '%s' of unknown size"
                                       % (owner.cname, name, ftype.cname)))
+
+
+def _flattened_names(pending, ctype):
+    """The field names an anonymous struct or union member (its body in `pending`) brings
+    into its owner."""
+    body = pending.get(ctype)
+    names = []
+    for name, ftype, _ in body[0] if body is not None else ():
+        if name.startswith("$"):
+            names.extend(_flattened_names(pending, ftype))
+        elif name:
+            names.append(name)
+    return names

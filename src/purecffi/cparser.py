@@ -32,8 +32,8 @@ from .cdef_expr import _ExpressionError, _InvalidConstant, _evaluate, _integer, 
 from .cdef_frontend import _pycparse
 from .cdef_spellings import c_spellings
 from .cdef_structs import (COMPILER, READY, WAITING, _Deferred, _check_bitfield,
-                           _check_flexible_array, _contains_itself, _readiness, _restore,
-                           _snapshot, rename_tag)
+                           _check_flexible_array, _contains_itself, _flattened_names,
+                           _readiness, _restore, _snapshot, rename_tag)
 
 __all__ = ["Declarations", "parse_cdef", "DEFAULT_TYPES", "FILE_TYPE"]
 
@@ -664,7 +664,7 @@ class _Walker:
             ftype = self.tag_type(member.type)
             if member.type.name is not None or type(member.type) is c_ast.Enum:
                 return None                           # `struct t {...};` inside: declares t
-            for name in self.flattened_names(ftype):  # (its names join the owner's)
+            for name in _flattened_names(self.work.pending, ftype):  # (joins the owner's)
                 if name in seen:
                     raise _Deferred(KeyError("duplicate field name '%s'" % (name,)))
                 seen.add(name)
@@ -692,17 +692,6 @@ class _Walker:
             raise _Deferred(KeyError("duplicate field name '%s'" % (name,)))
         seen.add(name)
         return (name, ftype, bitsize)
-
-    def flattened_names(self, ctype):
-        """The field names an anonymous struct or union member brings into its owner."""
-        body = self.work.pending.get(ctype)
-        names = []
-        for name, ftype, _ in body[0] if body is not None else ():
-            if name.startswith("$"):
-                names.extend(self.flattened_names(ftype))
-            elif name:
-                names.append(name)
-        return names
 
     def complete_pending(self):
         """Lay out every struct body whose by-value members are known, until none is left."""

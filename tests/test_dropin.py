@@ -80,6 +80,38 @@ def test_cffi_submodules(tmp_path):
         assert proc.stdout.split() == ["PkgConfigError", "True"]
 
 
+def test_recompiler_writes_module_sources(tmp_path):
+    """cffi.recompiler's make_py_source() and make_c_source() (build tools such as milksnake
+    call them without set_source()): write when the text changed, True; else False."""
+    proc = with_dropin('''
+        import importlib, os, sys
+        import cffi
+        from cffi import recompiler
+        import purecffi.build.sources
+        assert recompiler.make_py_source is purecffi.build.sources.make_py_source
+        ffi = cffi.FFI()
+        ffi.cdef("int abs(int); struct pt { int x, y; };")
+        os.mkdir("out")
+        print(recompiler.make_py_source(ffi, "_rc_abi", "out/_rc_abi.py"),
+              recompiler.make_py_source(ffi, "_rc_abi", "out/_rc_abi.py"),
+              recompiler.make_py_source(ffi, "_rc_abi", "out/_rc_abi.py", verbose=True))
+        sys.path.insert(0, "out")
+        module = importlib.import_module("_rc_abi")
+        print(module.ffi.dlopen(None).abs(-7), module.ffi.sizeof("struct pt"))
+        print(recompiler.make_c_source(ffi, "_rc_api", "#include <stdlib.h>", "out/_rc_api.c"),
+              recompiler.make_c_source(ffi, "_rc_api", "#include <stdlib.h>", "out/_rc_api.c"))
+        with open("out/_rc_api.c") as f:
+            print("PyInit__rc_api" in f.read())
+        try:
+            recompiler.make_c_source(ffi, "_rc_api", None, "out/other.c")
+        except TypeError as exc:
+            print("TypeError", os.path.exists("out/other.c"))
+    ''', tmp_path)
+    assert proc.stdout.split() == ["generating", "out/_rc_abi.py", "(already", "up-to-date)",
+                                   "True", "False", "False", "7", "8", "True",
+                                   "False", "True", "TypeError", "False"]
+
+
 def test_cffi_backend_module(tmp_path):
     proc = with_dropin('''
         import os, _cffi_backend, purecffi

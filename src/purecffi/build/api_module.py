@@ -562,6 +562,10 @@ def emit_init(spec, payload):
         "#endif",
         "    facts = _pc_facts();",
         "    if (facts == NULL) goto error;",
+        "    /* as cffi's modules, load the backend module where there is one (the drop-in's;",
+        "       build tools that ship their own copy rewrite this import, as coincurve does) */",
+        "    r = PyImport_ImportModule(\"_cffi_backend\");",
+        "    if (r == NULL) PyErr_Clear(); else Py_DECREF(r);",
         "    apimode = PyImport_ImportModule(\"purecffi.apimode\");",
         "    if (apimode == NULL) { Py_DECREF(facts); goto error; }",
         "    r = PyObject_CallMethod(apimode, \"load\", \"OsN\", module, %sdeclarations, facts);"

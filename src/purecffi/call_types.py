@@ -4,7 +4,8 @@ import threading
 
 from . import platform as plat
 from .convert import _UNKNOWN, prepare
-from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, TYPES, UNION, opaque_error
+from .ctype import (ARRAY, COMPLETED_PARTIAL, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, TYPES,
+                    UNION, opaque_error)
 
 __all__ = ["primitive_ctypes", "unsupported_by_value", "by_value_ctypes", "INT_CTYPES"]
 
@@ -97,8 +98,9 @@ def _unsupported_struct(ctype, role):
             return problem
     if ctype.has_bitfields:
         return NotImplementedError(_MSG_BITFIELDS % (ctype.cname, role, role))
-    if by_value_ctypes(ctype) is None:
-        return NotImplementedError(_MSG_PACKED % (ctype.cname, role, role))
+    if by_value_ctypes(ctype) is None:          # (a `...;` struct: fields not declared)
+        message = _MSG_ANONYMOUS if ctype in COMPLETED_PARTIAL else _MSG_PACKED
+        return NotImplementedError(message % (ctype.cname, role, role))
     return None
 
 

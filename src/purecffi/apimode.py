@@ -28,6 +28,7 @@ from . import cdata_make as _mk
 from .cast import cast as _cast
 from . import platform as plat
 from .cdatabase import CData, cffi_type_name, make_cdata
+from .layout import FLAG_IGNORE_IN_CTOR
 from .convert import prepare
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, TYPES, UNION, CField, \
     ArrayType, CType, EnumType, PointerType, RawFunctionType, UnknownNumberType, \
@@ -177,11 +178,15 @@ class _Resolver:
 
     def retype_fields(self, ctype):
         """The fields of an exact struct take the compiler's enums (values, signedness), at
-        the same places."""
+        the same places; as cffi's set_source() (not verify()), no field is left out of list
+        initializers (a list fills the members of an anonymous union one after the other)."""
         types = [self.type(field.type) for _, field in ctype._fields]
-        if all(new is field.type for new, (_, field) in zip(types, ctype._fields)):
+        keep = FLAG_IGNORE_IN_CTOR if self.facts.get("verify") else 0
+        if not any(new is not f.type or f.flags & FLAG_IGNORE_IN_CTOR & ~keep
+                   for new, (_, f) in zip(types, ctype._fields)):
             return
-        fields = [(name, CField(name, new, f.offset, f.bitshift, f.bitsize, f.flags,
+        fields = [(name, CField(name, new, f.offset, f.bitshift, f.bitsize,
+                                f.flags & ~FLAG_IGNORE_IN_CTOR | f.flags & keep,
                                 bit_position=f.bit_position))
                   for new, (name, f) in zip(types, ctype._fields)]
         ctype.complete([(name, self.type(t), bits) for name, t, bits in ctype._decl_fields],
@@ -221,7 +226,7 @@ class _Resolver:
                 base = _anonymous_base(leaves, reported)
                 if base is not None:
                     new_fields += [(n, CField(n, f.type, base + f.offset, f.bitshift,
-                                              f.bitsize, f.flags,
+                                              f.bitsize, f.flags & ~FLAG_IGNORE_IN_CTOR,
                                               bit_position=base * 8 + f.bit_position))
                                    for n, f in leaves]
                     decl_fields.append((name, ftype, -1))

@@ -315,6 +315,9 @@ def emit_facts(plan, limited=False):
     for index, (name, _) in enumerate(plan.extern_python):
         lines.append("    if (_pc_put(_pc_t_extern_python, %s, Py_BuildValue(\"(iN)\", %d, "
                      "PC_ADDRESS(&%s))) < 0) goto error;" % (c_string(name), index, name))
+    lines += ["#ifdef PC_VERIFY     /* (ffi.verify()'s structs keep their flags, as cffi's) */",
+              "    if (_pc_put(_pc_dict, \"verify\", PyLong_FromLong(1)) < 0) goto error;",
+              "#endif"]
     lines.append("    (void)_pc_save_errno; (void)_pc_is_cdata; (void)_pc_address_of;")
     if limited:
         lines.append("    (void)_pc_is_cdata_of; (void)_pc_call_tuple;")

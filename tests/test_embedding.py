@@ -410,3 +410,33 @@ def test_library_loaded_in_python_threads(built):
                           timeout=60, env=env)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines() == ["INIT plug_basic", "[3, 7]"], proc.stderr
+
+
+def test_library_built_by_setuptools_from_distutils_extension(built, tmp_path):
+    """distutils_extension() of an embedding ffi: the library's C, linked with libpython,
+    which setuptools' build_ext builds into a library C programs can load and call."""
+    from setuptools import Distribution
+    ffi = FFI()
+    ffi.embedding_api("int mul(int, int);")
+    ffi.set_source("plug_setuptools", "")
+    ffi.embedding_init_code("""
+        from plug_setuptools import ffi
+        @ffi.def_extern()
+        def mul(a, b):
+            return a * b
+    """)
+    ext = ffi.distutils_extension(tmpdir=str(tmp_path / "c"), verbose=False)
+    with open(ext.sources[0]) as f:
+        assert "_pc_embedding_start" in f.read()
+    libpython = sysconfig.get_config_var("LDVERSION") or sysconfig.get_config_var("VERSION")
+    if sysconfig.get_config_var("Py_ENABLE_SHARED"):
+        assert "python" + libpython in ext.libraries
+    dist = Distribution({"ext_modules": [ext], "script_name": "setup.py"})
+    cmd = dist.get_command_obj("build_ext")
+    cmd.build_lib, cmd.build_temp = str(tmp_path / "lib"), str(tmp_path / "temp")
+    cmd.ensure_finalized()
+    cmd.run()
+    library = cmd.get_ext_fullpath(ext.name)
+    code, out, err = run(built, "dlcall", os.path.abspath(library), "mul", "6", "7")
+    assert code == 0, err
+    assert results(out) == [("mul", "42")], err

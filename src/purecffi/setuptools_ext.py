@@ -121,12 +121,13 @@ def _add_extension(dist, ffi, entry):
     """Append the builder's Extension to dist.ext_modules.  Its C file is written when
     build_ext runs, as cffi does: setup() for other commands (`setup.py --version`, egg_info,
     sdist) writes and prints nothing."""
+    from .build.api_module import extension_spec
     from .build.compiler import make_extension
     spec = ffi._source_spec
     parts = spec.module_name.split(".")
     c_file = os.path.join("build", "purecffi", *parts[:-1])
     c_file = os.path.join(c_file, parts[-1] + spec.source_extension)
-    extension = make_extension(spec, c_file)
+    extension = make_extension(extension_spec(ffi, spec), c_file)
     if dist.ext_modules is None:
         dist.ext_modules = []
     dist.ext_modules.append(extension)

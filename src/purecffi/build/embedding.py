@@ -489,7 +489,7 @@ def emit_c_code(ffi, filename):
         print("(already up-to-date)")
 
 
-def _link_spec(spec):
+def link_spec(spec):
     """A SourceSpec whose keywords also link with libpython (rpath to it) and pthread."""
     from . import SourceSpec
     kwds = {key: list(value) if isinstance(value, (list, tuple)) else value
@@ -535,6 +535,6 @@ def compile_embedding(ffi, tmpdir=".", verbose=False, target=None, debug=None):
         print("generating %s" % (c_file,))
     with _quiet(not verbose):
         emit_c_code(ffi, c_file)
-    return build_extension(_link_spec(spec), c_file, tmpdir, verbose=verbose,
+    return build_extension(link_spec(spec), c_file, tmpdir, verbose=verbose,
                            target=target or default_target(spec), debug=debug,
                            in_tmpdir=True)

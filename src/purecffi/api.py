@@ -597,7 +597,7 @@ class FFI:
 
     def distutils_extension(self, tmpdir: str = "build", verbose: bool = True) -> Any:
         """Write the C file into `tmpdir` and return the setuptools Extension to build it."""
-        from .build.api_module import distutils_extension
+        from .build.extension import distutils_extension
         spec = self._require_source("distutils_extension")
         if spec.source is None:
             raise TypeError(_MSG_NOT_FOR % ("distutils_extension", "C extension",

@@ -121,13 +121,12 @@ def _add_extension(dist, ffi, entry):
     """Append the builder's Extension to dist.ext_modules.  Its C file is written when
     build_ext runs, as cffi does: setup() for other commands (`setup.py --version`, egg_info,
     sdist) writes and prints nothing."""
-    from .build.api_module import extension_spec
-    from .build.compiler import make_extension
+    from .build.extension import extension_of
     spec = ffi._source_spec
     parts = spec.module_name.split(".")
     c_file = os.path.join("build", "purecffi", *parts[:-1])
     c_file = os.path.join(c_file, parts[-1] + spec.source_extension)
-    extension = make_extension(extension_spec(ffi, spec), c_file)
+    extension = extension_of(ffi, spec, c_file)
     if dist.ext_modules is None:
         dist.ext_modules = []
     dist.ext_modules.append(extension)
@@ -139,10 +138,10 @@ def _add_extension(dist, ffi, entry):
 
 def write_c_files(cmd):
     """Write the C file of every API-mode module of cmd.distribution (if it changed)."""
-    from .build.api_module import emit_c_code
+    from .build.extension import write_module_c
     for ffi, c_file in _c_files(cmd.distribution):
         os.makedirs(os.path.dirname(c_file), exist_ok=True)
-        if emit_c_code(ffi, ffi._source_spec, c_file):
+        if write_module_c(ffi, ffi._source_spec, c_file):
             cmd.announce("generated %s" % (c_file,), level=2)
 
 

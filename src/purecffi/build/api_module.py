@@ -666,21 +666,8 @@ def _write_if_changed(filename, text):
 
 def emit_c_code(ffi, spec, filename):
     """ffi.emit_c_code(filename): write the C source of the module (`filename` may also be
-    a file object, as in cffi 1.17), or of the embedding library; False if the file already
-    had it."""
-    if getattr(ffi, "_embedding", None) is not None:
-        from .embedding import generate_embedding_source
-        return write_c_source(filename, generate_embedding_source(ffi))
+    a file object, as in cffi 1.17); False if the file already had it."""
     return write_c_source(filename, generate_c_source(ffi, spec))
-
-
-def extension_spec(ffi, spec):
-    """The SourceSpec a setuptools Extension of `ffi` is made from: an embedding library's
-    also links with libpython, as compile() links it."""
-    if getattr(ffi, "_embedding", None) is not None:
-        from .embedding import link_spec
-        return link_spec(spec)
-    return spec
 
 
 def write_c_source(filename, text):
@@ -708,19 +695,3 @@ def compile_api_module(ffi, spec, tmpdir=".", verbose=False, target=None, debug=
         print("(already up-to-date)")
     return build_extension(spec, c_file, tmpdir, verbose=verbose, target=target, debug=debug,
                            in_tmpdir=True)
-
-
-def distutils_extension(ffi, spec, tmpdir="build", verbose=True):
-    """ffi.distutils_extension(): write the C file under `tmpdir`; the setuptools Extension."""
-    from .compiler import make_extension
-    parts = spec.module_name.split(".")
-    directory = os.path.join(tmpdir, *parts[:-1])
-    os.makedirs(directory, exist_ok=True)
-    c_file = os.path.join(directory, parts[-1] + spec.source_extension)
-    print("generating %s" % (c_file,))          # cffi's words, even when not verbose
-    written = emit_c_code(ffi, spec, c_file)
-    if not written:
-        print("(already up-to-date)")
-    if verbose:                                 # (on stderr, as setuptools' log)
-        print("%s: %r" % ("regenerated" if written else "not modified", c_file), file=sys.stderr)
-    return make_extension(extension_spec(ffi, spec), c_file)

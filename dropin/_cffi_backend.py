@@ -1,8 +1,10 @@
-"""The name `_cffi_backend`, for code that checks for it or reads its version and flags."""
+"""The name `_cffi_backend`: its version and flags, and its low-level functions (types made by
+hand, newp(), cast(), load_library()...: purecffi.backend)."""
 from purecffi import FFI
 from purecffi.buffer import buffer
 from purecffi.cdatabase import CData as _CDataBase
 from purecffi.ctype import CField, CType
+from purecffi.backend import *           # noqa: F401,F403 (new_primitive_type(), newp()...)
 
 __version__ = "2.0.0"
 RTLD_LAZY = FFI.RTLD_LAZY

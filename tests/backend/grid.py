@@ -1,0 +1,104 @@
+"""Calls of the low-level functions of `_cffi_backend`, one line of outcome each: run with
+the real cffi's module and with purecffi's (tests/test_backend_module.py compares them)."""
+import _cffi_backend as b
+
+
+def t(label, f):
+    """Print `label` and what f() returns or raises."""
+    try:
+        result = f()
+    except Exception as exc:
+        print(label, type(exc).__name__, exc)
+    else:
+        print(label, repr(result))
+
+
+P = b.new_primitive_type
+# (not the complex types: cffi 2 names them '_cffi_float_complex_t', purecffi as its 1.13 manual)
+names = ["char", "signed char", "unsigned char", "short", "unsigned short", "int",
+         "unsigned int", "long", "unsigned long", "long long", "unsigned long long", "float",
+         "double", "long double", "_Bool", "wchar_t", "char16_t", "char32_t", "int8_t",
+         "uint64_t", "size_t", "ssize_t", "intptr_t", "ptrdiff_t", "void", "foo", "int *"]
+for n in names:
+    t("prim " + n, lambda: (P(n), b.sizeof(P(n)), b.alignof(P(n)), P(n).kind, P(n).cname))
+BInt, BChar, BShort, BDouble = P("int"), P("char"), P("short"), P("double")
+BUInt = P("unsigned int")
+for v in (0, -1, 2**31, 1.5, "x", b"x", None):
+    t("cast int %r" % (v,), lambda: b.cast(BInt, v))
+    t("newp int %r" % (v,), lambda: b.newp(b.new_pointer_type(BInt), v)[0])
+BS = b.new_struct_type("struct s")
+t("complete", lambda: b.complete_struct_or_union(BS, [("a", BInt, 3), ("b", BInt, 5), ("c", BChar, -1), ("d", BShort)]))
+t("bits", lambda: [(n, f.offset, f.bitshift, f.bitsize) for n, f in BS.fields])
+t("size", lambda: (b.sizeof(BS), b.alignof(BS)))
+p = b.newp(b.new_pointer_type(BS), [1, -2, b"z", 7])
+t("read", lambda: (p.a, p.b, p.c, p.d))
+BU = b.new_union_type("union u")
+t("union", lambda: b.complete_struct_or_union(BU, [("i", BInt), ("d", BDouble)]))
+t("usize", lambda: (b.sizeof(BU), [(n, f.offset) for n, f in BU.fields]))
+BPk = b.new_struct_type("struct pk")
+t("packed", lambda: b.complete_struct_or_union(BPk, [("c", BChar), ("i", BInt)], None, -1, -1, 8))
+t("packed size", lambda: (b.sizeof(BPk), [(n, f.offset) for n, f in BPk.fields]))
+BPk2 = b.new_struct_type("struct pk2")
+t("pack2", lambda: b.complete_struct_or_union(BPk2, [("c", BChar), ("i", BInt)], None, -1, -1, 0, 2))
+t("pack2 size", lambda: (b.sizeof(BPk2), [(n, f.offset) for n, f in BPk2.fields]))
+BE = b.new_enum_type("enum e", ("A", "B", "C"), (0, 1, -5), BInt)
+t("enum", lambda: (BE, BE.kind, BE.elements, BE.relements, b.cast(BE, 1), b.cast(BE, 7), b.sizeof(BE)))
+t("enum bad", lambda: b.new_enum_type("enum e2", ("A",), (0, 1), BInt))
+BF = b.new_function_type((BInt, BDouble), BDouble)
+t("fn", lambda: (BF, BF.kind, BF.args, BF.result, BF.ellipsis, BF.abi))
+cb = b.callback(BF, lambda i, d: i + d)
+t("cb", lambda: cb(2, 0.5))
+t("cb err", lambda: b.callback(BF, lambda i, d: 1 / 0, 9.5)(1, 1.0))
+lib = b.load_library(None)
+strlen = lib.load_function(b.new_function_type((b.new_pointer_type(BChar),), P("size_t")), "strlen")
+t("strlen", lambda: strlen(b"hello"))
+t("lf bad type", lambda: lib.load_function(BInt, "strlen"))
+t("errno", lambda: (b.set_errno(7), b.get_errno()))
+BArr = b.new_array_type(b.new_pointer_type(BInt), 4)
+a = b.newp(BArr, [1, 2, 3])
+t("arr", lambda: (list(a), len(a), b.sizeof(a), b.typeof(a)))
+t("arr too many", lambda: b.newp(BArr, [1, 2, 3, 4, 5]))
+t("arr neg", lambda: b.new_array_type(b.new_pointer_type(BInt), -1))
+t("typeoffsetof", lambda: b.typeoffsetof(BS, "c"))
+t("typeoffsetof bit", lambda: b.typeoffsetof(BS, "a"))
+t("typeoffsetof ptr follow", lambda: b.typeoffsetof(b.new_pointer_type(BS), "d", 1))
+t("typeoffsetof ptr nofollow", lambda: b.typeoffsetof(b.new_pointer_type(BS), "d"))
+t("typeoffsetof idx", lambda: b.typeoffsetof(BArr, 2))
+t("raw", lambda: b.rawaddressof(b.new_pointer_type(BShort), p, 6) == b.cast(b.new_pointer_type(BShort), b.cast(P("intptr_t"), p)) + 3)
+t("unpack", lambda: b.unpack(a, 3)); t("string", lambda: b.string(b.cast(BChar, 65)))
+t("gcp", lambda: b.typeof(b.gcp(a, lambda x: None)))
+t("release", lambda: b.release(b.newp(BArr)))
+t("sizeof bad", lambda: b.sizeof(5)); t("typeof bad", lambda: b.typeof("int"))
+t("newp nonptr", lambda: b.newp(BInt)); t("struct incomplete", lambda: b.newp(b.new_pointer_type(b.new_struct_type("struct x"))))
+t("double complete", lambda: b.complete_struct_or_union(BS, [("a", BInt)]))
+t("void", lambda: (b.new_void_type(), b.new_void_type().kind, b.sizeof(b.new_void_type())))
+t("voidp", lambda: b.new_pointer_type(b.new_void_type()))
+h = b.newp_handle(b.new_pointer_type(b.new_void_type()), [1, 2])
+t("handle", lambda: b.from_handle(h))
+t("handle bad", lambda: b.newp_handle(b.new_pointer_type(BInt), 1))
+t("from_buffer", lambda: list(b.from_buffer(b.new_array_type(b.new_pointer_type(BChar), None), bytearray(b"ab"))))
+t("ptr of fn", lambda: (b.new_pointer_type(BF), ))
+t("same", lambda: (b.new_pointer_type(BInt) is b.new_pointer_type(BInt), P("int") is P("int"), b.new_array_type(b.new_pointer_type(BInt), 4) is BArr))
+for name in ("char", "short", "unsigned char", "long long", "double", "float", "_Bool"):
+    for value in (0, 1, -1, 255, 2**40, 0.5, b"A", True):
+        t("cast %s %r" % (name, value), lambda: b.cast(P(name), value))
+        t("newp %s %r" % (name, value), lambda: b.newp(b.new_pointer_type(P(name)), value)[0])
+BPoint = b.new_struct_type("struct point")
+b.complete_struct_or_union(BPoint, [("x", BInt), ("y", BDouble), ("tag", b.new_array_type(
+    b.new_pointer_type(BChar), 4))])
+BLine = b.new_struct_type("struct line")
+b.complete_struct_or_union(BLine, [("a", BPoint), ("b", BPoint), ("next", b.new_pointer_type(
+    BLine))])
+line = b.newp(b.new_pointer_type(BLine), {"a": [1, 2.5, b"ab"], "b": {"x": 3}})
+t("line", lambda: (b.sizeof(BLine), line.a.x, line.a.y, b.string(line.a.tag), line.b.x,
+                   line.next))
+t("line fields", lambda: [(n, f.offset, f.type) for n, f in BLine.fields])
+t("line offset", lambda: b.typeoffsetof(BLine, "b"))
+pts = b.newp(b.new_array_type(b.new_pointer_type(BPoint), None), 3)
+t("pts", lambda: (len(pts), pts[1].x, b.sizeof(pts), b.typeof(pts[1])))
+labs = lib.load_function(b.new_function_type((P("long"),), P("long")), "labs")
+t("labs", lambda: (labs(-5), labs(2**62)))
+t("labs bad", lambda: labs("x"))
+t("labs count", lambda: labs())
+ip = b.cast(b.new_pointer_type(BInt), 4096)
+t("ptr math", lambda: (ip + 2, (ip + 2) - ip, ip == b.cast(b.new_pointer_type(BInt), 4096)))

@@ -73,6 +73,14 @@ def test_callbacks_errno_and_handles():
         b.newp_handle(b.new_pointer_type(BInt), 1)
 
 
+def test_functions_take_no_keyword_arguments():
+    BInt = b.new_primitive_type("int")
+    with pytest.raises(TypeError):
+        b.newp(b.new_pointer_type(BInt), init=1)
+    with pytest.raises(TypeError):
+        b.cast(ctype=BInt, value=1)
+
+
 def _outcomes(env):
     proc = subprocess.run([sys.executable, GRID], capture_output=True, text=True, env=env,
                           timeout=120)

@@ -7,6 +7,7 @@ interned type or does what the matching `ffi` method does (through a private FFI
 methods take ctype objects), so the objects are the same as an ffi's.  The drop-in's
 `_cffi_backend` re-exports them.
 """
+import operator
 import os
 
 from . import platform as plat
@@ -15,6 +16,7 @@ from .cdatabase import CData, make_cdata, name_as_cffi_class
 from .convert import prepare
 from .ctype import (ARRAY, POINTER, STRUCT, UNION, TYPES, CField, CType, EnumType,
                     StructOrUnionType, make_type)
+from .cdef_structs import _Deferred, _check_bitfield
 from .errors import SymbolNotFoundError, VariableNotFoundError
 from .library import Messages, open_library, _Library
 
@@ -40,28 +42,40 @@ def _ctype(value, position=1):
 
 
 # -- Making types ----
-def new_primitive_type(name):
-    """The primitive type called `name` ("int", "unsigned long long"...); KeyError if none."""
+def new_primitive_type(name, /):
+    """The primitive type called `name`, spelled as its C name is ("int", "unsigned long
+    long"...); KeyError if none."""
+    if not isinstance(name, str):
+        raise TypeError("new_primitive_type() argument 1 must be str, not %s"
+                        % (type(name).__name__,))
     try:
-        return TYPES.primitive(name)
+        return TYPES.primitives[name]
     except KeyError:
         raise KeyError(name) from None
 
 
-def new_pointer_type(ctype):
+def new_pointer_type(ctype, /):
     """`ctype *`."""
     return TYPES.pointer(_ctype(ctype))
 
 
-def new_array_type(pointer_type, length):
+def new_array_type(pointer_type, length, /):
     """The array of the items `pointer_type` points to, `length` long (None: `T[]`)."""
     if not isinstance(pointer_type, CType) or pointer_type.kind != POINTER:
         raise TypeError("first arg must be a pointer ctype")
+    if not _sized(pointer_type.item):
+        raise ValueError("array item of unknown size: '%s'" % (pointer_type.item.cname,))
     if length is not None:
-        length = int(length)
+        length = operator.index(length)
         if length < 0:
             raise ValueError("negative array length")
     return TYPES.array(pointer_type.item, length)
+
+
+def _sized(ctype):
+    """Whether the size of `ctype` is known (not void, an opaque struct or a `T[]`)."""
+    return ctype.byte_size >= 0 and not (ctype.kind == ARRAY and ctype.length is None) and \
+        not (ctype.kind in (STRUCT, UNION) and ctype.is_opaque())
 
 
 def new_void_type():
@@ -69,119 +83,211 @@ def new_void_type():
     return TYPES.void
 
 
-def new_struct_type(name):
+def new_struct_type(name, /):
     """A new struct type, opaque until complete_struct_or_union(); `name` is its C name."""
     return _new_struct_or_union("struct", name)
 
 
-def new_union_type(name):
+def new_union_type(name, /):
     """A new union type, opaque until complete_struct_or_union()."""
     return _new_struct_or_union("union", name)
 
 
 def _new_struct_or_union(kind, name):
+    if not isinstance(name, str):
+        raise TypeError("new_%s_type() argument 1 must be str, not %s"
+                        % (kind, type(name).__name__))
     tag = name[len(kind) + 1:] if name.startswith(kind + " ") else name
     return make_type(StructOrUnionType, kind, tag, cname=name)
 
 
 def complete_struct_or_union(ctype, fields, ignored=None, totalsize=-1, totalalignment=-1,
-                             sflags=0, pack=0):
-    """Give a struct or union its fields, each (name, type[, bitsize[, offset]]): laid out
-    as the C compiler does, or at the offsets given (with the total size and alignment)."""
+                             sflags=0, pack=0, /):
+    """Give a struct or union its fields, each (name, type[, bitsize[, offset]]) (a name ""
+    for an anonymous struct or union member): laid out as the C compiler does, or at the
+    offsets given; `totalsize` and `totalalignment` (if not -1) override the computed ones."""
     if not isinstance(ctype, StructOrUnionType) or ctype._fields is not None:
         raise TypeError("first arg must be a non-initialized struct or union ctype")
-    decl_fields, offsets = [], []
-    for field in fields:
-        name, ftype = field[0], _ctype(field[1], 2)
-        bitsize = field[2] if len(field) > 2 else -1
-        offsets.append(field[3] if len(field) > 3 else -1)
-        decl_fields.append((name, ftype, bitsize))
+    if not isinstance(fields, list):
+        raise TypeError("complete_struct_or_union() argument 2 must be list, not %s"
+                        % (type(fields).__name__,))
+    decl_fields, offsets = _declared_fields(ctype, fields)
     packed = bool(sflags & _SF_PACKED)
-    if all(offset < 0 for offset in offsets) or any(bits >= 0 for _, _, bits in decl_fields):
-        ctype.complete(decl_fields, packed=packed, pack=pack or None)
+    ctype.complete(decl_fields, packed=packed, pack=pack or None)
+    if all(offset < 0 for offset in offsets) and totalsize < 0 and totalalignment < 0:
         return None
-    layout = [(name, CField(name, ftype, offset))
-              for (name, ftype, _), offset in zip(decl_fields, offsets)]
-    size = totalsize if totalsize >= 0 else max(
-        [f.offset + max(f.type.byte_size, 0) for _, f in layout] or [0])
-    align = totalalignment if totalalignment > 0 else max(
-        [f.type.byte_align for _, f in layout] or [1])
+    layout = [(name, CField(name, f.type, offset if offset >= 0 else f.offset, f.bitshift,
+                            f.bitsize, f.flags))
+              for (name, f), offset in zip(ctype._fields, _flat_offsets(ctype, offsets))]
+    align = totalalignment if totalalignment > 0 else ctype._align
+    end = max([f.offset + max(f.type.byte_size, 0) for _, f in layout] or [0])
+    if totalsize >= 0 and totalsize < end:
+        raise TypeError("%s cannot be of size %d: there are fields at least up to %d"
+                        % (ctype.cname, totalsize, end))
+    size = totalsize if totalsize >= 0 else max(-(-end // align) * align, ctype._size)
     ctype.complete(decl_fields, packed=packed, pack=pack or None, layout=(layout, size, align))
     return None
 
 
-def new_function_type(args, result, ellipsis=False, abi=None):
+def _declared_fields(ctype, fields):
+    """The (name, type, bitsize) list complete() takes, and the offsets given (-1: none),
+    checked as cffi checks them."""
+    decl_fields, offsets, seen = [], [], set()
+    for index, field in enumerate(fields):
+        if not isinstance(field, tuple) or not 2 <= len(field) <= 4:
+            raise TypeError("list item must be a tuple (name, type[, bitsize[, offset]])")
+        name, ftype = field[0], _ctype(field[1], 2)
+        if not isinstance(name, str):
+            raise TypeError("list item() argument 1 must be str, not %s"
+                            % (type(name).__name__,))
+        bitsize = operator.index(field[2]) if len(field) > 2 else -1
+        offset = operator.index(field[3]) if len(field) > 3 else -1
+        if bitsize >= 0:
+            if offset >= 0:
+                raise TypeError("field '%s.%s' is a bitfield, but a fixed offset is specified"
+                                % (ctype.cname, name))
+            try:
+                _check_bitfield(ctype, name, ftype, bitsize)
+            except _Deferred as deferred:
+                raise deferred.error from None
+        if not name and bitsize < 0:
+            name = "$%d" % (index,)         # an anonymous member: its fields are the owner's
+        for flat in _flattened(name, ftype):
+            if flat in seen:
+                raise KeyError("duplicate field name '%s'" % (flat,))
+            seen.add(flat)
+        decl_fields.append((name, ftype, bitsize))
+        offsets.append(offset)
+    return decl_fields, offsets
+
+
+def _flattened(name, ftype):
+    """The field names a member brings into its struct (an anonymous one: its own)."""
+    if not name.startswith("$"):
+        return [name] if name else []
+    return [flat for n, f in ftype.fields or () for flat in _flattened(n, f.type)]
+
+
+def _flat_offsets(ctype, offsets):
+    """The offsets given for each field of the laid-out struct (whose anonymous members are
+    flattened: theirs move with the offset given to the member)."""
+    given = iter(offsets)
+    out = []
+    for name, ftype, _ in ctype._decl_fields:
+        offset = next(given)
+        if name.startswith("$"):
+            first = ftype.fields[0][1].offset if ftype.fields else 0
+            out.extend(offset - first + f.offset if offset >= 0 else -1
+                       for _, f in ftype.fields or ())
+        else:
+            out.append(offset)
+    return out
+
+
+def new_function_type(args, result, ellipsis=0, abi=FFI_DEFAULT_ABI, /):
     """The function pointer type `result(*)(args...)` (`ellipsis`: variadic)."""
-    args = tuple(_ctype(arg) for arg in args)
-    abi = None if abi in (None, FFI_DEFAULT_ABI) else abi
-    return TYPES.function_pointer(TYPES.raw_function(args, _ctype(result, 2), bool(ellipsis),
-                                                     abi))
+    if not isinstance(args, tuple):
+        raise TypeError("new_function_type() argument 1 must be tuple, not %s"
+                        % (type(args).__name__,))
+    for arg in args:
+        _ctype(arg)
+        if arg.kind == "void" or arg.kind in (STRUCT, UNION) and arg._fields is None:
+            raise TypeError("ctype '%s' has incomplete type" % (arg.cname,))
+    _ctype(result, 2)
+    if result.kind in (STRUCT, UNION) and result._fields is None:
+        raise TypeError("result type '%s' is not yet initialized" % (result.cname,))
+    if result.kind == ARRAY:
+        raise TypeError("invalid result type: '%s'" % (result.cname,))
+    ellipsis, abi = operator.index(ellipsis), operator.index(abi)
+    if abi != FFI_DEFAULT_ABI:
+        raise SystemError("libffi failed to build this function type")
+    return TYPES.function_pointer(TYPES.raw_function(args, result, bool(ellipsis)))
 
 
-def new_enum_type(name, enumerators, values, basetype):
+def new_enum_type(name, enumerators, values, basetype, /):
     """An enum of integer type `basetype` naming `values`."""
+    for position, (value, kind) in enumerate(((name, str), (enumerators, tuple),
+                                               (values, tuple)), 1):
+        if not isinstance(value, kind):
+            raise TypeError("new_enum_type() argument %d must be %s, not %s"
+                            % (position, kind.__name__, type(value).__name__))
     if len(enumerators) != len(values):
         raise ValueError("tuple args must have the same size")
+    if not isinstance(basetype, CType) or getattr(basetype, "category", None) != plat.INT:
+        raise TypeError("expected a primitive signed or unsigned base type")
+    lo, hi = plat.int_bounds(basetype.byte_size, basetype.signed)
+    for enumerator, value in zip(enumerators, values):
+        if not isinstance(value, int):
+            raise TypeError("an integer is required")
+        _check_str("new_enum_type", 2, enumerator)
+        if value < 0 and lo == 0:
+            raise OverflowError("can't convert negative number to unsigned")
+        if not lo <= value <= hi:
+            raise OverflowError("integer %d does not fit '%s'" % (value, basetype.cname))
     return make_type(EnumType, name[5:] if name.startswith("enum ") else name,
-                     list(zip(enumerators, values)), base=_ctype(basetype, 4), cname=name)
+                     list(zip(enumerators, values)), base=basetype, cname=name)
 
 
 # -- Cdata ----
-def newp(ctype, init=None):
+def newp(ctype, init=None, /):
     """ffi.new(ctype, init)."""
     return _FFI.new(_ctype(ctype), init)
 
 
-def cast(ctype, value):
+def cast(ctype, value, /):
     """ffi.cast(ctype, value)."""
     return _FFI.cast(_ctype(ctype), value)
 
 
-def callback(ctype, python_callable, error=None, onerror=None):
+def callback(ctype, python_callable, error=None, onerror=None, /):
     """ffi.callback(ctype, python_callable, error, onerror)."""
+    if not callable(python_callable):
+        raise TypeError("expected a callable object, not %s" % (type(python_callable).__name__,))
     return _FFI.callback(_ctype(ctype), python_callable, error, onerror)
 
 
-def sizeof(ctype_or_cdata):
+def sizeof(ctype_or_cdata, /):
     """ffi.sizeof() of a ctype or cdata."""
     if not isinstance(ctype_or_cdata, (CType, CData)):
         raise TypeError("expected a 'cdata' or 'ctype' object")
     return _FFI.sizeof(ctype_or_cdata)
 
 
-def alignof(ctype):
+def alignof(ctype, /):
     """ffi.alignof(ctype)."""
-    return _FFI.alignof(_ctype(ctype))
+    if not isinstance(ctype, CType):
+        raise TypeError("expected a 'ctype' object")
+    return _FFI.alignof(ctype)
 
 
-def typeof(cdata):
+def typeof(cdata, /):
     """The ctype of a cdata."""
     if not isinstance(cdata, CData):
         raise TypeError("expected a 'cdata' object")
     return _FFI.typeof(cdata)
 
 
-def string(cdata, maxlen=-1):
+def string(cdata, maxlen=-1, /):
     """ffi.string(cdata, maxlen)."""
     return _FFI.string(cdata, maxlen)
 
 
-def unpack(cdata, length):
+def unpack(cdata, length, /):
     """ffi.unpack(cdata, length)."""
     return _FFI.unpack(cdata, length)
 
 
-def from_buffer(ctype, python_buffer, require_writable=False):
+def from_buffer(ctype, python_buffer, require_writable=False, /):
     """ffi.from_buffer(ctype, python_buffer, require_writable)."""
     return _FFI.from_buffer(_ctype(ctype), python_buffer, require_writable)
 
 
-def memmove(dest, src, n):
+def memmove(dest, src, n, /):
     """ffi.memmove(dest, src, n)."""
     return _FFI.memmove(dest, src, n)
 
 
-def rawaddressof(pointer_type, cdata, offset):
+def rawaddressof(pointer_type, cdata, offset, /):
     """A `pointer_type` to `offset` bytes into what `cdata` (a pointer, array or struct)
     points to or holds."""
     if not isinstance(pointer_type, CType) or pointer_type.kind != POINTER:
@@ -192,14 +298,22 @@ def rawaddressof(pointer_type, cdata, offset):
                       cdata)
 
 
-def getcname(ctype, replace_with):
+def getcname(ctype, replace_with, /):
     """The C spelling of `ctype` with `replace_with` inserted where a declared name would go,
     as it is (ffi.getctype() adds the spaces of C's usual spelling)."""
     _ctype(ctype)
+    _check_str("getcname", 2, replace_with)
     return ctype._prefix + replace_with + ctype._suffix
 
 
-def typeoffsetof(ctype, field_or_index, following=False):
+def _check_str(function, position, value):
+    """cffi's TypeError for an argument that must be a str."""
+    if not isinstance(value, str):
+        raise TypeError("%s() argument %d must be str, not %s"
+                        % (function, position, type(value).__name__))
+
+
+def typeoffsetof(ctype, field_or_index, following=False, /):
     """(type, offset) of field `field_or_index` of a struct or union (or of what a pointer
     to one points to, unless `following`: a field name after an index), or of item
     `field_or_index` of what a pointer points to."""
@@ -210,14 +324,17 @@ def typeoffsetof(ctype, field_or_index, following=False):
         if ctype.kind not in (STRUCT, UNION):
             raise TypeError("with a field name argument, expected a struct or union ctype")
         if ctype.is_opaque():
-            raise ValueError("ctype '%s' is of unknown size" % (ctype.cname,))
+            raise TypeError("struct/union is opaque")
         field = ctype.field(field_or_index)
         if field.bitsize >= 0:
             raise TypeError("not supported for bitfields")
         return field.type, field.offset
-    if ctype.kind not in (POINTER, ARRAY):
-        raise TypeError("expected a pointer or array ctype")
-    return ctype.item, int(field_or_index) * _FFI.sizeof(ctype.item)
+    if not isinstance(field_or_index, int):
+        raise TypeError("field name or array index expected")
+    if ctype.kind not in (POINTER, ARRAY) or not _sized(ctype.item):
+        raise TypeError("with an integer argument, expected an array ctype or a pointer to "
+                        "non-opaque")
+    return ctype.item, field_or_index * ctype.item.byte_size
 
 
 def get_errno():
@@ -225,12 +342,12 @@ def get_errno():
     return _FFI.errno
 
 
-def set_errno(value):
+def set_errno(value, /):
     """ffi.errno = value."""
     _FFI.errno = value
 
 
-def newp_handle(ctype, python_object):
+def newp_handle(ctype, python_object, /):
     """ffi.new_handle(python_object), as a `ctype` (a `void *` type)."""
     if not isinstance(ctype, CType) or ctype.kind != POINTER or ctype.item.kind != "void":
         raise TypeError("needs 'void *', got '%s'" % (
@@ -238,17 +355,17 @@ def newp_handle(ctype, python_object):
     return _FFI.new_handle(python_object)
 
 
-def from_handle(cdata):
+def from_handle(cdata, /):
     """ffi.from_handle(cdata)."""
     return _FFI.from_handle(cdata)
 
 
-def gcp(cdata, destructor, size=0):
+def gcp(cdata, destructor, size=0, /):
     """ffi.gc(cdata, destructor, size)."""
     return _FFI.gc(cdata, destructor, size)
 
 
-def release(cdata):
+def release(cdata, /):
     """ffi.release(cdata)."""
     return _FFI.release(cdata)
 
@@ -263,20 +380,23 @@ class CLibrary:
         shown, handle = open_library(name, flags)
         self._library = _Library(shown, handle, Messages)
 
-    def load_function(self, ctype, name):
+    def load_function(self, ctype, name, /):
         """The function `name` as a cdata of function pointer type `ctype`."""
         if not isinstance(ctype, CType) or ctype.kind not in ("function", POINTER, ARRAY):
             raise TypeError("function or pointer or array cdata expected, got '%s'"
                             % (ctype.cname if isinstance(ctype, CType) else
                                type(ctype).__name__,))
+        _check_str("load_function", 2, name)
         address = self._library.address(name, Messages.function, SymbolNotFoundError)
         return make_cdata(prepare(ctype).cdata_class, ctype, address, self._library)
 
-    def read_variable(self, ctype, name):
+    def read_variable(self, ctype, name, /):
         """The value of the global variable `name`, of type `ctype`."""
-        return prepare(_ctype(ctype)).read(self._address(name), self._library)
+        if _ctype(ctype).kind == "void":
+            raise TypeError("cdata 'void' is opaque")
+        return prepare(ctype).read(self._address(name), self._library)
 
-    def write_variable(self, ctype, name, value):
+    def write_variable(self, ctype, name, value, /):
         """Write `value` into the global variable `name`, of type `ctype`."""
         prepare(_ctype(ctype)).write(self._address(name), value)
 
@@ -285,6 +405,7 @@ class CLibrary:
         self._library.close()
 
     def _address(self, name):
+        _check_str("read_variable", 2, name)
         return self._library.address(name, Messages.variable, VariableNotFoundError)
 
     def __repr__(self):
@@ -294,9 +415,12 @@ class CLibrary:
 name_as_cffi_class(CLibrary, "CLibrary")
 
 
-def load_library(name=None, flags=0):
+def load_library(name=None, flags=0, /):
     """dlopen() the library `name` (None: the program and the C library)."""
     if isinstance(name, os.PathLike):
         name = os.fspath(name)
+    if name is not None and not isinstance(name, str):
+        raise TypeError("load_library() argument 1 must be str, bytes or bytearray, not %s"
+                        % (type(name).__name__,))
     return CLibrary(name, flags)
 

@@ -102,3 +102,50 @@ t("labs bad", lambda: labs("x"))
 t("labs count", lambda: labs())
 ip = b.cast(b.new_pointer_type(BInt), 4096)
 t("ptr math", lambda: (ip + 2, (ip + 2) - ip, ip == b.cast(b.new_pointer_type(BInt), 4096)))
+
+
+# -- Structs completed by hand: sizes, offsets, anonymous members, checks ----
+B = b
+I=B.new_primitive_type('int'); C=B.new_primitive_type('char'); IP=B.new_pointer_type(I); D=B.new_primitive_type('double')
+def S(fields, *a, kind="struct"):
+    s = (B.new_struct_type if kind == "struct" else B.new_union_type)("s")
+    B.complete_struct_or_union(s, fields, *a)
+    return s
+def lay(s): return (B.sizeof(s), B.alignof(s), [(n, f.offset, f.bitshift, f.bitsize, f.flags) for n, f in s.fields])
+t("ts", lambda: lay(S([("a", I)], None, 20, 16)))
+t("ts small", lambda: lay(S([("a", I, -1, 8)], None, 4, 4)))
+t("misaligned", lambda: lay(S([("a", I, -1, 1)])))
+t("offsets", lambda: lay(S([("a", I, -1, 4), ("b", C, -1, 0)])))
+t("offsets2", lambda: lay(S([("a", C, -1, 0), ("b", D, -1, 16)])))
+t("union ts", lambda: lay(S([("a", I), ("b", C)], None, 12, 4, kind="union")))
+t("bit33", lambda: S([("a", I, 33)])); t("bitdouble", lambda: S([("a", D, 3)])); t("bit0", lambda: S([("z", I, 0)]))
+t("dup", lambda: S([("a", I), ("a", C)])); t("offbit", lambda: S([("a", I, 3, 4)]))
+In = S([("x", I), ("y", C)])
+t("anon", lambda: lay(S([("", In), ("z", I)])))
+s = S([("", In), ("z", I)])
+t("anon init", lambda: (B.newp(B.new_pointer_type(s), [1, b'a', 2]).y, B.newp(B.new_pointer_type(s), {'y': b'q'}).y, B.typeoffsetof(s, 'y')))
+U = S([("i", I), ("d", D)], kind="union")
+t("anon union", lambda: lay(S([("k", I), ("", U)])))
+t("anon dup", lambda: S([("x", I), ("", In)]))
+t("bits", lambda: lay(S([("a", I, 3), ("b", I, 5), ("", I, 0), ("c", C, 2)])))
+t("named bits", lambda: lay(S([("a", C), ("b", I, 5), ("c", I, 30)])))
+
+
+# -- Argument checks ----
+V=B.new_void_type(); VP=B.new_pointer_type(V)
+for n in ("unsigned", "bool", "signed", "short int", "long int", b"int", "int"):
+    t("prim %r" % (n,), lambda: B.new_primitive_type(n))
+inc = B.new_struct_type("inc")
+t("arr void", lambda: B.new_array_type(VP, 5)); t("arr inc", lambda: B.new_array_type(B.new_pointer_type(inc), 3))
+t("arr open", lambda: B.new_array_type(B.new_pointer_type(B.new_array_type(IP, None)), 3)); t("arr float", lambda: B.new_array_type(IP, 2.0))
+t("fn inc arg", lambda: B.new_function_type((inc,), I)); t("fn inc res", lambda: B.new_function_type((), inc))
+t("fn arr res", lambda: B.new_function_type((), B.new_array_type(IP, 3))); t("fn void arg", lambda: B.new_function_type((V,), I))
+t("fn list", lambda: B.new_function_type([I], I)); t("fn abi", lambda: B.new_function_type((I,), I, 0, 1)); t("fn ok", lambda: B.new_function_type((I,), V, 1, B.FFI_DEFAULT_ABI))
+t("enum big", lambda: B.new_enum_type("e", ("A",), (2**40,), I)); t("enum neg u", lambda: B.new_enum_type("e", ("A",), (-1,), B.new_primitive_type("unsigned int")))
+t("enum char", lambda: B.new_enum_type("e", ("A",), (1,), C)); t("enum list", lambda: B.new_enum_type("e", ["A"], (1,), I)); t("enum float", lambda: B.new_enum_type("e", ("A",), (1.0,), I))
+lib = B.load_library(None)
+t("lf bytes", lambda: lib.load_function(B.new_function_type((I,), I), b"abs")); t("ll int", lambda: B.load_library(5))
+t("getcname int", lambda: B.getcname(I, 5)); t("ns int", lambda: B.new_struct_type(1))
+t("tof idx nonarr", lambda: B.typeoffsetof(I, 1)); t("tof voidp", lambda: B.typeoffsetof(VP, 3)); t("tof float", lambda: B.typeoffsetof(B.new_array_type(IP, 3), 1.0))
+t("tof inc", lambda: B.typeoffsetof(inc, "a")); t("alignof cdata", lambda: B.alignof(B.newp(IP))); t("cb 5", lambda: B.callback(B.new_function_type((I,), I), 5))
+t("rv void", lambda: lib.read_variable(V, "errno"))

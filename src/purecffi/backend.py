@@ -12,7 +12,7 @@ import os
 
 from . import platform as plat
 from .api import FFI
-from .cdatabase import CData, make_cdata, name_as_cffi_class
+from .cdatabase import CData, make_cdata, name_as_cffi_class, tp_name
 from .convert import prepare
 from .ctype import (ARRAY, POINTER, STRUCT, UNION, TYPES, CField, CType, EnumType,
                     StructOrUnionType, make_type)
@@ -33,11 +33,13 @@ _SF_PACKED = 0x08           # complete_struct_or_union()'s flag for a packed str
 _FFI = FFI()                # (its methods do what these functions do, given ctype objects)
 
 
-def _ctype(value, position=1):
-    """`value` if it is a ctype, else cffi's TypeError for argument `position`."""
+def _ctype(value, function, position=1):
+    """`value` if it is a ctype, else cffi's TypeError for argument `position` of
+    `function` (its name, or "" where cffi's message names none)."""
     if not isinstance(value, CType):
-        raise TypeError("expected a ctype as argument %d, got '%s'"
-                        % (position, type(value).__name__))
+        raise TypeError("%sargument %d must be _cffi_backend.CType, not %s"
+                        % (function + "() " if function else "", position,
+                           tp_name(type(value))))
     return value
 
 
@@ -56,7 +58,7 @@ def new_primitive_type(name, /):
 
 def new_pointer_type(ctype, /):
     """`ctype *`."""
-    return TYPES.pointer(_ctype(ctype))
+    return TYPES.pointer(_ctype(ctype, "new_pointer_type"))
 
 
 def new_array_type(pointer_type, length, /):
@@ -136,7 +138,7 @@ def _declared_fields(ctype, fields):
     for index, field in enumerate(fields):
         if not isinstance(field, tuple) or not 2 <= len(field) <= 4:
             raise TypeError("list item must be a tuple (name, type[, bitsize[, offset]])")
-        name, ftype = field[0], _ctype(field[1], 2)
+        name, ftype = field[0], _ctype(field[1], "list item", 2)
         if not isinstance(name, str):
             raise TypeError("list item() argument 1 must be str, not %s"
                             % (type(name).__name__,))
@@ -190,10 +192,11 @@ def new_function_type(args, result, ellipsis=0, abi=FFI_DEFAULT_ABI, /):
         raise TypeError("new_function_type() argument 1 must be tuple, not %s"
                         % (type(args).__name__,))
     for arg in args:
-        _ctype(arg)
+        if not isinstance(arg, CType):
+            raise TypeError("expected a tuple of ctypes")
         if arg.kind == "void" or arg.kind in (STRUCT, UNION) and arg._fields is None:
             raise TypeError("ctype '%s' has incomplete type" % (arg.cname,))
-    _ctype(result, 2)
+    _ctype(result, "new_function_type", 2)
     if result.kind in (STRUCT, UNION) and result._fields is None:
         raise TypeError("result type '%s' is not yet initialized" % (result.cname,))
     if result.kind == ARRAY:
@@ -213,7 +216,7 @@ def new_enum_type(name, enumerators, values, basetype, /):
                             % (position, kind.__name__, type(value).__name__))
     if len(enumerators) != len(values):
         raise ValueError("tuple args must have the same size")
-    if not isinstance(basetype, CType) or getattr(basetype, "category", None) != plat.INT:
+    if getattr(_ctype(basetype, "new_enum_type", 4), "category", None) != plat.INT:
         raise TypeError("expected a primitive signed or unsigned base type")
     lo, hi = plat.int_bounds(basetype.byte_size, basetype.signed)
     for enumerator, value in zip(enumerators, values):
@@ -231,19 +234,20 @@ def new_enum_type(name, enumerators, values, basetype, /):
 # -- Cdata ----
 def newp(ctype, init=None, /):
     """ffi.new(ctype, init)."""
-    return _FFI.new(_ctype(ctype), init)
+    return _FFI.new(_ctype(ctype, "newp"), init)
 
 
 def cast(ctype, value, /):
     """ffi.cast(ctype, value)."""
-    return _FFI.cast(_ctype(ctype), value)
+    return _FFI.cast(_ctype(ctype, "cast"), value)
 
 
 def callback(ctype, python_callable, error=None, onerror=None, /):
     """ffi.callback(ctype, python_callable, error, onerror)."""
+    _ctype(ctype, "callback")
     if not callable(python_callable):
         raise TypeError("expected a callable object, not %s" % (type(python_callable).__name__,))
-    return _FFI.callback(_ctype(ctype), python_callable, error, onerror)
+    return _FFI.callback(ctype, python_callable, error, onerror)
 
 
 def sizeof(ctype_or_cdata, /):
@@ -279,7 +283,7 @@ def unpack(cdata, length, /):
 
 def from_buffer(ctype, python_buffer, require_writable=False, /):
     """ffi.from_buffer(ctype, python_buffer, require_writable)."""
-    return _FFI.from_buffer(_ctype(ctype), python_buffer, require_writable)
+    return _FFI.from_buffer(_ctype(ctype, ""), python_buffer, require_writable)
 
 
 def memmove(dest, src, n, /):
@@ -290,7 +294,7 @@ def memmove(dest, src, n, /):
 def rawaddressof(pointer_type, cdata, offset, /):
     """A `pointer_type` to `offset` bytes into what `cdata` (a pointer, array or struct)
     points to or holds."""
-    if not isinstance(pointer_type, CType) or pointer_type.kind != POINTER:
+    if _ctype(pointer_type, "rawaddressof").kind != POINTER:
         raise TypeError("expected a pointer ctype")
     if not isinstance(cdata, CData) or not hasattr(cdata, "_addr"):
         raise TypeError("expected a cdata struct/union/array/pointer object")
@@ -301,7 +305,7 @@ def rawaddressof(pointer_type, cdata, offset, /):
 def getcname(ctype, replace_with, /):
     """The C spelling of `ctype` with `replace_with` inserted where a declared name would go,
     as it is (ffi.getctype() adds the spaces of C's usual spelling)."""
-    _ctype(ctype)
+    _ctype(ctype, "getcname")
     _check_str("getcname", 2, replace_with)
     return ctype._prefix + replace_with + ctype._suffix
 
@@ -317,7 +321,7 @@ def typeoffsetof(ctype, field_or_index, following=False, /):
     """(type, offset) of field `field_or_index` of a struct or union (or of what a pointer
     to one points to, unless `following`: a field name after an index), or of item
     `field_or_index` of what a pointer points to."""
-    _ctype(ctype)
+    _ctype(ctype, "typeoffsetof")
     if isinstance(field_or_index, str):
         if ctype.kind == POINTER and not following:
             ctype = ctype.item
@@ -349,9 +353,8 @@ def set_errno(value, /):
 
 def newp_handle(ctype, python_object, /):
     """ffi.new_handle(python_object), as a `ctype` (a `void *` type)."""
-    if not isinstance(ctype, CType) or ctype.kind != POINTER or ctype.item.kind != "void":
-        raise TypeError("needs 'void *', got '%s'" % (
-            ctype.cname if isinstance(ctype, CType) else type(ctype).__name__,))
+    if _ctype(ctype, "").kind != POINTER or ctype.item.kind != "void":
+        raise TypeError("needs 'void *', got '%s'" % (ctype.cname,))
     return _FFI.new_handle(python_object)
 
 
@@ -382,23 +385,22 @@ class CLibrary:
 
     def load_function(self, ctype, name, /):
         """The function `name` as a cdata of function pointer type `ctype`."""
-        if not isinstance(ctype, CType) or ctype.kind not in ("function", POINTER, ARRAY):
+        if _ctype(ctype, "load_function").kind not in ("function", POINTER, ARRAY):
             raise TypeError("function or pointer or array cdata expected, got '%s'"
-                            % (ctype.cname if isinstance(ctype, CType) else
-                               type(ctype).__name__,))
+                            % (ctype.cname,))
         _check_str("load_function", 2, name)
         address = self._library.address(name, Messages.function, SymbolNotFoundError)
         return make_cdata(prepare(ctype).cdata_class, ctype, address, self._library)
 
     def read_variable(self, ctype, name, /):
         """The value of the global variable `name`, of type `ctype`."""
-        if _ctype(ctype).kind == "void":
+        if _ctype(ctype, "read_variable").kind == "void":
             raise TypeError("cdata 'void' is opaque")
         return prepare(ctype).read(self._address(name), self._library)
 
     def write_variable(self, ctype, name, value, /):
         """Write `value` into the global variable `name`, of type `ctype`."""
-        prepare(_ctype(ctype)).write(self._address(name), value)
+        prepare(_ctype(ctype, "write_variable")).write(self._address(name), value)
 
     def close_lib(self):
         """dlclose() the library now; later uses raise."""

@@ -149,3 +149,13 @@ t("getcname int", lambda: B.getcname(I, 5)); t("ns int", lambda: B.new_struct_ty
 t("tof idx nonarr", lambda: B.typeoffsetof(I, 1)); t("tof voidp", lambda: B.typeoffsetof(VP, 3)); t("tof float", lambda: B.typeoffsetof(B.new_array_type(IP, 3), 1.0))
 t("tof inc", lambda: B.typeoffsetof(inc, "a")); t("alignof cdata", lambda: B.alignof(B.newp(IP))); t("cb 5", lambda: B.callback(B.new_function_type((I,), I), 5))
 t("rv void", lambda: lib.read_variable(V, "errno"))
+
+
+# -- Arguments that are no ctype ----
+for name, f in [("ptr", lambda: B.new_pointer_type(5)), ("newp", lambda: B.newp(5)), ("cast", lambda: B.cast(5, 1)),
+                ("cb", lambda: B.callback(5, abs)), ("fb", lambda: B.from_buffer(5, b"x")), ("fn args", lambda: B.new_function_type((5,), I)),
+                ("fn res", lambda: B.new_function_type((), 5)), ("enum base", lambda: B.new_enum_type("e", (), (), 5)),
+                ("getcname", lambda: B.getcname(5, "")), ("tof", lambda: B.typeoffsetof(5, "a")), ("cs", lambda: B.complete_struct_or_union(B.new_struct_type("s"), [("a", 5)])),
+                ("lf", lambda: B.load_library(None).load_function(5, "abs")), ("rv", lambda: B.load_library(None).read_variable(5, "x")),
+                ("raw", lambda: B.rawaddressof(5, B.newp(B.new_pointer_type(I)), 0)), ("nh", lambda: B.newp_handle(5, 1))]:
+    t(name, f)

@@ -80,9 +80,21 @@ _VOID_P_CLASS = prepare(_VOID_P).cdata_class
 def _sweep():
     """Drop the entries of dead handles (each only if it is still a dead reference)."""
     live = _live
-    for address in live.copy():
+    for address in _addresses(live):
         _remove_dead_weakref(live, address)
     _sweep_at[0] = max(_SWEEP_FLOOR, 2 * len(live))
+
+
+def _addresses(live):
+    """A list of the table's addresses.  Not dict.copy(): CPython's reads the size after
+    allocating the copy, where the collector may run destructors that file or sweep handles,
+    leaving a copy that cannot be iterated.  list() makes no object while it iterates (under
+    the GIL); another thread's change is retried."""
+    while True:
+        try:
+            return list(live)
+        except RuntimeError:            # the table changed under the iteration
+            continue
 
 
 def new_handle(x: object) -> CData:

@@ -29,37 +29,31 @@ class Difference:
 
 
 # -- Kinds of fields ----
-# what GCC's and clang's __builtin_classify_type() says of a field (C++: 3 for an enum, 4 for
-# bool).  As cffi's build (whose C then does not compile), only a field cdef() declares as an
-# integer is checked: a float, pointer, struct... in C is a mistake its size may not show.
-_CLASS_NAMES = {1: "an integer", 2: "an integer", 3: "an integer", 4: "an integer",
-                5: "a pointer or array", 8: "a floating-point number",
-                9: "a complex number", 12: "a struct", 13: "a union"}
+# what GCC's and clang's __builtin_classify_type() says of a field: an integer (C++: 3 for an
+# enum, 4 for bool), or something else.  As cffi's build (whose C then does not compile), only
+# a field cdef() declares as an integer is checked: a float, pointer, struct... in C is a
+# mistake its size may not show.
+_INTEGER_CLASSES = (1, 2, 3, 4)
+_OTHER_CLASS_NAMES = {5: "a pointer or array", 8: "a floating-point number",
+                      9: "a complex number", 12: "a struct", 13: "a union"}
 
 
-def field_class(ftype):
-    """1 (integer) for a field of cdef() type `ftype` that the compiler must find to be an
-    integer (integers and _Bool, not characters nor enums, as in cffi), else None."""
+def declares_integer(ftype):
+    """Whether the compiler must find a field of cdef() type `ftype` to be an integer
+    (integers and _Bool, not characters nor enums, as in cffi)."""
     if isinstance(ftype, UnknownNumberType):
-        return None if ftype.is_float else 1
-    if getattr(ftype, "category", None) in (plat.INT, plat.BOOL) and ftype.kind != "enum":
-        return 1
-    return None
+        return not ftype.is_float
+    return getattr(ftype, "category", None) in (plat.INT, plat.BOOL) and ftype.kind != "enum"
 
 
 def kind_differences(declared, classes, names):
     """The Differences of kind between the fields `names` of cdef() types `declared` (name ->
     ctype) and the compiler's `classes` (in the order of `names`; -1 where unknown)."""
-    out = []
-    for name, c_class in zip(names, classes or ()):
-        ftype = declared.get(name)
-        if ftype is None or c_class < 0:
-            continue
-        mine = field_class(ftype)
-        if mine is not None and _CLASS_NAMES.get(c_class, c_class) != _CLASS_NAMES[mine]:
-            out.append(Difference("field type", name, _CLASS_NAMES[mine],
-                                  _CLASS_NAMES.get(c_class, "of another kind")))
-    return out
+    return [Difference("field type", name, "an integer",
+                       _OTHER_CLASS_NAMES.get(c_class, "of another kind"))
+            for name, c_class in zip(names, classes or ())
+            if c_class >= 0 and c_class not in _INTEGER_CLASSES and name in declared
+            and declares_integer(declared[name])]
 
 
 def struct_differences(ctype, layout, classes=None):

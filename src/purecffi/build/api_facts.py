@@ -74,7 +74,7 @@ def fact_key(ctype):
 def emit_struct_fact(ctype, ctext, limited=False):
     """layouts[cname] = (size, align, ((field, offset, sizes of each array level), ...)) and
     kinds[cname] = (the compiler's class of each of those fields, -1 for a bitfield or where
-    unknown: see apicheck.field_class); `ctext` spells the type in C (its name, or
+    unknown: see apicheck.kind_differences); `ctext` spells the type in C (its name, or
     PC_TYPEOF(...) for an anonymous one)."""
     fields, classes = [], []
     for name, ftype, bitfield in reported_fields(ctype):

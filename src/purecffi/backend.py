@@ -18,6 +18,7 @@ from .ctype import (ARRAY, POINTER, STRUCT, UNION, TYPES, CField, CType, EnumTyp
                     StructOrUnionType, make_type)
 from .cdef_structs import _Deferred, _check_bitfield
 from .errors import SymbolNotFoundError, VariableNotFoundError
+from .layout import lay_out
 from .library import Messages, open_library, _Library
 
 __all__ = ["new_primitive_type", "new_pointer_type", "new_array_type", "new_void_type",
@@ -114,20 +115,21 @@ def complete_struct_or_union(ctype, fields, ignored=None, totalsize=-1, totalali
         raise TypeError("complete_struct_or_union() argument 2 must be list, not %s"
                         % (type(fields).__name__,))
     decl_fields, offsets = _declared_fields(ctype, fields)
-    packed = bool(sflags & _SF_PACKED)
-    ctype.complete(decl_fields, packed=packed, pack=pack or None)
-    if all(offset < 0 for offset in offsets) and totalsize < 0 and totalalignment < 0:
-        return None
-    layout = [(name, CField(name, f.type, offset if offset >= 0 else f.offset, f.bitshift,
-                            f.bitsize, f.flags))
-              for (name, f), offset in zip(ctype._fields, _flat_offsets(ctype, offsets))]
-    align = totalalignment if totalalignment > 0 else ctype._align
-    end = max([f.offset + max(f.type.byte_size, 0) for _, f in layout] or [0])
-    if totalsize >= 0 and totalsize < end:
-        raise TypeError("%s cannot be of size %d: there are fields at least up to %d"
-                        % (ctype.cname, totalsize, end))
-    size = totalsize if totalsize >= 0 else max(-(-end // align) * align, ctype._size)
-    ctype.complete(decl_fields, packed=packed, pack=pack or None, layout=(layout, size, align))
+    pack = pack or None
+    laid, size, align = lay_out(ctype, decl_fields, bool(sflags & _SF_PACKED), pack)
+    if any(offset >= 0 for offset in offsets) or totalsize >= 0 or totalalignment >= 0:
+        laid = [(name, CField(name, f.type, offset if offset >= 0 else f.offset, f.bitshift,
+                              f.bitsize, f.flags))
+                for (name, f), offset in zip(laid, _flat_offsets(decl_fields, offsets))]
+        computed = size
+        align = totalalignment if totalalignment > 0 else align
+        end = max([f.offset + max(f.type.byte_size, 0) for _, f in laid] or [0])
+        if 0 <= totalsize < end:
+            raise TypeError("%s cannot be of size %d: there are fields at least up to %d"
+                            % (ctype.cname, totalsize, end))
+        size = totalsize if totalsize >= 0 else max(-(-end // align) * align, computed)
+    ctype.complete(decl_fields, packed=bool(sflags & _SF_PACKED), pack=pack,
+                   layout=(laid, size, align))
     return None
 
 
@@ -164,19 +166,18 @@ def _declared_fields(ctype, fields):
 
 
 def _flattened(name, ftype):
-    """The field names a member brings into its struct (an anonymous one: its own)."""
-    if not name.startswith("$"):
-        return [name] if name else []
-    return [flat for n, f in ftype.fields or () for flat in _flattened(n, f.type)]
+    """The field names a member brings into its struct (an anonymous one: its own, which
+    its layout lists flattened already)."""
+    if name.startswith("$"):
+        return [n for n, _ in ftype.fields or ()]
+    return [name] if name else []
 
 
-def _flat_offsets(ctype, offsets):
+def _flat_offsets(decl_fields, offsets):
     """The offsets given for each field of the laid-out struct (whose anonymous members are
     flattened: theirs move with the offset given to the member)."""
-    given = iter(offsets)
     out = []
-    for name, ftype, _ in ctype._decl_fields:
-        offset = next(given)
+    for (name, ftype, _), offset in zip(decl_fields, offsets):
         if name.startswith("$"):
             first = ftype.fields[0][1].offset if ftype.fields else 0
             out.extend(offset - first + f.offset if offset >= 0 else -1

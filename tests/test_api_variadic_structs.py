@@ -6,8 +6,7 @@ import shutil
 
 import pytest
 
-from _backend import FFI
-from conftest import import_built
+from conftest import build_api_module
 
 pytestmark = pytest.mark.skipif(shutil.which("gcc") is None, reason="needs gcc")
 
@@ -29,12 +28,8 @@ SOURCE = """
 
 @pytest.fixture(scope="module")
 def mod(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("variadic_structs")
-    ffi = FFI()
-    ffi.cdef(CDEF)
-    ffi.set_source("_api_variadic_structs", SOURCE)
-    ffi.compile(tmpdir=str(directory))
-    return import_built(directory, "_api_variadic_structs")
+    return build_api_module(tmp_path_factory.mktemp("variadic_structs"),
+                            "_api_variadic_structs", CDEF, SOURCE)
 
 
 def test_a_partial_struct_is_refused_as_a_variadic_argument(mod):

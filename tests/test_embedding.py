@@ -83,11 +83,18 @@ def build_basic(tmpdir):
     return ffi.compile(tmpdir=tmpdir, target="libplug_basic.*")
 
 
-def build_other(tmpdir):
+def plugin(name, api, init_code, source=""):
+    """An embedding builder: the functions of `api`, the module `name` with the C `source`,
+    and the Python `init_code`."""
     ffi = FFI()
-    ffi.embedding_api("int other_modules(int, int); int helper_value(int, int);")
-    ffi.set_source("plug_other", "")
-    ffi.embedding_init_code("""
+    ffi.embedding_api(api)
+    ffi.set_source(name, source)
+    ffi.embedding_init_code(init_code)
+    return ffi
+
+
+def build_other(tmpdir):
+    ffi = plugin("plug_other", "int other_modules(int, int); int helper_value(int, int);", """
         import sys
         from plug_other import ffi
         print("INIT plug_other", flush=True)
@@ -109,10 +116,7 @@ def build_other(tmpdir):
 
 
 def build_fail(tmpdir):
-    ffi = FFI()
-    ffi.embedding_api("int f1(int, int); int f2(int, int);")
-    ffi.set_source("plug_fail", "")
-    ffi.embedding_init_code("""
+    ffi = plugin("plug_fail", "int f1(int, int); int f2(int, int);", """
         from plug_fail import ffi
         @ffi.def_extern()
         def f1(a, b):
@@ -123,10 +127,7 @@ def build_fail(tmpdir):
 
 
 def build_partial(tmpdir):
-    ffi = FFI()
-    ffi.embedding_api("int f1(int, int); int f2(int, int);")
-    ffi.set_source("plug_partial", "")
-    ffi.embedding_init_code("""
+    ffi = plugin("plug_partial", "int f1(int, int); int f2(int, int);", """
         from plug_partial import ffi
         @ffi.def_extern()
         def f1(a, b):
@@ -136,16 +137,13 @@ def build_partial(tmpdir):
 
 
 def emit_static(tmpdir):
-    ffi = FFI()
-    ffi.embedding_api("int triple(int);")
-    ffi.set_source("plug_static", """
-        CFFI_DLLEXPORT int start(void) { return cffi_start_python(); }
-    """)
-    ffi.embedding_init_code("""
+    ffi = plugin("plug_static", "int triple(int);", """
         from plug_static import ffi
         @ffi.def_extern()
         def triple(x):
             return 3 * x
+    """, source="""
+        CFFI_DLLEXPORT int start(void) { return cffi_start_python(); }
     """)
     c_file = os.path.join(tmpdir, "plug_static.c")
     ffi.emit_c_code(c_file)
@@ -416,10 +414,7 @@ def test_library_built_by_setuptools_from_distutils_extension(built, tmp_path):
     """distutils_extension() of an embedding ffi: the library's C, linked with libpython,
     which setuptools' build_ext builds into a library C programs can load and call."""
     from setuptools import Distribution
-    ffi = FFI()
-    ffi.embedding_api("int mul(int, int);")
-    ffi.set_source("plug_setuptools", "")
-    ffi.embedding_init_code("""
+    ffi = plugin("plug_setuptools", "int mul(int, int);", """
         from plug_setuptools import ffi
         @ffi.def_extern()
         def mul(a, b):

@@ -10,15 +10,23 @@ $(VPY):
 	$(PY) -m venv $(VENV)
 	$(VPY) -m pip install --quiet --upgrade pip
 
-$(STAMP): $(VPY) pyproject.toml
+# (setup.py builds the optional purecffi._speedups from its C: a changed C is built again)
+$(STAMP): $(VPY) pyproject.toml setup.py src/purecffi/_speedups.c
 	$(VPY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
 demo: $(STAMP)
 	$(VPY) -m purecffi demo
 
+# The whole suite (with purecffi._speedups where it was built), then the runtime's object
+# tests again in pure Python (PURECFFI_PURE=1: the Python methods the C ones stand in for).
+PURE_TESTS := cdata_ops cdata_classes conversions int_conversions field_reads item_reads \
+  pointer_item_writes buffer_fast_paths buffer_sizes first_access view_fast_paths view_paths \
+  differential_inline differential wrong_results threads memory_bounds pointer_difference \
+  struct_value_writes slice_assign_fast_paths bitfields new new_fast_paths field_view_caches
 test: $(STAMP) headers
 	$(VPY) -m pytest -q -n 2 tests
+	PURECFFI_PURE=1 $(VPY) -m pytest -q -n 2 $(PURE_TESTS:%=tests/test_%.py)
 
 # The C headers that the cdef_from_headers() tests read: installed (Debian, as root) only if missing.
 HEADER_PACKAGES := zlib1g-dev libsqlite3-dev

@@ -32,12 +32,17 @@ import surface  # noqa: E402  (bench/surface.py: the rows covering the rest of t
 
 # -- Implementations ----------------------------------------------------------------------
 
-IMPLS = ("purecffi", "cffi", "ctypes")   # table columns, in order
-FFI_IMPLS = ("purecffi", "cffi")          # share the "ffi" entries of a row
+IMPLS = ("purecffi", "cffi", "ctypes", "pure")   # table columns, in order
+DEFAULT_IMPLS = ("purecffi", "cffi", "ctypes")   # "pure" is asked for with --impls
+FFI_IMPLS = ("purecffi", "cffi", "pure")  # share the "ffi" entries of a row
+# "pure": purecffi without its optional C methods (PURECFFI_PURE=1: no purecffi._speedups),
+# with the entries of "purecffi"
+ALIASES = {"pure": "purecffi"}
 BASELINE = "cffi"                         # the ratio is purecffi / BASELINE
 
 PRELUDES = {
     "purecffi": "from purecffi import FFI\nffi = FFI()\n",
+    "pure": "from purecffi import FFI\nffi = FFI()\n",
     "cffi": "from cffi import FFI\nffi = FFI()\n",
     "ctypes": "import ctypes\nfrom ctypes import *\n",
 }
@@ -78,6 +83,7 @@ class Bench:
         value = getattr(self, field)
         if not isinstance(value, dict):
             return value
+        impl = ALIASES.get(impl, impl)
         if impl in value:
             return value[impl]
         if impl in FFI_IMPLS:
@@ -448,9 +454,13 @@ def run_cell(bench, impl, args):
         return {"na": True}
     command = [sys.executable, os.path.abspath(__file__), "--worker", impl, bench.name,
                "--repeat", str(args.repeat), "--min-time", str(args.min_time)]
+    env = dict(os.environ)
+    env.pop("PURECFFI_PURE", None)
+    if impl == "pure":
+        env["PURECFFI_PURE"] = "1"
     try:
         proc = subprocess.run(command, capture_output=True, text=True, timeout=bench.timeout,
-                              stdin=subprocess.DEVNULL)
+                              stdin=subprocess.DEVNULL, env=env)
     except subprocess.TimeoutExpired:
         return {"error": "timed out after %gs" % bench.timeout}
     for line in reversed(proc.stdout.splitlines()):
@@ -631,8 +641,9 @@ def parse_args(argv):
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
     parser.add_argument("--only", action="append", metavar="NAME",
                         help="run only this row (name or glob; repeatable, comma-separated)")
-    parser.add_argument("--impls", default=",".join(IMPLS),
-                        help="comma-separated implementations (default: %(default)s)")
+    parser.add_argument("--impls", default=",".join(DEFAULT_IMPLS),
+                        help="comma-separated implementations, of %s (default: %%(default)s)"
+                        % ", ".join(IMPLS))
     parser.add_argument("--list", action="store_true", help="list the row names and exit")
     parser.add_argument("--repeat", type=int, help="repeats per cell (default 7, quick 3)")
     parser.add_argument("--rounds", type=int,

@@ -334,9 +334,15 @@ def run_grid(directory, accel):
                  str(directory), accel, CDEF, NUMBER_TYPES, VALUES, INDICES,
                  BUFFER_INDICES, FIELDS) + GRID
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=300)
+                          timeout=300, env=pure_env())
     assert proc.returncode == 0, proc.stderr
     return proc.stdout.splitlines()
+
+
+def pure_env():
+    """The environment of a process without purecffi._speedups (tests/test_speedups.py):
+    the C methods come only from the modules a test loads."""
+    return dict(os.environ, PURECFFI_PURE="1")
 
 
 def test_same_results_with_and_without_the_c_methods(grid_directory):
@@ -462,7 +468,7 @@ def test_limited_api_modules_lend_nothing(tmp_path):
               module.lib.count_bytes(b"ab", 2))
     """ % (os.path.dirname(__file__), str(tmp_path), CDEF, SOURCE))
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=300)
+                          timeout=300, env=pure_env())
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == ["function", "5", "195"]
 

@@ -215,7 +215,7 @@ def _copy_checkout(destination):
     ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", "*.pyc")
     for name in ("src", "dropin"):
         shutil.copytree(os.path.join(REPO, name), os.path.join(destination, name), ignore=ignore)
-    for name in ("pyproject.toml", "README.md", "LICENSE", "Makefile"):
+    for name in ("pyproject.toml", "setup.py", "README.md", "LICENSE", "Makefile"):
         shutil.copy(os.path.join(REPO, name), destination)
     return destination
 

@@ -23,7 +23,11 @@ def dump(ffi):
 
 
 def load_declarations(text):
-    """(Declarations, included FFIs) from the text dump() wrote; imports included modules."""
+    """(Declarations, included FFIs) from the text dump() wrote (None: none, the runtime's own
+    module purecffi._speedups; no json to import); imports included modules."""
+    if text is None:
+        from .decls import Declarations
+        return Declarations(), []
     import importlib
     import json
     from .serialize import load_declarations as load_serialized

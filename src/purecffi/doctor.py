@@ -29,11 +29,28 @@ def describe(module_name):
         _distribution_version("cffi") or "(none)", origin)
 
 
+def speedups():
+    """One line: are the optional C methods (purecffi._speedups) in use, and if not, why."""
+    import os
+    from importlib.util import find_spec
+    from purecffi.accel import _stale, speedups_loaded
+    if speedups_loaded():
+        return "speedups       in use (purecffi._speedups)"
+    if os.environ.get("PURECFFI_PURE", "") not in ("", "0"):
+        return "speedups       off: PURECFFI_PURE is set (pure Python)"
+    if find_spec("purecffi._speedups") is None:
+        return "speedups       not built for this Python (pure Python)"
+    if _stale():
+        return "speedups       built, older than its C: left out (pure Python; reinstall)"
+    return "speedups       built, not in use (pure Python: e.g. a free-threaded build)"
+
+
 def report():
     """The lines `doctor` prints."""
     import purecffi
     return ["python         %s (%s)" % (sys.version.split()[0], sys.executable),
             "purecffi       version %s, at %s" % (purecffi.__version__, purecffi.__file__),
+            speedups(),
             describe("cffi"),
             describe("_cffi_backend")]
 

@@ -540,7 +540,9 @@ def emit_fast_table(plan, limited=False):
     return lines
 
 
-def emit_init(spec, payload):
+def emit_init(spec, payload, runtime=False):
+    """The module definition and its PyInit (`runtime`: the runtime's own module, which
+    imports no `_cffi_backend` and declares nothing, build/speedups.py)."""
     short = spec.module_name.rsplit(".", 1)[-1]
     return [
         "static struct PyModuleDef %smodule = {" % (PREFIX,),
@@ -549,9 +551,11 @@ def emit_init(spec, payload):
         "    NULL, NULL, NULL, NULL",
         "};",
         "",
+    ] + ([
         "/* the declarations of cdef(), for purecffi.apimode.load() */",
         "static const char %sdeclarations[] = %s;" % (PREFIX, _c_string_lines(payload)),
         "",
+    ] if not runtime else []) + [
         "PyMODINIT_FUNC PyInit_%s(void)" % (short,),
         "{",
         "    PyObject *module, *facts, *apimode, *r;",
@@ -562,14 +566,17 @@ def emit_init(spec, payload):
         "#endif",
         "    facts = _pc_facts();",
         "    if (facts == NULL) goto error;",
+    ] + ([
         "    /* as cffi's modules, load the backend module where there is one (the drop-in's;",
         "       build tools that ship their own copy rewrite this import, as coincurve does) */",
         "    r = PyImport_ImportModule(\"_cffi_backend\");",
         "    if (r == NULL) PyErr_Clear(); else Py_DECREF(r);",
+    ] if not runtime else []) + [
         "    apimode = PyImport_ImportModule(\"purecffi.apimode\");",
         "    if (apimode == NULL) { Py_DECREF(facts); goto error; }",
         "    r = PyObject_CallMethod(apimode, \"load\", \"OsN\", module, %sdeclarations, facts);"
-        % (PREFIX,),
+        % (PREFIX,) if not runtime else
+        "    r = PyObject_CallMethod(apimode, \"load\", \"OON\", module, Py_None, facts);",
         "    Py_DECREF(apimode);",
         "    if (r == NULL) goto error;",
         "    Py_DECREF(r);",
@@ -599,10 +606,11 @@ def declarations_payload(ffi):
     return dump(ffi)
 
 
-def generate_c_source(ffi, spec, prelude=(), epilogue=(), limited=None):
+def generate_c_source(ffi, spec, prelude=(), epilogue=(), limited=None, runtime=False):
     """The text of the C file (`prelude`/`epilogue`: lines the embedding builder adds before
     the set_source() code and at the end; `limited`: use only the limited API, by default
-    when set_source(py_limited_api=True) asks for it, see uses_limited_api())."""
+    when set_source(py_limited_api=True) asks for it, see uses_limited_api(); `runtime`: the
+    runtime's own module, see emit_init())."""
     plan = collect(ffi, spec.module_name)
     if limited is None:
         limited = uses_limited_api(spec)
@@ -646,7 +654,7 @@ def generate_c_source(ffi, spec, prelude=(), epilogue=(), limited=None):
     lines += emit_variable_addresses(plan)
     lines += emit_facts(plan, limited)
     lines += emit_module_functions(plan, limited)
-    lines += emit_init(spec, payload)
+    lines += emit_init(spec, payload, runtime)
     lines += list(epilogue)
     return "\n".join(lines) + "\n"
 

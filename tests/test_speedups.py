@@ -98,7 +98,7 @@ def test_doctor_says_whether_it_is_in_use():
 
 
 INLINE_GRID = r"""
-import purecffi, warnings
+import purecffi, re, warnings
 ffi = purecffi.FFI()
 ffi.cdef('''
 struct pt { int x; double y; };
@@ -116,6 +116,7 @@ values = [0, 1, -1, 127, 128, 255, 256, -129, 2**31, -2**31 - 1, 2**32, 2**63, -
           2**64, 1.5, -0.0, 1e300, float("inf"), True, None, "x", b"x", [1]]
 indices = [0, 2, 3, -1, True, 2**70, "0", 1.0]
 inside = [0, 2, True, 2**70, "0", 1.0]     # (for pointers: no memory outside the array)
+ba = bytearray(b"0123456789abcdef")
 
 def show(label, thunk):
     with warnings.catch_warnings(record=True) as caught:
@@ -124,6 +125,7 @@ def show(label, thunk):
             result = repr(thunk())
         except Exception as exc:
             result = "%s: %s" % (type(exc).__name__, exc)
+    result = re.sub(r"0x[0-9a-f]{8,}", "0x?", result)    # (addresses of memory)
     print(label, result, [str(w.message) for w in caught])
 
 for name in "abcdegjklmqs":
@@ -152,6 +154,36 @@ buf = ffi.buffer(arrays["int"])
 for i in indices + [slice(1, 3), slice(None), slice(0, 8, 2)]:
     show("buf[%r]" % (i,), lambda: buf[i])
 show("buffer", lambda: ffi.buffer(pointers["char"], 5)[:])
+other = purecffi.FFI()
+other.cdef("struct pt { short x; };")
+for f in (ffi, other, purecffi.FFI()):     # (each ffi its own types)
+    for cdecl in ("int *", "struct pt *", "struct pt[2]", "char[]", "int[]", "int[3]",
+                  "double *", "_Bool *", "void *", "int", "struct nope *", "int[-1]", 5,
+                  ffi.typeof("int *")):
+        for init in (None, 5, -1, 2**40, 1.5, b"ab", "ab", [1, 2], (3,), {"x": 1}, ba):
+            show("new %r %r" % (cdecl, init), lambda: f.new(cdecl, init))
+            show("cast %r %r" % (cdecl, init), lambda: f.cast(cdecl, init))
+        show("typeof %r" % (cdecl,), lambda: f.typeof(cdecl))
+        show("sizeof %r" % (cdecl,), lambda: f.sizeof(cdecl))
+        show("from_buffer %r" % (cdecl,), lambda: f.from_buffer(cdecl, ba))
+    show("new()", lambda: f.new())
+    show("new kw", lambda: f.new(cdecl="int *", init=3)[0])
+    show("new 3 args", lambda: f.new("int *", 1, 2))
+    show("cast kw", lambda: f.cast(cdecl="int", source=3))
+    show("typeof cdata", lambda: f.typeof(pts))
+    show("sizeof cdata", lambda: (f.sizeof(pts), f.sizeof(p), f.sizeof(arrays["char"])))
+    show("typeof kw", lambda: f.typeof(cdecl="int"))
+    show("typeof 0", lambda: f.typeof())
+    for source in (ba, b"abc", bytearray(), memoryview(b"xy"), "str", 5, None):
+        label = type(source).__name__
+        show("from_buffer %s" % label, lambda: f.from_buffer(source))
+        show("from_buffer w %s" % label, lambda: f.from_buffer(source, require_writable=True))
+    for data in (arrays["char"], p, pts, f.new("char[]", b"abc"), f.new("int[3]", [1, 2, 3]),
+                 f.cast("char *", 0), 5, b"x"):
+        show("string %r" % (data,), lambda: f.string(data))
+        show("string 2 %r" % (data,), lambda: f.string(data, 2))
+        show("unpack %r" % (data,), lambda: f.unpack(data, 2))
+    show("unpack kw", lambda: f.unpack(arrays["int"], length=2))
 print("done")
 """
 
@@ -163,6 +195,30 @@ def test_inline_programs_give_the_same_results_with_and_without_it():
     assert fast[-1] == "done" and len(fast) > 1000
     differing = [(a, b) for a, b in zip(plain, fast) if a != b]
     assert len(plain) == len(fast) and not differing, differing[:10]
+
+
+LENT = """
+import purecffi
+from purecffi import FFI
+
+class Mine(FFI):
+    def new(self, cdecl, init=None):
+        return "mine"
+
+ffi = FFI()
+print(" ".join(type(FFI.__dict__[name]).__name__ for name in (
+    "new", "cast", "from_buffer", "string", "unpack", "typeof", "sizeof")))
+print(Mine().new("int *"), Mine().cast("int", 7), type(ffi.new).__name__,
+      ffi.new.__self__ is ffi, FFI.new(ffi, "int *", 4)[0])
+"""
+
+
+@needs_build
+def test_the_ffi_methods_are_c_for_every_ffi_but_a_subclass_keeps_its_own():
+    assert run_python(LENT) == ["method_descriptor" + " method_descriptor" * 6,
+                                "mine <cdata 'int' 7> builtin_function_or_method True 4"]
+    assert run_python(LENT, pure=True)[0] == "function" + " function" * 2 + " staticmethod" * 2 + \
+        " function" * 2
 
 
 @pytest.mark.slow

@@ -519,7 +519,62 @@ static PyObject *_pc_fast_type;
 
 #ifndef Py_GIL_DISABLED
 #define PC_NEW 1
+/* The ffi built-ins of this file, api_from_buffer.py, api_string.py and api_cast.py are
+ * bound to the module's own ffi, whose state their binders keep in statics (`_pc_*_ffi`
+ * names that ffi), and may be lent to the runtime's FFI class (api_accel.py) for every
+ * other ffi (in-line ones): its state is then read from its instance dict, and what the
+ * C does not take goes to the Python method the class keeps as `_pc_<name>` */
+static PyObject *_pc_types_attr, *_pc_open_attr;    /* "_types", "_open_arrays" */
+
+/* `ffi.__dict__[name]` (borrowed: the ffi holds it), or NULL with no error set */
+static PyObject *_pc_ffi_item(PyObject *ffi, PyObject *name)
+{
+    PyObject *dict, *item;
+    if (name == NULL)
+        return NULL;
+    dict = PyObject_GenericGetDict(ffi, NULL);
+    if (dict == NULL) {
+        PyErr_Clear();
+        return NULL;
+    }
+    item = PyDict_GetItemWithError(dict, name);
+    Py_DECREF(dict);
+    if (item == NULL)
+        PyErr_Clear();
+    return item;
+}
+
+/* `ffi.<saved>(*args, **kwargs)`: the Python method a lent built-in replaced */
+static PyObject *_pc_ffi_saved(PyObject *ffi, PyObject *saved, PyObject *const *args,
+                               size_t nargsf, PyObject *kwnames)
+{
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf), i;
+    Py_ssize_t total = nargs + (kwnames != NULL ? PyTuple_GET_SIZE(kwnames) : 0);
+    PyObject *small[8], **stack = small, *r;
+    if (saved == NULL) {
+        PyErr_SetString(PyExc_SystemError, "purecffi: an ffi built-in of another ffi");
+        return NULL;
+    }
+    if (total + 1 > 8 &&
+            (stack = (PyObject **)PyMem_Malloc((total + 1) * sizeof(PyObject *))) == NULL)
+        return PyErr_NoMemory();
+    stack[0] = ffi;
+    for (i = 0; i < total; i++)
+        stack[i + 1] = args[i];
+    r = PyObject_VectorcallMethod(saved, stack, (size_t)(nargs + 1), kwnames);
+    if (stack != small)
+        PyMem_Free(stack);
+    return r;
+}
+
+/* what the built-in does not take: the runtime's method of this ffi */
+#define PC_FFI_SLOW(own, slow, saved) \
+    return self == (own) ? PyObject_Vectorcall((slow), args, nargsf, kwnames) : \
+        _pc_ffi_saved(self, (saved), args, nargsf, kwnames)
+
 /* ffi.new(): see purecffi/build/api_new.py */
+static PyObject *_pc_new_ffi;         /* the ffi of the statics below (borrowed) */
+static PyObject *_pc_new_saved;       /* "_pc_new", once lent */
 static PyObject *_pc_new_types;       /* ffi._types: cdecl -> ctype */
 static PyObject *_pc_new_slow;        /* the runtime's FFI.new, bound to the ffi */
 static PyTypeObject *_pc_new_ctype;   /* CType */
@@ -764,12 +819,13 @@ static PyObject *_pc_new(PyObject *self, PyObject *const *args, size_t nargsf,
     PyTypeObject *tp;
     int k, array, views, takes_bytes;
     char *p;
-    (void)self;
+    PyObject *types = self == _pc_new_ffi ? _pc_new_types :
+        _pc_ffi_item(self, _pc_types_attr);
     if (kwnames != NULL || nargs < 1 || nargs > 2 || _pc_new_bptr < 0 ||
-            !PyUnicode_CheckExact(args[0]))
+            !PyUnicode_CheckExact(args[0]) || types == NULL || !PyDict_CheckExact(types))
         goto slow;
     init = nargs == 2 ? args[1] : Py_None;
-    ctype = PyDict_GetItemWithError(_pc_new_types, args[0]);
+    ctype = PyDict_GetItemWithError(types, args[0]);
     if (ctype == NULL) {
         if (PyErr_Occurred())
             return NULL;
@@ -894,12 +950,12 @@ static PyObject *_pc_new(PyObject *self, PyObject *const *args, size_t nargsf,
     }
     return result;
 slow:
-    return PyObject_Vectorcall(_pc_new_slow, args, nargsf, kwnames);
+    PC_FFI_SLOW(_pc_new_ffi, _pc_new_slow, _pc_new_saved);
 }
 
 static PyMethodDef _pc_new_def = {
     "new", (PyCFunction)(void (*)(void))_pc_new, METH_FASTCALL | METH_KEYWORDS,
-    "Allocate zeroed C memory for a pointer's item or an array, owned by the result."
+    "new($self, cdecl, init=None)\n--\n\nAllocate zeroed C memory for a pointer's item or an array, owned by the result."
 };
 
 /* _pc_new_bind(types, slow, CType, TypeRuntime, plan_slot, MEM, _Bytes,
@@ -941,6 +997,10 @@ static PyObject *_pc_new_bind(PyObject *module, PyObject *args)
     Py_XSETREF(_pc_new_bytes, bytes_cls);
     Py_INCREF(resize);
     Py_XSETREF(_pc_new_resize, resize);
+    if (_pc_types_attr == NULL &&
+            (_pc_types_attr = PyUnicode_InternFromString("_types")) == NULL)
+        return NULL;
+    _pc_new_ffi = ffi;                /* (held by `slow`, its bound method) */
     return PyCFunction_NewEx(&_pc_new_def, ffi, NULL);
 }
 
@@ -952,6 +1012,8 @@ static PyObject *_pc_new_bind(PyObject *module, PyObject *args)
 static PyObject *_pc_fb_open;     /* ffi._open_arrays */
 static PyObject *_pc_fb_slow;     /* the runtime's FFI.from_buffer, bound to the ffi */
 static PyObject *_pc_fb_char;     /* "char[]", the default type */
+static PyObject *_pc_fb_ffi;      /* the ffi of these statics (borrowed) */
+static PyObject *_pc_fb_saved;    /* "_pc_from_buffer", once lent (api_new.py) */
 
 static PyObject *_pc_from_buffer(PyObject *self, PyObject *const *args, size_t nargsf,
                                  PyObject *kwnames)
@@ -960,8 +1022,10 @@ static PyObject *_pc_from_buffer(PyObject *self, PyObject *const *args, size_t n
     PyObject *cdecl, *source, *entry, *ctype, *view, *address, *length, *result;
     PyTypeObject *tp;
     int k;
-    (void)self;
-    if (kwnames != NULL || nargs < 1 || nargs > 2)
+    PyObject *open = self == _pc_fb_ffi ? _pc_fb_open :
+        _pc_ffi_item(self, _pc_open_attr);
+    if (kwnames != NULL || nargs < 1 || nargs > 2 || open == NULL ||
+            !PyDict_CheckExact(open))
         goto slow;
     if (nargs == 1) {
         cdecl = _pc_fb_char;
@@ -979,7 +1043,7 @@ static PyObject *_pc_from_buffer(PyObject *self, PyObject *const *args, size_t n
         goto slow;
     if (size <= 0 || !PyUnicode_CheckExact(cdecl))     /* (a ctype: the slow way) */
         goto slow;
-    entry = PyDict_GetItemWithError(_pc_fb_open, cdecl);
+    entry = PyDict_GetItemWithError(open, cdecl);
     if (entry == NULL) {
         if (PyErr_Occurred())
             return NULL;
@@ -1015,7 +1079,7 @@ static PyObject *_pc_from_buffer(PyObject *self, PyObject *const *args, size_t n
     PC_SLOT(result, _pc_classes[k].length) = length;
     return result;
 slow:
-    return PyObject_Vectorcall(_pc_fb_slow, args, nargsf, kwnames);
+    PC_FFI_SLOW(_pc_fb_ffi, _pc_fb_slow, _pc_fb_saved);
 }
 
 static PyMethodDef _pc_from_buffer_def = {
@@ -1037,6 +1101,10 @@ static PyObject *_pc_from_buffer_bind(PyObject *module, PyObject *args)
     Py_XSETREF(_pc_fb_open, open);
     Py_INCREF(slow);
     Py_XSETREF(_pc_fb_slow, slow);
+    if (_pc_open_attr == NULL &&
+            (_pc_open_attr = PyUnicode_InternFromString("_open_arrays")) == NULL)
+        return NULL;
+    _pc_fb_ffi = ffi;                 /* (held by `slow`, its bound method) */
     return PyCFunction_NewEx(&_pc_from_buffer_def, ffi, NULL);
 }
 
@@ -1110,7 +1178,7 @@ slow:
 
 static PyMethodDef _pc_string_def = {
     "string", (PyCFunction)(void (*)(void))_pc_string, METH_FASTCALL | METH_KEYWORDS,
-    "bytes from char*/char[], str from wchar_t*/char16_t*/char32_t*, names of enum "
+    "string($self, cdata, maxlen=-1)\n--\n\nbytes from char*/char[], str from wchar_t*/char16_t*/char32_t*, names of enum "
     "values."
 };
 
@@ -1155,7 +1223,7 @@ slow:
 
 static PyMethodDef _pc_unpack_def = {
     "unpack", (PyCFunction)(void (*)(void))_pc_unpack, METH_FASTCALL | METH_KEYWORDS,
-    "The items of a pointer or array: bytes of char, str of wchar_t, else a list."
+    "unpack($self, cdata, length)\n--\n\nThe items of a pointer or array: bytes of char, str of wchar_t, else a list."
 };
 
 /* _pc_unpack_bind(slow, PointerType, ffi): the fast ffi.unpack of this module (after
@@ -1198,6 +1266,8 @@ static PyObject *_pc_string_bind(PyObject *module, PyObject *args)
 /* ffi.cast(): see purecffi/build/api_cast.py */
 static PyObject *_pc_cast_types;      /* ffi._types: cdecl -> ctype */
 static PyObject *_pc_cast_slow;       /* the runtime's FFI.cast, bound to the ffi */
+static PyObject *_pc_cast_ffi;        /* the ffi of these statics (borrowed) */
+static PyObject *_pc_cast_saved, *_pc_typeof_saved, *_pc_sizeof_saved;  /* once lent */
 static PyTypeObject *_pc_cast_ctype;  /* CType */
 static PyTypeObject *_pc_cast_runtime;    /* TypeRuntime */
 static Py_ssize_t _pc_cast_offset = -1;   /* TypeRuntime.cast */
@@ -1318,11 +1388,12 @@ static PyObject *_pc_cast(PyObject *self, PyObject *const *args, size_t nargsf,
 {
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
     PyObject *ctype, *rt, *cast;
-    (void)self;
+    PyObject *types = self == _pc_cast_ffi ? _pc_cast_types :
+        _pc_ffi_item(self, _pc_types_attr);
     if (kwnames != NULL || nargs != 2 || _pc_rt_offset < 0 || _pc_cast_offset < 0 ||
-            !PyUnicode_CheckExact(args[0]))
+            !PyUnicode_CheckExact(args[0]) || types == NULL || !PyDict_CheckExact(types))
         goto slow;
-    ctype = PyDict_GetItemWithError(_pc_cast_types, args[0]);
+    ctype = PyDict_GetItemWithError(types, args[0]);
     if (ctype == NULL) {
         if (PyErr_Occurred())
             return NULL;
@@ -1347,12 +1418,12 @@ static PyObject *_pc_cast(PyObject *self, PyObject *const *args, size_t nargsf,
     Py_DECREF(cast);
     return rt;
 slow:
-    return PyObject_Vectorcall(_pc_cast_slow, args, nargsf, kwnames);
+    PC_FFI_SLOW(_pc_cast_ffi, _pc_cast_slow, _pc_cast_saved);
 }
 
 static PyMethodDef _pc_cast_def = {
     "cast", (PyCFunction)(void (*)(void))_pc_cast, METH_FASTCALL | METH_KEYWORDS,
-    "Reinterpret a value as a value of the given type (no range checks)."
+    "cast($self, cdecl, source)\n--\n\nReinterpret a value as a value of the given type (no range checks)."
 };
 
 /* ffi.typeof(x) and ffi.sizeof(x): a string the ffi has parsed before (its ctype; its
@@ -1365,10 +1436,11 @@ static PyObject *_pc_typeof(PyObject *self, PyObject *const *args, size_t nargsf
                             PyObject *kwnames)
 {
     PyObject *x = PyVectorcall_NARGS(nargsf) == 1 && kwnames == NULL ? args[0] : NULL;
-    PyObject *found = NULL;
-    (void)self;
-    if (x != NULL && PyUnicode_CheckExact(x) && _pc_cast_types != NULL) {
-        found = PyDict_GetItemWithError(_pc_cast_types, x);
+    PyObject *found = NULL, *types;
+    if (x != NULL && PyUnicode_CheckExact(x) && (types = self == _pc_cast_ffi ?
+            _pc_cast_types : _pc_ffi_item(self, _pc_types_attr)) != NULL &&
+            PyDict_CheckExact(types)) {
+        found = PyDict_GetItemWithError(types, x);
         if (found != NULL && !PyObject_TypeCheck(found, _pc_cast_ctype))
             found = NULL;
     }
@@ -1381,7 +1453,7 @@ static PyObject *_pc_typeof(PyObject *self, PyObject *const *args, size_t nargsf
     }
     if (PyErr_Occurred())
         return NULL;
-    return PyObject_Vectorcall(_pc_typeof_slow, args, nargsf, kwnames);
+    PC_FFI_SLOW(_pc_cast_ffi, _pc_typeof_slow, _pc_typeof_saved);
 }
 
 /* the size of array cdata `x` as FFI.sizeof() computes it (`_length` items of
@@ -1412,10 +1484,11 @@ static PyObject *_pc_sizeof(PyObject *self, PyObject *const *args, size_t nargsf
                             PyObject *kwnames)
 {
     PyObject *x = PyVectorcall_NARGS(nargsf) == 1 && kwnames == NULL ? args[0] : NULL;
-    PyObject *sizes, *found = NULL;
-    (void)self;
-    if (x != NULL && PyUnicode_CheckExact(x) && _pc_cast_types != NULL) {
-        sizes = PyDict_GetItemWithError(_pc_cast_types, _pc_sizes_key);
+    PyObject *sizes, *found = NULL, *types;
+    if (x != NULL && PyUnicode_CheckExact(x) && (types = self == _pc_cast_ffi ?
+            _pc_cast_types : _pc_ffi_item(self, _pc_types_attr)) != NULL &&
+            PyDict_CheckExact(types)) {
+        sizes = PyDict_GetItemWithError(types, _pc_sizes_key);
         if (sizes != NULL && PyDict_CheckExact(sizes))
             found = PyDict_GetItemWithError(sizes, x);
         if (found != NULL && PyLong_CheckExact(found)) {
@@ -1430,16 +1503,16 @@ static PyObject *_pc_sizeof(PyObject *self, PyObject *const *args, size_t nargsf
         if (found != NULL || PyErr_Occurred())
             return found;
     }
-    return PyObject_Vectorcall(_pc_sizeof_slow, args, nargsf, kwnames);
+    PC_FFI_SLOW(_pc_cast_ffi, _pc_sizeof_slow, _pc_sizeof_saved);
 }
 
 static PyMethodDef _pc_typeof_def = {
     "typeof", (PyCFunction)(void (*)(void))_pc_typeof, METH_FASTCALL | METH_KEYWORDS,
-    "The ctype of a C type string, or of a cdata."
+    "typeof($self, cdecl)\n--\n\nThe ctype of a C type string, or of a cdata."
 };
 static PyMethodDef _pc_sizeof_def = {
     "sizeof", (PyCFunction)(void (*)(void))_pc_sizeof, METH_FASTCALL | METH_KEYWORDS,
-    "The size in bytes of a type or of a cdata."
+    "sizeof($self, cdecl)\n--\n\nThe size in bytes of a type or of a cdata."
 };
 
 /* _pc_types_bind(typeof, sizeof, sizes_key, ffi): the fast ffi.typeof and ffi.sizeof of
@@ -1488,6 +1561,10 @@ static PyObject *_pc_cast_bind(PyObject *module, PyObject *args)
     Py_XSETREF(_pc_cast_ctype, (PyTypeObject *)ctype_cls);
     Py_INCREF(rt_cls);
     Py_XSETREF(_pc_cast_runtime, (PyTypeObject *)rt_cls);
+    if (_pc_types_attr == NULL &&
+            (_pc_types_attr = PyUnicode_InternFromString("_types")) == NULL)
+        return NULL;
+    _pc_cast_ffi = ffi;               /* (held by `slow`, its bound method) */
     return PyCFunction_NewEx(&_pc_cast_def, ffi, NULL);
 }
 
@@ -3162,6 +3239,38 @@ static int _pc_acc_buffer_install(PyTypeObject *tp)
 #endif
 }
 
+/* lend the ffi built-in `def` (api_new.py) to FFI class `tp` in place of its Python
+ * method `name`, kept as `_pc_<name>` (`*saved`: that name, for the built-in) */
+static int _pc_acc_ffi_one(PyTypeObject *tp, const char *name, PyMethodDef *def,
+                           PyObject **saved)
+{
+    char kept[32];
+    PyOS_snprintf(kept, sizeof(kept), "_pc_%s", name);
+    if (saved != NULL && *saved == NULL &&
+            (*saved = PyUnicode_InternFromString(kept)) == NULL)
+        return -1;
+    return _pc_acc_swap(tp, name, kept, def);
+}
+
+/* the runtime's FFI class `tp` (`_pc_ffi`): its new, cast, from_buffer, string, unpack,
+ * typeof and sizeof become this module's built-ins, for every ffi: 1, 0 if the module
+ * bound none (its own ffi's, whose statics they need), -1 on error */
+static int _pc_acc_ffi_install(PyTypeObject *tp)
+{
+    if (_pc_new_ffi == NULL || _pc_fb_ffi == NULL || _pc_cast_ffi == NULL ||
+            _pc_typeof_slow == NULL || _pc_string_slow == NULL || _pc_unpack_slow == NULL)
+        return 0;
+    if (_pc_acc_ffi_one(tp, "new", &_pc_new_def, &_pc_new_saved) < 0 ||
+            _pc_acc_ffi_one(tp, "from_buffer", &_pc_from_buffer_def, &_pc_fb_saved) < 0 ||
+            _pc_acc_ffi_one(tp, "cast", &_pc_cast_def, &_pc_cast_saved) < 0 ||
+            _pc_acc_ffi_one(tp, "typeof", &_pc_typeof_def, &_pc_typeof_saved) < 0 ||
+            _pc_acc_ffi_one(tp, "sizeof", &_pc_sizeof_def, &_pc_sizeof_saved) < 0 ||
+            _pc_acc_ffi_one(tp, "string", &_pc_string_def, NULL) < 0 ||
+            _pc_acc_ffi_one(tp, "unpack", &_pc_unpack_def, NULL) < 0)
+        return -1;
+    return 1;
+}
+
 /* _pc_accelerate(cls): give the runtime class `cls` the C methods above that suit it;
  * True if it has them now */
 static PyObject *_pc_accelerate(PyObject *module, PyObject *cls)
@@ -3213,6 +3322,9 @@ static PyObject *_pc_accelerate(PyObject *module, PyObject *cls)
     }
     else if (flag == Py_True && _pc_acc_buffer == NULL) {
         r = _pc_acc_buffer_install(tp);
+    }
+    else if (PyDict_GetItemString(tp->tp_dict, "_pc_ffi") == Py_True) {
+        r = _pc_acc_ffi_install(tp);
     }
     if (r >= 0 && _pc_cdata_type != NULL && PyType_IsSubtype(tp, _pc_cdata_type) &&
             _pc_slot_offset(tp, "_addr") == _pc_addr_offset) {

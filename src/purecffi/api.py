@@ -7,6 +7,7 @@ import sys
 import threading
 from ctypes import get_errno as _get_errno, set_errno as _set_errno
 
+from . import accel as _accel
 from . import apimode as _apimode
 from .apimode import ApiLib as _ApiLib
 from . import cdata as _cd
@@ -711,6 +712,10 @@ del _name, _method
 # the `buffer` type is an attribute of FFI; ffi.buffer(cdata) makes one
 FFI.buffer = buffer
 FFI.NULL = _mk.pointer_to(TYPES.pointer(TYPES.void), 0)
+# its new, cast, from_buffer, string, unpack, typeof and sizeof may be lent C methods by a
+# compiled module (purecffi._speedups: accel.py, build/api_accel.py)
+FFI._pc_ffi = True
+_accel.offer(FFI)
 
 
 def _cached(types, key):

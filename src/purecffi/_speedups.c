@@ -3239,6 +3239,58 @@ static int _pc_acc_buffer_install(PyTypeObject *tp)
 #endif
 }
 
+/* Calls of ABI-mode functions (ctypes function classes, `_pc_call_arity`): keyword
+ * arguments and a wrong argument count raise cffi's errors, the rest is ctypes' call
+ * (its own error for a wrong count is replaced afterwards: nothing on the way of a call) */
+static ternaryfunc _pc_acc_ctypes_call;    /* ctypes' tp_call of function classes */
+static PyObject *_pc_acc_arity_name, *_pc_acc_cname_name;
+
+static PyObject *_pc_acc_checked_call(PyObject *self, PyObject *args, PyObject *kwargs)
+{
+    PyObject *r, *arity, *cname;
+    Py_ssize_t n;
+    if (kwargs != NULL && PyDict_GET_SIZE(kwargs) != 0) {
+        PyErr_SetString(PyExc_TypeError,
+                        "a cdata function cannot be called with keyword arguments");
+        return NULL;
+    }
+    r = _pc_acc_ctypes_call(self, args, NULL);
+    if (r != NULL || !PyErr_ExceptionMatches(PyExc_TypeError))
+        return r;
+    arity = _PyType_Lookup(Py_TYPE(self), _pc_acc_arity_name);
+    cname = _PyType_Lookup(Py_TYPE(self), _pc_acc_cname_name);
+    if (arity == NULL || cname == NULL || !PyLong_CheckExact(arity) ||
+            !PyUnicode_CheckExact(cname))
+        return NULL;
+    n = PyLong_AsSsize_t(arity);
+    if (n == PyTuple_GET_SIZE(args) || n < 0) {    /* (another error: an argument's) */
+        if (n < 0 && PyErr_Occurred() && !PyErr_ExceptionMatches(PyExc_TypeError))
+            PyErr_Clear();
+        return NULL;
+    }
+    PyErr_Clear();
+    PyErr_Format(PyExc_TypeError, "'%U' expects %zd arguments, got %zd", cname, n,
+                 PyTuple_GET_SIZE(args));
+    return NULL;
+}
+
+/* the function class `tp` checks its calls: 1, 0 if its call is not ctypes' own */
+static int _pc_acc_call_install(PyTypeObject *tp)
+{
+    if (_pc_acc_arity_name == NULL) {
+        _pc_acc_arity_name = PyUnicode_InternFromString("_pc_call_arity");
+        _pc_acc_cname_name = PyUnicode_InternFromString("_pc_call_cname");
+        if (_pc_acc_arity_name == NULL || _pc_acc_cname_name == NULL)
+            return -1;
+    }
+    if (_pc_acc_ctypes_call == NULL && tp->tp_call != _pc_acc_checked_call)
+        _pc_acc_ctypes_call = tp->tp_call;     /* (the first class offered: ctypes') */
+    if (tp->tp_call == NULL || tp->tp_call != _pc_acc_ctypes_call)
+        return 0;
+    tp->tp_call = _pc_acc_checked_call;
+    return 1;
+}
+
 /* lend the ffi built-in `def` (api_new.py) to FFI class `tp` in place of its Python
  * method `name`, kept as `_pc_<name>` (`*saved`: that name, for the built-in) */
 static int _pc_acc_ffi_one(PyTypeObject *tp, const char *name, PyMethodDef *def,
@@ -3325,6 +3377,9 @@ static PyObject *_pc_accelerate(PyObject *module, PyObject *cls)
     }
     else if (PyDict_GetItemString(tp->tp_dict, "_pc_ffi") == Py_True) {
         r = _pc_acc_ffi_install(tp);
+    }
+    else if (PyDict_GetItemString(tp->tp_dict, "_pc_call_arity") != NULL) {
+        r = _pc_acc_call_install(tp);
     }
     if (r >= 0 && _pc_cdata_type != NULL && PyType_IsSubtype(tp, _pc_cdata_type) &&
             _pc_slot_offset(tp, "_addr") == _pc_addr_offset) {

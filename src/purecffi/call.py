@@ -15,6 +15,7 @@ import ctypes
 import _ctypes
 
 from . import platform as plat
+from .accel import offer
 from .call_args import (LD_FROM_BYTES, accepts_bytes, arg_converter,
                         argtypes_of)
 from .call_files import file_pointer
@@ -331,10 +332,14 @@ class _CallPlan:
         # directly, ~12 ns faster per call than through c_int's getter
         if fntype.ellipsis and "__call__" not in attrs:
             attrs.update(__call__=_variadic_call, _fixed_count=len(fntype.args))
+        elif "__call__" not in attrs:       # ctypes' own call: a compiled module may check
+            attrs.update(_pc_call_arity=len(fntype.args), _pc_call_cname=fntype.cname)
         namespace = family_namespace(LibFunction)
         namespace.update(attrs)
         self.cls = type("function<%s>" % (fntype.cname,), (CData, _CFuncPtr), namespace)
         name_as_cffi_class(self.cls, "_CDataBase")      # (cffi's class of lib.f)
+        if "_pc_call_arity" in attrs:   # (its keywords and argument count: accel.py)
+            offer(self.cls)
 
 
 

@@ -23,7 +23,9 @@ demo: $(STAMP)
 PURE_TESTS := cdata_ops cdata_classes conversions int_conversions field_reads item_reads \
   pointer_item_writes buffer_fast_paths buffer_sizes first_access view_fast_paths view_paths \
   differential_inline differential wrong_results threads memory_bounds pointer_difference \
-  struct_value_writes slice_assign_fast_paths bitfields new new_fast_paths field_view_caches
+  struct_value_writes slice_assign_fast_paths bitfields new new_fast_paths field_view_caches \
+  calls call_fast_paths call_int_bounds call_int64_args pointer_compat list_arguments \
+  error_grid ffi_functions ffi_object cast string_fast_paths string_unpack_sizes
 test: $(STAMP) headers
 	$(VPY) -m pytest -q -n 2 tests
 	PURECFFI_PURE=1 $(VPY) -m pytest -q -n 2 $(PURE_TESTS:%=tests/test_%.py)

@@ -2992,8 +2992,19 @@ static PyObject *_pc_acc_add(PyObject *self, PyObject *other)
     return _pc_acc_slow(self, _pc_acc_add_name, &other, 1);
 }
 
-/* `p - n`, and `p - q` of a pointer `q` of the same C type: their distance in items when
- * exact (the rest, `p - a` of an array included, to the Python method) */
+static PyObject *_pc_acc_decay_name;      /* "_pc_decay" (below) */
+
+/* whether `other` is an array whose class says it decays to `ptr` (`_pc_decay`) */
+static int _pc_acc_decays_to(PyObject *other, PyObject *ptr)
+{
+    PyObject *decay = _pc_acc_decay_name != NULL ?
+        _PyType_Lookup(Py_TYPE(other), _pc_acc_decay_name) : NULL;
+    return decay != NULL && PyTuple_CheckExact(decay) && PyTuple_GET_SIZE(decay) == 5 &&
+        PyTuple_GET_ITEM(decay, 1) == ptr;
+}
+
+/* `p - n`, and `p - q` of a pointer `q` of the same C type or `p - a` of an array of its
+ * items: their distance in items when exact (the rest to the Python method) */
 static PyObject *_pc_acc_sub(PyObject *self, PyObject *other)
 {
     PyObject *result = _pc_acc_moved(self, other, -1), *info;
@@ -3005,7 +3016,8 @@ static PyObject *_pc_acc_sub(PyObject *self, PyObject *other)
     if (info != NULL && Py_TYPE(other) != &PyLong_Type &&
             PyObject_TypeCheck(other, _pc_cdata_type) &&
             _pc_class_slots(Py_TYPE(other), 0, 0) >= 0 &&
-            PC_SLOT(other, _pc_ctype_offset) == PC_SLOT(self, _pc_ctype_offset) &&
+            (PC_SLOT(other, _pc_ctype_offset) == PC_SLOT(self, _pc_ctype_offset) ||
+             _pc_acc_decays_to(other, PC_SLOT(self, _pc_ctype_offset))) &&
             (a = _pc_acc_address(self)) != NULL && (b = _pc_acc_address(other)) != NULL &&
             (uintptr_t)a < ((uintptr_t)1 << 48) && (uintptr_t)b < ((uintptr_t)1 << 48)) {
         size = PyLong_AsLongLong(PyTuple_GET_ITEM(info, 0));
@@ -3015,6 +3027,62 @@ static PyObject *_pc_acc_sub(PyObject *self, PyObject *other)
         PyErr_Clear();
     }
     return _pc_acc_slow(self, _pc_acc_sub_name, &other, 1);
+}
+
+/* `a + n` and `n + a` of an array whose class names, in `_pc_decay` (cdata.py, filed at
+ * its first `a + n`), (item size, the `T *` it decays to, that type's aligned class or
+ * None, its plain class, its alignment mask): the pointer made here as the Python method
+ * makes it; the rest to the Python method */
+static PyObject *_pc_acc_array_add(PyObject *self, PyObject *other)
+{
+    PyObject *decay = _PyType_Lookup(Py_TYPE(self), _pc_acc_decay_name);
+    PyObject *keep = PC_SLOT(self, _pc_keep_offset), *cls;
+    char *base;
+    long long i, size, moved, mask;
+    if (decay == NULL || !PyTuple_CheckExact(decay) || PyTuple_GET_SIZE(decay) != 5 ||
+            keep == NULL || !PyLong_CheckExact(other) ||
+            (base = _pc_acc_address(self)) == NULL || (uintptr_t)base >= ((uintptr_t)1 << 48))
+        return _pc_acc_slow(self, _pc_acc_add_name, &other, 1);
+    i = PyLong_AsLongLong(other);
+    size = PyLong_AsLongLong(PyTuple_GET_ITEM(decay, 0));
+    mask = PyLong_AsLongLong(PyTuple_GET_ITEM(decay, 4));
+    if ((i == -1 && PyErr_Occurred()) || i > ((long long)1 << 40) ||
+            i < -((long long)1 << 40) || size <= 0 || size > ((long long)1 << 20) ||
+            mask < 0 || PyErr_Occurred()) {
+        PyErr_Clear();
+        return _pc_acc_slow(self, _pc_acc_add_name, &other, 1);
+    }
+    moved = (long long)(uintptr_t)base + i * size;     /* (exact: within 2**61) */
+    if (moved < 0)
+        return _pc_acc_slow(self, _pc_acc_add_name, &other, 1);
+    cls = PyTuple_GET_ITEM(decay, 2);
+    if (cls == Py_None || moved == 0 || (moved & mask) != 0)
+        cls = PyTuple_GET_ITEM(decay, 3);
+    return _pc_cdata_at((PyTypeObject *)cls, PyTuple_GET_ITEM(decay, 1),
+                        PyLong_FromLongLong(moved), keep);
+}
+
+static PyMethodDef _pc_acc_array_add_def = {"__add__", (PyCFunction)_pc_acc_array_add,
+    METH_O, NULL};
+static PyMethodDef _pc_acc_array_radd_def = {"__radd__", (PyCFunction)_pc_acc_array_add,
+    METH_O, NULL};
+
+/* the C `a + n` on array class `tp` (`_pc_array_add`): 1, 0, -1 on error */
+static int _pc_acc_array_add_install(PyTypeObject *tp)
+{
+    int r;
+    if (_pc_acc_decay_name == NULL &&
+            ((_pc_acc_decay_name = PyUnicode_InternFromString("_pc_decay")) == NULL ||
+             (_pc_acc_add_name == NULL &&
+              (_pc_acc_add_name = PyUnicode_InternFromString("_pc_add")) == NULL)))
+        return -1;
+    if (_pc_keep_offset < 0 || !_pc_same_slot(tp, "_keep", _pc_keep_offset) ||
+            !_pc_same_slot(tp, "_ctype", _pc_ctype_offset))
+        return PyErr_Occurred() ? -1 : 0;
+    r = _pc_acc_swap(tp, "__add__", "_pc_add", &_pc_acc_array_add_def);
+    if (r > 0)
+        r = _pc_acc_swap(tp, "__radd__", "_pc_radd", &_pc_acc_array_radd_def);
+    return r;
 }
 
 static PyMethodDef _pc_acc_add_def = {"__add__", (PyCFunction)_pc_acc_add, METH_O, NULL};
@@ -3239,6 +3307,158 @@ static int _pc_acc_buffer_install(PyTypeObject *tp)
 #endif
 }
 
+/* Arguments of ABI-mode calls: the `from_param` of a converter class that names its
+ * kind and constants in `_pc_param` (call_args.py) becomes a C function doing what the
+ * Python template does, bound to the constants */
+static PyObject *_pc_acc_value_name, *_pc_acc_addr_name;    /* "_value", "_addr" */
+
+/* 1 and `*v` set if `value` is an int within [lo, hi], 0 if not (no error set) */
+static int _pc_acc_int_in(PyObject *value, PyObject *info, long long *v)
+{
+    int overflow;
+    *v = PyLong_AsLongLongAndOverflow(value, &overflow);
+    if (*v == -1 && PyErr_Occurred()) {
+        PyErr_Clear();
+        return 0;
+    }
+    return !overflow && *v >= PyLong_AsLongLong(PyTuple_GET_ITEM(info, 1)) &&
+        *v <= PyLong_AsLongLong(PyTuple_GET_ITEM(info, 2));
+}
+
+/* an int argument of up to 32 bits, as ctypes passes it (a negative one as the unsigned
+ * int of the same bits): NULL with no error set when `value` is not taken here */
+static PyObject *_pc_acc_int_arg(PyObject *info, PyObject *value)
+{
+    long long v;
+    PyObject *inner;
+    if (PyLong_CheckExact(value)) {
+        if (!_pc_acc_int_in(value, info, &v))
+            return NULL;
+    }
+    else if ((PyObject *)Py_TYPE(value) == PyTuple_GET_ITEM(info, 3)) {   /* ValueCData */
+        inner = PyObject_GetAttr(value, _pc_acc_value_name);
+        if (inner == NULL) {
+            PyErr_Clear();
+            return NULL;
+        }
+        if (!PyLong_CheckExact(inner) || !_pc_acc_int_in(inner, info, &v)) {
+            Py_DECREF(inner);
+            return NULL;
+        }
+        Py_DECREF(inner);
+    }
+    else if (value == Py_True || value == Py_False)
+        v = value == Py_True;
+    else
+        return NULL;
+    return PyLong_FromLongLong(v >= 0 ? v : v + 4294967296LL);
+}
+
+/* ("int", LO, HI, ValueCData, SLOW): _small_int_template */
+static PyObject *_pc_acc_small_int(PyObject *info, PyObject *value)
+{
+    PyObject *r = _pc_acc_int_arg(info, value), *slow;
+    long long v;
+    if (r != NULL || PyErr_Occurred())
+        return r;
+    slow = PyObject_CallOneArg(PyTuple_GET_ITEM(info, 4), value);
+    if (slow == NULL || !PyLong_CheckExact(slow))
+        return slow;
+    v = PyLong_AsLongLong(slow);       /* (within the type's bounds: SLOW checked) */
+    if (v == -1 && PyErr_Occurred())
+        PyErr_Clear();
+    else if (v < 0) {
+        Py_DECREF(slow);
+        return PyLong_FromLongLong(v + 4294967296LL);
+    }
+    return slow;
+}
+
+/* ("register", LO, HI, ValueCData, BIG): _register_int_template */
+static PyObject *_pc_acc_register_int(PyObject *info, PyObject *value)
+{
+    PyObject *r = _pc_acc_int_arg(info, value);
+    if (r != NULL || PyErr_Occurred())
+        return r;
+    return PyObject_CallOneArg(PyTuple_GET_ITEM(info, 4), value);
+}
+
+/* ("pointer" or "bytes", ACCEPTED, PARAMS, VOIDP, SLOW): _pointer_template and
+ * _bytes_pointer_template */
+static PyObject *_pc_acc_pointer_arg(PyObject *info, PyObject *value)
+{
+    PyObject *address, *param;
+    int found;
+    if (PyBytes_CheckExact(value) &&
+            PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(info, 0), "bytes") == 0)
+        return Py_NewRef(value);
+    found = PySet_Contains(PyTuple_GET_ITEM(info, 1), (PyObject *)Py_TYPE(value));
+    if (found < 0)
+        return NULL;
+    if (!found)
+        return PyObject_CallOneArg(PyTuple_GET_ITEM(info, 4), value);
+    address = PyObject_GetAttr(value, _pc_acc_addr_name);
+    if (address == NULL)
+        return NULL;
+    param = PyDict_GetItemWithError(PyTuple_GET_ITEM(info, 2), address);
+    if (param != NULL && PyObject_IsTrue(param) == 1) {
+        Py_DECREF(address);
+        return Py_NewRef(param);
+    }
+    if (PyErr_Occurred()) {
+        Py_DECREF(address);
+        return NULL;
+    }
+    param = PyObject_CallOneArg(PyTuple_GET_ITEM(info, 3), address);
+    Py_DECREF(address);
+    return param;
+}
+
+static PyMethodDef _pc_acc_small_int_def = {"from_param",
+    (PyCFunction)_pc_acc_small_int, METH_O, NULL};
+static PyMethodDef _pc_acc_register_int_def = {"from_param",
+    (PyCFunction)_pc_acc_register_int, METH_O, NULL};
+static PyMethodDef _pc_acc_pointer_arg_def = {"from_param",
+    (PyCFunction)_pc_acc_pointer_arg, METH_O, NULL};
+
+/* converter class `tp` gets the C `from_param` of its `_pc_param` (`info`): 1, 0 if
+ * `info` is not one of the kinds above, -1 on error */
+static int _pc_acc_param_install(PyTypeObject *tp, PyObject *info)
+{
+    PyMethodDef *def;
+    PyObject *function, *method;
+    int r;
+    if (!PyTuple_CheckExact(info) || PyTuple_GET_SIZE(info) != 5 ||
+            !PyUnicode_Check(PyTuple_GET_ITEM(info, 0)))
+        return 0;
+    if (_pc_acc_value_name == NULL &&
+            ((_pc_acc_value_name = PyUnicode_InternFromString("_value")) == NULL ||
+             (_pc_acc_addr_name = PyUnicode_InternFromString("_addr")) == NULL))
+        return -1;
+    if (PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(info, 0), "int") == 0 ||
+            PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(info, 0), "register") == 0) {
+        if (!PyLong_CheckExact(PyTuple_GET_ITEM(info, 1)) ||
+                !PyLong_CheckExact(PyTuple_GET_ITEM(info, 2)) ||
+                !PyType_Check(PyTuple_GET_ITEM(info, 3)))
+            return 0;
+        def = PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(info, 0), "int") == 0 ?
+            &_pc_acc_small_int_def : &_pc_acc_register_int_def;
+    }
+    else if ((PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(info, 0), "pointer") == 0 ||
+              PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(info, 0), "bytes") == 0) &&
+             PySet_Check(PyTuple_GET_ITEM(info, 1)) &&
+             PyDict_CheckExact(PyTuple_GET_ITEM(info, 2)))
+        def = &_pc_acc_pointer_arg_def;
+    else
+        return 0;
+    function = PyCFunction_NewEx(def, info, NULL);
+    method = function != NULL ? PyStaticMethod_New(function) : NULL;
+    r = method != NULL && _pc_acc_put(tp, "from_param", method) == 0 ? 1 : -1;
+    Py_XDECREF(function);
+    Py_XDECREF(method);
+    return r;
+}
+
 /* Calls of ABI-mode functions (ctypes function classes, `_pc_call_arity`): keyword
  * arguments and a wrong argument count raise cffi's errors, the rest is ctypes' call
  * (its own error for a wrong count is replaced afterwards: nothing on the way of a call) */
@@ -3381,6 +3601,9 @@ static PyObject *_pc_accelerate(PyObject *module, PyObject *cls)
     else if (PyDict_GetItemString(tp->tp_dict, "_pc_call_arity") != NULL) {
         r = _pc_acc_call_install(tp);
     }
+    else if ((items = PyDict_GetItemString(tp->tp_dict, "_pc_param")) != NULL) {
+        r = _pc_acc_param_install(tp, items);
+    }
     if (r >= 0 && _pc_cdata_type != NULL && PyType_IsSubtype(tp, _pc_cdata_type) &&
             _pc_slot_offset(tp, "_addr") == _pc_addr_offset) {
         int more = fields != NULL && PyTuple_Check(fields) ?
@@ -3388,6 +3611,10 @@ static PyObject *_pc_accelerate(PyObject *module, PyObject *cls)
         if (more >= 0 && (items = PyDict_GetItemString(tp->tp_dict,
                                                       "_pc_struct_items")) != NULL)
             more |= _pc_acc_struct_items_install(tp, items);
+        if (more >= 0 && PyDict_GetItemString(tp->tp_dict, "_pc_array_add") == Py_True) {
+            int added = _pc_acc_array_add_install(tp);
+            more = added < 0 ? -1 : more | added;
+        }
         if (more >= 0 && (items = PyDict_GetItemString(tp->tp_dict,
                                                       "_pc_pointer_add")) != NULL) {
             int added = _pc_acc_pointer_add_install(tp, items);

@@ -20,6 +20,7 @@ import sys
 import threading
 
 from . import platform as plat
+from .accel import offer
 from .call_files import file_pointer
 from .call_types import by_value_ctypes, unsupported_by_value
 from .cdata import AddrCData, CData
@@ -294,10 +295,17 @@ class ArgConverter:
         raise NotImplementedError
 
 
-def _converter(ctype, from_param):
-    """A converter class for arguments of `ctype` (ctypes only needs `from_param`)."""
-    return type("arg<%s>" % (ctype.cname,), (ArgConverter,),
-                {"ctype": ctype, "from_param": staticmethod(from_param), "__slots__": ()})
+def _converter(ctype, from_param, param=None):
+    """A converter class for arguments of `ctype` (ctypes only needs `from_param`); `param`
+    (kind, constants...) lets a compiled module give it a C `from_param` doing the same
+    (accel.py, build/api_accel_calls.py)."""
+    namespace = {"ctype": ctype, "from_param": staticmethod(from_param), "__slots__": ()}
+    if param is not None:
+        namespace["_pc_param"] = param
+    cls = type("arg<%s>" % (ctype.cname,), (ArgConverter,), namespace)
+    if param is not None:
+        offer(cls)
+    return cls
 
 
 def _int_converter(ctype):
@@ -309,7 +317,8 @@ def _int_converter(ctype):
         return _converter(ctype, _specialise(_small_int_template, LO=lo, HI=hi, SLOW=slow,
                                              VCD=ValueCData,
                                              TOP=min(hi, _COMPACT_MAX),
-                                             BOTTOM=max(lo, -_COMPACT_MAX)))
+                                             BOTTOM=max(lo, -_COMPACT_MAX)),
+                          ("int", lo, hi, ValueCData, slow))
     box = _INT_BOXES[base.signed].from_param
     big = _specialise(_big_int_template, LO=lo, HI=hi, SLOW=slow, BOX=box, VCD=ValueCData)
     converter = _converter(ctype, big)
@@ -317,7 +326,8 @@ def _int_converter(ctype):
         reg_lo, reg_hi = max(lo, -_INT_WRAP // 2), min(hi, _INT_WRAP // 2 - 1)
         converter.in_register = _converter(ctype, _specialise(
             _register_int_template, LO=reg_lo, HI=reg_hi, TOP=min(reg_hi, _COMPACT_MAX),
-            BOTTOM=max(reg_lo, -_COMPACT_MAX), BIG=big, VCD=ValueCData))
+            BOTTOM=max(reg_lo, -_COMPACT_MAX), BIG=big, VCD=ValueCData),
+            ("register", reg_lo, reg_hi, ValueCData, big))
     return converter
 
 
@@ -496,10 +506,13 @@ def _pointer_slow_path(ctype, accepted):
 
 def _pointer_converter(ctype):
     accepted = runtime_classes(ctype)
-    template = _bytes_pointer_template if _accepts_bytes(ctype.item) else _pointer_template
+    takes_bytes = _accepts_bytes(ctype.item)
+    template = _bytes_pointer_template if takes_bytes else _pointer_template
+    slow = _pointer_slow_path(ctype, accepted)
     return _converter(ctype, _specialise(template, ACCEPTED=accepted, VOIDP=_new_pointer_param,
-                                         PARAM=_POINTER_PARAMS.get,
-                                         SLOW=_pointer_slow_path(ctype, accepted)))
+                                         PARAM=_POINTER_PARAMS.get, SLOW=slow),
+                      ("bytes" if takes_bytes else "pointer", accepted, _POINTER_PARAMS,
+                       _new_pointer_param, slow))
 
 
 def _function_pointer_converter(ctype):

@@ -418,8 +418,10 @@ def _decay_of(array):
     """(the `T *` an array of `T` decays to, its TypeRuntime), filed on the array's class
     (`_decay`) when its items have a size: the next `a + n` or `p - a` finds it at once."""
     ptr = TYPES.pointer(array._ctype.item)
-    decay = (ptr, prepare(ptr))
-    if array._item_size > 0:
+    decay = (ptr, rt := prepare(ptr))
+    if array._item_size > 0:    # (`_pc_decay`: the same for a compiled module's C, accel.py)
+        type.__setattr__(array.__class__, "_pc_decay", (
+            array._item_size, ptr, rt.fast_class, rt.cdata_class, rt.align_mask))
         type.__setattr__(array.__class__, "_decay", decay)     # (published whole)
     return decay
 

@@ -234,7 +234,7 @@ def attach_classes(ctype, rt):
 
 # what a class names when an API module's C may speed it up (accel.py, build/api_accel.py)
 _LENDABLE = ("_pc_number", "_pc_number_array", "_pc_number_pointer", "_pc_fields",
-             "_pc_struct_items", "_pc_pointer_add", "_pc_address")
+             "_pc_struct_items", "_pc_pointer_add", "_pc_address", "_pc_array_add")
 
 
 def _offer_classes(rt):
@@ -388,7 +388,7 @@ def _array_class(ctype, rt):
 
 def _make_array_classes(item, irt):
     name = item.spell("[]")
-    attrs = {"_array": True}
+    attrs = {"_array": True, "_pc_array_add": True}     # (`a + n` in C: accel.py)
     item_accessors(item, attrs)
     cls = fast_cls = concrete(name, ArrayCData, attrs)
     align_mask = 0
@@ -627,7 +627,8 @@ def attribute_fields(struct_type):
 # what the cdata classes of structs and of pointers to them have, or get once made
 _RESERVED = frozenset(dir(StructCData)) | frozenset(dir(StructPointerCData)) | frozenset([
     "_addr", "_ctype", "_keep", "_length", "_v", "_view_items", "_families", "_keeps_views",
-    "_decay", "_mirror_buffer", "_mirror_class", "_open_array", "_item_size", "_item_read",
+    "_decay", "_pc_decay", "_pc_array_add", "_mirror_buffer", "_mirror_class", "_open_array",
+    "_item_size", "_item_read",
     "_item_write",
     # what an API module's C reads, and the Python methods it keeps (accel.py)
     "_pc_struct_items", "_pc_pointer_add", "_pc_getitem", "_pc_setitem", "_pc_len", "_pc_add",

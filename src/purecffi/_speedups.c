@@ -1692,6 +1692,15 @@ static int _pc_acc_put_float(char *p, PyObject *value)
     return 1;
 }
 
+/* write `value`, bytes of length 1, at `p` as a C char: 1, or 0 (no error set) */
+static int _pc_acc_put_char(char *p, PyObject *value)
+{
+    if (!PyBytes_CheckExact(value) || PyBytes_GET_SIZE(value) != 1)
+        return 0;
+    *p = PyBytes_AS_STRING(value)[0];
+    return 1;
+}
+
 static PyObject *_pc_acc_get_b(PyObject *self, PyObject *index)
 {
     char *p = index == _pc_acc_zero ? _pc_acc_address(self) : NULL;
@@ -2484,6 +2493,72 @@ static PyObject *_pc_acc_pset_d(PyObject *self, PyObject *const *args, Py_ssize_
 static PyMethodDef _pc_acc_pget_def_d = {"__getitem__", (PyCFunction)_pc_acc_pget_d, METH_O, NULL};
 static PyMethodDef _pc_acc_pset_def_d = {"__setitem__", (PyCFunction)(void (*)(void))_pc_acc_pset_d, METH_FASTCALL, NULL};
 
+static PyObject *_pc_acc_get_c(PyObject *self, PyObject *index)
+{
+    char *p = index == _pc_acc_zero ? _pc_acc_address(self) : NULL;
+    char v;
+    if (p == NULL)
+        return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);
+    memcpy(&v, p, sizeof(v));
+    return PyBytes_FromStringAndSize(&v, 1);
+}
+
+static PyObject *_pc_acc_set_c(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    char *p = nargs == 2 ? (args[0] == _pc_acc_zero ? _pc_acc_address(self) : NULL) : NULL;
+    PyObject *value = nargs == 2 ? args[1] : NULL;
+    if (p != NULL && _pc_acc_put_char(p, value))
+        Py_RETURN_NONE;
+    return _pc_acc_slow(self, _pc_acc_setitem_name, args, nargs);
+}
+
+static PyMethodDef _pc_acc_get_def_c = {"__getitem__", (PyCFunction)_pc_acc_get_c, METH_O, NULL};
+static PyMethodDef _pc_acc_set_def_c = {"__setitem__", (PyCFunction)(void (*)(void))_pc_acc_set_c, METH_FASTCALL, NULL};
+
+static PyObject *_pc_acc_aget_c(PyObject *self, PyObject *index)
+{
+    char *p = _pc_acc_item(self, index, sizeof(char));
+    char v;
+    if (p == NULL)
+        return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);
+    memcpy(&v, p, sizeof(v));
+    return PyBytes_FromStringAndSize(&v, 1);
+}
+
+static PyObject *_pc_acc_aset_c(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    char *p = nargs == 2 ? (_pc_acc_item(self, args[0], sizeof(char))) : NULL;
+    PyObject *value = nargs == 2 ? args[1] : NULL;
+    if (p != NULL && _pc_acc_put_char(p, value))
+        Py_RETURN_NONE;
+    return _pc_acc_slow(self, _pc_acc_setitem_name, args, nargs);
+}
+
+static PyMethodDef _pc_acc_aget_def_c = {"__getitem__", (PyCFunction)_pc_acc_aget_c, METH_O, NULL};
+static PyMethodDef _pc_acc_aset_def_c = {"__setitem__", (PyCFunction)(void (*)(void))_pc_acc_aset_c, METH_FASTCALL, NULL};
+
+static PyObject *_pc_acc_pget_c(PyObject *self, PyObject *index)
+{
+    char *p = _pc_acc_at(self, index, sizeof(char));
+    char v;
+    if (p == NULL)
+        return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);
+    memcpy(&v, p, sizeof(v));
+    return PyBytes_FromStringAndSize(&v, 1);
+}
+
+static PyObject *_pc_acc_pset_c(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    char *p = nargs == 2 ? (_pc_acc_at(self, args[0], sizeof(char))) : NULL;
+    PyObject *value = nargs == 2 ? args[1] : NULL;
+    if (p != NULL && _pc_acc_put_char(p, value))
+        Py_RETURN_NONE;
+    return _pc_acc_slow(self, _pc_acc_setitem_name, args, nargs);
+}
+
+static PyMethodDef _pc_acc_pget_def_c = {"__getitem__", (PyCFunction)_pc_acc_pget_c, METH_O, NULL};
+static PyMethodDef _pc_acc_pset_def_c = {"__setitem__", (PyCFunction)(void (*)(void))_pc_acc_pset_c, METH_FASTCALL, NULL};
+
 static const struct {
     char letter;
     PyMethodDef *get, *set, *aget, *aset, *pget, *pset;
@@ -2512,6 +2587,8 @@ static const struct {
      &_pc_acc_aset_def_f, &_pc_acc_pget_def_f, &_pc_acc_pset_def_f},
     {'d', &_pc_acc_get_def_d, &_pc_acc_set_def_d, &_pc_acc_aget_def_d,
      &_pc_acc_aset_def_d, &_pc_acc_pget_def_d, &_pc_acc_pset_def_d},
+    {'c', &_pc_acc_get_def_c, &_pc_acc_set_def_c, &_pc_acc_aget_def_c,
+     &_pc_acc_aset_def_c, &_pc_acc_pget_def_c, &_pc_acc_pset_def_c},
     {0, NULL, NULL, NULL, NULL, NULL, NULL}
 };
 
@@ -2779,6 +2856,7 @@ static PyObject *_pc_acc_field_get(PyObject *info, PyObject *self)
         case 'Q': { unsigned long long v; memcpy(&v, p, sizeof(v)); return PyLong_FromUnsignedLongLong(v); }
         case 'f': { float v; memcpy(&v, p, sizeof(v)); return PyFloat_FromDouble((double)v); }
         case 'd': { double v; memcpy(&v, p, sizeof(v)); return PyFloat_FromDouble(v); }
+        case 'c': { char v; memcpy(&v, p, sizeof(v)); return PyBytes_FromStringAndSize(&v, 1); }
         }
     }
     return Py_TYPE(old)->tp_descr_get(old, self, (PyObject *)Py_TYPE(self));
@@ -2805,6 +2883,7 @@ static PyObject *_pc_acc_field_set(PyObject *info, PyObject *const *args,
         case 'Q': done = _pc_put_int(p, value, sizeof(unsigned long long), 0); break;
         case 'f': done = _pc_acc_put_float(p, value); break;
         case 'd': done = _pc_new_write('d', p, value); break;
+        case 'c': done = _pc_acc_put_char(p, value); break;
         }
         if (done)
             Py_RETURN_NONE;

@@ -411,7 +411,7 @@ def _make_array_classes(item, irt):
     owning = {"_owning": True}
     if "_pc_struct_items" in vars(fast_cls):       # (its `a[i]` is the fast class's)
         owning["_pc_struct_items"] = vars(fast_cls)["_pc_struct_items"]
-    if is_plain_number(item) and item.byte_size in (1, 2, 4, 8):
+    if is_plain_number(item) and item.byte_size in (1, 2, 4, 8) or is_byte_char(item):
         owning["_pc_number_array"] = irt.fmt    # (what an API module's C reads: accel.py)
     owning = concrete(name, ArrayCData, owning, parent=fast_cls)
     return cls, (fast_cls if fast_cls is not cls else None), owning, align_mask

@@ -51,6 +51,7 @@ _NUMBERS = {
     "Q": ("unsigned long long", "PyLong_FromUnsignedLongLong(v)", "unsigned"),
     "f": ("float", "PyFloat_FromDouble((double)v)", "float"),
     "d": ("double", "PyFloat_FromDouble(v)", "double"),
+    "c": ("char", "PyBytes_FromStringAndSize(&v, 1)", "char"),    # (arrays of char only)
 }
 
 
@@ -79,6 +80,8 @@ def _writer(ctype, kind):
         return "_pc_acc_put_float(p, value)"
     if kind == "double":
         return "_pc_new_write('d', p, value)"
+    if kind == "char":
+        return "_pc_acc_put_char(p, value)"
     return "_pc_put_int(p, value, sizeof(%s), %d)" % (ctype, kind == "signed")
 
 
@@ -248,6 +251,15 @@ _COMMON = [
     "        return 0;",
     "    f = (float)d;",
     "    memcpy(p, &f, sizeof(f));",
+    "    return 1;",
+    "}",
+    "",
+    "/* write `value`, bytes of length 1, at `p` as a C char: 1, or 0 (no error set) */",
+    "static int _pc_acc_put_char(char *p, PyObject *value)",
+    "{",
+    "    if (!PyBytes_CheckExact(value) || PyBytes_GET_SIZE(value) != 1)",
+    "        return 0;",
+    "    *p = PyBytes_AS_STRING(value)[0];",
     "    return 1;",
     "}",
     "",

@@ -17,7 +17,7 @@ import os
 import threading
 import weakref
 
-__all__ = ["offer", "register", "load_speedups", "speedups_loaded"]
+__all__ = ["offer", "register", "load_speedups", "speedups_loaded", "pure_requested"]
 
 _lock = threading.Lock()
 _offered = weakref.WeakSet()     # classes that can be sped up (they die with their types)
@@ -48,12 +48,17 @@ def register(install):
 def load_speedups():
     """Load purecffi._speedups, if it was built and PURECFFI_PURE does not say no (its
     import registers its C methods here, through apimode.load())."""
-    if os.environ.get("PURECFFI_PURE", "") not in ("", "0") or _stale():
+    if pure_requested() or _stale():
         return
     try:
         importlib.import_module("purecffi._speedups")
     except ImportError:     # (not built: no compiler, or another Python's build)
         pass
+
+
+def pure_requested():
+    """Whether PURECFFI_PURE asks for pure Python (set, and not "0")."""
+    return os.environ.get("PURECFFI_PURE", "") not in ("", "0")
 
 
 def _stale():

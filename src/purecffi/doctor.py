@@ -31,12 +31,11 @@ def describe(module_name):
 
 def speedups():
     """One line: are the optional C methods (purecffi._speedups) in use, and if not, why."""
-    import os
     from importlib.util import find_spec
-    from purecffi.accel import _stale, speedups_loaded
+    from purecffi.accel import _stale, pure_requested, speedups_loaded
     if speedups_loaded():
         return "speedups       in use (purecffi._speedups)"
-    if os.environ.get("PURECFFI_PURE", "") not in ("", "0"):
+    if pure_requested():
         return "speedups       off: PURECFFI_PURE is set (pure Python)"
     if find_spec("purecffi._speedups") is None:
         return "speedups       not built for this Python (pure Python)"

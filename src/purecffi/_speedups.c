@@ -3462,15 +3462,11 @@ static PyObject *_pc_acc_register_int(PyObject *info, PyObject *value)
     return PyObject_CallOneArg(PyTuple_GET_ITEM(info, 4), value);
 }
 
-/* ("pointer" or "bytes", ACCEPTED, PARAMS, VOIDP, SLOW): _pointer_template and
- * _bytes_pointer_template */
+/* ("pointer", ACCEPTED, PARAMS, VOIDP, SLOW): _pointer_template */
 static PyObject *_pc_acc_pointer_arg(PyObject *info, PyObject *value)
 {
     PyObject *address, *param;
     int found;
-    if (PyBytes_CheckExact(value) &&
-            PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(info, 0), "bytes") == 0)
-        return Py_NewRef(value);
     found = PySet_Contains(PyTuple_GET_ITEM(info, 1), (PyObject *)Py_TYPE(value));
     if (found < 0)
         return NULL;
@@ -3493,12 +3489,22 @@ static PyObject *_pc_acc_pointer_arg(PyObject *info, PyObject *value)
     return param;
 }
 
+/* ("bytes", ...): _bytes_pointer_template, a bytes object passed as it is */
+static PyObject *_pc_acc_bytes_arg(PyObject *info, PyObject *value)
+{
+    if (PyBytes_CheckExact(value))
+        return Py_NewRef(value);
+    return _pc_acc_pointer_arg(info, value);
+}
+
 static PyMethodDef _pc_acc_small_int_def = {"from_param",
     (PyCFunction)_pc_acc_small_int, METH_O, NULL};
 static PyMethodDef _pc_acc_register_int_def = {"from_param",
     (PyCFunction)_pc_acc_register_int, METH_O, NULL};
 static PyMethodDef _pc_acc_pointer_arg_def = {"from_param",
     (PyCFunction)_pc_acc_pointer_arg, METH_O, NULL};
+static PyMethodDef _pc_acc_bytes_arg_def = {"from_param",
+    (PyCFunction)_pc_acc_bytes_arg, METH_O, NULL};
 
 /* converter class `tp` gets the C `from_param` of its `_pc_param` (`info`): 1, 0 if
  * `info` is not one of the kinds above, -1 on error */
@@ -3527,7 +3533,8 @@ static int _pc_acc_param_install(PyTypeObject *tp, PyObject *info)
               PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(info, 0), "bytes") == 0) &&
              PySet_Check(PyTuple_GET_ITEM(info, 1)) &&
              PyDict_CheckExact(PyTuple_GET_ITEM(info, 2)))
-        def = &_pc_acc_pointer_arg_def;
+        def = PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(info, 0), "bytes") == 0 ?
+            &_pc_acc_bytes_arg_def : &_pc_acc_pointer_arg_def;
     else
         return 0;
     function = PyCFunction_NewEx(def, info, NULL);

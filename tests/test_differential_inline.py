@@ -102,7 +102,8 @@ def test_callback_decorator_agrees_with_cffi(expression):
 MEMMOVES = [
     "ffi.memmove(%s, %s, %s)" % (dest, src, n)
     for dest, src in [("d", "b'abcd'"), ("d", "5"), ("5", "d"), ("b'ab'", "d"), ("d", "None"),
-                      ("ffi.cast('int', 1)", "d"), ("d", "memoryview(bytearray(8))[::2]")]
+                      ("ffi.cast('int', 1)", "d"), ("d", "memoryview(bytearray(8))[::2]"),
+                      ("d", "d"), ("d + 1", "ffi.new('char[4]', b'xyz')")]
     for n in ["-1", "2**63", "-2**64", "1.5", "'x'", "2"]]
 
 

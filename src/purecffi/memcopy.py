@@ -27,7 +27,7 @@ def memmove(self: Any, dest: Any, src: Any, n: int) -> None:
         direct = dest._bytes_at and src._bytes_at   # (what only cdata classes say)
     except AttributeError:
         direct = False
-    if direct and n.__class__ is int and n >= 0:
+    if direct and n.__class__ is int and 0 <= n <= _SSIZE_MAX:     # (cffi's OverflowError)
         # a memoryview slice assignment copies as memmove() does (overlap included),
         # without the cost of a ctypes foreign call
         try:

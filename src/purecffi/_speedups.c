@@ -1039,6 +1039,8 @@ static PyObject *_pc_from_buffer(PyObject *self, PyObject *const *args, size_t n
         size = PyByteArray_GET_SIZE(source);
     else if (PyBytes_CheckExact(source))
         size = PyBytes_GET_SIZE(source);
+    else if (Py_IS_TYPE(source, &PyMemoryView_Type))
+        size = PyMemoryView_GET_BUFFER(source)->len;      /* (its view, made below) */
     else
         goto slow;
     if (size <= 0 || !PyUnicode_CheckExact(cdecl))     /* (a ctype: the slow way) */
@@ -1063,7 +1065,24 @@ static PyObject *_pc_from_buffer(PyObject *self, PyObject *const *args, size_t n
     k = _pc_class_slots(tp, 1, 0);         /* (build/api_new.py) */
     if (k < 0)
         goto slow;
-    view = PyMemoryView_FromObject(source);       /* holds the export */
+    if (Py_IS_TYPE(source, &PyMemoryView_Type)) {
+        /* a view of a PickleBuffer of it, which holds an export of the memoryview itself
+         * (it cannot be released under the cdata), if contiguous, as the runtime's */
+        PyObject *pickled = PyPickleBuffer_FromObject(source);
+        view = pickled != NULL ? PyMemoryView_FromObject(pickled) : NULL;
+        Py_XDECREF(pickled);
+        if (view == NULL) {
+            PyErr_Clear();
+            goto slow;
+        }
+        if (PyMemoryView_GET_BUFFER(view)->len != size ||
+                !PyBuffer_IsContiguous(PyMemoryView_GET_BUFFER(view), 'C')) {
+            Py_DECREF(view);
+            goto slow;
+        }
+    }
+    else
+        view = PyMemoryView_FromObject(source);       /* holds the export */
     if (view == NULL)
         return NULL;
     address = PyLong_FromVoidPtr(PyMemoryView_GET_BUFFER(view)->buf);
@@ -1693,6 +1712,85 @@ static int _pc_acc_put_float(char *p, PyObject *value)
 }
 
 /* write `value`, bytes of length 1, at `p` as a C char: 1, or 0 (no error set) */
+/* write a `char x[N]` field (`size`: N) from bytes of at most N, NUL-ended if shorter,
+ * as the runtime's setter: 1, else 0 (nothing written, no error set) */
+static int _pc_acc_put_bytes(char *p, PyObject *value, PyObject *size)
+{
+    Py_ssize_t n, length;
+    if (!PyBytes_CheckExact(value) || !PyLong_CheckExact(size))
+        return 0;
+    length = PyLong_AsSsize_t(size);
+    n = PyBytes_GET_SIZE(value);
+    if (length < 0 || n > length) {
+        PyErr_Clear();
+        return 0;
+    }
+    memcpy(p, PyBytes_AS_STRING(value), (size_t)n);
+    if (n < length)
+        p[n] = 0;
+    return 1;
+}
+
+/* a bit-field read from the little-endian integer of `width` bytes at `p` (`bits`: the
+ * tuple of bitfields.lent_bitfield: width | shift << 8 | bits << 16 | signed << 24,
+ * lowest, highest) */
+static PyObject *_pc_acc_get_bits(const char *p, PyObject *bits)
+{
+    long packed = PyLong_AsLong(PyTuple_GET_ITEM(bits, 0));
+    unsigned long long raw = 0, value;
+    int width = (int)(packed & 0xff), shift = (int)((packed >> 8) & 0xff);
+    int count = (int)((packed >> 16) & 0xff);
+    memcpy(&raw, p, (size_t)width);      /* (little-endian: checked when installed) */
+    value = (raw >> shift) & ((count < 64 ? (1ULL << count) : 0ULL) - 1);
+    if (((packed >> 24) & 1) && count < 64 && (value >> (count - 1)) & 1)
+        return PyLong_FromLongLong((long long)value - (long long)(1ULL << count));
+    return PyLong_FromUnsignedLongLong(value);
+}
+
+/* write a bit-field from an exact int within its range (1), else 0 (nothing written, no
+ * error set: the runtime's checked writer then) */
+static int _pc_acc_put_bits(char *p, PyObject *value, PyObject *bits)
+{
+    long packed = PyLong_AsLong(PyTuple_GET_ITEM(bits, 0));
+    unsigned long long raw = 0, mask;
+    long long v, lo, hi;
+    int width = (int)(packed & 0xff), shift = (int)((packed >> 8) & 0xff), overflow;
+    int count = (int)((packed >> 16) & 0xff);
+    if (!PyLong_CheckExact(value) || count >= 64)
+        return 0;
+    v = PyLong_AsLongLongAndOverflow(value, &overflow);
+    lo = PyLong_AsLongLong(PyTuple_GET_ITEM(bits, 1));
+    hi = PyLong_AsLongLong(PyTuple_GET_ITEM(bits, 2));
+    if (overflow || PyErr_Occurred() || v < lo || v > hi) {
+        PyErr_Clear();
+        return 0;
+    }
+    mask = ((1ULL << count) - 1) << shift;
+    memcpy(&raw, p, (size_t)width);
+    raw = (raw & ~mask) | (((unsigned long long)v << shift) & mask);
+    memcpy(p, &raw, (size_t)width);
+    return 1;
+}
+
+/* write a `_Bool` from True, False or the int 0 or 1 (1), else 0 (nothing written) */
+static int _pc_acc_put_bool(char *p, PyObject *value)
+{
+    long v;
+    if (value == Py_True || value == Py_False)
+        v = value == Py_True;
+    else if (PyLong_CheckExact(value)) {
+        v = PyLong_AsLong(value);
+        if (v == -1 && PyErr_Occurred())
+            PyErr_Clear();
+        if (v != 0 && v != 1)
+            return 0;
+    }
+    else
+        return 0;
+    *p = (char)v;
+    return 1;
+}
+
 static int _pc_acc_put_char(char *p, PyObject *value)
 {
     if (!PyBytes_CheckExact(value) || PyBytes_GET_SIZE(value) != 1)
@@ -1701,12 +1799,137 @@ static int _pc_acc_put_char(char *p, PyObject *value)
     return 1;
 }
 
+/* the slots of a TypeRuntime read by the C below (the same for every one) */
+static Py_ssize_t _pc_acc_rt_fast = -1, _pc_acc_rt_class = -1, _pc_acc_rt_mask = -1;
+
+/* the offsets of the slots of TypeRuntime class `runtime` read here (the same for
+ * every one): 1, 0 if it has not these slots */
+static int _pc_acc_rt_offsets(PyTypeObject *runtime)
+{
+    if (_pc_acc_rt_fast < 0) {
+        _pc_acc_rt_fast = _pc_slot_offset(runtime, "fast_class");
+        _pc_acc_rt_class = _pc_slot_offset(runtime, "cdata_class");
+        _pc_acc_rt_mask = _pc_slot_offset(runtime, "align_mask");
+    }
+    return _pc_acc_rt_fast >= 0 && _pc_acc_rt_class >= 0 && _pc_acc_rt_mask >= 0 &&
+        _pc_slot_offset(runtime, "fast_class") == _pc_acc_rt_fast &&
+        _pc_slot_offset(runtime, "cdata_class") == _pc_acc_rt_class &&
+        _pc_slot_offset(runtime, "align_mask") == _pc_acc_rt_mask;
+}
+
+/* the cdata of pointer type `ctype` at `address`, as the runtime makes it from the
+ * type's runtime `rt`: of its fast class when non-NULL and aligned for it, else of its
+ * class, keeping nothing; NULL with no error set when `rt` has not those classes (the
+ * runtime's method then) */
+static PyObject *_pc_acc_pointer_view(PyObject *rt, PyObject *ctype, void *address)
+{
+    PyObject *cls = PC_SLOT(rt, _pc_acc_rt_fast), *mask;
+    if (cls == NULL || cls == Py_None || address == NULL)
+        cls = PC_SLOT(rt, _pc_acc_rt_class);
+    else {
+        mask = PC_SLOT(rt, _pc_acc_rt_mask);
+        if (mask == NULL || !PyLong_CheckExact(mask))
+            return NULL;
+        if (((uintptr_t)address & (uintptr_t)PyLong_AsSize_t(mask)) != 0)
+            cls = PC_SLOT(rt, _pc_acc_rt_class);
+        if (PyErr_Occurred()) {
+            PyErr_Clear();
+            return NULL;
+        }
+    }
+    if (cls == NULL || !PyType_Check(cls) || _pc_class_slots((PyTypeObject *)cls, 0, 0) < 0)
+        return NULL;
+    return _pc_cdata_at((PyTypeObject *)cls, ctype, PyLong_FromVoidPtr(address), Py_None);
+}
+
+/* write at `p` the address of `value`, a pointer cdata of type `types[0]` or `void *`
+ * (`types[2]`), as the runtime's pointer field setter does: 1, else 0 (no error set) */
+static int _pc_acc_put_pointer(char *p, PyObject *value, PyObject *types)
+{
+    PyObject *ctype, *address;
+    void *v;
+    if (Py_TYPE(value) == &PyLong_Type || !PyObject_TypeCheck(value, _pc_cdata_type) ||
+            _pc_class_slots(Py_TYPE(value), 0, 0) < 0)
+        return 0;
+    ctype = PC_SLOT(value, _pc_ctype_offset);
+    address = PC_SLOT(value, _pc_addr_offset);
+    if ((ctype != PyTuple_GET_ITEM(types, 0) && ctype != PyTuple_GET_ITEM(types, 2)) ||
+            address == NULL || !PyLong_CheckExact(address))
+        return 0;
+    v = PyLong_AsVoidPtr(address);
+    if (v == NULL && PyErr_Occurred()) {
+        PyErr_Clear();
+        return 0;
+    }
+    memcpy(p, &v, sizeof(v));
+    return 1;
+}
+
+/* `a[i:j]` of an array of numbers or chars whose class names, in `_pc_slice` (filed by
+ * item_methods.aligned_item_methods() at the first slice), (`item[]`, its fast class,
+ * the item size): exact int bounds with 0 <= i <= j <= len(a) and no step make the view
+ * as that method makes it; NULL with no error set for the rest */
+static PyObject *_pc_acc_slice_name;      /* "_pc_slice" */
+
+static PyObject *_pc_acc_slice(PyObject *self, PyObject *index)
+{
+    PySliceObject *range = (PySliceObject *)index;
+    PyObject *info, *length_obj, *keep, *result;
+    PyTypeObject *cls;
+    Py_ssize_t start, stop, length, size, length_offset, views_offset;
+    char *base;
+    int k;
+    if (_pc_acc_slice_name == NULL &&
+            (_pc_acc_slice_name = PyUnicode_InternFromString("_pc_slice")) == NULL)
+        return NULL;
+    info = _PyType_Lookup(Py_TYPE(self), _pc_acc_slice_name);
+    if (info == NULL || !PyTuple_CheckExact(info) || PyTuple_GET_SIZE(info) != 3 ||
+            !PyType_Check(PyTuple_GET_ITEM(info, 1)) || range->step != Py_None ||
+            !PyLong_CheckExact(range->start) || !PyLong_CheckExact(range->stop) ||
+            (k = _pc_class_slots(Py_TYPE(self), 1, 0)) < 0)
+        return NULL;
+    length_obj = PC_SLOT(self, _pc_classes[k].length);
+    keep = PC_SLOT(self, _pc_keep_offset);
+    if (length_obj == NULL || !PyLong_CheckExact(length_obj) || keep == NULL ||
+            (base = _pc_acc_address(self)) == NULL)
+        return NULL;
+    length = PyLong_AsSsize_t(length_obj);
+    start = PyLong_AsSsize_t(range->start);
+    stop = PyLong_AsSsize_t(range->stop);
+    size = PyLong_AsSsize_t(PyTuple_GET_ITEM(info, 2));
+    if (PyErr_Occurred() || start < 0 || start > stop || stop > length || size <= 0) {
+        PyErr_Clear();
+        return NULL;
+    }
+    cls = (PyTypeObject *)PyTuple_GET_ITEM(info, 1);
+    if ((k = _pc_class_slots(cls, 1, 0)) < 0)
+        return NULL;
+    length_offset = _pc_classes[k].length;
+    views_offset = _pc_classes[k].views;
+    length_obj = PyLong_FromSsize_t(stop - start);
+    if (length_obj == NULL)
+        return NULL;
+    result = _pc_cdata_at(cls, PyTuple_GET_ITEM(info, 0),
+                          PyLong_FromVoidPtr(base + start * size), keep);
+    if (result == NULL) {
+        Py_DECREF(length_obj);
+        return NULL;
+    }
+    PC_SLOT(result, length_offset) = length_obj;
+    if (views_offset >= 0) {         /* (made at its first item access) */
+        Py_INCREF(Py_None);
+        PC_SLOT(result, views_offset) = Py_None;
+    }
+    return result;
+}
+
 static PyObject *_pc_acc_get_b(PyObject *self, PyObject *index)
 {
     char *p = index == _pc_acc_zero ? _pc_acc_address(self) : NULL;
     int8_t v;
-    if (p == NULL)
+    if (p == NULL) {
         return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);
+    }
     memcpy(&v, p, sizeof(v));
     return PyLong_FromLong(v);
 }
@@ -1727,8 +1950,12 @@ static PyObject *_pc_acc_aget_b(PyObject *self, PyObject *index)
 {
     char *p = _pc_acc_item(self, index, sizeof(int8_t));
     int8_t v;
-    if (p == NULL)
+    if (p == NULL) {
+        PyObject *r = PySlice_Check(index) ? _pc_acc_slice(self, index) : NULL;
+        if (r != NULL || PyErr_Occurred())
+            return r;
         return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);
+    }
     memcpy(&v, p, sizeof(v));
     return PyLong_FromLong(v);
 }
@@ -1749,8 +1976,9 @@ static PyObject *_pc_acc_pget_b(PyObject *self, PyObject *index)
 {
     char *p = _pc_acc_at(self, index, sizeof(int8_t));
     int8_t v;
-    if (p == NULL)
+    if (p == NULL) {
         return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);
+    }
     memcpy(&v, p, sizeof(v));
     return PyLong_FromLong(v);
 }
@@ -1771,8 +1999,9 @@ static PyObject *_pc_acc_get_B(PyObject *self, PyObject *index)
 {
     char *p = index == _pc_acc_zero ? _pc_acc_address(self) : NULL;
     uint8_t v;
-    if (p == NULL)
+    if (p == NULL) {
         return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);
+    }
     memcpy(&v, p, sizeof(v));
     return PyLong_FromLong(v);
 }
@@ -1793,8 +2022,12 @@ static PyObject *_pc_acc_aget_B(PyObject *self, PyObject *index)
 {
     char *p = _pc_acc_item(self, index, sizeof(uint8_t));
     uint8_t v;
-    if (p == NULL)
+    if (p == NULL) {
+        PyObject *r = PySlice_Check(index) ? _pc_acc_slice(self, index) : NULL;
+        if (r != NULL || PyErr_Occurred())
+            return r;
         return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);
+    }
     memcpy(&v, p, sizeof(v));
     return PyLong_FromLong(v);
 }
@@ -1815,8 +2048,9 @@ static PyObject *_pc_acc_pget_B(PyObject *self, PyObject *index)
 {
     char *p = _pc_acc_at(self, index, sizeof(uint8_t));
     uint8_t v;
-    if (p == NULL)
+    if (p == NULL) {
         return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);
+    }
     memcpy(&v, p, sizeof(v));
     return PyLong_FromLong(v);
 }
@@ -1837,8 +2071,9 @@ static PyObject *_pc_acc_get_h(PyObject *self, PyObject *index)
 {
     char *p = index == _pc_acc_zero ? _pc_acc_address(self) : NULL;
     short v;
-    if (p == NULL)
+    if (p == NULL) {
         return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);
+    }
     memcpy(&v, p, sizeof(v));
     return PyLong_FromLong(v);
 }
@@ -1859,8 +2094,12 @@ static PyObject *_pc_acc_aget_h(PyObject *self, PyObject *index)
 {
     char *p = _pc_acc_item(self, index, sizeof(short));
     short v;
-    if (p == NULL)
+    if (p == NULL) {
+        PyObject *r = PySlice_Check(index) ? _pc_acc_slice(self, index) : NULL;
+        if (r != NULL || PyErr_Occurred())
+            return r;
         return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);
+    }
     memcpy(&v, p, sizeof(v));
     return PyLong_FromLong(v);
 }
@@ -1881,8 +2120,9 @@ static PyObject *_pc_acc_pget_h(PyObject *self, PyObject *index)
 {
     char *p = _pc_acc_at(self, index, sizeof(short));
     short v;
-    if (p == NULL)
+    if (p == NULL) {
         return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);
+    }
     memcpy(&v, p, sizeof(v));
     return PyLong_FromLong(v);
 }
@@ -1903,8 +2143,9 @@ static PyObject *_pc_acc_get_H(PyObject *self, PyObject *index)
 {
     char *p = index == _pc_acc_zero ? _pc_acc_address(self) : NULL;
     unsigned short v;
-    if (p == NULL)
+    if (p == NULL) {
         return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);
+    }
     memcpy(&v, p, sizeof(v));
     return PyLong_FromLong(v);
 }
@@ -1925,8 +2166,12 @@ static PyObject *_pc_acc_aget_H(PyObject *self, PyObject *index)
 {
     char *p = _pc_acc_item(self, index, sizeof(unsigned short));
     unsigned short v;
-    if (p == NULL)
+    if (p == NULL) {
+        PyObject *r = PySlice_Check(index) ? _pc_acc_slice(self, index) : NULL;
+        if (r != NULL || PyErr_Occurred())
+            return r;
         return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);
+    }
     memcpy(&v, p, sizeof(v));
     return PyLong_FromLong(v);
 }
@@ -1947,8 +2192,9 @@ static PyObject *_pc_acc_pget_H(PyObject *self, PyObject *index)
 {
     char *p = _pc_acc_at(self, index, sizeof(unsigned short));
     unsigned short v;
-    if (p == NULL)
+    if (p == NULL) {
         return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);
+    }
     memcpy(&v, p, sizeof(v));
     return PyLong_FromLong(v);
 }
@@ -1969,8 +2215,9 @@ static PyObject *_pc_acc_get_i(PyObject *self, PyObject *index)
 {
     char *p = index == _pc_acc_zero ? _pc_acc_address(self) : NULL;
     int v;
-    if (p == NULL)
+    if (p == NULL) {
         return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);
+    }
     memcpy(&v, p, sizeof(v));
     return PyLong_FromLong(v);
 }
@@ -1991,8 +2238,12 @@ static PyObject *_pc_acc_aget_i(PyObject *self, PyObject *index)
 {
     char *p = _pc_acc_item(self, index, sizeof(int));
     int v;
-    if (p == NULL)
+    if (p == NULL) {
+        PyObject *r = PySlice_Check(index) ? _pc_acc_slice(self, index) : NULL;
+        if (r != NULL || PyErr_Occurred())
+            return r;
         return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);
+    }
     memcpy(&v, p, sizeof(v));
     return PyLong_FromLong(v);
 }
@@ -2013,8 +2264,9 @@ static PyObject *_pc_acc_pget_i(PyObject *self, PyObject *index)
 {
     char *p = _pc_acc_at(self, index, sizeof(int));
     int v;
-    if (p == NULL)
+    if (p == NULL) {
         return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);
+    }
     memcpy(&v, p, sizeof(v));
     return PyLong_FromLong(v);
 }
@@ -2035,8 +2287,9 @@ static PyObject *_pc_acc_get_I(PyObject *self, PyObject *index)
 {
     char *p = index == _pc_acc_zero ? _pc_acc_address(self) : NULL;
     unsigned int v;
-    if (p == NULL)
+    if (p == NULL) {
         return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);
+    }
     memcpy(&v, p, sizeof(v));
     return PyLong_FromUnsignedLong(v);
 }
@@ -2057,8 +2310,12 @@ static PyObject *_pc_acc_aget_I(PyObject *self, PyObject *index)
 {
     char *p = _pc_acc_item(self, index, sizeof(unsigned int));
     unsigned int v;
-    if (p == NULL)
+    if (p == NULL) {
+        PyObject *r = PySlice_Check(index) ? _pc_acc_slice(self, index) : NULL;
+        if (r != NULL || PyErr_Occurred())
+            return r;
         return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);
+    }
     memcpy(&v, p, sizeof(v));
     return PyLong_FromUnsignedLong(v);
 }
@@ -2079,8 +2336,9 @@ static PyObject *_pc_acc_pget_I(PyObject *self, PyObject *index)
 {
     char *p = _pc_acc_at(self, index, sizeof(unsigned int));
     unsigned int v;
-    if (p == NULL)
+    if (p == NULL) {
         return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);
+    }
     memcpy(&v, p, sizeof(v));
     return PyLong_FromUnsignedLong(v);
 }
@@ -2101,8 +2359,9 @@ static PyObject *_pc_acc_get_l(PyObject *self, PyObject *index)
 {
     char *p = index == _pc_acc_zero ? _pc_acc_address(self) : NULL;
     long v;
-    if (p == NULL)
+    if (p == NULL) {
         return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);
+    }
     memcpy(&v, p, sizeof(v));
     return PyLong_FromLong(v);
 }
@@ -2123,8 +2382,12 @@ static PyObject *_pc_acc_aget_l(PyObject *self, PyObject *index)
 {
     char *p = _pc_acc_item(self, index, sizeof(long));
     long v;
-    if (p == NULL)
+    if (p == NULL) {
+        PyObject *r = PySlice_Check(index) ? _pc_acc_slice(self, index) : NULL;
+        if (r != NULL || PyErr_Occurred())
+            return r;
         return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);
+    }
     memcpy(&v, p, sizeof(v));
     return PyLong_FromLong(v);
 }
@@ -2145,8 +2408,9 @@ static PyObject *_pc_acc_pget_l(PyObject *self, PyObject *index)
 {
     char *p = _pc_acc_at(self, index, sizeof(long));
     long v;
-    if (p == NULL)
+    if (p == NULL) {
         return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);
+    }
     memcpy(&v, p, sizeof(v));
     return PyLong_FromLong(v);
 }
@@ -2167,8 +2431,9 @@ static PyObject *_pc_acc_get_L(PyObject *self, PyObject *index)
 {
     char *p = index == _pc_acc_zero ? _pc_acc_address(self) : NULL;
     unsigned long v;
-    if (p == NULL)
+    if (p == NULL) {
         return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);
+    }
     memcpy(&v, p, sizeof(v));
     return PyLong_FromUnsignedLong(v);
 }
@@ -2189,8 +2454,12 @@ static PyObject *_pc_acc_aget_L(PyObject *self, PyObject *index)
 {
     char *p = _pc_acc_item(self, index, sizeof(unsigned long));
     unsigned long v;
-    if (p == NULL)
+    if (p == NULL) {
+        PyObject *r = PySlice_Check(index) ? _pc_acc_slice(self, index) : NULL;
+        if (r != NULL || PyErr_Occurred())
+            return r;
         return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);
+    }
     memcpy(&v, p, sizeof(v));
     return PyLong_FromUnsignedLong(v);
 }
@@ -2211,8 +2480,9 @@ static PyObject *_pc_acc_pget_L(PyObject *self, PyObject *index)
 {
     char *p = _pc_acc_at(self, index, sizeof(unsigned long));
     unsigned long v;
-    if (p == NULL)
+    if (p == NULL) {
         return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);
+    }
     memcpy(&v, p, sizeof(v));
     return PyLong_FromUnsignedLong(v);
 }
@@ -2233,8 +2503,9 @@ static PyObject *_pc_acc_get_q(PyObject *self, PyObject *index)
 {
     char *p = index == _pc_acc_zero ? _pc_acc_address(self) : NULL;
     long long v;
-    if (p == NULL)
+    if (p == NULL) {
         return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);
+    }
     memcpy(&v, p, sizeof(v));
     return PyLong_FromLongLong(v);
 }
@@ -2255,8 +2526,12 @@ static PyObject *_pc_acc_aget_q(PyObject *self, PyObject *index)
 {
     char *p = _pc_acc_item(self, index, sizeof(long long));
     long long v;
-    if (p == NULL)
+    if (p == NULL) {
+        PyObject *r = PySlice_Check(index) ? _pc_acc_slice(self, index) : NULL;
+        if (r != NULL || PyErr_Occurred())
+            return r;
         return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);
+    }
     memcpy(&v, p, sizeof(v));
     return PyLong_FromLongLong(v);
 }
@@ -2277,8 +2552,9 @@ static PyObject *_pc_acc_pget_q(PyObject *self, PyObject *index)
 {
     char *p = _pc_acc_at(self, index, sizeof(long long));
     long long v;
-    if (p == NULL)
+    if (p == NULL) {
         return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);
+    }
     memcpy(&v, p, sizeof(v));
     return PyLong_FromLongLong(v);
 }
@@ -2299,8 +2575,9 @@ static PyObject *_pc_acc_get_Q(PyObject *self, PyObject *index)
 {
     char *p = index == _pc_acc_zero ? _pc_acc_address(self) : NULL;
     unsigned long long v;
-    if (p == NULL)
+    if (p == NULL) {
         return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);
+    }
     memcpy(&v, p, sizeof(v));
     return PyLong_FromUnsignedLongLong(v);
 }
@@ -2321,8 +2598,12 @@ static PyObject *_pc_acc_aget_Q(PyObject *self, PyObject *index)
 {
     char *p = _pc_acc_item(self, index, sizeof(unsigned long long));
     unsigned long long v;
-    if (p == NULL)
+    if (p == NULL) {
+        PyObject *r = PySlice_Check(index) ? _pc_acc_slice(self, index) : NULL;
+        if (r != NULL || PyErr_Occurred())
+            return r;
         return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);
+    }
     memcpy(&v, p, sizeof(v));
     return PyLong_FromUnsignedLongLong(v);
 }
@@ -2343,8 +2624,9 @@ static PyObject *_pc_acc_pget_Q(PyObject *self, PyObject *index)
 {
     char *p = _pc_acc_at(self, index, sizeof(unsigned long long));
     unsigned long long v;
-    if (p == NULL)
+    if (p == NULL) {
         return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);
+    }
     memcpy(&v, p, sizeof(v));
     return PyLong_FromUnsignedLongLong(v);
 }
@@ -2365,8 +2647,9 @@ static PyObject *_pc_acc_get_f(PyObject *self, PyObject *index)
 {
     char *p = index == _pc_acc_zero ? _pc_acc_address(self) : NULL;
     float v;
-    if (p == NULL)
+    if (p == NULL) {
         return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);
+    }
     memcpy(&v, p, sizeof(v));
     return PyFloat_FromDouble((double)v);
 }
@@ -2387,8 +2670,12 @@ static PyObject *_pc_acc_aget_f(PyObject *self, PyObject *index)
 {
     char *p = _pc_acc_item(self, index, sizeof(float));
     float v;
-    if (p == NULL)
+    if (p == NULL) {
+        PyObject *r = PySlice_Check(index) ? _pc_acc_slice(self, index) : NULL;
+        if (r != NULL || PyErr_Occurred())
+            return r;
         return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);
+    }
     memcpy(&v, p, sizeof(v));
     return PyFloat_FromDouble((double)v);
 }
@@ -2409,8 +2696,9 @@ static PyObject *_pc_acc_pget_f(PyObject *self, PyObject *index)
 {
     char *p = _pc_acc_at(self, index, sizeof(float));
     float v;
-    if (p == NULL)
+    if (p == NULL) {
         return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);
+    }
     memcpy(&v, p, sizeof(v));
     return PyFloat_FromDouble((double)v);
 }
@@ -2431,8 +2719,9 @@ static PyObject *_pc_acc_get_d(PyObject *self, PyObject *index)
 {
     char *p = index == _pc_acc_zero ? _pc_acc_address(self) : NULL;
     double v;
-    if (p == NULL)
+    if (p == NULL) {
         return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);
+    }
     memcpy(&v, p, sizeof(v));
     return PyFloat_FromDouble(v);
 }
@@ -2453,8 +2742,12 @@ static PyObject *_pc_acc_aget_d(PyObject *self, PyObject *index)
 {
     char *p = _pc_acc_item(self, index, sizeof(double));
     double v;
-    if (p == NULL)
+    if (p == NULL) {
+        PyObject *r = PySlice_Check(index) ? _pc_acc_slice(self, index) : NULL;
+        if (r != NULL || PyErr_Occurred())
+            return r;
         return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);
+    }
     memcpy(&v, p, sizeof(v));
     return PyFloat_FromDouble(v);
 }
@@ -2475,8 +2768,9 @@ static PyObject *_pc_acc_pget_d(PyObject *self, PyObject *index)
 {
     char *p = _pc_acc_at(self, index, sizeof(double));
     double v;
-    if (p == NULL)
+    if (p == NULL) {
         return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);
+    }
     memcpy(&v, p, sizeof(v));
     return PyFloat_FromDouble(v);
 }
@@ -2497,8 +2791,9 @@ static PyObject *_pc_acc_get_c(PyObject *self, PyObject *index)
 {
     char *p = index == _pc_acc_zero ? _pc_acc_address(self) : NULL;
     char v;
-    if (p == NULL)
+    if (p == NULL) {
         return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);
+    }
     memcpy(&v, p, sizeof(v));
     return PyBytes_FromStringAndSize(&v, 1);
 }
@@ -2519,8 +2814,12 @@ static PyObject *_pc_acc_aget_c(PyObject *self, PyObject *index)
 {
     char *p = _pc_acc_item(self, index, sizeof(char));
     char v;
-    if (p == NULL)
+    if (p == NULL) {
+        PyObject *r = PySlice_Check(index) ? _pc_acc_slice(self, index) : NULL;
+        if (r != NULL || PyErr_Occurred())
+            return r;
         return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);
+    }
     memcpy(&v, p, sizeof(v));
     return PyBytes_FromStringAndSize(&v, 1);
 }
@@ -2541,8 +2840,9 @@ static PyObject *_pc_acc_pget_c(PyObject *self, PyObject *index)
 {
     char *p = _pc_acc_at(self, index, sizeof(char));
     char v;
-    if (p == NULL)
+    if (p == NULL) {
         return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);
+    }
     memcpy(&v, p, sizeof(v));
     return PyBytes_FromStringAndSize(&v, 1);
 }
@@ -2857,6 +3157,9 @@ static PyObject *_pc_acc_field_get(PyObject *info, PyObject *self)
         case 'f': { float v; memcpy(&v, p, sizeof(v)); return PyFloat_FromDouble((double)v); }
         case 'd': { double v; memcpy(&v, p, sizeof(v)); return PyFloat_FromDouble(v); }
         case 'c': { char v; memcpy(&v, p, sizeof(v)); return PyBytes_FromStringAndSize(&v, 1); }
+        case '?': { unsigned char v; memcpy(&v, p, 1); if (v <= 1) return PyBool_FromLong(v); break; }
+        case 'w': return _pc_acc_get_bits(p, PyTuple_GET_ITEM(info, 4));
+        case 'P': { PyObject *types = PyTuple_GET_ITEM(info, 4), *r; void *v; memcpy(&v, p, sizeof(v)); r = _pc_acc_pointer_view(PyTuple_GET_ITEM(types, 1), PyTuple_GET_ITEM(types, 0), v); if (r != NULL || PyErr_Occurred()) return r; break; }
         }
     }
     return Py_TYPE(old)->tp_descr_get(old, self, (PyObject *)Py_TYPE(self));
@@ -2884,6 +3187,10 @@ static PyObject *_pc_acc_field_set(PyObject *info, PyObject *const *args,
         case 'f': done = _pc_acc_put_float(p, value); break;
         case 'd': done = _pc_new_write('d', p, value); break;
         case 'c': done = _pc_acc_put_char(p, value); break;
+        case '?': done = _pc_acc_put_bool(p, value); break;
+        case 's': done = _pc_acc_put_bytes(p, value, PyTuple_GET_ITEM(info, 4)); break;
+        case 'P': done = _pc_acc_put_pointer(p, value, PyTuple_GET_ITEM(info, 4)); break;
+        case 'w': done = _pc_acc_put_bits(p, value, PyTuple_GET_ITEM(info, 4)); break;
         }
         if (done)
             Py_RETURN_NONE;
@@ -2905,13 +3212,16 @@ static PyMethodDef _pc_acc_field_set_def = {"_pc_field_set",
 /* the property replacing `old` (a property) on class `tp` for the field at `offset`,
  * of format `letter` */
 static PyObject *_pc_acc_field_property(PyTypeObject *tp, PyObject *offset,
-                                       PyObject *letter, PyObject *old)
+                                       PyObject *letter, PyObject *old, PyObject *size)
 {
     PyObject *info, *get = NULL, *set = NULL, *fdel, *doc, *made = NULL;
-    info = PyTuple_Pack(4, offset, letter, old, (PyObject *)tp);
+    info = PyTuple_Pack(5, offset, letter, old, (PyObject *)tp, size);
     if (info == NULL)
         return NULL;
-    get = PyCFunction_NewEx(&_pc_acc_field_get_def, info, NULL);
+    if (PyUnicode_READ_CHAR(letter, 0) == 's')     /* (read by the property's getter) */
+        get = PyObject_GetAttrString(old, "fget");
+    else
+        get = PyCFunction_NewEx(&_pc_acc_field_get_def, info, NULL);
     set = PyCFunction_NewEx(&_pc_acc_field_set_def, info, NULL);
     fdel = PyObject_GetAttrString(old, "fdel");
     doc = PyObject_GetAttrString(old, "__doc__");
@@ -2935,12 +3245,28 @@ static int _pc_acc_fields_install(PyTypeObject *tp, PyObject *fields)
     int r = 0;
     for (i = 0; i < PyTuple_GET_SIZE(fields); i++) {
         PyObject *entry = PyTuple_GET_ITEM(fields, i), *old, *fget, *made;
-        if (!PyTuple_Check(entry) || PyTuple_GET_SIZE(entry) != 3 ||
+        if (!PyTuple_Check(entry) || PyTuple_GET_SIZE(entry) < 3 ||
+                PyTuple_GET_SIZE(entry) > 4 ||
                 !PyUnicode_Check(PyTuple_GET_ITEM(entry, 0)) ||
                 !PyLong_CheckExact(PyTuple_GET_ITEM(entry, 1)) ||
                 !PyUnicode_Check(PyTuple_GET_ITEM(entry, 2)) ||
                 PyUnicode_GET_LENGTH(PyTuple_GET_ITEM(entry, 2)) != 1)
             continue;
+        if (PyUnicode_READ_CHAR(PyTuple_GET_ITEM(entry, 2), 0) == 'w') {
+            PyObject *bits = PyTuple_GET_SIZE(entry) == 4 ? PyTuple_GET_ITEM(entry, 3) : NULL;
+            if (!PY_LITTLE_ENDIAN || bits == NULL || !PyTuple_CheckExact(bits) ||
+                    PyTuple_GET_SIZE(bits) != 3 || !PyLong_CheckExact(PyTuple_GET_ITEM(bits, 0)) ||
+                    !PyLong_CheckExact(PyTuple_GET_ITEM(bits, 1)) ||
+                    !PyLong_CheckExact(PyTuple_GET_ITEM(bits, 2)))
+                continue;
+        }
+        if (PyUnicode_READ_CHAR(PyTuple_GET_ITEM(entry, 2), 0) == 'P') {
+            PyObject *types = PyTuple_GET_SIZE(entry) == 4 ? PyTuple_GET_ITEM(entry, 3) : NULL;
+            if (types == NULL || !PyTuple_CheckExact(types) || PyTuple_GET_SIZE(types) != 3 ||
+                    _pc_keep_offset < 0 ||
+                    _pc_acc_rt_offsets(Py_TYPE(PyTuple_GET_ITEM(types, 1))) <= 0)
+                continue;
+        }
         old = PyDict_GetItemWithError(tp->tp_dict, PyTuple_GET_ITEM(entry, 0));
         if (old == NULL) {
             if (PyErr_Occurred())
@@ -2949,17 +3275,20 @@ static int _pc_acc_fields_install(PyTypeObject *tp, PyObject *fields)
         }
         if (!Py_IS_TYPE(old, &PyProperty_Type))
             continue;
-        fget = PyObject_GetAttrString(old, "fget");
+        fget = PyObject_GetAttrString(old, "fset");   /* (ours: the C setter) */
         if (fget == NULL)
             return -1;
         if (PyCFunction_Check(fget) &&
-                ((PyCFunctionObject *)fget)->m_ml == &_pc_acc_field_get_def) {
+                ((PyCFunctionObject *)fget)->m_ml == &_pc_acc_field_set_def) {
             PyObject *info = PyCFunction_GET_SELF(fget);
             old = PyTuple_GET_ITEM(info, 3) == (PyObject *)tp ? NULL :
                 PyTuple_GET_ITEM(info, 2);       /* (ours, or a copy of another's) */
         }
         made = old != NULL ? _pc_acc_field_property(tp, PyTuple_GET_ITEM(entry, 1),
-                                                    PyTuple_GET_ITEM(entry, 2), old) : NULL;
+                                                    PyTuple_GET_ITEM(entry, 2), old,
+                                                    PyTuple_GET_SIZE(entry) == 4 ?
+                                                    PyTuple_GET_ITEM(entry, 3) : Py_None) :
+            NULL;
         Py_DECREF(fget);
         if (old == NULL)
             continue;
@@ -3306,6 +3635,65 @@ static int _pc_acc_put(PyTypeObject *tp, const char *name, PyObject *value)
     return r;
 }
 
+/* `x[key] = value` and `del x[key]` of a class whose `__setitem__` is a C method of
+ * this file (its mapping slot, set by _pc_acc_swap): that method called directly, with
+ * no slot wrapper between; the rest as CPython's generic slot does it */
+static PyObject *_pc_acc_setitem_dunder, *_pc_acc_delitem_dunder;
+
+static int _pc_acc_ass_subscript(PyObject *self, PyObject *key, PyObject *value)
+{
+    PyObject *descr, *args[2], *r;
+    if (value == NULL)
+        r = PyObject_CallMethodOneArg(self, _pc_acc_delitem_dunder, key);
+    else {
+        descr = _PyType_Lookup(Py_TYPE(self), _pc_acc_setitem_dunder);
+        args[0] = key;
+        args[1] = value;
+        if (descr != NULL && Py_IS_TYPE(descr, &PyMethodDescr_Type) &&
+                ((PyMethodDescrObject *)descr)->d_method->ml_flags == METH_FASTCALL)
+            r = ((_PyCFunctionFast)(void (*)(void))
+                 ((PyMethodDescrObject *)descr)->d_method->ml_meth)(self, args, 2);
+        else
+            r = PyObject_CallMethodObjArgs(self, _pc_acc_setitem_dunder, key, value, NULL);
+    }
+    if (r == NULL)
+        return -1;
+    Py_DECREF(r);
+    return 0;
+}
+
+/* len(x) of a class whose `__len__` is _pc_acc_len (its length slots) */
+static Py_ssize_t _pc_acc_length(PyObject *self)
+{
+    PyObject *r = _pc_acc_len(self, NULL);
+    Py_ssize_t n;
+    if (r == NULL)
+        return -1;
+    n = PyLong_AsSsize_t(r);
+    Py_DECREF(r);
+    if (n < 0 && !PyErr_Occurred())
+        PyErr_SetString(PyExc_ValueError, "__len__() should return >= 0");
+    return n < 0 ? -1 : n;
+}
+
+/* give class `tp`, whose `name` is now the C method `def`, the slot that calls it with
+ * no wrapper (CPython's generic slot looks the method up and calls it through its
+ * descriptor); a later assignment of `name` on the class sets the generic slot again */
+static void _pc_acc_direct_slot(PyTypeObject *tp, const char *name, PyMethodDef *def)
+{
+    PyHeapTypeObject *heap = (PyHeapTypeObject *)tp;
+    if (!(tp->tp_flags & Py_TPFLAGS_HEAPTYPE) || tp->tp_as_mapping != &heap->as_mapping ||
+            tp->tp_as_sequence != &heap->as_sequence)
+        return;
+    if (strcmp(name, "__getitem__") == 0 && def->ml_flags == METH_O)
+        heap->as_mapping.mp_subscript = (binaryfunc)def->ml_meth;
+    else if (strcmp(name, "__setitem__") == 0 && def->ml_flags == METH_FASTCALL &&
+             _pc_acc_setitem_dunder != NULL && _pc_acc_delitem_dunder != NULL)
+        heap->as_mapping.mp_ass_subscript = _pc_acc_ass_subscript;
+    else if (strcmp(name, "__len__") == 0 && def == &_pc_acc_len_def)
+        heap->as_mapping.mp_length = heap->as_sequence.sq_length = _pc_acc_length;
+}
+
 /* replace the Python function `name` of class `tp` (or of a base) by the C method
  * `def`, the function kept as `saved`: 1 if replaced, 0 if it is no Python function
  * (already replaced), -1 on error */
@@ -3316,11 +3704,19 @@ static int _pc_acc_swap(PyTypeObject *tp, const char *name, const char *saved,
     int r = 0;
     if (function == NULL)
         return -1;
+    if (_pc_acc_setitem_dunder == NULL &&
+            ((_pc_acc_setitem_dunder = PyUnicode_InternFromString("__setitem__")) == NULL ||
+             (_pc_acc_delitem_dunder = PyUnicode_InternFromString("__delitem__")) == NULL)) {
+        Py_DECREF(function);
+        return -1;
+    }
     if (PyFunction_Check(function)) {
         descr = PyDescr_NewMethod(tp, def);
         r = descr != NULL && _pc_acc_put(tp, saved, function) == 0 &&
             _pc_acc_put(tp, name, descr) == 0 ? 1 : -1;
         Py_XDECREF(descr);
+        if (r > 0)
+            _pc_acc_direct_slot(tp, name, def);
     }
     Py_DECREF(function);
     return r;
@@ -3629,6 +4025,493 @@ static int _pc_acc_ffi_install(PyTypeObject *tp)
     return 1;
 }
 
+/* `ptrs[i]` of an array of, or a pointer to, data pointers (`_pc_pointer_items`) */
+static PyObject *_pc_acc_pointer_items_name;      /* "_pc_pointer_items" */
+static PyObject *_pc_acc_pointer_item(PyObject *self, PyObject *index)
+{
+    PyObject *info = _PyType_Lookup(Py_TYPE(self), _pc_acc_pointer_items_name);
+    PyObject *result;
+    char *p = NULL;
+    void *value;
+    if (info != NULL) {          /* (its shape: checked when installed) */
+        p = PyTuple_GET_ITEM(info, 2) == Py_True ?
+            _pc_acc_item(self, index, sizeof(void *)) :
+            _pc_acc_at(self, index, sizeof(void *));
+    }
+    if (p == NULL)
+        return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);
+    memcpy(&value, p, sizeof(value));
+    result = _pc_acc_pointer_view(PyTuple_GET_ITEM(info, 1), PyTuple_GET_ITEM(info, 0),
+                                  value);
+    if (result != NULL || PyErr_Occurred())
+        return result;
+    return _pc_acc_slow(self, _pc_acc_getitem_name, &index, 1);
+}
+
+static PyMethodDef _pc_acc_pointer_item_def = {"__getitem__",
+    (PyCFunction)_pc_acc_pointer_item, METH_O, NULL};
+
+/* the C `__getitem__` above on class `tp`, whose `_pc_pointer_items` is `items`: 1, 0 if
+ * `items` is not what it expects, -1 on error */
+static int _pc_acc_pointer_items_install(PyTypeObject *tp, PyObject *items)
+{
+    int r;
+    if (_pc_acc_pointer_items_name == NULL &&
+            (_pc_acc_pointer_items_name = PyUnicode_InternFromString(
+                "_pc_pointer_items")) == NULL)
+        return -1;
+    if (!PyTuple_CheckExact(items) || PyTuple_GET_SIZE(items) != 3 || _pc_keep_offset < 0)
+        return 0;
+    r = _pc_acc_rt_offsets(Py_TYPE(PyTuple_GET_ITEM(items, 1)));
+    if (r <= 0)
+        return r;
+    return _pc_acc_swap(tp, "__getitem__", "_pc_getitem", &_pc_acc_pointer_item_def);
+}
+
+/* `p[0] = s`, `p[i] = s` and `a[i] = s` of a pointer to or array of structs or unions,
+ * `s` a cdata of that same type: the class names (the item's ctype, its size, and
+ * 0 for a pointer from ffi.new() (index 0 only), 1 for an array, 2 for a pointer) in
+ * `_pc_struct_copy`; the bytes are copied as the item's writer copies them (its
+ * `struct_copy`); the rest to the Python method */
+static PyObject *_pc_acc_struct_copy_name;      /* "_pc_struct_copy" */
+
+static PyObject *_pc_acc_struct_set(PyObject *self, PyObject *const *args,
+                                    Py_ssize_t nargs)
+{
+    PyObject *info = _PyType_Lookup(Py_TYPE(self), _pc_acc_struct_copy_name), *value;
+    char *p = NULL, *source;
+    Py_ssize_t size;
+    long kind;
+    if (info != NULL && nargs == 2) {        /* (its shape: checked when installed) */
+        size = PyLong_AsSsize_t(PyTuple_GET_ITEM(info, 1));
+        kind = PyLong_AsLong(PyTuple_GET_ITEM(info, 2));
+        value = args[1];
+        if (Py_TYPE(value) != &PyLong_Type && PyObject_TypeCheck(value, _pc_cdata_type) &&
+                _pc_class_slots(Py_TYPE(value), 0, 0) >= 0 &&
+                PC_SLOT(value, _pc_ctype_offset) == PyTuple_GET_ITEM(info, 0) &&
+                (source = _pc_acc_address(value)) != NULL)
+            p = kind == 0 ? (args[0] == _pc_acc_zero ? _pc_acc_address(self) : NULL) :
+                kind == 1 ? _pc_acc_item(self, args[0], size) : _pc_acc_at(self, args[0], size);
+        if (p != NULL) {
+            memmove(p, source, (size_t)size);
+            Py_RETURN_NONE;
+        }
+    }
+    return _pc_acc_slow(self, _pc_acc_setitem_name, args, nargs);
+}
+
+static PyMethodDef _pc_acc_struct_set_def = {"__setitem__",
+    (PyCFunction)(void (*)(void))_pc_acc_struct_set, METH_FASTCALL, NULL};
+
+/* the C `__setitem__` above on class `tp`, whose `_pc_struct_copy` is `items`: 1, 0 if
+ * `items` is not what it expects, -1 on error */
+static int _pc_acc_struct_copy_install(PyTypeObject *tp, PyObject *items)
+{
+    long kind;
+    if (_pc_acc_struct_copy_name == NULL &&
+            (_pc_acc_struct_copy_name = PyUnicode_InternFromString(
+                "_pc_struct_copy")) == NULL)
+        return -1;
+    if (!PyTuple_CheckExact(items) || PyTuple_GET_SIZE(items) != 3 ||
+            !PyLong_CheckExact(PyTuple_GET_ITEM(items, 1)) ||
+            !PyLong_CheckExact(PyTuple_GET_ITEM(items, 2)) ||
+            PyLong_AsSsize_t(PyTuple_GET_ITEM(items, 1)) <= 0)
+        return PyErr_Occurred() ? -1 : 0;
+    kind = PyLong_AsLong(PyTuple_GET_ITEM(items, 2));
+    if (kind < 0 || kind > 2)
+        return PyErr_Occurred() ? -1 : 0;
+    return _pc_acc_swap(tp, "__setitem__", "_pc_setitem", &_pc_acc_struct_set_def);
+}
+
+/* the pointer result of an ABI-mode call (ctypes' int of its address): the cdata its
+ * Python maker makes, of the classes of the type's current runtime; `info` is
+ * (ctype, the Python maker) */
+static PyObject *_pc_acc_result(PyObject *info, PyObject *result)
+{
+    PyObject *ctype = PyTuple_GET_ITEM(info, 0), *rt, *made;
+    void *address;
+    if (!PyLong_CheckExact(result) || _pc_rt_offset < 0 || _pc_new_runtime == NULL)
+        goto slow;
+    rt = PC_SLOT(ctype, _pc_rt_offset);
+    if (rt == NULL || Py_TYPE(rt) != _pc_new_runtime)
+        goto slow;
+    address = PyLong_AsVoidPtr(result);
+    if (address == NULL && PyErr_Occurred()) {
+        PyErr_Clear();
+        goto slow;
+    }
+    made = _pc_acc_pointer_view(rt, ctype, address);
+    if (made != NULL || PyErr_Occurred())
+        return made;
+  slow:
+    return PyObject_CallOneArg(PyTuple_GET_ITEM(info, 1), result);
+}
+
+static PyMethodDef _pc_acc_result_def = {"_check_retval_", _pc_acc_result, METH_O,
+    NULL};
+
+/* the C `_check_retval_` above on ctypes result class `tp`, whose `_pc_pointer_result`
+ * is `items`: 1, 0 if `items` is not what it expects, -1 on error */
+static int _pc_acc_result_install(PyTypeObject *tp, PyObject *items)
+{
+    PyObject *checker;
+    int r;
+    if (!PyTuple_CheckExact(items) || PyTuple_GET_SIZE(items) != 2 ||
+            !PyCallable_Check(PyTuple_GET_ITEM(items, 1)) || _pc_new_ctype == NULL ||
+            !PyObject_TypeCheck(PyTuple_GET_ITEM(items, 0), _pc_new_ctype) ||
+            _pc_new_runtime == NULL || _pc_acc_rt_offsets(_pc_new_runtime) <= 0)
+        return PyErr_Occurred() ? -1 : 0;
+    checker = PyCFunction_NewEx(&_pc_acc_result_def, items, NULL);
+    r = checker != NULL && _pc_acc_put(tp, "_check_retval_", checker) == 0 ? 1 : -1;
+    Py_XDECREF(checker);
+    return r;
+}
+
+/* ffi.gc(), ffi.new_handle(), ffi.from_handle(): see build/api_accel_ffi.py */
+static PyTypeObject *_pc_acc_gcref;         /* gcref.GcRef */
+static Py_ssize_t _pc_acc_ref_original = -1, _pc_acc_ref_destructor = -1,
+    _pc_acc_ref_buffer = -1;                 /* its slots */
+static PyObject *_pc_acc_handles;            /* handles.LENT */
+static PyObject *_pc_acc_gc_saved, *_pc_acc_nh_saved, *_pc_acc_fh_saved;
+static PyObject *_pc_acc_address_flag, *_pc_acc_array_flag;  /* "_address", "_array" */
+static PyObject *_pc_acc_bytes_flag, *_pc_acc_memmove_saved;  /* "_bytes_at", ... */
+
+/* the class of a new cdata of `ctype` as the runtime makes it (its runtime's
+ * `cdata_class`), or NULL with no error set */
+static PyTypeObject *_pc_acc_type_class(PyObject *ctype)
+{
+    PyObject *rt, *cls;
+    if (ctype == NULL || _pc_new_ctype == NULL || _pc_rt_offset < 0 ||
+            _pc_acc_rt_class < 0 || !PyObject_TypeCheck(ctype, _pc_new_ctype))
+        return NULL;
+    rt = PC_SLOT(ctype, _pc_rt_offset);
+    if (rt == NULL || Py_TYPE(rt) != _pc_new_runtime)
+        return NULL;
+    cls = PC_SLOT(rt, _pc_acc_rt_class);
+    return cls != NULL && PyType_Check(cls) ? (PyTypeObject *)cls : NULL;
+}
+
+static PyObject *_pc_acc_gc(PyObject *self, PyObject *const *args, size_t nargsf,
+                            PyObject *kwnames)
+{
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf), size;
+    PyObject *cdata, *ctype, *ref, *result, *length = NULL, *keep, *address;
+    PyTypeObject *cls;
+    int k;
+    if (kwnames != NULL || nargs < 2 || nargs > 3 || args[1] == Py_None)
+        goto slow;
+    if (nargs == 3) {              /* (a size, taken and unused, as the runtime does) */
+        if (!PyLong_CheckExact(args[2]))
+            goto slow;
+        size = PyLong_AsSsize_t(args[2]);
+        if (size == -1 && PyErr_Occurred()) {
+            PyErr_Clear();
+            goto slow;
+        }
+    }
+    cdata = args[0];
+    if (!PyObject_TypeCheck(cdata, _pc_cdata_type) ||
+            _PyType_Lookup(Py_TYPE(cdata), _pc_acc_address_flag) != Py_True)
+        goto slow;
+    if (_PyType_Lookup(Py_TYPE(cdata), _pc_acc_array_flag) == Py_True) {
+        if ((k = _pc_class_slots(Py_TYPE(cdata), 1, 0)) < 0 ||
+                (length = PC_SLOT(cdata, _pc_classes[k].length)) == NULL)
+            goto slow;
+    }
+    else if (_pc_class_slots(Py_TYPE(cdata), 0, 0) < 0)
+        goto slow;
+    ctype = PC_SLOT(cdata, _pc_ctype_offset);
+    address = PC_SLOT(cdata, _pc_addr_offset);
+    keep = PC_SLOT(cdata, _pc_keep_offset);
+    cls = _pc_acc_type_class(ctype);
+    if (cls == NULL || address == NULL || keep == NULL ||
+            (k = _pc_class_slots(cls, length != NULL, 0)) < 0)
+        goto slow;
+    ref = _pc_acc_gcref->tp_alloc(_pc_acc_gcref, 0);
+    if (ref == NULL)
+        return NULL;
+    Py_INCREF(cdata);
+    PC_SLOT(ref, _pc_acc_ref_original) = cdata;
+    Py_INCREF(args[1]);
+    PC_SLOT(ref, _pc_acc_ref_destructor) = args[1];
+    Py_INCREF(keep);
+    PC_SLOT(ref, _pc_acc_ref_buffer) = keep;
+    Py_INCREF(address);
+    result = _pc_cdata_at(cls, ctype, address, ref);
+    Py_DECREF(ref);
+    if (result != NULL && length != NULL) {
+        Py_INCREF(length);
+        PC_SLOT(result, _pc_classes[k].length) = length;
+    }
+    return result;
+  slow:
+    return _pc_ffi_saved(self, _pc_acc_gc_saved, args, nargsf, kwnames);
+}
+
+/* GcRef.__del__: `destructor(original)` once (an Exception reported by `_pc_report`) */
+static PyObject *_pc_acc_gcref_del(PyObject *self, PyObject *unused)
+{
+    PyObject *destructor = PC_SLOT(self, _pc_acc_ref_destructor), *r, *exc;
+    PyObject *original = PC_SLOT(self, _pc_acc_ref_original);
+    (void)unused;
+    if (destructor == NULL || original == NULL)   /* (the Python method raises) */
+        return PyObject_CallMethod(self, "_pc_del", NULL);
+    if (destructor == Py_None)
+        Py_RETURN_NONE;
+    Py_INCREF(Py_None);
+    PC_SLOT(self, _pc_acc_ref_destructor) = Py_None;     /* (our reference now) */
+    Py_INCREF(original);
+    r = PyObject_CallOneArg(destructor, original);
+    Py_DECREF(original);
+    Py_DECREF(destructor);
+    if (r != NULL) {
+        Py_DECREF(r);
+        Py_RETURN_NONE;
+    }
+    if (!PyErr_ExceptionMatches(PyExc_Exception))
+        return NULL;
+#if PY_VERSION_HEX >= 0x030C0000
+    exc = PyErr_GetRaisedException();
+#else
+    {
+        PyObject *type, *traceback;
+        PyErr_Fetch(&type, &exc, &traceback);
+        PyErr_NormalizeException(&type, &exc, &traceback);
+        if (traceback != NULL && exc != NULL)
+            PyException_SetTraceback(exc, traceback);
+        Py_XDECREF(type);
+        Py_XDECREF(traceback);
+    }
+#endif
+    if (exc == NULL)
+        return NULL;
+    r = PyObject_CallMethod(self, "_pc_report", "O", exc);
+    Py_DECREF(exc);
+    return r;
+}
+
+static PyObject *_pc_acc_live_name, *_pc_acc_sweep_at_name;  /* "_live", "_sweep_at" */
+
+/* handles.<name> (borrowed), or NULL with no error set */
+static PyObject *_pc_acc_handles_global(PyObject *name)
+{
+    PyObject *value = PyDict_GetItemWithError(PyTuple_GET_ITEM(_pc_acc_handles, 3), name);
+    if (value == NULL)
+        PyErr_Clear();
+    return value;
+}
+
+static PyObject *_pc_acc_new_handle(PyObject *self, PyObject *const *args, size_t nargsf,
+                                    PyObject *kwnames)
+{
+    PyTypeObject *cls = (PyTypeObject *)PyTuple_GET_ITEM(_pc_acc_handles, 0);
+    PyObject *live = _pc_acc_handles_global(_pc_acc_live_name), *handle, *address, *ref, *r;
+    PyObject *sweep_at = _pc_acc_handles_global(_pc_acc_sweep_at_name);
+    Py_ssize_t limit;
+    int filed;
+    if (kwnames != NULL || PyVectorcall_NARGS(nargsf) != 1 || live == NULL ||
+            !PyDict_Check(live) || sweep_at == NULL || !PyList_Check(sweep_at))
+        return _pc_ffi_saved(self, _pc_acc_nh_saved, args, nargsf, kwnames);
+    handle = cls->tp_alloc(cls, 0);
+    if (handle == NULL)
+        return NULL;
+    address = PyLong_FromVoidPtr(handle);      /* (its id()) */
+    if (address == NULL) {
+        Py_DECREF(handle);
+        return NULL;
+    }
+    Py_INCREF(args[0]);
+    Py_INCREF(address);
+    PC_FILL(handle, PyTuple_GET_ITEM(_pc_acc_handles, 1), address, args[0]);
+    ref = PyWeakref_NewRef(handle, NULL);
+    filed = ref != NULL ? PyDict_SetItem(live, address, ref) : -1;
+    Py_XDECREF(ref);
+    Py_DECREF(address);
+    if (filed < 0) {
+        Py_DECREF(handle);
+        return NULL;
+    }
+    limit = PyList_GET_SIZE(sweep_at) == 1 ?
+        PyLong_AsSsize_t(PyList_GET_ITEM(sweep_at, 0)) : 0;
+    if (limit == -1 && PyErr_Occurred())
+        PyErr_Clear();
+    if (PyDict_GET_SIZE(live) > limit) {
+        r = PyObject_CallNoArgs(PyTuple_GET_ITEM(_pc_acc_handles, 4));
+        if (r == NULL) {
+            Py_DECREF(handle);
+            return NULL;
+        }
+        Py_DECREF(r);
+    }
+    return handle;
+}
+
+static PyObject *_pc_acc_from_handle(PyObject *self, PyObject *const *args,
+                                     size_t nargsf, PyObject *kwnames)
+{
+    PyObject *x, *handle, *ref, *address, *keep = NULL, *live;
+    if (kwnames != NULL || PyVectorcall_NARGS(nargsf) != 1)
+        goto slow;
+    x = args[0];
+    if ((PyObject *)Py_TYPE(x) == PyTuple_GET_ITEM(_pc_acc_handles, 0))
+        keep = PC_SLOT(x, _pc_keep_offset);
+    else if ((PyObject *)Py_TYPE(x) == PyTuple_GET_ITEM(_pc_acc_handles, 2) &&
+             (address = PC_SLOT(x, _pc_addr_offset)) != NULL &&
+             (live = _pc_acc_handles_global(_pc_acc_live_name)) != NULL &&
+             PyDict_Check(live)) {
+        ref = PyDict_GetItemWithError(live, address);
+        if (ref == NULL && PyErr_Occurred())
+            return NULL;
+        if (ref != NULL && PyWeakref_CheckRefExact(ref)) {
+#if PY_VERSION_HEX >= 0x030D0000
+            if (PyWeakref_GetRef(ref, &handle) < 0)
+                return NULL;
+#else
+            handle = PyWeakref_GET_OBJECT(ref);
+            Py_INCREF(handle);
+#endif
+            if (handle != NULL && (PyObject *)Py_TYPE(handle) ==
+                    PyTuple_GET_ITEM(_pc_acc_handles, 0))
+                keep = PC_SLOT(handle, _pc_keep_offset);
+            Py_XINCREF(keep);
+            Py_XDECREF(handle);
+            if (keep != NULL)
+                return keep;
+        }
+    }
+    if (keep != NULL) {
+        Py_INCREF(keep);
+        return keep;
+    }
+  slow:
+    return _pc_ffi_saved(self, _pc_acc_fh_saved, args, nargsf, kwnames);
+}
+
+/* the address of the bytes of cdata `x` that ffi.memmove() copies directly (a pointer
+ * or array: its class says `_bytes_at`), below 2**48, or NULL (no error set) */
+static char *_pc_acc_bytes_at(PyObject *x)
+{
+    char *p;
+    if (Py_TYPE(x) == &PyLong_Type || !PyObject_TypeCheck(x, _pc_cdata_type) ||
+            _PyType_Lookup(Py_TYPE(x), _pc_acc_bytes_flag) != Py_True ||
+            _pc_class_slots(Py_TYPE(x), 0, 0) < 0)
+        return NULL;
+    p = _pc_acc_address(x);
+    return (uintptr_t)p < ((uintptr_t)1 << 48) ? p : NULL;
+}
+
+/* ffi.memmove(dest, src, n): between two pointers or arrays, or from bytes or a
+ * bytearray into one, or from one into a bytearray (n at most its length), an exact
+ * int n below 2**40 is copied here as memcopy.memmove() copies it */
+static PyObject *_pc_acc_memmove(PyObject *self, PyObject *const *args, size_t nargsf,
+                                 PyObject *kwnames)
+{
+    PyObject *dest, *src;
+    char *to = NULL, *from = NULL;
+    Py_ssize_t n;
+    if (kwnames != NULL || PyVectorcall_NARGS(nargsf) != 3 || !PyLong_CheckExact(args[2]))
+        goto slow;
+    n = PyLong_AsSsize_t(args[2]);
+    if (n < 0 || n > ((Py_ssize_t)1 << 40)) {
+        PyErr_Clear();
+        goto slow;
+    }
+    dest = args[0];
+    src = args[1];
+    if (PyBytes_CheckExact(src)) {
+        if (n <= PyBytes_GET_SIZE(src))
+            from = PyBytes_AS_STRING(src);
+    }
+    else if (PyByteArray_CheckExact(src)) {
+        if (n <= PyByteArray_GET_SIZE(src))
+            from = PyByteArray_AS_STRING(src);
+    }
+    else
+        from = _pc_acc_bytes_at(src);
+    if (from == NULL)
+        goto slow;
+    if (PyByteArray_CheckExact(dest)) {
+        if (n <= PyByteArray_GET_SIZE(dest) && !PyBytes_CheckExact(src) &&
+                !PyByteArray_CheckExact(src))
+            to = PyByteArray_AS_STRING(dest);
+    }
+    else
+        to = _pc_acc_bytes_at(dest);
+    if (to == NULL || (uintptr_t)to + (uintptr_t)n >= ((uintptr_t)1 << 48) ||
+            (uintptr_t)from + (uintptr_t)n >= ((uintptr_t)1 << 48))
+        goto slow;
+    memmove(to, from, (size_t)n);
+    Py_RETURN_NONE;
+  slow:
+    return _pc_ffi_saved(self, _pc_acc_memmove_saved, args, nargsf, kwnames);
+}
+
+static PyMethodDef _pc_acc_memmove_def = {"memmove",
+    (PyCFunction)(void (*)(void))_pc_acc_memmove, METH_FASTCALL | METH_KEYWORDS,
+    "memmove($self, dest, src, n)\n--\n\nCopy n bytes from src to dest (cdata or "
+    "Python buffers); they may overlap."};
+static PyMethodDef _pc_acc_gc_def = {"gc", (PyCFunction)(void (*)(void))_pc_acc_gc,
+    METH_FASTCALL | METH_KEYWORDS, "gc($self, cdata, destructor, size=0)\n--\n\n"
+    "A new cdata for the same memory; destructor(cdata) runs when it is collected."};
+static PyMethodDef _pc_acc_gcref_del_def = {"__del__", _pc_acc_gcref_del, METH_NOARGS,
+    NULL};
+static PyMethodDef _pc_acc_new_handle_def = {"new_handle",
+    (PyCFunction)(void (*)(void))_pc_acc_new_handle, METH_FASTCALL | METH_KEYWORDS,
+    "new_handle($self, x)\n--\n\nA new 'void *' handle standing for the object x."};
+static PyMethodDef _pc_acc_from_handle_def = {"from_handle",
+    (PyCFunction)(void (*)(void))_pc_acc_from_handle, METH_FASTCALL | METH_KEYWORDS,
+    "from_handle($self, x)\n--\n\nThe object of a live handle made by new_handle()."};
+
+/* whether `info` is handles.LENT as the C above reads it */
+static int _pc_acc_handles_fit(PyObject *info)
+{
+    return PyTuple_CheckExact(info) && PyTuple_GET_SIZE(info) == 5 &&
+        PyType_Check(PyTuple_GET_ITEM(info, 0)) && PyType_Check(PyTuple_GET_ITEM(info, 2)) &&
+        _pc_class_slots((PyTypeObject *)PyTuple_GET_ITEM(info, 0), 0, 0) >= 0 &&
+        _pc_class_slots((PyTypeObject *)PyTuple_GET_ITEM(info, 2), 0, 0) >= 0 &&
+        PyDict_CheckExact(PyTuple_GET_ITEM(info, 3)) &&
+        PyCallable_Check(PyTuple_GET_ITEM(info, 4));
+}
+
+/* the C gc/new_handle/from_handle on FFI class `tp` (what its `_pc_gc_info` and
+ * `_pc_handle_info` name) and GcRef's C `__del__`: 1, 0, -1 on error */
+static int _pc_acc_gc_install(PyTypeObject *tp)
+{
+    PyObject *gcref = PyDict_GetItemString(tp->tp_dict, "_pc_gc_info");
+    PyObject *handles = PyDict_GetItemString(tp->tp_dict, "_pc_handle_info");
+    PyObject *runtime = (PyObject *)_pc_new_runtime;
+    int r;
+    if (gcref == NULL || handles == NULL || !PyType_Check(gcref) || runtime == NULL ||
+            _pc_acc_gcref != NULL || _pc_cdata_type == NULL || !_pc_acc_handles_fit(handles))
+        return PyErr_Occurred() ? -1 : 0;
+    if (_pc_acc_address_flag == NULL &&
+            ((_pc_acc_address_flag = PyUnicode_InternFromString("_address")) == NULL ||
+             (_pc_acc_array_flag = PyUnicode_InternFromString("_array")) == NULL ||
+             (_pc_acc_bytes_flag = PyUnicode_InternFromString("_bytes_at")) == NULL ||
+             (_pc_acc_live_name = PyUnicode_InternFromString("_live")) == NULL ||
+             (_pc_acc_sweep_at_name = PyUnicode_InternFromString("_sweep_at")) == NULL))
+        return -1;
+    if (_pc_acc_rt_offsets((PyTypeObject *)runtime) <= 0)
+        return PyErr_Occurred() ? -1 : 0;
+    _pc_acc_ref_original = _pc_slot_offset((PyTypeObject *)gcref, "original");
+    _pc_acc_ref_destructor = _pc_slot_offset((PyTypeObject *)gcref, "destructor");
+    _pc_acc_ref_buffer = _pc_slot_offset((PyTypeObject *)gcref, "buffer");
+    if (_pc_acc_ref_original < 0 || _pc_acc_ref_destructor < 0 || _pc_acc_ref_buffer < 0)
+        return 0;
+    Py_INCREF(gcref);
+    _pc_acc_gcref = (PyTypeObject *)gcref;
+    Py_INCREF(handles);
+    _pc_acc_handles = handles;
+    r = _pc_acc_swap(_pc_acc_gcref, "__del__", "_pc_del", &_pc_acc_gcref_del_def);
+    if (r >= 0 && (_pc_acc_ffi_one(tp, "gc", &_pc_acc_gc_def, &_pc_acc_gc_saved) < 0 ||
+            _pc_acc_ffi_one(tp, "new_handle", &_pc_acc_new_handle_def, &_pc_acc_nh_saved) < 0 ||
+            _pc_acc_ffi_one(tp, "from_handle", &_pc_acc_from_handle_def,
+                            &_pc_acc_fh_saved) < 0 ||
+            _pc_acc_ffi_one(tp, "memmove", &_pc_acc_memmove_def, &_pc_acc_memmove_saved) < 0))
+        r = -1;
+    return r;
+}
+
 /* _pc_accelerate(cls): give the runtime class `cls` the C methods above that suit it;
  * True if it has them now */
 static PyObject *_pc_accelerate(PyObject *module, PyObject *cls)
@@ -3683,9 +4566,16 @@ static PyObject *_pc_accelerate(PyObject *module, PyObject *cls)
     }
     else if (PyDict_GetItemString(tp->tp_dict, "_pc_ffi") == Py_True) {
         r = _pc_acc_ffi_install(tp);
+        if (r >= 0) {
+            int lent = _pc_acc_gc_install(tp);     /* (build/api_accel_ffi.py) */
+            r = lent < 0 ? -1 : r | lent;
+        }
     }
     else if (PyDict_GetItemString(tp->tp_dict, "_pc_call_arity") != NULL) {
         r = _pc_acc_call_install(tp);
+    }
+    else if ((items = PyDict_GetItemString(tp->tp_dict, "_pc_pointer_result")) != NULL) {
+        r = _pc_acc_result_install(tp, items);
     }
     else if ((items = PyDict_GetItemString(tp->tp_dict, "_pc_param")) != NULL) {
         r = _pc_acc_param_install(tp, items);
@@ -3704,6 +4594,16 @@ static PyObject *_pc_accelerate(PyObject *module, PyObject *cls)
         if (more >= 0 && (items = PyDict_GetItemString(tp->tp_dict,
                                                       "_pc_pointer_add")) != NULL) {
             int added = _pc_acc_pointer_add_install(tp, items);
+            more = added < 0 ? -1 : more | added;
+        }
+        if (more >= 0 && (items = PyDict_GetItemString(tp->tp_dict,
+                                                      "_pc_struct_copy")) != NULL) {
+            int added = _pc_acc_struct_copy_install(tp, items);
+            more = added < 0 ? -1 : more | added;
+        }
+        if (more >= 0 && (items = PyDict_GetItemString(tp->tp_dict,
+                                                      "_pc_pointer_items")) != NULL) {
+            int added = _pc_acc_pointer_items_install(tp, items);
             more = added < 0 ? -1 : more | added;
         }
         if (more >= 0 && (items = PyDict_GetItemString(tp->tp_dict,

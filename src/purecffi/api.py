@@ -23,7 +23,8 @@ from .allocator import custom_allocator as _custom_allocator
 from .buffer import buffer
 from .from_buffer import from_buffer
 from .callback import callback_method, make_callback
-from .handles import from_handle, new_handle
+from .handles import LENT as _HANDLES_LENT, from_handle, new_handle
+from .gcref import GcRef as _GcRef
 from .memcopy import memmove
 from .cast import cast as _cast
 from .strings import to_string, unpack
@@ -414,13 +415,13 @@ class FFI:
         def release(self, x: _CData) -> None:
             """Free now the memory owned by `cdata` (new(), gc(), from_buffer(), allocators)."""
     else:       # no FFI state involved: the functions themselves (one call frame less)
-        gc = staticmethod(_mk.gc)
-        release = staticmethod(_mk.release)
+        gc = _mk.gc
+        release = _mk.release
 
     # -- Handles ----
     # ffi.new_handle(obj) and ffi.from_handle(handle): no FFI state involved (one frame less)
-    new_handle = staticmethod(new_handle)
-    from_handle = staticmethod(from_handle)
+    new_handle = new_handle
+    from_handle = from_handle
 
     # -- Once-only initialisation ----
     def init_once(self, func: Callable[[], _T], tag: object) -> _T:
@@ -712,9 +713,11 @@ del _name, _method
 # the `buffer` type is an attribute of FFI; ffi.buffer(cdata) makes one
 FFI.buffer = buffer
 FFI.NULL = _mk.pointer_to(TYPES.pointer(TYPES.void), 0)
-# its new, cast, from_buffer, string, unpack, typeof and sizeof may be lent C methods by a
+# its new, cast, from_buffer, string, unpack, typeof, sizeof may be lent C methods by a
 # compiled module (purecffi._speedups: accel.py, build/api_accel.py)
 FFI._pc_ffi = True
+# ... and its gc, new_handle and from_handle (build/api_accel_ffi.py)
+FFI._pc_gc_info, FFI._pc_handle_info = _GcRef, _HANDLES_LENT
 _accel.offer(FFI)
 
 

@@ -11,7 +11,7 @@ _WIDTHS = {1: "<B", 2: "<H", 4: "<I", 8: "<Q"}
 
 def bitfield_accessors(struct_type, field, null_error):
     """(getter, setter) of the bit-field `field` of `struct_type` for a cdata class."""
-    window = _window(struct_type, field)
+    window = bit_window(struct_type, field)
     if window is None:
         return _general_accessors(field, null_error)
     first, width, shift = window
@@ -44,7 +44,19 @@ def bitfield_accessors(struct_type, field, null_error):
     return get, put
 
 
-def _window(struct_type, field):
+def lent_bitfield(struct_type, field):
+    """What an API module's C reads to read and write the bit-field `field` as the accessors
+    above do (build/api_accel_fields.py): (first byte, (width | shift << 8 | bits << 16 |
+    signed << 24, lowest, highest value written)), or None if no single integer covers it."""
+    window = bit_window(struct_type, field)
+    if window is None:
+        return None
+    first, width, shift = window
+    lo, hi = bitfield_range(field)
+    return first, (width | shift << 8 | field.bitsize << 16 | (lo < 0) << 24, lo, hi)
+
+
+def bit_window(struct_type, field):
     """(first byte, width in bytes, shift) of an integer of 1, 2, 4 or 8 bytes covering the
     field and within the struct, or None."""
     start, bits = field.bit_position, field.bitsize

@@ -154,7 +154,8 @@ def _pointer_result(ctype):
                            FAST=rt.fast_class, MASK=rt.align_mask)
     restype = type("result<%s>" % (ctype.cname,), (_SimpleCData,),
                    {"_type_": _ADDRESS_RESULT, "_check_retval_": staticmethod(maker),
-                    "__module__": __name__})
+                    "__module__": __name__, "_pc_pointer_result": (ctype, maker)})
+    offer(restype)      # (a compiled module's C maker, before ctypes reads it: accel.py)
     return restype, None
 
 

@@ -8,7 +8,7 @@ from .cdata import (ArrayCData, FunctionPtrCData, OwningPointerCData, PointerCDa
                     StructPointerCData, _OpaqueStructCData, _OpaqueStructPointerCData,
                     _owning_item_methods, _owning_number_methods, concrete, null_error)
 from .cdatabase import make_cdata
-from .bitfields import bitfield_accessors
+from .bitfields import bitfield_accessors, lent_bitfield
 from .convert import bitfield_range, built_runtime, prepare, write_array
 from .ctype import ARRAY, ENUM, FUNCTION, POINTER, PRIMITIVE, STRUCT, UNION, VOID, TYPES
 from .specialise import specialise
@@ -167,6 +167,9 @@ def _cached_field_attrs(struct_type):
                  field.type.kind == POINTER or _is_sized_array(field.type) or (
                      field.type.kind in (STRUCT, UNION) and not field.type.is_opaque()))}
     attrs["__slots__"] = tuple(_view_slot(name) for name in attrs)
+    # (their pointer fields keep the view they read: not lent C, which makes one per read)
+    attrs["_pc_fields"] = tuple(entry for entry in _lendable_fields(struct_type)
+                                if entry[2] != "P")
     return attrs
 
 
@@ -234,7 +237,8 @@ def attach_classes(ctype, rt):
 
 # what a class names when an API module's C may speed it up (accel.py, build/api_accel.py)
 _LENDABLE = ("_pc_number", "_pc_number_array", "_pc_number_pointer", "_pc_fields",
-             "_pc_struct_items", "_pc_pointer_add", "_pc_address", "_pc_array_add")
+             "_pc_struct_items", "_pc_pointer_add", "_pc_address", "_pc_array_add",
+             "_pc_pointer_items", "_pc_struct_copy")
 
 
 def _offer_classes(rt):
@@ -260,6 +264,8 @@ def _pointer_class(ctype, rt):
             template = StructPointerCData
             attrs.update(_field_properties(item, False))
     item_accessors(item, attrs)
+    if with_fields and getattr(prepare(item).write, "struct_copy", None) is not None:
+        attrs["_pc_struct_copy"] = (item, item.byte_size, 2)    # (`p[i] = s`: accel.py)
     size = attrs["_item_size"]
     if size > 0 or item.kind == VOID:   # (`void *` moves by bytes: gcc's extension, as cffi)
         attrs.update(_pointer_adds(size or 1, None))
@@ -285,9 +291,12 @@ def _pointer_class(ctype, rt):
     copy = getattr(cls._item_write, "struct_copy", None) if with_fields else None
     owning["__getitem__"], owning["__setitem__"] = _owning_item_methods(
         cls.__getitem__, cls.__setitem__, owning_item, copy)
+    if copy is not None:    # (`p[0] = s` as the C of an API module: accel.py)
+        owning["_pc_struct_copy"] = (item, item.byte_size, 0)
     if item.kind == POINTER and item.byte_size == _POINTER_SIZE:
         owning["__getitem__"], owning["__setitem__"] = owning_pointer_methods(
             prepare(item), owning["__getitem__"], owning["__setitem__"])
+        owning["_pc_pointer_items"] = None      # (`p[i]`: index 0 only, its own method)
     if is_plain_number(item):
         irt = prepare(item)
         view = typed_view(irt.fmt) if item.byte_size in (1, 2, 4, 8) else None
@@ -390,6 +399,8 @@ def _make_array_classes(item, irt):
     name = item.spell("[]")
     attrs = {"_array": True, "_pc_array_add": True}     # (`a + n` in C: accel.py)
     item_accessors(item, attrs)
+    if item.kind in (STRUCT, UNION) and getattr(irt.write, "struct_copy", None) is not None:
+        attrs["_pc_struct_copy"] = (item, item.byte_size, 1)    # (`a[i] = s`: accel.py)
     cls = fast_cls = concrete(name, ArrayCData, attrs)
     align_mask = 0
     if is_plain_number(item) or is_byte_char(item):
@@ -608,11 +619,29 @@ _LENDABLE_FORMATS = frozenset("bBhHiIlLqQfd")
 def _lendable_fields(ctype):
     """(name, offset, format letter) of the number fields of `ctype` whose property an API
     module's C may replace (accel.py: a read or write of an exact number in C, the property
-    it replaced for the rest)."""
-    return tuple((name, field.offset, prepare(field.type).fmt)
-                 for name, field in attribute_fields(ctype)
-                 if field.bitsize < 0 and is_plain_number(field.type)
-                 and prepare(field.type).fmt in _LENDABLE_FORMATS)
+    it replaced for the rest), (name, offset, "s", length) of its `char x[N]` fields (bytes
+    written in C), (name, offset, "P", (type, its runtime, `void *`)) of its data pointer
+    fields (read and written in C as views.pointer_field_getter() and pointer_field_setter()
+    do), and (name, first byte, "w", bitfields.lent_bitfield()) of its bit-fields."""
+    fields = attribute_fields(ctype)
+    return tuple((name, field.offset, "?" if _is_bool(field.type) else prepare(field.type).fmt)
+                 for name, field in fields
+                 if field.bitsize < 0 and (_is_bool(field.type) or is_plain_number(field.type)
+                                           and prepare(field.type).fmt in _LENDABLE_FORMATS)) \
+        + tuple((name, field.offset, "s", field.type.length) for name, field in fields
+                if field.bitsize < 0 and _takes_bytes(field.type)) \
+        + tuple((name, field.offset, "P", (field.type, prepare(field.type), _VOID_P))
+                for name, field in fields if field.bitsize < 0 and field.type.kind == POINTER
+                and field.type.byte_size == _POINTER_SIZE) \
+        + tuple((name, lent[0], "w", lent[1]) for name, lent in (
+            (name, lent_bitfield(ctype, field)) for name, field in fields if field.bitsize > 0)
+            if lent is not None)
+
+
+def _is_bool(ftype):
+    """A one-byte `_Bool` (its field's C reads 0 or 1, and writes False, True, 0 or 1)."""
+    return ftype.kind == PRIMITIVE and getattr(ftype, "category", None) == plat.BOOL and \
+        ftype.byte_size == 1
 
 
 def attribute_fields(struct_type):
@@ -632,8 +661,11 @@ _RESERVED = frozenset(dir(StructCData)) | frozenset(dir(StructPointerCData)) | f
     "_item_write",
     # what an API module's C reads, and the Python methods it keeps (accel.py)
     "_pc_struct_items", "_pc_pointer_add", "_pc_getitem", "_pc_setitem", "_pc_len", "_pc_add",
-    "_pc_radd", "_pc_sub", "_pc_address", "_pc_eq", "_pc_ne", "_pc_hash", "_pc_bool"])
+    "_pc_radd", "_pc_sub", "_pc_address", "_pc_eq", "_pc_ne", "_pc_hash", "_pc_bool",
+    "_pc_pointer_items", "_pc_struct_copy", "_pc_slice"])
 
+
+_VOID_P = TYPES.pointer(TYPES.void)
 
 _CLASS_MAKERS = {
     POINTER: _pointer_class, ARRAY: _array_class, STRUCT: _struct_class, UNION: _struct_class,

@@ -426,10 +426,10 @@ def _refuse_new(ctype, item):
 
 
 # -- ffi.release ----
-def release(x):
-    """`ffi.release()`: the common case (memory of ffi.new(), whose default allocator frees
-    it when its last holder dies) in one frame; everything else as ownership.release().  (The
-    argument is named `x`, as cffi's.)"""
+def release(self, x):
+    """`ffi.release()` (a method of FFI: `self` is the ffi): the common case (memory of
+    ffi.new(), whose default allocator frees it when its last holder dies) in one frame;
+    everything else as ownership.release().  (The argument is named `x`, as cffi's.)"""
     cdata = x
     try:
         owning = cdata.__class__._owning and not cdata._struct
@@ -444,8 +444,9 @@ def release(x):
 
 
 # -- ffi.gc ----
-def gc(cdata, destructor, size=0):
-    """`ffi.gc()`: a new cdata for the same memory whose death calls `destructor(cdata)`."""
+def gc(self, cdata, destructor, size=0):
+    """`ffi.gc()` (a method of FFI: `self` is the ffi): a new cdata for the same memory
+    whose death calls `destructor(cdata)`."""
     if size.__class__ is not int or not -_SSIZE_LIMIT <= size < _SSIZE_LIMIT:
         _check_gc_size(size)
     if not (isinstance(cdata, CData) and cdata._address):

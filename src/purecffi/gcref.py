@@ -32,9 +32,14 @@ class GcRef:
             try:
                 destructor(self.original)
             except Exception as exc:
-                from .unraisable import report
-                report(exc, "Exception ignored from callback for ffi.gc %r" % (self.original,))
+                self._pc_report(exc)
 
+    def _pc_report(self, exc):
+        """Report what the destructor raised (as an exception ignored in a callback)."""
+        from .unraisable import report
+        report(exc, "Exception ignored from callback for ffi.gc %r" % (self.original,))
+
+    # (a compiled module may lend a C `__del__` doing the same: build/api_accel_ffi.py)
     __del__ = run_destructor
 
 

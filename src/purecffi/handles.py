@@ -85,6 +85,12 @@ def _sweep():
     _sweep_at[0] = max(_SWEEP_FLOOR, 2 * len(live))
 
 
+# what an API module's C reads to make and find handles as new_handle() and from_handle()
+# do (build/api_accel_ffi.py): `_live` and `_sweep_at` are read from this module's globals
+# at each call, as here
+LENT = (_HANDLE_CLASS, _VOID_P, _VOID_P_CLASS, globals(), _sweep)
+
+
 def _addresses(live):
     """A list of the table's addresses.  Not dict.copy(): CPython's reads the size after
     allocating the copy, where the collector may run destructors that file or sweep handles,
@@ -97,9 +103,9 @@ def _addresses(live):
             continue
 
 
-def new_handle(x: object) -> CData:
+def new_handle(self: "Any", x: object) -> CData:
     """A new `void *` handle for the object `x` (a different one at each call; `x` is cffi
-    2's keyword name, the manual's `python_object`)."""
+    2's keyword name, the manual's `python_object`; a method of FFI: `self` is the ffi)."""
     handle = _new_object(_HANDLE_CLASS)     # built without an __init__ frame
     handle._ctype, handle._keep, handle._addr = _VOID_P, x, id(handle)
     _live[handle._addr] = _ref(handle)
@@ -108,8 +114,9 @@ def new_handle(x: object) -> CData:
     return handle
 
 
-def from_handle(x: CData) -> "Any":
-    """The object of a live handle `x` (any pointer cdata with the handle's address)."""
+def from_handle(self: "Any", x: CData) -> "Any":
+    """The object of a live handle `x` (any pointer cdata with the handle's address; a
+    method of FFI: `self` is the ffi)."""
     handle = x
     cls = handle.__class__
     if cls is _HANDLE_CLASS:

@@ -47,6 +47,8 @@ def item_accessors(item, attrs):
         attrs["__setitem__"] = pointer_item_setitem(
             irt, attrs.get("_array", False),
             ArrayCData.__setitem__ if attrs.get("_array", False) else PointerCData.__setitem__)
+        # (what an API module's C reads to make `ptrs[i]` as that `__getitem__`: accel.py)
+        attrs["_pc_pointer_items"] = (item, irt, attrs.get("_array", False))
     elif is_plain_number(item):
         # numbers: one struct call per access, the checked writer only when pack refuses
         attrs["__getitem__"], attrs["__setitem__"] = _number_item_methods(
@@ -299,6 +301,7 @@ def aligned_item_methods(fmt, size, item):
             if sliced is None:
                 arr = TYPES.array(item, None)
                 sliced = (arr, (arr._rt or prepare(arr)).fast_class)
+                _file_slice(self.__class__, sliced, size)
             result = _new_object(sliced[1])     # what _slice() makes, without its frame
             result._ctype = sliced[0]
             result._addr = self._addr + start * size
@@ -412,6 +415,13 @@ def aligned_item_methods(fmt, size, item):
                 len(self)           # raises: unknown length
         return iter(items)
     return getitem, setitem, iterate, slice_view, slice_set, first_item, first_item_set
+
+
+def _file_slice(cls, sliced, size):
+    """File on the class of `cls` that has `_slice_view` what an API module's C reads to make
+    `a[i:j]` as that method does (accel.py): (`item[]`, its fast class, the item size)."""
+    owner = next(klass for klass in cls.__mro__ if "_slice_view" in vars(klass))
+    type.__setattr__(owner, "_pc_slice", sliced + (size,))      # (published whole)
 
 
 def _sizeless_item_methods():

@@ -1,8 +1,11 @@
-"""The C of `p.x` and `p.x = v` for number fields of struct cdata, lent by an API-mode
-module (build/api_accel.py, purecffi/accel.py).
+"""The C of `p.x` and `p.x = v` for number fields of struct cdata, and of `p.name = b"..."`
+for `char name[N]` fields, lent by an API-mode module (build/api_accel.py, accel.py).
 
 A class with field properties names its number fields in `_pc_fields` (name, offset, struct
-format letter).  A property cannot be a method descriptor, so `_pc_accelerate` replaces each
+format letter; "?" for a `_Bool`; "s" and the length for a `char[N]` field, whose getter
+stays the property's; "P" and (type, runtime, `void *`) for a data pointer field, read and
+written as views.pointer_field_getter() and pointer_field_setter() do; "w" and its window
+for a bit-field, read and written as bitfields.bitfield_accessors() do).  A property cannot be a method descriptor, so `_pc_accelerate` replaces each
 such property by a new `property` whose getter and setter are C functions bound to a tuple
 (offset, letter, the property replaced, the class).  They read or write the number in C for
 an instance of that class with a non-NULL address (a write: an exact int in range, or a
@@ -15,9 +18,28 @@ __all__ = ["field_methods"]
 def field_methods(numbers, writer):
     """The getter and setter of number fields (see _FIELDS), one case per format letter."""
     reads = ["        case '%s': { %s v; memcpy(&v, p, sizeof(v)); return %s; }"
-             % (letter, ctype, to_python) for letter, (ctype, to_python, _) in numbers.items()]
+             % (letter, ctype, to_python) if to_python is not None else
+             # (a `_Bool`: 0 or 1 read here, anything else is the property's error)
+             "        case '%s': { %s v; memcpy(&v, p, 1); if (v <= 1) return PyBool_FromLong(v);"
+             " break; }" % (letter, ctype)
+             for letter, (ctype, to_python, _) in numbers.items()]
     writes = ["        case '%s': done = %s; break;" % (letter, writer(ctype, kind))
               for letter, (ctype, _, kind) in numbers.items()]
+    # a `char x[N]` field (its length, in the info's fifth item) from bytes; a data pointer
+    # field (its type, runtime and `void *`, in the fifth item) from a pointer of either type
+    writes.append("        case 's': done = _pc_acc_put_bytes(p, value, PyTuple_GET_ITEM(info, 4));"
+                  " break;")
+    writes.append("        case 'P': done = _pc_acc_put_pointer(p, value, PyTuple_GET_ITEM(info, 4));"
+                  " break;")
+    # a bit-field: its (window's width | shift << 8 | bits << 16 | signed << 24, lowest,
+    # highest) in the fifth item, the offset being the window's (bitfields.lent_bitfield)
+    reads.append("        case 'w': return _pc_acc_get_bits(p, PyTuple_GET_ITEM(info, 4));")
+    writes.append("        case 'w': done = _pc_acc_put_bits(p, value, PyTuple_GET_ITEM(info, 4));"
+                  " break;")
+    reads.append("        case 'P': { PyObject *types = PyTuple_GET_ITEM(info, 4), *r; void *v;"
+                 " memcpy(&v, p, sizeof(v)); r = _pc_acc_pointer_view(PyTuple_GET_ITEM(types, 1),"
+                 " PyTuple_GET_ITEM(types, 0), v); if (r != NULL || PyErr_Occurred()) return r;"
+                 " break; }")
     return _FIELDS[0] + reads + _FIELDS[1] + writes + _FIELDS[2]
 
 
@@ -81,13 +103,16 @@ _FIELDS = ([
     "/* the property replacing `old` (a property) on class `tp` for the field at `offset`,",
     " * of format `letter` */",
     "static PyObject *_pc_acc_field_property(PyTypeObject *tp, PyObject *offset,",
-    "                                       PyObject *letter, PyObject *old)",
+    "                                       PyObject *letter, PyObject *old, PyObject *size)",
     "{",
     "    PyObject *info, *get = NULL, *set = NULL, *fdel, *doc, *made = NULL;",
-    "    info = PyTuple_Pack(4, offset, letter, old, (PyObject *)tp);",
+    "    info = PyTuple_Pack(5, offset, letter, old, (PyObject *)tp, size);",
     "    if (info == NULL)",
     "        return NULL;",
-    "    get = PyCFunction_NewEx(&_pc_acc_field_get_def, info, NULL);",
+    "    if (PyUnicode_READ_CHAR(letter, 0) == 's')     /* (read by the property's getter) */",
+    "        get = PyObject_GetAttrString(old, \"fget\");",
+    "    else",
+    "        get = PyCFunction_NewEx(&_pc_acc_field_get_def, info, NULL);",
     "    set = PyCFunction_NewEx(&_pc_acc_field_set_def, info, NULL);",
     "    fdel = PyObject_GetAttrString(old, \"fdel\");",
     "    doc = PyObject_GetAttrString(old, \"__doc__\");",
@@ -111,12 +136,28 @@ _FIELDS = ([
     "    int r = 0;",
     "    for (i = 0; i < PyTuple_GET_SIZE(fields); i++) {",
     "        PyObject *entry = PyTuple_GET_ITEM(fields, i), *old, *fget, *made;",
-    "        if (!PyTuple_Check(entry) || PyTuple_GET_SIZE(entry) != 3 ||",
+    "        if (!PyTuple_Check(entry) || PyTuple_GET_SIZE(entry) < 3 ||",
+    "                PyTuple_GET_SIZE(entry) > 4 ||",
     "                !PyUnicode_Check(PyTuple_GET_ITEM(entry, 0)) ||",
     "                !PyLong_CheckExact(PyTuple_GET_ITEM(entry, 1)) ||",
     "                !PyUnicode_Check(PyTuple_GET_ITEM(entry, 2)) ||",
     "                PyUnicode_GET_LENGTH(PyTuple_GET_ITEM(entry, 2)) != 1)",
     "            continue;",
+    "        if (PyUnicode_READ_CHAR(PyTuple_GET_ITEM(entry, 2), 0) == 'w') {",
+    "            PyObject *bits = PyTuple_GET_SIZE(entry) == 4 ? PyTuple_GET_ITEM(entry, 3) : NULL;",
+    "            if (!PY_LITTLE_ENDIAN || bits == NULL || !PyTuple_CheckExact(bits) ||",
+    "                    PyTuple_GET_SIZE(bits) != 3 || !PyLong_CheckExact(PyTuple_GET_ITEM(bits, 0)) ||",
+    "                    !PyLong_CheckExact(PyTuple_GET_ITEM(bits, 1)) ||",
+    "                    !PyLong_CheckExact(PyTuple_GET_ITEM(bits, 2)))",
+    "                continue;",
+    "        }",
+    "        if (PyUnicode_READ_CHAR(PyTuple_GET_ITEM(entry, 2), 0) == 'P') {",
+    "            PyObject *types = PyTuple_GET_SIZE(entry) == 4 ? PyTuple_GET_ITEM(entry, 3) : NULL;",
+    "            if (types == NULL || !PyTuple_CheckExact(types) || PyTuple_GET_SIZE(types) != 3 ||",
+    "                    _pc_keep_offset < 0 ||",
+    "                    _pc_acc_rt_offsets(Py_TYPE(PyTuple_GET_ITEM(types, 1))) <= 0)",
+    "                continue;",
+    "        }",
     "        old = PyDict_GetItemWithError(tp->tp_dict, PyTuple_GET_ITEM(entry, 0));",
     "        if (old == NULL) {",
     "            if (PyErr_Occurred())",
@@ -125,17 +166,20 @@ _FIELDS = ([
     "        }",
     "        if (!Py_IS_TYPE(old, &PyProperty_Type))",
     "            continue;",
-    "        fget = PyObject_GetAttrString(old, \"fget\");",
+    "        fget = PyObject_GetAttrString(old, \"fset\");   /* (ours: the C setter) */",
     "        if (fget == NULL)",
     "            return -1;",
     "        if (PyCFunction_Check(fget) &&",
-    "                ((PyCFunctionObject *)fget)->m_ml == &_pc_acc_field_get_def) {",
+    "                ((PyCFunctionObject *)fget)->m_ml == &_pc_acc_field_set_def) {",
     "            PyObject *info = PyCFunction_GET_SELF(fget);",
     "            old = PyTuple_GET_ITEM(info, 3) == (PyObject *)tp ? NULL :",
     "                PyTuple_GET_ITEM(info, 2);       /* (ours, or a copy of another's) */",
     "        }",
     "        made = old != NULL ? _pc_acc_field_property(tp, PyTuple_GET_ITEM(entry, 1),",
-    "                                                    PyTuple_GET_ITEM(entry, 2), old) : NULL;",
+    "                                                    PyTuple_GET_ITEM(entry, 2), old,",
+    "                                                    PyTuple_GET_SIZE(entry) == 4 ?",
+    "                                                    PyTuple_GET_ITEM(entry, 3) : Py_None) :",
+    "            NULL;",
     "        Py_DECREF(fget);",
     "        if (old == NULL)",
     "            continue;",

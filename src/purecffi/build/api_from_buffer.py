@@ -1,7 +1,8 @@
 """`ffi.from_buffer()` of an API-mode module, its common case made in C.
 
 The module's `ffi.from_buffer` is a built-in method of the ffi (bound by apimode.load()): a
-non-empty `bytearray` (or `bytes`, when not required writable) into an open array type that
+non-empty `bytearray` (or `bytes`, or a C-contiguous `memoryview`, viewed through a
+`PickleBuffer` as the runtime views it, when not required writable) into an open array type that
 the runtime's FFI.from_buffer has already made once (`ffi._open_arrays`: cdecl -> (cdata
 class, ctype, item size); other types are filed there as (None, ctype, 0): not taken here)
 gives a cdata with the same four slots the runtime's fast path sets: the ctype, the address
@@ -58,6 +59,8 @@ _FROM_BUFFER = [
     "        size = PyByteArray_GET_SIZE(source);",
     "    else if (PyBytes_CheckExact(source))",
     "        size = PyBytes_GET_SIZE(source);",
+    "    else if (Py_IS_TYPE(source, &PyMemoryView_Type))",
+    "        size = PyMemoryView_GET_BUFFER(source)->len;      /* (its view, made below) */",
     "    else",
     "        goto slow;",
     "    if (size <= 0 || !PyUnicode_CheckExact(cdecl))     /* (a ctype: the slow way) */",
@@ -82,7 +85,24 @@ _FROM_BUFFER = [
     "    k = _pc_class_slots(tp, 1, 0);         /* (build/api_new.py) */",
     "    if (k < 0)",
     "        goto slow;",
-    "    view = PyMemoryView_FromObject(source);       /* holds the export */",
+    "    if (Py_IS_TYPE(source, &PyMemoryView_Type)) {",
+    "        /* a view of a PickleBuffer of it, which holds an export of the memoryview itself",
+    "         * (it cannot be released under the cdata), if contiguous, as the runtime's */",
+    "        PyObject *pickled = PyPickleBuffer_FromObject(source);",
+    "        view = pickled != NULL ? PyMemoryView_FromObject(pickled) : NULL;",
+    "        Py_XDECREF(pickled);",
+    "        if (view == NULL) {",
+    "            PyErr_Clear();",
+    "            goto slow;",
+    "        }",
+    "        if (PyMemoryView_GET_BUFFER(view)->len != size ||",
+    "                !PyBuffer_IsContiguous(PyMemoryView_GET_BUFFER(view), 'C')) {",
+    "            Py_DECREF(view);",
+    "            goto slow;",
+    "        }",
+    "    }",
+    "    else",
+    "        view = PyMemoryView_FromObject(source);       /* holds the export */",
     "    if (view == NULL)",
     "        return NULL;",
     "    address = PyLong_FromVoidPtr(PyMemoryView_GET_BUFFER(view)->buf);",

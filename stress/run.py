@@ -31,6 +31,7 @@ SECTIONS = {
     "memory-allocator": stress_memory.allocator,
     "memory-list-argument": stress_memory.list_argument,
     "memory-array-types": stress_memory.array_types,
+    "memory-object-churn": stress_memory.object_churn,
     "fuzz": stress_fuzz.random_cdefs,
 }
 

@@ -69,3 +69,38 @@ def array_types(backend, seconds):
     figures = _grow(lambda n: ffi.new("int[%d]" % (n,)), _count(seconds) // 10)
     figures["KB per type"] = round(figures["bytes per size"] / 1000, 2)
     return figures
+
+
+def object_churn(backend, seconds):
+    """Objects made and dropped by the operations a compiled module does in C (items of
+    pointer arrays, slices, struct copies, unpack, ffi.gc and its destructor, handles,
+    memmove, from_buffer of a memoryview, function pointer calls, pointer, struct and
+    bit-fields): nothing should stay."""
+    ffi = backend.FFI()
+    ffi.cdef("struct pt { int x; double y; }; struct node { struct node *next; int v:5;"
+             " struct pt at; }; int abs(int);")
+    lib = ffi.dlopen(None)
+    pts = ffi.new("struct pt[8]")
+    ptrs = ffi.new("struct pt *[8]", [pts + i for i in range(8)])
+    nodes = ffi.cast("struct node *", ffi.new("struct node[2]"))
+    nodes.next = nodes + 1
+    numbers = ffi.new("int[64]")
+    view = memoryview(bytearray(64))
+    absolute = ffi.cast("int(*)(int)", ffi.addressof(lib, "abs"))
+    dead = []
+
+    def step(n):
+        ptrs[n % 8].y = n
+        pts[n % 8] = pts[(n + 1) % 8]
+        numbers[n % 32:32]
+        ffi.unpack(pts, 8)
+        ffi.gc(ffi.new("int *"), dead.append)
+        ffi.from_handle(ffi.cast("void *", ffi.new_handle(n)))
+        ffi.memmove(numbers, numbers + 1, 16)
+        ffi.from_buffer(view)
+        absolute(-n)
+        nodes.next.v = n % 8
+        nodes.at.x = n
+        if len(dead) > 1000:
+            dead.clear()
+    return _grow(step, _count(seconds) * 4)

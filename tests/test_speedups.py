@@ -109,9 +109,12 @@ struct pt { int x; double y; };
 typedef int (*fn_t)(int);
 struct names { char name[4]; unsigned char u[3]; signed char sc[2]; int n; char tail[1]; };
 struct node { struct node *next; int v; char *s; void *vp; int *ip; };
+int abs(int);
+int snprintf(char *, size_t, const char *, ...);
 enum e { E0, E1, E5 = 5 };
 struct bits { int a:1; unsigned b:3; int c:7; char d:2; _Bool e:1; long long f:40;
-              unsigned long long g:63; enum e h:4; short i:9; unsigned char j; int k:30; };
+              unsigned long long g:63; enum e h:4; short i:9; unsigned char j; int k:30;
+              long long l:64; unsigned long long m:64; };
 struct f { signed char a; unsigned char b; short c; unsigned short d; int e; unsigned int g;
            long long j; unsigned long long k; float l; double m; _Bool q; int s:5;
            struct pt t; int *u; };
@@ -168,11 +171,29 @@ kept = ffi.from_buffer(held)
 show("release a held view", lambda: held.release())
 del kept
 show("release it after", lambda: held.release())
+svalues = [ffi.new("struct pt *", [7, 1.5])[0], pts[2], ffi.new("struct f *")[0], [5, 6.5], {"x": 9}, 5, None, pts]
+for holder in [ffi.new("struct f *"), ffi.cast("struct f *", ffi.new("char[256]")),
+               ffi.new("struct f[2]")[1]] + [ffi.cast("struct f *", 0)] * (not SAFE):
+    for k, v in enumerate(svalues):
+        show("f.t = %d" % k, lambda: (setattr(holder, "t", v), holder.t.x, holder.t.y))
+        show("f.t read %d" % k, lambda: (holder.t, type(holder.t).__name__,
+                                         holder.t == holder.t))
+    show("f.t kept", lambda: ffi.cast("struct f *", ffi.new("struct f *")).t.x)
+lib = ffi.dlopen(None)
+out = ffi.new("char[16]")
+functions = [ffi.cast("fn_t", ffi.addressof(lib, "abs")),
+             ffi.cast("int(*)(char *, size_t, const char *, ...)", ffi.addressof(lib, "snprintf"))]
+for k, f in enumerate(functions + [ffi.cast("fn_t", 0)] * (not SAFE)):
+    for args in [(-3,), (), (1, 2), ("a",), (None,), (2**40,), (out, 16, b"%d", ffi.cast("int", 5)),
+                 (out, 16, b"x"), (out, 16)]:
+        show("call %d %r" % (k, args), lambda: (f(*args), ffi.string(out)))
+    show("call %d kw" % k, lambda: f(x=1))
+    show("call %d twice" % k, lambda: (f(-4), f(-4)) if k == 0 else None)
 bitvalues = [0, 1, -1, 2, 3, 7, 8, -64, 63, 64, 255, 2**39 - 1, -2**39, 2**39, 2**62,
              2**63 - 1, 2**63, True, 1.0, None, "1"]
 for holder in [ffi.new("struct bits *"), ffi.cast("struct bits *", ffi.new("char[64]")),
                ffi.new("struct bits[2]")[1]] + [ffi.cast("struct bits *", 0)] * (not SAFE):
-    for field in "abcdefghik":
+    for field in "abcdefghik" + "lm" * (not SAFE):     # (cffi's 64-bit stores corrupt memory)
         for v in bitvalues:
             show("bits.%s = %r" % (field, v), lambda: (setattr(holder, field, v),
                                                       getattr(holder, field), holder.j))
@@ -181,7 +202,7 @@ for byte in (0x55, 0xff, 0x80):
     for i in range(ffi.sizeof("struct bits")):
         raw[i] = byte
     show("bits of %x" % byte, lambda: [getattr(ffi.cast("struct bits *", raw), f)
-                                        for f in "abcdefghijk"])
+                                        for f in "abcdefghijk" + "lm" * (not SAFE)])
 nodes = ffi.new("struct node[3]")
 chars = ffi.new("char[]", b"abc")
 nvalues = [nodes + 1, ffi.NULL, ffi.cast("void *", nodes), chars, ffi.cast("char *", 0),
@@ -223,6 +244,11 @@ for i in indices:
     show("q + %r" % (i,), lambda: (q + i) - q)
 for i in inside:
     show("q[%r].y" % (i,), lambda: q[i].y)
+for n in (0, 1, 3, 5, -1, 2**70, "2", True):
+    show("unpack pts %r" % (n,), lambda: [(v.x, v.y, type(v).__name__) for v in ffi.unpack(pts, n)])
+    show("unpack q %r" % (n,), lambda: [v.x for v in ffi.unpack(q, n)])
+    show("unpack q + 1 %r" % (n,), lambda: [v.y for v in ffi.unpack(q + 1, min(n, 4))])
+show("unpack null", lambda: ffi.unpack(ffi.cast("struct pt *", 0), 0))
 show("q == q + 0", lambda: (q == q + 0, q != q + 1, bool(q), hash(q) == hash(q + 0)))
 if not SAFE:
     show("null", lambda: ffi.cast("struct pt *", 0).x)

@@ -1206,6 +1206,47 @@ static PyMethodDef _pc_string_def = {
 static PyObject *_pc_unpack_slow;     /* the runtime's ffi.unpack */
 static PyTypeObject *_pc_unpack_pointer_type;     /* PointerType */
 
+/* the `length` items of a pointer to or array of structs or unions whose class names
+ * them in `_pc_struct_items` (the item class, ctype, size: see build/api_accel_fields.py),
+ * each the view the item reader makes; NULL with no error set when not taken here */
+static PyObject *_pc_unpack_structs_name;     /* "_pc_struct_items" */
+
+static PyObject *_pc_unpack_structs(PyObject *cdata, Py_ssize_t length)
+{
+    PyObject *info, *keep, *address, *list, *one;
+    PyTypeObject *cls;
+    Py_ssize_t size, i;
+    char *base;
+    if (_pc_unpack_structs_name == NULL &&
+            (_pc_unpack_structs_name = PyUnicode_InternFromString("_pc_struct_items")) == NULL)
+        return NULL;
+    info = _PyType_Lookup(Py_TYPE(cdata), _pc_unpack_structs_name);
+    if (info == NULL || !PyTuple_CheckExact(info) || PyTuple_GET_SIZE(info) != 4 ||
+            !PyType_Check(PyTuple_GET_ITEM(info, 0)) || _pc_keep_offset < 0)
+        return NULL;
+    cls = (PyTypeObject *)PyTuple_GET_ITEM(info, 0);
+    size = PyLong_AsSsize_t(PyTuple_GET_ITEM(info, 2));
+    keep = PC_SLOT(cdata, _pc_keep_offset);
+    address = PC_SLOT(cdata, _pc_addr_offset);
+    if (size <= 0 || length > ((Py_ssize_t)1 << 40) / size || keep == NULL ||
+            address == NULL || !PyLong_CheckExact(address) ||
+            _pc_class_slots(Py_TYPE(cdata), 0, 0) < 0 || _pc_class_slots(cls, 0, 0) < 0 ||
+            (base = (char *)PyLong_AsVoidPtr(address)) == NULL) {
+        PyErr_Clear();
+        return NULL;
+    }
+    list = PyList_New(length);
+    for (i = 0; list != NULL && i < length; i++) {
+        one = _pc_cdata_at(cls, PyTuple_GET_ITEM(info, 1), PyLong_FromVoidPtr(base + i * size),
+                           keep);
+        if (one == NULL)
+            Py_CLEAR(list);
+        else
+            PyList_SET_ITEM(list, i, one);
+    }
+    return list;
+}
+
 static PyObject *_pc_unpack(PyObject *self, PyObject *const *args, size_t nargsf,
                            PyObject *kwnames)
 {
@@ -1230,7 +1271,13 @@ static PyObject *_pc_unpack(PyObject *self, PyObject *const *args, size_t nargsf
         item = PC_SLOT(ctype, _pc_pointer_item_offset);
     else
         goto slow;
-    p = item == _pc_string_char ? (const char *)PyLong_AsVoidPtr(address) : NULL;
+    if (item != _pc_string_char) {
+        PyObject *items = _pc_unpack_structs(args[0], length);
+        if (items != NULL || PyErr_Occurred())
+            return items;
+        goto slow;
+    }
+    p = (const char *)PyLong_AsVoidPtr(address);
     if (p == NULL) {
         PyErr_Clear();
         goto slow;                  /* NULL, other items: the runtime */
@@ -1742,8 +1789,9 @@ static PyObject *_pc_acc_get_bits(const char *p, PyObject *bits)
     int count = (int)((packed >> 16) & 0xff);
     memcpy(&raw, p, (size_t)width);      /* (little-endian: checked when installed) */
     value = (raw >> shift) & ((count < 64 ? (1ULL << count) : 0ULL) - 1);
-    if (((packed >> 24) & 1) && count < 64 && (value >> (count - 1)) & 1)
-        return PyLong_FromLongLong((long long)value - (long long)(1ULL << count));
+    if (((packed >> 24) & 1) && (value >> (count - 1)) & 1)     /* (negative) */
+        return PyLong_FromLongLong(count < 64 ?
+            (long long)value - (long long)(1ULL << count) : (long long)value);
     return PyLong_FromUnsignedLongLong(value);
 }
 
@@ -1817,11 +1865,11 @@ static int _pc_acc_rt_offsets(PyTypeObject *runtime)
         _pc_slot_offset(runtime, "align_mask") == _pc_acc_rt_mask;
 }
 
-/* the cdata of pointer type `ctype` at `address`, as the runtime makes it from the
- * type's runtime `rt`: of its fast class when non-NULL and aligned for it, else of its
- * class, keeping nothing; NULL with no error set when `rt` has not those classes (the
- * runtime's method then) */
-static PyObject *_pc_acc_pointer_view(PyObject *rt, PyObject *ctype, void *address)
+/* the cdata of type `ctype` at `address` keeping `keep`, as the runtime makes a view
+ * from the type's runtime `rt`: of its fast class when non-NULL and aligned for it, else
+ * of its class; NULL with no error set when `rt` has not those classes (the runtime's
+ * method then) */
+static PyObject *_pc_acc_view(PyObject *rt, PyObject *ctype, void *address, PyObject *keep)
 {
     PyObject *cls = PC_SLOT(rt, _pc_acc_rt_fast), *mask;
     if (cls == NULL || cls == Py_None || address == NULL)
@@ -1839,8 +1887,11 @@ static PyObject *_pc_acc_pointer_view(PyObject *rt, PyObject *ctype, void *addre
     }
     if (cls == NULL || !PyType_Check(cls) || _pc_class_slots((PyTypeObject *)cls, 0, 0) < 0)
         return NULL;
-    return _pc_cdata_at((PyTypeObject *)cls, ctype, PyLong_FromVoidPtr(address), Py_None);
+    return _pc_cdata_at((PyTypeObject *)cls, ctype, PyLong_FromVoidPtr(address), keep);
 }
+
+/* a pointer of type `ctype` (runtime `rt`) at `address`, keeping nothing */
+#define _pc_acc_pointer_view(rt, ctype, address) _pc_acc_view(rt, ctype, address, Py_None)
 
 /* write at `p` the address of `value`, a pointer cdata of type `types[0]` or `void *`
  * (`types[2]`), as the runtime's pointer field setter does: 1, else 0 (no error set) */
@@ -1862,6 +1913,24 @@ static int _pc_acc_put_pointer(char *p, PyObject *value, PyObject *types)
         return 0;
     }
     memcpy(p, &v, sizeof(v));
+    return 1;
+}
+
+/* copy at `p` the struct or union cdata `value` of type `types[0]` (of `types[2]`
+ * bytes), as the runtime's struct field setter does: 1, else 0 (no error set) */
+static int _pc_acc_put_struct(char *p, PyObject *value, PyObject *types)
+{
+    char *source;
+    Py_ssize_t size = PyLong_AsSsize_t(PyTuple_GET_ITEM(types, 2));
+    if (size <= 0 || Py_TYPE(value) == &PyLong_Type ||
+            !PyObject_TypeCheck(value, _pc_cdata_type) ||
+            _pc_class_slots(Py_TYPE(value), 0, 0) < 0 ||
+            PC_SLOT(value, _pc_ctype_offset) != PyTuple_GET_ITEM(types, 0) ||
+            (source = _pc_acc_address(value)) == NULL) {
+        PyErr_Clear();
+        return 0;
+    }
+    memmove(p, source, (size_t)size);
     return 1;
 }
 
@@ -3159,6 +3228,7 @@ static PyObject *_pc_acc_field_get(PyObject *info, PyObject *self)
         case 'c': { char v; memcpy(&v, p, sizeof(v)); return PyBytes_FromStringAndSize(&v, 1); }
         case '?': { unsigned char v; memcpy(&v, p, 1); if (v <= 1) return PyBool_FromLong(v); break; }
         case 'w': return _pc_acc_get_bits(p, PyTuple_GET_ITEM(info, 4));
+        case 'S': { PyObject *types = PyTuple_GET_ITEM(info, 4), *r; PyObject *keep = PC_SLOT(self, _pc_keep_offset); if (keep == NULL) break; r = _pc_acc_view(PyTuple_GET_ITEM(types, 1), PyTuple_GET_ITEM(types, 0), p, keep); if (r != NULL || PyErr_Occurred()) return r; break; }
         case 'P': { PyObject *types = PyTuple_GET_ITEM(info, 4), *r; void *v; memcpy(&v, p, sizeof(v)); r = _pc_acc_pointer_view(PyTuple_GET_ITEM(types, 1), PyTuple_GET_ITEM(types, 0), v); if (r != NULL || PyErr_Occurred()) return r; break; }
         }
     }
@@ -3191,6 +3261,7 @@ static PyObject *_pc_acc_field_set(PyObject *info, PyObject *const *args,
         case 's': done = _pc_acc_put_bytes(p, value, PyTuple_GET_ITEM(info, 4)); break;
         case 'P': done = _pc_acc_put_pointer(p, value, PyTuple_GET_ITEM(info, 4)); break;
         case 'w': done = _pc_acc_put_bits(p, value, PyTuple_GET_ITEM(info, 4)); break;
+        case 'S': done = _pc_acc_put_struct(p, value, PyTuple_GET_ITEM(info, 4)); break;
         }
         if (done)
             Py_RETURN_NONE;
@@ -3260,10 +3331,11 @@ static int _pc_acc_fields_install(PyTypeObject *tp, PyObject *fields)
                     !PyLong_CheckExact(PyTuple_GET_ITEM(bits, 2)))
                 continue;
         }
-        if (PyUnicode_READ_CHAR(PyTuple_GET_ITEM(entry, 2), 0) == 'P') {
+        if (PyUnicode_READ_CHAR(PyTuple_GET_ITEM(entry, 2), 0) == 'P' ||
+                PyUnicode_READ_CHAR(PyTuple_GET_ITEM(entry, 2), 0) == 'S') {
             PyObject *types = PyTuple_GET_SIZE(entry) == 4 ? PyTuple_GET_ITEM(entry, 3) : NULL;
             if (types == NULL || !PyTuple_CheckExact(types) || PyTuple_GET_SIZE(types) != 3 ||
-                    _pc_keep_offset < 0 ||
+                    _pc_keep_offset < 0 || !_pc_same_slot(tp, "_keep", _pc_keep_offset) ||
                     _pc_acc_rt_offsets(Py_TYPE(PyTuple_GET_ITEM(types, 1))) <= 0)
                 continue;
         }
@@ -3993,6 +4065,72 @@ static int _pc_acc_call_install(PyTypeObject *tp)
     return 1;
 }
 
+/* Calls of function pointer cdata (`f(-3)` of ffi.cast("int(*)(int)", ...)): the class
+ * names (arity or -1 if variadic, its C type's name) in `_pc_pointer_call`; its call
+ * refuses keywords, calls the ctypes function kept in `_v_call` (the Python `__call__`
+ * makes it at the first call), and words a wrong count as cffi, as cdata.py's does */
+static PyObject *_pc_acc_pointer_call_name, *_pc_acc_saved_call_name;
+static Py_ssize_t _pc_acc_v_call = -1;         /* the `_v_call` slot */
+
+static PyObject *_pc_acc_pointer_call(PyObject *self, PyObject *args, PyObject *kwargs)
+{
+    PyObject *function, *info, *r, *saved;
+    Py_ssize_t arity;
+    if (kwargs != NULL && PyDict_GET_SIZE(kwargs) != 0) {
+        PyErr_SetString(PyExc_TypeError,
+                        "a cdata function cannot be called with keyword arguments");
+        return NULL;
+    }
+    function = PC_SLOT(self, _pc_acc_v_call);
+    if (function == NULL) {              /* the first call: the Python method */
+        saved = _PyType_Lookup(Py_TYPE(self), _pc_acc_saved_call_name);
+        if (saved == NULL) {
+            PyErr_SetString(PyExc_SystemError, "purecffi: no Python __call__ kept");
+            return NULL;
+        }
+        saved = PyMethod_New(saved, self);
+        r = saved != NULL ? PyObject_Call(saved, args, kwargs) : NULL;
+        Py_XDECREF(saved);
+        return r;
+    }
+    r = PyObject_Call(function, args, NULL);
+    if (r == NULL && PyErr_ExceptionMatches(PyExc_TypeError)) {
+        info = _PyType_Lookup(Py_TYPE(self), _pc_acc_pointer_call_name);
+        arity = info != NULL ? PyLong_AsSsize_t(PyTuple_GET_ITEM(info, 0)) : -1;
+        if (arity >= 0 && arity != PyTuple_GET_SIZE(args)) {
+            PyErr_Clear();
+            PyErr_Format(PyExc_TypeError, "'%U' expects %zd arguments, got %zd",
+                         PyTuple_GET_ITEM(info, 1), arity, PyTuple_GET_SIZE(args));
+        }
+    }
+    return r;
+}
+
+static PyMethodDef _pc_acc_pointer_call_def = {"__call__",
+    (PyCFunction)(void (*)(void))_pc_acc_pointer_call, METH_VARARGS | METH_KEYWORDS, NULL};
+
+/* the C call above on function pointer class `tp` (`info`: its `_pc_pointer_call`), as
+ * its `__call__` and its `tp_call` slot: 1, 0 if its layout is not the expected one */
+static int _pc_acc_pointer_call_install(PyTypeObject *tp, PyObject *info)
+{
+    Py_ssize_t offset = _pc_slot_offset(tp, "_v_call");
+    int r;
+    if (!PyTuple_CheckExact(info) || PyTuple_GET_SIZE(info) != 2 ||
+            !PyLong_CheckExact(PyTuple_GET_ITEM(info, 0)) ||
+            !PyUnicode_CheckExact(PyTuple_GET_ITEM(info, 1)) || offset < 0 ||
+            (_pc_acc_v_call >= 0 && offset != _pc_acc_v_call))
+        return 0;
+    if (_pc_acc_pointer_call_name == NULL &&
+            ((_pc_acc_pointer_call_name = PyUnicode_InternFromString("_pc_pointer_call")) == NULL ||
+             (_pc_acc_saved_call_name = PyUnicode_InternFromString("_pc_call")) == NULL))
+        return -1;
+    _pc_acc_v_call = offset;
+    r = _pc_acc_swap(tp, "__call__", "_pc_call", &_pc_acc_pointer_call_def);
+    if (r > 0)
+        tp->tp_call = _pc_acc_pointer_call;      /* (no slot wrapper between) */
+    return r;
+}
+
 /* lend the ffi built-in `def` (api_new.py) to FFI class `tp` in place of its Python
  * method `name`, kept as `_pc_<name>` (`*saved`: that name, for the built-in) */
 static int _pc_acc_ffi_one(PyTypeObject *tp, const char *name, PyMethodDef *def,
@@ -4573,6 +4711,9 @@ static PyObject *_pc_accelerate(PyObject *module, PyObject *cls)
     }
     else if (PyDict_GetItemString(tp->tp_dict, "_pc_call_arity") != NULL) {
         r = _pc_acc_call_install(tp);
+    }
+    else if ((items = PyDict_GetItemString(tp->tp_dict, "_pc_pointer_call")) != NULL) {
+        r = _pc_acc_pointer_call_install(tp, items);
     }
     else if ((items = PyDict_GetItemString(tp->tp_dict, "_pc_pointer_result")) != NULL) {
         r = _pc_acc_result_install(tp, items);

@@ -167,9 +167,10 @@ def _cached_field_attrs(struct_type):
                  field.type.kind == POINTER or _is_sized_array(field.type) or (
                      field.type.kind in (STRUCT, UNION) and not field.type.is_opaque()))}
     attrs["__slots__"] = tuple(_view_slot(name) for name in attrs)
-    # (their pointer fields keep the view they read: not lent C, which makes one per read)
+    # (their pointer and struct fields keep the view they read: not lent C, which makes one
+    # per read)
     attrs["_pc_fields"] = tuple(entry for entry in _lendable_fields(struct_type)
-                                if entry[2] != "P")
+                                if entry[2] not in ("P", "S"))
     return attrs
 
 
@@ -238,7 +239,7 @@ def attach_classes(ctype, rt):
 # what a class names when an API module's C may speed it up (accel.py, build/api_accel.py)
 _LENDABLE = ("_pc_number", "_pc_number_array", "_pc_number_pointer", "_pc_fields",
              "_pc_struct_items", "_pc_pointer_add", "_pc_address", "_pc_array_add",
-             "_pc_pointer_items", "_pc_struct_copy")
+             "_pc_pointer_items", "_pc_struct_copy", "_pc_pointer_call")
 
 
 def _offer_classes(rt):
@@ -592,7 +593,9 @@ def _fast_subclass(cls, struct_type, rt, attrs=None):
 
 
 def _function_class(ctype, rt):
-    rt.cdata_class = concrete(ctype.cname, FunctionPtrCData)
+    # (what an API module's C reads to call it: its arity, -1 if variadic, and its name)
+    rt.cdata_class = concrete(ctype.cname, FunctionPtrCData, {"_pc_pointer_call": (
+        -1 if ctype.ellipsis else len(ctype.args), ctype.cname)})
 
 
 def _struct_items_info(irt, is_array):
@@ -617,25 +620,38 @@ _LENDABLE_FORMATS = frozenset("bBhHiIlLqQfd")
 
 
 def _lendable_fields(ctype):
-    """(name, offset, format letter) of the number fields of `ctype` whose property an API
-    module's C may replace (accel.py: a read or write of an exact number in C, the property
-    it replaced for the rest), (name, offset, "s", length) of its `char x[N]` fields (bytes
-    written in C), (name, offset, "P", (type, its runtime, `void *`)) of its data pointer
-    fields (read and written in C as views.pointer_field_getter() and pointer_field_setter()
-    do), and (name, first byte, "w", bitfields.lent_bitfield()) of its bit-fields."""
-    fields = attribute_fields(ctype)
-    return tuple((name, field.offset, "?" if _is_bool(field.type) else prepare(field.type).fmt)
-                 for name, field in fields
-                 if field.bitsize < 0 and (_is_bool(field.type) or is_plain_number(field.type)
-                                           and prepare(field.type).fmt in _LENDABLE_FORMATS)) \
-        + tuple((name, field.offset, "s", field.type.length) for name, field in fields
-                if field.bitsize < 0 and _takes_bytes(field.type)) \
-        + tuple((name, field.offset, "P", (field.type, prepare(field.type), _VOID_P))
-                for name, field in fields if field.bitsize < 0 and field.type.kind == POINTER
-                and field.type.byte_size == _POINTER_SIZE) \
-        + tuple((name, lent[0], "w", lent[1]) for name, lent in (
-            (name, lent_bitfield(ctype, field)) for name, field in fields if field.bitsize > 0)
-            if lent is not None)
+    """The fields of `ctype` whose property an API module's C may replace (accel.py, build/
+    api_accel_fields.py: a read or write in C, the property it replaced for the rest), each
+    as `_lendable_field` names it."""
+    return tuple(entry for entry in (_lendable_field(ctype, name, field)
+                                     for name, field in attribute_fields(ctype))
+                 if entry is not None)
+
+
+def _lendable_field(ctype, name, field):
+    """(name, offset, format letter) of a number field; (name, offset, "?") of a `_Bool`;
+    (name, offset, "s", length) of a `char x[N]` field (bytes written in C); (name, offset,
+    "P", (type, its runtime, `void *`)) of a data pointer field (as views.pointer_field_
+    getter() and pointer_field_setter()); (name, offset, "S", (type, its runtime, size)) of
+    a struct or union field (as views.struct_field_getter() and struct_field_setter());
+    (name, first byte, "w", bitfields.lent_bitfield()) of a bit-field; or None."""
+    ftype, offset = field.type, field.offset
+    if field.bitsize > 0:
+        lent = lent_bitfield(ctype, field)
+        return None if lent is None else (name, lent[0], "w", lent[1])
+    if field.bitsize == 0:
+        return None
+    if _is_bool(ftype):
+        return (name, offset, "?")
+    if is_plain_number(ftype) and prepare(ftype).fmt in _LENDABLE_FORMATS:
+        return (name, offset, prepare(ftype).fmt)
+    if _takes_bytes(ftype):
+        return (name, offset, "s", ftype.length)
+    if ftype.kind == POINTER and ftype.byte_size == _POINTER_SIZE:
+        return (name, offset, "P", (ftype, prepare(ftype), _VOID_P))
+    if ftype.kind in (STRUCT, UNION) and not ftype.is_opaque() and ftype.byte_size > 0:
+        return (name, offset, "S", (ftype, prepare(ftype), ftype.byte_size))
+    return None
 
 
 def _is_bool(ftype):

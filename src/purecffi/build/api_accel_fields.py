@@ -5,7 +5,9 @@ A class with field properties names its number fields in `_pc_fields` (name, off
 format letter; "?" for a `_Bool`; "s" and the length for a `char[N]` field, whose getter
 stays the property's; "P" and (type, runtime, `void *`) for a data pointer field, read and
 written as views.pointer_field_getter() and pointer_field_setter() do; "w" and its window
-for a bit-field, read and written as bitfields.bitfield_accessors() do).  A property cannot be a method descriptor, so `_pc_accelerate` replaces each
+for a bit-field, read and written as bitfields.bitfield_accessors() do; "S" and (type,
+runtime, size) for a struct or union field, read as a view and written from a struct of
+that type as views.struct_field_getter() and struct_field_setter() do).  A property cannot be a method descriptor, so `_pc_accelerate` replaces each
 such property by a new `property` whose getter and setter are C functions bound to a tuple
 (offset, letter, the property replaced, the class).  They read or write the number in C for
 an instance of that class with a non-NULL address (a write: an exact int in range, or a
@@ -35,6 +37,14 @@ def field_methods(numbers, writer):
     # highest) in the fifth item, the offset being the window's (bitfields.lent_bitfield)
     reads.append("        case 'w': return _pc_acc_get_bits(p, PyTuple_GET_ITEM(info, 4));")
     writes.append("        case 'w': done = _pc_acc_put_bits(p, value, PyTuple_GET_ITEM(info, 4));"
+                  " break;")
+    # a struct or union field (its type, runtime and size in the fifth item): its view,
+    # keeping what the struct keeps, or a copy of a struct of that type written
+    reads.append("        case 'S': { PyObject *types = PyTuple_GET_ITEM(info, 4), *r;"
+                 " PyObject *keep = PC_SLOT(self, _pc_keep_offset); if (keep == NULL) break;"
+                 " r = _pc_acc_view(PyTuple_GET_ITEM(types, 1), PyTuple_GET_ITEM(types, 0), p,"
+                 " keep); if (r != NULL || PyErr_Occurred()) return r; break; }")
+    writes.append("        case 'S': done = _pc_acc_put_struct(p, value, PyTuple_GET_ITEM(info, 4));"
                   " break;")
     reads.append("        case 'P': { PyObject *types = PyTuple_GET_ITEM(info, 4), *r; void *v;"
                  " memcpy(&v, p, sizeof(v)); r = _pc_acc_pointer_view(PyTuple_GET_ITEM(types, 1),"
@@ -151,10 +161,11 @@ _FIELDS = ([
     "                    !PyLong_CheckExact(PyTuple_GET_ITEM(bits, 2)))",
     "                continue;",
     "        }",
-    "        if (PyUnicode_READ_CHAR(PyTuple_GET_ITEM(entry, 2), 0) == 'P') {",
+    "        if (PyUnicode_READ_CHAR(PyTuple_GET_ITEM(entry, 2), 0) == 'P' ||",
+    "                PyUnicode_READ_CHAR(PyTuple_GET_ITEM(entry, 2), 0) == 'S') {",
     "            PyObject *types = PyTuple_GET_SIZE(entry) == 4 ? PyTuple_GET_ITEM(entry, 3) : NULL;",
     "            if (types == NULL || !PyTuple_CheckExact(types) || PyTuple_GET_SIZE(types) != 3 ||",
-    "                    _pc_keep_offset < 0 ||",
+    "                    _pc_keep_offset < 0 || !_pc_same_slot(tp, \"_keep\", _pc_keep_offset) ||",
     "                    _pc_acc_rt_offsets(Py_TYPE(PyTuple_GET_ITEM(types, 1))) <= 0)",
     "                continue;",
     "        }",

@@ -95,7 +95,8 @@ def object_churn(backend, seconds):
         numbers[n % 32:32]
         ffi.unpack(pts, 8)
         ffi.gc(ffi.new("int *"), dead.append)
-        ffi.from_handle(ffi.cast("void *", ffi.new_handle(n)))
+        handle = ffi.new_handle(n)
+        ffi.from_handle(ffi.cast("void *", handle))
         ffi.memmove(numbers, numbers + 1, 16)
         ffi.from_buffer(view)
         absolute(-n)

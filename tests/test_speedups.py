@@ -148,8 +148,10 @@ for name in "abcdegjklmqs":
     for v in values:
         show("p.%s = %r" % (name, v), lambda: setattr(p, name, v))
         show("p.%s" % name, lambda: getattr(p, name))
-for names in (ffi.new("struct names *"), ffi.cast("struct names *", ffi.new("char[20]")),
-              ffi.new("struct names[2]")[1]):
+memory = ffi.new("char[256]")      # (a cast or an item keeps nothing alive in cffi: held)
+name_pair, f_pair, bits_pair = (ffi.new("struct %s[2]" % n) for n in ("names", "f", "bits"))
+for names in (ffi.new("struct names *"), ffi.cast("struct names *", memory),
+              name_pair[1]):
     for field in ("name", "u", "sc", "tail"):
         for v in (b"", b"a", b"ab", b"abc", b"abcd", b"abcde", bytearray(b"a"), "a", [1, 2],
                   None, 5, b"\0\0"):
@@ -171,14 +173,15 @@ kept = ffi.from_buffer(held)
 show("release a held view", lambda: held.release())
 del kept
 show("release it after", lambda: held.release())
-svalues = [ffi.new("struct pt *", [7, 1.5])[0], pts[2], ffi.new("struct f *")[0], [5, 6.5], {"x": 9}, 5, None, pts]
-for holder in [ffi.new("struct f *"), ffi.cast("struct f *", ffi.new("char[256]")),
-               ffi.new("struct f[2]")[1]] + [ffi.cast("struct f *", 0)] * (not SAFE):
+svalues = [ffi.new("struct pt *", [7, 1.5])[0], pts[2], ffi.new("struct f *")[0], [5, 6.5],
+           {"x": 9}, 5, None, pts]
+for holder in [ffi.new("struct f *"), ffi.cast("struct f *", memory),
+               f_pair[1]] + [ffi.cast("struct f *", 0)] * (not SAFE):
     for k, v in enumerate(svalues):
         show("f.t = %d" % k, lambda: (setattr(holder, "t", v), holder.t.x, holder.t.y))
         show("f.t read %d" % k, lambda: (holder.t, type(holder.t).__name__,
                                          holder.t == holder.t))
-    show("f.t kept", lambda: ffi.cast("struct f *", ffi.new("struct f *")).t.x)
+    show("f.t of a cast", lambda: ffi.cast("struct f *", holder).t.x)
 lib = ffi.dlopen(None)
 out = ffi.new("char[16]")
 functions = [ffi.cast("fn_t", ffi.addressof(lib, "abs")),
@@ -191,13 +194,13 @@ for k, f in enumerate(functions + [ffi.cast("fn_t", 0)] * (not SAFE)):
     show("call %d twice" % k, lambda: (f(-4), f(-4)) if k == 0 else None)
 bitvalues = [0, 1, -1, 2, 3, 7, 8, -64, 63, 64, 255, 2**39 - 1, -2**39, 2**39, 2**62,
              2**63 - 1, 2**63, True, 1.0, None, "1"]
-for holder in [ffi.new("struct bits *"), ffi.cast("struct bits *", ffi.new("char[64]")),
-               ffi.new("struct bits[2]")[1]] + [ffi.cast("struct bits *", 0)] * (not SAFE):
+for holder in [ffi.new("struct bits *"), ffi.cast("struct bits *", memory),
+               bits_pair[1]] + [ffi.cast("struct bits *", 0)] * (not SAFE):
     for field in "abcdefghik" + "lm" * (not SAFE):     # (cffi's 64-bit stores corrupt memory)
         for v in bitvalues:
             show("bits.%s = %r" % (field, v), lambda: (setattr(holder, field, v),
                                                       getattr(holder, field), holder.j))
-raw = ffi.cast("unsigned char *", ffi.new("struct bits *"))
+raw = ffi.cast("unsigned char *", memory)
 for byte in (0x55, 0xff, 0x80):
     for i in range(ffi.sizeof("struct bits")):
         raw[i] = byte

@@ -1916,20 +1916,17 @@ static int _pc_acc_put_pointer(char *p, PyObject *value, PyObject *types)
     return 1;
 }
 
-/* copy at `p` the struct or union cdata `value` of type `types[0]` (of `types[2]`
- * bytes), as the runtime's struct field setter does: 1, else 0 (no error set) */
-static int _pc_acc_put_struct(char *p, PyObject *value, PyObject *types)
+/* copy at `p` the struct or union cdata `value` of type `ctype` (of `size` bytes), as
+ * the writer's `struct_copy` and the struct field setter do: 1, else 0 (no error set) */
+static int _pc_acc_copy_struct(char *p, PyObject *value, PyObject *ctype, Py_ssize_t size)
 {
     char *source;
-    Py_ssize_t size = PyLong_AsSsize_t(PyTuple_GET_ITEM(types, 2));
     if (size <= 0 || Py_TYPE(value) == &PyLong_Type ||
             !PyObject_TypeCheck(value, _pc_cdata_type) ||
             _pc_class_slots(Py_TYPE(value), 0, 0) < 0 ||
-            PC_SLOT(value, _pc_ctype_offset) != PyTuple_GET_ITEM(types, 0) ||
-            (source = _pc_acc_address(value)) == NULL) {
-        PyErr_Clear();
+            PC_SLOT(value, _pc_ctype_offset) != ctype ||
+            (source = _pc_acc_address(value)) == NULL)
         return 0;
-    }
     memmove(p, source, (size_t)size);
     return 1;
 }
@@ -3261,7 +3258,7 @@ static PyObject *_pc_acc_field_set(PyObject *info, PyObject *const *args,
         case 's': done = _pc_acc_put_bytes(p, value, PyTuple_GET_ITEM(info, 4)); break;
         case 'P': done = _pc_acc_put_pointer(p, value, PyTuple_GET_ITEM(info, 4)); break;
         case 'w': done = _pc_acc_put_bits(p, value, PyTuple_GET_ITEM(info, 4)); break;
-        case 'S': done = _pc_acc_put_struct(p, value, PyTuple_GET_ITEM(info, 4)); break;
+        case 'S': done = _pc_acc_copy_struct(p, value, PyTuple_GET_ITEM(PyTuple_GET_ITEM(info, 4), 0), PyLong_AsSsize_t(PyTuple_GET_ITEM(PyTuple_GET_ITEM(info, 4), 2))); break;
         }
         if (done)
             Py_RETURN_NONE;
@@ -4216,24 +4213,17 @@ static PyObject *_pc_acc_struct_copy_name;      /* "_pc_struct_copy" */
 static PyObject *_pc_acc_struct_set(PyObject *self, PyObject *const *args,
                                     Py_ssize_t nargs)
 {
-    PyObject *info = _PyType_Lookup(Py_TYPE(self), _pc_acc_struct_copy_name), *value;
-    char *p = NULL, *source;
+    PyObject *info = _PyType_Lookup(Py_TYPE(self), _pc_acc_struct_copy_name);
+    char *p = NULL;
     Py_ssize_t size;
     long kind;
     if (info != NULL && nargs == 2) {        /* (its shape: checked when installed) */
         size = PyLong_AsSsize_t(PyTuple_GET_ITEM(info, 1));
         kind = PyLong_AsLong(PyTuple_GET_ITEM(info, 2));
-        value = args[1];
-        if (Py_TYPE(value) != &PyLong_Type && PyObject_TypeCheck(value, _pc_cdata_type) &&
-                _pc_class_slots(Py_TYPE(value), 0, 0) >= 0 &&
-                PC_SLOT(value, _pc_ctype_offset) == PyTuple_GET_ITEM(info, 0) &&
-                (source = _pc_acc_address(value)) != NULL)
-            p = kind == 0 ? (args[0] == _pc_acc_zero ? _pc_acc_address(self) : NULL) :
-                kind == 1 ? _pc_acc_item(self, args[0], size) : _pc_acc_at(self, args[0], size);
-        if (p != NULL) {
-            memmove(p, source, (size_t)size);
+        p = kind == 0 ? (args[0] == _pc_acc_zero ? _pc_acc_address(self) : NULL) :
+            kind == 1 ? _pc_acc_item(self, args[0], size) : _pc_acc_at(self, args[0], size);
+        if (p != NULL && _pc_acc_copy_struct(p, args[1], PyTuple_GET_ITEM(info, 0), size))
             Py_RETURN_NONE;
-        }
     }
     return _pc_acc_slow(self, _pc_acc_setitem_name, args, nargs);
 }

@@ -44,8 +44,9 @@ def field_methods(numbers, writer):
                  " PyObject *keep = PC_SLOT(self, _pc_keep_offset); if (keep == NULL) break;"
                  " r = _pc_acc_view(PyTuple_GET_ITEM(types, 1), PyTuple_GET_ITEM(types, 0), p,"
                  " keep); if (r != NULL || PyErr_Occurred()) return r; break; }")
-    writes.append("        case 'S': done = _pc_acc_put_struct(p, value, PyTuple_GET_ITEM(info, 4));"
-                  " break;")
+    writes.append("        case 'S': done = _pc_acc_copy_struct(p, value, PyTuple_GET_ITEM("
+                  "PyTuple_GET_ITEM(info, 4), 0), PyLong_AsSsize_t(PyTuple_GET_ITEM("
+                  "PyTuple_GET_ITEM(info, 4), 2))); break;")
     reads.append("        case 'P': { PyObject *types = PyTuple_GET_ITEM(info, 4), *r; void *v;"
                  " memcpy(&v, p, sizeof(v)); r = _pc_acc_pointer_view(PyTuple_GET_ITEM(types, 1),"
                  " PyTuple_GET_ITEM(types, 0), v); if (r != NULL || PyErr_Occurred()) return r;"

@@ -743,7 +743,7 @@ def set_caller(pointer_function):
 _ADDRESS_SLOTS = ("_addr", "_ctype", "_keep")   # sorted: CPython lays slots out sorted
 _NOT_COPIED = frozenset(("__dict__", "__weakref__", "__slots__", "__module__", "__qualname__",
                          "__doc__", "_slots", "_pc_number", "_pc_number_array",
-                         "_pc_number_pointer", "_pc_struct_items"))
+                         "_pc_number_pointer", "_pc_struct_items", "_pc_pointer_items"))
 # the C methods an API module may lend a class (accel.py) belong to that class: a class made
 # from its namespace gets the Python methods they replaced
 _LENT = (("__getitem__", "_pc_getitem"), ("__setitem__", "_pc_setitem"), ("__len__", "_pc_len"),

@@ -297,7 +297,6 @@ def _pointer_class(ctype, rt):
     if item.kind == POINTER and item.byte_size == _POINTER_SIZE:
         owning["__getitem__"], owning["__setitem__"] = owning_pointer_methods(
             prepare(item), owning["__getitem__"], owning["__setitem__"])
-        owning["_pc_pointer_items"] = None      # (`p[i]`: index 0 only, its own method)
     if is_plain_number(item):
         irt = prepare(item)
         view = typed_view(irt.fmt) if item.byte_size in (1, 2, 4, 8) else None
@@ -421,8 +420,9 @@ def _make_array_classes(item, irt):
             parent=cls)
         align_mask = item.byte_align - 1
     owning = {"_owning": True}
-    if "_pc_struct_items" in vars(fast_cls):       # (its `a[i]` is the fast class's)
-        owning["_pc_struct_items"] = vars(fast_cls)["_pc_struct_items"]
+    for lent in ("_pc_struct_items", "_pc_pointer_items"):     # (its `a[i]` is fast_cls's)
+        if lent in vars(fast_cls):
+            owning[lent] = vars(fast_cls)[lent]
     if is_plain_number(item) and item.byte_size in (1, 2, 4, 8) or is_byte_char(item):
         owning["_pc_number_array"] = irt.fmt    # (what an API module's C reads: accel.py)
     owning = concrete(name, ArrayCData, owning, parent=fast_cls)

@@ -4474,42 +4474,47 @@ static PyObject *_pc_acc_new_handle(PyObject *self, PyObject *const *args, size_
     return handle;
 }
 
+/* the live handle whose address the plain `void *` cdata `x` has (a new reference), or
+ * NULL (an error set only if the table lookup failed) */
+static PyObject *_pc_acc_live_handle(PyObject *x)
+{
+    PyObject *address = PC_SLOT(x, _pc_addr_offset), *handle = NULL, *ref;
+    PyObject *live = _pc_acc_handles_global(_pc_acc_live_name);
+    if (address == NULL || live == NULL || !PyDict_Check(live) ||
+            (ref = PyDict_GetItemWithError(live, address)) == NULL ||
+            !PyWeakref_CheckRefExact(ref))
+        return NULL;
+#if PY_VERSION_HEX >= 0x030D0000
+    if (PyWeakref_GetRef(ref, &handle) < 0)
+        return NULL;
+#else
+    handle = PyWeakref_GET_OBJECT(ref);      /* (None once dead) */
+    Py_INCREF(handle);
+#endif
+    if (handle != NULL && (PyObject *)Py_TYPE(handle) != PyTuple_GET_ITEM(_pc_acc_handles, 0))
+        Py_CLEAR(handle);
+    return handle;
+}
+
 static PyObject *_pc_acc_from_handle(PyObject *self, PyObject *const *args,
                                      size_t nargsf, PyObject *kwnames)
 {
-    PyObject *x, *handle, *ref, *address, *keep = NULL, *live;
+    PyObject *handle = NULL, *keep;
     if (kwnames != NULL || PyVectorcall_NARGS(nargsf) != 1)
         goto slow;
-    x = args[0];
-    if ((PyObject *)Py_TYPE(x) == PyTuple_GET_ITEM(_pc_acc_handles, 0))
-        keep = PC_SLOT(x, _pc_keep_offset);
-    else if ((PyObject *)Py_TYPE(x) == PyTuple_GET_ITEM(_pc_acc_handles, 2) &&
-             (address = PC_SLOT(x, _pc_addr_offset)) != NULL &&
-             (live = _pc_acc_handles_global(_pc_acc_live_name)) != NULL &&
-             PyDict_Check(live)) {
-        ref = PyDict_GetItemWithError(live, address);
-        if (ref == NULL && PyErr_Occurred())
-            return NULL;
-        if (ref != NULL && PyWeakref_CheckRefExact(ref)) {
-#if PY_VERSION_HEX >= 0x030D0000
-            if (PyWeakref_GetRef(ref, &handle) < 0)
-                return NULL;
-#else
-            handle = PyWeakref_GET_OBJECT(ref);
-            Py_INCREF(handle);
-#endif
-            if (handle != NULL && (PyObject *)Py_TYPE(handle) ==
-                    PyTuple_GET_ITEM(_pc_acc_handles, 0))
-                keep = PC_SLOT(handle, _pc_keep_offset);
-            Py_XINCREF(keep);
-            Py_XDECREF(handle);
-            if (keep != NULL)
-                return keep;
-        }
+    if ((PyObject *)Py_TYPE(args[0]) == PyTuple_GET_ITEM(_pc_acc_handles, 0)) {
+        handle = args[0];
+        Py_INCREF(handle);
     }
-    if (keep != NULL) {
-        Py_INCREF(keep);
-        return keep;
+    else if ((PyObject *)Py_TYPE(args[0]) == PyTuple_GET_ITEM(_pc_acc_handles, 2) &&
+             (handle = _pc_acc_live_handle(args[0])) == NULL && PyErr_Occurred())
+        return NULL;
+    if (handle != NULL) {
+        keep = PC_SLOT(handle, _pc_keep_offset);
+        Py_XINCREF(keep);
+        Py_DECREF(handle);
+        if (keep != NULL)
+            return keep;
     }
   slow:
     return _pc_ffi_saved(self, _pc_acc_fh_saved, args, nargsf, kwnames);
